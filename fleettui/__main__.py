@@ -1,0 +1,3 @@
+from fleettui.cli.main import main
+
+raise SystemExit(main())

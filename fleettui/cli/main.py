@@ -1,0 +1,54 @@
+"""The `fleettui` command: the monitor by default, subcommands for scripts and on-call work.
+
+Exit codes: 0 success, 1 provider or network error, 2 bad usage or input.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from fleettui import __version__
+from fleettui.cli import explain_cmd, fleet_cmds, monitor_cmd, profile_cmd, simulator_cmd
+
+EXIT_OK = 0
+EXIT_PROVIDER = 1
+EXIT_USAGE = 2
+
+#: Each module adds its subcommands with register(subparsers); the chosen parser's
+#: `func(args) -> int` runs it.
+_COMMAND_MODULES = (fleet_cmds, explain_cmd, profile_cmd, simulator_cmd)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="fleettui",
+        description=(
+            "Watch and act on a High Mobility fleet's vehicle clearances. "
+            "Without a subcommand, opens the live monitor."
+        ),
+    )
+    parser.add_argument("--version", action="version", version=f"fleettui {__version__}")
+    monitor_cmd.add_monitor_arguments(parser)
+    parser.set_defaults(func=monitor_cmd.run_monitor)
+    sub = parser.add_subparsers(title="commands", metavar="COMMAND")
+    for module in _COMMAND_MODULES:
+        module.register(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.func(args) or 0)
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        # `fleettui list | head`: the reader went away; that is not an error.
+        return EXIT_OK
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

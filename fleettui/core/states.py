@@ -1,0 +1,99 @@
+"""Clearance states: what each one means for display and for the actions it allows.
+
+State names are API values. `UNKNOWN` stands in for anything the provider adds later,
+so a new state never breaks parsing or rendering; the raw string is kept on the vehicle.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class State(StrEnum):
+    PENDING = "pending"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    REVOKING = "revoking"
+    REVOKED = "revoked"
+    CANCELING = "canceling"
+    CANCELED = "canceled"
+    ERROR = "error"
+    UNKNOWN = "unknown"
+
+
+class Action(StrEnum):
+    """Write actions on an existing clearance (both are a DELETE on the API)."""
+
+    CANCEL = "cancel"
+    REVOKE = "revoke"
+
+
+@dataclass(frozen=True, slots=True)
+class StateInfo:
+    state: State
+    label: str
+    #: A colour from the 16 ANSI colours, so it renders the same on a basic terminal.
+    colour: str
+    #: One narrow character that tells the state apart without colour.
+    glyph: str
+    #: The provider is still working on it; it will change by itself.
+    transitional: bool
+    #: Nothing will change any more unless someone acts.
+    final: bool
+    summary: str
+
+
+STATE_INFO: dict[State, StateInfo] = {
+    s.state: s
+    for s in (
+        StateInfo(State.PENDING, "pending", "yellow", "…", True, False,
+                  "Activation requested; the provider is still working on it."),
+        StateInfo(State.APPROVED, "approved", "green", "✓", False, False,
+                  "Data access is active."),
+        StateInfo(State.REJECTED, "rejected", "red", "✗", False, True,
+                  "Activation failed; the reason says why."),
+        StateInfo(State.REVOKING, "revoking", "magenta", "↓", True, False,
+                  "Data access is being withdrawn."),
+        StateInfo(State.REVOKED, "revoked", "bright_black", "⊘", False, True,
+                  "Data access was withdrawn."),
+        StateInfo(State.CANCELING, "canceling", "cyan", "↩", True, False,
+                  "The pending activation is being cancelled."),
+        StateInfo(State.CANCELED, "canceled", "bright_black", "–", False, True,
+                  "The activation was cancelled before it completed."),
+        StateInfo(State.ERROR, "error", "bright_red", "!", False, True,
+                  "The provider refused the request to add this vehicle."),
+        StateInfo(State.UNKNOWN, "unknown", "white", "?", False, False,
+                  "A state this version of fleettui does not know."),
+    )
+}
+
+#: Display order (the natural life cycle), used for counts and default sorting.
+STATE_ORDER: tuple[State, ...] = tuple(STATE_INFO)
+
+
+def parse_state(value: object) -> State:
+    """Map an API status string to a State; anything unrecognised becomes UNKNOWN."""
+    if isinstance(value, str):
+        try:
+            return State(value.strip().lower())
+        except ValueError:
+            pass
+    return State.UNKNOWN
+
+
+def info(state: State) -> StateInfo:
+    return STATE_INFO[state]
+
+
+def action_for_state(state: State) -> Action | None:
+    """The single write action a state can take, ignoring brand rules.
+
+    pending → cancel, approved → revoke; nothing while the provider is in transition
+    (revoking, canceling) or once the clearance has ended.
+    """
+    if state is State.PENDING:
+        return Action.CANCEL
+    if state is State.APPROVED:
+        return Action.REVOKE
+    return None
