@@ -1,0 +1,33 @@
+"""Shared fixtures: an isolated machine (temp config, cache and log dirs) and a simulator."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime
+
+import pytest
+
+SIM_START = datetime(2026, 11, 1, 12, 0, 0, tzinfo=UTC)
+
+
+@pytest.fixture(autouse=True)
+def isolated_dirs(tmp_path, monkeypatch) -> dict[str, str]:
+    """Keep every test away from the real user's config, cache, logs and credentials."""
+    dirs = {}
+    for name in ("CONFIG", "CACHE", "LOG"):
+        path = tmp_path / name.lower()
+        path.mkdir()
+        monkeypatch.setenv(f"FLEETTUI_{name}_DIR", str(path))
+        dirs[name.lower()] = str(path)
+    for var in ("FLEETTUI_PROFILE", "FLEETTUI_BASE_URL", "FLEETTUI_CLIENT_ID", "FLEETTUI_CLIENT_SECRET"):
+        monkeypatch.delenv(var, raising=False)
+    return dirs
+
+
+@pytest.fixture
+def sim() -> Iterator:
+    """A simulator on loopback: 60 vehicles, seed 1, a frozen clock (advance it by hand)."""
+    from fleettui.sim import SimConfig, Simulator
+
+    with Simulator(SimConfig(vehicles=60, seed=1, speed=0.0, start=SIM_START)) as running:
+        yield running
