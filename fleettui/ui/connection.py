@@ -1,0 +1,110 @@
+"""Connection health for the live view: last good refresh, staleness, back-off, pause.
+
+Plain data with no Textual import, so the rules (how long to wait, what the header
+says) are tested without a terminal. Times the user reads come from the app's clock
+(the provider's time); ages and delays use a monotonic clock that cannot jump.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+MIN_REFRESH = 5.0
+DEFAULT_REFRESH = 15.0
+MAX_BACKOFF = 120.0
+
+#: What the header says for each error category from fleettui.api.errors.error_category.
+CATEGORY_LABELS = {
+    "auth": "auth",
+    "network": "network",
+    "rate_limit": "rate limit",
+    "server": "server",
+    "client": "bad response",
+}
+
+
+def clamp_refresh(seconds: float | None) -> float:
+    """The poll interval: the default when unset, never faster than MIN_REFRESH."""
+    if seconds is None:
+        return DEFAULT_REFRESH
+    return max(MIN_REFRESH, float(seconds))
+
+
+@dataclass
+class ConnectionState:
+    refresh: float = DEFAULT_REFRESH
+    paused: bool = False
+    #: The provider's time of the last good refresh (shown as "updated HH:MM:SS").
+    last_ok_at: datetime | None = None
+    last_ok_mono: float | None = None
+    #: Consecutive failed polls since the last good one.
+    failures: int = 0
+    #: Error category of the latest failure ("auth", "network", "rate_limit", ...).
+    category: str | None = None
+    #: The failure's one-line message, for the notification and the help text.
+    message: str = ""
+    #: Seconds the provider asked us to wait (429), honoured by next_delay.
+    retry_after: float | None = None
+    polling: bool = False
+    monotonic: Callable[[], float] = field(default=time.monotonic, repr=False)
+
+    @property
+    def stale(self) -> bool:
+        return self.failures > 0
+
+    @property
+    def connected_once(self) -> bool:
+        return self.last_ok_mono is not None
+
+    def record_ok(self, server_now: datetime) -> bool:
+        """A good poll. Returns True when this recovers from a failure (say 'reconnected')."""
+        recovered = self.failures > 0
+        self.last_ok_at = server_now
+        self.last_ok_mono = self.monotonic()
+        self.failures = 0
+        self.category = None
+        self.message = ""
+        self.retry_after = None
+        return recovered
+
+    def record_failure(self, category: str, message: str, retry_after: float | None = None) -> bool:
+        """A failed poll. Returns True for the first failure of a run (notify once)."""
+        self.failures += 1
+        self.category = category
+        self.message = message
+        self.retry_after = retry_after
+        return self.failures == 1
+
+    def next_delay(self) -> float:
+        """Seconds until the next poll: the interval, doubled per failure up to MAX_BACKOFF."""
+        if self.failures == 0:
+            return self.refresh
+        delay = min(MAX_BACKOFF, self.refresh * (2 ** (self.failures - 1)))
+        if self.retry_after is not None:
+            delay = max(delay, min(MAX_BACKOFF, self.retry_after))
+        return delay
+
+    def age(self) -> float | None:
+        """Seconds since the last good refresh (monotonic), None before the first one."""
+        if self.last_ok_mono is None:
+            return None
+        return max(0.0, self.monotonic() - self.last_ok_mono)
+
+    def category_label(self) -> str:
+        return CATEGORY_LABELS.get(self.category or "", self.category or "error")
+
+
+def coarse_age(seconds: float | None) -> str:
+    """An age that changes rarely, so an idle screen redraws rarely: 5 s steps under a
+    minute, then whole minutes, then hours."""
+    if seconds is None:
+        return "never"
+    s = int(seconds)
+    if s < 60:
+        return f"{(s // 5) * 5}s"
+    if s < 3600:
+        return f"{s // 60}m"
+    return f"{s // 3600}h {(s % 3600) // 60:02d}m"

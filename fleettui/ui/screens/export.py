@@ -1,0 +1,94 @@
+"""Export exactly the rows the filter shows to a CSV file at a path the user types."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterable
+from datetime import datetime
+from pathlib import Path
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, Label, Static
+
+from fleettui.core.timefmt import format_ts
+from fleettui.core.vehicle import Vehicle
+
+CSV_COLUMNS = ("vin", "brand", "state", "reason", "state_since", "seconds_in_state", "tags")
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(value: str) -> str:
+    """Spreadsheets run cells that start like a formula; provider data must not."""
+    return "'" + value if value.startswith(_FORMULA_START) else value
+
+
+def default_export_path(now: datetime, cwd: Path | None = None) -> Path:
+    return (cwd or Path.cwd()) / f"fleet-{now.strftime('%Y%m%d-%H%M%S')}.csv"
+
+
+def write_csv(path: Path, vehicles: Iterable[Vehicle], now: datetime) -> int:
+    """Write the vehicles in the given order; returns how many rows were written."""
+    count = 0
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(CSV_COLUMNS)
+        for v in vehicles:
+            seconds = v.time_in_state(now)
+            tags = ";".join(f"{k}={val}" for k, val in sorted(v.tags.items()))
+            writer.writerow(
+                [
+                    _cell(v.vin),
+                    _cell(v.brand),
+                    v.status or v.state.value,
+                    _cell(v.reason or ""),
+                    format_ts(v.state_since),
+                    "" if seconds is None else int(seconds),
+                    _cell(tags),
+                ]
+            )
+            count += 1
+    return count
+
+
+class ExportScreen(ModalScreen[Path | None]):
+    """Ask where to write; dismisses with the chosen path (not yet written) or None."""
+
+    BINDINGS = [Binding("escape", "cancel", "Back")]
+
+    def __init__(self, default: Path, rows: int) -> None:
+        super().__init__()
+        self.default = default
+        self.rows = rows
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="export-box"):
+            yield Label(Text(f"Export the {self.rows} rows shown to CSV", style="bold"))
+            yield Label("File path (Enter writes, Escape goes back):")
+            yield Input(value=str(self.default), id="export-path")
+            yield Static("", id="export-error")
+
+    def on_mount(self) -> None:
+        self.query_one("#export-path", Input).focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        text = event.value.strip()
+        if not text:
+            self.query_one("#export-error", Static).update(Text("Type a file path.", style="red"))
+            return
+        path = Path(text).expanduser()
+        if path.is_dir():
+            path = path / self.default.name
+        if not path.parent.exists():
+            self.query_one("#export-error", Static).update(
+                Text(f"Folder {path.parent} does not exist.", style="red")
+            )
+            return
+        self.dismiss(path)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,92 @@
+"""Leave promptly when the terminal goes away (SSH drop, SIGHUP, stdin closed).
+
+Textual installs no SIGHUP handler, and its input thread spins when stdin hits EOF
+(select says readable, read returns nothing). We catch both: SIGHUP through the event
+loop, and a lost stdin through a slow check in a daemon thread (readable with nothing
+to read, several times in a row; or the descriptor is no longer valid).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import fcntl
+import select
+import signal
+import struct
+import sys
+import termios
+import threading
+from collections.abc import Callable
+
+CHECK_INTERVAL = 0.5
+CONFIRMATIONS = 3
+
+
+def stdin_gone(fd: int) -> bool:
+    """True when fd is closed, or readable with zero bytes waiting (EOF or hang-up)."""
+    try:
+        readable, _, errored = select.select([fd], [], [fd], 0)
+    except (OSError, ValueError):
+        return True
+    if errored:
+        return True
+    if not readable:
+        return False
+    try:
+        waiting = struct.unpack("i", fcntl.ioctl(fd, termios.FIONREAD, b"\0\0\0\0"))[0]
+    except OSError:
+        return True
+    return waiting == 0
+
+
+class TerminalWatch:
+    """Calls `on_lost()` (from the event loop's thread) once the terminal is gone."""
+
+    def __init__(self, on_lost: Callable[[], None], fd: int | None = None) -> None:
+        self.on_lost = on_lost
+        self.fd = fd
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._stop = threading.Event()
+        self._fired = False
+        self._sighup_installed = False
+
+    def start(self, loop: asyncio.AbstractEventLoop) -> None:
+        self._loop = loop
+        with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+            loop.add_signal_handler(signal.SIGHUP, self._fire)
+            self._sighup_installed = True
+        if self.fd is not None:
+            threading.Thread(target=self._watch_stdin, name="fleettui-stdin-watch", daemon=True).start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._sighup_installed and self._loop is not None:
+            with contextlib.suppress(Exception):
+                self._loop.remove_signal_handler(signal.SIGHUP)
+            self._sighup_installed = False
+
+    def _fire(self) -> None:
+        if not self._fired:
+            self._fired = True
+            self.on_lost()
+
+    def _watch_stdin(self) -> None:
+        assert self.fd is not None
+        strikes = 0
+        while not self._stop.wait(CHECK_INTERVAL):
+            strikes = strikes + 1 if stdin_gone(self.fd) else 0
+            if strikes >= CONFIRMATIONS:
+                loop = self._loop
+                if loop is not None and not loop.is_closed():
+                    with contextlib.suppress(RuntimeError):
+                        loop.call_soon_threadsafe(self._fire)
+                return
+
+
+def stdin_fd() -> int | None:
+    try:
+        fd = sys.stdin.fileno()
+    except (AttributeError, ValueError, OSError):
+        return None
+    return fd

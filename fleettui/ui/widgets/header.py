@@ -1,0 +1,117 @@
+"""The top two lines: who and where (account, environment), connection health, counts.
+
+Production is unmistakable without colour: "!! PRODUCTION !!" in reverse video.
+Only redraws when the text it would show actually changed, so an idle screen stays quiet.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from rich.text import Text
+from textual.widget import Widget
+
+from fleettui.core.states import STATE_ORDER, State, info
+from fleettui.ui.connection import ConnectionState, coarse_age
+from fleettui.ui.safe_text import clean
+
+ENV_BADGES = {
+    "demo": (" DEMO ", "bold reverse"),
+    "sandbox": (" SANDBOX ", "bold reverse"),
+    "production": (" !! PRODUCTION !! ", "bold reverse"),
+}
+
+
+@dataclass
+class HeaderInfo:
+    account: str = ""
+    environment: str = "demo"
+    read_only: bool = False
+    shown: Mapping[State, int] = field(default_factory=dict)
+    total: Mapping[State, int] = field(default_factory=dict)
+    shown_count: int = 0
+    total_count: int = 0
+    loaded: bool = False
+
+
+def environment_badge(environment: str) -> Text:
+    label, style = ENV_BADGES.get(environment.lower(), (f" {environment.upper()} ", "bold reverse"))
+    return Text(label, style=style)
+
+
+def connection_text(conn: ConnectionState, read_only: bool) -> Text:
+    out = Text()
+    if conn.paused:
+        out.append("‖ PAUSED", style="bold yellow")
+    elif conn.stale:
+        age = coarse_age(conn.age())
+        out.append(f"! STALE {age} ({conn.category_label()})", style="bold red")
+    elif conn.connected_once:
+        out.append("● live", style="green")
+    else:
+        out.append("○ connecting", style="yellow")
+    if conn.polling:
+        out.append(" ⟳")
+    if conn.last_ok_at is not None:
+        out.append(f"  updated {conn.last_ok_at.strftime('%H:%M:%S')}")
+    if read_only:
+        out.append("  ")
+        out.append(" READ-ONLY ", style="bold reverse")
+    return out
+
+
+def counts_text(h: HeaderInfo) -> Text:
+    out = Text()
+    if not h.loaded:
+        return Text("no data yet", style="dim")
+    out.append(f"{h.shown_count}/{h.total_count} shown", style="bold")
+    for state in STATE_ORDER:
+        total = h.total.get(state, 0)
+        if not total:
+            continue
+        si = info(state)
+        out.append("  ")
+        out.append(f"{si.glyph} {si.label} ", style=si.colour)
+        shown = h.shown.get(state, 0)
+        out.append(f"{shown}/{total}" if shown != total else f"{total}")
+    return out
+
+
+class FleetHeader(Widget):
+    """Two lines: identity + connection, then per-state counts (shown/total)."""
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.info = HeaderInfo()
+        self.connection = ConnectionState()
+        self._last: Text | None = None
+
+    def build(self) -> Text:
+        h = self.info
+        line = Text()
+        line.append("fleettui", style="bold")
+        line.append("  ")
+        line.append(clean(h.account) or "(no account)")
+        line.append("  ")
+        line.append_text(environment_badge(h.environment))
+        line.append("  ")
+        line.append_text(connection_text(self.connection, h.read_only))
+        line.append("\n")
+        line.append_text(counts_text(h))
+        return line
+
+    def update_header(self, info: HeaderInfo | None = None, connection: ConnectionState | None = None) -> None:
+        if info is not None:
+            self.info = info
+        if connection is not None:
+            self.connection = connection
+        text = self.build()
+        if self._last is None or text.plain != self._last.plain or text.spans != self._last.spans:
+            self._last = text
+            self.refresh()
+
+    def render(self) -> Text:
+        if self._last is None:
+            self._last = self.build()
+        return self._last
