@@ -1,0 +1,56 @@
+"""Atomic, private file writes shared by the config file and the snapshot cache.
+
+The new content goes to a temporary file in the same directory, created with mode 0600
+from the start (``os.open`` with a mode, so there is no moment when another user could
+read it), flushed and fsynced, then moved over the target with ``os.replace``. A reader
+sees either the old file or the new one, never half of each; a crash leaves at most a
+stray ``.tmp`` file, which is removed when the write fails in-process.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import secrets
+from pathlib import Path
+
+from fleettui.config.paths import ensure_dir
+
+PRIVATE_MODE = 0o600
+
+
+def atomic_write_bytes(path: Path, data: bytes, *, mode: int = PRIVATE_MODE) -> None:
+    """Replace ``path`` with ``data`` atomically; the result has ``mode`` (default 0600)."""
+    directory = ensure_dir(path.parent)
+    tmp = directory / f".{path.name}.{secrets.token_hex(6)}.tmp"
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
+    try:
+        try:
+            # The umask may have narrowed the mode; make it exact.
+            os.fchmod(fd, mode)
+            view = memoryview(data)
+            while view:
+                written = os.write(fd, view)
+                view = view[written:]
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise
+    _fsync_dir(directory)
+
+
+def _fsync_dir(directory: Path) -> None:
+    """Make the rename itself durable (POSIX); harmless where directories can't be opened."""
+    try:
+        dfd = os.open(directory, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        with contextlib.suppress(OSError):
+            os.fsync(dfd)
+    finally:
+        os.close(dfd)

@@ -1,0 +1,258 @@
+"""Profiles in ``config.toml``: read with tomllib, written atomically with tomli-w.
+
+File format (every key documented in the README)::
+
+    default_profile = "sim"
+
+    [profiles.sim]
+    environment = "custom"                  # production | sandbox | custom
+    base_url = "http://127.0.0.1:8765"      # required for custom, ignored otherwise
+    client_id = "demo-client"
+    client_secret_env = "FLEETTUI_SIM_SECRET"   # preferred: the secret stays out of the file
+    # client_secret = "..."                 # inline alternative (the file is kept 0600)
+    read_only = false
+    refresh = 10                            # seconds between monitor refreshes, at least 5
+    default_filter = "state:pending"        # the monitor's starting `/` query
+
+Rules: a file that does not parse is never overwritten (:class:`ConfigParseError` names
+the file and the line); the file is always written with mode 0600 through a temp file in
+the same directory; keys this version does not know are kept on rewrite.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+import tomli_w
+
+from fleettui.config.atomic import atomic_write_bytes
+from fleettui.config.errors import ConfigParseError, InvalidConfig
+from fleettui.config.paths import config_file
+
+PRODUCTION_URL = "https://api.high-mobility.com"
+SANDBOX_URL = "https://sandbox.api.high-mobility.com"
+ENVIRONMENT_URLS = {"production": PRODUCTION_URL, "sandbox": SANDBOX_URL}
+ENVIRONMENTS = ("production", "sandbox", "custom")
+DEFAULT_REFRESH = 30.0
+MIN_REFRESH = 5.0
+
+_NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
+_ENV_VAR_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+_KNOWN_KEYS = frozenset(
+    {"environment", "base_url", "client_id", "client_secret", "client_secret_env",
+     "read_only", "refresh", "default_filter"}
+)
+
+
+def mask_secret(value: str | None) -> str:
+    """What a listing shows instead of a secret: nothing of the secret itself."""
+    return "********" if value else "(none)"
+
+
+def check_profile_name(name: str) -> str:
+    if not isinstance(name, str) or not _NAME_RE.match(name):
+        raise InvalidConfig(
+            f"invalid profile name {name!r}: use 1-64 letters, digits, '.', '_' or '-', "
+            "starting with a letter or digit"
+        )
+    return name
+
+
+def check_env_var_name(name: str) -> str:
+    if not isinstance(name, str) or not _ENV_VAR_RE.match(name):
+        raise InvalidConfig(f"invalid environment variable name {name!r}")
+    return name
+
+
+def check_base_url(url: str) -> str:
+    url = url.strip().rstrip("/") if isinstance(url, str) else ""
+    if not re.match(r"^https?://[^\s/]+", url):
+        raise InvalidConfig(f"invalid base URL {url!r}: expected http(s)://host[:port]")
+    return url
+
+
+@dataclass(frozen=True, repr=False)
+class Profile:
+    name: str
+    environment: str = "production"
+    base_url: str | None = None
+    client_id: str = ""
+    client_secret: str | None = None
+    client_secret_env: str | None = None
+    read_only: bool = False
+    refresh: float = DEFAULT_REFRESH
+    default_filter: str = ""
+    #: Keys this version does not know, kept so a rewrite does not lose them.
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def __repr__(self) -> str:
+        return (
+            f"Profile(name={self.name!r}, environment={self.environment!r}, "
+            f"base_url={self.effective_base_url!r}, client_id={self.client_id!r}, "
+            f"secret={self.secret_source!r}, read_only={self.read_only}, refresh={self.refresh})"
+        )
+
+    __str__ = __repr__
+
+    @property
+    def effective_base_url(self) -> str:
+        if self.environment == "custom":
+            return self.base_url or ""
+        return ENVIRONMENT_URLS.get(self.environment, PRODUCTION_URL)
+
+    @property
+    def has_inline_secret(self) -> bool:
+        return bool(self.client_secret)
+
+    @property
+    def secret_source(self) -> str:
+        """Where the secret comes from, for listings (never the secret itself)."""
+        if self.client_secret_env:
+            return f"env {self.client_secret_env}"
+        if self.client_secret:
+            return "inline (config file)"
+        return "none"
+
+    @classmethod
+    def from_toml(cls, name: str, data: Any, where: str = "config.toml") -> Profile:
+        ctx = f"{where}, profile {name!r}"
+        if not isinstance(data, dict):
+            raise InvalidConfig(f"{ctx}: expected a table of settings")
+        check_profile_name(name)
+
+        def text(key: str, default: str | None = None) -> str | None:
+            value = data.get(key, default)
+            if value is not None and not isinstance(value, str):
+                raise InvalidConfig(f"{ctx}: {key} must be a string")
+            return value
+
+        environment = (text("environment", "production") or "production").strip().lower()
+        if environment not in ENVIRONMENTS:
+            raise InvalidConfig(f"{ctx}: environment must be one of {', '.join(ENVIRONMENTS)}")
+        base_url = text("base_url")
+        if base_url is not None:
+            base_url = check_base_url(base_url)
+        if environment == "custom" and not base_url:
+            raise InvalidConfig(f"{ctx}: environment 'custom' needs base_url")
+        secret_env = text("client_secret_env")
+        if secret_env:
+            check_env_var_name(secret_env)
+        read_only = data.get("read_only", False)
+        if not isinstance(read_only, bool):
+            raise InvalidConfig(f"{ctx}: read_only must be true or false")
+        refresh = data.get("refresh", DEFAULT_REFRESH)
+        if isinstance(refresh, bool) or not isinstance(refresh, int | float):
+            raise InvalidConfig(f"{ctx}: refresh must be a number of seconds")
+        return cls(
+            name=name,
+            environment=environment,
+            base_url=base_url,
+            client_id=(text("client_id", "") or "").strip(),
+            client_secret=text("client_secret") or None,
+            client_secret_env=secret_env or None,
+            read_only=read_only,
+            refresh=max(MIN_REFRESH, float(refresh)),
+            default_filter=text("default_filter", "") or "",
+            extra={k: v for k, v in data.items() if k not in _KNOWN_KEYS},
+        )
+
+    def to_toml(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"environment": self.environment}
+        if self.base_url:
+            out["base_url"] = self.base_url
+        out["client_id"] = self.client_id
+        if self.client_secret_env:
+            out["client_secret_env"] = self.client_secret_env
+        if self.client_secret:
+            out["client_secret"] = self.client_secret
+        out["read_only"] = self.read_only
+        out["refresh"] = int(self.refresh) if float(self.refresh).is_integer() else self.refresh
+        if self.default_filter:
+            out["default_filter"] = self.default_filter
+        out.update(self.extra)
+        return out
+
+
+@dataclass(frozen=True)
+class Config:
+    path: Path
+    default_profile: str | None = None
+    profiles: dict[str, Profile] = field(default_factory=dict)
+    extra: dict[str, Any] = field(default_factory=dict)
+    #: False when the file did not exist yet.
+    exists: bool = False
+
+    @property
+    def names(self) -> list[str]:
+        return sorted(self.profiles)
+
+    def with_profile(self, profile: Profile, *, make_default: bool = False) -> Config:
+        profiles = {**self.profiles, profile.name: profile}
+        default = profile.name if make_default or not self.default_profile else self.default_profile
+        return replace(self, profiles=profiles, default_profile=default)
+
+    def without_profile(self, name: str) -> Config:
+        profiles = {k: v for k, v in self.profiles.items() if k != name}
+        default = self.default_profile if self.default_profile != name else None
+        if default is None and len(profiles) == 1:
+            default = next(iter(profiles))
+        return replace(self, profiles=profiles, default_profile=default)
+
+    def with_default(self, name: str) -> Config:
+        return replace(self, default_profile=name)
+
+
+def _read_toml(path: Path) -> dict[str, Any] | None:
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return None
+    except OSError as e:
+        raise InvalidConfig(f"cannot read {path}: {e.strerror or e}") from None
+    try:
+        return tomllib.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise ConfigParseError(path, "not UTF-8 text") from None
+    except tomllib.TOMLDecodeError as e:
+        # The message carries "(at line N, column M)"; no file content is echoed.
+        raise ConfigParseError(path, str(e)) from None
+
+
+def load_config(path: Path | None = None) -> Config:
+    """The config file as a :class:`Config`; an empty one when the file does not exist."""
+    path = path or config_file()
+    data = _read_toml(path)
+    if data is None:
+        return Config(path=path)
+    default = data.get("default_profile")
+    if default is not None and not isinstance(default, str):
+        raise InvalidConfig(f"{path}: default_profile must be a string")
+    raw_profiles = data.get("profiles", {})
+    if not isinstance(raw_profiles, dict):
+        raise InvalidConfig(f"{path}: [profiles] must be a table")
+    profiles = {n: Profile.from_toml(n, d, str(path)) for n, d in raw_profiles.items()}
+    extra = {k: v for k, v in data.items() if k not in ("default_profile", "profiles")}
+    return Config(path, default or None, profiles, extra, exists=True)
+
+
+def dump_config(config: Config) -> str:
+    data: dict[str, Any] = {}
+    if config.default_profile:
+        data["default_profile"] = config.default_profile
+    data.update(config.extra)
+    data["profiles"] = {n: config.profiles[n].to_toml() for n in sorted(config.profiles)}
+    return tomli_w.dumps(data)
+
+
+def save_config(config: Config) -> None:
+    """Write the config atomically with mode 0600.
+
+    Refuses (ConfigParseError) when the file on disk does not parse: whatever is in it
+    may be the only copy of someone's settings.
+    """
+    _read_toml(config.path)
+    atomic_write_bytes(config.path, dump_config(config).encode("utf-8"))

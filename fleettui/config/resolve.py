@@ -1,0 +1,175 @@
+"""Which profile and credentials a command or the monitor runs with.
+
+Precedence, highest first: command-line flags > environment (``FLEETTUI_PROFILE``,
+``FLEETTUI_BASE_URL``, ``FLEETTUI_CLIENT_ID``, ``FLEETTUI_CLIENT_SECRET``) > the config
+file > defaults. With no profile in the file, the environment alone is enough
+(``FLEETTUI_CLIENT_ID`` + ``FLEETTUI_CLIENT_SECRET`` [+ ``FLEETTUI_BASE_URL``]); the
+result is then named ``"env"``.
+
+Profile selection: ``name`` flag > ``FLEETTUI_PROFILE`` > ``default_profile`` > the only
+profile when there is exactly one.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from fleettui.config.errors import InvalidConfig, MissingSecret, NoProfile, ProfileNotFound
+from fleettui.config.profiles import (
+    DEFAULT_REFRESH,
+    ENVIRONMENT_URLS,
+    MIN_REFRESH,
+    PRODUCTION_URL,
+    Config,
+    Profile,
+    check_base_url,
+    load_config,
+    mask_secret,
+)
+
+ENV_PROFILE = "FLEETTUI_PROFILE"
+ENV_BASE_URL = "FLEETTUI_BASE_URL"
+ENV_CLIENT_ID = "FLEETTUI_CLIENT_ID"
+ENV_CLIENT_SECRET = "FLEETTUI_CLIENT_SECRET"
+ENV_PROFILE_NAME = "env"
+
+
+@dataclass(frozen=True, repr=False)
+class ResolvedProfile:
+    name: str
+    environment: str
+    base_url: str
+    client_id: str
+    client_secret: str
+    read_only: bool
+    refresh: float
+    default_filter: str
+    #: Where the settings came from, in words (for `profile list` and error messages).
+    source: str
+    #: Where the secret came from ("env VAR", "inline (config file)", "flag"...).
+    secret_source: str = ""
+
+    def __repr__(self) -> str:
+        return (
+            f"ResolvedProfile(name={self.name!r}, environment={self.environment!r}, "
+            f"base_url={self.base_url!r}, client_id={self.client_id!r}, "
+            f"client_secret={mask_secret(self.client_secret)!r}, read_only={self.read_only}, "
+            f"refresh={self.refresh}, source={self.source!r})"
+        )
+
+    __str__ = __repr__
+
+    def credentials(self):  # noqa: ANN201 - fleettui.api.Credentials, imported lazily
+        from fleettui.api import Credentials
+
+        return Credentials(self.base_url, self.client_id, self.client_secret)
+
+
+def _env(environ: Mapping[str, str], key: str) -> str | None:
+    value = environ.get(key, "")
+    return value.strip() or None
+
+
+def _environment_for(url: str) -> str:
+    for env, env_url in ENVIRONMENT_URLS.items():
+        if url.rstrip("/") == env_url:
+            return env
+    return "custom"
+
+
+def resolve_profile(
+    name: str | None = None,
+    *,
+    base_url: str | None = None,
+    client_id: str | None = None,
+    client_secret: str | None = None,
+    read_only: bool | None = None,
+    refresh: float | None = None,
+    environ: Mapping[str, str] | None = None,
+    config: Config | None = None,
+) -> ResolvedProfile:
+    """Combine flags (the keyword arguments), environment and config file into one profile.
+
+    Raises ConfigError subclasses: ProfileNotFound (names the available profiles),
+    MissingSecret (names the unset variable), NoProfile, ConfigParseError, InvalidConfig.
+    """
+    env = os.environ if environ is None else environ
+    cfg = config if config is not None else load_config()
+    notes: list[str] = []
+
+    chosen = name or _env(env, ENV_PROFILE)
+    if name:
+        notes.append("chosen with --profile")
+    elif chosen:
+        notes.append(f"chosen by {ENV_PROFILE}")
+    elif cfg.default_profile:
+        chosen = cfg.default_profile
+        notes.append("default profile")
+    elif len(cfg.profiles) == 1:
+        chosen = next(iter(cfg.profiles))
+        notes.append("the only profile")
+
+    profile: Profile | None = None
+    if chosen:
+        profile = cfg.profiles.get(chosen)
+        if profile is None:
+            raise ProfileNotFound(chosen, cfg.names)
+        source = f"profile {chosen!r} in {cfg.path} ({', '.join(notes)})"
+    else:
+        if not (client_id or _env(env, ENV_CLIENT_ID)):
+            raise NoProfile(cfg.path)
+        source = "environment variables"
+
+    overrides: list[str] = []
+
+    def pick(flag: str | None, var: str, from_file: str | None, what: str) -> str | None:
+        if flag:
+            overrides.append(f"{what} from flag")
+            return flag
+        value = _env(env, var)
+        if value is not None:
+            if profile is not None:
+                overrides.append(f"{what} from {var}")
+            return value
+        return from_file
+
+    url = pick(base_url, ENV_BASE_URL, profile.effective_base_url if profile else None, "base_url")
+    url = check_base_url(url) if url else PRODUCTION_URL
+    cid = pick(client_id, ENV_CLIENT_ID, profile.client_id if profile else None, "client_id")
+    label = profile.name if profile else ENV_PROFILE_NAME
+    if not cid:
+        raise InvalidConfig(f"profile {label!r} has no client_id; set it in the profile or FLEETTUI_CLIENT_ID")
+
+    if client_secret:
+        secret, secret_source = client_secret, "flag"
+    elif _env(env, ENV_CLIENT_SECRET) is not None:
+        secret, secret_source = env[ENV_CLIENT_SECRET].strip(), f"env {ENV_CLIENT_SECRET}"
+    elif profile is not None and profile.client_secret_env:
+        var = profile.client_secret_env
+        secret = (env.get(var) or "").strip()
+        if not secret:
+            raise MissingSecret(label, var)
+        secret_source = f"env {var}"
+    elif profile is not None and profile.client_secret:
+        secret, secret_source = profile.client_secret, "inline (config file)"
+    else:
+        raise MissingSecret(label, None)
+
+    if overrides:
+        source += "; " + ", ".join(overrides)
+    environment = _environment_for(url)
+    every = refresh if refresh is not None else (profile.refresh if profile else DEFAULT_REFRESH)
+    return ResolvedProfile(
+        name=label,
+        environment=environment,
+        base_url=url,
+        client_id=cid,
+        client_secret=secret,
+        read_only=bool(read_only) or bool(profile and profile.read_only),
+        refresh=max(MIN_REFRESH, float(every)),
+        default_filter=profile.default_filter if profile else "",
+        source=source,
+        secret_source=secret_source,
+    )
