@@ -1,0 +1,110 @@
+"""Lines typed, pasted or loaded into the add form, parsed and checked before sending.
+
+Each line is `vin[,brand[,key=value...]]` (the CSV format too; a `vin,brand` header is
+skipped). A line without a brand takes the form's brand; the form's tags apply to every
+line unless the line sets the same key. Nothing Textual here, so it is tested directly.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from fleettui.core.brands import VW_CUSTOMER_TAG, brand_info, normalise_brand
+from fleettui.core.rules import check_new_vehicle
+from fleettui.core.vin import normalise_vin
+
+MAX_CSV_BYTES = 20_000_000
+
+
+@dataclass
+class AddLine:
+    raw: str
+    vin: str
+    brand: str
+    tags: dict[str, str] = field(default_factory=dict)
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def parse_tags(text: str) -> tuple[dict[str, str], list[str]]:
+    """`k=v, k2=v2` (commas or semicolons) → tags, problems."""
+    tags: dict[str, str] = {}
+    problems: list[str] = []
+    for part in text.replace(";", ",").split(","):
+        part = part.strip()
+        if not part:
+            continue
+        key, sep, value = part.partition("=")
+        if not sep or not key.strip():
+            problems.append(f"tag {part!r} is not key=value")
+            continue
+        tags[key.strip()] = value.strip()
+    return tags, problems
+
+
+def needs_customer_name(brand: str) -> bool:
+    return VW_CUSTOMER_TAG in brand_info(brand).required_tags
+
+
+def _fields(raw: str) -> list[str]:
+    try:
+        row = next(csv.reader([raw]))
+    except (csv.Error, StopIteration):
+        row = raw.split(",")
+    return [f.strip() for f in row]
+
+
+def parse_line(raw: str, default_brand: str = "", default_tags: dict[str, str] | None = None) -> AddLine:
+    fields = _fields(raw)
+    vin = normalise_vin(fields[0]) if fields else ""
+    brand = normalise_brand(fields[1]) if len(fields) > 1 and fields[1] else normalise_brand(default_brand)
+    tags = dict(default_tags or {})
+    problems: list[str] = []
+    for extra in fields[2:]:
+        if not extra:
+            continue
+        line_tags, tag_problems = parse_tags(extra)
+        tags.update(line_tags)
+        problems += tag_problems
+    if not brand:
+        problems.append("no brand: add ,brand to the line or fill the Brand field")
+    else:
+        problems += check_new_vehicle(vin, brand, tags)
+    return AddLine(raw=raw, vin=vin, brand=brand, tags=tags, problems=problems)
+
+
+def is_header(raw: str) -> bool:
+    fields = [f.lower() for f in _fields(raw)]
+    return len(fields) >= 1 and fields[0] == "vin"
+
+
+def parse_block(text: str, default_brand: str = "", default_tags: dict[str, str] | None = None) -> list[AddLine]:
+    """Every non-blank, non-comment, non-header line, parsed and checked."""
+    out: list[AddLine] = []
+    for raw in text.splitlines():
+        line = raw.strip()
+        if not line or line.startswith("#") or is_header(line):
+            continue
+        out.append(parse_line(line, default_brand, default_tags))
+    return out
+
+
+def read_csv_file(path: Path) -> str:
+    """The file's lines, ready for the paste area. Raises OSError/ValueError with a
+    message a person can act on."""
+    size = path.stat().st_size
+    if size > MAX_CSV_BYTES:
+        raise ValueError(f"{path} is {size} bytes; split it into files under 20 MB")
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ValueError(f"{path} is not UTF-8 text") from exc
+    rows = csv.reader(io.StringIO(text))
+    return "\n".join(",".join(r) for r in rows if any(c.strip() for c in r))

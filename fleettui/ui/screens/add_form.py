@@ -1,0 +1,242 @@
+"""The add form: one VIN with live checks, or many lines pasted / loaded from CSV.
+
+The form never calls the network. It posts `AddScreen.Submit` with the lines that
+passed the local checks; the app sends them and calls `show_results` (or `show_error`).
+Refused lines (by the local checks or by the provider) stay in the form to fix;
+accepted ones leave it (the app puts them in the table at once).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Grid, Vertical, VerticalScroll
+from textual.message import Message
+from textual.screen import ModalScreen
+from textual.suggester import SuggestFromList
+from textual.widgets import Footer, Input, Label, Static, TextArea
+
+from fleettui.core.brands import (
+    BRAND_CODES,
+    VW_CUSTOMER_TAG,
+    brand_info,
+    is_known_brand,
+    suggest_brands,
+)
+from fleettui.core.vin import check_vin
+from fleettui.ui.add_lines import (
+    AddLine,
+    needs_customer_name,
+    parse_block,
+    parse_line,
+    parse_tags,
+    read_csv_file,
+)
+from fleettui.ui.safe_text import clean
+
+
+def vin_feedback(value: str) -> Text:
+    if not value.strip():
+        return Text("17 characters; letters I, O and Q are never used", style="dim")
+    check = check_vin(value)
+    if not check.ok:
+        return Text("✗ " + "; ".join(check.problems), style="bold red")
+    out = Text("✓ looks like a VIN", style="green")
+    if check.warnings:
+        out.append("  ⚠ " + "; ".join(check.warnings), style="yellow")
+    return out
+
+
+def brand_feedback(value: str) -> Text:
+    if not value.strip():
+        return Text("type to search: " + ", ".join(suggest_brands("", 6)) + " …", style="dim")
+    if not is_known_brand(value):
+        hints = suggest_brands(value, 5)
+        more = f"; did you mean {', '.join(hints)}?" if hints else ""
+        return Text(f"✗ unknown brand{more}", style="bold red")
+    b = brand_info(value)
+    parts = [f"{b.display} ({b.group})", "can cancel" if b.cancelable else "cannot cancel while pending"]
+    if b.required_tags:
+        parts.append("needs tag " + ", ".join(b.required_tags))
+    return Text("✓ " + " · ".join(parts), style="green")
+
+
+class AddScreen(ModalScreen[None]):
+    BINDINGS = [
+        Binding("ctrl+s", "send", "Send"),
+        Binding("escape", "close", "Close"),
+    ]
+
+    class Submit(Message):
+        def __init__(self, lines: list[AddLine]) -> None:
+            super().__init__()
+            self.lines = lines
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.busy = False
+        self._in_flight: list[AddLine] = []
+        self._local_refused: list[AddLine] = []
+        self._field_line: AddLine | None = None
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="add-box"):
+            yield Label(Text("Add vehicles  (Enter or ctrl+s sends, Escape closes)", style="bold"))
+            with Grid(id="add-grid"):
+                yield Label("VIN")
+                yield Input(id="add-vin", placeholder="17 characters", max_length=40)
+                yield Label("")
+                yield Static(vin_feedback(""), id="add-vin-check")
+                yield Label("Brand")
+                yield Input(id="add-brand", placeholder="e.g. bmw",
+                            suggester=SuggestFromList(BRAND_CODES, case_sensitive=False))
+                yield Label("")
+                yield Static(brand_feedback(""), id="add-brand-check")
+                yield Label("Customer", id="add-customer-label", classes="vw-only")
+                yield Input(id="add-customer", classes="vw-only",
+                            placeholder=f"{VW_CUSTOMER_TAG} (required for VW group)")
+                yield Label("Tags")
+                yield Input(id="add-tags", placeholder="key=value, key2=value2")
+            yield Label("Many vehicles, one per line: vin[,brand[,key=value...]]")
+            yield TextArea(id="add-many", soft_wrap=False, show_line_numbers=False)
+            with Grid(id="add-csv-row"):
+                yield Label("CSV file")
+                yield Input(id="add-csv", placeholder="path; Enter loads it into the list above")
+            with VerticalScroll(id="add-results-box"):
+                yield Static("", id="add-results")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self._toggle_customer("")
+        self.query_one("#add-vin", Input).focus()
+
+    # -- live checks ---------------------------------------------------------------
+
+    @on(Input.Changed, "#add-vin")
+    def _vin_changed(self, event: Input.Changed) -> None:
+        self.query_one("#add-vin-check", Static).update(vin_feedback(event.value))
+
+    @on(Input.Changed, "#add-brand")
+    def _brand_changed(self, event: Input.Changed) -> None:
+        self.query_one("#add-brand-check", Static).update(brand_feedback(event.value))
+        self._toggle_customer(event.value)
+
+    def _toggle_customer(self, brand: str) -> None:
+        show = needs_customer_name(brand) if is_known_brand(brand) else False
+        for widget in self.query(".vw-only"):
+            widget.display = show
+
+    @on(Input.Submitted, "#add-csv")
+    def _load_csv(self, event: Input.Submitted) -> None:
+        event.stop()
+        path = Path(event.value.strip()).expanduser()
+        try:
+            text = read_csv_file(path)
+        except (OSError, ValueError) as exc:
+            self._results(Text(f"Could not load {path}: {clean(exc)}", style="bold red"))
+            return
+        area = self.query_one("#add-many", TextArea)
+        area.text = (area.text.rstrip("\n") + "\n" + text).strip("\n")
+        count = len(parse_block(text))
+        self._results(Text(f"Loaded {count} line(s) from {path}; ctrl+s sends them."))
+
+    @on(Input.Submitted)
+    def _submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.action_send()
+
+    # -- sending -------------------------------------------------------------------
+
+    def _defaults(self) -> tuple[str, dict[str, str], list[str]]:
+        brand = self.query_one("#add-brand", Input).value.strip()
+        tags, problems = parse_tags(self.query_one("#add-tags", Input).value)
+        customer = self.query_one("#add-customer", Input).value.strip()
+        if customer and needs_customer_name(brand):
+            tags[VW_CUSTOMER_TAG] = customer
+        return brand, tags, problems
+
+    def collect(self) -> list[AddLine]:
+        brand, tags, tag_problems = self._defaults()
+        lines: list[AddLine] = []
+        vin = self.query_one("#add-vin", Input).value.strip()
+        self._field_line = None
+        if vin:
+            line = parse_line(vin, brand, tags)
+            line.problems = tag_problems + line.problems
+            self._field_line = line
+            lines.append(line)
+        for line in parse_block(self.query_one("#add-many", TextArea).text, brand, tags):
+            line.problems = tag_problems + line.problems
+            lines.append(line)
+        return lines
+
+    def action_send(self) -> None:
+        if self.busy:
+            self.notify("Still sending the previous batch.", severity="warning")
+            return
+        lines = self.collect()
+        if not lines:
+            self._results(Text("Type a VIN (and brand), or paste lines below.", style="yellow"))
+            return
+        ok = [line for line in lines if line.ok]
+        self._local_refused = [line for line in lines if not line.ok]
+        if not ok:
+            self._show([], [])
+            return
+        self.busy = True
+        self._in_flight = ok
+        self._results(Text(f"Sending {len(ok)} vehicle(s)…"))
+        self.post_message(self.Submit(ok))
+
+    def show_error(self, message: str) -> None:
+        """The whole request failed: nothing changed, every line stays."""
+        self.busy = False
+        self._results(Text("Nothing was added: " + clean(message), style="bold red"))
+
+    def show_results(self, results: Sequence) -> None:
+        """Per-VIN outcome from the provider (CreateResult objects)."""
+        self.busy = False
+        by_vin = {r.vin.upper(): r for r in results}
+        accepted, refused = [], []
+        for line in self._in_flight:
+            r = by_vin.get(line.vin.upper())
+            if r is not None and r.ok:
+                accepted.append((line, r))
+            else:
+                why = (r.description if r is not None else None) or "no answer for this VIN"
+                refused.append((line, clean(why)))
+        self._in_flight = []
+        self._show(accepted, refused)
+
+    def _show(self, accepted: list, refused: list[tuple[AddLine, str]]) -> None:
+        out = Text()
+        for line, r in accepted:
+            out.append(f"✓ {line.vin} {clean(r.status)}\n", style="green")
+        for line, why in refused:
+            out.append(f"✗ {line.vin}: {why}\n", style="bold red")
+        for line in self._local_refused:
+            out.append(f"✗ {clean(line.vin) or '(empty)'}: {'; '.join(line.problems)} (not sent)\n",
+                       style="bold red")
+        summary = f"{len(accepted)} added, {len(refused) + len(self._local_refused)} refused"
+        if refused or self._local_refused:
+            summary += "; fix the lines left in the form and send again"
+        out.append(summary)
+        self._results(out)
+        keep = [line for line, _ in refused] + self._local_refused
+        field_kept = any(line is self._field_line for line in keep)
+        area_lines = [line.raw for line in keep if line is not self._field_line]
+        if self._field_line is not None and not field_kept:
+            self.query_one("#add-vin", Input).value = ""
+        self.query_one("#add-many", TextArea).text = "\n".join(area_lines)
+        self._local_refused = []
+
+    def _results(self, text: Text) -> None:
+        self.query_one("#add-results", Static).update(text)
+
+    def action_close(self) -> None:
+        self.dismiss(None)
