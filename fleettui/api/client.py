@@ -1,0 +1,239 @@
+"""FleetClient: the synchronous Fleet Clearance API client (CLI and monitor worker threads).
+
+One httpx.Client per FleetClient (connection reuse, explicit timeouts, TLS verification
+always on). Reads (list, get, token) retry 429, 5xx, timeouts and dropped connections with
+bounded, jittered exponential backoff; writes (create, delete) are never retried: the
+error goes back to the caller, whose input is untouched.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import threading
+import time
+from collections.abc import Callable, Iterable
+from datetime import datetime, timedelta
+from email.utils import parsedate_to_datetime
+from typing import Any
+from urllib.parse import urlsplit
+
+import httpx
+
+from fleettui import __version__
+from fleettui.api import wire
+from fleettui.api.auth import (
+    TOKEN_PATH,
+    AccessToken,
+    Credentials,
+    TokenCache,
+    check_base_url,
+    parse_token,
+    scrub,
+)
+from fleettui.api.errors import (
+    ApiError,
+    CredentialsRejected,
+    NetworkError,
+    RateLimited,
+    ServerError,
+    error_from_response,
+)
+from fleettui.api.filters import VehicleFilter
+from fleettui.api.wire import VEHICLES_PATH, CreateResult, NewVehicle
+from fleettui.core.timefmt import utcnow
+from fleettui.core.vehicle import Vehicle
+
+__all__ = ["FleetClient", "NewVehicle", "CreateResult", "USER_AGENT"]
+
+log = logging.getLogger("fleettui.api")
+USER_AGENT = f"fleettui/{__version__}"
+
+
+class FleetClient:
+    def __init__(self, credentials: Credentials, *, timeout: float = 15.0,
+                 connect_timeout: float | None = None, max_retries: int = 3,
+                 backoff_base: float = 0.5, max_backoff: float = 8.0,
+                 max_total_wait: float = 30.0, transport: httpx.BaseTransport | None = None,
+                 sleep: Callable[[float], None] = time.sleep) -> None:
+        base = check_base_url(credentials.base_url, allow_plain_http=transport is not None)
+        self.credentials = credentials
+        self.max_retries = max(0, int(max_retries))
+        self.backoff_base = backoff_base
+        self.max_backoff = max_backoff
+        self.max_total_wait = max_total_wait
+        self._sleep = sleep
+        self._host = urlsplit(base).hostname
+        self._http = httpx.Client(
+            base_url=base,
+            timeout=httpx.Timeout(timeout, connect=connect_timeout or min(timeout, 10.0)),
+            verify=True,
+            follow_redirects=False,
+            headers={"User-Agent": USER_AGENT, "Accept": "application/json"},
+            limits=httpx.Limits(max_connections=8, max_keepalive_connections=4),
+            transport=transport,
+        )
+        self.tokens = TokenCache(self._request_token)
+        self._time_lock = threading.Lock()
+        self._offset: timedelta | None = None
+        #: How many entries of the last list answer were skipped as unreadable.
+        self.last_skipped = 0
+        #: How many HTTP requests this client has sent (retries included).
+        self.requests_sent = 0
+
+    def __repr__(self) -> str:
+        return f"FleetClient({self.credentials!r})"
+
+    def __enter__(self) -> FleetClient:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._http.close()
+
+    # -- time ----------------------------------------------------------------------
+
+    def _note_date(self, response: httpx.Response) -> None:
+        header = response.headers.get("date")
+        if not header:
+            return
+        try:
+            server = parsedate_to_datetime(header)
+        except (TypeError, ValueError, IndexError):
+            return
+        if server.tzinfo is None:
+            return
+        with self._time_lock:
+            self._offset = server - utcnow()
+
+    @property
+    def server_offset(self) -> timedelta | None:
+        with self._time_lock:
+            return self._offset
+
+    def server_time(self) -> datetime:
+        """The provider's clock: local now plus the offset seen in the last `Date` header."""
+        offset = self.server_offset
+        now = utcnow()
+        return now + offset if offset is not None else now
+
+    # -- transport -----------------------------------------------------------------
+
+    def _backoff(self, attempt: int, retry_after: float | None) -> float:
+        if retry_after is not None:
+            return retry_after + random.uniform(0, self.backoff_base)
+        ceiling = min(self.max_backoff, self.backoff_base * (2 ** attempt))
+        return random.uniform(ceiling / 2, ceiling)
+
+    def _exchange(self, method: str, path: str, *, write: bool, auth: bool = True,
+                  **kwargs: Any) -> httpx.Response:
+        """One logical call: token, request, one re-auth on 401, retries for reads."""
+        attempt, waited, reauthed = 0, 0.0, False
+        while True:
+            token: AccessToken | None = None
+            headers = {}
+            if auth:
+                token = self.tokens.get()
+                headers["Authorization"] = f"Bearer {token.value}"
+            failure: ApiError | None = None
+            response: httpx.Response | None = None
+            try:
+                self.requests_sent += 1
+                response = self._http.request(method, path, headers=headers, **kwargs)
+            except httpx.TransportError as exc:
+                kind, sent = wire.classify_transport_error(exc)
+                detail = type(exc).__name__
+            else:
+                kind = None
+            if kind is not None:
+                # Built outside the except block: the httpx exception (whose request holds
+                # the Authorization header) is neither chained nor kept as context.
+                failure = NetworkError(kind, host=self._host, detail=detail,
+                                       maybe_sent=write and sent)
+            else:
+                assert response is not None
+                self._note_date(response)
+                log.debug("%s %s -> %s", method, path, response.status_code)
+                if response.status_code < 400:
+                    return response
+                if auth and response.status_code == 401:
+                    self.tokens.invalidate(token)
+                    if not reauthed:
+                        reauthed = True
+                        continue
+                    err = error_from_response(401, response.content)
+                    raise CredentialsRejected(
+                        status=401, title=err.title, detail=err.detail,
+                        hint="The token was refused twice in a row; check the profile's "
+                             "credentials and that the app has the fleet:clearance scope.")
+                failure = error_from_response(
+                    response.status_code, response.content,
+                    retry_after_header=response.headers.get("retry-after"))
+            retry_after = getattr(failure, "retry_after", None)
+            retryable = isinstance(failure, (RateLimited, ServerError)) or (
+                isinstance(failure, NetworkError) and failure.kind in ("timeout", "dropped"))
+            if write or not retryable or attempt >= self.max_retries:
+                raise failure
+            delay = self._backoff(attempt, retry_after)
+            if waited + delay > self.max_total_wait:
+                raise failure
+            log.debug("retrying %s %s in %.1fs (%s)", method, path, delay, type(failure).__name__)
+            self._sleep(delay)
+            waited += delay
+            attempt += 1
+
+    # -- token ---------------------------------------------------------------------
+
+    def _request_token(self) -> AccessToken:
+        creds = self.credentials
+        try:
+            response = self._exchange("POST", TOKEN_PATH, write=False, auth=False,
+                                      json=creds.token_request())
+        except ApiError as err:
+            if err.status in (400, 401, 403):
+                raise CredentialsRejected(
+                    status=err.status, title=err.title,
+                    detail=scrub(err.detail, creds.client_secret)) from None
+            raise
+        return parse_token(wire.decode_json(response, "the token answer", write=False))
+
+    def fetch_token(self) -> AccessToken:
+        """Ask for a fresh token now (proves the credentials work); it is cached too."""
+        return self.tokens.refresh()
+
+    # -- reads ---------------------------------------------------------------------
+
+    def list_vehicles_raw(self, filter: VehicleFilter | None = None) -> list[dict]:
+        """The fleet as parsed JSON objects; entries that are not objects with a VIN are
+        skipped and counted in `last_skipped`."""
+        params = {"filter": filter.to_param()} if filter else None
+        response = self._exchange("GET", VEHICLES_PATH, write=False, params=params)
+        good, self.last_skipped = wire.read_vehicle_list(response)
+        if self.last_skipped:
+            log.warning("skipped %d unreadable entries in the vehicle list", self.last_skipped)
+        return good
+
+    def list_vehicles(self, filter: VehicleFilter | None = None) -> list[Vehicle]:
+        return [Vehicle.from_api(obj) for obj in self.list_vehicles_raw(filter)]
+
+    def get_vehicle(self, vin: str) -> Vehicle:
+        response = self._exchange("GET", wire.vin_path(vin), write=False)
+        return wire.read_one_vehicle(response, write=False)
+
+    # -- writes --------------------------------------------------------------------
+
+    def create_vehicles(self, vehicles: Iterable[NewVehicle]) -> list[CreateResult]:
+        """Ask for clearances; one result per VIN, refused VINs included (`ok=False`).
+        Never retried: on any error nothing is resent. Empty input sends nothing."""
+        wanted = [v.to_api() for v in vehicles]
+        if not wanted:
+            return []
+        response = self._exchange("POST", VEHICLES_PATH, write=True, json={"vehicles": wanted})
+        return wire.read_create_results(response, wanted)
+
+    def delete_vehicle(self, vin: str) -> Vehicle:
+        """Revoke (approved) or cancel (pending) a clearance. Never retried."""
+        response = self._exchange("DELETE", wire.vin_path(vin), write=True)
+        return wire.read_one_vehicle(response, write=True)

@@ -1,0 +1,301 @@
+"""Typed errors for the Fleet Clearance API, each with one line a person can act on.
+
+Every error shape (FleetErrors envelope, bare list, OAuth shape, empty or non-JSON body)
+becomes one of these. Provider strings are data: control characters are removed and long
+text shortened so `str(error)` stays one line. No error ever holds the client secret, a
+token, or an httpx request (whose headers carry the token).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from http import HTTPStatus
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2066-\u2069]+")
+_RETRY_AFTER = re.compile(
+    r"retry\s+after\s*:?\s*(\d+(?:\.\d+)?)\s*(ms|milliseconds?|s|secs?|seconds?|m|mins?|minutes?)?\b",
+    re.IGNORECASE,
+)
+MAX_TEXT = 240
+SUPPORT = "support@high-mobility.com"
+
+
+def clean_text(value: object, limit: int = MAX_TEXT) -> str | None:
+    """Provider text made safe for one line: no control or bidi characters, short."""
+    if value is None:
+        return None
+    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, default=str)
+    text = " ".join(_CONTROL.sub(" ", text).split())
+    if not text:
+        return None
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+@dataclass(frozen=True, slots=True)
+class ErrorBody:
+    """What a provider error body says, whichever shape it came in."""
+
+    title: str | None = None
+    detail: str | None = None
+    source: str | None = None
+
+
+def parse_error_body(body: bytes | str | None) -> ErrorBody:
+    """Read any of the provider's error shapes; never raises."""
+    if not body:
+        return ErrorBody()
+    raw = body.decode("utf-8", "replace") if isinstance(body, bytes) else body
+    try:
+        data = json.loads(raw)
+    except ValueError:
+        text = raw.strip()
+        if text.startswith("<"):
+            found = re.search(r"<title>(.*?)</title>", text, re.IGNORECASE | re.DOTALL)
+            return ErrorBody(detail=clean_text(found.group(1)) if found else None)
+        return ErrorBody(detail=clean_text(text, 160))
+    if isinstance(data, dict) and isinstance(data.get("errors"), list):
+        items = data["errors"]
+    elif isinstance(data, list):
+        items = data
+    elif isinstance(data, dict) and ("error" in data or "error_description" in data):
+        return ErrorBody(title=clean_text(data.get("error")),
+                         detail=clean_text(data.get("error_description")))
+    elif isinstance(data, dict):
+        items = [data]
+    else:
+        return ErrorBody(detail=clean_text(data))
+    items = [i for i in items if isinstance(i, dict)]
+    if not items:
+        return ErrorBody()
+    details: list[str] = []
+    for item in items:
+        d = clean_text(item.get("detail") or item.get("message") or item.get("description"))
+        if d and d not in details:
+            details.append(d)
+    first = items[0]
+    return ErrorBody(
+        title=clean_text(first.get("title") or first.get("error")),
+        detail=clean_text("; ".join(details)) if details else None,
+        source=clean_text(first.get("source")),
+    )
+
+
+def parse_retry_after(detail: str | None, header: str | None = None) -> float | None:
+    """Seconds to wait, from a Retry-After header or the documented "retry after 10s"."""
+    if header:
+        try:
+            return max(0.0, float(header.strip()))
+        except ValueError:
+            pass
+    if detail:
+        found = _RETRY_AFTER.search(detail)
+        if found:
+            unit = (found.group(2) or "s").lower()
+            scale = 0.001 if unit.startswith(("ms", "milli")) else 60.0 if unit[0] == "m" else 1.0
+            return float(found.group(1)) * scale
+    return None
+
+
+class ApiError(Exception):
+    """Base of every fleettui API error. `str(e)` is one line: what happened, the provider's
+    own words in brackets, then what to do."""
+
+    category = "client"
+    headline = "High Mobility refused the request"
+    default_hint = "Check the input and try again."
+
+    def __init__(self, headline: str | None = None, *, status: int | None = None,
+                 title: str | None = None, detail: str | None = None,
+                 source: str | None = None, hint: str | None = None) -> None:
+        self.status = status
+        self.title = clean_text(title)
+        self.detail = clean_text(detail)
+        self.source = clean_text(source)
+        self.hint = hint or self.default_hint
+        self.headline = headline or self.headline
+        super().__init__(self._line())
+
+    def _provider_words(self) -> str:
+        if self.status is None:
+            return self.detail or ""
+        title = self.title
+        if not title:
+            try:
+                title = HTTPStatus(self.status).phrase
+            except ValueError:
+                title = "HTTP error"
+        words = f"{self.status} {title}"
+        return f"{words}: {self.detail}" if self.detail else words
+
+    def _line(self) -> str:
+        words = self._provider_words()
+        head = f"{self.headline} ({words})" if words else self.headline
+        return f"{head}. {self.hint}" if self.hint else f"{head}."
+
+    def __str__(self) -> str:
+        return self._line()
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(status={self.status!r}, title={self.title!r}, detail={self.detail!r})"
+
+
+class CredentialsRejected(ApiError):
+    category = "auth"
+    headline = "High Mobility rejected the client credentials"
+    default_hint = ("Check the client ID and secret of this profile (and that they belong to "
+                    "this environment), then try again.")
+
+
+class Unauthorized(ApiError):
+    category = "auth"
+    headline = "The access token was not accepted"
+    default_hint = "Try again; if it keeps happening, check the profile's credentials."
+
+
+class Forbidden(ApiError):
+    category = "auth"
+    headline = "This client has no fleet access"
+    default_hint = "Ask High Mobility to link the app to your fleet."
+
+
+class NotFound(ApiError):
+    headline = "No clearance for this VIN in the fleet"
+    default_hint = "Check the VIN, or refresh: the vehicle may never have been added."
+
+
+class Conflict(ApiError):
+    """409 on DELETE: `.kind` is "removed", "transition" or "other"."""
+
+    headline = "The clearance cannot be changed now"
+    default_hint = "Refresh to see the vehicle's current state."
+
+    def __init__(self, headline: str | None = None, **kw) -> None:
+        text = f"{kw.get('title') or ''} {kw.get('detail') or ''}".lower()
+        if "already removed" in text:
+            self.kind = "removed"
+            headline = headline or "The clearance is already removed"
+            kw.setdefault("hint", "Nothing left to do; refresh to see its final state.")
+        elif "transition" in text:
+            self.kind = "transition"
+            headline = headline or "The clearance is being revoked or cancelled already"
+            kw.setdefault("hint", "Wait for that to finish; it changes by itself.")
+        else:
+            self.kind = "other"
+        super().__init__(headline, **kw)
+
+
+class Unprocessable(ApiError):
+    """422: `.kind` is "not_supported", "too_early" or "invalid"."""
+
+    def __init__(self, headline: str | None = None, **kw) -> None:
+        text = f"{kw.get('title') or ''} {kw.get('detail') or ''}".lower()
+        if "not supported" in text:
+            self.kind = "not_supported"
+            headline = headline or "This brand does not support cancelling a pending clearance"
+            kw.setdefault("hint", "Wait until it is approved (then revoke) or rejected.")
+        elif "too early" in text or "after 1 day" in text:
+            self.kind = "too_early"
+            headline = headline or "Too early to cancel this clearance"
+            kw.setdefault("hint", "A pending clearance can be cancelled only once it is a day "
+                                  "old; wait until 1 day after it was added, then try again.")
+        else:
+            self.kind = "invalid"
+            headline = headline or "High Mobility refused the request as invalid"
+            kw.setdefault("hint", "Check the input, and that the app is configured for the "
+                                  "fleet clearance in the High Mobility console.")
+        super().__init__(headline, **kw)
+
+
+class RateLimited(ApiError):
+    category = "rate_limit"
+    headline = "Too many requests to High Mobility"
+
+    def __init__(self, headline: str | None = None, *, retry_after: float | None = None,
+                 **kw) -> None:
+        self.retry_after = retry_after
+        if retry_after is not None:
+            kw.setdefault("hint", f"Wait {retry_after:g}s and try again.")
+        else:
+            kw.setdefault("hint", "Wait a minute and try again.")
+        super().__init__(headline, **kw)
+
+
+class ServerError(ApiError):
+    category = "server"
+    headline = "High Mobility had a server error"
+    default_hint = f"Try again in a minute; if it persists, contact {SUPPORT}."
+
+
+class NetworkError(ApiError):
+    """No usable HTTP answer. `.kind`: timeout, refused, dns, tls, dropped or other.
+    `.maybe_sent` is True for a write that may have reached the provider."""
+
+    category = "network"
+    _HEADLINES = {
+        "timeout": "High Mobility did not answer in time",
+        "refused": "The connection was refused",
+        "dns": "The server name could not be resolved",
+        "tls": "The secure connection could not be verified",
+        "dropped": "The connection was dropped before an answer arrived",
+        "other": "The network request failed",
+    }
+    _HINTS = {
+        "timeout": "Check the network and try again.",
+        "refused": "Check the base URL and that the service is running.",
+        "dns": "Check the base URL and the network (DNS).",
+        "tls": "Check the base URL and the system's certificates; fleettui never skips "
+               "certificate checks.",
+        "dropped": "Check the network and try again.",
+        "other": "Check the network and try again.",
+    }
+
+    def __init__(self, kind: str, *, host: str | None = None, detail: str | None = None,
+                 maybe_sent: bool = False, hint: str | None = None) -> None:
+        self.kind = kind if kind in self._HEADLINES else "other"
+        self.host = clean_text(host)
+        self.maybe_sent = maybe_sent
+        headline = self._HEADLINES[self.kind]
+        if self.host:
+            headline = f"{headline} ({self.host})"
+        if hint is None:
+            hint = self._HINTS[self.kind]
+            if maybe_sent:
+                hint = ("The request may or may not have reached High Mobility; refresh to "
+                        "see the current state before retrying.")
+        super().__init__(headline, detail=detail, hint=hint)
+
+
+class BadResponse(ApiError):
+    category = "server"
+    headline = "High Mobility sent an answer fleettui cannot read"
+    default_hint = f"Try again; if it persists, contact {SUPPORT}."
+
+
+def error_from_response(status: int, body: bytes | None, *,
+                        retry_after_header: str | None = None) -> ApiError:
+    """The typed error for an HTTP error response (status >= 400)."""
+    parsed = parse_error_body(body)
+    kw = {"status": status, "title": parsed.title, "detail": parsed.detail,
+          "source": parsed.source}
+    if status == 401:
+        return Unauthorized(**kw)
+    if status == 403:
+        return Forbidden(**kw)
+    if status == 404:
+        return NotFound(**kw)
+    if status == 409:
+        return Conflict(**kw)
+    if status in (400, 422):
+        return Unprocessable(**kw)
+    if status == 429:
+        return RateLimited(retry_after=parse_retry_after(parsed.detail, retry_after_header), **kw)
+    if status >= 500:
+        return ServerError(**kw)
+    return ApiError(**kw)
+
+
+def error_category(error: BaseException) -> str:
+    """"auth", "network", "rate_limit", "server" or "client" (anything else)."""
+    return getattr(error, "category", "client") if isinstance(error, ApiError) else "client"

@@ -1,0 +1,155 @@
+"""What crosses the wire: request bodies for new clearances, and reading the provider's
+answers (vehicle list, one vehicle, per-VIN create results) and transport failures.
+
+Answers are data from outside: anything that is not the JSON expected becomes a
+BadResponse; in a list, single unreadable entries are skipped and counted instead of
+failing the whole list.
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+import ssl
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from fleettui.api.errors import BadResponse
+from fleettui.core.vehicle import Vehicle
+
+VEHICLES_PATH = "/v1/fleets/vehicles"
+
+
+@dataclass(frozen=True, slots=True)
+class NewVehicle:
+    """One clearance to ask for. `vin` and `brand` are required; tag values are strings."""
+
+    vin: str
+    brand: str
+    tags: Mapping[str, str] = field(default_factory=dict)
+
+    def to_api(self) -> dict[str, Any]:
+        return {"vin": self.vin.strip(), "brand": self.brand.strip().lower(),
+                "tags": {str(k): str(v) for k, v in self.tags.items()}}
+
+
+@dataclass(frozen=True, slots=True)
+class CreateResult:
+    """The provider's answer for one VIN of a create call. `ok` is False for `error`
+    entries (then `description` says why) and for VINs the answer did not mention."""
+
+    vin: str
+    status: str
+    description: str | None
+    vehicle: Vehicle | None
+    ok: bool
+
+
+def bad_response(status: int, detail: str, *, write: bool) -> BadResponse:
+    hint = ("The request may have been carried out; refresh to see the current state "
+            "before trying again.") if write else None
+    return BadResponse(status=status, detail=detail, hint=hint)
+
+
+def decode_json(response: httpx.Response, what: str, *, write: bool) -> Any:
+    try:
+        return json.loads(response.content)
+    except ValueError:
+        raise bad_response(response.status_code, f"{what} is not valid JSON",
+                           write=write) from None
+
+
+def vin_path(vin: str) -> str:
+    if not isinstance(vin, str) or not vin.strip():
+        raise ValueError("a VIN is needed")
+    return f"{VEHICLES_PATH}/{quote(vin.strip(), safe='')}"
+
+
+def read_vehicle_list(response: httpx.Response) -> tuple[list[dict], int]:
+    """(objects with a VIN, how many entries were skipped)."""
+    data = decode_json(response, "the vehicle list", write=False)
+    if not isinstance(data, list):
+        raise bad_response(response.status_code, "the vehicle list is not a JSON array",
+                           write=False)
+    good = [v for v in data
+            if isinstance(v, dict) and isinstance(v.get("vin"), str) and v["vin"].strip()]
+    return good, len(data) - len(good)
+
+
+def read_one_vehicle(response: httpx.Response, *, write: bool) -> Vehicle:
+    data = decode_json(response, "the answer", write=write)
+    try:
+        return Vehicle.from_api(data)
+    except ValueError:
+        raise bad_response(response.status_code, "the answer is not a vehicle object",
+                           write=write) from None
+
+
+def _create_result(entry: dict) -> CreateResult:
+    vin = entry["vin"].strip()
+    status = entry.get("status") if isinstance(entry.get("status"), str) else ""
+    description = entry.get("description") if isinstance(entry.get("description"), str) else None
+    ok = bool(status) and status.strip().lower() != "error"
+    return CreateResult(vin, status, description, Vehicle.from_api(entry) if ok else None, ok)
+
+
+def read_create_results(response: httpx.Response, sent: list[dict]) -> list[CreateResult]:
+    """Per-VIN results in the provider's order; VINs it did not mention come last with
+    status "unknown" so the caller can tell the user to refresh."""
+    data = decode_json(response, "the answer to adding vehicles", write=True)
+    entries = data.get("vehicles") if isinstance(data, dict) else data
+    if not isinstance(entries, list):
+        raise bad_response(response.status_code, "the answer has no list of vehicles",
+                           write=True)
+    results: list[CreateResult] = []
+    missing = [item["vin"] for item in sent]
+    for entry in entries:
+        if not isinstance(entry, dict) or not isinstance(entry.get("vin"), str):
+            continue
+        result = _create_result(entry)
+        results.append(result)
+        if result.vin in missing:
+            missing.remove(result.vin)
+    for vin in missing:
+        results.append(CreateResult(
+            vin, "unknown", "High Mobility did not report on this VIN; refresh to see "
+            "whether it was added.", None, False))
+    return results
+
+
+def _causes(exc: BaseException) -> list[BaseException]:
+    seen: list[BaseException] = []
+    current: BaseException | None = exc
+    while current is not None and current not in seen and len(seen) < 8:
+        seen.append(current)
+        current = current.__cause__ or current.__context__
+    return seen
+
+
+def classify_transport_error(exc: httpx.TransportError) -> tuple[str, bool]:
+    """(NetworkError kind, whether the request may have reached the server)."""
+    if isinstance(exc, (httpx.ConnectTimeout, httpx.PoolTimeout)):
+        return "timeout", False
+    if isinstance(exc, httpx.TimeoutException):
+        return "timeout", True
+    if isinstance(exc, httpx.ConnectError):
+        chain = _causes(exc)
+        text = " ".join(str(c) for c in chain).lower()
+        if any(isinstance(c, ssl.SSLError) for c in chain) or "ssl" in text \
+                or "certificate" in text:
+            return "tls", False
+        if any(isinstance(c, socket.gaierror) for c in chain) or any(
+                w in text for w in ("name or service", "nodename", "name resolution",
+                                    "getaddrinfo")):
+            return "dns", False
+        if any(isinstance(c, ConnectionRefusedError) for c in chain) or "refused" in text:
+            return "refused", False
+        return "other", False
+    if isinstance(exc, (httpx.ReadError, httpx.WriteError, httpx.RemoteProtocolError,
+                        httpx.CloseError)):
+        return "dropped", True
+    return "other", False
