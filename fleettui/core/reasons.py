@@ -35,7 +35,7 @@ class Actor(StrEnum):
     FLEET_OPERATOR = "fleet operator"
     DRIVER = "driver"
     HM_SUPPORT = "High Mobility support"
-    NOBODY_WAIT = "nobody: wait"
+    NOBODY_WAIT = "nobody (wait)"
 
     @property
     def label(self) -> str:
