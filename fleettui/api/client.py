@@ -8,6 +8,7 @@ error goes back to the caller, whose input is untouched.
 
 from __future__ import annotations
 
+import itertools
 import logging
 import random
 import threading
@@ -78,11 +79,16 @@ class FleetClient:
         self._offset: timedelta | None = None
         #: How many entries of the last list answer were skipped as unreadable.
         self.last_skipped = 0
-        #: How many HTTP requests this client has sent (retries included).
-        self.requests_sent = 0
+        self._sent = itertools.count()
+        self._sent_total = 0
 
     def __repr__(self) -> str:
         return f"FleetClient({self.credentials!r})"
+
+    @property
+    def requests_sent(self) -> int:
+        """How many HTTP requests this client has sent (retries and token calls included)."""
+        return self._sent_total
 
     def __enter__(self) -> FleetClient:
         return self
@@ -140,7 +146,7 @@ class FleetClient:
             failure: ApiError | None = None
             response: httpx.Response | None = None
             try:
-                self.requests_sent += 1
+                self._sent_total = next(self._sent) + 1
                 response = self._http.request(method, path, headers=headers, **kwargs)
             except httpx.TransportError as exc:
                 kind, sent = wire.classify_transport_error(exc)
