@@ -1,0 +1,145 @@
+"""A local stand-in for High Mobility's Fleet Clearance API, for tests, demos and benches.
+
+    with Simulator(SimConfig(vehicles=60, seed=1, speed=0.0)) as sim:
+        sim.base_url, sim.client_id, sim.client_secret   # point a client here
+        sim.engine.advance(3600)                          # one simulated hour later
+
+Module map: `engine` (state machine and event heap), `outcomes` (brand-typical verdicts),
+`history` (a plausible past for seeded vehicles), `fleetgen` (the seeded fleet), `server`
+and `vehicles_api` (HTTP), `filters`, `auth` (tokens, rate limit), `faults`, `webhooks`.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from datetime import datetime
+from types import TracebackType
+
+from fleettui.sim.auth import GET_ONE_LIMIT, TokenIssuer
+from fleettui.sim.engine import Engine
+from fleettui.sim.faults import FaultConfig, FaultInjector
+from fleettui.sim.fleetgen import generate
+from fleettui.sim.server import SimServer
+from fleettui.sim.webhooks import WebhookSender
+
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
+TICK_SECONDS = 0.25
+
+
+@dataclass(frozen=True)
+class SimConfig:
+    host: str = "127.0.0.1"
+    port: int = 0
+    vehicles: int = 60
+    seed: int = 1
+    speed: float = 3600.0
+    client_id: str = "demo-client"
+    client_secret: str = field(default="demo-secret", repr=False)
+    token_lifetime: float = 300.0
+    start: datetime | None = None
+    webhook_url: str | None = None
+    webhook_secret: str | None = field(default=None, repr=False)
+    faults: FaultConfig = field(default_factory=FaultConfig)
+    get_one_limit: int = GET_ONE_LIMIT
+
+
+class Simulator:
+    """The running simulator: HTTP server, engine, ticker and webhook threads."""
+
+    def __init__(self, config: SimConfig | None = None) -> None:
+        self.config = config or SimConfig()
+        cfg = self.config
+        self.engine = Engine(start=cfg.start, speed=cfg.speed, seed=cfg.seed)
+        generate(self.engine, cfg.vehicles, cfg.seed)
+        self.tokens = TokenIssuer(self.engine.session, cfg.client_id, cfg.client_secret,
+                                  cfg.token_lifetime)
+        self.faults = FaultInjector(cfg.faults, cfg.seed)
+        self.webhooks: WebhookSender | None = None
+        if cfg.webhook_url and cfg.webhook_secret:
+            self.webhooks = WebhookSender(cfg.webhook_url, cfg.webhook_secret, cfg.seed)
+            self.engine.add_listener(self.webhooks.clearance_changed)
+        self._server: SimServer | None = None
+        self._threads: list[threading.Thread] = []
+        self._stopping = threading.Event()
+
+    def __repr__(self) -> str:
+        state = "running" if self._server else "stopped"
+        return f"Simulator({state}, base_url={self.base_url!r}, vehicles={len(self.engine.vehicles)})"
+
+    # -- identity ----------------------------------------------------------------------
+
+    @property
+    def client_id(self) -> str:
+        return self.config.client_id
+
+    @property
+    def client_secret(self) -> str:
+        return self.config.client_secret
+
+    @property
+    def base_url(self) -> str:
+        if self._server is None:
+            return ""
+        host, port = self._server.server_address[:2]
+        host = f"[{host}]" if ":" in host else host
+        return f"http://{host}:{port}"
+
+    # -- life cycle --------------------------------------------------------------------
+
+    def start(self) -> Simulator:
+        if self._server is not None:
+            return self
+        self._stopping.clear()
+        self._server = SimServer((self.config.host, self.config.port), self)
+        serve = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.1},
+                                 name="sim-http", daemon=True)
+        tick = threading.Thread(target=self._tick, name="sim-ticker", daemon=True)
+        self._threads = [serve, tick]
+        for t in self._threads:
+            t.start()
+        if self.webhooks is not None:
+            self.webhooks.start()
+            self.webhooks.ping(self.engine.epoch())
+        return self
+
+    def _tick(self) -> None:
+        while not self._stopping.wait(TICK_SECONDS):
+            if self.engine.clock.speed > 0:
+                self.engine.apply_due()
+
+    def stop(self) -> None:
+        self._stopping.set()
+        server, self._server = self._server, None
+        if server is not None:
+            server.shutdown()
+            server.server_close()
+        for t in self._threads:
+            t.join(2.0)
+        self._threads = []
+        if self.webhooks is not None:
+            self.webhooks.stop()
+
+    def __enter__(self) -> Simulator:
+        return self.start()
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self.stop()
+
+    # -- runtime controls --------------------------------------------------------------
+
+    def set_faults(self, faults: FaultConfig) -> None:
+        self.faults.set(faults)
+
+    def revoke_tokens(self) -> int:
+        """Invalidate every token issued so far; returns how many were live."""
+        with self.engine.lock:
+            return self.tokens.revoke_all()
+
+    def set_speed(self, speed: float) -> None:
+        with self.engine.lock:
+            self.engine.clock.set_speed(speed)
+
+
+__all__ = ["FaultConfig", "LOOPBACK_HOSTS", "SimConfig", "Simulator"]

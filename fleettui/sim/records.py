@@ -1,0 +1,110 @@
+"""One stored clearance in the simulator, with its cached JSON bytes.
+
+The list endpoint must answer 100,000 vehicles in well under a second, so each record keeps
+its serialized object (`blob`) and the engine only joins them. Anything that changes a
+record goes through `touch()`, which drops the cache.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from fleettui.sim.clock import format_api_ts
+
+_dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
+
+class Record:
+    __slots__ = ("vin", "brand", "tags", "status", "changelog", "created", "approved",
+                 "changed", "gen", "style", "_blob")
+
+    def __init__(self, vin: str, brand: str, tags: dict[str, str], style: int) -> None:
+        self.vin = vin
+        self.brand = brand
+        self.tags = tags
+        self.status = "pending"
+        #: API-shaped entries, oldest first.
+        self.changelog: list[dict[str, str]] = []
+        #: POSIX time the current clearance was created (filter field inserted_at).
+        self.created = 0.0
+        #: POSIX time it was approved (filter field approved_at), None if never.
+        self.approved: float | None = None
+        #: POSIX time of the newest transition.
+        self.changed = 0.0
+        #: Bumped whenever the scheduled future of the record is void (cancel, revoke, re-add).
+        self.gen = 0
+        #: Timestamp style this record's entries are written in (the API mixes them).
+        self.style = style
+        self._blob: bytes | None = None
+
+    def append(self, status: str, at: float, reason: str | None = None) -> None:
+        entry = {"timestamp": format_api_ts(at, self.style), "status": status}
+        if reason is not None:
+            entry["reason"] = reason
+        self.changelog.append(entry)
+        self.status = status
+        self.changed = at
+        if status == "pending" and reason is None:
+            self.created = at
+            self.approved = None
+        elif status == "approved":
+            self.approved = at
+        self._blob = None
+
+    def touch(self) -> None:
+        self._blob = None
+
+    @property
+    def reason(self) -> str | None:
+        last = self.changelog[-1] if self.changelog else None
+        return last.get("reason") if last else None
+
+    def to_api(self) -> dict[str, Any]:
+        return {
+            "vin": self.vin,
+            "status": self.status,
+            "brand": self.brand,
+            "tags": dict(self.tags),
+            "changelog": [dict(e) for e in self.changelog],
+        }
+
+    def short(self) -> dict[str, Any]:
+        """The shape POST and DELETE answer with."""
+        return {"vin": self.vin, "status": self.status, "tags": dict(self.tags)}
+
+    @property
+    def blob(self) -> bytes:
+        if self._blob is None:
+            self._blob = _dumps({
+                "vin": self.vin, "status": self.status, "brand": self.brand,
+                "tags": self.tags, "changelog": self.changelog,
+            }).encode()
+        return self._blob
+
+
+def dumps(obj: Any) -> bytes:
+    return _dumps(obj).encode()
+
+
+class VehiclesView(Mapping[str, dict[str, Any]]):
+    """Read-only mapping vin -> API object (a fresh copy per lookup)."""
+
+    def __init__(self, records: dict[str, Record], lock) -> None:  # noqa: ANN001
+        self._records = records
+        self._lock = lock
+
+    def __getitem__(self, vin: str) -> dict[str, Any]:
+        with self._lock:
+            return self._records[vin].to_api()
+
+    def __iter__(self) -> Iterator[str]:
+        with self._lock:
+            return iter(list(self._records))
+
+    def __len__(self) -> int:
+        return len(self._records)
+
+    def __contains__(self, vin: object) -> bool:
+        return vin in self._records

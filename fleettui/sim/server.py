@@ -1,0 +1,195 @@
+"""The HTTP face of the simulator: the provider's paths, bodies, codes and error envelopes.
+
+Every response carries a `Date` header with the simulated now, a Content-Length and a JSON
+body (except a dropped connection, an injected fault). Any unexpected exception becomes a
+500 envelope: a client never sees a traceback or waits on a hung socket.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import re
+import time
+import urllib.parse
+from email.utils import format_datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import TYPE_CHECKING, Any
+
+from fleettui.sim.faults import Fault
+from fleettui.sim.filters import FilterError, parse_filter
+from fleettui.sim.records import dumps
+from fleettui.sim.vehicles_api import create_vehicles
+
+if TYPE_CHECKING:
+    from fleettui.sim import Simulator
+
+UNAUTHORIZED = {"errors": [{
+    "title": "Unauthorized", "source": "Authorization",
+    "detail": "Missing or invalid authorization header. "
+              "Send 'Authorization: Bearer <access_token>' with a valid, unexpired token.",
+}]}
+_VIN_PATH = re.compile(r"^/v1/fleets/vehicles/([^/]+)$")
+_DEPRECATED = {
+    "/v1/fleets/access_tokens": "Deprecated: request tokens from POST /v1/access_tokens.",
+}
+_CANCEL_ACTIVATION = re.compile(r"^/v1/fleets/[^/]+/cancel_activation$")
+MAX_BODY = 20 * 1024 * 1024
+
+
+def envelope(title: str, detail: str | None = None, source: str | None = None) -> dict:
+    err: dict[str, Any] = {"title": title}
+    if source is not None:
+        err["source"] = source
+    if detail is not None:
+        err["detail"] = detail
+    return {"errors": [err]}
+
+
+class SimServer(ThreadingHTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+
+    def __init__(self, address: tuple[str, int], sim: Simulator) -> None:
+        self.sim = sim
+        super().__init__(address, SimHandler)
+
+
+class SimHandler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server_version = "HMFleetSim/1.0"
+    sys_version = ""
+    server: SimServer
+
+    # -- plumbing ---------------------------------------------------------------------
+
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
+        return None
+
+    def date_time_string(self, timestamp: float | None = None) -> str:
+        return format_datetime(self.server.sim.engine.now(), usegmt=True)
+
+    def _read_body(self) -> bytes | None:
+        length = self.headers.get("Content-Length")
+        try:
+            n = int(length) if length else 0
+        except ValueError:
+            return None
+        if n < 0 or n > MAX_BODY:
+            return None
+        return self.rfile.read(n) if n else b""
+
+    def _send(self, status: int, body: Any, token_endpoint: bool = False) -> None:
+        raw = body if isinstance(body, bytes) else dumps(body)
+        broken = self.server.sim.faults.malform(token_endpoint, raw)
+        if broken is not None:
+            raw = broken
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json; charset=utf-8")
+        self.send_header("Content-Length", str(len(raw)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(raw)
+
+    def _handle(self) -> None:
+        sim = self.server.sim
+        url = urllib.parse.urlsplit(self.path)
+        path = url.path.rstrip("/") or "/"
+        body = self._read_body()
+        if body is None:
+            self.close_connection = True
+            self._send(400, envelope("Bad request", "invalid Content-Length"))
+            return
+        token_endpoint = path == "/v1/access_tokens"
+        if sim.faults.latency():
+            time.sleep(sim.faults.latency())
+        fault = sim.faults.before(token_endpoint)
+        if fault is Fault.DROP:
+            self.close_connection = True
+            return
+        if fault is Fault.RATE_LIMIT:
+            wait = sim.faults.config.retry_after
+            self._send(429, envelope("Too many requests", f"retry after {wait}s"))
+            return
+        if fault is Fault.ERROR:
+            self._send(500, envelope("Internal server error"))
+            return
+        sim.engine.apply_due()
+        status, payload = self._route(path, url.query, body)
+        self._send(status, payload, token_endpoint)
+
+    def _dispatch(self) -> None:
+        try:
+            self._handle()
+        except (BrokenPipeError, ConnectionResetError):
+            self.close_connection = True
+        except Exception:  # noqa: BLE001 - the envelope replaces any traceback
+            self.close_connection = True
+            with contextlib.suppress(OSError):
+                self._send(500, envelope("Internal server error"))
+
+    do_GET = do_POST = do_DELETE = do_PUT = do_PATCH = do_HEAD = _dispatch
+
+    # -- routing ----------------------------------------------------------------------
+
+    def _route(self, path: str, query: str, body: bytes) -> tuple[int, Any]:
+        method = self.command
+        if path == "/v1/access_tokens":
+            if method != "POST":
+                return 405, envelope("Method not allowed", f"{method} is not allowed here")
+            return self._token(body)
+        if path in _DEPRECATED or _CANCEL_ACTIVATION.match(path):
+            detail = _DEPRECATED.get(
+                path, "Deprecated: cancel with DELETE /v1/fleets/vehicles/{vin}.")
+            return 410, envelope("Gone", detail)
+        vin_match = _VIN_PATH.match(path)
+        if path != "/v1/fleets/vehicles" and not vin_match:
+            return 404, envelope("Not found", f"no such endpoint: {path}")
+        allowed = ("GET", "POST") if vin_match is None else ("GET", "DELETE")
+        if method not in allowed:
+            return 405, envelope("Method not allowed", f"{method} is not allowed here")
+        engine = self.server.sim.engine
+        with engine.lock:
+            if not self.server.sim.tokens.valid(self.headers.get("Authorization")):
+                return 401, UNAUTHORIZED
+        if vin_match is None:
+            return self._list(query) if method == "GET" else create_vehicles(engine, body)
+        vin = urllib.parse.unquote(vin_match.group(1))
+        if method == "DELETE":
+            return engine.delete(vin)
+        with engine.lock:
+            wait = self.server.sim.tokens.rate_limited(self.server.sim.config.get_one_limit)
+        if wait is not None:
+            return 429, envelope("Too many requests", f"retry after {wait}s")
+        blob = engine.get_blob(vin)
+        if blob is None:
+            return 404, envelope("Not found", "Vehicle not found", "vin")
+        return 200, blob
+
+    def _token(self, body: bytes) -> tuple[int, Any]:
+        ctype = (self.headers.get("Content-Type") or "").split(";")[0].strip().lower()
+        fields: dict[str, Any] = {}
+        if ctype == "application/x-www-form-urlencoded":
+            try:
+                pairs = urllib.parse.parse_qsl(body.decode("utf-8"), keep_blank_values=True)
+            except UnicodeDecodeError:
+                pairs = []
+            fields = dict(pairs)
+        elif body.strip():
+            try:
+                parsed = json.loads(body)
+            except ValueError:
+                return 400, {"error": "invalid_request",
+                             "error_description": "request body is not valid JSON"}
+            fields = parsed if isinstance(parsed, dict) else {}
+        with self.server.sim.engine.lock:
+            return self.server.sim.tokens.check_credentials(fields)
+
+    def _list(self, query: str) -> tuple[int, Any]:
+        params = urllib.parse.parse_qs(query, keep_blank_values=True)
+        raw = params.get("filter", [""])[-1]
+        try:
+            predicate = parse_filter(raw)
+        except FilterError as e:
+            return e.status, e.body()
+        return 200, self.server.sim.engine.list_blob(predicate)

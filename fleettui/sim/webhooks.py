@@ -1,0 +1,113 @@
+"""Signed webhook deliveries (`ping`, `fleet_clearance_changed`) from a background thread.
+
+The engine only enqueues; one daemon thread POSTs to the single configured URL. A failed
+delivery is counted and dropped, never retried and never fatal. Headers and payload follow
+hm-api.md: `X-HM-Signature-256: sha256=<hex HMAC-SHA256 of the raw body>`, the legacy
+SHA-1 `X-HM-Signature`, `X-HM-Delivery` (unique), `X-HM-Event`, `User-Agent: HM-Webhook/1.2.0`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import queue
+import random
+import threading
+import urllib.request
+import uuid
+from typing import Any
+
+from fleettui.sim.clock import STYLE_FRACTION_Z, format_api_ts
+
+USER_AGENT = "HM-Webhook/1.2.0"
+_STOP = object()
+#: No proxies: deliveries go straight to the one configured URL.
+_OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+
+
+def sign(secret: str, body: bytes) -> tuple[str, str]:
+    """(X-HM-Signature-256 value, legacy X-HM-Signature value) for a raw body."""
+    key = secret.encode()
+    sha256 = hmac.new(key, body, hashlib.sha256).hexdigest()
+    sha1 = hmac.new(key, body, hashlib.sha1).hexdigest()
+    return f"sha256={sha256}", f"sha1={sha1}"
+
+
+class WebhookSender:
+    def __init__(self, url: str, secret: str, seed: int, timeout: float = 5.0) -> None:
+        self._url = url
+        self._secret = secret
+        self._timeout = timeout
+        self._rng = random.Random(f"webhooks:{seed}")
+        self._queue: queue.Queue = queue.Queue()
+        self._thread = threading.Thread(target=self._run, name="sim-webhooks", daemon=True)
+        self.delivered = 0
+        self.failed = 0
+        self._idle = threading.Condition()
+        self._in_flight = 0
+
+    def __repr__(self) -> str:
+        return f"WebhookSender(url={self._url!r}, delivered={self.delivered}, failed={self.failed})"
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self, timeout: float = 2.0) -> None:
+        self._queue.put(_STOP)
+        if self._thread.is_alive():
+            self._thread.join(timeout)
+
+    def ping(self, at: float) -> None:
+        self._enqueue("ping", {"event": {"type": "ping",
+                                         "received_at": format_api_ts(at, STYLE_FRACTION_Z)}})
+
+    def clearance_changed(self, vin: str, status: str, reason: str | None, at: float) -> None:
+        event: dict[str, Any] = {"type": "fleet_clearance_changed",
+                                 "received_at": format_api_ts(at, STYLE_FRACTION_Z),
+                                 "action": status}
+        if reason is not None:
+            event["detail"] = reason
+        self._enqueue("fleet_clearance_changed", {"vehicle": {"vin": vin}, "event": event})
+
+    def _enqueue(self, kind: str, payload: dict[str, Any]) -> None:
+        delivery = str(uuid.UUID(int=self._rng.getrandbits(128), version=4))
+        with self._idle:
+            self._in_flight += 1
+        self._queue.put((kind, delivery, json.dumps(payload).encode()))
+
+    def wait_idle(self, timeout: float = 5.0) -> bool:
+        """Block until every queued delivery has been attempted (for tests)."""
+        with self._idle:
+            return self._idle.wait_for(lambda: self._in_flight == 0, timeout)
+
+    def _run(self) -> None:
+        while True:
+            item = self._queue.get()
+            if item is _STOP:
+                return
+            kind, delivery, body = item
+            try:
+                self._post(kind, delivery, body)
+                self.delivered += 1
+            except Exception:  # noqa: BLE001 - a receiver's failure must never stop us
+                self.failed += 1
+            finally:
+                with self._idle:
+                    self._in_flight -= 1
+                    self._idle.notify_all()
+
+    def _post(self, kind: str, delivery: str, body: bytes) -> None:
+        sig256, sig1 = sign(self._secret, body)
+        req = urllib.request.Request(self._url, data=body, method="POST", headers={
+            "Content-Type": "application/json",
+            "User-Agent": USER_AGENT,
+            "X-HM-Signature-256": sig256,
+            "X-HM-Signature": sig1,
+            "X-HM-Delivery": delivery,
+            "X-HM-Event": kind,
+        })
+        with _OPENER.open(req, timeout=self._timeout) as resp:
+            resp.read()
+            if resp.status >= 300:
+                raise OSError(f"webhook receiver answered {resp.status}")
