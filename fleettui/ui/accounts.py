@@ -1,0 +1,53 @@
+"""What the monitor connects to: a resolved profile or the in-process demo simulator.
+
+An `Account` is everything the app needs to (re)connect: a factory for API clients (one
+per worker kind, so a slow poll never blocks a write), the environment for the header,
+and the profile's read-only flag and refresh interval.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from fleettui.api.auth import Credentials
+from fleettui.api.client import FleetClient
+
+
+@dataclass(frozen=True)
+class Account:
+    name: str
+    environment: str  # "demo", "sandbox", "production" or "custom"
+    client_factory: Callable[[], Any]
+    read_only: bool = False
+    refresh: float | None = None
+    default_filter: str = ""
+
+    def __repr__(self) -> str:
+        return f"Account(name={self.name!r}, environment={self.environment!r}, read_only={self.read_only})"
+
+
+def account_from_profile(profile: Any, *, read_only: bool = False, refresh: float | None = None) -> Account:
+    """From fleettui.config's ResolvedProfile; flags can only tighten read-only."""
+    creds = profile.credentials()
+    return Account(
+        name=profile.name,
+        environment=profile.environment,
+        client_factory=lambda: FleetClient(creds),
+        read_only=bool(read_only or profile.read_only),
+        refresh=refresh if refresh is not None else profile.refresh,
+        default_filter=getattr(profile, "default_filter", "") or "",
+    )
+
+
+def account_for_simulator(sim: Any, *, name: str = "demo", environment: str = "demo",
+                          read_only: bool = False, refresh: float | None = None) -> Account:
+    creds = Credentials(sim.base_url, sim.client_id, sim.client_secret)
+    return Account(
+        name=name,
+        environment=environment,
+        client_factory=lambda: FleetClient(creds, timeout=5.0, max_retries=1, backoff_base=0.2),
+        read_only=read_only,
+        refresh=refresh,
+    )

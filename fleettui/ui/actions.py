@@ -1,0 +1,268 @@
+"""Write actions (add, cancel, revoke, bulk) and the small ones (copy, export).
+
+Every write is checked by the domain rules before anything is sent, confirmed by the
+user, sent from a thread worker, shown at once in the table (from the provider's
+answer), and written to the audit log. Errors become notifications; the app lives on.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from typing import Any
+
+from rich.text import Text
+from textual import work
+from textual.message import Message
+
+from fleettui.api.client import NewVehicle
+from fleettui.api.errors import ApiError, RateLimited, error_category
+from fleettui.core.rules import check_action, plan_bulk
+from fleettui.core.states import Action
+from fleettui.core.vehicle import Vehicle
+from fleettui.ui.safe_text import clean
+from fleettui.ui.screens.add_form import AddScreen
+from fleettui.ui.screens.confirm import ConfirmScreen, bulk_body
+from fleettui.ui.screens.export import ExportScreen, default_export_path, write_csv
+from fleettui.ui.writes import WriteOutcome, merge_answer, new_vehicle, summarise
+
+WRITE_ACTIONS = frozenset({"add", "cancel", "revoke"})
+_write_lock = threading.Lock()
+
+
+class WriteDone(Message):
+    def __init__(self, action: Action, outcomes: list[WriteOutcome], generation: int) -> None:
+        super().__init__()
+        self.action = action
+        self.outcomes = outcomes
+        self.generation = generation
+
+
+class AddDone(Message):
+    def __init__(self, lines: list, results: list | None, error: str | None, generation: int) -> None:
+        super().__init__()
+        self.lines = lines
+        self.results = results
+        self.error = error
+        self.generation = generation
+
+
+def _audit(profile: str, action: str, vins: list[str], outcomes: list[tuple[str, bool, str]]) -> str | None:
+    from fleettui.config.audit import AuditResult, record_write
+
+    try:
+        record_write(profile, action, vins, [AuditResult(v, ok, msg) for v, ok, msg in outcomes])
+    except OSError as exc:
+        return f"The audit log could not be written: {exc}"
+    return None
+
+
+class ActionsMixin:
+    """Mixed into FleetApp; expects .store, .table, .writer, .read_only, .clock, .account."""
+
+    # -- cancel / revoke -------------------------------------------------------------
+
+    def action_cancel(self) -> None:
+        self._start_delete(Action.CANCEL)
+
+    def action_revoke(self) -> None:
+        self._start_delete(Action.REVOKE)
+
+    def _targets(self) -> tuple[list[Vehicle], bool]:
+        marked = [v for v in (self.store.get(vin) for vin in sorted(self.marked_vins())) if v]
+        if marked:
+            return marked, True
+        current = self.current_vehicle()
+        return ([current] if current else []), False
+
+    def _start_delete(self, action: Action) -> None:
+        if self.read_only:
+            self.notify("Read-only: nothing is sent.", severity="warning", markup=False)
+            return
+        targets, bulk = self._targets()
+        if not targets:
+            self.notify("No vehicle under the cursor.", severity="warning", markup=False)
+            return
+        now = self.clock()
+        if not bulk:
+            self._confirm_one(action, targets[0], now)
+            return
+        plan = plan_bulk(targets, action, now)
+        skipped = [(v.vin, why) for v, why in plan.skip]
+        if not plan.send:
+            reasons = "; ".join(sorted({clean(w) for _, w in skipped}))[:300]
+            self.notify(f"Nothing to {action.value}: all {len(skipped)} marked were skipped ({reasons}). "
+                        "Nothing was sent.", severity="warning", timeout=8, markup=False)
+            return
+        body = bulk_body(action.value, [v.vin for v in plan.send], skipped)
+        require = None
+        if action is Action.REVOKE:
+            body.append(Text("Data access stops for every vehicle sent.", style="bold"))
+            require = str(len(plan.send))
+        vins = [v.vin for v in plan.send]
+        self.push_screen(
+            ConfirmScreen(f"{action.value.capitalize()} {len(vins)} marked vehicles?", body,
+                          confirm_label=f"Yes, {action.value} {len(vins)}", require=require,
+                          danger=action is Action.REVOKE),
+            callback=lambda ok: self._send_deletes(action, vins) if ok else None,
+        )
+
+    def _confirm_one(self, action: Action, v: Vehicle, now: Any) -> None:
+        check = check_action(v, action, now)
+        vin = clean(v.vin)
+        if not check.allowed:
+            self.notify(f"Cannot {action.value} {vin}: {clean(check.reason)} Nothing was sent.",
+                        title=f"{action.value.capitalize()} refused", severity="warning",
+                        timeout=8, markup=False)
+            return
+        body = [Text(f"VIN {vin}  brand {clean(v.brand)}  state {clean(v.status)}")]
+        body += [Text("⚠ " + clean(w), style="bold yellow") for w in check.warnings]
+        require = None
+        if action is Action.REVOKE:
+            body.append(Text("Revoking stops data access for this vehicle. Getting it back means "
+                             "adding it again and waiting for a new approval.", style="bold"))
+            require = vin[-4:]
+        else:
+            body.append(Text("Cancelling withdraws the pending activation request."))
+        self.push_screen(
+            ConfirmScreen(f"{action.value.capitalize()} {vin}?", body,
+                          confirm_label=f"Yes, {action.value}", require=require,
+                          danger=action is Action.REVOKE),
+            callback=lambda ok: self._send_deletes(action, [v.vin]) if ok else None,
+        )
+
+    def _send_deletes(self, action: Action, vins: list[str]) -> None:
+        if self.read_only:
+            return
+        self.notify(f"Sending {action.value} for {len(vins)} vehicle(s)…", markup=False)
+        self._delete_worker(action, vins, self.generation)
+
+    @work(thread=True, exit_on_error=False, group="write")
+    def _delete_worker(self, action: Action, vins: list[str], generation: int) -> None:
+        outcomes: list[WriteOutcome] = []
+        with _write_lock:
+            for vin in vins:
+                outcomes.append(self._delete_one(vin))
+        self.post_message(WriteDone(action, outcomes, generation))
+
+    def _delete_one(self, vin: str) -> WriteOutcome:
+        for attempt in range(2):
+            try:
+                return WriteOutcome(vin, True, vehicle=self.writer.delete_vehicle(vin))
+            except RateLimited as exc:
+                # 429 means the provider did nothing: waiting and asking once more is safe.
+                if attempt == 0:
+                    time.sleep(min(30.0, exc.retry_after or 5.0))
+                    continue
+                return WriteOutcome(vin, False, message=str(exc), category=error_category(exc))
+            except ApiError as exc:
+                return WriteOutcome(vin, False, message=str(exc), category=error_category(exc))
+            except Exception as exc:  # noqa: BLE001 - never let a write kill the app
+                return WriteOutcome(vin, False, message=f"Unexpected failure: {clean(exc)}")
+        return WriteOutcome(vin, False, message="not sent")
+
+    def on_write_done(self, message: WriteDone) -> None:
+        now = self.clock()
+        merged = []
+        shown = []
+        for o in message.outcomes:
+            if o.ok and o.vehicle is not None:
+                v = merge_answer(self.store.get(o.vin), o.vehicle, now)
+                merged.append(v)
+                shown.append(WriteOutcome(o.vin, True, vehicle=v))
+            else:
+                shown.append(o)
+        if merged and message.generation == self.generation:
+            self.upsert_vehicles(merged)
+        self.unmark([o.vin for o in message.outcomes if o.ok])
+        text, severity = summarise(message.action, shown)
+        self.notify(clean(text), severity=severity, timeout=10 if severity != "information" else 5,
+                    markup=False)
+        problem = _audit(self.account_name, message.action.value, [o.vin for o in shown],
+                         [(o.vin, o.ok, o.vehicle.status if o.ok and o.vehicle else o.message) for o in shown])
+        if problem:
+            self.notify(problem, severity="warning", markup=False)
+
+    # -- add -------------------------------------------------------------------------
+
+    def action_add(self) -> None:
+        if self.read_only:
+            self.notify("Read-only: nothing is sent.", severity="warning", markup=False)
+            return
+        self.push_screen(AddScreen())
+
+    def on_add_screen_submit(self, message: AddScreen.Submit) -> None:
+        if self.read_only:
+            return
+        self._create_worker(message.lines, self.generation)
+
+    @work(thread=True, exit_on_error=False, group="write")
+    def _create_worker(self, lines: list, generation: int) -> None:
+        wanted = [NewVehicle(line.vin, line.brand, line.tags) for line in lines]
+        try:
+            with _write_lock:
+                results = self.writer.create_vehicles(wanted)
+        except ApiError as exc:
+            self.post_message(AddDone(lines, None, str(exc), generation))
+            return
+        except Exception as exc:  # noqa: BLE001
+            self.post_message(AddDone(lines, None, f"Unexpected failure: {clean(exc)}", generation))
+            return
+        self.post_message(AddDone(lines, results, None, generation))
+
+    def on_add_done(self, message: AddDone) -> None:
+        form = next((s for s in self.screen_stack if isinstance(s, AddScreen)), None)
+        if message.error is not None:
+            if form is not None:
+                form.show_error(message.error)
+            else:
+                self.notify(message.error, severity="error", markup=False)
+            return
+        now = self.clock()
+        lines = {line.vin.upper(): line for line in message.lines}
+        added = []
+        for r in message.results or []:
+            line = lines.get(r.vin.upper())
+            if r.ok and line is not None:
+                added.append(new_vehicle(line.vin, line.brand, line.tags, r.status or "pending", now, r.vehicle))
+        if added and message.generation == self.generation:
+            self.upsert_vehicles(added)
+        if form is not None:
+            form.show_results(message.results or [])
+        else:
+            self.notify(f"{len(added)} vehicle(s) added.", markup=False)
+        _audit(self.account_name, "add", [line.vin for line in message.lines],
+               [(r.vin, r.ok, r.status if r.ok else (r.description or "")) for r in message.results or []])
+
+    # -- copy / export ---------------------------------------------------------------
+
+    def action_copy_vin(self) -> None:
+        marked = sorted(self.marked_vins())
+        if marked:
+            text = "\n".join(marked)
+            what = f"{len(marked)} marked VINs"
+        else:
+            current = self.current_vehicle()
+            if current is None:
+                self.notify("No vehicle under the cursor.", severity="warning", markup=False)
+                return
+            text = what = current.vin
+        self.copy_to_clipboard(text)
+        self.notify(f"Copied {clean(what)} to the clipboard (terminal clipboard, OSC 52).", markup=False)
+
+    def action_export(self) -> None:
+        rows = self.shown_vehicles()
+        self.push_screen(
+            ExportScreen(default_export_path(self.clock()), len(rows)),
+            callback=self._export_to,
+        )
+
+    def _export_to(self, path: Any) -> None:
+        if path is None:
+            return
+        try:
+            count = write_csv(path, self.shown_vehicles(), self.clock())
+        except OSError as exc:
+            self.notify(f"Could not write {path}: {exc.strerror or exc}", severity="error", markup=False)
+            return
+        self.notify(f"Wrote {count} rows to {path}", markup=False)

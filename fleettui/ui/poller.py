@@ -1,0 +1,145 @@
+"""Live refresh: a thread worker fetches and diffs the fleet off the UI thread, posts a
+message, and the UI thread only swaps the prepared result in.
+
+Polls are chained: the next one is scheduled when the last one ends, so they never
+overlap. On failure the data stays, the header says stale (age and why), the delay
+doubles up to two minutes, and the first good poll after that says "reconnected".
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.text import Text
+from textual import work
+from textual.message import Message
+from textual.timer import Timer
+
+from fleettui.api.errors import ApiError, RateLimited, error_category
+from fleettui.core.states import State
+from fleettui.ui.safe_text import clean
+
+HEADER_TICK = 5.0
+
+
+class FleetFetched(Message):
+    def __init__(self, prepared: Any, generation: int) -> None:
+        super().__init__()
+        self.prepared = prepared
+        self.generation = generation
+
+
+class FetchFailed(Message):
+    def __init__(self, category: str, message: str, retry_after: float | None, generation: int) -> None:
+        super().__init__()
+        self.category = category
+        self.message = message
+        self.retry_after = retry_after
+        self.generation = generation
+
+
+class PollerMixin:
+    """Mixed into FleetApp; expects .store, .connection, .reader (client), .clock."""
+
+    _poll_timer: Timer | None = None
+    generation: int = 0
+
+    # -- scheduling ----------------------------------------------------------------
+
+    def schedule_poll(self, delay: float) -> None:
+        if self._poll_timer is not None:
+            self._poll_timer.stop()
+        self._poll_timer = self.set_timer(delay, self.poll_now, name="poll")
+
+    def poll_now(self, force: bool = False) -> None:
+        if self._poll_timer is not None:
+            self._poll_timer.stop()
+            self._poll_timer = None
+        paused = self.connection.paused and not force
+        if paused or self.connection.polling or self.reader is None:
+            return
+        self.connection.polling = True
+        self.update_header()
+        self._poll_worker(self.generation)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="poll")
+    def _poll_worker(self, generation: int) -> None:
+        reader = self.reader
+        try:
+            raw = reader.list_vehicles_raw()
+            prepared = self.store.prepare(raw, self.clock())
+        except ApiError as exc:
+            retry = exc.retry_after if isinstance(exc, RateLimited) else None
+            self.post_message(FetchFailed(error_category(exc), str(exc), retry, generation))
+            return
+        except Exception as exc:  # noqa: BLE001 - the monitor must outlive any bad answer
+            self.post_message(FetchFailed("client", f"Refresh failed: {clean(exc)}", None, generation))
+            return
+        self.post_message(FleetFetched(prepared, generation))
+
+    # -- results (UI thread) ---------------------------------------------------------
+
+    def on_fleet_fetched(self, message: FleetFetched) -> None:
+        if message.generation != self.generation:
+            return
+        self.connection.polling = False
+        result = self.store.apply(message.prepared)
+        recovered = self.connection.record_ok(self.clock())
+        self.fleet_changed(result)
+        if recovered:
+            self.notify("Reconnected; the data is live again.", title="Refresh", markup=False)
+        self._announce_rejections(result)
+        self.schedule_poll(self.connection.next_delay())
+
+    def on_fetch_failed(self, message: FetchFailed) -> None:
+        if message.generation != self.generation:
+            return
+        self.connection.polling = False
+        first = self.connection.record_failure(message.category, message.message, message.retry_after)
+        self.update_header()
+        if first:
+            self.notify(
+                message.message + " Showing the last data; retrying by itself.",
+                title=f"Refresh failed ({self.connection.category_label()})",
+                severity="warning" if self.connection.connected_once else "error",
+                timeout=8,
+                markup=False,
+            )
+        self.schedule_poll(self.connection.next_delay())
+
+    def _announce_rejections(self, result: Any) -> None:
+        rejected = [(vin, new) for vin, old, new in getattr(result, "state_changes", ())
+                    if new is State.REJECTED and old is not None and old is not State.REJECTED]
+        for vin, _ in rejected[:5]:
+            vehicle = self.store.get(vin)
+            reason = (vehicle.reason if vehicle else None) or "no reason given"
+            self.notify(
+                Text(f"{clean(vin)} was rejected: {clean(reason)}").plain,
+                title="Rejected",
+                severity="error",
+                timeout=10,
+                markup=False,
+            )
+        if len(rejected) > 5:
+            self.notify(f"{len(rejected) - 5} more vehicles were rejected; filter with state:rejected.",
+                        title="Rejected", severity="error", timeout=10, markup=False)
+
+    # -- keys ----------------------------------------------------------------------
+
+    def action_refresh(self) -> None:
+        if self.connection.polling:
+            self.notify("A refresh is already running.", markup=False)
+            return
+        self.poll_now(force=True)
+
+    def action_pause(self) -> None:
+        self.connection.paused = not self.connection.paused
+        if self.connection.paused:
+            if self._poll_timer is not None:
+                self._poll_timer.stop()
+                self._poll_timer = None
+            self.notify("Live refresh paused; p resumes, r refreshes once.", markup=False)
+        else:
+            self.notify("Live refresh resumed.", markup=False)
+            self.poll_now()
+        self.update_header()

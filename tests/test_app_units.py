@@ -1,0 +1,136 @@
+"""The monitor's Textual-free rules: back-off, staleness, line parsing, optimistic merges."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from fleettui.core.states import Action, State
+from fleettui.core.vehicle import Vehicle
+from fleettui.ui.add_lines import parse_block, parse_line, parse_tags, read_csv_file
+from fleettui.ui.connection import MAX_BACKOFF, ConnectionState, clamp_refresh, coarse_age
+from fleettui.ui.safe_text import clean
+from fleettui.ui.screens.export import write_csv
+from fleettui.ui.writes import WriteOutcome, merge_answer, new_vehicle, summarise
+
+NOW = datetime(2026, 11, 1, 12, 0, tzinfo=UTC)
+GOOD_VIN = "WBA3A5C51CF256985"
+
+
+class FakeMono:
+    def __init__(self) -> None:
+        self.t = 1000.0
+
+    def __call__(self) -> float:
+        return self.t
+
+
+def test_refresh_interval_never_below_five_seconds():
+    assert clamp_refresh(None) == 15.0
+    assert clamp_refresh(1) == 5.0
+    assert clamp_refresh(30) == 30.0
+
+
+def test_backoff_doubles_to_two_minutes_and_recovers():
+    mono = FakeMono()
+    c = ConnectionState(refresh=15.0, monotonic=mono)
+    c.record_ok(NOW)
+    assert c.next_delay() == 15.0 and not c.stale
+    assert c.record_failure("server", "boom") is True
+    assert c.next_delay() == 15.0
+    assert c.record_failure("server", "boom") is False
+    assert c.next_delay() == 30.0
+    for _ in range(10):
+        c.record_failure("network", "down")
+    assert c.next_delay() == MAX_BACKOFF
+    assert c.stale and c.category_label() == "network"
+    mono.t += 42
+    assert coarse_age(c.age()) == "40s"
+    assert c.record_ok(NOW) is True
+    assert not c.stale and c.next_delay() == 15.0
+
+
+def test_rate_limit_waits_at_least_what_the_provider_asked():
+    c = ConnectionState(refresh=5.0, monotonic=FakeMono())
+    c.record_failure("rate_limit", "slow down", retry_after=40)
+    assert c.next_delay() == 40
+    assert c.category_label() == "rate limit"
+
+
+def test_coarse_age_changes_rarely():
+    assert coarse_age(None) == "never"
+    assert coarse_age(3) == coarse_age(4) == "0s"
+    assert coarse_age(125) == "2m"
+    assert coarse_age(3725) == "1h 02m"
+
+
+def test_clean_strips_escape_sequences_and_controls():
+    assert clean("ok\x1b[31mred\x1b]52;c;AAAA\x07\x00done") == "okreddone"
+    assert clean("a\nb") == "a b"
+
+
+def test_parse_tags_reports_bad_pairs():
+    tags, problems = parse_tags("fleet=north, depot = 3; bad")
+    assert tags == {"fleet": "north", "depot": "3"}
+    assert problems == ["tag 'bad' is not key=value"]
+
+
+def test_line_uses_form_brand_and_tags_and_reports_bad_vin():
+    line = parse_line(GOOD_VIN.lower(), "bmw", {"fleet": "a"})
+    assert line.ok and line.vin == GOOD_VIN and line.brand == "bmw" and line.tags == {"fleet": "a"}
+    bad = parse_line("WBA3A5C51CF25698", "bmw")
+    assert not bad.ok and any("16 characters" in p for p in bad.problems)
+
+
+def test_vw_brand_needs_customer_name():
+    line = parse_line(f"{GOOD_VIN},volkswagen")
+    assert not line.ok and any("vw-group-customer-name" in p for p in line.problems)
+    ok = parse_line(f"{GOOD_VIN},volkswagen,vw-group-customer-name=ACME")
+    assert ok.ok and ok.tags["vw-group-customer-name"] == "ACME"
+
+
+def test_block_skips_header_blank_and_comment_lines(tmp_path):
+    path = tmp_path / "fleet.csv"
+    path.write_text(f"vin,brand\n\n# note\n{GOOD_VIN},bmw,fleet=x\nBAD,bmw\n", encoding="utf-8")
+    lines = parse_block(read_csv_file(path))
+    assert [line.vin for line in lines] == [GOOD_VIN, "BAD"]
+    assert lines[0].ok and lines[0].tags == {"fleet": "x"}
+    assert not lines[1].ok
+
+
+def _vehicle(status: str, reason: str | None = None) -> Vehicle:
+    return Vehicle.from_api({
+        "vin": GOOD_VIN, "brand": "bmw", "status": status, "tags": {"fleet": "=cmd"},
+        "changelog": [{"timestamp": "2026-10-30T12:00:00Z", "status": status, "reason": reason}],
+    })
+
+
+def test_merge_keeps_brand_and_history_and_appends_new_state():
+    known = _vehicle("approved")
+    answer = Vehicle.from_api({"vin": GOOD_VIN, "status": "revoking", "tags": {"fleet": "=cmd"}})
+    merged = merge_answer(known, answer, NOW)
+    assert merged.state is State.REVOKING and merged.brand == "bmw"
+    assert len(merged.changelog) == 2 and merged.changelog[-1].timestamp == NOW
+    assert merged.time_in_state(NOW + timedelta(minutes=1)) == 60
+
+
+def test_new_vehicle_shows_pending_at_once():
+    v = new_vehicle(GOOD_VIN, "bmw", {"a": "b"}, "pending", NOW)
+    assert v.state is State.PENDING and v.state_since == NOW and v.tags == {"a": "b"}
+
+
+def test_summary_names_failures():
+    ok = WriteOutcome("A" * 17, True, vehicle=_vehicle("canceling"))
+    bad = WriteOutcome("B" * 17, False, message="Too early to cancel")
+    text, severity = summarise(Action.CANCEL, [ok, bad])
+    assert "1 of 2" in text and "Too early" in text and severity == "warning"
+    text, severity = summarise(Action.CANCEL, [bad])
+    assert severity == "error" and "B" * 17 in text
+
+
+def test_csv_export_guards_formula_cells(tmp_path):
+    path = tmp_path / "out.csv"
+    assert write_csv(path, [_vehicle("rejected", "=HYPERLINK()")], NOW) == 1
+    text = path.read_text(encoding="utf-8").splitlines()
+    assert text[0].startswith("vin,brand,state,reason")
+    assert "'=HYPERLINK()" in text[1] and "'fleet==cmd" not in text[1]
+    assert "rejected" in text[1] and "172800" in text[1]
