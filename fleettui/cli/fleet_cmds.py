@@ -1,7 +1,178 @@
-"""Placeholder until its owner fills it in (see the issue being worked on)."""
+"""`fleettui list`, `show`, `add`, `cancel`, `revoke`: the fleet from a shell.
+
+Reads here; the writes live in :mod:`fleettui.cli.fleet_write`. Exit codes: 0 success,
+1 provider or network error, 2 bad usage or input (also: a write refused by the local
+brand/state rules, or lines refused by the provider — details are per VIN).
+
+Stable ``--json`` shapes
+------------------------
+``list --json`` — an array, one object per vehicle: the provider's own fields plus two
+derived ones::
+
+    [{"vin": "...", "status": "pending", "brand": "bmw", "tags": {"k": "v"},
+      "changelog": [{"timestamp": "2026-11-01T12:00:00Z", "status": "pending",
+                     "reason": "..."}],            # oldest first; "reason" only when given
+      "reason": "..." | null,                      # the current pending/rejection reason
+      "state_since": "2026-11-01T12:00:00Z" | null}]
+
+``list --csv`` — header ``vin,brand,status,reason,state_since,tags``; tags as
+``k=v;k2=v2``.
+
+``show VIN --json`` — ``{"vehicle": <one list object as above>,
+"seconds_in_state": 3600 | null, "explanation": <explain --json object>}``.
+
+``add``/``cancel``/``revoke --json`` — ``{"action": "add"|"cancel"|"revoke",
+"results": [{"vin": "...", "ok": true|false, "sent": true|false,
+"status": "pending"|"canceling"|"revoking"|"error"|... | null, "message": "..."}]}``
+(``sent`` false: refused locally, nothing went to the provider).
+"""
 
 from __future__ import annotations
 
+import argparse
+import sys
+from datetime import datetime
+from typing import Any
 
-def register(subparsers) -> None:  # noqa: ANN001
-    return None
+from fleettui.api.filters import STORED_STATUSES, VehicleFilter
+from fleettui.cli import fleet_write
+from fleettui.cli.common import (
+    EXIT_OK,
+    UsageError,
+    common_parent,
+    error,
+    guarded,
+    open_client,
+    parse_tags,
+    plain,
+    print_json,
+    print_table,
+    resolved_profile,
+    write_csv,
+)
+from fleettui.core.brands import brand_info, is_known_brand, suggest_brands
+from fleettui.core.guidance import explain, format_explanation_text
+from fleettui.core.timefmt import format_duration, format_ts
+from fleettui.core.vehicle import Vehicle
+from fleettui.core.vin import normalise_vin
+
+CSV_HEADERS = ("vin", "brand", "status", "reason", "state_since", "tags")
+
+
+def register(subparsers) -> None:  # noqa: ANN001 - argparse's private subparsers type
+    parent = common_parent()
+    lst = subparsers.add_parser("list", parents=[parent], help="list the fleet (server-side filter)",
+                                description="List clearances, filtered by the provider.")
+    lst.add_argument("--state", action="append", choices=STORED_STATUSES, metavar="S",
+                     help=f"only this state (repeatable): {', '.join(STORED_STATUSES)}")
+    lst.add_argument("--brand", action="append", metavar="B", help="only this brand (repeatable)")
+    lst.add_argument("--tag", action="append", metavar="K=V", help="only vehicles with this tag (repeatable)")
+    lst.add_argument("--vin", action="append", metavar="V", help="only this VIN (repeatable)")
+    fmt = lst.add_mutually_exclusive_group()
+    fmt.add_argument("--json", action="store_true", help="JSON array (shape in the README)")
+    fmt.add_argument("--csv", action="store_true", help="CSV with a header line")
+    lst.set_defaults(func=guarded(cmd_list))
+
+    show = subparsers.add_parser("show", parents=[parent], help="one vehicle, its history and its reason explained")
+    show.add_argument("vin")
+    show.add_argument("--json", action="store_true", help="JSON object (shape in the README)")
+    show.set_defaults(func=guarded(cmd_show))
+
+    fleet_write.register(subparsers, parent)
+
+
+def build_filter(args: argparse.Namespace) -> VehicleFilter:
+    f = VehicleFilter()
+    try:
+        if args.state:
+            states = list(dict.fromkeys(args.state))
+            f = f.status_eq(states[0]) if len(states) == 1 else f.status_in(states)
+        if args.brand:
+            brands = list(dict.fromkeys(b.strip().lower() for b in args.brand))
+            for b in brands:
+                if not is_known_brand(b):
+                    hint = ", ".join(suggest_brands(b, 3))
+                    error(f"note: {b!r} is not a brand fleettui knows (close: {hint})")
+            f = f.brand_eq(brands[0]) if len(brands) == 1 else f.brand_in(brands)
+        if args.tag:
+            f = f.tags_contains(parse_tags(args.tag))
+        if args.vin:
+            vins = list(dict.fromkeys(normalise_vin(v) for v in args.vin))
+            f = f.vin_eq(vins[0]) if len(vins) == 1 else f.vin_in(vins)
+    except ValueError as e:
+        raise UsageError(str(e)) from None
+    return f
+
+
+def vehicle_json(v: Vehicle) -> dict[str, Any]:
+    out = v.to_api()
+    out["reason"] = v.reason
+    out["state_since"] = format_ts(v.state_since) or None
+    return out
+
+
+def _tags_text(tags: dict[str, str]) -> str:
+    return ";".join(f"{k}={v}" for k, v in sorted(tags.items()))
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    profile = resolved_profile(args)
+    with open_client(profile) as client:
+        vehicles = client.list_vehicles(build_filter(args) or None)
+        now = client.server_time()
+    vehicles.sort(key=lambda v: v.vin)
+    if args.json:
+        print_json([vehicle_json(v) for v in vehicles])
+    elif args.csv:
+        write_csv(CSV_HEADERS, ([v.vin, v.brand, v.status, v.reason or "",
+                                 format_ts(v.state_since), _tags_text(v.tags)] for v in vehicles))
+    else:
+        print_table(["VIN", "BRAND", "STATE", "REASON", "IN STATE"], (
+            [v.vin, v.brand, v.status or "?", plain(v.reason or "", 60),
+             format_duration(v.time_in_state(now))] for v in vehicles))
+        print(f"{len(vehicles)} vehicle(s)", file=sys.stderr)
+    return EXIT_OK
+
+
+def _history_lines(v: Vehicle, now: datetime) -> list[str]:
+    lines = []
+    entries = list(v.changelog)
+    for i, e in enumerate(entries):
+        nxt = entries[i + 1].timestamp if i + 1 < len(entries) else now
+        took = format_duration((nxt - e.timestamp).total_seconds()) if e.timestamp and nxt else ""
+        label = "now" if i + 1 == len(entries) else took
+        when = format_ts(e.timestamp) or "(no time)"
+        reason = f"  {plain(e.reason, 100)}" if e.reason else ""
+        lines.append(f"  {when}  {plain(e.status or '?'):<10} {label:>8}{reason}")
+    return lines or ["  (the provider sent no history)"]
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    vin = normalise_vin(args.vin)
+    if not vin:
+        raise UsageError("a VIN is needed")
+    profile = resolved_profile(args)
+    with open_client(profile) as client:
+        v = client.get_vehicle(vin)
+        now = client.server_time()
+    expl = explain(v.reason, v.state, v.brand or None)
+    seconds = v.time_in_state(now)
+    if args.json:
+        print_json({"vehicle": vehicle_json(v),
+                    "seconds_in_state": int(seconds) if seconds is not None else None,
+                    "explanation": expl.to_dict()})
+        return EXIT_OK
+    b = brand_info(v.brand)
+    since = f" for {format_duration(seconds)} (since {format_ts(v.state_since)})" if seconds is not None else ""
+    print(f"VIN     {plain(v.vin)}")
+    print(f"Brand   {plain(b.display)} ({plain(v.brand)}; {b.group}; "
+          f"cancel {'supported' if b.cancelable else 'not supported'})")
+    print(f"State   {plain(v.status or '?')}{since}")
+    if v.tags:
+        print("Tags    " + plain(", ".join(f"{k}={val}" for k, val in sorted(v.tags.items()))))
+    print("\nHistory")
+    for line in _history_lines(v, now):
+        print(line)
+    print()
+    print(format_explanation_text(expl))
+    return EXIT_OK

@@ -1,7 +1,230 @@
-"""Placeholder until its owner fills it in (see the issue being worked on)."""
+"""`fleettui profile add|list|remove|use|test`: the accounts fleettui connects with.
+
+`add` works from flags (scripts) or asks for what is missing when stdin is a terminal
+(the secret is read without echo). Secrets never appear in any output: listings show
+only where the secret comes from.
+
+`profile list --json` prints::
+
+    {"default_profile": "sim" | null,
+     "profiles": [{"name": "sim", "default": true, "environment": "custom",
+                   "base_url": "http://127.0.0.1:8765", "client_id": "demo-client",
+                   "secret_source": "env FLEETTUI_SIM_SECRET" | "inline (config file)" | "none",
+                   "secret_available": true, "read_only": false, "refresh": 10.0,
+                   "default_filter": ""}]}
+
+`profile test` exits 0 when a token was fetched and the fleet answered, 1 otherwise,
+with one line naming what failed (unknown host, TLS, connection refused, credentials
+refused, no fleet access).
+"""
 
 from __future__ import annotations
 
+import argparse
+import getpass
+import os
+import sys
 
-def register(subparsers) -> None:  # noqa: ANN001
-    return None
+from fleettui.cli.common import (
+    EXIT_OK,
+    EXIT_PROVIDER,
+    UsageError,
+    common_parent,
+    error,
+    guarded,
+    print_json,
+    print_table,
+    resolved_profile,
+)
+from fleettui.config import Profile, ProfileNotFound, load_config, save_config
+from fleettui.config.cache import delete_snapshot
+from fleettui.config.conntest import check_connection
+from fleettui.config.profiles import ENVIRONMENTS, MIN_REFRESH, check_base_url, check_env_var_name
+
+
+def register(subparsers) -> None:  # noqa: ANN001 - argparse's private subparsers type
+    parent = common_parent()
+    p = subparsers.add_parser("profile", help="add, list, remove, choose and test profiles",
+                              description="Manage the accounts fleettui connects with.")
+    sub = p.add_subparsers(title="profile commands", metavar="ACTION", required=True)
+
+    add = sub.add_parser("add", help="add a profile (asks for what is missing on a terminal)")
+    add.add_argument("name")
+    add.add_argument("--environment", choices=ENVIRONMENTS,
+                     help="production, sandbox, or custom (with --base-url)")
+    add.add_argument("--base-url", help="server root, e.g. a running `fleettui simulator`")
+    add.add_argument("--client-id")
+    secret = add.add_mutually_exclusive_group()
+    secret.add_argument("--client-secret-env", metavar="VAR",
+                        help="read the secret from this environment variable (recommended)")
+    secret.add_argument("--client-secret-stdin", action="store_true",
+                        help="read the secret from stdin and store it in config.toml (mode 0600)")
+    add.add_argument("--read-only", action="store_true", help="refuse every write with this profile")
+    add.add_argument("--refresh", type=float, metavar="S", help=f"monitor refresh in seconds (min {MIN_REFRESH:g})")
+    add.add_argument("--default-filter", metavar="Q", help="the monitor's starting filter query")
+    add.add_argument("--default", action="store_true", help="make it the default profile")
+    add.add_argument("--replace", action="store_true", help="replace a profile of the same name")
+    add.set_defaults(func=guarded(cmd_add))
+
+    lst = sub.add_parser("list", help="list profiles (secrets masked)")
+    lst.add_argument("--json", action="store_true", help="machine-readable output")
+    lst.set_defaults(func=guarded(cmd_list))
+
+    rm = sub.add_parser("remove", help="remove a profile and its cached snapshot")
+    rm.add_argument("name")
+    rm.set_defaults(func=guarded(cmd_remove))
+
+    use = sub.add_parser("use", help="make a profile the default")
+    use.add_argument("name")
+    use.set_defaults(func=guarded(cmd_use))
+
+    test = sub.add_parser("test", parents=[parent],
+                          help="fetch a token and list one page, saying exactly what failed")
+    test.add_argument("name", nargs="?", help="profile to test (default: the current one)")
+    test.set_defaults(func=guarded(cmd_test))
+
+
+def _interactive() -> bool:
+    return sys.stdin is not None and sys.stdin.isatty()
+
+
+def _ask(prompt: str) -> str:
+    return input(prompt).strip()
+
+
+def cmd_add(args: argparse.Namespace) -> int:
+    cfg = load_config()
+    name = args.name
+    if name in cfg.profiles and not args.replace:
+        raise UsageError(f"profile {name!r} exists; use --replace or `fleettui profile remove {name}`")
+    interactive = _interactive() and not args.client_secret_stdin
+    environment = args.environment or ("custom" if args.base_url else None)
+    if environment is None:
+        environment = (_ask("Environment [production/sandbox/custom] (production): ") or "production") \
+            if interactive else "production"
+        if environment not in ENVIRONMENTS:
+            raise UsageError(f"environment must be one of {', '.join(ENVIRONMENTS)}")
+    base_url = args.base_url
+    if environment == "custom" and not base_url:
+        if not interactive:
+            raise UsageError("--environment custom needs --base-url URL")
+        base_url = _ask("Base URL: ")
+    base_url = check_base_url(base_url) if base_url else None
+    if environment != "custom" and base_url:
+        raise UsageError("--base-url goes with --environment custom (or leave --environment out)")
+
+    client_id = (args.client_id or "").strip()
+    if not client_id and interactive:
+        client_id = _ask("Client ID: ")
+    if not client_id:
+        raise UsageError("--client-id is required")
+
+    secret_env = args.client_secret_env
+    secret = None
+    if args.client_secret_stdin:
+        secret = sys.stdin.readline().strip()
+        if not secret:
+            raise UsageError("--client-secret-stdin: nothing was read from stdin")
+    elif not secret_env:
+        if not interactive:
+            raise UsageError("give --client-secret-env VAR (recommended) or --client-secret-stdin")
+        secret = getpass.getpass("Client secret (not shown; empty to name an environment variable instead): ").strip()
+        if not secret:
+            secret_env = _ask("Environment variable that holds the secret: ")
+    if secret_env:
+        check_env_var_name(secret_env)
+
+    refresh = args.refresh if args.refresh is not None else 30.0
+    if refresh < MIN_REFRESH:
+        raise UsageError(f"--refresh must be at least {MIN_REFRESH:g} seconds")
+    profile = Profile(
+        name=name, environment=environment, base_url=base_url, client_id=client_id,
+        client_secret=secret or None, client_secret_env=secret_env or None,
+        read_only=args.read_only, refresh=refresh, default_filter=args.default_filter or "",
+    )
+    cfg = cfg.with_profile(profile, make_default=args.default)
+    save_config(cfg)
+    default = " (default)" if cfg.default_profile == name else ""
+    print(f"added profile {name!r}{default} to {cfg.path}")
+    if secret:
+        print("the secret is stored in the config file (mode 0600); client_secret_env keeps it out of the file")
+    elif secret_env and not os.environ.get(secret_env):
+        print(f"note: {secret_env} is not set in this shell; export it before using the profile")
+    return EXIT_OK
+
+
+def _secret_available(p: Profile) -> bool:
+    if p.client_secret_env:
+        return bool(os.environ.get(p.client_secret_env, "").strip())
+    return bool(p.client_secret)
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    cfg = load_config()
+    names = cfg.names
+    if args.json:
+        print_json({
+            "default_profile": cfg.default_profile,
+            "profiles": [{
+                "name": n, "default": n == cfg.default_profile,
+                "environment": p.environment, "base_url": p.effective_base_url,
+                "client_id": p.client_id, "secret_source": p.secret_source,
+                "secret_available": _secret_available(p), "read_only": p.read_only,
+                "refresh": p.refresh, "default_filter": p.default_filter,
+            } for n in names for p in [cfg.profiles[n]]],
+        })
+        return EXIT_OK
+    if not names:
+        print(f"no profiles yet in {cfg.path}; add one with `fleettui profile add NAME ...`")
+        return EXIT_OK
+    rows = []
+    for n in names:
+        p = cfg.profiles[n]
+        secret = p.secret_source
+        if p.client_secret_env:
+            secret += " (set)" if _secret_available(p) else " (NOT SET)"
+        elif p.client_secret:
+            secret = "******** " + secret
+        rows.append(["*" if n == cfg.default_profile else "", n, p.environment,
+                     p.effective_base_url, p.client_id, secret,
+                     "yes" if p.read_only else "no", f"{p.refresh:g}s"])
+    print_table(["", "NAME", "ENVIRONMENT", "BASE URL", "CLIENT ID", "SECRET", "READ-ONLY",
+                 "REFRESH"], rows)
+    return EXIT_OK
+
+
+def cmd_remove(args: argparse.Namespace) -> int:
+    cfg = load_config()
+    if args.name not in cfg.profiles:
+        raise ProfileNotFound(args.name, cfg.names)
+    cfg = cfg.without_profile(args.name)
+    save_config(cfg)
+    delete_snapshot(args.name)
+    tail = f"; default is now {cfg.default_profile!r}" if cfg.default_profile else ""
+    print(f"removed profile {args.name!r}{tail}")
+    return EXIT_OK
+
+
+def cmd_use(args: argparse.Namespace) -> int:
+    cfg = load_config()
+    if args.name not in cfg.profiles:
+        raise ProfileNotFound(args.name, cfg.names)
+    save_config(cfg.with_default(args.name))
+    print(f"default profile is now {args.name!r}")
+    return EXIT_OK
+
+
+def cmd_test(args: argparse.Namespace) -> int:
+    if args.name:
+        args.profile = args.name
+    profile = resolved_profile(args)
+    print(f"testing profile {profile.name!r}: {profile.base_url} as {profile.client_id}")
+    result = check_connection(profile.base_url, profile.client_id, profile.client_secret)
+    if result.ok:
+        print(f"ok: {result.message}")
+        return EXIT_OK
+    labels = {"dns": "unknown host", "tls": "TLS failure", "refused": "connection refused",
+              "timeout": "timed out", "credentials": "credentials refused",
+              "no_fleet_access": "no fleet access (403)", "bad_url": "bad base URL"}
+    error(f"{labels.get(result.kind, 'failed')}: {result.message}")
+    return EXIT_PROVIDER if result.kind != "bad_url" else 2

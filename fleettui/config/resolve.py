@@ -62,7 +62,7 @@ class ResolvedProfile:
     __str__ = __repr__
 
     def credentials(self):  # noqa: ANN201 - fleettui.api.Credentials, imported lazily
-        from fleettui.api import Credentials
+        from fleettui.api.auth import Credentials
 
         return Credentials(self.base_url, self.client_id, self.client_secret)
 

@@ -1,0 +1,158 @@
+"""What every fleet and profile subcommand shares: flags, profile lookup, output, errors.
+
+- :func:`common_parent` — an argparse parent with ``--profile`` and ``--read-only``.
+- :func:`resolved_profile` — the profile for the parsed args (flags > env > file).
+- :func:`guarded` — wraps a command: known errors become ONE stderr line and an exit
+  code (0 ok, 1 provider or network error, 2 bad usage or input).
+- :func:`print_table`, :func:`write_csv`, :func:`print_json` — output helpers.
+  Text from the API is data: :func:`plain` removes control characters before it reaches
+  the terminal.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import functools
+import json
+import re
+import sys
+import unicodedata
+from collections.abc import Callable, Iterable, Sequence
+from typing import IO, Any
+
+from fleettui.config import ConfigError, ResolvedProfile, resolve_profile
+
+EXIT_OK = 0
+EXIT_PROVIDER = 1
+EXIT_USAGE = 2
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2066-\u2069]")
+
+
+class UsageError(Exception):
+    """Bad usage or input, found before anything was sent (exit 2)."""
+
+
+def common_parent() -> argparse.ArgumentParser:
+    """``--profile`` and ``--read-only`` for every subcommand.
+
+    Defaults are SUPPRESS so a value given before the subcommand (the monitor's own flags
+    on the top-level parser) is not overwritten by the subparser's default.
+    """
+    parent = argparse.ArgumentParser(add_help=False)
+    group = parent.add_argument_group("account")
+    group.add_argument("--profile", metavar="NAME", default=argparse.SUPPRESS,
+                       help="profile from config.toml (default: FLEETTUI_PROFILE, then default_profile)")
+    group.add_argument("--read-only", action="store_true", default=argparse.SUPPRESS,
+                       help="refuse every write before anything is sent")
+    return parent
+
+
+def resolved_profile(args: argparse.Namespace) -> ResolvedProfile:
+    return resolve_profile(
+        getattr(args, "profile", None),
+        read_only=True if getattr(args, "read_only", False) else None,
+    )
+
+
+def open_client(profile: ResolvedProfile):  # noqa: ANN201 - fleettui.api.FleetClient
+    from fleettui.api.client import FleetClient
+
+    try:
+        credentials = profile.credentials()
+    except ValueError as e:
+        raise UsageError(f"profile {profile.name!r}: {e}") from None
+    return FleetClient(credentials)
+
+
+def error(message: str, stream: IO[str] | None = None) -> None:
+    """One line on stderr, prefixed so it stands out in scripts' logs."""
+    text = " ".join(str(message).split())
+    print(f"fleettui: {text}", file=stream or sys.stderr)
+
+
+def exit_code_for(exc: BaseException) -> int | None:
+    """The exit code for an error a command can expect, or None for a real bug."""
+    from fleettui.api.errors import ApiError
+
+    if isinstance(exc, ApiError):
+        return EXIT_PROVIDER
+    if isinstance(exc, ConfigError | UsageError):
+        return EXIT_USAGE
+    return None
+
+
+def guarded(func: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
+    """Run a command; expected errors become one stderr line and their exit code."""
+
+    @functools.wraps(func)
+    def run(args: argparse.Namespace) -> int:
+        try:
+            return func(args)
+        except Exception as exc:  # noqa: BLE001 - re-raised below unless it is a known kind
+            code = exit_code_for(exc)
+            if code is None:
+                raise
+            error(str(exc))
+            return code
+
+    return run
+
+
+def plain(value: object, limit: int | None = None) -> str:
+    """API text made safe for a terminal line: no control/bidi characters, optional cut."""
+    if value is None:
+        return ""
+    text = " ".join(_CONTROL.sub(" ", str(value)).split())
+    if limit is not None and len(text) > limit:
+        text = text[: max(1, limit - 1)] + "…"
+    return text
+
+
+def _width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def print_table(headers: Sequence[str], rows: Iterable[Sequence[object]],
+                stream: IO[str] | None = None) -> None:
+    """Aligned columns separated by two spaces; the last column is not padded."""
+    out = stream or sys.stdout
+    body = [[plain(c) for c in row] for row in rows]
+    widths = [_width(h) for h in headers]
+    for row in body:
+        for i, cell in enumerate(row):
+            widths[i] = max(widths[i], _width(cell))
+
+    def line(cells: Sequence[str]) -> str:
+        parts = [c + " " * (widths[i] - _width(c)) for i, c in enumerate(cells[:-1])]
+        return "  ".join([*parts, cells[-1]]).rstrip()
+
+    out.write(line(list(headers)) + "\n")
+    for row in body:
+        out.write(line(row) + "\n")
+
+
+def write_csv(headers: Sequence[str], rows: Iterable[Sequence[object]],
+              stream: IO[str] | None = None) -> None:
+    writer = csv.writer(stream or sys.stdout, lineterminator="\n")
+    writer.writerow(headers)
+    for row in rows:
+        writer.writerow(["" if c is None else c for c in row])
+
+
+def print_json(data: Any, stream: IO[str] | None = None) -> None:
+    out = stream or sys.stdout
+    json.dump(data, out, ensure_ascii=False, indent=2)
+    out.write("\n")
+
+
+def parse_tags(items: Sequence[str] | None) -> dict[str, str]:
+    """``["k=v", ...]`` to a dict; a pair without '=' or with an empty key is bad usage."""
+    tags: dict[str, str] = {}
+    for item in items or ():
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip():
+            raise UsageError(f"tag {item!r} must look like key=value")
+        tags[key.strip()] = value.strip()
+    return tags

@@ -1,0 +1,245 @@
+"""`fleettui add`, `cancel`, `revoke`: writes, each checked locally before anything is sent.
+
+- Read-only (``--read-only`` or the profile's ``read_only``) refuses every write before
+  anything is sent (exit 2).
+- ``add`` checks each line with the domain rules (VIN, brand, required tags); refused
+  lines are not sent. Lines the provider refuses come back too. Every refused line is
+  written back out (stderr or ``--rejects FILE``) in the input format, after a
+  ``# line N: why`` comment, so nothing is lost.
+- ``cancel``/``revoke`` fetch the vehicles with ONE list call (vin ``in`` filter: the
+  per-VIN GET is rate limited) and apply the same brand and state rules as the monitor;
+  ``revoke`` needs ``--yes``.
+- Every write that sent something is recorded in the audit log.
+
+Exit codes: 0 all done; 2 usage, or some lines/VINs refused (locally or by the provider
+for bad input); 1 a provider or network error stopped or failed a request.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from fleettui.api.client import NewVehicle
+from fleettui.api.errors import ApiError, NetworkError
+from fleettui.api.filters import VehicleFilter
+from fleettui.cli import vehicle_csv
+from fleettui.cli.common import (
+    EXIT_OK,
+    EXIT_PROVIDER,
+    EXIT_USAGE,
+    UsageError,
+    error,
+    guarded,
+    open_client,
+    parse_tags,
+    plain,
+    print_json,
+    resolved_profile,
+)
+from fleettui.config.audit import AuditResult, record_write
+from fleettui.config.resolve import ResolvedProfile
+from fleettui.core.rules import check_action, check_new_vehicle
+from fleettui.core.states import Action
+from fleettui.core.vin import check_vin, normalise_vin
+
+ADD_CHUNK = 1000
+FETCH_CHUNK = 500
+
+
+@dataclass
+class WriteResult:
+    vin: str
+    ok: bool
+    sent: bool
+    status: str | None
+    message: str
+
+    def to_json(self) -> dict:
+        return {"vin": self.vin, "ok": self.ok, "sent": self.sent, "status": self.status,
+                "message": self.message}
+
+
+def register(subparsers, parent: argparse.ArgumentParser) -> None:  # noqa: ANN001
+    add = subparsers.add_parser("add", parents=[parent], help="add vehicles (one, or a CSV file)",
+                                description="Ask for clearances. CSV lines: vin,brand[,key=value...]")
+    add.add_argument("vin", nargs="?")
+    add.add_argument("brand", nargs="?")
+    add.add_argument("--tag", action="append", metavar="K=V", help="tag for the one vehicle (repeatable)")
+    add.add_argument("--file", type=Path, help="CSV file of vehicles")
+    add.add_argument("--rejects", type=Path, metavar="FILE", help="write refused lines here (default stderr)")
+    add.add_argument("--json", action="store_true", help="per-VIN results as JSON")
+    add.set_defaults(func=guarded(cmd_add))
+    for name, action, text in (("cancel", Action.CANCEL, "cancel pending clearances"),
+                               ("revoke", Action.REVOKE, "revoke approved clearances (needs --yes)")):
+        p = subparsers.add_parser(name, parents=[parent], help=text)
+        p.add_argument("vins", nargs="+", metavar="VIN")
+        if action is Action.REVOKE:
+            p.add_argument("--yes", action="store_true", help="confirm: data access ends for these vehicles")
+        p.add_argument("--json", action="store_true", help="per-VIN results as JSON")
+        p.set_defaults(func=guarded(cmd_remove), action=action)
+
+
+def _writable_profile(args: argparse.Namespace, what: str) -> ResolvedProfile:
+    if getattr(args, "read_only", False):
+        raise UsageError(f"--read-only: refusing to {what}; nothing was sent")
+    profile = resolved_profile(args)
+    if profile.read_only:
+        raise UsageError(f"profile {profile.name!r} is read-only: refusing to {what}; nothing was sent")
+    return profile
+
+
+def _report(args: argparse.Namespace, action: str, results: list[WriteResult]) -> None:
+    if args.json:
+        print_json({"action": action, "results": [r.to_json() for r in results]})
+        return
+    for r in results:
+        label = "ok" if r.ok else ("refused" if r.sent else "not sent")
+        print(f"{r.vin}  {label:<8}  {plain(r.message, 200)}")
+
+
+def _audit(profile: ResolvedProfile, action: str, results: list[WriteResult]) -> None:
+    if not any(r.sent for r in results):
+        return
+    try:
+        record_write(profile.name, action, [r.vin for r in results],
+                     [AuditResult(r.vin, r.ok, r.message) for r in results])
+    except OSError as e:
+        error(f"warning: the audit log could not be written ({e.strerror or e})")
+
+
+def _lines_from_args(args: argparse.Namespace) -> list[vehicle_csv.VehicleLine]:
+    if args.file is not None:
+        if args.vin or args.brand or args.tag:
+            raise UsageError("give either VIN BRAND [--tag k=v] or --file FILE, not both")
+        try:
+            return vehicle_csv.read_file(args.file)
+        except FileNotFoundError:
+            raise UsageError(f"{args.file}: no such file") from None
+        except (OSError, ValueError) as e:
+            raise UsageError(str(e)) from None
+    if not args.vin or not args.brand:
+        raise UsageError("give VIN BRAND [--tag k=v]..., or --file vehicles.csv")
+    tags = parse_tags(args.tag)
+    vin, brand = normalise_vin(args.vin), args.brand.strip().lower()
+    return [vehicle_csv.VehicleLine(0, vehicle_csv.format_line(vin, brand, tags), vin, brand, tags)]
+
+
+def cmd_add(args: argparse.Namespace) -> int:
+    profile = _writable_profile(args, "add vehicles")
+    lines = _lines_from_args(args)
+    if not lines:
+        raise UsageError("no vehicles to add (the file has no vehicle lines)")
+    rejects: list[tuple[vehicle_csv.VehicleLine, str]] = []
+    results: list[WriteResult] = []
+    to_send: dict[str, vehicle_csv.VehicleLine] = {}
+    for line in lines:
+        problems = line.problems or check_new_vehicle(line.vin, line.brand, line.tags)
+        if not problems and line.vin in to_send:
+            problems = [f"same VIN as line {to_send[line.vin].number}"]
+        if problems:
+            why = "; ".join(problems)
+            rejects.append((line, why))
+            results.append(WriteResult(line.vin or "?", False, False, None, why))
+        else:
+            to_send[line.vin] = line
+    failed: ApiError | None = None
+    pending = list(to_send.values())
+    if pending:
+        with open_client(profile) as client:
+            for start in range(0, len(pending), ADD_CHUNK):
+                chunk = pending[start:start + ADD_CHUNK]
+                try:
+                    answers = client.create_vehicles(
+                        NewVehicle(ln.vin, ln.brand, ln.tags) for ln in chunk)
+                except ApiError as e:
+                    failed = e
+                    maybe = isinstance(e, NetworkError) and e.maybe_sent
+                    note = "may have been sent; check with `fleettui list --vin`" if maybe else "not sent"
+                    for ln in pending[start:]:
+                        rejects.append((ln, f"{note}: {e}"))
+                        results.append(WriteResult(ln.vin, False, maybe, None, f"{note}: {e}"))
+                    break
+                for a in answers:
+                    line = to_send.get(a.vin)
+                    message = a.status if a.ok else (a.description or a.status or "refused")
+                    results.append(WriteResult(a.vin, a.ok, True, a.status or None, message))
+                    if not a.ok and line is not None:
+                        rejects.append((line, f"refused by the provider: {message}"))
+    _audit(profile, "add", results)
+    _report(args, "add", results)
+    rejects.sort(key=lambda r: r[0].number)
+    if args.rejects is not None:
+        with open(args.rejects, "w", encoding="utf-8") as out:
+            vehicle_csv.write_rejects(rejects, out)
+    elif rejects:
+        vehicle_csv.write_rejects(rejects, sys.stderr)
+    if failed is not None:
+        error(str(failed))
+        return EXIT_PROVIDER
+    ok = sum(r.ok for r in results)
+    if rejects:
+        where = f" (written to {args.rejects})" if args.rejects else ""
+        error(f"{ok} added, {len(rejects)} refused{where}")
+        return EXIT_USAGE
+    return EXIT_OK
+
+
+def cmd_remove(args: argparse.Namespace) -> int:
+    action: Action = args.action
+    verb = action.value
+    if action is Action.REVOKE and not args.yes:
+        raise UsageError("revoke ends data access for these vehicles; add --yes to confirm")
+    profile = _writable_profile(args, f"{verb} clearances")
+    vins = list(dict.fromkeys(normalise_vin(v) for v in args.vins if v.strip()))
+    results: dict[str, WriteResult] = {}
+    wanted = []
+    for vin in vins:
+        check = check_vin(vin)
+        if check.ok:
+            wanted.append(vin)
+        else:
+            results[vin] = WriteResult(vin, False, False, None, "not a VIN: " + "; ".join(check.problems))
+    failed: ApiError | None = None
+    local_refusals = len(results)
+    with open_client(profile) as client:
+        found = {}
+        for start in range(0, len(wanted), FETCH_CHUNK):
+            for v in client.list_vehicles(VehicleFilter().vin_in(wanted[start:start + FETCH_CHUNK])):
+                found[v.vin.upper()] = v
+        now = client.server_time()
+        for vin in wanted:
+            v = found.get(vin)
+            if v is None:
+                results[vin] = WriteResult(vin, False, False, None, "not in the fleet; nothing sent")
+                local_refusals += 1
+                continue
+            if failed is not None:
+                results[vin] = WriteResult(vin, False, False, v.status, f"not sent after an earlier error: {failed}")
+                continue
+            check = check_action(v, action, now)
+            if not check.allowed:
+                results[vin] = WriteResult(vin, False, False, v.status, f"not sent: {check.reason}")
+                local_refusals += 1
+                continue
+            for w in check.warnings:
+                error(f"warning: {vin}: {w}")
+            try:
+                after = client.delete_vehicle(vin)
+            except ApiError as e:
+                sent = not isinstance(e, NetworkError) or e.maybe_sent
+                results[vin] = WriteResult(vin, False, sent, v.status, str(e))
+                if e.category in ("auth", "network", "rate_limit"):
+                    failed = e  # the rest would fail the same way: stop sending
+                continue
+            results[vin] = WriteResult(vin, True, True, after.status, after.status or verb)
+    ordered = [results[v] for v in vins if v in results]
+    _audit(profile, verb, ordered)
+    _report(args, verb, ordered)
+    if any(r.sent and not r.ok for r in ordered) or failed is not None:
+        return EXIT_PROVIDER
+    if local_refusals:
+        return EXIT_USAGE
+    return EXIT_OK

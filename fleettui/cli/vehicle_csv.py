@@ -1,0 +1,86 @@
+"""The `add --file` format: one vehicle per line, ``vin,brand[,key=value...]``.
+
+Blank lines, ``#`` comments and a ``vin,brand`` header line are skipped. Refused lines
+are written back out exactly as they were read, each after a ``# line N: why`` comment,
+so a rejects file can be fixed and fed straight back to `fleettui add --file`.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO
+
+from fleettui.core.brands import normalise_brand
+from fleettui.core.vin import normalise_vin
+
+MAX_FILE_BYTES = 50_000_000
+
+
+@dataclass
+class VehicleLine:
+    number: int          # 1-based line number in the file (0 for the command line)
+    raw: str             # the line as read, written back out when refused
+    vin: str
+    brand: str
+    tags: dict[str, str] = field(default_factory=dict)
+    problems: list[str] = field(default_factory=list)
+
+
+def format_line(vin: str, brand: str, tags: dict[str, str]) -> str:
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="").writerow([vin, brand, *(f"{k}={v}" for k, v in tags.items())])
+    return buf.getvalue()
+
+
+def parse_line(number: int, raw: str) -> VehicleLine:
+    try:
+        fields = [f.strip() for f in next(csv.reader([raw]))]
+    except (csv.Error, StopIteration):
+        fields = [f.strip() for f in raw.split(",")]
+    vin = normalise_vin(fields[0]) if fields else ""
+    brand = normalise_brand(fields[1]) if len(fields) > 1 else ""
+    line = VehicleLine(number, raw, vin, brand)
+    if not brand:
+        line.problems.append("no brand: the line must be vin,brand[,key=value...]")
+    for extra in fields[2:]:
+        if not extra:
+            continue
+        key, sep, value = extra.partition("=")
+        if not sep or not key.strip():
+            line.problems.append(f"{extra!r} is not a tag (key=value)")
+        else:
+            line.tags[key.strip()] = value.strip()
+    return line
+
+
+def parse_text(text: str) -> list[VehicleLine]:
+    out: list[VehicleLine] = []
+    for number, raw in enumerate(text.splitlines(), start=1):
+        stripped = raw.strip()
+        if not stripped or stripped.startswith("#"):
+            continue
+        if stripped.lower().replace(" ", "").startswith(("vin,brand", "vin;brand")) or stripped.lower() == "vin":
+            continue
+        out.append(parse_line(number, raw.rstrip("\r\n")))
+    return out
+
+
+def read_file(path: Path) -> list[VehicleLine]:
+    """Parse a file; OSError/ValueError carry a message a person can act on."""
+    size = path.stat().st_size
+    if size > MAX_FILE_BYTES:
+        raise ValueError(f"{path} is {size} bytes; split it into files under 50 MB")
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ValueError(f"{path} is not UTF-8 text") from None
+    return parse_text(text)
+
+
+def write_rejects(rejects: list[tuple[VehicleLine, str]], stream: IO[str]) -> None:
+    for line, why in rejects:
+        where = f"line {line.number}" if line.number else "command line"
+        stream.write(f"# {where}: {' '.join(why.split())}\n{line.raw}\n")

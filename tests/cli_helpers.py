@@ -1,0 +1,107 @@
+"""Helpers for the CLI and setup-screen tests: run the CLI, a profile on the simulator,
+and tiny fake servers for failures the simulator does not produce (403, broken TLS)."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import socket
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+
+from fleettui.cli.main import main
+
+SECRET_VAR = "FLEETTUI_TEST_SIM_SECRET"
+
+
+def run(capsys, *argv: str) -> tuple[int, str, str]:
+    """Run the CLI in-process; (exit code, stdout, stderr). Argparse exits count too."""
+    try:
+        code = main(list(argv))
+    except SystemExit as e:
+        code = int(e.code or 0)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.fixture
+def sim_profile(sim, capsys, monkeypatch):
+    """A default profile 'sim' pointing at the running simulator, secret via env var."""
+    monkeypatch.setenv(SECRET_VAR, sim.client_secret)
+    code, _, err = run(capsys, "profile", "add", "sim", "--base-url", sim.base_url,
+                       "--client-id", sim.client_id, "--client-secret-env", SECRET_VAR)
+    assert code == 0, err
+    return sim
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class _NoFleetHandler(BaseHTTPRequestHandler):
+    def _send(self, status: int, body: dict) -> None:
+        data = json.dumps(body).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def do_POST(self) -> None:  # noqa: N802 - http.server's naming
+        self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        self._send(200, {"access_token": "tok", "expires_in": 300, "token_type": "bearer",
+                         "scope": "fleet:clearance"})
+
+    def do_GET(self) -> None:  # noqa: N802
+        self._send(403, {"errors": [{"title": "Forbidden",
+                                     "detail": "This service account is not associated with a fleet."}]})
+
+    def log_message(self, *args: object) -> None:
+        return None
+
+
+@contextlib.contextmanager
+def no_fleet_server() -> Iterator[str]:
+    """Gives tokens, answers 403 on the fleet: an app not linked to a fleet."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _NoFleetHandler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@contextlib.contextmanager
+def not_tls_server() -> Iterator[str]:
+    """Answers plain bytes where a TLS handshake is expected: https:// to it fails in TLS."""
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    sock.listen(8)
+    stop = threading.Event()
+
+    def serve() -> None:
+        sock.settimeout(0.2)
+        while not stop.is_set():
+            try:
+                conn, _ = sock.accept()
+            except OSError:
+                continue
+            with conn, contextlib.suppress(OSError):
+                conn.recv(4096)
+                conn.sendall(b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n")
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    try:
+        yield f"https://127.0.0.1:{sock.getsockname()[1]}"
+    finally:
+        stop.set()
+        thread.join(2)
+        sock.close()
