@@ -59,6 +59,9 @@ class SimHandler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server_version = "HMFleetSim/1.0"
     sys_version = ""
+    #: Headers and body go out as separate writes; without this, Nagle + delayed ACK
+    #: add ~40 ms to every keep-alive response.
+    disable_nagle_algorithm = True
     server: SimServer
 
     # -- plumbing ---------------------------------------------------------------------
