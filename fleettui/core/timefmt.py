@@ -22,14 +22,19 @@ def parse_ts(value: object) -> datetime | None:
         return None
     if dt.tzinfo is None:
         return dt.replace(tzinfo=UTC)
-    return dt.astimezone(UTC)
+    try:
+        return dt.astimezone(UTC)
+    except OverflowError:  # e.g. year 1 with a +01:00 offset has no UTC equivalent
+        return None
 
 
 def format_ts(dt: datetime | None) -> str:
     """ISO 8601 in UTC with a Z, to the second (how fleettui writes times)."""
     if dt is None:
         return ""
-    return dt.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    utc = dt.astimezone(UTC)
+    # %Y doesn't zero-pad years before 1000 on every platform; parse_ts needs 4 digits.
+    return f"{utc.year:04d}" + utc.strftime("-%m-%dT%H:%M:%SZ")
 
 
 def format_duration(seconds: float | None) -> str:
