@@ -39,7 +39,13 @@ from fleettui.cli.common import (
 from fleettui.config import Profile, ProfileNotFound, load_config, save_config
 from fleettui.config.cache import delete_snapshot
 from fleettui.config.conntest import check_connection
-from fleettui.config.profiles import ENVIRONMENTS, MIN_REFRESH, check_base_url, check_env_var_name
+from fleettui.config.profiles import (
+    ENVIRONMENTS,
+    MIN_REFRESH,
+    check_base_url,
+    check_env_var_name,
+    check_profile_name,
+)
 
 
 def register(subparsers) -> None:  # noqa: ANN001 - argparse's private subparsers type
@@ -94,7 +100,7 @@ def _ask(prompt: str) -> str:
 
 def cmd_add(args: argparse.Namespace) -> int:
     cfg = load_config()
-    name = args.name
+    name = check_profile_name(args.name)
     if name in cfg.profiles and not args.replace:
         raise UsageError(f"profile {name!r} exists; use --replace or `fleettui profile remove {name}`")
     interactive = _interactive() and not args.client_secret_stdin

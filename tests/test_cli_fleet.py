@@ -1,0 +1,220 @@
+"""`fleettui list/show/add/cancel/revoke` against the simulator: success, errors, exit codes."""
+# ruff: noqa: F811 - sim_profile is a pytest fixture imported from cli_helpers
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+from cli_helpers import SECRET_VAR, free_port, run, sim_profile  # noqa: F401 - fixture
+
+from fleettui.config.audit import read_audit
+from fleettui.config.profiles import Profile, load_config, save_config
+
+DAY = 86400.0
+# Valid-looking VINs that are not North American (no check-digit warning).
+V_BMW = "WBAXX000000000001"
+V_PEUGEOT_OLD = "VF3XX000000000002"
+V_PEUGEOT_NEW = "VF3XX000000000003"
+V_APPROVED = "WBAXX000000000004"
+
+
+def _status(sim, vin: str) -> str:
+    return sim.engine.vehicles[vin]["status"]
+
+
+def test_list_table_json_and_csv(sim_profile, capsys):
+    sim = sim_profile
+    total = len(sim.engine.vehicles)
+    code, out, err = run(capsys, "list")
+    assert code == 0
+    assert out.splitlines()[0].split() == ["VIN", "BRAND", "STATE", "REASON", "IN", "STATE"]
+    assert len(out.splitlines()) == total + 1 and f"{total} vehicle(s)" in err
+
+    code, out, _ = run(capsys, "list", "--json")
+    data = json.loads(out)
+    assert code == 0 and len(data) == total
+    assert set(data[0]) >= {"vin", "status", "brand", "tags", "changelog", "reason", "state_since"}
+
+    code, out, _ = run(capsys, "list", "--csv")
+    rows = list(csv.reader(io.StringIO(out)))
+    assert rows[0] == ["vin", "brand", "status", "reason", "state_since", "tags"]
+    assert len(rows) == total + 1
+
+
+def test_list_filters_go_to_the_provider(sim_profile, capsys):
+    sim = sim_profile
+    everything = sim.engine.vehicles
+    pending = sorted(v for v, d in everything.items() if d["status"] == "pending")
+    code, out, _ = run(capsys, "list", "--state", "pending", "--json")
+    assert code == 0 and sorted(v["vin"] for v in json.loads(out)) == pending
+    some = sorted(everything)[:2]
+    code, out, _ = run(capsys, "list", "--vin", some[0], "--vin", some[1].lower(), "--json")
+    assert sorted(v["vin"] for v in json.loads(out)) == some
+    brand = everything[some[0]]["brand"]
+    code, out, _ = run(capsys, "list", "--brand", brand, "--json")
+    assert {v["brand"] for v in json.loads(out)} == {brand}
+    sim.engine.seed_vehicle(V_BMW, "bmw", "pending", 3600, tags={"depot": "Zz-test"}, hold=True)
+    code, out, _ = run(capsys, "list", "--tag", "depot=Zz-test", "--json")
+    assert [v["vin"] for v in json.loads(out)] == [V_BMW]
+
+
+def test_list_usage_errors(sim_profile, capsys):
+    code, _, err = run(capsys, "list", "--state", "sleeping")
+    assert code == 2
+    code, _, err = run(capsys, "list", "--tag", "novalue")
+    assert code == 2 and "key=value" in err and len(err.strip().splitlines()) == 1
+
+
+def test_show_text_and_json(sim_profile, capsys):
+    sim = sim_profile
+    sim.engine.seed_vehicle(V_BMW, "bmw", "rejected", 3 * DAY)
+    code, out, _ = run(capsys, "show", V_BMW.lower())
+    assert code == 0 and V_BMW in out and "History" in out and "Next steps" in out
+    code, out, _ = run(capsys, "show", V_BMW, "--json")
+    data = json.loads(out)
+    assert data["vehicle"]["vin"] == V_BMW and data["vehicle"]["status"] == "rejected"
+    assert data["explanation"]["state"] == "rejected" and data["seconds_in_state"] is not None
+
+
+def test_show_unknown_vin_is_a_provider_error(sim_profile, capsys):
+    code, out, err = run(capsys, "show", "WBAXX999999999999")
+    assert code == 1 and out == "" and len(err.strip().splitlines()) == 1
+
+
+def test_add_one_vehicle_and_audit(sim_profile, capsys):
+    sim = sim_profile
+    code, out, _ = run(capsys, "add", V_BMW, "BMW", "--tag", "depot=Oslo")
+    assert code == 0 and V_BMW in out and "ok" in out
+    assert _status(sim, V_BMW) == "pending"
+    assert sim.engine.vehicles[V_BMW]["tags"] == {"depot": "Oslo"}
+    entry = read_audit()[-1]
+    assert entry["action"] == "add" and entry["vins"] == [V_BMW] and entry["profile"] == "sim"
+    assert entry["results"][0]["ok"] is True
+
+
+def test_add_refused_locally_sends_nothing(sim_profile, capsys):
+    sim = sim_profile
+    before = len(sim.engine.vehicles)
+    code, out, err = run(capsys, "add", "WBAXX00000000001", "bmw", "--json")
+    assert code == 2
+    assert json.loads(out)["results"][0]["sent"] is False
+    assert "16 characters" in err and "WBAXX00000000001,bmw" in err
+    assert len(sim.engine.vehicles) == before and read_audit() == []
+
+
+def test_add_file_with_one_bad_line_gives_that_line_back(sim_profile, capsys, tmp_path):
+    sim = sim_profile
+    src = tmp_path / "vehicles.csv"
+    bad = "WVWXX00000000000,volkswagen,vw-group-customer-name=Acme"
+    src.write_text("vin,brand\n"
+                   f"{V_BMW},bmw,depot=Oslo\n"
+                   "# a comment\n"
+                   f"{bad}\n"
+                   f"{V_PEUGEOT_NEW},peugeot\n")
+    rejects = tmp_path / "rejects.csv"
+    code, out, err = run(capsys, "add", "--file", str(src), "--rejects", str(rejects))
+    assert code == 2
+    assert _status(sim, V_BMW) == "pending" and _status(sim, V_PEUGEOT_NEW) == "pending"
+    text = rejects.read_text()
+    assert text.splitlines()[1] == bad and text.startswith("# line 4:")
+    assert "2 added, 1 refused" in err
+    # The rejects file is valid input again (comments skipped).
+    code, _, _ = run(capsys, "add", "--file", str(rejects), "--rejects", str(tmp_path / "again.csv"))
+    assert code == 2 and (tmp_path / "again.csv").read_text().splitlines()[1] == bad
+
+
+def test_add_provider_refusal_comes_back_too(sim_profile, capsys, monkeypatch, tmp_path):
+    from fleettui.cli import fleet_write
+
+    monkeypatch.setattr(fleet_write, "check_new_vehicle", lambda *a, **k: [])
+    src = tmp_path / "v.csv"
+    src.write_text(f"{V_BMW},bmw\nWBAXX0000000001,bmw\n")
+    code, out, err = run(capsys, "add", "--file", str(src))
+    assert code == 2
+    assert "refused by the provider: vin should be 17 character(s)" in err
+    assert "\nWBAXX0000000001,bmw\n" in err
+
+
+def test_add_usage_errors(sim_profile, capsys, tmp_path):
+    assert run(capsys, "add")[0] == 2
+    assert run(capsys, "add", V_BMW, "bmw", "--file", str(tmp_path / "x.csv"))[0] == 2
+    code, _, err = run(capsys, "add", "--file", str(tmp_path / "missing.csv"))
+    assert code == 2 and "no such file" in err
+
+
+def test_cancel_on_non_cancelable_brand_sends_nothing(sim_profile, capsys):
+    sim = sim_profile
+    sim.engine.seed_vehicle(V_BMW, "bmw", "pending", 3 * DAY, hold=True)
+    code, out, _ = run(capsys, "cancel", V_BMW)
+    assert code == 2 and "not sent" in out
+    assert _status(sim, V_BMW) == "pending" and read_audit() == []
+
+
+def test_cancel_cancelable_and_too_early(sim_profile, capsys):
+    sim = sim_profile
+    sim.engine.seed_vehicle(V_PEUGEOT_OLD, "peugeot", "pending", 3 * DAY, hold=True)
+    sim.engine.seed_vehicle(V_PEUGEOT_NEW, "peugeot", "pending", 3600, hold=True)
+    code, out, err = run(capsys, "cancel", V_PEUGEOT_OLD, "--json")
+    assert code == 0
+    assert json.loads(out)["results"] == [{"vin": V_PEUGEOT_OLD, "ok": True, "sent": True,
+                                           "status": "canceling", "message": "canceling"}]
+    assert _status(sim, V_PEUGEOT_OLD) == "canceling"
+    code, out, err = run(capsys, "cancel", V_PEUGEOT_NEW)
+    assert code == 1 and "warning" in err and _status(sim, V_PEUGEOT_NEW) == "pending"
+    actions = [(e["action"], e["results"][0]["ok"]) for e in read_audit()]
+    assert actions == [("cancel", True), ("cancel", False)]
+
+
+def test_revoke_needs_yes(sim_profile, capsys):
+    sim = sim_profile
+    sim.engine.seed_vehicle(V_APPROVED, "bmw", "approved", 5 * DAY)
+    code, _, err = run(capsys, "revoke", V_APPROVED)
+    assert code == 2 and "--yes" in err and _status(sim, V_APPROVED) == "approved"
+    code, out, _ = run(capsys, "revoke", V_APPROVED, "--yes")
+    assert code == 0 and "revoking" in out and _status(sim, V_APPROVED) == "revoking"
+    # Now in transition: refused locally, nothing sent.
+    code, out, _ = run(capsys, "revoke", V_APPROVED, "--yes")
+    assert code == 2 and "not sent" in out
+
+
+def test_cancel_unknown_and_malformed_vins(sim_profile, capsys):
+    code, out, _ = run(capsys, "cancel", "WBAXX999999999999", "not-a-vin", "--json")
+    assert code == 2
+    results = json.loads(out)["results"]
+    assert [r["sent"] for r in results] == [False, False]
+    assert "not in the fleet" in results[0]["message"] and "not a VIN" in results[1]["message"]
+
+
+def test_read_only_refuses_every_write_before_sending(sim_profile, capsys, tmp_path):
+    sim = sim_profile
+    sim.engine.seed_vehicle(V_APPROVED, "bmw", "approved", 5 * DAY)
+    code, _, err = run(capsys, "revoke", V_APPROVED, "--yes", "--read-only")
+    assert code == 2 and "read-only" in err and _status(sim, V_APPROVED) == "approved"
+    cfg = load_config()
+    p = cfg.profiles["sim"]
+    save_config(cfg.with_profile(Profile(**{**p.__dict__, "read_only": True})))
+    code, _, err = run(capsys, "add", V_BMW, "bmw")
+    assert code == 2 and "profile 'sim' is read-only" in err and V_BMW not in sim.engine.vehicles
+    code, _, _ = run(capsys, "cancel", V_APPROVED)
+    assert code == 2 and read_audit() == []
+    assert run(capsys, "list", "--read-only", "--json")[0] == 0
+
+
+def test_connection_and_credential_errors(sim_profile, capsys, monkeypatch):
+    monkeypatch.setenv(SECRET_VAR, "wrong-secret")
+    code, out, err = run(capsys, "list")
+    assert code == 1 and out == "" and "rejected the client credentials" in err
+    assert len(err.strip().splitlines()) == 1
+    monkeypatch.setenv("FLEETTUI_BASE_URL", f"http://127.0.0.1:{free_port()}")
+    code, _, err = run(capsys, "list")
+    assert code == 1 and "refused" in err
+
+
+def test_configuration_errors_are_usage_errors(sim_profile, capsys, monkeypatch):
+    monkeypatch.delenv(SECRET_VAR)
+    code, _, err = run(capsys, "list")
+    assert code == 2 and SECRET_VAR in err
+    code, _, err = run(capsys, "list", "--profile", "nope")
+    assert code == 2 and "available profiles: sim" in err
