@@ -135,16 +135,6 @@ def parse_token(data: Any) -> AccessToken:
     )
 
 
-def scrub(text: str | None, *secrets: str) -> str | None:
-    """Remove any secret that a provider might echo back in an error text."""
-    if text is None:
-        return None
-    for secret in secrets:
-        if secret and len(secret) >= 4:
-            text = text.replace(secret, "****")
-    return text
-
-
 class TokenCache:
     """One token shared by every thread of a client; a lock makes sure only one thread
     fetches a new one while the others wait for it."""

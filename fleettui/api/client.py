@@ -30,7 +30,6 @@ from fleettui.api.auth import (
     TokenCache,
     check_base_url,
     parse_token,
-    scrub,
 )
 from fleettui.api.errors import (
     ApiError,
@@ -143,6 +142,7 @@ class FleetClient:
             if auth:
                 token = self.tokens.get()
                 headers["Authorization"] = f"Bearer {token.value}"
+            redact = (self.credentials.client_secret, token.value if token else "")
             failure: ApiError | None = None
             response: httpx.Response | None = None
             try:
@@ -169,13 +169,13 @@ class FleetClient:
                     if not reauthed:
                         reauthed = True
                         continue
-                    err = error_from_response(401, response.content)
+                    err = error_from_response(401, response.content, redact=redact)
                     raise CredentialsRejected(
                         status=401, title=err.title, detail=err.detail,
                         hint="The token was refused twice in a row; check the profile's "
                              "credentials and that the app has the fleet:clearance scope.")
                 failure = error_from_response(
-                    response.status_code, response.content,
+                    response.status_code, response.content, redact=redact,
                     retry_after_header=response.headers.get("retry-after"))
             retry_after = getattr(failure, "retry_after", None)
             retryable = isinstance(failure, (RateLimited, ServerError)) or (
@@ -201,7 +201,7 @@ class FleetClient:
             if err.status in (400, 401, 403):
                 raise CredentialsRejected(
                     status=err.status, title=err.title,
-                    detail=scrub(err.detail, creds.client_secret)) from None
+                    detail=err.detail) from None
             raise
         return parse_token(wire.decode_json(response, "the token answer", write=False))
 

@@ -273,9 +273,16 @@ class BadResponse(ApiError):
     default_hint = f"Try again; if it persists, contact {SUPPORT}."
 
 
-def error_from_response(status: int, body: bytes | None, *,
-                        retry_after_header: str | None = None) -> ApiError:
-    """The typed error for an HTTP error response (status >= 400)."""
+def error_from_response(status: int, body: bytes | None, *, retry_after_header: str | None = None,
+                        redact: tuple[str, ...] = ()) -> ApiError:
+    """The typed error for an HTTP error response (status >= 400). Any `redact` string (the
+    secret, the token) a provider might echo back is replaced before anything is kept."""
+    if body and redact:
+        text = body.decode("utf-8", "replace")
+        for secret in redact:
+            if secret and len(secret) >= 4:
+                text = text.replace(secret, "****")
+        body = text.encode()
     parsed = parse_error_body(body)
     kw = {"status": status, "title": parsed.title, "detail": parsed.detail,
           "source": parsed.source}

@@ -89,12 +89,14 @@ def read_one_vehicle(response: httpx.Response, *, write: bool) -> Vehicle:
                            write=write) from None
 
 
-def _create_result(entry: dict) -> CreateResult:
+def _create_result(entry: dict, sent: dict | None) -> CreateResult:
     vin = entry["vin"].strip()
     status = entry.get("status") if isinstance(entry.get("status"), str) else ""
     description = entry.get("description") if isinstance(entry.get("description"), str) else None
     ok = bool(status) and status.strip().lower() != "error"
-    return CreateResult(vin, status, description, Vehicle.from_api(entry) if ok else None, ok)
+    # The answer carries no brand (and maybe no tags): fill them in from what was sent.
+    vehicle = Vehicle.from_api({**(sent or {}), **entry}) if ok else None
+    return CreateResult(vin, status, description, vehicle, ok)
 
 
 def read_create_results(response: httpx.Response, sent: list[dict]) -> list[CreateResult]:
@@ -106,18 +108,19 @@ def read_create_results(response: httpx.Response, sent: list[dict]) -> list[Crea
         raise bad_response(response.status_code, "the answer has no list of vehicles",
                            write=True)
     results: list[CreateResult] = []
-    missing = [item["vin"] for item in sent]
+    missing = list(sent)
     for entry in entries:
         if not isinstance(entry, dict) or not isinstance(entry.get("vin"), str):
             continue
-        result = _create_result(entry)
-        results.append(result)
-        if result.vin in missing:
-            missing.remove(result.vin)
-    for vin in missing:
+        vin = entry["vin"].strip()
+        match = next((item for item in missing if item["vin"] == vin), None)
+        if match is not None:
+            missing.remove(match)
+        results.append(_create_result(entry, match))
+    for item in missing:
         results.append(CreateResult(
-            vin, "unknown", "High Mobility did not report on this VIN; refresh to see "
-            "whether it was added.", None, False))
+            item["vin"], "unknown", "High Mobility did not report on this VIN; refresh to "
+            "see whether it was added.", None, False))
     return results
 
 
