@@ -195,3 +195,11 @@ def test_explain_never_breaks(reason, state, brand):
     out = format_explanation_text(e)
     assert out.endswith("\n")
     assert e.to_dict()["state"] == state.value
+
+
+def test_explain_error_state_shows_the_description():
+    e = explain("vin should be 17 character(s)", State.ERROR, "bmw")
+    assert not e.known and e.reason == "vin should be 17 character(s)"
+    assert e.actor is Actor.FLEET_OPERATOR
+    assert any("description" in n for n in e.notes)
+    assert "add it again" in " ".join(e.steps)

@@ -193,7 +193,10 @@ def explain(reason: str | None, state: State, brand: str | None = None) -> Expla
     b = brand_info(code) if code else None
     applies = info.applies_to(code) if (info is not None and b is not None and b.known) else None
     notes: list[str] = []
-    if text and info is None:
+    if text and info is None and state is State.ERROR:
+        notes.append("This is the provider's description of what was wrong with the request, "
+                     "shown exactly as sent.")
+    elif text and info is None:
         notes.append("This reason is not in fleettui's catalogue; it is shown exactly as the "
                      "provider sent it, with the general guidance for the state.")
     if applies is False and info is not None and b is not None:

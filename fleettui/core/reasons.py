@@ -173,7 +173,7 @@ def reasons_for_brand(brand: str, kind: str | None = None) -> tuple[str, ...]:
     wanted = {"pending": ("pending", "both"), "rejected": ("rejected", "both")}.get(kind or "")
     return tuple(
         r for r, i in CATALOGUE.items()
-        if (i.is_global or i.applies_to(brand) and brand_info(brand).known)
+        if (i.is_global or (brand_info(brand).known and i.applies_to(brand)))
         and (wanted is None or i.kind in wanted)
     )
 
