@@ -137,6 +137,7 @@ def test_reject_after_retries_by_brand():
 @pytest.mark.parametrize("state", list(State))
 def test_state_guidance_for_all_nine_states(state):
     g = state_guidance(state)
+    assert g.state is state
     assert g.headline and g.meaning and g.steps and g.next_happens
 
 

@@ -23,17 +23,17 @@ SUPPORT_WHAT_TO_SEND = (
 
 @dataclass(frozen=True, slots=True)
 class StateGuidance:
-    state: State
     headline: str
     meaning: str
     steps: tuple[str, ...]
     actor: Actor
     next_happens: str
+    state: State = State.UNKNOWN
 
 
 def _g(state: State, headline: str, meaning: str, steps: tuple[str, ...], actor: Actor,
        next_happens: str) -> StateGuidance:
-    return StateGuidance(state, headline, meaning, steps, actor, next_happens)
+    return StateGuidance(headline, meaning, steps, actor, next_happens, state)
 
 
 _RE_ADD = "Add the VIN again if you need data from this car again; a new clearance starts as pending."
