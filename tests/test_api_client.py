@@ -322,3 +322,35 @@ def test_write_timeout_may_still_be_carried_out(sim):
             break
         threading.Event().wait(0.05)
     assert sim.engine.vehicles[GOOD_VIN]["status"] == "revoking"
+
+
+def test_readme_flow_add_three_list_cancel_refused_then_allowed(sim, client):
+    """The README's walk-through: add three (one bad VIN), list, cancel on a brand that
+    can't be cancelled (clear error, sent once), then on one that can."""
+    results = client.create_vehicles([
+        NewVehicle("WBA11111111111111", "bmw"),
+        NewVehicle("VR3AAAAAAAAAAAAA", "peugeot"),
+        NewVehicle("VR3BBBBBBBBBBBBBB", "peugeot"),
+    ])
+    assert [r.ok for r in results] == [True, False, True]
+    listed = {v.vin for v in client.list_vehicles()}
+    assert {"WBA11111111111111", "VR3BBBBBBBBBBBBBB"} <= listed
+    sent = client.requests_sent
+    with pytest.raises(Unprocessable) as info:
+        client.delete_vehicle("WBA11111111111111")
+    assert info.value.kind == "not_supported" and client.requests_sent == sent + 1
+    assert sim.engine.vehicles["WBA11111111111111"]["status"] == "pending"
+    sim.engine.seed_vehicle("VR3CCCCCCCCCCCCCC", "peugeot", "pending", age_seconds=2 * DAY,
+                            hold=True)
+    assert client.delete_vehicle("VR3CCCCCCCCCCCCCC").status == "canceling"
+
+
+def test_one_connection_is_reused_and_timeouts_are_explicit(sim):
+    with make_client(sim, timeout=7.0) as c:
+        for _ in range(4):
+            c.list_vehicles_raw()
+        c.get_vehicle(next(iter(sim.engine.vehicles)))
+        assert len(c._http._transport._pool.connections) == 1
+        assert c._http.timeout.connect == 7.0 and c._http.timeout.read == 7.0
+    with make_client(sim) as c:
+        assert c._http.timeout.connect == 10.0 and c._http.timeout.read == 15.0

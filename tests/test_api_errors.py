@@ -162,8 +162,9 @@ def test_server_error_and_other_statuses():
 
 def test_network_error_lines():
     e = NetworkError("refused", host="127.0.0.1")
-    assert str(e) == ("The connection was refused (127.0.0.1). Check the base URL and that the "
-                      "service is running.")
+    assert str(e) == ("The connection to 127.0.0.1 was refused. Check the base URL and that "
+                      "the service is running.")
+    assert str(NetworkError("timeout")).startswith("The server did not answer in time.")
     w = NetworkError("dropped", maybe_sent=True)
     assert "may or may not have reached High Mobility" in str(w) and "refresh" in str(w)
     assert NetworkError("weird").kind == "other"

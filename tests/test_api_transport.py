@@ -275,3 +275,55 @@ def test_no_error_carries_secret_or_token_even_if_the_provider_echoes_them(statu
     with client_for(token_fail, max_retries=0) as c, pytest.raises(ApiError) as info2:
         c.list_vehicles()
     assert_clean(info2.value)
+
+
+def test_other_transport_failures_keep_httpx_words_but_mask_proxy_credentials():
+    fake = Fake(raising(lambda r: httpx.ProxyError("proxy http://bob:hunter2@proxy:3128 refused")))
+    with client_for(fake) as c, pytest.raises(NetworkError) as info:
+        c.list_vehicles()
+    assert info.value.kind == "other" and "hunter2" not in str(info.value)
+    assert "http://****@proxy:3128" in str(info.value)
+    assert_clean(info.value)
+
+
+def test_429_without_retry_after_falls_back_to_backoff():
+    answers = iter([httpx.Response(429), httpx.Response(429, text="slow down"),
+                    httpx.Response(200, json=[])])
+    sleeps = Sleeps()
+    with client_for(Fake(lambda r: next(answers)), sleep=sleeps, backoff_base=1.0) as c:
+        assert c.list_vehicles() == []
+    assert len(sleeps) == 2 and 0.5 <= sleeps[0] <= 1.0 and 1.0 <= sleeps[1] <= 2.0
+
+
+def test_token_cache_renewal_margin_and_invalidate_only_the_stale_token():
+    now = [0.0]
+    issued: list[AccessToken] = []
+
+    def fetch():
+        issued.append(AccessToken(f"tok{len(issued)}", 30.0))
+        return issued[-1]
+
+    cache = TokenCache(fetch, clock=lambda: now[0])
+    first = cache.get()
+    now[0] = 23.9  # short-lived token: renewed 20% (6 s) before expiry, not 60 s
+    assert cache.get() is first
+    now[0] = 24.0
+    second = cache.get()
+    assert second is not first
+    cache.invalidate(first)  # a stale 401 from another thread must not drop the new token
+    assert cache.get() is second and cache.fetches == 2
+    cache.invalidate(second)
+    assert cache.get().value == "tok2" and cache.fetches == 3
+
+
+def test_token_answer_is_read_tolerantly():
+    from fleettui.api.auth import parse_token
+
+    t = parse_token({"access_token": " abc ", "expires_in": "120", "scope": "fleet:clearance x"})
+    assert (t.value, t.expires_in, t.scopes) == ("abc", 120.0, ("fleet:clearance", "x"))
+    assert parse_token({"access_token": "a", "expires_in": -5}).expires_in == 300
+    assert parse_token({"access_token": "a", "expires_in": True}).expires_in == 300
+    assert not parse_token({"access_token": "a", "scope": 3}).has_fleet_scope
+    for bad in ([], {"access_token": ""}, {"expires_in": 3}):
+        with pytest.raises(BadResponse):
+            parse_token(bad)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import itertools
 import logging
 import random
+import re
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -48,6 +49,7 @@ __all__ = ["FleetClient", "NewVehicle", "CreateResult", "USER_AGENT"]
 
 log = logging.getLogger("fleettui.api")
 USER_AGENT = f"fleettui/{__version__}"
+_USERINFO = re.compile(r"//[^/\s@]+@")
 
 
 class FleetClient:
@@ -150,7 +152,10 @@ class FleetClient:
                 response = self._http.request(method, path, headers=headers, **kwargs)
             except httpx.TransportError as exc:
                 kind, sent = wire.classify_transport_error(exc)
-                detail = type(exc).__name__
+                # httpx's own words (e.g. "[Errno 101] Network is unreachable") only when
+                # the kind alone says too little; no headers, and any user:password@ of a
+                # proxy URL masked.
+                detail = _USERINFO.sub("//****@", str(exc)) if kind == "other" else None
             else:
                 kind = None
             if kind is not None:

@@ -134,8 +134,7 @@ class ApiError(Exception):
         head = f"{self.headline} ({words})" if words else self.headline
         return f"{head}. {self.hint}" if self.hint else f"{head}."
 
-    def __str__(self) -> str:
-        return self._line()
+    __str__ = _line
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(status={self.status!r}, title={self.title!r}, detail={self.detail!r})"
@@ -233,37 +232,30 @@ class NetworkError(ApiError):
     `.maybe_sent` is True for a write that may have reached the provider."""
 
     category = "network"
-    _HEADLINES = {
-        "timeout": "High Mobility did not answer in time",
-        "refused": "The connection was refused",
-        "dns": "The server name could not be resolved",
-        "tls": "The secure connection could not be verified",
-        "dropped": "The connection was dropped before an answer arrived",
-        "other": "The network request failed",
-    }
-    _HINTS = {
-        "timeout": "Check the network and try again.",
-        "refused": "Check the base URL and that the service is running.",
-        "dns": "Check the base URL and the network (DNS).",
-        "tls": "Check the base URL and the system's certificates; fleettui never skips "
-               "certificate checks.",
-        "dropped": "Check the network and try again.",
-        "other": "Check the network and try again.",
+    _KINDS = {  # kind: (headline with {host}, what to do)
+        "timeout": ("{host} did not answer in time", "Check the network and try again."),
+        "refused": ("The connection to {host} was refused",
+                    "Check the base URL and that the service is running."),
+        "dns": ("The server name {host} could not be resolved",
+                "Check the base URL and the network (DNS)."),
+        "tls": ("The secure connection to {host} could not be verified",
+                "Check the base URL and the system's certificates (they are always checked)."),
+        "dropped": ("The connection to {host} was dropped before an answer arrived",
+                    "Check the network and try again."),
+        "other": ("The request to {host} failed", "Check the network and try again."),
     }
 
     def __init__(self, kind: str, *, host: str | None = None, detail: str | None = None,
                  maybe_sent: bool = False, hint: str | None = None) -> None:
-        self.kind = kind if kind in self._HEADLINES else "other"
+        self.kind = kind if kind in self._KINDS else "other"
         self.host = clean_text(host)
         self.maybe_sent = maybe_sent
-        headline = self._HEADLINES[self.kind]
-        if self.host:
-            headline = f"{headline} ({self.host})"
+        template, default_hint = self._KINDS[self.kind]
+        headline = template.format(host=self.host or "the server")
+        headline = headline[0].upper() + headline[1:]
         if hint is None:
-            hint = self._HINTS[self.kind]
-            if maybe_sent:
-                hint = ("The request may or may not have reached High Mobility; refresh to "
-                        "see the current state before retrying.")
+            hint = ("The request may or may not have reached High Mobility; refresh to see "
+                    "the current state before retrying.") if maybe_sent else default_hint
         super().__init__(headline, detail=detail, hint=hint)
 
 
