@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import os
 import stat
+from pathlib import Path
 
 from textual.app import App
 from textual.widgets import Input, OptionList, Select, Static
 
+import fleettui.ui
 from fleettui.config import Profile, load_config, save_config
 from fleettui.config.paths import config_file
 from fleettui.ui.screens.profile_switch import ProfileSwitchScreen
@@ -15,6 +17,8 @@ from fleettui.ui.screens.setup import SetupResult, SetupScreen
 
 
 class Host(App):
+    CSS_PATH = str(Path(fleettui.ui.__file__).parent / "app.tcss")
+
     def __init__(self, screen) -> None:
         super().__init__()
         self.first = screen
