@@ -1,0 +1,356 @@
+"""The fleet store: every vehicle, diffed per refresh, with the sorted and filtered view.
+
+Two halves, so a 100,000-vehicle refresh never blocks the UI:
+- `prepare(objects, now)` (any thread) parses and diffs the fetched list against the
+  current snapshot and computes the new view for the current sort and query. It only
+  reads shared state; everything it returns is new.
+- `apply(prepared)` (UI thread) swaps references. If the sort or query changed while the
+  prepare ran, the view is recomputed from the prepared snapshot so it is never stale.
+"""
+
+from __future__ import annotations
+
+import gc
+import itertools
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from operator import attrgetter
+from typing import Any
+
+from fleettui.core.query import Query, parse_query
+from fleettui.core.rows import Row, build_row
+from fleettui.core.sorting import SORT_COLUMNS, sort_rows
+from fleettui.core.states import State
+from fleettui.core.vehicle import Vehicle
+
+__all__ = ["SORT_COLUMNS", "Diff", "FleetStore", "Prepared", "Snapshot", "StateChange",
+           "View", "compute_view"]
+
+_versions = itertools.count(1)
+_generations = itertools.count(1)
+_vin_of = attrgetter("vin")
+_state_of = attrgetter("state")
+
+
+@dataclass(frozen=True, slots=True)
+class StateChange:
+    vin: str
+    old: State
+    new: State
+    reason: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Diff:
+    added: tuple[str, ...] = ()
+    removed: tuple[str, ...] = ()
+    #: Every VIN whose data changed (state changes included).
+    changed: tuple[str, ...] = ()
+    state_changes: tuple[StateChange, ...] = ()
+    #: Objects in the payload that were not vehicles (no VIN); they are left out.
+    skipped: int = 0
+
+    @property
+    def newly_rejected(self) -> tuple[StateChange, ...]:
+        return tuple(c for c in self.state_changes if c.new is State.REJECTED)
+
+
+@dataclass(frozen=True, slots=True)
+class Snapshot:
+    by_vin: dict[str, Row] = field(default_factory=dict)
+    #: All rows in VIN order (the tie-break for every other sort).
+    order: list[Row] = field(default_factory=list)
+    counts: dict[State, int] = field(default_factory=dict)
+    #: VIN -> monotonic time until which the row counts as recently changed.
+    recent: dict[str, float] = field(default_factory=dict)
+    now: datetime | None = None
+    generation: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class View:
+    snapshot: Snapshot
+    rows: list[Row]
+    query: Query
+    sort: str
+    descending: bool
+    counts: dict[State, int]
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def index_of(self, vin: str) -> int | None:
+        """Position of a VIN in the view, None when filtered out or gone. A C-level
+        identity scan (~1 ms at 100k rows): cheaper than building a 100k-entry index."""
+        row = self.snapshot.by_vin.get(vin)
+        if row is None:
+            return None
+        try:
+            return self.rows.index(row)
+        except ValueError:
+            return None
+
+
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    snapshot: Snapshot
+    view: View
+    diff: Diff
+    settings: int
+    now: datetime | None
+    #: Every row in the view's sort order, before the filter (reused by set_query).
+    ordered: list[Row] = field(default_factory=list, repr=False)
+
+    def warm(self) -> None:
+        """Read reasons, state start times and search text of every row now, so the
+        first sort by reason/time/tags and the first text filter stay fast. Call it
+        from the worker after handing this result to the UI thread."""
+        for row in self.snapshot.order:
+            row.warm()
+
+
+def compute_view(snapshot: Snapshot, query: Query, sort: str, descending: bool,
+                 sorted_rows: list[Row] | None = None) -> View:
+    """The rows of `snapshot` that match `query`, ordered by `sort` (pure; any thread)."""
+    ordered = sorted_rows if sorted_rows is not None else sort_rows(snapshot.order, sort, descending)
+    if query.is_empty:
+        return View(snapshot, ordered, query, sort, descending, snapshot.counts)
+    rows = query.filter(ordered)
+    return View(snapshot, rows, query, sort, descending, dict(Counter(map(_state_of, rows))))
+
+
+class FleetStore:
+    """Holds the current snapshot and view; see the module docstring for threading."""
+
+    def __init__(self, *, recent_seconds: float = 30.0,
+                 clock: Callable[[], float] = time.monotonic, sort: str = "state",
+                 descending: bool = False):
+        if sort not in SORT_COLUMNS:
+            raise ValueError(f"unknown sort column {sort!r}")
+        self.recent_seconds = recent_seconds
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._snapshot = Snapshot()
+        self._query = parse_query("")
+        self._query_error: str | None = None
+        self._sort = sort
+        self._descending = descending
+        self._settings = 0
+        self._sorted: tuple[int, str, bool, list[Row]] = (0, sort, descending, [])
+        self._view = View(self._snapshot, [], self._query, sort, descending, {})
+
+    # -- reading ------------------------------------------------------------------
+
+    @property
+    def snapshot(self) -> Snapshot:
+        return self._snapshot
+
+    @property
+    def view(self) -> View:
+        return self._view
+
+    @property
+    def now(self) -> datetime | None:
+        return self._snapshot.now
+
+    @property
+    def query(self) -> Query:
+        """The query in effect (the last one without a mistake)."""
+        return self._query
+
+    @property
+    def query_error(self) -> str | None:
+        return self._query_error
+
+    @property
+    def sort(self) -> tuple[str, bool]:
+        return self._sort, self._descending
+
+    @property
+    def total(self) -> int:
+        return len(self._snapshot.by_vin)
+
+    @property
+    def counts_all(self) -> dict[State, int]:
+        return self._snapshot.counts
+
+    @property
+    def counts_shown(self) -> dict[State, int]:
+        return self._view.counts
+
+    def __len__(self) -> int:
+        return len(self._view.rows)
+
+    def row(self, index: int) -> Row:
+        return self._view.rows[index]
+
+    def row_for(self, vin: str) -> Row | None:
+        return self._snapshot.by_vin.get(vin)
+
+    def vehicle(self, vin: str) -> Vehicle | None:
+        row = self._snapshot.by_vin.get(vin)
+        return None if row is None else row.vehicle
+
+    def index_of(self, vin: str | None) -> int | None:
+        return None if vin is None else self._view.index_of(vin)
+
+    def is_recent(self, vin: str, at: float | None = None) -> bool:
+        expiry = self._snapshot.recent.get(vin)
+        return expiry is not None and expiry > (self._clock() if at is None else at)
+
+    def next_recent_expiry(self) -> float | None:
+        """Monotonic time at which the next 'recently changed' mark runs out."""
+        now = self._clock()
+        return min((t for t in self._snapshot.recent.values() if t > now), default=None)
+
+    def clock(self) -> float:
+        return self._clock()
+
+    # -- refresh ------------------------------------------------------------------
+
+    def prepare(self, objects: Iterable[dict[str, Any] | Vehicle], now: datetime | None,
+                *, partial: bool = False) -> Prepared:
+        """Diff a fetched list (API dicts or Vehicles) against the current snapshot.
+
+        Safe on a worker thread. `partial=True` merges the objects into the current fleet
+        (e.g. vehicles just added or cancelled) instead of replacing it."""
+        with self._lock:
+            base = self._snapshot
+            settings, query, sort, desc = self._settings, self._query, self._sort, self._descending
+        enabled = gc.isenabled()
+        gc.disable()  # 100k new objects would trigger full collections over the whole fleet
+        try:
+            snapshot, diff = self._diff(base, objects, now, partial)
+            ordered = sort_rows(snapshot.order, sort, desc)
+            view = compute_view(snapshot, query, sort, desc, ordered)
+        finally:
+            if enabled:
+                gc.enable()
+        return Prepared(snapshot, view, diff, settings, now, ordered)
+
+    def _diff(self, base: Snapshot, objects: Iterable[Any], now: datetime | None,
+              partial: bool) -> tuple[Snapshot, Diff]:
+        old_map = base.by_vin
+        new_map: dict[str, Row] = dict(old_map) if partial else {}
+        added: list[str] = []
+        changed: list[str] = []
+        changes: list[StateChange] = []
+        skipped = 0
+        versions = _versions
+        if not old_map:  # first load: nothing to compare with
+            for obj in objects:
+                row = build_row(obj, next(versions))
+                if row is None:
+                    skipped += 1
+                else:
+                    new_map[row.vin] = row
+            added = list(new_map)
+            objects = ()
+        get_old = old_map.get
+        for obj in objects:
+            vin = obj.get("vin") if type(obj) is dict else getattr(obj, "vin", None)
+            old = get_old(vin) if type(vin) is str else None
+            if old is not None and old.src == obj:
+                new_map[vin] = old
+                continue
+            row = build_row(obj, next(versions))
+            if row is None:
+                skipped += 1
+                continue
+            vin = row.vin
+            old = get_old(vin)
+            if old is None:
+                if vin not in new_map:
+                    added.append(vin)
+            elif old.src != row.src:
+                changed.append(vin)
+                if old.state is not row.state:
+                    changes.append(StateChange(vin, old.state, row.state, row.reason))
+            else:
+                row = old
+            new_map[vin] = row
+        kept = len(new_map) - len(added)
+        removed = () if kept == len(old_map) else tuple(v for v in old_map if v not in new_map)
+        if not added and not removed:
+            order = base.order if not changed else [new_map[r.vin] for r in base.order]
+        else:
+            order = sorted(new_map.values(), key=_vin_of)
+        counts = dict(Counter(map(_state_of, order)))
+        snapshot = Snapshot(new_map, order, counts, self._recent(base, new_map, added, changes),
+                            now, next(_generations))
+        diff = Diff(tuple(added), removed, tuple(changed), tuple(changes), skipped)
+        return snapshot, diff
+
+    def _recent(self, base: Snapshot, new_map: dict[str, Row], added: list[str],
+                changes: list[StateChange]) -> dict[str, float]:
+        mono = self._clock()
+        recent = {v: t for v, t in base.recent.items() if t > mono and v in new_map}
+        until = mono + self.recent_seconds
+        if base.by_vin:  # the first load marks nothing: everything would be "new"
+            recent.update(dict.fromkeys(added, until))
+        recent.update((c.vin, until) for c in changes)
+        return recent
+
+    def apply(self, prepared: Prepared) -> bool:
+        """Swap in a prepared refresh (UI thread). False when it is older than the data
+        already shown (two refreshes finished out of order); nothing changes then."""
+        with self._lock:
+            if prepared.snapshot.generation < self._snapshot.generation:
+                return False
+            self._snapshot = prepared.snapshot
+            view = prepared.view
+            if prepared.settings == self._settings:
+                self._sorted = (prepared.snapshot.generation, view.sort, view.descending,
+                                prepared.ordered)
+                self._view = view
+                return True
+        self._recompute()
+        return True
+
+    # -- sort and filter ----------------------------------------------------------
+
+    def set_query(self, text: str) -> Query:
+        """Filter the view. A query with a mistake is returned with `.error` set and the
+        previous query stays in effect."""
+        query = parse_query(text)
+        if query.error is not None:
+            self._query_error = query.error
+            return query
+        with self._lock:
+            self._query_error = None
+            self._query = query
+            self._settings += 1
+        self._recompute()
+        return query
+
+    def set_sort(self, column: str, descending: bool = False) -> None:
+        if column not in SORT_COLUMNS:
+            raise ValueError(f"unknown sort column {column!r}; use one of {SORT_COLUMNS}")
+        with self._lock:
+            self._sort, self._descending = column, descending
+            self._settings += 1
+        self._recompute()
+
+    def toggle_sort(self, column: str) -> None:
+        """Sort by `column`; the same column again flips the direction."""
+        same = column == self._sort
+        self.set_sort(column, not self._descending if same else False)
+
+    def _recompute(self) -> None:
+        with self._lock:
+            snapshot, query = self._snapshot, self._query
+            sort, desc = self._sort, self._descending
+            gen, csort, cdesc, cached = self._sorted
+        if (gen, csort, cdesc) == (snapshot.generation, sort, desc):
+            ordered = cached
+        else:
+            ordered = sort_rows(snapshot.order, sort, desc)
+        view = compute_view(snapshot, query, sort, desc, ordered)
+        with self._lock:
+            self._sorted = (snapshot.generation, sort, desc, ordered)
+            self._view = view
+

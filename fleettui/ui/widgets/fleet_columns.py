@@ -1,0 +1,100 @@
+"""Column layout and cell text for the fleet table (plain strings; styling is the table's).
+
+At 80 columns VIN, brand, state, reason and time in state fit; tags appear when there is
+room, and narrower terminals drop time, then brand.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from rich.cells import cell_len, set_cell_size
+
+from fleettui.core.rows import Row, sanitize
+from fleettui.core.states import STATE_INFO, State
+from fleettui.core.timefmt import format_duration
+
+TITLES = {"vin": "VIN", "brand": "Brand", "state": "State", "reason": "Reason",
+          "time": "In state", "tags": "Tags"}
+#: Width of the leading column: mark glyph, recently-changed glyph.
+LEAD = 2
+MARK_GLYPH = "●"
+RECENT_GLYPH = "*"
+VIN_W = 17
+STATE_W = 11   # "↩ canceling"
+TIME_W = 8     # "23h 59m" plus room for the header's "In state"
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    key: str
+    x: int       # first cell of the column
+    width: int
+
+
+def layout_columns(width: int) -> tuple[Column, ...]:
+    """Columns that fit `width` cells, each followed by one space."""
+    brand_w = 13 if width >= 96 else 10
+    wanted = [("vin", VIN_W), ("brand", brand_w), ("state", STATE_W), ("time", TIME_W)]
+    fixed = LEAD + sum(w + 1 for _, w in wanted)
+    while fixed + 12 > width and len(wanted) > 2:  # too narrow: drop time, then brand
+        drop = wanted.pop(-1 if wanted[-1][0] == "time" else 1)
+        fixed -= drop[1] + 1
+    rest = max(4, width - fixed)
+    if rest >= 56:
+        reason_w = min(60, max(28, rest * 11 // 20))
+        extra = [("reason", reason_w), ("tags", rest - reason_w - 1)]
+    else:
+        extra = [("reason", rest)]
+    order = {"vin": 0, "brand": 1, "state": 2, "reason": 3, "time": 4, "tags": 5}
+    cols = sorted(wanted + extra, key=lambda c: order[c[0]])
+    out = []
+    x = LEAD
+    for key, w in cols:
+        out.append(Column(key, x, w))
+        x += w + 1
+    return tuple(out)
+
+
+def fit(text: str, width: int) -> str:
+    """Pad or cut `text` to exactly `width` cells; cut text ends with an ellipsis."""
+    if width <= 0:
+        return ""
+    if cell_len(text) <= width:
+        return set_cell_size(text, width)
+    return set_cell_size(text, width - 1) + "…"
+
+
+def state_text(row: Row) -> str:
+    si = STATE_INFO[row.state]
+    label = si.label if row.state is not State.UNKNOWN else (sanitize(row.status) or si.label)
+    return f"{si.glyph} {label}"
+
+
+def cell_text(row: Row, key: str, now: datetime | None) -> str:
+    if key == "vin":
+        return sanitize(row.vin)
+    if key == "brand":
+        return sanitize(row.brand_display)
+    if key == "state":
+        return state_text(row)
+    if key == "reason":
+        return sanitize(row.reason or "")
+    if key == "time":
+        return format_duration(row.seconds_in_state(now)) if now is not None else ""
+    return sanitize(row.tags_text)
+
+
+def header_text(key: str, sort: str, descending: bool) -> str:
+    title = TITLES[key]
+    if key == sort:
+        title += " ▼" if descending else " ▲"
+    return title
+
+
+def column_at(columns: tuple[Column, ...], x: int) -> str | None:
+    for col in columns:
+        if col.x <= x < col.x + col.width + 1:
+            return col.key
+    return None

@@ -1,0 +1,342 @@
+"""The fleet table: a Line API widget that paints only the rows on screen.
+
+It reads a `FleetStore`'s current view; a refresh costs O(visible rows) whatever the
+fleet size. The cursor follows its VIN through refreshes, sorts and filters.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from rich.segment import Segment
+from rich.style import Style
+from textual import events
+from textual.binding import Binding
+from textual.geometry import Size
+from textual.message import Message
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+from textual.timer import Timer
+
+from fleettui.core.rows import Row
+from fleettui.core.sorting import SORT_COLUMNS
+from fleettui.core.states import STATE_INFO
+from fleettui.core.store import FleetStore, View
+from fleettui.ui.widgets.fleet_columns import (
+    MARK_GLYPH,
+    RECENT_GLYPH,
+    Column,
+    cell_text,
+    column_at,
+    fit,
+    header_text,
+    layout_columns,
+)
+
+
+class FleetTable(ScrollView, can_focus=True):
+    """Vehicles of a FleetStore's view: VIN, brand, state, reason, time in state, tags."""
+
+    BINDINGS = [
+        Binding("up,k", "cursor_up", "Up", show=False),
+        Binding("down,j", "cursor_down", "Down", show=False),
+        Binding("pageup", "page_up", "Page up", show=False),
+        Binding("pagedown", "page_down", "Page down", show=False),
+        Binding("home,g", "first", "First", show=False),
+        Binding("end,G", "last", "Last", show=False),
+        Binding("space", "toggle_mark", "Mark"),
+        Binding("s", "sort_next", "Sort"),
+        Binding("S", "sort_reverse", "Reverse sort", show=False),
+    ]
+
+    COMPONENT_CLASSES = {
+        "fleet-table--header", "fleet-table--cursor", "fleet-table--marked",
+        "fleet-table--recent",
+    }
+
+    DEFAULT_CSS = """
+    FleetTable { height: 1fr; overflow-x: hidden; overflow-y: auto; scrollbar-size-vertical: 1; }
+    FleetTable > .fleet-table--header { text-style: bold underline; }
+    FleetTable > .fleet-table--cursor { background: $block-cursor-background; text-style: bold; }
+    FleetTable:blur > .fleet-table--cursor { background: $block-cursor-blurred-background; }
+    FleetTable > .fleet-table--marked { text-style: bold; }
+    FleetTable > .fleet-table--recent { text-style: bold; }
+    """
+
+    class CursorChanged(Message):
+        """The row under the cursor is now another vehicle (or none)."""
+
+        def __init__(self, table: FleetTable, vin: str | None) -> None:
+            super().__init__()
+            self.table = table
+            self.vin = vin
+
+        @property
+        def control(self) -> FleetTable:
+            return self.table
+
+    class MarksChanged(Message):
+        def __init__(self, table: FleetTable, count: int) -> None:
+            super().__init__()
+            self.table = table
+            self.count = count
+
+        @property
+        def control(self) -> FleetTable:
+            return self.table
+
+    class SortChanged(Message):
+        def __init__(self, table: FleetTable, column: str, descending: bool) -> None:
+            super().__init__()
+            self.table = table
+            self.column = column
+            self.descending = descending
+
+        @property
+        def control(self) -> FleetTable:
+            return self.table
+
+    def __init__(self, store: FleetStore | None = None, *, name: str | None = None,
+                 id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(name=name, id=id, classes=classes)
+        self._store = store
+        self._view: View | None = store.view if store is not None else None
+        self.cursor = 0
+        self._cursor_vin: str | None = None
+        self.marked: set[str] = set()
+        self._columns: tuple[Column, ...] = layout_columns(80)
+        self._recent_timer: Timer | None = None
+
+    # -- public -------------------------------------------------------------------
+
+    @property
+    def store(self) -> FleetStore | None:
+        return self._store
+
+    @property
+    def cursor_vin(self) -> str | None:
+        return self._cursor_vin
+
+    @property
+    def cursor_row(self) -> Row | None:
+        rows = self._rows()
+        return rows[self.cursor] if 0 <= self.cursor < len(rows) else None
+
+    def set_store_view(self, store: FleetStore) -> None:
+        """Show `store` (and keep reading its view on every `refresh_view`)."""
+        self._store = store
+        self.refresh_view()
+
+    def refresh_view(self) -> None:
+        """Re-read the store's view after apply / set_query / set_sort. O(1) in fleet
+        size apart from finding the cursor's VIN (one C-level scan)."""
+        if self._store is None:
+            return
+        view = self._view = self._store.view
+        n = len(view.rows)
+        old_vin = self._cursor_vin
+        index = view.index_of(old_vin) if old_vin is not None else None
+        if index is None:
+            index = max(0, min(self.cursor, n - 1))
+        self.cursor = index
+        self._cursor_vin = view.rows[index].vin if n else None
+        by_vin = view.snapshot.by_vin
+        if self.marked and any(v not in by_vin for v in self.marked):
+            self.marked = {v for v in self.marked if v in by_vin}
+            self.post_message(self.MarksChanged(self, len(self.marked)))
+        self._update_virtual_size()
+        self._scroll_to_cursor()
+        self._schedule_recent_expiry()
+        self.refresh()
+        if self._cursor_vin != old_vin:
+            self.post_message(self.CursorChanged(self, self._cursor_vin))
+
+    def move_cursor_to(self, vin: str) -> bool:
+        """Put the cursor on `vin` if the view shows it."""
+        index = self._view.index_of(vin) if self._view is not None else None
+        if index is None:
+            return False
+        self._set_cursor(index)
+        return True
+
+    def mark_all_shown(self) -> None:
+        self.marked.update(r.vin for r in self._rows())
+        self.refresh()
+        self.post_message(self.MarksChanged(self, len(self.marked)))
+
+    def clear_marks(self) -> None:
+        self.marked.clear()
+        self.refresh()
+        self.post_message(self.MarksChanged(self, 0))
+
+    @property
+    def visible_row_count(self) -> int:
+        return max(1, self.scrollable_content_region.height - 1)
+
+    # -- actions ------------------------------------------------------------------
+
+    def action_cursor_up(self) -> None:
+        self._set_cursor(self.cursor - 1)
+
+    def action_cursor_down(self) -> None:
+        self._set_cursor(self.cursor + 1)
+
+    def action_page_up(self) -> None:
+        self._set_cursor(self.cursor - max(1, self.visible_row_count - 1))
+
+    def action_page_down(self) -> None:
+        self._set_cursor(self.cursor + max(1, self.visible_row_count - 1))
+
+    def action_first(self) -> None:
+        self._set_cursor(0)
+
+    def action_last(self) -> None:
+        self._set_cursor(len(self._rows()) - 1)
+
+    def action_toggle_mark(self) -> None:
+        vin = self._cursor_vin
+        if vin is None:
+            return
+        if vin in self.marked:
+            self.marked.discard(vin)
+        else:
+            self.marked.add(vin)
+        self._refresh_row(self.cursor)
+        self.post_message(self.MarksChanged(self, len(self.marked)))
+
+    def action_sort_next(self) -> None:
+        if self._store is None:
+            return
+        column = self._store.sort[0]
+        nxt = SORT_COLUMNS[(SORT_COLUMNS.index(column) + 1) % len(SORT_COLUMNS)]
+        self.sort_by(nxt, False)
+
+    def action_sort_reverse(self) -> None:
+        if self._store is not None:
+            column, descending = self._store.sort
+            self.sort_by(column, not descending)
+
+    def sort_by(self, column: str, descending: bool) -> None:
+        if self._store is None:
+            return
+        self._store.set_sort(column, descending)
+        self.refresh_view()
+        self.post_message(self.SortChanged(self, column, descending))
+
+    # -- events -------------------------------------------------------------------
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._update_virtual_size()
+        self._scroll_to_cursor()
+
+    def on_click(self, event: events.Click) -> None:
+        if event.y == 0:
+            column = column_at(self._columns, event.x)
+            if column is not None and self._store is not None:
+                current, descending = self._store.sort
+                self.sort_by(column, not descending if column == current else False)
+            return
+        index = int(self.scroll_offset.y) + event.y - 1
+        if 0 <= index < len(self._rows()):
+            self._set_cursor(index)
+
+    # -- internals ----------------------------------------------------------------
+
+    def _rows(self) -> list[Row]:
+        return self._view.rows if self._view is not None else []
+
+    def _update_virtual_size(self) -> None:
+        width = self.scrollable_content_region.width or self.size.width
+        self._columns = layout_columns(width)
+        self.virtual_size = Size(width, len(self._rows()) + 1)
+
+    def _set_cursor(self, index: int) -> None:
+        rows = self._rows()
+        if not rows:
+            return
+        index = max(0, min(index, len(rows) - 1))
+        if index == self.cursor and self._cursor_vin == rows[index].vin:
+            return
+        old = self.cursor
+        self.cursor = index
+        self._cursor_vin = rows[index].vin
+        self._refresh_row(old)
+        self._refresh_row(index)
+        self._scroll_to_cursor()
+        self.post_message(self.CursorChanged(self, self._cursor_vin))
+
+    def _scroll_to_cursor(self) -> None:
+        top = int(self.scroll_offset.y)
+        visible = self.visible_row_count
+        if self.cursor < top:
+            self.scroll_to(y=self.cursor, animate=False)
+        elif self.cursor >= top + visible:
+            self.scroll_to(y=self.cursor - visible + 1, animate=False)
+
+    def _refresh_row(self, index: int) -> None:
+        self.refresh_line(index + 1)
+
+    def _schedule_recent_expiry(self) -> None:
+        if self._recent_timer is not None:
+            self._recent_timer.stop()
+            self._recent_timer = None
+        expiry = self._store.next_recent_expiry() if self._store is not None else None
+        if expiry is not None:
+            delay = max(0.05, expiry - self._store.clock())
+            self._recent_timer = self.set_timer(delay, self._recent_expired)
+
+    def _recent_expired(self) -> None:
+        self._recent_timer = None
+        self.refresh()
+        self._schedule_recent_expiry()
+
+    # -- painting -----------------------------------------------------------------
+
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width or self.size.width
+        base = self.rich_style
+        if y == 0:
+            return self._header_strip(width, base)
+        rows = self._rows()
+        index = int(self.scroll_offset.y) + y - 1
+        if not 0 <= index < len(rows):
+            return Strip.blank(width, base)
+        return self._row_strip(rows[index], index == self.cursor, width, base)
+
+    def _header_strip(self, width: int, base: Style) -> Strip:
+        style = base + self.get_component_rich_style("fleet-table--header")
+        sort, descending = self._store.sort if self._store is not None else ("", False)
+        text = " " * self._columns[0].x
+        text += " ".join(fit(header_text(c.key, sort, descending), c.width) for c in self._columns)
+        return Strip([Segment(fit(text.rstrip(), width), style)], width)
+
+    def _row_strip(self, row: Row, is_cursor: bool, width: int, base: Style) -> Strip:
+        store = self._store
+        now: datetime | None = store.now if store is not None else None
+        style = base
+        if is_cursor:
+            style = style + self._cursor_style()
+        marked = row.vin in self.marked
+        recent = store is not None and store.is_recent(row.vin)
+        if marked:
+            style = style + self.get_component_rich_style("fleet-table--marked")
+        if recent:
+            style = style + self.get_component_rich_style("fleet-table--recent")
+        lead = (MARK_GLYPH if marked else " ") + (RECENT_GLYPH if recent else " ")
+        segments = [Segment(lead, style)]
+        used = len(lead)
+        for col in self._columns:
+            text = fit(cell_text(row, col.key, now), col.width) + " "
+            cell_style = style
+            if col.key == "state":
+                cell_style = style + Style(color=STATE_INFO[row.state].colour)
+            segments.append(Segment(text, cell_style))
+            used += col.width + 1
+        if used < width:
+            segments.append(Segment(" " * (width - used), style))
+        return Strip(segments).crop(0, width)
+
+    def _cursor_style(self) -> Style:
+        if self.app.no_color:
+            return Style(reverse=True, bold=True)
+        return self.get_component_rich_style("fleet-table--cursor")

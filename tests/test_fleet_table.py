@@ -1,0 +1,182 @@
+"""FleetTable through Pilot: painting, cursor keys, marks, sort, refresh, NO_COLOR, safety."""
+
+from __future__ import annotations
+
+from textual.app import App, ComposeResult
+
+from fleettui.core.store import FleetStore
+from fleettui.ui.widgets.fleet_columns import layout_columns
+from fleettui.ui.widgets.fleet_table import FleetTable
+from tests.fleet_helpers import NOW, small_fleet, vdict
+
+
+class TableApp(App):
+    def __init__(self, store: FleetStore) -> None:
+        super().__init__()
+        self.store = store
+        self.messages: list = []
+
+    def compose(self) -> ComposeResult:
+        yield FleetTable(self.store)
+
+    def on_mount(self) -> None:
+        self.query_one(FleetTable).refresh_view()
+
+    def on_fleet_table_cursor_changed(self, m: FleetTable.CursorChanged) -> None:
+        self.messages.append(("cursor", m.vin))
+
+    def on_fleet_table_marks_changed(self, m: FleetTable.MarksChanged) -> None:
+        self.messages.append(("marks", m.count))
+
+
+def store_of(fleet) -> FleetStore:
+    store = FleetStore(clock=lambda: 0.0)
+    store.apply(store.prepare(fleet, NOW))
+    return store
+
+
+def many(n: int) -> list[dict]:
+    return [vdict(f"WBA{i:014d}", "approved" if i % 3 else "pending") for i in range(n)]
+
+
+def lines(table: FleetTable, count: int) -> list[str]:
+    return [table.render_line(y).text for y in range(count)]
+
+
+async def test_header_and_rows_fit_80_columns():
+    app = TableApp(store_of(small_fleet()))
+    async with app.run_test(size=(80, 24)) as pilot:
+        table = app.query_one(FleetTable)
+        await pilot.pause()
+        out = lines(table, 8)
+        assert out[0].split() == ["VIN", "Brand", "State", "▲", "Reason", "In", "state"]
+        assert "WBA00000000000002" in out[1] and "MINI" in out[1] and "pending" in out[1]
+        assert "privacy mode is enabled" in out[1] and "7d 00h" in out[1]  # pending since 25 Oct
+        assert "✗ rejected" in out[4] and "Peugeot" in out[4]
+        assert {len(line) for line in out} == {80}
+        assert out[7].strip() == ""
+
+
+def test_layout_drops_tags_first_and_keeps_essentials():
+    keys = [c.key for c in layout_columns(79)]
+    assert keys == ["vin", "brand", "state", "reason", "time"]
+    assert "tags" in [c.key for c in layout_columns(120)]
+    narrow = [c.key for c in layout_columns(50)]
+    assert narrow[:1] == ["vin"] and "state" in narrow and "reason" in narrow
+    for width in (40, 60, 79, 100, 200):
+        last = layout_columns(width)[-1]
+        assert last.x + last.width <= max(width, 40)
+
+
+async def test_cursor_keys_scroll_and_post_messages():
+    app = TableApp(store_of(many(100)))
+    async with app.run_test(size=(80, 12)) as pilot:
+        table = app.query_one(FleetTable)
+        await pilot.press("down", "j")
+        assert table.cursor == 2
+        await pilot.press("k")
+        assert table.cursor == 1
+        await pilot.press("end")
+        assert table.cursor == 99 and table.cursor_vin == table.store.row(99).vin
+        await pilot.pause()
+        assert table.cursor_vin in table.render_line(11).text
+        await pilot.press("g")
+        assert table.cursor == 0 and table.scroll_offset.y == 0
+        await pilot.press("pagedown")
+        assert table.cursor == 10
+        await pilot.press("G", "pageup")
+        assert table.cursor == 89
+        await pilot.pause()
+        assert ("cursor", table.store.row(89).vin) in app.messages
+
+
+async def test_marks_toggle_and_mark_all():
+    app = TableApp(store_of(small_fleet()))
+    async with app.run_test(size=(80, 24)) as pilot:
+        table = app.query_one(FleetTable)
+        await pilot.press("space")
+        first = table.cursor_vin
+        assert table.marked == {first}
+        assert table.render_line(1).text.startswith("●")
+        await pilot.press("space")
+        assert table.marked == set()
+        table.store.set_query("state:pending")
+        table.refresh_view()
+        table.mark_all_shown()
+        assert table.marked == {"WBA00000000000002", "WVW00000000000004"}
+        table.clear_marks()
+        await pilot.pause()
+        assert ("marks", 1) in app.messages and app.messages[-1] == ("marks", 0)
+
+
+async def test_cursor_keeps_its_vin_through_refresh_sort_and_filter():
+    store = store_of(small_fleet())
+    app = TableApp(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        table = app.query_one(FleetTable)
+        assert table.move_cursor_to("VF300000000000003")
+        await pilot.press("s")                    # sort by the next column (reason)
+        assert store.sort == ("reason", False)
+        assert table.cursor_vin == "VF300000000000003"
+        await pilot.press("S")
+        assert store.sort == ("reason", True)
+        assert table.cursor_vin == "VF300000000000003"
+        fleet = small_fleet()
+        fleet.insert(0, vdict("AAA00000000000000", "pending", reason="a"))
+        store.apply(store.prepare(fleet, NOW))
+        table.refresh_view()
+        assert table.cursor_vin == "VF300000000000003"
+        assert table.store.row(table.cursor).vin == "VF300000000000003"
+        store.set_query("state:approved")         # the VIN is filtered out: nearest row
+        table.refresh_view()
+        assert table.cursor_vin == "WBA00000000000001"
+
+
+async def test_recent_rows_show_a_glyph():
+    store = FleetStore(clock=lambda: 0.0)
+    store.apply(store.prepare(small_fleet(), NOW))
+    fleet = small_fleet()
+    fleet[0] = vdict("WBA00000000000001", "revoking", "bmw")
+    store.apply(store.prepare(fleet, NOW))
+    app = TableApp(store)
+    async with app.run_test(size=(80, 24)):
+        table = app.query_one(FleetTable)
+        row = store.index_of("WBA00000000000001")
+        assert table.render_line(row + 1).text[:2] == " *"
+
+
+async def test_api_strings_are_rendered_literally_and_sanitised():
+    fleet = [vdict("[red]X[/red]00000001", "rejected", "bmw", reason="[b]bad[/b] \x1b[2Jwipe",
+                   tags={"k": "v\x07"})]
+    app = TableApp(store_of(fleet))
+    async with app.run_test(size=(120, 10)) as pilot:
+        await pilot.pause()
+        text = app.query_one(FleetTable).render_line(1).text
+        assert "[red]X[/red]" in text and "[b]bad[/b]" in text
+        assert "\x1b" not in text and "\x07" not in text
+        assert "?[2Jwipe" in text
+
+
+async def test_no_color_keeps_glyphs_and_labels(monkeypatch):
+    monkeypatch.setenv("NO_COLOR", "1")
+    app = TableApp(store_of(small_fleet()))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert app.no_color
+        table = app.query_one(FleetTable)
+        strip = table.render_line(1)
+        assert any(seg.style and seg.style.reverse for seg in strip)   # cursor still visible
+        out = lines(table, 7)
+        for glyph_label in ("… pending", "✓ approved", "✗ rejected", "⊘ revoked", "↩ canceling"):
+            assert any(glyph_label in line for line in out)
+
+
+async def test_header_click_sorts():
+    store = store_of(small_fleet())
+    app = TableApp(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.click(FleetTable, offset=(3, 0))
+        assert store.sort == ("vin", False)
+        await pilot.click(FleetTable, offset=(3, 0))
+        assert store.sort == ("vin", True)
+        assert "VIN ▼" in app.query_one(FleetTable).render_line(0).text

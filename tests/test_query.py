@@ -1,0 +1,85 @@
+"""The `/` filter language: fields, OR within a field, AND across, negation, errors."""
+
+from __future__ import annotations
+
+import pytest
+
+from fleettui.core.query import parse_query
+from fleettui.core.rows import build_row
+from tests.fleet_helpers import small_fleet
+
+
+@pytest.fixture(scope="module")
+def rows():
+    return [build_row(o, i) for i, o in enumerate(small_fleet())]
+
+
+def vins(query: str, rows) -> list[str]:
+    q = parse_query(query)
+    assert q.error is None, q.error
+    return [r.vin[-1] for r in q.filter(rows)]
+
+
+def test_empty_query_matches_everything(rows):
+    q = parse_query("   ")
+    assert q.is_empty and q.error is None
+    assert len(q.filter(rows)) == len(rows)
+
+
+def test_free_text_searches_vin_brand_reason_and_tags(rows):
+    assert vins("wba", rows) == ["1", "2"]
+    assert vins("peugeot", rows) == ["3"]
+    assert vins("PRIVACY", rows) == ["2"]
+    assert vins("north", rows) == ["1", "4"]
+    assert vins("acme", rows) == ["4"]
+    assert vins("volkswagen", rows) == ["4"]
+
+
+def test_words_are_anded_and_quotes_keep_phrases(rows):
+    assert vins("north wvw", rows) == ["4"]
+    assert vins('"privacy mode"', rows) == ["2"]
+    assert vins('"mode privacy"', rows) == []
+
+
+def test_states_are_ored_and_prefixes_work(rows):
+    assert vins("state:pending", rows) == ["2", "4"]
+    assert vins("state:pending state:rejected", rows) == ["2", "3", "4"]
+    assert vins("state:approved,revoked", rows) == ["1", "5"]
+    assert vins("status:rej", rows) == ["3"]
+
+
+def test_brand_group_and_tag_fields(rows):
+    assert vins("brand:bmw", rows) == ["1"]
+    assert vins("brand:bmw brand:mini", rows) == ["1", "2"]
+    assert vins("brand:Mercedes-Benz", rows) == []
+    assert vins("group:stellantis", rows) == ["3", "6"]
+    assert vins("group:vw", rows) == ["4"]
+    assert vins("group:'BMW Group'", rows) == ["1", "2"]
+    assert vins("tag:fleet=north", rows) == ["1", "4"]
+    assert vins("tag:vw-group-customer-name", rows) == ["4"]
+    assert vins("group:bmw state:pending", rows) == ["2"]
+
+
+def test_negation_with_dash_or_bang(rows):
+    assert vins("-state:pending", rows) == ["1", "3", "5", "6"]
+    assert vins("!wba", rows) == ["3", "4", "5", "6"]
+    assert vins("-tag:fleet", rows) == ["2", "5", "6"]
+    assert vins("-brand:bmw group:bmw", rows) == ["2"]
+
+
+@pytest.mark.parametrize("text, words", [
+    ("state:flying", "not a state"),
+    ("state:", "needs a value"),
+    ("group:nowhere", "not a brand group"),
+    ("colour:red", "unknown field"),
+    ('"unclosed', "quotes"),
+    ("tag:", "needs a key"),
+])
+def test_mistakes_are_reported_not_raised(rows, text, words):
+    q = parse_query(text)
+    assert q.error is not None and words in q.error
+    assert len(q.filter(rows)) == len(rows)
+
+
+def test_ambiguous_state_prefix_is_an_error():
+    assert "several states" in parse_query("state:re").error

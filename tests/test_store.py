@@ -1,0 +1,210 @@
+"""FleetStore: diffs, state changes, recent marks, sort, filter, counts, stale settings."""
+
+from __future__ import annotations
+
+import pytest
+
+from fleettui.core.rows import build_row
+from fleettui.core.states import State
+from fleettui.core.store import SORT_COLUMNS, FleetStore
+from fleettui.core.vehicle import Vehicle
+from tests.fleet_helpers import NOW, small_fleet, vdict
+
+
+class FakeClock:
+    def __init__(self) -> None:
+        self.t = 1000.0
+
+    def __call__(self) -> float:
+        return self.t
+
+
+def loaded(fleet=None, **kw) -> FleetStore:
+    store = FleetStore(**kw)
+    assert store.apply(store.prepare(fleet or small_fleet(), NOW))
+    return store
+
+
+def shown(store: FleetStore) -> list[str]:
+    return [store.row(i).vin[-1] for i in range(len(store))]
+
+
+def test_first_load_counts_and_default_state_order():
+    store = loaded()
+    assert store.total == len(store) == 6
+    assert shown(store) == ["2", "4", "1", "3", "5", "6"]  # life-cycle order, then VIN
+    assert store.counts_all == {State.APPROVED: 1, State.PENDING: 2, State.REJECTED: 1,
+                                State.REVOKED: 1, State.CANCELING: 1}
+    assert store.now == NOW
+
+
+def test_diff_reports_added_removed_changed_and_state_changes():
+    clock = FakeClock()
+    store = loaded(clock=clock, recent_seconds=30)
+    fleet = small_fleet()
+    fleet[1] = vdict("WBA00000000000002", "rejected", "mini", reason="consent declined")
+    fleet[0] = {**fleet[0], "tags": {"fleet": "east"}}      # data change, same state
+    del fleet[4]                                             # removed
+    fleet.append(vdict("WBA00000000000007", "pending"))      # added
+    first_rows = {v: store.row_for(v) for v in ("WVW00000000000004", "ZFA00000000000006")}
+    p = store.prepare(fleet, NOW)
+    d = p.diff
+    assert d.added == ("WBA00000000000007",)
+    assert d.removed == ("1FT00000000000005",)
+    assert set(d.changed) == {"WBA00000000000001", "WBA00000000000002"}
+    assert [(c.vin, c.old, c.new, c.reason) for c in d.state_changes] == [
+        ("WBA00000000000002", State.PENDING, State.REJECTED, "consent declined")]
+    assert [c.vin for c in d.newly_rejected] == ["WBA00000000000002"]
+    assert store.total == 6 and store.row_for("1FT00000000000005") is not None  # not applied yet
+    store.apply(p)
+    assert store.row_for("1FT00000000000005") is None
+    for vin, row in first_rows.items():          # unchanged rows are reused as they are
+        assert store.row_for(vin) is row
+    assert store.is_recent("WBA00000000000002") and store.is_recent("WBA00000000000007")
+    assert not store.is_recent("WBA00000000000001")        # changed, but not its state
+    clock.t += 31
+    assert not store.is_recent("WBA00000000000002")
+    assert store.next_recent_expiry() is None
+
+
+def test_first_load_marks_nothing_recent():
+    store = loaded(clock=FakeClock())
+    assert store.next_recent_expiry() is None
+    assert not any(store.is_recent(store.row(i).vin) for i in range(len(store)))
+
+
+def test_unchanged_refresh_reuses_the_snapshot_order():
+    store = loaded()
+    before = store.snapshot.order
+    p = store.prepare(small_fleet(), NOW)
+    assert p.diff.changed == () and p.diff.added == () and p.diff.removed == ()
+    assert p.snapshot.order is before
+
+
+def test_partial_update_merges_into_the_fleet():
+    store = loaded()
+    p = store.prepare([vdict("ZFA00000000000006", "canceled", "fiat")], NOW, partial=True)
+    store.apply(p)
+    assert store.total == 6
+    assert store.row_for("ZFA00000000000006").state is State.CANCELED
+    assert p.diff.state_changes[0].old is State.CANCELING
+
+
+def test_objects_without_vin_are_skipped_and_vehicles_accepted():
+    objs = [*small_fleet()[:2], {"status": "pending"}, "junk",
+            Vehicle.from_api(vdict("SAL00000000000009", "approved", "tesla"))]
+    store = loaded(objs)
+    assert store.total == 3
+    assert loaded(objs).snapshot.by_vin["SAL00000000000009"].state is State.APPROVED
+    fresh = FleetStore()
+    assert fresh.prepare(objs, NOW).diff.skipped == 2
+
+
+def test_row_fields_match_the_vehicle_model():
+    odd = [
+        vdict("WBA00000000000001", "pending", reason="waiting"),
+        {"vin": " wba0000000000000x ", "status": "Approved", "brand": " BMW ",
+         "changelog": [{"timestamp": "2026-10-02T10:00:00+02:00", "status": "approved"},
+                       {"timestamp": "2026-10-01T10:00:00", "status": "pending"}]},
+        {"vin": "WBA00000000000003", "status": "rejected", "brand": "bmw",
+         "changelog": [{"timestamp": "2026-10-01T10:00:00.123456Z", "status": "pending"},
+                       {"timestamp": "2026-10-03T10:00:00", "status": "rejected",
+                        "reason": "no consent"}]},
+        {"vin": "WBA00000000000004", "status": "mystery", "brand": "bmw"},
+        {"vin": "WBA00000000000005", "status": "approved", "brand": "bmw",
+         "changelog": [{"timestamp": "2026-10-03T10:00:00Z", "status": "pending",
+                        "reason": "old"}]},
+    ]
+    for obj in odd:
+        row, v = build_row(obj, 1), Vehicle.from_api(obj)
+        assert (row.vin, row.brand, row.state, row.reason) == (v.vin, v.brand, v.state, v.reason)
+        assert row.since_dt() == v.state_since
+        assert row.vehicle == v
+
+
+@pytest.mark.parametrize("column", SORT_COLUMNS)
+def test_sort_every_column_both_directions(column):
+    store = loaded()
+    store.set_sort(column, False)
+    up = [store.row(i) for i in range(len(store))]
+    store.set_sort(column, True)
+    down = [store.row(i) for i in range(len(store))]
+    assert sorted(r.vin for r in up) == sorted(r.vin for r in down)
+    key = {
+        "vin": lambda r: r.vin, "brand": lambda r: r.brand_display.lower(),
+        "state": lambda r: list(State).index(r.state), "reason": lambda r: (r.reason or "").lower(),
+        "time": lambda r: r.since or "", "tags": lambda r: r.tags_text.lower(),
+    }[column]
+    present_up = [key(r) for r in up if column not in ("reason", "tags") or key(r)]
+    present_down = [key(r) for r in down if column not in ("reason", "tags") or key(r)]
+    if column == "time":  # ascending time in state = latest start first
+        assert present_up == sorted(present_up, reverse=True)
+        assert present_down == sorted(present_down)
+    else:
+        assert present_up == sorted(present_up)
+        assert present_down == sorted(present_down, reverse=True)
+    if column in ("reason", "tags"):  # rows without a value last both ways
+        assert not key(up[-1]) and not key(down[-1])
+
+
+def test_sort_ties_keep_vin_order_and_toggle_flips():
+    store = loaded()
+    store.set_sort("state")
+    pending = [store.row(i).vin for i in range(len(store)) if store.row(i).state is State.PENDING]
+    assert pending == sorted(pending)
+    store.toggle_sort("state")
+    assert store.sort == ("state", True)
+    store.toggle_sort("brand")
+    assert store.sort == ("brand", False)
+    with pytest.raises(ValueError):
+        store.set_sort("colour")
+
+
+def test_filter_counts_follow_and_bad_query_keeps_previous():
+    store = loaded()
+    store.set_query("state:pending")
+    assert shown(store) == ["2", "4"]
+    assert store.counts_shown == {State.PENDING: 2}
+    assert store.counts_all[State.APPROVED] == 1
+    q = store.set_query("state:nonsense")
+    assert q.error and store.query_error == q.error
+    assert shown(store) == ["2", "4"]
+    store.set_query("")
+    assert len(store) == 6 and store.query_error is None
+
+
+def test_lookups():
+    store = loaded()
+    vin = store.row(3).vin
+    assert store.index_of(vin) == 3
+    assert store.vehicle(vin).vin == vin
+    assert store.index_of("NOPE") is None and store.vehicle("NOPE") is None
+    store.set_query("state:approved")
+    assert store.index_of(vin) is None
+
+
+def test_apply_recomputes_when_sort_or_query_changed_during_prepare():
+    store = loaded()
+    p = store.prepare(small_fleet() + [vdict("AAA00000000000008", "pending")], NOW)
+    store.set_sort("vin", True)
+    store.set_query("state:pending")
+    store.apply(p)
+    assert shown(store) == ["4", "2", "8"]
+    assert store.view.sort == "vin" and store.view.descending
+
+
+def test_an_older_prepare_never_replaces_newer_data():
+    store = loaded()
+    older = store.prepare(small_fleet()[:2], NOW)
+    newer = store.prepare(small_fleet()[:3], NOW)
+    assert store.apply(newer)
+    assert not store.apply(older)
+    assert store.total == 3
+
+
+def test_warm_precomputes_lazy_fields():
+    store = FleetStore()
+    p = store.prepare(small_fleet(), NOW)
+    p.warm()
+    row = p.snapshot.by_vin["WBA00000000000002"]
+    assert row._search is not None and "privacy" in row._search
