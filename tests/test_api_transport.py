@@ -327,3 +327,24 @@ def test_token_answer_is_read_tolerantly():
     for bad in ([], {"access_token": ""}, {"expires_in": 3}):
         with pytest.raises(BadResponse):
             parse_token(bad)
+
+
+def test_base_url_normalised_and_redirects_not_followed():
+    from fleettui.api.auth import check_base_url
+
+    assert check_base_url("https://api.high-mobility.com/v1/") == "https://api.high-mobility.com"
+    assert check_base_url(" https://api.high-mobility.com/ ") == "https://api.high-mobility.com"
+    assert check_base_url("http://[::1]:8080") == "http://[::1]:8080"
+    fake = Fake(lambda r: httpx.Response(301, headers={"Location": "https://elsewhere.test/"}))
+    with client_for(fake) as c, pytest.raises(ApiError, match="redirect") as info:
+        c.list_vehicles()
+    assert info.value.status == 301 and fake.count("/v1/fleets") == 1
+    assert_clean(info.value)
+
+
+def test_loopback_bypasses_environment_proxies(monkeypatch):
+    monkeypatch.setenv("HTTP_PROXY", "http://proxy.invalid:3128")
+    with FleetClient(Credentials("http://127.0.0.1:9", "cid", SECRET)) as local:
+        assert not local._http.trust_env
+    with FleetClient(Credentials("https://api.example.test", "cid", SECRET)) as remote:
+        assert remote._http.trust_env

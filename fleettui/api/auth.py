@@ -37,7 +37,9 @@ def environment_base_url(environment: str) -> str:
         ) from None
 
 
-def _is_loopback(host: str) -> bool:
+def is_loopback(host: str | None) -> bool:
+    if not host:
+        return False
     if host == "localhost" or host.endswith(".localhost"):
         return True
     try:
@@ -57,11 +59,12 @@ def check_base_url(url: str, *, allow_plain_http: bool = False) -> str:
         raise ValueError(f"the base URL {text!r} must look like https://api.high-mobility.com")
     if parts.username or parts.password or parts.query or parts.fragment:
         raise ValueError("the base URL must not contain credentials, a query or a fragment")
-    if parts.scheme == "http" and not allow_plain_http and not _is_loopback(parts.hostname):
+    if parts.scheme == "http" and not allow_plain_http and not is_loopback(parts.hostname):
         raise ValueError(
             f"the base URL {text!r} uses plain http; only https is allowed outside this machine"
         )
-    return text
+    # People paste ".../v1" from the docs; every path here already starts with /v1.
+    return text[: -len("/v1")] if parts.path.rstrip("/").lower() == "/v1" else text
 
 
 def mask(secret: str | None) -> str:

@@ -30,6 +30,7 @@ from fleettui.api.auth import (
     Credentials,
     TokenCache,
     check_base_url,
+    is_loopback,
     parse_token,
 )
 from fleettui.api.errors import (
@@ -74,6 +75,8 @@ class FleetClient:
             headers={"User-Agent": USER_AGENT, "Accept": "application/json"},
             limits=httpx.Limits(max_connections=8, max_keepalive_connections=4),
             transport=transport,
+            # No proxy for the local simulator (a CI machine's HTTP_PROXY must not catch it).
+            trust_env=not is_loopback(self._host),
         )
         self.tokens = TokenCache(self._request_token)
         self._time_lock = threading.Lock()
@@ -167,8 +170,14 @@ class FleetClient:
                 assert response is not None
                 self._note_date(response)
                 log.debug("%s %s -> %s", method, path, response.status_code)
-                if response.status_code < 400:
+                if 200 <= response.status_code < 300:
                     return response
+                if response.status_code < 400:
+                    raise ApiError(
+                        "The server answered with a redirect", status=response.status_code,
+                        detail=f"to {response.headers.get('location', '?')}",
+                        hint="Check the base URL (https, no path); fleettui does not follow "
+                             "redirects with credentials.")
                 if auth and response.status_code == 401:
                     self.tokens.invalidate(token)
                     if not reauthed:
