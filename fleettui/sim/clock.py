@@ -19,7 +19,7 @@ the simulator's choice is deterministic under its seed.
 from __future__ import annotations
 
 import time
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 #: Timestamp styles seen from the real API.
 STYLE_FRACTION_Z = 0   # 2026-11-01T12:00:00.123456Z
@@ -28,14 +28,28 @@ STYLE_SECONDS_Z = 2    # 2026-11-01T12:00:00Z
 STYLES = (STYLE_FRACTION_Z, STYLE_NAIVE, STYLE_SECONDS_Z)
 
 
+_DAY_PREFIX: dict[int, str] = {}
+
+
 def format_api_ts(epoch: float, style: int) -> str:
-    """Render a POSIX time in one of the provider's timestamp styles."""
-    dt = datetime.fromtimestamp(epoch, UTC)
+    """Render a POSIX time in one of the provider's timestamp styles.
+
+    Hand-rolled (date prefix cached per day): a 100,000-vehicle fleet formats a quarter of
+    a million of these at start-up."""
+    sec = int(epoch // 1)
+    day, rem = divmod(sec, 86400)
+    prefix = _DAY_PREFIX.get(day)
+    if prefix is None:
+        prefix = datetime.fromtimestamp(day * 86400, UTC).strftime("%Y-%m-%dT")
+        _DAY_PREFIX[day] = prefix
+    h, rem = divmod(rem, 3600)
+    m, s = divmod(rem, 60)
     if style == STYLE_NAIVE:
-        return dt.strftime("%Y-%m-%dT%H:%M:%S")
+        return f"{prefix}{h:02d}:{m:02d}:{s:02d}"
     if style == STYLE_SECONDS_Z:
-        return dt.strftime("%Y-%m-%dT%H:%M:%SZ")
-    return dt.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+        return f"{prefix}{h:02d}:{m:02d}:{s:02d}Z"
+    micro = min(999_999, round((epoch - sec) * 1_000_000))
+    return f"{prefix}{h:02d}:{m:02d}:{s:02d}.{micro:06d}Z"
 
 
 def default_start() -> datetime:
@@ -91,7 +105,3 @@ class SessionClock:
 
     def advance(self, seconds: float) -> None:
         self._offset += float(seconds)
-
-
-def plus(dt: datetime, seconds: float) -> datetime:
-    return dt + timedelta(seconds=seconds)

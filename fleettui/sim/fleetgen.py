@@ -8,6 +8,8 @@ that look like a European company fleet some weeks after onboarding.
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import random
 from typing import TYPE_CHECKING
 
@@ -46,9 +48,10 @@ _FLEETS = ("pool", "sales", "service", "delivery", "executive", "leasing")
 _CUSTOMERS = ("Nordlicht Mobility GmbH", "Acme Fleet Services", "Rhein Logistik AG")
 
 _BRANDS = tuple(BRAND_WEIGHTS)
-_BRAND_W = tuple(BRAND_WEIGHTS.values())
+_BRAND_CUM = tuple(itertools.accumulate(BRAND_WEIGHTS.values()))
 _STATES = tuple(STATE_WEIGHTS)
-_STATE_W = tuple(STATE_WEIGHTS.values())
+_STATE_CUM = tuple(itertools.accumulate(STATE_WEIGHTS.values()))
+_VW_BRANDS = frozenset(b for b in _BRANDS if brand_info(b).group == VW_GROUP)
 
 
 def coverage_items(limit: int | None = None) -> list[tuple[str, str | None]]:
@@ -63,17 +66,18 @@ def coverage_items(limit: int | None = None) -> list[tuple[str, str | None]]:
 
 def _brand_for(reason: str | None, rng: random.Random) -> str:
     if reason is None:
-        return rng.choices(_BRANDS, _BRAND_W)[0]
+        return _BRANDS[bisect.bisect(_BRAND_CUM, rng.random() * _BRAND_CUM[-1])]
     info = R.CATALOGUE[reason]
     fits = [b for b in _BRANDS if info.applies_to(b)]
     return rng.choices(fits, [BRAND_WEIGHTS[b] for b in fits])[0]
 
 
 def _tags(brand: str, rng: random.Random, customer: str, vw_tag: bool) -> dict[str, str]:
-    tags = {"fleet": rng.choice(_FLEETS), "depot": rng.choice(_DEPOTS)}
-    if rng.random() < 0.6:
-        tags["cost-centre"] = f"CC-{rng.randrange(1000, 1040)}"
-    if vw_tag and brand_info(brand).group == VW_GROUP:
+    r = rng.random
+    tags = {"fleet": _FLEETS[int(r() * len(_FLEETS))], "depot": _DEPOTS[int(r() * len(_DEPOTS))]}
+    if r() < 0.6:
+        tags["cost-centre"] = f"CC-{1000 + int(r() * 40)}"
+    if vw_tag and brand in _VW_BRANDS:
         tags[VW_CUSTOMER_TAG] = customer
     return tags
 
@@ -106,7 +110,7 @@ def generate(engine: Engine, count: int, seed: int) -> None:
     for i in range(count):
         status, reason = slots.get(i, (None, None))
         if status is None:
-            status = rng.choices(_STATES, _STATE_W)[0]
+            status = _STATES[bisect.bisect(_STATE_CUM, rng.random() * _STATE_CUM[-1])]
             if status == "pending" and rng.random() < PENDING_WITH_REASON:
                 reason = "?"
         brand = _brand_for(reason if reason != "?" else None, rng)
@@ -119,10 +123,11 @@ def generate(engine: Engine, count: int, seed: int) -> None:
         for vin, (brand, status, reason) in zip(vins, plan, strict=True):
             vw_tag = reason != R.CUSTOMER_NAME_TAG_MISSING
             if (vw_tag and reason is None and status in ("pending", "rejected")
-                    and brand_info(brand).group == VW_GROUP and rng.random() > VW_TAGGED):
+                    and brand in _VW_BRANDS and rng.random() > VW_TAGGED):
                 vw_tag, status, reason = False, "rejected", R.CUSTOMER_NAME_TAG_MISSING
             if status == "rejected" and reason is None:
                 reason = rng.choice(outcomes.reject_reasons_for(brand))
             rec = engine.new_record(vin, brand, _tags(brand, rng, customer, vw_tag),
                                     rng.choice(STYLES))
             build_history(engine, rec, status, _age(status, reason, rng), reason, rng)
+            rec.blob  # noqa: B018 - serialize now so the first full list is as fast as later ones

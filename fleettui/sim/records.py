@@ -16,17 +16,26 @@ from fleettui.sim.clock import format_api_ts
 _dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
 
+def _quoted(text: str) -> str:
+    """JSON string literal; VINs and brand codes are plain ASCII and skip the encoder."""
+    if text.isascii() and text.replace("-", "").isalnum():
+        return f'"{text}"'
+    return _dumps(text)
+
+
 class Record:
     __slots__ = ("vin", "brand", "tags", "status", "changelog", "created", "approved",
-                 "changed", "gen", "style", "_blob")
+                 "changed", "gen", "style", "_parts", "_blob")
 
     def __init__(self, vin: str, brand: str, tags: dict[str, str], style: int) -> None:
         self.vin = vin
         self.brand = brand
         self.tags = tags
         self.status = "pending"
-        #: API-shaped entries, oldest first.
-        self.changelog: list[dict[str, str]] = []
+        #: (timestamp, status, reason) entries, oldest first.
+        self.changelog: list[tuple[str, str, str | None]] = []
+        #: Each changelog entry's JSON, encoded once when it is appended.
+        self._parts: list[str] = []
         #: POSIX time the current clearance was created (filter field inserted_at).
         self.created = 0.0
         #: POSIX time it was approved (filter field approved_at), None if never.
@@ -40,10 +49,12 @@ class Record:
         self._blob: bytes | None = None
 
     def append(self, status: str, at: float, reason: str | None = None) -> None:
-        entry = {"timestamp": format_api_ts(at, self.style), "status": status}
+        ts = format_api_ts(at, self.style)
         if reason is not None:
-            entry["reason"] = reason
-        self.changelog.append(entry)
+            self._parts.append(f'{{"timestamp":"{ts}","status":"{status}","reason":{_dumps(reason)}}}')
+        else:
+            self._parts.append(f'{{"timestamp":"{ts}","status":"{status}"}}')
+        self.changelog.append((ts, status, reason))
         self.status = status
         self.changed = at
         if status == "pending" and reason is None:
@@ -58,8 +69,7 @@ class Record:
 
     @property
     def reason(self) -> str | None:
-        last = self.changelog[-1] if self.changelog else None
-        return last.get("reason") if last else None
+        return self.changelog[-1][2] if self.changelog else None
 
     def to_api(self) -> dict[str, Any]:
         return {
@@ -67,7 +77,10 @@ class Record:
             "status": self.status,
             "brand": self.brand,
             "tags": dict(self.tags),
-            "changelog": [dict(e) for e in self.changelog],
+            "changelog": [
+                {"timestamp": ts, "status": st, **({"reason": r} if r is not None else {})}
+                for ts, st, r in self.changelog
+            ],
         }
 
     def short(self) -> dict[str, Any]:
@@ -77,10 +90,11 @@ class Record:
     @property
     def blob(self) -> bytes:
         if self._blob is None:
-            self._blob = _dumps({
-                "vin": self.vin, "status": self.status, "brand": self.brand,
-                "tags": self.tags, "changelog": self.changelog,
-            }).encode()
+            self._blob = (
+                f'{{"vin":{_quoted(self.vin)},"status":"{self.status}",'
+                f'"brand":{_quoted(self.brand)},"tags":{_dumps(self.tags)},'
+                f'"changelog":[{",".join(self._parts)}]}}'
+            ).encode()
         return self._blob
 
 
