@@ -218,3 +218,17 @@ def test_configuration_errors_are_usage_errors(sim_profile, capsys, monkeypatch)
     assert code == 2 and SECRET_VAR in err
     code, _, err = run(capsys, "list", "--profile", "nope")
     assert code == 2 and "available profiles: sim" in err
+
+
+def test_unwritable_rejects_file_stops_before_sending(sim_profile, capsys, tmp_path):
+    sim = sim_profile
+    src = tmp_path / "v.csv"
+    src.write_text(f"{V_BMW},bmw\n")
+    code, _, err = run(capsys, "add", "--file", str(src), "--rejects", str(tmp_path / "no" / "r.csv"))
+    assert code == 2 and "nothing was sent" in err and V_BMW not in sim.engine.vehicles
+
+
+def test_plain_http_to_a_remote_host_is_refused(sim_profile, capsys, monkeypatch):
+    monkeypatch.setenv("FLEETTUI_BASE_URL", "http://example.com")
+    code, _, err = run(capsys, "list")
+    assert code == 2 and "plain http" in err

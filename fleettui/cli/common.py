@@ -60,10 +60,9 @@ def open_client(profile: ResolvedProfile):  # noqa: ANN201 - fleettui.api.FleetC
     from fleettui.api.client import FleetClient
 
     try:
-        credentials = profile.credentials()
-    except ValueError as e:
+        return FleetClient(profile.credentials())
+    except ValueError as e:  # e.g. plain http to a remote host
         raise UsageError(f"profile {profile.name!r}: {e}") from None
-    return FleetClient(credentials)
 
 
 def error(message: str, stream: IO[str] | None = None) -> None:

@@ -21,6 +21,7 @@ import argparse
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 from fleettui.api.client import NewVehicle
 from fleettui.api.errors import ApiError, NetworkError
@@ -132,6 +133,20 @@ def cmd_add(args: argparse.Namespace) -> int:
     lines = _lines_from_args(args)
     if not lines:
         raise UsageError("no vehicles to add (the file has no vehicle lines)")
+    # Open the rejects file before anything is sent, so refused lines can't be lost.
+    try:
+        rejects_out = open(args.rejects, "w", encoding="utf-8") if args.rejects else None  # noqa: SIM115
+    except OSError as e:
+        raise UsageError(f"cannot write {args.rejects}: {e.strerror or e}; nothing was sent") from None
+    try:
+        return _add(args, profile, lines, rejects_out)
+    finally:
+        if rejects_out is not None:
+            rejects_out.close()
+
+
+def _add(args: argparse.Namespace, profile: ResolvedProfile, lines: list[vehicle_csv.VehicleLine],
+         rejects_out: IO[str] | None) -> int:
     rejects: list[tuple[vehicle_csv.VehicleLine, str]] = []
     results: list[WriteResult] = []
     to_send: dict[str, vehicle_csv.VehicleLine] = {}
@@ -171,9 +186,8 @@ def cmd_add(args: argparse.Namespace) -> int:
     _audit(profile, "add", results)
     _report(args, "add", results)
     rejects.sort(key=lambda r: r[0].number)
-    if args.rejects is not None:
-        with open(args.rejects, "w", encoding="utf-8") as out:
-            vehicle_csv.write_rejects(rejects, out)
+    if rejects_out is not None:
+        vehicle_csv.write_rejects(rejects, rejects_out)
     elif rejects:
         vehicle_csv.write_rejects(rejects, sys.stderr)
     if failed is not None:
