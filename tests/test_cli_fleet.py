@@ -232,3 +232,17 @@ def test_plain_http_to_a_remote_host_is_refused(sim_profile, capsys, monkeypatch
     monkeypatch.setenv("FLEETTUI_BASE_URL", "http://example.com")
     code, _, err = run(capsys, "list")
     assert code == 2 and "plain http" in err
+
+
+def test_entry_point_in_a_real_process(sim_profile):
+    import os
+    import subprocess
+    import sys
+
+    proc = subprocess.run([sys.executable, "-m", "fleettui", "list", "--json", "--state", "approved"],
+                          capture_output=True, text=True, timeout=60, env=dict(os.environ))
+    assert proc.returncode == 0, proc.stderr
+    assert all(v["status"] == "approved" for v in json.loads(proc.stdout))
+    proc = subprocess.run([sys.executable, "-m", "fleettui", "revoke", "WBAXX000000000004"],
+                          capture_output=True, text=True, timeout=60, env=dict(os.environ))
+    assert proc.returncode == 2 and proc.stderr.count("\n") == 1
