@@ -36,9 +36,9 @@ def test_backoff_doubles_to_two_minutes_and_recovers():
     c.record_ok(NOW)
     assert c.next_delay() == 15.0 and not c.stale
     assert c.record_failure("server", "boom") is True
-    assert c.next_delay() == 15.0
-    assert c.record_failure("server", "boom") is False
     assert c.next_delay() == 30.0
+    assert c.record_failure("server", "boom") is False
+    assert c.next_delay() == 60.0
     for _ in range(10):
         c.record_failure("network", "down")
     assert c.next_delay() == MAX_BACKOFF

@@ -82,7 +82,7 @@ class ConnectionState:
         """Seconds until the next poll: the interval, doubled per failure up to MAX_BACKOFF."""
         if self.failures == 0:
             return self.refresh
-        delay = min(MAX_BACKOFF, self.refresh * (2 ** (self.failures - 1)))
+        delay = min(MAX_BACKOFF, self.refresh * (2 ** min(self.failures, 10)))
         if self.retry_after is not None:
             delay = max(delay, min(MAX_BACKOFF, self.retry_after))
         return delay

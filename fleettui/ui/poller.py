@@ -8,22 +8,22 @@ doubles up to two minutes, and the first good poll after that says "reconnected"
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Sequence
 
-from rich.text import Text
 from textual import work
 from textual.message import Message
 from textual.timer import Timer
 
 from fleettui.api.errors import ApiError, RateLimited, error_category
 from fleettui.core.states import State
+from fleettui.core.store import Prepared, StateChange
 from fleettui.ui.safe_text import clean
 
 HEADER_TICK = 5.0
 
 
 class FleetFetched(Message):
-    def __init__(self, prepared: Any, generation: int) -> None:
+    def __init__(self, prepared: Prepared, generation: int) -> None:
         super().__init__()
         self.prepared = prepared
         self.generation = generation
@@ -83,12 +83,13 @@ class PollerMixin:
         if message.generation != self.generation:
             return
         self.connection.polling = False
-        result = self.store.apply(message.prepared)
+        applied = self.store.apply(message.prepared)
         recovered = self.connection.record_ok(self.clock())
-        self.fleet_changed(result)
+        self.fleet_changed(message.prepared)
         if recovered:
             self.notify("Reconnected; the data is live again.", title="Refresh", markup=False)
-        self._announce_rejections(result)
+        if applied:
+            self._announce_rejections(message.prepared.diff.newly_rejected)
         self.schedule_poll(self.connection.next_delay())
 
     def on_fetch_failed(self, message: FetchFailed) -> None:
@@ -107,14 +108,12 @@ class PollerMixin:
             )
         self.schedule_poll(self.connection.next_delay())
 
-    def _announce_rejections(self, result: Any) -> None:
-        rejected = [(vin, new) for vin, old, new in getattr(result, "state_changes", ())
-                    if new is State.REJECTED and old is not None and old is not State.REJECTED]
-        for vin, _ in rejected[:5]:
-            vehicle = self.store.get(vin)
-            reason = (vehicle.reason if vehicle else None) or "no reason given"
+    def _announce_rejections(self, changes: Sequence[StateChange]) -> None:
+        rejected = [c for c in changes if c.old is not State.REJECTED]
+        for change in rejected[:5]:
+            reason = change.reason or "no reason given"
             self.notify(
-                Text(f"{clean(vin)} was rejected: {clean(reason)}").plain,
+                f"{clean(change.vin)} was rejected: {clean(reason)}",
                 title="Rejected",
                 severity="error",
                 timeout=10,

@@ -1,0 +1,199 @@
+"""FleetApp: the live monitor. Composition, keys and wiring; the work lives in mixins
+(poller.py: live refresh, actions.py: writes/copy/export, fleet_view.py: table/filter/
+sort glue) and in Textual-free modules (connection, writes, add_lines)."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Callable, Iterable
+from datetime import datetime
+
+from textual.app import App, ComposeResult, SystemCommand
+from textual.binding import Binding
+from textual.containers import Container
+from textual.screen import Screen
+from textual.widgets import Footer, Input, Static
+
+from fleettui.core.store import FleetStore
+from fleettui.ui.accounts import Account
+from fleettui.ui.actions import WRITE_ACTIONS, ActionsMixin
+from fleettui.ui.connection import ConnectionState, clamp_refresh
+from fleettui.ui.fleet_view import FleetViewMixin
+from fleettui.ui.poller import HEADER_TICK, PollerMixin
+from fleettui.ui.screens.help import HelpScreen
+from fleettui.ui.terminal_watch import TerminalWatch, stdin_fd
+from fleettui.ui.widgets.detail import DetailPane
+from fleettui.ui.widgets.fleet_table import FleetTable
+from fleettui.ui.widgets.header import FleetHeader
+
+Clock = Callable[[], datetime]
+
+
+class FleetApp(FleetViewMixin, PollerMixin, ActionsMixin, App[None]):
+    CSS_PATH = "app.tcss"
+    TITLE = "fleettui"
+    ENABLE_COMMAND_PALETTE = True
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (140, "-wide")]
+
+    BINDINGS = [
+        Binding("q", "quit", "Quit"),
+        Binding("question_mark", "help", "Help", key_display="?"),
+        Binding("slash", "filter", "Filter", key_display="/"),
+        Binding("escape", "clear_filter", "Clear filter", show=False, key_display="Esc"),
+        Binding("r", "refresh", "Refresh"),
+        Binding("p", "pause", "Pause"),
+        Binding("a", "add", "Add"),
+        Binding("c", "cancel", "Cancel"),
+        Binding("R", "revoke", "Revoke", key_display="R"),
+        Binding("s", "sort_next", "Sort", show=False),
+        Binding("S", "sort_reverse", "Reverse", show=False, key_display="S"),
+        Binding("asterisk", "mark_all", "Mark shown", show=False, key_display="*"),
+        Binding("x", "clear_marks", "Clear marks", show=False),
+        Binding("y", "copy_vin", "Copy VIN"),
+        Binding("e", "export", "Export", show=False),
+        Binding("d", "toggle_detail", "Detail", show=False),
+        Binding("P", "switch_profile", "Profile", show=False, key_display="P"),
+        Binding("0", "state_filter('')", "All states", show=False),
+        *(Binding(str(i + 1), f"state_filter('{s}')", f"Only {s}", show=False)
+          for i, s in enumerate(("pending", "approved", "rejected", "revoking", "revoked",
+                                 "canceling", "canceled"))),
+    ]
+
+    def __init__(self, account: Account | None, *, read_only: bool = False,
+                 refresh: float | None = None, clock: Clock | None = None,
+                 watch_terminal: bool = True) -> None:
+        super().__init__()
+        self.account = account
+        self.read_only = bool(read_only or (account.read_only if account else False))
+        self.connection = ConnectionState(refresh=clamp_refresh(refresh if refresh is not None
+                                                                else (account.refresh if account else None)))
+        self._read_only_flag = bool(read_only)
+        self._fixed_clock = clock
+        self.store = FleetStore()
+        self.reader = None
+        self.writer = None
+        self.watch_terminal = watch_terminal
+        self._watch: TerminalWatch | None = None
+
+    # -- identity ------------------------------------------------------------------
+
+    @property
+    def account_name(self) -> str:
+        return self.account.name if self.account else "(none)"
+
+    def clock(self) -> datetime:
+        if self._fixed_clock is not None:
+            return self._fixed_clock()
+        if self.reader is not None:
+            return self.reader.server_time()
+        from fleettui.core.timefmt import utcnow
+
+        return utcnow()
+
+    # -- layout --------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield FleetHeader(id="header")
+        yield Input(id="filter", placeholder="filter: text, state:pending brand:bmw group:… tag:k=v, -term")
+        yield Static("", id="filter-error")
+        with Container(id="main"):
+            yield FleetTable(self.store, id="fleet")
+            yield DetailPane(id="detail")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.set_interval(HEADER_TICK, self.update_header, name="header-age")
+        if self.watch_terminal and not self.is_headless:
+            self._watch = TerminalWatch(self._terminal_lost, stdin_fd())
+            self._watch.start(asyncio.get_running_loop())
+        if self.account is None:
+            self.open_setup()
+        else:
+            self.connect(self.account)
+        self.query_one(FleetTable).focus()
+
+    def on_unmount(self) -> None:
+        if self._watch is not None:
+            self._watch.stop()
+        self._close_clients()
+
+    def _terminal_lost(self) -> None:
+        self.exit(return_code=129)
+
+    # -- account -------------------------------------------------------------------
+
+    def connect(self, account: Account) -> None:
+        """(Re)connect: new clients, empty fleet, first poll now."""
+        self._close_clients()
+        self.generation += 1
+        self.account = account
+        self.read_only = bool(account.read_only or self.read_only_flag)
+        self.reader = account.client_factory()
+        self.writer = account.client_factory()
+        self.connection = ConnectionState(refresh=clamp_refresh(account.refresh or self.connection.refresh),
+                                          paused=False)
+        self.reset_fleet(account.default_filter)
+        self.refresh_bindings()
+        self.poll_now()
+
+    @property
+    def read_only_flag(self) -> bool:
+        return self._read_only_flag
+
+    def _close_clients(self) -> None:
+        for client in (self.reader, self.writer):
+            if client is not None:
+                with contextlib.suppress(Exception):
+                    client.close()
+        self.reader = self.writer = None
+
+    def open_setup(self) -> None:
+        from fleettui.ui.screens.setup import SetupScreen
+
+        self.push_screen(SetupScreen(), callback=self._account_chosen)
+
+    def action_switch_profile(self) -> None:
+        from fleettui.ui.screens.profile_switch import ProfileSwitchScreen
+
+        self.push_screen(ProfileSwitchScreen(current=self.account_name), callback=self._account_chosen)
+
+    def _account_chosen(self, profile: object) -> None:
+        from fleettui.ui.accounts import account_from_profile
+
+        if profile is None:
+            if self.account is None:
+                self.exit()
+            return
+        self.connect(account_from_profile(profile, read_only=self.read_only_flag))
+        self.notify(f"Switched to profile {self.account_name}.", markup=False)
+
+    # -- keys ----------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return not (action in WRITE_ACTIONS and self.read_only)
+
+    def key_rows(self) -> list[tuple[str, str]]:
+        rows = []
+        for binding in self.BINDINGS + FleetTable.BINDINGS:
+            if not isinstance(binding, Binding):
+                continue
+            name = binding.action.split("(")[0]
+            if name in WRITE_ACTIONS and self.read_only:
+                continue
+            rows.append((binding.key_display or binding.key, binding.description))
+        rows.append(("ctrl+p", "Command palette (every action by name)"))
+        return rows
+
+    def action_help(self) -> None:
+        self.push_screen(HelpScreen(self.key_rows()))
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        for binding in self.BINDINGS:
+            name = binding.action.split("(")[0]
+            if name in ("quit",) or (name in WRITE_ACTIONS and self.read_only):
+                continue
+            key = binding.key_display or binding.key
+            yield SystemCommand(binding.description, f"Key: {key}",
+                                lambda action=binding.action: self.run_action(action))

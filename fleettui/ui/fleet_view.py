@@ -1,0 +1,168 @@
+"""Glue between the app and the fleet store / table / detail pane: filter, quick state
+filters, sort, marks, the detail pane, and the header's counts."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from rich.text import Text
+from textual.widgets import Input, Static
+
+from fleettui.core.query import parse_query
+from fleettui.core.vehicle import Vehicle
+from fleettui.ui.safe_text import clean
+from fleettui.ui.widgets.detail import DetailPane
+from fleettui.ui.widgets.fleet_table import FleetTable
+from fleettui.ui.widgets.header import FleetHeader, HeaderInfo
+
+
+def with_state_filter(text: str, state: str) -> str:
+    """Replace the query's state: terms with one for `state` ('' removes them)."""
+    terms = [t for t in text.split() if not t.lower().lstrip("-!").startswith(("state:", "status:"))]
+    if state:
+        terms.append(f"state:{state}")
+    return " ".join(terms)
+
+
+class FleetViewMixin:
+    """Mixed into FleetApp; expects .store and .clock. (Handlers are named on_*: Textual's
+    @on decorator only registers on message-pump classes, not on mixins.)"""
+
+    _detail_key: tuple[str, int] | None = None
+
+    # -- access ----------------------------------------------------------------------
+
+    @property
+    def table(self) -> FleetTable:
+        return self.query_one("#fleet", FleetTable)
+
+    def marked_vins(self) -> set[str]:
+        return set(self.table.marked)
+
+    def unmark(self, vins: Iterable[str]) -> None:
+        table = self.table
+        table.marked.difference_update(vins)
+        table.refresh()
+
+    def current_vehicle(self) -> Vehicle | None:
+        vin = self.table.cursor_vin
+        return self.store.vehicle(vin) if vin else None
+
+    def shown_vehicles(self) -> list[Vehicle]:
+        return [row.vehicle for row in self.store.view.rows]
+
+    # -- data changes ------------------------------------------------------------------
+
+    def upsert_vehicles(self, vehicles: list[Vehicle]) -> None:
+        """Show provider answers at once (added, canceling, revoking) until the next poll."""
+        prepared = self.store.prepare(vehicles, self.clock(), partial=True)
+        self.store.apply(prepared)
+        self.fleet_changed(prepared)
+
+    def reset_fleet(self, default_filter: str = "") -> None:
+        self.store.apply(self.store.prepare([], self.clock()))
+        self.store.set_query(default_filter or "")
+        self.query_one("#filter", Input).value = default_filter or ""
+        self._show_filter_state()
+        self.fleet_changed(None)
+
+    def fleet_changed(self, prepared: Any) -> None:
+        self.table.refresh_view()
+        self.refresh_detail()
+        self.update_header()
+
+    def update_header(self) -> None:
+        store = self.store
+        info = HeaderInfo(
+            account=self.account_name,
+            environment=self.account.environment if self.account else "none",
+            read_only=self.read_only,
+            shown=store.counts_shown,
+            total=store.counts_all,
+            shown_count=len(store),
+            total_count=store.total,
+            loaded=self.connection.connected_once,
+        )
+        self.query_one(FleetHeader).update_header(info, self.connection)
+
+    # -- detail pane -----------------------------------------------------------------
+
+    def on_fleet_table_cursor_changed(self, event: FleetTable.CursorChanged) -> None:
+        self.refresh_detail()
+
+    def refresh_detail(self) -> None:
+        pane = self.query_one("#detail", DetailPane)
+        vin = self.table.cursor_vin
+        row = self.store.row_for(vin) if vin else None
+        key = (row.vin, row.version) if row is not None else None
+        if key == self._detail_key:
+            return
+        self._detail_key = key
+        pane.show(row.vehicle if row is not None else None, self.clock())
+
+    def action_toggle_detail(self) -> None:
+        self.query_one("#detail", DetailPane).toggle_class("-hidden")
+
+    # -- filter ------------------------------------------------------------------------
+
+    def action_filter(self) -> None:
+        box = self.query_one("#filter", Input)
+        box.add_class("-shown")
+        box.focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if event.input.id != "filter":
+            return
+        event.stop()
+        self.apply_filter(event.value)
+        self.table.focus()
+
+    def apply_filter(self, text: str) -> None:
+        query = self.store.set_query(text)
+        error = self.query_one("#filter-error", Static)
+        if query.error:
+            error.update(Text(f"Filter not applied: {clean(query.error)}"))
+            error.add_class("-shown")
+        else:
+            error.remove_class("-shown")
+            self.fleet_changed(None)
+        self._show_filter_state()
+
+    def _show_filter_state(self) -> None:
+        box = self.query_one("#filter", Input)
+        box.set_class(bool(box.value.strip()) or box.has_focus, "-shown")
+
+    def action_clear_filter(self) -> None:
+        box = self.query_one("#filter", Input)
+        box.value = ""
+        self.apply_filter("")
+        self.query_one("#filter-error", Static).remove_class("-shown")
+        box.remove_class("-shown")
+        self.table.focus()
+
+    def action_state_filter(self, state: str) -> None:
+        box = self.query_one("#filter", Input)
+        text = with_state_filter(box.value, state)
+        if parse_query(text).error is None:
+            box.value = text
+            self.apply_filter(text)
+
+    # -- sort and marks -----------------------------------------------------------------
+
+    def action_sort_next(self) -> None:
+        self.table.action_sort_next()
+
+    def action_sort_reverse(self) -> None:
+        self.table.action_sort_reverse()
+
+    def on_fleet_table_sort_changed(self, event: FleetTable.SortChanged) -> None:
+        self.update_header()
+        order = "descending" if event.descending else "ascending"
+        self.notify(f"Sorted by {event.column}, {order}", timeout=2, markup=False)
+
+    def action_mark_all(self) -> None:
+        self.table.mark_all_shown()
+
+    def action_clear_marks(self) -> None:
+        self.table.clear_marks()

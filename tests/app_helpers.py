@@ -1,0 +1,83 @@
+"""Shared helpers for the monitor's Pilot tests: an app on the loopback simulator with a
+fixed clock, and small waits that poll the app's state instead of sleeping blindly."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from fleettui.ui.accounts import account_for_simulator
+from fleettui.ui.app import FleetApp
+
+SIM_START = datetime(2026, 11, 1, 12, 0, 0, tzinfo=UTC)
+DAY = 86400.0
+
+#: Test vehicles seeded into the simulator (valid VINs, one per situation).
+PEUGEOT_PENDING = "VF3AAAAA0NC000001"   # cancelable, 3 days old
+BMW_PENDING = "WBAAAAAA0NC000002"       # BMW cannot be cancelled
+KIA_APPROVED = "KNAAAAAA0NC000003"      # approved: can be revoked
+AUDI_FRESH = "WAUAAAAA0NC000004"        # pending, only 2 hours old: warning
+
+
+def seed_test_vehicles(sim) -> None:
+    engine = sim.engine
+    engine.seed_vehicle(PEUGEOT_PENDING, "peugeot", "pending", age_seconds=3 * DAY, hold=True)
+    engine.seed_vehicle(BMW_PENDING, "bmw", "pending", age_seconds=3 * DAY, hold=True)
+    engine.seed_vehicle(KIA_APPROVED, "kia", "approved", age_seconds=20 * DAY)
+    engine.seed_vehicle(AUDI_FRESH, "audi", "pending", age_seconds=7200, hold=True,
+                        tags={"vw-group-customer-name": "ACME"})
+
+
+def make_app(sim, **kw) -> FleetApp:
+    account = account_for_simulator(sim, read_only=kw.pop("read_only", False))
+    return FleetApp(account, read_only=account.read_only, clock=lambda: SIM_START,
+                    watch_terminal=False, **kw)
+
+
+async def wait_for(pilot, condition: Callable[[], bool], timeout: float = 8.0) -> None:
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while not condition():
+        if loop.time() > deadline:
+            raise AssertionError("timed out waiting for the app")
+        await pilot.pause(0.02)
+
+
+async def loaded(pilot) -> None:
+    app = pilot.app
+    await wait_for(pilot, lambda: app.store.total > 0 and not app.connection.polling)
+    await pilot.pause()
+
+
+async def refresh(pilot) -> None:
+    app = pilot.app
+    before = app.connection.last_ok_mono
+    failures = app.connection.failures
+    await pilot.press("r")
+    await wait_for(pilot, lambda: not app.connection.polling
+                   and (app.connection.last_ok_mono != before or app.connection.failures != failures))
+    await pilot.pause()
+
+
+async def filter_to(pilot, text: str) -> None:
+    await pilot.press("slash")
+    box = pilot.app.query_one("#filter")
+    box.value = ""
+    await pilot.press(*list(text))
+    await pilot.press("enter")
+    await pilot.pause()
+
+
+def notes(app) -> list[str]:
+    return [str(n.message) for n in app._notifications]
+
+
+def header_text(app) -> str:
+    from fleettui.ui.widgets.header import FleetHeader
+
+    return app.query_one(FleetHeader).build().plain
+
+
+def sim_status(sim, vin: str) -> str:
+    return sim.engine.record(vin).to_api()["status"]

@@ -1,0 +1,201 @@
+"""Pilot tests of the live view against the loopback simulator: first load and counts,
+filter and quick state filters, sort, stale and recovered, rejected notifications, pause,
+copy VIN, CSV export, help and palette."""
+
+from __future__ import annotations
+
+import csv
+
+from textual.widgets import Input
+
+from fleettui.core.states import State
+from fleettui.sim import FaultConfig
+from fleettui.ui.screens.export import ExportScreen
+from fleettui.ui.screens.help import HelpScreen
+from tests.app_helpers import (
+    BMW_PENDING,
+    KIA_APPROVED,
+    PEUGEOT_PENDING,
+    filter_to,
+    header_text,
+    loaded,
+    make_app,
+    notes,
+    refresh,
+    seed_test_vehicles,
+    wait_for,
+)
+
+
+async def test_first_load_fills_table_and_header(sim):
+    app = make_app(sim)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await loaded(pilot)
+        assert app.store.total == 60
+        text = header_text(app)
+        assert "DEMO" in text and "● live" in text and "60/60 shown" in text
+        assert "updated 12:00:00" in text
+        assert app.table.cursor_vin is not None
+
+
+async def test_filter_counts_follow_and_escape_clears(sim):
+    app = make_app(sim)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await loaded(pilot)
+        await filter_to(pilot, "state:rejected")
+        rejected = app.store.counts_all[State.REJECTED]
+        assert len(app.store) == rejected
+        assert all(r.state is State.REJECTED for r in app.store.view.rows)
+        assert f"{rejected}/60 shown" in header_text(app)
+        await pilot.press("slash", "escape")
+        await pilot.pause()
+        assert len(app.store) == 60
+        assert app.query_one("#filter", Input).value == ""
+
+
+async def test_bad_filter_is_reported_and_keeps_rows(sim):
+    app = make_app(sim)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await loaded(pilot)
+        await filter_to(pilot, "state:flying")
+        assert len(app.store) == 60
+        assert app.query_one("#filter-error").has_class("-shown")
+
+
+async def test_quick_state_keys_and_cursor_survive(sim):
+    seed_test_vehicles(sim)
+    app = make_app(sim)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await loaded(pilot)
+        app.table.move_cursor_to(KIA_APPROVED)
+        await pilot.press("2")  # approved only
+        await pilot.pause()
+        assert all(r.state is State.APPROVED for r in app.store.view.rows)
+        assert app.table.cursor_vin == KIA_APPROVED
+        await pilot.press("1")  # pending only: replaces the state term
+        await pilot.pause()
+        assert app.query_one("#filter", Input).value == "state:pending"
+        await pilot.press("0")
+        await pilot.pause()
+        assert len(app.store) == 64
+
+
+async def test_sort_cycles_and_reverses_keeping_cursor(sim):
+    app = make_app(sim)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await loaded(pilot)
+        await pilot.press("down", "down", "down")
+        vin = app.table.cursor_vin
+        await pilot.press("s")
+        await pilot.pause()
+        column, descending = app.store.sort
+        assert column != "state" and not descending
+        await pilot.press("S")
+        await pilot.pause()
+        assert app.store.sort == (column, True)
+        rows = [r.vin for r in app.store.view.rows]
+        assert app.table.cursor_vin == vin
+        assert rows != sorted(rows) or column != "vin"
+
+
+async def test_stale_then_recovered(sim):
+    app = make_app(sim)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await loaded(pilot)
+        sim.set_faults(FaultConfig(error_rate=1.0))
+        await refresh(pilot)
+        assert app.connection.stale
+        text = header_text(app)
+        assert "STALE" in text and "server" in text
+        assert app.store.total == 60  # the last data stays
+        assert any("Refresh failed" in str(n.title) for n in app._notifications)
+        assert app.connection.next_delay() > app.connection.refresh
+        sim.set_faults(FaultConfig())
+        await refresh(pilot)
+        assert not app.connection.stale and "● live" in header_text(app)
+        assert any("Reconnected" in n for n in notes(app))
+
+
+async def test_network_down_is_reported_as_network(sim):
+    app = make_app(sim)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await loaded(pilot)
+        sim.set_faults(FaultConfig(drop_rate=1.0))
+        await refresh(pilot)
+        assert app.connection.stale and "network" in header_text(app)
+        assert app.is_running
+
+
+async def test_change_to_rejected_raises_notification_with_reason(sim):
+    seed_test_vehicles(sim)
+    app = make_app(sim)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await loaded(pilot)
+        engine = sim.engine
+        with engine.lock:
+            engine.transition(engine.record(BMW_PENDING), "rejected", engine.epoch(),
+                              "[bold]consent[/] not given")
+        await refresh(pilot)
+        assert app.store.row_for(BMW_PENDING).state is State.REJECTED
+        assert app.store.is_recent(BMW_PENDING)
+        assert any(BMW_PENDING in n and "[bold]consent[/] not given" in n for n in notes(app))
+
+
+async def test_pause_stops_polling_and_header_says_so(sim):
+    app = make_app(sim)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await loaded(pilot)
+        await pilot.press("p")
+        await pilot.pause()
+        assert app.connection.paused and "PAUSED" in header_text(app)
+        assert app._poll_timer is None
+        await refresh(pilot)  # r still refreshes once while paused
+        assert app.connection.paused
+        await pilot.press("p")
+        await wait_for(pilot, lambda: not app.connection.polling)
+        assert not app.connection.paused and "PAUSED" not in header_text(app)
+
+
+async def test_copy_vin_and_marked_vins(sim):
+    seed_test_vehicles(sim)
+    app = make_app(sim)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await loaded(pilot)
+        await filter_to(pilot, PEUGEOT_PENDING)
+        await pilot.press("y")
+        assert app.clipboard == PEUGEOT_PENDING
+        await filter_to(pilot, "NC00000")
+        await pilot.press("asterisk", "y")
+        assert len(app.clipboard.splitlines()) == 4
+
+
+async def test_export_writes_exactly_the_rows_shown(sim, tmp_path):
+    app = make_app(sim)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await loaded(pilot)
+        await filter_to(pilot, "state:approved")
+        shown = [r.vin for r in app.store.view.rows]
+        await pilot.press("e")
+        await wait_for(pilot, lambda: isinstance(app.screen, ExportScreen))
+        target = tmp_path / "out.csv"
+        app.screen.query_one("#export-path", Input).value = str(target)
+        await pilot.press("enter")
+        await wait_for(pilot, target.exists)
+        with target.open(encoding="utf-8") as fh:
+            rows = list(csv.DictReader(fh))
+        assert [r["vin"] for r in rows] == shown
+        assert {r["state"] for r in rows} == {"approved"}
+
+
+async def test_help_lists_keys_and_palette_has_every_action(sim):
+    app = make_app(sim)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await loaded(pilot)
+        await pilot.press("question_mark")
+        await wait_for(pilot, lambda: isinstance(app.screen, HelpScreen))
+        keys = dict(app.screen.rows)
+        for key in ("q", "/", "r", "p", "a", "c", "R", "y", "*", "space"):
+            assert key in keys
+        await pilot.press("escape")
+        titles = {c.title for c in app.get_system_commands(app.screen)}
+        assert {"Refresh", "Pause", "Add", "Cancel", "Revoke", "Copy VIN", "Export", "Filter"} <= titles

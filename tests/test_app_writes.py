@@ -1,0 +1,180 @@
+"""Pilot tests of the monitor's write flows against the loopback simulator: add (bad VIN
+refused and kept, good one shown at once), cancel (refused by brand; accepted → canceling),
+revoke (last-four confirmation), bulk with skip counts, and read-only (nothing sent)."""
+
+from __future__ import annotations
+
+from textual.widgets import Input, Static, TextArea
+
+from fleettui.core.states import State
+from fleettui.ui.screens.add_form import AddScreen
+from fleettui.ui.screens.confirm import ConfirmScreen
+from tests.app_helpers import (
+    AUDI_FRESH,
+    BMW_PENDING,
+    KIA_APPROVED,
+    PEUGEOT_PENDING,
+    filter_to,
+    loaded,
+    make_app,
+    notes,
+    seed_test_vehicles,
+    sim_status,
+    wait_for,
+)
+
+GOOD_NEW = "VF3ZZZZZ0NC000010"
+BAD_NEW = "VF3ZZZZZ0NC00001"  # 16 characters
+
+
+async def test_add_refuses_bad_vin_keeps_it_and_shows_good_one_at_once(sim):
+    app = make_app(sim)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await loaded(pilot)
+        await pilot.press("a")
+        await wait_for(pilot, lambda: isinstance(app.screen, AddScreen))
+        form = app.screen
+        await pilot.press(*list(BAD_NEW))
+        check = form.query_one("#add-vin-check", Static)
+        assert "16 characters" in str(check.render())
+        form.query_one("#add-vin", Input).value = ""
+        form.query_one("#add-brand", Input).value = "peugeot"
+        form.query_one("#add-many", TextArea).text = f"{BAD_NEW}\n{GOOD_NEW},peugeot,fleet=north"
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: not form.busy and "added" in str(form.query_one("#add-results", Static).render()))
+        results = str(form.query_one("#add-results", Static).render())
+        assert "1 added" in results and "16 characters" in results
+        assert form.query_one("#add-many", TextArea).text.strip() == BAD_NEW
+        row = app.store.row_for(GOOD_NEW)
+        assert row is not None and row.state is State.PENDING
+        assert sim.engine.record(GOOD_NEW) is not None
+        assert sim.engine.record(BAD_NEW) is None
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: not isinstance(app.screen, AddScreen))
+
+
+async def test_add_provider_refusal_stays_in_form(sim):
+    app = make_app(sim)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await loaded(pilot)
+        await pilot.press("a")
+        await wait_for(pilot, lambda: isinstance(app.screen, AddScreen))
+        form = app.screen
+        # VW group without the customer tag: refused locally, never sent.
+        form.query_one("#add-vin", Input).value = GOOD_NEW
+        form.query_one("#add-brand", Input).value = "audi"
+        await pilot.pause()
+        assert form.query_one("#add-customer", Input).display
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        results = str(form.query_one("#add-results", Static).render())
+        assert "vw-group-customer-name" in results and "not sent" in results
+        assert form.query_one("#add-vin", Input).value == GOOD_NEW
+        assert sim.engine.record(GOOD_NEW) is None
+
+
+async def test_cancel_refused_for_brand_sends_nothing(sim):
+    seed_test_vehicles(sim)
+    app = make_app(sim)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await loaded(pilot)
+        await filter_to(pilot, BMW_PENDING)
+        assert app.table.cursor_vin == BMW_PENDING
+        await pilot.press("c")
+        await pilot.pause()
+        assert not isinstance(app.screen, ConfirmScreen)
+        assert any("Cannot cancel" in n and BMW_PENDING in n for n in notes(app))
+        assert sim_status(sim, BMW_PENDING) == "pending"
+
+
+async def test_cancel_accepted_shows_canceling(sim):
+    seed_test_vehicles(sim)
+    app = make_app(sim)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await loaded(pilot)
+        await filter_to(pilot, PEUGEOT_PENDING)
+        await pilot.press("c")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        body = str(app.screen.query_one("#confirm-body", Static).render())
+        assert PEUGEOT_PENDING in str(app.screen.title_text) and "peugeot" in body
+        await pilot.click("#confirm-yes")
+        await wait_for(pilot, lambda: app.store.row_for(PEUGEOT_PENDING).state is State.CANCELING)
+        assert sim_status(sim, PEUGEOT_PENDING) == "canceling"
+
+
+async def test_cancel_young_clearance_warns_in_confirmation(sim):
+    seed_test_vehicles(sim)
+    app = make_app(sim)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await loaded(pilot)
+        await filter_to(pilot, AUDI_FRESH)
+        await pilot.press("c")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        body = str(app.screen.query_one("#confirm-body", Static).render())
+        assert "⚠" in body and "day" in body
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: not isinstance(app.screen, ConfirmScreen))
+        assert sim_status(sim, AUDI_FRESH) == "pending"
+
+
+async def test_revoke_needs_last_four_characters(sim):
+    seed_test_vehicles(sim)
+    app = make_app(sim)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await loaded(pilot)
+        await filter_to(pilot, KIA_APPROVED)
+        await pilot.press("R")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        dialog = app.screen
+        assert "data access" in str(dialog.query_one("#confirm-body", Static).render()).lower()
+        await pilot.press("1", "2", "3", "4", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+        assert "does not match" in str(dialog.query_one("#confirm-error", Static).render())
+        assert sim_status(sim, KIA_APPROVED) == "approved"
+        dialog.query_one("#confirm-phrase", Input).value = ""
+        await pilot.press(*list(KIA_APPROVED[-4:]), "enter")
+        await wait_for(pilot, lambda: app.store.row_for(KIA_APPROVED).state is State.REVOKING)
+        assert sim_status(sim, KIA_APPROVED) == "revoking"
+
+
+async def test_bulk_cancel_counts_sent_and_skipped(sim):
+    seed_test_vehicles(sim)
+    app = make_app(sim)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await loaded(pilot)
+        await filter_to(pilot, "NC00000")
+        assert len(app.store) == 4
+        await pilot.press("asterisk")
+        assert app.marked_vins() == {PEUGEOT_PENDING, BMW_PENDING, KIA_APPROVED, AUDI_FRESH}
+        await pilot.press("c")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        body = str(app.screen.query_one("#confirm-body", Static).render())
+        # Peugeot and the young Audi are sent (the Audi with a warning); BMW and Kia skipped.
+        assert "Cancel 2 vehicle(s); skip 2." in body
+        await pilot.click("#confirm-yes")
+        await wait_for(pilot, lambda: app.store.row_for(PEUGEOT_PENDING).state is State.CANCELING)
+        await wait_for(pilot, lambda: any("of 2" in n for n in notes(app)))
+        assert sim_status(sim, BMW_PENDING) == "pending"
+        assert sim_status(sim, KIA_APPROVED) == "approved"
+        # The young Audi was refused by the provider ("too early"): said, not fatal.
+        assert any("1 failed" in n for n in notes(app))
+        assert app.is_running
+
+
+async def test_read_only_offers_and_sends_no_writes(sim):
+    seed_test_vehicles(sim)
+    app = make_app(sim, read_only=True)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await loaded(pilot)
+        assert "READ-ONLY" in app.query_one("#header").build().plain
+        shown = {ab.binding.action for ab in app.screen.active_bindings.values() if ab.enabled}
+        assert not {"add", "cancel", "revoke"} & shown
+        await filter_to(pilot, KIA_APPROVED)
+        await pilot.press("R", "c", "a")
+        await pilot.pause()
+        assert not isinstance(app.screen, (ConfirmScreen, AddScreen))
+        assert app.writer.requests_sent == 0
+        assert sim_status(sim, KIA_APPROVED) == "approved"
+        titles = [c.title for c in app.get_system_commands(app.screen)]
+        assert "Revoke" not in titles and "Add" not in titles and "Refresh" in titles
