@@ -1,6 +1,7 @@
 """Signed webhook deliveries (`ping`, `fleet_clearance_changed`) from a background thread.
 
-The engine only enqueues; one daemon thread POSTs to the single configured URL. A failed
+The engine only enqueues; one daemon thread POSTs to the single configured URL (directly,
+never through a proxy; header names keep their documented case). A failed
 delivery is counted and dropped, never retried and never fatal. Headers and payload follow
 hm-api.md: `X-HM-Signature-256: sha256=<hex HMAC-SHA256 of the raw body>`, the legacy
 SHA-1 `X-HM-Signature`, `X-HM-Delivery` (unique), `X-HM-Event`, `User-Agent: HM-Webhook/1.2.0`.
@@ -10,11 +11,12 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import http.client
 import json
 import queue
 import random
 import threading
-import urllib.request
+import urllib.parse
 import uuid
 from typing import Any
 
@@ -22,8 +24,6 @@ from fleettui.sim.clock import STYLE_FRACTION_Z, format_api_ts
 
 USER_AGENT = "HM-Webhook/1.2.0"
 _STOP = object()
-#: No proxies: deliveries go straight to the one configured URL.
-_OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 
 
 def sign(secret: str, body: bytes) -> tuple[str, str]:
@@ -99,15 +99,23 @@ class WebhookSender:
 
     def _post(self, kind: str, delivery: str, body: bytes) -> None:
         sig256, sig1 = sign(self._secret, body)
-        req = urllib.request.Request(self._url, data=body, method="POST", headers={
-            "Content-Type": "application/json",
-            "User-Agent": USER_AGENT,
-            "X-HM-Signature-256": sig256,
-            "X-HM-Signature": sig1,
-            "X-HM-Delivery": delivery,
-            "X-HM-Event": kind,
-        })
-        with _OPENER.open(req, timeout=self._timeout) as resp:
+        url = urllib.parse.urlsplit(self._url)
+        conn_cls = (http.client.HTTPSConnection if url.scheme == "https"
+                    else http.client.HTTPConnection)
+        conn = conn_cls(url.hostname or "", url.port, timeout=self._timeout)
+        try:
+            conn.request("POST", (url.path or "/") + (f"?{url.query}" if url.query else ""),
+                         body=body, headers={
+                             "Content-Type": "application/json",
+                             "User-Agent": USER_AGENT,
+                             "X-HM-Signature-256": sig256,
+                             "X-HM-Signature": sig1,
+                             "X-HM-Delivery": delivery,
+                             "X-HM-Event": kind,
+                         })
+            resp = conn.getresponse()
             resp.read()
             if resp.status >= 300:
                 raise OSError(f"webhook receiver answered {resp.status}")
+        finally:
+            conn.close()
