@@ -154,7 +154,7 @@ async def test_api_strings_are_rendered_literally_and_sanitised():
         text = app.query_one(FleetTable).render_line(1).text
         assert "[red]X[/red]" in text and "[b]bad[/b]" in text
         assert "\x1b" not in text and "\x07" not in text
-        assert "?[2Jwipe" in text
+        assert "[b]bad[/b] wipe" in text and "[2J" not in text
 
 
 async def test_no_color_keeps_glyphs_and_labels(monkeypatch):

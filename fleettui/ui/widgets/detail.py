@@ -1,0 +1,209 @@
+"""The detail pane: everything about the vehicle under the cursor, from data handed in.
+
+What it is (VIN, brand and group, tags), where it stands (state, how long), why (the
+reason explained, who must act, next steps), the brand's rules, the history as a
+timeline with how long each step took, and what happens next. API strings are put into
+rich `Text` literally after control characters are removed; no markup is ever parsed.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from rich.style import Style
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
+from textual.widgets import Static
+
+from fleettui.core.brands import brand_info, missing_required_tags
+from fleettui.core.guidance import explain
+from fleettui.core.rows import sanitize
+from fleettui.core.states import STATE_INFO, State
+from fleettui.core.timefmt import format_duration
+from fleettui.core.vehicle import Vehicle
+
+HEADING = Style(bold=True, underline=True)
+LABEL = Style(bold=True)
+DIM = Style(dim=True)
+
+
+def _state_style(state: State) -> Style:
+    return Style(color=STATE_INFO[state].colour, bold=True)
+
+
+def _state_label(state: State, status: str) -> str:
+    si = STATE_INFO[state]
+    label = si.label if state is not State.UNKNOWN else (sanitize(status) or si.label)
+    return f"{si.glyph} {label}"
+
+
+def _when(dt: datetime | None) -> str:
+    return dt.strftime("%Y-%m-%d %H:%M") if dt is not None else "time unknown"
+
+
+def _section(out: Text, title: str) -> None:
+    out.append("\n")
+    out.append(title, HEADING)
+    out.append("\n")
+
+
+def _identity(out: Text, v: Vehicle) -> None:
+    b = brand_info(v.brand)
+    out.append(sanitize(v.vin) or "(no VIN)", Style(bold=True))
+    out.append("\n")
+    brand = b.display if b.known else sanitize(v.brand) or "brand unknown"
+    out.append(brand)
+    if b.known and b.group != b.display:
+        out.append(f" · {b.group}", DIM)
+    out.append("\n")
+    out.append("Tags: ", LABEL)
+    if v.tags:
+        out.append("  ".join(f"{sanitize(k)}={sanitize(val)}" for k, val in v.tags.items()))
+    else:
+        out.append("none", DIM)
+    out.append("\n")
+
+
+def _status(out: Text, v: Vehicle, now: datetime | None) -> None:
+    out.append("State: ", LABEL)
+    out.append(_state_label(v.state, v.status), _state_style(v.state))
+    seconds = v.time_in_state(now) if now is not None else None
+    if seconds is not None:
+        out.append(f"  for {format_duration(seconds)}")
+    out.append("\n")
+    out.append(STATE_INFO[v.state].summary, DIM)
+    out.append("\n")
+    if v.description:
+        out.append("Provider said: ", LABEL)
+        out.append(sanitize(v.description))
+        out.append("\n")
+
+
+def _explanation(out: Text, v: Vehicle) -> str:
+    e = explain(v.reason, v.state, v.brand or None)
+    _section(out, "Why")
+    if e.reason is not None:
+        out.append("Reason: ", LABEL)
+        out.append(f'"{sanitize(e.reason)}"')
+        if not e.known:
+            out.append(" (not in fleettui's catalogue)", DIM)
+        out.append("\n")
+    out.append(sanitize(e.title), Style(bold=True))
+    out.append("\n")
+    out.append(e.meaning)
+    out.append("\n")
+    out.append("Who must act: ", LABEL)
+    out.append(e.actor.label)
+    out.append("\n")
+    out.append("Provider retrying: ", LABEL)
+    out.append("yes" if e.provider_retries else "no")
+    out.append("\n")
+    if e.steps:
+        _section(out, "Next steps")
+        for i, step in enumerate(e.steps, start=1):
+            out.append(f"{i}. ", LABEL)
+            out.append(step)
+            out.append("\n")
+    for note in e.notes:
+        out.append("Note: ", LABEL)
+        out.append(note)
+        out.append("\n")
+    return e.next_happens
+
+
+def _brand_rules(out: Text, v: Vehicle) -> None:
+    b = brand_info(v.brand)
+    _section(out, "Brand rules")
+    if not b.known:
+        out.append("Unknown brand: cancel and required tags can't be checked.\n")
+        return
+    out.append("Cancel through the API: ", LABEL)
+    out.append("yes, once a day old" if b.cancelable else "no (revoke once approved)")
+    out.append("\n")
+    if not b.required_tags:
+        out.append("Required tags: none\n")
+        return
+    missing = set(missing_required_tags(v.brand, v.tags))
+    for tag in b.required_tags:
+        out.append("Required tag ", LABEL)
+        out.append(tag)
+        if tag in missing:
+            out.append("  ✗ missing", Style(color="red", bold=True))
+        else:
+            out.append("  ✓ present", Style(color="green"))
+        out.append("\n")
+
+
+def _timeline(out: Text, v: Vehicle, now: datetime | None) -> None:
+    _section(out, "History")
+    if not v.changelog:
+        out.append("No history from the provider.\n", DIM)
+        return
+    log = v.changelog
+    for i, entry in enumerate(log):
+        nxt = log[i + 1].timestamp if i + 1 < len(log) else now
+        took = ""
+        if entry.timestamp is not None and nxt is not None:
+            took = format_duration((nxt - entry.timestamp).total_seconds())
+            took += " so far" if i + 1 == len(log) else ""
+        out.append(_when(entry.timestamp), DIM)
+        out.append("  ")
+        out.append(_state_label(entry.state, entry.status), _state_style(entry.state))
+        if took:
+            out.append(f"  {took}")
+        out.append("\n")
+        if entry.reason:
+            out.append("    ")
+            out.append(sanitize(entry.reason), Style(italic=True))
+            out.append("\n")
+
+
+def detail_text(vehicle: Vehicle | None, now: datetime | None) -> Text:
+    """The pane's content for one vehicle (pure: easy to test and to snapshot)."""
+    if vehicle is None:
+        return Text("No vehicle selected. Move the cursor to a row, or clear the filter.",
+                    style=DIM)
+    out = Text()
+    _identity(out, vehicle)
+    _status(out, vehicle, now)
+    next_happens = _explanation(out, vehicle)
+    _brand_rules(out, vehicle)
+    _timeline(out, vehicle, now)
+    _section(out, "What happens next")
+    out.append(next_happens)
+    return out
+
+
+class DetailPane(VerticalScroll):
+    """Shows `detail_text` for the vehicle handed to `show`; does no I/O."""
+
+    DEFAULT_CSS = """
+    DetailPane { padding: 0 1; }
+    DetailPane > #detail-body { width: 1fr; }
+    """
+
+    def __init__(self, *, name: str | None = None, id: str | None = None,
+                 classes: str | None = None) -> None:
+        super().__init__(name=name, id=id, classes=classes)
+        self._vehicle: Vehicle | None = None
+        self._now: datetime | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Static(detail_text(None, None), id="detail-body")
+
+    @property
+    def vehicle(self) -> Vehicle | None:
+        return self._vehicle
+
+    def show(self, vehicle: Vehicle | None, now: datetime | None) -> None:
+        """Render `vehicle` with times measured against `now` (the server's clock)."""
+        changed = vehicle is None or self._vehicle is None or vehicle.vin != self._vehicle.vin
+        self._vehicle, self._now = vehicle, now
+        self.query_one("#detail-body", Static).update(detail_text(vehicle, now))
+        if changed:
+            self.scroll_home(animate=False)
+
+    @property
+    def text(self) -> Text:
+        return detail_text(self._vehicle, self._now)

@@ -1,0 +1,83 @@
+"""DetailPane: identity, state, explanation, brand rules, timeline, safety, 80x24."""
+
+from __future__ import annotations
+
+from textual.app import App, ComposeResult
+from textual.widgets import Static
+
+from fleettui.core.vehicle import Vehicle
+from fleettui.ui.widgets.detail import DetailPane, detail_text
+from tests.fleet_helpers import NOW, vdict
+
+
+def rejected_vw() -> Vehicle:
+    return Vehicle.from_api(vdict(
+        "WVW00000000000004", "rejected", "volkswagen", tags={"fleet": "north"},
+        log=[("2026-10-20T12:00:00Z", "pending", None),
+             ("2026-10-22T18:30:00Z", "pending", "privacy mode is enabled"),
+             ("2026-10-30T12:00:00Z", "rejected", "[red]no[/red] consent\x1b[2J")]))
+
+
+def test_detail_lists_identity_state_rules_and_timeline():
+    text = detail_text(rejected_vw(), NOW).plain
+    lines = text.splitlines()
+    assert lines[0] == "WVW00000000000004"
+    assert lines[1] == "Volkswagen · VW Group"
+    assert "Tags: fleet=north" in text
+    assert "State: ✗ rejected  for 2d 00h" in text
+    assert 'Reason: "[red]no[/red] consent"' in text and "\x1b" not in text
+    assert "Who must act: " in text and "Provider retrying: no" in text
+    assert "Cancel through the API: yes, once a day old" in text
+    assert "Required tag vw-group-customer-name  ✗ missing" in text
+    history = text[text.index("History"):]
+    assert "2026-10-20 12:00  … pending  2d 06h" in history
+    assert "2026-10-22 18:30  … pending  7d 17h" in history
+    assert "    privacy mode is enabled" in history
+    assert "2026-10-30 12:00  ✗ rejected  2d 00h so far" in history
+    assert "What happens next" in text
+
+
+def test_pending_reason_from_catalogue_gets_numbered_steps():
+    v = Vehicle.from_api(vdict("WBA00000000000002", "pending", "bmw",
+                               reason="privacy mode is enabled"))
+    text = detail_text(v, NOW).plain
+    assert "Next steps" in text and "\n1. " in text
+    assert "Provider retrying: yes" in text
+    assert "Cancel through the API: no" in text and "Required tags: none" in text
+    assert "BMW · BMW Group" in text
+
+
+def test_unknown_state_brand_and_empty_history_are_shown_plainly():
+    v = Vehicle.from_api({"vin": "X1", "status": "frozen\x07", "brand": "[b]acme[/b]"})
+    text = detail_text(v, NOW).plain
+    assert "? frozen" in text and "\x07" not in text
+    assert "[b]acme[/b]" in text and "Unknown brand" in text
+    assert "No history from the provider." in text and "Tags: none" in text
+
+
+def test_nothing_selected():
+    assert "No vehicle selected" in detail_text(None, None).plain
+
+
+class PaneApp(App):
+    def compose(self) -> ComposeResult:
+        yield DetailPane(id="detail")
+
+
+async def test_pane_renders_in_a_narrow_80x24_screen():
+    app = PaneApp()
+    async with app.run_test(size=(40, 24)) as pilot:
+        pane = app.query_one(DetailPane)
+        pane.show(rejected_vw(), NOW)
+        await pilot.pause()
+        assert pane.vehicle.vin == "WVW00000000000004"
+        body = app.query_one("#detail-body", Static)
+        assert body.size.width <= 38
+        assert pane.virtual_size.height > 24          # long content scrolls
+        shown = [body.render_line(y).text for y in range(20)]
+        assert shown[0].strip() == "WVW00000000000004"
+        assert all(len(line) <= 38 for line in shown)
+        assert any("rejected" in line for line in shown)
+        pane.show(None, NOW)
+        await pilot.pause()
+        assert pane.vehicle is None
