@@ -33,7 +33,7 @@ def _fill(screen: SetupScreen, **values: str) -> None:
         screen.query_one(f"#setup-{key}", Input).value = value
 
 
-async def _wait_for(pilot, condition, tries: int = 100) -> None:
+async def _wait_for(pilot, condition, tries: int = 300) -> None:
     for _ in range(tries):
         if condition():
             return
