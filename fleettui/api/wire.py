@@ -59,8 +59,10 @@ def decode_json(response: httpx.Response, what: str, *, write: bool) -> Any:
     try:
         return json.loads(response.content)
     except ValueError:
-        raise bad_response(response.status_code, f"{what} is not valid JSON",
-                           write=write) from None
+        pass
+    # Raised outside the except block: a JSONDecodeError keeps the whole body (`.doc`),
+    # which must not ride along as the error's context.
+    raise bad_response(response.status_code, f"{what} is not valid JSON", write=write)
 
 
 def vin_path(vin: str) -> str:
@@ -85,8 +87,8 @@ def read_one_vehicle(response: httpx.Response, *, write: bool) -> Vehicle:
     try:
         return Vehicle.from_api(data)
     except ValueError:
-        raise bad_response(response.status_code, "the answer is not a vehicle object",
-                           write=write) from None
+        pass
+    raise bad_response(response.status_code, "the answer is not a vehicle object", write=write)
 
 
 def _create_result(entry: dict, sent: dict | None) -> CreateResult:
