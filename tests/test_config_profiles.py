@@ -143,7 +143,7 @@ def test_precedence_flags_over_env_over_file_over_defaults():
         "a", "flag-id", "flag-secret", True, 7)
     # defaults
     assert r.default_filter == ""
-    assert resolve_profile("b", environ=env).refresh == 30
+    assert resolve_profile("b", environ=env).refresh == 15
 
 
 def test_environment_alone_is_enough():

@@ -40,6 +40,7 @@ from fleettui.config import Profile, ProfileNotFound, load_config, save_config
 from fleettui.config.cache import delete_snapshot
 from fleettui.config.conntest import check_connection
 from fleettui.config.profiles import (
+    DEFAULT_REFRESH,
     ENVIRONMENTS,
     MIN_REFRESH,
     check_base_url,
@@ -140,7 +141,7 @@ def cmd_add(args: argparse.Namespace) -> int:
     if secret_env:
         check_env_var_name(secret_env)
 
-    refresh = args.refresh if args.refresh is not None else 30.0
+    refresh = args.refresh if args.refresh is not None else DEFAULT_REFRESH
     if refresh < MIN_REFRESH:
         raise UsageError(f"--refresh must be at least {MIN_REFRESH:g} seconds")
     profile = Profile(

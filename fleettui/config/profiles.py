@@ -37,7 +37,7 @@ PRODUCTION_URL = "https://api.high-mobility.com"
 SANDBOX_URL = "https://sandbox.api.high-mobility.com"
 ENVIRONMENT_URLS = {"production": PRODUCTION_URL, "sandbox": SANDBOX_URL}
 ENVIRONMENTS = ("production", "sandbox", "custom")
-DEFAULT_REFRESH = 30.0
+DEFAULT_REFRESH = 15.0
 MIN_REFRESH = 5.0
 
 _NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
