@@ -116,6 +116,7 @@ def test_add_file_with_one_bad_line_gives_that_line_back(sim_profile, capsys, tm
     rejects = tmp_path / "rejects.csv"
     code, out, err = run(capsys, "add", "--file", str(src), "--rejects", str(rejects))
     assert code == 2
+    assert [ln.split()[0] for ln in out.splitlines()] == [V_BMW, "WVWXX00000000000", V_PEUGEOT_NEW]
     assert _status(sim, V_BMW) == "pending" and _status(sim, V_PEUGEOT_NEW) == "pending"
     text = rejects.read_text()
     assert text.splitlines()[1] == bad and text.startswith("# line 4:")

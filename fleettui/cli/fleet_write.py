@@ -98,7 +98,7 @@ def _report(args: argparse.Namespace, action: str, results: list[WriteResult]) -
         return
     for r in results:
         label = "ok" if r.ok else ("refused" if r.sent else "not sent")
-        print(f"{r.vin}  {label:<8}  {plain(r.message, 200)}")
+        print(f"{r.vin}  {label:<8}  {plain(r.message, 400)}")
 
 
 def _audit(profile: ResolvedProfile, action: str, results: list[WriteResult]) -> None:
@@ -183,6 +183,10 @@ def _add(args: argparse.Namespace, profile: ResolvedProfile, lines: list[vehicle
                     results.append(WriteResult(a.vin, a.ok, True, a.status or None, message))
                     if not a.ok and line is not None:
                         rejects.append((line, f"refused by the provider: {message}"))
+    order: dict[str, int] = {}
+    for line in lines:
+        order.setdefault(line.vin, line.number)
+    results.sort(key=lambda r: order.get(r.vin, 0))  # input order; stable for duplicates
     _audit(profile, "add", results)
     _report(args, "add", results)
     rejects.sort(key=lambda r: r[0].number)
