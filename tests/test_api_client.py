@@ -4,6 +4,7 @@ the server side through the simulator's fault counters and its fleet."""
 
 from __future__ import annotations
 
+import logging
 import threading
 from datetime import timedelta
 
@@ -354,3 +355,15 @@ def test_one_connection_is_reused_and_timeouts_are_explicit(sim):
         assert c._http.timeout.connect == 7.0 and c._http.timeout.read == 7.0
     with make_client(sim) as c:
         assert c._http.timeout.connect == 10.0 and c._http.timeout.read == 15.0
+
+
+def test_debug_logs_of_every_layer_never_show_secret_or_token(sim, caplog):
+    caplog.set_level(logging.DEBUG)
+    with make_client(sim) as c:
+        token = c.fetch_token().value
+        c.list_vehicles(VehicleFilter().status_in(["pending"]))
+        sim.revoke_tokens()
+        c.get_vehicle(next(iter(sim.engine.vehicles)))
+    text = "\n".join(f"{r.name} {r.getMessage()} {r.args!r}" for r in caplog.records)
+    assert "httpcore" in text or "httpx" in text  # the layers below did log
+    assert sim.client_secret not in text and token not in text
