@@ -114,6 +114,7 @@ class Simulator:
         if server is not None:
             server.shutdown()
             server.server_close()
+            server.close_connections()
         for t in self._threads:
             t.join(2.0)
         self._threads = []

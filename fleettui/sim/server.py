@@ -10,6 +10,8 @@ from __future__ import annotations
 import contextlib
 import json
 import re
+import socket
+import threading
 import time
 import urllib.parse
 from email.utils import format_datetime
@@ -52,7 +54,29 @@ class SimServer(ThreadingHTTPServer):
 
     def __init__(self, address: tuple[str, int], sim: Simulator) -> None:
         self.sim = sim
+        self._open: set[socket.socket] = set()
+        self._open_lock = threading.Lock()
+        if ":" in address[0]:
+            self.address_family = socket.AF_INET6
         super().__init__(address, SimHandler)
+
+    def process_request(self, request, client_address) -> None:  # noqa: ANN001
+        with self._open_lock:
+            self._open.add(request)
+        super().process_request(request, client_address)
+
+    def shutdown_request(self, request) -> None:  # noqa: ANN001
+        with self._open_lock:
+            self._open.discard(request)
+        super().shutdown_request(request)
+
+    def close_connections(self) -> None:
+        """Cut idle keep-alive connections so nothing is served after stop()."""
+        with self._open_lock:
+            conns, self._open = list(self._open), set()
+        for conn in conns:
+            with contextlib.suppress(OSError):
+                conn.shutdown(socket.SHUT_RDWR)
 
 
 class SimHandler(BaseHTTPRequestHandler):
@@ -65,6 +89,13 @@ class SimHandler(BaseHTTPRequestHandler):
     server: SimServer
 
     # -- plumbing ---------------------------------------------------------------------
+
+    def send_error(self, code: int, message: str | None = None,
+                   explain: str | None = None) -> None:
+        """The stdlib's answer to a broken request line or headers, as an envelope."""
+        self.close_connection = True
+        title = self.responses.get(code, ("Error",))[0]
+        self._send(code, envelope(title, message or explain))
 
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
         return None
