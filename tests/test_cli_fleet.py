@@ -247,3 +247,14 @@ def test_entry_point_in_a_real_process(sim_profile):
     proc = subprocess.run([sys.executable, "-m", "fleettui", "revoke", "WBAXX000000000004"],
                           capture_output=True, text=True, timeout=60, env=dict(os.environ))
     assert proc.returncode == 2 and proc.stderr.count("\n") == 1
+
+
+def test_unfiltered_list_refreshes_the_snapshot_cache(sim_profile, capsys):
+    from fleettui.config.cache import load_snapshot
+
+    sim = sim_profile
+    assert run(capsys, "list", "--state", "pending", "--json")[0] == 0
+    assert load_snapshot("sim", sim.base_url) is None
+    assert run(capsys, "list", "--json")[0] == 0
+    snap = load_snapshot("sim", sim.base_url)
+    assert snap is not None and len(snap.vehicles) == len(sim.engine.vehicles)

@@ -1,6 +1,7 @@
 """`fleettui list`, `show`, `add`, `cancel`, `revoke`: the fleet from a shell.
 
-Reads here; the writes live in :mod:`fleettui.cli.fleet_write`. Exit codes: 0 success,
+Reads here; the writes live in :mod:`fleettui.cli.fleet_write`. An unfiltered `list`
+also refreshes the profile's snapshot cache, so the monitor opens on that fleet at once. Exit codes: 0 success,
 1 provider or network error, 2 bad usage or input (also: a write refused by the local
 brand/state rules, or lines refused by the provider — details are per VIN).
 
@@ -50,6 +51,7 @@ from fleettui.cli.common import (
     resolved_profile,
     write_csv,
 )
+from fleettui.config.cache import save_snapshot
 from fleettui.core.brands import brand_info, is_known_brand, suggest_brands
 from fleettui.core.guidance import explain, format_explanation_text
 from fleettui.core.timefmt import format_duration, format_ts
@@ -111,16 +113,27 @@ def vehicle_json(v: Vehicle) -> dict[str, Any]:
     return out
 
 
+def _remember(profile: str, base_url: str, raw: list[dict]) -> None:
+    """The whole fleet was fetched: keep it as the monitor's last snapshot."""
+    try:
+        save_snapshot(profile, base_url, raw)
+    except OSError as e:
+        error(f"warning: the fleet snapshot could not be cached ({e.strerror or e})")
+
+
 def _tags_text(tags: dict[str, str]) -> str:
     return ";".join(f"{k}={v}" for k, v in sorted(tags.items()))
 
 
 def cmd_list(args: argparse.Namespace) -> int:
     profile = resolved_profile(args)
+    wanted = build_filter(args)
     with open_client(profile) as client:
-        vehicles = client.list_vehicles(build_filter(args) or None)
+        raw = client.list_vehicles_raw(wanted or None)
         now = client.server_time()
-    vehicles.sort(key=lambda v: v.vin)
+    if not wanted:
+        _remember(profile.name, profile.base_url, raw)
+    vehicles = sorted((Vehicle.from_api(obj) for obj in raw), key=lambda v: v.vin)
     if args.json:
         print_json([vehicle_json(v) for v in vehicles])
     elif args.csv:
