@@ -23,11 +23,12 @@ def atomic_write_bytes(path: Path, data: bytes, *, mode: int = PRIVATE_MODE) -> 
     """Replace ``path`` with ``data`` atomically; the result has ``mode`` (default 0600)."""
     directory = ensure_dir(path.parent)
     tmp = directory / f".{path.name}.{secrets.token_hex(6)}.tmp"
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), mode)
     try:
         try:
-            # The umask may have narrowed the mode; make it exact.
-            os.fchmod(fd, mode)
+            # The umask may have narrowed the mode; make it exact (POSIX only).
+            if hasattr(os, "fchmod"):
+                os.fchmod(fd, mode)
             view = memoryview(data)
             while view:
                 written = os.write(fd, view)
