@@ -167,3 +167,14 @@ def test_test_unknown_profile_and_missing_secret(sim_profile, capsys, monkeypatc
     monkeypatch.delenv(SECRET_VAR)
     code, _, err = run(capsys, "profile", "test")
     assert code == 2 and SECRET_VAR in err
+
+
+def test_add_interactive_input_ending_early_saves_nothing(capsys, monkeypatch):
+    monkeypatch.setattr("sys.stdin.isatty", lambda: True, raising=False)
+
+    def eof(prompt=""):
+        raise EOFError
+
+    monkeypatch.setattr("builtins.input", eof)
+    code, _, err = run(capsys, "profile", "add", "x")
+    assert code == 2 and "nothing was saved" in err and not config_file().exists()

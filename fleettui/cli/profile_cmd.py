@@ -95,8 +95,11 @@ def _interactive() -> bool:
     return sys.stdin is not None and sys.stdin.isatty()
 
 
-def _ask(prompt: str) -> str:
-    return input(prompt).strip()
+def _ask(prompt: str, *, secret: bool = False) -> str:
+    try:
+        return (getpass.getpass(prompt) if secret else input(prompt)).strip()
+    except EOFError:
+        raise UsageError("input ended before the profile was complete; nothing was saved") from None
 
 
 def cmd_add(args: argparse.Namespace) -> int:
@@ -135,7 +138,8 @@ def cmd_add(args: argparse.Namespace) -> int:
     elif not secret_env:
         if not interactive:
             raise UsageError("give --client-secret-env VAR (recommended) or --client-secret-stdin")
-        secret = getpass.getpass("Client secret (not shown; empty to name an environment variable instead): ").strip()
+        secret = _ask("Client secret (not shown; empty to name an environment variable instead): ",
+                      secret=True)
         if not secret:
             secret_env = _ask("Environment variable that holds the secret: ")
     if secret_env:
