@@ -28,7 +28,9 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
-PROBE_VIN = "FLEETTUIPROBE0000"
+#: Well-formed (17 characters, no I/O/Q) so no provider refuses the filter, yet never
+#: assigned to a vehicle (no manufacturer code starts with "000").
+PROBE_VIN = "00000000000000000"
 
 
 @dataclass(frozen=True, slots=True)
