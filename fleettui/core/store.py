@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import gc
 import itertools
+import json
 import threading
 import time
 from collections import Counter
@@ -111,6 +112,14 @@ class Prepared:
         from the worker after handing this result to the UI thread."""
         for row in self.snapshot.order:
             row.warm()
+
+
+def _detached(obj: dict[str, Any]) -> Any:
+    """A deep copy sharing no object with the payload it came from."""
+    try:
+        return json.loads(json.dumps(obj))
+    except (TypeError, ValueError):
+        return obj
 
 
 def compute_view(snapshot: Snapshot, query: Query, sort: str, descending: bool,
@@ -251,12 +260,20 @@ class FleetStore:
             added = list(new_map)
             objects = ()
         get_old = old_map.get
+        fresh: list[Any] = []
         for obj in objects:
             vin = obj.get("vin") if type(obj) is dict else getattr(obj, "vin", None)
             old = get_old(vin) if type(vin) is str else None
             if old is not None and old.src == obj:
-                new_map[vin] = old
-                continue
+                new_map[old.vin] = old  # keyed by the old string: the payload can be freed
+            else:
+                fresh.append(obj)
+        # Keep nothing of the new payload when only a few vehicles changed: copy them, so
+        # the parsed list is freed whole (else 1% of survivors pin most of its memory).
+        detach = len(fresh) <= max(1000, len(old_map) // 5)
+        for obj in fresh:
+            if detach and type(obj) is dict:
+                obj = _detached(obj)
             row = build_row(obj, next(versions))
             if row is None:
                 skipped += 1
@@ -272,7 +289,7 @@ class FleetStore:
                     changes.append(StateChange(vin, old.state, row.state, row.reason))
             else:
                 row = old
-            new_map[vin] = row
+            new_map[row.vin] = row
         kept = len(new_map) - len(added)
         removed = () if kept == len(old_map) else tuple(v for v in old_map if v not in new_map)
         if not added and not removed:
