@@ -10,6 +10,8 @@ import json
 
 import httpx
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from fleettui.api.auth import Credentials
 from fleettui.api.client import FleetClient, NewVehicle
@@ -257,3 +259,26 @@ def test_token_endpoint_oauth_400_becomes_credentials_rejected_without_the_secre
     for text in (str(e), repr(e), str(e.args), e.detail):
         assert SECRET not in text
     assert e.__cause__ is None and not isinstance(e.__context__, httpx.HTTPError)
+
+
+# -- property-based: any body, any status ----------------------------------------
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(
+        st.sampled_from(["errors", "title", "detail", "source", "error", "error_description",
+                         "message", "x"]) | st.text(max_size=5), inner, max_size=4),
+    max_leaves=12,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(status=st.integers(400, 599), body=st.binary(max_size=300) | json_values.map(
+    lambda v: json.dumps(v).encode()))
+def test_any_error_body_gives_a_typed_one_line_error(status, body):
+    e = error_from_response(status, body, redact=("s3cr3t",))
+    assert isinstance(e, ApiError) and e.status == status
+    line = str(e)
+    assert line and "\n" not in line and "\r" not in line and "\x1b" not in line
+    assert "s3cr3t" not in line
+    assert error_category(e) in ("auth", "network", "rate_limit", "server", "client")

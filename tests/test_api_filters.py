@@ -8,6 +8,8 @@ from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from fleettui.api.filters import STORED_STATUSES, VehicleFilter
 from fleettui.core.states import State
@@ -132,3 +134,23 @@ def test_httpx_url_encodes_the_param_and_the_server_gets_the_json_back():
 
 def test_repr_shows_the_conditions():
     assert "pending" in repr(VehicleFilter().status_eq("pending"))
+
+
+vins = st.text(alphabet="ABCDEFGHJKLMNPRSTUVWXYZ0123456789", min_size=17, max_size=17)
+
+
+@settings(max_examples=150, deadline=None)
+@given(vin_list=st.lists(vins, min_size=1, max_size=5),
+       statuses=st.lists(st.sampled_from(STORED_STATUSES), min_size=1, max_size=7),
+       tags=st.dictionaries(st.text(min_size=1, max_size=8).filter(str.strip), st.text(max_size=8),
+                            min_size=1, max_size=3),
+       seconds=st.integers(0, 10**9))
+def test_any_valid_filter_round_trips_through_the_query_string(vin_list, statuses, tags, seconds):
+    when = datetime.fromtimestamp(seconds, UTC)
+    f = (VehicleFilter().vin_in(vin_list).status_in(statuses).tags_contains(tags)
+         .inserted_at("gte", when))
+    request = httpx.Request("GET", "https://example.test/v1/fleets/vehicles",
+                            params={"filter": f.to_param()})
+    back = VehicleFilter.from_param(parse_qs(urlsplit(str(request.url)).query)["filter"][0])
+    assert back == f
+    assert back.condition("inserted_at")[1] == when.strftime("%Y-%m-%dT%H:%M:%SZ")
