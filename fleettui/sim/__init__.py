@@ -11,7 +11,10 @@ and `vehicles_api` (HTTP), `filters`, `auth` (tokens, rate limit), `faults`, `we
 
 from __future__ import annotations
 
+import contextlib
+import socket
 import threading
+import time
 from dataclasses import dataclass, field
 from datetime import datetime
 from types import TracebackType
@@ -112,7 +115,7 @@ class Simulator:
         self._stopping.set()
         server, self._server = self._server, None
         if server is not None:
-            server.shutdown()
+            _shutdown_promptly(server)
             server.server_close()
             server.close_connections()
         for t in self._threads:
@@ -141,6 +144,19 @@ class Simulator:
     def set_speed(self, speed: float) -> None:
         with self.engine.lock:
             self.engine.clock.set_speed(speed)
+
+
+def _shutdown_promptly(server: SimServer) -> None:
+    """server.shutdown() waits for the serve loop's next poll; poke the listening socket
+    so the loop wakes now (stop() runs after every test that uses a simulator)."""
+    done = threading.Thread(target=server.shutdown, daemon=True)
+    done.start()
+    address = server.server_address[:2]
+    deadline = time.monotonic() + 5.0
+    while done.is_alive() and time.monotonic() < deadline:
+        with contextlib.suppress(OSError), socket.create_connection(address, timeout=0.2):
+            pass
+        done.join(0.01)
 
 
 __all__ = ["FaultConfig", "LOOPBACK_HOSTS", "SimConfig", "Simulator"]
