@@ -190,3 +190,13 @@ def test_seed_vehicle_states_and_hold(sim):
     sim.engine.seed_vehicle("W1K00000000000201", "mercedes-benz", "pending", 0, hold=True)
     sim.engine.advance(60 * DAY)
     assert sim.engine.vehicles["W1K00000000000201"]["status"] == "pending"
+
+
+def test_add_vehicle_helper_behaves_like_post(sim):
+    assert sim.engine.add_vehicle("12345", "bmw") == {
+        "vin": "12345", "status": "error", "description": "vin should be 17 character(s)"}
+    assert sim.engine.add_vehicle("WBA00000000000300", "nope")["description"] == \
+        "The brand is invalid"
+    ok = sim.engine.add_vehicle("WBA00000000000300", "BMW", {"fleet": "pool"})
+    assert ok == {"vin": "WBA00000000000300", "status": "pending", "tags": {"fleet": "pool"}}
+    assert sim.engine.vehicles["WBA00000000000300"]["brand"] == "bmw"

@@ -157,6 +157,14 @@ class Engine:
             self.schedule_plan(rec, now, plan)
             return rec.short()
 
+    def add_vehicle(self, vin: str, brand: str,
+                    tags: dict[str, str] | None = None) -> dict[str, Any]:
+        """Add a vehicle exactly as a POST entry would (same validation, same answer)."""
+        from fleettui.sim.vehicles_api import validate
+
+        error, ok = validate({"vin": vin, "brand": brand, "tags": tags or {}})
+        return error if error is not None else self.create(*ok)
+
     @staticmethod
     def _revoked_at(rec: Record | None) -> float | None:
         return rec.changed if rec is not None and rec.status == "revoked" else None

@@ -19,9 +19,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import TYPE_CHECKING, Any
 
 from fleettui.sim.faults import Fault
-from fleettui.sim.filters import FilterError, parse_filter
 from fleettui.sim.records import dumps
-from fleettui.sim.vehicles_api import create_vehicles
+from fleettui.sim.vehicles_api import create_vehicles, get_vehicle, list_vehicles
 
 if TYPE_CHECKING:
     from fleettui.sim import Simulator
@@ -187,7 +186,7 @@ class SimHandler(BaseHTTPRequestHandler):
             if not self.server.sim.tokens.valid(self.headers.get("Authorization")):
                 return 401, UNAUTHORIZED
         if vin_match is None:
-            return self._list(query) if method == "GET" else create_vehicles(engine, body)
+            return list_vehicles(engine, query) if method == "GET" else create_vehicles(engine, body)
         vin = urllib.parse.unquote(vin_match.group(1))
         if method == "DELETE":
             return engine.delete(vin)
@@ -195,10 +194,7 @@ class SimHandler(BaseHTTPRequestHandler):
             wait = self.server.sim.tokens.rate_limited(self.server.sim.config.get_one_limit)
         if wait is not None:
             return 429, envelope("Too many requests", f"retry after {wait}s")
-        blob = engine.get_blob(vin)
-        if blob is None:
-            return 404, envelope("Not found", "Vehicle not found", "vin")
-        return 200, blob
+        return get_vehicle(engine, vin)
 
     def _token(self, body: bytes) -> tuple[int, Any]:
         ctype = (self.headers.get("Content-Type") or "").split(";")[0].strip().lower()
@@ -218,12 +214,3 @@ class SimHandler(BaseHTTPRequestHandler):
             fields = parsed if isinstance(parsed, dict) else {}
         with self.server.sim.engine.lock:
             return self.server.sim.tokens.check_credentials(fields)
-
-    def _list(self, query: str) -> tuple[int, Any]:
-        params = urllib.parse.parse_qs(query, keep_blank_values=True)
-        raw = params.get("filter", [""])[-1]
-        try:
-            predicate = parse_filter(raw)
-        except FilterError as e:
-            return e.status, e.body()
-        return 200, self.server.sim.engine.list_blob(predicate)

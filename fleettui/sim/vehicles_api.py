@@ -1,16 +1,19 @@
-"""POST /v1/fleets/vehicles: validate each requested vehicle and answer one entry per input.
+"""The fleet endpoints' bodies: list (with `filter`), get one, and create.
 
-A body that is not JSON answers 400; JSON without a `vehicles` list answers 422. Inside the
-list, each entry stands alone: a bad VIN or brand becomes an `error` entry with the
-provider's description and the others go through.
+POST validates each requested vehicle and answers one entry per input. A body that is not
+JSON answers 400; JSON without a `vehicles` list answers 422. Inside the list, each entry
+stands alone: a bad VIN or brand becomes an `error` entry with the provider's description
+and the others go through. (DELETE is the engine's: `Engine.delete`.)
 """
 
 from __future__ import annotations
 
 import json
+import urllib.parse
 from typing import TYPE_CHECKING, Any
 
 from fleettui.core.brands import is_known_brand, normalise_brand
+from fleettui.sim.filters import FilterError, parse_filter
 
 if TYPE_CHECKING:
     from fleettui.sim.engine import Engine
@@ -23,7 +26,7 @@ def _error(vin: Any, description: str) -> dict[str, Any]:
             "description": description}
 
 
-def _validate(item: Any) -> tuple[dict[str, Any] | None, tuple[str, str, dict[str, str]] | None]:
+def validate(item: Any) -> tuple[dict[str, Any] | None, tuple[str, str, dict[str, str]] | None]:
     """(error entry, None) or (None, (vin, brand, tags))."""
     if not isinstance(item, dict):
         return _error(None, "vehicle should be an object"), None
@@ -58,10 +61,30 @@ def create_vehicles(engine: Engine, body: bytes) -> tuple[int, Any]:
                                  "detail": f"at most {MAX_VEHICLES} vehicles per request"}]}
     out = []
     for item in vehicles:
-        error, ok = _validate(item)
+        error, ok = validate(item)
         if error is not None:
             out.append(error)
         else:
             vin, brand, tags = ok
             out.append(engine.create(vin, brand, tags))
     return 200, {"vehicles": out}
+
+
+def list_vehicles(engine: Engine, query: str) -> tuple[int, Any]:
+    """GET /v1/fleets/vehicles[?filter=...]: the cached JSON of every matching vehicle."""
+    params = urllib.parse.parse_qs(query, keep_blank_values=True)
+    raw = params.get("filter", [""])[-1]
+    try:
+        predicate = parse_filter(raw)
+    except FilterError as e:
+        return e.status, e.body()
+    return 200, engine.list_blob(predicate)
+
+
+def get_vehicle(engine: Engine, vin: str) -> tuple[int, Any]:
+    """GET /v1/fleets/vehicles/{vin} (the rate limit is checked before, by the server)."""
+    blob = engine.get_blob(vin)
+    if blob is None:
+        return 404, {"errors": [{"title": "Not found", "source": "vin",
+                                 "detail": "Vehicle not found"}]}
+    return 200, blob
