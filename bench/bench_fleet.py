@@ -166,19 +166,21 @@ async def bench(n: int, source: str) -> None:
 
         for column, desc in (("time", False), ("reason", True), ("brand", False),
                              ("vin", True), ("state", False)):
-            t0 = time.perf_counter()
+            t0, c0 = time.perf_counter(), time.thread_time()
             table.sort_by(column, desc)
+            cpu = time.thread_time() - c0
             painted = await paint(pilot, table)
             arrow = "desc" if desc else "asc"
             print(f"sort {column:6} {arrow:4} -> repainted      {ms(painted - t0)}   "
-                  "target <= 300 ms")
+                  f"target <= 300 ms (sort CPU {ms(cpu).strip()})")
         for query in ("bmw", "state:pending -tag:fleet=pool", "group:vw state:rejected", ""):
-            t0 = time.perf_counter()
+            t0, c0 = time.perf_counter(), time.thread_time()
             store.set_query(query)
             table.refresh_view()
+            cpu = time.thread_time() - c0
             painted = await paint(pilot, table)
             print(f"filter {query!r:32} {ms(painted - t0)}   {len(store):>7,} shown   "
-                  "target <= 300 ms")
+                  f"target <= 300 ms (CPU {ms(cpu).strip()})")
 
         gc.collect()
         rss, peak = rss_mb()

@@ -124,7 +124,7 @@ def test_row_fields_match_the_vehicle_model():
 
 @pytest.mark.parametrize("column", SORT_COLUMNS)
 def test_sort_every_column_both_directions(column):
-    store = loaded()
+    store = loaded([*small_fleet(), vdict("AAA00000000000000", "approved", log=[])])
     store.set_sort(column, False)
     up = [store.row(i) for i in range(len(store))]
     store.set_sort(column, True)
@@ -135,16 +135,18 @@ def test_sort_every_column_both_directions(column):
         "state": lambda r: list(State).index(r.state), "reason": lambda r: (r.reason or "").lower(),
         "time": lambda r: r.since or "", "tags": lambda r: r.tags_text.lower(),
     }[column]
-    present_up = [key(r) for r in up if column not in ("reason", "tags") or key(r)]
-    present_down = [key(r) for r in down if column not in ("reason", "tags") or key(r)]
+    optional = column in ("reason", "tags", "time")
+    present_up = [key(r) for r in up if not optional or key(r)]
+    present_down = [key(r) for r in down if not optional or key(r)]
     if column == "time":  # ascending time in state = latest start first
         assert present_up == sorted(present_up, reverse=True)
         assert present_down == sorted(present_down)
     else:
         assert present_up == sorted(present_up)
         assert present_down == sorted(present_down, reverse=True)
-    if column in ("reason", "tags"):  # rows without a value last both ways
+    if optional:  # rows without a value last both ways
         assert not key(up[-1]) and not key(down[-1])
+        assert key(up[0]) and key(down[0])
 
 
 def test_sort_ties_keep_vin_order_and_toggle_flips():

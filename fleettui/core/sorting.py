@@ -7,8 +7,6 @@ no tags, no known start of the state) go last in both directions.
 
 from __future__ import annotations
 
-from operator import attrgetter
-
 from fleettui.core.brands import BRANDS
 from fleettui.core.rows import STATE_RANK, Row
 
@@ -26,36 +24,25 @@ def _state_key(row: Row) -> int:
     return STATE_RANK[row.state]
 
 
-def _reason_key(row: Row) -> str:
-    return row.reason.lower()  # type: ignore[union-attr]  # rows without one are set aside
-
-
-def _tags_key(row: Row) -> str:
-    return row.tags_text.lower()
+_LAST = "\U0010ffff"  # sorts after any text
 
 
 def sort_rows(by_vin: list[Row], column: str, descending: bool) -> list[Row]:
-    """A new list of `by_vin` (rows in VIN order) sorted by `column`."""
+    """A new list of `by_vin` (rows in VIN order) sorted by `column`. One key call per
+    row: missing values get a stand-in that lands last in the chosen direction."""
     if column == "vin":
         return by_vin[::-1] if descending else list(by_vin)
     if column == "brand":
         return sorted(by_vin, key=_brand_key, reverse=descending)
     if column == "state":
         return sorted(by_vin, key=_state_key, reverse=descending)
+    missing = "" if descending else _LAST
     if column == "reason":
-        present = [r for r in by_vin if r.reason]
-        missing = [r for r in by_vin if not r.reason]
-        present.sort(key=_reason_key, reverse=descending)
-    elif column == "time":
-        # Shortest time in state first = latest start first.
-        present = [r for r in by_vin if r.since is not None]
-        missing = [r for r in by_vin if r.since is None]
-        present.sort(key=attrgetter("since"), reverse=not descending)
-    elif column == "tags":
-        present = [r for r in by_vin if r.tags_text]
-        missing = [r for r in by_vin if not r.tags_text]
-        present.sort(key=_tags_key, reverse=descending)
-    else:
-        raise ValueError(f"unknown sort column {column!r}")
-    present.extend(missing)
-    return present
+        return sorted(by_vin, key=lambda r: (r.reason or missing).lower(), reverse=descending)
+    if column == "tags":
+        return sorted(by_vin, key=lambda r: r.tags_text.lower() or missing, reverse=descending)
+    if column == "time":
+        # Shortest time in state first = latest start first, so the start sorts reversed.
+        late = _LAST if descending else ""
+        return sorted(by_vin, key=lambda r: r.since or late, reverse=not descending)
+    raise ValueError(f"unknown sort column {column!r}")
