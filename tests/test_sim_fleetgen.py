@@ -96,6 +96,15 @@ def test_same_seed_same_fleet_and_other_seed_differs():
     assert fleet(3) != fleet(4)
 
 
+def test_fleet_is_deterministic_even_with_a_running_clock():
+    def fleet():  # noqa: ANN202
+        e = Engine(start=SIM_START, speed=3600.0 * 24, seed=9)
+        generate(e, 300, 9)
+        return [e.record(v).changelog for v in e.vehicles]
+
+    assert fleet() == fleet()
+
+
 def test_small_fleet_still_has_every_state():
     e = Engine(start=SIM_START, speed=0.0)
     generate(e, 60, 1)

@@ -7,6 +7,17 @@
 Module map: `engine` (state machine and event heap), `outcomes` (brand-typical verdicts),
 `history` (a plausible past for seeded vehicles), `fleetgen` (the seeded fleet), `server`
 and `vehicles_api` (HTTP), `filters`, `auth` (tokens, rate limit), `faults`, `webhooks`.
+
+Choices where the provider documents nothing (details in each module):
+- A VIN POSTed again while its clearance is active comes back unchanged; once ended
+  (rejected, revoked, canceled) it starts a new pending clearance, changelog continued.
+- DELETE on a rejected clearance: 409 "Clearance is already removed".
+- Tokens and the get-one rate limit run on real time plus manual `advance()`, not on the
+  sped-up clock (clients time tokens on their own clock from `expires_in`).
+- A filter that is not JSON: 400; a wrong field, operator or value: 422.
+- Deprecated endpoints answer 410 Gone; unknown paths 404; wrong methods 405; all with
+  the error envelope.
+- Faults spare the token endpoint (except latency) unless `include_token_endpoint=True`.
 """
 
 from __future__ import annotations

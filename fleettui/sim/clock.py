@@ -84,6 +84,12 @@ class SimClock:
         """Simulated now as POSIX seconds."""
         return self._start + self._offset + (time.monotonic() - self._real0) * self._speed
 
+    def base_epoch(self) -> float:
+        """Simulated time without the running part: the start plus manual advances. A fleet
+        generated at start-up is dated from here, so it doesn't depend on how long its own
+        generation took while a fast clock was running."""
+        return self._start + self._offset
+
     def now(self) -> datetime:
         return datetime.fromtimestamp(self.epoch(), UTC)
 

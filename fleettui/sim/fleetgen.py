@@ -134,6 +134,7 @@ def generate(engine: Engine, count: int, seed: int) -> None:
 def _fill(engine: Engine, vins: list[str], plan: list[tuple[str, str, str | None]],
           rng: random.Random, customer: str) -> None:
     with engine.lock:
+        now = engine.clock.base_epoch()
         for vin, (brand, status, reason) in zip(vins, plan, strict=True):
             vw_tag = reason != R.CUSTOMER_NAME_TAG_MISSING
             if (vw_tag and reason is None and status in ("pending", "rejected")
@@ -143,5 +144,5 @@ def _fill(engine: Engine, vins: list[str], plan: list[tuple[str, str, str | None
                 reason = rng.choice(outcomes.reject_reasons_for(brand))
             rec = engine.new_record(vin, brand, _tags(brand, rng, customer, vw_tag),
                                     rng.choice(STYLES))
-            build_history(engine, rec, status, _age(status, reason, rng), reason, rng)
+            build_history(engine, rec, status, _age(status, reason, rng), reason, rng, now=now)
             rec.blob  # noqa: B018 - serialize now so the first full list is as fast as later ones

@@ -32,10 +32,14 @@ def _verdict_at(created: float, age: float, brand: str, rng: random.Random) -> f
 
 
 def build_history(engine: Engine, rec: Record, status: str, age: float,
-                  reason: str | None, rng: random.Random, *, hold: bool = False) -> None:
+                  reason: str | None, rng: random.Random, *, hold: bool = False,
+                  now: float | None = None) -> None:
+    """`now` pins the simulated present (a generated fleet uses one instant for every
+    vehicle, so its timestamps don't depend on how long generation took)."""
     if status not in STATES:
         raise ValueError(f"cannot seed a vehicle in state {status!r}")
-    now = engine.clock.epoch()
+    if now is None:
+        now = engine.clock.epoch()
     age = max(0.0, float(age))
     created = now - age
     brand = rec.brand
