@@ -69,6 +69,18 @@ def test_dropped_connections(sim):
     assert sim.faults.counts["drop"] == 1
 
 
+def test_forbidden_app_gets_403_after_auth(sim):
+    with authed(sim) as c:
+        sim.set_faults(FaultConfig(forbidden=True))
+        r = c.get("/v1/fleets/vehicles")
+        assert r.status_code == 403
+        assert only_error(r) == {"title": "Forbidden", "detail":
+                                 "This service account is not associated with a fleet."}
+        assert c.get("/v1/fleets/vehicles", headers={"Authorization": "x"}).status_code == 401
+        sim.set_faults(FaultConfig())
+        assert c.get("/v1/fleets/vehicles").status_code == 200
+
+
 def test_faults_from_config_are_deterministic_under_the_seed():
     def statuses(seed: int) -> list[int]:
         cfg = SimConfig(vehicles=3, seed=seed, speed=0.0, start=SIM_START,

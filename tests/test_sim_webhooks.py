@@ -127,3 +127,14 @@ def test_sign_matches_hmac():
     s256, s1 = sign("k", body)
     assert s256 == "sha256=" + hmac.new(b"k", body, hashlib.sha256).hexdigest()
     assert s1 == "sha1=" + hmac.new(b"k", body, hashlib.sha1).hexdigest()
+
+
+def test_simulator_restarts_with_webhooks(receiver):
+    cfg = SimConfig(vehicles=1, speed=0.0, start=SIM_START, webhook_url=_url(receiver),
+                    webhook_secret=SECRET)
+    sim = Simulator(cfg)
+    for _ in range(2):
+        sim.start()
+        assert sim.webhooks.wait_idle()
+        sim.stop()
+    assert [h["X-HM-Event"] for h, _ in receiver.got] == ["ping", "ping"]

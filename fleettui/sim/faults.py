@@ -2,7 +2,8 @@
 
 Per request, in this order: a pending 429 burst answers first; then the added latency;
 then a dropped connection (`drop_rate`), a 500 (`error_rate`), and after the normal answer
-is computed, a malformed body (`malformed_rate`). The token endpoint is exempt from all of
+is computed, a malformed body (`malformed_rate`). `forbidden` is not random: while set, every
+authenticated fleet call answers the provider's 403 (an app without fleet access). The token endpoint is exempt from all of
 them except latency unless `include_token_endpoint=True`, so a test can aim a fault at the
 fleet calls without its client failing to log in first.
 """
@@ -24,6 +25,8 @@ class FaultConfig:
     drop_rate: float = 0.0          # share of connections closed without a response
     include_token_endpoint: bool = False
     retry_after: int = 10           # seconds named in the 429 burst's detail
+    #: The application has no fleet access: fleet calls with a valid token answer 403.
+    forbidden: bool = False
 
     @property
     def active(self) -> bool:

@@ -30,6 +30,10 @@ UNAUTHORIZED = {"errors": [{
     "detail": "Missing or invalid authorization header. "
               "Send 'Authorization: Bearer <access_token>' with a valid, unexpired token.",
 }]}
+FORBIDDEN = {"errors": [{
+    "title": "Forbidden",
+    "detail": "This service account is not associated with a fleet.",
+}]}
 _VIN_PATH = re.compile(r"^/v1/fleets/vehicles/([^/]+)$")
 _DEPRECATED = {
     "/v1/fleets/access_tokens": "Deprecated: request tokens from POST /v1/access_tokens.",
@@ -185,6 +189,8 @@ class SimHandler(BaseHTTPRequestHandler):
         with engine.lock:
             if not self.server.sim.tokens.valid(self.headers.get("Authorization")):
                 return 401, UNAUTHORIZED
+        if self.server.sim.faults.config.forbidden:
+            return 403, FORBIDDEN
         if vin_match is None:
             return list_vehicles(engine, query) if method == "GET" else create_vehicles(engine, body)
         vin = urllib.parse.unquote(vin_match.group(1))

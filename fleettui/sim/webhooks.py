@@ -51,6 +51,10 @@ class WebhookSender:
         return f"WebhookSender(url={self._url!r}, delivered={self.delivered}, failed={self.failed})"
 
     def start(self) -> None:
+        if self._thread.is_alive():
+            return
+        if self._thread.ident is not None:  # stopped before: a thread runs only once
+            self._thread = threading.Thread(target=self._run, name="sim-webhooks", daemon=True)
         self._thread.start()
 
     def stop(self, timeout: float = 2.0) -> None:
