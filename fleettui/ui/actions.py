@@ -69,7 +69,7 @@ class ActionsMixin:
         self._start_delete(Action.REVOKE)
 
     def _targets(self) -> tuple[list[Vehicle], bool]:
-        marked = [v for v in (self.store.get(vin) for vin in sorted(self.marked_vins())) if v]
+        marked = [v for v in (self.store.vehicle(vin) for vin in sorted(self.marked_vins())) if v]
         if marked:
             return marked, True
         current = self.current_vehicle()
@@ -103,6 +103,7 @@ class ActionsMixin:
         self.push_screen(
             ConfirmScreen(f"{action.value.capitalize()} {len(vins)} marked vehicles?", body,
                           confirm_label=f"Yes, {action.value} {len(vins)}", require=require,
+                          require_prompt=f"Type the number of vehicles ({require}) to confirm:",
                           danger=action is Action.REVOKE),
             callback=lambda ok: self._send_deletes(action, vins) if ok else None,
         )
@@ -127,6 +128,7 @@ class ActionsMixin:
         self.push_screen(
             ConfirmScreen(f"{action.value.capitalize()} {vin}?", body,
                           confirm_label=f"Yes, {action.value}", require=require,
+                          require_prompt="Type the VIN's last four characters to confirm:",
                           danger=action is Action.REVOKE),
             callback=lambda ok: self._send_deletes(action, [v.vin]) if ok else None,
         )
@@ -167,7 +169,7 @@ class ActionsMixin:
         shown = []
         for o in message.outcomes:
             if o.ok and o.vehicle is not None:
-                v = merge_answer(self.store.get(o.vin), o.vehicle, now)
+                v = merge_answer(self.store.vehicle(o.vin), o.vehicle, now)
                 merged.append(v)
                 shown.append(WriteOutcome(o.vin, True, vehicle=v))
             else:

@@ -41,8 +41,8 @@ class FleetApp(FleetViewMixin, PollerMixin, ActionsMixin, App[None]):
         Binding("question_mark", "help", "Help", key_display="?"),
         Binding("slash", "filter", "Filter", key_display="/"),
         Binding("escape", "clear_filter", "Clear filter", show=False, key_display="Esc"),
-        Binding("r", "refresh", "Refresh"),
-        Binding("p", "pause", "Pause"),
+        Binding("r", "refresh", "Refresh", show=False),
+        Binding("p", "pause", "Pause", show=False),
         Binding("a", "add", "Add"),
         Binding("c", "cancel", "Cancel"),
         Binding("R", "revoke", "Revoke", key_display="R"),
@@ -75,6 +75,8 @@ class FleetApp(FleetViewMixin, PollerMixin, ActionsMixin, App[None]):
         self.writer = None
         self.watch_terminal = watch_terminal
         self._watch: TerminalWatch | None = None
+        #: A simulator the app started itself (demo chosen on the setup screen).
+        self._owned_sim = None
 
     # -- identity ------------------------------------------------------------------
 
@@ -100,7 +102,7 @@ class FleetApp(FleetViewMixin, PollerMixin, ActionsMixin, App[None]):
         with Container(id="main"):
             yield FleetTable(self.store, id="fleet")
             yield DetailPane(id="detail")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.set_interval(HEADER_TICK, self.update_header, name="header-age")
@@ -117,6 +119,8 @@ class FleetApp(FleetViewMixin, PollerMixin, ActionsMixin, App[None]):
         if self._watch is not None:
             self._watch.stop()
         self._close_clients()
+        if self._owned_sim is not None:
+            self._owned_sim.stop()
 
     def _terminal_lost(self) -> None:
         self.exit(return_code=129)
@@ -151,19 +155,41 @@ class FleetApp(FleetViewMixin, PollerMixin, ActionsMixin, App[None]):
     def open_setup(self) -> None:
         from fleettui.ui.screens.setup import SetupScreen
 
-        self.push_screen(SetupScreen(), callback=self._account_chosen)
+        self.push_screen(SetupScreen(), callback=self._setup_done)
+
+    def _setup_done(self, result: object) -> None:
+        from fleettui.ui.accounts import account_for_simulator, account_from_profile
+
+        if result is None:
+            if self.account is None:
+                self.exit(message="No account configured; run `fleettui --demo` or "
+                                  "`fleettui profile add`.")
+            return
+        if getattr(result, "kind", None) == "demo":
+            from fleettui.cli.monitor_cmd import DEMO_SPEED, DEMO_VEHICLES
+            from fleettui.sim import SimConfig, Simulator
+
+            self._owned_sim = Simulator(SimConfig(vehicles=DEMO_VEHICLES, speed=DEMO_SPEED)).start()
+            self.connect(account_for_simulator(self._owned_sim, read_only=self.read_only_flag))
+        else:
+            self.connect(account_from_profile(result.profile, read_only=self.read_only_flag))
+        self.notify(f"Connected to {self.account_name}.", markup=False)
 
     def action_switch_profile(self) -> None:
         from fleettui.ui.screens.profile_switch import ProfileSwitchScreen
 
-        self.push_screen(ProfileSwitchScreen(current=self.account_name), callback=self._account_chosen)
+        self.push_screen(ProfileSwitchScreen(current=self.account_name), callback=self._profile_chosen)
 
-    def _account_chosen(self, profile: object) -> None:
+    def _profile_chosen(self, name: str | None) -> None:
+        from fleettui.config import ConfigError, resolve_profile
         from fleettui.ui.accounts import account_from_profile
 
-        if profile is None:
-            if self.account is None:
-                self.exit()
+        if name is None:
+            return
+        try:
+            profile = resolve_profile(name, read_only=self.read_only_flag or None)
+        except (ConfigError, ValueError) as exc:
+            self.notify(str(exc), title="Profile not switched", severity="error", markup=False)
             return
         self.connect(account_from_profile(profile, read_only=self.read_only_flag))
         self.notify(f"Switched to profile {self.account_name}.", markup=False)

@@ -61,6 +61,7 @@ class FleetViewMixin:
         self.fleet_changed(prepared)
 
     def reset_fleet(self, default_filter: str = "") -> None:
+        self.table.clear_marks()
         self.store.apply(self.store.prepare([], self.clock()))
         self.store.set_query(default_filter or "")
         self.query_one("#filter", Input).value = default_filter or ""
@@ -131,7 +132,7 @@ class FleetViewMixin:
 
     def _show_filter_state(self) -> None:
         box = self.query_one("#filter", Input)
-        box.set_class(bool(box.value.strip()) or box.has_focus, "-shown")
+        box.set_class(bool(box.value.strip()), "-shown")
 
     def action_clear_filter(self) -> None:
         box = self.query_one("#filter", Input)

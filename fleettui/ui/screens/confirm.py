@@ -34,6 +34,7 @@ class ConfirmScreen(ModalScreen[bool]):
         *,
         confirm_label: str = "Yes, send",
         require: str | None = None,
+        require_prompt: str | None = None,
         danger: bool = False,
     ) -> None:
         super().__init__()
@@ -41,6 +42,7 @@ class ConfirmScreen(ModalScreen[bool]):
         self.body = [b if isinstance(b, Text) else Text(b) for b in body]
         self.confirm_label = confirm_label
         self.require = require
+        self.require_prompt = require_prompt or f"Type {require} to confirm:"
         self.danger = danger
 
     def compose(self) -> ComposeResult:
@@ -48,8 +50,8 @@ class ConfirmScreen(ModalScreen[bool]):
             yield Label(Text(self.title_text, style="bold"), id="confirm-title")
             yield Static(Text("\n").join(self.body), id="confirm-body")
             if self.require is not None:
-                yield Label(f"Type {self.require!s} to confirm:")
-                yield Input(placeholder=self.require, id="confirm-phrase", max_length=len(self.require) + 4)
+                yield Label(Text(self.require_prompt))
+                yield Input(id="confirm-phrase", max_length=len(self.require) + 4)
             yield Static("", id="confirm-error")
             with Horizontal(id="confirm-buttons"):
                 yield Button(self.confirm_label, id="confirm-yes", variant="error" if self.danger else "primary")
@@ -66,7 +68,7 @@ class ConfirmScreen(ModalScreen[bool]):
             typed = self.query_one("#confirm-phrase", Input).value.strip().upper()
             if typed != self.require.upper():
                 self.query_one("#confirm-error", Static).update(
-                    Text(f"That does not match; type {self.require} or press Escape.", style="bold red")
+                    Text("That does not match; try again or press Escape.", style="bold red")
                 )
                 self.query_one("#confirm-phrase", Input).focus()
                 return

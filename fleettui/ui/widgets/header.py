@@ -61,7 +61,9 @@ def connection_text(conn: ConnectionState, read_only: bool) -> Text:
     return out
 
 
-def counts_text(h: HeaderInfo) -> Text:
+def counts_text(h: HeaderInfo, compact: bool = False) -> Text:
+    """'60/60 shown  … pending 8  ✗ rejected 3/22 …'; compact drops the state names
+    (the glyphs still tell states apart without colour)."""
     out = Text()
     if not h.loaded:
         return Text("no data yet", style="dim")
@@ -71,8 +73,8 @@ def counts_text(h: HeaderInfo) -> Text:
         if not total:
             continue
         si = info(state)
-        out.append("  ")
-        out.append(f"{si.glyph} {si.label} ", style=si.colour)
+        out.append(" " if compact else "  ")
+        out.append(si.glyph if compact else f"{si.glyph} {si.label} ", style=si.colour)
         shown = h.shown.get(state, 0)
         out.append(f"{shown}/{total}" if shown != total else f"{total}")
     return out
@@ -87,7 +89,7 @@ class FleetHeader(Widget):
         self.connection = ConnectionState()
         self._last: Text | None = None
 
-    def build(self) -> Text:
+    def build(self, width: int = 0) -> Text:
         h = self.info
         line = Text()
         line.append("fleettui", style="bold")
@@ -98,7 +100,10 @@ class FleetHeader(Widget):
         line.append("  ")
         line.append_text(connection_text(self.connection, h.read_only))
         line.append("\n")
-        line.append_text(counts_text(h))
+        counts = counts_text(h)
+        if width and counts.cell_len > width - 2:
+            counts = counts_text(h, compact=True)
+        line.append_text(counts)
         return line
 
     def update_header(self, info: HeaderInfo | None = None, connection: ConnectionState | None = None) -> None:
@@ -106,12 +111,16 @@ class FleetHeader(Widget):
             self.info = info
         if connection is not None:
             self.connection = connection
-        text = self.build()
+        text = self.build(self.size.width)
         if self._last is None or text.plain != self._last.plain or text.spans != self._last.spans:
             self._last = text
             self.refresh()
 
+    def on_resize(self) -> None:
+        self._last = None
+        self.refresh()
+
     def render(self) -> Text:
         if self._last is None:
-            self._last = self.build()
+            self._last = self.build(self.size.width)
         return self._last

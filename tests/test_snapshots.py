@@ -1,0 +1,88 @@
+"""SVG snapshots of the key screens (pytest-textual-snapshot). Deterministic: seeded
+simulator with a frozen clock, fixed app clock, fixed terminal size.
+Regenerate after an intended change with `pytest tests/test_snapshots.py --snapshot-update`."""
+
+from __future__ import annotations
+
+import pytest
+from textual.widgets import Input
+
+from fleettui.core.states import State
+from fleettui.ui.screens.add_form import AddScreen
+from fleettui.ui.screens.confirm import ConfirmScreen
+from tests.app_helpers import KIA_APPROVED, loaded, make_app, seed_test_vehicles, wait_for
+
+pytestmark = pytest.mark.snapshot
+
+WIDE = (120, 36)
+SMALL = (80, 24)
+
+
+async def _settle(pilot) -> None:
+    await loaded(pilot)
+    pilot.app.clear_notifications()
+    await pilot.pause()
+
+
+async def _steady(pilot) -> None:
+    """Input cursors blink on a timer: hold them on so the picture is deterministic."""
+    for box in pilot.app.screen.query(Input):
+        box.cursor_blink = False
+    await pilot.pause()
+
+
+def first_rejected(app) -> str:
+    return next(r.vin for r in app.store.view.rows if r.state is State.REJECTED and r.reason)
+
+
+def test_main_screen(snap_compare, sim):
+    assert snap_compare(make_app(sim), terminal_size=WIDE, run_before=_settle)
+
+
+def test_main_screen_80x24(snap_compare, sim):
+    assert snap_compare(make_app(sim), terminal_size=SMALL, run_before=_settle)
+
+
+def test_detail_of_rejected_vehicle(snap_compare, sim):
+    async def run_before(pilot) -> None:
+        await _settle(pilot)
+        pilot.app.table.move_cursor_to(first_rejected(pilot.app))
+        await pilot.pause()
+
+    assert snap_compare(make_app(sim), terminal_size=WIDE, run_before=run_before)
+
+
+def test_add_form_with_bad_vin(snap_compare, sim):
+    async def run_before(pilot) -> None:
+        await _settle(pilot)
+        await pilot.press("a")
+        await wait_for(pilot, lambda: isinstance(pilot.app.screen, AddScreen))
+        pilot.app.screen.query_one("#add-vin", Input).value = "WBA3A5C5OCF25698"
+        pilot.app.screen.query_one("#add-brand", Input).value = "bmw"
+        await _steady(pilot)
+
+    assert snap_compare(make_app(sim), terminal_size=SMALL, run_before=run_before)
+
+
+def test_revoke_confirmation(snap_compare, sim):
+    seed_test_vehicles(sim)
+
+    async def run_before(pilot) -> None:
+        await _settle(pilot)
+        pilot.app.table.move_cursor_to(KIA_APPROVED)
+        await pilot.press("R")
+        await wait_for(pilot, lambda: isinstance(pilot.app.screen, ConfirmScreen))
+        await _steady(pilot)
+
+    assert snap_compare(make_app(sim), terminal_size=SMALL, run_before=run_before)
+
+
+def test_no_color_80x24(snap_compare, sim, monkeypatch):
+    monkeypatch.setenv("NO_COLOR", "1")
+
+    async def run_before(pilot) -> None:
+        await _settle(pilot)
+        pilot.app.table.move_cursor_to(first_rejected(pilot.app))
+        await pilot.pause()
+
+    assert snap_compare(make_app(sim), terminal_size=SMALL, run_before=run_before)
