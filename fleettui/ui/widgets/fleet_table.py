@@ -294,6 +294,9 @@ class FleetTable(ScrollView, can_focus=True):
 
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width or self.size.width
+        if width != getattr(self, "_columns_for", None):
+            # The scrollbar can appear without a Resize: lay out for the width painted now.
+            self._columns, self._columns_for = layout_columns(width), width
         base = self.rich_style
         if y == 0:
             return self._header_strip(width, base)
