@@ -1,0 +1,130 @@
+"""Regenerate screenshots/*.svg from the demo: a seeded simulator with a frozen clock and a
+fixed start, the app on a fixed clock, fixed terminal sizes. Same input, same pictures.
+
+    python scripts/make_screenshots.py [--out screenshots]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
+from pathlib import Path
+
+from textual.pilot import Pilot
+from textual.widgets import Input
+
+from fleettui.cli.monitor_cmd import DEMO_VEHICLES
+from fleettui.core.states import State
+from fleettui.sim import SimConfig, Simulator
+from fleettui.ui.accounts import account_for_simulator
+from fleettui.ui.app import FleetApp
+from fleettui.ui.screens.add_form import AddScreen
+from fleettui.ui.screens.confirm import ConfirmScreen
+
+START = datetime(2026, 11, 1, 12, 0, 0, tzinfo=UTC)
+WIDE = (120, 36)
+SMALL = (80, 24)
+
+Scene = Callable[[Pilot], Awaitable[None]]
+
+
+async def _wait(pilot: Pilot, condition: Callable[[], bool], timeout: float = 15.0) -> None:
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while not condition():
+        if loop.time() > deadline:
+            raise RuntimeError("the demo did not reach the expected state")
+        await pilot.pause(0.05)
+
+
+async def _loaded(pilot: Pilot) -> None:
+    app = pilot.app
+    await _wait(pilot, lambda: app.store.total > 0 and not app.connection.polling)
+    app.clear_notifications()
+    await pilot.pause()
+
+
+async def _steady(pilot: Pilot) -> None:
+    for box in pilot.app.screen.query(Input):
+        box.cursor_blink = False
+    await pilot.pause(0.1)
+
+
+async def main_screen(pilot: Pilot) -> None:
+    await _loaded(pilot)
+
+
+async def rejected_detail(pilot: Pilot) -> None:
+    await _loaded(pilot)
+    app = pilot.app
+    vin = next(r.vin for r in app.store.view.rows if r.state is State.REJECTED and r.reason)
+    app.table.move_cursor_to(vin)
+    await pilot.pause(0.1)
+
+
+async def add_form_error(pilot: Pilot) -> None:
+    await _loaded(pilot)
+    await pilot.press("a")
+    await _wait(pilot, lambda: isinstance(pilot.app.screen, AddScreen))
+    pilot.app.screen.query_one("#add-vin", Input).value = "WBA3A5C5OCF25698"
+    pilot.app.screen.query_one("#add-brand", Input).value = "volkswagen"
+    await _steady(pilot)
+
+
+async def revoke_confirmation(pilot: Pilot) -> None:
+    await _loaded(pilot)
+    app = pilot.app
+    vin = next(r.vin for r in app.store.view.rows if r.state is State.APPROVED)
+    app.table.move_cursor_to(vin)
+    await pilot.press("R")
+    await _wait(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+    await _steady(pilot)
+
+
+SCENES: list[tuple[str, tuple[int, int], Scene, bool]] = [
+    ("main", WIDE, main_screen, False),
+    ("main-80x24", SMALL, main_screen, False),
+    ("rejected-detail", WIDE, rejected_detail, False),
+    ("add-form-error", SMALL, add_form_error, False),
+    ("revoke-confirm", SMALL, revoke_confirmation, False),
+    ("no-color-80x24", SMALL, rejected_detail, True),
+]
+
+
+async def shoot(sim: Simulator, name: str, size: tuple[int, int], scene: Scene, no_color: bool,
+                out: Path) -> Path:
+    if no_color:
+        os.environ["NO_COLOR"] = "1"  # read (and removed) by the App's constructor
+    app = FleetApp(account_for_simulator(sim), clock=lambda: START, watch_terminal=False)
+    os.environ.pop("NO_COLOR", None)
+    async with app.run_test(size=size) as pilot:
+        await scene(pilot)
+        path = out / f"{name}.svg"
+        path.write_text(app.export_screenshot(title=f"fleettui — {name}"), encoding="utf-8")
+    return path
+
+
+async def run(out: Path) -> list[Path]:
+    out.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for name, size, scene, no_color in SCENES:
+        config = SimConfig(vehicles=DEMO_VEHICLES, seed=1, speed=0.0, start=START)
+        with Simulator(config) as sim:
+            paths.append(await shoot(sim, name, size, scene, no_color, out))
+    return paths
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=Path(__file__).resolve().parent.parent / "screenshots")
+    args = parser.parse_args()
+    for path in asyncio.run(run(args.out)):
+        print(path)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
