@@ -29,7 +29,7 @@ def _start(*extra: str) -> subprocess.Popen:
 
 
 def test_cli_prints_three_lines_and_serves():
-    proc = _start("--token-lifetime", "120")
+    proc = _start("--token-lifetime", "120", "--start", "2026-11-01T12:00:00Z")
     try:
         url = proc.stdout.readline().strip()
         client_id = proc.stdout.readline().strip()
@@ -39,6 +39,7 @@ def test_cli_prints_three_lines_and_serves():
         r = httpx.post(f"{url}/v1/access_tokens", json={
             "grant_type": "client_credentials", "client_id": client_id, "client_secret": secret})
         assert r.status_code == 200 and r.json()["expires_in"] == 120
+        assert r.headers["Date"] == "Sun, 01 Nov 2026 12:00:00 GMT"
         token = r.json()["access_token"]
         fleet = httpx.get(f"{url}/v1/fleets/vehicles",
                           headers={"Authorization": f"Bearer {token}"}).json()
@@ -67,7 +68,9 @@ def test_cli_refuses_non_loopback_and_bad_values(capsys):
     assert main(["simulator", "--host", "0.0.0.0"]) == 2
     assert "--allow-remote" in capsys.readouterr().err
     assert main(["simulator", "--error-rate", "2"]) == 2
+    assert main(["simulator", "--start", "yesterday"]) == 2
     assert main(["simulator", "--webhook-url", "http://127.0.0.1:1/x"]) == 2
     err = capsys.readouterr().err
     assert "--error-rate must be between 0 and 1" in err
     assert "--webhook-url and --webhook-secret go together" in err
+    assert "--start must be an ISO 8601 time" in err

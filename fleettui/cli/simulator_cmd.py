@@ -13,6 +13,8 @@ import signal
 import sys
 import threading
 
+from fleettui.core.timefmt import parse_ts
+
 EXIT_OK = 0
 EXIT_USAGE = 2
 
@@ -32,8 +34,11 @@ def register(subparsers) -> None:  # noqa: ANN001 - argparse's private subparser
     p.add_argument("--seed", type=int, default=1, help="seed for the fleet and all randomness")
     p.add_argument("--speed", type=float, default=3600.0,
                    help="simulated seconds per real second (0 freezes the clock)")
-    p.add_argument("--client-id", default="demo-client")
-    p.add_argument("--client-secret", default="demo-secret")
+    p.add_argument("--start", metavar="ISO",
+                   help="simulated start time, e.g. 2026-11-01T12:00:00Z (default: now)")
+    p.add_argument("--client-id", default="demo-client", help="client id the token call accepts")
+    p.add_argument("--client-secret", default="demo-secret",
+                   help="client secret the token call accepts")
     p.add_argument("--token-lifetime", type=float, default=300.0, metavar="S",
                    help="access token lifetime in seconds")
     p.add_argument("--webhook-url", help="deliver signed webhooks to this URL")
@@ -69,6 +74,8 @@ def _problems(args: argparse.Namespace) -> list[str]:
         out.append("--token-lifetime must be positive")
     if bool(args.webhook_url) != bool(args.webhook_secret):
         out.append("--webhook-url and --webhook-secret go together")
+    if args.start is not None and parse_ts(args.start) is None:
+        out.append("--start must be an ISO 8601 time, e.g. 2026-11-01T12:00:00Z")
     if args.webhook_url and not args.webhook_url.startswith(("http://", "https://")):
         out.append("--webhook-url must be an http(s) URL")
     for name in ("error_rate", "malformed_rate", "drop_rate"):
@@ -89,7 +96,7 @@ def run_simulator(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     config = SimConfig(
         host=args.host, port=args.port, vehicles=args.vehicles, seed=args.seed,
-        speed=args.speed, client_id=args.client_id, client_secret=args.client_secret,
+        speed=args.speed, start=parse_ts(args.start), client_id=args.client_id, client_secret=args.client_secret,
         token_lifetime=args.token_lifetime, webhook_url=args.webhook_url,
         webhook_secret=args.webhook_secret,
         faults=FaultConfig(latency=args.latency, error_rate=args.error_rate,
