@@ -53,8 +53,9 @@ _TIMEOUT_REASON = {
     "Mercedes-Benz": R.VIN_ACTIVATION_TIMEOUT,
 }
 
-#: Reasons that only arise from a specific situation, never as a random verdict.
-_SITUATIONAL = {R.CUSTOMER_NAME_TAG_MISSING, R.FORD_REVOKE_IN_PROGRESS}
+#: Reasons that only arise from a specific situation, never as a random verdict (missing
+#: consent comes at the end of the retry window, from plan_activation).
+_SITUATIONAL = {R.CUSTOMER_NAME_TAG_MISSING, R.FORD_REVOKE_IN_PROGRESS, R.CONSENT_MISSING}
 
 
 def verdict_delay(brand: str, rng: random.Random) -> float:
@@ -104,14 +105,20 @@ def plan_activation(brand: str, tags: dict[str, str], rng: random.Random) -> lis
 
 def plan_stuck(brand: str, rng: random.Random, reason: str | None = None,
                approve: bool | None = None) -> list[Step]:
-    """Pending with a reason a few hours in; later approved, or rejected at the window's end."""
-    reason = reason or rng.choice(pending_reasons_for(brand))
-    first = rng.uniform(1, 12) * HOUR
-    steps: list[Step] = [(first, "pending", reason)]
+    """Pending with a reason a few hours in, sometimes a retry entry days later (same or
+    another pending reason); then approved, or rejected when the retry window runs out."""
+    choices = pending_reasons_for(brand)
+    reason = reason or rng.choice(choices)
+    at = rng.uniform(1, 12) * HOUR
+    steps: list[Step] = [(at, "pending", reason)]
+    if rng.random() < 0.4:
+        at += rng.uniform(0.5, 3) * DAY
+        reason = rng.choice(choices)
+        steps.append((at, "pending", reason))
     if approve is None:
         approve = rng.random() < 0.5
     if approve:
-        steps.append((first + rng.uniform(1, 6) * DAY, "approved", None))
+        steps.append((at + rng.uniform(0.5, 3) * DAY, "approved", None))
     else:
         steps.append((RETRY_WINDOW + rng.uniform(0, 6) * HOUR, "rejected",
                       timeout_reason(brand, reason)))
