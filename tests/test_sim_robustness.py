@@ -3,6 +3,7 @@ a JSON body (never a 500, a traceback or a hang)."""
 
 from __future__ import annotations
 
+import itertools
 import json
 import urllib.parse
 from collections.abc import Iterator
@@ -27,6 +28,7 @@ vehicle_like = st.fixed_dictionaries({}, optional={
     "tags": st.dictionaries(st.text(max_size=8), st.text(max_size=8) | st.integers(),
                             max_size=3) | json_values,
 })
+_SERIAL = itertools.count(1)
 SETTINGS = settings(max_examples=60, deadline=None,
                     suppress_health_check=[HealthCheck.function_scoped_fixture])
 
@@ -34,7 +36,7 @@ SETTINGS = settings(max_examples=60, deadline=None,
 @pytest.fixture(scope="module")
 def client() -> Iterator[httpx.Client]:
     with Simulator(SimConfig(vehicles=20, seed=5, speed=0.0, start=SIM_START,
-                             token_lifetime=3600)) as sim:
+                             token_lifetime=3600, get_one_limit=10**6)) as sim:
         token = fetch_token(sim)
         with httpx.Client(base_url=sim.base_url, timeout=5,
                           headers={"Authorization": f"Bearer {token}"}) as c:
@@ -65,6 +67,19 @@ def test_any_vehicle_entries_get_one_answer_each(client, vehicles):
                                    "canceling", "canceled", "error")
         if entry["status"] == "error":
             assert entry["description"]
+
+
+@SETTINGS
+@given(tags=st.dictionaries(st.text(max_size=8), st.text(max_size=12), max_size=4))
+def test_any_tag_text_round_trips_through_the_cached_json(client, tags):
+    vin = f"SBX{next(_SERIAL):014d}"
+    client.post("/v1/fleets/vehicles", json={"vehicles": [
+        {"vin": vin, "brand": "sandbox", "tags": tags}]})
+    listed = {v["vin"]: v for v in client.get("/v1/fleets/vehicles").json()}
+    assert vin in listed
+    one = client.get(f"/v1/fleets/vehicles/{vin}").json()
+    assert one == listed[vin]
+    assert one["tags"] == tags
 
 
 @SETTINGS

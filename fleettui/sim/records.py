@@ -16,11 +16,21 @@ from fleettui.sim.clock import format_api_ts
 _dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
 
+def _plain(text: str) -> bool:
+    """Printable ASCII without quote or backslash: its JSON literal is just "text"."""
+    return text.isascii() and text.isprintable() and '"' not in text and "\\" not in text
+
+
 def _quoted(text: str) -> str:
     """JSON string literal; VINs and brand codes are plain ASCII and skip the encoder."""
-    if text.isascii() and text.replace("-", "").isalnum():
-        return f'"{text}"'
-    return _dumps(text)
+    return f'"{text}"' if _plain(text) else _dumps(text)
+
+
+def _tags_json(tags: dict[str, str]) -> str:
+    """The tags object; generated and most real tags are plain and skip the encoder."""
+    if all(_plain(k) and _plain(v) for k, v in tags.items()):
+        return "{" + ",".join(f'"{k}":"{v}"' for k, v in tags.items()) + "}"
+    return _dumps(tags)
 
 
 class Record:
@@ -92,7 +102,7 @@ class Record:
         if self._blob is None:
             self._blob = (
                 f'{{"vin":{_quoted(self.vin)},"status":"{self.status}",'
-                f'"brand":{_quoted(self.brand)},"tags":{_dumps(self.tags)},'
+                f'"brand":{_quoted(self.brand)},"tags":{_tags_json(self.tags)},'
                 f'"changelog":[{",".join(self._parts)}]}}'
             ).encode()
         return self._blob
