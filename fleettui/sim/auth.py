@@ -13,6 +13,7 @@ import hmac
 import json
 import math
 import secrets
+import time
 from collections import deque
 from typing import Any
 
@@ -65,9 +66,10 @@ class TokenIssuer:
         now = self._clock.seconds()
         expiry = now + self.lifetime
         header = _b64(json.dumps({"alg": "HS256", "typ": "JWT"}).encode())
+        issued = int(time.time())  # wall time, like the session clock the expiry runs on
         payload = _b64(json.dumps({"sub": self.client_id, "scope": SCOPE,
-                                   "jti": secrets.token_hex(8),
-                                   "exp_in": int(self.lifetime)}).encode())
+                                   "jti": secrets.token_hex(8), "iat": issued,
+                                   "exp": issued + int(self.lifetime)}).encode())
         sig = _b64(hmac.new(self._key, f"{header}.{payload}".encode(), hashlib.sha256).digest())
         token = f"{header}.{payload}.{sig}"
         self._tokens[token] = expiry
