@@ -52,12 +52,13 @@ def test_cli_prints_three_lines_and_serves():
             proc.wait()
 
 
-def test_cli_sigint_exits_zero():
-    proc = _start()
+def test_cli_sigint_exits_zero_and_reports_webhooks():
+    proc = _start("--webhook-url", "http://127.0.0.1:9/hooks", "--webhook-secret", "s")
     try:
         assert proc.stdout.readline().startswith("http://")
         proc.send_signal(signal.SIGINT)
         assert proc.wait(timeout=10) == 0
+        assert "webhooks delivered 0, failed" in proc.stderr.read()
     finally:
         if proc.poll() is None:
             proc.kill()

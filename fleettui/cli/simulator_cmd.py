@@ -116,6 +116,9 @@ def run_simulator(args: argparse.Namespace) -> int:
             print(sim.client_secret, flush=True)
             while not stop.wait(0.5):
                 pass
+        if sim.webhooks is not None:
+            print(f"fleettui simulator: webhooks delivered {sim.webhooks.delivered}, "
+                  f"failed {sim.webhooks.failed}", file=sys.stderr)
     except OSError as e:
         print(f"fleettui simulator: cannot listen on {args.host}:{args.port}: {e.strerror}",
               file=sys.stderr)
