@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from fleettui.core.rows import build_row
+from fleettui.core.compact import compact, expand, same
+from fleettui.core.rows import build_row, compact_row
 from fleettui.core.states import State
 from fleettui.core.store import SORT_COLUMNS, FleetStore
 from fleettui.core.vehicle import Vehicle
@@ -58,8 +59,9 @@ def test_diff_reports_added_removed_changed_and_state_changes():
     assert store.total == 6 and store.row_for("1FT00000000000005") is not None  # not applied yet
     store.apply(p)
     assert store.row_for("1FT00000000000005") is None
-    for vin, row in first_rows.items():          # unchanged rows are reused as they are
-        assert store.row_for(vin) is row
+    for vin, row in first_rows.items():   # unchanged rows keep their version, compacted
+        assert store.row_for(vin).version == row.version
+        assert type(store.row_for(vin).src) is tuple
     assert store.is_recent("WBA00000000000002") and store.is_recent("WBA00000000000007")
     assert not store.is_recent("WBA00000000000001")        # changed, but not its state
     clock.t += 31
@@ -73,12 +75,26 @@ def test_first_load_marks_nothing_recent():
     assert not any(store.is_recent(store.row(i).vin) for i in range(len(store)))
 
 
-def test_unchanged_refresh_reuses_the_snapshot_order():
+def test_unchanged_refresh_reuses_rows_and_order():
     store = loaded()
+    store.apply(store.prepare(small_fleet(), NOW))   # first refresh: compact copies
     before = store.snapshot.order
     p = store.prepare(small_fleet(), NOW)
     assert p.diff.changed == () and p.diff.added == () and p.diff.removed == ()
     assert p.snapshot.order is before
+
+
+def test_rows_keep_nothing_of_a_later_payload():
+    store = loaded()
+    payload = small_fleet()
+    payload[1] = vdict("WBA00000000000002", "approved", "mini", tags={"k": "v"})
+    store.apply(store.prepare(payload, NOW))
+    kept = {id(x) for obj in payload for x in (obj, obj["vin"], obj["status"], obj["brand"])}
+    for row in store.snapshot.order:
+        assert type(row.src) is tuple
+        assert not {id(row.src[0]), id(row.vin), id(row.src[1]), id(row.src[2])} & kept
+        assert store.vehicle(row.vin) == Vehicle.from_api(next(
+            o for o in payload if o["vin"] == row.vin))
 
 
 def test_partial_update_merges_into_the_fleet():
@@ -210,3 +226,50 @@ def test_warm_precomputes_lazy_fields():
     p.warm()
     row = p.snapshot.by_vin["WBA00000000000002"]
     assert row._search is not None and "privacy" in row._search
+
+
+# -- compact copies -------------------------------------------------------------------
+
+
+def test_round_trip_and_same():
+    for obj in small_fleet():
+        c = compact(obj)
+        assert c is not None and same(c, obj)
+        assert Vehicle.from_api(expand(c)) == Vehicle.from_api(obj)
+        changed = {**obj, "changelog": [*obj["changelog"], {"timestamp": "2026-11-02T00:00:00Z",
+                                                             "status": "approved"}]}
+        assert not same(c, changed)
+        assert not same(c, {**obj, "tags": {"x": "y"}})
+        assert not same(c, {**obj, "extra": 1})
+
+
+def test_odd_shapes_are_not_compacted_but_still_become_rows():
+    odd = {"vin": "WBA00000000000001", "status": "approved", "brand": "bmw",
+           "tags": {"n": 3}, "changelog": []}
+    assert compact(odd) is None
+    row = compact_row(odd, 1)
+    assert row.vin == "WBA00000000000001" and row.tags == {"n": 3}
+    assert row.src is not odd
+
+
+def test_compact_rows_match_dict_rows():
+    fleet = [*small_fleet(), vdict("WBA00000000000009", "pending", reason="x",
+                                   log=[("2026-10-02T10:00:00Z", "pending", "x"),
+                                        ("2026-10-01T10:00:00Z", "pending", None)])]
+    for obj in fleet:
+        a, b = build_row(obj, 1), compact_row(obj, 1)
+        assert (a.vin, a.brand, a.state, a.reason, a.since, a.tags_text, a.search) == (
+            b.vin, b.brand, b.state, b.reason, b.since, b.tags_text, b.search)
+        assert a.vehicle == b.vehicle
+
+
+def test_consume_empties_the_payload_and_replaced_rows_are_released(monkeypatch):
+    released = []
+    monkeypatch.setattr("fleettui.core.store.release_later",
+                        lambda items, delay: released.append((len(items), delay)))
+    store = FleetStore(release_delay=0.5)
+    payload = small_fleet()
+    store.apply(store.prepare(payload, NOW, consume=True))
+    assert payload == [] and store.total == 6
+    store.apply(store.prepare(small_fleet()[:4], NOW))
+    assert released == [(6, 0.5)]

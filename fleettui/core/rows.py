@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from fleettui.core.brands import BRANDS, brand_info
+from fleettui.core.compact import Compact, compact, detached, expand
 from fleettui.core.states import STATE_ORDER, State
 from fleettui.core.timefmt import format_ts
 from fleettui.core.vehicle import Vehicle
@@ -104,6 +105,8 @@ class Row:
 
     def _read_log(self) -> None:
         src = self.src
+        if type(src) is tuple:
+            src = expand(src)
         found = _fast_log(src, self.status) if type(src) is dict else None
         if found is None:
             v = self.vehicle
@@ -114,6 +117,8 @@ class Row:
     @property
     def tags(self) -> dict[str, str]:
         src = self.src
+        if type(src) is tuple:
+            return src[3] or {}
         tags = src.get("tags") if type(src) is dict else src.tags
         return tags if isinstance(tags, dict) else {}
 
@@ -137,7 +142,8 @@ class Row:
     def vehicle(self) -> Vehicle:
         v = self._vehicle
         if v is None:
-            v = self._vehicle = Vehicle.from_api(self.src)
+            src = self.src
+            v = self._vehicle = Vehicle.from_api(expand(src) if type(src) is tuple else src)
         return v
 
     @property
@@ -207,10 +213,52 @@ def build_row(obj: Any, version: int) -> Row | None:
     return Row(vin, brand, status, state, obj, version)
 
 
-def _slow_row(obj: dict, version: int) -> Row | None:
+def row_from_compact(c: Compact, version: int) -> Row | None:
+    """A Row over a compact copy (see fleettui.core.compact)."""
+    status = c[1]
+    state = _STATES.get(status)
+    brand = c[2]
+    if state is None or not c[0] or c[0] != c[0].strip() or brand != brand.strip().lower():
+        return _slow_row(c, version)
+    row = Row(c[0], brand, status, state, c, version)
+    found = _compact_log(c[4], status)
+    if found is not None:
+        row._reason, row._since = found
+    return row
+
+
+def compact_row(obj: Any, version: int) -> Row | None:
+    """A Row that keeps nothing of `obj` (an API dict from a payload about to be freed)."""
+    c = compact(obj)
+    if c is not None:
+        return row_from_compact(c, version)
+    return build_row(detached(obj) if type(obj) is dict else obj, version)
+
+
+def _compact_log(entries: tuple, status: str) -> tuple[str | None, str | None] | None:
+    """As `_fast_log`, over a compact changelog."""
+    prev = ""
+    for ts, st, _why in entries:
+        key = _since_key(ts)
+        if key is None or key < prev or st not in _STATES:
+            return None
+        prev = key
+    if not entries:
+        return None, None
+    last = entries[-1]
+    reason = last[2] if last[2] and last[2].strip() and last[1] == status else None
+    since = None
+    for ts, st, _why in reversed(entries):
+        if st != status:
+            break
+        since = ts[:19]
+    return reason, since
+
+
+def _slow_row(obj: Any, version: int) -> Row | None:
     """Exact parse through Vehicle for anything unusual (odd VIN, brand or status)."""
     try:
-        v = Vehicle.from_api(obj)
+        v = Vehicle.from_api(expand(obj) if type(obj) is tuple else obj)
     except ValueError:
         return None
     row = row_from_vehicle(v, version)

@@ -10,20 +10,28 @@ Two halves, so a 100,000-vehicle refresh never blocks the UI:
 
 from __future__ import annotations
 
-import gc
-import itertools
-import json
 import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 from datetime import datetime
 from operator import attrgetter
 from typing import Any
 
+from fleettui.core.compact import same
+from fleettui.core.memory import FREEZE_AT, clear_in_slices, collector_paused, release_later
 from fleettui.core.query import Query, parse_query
-from fleettui.core.rows import Row, build_row
+from fleettui.core.rows import Row, build_row, compact_row
+from fleettui.core.snapshot import (
+    Diff,
+    Prepared,
+    Snapshot,
+    StateChange,
+    View,
+    compute_view,
+    generations,
+    versions,
+)
 from fleettui.core.sorting import SORT_COLUMNS, sort_rows
 from fleettui.core.states import State
 from fleettui.core.vehicle import Vehicle
@@ -31,116 +39,18 @@ from fleettui.core.vehicle import Vehicle
 __all__ = ["SORT_COLUMNS", "Diff", "FleetStore", "Prepared", "Snapshot", "StateChange",
            "View", "compute_view"]
 
-_versions = itertools.count(1)
-_generations = itertools.count(1)
-_vin_of = attrgetter("vin")
-_state_of = attrgetter("state")
-
-
-@dataclass(frozen=True, slots=True)
-class StateChange:
-    vin: str
-    old: State
-    new: State
-    reason: str | None
-
-
-@dataclass(frozen=True, slots=True)
-class Diff:
-    added: tuple[str, ...] = ()
-    removed: tuple[str, ...] = ()
-    #: Every VIN whose data changed (state changes included).
-    changed: tuple[str, ...] = ()
-    state_changes: tuple[StateChange, ...] = ()
-    #: Objects in the payload that were not vehicles (no VIN); they are left out.
-    skipped: int = 0
-
-    @property
-    def newly_rejected(self) -> tuple[StateChange, ...]:
-        return tuple(c for c in self.state_changes if c.new is State.REJECTED)
-
-
-@dataclass(frozen=True, slots=True)
-class Snapshot:
-    by_vin: dict[str, Row] = field(default_factory=dict)
-    #: All rows in VIN order (the tie-break for every other sort).
-    order: list[Row] = field(default_factory=list)
-    counts: dict[State, int] = field(default_factory=dict)
-    #: VIN -> monotonic time until which the row counts as recently changed.
-    recent: dict[str, float] = field(default_factory=dict)
-    now: datetime | None = None
-    generation: int = 0
-
-
-@dataclass(frozen=True, slots=True)
-class View:
-    snapshot: Snapshot
-    rows: list[Row]
-    query: Query
-    sort: str
-    descending: bool
-    counts: dict[State, int]
-
-    def __len__(self) -> int:
-        return len(self.rows)
-
-    def index_of(self, vin: str) -> int | None:
-        """Position of a VIN in the view, None when filtered out or gone. A C-level
-        identity scan (~1 ms at 100k rows): cheaper than building a 100k-entry index."""
-        row = self.snapshot.by_vin.get(vin)
-        if row is None:
-            return None
-        try:
-            return self.rows.index(row)
-        except ValueError:
-            return None
-
-
-@dataclass(frozen=True, slots=True)
-class Prepared:
-    snapshot: Snapshot
-    view: View
-    diff: Diff
-    settings: int
-    now: datetime | None
-    #: Every row in the view's sort order, before the filter (reused by set_query).
-    ordered: list[Row] = field(default_factory=list, repr=False)
-
-    def warm(self) -> None:
-        """Read reasons, state start times and search text of every row now, so the
-        first sort by reason/time/tags and the first text filter stay fast. Call it
-        from the worker after handing this result to the UI thread."""
-        for row in self.snapshot.order:
-            row.warm()
-
-
-def _detached(obj: dict[str, Any]) -> Any:
-    """A deep copy sharing no object with the payload it came from."""
-    try:
-        return json.loads(json.dumps(obj))
-    except (TypeError, ValueError):
-        return obj
-
-
-def compute_view(snapshot: Snapshot, query: Query, sort: str, descending: bool,
-                 sorted_rows: list[Row] | None = None) -> View:
-    """The rows of `snapshot` that match `query`, ordered by `sort` (pure; any thread)."""
-    ordered = sorted_rows if sorted_rows is not None else sort_rows(snapshot.order, sort, descending)
-    if query.is_empty:
-        return View(snapshot, ordered, query, sort, descending, snapshot.counts)
-    rows = query.filter(ordered)
-    return View(snapshot, rows, query, sort, descending, dict(Counter(map(_state_of, rows))))
-
 
 class FleetStore:
     """Holds the current snapshot and view; see the module docstring for threading."""
 
     def __init__(self, *, recent_seconds: float = 30.0,
                  clock: Callable[[], float] = time.monotonic, sort: str = "state",
-                 descending: bool = False):
+                 descending: bool = False, release_delay: float = 2.0):
         if sort not in SORT_COLUMNS:
             raise ValueError(f"unknown sort column {sort!r}")
         self.recent_seconds = recent_seconds
+        #: Seconds after an apply before the replaced rows are freed off the UI thread.
+        self.release_delay = release_delay
         self._clock = clock
         self._lock = threading.Lock()
         self._snapshot = Snapshot()
@@ -222,23 +132,23 @@ class FleetStore:
     # -- refresh ------------------------------------------------------------------
 
     def prepare(self, objects: Iterable[dict[str, Any] | Vehicle], now: datetime | None,
-                *, partial: bool = False) -> Prepared:
+                *, partial: bool = False, consume: bool = False) -> Prepared:
         """Diff a fetched list (API dicts or Vehicles) against the current snapshot.
 
         Safe on a worker thread. `partial=True` merges the objects into the current fleet
-        (e.g. vehicles just added or cancelled) instead of replacing it."""
+        (e.g. vehicles just added or cancelled) instead of replacing it. `consume=True`
+        empties the list afterwards a slice at a time, so freeing the parsed payload
+        never stalls the UI thread (pass it from the worker that fetched the list)."""
         with self._lock:
             base = self._snapshot
             settings, query, sort, desc = self._settings, self._query, self._sort, self._descending
-        enabled = gc.isenabled()
-        gc.disable()  # 100k new objects would trigger full collections over the whole fleet
-        try:
+        big = len(base.by_vin) >= FREEZE_AT or (type(objects) is list and len(objects) >= FREEZE_AT)
+        with collector_paused(freeze=big and not partial):
             snapshot, diff = self._diff(base, objects, now, partial)
             ordered = sort_rows(snapshot.order, sort, desc)
             view = compute_view(snapshot, query, sort, desc, ordered)
-        finally:
-            if enabled:
-                gc.enable()
+            if consume and type(objects) is list:
+                clear_in_slices(objects)
         return Prepared(snapshot, view, diff, settings, now, ordered)
 
     def _diff(self, base: Snapshot, objects: Iterable[Any], now: datetime | None,
@@ -249,7 +159,6 @@ class FleetStore:
         changed: list[str] = []
         changes: list[StateChange] = []
         skipped = 0
-        versions = _versions
         if not old_map:  # first load: nothing to compare with
             for obj in objects:
                 row = build_row(obj, next(versions))
@@ -264,17 +173,22 @@ class FleetStore:
         for obj in objects:
             vin = obj.get("vin") if type(obj) is dict else getattr(obj, "vin", None)
             old = get_old(vin) if type(vin) is str else None
-            if old is not None and old.src == obj:
-                new_map[old.vin] = old  # keyed by the old string: the payload can be freed
-            else:
+            if old is None:
                 fresh.append(obj)
-        # Keep nothing of the new payload when only a few vehicles changed: copy them, so
-        # the parsed list is freed whole (else 1% of survivors pin most of its memory).
-        detach = len(fresh) <= max(1000, len(old_map) // 5)
+                continue
+            src = old.src
+            if not (same(src, obj) if type(src) is tuple else src == obj):
+                fresh.append(obj)
+            elif type(src) is dict:  # still the first payload's dict: copy it compactly
+                row = compact_row(src, old.version) or old
+                row._vehicle, row._tags_text, row._search = (
+                    old._vehicle, old._tags_text, old._search)
+                new_map[row.vin] = row
+            else:
+                new_map[old.vin] = old  # keyed by the old string: the payload can be freed
+        # Rows keep compact copies, nothing of the new payload, so it is freed whole.
         for obj in fresh:
-            if detach and type(obj) is dict:
-                obj = _detached(obj)
-            row = build_row(obj, next(versions))
+            row = compact_row(obj, next(versions))
             if row is None:
                 skipped += 1
                 continue
@@ -295,10 +209,10 @@ class FleetStore:
         if not added and not removed:
             order = base.order if not changed else [new_map[r.vin] for r in base.order]
         else:
-            order = sorted(new_map.values(), key=_vin_of)
-        counts = dict(Counter(map(_state_of, order)))
+            order = sorted(new_map.values(), key=attrgetter("vin"))
+        counts = dict(Counter(map(attrgetter("state"), order)))
         snapshot = Snapshot(new_map, order, counts, self._recent(base, new_map, added, changes),
-                            now, next(_generations))
+                            now, next(generations))
         diff = Diff(tuple(added), removed, tuple(changed), tuple(changes), skipped)
         return snapshot, diff
 
@@ -318,7 +232,11 @@ class FleetStore:
         with self._lock:
             if prepared.snapshot.generation < self._snapshot.generation:
                 return False
+            replaced = self._snapshot
             self._snapshot = prepared.snapshot
+            if replaced.order and replaced.order is not prepared.snapshot.order:
+                # Hold the old rows so dropping the old view frees nothing on this thread.
+                release_later(list(replaced.order), self.release_delay)
             view = prepared.view
             if prepared.settings == self._settings:
                 self._sorted = (prepared.snapshot.generation, view.sort, view.descending,
