@@ -21,12 +21,12 @@ def rejected_vw() -> Vehicle:
 def test_detail_lists_identity_state_rules_and_timeline():
     text = detail_text(rejected_vw(), NOW).plain
     lines = text.splitlines()
-    assert lines[0] == "WVW00000000000004"
+    assert lines[0] == "WVW00000000000004  ✗ rejected for 2d 00h"
     assert lines[1] == "Volkswagen · VW Group"
-    assert "Tags: fleet=north" in text
-    assert "State: ✗ rejected  for 2d 00h" in text
+    assert lines[2] == "Tags: fleet=north"
+    assert lines[3] == 'Reason: "[red]no[/red] consent" (not in fleettui\'s catalogue)'
     assert 'Reason: "[red]no[/red] consent"' in text and "\x1b" not in text
-    assert "Who must act: " in text and "Provider retrying: no" in text
+    assert "Who must act: " in text and " · Provider retrying: no" in text
     assert "Cancel through the API: yes, once a day old" in text
     assert "Required tag vw-group-customer-name  ✗ missing" in text
     history = text[text.index("History"):]
@@ -75,9 +75,20 @@ async def test_pane_renders_in_a_narrow_80x24_screen():
         assert body.size.width <= 38
         assert pane.virtual_size.height > 24          # long content scrolls
         shown = [body.render_line(y).text for y in range(20)]
-        assert shown[0].strip() == "WVW00000000000004"
+        assert shown[0].startswith("WVW00000000000004")
         assert all(len(line) <= 38 for line in shown)
         assert any("rejected" in line for line in shown)
         pane.show(None, NOW)
         await pilot.pause()
         assert pane.vehicle is None
+
+
+def test_catalogued_reject_reason_is_explained():
+    from fleettui.core.reasons import REJECT_REASONS, lookup_reason
+    reason = REJECT_REASONS[0]
+    info = lookup_reason(reason)
+    v = Vehicle.from_api(vdict("WBA00000000000001", "rejected", "bmw", reason=reason))
+    text = detail_text(v, NOW).plain
+    assert f'Reason: "{reason}"\n{info.title}\n' in text
+    assert f"Who must act: {info.actor.label}" in text
+    assert "not in fleettui's catalogue" not in text

@@ -48,12 +48,17 @@ def _section(out: Text, title: str) -> None:
     out.append("\n")
 
 
-def _identity(out: Text, v: Vehicle) -> None:
-    b = brand_info(v.brand)
+def _identity(out: Text, v: Vehicle, now: datetime | None) -> None:
+    """Two or three lines: VIN and state; brand and group; tags."""
     out.append(sanitize(v.vin) or "(no VIN)", Style(bold=True))
+    out.append("  ")
+    out.append(_state_label(v.state, v.status), _state_style(v.state))
+    seconds = v.time_in_state(now) if now is not None else None
+    if seconds is not None:
+        out.append(f" for {format_duration(seconds)}")
     out.append("\n")
-    brand = b.display if b.known else sanitize(v.brand) or "brand unknown"
-    out.append(brand)
+    b = brand_info(v.brand)
+    out.append(b.display if b.known else sanitize(v.brand) or "brand unknown")
     if b.known and b.group != b.display:
         out.append(f" · {b.group}", DIM)
     out.append("\n")
@@ -63,17 +68,6 @@ def _identity(out: Text, v: Vehicle) -> None:
     else:
         out.append("none", DIM)
     out.append("\n")
-
-
-def _status(out: Text, v: Vehicle, now: datetime | None) -> None:
-    out.append("State: ", LABEL)
-    out.append(_state_label(v.state, v.status), _state_style(v.state))
-    seconds = v.time_in_state(now) if now is not None else None
-    if seconds is not None:
-        out.append(f"  for {format_duration(seconds)}")
-    out.append("\n")
-    out.append(STATE_INFO[v.state].summary, DIM)
-    out.append("\n")
     if v.description:
         out.append("Provider said: ", LABEL)
         out.append(sanitize(v.description))
@@ -81,8 +75,8 @@ def _status(out: Text, v: Vehicle, now: datetime | None) -> None:
 
 
 def _explanation(out: Text, v: Vehicle) -> str:
+    """The reason in plain words, who acts, and the steps; returns what happens next."""
     e = explain(v.reason, v.state, v.brand or None)
-    _section(out, "Why")
     if e.reason is not None:
         out.append("Reason: ", LABEL)
         out.append(f'"{sanitize(e.reason)}"')
@@ -95,7 +89,7 @@ def _explanation(out: Text, v: Vehicle) -> str:
     out.append("\n")
     out.append("Who must act: ", LABEL)
     out.append(e.actor.label)
-    out.append("\n")
+    out.append(" · ", DIM)
     out.append("Provider retrying: ", LABEL)
     out.append("yes" if e.provider_retries else "no")
     out.append("\n")
@@ -165,8 +159,7 @@ def detail_text(vehicle: Vehicle | None, now: datetime | None) -> Text:
         return Text("No vehicle selected. Move the cursor to a row, or clear the filter.",
                     style=DIM)
     out = Text()
-    _identity(out, vehicle)
-    _status(out, vehicle, now)
+    _identity(out, vehicle, now)
     next_happens = _explanation(out, vehicle)
     _brand_rules(out, vehicle)
     _timeline(out, vehicle, now)
