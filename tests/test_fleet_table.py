@@ -180,3 +180,16 @@ async def test_header_click_sorts():
         await pilot.click(FleetTable, offset=(3, 0))
         assert store.sort == ("vin", True)
         assert "VIN ▼" in app.query_one(FleetTable).render_line(0).text
+
+
+async def test_wide_characters_keep_every_line_exactly_the_width():
+    fleet = [vdict("WBA00000000000001", "rejected", "bmw", reason="車両が見つかりません" * 5,
+                   tags={"所有者": "山田太郎" * 6})]
+    app = TableApp(store_of(fleet))
+    async with app.run_test(size=(121, 8)) as pilot:
+        await pilot.pause()
+        table = app.query_one(FleetTable)
+        width = table.scrollable_content_region.width
+        for y in range(4):
+            assert table.render_line(y).cell_length == width
+        assert "…" in table.render_line(1).text
