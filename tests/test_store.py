@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+import fleettui.core.store as store_module
 from fleettui.core.compact import compact, expand, same
 from fleettui.core.rows import build_row, compact_row
 from fleettui.core.states import State
@@ -267,9 +268,14 @@ def test_consume_empties_the_payload_and_replaced_rows_are_released(monkeypatch)
     released = []
     monkeypatch.setattr("fleettui.core.store.release_later",
                         lambda items, delay: released.append((len(items), delay)))
+    monkeypatch.setattr("fleettui.core.store.FREEZE_AT", 5)
+    real_paused = store_module.collector_paused
+    monkeypatch.setattr(store_module, "collector_paused", lambda freeze: real_paused(False))
     store = FleetStore(release_delay=0.5)
     payload = small_fleet()
     store.apply(store.prepare(payload, NOW, consume=True))
     assert payload == [] and store.total == 6
     store.apply(store.prepare(small_fleet()[:4], NOW))
+    assert released == [(6, 0.5)]
+    store.apply(store.prepare(small_fleet()[:3], NOW))   # small snapshots are just dropped
     assert released == [(6, 0.5)]

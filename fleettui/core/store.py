@@ -234,7 +234,7 @@ class FleetStore:
                 return False
             replaced = self._snapshot
             self._snapshot = prepared.snapshot
-            if replaced.order and replaced.order is not prepared.snapshot.order:
+            if len(replaced.order) >= FREEZE_AT and replaced.order is not prepared.snapshot.order:
                 # Hold the old rows so dropping the old view frees nothing on this thread.
                 release_later(list(replaced.order), self.release_delay)
             view = prepared.view
