@@ -1,4 +1,4 @@
-"""Column layout and cell text for the fleet table (plain strings; styling is the table's).
+"""Column layout, cell text and line painting for the fleet table.
 
 At 80 columns VIN, brand, state, reason and time in state fit; tags appear when there is
 room, and narrower terminals drop time, then brand.
@@ -8,8 +8,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from rich.cells import cell_len, set_cell_size
+from rich.segment import Segment
+from rich.style import Style
+from textual.message import Message
+from textual.strip import Strip
 
 from fleettui.core.rows import Row, sanitize
 from fleettui.core.states import STATE_INFO, State
@@ -24,6 +29,18 @@ RECENT_GLYPH = "*"
 VIN_W = 17
 STATE_W = 11   # "↩ canceling"
 TIME_W = 8     # "23h 59m" plus room for the header's "In state"
+
+
+class TableMessage(Message):
+    """Base of the table's messages: `control` is the table that sent it."""
+
+    def __init__(self, table: Any) -> None:
+        super().__init__()
+        self.table = table
+
+    @property
+    def control(self) -> Any:
+        return self.table
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,3 +115,26 @@ def column_at(columns: tuple[Column, ...], x: int) -> str | None:
         if col.x <= x < col.x + col.width + 1:
             return col.key
     return None
+
+
+def header_strip(columns: tuple[Column, ...], sort: str, descending: bool, width: int,
+                 style: Style) -> Strip:
+    text = " " * columns[0].x + " ".join(
+        fit(header_text(c.key, sort, descending), c.width) for c in columns)
+    return Strip([Segment(fit(text.rstrip(), width), style)], width)
+
+
+def row_strip(row: Row, columns: tuple[Column, ...], now: datetime | None, width: int,
+              style: Style, marked: bool, recent: bool) -> Strip:
+    """One vehicle as a line of exactly `width` cells; API text as plain segments."""
+    lead = (MARK_GLYPH if marked else " ") + (RECENT_GLYPH if recent else " ")
+    segments = [Segment(lead, style)]
+    used = len(lead)
+    for col in columns:
+        text = fit(cell_text(row, col.key, now), col.width) + " "
+        cell_style = style + Style(color=STATE_INFO[row.state].colour) if col.key == "state" else style
+        segments.append(Segment(text, cell_style))
+        used += col.width + 1
+    if used < width:
+        segments.append(Segment(" " * (width - used), style))
+    return Strip(segments).crop(0, width)

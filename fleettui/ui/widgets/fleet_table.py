@@ -6,31 +6,24 @@ fleet size. The cursor follows its VIN through refreshes, sorts and filters.
 
 from __future__ import annotations
 
-from datetime import datetime
-
-from rich.segment import Segment
 from rich.style import Style
 from textual import events
 from textual.binding import Binding
 from textual.geometry import Size
-from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.timer import Timer
 
 from fleettui.core.rows import Row
 from fleettui.core.sorting import SORT_COLUMNS
-from fleettui.core.states import STATE_INFO
 from fleettui.core.store import FleetStore, View
 from fleettui.ui.widgets.fleet_columns import (
-    MARK_GLYPH,
-    RECENT_GLYPH,
     Column,
-    cell_text,
+    TableMessage,
     column_at,
-    fit,
-    header_text,
+    header_strip,
     layout_columns,
+    row_strip,
 )
 
 
@@ -49,10 +42,8 @@ class FleetTable(ScrollView, can_focus=True):
         Binding("S", "sort_reverse", "Reverse sort", show=False),
     ]
 
-    COMPONENT_CLASSES = {
-        "fleet-table--header", "fleet-table--cursor", "fleet-table--marked",
-        "fleet-table--recent",
-    }
+    COMPONENT_CLASSES = {"fleet-table--header", "fleet-table--cursor", "fleet-table--marked",
+                         "fleet-table--recent"}
 
     DEFAULT_CSS = """
     FleetTable { height: 1fr; overflow-x: hidden; overflow-y: auto; scrollbar-size-vertical: 1; }
@@ -63,38 +54,22 @@ class FleetTable(ScrollView, can_focus=True):
     FleetTable > .fleet-table--recent { text-style: bold; }
     """
 
-    class CursorChanged(Message):
+    class CursorChanged(TableMessage):
         """The row under the cursor is now another vehicle (or none)."""
 
         def __init__(self, table: FleetTable, vin: str | None) -> None:
-            super().__init__()
-            self.table = table
+            super().__init__(table)
             self.vin = vin
 
-        @property
-        def control(self) -> FleetTable:
-            return self.table
-
-    class MarksChanged(Message):
+    class MarksChanged(TableMessage):
         def __init__(self, table: FleetTable, count: int) -> None:
-            super().__init__()
-            self.table = table
+            super().__init__(table)
             self.count = count
 
-        @property
-        def control(self) -> FleetTable:
-            return self.table
-
-    class SortChanged(Message):
+    class SortChanged(TableMessage):
         def __init__(self, table: FleetTable, column: str, descending: bool) -> None:
-            super().__init__()
-            self.table = table
-            self.column = column
-            self.descending = descending
-
-        @property
-        def control(self) -> FleetTable:
-            return self.table
+            super().__init__(table)
+            self.column, self.descending = column, descending
 
     def __init__(self, store: FleetStore | None = None, *, name: str | None = None,
                  id: str | None = None, classes: str | None = None) -> None:
@@ -141,8 +116,9 @@ class FleetTable(ScrollView, can_focus=True):
         self.cursor = index
         self._cursor_vin = view.rows[index].vin if n else None
         by_vin = view.snapshot.by_vin
-        if self.marked and any(v not in by_vin for v in self.marked):
-            self.marked = {v for v in self.marked if v in by_vin}
+        gone = [v for v in self.marked if v not in by_vin]
+        if gone:
+            self.marked.difference_update(gone)
             self.post_message(self.MarksChanged(self, len(self.marked)))
         self._update_virtual_size()
         self._scroll_to_cursor()
@@ -154,10 +130,9 @@ class FleetTable(ScrollView, can_focus=True):
     def move_cursor_to(self, vin: str) -> bool:
         """Put the cursor on `vin` if the view shows it."""
         index = self._view.index_of(vin) if self._view is not None else None
-        if index is None:
-            return False
-        self._set_cursor(index)
-        return True
+        if index is not None:
+            self._set_cursor(index)
+        return index is not None
 
     def mark_all_shown(self) -> None:
         self.marked.update(r.vin for r in self._rows())
@@ -309,35 +284,19 @@ class FleetTable(ScrollView, can_focus=True):
     def _header_strip(self, width: int, base: Style) -> Strip:
         style = base + self.get_component_rich_style("fleet-table--header")
         sort, descending = self._store.sort if self._store is not None else ("", False)
-        text = " " * self._columns[0].x
-        text += " ".join(fit(header_text(c.key, sort, descending), c.width) for c in self._columns)
-        return Strip([Segment(fit(text.rstrip(), width), style)], width)
+        return header_strip(self._columns, sort, descending, width, style)
 
     def _row_strip(self, row: Row, is_cursor: bool, width: int, base: Style) -> Strip:
         store = self._store
-        now: datetime | None = store.now if store is not None else None
-        style = base
-        if is_cursor:
-            style = style + self._cursor_style()
+        style = base + self._cursor_style() if is_cursor else base
         marked = row.vin in self.marked
         recent = store is not None and store.is_recent(row.vin)
         if marked:
             style = style + self.get_component_rich_style("fleet-table--marked")
         if recent:
             style = style + self.get_component_rich_style("fleet-table--recent")
-        lead = (MARK_GLYPH if marked else " ") + (RECENT_GLYPH if recent else " ")
-        segments = [Segment(lead, style)]
-        used = len(lead)
-        for col in self._columns:
-            text = fit(cell_text(row, col.key, now), col.width) + " "
-            cell_style = style
-            if col.key == "state":
-                cell_style = style + Style(color=STATE_INFO[row.state].colour)
-            segments.append(Segment(text, cell_style))
-            used += col.width + 1
-        if used < width:
-            segments.append(Segment(" " * (width - used), style))
-        return Strip(segments).crop(0, width)
+        now = store.now if store is not None else None
+        return row_strip(row, self._columns, now, width, style, marked, recent)
 
     def _cursor_style(self) -> Style:
         if self.app.no_color:
