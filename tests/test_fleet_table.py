@@ -193,3 +193,19 @@ async def test_wide_characters_keep_every_line_exactly_the_width():
         for y in range(4):
             assert table.render_line(y).cell_length == width
         assert "…" in table.render_line(1).text
+
+
+async def test_marks_of_vanished_vehicles_are_dropped_but_filtered_ones_kept():
+    store = store_of(small_fleet())
+    app = TableApp(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        table = app.query_one(FleetTable)
+        table.marked.update({"WBA00000000000001", "1FT00000000000005"})
+        store.set_query("state:pending")
+        table.refresh_view()
+        assert table.marked == {"WBA00000000000001", "1FT00000000000005"}
+        store.apply(store.prepare([o for o in small_fleet() if o["vin"][-1] != "5"], NOW))
+        table.refresh_view()
+        await pilot.pause()
+        assert table.marked == {"WBA00000000000001"}
+        assert app.messages[-1] == ("marks", 1)
