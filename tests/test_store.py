@@ -279,3 +279,26 @@ def test_consume_empties_the_payload_and_replaced_rows_are_released(monkeypatch)
     assert released == [(6, 0.5)]
     store.apply(store.prepare(small_fleet()[:3], NOW))   # small snapshots are just dropped
     assert released == [(6, 0.5)]
+
+
+def test_memory_helpers():
+    import gc
+
+    from fleettui.core.memory import clear_in_slices, collector_paused
+    items = list(range(5_001))
+    clear_in_slices(items)
+    assert items == []
+    was = gc.isenabled()
+    with collector_paused(freeze=False):
+        assert not gc.isenabled()
+    assert gc.isenabled() == was
+
+
+def test_row_to_api_for_every_source():
+    payload = small_fleet()
+    store = loaded(payload)
+    store.apply(store.prepare(small_fleet(), NOW))          # rows become compact copies
+    vehicle = Vehicle.from_api(vdict("SAL00000000000009", "approved", "tesla"))
+    store.apply(store.prepare([vehicle], NOW, partial=True))
+    for obj in [*small_fleet(), vehicle.to_api()]:
+        assert Vehicle.from_api(store.row_for(obj["vin"]).to_api()) == Vehicle.from_api(obj)

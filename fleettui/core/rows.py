@@ -146,6 +146,13 @@ class Row:
             v = self._vehicle = Vehicle.from_api(expand(src) if type(src) is tuple else src)
         return v
 
+    def to_api(self) -> dict[str, Any]:
+        """The vehicle in the API's shape, without parsing a Vehicle (cheap exports)."""
+        src = self.src
+        if type(src) is tuple:
+            return expand(src)
+        return dict(src) if type(src) is dict else src.to_api()
+
     @property
     def brand_display(self) -> str:
         return BRAND_DISPLAY.get(self.brand) or brand_info(self.brand).display
