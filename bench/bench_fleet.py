@@ -30,6 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from payload import make_fleet, mutate  # noqa: E402
 
+from fleettui.core.memory import parse_json_list  # noqa: E402
 from fleettui.core.store import FleetStore  # noqa: E402
 from fleettui.ui.widgets.fleet_table import FleetTable  # noqa: E402
 
@@ -155,6 +156,12 @@ async def bench(n: int, source: str) -> None:
         probe = StallProbe()
         changed = await probe.during(asyncio.to_thread(json.loads, body))
         print(f"worker json.loads (API client's parse): worst UI stall {ms(probe.worst)}")
+        del changed
+        gc.collect()
+        t0 = time.perf_counter()
+        changed = await probe.during(asyncio.to_thread(parse_json_list, body))
+        print(f"worker parse_json_list instead: worst UI stall {ms(probe.worst)} "
+              f"(parse {ms(time.perf_counter() - t0).strip()})")
         rss, _peak = rss_mb()
         print(f"RSS with the fleet loaded + next payload parsed: {rss:6.0f} MB")
         c0 = time.thread_time()

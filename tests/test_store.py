@@ -302,3 +302,19 @@ def test_row_to_api_for_every_source():
     store.apply(store.prepare([vehicle], NOW, partial=True))
     for obj in [*small_fleet(), vehicle.to_api()]:
         assert Vehicle.from_api(store.row_for(obj["vin"]).to_api()) == Vehicle.from_api(obj)
+
+
+def test_parse_json_list_matches_json_loads():
+    import json
+
+    from fleettui.core.memory import parse_json_list
+    big = json.dumps([*small_fleet() * 200, 1, "x", None, [], {}])
+    assert len(big) > 100_000
+    assert parse_json_list(big) == json.loads(big)
+    assert parse_json_list(big.encode()) == json.loads(big)
+    assert parse_json_list(" \n[ ]" + " " * 100_000) == []
+    assert parse_json_list('{"a": 1}') == {"a": 1}
+    pad = " " * 100_000
+    for bad in ("[1,,2]", "[1 2]", "[1,]", "[1] x", "[1", "[{]"):
+        with pytest.raises(json.JSONDecodeError):
+            parse_json_list(bad + pad)
