@@ -318,3 +318,24 @@ def test_parse_json_list_matches_json_loads():
     for bad in ("[1,,2]", "[1 2]", "[1,]", "[1] x", "[1", "[{]"):
         with pytest.raises(json.JSONDecodeError):
             parse_json_list(bad + pad)
+
+
+def test_compact_payloads_diff_like_dicts():
+    import json
+
+    from fleettui.core.compact import compact_or_keep
+    from fleettui.core.memory import parse_json_list
+
+    store = loaded()                                       # rows over the first payload's dicts
+    fleet = small_fleet()
+    fleet[2] = vdict("VF300000000000003", "approved", "peugeot")
+    fleet.append({**vdict("WBA00000000000008", "pending"), "odd": True})
+    body = json.dumps(fleet + [1] * 30_000)[:-1] + "]"
+    parsed = parse_json_list(body, each=compact_or_keep)[:len(fleet)]
+    assert type(parsed[0]) is tuple and type(parsed[-1]) is dict
+    p = store.prepare(parsed, NOW)
+    assert p.diff.changed == ("VF300000000000003",) and p.diff.added == ("WBA00000000000008",)
+    store.apply(p)
+    again = store.prepare([compact_or_keep(o) for o in fleet], NOW)
+    assert again.diff.changed == () and again.diff.added == ()
+    assert store.vehicle("VF300000000000003").state is State.APPROVED

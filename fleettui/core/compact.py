@@ -106,3 +106,17 @@ def same(c: Compact, obj: Any) -> bool:
                 or e.get("reason") != why):
             return False
     return len(obj) <= len(_TOP_KEYS) and _TOP_KEYS.issuperset(obj)
+
+
+def same_data(a: Any, b: Any) -> bool:
+    """Equality across the forms a vehicle arrives in (compact tuple, API dict, Vehicle)."""
+    if (type(a) is tuple) is (type(b) is tuple):
+        return a == b
+    return same(a, b) if type(a) is tuple else same(b, a)
+
+
+def compact_or_keep(obj: Any) -> Any:
+    """For `parse_json_list(text, each=compact_or_keep)`: vehicles become compact copies
+    as they are parsed, so a full parsed payload never exists (odd objects are kept)."""
+    c = compact(obj)
+    return obj if c is None else c

@@ -205,8 +205,10 @@ def row_from_vehicle(v: Vehicle, version: int) -> Row:
 
 
 def build_row(obj: Any, version: int) -> Row | None:
-    """A Row from an API dict (or a Vehicle); None for an object without a VIN."""
+    """A Row from an API dict (or a Vehicle, or a compact copy); None without a VIN."""
     if type(obj) is not dict:
+        if type(obj) is tuple and len(obj) == 5:
+            return row_from_compact(obj, version)
         if isinstance(obj, Vehicle):
             return row_from_vehicle(obj, version)
         return None
@@ -236,6 +238,8 @@ def row_from_compact(c: Compact, version: int) -> Row | None:
 
 def compact_row(obj: Any, version: int) -> Row | None:
     """A Row that keeps nothing of `obj` (an API dict from a payload about to be freed)."""
+    if type(obj) is tuple:
+        return build_row(obj, version)
     c = compact(obj)
     if c is not None:
         return row_from_compact(c, version)

@@ -18,7 +18,7 @@ from datetime import datetime
 from operator import attrgetter
 from typing import Any
 
-from fleettui.core.compact import same
+from fleettui.core.compact import same_data
 from fleettui.core.memory import FREEZE_AT, clear_in_slices, collector_paused, release_later
 from fleettui.core.query import Query, parse_query
 from fleettui.core.rows import Row, build_row, compact_row
@@ -171,16 +171,18 @@ class FleetStore:
         get_old = old_map.get
         fresh: list[Any] = []
         for obj in objects:
-            vin = obj.get("vin") if type(obj) is dict else getattr(obj, "vin", None)
+            kind = type(obj)
+            vin = obj.get("vin") if kind is dict else obj[0] if kind is tuple else getattr(
+                obj, "vin", None)
             old = get_old(vin) if type(vin) is str else None
             if old is None:
                 fresh.append(obj)
                 continue
             src = old.src
-            if not (same(src, obj) if type(src) is tuple else src == obj):
+            if not (src == obj if (type(src) is tuple) is (kind is tuple) else same_data(src, obj)):
                 fresh.append(obj)
             elif type(src) is dict:  # still the first payload's dict: copy it compactly
-                row = compact_row(src, old.version) or old
+                row = compact_row(obj if kind is tuple else src, old.version) or old
                 row._vehicle, row._tags_text, row._search = (
                     old._vehicle, old._tags_text, old._search)
                 new_map[row.vin] = row
@@ -197,7 +199,7 @@ class FleetStore:
             if old is None:
                 if vin not in new_map:
                     added.append(vin)
-            elif old.src != row.src:
+            elif not same_data(old.src, row.src):
                 changed.append(vin)
                 if old.state is not row.state:
                     changes.append(StateChange(vin, old.state, row.state, row.reason))
