@@ -339,3 +339,12 @@ def test_compact_payloads_diff_like_dicts():
     again = store.prepare([compact_or_keep(o) for o in fleet], NOW)
     assert again.diff.changed == () and again.diff.added == ()
     assert store.vehicle("VF300000000000003").state is State.APPROVED
+
+
+def test_first_load_from_compact_copies():
+    from fleettui.core.compact import compact_or_keep
+
+    store = loaded([compact_or_keep(o) for o in small_fleet()])
+    assert store.total == 6 and shown(store) == ["2", "4", "1", "3", "5", "6"]
+    assert store.row_for("WBA00000000000002").reason == "privacy mode is enabled"
+    assert store.vehicle("VF300000000000003") == Vehicle.from_api(small_fleet()[2])
