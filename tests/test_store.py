@@ -78,7 +78,11 @@ def test_first_load_marks_nothing_recent():
 
 def test_unchanged_refresh_reuses_rows_and_order():
     store = loaded()
-    store.apply(store.prepare(small_fleet(), NOW))   # first refresh: compact copies
+    first = store.prepare(small_fleet(), NOW)         # first refresh: compact copies
+    assert first.diff.changed == ()
+    assert all(first.snapshot.by_vin[r.vin] is r for r in first.snapshot.order)
+    assert all(type(r.src) is tuple for r in first.view.rows)
+    store.apply(first)
     before = store.snapshot.order
     p = store.prepare(small_fleet(), NOW)
     assert p.diff.changed == () and p.diff.added == () and p.diff.removed == ()
@@ -348,3 +352,37 @@ def test_first_load_from_compact_copies():
     assert store.total == 6 and shown(store) == ["2", "4", "1", "3", "5", "6"]
     assert store.row_for("WBA00000000000002").reason == "privacy mode is enabled"
     assert store.vehicle("VF300000000000003") == Vehicle.from_api(small_fleet()[2])
+
+
+def test_random_refreshes_keep_snapshot_view_and_index_consistent():
+    import random
+
+    from fleettui.core.compact import compact_or_keep
+
+    rng = random.Random(7)
+    statuses = ["pending", "approved", "rejected", "revoked", "canceling"]
+    fleet = {f"WBA{i:014d}": vdict(f"WBA{i:014d}", rng.choice(statuses)) for i in range(40)}
+    store = FleetStore()
+    for step in range(30):
+        for vin in rng.sample(sorted(fleet), 5):
+            fleet[vin] = vdict(vin, rng.choice(statuses), reason=rng.choice([None, "r1", "r2"]))
+        if rng.random() < 0.3:
+            fleet.pop(rng.choice(sorted(fleet)))
+        if rng.random() < 0.3:
+            vin = f"NEW{step:014d}"
+            fleet[vin] = vdict(vin, "pending")
+        objs = [compact_or_keep(o) if rng.random() < 0.5 else o for o in fleet.values()]
+        if rng.random() < 0.2:
+            store.set_query(rng.choice(["", "state:pending", "-r1", "wba"]))
+        if rng.random() < 0.2:
+            store.set_sort(rng.choice(SORT_COLUMNS), rng.random() < 0.5)
+        store.apply(store.prepare(objs, NOW))
+        snap = store.snapshot
+        assert [r.vin for r in snap.order] == sorted(fleet)
+        assert all(snap.by_vin[r.vin] is r for r in snap.order)
+        for vin, obj in fleet.items():
+            assert store.vehicle(vin) == Vehicle.from_api(obj)
+        for i, row in enumerate(store.view.rows):
+            assert store.index_of(row.vin) == i and snap.by_vin[row.vin] is row
+            assert store.query.matches(row)
+        assert sum(store.counts_all.values()) == len(fleet)

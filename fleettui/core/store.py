@@ -170,6 +170,7 @@ class FleetStore:
             objects = ()
         get_old = old_map.get
         fresh: list[Any] = []
+        recopied = False
         for obj in objects:
             kind = type(obj)
             vin = obj.get("vin") if kind is dict else obj[0] if kind is tuple else getattr(
@@ -186,6 +187,7 @@ class FleetStore:
                 row._vehicle, row._tags_text, row._search = (
                     old._vehicle, old._tags_text, old._search)
                 new_map[row.vin] = row
+                recopied = True
             else:
                 new_map[old.vin] = old  # keyed by the old string: the payload can be freed
         # Rows keep compact copies, nothing of the new payload, so it is freed whole.
@@ -209,7 +211,8 @@ class FleetStore:
         kept = len(new_map) - len(added)
         removed = () if kept == len(old_map) else tuple(v for v in old_map if v not in new_map)
         if not added and not removed:
-            order = base.order if not changed else [new_map[r.vin] for r in base.order]
+            same_rows = not changed and not recopied
+            order = base.order if same_rows else [new_map[r.vin] for r in base.order]
         else:
             order = sorted(new_map.values(), key=attrgetter("vin"))
         counts = dict(Counter(map(attrgetter("state"), order)))
