@@ -186,6 +186,7 @@ class FleetStore:
                 row = compact_row(obj if kind is tuple else src, old.version) or old
                 row._vehicle, row._tags_text, row._search = (
                     old._vehicle, old._tags_text, old._search)
+                row.warm()  # on the worker: later sorts and filters find it all computed
                 new_map[row.vin] = row
                 recopied = True
             else:
@@ -196,6 +197,7 @@ class FleetStore:
             if row is None:
                 skipped += 1
                 continue
+            row.warm()
             vin = row.vin
             old = get_old(vin)
             if old is None:
