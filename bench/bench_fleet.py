@@ -126,6 +126,7 @@ async def bench(n: int, source: str) -> None:
     payload = fleet_payload(n, source)
     gc.collect()
     reset_peak()
+    print(f"RSS with the payload parsed, before the app: {rss_mb()[0]:6.0f} MB")
     store = FleetStore()
     app = BenchApp(store)
     async with app.run_test(size=(120, 40)) as pilot:
