@@ -80,6 +80,7 @@ class FleetTable(ScrollView, can_focus=True):
         self._cursor_vin: str | None = None
         self.marked: set[str] = set()
         self._columns: tuple[Column, ...] = layout_columns(80)
+        self._columns_for = 0  # the width the columns were laid out for
         self._recent_timer: Timer | None = None
 
     # -- public -------------------------------------------------------------------
@@ -222,7 +223,7 @@ class FleetTable(ScrollView, can_focus=True):
 
     def _update_virtual_size(self) -> None:
         width = self.scrollable_content_region.width or self.size.width
-        self._columns = layout_columns(width)
+        self._columns, self._columns_for = layout_columns(width), width
         self.virtual_size = Size(width, len(self._rows()) + 1)
 
     def _set_cursor(self, index: int) -> None:
@@ -269,7 +270,7 @@ class FleetTable(ScrollView, can_focus=True):
 
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width or self.size.width
-        if width != getattr(self, "_columns_for", None):
+        if width != self._columns_for:
             # The scrollbar can appear without a Resize: lay out for the width painted now.
             self._columns, self._columns_for = layout_columns(width), width
         base = self.rich_style
