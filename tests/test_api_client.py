@@ -367,3 +367,19 @@ def test_debug_logs_of_every_layer_never_show_secret_or_token(sim, caplog):
     text = "\n".join(f"{r.name} {r.getMessage()} {r.args!r}" for r in caplog.records)
     assert "httpcore" in text or "httpx" in text  # the layers below did log
     assert sim.client_secret not in text and token not in text
+
+
+def test_list_vehicles_compact_matches_the_raw_list(sim):
+    """The poller's compact list carries the same vehicles as the plain one."""
+    from fleettui.core.compact import expand
+
+    with make_client(sim) as client:
+        raw = client.list_vehicles_raw()
+        compact = client.list_vehicles_compact()
+    assert len(compact) == len(raw) == 60
+    assert all(type(c) is tuple for c in compact)
+    by_vin = {v["vin"]: v for v in raw}
+    for c in compact:
+        original = by_vin[c[0]]
+        assert expand(c)["changelog"] == original["changelog"]
+        assert (c[1], c[2]) == (original["status"], original["brand"])

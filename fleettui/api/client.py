@@ -228,9 +228,18 @@ class FleetClient:
     def list_vehicles_raw(self, filter: VehicleFilter | None = None) -> list[dict]:
         """The fleet as parsed JSON objects; entries that are not objects with a VIN are
         skipped and counted in `last_skipped`."""
+        return self._list(filter, compact=False)
+
+    def list_vehicles_compact(self, filter: VehicleFilter | None = None) -> list[Any]:
+        """The fleet in the store's compact form (`fleettui.core.compact`): what the
+        monitor's poller feeds `FleetStore.prepare`. Odd-shaped objects with a VIN stay
+        dicts; entries without a VIN are skipped and counted in `last_skipped`."""
+        return self._list(filter, compact=True)
+
+    def _list(self, filter: VehicleFilter | None, *, compact: bool) -> list[Any]:
         params = {"filter": filter.to_param()} if filter else None
         response = self._exchange("GET", VEHICLES_PATH, write=False, params=params)
-        good, self.last_skipped = wire.read_vehicle_list(response)
+        good, self.last_skipped = wire.read_vehicle_list(response, compact=compact)
         if self.last_skipped:
             log.warning("skipped %d unreadable entries in the vehicle list", self.last_skipped)
         return good
