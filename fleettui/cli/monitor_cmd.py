@@ -58,15 +58,17 @@ def run_monitor(args: argparse.Namespace) -> int:
         config = SimConfig(vehicles=args.demo_vehicles, speed=args.demo_speed)
         with Simulator(config) as sim:
             account = account_for_simulator(sim, read_only=read_only, refresh=refresh)
-            FleetApp(account, read_only=read_only, refresh=refresh).run()
-        return 0
+            app = FleetApp(account, read_only=read_only, refresh=refresh)
+            app.run()
+        return app.return_code or 0
     try:
         profile = resolve_profile(getattr(args, "profile", None), read_only=read_only or None,
                                   refresh=refresh)
     except NoProfile:
         # First start with nothing configured: the app opens the setup screen.
-        FleetApp(None, read_only=read_only, refresh=refresh).run()
-        return 0
+        app = FleetApp(None, read_only=read_only, refresh=refresh)
+        app.run()
+        return app.return_code or 0
     except ConfigError as exc:
         print(f"fleettui: {exc}", file=sys.stderr)
         return 2
@@ -74,5 +76,6 @@ def run_monitor(args: argparse.Namespace) -> int:
         print(f"fleettui: {exc}", file=sys.stderr)
         return 2
     account = account_from_profile(profile, read_only=read_only, refresh=refresh)
-    FleetApp(account, read_only=account.read_only, refresh=account.refresh).run()
-    return 0
+    app = FleetApp(account, read_only=account.read_only, refresh=account.refresh)
+    app.run()
+    return app.return_code or 0

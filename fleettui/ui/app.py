@@ -22,7 +22,7 @@ from fleettui.ui.connection import ConnectionState, clamp_refresh
 from fleettui.ui.fleet_view import FleetViewMixin
 from fleettui.ui.poller import HEADER_TICK, PollerMixin
 from fleettui.ui.screens.help import HelpScreen
-from fleettui.ui.terminal_watch import TerminalWatch, stdin_fd
+from fleettui.ui.terminal_watch import LOST_EXIT_CODE, TerminalWatch, stdin_fd
 from fleettui.ui.widgets.detail import DetailPane
 from fleettui.ui.widgets.fleet_table import FleetTable
 from fleettui.ui.widgets.header import FleetHeader
@@ -123,7 +123,7 @@ class FleetApp(FleetViewMixin, PollerMixin, ActionsMixin, App[None]):
             self._owned_sim.stop()
 
     def _terminal_lost(self) -> None:
-        self.exit(return_code=129)
+        self.exit(return_code=LOST_EXIT_CODE)
 
     # -- account -------------------------------------------------------------------
 

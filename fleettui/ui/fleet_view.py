@@ -4,6 +4,7 @@ filters, sort, marks, the detail pane, and the header's counts."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime
 from typing import Any
 
 from rich.text import Text
@@ -15,6 +16,8 @@ from fleettui.ui.safe_text import clean
 from fleettui.ui.widgets.detail import DetailPane
 from fleettui.ui.widgets.fleet_table import FleetTable
 from fleettui.ui.widgets.header import FleetHeader, HeaderInfo
+
+IDLE_REPAINT_SECONDS = 60.0
 
 
 def with_state_filter(text: str, state: str) -> str:
@@ -30,6 +33,7 @@ class FleetViewMixin:
     @on decorator only registers on message-pump classes, not on mixins.)"""
 
     _detail_key: tuple[str, int] | None = None
+    _painted_at: datetime | None = None
 
     # -- access ----------------------------------------------------------------------
 
@@ -69,6 +73,16 @@ class FleetViewMixin:
         self.fleet_changed(None)
 
     def fleet_changed(self, prepared: Any) -> None:
+        """Repaint after the store changed. A poll that changed nothing repaints the table
+        at most once a minute (only its ages can differ), so an idle screen stays quiet."""
+        now = self.clock()
+        diff = getattr(prepared, "diff", None)
+        quiet = diff is not None and not (diff.added or diff.removed or diff.changed)
+        last = self._painted_at
+        if quiet and last is not None and (now - last).total_seconds() < IDLE_REPAINT_SECONDS:
+            self.update_header()
+            return
+        self._painted_at = now
         self.table.refresh_view()
         self.refresh_detail()
         self.update_header()

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import fcntl
+import os
 import select
 import signal
 import struct
@@ -21,6 +22,10 @@ from collections.abc import Callable
 
 CHECK_INTERVAL = 0.5
 CONFIRMATIONS = 3
+#: After asking the app to exit, leave for sure this many seconds later (a teardown that
+#: writes to a terminal that is gone must not keep the process alive or spinning).
+EXIT_DEADLINE = 3.0
+LOST_EXIT_CODE = 129
 
 
 def stdin_gone(fd: int) -> bool:
@@ -43,9 +48,11 @@ def stdin_gone(fd: int) -> bool:
 class TerminalWatch:
     """Calls `on_lost()` (from the event loop's thread) once the terminal is gone."""
 
-    def __init__(self, on_lost: Callable[[], None], fd: int | None = None) -> None:
+    def __init__(self, on_lost: Callable[[], None], fd: int | None = None, *,
+                 hard_exit: bool = True) -> None:
         self.on_lost = on_lost
         self.fd = fd
+        self.hard_exit = hard_exit
         self._loop: asyncio.AbstractEventLoop | None = None
         self._stop = threading.Event()
         self._fired = False
@@ -67,9 +74,14 @@ class TerminalWatch:
             self._sighup_installed = False
 
     def _fire(self) -> None:
-        if not self._fired:
-            self._fired = True
-            self.on_lost()
+        if self._fired:
+            return
+        self._fired = True
+        if self.hard_exit:
+            deadline = threading.Timer(EXIT_DEADLINE, os._exit, (LOST_EXIT_CODE,))
+            deadline.daemon = True
+            deadline.start()
+        self.on_lost()
 
     def _watch_stdin(self) -> None:
         assert self.fd is not None

@@ -51,8 +51,6 @@ def connection_text(conn: ConnectionState, read_only: bool) -> Text:
         out.append("● live", style="green")
     else:
         out.append("○ connecting", style="yellow")
-    if conn.polling:
-        out.append(" ⟳")
     if conn.last_ok_at is not None:
         out.append(f"  updated {conn.last_ok_at.strftime('%H:%M:%S')}")
     if read_only:
