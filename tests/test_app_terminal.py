@@ -109,3 +109,38 @@ def test_refresh_flag_is_clamped_to_five_seconds(sim):
 
     app = FleetApp(account_for_simulator(sim), refresh=1, watch_terminal=False)
     assert app.connection.refresh == 5.0
+
+
+async def test_setup_demo_choice_starts_a_simulator_in_process():
+    from fleettui.ui.screens.setup import SetupScreen
+
+    app = FleetApp(None, clock=lambda: SIM_START, watch_terminal=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, SetupScreen))
+        await pilot.click("#setup-demo")
+        await wait_for(pilot, lambda: app.store.total > 0, timeout=20)
+        assert app.account is not None and app.account.environment == "demo"
+    assert app._owned_sim is not None and app._owned_sim.base_url == ""  # stopped on exit
+
+
+async def test_profile_switch_reconnects_without_restart(sim, monkeypatch):
+    from fleettui.config import load_config, save_config
+    from fleettui.config.profiles import Profile
+    from fleettui.ui.screens.profile_switch import ProfileSwitchScreen
+    from tests.app_helpers import loaded, make_app
+
+    monkeypatch.setenv("SIM_SECRET", sim.client_secret)
+    profile = Profile(name="second", environment="custom", base_url=sim.base_url,
+                      client_id=sim.client_id, client_secret_env="SIM_SECRET", read_only=True)
+    save_config(load_config().with_profile(profile))
+    app = make_app(sim)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await loaded(pilot)
+        assert not app.read_only
+        await pilot.press("P")
+        await wait_for(pilot, lambda: isinstance(app.screen, ProfileSwitchScreen))
+        app.screen.dismiss("second")
+        await wait_for(pilot, lambda: app.account.name == "second" and app.store.total > 0
+                       and not app.connection.polling)
+        assert app.read_only  # the profile's read-only setting applies at once
+        assert "READ-ONLY" in app.query_one("#header").build().plain

@@ -31,19 +31,27 @@ _write_lock = threading.Lock()
 
 
 class WriteDone(Message):
-    def __init__(self, action: Action, outcomes: list[WriteOutcome], generation: int) -> None:
+    """Delete results; `outcomes` already merged, `prepared` the store update (built on
+    the worker so a 100k fleet's re-sort never runs on the UI thread)."""
+
+    def __init__(self, action: Action, outcomes: list[WriteOutcome], prepared: Any,
+                 generation: int) -> None:
         super().__init__()
         self.action = action
         self.outcomes = outcomes
+        self.prepared = prepared
         self.generation = generation
 
 
 class AddDone(Message):
-    def __init__(self, lines: list, results: list | None, error: str | None, generation: int) -> None:
+    def __init__(self, lines: list, results: list | None, error: str | None, prepared: Any,
+                 added: int, generation: int) -> None:
         super().__init__()
         self.lines = lines
         self.results = results
         self.error = error
+        self.prepared = prepared
+        self.added = added
         self.generation = generation
 
 
@@ -141,11 +149,17 @@ class ActionsMixin:
 
     @work(thread=True, exit_on_error=False, group="write")
     def _delete_worker(self, action: Action, vins: list[str], generation: int) -> None:
-        outcomes: list[WriteOutcome] = []
         with _write_lock:
-            for vin in vins:
-                outcomes.append(self._delete_one(vin))
-        self.post_message(WriteDone(action, outcomes, generation))
+            sent = [self._delete_one(vin) for vin in vins]
+        now = self.clock()
+        outcomes = [
+            WriteOutcome(o.vin, True, vehicle=merge_answer(self.store.vehicle(o.vin), o.vehicle, now))
+            if o.ok and o.vehicle is not None else o
+            for o in sent
+        ]
+        merged = [o.vehicle for o in outcomes if o.ok and o.vehicle is not None]
+        prepared = self.store.prepare(merged, now, partial=True) if merged else None
+        self.post_message(WriteDone(action, outcomes, prepared, generation))
 
     def _delete_one(self, vin: str) -> WriteOutcome:
         for attempt in range(2):
@@ -164,18 +178,9 @@ class ActionsMixin:
         return WriteOutcome(vin, False, message="not sent")
 
     def on_write_done(self, message: WriteDone) -> None:
-        now = self.clock()
-        merged = []
-        shown = []
-        for o in message.outcomes:
-            if o.ok and o.vehicle is not None:
-                v = merge_answer(self.store.vehicle(o.vin), o.vehicle, now)
-                merged.append(v)
-                shown.append(WriteOutcome(o.vin, True, vehicle=v))
-            else:
-                shown.append(o)
-        if merged and message.generation == self.generation:
-            self.upsert_vehicles(merged)
+        shown = message.outcomes
+        if message.prepared is not None and message.generation == self.generation:
+            self.apply_prepared(message.prepared)
         self.unmark([o.vin for o in message.outcomes if o.ok])
         text, severity = summarise(message.action, shown)
         self.notify(clean(text), severity=severity, timeout=10 if severity != "information" else 5,
@@ -205,12 +210,20 @@ class ActionsMixin:
             with _write_lock:
                 results = self.writer.create_vehicles(wanted)
         except ApiError as exc:
-            self.post_message(AddDone(lines, None, str(exc), generation))
+            self.post_message(AddDone(lines, None, str(exc), None, 0, generation))
             return
         except Exception as exc:  # noqa: BLE001
-            self.post_message(AddDone(lines, None, f"Unexpected failure: {clean(exc)}", generation))
+            self.post_message(AddDone(lines, None, f"Unexpected failure: {clean(exc)}", None, 0,
+                                      generation))
             return
-        self.post_message(AddDone(lines, results, None, generation))
+        now = self.clock()
+        by_vin = {line.vin.upper(): line for line in lines}
+        added = [
+            new_vehicle(line.vin, line.brand, line.tags, r.status or "pending", now, r.vehicle)
+            for r in results if r.ok and (line := by_vin.get(r.vin.upper())) is not None
+        ]
+        prepared = self.store.prepare(added, now, partial=True) if added else None
+        self.post_message(AddDone(lines, results, None, prepared, len(added), generation))
 
     def on_add_done(self, message: AddDone) -> None:
         form = next((s for s in self.screen_stack if isinstance(s, AddScreen)), None)
@@ -220,19 +233,12 @@ class ActionsMixin:
             else:
                 self.notify(message.error, severity="error", markup=False)
             return
-        now = self.clock()
-        lines = {line.vin.upper(): line for line in message.lines}
-        added = []
-        for r in message.results or []:
-            line = lines.get(r.vin.upper())
-            if r.ok and line is not None:
-                added.append(new_vehicle(line.vin, line.brand, line.tags, r.status or "pending", now, r.vehicle))
-        if added and message.generation == self.generation:
-            self.upsert_vehicles(added)
+        if message.prepared is not None and message.generation == self.generation:
+            self.apply_prepared(message.prepared)
         if form is not None:
             form.show_results(message.results or [])
         else:
-            self.notify(f"{len(added)} vehicle(s) added.", markup=False)
+            self.notify(f"{message.added} vehicle(s) added.", markup=False)
         _audit(self.account_name, "add", [line.vin for line in message.lines],
                [(r.vin, r.ok, r.status if r.ok else (r.description or "")) for r in message.results or []])
 

@@ -223,3 +223,5 @@ class FleetApp(FleetViewMixin, PollerMixin, ActionsMixin, App[None]):
             key = binding.key_display or binding.key
             yield SystemCommand(binding.description, f"Key: {key}",
                                 lambda action=binding.action: self.run_action(action))
+        yield SystemCommand("Mark row", "Mark or unmark the vehicle under the cursor. Key: space",
+                            lambda: self.table.action_toggle_mark())

@@ -58,11 +58,12 @@ class FleetViewMixin:
 
     # -- data changes ------------------------------------------------------------------
 
-    def upsert_vehicles(self, vehicles: list[Vehicle]) -> None:
-        """Show provider answers at once (added, canceling, revoking) until the next poll."""
-        prepared = self.store.prepare(vehicles, self.clock(), partial=True)
-        self.store.apply(prepared)
-        self.fleet_changed(prepared)
+    def apply_prepared(self, prepared: Any) -> None:
+        """Show provider answers at once (added, canceling, revoking) until the next poll.
+        A poll that finished meanwhile is newer and already shows them: then nothing to do."""
+        if self.store.apply(prepared):
+            self._painted_at = None
+            self.fleet_changed(prepared)
 
     def reset_fleet(self, default_filter: str = "") -> None:
         self.table.clear_marks()
