@@ -85,6 +85,7 @@ class FleetViewMixin:
             return
         self._painted_at = now
         self.table.refresh_view()
+        self._detail_key = None  # its "for 3d 04h" ages too
         self.refresh_detail()
         self.update_header()
 
