@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from textual.widgets import Input, Static, TextArea
 
+from fleettui.config.audit import read_audit
 from fleettui.core.states import State
 from fleettui.ui.screens.add_form import AddScreen
 from fleettui.ui.screens.confirm import ConfirmScreen
@@ -100,6 +101,9 @@ async def test_cancel_accepted_shows_canceling(sim):
         await pilot.click("#confirm-yes")
         await wait_for(pilot, lambda: app.store.row_for(PEUGEOT_PENDING).state is State.CANCELING)
         assert sim_status(sim, PEUGEOT_PENDING) == "canceling"
+        entry = read_audit()[-1]
+        assert entry["action"] == "cancel" and entry["vins"] == [PEUGEOT_PENDING]
+        assert entry["results"][0]["ok"] is True
 
 
 async def test_cancel_young_clearance_warns_in_confirmation(sim):

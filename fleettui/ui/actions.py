@@ -259,18 +259,22 @@ class ActionsMixin:
         self.notify(f"Copied {clean(what)} to the clipboard (terminal clipboard, OSC 52).", markup=False)
 
     def action_export(self) -> None:
-        rows = self.shown_vehicles()
         self.push_screen(
-            ExportScreen(default_export_path(self.clock()), len(rows)),
+            ExportScreen(default_export_path(self.clock()), len(self.store)),
             callback=self._export_to,
         )
 
     def _export_to(self, path: Any) -> None:
-        if path is None:
-            return
+        if path is not None:
+            # The rows shown right now, in order; parsing and writing run on a worker.
+            self._export_worker(path, list(self.store.view.rows), self.clock())
+
+    @work(thread=True, exit_on_error=False, group="export")
+    def _export_worker(self, path: Any, rows: list, now: Any) -> None:
         try:
-            count = write_csv(path, self.shown_vehicles(), self.clock())
+            count = write_csv(path, (row.vehicle for row in rows), now)
         except OSError as exc:
-            self.notify(f"Could not write {path}: {exc.strerror or exc}", severity="error", markup=False)
+            self.notify(f"Could not write {path}: {exc.strerror or exc}", severity="error",
+                        markup=False)
             return
         self.notify(f"Wrote {count} rows to {path}", markup=False)

@@ -53,9 +53,6 @@ class FleetViewMixin:
         vin = self.table.cursor_vin
         return self.store.vehicle(vin) if vin else None
 
-    def shown_vehicles(self) -> list[Vehicle]:
-        return [row.vehicle for row in self.store.view.rows]
-
     # -- data changes ------------------------------------------------------------------
 
     def apply_prepared(self, prepared: Any) -> None:

@@ -40,10 +40,17 @@ def environment_badge(environment: str) -> Text:
     return Text(label, style=style)
 
 
-def connection_text(conn: ConnectionState, read_only: bool) -> Text:
+def connection_text(conn: ConnectionState, read_only: bool = False) -> Text:
+    """Live / stale (age, why) / paused / connecting, and the last good refresh time.
+    `read_only` adds the READ-ONLY badge (the header itself puts it up front)."""
     out = Text()
+    if read_only:
+        out.append(" READ-ONLY ", style="bold reverse")
+        out.append("  ")
     if conn.paused:
         out.append("‖ PAUSED", style="bold yellow")
+    elif conn.stale and not conn.connected_once:
+        out.append(f"✗ cannot connect ({conn.category_label()}), retrying", style="bold red")
     elif conn.stale:
         age = coarse_age(conn.age())
         out.append(f"! STALE {age} ({conn.category_label()})", style="bold red")
@@ -53,9 +60,6 @@ def connection_text(conn: ConnectionState, read_only: bool) -> Text:
         out.append("○ connecting", style="yellow")
     if conn.last_ok_at is not None:
         out.append(f"  updated {conn.last_ok_at.strftime('%H:%M:%S')}")
-    if read_only:
-        out.append("  ")
-        out.append(" READ-ONLY ", style="bold reverse")
     return out
 
 
@@ -88,15 +92,21 @@ class FleetHeader(Widget):
         self._last: Text | None = None
 
     def build(self, width: int = 0) -> Text:
+        """Line 1: environment badge, READ-ONLY, account, connection (most important
+        first, so a narrow terminal cuts the least important); line 2: counts."""
         h = self.info
         line = Text()
-        line.append("fleettui", style="bold")
-        line.append("  ")
-        line.append(clean(h.account) or "(no account)")
-        line.append("  ")
         line.append_text(environment_badge(h.environment))
+        line.append(" ")
+        if h.read_only:
+            line.append(" READ-ONLY ", style="bold reverse")
+            line.append(" ")
+        account = clean(h.account) or "(no account)"
+        if width and width < 100 and len(account) > 20:
+            account = account[:19] + "…"
+        line.append(account, style="bold")
         line.append("  ")
-        line.append_text(connection_text(self.connection, h.read_only))
+        line.append_text(connection_text(self.connection))
         line.append("\n")
         counts = counts_text(h)
         if width and counts.cell_len > width - 2:
