@@ -182,3 +182,28 @@ async def test_read_only_offers_and_sends_no_writes(sim):
         assert sim_status(sim, KIA_APPROVED) == "approved"
         titles = [c.title for c in app.get_system_commands(app.screen)]
         assert "Revoke" not in titles and "Add" not in titles and "Refresh" in titles
+
+
+async def test_add_loads_csv_and_brand_type_ahead(sim, tmp_path):
+    csv_path = tmp_path / "new.csv"
+    csv_path.write_text("vin,brand\nVF3ZZZZZ0NC000011,peugeot,fleet=a\nVF3ZZZZZ0NC000012\n",
+                        encoding="utf-8")
+    app = make_app(sim)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await loaded(pilot)
+        await pilot.press("a")
+        await wait_for(pilot, lambda: isinstance(app.screen, AddScreen))
+        form = app.screen
+        form.query_one("#add-brand", Input).focus()
+        await pilot.press("p", "e", "right")  # type-ahead completes the brand
+        assert form.query_one("#add-brand", Input).value == "peugeot"
+        form.query_one("#add-csv", Input).value = str(csv_path)
+        form.query_one("#add-csv", Input).focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "VF3ZZZZZ0NC000012" in form.query_one("#add-many", TextArea).text
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: not form.busy and "2 added" in str(form.query_one("#add-results", Static).render()))
+        assert app.store.row_for("VF3ZZZZZ0NC000011").vehicle.tags == {"fleet": "a"}
+        assert sim_status(sim, "VF3ZZZZZ0NC000012") == "pending"  # took the form's brand
+        assert form.query_one("#add-many", TextArea).text == ""

@@ -148,7 +148,8 @@ class AddScreen(ModalScreen[None]):
     @on(Input.Submitted)
     def _submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        self.action_send()
+        if event.input.id != "add-csv":  # Enter there loads the file instead
+            self.action_send()
 
     # -- sending -------------------------------------------------------------------
 
