@@ -156,6 +156,7 @@ async def test_bulk_cancel_counts_sent_and_skipped(sim):
         body = str(app.screen.query_one("#confirm-body", Static).render())
         # Peugeot and the young Audi are sent (the Audi with a warning); BMW and Kia skipped.
         assert "Cancel 2 vehicle(s); skip 2." in body
+        assert "⚠ 1 of those sent" in body  # the young Audi
         await pilot.click("#confirm-yes")
         await wait_for(pilot, lambda: app.store.row_for(PEUGEOT_PENDING).state is State.CANCELING)
         await wait_for(pilot, lambda: any("of 2" in n for n in notes(app)))

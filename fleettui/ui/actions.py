@@ -103,6 +103,10 @@ class ActionsMixin:
                         "Nothing was sent.", severity="warning", timeout=8, markup=False)
             return
         body = bulk_body(action.value, [v.vin for v in plan.send], skipped)
+        warned: dict[str, int] = {}
+        for _, warning in plan.warnings:
+            warned[clean(warning)] = warned.get(clean(warning), 0) + 1
+        body += [Text(f"⚠ {n} of those sent: {w}", style="bold yellow") for w, n in warned.items()]
         require = None
         if action is Action.REVOKE:
             body.append(Text("Data access stops for every vehicle sent.", style="bold"))
@@ -120,7 +124,8 @@ class ActionsMixin:
         check = check_action(v, action, now)
         vin = clean(v.vin)
         if not check.allowed:
-            self.notify(f"Cannot {action.value} {vin}: {clean(check.reason)} Nothing was sent.",
+            self.notify(f"Cannot {action.value} {vin}: {clean(check.reason).rstrip('.')}. "
+                        "Nothing was sent.",
                         title=f"{action.value.capitalize()} refused", severity="warning",
                         timeout=8, markup=False)
             return
