@@ -199,3 +199,31 @@ async def test_help_lists_keys_and_palette_has_every_action(sim):
         await pilot.press("escape")
         titles = {c.title for c in app.get_system_commands(app.screen)}
         assert {"Refresh", "Pause", "Add", "Cancel", "Revoke", "Copy VIN", "Export", "Filter"} <= titles
+
+
+async def test_profile_opens_on_cached_fleet_when_provider_is_down(sim, monkeypatch):
+    from fleettui.config import load_config, resolve_profile, save_config
+    from fleettui.config.cache import snapshot_path
+    from fleettui.config.profiles import Profile
+    from fleettui.ui.accounts import account_from_profile
+    from fleettui.ui.app import FleetApp
+    from tests.app_helpers import SIM_START
+
+    monkeypatch.setenv("SIM_SECRET", sim.client_secret)
+    save_config(load_config().with_profile(Profile(
+        name="cached", environment="custom", base_url=sim.base_url, client_id=sim.client_id,
+        client_secret_env="SIM_SECRET")))
+    account = account_from_profile(resolve_profile("cached"))
+
+    first = FleetApp(account, clock=lambda: SIM_START, watch_terminal=False)
+    async with first.run_test(size=(120, 36)) as pilot:
+        await loaded(pilot)
+        await wait_for(pilot, snapshot_path("cached").exists)
+
+    sim.set_faults(FaultConfig(drop_rate=1.0))
+    second = FleetApp(account, clock=lambda: SIM_START, watch_terminal=False)
+    async with second.run_test(size=(120, 36)) as pilot:
+        await wait_for(pilot, lambda: second.connection.stale, timeout=20)
+        assert second.store.total == 60
+        text = header_text(second)
+        assert "cannot connect" in text and "showing cache from" in text and "60/60" in text

@@ -23,6 +23,10 @@ class Account:
     read_only: bool = False
     refresh: float | None = None
     default_filter: str = ""
+    #: Where the data comes from; with `cache`, the last fleet is kept on disk for a fast
+    #: start (profiles do; the demo, which starts fresh every time, doesn't).
+    base_url: str = ""
+    cache: bool = False
 
     def __repr__(self) -> str:
         return f"Account(name={self.name!r}, environment={self.environment!r}, read_only={self.read_only})"
@@ -38,6 +42,8 @@ def account_from_profile(profile: Any, *, read_only: bool = False, refresh: floa
         read_only=bool(read_only or profile.read_only),
         refresh=refresh if refresh is not None else profile.refresh,
         default_filter=getattr(profile, "default_filter", "") or "",
+        base_url=profile.base_url,
+        cache=True,
     )
 
 
@@ -50,4 +56,5 @@ def account_for_simulator(sim: Any, *, name: str = "demo", environment: str = "d
         client_factory=lambda: FleetClient(creds, timeout=5.0, max_retries=1, backoff_base=0.2),
         read_only=read_only,
         refresh=refresh,
+        base_url=sim.base_url,
     )

@@ -137,6 +137,7 @@ class FleetApp(FleetViewMixin, PollerMixin, ActionsMixin, App[None]):
         self.writer = account.client_factory()
         self.connection = ConnectionState(refresh=clamp_refresh(account.refresh or self.connection.refresh),
                                           paused=False)
+        self._cache_saved = None
         self.reset_fleet(account.default_filter)
         self.refresh_bindings()
         self.poll_now()

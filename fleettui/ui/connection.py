@@ -49,6 +49,8 @@ class ConnectionState:
     #: Seconds the provider asked us to wait (429), honoured by next_delay.
     retry_after: float | None = None
     polling: bool = False
+    #: When the fleet on screen came from the disk cache (until the first good poll).
+    cached_at: datetime | None = None
     monotonic: Callable[[], float] = field(default=time.monotonic, repr=False)
 
     @property
@@ -62,6 +64,7 @@ class ConnectionState:
     def record_ok(self, server_now: datetime) -> bool:
         """A good poll. Returns True when this recovers from a failure (say 'reconnected')."""
         recovered = self.failures > 0
+        self.cached_at = None
         self.last_ok_at = server_now
         self.last_ok_mono = self.monotonic()
         self.failures = 0

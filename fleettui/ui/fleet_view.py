@@ -96,7 +96,7 @@ class FleetViewMixin:
             total=store.counts_all,
             shown_count=len(store),
             total_count=store.total,
-            loaded=self.connection.connected_once,
+            loaded=self.connection.connected_once or self.connection.cached_at is not None,
         )
         self.query_one(FleetHeader).update_header(info, self.connection)
 

@@ -8,7 +8,11 @@ doubles up to two minutes, and the first good poll after that says "reconnected"
 
 from __future__ import annotations
 
+import logging
+import time
 from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
 
 from textual import work
 from textual.message import Message
@@ -20,6 +24,8 @@ from fleettui.core.store import Prepared, StateChange
 from fleettui.ui.safe_text import clean
 
 HEADER_TICK = 5.0
+CACHE_EVERY = 300.0
+log = logging.getLogger("fleettui.ui")
 
 
 class FleetFetched(Message):
@@ -38,10 +44,25 @@ class FetchFailed(Message):
         self.generation = generation
 
 
+class CacheLoaded(Message):
+    def __init__(self, prepared: Prepared, fetched_at: datetime, generation: int) -> None:
+        super().__init__()
+        self.prepared = prepared
+        self.fetched_at = fetched_at
+        self.generation = generation
+
+
+def fetch_fleet(reader: Any) -> list:
+    """The fleet in the store's compact form when the client offers it (less memory)."""
+    compact = getattr(reader, "list_vehicles_compact", None)
+    return compact() if compact is not None else reader.list_vehicles_raw()
+
+
 class PollerMixin:
     """Mixed into FleetApp; expects .store, .connection, .reader (client), .clock."""
 
     _poll_timer: Timer | None = None
+    _cache_saved: float | None = None
     generation: int = 0
 
     # -- scheduling ----------------------------------------------------------------
@@ -65,8 +86,13 @@ class PollerMixin:
     @work(thread=True, exclusive=True, exit_on_error=False, group="poll")
     def _poll_worker(self, generation: int) -> None:
         reader = self.reader
+        account = self.account
+        if account is not None and account.cache and not self.connection.connected_once:
+            # First poll of a profile: show the fleet cached on disk while the list call
+            # runs. Same thread, so the live result is always prepared (and applied) later.
+            self._load_cache(account, generation)
         try:
-            raw = reader.list_vehicles_raw()
+            raw = fetch_fleet(reader)
             prepared = self.store.prepare(raw, self.clock())
         except ApiError as exc:
             retry = exc.retry_after if isinstance(exc, RateLimited) else None
@@ -77,7 +103,48 @@ class PollerMixin:
             return
         self.post_message(FleetFetched(prepared, generation))
 
+    def _load_cache(self, account: Any, generation: int) -> None:
+        from fleettui.config.cache import load_snapshot
+
+        try:
+            snapshot = load_snapshot(account.name, account.base_url)
+            if snapshot is None or not snapshot.vehicles:
+                return
+            prepared = self.store.prepare(snapshot.vehicles, self.clock())
+        except Exception:  # noqa: BLE001 - a bad cache only costs the fast start
+            return
+        self.post_message(CacheLoaded(prepared, snapshot.fetched_at, generation))
+
+    def _maybe_save_cache(self) -> None:
+        """Keep the last fleet on disk for a fast next start: after the first good poll,
+        then at most every CACHE_EVERY seconds (a 100k fleet is ~20 MB of JSON)."""
+        account = self.account
+        if account is None or not account.cache:
+            return
+        mono = time.monotonic()
+        if self._cache_saved is not None and mono - self._cache_saved < CACHE_EVERY:
+            return
+        self._cache_saved = mono
+        self._save_cache(account.name, account.base_url, list(self.store.snapshot.order),
+                         self.clock())
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="cache")
+    def _save_cache(self, name: str, base_url: str, rows: list, fetched_at: datetime) -> None:
+        from fleettui.config.cache import save_snapshot
+
+        try:
+            save_snapshot(name, base_url, [row.to_api() for row in rows], fetched_at)
+        except OSError as exc:
+            log.warning("could not cache the fleet: %s", exc)
+
     # -- results (UI thread) ---------------------------------------------------------
+
+    def on_cache_loaded(self, message: CacheLoaded) -> None:
+        if message.generation != self.generation or self.connection.connected_once:
+            return
+        if self.store.apply(message.prepared):
+            self.connection.cached_at = message.fetched_at
+            self.fleet_changed(message.prepared)
 
     def on_fleet_fetched(self, message: FleetFetched) -> None:
         if message.generation != self.generation:
@@ -90,6 +157,7 @@ class PollerMixin:
             self.notify("Reconnected; the data is live again.", title="Refresh", markup=False)
         if applied:
             self._announce_rejections(message.prepared.diff.newly_rejected)
+            self._maybe_save_cache()
         self.schedule_poll(self.connection.next_delay())
 
     def on_fetch_failed(self, message: FetchFailed) -> None:

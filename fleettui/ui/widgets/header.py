@@ -51,6 +51,11 @@ def connection_text(conn: ConnectionState, read_only: bool = False) -> Text:
         out.append("‖ PAUSED", style="bold yellow")
     elif conn.stale and not conn.connected_once:
         out.append(f"✗ cannot connect ({conn.category_label()}), retrying", style="bold red")
+        if conn.cached_at is not None:
+            out.append(f"  showing cache from {conn.cached_at.strftime('%Y-%m-%d %H:%M')}")
+    elif conn.cached_at is not None and not conn.connected_once:
+        out.append(f"○ cached {conn.cached_at.strftime('%Y-%m-%d %H:%M')}, connecting",
+                   style="yellow")
     elif conn.stale:
         age = coarse_age(conn.age())
         out.append(f"! STALE {age} ({conn.category_label()})", style="bold red")
