@@ -18,11 +18,10 @@ from textual.binding import Binding
 from textual.containers import Grid, Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import ModalScreen
-from textual.suggester import SuggestFromList
+from textual.suggester import Suggester
 from textual.widgets import Footer, Input, Label, Static, TextArea
 
 from fleettui.core.brands import (
-    BRAND_CODES,
     VW_CUSTOMER_TAG,
     brand_info,
     is_known_brand,
@@ -38,6 +37,19 @@ from fleettui.ui.add_lines import (
     read_csv_file,
 )
 from fleettui.ui.safe_text import clean
+
+
+class BrandSuggester(Suggester):
+    """Type-ahead over the brand codes, in `suggest_brands` order (prefix matches first)."""
+
+    def __init__(self) -> None:
+        super().__init__(use_cache=True, case_sensitive=False)
+
+    async def get_suggestion(self, value: str) -> str | None:
+        typed = value.strip().lower()
+        if not typed:
+            return None
+        return next((code for code in suggest_brands(typed) if code.startswith(typed)), None)
 
 
 def vin_feedback(value: str) -> Text:
@@ -94,7 +106,7 @@ class AddScreen(ModalScreen[None]):
                 yield Static(vin_feedback(""), id="add-vin-check")
                 yield Label("Brand")
                 yield Input(id="add-brand", placeholder="e.g. bmw",
-                            suggester=SuggestFromList(BRAND_CODES, case_sensitive=False))
+                            suggester=BrandSuggester())
                 yield Label("")
                 yield Static(brand_feedback(""), id="add-brand-check")
                 yield Label("Customer", id="add-customer-label", classes="vw-only")
