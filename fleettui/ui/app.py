@@ -12,7 +12,7 @@ from datetime import datetime
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Container
-from textual.screen import Screen
+from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer, Input, Static
 
 from fleettui.core.store import FleetStore
@@ -28,6 +28,7 @@ from fleettui.ui.widgets.fleet_table import FleetTable
 from fleettui.ui.widgets.header import FleetHeader
 
 Clock = Callable[[], datetime]
+MODAL_ACTIONS = frozenset({"quit", "command_palette"})
 
 
 class FleetApp(FleetViewMixin, PollerMixin, ActionsMixin, App[None]):
@@ -198,7 +199,11 @@ class FleetApp(FleetViewMixin, PollerMixin, ActionsMixin, App[None]):
     # -- keys ----------------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        return not (action in WRITE_ACTIONS and self.read_only)
+        if action in WRITE_ACTIONS and self.read_only:
+            return False
+        # While a dialog or form is open, the monitor's own keys are off (a stray `c` in a
+        # confirmation must not start another action); quitting and the palette stay.
+        return not (isinstance(self.screen, ModalScreen) and action not in MODAL_ACTIONS)
 
     def key_rows(self) -> list[tuple[str, str]]:
         rows = []
