@@ -116,6 +116,9 @@ async def test_cancel_young_clearance_warns_in_confirmation(sim):
         await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
         body = str(app.screen.query_one("#confirm-body", Static).render())
         assert "⚠" in body and "day" in body
+        await pilot.press("a", "R")  # the monitor's keys are off while the dialog is open
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen) and len(app.screen_stack) == 2
         await pilot.press("escape")
         await wait_for(pilot, lambda: not isinstance(app.screen, ConfirmScreen))
         assert sim_status(sim, AUDI_FRESH) == "pending"
