@@ -90,7 +90,7 @@ class FleetViewMixin:
         store = self.store
         info = HeaderInfo(
             account=self.account_name,
-            environment=self.account.environment if self.account else "none",
+            environment=self.account.environment if self.account else "",
             read_only=self.read_only,
             shown=store.counts_shown,
             total=store.counts_all,

@@ -26,7 +26,7 @@ ENV_BADGES = {
 @dataclass
 class HeaderInfo:
     account: str = ""
-    environment: str = "demo"
+    environment: str = ""
     read_only: bool = False
     shown: Mapping[State, int] = field(default_factory=dict)
     total: Mapping[State, int] = field(default_factory=dict)
@@ -36,6 +36,8 @@ class HeaderInfo:
 
 
 def environment_badge(environment: str) -> Text:
+    if not environment:
+        return Text("")
     label, style = ENV_BADGES.get(environment.lower(), (f" {environment.upper()} ", "bold reverse"))
     return Text(label, style=style)
 
