@@ -229,3 +229,35 @@ async def test_add_when_the_request_fails_keeps_every_line(sim):
         assert "Nothing was added" in str(form.query_one("#add-results", Static).render())
         assert form.query_one("#add-many", TextArea).text == f"{GOOD_NEW},peugeot"
         assert app.is_running
+
+
+async def test_bulk_revoke_asks_for_the_count_and_sends_only_approved(sim):
+    seed_test_vehicles(sim)
+    app = make_app(sim)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await loaded(pilot)
+        await filter_to(pilot, "NC00000")
+        await pilot.press("asterisk", "R")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        body = str(app.screen.query_one("#confirm-body", Static).render())
+        assert "Revoke 1 vehicle(s); skip 3." in body and "Data access stops" in body
+        await pilot.press("2", "enter")  # wrong count: refused, nothing sent
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+        app.screen.query_one("#confirm-phrase", Input).value = ""
+        await pilot.press("1", "enter")
+        await wait_for(pilot, lambda: app.store.row_for(KIA_APPROVED).state is State.REVOKING)
+        assert sim_status(sim, PEUGEOT_PENDING) == "pending"
+        assert app.marked_vins() == {PEUGEOT_PENDING, BMW_PENDING, AUDI_FRESH}  # sent ones unmarked
+
+
+async def test_revoke_refused_for_pending_names_the_reason(sim):
+    seed_test_vehicles(sim)
+    app = make_app(sim)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await loaded(pilot)
+        await filter_to(pilot, PEUGEOT_PENDING)
+        await pilot.press("R")
+        await pilot.pause()
+        assert not isinstance(app.screen, ConfirmScreen)
+        assert any("Cannot revoke" in n and "Nothing was sent" in n for n in notes(app))
