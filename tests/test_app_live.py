@@ -178,9 +178,13 @@ async def test_export_writes_exactly_the_rows_shown(sim, tmp_path):
         await pilot.press("e")
         await wait_for(pilot, lambda: isinstance(app.screen, ExportScreen))
         target = tmp_path / "out.csv"
+        target.write_text("old", encoding="utf-8")
         app.screen.query_one("#export-path", Input).value = str(target)
+        await pilot.press("enter")  # exists: asks first
+        await pilot.pause()
+        assert isinstance(app.screen, ExportScreen) and target.read_text(encoding="utf-8") == "old"
         await pilot.press("enter")
-        await wait_for(pilot, target.exists)
+        await wait_for(pilot, lambda: any(n.startswith("Wrote") for n in notes(app)))
         with target.open(encoding="utf-8") as fh:
             rows = list(csv.DictReader(fh))
         assert [r["vin"] for r in rows] == shown

@@ -63,6 +63,7 @@ class ExportScreen(ModalScreen[Path | None]):
         super().__init__()
         self.default = default
         self.rows = rows
+        self._confirmed_overwrite: Path | None = None
 
     def compose(self) -> ComposeResult:
         with Vertical(id="export-box"):
@@ -86,6 +87,12 @@ class ExportScreen(ModalScreen[Path | None]):
         if not path.parent.exists():
             self.query_one("#export-error", Static).update(
                 Text(f"Folder {path.parent} does not exist.", style="red")
+            )
+            return
+        if path.exists() and path != self._confirmed_overwrite:
+            self._confirmed_overwrite = path
+            self.query_one("#export-error", Static).update(
+                Text(f"{path} exists; Enter again replaces it.", style="yellow")
             )
             return
         self.dismiss(path)
