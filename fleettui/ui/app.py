@@ -70,6 +70,7 @@ class FleetApp(FleetViewMixin, PollerMixin, ActionsMixin, App[None]):
         self.connection = ConnectionState(refresh=clamp_refresh(refresh if refresh is not None
                                                                 else (account.refresh if account else None)))
         self._read_only_flag = bool(read_only)
+        self._refresh_flag = refresh
         self._fixed_clock = clock
         self.store = FleetStore()
         self.reader = None
@@ -136,8 +137,8 @@ class FleetApp(FleetViewMixin, PollerMixin, ActionsMixin, App[None]):
         self.read_only = bool(account.read_only or self.read_only_flag)
         self.reader = account.client_factory()
         self.writer = account.client_factory()
-        self.connection = ConnectionState(refresh=clamp_refresh(account.refresh or self.connection.refresh),
-                                          paused=False)
+        every = self._refresh_flag if self._refresh_flag is not None else account.refresh
+        self.connection = ConnectionState(refresh=clamp_refresh(every), paused=False)
         self._cache_saved = None
         self.reset_fleet(account.default_filter)
         self.refresh_bindings()
