@@ -134,3 +134,11 @@ def test_csv_export_guards_formula_cells(tmp_path):
     assert text[0].startswith("vin,brand,state,reason")
     assert "'=HYPERLINK()" in text[1] and "'fleet==cmd" not in text[1]
     assert "rejected" in text[1] and "172800" in text[1]
+
+
+def test_quick_state_filter_replaces_only_state_terms():
+    from fleettui.ui.fleet_view import with_state_filter
+
+    assert with_state_filter("brand:bmw state:pending privacy", "rejected") == "brand:bmw privacy state:rejected"
+    assert with_state_filter("-state:approved bmw", "") == "bmw"
+    assert with_state_filter("", "pending") == "state:pending"
