@@ -113,7 +113,12 @@ class FleetViewMixin:
         if key == self._detail_key:
             return
         self._detail_key = key
-        pane.show(row.vehicle if row is not None else None, self.clock())
+        try:
+            pane.show(row.vehicle if row is not None else None, self.clock())
+        except Exception as exc:  # noqa: BLE001 - odd provider data must not end the monitor
+            pane.show(None, self.clock())
+            self.notify(f"Cannot show details for {clean(key[0]) if key else 'this row'}: "
+                        f"{clean(exc)}", severity="warning", markup=False)
 
     def action_toggle_detail(self) -> None:
         self.query_one("#detail", DetailPane).toggle_class("-hidden")
