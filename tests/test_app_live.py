@@ -231,3 +231,27 @@ async def test_profile_opens_on_cached_fleet_when_provider_is_down(sim, monkeypa
         assert second.store.total == 60
         text = header_text(second)
         assert "cannot connect" in text and "showing cache from" in text and "60/60" in text
+
+
+async def test_malformed_answers_mark_stale_and_the_app_lives_on(sim):
+    app = make_app(sim)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await loaded(pilot)
+        sim.set_faults(FaultConfig(malformed_rate=1.0))
+        await refresh(pilot)
+        assert app.connection.stale and app.is_running
+        assert app.store.total == 60
+
+
+async def test_escape_sequences_in_a_reason_never_reach_the_terminal(sim):
+    seed_test_vehicles(sim)
+    app = make_app(sim)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await loaded(pilot)
+        engine = sim.engine
+        with engine.lock:
+            engine.transition(engine.record(BMW_PENDING), "rejected", engine.epoch(),
+                              "bad\x1b]52;c;SGVsbG8=\x07 \x1b[31mred")
+        await refresh(pilot)
+        note = next(n for n in notes(app) if BMW_PENDING in n)
+        assert "\x1b" not in note and "\x07" not in note and "red" in note
