@@ -255,3 +255,21 @@ async def test_escape_sequences_in_a_reason_never_reach_the_terminal(sim):
         await refresh(pilot)
         note = next(n for n in notes(app) if BMW_PENDING in n)
         assert "\x1b" not in note and "\x07" not in note and "red" in note
+
+
+async def test_idle_refresh_without_changes_does_not_repaint_the_table(sim):
+    app = make_app(sim)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await loaded(pilot)
+        repaints = []
+        original = app.table.refresh_view
+        app.table.refresh_view = lambda: (repaints.append(1), original())[1]
+        await refresh(pilot)
+        await refresh(pilot)
+        assert repaints == []  # nothing changed: header only
+        engine = sim.engine
+        with engine.lock:
+            vin = next(iter(app.store.snapshot.by_vin))
+            engine.transition(engine.record(vin), "revoked", engine.epoch())
+        await refresh(pilot)
+        assert repaints == [1]
