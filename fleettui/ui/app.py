@@ -207,14 +207,20 @@ class FleetApp(FleetViewMixin, PollerMixin, ActionsMixin, App[None]):
         return not (isinstance(self.screen, ModalScreen) and action not in MODAL_ACTIONS)
 
     def key_rows(self) -> list[tuple[str, str]]:
-        rows = []
+        """(key, what it does) for the help screen: each key once, state keys in one row."""
+        rows: list[tuple[str, str]] = []
+        seen: set[str] = set()
         for binding in self.BINDINGS + FleetTable.BINDINGS:
             if not isinstance(binding, Binding):
                 continue
             name = binding.action.split("(")[0]
-            if name in WRITE_ACTIONS and self.read_only:
+            key = binding.key_display or binding.key
+            if name == "state_filter" or key in seen or (name in WRITE_ACTIONS and self.read_only):
                 continue
-            rows.append((binding.key_display or binding.key, binding.description))
+            seen.add(key)
+            rows.append((key, binding.description))
+        rows.append(("1…7, 0", "Only pending, approved, rejected, revoking, revoked, canceling, "
+                               "canceled; 0 shows all states"))
         rows.append(("ctrl+p", "Command palette (every action by name)"))
         return rows
 
