@@ -209,3 +209,13 @@ async def test_marks_of_vanished_vehicles_are_dropped_but_filtered_ones_kept():
         await pilot.pause()
         assert table.marked == {"WBA00000000000001"}
         assert app.messages[-1] == ("marks", 1)
+
+
+def test_sort_arrow_survives_a_narrow_column():
+    """The arrow is what tells the sort column and direction: the title gives way."""
+    from fleettui.ui.widgets.fleet_columns import header_text
+
+    assert header_text("time", "time", False, 8).endswith(" ▲")
+    assert header_text("time", "time", True, 8).endswith(" ▼")
+    assert len(header_text("time", "time", True, 8)) == 8
+    assert header_text("vin", "time", True, 8) == "VIN"

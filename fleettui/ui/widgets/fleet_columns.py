@@ -103,11 +103,16 @@ def cell_text(row: Row, key: str, now: datetime | None) -> str:
     return sanitize(row.tags_text)
 
 
-def header_text(key: str, sort: str, descending: bool) -> str:
+def header_text(key: str, sort: str, descending: bool, width: int | None = None) -> str:
+    """A column's title, with the sort arrow on the sorted column. In a narrow column the
+    title gives way, never the arrow ("In st… ▲", not "In stat…")."""
     title = TITLES[key]
-    if key == sort:
-        title += " ▼" if descending else " ▲"
-    return title
+    if key != sort:
+        return title
+    arrow = " ▼" if descending else " ▲"
+    if width is not None and len(title) + len(arrow) > width:
+        title = fit(title, max(1, width - len(arrow)))
+    return title + arrow
 
 
 def column_at(columns: tuple[Column, ...], x: int) -> str | None:
@@ -120,7 +125,7 @@ def column_at(columns: tuple[Column, ...], x: int) -> str | None:
 def header_strip(columns: tuple[Column, ...], sort: str, descending: bool, width: int,
                  style: Style) -> Strip:
     text = " " * columns[0].x + " ".join(
-        fit(header_text(c.key, sort, descending), c.width) for c in columns)
+        fit(header_text(c.key, sort, descending, c.width), c.width) for c in columns)
     return Strip([Segment(fit(text.rstrip(), width), style)], width)
 
 
