@@ -163,3 +163,14 @@ def test_only_pending_cancel_and_approved_revoke_are_allowed():
             r = check_action(make(s.value, "audi"), a, NOW)
             assert r.allowed == ((s, a) in allowed), (s, a)
             assert r.allowed or r.reason
+
+
+def test_every_state_has_its_own_colour_and_glyph():
+    """On a 16-colour terminal two states in one colour can only be told apart by glyph;
+    keep every colour (and glyph) distinct."""
+    from fleettui.core.states import STATE_INFO
+
+    colours = [i.colour for i in STATE_INFO.values()]
+    glyphs = [i.glyph for i in STATE_INFO.values()]
+    assert len(set(colours)) == len(colours)
+    assert len(set(glyphs)) == len(glyphs)

@@ -59,11 +59,11 @@ STATE_INFO: dict[State, StateInfo] = {
                   "Data access was withdrawn."),
         StateInfo(State.CANCELING, "canceling", "cyan", "↩", True, False,
                   "The pending activation is being cancelled."),
-        StateInfo(State.CANCELED, "canceled", "bright_black", "–", False, True,
+        StateInfo(State.CANCELED, "canceled", "white", "–", False, True,
                   "The activation was cancelled before it completed."),
         StateInfo(State.ERROR, "error", "bright_red", "!", False, True,
                   "The provider refused the request to add this vehicle."),
-        StateInfo(State.UNKNOWN, "unknown", "white", "?", False, False,
+        StateInfo(State.UNKNOWN, "unknown", "bright_blue", "?", False, False,
                   "A state this version of fleettui does not know."),
     )
 }
