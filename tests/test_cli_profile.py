@@ -178,3 +178,23 @@ def test_add_interactive_input_ending_early_saves_nothing(capsys, monkeypatch):
     monkeypatch.setattr("builtins.input", eof)
     code, _, err = run(capsys, "profile", "add", "x")
     assert code == 2 and "nothing was saved" in err and not config_file().exists()
+
+
+def test_add_refuses_a_base_url_the_client_would_refuse(capsys):
+    """QA: plain http to another machine used to be saved, then refused by every command."""
+    code, out, err = run(capsys, "profile", "add", "remote", "--base-url", "http://example.com",
+                         "--client-id", "c", "--client-secret-env", "V")
+    assert code == 2 and out == ""
+    assert len(err.strip().splitlines()) == 1
+    assert "plain http; only https is allowed outside this machine" in err
+    assert "use 'https://example.com'" in err and "nothing was saved" in err
+    code, _, err = run(capsys, "profile", "add", "q", "--base-url", "https://h.example/?x=1",
+                       "--client-id", "c", "--client-secret-env", "V")
+    assert code == 2 and "query" in err
+    assert not config_file().exists()
+    # Loopback http (the simulator) and https elsewhere are still fine; /v1 is trimmed.
+    assert run(capsys, "profile", "add", "loc", "--base-url", "http://localhost:8765",
+               "--client-id", "c", "--client-secret-env", "V")[0] == 0
+    assert run(capsys, "profile", "add", "tls", "--base-url", "https://proxy.example/v1/",
+               "--client-id", "c", "--client-secret-env", "V")[0] == 0
+    assert load_config().profiles["tls"].base_url == "https://proxy.example"

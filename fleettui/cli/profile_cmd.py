@@ -36,16 +36,16 @@ from fleettui.cli.common import (
     print_table,
     resolved_profile,
 )
-from fleettui.config import Profile, ProfileNotFound, load_config, save_config
+from fleettui.config import InvalidConfig, Profile, ProfileNotFound, load_config, save_config
 from fleettui.config.cache import delete_snapshot
 from fleettui.config.conntest import check_connection
 from fleettui.config.profiles import (
     DEFAULT_REFRESH,
     ENVIRONMENTS,
     MIN_REFRESH,
-    check_base_url,
     check_env_var_name,
     check_profile_name,
+    check_server_url,
 )
 
 
@@ -119,7 +119,11 @@ def cmd_add(args: argparse.Namespace) -> int:
         if not interactive:
             raise UsageError("--environment custom needs --base-url URL")
         base_url = _ask("Base URL: ")
-    base_url = check_base_url(base_url) if base_url else None
+    if base_url:
+        try:
+            base_url = check_server_url(base_url)
+        except InvalidConfig as e:
+            raise UsageError(f"--base-url: {e}; nothing was saved") from None
     if environment != "custom" and base_url:
         raise UsageError("--base-url goes with --environment custom (or leave --environment out)")
 

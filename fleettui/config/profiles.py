@@ -75,6 +75,28 @@ def check_base_url(url: str) -> str:
     return url
 
 
+def check_server_url(url: str) -> str:
+    """The base URL as the API client will accept it, checked before it is saved.
+
+    Uses the client's own check (:func:`fleettui.api.auth.check_base_url`), so a profile
+    can't be saved with a URL every later command would refuse (plain http to another
+    machine, credentials or a query in the URL...). InvalidConfig names problem and fix.
+    """
+    from fleettui.api.auth import check_base_url as client_check
+
+    try:
+        return client_check(url)
+    except ValueError as e:
+        problem = str(e)
+        if "plain http" in problem:
+            text = url.strip().rstrip("/")
+            fix = (f"use {'https://' + text[len('http://'):]!r}; plain http is only for a "
+                   "simulator on this machine (127.0.0.1 or localhost)")
+        else:
+            fix = "give the server root, e.g. https://api.high-mobility.com"
+        raise InvalidConfig(f"{problem}; {fix}") from None
+
+
 @dataclass(frozen=True, repr=False)
 class Profile:
     name: str
