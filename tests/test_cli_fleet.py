@@ -185,7 +185,8 @@ def test_cancel_unknown_and_malformed_vins(sim_profile, capsys):
     assert code == 2
     results = json.loads(out)["results"]
     assert [r["sent"] for r in results] == [False, False]
-    assert "not in the fleet" in results[0]["message"] and "not a VIN" in results[1]["message"]
+    assert "not in the fleet" in results[0]["message"]
+    assert results[1]["message"].startswith("VIN 'NOT-A-VIN': 9 characters, need 17; letter O at position 2")
 
 
 def test_read_only_refuses_every_write_before_sending(sim_profile, capsys, tmp_path):
@@ -258,3 +259,37 @@ def test_unfiltered_list_refreshes_the_snapshot_cache(sim_profile, capsys):
     assert run(capsys, "list", "--json")[0] == 0
     snap = load_snapshot("sim", sim.base_url)
     assert snap is not None and len(snap.vehicles) == len(sim.engine.vehicles)
+
+
+def _no_network(monkeypatch):
+    """Any attempt to reach the provider fails the test."""
+    def refuse(profile):
+        raise AssertionError("the provider was asked although the input was refused locally")
+
+    monkeypatch.setattr("fleettui.cli.fleet_cmds.open_client", refuse)
+    monkeypatch.setattr("fleettui.cli.fleet_write.open_client", refuse)
+
+
+def test_show_checks_the_vin_before_asking_the_provider(sim_profile, capsys, monkeypatch):
+    """QA: `show badvin` used to ask the provider and exit 1 on its 404."""
+    _no_network(monkeypatch)
+    code, out, err = run(capsys, "show", "badvin")
+    assert (code, out) == (2, "")
+    assert err == ("fleettui: VIN 'BADVIN': 6 characters, need 17; "
+                   "letter I at position 5 is never used in VINs\n")
+    code, _, err = run(capsys, "show", "WBAXX00000000000O")
+    assert code == 2 and "letter O at position 17 is never used in VINs" in err
+
+
+def test_cancel_and_revoke_refuse_bad_vins_locally_per_vin(sim_profile, capsys, monkeypatch):
+    _no_network(monkeypatch)
+    code, out, err = run(capsys, "cancel", "badvin", "", "--json")
+    assert code == 2
+    assert json.loads(out)["results"] == [
+        {"vin": "BADVIN", "ok": False, "sent": False, "status": None,
+         "message": "VIN 'BADVIN': 6 characters, need 17; letter I at position 5 is never used in VINs"},
+        {"vin": "", "ok": False, "sent": False, "status": None,
+         "message": "VIN '': empty; a VIN has 17 characters"}]
+    code, out, _ = run(capsys, "revoke", "badvin", "--yes")
+    assert code == 2 and out.startswith("BADVIN  not sent  VIN 'BADVIN': 6 characters, need 17")
+    assert read_audit() == []

@@ -22,6 +22,7 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import IO, Any
 
 from fleettui.config import ConfigError, ResolvedProfile, resolve_profile
+from fleettui.core.vin import VinCheck
 
 EXIT_OK = 0
 EXIT_PROVIDER = 1
@@ -144,6 +145,11 @@ def print_json(data: Any, stream: IO[str] | None = None) -> None:
     out = stream or sys.stdout
     json.dump(data, out, ensure_ascii=False, indent=2)
     out.write("\n")
+
+
+def vin_problem(check: VinCheck) -> str:
+    """``VIN 'BADVIN': 6 characters, need 17`` — one line naming the VIN and every problem."""
+    return f"VIN {plain(check.vin)!r}: " + "; ".join(check.problems)
 
 
 def parse_tags(items: Sequence[str] | None) -> dict[str, str]:

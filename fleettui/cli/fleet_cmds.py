@@ -49,6 +49,7 @@ from fleettui.cli.common import (
     print_json,
     print_table,
     resolved_profile,
+    vin_problem,
     write_csv,
 )
 from fleettui.config.cache import save_snapshot
@@ -56,7 +57,7 @@ from fleettui.core.brands import brand_info, is_known_brand, suggest_brands
 from fleettui.core.guidance import explain, format_explanation_text
 from fleettui.core.timefmt import format_duration, format_ts
 from fleettui.core.vehicle import Vehicle
-from fleettui.core.vin import normalise_vin
+from fleettui.core.vin import check_vin, normalise_vin
 
 CSV_HEADERS = ("vin", "brand", "status", "reason", "state_since", "tags")
 
@@ -161,9 +162,10 @@ def _history_lines(v: Vehicle, now: datetime) -> list[str]:
 
 
 def cmd_show(args: argparse.Namespace) -> int:
-    vin = normalise_vin(args.vin)
-    if not vin:
-        raise UsageError("a VIN is needed")
+    check = check_vin(args.vin)
+    if not check.ok:  # refused here: the provider would only answer 404
+        raise UsageError(vin_problem(check))
+    vin = check.vin
     profile = resolved_profile(args)
     with open_client(profile) as client:
         v = client.get_vehicle(vin)

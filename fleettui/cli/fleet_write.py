@@ -39,6 +39,7 @@ from fleettui.cli.common import (
     plain,
     print_json,
     resolved_profile,
+    vin_problem,
 )
 from fleettui.config.audit import AuditResult, record_write
 from fleettui.config.resolve import ResolvedProfile
@@ -211,17 +212,34 @@ def cmd_remove(args: argparse.Namespace) -> int:
     if action is Action.REVOKE and not args.yes:
         raise UsageError("revoke ends data access for these vehicles; add --yes to confirm")
     profile = _writable_profile(args, f"{verb} clearances")
-    vins = list(dict.fromkeys(normalise_vin(v) for v in args.vins if v.strip()))
+    vins = list(dict.fromkeys(normalise_vin(v) for v in args.vins))
     results: dict[str, WriteResult] = {}
     wanted = []
     for vin in vins:
         check = check_vin(vin)
         if check.ok:
             wanted.append(vin)
-        else:
-            results[vin] = WriteResult(vin, False, False, None, "not a VIN: " + "; ".join(check.problems))
+        else:  # refused here, per VIN; nothing is sent for it
+            results[vin] = WriteResult(vin, False, False, None, vin_problem(check))
     failed: ApiError | None = None
     local_refusals = len(results)
+    if wanted:
+        failed, local_refusals = _remove_found(profile, action, wanted, results, local_refusals)
+    ordered = [results[v] for v in vins if v in results]
+    _audit(profile, verb, ordered)
+    _report(args, verb, ordered)
+    if any(r.sent and not r.ok for r in ordered) or failed is not None:
+        return EXIT_PROVIDER
+    if local_refusals:
+        return EXIT_USAGE
+    return EXIT_OK
+
+
+def _remove_found(profile: ResolvedProfile, action: Action, wanted: list[str],
+                  results: dict[str, WriteResult], local_refusals: int) -> tuple[ApiError | None, int]:
+    """Fetch the valid VINs with one list call, check each with the rules, send the allowed."""
+    verb = action.value
+    failed: ApiError | None = None
     with open_client(profile) as client:
         found = {}
         for start in range(0, len(wanted), FETCH_CHUNK):
@@ -253,11 +271,4 @@ def cmd_remove(args: argparse.Namespace) -> int:
                     failed = e  # the rest would fail the same way: stop sending
                 continue
             results[vin] = WriteResult(vin, True, True, after.status, after.status or verb)
-    ordered = [results[v] for v in vins if v in results]
-    _audit(profile, verb, ordered)
-    _report(args, verb, ordered)
-    if any(r.sent and not r.ok for r in ordered) or failed is not None:
-        return EXIT_PROVIDER
-    if local_refusals:
-        return EXIT_USAGE
-    return EXIT_OK
+    return failed, local_refusals
