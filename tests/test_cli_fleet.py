@@ -293,3 +293,14 @@ def test_cancel_and_revoke_refuse_bad_vins_locally_per_vin(sim_profile, capsys, 
     code, out, _ = run(capsys, "revoke", "badvin", "--yes")
     assert code == 2 and out.startswith("BADVIN  not sent  VIN 'BADVIN': 6 characters, need 17")
     assert read_audit() == []
+
+
+def test_list_unknown_brand_is_a_usage_error(sim_profile, capsys, monkeypatch):
+    """QA: an unknown brand used to print an empty '(close: )' note and list nothing, exit 0."""
+    _no_network(monkeypatch)
+    code, out, err = run(capsys, "list", "--brand", "nosuch")
+    assert code == 2 and out == "" and len(err.splitlines()) == 1
+    assert "unknown brand 'nosuch'" in err and "valid brands: alfaromeo, audi, bmw" in err
+    assert "(close: )" not in err
+    code, _, err = run(capsys, "list", "--brand", "bm", "--brand", "audi")
+    assert code == 2 and "did you mean bmw?" in err

@@ -53,8 +53,9 @@ from fleettui.cli.common import (
     write_csv,
 )
 from fleettui.config.cache import save_snapshot
-from fleettui.core.brands import brand_info, is_known_brand, suggest_brands
+from fleettui.core.brands import brand_info
 from fleettui.core.guidance import explain, format_explanation_text
+from fleettui.core.rules import brand_problem
 from fleettui.core.timefmt import format_duration, format_ts
 from fleettui.core.vehicle import Vehicle
 from fleettui.core.vin import check_vin, normalise_vin
@@ -93,9 +94,9 @@ def build_filter(args: argparse.Namespace) -> VehicleFilter:
         if args.brand:
             brands = list(dict.fromkeys(b.strip().lower() for b in args.brand))
             for b in brands:
-                if not is_known_brand(b):
-                    hint = ", ".join(suggest_brands(b, 3))
-                    error(f"note: {b!r} is not a brand fleettui knows (close: {hint})")
+                problem = brand_problem(b)  # names close brands, else every valid code
+                if problem is not None:
+                    raise UsageError(f"--brand: {problem.rstrip('.')}; nothing was asked")
             f = f.brand_eq(brands[0]) if len(brands) == 1 else f.brand_in(brands)
         if args.tag:
             f = f.tags_contains(parse_tags(args.tag))
