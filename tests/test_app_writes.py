@@ -198,7 +198,8 @@ async def test_add_loads_csv_and_brand_type_ahead(sim, tmp_path):
         await pilot.press("a")
         await wait_for(pilot, lambda: isinstance(app.screen, AddScreen))
         form = app.screen
-        form.query_one("#add-brand", Input).focus()
+        await pilot.press("tab")  # keyboard only: VIN → brand
+        assert app.focused is form.query_one("#add-brand", Input)
         await pilot.press("p", "e", "right")  # type-ahead completes the brand
         assert form.query_one("#add-brand", Input).value == "peugeot"
         form.query_one("#add-csv", Input).value = str(csv_path)

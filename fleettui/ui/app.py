@@ -204,7 +204,8 @@ class FleetApp(FleetViewMixin, PollerMixin, ActionsMixin, App[None]):
             return False
         # While a dialog or form is open, the monitor's own keys are off (a stray `c` in a
         # confirmation must not start another action); quitting and the palette stay.
-        return not (isinstance(self.screen, ModalScreen) and action not in MODAL_ACTIONS)
+        own = action in MONITOR_ACTIONS  # Textual's own (focus_next on tab...) always work
+        return not (own and isinstance(self.screen, ModalScreen) and action not in MODAL_ACTIONS)
 
     def key_rows(self) -> list[tuple[str, str]]:
         """(key, what it does) for the help screen: each key once, state keys in one row."""
@@ -238,3 +239,7 @@ class FleetApp(FleetViewMixin, PollerMixin, ActionsMixin, App[None]):
                                 lambda action=binding.action: self.run_action(action))
         yield SystemCommand("Mark row", "Mark or unmark the vehicle under the cursor. Key: space",
                             lambda: self.table.action_toggle_mark())
+
+
+#: Actions bound by the monitor itself (as opposed to Textual's built-in ones).
+MONITOR_ACTIONS = frozenset(b.action.split("(")[0] for b in FleetApp.BINDINGS)
