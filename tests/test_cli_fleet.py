@@ -304,3 +304,29 @@ def test_list_unknown_brand_is_a_usage_error(sim_profile, capsys, monkeypatch):
     assert "(close: )" not in err
     code, _, err = run(capsys, "list", "--brand", "bm", "--brand", "audi")
     assert code == 2 and "did you mean bmw?" in err
+
+
+def test_messages_say_each_prefix_once(sim_profile, capsys, monkeypatch):
+    """QA: results read 'not sent  not sent: …' and refusals 'VIN: …; VIN: …'."""
+    sim = sim_profile
+    sim.engine.seed_vehicle(V_BMW, "bmw", "pending", 3 * DAY, hold=True)
+    code, out, _ = run(capsys, "cancel", V_BMW)
+    assert code == 2 and out.count("not sent") == 1
+    assert out.startswith(f"{V_BMW}  not sent  BMW clearances can't be cancelled")
+    code, out, err = run(capsys, "add", "WBAXX00000000000O0000000000", "bmw")
+    assert code == 2 and (out + err).count("VIN:") == 2  # once on stdout, once in the rejects note
+    assert "VIN: 27 characters, need 17; letter O at position 17" in out
+    monkeypatch.setenv(SECRET_VAR, "wrong-secret")  # the add fails before anything is sent
+    code, out, err = run(capsys, "add", V_PEUGEOT_NEW, "peugeot")
+    assert code == 1 and out.count("not sent") == 1 and "not sent: not sent" not in out + err
+    assert f"{V_PEUGEOT_NEW}  not sent  " in out and "# command line: not sent: " in err
+
+
+def test_join_problems_says_a_shared_prefix_once():
+    from fleettui.cli.common import join_problems
+
+    assert join_problems(["VIN: 27 characters, need 17", "VIN: letter O at position 5",
+                          "unknown brand 'x'", "VIN: a space at position 2", "VIN: a space at position 2"]) \
+        == "VIN: 27 characters, need 17; letter O at position 5; unknown brand 'x'; VIN: a space at position 2"
+    assert join_problems(["a long sentence that happens to contain: a colon", "plain"]) \
+        == "a long sentence that happens to contain: a colon; plain"

@@ -147,9 +147,27 @@ def print_json(data: Any, stream: IO[str] | None = None) -> None:
     out.write("\n")
 
 
+def join_problems(problems: Iterable[str]) -> str:
+    """Problems as one line, each once, a shared short prefix said once:
+    ``["VIN: 27 characters", "VIN: letter O at 5"]`` -> ``VIN: 27 characters; letter O at 5``."""
+    out: list[str] = []
+    last_prefix: str | None = None
+    for problem in dict.fromkeys(" ".join(str(p).split()) for p in problems):
+        if not problem:
+            continue
+        prefix, sep, rest = problem.partition(": ")
+        is_prefix = bool(sep) and bool(rest) and len(prefix) <= 24
+        if is_prefix and prefix == last_prefix:
+            out.append(rest)
+            continue
+        out.append(problem)
+        last_prefix = prefix if is_prefix else None
+    return "; ".join(out)
+
+
 def vin_problem(check: VinCheck) -> str:
     """``VIN 'BADVIN': 6 characters, need 17`` — one line naming the VIN and every problem."""
-    return f"VIN {plain(check.vin)!r}: " + "; ".join(check.problems)
+    return f"VIN {plain(check.vin)!r}: " + join_problems(check.problems)
 
 
 def parse_tags(items: Sequence[str] | None) -> dict[str, str]:

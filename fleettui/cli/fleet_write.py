@@ -34,6 +34,7 @@ from fleettui.cli.common import (
     UsageError,
     error,
     guarded,
+    join_problems,
     open_client,
     parse_tags,
     plain,
@@ -156,7 +157,7 @@ def _add(args: argparse.Namespace, profile: ResolvedProfile, lines: list[vehicle
         if not problems and line.vin in to_send:
             problems = [f"same VIN as line {to_send[line.vin].number}"]
         if problems:
-            why = "; ".join(problems)
+            why = join_problems(problems)
             rejects.append((line, why))
             results.append(WriteResult(line.vin or "?", False, False, None, why))
         else:
@@ -176,7 +177,9 @@ def _add(args: argparse.Namespace, profile: ResolvedProfile, lines: list[vehicle
                     note = "may have been sent; check with `fleettui list --vin`" if maybe else "not sent"
                     for ln in pending[start:]:
                         rejects.append((ln, f"{note}: {e}"))
-                        results.append(WriteResult(ln.vin, False, maybe, None, f"{note}: {e}"))
+                        # The result's label already says "not sent"; only "maybe" needs saying.
+                        message = f"{note}: {e}" if maybe else str(e)
+                        results.append(WriteResult(ln.vin, False, maybe, None, message))
                     break
                 for a in answers:
                     line = to_send.get(a.vin)
@@ -249,15 +252,15 @@ def _remove_found(profile: ResolvedProfile, action: Action, wanted: list[str],
         for vin in wanted:
             v = found.get(vin)
             if v is None:
-                results[vin] = WriteResult(vin, False, False, None, "not in the fleet; nothing sent")
+                results[vin] = WriteResult(vin, False, False, None, "not in the fleet")
                 local_refusals += 1
                 continue
             if failed is not None:
-                results[vin] = WriteResult(vin, False, False, v.status, f"not sent after an earlier error: {failed}")
+                results[vin] = WriteResult(vin, False, False, v.status, f"skipped after an earlier error: {failed}")
                 continue
             check = check_action(v, action, now)
             if not check.allowed:
-                results[vin] = WriteResult(vin, False, False, v.status, f"not sent: {check.reason}")
+                results[vin] = WriteResult(vin, False, False, v.status, check.reason)
                 local_refusals += 1
                 continue
             for w in check.warnings:
