@@ -19,7 +19,7 @@ import re
 import sys
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
-from typing import IO, Any
+from typing import IO, Any, NoReturn
 
 from fleettui.config import ConfigError, ResolvedProfile, resolve_profile
 from fleettui.core.vin import VinCheck
@@ -33,6 +33,32 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2066-\u20
 
 class UsageError(Exception):
     """Bad usage or input, found before anything was sent (exit 2)."""
+
+
+class CommandParser(argparse.ArgumentParser):
+    """argparse with one-line usage errors: ``fleettui: <problem> (see fleettui list --help)``
+    on stderr, exit 2, instead of the usage block and ``fleettui list: error: ...``.
+    ``--help`` is unchanged. Subparsers inherit it (``parser_class``)."""
+
+    _PROG_ATTR = "_fleettui_command_prog"
+
+    def error(self, message: str, prog: str | None = None) -> NoReturn:  # type: ignore[override]
+        text = " ".join(str(message).split())
+        self.exit(EXIT_USAGE, f"fleettui: {text} (see {prog or self.prog} --help)\n")
+
+    def parse_known_args(self, args=None, namespace=None):  # noqa: ANN001, ANN201 - argparse's signature
+        ns, extras = super().parse_known_args(args, namespace)
+        if extras and not hasattr(ns, self._PROG_ATTR):
+            setattr(ns, self._PROG_ATTR, self.prog)  # the innermost command that had leftovers
+        return ns, extras
+
+    def parse_args(self, args=None, namespace=None):  # noqa: ANN001, ANN201
+        """Unknown arguments point at the subcommand's help, not the top-level one."""
+        ns, extras = self.parse_known_args(args, namespace)
+        prog = vars(ns).pop(self._PROG_ATTR, None)
+        if extras:
+            self.error(f"unrecognized arguments: {' '.join(extras)}", prog)
+        return ns
 
 
 def common_parent() -> argparse.ArgumentParser:

@@ -10,6 +10,7 @@ import sys
 
 from fleettui import __version__
 from fleettui.cli import explain_cmd, fleet_cmds, monitor_cmd, profile_cmd, simulator_cmd
+from fleettui.cli.common import CommandParser
 
 EXIT_OK = 0
 EXIT_PROVIDER = 1
@@ -21,7 +22,7 @@ _COMMAND_MODULES = (fleet_cmds, explain_cmd, profile_cmd, simulator_cmd)
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = CommandParser(
         prog="fleettui",
         description=(
             "Watch and act on a High Mobility fleet's vehicle clearances. "
@@ -31,7 +32,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"fleettui {__version__}")
     monitor_cmd.add_monitor_arguments(parser)
     parser.set_defaults(func=monitor_cmd.run_monitor)
-    sub = parser.add_subparsers(title="commands", metavar="COMMAND")
+    sub = parser.add_subparsers(title="commands", metavar="COMMAND", parser_class=CommandParser)
     for module in _COMMAND_MODULES:
         module.register(sub)
     return parser

@@ -28,6 +28,7 @@ import sys
 from fleettui.cli.common import (
     EXIT_OK,
     EXIT_PROVIDER,
+    CommandParser,
     UsageError,
     common_parent,
     error,
@@ -53,7 +54,8 @@ def register(subparsers) -> None:  # noqa: ANN001 - argparse's private subparser
     parent = common_parent()
     p = subparsers.add_parser("profile", help="add, list, remove, choose and test profiles",
                               description="Manage the accounts fleettui connects with.")
-    sub = p.add_subparsers(title="profile commands", metavar="ACTION", required=True)
+    sub = p.add_subparsers(title="profile commands", metavar="ACTION", required=True,
+                           parser_class=CommandParser)
 
     add = sub.add_parser("add", help="add a profile (asks for what is missing on a terminal)")
     add.add_argument("name")
