@@ -330,3 +330,19 @@ def test_join_problems_says_a_shared_prefix_once():
         == "VIN: 27 characters, need 17; letter O at position 5; unknown brand 'x'; VIN: a space at position 2"
     assert join_problems(["a long sentence that happens to contain: a colon", "plain"]) \
         == "a long sentence that happens to contain: a colon; plain"
+
+
+def test_show_history_gives_the_current_step_its_time_so_far():
+    """QA: the current step's duration read 'now' instead of how long it has lasted."""
+    from datetime import UTC, datetime
+
+    from fleettui.cli.fleet_cmds import _history_lines
+    from fleettui.core.vehicle import Vehicle
+
+    v = Vehicle.from_api({"vin": V_BMW, "brand": "bmw", "status": "pending", "changelog": [
+        {"timestamp": "2026-11-20T10:00:00Z", "status": "pending", "reason": "waiting"},
+        {"timestamp": "2026-11-21T22:51:34Z", "status": "pending"}]})
+    lines = _history_lines(v, datetime(2026, 11, 25, 3, 0, 0, tzinfo=UTC))
+    assert lines[0].split()[:3] == ["2026-11-20T10:00:00Z", "pending", "1d"]
+    assert lines[1].split()[1:] == ["pending", "3d", "04h", "so", "far"]
+    assert " now" not in "".join(lines)

@@ -155,10 +155,11 @@ def _history_lines(v: Vehicle, now: datetime) -> list[str]:
     for i, e in enumerate(entries):
         nxt = entries[i + 1].timestamp if i + 1 < len(entries) else now
         took = format_duration((nxt - e.timestamp).total_seconds()) if e.timestamp and nxt else ""
-        label = "now" if i + 1 == len(entries) else took
+        current = i + 1 == len(entries)  # the current step: how long it has lasted so far
+        label = (f"{took} so far" if took else "now") if current else took
         when = format_ts(e.timestamp) or "(no time)"
         reason = f"  {plain(e.reason, 100)}" if e.reason else ""
-        lines.append(f"  {when}  {plain(e.status or '?'):<10} {label:>8}{reason}")
+        lines.append(f"  {when}  {plain(e.status or '?'):<10} {label:>14}{reason}")
     return lines or ["  (the provider sent no history)"]
 
 
