@@ -273,3 +273,18 @@ async def test_idle_refresh_without_changes_does_not_repaint_the_table(sim):
             engine.transition(engine.record(vin), "revoked", engine.epoch())
         await refresh(pilot)
         assert repaints == [1]
+
+
+async def test_enter_shows_detail_full_screen_and_escape_returns(sim):
+    app = make_app(sim)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await loaded(pilot)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen.maximized is app.query_one("#detail")
+        await pilot.press("down", "pagedown")  # scrolls the detail, not the table
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen.maximized is None and app.focused is app.table
+        await pilot.press("d")
+        assert app.query_one("#detail").has_class("-hidden")

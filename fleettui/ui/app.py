@@ -36,6 +36,9 @@ class FleetApp(FleetViewMixin, PollerMixin, ActionsMixin, App[None]):
     TITLE = "fleettui"
     ENABLE_COMMAND_PALETTE = True
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (140, "-wide")]
+    #: Escape is ours: it leaves the full-screen detail (and returns focus to the table),
+    #: else clears the filter.
+    ESCAPE_TO_MINIMIZE = False
 
     BINDINGS = [
         Binding("q", "quit", "Quit"),
@@ -54,6 +57,7 @@ class FleetApp(FleetViewMixin, PollerMixin, ActionsMixin, App[None]):
         Binding("y", "copy_vin", "Copy VIN"),
         Binding("e", "export", "Export", show=False),
         Binding("d", "toggle_detail", "Detail", show=False),
+        Binding("enter", "detail_full", "Full-screen detail", show=False, key_display="Enter"),
         Binding("P", "switch_profile", "Profile", show=False, key_display="P"),
         Binding("0", "state_filter('')", "All states", show=False),
         *(Binding(str(i + 1), f"state_filter('{s}')", f"Only {s}", show=False)

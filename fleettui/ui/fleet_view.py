@@ -123,6 +123,17 @@ class FleetViewMixin:
     def action_toggle_detail(self) -> None:
         self.query_one("#detail", DetailPane).toggle_class("-hidden")
 
+    def action_detail_full(self) -> None:
+        """Enter: the detail pane fills the screen (arrows scroll it); Enter/Escape return."""
+        if self.screen.maximized is not None:
+            self.screen.minimize()
+            self.table.focus()
+            return
+        pane = self.query_one("#detail", DetailPane)
+        pane.remove_class("-hidden")
+        pane.focus()
+        self.screen.maximized = pane  # containers opt out of maximize(); set it directly
+
     # -- filter ------------------------------------------------------------------------
 
     def action_filter(self) -> None:
@@ -153,6 +164,9 @@ class FleetViewMixin:
         box.set_class(bool(box.value.strip()), "-shown")
 
     def action_clear_filter(self) -> None:
+        if self.screen.maximized is not None:  # Escape first leaves the full-screen detail
+            self.action_detail_full()
+            return
         box = self.query_one("#filter", Input)
         box.value = ""
         self.apply_filter("")
