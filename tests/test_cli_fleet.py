@@ -115,12 +115,13 @@ def test_add_file_with_one_bad_line_gives_that_line_back(sim_profile, capsys, tm
                    f"{V_PEUGEOT_NEW},peugeot\n")
     rejects = tmp_path / "rejects.csv"
     code, out, err = run(capsys, "add", "--file", str(src), "--rejects", str(rejects))
-    assert code == 2
-    assert [ln.split()[0] for ln in out.splitlines()] == [V_BMW, "WVWXX00000000000", V_PEUGEOT_NEW]
+    assert code == 2  # partial success: documented in fleet_write's docstring
+    lines = out.splitlines()
+    assert [ln.split()[0] for ln in lines[:-1]] == [V_BMW, "WVWXX00000000000", V_PEUGEOT_NEW]
+    assert lines[-1] == f"2 added, 1 refused (written to {rejects})"
     assert _status(sim, V_BMW) == "pending" and _status(sim, V_PEUGEOT_NEW) == "pending"
     text = rejects.read_text()
     assert text.splitlines()[1] == bad and text.startswith("# line 4:")
-    assert "2 added, 1 refused" in err
     # The rejects file is valid input again (comments skipped).
     code, _, _ = run(capsys, "add", "--file", str(rejects), "--rejects", str(tmp_path / "again.csv"))
     assert code == 2 and (tmp_path / "again.csv").read_text().splitlines()[1] == bad
@@ -346,3 +347,18 @@ def test_show_history_gives_the_current_step_its_time_so_far():
     assert lines[0].split()[:3] == ["2026-11-20T10:00:00Z", "pending", "1d"]
     assert lines[1].split()[1:] == ["pending", "3d", "04h", "so", "far"]
     assert " now" not in "".join(lines)
+
+
+def test_add_file_summary_without_rejects_file_and_with_json(sim_profile, capsys, tmp_path):
+    src = tmp_path / "v.csv"
+    src.write_text(f"{V_BMW},bmw\nnot-a-vin,bmw\n")
+    code, out, err = run(capsys, "add", "--file", str(src))
+    assert code == 2 and out.splitlines()[-1] == "1 added, 1 refused (written to stderr)"
+    assert "\nnot-a-vin,bmw\n" in err
+    src.write_text(f"{V_PEUGEOT_NEW},peugeot\nnot-a-vin,bmw\n")
+    code, out, err = run(capsys, "add", "--file", str(src), "--json")
+    assert code == 2 and len(json.loads(out)["results"]) == 2
+    assert "1 added, 1 refused (written to stderr)" in err
+    src.write_text(f"{V_APPROVED},bmw\n")
+    code, out, _ = run(capsys, "add", "--file", str(src))
+    assert code == 0 and out.splitlines()[-1] == "1 added, 0 refused"

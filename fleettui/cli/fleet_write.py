@@ -13,6 +13,14 @@
 
 Exit codes: 0 all done; 2 usage, or some lines/VINs refused (locally or by the provider
 for bad input); 1 a provider or network error stopped or failed a request.
+
+``add --file`` on partial success exits 2: some lines were added, others were refused
+(by the local checks or by the provider). The added ones stay added; the refused ones are
+in the rejects output, ready to fix and feed back. The last stdout line says so, e.g.
+``2 added, 3 refused (written to rejects.csv)`` (``written to stderr`` without
+``--rejects``; with ``--json`` that line goes to stderr so stdout stays JSON). Exit 1
+instead when a provider or network error stopped the run: the lines not sent are in the
+rejects output too. Exit 0 only when every line was added.
 """
 
 from __future__ import annotations
@@ -198,15 +206,14 @@ def _add(args: argparse.Namespace, profile: ResolvedProfile, lines: list[vehicle
         vehicle_csv.write_rejects(rejects, rejects_out)
     elif rejects:
         vehicle_csv.write_rejects(rejects, sys.stderr)
+    if rejects or args.file is not None:
+        ok = sum(r.ok for r in results)
+        where = f" (written to {args.rejects if args.rejects else 'stderr'})" if rejects else ""
+        print(f"{ok} added, {len(rejects)} refused{where}", file=sys.stderr if args.json else sys.stdout)
     if failed is not None:
         error(str(failed))
         return EXIT_PROVIDER
-    ok = sum(r.ok for r in results)
-    if rejects:
-        where = f" (written to {args.rejects})" if args.rejects else ""
-        error(f"{ok} added, {len(rejects)} refused{where}")
-        return EXIT_USAGE
-    return EXIT_OK
+    return EXIT_USAGE if rejects else EXIT_OK
 
 
 def cmd_remove(args: argparse.Namespace) -> int:
