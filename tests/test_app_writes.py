@@ -16,6 +16,7 @@ from tests.app_helpers import (
     KIA_APPROVED,
     PEUGEOT_PENDING,
     filter_to,
+    header_text,
     loaded,
     make_app,
     notes,
@@ -154,6 +155,7 @@ async def test_bulk_cancel_counts_sent_and_skipped(sim):
         assert len(app.store) == 4
         await pilot.press("asterisk")
         assert app.marked_vins() == {PEUGEOT_PENDING, BMW_PENDING, KIA_APPROVED, AUDI_FRESH}
+        assert "4 marked" in header_text(app)
         await pilot.press("c")
         await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
         body = str(app.screen.query_one("#confirm-body", Static).render())

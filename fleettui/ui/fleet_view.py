@@ -48,6 +48,7 @@ class FleetViewMixin:
         table = self.table
         table.marked.difference_update(vins)
         table.refresh()
+        self.update_header()
 
     def current_vehicle(self) -> Vehicle | None:
         vin = self.table.cursor_vin
@@ -97,6 +98,7 @@ class FleetViewMixin:
             shown_count=len(store),
             total_count=store.total,
             loaded=self.connection.connected_once or self.connection.cached_at is not None,
+            marked=len(self.table.marked),
         )
         self.query_one(FleetHeader).update_header(info, self.connection)
 
@@ -188,6 +190,9 @@ class FleetViewMixin:
 
     def action_sort_reverse(self) -> None:
         self.table.action_sort_reverse()
+
+    def on_fleet_table_marks_changed(self, event: FleetTable.MarksChanged) -> None:
+        self.update_header()
 
     def on_fleet_table_sort_changed(self, event: FleetTable.SortChanged) -> None:
         self.update_header()

@@ -33,6 +33,7 @@ class HeaderInfo:
     shown_count: int = 0
     total_count: int = 0
     loaded: bool = False
+    marked: int = 0
 
 
 def environment_badge(environment: str) -> Text:
@@ -77,6 +78,8 @@ def counts_text(h: HeaderInfo, compact: bool = False) -> Text:
     if not h.loaded:
         return Text("no data yet", style="dim")
     out.append(f"{h.shown_count}/{h.total_count} shown", style="bold")
+    if h.marked:
+        out.append(f" {h.marked} marked" if compact else f"  ● {h.marked} marked", style="bold")
     for state in STATE_ORDER:
         total = h.total.get(state, 0)
         if not total:
