@@ -10,13 +10,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import fcntl
 import os
 import select
 import signal
 import struct
 import sys
-import termios
 import threading
 from collections.abc import Callable
 
@@ -37,6 +35,11 @@ def stdin_gone(fd: int) -> bool:
     if errored:
         return True
     if not readable:
+        return False
+    try:
+        import fcntl
+        import termios
+    except ImportError:  # not a POSIX terminal (Windows): SIGHUP handling only
         return False
     try:
         waiting = struct.unpack("i", fcntl.ioctl(fd, termios.FIONREAD, b"\0\0\0\0"))[0]
@@ -60,9 +63,11 @@ class TerminalWatch:
 
     def start(self, loop: asyncio.AbstractEventLoop) -> None:
         self._loop = loop
-        with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
-            loop.add_signal_handler(signal.SIGHUP, self._fire)
-            self._sighup_installed = True
+        sighup = getattr(signal, "SIGHUP", None)  # absent on Windows
+        if sighup is not None:
+            with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+                loop.add_signal_handler(sighup, self._fire)
+                self._sighup_installed = True
         if self.fd is not None:
             threading.Thread(target=self._watch_stdin, name="fleettui-stdin-watch", daemon=True).start()
 
@@ -70,7 +75,7 @@ class TerminalWatch:
         self._stop.set()
         if self._sighup_installed and self._loop is not None:
             with contextlib.suppress(Exception):
-                self._loop.remove_signal_handler(signal.SIGHUP)
+                self._loop.remove_signal_handler(signal.SIGHUP)  # installed, so it exists
             self._sighup_installed = False
 
     def _fire(self) -> None:
