@@ -11,19 +11,12 @@ import json
 from collections.abc import Callable
 from typing import Any
 
+from fleettui.api.filters import OPERATORS  # the API's documented fields and operators
 from fleettui.core.timefmt import parse_ts
 from fleettui.sim.records import Record
 
 Predicate = Callable[[Record], bool]
 
-OPERATORS: dict[str, tuple[str, ...]] = {
-    "vin": ("eq", "in"),
-    "status": ("eq", "in"),
-    "brand": ("eq", "in"),
-    "tags": ("eq", "contains"),
-    "approved_at": ("eq", "lt", "gt", "lte", "gte"),
-    "inserted_at": ("eq", "lt", "gt", "lte", "gte"),
-}
 _CMP: dict[str, Callable[[float, float], bool]] = {
     "eq": lambda a, b: int(a) == int(b),
     "lt": lambda a, b: a < b,
