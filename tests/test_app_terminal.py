@@ -147,3 +147,70 @@ async def test_profile_switch_reconnects_without_restart(sim, monkeypatch):
                        and not app.connection.polling)
         assert app.read_only  # the profile's read-only setting applies at once
         assert "READ-ONLY" in app.query_one("#header").build().plain
+
+
+def _terminal(monkeypatch, **env: str) -> None:
+    for var in ("NO_COLOR", "TEXTUAL_COLOR_SYSTEM", "COLORTERM"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("TERM", "xterm-256color")
+    for var, value in env.items():
+        monkeypatch.setenv(var, value)
+
+
+def _screen_styles(app):
+    """Every (text, style) the terminal would get, after Textual's colour filters."""
+    return [(seg.text, seg.style) for strip in app.screen._compositor.render_strips()
+            for seg in strip if seg.style is not None]
+
+
+async def test_no_color_draws_in_the_terminals_own_colour_with_a_reverse_cursor(sim, monkeypatch):
+    from textual.filter import Monochrome, NoColor
+
+    from fleettui.ui.colours import ANSI_THEME
+    from tests.app_helpers import loaded, make_app
+
+    _terminal(monkeypatch, NO_COLOR="1")
+    app = make_app(sim)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await loaded(pilot)
+        assert app.theme == ANSI_THEME
+        assert any(isinstance(f, NoColor) for f in app._filters)
+        assert not any(isinstance(f, Monochrome) for f in app._filters)  # greys hid red text
+        colours = {str(style.color) for _, style in _screen_styles(app) if style.color is not None}
+        colours |= {str(style.bgcolor) for _, style in _screen_styles(app) if style.bgcolor is not None}
+        assert all("default" in c for c in colours), colours
+        cursor = app.table.render_line(1)
+        assert all(seg.style.reverse for seg in cursor if seg.text.strip())
+
+
+async def test_sixteen_colour_terminal_keeps_the_state_colours(sim, monkeypatch):
+    from rich.color import ColorType
+
+    from tests.app_helpers import loaded, make_app
+
+    _terminal(monkeypatch, TEXTUAL_COLOR_SYSTEM="standard")
+    app = make_app(sim)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await loaded(pilot)
+        pending = [style for text, style in _screen_styles(app) if text.startswith("…")]
+        assert pending and all(s.color.type is ColorType.STANDARD and s.color.number == 3
+                               for s in pending)  # squeezed from RGB, yellow came out red
+        cursor = app.table.render_line(1)
+        assert all(seg.style.reverse for seg in cursor if seg.text.strip())
+
+
+def test_truecolor_terminal_keeps_the_default_theme(sim, monkeypatch):
+    from fleettui.ui.accounts import account_for_simulator
+
+    _terminal(monkeypatch, COLORTERM="truecolor")
+    app = FleetApp(account_for_simulator(sim), watch_terminal=False)
+    assert app.theme != "ansi-dark" and not app.native_ansi_color
+
+
+def test_stale_and_cannot_connect_stand_out_without_colour():
+    c = ConnectionState()
+    c.record_failure("network", "down")
+    for text in (connection_text(c), (c.record_ok(SIM_START), c.record_failure("auth", "x"),
+                                      connection_text(c))[-1]):
+        alert = [span for span in text.spans if "reverse" in str(span.style) and "bold" in str(span.style)]
+        assert alert and any(w in text.plain[alert[0].start:alert[0].end] for w in ("cannot connect", "STALE"))

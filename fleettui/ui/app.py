@@ -18,6 +18,7 @@ from textual.widgets import Footer, Input, Static
 from fleettui.core.store import FleetStore
 from fleettui.ui.accounts import Account
 from fleettui.ui.actions import WRITE_ACTIONS, ActionsMixin
+from fleettui.ui.colours import ANSI_THEME, wants_native_ansi
 from fleettui.ui.connection import ConnectionState, clamp_refresh
 from fleettui.ui.fleet_view import FleetViewMixin
 from fleettui.ui.poller import HEADER_TICK, PollerMixin
@@ -67,8 +68,15 @@ class FleetApp(FleetViewMixin, PollerMixin, ActionsMixin, App[None]):
 
     def __init__(self, account: Account | None, *, read_only: bool = False,
                  refresh: float | None = None, clock: Clock | None = None,
-                 watch_terminal: bool = True) -> None:
-        super().__init__()
+                 watch_terminal: bool = True, native_ansi: bool | None = None) -> None:
+        # NO_COLOR and 16-colour terminals get the terminal's own ANSI colours (see
+        # fleettui.ui.colours). Textual picks its NO_COLOR filter in App.__init__ (NoColor
+        # only when ANSI colours are native, else greys that hid red text), so the choice
+        # must be made here, not later by switching the theme.
+        native = wants_native_ansi() if native_ansi is None else native_ansi
+        super().__init__(ansi_color=True if native else None)
+        if native:
+            self.theme = ANSI_THEME
         self.account = account
         self.read_only = bool(read_only or (account.read_only if account else False))
         self.connection = ConnectionState(refresh=clamp_refresh(refresh if refresh is not None

@@ -300,6 +300,8 @@ class FleetTable(ScrollView, can_focus=True):
         return row_strip(row, self._columns, now, width, style, marked, recent)
 
     def _cursor_style(self) -> Style:
-        if self.app.no_color:
+        # Without colour, or with only the 16 ANSI ones (where the theme's cursor colour
+        # is light grey behind the terminal's light text), reverse video marks the cursor.
+        if self.app.no_color or self.app.native_ansi_color:
             return Style(reverse=True, bold=True)
         return self.get_component_rich_style("fleet-table--cursor")

@@ -22,6 +22,9 @@ ENV_BADGES = {
     "production": (" !! PRODUCTION !! ", "bold reverse"),
 }
 
+#: Stale / cannot connect: red, and in reverse video so it stands out without colour too.
+ALERT = "bold reverse red"
+
 
 @dataclass
 class HeaderInfo:
@@ -53,7 +56,7 @@ def connection_text(conn: ConnectionState, read_only: bool = False) -> Text:
     if conn.paused:
         out.append("‖ PAUSED", style="bold yellow")
     elif conn.stale and not conn.connected_once:
-        out.append(f"✗ cannot connect ({conn.category_label()}), retrying", style="bold red")
+        out.append(f" ✗ cannot connect ({conn.category_label()}), retrying ", style=ALERT)
         if conn.cached_at is not None:
             out.append(f"  showing cache from {conn.cached_at.strftime('%Y-%m-%d %H:%M')}")
     elif conn.cached_at is not None and not conn.connected_once:
@@ -61,7 +64,7 @@ def connection_text(conn: ConnectionState, read_only: bool = False) -> Text:
                    style="yellow")
     elif conn.stale:
         age = coarse_age(conn.age())
-        out.append(f"! STALE {age} ({conn.category_label()})", style="bold red")
+        out.append(f" ! STALE {age} ({conn.category_label()}) ", style=ALERT)
     elif conn.connected_once:
         out.append("● live", style="green")
     else:
