@@ -92,3 +92,40 @@ def test_catalogued_reject_reason_is_explained():
     assert f'Reason: "{reason}"\n{info.title}\n' in text
     assert f"Who must act: {info.actor.label}" in text
     assert "not in fleettui's catalogue" not in text
+
+
+# -- in the app: the pane always shows the vehicle under the cursor, or none -------------
+
+async def test_filter_matching_nothing_empties_the_pane(sim):
+    from tests.app_helpers import filter_to, loaded, make_app
+
+    app = make_app(sim)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await loaded(pilot)
+        pane = app.query_one(DetailPane)
+        assert pane.vehicle is not None and pane.vehicle.vin == app.table.cursor_vin
+        await filter_to(pilot, "zzzznothing")
+        assert len(app.store) == 0 and app.table.cursor_vin is None
+        assert pane.vehicle is None
+        assert "No vehicle selected" in str(app.query_one("#detail-body", Static).render())
+        await pilot.press("escape")
+        await pilot.pause()
+        assert pane.vehicle is not None and pane.vehicle.vin == app.table.cursor_vin
+
+
+async def test_switching_to_a_failing_profile_clears_the_pane(sim, monkeypatch):
+    from fleettui.config import load_config, save_config
+    from fleettui.config.profiles import Profile
+    from tests.app_helpers import loaded, make_app, wait_for
+
+    monkeypatch.setenv("SIM_SECRET", sim.client_secret)
+    save_config(load_config().with_profile(Profile(
+        name="down", environment="custom", base_url="http://127.0.0.1:9",
+        client_id="nobody", client_secret_env="SIM_SECRET")))
+    app = make_app(sim)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await loaded(pilot)
+        assert app.query_one(DetailPane).vehicle is not None
+        app._profile_chosen("down")
+        await wait_for(pilot, lambda: app.connection.stale, timeout=20)
+        assert app.store.total == 0 and app.query_one(DetailPane).vehicle is None

@@ -18,6 +18,8 @@ from fleettui.ui.widgets.fleet_table import FleetTable
 from fleettui.ui.widgets.header import FleetHeader, HeaderInfo
 
 IDLE_REPAINT_SECONDS = 60.0
+#: "The pane must be redrawn": unlike None (no vehicle), never equal to a real key.
+_REDRAW = ("", -1)
 
 
 def with_state_filter(text: str, state: str) -> str:
@@ -32,7 +34,7 @@ class FleetViewMixin:
     """Mixed into FleetApp; expects .store and .clock. (Handlers are named on_*: Textual's
     @on decorator only registers on message-pump classes, not on mixins.)"""
 
-    _detail_key: tuple[str, int] | None = None
+    _detail_key: tuple[str, int] | None = _REDRAW
     _painted_at: datetime | None = None
 
     # -- access ----------------------------------------------------------------------
@@ -65,6 +67,7 @@ class FleetViewMixin:
 
     def reset_fleet(self, default_filter: str = "") -> None:
         self.table.clear_marks()
+        self._detail_key = _REDRAW  # another account: never keep the last one's vehicle
         self.store.apply(self.store.prepare([], self.clock()))
         self.store.set_query(default_filter or "")
         self.query_one("#filter", Input).value = default_filter or ""
@@ -83,7 +86,7 @@ class FleetViewMixin:
             return
         self._painted_at = now
         self.table.refresh_view()
-        self._detail_key = None  # its "for 3d 04h" ages too
+        self._detail_key = _REDRAW  # its "for 3d 04h" ages too
         self.refresh_detail()
         self.update_header()
 
