@@ -79,7 +79,7 @@ def test_production_badge_is_unmistakable_without_colour():
 def test_connection_text_states():
     c = ConnectionState()
     assert "connecting" in connection_text(c, False).plain
-    c.record_ok(SIM_START)
+    c.record_ok()
     assert "live" in connection_text(c, True).plain and "READ-ONLY" in connection_text(c, True).plain
     c.record_failure("auth", "bad secret")
     assert "STALE" in connection_text(c, False).plain and "(auth)" in connection_text(c, False).plain
@@ -210,7 +210,7 @@ def test_truecolor_terminal_keeps_the_default_theme(sim, monkeypatch):
 def test_stale_and_cannot_connect_stand_out_without_colour():
     c = ConnectionState()
     c.record_failure("network", "down")
-    for text in (connection_text(c), (c.record_ok(SIM_START), c.record_failure("auth", "x"),
+    for text in (connection_text(c), (c.record_ok(), c.record_failure("auth", "x"),
                                       connection_text(c))[-1]):
         alert = [span for span in text.spans if "reverse" in str(span.style) and "bold" in str(span.style)]
         assert alert and any(w in text.plain[alert[0].start:alert[0].end] for w in ("cannot connect", "STALE"))

@@ -10,6 +10,7 @@ from fleettui.ui.add_lines import parse_block, parse_line, parse_tags, read_csv_
 from fleettui.ui.connection import MAX_BACKOFF, ConnectionState, clamp_refresh, coarse_age
 from fleettui.ui.safe_text import clean
 from fleettui.ui.screens.export import write_csv
+from fleettui.ui.widgets.header import connection_text
 from fleettui.ui.writes import WriteOutcome, merge_answer, new_vehicle, summarise
 
 NOW = datetime(2026, 11, 1, 12, 0, tzinfo=UTC)
@@ -33,7 +34,7 @@ def test_refresh_interval_never_below_five_seconds():
 def test_backoff_doubles_to_two_minutes_and_recovers():
     mono = FakeMono()
     c = ConnectionState(refresh=15.0, monotonic=mono)
-    c.record_ok(NOW)
+    c.record_ok()
     assert c.next_delay() == 15.0 and not c.stale
     assert c.record_failure("server", "boom") is True
     assert c.next_delay() == 30.0
@@ -45,8 +46,19 @@ def test_backoff_doubles_to_two_minutes_and_recovers():
     assert c.stale and c.category_label() == "network"
     mono.t += 42
     assert coarse_age(c.age()) == "40s"
-    assert c.record_ok(NOW) is True
+    assert c.record_ok() is True
     assert not c.stale and c.next_delay() == 15.0
+
+
+def test_updated_time_is_the_local_wall_clock_not_the_providers():
+    wall = datetime(2026, 11, 25, 18, 33, 7).astimezone()
+    c = ConnectionState(wall=lambda: wall)
+    c.record_ok()
+    assert "updated 18:33:07" in connection_text(c).plain
+    c.cached_at = datetime(2026, 11, 25, 17, 0, tzinfo=UTC)
+    c.last_ok_at = c.last_ok_mono = None
+    local = c.cached_at.astimezone().strftime("%H:%M")
+    assert f"cached 2026-11-25 {local}" in connection_text(c).plain
 
 
 def test_rate_limit_waits_at_least_what_the_provider_asked():

@@ -1,8 +1,9 @@
 """Connection health for the live view: last good refresh, staleness, back-off, pause.
 
 Plain data with no Textual import, so the rules (how long to wait, what the header
-says) are tested without a terminal. Times the user reads come from the app's clock
-(the provider's time); ages and delays use a monotonic clock that cannot jump.
+says) are tested without a terminal. "Updated HH:MM:SS" is the local wall clock (the
+provider's clock, simulated in the demo, only measures time in state); ages and delays
+use a monotonic clock that cannot jump.
 """
 
 from __future__ import annotations
@@ -26,6 +27,11 @@ CATEGORY_LABELS = {
 }
 
 
+def local_now() -> datetime:
+    """The wall-clock time here, with the local time zone."""
+    return datetime.now().astimezone()
+
+
 def clamp_refresh(seconds: float | None) -> float:
     """The poll interval: the default when unset, never faster than MIN_REFRESH."""
     if seconds is None:
@@ -37,7 +43,7 @@ def clamp_refresh(seconds: float | None) -> float:
 class ConnectionState:
     refresh: float = DEFAULT_REFRESH
     paused: bool = False
-    #: The provider's time of the last good refresh (shown as "updated HH:MM:SS").
+    #: Local wall-clock time of the last good refresh (shown as "updated HH:MM:SS").
     last_ok_at: datetime | None = None
     last_ok_mono: float | None = None
     #: Consecutive failed polls since the last good one.
@@ -52,6 +58,7 @@ class ConnectionState:
     #: When the fleet on screen came from the disk cache (until the first good poll).
     cached_at: datetime | None = None
     monotonic: Callable[[], float] = field(default=time.monotonic, repr=False)
+    wall: Callable[[], datetime] = field(default=local_now, repr=False)
 
     @property
     def stale(self) -> bool:
@@ -61,11 +68,11 @@ class ConnectionState:
     def connected_once(self) -> bool:
         return self.last_ok_mono is not None
 
-    def record_ok(self, server_now: datetime) -> bool:
+    def record_ok(self) -> bool:
         """A good poll. Returns True when this recovers from a failure (say 'reconnected')."""
         recovered = self.failures > 0
         self.cached_at = None
-        self.last_ok_at = server_now
+        self.last_ok_at = self.wall()
         self.last_ok_mono = self.monotonic()
         self.failures = 0
         self.category = None

@@ -151,7 +151,7 @@ class PollerMixin:
             return
         self.connection.polling = False
         applied = self.store.apply(message.prepared)
-        recovered = self.connection.record_ok(self.clock())
+        recovered = self.connection.record_ok()
         self.fleet_changed(message.prepared)
         if recovered:
             self.notify("Reconnected; the data is live again.", title="Refresh", markup=False)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from rich.text import Text
 from textual.widget import Widget
@@ -46,6 +47,11 @@ def environment_badge(environment: str) -> Text:
     return Text(label, style=style)
 
 
+def _local(when: datetime) -> str:
+    """A saved time in the local zone (naive times are taken as local already)."""
+    return (when.astimezone() if when.tzinfo is not None else when).strftime("%Y-%m-%d %H:%M")
+
+
 def connection_text(conn: ConnectionState, read_only: bool = False) -> Text:
     """Live / stale (age, why) / paused / connecting, and the last good refresh time.
     `read_only` adds the READ-ONLY badge (the header itself puts it up front)."""
@@ -58,9 +64,9 @@ def connection_text(conn: ConnectionState, read_only: bool = False) -> Text:
     elif conn.stale and not conn.connected_once:
         out.append(f" ✗ cannot connect ({conn.category_label()}), retrying ", style=ALERT)
         if conn.cached_at is not None:
-            out.append(f"  showing cache from {conn.cached_at.strftime('%Y-%m-%d %H:%M')}")
+            out.append(f"  showing cache from {_local(conn.cached_at)}")
     elif conn.cached_at is not None and not conn.connected_once:
-        out.append(f"○ cached {conn.cached_at.strftime('%Y-%m-%d %H:%M')}, connecting",
+        out.append(f"○ cached {_local(conn.cached_at)}, connecting",
                    style="yellow")
     elif conn.stale:
         age = coarse_age(conn.age())
