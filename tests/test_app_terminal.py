@@ -214,3 +214,22 @@ def test_stale_and_cannot_connect_stand_out_without_colour():
                                       connection_text(c))[-1]):
         alert = [span for span in text.spans if "reverse" in str(span.style) and "bold" in str(span.style)]
         assert alert and any(w in text.plain[alert[0].start:alert[0].end] for w in ("cannot connect", "STALE"))
+
+
+async def test_failing_first_poll_does_not_claim_to_show_last_data(sim, monkeypatch):
+    from fleettui.config import load_config, save_config
+    from fleettui.config.profiles import Profile
+    from tests.app_helpers import loaded, make_app, notes
+
+    monkeypatch.setenv("SIM_SECRET", sim.client_secret)
+    save_config(load_config().with_profile(Profile(
+        name="down", environment="custom", base_url="http://127.0.0.1:9",
+        client_id="nobody", client_secret_env="SIM_SECRET")))
+    app = make_app(sim)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await loaded(pilot)
+        app._profile_chosen("down")
+        await wait_for(pilot, lambda: app.connection.stale, timeout=20)
+        failed = [n for n in notes(app) if "retrying by itself" in n]
+        assert failed and "No data yet" in failed[-1] and "last data" not in failed[-1]
+        assert "no data yet" in app.query_one("#header").build().plain

@@ -168,13 +168,22 @@ class PollerMixin:
         self.update_header()
         if first:
             self.notify(
-                message.message + " Showing the last data; retrying by itself.",
+                f"{message.message} {self._what_is_shown()}; retrying by itself.",
                 title=f"Refresh failed ({self.connection.category_label()})",
                 severity="warning" if self.connection.connected_once else "error",
                 timeout=8,
                 markup=False,
             )
         self.schedule_poll(self.connection.next_delay())
+
+    def _what_is_shown(self) -> str:
+        """After a failed poll: is the screen showing live data, a cache, or nothing?"""
+        conn = self.connection
+        if conn.connected_once:
+            return "Showing the last data"
+        if conn.cached_at is not None and self.store.total:
+            return "Showing the fleet cached on disk"
+        return "No data yet"
 
     def _announce_rejections(self, changes: Sequence[StateChange]) -> None:
         rejected = [c for c in changes if c.old is not State.REJECTED]
