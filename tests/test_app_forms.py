@@ -32,6 +32,47 @@ async def _sent(pilot, form: AddScreen) -> None:
     await pilot.pause()
 
 
+async def test_after_a_good_send_focus_is_on_an_empty_vin_and_sent_fields_are_clear(sim):
+    app = make_app(sim)
+    async with app.run_test(size=(120, 36)) as pilot:
+        form = await _open_form(pilot)
+        await pilot.press(*GOOD_A, "tab", *"peugeot", "enter")
+        await _sent(pilot, form)
+        assert "1 added" in _results(form)
+        assert app.focused is form.query_one("#add-vin", Input)
+        assert form.query_one("#add-vin", Input).value == ""
+        assert form.query_one("#add-brand", Input).value == ""
+        await pilot.press(*"X1")
+        assert form.query_one("#add-vin", Input).value == "X1"
+
+
+async def test_after_a_mixed_send_focus_is_on_the_first_refused_line(sim):
+    app = make_app(sim)
+    async with app.run_test(size=(120, 36)) as pilot:
+        form = await _open_form(pilot)
+        form.query_one("#add-brand", Input).value = "peugeot"
+        form.query_one("#add-many", TextArea).text = f"{GOOD_A}\n{BAD}\n{GOOD_B}"
+        form.query_one("#add-brand", Input).focus()
+        await pilot.press("enter")
+        await _sent(pilot, form)
+        area = form.query_one("#add-many", TextArea)
+        assert area.text == BAD
+        assert app.focused is area and area.cursor_location == (0, 0)
+        # The brand still applies to the line left to fix, so it stays.
+        assert form.query_one("#add-brand", Input).value == "peugeot"
+
+
+async def test_refused_vin_field_gets_the_focus_back(sim):
+    app = make_app(sim)
+    async with app.run_test(size=(120, 36)) as pilot:
+        form = await _open_form(pilot)
+        await pilot.press(*BAD, "tab", *"peugeot", "enter")
+        await pilot.pause()
+        assert "16 characters" in _results(form)
+        assert app.focused is form.query_one("#add-vin", Input)
+        assert form.query_one("#add-vin", Input).value == BAD
+
+
 async def test_every_tab_stop_is_a_visible_field(sim):
     app = make_app(sim)
     async with app.run_test(size=(120, 36)) as pilot:

@@ -56,6 +56,7 @@ class AddScreen(ModalScreen[None]):
         self._in_flight: list[AddLine] = []
         self._local_refused: list[AddLine] = []
         self._field_line: AddLine | None = None
+        self._sent_order: list[AddLine] = []
 
     def compose(self) -> ComposeResult:
         with Vertical(id="add-box"):
@@ -157,6 +158,7 @@ class AddScreen(ModalScreen[None]):
         if not lines:
             self._results(Text("Type a VIN (and brand), or paste lines below.", style="yellow"))
             return
+        self._sent_order = lines
         ok = [line for line in lines if line.ok]
         self._local_refused = [line for line in lines if not line.ok]
         if not ok:
@@ -201,16 +203,47 @@ class AddScreen(ModalScreen[None]):
             summary += "; fix the lines left in the form and send again"
         out.append(summary)
         self._results(out)
-        keep = [line for line, _ in refused] + self._local_refused
-        field_kept = any(line is self._field_line for line in keep)
-        area_lines = [line.raw for line in keep if line is not self._field_line]
-        if self._field_line is not None and not field_kept:
-            self.query_one("#add-vin", Input).value = ""
-        self.query_one("#add-many", TextArea).text = "\n".join(area_lines)
+        kept = {id(line) for line, _ in refused} | {id(line) for line in self._local_refused}
         self._local_refused = []
+        self._after_send(kept)
+
+    def _after_send(self, kept: set[int]) -> None:
+        """Accepted lines leave, refused ones stay (in their order); fields whose content
+        was sent are cleared; focus goes to the first thing to fix, else an empty VIN."""
+        field = self._field_line
+        area = self.query_one("#add-many", TextArea)
+        area_lines = [line for line in self._sent_order if line is not field and id(line) in kept]
+        area.text = "\n".join(line.raw for line in area_lines)
+        field_kept = field is not None and id(field) in kept
+        if field is not None and not field_kept:
+            self.query_one("#add-vin", Input).value = ""
+        if not field_kept and not area_lines:
+            # Everything went through: the defaults did their job; start clean.
+            for wid in ("#add-vin", "#add-brand", "#add-customer", "#add-tags"):
+                self.query_one(wid, Input).value = ""
+        if field_kept:
+            self.query_one(_field_to_fix(field), Input).focus()
+        elif area_lines:
+            area.focus()
+            area.move_cursor((0, 0))
+        else:
+            self.query_one("#add-vin", Input).focus()
 
     def _results(self, text: Text) -> None:
         self.query_one("#add-results", Static).update(text)
 
     def action_close(self) -> None:
         self.dismiss(None)
+
+def _field_to_fix(line: AddLine) -> str:
+    """The form field a refused single line most likely needs fixed."""
+    text = line.problems[0].lower() if line.problems else ""
+    if not text or text.startswith("vin"):
+        return "#add-vin"
+    if VW_CUSTOMER_TAG in text:
+        return "#add-customer"
+    if "brand" in text:
+        return "#add-brand"
+    if "tag" in text:
+        return "#add-tags"
+    return "#add-vin"
