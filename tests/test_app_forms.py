@@ -7,7 +7,7 @@ from __future__ import annotations
 from textual.widgets import Input, Static, TextArea
 
 from fleettui.ui.screens.add_form import AddScreen
-from tests.app_helpers import loaded, make_app, wait_for
+from tests.app_helpers import loaded, make_app, notes, wait_for
 
 GOOD_A = "VF3ZZZZZ0NC000010"
 GOOD_B = "VF3ZZZZZ0NC000011"
@@ -105,6 +105,35 @@ async def test_long_results_box_is_a_tab_stop_that_shows_its_focus(sim):
         box.focus()
         await pilot.pause()
         assert box.styles.border_left != unfocused
+
+
+async def test_escape_keeps_a_draft_for_the_next_time(sim):
+    app = make_app(sim)
+    async with app.run_test(size=(120, 36)) as pilot:
+        form = await _open_form(pilot)
+        await pilot.press(*GOOD_A)
+        form.query_one("#add-brand", Input).value = "peugeot"
+        form.query_one("#add-many", TextArea).text = f"{GOOD_B}\n{BAD}"
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: not isinstance(app.screen, AddScreen))
+        assert any("Draft kept: 3 lines" in n for n in notes(app))
+        await pilot.press("a")
+        await wait_for(pilot, lambda: isinstance(app.screen, AddScreen))
+        await pilot.pause()
+        form = app.screen
+        assert form.query_one("#add-vin", Input).value == GOOD_A
+        assert form.query_one("#add-brand", Input).value == "peugeot"
+        assert form.query_one("#add-many", TextArea).text == f"{GOOD_B}\n{BAD}"
+        # An empty form closes without a draft.
+        for wid in ("#add-vin", "#add-brand"):
+            form.query_one(wid, Input).value = ""
+        form.query_one("#add-many", TextArea).text = ""
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: not isinstance(app.screen, AddScreen))
+        await pilot.press("a")
+        await wait_for(pilot, lambda: isinstance(app.screen, AddScreen))
+        await pilot.pause()
+        assert app.screen.query_one("#add-many", TextArea).text == ""
 
 
 async def test_half_typed_brand_offers_the_completion_not_unknown(sim):

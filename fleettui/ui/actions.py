@@ -21,7 +21,7 @@ from fleettui.core.rules import check_action, plan_bulk
 from fleettui.core.states import Action
 from fleettui.core.vehicle import Vehicle
 from fleettui.ui.safe_text import clean
-from fleettui.ui.screens.add_form import AddScreen
+from fleettui.ui.screens.add_form import AddDraft, AddScreen
 from fleettui.ui.screens.confirm import ConfirmScreen, bulk_body
 from fleettui.ui.screens.export import ExportScreen, default_export_path, write_csv
 from fleettui.ui.writes import WriteOutcome, merge_answer, new_vehicle, summarise
@@ -199,9 +199,19 @@ class ActionsMixin:
 
     def action_add(self) -> None:
         if self.read_only:
-            self.notify("Read-only: nothing is sent.", severity="warning", markup=False)
+            self.notify_read_only()
             return
-        self.push_screen(AddScreen())
+        draft, self._add_draft = getattr(self, "_add_draft", None), None
+        self.push_screen(AddScreen(draft), callback=self._add_closed)
+
+    def _add_closed(self, draft: AddDraft | None) -> None:
+        """Escape with something typed keeps it for the next `a` (this session)."""
+        self._add_draft = draft
+        if draft is not None:
+            lines = draft.line_count
+            what = f"{lines} line{'s' if lines != 1 else ''}" if lines else "the form's fields"
+            self.notify(f"Draft kept: {what}. Press a to go on with it.", title="Add form closed",
+                        markup=False)
 
     def on_add_screen_submit(self, message: AddScreen.Submit) -> None:
         if self.read_only:

@@ -9,6 +9,7 @@ accepted ones leave it (the app puts them in the table at once).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from rich.text import Text
@@ -39,7 +40,29 @@ from fleettui.ui.add_lines import (
 from fleettui.ui.safe_text import clean
 
 
-class AddScreen(ModalScreen[None]):
+@dataclass(frozen=True)
+class AddDraft:
+    """What was in the form when it was closed with Escape; the next `a` restores it."""
+
+    vin: str = ""
+    brand: str = ""
+    customer: str = ""
+    tags: str = ""
+    many: str = ""
+
+    @property
+    def empty(self) -> bool:
+        return not any(v.strip() for v in (self.vin, self.brand, self.customer, self.tags, self.many))
+
+    @property
+    def line_count(self) -> int:
+        rows = [r for r in self.many.splitlines() if r.strip() and not r.strip().startswith("#")]
+        return len(rows) + (1 if self.vin.strip() else 0)
+
+
+class AddScreen(ModalScreen[AddDraft | None]):
+    """Dismisses with the draft (None when the form was empty) so nothing typed is lost."""
+
     BINDINGS = [
         Binding("ctrl+s", "send", "Send"),
         Binding("escape", "close", "Close"),
@@ -50,8 +73,9 @@ class AddScreen(ModalScreen[None]):
             super().__init__()
             self.lines = lines
 
-    def __init__(self) -> None:
+    def __init__(self, draft: AddDraft | None = None) -> None:
         super().__init__()
+        self.draft = draft
         self.busy = False
         self._in_flight: list[AddLine] = []
         self._local_refused: list[AddLine] = []
@@ -60,7 +84,8 @@ class AddScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="add-box"):
-            yield Label(Text("Add vehicles  (Enter or ctrl+s sends, Escape closes)", style="bold"))
+            yield Label(Text("Add vehicles  (Enter or ctrl+s sends, Escape closes and keeps "
+                             "a draft)", style="bold"))
             with Grid(id="add-grid"):
                 yield Label("VIN")
                 yield Input(id="add-vin", placeholder="17 characters", max_length=40)
@@ -86,8 +111,21 @@ class AddScreen(ModalScreen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self._toggle_customer("")
+        if self.draft is not None:
+            self._restore(self.draft)
+        self._toggle_customer(self.query_one("#add-brand", Input).value)
         self.query_one("#add-vin", Input).focus()
+
+    def _restore(self, draft: AddDraft) -> None:
+        for wid, value in (("#add-vin", draft.vin), ("#add-brand", draft.brand),
+                           ("#add-customer", draft.customer), ("#add-tags", draft.tags)):
+            self.query_one(wid, Input).value = value
+        self.query_one("#add-many", TextArea).text = draft.many
+
+    def current_draft(self) -> AddDraft:
+        return AddDraft(*(self.query_one(w, Input).value for w in
+                          ("#add-vin", "#add-brand", "#add-customer", "#add-tags")),
+                        many=self.query_one("#add-many", TextArea).text)
 
     # -- live checks ---------------------------------------------------------------
 
@@ -233,7 +271,9 @@ class AddScreen(ModalScreen[None]):
         self.query_one("#add-results", Static).update(text)
 
     def action_close(self) -> None:
-        self.dismiss(None)
+        draft = self.current_draft()
+        self.dismiss(None if draft.empty else draft)
+
 
 def _field_to_fix(line: AddLine) -> str:
     """The form field a refused single line most likely needs fixed."""
