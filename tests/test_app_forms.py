@@ -136,6 +136,21 @@ async def test_escape_keeps_a_draft_for_the_next_time(sim):
         assert app.screen.query_one("#add-many", TextArea).text == ""
 
 
+async def test_paste_box_grows_with_the_screen_and_fits_at_80x24(sim):
+    app = make_app(sim)
+    async with app.run_test(size=(120, 36)) as pilot:
+        form = await _open_form(pilot)
+        assert form.query_one("#add-many", TextArea).region.height >= 10
+    app = make_app(sim)
+    async with app.run_test(size=(80, 24)) as pilot:
+        form = await _open_form(pilot)
+        area = form.query_one("#add-many", TextArea).region
+        assert area.height >= 5  # three lines of text inside the border
+        for wid in ("#add-csv", "#add-results-box"):
+            region = form.query_one(wid).region
+            assert region.height >= 1 and region.bottom <= 23, (wid, region)
+
+
 async def test_half_typed_brand_offers_the_completion_not_unknown(sim):
     app = make_app(sim)
     async with app.run_test(size=(120, 36)) as pilot:
