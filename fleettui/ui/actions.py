@@ -20,6 +20,7 @@ from fleettui.api.errors import ApiError, RateLimited, error_category
 from fleettui.core.rules import check_action, plan_bulk
 from fleettui.core.states import Action
 from fleettui.core.vehicle import Vehicle
+from fleettui.ui.read_only import ReadOnlyMixin
 from fleettui.ui.safe_text import clean
 from fleettui.ui.screens.add_form import AddDraft, AddScreen
 from fleettui.ui.screens.confirm import ConfirmScreen, bulk_body
@@ -65,7 +66,7 @@ def _audit(profile: str, action: str, vins: list[str], outcomes: list[tuple[str,
     return None
 
 
-class ActionsMixin:
+class ActionsMixin(ReadOnlyMixin):
     """Mixed into FleetApp; expects .store, .table, .writer, .read_only, .clock, .account."""
 
     # -- cancel / revoke -------------------------------------------------------------
@@ -85,7 +86,7 @@ class ActionsMixin:
 
     def _start_delete(self, action: Action) -> None:
         if self.read_only:
-            self.notify("Read-only: nothing is sent.", severity="warning", markup=False)
+            self.notify_read_only()
             return
         targets, bulk = self._targets()
         if not targets:
