@@ -26,7 +26,7 @@ from fleettui.ui.screens.help import HelpScreen
 from fleettui.ui.terminal_watch import LOST_EXIT_CODE, TerminalWatch, stdin_fd
 from fleettui.ui.widgets.detail import DetailPane
 from fleettui.ui.widgets.fleet_table import FleetTable
-from fleettui.ui.widgets.header import FleetHeader
+from fleettui.ui.widgets.header import FleetHeader, counts_legend
 
 Clock = Callable[[], datetime]
 MODAL_ACTIONS = frozenset({"quit", "command_palette"})
@@ -235,6 +235,7 @@ class FleetApp(FleetViewMixin, PollerMixin, ActionsMixin, App[None]):
         rows.append(("1…7, 0", "Only pending, approved, rejected, revoking, revoked, canceling, "
                                "canceled; 0 shows all states"))
         rows.append(("ctrl+p", "Command palette (every action by name)"))
+        rows.append(("header", "Counts per state; narrow terminals shorten them: " + counts_legend()))
         return rows
 
     def action_help(self) -> None:

@@ -80,22 +80,43 @@ def connection_text(conn: ConnectionState, read_only: bool = False) -> Text:
     return out
 
 
-def counts_text(h: HeaderInfo, compact: bool = False) -> Text:
-    """'60/60 shown  … pending 8  ✗ rejected 3/22 …'; compact drops the state names
-    (the glyphs still tell states apart without colour)."""
+#: Short state names for narrow terminals; the help screen shows them as a legend.
+SHORT_LABELS = {
+    State.PENDING: "pend", State.APPROVED: "appr", State.REJECTED: "rej",
+    State.REVOKING: "revkg", State.REVOKED: "revkd", State.CANCELING: "cnclg",
+    State.CANCELED: "cncld", State.ERROR: "err", State.UNKNOWN: "unkn",
+}
+#: How much each form of the counts says: full names, short names, glyphs only.
+COUNT_FORMS = ("full", "short", "glyph")
+
+
+def counts_legend() -> str:
+    """'… pend = pending, ✓ appr = approved, …' for the help screen."""
+    return ", ".join(f"{info(s).glyph} {SHORT_LABELS[s]} = {info(s).label}" for s in STATE_ORDER)
+
+
+def counts_text(h: HeaderInfo, form: str = "full") -> Text:
+    """'60/60 shown  … pending 8  ✗ rejected 3/22 …'. Narrower forms: 'short' names
+    ('…pend 8 ✗rej 3/22'), then glyphs only ('…8 ✗3/22'); states with none are left out."""
     out = Text()
     if not h.loaded:
         return Text("no data yet", style="dim")
+    full = form == "full"
     out.append(f"{h.shown_count}/{h.total_count} shown", style="bold")
     if h.marked:
-        out.append(f" {h.marked} marked" if compact else f"  ● {h.marked} marked", style="bold")
+        out.append(f"  ● {h.marked} marked" if full else f" {h.marked} marked", style="bold")
     for state in STATE_ORDER:
         total = h.total.get(state, 0)
         if not total:
             continue
         si = info(state)
-        out.append(" " if compact else "  ")
-        out.append(si.glyph if compact else f"{si.glyph} {si.label} ", style=si.colour)
+        out.append("  " if full else " ")
+        if full:
+            out.append(f"{si.glyph} {si.label} ", style=si.colour)
+        elif form == "short":
+            out.append(f"{si.glyph}{SHORT_LABELS[state]} ", style=si.colour)
+        else:
+            out.append(si.glyph, style=si.colour)
         shown = h.shown.get(state, 0)
         out.append(f"{shown}/{total}" if shown != total else f"{total}")
     return out
@@ -127,9 +148,10 @@ class FleetHeader(Widget):
         line.append("  ")
         line.append_text(connection_text(self.connection))
         line.append("\n")
-        counts = counts_text(h)
-        if width and counts.cell_len > width - 2:
-            counts = counts_text(h, compact=True)
+        for form in COUNT_FORMS:  # the most words that fit
+            counts = counts_text(h, form)
+            if not width or counts.cell_len <= width - 2:
+                break
         line.append_text(counts)
         return line
 
