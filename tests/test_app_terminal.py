@@ -253,3 +253,15 @@ async def test_counts_keep_short_state_names_at_80_columns(sim):
         await pilot.press("question_mark")
         await wait_for(pilot, lambda: isinstance(app.screen, HelpScreen))
         assert "✗ rej = rejected" in dict(app.screen.rows)["header"]
+
+
+def test_counts_use_all_of_the_header_width():
+    from fleettui.core.states import State
+    from fleettui.ui.widgets.header import FleetHeader
+
+    counts = {State.PENDING: 48, State.APPROVED: 153, State.REJECTED: 62, State.REVOKING: 5,
+              State.REVOKED: 20, State.CANCELING: 2, State.CANCELED: 10}
+    header = FleetHeader()
+    header.info = HeaderInfo(shown=counts, total=counts, shown_count=300, total_count=300, loaded=True)
+    line = header.build(78).plain.splitlines()[1]  # 80 columns less the padding
+    assert line == "300/300 shown …pend 48 ✓appr 153 ✗rej 62 ↓revkg 5 ⊘revkd 20 ↩cnclg 2 –cncld 10"

@@ -150,7 +150,7 @@ class FleetHeader(Widget):
         line.append("\n")
         for form in COUNT_FORMS:  # the most words that fit
             counts = counts_text(h, form)
-            if not width or counts.cell_len <= width - 2:
+            if not width or counts.cell_len <= width:  # width: inside the padding
                 break
         line.append_text(counts)
         return line
