@@ -129,3 +129,40 @@ async def test_switching_to_a_failing_profile_clears_the_pane(sim, monkeypatch):
         app._profile_chosen("down")
         await wait_for(pilot, lambda: app.connection.stale, timeout=20)
         assert app.store.total == 0 and app.query_one(DetailPane).vehicle is None
+
+
+async def test_brackets_scroll_the_detail_pane_while_the_table_keeps_the_keys(sim):
+    from tests.app_helpers import loaded, make_app
+
+    app = make_app(sim)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await loaded(pilot)
+        pane, vin = app.query_one(DetailPane), app.table.cursor_vin
+        assert pane.max_scroll_y > 0  # at 80x24 the explanation does not fit
+        await pilot.press("right_square_bracket")
+        await pilot.pause()
+        first = pane.scroll_y
+        assert first > 0 and app.focused is app.table and app.table.cursor_vin == vin
+        await pilot.press("shift+down")
+        await pilot.pause()
+        assert pane.scroll_y > first or pane.scroll_y == pane.max_scroll_y
+        await pilot.press("left_square_bracket", "shift+up", "left_square_bracket")
+        await pilot.pause()
+        assert pane.scroll_y == 0 and app.table.cursor_vin == vin
+
+
+async def test_footer_at_80_columns_offers_detail_help_and_the_actions(sim):
+    from textual.widgets._footer import FooterKey
+
+    from tests.app_helpers import loaded, make_app
+
+    app = make_app(sim)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await loaded(pilot)
+        keys = list(app.query(FooterKey))
+        assert all(k.region.right <= 80 for k in keys)  # nothing cut off
+        assert {"slash", "enter", "a", "c", "R", "question_mark", "q"} <= {k.key for k in keys}
+        help_rows = dict(app.key_rows())
+        for key in ("d", "e", "p", "r", "y", "s", "space", "[", "]"):
+            assert key in help_rows
+        assert "full screen" in help_rows["Enter"]

@@ -41,25 +41,38 @@ class FleetApp(FleetViewMixin, PollerMixin, ActionsMixin, App[None]):
     #: else clears the filter.
     ESCAPE_TO_MINIMIZE = False
 
+    #: Shown in the footer, in this order (what fits at 80 columns, most useful first);
+    #: everything else is in `?` help and the command palette. `tooltip` is the longer
+    #: description the help screen shows.
     BINDINGS = [
-        Binding("q", "quit", "Quit"),
-        Binding("question_mark", "help", "Help", key_display="?"),
         Binding("slash", "filter", "Filter", key_display="/"),
-        Binding("escape", "clear_filter", "Clear filter", show=False, key_display="Esc"),
-        Binding("r", "refresh", "Refresh", show=False),
-        Binding("p", "pause", "Pause", show=False),
+        Binding("enter", "detail_full", "Detail", key_display="Enter",
+                tooltip="Detail pane full screen (arrows scroll it; Enter or Esc returns)"),
         Binding("a", "add", "Add"),
         Binding("c", "cancel", "Cancel"),
         Binding("R", "revoke", "Revoke", key_display="R"),
-        Binding("s", "sort_next", "Sort", show=False),
-        Binding("S", "sort_reverse", "Reverse", show=False, key_display="S"),
-        Binding("asterisk", "mark_all", "Mark shown", show=False, key_display="*"),
+        Binding("question_mark", "help", "Help", key_display="?"),
+        Binding("q", "quit", "Quit"),
+        Binding("escape", "clear_filter", "Clear filter", show=False, key_display="Esc",
+                tooltip="Clear the filter (or leave the full-screen detail)"),
+        Binding("right_square_bracket,shift+down", "detail_scroll(1)", "Scroll detail down",
+                show=False, key_display="]", tooltip="Scroll the detail pane down (also shift+down)"),
+        Binding("left_square_bracket,shift+up", "detail_scroll(-1)", "Scroll detail up",
+                show=False, key_display="[", tooltip="Scroll the detail pane up (also shift+up)"),
+        Binding("d", "toggle_detail", "Hide/show detail", show=False),
+        Binding("r", "refresh", "Refresh", show=False, tooltip="Refresh now"),
+        Binding("p", "pause", "Pause", show=False, tooltip="Pause or resume the live refresh"),
+        Binding("s", "sort_next", "Sort", show=False, tooltip="Sort by the next column"),
+        Binding("S", "sort_reverse", "Reverse", show=False, key_display="S",
+                tooltip="Reverse the sort"),
+        Binding("asterisk", "mark_all", "Mark shown", show=False, key_display="*",
+                tooltip="Mark every row the filter shows"),
         Binding("x", "clear_marks", "Clear marks", show=False),
-        Binding("y", "copy_vin", "Copy VIN"),
-        Binding("e", "export", "Export", show=False),
-        Binding("d", "toggle_detail", "Detail", show=False),
-        Binding("enter", "detail_full", "Full-screen detail", show=False, key_display="Enter"),
-        Binding("P", "switch_profile", "Profile", show=False, key_display="P"),
+        Binding("y", "copy_vin", "Copy VIN", show=False,
+                tooltip="Copy the VIN (or the marked VINs) to the clipboard"),
+        Binding("e", "export", "Export", show=False, tooltip="Export the rows shown to CSV"),
+        Binding("P", "switch_profile", "Profile", show=False, key_display="P",
+                tooltip="Switch to another profile"),
         Binding("0", "state_filter('')", "All states", show=False),
         *(Binding(str(i + 1), f"state_filter('{s}')", f"Only {s}", show=False)
           for i, s in enumerate(("pending", "approved", "rejected", "revoking", "revoked",
@@ -231,7 +244,7 @@ class FleetApp(FleetViewMixin, PollerMixin, ActionsMixin, App[None]):
             if name == "state_filter" or key in seen or (name in WRITE_ACTIONS and self.read_only):
                 continue
             seen.add(key)
-            rows.append((key, binding.description))
+            rows.append((key, binding.tooltip or binding.description))
         rows.append(("1…7, 0", "Only pending, approved, rejected, revoking, revoked, canceling, "
                                "canceled; 0 shows all states"))
         rows.append(("ctrl+p", "Command palette (every action by name)"))
@@ -248,7 +261,8 @@ class FleetApp(FleetViewMixin, PollerMixin, ActionsMixin, App[None]):
             if name in ("quit",) or (name in WRITE_ACTIONS and self.read_only):
                 continue
             key = binding.key_display or binding.key
-            yield SystemCommand(binding.description, f"Key: {key}",
+            more = f"{binding.tooltip}. " if binding.tooltip else ""
+            yield SystemCommand(binding.description, f"{more}Key: {key}",
                                 lambda action=binding.action: self.run_action(action))
         yield SystemCommand("Mark row", "Mark or unmark the vehicle under the cursor. Key: space",
                             lambda: self.table.action_toggle_mark())

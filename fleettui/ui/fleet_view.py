@@ -128,6 +128,16 @@ class FleetViewMixin:
     def action_toggle_detail(self) -> None:
         self.query_one("#detail", DetailPane).toggle_class("-hidden")
 
+    def action_detail_scroll(self, direction: int) -> None:
+        """`]` / `[` (or shift+down/up): page the detail pane while the table keeps the
+        keys, so next steps and history are reachable at 80x24. Shows a hidden pane."""
+        pane = self.query_one("#detail", DetailPane)
+        if pane.has_class("-hidden"):
+            pane.remove_class("-hidden")
+            return
+        step = max(1, pane.scrollable_content_region.height - 1)
+        pane.scroll_relative(y=direction * step, animate=False)
+
     def action_detail_full(self) -> None:
         """Enter: the detail pane fills the screen (arrows scroll it); Enter/Escape return."""
         if self.screen.maximized is not None:

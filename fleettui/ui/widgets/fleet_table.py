@@ -37,8 +37,8 @@ class FleetTable(ScrollView, can_focus=True):
         Binding("pagedown", "page_down", "Page down", show=False),
         Binding("home,g", "first", "First", show=False),
         Binding("end,G", "last", "Last", show=False),
-        Binding("space", "toggle_mark", "Mark"),
-        Binding("s", "sort_next", "Sort"),
+        Binding("space", "toggle_mark", "Mark", show=False),
+        Binding("s", "sort_next", "Sort", show=False),
         Binding("S", "sort_reverse", "Reverse sort", show=False),
     ]
 
