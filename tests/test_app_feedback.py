@@ -1,9 +1,15 @@
 """Pilot tests of what the monitor tells the user: read-only mode answers the write keys
-and the palette instead of staying mute."""
+and the palette instead of staying mute; a bulk write's failures come grouped by reason,
+short, with every VIN one palette entry away."""
 
 from __future__ import annotations
 
+from textual.widgets import Static
+
+from fleettui.ui.screens.confirm import ConfirmScreen
+from fleettui.ui.screens.results import WriteResultsScreen
 from tests.app_helpers import (
+    DAY,
     KIA_APPROVED,
     filter_to,
     loaded,
@@ -11,7 +17,11 @@ from tests.app_helpers import (
     notes,
     seed_test_vehicles,
     sim_status,
+    wait_for,
 )
+
+YOUNG = [f"VF3YYYYY0NC00002{i}" for i in range(7)]
+OLD = "VF3YYYYY0NC000030"
 
 READ_ONLY_NOTE = "Read-only: fleettui will not send writes with this profile (started with --read-only)"
 
@@ -54,3 +64,34 @@ async def test_write_keys_still_work_when_not_read_only(sim):
         assert not any("Read-only" in n for n in notes(app))
         assert not any(c.title.endswith("(read-only: not available)")
                        for c in app.get_system_commands(app.screen))
+
+
+async def test_bulk_failures_are_grouped_short_and_listed_in_full_on_demand(sim):
+    for vin in YOUNG:
+        sim.engine.seed_vehicle(vin, "peugeot", "pending", age_seconds=3600, hold=True)
+    sim.engine.seed_vehicle(OLD, "peugeot", "pending", age_seconds=3 * DAY, hold=True)
+    app = make_app(sim)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await loaded(pilot)
+        await filter_to(pilot, "VF3YYYYY")
+        await pilot.press("asterisk", "c")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        await pilot.click("#confirm-yes")
+        await wait_for(pilot, lambda: any("of 8 vehicles" in n for n in notes(app)))
+        note = next(n for n in notes(app) if "of 8 vehicles" in n)
+        assert note.startswith("Canceling 1 of 8 vehicles.")
+        assert "7 refused: Too early" in note and note.count("Too early") == 1
+        assert "and 3 more" in note and "audit log" not in note
+        assert len(note.splitlines()) <= 3 and len(note) < 400
+        assert "ctrl+p → Write results" in note
+        command = next(c for c in app.get_system_commands(app.screen) if c.title == "Write results")
+        command.callback()
+        await wait_for(pilot, lambda: isinstance(app.screen, WriteResultsScreen))
+        await pilot.pause()
+        body = str(app.screen.query_one("#results-body", Static).render())
+        assert "✓ 1 accepted" in body and OLD in body
+        assert "✗ 7 refused: Too early" in body and all(vin in body for vin in YOUNG)
+        await pilot.press("y")
+        assert app.clipboard == "\n".join(YOUNG)
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: not isinstance(app.screen, WriteResultsScreen))

@@ -168,7 +168,7 @@ async def test_bulk_cancel_counts_sent_and_skipped(sim):
         assert sim_status(sim, BMW_PENDING) == "pending"
         assert sim_status(sim, KIA_APPROVED) == "approved"
         # The young Audi was refused by the provider ("too early"): said, not fatal.
-        assert any("1 failed" in n for n in notes(app))
+        assert any("1 refused: Too early" in n for n in notes(app))
         assert app.is_running
 
 

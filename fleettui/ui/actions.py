@@ -25,6 +25,7 @@ from fleettui.ui.safe_text import clean
 from fleettui.ui.screens.add_form import AddDraft, AddScreen
 from fleettui.ui.screens.confirm import ConfirmScreen, bulk_body
 from fleettui.ui.screens.export import ExportScreen, default_export_path, write_csv
+from fleettui.ui.write_report import OPEN_HINT, WriteReportMixin
 from fleettui.ui.writes import WriteOutcome, merge_answer, new_vehicle, summarise
 
 WRITE_ACTIONS = frozenset({"add", "cancel", "revoke"})
@@ -66,7 +67,7 @@ def _audit(profile: str, action: str, vins: list[str], outcomes: list[tuple[str,
     return None
 
 
-class ActionsMixin(ReadOnlyMixin):
+class ActionsMixin(ReadOnlyMixin, WriteReportMixin):
     """Mixed into FleetApp; expects .store, .table, .writer, .read_only, .clock, .account."""
 
     # -- cancel / revoke -------------------------------------------------------------
@@ -189,7 +190,9 @@ class ActionsMixin(ReadOnlyMixin):
             self.apply_prepared(message.prepared)
         self.unmark([o.vin for o in message.outcomes if o.ok])
         text, severity = summarise(message.action, shown)
-        self.notify(clean(text), severity=severity, timeout=10 if severity != "information" else 5,
+        if self.remember_write(message.action, shown):
+            text += "\n" + OPEN_HINT
+        self.notify(clean(text, keep_newlines=True), severity=severity, timeout=10 if severity != "information" else 5,
                     markup=False)
         problem = _audit(self.account_name, message.action.value, [o.vin for o in shown],
                          [(o.vin, o.ok, o.vehicle.status if o.ok and o.vehicle else o.message) for o in shown])

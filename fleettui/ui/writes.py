@@ -4,6 +4,7 @@ show (optimistic update), and the one-line summaries the app notifies with."""
 from __future__ import annotations
 
 import dataclasses
+import re
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -52,8 +53,30 @@ def new_vehicle(vin: str, brand: str, tags: dict[str, str], status: str, now: da
     return dataclasses.replace(base, changelog=(ChangelogEntry(now, base.status, base.state, None),))
 
 
+def group_failures(outcomes: list[WriteOutcome]) -> list[tuple[str, list[str]]]:
+    """Failed VINs grouped by their message, largest group first (input order within)."""
+    groups: dict[str, list[str]] = {}
+    for o in outcomes:
+        if not o.ok:
+            groups.setdefault(o.message or "no answer", []).append(o.vin)
+    return sorted(groups.items(), key=lambda kv: -len(kv[1]))
+
+
+def vin_list(vins: list[str], limit: int) -> str:
+    shown = ", ".join(vins[:limit])
+    return shown + (f" and {len(vins) - limit} more" if len(vins) > limit else "")
+
+
+def _short(message: str, limit: int = 170) -> str:
+    """The message without its technical parenthesis (status code and provider wording,
+    shown in the results dialog), so the part a person acts on fits."""
+    message = re.sub(r" \([^()]*\)", "", message, count=1) or message
+    return message if len(message) <= limit else message[: limit - 1].rstrip() + "…"
+
+
 def summarise(action: Action, outcomes: list[WriteOutcome]) -> tuple[str, str]:
-    """(message, severity) for the notification after a batch."""
+    """(message, severity) for the notification after a batch: failures grouped by their
+    message, each message once, a few VINs per group (the results dialog lists them all)."""
     ok = [o for o in outcomes if o.ok]
     bad = [o for o in outcomes if not o.ok]
     verb = "Canceling" if action is Action.CANCEL else "Revoking"
@@ -63,8 +86,12 @@ def summarise(action: Action, outcomes: list[WriteOutcome]) -> tuple[str, str]:
             return f"{verb} {o.vin}: the provider accepted; the row shows {o.vehicle.status if o.vehicle else ''}.", "information"
         return f"{o.vin}: {o.message}", "error"
     text = f"{verb} {len(ok)} of {len(outcomes)} vehicles."
-    if bad:
-        text += f" {len(bad)} failed: " + "; ".join(f"{o.vin}: {o.message}" for o in bad[:3])
-        if len(bad) > 3:
-            text += f"; and {len(bad) - 3} more (see the audit log)"
-    return text, "warning" if bad else "information"
+    if not bad:
+        return text, "information"
+    groups = group_failures(outcomes)
+    for message, vins in groups[:3]:
+        text += f"\n{len(vins)} refused: {_short(message).rstrip('.')} — {vin_list(vins, 4)}"
+    if len(groups) > 3:
+        rest = sum(len(v) for _, v in groups[3:])
+        text += f"\n{rest} refused for {len(groups) - 3} other reason(s)."
+    return text, "warning"
