@@ -1,12 +1,18 @@
 """Pilot tests of what the monitor tells the user: read-only mode answers the write keys
 and the palette instead of staying mute; a bulk write's failures come grouped by reason,
-short, with every VIN one palette entry away."""
+short, with every VIN one palette entry away; export says when there is nothing to write,
+names the file by the local clock and shares `fleettui list --csv`'s columns."""
 
 from __future__ import annotations
 
-from textual.widgets import Static
+import csv
+from datetime import datetime
 
+from textual.widgets import Input, Static
+
+from fleettui.cli.fleet_cmds import CSV_HEADERS
 from fleettui.ui.screens.confirm import ConfirmScreen
+from fleettui.ui.screens.export import ExportScreen
 from fleettui.ui.screens.results import WriteResultsScreen
 from tests.app_helpers import (
     DAY,
@@ -95,3 +101,34 @@ async def test_bulk_failures_are_grouped_short_and_listed_in_full_on_demand(sim)
         assert app.clipboard == "\n".join(YOUNG)
         await pilot.press("escape")
         await wait_for(pilot, lambda: not isinstance(app.screen, WriteResultsScreen))
+
+
+async def test_export_of_nothing_says_so_instead_of_offering_a_file(sim):
+    app = make_app(sim)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await loaded(pilot)
+        await filter_to(pilot, "no-such-vehicle-anywhere")
+        assert len(app.store) == 0
+        await pilot.press("e")
+        await pilot.pause()
+        assert not isinstance(app.screen, ExportScreen)
+        assert "Nothing to export: the filter shows no vehicles." in notes(app)
+
+
+async def test_export_file_named_by_local_clock_with_the_list_csv_columns(sim, tmp_path):
+    app = make_app(sim)  # the app's clock is the simulated 2026-11-01 12:00 UTC
+    async with app.run_test(size=(120, 36)) as pilot:
+        await loaded(pilot)
+        await filter_to(pilot, "state:approved")
+        await pilot.press("e")
+        await wait_for(pilot, lambda: isinstance(app.screen, ExportScreen))
+        box = app.screen.query_one("#export-path", Input)
+        assert f"fleet-{datetime.now().strftime('%Y%m%d')}-" in box.value
+        assert "20261101" not in box.value
+        target = tmp_path / "out.csv"
+        box.value = str(target)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: any(n.startswith("Wrote") for n in notes(app)))
+        with target.open(encoding="utf-8") as fh:
+            header = next(csv.reader(fh))
+        assert tuple(header[: len(CSV_HEADERS)]) == CSV_HEADERS

@@ -20,11 +20,11 @@ from fleettui.api.errors import ApiError, RateLimited, error_category
 from fleettui.core.rules import check_action, plan_bulk
 from fleettui.core.states import Action
 from fleettui.core.vehicle import Vehicle
+from fleettui.ui.copy_export import CopyExportMixin
 from fleettui.ui.read_only import ReadOnlyMixin
 from fleettui.ui.safe_text import clean
 from fleettui.ui.screens.add_form import AddDraft, AddScreen
 from fleettui.ui.screens.confirm import ConfirmScreen, bulk_body
-from fleettui.ui.screens.export import ExportScreen, default_export_path, write_csv
 from fleettui.ui.write_report import OPEN_HINT, WriteReportMixin
 from fleettui.ui.writes import WriteOutcome, merge_answer, new_vehicle, summarise
 
@@ -67,7 +67,7 @@ def _audit(profile: str, action: str, vins: list[str], outcomes: list[tuple[str,
     return None
 
 
-class ActionsMixin(ReadOnlyMixin, WriteReportMixin):
+class ActionsMixin(ReadOnlyMixin, WriteReportMixin, CopyExportMixin):
     """Mixed into FleetApp; expects .store, .table, .writer, .read_only, .clock, .account."""
 
     # -- cancel / revoke -------------------------------------------------------------
@@ -260,40 +260,3 @@ class ActionsMixin(ReadOnlyMixin, WriteReportMixin):
             self.notify(f"{message.added} vehicle(s) added.", markup=False)
         _audit(self.account_name, "add", [line.vin for line in message.lines],
                [(r.vin, r.ok, r.status if r.ok else (r.description or "")) for r in message.results or []])
-
-    # -- copy / export ---------------------------------------------------------------
-
-    def action_copy_vin(self) -> None:
-        marked = sorted(self.marked_vins())
-        if marked:
-            text = "\n".join(marked)
-            what = f"{len(marked)} marked VINs"
-        else:
-            current = self.current_vehicle()
-            if current is None:
-                self.notify("No vehicle under the cursor.", severity="warning", markup=False)
-                return
-            text = what = current.vin
-        self.copy_to_clipboard(text)
-        self.notify(f"Copied {clean(what)} to the clipboard (terminal clipboard, OSC 52).", markup=False)
-
-    def action_export(self) -> None:
-        self.push_screen(
-            ExportScreen(default_export_path(self.clock()), len(self.store)),
-            callback=self._export_to,
-        )
-
-    def _export_to(self, path: Any) -> None:
-        if path is not None:
-            # The rows shown right now, in order; parsing and writing run on a worker.
-            self._export_worker(path, list(self.store.view.rows), self.clock())
-
-    @work(thread=True, exit_on_error=False, group="export")
-    def _export_worker(self, path: Any, rows: list, now: Any) -> None:
-        try:
-            count = write_csv(path, (row.vehicle for row in rows), now)
-        except OSError as exc:
-            self.notify(f"Could not write {path}: {exc.strerror or exc}", severity="error",
-                        markup=False)
-            return
-        self.notify(f"Wrote {count} rows to {path}", markup=False)

@@ -17,7 +17,9 @@ from textual.widgets import Input, Label, Static
 from fleettui.core.timefmt import format_ts
 from fleettui.core.vehicle import Vehicle
 
-CSV_COLUMNS = ("vin", "brand", "state", "reason", "state_since", "seconds_in_state", "tags")
+#: The same first columns as `fleettui list --csv` (cli/fleet_cmds.py CSV_HEADERS), so one
+#: script reads both; what only the monitor knows comes after.
+CSV_COLUMNS = ("vin", "brand", "status", "reason", "state_since", "tags", "seconds_in_state")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -27,6 +29,7 @@ def _cell(value: str) -> str:
 
 
 def default_export_path(now: datetime, cwd: Path | None = None) -> Path:
+    """`now` should be the local wall clock (the user finds the file by their own time)."""
     return (cwd or Path.cwd()) / f"fleet-{now.strftime('%Y%m%d-%H%M%S')}.csv"
 
 
@@ -46,8 +49,8 @@ def write_csv(path: Path, vehicles: Iterable[Vehicle], now: datetime) -> int:
                     v.status or v.state.value,
                     _cell(v.reason or ""),
                     format_ts(v.state_since),
-                    "" if seconds is None else int(seconds),
                     _cell(tags),
+                    "" if seconds is None else int(seconds),
                 ]
             )
             count += 1
