@@ -173,3 +173,46 @@ async def test_profile_switch_reports_a_corrupt_file():
         await pilot.pause()
         assert "cannot read" in str(app.screen.query_one("#switch-status", Static).render())
     assert config_file().read_text() == "[profiles\n"
+
+
+async def test_plain_http_to_another_machine_is_refused_in_the_form(monkeypatch):
+    import fleettui.ui.screens.setup as setup_mod
+
+    tested: list = []
+    monkeypatch.setattr(setup_mod, "check_connection", lambda *a: tested.append(a))
+    screen = SetupScreen()
+    app = Host(screen)
+    async with app.run_test(size=(100, 50)) as pilot:
+        await pilot.click("#setup-connect")
+        screen.query_one("#setup-environment", Select).value = "custom"
+        await pilot.pause()
+        _fill(screen, **{"base-url": "http://fleet.example.com", "client-id": "c", "secret": "s"})
+        await pilot.click("#setup-save")
+        await pilot.pause(0.2)
+        status = str(screen.query_one("#setup-status", Static).render())
+        assert "plain http" in status and "https://fleet.example.com" in status
+        assert tested == [] and app.results == []
+        assert not config_file().exists()
+
+
+async def test_environment_select_opens_on_enter_and_every_stop_is_visible():
+    screen = SetupScreen()
+    app = Host(screen)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.click("#setup-connect")
+        await pilot.pause()
+        stops = []
+        for _ in range(12):
+            await pilot.press("shift+tab")
+            await pilot.pause()
+            stops.append(app.focused)
+        assert all(w is not None and w.id != "setup-box" for w in stops), stops
+        select = screen.query_one("#setup-environment", Select)
+        select.focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert select.expanded
+        await pilot.press("down", "down", "enter")
+        await pilot.pause()
+        assert select.value == "custom"
+        assert app.focused is screen.query_one("#setup-base-url", Input)

@@ -46,6 +46,7 @@ from fleettui.config.profiles import (
     check_base_url,
     check_env_var_name,
     check_profile_name,
+    check_server_url,
 )
 
 TEST_GROUP = "setup-test"
@@ -66,11 +67,18 @@ class _Attempt:
     save_error: str | None = None
 
 
+class _FormBox(VerticalScroll, can_focus=False):
+    """Scrolls (at 80x24 the form is taller than the screen) without being a tab stop of
+    its own: focus moves between the fields, and a focused field is scrolled into view.
+    As a stop it showed no focus, so shift+tab from the Environment select landed on
+    something invisible and Enter there did nothing."""
+
+
 class SetupScreen(ModalScreen[SetupResult | None]):
     BINDINGS = [Binding("escape", "cancel", "Back")]
 
     def compose(self) -> ComposeResult:
-        with VerticalScroll(id="setup-box"):
+        with _FormBox(id="setup-box"):
             yield Label(Text("Welcome to fleettui", style="bold"), id="setup-title")
             yield Static(Text(
                 "No profile is configured yet. Open the demo (a simulated fleet on this "
@@ -129,7 +137,10 @@ class SetupScreen(ModalScreen[SetupResult | None]):
 
     @on(Select.Changed, "#setup-environment")
     def _environment_changed(self, event: Select.Changed) -> None:
-        self.query_one("#setup-base-url", Input).disabled = event.value != "custom"
+        url = self.query_one("#setup-base-url", Input)
+        url.disabled = event.value != "custom"
+        if not url.disabled and self.query_one("#setup-environment", Select).has_focus:
+            url.focus()
 
     # -- test and save -------------------------------------------------------------
 
@@ -146,7 +157,9 @@ class SetupScreen(ModalScreen[SetupResult | None]):
         try:
             name = check_profile_name(self._value("setup-name"))
             if environment == "custom":
-                base_url = check_base_url(self._value("setup-base-url"))
+                # The client's own rules too (no plain http to another machine…), so a
+                # profile every later command would refuse is never tested or saved.
+                base_url = check_server_url(check_base_url(self._value("setup-base-url")))
             else:
                 base_url = ENVIRONMENT_URLS[environment]
             secret_env = self._value("setup-secret-env") or None
