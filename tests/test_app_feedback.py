@@ -48,6 +48,13 @@ async def test_read_only_keys_and_palette_say_why_nothing_happens(sim):
             assert any(READ_ONLY_NOTE in n for n in notes(app)[before:]), key
         assert app.writer.requests_sent == 0
         assert sim_status(sim, KIA_APPROVED) == "approved"
+        # Typing the same letters into the filter is just typing.
+        before = len(notes(app))
+        await pilot.press("slash", "a", "c", "R")
+        await pilot.pause()
+        assert app.query_one("#filter").value.endswith("acR")
+        assert not any("Read-only" in n for n in notes(app)[before:])
+        await pilot.press("escape")
         commands = {c.title: c for c in app.get_system_commands(app.screen)}
         revoke = next(c for title, c in commands.items() if title.startswith("Revoke"))
         assert "read-only" in revoke.title

@@ -65,7 +65,7 @@ class AddScreen(ModalScreen[AddDraft | None]):
 
     BINDINGS = [
         Binding("ctrl+s", "send", "Send"),
-        Binding("escape", "close", "Close"),
+        Binding("escape", "close", "Close (keeps a draft)"),
     ]
 
     class Submit(Message):
