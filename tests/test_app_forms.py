@@ -62,6 +62,18 @@ async def test_after_a_mixed_send_focus_is_on_the_first_refused_line(sim):
         assert form.query_one("#add-brand", Input).value == "peugeot"
 
 
+async def test_brand_field_is_cleared_when_no_line_left_needs_it(sim):
+    app = make_app(sim)
+    async with app.run_test(size=(120, 36)) as pilot:
+        form = await _open_form(pilot)
+        form.query_one("#add-brand", Input).value = "peugeot"
+        form.query_one("#add-many", TextArea).text = f"{GOOD_A}\n{BAD},citroen"
+        await pilot.press("ctrl+s")
+        await _sent(pilot, form)
+        assert form.query_one("#add-many", TextArea).text == f"{BAD},citroen"
+        assert form.query_one("#add-brand", Input).value == ""
+
+
 async def test_refused_vin_field_gets_the_focus_back(sim):
     app = make_app(sim)
     async with app.run_test(size=(120, 36)) as pilot:

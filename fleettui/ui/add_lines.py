@@ -79,6 +79,12 @@ def parse_line(raw: str, default_brand: str = "", default_tags: dict[str, str] |
     return AddLine(raw=raw, vin=vin, brand=brand, tags=tags, problems=problems)
 
 
+def has_own_brand(raw: str) -> bool:
+    """Does the line name its brand (rather than taking the form's Brand field)?"""
+    fields = _fields(raw)
+    return len(fields) > 1 and bool(fields[1])
+
+
 def is_header(raw: str) -> bool:
     fields = [f.lower() for f in _fields(raw)]
     return len(fields) >= 1 and fields[0] == "vin"

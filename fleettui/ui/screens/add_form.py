@@ -31,6 +31,7 @@ from fleettui.ui.add_feedback import (
 )
 from fleettui.ui.add_lines import (
     AddLine,
+    has_own_brand,
     needs_customer_name,
     parse_block,
     parse_line,
@@ -259,10 +260,14 @@ class AddScreen(ModalScreen[AddDraft | None]):
         field_kept = field is not None and id(field) in kept
         if field is not None and not field_kept:
             self.query_one("#add-vin", Input).value = ""
+        # The defaults (brand, customer, tags) stay while a line left to fix relies on them.
+        cleared = []
         if not field_kept and not area_lines:
-            # Everything went through: the defaults did their job; start clean.
-            for wid in ("#add-vin", "#add-brand", "#add-customer", "#add-tags"):
-                self.query_one(wid, Input).value = ""
+            cleared = ["#add-vin", "#add-brand", "#add-customer", "#add-tags"]
+        elif not field_kept and all(has_own_brand(line.raw) for line in area_lines):
+            cleared = ["#add-brand", "#add-customer"]
+        for wid in cleared:
+            self.query_one(wid, Input).value = ""
         if field_kept:
             self.query_one(_field_to_fix(field), Input).focus()
         elif area_lines:
