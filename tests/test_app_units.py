@@ -154,3 +154,35 @@ def test_quick_state_filter_replaces_only_state_terms():
     assert with_state_filter("brand:bmw state:pending privacy", "rejected") == "brand:bmw privacy state:rejected"
     assert with_state_filter("-state:approved bmw", "") == "bmw"
     assert with_state_filter("", "pending") == "state:pending"
+
+
+async def test_poller_fetches_the_compact_form_and_frees_it_on_the_worker(sim):
+    from dataclasses import replace
+
+    from fleettui.ui.accounts import account_for_simulator
+    from fleettui.ui.app import FleetApp
+    from tests.app_helpers import SIM_START, loaded
+
+    fetched: list[list] = []
+
+    class Spy:
+        def __init__(self, client) -> None:
+            self.client = client
+
+        def list_vehicles_compact(self, filter=None):
+            fetched.append(self.client.list_vehicles_compact(filter))
+            return fetched[-1]
+
+        def list_vehicles_raw(self, filter=None):
+            raise AssertionError("the poller must fetch the compact form")
+
+        def __getattr__(self, name):
+            return getattr(self.client, name)
+
+    account = account_for_simulator(sim)
+    account = replace(account, client_factory=lambda make=account.client_factory: Spy(make()))
+    app = FleetApp(account, clock=lambda: SIM_START, watch_terminal=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await loaded(pilot)
+        assert app.store.total == 60 and fetched
+        assert fetched[0] == []  # emptied on the worker (consume=True), not on the UI thread
