@@ -192,7 +192,7 @@ async def test_export_writes_exactly_the_rows_shown(sim, tmp_path):
         with target.open(encoding="utf-8") as fh:
             rows = list(csv.DictReader(fh))
         assert [r["vin"] for r in rows] == shown
-        assert {r["state"] for r in rows} == {"approved"}
+        assert {r["status"] for r in rows} == {"approved"}
 
 
 async def test_help_lists_keys_and_palette_has_every_action(sim):

@@ -143,7 +143,7 @@ def test_csv_export_guards_formula_cells(tmp_path):
     path = tmp_path / "out.csv"
     assert write_csv(path, [_vehicle("rejected", "=HYPERLINK()")], NOW) == 1
     text = path.read_text(encoding="utf-8").splitlines()
-    assert text[0].startswith("vin,brand,state,reason")
+    assert text[0].startswith("vin,brand,status,reason")
     assert "'=HYPERLINK()" in text[1] and "'fleet==cmd" not in text[1]
     assert "rejected" in text[1] and "172800" in text[1]
 
