@@ -186,3 +186,26 @@ async def test_poller_fetches_the_compact_form_and_frees_it_on_the_worker(sim):
         await loaded(pilot)
         assert app.store.total == 60 and fetched
         assert fetched[0] == []  # emptied on the worker (consume=True), not on the UI thread
+
+
+async def test_demo_writes_no_audit_log_and_no_snapshot_cache(sim, isolated_dirs):
+    from dataclasses import replace
+    from pathlib import Path
+
+    from fleettui.config.audit import read_audit
+    from fleettui.config.cache import snapshot_path
+    from fleettui.ui.accounts import account_for_simulator
+    from fleettui.ui.app import FleetApp
+    from tests.app_helpers import SIM_START, loaded
+
+    demo = account_for_simulator(sim)
+    assert not demo.audit and not demo.cache
+    app = FleetApp(demo, clock=lambda: SIM_START, watch_terminal=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await loaded(pilot)
+        assert app.audit_write("cancel", [GOOD_VIN], [(GOOD_VIN, True, "canceling")]) is None
+        assert not list(Path(isolated_dirs["log"]).rglob("*.jsonl"))
+        assert not snapshot_path(demo.name).exists()
+        app.account = replace(demo, audit=True)  # a real account's writes are recorded
+        assert app.audit_write("cancel", [GOOD_VIN], [(GOOD_VIN, True, "canceling")]) is None
+        assert [e["action"] for e in read_audit()] == ["cancel"]

@@ -27,6 +27,9 @@ class Account:
     #: start (profiles do; the demo, which starts fresh every time, doesn't).
     base_url: str = ""
     cache: bool = False
+    #: Whether writes go to the audit log. The demo's are simulated: they must not sit
+    #: in the user's real audit log next to real ones.
+    audit: bool = True
 
     def __repr__(self) -> str:
         return f"Account(name={self.name!r}, environment={self.environment!r}, read_only={self.read_only})"
@@ -49,6 +52,7 @@ def account_from_profile(profile: Any, *, read_only: bool = False, refresh: floa
 
 def account_for_simulator(sim: Any, *, name: str = "demo", environment: str = "demo",
                           read_only: bool = False, refresh: float | None = None) -> Account:
+    """The in-process simulator: no snapshot cache, no audit log (nothing real happens)."""
     creds = Credentials(sim.base_url, sim.client_id, sim.client_secret)
     return Account(
         name=name,
@@ -57,4 +61,6 @@ def account_for_simulator(sim: Any, *, name: str = "demo", environment: str = "d
         read_only=read_only,
         refresh=refresh,
         base_url=sim.base_url,
+        cache=False,
+        audit=False,
     )
