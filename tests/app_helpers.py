@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, datetime
 
 from fleettui.ui.accounts import account_for_simulator
@@ -30,7 +31,10 @@ def seed_test_vehicles(sim) -> None:
 
 
 def make_app(sim, **kw) -> FleetApp:
-    account = account_for_simulator(sim, read_only=kw.pop("read_only", False))
+    """The monitor on the simulator as on a real profile: writes are audited (the demo's
+    own account skips the audit log; see test_app_units)."""
+    account = replace(account_for_simulator(sim, read_only=kw.pop("read_only", False)),
+                      audit=True)
     return FleetApp(account, read_only=account.read_only, clock=lambda: SIM_START,
                     watch_terminal=False, **kw)
 

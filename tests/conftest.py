@@ -21,6 +21,12 @@ def isolated_dirs(tmp_path, monkeypatch) -> dict[str, str]:
         dirs[name.lower()] = str(path)
     for var in ("FLEETTUI_PROFILE", "FLEETTUI_BASE_URL", "FLEETTUI_CLIENT_ID", "FLEETTUI_CLIENT_SECRET"):
         monkeypatch.delenv(var, raising=False)
+    # The colour theme follows the terminal (fleettui.ui.colours): pin one, so screens and
+    # snapshots don't depend on the TERM of whoever runs the tests. Tests that need
+    # NO_COLOR or 16 colours set them themselves.
+    monkeypatch.setenv("TERM", "xterm-256color")
+    for var in ("NO_COLOR", "TEXTUAL_COLOR_SYSTEM", "COLORTERM"):
+        monkeypatch.delenv(var, raising=False)
     return dirs
 
 

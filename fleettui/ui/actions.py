@@ -57,18 +57,23 @@ class AddDone(Message):
         self.generation = generation
 
 
-def _audit(profile: str, action: str, vins: list[str], outcomes: list[tuple[str, bool, str]]) -> str | None:
-    from fleettui.config.audit import AuditResult, record_write
-
-    try:
-        record_write(profile, action, vins, [AuditResult(v, ok, msg) for v, ok, msg in outcomes])
-    except OSError as exc:
-        return f"The audit log could not be written: {exc}"
-    return None
-
-
 class ActionsMixin(ReadOnlyMixin, WriteReportMixin, CopyExportMixin):
     """Mixed into FleetApp; expects .store, .table, .writer, .read_only, .clock, .account."""
+
+    def audit_write(self, action: str, vins: list[str],
+                    outcomes: list[tuple[str, bool, str]]) -> str | None:
+        """Record a write in the audit log, unless the account is the demo simulator (its
+        writes are not real and must not mix with real ones). A problem to show, or None."""
+        from fleettui.config.audit import AuditResult, record_write
+
+        if self.account is None or not self.account.audit:
+            return None
+        try:
+            record_write(self.account_name, action, vins,
+                         [AuditResult(v, ok, msg) for v, ok, msg in outcomes])
+        except OSError as exc:
+            return f"The audit log could not be written: {exc}"
+        return None
 
     # -- cancel / revoke -------------------------------------------------------------
 
@@ -194,8 +199,8 @@ class ActionsMixin(ReadOnlyMixin, WriteReportMixin, CopyExportMixin):
             text += "\n" + OPEN_HINT
         self.notify(clean(text, keep_newlines=True), severity=severity, timeout=10 if severity != "information" else 5,
                     markup=False)
-        problem = _audit(self.account_name, message.action.value, [o.vin for o in shown],
-                         [(o.vin, o.ok, o.vehicle.status if o.ok and o.vehicle else o.message) for o in shown])
+        problem = self.audit_write(message.action.value, [o.vin for o in shown],
+                                   [(o.vin, o.ok, o.vehicle.status if o.ok and o.vehicle else o.message) for o in shown])
         if problem:
             self.notify(problem, severity="warning", markup=False)
 
@@ -258,5 +263,7 @@ class ActionsMixin(ReadOnlyMixin, WriteReportMixin, CopyExportMixin):
             form.show_results(message.results or [])
         else:
             self.notify(f"{message.added} vehicle(s) added.", markup=False)
-        _audit(self.account_name, "add", [line.vin for line in message.lines],
-               [(r.vin, r.ok, r.status if r.ok else (r.description or "")) for r in message.results or []])
+        problem = self.audit_write("add", [line.vin for line in message.lines],
+                                   [(r.vin, r.ok, r.status if r.ok else (r.description or "")) for r in message.results or []])
+        if problem:
+            self.notify(problem, severity="warning", markup=False)

@@ -169,16 +169,6 @@ class FleetApp(FleetViewMixin, PollerMixin, ActionsMixin, App[None]):
         self.refresh_bindings()
         self.poll_now()
 
-    def audit_write(self, action: str, vins: list[str],
-                    outcomes: list[tuple[str, bool, str]]) -> str | None:
-        """Record a write in the audit log, unless the account is the simulator (its writes
-        are not real). Returns a problem to show, or None."""
-        from fleettui.ui.actions import _audit
-
-        if self.account is None or not self.account.audit:
-            return None
-        return _audit(self.account_name, action, vins, outcomes)
-
     @property
     def read_only_flag(self) -> bool:
         return self._read_only_flag

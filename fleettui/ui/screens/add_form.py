@@ -112,10 +112,6 @@ class AddScreen(ModalScreen[AddDraft | None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        # The paste box takes the room the screen has (3 lines at 80x24, more when taller).
-        area = self.query_one("#add-many", TextArea)
-        area.styles.height = "2fr"
-        area.styles.min_height = 5
         if self.draft is not None:
             self._restore(self.draft)
         self._toggle_customer(self.query_one("#add-brand", Input).value)
