@@ -19,7 +19,7 @@ from fleettui.core.store import FleetStore
 from fleettui.ui.accounts import Account
 from fleettui.ui.actions import WRITE_ACTIONS, ActionsMixin
 from fleettui.ui.colours import ANSI_THEME, wants_native_ansi
-from fleettui.ui.connection import ConnectionState, clamp_refresh
+from fleettui.ui.connection import ConnectionState, clamp_refresh, local_now
 from fleettui.ui.fleet_view import FleetViewMixin
 from fleettui.ui.poller import HEADER_TICK, PollerMixin
 from fleettui.ui.screens.help import HelpScreen
@@ -92,8 +92,11 @@ class FleetApp(FleetViewMixin, PollerMixin, ActionsMixin, App[None]):
             self.theme = ANSI_THEME
         self.account = account
         self.read_only = bool(read_only or (account.read_only if account else False))
+        # A fixed clock (tests, screenshots) fixes the header's wall-clock time too.
+        self._wall = clock or local_now
         self.connection = ConnectionState(refresh=clamp_refresh(refresh if refresh is not None
-                                                                else (account.refresh if account else None)))
+                                                                else (account.refresh if account else None)),
+                                          wall=self._wall)
         self._read_only_flag = bool(read_only)
         self._refresh_flag = refresh
         self._fixed_clock = clock
@@ -163,7 +166,7 @@ class FleetApp(FleetViewMixin, PollerMixin, ActionsMixin, App[None]):
         self.reader = account.client_factory()
         self.writer = account.client_factory()
         every = self._refresh_flag if self._refresh_flag is not None else account.refresh
-        self.connection = ConnectionState(refresh=clamp_refresh(every), paused=False)
+        self.connection = ConnectionState(refresh=clamp_refresh(every), paused=False, wall=self._wall)
         self._cache_saved = None
         self.reset_fleet(account.default_filter)
         self.refresh_bindings()
