@@ -98,7 +98,10 @@ async def shoot(sim: Simulator, name: str, size: tuple[int, int], scene: Scene, 
                 out: Path) -> Path:
     if no_color:
         os.environ["NO_COLOR"] = "1"  # read (and removed) by the App's constructor
-    app = FleetApp(account_for_simulator(sim), clock=lambda: START, watch_terminal=False)
+    # The colour theme is chosen for the pictures, not taken from this terminal's TERM:
+    # full colour, except the NO_COLOR shot (native ANSI, as on a real NO_COLOR terminal).
+    app = FleetApp(account_for_simulator(sim), clock=lambda: START, watch_terminal=False,
+                   native_ansi=no_color)
     os.environ.pop("NO_COLOR", None)
     async with app.run_test(size=size) as pilot:
         await scene(pilot)
