@@ -11,6 +11,8 @@ from textual.widgets import Input
 
 from fleettui.core.states import State
 from fleettui.sim import FaultConfig
+from fleettui.ui.accounts import account_for_simulator
+from fleettui.ui.app import FleetApp
 from fleettui.ui.screens.export import ExportScreen
 from fleettui.ui.screens.help import HelpScreen
 from tests.app_helpers import (
@@ -35,11 +37,21 @@ async def test_first_load_fills_table_and_header(sim):
         assert app.store.total == 60
         text = header_text(app)
         assert "DEMO" in text and "● live" in text and "60/60 shown" in text
-        # the local wall clock, not the provider's (fixed at 12:00:00 in these tests)
-        updated = text.split("updated ")[1][:8]
+        # a fixed clock (tests, screenshots) fixes the "updated" time too
+        assert text.split("updated ")[1][:8] == "12:00:00"
+        assert app.table.cursor_vin is not None
+
+
+async def test_updated_time_is_the_local_wall_clock_not_the_providers(sim):
+    """Without a fixed clock the app's "now" is the provider's (the simulator's Date
+    header, far ahead at demo speed); "updated" must still be this machine's time."""
+    sim.engine.advance(5 * 3600)  # the provider's clock is now 17:00 simulated
+    app = FleetApp(account_for_simulator(sim), watch_terminal=False)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await loaded(pilot)
+        updated = header_text(app).split("updated ")[1][:8]
         now = datetime.now()
         assert any((now - timedelta(seconds=s)).strftime("%H:%M:%S") == updated for s in range(10))
-        assert app.table.cursor_vin is not None
 
 
 async def test_filter_counts_follow_and_escape_clears(sim):
