@@ -85,3 +85,13 @@ def header_text(app) -> str:
 
 def sim_status(sim, vin: str) -> str:
     return sim.engine.record(vin).to_api()["status"]
+
+
+async def open_confirmation(pilot, vin: str, key: str):
+    """Filter down to `vin`, press a write key (c or R) and wait for its confirmation."""
+    from fleettui.ui.screens.confirm import ConfirmScreen
+
+    await filter_to(pilot, vin)
+    await pilot.press(key)
+    await wait_for(pilot, lambda: isinstance(pilot.app.screen, ConfirmScreen))
+    return pilot.app.screen

@@ -20,6 +20,7 @@ from tests.app_helpers import (
     loaded,
     make_app,
     notes,
+    open_confirmation,
     seed_test_vehicles,
     sim_status,
     wait_for,
@@ -94,9 +95,7 @@ async def test_cancel_accepted_shows_canceling(sim):
     app = make_app(sim)
     async with app.run_test(size=(120, 36)) as pilot:
         await loaded(pilot)
-        await filter_to(pilot, PEUGEOT_PENDING)
-        await pilot.press("c")
-        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        await open_confirmation(pilot, PEUGEOT_PENDING, "c")
         body = str(app.screen.query_one("#confirm-body", Static).render())
         assert PEUGEOT_PENDING in str(app.screen.title_text) and "peugeot" in body
         await pilot.click("#confirm-yes")
@@ -112,9 +111,7 @@ async def test_cancel_young_clearance_warns_in_confirmation(sim):
     app = make_app(sim)
     async with app.run_test(size=(120, 36)) as pilot:
         await loaded(pilot)
-        await filter_to(pilot, AUDI_FRESH)
-        await pilot.press("c")
-        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        await open_confirmation(pilot, AUDI_FRESH, "c")
         body = str(app.screen.query_one("#confirm-body", Static).render())
         assert "⚠" in body and "day" in body
         await pilot.press("a", "R")  # the monitor's keys are off while the dialog is open
@@ -130,9 +127,7 @@ async def test_revoke_needs_last_four_characters(sim):
     app = make_app(sim)
     async with app.run_test(size=(120, 36)) as pilot:
         await loaded(pilot)
-        await filter_to(pilot, KIA_APPROVED)
-        await pilot.press("R")
-        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        await open_confirmation(pilot, KIA_APPROVED, "R")
         dialog = app.screen
         assert "data access" in str(dialog.query_one("#confirm-body", Static).render()).lower()
         await pilot.press("1", "2", "3", "4", "enter")
