@@ -1,13 +1,16 @@
 """Fleet-scale benchmark: prints (does not assert) the monitor's timing targets.
 
     python bench/bench_fleet.py                # 10,000 and 100,000 vehicles
-    python bench/bench_fleet.py 100000 --source synthetic
+    python bench/bench_fleet.py 100000
 
-For each fleet size: data arrived (a parsed list of API dicts) -> prepare -> apply ->
-first rows painted in a headless Textual app (120x40); a refresh where 1% changed (the
-prepare is a worker's job; the UI thread only applies and repaints); key press -> cursor
-moved; sort; filter; resident memory. Targets (100k): first paint <= 0.5 s, 1% refresh
-UI thread <= 50 ms, cursor <= 50 ms, sort/filter <= 300 ms, RSS <= 300 MB.
+The app's real path: a simulator (its own process, so its memory is not counted) serves
+the fleet over loopback HTTP; a worker thread calls FleetClient.list_vehicles_compact()
+(HTTP answer parsed element by element into compact tuples), then FleetStore.prepare;
+the UI thread applies and paints a headless Textual app (120x40). Printed per fleet size:
+body received -> first rows painted; a refresh where 1% changed (UI-thread time, worst
+UI stall, peak RSS during it); key press -> cursor moved; sort; filter; resident memory.
+Targets (100k): first paint <= 0.5 s, 1% refresh UI thread <= 50 ms, cursor <= 50 ms,
+sort/filter <= 300 ms, RSS <= 300 MB.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ import argparse
 import asyncio
 import contextlib
 import gc
-import json
+import random
 import subprocess
 import sys
 import time
@@ -25,17 +28,39 @@ from pathlib import Path
 
 from textual.app import App, ComposeResult
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from payload import make_fleet, mutate  # noqa: E402
-
-from fleettui.core.compact import compact_or_keep  # noqa: E402
-from fleettui.core.memory import parse_json_list  # noqa: E402
+from fleettui.api import wire  # noqa: E402
+from fleettui.api.auth import Credentials  # noqa: E402
+from fleettui.api.client import FleetClient  # noqa: E402
 from fleettui.core.store import FleetStore  # noqa: E402
 from fleettui.ui.widgets.fleet_table import FleetTable  # noqa: E402
 
 NOW = datetime(2026, 11, 1, 12, tzinfo=UTC)
+
+
+def serve(n: int) -> None:
+    """The simulator process: prints its URL, then on each stdin line `change F SEED`
+    moves a fraction F of the vehicles to a new state and answers `ok`."""
+    from fleettui.core.reasons import REJECT_REASONS
+    from fleettui.sim import SimConfig, Simulator
+
+    with Simulator(SimConfig(vehicles=n, seed=1, speed=0.0, start=NOW)) as sim:
+        print(sim.base_url, flush=True)
+        engine = sim.engine
+        for line in sys.stdin:
+            _cmd, fraction, seed = line.split()
+            rng = random.Random(int(seed))
+            vins = sorted(engine.vehicles)
+            with engine.lock:
+                at = engine.epoch()
+                for vin in rng.sample(vins, int(len(vins) * float(fraction))):
+                    rec = engine.record(vin)
+                    if rec.status == "pending":
+                        engine.transition(rec, "approved", at)
+                    else:
+                        engine.transition(rec, "rejected", at, rng.choice(REJECT_REASONS))
+            print("ok", flush=True)
 
 
 def rss_mb() -> tuple[float, float]:
@@ -48,25 +73,26 @@ def rss_mb() -> tuple[float, float]:
     return values.get("VmRSS:", 0.0), values.get("VmHWM:", 0.0)
 
 
-def fleet_payload(n: int, source: str) -> list[dict]:
-    """The list call's parsed JSON: from the simulator's generator when available."""
-    if source == "sim":
-        try:
-            from fleettui.sim import fleetgen
-            from fleettui.sim.engine import Engine
-        except ImportError:
-            source = "synthetic"
-        else:
-            engine = Engine(start=NOW, speed=0, seed=1)
-            fleetgen.generate(engine, n, 1)
-            return json.loads(engine.list_blob())
-    return json.loads(json.dumps(make_fleet(n)))
-
-
 def reset_peak() -> None:
-    """Start the peak-RSS count here (so generating the payload is not counted)."""
+    """Start the peak-RSS count here."""
     with contextlib.suppress(OSError):
         Path("/proc/self/clear_refs").write_text("5")
+
+
+class BodyTimer:
+    """Wraps wire.read_vehicle_list: when the body had arrived, and how long parsing took."""
+
+    def __init__(self) -> None:
+        self.arrived = self.parsed = 0.0
+        self._inner = wire.read_vehicle_list
+        wire.read_vehicle_list = self
+
+    def __call__(self, response, **kwargs):  # noqa: ANN001, ANN204
+        self.arrived = time.perf_counter()
+        try:
+            return self._inner(response, **kwargs)
+        finally:
+            self.parsed = time.perf_counter()
 
 
 class PaintProbe(FleetTable):
@@ -110,7 +136,7 @@ def ms(seconds: float) -> str:
     return f"{seconds * 1000:8.1f} ms"
 
 
-async def paint(pilot, table: FleetTable) -> float:
+async def paint(pilot) -> float:
     """Wait until the table has repainted; returns the paint time."""
     PaintProbe.painted_at = 0.0
     await pilot.pause()
@@ -121,133 +147,135 @@ async def paint(pilot, table: FleetTable) -> float:
     return PaintProbe.painted_at
 
 
-async def bench(n: int, source: str) -> None:
-    print(f"\n== {n:,} vehicles (payload: {source}) ==")
-    payload = fleet_payload(n, source)
+def poll(client: FleetClient, store: FleetStore):  # noqa: ANN201
+    """What the app's poll worker does (fleettui.ui.poller)."""
+    raw = client.list_vehicles_compact()
+    prepared = store.prepare(raw, NOW, consume=True)
+    del raw
+    return prepared
+
+
+async def refresh(pilot, client, store, table, server, timer, seed: int) -> float:  # noqa: ANN001
+    server.stdin.write(f"change 0.01 {seed}\n")
+    server.stdin.flush()
+    server.stdout.readline()
     gc.collect()
+    rss_before = rss_mb()[0]
+    probe = StallProbe()
     reset_peak()
-    print(f"RSS with the payload parsed, before the app: {rss_mb()[0]:6.0f} MB")
-    store = FleetStore()
-    app = BenchApp(store)
-    async with app.run_test(size=(120, 40)) as pilot:
-        table = app.query_one(PaintProbe)
-        table.focus()
-        await pilot.pause()
+    t0 = time.perf_counter()
+    prepared = await probe.during(asyncio.to_thread(poll, client, store))
+    t1 = time.perf_counter()
+    store.apply(prepared)
+    table.refresh_view()
+    t2 = time.perf_counter()
+    painted = await paint(pilot)
+    diff = prepared.diff
+    del prepared
+    print(f"  request -> prepared (worker)    {ms(t1 - t0)}   "
+          f"(HTTP {ms(timer.arrived - t0).strip()}, "
+          f"parse {ms(timer.parsed - timer.arrived).strip()}, prepare "
+          f"{ms(t1 - timer.parsed).strip()}; {len(diff.changed):,} changed)")
+    print(f"  worst UI stall while the worker runs {ms(probe.worst)}")
+    print(f"  apply + refresh (UI)            {ms(t2 - t1)}")
+    print(f"  UI until repainted              {ms(painted - t1)}   target <= 50 ms")
+    await probe.during(asyncio.sleep(store.release_delay + 1.0))
+    print(f"  worst UI stall while replaced rows are freed {ms(probe.worst)}")
+    rss, peak = rss_mb()
+    print(f"  RSS before {rss_before:4.0f} MB, after {rss:4.0f} MB, peak during it {peak:4.0f} MB"
+          "   target <= 300 MB")
+    return rss
 
-        t0 = time.perf_counter()                       # data arrived
-        c0 = time.thread_time()
-        prepared = store.prepare(payload, NOW, consume=False)  # the bench reuses the list
-        t1 = time.perf_counter()
-        cpu = time.thread_time() - c0
-        store.apply(prepared)
-        table.refresh_view()
-        t2 = time.perf_counter()
-        painted = await paint(pilot, table)
-        print(f"prepare (worker)                  {ms(t1 - t0)}   (CPU {ms(cpu).strip()})")
-        print(f"apply + refresh_view (UI)         {ms(t2 - t1)}")
-        print(f"data arrived -> first rows painted {ms(painted - t0)}   target <= 500 ms")
-        tw = time.perf_counter()
-        prepared.warm()
-        print(f"warm lazy fields (worker, after)  {ms(time.perf_counter() - tw)}")
-        del prepared
 
-        # The next poll: the worker parses the body and prepares; the UI loop keeps running.
-        body = json.dumps(mutate(payload, 0.01))
-        del payload
+async def bench(n: int) -> None:
+    print(f"\n== {n:,} vehicles (simulator over loopback HTTP) ==")
+    t = time.perf_counter()
+    server = subprocess.Popen([sys.executable, __file__, str(n), "--serve"],
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    base_url = server.stdout.readline().strip()
+    print(f"simulator up in {time.perf_counter() - t:.1f} s at {base_url}")
+    timer = BodyTimer()
+    client = FleetClient(Credentials(base_url, "demo-client", "demo-secret"), timeout=120)
+    try:
+        client.fetch_token()
+        store = FleetStore()
+        app = BenchApp(store)
         gc.collect()
-        probe = StallProbe()
-        reset_peak()  # the peak below: old fleet + one parsed payload + its JSON text
-        t0 = time.perf_counter()
-        changed = await probe.during(asyncio.to_thread(parse_json_list, body, compact_or_keep))
-        print(f"worker parse_json_list(each=compact_or_keep): worst UI stall {ms(probe.worst)} "
-              f"(parse {ms(time.perf_counter() - t0).strip()})")
-        rss, _peak = rss_mb()
-        print(f"RSS with the fleet loaded + next payload parsed: {rss:6.0f} MB")
-        c0 = time.thread_time()
-        t0 = time.perf_counter()
-        prepared = await probe.during(asyncio.to_thread(store.prepare, changed, NOW, consume=True))
-        t1 = time.perf_counter()
-        print(f"1% changed: prepare (worker)      {ms(t1 - t0)}   "
-              f"({len(prepared.diff.changed):,} changed, "
-              f"{len(prepared.diff.state_changes):,} state changes)")
-        print(f"1% changed: worst UI stall while the worker prepares {ms(probe.worst)}")
-        t1 = time.perf_counter()
-        store.apply(prepared)
-        table.refresh_view()
-        t2 = time.perf_counter()
-        painted = await paint(pilot, table)
-        print(f"1% changed: apply + refresh (UI)  {ms(t2 - t1)}")
-        print(f"1% changed: UI until repainted    {ms(painted - t1)}   target <= 50 ms")
-        await probe.during(asyncio.sleep(store.release_delay + 1.0))
-        print(f"worst UI stall while replaced rows are freed {ms(probe.worst)}")
-        rss, peak = rss_mb()
-        print(f"RSS after the refresh {rss:6.0f} MB; peak during it {peak:6.0f} MB "
-              "(old fleet + new parsed payload + its JSON text)")
-        # Steady state: the next 1% refresh (rows are compact copies by now).
-        again = parse_json_list(json.dumps(mutate(json.loads(body), 0.01, seed=3)),
-                                compact_or_keep)
-        del prepared, changed
-        t0 = time.perf_counter()
-        prepared = await probe.during(asyncio.to_thread(store.prepare, again, NOW, consume=True))
-        t1 = time.perf_counter()
-        store.apply(prepared)
-        table.refresh_view()
-        t2 = time.perf_counter()
-        painted = await paint(pilot, table)
-        print(f"next 1% refresh: prepare {ms(t1 - t0).strip()}, worst UI stall "
-              f"{ms(probe.worst).strip()}, apply+refresh {ms(t2 - t1).strip()}, "
-              f"until repainted {ms(painted - t1).strip()}")
-        del prepared, again
-        await asyncio.sleep(store.release_delay + 0.5)
-
-        t0 = time.perf_counter()
-        table.action_cursor_down()
-        t1 = time.perf_counter()
-        painted = await paint(pilot, table)
-        print(f"key -> cursor moved (action)      {ms(t1 - t0)}")
-        print(f"key -> cursor repainted           {ms(painted - t0)}   target <= 50 ms")
-        t0 = time.perf_counter()
-        await pilot.press("pagedown")
-        print(f"pilot.press(pagedown) round trip  {ms(time.perf_counter() - t0)}")
-
-        for column, desc in (("time", False), ("reason", True), ("brand", False),
-                             ("vin", True), ("state", False)):
-            t0, c0 = time.perf_counter(), time.thread_time()
-            table.sort_by(column, desc)
-            cpu = time.thread_time() - c0
-            painted = await paint(pilot, table)
-            arrow = "desc" if desc else "asc"
-            print(f"sort {column:6} {arrow:4} -> repainted      {ms(painted - t0)}   "
-                  f"target <= 300 ms (sort CPU {ms(cpu).strip()})")
-        for query in ("bmw", "state:pending -tag:fleet=pool", "group:vw state:rejected", ""):
-            t0, c0 = time.perf_counter(), time.thread_time()
-            store.set_query(query)
+        print(f"RSS before the first fetch: {rss_mb()[0]:6.0f} MB")
+        async with app.run_test(size=(120, 40)) as pilot:
+            table = app.query_one(PaintProbe)
+            table.focus()
+            await pilot.pause()
+            reset_peak()
+            probe = StallProbe()
+            t0 = time.perf_counter()
+            prepared = await probe.during(asyncio.to_thread(poll, client, store))
+            t1 = time.perf_counter()
+            store.apply(prepared)
             table.refresh_view()
-            cpu = time.thread_time() - c0
-            painted = await paint(pilot, table)
-            print(f"filter {query!r:32} {ms(painted - t0)}   {len(store):>7,} shown   "
-                  f"target <= 300 ms (CPU {ms(cpu).strip()})")
+            painted = await paint(pilot)
+            del prepared
+            print("first load:")
+            print(f"  HTTP answer (simulator)         {ms(timer.arrived - t0)}")
+            print(f"  parse (list_vehicles_compact)   {ms(timer.parsed - timer.arrived)}")
+            print(f"  prepare (worker)                {ms(t1 - timer.parsed)}")
+            print(f"  parsed -> first rows painted    {ms(painted - timer.parsed)}")
+            print(f"  body received -> first rows painted {ms(painted - timer.arrived)}"
+                  "   target <= 500 ms")
+            print(f"  worst UI stall while the worker runs {ms(probe.worst)}")
+            rss, peak = rss_mb()
+            print(f"  RSS {rss:4.0f} MB, peak during the load {peak:4.0f} MB")
 
-        gc.collect()
-        rss, peak = rss_mb()
-        print(f"RSS now {rss:6.0f} MB, peak since data arrived {peak:6.0f} MB   target <= 300 MB")
-        body = json.dumps(mutate(json.loads(body), 0.01, seed=4))
-        gc.collect()
-        parsed = await probe.during(asyncio.to_thread(json.loads, body))
-        print(f"for comparison, a worker's plain json.loads: worst UI stall {ms(probe.worst)}")
-        del parsed, body
+            print("refresh, 1% changed (rows still from the first load):")
+            await refresh(pilot, client, store, table, server, timer, 2)
+            print("refresh, 1% changed (steady state):")
+            await refresh(pilot, client, store, table, server, timer, 3)
+
+            t0 = time.perf_counter()
+            table.action_cursor_down()
+            t1 = time.perf_counter()
+            painted = await paint(pilot)
+            print(f"key -> cursor moved (action)      {ms(t1 - t0)}")
+            print(f"key -> cursor repainted           {ms(painted - t0)}   target <= 50 ms")
+            for column, desc in (("time", False), ("reason", True), ("brand", False),
+                                 ("vin", True), ("state", False)):
+                t0, c0 = time.perf_counter(), time.thread_time()
+                table.sort_by(column, desc)
+                cpu = time.thread_time() - c0
+                painted = await paint(pilot)
+                arrow = "desc" if desc else "asc"
+                print(f"sort {column:6} {arrow:4} -> repainted      {ms(painted - t0)}   "
+                      f"target <= 300 ms (sort CPU {ms(cpu).strip()})")
+            for query in ("bmw", "state:pending -tag:fleet=pool", "group:vw state:rejected", ""):
+                t0, c0 = time.perf_counter(), time.thread_time()
+                store.set_query(query)
+                table.refresh_view()
+                cpu = time.thread_time() - c0
+                painted = await paint(pilot)
+                print(f"filter {query!r:32} {ms(painted - t0)}   {len(store):>7,} shown   "
+                      f"target <= 300 ms (CPU {ms(cpu).strip()})")
+            gc.collect()
+            rss, peak = rss_mb()
+            print(f"RSS at the end {rss:6.0f} MB   target <= 300 MB")
+    finally:
+        client.close()
+        server.stdin.close()
+        server.terminate()
+        server.wait()
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("sizes", nargs="*", type=int, default=[10_000, 100_000])
-    parser.add_argument("--source", choices=("sim", "synthetic"), default="sim")
+    parser.add_argument("--serve", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
-    if len(args.sizes) == 1:
-        asyncio.run(bench(args.sizes[0], args.source))
-        return
-    for n in args.sizes:  # one process per size, so memory figures don't mix
-        subprocess.run([sys.executable, __file__, str(n), "--source", args.source], check=False)
+    if args.serve:
+        serve(args.sizes[0])
+    elif len(args.sizes) == 1:
+        asyncio.run(bench(args.sizes[0]))
+    else:
+        for n in args.sizes:  # one process per size, so memory figures don't mix
+            subprocess.run([sys.executable, __file__, str(n)], check=False)
 
 
 if __name__ == "__main__":
