@@ -6,7 +6,7 @@ import pytest
 
 import fleettui.core.store as store_module
 from fleettui.core.compact import compact, expand, same
-from fleettui.core.rows import build_row, compact_row
+from fleettui.core.rows import _UNSET, build_row, compact_row
 from fleettui.core.states import State
 from fleettui.core.store import SORT_COLUMNS, FleetStore
 from fleettui.core.vehicle import Vehicle
@@ -386,3 +386,37 @@ def test_random_refreshes_keep_snapshot_view_and_index_consistent():
             assert store.index_of(row.vin) == i and snap.by_vin[row.vin] is row
             assert store.query.matches(row)
         assert sum(store.counts_all.values()) == len(fleet)
+
+
+def test_compact_rows_read_the_changelog_lazily_and_match_dict_rows():
+    odd = vdict("WBA00000000000007", "pending", reason="x",
+                log=[("2026-10-25T12:00:00.250Z", "pending", None),
+                     ("2026-10-25T13:00:00+00:00", "pending", "waiting for OTA update")])
+    for obj in [*small_fleet(), odd]:
+        from_dict = build_row(obj, 1)
+        row = build_row(compact(obj), 1)
+        assert row._since is row._reason is _UNSET  # nothing read yet
+        assert (row.reason, row.since) == (from_dict.reason, from_dict.since)
+        assert (row.reason, row.since) == (row.vehicle.reason, from_dict.since)
+
+
+def test_big_loads_warm_rows_in_the_background(monkeypatch):
+    import threading
+    monkeypatch.setattr(store_module, "FREEZE_AT", 5)
+    started = []
+    real = store_module.warm_in_background
+
+    def spy(rows):
+        started.append(rows)
+        real(rows)
+
+    monkeypatch.setattr(store_module, "warm_in_background", spy)
+    store = FleetStore()
+    store.apply(store.prepare([compact(v) for v in small_fleet()], NOW))
+    assert len(started) == 1 and started[0] is store.snapshot.order
+    for t in threading.enumerate():
+        if t.name == "fleettui-warm":
+            t.join(5)
+    assert all(r._search is not None and r._since is not _UNSET for r in store.snapshot.order)
+    store.apply(store.prepare([compact(v) for v in small_fleet()], NOW))  # nothing changed
+    assert len(started) == 1

@@ -56,6 +56,19 @@ def release_later(items: list[Any], delay: float) -> None:
     timer.start()
 
 
+def _warm_all(rows: list[Any]) -> None:
+    for row in rows:
+        row.warm()
+
+
+def warm_in_background(rows: list[Any]) -> None:
+    """Compute every row's lazy values (reason, state start, search text) on a short-lived
+    thread, so the first sort by time or reason and the first text filter after a load
+    stay fast while the load itself (and first paint) does not pay for them. Safe: each
+    value derives from the row's immutable source, so a racing reader computes the same."""
+    threading.Thread(target=_warm_all, args=(rows,), daemon=True, name="fleettui-warm").start()
+
+
 _WS = json.decoder.WHITESPACE.match  # type: ignore[attr-defined]
 _DECODE = json.JSONDecoder().raw_decode
 

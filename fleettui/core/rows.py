@@ -105,9 +105,9 @@ class Row:
 
     def _read_log(self) -> None:
         src = self.src
-        if type(src) is tuple:
-            src = expand(src)
-        found = _fast_log(src, self.status) if type(src) is dict else None
+        kind = type(src)
+        found = (_compact_log(src[4], self.status) if kind is tuple
+                 else _fast_log(src, self.status) if kind is dict else None)
         if found is None:
             v = self.vehicle
             since = v.state_since
@@ -229,11 +229,7 @@ def row_from_compact(c: Compact, version: int) -> Row | None:
     brand = c[2]
     if state is None or not c[0] or c[0] != c[0].strip() or brand != brand.strip().lower():
         return _slow_row(c, version)
-    row = Row(c[0], brand, status, state, c, version)
-    found = _compact_log(c[4], status)
-    if found is not None:
-        row._reason, row._since = found
-    return row
+    return Row(c[0], brand, status, state, c, version)
 
 
 def compact_row(obj: Any, version: int) -> Row | None:
@@ -250,8 +246,13 @@ def _compact_log(entries: tuple, status: str) -> tuple[str | None, str | None] |
     """As `_fast_log`, over a compact changelog."""
     prev = ""
     for ts, st, _why in entries:
-        key = _since_key(ts)
-        if key is None or key < prev or st not in _STATES:
+        if len(ts) == 20 and ts[19] == "Z" and ts[10] == "T":  # the usual form, inline
+            key = ts[:19]
+        else:
+            key = _since_key(ts)
+            if key is None:
+                return None
+        if key < prev or st not in _STATES:
             return None
         prev = key
     if not entries:

@@ -19,7 +19,13 @@ from operator import attrgetter
 from typing import Any
 
 from fleettui.core.compact import same_data
-from fleettui.core.memory import FREEZE_AT, clear_in_slices, collector_paused, release_later
+from fleettui.core.memory import (
+    FREEZE_AT,
+    clear_in_slices,
+    collector_paused,
+    release_later,
+    warm_in_background,
+)
 from fleettui.core.query import Query, parse_query
 from fleettui.core.rows import Row, build_row, compact_row
 from fleettui.core.snapshot import (
@@ -149,6 +155,8 @@ class FleetStore:
             view = compute_view(snapshot, query, sort, desc, ordered)
             if consume and type(objects) is list:
                 clear_in_slices(objects)
+        if big and not partial and snapshot.order is not base.order:
+            warm_in_background(snapshot.order)
         return Prepared(snapshot, view, diff, settings, now, ordered)
 
     def _diff(self, base: Snapshot, objects: Iterable[Any], now: datetime | None,
