@@ -420,3 +420,49 @@ def test_big_loads_warm_rows_in_the_background(monkeypatch):
     assert all(r._search is not None and r._since is not _UNSET for r in store.snapshot.order)
     store.apply(store.prepare([compact(v) for v in small_fleet()], NOW))  # nothing changed
     assert len(started) == 1
+
+
+def test_copied_compact_is_equal_and_shares_no_per_vehicle_strings():
+    from fleettui.core.compact import copied
+    c = compact(small_fleet()[1])
+    d = copied(c)
+    assert d == c and d is not c
+    assert d[0] is not c[0] and all(a[0] is not b[0] for a, b in zip(d[4], c[4], strict=True))
+
+
+def test_refresh_rows_do_not_keep_the_payloads_tuples():
+    def fleet():
+        extra = (vdict(f"WBZ0000000000{i:04}", "approved") for i in range(30))
+        return [compact(v) for v in (*small_fleet(), *extra)]
+
+    store = loaded(fleet())
+    changed = fleet()
+    changed[0] = compact(vdict("WBA00000000000001", "revoked", "bmw", tags={"fleet": "north"}))
+    store.apply(store.prepare(list(changed), NOW))
+    row = store.row_for("WBA00000000000001")
+    assert row.src == changed[0] and row.src is not changed[0]
+
+
+def test_vehicle_list_body_is_freed_with_its_response():
+    import gc
+    import json
+    import weakref
+
+    import httpx
+
+    from fleettui.api.wire import read_vehicle_list
+    body = json.dumps(small_fleet()).encode()
+    transport = httpx.MockTransport(lambda request: httpx.Response(200, content=body))
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        with httpx.Client(transport=transport, base_url="http://fleet.test") as http:
+            response = http.get("/v1/fleets/vehicles")
+            good, skipped = read_vehicle_list(response, compact=True)
+            gone = weakref.ref(response)
+            del response
+            assert gone() is None  # freed by reference counting, no collector pass needed
+    finally:
+        if was:
+            gc.enable()
+    assert len(good) == 6 and skipped == 0 and good == [compact(v) for v in small_fleet()]

@@ -73,6 +73,15 @@ def vin_path(vin: str) -> str:
     return f"{VEHICLES_PATH}/{quote(vin.strip(), safe='')}"
 
 
+def release_body(response: httpx.Response) -> None:
+    """Let the body go with the response. An httpx response and its stream refer to each
+    other, so the body (~28 MB for 100k vehicles) would wait for the cyclic collector,
+    and never go once a collector freeze (see fleettui.core.memory) has moved it into
+    the permanent generation. The body has been read; the stream is not used again."""
+    if isinstance(response, httpx.Response) and response.is_closed:
+        response.stream = httpx.ByteStream(b"")
+
+
 def read_vehicle_list(response: httpx.Response, *,
                       compact: bool = False) -> tuple[list[Any], int]:
     """(objects with a VIN, how many entries were skipped).
@@ -85,6 +94,7 @@ def read_vehicle_list(response: httpx.Response, *,
         data = parse_json_list(response.content, compact_or_keep if compact else None)
     except ValueError:
         data = None
+    release_body(response)
     if data is None:
         raise bad_response(response.status_code, "the vehicle list is not valid JSON",
                            write=False)

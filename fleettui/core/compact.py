@@ -71,6 +71,17 @@ def compact(obj: Any) -> Compact | None:
     return (_fresh(vin), _shared(status), _shared(brand), ctags, tuple(entries))
 
 
+def copied(c: Compact) -> Compact:
+    """A copy of a compact tuple sharing nothing with it but pooled strings. A few
+    survivors of a parsed payload, scattered over its memory, would keep most of that
+    memory resident; copies made while the payload is alive land elsewhere."""
+    tags = c[3]
+    return (_fresh(c[0]), _shared(c[1]), _shared(c[2]),
+            None if tags is None else {_shared(k): _shared(v) for k, v in tags.items()},
+            tuple([(_fresh(ts), _shared(st), None if why is None else _shared(why))
+                   for ts, st, why in c[4]]))
+
+
 def detached(obj: dict[str, Any]) -> Any:
     """A deep copy sharing no object with the payload it came from (for odd shapes)."""
     try:

@@ -18,7 +18,7 @@ from datetime import datetime
 from operator import attrgetter
 from typing import Any
 
-from fleettui.core.compact import same_data
+from fleettui.core.compact import copied, same_data
 from fleettui.core.memory import (
     FREEZE_AT,
     clear_in_slices,
@@ -200,6 +200,8 @@ class FleetStore:
             else:
                 new_map[old.vin] = old  # keyed by the old string: the payload can be freed
         # Rows keep compact copies, nothing of the new payload, so it is freed whole.
+        if type(objects) is list and len(fresh) * 4 < len(objects):
+            fresh = [copied(o) if type(o) is tuple and len(o) == 5 else o for o in fresh]
         for obj in fresh:
             row = compact_row(obj, next(versions))
             if row is None:
