@@ -466,3 +466,23 @@ def test_vehicle_list_body_is_freed_with_its_response():
         if was:
             gc.enable()
     assert len(good) == 6 and skipped == 0 and good == [compact(v) for v in small_fleet()]
+
+
+def test_parsing_a_refresh_reuses_the_stores_unchanged_tuples():
+    import json
+
+    import httpx
+
+    from fleettui.api.wire import read_vehicle_list
+    store = loaded([compact(v) for v in small_fleet()])
+    fleet = small_fleet()
+    fleet[1] = vdict("WBA00000000000002", "approved", "mini")
+    fleet[2]["extra"] = 1  # not the plain API shape: kept as a dict
+    response = httpx.Response(200, content=json.dumps(fleet).encode() + b" " * 100_000)
+    good, skipped = read_vehicle_list(response, compact=True)
+    assert skipped == 0 and [type(v) for v in good].count(dict) == 1
+    old = store.snapshot.by_vin
+    assert [v is old[v[0]].src for v in good if type(v) is tuple] == [True, False, True, True, True]
+    assert good[1] == compact(fleet[1])
+    diff = store.prepare(good, NOW).diff
+    assert diff.changed == ("WBA00000000000002", "VF300000000000003") and not diff.added

@@ -19,7 +19,7 @@ from urllib.parse import quote
 import httpx
 
 from fleettui.api.errors import BadResponse
-from fleettui.core.compact import compact_or_keep
+from fleettui.core.compact import reusing
 from fleettui.core.memory import parse_json_list
 from fleettui.core.vehicle import Vehicle
 
@@ -91,7 +91,7 @@ def read_vehicle_list(response: httpx.Response, *,
     freezing the UI. With `compact`, plain vehicle objects become the store's compact
     tuples as they are parsed, so the full parsed payload never exists at once."""
     try:
-        data = parse_json_list(response.content, compact_or_keep if compact else None)
+        data = parse_json_list(response.content, reusing() if compact else None)
     except ValueError:
         data = None
     release_body(response)

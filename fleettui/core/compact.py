@@ -11,6 +11,8 @@ otherwise keep the arena, and most of the payload, resident).
 from __future__ import annotations
 
 import json
+import weakref
+from collections.abc import Callable
 from typing import Any
 
 Compact = tuple[str, str, str, "dict[str, str] | None", "tuple[tuple[str, str, str | None], ...]"]
@@ -131,3 +133,31 @@ def compact_or_keep(obj: Any) -> Any:
     as they are parsed, so a full parsed payload never exists (odd objects are kept)."""
     c = compact(obj)
     return obj if c is None else c
+
+
+_LATEST: list[weakref.ref | None] = [None]
+
+
+def remember(store: Any) -> None:
+    """Mark `store` (anything with `.snapshot.by_vin` of rows with `.src`) as the one whose
+    compact copies `reusing()` hands out again (the app's store, on every apply)."""
+    _LATEST[0] = weakref.ref(store)
+
+
+def reusing() -> Callable[[Any], Any]:
+    """Like `compact_or_keep`, but a vehicle whose data equals its compact copy in the
+    remembered store comes back as that same tuple: an unchanged fleet is parsed without
+    building a second copy of it (a tuple is immutable, so sharing it changes nothing)."""
+    ref = _LATEST[0]
+    store = ref() if ref is not None else None
+    get = store.snapshot.by_vin.get if store is not None else {}.get
+
+    def each(obj: Any) -> Any:
+        if type(obj) is dict:
+            vin = obj.get("vin")
+            row = get(vin) if type(vin) is str else None
+            if row is not None and type(row.src) is tuple and same(row.src, obj):
+                return row.src
+        return compact_or_keep(obj)
+
+    return each

@@ -18,7 +18,7 @@ from datetime import datetime
 from operator import attrgetter
 from typing import Any
 
-from fleettui.core.compact import copied, same_data
+from fleettui.core.compact import copied, remember, same_data
 from fleettui.core.memory import (
     FREEZE_AT,
     clear_in_slices,
@@ -251,6 +251,7 @@ class FleetStore:
                 return False
             replaced = self._snapshot
             self._snapshot = prepared.snapshot
+            remember(self)
             if len(replaced.order) >= FREEZE_AT and replaced.order is not prepared.snapshot.order:
                 # Hold the old rows so dropping the old view frees nothing on this thread.
                 release_later(list(replaced.order), self.release_delay)
