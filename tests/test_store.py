@@ -486,3 +486,29 @@ def test_parsing_a_refresh_reuses_the_stores_unchanged_tuples():
     assert good[1] == compact(fleet[1])
     diff = store.prepare(good, NOW).diff
     assert diff.changed == ("WBA00000000000002", "VF300000000000003") and not diff.added
+
+
+def test_parse_json_list_gives_json_loads_results_and_errors_around_whitespace():
+    import json
+
+    from fleettui.core.memory import parse_json_list
+
+    def outcome(parse, text):
+        try:
+            return parse(text)
+        except json.JSONDecodeError as exc:
+            return (exc.msg, exc.pos)
+
+    pad = "\t\r\n " * 25_000
+    cases = ["[1,2]", "[ 1 , 2 ]", "[1\n,\t2\r]", "[\n]", "[1,\n]", "[1 ,,2]", "[1\n2]",
+             "[1, ]", "[1]\n x", "[1 ,", "[1,", "[ {]", '[{"a": [1, 2]} , "x" ]', "[1 ] "]
+    for case in cases:
+        for text in (pad + case, case + pad, pad + case.replace(" ", pad)):
+            assert outcome(parse_json_list, text) == outcome(json.loads, text), case
+
+
+def test_compact_without_copy_keeps_the_objects_strings():
+    for obj in small_fleet():
+        kept = compact(obj, copy=False)
+        assert kept == compact(obj) and kept[0] is obj["vin"]
+        assert compact(obj)[0] is not obj["vin"]

@@ -38,14 +38,17 @@ def _shared(s: str) -> str:
     return found
 
 
-def compact(obj: Any) -> Compact | None:
+def compact(obj: Any, copy: bool = True) -> Compact | None:
     """The compact form of an API vehicle dict; None when it is not the plain API shape
-    (extra keys, non-string values): such objects are kept as they are."""
+    (extra keys, non-string values): such objects are kept as they are. `copy=False`
+    keeps the dict's own VIN and timestamp strings (for an object parsed on its own and
+    dropped at once, whose memory the next object reuses)."""
     if type(obj) is not dict or not _TOP_KEYS.issuperset(obj):
         return None
     vin, status, brand = obj.get("vin"), obj.get("status"), obj.get("brand")
     if type(vin) is not str or type(status) is not str or type(brand) is not str:
         return None
+    pooled = _POOL.get
     tags = obj.get("tags")
     ctags: dict[str, str] | None = None
     if tags:
@@ -55,7 +58,7 @@ def compact(obj: Any) -> Compact | None:
         for k, v in tags.items():
             if type(k) is not str or type(v) is not str:
                 return None
-            ctags[_shared(k)] = _shared(v)
+            ctags[pooled(k) or _shared(k)] = pooled(v) or _shared(v)
     log = obj.get("changelog")
     entries: list[tuple[str, str, str | None]] = []
     if log:
@@ -67,10 +70,12 @@ def compact(obj: Any) -> Compact | None:
             ts, st, why = e.get("timestamp"), e.get("status"), e.get("reason")
             if type(ts) is not str or type(st) is not str or not (why is None or type(why) is str):
                 return None
-            entries.append((_fresh(ts), _shared(st), None if why is None else _shared(why)))
+            entries.append((_fresh(ts) if copy else ts, pooled(st) or _shared(st),
+                            None if why is None else pooled(why) or _shared(why)))
     elif log is not None and log != []:
         return None
-    return (_fresh(vin), _shared(status), _shared(brand), ctags, tuple(entries))
+    return (_fresh(vin) if copy else vin, pooled(status) or _shared(status),
+            pooled(brand) or _shared(brand), ctags, tuple(entries))
 
 
 def copied(c: Compact) -> Compact:
@@ -131,7 +136,7 @@ def same_data(a: Any, b: Any) -> bool:
 def compact_or_keep(obj: Any) -> Any:
     """For `parse_json_list(text, each=compact_or_keep)`: vehicles become compact copies
     as they are parsed, so a full parsed payload never exists (odd objects are kept)."""
-    c = compact(obj)
+    c = compact(obj, copy=False)
     return obj if c is None else c
 
 

@@ -71,6 +71,7 @@ def warm_in_background(rows: list[Any]) -> None:
 
 _WS = json.decoder.WHITESPACE.match  # type: ignore[attr-defined]
 _DECODE = json.JSONDecoder().raw_decode
+_BLANK = frozenset(" \t\n\r")
 
 
 def parse_json_list(text: str | bytes, each: Callable[[Any], Any] | None = None) -> Any:
@@ -95,14 +96,18 @@ def parse_json_list(text: str | bytes, each: Callable[[Any], Any] | None = None)
             while True:
                 value, i = _DECODE(text, i)
                 append(value if each is None else each(value))
-                i = _WS(text, i).end()
+                if text[i:i + 1] in _BLANK:  # whitespace is rare: skip the regex call
+                    i = _WS(text, i).end()
                 if text.startswith(",", i):
-                    i = _WS(text, i + 1).end()
+                    i += 1
+                    if text[i:i + 1] in _BLANK:
+                        i = _WS(text, i).end()
                 elif text.startswith("]", i):
                     i += 1
                     break
                 else:
                     raise json.JSONDecodeError("Expecting ',' delimiter", text, i)
-        if _WS(text, i).end() != len(text):
+        i = _WS(text, i).end()
+        if i != len(text):
             raise json.JSONDecodeError("Extra data", text, i)
     return out
