@@ -146,3 +146,15 @@ def test_sim_fixture_fleet_over_http(sim):
         body = c.get("/v1/fleets/vehicles").json()
     assert len(body) == 60
     assert isinstance(httpx.Response(200, json=body).json(), list)
+
+
+def test_only_cancelable_brands_are_ever_canceled():
+    """A seeded fleet must not show what the provider can't do: a BMW in canceled."""
+    from fleettui.core.brands import brand_info
+    from fleettui.sim import SimConfig, Simulator
+
+    with Simulator(SimConfig(vehicles=2000, seed=7, speed=0.0)) as sim:
+        cancelled = [v for v in sim.engine.vehicles.values()
+                     if v["status"] in ("canceling", "canceled")]
+    assert cancelled
+    assert all(brand_info(v["brand"]).cancelable for v in cancelled)

@@ -115,6 +115,8 @@ def generate(engine: Engine, count: int, seed: int) -> None:
             if status == "pending" and rng.random() < PENDING_WITH_REASON:
                 reason = "?"
         brand = _brand_for(reason if reason != "?" else None, rng)
+        while status in ("canceling", "canceled") and not brand_info(brand).cancelable:
+            brand = _brand_for(None, rng)  # only some brands can be cancelled at all
         if reason == "?":
             reason = rng.choice(outcomes.pending_reasons_for(brand))
         plan.append((brand, status, reason))
