@@ -419,7 +419,10 @@ def test_big_loads_warm_rows_in_the_background(monkeypatch):
             t.join(5)
     assert all(r._search is not None and r._since is not _UNSET for r in store.snapshot.order)
     store.apply(store.prepare([compact(v) for v in small_fleet()], NOW))  # nothing changed
-    assert len(started) == 1
+    changed = [compact(v) for v in small_fleet()]
+    changed[1] = compact(vdict("WBA00000000000002", "approved", "mini"))
+    store.apply(store.prepare(changed, NOW))  # changed rows are warmed by the prepare
+    assert len(started) == 1 and store.row_for("WBA00000000000002")._search is not None
 
 
 def test_copied_compact_is_equal_and_shares_no_per_vehicle_strings():

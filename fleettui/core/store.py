@@ -155,7 +155,7 @@ class FleetStore:
             view = compute_view(snapshot, query, sort, desc, ordered)
             if consume and type(objects) is list:
                 clear_in_slices(objects)
-        if big and not partial and snapshot.order is not base.order:
+        if big and not base.by_vin:  # a first load's rows are cold; later ones come warm
             warm_in_background(snapshot.order)
         return Prepared(snapshot, view, diff, settings, now, ordered)
 
