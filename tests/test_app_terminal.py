@@ -265,3 +265,35 @@ def test_counts_use_all_of_the_header_width():
     header.info = HeaderInfo(shown=counts, total=counts, shown_count=300, total_count=300, loaded=True)
     line = header.build(78).plain.splitlines()[1]  # 80 columns less the padding
     assert line == "300/300 shown …pend 48 ✓appr 153 ✗rej 62 ↓revkg 5 ⊘revkd 20 ↩cnclg 2 –cncld 10"
+
+
+def test_header_says_what_went_wrong_before_the_first_good_refresh():
+    """'cannot connect' is for network errors only; a malformed answer, refused
+    credentials or a 429 each say so (the toast already did)."""
+    expected = {
+        "network": "cannot connect",
+        "bad_answer": "bad answer (server)",
+        "auth": "credentials refused",
+        "rate_limit": "rate limited",
+        "server": "server error",
+    }
+    for kind, words in expected.items():
+        c = ConnectionState()
+        category = "server" if kind == "bad_answer" else kind
+        c.record_failure(category, "x", kind=kind)
+        plain = connection_text(c).plain
+        assert words in plain, (kind, plain)
+        if kind != "network":
+            assert "cannot connect" not in plain, (kind, plain)
+
+
+async def test_malformed_first_answer_says_bad_answer_in_the_header(sim):
+    from fleettui.sim import FaultConfig
+    from tests.app_helpers import header_text, make_app
+
+    sim.set_faults(FaultConfig(malformed_rate=1.0))
+    app = make_app(sim)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await wait_for(pilot, lambda: app.connection.stale, timeout=20)
+        text = header_text(app)
+        assert "bad answer" in text and "cannot connect" not in text

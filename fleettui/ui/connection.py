@@ -24,6 +24,18 @@ CATEGORY_LABELS = {
     "rate_limit": "rate limit",
     "server": "server",
     "client": "bad response",
+    "bad_answer": "bad answer",
+}
+
+#: What the header says went wrong when no refresh has worked yet, per failure kind (the
+#: error category, or "bad_answer" for an answer that could not be read).
+PROBLEM_LABELS = {
+    "network": "cannot connect (network)",
+    "auth": "credentials refused (auth)",
+    "rate_limit": "rate limited",
+    "server": "server error",
+    "bad_answer": "bad answer (server)",
+    "client": "refresh failed",
 }
 
 
@@ -50,6 +62,8 @@ class ConnectionState:
     failures: int = 0
     #: Error category of the latest failure ("auth", "network", "rate_limit", ...).
     category: str | None = None
+    #: What failed, finer than the category: the category, or "bad_answer".
+    kind: str | None = None
     #: The failure's one-line message, for the notification and the help text.
     message: str = ""
     #: Seconds the provider asked us to wait (429), honoured by next_delay.
@@ -76,14 +90,18 @@ class ConnectionState:
         self.last_ok_mono = self.monotonic()
         self.failures = 0
         self.category = None
+        self.kind = None
         self.message = ""
         self.retry_after = None
         return recovered
 
-    def record_failure(self, category: str, message: str, retry_after: float | None = None) -> bool:
-        """A failed poll. Returns True for the first failure of a run (notify once)."""
+    def record_failure(self, category: str, message: str, retry_after: float | None = None,
+                       kind: str | None = None) -> bool:
+        """A failed poll. Returns True for the first failure of a run (notify once).
+        `kind` narrows the category ("bad_answer" for an unreadable answer)."""
         self.failures += 1
         self.category = category
+        self.kind = kind or category
         self.message = message
         self.retry_after = retry_after
         return self.failures == 1
@@ -105,6 +123,16 @@ class ConnectionState:
 
     def category_label(self) -> str:
         return CATEGORY_LABELS.get(self.category or "", self.category or "error")
+
+    def kind_label(self) -> str:
+        """Short, for "STALE 10s (…)": the kind when it says more than the category."""
+        kind = self.kind or self.category or ""
+        return CATEGORY_LABELS.get(kind, kind or "error")
+
+    def problem_label(self) -> str:
+        """What went wrong, for a header that has never had a good refresh."""
+        kind = self.kind or self.category or ""
+        return PROBLEM_LABELS.get(kind, f"refresh failed ({self.category_label()})")
 
 
 def coarse_age(seconds: float | None) -> str:

@@ -18,7 +18,7 @@ from textual import work
 from textual.message import Message
 from textual.timer import Timer
 
-from fleettui.api.errors import ApiError, RateLimited, error_category
+from fleettui.api.errors import ApiError, BadResponse, RateLimited, error_category
 from fleettui.core.states import State
 from fleettui.core.store import Prepared, StateChange
 from fleettui.ui.safe_text import clean
@@ -36,9 +36,12 @@ class FleetFetched(Message):
 
 
 class FetchFailed(Message):
-    def __init__(self, category: str, message: str, retry_after: float | None, generation: int) -> None:
+    def __init__(self, category: str, message: str, retry_after: float | None, generation: int,
+                 kind: str | None = None) -> None:
         super().__init__()
         self.category = category
+        #: Finer than the category: "bad_answer" for an answer that could not be read.
+        self.kind = kind or category
         self.message = message
         self.retry_after = retry_after
         self.generation = generation
@@ -99,7 +102,8 @@ class PollerMixin:
             del raw
         except ApiError as exc:
             retry = exc.retry_after if isinstance(exc, RateLimited) else None
-            self.post_message(FetchFailed(error_category(exc), str(exc), retry, generation))
+            kind = "bad_answer" if isinstance(exc, BadResponse) else None
+            self.post_message(FetchFailed(error_category(exc), str(exc), retry, generation, kind))
             return
         except Exception as exc:  # noqa: BLE001 - the monitor must outlive any bad answer
             self.post_message(FetchFailed("client", f"Refresh failed: {clean(exc)}", None, generation))
@@ -167,7 +171,8 @@ class PollerMixin:
         if message.generation != self.generation:
             return
         self.connection.polling = False
-        first = self.connection.record_failure(message.category, message.message, message.retry_after)
+        first = self.connection.record_failure(message.category, message.message, message.retry_after,
+                                               message.kind)
         self.update_header()
         if first:
             self.notify(

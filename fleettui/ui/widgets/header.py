@@ -62,7 +62,7 @@ def connection_text(conn: ConnectionState, read_only: bool = False) -> Text:
     if conn.paused:
         out.append("‖ PAUSED", style="bold yellow")
     elif conn.stale and not conn.connected_once:
-        out.append(f" ✗ cannot connect ({conn.category_label()}), retrying ", style=ALERT)
+        out.append(f" ✗ {conn.problem_label()}, retrying ", style=ALERT)
         if conn.cached_at is not None:
             out.append(f"  showing cache from {_local(conn.cached_at)}")
     elif conn.cached_at is not None and not conn.connected_once:
@@ -70,7 +70,7 @@ def connection_text(conn: ConnectionState, read_only: bool = False) -> Text:
                    style="yellow")
     elif conn.stale:
         age = coarse_age(conn.age())
-        out.append(f" ! STALE {age} ({conn.category_label()}) ", style=ALERT)
+        out.append(f" ! STALE {age} ({conn.kind_label()}) ", style=ALERT)
     elif conn.connected_once:
         out.append("● live", style="green")
     else:
