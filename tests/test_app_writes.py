@@ -259,3 +259,27 @@ async def test_revoke_refused_for_pending_names_the_reason(sim):
         await pilot.pause()
         assert not isinstance(app.screen, ConfirmScreen)
         assert any("Cannot revoke" in n and "Nothing was sent" in n for n in notes(app))
+
+
+async def test_bulk_cancel_all_fits_80x24_grouped_with_buttons_visible(sim):
+    app = make_app(sim)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await loaded(pilot)
+        await pilot.press("asterisk")
+        marked = len(app.marked_vins())
+        assert marked == 60
+        await pilot.press("c")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        await pilot.pause()
+        screen = app.screen
+        title = str(screen.query_one("#confirm-title").render())
+        assert f"of {marked} marked vehicles?" in title
+        body = str(screen.query_one("#confirm-body", Static).render())
+        # one heading per reason, brands counted in it, not one paragraph per brand
+        assert body.count("can't be cancelled through the API") <= 2
+        heads = [line for line in body.splitlines() if line.startswith("Skip ")]
+        assert len(heads) <= 4, heads
+        for button in ("#confirm-yes", "#confirm-no"):
+            region = screen.query_one(button).region
+            assert region.height > 0 and region.bottom <= 24, (button, region)
+        assert screen.query_one("#confirm-scroll").region.bottom <= screen.query_one("#confirm-yes").region.y

@@ -17,6 +17,7 @@ from textual.message import Message
 
 from fleettui.api.client import NewVehicle
 from fleettui.api.errors import ApiError, RateLimited, error_category
+from fleettui.core.brands import brand_info
 from fleettui.core.rules import check_action, plan_bulk
 from fleettui.core.states import Action
 from fleettui.core.vehicle import Vehicle
@@ -103,9 +104,9 @@ class ActionsMixin(ReadOnlyMixin, WriteReportMixin, CopyExportMixin):
             self._confirm_one(action, targets[0], now)
             return
         plan = plan_bulk(targets, action, now)
-        skipped = [(v.vin, why) for v, why in plan.skip]
+        skipped = [(v.vin, why, brand_info(v.brand).display, str(v.state)) for v, why in plan.skip]
         if not plan.send:
-            reasons = "; ".join(sorted({clean(w) for _, w in skipped}))[:300]
+            reasons = "; ".join(sorted({clean(w) for _, w, *_ in skipped}))[:300]
             self.notify(f"Nothing to {action.value}: all {len(skipped)} marked were skipped ({reasons}). "
                         "Nothing was sent.", severity="warning", timeout=8, markup=False)
             return
@@ -120,7 +121,8 @@ class ActionsMixin(ReadOnlyMixin, WriteReportMixin, CopyExportMixin):
             require = str(len(plan.send))
         vins = [v.vin for v in plan.send]
         self.push_screen(
-            ConfirmScreen(f"{action.value.capitalize()} {len(vins)} marked vehicles?", body,
+            ConfirmScreen(f"{action.value.capitalize()} {len(vins)} of {len(targets)} marked vehicles?"
+                          if skipped else f"{action.value.capitalize()} {len(vins)} marked vehicles?", body,
                           confirm_label=f"Yes, {action.value} {len(vins)}", require=require,
                           require_prompt=f"Type the number of vehicles ({require}) to confirm:",
                           danger=action is Action.REVOKE),

@@ -7,12 +7,14 @@ never withdraw data access.
 
 from __future__ import annotations
 
+import re
+from collections import Counter
 from collections.abc import Sequence
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
@@ -48,7 +50,8 @@ class ConfirmScreen(ModalScreen[bool]):
     def compose(self) -> ComposeResult:
         with Vertical(id="confirm-box", classes="danger" if self.danger else ""):
             yield Label(Text(self.title_text, style="bold"), id="confirm-title")
-            yield Static(Text("\n").join(self.body), id="confirm-body")
+            with VerticalScroll(id="confirm-scroll"):
+                yield Static(Text("\n").join(self.body), id="confirm-body")
             if self.require is not None:
                 yield Label(Text(self.require_prompt))
                 yield Input(id="confirm-phrase", max_length=len(self.require) + 4)
@@ -89,15 +92,47 @@ class ConfirmScreen(ModalScreen[bool]):
         self.dismiss(False)
 
 
-def bulk_body(action: str, send: Sequence[str], skipped: Sequence[tuple[str, str]]) -> list[Text]:
-    """The bulk dialog's text: how many will be sent, how many skipped, grouped by why."""
+def _group_key(why: str, terms: Sequence[str]) -> tuple[str, str | None]:
+    """The reason with the per-vehicle word (brand or state) taken out, and that word."""
+    for term in terms:
+        if term and term in why:
+            return why.replace(term, "\0", 1), term
+    return why, None
+
+
+def _short(template: str) -> str:
+    first = re.split(r"[;.]", template, maxsplit=1)[0]
+    return first.replace("\0", "…").strip(" ,:")
+
+
+def bulk_body(action: str, send: Sequence[str], skipped: Sequence[tuple]) -> list[Text]:
+    """The bulk dialog's text: how many will be sent, how many skipped, grouped by why.
+
+    `skipped` holds (vin, why) or (vin, why, brand, state): with the brand/state given,
+    reasons that differ only in that word are one group, e.g. "Skip 15: clearances can't be
+    cancelled through the API (Ford 5, Renault 2, …)", followed by the full sentence once.
+    """
     lines = [Text(f"{action.capitalize()} {len(send)} vehicle(s); skip {len(skipped)}.", style="bold")]
     if send:
         shown = ", ".join(clean(v) for v in send[:6]) + (f" and {len(send) - 6} more" if len(send) > 6 else "")
         lines.append(Text(f"Will send: {shown}"))
-    by_reason: dict[str, list[str]] = {}
-    for vin, why in skipped:
-        by_reason.setdefault(why, []).append(vin)
-    for why, vins in sorted(by_reason.items(), key=lambda kv: -len(kv[1])):
-        lines.append(Text(f"Skipped {len(vins)}: {clean(why)}"))
+    groups: dict[str, Counter[str]] = {}
+    sizes: Counter[str] = Counter()
+    for item in skipped:
+        why, terms = clean(item[1]), [clean(str(t)) for t in item[2:] if t]
+        template, term = _group_key(why, terms)
+        groups.setdefault(template, Counter())
+        if term is not None:
+            groups[template][term] += 1
+        sizes[template] += 1
+    for template, n in sizes.most_common():
+        terms = groups[template]
+        head = f"Skip {n}: {_short(template)}"
+        if terms:
+            shown = [f"{t} {c}" for t, c in terms.most_common(4)]
+            head += f" ({', '.join(shown)}{', …' if len(terms) > 4 else ''})"
+        lines.append(Text(head))
+        full = template.replace("\0", "/".join(t for t, _ in terms.most_common(4)) + ("/…" if len(terms) > 4 else ""))
+        if full != _short(template):
+            lines.append(Text(f"  {full}", style="dim"))
     return lines
