@@ -297,3 +297,37 @@ async def test_malformed_first_answer_says_bad_answer_in_the_header(sim):
         await wait_for(pilot, lambda: app.connection.stale, timeout=20)
         text = header_text(app)
         assert "bad answer" in text and "cannot connect" not in text
+
+
+def test_stale_age_is_the_age_of_the_last_good_refresh():
+    """'! STALE 11s' when the last good refresh was 11 s ago (was '10s', or even '5s'
+    between header ticks: the count looked like it started at the first failure)."""
+    now = [100.0]
+    c = ConnectionState(monotonic=lambda: now[0])
+    c.record_ok()
+    now[0] = 105.0
+    c.record_failure("server", "x")
+    assert "STALE 5s" in connection_text(c).plain
+    now[0] = 111.0
+    assert "STALE 11s" in connection_text(c).plain
+    now[0] = 100.0 + 125
+    assert "STALE 2m" in connection_text(c).plain
+
+
+async def test_stale_header_follows_the_data_age_between_polls(sim):
+    from fleettui.sim import FaultConfig
+    from tests.app_helpers import header_text, loaded, make_app, refresh
+
+    app = make_app(sim)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await loaded(pilot)
+        now = [1000.0]
+        app.connection.monotonic = lambda: now[0]
+        app.connection.last_ok_mono = 1000.0
+        sim.set_faults(FaultConfig(error_rate=1.0))
+        now[0] = 1004.0
+        await refresh(pilot)
+        assert "STALE 4s" in header_text(app)
+        now[0] = 1011.0  # no poll, no key: the header on screen must catch up within a second or so
+        header = app.query_one("#header")
+        await wait_for(pilot, lambda: "STALE 11s" in header.render().plain, timeout=3)

@@ -135,6 +135,14 @@ class ConnectionState:
         return PROBLEM_LABELS.get(kind, f"refresh failed ({self.category_label()})")
 
 
+def stale_age(seconds: float | None) -> str:
+    """How old the data on a stale screen is: whole seconds under a minute (a 5 s step
+    would show '5s' for 9.9 s), then as :func:`coarse_age`."""
+    if seconds is not None and seconds < 60:
+        return f"{int(seconds)}s"
+    return coarse_age(seconds)
+
+
 def coarse_age(seconds: float | None) -> str:
     """An age that changes rarely, so an idle screen redraws rarely: 5 s steps under a
     minute, then whole minutes, then hours."""

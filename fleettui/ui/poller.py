@@ -24,6 +24,8 @@ from fleettui.core.store import Prepared, StateChange
 from fleettui.ui.safe_text import clean
 
 HEADER_TICK = 5.0
+#: While the data is stale its age counts in seconds, so the header ticks faster.
+STALE_TICK = 1.0
 CACHE_EVERY = 300.0
 log = logging.getLogger("fleettui.ui")
 
@@ -65,6 +67,7 @@ class PollerMixin:
     """Mixed into FleetApp; expects .store, .connection, .reader (client), .clock."""
 
     _poll_timer: Timer | None = None
+    _stale_timer: Timer | None = None
     _cache_saved: float | None = None
     generation: int = 0
 
@@ -174,6 +177,8 @@ class PollerMixin:
         first = self.connection.record_failure(message.category, message.message, message.retry_after,
                                                message.kind)
         self.update_header()
+        if self._stale_timer is None:
+            self._stale_timer = self.set_interval(STALE_TICK, self._stale_tick, name="stale-age")
         if first:
             self.notify(
                 f"{message.message} {self._what_is_shown()}; retrying by itself.",
@@ -183,6 +188,14 @@ class PollerMixin:
                 markup=False,
             )
         self.schedule_poll(self.connection.next_delay())
+
+    def _stale_tick(self) -> None:
+        """Keep the stale age on screen current; stops once a refresh works (or the
+        account changes), when the ordinary HEADER_TICK is enough again."""
+        if not self.connection.stale and self._stale_timer is not None:
+            self._stale_timer.stop()
+            self._stale_timer = None
+        self.update_header()
 
     def _what_is_shown(self) -> str:
         """After a failed poll: is the screen showing live data, a cache, or nothing?"""

@@ -14,7 +14,7 @@ from rich.text import Text
 from textual.widget import Widget
 
 from fleettui.core.states import STATE_ORDER, State, info
-from fleettui.ui.connection import ConnectionState, coarse_age
+from fleettui.ui.connection import ConnectionState, stale_age
 from fleettui.ui.safe_text import clean
 
 ENV_BADGES = {
@@ -69,7 +69,7 @@ def connection_text(conn: ConnectionState, read_only: bool = False) -> Text:
         out.append(f"○ cached {_local(conn.cached_at)}, connecting",
                    style="yellow")
     elif conn.stale:
-        age = coarse_age(conn.age())
+        age = stale_age(conn.age())
         out.append(f" ! STALE {age} ({conn.kind_label()}) ", style=ALERT)
     elif conn.connected_once:
         out.append("● live", style="green")
