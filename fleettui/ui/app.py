@@ -48,6 +48,8 @@ class FleetApp(FleetViewMixin, PollerMixin, ActionsMixin, App[None]):
         Binding("slash", "filter", "Filter", key_display="/"),
         Binding("enter", "detail_full", "Detail", key_display="Enter",
                 tooltip="Detail pane full screen (arrows scroll it; Enter or Esc returns)"),
+        Binding("enter", "detail_back", "Back", key_display="Enter/Esc",
+                tooltip="Leave the full-screen detail"),
         Binding("a", "add", "Add"),
         Binding("c", "cancel", "Cancel"),
         Binding("R", "revoke", "Revoke", key_display="R"),
@@ -232,6 +234,10 @@ class FleetApp(FleetViewMixin, PollerMixin, ActionsMixin, App[None]):
             return False
         # While a dialog or form is open, the monitor's own keys are off (a stray `c` in a
         # confirmation must not start another action); quitting and the palette stay.
+        if action in ("detail_full", "detail_back"):  # the footer offers the one that applies
+            full = self.screen.maximized is not None
+            if (action == "detail_back") != full:
+                return False
         own = action in MONITOR_ACTIONS  # Textual's own (focus_next on tab...) always work
         return not (own and isinstance(self.screen, ModalScreen) and action not in MODAL_ACTIONS)
 

@@ -143,11 +143,20 @@ class FleetViewMixin:
         if self.screen.maximized is not None:
             self.screen.minimize()
             self.table.focus()
+            self.refresh_bindings()
             return
         pane = self.query_one("#detail", DetailPane)
         pane.remove_class("-hidden")
         pane.focus()
         self.screen.maximized = pane  # containers opt out of maximize(); set it directly
+        pane.scroll_home(animate=False, immediate=True)
+        self.call_after_refresh(pane.scroll_home, animate=False)
+        self.refresh_bindings()
+
+    def action_detail_back(self) -> None:
+        """Enter while the detail fills the screen: back to the table."""
+        if self.screen.maximized is not None:
+            self.action_detail_full()
 
     # -- filter ------------------------------------------------------------------------
 
