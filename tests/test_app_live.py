@@ -19,6 +19,7 @@ from tests.app_helpers import (
     BMW_PENDING,
     KIA_APPROVED,
     PEUGEOT_PENDING,
+    SIM_START,
     filter_to,
     header_text,
     loaded,
@@ -304,3 +305,20 @@ async def test_enter_shows_detail_full_screen_and_escape_returns(sim):
         assert app.screen.maximized is None and app.focused is app.table
         await pilot.press("d")
         assert app.query_one("#detail").has_class("-hidden")
+
+
+async def test_corrupt_cache_is_noted_in_the_monitor(sim):
+    from dataclasses import replace
+
+    from fleettui.config.cache import snapshot_path
+
+    account = replace(account_for_simulator(sim), name="corrupt", cache=True)
+    path = snapshot_path("corrupt")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(b"{not json")
+    app = FleetApp(account, clock=lambda: SIM_START, watch_terminal=False)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await loaded(pilot)
+        found = [n for n in notes(app) if "cached fleet" in n]
+        assert found and "profile corrupt could not be read (" in found[0]
+        assert "replaced at the next refresh" in found[0]

@@ -117,3 +117,16 @@ def test_concurrent_appends_do_not_interleave():
     lines = audit_file().read_text().splitlines()
     assert len(lines) == 200
     assert all(json.loads(line)["action"] == "revoke" for line in lines)
+
+
+def test_unreadable_cache_message_names_the_profile_and_the_problem():
+    from fleettui.config.cache import unreadable_message
+
+    path = snapshot_path("sim")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(b"{not json")
+    snap, note = read_snapshot("sim")
+    message = unreadable_message("sim", note)
+    assert message.startswith("The cached fleet for profile sim could not be read (")
+    assert "corrupt" in message and message.endswith("it will be replaced at the next refresh.")
+    assert "; ignored" not in message  # one sentence, not a log line in brackets

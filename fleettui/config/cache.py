@@ -5,9 +5,10 @@ One JSON file per profile in the cache directory::
     {"format": 1, "profile": "sim", "base_url": "http://127.0.0.1:8765",
      "fetched_at": "2026-11-01T12:00:00Z", "vehicles": [<API vehicle objects>]}
 
-Writes are atomic (temp file + rename, mode 0600). :func:`load_snapshot` never raises:
+Writes are atomic (temp file + rename, mode 0600). :func:`read_snapshot` never raises:
 a missing, corrupt, foreign (other format / other profile) or mismatched (other server)
-file gives ``None`` and a note saying why. These are plain blocking functions; call them
+file gives ``None`` and a note saying why (:func:`unreadable_message` makes it a sentence
+for the user; :func:`load_snapshot` logs it). These are plain blocking functions; call them
 from a worker thread in the UI (json handles 100k vehicles in well under a second).
 """
 
@@ -67,29 +68,30 @@ def save_snapshot(
 
 
 def read_snapshot(profile: str, base_url: str | None = None) -> tuple[Snapshot | None, str | None]:
-    """``(snapshot, None)`` or ``(None, note)``; the note is None when there simply is no cache."""
+    """``(snapshot, None)`` or ``(None, note)``; the note (why the file was ignored, a
+    clause such as "the file is corrupt") is None when there simply is no cache."""
     path = snapshot_path(profile)
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
         return None, None
     except OSError as e:
-        return None, f"cache file {path} could not be read ({e.strerror or e}); ignored"
+        return None, f"the file could not be opened: {e.strerror or e}"
     try:
         doc = json.loads(raw)
     except (ValueError, UnicodeDecodeError):
-        return None, f"cache file {path} is corrupt; ignored"
+        return None, "the file is corrupt"
     if not isinstance(doc, dict) or doc.get("format") != FORMAT_VERSION:
-        return None, f"cache file {path} is not a fleettui snapshot of this version; ignored"
+        return None, "the file is not a fleettui snapshot of this version"
     if doc.get("profile") != profile:
-        return None, f"cache file {path} belongs to another profile; ignored"
+        return None, "the file belongs to another profile"
     cached_url = doc.get("base_url")
     if base_url is not None and cached_url != base_url.rstrip("/"):
-        return None, f"cache for profile {profile!r} was taken from another server; ignored"
+        return None, "it was taken from another server"
     fetched_at = parse_ts(doc.get("fetched_at"))
     vehicles = doc.get("vehicles")
     if fetched_at is None or not isinstance(vehicles, list) or not isinstance(cached_url, str):
-        return None, f"cache file {path} is incomplete; ignored"
+        return None, "the file is incomplete"
     vehicles = [v for v in vehicles if isinstance(v, dict)]
     return Snapshot(profile, cached_url, fetched_at, vehicles), None
 
@@ -98,8 +100,14 @@ def load_snapshot(profile: str, base_url: str | None = None) -> Snapshot | None:
     """Like :func:`read_snapshot`, logging the note (warning) instead of returning it."""
     snapshot, note = read_snapshot(profile, base_url)
     if note:
-        log.warning("%s", note)
+        log.warning("cache file %s ignored: %s", snapshot_path(profile), note)
     return snapshot
+
+
+def unreadable_message(profile: str, note: str) -> str:
+    """The one line the monitor shows when a profile's cache was ignored."""
+    return (f"The cached fleet for profile {profile} could not be read ({note}); "
+            "it will be replaced at the next refresh.")
 
 
 def delete_snapshot(profile: str) -> bool:

@@ -57,6 +57,13 @@ class CacheLoaded(Message):
         self.generation = generation
 
 
+class CacheUnreadable(Message):
+    def __init__(self, message: str, generation: int) -> None:
+        super().__init__()
+        self.message = message
+        self.generation = generation
+
+
 def fetch_fleet(reader: Any) -> list:
     """The fleet in the store's compact form when the client offers it (less memory)."""
     compact = getattr(reader, "list_vehicles_compact", None)
@@ -114,10 +121,13 @@ class PollerMixin:
         self.post_message(FleetFetched(prepared, generation))
 
     def _load_cache(self, account: Any, generation: int) -> None:
-        from fleettui.config.cache import load_snapshot
+        from fleettui.config.cache import read_snapshot, unreadable_message
 
         try:
-            snapshot = load_snapshot(account.name, account.base_url)
+            snapshot, note = read_snapshot(account.name, account.base_url)
+            if note:
+                log.warning("cached fleet of %s ignored: %s", account.name, note)
+                self.post_message(CacheUnreadable(unreadable_message(account.name, note), generation))
             if snapshot is None or not snapshot.vehicles:
                 return
             prepared = self.store.prepare(snapshot.vehicles, self.clock(), consume=True)
@@ -155,6 +165,10 @@ class PollerMixin:
         if self.store.apply(message.prepared):
             self.connection.cached_at = message.fetched_at
             self.fleet_changed(message.prepared)
+
+    def on_cache_unreadable(self, message: CacheUnreadable) -> None:
+        if message.generation == self.generation:
+            self.notify(clean(message.message), title="Cache", severity="warning", timeout=8, markup=False)
 
     def on_fleet_fetched(self, message: FleetFetched) -> None:
         if message.generation != self.generation:
