@@ -181,3 +181,19 @@ async def test_half_typed_brand_offers_the_completion_not_unknown(sim):
         form.query_one("#add-brand", Input).value = "zzz"
         await pilot.pause()
         assert "unknown brand" in str(form.query_one("#add-brand-check", Static).render())
+
+
+async def test_customer_name_goes_only_to_vw_group_lines(sim):
+    app = make_app(sim)
+    async with app.run_test(size=(80, 24)) as pilot:
+        form = await _open_form(pilot)
+        form.query_one("#add-brand", Input).value = "volkswagen"
+        form.query_one("#add-customer", Input).value = "ACME"
+        vw = "WVWZZZ1KZ0NC00011"
+        form.query_one("#add-many", TextArea).text = f"{GOOD_A},peugeot\n{vw}\n{GOOD_B},peugeot,fleet=x"
+        await pilot.pause()
+        lines = {line.vin: line for line in form.collect()}
+        assert "vw-group-customer-name" not in lines[GOOD_A].tags
+        assert lines[GOOD_B].tags == {"fleet": "x"}
+        assert lines[vw].tags.get("vw-group-customer-name") == "ACME"
+        assert not lines[GOOD_A].problems and not lines[vw].problems

@@ -60,7 +60,9 @@ def _fields(raw: str) -> list[str]:
     return [f.strip() for f in row]
 
 
-def parse_line(raw: str, default_brand: str = "", default_tags: dict[str, str] | None = None) -> AddLine:
+def parse_line(raw: str, default_brand: str = "", default_tags: dict[str, str] | None = None,
+               customer: str = "") -> AddLine:
+    """`customer` (the form's Customer field) is added only to VW-group lines."""
     fields = _fields(raw)
     vin = normalise_vin(fields[0]) if fields else ""
     brand = normalise_brand(fields[1]) if len(fields) > 1 and fields[1] else normalise_brand(default_brand)
@@ -72,6 +74,8 @@ def parse_line(raw: str, default_brand: str = "", default_tags: dict[str, str] |
         line_tags, tag_problems = parse_tags(extra)
         tags.update(line_tags)
         problems += tag_problems
+    if customer and brand and needs_customer_name(brand):
+        tags.setdefault(VW_CUSTOMER_TAG, customer)
     if not brand:
         problems.append("no brand: add ,brand to the line or fill the Brand field")
     else:
@@ -90,14 +94,15 @@ def is_header(raw: str) -> bool:
     return len(fields) >= 1 and fields[0] == "vin"
 
 
-def parse_block(text: str, default_brand: str = "", default_tags: dict[str, str] | None = None) -> list[AddLine]:
+def parse_block(text: str, default_brand: str = "", default_tags: dict[str, str] | None = None,
+                customer: str = "") -> list[AddLine]:
     """Every non-blank, non-comment, non-header line, parsed and checked."""
     out: list[AddLine] = []
     for raw in text.splitlines():
         line = raw.strip()
         if not line or line.startswith("#") or is_header(line):
             continue
-        out.append(parse_line(line, default_brand, default_tags))
+        out.append(parse_line(line, default_brand, default_tags, customer))
     return out
 
 

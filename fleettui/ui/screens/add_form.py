@@ -166,25 +166,24 @@ class AddScreen(ModalScreen[AddDraft | None]):
 
     # -- sending -------------------------------------------------------------------
 
-    def _defaults(self) -> tuple[str, dict[str, str], list[str]]:
+    def _defaults(self) -> tuple[str, dict[str, str], list[str], str]:
+        """Brand, tags, tag problems and the Customer name (for VW-group lines only)."""
         brand = self.query_one("#add-brand", Input).value.strip()
         tags, problems = parse_tags(self.query_one("#add-tags", Input).value)
         customer = self.query_one("#add-customer", Input).value.strip()
-        if customer and needs_customer_name(brand):
-            tags[VW_CUSTOMER_TAG] = customer
-        return brand, tags, problems
+        return brand, tags, problems, customer
 
     def collect(self) -> list[AddLine]:
-        brand, tags, tag_problems = self._defaults()
+        brand, tags, tag_problems, customer = self._defaults()
         lines: list[AddLine] = []
         vin = self.query_one("#add-vin", Input).value.strip()
         self._field_line = None
         if vin:
-            line = parse_line(vin, brand, tags)
+            line = parse_line(vin, brand, tags, customer)
             line.problems = tag_problems + line.problems
             self._field_line = line
             lines.append(line)
-        for line in parse_block(self.query_one("#add-many", TextArea).text, brand, tags):
+        for line in parse_block(self.query_one("#add-many", TextArea).text, brand, tags, customer):
             line.problems = tag_problems + line.problems
             lines.append(line)
         return lines
