@@ -197,3 +197,15 @@ async def test_customer_name_goes_only_to_vw_group_lines(sim):
         assert lines[GOOD_B].tags == {"fleet": "x"}
         assert lines[vw].tags.get("vw-group-customer-name") == "ACME"
         assert not lines[GOOD_A].problems and not lines[vw].problems
+
+
+async def test_enter_in_brand_field_completes_a_half_typed_brand_before_sending(sim):
+    app = make_app(sim)
+    async with app.run_test(size=(80, 24)) as pilot:
+        form = await _open_form(pilot)
+        await pilot.press(*GOOD_A, "tab", *"peug")
+        await pilot.pause()
+        await pilot.press("enter")
+        await _sent(pilot, form)
+        record = sim.engine.record(GOOD_A)
+        assert record is not None and record.brand == "peugeot"

@@ -26,6 +26,7 @@ from fleettui.ui.add_feedback import (
     BrandInput,
     BrandSuggester,
     ResultsBox,
+    brand_completion,
     brand_feedback,
     vin_feedback,
 )
@@ -173,6 +174,15 @@ class AddScreen(ModalScreen[AddDraft | None]):
         customer = self.query_one("#add-customer", Input).value.strip()
         return brand, tags, problems, customer
 
+    def _complete_brand(self) -> None:
+        """A brand typed in part ("volk" showing "→ volkswagen") is completed before
+        anything is sent: a half-typed prefix of a known brand is never sent as a brand."""
+        box = self.query_one("#add-brand", Input)
+        completion = brand_completion(box.value)
+        if completion and not is_known_brand(box.value) and completion != box.value.strip().lower():
+            box.value = completion
+            box.cursor_position = len(completion)
+
     def collect(self) -> list[AddLine]:
         brand, tags, tag_problems, customer = self._defaults()
         lines: list[AddLine] = []
@@ -192,6 +202,7 @@ class AddScreen(ModalScreen[AddDraft | None]):
         if self.busy:
             self.notify("Still sending the previous batch.", severity="warning")
             return
+        self._complete_brand()
         lines = self.collect()
         if not lines:
             self._results(Text("Type a VIN (and brand), or paste lines below.", style="yellow"))
