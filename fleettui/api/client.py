@@ -123,6 +123,14 @@ class FleetClient:
         with self._time_lock:
             return self._offset
 
+    def assume_server_offset(self, offset: timedelta) -> None:
+        """Until an answer's `Date` header says otherwise: the provider's clock offset
+        remembered from before (the monitor's fleet cache), so times computed before the
+        first answer are in the provider's time. Ignored once an answer was seen."""
+        with self._time_lock:
+            if self._offset is None:
+                self._offset = offset
+
     def server_time(self) -> datetime:
         """The provider's clock: local now plus the offset seen in the last `Date` header."""
         offset = self.server_offset

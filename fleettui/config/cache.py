@@ -3,7 +3,15 @@
 One JSON file per profile in the cache directory::
 
     {"format": 1, "profile": "sim", "base_url": "http://127.0.0.1:8765",
-     "fetched_at": "2026-11-01T12:00:00Z", "vehicles": [<API vehicle objects>]}
+     "fetched_at": "2026-11-01T12:00:00Z", "saved_at": "2026-10-05T09:12:00Z",
+     "provider_offset": 2343480.0, "vehicles": [<API vehicle objects>]}
+
+``fetched_at`` is the provider's clock when the fleet was fetched (the time the data
+describes); ``saved_at`` is this machine's clock when it was saved (what the user is
+told); ``provider_offset`` is provider minus local clock in seconds (a demo-speed
+simulator runs far ahead), so times in state are right before the provider answers.
+Files written before the last two fields existed still load: their save time is the
+file's modification time and the offset follows from it.
 
 Writes are atomic (temp file + rename, mode 0600). :func:`read_snapshot` never raises:
 a missing, corrupt, foreign (other format / other profile) or mismatched (other server)
@@ -19,7 +27,7 @@ import json
 import logging
 import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +46,10 @@ class Snapshot:
     fetched_at: datetime
     #: API vehicle objects as the list call returned them (Vehicle.from_api parses them).
     vehicles: list[dict[str, Any]]
+    #: This machine's clock (UTC) when the snapshot was saved.
+    saved_at: datetime | None = None
+    #: The provider's clock minus this machine's when it was saved.
+    provider_offset: timedelta = timedelta(0)
 
 
 def snapshot_path(profile: str) -> Path:
@@ -52,14 +64,23 @@ def save_snapshot(
     base_url: str,
     vehicles: list[dict[str, Any]],
     fetched_at: datetime | None = None,
+    *,
+    saved_at: datetime | None = None,
 ) -> Path:
-    """Write the snapshot atomically; returns its path. Raises OSError when the disk does."""
+    """Write the snapshot atomically; returns its path. Raises OSError when the disk does.
+    `fetched_at` is the provider's clock at the fetch (default: now here), `saved_at`
+    this machine's clock at the same moment (default: now); their difference is kept as
+    the provider's clock offset."""
     path = snapshot_path(profile)
+    saved_at = saved_at or utcnow()
+    fetched_at = fetched_at or saved_at
     doc = {
         "format": FORMAT_VERSION,
         "profile": profile,
         "base_url": base_url.rstrip("/"),
-        "fetched_at": format_ts(fetched_at or utcnow()),
+        "fetched_at": format_ts(fetched_at),
+        "saved_at": format_ts(saved_at),
+        "provider_offset": (fetched_at - saved_at).total_seconds(),
         "vehicles": vehicles,
     }
     data = json.dumps(doc, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
@@ -93,7 +114,21 @@ def read_snapshot(profile: str, base_url: str | None = None) -> tuple[Snapshot |
     if fetched_at is None or not isinstance(vehicles, list) or not isinstance(cached_url, str):
         return None, "the file is incomplete"
     vehicles = [v for v in vehicles if isinstance(v, dict)]
-    return Snapshot(profile, cached_url, fetched_at, vehicles), None
+    saved_at = parse_ts(doc.get("saved_at")) or _modified(path, fetched_at)
+    offset = doc.get("provider_offset")
+    if isinstance(offset, int | float) and not isinstance(offset, bool) and abs(offset) < 1e10:
+        provider_offset = timedelta(seconds=offset)
+    else:
+        provider_offset = fetched_at - saved_at
+    return Snapshot(profile, cached_url, fetched_at, vehicles, saved_at, provider_offset), None
+
+
+def _modified(path: Path, fallback: datetime) -> datetime:
+    """An older file's save time: when it was last written."""
+    try:
+        return datetime.fromtimestamp(path.stat().st_mtime, UTC)
+    except OSError:
+        return fallback
 
 
 def load_snapshot(profile: str, base_url: str | None = None) -> Snapshot | None:

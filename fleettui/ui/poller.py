@@ -21,6 +21,7 @@ from textual.timer import Timer
 from fleettui.api.errors import ApiError, BadResponse, RateLimited, error_category
 from fleettui.core.states import State
 from fleettui.core.store import Prepared, StateChange
+from fleettui.core.timefmt import utcnow
 from fleettui.ui.safe_text import clean
 
 HEADER_TICK = 5.0
@@ -50,10 +51,11 @@ class FetchFailed(Message):
 
 
 class CacheLoaded(Message):
-    def __init__(self, prepared: Prepared, fetched_at: datetime, generation: int) -> None:
+    def __init__(self, prepared: Prepared, saved_at: datetime, generation: int) -> None:
         super().__init__()
         self.prepared = prepared
-        self.fetched_at = fetched_at
+        #: This machine's clock when the cache was saved (the header's "cache from").
+        self.saved_at = saved_at
         self.generation = generation
 
 
@@ -130,10 +132,15 @@ class PollerMixin:
                 self.post_message(CacheUnreadable(unreadable_message(account.name, note), generation))
             if snapshot is None or not snapshot.vehicles:
                 return
+            # Until the provider answers, its clock is the one remembered with the cache:
+            # the cached times are in provider time (a demo simulator runs far ahead).
+            assume = getattr(self.reader, "assume_server_offset", None)
+            if assume is not None:
+                assume(snapshot.provider_offset)
             prepared = self.store.prepare(snapshot.vehicles, self.clock(), consume=True)
         except Exception:  # noqa: BLE001 - a bad cache only costs the fast start
             return
-        self.post_message(CacheLoaded(prepared, snapshot.fetched_at, generation))
+        self.post_message(CacheLoaded(prepared, snapshot.saved_at or snapshot.fetched_at, generation))
 
     def _maybe_save_cache(self) -> None:
         """Keep the last fleet on disk for a fast next start: after the first good poll,
@@ -146,14 +153,17 @@ class PollerMixin:
             return
         self._cache_saved = mono
         self._save_cache(account.name, account.base_url, list(self.store.snapshot.order),
-                         self.clock())
+                         self.clock(), utcnow())
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="cache")
-    def _save_cache(self, name: str, base_url: str, rows: list, fetched_at: datetime) -> None:
+    def _save_cache(self, name: str, base_url: str, rows: list, fetched_at: datetime,
+                    saved_at: datetime) -> None:
+        """`fetched_at` is the provider's clock, `saved_at` ours, read together."""
         from fleettui.config.cache import save_snapshot
 
         try:
-            save_snapshot(name, base_url, [row.to_api() for row in rows], fetched_at)
+            save_snapshot(name, base_url, [row.to_api() for row in rows], fetched_at,
+                          saved_at=saved_at)
         except OSError as exc:
             log.warning("could not cache the fleet: %s", exc)
 
@@ -163,7 +173,7 @@ class PollerMixin:
         if message.generation != self.generation or self.connection.connected_once:
             return
         if self.store.apply(message.prepared):
-            self.connection.cached_at = message.fetched_at
+            self.connection.cached_at = message.saved_at
             self.fleet_changed(message.prepared)
 
     def on_cache_unreadable(self, message: CacheUnreadable) -> None:

@@ -14,7 +14,7 @@ from rich.text import Text
 from textual.widget import Widget
 
 from fleettui.core.states import STATE_ORDER, State, info
-from fleettui.ui.connection import ConnectionState, stale_age
+from fleettui.ui.connection import ConnectionState, coarse_age, stale_age
 from fleettui.ui.safe_text import clean
 
 ENV_BADGES = {
@@ -47,9 +47,17 @@ def environment_badge(environment: str) -> Text:
     return Text(label, style=style)
 
 
-def _local(when: datetime) -> str:
-    """A saved time in the local zone (naive times are taken as local already)."""
-    return (when.astimezone() if when.tzinfo is not None else when).strftime("%Y-%m-%d %H:%M")
+def _local(when: datetime) -> datetime:
+    """A time in the local zone (naive times are taken as local already)."""
+    return when.astimezone()
+
+
+def cache_label(conn: ConnectionState) -> str:
+    """When the cache on screen was saved, by this machine's clock, and how long ago:
+    '19:12 (21m ago)', with the date when it was not today."""
+    saved, now = _local(conn.cached_at), _local(conn.wall())
+    when = saved.strftime("%H:%M" if saved.date() == now.date() else "%Y-%m-%d %H:%M")
+    return f"{when} ({coarse_age(max(0.0, (now - saved).total_seconds()))} ago)"
 
 
 def connection_text(conn: ConnectionState, read_only: bool = False) -> Text:
@@ -64,9 +72,9 @@ def connection_text(conn: ConnectionState, read_only: bool = False) -> Text:
     elif conn.stale and not conn.connected_once:
         out.append(f" ✗ {conn.problem_label()}, retrying ", style=ALERT)
         if conn.cached_at is not None:
-            out.append(f"  showing cache from {_local(conn.cached_at)}")
+            out.append(f"  showing cache from {cache_label(conn)}")
     elif conn.cached_at is not None and not conn.connected_once:
-        out.append(f"○ cached {_local(conn.cached_at)}, connecting",
+        out.append(f"○ cache from {cache_label(conn)}, connecting",
                    style="yellow")
     elif conn.stale:
         age = stale_age(conn.age())
