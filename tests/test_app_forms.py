@@ -209,3 +209,31 @@ async def test_enter_in_brand_field_completes_a_half_typed_brand_before_sending(
         await _sent(pilot, form)
         record = sim.engine.record(GOOD_A)
         assert record is not None and record.brand == "peugeot"
+
+
+async def test_multi_line_paste_in_vin_field_goes_to_many_box(sim):
+    from textual import events
+
+    app = make_app(sim)
+    async with app.run_test(size=(80, 24)) as pilot:
+        form = await _open_form(pilot)
+        vin_box = form.query_one("#add-vin", Input)
+        assert app.focused is vin_box
+        many = form.query_one("#add-many", TextArea)
+        many.text = "WVWZZZ1KZ0NC00011,volkswagen"
+        vin_box.post_message(events.Paste(f"{GOOD_A},peugeot\r\n{GOOD_B},peugeot\n"))
+        await pilot.pause()
+        await pilot.pause()
+        assert vin_box.value == ""
+        assert many.text.splitlines() == ["WVWZZZ1KZ0NC00011,volkswagen", f"{GOOD_A},peugeot", f"{GOOD_B},peugeot"]
+        assert app.focused is many
+        # junk with escape sequences and a newline: cleaned into the box, nothing sent
+        brand_box = form.query_one("#add-brand", Input)
+        brand_box.focus()
+        await pilot.pause()
+        brand_box.post_message(events.Paste("\x1b[200~junk\x1b[13~\r\x1bOM,x\n"))
+        await pilot.pause()
+        await pilot.pause()
+        assert "\x1b" not in many.text and brand_box.value == ""
+        assert not form.busy and "added" not in _results(form) and "Pasted" in _results(form)
+        assert sim.engine.record(GOOD_A) is None

@@ -5,13 +5,16 @@ something to scroll, and then it shows its focus)."""
 from __future__ import annotations
 
 from rich.text import Text
+from textual import events
 from textual.binding import Binding
 from textual.containers import VerticalScroll
+from textual.message import Message
 from textual.suggester import Suggester
 from textual.widgets import Input
 
 from fleettui.core.brands import BRAND_CODES, brand_info, is_known_brand, suggest_brands
 from fleettui.core.vin import check_vin
+from fleettui.ui.safe_text import clean
 
 
 def brand_completion(value: str) -> str | None:
@@ -33,7 +36,32 @@ class BrandSuggester(Suggester):
         return brand_completion(value)
 
 
-class BrandInput(Input):
+class LineInput(Input):
+    """A one-line field of the add form. A paste with a newline or a comma is a list of
+    vehicles: it is posted (cleaned of escapes) as `PastedLines` for the Many box rather
+    than cut to its first line here; it never submits the form."""
+
+    class PastedLines(Message):
+        def __init__(self, lines: list[str]) -> None:
+            super().__init__()
+            self.lines = lines
+
+    def _on_paste(self, event: events.Paste) -> None:
+        text = event.text or ""
+        if "\n" in text or "\r" in text or "," in text:
+            event.prevent_default()
+            event.stop()
+            lines = [clean(part).strip() for part in text.replace("\r", "\n").split("\n")]
+            self.post_message(self.PastedLines([line for line in lines if line]))
+            return
+        cleaned = clean(text)
+        if cleaned != text:
+            event.prevent_default()
+            event.stop()
+            self.insert_text_at_cursor(cleaned)
+
+
+class BrandInput(LineInput):
     """Tab completes a brand that is typed in part (as → does); otherwise it moves on."""
 
     BINDINGS = [Binding("tab", "complete_or_next", "Complete", show=False)]

@@ -25,6 +25,7 @@ from fleettui.core.brands import VW_CUSTOMER_TAG, is_known_brand
 from fleettui.ui.add_feedback import (
     BrandInput,
     BrandSuggester,
+    LineInput,
     ResultsBox,
     brand_completion,
     brand_feedback,
@@ -90,7 +91,7 @@ class AddScreen(ModalScreen[AddDraft | None]):
                              "a draft)", style="bold"))
             with Grid(id="add-grid"):
                 yield Label("VIN")
-                yield Input(id="add-vin", placeholder="17 characters", max_length=40)
+                yield LineInput(id="add-vin", placeholder="17 characters", max_length=40)
                 yield Label("")
                 yield Static(vin_feedback(""), id="add-vin-check")
                 yield Label("Brand")
@@ -158,6 +159,17 @@ class AddScreen(ModalScreen[AddDraft | None]):
         area.text = (area.text.rstrip("\n") + "\n" + text).strip("\n")
         count = len(parse_block(text))
         self._results(Text(f"Loaded {count} line(s) from {path}; ctrl+s sends them."))
+
+    @on(LineInput.PastedLines)
+    def _pasted_lines(self, event: LineInput.PastedLines) -> None:
+        """Lines pasted into the VIN or brand field join the Many box (appended)."""
+        event.stop()
+        area = self.query_one("#add-many", TextArea)
+        if event.lines:
+            area.text = "\n".join([area.text.rstrip("\n"), *event.lines]).strip("\n")
+            self._results(Text(f"Pasted {len(event.lines)} line(s) into the list; ctrl+s sends them."))
+        area.focus()
+        area.move_cursor(area.document.end)
 
     @on(Input.Submitted)
     def _submitted(self, event: Input.Submitted) -> None:
