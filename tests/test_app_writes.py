@@ -283,3 +283,17 @@ async def test_bulk_cancel_all_fits_80x24_grouped_with_buttons_visible(sim):
             region = screen.query_one(button).region
             assert region.height > 0 and region.bottom <= 24, (button, region)
         assert screen.query_one("#confirm-scroll").region.bottom <= screen.query_one("#confirm-yes").region.y
+
+
+async def test_bulk_revoke_dialog_with_phrase_fits_80x24(sim):
+    app = make_app(sim)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await loaded(pilot)
+        await pilot.press("asterisk", "R")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        await pilot.pause()
+        screen = app.screen
+        assert screen.query_one("#confirm-box").region.bottom <= 24
+        for part in ("#confirm-phrase", "#confirm-yes", "#confirm-no"):
+            region = screen.query_one(part).region
+            assert region.height > 0 and region.bottom <= 23, (part, region)
