@@ -95,3 +95,15 @@ async def open_confirmation(pilot, vin: str, key: str):
     await pilot.press(key)
     await wait_for(pilot, lambda: isinstance(pilot.app.screen, ConfirmScreen))
     return pilot.app.screen
+
+
+def save_unreachable_profile(monkeypatch, name: str) -> None:
+    """Save a profile whose server never answers (port 9 on loopback: connection refused),
+    with its secret in an environment variable as a real profile would have it."""
+    from fleettui.config import load_config, save_config
+    from fleettui.config.profiles import Profile
+
+    monkeypatch.setenv("UNREACHABLE_SECRET", "not-used")
+    save_config(load_config().with_profile(Profile(
+        name=name, environment="custom", base_url="http://127.0.0.1:9",
+        client_id="nobody", client_secret_env="UNREACHABLE_SECRET")))

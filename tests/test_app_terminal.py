@@ -217,14 +217,9 @@ def test_stale_and_cannot_connect_stand_out_without_colour():
 
 
 async def test_failing_first_poll_does_not_claim_to_show_last_data(sim, monkeypatch):
-    from fleettui.config import load_config, save_config
-    from fleettui.config.profiles import Profile
-    from tests.app_helpers import loaded, make_app, notes
+    from tests.app_helpers import loaded, make_app, notes, save_unreachable_profile
 
-    monkeypatch.setenv("SIM_SECRET", sim.client_secret)
-    save_config(load_config().with_profile(Profile(
-        name="down", environment="custom", base_url="http://127.0.0.1:9",
-        client_id="nobody", client_secret_env="SIM_SECRET")))
+    save_unreachable_profile(monkeypatch, "down")
     app = make_app(sim)
     async with app.run_test(size=(100, 30)) as pilot:
         await loaded(pilot)

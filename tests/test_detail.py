@@ -114,14 +114,9 @@ async def test_filter_matching_nothing_empties_the_pane(sim):
 
 
 async def test_switching_to_a_failing_profile_clears_the_pane(sim, monkeypatch):
-    from fleettui.config import load_config, save_config
-    from fleettui.config.profiles import Profile
-    from tests.app_helpers import loaded, make_app, wait_for
+    from tests.app_helpers import loaded, make_app, save_unreachable_profile, wait_for
 
-    monkeypatch.setenv("SIM_SECRET", sim.client_secret)
-    save_config(load_config().with_profile(Profile(
-        name="down", environment="custom", base_url="http://127.0.0.1:9",
-        client_id="nobody", client_secret_env="SIM_SECRET")))
+    save_unreachable_profile(monkeypatch, "down")
     app = make_app(sim)
     async with app.run_test(size=(100, 30)) as pilot:
         await loaded(pilot)
