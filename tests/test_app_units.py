@@ -239,3 +239,15 @@ async def test_enter_detail_fills_80x24_opens_at_top_and_footer_says_back(sim):
         assert app.screen.maximized is None and app.focused is app.table
         shown = " ".join(str(w.render()) for w in footer.query("FooterKey"))
         assert "Detail" in shown and "Back" not in shown
+
+
+async def test_help_and_quit_stay_in_the_footer_on_a_60_column_terminal(sim):
+    """The footer cuts from the right on narrow terminals: help and quit come first."""
+    from tests.app_helpers import loaded, make_app
+
+    app = make_app(sim)
+    async with app.run_test(size=(60, 20)) as pilot:
+        await loaded(pilot)
+        keys = [k for k in app.screen.query("FooterKey") if k.region.width]
+        shown = [k.description for k in keys if k.region.right <= 60]
+        assert shown[:2] == ["Help", "Quit"]

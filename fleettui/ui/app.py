@@ -41,10 +41,13 @@ class FleetApp(FleetViewMixin, PollerMixin, ActionsMixin, App[None]):
     #: else clears the filter.
     ESCAPE_TO_MINIMIZE = False
 
-    #: Shown in the footer, in this order (what fits at 80 columns, most useful first);
-    #: everything else is in `?` help and the command palette. `tooltip` is the longer
-    #: description the help screen shows.
+    #: Shown in the footer, in this order (all fit at 80 columns; on narrower terminals
+    #: the footer cuts from the right, so help and quit come first); everything else is
+    #: in `?` help and the command palette. `tooltip` is the longer description the help
+    #: screen shows.
     BINDINGS = [
+        Binding("question_mark", "help", "Help", key_display="?"),
+        Binding("q", "quit", "Quit"),
         Binding("slash", "filter", "Filter", key_display="/"),
         Binding("enter", "detail_full", "Detail", key_display="Enter",
                 tooltip="Detail pane full screen (arrows scroll it; Enter or Esc returns)"),
@@ -53,8 +56,6 @@ class FleetApp(FleetViewMixin, PollerMixin, ActionsMixin, App[None]):
         Binding("a", "add", "Add"),
         Binding("c", "cancel", "Cancel"),
         Binding("R", "revoke", "Revoke", key_display="R"),
-        Binding("question_mark", "help", "Help", key_display="?"),
-        Binding("q", "quit", "Quit"),
         Binding("escape", "clear_filter", "Clear filter", show=False, key_display="Esc",
                 tooltip="Clear the filter (or leave the full-screen detail)"),
         Binding("right_square_bracket,shift+down", "detail_scroll(1)", "Scroll detail down",
