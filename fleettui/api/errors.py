@@ -13,7 +13,8 @@ import re
 from dataclasses import dataclass
 from http import HTTPStatus
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2066-\u2069]+")
+from fleettui.core.text import one_line
+
 _RETRY_AFTER = re.compile(
     r"retry\s+after\s*:?\s*(\d+(?:\.\d+)?)\s*(ms|milliseconds?|s|secs?|seconds?|m|mins?|minutes?)?\b",
     re.IGNORECASE,
@@ -27,10 +28,7 @@ def clean_text(value: object, limit: int = MAX_TEXT) -> str | None:
     if value is None:
         return None
     text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, default=str)
-    text = " ".join(_CONTROL.sub(" ", text).split())
-    if not text:
-        return None
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+    return one_line(text, limit) or None
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,20 +15,19 @@ import argparse
 import csv
 import functools
 import json
-import re
 import sys
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from typing import IO, Any, NoReturn
 
 from fleettui.config import ConfigError, ResolvedProfile, resolve_profile
+from fleettui.core.text import one_line
 from fleettui.core.vin import VinCheck
 
 EXIT_OK = 0
 EXIT_PROVIDER = 1
 EXIT_USAGE = 2
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2066-\u2069]")
 
 
 class UsageError(Exception):
@@ -128,12 +127,7 @@ def guarded(func: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Nam
 
 def plain(value: object, limit: int | None = None) -> str:
     """API text made safe for a terminal line: no control/bidi characters, optional cut."""
-    if value is None:
-        return ""
-    text = " ".join(_CONTROL.sub(" ", str(value)).split())
-    if limit is not None and len(text) > limit:
-        text = text[: max(1, limit - 1)] + "…"
-    return text
+    return one_line(value, limit)
 
 
 def _width(text: str) -> int:

@@ -9,7 +9,6 @@ published, except for caching values derived from their own immutable source.
 
 from __future__ import annotations
 
-import re
 from datetime import UTC, datetime
 from typing import Any
 
@@ -26,18 +25,6 @@ BRAND_DISPLAY = {code: b.display for code, b in BRANDS.items()}
 # Escape sequences (CSI, OSC, two-byte) vanish whole; other C0/C1 controls and DEL are
 # dropped; tabs and line breaks become spaces so a cell stays one line. (The same rules
 # as the app's fleettui.ui.safe_text.clean.)
-_ESCAPES = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(\x07|\x1b\\)|\x1b.?")
-_CONTROL = {i: None for i in (*range(0x20), 0x7F, *range(0x80, 0xA0))}
-_CONTROL.update({0x09: " ", 0x0A: " ", 0x0D: " "})
-
-
-def sanitize(text: str) -> str:
-    """Make an API string safe to put on a terminal: no escapes, no control characters."""
-    if text.isprintable():
-        return text
-    return _ESCAPES.sub("", text).translate(_CONTROL)
-
-
 def _since_key(ts: Any) -> str | None:
     """'YYYY-MM-DDTHH:MM:SS' for UTC timestamps with Z, no zone, or fractions; None when
     the form needs a full parse (offsets, junk)."""

@@ -3,21 +3,15 @@ they reach the terminal, and never interpret them as markup."""
 
 from __future__ import annotations
 
-import re
-
 from rich.text import Text
 
-_ESCAPES = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(\x07|\x1b\\)|\x1b.")
-_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+from fleettui.core.text import sanitize
 
 
 def clean(value: object, *, keep_newlines: bool = False) -> str:
-    """Printable text only: escape sequences removed, other control characters dropped."""
-    text = "" if value is None else str(value)
-    text = _ESCAPES.sub("", text)
-    if not keep_newlines:
-        text = text.replace("\n", " ").replace("\t", " ")
-    return _CONTROLS.sub("", text)
+    """Printable text only: escape sequences removed, other control characters dropped
+    (the same rules as the table's, see fleettui.core.text)."""
+    return sanitize("" if value is None else str(value), keep_newlines=keep_newlines)
 
 
 def data_text(value: object, style: str = "") -> Text:

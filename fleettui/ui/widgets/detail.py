@@ -18,8 +18,8 @@ from textual.widgets import Static
 
 from fleettui.core.brands import brand_info, missing_required_tags
 from fleettui.core.guidance import explain
-from fleettui.core.rows import sanitize
 from fleettui.core.states import STATE_INFO, State
+from fleettui.core.text import sanitize
 from fleettui.core.timefmt import format_duration
 from fleettui.core.vehicle import Vehicle
 

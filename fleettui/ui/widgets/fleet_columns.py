@@ -16,8 +16,9 @@ from rich.style import Style
 from textual.message import Message
 from textual.strip import Strip
 
-from fleettui.core.rows import Row, sanitize
+from fleettui.core.rows import Row
 from fleettui.core.states import STATE_INFO, State
+from fleettui.core.text import sanitize
 from fleettui.core.timefmt import format_duration
 
 TITLES = {"vin": "VIN", "brand": "Brand", "state": "State", "reason": "Reason",
