@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import IO
 
 from fleettui.core.brands import normalise_brand
+from fleettui.core.vehicle_lines import parse_tag, read_text_file, split_fields
 from fleettui.core.vin import normalise_vin
 
 MAX_FILE_BYTES = 50_000_000
@@ -36,10 +37,7 @@ def format_line(vin: str, brand: str, tags: dict[str, str]) -> str:
 
 
 def parse_line(number: int, raw: str) -> VehicleLine:
-    try:
-        fields = [f.strip() for f in next(csv.reader([raw]))]
-    except (csv.Error, StopIteration):
-        fields = [f.strip() for f in raw.split(",")]
+    fields = split_fields(raw)
     vin = normalise_vin(fields[0]) if fields else ""
     brand = normalise_brand(fields[1]) if len(fields) > 1 else ""
     line = VehicleLine(number, raw, vin, brand)
@@ -48,11 +46,11 @@ def parse_line(number: int, raw: str) -> VehicleLine:
     for extra in fields[2:]:
         if not extra:
             continue
-        key, sep, value = extra.partition("=")
-        if not sep or not key.strip():
+        tag = parse_tag(extra)
+        if tag is None:
             line.problems.append(f"{extra!r} is not a tag (key=value)")
         else:
-            line.tags[key.strip()] = value.strip()
+            line.tags[tag[0]] = tag[1]
     return line
 
 
@@ -70,14 +68,7 @@ def parse_text(text: str) -> list[VehicleLine]:
 
 def read_file(path: Path) -> list[VehicleLine]:
     """Parse a file; OSError/ValueError carry a message a person can act on."""
-    size = path.stat().st_size
-    if size > MAX_FILE_BYTES:
-        raise ValueError(f"{path} is {size} bytes; split it into files under 50 MB")
-    try:
-        text = path.read_bytes().decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise ValueError(f"{path} is not UTF-8 text") from None
-    return parse_text(text)
+    return parse_text(read_text_file(path, MAX_FILE_BYTES))
 
 
 def write_rejects(rejects: list[tuple[VehicleLine, str]], stream: IO[str]) -> None:

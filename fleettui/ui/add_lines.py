@@ -14,6 +14,7 @@ from pathlib import Path
 
 from fleettui.core.brands import VW_CUSTOMER_TAG, brand_info, normalise_brand
 from fleettui.core.rules import check_new_vehicle
+from fleettui.core.vehicle_lines import parse_tag, read_text_file, split_fields
 from fleettui.core.vin import normalise_vin
 
 MAX_CSV_BYTES = 20_000_000
@@ -40,11 +41,11 @@ def parse_tags(text: str) -> tuple[dict[str, str], list[str]]:
         part = part.strip()
         if not part:
             continue
-        key, sep, value = part.partition("=")
-        if not sep or not key.strip():
+        tag = parse_tag(part)
+        if tag is None:
             problems.append(f"tag {part!r} is not key=value")
             continue
-        tags[key.strip()] = value.strip()
+        tags[tag[0]] = tag[1]
     return tags, problems
 
 
@@ -52,18 +53,10 @@ def needs_customer_name(brand: str) -> bool:
     return VW_CUSTOMER_TAG in brand_info(brand).required_tags
 
 
-def _fields(raw: str) -> list[str]:
-    try:
-        row = next(csv.reader([raw]))
-    except (csv.Error, StopIteration):
-        row = raw.split(",")
-    return [f.strip() for f in row]
-
-
 def parse_line(raw: str, default_brand: str = "", default_tags: dict[str, str] | None = None,
                customer: str = "") -> AddLine:
     """`customer` (the form's Customer field) is added only to VW-group lines."""
-    fields = _fields(raw)
+    fields = split_fields(raw)
     vin = normalise_vin(fields[0]) if fields else ""
     brand = normalise_brand(fields[1]) if len(fields) > 1 and fields[1] else normalise_brand(default_brand)
     tags = dict(default_tags or {})
@@ -85,12 +78,12 @@ def parse_line(raw: str, default_brand: str = "", default_tags: dict[str, str] |
 
 def has_own_brand(raw: str) -> bool:
     """Does the line name its brand (rather than taking the form's Brand field)?"""
-    fields = _fields(raw)
+    fields = split_fields(raw)
     return len(fields) > 1 and bool(fields[1])
 
 
 def is_header(raw: str) -> bool:
-    fields = [f.lower() for f in _fields(raw)]
+    fields = [f.lower() for f in split_fields(raw)]
     return len(fields) >= 1 and fields[0] == "vin"
 
 
@@ -109,13 +102,6 @@ def parse_block(text: str, default_brand: str = "", default_tags: dict[str, str]
 def read_csv_file(path: Path) -> str:
     """The file's lines, ready for the paste area. Raises OSError/ValueError with a
     message a person can act on."""
-    size = path.stat().st_size
-    if size > MAX_CSV_BYTES:
-        raise ValueError(f"{path} is {size} bytes; split it into files under 20 MB")
-    data = path.read_bytes()
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise ValueError(f"{path} is not UTF-8 text") from exc
+    text = read_text_file(path, MAX_CSV_BYTES)
     rows = csv.reader(io.StringIO(text))
     return "\n".join(",".join(r) for r in rows if any(c.strip() for c in r))
