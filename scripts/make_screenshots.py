@@ -16,10 +16,10 @@ from pathlib import Path
 from textual.pilot import Pilot
 from textual.widgets import Input
 
-from fleettui.cli.monitor_cmd import DEMO_VEHICLES
+from fleettui.config.demo import DEMO_VEHICLES
 from fleettui.core.states import State
+from fleettui.monitor.accounts import account_for_simulator
 from fleettui.sim import SimConfig, Simulator
-from fleettui.ui.accounts import account_for_simulator
 from fleettui.ui.app import FleetApp
 from fleettui.ui.screens.add_form import AddScreen
 from fleettui.ui.screens.confirm import ConfirmScreen

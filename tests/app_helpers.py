@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime
 
-from fleettui.ui.accounts import account_for_simulator
+from fleettui.monitor.accounts import account_for_simulator
 from fleettui.ui.app import FleetApp
 
 SIM_START = datetime(2026, 11, 1, 12, 0, 0, tzinfo=UTC)

@@ -10,8 +10,8 @@ from datetime import datetime, timedelta
 from textual.widgets import Input
 
 from fleettui.core.states import State
+from fleettui.monitor.accounts import account_for_simulator
 from fleettui.sim import FaultConfig
-from fleettui.ui.accounts import account_for_simulator
 from fleettui.ui.app import FleetApp
 from fleettui.ui.screens.export import ExportScreen
 from fleettui.ui.screens.help import HelpScreen
@@ -226,7 +226,7 @@ async def test_profile_opens_on_cached_fleet_when_provider_is_down(sim, monkeypa
     from fleettui.config import load_config, resolve_profile, save_config
     from fleettui.config.cache import snapshot_path
     from fleettui.config.profiles import Profile
-    from fleettui.ui.accounts import account_from_profile
+    from fleettui.monitor.accounts import account_from_profile
     from fleettui.ui.app import FleetApp
     from tests.app_helpers import SIM_START
 

@@ -11,9 +11,9 @@ import threading
 import pytest
 
 from fleettui.cli.main import build_parser
+from fleettui.monitor.connection import ConnectionState
+from fleettui.term.watch import TerminalWatch, stdin_gone
 from fleettui.ui.app import FleetApp
-from fleettui.ui.connection import ConnectionState
-from fleettui.ui.terminal_watch import TerminalWatch, stdin_gone
 from fleettui.ui.widgets.header import HeaderInfo, connection_text, environment_badge
 from tests.app_helpers import SIM_START, wait_for
 
@@ -108,7 +108,7 @@ def test_monitor_flags():
 
 
 def test_refresh_flag_is_clamped_to_five_seconds(sim):
-    from fleettui.ui.accounts import account_for_simulator
+    from fleettui.monitor.accounts import account_for_simulator
 
     app = FleetApp(account_for_simulator(sim), refresh=1, watch_terminal=False)
     assert app.connection.refresh == 5.0
@@ -200,7 +200,7 @@ async def test_sixteen_colour_terminal_keeps_the_state_colours(sim, monkeypatch)
 
 
 def test_truecolor_terminal_keeps_the_default_theme(sim, monkeypatch):
-    from fleettui.ui.accounts import account_for_simulator
+    from fleettui.monitor.accounts import account_for_simulator
 
     _terminal(monkeypatch, COLORTERM="truecolor")
     app = FleetApp(account_for_simulator(sim), watch_terminal=False)

@@ -5,13 +5,13 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from fleettui.core.states import Action, State
+from fleettui.core.text import clean
 from fleettui.core.vehicle import Vehicle
-from fleettui.ui.add_lines import parse_block, parse_line, parse_tags, read_csv_file
-from fleettui.ui.connection import MAX_BACKOFF, ConnectionState, clamp_refresh, coarse_age
-from fleettui.ui.safe_text import clean
+from fleettui.monitor.add_lines import parse_block, parse_line, parse_tags, read_csv_file
+from fleettui.monitor.connection import MAX_BACKOFF, ConnectionState, clamp_refresh, coarse_age
+from fleettui.monitor.writes import WriteOutcome, merge_answer, new_vehicle, summarise
 from fleettui.ui.screens.export import write_csv
 from fleettui.ui.widgets.header import connection_text
-from fleettui.ui.writes import WriteOutcome, merge_answer, new_vehicle, summarise
 
 NOW = datetime(2026, 11, 1, 12, 0, tzinfo=UTC)
 GOOD_VIN = "WBA3A5C51CF256985"
@@ -161,7 +161,7 @@ def test_quick_state_filter_replaces_only_state_terms():
 async def test_poller_fetches_the_compact_form_and_frees_it_on_the_worker(sim):
     from dataclasses import replace
 
-    from fleettui.ui.accounts import account_for_simulator
+    from fleettui.monitor.accounts import account_for_simulator
     from fleettui.ui.app import FleetApp
     from tests.app_helpers import SIM_START, loaded
 
@@ -196,7 +196,7 @@ async def test_demo_writes_no_audit_log_and_no_snapshot_cache(sim, isolated_dirs
 
     from fleettui.config.audit import read_audit
     from fleettui.config.cache import snapshot_path
-    from fleettui.ui.accounts import account_for_simulator
+    from fleettui.monitor.accounts import account_for_simulator
     from fleettui.ui.app import FleetApp
     from tests.app_helpers import SIM_START, loaded
 

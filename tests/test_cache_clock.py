@@ -11,9 +11,9 @@ from datetime import UTC, datetime, timedelta
 
 from fleettui.config.cache import read_snapshot, save_snapshot, snapshot_path
 from fleettui.core.timefmt import utcnow
-from fleettui.ui.accounts import account_for_simulator
+from fleettui.monitor.accounts import account_for_simulator
+from fleettui.monitor.connection import ConnectionState
 from fleettui.ui.app import FleetApp
-from fleettui.ui.connection import ConnectionState
 from fleettui.ui.widgets.header import connection_text
 from tests.app_helpers import header_text, loaded, wait_for
 

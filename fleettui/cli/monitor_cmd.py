@@ -5,8 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-DEMO_VEHICLES = 300
-DEMO_SPEED = 600.0
+from fleettui.config.demo import DEMO_SPEED, DEMO_VEHICLES
 
 
 def _positive_float(text: str) -> float:
@@ -47,7 +46,7 @@ def add_monitor_arguments(parser: argparse.ArgumentParser) -> None:
 def run_monitor(args: argparse.Namespace) -> int:
     from fleettui.config.errors import ConfigError, NoProfile
     from fleettui.config.resolve import resolve_profile
-    from fleettui.ui.accounts import account_for_simulator, account_from_profile
+    from fleettui.monitor.accounts import account_for_simulator, account_from_profile
     from fleettui.ui.app import FleetApp
 
     read_only = bool(getattr(args, "read_only", False))

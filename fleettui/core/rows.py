@@ -22,9 +22,7 @@ _STATES = {s.value: s for s in State}
 STATE_RANK = {s: i for i, s in enumerate(STATE_ORDER)}
 BRAND_DISPLAY = {code: b.display for code, b in BRANDS.items()}
 
-# Escape sequences (CSI, OSC, two-byte) vanish whole; other C0/C1 controls and DEL are
-# dropped; tabs and line breaks become spaces so a cell stays one line. (The same rules
-# as the app's fleettui.ui.safe_text.clean.)
+
 def _since_key(ts: Any) -> str | None:
     """'YYYY-MM-DDTHH:MM:SS' for UTC timestamps with Z, no zone, or fractions; None when
     the form needs a full parse (offsets, junk)."""

@@ -34,3 +34,9 @@ def one_line(value: object, limit: int | None = None) -> str:
     if limit is not None and len(text) > limit:
         text = text[: max(1, limit - 1)].rstrip() + "…"
     return text
+
+
+def clean(value: object, *, keep_newlines: bool = False) -> str:
+    """Any value (None as '') as :func:`sanitize`d text: what the monitor puts in
+    notifications, dialogs and the header."""
+    return sanitize("" if value is None else str(value), keep_newlines=keep_newlines)

@@ -28,7 +28,9 @@ from fleettui.core import reasons as R
 from fleettui.core.brands import brand_info
 from fleettui.sim import outcomes
 from fleettui.sim.clock import STYLES, SessionClock, SimClock
+from fleettui.sim.history import build_history
 from fleettui.sim.records import Record, VehiclesView
+from fleettui.sim.validation import validate
 
 ACTIVE = frozenset({"pending", "approved", "revoking", "canceling"})
 ENDED = frozenset({"rejected", "revoked", "canceled"})
@@ -160,8 +162,6 @@ class Engine:
     def add_vehicle(self, vin: str, brand: str,
                     tags: dict[str, str] | None = None) -> dict[str, Any]:
         """Add a vehicle exactly as a POST entry would (same validation, same answer)."""
-        from fleettui.sim.vehicles_api import validate
-
         error, ok = validate({"vin": vin, "brand": brand, "tags": tags or {}})
         return error if error is not None else self.create(*ok)
 
@@ -206,8 +206,6 @@ class Engine:
         """Insert a vehicle in a given state, its clearance created `age_seconds` ago, with a
         plausible changelog. Transitional states get their next step scheduled, as does a
         pending one unless `hold=True` (then it stays pending until someone acts)."""
-        from fleettui.sim.history import build_history
-
         with self.lock:
             self._records.pop(vin, None)
             rec = self.new_record(vin, brand, dict(tags or {}), self.rng.choice(STYLES))

@@ -8,14 +8,12 @@ the states the provider is still working on. Entries are silent: no webhooks for
 from __future__ import annotations
 
 import random
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from fleettui.core import reasons as R
 from fleettui.sim import outcomes
+from fleettui.sim.clock import SimClock
 from fleettui.sim.records import Record
-
-if TYPE_CHECKING:
-    from fleettui.sim.engine import Engine
 
 HOUR = 3600.0
 DAY = 86400.0
@@ -26,12 +24,23 @@ _AFTER_RETRIES = {R.PRIVACY_MODE, R.ACTIVATION_TIMEOUT_NO_DATA, R.VIN_ACTIVATION
 _QUICK = {R.CUSTOMER_NAME_TAG_MISSING, R.FORD_REVOKE_IN_PROGRESS}
 
 
+class Scheduler(Protocol):
+    """What a history needs from the engine: its clock, and a way to schedule what comes
+    next (the engine is one; this module does not import it back)."""
+
+    clock: SimClock
+
+    def schedule(self, rec: Record, at: float, status: str, reason: str | None) -> None: ...
+
+    def schedule_plan(self, rec: Record, base: float, plan: list[outcomes.Step]) -> None: ...
+
+
 def _verdict_at(created: float, age: float, brand: str, rng: random.Random) -> float:
     """When the provider decided, somewhere inside the clearance's life so far."""
     return created + min(outcomes.verdict_delay(brand, rng), age * 0.6)
 
 
-def build_history(engine: Engine, rec: Record, status: str, age: float,
+def build_history(engine: Scheduler, rec: Record, status: str, age: float,
                   reason: str | None, rng: random.Random, *, hold: bool = False,
                   now: float | None = None) -> None:
     """`now` pins the simulated present (a generated fleet uses one instant for every

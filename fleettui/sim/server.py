@@ -16,14 +16,29 @@ import time
 import urllib.parse
 from email.utils import format_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
-from fleettui.sim.faults import Fault
+from fleettui.sim.auth import TokenIssuer
+from fleettui.sim.engine import Engine
+from fleettui.sim.faults import Fault, FaultInjector
 from fleettui.sim.records import dumps
 from fleettui.sim.vehicles_api import create_vehicles, get_vehicle, list_vehicles
 
-if TYPE_CHECKING:
-    from fleettui.sim import Simulator
+
+class _Limits(Protocol):
+    get_one_limit: int
+
+
+class Served(Protocol):
+    """What the server serves: a `fleettui.sim.Simulator` (not imported here, as it
+    imports this module)."""
+
+    engine: Engine
+    tokens: TokenIssuer
+    faults: FaultInjector
+
+    @property
+    def config(self) -> _Limits: ...
 
 UNAUTHORIZED = {"errors": [{
     "title": "Unauthorized", "source": "Authorization",
@@ -55,7 +70,7 @@ class SimServer(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
 
-    def __init__(self, address: tuple[str, int], sim: Simulator) -> None:
+    def __init__(self, address: tuple[str, int], sim: Served) -> None:
         self.sim = sim
         self._open: set[socket.socket] = set()
         self._open_lock = threading.Lock()

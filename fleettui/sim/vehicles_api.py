@@ -1,6 +1,6 @@
 """The fleet endpoints' bodies: list (with `filter`), get one, and create.
 
-POST validates each requested vehicle and answers one entry per input. A body that is not
+POST validates each requested vehicle (`validation`) and answers one entry per input. A body that is not
 JSON answers 400; JSON without a `vehicles` list answers 422. Inside the list, each entry
 stands alone: a bad VIN or brand becomes an `error` entry with the provider's description
 and the others go through. (DELETE is the engine's: `Engine.delete`.)
@@ -12,39 +12,13 @@ import json
 import urllib.parse
 from typing import TYPE_CHECKING, Any
 
-from fleettui.core.brands import is_known_brand, normalise_brand
 from fleettui.sim.filters import FilterError, parse_filter
+from fleettui.sim.validation import validate
 
 if TYPE_CHECKING:
     from fleettui.sim.engine import Engine
 
 MAX_VEHICLES = 10_000
-
-
-def _error(vin: Any, description: str) -> dict[str, Any]:
-    return {"vin": vin if isinstance(vin, str) else "", "status": "error",
-            "description": description}
-
-
-def validate(item: Any) -> tuple[dict[str, Any] | None, tuple[str, str, dict[str, str]] | None]:
-    """(error entry, None) or (None, (vin, brand, tags))."""
-    if not isinstance(item, dict):
-        return _error(None, "vehicle should be an object"), None
-    vin, brand, tags = item.get("vin"), item.get("brand"), item.get("tags", {})
-    if not isinstance(vin, str) or not vin.strip():
-        return _error(vin, "vin can't be blank"), None
-    if len(vin) != 17:
-        return _error(vin, "vin should be 17 character(s)"), None
-    if not vin.isascii() or not vin.isalnum():
-        return _error(vin, "vin is invalid"), None
-    if not isinstance(brand, str) or not is_known_brand(brand):
-        return _error(vin, "The brand is invalid"), None
-    if tags is None:
-        tags = {}
-    if not isinstance(tags, dict) or not all(
-            isinstance(k, str) and isinstance(v, str) for k, v in tags.items()):
-        return _error(vin, "tags should be a map of strings"), None
-    return None, (vin, normalise_brand(brand), dict(tags))
 
 
 def create_vehicles(engine: Engine, body: bytes) -> tuple[int, Any]:

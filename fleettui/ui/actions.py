@@ -20,14 +20,14 @@ from fleettui.api.errors import ApiError, RateLimited, error_category
 from fleettui.core.brands import brand_info
 from fleettui.core.rules import check_action, plan_bulk
 from fleettui.core.states import Action
+from fleettui.core.text import clean
 from fleettui.core.vehicle import Vehicle
+from fleettui.monitor.writes import WriteOutcome, merge_answer, new_vehicle, summarise
 from fleettui.ui.copy_export import CopyExportMixin
 from fleettui.ui.read_only import ReadOnlyMixin
-from fleettui.ui.safe_text import clean
 from fleettui.ui.screens.add_form import AddDraft, AddScreen
 from fleettui.ui.screens.confirm import ConfirmScreen, bulk_body
 from fleettui.ui.write_report import OPEN_HINT, WriteReportMixin
-from fleettui.ui.writes import WriteOutcome, merge_answer, new_vehicle, summarise
 
 WRITE_ACTIONS = frozenset({"add", "cancel", "revoke"})
 _write_lock = threading.Lock()

@@ -13,8 +13,8 @@ from textual.suggester import Suggester
 from textual.widgets import Input
 
 from fleettui.core.brands import BRAND_CODES, brand_info, is_known_brand, suggest_brands
+from fleettui.core.text import clean
 from fleettui.core.vin import check_vin
-from fleettui.ui.safe_text import clean
 
 
 def brand_completion(value: str) -> str | None:

@@ -16,14 +16,14 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer, Input, Static
 
 from fleettui.core.store import FleetStore
-from fleettui.ui.accounts import Account
+from fleettui.monitor.accounts import Account
+from fleettui.monitor.connection import ConnectionState, clamp_refresh, local_now
+from fleettui.term.watch import LOST_EXIT_CODE, TerminalWatch, stdin_fd
 from fleettui.ui.actions import WRITE_ACTIONS, ActionsMixin
 from fleettui.ui.colours import ANSI_THEME, wants_native_ansi
-from fleettui.ui.connection import ConnectionState, clamp_refresh, local_now
 from fleettui.ui.fleet_view import FleetViewMixin
 from fleettui.ui.poller import HEADER_TICK, PollerMixin
 from fleettui.ui.screens.help import HelpScreen
-from fleettui.ui.terminal_watch import LOST_EXIT_CODE, TerminalWatch, stdin_fd
 from fleettui.ui.widgets.detail import DetailPane
 from fleettui.ui.widgets.fleet_table import FleetTable
 from fleettui.ui.widgets.header import FleetHeader, counts_legend
@@ -192,7 +192,7 @@ class FleetApp(FleetViewMixin, PollerMixin, ActionsMixin, App[None]):
         self.push_screen(SetupScreen(), callback=self._setup_done)
 
     def _setup_done(self, result: object) -> None:
-        from fleettui.ui.accounts import account_for_simulator, account_from_profile
+        from fleettui.monitor.accounts import account_for_simulator, account_from_profile
 
         if result is None:
             if self.account is None:
@@ -200,7 +200,7 @@ class FleetApp(FleetViewMixin, PollerMixin, ActionsMixin, App[None]):
                                   "`fleettui profile add`.")
             return
         if getattr(result, "kind", None) == "demo":
-            from fleettui.cli.monitor_cmd import DEMO_SPEED, DEMO_VEHICLES
+            from fleettui.config.demo import DEMO_SPEED, DEMO_VEHICLES
             from fleettui.sim import SimConfig, Simulator
 
             self._owned_sim = Simulator(SimConfig(vehicles=DEMO_VEHICLES, speed=DEMO_SPEED)).start()
@@ -216,7 +216,7 @@ class FleetApp(FleetViewMixin, PollerMixin, ActionsMixin, App[None]):
 
     def _profile_chosen(self, name: str | None) -> None:
         from fleettui.config import ConfigError, resolve_profile
-        from fleettui.ui.accounts import account_from_profile
+        from fleettui.monitor.accounts import account_from_profile
 
         if name is None:
             return

@@ -8,7 +8,7 @@ from typing import Any
 
 from textual import work
 
-from fleettui.ui.safe_text import clean
+from fleettui.core.text import clean
 from fleettui.ui.screens.export import ExportScreen, default_export_path, write_csv
 
 

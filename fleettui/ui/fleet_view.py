@@ -11,8 +11,8 @@ from rich.text import Text
 from textual.widgets import Input, Static
 
 from fleettui.core.query import parse_query
+from fleettui.core.text import clean
 from fleettui.core.vehicle import Vehicle
-from fleettui.ui.safe_text import clean
 from fleettui.ui.widgets.detail import DetailPane
 from fleettui.ui.widgets.fleet_table import FleetTable
 from fleettui.ui.widgets.header import FleetHeader, HeaderInfo

@@ -21,8 +21,8 @@ from textual.timer import Timer
 from fleettui.api.errors import ApiError, BadResponse, RateLimited, error_category
 from fleettui.core.states import State
 from fleettui.core.store import Prepared, StateChange
+from fleettui.core.text import clean
 from fleettui.core.timefmt import utcnow
-from fleettui.ui.safe_text import clean
 
 HEADER_TICK = 5.0
 #: While the data is stale its age counts in seconds, so the header ticks faster.

@@ -9,8 +9,8 @@ from typing import Any
 from textual.app import SystemCommand
 
 from fleettui.core.states import Action
+from fleettui.monitor.writes import WriteOutcome
 from fleettui.ui.screens.results import WriteResultsScreen
-from fleettui.ui.writes import WriteOutcome
 
 OPEN_HINT = "Every VIN: ctrl+p → Write results."
 

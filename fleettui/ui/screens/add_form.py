@@ -22,6 +22,16 @@ from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, Label, Static, TextArea
 
 from fleettui.core.brands import VW_CUSTOMER_TAG, is_known_brand
+from fleettui.core.text import clean
+from fleettui.monitor.add_lines import (
+    AddLine,
+    has_own_brand,
+    needs_customer_name,
+    parse_block,
+    parse_line,
+    parse_tags,
+    read_csv_file,
+)
 from fleettui.ui.add_feedback import (
     BrandInput,
     BrandSuggester,
@@ -31,16 +41,6 @@ from fleettui.ui.add_feedback import (
     brand_feedback,
     vin_feedback,
 )
-from fleettui.ui.add_lines import (
-    AddLine,
-    has_own_brand,
-    needs_customer_name,
-    parse_block,
-    parse_line,
-    parse_tags,
-    read_csv_file,
-)
-from fleettui.ui.safe_text import clean
 
 
 @dataclass(frozen=True)

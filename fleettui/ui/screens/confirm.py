@@ -18,7 +18,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
-from fleettui.ui.safe_text import clean
+from fleettui.core.text import clean
 
 
 class ConfirmScreen(ModalScreen[bool]):

@@ -9,9 +9,9 @@ from textual.binding import Binding
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Static
 
+from fleettui.core.text import clean
+from fleettui.monitor.writes import WriteOutcome, group_failures
 from fleettui.ui.add_feedback import ResultsBox
-from fleettui.ui.safe_text import clean
-from fleettui.ui.writes import WriteOutcome, group_failures
 
 
 def results_text(title: str, outcomes: list[WriteOutcome]) -> Text:

@@ -14,8 +14,8 @@ from rich.text import Text
 from textual.widget import Widget
 
 from fleettui.core.states import STATE_ORDER, State, info
-from fleettui.ui.connection import ConnectionState, coarse_age, stale_age
-from fleettui.ui.safe_text import clean
+from fleettui.core.text import clean
+from fleettui.monitor.connection import ConnectionState, coarse_age, stale_age
 
 ENV_BADGES = {
     "demo": (" DEMO ", "bold reverse"),
