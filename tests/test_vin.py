@@ -56,9 +56,21 @@ def test_empty_and_not_text():
 
 
 def test_many_bad_characters_are_summarised():
-    r = check_vin("#" * 17)
+    r = check_vin("#$%&()*+,-./:;<=>")
     assert len(r.problems) == 6
     assert r.problems[-1] == "and 12 more characters that are not allowed"
+
+
+def test_the_same_character_at_several_positions_is_said_once():
+    assert check_vin("WOOOOO1KZ6W000001").problems == [
+        "letter O at positions 2-6 is never used in VINs"]
+    assert check_vin("WVOZOZ1KZ6W00O0O1").problems == [
+        "letter O at positions 3, 5, 14 and 16 is never used in VINs"]
+    r = check_vin("#" * 17)
+    assert r.problems == ["'#' at positions 1-17 is not a letter or digit"]
+    both = check_vin("W O Z O Z1KZ6W0001")
+    assert both.problems[1:] == ["a space at positions 2, 4, 6 and 8 is not a letter or digit",
+                                 "letter O at positions 3 and 7 is never used in VINs"]
 
 
 def test_check_digit_known_example():

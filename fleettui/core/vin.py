@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 VIN_LENGTH = 17
 ALLOWED = frozenset("ABCDEFGHJKLMNPRSTUVWXYZ0123456789")
 NEVER_USED = frozenset("IOQ")
-#: How many bad-character problems are listed one by one before summarising the rest.
+#: How many kinds of bad character are listed one by one before summarising the rest.
+#: The same character at several positions is one problem ("letter O at positions 5, 7").
 MAX_CHAR_PROBLEMS = 5
 
 _TRANSLIT = {
@@ -56,13 +57,33 @@ def _describe_char(ch: str) -> str:
     return f"'{ch}'"
 
 
-def _char_problem(ch: str, position: int) -> str:
+def _positions(positions: list[int]) -> str:
+    """'position 5', 'positions 5 and 9', 'positions 1-4, 7 and 9' (runs of 3+ joined)."""
+    if len(positions) == 1:
+        return f"position {positions[0]}"
+    runs: list[list[int]] = []
+    for p in positions:
+        if runs and p == runs[-1][-1] + 1:
+            runs[-1].append(p)
+        else:
+            runs.append([p])
+    parts: list[str] = []
+    for run in runs:
+        parts += [f"{run[0]}-{run[-1]}"] if len(run) >= 3 else [str(p) for p in run]
+    if len(parts) == 1:
+        return f"positions {parts[0]}"
+    return f"positions {', '.join(parts[:-1])} and {parts[-1]}"
+
+
+def _char_problem(ch: str, positions: list[int]) -> str:
+    """One sentence for one bad character, naming every position it is at."""
+    where = _positions(positions)
     if ch in NEVER_USED:
-        return f"letter {ch} at position {position} is never used in VINs"
+        return f"letter {ch} at {where} is never used in VINs"
     what = _describe_char(ch)
     if ch.isalnum():
-        return f"{what} at position {position} is not a letter A-Z or digit 0-9"
-    return f"{what} at position {position} is not a letter or digit"
+        return f"{what} at {where} is not a letter A-Z or digit 0-9"
+    return f"{what} at {where} is not a letter or digit"
 
 
 def check_digit(vin: str) -> str | None:
@@ -90,11 +111,16 @@ def check_vin(value: str) -> VinCheck:
     if len(vin) != VIN_LENGTH:
         n = len(vin)
         problems.append(f"{n} character{'s' if n != 1 else ''}, need {VIN_LENGTH}")
-    bad = [(i, c) for i, c in enumerate(vin, start=1) if c not in ALLOWED]
-    for position, ch in bad[:MAX_CHAR_PROBLEMS]:
-        problems.append(_char_problem(ch, position))
-    if len(bad) > MAX_CHAR_PROBLEMS:
-        problems.append(f"and {len(bad) - MAX_CHAR_PROBLEMS} more characters that are not allowed")
+    bad: dict[str, list[int]] = {}  # each bad character once, with all its positions
+    for i, c in enumerate(vin, start=1):
+        if c not in ALLOWED:
+            bad.setdefault(c, []).append(i)
+    kinds = list(bad.items())
+    for ch, positions in kinds[:MAX_CHAR_PROBLEMS]:
+        problems.append(_char_problem(ch, positions))
+    if len(kinds) > MAX_CHAR_PROBLEMS:
+        rest = sum(len(p) for _, p in kinds[MAX_CHAR_PROBLEMS:])
+        problems.append(f"and {rest} more characters that are not allowed")
     if not problems and is_north_american(vin):
         expected = check_digit(vin)
         if expected is not None and vin[8] != expected:
