@@ -204,3 +204,35 @@ def test_explain_error_state_shows_the_description():
     assert e.actor is Actor.FLEET_OPERATOR
     assert any("description" in n for n in e.notes)
     assert "add it again" in " ".join(e.steps)
+
+
+@pytest.mark.parametrize("brand", ["skoda", "audi", "peugeot", "bmw", "mercedes-benz"])
+def test_revoked_guidance_never_gives_fords_rule_to_another_brand(brand):
+    for state in (State.REVOKED, State.CANCELED):
+        steps = " ".join(explain(None, state, brand).steps)
+        assert "Ford" not in steps
+        assert "Add the VIN again" in steps
+
+
+def test_revoked_ford_is_told_to_wait_a_day():
+    steps = explain(None, State.REVOKED, "ford").steps
+    assert any(s.startswith("Ford: wait a day") for s in steps)
+    assert not any("vw-group-customer-name" in s for s in steps)
+
+
+def test_revoked_and_canceled_vw_group_need_the_tag_again():
+    for state in (State.REVOKED, State.CANCELED):
+        steps = explain(None, state, "skoda").steps
+        assert any(s.startswith("Škoda: the new clearance needs the tag vw-group-customer-name")
+                   for s in steps)
+    assert not any("vw-group" in s for s in explain(None, State.REVOKED, "peugeot").steps)
+
+
+def test_revoked_without_a_known_brand_names_whose_rule_it_is():
+    for brand in (None, "flux"):
+        steps = explain(None, State.REVOKED, brand).steps
+        assert any(s.startswith("If it is a Ford: wait a day") for s in steps)
+        assert not any(s.startswith("Ford:") for s in steps)
+    # the JSON form carries the brand's steps too
+    data = explain(None, State.REVOKED, "skoda").to_dict()
+    assert "Ford" not in " ".join(data["state_guidance"]["steps"])

@@ -8,10 +8,10 @@ same `Explanation` (the plain-text renderer is `format_explanation_text`).
 from __future__ import annotations
 
 import textwrap
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
-from fleettui.core.brands import brand_info
+from fleettui.core.brands import VW_CUSTOMER_TAG, brand_info
 from fleettui.core.reasons import RETRY_WINDOW_DAYS, SUPPORT_EMAIL, Actor, ReasonInfo, lookup_reason
 from fleettui.core.states import State
 
@@ -72,8 +72,7 @@ _GUIDANCE: dict[State, StateGuidance] = {g.state: g for g in (
        Actor.NOBODY_WAIT, "It becomes revoked."),
     _g(State.REVOKED, "Data access was withdrawn",
        "The clearance was revoked; no more data flows for this car.",
-       (_RE_ADD, "Ford: wait a day before adding it again, or it is rejected while Ford "
-        "finishes the revoke."),
+       (_RE_ADD,),
        Actor.FLEET_OPERATOR, "Nothing; it stays revoked."),
     _g(State.CANCELING, "Activation is being cancelled",
        "A cancel was requested for this pending clearance and the provider is processing "
@@ -99,8 +98,39 @@ _GUIDANCE: dict[State, StateGuidance] = {g.state: g for g in (
 )}
 
 
-def state_guidance(state: State) -> StateGuidance:
-    return _GUIDANCE.get(state, _GUIDANCE[State.UNKNOWN])
+_FORD_WAIT = ("wait a day before adding it again, or the new clearance is rejected "
+              "('invalid OEM state: VIN revoke in progress') while Ford finishes the revoke.")
+
+
+def _re_add_steps(state: State, brand: str | None) -> tuple[str, ...]:
+    """What adding an ended clearance again takes for this brand (revoked, canceled).
+
+    Only the brand's own rules: a revoked Škoda is never told Ford's. Without a known
+    brand, the brand-specific rules are named as such ("If it is a Ford: ...")."""
+    b = brand_info(brand) if isinstance(brand, str) and brand.strip() else None
+    if b is None or not b.known:
+        out = [f"If it is a Ford: {_FORD_WAIT}"] if state is State.REVOKED else []
+        out.append(f"If it is a VW Group brand: the new clearance needs the tag "
+                   f"{VW_CUSTOMER_TAG} again.")
+        return tuple(out)
+    out = []
+    if state is State.REVOKED and b.group == "Ford":
+        out.append(f"Ford: {_FORD_WAIT}")
+    for tag in b.required_tags:
+        out.append(f"{b.display}: the new clearance needs the tag {tag} (the fleet "
+                   "operator's name) again, or it is rejected.")
+    return tuple(out)
+
+
+def state_guidance(state: State, brand: str | None = None) -> StateGuidance:
+    """What the state means and what to do; for revoked and canceled clearances the
+    steps follow the vehicle's brand (Ford's day of waiting, VW Group's tag)."""
+    g = _GUIDANCE.get(state, _GUIDANCE[State.UNKNOWN])
+    if state in (State.REVOKED, State.CANCELED):
+        extra = _re_add_steps(state, brand)
+        if extra:
+            g = replace(g, steps=g.steps + extra)
+    return g
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,8 +218,8 @@ def explain(reason: str | None, state: State, brand: str | None = None) -> Expla
     """Everything we can say about a clearance's reason in its state, for its brand."""
     text = reason if isinstance(reason, str) and reason.strip() else None
     info = lookup_reason(text) if text else None
-    guide = state_guidance(state)
     code = brand.strip().lower() if isinstance(brand, str) and brand.strip() else None
+    guide = state_guidance(state, code)
     b = brand_info(code) if code else None
     applies = info.applies_to(code) if (info is not None and b is not None and b.known) else None
     notes: list[str] = []
