@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass
 
 VW_CUSTOMER_TAG = "vw-group-customer-name"
@@ -93,6 +94,26 @@ def suggest_brands(text: str, limit: int = 8) -> list[str]:
     prefix = [c for c in BRAND_CODES if c.startswith(t) or BRANDS[c].display.lower().startswith(t)]
     inner = [c for c in BRAND_CODES if c not in prefix and (t in c or t in BRANDS[c].display.lower())]
     return (prefix + inner)[:limit]
+
+
+def brand_group_key(name: str) -> str:
+    """A group's short key for filters: 'VW Group' -> 'vw', 'Mercedes-Benz' -> 'mercedesbenz'."""
+    key = name.lower().replace(" group", "")
+    return "".join(ch for ch in key if ch.isalnum())
+
+
+def similar_brands(text: str, limit: int = 4) -> list[str]:
+    """Brand codes a mistyped brand probably meant: prefix or substring matches first,
+    then close spellings ('bmww' -> bmw, 'volkswagon' -> volkswagen). Empty if none."""
+    t = normalise_brand(text)
+    if len(t) < 2:
+        return []
+    found = [c for c in suggest_brands(t, limit) if c != t]
+    names = {c: c for c in BRAND_CODES} | {BRANDS[c].display.lower(): c for c in BRAND_CODES}
+    for name in difflib.get_close_matches(t, list(names), n=limit, cutoff=0.7):
+        if names[name] not in found:
+            found.append(names[name])
+    return found[:limit]
 
 
 def missing_required_tags(code: str, tags: dict[str, str]) -> list[str]:

@@ -4,11 +4,16 @@
     state:pending state:error   fields: state, brand, group, tag (several values of one field
     state:pending,rejected      are ORed; different fields and words are ANDed)
     tag:fleet=depot-3 tag:vip   a tag with that value, or a tag that is present at all
+    age>7d  age<2h              time in the current state (s, m, h, d, w; also >= <=)
     -bmw  !state:approved       a leading - or ! inverts one term
     "privacy mode"              quotes keep a phrase together
 
 `parse_query(text)` never raises: a bad query comes back with `.error` set to a sentence a
-person can act on, and matches everything, so the table keeps showing rows.
+person can act on ("did you mean bmw?" for `brand:bmww`), and matches everything, so the
+table keeps showing rows.
+
+Age terms compare with the time the rows were fetched: `filter(rows, now)` (the store
+passes the snapshot's server time; without one, this machine's clock).
 
 Rows are matched through four attributes: `state` (State), `brand` (code), `tags`
 (dict) and `search` (lower-cased text of VIN, brand, reason and tags).
@@ -16,13 +21,17 @@ Rows are matched through four attributes: `state` (State), `brand` (code), `tags
 
 from __future__ import annotations
 
+import difflib
+import re
 import shlex
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from fleettui.core.brands import BRANDS, GROUPS
+from fleettui.core.brands import BRANDS, GROUPS, brand_group_key, similar_brands
 from fleettui.core.states import STATE_ORDER, State
+from fleettui.core.timefmt import parse_duration
 
 FIELDS = ("state", "brand", "group", "tag")
 _ALIASES = {"status": "state", "s": "state", "b": "brand", "g": "group", "tags": "tag"}
@@ -30,12 +39,12 @@ _ALIASES = {"status": "state", "s": "state", "b": "brand", "g": "group", "tags":
 Predicate = Callable[[Any], bool]
 
 
-def _norm_group(name: str) -> str:
-    key = name.lower().replace(" group", "")
-    return "".join(ch for ch in key if ch.isalnum())
+_GROUP_KEYS = {brand_group_key(g): g for g in GROUPS}
+_AGE = re.compile(r"(?:age|time|in_state):?(>=|<=|>|<|=)?(.*)", re.IGNORECASE)
+_AGE_EXAMPLE = "age>7d (in this state longer than 7 days) or age<2h"
 
-
-_GROUP_KEYS = {_norm_group(g): g for g in GROUPS}
+#: An age term: (operator, seconds, negated).
+AgeTerm = tuple[str, float, bool]
 
 
 @dataclass(frozen=True)
@@ -46,19 +55,26 @@ class Query:
     error: str | None = None
     terms: tuple[str, ...] = ()
     _predicates: tuple[Predicate, ...] = field(default=(), repr=False, compare=False)
+    ages: tuple[AgeTerm, ...] = ()
 
     @property
     def is_empty(self) -> bool:
-        return not self._predicates
+        return not self._predicates and not self.ages
 
-    def matches(self, row: Any) -> bool:
-        return all(p(row) for p in self._predicates)
+    def _all(self, now: datetime | None) -> tuple[Predicate, ...]:
+        if not self.ages:
+            return self._predicates
+        at = now if now is not None else datetime.now(UTC)
+        return self._predicates + tuple(_age_predicate(t, at) for t in self.ages)
 
-    def filter(self, rows: list[Any]) -> list[Any]:
+    def matches(self, row: Any, now: datetime | None = None) -> bool:
+        return all(p(row) for p in self._all(now))
+
+    def filter(self, rows: list[Any], now: datetime | None = None) -> list[Any]:
         """The rows that match, order kept (a plain copy when the query is empty).
         One C-level pass per term, cheapest (state, brand) first, each on fewer rows."""
         out = list(rows)
-        for pred in self._predicates:
+        for pred in self._all(now):
             out = list(filter(pred, out))
         return out
 
@@ -67,16 +83,31 @@ class _QueryError(ValueError):
     pass
 
 
+def _did_you_mean(names: list[str]) -> str:
+    return f"did you mean {' or '.join(names)}?" if names else ""
+
+
+def state_problem(part: str) -> str | None:
+    """None for a state name or unique prefix, else the sentence a person reads."""
+    exact = [s for s in STATE_ORDER if s.value == part]
+    found = exact or [s for s in STATE_ORDER if s.value.startswith(part)]
+    if len(found) == 1:
+        return None
+    names = [s.value for s in STATE_ORDER]
+    if found:
+        return f"'{part}' matches several states ({', '.join(s.value for s in found)}); type more of it"
+    hint = _did_you_mean(difflib.get_close_matches(part, names, n=2, cutoff=0.6))
+    return f"'{part}' is not a state; {hint + ' ' if hint else ''}use one of: {', '.join(names)}"
+
+
 def _state_values(value: str) -> frozenset[State]:
     out: set[State] = set()
     for part in filter(None, value.lower().split(",")):
+        problem = state_problem(part)
+        if problem is not None:
+            raise _QueryError(problem)
         exact = [s for s in STATE_ORDER if s.value == part]
-        found = exact or [s for s in STATE_ORDER if s.value.startswith(part)]
-        if len(found) != 1:
-            names = ", ".join(s.value for s in STATE_ORDER)
-            what = "matches several states" if found else "is not a state"
-            raise _QueryError(f"'{part}' {what}; use one of: {names}")
-        out.add(found[0])
+        out.add((exact or [s for s in STATE_ORDER if s.value.startswith(part)])[0])
     if not out:
         raise _QueryError("state: needs a value, e.g. state:pending")
     return frozenset(out)
@@ -86,7 +117,16 @@ def _brand_values(value: str) -> frozenset[str]:
     out: set[str] = set()
     for part in filter(None, value.lower().split(",")):
         match = [c for c, b in BRANDS.items() if part in (c, b.display.lower())]
-        out.add(match[0] if match else part)
+        if not match:
+            group = _GROUP_KEYS.get(brand_group_key(part))
+            if group is not None:
+                some = ", ".join(f"brand:{c}" for c in GROUPS[group][:3])
+                raise _QueryError(f"'{part}' is a brand group, not a brand; use group:"
+                                  f"{brand_group_key(group)} (or one brand: {some})")
+            hint = _did_you_mean(similar_brands(part, limit=3))
+            raise _QueryError(f"'{part}' is not a brand; "
+                              + (hint or f"use a brand code: {', '.join(sorted(BRANDS))}"))
+        out.add(match[0])
     if not out:
         raise _QueryError("brand: needs a value, e.g. brand:bmw")
     return frozenset(out)
@@ -95,10 +135,16 @@ def _brand_values(value: str) -> frozenset[str]:
 def _group_values(value: str) -> frozenset[str]:
     out: set[str] = set()
     for part in filter(None, value.split(",")):
-        group = _GROUP_KEYS.get(_norm_group(part))
+        group = _GROUP_KEYS.get(brand_group_key(part))
         if group is None:
-            names = ", ".join(sorted(GROUPS))
-            raise _QueryError(f"'{part}' is not a brand group; use one of: {names}")
+            keys = sorted(_GROUP_KEYS)
+            if part.lower() in BRANDS:
+                own = brand_group_key(BRANDS[part.lower()].group)
+                raise _QueryError(f"'{part}' is a brand, not a group; use brand:{part.lower()} "
+                                  f"(its group is group:{own})")
+            hint = _did_you_mean(difflib.get_close_matches(brand_group_key(part), keys, n=2))
+            raise _QueryError(f"'{part}' is not a brand group; {hint + ' ' if hint else ''}"
+                              f"use one of: {', '.join(keys)}")
         out.update(GROUPS[group])
     if not out:
         raise _QueryError("group: needs a value, e.g. group:stellantis")
@@ -119,6 +165,45 @@ def _tag_predicate(value: str) -> Predicate:
         return False
 
     return has_tag
+
+
+def _age_term(body: str, negate: bool) -> AgeTerm | None:
+    """`age>7d` / `age<2h` / `age>=1d12h`; None when `body` is not an age term at all."""
+    m = _AGE.fullmatch(body)
+    if m is None or not (m.group(1) or body.lower().startswith(("age:", "age="))):
+        return None
+    op, value = m.group(1), m.group(2).strip()
+    if op in (None, "="):
+        raise _QueryError(f"'{body}': say longer or shorter, e.g. {_AGE_EXAMPLE}")
+    try:
+        seconds = parse_duration(value)
+    except ValueError as exc:
+        raise _QueryError(f"'{body}': {exc}") from None
+    return (op, seconds, negate)
+
+
+def _age_predicate(term: AgeTerm, now: datetime) -> Predicate:
+    """Rows compare their state's start ('YYYY-MM-DDTHH:MM:SS', UTC) with now - age as
+    text; a row with no known start matches no age (and every negated one)."""
+    op, seconds, negate = term
+    cut = (now.astimezone(UTC) - timedelta(seconds=seconds)).strftime("%Y-%m-%dT%H:%M:%S")
+    if op == ">":
+        def test(row: Any) -> bool:
+            s = row.since
+            return s is not None and s < cut
+    elif op == ">=":
+        def test(row: Any) -> bool:
+            s = row.since
+            return s is not None and s <= cut
+    elif op == "<":
+        def test(row: Any) -> bool:
+            s = row.since
+            return s is not None and s > cut
+    else:
+        def test(row: Any) -> bool:
+            s = row.since
+            return s is not None and s >= cut
+    return _negate(test) if negate else test
 
 
 def _split_terms(text: str) -> list[str]:
@@ -143,11 +228,16 @@ def parse_query(text: str) -> Query:
 
 def _parse(text: str) -> Query:
     preds: list[Predicate] = []
+    ages: list[AgeTerm] = []
     positives: dict[str, set] = {"state": set(), "brand": set(), "group": set()}
     terms = _split_terms(text)
     for term in terms:
         negate = term[:1] in ("-", "!") and len(term) > 1
         body = term[1:] if negate else term
+        age = _age_term(body, negate)
+        if age is not None:
+            ages.append(age)
+            continue
         name, colon, value = body.partition(":")
         name = _ALIASES.get(name.lower(), name.lower())
         if colon and name in FIELDS:
@@ -168,7 +258,9 @@ def _parse(text: str) -> Query:
                 pred = lambda row, b=brands: row.brand in b  # noqa: E731
         elif colon and name and " " not in body and name.isalpha():
             fields = ", ".join(f"{f}:" for f in FIELDS)
-            raise _QueryError(f"unknown field '{name}:'; use {fields} or quote the text")
+            hint = _did_you_mean([f"{f}:" for f in difflib.get_close_matches(name, FIELDS, n=1)])
+            raise _QueryError(f"unknown field '{name}:'; {hint + ' ' if hint else ''}"
+                              f"use {fields}, age> / age<, or quote the text")
         else:
             needle = body.lower()
             pred = lambda row, n=needle: n in row.search  # noqa: E731
@@ -178,5 +270,5 @@ def _parse(text: str) -> Query:
     for name in ("brand", "group"):
         if positives[name]:
             preds.insert(0, lambda row, b=frozenset(positives[name]): row.brand in b)
-    return Query(text=text, terms=tuple(terms), _predicates=tuple(preds))
+    return Query(text=text, terms=tuple(terms), _predicates=tuple(preds), ages=tuple(ages))
 

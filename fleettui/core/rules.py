@@ -20,7 +20,7 @@ from fleettui.core.brands import (
     BRANDS,
     brand_info,
     missing_required_tags,
-    suggest_brands,
+    similar_brands,
 )
 from fleettui.core.states import Action, State
 from fleettui.core.timefmt import format_duration, format_ts
@@ -140,8 +140,8 @@ def brand_problem(brand: object) -> str | None:
         return "brand is missing; pick one of the provider's brand codes (e.g. bmw, volkswagen)."
     if brand_info(brand).known:
         return None
-    hints = suggest_brands(brand, limit=4)
-    hint = (f"did you mean {', '.join(hints)}?" if hints and len(brand.strip()) >= 2
+    hints = similar_brands(brand, limit=4)
+    hint = (f"did you mean {', '.join(hints)}?" if hints
             else f"valid brands: {', '.join(BRAND_CODES)}")
     return f"unknown brand '{brand.strip()}'; {hint}"
 

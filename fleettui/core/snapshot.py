@@ -103,7 +103,7 @@ def compute_view(snapshot: Snapshot, query: Query, sort: str, descending: bool,
     ordered = sorted_rows if sorted_rows is not None else sort_rows(snapshot.order, sort, descending)
     if query.is_empty:
         return View(snapshot, ordered, query, sort, descending, snapshot.counts)
-    rows = query.filter(ordered)
+    rows = query.filter(ordered, snapshot.now)
     return View(snapshot, rows, query, sort, descending, dict(Counter(map(_state_of, rows))))
 
 

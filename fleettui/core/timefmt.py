@@ -58,3 +58,31 @@ def format_duration(seconds: float | None) -> str:
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 7 * 86400}
+
+
+def parse_duration(text: str) -> float:
+    """'90s', '15m', '2h', '7d', '2w', or several together ('1d12h'; '1.5d' too) to
+    seconds. ValueError with a sentence naming the mistake and the fix."""
+    raw = text.strip().lower().replace(" ", "") if isinstance(text, str) else ""
+    example = "use a number and a unit: 90s, 15m, 2h, 7d, 2w (or 1d12h)"
+    if not raw:
+        raise ValueError(f"a duration is missing; {example}")
+    total = 0.0
+    number = ""
+    for ch in raw:
+        if ch.isdigit() or ch == ".":
+            number += ch
+            continue
+        if ch not in _UNITS:
+            raise ValueError(f"'{text.strip()}' is not a duration ('{ch}' is not a unit); {example}")
+        try:
+            total += float(number) * _UNITS[ch]
+        except ValueError:
+            raise ValueError(f"'{text.strip()}' is not a duration; {example}") from None
+        number = ""
+    if number:
+        raise ValueError(f"'{text.strip()}' has no unit after {number}; {example}")
+    return total
