@@ -75,7 +75,7 @@ def test_messages_say_each_prefix_once(sim_profile, capsys, monkeypatch):
     monkeypatch.setenv(SECRET_VAR, "wrong-secret")  # the add fails before anything is sent
     code, out, err = run(capsys, "add", V_PEUGEOT_NEW, "peugeot")
     assert code == 1 and out.count("not sent") == 1 and "not sent: not sent" not in out + err
-    assert f"{V_PEUGEOT_NEW}  not sent  " in out and "# command line: not sent: " in err
+    assert f"{V_PEUGEOT_NEW}  not sent  " in out and f"fleettui: {V_PEUGEOT_NEW}: not sent: " in err
 
 
 def test_join_problems_says_a_shared_prefix_once():
@@ -108,12 +108,13 @@ def test_add_file_summary_without_rejects_file_and_with_json(sim_profile, capsys
     src = tmp_path / "v.csv"
     src.write_text(f"{V_BMW},bmw\nnot-a-vin,bmw\n")
     code, out, err = run(capsys, "add", "--file", str(src))
-    assert code == 2 and out.splitlines()[-1] == "1 added, 1 refused (written to stderr)"
-    assert "\nnot-a-vin,bmw\n" in err
+    assert code == 3 and out.splitlines()[-1] == (
+        "1 added, 1 refused (named on stderr; --rejects FILE keeps them as CSV to fix and resend)")
+    assert err.startswith("fleettui: line 2: NOT-A-VIN: VIN: 9 characters, need 17")
     src.write_text(f"{V_PEUGEOT_NEW},peugeot\nnot-a-vin,bmw\n")
     code, out, err = run(capsys, "add", "--file", str(src), "--json")
-    assert code == 2 and len(json.loads(out)["results"]) == 2
-    assert "1 added, 1 refused (written to stderr)" in err
+    assert code == 3 and len(json.loads(out)["results"]) == 2
+    assert "1 added, 1 refused (named on stderr" in err
     src.write_text(f"{V_APPROVED},bmw\n")
     code, out, _ = run(capsys, "add", "--file", str(src))
     assert code == 0 and out.splitlines()[-1] == "1 added, 0 refused"

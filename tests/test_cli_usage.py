@@ -9,7 +9,8 @@ from fleettui.cli.main import build_parser
 
 
 @pytest.mark.parametrize(("argv", "problem", "see"), [
-    (["list", "--state", "sleeping"], "argument --state: invalid choice: 'sleeping'", "fleettui list"),
+    (["list", "--state", "sleeping"], "argument --state: 'sleeping' is not a state; use one of: pending", "fleettui list"),
+        (["list", "--state", "pendng"], "argument --state: 'pendng' is not a state; did you mean pending?", "fleettui list"),
     (["list", "--json", "--csv"], "argument --csv: not allowed with argument --json", "fleettui list"),
     (["show"], "the following arguments are required: vin", "fleettui show"),
     (["profile"], "the following arguments are required: ACTION", "fleettui profile"),

@@ -34,12 +34,37 @@ class UsageError(Exception):
     """Bad usage or input, found before anything was sent (exit 2)."""
 
 
+class DefaultsHelpFormatter(argparse.HelpFormatter):
+    """Every option's help ends with its default, when it has one worth saying (not
+    None/False/empty) and the help text does not already name it."""
+
+    def _get_help_string(self, action: argparse.Action) -> str | None:
+        text = action.help or ""
+        default = action.default
+        if (default is None or default is False or default is argparse.SUPPRESS
+                or default == [] or "default" in text
+                or action.option_strings == [] and action.nargs in ("*", "?")):
+            return text
+        shown = f"{default:g}" if isinstance(default, float) else str(default)
+        return f"{text} (default: {shown.replace('%', '%%')})" if text else f"default: {shown}"
+
+    def _split_lines(self, text: str, width: int) -> list[str]:
+        """As argparse, but never breaks inside a hyphenated value (demo-client, vw-group)."""
+        import textwrap
+
+        return textwrap.wrap(" ".join(text.split()), width, break_on_hyphens=False)
+
+
 class CommandParser(argparse.ArgumentParser):
     """argparse with one-line usage errors: ``fleettui: <problem> (see fleettui list --help)``
     on stderr, exit 2, instead of the usage block and ``fleettui list: error: ...``.
-    ``--help`` is unchanged. Subparsers inherit it (``parser_class``)."""
+    ``--help`` shows each option's default. Subparsers inherit it (``parser_class``)."""
 
     _PROG_ATTR = "_fleettui_command_prog"
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("formatter_class", DefaultsHelpFormatter)
+        super().__init__(*args, **kwargs)
 
     def error(self, message: str, prog: str | None = None) -> NoReturn:  # type: ignore[override]
         text = " ".join(str(message).split())

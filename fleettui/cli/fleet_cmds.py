@@ -14,7 +14,8 @@ derived ones::
       "changelog": [{"timestamp": "2026-11-01T12:00:00Z", "status": "pending",
                      "reason": "..."}],            # oldest first; "reason" only when given
       "reason": "..." | null,                      # the current pending/rejection reason
-      "state_since": "2026-11-01T12:00:00Z" | null}]
+      "state_since": "2026-11-01T12:00:00Z" | null,
+      "seconds_in_state": 3600 | null}]            # at the provider's clock when fetched
 
 ``list --csv`` — header ``vin,brand,status,reason,state_since,tags``; tags as
 ``k=v;k2=v2``.
@@ -36,7 +37,7 @@ from datetime import datetime
 from typing import Any
 
 from fleettui.api.filters import STORED_STATUSES, VehicleFilter
-from fleettui.cli import fleet_write
+from fleettui.cli import fleet_write, list_select
 from fleettui.cli.common import (
     EXIT_OK,
     UsageError,
@@ -65,19 +66,26 @@ CSV_HEADERS = ("vin", "brand", "status", "reason", "state_since", "tags")
 
 def register(subparsers) -> None:  # noqa: ANN001 - argparse's private subparsers type
     parent = common_parent()
-    lst = subparsers.add_parser("list", parents=[parent], help="list the fleet (server-side filter)",
-                                description="List clearances, filtered by the provider.")
-    lst.add_argument("--state", action="append", choices=STORED_STATUSES, metavar="S",
+    lst = subparsers.add_parser(
+        "list", parents=[parent], help="list the fleet (server-side filter)",
+        description="List clearances. --state, --brand, --vin and --tag K=V are sent to the "
+                    "provider (one request); --tag K (any value), --older-than, --newer-than "
+                    "and --filter use the monitor's / filter language on the answer.")
+    lst.add_argument("--state", action="append", type=list_select.state_arg, metavar="S",
                      help=f"only this state (repeatable): {', '.join(STORED_STATUSES)}")
     lst.add_argument("--brand", action="append", metavar="B", help="only this brand (repeatable)")
-    lst.add_argument("--tag", action="append", metavar="K=V", help="only vehicles with this tag (repeatable)")
+    lst.add_argument("--tag", action="append", metavar="K[=V]",
+                     help="only vehicles with this tag value, or with the tag at all (repeatable)")
     lst.add_argument("--vin", action="append", metavar="V", help="only this VIN (repeatable)")
     fmt = lst.add_mutually_exclusive_group()
     fmt.add_argument("--json", action="store_true", help="JSON array (shape in the README)")
     fmt.add_argument("--csv", action="store_true", help="CSV with a header line")
+    list_select.add_selection_arguments(lst)
     lst.set_defaults(func=guarded(cmd_list))
 
-    show = subparsers.add_parser("show", parents=[parent], help="one vehicle, its history and its reason explained")
+    show = subparsers.add_parser("show", parents=[parent], help="one vehicle, its history and its reason explained",
+                                 description="One vehicle: brand and its rules, state and for how "
+                                             "long, tags, the history, and the reason explained.")
     show.add_argument("vin")
     show.add_argument("--json", action="store_true", help="JSON object (shape in the README)")
     show.set_defaults(func=guarded(cmd_show))
@@ -98,8 +106,9 @@ def build_filter(args: argparse.Namespace) -> VehicleFilter:
                 if problem is not None:
                     raise UsageError(f"--brand: {problem.rstrip('.')}; nothing was asked")
             f = f.brand_eq(brands[0]) if len(brands) == 1 else f.brand_in(brands)
-        if args.tag:
-            f = f.tags_contains(parse_tags(args.tag))
+        valued = [t for t in args.tag or () if "=" in t]
+        if valued:
+            f = f.tags_contains(parse_tags(valued))
         if args.vin:
             vins = list(dict.fromkeys(normalise_vin(v) for v in args.vin))
             f = f.vin_eq(vins[0]) if len(vins) == 1 else f.vin_in(vins)
@@ -108,10 +117,13 @@ def build_filter(args: argparse.Namespace) -> VehicleFilter:
     return f
 
 
-def vehicle_json(v: Vehicle) -> dict[str, Any]:
+def vehicle_json(v: Vehicle, now: datetime | None = None) -> dict[str, Any]:
     out = v.to_api()
     out["reason"] = v.reason
     out["state_since"] = format_ts(v.state_since) or None
+    if now is not None:
+        seconds = v.time_in_state(now)
+        out["seconds_in_state"] = int(seconds) if seconds is not None else None
     return out
 
 
@@ -130,14 +142,26 @@ def _tags_text(tags: dict[str, str]) -> str:
 def cmd_list(args: argparse.Namespace) -> int:
     profile = resolved_profile(args)
     wanted = build_filter(args)
-    with open_client(profile) as client:
-        raw = client.list_vehicles_raw(wanted or None)
-        now = client.server_time()
-    if not wanted:
-        _remember(profile.name, profile.base_url, raw)
-    vehicles = sorted((Vehicle.from_api(obj) for obj in raw), key=lambda v: v.vin)
+    local = list_select.local_query(args, [t.strip() for t in args.tag or () if "=" not in t])
+
+    def fetch() -> tuple[list[dict], datetime]:
+        with open_client(profile) as client:
+            raw = client.list_vehicles_raw(wanted or None)
+            now = client.server_time()
+        if not wanted:
+            _remember(profile.name, profile.base_url, raw)
+        return list_select.select(raw, local, args.sort, args.reverse, now), now
+
+    if args.watch is not None:
+        return list_select.watch(fetch, lambda raw, now: _print_list(args, raw, now), args.watch)
+    _print_list(args, *fetch())
+    return EXIT_OK
+
+
+def _print_list(args: argparse.Namespace, raw: list[dict], now: datetime) -> None:
+    vehicles = [Vehicle.from_api(obj) for obj in raw]
     if args.json:
-        print_json([vehicle_json(v) for v in vehicles])
+        print_json([vehicle_json(v, now) for v in vehicles])
     elif args.csv:
         write_csv(CSV_HEADERS, ([v.vin, v.brand, v.status, v.reason or "",
                                  format_ts(v.state_since), _tags_text(v.tags)] for v in vehicles))
@@ -146,7 +170,6 @@ def cmd_list(args: argparse.Namespace) -> int:
             [v.vin, v.brand, v.status or "?", plain(v.reason or "", 60),
              format_duration(v.time_in_state(now))] for v in vehicles))
         print(f"{len(vehicles)} vehicle(s)", file=sys.stderr)
-    return EXIT_OK
 
 
 def _history_lines(v: Vehicle, now: datetime) -> list[str]:
@@ -175,7 +198,7 @@ def cmd_show(args: argparse.Namespace) -> int:
     expl = explain(v.reason, v.state, v.brand or None)
     seconds = v.time_in_state(now)
     if args.json:
-        print_json({"vehicle": vehicle_json(v),
+        print_json({"vehicle": vehicle_json(v, now),
                     "seconds_in_state": int(seconds) if seconds is not None else None,
                     "explanation": expl.to_dict()})
         return EXIT_OK

@@ -11,16 +11,25 @@
   ``revoke`` needs ``--yes``.
 - Every write that sent something is recorded in the audit log.
 
-Exit codes: 0 all done; 2 usage, or some lines/VINs refused (locally or by the provider
-for bad input); 1 a provider or network error stopped or failed a request.
+- ``--dry-run`` on every write: the same checks (``cancel``/``revoke`` still fetch the
+  vehicles, read-only), then what would be sent and what would be skipped and why;
+  nothing is sent and nothing is audited. ``revoke --dry-run`` needs no ``--yes``.
+- ``cancel -`` / ``revoke -``: VINs from stdin, one per line (the first field of a CSV
+  line, so ``fleettui list --csv ... | fleettui cancel -`` works; ``#`` comments, blank
+  lines and a ``vin`` header are skipped).
 
-``add --file`` on partial success exits 2: some lines were added, others were refused
-(by the local checks or by the provider). The added ones stay added; the refused ones are
-in the rejects output, ready to fix and feed back. The last stdout line says so, e.g.
-``2 added, 3 refused (written to rejects.csv)`` (``written to stderr`` without
-``--rejects``; with ``--json`` that line goes to stderr so stdout stays JSON). Exit 1
-instead when a provider or network error stopped the run: the lines not sent are in the
-rejects output too. Exit 0 only when every line was added.
+Exit codes: 0 all done; 1 a provider or network error stopped or failed a request;
+2 bad usage, or nothing was added/sent because every line or VIN was refused (locally
+or by the provider for bad input); 3 (``add``) partial success: some lines were added,
+others were refused.
+
+Refused lines and errors go to stderr one per line in the ``fleettui: ...`` form
+(``fleettui: line 4: WVW...: VIN: 16 characters, need 17``). ``--rejects FILE`` keeps
+them as CSV in the input format, each after a ``# line N: why`` comment, ready to fix
+and feed back. The last line says what happened, e.g.
+``2 added, 3 refused (written to /full/path/rejects.csv)`` (stdout; stderr with
+``--json`` so stdout stays JSON). Lines not sent because a provider or network error
+stopped the run are refused lines too (exit 1).
 """
 
 from __future__ import annotations
@@ -58,6 +67,7 @@ from fleettui.core.vin import check_vin, normalise_vin
 
 ADD_CHUNK = 1000
 FETCH_CHUNK = 500
+EXIT_PARTIAL = 3
 
 
 @dataclass
@@ -80,20 +90,43 @@ def register(subparsers, parent: argparse.ArgumentParser) -> None:  # noqa: ANN0
     add.add_argument("brand", nargs="?")
     add.add_argument("--tag", action="append", metavar="K=V", help="tag for the one vehicle (repeatable)")
     add.add_argument("--file", type=Path, help="CSV file of vehicles")
-    add.add_argument("--rejects", type=Path, metavar="FILE", help="write refused lines here (default stderr)")
+    add.add_argument("--rejects", type=Path, metavar="FILE",
+                     help="also write refused lines here as CSV, ready to fix and resend "
+                          "(each is always named on stderr)")
     add.add_argument("--json", action="store_true", help="per-VIN results as JSON")
+    add.add_argument("--dry-run", action="store_true",
+                     help="check every line and say what would be sent; send nothing")
     add.set_defaults(func=guarded(cmd_add))
-    for name, action, text in (("cancel", Action.CANCEL, "cancel pending clearances"),
-                               ("revoke", Action.REVOKE, "revoke approved clearances (needs --yes)")):
-        p = subparsers.add_parser(name, parents=[parent], help=text)
-        p.add_argument("vins", nargs="+", metavar="VIN")
+    texts = {
+        Action.CANCEL: ("cancel pending clearances",
+                        "Cancel pending activations. Only brands that allow it (Stellantis, "
+                        "Mercedes-Benz, VW Group) and only once a day old; anything else is "
+                        "refused before it is sent. Exit 0 all sent, 1 a provider error, "
+                        "2 nothing sent."),
+        Action.REVOKE: ("revoke approved clearances (needs --yes)",
+                        "Revoke approved clearances: data access for these vehicles ends. "
+                        "Needs --yes (or --dry-run to see what would be sent). Exit 0 all "
+                        "sent, 1 a provider error, 2 nothing sent."),
+    }
+    for action, (text, description) in texts.items():
+        p = subparsers.add_parser(action.value, parents=[parent], help=text,
+                                  description=description)
+        p.add_argument("vins", nargs="+", metavar="VIN",
+                       help="VINs; '-' reads them from stdin, one per line (CSV: first field)")
         if action is Action.REVOKE:
             p.add_argument("--yes", action="store_true", help="confirm: data access ends for these vehicles")
         p.add_argument("--json", action="store_true", help="per-VIN results as JSON")
+        p.add_argument("--dry-run", action="store_true",
+                       help="fetch and check; say what would be sent and skipped; send nothing")
         p.set_defaults(func=guarded(cmd_remove), action=action)
 
 
 def _writable_profile(args: argparse.Namespace, what: str) -> ResolvedProfile:
+    if args.dry_run:  # sends nothing: allowed read-only, and says a real run would not be
+        profile = resolved_profile(args)
+        if profile.read_only:
+            error(f"note: profile {profile.name!r} is read-only; a real run would be refused")
+        return profile
     if getattr(args, "read_only", False):
         raise UsageError(f"--read-only: refusing to {what}; nothing was sent")
     profile = resolved_profile(args)
@@ -104,11 +137,47 @@ def _writable_profile(args: argparse.Namespace, what: str) -> ResolvedProfile:
 
 def _report(args: argparse.Namespace, action: str, results: list[WriteResult]) -> None:
     if args.json:
-        print_json({"action": action, "results": [r.to_json() for r in results]})
+        data: dict = {"action": action}
+        if args.dry_run:
+            data["dry_run"] = True
+        data["results"] = [r.to_json() for r in results]
+        print_json(data)
         return
     for r in results:
-        label = "ok" if r.ok else ("refused" if r.sent else "not sent")
+        if args.dry_run:
+            label = "would send" if r.ok else "skip"
+        else:
+            label = "ok" if r.ok else ("refused" if r.sent else "not sent")
         print(f"{r.vin}  {label:<8}  {plain(r.message, 400)}")
+
+
+def _dry_run_summary(args: argparse.Namespace, results: list[WriteResult]) -> None:
+    would = sum(r.ok for r in results)
+    text = (f"dry run: {would} would be sent, {len(results) - would} skipped; "
+            "nothing was sent")
+    print(text, file=sys.stderr if args.json else sys.stdout)
+
+
+def read_stdin_vins(values: list[str], stream: IO[str] | None = None) -> list[str]:
+    """The VINs given, with '-' replaced by those on stdin: one per line, the first
+    field of a CSV line; blank lines, '#' comments and a 'vin' header are skipped."""
+    out: list[str] = []
+    read = False
+    for value in values:
+        if value != "-":
+            out.append(value)
+            continue
+        if read:
+            continue  # '-' twice: stdin is read once
+        read = True
+        src = stream or sys.stdin
+        if src.isatty():
+            error("reading VINs from stdin, one per line (Ctrl-D ends)")
+        for line in src:
+            first = line.strip().split(",")[0].split(";")[0].strip()
+            if first and not first.startswith("#") and first.lower() != "vin":
+                out.append(first)
+    return out
 
 
 def _audit(profile: ResolvedProfile, action: str, results: list[WriteResult]) -> None:
@@ -143,6 +212,8 @@ def cmd_add(args: argparse.Namespace) -> int:
     lines = _lines_from_args(args)
     if not lines:
         raise UsageError("no vehicles to add (the file has no vehicle lines)")
+    if args.dry_run:
+        return _add_dry_run(args, lines)
     # Open the rejects file before anything is sent, so refused lines can't be lost.
     try:
         rejects_out = open(args.rejects, "w", encoding="utf-8") if args.rejects else None  # noqa: SIM115
@@ -155,10 +226,9 @@ def cmd_add(args: argparse.Namespace) -> int:
             rejects_out.close()
 
 
-def _add(args: argparse.Namespace, profile: ResolvedProfile, lines: list[vehicle_csv.VehicleLine],
-         rejects_out: IO[str] | None) -> int:
-    rejects: list[tuple[vehicle_csv.VehicleLine, str]] = []
-    results: list[WriteResult] = []
+def _check_lines(lines: list[vehicle_csv.VehicleLine], rejects: list[tuple[vehicle_csv.VehicleLine, str]],
+                 results: list[WriteResult]) -> dict[str, vehicle_csv.VehicleLine]:
+    """The lines that pass the local checks, by VIN; the others go to rejects/results."""
     to_send: dict[str, vehicle_csv.VehicleLine] = {}
     for line in lines:
         problems = line.problems or check_new_vehicle(line.vin, line.brand, line.tags)
@@ -170,6 +240,35 @@ def _add(args: argparse.Namespace, profile: ResolvedProfile, lines: list[vehicle
             results.append(WriteResult(line.vin or "?", False, False, None, why))
         else:
             to_send[line.vin] = line
+    return to_send
+
+
+def _add_dry_run(args: argparse.Namespace, lines: list[vehicle_csv.VehicleLine]) -> int:
+    rejects: list[tuple[vehicle_csv.VehicleLine, str]] = []
+    results: list[WriteResult] = []
+    for line in _check_lines(lines, rejects, results).values():
+        results.append(WriteResult(line.vin, True, False, None,
+                                   f"would be added as {line.brand}"))
+    order = {ln.vin: ln.number for ln in reversed(lines)}
+    results.sort(key=lambda r: order.get(r.vin, 0))
+    _report(args, "add", results)
+    _refusals_to_stderr(rejects)
+    _dry_run_summary(args, results)
+    return EXIT_USAGE if rejects else EXIT_OK
+
+
+def _refusals_to_stderr(rejects: list[tuple[vehicle_csv.VehicleLine, str]]) -> None:
+    """Each refused line once on stderr in the `fleettui: ...` one-line form."""
+    for line, why in rejects:
+        where = f"line {line.number}: " if line.number else ""
+        error(f"{where}{plain(line.vin or line.raw, 60) or '(no VIN)'}: {why}")
+
+
+def _add(args: argparse.Namespace, profile: ResolvedProfile, lines: list[vehicle_csv.VehicleLine],
+         rejects_out: IO[str] | None) -> int:
+    rejects: list[tuple[vehicle_csv.VehicleLine, str]] = []
+    results: list[WriteResult] = []
+    to_send = _check_lines(lines, rejects, results)
     failed: ApiError | None = None
     pending = list(to_send.values())
     if pending:
@@ -204,25 +303,33 @@ def _add(args: argparse.Namespace, profile: ResolvedProfile, lines: list[vehicle
     rejects.sort(key=lambda r: r[0].number)
     if rejects_out is not None:
         vehicle_csv.write_rejects(rejects, rejects_out)
-    elif rejects:
-        vehicle_csv.write_rejects(rejects, sys.stderr)
+    _refusals_to_stderr(rejects)
+    ok = sum(r.ok for r in results)
     if rejects or args.file is not None:
-        ok = sum(r.ok for r in results)
-        where = f" (written to {args.rejects if args.rejects else 'stderr'})" if rejects else ""
+        if not rejects:
+            where = ""
+        elif args.rejects:
+            where = f" (written to {args.rejects.resolve()})"
+        else:
+            where = " (named on stderr; --rejects FILE keeps them as CSV to fix and resend)"
         print(f"{ok} added, {len(rejects)} refused{where}", file=sys.stderr if args.json else sys.stdout)
     if failed is not None:
         error(str(failed))
         return EXIT_PROVIDER
-    return EXIT_USAGE if rejects else EXIT_OK
+    if rejects:
+        return EXIT_PARTIAL if ok else EXIT_USAGE
+    return EXIT_OK
 
 
 def cmd_remove(args: argparse.Namespace) -> int:
     action: Action = args.action
     verb = action.value
-    if action is Action.REVOKE and not args.yes:
+    if action is Action.REVOKE and not args.yes and not args.dry_run:
         raise UsageError("revoke ends data access for these vehicles; add --yes to confirm")
     profile = _writable_profile(args, f"{verb} clearances")
-    vins = list(dict.fromkeys(normalise_vin(v) for v in args.vins))
+    vins = list(dict.fromkeys(normalise_vin(v) for v in read_stdin_vins(args.vins)))
+    if not vins:
+        raise UsageError(f"no VINs to {verb} (stdin had none); nothing was sent")
     results: dict[str, WriteResult] = {}
     wanted = []
     for vin in vins:
@@ -234,8 +341,13 @@ def cmd_remove(args: argparse.Namespace) -> int:
     failed: ApiError | None = None
     local_refusals = len(results)
     if wanted:
-        failed, local_refusals = _remove_found(profile, action, wanted, results, local_refusals)
+        failed, local_refusals = _remove_found(profile, action, wanted, results, local_refusals,
+                                               dry_run=args.dry_run)
     ordered = [results[v] for v in vins if v in results]
+    if args.dry_run:
+        _report(args, verb, ordered)
+        _dry_run_summary(args, ordered)
+        return EXIT_USAGE if local_refusals else EXIT_OK
     _audit(profile, verb, ordered)
     _report(args, verb, ordered)
     if any(r.sent and not r.ok for r in ordered) or failed is not None:
@@ -246,8 +358,10 @@ def cmd_remove(args: argparse.Namespace) -> int:
 
 
 def _remove_found(profile: ResolvedProfile, action: Action, wanted: list[str],
-                  results: dict[str, WriteResult], local_refusals: int) -> tuple[ApiError | None, int]:
-    """Fetch the valid VINs with one list call, check each with the rules, send the allowed."""
+                  results: dict[str, WriteResult], local_refusals: int,
+                  dry_run: bool = False) -> tuple[ApiError | None, int]:
+    """Fetch the valid VINs with one list call, check each with the rules, send the
+    allowed (or, dry run, say they would be sent)."""
     verb = action.value
     failed: ApiError | None = None
     with open_client(profile) as client:
@@ -272,6 +386,10 @@ def _remove_found(profile: ResolvedProfile, action: Action, wanted: list[str],
                 continue
             for w in check.warnings:
                 error(f"warning: {vin}: {w}")
+            if dry_run:
+                results[vin] = WriteResult(vin, True, False, v.status,
+                                           f"would {verb} ({v.status}, {v.brand})")
+                continue
             try:
                 after = client.delete_vehicle(vin)
             except ApiError as e:

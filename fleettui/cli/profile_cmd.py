@@ -57,7 +57,10 @@ def register(subparsers) -> None:  # noqa: ANN001 - argparse's private subparser
     sub = p.add_subparsers(title="profile commands", metavar="ACTION", required=True,
                            parser_class=CommandParser)
 
-    add = sub.add_parser("add", help="add a profile (asks for what is missing on a terminal)")
+    add = sub.add_parser("add", help="add a profile (asks for what is missing on a terminal)",
+                         description="Add a profile to config.toml. Every flag can be given "
+                                     "for scripts; on a terminal, what is missing is asked "
+                                     "(the secret without echo).")
     add.add_argument("name")
     add.add_argument("--environment", choices=ENVIRONMENTS,
                      help="production, sandbox, or custom (with --base-url)")
@@ -75,20 +78,26 @@ def register(subparsers) -> None:  # noqa: ANN001 - argparse's private subparser
     add.add_argument("--replace", action="store_true", help="replace a profile of the same name")
     add.set_defaults(func=guarded(cmd_add))
 
-    lst = sub.add_parser("list", help="list profiles (secrets masked)")
+    lst = sub.add_parser("list", help="list profiles (secrets masked)",
+                         description="List the profiles in config.toml; secrets never appear.")
     lst.add_argument("--json", action="store_true", help="machine-readable output")
     lst.set_defaults(func=guarded(cmd_list))
 
-    rm = sub.add_parser("remove", help="remove a profile and its cached snapshot")
+    rm = sub.add_parser("remove", help="remove a profile and its cached snapshot",
+                        description="Remove a profile from config.toml and its cached fleet snapshot.")
     rm.add_argument("name")
     rm.set_defaults(func=guarded(cmd_remove))
 
-    use = sub.add_parser("use", help="make a profile the default")
+    use = sub.add_parser("use", help="make a profile the default",
+                         description="Make a profile the default (default_profile in config.toml).")
     use.add_argument("name")
     use.set_defaults(func=guarded(cmd_use))
 
     test = sub.add_parser("test", parents=[parent],
-                          help="fetch a token and list one page, saying exactly what failed")
+                          help="fetch a token and list one page, saying exactly what failed",
+                          description="Fetch a token and list one page with a profile, saying "
+                                      "exactly what failed (unknown host, TLS, connection "
+                                      "refused, credentials, no fleet access).")
     test.add_argument("name", nargs="?", help="profile to test (default: the current one)")
     test.set_defaults(func=guarded(cmd_test))
 

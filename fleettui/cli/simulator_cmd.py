@@ -26,7 +26,7 @@ def register(subparsers) -> None:  # noqa: ANN001 - argparse's private subparser
         description="Serve a simulated Fleet Clearance API on loopback until interrupted. "
                     "Prints base URL, client id and client secret, one per line.",
     )
-    p.add_argument("--host", default="127.0.0.1", help="address to bind (loopback by default)")
+    p.add_argument("--host", default="127.0.0.1", help="address to bind (only loopback, unless --allow-remote)")
     p.add_argument("--port", type=int, default=0, help="port; 0 picks a free one")
     p.add_argument("--allow-remote", action="store_true",
                    help="allow a non-loopback --host (no TLS, demo credentials: be careful)")
