@@ -137,3 +137,9 @@ def test_durations():
     for bad in ("", "7", "d", "7x", "1..2d"):
         with pytest.raises(ValueError):
             parse_duration(bad)
+
+
+def test_vin_field_lists_exact_vins(rows):
+    assert vins("vin:WBA00000000000001,vf300000000000003", rows) == ["1", "3"]
+    assert vins("-vin:WBA00000000000001", rows) == ["2", "3", "4", "5", "6"]
+    assert "needs a VIN" in parse_query("vin:").error

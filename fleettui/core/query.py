@@ -4,6 +4,7 @@
     state:pending state:error   fields: state, brand, group, tag (several values of one field
     state:pending,rejected      are ORed; different fields and words are ANDed)
     tag:fleet=depot-3 tag:vip   a tag with that value, or a tag that is present at all
+    vin:WBA…01,WBA…02           exactly these VINs (the notification log's "show these")
     age>7d  age<2h              time in the current state (s, m, h, d, w; also >= <=)
     -bmw  !state:approved       a leading - or ! inverts one term
     "privacy mode"              quotes keep a phrase together
@@ -33,7 +34,7 @@ from fleettui.core.brands import BRANDS, GROUPS, brand_group_key, similar_brands
 from fleettui.core.states import STATE_ORDER, State
 from fleettui.core.timefmt import parse_duration
 
-FIELDS = ("state", "brand", "group", "tag")
+FIELDS = ("state", "brand", "group", "tag", "vin")
 _ALIASES = {"status": "state", "s": "state", "b": "brand", "g": "group", "tags": "tag"}
 
 Predicate = Callable[[Any], bool]
@@ -244,6 +245,11 @@ def _parse(text: str) -> Query:
             value = value.strip()
             if name == "tag":
                 pred = _tag_predicate(value)
+            elif name == "vin":
+                wanted = frozenset(v.strip().upper() for v in value.split(",") if v.strip())
+                if not wanted:
+                    raise _QueryError("vin: needs a VIN, e.g. vin:WBA12345678901234")
+                pred = lambda row, w=wanted: row.vin.upper() in w  # noqa: E731
             elif name == "state":
                 states = _state_values(value)
                 if not negate:
