@@ -43,6 +43,10 @@ def register(subparsers) -> None:  # noqa: ANN001 - argparse's private subparser
                    help="access token lifetime in seconds")
     p.add_argument("--webhook-url", help="deliver signed webhooks to this URL")
     p.add_argument("--webhook-secret", help="shared secret for webhook signatures")
+    p.add_argument("--webhook-duplicate-rate", type=float, default=0.0, metavar="R",
+                   help="share of deliveries sent twice with the same X-HM-Delivery")
+    p.add_argument("--webhook-bad-signature-rate", type=float, default=0.0, metavar="R",
+                   help="share of deliveries signed with a wrong key (1 = all)")
     faults = p.add_argument_group("fault injection")
     faults.add_argument("--latency", type=float, default=0.0, metavar="S",
                         help="seconds added to every response")
@@ -78,7 +82,8 @@ def _problems(args: argparse.Namespace) -> list[str]:
         out.append("--start must be an ISO 8601 time, e.g. 2026-11-01T12:00:00Z")
     if args.webhook_url and not args.webhook_url.startswith(("http://", "https://")):
         out.append("--webhook-url must be an http(s) URL")
-    for name in ("error_rate", "malformed_rate", "drop_rate"):
+    for name in ("error_rate", "malformed_rate", "drop_rate", "webhook_duplicate_rate",
+                 "webhook_bad_signature_rate"):
         if not 0.0 <= getattr(args, name) <= 1.0:
             out.append(f"--{name.replace('_', '-')} must be between 0 and 1")
     if args.latency < 0 or args.rate_limit_burst < 0:
@@ -99,6 +104,8 @@ def run_simulator(args: argparse.Namespace) -> int:
         speed=args.speed, start=parse_ts(args.start), client_id=args.client_id, client_secret=args.client_secret,
         token_lifetime=args.token_lifetime, webhook_url=args.webhook_url,
         webhook_secret=args.webhook_secret,
+        webhook_duplicate_rate=args.webhook_duplicate_rate,
+        webhook_bad_signature_rate=args.webhook_bad_signature_rate,
         faults=FaultConfig(latency=args.latency, error_rate=args.error_rate,
                            rate_limit_burst=args.rate_limit_burst,
                            malformed_rate=args.malformed_rate, drop_rate=args.drop_rate),

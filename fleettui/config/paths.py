@@ -7,6 +7,7 @@ keep several setups apart):
 - ``FLEETTUI_CONFIG_DIR`` — holds ``config.toml``
 - ``FLEETTUI_CACHE_DIR``  — the last fleet snapshot per profile
 - ``FLEETTUI_LOG_DIR``    — ``audit.jsonl``, the record of every write
+- ``FLEETTUI_DATA_DIR``   — local databases (e.g. ``webhooks/<profile>.sqlite3``)
 
 The functions only compute paths; :func:`ensure_dir` creates a directory (mode 0700,
 because the files in it hold fleet data or credentials).
@@ -26,6 +27,7 @@ AUDIT_FILE_NAME = "audit.jsonl"
 ENV_CONFIG_DIR = "FLEETTUI_CONFIG_DIR"
 ENV_CACHE_DIR = "FLEETTUI_CACHE_DIR"
 ENV_LOG_DIR = "FLEETTUI_LOG_DIR"
+ENV_DATA_DIR = "FLEETTUI_DATA_DIR"
 
 
 def _override(var: str) -> Path | None:
@@ -43,6 +45,10 @@ def cache_dir() -> Path:
 
 def log_dir() -> Path:
     return _override(ENV_LOG_DIR) or Path(platformdirs.user_log_dir(APP_NAME, appauthor=False))
+
+
+def data_dir() -> Path:
+    return _override(ENV_DATA_DIR) or Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
 
 
 def config_file() -> Path:

@@ -54,6 +54,9 @@ class SimConfig:
     start: datetime | None = None
     webhook_url: str | None = None
     webhook_secret: str | None = field(default=None, repr=False)
+    #: Share of deliveries sent twice (same X-HM-Delivery), and signed with a wrong key.
+    webhook_duplicate_rate: float = 0.0
+    webhook_bad_signature_rate: float = 0.0
     faults: FaultConfig = field(default_factory=FaultConfig)
     get_one_limit: int = GET_ONE_LIMIT
 
@@ -71,7 +74,10 @@ class Simulator:
         self.faults = FaultInjector(cfg.faults, cfg.seed)
         self.webhooks: WebhookSender | None = None
         if cfg.webhook_url and cfg.webhook_secret:
-            self.webhooks = WebhookSender(cfg.webhook_url, cfg.webhook_secret, cfg.seed)
+            self.webhooks = WebhookSender(
+                cfg.webhook_url, cfg.webhook_secret, cfg.seed,
+                duplicate_rate=cfg.webhook_duplicate_rate,
+                bad_signature_rate=cfg.webhook_bad_signature_rate)
             self.engine.add_listener(self.webhooks.clearance_changed)
         self._server: SimServer | None = None
         self._threads: list[threading.Thread] = []

@@ -2,7 +2,10 @@
 
 The engine only enqueues; one daemon thread POSTs to the single configured URL (directly,
 never through a proxy; header names keep their documented case). A failed
-delivery is counted and dropped, never retried and never fatal. Headers and payload follow
+delivery is counted and dropped, never retried and never fatal. For receiver tests,
+`duplicate_rate` sends a share of deliveries twice with the same `X-HM-Delivery` (as the
+provider may), and `bad_signature_rate` signs a share with the wrong key; both draws are
+made when the delivery is queued, so they are deterministic under the seed. Headers and payload follow
 hm-api.md: `X-HM-Signature-256: sha256=<hex HMAC-SHA256 of the raw body>`, the legacy
 SHA-1 `X-HM-Signature`, `X-HM-Delivery` (unique), `X-HM-Event`, `User-Agent: HM-Webhook/1.2.0`.
 """
@@ -35,9 +38,15 @@ def sign(secret: str, body: bytes) -> tuple[str, str]:
 
 
 class WebhookSender:
-    def __init__(self, url: str, secret: str, seed: int, timeout: float = 5.0) -> None:
+    def __init__(self, url: str, secret: str, seed: int, timeout: float = 5.0, *,
+                 duplicate_rate: float = 0.0, bad_signature_rate: float = 0.0) -> None:
         self._url = url
         self._secret = secret
+        self.duplicate_rate = duplicate_rate
+        self.bad_signature_rate = bad_signature_rate
+        #: Deliveries sent a second time, and sent with a wrong signature.
+        self.duplicated = 0
+        self.badly_signed = 0
         self._timeout = timeout
         self._rng = random.Random(f"webhooks:{seed}")
         self._queue: queue.Queue = queue.Queue()
@@ -46,6 +55,7 @@ class WebhookSender:
         self.failed = 0
         self._idle = threading.Condition()
         self._in_flight = 0
+        self._seen_last: str | None = None
 
     def __repr__(self) -> str:
         return f"WebhookSender(url={self._url!r}, delivered={self.delivered}, failed={self.failed})"
@@ -76,9 +86,13 @@ class WebhookSender:
 
     def _enqueue(self, kind: str, payload: dict[str, Any]) -> None:
         delivery = str(uuid.UUID(int=self._rng.getrandbits(128), version=4))
+        bad = bool(self.bad_signature_rate) and self._rng.random() < self.bad_signature_rate
+        body = json.dumps(payload).encode()
+        copies = 2 if self.duplicate_rate and self._rng.random() < self.duplicate_rate else 1
         with self._idle:
-            self._in_flight += 1
-        self._queue.put((kind, delivery, json.dumps(payload).encode()))
+            self._in_flight += copies
+        for _ in range(copies):
+            self._queue.put((kind, delivery, body, bad))
 
     def wait_idle(self, timeout: float = 5.0) -> bool:
         """Block until every queued delivery has been attempted (for tests)."""
@@ -90,9 +104,9 @@ class WebhookSender:
             item = self._queue.get()
             if item is _STOP:
                 return
-            kind, delivery, body = item
+            kind, delivery, body, bad = item
             try:
-                self._post(kind, delivery, body)
+                self._post(kind, delivery, body, bad)
                 self.delivered += 1
             except Exception:  # noqa: BLE001 - a receiver's failure must never stop us
                 self.failed += 1
@@ -101,8 +115,13 @@ class WebhookSender:
                     self._in_flight -= 1
                     self._idle.notify_all()
 
-    def _post(self, kind: str, delivery: str, body: bytes) -> None:
-        sig256, sig1 = sign(self._secret, body)
+    def _post(self, kind: str, delivery: str, body: bytes, bad: bool = False) -> None:
+        if bad:
+            self.badly_signed += 1
+        elif self._seen_last == delivery:
+            self.duplicated += 1
+        self._seen_last = delivery
+        sig256, sig1 = sign(self._secret + "-wrong" if bad else self._secret, body)
         url = urllib.parse.urlsplit(self._url)
         conn_cls = (http.client.HTTPSConnection if url.scheme == "https"
                     else http.client.HTTPConnection)

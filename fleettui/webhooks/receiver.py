@@ -1,0 +1,333 @@
+"""The webhook receiver: verify, answer at once, apply after answering.
+
+    store = WebhookStore(default_db_path("prod"))
+    with WebhookReceiver(ReceiverConfig(secret=s, port=8787), store, on_event=cb) as rx:
+        rx.url        # http://127.0.0.1:8787/hooks/hm
+
+Per request, in this order: bounded head and body within one deadline (see `http`); the
+`X-HM-Signature-256` HMAC of the raw body, constant-time (401 and counted when missing
+or wrong, before anything is parsed); the delivery id; the JSON (400 when garbage); the
+event's `received_at` against the provider's clock (422 outside the window); then 202 and
+the event goes on a queue. A second thread takes it from the queue: dedupe by delivery id
+in the database (remembered across restarts), store, count, call `on_event`. A full queue
+answers 503 so the provider retries later. Refused requests are logged with the peer, the
+reason, the delivery id and the size: never the secret, a signature or the body.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+import os
+import queue
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from pathlib import Path
+from types import TracebackType
+
+from fleettui.core.timefmt import utcnow
+from fleettui.webhooks import http
+from fleettui.webhooks.events import (
+    PING,
+    BadPayload,
+    WebhookEvent,
+    clean_delivery_id,
+    freshness_problem,
+    parse_event,
+)
+from fleettui.webhooks.health import Counters, HealthSnapshot
+from fleettui.webhooks.store import StoredEvent, WebhookStore
+from fleettui.webhooks.verify import DELIVERY_HEADER, EVENT_HEADER, SIGNATURE_HEADER, signature_problem
+
+log = logging.getLogger("fleettui.webhooks")
+
+LOOPBACK = ("127.0.0.1", "::1", "localhost")
+EventCallback = Callable[[StoredEvent], None]
+
+
+def is_loopback(host: str) -> bool:
+    return host in LOOPBACK or host.startswith("127.")
+
+
+@dataclass(frozen=True)
+class ReceiverConfig:
+    secret: str = field(repr=False, default="")
+    host: str = "127.0.0.1"
+    port: int = 0
+    path: str = "/hooks/hm"
+    max_body: int = 256 * 1024
+    #: The whole request (head and body) must arrive within this many seconds.
+    request_timeout: float = 10.0
+    max_connections: int = 64
+    max_age: timedelta = timedelta(days=1)
+    max_ahead: timedelta = timedelta(minutes=5)
+    queue_size: int = 1000
+    heartbeat: float = 5.0
+
+    def problems(self) -> list[str]:
+        out = []
+        if len(self.secret) < 8:
+            out.append("the webhook secret must be at least 8 characters")
+        if not self.path.startswith("/"):
+            out.append("the path must start with '/'")
+        if not 0 <= self.port <= 65535:
+            out.append("the port must be between 0 and 65535")
+        return out
+
+
+class WebhookReceiver:
+    def __init__(self, config: ReceiverConfig, store: WebhookStore, *,
+                 now: Callable[[], datetime] = utcnow, on_event: EventCallback | None = None,
+                 save: Path | None = None, wall: Callable[[], float] = time.time) -> None:
+        problems = config.problems()
+        if problems:
+            raise ValueError("; ".join(problems))
+        self.config = config
+        self.store = store
+        self._now = now
+        self._on_event = on_event
+        self._save = save
+        self.counters = Counters(clock=wall)
+        self._queue: queue.Queue[tuple[WebhookEvent, bytes] | None] = queue.Queue(config.queue_size)
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._server: asyncio.Server | None = None
+        self._address: tuple[str, int] | None = None
+        self._threads: list[threading.Thread] = []
+        self._open = 0
+        self._idle = threading.Condition()
+        self._pending = 0
+
+    def __repr__(self) -> str:
+        return f"WebhookReceiver(url={self.url!r})"
+
+    # -- life cycle --------------------------------------------------------------------
+
+    @property
+    def url(self) -> str:
+        if self._address is None:
+            return ""
+        host, port = self._address
+        host = f"[{host}]" if ":" in host else host
+        return f"http://{host}:{port}{self.config.path}"
+
+    @property
+    def port(self) -> int:
+        return self._address[1] if self._address else 0
+
+    def start(self) -> WebhookReceiver:
+        if self._loop is not None:
+            return self
+        ready = threading.Event()
+        failure: list[BaseException] = []
+        loop = asyncio.new_event_loop()
+
+        def serve() -> None:
+            asyncio.set_event_loop(loop)
+            try:
+                loop.run_until_complete(self._bind())
+            except BaseException as e:  # noqa: BLE001 - handed to start()'s caller
+                failure.append(e)
+                ready.set()
+                loop.close()
+                return
+            ready.set()
+            try:
+                loop.run_forever()
+            finally:
+                loop.run_until_complete(loop.shutdown_asyncgens())
+                loop.close()
+
+        http_thread = threading.Thread(target=serve, name="webhooks-http", daemon=True)
+        http_thread.start()
+        ready.wait(10)
+        if failure:
+            raise failure[0]
+        self._loop = loop
+        self.counters.listening = self.url
+        apply_thread = threading.Thread(target=self._apply_loop, name="webhooks-apply", daemon=True)
+        apply_thread.start()
+        self._threads = [http_thread, apply_thread]
+        return self
+
+    async def _bind(self) -> None:
+        self._server = await asyncio.start_server(
+            self._serve, self.config.host, self.config.port, limit=http.MAX_HEAD)
+        sock = self._server.sockets[0].getsockname()
+        self._address = (sock[0], sock[1])
+
+    def stop(self) -> None:
+        loop, self._loop = self._loop, None
+        if loop is None:
+            return
+
+        async def close() -> None:
+            if self._server is not None:
+                self._server.close()
+                for task in [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]:
+                    task.cancel()
+            loop.stop()
+
+        asyncio.run_coroutine_threadsafe(close(), loop)
+        self._queue.put(None)
+        for t in self._threads:
+            t.join(5)
+        self._threads = []
+        with contextlib.suppress(Exception):
+            self.store.write_health(HealthSnapshot())  # no heartbeat: attached monitors see "down"
+
+    def __enter__(self) -> WebhookReceiver:
+        return self.start()
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self.stop()
+
+    def snapshot(self) -> HealthSnapshot:
+        return self.counters.snapshot()
+
+    def wait_idle(self, timeout: float = 5.0) -> bool:
+        """Block until every accepted delivery has been applied (for tests and replay)."""
+        with self._idle:
+            return self._idle.wait_for(lambda: self._pending == 0, timeout)
+
+    # -- the HTTP side (event loop thread) ---------------------------------------------
+
+    async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        peer = writer.get_extra_info("peername")
+        peer_host = str(peer[0]) if isinstance(peer, tuple) and peer else "?"
+        if self._open >= self.config.max_connections:
+            self.counters.bump("refused_other")
+            writer.close()
+            return
+        self._open += 1
+        try:
+            try:
+                async with asyncio.timeout(self.config.request_timeout):
+                    status, message = await self._one(reader, peer_host)
+            except TimeoutError:
+                status, message = 408, "request not received in time"
+                self.counters.bump("refused_other")
+                log.warning("refused webhook from %s: %s", peer_host, message)
+            except (ConnectionError, OSError):
+                return
+            with contextlib.suppress(ConnectionError, OSError, TimeoutError):
+                writer.write(http.response(status, message))
+                async with asyncio.timeout(2.0):
+                    await writer.drain()
+        finally:
+            self._open -= 1
+            writer.close()
+
+    def _refuse(self, counter: str, peer: str, status: int, reason: str,
+                delivery: str | None = None, size: int = 0) -> tuple[int, str]:
+        self.counters.bump(counter)
+        log.warning("refused webhook from %s: %s (delivery %r, %d bytes)", peer, reason,
+                    delivery or "-", size)
+        return status, reason
+
+    async def _one(self, reader: asyncio.StreamReader, peer: str) -> tuple[int, str]:
+        try:
+            req = await http.read_request(reader, self.config.max_body)
+        except http.HttpRefusal as e:
+            return self._refuse("refused_other", peer, e.status, e.reason)
+        if req.path != self.config.path:
+            return self._refuse("refused_other", peer, 404, "no receiver at this path")
+        if req.method != "POST":
+            return self._refuse("refused_other", peer, 405, "only POST is accepted")
+        size = len(req.body)
+        delivery = clean_delivery_id(req.header(DELIVERY_HEADER))
+        sig = req.header(SIGNATURE_HEADER)
+        problem = "signature header sent twice" if SIGNATURE_HEADER.lower() in req.repeated \
+            else signature_problem(self.config.secret, req.body, sig)
+        if problem is not None:
+            return self._refuse("bad_signatures", peer, 401, problem, delivery, size)
+        if delivery is None:
+            return self._refuse("bad_payloads", peer, 400, "no usable X-HM-Delivery header",
+                                None, size)
+        try:
+            event = parse_event(req.body, delivery, req.header(EVENT_HEADER))
+        except BadPayload as e:
+            return self._refuse("bad_payloads", peer, 400, str(e), delivery, size)
+        stale = freshness_problem(event.received_at, self._now(), self.config.max_age,
+                                  self.config.max_ahead)
+        if stale is not None:
+            return self._refuse("stale_events", peer, 422, stale, delivery, size)
+        with self._idle:
+            self._pending += 1
+        try:
+            self._queue.put_nowait((event, req.body))
+        except queue.Full:
+            with self._idle:
+                self._pending -= 1
+            return self._refuse("refused_other", peer, 503, "busy; retry later", delivery, size)
+        return 202, "accepted"
+
+    # -- the applying side (its own thread) --------------------------------------------
+
+    def _apply_loop(self) -> None:
+        self._safe(self.store.prune)
+        last_beat = 0.0
+        last_prune = time.monotonic()
+        while True:
+            try:
+                item = self._queue.get(timeout=self.config.heartbeat)
+            except queue.Empty:
+                item = ()
+            if item is None:
+                return
+            if item:
+                event, body = item
+                try:
+                    self._apply(event, body)
+                finally:
+                    with self._idle:
+                        self._pending -= 1
+                        self._idle.notify_all()
+            mono = time.monotonic()
+            if not item or mono - last_beat >= min(1.0, self.config.heartbeat):
+                self._safe(lambda: self.store.write_health(self.counters.snapshot()))
+                last_beat = mono
+            if mono - last_prune > 3600:
+                self._safe(self.store.prune)
+                last_prune = mono
+
+    def _safe(self, fn: Callable[[], object]) -> None:
+        try:
+            fn()
+        except Exception as e:  # noqa: BLE001 - a disk problem must not stop the receiver
+            log.error("webhook database: %s", e)
+
+    def _apply(self, event: WebhookEvent, body: bytes) -> None:
+        try:
+            seq = self.store.record(event)
+        except Exception as e:  # noqa: BLE001
+            log.error("webhook database: cannot store delivery %r: %s", event.delivery, e)
+            return
+        if seq is None:
+            self.counters.bump("duplicates")
+            return
+        if not event.known:
+            self.counters.bump("unknown_events")
+        else:
+            self.counters.delivered(ping=event.type == PING)
+        if self._save is not None:
+            self._safe(lambda: _append_saved(self._save, event, body))
+        if self._on_event is not None and event.known:
+            try:
+                self._on_event(StoredEvent(seq, event, time.time()))
+            except Exception:  # noqa: BLE001 - a listener's bug must not stop the receiver
+                log.exception("webhook listener failed")
+
+
+def _append_saved(path: Path, event: WebhookEvent, body: bytes) -> None:
+    """One JSON line per accepted delivery, in the form `fleettui webhooks replay` reads."""
+    line = json.dumps({"delivery": event.delivery, "event": event.type,
+                       "body": body.decode("utf-8", "replace")}) + "\n"
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+    with os.fdopen(fd, "a", encoding="utf-8") as f:
+        f.write(line)
