@@ -42,7 +42,12 @@ from fleettui.webhooks.events import (
 )
 from fleettui.webhooks.health import Counters, HealthSnapshot
 from fleettui.webhooks.store import StoredEvent, WebhookStore
-from fleettui.webhooks.verify import DELIVERY_HEADER, EVENT_HEADER, SIGNATURE_HEADER, signature_problem
+from fleettui.webhooks.verify import (
+    DELIVERY_HEADER,
+    EVENT_HEADER,
+    SIGNATURE_HEADER,
+    signature_problem,
+)
 
 log = logging.getLogger("fleettui.webhooks")
 
