@@ -9,7 +9,14 @@ import argparse
 import sys
 
 from fleettui import __version__
-from fleettui.cli import explain_cmd, fleet_cmds, monitor_cmd, profile_cmd, simulator_cmd
+from fleettui.cli import (
+    explain_cmd,
+    fleet_cmds,
+    monitor_cmd,
+    profile_cmd,
+    simulator_cmd,
+    webhooks_cmd,
+)
 from fleettui.cli.common import CommandParser
 
 EXIT_OK = 0
@@ -18,7 +25,7 @@ EXIT_USAGE = 2
 
 #: Each module adds its subcommands with register(subparsers); the chosen parser's
 #: `func(args) -> int` runs it.
-_COMMAND_MODULES = (fleet_cmds, explain_cmd, profile_cmd, simulator_cmd)
+_COMMAND_MODULES = (fleet_cmds, explain_cmd, profile_cmd, simulator_cmd, webhooks_cmd)
 
 
 def build_parser() -> argparse.ArgumentParser:

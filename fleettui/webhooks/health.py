@@ -40,6 +40,7 @@ class HealthSnapshot:
     refused_other: int = 0
     disagreements: int = 0
     heartbeat: float | None = None
+    last_bad_signature: float | None = None
     #: Set by the monitor: the list showed changes no delivery announced for a while.
     push_silent: bool = False
 
@@ -58,7 +59,8 @@ class HealthSnapshot:
         yet) or "ok"."""
         if not self.alive(now):
             return "down"
-        if self.push_silent or self.bad_signatures:
+        if self.push_silent or (self.last_bad_signature is not None
+                                and now - self.last_bad_signature < HOUR):
             return "alert"
         if self.last_delivery is None and self.last_ping is None:
             return "waiting"
@@ -72,7 +74,7 @@ class HealthSnapshot:
         if state == "alert":
             if self.push_silent:
                 return "push ! silent"
-            return f"push ! {self.bad_signatures} bad sig"
+            return f"push ! {self.bad_signatures} bad sig"  # in the last hour
         if state == "waiting":
             return "push … waiting"
         return f"push ✓ {self.per_hour}/h"
@@ -114,10 +116,13 @@ class Counters:
     _recent: deque = field(default_factory=deque, repr=False)
     _last_ping: float | None = None
     _last_delivery: float | None = None
+    _last_bad_signature: float | None = None
 
     def bump(self, name: str, n: int = 1) -> None:
         with self._lock:
             self._counts[name] = self._counts.get(name, 0) + n
+            if name == "bad_signatures":
+                self._last_bad_signature = self.clock()
 
     def delivered(self, ping: bool) -> None:
         """One verified, new delivery arrived."""
@@ -139,4 +144,5 @@ class Counters:
             counts = {k: self._counts.get(k, 0) for k in COUNTER_NAMES}
             return HealthSnapshot(listening=self.listening, last_ping=self._last_ping,
                                   last_delivery=self._last_delivery, per_hour=len(self._recent),
-                                  heartbeat=now, **counts)
+                                  heartbeat=now, last_bad_signature=self._last_bad_signature,
+                                  **counts)

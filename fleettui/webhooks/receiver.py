@@ -294,7 +294,7 @@ class WebhookReceiver:
                         self._pending -= 1
                         self._idle.notify_all()
             mono = time.monotonic()
-            if not item or mono - last_beat >= min(1.0, self.config.heartbeat):
+            if not item or self._queue.empty() or mono - last_beat >= 1.0:
                 self._safe(lambda: self.store.write_health(self.counters.snapshot()))
                 last_beat = mono
             if mono - last_prune > 3600:
