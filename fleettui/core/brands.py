@@ -1,4 +1,10 @@
-"""The API's brand list, the groups the provider's rules speak of, and per-brand rules."""
+"""The API's brand list, the groups the provider's rules speak of, and per-brand rules.
+
+Two published lists matter besides ours: the clearance spec's brand enum (`published`:
+newer prose also names `nissan`, which the enum lacks, so the provider may refuse it with
+"The brand is invalid"; it is kept, marked), and the much shorter list the eligibility
+API covers (`ELIGIBILITY_BRANDS`, from hm-eligibility-v1.yml).
+"""
 
 from __future__ import annotations
 
@@ -16,6 +22,21 @@ class Brand:
     cancelable: bool   # a pending clearance may be cancelled through the API
     required_tags: tuple[str, ...] = ()
     known: bool = True
+    #: In the clearance spec's published brand enum.
+    published: bool = True
+
+    @property
+    def eligibility_check(self) -> bool:
+        """Whether the eligibility API can check VINs of this brand."""
+        return self.code in ELIGIBILITY_BRANDS
+
+    @property
+    def note(self) -> str | None:
+        """A caveat to show next to the brand, or None."""
+        if self.known and not self.published:
+            return (f"{self.code} is not in the provider's published brand list; the "
+                    "provider may refuse it ('The brand is invalid')")
+        return None
 
 
 STELLANTIS = "Stellantis"
@@ -48,7 +69,7 @@ BRANDS: dict[str, Brand] = {
         Brand("lexus", "Lexus", TOYOTA_GROUP, False),
         Brand("porsche", "Porsche", "Porsche", False),
         Brand("kia", "Kia", "Kia", False),
-        Brand("nissan", "Nissan", "Nissan", False),
+        Brand("nissan", "Nissan", "Nissan", False, published=False),
         Brand("tesla", "Tesla", "Tesla", False),
         Brand("volvo-cars", "Volvo Cars", "Volvo Cars", False),
         Brand("polestar", "Polestar", "Polestar", False),
@@ -62,6 +83,11 @@ BRANDS: dict[str, Brand] = {
 }
 
 BRAND_CODES: tuple[str, ...] = tuple(sorted(BRANDS))
+
+#: Brands the eligibility API (`POST /v1/eligibility`) covers.
+ELIGIBILITY_BRANDS: frozenset[str] = frozenset({
+    "mercedes-benz", "ford", "bmw", "mini", "citroen", "peugeot", "opel", "vauxhall", "ds",
+    "jeep", "fiat", "alfaromeo", "renault", "toyota", "lexus", "volvo-cars", "sandbox"})
 
 GROUPS: dict[str, tuple[str, ...]] = {}
 for _b in BRANDS.values():

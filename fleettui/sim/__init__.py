@@ -6,7 +6,8 @@
 
 Module map: `engine` (state machine and event heap), `outcomes` (brand-typical verdicts),
 `history` (a plausible past for seeded vehicles), `fleetgen` (the seeded fleet), `server`
-and `vehicles_api` (HTTP), `filters`, `auth` (tokens, rate limit), `faults`, `webhooks`.
+and `vehicles_api` (HTTP), `filters`, `auth` (tokens, rate limit), `faults`, `webhooks`,
+`eligibility` (POST /v1/eligibility and the per-VIN traits behind it).
 
 Choices where the provider documents nothing (details in each module):
 - A VIN POSTed again while its clearance is active comes back unchanged; once ended
@@ -31,6 +32,7 @@ from datetime import datetime
 from types import TracebackType
 
 from fleettui.sim.auth import GET_ONE_LIMIT, TokenIssuer
+from fleettui.sim.eligibility import EligibilityModel
 from fleettui.sim.engine import Engine
 from fleettui.sim.faults import FaultConfig, FaultInjector
 from fleettui.sim.fleetgen import generate
@@ -59,6 +61,11 @@ class SimConfig:
     webhook_bad_signature_rate: float = 0.0
     faults: FaultConfig = field(default_factory=FaultConfig)
     get_one_limit: int = GET_ONE_LIMIT
+    #: Eligibility calls per minute before 429 (0: no limit; the provider documents none).
+    eligibility_limit: int = 120
+    #: Shares of VINs that are not eligible / have a primary user (see sim.eligibility).
+    ineligible_share: float = 0.05
+    primary_user_share: float = 0.08
 
 
 class Simulator:
@@ -68,6 +75,8 @@ class Simulator:
         self.config = config or SimConfig()
         cfg = self.config
         self.engine = Engine(start=cfg.start, speed=cfg.speed, seed=cfg.seed)
+        self.engine.eligibility = EligibilityModel(cfg.seed, cfg.ineligible_share,
+                                                   cfg.primary_user_share)
         generate(self.engine, cfg.vehicles, cfg.seed)
         self.tokens = TokenIssuer(self.engine.session, cfg.client_id, cfg.client_secret,
                                   cfg.token_lifetime)

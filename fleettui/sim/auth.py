@@ -40,6 +40,7 @@ class TokenIssuer:
         self._key = secrets.token_bytes(32)
         self._tokens: dict[str, float] = {}  # token -> expiry on the session clock
         self._calls: deque[float] = deque()
+        self._eligibility_calls: deque[float] = deque()
 
     def __repr__(self) -> str:
         return f"TokenIssuer(client_id={self.client_id!r}, tokens={len(self._tokens)})"
@@ -96,8 +97,15 @@ class TokenIssuer:
 
     def rate_limited(self, limit: int = GET_ONE_LIMIT) -> int | None:
         """Count one get-one call; seconds to wait if it is over the limit, else None."""
+        return self._count(self._calls, limit)
+
+    def eligibility_limited(self, limit: int) -> int | None:
+        """Count one eligibility call (the provider documents no limit there; the
+        simulator's is a SimConfig choice so clients' pacing and retries get exercised)."""
+        return self._count(self._eligibility_calls, limit) if limit > 0 else None
+
+    def _count(self, calls: deque[float], limit: int) -> int | None:
         now = self._clock.seconds()
-        calls = self._calls
         while calls and calls[0] <= now - GET_ONE_WINDOW:
             calls.popleft()
         if len(calls) >= limit:

@@ -28,6 +28,7 @@ from fleettui.core import reasons as R
 from fleettui.core.brands import brand_info
 from fleettui.sim import outcomes
 from fleettui.sim.clock import STYLES, SessionClock, SimClock
+from fleettui.sim.eligibility import EligibilityModel
 from fleettui.sim.history import build_history
 from fleettui.sim.records import Record, VehiclesView
 from fleettui.sim.validation import validate
@@ -51,6 +52,8 @@ class Engine:
         self.clock = SimClock(start, speed)
         self.session = SessionClock()
         self.rng = random.Random(f"engine:{seed}")
+        #: Per-VIN traits: eligibility answers and the rejections they foretell.
+        self.eligibility = EligibilityModel(seed)
         self._records: dict[str, Record] = {}
         self._heap: list[tuple[float, int, str, int, str, str | None]] = []
         self._seq = itertools.count()
@@ -152,8 +155,11 @@ class Engine:
                 rec.gen = next(self._gens)
                 rec.brand, rec.tags = brand, dict(tags)
             self.transition(rec, "pending", now)
+            doomed = self.eligibility.rejection(vin, brand, rec.tags)
             if brand == "ford" and revoked_at is not None and now - revoked_at < 3600:
                 plan = [(self.rng.uniform(1, 5) * 60, "rejected", R.FORD_REVOKE_IN_PROGRESS)]
+            elif doomed is not None:
+                plan = doomed
             else:
                 plan = outcomes.plan_activation(brand, rec.tags, self.rng)
             self.schedule_plan(rec, now, plan)

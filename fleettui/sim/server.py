@@ -55,6 +55,7 @@ _DEPRECATED = {
 }
 _CANCEL_ACTIVATION = re.compile(r"^/v1/fleets/[^/]+/cancel_activation$")
 MAX_BODY = 20 * 1024 * 1024
+ELIGIBILITY_PATH = "/v1/eligibility"
 
 
 def envelope(title: str, detail: str | None = None, source: str | None = None) -> dict:
@@ -194,6 +195,8 @@ class SimHandler(BaseHTTPRequestHandler):
             detail = _DEPRECATED.get(
                 path, "Deprecated: cancel with DELETE /v1/fleets/vehicles/{vin}.")
             return 410, envelope("Gone", detail)
+        if path == ELIGIBILITY_PATH:
+            return self._eligibility(method, body)
         vin_match = _VIN_PATH.match(path)
         if path != "/v1/fleets/vehicles" and not vin_match:
             return 404, envelope("Not found", f"no such endpoint: {path}")
@@ -216,6 +219,24 @@ class SimHandler(BaseHTTPRequestHandler):
         if wait is not None:
             return 429, envelope("Too many requests", f"retry after {wait}s")
         return get_vehicle(engine, vin)
+
+    def _eligibility(self, method: str, body: bytes) -> tuple[int, Any]:
+        sim = self.server.sim
+        if method != "POST":
+            return 405, envelope("Method not allowed", f"{method} is not allowed here")
+        with sim.engine.lock:
+            if not sim.tokens.valid(self.headers.get("Authorization")):
+                return 401, UNAUTHORIZED
+            wait = sim.tokens.eligibility_limited(sim.config.eligibility_limit)
+        if wait is not None:
+            return 429, envelope("Too many requests", f"retry after {wait}s")
+        try:
+            vin = json.loads(body).get("vin")
+        except (ValueError, AttributeError):
+            vin = None
+        with sim.engine.lock:
+            record = sim.engine.record(vin) if isinstance(vin, str) else None
+            return sim.engine.eligibility.answer(body, record)
 
     def _token(self, body: bytes) -> tuple[int, Any]:
         ctype = (self.headers.get("Content-Type") or "").split(";")[0].strip().lower()
