@@ -14,6 +14,8 @@ _WHERE = {
     "AccessToken": "auth", "Credentials": "auth", "environment_base_url": "auth",
     "FleetClient": "client", "VehicleFilter": "filters",
     "CreateResult": "wire", "NewVehicle": "wire",
+    **{name: "eligibility" for name in (
+        "Eligibility", "EligibilityRefused", "EligibilityScopeMissing", "NotCheckable")},
     **{name: "errors" for name in (
         "ApiError", "BadResponse", "Conflict", "CredentialsRejected", "Forbidden",
         "NetworkError", "NotFound", "RateLimited", "ServerError", "Unauthorized",

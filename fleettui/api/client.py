@@ -23,7 +23,7 @@ from urllib.parse import urlsplit
 import httpx
 
 from fleettui import __version__
-from fleettui.api import wire
+from fleettui.api import eligibility, wire
 from fleettui.api.auth import (
     TOKEN_PATH,
     AccessToken,
@@ -258,6 +258,12 @@ class FleetClient:
     def get_vehicle(self, vin: str) -> Vehicle:
         response = self._exchange("GET", wire.vin_path(vin), write=False)
         return wire.read_one_vehicle(response, write=False)
+
+    def check_eligibility(self, vin: str, brand: str) -> eligibility.EligibilityResult:
+        """Whether the VIN can be activated at all (`fleettui.api.eligibility`): an
+        Eligibility, or NotCheckable (nothing sent) for a brand the API does not cover."""
+        return eligibility.check(self._exchange, lambda: self.tokens.get().scopes,
+                                 wire.decode_json, vin, brand)
 
     # -- writes --------------------------------------------------------------------
 

@@ -76,6 +76,17 @@ def reject_reasons_for(brand: str, situational: bool = False) -> tuple[str, ...]
     return out if situational else tuple(r for r in out if r not in _SITUATIONAL)
 
 
+#: Reasons only the per-VIN eligibility traits decide (sim.eligibility), so that what the
+#: eligibility API says and what happens to a new clearance agree.
+_BY_TRAIT = {R.INELIGIBLE_VIN, R.INVALID_VIN, R.PRIMARY_USER_ENROLLED}
+
+
+@cache
+def verdict_reasons_for(brand: str) -> tuple[str, ...]:
+    """Reasons a new clearance may be rejected with at random (trait-driven ones excluded)."""
+    return tuple(r for r in reject_reasons_for(brand) if r not in _BY_TRAIT)
+
+
 def timeout_reason(brand: str, pending_reason: str | None) -> str:
     """What a clearance pending with `pending_reason` is rejected with after the window."""
     info = R.CATALOGUE.get(pending_reason or "")
@@ -100,7 +111,7 @@ def plan_activation(brand: str, tags: dict[str, str], rng: random.Random) -> lis
         return [(verdict_delay(brand, rng), "approved", None)]
     if roll < 0.84:
         return plan_stuck(brand, rng)
-    return [(verdict_delay(brand, rng), "rejected", rng.choice(reject_reasons_for(brand)))]
+    return [(verdict_delay(brand, rng), "rejected", rng.choice(verdict_reasons_for(brand)))]
 
 
 def plan_stuck(brand: str, rng: random.Random, reason: str | None = None,
