@@ -70,7 +70,8 @@ class Eligibility:
         return {"vin": self.vin, "brand": self.brand, "checked": True,
                 "eligible": self.eligible, "data_delivery": list(self.data_delivery),
                 "connectivity_status": self.connectivity_status,
-                "primary_user_assigned": self.primary_user_assigned, "message": self.summary()}
+                "primary_user_assigned": self.primary_user_assigned, "message": self.summary(),
+                "warnings": self.warnings()}
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,7 +91,7 @@ class NotCheckable:
     def to_json(self) -> dict[str, Any]:
         return {"vin": self.vin, "brand": self.brand, "checked": False, "eligible": None,
                 "data_delivery": None, "connectivity_status": None,
-                "primary_user_assigned": None, "message": self.reason}
+                "primary_user_assigned": None, "message": self.reason, "warnings": []}
 
 
 EligibilityResult = Eligibility | NotCheckable

@@ -9,6 +9,9 @@
 - ``cancel``/``revoke`` fetch the vehicles with ONE list call (vin ``in`` filter: the
   per-VIN GET is rate limited) and apply the same brand and state rules as the monitor;
   ``revoke`` needs ``--yes``.
+- ``add --check`` asks the eligibility API first (see :mod:`fleettui.cli.check_cmd`):
+  vehicles it says are not eligible are refused like a bad line (``# line N: not
+  eligible: ...``) and not sent; a failed check does not hold a line back (a warning).
 - Every write that sent something is recorded in the audit log.
 
 - ``--dry-run`` on every write: the same checks (``cancel``/``revoke`` still fetch the
@@ -43,7 +46,7 @@ from typing import IO
 from fleettui.api.client import NewVehicle
 from fleettui.api.errors import ApiError, NetworkError
 from fleettui.api.filters import VehicleFilter
-from fleettui.cli import vehicle_csv
+from fleettui.cli import check_cmd, vehicle_csv
 from fleettui.cli.common import (
     EXIT_OK,
     EXIT_PROVIDER,
@@ -61,6 +64,7 @@ from fleettui.cli.common import (
 )
 from fleettui.config.audit import AuditResult, record_write
 from fleettui.config.resolve import ResolvedProfile
+from fleettui.core.brands import brand_info
 from fleettui.core.rules import check_action, check_new_vehicle
 from fleettui.core.states import Action
 from fleettui.core.vin import check_vin, normalise_vin
@@ -96,6 +100,8 @@ def register(subparsers, parent: argparse.ArgumentParser) -> None:  # noqa: ANN0
     add.add_argument("--json", action="store_true", help="per-VIN results as JSON")
     add.add_argument("--dry-run", action="store_true",
                      help="check every line and say what would be sent; send nothing")
+    add.add_argument("--check", action="store_true",
+                     help="ask the eligibility API first; vehicles found not eligible are not sent")
     add.set_defaults(func=guarded(cmd_add))
     texts = {
         Action.CANCEL: ("cancel pending clearances",
@@ -271,8 +277,17 @@ def _add(args: argparse.Namespace, profile: ResolvedProfile, lines: list[vehicle
     to_send = _check_lines(lines, rejects, results)
     failed: ApiError | None = None
     pending = list(to_send.values())
+    for line in pending:
+        note = brand_info(line.brand).note
+        if note:
+            error(f"warning: {line.vin}: {note}")
     if pending:
         with open_client(profile) as client:
+            if getattr(args, "check", False):
+                pending, held = check_cmd.gate(client, pending)
+                for line, why in held:
+                    rejects.append((line, why))
+                    results.append(WriteResult(line.vin, False, False, None, why))
             for start in range(0, len(pending), ADD_CHUNK):
                 chunk = pending[start:start + ADD_CHUNK]
                 try:

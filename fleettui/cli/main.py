@@ -10,6 +10,7 @@ import sys
 
 from fleettui import __version__
 from fleettui.cli import (
+    check_cmd,
     explain_cmd,
     fleet_cmds,
     monitor_cmd,
@@ -25,7 +26,8 @@ EXIT_USAGE = 2
 
 #: Each module adds its subcommands with register(subparsers); the chosen parser's
 #: `func(args) -> int` runs it.
-_COMMAND_MODULES = (fleet_cmds, explain_cmd, profile_cmd, simulator_cmd, webhooks_cmd)
+_COMMAND_MODULES = (fleet_cmds, check_cmd, explain_cmd, profile_cmd, simulator_cmd,
+                    webhooks_cmd)
 
 
 def build_parser() -> argparse.ArgumentParser:
