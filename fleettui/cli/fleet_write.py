@@ -13,7 +13,6 @@
   vehicles it says are not eligible are refused like a bad line (``# line N: not
   eligible: ...``) and not sent; a failed check does not hold a line back (a warning).
 - Every write that sent something is recorded in the audit log.
-
 - ``--dry-run`` on every write: the same checks (``cancel``/``revoke`` still fetch the
   vehicles, read-only), then what would be sent and what would be skipped and why;
   nothing is sent and nothing is audited. ``revoke --dry-run`` needs no ``--yes``.
