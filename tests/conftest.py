@@ -14,7 +14,7 @@ SIM_START = datetime(2026, 11, 1, 12, 0, 0, tzinfo=UTC)
 def isolated_dirs(tmp_path, monkeypatch) -> dict[str, str]:
     """Keep every test away from the real user's config, cache, logs and credentials."""
     dirs = {}
-    for name in ("CONFIG", "CACHE", "LOG", "DATA"):
+    for name in ("CONFIG", "CACHE", "LOG", "DATA", "EXPORT"):
         path = tmp_path / name.lower()
         path.mkdir()
         monkeypatch.setenv(f"FLEETTUI_{name}_DIR", str(path))

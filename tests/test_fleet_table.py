@@ -94,12 +94,12 @@ async def test_marks_toggle_and_mark_all():
     app = TableApp(store_of(small_fleet()))
     async with app.run_test(size=(80, 24)) as pilot:
         table = app.query_one(FleetTable)
-        await pilot.press("space")
         first = table.cursor_vin
-        assert table.marked == {first}
+        await pilot.press("space")  # marks and moves down
+        assert table.marked == {first} and table.cursor == 1
         assert table.render_line(1).text.startswith("●")
-        await pilot.press("space")
-        assert table.marked == set()
+        await pilot.press("k", "space")
+        assert table.marked == set() and table.cursor == 1
         table.store.set_query("state:pending")
         table.refresh_view()
         table.mark_all_shown()
@@ -215,7 +215,7 @@ def test_sort_arrow_survives_a_narrow_column():
     """The arrow is what tells the sort column and direction: the title gives way."""
     from fleettui.ui.widgets.fleet_columns import header_text
 
-    assert header_text("time", "time", False, 8).endswith(" ▲")
-    assert header_text("time", "time", True, 8).endswith(" ▼")
+    assert header_text("time", "time", False, 8).endswith("…▲")  # the space goes first
+    assert header_text("time", "time", True, 8).endswith("…▼")
     assert len(header_text("time", "time", True, 8)) == 8
     assert header_text("vin", "time", True, 8) == "VIN"

@@ -8,6 +8,9 @@ keep several setups apart):
 - ``FLEETTUI_CACHE_DIR``  — the last fleet snapshot per profile
 - ``FLEETTUI_LOG_DIR``    — ``audit.jsonl``, the record of every write
 - ``FLEETTUI_DATA_DIR``   — local databases (e.g. ``webhooks/<profile>.sqlite3``)
+- ``FLEETTUI_EXPORT_DIR`` — where the monitor's CSV exports go by default: the user's
+  documents folder, ``fleettui`` in it (``~/Documents/fleettui`` on Linux and macOS),
+  never the directory fleettui happened to be started in
 
 The functions only compute paths; :func:`ensure_dir` creates a directory (mode 0700,
 because the files in it hold fleet data or credentials).
@@ -28,6 +31,7 @@ ENV_CONFIG_DIR = "FLEETTUI_CONFIG_DIR"
 ENV_CACHE_DIR = "FLEETTUI_CACHE_DIR"
 ENV_LOG_DIR = "FLEETTUI_LOG_DIR"
 ENV_DATA_DIR = "FLEETTUI_DATA_DIR"
+ENV_EXPORT_DIR = "FLEETTUI_EXPORT_DIR"
 
 
 def _override(var: str) -> Path | None:
@@ -49,6 +53,8 @@ def log_dir() -> Path:
 
 def data_dir() -> Path:
     return _override(ENV_DATA_DIR) or Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+def export_dir() -> Path:
+    return _override(ENV_EXPORT_DIR) or Path(platformdirs.user_documents_dir()) / APP_NAME
 
 
 def config_file() -> Path:

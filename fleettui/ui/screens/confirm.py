@@ -3,6 +3,11 @@
 `ConfirmScreen` is the general dialog; `require` makes the user type a phrase (the VIN's
 last four characters for a revoke) before "yes" is accepted, so a stray key press can
 never withdraw data access.
+
+The dialog says how to answer, in its body and in its footer: `y` sends and `n` goes
+back where a single key is safe (not with a typed phrase: there `y` and `n` are typed);
+Esc and `q` always go back (`q` is never part of the phrase: VINs have no Q); Enter
+presses the highlighted button, which starts on "No".
 """
 
 from __future__ import annotations
@@ -16,17 +21,32 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, Static
+from textual.widgets import Button, Footer, Input, Label, Static
 
 from fleettui.core.text import clean
+
+
+class PhraseInput(Input):
+    """The typed-confirmation box: `q` is never part of a VIN, so it stays the dialog's
+    "go back" key instead of being typed."""
+
+    def check_consume_key(self, key: str, character: str | None) -> bool:
+        if key in ("q", "Q"):
+            return False
+        return super().check_consume_key(key, character)
 
 
 class ConfirmScreen(ModalScreen[bool]):
     """Yes/no, with an optional phrase to type. Dismisses with True only on a real yes."""
 
     BINDINGS = [
-        Binding("escape", "cancel", "Back"),
-        Binding("n", "cancel", "No", show=False),
+        Binding("y", "confirm", "Yes, send"),
+        Binding("n", "decline", "No"),
+        Binding("escape", "cancel", "Back", key_display="Esc"),
+        # Over the phrase box too: a VIN never has a Q, so q is never typed (PhraseInput).
+        Binding("q", "cancel", "Back", show=False, priority=True),
+        Binding("right", "focus_next_button", "Next button", show=False),
+        Binding("left", "focus_previous_button", "Previous button", show=False),
     ]
 
     def __init__(
@@ -54,11 +74,25 @@ class ConfirmScreen(ModalScreen[bool]):
                 yield Static(Text("\n").join(self.body), id="confirm-body")
             if self.require is not None:
                 yield Label(Text(self.require_prompt))
-                yield Input(id="confirm-phrase", max_length=len(self.require) + 4)
+                yield PhraseInput(id="confirm-phrase", max_length=len(self.require) + 4)
             yield Static("", id="confirm-error")
             with Horizontal(id="confirm-buttons"):
                 yield Button(self.confirm_label, id="confirm-yes", variant="error" if self.danger else "primary")
                 yield Button("No, go back", id="confirm-no")
+            yield Static(self.keys_hint(), id="confirm-keys")
+        yield Footer()
+
+    def keys_hint(self) -> Text:
+        """How to answer, in words, under the buttons."""
+        if self.require is not None:
+            return Text(f"Type {self.require}, then Enter sends · Esc or q goes back",
+                        style="dim")
+        return Text("y sends · n, Esc or q goes back · Enter presses the highlighted "
+                    "button (No at first)", style="dim")
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # With a phrase to type, y and n are letters in the box, never an answer.
+        return not (action in ("confirm", "decline") and self.require is not None)
 
     def on_mount(self) -> None:
         if self.require is not None:
@@ -88,8 +122,30 @@ class ConfirmScreen(ModalScreen[bool]):
         event.stop()
         self._accept()
 
+    def action_confirm(self) -> None:
+        if self.require is None:
+            self.dismiss(True)
+
+    def action_decline(self) -> None:
+        self.dismiss(False)
+
     def action_cancel(self) -> None:
         self.dismiss(False)
+
+    def _buttons(self) -> list[Button]:
+        return list(self.query("#confirm-buttons Button").results(Button))
+
+    def action_focus_next_button(self) -> None:
+        self._step_button(1)
+
+    def action_focus_previous_button(self) -> None:
+        self._step_button(-1)
+
+    def _step_button(self, step: int) -> None:
+        buttons = self._buttons()
+        focused = self.focused
+        if focused in buttons:
+            buttons[(buttons.index(focused) + step) % len(buttons)].focus()
 
 
 def _group_key(why: str, terms: Sequence[str]) -> tuple[str, str | None]:

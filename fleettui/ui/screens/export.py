@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 from collections.abc import Iterable
 from datetime import datetime
@@ -14,6 +15,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
+from fleettui.config.paths import ensure_dir, export_dir
 from fleettui.core.timefmt import format_ts
 from fleettui.core.vehicle import Vehicle
 
@@ -28,9 +30,15 @@ def _cell(value: str) -> str:
     return "'" + value if value.startswith(_FORMULA_START) else value
 
 
-def default_export_path(now: datetime, cwd: Path | None = None) -> Path:
-    """`now` should be the local wall clock (the user finds the file by their own time)."""
-    return (cwd or Path.cwd()) / f"fleet-{now.strftime('%Y%m%d-%H%M%S')}.csv"
+def default_export_path(now: datetime, folder: Path | None = None) -> Path:
+    """A new file in the export folder (`fleettui.config.paths.export_dir`, created when
+    missing); `now` should be the local wall clock (the user finds the file by their
+    own time)."""
+    if folder is None:
+        folder = export_dir()
+        with contextlib.suppress(OSError):  # the screen says it is missing; type another
+            ensure_dir(folder)
+    return folder / f"fleet-{now.strftime('%Y%m%d-%H%M%S')}.csv"
 
 
 def write_csv(path: Path, vehicles: Iterable[Vehicle], now: datetime) -> int:
@@ -84,7 +92,7 @@ class ExportScreen(ModalScreen[Path | None]):
         if not text:
             self.query_one("#export-error", Static).update(Text("Type a file path.", style="red"))
             return
-        path = Path(text).expanduser()
+        path = Path(text).expanduser().absolute()
         if path.is_dir():
             path = path / self.default.name
         if not path.parent.exists():

@@ -15,8 +15,10 @@ from textual.widgets import Static
 
 INTRO = (
     "Filter syntax: free text over VIN, brand, reason and tags; state:pending, brand:bmw, "
-    "group:stellantis, tag:key=value; -term or !term excludes. Several terms must all match; "
-    "several state: values match any."
+    "group:stellantis, tag:key=value (tag:key for any value), vin:V1,V2, age>7d / age<2h "
+    "(time in state); -term or !term excludes. Several terms must all match; several "
+    "state: values match any. A misspelt state, brand or group is named with what was "
+    "probably meant."
 )
 
 
@@ -34,6 +36,12 @@ class HelpScreen(ModalScreen[None]):
         Binding("escape", "close", "Close"),
         Binding("question_mark", "close", "Close", show=False),
         Binding("q", "close", "Close", show=False),
+        Binding("j,down", "scroll(1)", "Scroll", show=False),
+        Binding("k,up", "scroll(-1)", "Scroll up", show=False),
+        Binding("ctrl+f,pagedown,space", "page(1)", "Page down", show=False),
+        Binding("ctrl+b,pageup", "page(-1)", "Page up", show=False),
+        Binding("g,home", "edge(0)", "Top", show=False),
+        Binding("G,end", "edge(1)", "Bottom", show=False),
     ]
 
     def __init__(self, rows: list[tuple[str, str]], title: str = "Keys") -> None:
@@ -43,9 +51,28 @@ class HelpScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help-box"):
-            yield Static(Text(self.title_text + "  (Escape closes)", style="bold"))
+            yield Static(Text(self.title_text + "  (j/k or arrows scroll, space/ctrl+f pages; "
+                              "Esc, ? or q closes)", style="bold"))
             yield Static(key_table(self.rows))
             yield Static(Text(INTRO), id="help-intro")
+
+    def _box(self) -> VerticalScroll:
+        return self.query_one("#help-box", VerticalScroll)
+
+    def action_scroll(self, step: int) -> None:
+        self._box().scroll_relative(y=step, animate=False)
+
+    def action_page(self, step: int) -> None:
+        box = self._box()
+        box.scroll_relative(y=step * max(1, box.scrollable_content_region.height - 1),
+                            animate=False)
+
+    def action_edge(self, bottom: int) -> None:
+        box = self._box()
+        if bottom:
+            box.scroll_end(animate=False)
+        else:
+            box.scroll_home(animate=False)
 
     def action_close(self) -> None:
         self.dismiss(None)

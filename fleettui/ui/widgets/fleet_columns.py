@@ -29,7 +29,7 @@ MARK_GLYPH = "●"
 RECENT_GLYPH = "*"
 VIN_W = 17
 STATE_W = 11   # "↩ canceling"
-TIME_W = 8     # "23h 59m" plus room for the header's "In state"
+TIME_W = 9     # "23h 59m"; the header's "In state▲" fits whole
 
 
 class TableMessage(Message):
@@ -90,6 +90,17 @@ def state_text(row: Row) -> str:
     return f"{si.glyph} {label}"
 
 
+#: The text columns that the table's horizontal scroll (left/right) moves.
+SHIFTED = frozenset({"reason", "tags"})
+
+
+def shifted(text: str, shift: int) -> str:
+    """`text` with its first `shift` characters scrolled out of view, marked with '…'."""
+    if shift <= 0 or not text:
+        return text
+    return "…" + text[shift + 1:] if len(text) > shift + 1 else "…"
+
+
 def cell_text(row: Row, key: str, now: datetime | None) -> str:
     if key == "vin":
         return sanitize(row.vin)
@@ -104,15 +115,21 @@ def cell_text(row: Row, key: str, now: datetime | None) -> str:
     return sanitize(row.tags_text)
 
 
-def header_text(key: str, sort: str, descending: bool, width: int | None = None) -> str:
-    """A column's title, with the sort arrow on the sorted column. In a narrow column the
-    title gives way, never the arrow ("In st… ▲", not "In stat…")."""
+def header_text(key: str, sort: str, descending: bool, width: int | None = None,
+                shift: int = 0) -> str:
+    """A column's title, with the sort arrow on the sorted column ("In state ▲"; when
+    tight the space goes first, "In state▲", then the title gives way, never the arrow).
+    A text column scrolled sideways says by how much ("Reason +20")."""
     title = TITLES[key]
+    if shift and key in SHIFTED:
+        title = f"{title} +{shift}"
     if key != sort:
         return title
     arrow = " ▼" if descending else " ▲"
     if width is not None and len(title) + len(arrow) > width:
-        title = fit(title, max(1, width - len(arrow)))
+        arrow = arrow.strip()
+        if len(title) + len(arrow) > width:
+            title = fit(title, max(1, width - len(arrow)))
     return title + arrow
 
 
@@ -124,20 +141,24 @@ def column_at(columns: tuple[Column, ...], x: int) -> str | None:
 
 
 def header_strip(columns: tuple[Column, ...], sort: str, descending: bool, width: int,
-                 style: Style) -> Strip:
+                 style: Style, shift: int = 0) -> Strip:
     text = " " * columns[0].x + " ".join(
-        fit(header_text(c.key, sort, descending, c.width), c.width) for c in columns)
+        fit(header_text(c.key, sort, descending, c.width, shift), c.width) for c in columns)
     return Strip([Segment(fit(text.rstrip(), width), style)], width)
 
 
 def row_strip(row: Row, columns: tuple[Column, ...], now: datetime | None, width: int,
-              style: Style, marked: bool, recent: bool) -> Strip:
-    """One vehicle as a line of exactly `width` cells; API text as plain segments."""
+              style: Style, marked: bool, recent: bool, shift: int = 0) -> Strip:
+    """One vehicle as a line of exactly `width` cells; API text as plain segments. The
+    reason and tags cells start `shift` characters in (the table's sideways scroll)."""
     lead = (MARK_GLYPH if marked else " ") + (RECENT_GLYPH if recent else " ")
     segments = [Segment(lead, style)]
     used = len(lead)
     for col in columns:
-        text = fit(cell_text(row, col.key, now), col.width) + " "
+        cell = cell_text(row, col.key, now)
+        if shift and col.key in SHIFTED:
+            cell = shifted(cell, shift)
+        text = fit(cell, col.width) + " "
         cell_style = style + Style(color=STATE_INFO[row.state].colour) if col.key == "state" else style
         segments.append(Segment(text, cell_style))
         used += col.width + 1

@@ -14,6 +14,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.timer import Timer
 
+from fleettui.core.query import Query
 from fleettui.core.rows import Row
 from fleettui.core.sorting import SORT_COLUMNS
 from fleettui.core.store import FleetStore, View
@@ -33,14 +34,25 @@ class FleetTable(ScrollView, can_focus=True):
     BINDINGS = [
         Binding("up,k", "cursor_up", "Up", show=False),
         Binding("down,j", "cursor_down", "Down", show=False),
-        Binding("pageup", "page_up", "Page up", show=False),
-        Binding("pagedown", "page_down", "Page down", show=False),
+        Binding("pageup,ctrl+b", "page_up", "Page up", show=False),
+        Binding("pagedown,ctrl+f", "page_down", "Page down", show=False),
         Binding("home,g", "first", "First", show=False),
         Binding("end,G", "last", "Last", show=False),
-        Binding("space", "toggle_mark", "Mark", show=False),
+        Binding("space", "toggle_mark", "Mark and move down", show=False, key_display="space"),
+        Binding("v", "mark_range", "Mark range", show=False,
+                tooltip="Mark every row from the last one marked to the cursor"),
+        Binding("n", "next_match", "Next match", show=False,
+                tooltip="Jump to the next row matching the last search, without filtering"),
+        Binding("N", "previous_match", "Previous match", show=False, key_display="N"),
+        Binding("right,l", "shift_text(1)", "Scroll text right", show=False,
+                tooltip="Scroll the reason and tags columns sideways to read them in full"),
+        Binding("left,h", "shift_text(-1)", "Scroll text left", show=False),
         Binding("s", "sort_next", "Sort", show=False),
         Binding("S", "sort_reverse", "Reverse sort", show=False),
     ]
+
+    #: Characters one left/right press moves the reason and tags text.
+    SHIFT_STEP = 10
 
     COMPONENT_CLASSES = {"fleet-table--header", "fleet-table--cursor", "fleet-table--marked",
                          "fleet-table--recent"}
@@ -66,6 +78,13 @@ class FleetTable(ScrollView, can_focus=True):
             super().__init__(table)
             self.count = count
 
+    class SearchMissed(TableMessage):
+        """n/N found no (further) row matching the search; `reason` says why, to show."""
+
+        def __init__(self, table: FleetTable, reason: str) -> None:
+            super().__init__(table)
+            self.reason = reason
+
     class SortChanged(TableMessage):
         def __init__(self, table: FleetTable, column: str, descending: bool) -> None:
             super().__init__(table)
@@ -82,6 +101,12 @@ class FleetTable(ScrollView, can_focus=True):
         self._columns: tuple[Column, ...] = layout_columns(80)
         self._columns_for = 0  # the width the columns were laid out for
         self._recent_timer: Timer | None = None
+        #: The row last marked or unmarked by hand: one end of a range mark (`v`).
+        self._anchor_vin: str | None = None
+        #: The last search (n/N jump to its matches without filtering); set by the app.
+        self.search: Query | None = None
+        #: How far the reason and tags text is scrolled sideways, in characters.
+        self.text_shift = 0
 
     # -- public -------------------------------------------------------------------
 
@@ -170,6 +195,7 @@ class FleetTable(ScrollView, can_focus=True):
         self._set_cursor(len(self._rows()) - 1)
 
     def action_toggle_mark(self) -> None:
+        """Mark or unmark the cursor's row and move down, so space space space marks a run."""
         vin = self._cursor_vin
         if vin is None:
             return
@@ -177,8 +203,62 @@ class FleetTable(ScrollView, can_focus=True):
             self.marked.discard(vin)
         else:
             self.marked.add(vin)
+        self._anchor_vin = vin
         self._refresh_row(self.cursor)
         self.post_message(self.MarksChanged(self, len(self.marked)))
+        self._set_cursor(self.cursor + 1)
+
+    def action_mark_range(self) -> None:
+        """Mark every shown row between the last row marked by hand and the cursor."""
+        rows = self._rows()
+        if not rows or self._cursor_vin is None:
+            return
+        start = self._view.index_of(self._anchor_vin) if self._anchor_vin is not None else None
+        if start is None:  # no anchor yet (or it left the view): the range is the cursor
+            start = self.cursor
+        lo, hi = sorted((start, self.cursor))
+        self.marked.update(r.vin for r in rows[lo:hi + 1])
+        self._anchor_vin = self._cursor_vin
+        self.refresh()
+        self.post_message(self.MarksChanged(self, len(self.marked)))
+
+    def action_next_match(self) -> None:
+        self._jump_to_match(1)
+
+    def action_previous_match(self) -> None:
+        self._jump_to_match(-1)
+
+    def _jump_to_match(self, step: int) -> None:
+        rows = self._rows()
+        query = self.search
+        if query is None or query.is_empty:
+            self.post_message(self.SearchMissed(self, "No search yet: / and a query, then "
+                                                      "n and N jump between its matches."))
+            return
+        now = self._store.now if self._store is not None else None
+        n = len(rows)
+        order = (range(self.cursor + 1, n) if step > 0 else range(self.cursor - 1, -1, -1))
+        for i in order:
+            if query.matches(rows[i], now):
+                self._set_cursor(i)
+                return
+        # wrap around, as less and vim do, and say so
+        wrap = range(0, self.cursor) if step > 0 else range(n - 1, self.cursor, -1)
+        for i in wrap:
+            if query.matches(rows[i], now):
+                self._set_cursor(i)
+                self.post_message(self.SearchMissed(
+                    self, f"Search wrapped to the {'top' if step > 0 else 'bottom'}."))
+                return
+        found = 0 <= self.cursor < n and query.matches(rows[self.cursor], now)
+        self.post_message(self.SearchMissed(
+            self, f"'{query.text}': {'no other row matches' if found else 'no row matches'}."))
+
+    def action_shift_text(self, step: int) -> None:
+        shift = max(0, self.text_shift + step * self.SHIFT_STEP)
+        if shift != self.text_shift:
+            self.text_shift = shift
+            self.refresh()
 
     def action_sort_next(self) -> None:
         if self._store is None:
@@ -285,7 +365,7 @@ class FleetTable(ScrollView, can_focus=True):
     def _header_strip(self, width: int, base: Style) -> Strip:
         style = base + self.get_component_rich_style("fleet-table--header")
         sort, descending = self._store.sort if self._store is not None else ("", False)
-        return header_strip(self._columns, sort, descending, width, style)
+        return header_strip(self._columns, sort, descending, width, style, self.text_shift)
 
     def _row_strip(self, row: Row, is_cursor: bool, width: int, base: Style) -> Strip:
         store = self._store
@@ -297,7 +377,7 @@ class FleetTable(ScrollView, can_focus=True):
         if recent:
             style = style + self.get_component_rich_style("fleet-table--recent")
         now = store.now if store is not None else None
-        return row_strip(row, self._columns, now, width, style, marked, recent)
+        return row_strip(row, self._columns, now, width, style, marked, recent, self.text_shift)
 
     def _cursor_style(self) -> Style:
         # Without colour, or with only the 16 ANSI ones (where the theme's cursor colour
