@@ -195,3 +195,15 @@ def test_exports_go_to_the_export_folder_not_the_current_one(isolated_dirs):
     assert path == Path(isolated_dirs["export"]) / "fleet-20261101-130500.csv"
     assert path.parent == export_dir() and path.parent.is_dir()
     assert Text  # noqa: B018 - imported for the hint checks
+
+
+def test_header_says_how_many_marks_the_filter_hides():
+    from fleettui.core.states import State
+    from fleettui.ui.widgets.header import HeaderInfo, counts_text
+
+    h = HeaderInfo(shown={State.PENDING: 2}, total={State.PENDING: 5}, shown_count=2,
+                   total_count=5, loaded=True, marked=3, marked_hidden=1)
+    assert "● 3 marked, 1 hidden" in counts_text(h).plain
+    assert " 3 marked, 1 hidden" in counts_text(h, "short").plain
+    h.marked_hidden = 0
+    assert "hidden" not in counts_text(h).plain

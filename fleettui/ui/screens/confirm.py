@@ -87,8 +87,8 @@ class ConfirmScreen(ModalScreen[bool]):
         if self.require is not None:
             return Text(f"Type {self.require}, then Enter sends · Esc or q goes back",
                         style="dim")
-        return Text("y sends · n, Esc or q goes back · Enter presses the highlighted "
-                    "button (No at first)", style="dim")
+        return Text("y sends · n, Esc or q: back · Enter: the highlighted button",
+                    style="dim")
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # With a phrase to type, y and n are letters in the box, never an answer.

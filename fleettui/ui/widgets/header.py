@@ -38,6 +38,8 @@ class HeaderInfo:
     total_count: int = 0
     loaded: bool = False
     marked: int = 0
+    #: Marked vehicles the filter hides (they are still acted on: the header says so).
+    marked_hidden: int = 0
 
 
 def environment_badge(environment: str) -> Text:
@@ -112,7 +114,9 @@ def counts_text(h: HeaderInfo, form: str = "full") -> Text:
     full = form == "full"
     out.append(f"{h.shown_count}/{h.total_count} shown", style="bold")
     if h.marked:
-        out.append(f"  ● {h.marked} marked" if full else f" {h.marked} marked", style="bold")
+        hidden = f", {h.marked_hidden} hidden" if h.marked_hidden else ""
+        out.append(f"  ● {h.marked} marked{hidden}" if full else f" {h.marked} marked{hidden}",
+                   style="bold")
     for state in STATE_ORDER:
         total = h.total.get(state, 0)
         if not total:
