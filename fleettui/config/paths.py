@@ -53,6 +53,8 @@ def log_dir() -> Path:
 
 def data_dir() -> Path:
     return _override(ENV_DATA_DIR) or Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+
+
 def export_dir() -> Path:
     return _override(ENV_EXPORT_DIR) or Path(platformdirs.user_documents_dir()) / APP_NAME
 
