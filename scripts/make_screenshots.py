@@ -42,7 +42,7 @@ async def _wait(pilot: Pilot, condition: Callable[[], bool], timeout: float = 15
 
 async def _loaded(pilot: Pilot) -> None:
     app = pilot.app
-    await _wait(pilot, lambda: app.store.total > 0 and not app.connection.polling)
+    await _wait(pilot, lambda: app.monitor.store.total > 0 and not app.monitor.connection.polling)
     app.clear_notifications()
     await pilot.pause()
 
@@ -60,7 +60,7 @@ async def main_screen(pilot: Pilot) -> None:
 async def rejected_detail(pilot: Pilot) -> None:
     await _loaded(pilot)
     app = pilot.app
-    vin = next(r.vin for r in app.store.view.rows if r.state is State.REJECTED and r.reason)
+    vin = next(r.vin for r in app.monitor.store.view.rows if r.state is State.REJECTED and r.reason)
     app.table.move_cursor_to(vin)
     await pilot.pause(0.1)
 
@@ -77,7 +77,7 @@ async def add_form_error(pilot: Pilot) -> None:
 async def revoke_confirmation(pilot: Pilot) -> None:
     await _loaded(pilot)
     app = pilot.app
-    vin = next(r.vin for r in app.store.view.rows if r.state is State.APPROVED)
+    vin = next(r.vin for r in app.monitor.store.view.rows if r.state is State.APPROVED)
     app.table.move_cursor_to(vin)
     await pilot.press("R")
     await _wait(pilot, lambda: isinstance(app.screen, ConfirmScreen))

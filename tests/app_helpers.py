@@ -50,17 +50,17 @@ async def wait_for(pilot, condition: Callable[[], bool], timeout: float = 8.0) -
 
 async def loaded(pilot) -> None:
     app = pilot.app
-    await wait_for(pilot, lambda: app.store.total > 0 and not app.connection.polling)
+    await wait_for(pilot, lambda: app.monitor.store.total > 0 and not app.monitor.connection.polling)
     await pilot.pause()
 
 
 async def refresh(pilot) -> None:
     app = pilot.app
-    before = app.connection.last_ok_mono
-    failures = app.connection.failures
+    before = app.monitor.connection.last_ok_mono
+    failures = app.monitor.connection.failures
     await pilot.press("r")
-    await wait_for(pilot, lambda: not app.connection.polling
-                   and (app.connection.last_ok_mono != before or app.connection.failures != failures))
+    await wait_for(pilot, lambda: not app.monitor.connection.polling
+                   and (app.monitor.connection.last_ok_mono != before or app.monitor.connection.failures != failures))
     await pilot.pause()
 
 

@@ -46,7 +46,7 @@ async def test_read_only_keys_and_palette_say_why_nothing_happens(sim):
             await pilot.press(key)
             await pilot.pause()
             assert any(READ_ONLY_NOTE in n for n in notes(app)[before:]), key
-        assert app.writer.requests_sent == 0
+        assert app.monitor.writer.requests_sent == 0
         assert sim_status(sim, KIA_APPROVED) == "approved"
         # Typing the same letters into the filter is just typing.
         before = len(notes(app))
@@ -115,7 +115,7 @@ async def test_export_of_nothing_says_so_instead_of_offering_a_file(sim):
     async with app.run_test(size=(120, 36)) as pilot:
         await loaded(pilot)
         await filter_to(pilot, "no-such-vehicle-anywhere")
-        assert len(app.store) == 0
+        assert len(app.monitor.store) == 0
         await pilot.press("e")
         await pilot.pause()
         assert not isinstance(app.screen, ExportScreen)

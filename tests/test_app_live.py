@@ -35,7 +35,7 @@ async def test_first_load_fills_table_and_header(sim):
     app = make_app(sim)
     async with app.run_test(size=(120, 36)) as pilot:
         await loaded(pilot)
-        assert app.store.total == 60
+        assert app.monitor.store.total == 60
         text = header_text(app)
         assert "DEMO" in text and "● live" in text and "60/60 shown" in text
         # a fixed clock (tests, screenshots) fixes the "updated" time too
@@ -60,13 +60,13 @@ async def test_filter_counts_follow_and_escape_clears(sim):
     async with app.run_test(size=(120, 36)) as pilot:
         await loaded(pilot)
         await filter_to(pilot, "state:rejected")
-        rejected = app.store.counts_all[State.REJECTED]
-        assert len(app.store) == rejected
-        assert all(r.state is State.REJECTED for r in app.store.view.rows)
+        rejected = app.monitor.store.counts_all[State.REJECTED]
+        assert len(app.monitor.store) == rejected
+        assert all(r.state is State.REJECTED for r in app.monitor.store.view.rows)
         assert f"{rejected}/60 shown" in header_text(app)
         await pilot.press("slash", "escape")
         await pilot.pause()
-        assert len(app.store) == 60
+        assert len(app.monitor.store) == 60
         assert app.query_one("#filter", Input).value == ""
 
 
@@ -75,7 +75,7 @@ async def test_bad_filter_is_reported_and_keeps_rows(sim):
     async with app.run_test(size=(120, 36)) as pilot:
         await loaded(pilot)
         await filter_to(pilot, "state:flying")
-        assert len(app.store) == 60
+        assert len(app.monitor.store) == 60
         assert app.query_one("#filter-error").has_class("-shown")
 
 
@@ -87,14 +87,14 @@ async def test_quick_state_keys_and_cursor_survive(sim):
         app.table.move_cursor_to(KIA_APPROVED)
         await pilot.press("2")  # approved only
         await pilot.pause()
-        assert all(r.state is State.APPROVED for r in app.store.view.rows)
+        assert all(r.state is State.APPROVED for r in app.monitor.store.view.rows)
         assert app.table.cursor_vin == KIA_APPROVED
         await pilot.press("1")  # pending only: replaces the state term
         await pilot.pause()
         assert app.query_one("#filter", Input).value == "state:pending"
         await pilot.press("0")
         await pilot.pause()
-        assert len(app.store) == 64
+        assert len(app.monitor.store) == 64
 
 
 async def test_sort_cycles_and_reverses_keeping_cursor(sim):
@@ -105,12 +105,12 @@ async def test_sort_cycles_and_reverses_keeping_cursor(sim):
         vin = app.table.cursor_vin
         await pilot.press("s")
         await pilot.pause()
-        column, descending = app.store.sort
+        column, descending = app.monitor.store.sort
         assert column != "state" and not descending
         await pilot.press("S")
         await pilot.pause()
-        assert app.store.sort == (column, True)
-        rows = [r.vin for r in app.store.view.rows]
+        assert app.monitor.store.sort == (column, True)
+        rows = [r.vin for r in app.monitor.store.view.rows]
         assert app.table.cursor_vin == vin
         assert rows != sorted(rows) or column != "vin"
 
@@ -121,15 +121,15 @@ async def test_stale_then_recovered(sim):
         await loaded(pilot)
         sim.set_faults(FaultConfig(error_rate=1.0))
         await refresh(pilot)
-        assert app.connection.stale
+        assert app.monitor.connection.stale
         text = header_text(app)
         assert "STALE" in text and "server" in text
-        assert app.store.total == 60  # the last data stays
+        assert app.monitor.store.total == 60  # the last data stays
         assert any("Refresh failed" in str(n.title) for n in app._notifications)
-        assert app.connection.next_delay() > app.connection.refresh
+        assert app.monitor.connection.next_delay() > app.monitor.connection.refresh
         sim.set_faults(FaultConfig())
         await refresh(pilot)
-        assert not app.connection.stale and "● live" in header_text(app)
+        assert not app.monitor.connection.stale and "● live" in header_text(app)
         assert any("Reconnected" in n for n in notes(app))
 
 
@@ -139,7 +139,7 @@ async def test_network_down_is_reported_as_network(sim):
         await loaded(pilot)
         sim.set_faults(FaultConfig(drop_rate=1.0))
         await refresh(pilot)
-        assert app.connection.stale and "network" in header_text(app)
+        assert app.monitor.connection.stale and "network" in header_text(app)
         assert app.is_running
 
 
@@ -153,8 +153,8 @@ async def test_change_to_rejected_raises_notification_with_reason(sim):
             engine.transition(engine.record(BMW_PENDING), "rejected", engine.epoch(),
                               "[bold]consent[/] not given")
         await refresh(pilot)
-        assert app.store.row_for(BMW_PENDING).state is State.REJECTED
-        assert app.store.is_recent(BMW_PENDING)
+        assert app.monitor.store.row_for(BMW_PENDING).state is State.REJECTED
+        assert app.monitor.store.is_recent(BMW_PENDING)
         assert any(BMW_PENDING in n and "[bold]consent[/] not given" in n for n in notes(app))
 
 
@@ -164,13 +164,13 @@ async def test_pause_stops_polling_and_header_says_so(sim):
         await loaded(pilot)
         await pilot.press("p")
         await pilot.pause()
-        assert app.connection.paused and "PAUSED" in header_text(app)
+        assert app.monitor.connection.paused and "PAUSED" in header_text(app)
         assert app._poll_timer is None
         await refresh(pilot)  # r still refreshes once while paused
-        assert app.connection.paused
+        assert app.monitor.connection.paused
         await pilot.press("p")
-        await wait_for(pilot, lambda: not app.connection.polling)
-        assert not app.connection.paused and "PAUSED" not in header_text(app)
+        await wait_for(pilot, lambda: not app.monitor.connection.polling)
+        assert not app.monitor.connection.paused and "PAUSED" not in header_text(app)
 
 
 async def test_copy_vin_and_marked_vins(sim):
@@ -191,7 +191,7 @@ async def test_export_writes_exactly_the_rows_shown(sim, tmp_path):
     async with app.run_test(size=(120, 36)) as pilot:
         await loaded(pilot)
         await filter_to(pilot, "state:approved")
-        shown = [r.vin for r in app.store.view.rows]
+        shown = [r.vin for r in app.monitor.store.view.rows]
         await pilot.press("e")
         await wait_for(pilot, lambda: isinstance(app.screen, ExportScreen))
         target = tmp_path / "out.csv"
@@ -244,8 +244,8 @@ async def test_profile_opens_on_cached_fleet_when_provider_is_down(sim, monkeypa
     sim.set_faults(FaultConfig(drop_rate=1.0))
     second = FleetApp(account, clock=lambda: SIM_START, watch_terminal=False)
     async with second.run_test(size=(120, 36)) as pilot:
-        await wait_for(pilot, lambda: second.connection.stale, timeout=20)
-        assert second.store.total == 60
+        await wait_for(pilot, lambda: second.monitor.connection.stale, timeout=20)
+        assert second.monitor.store.total == 60
         text = header_text(second)
         assert "cannot connect" in text and "showing cache from" in text and "60/60" in text
 
@@ -256,8 +256,8 @@ async def test_malformed_answers_mark_stale_and_the_app_lives_on(sim):
         await loaded(pilot)
         sim.set_faults(FaultConfig(malformed_rate=1.0))
         await refresh(pilot)
-        assert app.connection.stale and app.is_running
-        assert app.store.total == 60
+        assert app.monitor.connection.stale and app.is_running
+        assert app.monitor.store.total == 60
 
 
 async def test_escape_sequences_in_a_reason_never_reach_the_terminal(sim):
@@ -286,7 +286,7 @@ async def test_idle_refresh_without_changes_does_not_repaint_the_table(sim):
         assert repaints == []  # nothing changed: header only
         engine = sim.engine
         with engine.lock:
-            vin = next(iter(app.store.snapshot.by_vin))
+            vin = next(iter(app.monitor.store.snapshot.by_vin))
             engine.transition(engine.record(vin), "revoked", engine.epoch())
         await refresh(pilot)
         assert repaints == [1]

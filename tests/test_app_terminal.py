@@ -111,7 +111,7 @@ def test_refresh_flag_is_clamped_to_five_seconds(sim):
     from fleettui.monitor.accounts import account_for_simulator
 
     app = FleetApp(account_for_simulator(sim), refresh=1, watch_terminal=False)
-    assert app.connection.refresh == 5.0
+    assert app.monitor.connection.refresh == 5.0
 
 
 async def test_setup_demo_choice_starts_a_simulator_in_process():
@@ -121,9 +121,9 @@ async def test_setup_demo_choice_starts_a_simulator_in_process():
     async with app.run_test(size=(100, 30)) as pilot:
         await wait_for(pilot, lambda: isinstance(app.screen, SetupScreen))
         await pilot.click("#setup-demo")
-        await wait_for(pilot, lambda: app.store.total > 0, timeout=20)
-        assert app.account is not None and app.account.environment == "demo"
-    assert app._owned_sim is not None and app._owned_sim.base_url == ""  # stopped on exit
+        await wait_for(pilot, lambda: app.monitor.store.total > 0, timeout=20)
+        assert app.monitor.account is not None and app.monitor.account.environment == "demo"
+    assert app.accounts.owned_sim is not None and app.accounts.owned_sim.base_url == ""  # stopped on exit
 
 
 async def test_profile_switch_reconnects_without_restart(sim, monkeypatch):
@@ -139,13 +139,13 @@ async def test_profile_switch_reconnects_without_restart(sim, monkeypatch):
     app = make_app(sim)
     async with app.run_test(size=(120, 36)) as pilot:
         await loaded(pilot)
-        assert not app.read_only
+        assert not app.monitor.read_only
         await pilot.press("P")
         await wait_for(pilot, lambda: isinstance(app.screen, ProfileSwitchScreen))
         app.screen.dismiss("second")
-        await wait_for(pilot, lambda: app.account.name == "second" and app.store.total > 0
-                       and not app.connection.polling)
-        assert app.read_only  # the profile's read-only setting applies at once
+        await wait_for(pilot, lambda: app.monitor.account.name == "second" and app.monitor.store.total > 0
+                       and not app.monitor.connection.polling)
+        assert app.monitor.read_only  # the profile's read-only setting applies at once
         assert "READ-ONLY" in app.query_one("#header").build().plain
 
 
@@ -223,8 +223,8 @@ async def test_failing_first_poll_does_not_claim_to_show_last_data(sim, monkeypa
     app = make_app(sim)
     async with app.run_test(size=(100, 30)) as pilot:
         await loaded(pilot)
-        app._profile_chosen("down")
-        await wait_for(pilot, lambda: app.connection.stale, timeout=20)
+        app.accounts.profile_chosen("down")
+        await wait_for(pilot, lambda: app.monitor.connection.stale, timeout=20)
         failed = [n for n in notes(app) if "retrying by itself" in n]
         assert failed and "No data yet" in failed[-1] and "last data" not in failed[-1]
         assert "no data yet" in app.query_one("#header").build().plain
@@ -242,7 +242,7 @@ async def test_counts_keep_short_state_names_at_80_columns(sim):
         header = app.query_one("#header")
         counts = header.render().plain.splitlines()[1]
         assert len(counts) <= header.size.width  # nothing cut off
-        for state, total in app.store.counts_all.items():
+        for state, total in app.monitor.store.counts_all.items():
             if total:
                 assert f"{info(state).glyph}{SHORT_LABELS[state]} {total}" in counts, counts
         await pilot.press("question_mark")
@@ -289,7 +289,7 @@ async def test_malformed_first_answer_says_bad_answer_in_the_header(sim):
     sim.set_faults(FaultConfig(malformed_rate=1.0))
     app = make_app(sim)
     async with app.run_test(size=(120, 36)) as pilot:
-        await wait_for(pilot, lambda: app.connection.stale, timeout=20)
+        await wait_for(pilot, lambda: app.monitor.connection.stale, timeout=20)
         text = header_text(app)
         assert "bad answer" in text and "cannot connect" not in text
 
@@ -317,8 +317,8 @@ async def test_stale_header_follows_the_data_age_between_polls(sim):
     async with app.run_test(size=(120, 36)) as pilot:
         await loaded(pilot)
         now = [1000.0]
-        app.connection.monotonic = lambda: now[0]
-        app.connection.last_ok_mono = 1000.0
+        app.monitor.connection.monotonic = lambda: now[0]
+        app.monitor.connection.last_ok_mono = 1000.0
         sim.set_faults(FaultConfig(error_rate=1.0))
         now[0] = 1004.0
         await refresh(pilot)

@@ -151,7 +151,7 @@ def test_csv_export_guards_formula_cells(tmp_path):
 
 
 def test_quick_state_filter_replaces_only_state_terms():
-    from fleettui.ui.fleet_view import with_state_filter
+    from fleettui.ui.view import with_state_filter
 
     assert with_state_filter("brand:bmw state:pending privacy", "rejected") == "brand:bmw privacy state:rejected"
     assert with_state_filter("-state:approved bmw", "") == "bmw"
@@ -186,7 +186,7 @@ async def test_poller_fetches_the_compact_form_and_frees_it_on_the_worker(sim):
     app = FleetApp(account, clock=lambda: SIM_START, watch_terminal=False)
     async with app.run_test(size=(100, 30)) as pilot:
         await loaded(pilot)
-        assert app.store.total == 60 and fetched
+        assert app.monitor.store.total == 60 and fetched
         assert fetched[0] == []  # emptied on the worker (consume=True), not on the UI thread
 
 
@@ -205,11 +205,11 @@ async def test_demo_writes_no_audit_log_and_no_snapshot_cache(sim, isolated_dirs
     app = FleetApp(demo, clock=lambda: SIM_START, watch_terminal=False)
     async with app.run_test(size=(100, 30)) as pilot:
         await loaded(pilot)
-        assert app.audit_write("cancel", [GOOD_VIN], [(GOOD_VIN, True, "canceling")]) is None
+        assert app.monitor.audit("cancel", [GOOD_VIN], [(GOOD_VIN, True, "canceling")]) is None
         assert not list(Path(isolated_dirs["log"]).rglob("*.jsonl"))
         assert not snapshot_path(demo.name).exists()
-        app.account = replace(demo, audit=True)  # a real account's writes are recorded
-        assert app.audit_write("cancel", [GOOD_VIN], [(GOOD_VIN, True, "canceling")]) is None
+        app.monitor.account = replace(demo, audit=True)  # a real account's writes are recorded
+        assert app.monitor.audit("cancel", [GOOD_VIN], [(GOOD_VIN, True, "canceling")]) is None
         assert [e["action"] for e in read_audit()] == ["cancel"]
 
 

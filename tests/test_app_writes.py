@@ -48,7 +48,7 @@ async def test_add_refuses_bad_vin_keeps_it_and_shows_good_one_at_once(sim):
         results = str(form.query_one("#add-results", Static).render())
         assert "1 added" in results and "16 characters" in results
         assert form.query_one("#add-many", TextArea).text.strip() == BAD_NEW
-        row = app.store.row_for(GOOD_NEW)
+        row = app.monitor.store.row_for(GOOD_NEW)
         assert row is not None and row.state is State.PENDING
         assert sim.engine.record(GOOD_NEW) is not None
         assert sim.engine.record(BAD_NEW) is None
@@ -99,7 +99,7 @@ async def test_cancel_accepted_shows_canceling(sim):
         body = str(app.screen.query_one("#confirm-body", Static).render())
         assert PEUGEOT_PENDING in str(app.screen.title_text) and "peugeot" in body
         await pilot.click("#confirm-yes")
-        await wait_for(pilot, lambda: app.store.row_for(PEUGEOT_PENDING).state is State.CANCELING)
+        await wait_for(pilot, lambda: app.monitor.store.row_for(PEUGEOT_PENDING).state is State.CANCELING)
         assert sim_status(sim, PEUGEOT_PENDING) == "canceling"
         entry = read_audit()[-1]
         assert entry["action"] == "cancel" and entry["vins"] == [PEUGEOT_PENDING]
@@ -137,7 +137,7 @@ async def test_revoke_needs_last_four_characters(sim):
         assert sim_status(sim, KIA_APPROVED) == "approved"
         dialog.query_one("#confirm-phrase", Input).value = ""
         await pilot.press(*list(KIA_APPROVED[-4:]), "enter")
-        await wait_for(pilot, lambda: app.store.row_for(KIA_APPROVED).state is State.REVOKING)
+        await wait_for(pilot, lambda: app.monitor.store.row_for(KIA_APPROVED).state is State.REVOKING)
         assert sim_status(sim, KIA_APPROVED) == "revoking"
 
 
@@ -147,9 +147,9 @@ async def test_bulk_cancel_counts_sent_and_skipped(sim):
     async with app.run_test(size=(120, 36)) as pilot:
         await loaded(pilot)
         await filter_to(pilot, "NC00000")
-        assert len(app.store) == 4
+        assert len(app.monitor.store) == 4
         await pilot.press("asterisk")
-        assert app.marked_vins() == {PEUGEOT_PENDING, BMW_PENDING, KIA_APPROVED, AUDI_FRESH}
+        assert app.monitor.marked == {PEUGEOT_PENDING, BMW_PENDING, KIA_APPROVED, AUDI_FRESH}
         assert "4 marked" in header_text(app)
         await pilot.press("c")
         await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
@@ -158,7 +158,7 @@ async def test_bulk_cancel_counts_sent_and_skipped(sim):
         assert "Cancel 2 vehicle(s); skip 2." in body
         assert "⚠ 1 of those sent" in body  # the young Audi
         await pilot.click("#confirm-yes")
-        await wait_for(pilot, lambda: app.store.row_for(PEUGEOT_PENDING).state is State.CANCELING)
+        await wait_for(pilot, lambda: app.monitor.store.row_for(PEUGEOT_PENDING).state is State.CANCELING)
         await wait_for(pilot, lambda: any("of 2" in n for n in notes(app)))
         assert sim_status(sim, BMW_PENDING) == "pending"
         assert sim_status(sim, KIA_APPROVED) == "approved"
@@ -179,7 +179,7 @@ async def test_read_only_offers_and_sends_no_writes(sim):
         await pilot.press("R", "c", "a")
         await pilot.pause()
         assert not isinstance(app.screen, (ConfirmScreen, AddScreen))
-        assert app.writer.requests_sent == 0
+        assert app.monitor.writer.requests_sent == 0
         assert sim_status(sim, KIA_APPROVED) == "approved"
         titles = [c.title for c in app.get_system_commands(app.screen)]
         assert "Revoke" not in titles and "Add" not in titles and "Refresh" in titles
@@ -206,7 +206,7 @@ async def test_add_loads_csv_and_brand_type_ahead(sim, tmp_path):
         assert "VF3ZZZZZ0NC000012" in form.query_one("#add-many", TextArea).text
         await pilot.press("ctrl+s")
         await wait_for(pilot, lambda: not form.busy and "2 added" in str(form.query_one("#add-results", Static).render()))
-        assert app.store.row_for("VF3ZZZZZ0NC000011").vehicle.tags == {"fleet": "a"}
+        assert app.monitor.store.row_for("VF3ZZZZZ0NC000011").vehicle.tags == {"fleet": "a"}
         assert sim_status(sim, "VF3ZZZZZ0NC000012") == "pending"  # took the form's brand
         assert form.query_one("#add-many", TextArea).text == ""
 
@@ -244,9 +244,9 @@ async def test_bulk_revoke_asks_for_the_count_and_sends_only_approved(sim):
         assert isinstance(app.screen, ConfirmScreen)
         app.screen.query_one("#confirm-phrase", Input).value = ""
         await pilot.press("1", "enter")
-        await wait_for(pilot, lambda: app.store.row_for(KIA_APPROVED).state is State.REVOKING)
+        await wait_for(pilot, lambda: app.monitor.store.row_for(KIA_APPROVED).state is State.REVOKING)
         assert sim_status(sim, PEUGEOT_PENDING) == "pending"
-        assert app.marked_vins() == {PEUGEOT_PENDING, BMW_PENDING, AUDI_FRESH}  # sent ones unmarked
+        assert app.monitor.marked == {PEUGEOT_PENDING, BMW_PENDING, AUDI_FRESH}  # sent ones unmarked
 
 
 async def test_revoke_refused_for_pending_names_the_reason(sim):
@@ -266,7 +266,7 @@ async def test_bulk_cancel_all_fits_80x24_grouped_with_buttons_visible(sim):
     async with app.run_test(size=(80, 24)) as pilot:
         await loaded(pilot)
         await pilot.press("asterisk")
-        marked = len(app.marked_vins())
+        marked = len(app.monitor.marked)
         assert marked == 60
         await pilot.press("c")
         await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))

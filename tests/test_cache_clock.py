@@ -64,14 +64,14 @@ async def test_monitor_opens_from_cache_in_provider_time_with_local_label(sim):
     sim.stop()  # down: no answer, so no Date header to learn the provider's clock from
     second = FleetApp(account, watch_terminal=False)
     async with second.run_test(size=(120, 36)) as pilot:
-        await wait_for(pilot, lambda: second.store.total == 60 and second.connection.stale, timeout=20)
+        await wait_for(pilot, lambda: second.monitor.store.total == 60 and second.monitor.connection.stale, timeout=20)
         # no answer yet: the clock is the provider's as remembered, not this machine's
-        assert abs(second.clock() - provider_now) < timedelta(minutes=5)
-        vehicle = second.store.snapshot.order[0].vehicle
-        assert vehicle.time_in_state(second.clock()) > 0
+        assert abs(second.monitor.clock() - provider_now) < timedelta(minutes=5)
+        vehicle = second.monitor.store.snapshot.order[0].vehicle
+        assert vehicle.time_in_state(second.monitor.clock()) > 0
         text = header_text(second)
         assert "showing cache from" in text and "ago)" in text
         assert datetime.now().strftime("%H:") in text.split("showing cache from ")[1][:6] \
             or (datetime.now() - timedelta(minutes=1)).strftime("%H:") in text
         assert provider_now.strftime("%Y-%m-%d") not in text
-        assert abs(utcnow() - second.connection.cached_at) < timedelta(minutes=5)
+        assert abs(utcnow() - second.monitor.connection.cached_at) < timedelta(minutes=5)

@@ -15,6 +15,7 @@ from textual.widgets import Footer, Static
 import fleettui.ui
 from fleettui.config.paths import export_dir
 from fleettui.core.query import parse_query
+from fleettui.ui.messages import TableSearchMissed
 from fleettui.ui.screens.confirm import ConfirmScreen
 from fleettui.ui.screens.export import default_export_path
 from fleettui.ui.screens.help import HelpScreen
@@ -55,7 +56,7 @@ class SearchApp(TableApp):
         super().__init__(store)
         self.misses: list[str] = []
 
-    def on_fleet_table_search_missed(self, m: FleetTable.SearchMissed) -> None:
+    def on_table_search_missed(self, m: TableSearchMissed) -> None:
         self.misses.append(m.reason)
 
 

@@ -105,7 +105,7 @@ async def test_filter_matching_nothing_empties_the_pane(sim):
         pane = app.query_one(DetailPane)
         assert pane.vehicle is not None and pane.vehicle.vin == app.table.cursor_vin
         await filter_to(pilot, "zzzznothing")
-        assert len(app.store) == 0 and app.table.cursor_vin is None
+        assert len(app.monitor.store) == 0 and app.table.cursor_vin is None
         assert pane.vehicle is None
         assert "No vehicle selected" in str(app.query_one("#detail-body", Static).render())
         await pilot.press("escape")
@@ -121,9 +121,9 @@ async def test_switching_to_a_failing_profile_clears_the_pane(sim, monkeypatch):
     async with app.run_test(size=(100, 30)) as pilot:
         await loaded(pilot)
         assert app.query_one(DetailPane).vehicle is not None
-        app._profile_chosen("down")
-        await wait_for(pilot, lambda: app.connection.stale, timeout=20)
-        assert app.store.total == 0 and app.query_one(DetailPane).vehicle is None
+        app.accounts.profile_chosen("down")
+        await wait_for(pilot, lambda: app.monitor.connection.stale, timeout=20)
+        assert app.monitor.store.total == 0 and app.query_one(DetailPane).vehicle is None
 
 
 async def test_brackets_scroll_the_detail_pane_while_the_table_keeps_the_keys(sim):

@@ -33,6 +33,26 @@ class AddLine:
         return not self.problems
 
 
+@dataclass(frozen=True)
+class AddDraft:
+    """What was in the form when it was closed with Escape; the next `a` restores it."""
+
+    vin: str = ""
+    brand: str = ""
+    customer: str = ""
+    tags: str = ""
+    many: str = ""
+
+    @property
+    def empty(self) -> bool:
+        return not any(v.strip() for v in (self.vin, self.brand, self.customer, self.tags, self.many))
+
+    @property
+    def line_count(self) -> int:
+        rows = [r for r in self.many.splitlines() if r.strip() and not r.strip().startswith("#")]
+        return len(rows) + (1 if self.vin.strip() else 0)
+
+
 def parse_tags(text: str) -> tuple[dict[str, str], list[str]]:
     """`k=v, k2=v2` (commas or semicolons) → tags, problems."""
     tags: dict[str, str] = {}

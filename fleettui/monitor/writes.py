@@ -10,6 +10,7 @@ from datetime import datetime
 
 from fleettui.core.states import Action, parse_state
 from fleettui.core.vehicle import ChangelogEntry, Vehicle
+from fleettui.monitor.accounts import Account
 
 
 @dataclass(frozen=True)
@@ -95,3 +96,18 @@ def summarise(action: Action, outcomes: list[WriteOutcome]) -> tuple[str, str]:
         rest = sum(len(v) for _, v in groups[3:])
         text += f"\n{rest} refused for {len(groups) - 3} other reason(s)."
     return text, "warning"
+
+
+def audit_write(account: Account | None, action: str, vins: list[str],
+                outcomes: list[tuple[str, bool, str]]) -> str | None:
+    """Record a write in the audit log, unless the account is the demo simulator (its
+    writes are not real and must not mix with real ones). A problem to show, or None."""
+    from fleettui.config.audit import AuditResult, record_write
+
+    if account is None or not account.audit:
+        return None
+    try:
+        record_write(account.name, action, vins, [AuditResult(v, ok, msg) for v, ok, msg in outcomes])
+    except OSError as exc:
+        return f"The audit log could not be written: {exc}"
+    return None

@@ -8,13 +8,13 @@ from rich.text import Text
 from textual import events
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.message import Message
 from textual.suggester import Suggester
 from textual.widgets import Input
 
 from fleettui.core.brands import BRAND_CODES, brand_info, is_known_brand, suggest_brands
 from fleettui.core.text import clean
 from fleettui.core.vin import check_vin
+from fleettui.ui.messages import LinesPasted
 
 
 def brand_completion(value: str) -> str | None:
@@ -38,13 +38,8 @@ class BrandSuggester(Suggester):
 
 class LineInput(Input):
     """A one-line field of the add form. A paste with a newline or a comma is a list of
-    vehicles: it is posted (cleaned of escapes) as `PastedLines` for the Many box rather
+    vehicles: it is posted (cleaned of escapes) as `LinesPasted` for the Many box rather
     than cut to its first line here; it never submits the form."""
-
-    class PastedLines(Message):
-        def __init__(self, lines: list[str]) -> None:
-            super().__init__()
-            self.lines = lines
 
     def _on_paste(self, event: events.Paste) -> None:
         text = event.text or ""
@@ -52,7 +47,7 @@ class LineInput(Input):
             event.prevent_default()
             event.stop()
             lines = [clean(part).strip() for part in text.replace("\r", "\n").split("\n")]
-            self.post_message(self.PastedLines([line for line in lines if line]))
+            self.post_message(LinesPasted([line for line in lines if line]))
             return
         cleaned = clean(text)
         if cleaned != text:

@@ -1,6 +1,6 @@
 """The add form: one VIN with live checks, or many lines pasted / loaded from CSV.
 
-The form never calls the network. It posts `AddScreen.Submit` with the lines that
+The form never calls the network. It posts `AddSubmitted` with the lines that
 passed the local checks; the app sends them and calls `show_results` (or `show_error`).
 Refused lines (by the local checks or by the provider) stay in the form to fix;
 accepted ones leave it (the app puts them in the table at once).
@@ -9,7 +9,6 @@ accepted ones leave it (the app puts them in the table at once).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 from rich.text import Text
@@ -17,13 +16,13 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, Vertical
-from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, Label, Static, TextArea
 
 from fleettui.core.brands import VW_CUSTOMER_TAG, is_known_brand
 from fleettui.core.text import clean
 from fleettui.monitor.add_lines import (
+    AddDraft,
     AddLine,
     has_own_brand,
     needs_customer_name,
@@ -41,26 +40,7 @@ from fleettui.ui.add_feedback import (
     brand_feedback,
     vin_feedback,
 )
-
-
-@dataclass(frozen=True)
-class AddDraft:
-    """What was in the form when it was closed with Escape; the next `a` restores it."""
-
-    vin: str = ""
-    brand: str = ""
-    customer: str = ""
-    tags: str = ""
-    many: str = ""
-
-    @property
-    def empty(self) -> bool:
-        return not any(v.strip() for v in (self.vin, self.brand, self.customer, self.tags, self.many))
-
-    @property
-    def line_count(self) -> int:
-        rows = [r for r in self.many.splitlines() if r.strip() and not r.strip().startswith("#")]
-        return len(rows) + (1 if self.vin.strip() else 0)
+from fleettui.ui.messages import AddSubmitted, LinesPasted
 
 
 class AddScreen(ModalScreen[AddDraft | None]):
@@ -70,11 +50,6 @@ class AddScreen(ModalScreen[AddDraft | None]):
         Binding("ctrl+s", "send", "Send"),
         Binding("escape", "close", "Close (keeps a draft)"),
     ]
-
-    class Submit(Message):
-        def __init__(self, lines: list[AddLine]) -> None:
-            super().__init__()
-            self.lines = lines
 
     def __init__(self, draft: AddDraft | None = None) -> None:
         super().__init__()
@@ -160,8 +135,8 @@ class AddScreen(ModalScreen[AddDraft | None]):
         count = len(parse_block(text))
         self._results(Text(f"Loaded {count} line(s) from {path}; ctrl+s sends them."))
 
-    @on(LineInput.PastedLines)
-    def _pasted_lines(self, event: LineInput.PastedLines) -> None:
+    @on(LinesPasted)
+    def _pasted_lines(self, event: LinesPasted) -> None:
         """Lines pasted into the VIN or brand field join the Many box (appended)."""
         event.stop()
         area = self.query_one("#add-many", TextArea)
@@ -228,7 +203,7 @@ class AddScreen(ModalScreen[AddDraft | None]):
         self.busy = True
         self._in_flight = ok
         self._results(Text(f"Sending {len(ok)} vehicle(s)…"))
-        self.post_message(self.Submit(ok))
+        self.post_message(AddSubmitted(ok))
 
     def show_error(self, message: str) -> None:
         """The whole request failed: nothing changed, every line stays."""

@@ -8,12 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from rich.style import Style
-from textual.message import Message
 from textual.strip import Strip
 
 from fleettui.core.rows import Row
@@ -30,18 +28,6 @@ RECENT_GLYPH = "*"
 VIN_W = 17
 STATE_W = 11   # "↩ canceling"
 TIME_W = 9     # "23h 59m"; the header's "In state▲" fits whole
-
-
-class TableMessage(Message):
-    """Base of the table's messages: `control` is the table that sent it."""
-
-    def __init__(self, table: Any) -> None:
-        super().__init__()
-        self.table = table
-
-    @property
-    def control(self) -> Any:
-        return self.table
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,9 +18,14 @@ from fleettui.core.query import Query
 from fleettui.core.rows import Row
 from fleettui.core.sorting import SORT_COLUMNS
 from fleettui.core.store import FleetStore, View
+from fleettui.ui.messages import (
+    TableCursorChanged,
+    TableMarksChanged,
+    TableSearchMissed,
+    TableSortChanged,
+)
 from fleettui.ui.widgets.fleet_columns import (
     Column,
-    TableMessage,
     column_at,
     header_strip,
     layout_columns,
@@ -66,38 +71,16 @@ class FleetTable(ScrollView, can_focus=True):
     FleetTable > .fleet-table--recent { text-style: bold; }
     """
 
-    class CursorChanged(TableMessage):
-        """The row under the cursor is now another vehicle (or none)."""
-
-        def __init__(self, table: FleetTable, vin: str | None) -> None:
-            super().__init__(table)
-            self.vin = vin
-
-    class MarksChanged(TableMessage):
-        def __init__(self, table: FleetTable, count: int) -> None:
-            super().__init__(table)
-            self.count = count
-
-    class SearchMissed(TableMessage):
-        """n/N found no (further) row matching the search; `reason` says why, to show."""
-
-        def __init__(self, table: FleetTable, reason: str) -> None:
-            super().__init__(table)
-            self.reason = reason
-
-    class SortChanged(TableMessage):
-        def __init__(self, table: FleetTable, column: str, descending: bool) -> None:
-            super().__init__(table)
-            self.column, self.descending = column, descending
-
-    def __init__(self, store: FleetStore | None = None, *, name: str | None = None,
-                 id: str | None = None, classes: str | None = None) -> None:
+    def __init__(self, store: FleetStore | None = None, *, marked: set[str] | None = None,
+                 name: str | None = None, id: str | None = None,
+                 classes: str | None = None) -> None:
         super().__init__(name=name, id=id, classes=classes)
         self._store = store
         self._view: View | None = store.view if store is not None else None
         self.cursor = 0
         self._cursor_vin: str | None = None
-        self.marked: set[str] = set()
+        #: The marked VINs: the monitor controller's set (this table paints and edits it).
+        self.marked: set[str] = marked if marked is not None else set()
         self._columns: tuple[Column, ...] = layout_columns(80)
         self._columns_for = 0  # the width the columns were laid out for
         self._recent_timer: Timer | None = None
@@ -123,11 +106,6 @@ class FleetTable(ScrollView, can_focus=True):
         rows = self._rows()
         return rows[self.cursor] if 0 <= self.cursor < len(rows) else None
 
-    def set_store_view(self, store: FleetStore) -> None:
-        """Show `store` (and keep reading its view on every `refresh_view`)."""
-        self._store = store
-        self.refresh_view()
-
     def refresh_view(self) -> None:
         """Re-read the store's view after apply / set_query / set_sort. O(1) in fleet
         size apart from finding the cursor's VIN (one C-level scan)."""
@@ -145,13 +123,13 @@ class FleetTable(ScrollView, can_focus=True):
         gone = [v for v in self.marked if v not in by_vin]
         if gone:
             self.marked.difference_update(gone)
-            self.post_message(self.MarksChanged(self, len(self.marked)))
+            self.post_message(TableMarksChanged(self, len(self.marked)))
         self._update_virtual_size()
         self._scroll_to_cursor()
         self._schedule_recent_expiry()
         self.refresh()
         if self._cursor_vin != old_vin:
-            self.post_message(self.CursorChanged(self, self._cursor_vin))
+            self.post_message(TableCursorChanged(self, self._cursor_vin))
 
     def move_cursor_to(self, vin: str) -> bool:
         """Put the cursor on `vin` if the view shows it."""
@@ -163,12 +141,12 @@ class FleetTable(ScrollView, can_focus=True):
     def mark_all_shown(self) -> None:
         self.marked.update(r.vin for r in self._rows())
         self.refresh()
-        self.post_message(self.MarksChanged(self, len(self.marked)))
+        self.post_message(TableMarksChanged(self, len(self.marked)))
 
     def clear_marks(self) -> None:
         self.marked.clear()
         self.refresh()
-        self.post_message(self.MarksChanged(self, 0))
+        self.post_message(TableMarksChanged(self, 0))
 
     @property
     def visible_row_count(self) -> int:
@@ -205,7 +183,7 @@ class FleetTable(ScrollView, can_focus=True):
             self.marked.add(vin)
         self._anchor_vin = vin
         self._refresh_row(self.cursor)
-        self.post_message(self.MarksChanged(self, len(self.marked)))
+        self.post_message(TableMarksChanged(self, len(self.marked)))
         self._set_cursor(self.cursor + 1)
 
     def action_mark_range(self) -> None:
@@ -220,7 +198,7 @@ class FleetTable(ScrollView, can_focus=True):
         self.marked.update(r.vin for r in rows[lo:hi + 1])
         self._anchor_vin = self._cursor_vin
         self.refresh()
-        self.post_message(self.MarksChanged(self, len(self.marked)))
+        self.post_message(TableMarksChanged(self, len(self.marked)))
 
     def action_next_match(self) -> None:
         self._jump_to_match(1)
@@ -232,7 +210,7 @@ class FleetTable(ScrollView, can_focus=True):
         rows = self._rows()
         query = self.search
         if query is None or query.is_empty:
-            self.post_message(self.SearchMissed(self, "No search yet: / and a query, then "
+            self.post_message(TableSearchMissed(self, "No search yet: / and a query, then "
                                                       "n and N jump between its matches."))
             return
         now = self._store.now if self._store is not None else None
@@ -247,11 +225,11 @@ class FleetTable(ScrollView, can_focus=True):
         for i in wrap:
             if query.matches(rows[i], now):
                 self._set_cursor(i)
-                self.post_message(self.SearchMissed(
+                self.post_message(TableSearchMissed(
                     self, f"Search wrapped to the {'top' if step > 0 else 'bottom'}."))
                 return
         found = 0 <= self.cursor < n and query.matches(rows[self.cursor], now)
-        self.post_message(self.SearchMissed(
+        self.post_message(TableSearchMissed(
             self, f"'{query.text}': {'no other row matches' if found else 'no row matches'}."))
 
     def action_shift_text(self, step: int) -> None:
@@ -277,7 +255,7 @@ class FleetTable(ScrollView, can_focus=True):
             return
         self._store.set_sort(column, descending)
         self.refresh_view()
-        self.post_message(self.SortChanged(self, column, descending))
+        self.post_message(TableSortChanged(self, column, descending))
 
     # -- events -------------------------------------------------------------------
 
@@ -319,7 +297,7 @@ class FleetTable(ScrollView, can_focus=True):
         self._refresh_row(old)
         self._refresh_row(index)
         self._scroll_to_cursor()
-        self.post_message(self.CursorChanged(self, self._cursor_vin))
+        self.post_message(TableCursorChanged(self, self._cursor_vin))
 
     def _scroll_to_cursor(self) -> None:
         top = int(self.scroll_offset.y)

@@ -1,0 +1,343 @@
+"""The monitor's controller: the session's state and every decision about it, no Textual.
+
+One `Monitor` per app. It owns the account, its reader and writer clients (a slow poll
+never blocks a write), the `FleetStore`, the `ConnectionState`, the poll generation (a
+result of an earlier account is dropped), the marked VINs, the add form's draft, the write
+lock and the last bulk write's outcome.
+
+The app drives it with plain calls and carries out the `Update` it returns:
+
+    generation = monitor.start_poll()          # UI thread: None when no poll is due
+    cached = monitor.read_cache(generation)     # worker: the disk cache, first poll only
+    result = monitor.fetch(generation)          # worker: list call, parse, diff
+    update = monitor.took(result)               # UI thread: apply, decide, say what to show
+
+The blocking calls (`read_cache`, `fetch`, `send_deletes`, `send_add`, `save_cache`) run
+on worker threads and only read shared state; everything else runs on the UI thread.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+import time
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from fleettui.core.snapshot import Prepared
+from fleettui.core.states import Action
+from fleettui.core.store import FleetStore
+from fleettui.core.text import clean
+from fleettui.core.timefmt import utcnow
+from fleettui.core.vehicle import Vehicle
+from fleettui.monitor import adding, cache, deletes, fetching
+from fleettui.monitor.accounts import Account
+from fleettui.monitor.add_lines import AddDraft, AddLine
+from fleettui.monitor.connection import ConnectionState, clamp_refresh, local_now
+from fleettui.monitor.updates import (
+    AddSent,
+    CacheRead,
+    CacheSave,
+    DeletesSent,
+    FetchFailed,
+    FetchResult,
+    Notice,
+    Update,
+)
+from fleettui.monitor.writes import WriteOutcome, audit_write
+
+#: A poll that changed nothing repaints the table at most this often (only ages differ).
+IDLE_REPAINT_SECONDS = 60.0
+
+
+class Monitor:
+    """See the module docstring. `clock` fixes the provider's time (tests, screenshots),
+    `wall` this machine's, `monotonic` measures ages and intervals, `sleep` waits out a
+    rate limit on a worker."""
+
+    def __init__(self, account: Account | None = None, *, read_only: bool = False,
+                 refresh: float | None = None, clock: Callable[[], datetime] | None = None,
+                 wall: Callable[[], datetime] | None = None,
+                 monotonic: Callable[[], float] = time.monotonic,
+                 sleep: Callable[[float], None] = time.sleep) -> None:
+        self.account = account
+        #: --read-only and --refresh from the command line: they outlive a profile switch.
+        self.read_only_flag = bool(read_only)
+        self.refresh_flag = refresh
+        self.read_only = bool(read_only or (account.read_only if account else False))
+        self._fixed_clock = clock
+        self.wall = wall or (clock if clock is not None else local_now)
+        self.monotonic = monotonic
+        self.sleep = sleep
+        self.connection = self._new_connection(account.refresh if account else None)
+        self.store = FleetStore()
+        self.reader: Any = None
+        self.writer: Any = None
+        self.generation = 0
+        self.marked: set[str] = set()
+        self.add_draft: AddDraft | None = None
+        self.write_lock = threading.Lock()
+        #: The last bulk cancel / revoke: (title, every outcome), for "Write results".
+        self.last_write: tuple[str, list[WriteOutcome]] | None = None
+        self._cache_saved: float | None = None
+        self._painted_at: datetime | None = None
+
+    # -- identity and clocks ------------------------------------------------------------
+
+    @property
+    def account_name(self) -> str:
+        return self.account.name if self.account else "(none)"
+
+    @property
+    def environment(self) -> str:
+        return self.account.environment if self.account else ""
+
+    def clock(self) -> datetime:
+        """The provider's time (it measures time in state; the demo's runs ahead)."""
+        if self._fixed_clock is not None:
+            return self._fixed_clock()
+        if self.reader is not None:
+            return self.reader.server_time()
+        return utcnow()
+
+    def _new_connection(self, every: float | None) -> ConnectionState:
+        every = self.refresh_flag if self.refresh_flag is not None else every
+        return ConnectionState(refresh=clamp_refresh(every), wall=self.wall,
+                               monotonic=self.monotonic)
+
+    # -- account ---------------------------------------------------------------------
+
+    def connect(self, account: Account) -> None:
+        """(Re)connect: new clients, an empty fleet, no marks; results of the previous
+        account that are still on their way are dropped (generation)."""
+        self.close()
+        self.generation += 1
+        self.account = account
+        self.read_only = bool(account.read_only or self.read_only_flag)
+        self.reader = account.client_factory()
+        self.writer = account.client_factory()
+        self.connection = self._new_connection(account.refresh)
+        self._cache_saved = None
+        self._painted_at = None
+        self.marked.clear()
+        self.store.apply(self.store.prepare([], self.clock()))
+        self.store.set_query(account.default_filter or "")
+
+    def close(self) -> None:
+        for client in (self.reader, self.writer):
+            if client is not None:
+                with contextlib.suppress(Exception):
+                    client.close()
+        self.reader = self.writer = None
+
+    def read_only_notice(self) -> Notice:
+        why = "started with --read-only" if self.read_only_flag else "profile setting"
+        return Notice(f"Read-only: fleettui will not send writes with this profile ({why}).",
+                      title="Read-only", severity="warning")
+
+    # -- polling ---------------------------------------------------------------------
+
+    def start_poll(self, force: bool = False) -> int | None:
+        """The generation to poll for, or None: paused (unless forced), a poll already
+        running, or nothing to poll."""
+        conn = self.connection
+        if (conn.paused and not force) or conn.polling or self.reader is None:
+            return None
+        conn.polling = True
+        return self.generation
+
+    def refresh_now(self) -> Update:
+        if self.connection.polling:
+            return Update(notices=[Notice("A refresh is already running.")])
+        return Update(poll=True, force=True)
+
+    def toggle_pause(self) -> Update:
+        conn = self.connection
+        conn.paused = not conn.paused
+        if conn.paused:
+            return Update(stop_polling=True,
+                          notices=[Notice("Live refresh paused; p resumes, r refreshes once.")])
+        return Update(poll=True, notices=[Notice("Live refresh resumed.")])
+
+    def fetch(self, generation: int) -> FetchResult:
+        """Blocking: the list call, parsed and diffed against the store."""
+        return fetching.fetch(self.reader, self.store, self.clock, generation)
+
+    def took(self, result: FetchResult) -> Update | None:
+        """A poll's result on the UI thread; None when it belongs to an earlier account."""
+        if result.generation != self.generation:
+            return None
+        self.connection.polling = False
+        if isinstance(result, FetchFailed):
+            return self._failed(result)
+        prepared = result.prepared
+        applied = self.store.apply(prepared)
+        recovered = self.connection.record_ok()
+        update = Update(repaint=self._repaint_due(prepared))
+        if recovered:
+            update.notices.append(Notice("Reconnected; the data is live again.", title="Refresh"))
+        if applied:
+            update.notices += fetching.rejection_notices(prepared)
+            update.save = self._cache_due()
+        update.next_poll = self.connection.next_delay()
+        return update
+
+    def _failed(self, result: FetchFailed) -> Update:
+        conn = self.connection
+        first = conn.record_failure(result.category, result.message, result.retry_after,
+                                    result.kind)
+        update = Update(stale=True, next_poll=conn.next_delay())
+        if first:
+            update.notices.append(Notice(
+                f"{result.message} {self.what_is_shown()}; retrying by itself.",
+                title=f"Refresh failed ({conn.category_label()})",
+                severity="warning" if conn.connected_once else "error", timeout=8))
+        return update
+
+    def what_is_shown(self) -> str:
+        """After a failed poll: is the screen showing live data, a cache, or nothing?"""
+        conn = self.connection
+        if conn.connected_once:
+            return "Showing the last data"
+        if conn.cached_at is not None and self.store.total:
+            return "Showing the fleet cached on disk"
+        return "No data yet"
+
+    def _repaint_due(self, prepared: Prepared | None) -> bool:
+        """Repaint after the store changed; a poll that changed nothing repaints at most
+        once a minute (only its ages can differ), so an idle screen stays quiet."""
+        now = self.clock()
+        diff = prepared.diff if prepared is not None else None
+        quiet = diff is not None and not (diff.added or diff.removed or diff.changed)
+        last = self._painted_at
+        if quiet and last is not None and (now - last).total_seconds() < IDLE_REPAINT_SECONDS:
+            return False
+        self._painted_at = now
+        return True
+
+    def view_changed(self) -> Update:
+        """The filter or the account changed: repaint whatever the last paint was."""
+        return Update(repaint=self._repaint_due(None))
+
+    def _apply_answer(self, prepared: Prepared | None, generation: int) -> bool:
+        """Show provider answers at once (added, canceling, revoking) until the next poll.
+        A poll that finished meanwhile is newer and already shows them: then nothing."""
+        if prepared is None or generation != self.generation or not self.store.apply(prepared):
+            return False
+        self._painted_at = None
+        return self._repaint_due(prepared)
+
+    # -- the snapshot cache -------------------------------------------------------------
+
+    def read_cache(self, generation: int) -> CacheRead | None:
+        """Blocking, on the first poll of a profile: the fleet cached on disk, shown while
+        the list call runs (prepared on the poll's thread, so the live result is later)."""
+        account = self.account
+        if account is None or not account.cache or self.connection.connected_once:
+            return None
+        return cache.read_cache(account, self.reader, self.store, self.clock, generation)
+
+    def took_cache(self, result: CacheRead) -> Update | None:
+        if result.generation != self.generation:
+            return None
+        update = Update()
+        if result.problem:
+            update.notices.append(Notice(clean(result.problem), title="Cache", severity="warning",
+                                         timeout=8))
+        if (result.prepared is not None and not self.connection.connected_once
+                and self.store.apply(result.prepared)):
+            self.connection.cached_at = result.saved_at
+            update.repaint = self._repaint_due(result.prepared)
+        return update
+
+    def _cache_due(self) -> CacheSave | None:
+        """After the first good poll, then at most every CACHE_EVERY seconds."""
+        account = self.account
+        if account is None or not account.cache:
+            return None
+        mono = self.monotonic()
+        if self._cache_saved is not None and mono - self._cache_saved < cache.CACHE_EVERY:
+            return None
+        self._cache_saved = mono
+        return CacheSave(account.name, account.base_url, list(self.store.snapshot.order),
+                         self.clock(), utcnow())
+
+    save_cache = staticmethod(cache.save_cache)
+
+    # -- marks -------------------------------------------------------------------------
+
+    def marked_vehicles(self) -> list[Vehicle]:
+        return [v for v in (self.store.vehicle(vin) for vin in sorted(self.marked)) if v]
+
+    def unmark(self, vins: list[str]) -> bool:
+        before = len(self.marked)
+        self.marked.difference_update(vins)
+        return len(self.marked) != before
+
+    # -- cancel / revoke ------------------------------------------------------------------
+
+    def plan_deletes(self, action: Action, current: Vehicle | None) -> deletes.DeletePlan:
+        if self.read_only:
+            return deletes.DeletePlan(action, refusal=self.read_only_notice())
+        return deletes.plan_deletes(action, self.marked_vehicles(), current, self.clock())
+
+    def send_deletes(self, action: Action, vins: list[str], generation: int) -> DeletesSent:
+        """Blocking (worker)."""
+        return deletes.send_deletes(self.writer, self.write_lock, self.store, action, vins,
+                                    generation, self.clock, self.sleep)
+
+    def took_deletes(self, result: DeletesSent) -> Update:
+        update = Update(repaint=self._apply_answer(result.prepared, result.generation))
+        update.unmarked = self.unmark([o.vin for o in result.outcomes if o.ok])
+        update.notices.append(deletes.summary_notice(result, self._remember(result)))
+        problem = self.audit(result.action.value, [o.vin for o in result.outcomes],
+                             deletes.audit_lines(result.outcomes))
+        if problem:
+            update.notices.append(Notice(problem, severity="warning"))
+        return update
+
+    def _remember(self, result: DeletesSent) -> bool:
+        """Keep a batch's outcome; True when it is worth opening (a batch with failures)."""
+        outcomes = result.outcomes
+        if len(outcomes) < 2:
+            return False
+        ok = sum(1 for o in outcomes if o.ok)
+        verb = "Cancel" if result.action is Action.CANCEL else "Revoke"
+        self.last_write = (f"{verb}: {ok} of {len(outcomes)} accepted", list(outcomes))
+        return ok < len(outcomes)
+
+    # -- add ---------------------------------------------------------------------------
+
+    def open_add(self) -> AddDraft | None | Notice:
+        """The draft to reopen the form with (taken: a closed form leaves a new one), or
+        the read-only notice."""
+        if self.read_only:
+            return self.read_only_notice()
+        draft, self.add_draft = self.add_draft, None
+        return draft
+
+    def add_closed(self, draft: AddDraft | None) -> Notice | None:
+        """Escape with something typed keeps it for the next `a` (this session)."""
+        self.add_draft = draft
+        return adding.draft_notice(draft)
+
+    def send_add(self, lines: list[AddLine], generation: int) -> AddSent:
+        """Blocking (worker)."""
+        return adding.send_add(self.writer, self.write_lock, self.store, lines, generation,
+                               self.clock)
+
+    def took_add(self, result: AddSent) -> Update:
+        update = Update()
+        if result.error is None:
+            update.repaint = self._apply_answer(result.prepared, result.generation)
+            problem = self.audit("add", [line.vin for line in result.lines],
+                                 adding.audit_lines(result.results or []))
+            if problem:
+                update.notices.append(Notice(problem, severity="warning"))
+        return update
+
+    def audit(self, action: str, vins: list[str],
+              outcomes: list[tuple[str, bool, str]]) -> str | None:
+        """Record a write in the audit log (not the demo's). A problem to show, or None."""
+        return audit_write(self.account, action, vins, outcomes)

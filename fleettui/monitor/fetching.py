@@ -1,0 +1,56 @@
+"""One poll's blocking half and what its answer says: the list call (the compact form
+when the client offers it), parsed and diffed against the store on the worker, a failure
+classified for the header; and the notices a change to rejected raises."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from fleettui.api.errors import ApiError, BadResponse, RateLimited, error_category
+from fleettui.core.snapshot import Prepared
+from fleettui.core.states import State
+from fleettui.core.store import FleetStore
+from fleettui.core.text import clean
+from fleettui.monitor.updates import Fetched, FetchFailed, FetchResult, Notice
+
+#: Rejections named one by one after a poll; more are counted in one notice.
+REJECTIONS_NAMED = 5
+
+
+def fetch_fleet(reader: Any) -> list[Any]:
+    """The fleet in the store's compact form when the client offers it (less memory)."""
+    compact = getattr(reader, "list_vehicles_compact", None)
+    return compact() if compact is not None else reader.list_vehicles_raw()
+
+
+def fetch(reader: Any, store: FleetStore, clock: Callable[[], datetime],
+          generation: int) -> FetchResult:
+    """Blocking: the list call, parsed and diffed against the store; never raises."""
+    try:
+        raw = fetch_fleet(reader)
+        # consume: the payload is freed a slice at a time, so the UI thread never waits
+        # on the GIL while 100k parsed vehicles are deallocated in one go.
+        prepared = store.prepare(raw, clock(), consume=True)
+        del raw
+    except ApiError as exc:
+        retry = exc.retry_after if isinstance(exc, RateLimited) else None
+        kind = "bad_answer" if isinstance(exc, BadResponse) else None
+        return FetchFailed(generation, error_category(exc), str(exc), retry, kind)
+    except Exception as exc:  # noqa: BLE001 - the monitor must outlive any bad answer
+        return FetchFailed(generation, "client", f"Refresh failed: {clean(exc)}")
+    return Fetched(generation, prepared)
+
+
+def rejection_notices(prepared: Prepared) -> list[Notice]:
+    """A change to rejected names the VIN and the reason (a few; the rest are counted)."""
+    rejected = [c for c in prepared.diff.newly_rejected if c.old is not State.REJECTED]
+    notices = [Notice(f"{clean(c.vin)} was rejected: {clean(c.reason or 'no reason given')}",
+                      title="Rejected", severity="error", timeout=10)
+               for c in rejected[:REJECTIONS_NAMED]]
+    if len(rejected) > REJECTIONS_NAMED:
+        notices.append(Notice(f"{len(rejected) - REJECTIONS_NAMED} more vehicles were rejected; "
+                              "filter with state:rejected.", title="Rejected", severity="error",
+                              timeout=10))
+    return notices

@@ -1,0 +1,124 @@
+"""The plain values that pass between the monitor controller and the app.
+
+Blocking calls (run on a worker thread) return a *result*: what the provider answered,
+already parsed and diffed. The controller takes a result in on the UI thread and returns
+an `Update`: what to repaint, what to tell the user, when to poll next. Nothing here
+knows about Textual, so every decision is tested with plain asserts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Literal
+
+from fleettui.api.wire import CreateResult
+from fleettui.core.rows import Row
+from fleettui.core.snapshot import Prepared
+from fleettui.core.states import Action
+from fleettui.monitor.add_lines import AddLine
+from fleettui.monitor.writes import WriteOutcome
+
+Severity = Literal["information", "warning", "error"]
+
+
+@dataclass(frozen=True)
+class Notice:
+    """One notification: the text is already safe to show (no control sequences)."""
+
+    message: str
+    title: str = ""
+    severity: Severity = "information"
+    timeout: float | None = None
+
+
+@dataclass(frozen=True)
+class CacheSave:
+    """The fleet to keep on disk: `fetched_at` is the provider's clock, `saved_at` ours."""
+
+    name: str
+    base_url: str
+    #: The store's rows (turned into API objects on the worker that writes them).
+    rows: list[Row]
+    fetched_at: datetime
+    saved_at: datetime
+
+
+@dataclass
+class Update:
+    """What the app does after the controller took a result in. The header is always
+    brought up to date; the rest only when set."""
+
+    #: The table and the detail pane re-read the store (else only the header changes).
+    repaint: bool = False
+    notices: list[Notice] = field(default_factory=list)
+    #: Schedule the next poll this many seconds from now (replacing a scheduled one).
+    next_poll: float | None = None
+    #: Stop the scheduled poll (pause).
+    stop_polling: bool = False
+    #: Poll now (forced: even while paused).
+    poll: bool = False
+    force: bool = False
+    #: The data is stale: keep its age on screen ticking every second.
+    stale: bool = False
+    #: Write this snapshot cache (on a worker).
+    save: CacheSave | None = None
+    #: Marks were removed (the table repaints them).
+    unmarked: bool = False
+
+
+# -- results of the blocking calls ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Fetched:
+    generation: int
+    prepared: Prepared
+
+
+@dataclass(frozen=True)
+class FetchFailed:
+    generation: int
+    #: Error category (fleettui.api.errors.error_category), e.g. "network".
+    category: str
+    message: str
+    retry_after: float | None = None
+    #: Finer than the category: "bad_answer" for an answer that could not be read.
+    kind: str | None = None
+
+
+FetchResult = Fetched | FetchFailed
+
+
+@dataclass(frozen=True)
+class CacheRead:
+    """The fleet cached on disk for the account, read before its first poll."""
+
+    generation: int
+    prepared: Prepared | None = None
+    #: This machine's clock when the cache was saved (the header's "cache from").
+    saved_at: datetime | None = None
+    #: Why the file could not be used, to tell the user.
+    problem: str | None = None
+
+
+@dataclass(frozen=True)
+class DeletesSent:
+    """A cancel or revoke batch: per-VIN outcomes (answers merged into what we knew),
+    and the store update built on the worker."""
+
+    action: Action
+    outcomes: list[WriteOutcome]
+    prepared: Prepared | None
+    generation: int
+
+
+@dataclass(frozen=True)
+class AddSent:
+    lines: list[AddLine]
+    results: list[CreateResult] | None
+    #: The whole request failed: nothing was added.
+    error: str | None
+    prepared: Prepared | None
+    added: int
+    generation: int

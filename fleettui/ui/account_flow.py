@@ -1,0 +1,75 @@
+"""Choosing what the monitor watches: the setup screen (first start, nothing configured),
+the demo simulator it can start, and switching profiles without a restart. A helper the
+app composes (not a mixin); `connect` is the app's (re)connect."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from textual.app import App
+
+from fleettui.config import ConfigError, ResolvedProfile, resolve_profile
+from fleettui.monitor.accounts import Account, account_for_simulator, account_from_profile
+from fleettui.monitor.controller import Monitor
+
+if TYPE_CHECKING:
+    from fleettui.sim import Simulator
+
+
+class AccountFlow:
+    def __init__(self, app: App[None], monitor: Monitor,
+                 connect: Callable[[Account], None]) -> None:
+        self.app = app
+        self.monitor = monitor
+        self.connect = connect
+        #: A simulator the app started itself (demo chosen on the setup screen).
+        self.owned_sim: Simulator | None = None
+
+    def close(self) -> None:
+        if self.owned_sim is not None:
+            self.owned_sim.stop()
+
+    def open_setup(self) -> None:
+        from fleettui.ui.screens.setup import SetupScreen
+
+        self.app.push_screen(SetupScreen(), callback=self._setup_done)
+
+    def _setup_done(self, result: object) -> None:
+        from fleettui.ui.screens.setup import SetupResult
+
+        if not isinstance(result, SetupResult):
+            if self.monitor.account is None:
+                self.app.exit(message="No account configured; run `fleettui --demo` or "
+                                      "`fleettui profile add`.")
+            return
+        if result.kind == "demo":
+            from fleettui.config.demo import DEMO_SPEED, DEMO_VEHICLES
+            from fleettui.sim import SimConfig, Simulator
+
+            self.owned_sim = Simulator(SimConfig(vehicles=DEMO_VEHICLES, speed=DEMO_SPEED)).start()
+            self.connect(account_for_simulator(self.owned_sim,
+                                               read_only=self.monitor.read_only_flag))
+        elif result.profile is not None:
+            self._connect_profile(result.profile)
+        self.app.notify(f"Connected to {self.monitor.account_name}.", markup=False)
+
+    def _connect_profile(self, profile: ResolvedProfile) -> None:
+        self.connect(account_from_profile(profile, read_only=self.monitor.read_only_flag))
+
+    def switch_profile(self) -> None:
+        from fleettui.ui.screens.profile_switch import ProfileSwitchScreen
+
+        self.app.push_screen(ProfileSwitchScreen(current=self.monitor.account_name),
+                             callback=self.profile_chosen)
+
+    def profile_chosen(self, name: str | None) -> None:
+        if name is None:
+            return
+        try:
+            profile = resolve_profile(name, read_only=self.monitor.read_only_flag or None)
+        except (ConfigError, ValueError) as exc:
+            self.app.notify(str(exc), title="Profile not switched", severity="error", markup=False)
+            return
+        self._connect_profile(profile)
+        self.app.notify(f"Switched to profile {self.monitor.account_name}.", markup=False)

@@ -1,0 +1,191 @@
+"""The dialogs around a write, and the small actions that leave the monitor's data
+(copy, export). A helper the app composes (not a mixin).
+
+Every write is decided by the controller (`Monitor.plan_deletes`, `open_add`) before
+anything is shown, confirmed here, sent on a thread worker that calls the controller's
+blocking method and posts the result (`DeletesDone`, `AddDone`), and taken back in by the
+controller, which says what changed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from functools import partial
+from pathlib import Path
+
+from rich.text import Text
+from textual.app import App
+
+from fleettui.core.rows import Row
+from fleettui.core.states import Action
+from fleettui.core.text import clean
+from fleettui.monitor.add_lines import AddDraft, AddLine
+from fleettui.monitor.adding import added_notice
+from fleettui.monitor.controller import Monitor
+from fleettui.monitor.deletes import DeletePlan, no_target
+from fleettui.monitor.updates import AddSent, DeletesSent, Notice, Update
+from fleettui.ui.messages import AddDone, DeletesDone
+from fleettui.ui.screens.add_form import AddScreen
+from fleettui.ui.screens.confirm import ConfirmScreen, bulk_body
+from fleettui.ui.screens.export import ExportScreen, default_export_path, write_csv
+from fleettui.ui.screens.results import WriteResultsScreen
+from fleettui.ui.view import MonitorView
+
+
+def confirmation(plan: DeletePlan) -> ConfirmScreen:
+    """The dialog that asks before `plan.vins` are sent: what, what is skipped and why,
+    what will probably be refused; a revoke asks for the VIN's last four (or the count)."""
+    verb = plan.action.value
+    danger = plan.action is Action.REVOKE
+    if plan.bulk:
+        body = bulk_body(verb, plan.vins, plan.skipped)
+        body += [Text(f"⚠ {n} of those sent: {w}", style="bold yellow") for w, n in plan.warnings]
+        if danger:
+            body.append(Text("Data access stops for every vehicle sent.", style="bold"))
+        n = len(plan.vins)
+        title = (f"{verb.capitalize()} {n} of {plan.targets} marked vehicles?" if plan.skipped
+                 else f"{verb.capitalize()} {n} marked vehicles?")
+        return ConfirmScreen(title, body, confirm_label=f"Yes, {verb} {n}", require=plan.require,
+                             require_prompt=f"Type the number of vehicles ({plan.require}) to confirm:",
+                             danger=danger)
+    v = plan.vehicle
+    assert v is not None
+    vin = clean(v.vin)
+    body = [Text(f"VIN {vin}  brand {clean(v.brand)}  state {clean(v.status)}")]
+    body += [Text("⚠ " + w, style="bold yellow") for w, _ in plan.warnings]
+    if danger:
+        body.append(Text("Revoking stops data access for this vehicle. Getting it back means "
+                         "adding it again and waiting for a new approval.", style="bold"))
+    else:
+        body.append(Text("Cancelling withdraws the pending activation request."))
+    return ConfirmScreen(f"{verb.capitalize()} {vin}?", body, confirm_label=f"Yes, {verb}",
+                         require=plan.require,
+                         require_prompt="Type the VIN's last four characters to confirm:",
+                         danger=danger)
+
+
+class WriteFlow:
+    """`carry_out` is the app's: it does what a controller `Update` says."""
+
+    def __init__(self, app: App[None], monitor: Monitor, view: MonitorView,
+                 carry_out: Callable[[Update], None]) -> None:
+        self.app = app
+        self.monitor = monitor
+        self.view = view
+        self.carry_out = carry_out
+
+    def notify(self, notice: Notice) -> None:
+        self.app.notify(notice.message, title=notice.title, severity=notice.severity,
+                        timeout=notice.timeout, markup=False)
+
+    # -- cancel / revoke -----------------------------------------------------------------
+
+    def start_delete(self, action: Action) -> None:
+        plan = self.monitor.plan_deletes(action, self.view.current_vehicle())
+        if plan.refusal is not None:
+            self.notify(plan.refusal)
+            return
+        self.app.push_screen(confirmation(plan),
+                             callback=lambda ok: self.send_deletes(action, plan.vins) if ok else None)
+
+    def send_deletes(self, action: Action, vins: list[str]) -> None:
+        if self.monitor.read_only:
+            return
+        self.app.notify(f"Sending {action.value} for {len(vins)} vehicle(s)…", markup=False)
+        send = partial(self.monitor.send_deletes, action, vins, self.monitor.generation)
+        self.app.run_worker(lambda: self.app.post_message(DeletesDone(send())), thread=True,
+                            group="write", exit_on_error=False)
+
+    def deletes_done(self, result: DeletesSent) -> None:
+        self.carry_out(self.monitor.took_deletes(result))
+
+    def show_write_results(self) -> None:
+        if self.monitor.last_write is None:
+            self.app.notify("No bulk cancel or revoke has been sent in this session.", markup=False)
+            return
+        title, outcomes = self.monitor.last_write
+        self.app.push_screen(WriteResultsScreen(title, outcomes))
+
+    # -- add -------------------------------------------------------------------------------
+
+    def open_add(self) -> None:
+        opened = self.monitor.open_add()
+        if isinstance(opened, Notice):
+            self.notify(opened)
+            return
+        self.app.push_screen(AddScreen(opened), callback=self.add_closed)
+
+    def add_closed(self, draft: AddDraft | None) -> None:
+        notice = self.monitor.add_closed(draft)
+        if notice is not None:
+            self.notify(notice)
+
+    def send_add(self, lines: list[AddLine]) -> None:
+        if self.monitor.read_only:
+            return
+        send = partial(self.monitor.send_add, lines, self.monitor.generation)
+        self.app.run_worker(lambda: self.app.post_message(AddDone(send())), thread=True,
+                            group="write", exit_on_error=False)
+
+    def add_done(self, result: AddSent) -> None:
+        """The form (if still open) shows the answer per VIN; refused lines stay in it."""
+        form = next((s for s in self.app.screen_stack if isinstance(s, AddScreen)), None)
+        if result.error is not None:
+            if form is not None:
+                form.show_error(result.error)
+            else:
+                self.notify(Notice(result.error, severity="error"))
+            return
+        update = self.monitor.took_add(result)
+        if update.repaint:
+            self.view.repaint()
+        if form is not None:
+            form.show_results(result.results or [])
+        else:
+            self.notify(added_notice(result))
+        for notice in update.notices:
+            self.notify(notice)
+
+    # -- copy and export ---------------------------------------------------------------------
+
+    def copy_vins(self) -> None:
+        marked = sorted(self.monitor.marked)
+        if marked:
+            text = "\n".join(marked)
+            what = f"{len(marked)} marked VINs"
+        else:
+            current = self.view.current_vehicle()
+            if current is None:
+                self.notify(no_target())
+                return
+            text = what = current.vin
+        self.app.copy_to_clipboard(text)
+        self.app.notify(f"Copied {clean(what)} to the clipboard (terminal clipboard, OSC 52).",
+                        markup=False)
+
+    def export(self) -> None:
+        shown = len(self.monitor.store)
+        if shown == 0:
+            self.app.notify("Nothing to export: the filter shows no vehicles.", severity="warning",
+                            markup=False)
+            return
+        # The file is named for the user's own clock, not the provider's (or the demo's).
+        self.app.push_screen(ExportScreen(default_export_path(datetime.now()), shown),
+                             callback=self._export_to)
+
+    def _export_to(self, path: Path | None) -> None:
+        if path is not None:
+            # The rows shown right now, in order; parsing and writing run on a worker.
+            rows, now = list(self.monitor.store.view.rows), self.monitor.clock()
+            self.app.run_worker(partial(self._write_export, path, rows, now), thread=True,
+                                group="export", exit_on_error=False)
+
+    def _write_export(self, path: Path, rows: list[Row], now: datetime) -> None:
+        try:
+            count = write_csv(path, (row.vehicle for row in rows), now)
+        except OSError as exc:
+            self.app.notify(f"Could not write {path}: {exc.strerror or exc}", severity="error",
+                            markup=False)
+            return
+        self.app.notify(f"Wrote {count} rows to {path}", markup=False)

@@ -1,0 +1,199 @@
+"""The monitor controller's polling decisions, without Textual: a `Monitor` against the
+simulator over real HTTP, with fake clocks (the provider's, this machine's, monotonic)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import timedelta
+
+import pytest
+
+from fleettui.core.states import State
+from fleettui.monitor.accounts import account_for_simulator
+from fleettui.monitor.controller import IDLE_REPAINT_SECONDS, Monitor
+from fleettui.monitor.updates import CacheRead, Fetched, FetchFailed
+from fleettui.sim import FaultConfig
+from tests.sim_helpers import SIM_START
+
+
+class Clocks:
+    """The provider's clock and a monotonic one, both moved by hand."""
+
+    def __init__(self) -> None:
+        self.now = SIM_START
+        self.mono = 1000.0
+
+    def provider(self):
+        return self.now
+
+    def monotonic(self) -> float:
+        return self.mono
+
+    def advance(self, seconds: float) -> None:
+        self.now += timedelta(seconds=seconds)
+        self.mono += seconds
+
+
+@pytest.fixture
+def clocks() -> Clocks:
+    return Clocks()
+
+
+@pytest.fixture
+def monitor(sim, clocks):
+    m = Monitor(None, clock=clocks.provider, monotonic=clocks.monotonic, sleep=lambda s: None)
+    m.connect(account_for_simulator(sim))
+    yield m
+    m.close()
+
+
+def poll(m: Monitor):
+    generation = m.start_poll()
+    assert generation is not None
+    return m.took(m.fetch(generation))
+
+
+def test_first_poll_loads_the_fleet_and_schedules_the_next(monitor):
+    generation = monitor.start_poll()
+    assert generation == monitor.generation
+    assert monitor.start_poll() is None  # one poll at a time
+    result = monitor.fetch(generation)
+    assert isinstance(result, Fetched)
+    update = monitor.took(result)
+    assert monitor.store.total == 60 and not monitor.connection.polling
+    assert update.repaint and update.next_poll == 15.0 and not update.notices
+    assert update.save is None  # the demo simulator keeps no snapshot cache
+    assert monitor.connection.connected_once
+
+
+def test_refresh_interval_comes_from_the_flag_then_the_account(sim, clocks):
+    m = Monitor(None, refresh=2, clock=clocks.provider)
+    m.connect(replace(account_for_simulator(sim), refresh=30))
+    assert m.connection.refresh == 5.0  # the flag wins, never under five seconds
+    m.close()
+    m = Monitor(None, clock=clocks.provider)
+    m.connect(replace(account_for_simulator(sim), refresh=30))
+    assert m.connection.refresh == 30.0
+    m.close()
+
+
+def test_failures_back_off_notify_once_and_recovery_says_so(sim, monitor, clocks):
+    poll(monitor)
+    sim.set_faults(FaultConfig(drop_rate=1.0))
+    first = poll(monitor)
+    assert first.stale and first.next_poll == 30.0 and not first.repaint
+    [notice] = first.notices
+    assert notice.title == "Refresh failed (network)" and notice.severity == "warning"
+    assert "Showing the last data; retrying by itself." in notice.message
+    second = poll(monitor)
+    assert second.next_poll == 60.0 and second.notices == []
+    assert monitor.store.total == 60  # the data stays
+    sim.set_faults(FaultConfig())
+    back = poll(monitor)
+    assert [n.message for n in back.notices] == ["Reconnected; the data is live again."]
+    assert back.next_poll == 15.0 and not monitor.connection.stale
+
+
+def test_failure_before_any_data_is_an_error_that_says_no_data(sim, clocks):
+    sim.set_faults(FaultConfig(drop_rate=1.0))
+    m = Monitor(None, clock=clocks.provider)
+    m.connect(account_for_simulator(sim))
+    result = m.fetch(m.start_poll())
+    assert isinstance(result, FetchFailed) and result.category == "network"
+    [notice] = m.took(result).notices
+    assert notice.severity == "error" and "No data yet" in notice.message
+    m.close()
+
+
+def test_malformed_answer_is_a_bad_answer_not_a_crash(sim, monitor):
+    sim.set_faults(FaultConfig(malformed_rate=1.0))
+    result = monitor.fetch(monitor.start_poll())
+    assert isinstance(result, FetchFailed) and result.kind == "bad_answer"
+    monitor.took(result)
+    assert monitor.connection.problem_label() == "bad answer (server)"
+
+
+def test_a_quiet_poll_repaints_at_most_once_a_minute(monitor, clocks):
+    assert poll(monitor).repaint
+    clocks.advance(15)
+    assert not poll(monitor).repaint  # nothing changed: only the header
+    clocks.advance(IDLE_REPAINT_SECONDS)
+    assert poll(monitor).repaint  # the ages in the table moved on
+
+
+def test_a_change_repaints_and_a_rejection_is_announced(sim, monitor):
+    poll(monitor)
+    engine = sim.engine
+    vin = next(v for v in sorted(engine.vehicles) if engine.record(v).status == "pending")
+    with engine.lock:
+        engine.transition(engine.record(vin), "rejected", engine.epoch(), "privacy mode is enabled")
+    update = poll(monitor)
+    assert update.repaint
+    assert [(n.title, n.message) for n in update.notices] == [
+        ("Rejected", f"{vin} was rejected: privacy mode is enabled")]
+    assert monitor.store.vehicle(vin).state is State.REJECTED
+
+
+def test_results_of_an_earlier_account_are_dropped(sim, monitor):
+    generation = monitor.start_poll()
+    result = monitor.fetch(generation)
+    monitor.connect(account_for_simulator(sim, name="again"))
+    assert monitor.took(result) is None
+    assert monitor.store.total == 0 and monitor.generation == generation + 1
+
+
+def test_pause_stops_polling_until_resumed_but_r_still_refreshes(monitor):
+    poll(monitor)
+    paused = monitor.toggle_pause()
+    assert paused.stop_polling and "paused" in paused.notices[0].message
+    assert monitor.start_poll() is None
+    assert monitor.refresh_now().poll and monitor.refresh_now().force
+    assert monitor.start_poll(force=True) is not None
+    assert monitor.refresh_now().notices[0].message == "A refresh is already running."
+    monitor.took(monitor.fetch(monitor.generation))
+    resumed = monitor.toggle_pause()
+    assert resumed.poll and not resumed.force and not monitor.connection.paused
+
+
+def test_cache_is_saved_after_the_first_poll_then_every_five_minutes(sim, clocks):
+    account = replace(account_for_simulator(sim, name="cached"), cache=True)
+    m = Monitor(None, clock=clocks.provider, monotonic=clocks.monotonic)
+    m.connect(account)
+    assert m.read_cache(m.generation) is None  # nothing on disk yet
+    save = poll(m).save
+    assert save is not None and len(save.rows) == 60 and save.fetched_at == SIM_START
+    m.save_cache(save)
+    clocks.advance(60)
+    assert poll(m).save is None
+    clocks.advance(300)
+    assert poll(m).save is not None
+    m.close()
+
+    fresh = Monitor(None, clock=clocks.provider, monotonic=clocks.monotonic)
+    fresh.connect(account)
+    cached = fresh.read_cache(fresh.generation)
+    assert isinstance(cached, CacheRead) and cached.problem is None
+    update = fresh.took_cache(cached)
+    assert update.repaint and fresh.store.total == 60
+    assert fresh.connection.cached_at == cached.saved_at
+    assert fresh.what_is_shown() == "Showing the fleet cached on disk"
+    poll(fresh)
+    assert fresh.read_cache(fresh.generation) is None  # live now: the cache is not read again
+    fresh.close()
+
+
+def test_unreadable_cache_is_a_notice_and_no_fleet(sim, clocks, isolated_dirs):
+    from fleettui.config.cache import snapshot_path
+
+    account = replace(account_for_simulator(sim, name="broken"), cache=True)
+    path = snapshot_path("broken")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("{not json")
+    m = Monitor(None, clock=clocks.provider)
+    m.connect(account)
+    cached = m.read_cache(m.generation)
+    assert cached is not None and cached.prepared is None and "broken" in cached.problem
+    [notice] = m.took_cache(cached).notices
+    assert notice.title == "Cache" and notice.severity == "warning"
+    assert m.store.total == 0
+    m.close()
