@@ -198,8 +198,11 @@ def _raw(rx: WebhookReceiver) -> socket.socket:
 
 def _read_all(sock: socket.socket) -> bytes:
     out = b""
-    while chunk := sock.recv(4096):
-        out += chunk
+    try:
+        while chunk := sock.recv(4096):
+            out += chunk
+    except ConnectionResetError:
+        pass
     return out
 
 

@@ -51,7 +51,7 @@ def register(subparsers) -> None:  # noqa: ANN001 - argparse's private subparser
 
     listen = sub.add_parser("listen", parents=[secret], help="run a receiver", allow_abbrev=False,
                             description="Receive signed deliveries until interrupted.")
-    listen.add_argument("--host", default="127.0.0.1", help="address to bind (loopback by default)")
+    listen.add_argument("--host", default="127.0.0.1", help="address to bind; anything but loopback prints a warning")
     listen.add_argument("--port", type=int, default=8787, help="port (0 picks a free one)")
     listen.add_argument("--path", default="/hooks/hm", help="URL path deliveries are posted to")
     listen.add_argument("--db", type=Path, help="database file (default: per profile, data dir)")
@@ -81,7 +81,9 @@ def register(subparsers) -> None:  # noqa: ANN001 - argparse's private subparser
                         help="send under new delivery ids (else a receiver dedupes them)")
     replay.set_defaults(func=cmd_replay)
 
-    status = sub.add_parser("status", help="a receiver's health, from its database")
+    status = sub.add_parser("status", help="a receiver's health, from its database",
+                            description="Print the health a receiver last wrote to its "
+                                        "database; exit 1 when no receiver is running.")
     status.add_argument("--profile", metavar="NAME")
     status.add_argument("--db", type=Path, help="database file (default: per profile)")
     status.add_argument("--json", action="store_true", help="the health snapshot as JSON")

@@ -224,6 +224,13 @@ class WebhookReceiver:
                 writer.write(http.response(status, message))
                 async with asyncio.timeout(2.0):
                     await writer.drain()
+                if status >= 400 and writer.can_write_eof():
+                    # Lingering close: a client still sending (a refused body, a trickle)
+                    # would otherwise get a reset that can destroy the answer unread.
+                    writer.write_eof()
+                    async with asyncio.timeout(1.0):
+                        while await reader.read(65536):
+                            pass
         finally:
             self._open -= 1
             writer.close()
