@@ -1,4 +1,4 @@
-"""Shared fixtures: an isolated machine (temp config, cache and log dirs) and a simulator."""
+"""Shared fixtures: an isolated machine (temp config, cache, log and data dirs) and a simulator."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ SIM_START = datetime(2026, 11, 1, 12, 0, 0, tzinfo=UTC)
 
 @pytest.fixture(autouse=True)
 def isolated_dirs(tmp_path, monkeypatch) -> dict[str, str]:
-    """Keep every test away from the real user's config, cache, logs and credentials."""
+    """Keep every test away from the real user's config, cache, logs, history and credentials."""
     dirs = {}
     for name in ("CONFIG", "CACHE", "LOG", "DATA", "EXPORT"):
         path = tmp_path / name.lower()

@@ -7,7 +7,8 @@ keep several setups apart):
 - ``FLEETTUI_CONFIG_DIR`` — holds ``config.toml``
 - ``FLEETTUI_CACHE_DIR``  — the last fleet snapshot per profile
 - ``FLEETTUI_LOG_DIR``    — ``audit.jsonl``, the record of every write
-- ``FLEETTUI_DATA_DIR``   — local databases (e.g. ``webhooks/<profile>.sqlite3``)
+- ``FLEETTUI_DATA_DIR``   — local databases: the history of state changes per profile
+  (``history/``), the webhook receiver's (``webhooks/<profile>.sqlite3``)
 - ``FLEETTUI_EXPORT_DIR`` — where the monitor's CSV exports go by default: the user's
   documents folder, ``fleettui`` in it (``~/Documents/fleettui`` on Linux and macOS),
   never the directory fleettui happened to be started in
