@@ -1,0 +1,126 @@
+"""From a refresh to recorded events: the diff's state changes and the changelogs.
+
+`Recorder.record(snapshot, diff, seen_at)` is what the monitor's worker and
+`fleettui record` call after each refresh:
+
+- every state change in the diff becomes a ``diff`` event with the state it was seen in
+  before; when the provider's changelog has the matching entry, the event carries that
+  entry's time and key, so the changelog entry itself is not stored a second time;
+- the changelog entries of every vehicle that changed or appeared are stored (source
+  ``changelog``); entries without a timestamp cannot be placed in time and are skipped;
+- the first refresh of a run (nothing to diff against) stores only the entries newer than
+  what the file already holds for each VIN, so a restart at 100,000 vehicles does not
+  re-send every changelog to SQLite.
+
+All of one refresh goes in one transaction. Runs on the caller's thread: call it from a
+worker, never the UI thread.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from fleettui.core.snapshot import Diff, Snapshot
+from fleettui.core.timefmt import parse_ts
+from fleettui.history.events import Event, event_key
+from fleettui.history.store import HistoryStore
+
+LogEntry = tuple[datetime | None, str, str | None]
+
+
+def changelog_of(row: Any) -> list[LogEntry]:
+    """(time, status, reason) oldest first, from a Row's source (compact tuple or API
+    dict) or a Vehicle, without building a Vehicle for the usual shapes."""
+    src = getattr(row, "src", row)
+    out: list[LogEntry] = []
+    if type(src) is tuple and len(src) == 5:
+        for ts, status, why in src[4]:
+            out.append((parse_ts(ts), status, why or None))
+    elif isinstance(src, dict):
+        log = src.get("changelog")
+        for e in log if isinstance(log, list) else ():
+            if isinstance(e, dict):
+                st, why = e.get("status"), e.get("reason")
+                out.append((parse_ts(e.get("timestamp")), st if isinstance(st, str) else "",
+                            why if isinstance(why, str) and why.strip() else None))
+    else:
+        changelog = getattr(src, "changelog", ())
+        return [(e.timestamp, e.status, e.reason) for e in changelog]
+    if any(a[0] is not None and b[0] is not None and b[0] < a[0] for a, b in zip(out, out[1:], strict=False)):
+        dated = sorted((e for e in out if e[0] is not None), key=lambda e: e[0])
+        out = dated + [e for e in out if e[0] is None]
+    return out
+
+
+def changelog_events(vin: str, brand: str, log: list[LogEntry], seen_at: datetime,
+                     after: float | None = None) -> list[Event]:
+    out = []
+    prev: str | None = None
+    for at, status, reason in log:
+        if at is not None and status and (after is None or at.timestamp() > after):
+            out.append(Event(vin, status, at, seen_at, prev, reason, brand, "changelog"))
+        if status:
+            prev = status
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class RecordResult:
+    stored: int        # new rows
+    offered: int       # events handed to the store (the rest were already there)
+
+
+class Recorder:
+    def __init__(self, store: HistoryStore) -> None:
+        self.store = store
+
+    def _known_latest(self) -> dict[str, float]:
+        return {vin: at for vin, at in self.store.query(
+            "SELECT vin, max(at) FROM events WHERE at IS NOT NULL GROUP BY vin")}
+
+    def events(self, snapshot: Snapshot, diff: Diff, seen_at: datetime) -> list[Event]:
+        by_vin = snapshot.by_vin
+        events: list[Event] = []
+        for change in diff.state_changes:
+            row = by_vin.get(change.vin)
+            if row is None:
+                continue
+            log = changelog_of(row)
+            at = reason = None
+            if log and log[-1][1] == change.new.value and log[-1][0] is not None:
+                at, _, reason = log[-1]
+            else:
+                reason = change.reason
+            key = event_key(change.vin, row.status, at, reason, source="diff", seen_at=seen_at)
+            events.append(Event(change.vin, row.status, at, seen_at, change.old.value, reason,
+                                row.brand, "diff", key))
+        first = bool(diff.added) and len(diff.added) == len(by_vin) and not diff.changed
+        if first:
+            known = self._known_latest()
+            for row in snapshot.order:
+                events += changelog_events(row.vin, row.brand, changelog_of(row), seen_at,
+                                           known.get(row.vin))
+        else:
+            for vin in (*diff.added, *diff.changed):
+                row = by_vin.get(vin)
+                if row is not None:
+                    events += changelog_events(vin, row.brand, changelog_of(row), seen_at)
+        return events
+
+    def record(self, snapshot: Snapshot, diff: Diff, seen_at: datetime) -> RecordResult:
+        """Record one refresh in one transaction (prunes old events at most hourly)."""
+        events = self.events(snapshot, diff, seen_at)
+        stored = self.store.record_events(events, now=seen_at)
+        return RecordResult(stored, len(events))
+
+    def record_rows(self, rows: Iterable[Any], seen_at: datetime) -> RecordResult:
+        """Record the changelogs of a fetched fleet (the command line's one-shot runs)."""
+        known = self._known_latest()
+        events: list[Event] = []
+        for row in rows:
+            events += changelog_events(row.vin, row.brand, changelog_of(row), seen_at,
+                                       known.get(row.vin))
+        return RecordResult(self.store.record_events(events, now=seen_at), len(events))

@@ -1,0 +1,330 @@
+"""`HistoryStore`: the SQLite file of recorded events for one profile.
+
+- WAL journal and a busy timeout, writes in IMMEDIATE transactions: two fleettui
+  processes (the monitor and `fleettui record`) can write the same file at once.
+- One connection guarded by a lock, usable from any thread (the monitor writes from a
+  worker; the UI thread never waits on the disk).
+- Never fatal: a file that is not a database, or someone else's database, is moved aside
+  (``<name>.corrupt-<time>`` / ``.foreign-<time>``) with a note and a new one started; a
+  file from a newer fleettui is left alone and history is off for this run. If no file
+  can be opened at all, the store is unavailable: every write is a no-op, every query
+  empty, and `notes` says why.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import re
+import shutil
+import sqlite3
+import tempfile
+import threading
+from collections.abc import Iterable, Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from fleettui.config.paths import data_dir, ensure_dir
+from fleettui.history import schema
+from fleettui.history.events import Event, cut, event_key
+from fleettui.history.settings import HistorySettings, load_history_settings
+
+BUSY_TIMEOUT_MS = 5000
+#: Prune at most this often while recording (it is also done on open).
+PRUNE_EVERY = timedelta(hours=1)
+_COLUMNS = "vin, brand, at, seen_at, old_state, new_state, reason, source"
+
+
+def history_path(profile: str) -> Path:
+    slug = re.sub(r"[^A-Za-z0-9_.-]", "_", profile)[:40] or "profile"
+    digest = hashlib.sha256(profile.encode("utf-8")).hexdigest()[:10]
+    return data_dir() / "history" / f"{slug}-{digest}.sqlite3"
+
+
+def _epoch(dt: datetime | None) -> float | None:
+    return None if dt is None else dt.timestamp()
+
+
+def _dt(value: float | None) -> datetime | None:
+    return None if value is None else datetime.fromtimestamp(value, UTC)
+
+
+def _row_event(r: tuple) -> Event:
+    vin, brand, at, seen, old, new, reason, source = r
+    return Event(vin, new, _dt(at), _dt(seen) or datetime.fromtimestamp(0, UTC), old, reason,
+                 brand, source)
+
+
+_WHAT = {"corrupt": "could not be read", "foreign": "is not fleettui's history",
+         "other-server": "belongs to another server"}
+
+
+def move_aside(path: Path, kind: str, why: str) -> tuple[bool, str]:
+    """Rename the file (and its -wal/-shm) to ``<name>.<kind>-<time>``; (done, note)."""
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    target = path.with_name(f"{path.name}.{kind}-{stamp}")
+    try:
+        os.replace(path, target)
+        for suffix in ("-wal", "-shm"):
+            side = path.with_name(path.name + suffix)
+            if side.exists():
+                os.replace(side, target.with_name(target.name + suffix))
+    except OSError as e:
+        return False, (f"History off: {path} {_WHAT.get(kind, kind)} ({why}) and could not be "
+                       f"moved aside ({e.strerror or e}).")
+    return True, (f"The history database {path} {_WHAT.get(kind, kind)} ({why}); it was moved "
+                  f"to {target} and a new one started.")
+
+
+class HistoryStore:
+    def __init__(self, path: Path | None, *, settings: HistorySettings | None = None,
+                 temporary: bool = False) -> None:
+        self.path = path
+        self.settings = settings or HistorySettings()
+        self.notes: list[str] = list(self.settings.notes)
+        self._temporary = temporary
+        self._lock = threading.RLock()
+        self._conn: sqlite3.Connection | None = None
+        self._last_prune: datetime | None = None
+        if path is not None and self.settings.enabled:
+            self._open()
+
+    # -- opening ---------------------------------------------------------------------
+
+    @classmethod
+    def temporary(cls) -> HistoryStore:
+        """A throwaway database (demo runs), deleted on close."""
+        folder = Path(tempfile.mkdtemp(prefix="fleettui-history-"))
+        return cls(folder / "demo.sqlite3", temporary=True)
+
+    @property
+    def available(self) -> bool:
+        return self._conn is not None
+
+    def _connect(self) -> sqlite3.Connection:
+        assert self.path is not None
+        ensure_dir(self.path.parent)
+        conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None,
+                               check_same_thread=False)
+        try:
+            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            schema.check_identity(conn)  # reads the header: a non-database fails here
+            conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA synchronous = NORMAL")
+            schema.migrate(conn)
+            conn.execute("SELECT count(*) FROM events WHERE 0").fetchone()
+        except BaseException:
+            conn.close()
+            raise
+        with contextlib.suppress(OSError):
+            os.chmod(self.path, 0o600)
+        return conn
+
+    def _open(self) -> None:
+        for attempt in range(2):
+            try:
+                self._conn = self._connect()
+                return
+            except schema.SchemaTooNew as e:
+                self.notes.append(f"History off: {self.path} was written by a newer fleettui "
+                                  f"({e}); it was left untouched.")
+                return
+            except schema.ForeignDatabase as e:
+                if attempt or not self._move_aside("foreign", str(e)):
+                    return
+            except sqlite3.DatabaseError as e:
+                if attempt or not self._move_aside("corrupt", str(e)):
+                    return
+            except OSError as e:
+                self.notes.append(f"History off: cannot open {self.path} ({e.strerror or e}).")
+                return
+
+    def _move_aside(self, kind: str, why: str) -> bool:
+        assert self.path is not None
+        ok, note = move_aside(self.path, kind, why)
+        self.notes.append(note)
+        return ok
+
+    def close(self) -> None:
+        with self._lock:
+            conn, self._conn = self._conn, None
+            if conn is not None:
+                with contextlib.suppress(sqlite3.Error):
+                    conn.execute("PRAGMA optimize")
+                conn.close()
+        if self._temporary and self.path is not None:
+            shutil.rmtree(self.path.parent, ignore_errors=True)
+
+    def __enter__(self) -> HistoryStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- writing ---------------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection | None]:
+        with self._lock:
+            conn = self._conn
+            if conn is None:
+                yield None
+                return
+            try:
+                conn.execute("BEGIN IMMEDIATE")
+                try:
+                    yield conn
+                    conn.execute("COMMIT")
+                except BaseException:
+                    conn.execute("ROLLBACK")
+                    raise
+            except sqlite3.OperationalError as e:  # locked past the timeout, disk full...
+                self.notes.append(f"History: a write was dropped ({e}).")
+            except sqlite3.DatabaseError as e:  # the file went bad under us
+                self._conn = None
+                conn.close()
+                if self._move_aside("corrupt", str(e)):
+                    self._open()
+
+    def record_events(self, events: Iterable[Event], now: datetime | None = None) -> int:
+        """Store events in ONE transaction; the ones already stored (same key) are
+        skipped. Returns how many were new. Call it from a worker thread."""
+        rows = [
+            (cut(e.vin, 64), cut(e.brand, 64) or "", _epoch(e.at), _epoch(e.seen_at),
+             cut(e.old, 64), cut(e.new, 64), cut(e.reason), e.source,
+             e.key if e.key is not None else event_key(e.vin, e.new, e.at, e.reason,
+                                                       source=e.source, seen_at=e.seen_at))
+            for e in events
+        ]
+        added = 0
+        with self._write() as conn:
+            if conn is not None and rows:
+                before = conn.total_changes
+                conn.executemany(
+                    f"INSERT OR IGNORE INTO events ({_COLUMNS}, key) VALUES (?,?,?,?,?,?,?,?,?)",
+                    rows)
+                added = conn.total_changes - before
+        if now is not None and (self._last_prune is None or now - self._last_prune >= PRUNE_EVERY):
+            self.prune(now)
+        return added
+
+    def record_event(self, vin: str, old: str | None, new: str, reason: str | None,
+                     seen_at: datetime, source: str, *, at: datetime | None = None,
+                     brand: str = "", key: str | None = None) -> bool:
+        """Record one change (the webhook receiver's entry point). `key`, e.g. the
+        delivery id, makes repeats of the same delivery one row; without it a change
+        with a provider time `at` is keyed like its changelog entry. True when new."""
+        if key:
+            k = event_key(vin, new, None, reason, source=source, extra=key)
+        else:
+            k = event_key(vin, new, at, reason, source=source, seen_at=seen_at)
+        return self.record_events([Event(vin, new, at, seen_at, old, reason, brand, source, k)]) == 1
+
+    def prune(self, now: datetime) -> int:
+        """Drop events past the retention and beyond the size bound; returns how many."""
+        self._last_prune = now
+        cutoff = (now - timedelta(days=self.settings.retention_days)).timestamp()
+        removed = 0
+        with self._write() as conn:
+            if conn is None:
+                return 0
+            cur = conn.execute("DELETE FROM events WHERE coalesce(at, seen_at) < ?", (cutoff,))
+            removed += max(0, cur.rowcount)
+            total = conn.execute("SELECT count(*) FROM events").fetchone()[0]
+            extra = total - self.settings.max_events
+            if extra > 0:
+                cur = conn.execute(
+                    "DELETE FROM events WHERE id IN (SELECT id FROM events "
+                    "ORDER BY coalesce(at, seen_at), id LIMIT ?)", (extra,))
+                removed += max(0, cur.rowcount)
+        if removed:
+            with self._lock, contextlib.suppress(sqlite3.Error):
+                if self._conn is not None:
+                    self._conn.execute("PRAGMA incremental_vacuum")
+        return removed
+
+    # -- meta ------------------------------------------------------------------------
+
+    def get_meta(self, key: str) -> str | None:
+        row = self._one("SELECT value FROM meta WHERE key = ?", (key,))
+        return None if row is None else row[0]
+
+    def set_meta(self, key: str, value: str) -> None:
+        with self._write() as conn:
+            if conn is not None:
+                conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)",
+                             (key, value))
+
+    # -- reading ---------------------------------------------------------------------
+
+    def _one(self, sql: str, params: tuple = ()) -> tuple | None:
+        rows = self.query(sql, params)
+        return rows[0] if rows else None
+
+    def query(self, sql: str, params: tuple = ()) -> list[tuple]:
+        """Raw read for the statistics; [] when the store is unavailable or fails."""
+        with self._lock:
+            if self._conn is None:
+                return []
+            try:
+                return self._conn.execute(sql, params).fetchall()
+            except sqlite3.Error as e:
+                self.notes.append(f"History: a read failed ({e}).")
+                return []
+
+    def events(self, *, since: datetime | None = None, vin: str | None = None,
+               state: str | None = None, seen_after: datetime | None = None,
+               limit: int | None = None) -> list[Event]:
+        """Events oldest first (by the provider's time, else when seen)."""
+        where, params = [], []
+        if vin is not None:
+            where.append("vin = ?")
+            params.append(vin)
+        if since is not None:
+            where.append("coalesce(at, seen_at) >= ?")
+            params.append(since.timestamp())
+        if seen_after is not None:
+            where.append("seen_at > ?")
+            params.append(seen_after.timestamp())
+        if state is not None:
+            where.append("new_state = ?")
+            params.append(state)
+        sql = f"SELECT {_COLUMNS} FROM events"
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        sql += " ORDER BY coalesce(at, seen_at), id"
+        if limit is not None:
+            sql += f" LIMIT {int(limit)}"
+        return [_row_event(r) for r in self.query(sql, tuple(params))]
+
+    def count(self) -> int:
+        row = self._one("SELECT count(*) FROM events")
+        return int(row[0]) if row else 0
+
+
+def open_history(profile: str, base_url: str = "", *, demo: bool = False,
+                 settings: HistorySettings | None = None) -> HistoryStore:
+    """The profile's history (a throwaway one for demo runs). A profile that now points
+    at another server starts a new file; the old one is moved aside with a note."""
+    if demo:
+        return HistoryStore.temporary()
+    store = HistoryStore(history_path(profile), settings=settings or load_history_settings())
+    if not store.available:
+        return store
+    known = store.get_meta("base_url")
+    server = base_url.rstrip("/")
+    if known is None:
+        store.set_meta("profile", profile)
+        store.set_meta("base_url", server)
+    elif server and known != server:
+        store.close()
+        assert store.path is not None
+        _, note = move_aside(store.path, "other-server",
+                             f"it holds {known}, the profile now uses {server}")
+        fresh = HistoryStore(store.path, settings=store.settings)
+        fresh.notes[:0] = [*store.notes, note]
+        fresh.set_meta("profile", profile)
+        fresh.set_meta("base_url", server)
+        return fresh
+    return store
