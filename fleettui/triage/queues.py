@@ -1,0 +1,247 @@
+"""The triage board: vehicles that need someone, grouped by who must act, then by reason
+and brand, ordered by urgency.
+
+Who acts comes from the reason catalogue (`ReasonInfo.actor`); a reason the catalogue
+does not know falls back to the state's guidance. Pending vehicles with no reason that
+waited longer than the brand's usual time (`core.timings`) are "stuck, no reason". A
+pending vehicle whose reason has a documented retry window carries a deadline: when the
+provider is expected to reject it (an estimate, always labelled so).
+
+Works on anything row-like (`vin`, `brand`, `state`, `status`, `reason`, `since`, `tags`
+as the monitor's `Row` has them), so the monitor's 100,000 rows are grouped without
+building a `Vehicle` each.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from fleettui.core import reasons as R
+from fleettui.core.brands import VW_CUSTOMER_TAG, VW_GROUP, brand_info
+from fleettui.core.guidance import state_guidance
+from fleettui.core.reasons import Actor
+from fleettui.core.states import State
+from fleettui.core.timings import Deadline, deadline_for, usual_approval_seconds
+
+#: Who acts, in the order the desk works through them.
+ACTOR_ORDER: tuple[Actor, ...] = (Actor.DRIVER, Actor.FLEET_OPERATOR, Actor.HM_SUPPORT,
+                                  Actor.NOBODY_WAIT)
+ACTOR_TITLES: dict[Actor, str] = {
+    Actor.DRIVER: "Driver",
+    Actor.FLEET_OPERATOR: "Fleet operator",
+    Actor.HM_SUPPORT: "Provider's support",
+    Actor.NOBODY_WAIT: "Nobody (wait)",
+}
+#: Queue kinds: a known or unknown reason, stuck with no reason, waiting as usual.
+REASON, STUCK, WAITING = "reason", "stuck", "waiting"
+_TRIAGED = frozenset({State.PENDING, State.REJECTED, State.REVOKING, State.CANCELING,
+                      State.UNKNOWN})
+
+
+@dataclass(frozen=True, slots=True)
+class Fix:
+    """A queue's fix that is an API action (offered with the usual confirmation)."""
+
+    action: str                     # "re-add"
+    tags: dict[str, str]            # tags to set when re-adding ("" = ask)
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    vin: str
+    brand: str
+    state: State
+    status: str
+    reason: str | None
+    #: When the current state began (for pending: when the clearance was added).
+    since: datetime | None
+    deadline: Deadline | None
+    tags: dict[str, str]
+    #: The row or vehicle it came from (its changelog, for the support message).
+    source: Any = field(default=None, compare=False, repr=False)
+
+    def age(self, now: datetime) -> float | None:
+        return None if self.since is None else (now - self.since).total_seconds()
+
+    def time_left(self, now: datetime) -> float | None:
+        return None if self.deadline is None else self.deadline.seconds_left(now)
+
+
+@dataclass(frozen=True, slots=True)
+class Queue:
+    id: str
+    actor: Actor
+    kind: str
+    state: State
+    reason: str | None
+    title: str
+    brand: str
+    items: tuple[Item, ...]
+    fix: Fix | None = None
+
+    @property
+    def count(self) -> int:
+        return len(self.items)
+
+    @property
+    def brand_display(self) -> str:
+        """The brand's name; for a queue of several brands, the brands by count."""
+        if self.brand:
+            return brand_info(self.brand).display
+        brands = self.brands
+        names = ", ".join(brand_info(b).display for b, _ in brands[:3])
+        return names + (f" +{len(brands) - 3}" if len(brands) > 3 else "")
+
+    @property
+    def brands(self) -> list[tuple[str, int]]:
+        """(brand, vehicles) most first."""
+        return Counter(i.brand for i in self.items).most_common()
+
+    @property
+    def oldest(self) -> datetime | None:
+        return min((i.since for i in self.items if i.since is not None), default=None)
+
+    @property
+    def next_deadline(self) -> Deadline | None:
+        dated = [i.deadline for i in self.items if i.deadline is not None]
+        return min(dated, key=lambda d: d.rejects_at) if dated else None
+
+    def oldest_age(self, now: datetime) -> float | None:
+        o = self.oldest
+        return None if o is None else (now - o).total_seconds()
+
+    @property
+    def vins(self) -> tuple[str, ...]:
+        return tuple(i.vin for i in self.items)
+
+
+@dataclass(frozen=True, slots=True)
+class Board:
+    now: datetime
+    queues: tuple[Queue, ...]
+    #: Vehicles looked at (the whole fleet).
+    total: int
+    #: The fleet's most common vw-group-customer-name (for the re-add fix), if any.
+    customer_name: str | None = None
+    by_brand: bool = False
+
+    def get(self, queue_id: str) -> Queue | None:
+        return next((q for q in self.queues if q.id == queue_id), None)
+
+    def by_actor(self) -> list[tuple[Actor, list[Queue]]]:
+        return [(a, qs) for a in ACTOR_ORDER if (qs := [q for q in self.queues if q.actor is a])]
+
+    def count(self, actor: Actor | None = None) -> int:
+        return sum(q.count for q in self.queues if actor is None or q.actor is actor)
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:48] or "x"
+
+
+def row_since(row: Any) -> datetime | None:
+    since = getattr(row, "since", None)
+    if since is None:  # a Vehicle
+        since = getattr(row, "state_since", None)
+    if isinstance(since, datetime):
+        return since
+    if isinstance(since, str):
+        try:
+            return datetime.fromisoformat(since).replace(tzinfo=UTC)
+        except ValueError:
+            return None
+    return None
+
+
+def classify(state: State, reason: str | None, brand: str, age: float | None,
+             ) -> tuple[Actor, str, str]:
+    """(who acts, queue kind, title) for one vehicle."""
+    info = R.lookup_reason(reason) if reason else None
+    if info is not None:
+        return info.actor, REASON, info.title
+    if reason:  # a reason the catalogue does not know: shown verbatim
+        return state_guidance(state).actor, REASON, reason
+    if state is State.PENDING:
+        if age is not None and age > usual_approval_seconds(brand):
+            if brand_info(brand).group == "Ford":
+                return Actor.FLEET_OPERATOR, STUCK, "Stuck, no reason (check Ford consent)"
+            return Actor.HM_SUPPORT, STUCK, "Stuck, no reason"
+        return Actor.NOBODY_WAIT, WAITING, "Activation in progress"
+    if state is State.REJECTED:
+        return Actor.FLEET_OPERATOR, REASON, "Rejected, no reason given"
+    if state in (State.REVOKING, State.CANCELING):
+        return Actor.NOBODY_WAIT, WAITING, f"{state.value.capitalize()} (provider working)"
+    return Actor.NOBODY_WAIT, WAITING, f"State {state.value!r}"
+
+
+def _fix_for(state: State, reason: str | None, brand: str,
+             customer: str | None) -> Fix | None:
+    if (state is State.REJECTED and reason == R.CUSTOMER_NAME_TAG_MISSING
+            and brand_info(brand).group == VW_GROUP):
+        return Fix("re-add", {VW_CUSTOMER_TAG: customer or ""},
+                   f"Re-add these vehicles with the tag {VW_CUSTOMER_TAG}"
+                   + (f" = {customer}" if customer else " set to the fleet operator's name"))
+    return None
+
+
+def _urgency(q: Queue, now: datetime) -> tuple:
+    d = q.next_deadline
+    left = d.seconds_left(now) if d is not None else float("inf")
+    kind_rank = {REASON: 0, STUCK: 1, WAITING: 2}[q.kind]
+    oldest = q.oldest
+    return (ACTOR_ORDER.index(q.actor), left, kind_rank, -q.count,
+            oldest.timestamp() if oldest else 0.0, q.title, q.brand)
+
+
+def _item_order(now: datetime):  # noqa: ANN202
+    far = float("inf")
+
+    def key(i: Item) -> tuple:
+        left = i.deadline.seconds_left(now) if i.deadline is not None else far
+        return (left, i.since.timestamp() if i.since else far, i.vin)
+    return key
+
+
+def build_board(rows: Iterable[Any], now: datetime, *, by_brand: bool = False) -> Board:
+    """Group the fleet into queues by who acts and reason, and with `by_brand` by brand
+    as well (pure; any thread)."""
+    groups: dict[tuple, list[Item]] = {}
+    meta: dict[tuple, tuple[Actor, str, str]] = {}
+    customers: Counter[str] = Counter()
+    total = 0
+    for row in rows:
+        total += 1
+        state = row.state
+        tags = row.tags
+        name = tags.get(VW_CUSTOMER_TAG) if tags else None
+        if name:
+            customers[name] += 1
+        if state not in _TRIAGED:
+            continue
+        reason = row.reason
+        since = row_since(row)
+        age = None if since is None else (now - since).total_seconds()
+        actor, kind, title = classify(state, reason, row.brand, age)
+        deadline = deadline_for(reason, row.brand, since) if state is State.PENDING else None
+        key = (actor, kind, state, reason if kind == REASON else None, title,
+               row.brand if by_brand else "")
+        meta[key] = (actor, kind, title)
+        groups.setdefault(key, []).append(Item(row.vin, row.brand, state, row.status, reason,
+                                               since, deadline, tags, row))
+    customer = customers.most_common(1)[0][0] if customers else None
+    order = _item_order(now)
+    queues = []
+    for key, items in groups.items():
+        actor, kind, state, reason, title, brand = key
+        items.sort(key=order)
+        qid = "/".join((_slug(actor.value), state.value, _slug(reason or title), brand or "all"))
+        queues.append(Queue(qid, actor, kind, state, reason, title, brand, tuple(items),
+                            _fix_for(state, reason, items[0].brand, customer)))
+    queues.sort(key=lambda q: _urgency(q, now))
+    return Board(now, tuple(queues), total, customer, by_brand)
