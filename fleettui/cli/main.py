@@ -13,6 +13,7 @@ from fleettui.cli import (
     check_cmd,
     explain_cmd,
     fleet_cmds,
+    history_cmds,
     monitor_cmd,
     profile_cmd,
     simulator_cmd,
@@ -27,7 +28,7 @@ EXIT_USAGE = 2
 #: Each module adds its subcommands with register(subparsers); the chosen parser's
 #: `func(args) -> int` runs it.
 _COMMAND_MODULES = (fleet_cmds, check_cmd, explain_cmd, profile_cmd, simulator_cmd,
-                    webhooks_cmd)
+                    webhooks_cmd, history_cmds)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -70,15 +70,17 @@ class ExportScreen(ModalScreen[Path | None]):
 
     BINDINGS = [Binding("escape", "cancel", "Back")]
 
-    def __init__(self, default: Path, rows: int) -> None:
+    def __init__(self, default: Path, rows: int, what: str | None = None) -> None:
         super().__init__()
         self.default = default
         self.rows = rows
+        #: What is exported, for the title (default: "the N rows shown").
+        self.what = what or f"the {rows} rows shown"
         self._confirmed_overwrite: Path | None = None
 
     def compose(self) -> ComposeResult:
         with Vertical(id="export-box"):
-            yield Label(Text(f"Export the {self.rows} rows shown to CSV", style="bold"))
+            yield Label(Text(f"Export {self.what} to CSV", style="bold"))
             yield Label("File path (Enter writes, Escape goes back):")
             yield Input(value=str(self.default), id="export-path")
             yield Static("", id="export-error")

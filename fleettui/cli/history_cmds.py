@@ -1,0 +1,217 @@
+"""`fleettui record`, `triage`, `history`, `stats`: the local history and the triage desk.
+
+`triage` and `stats` fetch the fleet (one list call) and record what they saw in the
+profile's history before answering; `history` answers from the file alone (no network).
+`record` is the small daemon that keeps the history free of gaps while nobody watches.
+
+Stable ``--json`` shapes (also in the README)
+---------------------------------------------
+``triage --json`` — ``{"now", "total", "by_brand", "queues": [{"id", "actor", "kind",
+"state", "reason", "title", "brand", "brands": {brand: n}, "count", "oldest_since",
+"next_deadline", "deadline_is_estimate": true, "fix": {"action", "tags", "text"} | null,
+"vehicles": [{"vin", "brand", "status", "reason", "since", "rejects_by_estimate"}]}]}``.
+
+``history --json`` — ``[{"vin", "brand", "old_state", "new_state", "reason", "at",
+"seen_at", "source"}]`` oldest first; ``history --csv`` has those columns as its header.
+
+``stats --json`` — see :meth:`fleettui.triage.stats.Stats.to_json`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import shutil
+import sys
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from fleettui.cli.common import (
+    EXIT_OK,
+    UsageError,
+    common_parent,
+    error,
+    guarded,
+    open_client,
+    plain,
+    print_json,
+    print_table,
+    resolved_profile,
+    write_csv,
+)
+from fleettui.core.timefmt import format_ts, parse_ts
+from fleettui.history.events import Event
+from fleettui.history.store import HistoryStore, open_history
+
+HISTORY_CSV = ("vin", "brand", "old_state", "new_state", "reason", "at", "seen_at", "source")
+_SPAN = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(m|min|h|d|w)\s*$", re.IGNORECASE)
+_UNIT = {"m": 60, "min": 60, "h": 3600, "d": 86400, "w": 7 * 86400}
+
+
+def register(subparsers) -> None:  # noqa: ANN001 - argparse's private subparsers type
+    from fleettui.cli import record_cmd
+
+    parent = common_parent()
+    record_cmd.register(subparsers, parent)
+
+    tri = subparsers.add_parser("triage", parents=[parent], help="who must act on what, by when",
+                                description="Queues of vehicles by who must act, with "
+                                "deadlines (estimates) and the message each queue needs.")
+    tri.add_argument("--by-brand", action="store_true", help="split every queue by brand")
+    tri.add_argument("--queue", metavar="ID", help="print the message for this queue (ids from --json)")
+    fmt = tri.add_mutually_exclusive_group()
+    fmt.add_argument("--json", action="store_true", help="JSON (shape in the README)")
+    fmt.add_argument("--csv", action="store_true", help="with --queue: the queue's vehicles as CSV")
+    tri.set_defaults(func=guarded(cmd_triage))
+
+    his = subparsers.add_parser("history", parents=[parent], help="recorded state changes (offline)",
+                                description="State changes recorded in this profile's history.")
+    his.add_argument("--since", metavar="SPAN", help="e.g. 90m, 12h, 1d, 2w or a date "
+                     "(default: 7d, or everything for one --vin)")
+    his.add_argument("--vin", metavar="V", help="only this VIN")
+    his.add_argument("--state", metavar="S", help="only changes into this state")
+    his.add_argument("--limit", type=int, metavar="N", help="at most N changes (the newest)")
+    fmt = his.add_mutually_exclusive_group()
+    fmt.add_argument("--json", action="store_true", help="JSON array (shape in the README)")
+    fmt.add_argument("--csv", action="store_true", help="CSV with a header line")
+    his.set_defaults(func=guarded(cmd_history))
+
+    sta = subparsers.add_parser("stats", parents=[parent], help="approval times, rates, ages, daily changes")
+    sta.add_argument("--days", type=int, default=28, metavar="N",
+                     help="days of daily transitions to show (default 28)")
+    sta.add_argument("--json", action="store_true", help="JSON (shape in the README)")
+    sta.set_defaults(func=guarded(cmd_stats))
+
+
+def parse_since(text: str, now: datetime) -> datetime:
+    m = _SPAN.match(text)
+    if m:
+        return now - timedelta(seconds=float(m.group(1)) * _UNIT[m.group(2).lower()])
+    when = parse_ts(text if "T" in text else f"{text.strip()}T00:00:00")
+    if when is None:
+        raise UsageError(f"--since {plain(text)!r}: use a span like 90m, 12h, 1d, 2w or a "
+                         "date like 2026-11-01")
+    return when
+
+
+def _history(profile: Any) -> HistoryStore:
+    store = open_history(profile.name, profile.base_url)
+    for note in store.notes:
+        error(note)
+    return store
+
+
+def fetch_and_record(profile: Any) -> tuple[list[Any], datetime, HistoryStore]:
+    """The whole fleet as rows, the provider's time, and the history (already updated)."""
+    from fleettui.core.store import FleetStore
+    from fleettui.history.recorder import Recorder
+
+    with open_client(profile) as client:
+        raw = client.list_vehicles_raw()
+        now = client.server_time()
+    fleet = FleetStore()
+    prepared = fleet.prepare(raw, now)
+    store = _history(profile)
+    Recorder(store).record_rows(prepared.snapshot.order, now)
+    return prepared.snapshot.order, now, store
+
+
+def queue_json(q: Any) -> dict[str, Any]:
+    d = q.next_deadline
+    return {
+        "id": q.id, "actor": q.actor.value, "kind": q.kind, "state": q.state.value,
+        "reason": q.reason, "title": q.title, "brand": q.brand or None,
+        "brands": dict(q.brands), "count": q.count, "oldest_since": format_ts(q.oldest) or None,
+        "next_deadline": format_ts(d.rejects_at) if d else None, "deadline_is_estimate": True,
+        "fix": None if q.fix is None else {"action": q.fix.action, "tags": q.fix.tags,
+                                           "text": q.fix.text},
+        "vehicles": [{"vin": i.vin, "brand": i.brand, "status": i.status, "reason": i.reason,
+                      "since": format_ts(i.since) or None,
+                      "rejects_by_estimate": format_ts(i.deadline.rejects_at) if i.deadline else None}
+                     for i in q.items],
+    }
+
+
+def cmd_triage(args: argparse.Namespace) -> int:
+    from fleettui.triage.messages import message_csv, message_text
+    from fleettui.triage.queues import build_board
+    from fleettui.triage.render import board_lines
+
+    profile = resolved_profile(args)
+    if args.csv and not args.queue:
+        raise UsageError("--csv needs --queue ID (the queue whose vehicles to write)")
+    rows, now, store = fetch_and_record(profile)
+    store.close()
+    board = build_board(rows, now, by_brand=args.by_brand)
+    if args.queue:
+        q = board.get(args.queue)
+        if q is None:
+            ids = ", ".join(q.id for q in board.queues[:8]) or "none right now"
+            raise UsageError(f"no queue {plain(args.queue)!r}; queues now: {ids}")
+        if args.json:
+            print_json(queue_json(q))
+        else:
+            sys.stdout.write(message_csv(q) if args.csv else message_text(q, now))
+        return EXIT_OK
+    if args.json:
+        print_json({"now": format_ts(now), "total": board.total, "by_brand": board.by_brand,
+                    "queues": [queue_json(q) for q in board.queues]})
+        return EXIT_OK
+    for line in board_lines(board, shutil.get_terminal_size((100, 24)).columns):
+        print(line)
+    return EXIT_OK
+
+
+def cmd_history(args: argparse.Namespace) -> int:
+    profile = resolved_profile(args)
+    now = datetime.now(UTC)
+    since = parse_since(args.since, now) if args.since else (
+        None if args.vin else now - timedelta(days=7))
+    if args.limit is not None and args.limit < 1:
+        raise UsageError("--limit must be at least 1")
+    vin = args.vin.strip().upper() if args.vin else None
+    state = args.state.strip().lower() if args.state else None
+    store = _history(profile)
+    try:
+        events = store.events(since=since, vin=vin, state=state)
+    finally:
+        store.close()
+    if args.limit is not None:
+        events = events[-args.limit:]
+    _print_events(events, args)
+    return EXIT_OK
+
+
+def _print_events(events: list[Event], args: argparse.Namespace) -> None:
+    if args.json:
+        print_json([e.to_json() for e in events])
+        return
+    if args.csv:
+        write_csv(HISTORY_CSV, ([plain(e.vin), plain(e.brand), plain(e.old or ""), plain(e.new),
+                                 plain(e.reason or ""), format_ts(e.at), format_ts(e.seen_at),
+                                 e.source] for e in events))
+        return
+    print_table(["WHEN", "VIN", "BRAND", "CHANGE", "REASON", "SOURCE"], (
+        [format_ts(e.when), e.vin, e.brand, f"{e.old or '?'} → {e.new}",
+         plain(e.reason or "", 60), e.source] for e in events))
+    print(f"{len(events)} change(s)", file=sys.stderr)
+
+
+def cmd_stats(args: argparse.Namespace) -> int:
+    from fleettui.triage.render import stats_lines
+    from fleettui.triage.stats import compute_stats
+
+    if not 1 <= args.days <= 366:
+        raise UsageError("--days must be between 1 and 366")
+    profile = resolved_profile(args)
+    rows, now, store = fetch_and_record(profile)
+    try:
+        stats = compute_stats(store, rows, now, args.days)
+    finally:
+        store.close()
+    if args.json:
+        print_json(stats.to_json())
+        return EXIT_OK
+    for line in stats_lines(stats, shutil.get_terminal_size((100, 24)).columns):
+        print(line)
+    return EXIT_OK

@@ -1,0 +1,91 @@
+"""The statistics view: approval times and rates per brand, pending ages, daily changes.
+
+The numbers are computed on a worker (`loader`, usually a query of the history file); the
+drawing is `fleettui.triage.render.stats_lines`, bars and sparklines of block characters
+with their numbers printed, so it reads the same without colour. Redrawn for the width
+on resize, without recomputing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.events import Resize
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from fleettui.triage.render import stats_lines
+from fleettui.triage.stats import Stats
+from fleettui.ui.safe_text import clean
+
+
+class StatsScreen(Screen[None]):
+    DEFAULT_CSS = """
+    StatsScreen #stats-title { height: 1; padding: 0 1; text-style: bold; }
+    StatsScreen #stats-scroll { height: 1fr; padding: 0 1; }
+    """
+
+    BINDINGS = [
+        Binding("escape", "back", "Back"),
+        Binding("r", "reload", "Recompute"),
+        Binding("q", "back", "Back", show=False),
+    ]
+
+    def __init__(self, loader: Callable[[], Stats], *, name: str | None = None) -> None:
+        super().__init__(name=name)
+        self.loader = loader
+        self.stats: Stats | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Static(Text("Statistics: computing…"), id="stats-title")
+        with VerticalScroll(id="stats-scroll"):
+            yield Static(Text(""), id="stats-body")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#stats-scroll", VerticalScroll).focus()
+        self._load()
+
+    @work(thread=True, exclusive=True, group="stats", exit_on_error=False)
+    def _load(self) -> None:
+        try:
+            stats = self.loader()
+        except Exception as exc:  # noqa: BLE001 - shown, never fatal
+            self.app.call_from_thread(self._failed, exc)
+            return
+        self.app.call_from_thread(self.show_stats, stats)
+
+    def _failed(self, exc: BaseException) -> None:
+        self.query_one("#stats-title", Static).update(
+            Text(f"Statistics could not be computed: {clean(exc)}", style="bold"))
+
+    def show_stats(self, stats: Stats) -> None:
+        self.stats = stats
+        when = stats.now.strftime("%Y-%m-%d %H:%M UTC")
+        self.query_one("#stats-title", Static).update(Text(
+            f"Statistics · from {stats.source} · as of {when}", no_wrap=True,
+            overflow="ellipsis"))
+        self._draw()
+
+    def _draw(self) -> None:
+        if self.stats is None:
+            return
+        width = max(40, self.size.width - 3)
+        body = "\n".join(clean(line) for line in stats_lines(self.stats, width))
+        self.query_one("#stats-body", Static).update(Text(body, no_wrap=True, overflow="crop"))
+
+    @on(Resize)
+    def _resized(self, _event: Resize) -> None:
+        self._draw()
+
+    def action_back(self) -> None:
+        self.dismiss(None)
+
+    def action_reload(self) -> None:
+        self.query_one("#stats-title", Static).update(Text("Statistics: computing…"))
+        self._load()

@@ -1,0 +1,282 @@
+"""The triage view: queues by who must act, the selected queue's message, and keys to act.
+
+The board is built on a worker thread (`fleettui.triage.queues.build_board`); the screen
+only shows it. It dismisses with a `TriageChoice` when the user wants the main table
+filtered to a queue (Enter) or the queue's API fix applied (f); the app does the rest.
+Copy (y) and export (e) are done here: the full message is built on a worker.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, OptionList, Static
+from textual.widgets.option_list import Option
+
+from fleettui.core.brands import brand_info
+from fleettui.core.timefmt import format_duration
+from fleettui.core.timings import approx
+from fleettui.triage.messages import message_csv, message_text
+from fleettui.triage.queues import ACTOR_TITLES, Board, Queue, build_board
+from fleettui.triage.render import queue_summary
+from fleettui.ui.safe_text import clean
+from fleettui.ui.screens.export import ExportScreen
+
+PREVIEW_VEHICLES = 12
+SORTS = ("urgency", "time left", "size")
+
+
+@dataclass(frozen=True)
+class TriageChoice:
+    """What the user asked the app to do with a queue: "filter" or "fix"."""
+
+    action: str
+    queue: Queue
+
+
+def sort_queues(queues: Sequence[Queue], mode: str, now: datetime) -> list[Queue]:
+    """Within each actor (the board's order is urgency)."""
+    if mode == "time left":
+        def key(q: Queue) -> tuple:
+            d = q.next_deadline
+            return (0, d.seconds_left(now)) if d is not None else (1, -(q.oldest_age(now) or 0))
+        return sorted(queues, key=key)
+    if mode == "size":
+        return sorted(queues, key=lambda q: -q.count)
+    return list(queues)
+
+
+def queue_prompt(q: Queue, now: datetime) -> Text:
+    count, title, brands, urgency = queue_summary(q, now)
+    out = Text(no_wrap=True, overflow="ellipsis")
+    out.append(f"{count:>6}  ", style="bold")
+    out.append(clean(title))
+    if urgency:
+        out.append(f"  {urgency}", style="bold" if q.next_deadline else "")
+    out.append(f"  {clean(brands)}", style="dim")
+    if q.fix is not None:
+        out.append("  [fix: f]", style="bold")
+    return out
+
+
+def preview_text(q: Queue, now: datetime) -> Text:
+    out = Text()
+    out.append(clean(q.title) + "\n", style="bold")
+    brands = ", ".join(f"{clean(brand_info(b).display) if b else '?'} {n}"
+                       for b, n in q.brands[:6])
+    more = len(q.brands) - 6
+    out.append(f"{ACTOR_TITLES[q.actor]} acts · {q.count} vehicle{'s' if q.count != 1 else ''}"
+               f" · {q.state.value} · {brands}{f' +{more} brands' if more > 0 else ''}\n")
+    age = q.oldest_age(now)
+    if age is not None:
+        out.append(f"Oldest: {format_duration(age)}")
+    d = q.next_deadline
+    if d is not None:
+        left = d.seconds_left(now)
+        when = "due now" if left <= 0 else f"in ~{approx(left)}"
+        out.append(f" · first rejection expected {when} (estimate: {d.window.note})")
+    out.append("\n")
+    if q.fix is not None:
+        out.append(f"Fix through the API (f): {clean(q.fix.text)}\n", style="bold")
+    out.append("\n")
+    out.append(clean(message_text(q, now, PREVIEW_VEHICLES), keep_newlines=True))
+    return out
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9]+", "-", text).strip("-")[:40] or "queue"
+
+
+class TriageScreen(Screen["TriageChoice | None"]):
+    DEFAULT_CSS = """
+    TriageScreen { layout: vertical; }
+    TriageScreen #triage-title { height: 1; padding: 0 1; text-style: bold; }
+    TriageScreen #triage-queues { height: 1fr; min-height: 5; border: none;
+        text-wrap: nowrap; text-overflow: ellipsis; }
+    TriageScreen #triage-preview { height: 1fr; min-height: 5; border-top: solid $secondary;
+        padding: 0 1; }
+    """
+
+    BINDINGS = [
+        Binding("escape", "back", "Back"),
+        Binding("enter", "filter_queue", "Filter", priority=True),
+        Binding("y", "copy_message", "Copy"),
+        Binding("e", "export_csv", "CSV"),
+        Binding("f", "fix", "Fix"),
+        Binding("b", "toggle_brand", "Brand"),
+        Binding("s", "cycle_sort", "Sort"),
+        Binding("right_square_bracket", "scroll_preview(1)", "Scroll message", show=False),
+        Binding("left_square_bracket", "scroll_preview(-1)", "Scroll message back", show=False),
+        Binding("q", "back", "Back", show=False),
+    ]
+
+    def __init__(self, rows: Sequence[Any], now: datetime, *, by_brand: bool = False,
+                 can_fix: bool = True, name: str | None = None) -> None:
+        super().__init__(name=name)
+        self.rows = rows
+        self.now = now
+        self.by_brand = by_brand
+        self.can_fix = can_fix
+        self.sort_mode = SORTS[0]
+        self.board: Board | None = None
+        self._queues: list[Queue] = []
+
+    def compose(self) -> ComposeResult:
+        yield Static(Text("Triage: grouping…"), id="triage-title")
+        yield OptionList(id="triage-queues")
+        with VerticalScroll(id="triage-preview"):
+            yield Static(Text(""), id="triage-message")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one(OptionList).focus()
+        self._regroup(self.by_brand)
+
+    # -- the board ---------------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, group="triage-board", exit_on_error=False)
+    def _regroup(self, by_brand: bool) -> None:
+        board = build_board(self.rows, self.now, by_brand=by_brand)
+        self.app.call_from_thread(self.show_board, board)
+
+    def show_board(self, board: Board) -> None:
+        keep = self.current_queue()
+        self.board = board
+        options: list[Option] = []
+        self._queues = []
+        for actor, queues in board.by_actor():
+            heading = Text(f"{ACTOR_TITLES[actor]} · {sum(q.count for q in queues)}",
+                           style="bold reverse")
+            options.append(Option(heading, disabled=True))
+            for q in sort_queues(queues, self.sort_mode, board.now):
+                options.append(Option(queue_prompt(q, board.now), id=q.id))
+                self._queues.append(q)
+        olist = self.query_one(OptionList)
+        olist.clear_options()
+        olist.add_options(options)
+        self._title()
+        if not self._queues:
+            self.query_one("#triage-message", Static).update(
+                Text("Nothing to triage: no pending, rejected or changing vehicles."))
+            return
+        target = self._queues[0].id
+        if keep is not None:  # the same queue, or its first brand part, or the first one
+            prefix = keep.id.rsplit("/", 1)[0]
+            target = next((q.id for q in self._queues if q.id == keep.id),
+                          next((q.id for q in self._queues if q.id.startswith(prefix)), target))
+        olist.highlighted = olist.get_option_index(target)
+
+    def _title(self) -> None:
+        board = self.board
+        if board is None:
+            return
+        grouping = "who, reason, brand" if board.by_brand else "who acts, reason"
+        self.query_one("#triage-title", Static).update(Text(
+            f"Triage · {board.count()}/{board.total} vehicles · {len(board.queues)} queues by "
+            f"{grouping} · {self.sort_mode} first · deadlines are estimates",
+            no_wrap=True, overflow="ellipsis"))
+
+    def current_queue(self) -> Queue | None:
+        if self.board is None:
+            return None
+        option = self.query_one(OptionList).highlighted_option
+        return None if option is None or option.id is None else self.board.get(option.id)
+
+    @on(OptionList.OptionHighlighted)
+    def _highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        q = self.current_queue()
+        if q is not None and self.board is not None:
+            self.query_one("#triage-message", Static).update(preview_text(q, self.board.now))
+            self.query_one("#triage-preview", VerticalScroll).scroll_home(animate=False)
+
+    # -- actions -----------------------------------------------------------------------
+
+    def _need_queue(self) -> Queue | None:
+        q = self.current_queue()
+        if q is None:
+            self.notify("No queue selected.", severity="warning", markup=False)
+        return q
+
+    def action_back(self) -> None:
+        self.dismiss(None)
+
+    def action_filter_queue(self) -> None:
+        q = self._need_queue()
+        if q is not None:
+            self.dismiss(TriageChoice("filter", q))
+
+    def action_fix(self) -> None:
+        q = self._need_queue()
+        if q is None:
+            return
+        if q.fix is None:
+            self.notify("This queue has no fix the API can do; its message (y) says what to do.",
+                        markup=False)
+        elif not self.can_fix:
+            self.notify("Read-only: the fix is not offered.", severity="warning", markup=False)
+        else:
+            self.dismiss(TriageChoice("fix", q))
+
+    def action_toggle_brand(self) -> None:
+        self.by_brand = not self.by_brand
+        self._regroup(self.by_brand)
+
+    def action_cycle_sort(self) -> None:
+        self.sort_mode = SORTS[(SORTS.index(self.sort_mode) + 1) % len(SORTS)]
+        if self.board is not None:
+            self.show_board(self.board)
+
+    def action_scroll_preview(self, pages: int) -> None:
+        pane = self.query_one("#triage-preview", VerticalScroll)
+        pane.scroll_relative(y=pages * max(1, pane.size.height - 1), animate=False)
+
+    def action_copy_message(self) -> None:
+        q = self._need_queue()
+        if q is not None:
+            self._copy(q)
+
+    @work(thread=True, group="triage-copy", exit_on_error=False)
+    def _copy(self, q: Queue) -> None:
+        text = message_text(q, self.now)
+        self.app.call_from_thread(self._copied, q, text)
+
+    def _copied(self, q: Queue, text: str) -> None:
+        self.app.copy_to_clipboard(text)
+        self.notify(f"Copied the message for {q.count} vehicle{'s' if q.count != 1 else ''} "
+                    f"({len(text.splitlines())} lines) to the clipboard (terminal clipboard, "
+                    "OSC 52). Large queues: export the CSV (e).", markup=False)
+
+    def action_export_csv(self) -> None:
+        q = self._need_queue()
+        if q is None:
+            return
+        name = f"triage-{_slug(q.title)}-{datetime.now():%Y%m%d-%H%M%S}.csv"
+        what = f"the {q.count} vehicle{'s' if q.count != 1 else ''} of this queue"
+        self.app.push_screen(ExportScreen(Path.cwd() / name, q.count, what),
+                             callback=lambda path: self._export_to(q, path))
+
+    def _export_to(self, q: Queue, path: Path | None) -> None:
+        if path is not None:
+            self._write_csv(q, path)
+
+    @work(thread=True, group="triage-export", exit_on_error=False)
+    def _write_csv(self, q: Queue, path: Path) -> None:
+        try:
+            path.write_text(message_csv(q), encoding="utf-8")
+        except OSError as exc:
+            self.app.call_from_thread(self.notify, f"Could not write {path}: "
+                                      f"{exc.strerror or exc}", severity="error", markup=False)
+            return
+        self.app.call_from_thread(self.notify, f"Wrote {q.count} vehicles to {path}",
+                                  markup=False)
