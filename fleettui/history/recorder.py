@@ -55,6 +55,29 @@ def changelog_of(row: Any) -> list[LogEntry]:
     return out
 
 
+def newest_time(row: Any) -> float | None:
+    """The newest changelog entry's time, read without parsing the whole changelog
+    (None when it has none or it needs the full parse)."""
+    src = getattr(row, "src", row)
+    if type(src) is tuple and len(src) == 5 and src[4]:
+        at = parse_ts(src[4][-1][0])
+    elif isinstance(src, dict) and isinstance(src.get("changelog"), list) and src["changelog"]:
+        last = src["changelog"][-1]
+        at = parse_ts(last.get("timestamp")) if isinstance(last, dict) else None
+    else:
+        return None
+    return None if at is None else at.timestamp()
+
+
+def _is_known(row: Any, known: dict[str, float]) -> bool:
+    """The file already has this vehicle's newest entry (so every older one too)."""
+    latest = known.get(row.vin)
+    if latest is None:
+        return False
+    newest = newest_time(row)
+    return newest is not None and newest <= latest
+
+
 def changelog_events(vin: str, brand: str, log: list[LogEntry], seen_at: datetime,
                      after: float | None = None) -> list[Event]:
     out = []
@@ -101,8 +124,9 @@ class Recorder:
         if first:
             known = self._known_latest()
             for row in snapshot.order:
-                events += changelog_events(row.vin, row.brand, changelog_of(row), seen_at,
-                                           known.get(row.vin))
+                if not _is_known(row, known):
+                    events += changelog_events(row.vin, row.brand, changelog_of(row), seen_at,
+                                               known.get(row.vin))
         else:
             for vin in (*diff.added, *diff.changed):
                 row = by_vin.get(vin)
@@ -121,6 +145,7 @@ class Recorder:
         known = self._known_latest()
         events: list[Event] = []
         for row in rows:
-            events += changelog_events(row.vin, row.brand, changelog_of(row), seen_at,
-                                       known.get(row.vin))
+            if not _is_known(row, known):
+                events += changelog_events(row.vin, row.brand, changelog_of(row), seen_at,
+                                           known.get(row.vin))
         return RecordResult(self.store.record_events(events, now=seen_at), len(events))

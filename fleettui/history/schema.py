@@ -32,9 +32,10 @@ MIGRATIONS: dict[int, tuple[str, ...]] = {
         "CREATE INDEX IF NOT EXISTS events_vin ON events (vin, at)",
         "CREATE INDEX IF NOT EXISTS events_seen ON events (seen_at)",
     ),
-    # 2: per-brand statistics need each event's brand.
+    # 2: per-brand statistics need each event's brand; daily counts read a time range.
     2: (
         "ALTER TABLE events ADD COLUMN brand TEXT NOT NULL DEFAULT ''",
+        "CREATE INDEX IF NOT EXISTS events_at ON events (at)",
     ),
 }
 
@@ -62,12 +63,17 @@ def check_identity(conn: sqlite3.Connection) -> None:
         raise ForeignDatabase(f"application id {app_id:#x} with {tables} schema object(s)")
 
 
-def migrate(conn: sqlite3.Connection, target: int = SCHEMA_VERSION) -> int:
-    """Bring the schema to `target`; returns the version found. The connection must be
-    in autocommit mode (isolation_level=None)."""
+def check_not_newer(conn: sqlite3.Connection) -> None:
     found = user_version(conn)
     if found > SCHEMA_VERSION:
         raise SchemaTooNew(f"schema version {found}, this fleettui knows up to {SCHEMA_VERSION}")
+
+
+def migrate(conn: sqlite3.Connection, target: int = SCHEMA_VERSION) -> int:
+    """Bring the schema to `target`; returns the version found. The connection must be
+    in autocommit mode (isolation_level=None)."""
+    check_not_newer(conn)
+    found = user_version(conn)
     if found >= target:
         return found
     if found == 0:

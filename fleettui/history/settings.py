@@ -3,7 +3,7 @@
     [history]
     enabled = true            # false: record nothing, show no history
     retention_days = 90       # events older than this are pruned
-    max_events = 2000000      # size bound: the oldest events beyond it are pruned
+    max_events = 1000000      # size bound (~250 MB): the oldest events beyond it are pruned
 
 A bad value is not fatal: the default is used and `notes` says which key and why.
 """
@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 DEFAULT_RETENTION_DAYS = 90
-DEFAULT_MAX_EVENTS = 2_000_000
+DEFAULT_MAX_EVENTS = 1_000_000
 
 
 @dataclass(frozen=True)

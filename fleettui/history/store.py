@@ -110,8 +110,11 @@ class HistoryStore:
         try:
             conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
             schema.check_identity(conn)  # reads the header: a non-database fails here
+            schema.check_not_newer(conn)  # before anything writes to the file
             conn.execute("PRAGMA journal_mode = WAL")
             conn.execute("PRAGMA synchronous = NORMAL")
+            # Keys are hashes (random order): a bigger page cache keeps big batches fast.
+            conn.execute("PRAGMA cache_size = -32000")
             schema.migrate(conn)
             conn.execute("SELECT count(*) FROM events WHERE 0").fetchone()
         except BaseException:

@@ -18,15 +18,15 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from fleettui.core import reasons as R
-from fleettui.core.brands import VW_CUSTOMER_TAG, VW_GROUP, brand_info
+from fleettui.core.brands import GROUPS, VW_CUSTOMER_TAG, VW_GROUP, brand_info
 from fleettui.core.guidance import state_guidance
 from fleettui.core.reasons import Actor
 from fleettui.core.states import State
-from fleettui.core.timings import Deadline, deadline_for, usual_approval_seconds
+from fleettui.core.timings import Deadline, retry_window, usual_approval_seconds
 
 #: Who acts, in the order the desk works through them.
 ACTOR_ORDER: tuple[Actor, ...] = (Actor.DRIVER, Actor.FLEET_OPERATOR, Actor.HM_SUPPORT,
@@ -39,6 +39,7 @@ ACTOR_TITLES: dict[Actor, str] = {
 }
 #: Queue kinds: a known or unknown reason, stuck with no reason, waiting as usual.
 REASON, STUCK, WAITING = "reason", "stuck", "waiting"
+_VW_BRANDS = frozenset(GROUPS.get(VW_GROUP, ()))
 _TRIAGED = frozenset({State.PENDING, State.REJECTED, State.REVOKING, State.CANCELING,
                       State.UNKNOWN})
 
@@ -208,32 +209,55 @@ def _item_order(now: datetime):  # noqa: ANN202
     return key
 
 
+#: Enough VW-group vehicles to tell the fleet's customer name apart.
+_CUSTOMER_SAMPLE = 500
+
+
 def build_board(rows: Iterable[Any], now: datetime, *, by_brand: bool = False) -> Board:
     """Group the fleet into queues by who acts and reason, and with `by_brand` by brand
-    as well (pure; any thread)."""
+    as well (pure; any thread). Classification and windows are looked up once per
+    (state, reason, brand), so 100,000 rows cost one pass."""
     groups: dict[tuple, list[Item]] = {}
-    meta: dict[tuple, tuple[Actor, str, str]] = {}
     customers: Counter[str] = Counter()
+    sampled = 0
     total = 0
+    usual: dict[str, float] = {}
+    kinds: dict[tuple, tuple[Actor, str, str]] = {}
+    windows: dict[tuple, Any] = {}
     for row in rows:
         total += 1
         state = row.state
-        tags = row.tags
-        name = tags.get(VW_CUSTOMER_TAG) if tags else None
-        if name:
-            customers[name] += 1
+        brand = row.brand
+        if sampled < _CUSTOMER_SAMPLE and brand in _VW_BRANDS:
+            name = row.tags.get(VW_CUSTOMER_TAG)
+            if name:
+                customers[name] += 1
+                sampled += 1
         if state not in _TRIAGED:
             continue
         reason = row.reason
         since = row_since(row)
         age = None if since is None else (now - since).total_seconds()
-        actor, kind, title = classify(state, reason, row.brand, age)
-        deadline = deadline_for(reason, row.brand, since) if state is State.PENDING else None
+        limit = usual.get(brand)
+        if limit is None:
+            limit = usual[brand] = usual_approval_seconds(brand)
+        ck = (state, reason, brand, age is not None and age > limit)
+        found = kinds.get(ck)
+        if found is None:
+            found = kinds[ck] = classify(state, reason, brand, age)
+        actor, kind, title = found
+        deadline = None
+        if state is State.PENDING and since is not None:
+            wk = (reason, brand)
+            if wk not in windows:
+                windows[wk] = retry_window(reason, brand)
+            window = windows[wk]
+            if window is not None:
+                deadline = Deadline(window, since + timedelta(seconds=window.seconds))
         key = (actor, kind, state, reason if kind == REASON else None, title,
-               row.brand if by_brand else "")
-        meta[key] = (actor, kind, title)
-        groups.setdefault(key, []).append(Item(row.vin, row.brand, state, row.status, reason,
-                                               since, deadline, tags, row))
+               brand if by_brand else "")
+        groups.setdefault(key, []).append(Item(row.vin, brand, state, row.status, reason,
+                                               since, deadline, row.tags, row))
     customer = customers.most_common(1)[0][0] if customers else None
     order = _item_order(now)
     queues = []

@@ -28,7 +28,6 @@ DAY = 86400.0
 AGE_BUCKETS: tuple[tuple[str, float], ...] = (
     ("< 1 d", 1), ("1-3 d", 3), ("3-7 d", 7), ("7-10 d", 10), ("≥ 10 d", math.inf))
 _COUNTED = "source IN ('changelog', 'diff') AND at IS NOT NULL"
-_ADDED = "new_state = 'pending' AND (old_state IS NULL OR old_state != 'pending')"
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,20 +126,22 @@ def _days(daily: dict[int, Counter], now: datetime, days: int
 
 def stats_from_history(store: HistoryStore, rows: Iterable[Any], now: datetime,
                        days: int = 28) -> Stats:
+    """Two queries: one pass over the verdicts and the additions that precede them (a
+    window over each VIN's events, read in table order and sorted: a year for 100,000
+    vehicles is ~1.3 M events), and a time range for the daily counts."""
     durations: dict[str, list[float]] = defaultdict(list)
-    for brand, took in store.query(
-            f"SELECT a.brand, a.at - (SELECT max(p.at) FROM events p WHERE p.vin = a.vin "
-            f"AND p.at <= a.at AND p.{_ADDED} AND p.{_COUNTED}) FROM events a "
-            f"WHERE a.new_state = 'approved' AND (a.old_state IS NULL OR "
-            f"a.old_state != 'approved') AND a.{_COUNTED}"):
-        if took is not None and took >= 0:
-            durations[brand].append(took)
     verdicts: dict[str, Counter] = defaultdict(Counter)
-    for brand, state, n in store.query(
-            f"SELECT brand, new_state, count(*) FROM events WHERE new_state IN "
-            f"('approved', 'rejected') AND (old_state IS NULL OR old_state != new_state) "
-            f"AND {_COUNTED} GROUP BY brand, new_state"):
-        verdicts[brand][state] = n
+    for brand, state, took, prev in store.query(
+            f"WITH t AS (SELECT vin, brand, at, new_state FROM events NOT INDEXED "
+            f"WHERE {_COUNTED} AND new_state IN ('pending', 'approved', 'rejected') "
+            f"AND (old_state IS NULL OR old_state != new_state)), "
+            f"w AS (SELECT brand, new_state, at - lag(at) OVER win AS took, "
+            f"lag(new_state) OVER win AS prev FROM t "
+            f"WINDOW win AS (PARTITION BY vin ORDER BY at)) "
+            f"SELECT brand, new_state, took, prev FROM w WHERE new_state != 'pending'"):
+        verdicts[brand][state] += 1
+        if state == "approved" and prev == "pending" and took is not None and took >= 0:
+            durations[brand].append(took)
     start = (now - timedelta(days=days)).timestamp()
     daily: dict[int, Counter] = defaultdict(Counter)
     for day, state, n in store.query(
