@@ -11,6 +11,7 @@ from textual.app import App
 from fleettui.core.store import FleetStore
 from fleettui.sim.engine import Engine
 from fleettui.sim.fleetgen import generate
+from fleettui.ui.colours import ANSI_THEME, wants_native_ansi
 
 SIM_START = datetime(2026, 11, 1, 12, 0, 0, tzinfo=UTC)
 
@@ -35,7 +36,10 @@ class ScreenApp(App):
     """Opens `screen` on mount; `result` is what it was dismissed with."""
 
     def __init__(self, screen_factory) -> None:  # noqa: ANN001
-        super().__init__()
+        native = wants_native_ansi()  # the monitor's own theme choice (NO_COLOR, 16 colours)
+        super().__init__(ansi_color=True if native else None)
+        if native:
+            self.theme = ANSI_THEME
         self.screen_factory = screen_factory
         self.result: object = "not dismissed"
 

@@ -1,0 +1,172 @@
+"""The triage and statistics screens through Textual's Pilot, in a small app of their own."""
+
+from __future__ import annotations
+
+import csv
+
+from textual.widgets import Input, OptionList, Static
+
+from fleettui.core import reasons as R
+from fleettui.triage.messages import message_text
+from fleettui.triage.stats import stats_from_changelogs
+from fleettui.ui.screens.stats import StatsScreen
+from fleettui.ui.screens.triage import TriageChoice, TriageScreen
+from tests.triage_helpers import ScreenApp, seeded
+
+
+def triage_app(**kwargs):  # noqa: ANN201
+    engine, store = seeded(300)
+    app = ScreenApp(lambda: TriageScreen(store.snapshot.order, engine.now(), **kwargs))
+    return app, engine
+
+
+async def ready(pilot) -> TriageScreen:  # noqa: ANN001
+    screen = pilot.app.screen
+    for _ in range(100):
+        if isinstance(screen, TriageScreen) and screen.board is not None:
+            break
+        await pilot.pause(0.05)
+        screen = pilot.app.screen
+    assert isinstance(screen, TriageScreen) and screen.board is not None
+    await pilot.pause()
+    return screen
+
+
+async def test_enter_asks_the_app_to_filter_to_the_highlighted_queue():
+    app, _ = triage_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await ready(pilot)
+        first = screen.current_queue()
+        assert first is screen.board.queues[0]
+        await pilot.press("down")
+        second = screen.current_queue()
+        assert second is not None and second.id != first.id
+        await pilot.press("enter")
+        await pilot.pause()
+    assert app.result == TriageChoice("filter", second)
+
+
+async def test_y_copies_the_full_message_and_the_preview_shows_it():
+    app, engine = triage_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await ready(pilot)
+        q = screen.current_queue()
+        preview = str(screen.query_one("#triage-message", Static).render())
+        assert q.title in preview and "What to do in the car:" in preview
+        await pilot.press("y")
+        for _ in range(50):
+            if app.clipboard:
+                break
+            await pilot.pause(0.05)
+        assert app.clipboard == message_text(q, engine.now())
+        await pilot.press("escape")
+        await pilot.pause()
+    assert app.result is None
+
+
+async def test_b_regroups_by_brand_and_s_sorts_within_each_actor():
+    app, _ = triage_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await ready(pilot)
+        joined = len(screen.board.queues)
+        await pilot.press("b")
+        for _ in range(100):
+            if screen.board.by_brand:
+                break
+            await pilot.pause(0.05)
+        assert screen.board.by_brand and len(screen.board.queues) > joined
+        assert all(q.brand for q in screen.board.queues)
+        olist = screen.query_one(OptionList)
+        assert olist.option_count == len(screen.board.queues) + len(screen.board.by_actor())
+        await pilot.press("s", "s")
+        await pilot.pause()
+        assert screen.sort_mode == "size"
+        counts = [q.count for q in screen._queues if q.actor is screen._queues[0].actor]
+        assert counts == sorted(counts, reverse=True)
+
+
+async def test_f_offers_the_vw_fix_only_where_there_is_one(tmp_path, monkeypatch):
+    app, _ = triage_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await ready(pilot)
+        await pilot.press("f")  # the first queue (a driver's) has no API fix
+        await pilot.pause()
+        assert app.result == "not dismissed"
+        assert any("no fix the API can do" in n.message for n in app._notifications)
+        olist = screen.query_one(OptionList)
+        target = next(q for q in screen._queues if q.reason == R.CUSTOMER_NAME_TAG_MISSING)
+        olist.highlighted = olist.get_option_index(target.id)
+        await pilot.pause()
+        await pilot.press("f")
+        await pilot.pause()
+    assert app.result == TriageChoice("fix", target)
+
+
+async def test_read_only_does_not_offer_the_fix():
+    app, _ = triage_app(can_fix=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await ready(pilot)
+        olist = screen.query_one(OptionList)
+        target = next(q for q in screen._queues if q.fix is not None)
+        olist.highlighted = olist.get_option_index(target.id)
+        await pilot.press("f")
+        await pilot.pause()
+        assert app.result == "not dismissed"
+        assert any("Read-only" in n.message for n in app._notifications)
+
+
+async def test_e_exports_the_queue_as_csv(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    app, _ = triage_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await ready(pilot)
+        q = screen.current_queue()
+        await pilot.press("e")
+        await pilot.pause()
+        box = app.screen.query_one("#export-path", Input)
+        box.value = str(tmp_path / "queue.csv")
+        await pilot.press("enter")
+        for _ in range(100):
+            if (tmp_path / "queue.csv").exists():
+                break
+            await pilot.pause(0.05)
+        await pilot.pause(0.1)
+    rows = list(csv.DictReader((tmp_path / "queue.csv").open()))
+    assert [r["vin"] for r in rows] == list(q.vins)
+
+
+async def test_80x24_shows_queues_message_and_keys():
+    app, _ = triage_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await ready(pilot)
+        olist = screen.query_one(OptionList)
+        preview = screen.query_one("#triage-preview")
+        assert olist.size.height >= 5 and preview.size.height >= 5
+        assert olist.region.bottom <= preview.region.y
+
+
+async def test_stats_screen_draws_for_the_width():
+    engine, store = seeded(300)
+    rows = store.snapshot.order
+    app = ScreenApp(lambda: StatsScreen(lambda: stats_from_changelogs(rows, engine.now())))
+    async with app.run_test(size=(80, 24)) as pilot:
+        for _ in range(100):
+            if isinstance(app.screen, StatsScreen) and app.screen.stats is not None:
+                break
+            await pilot.pause(0.05)
+        body = str(app.screen.query_one("#stats-body", Static).render())
+        assert "Transitions per day" in body and "✓ approved" in body
+        assert max(len(line) for line in body.splitlines()) <= 77
+        await pilot.press("escape")
+        await pilot.pause()
+    assert app.result is None
+
+
+async def test_stats_screen_shows_a_failure_instead_of_crashing():
+    def broken():  # noqa: ANN202
+        raise OSError("disk gone")
+    app = ScreenApp(lambda: StatsScreen(broken))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause(0.3)
+        title = str(app.screen.query_one("#stats-title", Static).render())
+        assert "could not be computed: disk gone" in title
