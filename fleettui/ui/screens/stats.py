@@ -19,9 +19,9 @@ from textual.events import Resize
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
+from fleettui.core.text import clean
 from fleettui.triage.render import stats_lines
 from fleettui.triage.stats import Stats
-from fleettui.ui.safe_text import clean
 
 
 class StatsScreen(Screen[None]):

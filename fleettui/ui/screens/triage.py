@@ -15,22 +15,24 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from rich.style import Style
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
+from textual.strip import Strip
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
 from fleettui.core.brands import brand_info
+from fleettui.core.text import clean
 from fleettui.core.timefmt import format_duration
 from fleettui.core.timings import approx
 from fleettui.triage.messages import message_csv, message_text
 from fleettui.triage.queues import ACTOR_TITLES, Board, Queue, build_board
 from fleettui.triage.render import queue_summary
-from fleettui.ui.safe_text import clean
 from fleettui.ui.screens.export import ExportScreen
 
 PREVIEW_VEHICLES = 12
@@ -94,6 +96,26 @@ def preview_text(q: Queue, now: datetime) -> Text:
     return out
 
 
+class QueueList(OptionList):
+    """The queues; without colour, or with only the 16 ANSI ones, the cursor line is drawn
+    in reverse video (as the main table's is), since the theme's cursor colour is lost."""
+
+    def render_line(self, y: int) -> Strip:
+        strip = super().render_line(y)
+        if not (self.app.no_color or self.app.native_ansi_color):
+            return strip
+        try:
+            index, _ = self._lines[self.scroll_offset.y + y]
+        except IndexError:
+            return strip
+        if index == self.highlighted:
+            return strip.apply_style(_CURSOR)
+        return strip
+
+
+_CURSOR = Style(reverse=True, bold=True)
+
+
 def _slug(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9]+", "-", text).strip("-")[:40] or "queue"
 
@@ -134,7 +156,7 @@ class TriageScreen(Screen["TriageChoice | None"]):
 
     def compose(self) -> ComposeResult:
         yield Static(Text("Triage: grouping…"), id="triage-title")
-        yield OptionList(id="triage-queues")
+        yield QueueList(id="triage-queues")
         with VerticalScroll(id="triage-preview"):
             yield Static(Text(""), id="triage-message")
         yield Footer()
@@ -156,8 +178,8 @@ class TriageScreen(Screen["TriageChoice | None"]):
         options: list[Option] = []
         self._queues = []
         for actor, queues in board.by_actor():
-            heading = Text(f"{ACTOR_TITLES[actor]} · {sum(q.count for q in queues)}",
-                           style="bold reverse")
+            heading = Text(f"── {ACTOR_TITLES[actor]} · {sum(q.count for q in queues)} ──",
+                           style="bold underline")
             options.append(Option(heading, disabled=True))
             for q in sort_queues(queues, self.sort_mode, board.now):
                 options.append(Option(queue_prompt(q, board.now), id=q.id))
