@@ -116,7 +116,7 @@ async def test_read_only_does_not_offer_the_fix():
 
 
 async def test_e_exports_the_queue_as_csv(tmp_path, monkeypatch):
-    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("FLEETTUI_EXPORT_DIR", str(tmp_path / "exports"))
     app, _ = triage_app()
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await ready(pilot)
@@ -124,6 +124,7 @@ async def test_e_exports_the_queue_as_csv(tmp_path, monkeypatch):
         await pilot.press("e")
         await pilot.pause()
         box = app.screen.query_one("#export-path", Input)
+        assert box.value.startswith(str(tmp_path / "exports" / "triage-"))  # not the cwd
         box.value = str(tmp_path / "queue.csv")
         await pilot.press("enter")
         for _ in range(100):

@@ -33,7 +33,7 @@ from fleettui.core.timings import approx
 from fleettui.triage.messages import message_csv, message_text
 from fleettui.triage.queues import ACTOR_TITLES, Board, Queue, build_board
 from fleettui.triage.render import queue_summary
-from fleettui.ui.screens.export import ExportScreen
+from fleettui.ui.screens.export import ExportScreen, default_export_path
 
 PREVIEW_VEHICLES = 12
 SORTS = ("urgency", "time left", "size")
@@ -283,9 +283,11 @@ class TriageScreen(Screen["TriageChoice | None"]):
         q = self._need_queue()
         if q is None:
             return
+        # The export folder, as for the table's export; named for the queue and local time.
+        fleet_default = default_export_path(datetime.now())
         name = f"triage-{_slug(q.title)}-{datetime.now():%Y%m%d-%H%M%S}.csv"
         what = f"the {q.count} vehicle{'s' if q.count != 1 else ''} of this queue"
-        self.app.push_screen(ExportScreen(Path.cwd() / name, q.count, what),
+        self.app.push_screen(ExportScreen(fleet_default.with_name(name), q.count, what),
                              callback=lambda path: self._export_to(q, path))
 
     def _export_to(self, q: Queue, path: Path | None) -> None:
