@@ -77,11 +77,12 @@ def test_non_json_bodies():
     assert parse_error_body(b"<html>no title</html>").detail is None
     assert parse_error_body(b"upstream connect error").detail == "upstream connect error"
     assert parse_error_body(b'{"errors": [{"title": "Conf').detail == '{"errors": [{"title": "Conf'
-    assert parse_error_body(b"\xff\xfe\x00bad").detail == "\ufffd\ufffd bad"
+    assert parse_error_body(b"\xff\xfe\x00bad").detail == "\ufffd\ufffdbad"
 
 
 def test_clean_text_strips_control_and_bidi_characters_and_shortens():
-    assert clean_text("a\x1b[31mred\x1b[0m\nline\u202e") == "a [31mred [0m line"
+    # Escape sequences go whole (no "[31m" left behind), bidi controls vanish.
+    assert clean_text("a\x1b[31mred\x1b[0m\nline\u202e") == "ared line"
     assert clean_text("   ") is None
     long = clean_text("x" * 1000)
     assert len(long) == 240 and long.endswith("…")

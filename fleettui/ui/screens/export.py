@@ -16,20 +16,13 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
 from fleettui.config.paths import ensure_dir, export_dir
+from fleettui.core.text import csv_cell
 from fleettui.core.timefmt import format_ts
 from fleettui.core.vehicle import Vehicle
 
 #: The same first columns as `fleettui list --csv` (cli/fleet_cmds.py CSV_HEADERS), so one
 #: script reads both; what only the monitor knows comes after.
 CSV_COLUMNS = ("vin", "brand", "status", "reason", "state_since", "tags", "seconds_in_state")
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _cell(value: str) -> str:
-    """Spreadsheets run cells that start like a formula; provider data must not."""
-    return "'" + value if value.startswith(_FORMULA_START) else value
-
-
 def default_export_path(now: datetime, folder: Path | None = None) -> Path:
     """A new file in the export folder (`fleettui.config.paths.export_dir`, created when
     missing); `now` should be the local wall clock (the user finds the file by their
@@ -52,12 +45,13 @@ def write_csv(path: Path, vehicles: Iterable[Vehicle], now: datetime) -> int:
             tags = ";".join(f"{k}={val}" for k, val in sorted(v.tags.items()))
             writer.writerow(
                 [
-                    _cell(v.vin),
-                    _cell(v.brand),
-                    v.status or v.state.value,
-                    _cell(v.reason or ""),
+                    # Provider data: sanitised, and never run as a spreadsheet formula.
+                    csv_cell(v.vin),
+                    csv_cell(v.brand),
+                    csv_cell(v.status or v.state.value),
+                    csv_cell(v.reason or ""),
                     format_ts(v.state_since),
-                    _cell(tags),
+                    csv_cell(tags),
                     "" if seconds is None else int(seconds),
                 ]
             )

@@ -50,7 +50,7 @@ def _section(out: Text, title: str) -> None:
 
 def _identity(out: Text, v: Vehicle, now: datetime | None) -> None:
     """Two or three lines: VIN and state; brand and group; tags."""
-    out.append(sanitize(v.vin) or "(no VIN)", Style(bold=True))
+    out.append(sanitize(v.vin, mark=True) or "(no VIN)", Style(bold=True))
     out.append("  ")
     out.append(_state_label(v.state, v.status), _state_style(v.state))
     seconds = v.time_in_state(now) if now is not None else None
@@ -64,7 +64,7 @@ def _identity(out: Text, v: Vehicle, now: datetime | None) -> None:
     out.append("\n")
     out.append("Tags: ", LABEL)
     if v.tags:
-        out.append("  ".join(f"{sanitize(k)}={sanitize(val)}" for k, val in v.tags.items()))
+        out.append("  ".join(f"{sanitize(k, mark=True)}={sanitize(val)}" for k, val in v.tags.items()))
     else:
         out.append("none", DIM)
     out.append("\n")

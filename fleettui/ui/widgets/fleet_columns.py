@@ -89,7 +89,7 @@ def shifted(text: str, shift: int) -> str:
 
 def cell_text(row: Row, key: str, now: datetime | None) -> str:
     if key == "vin":
-        return sanitize(row.vin)
+        return sanitize(row.vin, mark=True)  # a hidden character shows, as �
     if key == "brand":
         return sanitize(row.brand_display)
     if key == "state":
