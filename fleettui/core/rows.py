@@ -37,6 +37,18 @@ def _since_key(ts: Any) -> str | None:
     return None
 
 
+def _real_time(key: str | None) -> bool:
+    """Is 'YYYY-MM-DDTHH:MM:SS' a time that exists? The fast paths only check the form;
+    '2026-02-30T12:00:00' has it too, and must read as an unknown time, not crash."""
+    if key is None:
+        return True
+    try:
+        datetime.fromisoformat(key)
+    except ValueError:
+        return False
+    return True
+
+
 _UNSET: Any = object()
 
 
@@ -146,7 +158,10 @@ class Row:
         since = self.since
         if since is None:
             return None
-        return datetime.fromisoformat(since).replace(tzinfo=UTC)
+        try:
+            return datetime.fromisoformat(since).replace(tzinfo=UTC)
+        except ValueError:  # never from the parsers above; a row is data, never a crash
+            return None
 
     def seconds_in_state(self, now: datetime) -> float | None:
         since = self.since_dt()
@@ -178,7 +193,7 @@ def _fast_log(obj: dict, status: str) -> tuple[str | None, str | None] | None:
         if e["status"] != status:
             break
         since = e["timestamp"][:19]
-    return reason, since
+    return (reason, since) if _real_time(since) else None
 
 
 def row_from_vehicle(v: Vehicle, version: int) -> Row:
@@ -249,7 +264,7 @@ def _compact_log(entries: tuple, status: str) -> tuple[str | None, str | None] |
         if st != status:
             break
         since = ts[:19]
-    return reason, since
+    return (reason, since) if _real_time(since) else None
 
 
 def _slow_row(obj: Any, version: int) -> Row | None:
