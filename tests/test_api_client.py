@@ -354,7 +354,9 @@ def test_one_connection_is_reused_and_timeouts_are_explicit(sim):
         assert len(c._http._transport._pool.connections) == 1
         assert c._http.timeout.connect == 7.0 and c._http.timeout.read == 7.0
     with make_client(sim) as c:
-        assert c._http.timeout.connect == 10.0 and c._http.timeout.read == 15.0
+        # Defaults: 10 s to connect, a minute of silence, 300 s for a whole call.
+        assert c._http.timeout.connect == 10.0 and c._http.timeout.read == 60.0
+        assert c.deadline == 300.0
 
 
 def test_debug_logs_of_every_layer_never_show_secret_or_token(sim, caplog):

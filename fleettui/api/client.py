@@ -33,16 +33,28 @@ from fleettui.api.auth import (
     is_loopback,
     parse_token,
 )
+from fleettui.api.deadline import (
+    DEFAULT_CONNECT_TIMEOUT,
+    DEFAULT_DEADLINE,
+    DEFAULT_READ_TIMEOUT,
+    Expired,
+    TooLarge,
+    send,
+)
 from fleettui.api.errors import (
     ApiError,
     CredentialsRejected,
     NetworkError,
+    NotFound,
+    ProviderTimeout,
     RateLimited,
     ServerError,
+    WrongBaseUrl,
     error_from_response,
 )
 from fleettui.api.filters import VehicleFilter
 from fleettui.api.wire import VEHICLES_PATH, CreateResult, NewVehicle
+from fleettui.core.dedupe import newest_per_vin
 from fleettui.core.timefmt import utcnow
 from fleettui.core.vehicle import Vehicle
 
@@ -54,22 +66,30 @@ _USERINFO = re.compile(r"//[^/\s@]+@")
 
 
 class FleetClient:
-    def __init__(self, credentials: Credentials, *, timeout: float = 15.0,
-                 connect_timeout: float | None = None, max_retries: int = 3,
-                 backoff_base: float = 0.5, max_backoff: float = 8.0,
+    def __init__(self, credentials: Credentials, *, timeout: float = DEFAULT_READ_TIMEOUT,
+                 connect_timeout: float | None = None, deadline: float | None = None,
+                 max_retries: int = 3, backoff_base: float = 0.5, max_backoff: float = 8.0,
                  max_total_wait: float = 30.0, transport: httpx.BaseTransport | None = None,
-                 sleep: Callable[[float], None] = time.sleep) -> None:
+                 sleep: Callable[[float], None] = time.sleep,
+                 clock: Callable[[], float] = time.monotonic) -> None:
         base = check_base_url(credentials.base_url, allow_plain_http=transport is not None)
         self.credentials = credentials
         self.max_retries = max(0, int(max_retries))
         self.backoff_base = backoff_base
         self.max_backoff = max_backoff
         self.max_total_wait = max_total_wait
+        #: Seconds one call may take in all (connect, retries, the whole body).
+        self.deadline = float(deadline or DEFAULT_DEADLINE)
+        self.connect_timeout = float(connect_timeout or min(timeout, DEFAULT_CONNECT_TIMEOUT))
+        self.read_timeout = float(timeout)
         self._sleep = sleep
+        self._clock = clock
+        self._calls = threading.local()
         self._host = urlsplit(base).hostname
+        self._base = base
         self._http = httpx.Client(
             base_url=base,
-            timeout=httpx.Timeout(timeout, connect=connect_timeout or min(timeout, 10.0)),
+            timeout=httpx.Timeout(timeout, connect=self.connect_timeout),
             verify=True,
             follow_redirects=False,
             headers={"User-Agent": USER_AGENT, "Accept": "application/json"},
@@ -83,6 +103,8 @@ class FleetClient:
         self._offset: timedelta | None = None
         #: How many entries of the last list answer were skipped as unreadable.
         self.last_skipped = 0
+        #: How many entries of the last list answer repeated a VIN (the newest was kept).
+        self.last_duplicates = 0
         self._sent = itertools.count()
         self._sent_total = 0
 
@@ -140,14 +162,29 @@ class FleetClient:
     # -- transport -----------------------------------------------------------------
 
     def _backoff(self, attempt: int, retry_after: float | None) -> float:
-        if retry_after is not None:
-            return retry_after + random.uniform(0, self.backoff_base)
+        if retry_after is not None:  # the provider said when: exactly then, not later
+            return retry_after
         ceiling = min(self.max_backoff, self.backoff_base * (2 ** attempt))
         return random.uniform(ceiling / 2, ceiling)
 
     def _exchange(self, method: str, path: str, *, write: bool, auth: bool = True,
                   **kwargs: Any) -> httpx.Response:
-        """One logical call: token, request, one re-auth on 401, retries for reads."""
+        """One logical call within the deadline: token, request, one re-auth on 401,
+        retries for reads. A call made inside another (the token for a list) shares the
+        outer call's deadline."""
+        outer = getattr(self._calls, "deadline", None)
+        deadline = self._clock() + self.deadline
+        if outer is not None:
+            deadline = min(deadline, outer)
+        self._calls.deadline = deadline
+        try:
+            return self._attempts(method, path, write=write, auth=auth, deadline=deadline,
+                                  **kwargs)
+        finally:
+            self._calls.deadline = outer
+
+    def _attempts(self, method: str, path: str, *, write: bool, auth: bool,
+                  deadline: float, **kwargs: Any) -> httpx.Response:
         attempt, waited, reauthed = 0, 0.0, False
         while True:
             token: AccessToken | None = None
@@ -158,20 +195,38 @@ class FleetClient:
             redact = (self.credentials.client_secret, token.value if token else "")
             failure: ApiError | None = None
             response: httpx.Response | None = None
+            kind: str | None = None
             try:
                 self._sent_total = next(self._sent) + 1
-                response = self._http.request(method, path, headers=headers, **kwargs)
+                response = send(self._http, method, path, deadline=deadline,
+                                connect_timeout=self.connect_timeout,
+                                read_timeout=self.read_timeout, clock=self._clock,
+                                headers=headers, **kwargs)
+            except Expired as exc:
+                expired = exc.sent
+                kind = "deadline"
+            except TooLarge as exc:
+                too_large = str(exc)
+                kind = "too_large"
             except httpx.TransportError as exc:
                 kind, sent = wire.classify_transport_error(exc)
                 # httpx's own words (e.g. "[Errno 101] Network is unreachable") only when
                 # the kind alone says too little; no headers, and any user:password@ of a
                 # proxy URL masked.
                 detail = _USERINFO.sub("//****@", str(exc)) if kind == "other" else None
-            else:
-                kind = None
-            if kind is not None:
-                # Built outside the except block: the httpx exception (whose request holds
-                # the Authorization header) is neither chained nor kept as context.
+                if kind == "timeout" and sent:
+                    kind = "silent"
+            # Errors are built outside the except blocks: the httpx exception (whose
+            # request holds the Authorization header) is neither chained nor kept.
+            if kind == "deadline":
+                failure = ProviderTimeout(self.deadline, host=self._host,
+                                          maybe_sent=write and expired)
+            elif kind == "too_large":
+                raise wire.bad_response(0, too_large, write=write)
+            elif kind == "silent":
+                failure = ProviderTimeout(self.read_timeout, host=self._host, deadline=False,
+                                          maybe_sent=write, setting=None)
+            elif kind is not None:
                 failure = NetworkError(kind, host=self._host, detail=detail,
                                        maybe_sent=write and sent)
             else:
@@ -199,13 +254,15 @@ class FleetClient:
                 failure = error_from_response(
                     response.status_code, response.content, redact=redact,
                     retry_after_header=response.headers.get("retry-after"))
+            if isinstance(failure, ProviderTimeout) and failure.kind == "deadline":
+                raise failure
             retry_after = getattr(failure, "retry_after", None)
             retryable = isinstance(failure, (RateLimited, ServerError)) or (
                 isinstance(failure, NetworkError) and failure.kind in ("timeout", "dropped"))
             if write or not retryable or attempt >= self.max_retries:
                 raise failure
             delay = self._backoff(attempt, retry_after)
-            if waited + delay > self.max_total_wait:
+            if waited + delay > self.max_total_wait or self._clock() + delay >= deadline:
                 raise failure
             log.debug("retrying %s %s in %.1fs (%s)", method, path, delay, type(failure).__name__)
             self._sleep(delay)
@@ -219,6 +276,9 @@ class FleetClient:
         try:
             response = self._exchange("POST", TOKEN_PATH, write=False, auth=False,
                                       json=creds.token_request())
+        except NotFound as err:
+            raise WrongBaseUrl(self._base, status=404, title=err.title,
+                               detail=err.detail) from None
         except ApiError as err:
             if err.status in (400, 401, 403):
                 raise CredentialsRejected(
@@ -246,10 +306,15 @@ class FleetClient:
 
     def _list(self, filter: VehicleFilter | None, *, compact: bool) -> list[Any]:
         params = {"filter": filter.to_param()} if filter else None
-        response = self._exchange("GET", VEHICLES_PATH, write=False, params=params)
+        try:
+            response = self._exchange("GET", VEHICLES_PATH, write=False, params=params)
+        except NotFound as err:  # the list always exists where the API is
+            raise WrongBaseUrl(self._base, status=404, title=err.title,
+                               detail=err.detail) from None
         good, self.last_skipped = wire.read_vehicle_list(response, compact=compact)
         if self.last_skipped:
             log.warning("skipped %d unreadable entries in the vehicle list", self.last_skipped)
+        good, self.last_duplicates = newest_per_vin(good)
         return good
 
     def list_vehicles(self, filter: VehicleFilter | None = None) -> list[Vehicle]:

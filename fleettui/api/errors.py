@@ -9,8 +9,11 @@ token, or an httpx request (whose headers carry the token).
 from __future__ import annotations
 
 import json
+import math
 import re
 from dataclasses import dataclass
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
 from http import HTTPStatus
 
 from fleettui.core.text import one_line
@@ -80,20 +83,42 @@ def parse_error_body(body: bytes | str | None) -> ErrorBody:
     )
 
 
+#: A wait longer than a day is not a wait the provider means; treat it as a day.
+MAX_RETRY_AFTER = 86_400.0
+
+
 def parse_retry_after(detail: str | None, header: str | None = None) -> float | None:
-    """Seconds to wait, from a Retry-After header or the documented "retry after 10s"."""
-    if header:
-        try:
-            return max(0.0, float(header.strip()))
-        except ValueError:
-            pass
-    if detail:
+    """Seconds to wait, from a Retry-After header (seconds or an HTTP date) or the
+    documented "retry after 10s" in the error's detail. Nonsense (negative, not finite,
+    unreadable) is ignored; a huge value is capped at a day."""
+    seconds = _header_seconds(header) if header else None
+    if seconds is None and detail:
         found = _RETRY_AFTER.search(detail)
         if found:
             unit = (found.group(2) or "s").lower()
             scale = 0.001 if unit.startswith(("ms", "milli")) else 60.0 if unit[0] == "m" else 1.0
-            return float(found.group(1)) * scale
-    return None
+            seconds = float(found.group(1)) * scale
+    if seconds is None or not math.isfinite(seconds):
+        return None
+    return min(MAX_RETRY_AFTER, max(0.0, seconds))
+
+
+def _header_seconds(header: str) -> float | None:
+    text = header.strip()
+    try:
+        value = float(text)
+    except ValueError:
+        pass
+    else:
+        return value if math.isfinite(value) and value >= 0 else None
+    try:
+        when = parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return None
+    if when is None or when.tzinfo is None:
+        return None
+    seconds = (when - datetime.now(UTC)).total_seconds()
+    return seconds if seconds > 0 else None  # a date gone by (clocks differ) says nothing
 
 
 class ApiError(Exception):
@@ -255,6 +280,44 @@ class NetworkError(ApiError):
             hint = ("The request may or may not have reached High Mobility; refresh to see "
                     "the current state before retrying.") if maybe_sent else default_hint
         super().__init__(headline, detail=detail, hint=hint)
+
+
+class ProviderTimeout(NetworkError):
+    """Connected, but no complete answer in time: the overall deadline (`kind`
+    "deadline") or a long silence on the connection ("timeout"). Distinct from
+    "cannot connect": the provider (or the link) is slow, not unreachable."""
+
+    category = "timeout"
+
+    def __init__(self, seconds: float, *, host: str | None = None, deadline: bool = True,
+                 maybe_sent: bool = False, setting: str | None = "deadline") -> None:
+        self.seconds = seconds
+        shown = clean_text(host) or "the provider"
+        if shown != "the provider":
+            shown = f"the provider ({shown})"
+        if maybe_sent:
+            hint = ("The request may or may not have reached High Mobility; refresh to see "
+                    "the current state before retrying.")
+        else:
+            hint = "The link or the provider is slow; try again"
+            hint += (f", or raise `{setting}` in the profile (seconds)." if setting else ".")
+        super().__init__("timeout", host=host, maybe_sent=maybe_sent, hint=hint)
+        self.kind = "deadline" if deadline else "timeout"
+        self.headline = f"{shown[0].upper()}{shown[1:]} did not answer within {seconds:g} s"
+        self.args = (self._line(),)
+
+
+class WrongBaseUrl(ApiError):
+    """404 where the API always answers (the fleet list, the token): the URL is wrong."""
+
+    headline = "Nothing answers the Fleet Clearance API at this address"
+
+    def __init__(self, base_url: str, **kw) -> None:
+        self.base_url = clean_text(base_url)
+        kw.setdefault("hint", f"The base URL {self.base_url} is likely wrong: give the server "
+                              "root (e.g. https://sandbox.api.high-mobility.com), no path; "
+                              "check the profile's base_url or environment.")
+        super().__init__(**kw)
 
 
 class BadResponse(ApiError):

@@ -46,8 +46,19 @@ class ConnectionCheck:
 
 
 def _kind_of(exc: Exception) -> str:
-    from fleettui.api.errors import CredentialsRejected, Forbidden, NetworkError, Unauthorized
+    from fleettui.api.errors import (
+        CredentialsRejected,
+        Forbidden,
+        NetworkError,
+        ProviderTimeout,
+        Unauthorized,
+        WrongBaseUrl,
+    )
 
+    if isinstance(exc, ProviderTimeout):
+        return "timeout"
+    if isinstance(exc, WrongBaseUrl):
+        return "bad_url"
     if isinstance(exc, NetworkError):
         return exc.kind if exc.kind in ("dns", "tls", "refused", "timeout") else "network"
     if isinstance(exc, CredentialsRejected | Unauthorized):
@@ -58,7 +69,8 @@ def _kind_of(exc: Exception) -> str:
 
 
 def check_connection(base_url: str, client_id: str, client_secret: str, *,
-                     timeout: float = 10.0) -> ConnectionCheck:
+                     timeout: float = 10.0, connect_timeout: float | None = None,
+                     deadline: float | None = None) -> ConnectionCheck:
     from fleettui.api.auth import Credentials
     from fleettui.api.client import FleetClient
     from fleettui.api.errors import ApiError
@@ -67,7 +79,8 @@ def check_connection(base_url: str, client_id: str, client_secret: str, *,
     started = time.monotonic()
     try:
         client = FleetClient(Credentials(base_url, client_id, client_secret),
-                             timeout=timeout, max_retries=0)
+                             timeout=timeout, connect_timeout=connect_timeout,
+                             deadline=deadline, max_retries=0)
     except ValueError as e:
         return ConnectionCheck(False, "url", "bad_url", str(e))
     expires: float | None = None

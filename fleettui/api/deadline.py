@@ -1,0 +1,133 @@
+"""An overall deadline for one HTTP exchange, kept even against a server that trickles.
+
+httpx's timeouts are per network operation: a server that sends one byte every two
+seconds never trips a 15 s read timeout and keeps a request alive forever. Here the
+exchange (connect, request, headers, the whole body) runs on a daemon thread while the
+caller waits on a monotonic deadline; when it passes, the caller gets `Expired` at once
+and the thread is told to stop. The thread also checks the deadline between body chunks
+and uses per-read timeouts no longer than the time left, so it ends within one read of
+the deadline and never holds the process's exit (it is a daemon).
+
+The body is read in full here (so `response.content` works as after `read()`), and an
+answer larger than `max_body` is refused before it fills the memory.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+
+#: Seconds to open a connection (TCP + TLS) before "cannot connect".
+DEFAULT_CONNECT_TIMEOUT = 10.0
+#: Seconds for a whole call, body included: a 28 MB list (100,000 vehicles) takes about
+#: 4 minutes at 1 Mbit/s, so 300 s lets a slow link finish and still ends a stuck call.
+DEFAULT_DEADLINE = 300.0
+#: Longest silence on an open connection (no byte at all) before giving up on it.
+DEFAULT_READ_TIMEOUT = 60.0
+#: Bigger answers are refused: the largest real fleet list is a few hundred MB at most.
+MAX_BODY = 512 * 1024 * 1024
+#: Limits for values read from the config (seconds).
+LIMITS = {"connect_timeout": (0.1, 600.0), "deadline": (1.0, 86_400.0)}
+
+
+class Expired(Exception):
+    """The deadline passed before the exchange ended. `sent`: the request may have
+    reached the server (it had connected)."""
+
+    def __init__(self, sent: bool) -> None:
+        super().__init__("deadline passed")
+        self.sent = sent
+
+
+class TooLarge(Exception):
+    """The body is larger than the limit."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(f"the answer is larger than {limit // (1024 * 1024)} MB")
+        self.limit = limit
+
+
+@dataclass
+class _Outcome:
+    response: httpx.Response | None = None
+    error: BaseException | None = None
+    #: The request started going out (so the server may have it).
+    connected: bool = False
+
+
+def timeouts(remaining: float, connect: float, read: float) -> httpx.Timeout:
+    """Per-operation timeouts that cannot outlast the time left."""
+    left = max(0.01, remaining)
+    return httpx.Timeout(min(read, left), connect=min(connect, left), pool=min(connect, left))
+
+
+def send(http: httpx.Client, method: str, url: str, *, deadline: float,
+         connect_timeout: float = DEFAULT_CONNECT_TIMEOUT,
+         read_timeout: float = DEFAULT_READ_TIMEOUT, max_body: int = MAX_BODY,
+         clock: Callable[[], float] = time.monotonic, **kwargs: Any) -> httpx.Response:
+    """One request whose response (body read) comes back before `deadline` (a `clock`
+    time), or `Expired` is raised. httpx errors are raised as they are."""
+    remaining = deadline - clock()
+    if remaining <= 0:
+        raise Expired(sent=False)
+    outcome = _Outcome()
+
+    def trace(event: str, info: dict) -> None:
+        if event.endswith("send_request_headers.started"):
+            outcome.connected = True
+
+    request = http.build_request(method, url, timeout=timeouts(remaining, connect_timeout,
+                                                                 read_timeout),
+                                 extensions={"trace": trace}, **kwargs)
+    done = threading.Event()
+    stop = threading.Event()
+
+    def run() -> None:
+        try:
+            outcome.response = _exchange(http, request, deadline, stop, outcome, max_body,
+                                         clock)
+        except BaseException as exc:  # noqa: BLE001 - handed to the waiting caller
+            outcome.error = exc
+        finally:
+            done.set()
+
+    worker = threading.Thread(target=run, name=f"fleettui-http {method}", daemon=True)
+    worker.start()
+    if not done.wait(max(0.0, deadline - clock())):
+        stop.set()
+        raise Expired(sent=outcome.connected)
+    if outcome.error is not None:
+        error, outcome.error = outcome.error, None
+        if isinstance(error, Expired):
+            raise Expired(sent=error.sent) from None
+        raise error
+    assert outcome.response is not None
+    return outcome.response
+
+
+def _exchange(http: httpx.Client, request: httpx.Request, deadline: float,
+              stop: threading.Event, outcome: _Outcome, max_body: int,
+              clock: Callable[[], float]) -> httpx.Response:
+    response = http.send(request, stream=True)
+    outcome.connected = True  # (a transport without tracing: known once it answered)
+    try:
+        chunks: list[bytes] = []
+        size = 0
+        for chunk in response.iter_bytes():
+            chunks.append(chunk)
+            size += len(chunk)
+            if size > max_body:
+                raise TooLarge(max_body)
+            if stop.is_set() or clock() > deadline:
+                raise Expired(sent=True)
+        # What Response.read() does: the body is then available as `.content`.
+        response._content = b"".join(chunks)
+        del chunks
+    finally:
+        response.close()
+    return response
