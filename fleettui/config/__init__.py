@@ -10,6 +10,7 @@ The main entry points::
 from fleettui.config.errors import (
     ConfigError,
     ConfigParseError,
+    ConfigWriteError,
     InvalidConfig,
     MissingSecret,
     NoProfile,
@@ -22,6 +23,7 @@ __all__ = [
     "Config",
     "ConfigError",
     "ConfigParseError",
+    "ConfigWriteError",
     "InvalidConfig",
     "MissingSecret",
     "NoProfile",

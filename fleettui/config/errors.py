@@ -21,6 +21,16 @@ class ConfigParseError(ConfigError):
         )
 
 
+class ConfigWriteError(ConfigError):
+    """config.toml could not be written (read-only or full disk...); nothing changed."""
+
+    def __init__(self, path: Path, error: OSError) -> None:
+        self.path = path
+        reason = error.strerror or str(error)
+        super().__init__(f"cannot save {path}: {reason}; nothing was changed (check that "
+                         f"{path.parent} is writable and the disk has room)")
+
+
 class InvalidConfig(ConfigError):
     """The file parses but a value is wrong (bad environment, URL, type...)."""
 

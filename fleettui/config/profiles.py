@@ -21,7 +21,10 @@ the same directory; keys this version does not know are kept on rewrite.
 
 from __future__ import annotations
 
+import math
+import os
 import re
+import stat
 import tomllib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -29,8 +32,9 @@ from typing import Any
 
 import tomli_w
 
+from fleettui.config import toml_edit
 from fleettui.config.atomic import atomic_write_bytes
-from fleettui.config.errors import ConfigParseError, InvalidConfig
+from fleettui.config.errors import ConfigParseError, ConfigWriteError, InvalidConfig
 from fleettui.config.paths import config_file
 
 PRODUCTION_URL = "https://api.high-mobility.com"
@@ -39,13 +43,38 @@ ENVIRONMENT_URLS = {"production": PRODUCTION_URL, "sandbox": SANDBOX_URL}
 ENVIRONMENTS = ("production", "sandbox", "custom")
 DEFAULT_REFRESH = 15.0
 MIN_REFRESH = 5.0
+#: Defaults of the API client's deadlines (fleettui.api.deadline), in seconds.
+DEFAULT_CONNECT_TIMEOUT = 10.0
+DEFAULT_DEADLINE = 300.0
+#: (smallest, largest) accepted value of each setting in seconds; a refresh under the
+#: minimum is raised to it, anything outside these bounds is refused with the key's name.
+SECONDS_LIMITS = {"refresh": (0.0, 86_400.0), "connect_timeout": (0.1, 600.0),
+                  "deadline": (1.0, 86_400.0)}
+#: A config file is a few KB; anything this big is not one (and is not read whole).
+MAX_CONFIG_BYTES = 1_000_000
 
 _NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 _ENV_VAR_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _KNOWN_KEYS = frozenset(
     {"environment", "base_url", "client_id", "client_secret", "client_secret_env",
-     "read_only", "refresh", "default_filter"}
+     "read_only", "refresh", "default_filter", "connect_timeout", "deadline"}
 )
+
+
+def check_seconds(key: str, value: object, where: str = "") -> float:
+    """A number of seconds for `key`, refused (InvalidConfig naming the key) when it is
+    not a number, not finite (inf, nan) or outside SECONDS_LIMITS."""
+    ctx = f"{where}: " if where else ""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise InvalidConfig(f"{ctx}{key} must be a number of seconds, not {value!r}")
+    if not math.isfinite(value):
+        raise InvalidConfig(f"{ctx}{key} = {value} is not a usable number of seconds; "
+                            "give a finite number")
+    low, high = SECONDS_LIMITS[key]
+    if not low <= value <= high:
+        raise InvalidConfig(f"{ctx}{key} = {value:g} is out of range; give {low:g} to "
+                            f"{high:g} seconds")
+    return float(value)
 
 
 def mask_secret(value: str | None) -> str:
@@ -108,6 +137,8 @@ class Profile:
     read_only: bool = False
     refresh: float = DEFAULT_REFRESH
     default_filter: str = ""
+    connect_timeout: float = DEFAULT_CONNECT_TIMEOUT
+    deadline: float = DEFAULT_DEADLINE
     #: Keys this version does not know, kept so a rewrite does not lose them.
     extra: dict[str, Any] = field(default_factory=dict)
 
@@ -166,9 +197,10 @@ class Profile:
         read_only = data.get("read_only", False)
         if not isinstance(read_only, bool):
             raise InvalidConfig(f"{ctx}: read_only must be true or false")
-        refresh = data.get("refresh", DEFAULT_REFRESH)
-        if isinstance(refresh, bool) or not isinstance(refresh, int | float):
-            raise InvalidConfig(f"{ctx}: refresh must be a number of seconds")
+        refresh = check_seconds("refresh", data.get("refresh", DEFAULT_REFRESH), ctx)
+        connect = check_seconds("connect_timeout",
+                                data.get("connect_timeout", DEFAULT_CONNECT_TIMEOUT), ctx)
+        deadline = check_seconds("deadline", data.get("deadline", DEFAULT_DEADLINE), ctx)
         return cls(
             name=name,
             environment=environment,
@@ -179,6 +211,8 @@ class Profile:
             read_only=read_only,
             refresh=max(MIN_REFRESH, float(refresh)),
             default_filter=text("default_filter", "") or "",
+            connect_timeout=connect,
+            deadline=deadline,
             extra={k: v for k, v in data.items() if k not in _KNOWN_KEYS},
         )
 
@@ -195,6 +229,11 @@ class Profile:
         out["refresh"] = int(self.refresh) if float(self.refresh).is_integer() else self.refresh
         if self.default_filter:
             out["default_filter"] = self.default_filter
+        for key, value, default in (("connect_timeout", self.connect_timeout,
+                                     DEFAULT_CONNECT_TIMEOUT),
+                                    ("deadline", self.deadline, DEFAULT_DEADLINE)):
+            if value != default:
+                out[key] = int(value) if float(value).is_integer() else value
         out.update(self.extra)
         return out
 
@@ -207,6 +246,8 @@ class Config:
     extra: dict[str, Any] = field(default_factory=dict)
     #: False when the file did not exist yet.
     exists: bool = False
+    #: Things the user should know about the file (e.g. a secret others can read).
+    warnings: tuple[str, ...] = ()
 
     @property
     def names(self) -> list[str]:
@@ -228,20 +269,58 @@ class Config:
         return replace(self, default_profile=name)
 
 
-def _read_toml(path: Path) -> dict[str, Any] | None:
+def _read_text(path: Path) -> str | None:
+    """The file's text; None when it does not exist. Refuses a file too big to be a
+    config without reading it."""
     try:
-        raw = path.read_bytes()
+        with path.open("rb") as fh:
+            size = os.fstat(fh.fileno()).st_size
+            if size > MAX_CONFIG_BYTES:
+                raise InvalidConfig(f"{path} is {size:,} bytes, far more than a config file "
+                                    f"(at most {MAX_CONFIG_BYTES:,}); check or move it")
+            raw = fh.read(MAX_CONFIG_BYTES + 1)
     except FileNotFoundError:
         return None
+    except IsADirectoryError:
+        raise InvalidConfig(f"{path} is a directory, not a config file") from None
     except OSError as e:
         raise InvalidConfig(f"cannot read {path}: {e.strerror or e}") from None
+    if len(raw) > MAX_CONFIG_BYTES:
+        raise InvalidConfig(f"{path} is more than {MAX_CONFIG_BYTES:,} bytes; check or move it")
     try:
-        return tomllib.loads(raw.decode("utf-8"))
+        return raw.decode("utf-8")
     except UnicodeDecodeError:
         raise ConfigParseError(path, "not UTF-8 text") from None
+
+
+def _parse(path: Path, text: str) -> dict[str, Any]:
+    try:
+        return tomllib.loads(text)
     except tomllib.TOMLDecodeError as e:
         # The message carries "(at line N, column M)"; no file content is echoed.
         raise ConfigParseError(path, str(e)) from None
+    except RecursionError:
+        raise ConfigParseError(path, "values nested too deeply") from None
+
+
+def _read_toml(path: Path) -> dict[str, Any] | None:
+    text = _read_text(path)
+    return None if text is None else _parse(path, text)
+
+
+def _exposure_warning(path: Path, profiles: dict[str, Profile]) -> str | None:
+    """A warning when the file holds an inline secret and others may read it."""
+    inline = sorted(n for n, p in profiles.items() if p.client_secret)
+    if not inline:
+        return None
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return None
+    if not mode & (stat.S_IRWXG | stat.S_IRWXO):
+        return None
+    return (f"warning: {path} holds the client secret of profile {inline[0]!r} and other "
+            f"users can read it (mode {stat.S_IMODE(mode):o}); run `chmod 600 {path}`")
 
 
 def load_config(path: Path | None = None) -> Config:
@@ -258,23 +337,53 @@ def load_config(path: Path | None = None) -> Config:
         raise InvalidConfig(f"{path}: [profiles] must be a table")
     profiles = {n: Profile.from_toml(n, d, str(path)) for n, d in raw_profiles.items()}
     extra = {k: v for k, v in data.items() if k not in ("default_profile", "profiles")}
-    return Config(path, default or None, profiles, extra, exists=True)
+    warning = _exposure_warning(path, profiles)
+    return Config(path, default or None, profiles, extra, exists=True,
+                  warnings=(warning,) if warning else ())
 
 
-def dump_config(config: Config) -> str:
+def config_data(config: Config, written: dict[str, Any] | None = None) -> dict[str, Any]:
+    """What the file should hold. A profile that did not change keeps exactly what
+    `written` (the file as it is) says for it, so an edit elsewhere does not add the
+    defaults it left out."""
+    written = written or {}
+    old_profiles = written.get("profiles") if isinstance(written.get("profiles"), dict) else {}
     data: dict[str, Any] = {}
     if config.default_profile:
         data["default_profile"] = config.default_profile
     data.update(config.extra)
-    data["profiles"] = {n: config.profiles[n].to_toml() for n in sorted(config.profiles)}
-    return tomli_w.dumps(data)
+    profiles: dict[str, Any] = {}
+    for name in sorted(config.profiles):
+        profile = config.profiles[name]
+        raw = old_profiles.get(name)
+        try:
+            same = raw is not None and Profile.from_toml(name, raw) == profile
+        except InvalidConfig:
+            same = False
+        profiles[name] = raw if same else profile.to_toml()
+    data["profiles"] = profiles
+    return data
+
+
+def dump_config(config: Config) -> str:
+    return tomli_w.dumps(config_data(config))
 
 
 def save_config(config: Config) -> None:
-    """Write the config atomically with mode 0600.
+    """Write the config atomically with mode 0600, changing only what changed: comments,
+    order and blank lines of the file stay as the user wrote them (see toml_edit).
 
     Refuses (ConfigParseError) when the file on disk does not parse: whatever is in it
-    may be the only copy of someone's settings.
+    may be the only copy of someone's settings. A directory that cannot be written gives
+    ConfigWriteError (one line), and the file is left as it was.
     """
-    _read_toml(config.path)
-    atomic_write_bytes(config.path, dump_config(config).encode("utf-8"))
+    text = _read_text(config.path)
+    written = _parse(config.path, text) if text is not None else {}
+    data = config_data(config, written)
+    new_text = toml_edit.edit(text, written, data) if text is not None else None
+    if new_text is None:
+        new_text = tomli_w.dumps(data)
+    try:
+        atomic_write_bytes(config.path, new_text.encode("utf-8"))
+    except OSError as e:
+        raise ConfigWriteError(config.path, e) from None

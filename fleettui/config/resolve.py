@@ -1,7 +1,8 @@
 """Which profile and credentials a command or the monitor runs with.
 
 Precedence, highest first: command-line flags > environment (``FLEETTUI_PROFILE``,
-``FLEETTUI_BASE_URL``, ``FLEETTUI_CLIENT_ID``, ``FLEETTUI_CLIENT_SECRET``) > the config
+``FLEETTUI_BASE_URL``, ``FLEETTUI_CLIENT_ID``, ``FLEETTUI_CLIENT_SECRET``,
+``FLEETTUI_CONNECT_TIMEOUT``, ``FLEETTUI_DEADLINE``) > the config
 file > defaults. With no profile in the file, the environment alone is enough
 (``FLEETTUI_CLIENT_ID`` + ``FLEETTUI_CLIENT_SECRET`` [+ ``FLEETTUI_BASE_URL``]); the
 result is then named ``"env"``.
@@ -18,6 +19,8 @@ from dataclasses import dataclass
 
 from fleettui.config.errors import InvalidConfig, MissingSecret, NoProfile, ProfileNotFound
 from fleettui.config.profiles import (
+    DEFAULT_CONNECT_TIMEOUT,
+    DEFAULT_DEADLINE,
     DEFAULT_REFRESH,
     ENVIRONMENT_URLS,
     MIN_REFRESH,
@@ -25,6 +28,7 @@ from fleettui.config.profiles import (
     Config,
     Profile,
     check_base_url,
+    check_seconds,
     load_config,
     mask_secret,
 )
@@ -33,6 +37,8 @@ ENV_PROFILE = "FLEETTUI_PROFILE"
 ENV_BASE_URL = "FLEETTUI_BASE_URL"
 ENV_CLIENT_ID = "FLEETTUI_CLIENT_ID"
 ENV_CLIENT_SECRET = "FLEETTUI_CLIENT_SECRET"
+ENV_CONNECT_TIMEOUT = "FLEETTUI_CONNECT_TIMEOUT"
+ENV_DEADLINE = "FLEETTUI_DEADLINE"
 ENV_PROFILE_NAME = "env"
 
 
@@ -50,6 +56,11 @@ class ResolvedProfile:
     source: str
     #: Where the secret came from ("env VAR", "inline (config file)", "flag"...).
     secret_source: str = ""
+    #: Seconds to connect, and for a whole API call (see fleettui.api.deadline).
+    connect_timeout: float = DEFAULT_CONNECT_TIMEOUT
+    deadline: float = DEFAULT_DEADLINE
+    #: Warnings about the config file to show the user (a secret others can read...).
+    warnings: tuple[str, ...] = ()
 
     def __repr__(self) -> str:
         return (
@@ -61,6 +72,10 @@ class ResolvedProfile:
 
     __str__ = __repr__
 
+    def client_options(self) -> dict[str, float]:
+        """The FleetClient keyword arguments this profile sets (its deadlines)."""
+        return {"connect_timeout": self.connect_timeout, "deadline": self.deadline}
+
     def credentials(self):  # noqa: ANN201 - fleettui.api.Credentials, imported lazily
         from fleettui.api.auth import Credentials
 
@@ -70,6 +85,17 @@ class ResolvedProfile:
 def _env(environ: Mapping[str, str], key: str) -> str | None:
     value = environ.get(key, "")
     return value.strip() or None
+
+
+def _env_seconds(environ: Mapping[str, str], var: str, key: str) -> float | None:
+    value = _env(environ, var)
+    if value is None:
+        return None
+    try:
+        number = float(value)
+    except ValueError:
+        raise InvalidConfig(f"{var}={value!r} is not a number of seconds") from None
+    return check_seconds(key, number, var)
 
 
 def _environment_for(url: str) -> str:
@@ -172,4 +198,9 @@ def resolve_profile(
         default_filter=profile.default_filter if profile else "",
         source=source,
         secret_source=secret_source,
+        connect_timeout=_env_seconds(env, ENV_CONNECT_TIMEOUT, "connect_timeout")
+        or (profile.connect_timeout if profile else DEFAULT_CONNECT_TIMEOUT),
+        deadline=_env_seconds(env, ENV_DEADLINE, "deadline")
+        or (profile.deadline if profile else DEFAULT_DEADLINE),
+        warnings=cfg.warnings,
     )
