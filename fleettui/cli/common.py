@@ -21,7 +21,8 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import IO, Any, NoReturn
 
 from fleettui.config import ConfigError, ResolvedProfile, resolve_profile
-from fleettui.core.text import one_line
+from fleettui.core.text import csv_cell, json_safe, one_line
+from fleettui.core.vehicle_lines import tag_problem
 from fleettui.core.vin import VinCheck
 
 EXIT_OK = 0
@@ -101,25 +102,38 @@ def common_parent() -> argparse.ArgumentParser:
 
 
 def resolved_profile(args: argparse.Namespace) -> ResolvedProfile:
-    return resolve_profile(
+    profile = resolve_profile(
         getattr(args, "profile", None),
         read_only=True if getattr(args, "read_only", False) else None,
     )
+    for warning in profile.warnings:
+        error(warning)
+    return profile
 
 
 def open_client(profile: ResolvedProfile):  # noqa: ANN201 - fleettui.api.FleetClient
     from fleettui.api.client import FleetClient
 
     try:
-        return FleetClient(profile.credentials())
+        return FleetClient(profile.credentials(), **profile.client_options())
     except ValueError as e:  # e.g. plain http to a remote host
         raise UsageError(f"profile {profile.name!r}: {e}") from None
 
 
 def error(message: str, stream: IO[str] | None = None) -> None:
-    """One line on stderr, prefixed so it stands out in scripts' logs."""
-    text = " ".join(str(message).split())
-    print(f"fleettui: {text}", file=stream or sys.stderr)
+    """One line on stderr, prefixed so it stands out in scripts' logs (and sanitised:
+    messages quote provider text and file names)."""
+    print(f"fleettui: {one_line(message)}", file=stream or sys.stderr)
+
+
+def answer_notes(client) -> None:  # noqa: ANN001 - fleettui.api.FleetClient
+    """Say on stderr what the last list answer had that was not shown as it came."""
+    if client.last_duplicates:
+        error(f"note: the provider listed {client.last_duplicates} VIN(s) more than once; "
+              "the newest entry of each is shown")
+    if client.last_skipped:
+        error(f"note: {client.last_skipped} entr(ies) of the provider's list were not "
+              "vehicles (no VIN) and are left out")
 
 
 def exit_code_for(exc: BaseException) -> int | None:
@@ -130,6 +144,8 @@ def exit_code_for(exc: BaseException) -> int | None:
         return EXIT_PROVIDER
     if isinstance(exc, ConfigError | UsageError):
         return EXIT_USAGE
+    if isinstance(exc, OSError):  # a local file or directory (permissions, full disk)
+        return EXIT_PROVIDER
     return None
 
 
@@ -144,10 +160,15 @@ def guarded(func: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Nam
             code = exit_code_for(exc)
             if code is None:
                 raise
-            error(str(exc))
+            error(_os_error_text(exc) if isinstance(exc, OSError) else str(exc))
             return code
 
     return run
+
+
+def _os_error_text(exc: OSError) -> str:
+    where = f"{exc.filename}: " if exc.filename else ""
+    return f"{where}{exc.strerror or exc}"
 
 
 def plain(value: object, limit: int | None = None) -> str:
@@ -180,15 +201,16 @@ def print_table(headers: Sequence[str], rows: Iterable[Sequence[object]],
 
 def write_csv(headers: Sequence[str], rows: Iterable[Sequence[object]],
               stream: IO[str] | None = None) -> None:
+    """CSV of outside data: every cell sanitised and never a spreadsheet formula."""
     writer = csv.writer(stream or sys.stdout, lineterminator="\n")
     writer.writerow(headers)
     for row in rows:
-        writer.writerow(["" if c is None else c for c in row])
+        writer.writerow([csv_cell(c) for c in row])
 
 
 def print_json(data: Any, stream: IO[str] | None = None) -> None:
     out = stream or sys.stdout
-    json.dump(data, out, ensure_ascii=False, indent=2)
+    out.write(json_safe(json.dumps(data, ensure_ascii=False, indent=2)))
     out.write("\n")
 
 
@@ -221,6 +243,9 @@ def parse_tags(items: Sequence[str] | None) -> dict[str, str]:
     for item in items or ():
         key, sep, value = item.partition("=")
         if not sep or not key.strip():
-            raise UsageError(f"tag {item!r} must look like key=value")
+            raise UsageError(f"tag {plain(item)!r} must look like key=value")
+        problem = tag_problem(key.strip(), value.strip())
+        if problem is not None:
+            raise UsageError(f"{problem}; nothing was sent")
         tags[key.strip()] = value.strip()
     return tags

@@ -41,6 +41,7 @@ from fleettui.cli import fleet_write, list_select
 from fleettui.cli.common import (
     EXIT_OK,
     UsageError,
+    answer_notes,
     common_parent,
     error,
     guarded,
@@ -148,6 +149,7 @@ def cmd_list(args: argparse.Namespace) -> int:
         with open_client(profile) as client:
             raw = client.list_vehicles_raw(wanted or None)
             now = client.server_time()
+            answer_notes(client)
         if not wanted:
             _remember(profile.name, profile.base_url, raw)
         return list_select.select(raw, local, args.sort, args.reverse, now), now

@@ -51,6 +51,7 @@ from fleettui.cli.common import (
     EXIT_PROVIDER,
     EXIT_USAGE,
     UsageError,
+    answer_notes,
     error,
     guarded,
     join_problems,
@@ -153,7 +154,7 @@ def _report(args: argparse.Namespace, action: str, results: list[WriteResult]) -
             label = "would send" if r.ok else "skip"
         else:
             label = "ok" if r.ok else ("refused" if r.sent else "not sent")
-        print(f"{r.vin}  {label:<8}  {plain(r.message, 400)}")
+        print(f"{plain(r.vin)}  {label:<8}  {plain(r.message, 400)}")
 
 
 def _dry_run_summary(args: argparse.Namespace, results: list[WriteResult]) -> None:
@@ -383,6 +384,7 @@ def _remove_found(profile: ResolvedProfile, action: Action, wanted: list[str],
         for start in range(0, len(wanted), FETCH_CHUNK):
             for v in client.list_vehicles(VehicleFilter().vin_in(wanted[start:start + FETCH_CHUNK])):
                 found[v.vin.upper()] = v
+            answer_notes(client)
         now = client.server_time()
         for vin in wanted:
             v = found.get(vin)
@@ -399,7 +401,7 @@ def _remove_found(profile: ResolvedProfile, action: Action, wanted: list[str],
                 local_refusals += 1
                 continue
             for w in check.warnings:
-                error(f"warning: {vin}: {w}")
+                error(f"warning: {plain(vin)}: {w}")
             if dry_run:
                 results[vin] = WriteResult(vin, True, False, v.status,
                                            f"would {verb} ({v.status}, {v.brand})")
@@ -409,7 +411,7 @@ def _remove_found(profile: ResolvedProfile, action: Action, wanted: list[str],
             except ApiError as e:
                 sent = not isinstance(e, NetworkError) or e.maybe_sent
                 results[vin] = WriteResult(vin, False, sent, v.status, str(e))
-                if e.category in ("auth", "network", "rate_limit"):
+                if e.category in ("auth", "network", "timeout", "rate_limit"):
                     failed = e  # the rest would fail the same way: stop sending
                 continue
             results[vin] = WriteResult(vin, True, True, after.status, after.status or verb)

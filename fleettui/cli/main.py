@@ -6,6 +6,7 @@ Exit codes: 0 success, 1 provider or network error, 2 bad usage or input.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 from fleettui import __version__
@@ -48,7 +49,28 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _fill_closed_stdio() -> None:
+    """Put /dev/null on a closed stdin, stdout or stderr (`fleettui list <&-`): the next
+    file or socket opened would otherwise get that number and be read as the terminal
+    or written with output. A closed stdin is remembered (`sys.stdin` stays None) so
+    the monitor can say it needs a terminal."""
+    for fd in (0, 1, 2):
+        try:
+            os.fstat(fd)
+        except OSError:
+            try:
+                null = os.open(os.devnull, os.O_RDWR)
+            except OSError:
+                return
+            if null != fd:
+                os.dup2(null, fd)
+                os.close(null)
+            if fd and getattr(sys, ("stdout", "stderr")[fd - 1]) is None:
+                setattr(sys, ("stdout", "stderr")[fd - 1], open(fd, "w", closefd=False))  # noqa: SIM115
+
+
 def main(argv: list[str] | None = None) -> int:
+    _fill_closed_stdio()
     parser = build_parser()
     args = parser.parse_args(argv)
     try:

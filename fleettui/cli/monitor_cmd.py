@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import math
+import os
 import sys
 
 from fleettui.config.demo import DEMO_SPEED, DEMO_VEHICLES
@@ -13,9 +15,25 @@ def _positive_float(text: str) -> float:
         value = float(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not math.isfinite(value):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a finite number")
     if value < 0:
         raise argparse.ArgumentTypeError("must not be negative")
+    if value > 86_400 * 365:
+        raise argparse.ArgumentTypeError(f"{text} is far too large")
     return value
+
+
+def _no_terminal() -> str | None:
+    """Why the monitor cannot run here (stdin closed or not a terminal), or None."""
+    if sys.stdin is None:
+        return "stdin is closed"
+    try:
+        if not os.isatty(sys.stdin.fileno()):
+            return "stdin is not a terminal"
+    except (OSError, ValueError):
+        return "stdin is closed"
+    return None
 
 
 def _vehicle_count(text: str) -> int:
@@ -49,6 +67,11 @@ def run_monitor(args: argparse.Namespace) -> int:
     from fleettui.monitor.accounts import account_for_simulator, account_from_profile
     from fleettui.ui.app import FleetApp
 
+    problem = _no_terminal()
+    if problem is not None:
+        print(f"fleettui: the monitor needs a terminal, and {problem}; run it in a "
+              "terminal, or use a command such as `fleettui list` in scripts", file=sys.stderr)
+        return 2
     read_only = bool(getattr(args, "read_only", False))
     refresh = getattr(args, "refresh", None)
     if getattr(args, "demo", False):

@@ -41,10 +41,13 @@ from fleettui.config import InvalidConfig, Profile, ProfileNotFound, load_config
 from fleettui.config.cache import delete_snapshot
 from fleettui.config.conntest import check_connection
 from fleettui.config.profiles import (
+    DEFAULT_CONNECT_TIMEOUT,
+    DEFAULT_DEADLINE,
     DEFAULT_REFRESH,
     ENVIRONMENTS,
     MIN_REFRESH,
     check_env_var_name,
+    check_seconds,
     check_profile_name,
     check_server_url,
 )
@@ -73,6 +76,10 @@ def register(subparsers) -> None:  # noqa: ANN001 - argparse's private subparser
                         help="read the secret from stdin and store it in config.toml (mode 0600)")
     add.add_argument("--read-only", action="store_true", help="refuse every write with this profile")
     add.add_argument("--refresh", type=float, metavar="S", help=f"monitor refresh in seconds (min {MIN_REFRESH:g})")
+    add.add_argument("--connect-timeout", type=float, metavar="S",
+                     help=f"seconds to connect (default {DEFAULT_CONNECT_TIMEOUT:g})")
+    add.add_argument("--deadline", type=float, metavar="S",
+                     help=f"seconds a whole API call may take (default {DEFAULT_DEADLINE:g})")
     add.add_argument("--default-filter", metavar="Q", help="the monitor's starting filter query")
     add.add_argument("--default", action="store_true", help="make it the default profile")
     add.add_argument("--replace", action="store_true", help="replace a profile of the same name")
@@ -161,12 +168,22 @@ def cmd_add(args: argparse.Namespace) -> int:
         check_env_var_name(secret_env)
 
     refresh = args.refresh if args.refresh is not None else DEFAULT_REFRESH
+    seconds = {}
+    for key, value in (("refresh", refresh), ("connect_timeout", args.connect_timeout),
+                       ("deadline", args.deadline)):
+        if value is not None:
+            try:
+                seconds[key] = check_seconds(key, value)
+            except InvalidConfig as e:
+                raise UsageError(f"--{key.replace('_', '-')}: {e}; nothing was saved") from None
     if refresh < MIN_REFRESH:
         raise UsageError(f"--refresh must be at least {MIN_REFRESH:g} seconds")
     profile = Profile(
         name=name, environment=environment, base_url=base_url, client_id=client_id,
         client_secret=secret or None, client_secret_env=secret_env or None,
         read_only=args.read_only, refresh=refresh, default_filter=args.default_filter or "",
+        connect_timeout=seconds.get("connect_timeout", DEFAULT_CONNECT_TIMEOUT),
+        deadline=seconds.get("deadline", DEFAULT_DEADLINE),
     )
     cfg = cfg.with_profile(profile, make_default=args.default)
     save_config(cfg)
@@ -187,6 +204,8 @@ def _secret_available(p: Profile) -> bool:
 
 def cmd_list(args: argparse.Namespace) -> int:
     cfg = load_config()
+    for warning in cfg.warnings:
+        error(warning)
     names = cfg.names
     if args.json:
         print_json({
@@ -245,7 +264,8 @@ def cmd_test(args: argparse.Namespace) -> int:
         args.profile = args.name
     profile = resolved_profile(args)
     print(f"testing profile {profile.name!r}: {profile.base_url} as {profile.client_id}")
-    result = check_connection(profile.base_url, profile.client_id, profile.client_secret)
+    result = check_connection(profile.base_url, profile.client_id, profile.client_secret,
+                              **profile.client_options())
     if result.ok:
         print(f"ok: {result.message}")
         return EXIT_OK

@@ -14,7 +14,8 @@ from pathlib import Path
 from typing import IO
 
 from fleettui.core.brands import normalise_brand
-from fleettui.core.vehicle_lines import parse_tag, read_text_file, split_fields
+from fleettui.core.text import sanitize
+from fleettui.core.vehicle_lines import parse_tag, read_text_file, split_fields, tag_problem
 from fleettui.core.vin import normalise_vin
 
 MAX_FILE_BYTES = 50_000_000
@@ -48,7 +49,11 @@ def parse_line(number: int, raw: str) -> VehicleLine:
             continue
         tag = parse_tag(extra)
         if tag is None:
-            line.problems.append(f"{extra!r} is not a tag (key=value)")
+            line.problems.append(f"{sanitize(extra, mark=True)!r} is not a tag (key=value)")
+            continue
+        problem = tag_problem(*tag)
+        if problem is not None:
+            line.problems.append(problem)
         else:
             line.tags[tag[0]] = tag[1]
     return line
@@ -72,6 +77,9 @@ def read_file(path: Path) -> list[VehicleLine]:
 
 
 def write_rejects(rejects: list[tuple[VehicleLine, str]], stream: IO[str]) -> None:
+    """Each refused line after its reason. Hidden characters (controls, escapes, bidi)
+    are left out, also from the line itself: they never reach a terminal, and they are
+    what the fixed line must not have."""
     for line, why in rejects:
         where = f"line {line.number}" if line.number else "command line"
-        stream.write(f"# {where}: {' '.join(why.split())}\n{line.raw}\n")
+        stream.write(f"# {where}: {' '.join(sanitize(why).split())}\n{sanitize(line.raw)}\n")
