@@ -5,7 +5,10 @@ reading a `key=value` tag, and reading a file of such lines."""
 from __future__ import annotations
 
 import csv
+import unicodedata
 from pathlib import Path
+
+from fleettui.core.text import MARK, sanitize
 
 
 def split_fields(raw: str) -> list[str]:
@@ -36,3 +39,35 @@ def read_text_file(path: Path, max_bytes: int) -> str:
         return path.read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError:
         raise ValueError(f"{path} is not UTF-8 text") from None
+
+
+def hidden_character(text: str) -> tuple[int, str] | None:
+    """(1-based position, 'U+001B') of the first control, escape, bidi or invisible
+    character in `text`; None when there is none."""
+    if text.isprintable():
+        return None
+    for i, ch in enumerate(text, start=1):
+        if _hidden(ch):
+            return i, f"U+{ord(ch):04X}"
+    return None
+
+
+def _hidden(ch: str) -> bool:
+    """A character no one sees (spaces of any width are seen as spaces)."""
+    return sanitize(ch) != ch and unicodedata.category(ch) != "Zs"
+
+
+def tag_problem(key: str, value: str) -> str | None:
+    """Why a tag cannot be sent, or None: a key is needed, and neither key nor value may
+    hold a control, escape, bidi or invisible character (the provider would store it
+    and every screen that shows the tag would have to hide it)."""
+    if not key:
+        return "a tag needs a key before '='"
+    for what, text in (("key", key), ("value", value)):
+        found = hidden_character(text)
+        if found is not None:
+            where, code = found
+            shown = "".join(MARK if _hidden(c) else c for c in text)
+            return (f"tag {what} {shown!r} holds a hidden control "
+                    f"character ({code} at position {where}); remove it")
+    return None
