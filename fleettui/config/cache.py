@@ -100,7 +100,7 @@ def read_snapshot(profile: str, base_url: str | None = None) -> tuple[Snapshot |
         return None, f"the file could not be opened: {e.strerror or e}"
     try:
         doc = json.loads(raw)
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):
         return None, "the file is corrupt"
     if not isinstance(doc, dict) or doc.get("format") != FORMAT_VERSION:
         return None, "the file is not a fleettui snapshot of this version"
