@@ -47,8 +47,8 @@ from fleettui.config.profiles import (
     ENVIRONMENTS,
     MIN_REFRESH,
     check_env_var_name,
-    check_seconds,
     check_profile_name,
+    check_seconds,
     check_server_url,
 )
 
