@@ -186,6 +186,7 @@ class FleetClient:
     def _attempts(self, method: str, path: str, *, write: bool, auth: bool,
                   deadline: float, **kwargs: Any) -> httpx.Response:
         attempt, waited, reauthed = 0, 0.0, False
+        previous: ApiError | None = None
         while True:
             token: AccessToken | None = None
             headers = {}
@@ -214,7 +215,10 @@ class FleetClient:
                 # the kind alone says too little; no headers, and any user:password@ of a
                 # proxy URL masked.
                 detail = _USERINFO.sub("//****@", str(exc)) if kind == "other" else None
-                if kind == "timeout" and sent:
+                if kind == "timeout" and deadline - self._clock() < 0.1:
+                    # The per-read timeout was cut to the time left: the deadline's doing.
+                    kind, expired = "deadline", sent
+                elif kind == "timeout" and sent:
                     kind = "silent"
             # Errors are built outside the except blocks: the httpx exception (whose
             # request holds the Authorization header) is neither chained nor kept.
@@ -255,7 +259,8 @@ class FleetClient:
                     response.status_code, response.content, redact=redact,
                     retry_after_header=response.headers.get("retry-after"))
             if isinstance(failure, ProviderTimeout) and failure.kind == "deadline":
-                raise failure
+                # Out of time while retrying: what the provider said is the news.
+                raise previous or failure
             retry_after = getattr(failure, "retry_after", None)
             retryable = isinstance(failure, (RateLimited, ServerError)) or (
                 isinstance(failure, NetworkError) and failure.kind in ("timeout", "dropped"))
@@ -268,6 +273,7 @@ class FleetClient:
             self._sleep(delay)
             waited += delay
             attempt += 1
+            previous = failure
 
     # -- token ---------------------------------------------------------------------
 
@@ -312,8 +318,8 @@ class FleetClient:
             raise WrongBaseUrl(self._base, status=404, title=err.title,
                                detail=err.detail) from None
         good, self.last_skipped = wire.read_vehicle_list(response, compact=compact)
-        if self.last_skipped:
-            log.warning("skipped %d unreadable entries in the vehicle list", self.last_skipped)
+        if self.last_skipped:  # the caller says so (the CLI's note, the monitor's line)
+            log.info("skipped %d unreadable entries in the vehicle list", self.last_skipped)
         good, self.last_duplicates = newest_per_vin(good)
         return good
 
@@ -338,7 +344,12 @@ class FleetClient:
         wanted = [v.to_api() for v in vehicles]
         if not wanted:
             return []
-        response = self._exchange("POST", VEHICLES_PATH, write=True, json={"vehicles": wanted})
+        try:
+            response = self._exchange("POST", VEHICLES_PATH, write=True,
+                                      json={"vehicles": wanted})
+        except NotFound as err:  # the list's path: where the API is, it exists
+            raise WrongBaseUrl(self._base, status=404, title=err.title,
+                               detail=err.detail) from None
         return wire.read_create_results(response, wanted)
 
     def delete_vehicle(self, vin: str) -> Vehicle:

@@ -129,8 +129,8 @@ def error(message: str, stream: IO[str] | None = None) -> None:
 def answer_notes(client) -> None:  # noqa: ANN001 - fleettui.api.FleetClient
     """Say on stderr what the last list answer had that was not shown as it came."""
     if client.last_duplicates:
-        error(f"note: the provider listed {client.last_duplicates} VIN(s) more than once; "
-              "the newest entry of each is shown")
+        error(f"note: the provider's list repeated VINs ({client.last_duplicates} extra "
+              "entries); the newest entry of each VIN is shown")
     if client.last_skipped:
         error(f"note: {client.last_skipped} entr(ies) of the provider's list were not "
               "vehicles (no VIN) and are left out")

@@ -164,6 +164,8 @@ def edit(text: str, old: dict[str, Any], new: dict[str, Any]) -> str | None:
         result = _edit(text, old, new)
     except _Unsupported:
         return None
+    if new.get("profiles") == {}:  # no profile left: no [profiles] table either
+        new = {k: v for k, v in new.items() if k != "profiles"}
     try:
         if tomllib.loads(result) != new:
             return None
@@ -172,42 +174,48 @@ def edit(text: str, old: dict[str, Any], new: dict[str, Any]) -> str | None:
     return result
 
 
-def _edit(text: str, old: dict[str, Any], new: dict[str, Any]) -> str:
+def _lines(text: str) -> list[str]:
     lines = text.splitlines(keepends=True)
     if lines and not lines[-1].endswith("\n"):
         lines[-1] += "\n"
+    return lines
+
+
+def _edit(text: str, old: dict[str, Any], new: dict[str, Any]) -> str:
     old_profiles = old.get("profiles", {})
     new_profiles = new.get("profiles", {})
     if not isinstance(old_profiles, dict) or not isinstance(new_profiles, dict):
         raise _Unsupported
-    sections = _sections(lines)
-    tables = [s for s in sections if s[0] and s[0][0] == "profiles"]
+    # The top-level keys first, then (on the text that gives) the tables, so no two
+    # edits ever overlap.
+    lines = _lines(text)
+    root_old = {k: v for k, v in old.items() if k != "profiles"}
+    root_new = {k: v for k, v in new.items() if k != "profiles"}
+    if root_old != root_new:
+        _, s, e = _sections(lines)[0]
+        lines[s:e] = _edit_keys(lines, s, e, root_old, root_new)
+    tables = [sec for sec in _sections(lines) if sec[0] and sec[0][0] == "profiles"]
     if any(len(path) == 1 for path, _, _ in tables):
         raise _Unsupported  # a [profiles] table of inline tables or dotted keys
-    # Work from the end so earlier line numbers stay right.
     edits: list[tuple[int, int, list[str]]] = []
     for name in dict.fromkeys([*old_profiles, *new_profiles]):
         own = [(s, e) for path, s, e in tables if path[1] == name]
         before, after = old_profiles.get(name), new_profiles.get(name)
-        if before == after:
-            continue
+        if before == after or before is None:
+            continue  # unchanged, or new (appended below)
         if after is None:
-            for s, e in own:
-                edits.append((*_drop_table(lines, s, e), []))
-        elif before is None:
-            continue  # appended below
-        else:
-            main = [(s, e) for path, s, e in tables if path == ("profiles", name)]
-            if len(main) != 1 or len(own) != 1:
-                raise _Unsupported
-            s, e = main[0]
-            edits.append((s, e, _edit_keys(lines, s, e, before, after)))
-    root_old = {k: v for k, v in old.items() if k != "profiles"}
-    root_new = {k: v for k, v in new.items() if k != "profiles"}
-    if root_old != root_new:
-        _, s, e = sections[0]
-        edits.append((s, e, _edit_keys(lines, s, e, root_old, root_new)))
-    for s, e, replacement in sorted(edits, key=lambda x: x[0], reverse=True):
+            edits += [(*_drop_table(lines, s, e), []) for s, e in own]
+            continue
+        main = [(s, e) for path, s, e in tables if path == ("profiles", name)]
+        if len(main) != 1 or len(own) != 1:
+            raise _Unsupported
+        s, e = main[0]
+        edits.append((s, e, _edit_keys(lines, s, e, before, after)))
+    edits.sort(key=lambda x: x[0])
+    for (_, end, _), (start, _, _) in zip(edits, edits[1:], strict=False):
+        if start < end:
+            raise _Unsupported
+    for s, e, replacement in reversed(edits):
         lines[s:e] = replacement
     for name, data in new_profiles.items():
         if name not in old_profiles:

@@ -14,6 +14,7 @@ from typing import Any
 from fleettui.core.brands import VW_CUSTOMER_TAG, brand_info
 from fleettui.core.reasons import RETRY_WINDOW_DAYS, SUPPORT_EMAIL, Actor, ReasonInfo, lookup_reason
 from fleettui.core.states import State
+from fleettui.core.text import sanitize
 
 SUPPORT_WHAT_TO_SEND = (
     f"email {SUPPORT_EMAIL} with the VIN, the brand, when it was added, "
@@ -251,17 +252,10 @@ def explain(reason: str | None, state: State, brand: str | None = None) -> Expla
 
 
 def printable(text: str) -> str:
-    """API text made safe for a terminal: control characters and escapes become visible
-    `\\xNN` / `\\uNNNN` sequences instead of acting on the terminal."""
-    out = []
-    for ch in text:
-        if ch.isprintable() or ch == " ":
-            out.append(ch)
-        elif ord(ch) <= 0xFF:
-            out.append(f"\\x{ord(ch):02x}")
-        else:
-            out.append(f"\\u{ord(ch):04x}")
-    return "".join(out)
+    """API text made safe for a terminal (the one sanitiser, fleettui.core.text): an
+    escape sequence or hidden character shows as one visible mark, so the reason read
+    differs visibly from the documented one."""
+    return sanitize(text, mark=True)
 
 
 def _wrap(text: str, width: int, indent: str, first: str | None = None) -> list[str]:

@@ -21,6 +21,7 @@ Printable text (the usual case) passes through `sanitize` untouched at the cost 
 from __future__ import annotations
 
 import re
+import unicodedata
 
 MARK = "\ufffd"
 
@@ -66,7 +67,10 @@ def sanitize(text: str, *, keep_newlines: bool = False, mark: bool = False) -> s
 def _clean_line(text: str, gone: str) -> str:
     text = _SPACES.sub(" ", text)
     text = _DROP.sub(gone, text)
-    return _SURROGATES.sub(MARK, text)
+    text = _SURROGATES.sub(MARK, text)
+    if not text.isprintable():  # rare: other format characters (Cf) the list lacks
+        text = "".join(gone if unicodedata.category(c) == "Cf" else c for c in text)
+    return text
 
 
 def one_line(value: object, limit: int | None = None, *, mark: bool = False) -> str:

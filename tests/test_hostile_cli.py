@@ -1,0 +1,175 @@
+"""Every CLI command against every class of hostile answer (tests/hostile_server.py),
+each as its own process: never a traceback, never a hang past the deadline, never an
+escape or other hidden character on the terminal, and a message naming the problem."""
+
+from __future__ import annotations
+
+import csv
+
+csv.field_size_limit(10**8)  # the "huge" class has 200 KB cells
+import io
+import json
+import re
+import subprocess
+import sys
+
+import pytest
+from hostile_helpers import DEADLINE, assert_safe_output, cli, hostile_env  # noqa: F401
+from hostile_server import (
+    APPROVED_VIN,
+    BODY_KINDS,
+    DATA_KINDS,
+    FLOW_KINDS,
+    PENDING_VIN,
+    HostileServer,
+)
+
+NEW_VIN = "WBA3A5C50CF256652"
+COMMANDS = {
+    "list": ["list"],
+    "list-json": ["list", "--json"],
+    "list-csv": ["list", "--csv"],
+    "show": ["show", PENDING_VIN],
+    "add": ["add", NEW_VIN, "bmw", "--tag", "depot=berlin"],
+    "add-file": ["add", "--file", "{file}"],
+    "cancel": ["cancel", PENDING_VIN],
+    "revoke": ["revoke", APPROVED_VIN, "--yes"],
+    "profile-test": ["profile", "test"],
+}
+#: What stderr must say when an answer class makes every call fail.
+FAILURES = {
+    "truncated": "cannot read", "not_json": "cannot read", "null_body": "cannot read",
+    "json_object": "cannot read", "html_200": "cannot read",
+    "html_error": r"server error \(502", "error_escapes": r"server error \(500",
+    "not_found": "base URL .* is likely wrong", "redirect": "redirect",
+    "trickle": f"did not answer within {DEADLINE} s",
+    "slow_headers": f"did not answer within {DEADLINE} s",
+    "silent": f"did not answer within {DEADLINE} s",
+    "cut_body": "dropped before an answer arrived",
+    "endless_401": "rejected the client credentials",
+    "token_401": "rejected the client credentials",
+    "retry_after_long": "Wait 86400s", "retry_after_inf": "Too many requests",
+}
+#: Commands a failure class does not fail, and what they say instead.
+EXCEPTIONS = {
+    ("json_object", "add"): (2, "refused"), ("json_object", "add-file"): (2, "refused"),
+    ("not_found", "show"): (1, "No clearance for this VIN"),
+}
+
+
+@pytest.fixture(scope="module")
+def server():
+    with HostileServer() as srv:
+        yield srv
+
+
+def run_every_command(cli, server, tmp_path, kind):  # noqa: ANN001, F811
+    server.kind = kind
+    env = hostile_env(tmp_path, server.base_url)
+    # The file for add --file: a good line, and one with an escape in a tag value.
+    lines = tmp_path / "vehicles.csv"
+    lines.write_text(f"{NEW_VIN},bmw\nWBA3A5C51CF256653,bmw,depot=ber\x1b[2Jlin\n")
+    commands = [[a.format(file=lines) for a in argv] for argv in COMMANDS.values()]
+    runs = cli.run_all(commands, env, timeout=DEADLINE + 30)
+    for name, run in zip(COMMANDS, runs, strict=True):
+        assert not run.timed_out, f"{name}: still running after {DEADLINE + 30} s"
+        assert_safe_output(run)
+        assert run.code in (0, 1, 2), (name, run.code, run.err)
+    return dict(zip(COMMANDS, runs, strict=True))
+
+
+@pytest.mark.parametrize("kind", [*BODY_KINDS, *FLOW_KINDS])
+def test_every_command_fails_with_a_message_naming_the_problem(cli, server, tmp_path, kind):  # noqa: F811
+    runs = run_every_command(cli, server, tmp_path, kind)
+    for name, run in runs.items():
+        code, pattern = EXCEPTIONS.get((kind, name), (1, FAILURES[kind]))
+        if name == "profile-test" and kind == "not_found":
+            code = 2  # `profile test` exits 2 for a bad base URL
+        message = run.err + run.out
+        assert run.code == code, (name, run.code, message)
+        assert re.search(pattern, message), (name, message)
+
+
+@pytest.mark.parametrize("kind", DATA_KINDS)
+def test_every_command_survives_hostile_data(cli, server, tmp_path, kind):  # noqa: F811
+    runs = run_every_command(cli, server, tmp_path, kind)
+    empty = kind == "empty_list"
+    listed = runs["list"]
+    assert listed.code == 0, listed.err
+    assert (PENDING_VIN in listed.out) is not empty
+    data = json.loads(runs["list-json"].out)
+    assert ({PENDING_VIN, APPROVED_VIN} <= {v["vin"] for v in data}) is not empty
+    rows = list(csv.reader(io.StringIO(runs["list-csv"].out)))
+    assert rows[0][0] == "vin" and all(not c.startswith(("=", "+", "-", "@"))
+                                       for row in rows for c in row)
+    if empty:
+        assert runs["show"].code == 1 and "not a vehicle object" in runs["show"].err
+        for name in ("cancel", "revoke"):
+            assert runs[name].code == 2 and "not in the fleet" in runs[name].out
+    else:
+        assert runs["show"].code == 0 and PENDING_VIN in runs["show"].out
+        assert runs["cancel"].code == 0 and "canceling" in runs["cancel"].out
+        assert runs["revoke"].code == 0 and "revoking" in runs["revoke"].out
+    # The provider refuses every added VIN (with hostile words): exit 2, the line given back.
+    assert runs["add"].code == 2 and f"{NEW_VIN},bmw" in runs["add"].err
+    assert runs["add-file"].code == 2
+    assert "tag value 'ber" in runs["add-file"].err and "U+001B" in runs["add-file"].err
+    assert runs["profile-test"].code == 0
+
+
+def test_duplicated_vins_keep_the_newest_and_say_how_many(cli, server, tmp_path):  # noqa: F811
+    runs = run_every_command(cli, server, tmp_path, "duplicates")
+    listed = runs["list"]
+    assert "repeated VINs (3 extra entries)" in listed.err
+    assert listed.out.count(PENDING_VIN) == 1 and "newest" in listed.out
+    assert [v["reason"] for v in json.loads(runs["list-json"].out)
+            if v["vin"] == PENDING_VIN] == ["newest"]
+
+
+def test_impossible_timestamps_read_as_unknown_times(cli, server, tmp_path):  # noqa: F811
+    data = json.loads(run_every_command(cli, server, tmp_path, "timestamps")["list-json"].out)
+    since = {v["vin"]: v["state_since"] for v in data}
+    assert since["WVWZZZ1JZXW000100"] is None   # 2026-02-30
+    assert since["WVWZZZ1JZXW000101"] is None   # 2026-13-45T99:99:99
+    assert since[PENDING_VIN] == "2026-10-01T12:00:00Z"
+
+
+def test_escapes_are_removed_whole_not_just_their_esc(cli, server, tmp_path):  # noqa: F811
+    runs = run_every_command(cli, server, tmp_path, "escapes")
+    for name in ("list", "list-csv", "show"):
+        out = runs[name].out
+        assert "pwned title" not in out and "]52;" not in out and "[2J" not in out, name
+    # --json keeps the data exactly (a program gets the provider's string), escaped.
+    assert "\\u001b]0;pwned title\\u0007" in runs["list-json"].out
+
+
+def test_the_real_executable_ends_at_the_deadline_against_a_trickle(server, tmp_path):
+    """The same, through `python -m fleettui.cli.main` (not the forking runner)."""
+    server.kind = "trickle"
+    env = hostile_env(tmp_path, server.base_url, deadline=2)
+    run = subprocess.run([sys.executable, "-m", "fleettui.cli.main", "list", "--csv"],
+                         env=env, capture_output=True, timeout=60, stdin=subprocess.DEVNULL)
+    assert run.returncode == 1
+    assert b"did not answer within 2 s" in run.stderr and b"Traceback" not in run.stderr
+    assert b"\x1b" not in run.stdout + run.stderr
+
+
+def test_the_real_executable_writes_no_escape_from_hostile_data(server, tmp_path):
+    server.kind = "escapes"
+    env = hostile_env(tmp_path, server.base_url)
+    for argv in (["list"], ["list", "--csv"], ["list", "--json"]):
+        run = subprocess.run([sys.executable, "-m", "fleettui.cli.main", *argv], env=env,
+                             capture_output=True, timeout=60, stdin=subprocess.DEVNULL)
+        assert run.returncode == 0, run.stderr
+        assert b"\x1b" not in run.stdout + run.stderr
+        assert b"\xc2\x9b" not in run.stdout and b"\xe2\x80\xae" not in run.stdout  # C1, RLO
+
+
+def test_stdin_closed_at_start_is_one_line_not_a_traceback(tmp_path):
+    env = hostile_env(tmp_path, "http://127.0.0.1:9")
+    run = subprocess.run(f'exec "{sys.executable}" -m fleettui.cli.main --demo <&-',
+                         shell=True, env=env, capture_output=True, timeout=60)
+    assert run.returncode == 2
+    assert run.stderr.decode().startswith("fleettui: the monitor needs a terminal, and stdin "
+                                          "is closed")
+    assert b"Traceback" not in run.stderr
