@@ -54,7 +54,7 @@ def _data(kind: str) -> Any:
                         reason=NASTY)]
     if kind == "controls":
         return [*ordinary(CONTROLS, {CONTROLS: CONTROLS}),
-                vehicle(f"WVWZZZ1JZ\x00XW00003", "rejected", f"au\x08di", reason=CONTROLS)]
+                vehicle("WVWZZZ1JZ\x00XW00003", "rejected", "au\x08di", reason=CONTROLS)]
     if kind == "bidi":
         return [*ordinary(BIDI, {"de\u202epot": "ber\u200blin"}),
                 vehicle("WVWZZZ1JZ\u202eXW000004", "pending", "audi", reason=BIDI)]

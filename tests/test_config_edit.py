@@ -113,6 +113,28 @@ def test_a_read_only_config_directory_is_one_line(capsys, hand_written):
     assert hand_written.read_text() == HAND_WRITTEN
 
 
+def test_a_full_disk_is_one_line_and_the_file_stays(capsys, hand_written, monkeypatch):
+    import errno
+
+    def full(path, data, **kw):  # noqa: ANN001, ANN003, ANN202
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(path))
+
+    monkeypatch.setattr("fleettui.config.profiles.atomic_write_bytes", full)
+    code, out, err = run(capsys, "profile", "remove", "prod")
+    assert code == 2 and out == "" and err.count("\n") == 1
+    assert "No space left on device; nothing was changed" in err
+    assert hand_written.read_text() == HAND_WRITTEN
+
+
+def test_a_config_directory_that_is_a_file_is_one_line(capsys, tmp_path, monkeypatch):
+    blocker = tmp_path / "not-a-dir"
+    blocker.write_text("")
+    monkeypatch.setenv("FLEETTUI_CONFIG_DIR", str(blocker / "fleettui"))
+    code, _, err = run(capsys, "profile", "add", "x", "--client-id", "c",
+                       "--client-secret-env", "V")
+    assert code == 2 and err.startswith("fleettui: cannot read ") and "Not a directory" in err
+
+
 def test_an_inline_secret_others_can_read_is_warned_about(capsys, hand_written, sim):
     hand_written.write_text(HAND_WRITTEN.replace('client_secret_env = "SIM_SECRET"',
                                                  f'client_secret = "{sim.client_secret}"')

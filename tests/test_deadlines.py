@@ -3,6 +3,7 @@ trickling body, slow headers, a silent server; "did not answer" is not "cannot c
 
 from __future__ import annotations
 
+import contextlib
 import threading
 
 import pytest
@@ -73,10 +74,8 @@ def test_the_exchange_runs_on_a_daemon_thread(server):
         done = threading.Event()
 
         def call() -> None:
-            try:
+            with contextlib.suppress(ProviderTimeout):
                 client.list_vehicles_raw()
-            except ProviderTimeout:
-                pass
             done.set()
 
         threading.Thread(target=call, daemon=True).start()
@@ -137,4 +136,4 @@ def test_defaults_fit_a_28_mb_list_on_a_slow_link(sim):
         assert c.deadline == DEFAULT_DEADLINE == 300 and c.connect_timeout == 10
     assert DEFAULT_CONNECT_TIMEOUT == 10
     # 28 MB at 1 Mbit/s is 224 s: inside the default deadline.
-    assert 28e6 * 8 / 1e6 < DEFAULT_DEADLINE
+    assert DEFAULT_DEADLINE > 28e6 * 8 / 1e6

@@ -5,8 +5,6 @@ escape or other hidden character on the terminal, and a message naming the probl
 from __future__ import annotations
 
 import csv
-
-csv.field_size_limit(10**8)  # the "huge" class has 200 KB cells
 import io
 import json
 import re
@@ -24,6 +22,7 @@ from hostile_server import (
     HostileServer,
 )
 
+csv.field_size_limit(10**8)  # the "huge" class has 200 KB cells
 NEW_VIN = "WBA3A5C50CF256652"
 COMMANDS = {
     "list": ["list"],
