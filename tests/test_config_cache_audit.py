@@ -17,6 +17,7 @@ from fleettui.config.cache import (
     snapshot_path,
 )
 from fleettui.config.paths import audit_file
+from fleettui.core.compact import expand
 
 WHEN = datetime(2026, 11, 1, 12, 0, tzinfo=UTC)
 
@@ -34,8 +35,62 @@ def test_snapshot_round_trip_and_mode():
     assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
     snap = load_snapshot("sim", "http://127.0.0.1:1")
     assert snap is not None
-    assert snap.vehicles == vehicles and snap.fetched_at == WHEN and snap.profile == "sim"
+    assert [expand(v) for v in snap.vehicles] == vehicles
+    assert snap.fetched_at == WHEN and snap.profile == "sim"
     assert os.listdir(path.parent) == [path.name]
+
+
+def test_snapshot_is_a_line_per_thousand_vehicles_in_the_compact_form():
+    from fleettui.core.store import FleetStore
+
+    vehicles = [_vehicle(i) for i in range(2_500)]
+    vehicles[7] = {**vehicles[7], "extra": 1}  # an odd shape is kept as the API object
+    store = FleetStore()
+    store.apply(store.prepare(vehicles, WHEN))
+    path = save_snapshot("sim", "http://a", store.snapshot.order, WHEN)
+    lines = path.read_bytes().splitlines()
+    assert json.loads(lines[0])["format"] == 2 and json.loads(lines[0])["count"] == 2_500
+    assert [len(json.loads(line)) for line in lines[1:]] == [1_000, 1_000, 500]
+    assert json.loads(lines[1])[0] == ["WVWZZZ1JZ00000000", "pending", "volkswagen",
+                                       {"vw-group-customer-name": "acme"},
+                                       [["2026-11-01T10:00:00Z", "pending", "waiting"]]]
+    snap, note = read_snapshot("sim", "http://a")
+    assert note is None and len(snap.vehicles) == 2_500
+    kept = [v for v in snap.vehicles if type(v) is dict]
+    assert len(kept) == 1 and kept[0]["extra"] == 1
+    assert sorted((expand(v) if type(v) is tuple else v for v in snap.vehicles),
+                  key=lambda v: v["vin"]) == vehicles
+    again = FleetStore()
+    again.apply(again.prepare(snap.vehicles, WHEN))
+    assert again.total == 2_500 and not again.prepare(vehicles, WHEN).diff.changed
+
+
+def test_bad_cached_vehicles_and_lines_are_skipped_and_counted():
+    save_snapshot("sim", "http://a", [_vehicle(i) for i in range(3)], WHEN)
+    path = snapshot_path("sim")
+    head, line = path.read_bytes().splitlines()
+    rows = json.loads(line)
+    rows[1] = ["VIN", 5, "bmw", None, []]       # a status that is not text
+    rows.append(["only", "three", "fields"])
+    rows.append({"vin": "WBA00000000000001", "status": "pending", "brand": "bmw",
+                 "changelog": [{"timestamp": 7}], "extra": True})  # odd, kept for the store
+    path.write_bytes(b"\n".join([head, json.dumps(rows).encode(), b"[{not json", b"7", b""]))
+    snap, note = read_snapshot("sim", "http://a")
+    assert snap is not None and [v["vin"] if type(v) is dict else v[0] for v in snap.vehicles] == [
+        "WVWZZZ1JZ00000000", "WVWZZZ1JZ00000002", "WBA00000000000001"]
+    assert note == "4 unreadable entries were skipped"
+
+
+def test_format_1_files_still_load():
+    path = snapshot_path("sim")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps({"format": 1, "profile": "sim", "base_url": "http://a",
+                                "fetched_at": "2026-11-01T12:00:00Z",
+                                "saved_at": "2026-11-01T12:00:00Z",
+                                "vehicles": [_vehicle(1), 5, _vehicle(2)]}))
+    snap, note = read_snapshot("sim", "http://a")
+    assert note is None and snap.vehicles == [_vehicle(1), _vehicle(2)]
+    assert snap.fetched_at == WHEN
 
 
 def test_missing_snapshot_is_none_without_note():

@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import os
 import secrets
+from collections.abc import Iterable
 from pathlib import Path
 
 from fleettui.config.paths import ensure_dir
@@ -21,6 +22,13 @@ PRIVATE_MODE = 0o600
 
 def atomic_write_bytes(path: Path, data: bytes, *, mode: int = PRIVATE_MODE) -> None:
     """Replace ``path`` with ``data`` atomically; the result has ``mode`` (default 0600)."""
+    atomic_write_chunks(path, (data,), mode=mode)
+
+
+def atomic_write_chunks(path: Path, chunks: Iterable[bytes], *,
+                        mode: int = PRIVATE_MODE) -> None:
+    """Like :func:`atomic_write_bytes`, the content given a piece at a time (written as
+    it comes, so a large file never exists in memory whole)."""
     directory = ensure_dir(path.parent)
     tmp = directory / f".{path.name}.{secrets.token_hex(6)}.tmp"
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), mode)
@@ -29,10 +37,11 @@ def atomic_write_bytes(path: Path, data: bytes, *, mode: int = PRIVATE_MODE) -> 
             # The umask may have narrowed the mode; make it exact (POSIX only).
             if hasattr(os, "fchmod"):
                 os.fchmod(fd, mode)
-            view = memoryview(data)
-            while view:
-                written = os.write(fd, view)
-                view = view[written:]
+            for data in chunks:
+                view = memoryview(data)
+                while view:
+                    written = os.write(fd, view)
+                    view = view[written:]
             os.fsync(fd)
         finally:
             os.close(fd)

@@ -19,7 +19,6 @@ Compact = tuple[str, str, str, "dict[str, str] | None", "tuple[tuple[str, str, s
 
 _TOP_KEYS = frozenset(("vin", "status", "brand", "tags", "changelog"))
 _ENTRY_KEYS = frozenset(("timestamp", "status", "reason"))
-_POOL: dict[str, str] = {}
 _POOL_MAX = 50_000
 
 
@@ -28,14 +27,28 @@ def _fresh(s: str) -> str:
     return s.encode("utf-8", "surrogatepass").decode("utf-8", "surrogatepass")
 
 
-def _shared(s: str) -> str:
-    """One fresh copy per distinct value (statuses, brands, reasons, tag names)."""
-    found = _POOL.get(s)
-    if found is None:
+class _Pool(dict):
+    """One fresh copy per distinct value (statuses, brands, reasons, tag names).
+
+    `pool[s]` is a C-level dict hit for a value seen before; only a new value reaches
+    `__missing__`, which also refuses anything but a string (TypeError), so a lookup
+    checks the value's type for free."""
+
+    def __missing__(self, s: Any) -> str:
+        if type(s) is not str:
+            raise TypeError("not a string")
         found = _fresh(s)
-        if len(_POOL) < _POOL_MAX:
-            _POOL[found] = found
-    return found
+        if len(self) < _POOL_MAX:
+            self[found] = found
+        return found
+
+
+_POOL = _Pool()
+_BAD = (TypeError, KeyError, AttributeError, ValueError)
+
+
+def _shared(s: str) -> str:
+    return _POOL[s]
 
 
 def compact(obj: Any, copy: bool = True) -> Compact | None:
@@ -43,39 +56,70 @@ def compact(obj: Any, copy: bool = True) -> Compact | None:
     (extra keys, non-string values): such objects are kept as they are. `copy=False`
     keeps the dict's own VIN and timestamp strings (for an object parsed on its own and
     dropped at once, whose memory the next object reuses)."""
-    if type(obj) is not dict or not _TOP_KEYS.issuperset(obj):
+    if type(obj) is not dict:
         return None
-    vin, status, brand = obj.get("vin"), obj.get("status"), obj.get("brand")
-    if type(vin) is not str or type(status) is not str or type(brand) is not str:
-        return None
-    pooled = _POOL.get
-    tags = obj.get("tags")
-    ctags: dict[str, str] | None = None
-    if tags:
-        if type(tags) is not dict:
+    pool = _POOL
+    try:
+        if not (obj.keys() == _TOP_KEYS or _TOP_KEYS.issuperset(obj)):
             return None
-        ctags = {}
-        for k, v in tags.items():
-            if type(k) is not str or type(v) is not str:
-                return None
-            ctags[pooled(k) or _shared(k)] = pooled(v) or _shared(v)
-    log = obj.get("changelog")
-    entries: list[tuple[str, str, str | None]] = []
-    if log:
-        if type(log) is not list:
+        vin = obj["vin"]
+        if type(vin) is not str:
             return None
-        for e in log:
-            if type(e) is not dict or not _ENTRY_KEYS.issuperset(e):
+        tags = obj.get("tags")
+        if tags:
+            tags = {pool[k]: pool[v] for k, v in tags.items()}
+        elif tags is None or tags == {}:
+            tags = None
+        else:
+            return None
+        log = obj.get("changelog")
+        if log:
+            if type(log) is not list:
                 return None
-            ts, st, why = e.get("timestamp"), e.get("status"), e.get("reason")
-            if type(ts) is not str or type(st) is not str or not (why is None or type(why) is str):
-                return None
-            entries.append((_fresh(ts) if copy else ts, pooled(st) or _shared(st),
-                            None if why is None else pooled(why) or _shared(why)))
-    elif log is not None and log != []:
+            out = []
+            add = out.append
+            for e in log:
+                ts = e["timestamp"]
+                if type(ts) is not str or len(e) > 2 and (len(e) > 3 or "reason" not in e):
+                    return None
+                why = e.get("reason")
+                add((ts, pool[e["status"]], why if why is None else pool[why]))
+            entries = tuple(out)
+            if copy:
+                entries = tuple([(_fresh(ts), st, why) for ts, st, why in entries])
+        elif log is None or log == []:
+            entries = ()
+        else:
+            return None
+        return (_fresh(vin) if copy else vin, pool[obj["status"]], pool[obj["brand"]],
+                tags, entries)
+    except _BAD:
         return None
-    return (_fresh(vin) if copy else vin, pooled(status) or _shared(status),
-            pooled(brand) or _shared(brand), ctags, tuple(entries))
+
+
+def from_array(a: Any) -> Compact | None:
+    """The compact form from its JSON array form ``[vin, status, brand, {tags} | null,
+    [[timestamp, status, reason | null], ...]]`` (the snapshot cache's rows); None for
+    anything else (a bad cached row is skipped, never trusted)."""
+    pool = _POOL
+    try:
+        vin, status, brand, tags, log = a
+        if type(vin) is not str or type(log) is not list:
+            return None
+        if tags:
+            tags = {pool[k]: pool[v] for k, v in tags.items()}
+        elif tags is not None and tags != {}:
+            return None
+        else:
+            tags = None
+        entries = tuple([(ts, pool[st], why if why is None else pool[why])
+                         for ts, st, why in log])
+        for ts, _st, _why in entries:
+            if type(ts) is not str:
+                return None
+        return (vin, pool[status], pool[brand], tags, entries)
+    except _BAD:
+        return None
 
 
 def copied(c: Compact) -> Compact:
@@ -158,11 +202,14 @@ def reusing() -> Callable[[Any], Any]:
     get = store.snapshot.by_vin.get if store is not None else {}.get
 
     def each(obj: Any) -> Any:
-        if type(obj) is dict:
-            vin = obj.get("vin")
-            row = get(vin) if type(vin) is str else None
-            if row is not None and type(row.src) is tuple and same(row.src, obj):
-                return row.src
-        return compact_or_keep(obj)
+        c = compact(obj, copy=False)
+        if c is None:
+            return obj
+        row = get(c[0])
+        if row is not None:
+            src = row.src
+            if type(src) is tuple and src == c:  # C-level compare, pooled strings by identity
+                return src
+        return c
 
     return each
