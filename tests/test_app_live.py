@@ -39,7 +39,7 @@ async def test_first_load_fills_table_and_header(sim):
         text = header_text(app)
         assert "DEMO" in text and "● live" in text and "60/60 shown" in text
         # a fixed clock (tests, screenshots) fixes the "updated" time too
-        assert text.split("updated ")[1][:8] == "12:00:00"
+        assert text.split("updated ")[1][:5] == "12:00"
         assert app.table.cursor_vin is not None
 
 
@@ -50,9 +50,9 @@ async def test_updated_time_is_the_local_wall_clock_not_the_providers(sim):
     app = FleetApp(account_for_simulator(sim), watch_terminal=False)
     async with app.run_test(size=(120, 36)) as pilot:
         await loaded(pilot)
-        updated = header_text(app).split("updated ")[1][:8]
+        updated = header_text(app).split("updated ")[1][:5]
         now = datetime.now()
-        assert any((now - timedelta(seconds=s)).strftime("%H:%M:%S") == updated for s in range(10))
+        assert any((now - timedelta(seconds=s)).strftime("%H:%M") == updated for s in range(70))
 
 
 async def test_filter_counts_follow_and_escape_clears(sim):

@@ -220,3 +220,37 @@ def test_sort_arrow_survives_a_narrow_column():
     assert header_text("time", "time", True, 8).endswith("…▼")
     assert len(header_text("time", "time", True, 8)) == 8
     assert header_text("vin", "time", True, 8) == "VIN"
+
+
+async def test_a_refresh_repaints_only_the_lines_that_changed(monkeypatch):
+    fleet = many(60)
+    store = store_of(fleet)
+    app = TableApp(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        table = app.query_one(FleetTable)
+        await pilot.pause()
+        dirty: list = []
+        real = FleetTable.refresh
+
+        def spy(self, *regions, **kw):
+            dirty.append(regions)
+            return real(self, *regions, **kw)
+
+        monkeypatch.setattr(FleetTable, "refresh", spy)
+        store.apply(store.prepare(list(fleet), NOW))  # nothing changed
+        table.refresh_view()
+        assert dirty == []
+        shown = table.render_line(3).text.split()[0]  # the third row on screen
+        changed = [dict(v) for v in fleet]
+        i = next(i for i, v in enumerate(changed) if v["vin"] == shown)
+        changed[i] = vdict(shown, changed[i]["status"], reason="privacy mode is enabled")
+        store.apply(store.prepare(changed, NOW))
+        table.refresh_view()
+        assert [(r.y, r.height) for regions in dirty for r in regions] == [(3, 1)]
+        await pilot.pause()
+        assert "privacy mode is enabled" in table.render_line(3).text  # not a stale strip
+        dirty.clear()
+        table.clear_marks()  # there were no marks: nothing to repaint
+        assert dirty == []
+        table.mark_all_shown()  # every row on screen changed: one region, all of them
+        assert [(r.y, r.height) for regions in dirty for r in regions] == [(1, 23)]

@@ -2,6 +2,13 @@
 
 It reads a `FleetStore`'s current view; a refresh costs O(visible rows) whatever the
 fleet size. The cursor follows its VIN through refreshes, sorts and filters.
+
+Every painted line is remembered by a key of everything it shows (the row's vehicle and
+version, cursor, mark, recent mark, the time-in-state text, width, styles), and its strip
+is cached under that key, like DataTable's line cache. After a store change only the
+lines whose key differs from what is on screen are refreshed, so a refresh in which
+nothing visible changed writes nothing to the terminal, and one changed row rewrites
+one line.
 """
 
 from __future__ import annotations
@@ -9,7 +16,8 @@ from __future__ import annotations
 from rich.style import Style
 from textual import events
 from textual.binding import Binding
-from textual.geometry import Size
+from textual.cache import LRUCache
+from textual.geometry import Region, Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.timer import Timer
@@ -18,6 +26,7 @@ from fleettui.core.query import Query
 from fleettui.core.rows import Row
 from fleettui.core.sorting import SORT_COLUMNS
 from fleettui.core.store import FleetStore, View
+from fleettui.core.timefmt import format_duration
 from fleettui.ui.messages import (
     TableCursorChanged,
     TableMarksChanged,
@@ -31,6 +40,8 @@ from fleettui.ui.widgets.fleet_columns import (
     layout_columns,
     row_strip,
 )
+
+LineKey = tuple
 
 
 class FleetTable(ScrollView, can_focus=True):
@@ -90,6 +101,9 @@ class FleetTable(ScrollView, can_focus=True):
         self.search: Query | None = None
         #: How far the reason and tags text is scrolled sideways, in characters.
         self.text_shift = 0
+        #: Screen line -> the key of what was last painted there.
+        self._painted: dict[int, LineKey] = {}
+        self._strips: LRUCache[LineKey, Strip] = LRUCache(512)
 
     # -- public -------------------------------------------------------------------
 
@@ -127,7 +141,7 @@ class FleetTable(ScrollView, can_focus=True):
         self._update_virtual_size()
         self._scroll_to_cursor()
         self._schedule_recent_expiry()
-        self.refresh()
+        self.refresh_changed()
         if self._cursor_vin != old_vin:
             self.post_message(TableCursorChanged(self, self._cursor_vin))
 
@@ -140,13 +154,36 @@ class FleetTable(ScrollView, can_focus=True):
 
     def mark_all_shown(self) -> None:
         self.marked.update(r.vin for r in self._rows())
-        self.refresh()
+        self.refresh_changed()
         self.post_message(TableMarksChanged(self, len(self.marked)))
 
     def clear_marks(self) -> None:
         self.marked.clear()
-        self.refresh()
+        self.refresh_changed()
         self.post_message(TableMarksChanged(self, 0))
+
+    def refresh_changed(self) -> int:
+        """Refresh only the screen lines whose content differs from what was painted
+        there (call after the view, marks or recent marks changed); the count refreshed."""
+        if not self.is_mounted or not self._painted:
+            self.refresh()
+            return -1
+        width = self.scrollable_content_region.width or self.size.width
+        height = self.scrollable_content_region.height
+        painted = self._painted
+        key = self._line_key
+        start = None
+        count = 0
+        for y in range(height + 1):
+            differs = y < height and painted.get(y) != key(y, width)
+            if differs:
+                count += 1
+                if start is None:
+                    start = y
+            elif start is not None:
+                self.refresh(Region(0, start, max(width, self.size.width), y - start))
+                start = None
+        return count
 
     @property
     def visible_row_count(self) -> int:
@@ -197,7 +234,7 @@ class FleetTable(ScrollView, can_focus=True):
         lo, hi = sorted((start, self.cursor))
         self.marked.update(r.vin for r in rows[lo:hi + 1])
         self._anchor_vin = self._cursor_vin
-        self.refresh()
+        self.refresh_changed()
         self.post_message(TableMarksChanged(self, len(self.marked)))
 
     def action_next_match(self) -> None:
@@ -281,8 +318,11 @@ class FleetTable(ScrollView, can_focus=True):
 
     def _update_virtual_size(self) -> None:
         width = self.scrollable_content_region.width or self.size.width
-        self._columns, self._columns_for = layout_columns(width), width
-        self.virtual_size = Size(width, len(self._rows()) + 1)
+        if width != self._columns_for:
+            self._columns, self._columns_for = layout_columns(width), width
+        size = Size(width, len(self._rows()) + 1)
+        if size != self.virtual_size:
+            self.virtual_size = size
 
     def _set_cursor(self, index: int) -> None:
         rows = self._rows()
@@ -321,16 +361,43 @@ class FleetTable(ScrollView, can_focus=True):
 
     def _recent_expired(self) -> None:
         self._recent_timer = None
-        self.refresh()
+        self.refresh_changed()
         self._schedule_recent_expiry()
 
     # -- painting -----------------------------------------------------------------
 
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width or self.size.width
+        key = self._line_key(y, width)
+        self._painted[y] = key
+        strip = self._strips.get(key)
+        if strip is None:
+            strip = self._strips[key] = self._paint(y, width)
+        return strip
+
+    def _line_key(self, y: int, width: int) -> LineKey:
+        """Everything the line at screen row `y` shows."""
         if width != self._columns_for:
             # The scrollbar can appear without a Resize: lay out for the width painted now.
             self._columns, self._columns_for = layout_columns(width), width
+        base = self.rich_style
+        if y == 0:
+            sort = self._store.sort if self._store is not None else ("", False)
+            return ("header", width, base, sort, self.text_shift)
+        rows = self._rows()
+        index = int(self.scroll_offset.y) + y - 1
+        if not 0 <= index < len(rows):
+            return ("blank", width, base)
+        row = rows[index]
+        store = self._store
+        is_cursor = index == self.cursor
+        now = store.now if store is not None else None
+        age = format_duration(row.seconds_in_state(now)) if now is not None else ""
+        return (row.vin, row.version, width, base, is_cursor and self._cursor_style(),
+                row.vin in self.marked, store is not None and store.is_recent(row.vin), age,
+                self.text_shift)
+
+    def _paint(self, y: int, width: int) -> Strip:
         base = self.rich_style
         if y == 0:
             return self._header_strip(width, base)
@@ -356,6 +423,12 @@ class FleetTable(ScrollView, can_focus=True):
             style = style + self.get_component_rich_style("fleet-table--recent")
         now = store.now if store is not None else None
         return row_strip(row, self._columns, now, width, style, marked, recent, self.text_shift)
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._strips.clear()  # a theme or focus change restyles every line
+        self._painted.clear()
+        self.refresh()
 
     def _cursor_style(self) -> Style:
         # Without colour, or with only the 16 ANSI ones (where the theme's cursor colour

@@ -1,7 +1,8 @@
 """The top two lines: who and where (account, environment), connection health, counts.
 
 Production is unmistakable without colour: "!! PRODUCTION !!" in reverse video.
-Only redraws when the text it would show actually changed, so an idle screen stays quiet.
+Only redraws a line when the text it would show on it actually changed, so an idle
+screen stays quiet and a change in the counts rewrites only the counts line.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from rich.text import Text
+from textual.geometry import Region
 from textual.widget import Widget
 
 from fleettui.core.states import STATE_ORDER, State, info
@@ -86,7 +88,9 @@ def connection_text(conn: ConnectionState, read_only: bool = False) -> Text:
     else:
         out.append("○ connecting", style="yellow")
     if conn.last_ok_at is not None:
-        out.append(f"  updated {conn.last_ok_at.strftime('%H:%M:%S')}")
+        # Minutes: a refresh that changed nothing leaves the header as it was (seconds
+        # would rewrite the line on every refresh, over SSH too).
+        out.append(f"  updated {conn.last_ok_at.strftime('%H:%M')}")
     return out
 
 
@@ -173,9 +177,18 @@ class FleetHeader(Widget):
         if connection is not None:
             self.connection = connection
         text = self.build(self.size.width)
-        if self._last is None or text.plain != self._last.plain or text.spans != self._last.spans:
-            self._last = text
+        last = self._last
+        self._last = text
+        if last is None:
             self.refresh()
+            return
+        old, new = last.split("\n"), text.split("\n")
+        if len(old) != len(new):
+            self.refresh()
+            return
+        for y, (a, b) in enumerate(zip(old, new, strict=True)):
+            if a.plain != b.plain or a.spans != b.spans or a.style != b.style:
+                self.refresh(Region(0, y, self.size.width, 1))
 
     def on_resize(self) -> None:
         self._last = None
