@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import time
 
 from cli_helpers import SECRET_VAR, free_port, run, sim_profile  # noqa: F401 - fixture
 
@@ -259,5 +260,10 @@ def test_unfiltered_list_refreshes_the_snapshot_cache(sim_profile, capsys):
     assert run(capsys, "list", "--state", "pending", "--json")[0] == 0
     assert load_snapshot("sim", sim.base_url) is None
     assert run(capsys, "list", "--json")[0] == 0
-    snap = load_snapshot("sim", sim.base_url)
+    # written by a detached process after the listing is out: wait for it (up to 30 s)
+    for _ in range(300):
+        snap = load_snapshot("sim", sim.base_url)
+        if snap is not None:
+            break
+        time.sleep(0.1)
     assert snap is not None and len(snap.vehicles) == len(sim.engine.vehicles)

@@ -1,14 +1,16 @@
 """`fleettui list`, `show`, `add`, `cancel`, `revoke`: the fleet from a shell.
 
-Reads here; the writes live in :mod:`fleettui.cli.fleet_write`. An unfiltered `list`
-also refreshes the profile's snapshot cache, so the monitor opens on that fleet at once. Exit codes: 0 success,
+Reads here; the writes live in :mod:`fleettui.cli.fleet_write`; `list`'s output is
+streamed by :mod:`fleettui.cli.list_output`. An unfiltered `list` also refreshes the
+profile's snapshot cache (in a detached process), so the monitor opens on that fleet at
+once. Exit codes: 0 success,
 1 provider or network error, 2 bad usage or input (also: a write refused by the local
 brand/state rules, or lines refused by the provider — details are per VIN).
 
 Stable ``--json`` shapes
 ------------------------
-``list --json`` — an array, one object per vehicle: the provider's own fields plus two
-derived ones::
+``list --json`` — an array, one object per vehicle (one per line): the provider's own
+fields plus derived ones::
 
     [{"vin": "...", "status": "pending", "brand": "bmw", "tags": {"k": "v"},
       "changelog": [{"timestamp": "2026-11-01T12:00:00Z", "status": "pending",
@@ -38,6 +40,7 @@ from typing import Any
 
 from fleettui.api.filters import STORED_STATUSES, VehicleFilter
 from fleettui.cli import fleet_write, list_select
+from fleettui.cli.background import in_background
 from fleettui.cli.common import (
     EXIT_OK,
     UsageError,
@@ -49,11 +52,10 @@ from fleettui.cli.common import (
     parse_tags,
     plain,
     print_json,
-    print_table,
     resolved_profile,
     vin_problem,
-    write_csv,
 )
+from fleettui.cli.list_output import listing, write_csv, write_json, write_table
 from fleettui.config.cache import save_snapshot
 from fleettui.core.brands import brand_info
 from fleettui.core.guidance import explain, format_explanation_text
@@ -61,8 +63,6 @@ from fleettui.core.rules import brand_problem
 from fleettui.core.timefmt import format_duration, format_ts
 from fleettui.core.vehicle import Vehicle
 from fleettui.core.vin import check_vin, normalise_vin
-
-CSV_HEADERS = ("vin", "brand", "status", "reason", "state_since", "tags")
 
 
 def register(subparsers) -> None:  # noqa: ANN001 - argparse's private subparsers type
@@ -128,22 +128,22 @@ def vehicle_json(v: Vehicle, now: datetime | None = None) -> dict[str, Any]:
     return out
 
 
-def _remember(profile: str, base_url: str, raw: list[dict]) -> None:
-    """The whole fleet was fetched: keep it as the monitor's last snapshot."""
+def _remember(profile: str, base_url: str, raw: list[Any]) -> None:
+    """The whole fleet was fetched: keep it as the monitor's last snapshot, written by a
+    detached, niced child process (its own copy of the answer as it arrived): the
+    listing never waits for it."""
     try:
-        save_snapshot(profile, base_url, raw)
+        in_background(lambda: save_snapshot(profile, base_url, raw))
     except OSError as e:
         error(f"warning: the fleet snapshot could not be cached ({e.strerror or e})")
-
-
-def _tags_text(tags: dict[str, str]) -> str:
-    return ";".join(f"{k}={v}" for k, v in sorted(tags.items()))
 
 
 def cmd_list(args: argparse.Namespace) -> int:
     profile = resolved_profile(args)
     wanted = build_filter(args)
     local = list_select.local_query(args, [t.strip() for t in args.tag or () if "=" not in t])
+    # VIN order and nothing to select here: the listing sorts as it formats
+    by_vin = local.is_empty and args.sort == "vin" and not args.reverse and args.watch is None
 
     def fetch() -> tuple[list[dict], datetime]:
         with open_client(profile) as client:
@@ -152,26 +152,27 @@ def cmd_list(args: argparse.Namespace) -> int:
             answer_notes(client)
         if not wanted:
             _remember(profile.name, profile.base_url, raw)
+        if by_vin:
+            return raw, now
         return list_select.select(raw, local, args.sort, args.reverse, now), now
 
     if args.watch is not None:
         return list_select.watch(fetch, lambda raw, now: _print_list(args, raw, now), args.watch)
-    _print_list(args, *fetch())
+    _print_list(args, *fetch(), sort=by_vin)
     return EXIT_OK
 
 
-def _print_list(args: argparse.Namespace, raw: list[dict], now: datetime) -> None:
-    vehicles = [Vehicle.from_api(obj) for obj in raw]
+def _print_list(args: argparse.Namespace, raw: list[dict], now: datetime,
+                sort: bool = False) -> None:
+    items = listing(raw, now, sort=sort)
+    out = sys.stdout
     if args.json:
-        print_json([vehicle_json(v, now) for v in vehicles])
+        write_json(items, out)
     elif args.csv:
-        write_csv(CSV_HEADERS, ([v.vin, v.brand, v.status, v.reason or "",
-                                 format_ts(v.state_since), _tags_text(v.tags)] for v in vehicles))
+        write_csv(items, out)
     else:
-        print_table(["VIN", "BRAND", "STATE", "REASON", "IN STATE"], (
-            [v.vin, v.brand, v.status or "?", plain(v.reason or "", 60),
-             format_duration(v.time_in_state(now))] for v in vehicles))
-        print(f"{len(vehicles)} vehicle(s)", file=sys.stderr)
+        write_table(items, now, out, plain)
+        print(f"{len(items)} vehicle(s)", file=sys.stderr)
 
 
 def _history_lines(v: Vehicle, now: datetime) -> list[str]:

@@ -136,6 +136,12 @@ class Row:
         return text
 
     @property
+    def fast_path(self) -> bool:
+        """True while nothing about this row needed the full `Vehicle` parse (its source
+        is the plain API shape, its history sorted with UTC timestamps)."""
+        return self._vehicle is None
+
+    @property
     def vehicle(self) -> Vehicle:
         v = self._vehicle
         if v is None:

@@ -1,0 +1,251 @@
+"""`fleettui list` output, streamed: JSON (one vehicle object per line), CSV, the table.
+
+Listing 100,000 vehicles should cost little more than fetching and parsing them. Each
+plain vehicle object is read in one pass (reason and start of the state straight from
+the changelog), not parsed into a full `Vehicle`; only the odd ones (offsets in
+timestamps, unsorted history, unknown states, odd shapes) go through `Vehicle.from_api`,
+and both ways give the same output (tests/test_list_output.py checks it). Lines are formatted as they are
+written, so the first appears long before the last vehicle is formatted; JSON goes
+through the C encoder (no indent), and text widths are counted by `len` unless the text
+is not ASCII.
+
+Text from the API is data: every table cell is what `plain` (the CLI's sanitiser) makes
+of it (see `write_table`).
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import unicodedata
+from collections.abc import Callable, Iterable, Sequence
+from datetime import UTC, datetime
+from operator import itemgetter
+from typing import IO, Any
+
+from fleettui.core.states import State
+from fleettui.core.timefmt import format_duration, format_ts
+from fleettui.core.vehicle import Vehicle
+
+CSV_HEADERS = ("vin", "brand", "status", "reason", "state_since", "tags")
+TABLE_HEADERS = ("VIN", "BRAND", "STATE", "REASON", "IN STATE")
+#: Lines handed to the stream per write.
+_BATCH = 500
+
+
+_KEYS = frozenset(("vin", "status", "brand", "tags", "changelog"))
+_STATES = frozenset(s.value for s in State)
+_fromiso = datetime.fromisoformat
+_vin = itemgetter("vin")
+
+
+def vehicle_json(v: Vehicle, now: datetime | None = None) -> dict[str, Any]:
+    """The `--json` object of a parsed Vehicle (the exact way); with `now`, also
+    seconds_in_state at that time."""
+    out = v.to_api()
+    out.pop("description", None)
+    out["reason"] = v.reason
+    out["state_since"] = format_ts(v.state_since) or None
+    if now is not None:
+        seconds = v.time_in_state(now)
+        out["seconds_in_state"] = int(seconds) if seconds is not None else None
+    return out
+
+
+def _normal_ts(ts: Any) -> str | None:
+    """'YYYY-MM-DDTHH:MM:SSZ' for a valid UTC timestamp (Z, no zone, fractions), as
+    format_ts(parse_ts(ts)) gives; None for anything that needs the exact parse."""
+    if type(ts) is not str or len(ts) < 19 or ts[10] != "T" or ts[13] != ":" or ts[16] != ":":
+        return None
+    n = len(ts)
+    if n == 20 and ts[19] == "Z":
+        out = ts
+    elif n == 19:
+        out = ts + "Z"
+    else:
+        tail = ts[19:]
+        if tail[0] != "." or not (tail[1:-1] if tail[-1] in "zZ" else tail[1:]).isdigit():
+            return None
+        out = ts[:19] + "Z"
+    _fromiso(ts[:-1] if ts[-1] in "zZ" else ts)  # ValueError unless a real date and time
+    return out
+
+
+def listed(obj: Any, now: datetime | None = None) -> dict[str, Any] | None:
+    """The `--json` object for an API vehicle object, None when it has no VIN. Plain
+    objects are read in one pass; anything odd goes through Vehicle.from_api, and both
+    give the same object. The changelog entries of `obj` are normalised in place (its
+    timestamps written as format_ts writes them, blank reasons dropped)."""
+    found = _fast(obj, now)
+    if found is not None:
+        return found
+    try:
+        return vehicle_json(Vehicle.from_api(obj), now)
+    except ValueError:
+        return None
+
+
+def _fast(obj: Any, now: datetime | None) -> dict[str, Any] | None:
+    try:
+        if type(obj) is not dict or not (obj.keys() == _KEYS or _KEYS.issuperset(obj)):
+            return None
+        vin, status, brand = obj["vin"], obj["status"], obj["brand"]
+        if (status not in _STATES or type(vin) is not str or not vin or vin != vin.strip()
+                or type(brand) is not str or brand != brand.strip().lower()):
+            return None
+        tags = obj.get("tags")
+        if tags is None:
+            tags = {}
+        elif type(tags) is not dict:
+            return None
+        else:
+            "".join(tags.values())  # TypeError unless every value is text
+        log = obj.get("changelog") or []
+        if type(log) is not list:
+            return None
+        prev = ""
+        copy = False
+        stamps = []
+        add = stamps.append
+        for e in log:
+            ts = e["timestamp"]
+            if (type(ts) is str and len(ts) == 20 and ts[19] == "Z" and ts[10] == "T"
+                    and ts[13] == ":" and ts[16] == ":"):
+                _fromiso(ts[:19])  # ValueError unless it is a real date and time
+            else:
+                ts = _normal_ts(ts)
+                if ts is None:
+                    return None
+                copy = True
+            if ts < prev or e["status"] not in _STATES:
+                return None
+            prev = ts
+            add(ts)
+            if len(e) > 2:
+                why = e.get("reason")
+                if len(e) > 3 or type(why) is not str:
+                    return None
+                if not why or why.isspace():
+                    copy = True
+        reason = None
+        since = None
+        seconds: int | None = None
+        if log:
+            last = log[-1]
+            if last["status"] == status:
+                why = last.get("reason")
+                reason = why if why and not why.isspace() else None
+                first = len(log) - 1
+                while first and log[first - 1]["status"] == status:
+                    first -= 1
+                since = stamps[first]
+                if now is not None:
+                    exact = log[first]["timestamp"]  # as sent: with its fraction of a second
+                    at = _fromiso(exact[:-1] if exact[-1] in "zZ" else exact)
+                    seconds = int((now - at.replace(tzinfo=UTC)).total_seconds())
+        if copy:  # normalised in place: the objects are this listing's own
+            for e, ts in zip(log, stamps, strict=True):
+                e["timestamp"] = ts
+                why = e.get("reason", 1)
+                if not why or type(why) is str and why.isspace():
+                    del e["reason"]
+        out = {"vin": vin, "status": status, "brand": brand, "tags": tags, "changelog": log,
+               "reason": reason, "state_since": since}
+        if now is not None:
+            out["seconds_in_state"] = seconds
+        return out
+    except (TypeError, KeyError, AttributeError, IndexError, ValueError):
+        return None
+
+
+def listing(raw: Iterable[Any], now: datetime | None = None, *,
+            sort: bool = True) -> list[dict[str, Any]]:
+    """The `--json` objects of a list answer (in VIN order with `sort`, else as given),
+    normalising `raw`'s changelog entries in place (see `listed`)."""
+    out = [item for item in (listed(obj, now) for obj in raw) if item is not None]
+    if sort:
+        out.sort(key=_vin)
+    return out
+
+
+def write_json(items: Sequence[dict[str, Any]], stream: IO[str]) -> None:
+    """A JSON array, one vehicle object per line. The C encoder formats a batch at a
+    time; each object starts with its "vin" key, and `}, {"vin": ` cannot occur inside a
+    JSON string (its quote would be escaped), so that is where the lines break."""
+    encode = json.JSONEncoder(ensure_ascii=False).encode
+    write = stream.write
+    if not items:
+        write("[]\n")
+        return
+    write("[\n")
+    for start in range(0, len(items), _BATCH):
+        text = encode(items[start:start + _BATCH])[1:-1].replace('}, {"vin": ', '},\n{"vin": ')
+        write(text + (",\n" if start + _BATCH < len(items) else "\n"))
+    write("]\n")
+
+
+def tags_text(tags: dict[str, str]) -> str:
+    return ";".join(f"{k}={v}" for k, v in sorted(tags.items()))
+
+
+def write_csv(items: Iterable[dict[str, Any]], stream: IO[str]) -> None:
+    writer = csv.writer(stream, lineterminator="\n")
+    writer.writerow(CSV_HEADERS)
+    writer.writerows([item["vin"], item["brand"], item["status"], item["reason"] or "",
+                      item["state_since"] or "", tags_text(item["tags"]) if item["tags"] else ""]
+                     for item in items)
+
+
+def width(text: str) -> int:
+    """Terminal cells of `text`: its length unless it holds non-ASCII characters."""
+    if text.isascii():
+        return len(text)
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def seconds_in_state(item: dict[str, Any], now: datetime) -> float | None:
+    since = item["state_since"]
+    if since is None:
+        return None
+    return (now - _fromiso(since[:19]).replace(tzinfo=UTC)).total_seconds()
+
+
+def _cells(item: dict[str, Any], clean: Callable[..., str]) -> tuple[str, str, str, str]:
+    vin, brand, status, reason = (item["vin"], item["brand"], item["status"] or "?",
+                                  item["reason"] or "")
+    if not (vin + brand + status + reason).isprintable() or " " in status or " " in vin:
+        return clean(vin), clean(brand), clean(status), clean(reason, 60)
+    if "  " in reason or reason[:1] == " " or reason[-1:] == " " or len(reason) > 60:
+        reason = clean(reason, 60)
+    if "  " in brand or brand[:1] == " " or brand[-1:] == " ":
+        brand = clean(brand)
+    return vin, brand, status, reason
+
+
+def write_table(items: Sequence[dict[str, Any]], now: datetime, stream: IO[str],
+                plain: Callable[..., str]) -> None:
+    """Aligned columns separated by two spaces; the last column is not padded. Every
+    cell is what `plain` (the sanitiser) makes of it; printable text without doubled or
+    outer spaces is already that, and is not passed through it again."""
+    rows = [(*_cells(item, plain), format_duration(seconds_in_state(item, now)))
+            for item in items]
+    widths = [width(h) for h in TABLE_HEADERS]
+    for column in range(len(widths) - 1):
+        cells = [row[column] for row in rows]
+        if "".join(cells).isascii():
+            widths[column] = max(widths[column], max(map(len, cells), default=0))
+        else:
+            widths[column] = max([widths[column], *map(width, cells)])
+    pads = widths[:-1]
+    template = "  ".join(f"{{:<{w}}}" for w in pads) + "  {}"
+
+    def line(cells: Sequence[str]) -> str:
+        if "".join(cells).isascii():
+            return template.format(*cells).rstrip() + "\n"
+        parts = [c + " " * (w - width(c)) for c, w in zip(cells, pads, strict=False)]
+        return "  ".join([*parts, cells[-1]]).rstrip() + "\n"
+
+    write = stream.write
+    write(line(TABLE_HEADERS))
+    for start in range(0, len(rows), _BATCH):
+        write("".join(map(line, rows[start:start + _BATCH])))

@@ -1,0 +1,98 @@
+"""`fleettui list` output: the fast way reads every vehicle exactly as Vehicle.from_api
+would, and the table, CSV and JSON stream a line per vehicle."""
+
+from __future__ import annotations
+
+import copy
+import csv
+import io
+import json
+from datetime import UTC, datetime
+
+from fleettui.cli.common import plain
+from fleettui.cli.list_output import (
+    listed,
+    listing,
+    vehicle_json,
+    width,
+    write_csv,
+    write_json,
+    write_table,
+)
+from fleettui.core.vehicle import Vehicle
+from fleettui.sim import SimConfig, Simulator
+from tests.fleet_helpers import NOW, small_fleet, vdict
+
+ODD = [
+    vdict("WBA00000000000010", "pending", log=[("2026-10-01T08:00:00+02:00", "pending", None)]),
+    vdict("WBA00000000000011", "approved", log=[("2026-10-03T08:00:00Z", "approved", None),
+                                                ("2026-10-01T08:00:00Z", "pending", None)]),
+    vdict("WBA00000000000012", "sleeping"),
+    vdict("WBA00000000000013", "rejected", log=[("2026-10-01T08:00:00.25Z", "pending", "  "),
+                                                ("2026-10-02T08:00:00", "rejected", "no data")]),
+    {"vin": " WBA00000000000014 ", "status": "pending", "brand": " BMW", "tags": {"a": 1}},
+    {"vin": "WBA00000000000015", "status": "pending", "brand": "bmw", "extra": [1]},
+    {"vin": "WBA00000000000016", "status": "pending", "brand": "bmw", "changelog": "x"},
+    {"vin": "WBA00000000000017", "status": "pending", "brand": "bmw", "changelog": [
+        {"timestamp": None, "status": "pending"}, {"status": "pending", "reason": 5}]},
+    vdict("WBA00000000000018", "pending", log=[("2026-13-01T08:00:00Z", "pending", None)]),
+    vdict("WBA00000000000019", "pending", log=[("2026-10-01T08:00:00Z", "pending", "")]),
+    {"vin": "WBA00000000000022", "status": "pending", "brand": "bmw", "tags": None},
+]
+
+
+def exact(obj, now=None) -> dict:
+    return vehicle_json(Vehicle.from_api(obj), now)
+
+
+def test_the_fast_way_gives_what_the_full_parse_gives():
+    with Simulator(SimConfig(vehicles=2_000, seed=3, speed=0.0, start=NOW)) as sim:
+        fleet = json.loads(sim.engine.list_blob())  # timestamps in every form it sends
+    later = datetime(2026, 11, 2, 12, 0, 0, 250_000, tzinfo=UTC)
+    for obj in [*fleet, *small_fleet(), *ODD]:
+        expected = exact(copy.deepcopy(obj))
+        expected_now = exact(copy.deepcopy(obj), later)
+        assert listed(copy.deepcopy(obj)) == expected, obj
+        assert listed(obj, later) == expected_now, obj
+    assert listed({"status": "pending"}) is None and listed([1]) is None
+
+
+def test_json_is_an_array_with_a_vehicle_per_line():
+    out = io.StringIO()
+    items = listing(reversed(small_fleet()))
+    write_json(items, out)
+    lines = out.getvalue().splitlines()
+    assert lines[0] == "[" and lines[-1] == "]" and len(lines) == len(items) + 2
+    assert json.loads(out.getvalue()) == [exact(v) for v in sorted(small_fleet(),
+                                                                    key=lambda v: v["vin"])]
+    empty = io.StringIO()
+    write_json([], empty)
+    assert json.loads(empty.getvalue()) == []
+
+
+def test_csv_and_table_rows():
+    items = listing(small_fleet())
+    out = io.StringIO()
+    write_csv(items, out)
+    rows = list(csv.reader(io.StringIO(out.getvalue())))
+    assert rows[0] == ["vin", "brand", "status", "reason", "state_since", "tags"]
+    assert rows[1][0] == items[0]["vin"] and len(rows) == len(items) + 1
+    table = io.StringIO()
+    write_table(items, datetime(2026, 11, 1, 12, tzinfo=UTC), table, plain)
+    lines = table.getvalue().splitlines()
+    assert lines[0].split() == ["VIN", "BRAND", "STATE", "REASON", "IN", "STATE"]
+    at = lines[0].index("BRAND")
+    assert [line[at:].split()[0] for line in lines[1:]] == [i["brand"] for i in items]
+
+
+def test_table_cells_are_sanitised_and_measured_in_cells():
+    evil = vdict("WBA00000000000020", "pending", reason="bad\x1b[31m  red\u202e x")
+    wide = vdict("WBA00000000000021", "pending", reason="車両の承認待ち")
+    out = io.StringIO()
+    write_table(listing([evil, wide]), NOW, out, plain)
+    text = out.getvalue()
+    assert "\x1b" not in text and "\u202e" not in text and "  red" not in text
+    assert width("車両") == 4 and width("abc") == 3
+    first, second = text.splitlines()[1:3]
+    # the IN STATE column starts in the same cell on both lines
+    assert width(first[:first.rindex(" ") + 1]) == width(second[:second.rindex(" ") + 1])
