@@ -17,6 +17,7 @@ from fleettui.cli import (
     history_cmds,
     monitor_cmd,
     profile_cmd,
+    serve_cmd,
     simulator_cmd,
     webhooks_cmd,
 )
@@ -29,7 +30,7 @@ EXIT_USAGE = 2
 #: Each module adds its subcommands with register(subparsers); the chosen parser's
 #: `func(args) -> int` runs it.
 _COMMAND_MODULES = (fleet_cmds, check_cmd, explain_cmd, profile_cmd, simulator_cmd,
-                    webhooks_cmd, history_cmds)
+                    webhooks_cmd, history_cmds, serve_cmd)
 
 
 def build_parser() -> argparse.ArgumentParser:

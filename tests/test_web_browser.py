@@ -1,0 +1,145 @@
+"""`fleettui serve --demo` in a real browser: Debian's chromium, driven by Playwright.
+
+The page's terminal is drawn on a canvas, so the test reads it the way the page gets it:
+an init script keeps every frame the WebSocket delivers, and pyte (a terminal emulator)
+turns them back into the screen the page shows. Skipped, saying why, when chromium or
+Playwright is not installed.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+from browser_helpers import TerminalPage, launch_chromium
+from web_helpers import CANARY, CANARY_VAR, children_of, environ_of, serving, wait_for
+
+pytestmark = pytest.mark.browser
+VIN = re.compile(r"(?<![A-Z0-9])[A-HJ-NPR-Z0-9]{17}(?![A-Z0-9])")
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with launch_chromium() as running:
+        yield running
+
+
+@pytest.fixture
+def served(tmp_path, isolated_dirs):
+    with serving(tmp_path, isolated_dirs, "--demo", "--demo-speed", "0") as s:
+        yield s
+
+
+def _table_vins(screen: str) -> set[str]:
+    """VINs in the table: the lines above the first horizontal rule (the detail pane)."""
+    table = screen.split("─" * 10, 1)[0]
+    return set(VIN.findall(table))
+
+
+def test_the_demo_fleet_works_by_keyboard(browser, served):
+    page = TerminalPage.open(browser, served.url)
+    try:
+        _use_the_monitor(page, served)
+    finally:
+        page.close()
+
+
+def _use_the_monitor(page: TerminalPage, served) -> None:
+    assert page.page.url == served.base + "/"  # the token left the address bar
+    screen = page.wait_for(lambda s: len(_table_vins(s)) >= 5, "the demo fleet's VINs")
+    vin = sorted(_table_vins(screen))[3]
+
+    page.press("/")
+    page.wait_for(lambda s: "filter: text" in s, "the filter input")  # focus moved there
+    page.type(vin[-7:])
+    page.press("Enter")
+    page.wait_for(lambda s: _table_vins(s) == {vin}, f"the table filtered to {vin}")
+
+    page.press("Enter")  # the detail, full screen
+    detail = page.wait_for(lambda s: "History" in s and "Back" in s and vin in s,
+                           "the full-screen detail")
+    assert "Next steps" in detail or "What happens next" in detail
+    page.press("Escape")
+    page.wait_for(lambda s: _table_vins(s) == {vin} and "Enter Detail" in s, "the table again")
+
+    page.press("Control+p")  # the command palette
+    page.wait_for(lambda s: "Search for commands" in s, "the command palette")
+    page.type("help")
+    page.wait_for(lambda s: "Escape closes" not in s and "elp" in s, "the palette's match")
+    page.press("Enter")
+    page.wait_for(lambda s: "Escape closes" in s, "the help screen, from the palette")
+    page.press("Escape")
+
+    # No secret of the server reaches the page or the session's process.
+    assert CANARY not in page.page.content()
+    assert CANARY not in page.screen_text() and CANARY not in page.raw()
+    for pid in children_of(served.process.pid):
+        child = environ_of(pid)
+        assert CANARY_VAR not in child and CANARY not in "".join(child.values())
+
+
+def test_without_the_token_the_browser_gets_nothing(browser, served):
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        response = page.goto(served.base + "/")
+        assert response.status == 401
+        assert "textual" not in page.content()
+        response = page.goto(served.base + "/?token=not-the-token")
+        assert response.status == 403
+        assert not context.cookies()
+        assert children_of(served.process.pid) == []
+    finally:
+        context.close()
+
+
+class _EvilPage(BaseHTTPRequestHandler):
+    target = ""
+
+    def do_GET(self) -> None:  # noqa: N802 - http.server's naming
+        body = f"""<!DOCTYPE html><title>evil</title><script>
+          window.log = [];
+          const s = new WebSocket({self.target!r});
+          s.onopen = () => window.log.push("open");
+          s.onmessage = () => window.log.push("message");
+          s.onerror = () => window.log.push("error");
+          s.onclose = () => window.log.push("close");
+        </script>""".encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args) -> None:
+        pass
+
+
+def test_a_page_from_another_origin_cannot_open_the_websocket(browser, served):
+    """Even with the operator logged in (another port of 127.0.0.1 is the same *site*, so
+    the SameSite cookie IS sent), the Origin check refuses the socket."""
+    handler = type("Evil", (_EvilPage,), {"target": served.base.replace("http", "ws") + "/ws"})
+    evil = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=evil.serve_forever, daemon=True).start()
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        page.goto(served.url)
+        page.wait_for_url(served.base + "/")
+        assert context.cookies()  # logged in
+        attacker = context.new_page()
+        attacker.goto(f"http://127.0.0.1:{evil.server_address[1]}/")
+        log = wait_for(lambda: "close" in attacker.evaluate("window.log") and
+                       attacker.evaluate("window.log"), "the socket to be refused")
+        assert "open" not in log and "message" not in log
+        pids = children_of(served.process.pid)
+        assert len(pids) == 1  # only the real tab's session
+    finally:
+        context.close()
+        evil.shutdown()
+        evil.server_close()
+    served.stop()
+    assert "refused: A WebSocket from another site" in served.stderr()
+

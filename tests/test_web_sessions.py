@@ -1,0 +1,190 @@
+"""Browser sessions of `fleettui serve`: clean environment, limits, and a clean stop.
+
+The WebSocket is opened by aiohttp's client exactly as the page does (cookie + Origin),
+so these run without a browser. Each session is a real `fleettui` process: its
+environment is read back from /proc.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import re
+import signal
+import time
+
+import pytest
+from cli_helpers import SECRET_VAR, sim_profile  # noqa: F401 - sim_profile is a fixture
+from web_helpers import (
+    CANARY,
+    CANARY_VAR,
+    DEADLINE,
+    alive,
+    base_env,
+    children_of,
+    environ_of,
+    serving,
+)
+
+aiohttp = pytest.importorskip("aiohttp")
+
+from fleettui.web.environment import PASSED_PREFIXES, PASSED_THROUGH, TERMINAL  # noqa: E402
+
+pytestmark = pytest.mark.asyncio
+VIN = re.compile(rb"(?<![A-Z0-9])[A-HJ-NPR-Z0-9]{17}(?![A-Z0-9])")
+
+
+class Tab:
+    """What the page does: log in with the token, open /ws from the served origin."""
+
+    def __init__(self, served) -> None:
+        self.served = served
+        self.http = aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True))
+        self.ws: aiohttp.ClientWebSocketResponse | None = None
+        self.output = bytearray()
+
+    async def __aenter__(self) -> Tab:
+        async with self.http.get(self.served.url) as r:
+            assert r.status == 200
+        self.ws = await self.http.ws_connect(
+            self.served.base.replace("http", "ws") + "/ws?width=100&height=30",
+            origin=self.served.base)
+        await self.ws.send_str(json.dumps(["resize", {"width": 100, "height": 30}]))
+        return self
+
+    async def __aexit__(self, *exc) -> None:
+        if self.ws is not None:
+            await self.ws.close()
+        await self.http.close()
+
+    async def read_until(self, pattern: re.Pattern[bytes], what: str) -> re.Match[bytes]:
+        """Terminal output until ``pattern`` shows up (fails at the deadline)."""
+        assert self.ws is not None
+        end = time.monotonic() + DEADLINE
+        while not (found := pattern.search(self.output)):
+            left = end - time.monotonic()
+            assert left > 0, f"no {what} in the session's output"
+            message = await self.ws.receive(timeout=left)
+            if message.type == aiohttp.WSMsgType.BINARY:
+                self.output += message.data
+            elif message.type in (aiohttp.WSMsgType.CLOSE, aiohttp.WSMsgType.CLOSED,
+                                  aiohttp.WSMsgType.CLOSING):
+                raise AssertionError(f"session closed before {what}: {message.extra}")
+        return found
+
+    async def closed(self) -> aiohttp.WSMessage:
+        """The close message the server sent (output before it is skipped)."""
+        assert self.ws is not None
+        end = time.monotonic() + DEADLINE
+        while True:
+            message = await self.ws.receive(timeout=max(0.1, end - time.monotonic()))
+            if message.type in (aiohttp.WSMsgType.CLOSE, aiohttp.WSMsgType.CLOSED):
+                return message
+
+
+def _session_pid(served) -> int:
+    end = time.monotonic() + DEADLINE
+    while not (kids := children_of(served.process.pid)):
+        assert time.monotonic() < end, "no session process started"
+        time.sleep(0.05)
+    return kids[0]
+
+
+async def _gone(pid: int) -> bool:
+    end = time.monotonic() + DEADLINE
+    while alive(pid):
+        if time.monotonic() > end:
+            return False
+        await asyncio.sleep(0.05)
+    return True
+
+
+async def test_a_session_gets_only_the_variables_it_needs(tmp_path, isolated_dirs):
+    env = base_env(isolated_dirs, AWS_SECRET_ACCESS_KEY=CANARY, LC_TIME="C.UTF-8")
+    with serving(tmp_path, isolated_dirs, "--demo", env=env) as served:
+        async with Tab(served) as tab:
+            await tab.read_until(VIN, "VIN")
+            child = environ_of(_session_pid(served))
+            assert CANARY not in "".join(child.values())
+            for var in (CANARY_VAR, "AWS_SECRET_ACCESS_KEY", "FLEETTUI_CLIENT_SECRET"):
+                assert var not in child
+            allowed = set(PASSED_THROUGH) | set(TERMINAL) | {"COLUMNS", "ROWS"}
+            assert {k for k in child if not k.startswith(PASSED_PREFIXES)} <= allowed
+            assert child["LC_TIME"] == "C.UTF-8"  # locale does come along
+            assert child["FLEETTUI_CONFIG_DIR"] == isolated_dirs["config"]
+            assert CANARY.encode() not in tab.output
+
+
+async def test_a_profile_session_gets_the_one_secret_its_profile_names(
+        tmp_path, isolated_dirs, sim_profile):  # noqa: F811 - fixture
+    env = base_env(isolated_dirs, **{SECRET_VAR: sim_profile.client_secret})
+    del env["FLEETTUI_CLIENT_SECRET"]  # it would override the profile's own variable
+    with serving(tmp_path, isolated_dirs, "--profile", "sim", env=env) as served:
+        async with Tab(served) as tab:
+            vins = {v.decode() for v in VIN.findall((await tab.read_until(VIN, "VIN")).string)}
+            assert vins & set(sim_profile.engine.vehicles)  # the simulator's own fleet
+            child = environ_of(_session_pid(served))
+            assert child[SECRET_VAR] == sim_profile.client_secret
+            assert CANARY_VAR not in child and CANARY not in "".join(child.values())
+            assert sim_profile.client_secret.encode() not in tab.output
+
+
+async def test_keys_typed_in_the_tab_reach_the_monitor(tmp_path, isolated_dirs):
+    with serving(tmp_path, isolated_dirs, "--demo", "--demo-speed", "0") as served:
+        async with Tab(served) as tab:
+            await tab.read_until(VIN, "VIN")
+            await tab.ws.send_str(json.dumps(["stdin", "?"]))
+            await tab.read_until(re.compile(rb"Escape closes"), "help screen")
+
+
+async def test_one_session_over_the_limit_is_told_why(tmp_path, isolated_dirs):
+    with serving(tmp_path, isolated_dirs, "--demo", "--max-sessions", "1") as served:
+        async with Tab(served) as first:
+            await first.read_until(VIN, "VIN")
+            async with Tab(served) as second:
+                closed = await second.closed()
+                assert closed.data == 1013
+                assert "limit" in (closed.extra or "")
+            assert len(children_of(served.process.pid)) == 1
+            await first.ws.send_str(json.dumps(["stdin", "?"]))  # the first one still works
+            await first.read_until(re.compile(rb"Escape closes"), "help screen")
+
+
+async def test_an_idle_session_is_closed_and_its_process_ends(tmp_path, isolated_dirs):
+    with serving(tmp_path, isolated_dirs, "--demo", "--idle-timeout", "1") as served:
+        async with Tab(served) as tab:
+            await tab.read_until(VIN, "VIN")
+            pid = _session_pid(served)
+            closed = await tab.closed()
+            assert closed.data == 4000
+            assert "without input" in (closed.extra or "")
+            assert await _gone(pid)
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
+async def test_a_signal_ends_every_session_and_the_server(tmp_path, isolated_dirs, sig):
+    with serving(tmp_path, isolated_dirs, "--demo") as served:
+        async with Tab(served) as one, Tab(served) as two:
+            await one.read_until(VIN, "VIN")
+            await two.read_until(VIN, "VIN")
+            pids = children_of(served.process.pid)
+            assert len(pids) == 2
+            served.process.send_signal(sig)
+            for tab in (one, two):
+                closed = await tab.closed()
+                assert closed.data == 1001 and "stopped" in (closed.extra or "")
+            assert await asyncio.to_thread(served.stop) == 0
+            for pid in pids:
+                assert await _gone(pid), f"session process {pid} outlived the server"
+    assert "2 sessions ended" in served.stderr()
+
+
+async def test_a_killed_server_leaves_no_session_behind(tmp_path, isolated_dirs):
+    """SIGKILL gives the server no chance: the monitor notices its input is gone and leaves."""
+    with serving(tmp_path, isolated_dirs, "--demo") as served:
+        async with Tab(served) as tab:
+            await tab.read_until(VIN, "VIN")
+            pid = _session_pid(served)
+            served.process.kill()
+            served.process.wait()
+            assert await _gone(pid), "the session process outlived a killed server"
