@@ -116,3 +116,45 @@ def test_a_profile_made_of_environment_variables_keeps_them():
                             profile=_profile("env FLEETTUI_CLIENT_SECRET", "environment variables"))
     assert launch.environment["FLEETTUI_CLIENT_SECRET"] == "canary2"
     assert "--profile" not in launch.argv  # there is no such profile in the file
+
+
+# -- origins and the policy ---------------------------------------------------------------
+
+def test_origins_are_compared_normalised():
+    pytest.importorskip("aiohttp")
+    from fleettui.web.access import AccessPolicy, origin_of
+
+    assert origin_of("HTTP://LocalHost:8000/path?q") == "http://localhost:8000"
+    assert origin_of("https://fleet.example.com:443") == "https://fleet.example.com"
+    policy = AccessPolicy.create(["http://127.0.0.1:8000", "http://localhost:8000"], port=8000)
+    assert policy.origin_ok("http://localhost:8000")
+    assert not policy.origin_ok("http://localhost:8001")
+    assert not policy.origin_ok("http://127.0.0.1.evil.example:8000")
+    assert not policy.origin_ok("null") and not policy.origin_ok(None)
+    assert policy.host_ok("127.0.0.1:8000") and not policy.host_ok("evil.example:8000")
+    assert policy.token not in repr(policy) and policy.cookie_value not in repr(policy)
+    assert policy.token != policy.cookie_value
+    assert AccessPolicy.create(None, port=1).token != policy.token  # new per launch
+
+
+def test_a_wildcard_bind_accepts_only_the_requests_own_origin():
+    pytest.importorskip("aiohttp")
+    from fleettui.web.access import AccessPolicy
+
+    policy = AccessPolicy.create(None, port=8000)
+    assert policy.host_ok("192.0.2.7:8000")
+    assert policy.origin_ok("http://192.0.2.7:8000", "192.0.2.7:8000")
+    assert not policy.origin_ok("http://evil.example", "192.0.2.7:8000")
+
+
+def test_served_origins():
+    pytest.importorskip("aiohttp")
+    from fleettui.web.run import is_loopback, served_origins
+
+    assert served_origins("127.0.0.1", 8000, None)[0] == "http://127.0.0.1:8000"
+    assert "http://localhost:8000" in served_origins("127.0.0.1", 8000, None)
+    assert served_origins("0.0.0.0", 8000, None) is None
+    assert served_origins("0.0.0.0", 8000, "https://fleet.example.com/") == [
+        "https://fleet.example.com"]
+    assert is_loopback("127.0.0.2") and is_loopback("::1") and is_loopback("localhost")
+    assert not is_loopback("0.0.0.0") and not is_loopback("192.0.2.7")

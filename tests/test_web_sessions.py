@@ -11,6 +11,7 @@ import asyncio
 import json
 import re
 import signal
+import sys
 import time
 
 import pytest
@@ -151,9 +152,8 @@ async def test_one_session_over_the_limit_is_told_why(tmp_path, isolated_dirs):
 
 
 async def test_an_idle_session_is_closed_and_its_process_ends(tmp_path, isolated_dirs):
-    with serving(tmp_path, isolated_dirs, "--demo", "--idle-timeout", "1") as served:
+    with serving(tmp_path, isolated_dirs, "--demo", "--idle-timeout", "2") as served:
         async with Tab(served) as tab:
-            await tab.read_until(VIN, "VIN")
             pid = _session_pid(served)
             closed = await tab.closed()
             assert closed.data == 4000
@@ -188,3 +188,30 @@ async def test_a_killed_server_leaves_no_session_behind(tmp_path, isolated_dirs)
             served.process.kill()
             served.process.wait()
             assert await _gone(pid), "the session process outlived a killed server"
+
+
+async def test_a_monitor_that_cannot_start_says_why_in_the_tab():
+    from textual_serve.download_manager import DownloadManager
+
+    from fleettui.web.environment import SessionLaunch
+    from fleettui.web.session import BrowserSession
+
+    closed: list[tuple[int, bytes]] = []
+
+    async def close(code: int = 1000, message: bytes = b"") -> None:
+        closed.append((code, message))
+
+    async def ignore(data) -> None:  # noqa: ANN001
+        pass
+
+    script = ("import sys; print('fleettui: profile \\'p\\': set MY_SECRET', file=sys.stderr); "
+              "sys.exit(2)")
+    session = BrowserSession(
+        SessionLaunch((sys.executable, "-c", script), {"PATH": "/usr/bin:/bin"}), number=1,
+        write_bytes=ignore, write_str=ignore, close=close, download_manager=DownloadManager(),
+        clock=asyncio.get_running_loop().time)
+    await session.start(80, 24)
+    assert await session.stop(grace=DEADLINE) == 2
+    code, message = closed[-1]
+    assert code == 1011
+    assert message.decode() == "the monitor could not start: fleettui: profile 'p': set MY_SECRET"

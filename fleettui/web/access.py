@@ -23,7 +23,7 @@ from __future__ import annotations
 import hmac
 import html
 import secrets
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -70,9 +70,10 @@ class AccessPolicy:
 
     token: str
     cookie_value: str
-    #: Origins (``http://127.0.0.1:8000``) a WebSocket upgrade may come from.
-    origins: frozenset[str]
-    #: Host header values accepted; None accepts any (a reverse proxy may rewrite it).
+    #: Origins (``http://127.0.0.1:8000``) a WebSocket upgrade may come from; None: the
+    #: origin of the request's own Host (a wildcard bind, reached under any address).
+    origins: frozenset[str] | None
+    #: Host header values accepted; None accepts any (wildcard bind, reverse proxy).
     hosts: frozenset[str] | None
     #: Cookies are shared by every port of a host: the name carries the port, so a second
     #: `fleettui serve` on this machine does not overwrite the first one's login.
@@ -80,21 +81,21 @@ class AccessPolicy:
     secure_cookie: bool = False
 
     def __repr__(self) -> str:  # never the secrets
-        return f"AccessPolicy(origins={sorted(self.origins)!r}, hosts={self.hosts!r})"
+        return f"AccessPolicy(origins={self.origins!r}, hosts={self.hosts!r})"
 
     @classmethod
-    def for_origins(cls, origins: Iterable[str], *, check_host: bool = True) -> AccessPolicy:
-        ordered = [origin_of(o) for o in origins]
-        normal = frozenset(ordered)
-        hosts = frozenset(o.split("://", 1)[1] for o in normal) if check_host else None
-        port = urlsplit(ordered[0]).port if ordered else None
+    def create(cls, origins: Sequence[str] | None, *, port: int,
+               check_host: bool = True) -> AccessPolicy:
+        normal = frozenset(origin_of(o) for o in origins) if origins else None
+        hosts = (frozenset(o.split("://", 1)[1] for o in normal)
+                 if check_host and normal else None)
         return cls(
             token=secrets.token_urlsafe(32),
             cookie_value=secrets.token_urlsafe(32),
             origins=normal,
             hosts=hosts,
-            cookie_name=f"{COOKIE_PREFIX}_{port}" if port else COOKIE_PREFIX,
-            secure_cookie=any(o.startswith("https://") for o in normal),
+            cookie_name=f"{COOKIE_PREFIX}_{port}",
+            secure_cookie=bool(normal) and all(o.startswith("https://") for o in normal or ()),
         )
 
     def token_ok(self, candidate: str | None) -> bool:
@@ -103,8 +104,12 @@ class AccessPolicy:
     def cookie_ok(self, candidate: str | None) -> bool:
         return _same(candidate, self.cookie_value)
 
-    def origin_ok(self, origin: str | None) -> bool:
-        return bool(origin) and origin_of(origin or "") in self.origins
+    def origin_ok(self, origin: str | None, host: str | None = None) -> bool:
+        if not origin:
+            return False
+        if self.origins is None:
+            return bool(host) and origin_of(origin) == origin_of(f"http://{host}")
+        return origin_of(origin) in self.origins
 
     def host_ok(self, host: str | None) -> bool:
         if self.hosts is None:
@@ -175,7 +180,8 @@ def access_middleware(policy: AccessPolicy) -> Callable[[web.Request, Handler], 
             return _refused(request, 401, "This monitor needs the link with its token.")
         if not policy.cookie_ok(cookie):
             return _refused(request, 403, "This browser's session is not from this server.")
-        if request.path == WEBSOCKET_PATH and not policy.origin_ok(request.headers.get("Origin")):
+        if request.path == WEBSOCKET_PATH and not policy.origin_ok(
+                request.headers.get("Origin"), request.headers.get("Host")):
             return _refused(request, 403, "A WebSocket from another site is not accepted.")
         return await handler(request)
 
@@ -186,11 +192,11 @@ def access_middleware(policy: AccessPolicy) -> Callable[[web.Request, Handler], 
     return guard
 
 
-def content_security_policy(origins: Iterable[str]) -> str:
+def content_security_policy(origins: Iterable[str] | None) -> str:
     """For the app page: only this server's scripts, styles, fonts and WebSocket."""
-    sockets = " ".join(o.replace("http", "ws", 1) for o in sorted(origins))
+    sockets = "".join(" " + o.replace("http", "ws", 1) for o in sorted(origins or ()))
     return (
         "default-src 'none'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
-        f"font-src 'self'; img-src 'self' data:; connect-src 'self' {sockets}; "
+        f"font-src 'self'; img-src 'self' data:; connect-src 'self'{sockets}; "
         "frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
     )

@@ -13,7 +13,6 @@ import ipaddress
 import signal
 import socket
 import sys
-from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TextIO
 
@@ -49,12 +48,13 @@ def _url_host(host: str) -> str:
     return f"[{bare}]" if ":" in bare else bare
 
 
-def served_origins(host: str, port: int, public_url: str | None) -> list[str]:
-    """The origins the page is used from; the first is the one printed."""
+def served_origins(host: str, port: int, public_url: str | None) -> list[str] | None:
+    """The origins the page is used from (the first one is printed); None for a wildcard
+    bind, reachable under any of the machine's names: then each request's own Host."""
     if public_url:
         return [origin_of(public_url)]
     if _is_wildcard(host):
-        return [f"http://{_url_host(socket.getfqdn())}:{port}"]
+        return None
     first = f"http://{_url_host(host)}:{port}"
     if is_loopback(host):  # the same machine under its other loopback names
         aliases = [f"http://127.0.0.1:{port}", f"http://localhost:{port}", f"http://[::1]:{port}"]
@@ -100,23 +100,23 @@ def serve(launch: SessionLaunch, options: ServeOptions, *, out: TextIO | None = 
         return 1
     port = sock.getsockname()[1]
     origins = served_origins(options.host, port, options.public_url)
-    policy = AccessPolicy.for_origins(origins, check_host=options.public_url is None
-                                      and not _is_wildcard(options.host))
+    policy = AccessPolicy.create(origins, port=port, check_host=options.public_url is None)
+    printed = origins[0] if origins else f"http://{_url_host(socket.getfqdn())}:{port}"
     setup_logging(policy.secrets(), verbose=options.verbose)
     if not is_loopback(options.host):
         print(REMOTE_WARNING.format(host=options.host), file=sys.stderr)
     server = MonitorServer(launch, policy, limits=options.limits, title=options.title)
-    print(f"{origins[0]}/?token={policy.token}", file=out, flush=True)
+    print(f"{printed}/?token={policy.token}", file=out, flush=True)
     print("fleettui serve: open the URL above in a browser; Ctrl+C stops the server",
           file=sys.stderr, flush=True)
     try:
-        asyncio.run(_main(server, sock, origins))
+        asyncio.run(_main(server, sock))
     finally:
         sock.close()
     return 0
 
 
-async def _main(server: MonitorServer, sock: socket.socket, origins: Iterable[str]) -> None:
+async def _main(server: MonitorServer, sock: socket.socket) -> None:
     loop = asyncio.get_running_loop()
     stop = asyncio.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):

@@ -30,7 +30,7 @@ from textual_serve.download_manager import DownloadManager
 
 from fleettui.web.access import AccessPolicy, access_middleware, content_security_policy
 from fleettui.web.environment import SessionLaunch
-from fleettui.web.session import BrowserSession
+from fleettui.web.session import BrowserSession, close_reason
 
 log = logging.getLogger("fleettui.web")
 
@@ -110,10 +110,16 @@ class MonitorServer:
         )
         self.sessions[session] = ws
         try:
-            await session.start(_size(request.query.get("width"), 80),
-                                _size(request.query.get("height"), 24))
-            log.info("session %d started (process %s; %d open)", session.number, session.pid,
-                     len(self.sessions))
+            try:
+                await session.start(_size(request.query.get("width"), 80),
+                                    _size(request.query.get("height"), 24))
+            except OSError as exc:
+                log.warning("session %d: cannot start the monitor: %s", session.number, exc)
+                await ws.close(code=1011, message=close_reason("cannot start the monitor",
+                                                               str(exc.strerror or exc)))
+                return ws
+            log.info("session %d started for %s (process %s; %d open)", session.number,
+                     request.remote or "?", session.pid, len(self.sessions))
             await self._pump(ws, session)
         finally:
             code = await session.stop()

@@ -122,12 +122,14 @@ class BrowserSession:
         assert process is not None and process.stdout is not None and process.stderr is not None
         stderr_task = asyncio.create_task(self._collect_stderr(process.stderr))
         stdout = process.stdout
+        ready = False
         try:
             for _ in range(50):
                 line = await stdout.readline()
                 if not line or line == _PRELUDE:
+                    ready = bool(line)
                     break
-            while True:
+            while ready:
                 kind = await stdout.readexactly(1)
                 size = int.from_bytes(await stdout.readexactly(4), "big")
                 payload = await stdout.readexactly(size)
@@ -145,8 +147,15 @@ class BrowserSession:
             with contextlib.suppress(Exception):
                 await asyncio.wait_for(stderr_task, TERM_GRACE)
             await self._downloads.cancel_app_downloads(app_service_id=self.app_service_id)
+            why = b""
+            if not ready:
+                with contextlib.suppress(asyncio.TimeoutError):
+                    await asyncio.wait_for(process.wait(), TERM_GRACE)
+                why = close_reason("the monitor could not start", self.stderr_tail(1))
+                log.warning("session %d: the monitor could not start (exit %s): %s", self.number,
+                            process.returncode, self.stderr_tail())
             with contextlib.suppress(Exception):
-                await self._close()
+                await self._close(code=1011 if why else 1000, message=why)
 
     async def _collect_stderr(self, stream: asyncio.StreamReader) -> None:
         while chunk := await stream.read(4096):
@@ -221,6 +230,16 @@ class BrowserSession:
     def stderr_tail(self, lines: int = 5) -> str:
         text = self._stderr.decode("utf-8", "replace").strip().splitlines()[-lines:]
         return " | ".join(one_line(line, 300) for line in text if line.strip())
+
+
+def close_reason(what: str, detail: str = "") -> bytes:
+    """A WebSocket close reason: at most 123 bytes of UTF-8, so cut on a character."""
+    text = f"{what}: {detail}" if detail else what
+    data = text.encode("utf-8")
+    while len(data) > 123:
+        text = text[:-2] + "…"
+        data = text.encode("utf-8")
+    return data
 
 
 def _safe_file_name(path: str) -> str:
