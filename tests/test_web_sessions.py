@@ -135,7 +135,7 @@ async def test_keys_typed_in_the_tab_reach_the_monitor(tmp_path, isolated_dirs):
         async with Tab(served) as tab:
             await tab.read_until(VIN, "VIN")
             await tab.ws.send_str(json.dumps(["stdin", "?"]))
-            await tab.read_until(re.compile(rb"Escape closes"), "help screen")
+            await tab.read_until(re.compile(rb"closes\)"), "help screen")
 
 
 async def test_one_session_over_the_limit_is_told_why(tmp_path, isolated_dirs):
@@ -148,7 +148,7 @@ async def test_one_session_over_the_limit_is_told_why(tmp_path, isolated_dirs):
                 assert "limit" in (closed.extra or "")
             assert len(children_of(served.process.pid)) == 1
             await first.ws.send_str(json.dumps(["stdin", "?"]))  # the first one still works
-            await first.read_until(re.compile(rb"Escape closes"), "help screen")
+            await first.read_until(re.compile(rb"closes\)"), "help screen")
 
 
 async def test_an_idle_session_is_closed_and_its_process_ends(tmp_path, isolated_dirs):
