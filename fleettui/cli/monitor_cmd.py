@@ -26,6 +26,10 @@ def _positive_float(text: str) -> float:
 
 def _no_terminal() -> str | None:
     """Why the monitor cannot run here (stdin closed or not a terminal), or None."""
+    if os.environ.get("TEXTUAL_DRIVER"):
+        # A driver of its own: `fleettui serve` runs the monitor under textual-serve's web
+        # driver, which talks to the browser over pipes by design.
+        return None
     if sys.stdin is None:
         return "stdin is closed"
     try:

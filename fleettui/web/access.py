@@ -194,7 +194,10 @@ def access_middleware(policy: AccessPolicy) -> Callable[[web.Request, Handler], 
 
 def content_security_policy(origins: Iterable[str] | None) -> str:
     """For the app page: only this server's scripts, styles, fonts and WebSocket."""
-    sockets = "".join(" " + o.replace("http", "ws", 1) for o in sorted(origins or ()))
+    # 'self' covers the page's own WebSocket in current browsers; the explicit ws:// origins
+    # are for older ones (an IPv6 literal is not a valid CSP source, and is left to 'self').
+    sockets = "".join(" " + o.replace("http", "ws", 1) for o in sorted(origins or ())
+                      if "[" not in o)
     return (
         "default-src 'none'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
         f"font-src 'self'; img-src 'self' data:; connect-src 'self'{sockets}; "
