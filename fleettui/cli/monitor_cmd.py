@@ -63,6 +63,14 @@ def add_monitor_arguments(parser: argparse.ArgumentParser) -> None:
                        help=f"vehicles in the demo fleet (default {DEMO_VEHICLES})")
     group.add_argument("--demo-speed", type=_positive_float, default=DEMO_SPEED, metavar="X",
                        help=f"simulated seconds per real second in the demo (default {DEMO_SPEED:g})")
+    group.add_argument("--webhooks", metavar="[HOST:]PORT|attach",
+                       help="receive the provider's webhooks: run a receiver on [HOST:]PORT "
+                            "(loopback unless HOST says otherwise; the demo takes 0), or "
+                            "'attach' to one already running here for the profile "
+                            "(default: the profile's webhooks key)")
+    group.add_argument("--reconcile", type=_positive_float, metavar="SECONDS",
+                       help="full refresh interval while webhooks are healthy "
+                            "(default: the profile's reconcile_interval, else 600)")
 
 
 def run_monitor(args: argparse.Namespace) -> int:
@@ -81,6 +89,9 @@ def run_monitor(args: argparse.Namespace) -> int:
     if getattr(args, "demo", False):
         from fleettui.sim import SimConfig, Simulator
 
+        spec = getattr(args, "webhooks", None)
+        if spec is not None:
+            return _demo_with_webhooks(args, spec, read_only, refresh)
         config = SimConfig(vehicles=args.demo_vehicles, speed=args.demo_speed)
         with Simulator(config) as sim:
             account = account_for_simulator(sim, read_only=read_only, refresh=refresh)
@@ -102,6 +113,82 @@ def run_monitor(args: argparse.Namespace) -> int:
         print(f"fleettui: {exc}", file=sys.stderr)
         return 2
     account = account_from_profile(profile, read_only=read_only, refresh=refresh)
+    try:
+        account = _with_webhooks(account, args)
+    except (ConfigError, ValueError) as exc:
+        print(f"fleettui: {exc}", file=sys.stderr)
+        return 2
     app = FleetApp(account, read_only=account.read_only, refresh=account.refresh)
     app.run()
+    return app.return_code or 0
+
+
+def _with_webhooks(account, args: argparse.Namespace):  # noqa: ANN001, ANN202 - Account
+    """The profile's account with webhook push, when --webhooks or the profile asks."""
+    import dataclasses
+
+    from fleettui.monitor.push import ATTACH, open_feed
+    from fleettui.webhooks.settings import load_settings, parse_listen
+
+    settings = load_settings(account.name)
+    spec = getattr(args, "webhooks", None) or settings.listen
+    if not spec:
+        return account
+    if spec.strip().lower() != ATTACH:
+        parse_listen(spec)  # a bad spec is refused now, not after the monitor opened
+        if not settings.secret:
+            raise ValueError("--webhooks needs the webhook secret: set webhook_secret_env in "
+                             "the profile, or FLEETTUI_WEBHOOK_SECRET")
+    reconcile = getattr(args, "reconcile", None) or settings.reconcile_interval
+
+    def feed(now=None):  # noqa: ANN001, ANN202
+        return open_feed(spec, account.name, settings.secret, now=now)
+
+    return dataclasses.replace(account, push=feed, reconcile=max(30.0, reconcile))
+
+
+def _demo_with_webhooks(args: argparse.Namespace, spec: str, read_only: bool,
+                        refresh: float | None) -> int:
+    """`--demo --webhooks PORT`: the simulator's signed deliveries go to a receiver in
+    this process (a throwaway database and a random secret), so a change shows the moment
+    the simulator makes it."""
+    import secrets
+    import tempfile
+    from pathlib import Path
+
+    from fleettui.monitor.accounts import account_for_simulator
+    from fleettui.monitor.push import ReceiverFeed
+    from fleettui.sim import SimConfig, Simulator
+    from fleettui.ui.app import FleetApp
+    from fleettui.webhooks.receiver import ReceiverConfig
+    from fleettui.webhooks.settings import parse_listen
+
+    try:
+        host, port = parse_listen("0" if spec.strip().lower() == "attach" else spec)
+    except ValueError as exc:
+        print(f"fleettui: --webhooks {exc}", file=sys.stderr)
+        return 2
+    secret = secrets.token_urlsafe(24)
+    sims: list[Simulator] = []
+    with tempfile.TemporaryDirectory(prefix="fleettui-demo-hooks-") as tmp:
+        try:
+            feed = ReceiverFeed(ReceiverConfig(secret=secret, host=host, port=port),
+                                Path(tmp) / "demo.sqlite3",
+                                now=lambda: sims[0].engine.now())  # the demo's own clock
+        except OSError as exc:
+            print(f"fleettui: cannot listen on {host}:{port}: {exc.strerror or exc}",
+                  file=sys.stderr)
+            return 2
+        config = SimConfig(vehicles=args.demo_vehicles, speed=args.demo_speed,
+                           webhook_url=feed.url, webhook_secret=secret)
+        sims.append(Simulator(config))
+        try:
+            with sims[0] as sim:
+                account = account_for_simulator(
+                    sim, read_only=read_only, refresh=refresh, push=lambda now=None: feed,
+                    reconcile=getattr(args, "reconcile", None) or 600.0)
+                app = FleetApp(account, read_only=read_only, refresh=refresh)
+                app.run()
+        finally:
+            feed.close()
     return app.return_code or 0

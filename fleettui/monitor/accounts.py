@@ -30,6 +30,11 @@ class Account:
     #: Whether writes go to the audit log. The demo's are simulated: they must not sit
     #: in the user's real audit log next to real ones.
     audit: bool = True
+    #: Webhook push: `push(now)` opens the feed (`fleettui.monitor.push`; `now` is the
+    #: provider's clock for the receiver's time window), None without push.
+    push: Callable[..., Any] | None = None
+    #: Seconds between full refreshes while push is healthy.
+    reconcile: float = 600.0
 
     def __repr__(self) -> str:
         return f"Account(name={self.name!r}, environment={self.environment!r}, read_only={self.read_only})"
@@ -51,7 +56,9 @@ def account_from_profile(profile: Any, *, read_only: bool = False, refresh: floa
 
 
 def account_for_simulator(sim: Any, *, name: str = "demo", environment: str = "demo",
-                          read_only: bool = False, refresh: float | None = None) -> Account:
+                          read_only: bool = False, refresh: float | None = None,
+                          push: Callable[..., Any] | None = None,
+                          reconcile: float = 600.0) -> Account:
     """The in-process simulator: no snapshot cache, no audit log (nothing real happens)."""
     creds = Credentials(sim.base_url, sim.client_id, sim.client_secret)
     return Account(
@@ -63,4 +70,6 @@ def account_for_simulator(sim: Any, *, name: str = "demo", environment: str = "d
         base_url=sim.base_url,
         cache=False,
         audit=False,
+        push=push,
+        reconcile=reconcile,
     )

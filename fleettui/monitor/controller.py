@@ -35,6 +35,7 @@ from fleettui.monitor import adding, cache, deletes, fetching
 from fleettui.monitor.accounts import Account
 from fleettui.monitor.add_lines import AddDraft, AddLine
 from fleettui.monitor.connection import ConnectionState, clamp_refresh, local_now
+from fleettui.monitor.pushing import PushControl
 from fleettui.monitor.updates import (
     AddSent,
     CacheRead,
@@ -82,6 +83,9 @@ class Monitor:
         self.last_write: tuple[str, list[WriteOutcome]] | None = None
         self._cache_saved: float | None = None
         self._painted_at: datetime | None = None
+        #: Webhook push (fleettui.monitor.pushing); idle unless the account has a feed.
+        self.push = PushControl(self)
+        self._poll_started: float | None = None
 
     # -- identity and clocks ------------------------------------------------------------
 
@@ -125,6 +129,7 @@ class Monitor:
         self.store.set_query(account.default_filter or "")
 
     def close(self) -> None:
+        self.push.stop()
         for client in (self.reader, self.writer):
             if client is not None:
                 with contextlib.suppress(Exception):
@@ -145,6 +150,7 @@ class Monitor:
         if (conn.paused and not force) or conn.polling or self.reader is None:
             return None
         conn.polling = True
+        self._poll_started = self.monotonic()
         return self.generation
 
     def refresh_now(self) -> Update:
@@ -180,7 +186,8 @@ class Monitor:
         if applied:
             update.notices += fetching.rejection_notices(prepared)
             update.save = self._cache_due()
-        update.next_poll = self.connection.next_delay()
+            self.push.listed(prepared, self._poll_started)
+        update.next_poll = self.push.next_delay(self.connection.next_delay())
         return update
 
     def _failed(self, result: FetchFailed) -> Update:
@@ -215,6 +222,10 @@ class Monitor:
             return False
         self._painted_at = now
         return True
+
+    def painted_now(self) -> None:
+        """The store just changed outside a poll (a push): the next idle poll repaints."""
+        self._painted_at = None
 
     def view_changed(self) -> Update:
         """The filter or the account changed: repaint whatever the last paint was."""

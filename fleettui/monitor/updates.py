@@ -65,6 +65,8 @@ class Update:
     save: CacheSave | None = None
     #: Marks were removed (the table repaints them).
     unmarked: bool = False
+    #: Webhook push started: run the push worker.
+    push_worker: bool = False
 
 
 # -- results of the blocking calls ---------------------------------------------------

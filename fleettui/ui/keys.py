@@ -41,6 +41,8 @@ BINDINGS = [
     Binding("e", "export", "Export", show=False, tooltip="Export the rows shown to CSV"),
     Binding("P", "switch_profile", "Profile", show=False, key_display="P",
             tooltip="Switch to another profile"),
+    Binding("w", "webhooks", "Webhooks", show=False,
+            tooltip="Webhook health: last ping and delivery, deliveries per hour, refusals"),
     Binding("0", "state_filter('')", "All states", show=False),
     *(Binding(str(i + 1), f"state_filter('{s}')", f"Only {s}", show=False)
       for i, s in enumerate(("pending", "approved", "rejected", "revoking", "revoked",

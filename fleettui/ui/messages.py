@@ -12,7 +12,9 @@ from textual.message import Message
 from textual.widget import Widget
 
 from fleettui.monitor.add_lines import AddLine
+from fleettui.monitor.pushing import PushPrepared
 from fleettui.monitor.updates import AddSent, CacheRead, DeletesSent, FetchResult
+from fleettui.webhooks.health import HealthSnapshot
 
 # -- from workers --------------------------------------------------------------------
 
@@ -23,6 +25,23 @@ class PollDone(Message):
     def __init__(self, result: FetchResult) -> None:
         super().__init__()
         self.result = result
+
+
+class PushArrived(Message):
+    """Verified webhook events, made ready for the store on the push worker."""
+
+    def __init__(self, result: PushPrepared) -> None:
+        super().__init__()
+        self.result = result
+
+
+class PushHealth(Message):
+    """The webhook receiver's health, read on the push worker."""
+
+    def __init__(self, snapshot: HealthSnapshot, generation: int) -> None:
+        super().__init__()
+        self.snapshot = snapshot
+        self.generation = generation
 
 
 class CacheLoaded(Message):

@@ -4,6 +4,7 @@ the header, and the filter box. A helper the app composes (not a mixin): it read
 
 from __future__ import annotations
 
+import time
 from typing import TYPE_CHECKING
 
 from rich.text import Text
@@ -72,7 +73,10 @@ class MonitorView:
 
     def update_header(self) -> None:
         monitor, store = self.monitor, self.monitor.store
+        push, push_alert = monitor.push.header(time.time())
         info = HeaderInfo(
+            push=push,
+            push_alert=push_alert,
             account=monitor.account_name,
             environment=monitor.environment,
             read_only=monitor.read_only,

@@ -16,7 +16,8 @@ MAX_HEAD = 16 * 1024
 REASONS = {200: "OK", 202: "Accepted", 400: "Bad Request", 401: "Unauthorized",
            404: "Not Found", 405: "Method Not Allowed", 408: "Request Timeout",
            411: "Length Required", 413: "Content Too Large", 422: "Unprocessable Content",
-           431: "Request Header Fields Too Large", 503: "Service Unavailable"}
+           431: "Request Header Fields Too Large", 500: "Internal Server Error",
+           503: "Service Unavailable"}
 
 
 class HttpRefusal(Exception):

@@ -220,6 +220,10 @@ class WebhookReceiver:
                 log.warning("refused webhook from %s: %s", peer_host, message)
             except (ConnectionError, OSError):
                 return
+            except Exception:  # noqa: BLE001 - a bug here must cost one request, not the receiver
+                log.exception("webhook receiver: unexpected failure")
+                status, message = 500, "internal error"
+                self.counters.bump("refused_other")
             with contextlib.suppress(ConnectionError, OSError, TimeoutError):
                 writer.write(http.response(status, message))
                 async with asyncio.timeout(2.0):

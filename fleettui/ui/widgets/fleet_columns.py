@@ -25,6 +25,8 @@ TITLES = {"vin": "VIN", "brand": "Brand", "state": "State", "reason": "Reason",
 LEAD = 2
 MARK_GLYPH = "●"
 RECENT_GLYPH = "*"
+#: The row's state came by webhook and no list refresh has confirmed it yet.
+PUSH_GLYPH = "↯"
 VIN_W = 17
 STATE_W = 11   # "↩ canceling"
 TIME_W = 9     # "23h 59m"; the header's "In state▲" fits whole
@@ -134,10 +136,12 @@ def header_strip(columns: tuple[Column, ...], sort: str, descending: bool, width
 
 
 def row_strip(row: Row, columns: tuple[Column, ...], now: datetime | None, width: int,
-              style: Style, marked: bool, recent: bool, shift: int = 0) -> Strip:
+              style: Style, marked: bool, recent: bool, shift: int = 0, *,
+              pushed: bool = False) -> Strip:
     """One vehicle as a line of exactly `width` cells; API text as plain segments. The
     reason and tags cells start `shift` characters in (the table's sideways scroll)."""
-    lead = (MARK_GLYPH if marked else " ") + (RECENT_GLYPH if recent else " ")
+    lead = (MARK_GLYPH if marked else " ") + (
+        PUSH_GLYPH if pushed else RECENT_GLYPH if recent else " ")
     segments = [Segment(lead, style)]
     used = len(lead)
     for col in columns:

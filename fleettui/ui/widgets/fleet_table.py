@@ -83,7 +83,7 @@ class FleetTable(ScrollView, can_focus=True):
     """
 
     def __init__(self, store: FleetStore | None = None, *, marked: set[str] | None = None,
-                 name: str | None = None, id: str | None = None,
+                 pushed: set[str] | None = None, name: str | None = None, id: str | None = None,
                  classes: str | None = None) -> None:
         super().__init__(name=name, id=id, classes=classes)
         self._store = store
@@ -92,6 +92,8 @@ class FleetTable(ScrollView, can_focus=True):
         self._cursor_vin: str | None = None
         #: The marked VINs: the monitor controller's set (this table paints and edits it).
         self.marked: set[str] = marked if marked is not None else set()
+        #: VINs whose state came by webhook, not yet confirmed by a list (the controller's).
+        self.pushed: set[str] = pushed if pushed is not None else set()
         self._columns: tuple[Column, ...] = layout_columns(80)
         self._columns_for = 0  # the width the columns were laid out for
         self._recent_timer: Timer | None = None
@@ -422,7 +424,8 @@ class FleetTable(ScrollView, can_focus=True):
         if recent:
             style = style + self.get_component_rich_style("fleet-table--recent")
         now = store.now if store is not None else None
-        return row_strip(row, self._columns, now, width, style, marked, recent, self.text_shift)
+        return row_strip(row, self._columns, now, width, style, marked, recent, self.text_shift,
+                         pushed=row.vin in self.pushed)
 
     def notify_style_update(self) -> None:
         super().notify_style_update()

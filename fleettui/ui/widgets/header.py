@@ -40,6 +40,9 @@ class HeaderInfo:
     total_count: int = 0
     loaded: bool = False
     marked: int = 0
+    #: Webhook health in a few words ("push ✓ 12/h"); "" without webhooks.
+    push: str = ""
+    push_alert: bool = False
     #: Marked vehicles the filter hides (they are still acted on: the header says so).
     marked_hidden: int = 0
 
@@ -163,6 +166,9 @@ class FleetHeader(Widget):
         line.append(account, style="bold")
         line.append("  ")
         line.append_text(connection_text(self.connection))
+        if h.push:
+            line.append("  ")
+            line.append(h.push, style=ALERT if h.push_alert else "")
         line.append("\n")
         for form in COUNT_FORMS:  # the most words that fit
             counts = counts_text(h, form)
