@@ -76,7 +76,10 @@ def register(subparsers) -> None:  # noqa: ANN001 - argparse's private subparser
     fmt.add_argument("--csv", action="store_true", help="CSV with a header line")
     his.set_defaults(func=guarded(cmd_history))
 
-    sta = subparsers.add_parser("stats", parents=[parent], help="approval times, rates, ages, daily changes")
+    sta = subparsers.add_parser("stats", parents=[parent], help="approval times, rates, ages, daily changes",
+                                description="Fleet statistics from the local history: time to "
+                                            "approval, approval and rejection rates, pending "
+                                            "ages and daily transitions.")
     sta.add_argument("--days", type=int, default=28, metavar="N",
                      help="days of daily transitions to show (default 28)")
     sta.add_argument("--json", action="store_true", help="JSON (shape in the README)")

@@ -87,7 +87,9 @@ class MonitorView:
             loaded=monitor.connection.connected_once or monitor.connection.cached_at is not None,
             marked=len(monitor.marked),
         )
-        self.app.query_one(FleetHeader).update_header(info, monitor.connection)
+        headers = self.app.query(FleetHeader)
+        if headers:  # a timer can fire while the app is being torn down
+            headers.first().update_header(info, monitor.connection)
 
     def refresh_detail(self) -> None:
         """The vehicle under the cursor, drawn again only when it (or its data) changed."""
