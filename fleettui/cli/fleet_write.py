@@ -305,9 +305,11 @@ def _add(args: argparse.Namespace, profile: ResolvedProfile, lines: list[vehicle
                     break
                 for a in answers:
                     line = to_send.get(a.vin)
+                    if line is None:
+                        continue  # an answer about a VIN we did not send counts for nothing
                     message = a.status if a.ok else (a.description or a.status or "refused")
                     results.append(WriteResult(a.vin, a.ok, True, a.status or None, message))
-                    if not a.ok and line is not None:
+                    if not a.ok:
                         rejects.append((line, f"refused by the provider: {message}"))
     order: dict[str, int] = {}
     for line in lines:
