@@ -158,10 +158,6 @@ class Profile:
         return ENVIRONMENT_URLS.get(self.environment, PRODUCTION_URL)
 
     @property
-    def has_inline_secret(self) -> bool:
-        return bool(self.client_secret)
-
-    @property
     def secret_source(self) -> str:
         """Where the secret comes from, for listings (never the secret itself)."""
         if self.client_secret_env:

@@ -10,7 +10,6 @@ of a provider error (and nothing is sent that is bound to fail).
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -184,8 +183,3 @@ def plan_bulk(vehicles: Iterable[Vehicle], action: Action, now: datetime) -> Bul
         plan.send.append(v)
         plan.warnings.extend((v, w) for w in check.warnings)
     return plan
-
-
-def skip_reasons(plan: BulkPlan) -> Counter[str]:
-    """How many vehicles were skipped for each reason (for a one-line summary)."""
-    return Counter(reason for _, reason in plan.skip)

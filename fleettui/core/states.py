@@ -37,33 +37,29 @@ class StateInfo:
     colour: str
     #: One narrow character that tells the state apart without colour.
     glyph: str
-    #: The provider is still working on it; it will change by itself.
-    transitional: bool
-    #: Nothing will change any more unless someone acts.
-    final: bool
     summary: str
 
 
 STATE_INFO: dict[State, StateInfo] = {
     s.state: s
     for s in (
-        StateInfo(State.PENDING, "pending", "yellow", "…", True, False,
+        StateInfo(State.PENDING, "pending", "yellow", "…",
                   "Activation requested; the provider is still working on it."),
-        StateInfo(State.APPROVED, "approved", "green", "✓", False, False,
+        StateInfo(State.APPROVED, "approved", "green", "✓",
                   "Data access is active."),
-        StateInfo(State.REJECTED, "rejected", "red", "✗", False, True,
+        StateInfo(State.REJECTED, "rejected", "red", "✗",
                   "Activation failed; the reason says why."),
-        StateInfo(State.REVOKING, "revoking", "magenta", "↓", True, False,
+        StateInfo(State.REVOKING, "revoking", "magenta", "↓",
                   "Data access is being withdrawn."),
-        StateInfo(State.REVOKED, "revoked", "bright_black", "⊘", False, True,
+        StateInfo(State.REVOKED, "revoked", "bright_black", "⊘",
                   "Data access was withdrawn."),
-        StateInfo(State.CANCELING, "canceling", "cyan", "↩", True, False,
+        StateInfo(State.CANCELING, "canceling", "cyan", "↩",
                   "The pending activation is being cancelled."),
-        StateInfo(State.CANCELED, "canceled", "white", "–", False, True,
+        StateInfo(State.CANCELED, "canceled", "white", "–",
                   "The activation was cancelled before it completed."),
-        StateInfo(State.ERROR, "error", "bright_red", "!", False, True,
+        StateInfo(State.ERROR, "error", "bright_red", "!",
                   "The provider refused the request to add this vehicle."),
-        StateInfo(State.UNKNOWN, "unknown", "bright_blue", "?", False, False,
+        StateInfo(State.UNKNOWN, "unknown", "bright_blue", "?",
                   "A state this version of fleettui does not know."),
     )
 }
@@ -90,16 +86,3 @@ def parse_state(value: object) -> State:
 
 def info(state: State) -> StateInfo:
     return STATE_INFO[state]
-
-
-def action_for_state(state: State) -> Action | None:
-    """The single write action a state can take, ignoring brand rules.
-
-    pending → cancel, approved → revoke; nothing while the provider is in transition
-    (revoking, canceling) or once the clearance has ended.
-    """
-    if state is State.PENDING:
-        return Action.CANCEL
-    if state is State.APPROVED:
-        return Action.REVOKE
-    return None

@@ -74,9 +74,6 @@ class Record:
             self.approved = at
         self._blob = None
 
-    def touch(self) -> None:
-        self._blob = None
-
     @property
     def reason(self) -> str | None:
         return self.changelog[-1][2] if self.changelog else None
