@@ -173,8 +173,9 @@ class TokenCache:
         """Fetch a fresh token now (used by `profile test`)."""
         with self._lock:
             self._token = None
-            self._store(self._fetch())
-            return self._token
+            token = self._fetch()
+            self._store(token)
+            return token
 
     def invalidate(self, token: AccessToken | None = None) -> None:
         """Drop the cached token (after a 401). With `token`, only if it is still the

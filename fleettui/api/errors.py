@@ -337,23 +337,26 @@ def error_from_response(status: int, body: bytes | None, *, retry_after_header: 
                 text = text.replace(secret, "****")
         body = text.encode()
     parsed = parse_error_body(body)
-    kw = {"status": status, "title": parsed.title, "detail": parsed.detail,
-          "source": parsed.source}
+    def make(kind: type[ApiError]) -> ApiError:
+        return kind(status=status, title=parsed.title, detail=parsed.detail, source=parsed.source)
+
     if status == 401:
-        return Unauthorized(**kw)
+        return make(Unauthorized)
     if status == 403:
-        return Forbidden(**kw)
+        return make(Forbidden)
     if status == 404:
-        return NotFound(**kw)
+        return make(NotFound)
     if status == 409:
-        return Conflict(**kw)
+        return make(Conflict)
     if status in (400, 422):
-        return Unprocessable(**kw)
+        return make(Unprocessable)
     if status == 429:
-        return RateLimited(retry_after=parse_retry_after(parsed.detail, retry_after_header), **kw)
+        return RateLimited(retry_after=parse_retry_after(parsed.detail, retry_after_header),
+                           status=status, title=parsed.title, detail=parsed.detail,
+                           source=parsed.source)
     if status >= 500:
-        return ServerError(**kw)
-    return ApiError(**kw)
+        return make(ServerError)
+    return make(ApiError)
 
 
 def error_category(error: BaseException) -> str:

@@ -10,7 +10,7 @@ returns a new filter, so a shared default filter can never be changed by acciden
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
@@ -82,10 +82,10 @@ def _when(value: object) -> str:
     if isinstance(value, datetime):
         dt = value if value.tzinfo is not None else value.replace(tzinfo=UTC)
         return format_ts(dt)
-    dt = parse_ts(value)
-    if dt is None:
+    parsed = parse_ts(value)
+    if parsed is None:
         raise ValueError(f"{value!r} is not an ISO 8601 time")
-    return format_ts(dt)
+    return format_ts(parsed)
 
 
 class VehicleFilter:
@@ -171,7 +171,7 @@ class VehicleFilter:
         """Rebuild (and validate) a filter from its API JSON, e.g. a profile's default."""
         if not isinstance(data, Mapping):
             raise ValueError("a filter must be a JSON object")
-        builders = {
+        builders: dict[tuple[str, str], Callable[[VehicleFilter, Any], VehicleFilter]] = {
             ("vin", "eq"): VehicleFilter.vin_eq, ("vin", "in"): VehicleFilter.vin_in,
             ("status", "eq"): VehicleFilter.status_eq,
             ("status", "in"): VehicleFilter.status_in,
@@ -200,7 +200,7 @@ class VehicleFilter:
     def from_param(cls, text: str) -> VehicleFilter:
         try:
             data = json.loads(text)
-        except ValueError as exc:
+        except json.JSONDecodeError as exc:
             raise ValueError(f"the filter is not valid JSON: {exc.msg}") from None
         return cls.from_dict(data)
 

@@ -118,8 +118,9 @@ def read_one_vehicle(response: httpx.Response, *, write: bool) -> Vehicle:
 
 def _create_result(entry: dict, sent: dict | None) -> CreateResult:
     vin = entry["vin"].strip()
-    status = entry.get("status") if isinstance(entry.get("status"), str) else ""
-    description = entry.get("description") if isinstance(entry.get("description"), str) else None
+    raw_status, raw_description = entry.get("status"), entry.get("description")
+    status = raw_status if isinstance(raw_status, str) else ""
+    description = raw_description if isinstance(raw_description, str) else None
     ok = bool(status) and status.strip().lower() != "error"
     # The answer carries no brand (and maybe no tags): fill them in from what was sent.
     vehicle = Vehicle.from_api({**(sent or {}), **entry}) if ok else None

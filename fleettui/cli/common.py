@@ -67,7 +67,7 @@ class CommandParser(argparse.ArgumentParser):
         kwargs.setdefault("formatter_class", DefaultsHelpFormatter)
         super().__init__(*args, **kwargs)
 
-    def error(self, message: str, prog: str | None = None) -> NoReturn:  # type: ignore[override]
+    def error(self, message: str, prog: str | None = None) -> NoReturn:
         text = " ".join(str(message).split())
         self.exit(EXIT_USAGE, f"fleettui: {text} (see {prog or self.prog} --help)\n")
 

@@ -304,13 +304,13 @@ def _add(args: argparse.Namespace, profile: ResolvedProfile, lines: list[vehicle
                         results.append(WriteResult(ln.vin, False, maybe, None, message))
                     break
                 for a in answers:
-                    line = to_send.get(a.vin)
-                    if line is None:
+                    sent_line = to_send.get(a.vin)
+                    if sent_line is None:
                         continue  # an answer about a VIN we did not send counts for nothing
                     message = a.status if a.ok else (a.description or a.status or "refused")
                     results.append(WriteResult(a.vin, a.ok, True, a.status or None, message))
                     if not a.ok:
-                        rejects.append((line, f"refused by the provider: {message}"))
+                        rejects.append((sent_line, f"refused by the provider: {message}"))
     order: dict[str, int] = {}
     for line in lines:
         order.setdefault(line.vin, line.number)

@@ -227,6 +227,22 @@ def parse_query(text: str) -> Query:
         return Query(text=text, error=str(exc))
 
 
+def _vin_in(vins: frozenset[str]) -> Predicate:
+    return lambda row: row.vin.upper() in vins
+
+
+def _state_in(states: frozenset[State] | set[State]) -> Predicate:
+    return lambda row: row.state in states
+
+
+def _brand_in(brands: frozenset[str] | set[str]) -> Predicate:
+    return lambda row: row.brand in brands
+
+
+def _text_in(needle: str) -> Predicate:
+    return lambda row: needle in row.search
+
+
 def _parse(text: str) -> Query:
     preds: list[Predicate] = []
     ages: list[AgeTerm] = []
@@ -241,6 +257,7 @@ def _parse(text: str) -> Query:
             continue
         name, colon, value = body.partition(":")
         name = _ALIASES.get(name.lower(), name.lower())
+        pred: Predicate
         if colon and name in FIELDS:
             value = value.strip()
             if name == "tag":
@@ -249,19 +266,19 @@ def _parse(text: str) -> Query:
                 wanted = frozenset(v.strip().upper() for v in value.split(",") if v.strip())
                 if not wanted:
                     raise _QueryError("vin: needs a VIN, e.g. vin:WBA12345678901234")
-                pred = lambda row, w=wanted: row.vin.upper() in w  # noqa: E731
+                pred = _vin_in(wanted)
             elif name == "state":
                 states = _state_values(value)
                 if not negate:
                     positives["state"] |= states
                     continue
-                pred = lambda row, s=states: row.state in s  # noqa: E731
+                pred = _state_in(states)
             else:
                 brands = _brand_values(value) if name == "brand" else _group_values(value)
                 if not negate:
                     positives[name] |= brands
                     continue
-                pred = lambda row, b=brands: row.brand in b  # noqa: E731
+                pred = _brand_in(brands)
         elif colon and name and " " not in body and name.isalpha():
             fields = ", ".join(f"{f}:" for f in FIELDS)
             hint = _did_you_mean([f"{f}:" for f in difflib.get_close_matches(name, FIELDS, n=1)])
@@ -269,12 +286,12 @@ def _parse(text: str) -> Query:
                               f"use {fields}, age> / age<, or quote the text")
         else:
             needle = body.lower()
-            pred = lambda row, n=needle: n in row.search  # noqa: E731
+            pred = _text_in(needle)
         preds.append(_negate(pred) if negate else pred)
     if positives["state"]:
-        preds.insert(0, lambda row, s=frozenset(positives["state"]): row.state in s)
+        preds.insert(0, _state_in(frozenset(positives["state"])))
     for name in ("brand", "group"):
         if positives[name]:
-            preds.insert(0, lambda row, b=frozenset(positives[name]): row.brand in b)
+            preds.insert(0, _brand_in(frozenset(positives[name])))
     return Query(text=text, terms=tuple(terms), _predicates=tuple(preds), ages=tuple(ages))
 

@@ -222,7 +222,7 @@ def build_row(obj: Any, version: int) -> Row | None:
     status = obj.get("status")
     brand = obj.get("brand")
     state = _STATES.get(status) if type(status) is str else None
-    if (state is None or type(vin) is not str or not vin or vin[0] == " " or vin[-1] == " "
+    if (state is None or type(status) is not str or type(vin) is not str or not vin or vin[0] == " " or vin[-1] == " "
             or type(brand) is not str or brand != brand.strip().lower()):
         return _slow_row(obj, version)
     return Row(vin, brand, status, state, obj, version)

@@ -10,16 +10,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Literal
 
 from fleettui.api.wire import CreateResult
 from fleettui.core.rows import Row
 from fleettui.core.snapshot import Prepared
 from fleettui.core.states import Action
 from fleettui.monitor.add_lines import AddLine
-from fleettui.monitor.writes import WriteOutcome
-
-Severity = Literal["information", "warning", "error"]
+from fleettui.monitor.writes import Severity, WriteOutcome
 
 
 @dataclass(frozen=True)

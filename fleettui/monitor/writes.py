@@ -7,10 +7,14 @@ import dataclasses
 import re
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Literal
 
 from fleettui.core.states import Action, parse_state
 from fleettui.core.vehicle import ChangelogEntry, Vehicle
 from fleettui.monitor.accounts import Account
+
+#: How a notification is shown (Textual's severities).
+Severity = Literal["information", "warning", "error"]
 
 
 @dataclass(frozen=True)
@@ -75,7 +79,7 @@ def _short(message: str, limit: int = 170) -> str:
     return message if len(message) <= limit else message[: limit - 1].rstrip() + "…"
 
 
-def summarise(action: Action, outcomes: list[WriteOutcome]) -> tuple[str, str]:
+def summarise(action: Action, outcomes: list[WriteOutcome]) -> tuple[str, Severity]:
     """(message, severity) for the notification after a batch: failures grouped by their
     message, each message once, a few VINs per group (the results dialog lists them all)."""
     ok = [o for o in outcomes if o.ok]

@@ -110,7 +110,8 @@ class Simulator:
     def base_url(self) -> str:
         if self._server is None:
             return ""
-        host, port = self._server.server_address[:2]
+        address, port = self._server.server_address[:2]
+        host = address.decode() if isinstance(address, (bytes, bytearray)) else address
         host = f"[{host}]" if ":" in host else host
         return f"http://{host}:{port}"
 
@@ -177,7 +178,8 @@ def _shutdown_promptly(server: SimServer) -> None:
     so the loop wakes now (stop() runs after every test that uses a simulator)."""
     done = threading.Thread(target=server.shutdown, daemon=True)
     done.start()
-    address = server.server_address[:2]
+    host, port = server.server_address[:2]
+    address = (host.decode() if isinstance(host, (bytes, bytearray)) else host, port)
     deadline = time.monotonic() + 5.0
     while done.is_alive() and time.monotonic() < deadline:
         with contextlib.suppress(OSError), socket.create_connection(address, timeout=0.2):

@@ -156,6 +156,7 @@ class Engine:
                 rec.brand, rec.tags = brand, dict(tags)
             self.transition(rec, "pending", now)
             doomed = self.eligibility.rejection(vin, brand, rec.tags)
+            plan: list[outcomes.Step]
             if brand == "ford" and revoked_at is not None and now - revoked_at < 3600:
                 plan = [(self.rng.uniform(1, 5) * 60, "rejected", R.FORD_REVOKE_IN_PROGRESS)]
             elif doomed is not None:
@@ -168,8 +169,8 @@ class Engine:
     def add_vehicle(self, vin: str, brand: str,
                     tags: dict[str, str] | None = None) -> dict[str, Any]:
         """Add a vehicle exactly as a POST entry would (same validation, same answer)."""
-        error, ok = validate({"vin": vin, "brand": brand, "tags": tags or {}})
-        return error if error is not None else self.create(*ok)
+        checked = validate({"vin": vin, "brand": brand, "tags": tags or {}})
+        return checked if isinstance(checked, dict) else self.create(*checked)
 
     @staticmethod
     def _revoked_at(rec: Record | None) -> float | None:

@@ -78,7 +78,7 @@ def build_history(engine: Scheduler, rec: Record, status: str, age: float,
         if reason in _QUICK:
             add("rejected", created + min(age * 0.5, rng.uniform(2, 20) * 60), reason)
         elif reason in _AFTER_RETRIES:
-            pending = R.PRIVACY_MODE if reason == R.PRIVACY_MODE else R.NO_DATA_YET
+            pending: str | None = R.PRIVACY_MODE if reason == R.PRIVACY_MODE else R.NO_DATA_YET
             if reason == R.CONSENT_MISSING:
                 pending = None
             if pending is not None:

@@ -26,7 +26,11 @@ from fleettui.sim.vehicles_api import create_vehicles, get_vehicle, list_vehicle
 
 
 class _Limits(Protocol):
-    get_one_limit: int
+    @property
+    def get_one_limit(self) -> int: ...
+
+    @property
+    def eligibility_limit(self) -> int: ...
 
 
 class Served(Protocol):

@@ -14,22 +14,22 @@ def _error(vin: Any, description: str) -> dict[str, Any]:
             "description": description}
 
 
-def validate(item: Any) -> tuple[dict[str, Any] | None, tuple[str, str, dict[str, str]] | None]:
-    """(error entry, None) or (None, (vin, brand, tags))."""
+def validate(item: Any) -> dict[str, Any] | tuple[str, str, dict[str, str]]:
+    """The answer's error entry (a dict), or (vin, brand, tags) to create."""
     if not isinstance(item, dict):
-        return _error(None, "vehicle should be an object"), None
+        return _error(None, "vehicle should be an object")
     vin, brand, tags = item.get("vin"), item.get("brand"), item.get("tags", {})
     if not isinstance(vin, str) or not vin.strip():
-        return _error(vin, "vin can't be blank"), None
+        return _error(vin, "vin can't be blank")
     if len(vin) != 17:
-        return _error(vin, "vin should be 17 character(s)"), None
+        return _error(vin, "vin should be 17 character(s)")
     if not vin.isascii() or not vin.isalnum():
-        return _error(vin, "vin is invalid"), None
+        return _error(vin, "vin is invalid")
     if not isinstance(brand, str) or not is_known_brand(brand):
-        return _error(vin, "The brand is invalid"), None
+        return _error(vin, "The brand is invalid")
     if tags is None:
         tags = {}
     if not isinstance(tags, dict) or not all(
             isinstance(k, str) and isinstance(v, str) for k, v in tags.items()):
-        return _error(vin, "tags should be a map of strings"), None
-    return None, (vin, normalise_brand(brand), dict(tags))
+        return _error(vin, "tags should be a map of strings")
+    return vin, normalise_brand(brand), dict(tags)

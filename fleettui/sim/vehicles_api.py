@@ -35,12 +35,11 @@ def create_vehicles(engine: Engine, body: bytes) -> tuple[int, Any]:
                                  "detail": f"at most {MAX_VEHICLES} vehicles per request"}]}
     out = []
     for item in vehicles:
-        error, ok = validate(item)
-        if error is not None:
-            out.append(error)
+        checked = validate(item)
+        if isinstance(checked, dict):
+            out.append(checked)
         else:
-            vin, brand, tags = ok
-            out.append(engine.create(vin, brand, tags))
+            out.append(engine.create(*checked))
     return 200, {"vehicles": out}
 
 

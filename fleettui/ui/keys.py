@@ -3,14 +3,14 @@ and the command palette all show it), and when each is available."""
 
 from __future__ import annotations
 
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.screen import ModalScreen, Screen
 
 #: Shown in the footer, in this order (all fit at 80 columns; on narrower terminals
 #: the footer cuts from the right, so help and quit come first); everything else is
 #: in `?` help and the command palette. `tooltip` is the longer description the help
 #: screen shows.
-BINDINGS = [
+BINDINGS: list[BindingType] = [
     Binding("question_mark", "help", "Help", key_display="?"),
     Binding("q", "quit", "Quit"),
     Binding("slash", "filter", "Filter", key_display="/"),
@@ -60,7 +60,7 @@ def action_name(binding: Binding) -> str:
 
 
 #: Actions bound by the monitor itself (as opposed to Textual's built-in ones).
-MONITOR_ACTIONS = frozenset(action_name(b) for b in BINDINGS)
+MONITOR_ACTIONS = frozenset(action_name(b) for b in BINDINGS if isinstance(b, Binding))
 
 
 def allowed(action: str, screen: Screen[object], read_only: bool) -> bool:

@@ -142,7 +142,12 @@ class Counters:
             while self._recent and self._recent[0] <= now - HOUR:
                 self._recent.popleft()
             counts = {k: self._counts.get(k, 0) for k in COUNTER_NAMES}
-            return HealthSnapshot(listening=self.listening, last_ping=self._last_ping,
-                                  last_delivery=self._last_delivery, per_hour=len(self._recent),
-                                  heartbeat=now, last_bad_signature=self._last_bad_signature,
-                                  **counts)
+            count = counts.__getitem__
+            return HealthSnapshot(
+                listening=self.listening, last_ping=self._last_ping,
+                last_delivery=self._last_delivery, per_hour=len(self._recent), heartbeat=now,
+                last_bad_signature=self._last_bad_signature, accepted=count("accepted"),
+                pings=count("pings"), duplicates=count("duplicates"),
+                bad_signatures=count("bad_signatures"), bad_payloads=count("bad_payloads"),
+                stale_events=count("stale_events"), unknown_events=count("unknown_events"),
+                refused_other=count("refused_other"), disagreements=count("disagreements"))

@@ -290,6 +290,7 @@ class WebhookReceiver:
         last_beat = 0.0
         last_prune = time.monotonic()
         while True:
+            item: tuple[WebhookEvent, bytes] | tuple[()] | None
             try:
                 item = self._queue.get(timeout=self.config.heartbeat)
             except queue.Empty:
@@ -331,8 +332,9 @@ class WebhookReceiver:
             self.counters.bump("unknown_events")
         else:
             self.counters.delivered(ping=event.type == PING)
-        if self._save is not None:
-            self._safe(lambda: _append_saved(self._save, event, body))
+        save = self._save
+        if save is not None:
+            self._safe(lambda: _append_saved(save, event, body))
         if self._on_event is not None and event.known:
             try:
                 self._on_event(StoredEvent(seq, event, time.time()))

@@ -101,9 +101,9 @@ class AddScreen(ModalScreen[AddDraft | None]):
         self.query_one("#add-many", TextArea).text = draft.many
 
     def current_draft(self) -> AddDraft:
-        return AddDraft(*(self.query_one(w, Input).value for w in
-                          ("#add-vin", "#add-brand", "#add-customer", "#add-tags")),
-                        many=self.query_one("#add-many", TextArea).text)
+        vin, brand, customer, tags = (self.query_one(w, Input).value for w in
+                                      ("#add-vin", "#add-brand", "#add-customer", "#add-tags"))
+        return AddDraft(vin, brand, customer, tags, many=self.query_one("#add-many", TextArea).text)
 
     # -- live checks ---------------------------------------------------------------
 
@@ -261,7 +261,7 @@ class AddScreen(ModalScreen[AddDraft | None]):
             cleared = ["#add-brand", "#add-customer"]
         for wid in cleared:
             self.query_one(wid, Input).value = ""
-        if field_kept:
+        if field_kept and field is not None:
             self.query_one(_field_to_fix(field), Input).focus()
         elif area_lines:
             area.focus()

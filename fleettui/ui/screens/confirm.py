@@ -182,13 +182,13 @@ def bulk_body(action: str, send: Sequence[str], skipped: Sequence[tuple]) -> lis
             groups[template][term] += 1
         sizes[template] += 1
     for template, n in sizes.most_common():
-        terms = groups[template]
+        counts = groups[template]
         head = f"Skip {n}: {_short(template)}"
-        if terms:
-            shown = [f"{t} {c}" for t, c in terms.most_common(4)]
-            head += f" ({', '.join(shown)}{', …' if len(terms) > 4 else ''})"
+        if counts:
+            parts = [f"{t} {c}" for t, c in counts.most_common(4)]
+            head += f" ({', '.join(parts)}{', …' if len(counts) > 4 else ''})"
         lines.append(Text(head))
-        full = template.replace("\0", "/".join(t for t, _ in terms.most_common(4)) + ("/…" if len(terms) > 4 else ""))
+        full = template.replace("\0", "/".join(t for t, _ in counts.most_common(4)) + ("/…" if len(counts) > 4 else ""))
         if full != _short(template):
             lines.append(Text(f"  {full}", style="dim"))
     return lines

@@ -192,7 +192,7 @@ class SetupScreen(ModalScreen[SetupResult | None]):
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.worker.group != TEST_GROUP:
             return
-        if event.state == WorkerState.SUCCESS:
+        if event.state == WorkerState.SUCCESS and isinstance(event.worker.result, _Attempt):
             self._finished(event.worker.result)
         elif event.state in (WorkerState.ERROR, WorkerState.CANCELLED):
             self.query_one("#setup-save", Button).disabled = False

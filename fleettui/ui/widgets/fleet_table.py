@@ -74,7 +74,10 @@ class FleetTable(ScrollView, can_focus=True):
                          "fleet-table--recent"}
 
     DEFAULT_CSS = """
-    FleetTable { height: 1fr; overflow-x: hidden; overflow-y: auto; scrollbar-size-vertical: 1; }
+    FleetTable {
+        height: 1fr; width: 1fr; overflow-x: hidden; overflow-y: auto;
+        scrollbar-size-vertical: 1;
+    }
     FleetTable > .fleet-table--header { text-style: bold underline; }
     FleetTable > .fleet-table--cursor { background: $block-cursor-background; text-style: bold; }
     FleetTable:blur > .fleet-table--cursor { background: $block-cursor-blurred-background; }
@@ -227,10 +230,10 @@ class FleetTable(ScrollView, can_focus=True):
 
     def action_mark_range(self) -> None:
         """Mark every shown row between the last row marked by hand and the cursor."""
-        rows = self._rows()
-        if not rows or self._cursor_vin is None:
+        rows, view = self._rows(), self._view
+        if not rows or view is None or self._cursor_vin is None:
             return
-        start = self._view.index_of(self._anchor_vin) if self._anchor_vin is not None else None
+        start = view.index_of(self._anchor_vin) if self._anchor_vin is not None else None
         if start is None:  # no anchor yet (or it left the view): the range is the cursor
             start = self.cursor
         lo, hi = sorted((start, self.cursor))
@@ -293,8 +296,12 @@ class FleetTable(ScrollView, can_focus=True):
         if self._store is None:
             return
         self._store.set_sort(column, descending)
+        self._sorted()
+
+    def _sorted(self) -> None:
+        assert self._store is not None
         self.refresh_view()
-        self.post_message(TableSortChanged(self, column, descending))
+        self.post_message(TableSortChanged(self, *self._store.sort))
 
     # -- events -------------------------------------------------------------------
 
@@ -306,8 +313,8 @@ class FleetTable(ScrollView, can_focus=True):
         if event.y == 0:
             column = column_at(self._columns, event.x)
             if column is not None and self._store is not None:
-                current, descending = self._store.sort
-                self.sort_by(column, not descending if column == current else False)
+                self._store.toggle_sort(column)
+                self._sorted()
             return
         index = int(self.scroll_offset.y) + event.y - 1
         if 0 <= index < len(self._rows()):
@@ -356,9 +363,10 @@ class FleetTable(ScrollView, can_focus=True):
         if self._recent_timer is not None:
             self._recent_timer.stop()
             self._recent_timer = None
-        expiry = self._store.next_recent_expiry() if self._store is not None else None
-        if expiry is not None:
-            delay = max(0.05, expiry - self._store.clock())
+        store = self._store
+        expiry = store.next_recent_expiry() if store is not None else None
+        if store is not None and expiry is not None:
+            delay = max(0.05, expiry - store.clock())
             self._recent_timer = self.set_timer(delay, self._recent_expired)
 
     def _recent_expired(self) -> None:

@@ -59,10 +59,10 @@ def _local(when: datetime) -> datetime:
     return when.astimezone()
 
 
-def cache_label(conn: ConnectionState) -> str:
-    """When the cache on screen was saved, by this machine's clock, and how long ago:
-    '19:12 (21m ago)', with the date when it was not today."""
-    saved, now = _local(conn.cached_at), _local(conn.wall())
+def cache_label(cached_at: datetime, wall: datetime) -> str:
+    """When the cache on screen was saved (`cached_at`), by this machine's clock (`wall`
+    is its now), and how long ago: '19:12 (21m ago)', with the date when not today."""
+    saved, now = _local(cached_at), _local(wall)
     when = saved.strftime("%H:%M" if saved.date() == now.date() else "%Y-%m-%d %H:%M")
     return f"{when} ({coarse_age(max(0.0, (now - saved).total_seconds()))} ago)"
 
@@ -79,9 +79,9 @@ def connection_text(conn: ConnectionState, read_only: bool = False) -> Text:
     elif conn.stale and not conn.connected_once:
         out.append(f" ✗ {conn.problem_label()}, retrying ", style=ALERT)
         if conn.cached_at is not None:
-            out.append(f"  showing cache from {cache_label(conn)}")
+            out.append(f"  showing cache from {cache_label(conn.cached_at, conn.wall())}")
     elif conn.cached_at is not None and not conn.connected_once:
-        out.append(f"○ cache from {cache_label(conn)}, connecting",
+        out.append(f"○ cache from {cache_label(conn.cached_at, conn.wall())}, connecting",
                    style="yellow")
     elif conn.stale:
         age = stale_age(conn.age())
