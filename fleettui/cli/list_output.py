@@ -105,7 +105,7 @@ def _fast(obj: Any, now: datetime | None) -> dict[str, Any] | None:
             return None
         prev = ""
         copy = False
-        stamps = []
+        stamps: list[str] = []
         add = stamps.append
         for e in log:
             ts = e["timestamp"]

@@ -343,7 +343,8 @@ def config_data(config: Config, written: dict[str, Any] | None = None) -> dict[s
     `written` (the file as it is) says for it, so an edit elsewhere does not add the
     defaults it left out."""
     written = written or {}
-    old_profiles = written.get("profiles") if isinstance(written.get("profiles"), dict) else {}
+    listed = written.get("profiles")
+    old_profiles: dict[str, Any] = listed if isinstance(listed, dict) else {}
     data: dict[str, Any] = {}
     if config.default_profile:
         data["default_profile"] = config.default_profile

@@ -16,6 +16,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TypedDict
 
 from fleettui.config.errors import InvalidConfig, MissingSecret, NoProfile, ProfileNotFound
 from fleettui.config.profiles import (
@@ -40,6 +41,13 @@ ENV_CLIENT_SECRET = "FLEETTUI_CLIENT_SECRET"
 ENV_CONNECT_TIMEOUT = "FLEETTUI_CONNECT_TIMEOUT"
 ENV_DEADLINE = "FLEETTUI_DEADLINE"
 ENV_PROFILE_NAME = "env"
+
+
+class ClientOptions(TypedDict):
+    """The FleetClient keyword arguments a profile sets."""
+
+    connect_timeout: float
+    deadline: float
 
 
 @dataclass(frozen=True, repr=False)
@@ -72,7 +80,7 @@ class ResolvedProfile:
 
     __str__ = __repr__
 
-    def client_options(self) -> dict[str, float]:
+    def client_options(self) -> ClientOptions:
         """The FleetClient keyword arguments this profile sets (its deadlines)."""
         return {"connect_timeout": self.connect_timeout, "deadline": self.deadline}
 

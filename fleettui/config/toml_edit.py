@@ -58,7 +58,8 @@ def _blank_or_comment(line: str) -> bool:
 def _sections(lines: list[str]) -> list[tuple[tuple[str, ...] | None, int, int]]:
     """(table path or None for the root/array tables, first line, end) per section."""
     out: list[tuple[tuple[str, ...] | None, int, int]] = []
-    start, path = 0, ()
+    start = 0
+    path: tuple[str, ...] | None = ()
     for i, line in enumerate(lines):
         header = _HEADER.match(line)
         if header or _ARRAY_HEADER.match(line):
@@ -194,7 +195,7 @@ def _edit(text: str, old: dict[str, Any], new: dict[str, Any]) -> str:
     if root_old != root_new:
         _, s, e = _sections(lines)[0]
         lines[s:e] = _edit_keys(lines, s, e, root_old, root_new)
-    tables = [sec for sec in _sections(lines) if sec[0] and sec[0][0] == "profiles"]
+    tables = [(path, s, e) for path, s, e in _sections(lines) if path and path[0] == "profiles"]
     if any(len(path) == 1 for path, _, _ in tables):
         raise _Unsupported  # a [profiles] table of inline tables or dotted keys
     edits: list[tuple[int, int, list[str]]] = []

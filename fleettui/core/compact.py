@@ -76,7 +76,7 @@ def compact(obj: Any, copy: bool = True) -> Compact | None:
         if log:
             if type(log) is not list:
                 return None
-            out = []
+            out: list[tuple[str, str, str | None]] = []
             add = out.append
             for e in log:
                 ts = e["timestamp"]

@@ -102,7 +102,8 @@ def warm_in_background(rows: list[Any]) -> None:
 
 
 _WS = json.decoder.WHITESPACE.match  # type: ignore[attr-defined]
-_SCAN = json.scanner.make_scanner(json.JSONDecoder())
+# typeshed types make_scanner's argument as itself; at runtime it takes the decoder.
+_SCAN = json.scanner.make_scanner(json.JSONDecoder())  # type: ignore[arg-type]
 _BLANK = frozenset(" \t\n\r")
 #: Bytes of a list parsed per json.loads call on the fast path (~1,000 vehicles, ~2 ms).
 _STEP = 256_000

@@ -21,6 +21,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from operator import itemgetter
 from typing import Any
 
 from fleettui.core.snapshot import Diff, Snapshot
@@ -50,7 +51,7 @@ def changelog_of(row: Any) -> list[LogEntry]:
         changelog = getattr(src, "changelog", ())
         return [(e.timestamp, e.status, e.reason) for e in changelog]
     if any(a[0] is not None and b[0] is not None and b[0] < a[0] for a, b in zip(out, out[1:], strict=False)):
-        dated = sorted((e for e in out if e[0] is not None), key=lambda e: e[0])
+        dated = sorted((e for e in out if e[0] is not None), key=itemgetter(0))
         out = dated + [e for e in out if e[0] is None]
     return out
 

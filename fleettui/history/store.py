@@ -280,7 +280,8 @@ class HistoryStore:
                state: str | None = None, seen_after: datetime | None = None,
                limit: int | None = None) -> list[Event]:
         """Events oldest first (by the provider's time, else when seen)."""
-        where, params = [], []
+        where: list[str] = []
+        params: list[str | float] = []
         if vin is not None:
             where.append("vin = ?")
             params.append(vin)
