@@ -20,6 +20,7 @@ from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
+from fleettui.core.timefmt import utcnow
 from fleettui.webhooks.events import WebhookEvent
 from fleettui.webhooks.health import HealthSnapshot
 from fleettui.webhooks.receiver import ReceiverConfig, WebhookReceiver
@@ -40,9 +41,9 @@ class ReceiverFeed:
                  now: Callable[[], datetime] | None = None) -> None:
         self._events: queue.SimpleQueue[WebhookEvent] = queue.SimpleQueue()
         self.store = WebhookStore(db)
-        kwargs = {"now": now} if now is not None else {}
         try:
-            self.receiver = WebhookReceiver(config, self.store, on_event=self._got, **kwargs)
+            self.receiver = WebhookReceiver(config, self.store, on_event=self._got,
+                                            now=now or utcnow)
             self.receiver.start()
         except BaseException:
             self.store.close()

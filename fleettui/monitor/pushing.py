@@ -18,6 +18,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Protocol
 
 from fleettui.core.snapshot import Prepared
 from fleettui.core.states import parse_state
@@ -44,9 +45,21 @@ class PushPrepared:
     generation: int
 
 
+class Feed(Protocol):
+    """Where pushed events come from: a receiver in this process or one attached to."""
+
+    mode: str
+
+    def wait(self, timeout: float) -> list[WebhookEvent]: ...
+
+    def health(self) -> HealthSnapshot: ...
+
+    def close(self) -> None: ...
+
+
 @dataclass
 class PushSession:
-    feed: object
+    feed: Feed
     mode: str
     reconcile: float
     ledger: PushLedger = field(default_factory=PushLedger)

@@ -50,7 +50,7 @@ class BrowserSession:
         number: int,
         write_bytes: Callable[[bytes], Awaitable[None]],
         write_str: Callable[[str], Awaitable[None]],
-        close: Callable[[], Awaitable[Any]],
+        close: Callable[..., Awaitable[Any]],
         download_manager: DownloadManager,
         clock: Callable[[], float],
     ) -> None:
