@@ -110,7 +110,8 @@ def test_every_command_survives_hostile_data(cli, server, tmp_path, kind):  # no
         assert runs["cancel"].code == 0 and "canceling" in runs["cancel"].out
         assert runs["revoke"].code == 0 and "revoking" in runs["revoke"].out
     # The provider refuses every added VIN (with hostile words): exit 2, the line given back.
-    assert runs["add"].code == 2 and f"{NEW_VIN},bmw" in runs["add"].err
+    assert runs["add"].code == 2
+    assert f"fleettui: {NEW_VIN}: refused by the provider: refused: {kind}" in runs["add"].err
     assert runs["add-file"].code == 2
     assert "tag value 'ber" in runs["add-file"].err and "U+001B" in runs["add-file"].err
     assert runs["profile-test"].code == 0

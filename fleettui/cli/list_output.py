@@ -24,6 +24,7 @@ from operator import itemgetter
 from typing import IO, Any
 
 from fleettui.core.states import State
+from fleettui.core.text import csv_cell, json_safe
 from fleettui.core.timefmt import format_duration, format_ts
 from fleettui.core.vehicle import Vehicle
 
@@ -173,6 +174,7 @@ def write_json(items: Sequence[dict[str, Any]], stream: IO[str]) -> None:
     time; each object starts with its "vin" key, and `}, {"vin": ` cannot occur inside a
     JSON string (its quote would be escaped), so that is where the lines break."""
     encode = json.JSONEncoder(ensure_ascii=False).encode
+    safe = json_safe
     write = stream.write
     if not items:
         write("[]\n")
@@ -180,6 +182,8 @@ def write_json(items: Sequence[dict[str, Any]], stream: IO[str]) -> None:
     write("[\n")
     for start in range(0, len(items), _BATCH):
         text = encode(items[start:start + _BATCH])[1:-1].replace('}, {"vin": ', '},\n{"vin": ')
+        if not text.isascii():  # controls are escaped by the encoder; bidi/invisible are not
+            text = safe(text)
         write(text + (",\n" if start + _BATCH < len(items) else "\n"))
     write("]\n")
 
@@ -189,10 +193,12 @@ def tags_text(tags: dict[str, str]) -> str:
 
 
 def write_csv(items: Iterable[dict[str, Any]], stream: IO[str]) -> None:
+    """CSV of outside data: every cell through `csv_cell` (sanitised, never a formula)."""
     writer = csv.writer(stream, lineterminator="\n")
     writer.writerow(CSV_HEADERS)
-    writer.writerows([item["vin"], item["brand"], item["status"], item["reason"] or "",
-                      item["state_since"] or "", tags_text(item["tags"]) if item["tags"] else ""]
+    writer.writerows([csv_cell(item["vin"]), csv_cell(item["brand"]), csv_cell(item["status"]),
+                      csv_cell(item["reason"]), item["state_since"] or "",
+                      csv_cell(tags_text(item["tags"])) if item["tags"] else ""]
                      for item in items)
 
 
