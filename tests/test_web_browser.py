@@ -8,9 +8,11 @@ Playwright is not installed.
 
 from __future__ import annotations
 
+import csv
 import re
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 import pytest
 from browser_helpers import TerminalPage, launch_chromium
@@ -78,6 +80,48 @@ def _use_the_monitor(page: TerminalPage, served) -> None:
     for pid in children_of(served.process.pid):
         child = environ_of(pid)
         assert CANARY_VAR not in child and CANARY not in "".join(child.values())
+
+
+def _detail_vin(screen: str) -> str | None:
+    """The VIN the detail pane (below the table's rule) is showing."""
+    parts = screen.split("─" * 10, 1)
+    found = VIN.search(parts[1]) if len(parts) == 2 else None
+    return found.group(0) if found else None
+
+
+def test_copy_reaches_the_browsers_clipboard_and_export_is_a_download(
+        browser, served, tmp_path, isolated_dirs):
+    page = TerminalPage.open(browser, served.url,
+                             permissions=["clipboard-read", "clipboard-write"])
+    try:
+        screen = page.wait_for(lambda s: len(_table_vins(s)) >= 5 and _detail_vin(s),
+                               "the fleet and its detail pane")
+        vin = _detail_vin(screen)
+        page.press("y")
+        page.wait_for(lambda s: "browser's clipboard" in s, "the copy notice")
+        assert wait_for(lambda: page.page.evaluate("navigator.clipboard.readText()") == vin,
+                        "the VIN in the browser's clipboard")
+
+        page.press("2")  # only approved: the export is what the filter shows
+        def filtered(screen: str) -> int | None:
+            found = re.search(r"(\d+)/300 shown", screen)
+            return int(found.group(1)) if found and int(found.group(1)) < 300 else None
+        count = filtered(page.wait_for(filtered, "the state filter"))
+        with page.page.expect_download() as info:
+            page.press("e")
+        download = info.value
+        name = download.suggested_filename
+        page.wait_for(lambda s: f"Exported {count} rows" in s, "the export notice")
+        assert re.fullmatch(r"fleet-\d{8}-\d{6}\.csv", name)
+        saved = tmp_path / name
+        download.save_as(saved)
+        rows = list(csv.reader(saved.open(encoding="utf-8", newline="")))
+        assert rows[0][:3] == ["vin", "brand", "status"]
+        assert len(rows) == count + 1 and {r[2] for r in rows[1:]} == {"approved"}
+        # Nothing was written on the server's disk.
+        assert not any(Path(isolated_dirs["export"]).iterdir())
+    finally:
+        page.close()
 
 
 def test_without_the_token_the_browser_gets_nothing(browser, served):

@@ -14,7 +14,7 @@ import time
 from collections.abc import Callable, Iterable
 from datetime import datetime
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.containers import Container
 from textual.screen import ModalScreen, Screen
@@ -335,6 +335,10 @@ class FleetApp(App[None]):
 
     def action_export(self) -> None:
         self.writes.export()
+
+    @on(events.DeliveryFailed)
+    def _delivery_failed(self, event: events.DeliveryFailed) -> None:
+        self.writes.delivery_failed(event.name, event.exception)
 
     @on(AddSubmitted)
     def _add_submitted(self, message: AddSubmitted) -> None:

@@ -9,6 +9,7 @@ controller, which says what changed.
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable
 from datetime import datetime
 from functools import partial
@@ -28,9 +29,13 @@ from fleettui.monitor.updates import AddSent, DeletesSent, Notice, Update
 from fleettui.ui.messages import AddDone, DeletesDone
 from fleettui.ui.screens.add_form import AddScreen
 from fleettui.ui.screens.confirm import ConfirmScreen, bulk_body
-from fleettui.ui.screens.export import ExportScreen, default_export_path, write_csv
+from fleettui.ui.screens.export import ExportScreen, csv_text, default_export_path, write_csv
 from fleettui.ui.screens.results import WriteResultsScreen
 from fleettui.ui.view import MonitorView
+
+
+#: The `name` of an export's delivery to the browser (its DeliveryFailed is ours).
+EXPORT_DELIVERY = "fleettui-export"
 
 
 def confirmation(plan: DeletePlan) -> ConfirmScreen:
@@ -161,8 +166,10 @@ class WriteFlow:
                 return
             text = what = current.vin
         self.app.copy_to_clipboard(text)
-        self.app.notify(f"Copied {clean(what)} to the clipboard (terminal clipboard, OSC 52).",
-                        markup=False)
+        # In a browser (`fleettui serve`) the page turns the same OSC 52 into a clipboard write.
+        where = ("the browser's clipboard" if self.app.is_web
+                 else "the clipboard (terminal clipboard, OSC 52)")
+        self.app.notify(f"Copied {clean(what)} to {where}.", markup=False)
 
     def export(self) -> None:
         shown = len(self.monitor.store)
@@ -171,6 +178,14 @@ class WriteFlow:
                             markup=False)
             return
         # The file is named for the user's own clock, not the provider's (or the demo's).
+        if self.app.is_web:
+            # In a browser the file belongs on the user's machine: a download, never a file
+            # on the server's disk (and no path of the server to type).
+            name = default_export_path(datetime.now(), folder=Path()).name
+            rows, now = list(self.monitor.store.view.rows), self.monitor.clock()
+            self.app.run_worker(partial(self._deliver_export, name, rows, now), thread=True,
+                                group="export", exit_on_error=False)
+            return
         self.app.push_screen(ExportScreen(default_export_path(datetime.now()), shown),
                              callback=self._export_to)
 
@@ -180,6 +195,22 @@ class WriteFlow:
             rows, now = list(self.monitor.store.view.rows), self.monitor.clock()
             self.app.run_worker(partial(self._write_export, path, rows, now), thread=True,
                                 group="export", exit_on_error=False)
+
+    def _deliver_export(self, name: str, rows: list[Row], now: datetime) -> None:
+        """Worker thread: build the CSV, then hand it to the browser from the UI thread."""
+        text, count = csv_text((row.vehicle for row in rows), now)
+        self.app.call_from_thread(self._deliver, name, text, count)
+
+    def _deliver(self, name: str, text: str, count: int) -> None:
+        self.app.deliver_text(io.StringIO(text), save_filename=name, mime_type="text/csv",
+                              encoding="utf-8", name=EXPORT_DELIVERY)
+        self.app.notify(f"Exported {count} rows: your browser downloads {name}", markup=False)
+
+    def delivery_failed(self, name: str | None, exception: BaseException | None) -> None:
+        if name == EXPORT_DELIVERY:
+            why = f": {exception}" if exception else ""
+            self.app.notify(f"The download failed{why}. Press e to try again.",
+                            severity="error", markup=False)
 
     def _write_export(self, path: Path, rows: list[Row], now: datetime) -> None:
         try:

@@ -7,9 +7,9 @@ each session starts from an empty environment and gets only:
 - what any program needs: ``PATH``, ``HOME``, ``USER``/``LOGNAME`` (the audit log names
   the OS user), ``LANG``/``LC_*``, ``TZ``, ``TMPDIR``, ``ESCDELAY``, ``NO_COLOR``,
   ``PYTHONPATH`` (a source checkout runs as it does in the shell);
-- where fleettui keeps its files: ``FLEETTUI_CONFIG_DIR``/``_CACHE_DIR``/``_LOG_DIR`` and
-  the ``XDG_*`` directories platformdirs reads, so the session sees the same profiles,
-  cache and audit log as the operator;
+- where fleettui keeps its files: ``FLEETTUI_CONFIG_DIR``/``_CACHE_DIR``/``_LOG_DIR``/
+  ``_DATA_DIR``/``_EXPORT_DIR`` and the ``XDG_*`` directories platformdirs reads, so the
+  session sees the same profiles, cache, history and audit log as the operator;
 - how to reach the provider: the proxy and CA-bundle variables httpx honours;
 - the profile's own settings from the environment (``FLEETTUI_BASE_URL``,
   ``FLEETTUI_CLIENT_ID``) and the ONE secret variable the profile names, only when the
@@ -25,14 +25,22 @@ import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
+from fleettui.config.paths import (
+    ENV_CACHE_DIR,
+    ENV_CONFIG_DIR,
+    ENV_DATA_DIR,
+    ENV_EXPORT_DIR,
+    ENV_LOG_DIR,
+)
 from fleettui.config.resolve import ENV_BASE_URL, ENV_CLIENT_ID, ResolvedProfile
 
 #: Copied from the server's environment when set: nothing here is a credential.
 PASSED_THROUGH: tuple[str, ...] = (
     "PATH", "HOME", "USER", "LOGNAME", "LANG", "LANGUAGE", "TZ", "TMPDIR", "ESCDELAY",
     "NO_COLOR", "PYTHONPATH",
-    "FLEETTUI_CONFIG_DIR", "FLEETTUI_CACHE_DIR", "FLEETTUI_LOG_DIR",
+    ENV_CONFIG_DIR, ENV_CACHE_DIR, ENV_LOG_DIR, ENV_DATA_DIR, ENV_EXPORT_DIR,
     "XDG_CONFIG_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME", "XDG_DATA_HOME", "XDG_RUNTIME_DIR",
+    "XDG_DOCUMENTS_DIR",
     "HTTPS_PROXY", "HTTP_PROXY", "ALL_PROXY", "NO_PROXY",
     "https_proxy", "http_proxy", "all_proxy", "no_proxy",
     "SSL_CERT_FILE", "SSL_CERT_DIR",

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import io
 from collections.abc import Iterable
 from datetime import datetime
 from pathlib import Path
+from typing import TextIO
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -36,26 +38,37 @@ def default_export_path(now: datetime, folder: Path | None = None) -> Path:
 
 def write_csv(path: Path, vehicles: Iterable[Vehicle], now: datetime) -> int:
     """Write the vehicles in the given order; returns how many rows were written."""
-    count = 0
     with path.open("w", newline="", encoding="utf-8") as fh:
-        writer = csv.writer(fh)
-        writer.writerow(CSV_COLUMNS)
-        for v in vehicles:
-            seconds = v.time_in_state(now)
-            tags = ";".join(f"{k}={val}" for k, val in sorted(v.tags.items()))
-            writer.writerow(
-                [
-                    # Provider data: sanitised, and never run as a spreadsheet formula.
-                    csv_cell(v.vin),
-                    csv_cell(v.brand),
-                    csv_cell(v.status or v.state.value),
-                    csv_cell(v.reason or ""),
-                    format_ts(v.state_since),
-                    csv_cell(tags),
-                    "" if seconds is None else int(seconds),
-                ]
-            )
-            count += 1
+        return write_rows(fh, vehicles, now)
+
+
+def csv_text(vehicles: Iterable[Vehicle], now: datetime) -> tuple[str, int]:
+    """The same CSV as a string (for a browser download) and its row count."""
+    buffer = io.StringIO(newline="")
+    count = write_rows(buffer, vehicles, now)
+    return buffer.getvalue(), count
+
+
+def write_rows(fh: TextIO, vehicles: Iterable[Vehicle], now: datetime) -> int:
+    count = 0
+    writer = csv.writer(fh)
+    writer.writerow(CSV_COLUMNS)
+    for v in vehicles:
+        seconds = v.time_in_state(now)
+        tags = ";".join(f"{k}={val}" for k, val in sorted(v.tags.items()))
+        writer.writerow(
+            [
+                # Provider data: sanitised, and never run as a spreadsheet formula.
+                csv_cell(v.vin),
+                csv_cell(v.brand),
+                csv_cell(v.status or v.state.value),
+                csv_cell(v.reason or ""),
+                format_ts(v.state_since),
+                csv_cell(tags),
+                "" if seconds is None else int(seconds),
+            ]
+        )
+        count += 1
     return count
 
 
