@@ -22,6 +22,7 @@ from tests.app_helpers import (
     seed_test_vehicles,
     wait_for,
 )
+from tests.cli_helpers import sim_profile  # noqa: F401 - a fixture
 
 
 @pytest.fixture
@@ -76,3 +77,16 @@ async def test_a_failed_download_says_so(web_app):
         await loaded(pilot)
         app.post_message(events.DeliveryFailed("key", OSError("broken pipe"), name=EXPORT_DELIVERY))
         await wait_for(pilot, lambda: any("The download failed" in n for n in notes(app)))
+
+
+async def test_a_pinned_session_does_not_switch_profiles(sim_profile):  # noqa: F811 - fixture
+    """Every `fleettui serve` tab runs with --pin-profile: a tab on the demo must not open
+    the operator's real profiles from config.toml (some keep their secret inline)."""
+    app = make_app(sim_profile, pinned=True)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await loaded(pilot)
+        before = app.monitor.account_name
+        await pilot.press("P")
+        await wait_for(pilot, lambda: any("--pin-profile" in n for n in notes(app)))
+        assert app.screen is app.screen_stack[0]  # no profile list offered
+        assert app.monitor.account_name == before

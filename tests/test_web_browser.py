@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 from browser_helpers import TerminalPage, launch_chromium
-from web_helpers import CANARY, CANARY_VAR, children_of, environ_of, serving, wait_for
+from web_helpers import CANARY, CANARY_VAR, alive, children_of, environ_of, serving, wait_for
 
 pytestmark = pytest.mark.browser
 VIN = re.compile(r"(?<![A-Z0-9])[A-HJ-NPR-Z0-9]{17}(?![A-Z0-9])")
@@ -72,14 +72,31 @@ def _use_the_monitor(page: TerminalPage, served) -> None:
     page.wait_for(lambda s: "closes)" not in s and "elp" in s, "the palette's match")
     page.press("Enter")
     page.wait_for(lambda s: "closes)" in s, "the help screen, from the palette")
+    page.press("Escape")  # (alone: Escape then a key at once would read as alt+key)
+    page.wait_for(lambda s: "closes)" not in s, "the help screen to close")
+
+    page.press("a")  # a dialog: the add form takes typing, Escape keeps it as a draft
+    page.wait_for(lambda s: "Add vehicles" in s, "the add form")
+    page.type("WBA")
+    page.wait_for(lambda s: "WBA" in s.split("Add vehicles", 1)[1], "the typed VIN")
     page.press("Escape")
+    page.wait_for(lambda s: "Add vehicles" not in s and "Enter Detail" in s, "the table again")
+
+    page.press("P")  # a tab never switches to another profile of the server's config
+    page.wait_for(lambda s: "Profile pinned" in s, "the pinned-profile notice")
 
     # No secret of the server reaches the page or the session's process.
     assert CANARY not in page.page.content()
     assert CANARY not in page.screen_text() and CANARY not in page.raw()
-    for pid in children_of(served.process.pid):
+    pids = children_of(served.process.pid)
+    for pid in pids:
         child = environ_of(pid)
         assert CANARY_VAR not in child and CANARY not in "".join(child.values())
+
+    page.press("q")  # quitting ends the tab's session and its process
+    wait_for(lambda: "-closed" in page.page.evaluate("document.body.className"), "Session ended")
+    assert "Session ended" in page.page.inner_text(".closed-dialog")
+    wait_for(lambda: not any(alive(pid) for pid in pids), "the session's process to end")
 
 
 def _detail_vin(screen: str) -> str | None:

@@ -86,7 +86,7 @@ def test_demo_sessions_get_no_account_variable_at_all():
     assert env["PATH"] == "/usr/bin" and env["LC_ALL"] == "C.UTF-8"
     assert env["FLEETTUI_CONFIG_DIR"] == "/cfg"
     assert env["TERM"] == "xterm-256color"  # the browser's terminal, not the server's
-    assert launch.argv[1:4] == ("-m", "fleettui", "--demo")
+    assert launch.argv[1:5] == ("-m", "fleettui", "--pin-profile", "--demo")
 
 
 def test_a_profile_session_gets_its_named_secret_and_nothing_else():
@@ -98,7 +98,7 @@ def test_a_profile_session_gets_its_named_secret_and_nothing_else():
     assert env["MY_SECRET"] == "from-profile"
     assert env["FLEETTUI_CLIENT_ID"] == "id-from-env"  # it chose the account: kept
     assert {"OTHER_SECRET", "FLEETTUI_CLIENT_SECRET", "AWS_SECRET_ACCESS_KEY"}.isdisjoint(env)
-    assert launch.argv[3:] == ("--profile", "p", "--read-only")
+    assert launch.argv[3:] == ("--pin-profile", "--profile", "p", "--read-only")
 
 
 def test_an_inline_secret_is_not_put_in_the_environment():

@@ -59,6 +59,9 @@ def add_monitor_arguments(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--read-only", action="store_true", dest="read_only",
                        help="never offer or send a write (add, cancel, revoke)")
     group.add_argument("--profile", metavar="NAME", help="the profile to monitor")
+    group.add_argument("--pin-profile", action="store_true", dest="pin_profile",
+                       help="never switch to another profile (or from the demo) in this session; "
+                            "every `fleettui serve` browser tab runs this way")
     group.add_argument("--demo-vehicles", type=_vehicle_count, default=DEMO_VEHICLES, metavar="N",
                        help=f"vehicles in the demo fleet (default {DEMO_VEHICLES})")
     group.add_argument("--demo-speed", type=_positive_float, default=DEMO_SPEED, metavar="X",
@@ -86,6 +89,7 @@ def run_monitor(args: argparse.Namespace) -> int:
         return 2
     read_only = bool(getattr(args, "read_only", False))
     refresh = getattr(args, "refresh", None)
+    pinned = bool(getattr(args, "pin_profile", False))
     if getattr(args, "demo", False):
         from fleettui.sim import SimConfig, Simulator
 
@@ -95,7 +99,7 @@ def run_monitor(args: argparse.Namespace) -> int:
         config = SimConfig(vehicles=args.demo_vehicles, speed=args.demo_speed)
         with Simulator(config) as sim:
             account = account_for_simulator(sim, read_only=read_only, refresh=refresh)
-            app = FleetApp(account, read_only=read_only, refresh=refresh)
+            app = FleetApp(account, read_only=read_only, refresh=refresh, pinned=pinned)
             app.run()
         return app.return_code or 0
     try:
@@ -118,7 +122,7 @@ def run_monitor(args: argparse.Namespace) -> int:
     except (ConfigError, ValueError) as exc:
         print(f"fleettui: {exc}", file=sys.stderr)
         return 2
-    app = FleetApp(account, read_only=account.read_only, refresh=account.refresh)
+    app = FleetApp(account, read_only=account.read_only, refresh=account.refresh, pinned=pinned)
     app.run()
     return app.return_code or 0
 
@@ -187,7 +191,8 @@ def _demo_with_webhooks(args: argparse.Namespace, spec: str, read_only: bool,
                 account = account_for_simulator(
                     sim, read_only=read_only, refresh=refresh, push=lambda now=None: feed,
                     reconcile=getattr(args, "reconcile", None) or 600.0)
-                app = FleetApp(account, read_only=read_only, refresh=refresh)
+                app = FleetApp(account, read_only=read_only, refresh=refresh,
+                              pinned=bool(getattr(args, "pin_profile", False)))
                 app.run()
         finally:
             feed.close()

@@ -61,8 +61,10 @@ class Monitor:
                  refresh: float | None = None, clock: Callable[[], datetime] | None = None,
                  wall: Callable[[], datetime] | None = None,
                  monotonic: Callable[[], float] = time.monotonic,
-                 sleep: Callable[[float], None] = time.sleep) -> None:
+                 sleep: Callable[[float], None] = time.sleep, pinned: bool = False) -> None:
         self.account = account
+        #: --pin-profile (every `fleettui serve` tab): this session never switches account.
+        self.pinned = bool(pinned)
         #: --read-only and --refresh from the command line: they outlive a profile switch.
         self.read_only_flag = bool(read_only)
         self.refresh_flag = refresh
@@ -135,6 +137,14 @@ class Monitor:
                 with contextlib.suppress(Exception):
                     client.close()
         self.reader = self.writer = None
+
+    def switch_refusal(self) -> Notice | None:
+        """Why this session may not switch profiles (None: it may)."""
+        if not self.pinned:
+            return None
+        return Notice(f"This session stays on {self.account_name}: it was started with "
+                      "--pin-profile, as every `fleettui serve` browser tab is.",
+                      title="Profile pinned", severity="warning")
 
     def read_only_notice(self) -> Notice:
         why = "started with --read-only" if self.read_only_flag else "profile setting"

@@ -60,6 +60,12 @@ class AccountFlow:
     def switch_profile(self) -> None:
         from fleettui.ui.screens.profile_switch import ProfileSwitchScreen
 
+        refusal = self.monitor.switch_refusal()
+        if refusal is not None:
+            self.app.notify(refusal.message, title=refusal.title, severity=refusal.severity,
+                            timeout=refusal.timeout, markup=False)
+            return
+
         self.app.push_screen(ProfileSwitchScreen(current=self.monitor.account_name),
                              callback=self.profile_chosen)
 

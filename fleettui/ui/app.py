@@ -72,7 +72,8 @@ class FleetApp(App[None]):
 
     def __init__(self, account: Account | None, *, read_only: bool = False,
                  refresh: float | None = None, clock: Clock | None = None,
-                 watch_terminal: bool = True, native_ansi: bool | None = None) -> None:
+                 watch_terminal: bool = True, native_ansi: bool | None = None,
+                 pinned: bool = False) -> None:
         # NO_COLOR and 16-colour terminals get the terminal's own ANSI colours (see
         # fleettui.ui.colours). Textual picks its NO_COLOR filter in App.__init__ (NoColor
         # only when ANSI colours are native, else greys that hid red text), so the choice
@@ -82,7 +83,8 @@ class FleetApp(App[None]):
         if native:
             self.theme = ANSI_THEME
         # A fixed clock (tests, screenshots) fixes the header's wall-clock time too.
-        self.monitor = Monitor(account, read_only=read_only, refresh=refresh, clock=clock)
+        self.monitor = Monitor(account, read_only=read_only, refresh=refresh, clock=clock,
+                               pinned=pinned)
         self.view = MonitorView(self, self.monitor)
         self.writes = WriteFlow(self, self.monitor, self.view, self.carry_out)
         self.watch_terminal = watch_terminal

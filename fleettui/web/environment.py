@@ -114,7 +114,9 @@ def monitor_argv(
     python: str | None = None,
 ) -> tuple[str, ...]:
     """``python -m fleettui`` with the monitor's flags (exec'd directly, no shell)."""
-    argv: list[str] = [python or sys.executable, "-m", "fleettui"]
+    # Pinned: a tab never switches to another profile of the config file (or from the demo
+    # to a real account): it gets what the operator chose to serve, nothing more.
+    argv: list[str] = [python or sys.executable, "-m", "fleettui", "--pin-profile"]
     if demo:
         argv.append("--demo")
         if demo_vehicles is not None:
