@@ -33,7 +33,6 @@ from fleettui.ui.screens.export import ExportScreen, csv_text, default_export_pa
 from fleettui.ui.screens.results import WriteResultsScreen
 from fleettui.ui.view import MonitorView
 
-
 #: The `name` of an export's delivery to the browser (its DeliveryFailed is ours).
 EXPORT_DELIVERY = "fleettui-export"
 
