@@ -7,7 +7,7 @@ import subprocess
 import sys
 
 import pytest
-from cli_helpers import run
+from cli_helpers import run, sim_profile  # noqa: F401 - sim_profile is a fixture
 
 from fleettui.config.resolve import ResolvedProfile
 
@@ -158,3 +158,32 @@ def test_served_origins():
         "https://fleet.example.com"]
     assert is_loopback("127.0.0.2") and is_loopback("::1") and is_loopback("localhost")
     assert not is_loopback("0.0.0.0") and not is_loopback("192.0.2.7")
+
+
+def test_the_webhook_secret_variable_a_profile_names_is_passed_too():
+    from fleettui.web.environment import session_launch
+
+    env = session_launch(SERVER_ENV, demo=False, profile=_profile("env MY_SECRET"),
+                         profile_secrets=("OTHER_SECRET",)).environment
+    assert env["OTHER_SECRET"] == "canary" and env["MY_SECRET"] == "from-profile"
+    demo = session_launch(SERVER_ENV, demo=True, profile=None,
+                          profile_secrets=("OTHER_SECRET",)).environment
+    assert "OTHER_SECRET" not in demo
+
+
+def test_serve_finds_the_webhook_secret_variable_in_the_profile(sim_profile, isolated_dirs,  # noqa: F811
+                                                                 monkeypatch):
+    import tomllib
+    from pathlib import Path
+
+    import tomli_w
+
+    from fleettui.cli.serve_cmd import _webhook_secret_variables
+    from fleettui.config.resolve import resolve_profile
+
+    path = Path(isolated_dirs["config"]) / "config.toml"
+    config = tomllib.loads(path.read_text())
+    config["profiles"]["sim"]["webhook_secret_env"] = "HOOK_SECRET_VAR"
+    path.write_text(tomli_w.dumps(config))
+    monkeypatch.setenv("HOOK_SECRET_VAR", "hook-secret")
+    assert _webhook_secret_variables(resolve_profile("sim")) == ("HOOK_SECRET_VAR",)

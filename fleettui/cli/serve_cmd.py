@@ -87,6 +87,19 @@ def web_extra_missing() -> bool:
     return False
 
 
+def _webhook_secret_variables(profile) -> tuple[str, ...]:  # noqa: ANN001 - ResolvedProfile
+    """The variable holding the profile's webhook secret, when the profile names one."""
+    from fleettui.config.errors import ConfigError
+    from fleettui.webhooks.settings import load_settings
+
+    try:
+        settings = load_settings(profile.name if profile.source != "environment variables" else None)
+    except (ConfigError, ValueError):
+        return ()  # the tab's monitor says what is wrong with them
+    source = settings.secret_source
+    return (source[len("env "):],) if source.startswith("env ") else ()
+
+
 def run_serve(args: argparse.Namespace) -> int:
     if web_extra_missing():
         print(INSTALL_HINT, file=sys.stderr)
@@ -126,6 +139,7 @@ def run_serve(args: argparse.Namespace) -> int:
 
     launch = session_launch(
         os.environ, demo=demo, profile=profile, read_only=read_only, refresh=refresh,
+        profile_secrets=_webhook_secret_variables(profile) if profile else (),
         demo_vehicles=getattr(args, "demo_vehicles", None) if demo else None,
         demo_speed=getattr(args, "demo_speed", None) if demo else None,
     )

@@ -87,18 +87,21 @@ def session_environment(
     environ: Mapping[str, str],
     *,
     profile: ResolvedProfile | None = None,
+    profile_secrets: Sequence[str] = (),
 ) -> dict[str, str]:
     """The environment for a session: the allow-list above, nothing else of ``environ``.
 
     ``profile`` is None for the demo: then no account variable is passed at all.
+    ``profile_secrets`` names further variables the profile itself names (its webhook
+    secret's ``webhook_secret_env``).
     """
     env = {key: environ[key] for key in PASSED_THROUGH if key in environ}
     env.update({k: v for k, v in environ.items() if k.startswith(PASSED_PREFIXES)})
     if profile is not None:
         env.update({k: environ[k] for k in PROFILE_SETTINGS if k in environ})
-        var = secret_variable(profile)
-        if var is not None and var in environ:
-            env[var] = environ[var]
+        for var in (secret_variable(profile), *profile_secrets):
+            if var is not None and var in environ:
+                env[var] = environ[var]
     env.update(TERMINAL)
     return env
 
@@ -142,8 +145,10 @@ def session_launch(
     demo_vehicles: int | None = None,
     demo_speed: float | None = None,
     extra_args: Sequence[str] = (),
+    profile_secrets: Sequence[str] = (),
 ) -> SessionLaunch:
     argv = monitor_argv(demo=demo, profile=None if demo else profile, read_only=read_only,
                         refresh=refresh, demo_vehicles=demo_vehicles, demo_speed=demo_speed)
-    env = session_environment(environ, profile=None if demo else profile)
+    env = session_environment(environ, profile=None if demo else profile,
+                              profile_secrets=() if demo else profile_secrets)
     return SessionLaunch(argv=argv + tuple(extra_args), environment=env)
