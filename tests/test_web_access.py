@@ -59,7 +59,7 @@ async def test_the_token_moves_into_a_strict_httponly_cookie(served):
     cookie = headers["Set-Cookie"]
     assert "HttpOnly" in cookie and "SameSite=Strict" in cookie and "Path=/" in cookie
     assert served.token not in cookie  # the cookie is its own random value
-    assert "url=/'" in body  # the page moves on to the address without the token
+    assert "url=/'" in body and 'location.replace("/")' in body  # on to the token-less address
     assert served.token not in body
 
 

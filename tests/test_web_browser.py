@@ -204,3 +204,19 @@ def test_a_page_from_another_origin_cannot_open_the_websocket(browser, served):
     served.stop()
     assert "refused: A WebSocket from another site" in served.stderr()
 
+
+
+def test_the_token_leaves_the_address_bar_and_the_history(browser, served):
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        page.goto(served.url)
+        page.wait_for_url(served.base + "/")
+        [cookie] = context.cookies()
+        assert cookie["httpOnly"] and cookie["sameSite"] == "Strict"
+        assert served.token not in cookie["value"]
+        assert page.evaluate("document.cookie") == ""  # HttpOnly: no script can read it
+        page.go_back()
+        assert served.token not in page.url
+    finally:
+        context.close()

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import hmac
 import html
+import json
 import secrets
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -139,8 +140,12 @@ def _welcome(target: str) -> web.Response:
     not be sent with it.
     """
     safe = html.escape(target, quote=True)
+    # location.replace also drops this address (the one with the token) from the history;
+    # the refresh is for a browser without scripts.
+    script = json.dumps(target).replace("<", "\\u003c")
     body = (
         "<!DOCTYPE html><html><head><meta charset='utf-8'>"
+        f"<script>location.replace({script});</script>"
         f"<meta http-equiv='refresh' content='0; url={safe}'><title>fleettui</title></head>"
         f"<body><p><a href='{safe}'>Open the monitor</a></p></body></html>"
     )

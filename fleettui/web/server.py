@@ -104,8 +104,18 @@ class MonitorServer:
             return ws
         self._numbers += 1
         loop = asyncio.get_running_loop()
+        async def send_bytes(data: bytes) -> None:
+            if not ws.closed:  # output racing the tab's close is dropped, not an error
+                with contextlib.suppress(ConnectionError, RuntimeError):
+                    await ws.send_bytes(data)
+
+        async def send_str(data: str) -> None:
+            if not ws.closed:
+                with contextlib.suppress(ConnectionError, RuntimeError):
+                    await ws.send_str(data)
+
         session = BrowserSession(
-            self.launch, number=self._numbers, write_bytes=ws.send_bytes, write_str=ws.send_str,
+            self.launch, number=self._numbers, write_bytes=send_bytes, write_str=send_str,
             close=ws.close, download_manager=self.downloads, clock=loop.time,
         )
         self.sessions[session] = ws
