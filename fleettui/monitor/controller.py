@@ -36,6 +36,7 @@ from fleettui.monitor.accounts import Account
 from fleettui.monitor.add_lines import AddDraft, AddLine
 from fleettui.monitor.connection import ConnectionState, clamp_refresh, local_now
 from fleettui.monitor.pushing import PushControl
+from fleettui.monitor.history import MonitorHistory
 from fleettui.monitor.updates import (
     AddSent,
     CacheRead,
@@ -44,6 +45,8 @@ from fleettui.monitor.updates import (
     FetchFailed,
     FetchResult,
     Notice,
+    RecordDone,
+    RecordJob,
     Update,
 )
 from fleettui.monitor.writes import WriteOutcome, audit_write
@@ -88,6 +91,8 @@ class Monitor:
         #: Webhook push (fleettui.monitor.pushing); idle unless the account has a feed.
         self.push = PushControl(self)
         self._poll_started: float | None = None
+        #: The local history: every refresh recorded, since-last-look, unseen rows.
+        self.history = MonitorHistory()
 
     # -- identity and clocks ------------------------------------------------------------
 
@@ -120,6 +125,9 @@ class Monitor:
         self.close()
         self.generation += 1
         self.account = account
+        old = self.history.switch(account)
+        if old is not None:  # closing can optimise the file: not on the UI thread
+            threading.Thread(target=old.close, name="history-close", daemon=True).start()
         self.read_only = bool(account.read_only or self.read_only_flag)
         self.reader = account.client_factory()
         self.writer = account.client_factory()
@@ -190,7 +198,8 @@ class Monitor:
         prepared = result.prepared
         applied = self.store.apply(prepared)
         recovered = self.connection.record_ok()
-        update = Update(repaint=self._repaint_due(prepared))
+        update = Update(repaint=self._repaint_due(prepared),
+                        record=RecordJob(result.generation, prepared))
         if recovered:
             update.notices.append(Notice("Reconnected; the data is live again.", title="Refresh"))
         if applied:
@@ -199,6 +208,26 @@ class Monitor:
             self.push.listed(prepared, self._poll_started)
         update.next_poll = self.push.next_delay(self.connection.next_delay())
         return update
+
+    # -- the local history ----------------------------------------------------------------
+
+    def record(self, job: RecordJob) -> RecordDone:
+        """Blocking (worker): the refresh recorded in one transaction."""
+        return self.history.record(job)
+
+    def took_record(self, done: RecordDone) -> Update | None:
+        if done.generation != self.generation:
+            return None
+        before = len(self.history.unseen)
+        notices = self.history.took_record(done, self.clock(), self.wall())
+        # Rows to mark "changed since you looked": the table repaints them.
+        return Update(notices=notices, unmarked=len(self.history.unseen) != before)
+
+    def leave(self) -> None:
+        """The session ends: the user has seen everything up to now (written at exit)."""
+        if self.history.looked is not None:
+            self.history.looked_now(self.clock(), self.wall())
+        self.history.close()
 
     def _failed(self, result: FetchFailed) -> Update:
         conn = self.connection

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from fleettui.api.wire import CreateResult
 from fleettui.core.rows import Row
@@ -17,6 +18,9 @@ from fleettui.core.snapshot import Prepared
 from fleettui.core.states import Action
 from fleettui.monitor.add_lines import AddLine
 from fleettui.monitor.writes import Severity, WriteOutcome
+
+if TYPE_CHECKING:
+    from fleettui.triage.since import SinceSummary
 
 
 @dataclass(frozen=True)
@@ -64,6 +68,8 @@ class Update:
     unmarked: bool = False
     #: Webhook push started: run the push worker.
     push_worker: bool = False
+    #: Record this refresh in the local history (on a worker; fleettui.monitor.history).
+    record: RecordJob | None = None
 
 
 # -- results of the blocking calls ---------------------------------------------------
@@ -121,3 +127,22 @@ class AddSent:
     prepared: Prepared | None
     added: int
     generation: int
+
+
+@dataclass(frozen=True)
+class RecordJob:
+    """One refresh to record in the local history (on a worker), for the account of
+    `generation`."""
+
+    generation: int
+    prepared: Prepared
+
+
+@dataclass(frozen=True)
+class RecordDone:
+    generation: int
+    stored: int
+    #: Set on the first refresh of a session with an earlier look to compare with.
+    summary: SinceSummary | None
+    #: What the history file had to say (moved aside, a write dropped...).
+    notes: tuple[str, ...] = ()

@@ -109,7 +109,12 @@ def since_last_look(store: HistoryStore, rows: Iterable[Any], now: datetime
     look = last_look(store)
     if look is None:
         return None
-    since, since_local = look
+    return summarize(store, rows, now, *look)
+
+
+def summarize(store: HistoryStore, rows: Iterable[Any], now: datetime, since: datetime,
+              since_local: datetime | None = None) -> SinceSummary:
+    """What changed between `since` (the provider's clock) and `now`."""
     changes: dict[str, Event] = {}
     for e in store.events(seen_after=since):
         if e.old == e.new and e.source != "diff":

@@ -1,0 +1,166 @@
+"""The monitor's local history, from the controller's side: record every refresh, say what
+changed since the user last looked, keep changed rows marked until seen, and feed the
+detail pane's timeline. No Textual.
+
+Threads: `record`, `events_for`, `changes_since_look` and `close` do disk I/O and run on
+worker threads (the file has its own lock); `took_record`, `seen` and the properties run
+on the UI thread. The file is opened by the first `record` of an account (a profile's
+file in the data directory; the demo's a throwaway one).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from datetime import datetime
+from typing import Any
+
+from fleettui.core.text import clean
+from fleettui.core.timefmt import utcnow
+from fleettui.history.events import Event
+from fleettui.history.recorder import Recorder
+from fleettui.history.store import HistoryStore, open_history
+from fleettui.monitor.accounts import Account
+from fleettui.monitor.updates import Notice, RecordDone, RecordJob
+from fleettui.triage.since import SinceSummary, last_look, mark_looked, summarize
+
+#: VINs whose local events the detail pane keeps at hand.
+TIMELINE_CACHE = 64
+
+
+class MonitorHistory:
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._account: Account | None = None
+        self._store: HistoryStore | None = None
+        self._recorder: Recorder | None = None
+        self._notes_told = 0
+        self._first_done = False
+        #: VINs that changed since the last look and have not been under the cursor yet.
+        self.unseen: set[str] = set()
+        #: When the user last looked (provider clock; this machine's), for `w`.
+        self.looked: tuple[datetime, datetime | None] | None = None
+        self._timeline: OrderedDict[str, list[Event]] = OrderedDict()
+
+    # -- account (UI thread) --------------------------------------------------------------
+
+    def switch(self, account: Account | None) -> HistoryStore | None:
+        """Another account: forget this one's state; returns the old file to close on a
+        worker (closing writes nothing, but never block the UI on a disk)."""
+        with self._lock:
+            old, self._store, self._recorder = self._store, None, None
+            self._account = account
+        self._first_done = False
+        self._notes_told = 0
+        self.unseen.clear()
+        self.looked = None
+        self._timeline.clear()
+        return old
+
+    @property
+    def available(self) -> bool:
+        return self._store is not None and self._store.available
+
+    # -- recording (worker) ---------------------------------------------------------------
+
+    def _open(self) -> HistoryStore | None:
+        with self._lock:
+            if self._store is None and self._account is not None:
+                account = self._account
+                demo = not account.cache  # the demo's simulator starts afresh every run
+                self._store = open_history(account.name, account.base_url, demo=demo)
+                self._recorder = Recorder(self._store)
+            return self._store
+
+    def record(self, job: RecordJob) -> RecordDone:
+        """Blocking: store the refresh's changes in one transaction; on the session's first
+        refresh, also what changed since the last session."""
+        store = self._open()
+        if store is None or self._recorder is None:
+            return RecordDone(job.generation, 0, None)
+        snapshot, now = job.prepared.snapshot, job.prepared.now or utcnow()
+        result = self._recorder.record(snapshot, job.prepared.diff, now)
+        summary = None
+        if not self._first_done:
+            look = last_look(store)
+            if look is not None:
+                summary = summarize(store, snapshot.order, now, *look)
+        notes = tuple(store.notes[self._notes_told:])
+        self._notes_told = len(store.notes)
+        with self._lock:
+            for vin in set(job.prepared.diff.changed):
+                self._timeline.pop(vin, None)
+        return RecordDone(job.generation, result.stored, summary, notes)
+
+    def took_record(self, done: RecordDone, now: datetime,
+                    local_now: datetime | None = None) -> list[Notice]:
+        """UI thread: what the user is told; remembers the look to compare `w` with."""
+        notices = [Notice(clean(n), title="History", severity="warning", timeout=10)
+                   for n in done.notes]
+        if self._first_done:
+            return notices
+        self._first_done = True
+        summary = done.summary
+        if summary is None:
+            self.looked = (now, None)  # the first session: changes count from now
+            return notices
+        self.looked = (summary.since, summary.since_local)
+        self.unseen.update(summary.vins)
+        if not summary.empty:
+            notices.append(Notice(f"{summary.sentence(local_now)}. w lists them; * marks them.",
+                                  title="Since you last looked", timeout=15))
+        return notices
+
+    # -- since the last look (worker, then UI) --------------------------------------------
+
+    def changes_since_look(self, rows: list[Any], now: datetime) -> SinceSummary | None:
+        """Blocking: what changed since the user last looked (or since the session began)."""
+        store = self._store
+        if store is None or not store.available or self.looked is None:
+            return None
+        since, since_local = self.looked
+        return summarize(store, rows, now, since, since_local)
+
+    def looked_now(self, now: datetime, local_now: datetime | None = None) -> None:
+        """The user saw the changes (w) or is leaving: count from now. Writes the file:
+        call it on a worker or at exit."""
+        self.looked = (now, local_now or utcnow())
+        store = self._store
+        if store is not None and store.available:
+            mark_looked(store, now, local_now)
+
+    def seen(self, vin: str | None) -> bool:
+        """The row was under the cursor: no longer marked. True when it was."""
+        if vin is None or vin not in self.unseen:
+            return False
+        self.unseen.discard(vin)
+        return True
+
+    # -- the detail pane's timeline -------------------------------------------------------
+
+    def cached_events(self, vin: str) -> list[Event] | None:
+        with self._lock:
+            return self._timeline.get(vin)
+
+    def events_for(self, vin: str) -> list[Event]:
+        """Blocking: the VIN's recorded events (kept for the next time it is shown)."""
+        store = self._store
+        events = store.events(vin=vin) if store is not None and store.available else []
+        with self._lock:
+            self._timeline[vin] = events
+            self._timeline.move_to_end(vin)
+            while len(self._timeline) > TIMELINE_CACHE:
+                self._timeline.popitem(last=False)
+        return events
+
+    def stats(self, rows: list[Any], now: datetime):  # noqa: ANN201 - triage.stats.Stats
+        """Blocking: the statistics, from the file when there is one."""
+        from fleettui.triage.stats import compute_stats
+
+        return compute_stats(self._store, rows, now)
+
+    def close(self, store: HistoryStore | None = None) -> None:
+        """Blocking: close `store` (a previous account's) or the current file."""
+        target = store if store is not None else self._store
+        if target is not None:
+            target.close()
