@@ -109,3 +109,29 @@ def test_nothing_secret_is_written(sim, tmp_path):
     assert len(blob) > 10_000
     assert sim.client_secret.encode() not in blob and token.encode() not in blob
     assert sim.client_id.encode() not in blob
+
+
+def test_the_timeline_merges_without_repeating_the_provider():
+    from datetime import UTC, datetime, timedelta
+
+    from fleettui.core.vehicle import Vehicle
+    from fleettui.history.events import Event
+    from fleettui.history.timeline import merge_timeline
+
+    t0 = datetime(2026, 10, 1, 12, tzinfo=UTC)
+    v = Vehicle.from_api({"vin": "V1", "status": "approved", "brand": "bmw", "changelog": [
+        {"timestamp": "2026-10-01T12:00:00.250000Z", "status": "pending"},
+        {"timestamp": "2026-10-02T12:00:00Z", "status": "approved"}]})
+    local = [
+        Event("V1", "pending", t0, t0, None, None, "bmw", "changelog"),  # same entry
+        Event("V1", "approved", None, t0 + timedelta(days=1, hours=1), "pending", None,
+              "bmw", "webhook"),  # the same change, pushed: not repeated
+        Event("V1", "rejected", t0 - timedelta(days=90), t0, "pending", "unspecified",
+              "bmw", "changelog"),  # an earlier clearance the provider no longer lists
+        Event("V1", "revoking", None, t0 + timedelta(days=3), "approved", None, "bmw",
+              "diff"),  # seen here only
+    ]
+    merged = merge_timeline(v.changelog, local)
+    assert [(e.status, e.local) for e in merged] == [
+        ("rejected", "recorded here"), ("pending", None), ("approved", None),
+        ("revoking", "seen here")]

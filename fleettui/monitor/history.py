@@ -38,7 +38,7 @@ class MonitorHistory:
         self._first_done = False
         #: VINs that changed since the last look and have not been under the cursor yet.
         self.unseen: set[str] = set()
-        #: When the user last looked (provider clock; this machine's), for `w`.
+        #: When the user last looked (provider clock; this machine's), for `u`.
         self.looked: tuple[datetime, datetime | None] | None = None
         self._timeline: OrderedDict[str, list[Event]] = OrderedDict()
 
@@ -94,7 +94,7 @@ class MonitorHistory:
 
     def took_record(self, done: RecordDone, now: datetime,
                     local_now: datetime | None = None) -> list[Notice]:
-        """UI thread: what the user is told; remembers the look to compare `w` with."""
+        """UI thread: what the user is told; remembers the look to compare `u` with."""
         notices = [Notice(clean(n), title="History", severity="warning", timeout=10)
                    for n in done.notes]
         if self._first_done:
@@ -107,7 +107,7 @@ class MonitorHistory:
         self.looked = (summary.since, summary.since_local)
         self.unseen.update(summary.vins)
         if not summary.empty:
-            notices.append(Notice(f"{summary.sentence(local_now)}. w lists them; * marks them.",
+            notices.append(Notice(f"{summary.sentence(local_now)}. u lists them; * marks them.",
                                   title="Since you last looked", timeout=15))
         return notices
 

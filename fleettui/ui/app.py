@@ -34,15 +34,19 @@ from fleettui.ui.messages import (
     AddDone,
     AddSubmitted,
     CacheLoaded,
+    ChangesListed,
     DeletesDone,
+    HistoryRecorded,
     PollDone,
     PushArrived,
     PushHealth,
     TableCursorChanged,
     TableMarksChanged,
     TableSortChanged,
+    TimelineLoaded,
 )
 from fleettui.ui.screens.help import HelpScreen
+from fleettui.ui.triage_flow import TriageFlow
 from fleettui.ui.view import MonitorView
 from fleettui.ui.widgets.detail import DetailPane
 from fleettui.ui.widgets.fleet_table import FleetTable
@@ -87,6 +91,8 @@ class FleetApp(App[None]):
                                pinned=pinned)
         self.view = MonitorView(self, self.monitor)
         self.writes = WriteFlow(self, self.monitor, self.view, self.carry_out)
+        self.triage = TriageFlow(self, self.monitor, self.view, self.writes.notify,
+                                 self.writes.add_closed)
         self.watch_terminal = watch_terminal
         self._watch: TerminalWatch | None = None
         self._poll_timer: Timer | None = None
@@ -105,7 +111,8 @@ class FleetApp(App[None]):
         yield Static("", id="filter-error")
         with Container(id="main"):
             yield FleetTable(self.monitor.store, marked=self.monitor.marked,
-                             pushed=self.monitor.push.pushed, id="fleet")
+                             pushed=self.monitor.push.pushed,
+                             unseen=self.monitor.history.unseen, id="fleet")
             yield DetailPane(id="detail")
         yield Footer(compact=True)
 
@@ -123,6 +130,7 @@ class FleetApp(App[None]):
     def on_unmount(self) -> None:
         if self._watch is not None:
             self._watch.stop()
+        self.monitor.leave()  # the history remembers this look (a small write)
         self.monitor.close()
         self.accounts.close()
 
@@ -187,6 +195,10 @@ class FleetApp(App[None]):
         if update.save is not None:
             self.run_worker(lambda save=update.save: self.monitor.save_cache(save), thread=True,
                             exclusive=True, group="cache", exit_on_error=False)
+        if update.record is not None:
+            self.run_worker(lambda job=update.record: self.post_message(
+                HistoryRecorded(self.monitor.record(job))), thread=True, group="history",
+                exit_on_error=False)
         if update.stale and self._stale_timer is None:
             self._stale_timer = self.set_interval(STALE_TICK, self._stale_tick, name="stale-age")
         if update.stop_polling:
@@ -265,8 +277,32 @@ class FleetApp(App[None]):
     # -- table, detail, filter ------------------------------------------------------
 
     @on(TableCursorChanged, "#fleet")
-    def _cursor_changed(self) -> None:
+    def _cursor_changed(self, event: TableCursorChanged) -> None:
+        if self.monitor.history.seen(event.vin):  # its "changed since you looked" mark goes
+            self.table.refresh()
         self.view.refresh_detail()
+        self.triage.want_timeline(event.vin)
+
+    @on(HistoryRecorded)
+    def _history_recorded(self, message: HistoryRecorded) -> None:
+        self.carry_out(self.monitor.took_record(message.result))
+
+    @on(TimelineLoaded)
+    def _timeline_loaded(self, message: TimelineLoaded) -> None:
+        self.triage.timeline_loaded(message.vin)
+
+    @on(ChangesListed)
+    def _changes_listed(self, message: ChangesListed) -> None:
+        self.triage.changes_listed(message.summary)
+
+    def action_triage(self) -> None:
+        self.triage.open_triage()
+
+    def action_stats(self) -> None:
+        self.triage.open_stats()
+
+    def action_changes(self) -> None:
+        self.triage.list_changes()
 
     @on(TableMarksChanged, "#fleet")
     def _marks_changed(self) -> None:

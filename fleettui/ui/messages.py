@@ -13,7 +13,8 @@ from textual.widget import Widget
 
 from fleettui.monitor.add_lines import AddLine
 from fleettui.monitor.pushing import PushPrepared
-from fleettui.monitor.updates import AddSent, CacheRead, DeletesSent, FetchResult
+from fleettui.monitor.updates import AddSent, CacheRead, DeletesSent, FetchResult, RecordDone
+from fleettui.triage.since import SinceSummary
 from fleettui.webhooks.health import HealthSnapshot
 
 # -- from workers --------------------------------------------------------------------
@@ -66,6 +67,31 @@ class AddDone(Message):
     def __init__(self, result: AddSent) -> None:
         super().__init__()
         self.result = result
+
+
+class HistoryRecorded(Message):
+    """A refresh was recorded in the local history (and, the first time, what changed
+    since the last session)."""
+
+    def __init__(self, result: RecordDone) -> None:
+        super().__init__()
+        self.result = result
+
+
+class TimelineLoaded(Message):
+    """A VIN's locally recorded events are at hand for the detail pane."""
+
+    def __init__(self, vin: str) -> None:
+        super().__init__()
+        self.vin = vin
+
+
+class ChangesListed(Message):
+    """What changed since the user last looked (`w`); None without a history."""
+
+    def __init__(self, summary: SinceSummary | None) -> None:
+        super().__init__()
+        self.summary = summary
 
 
 # -- from the fleet table ----------------------------------------------------------------

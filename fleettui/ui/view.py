@@ -101,12 +101,19 @@ class MonitorView:
             return
         self._detail_key = key
         now = self.monitor.clock()
+        local = self.monitor.history.cached_events(row.vin) if row is not None else None
         try:
-            pane.show(row.vehicle if row is not None else None, now)
+            pane.show(row.vehicle if row is not None else None, now, local)
         except Exception as exc:  # noqa: BLE001 - odd provider data must not end the monitor
             pane.show(None, now)
             self.app.notify(f"Cannot show details for {clean(key[0]) if key else 'this row'}: "
                             f"{clean(exc)}", severity="warning", markup=False)
+
+    def redraw_detail(self) -> None:
+        """Draw the pane again even though its vehicle did not change (its recorded
+        history arrived)."""
+        self._detail_key = _REDRAW
+        self.refresh_detail()
 
     def reset(self, default_filter: str) -> None:
         """Another account: the filter box shows its default filter, nothing of the last

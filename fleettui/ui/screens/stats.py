@@ -16,7 +16,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.events import Resize
-from textual.screen import Screen
+from textual.screen import ModalScreen
 from textual.widgets import Footer, Static
 
 from fleettui.core.text import clean
@@ -24,8 +24,9 @@ from fleettui.triage.render import stats_lines
 from fleettui.triage.stats import Stats
 
 
-class StatsScreen(Screen[None]):
+class StatsScreen(ModalScreen[None]):
     DEFAULT_CSS = """
+    StatsScreen { background: $background; }
     StatsScreen #stats-title { height: 1; padding: 0 1; text-style: bold; }
     StatsScreen #stats-scroll { height: 1fr; padding: 0 1; }
     """

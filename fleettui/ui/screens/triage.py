@@ -21,7 +21,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import Screen
+from textual.screen import ModalScreen
 from textual.strip import Strip
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
@@ -120,8 +120,9 @@ def _slug(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9]+", "-", text).strip("-")[:40] or "queue"
 
 
-class TriageScreen(Screen["TriageChoice | None"]):
+class TriageScreen(ModalScreen["TriageChoice | None"]):
     DEFAULT_CSS = """
+    TriageScreen { background: $background; }
     TriageScreen { layout: vertical; }
     TriageScreen #triage-title { height: 1; padding: 0 1; text-style: bold; }
     TriageScreen #triage-queues { height: 1fr; min-height: 5; border: none;

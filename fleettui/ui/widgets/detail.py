@@ -8,6 +8,7 @@ rich `Text` literally after control characters are removed; no markup is ever pa
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from rich.style import Style
@@ -22,6 +23,8 @@ from fleettui.core.states import STATE_INFO, State
 from fleettui.core.text import sanitize
 from fleettui.core.timefmt import format_duration
 from fleettui.core.vehicle import Vehicle
+from fleettui.history.events import Event
+from fleettui.history.timeline import merge_timeline
 
 HEADING = Style(bold=True, underline=True)
 LABEL = Style(bold=True)
@@ -129,23 +132,28 @@ def _brand_rules(out: Text, v: Vehicle) -> None:
         out.append("\n")
 
 
-def _timeline(out: Text, v: Vehicle, now: datetime | None) -> None:
+def _timeline(out: Text, v: Vehicle, now: datetime | None,
+              local: Sequence[Event] | None = None) -> None:
+    """The provider's changelog, merged with what the local history recorded (entries
+    only it knows say so: "seen here", "webhook", "recorded here")."""
     _section(out, "History")
-    if not v.changelog:
+    log = merge_timeline(v.changelog, local or ())
+    if not log:
         out.append("No history from the provider.\n", DIM)
         return
-    log = v.changelog
     for i, entry in enumerate(log):
-        nxt = log[i + 1].timestamp if i + 1 < len(log) else now
+        nxt = log[i + 1].at if i + 1 < len(log) else now
         took = ""
-        if entry.timestamp is not None and nxt is not None:
-            took = format_duration((nxt - entry.timestamp).total_seconds())
+        if entry.at is not None and nxt is not None:
+            took = format_duration((nxt - entry.at).total_seconds())
             took += " so far" if i + 1 == len(log) else ""
-        out.append(_when(entry.timestamp), DIM)
+        out.append(_when(entry.at), DIM)
         out.append("  ")
         out.append(_state_label(entry.state, entry.status), _state_style(entry.state))
         if took:
             out.append(f"  {took}")
+        if entry.local:
+            out.append(f"  ({entry.local})", DIM)
         out.append("\n")
         if entry.reason:
             out.append("    ")
@@ -153,8 +161,10 @@ def _timeline(out: Text, v: Vehicle, now: datetime | None) -> None:
             out.append("\n")
 
 
-def detail_text(vehicle: Vehicle | None, now: datetime | None) -> Text:
-    """The pane's content for one vehicle (pure: easy to test and to snapshot)."""
+def detail_text(vehicle: Vehicle | None, now: datetime | None,
+                local: Sequence[Event] | None = None) -> Text:
+    """The pane's content for one vehicle (pure: easy to test and to snapshot); `local`
+    is what the history recorded for it."""
     if vehicle is None:
         return Text("No vehicle selected. Move the cursor to a row, or clear the filter.",
                     style=DIM)
@@ -162,7 +172,7 @@ def detail_text(vehicle: Vehicle | None, now: datetime | None) -> Text:
     _identity(out, vehicle, now)
     next_happens = _explanation(out, vehicle)
     _brand_rules(out, vehicle)
-    _timeline(out, vehicle, now)
+    _timeline(out, vehicle, now, local)
     _section(out, "What happens next")
     out.append(next_happens)
     return out
@@ -181,6 +191,7 @@ class DetailPane(VerticalScroll):
         super().__init__(name=name, id=id, classes=classes)
         self._vehicle: Vehicle | None = None
         self._now: datetime | None = None
+        self._local: Sequence[Event] | None = None
 
     def compose(self) -> ComposeResult:
         yield Static(detail_text(None, None), id="detail-body")
@@ -189,14 +200,16 @@ class DetailPane(VerticalScroll):
     def vehicle(self) -> Vehicle | None:
         return self._vehicle
 
-    def show(self, vehicle: Vehicle | None, now: datetime | None) -> None:
-        """Render `vehicle` with times measured against `now` (the server's clock)."""
+    def show(self, vehicle: Vehicle | None, now: datetime | None,
+             local: Sequence[Event] | None = None) -> None:
+        """Render `vehicle` with times measured against `now` (the server's clock) and
+        the events recorded for it locally (`local`)."""
         changed = vehicle is None or self._vehicle is None or vehicle.vin != self._vehicle.vin
-        self._vehicle, self._now = vehicle, now
-        self.query_one("#detail-body", Static).update(detail_text(vehicle, now))
+        self._vehicle, self._now, self._local = vehicle, now, local
+        self.query_one("#detail-body", Static).update(detail_text(vehicle, now, local))
         if changed:
             self.scroll_home(animate=False)
 
     @property
     def text(self) -> Text:
-        return detail_text(self._vehicle, self._now)
+        return detail_text(self._vehicle, self._now, self._local)

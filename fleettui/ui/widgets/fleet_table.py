@@ -86,7 +86,8 @@ class FleetTable(ScrollView, can_focus=True):
     """
 
     def __init__(self, store: FleetStore | None = None, *, marked: set[str] | None = None,
-                 pushed: set[str] | None = None, name: str | None = None, id: str | None = None,
+                 pushed: set[str] | None = None, unseen: set[str] | None = None,
+                 name: str | None = None, id: str | None = None,
                  classes: str | None = None) -> None:
         super().__init__(name=name, id=id, classes=classes)
         self._store = store
@@ -97,6 +98,9 @@ class FleetTable(ScrollView, can_focus=True):
         self.marked: set[str] = marked if marked is not None else set()
         #: VINs whose state came by webhook, not yet confirmed by a list (the controller's).
         self.pushed: set[str] = pushed if pushed is not None else set()
+        #: VINs that changed since the user last looked and were not under the cursor
+        #: yet (the controller's set): drawn like a recent change until seen.
+        self.unseen: set[str] = unseen if unseen is not None else set()
         self._columns: tuple[Column, ...] = layout_columns(80)
         self._columns_for = 0  # the width the columns were laid out for
         self._recent_timer: Timer | None = None
@@ -426,7 +430,7 @@ class FleetTable(ScrollView, can_focus=True):
         store = self._store
         style = base + self._cursor_style() if is_cursor else base
         marked = row.vin in self.marked
-        recent = store is not None and store.is_recent(row.vin)
+        recent = row.vin in self.unseen or (store is not None and store.is_recent(row.vin))
         if marked:
             style = style + self.get_component_rich_style("fleet-table--marked")
         if recent:

@@ -1,0 +1,147 @@
+"""The triage desk in the monitor: the triage view (t), the statistics (T), what changed
+since the last look (w), and the detail pane's recorded timeline. A helper the app
+composes (not a mixin); the decisions are the controller's (`fleettui.monitor.history`,
+`fleettui.monitor.desk`), the disk is read on thread workers that post messages."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from textual.app import App
+from textual.css.query import NoMatches
+from textual.screen import ModalScreen
+
+from fleettui.monitor import desk
+from fleettui.monitor.controller import Monitor
+from fleettui.monitor.updates import Notice
+from fleettui.triage.since import SinceSummary
+from fleettui.ui.messages import ChangesListed, TimelineLoaded
+from fleettui.ui.screens.add_form import AddScreen
+from fleettui.ui.screens.stats import StatsScreen
+from fleettui.ui.screens.triage import TriageChoice, TriageScreen
+from fleettui.ui.view import MonitorView
+
+#: Wait this long on a row before its recorded history is read (holding j or k moves
+#: through hundreds of rows; only the one the cursor stops on is read).
+TIMELINE_DELAY = 0.15
+
+
+class TriageFlow:
+    def __init__(self, app: App[None], monitor: Monitor, view: MonitorView,
+                 notify: Callable[[Notice], None], add_closed: Callable[..., None]) -> None:
+        self.app = app
+        self.monitor = monitor
+        self.view = view
+        self.notify = notify
+        self.add_closed = add_closed
+        self._timeline_for: str | None = None
+
+    # -- the triage view ------------------------------------------------------------------
+
+    def open_triage(self) -> None:
+        store = self.monitor.store
+        if not store.total:
+            self.notify(Notice("No vehicles yet: the triage view needs the fleet.",
+                               severity="warning"))
+            return
+        screen = TriageScreen(list(store.snapshot.order), self.monitor.clock(),
+                              can_fix=not self.monitor.read_only)
+        self.app.push_screen(screen, callback=self._triage_closed)
+
+    def _triage_closed(self, choice: TriageChoice | None) -> None:
+        if choice is None:
+            return
+        if choice.action == "filter":
+            text, notice = desk.queue_filter(choice.queue)
+            self.view.filter_box.value = text
+            self.view.apply_filter(text)
+            self.view.table.focus()
+            self.notify(notice)
+        elif choice.action == "fix":
+            self.fix(choice)
+
+    def fix(self, choice: TriageChoice) -> None:
+        draft = desk.fix_draft(choice.queue)
+        if draft is None or self.monitor.read_only:
+            self.notify(desk.fix_notice(choice.queue, True) if self.monitor.read_only else
+                        Notice("This queue has no fix the API can do.", severity="warning"))
+            return
+        self.notify(desk.fix_notice(choice.queue, False))
+        self.app.push_screen(AddScreen(draft), callback=self.add_closed)
+
+    # -- statistics -----------------------------------------------------------------------
+
+    def open_stats(self) -> None:
+        rows, now = list(self.monitor.store.snapshot.order), self.monitor.clock()
+        self.app.push_screen(StatsScreen(lambda: self.monitor.history.stats(rows, now)))
+
+    # -- since the last look ----------------------------------------------------------------
+
+    def list_changes(self) -> None:
+        history = self.monitor.history
+        if not history.available or history.looked is None:
+            self.notify(Notice("Nothing recorded yet: changes are listed after the first "
+                               "refresh.", severity="warning"))
+            return
+        rows, now = list(self.monitor.store.snapshot.order), self.monitor.clock()
+
+        def work() -> None:
+            self.app.post_message(ChangesListed(history.changes_since_look(rows, now)))
+        self.app.run_worker(work, thread=True, group="history-read", exit_on_error=False)
+
+    def changes_listed(self, summary: SinceSummary | None) -> None:
+        if summary is None:
+            return
+        if summary.empty:
+            self.notify(Notice(summary.sentence(self.monitor.wall()),
+                               title="Since you last looked"))
+            return
+        history = self.monitor.history
+        history.unseen.update(summary.vins)
+        if isinstance(self.app.screen, ModalScreen):  # a dialog opened meanwhile: just say it
+            self.notify(Notice(f"{summary.sentence()}; u on the table shows them.",
+                               title="Since you last looked", timeout=12))
+            return
+        # Seen now: the next u counts from here (written to the file on a worker).
+        now, wall = self.monitor.clock(), self.monitor.wall()
+        self.app.run_worker(lambda: history.looked_now(now, wall), thread=True,
+                            group="history-write", exit_on_error=False)
+        history.looked = (now, wall)
+        text = desk.vins_filter(summary.vins)
+        self.view.filter_box.value = text
+        self.view.apply_filter(text)
+        self.view.table.focus()
+        self.notify(Notice(f"{summary.sentence(wall)}: those vehicles are shown (* until the "
+                           "cursor visits them); Esc clears the filter.",
+                           title="Since you last looked", timeout=12))
+
+    # -- the detail pane's recorded timeline -------------------------------------------------
+
+    def want_timeline(self, vin: str | None) -> None:
+        """The cursor is on `vin`: read its recorded events soon, unless at hand."""
+        history = self.monitor.history
+        if vin is None or not history.available or history.cached_events(vin) is not None:
+            return
+        self._timeline_for = vin
+        self.app.set_timer(TIMELINE_DELAY, lambda: self._load_timeline(vin))
+
+    def _cursor_vin(self) -> str | None:
+        """The table's cursor VIN; None while another screen is on top or the app is
+        closing (the table is not reachable then)."""
+        try:
+            return self.view.table.cursor_vin
+        except NoMatches:
+            return None
+
+    def _load_timeline(self, vin: str) -> None:
+        if self._timeline_for != vin or self._cursor_vin() != vin:
+            return
+
+        def work() -> None:
+            self.monitor.history.events_for(vin)
+            self.app.post_message(TimelineLoaded(vin))
+        self.app.run_worker(work, thread=True, group="timeline", exit_on_error=False)
+
+    def timeline_loaded(self, vin: str) -> None:
+        if self._cursor_vin() == vin:
+            self.view.redraw_detail()

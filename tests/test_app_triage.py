@@ -1,0 +1,178 @@
+"""The triage desk in the monitor, through Pilot against the simulator: refreshes are
+recorded, the next session is told what changed, `u` lists it, `t` opens the triage view
+and Enter filters the table to a queue, the VW fix opens the add form filled in, the
+detail pane's timeline shows what only the local history knows."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import timedelta
+
+from app_helpers import DAY, SIM_START, loaded, notes, wait_for
+
+from fleettui.core import reasons as R
+from fleettui.core.states import State
+from fleettui.history.events import Event
+from fleettui.monitor.accounts import account_for_simulator
+from fleettui.ui.app import FleetApp
+from fleettui.ui.screens.add_form import AddScreen
+from fleettui.ui.screens.stats import StatsScreen
+from fleettui.ui.screens.triage import TriageScreen
+from fleettui.ui.widgets.fleet_columns import RECENT_GLYPH
+
+
+def profile_app(sim, **kw) -> FleetApp:
+    """The monitor on the simulator as on a saved profile (a history file that outlives
+    the session), on the simulator's moving clock."""
+    account = replace(account_for_simulator(sim, name="desk", environment="sandbox"),
+                      cache=True, **kw)
+    return FleetApp(account, read_only=account.read_only, clock=sim.engine.now,
+                    watch_terminal=False)
+
+
+async def recorded(pilot) -> None:
+    """The first refresh is in the history."""
+    await loaded(pilot)
+    history = pilot.app.monitor.history
+    await wait_for(pilot, lambda: history.available and history.looked is not None)
+    await pilot.pause()
+
+
+def row_text(app, vin: str) -> str:
+    table = app.table
+    index = app.monitor.store.index_of(vin)
+    return "".join(s.text for s in table._row_strip(app.monitor.store.row(index), False, 100,
+                                                    table.rich_style)._segments)
+
+
+async def test_the_next_session_is_told_what_changed_and_u_lists_it(sim):
+    async with profile_app(sim).run_test(size=(120, 40)) as pilot:
+        await recorded(pilot)
+        assert not any("Since you last looked" in n for n in notes(pilot.app))  # first time
+    sim.engine.advance(DAY)  # a day passes while nobody watches
+    changed = {v for v, obj in sim.engine.vehicles.items()
+               if obj["changelog"] and obj["changelog"][-1]["timestamp"] >= "2026-11-01T12:00:01"}
+    assert changed
+    app = profile_app(sim)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await recorded(pilot)
+        await wait_for(pilot, lambda: any("Since you last looked" in n or " since " in n
+                                          for n in notes(app)))
+        told = next(n for n in notes(app) if " since " in n)
+        assert "u lists them" in told
+        unseen = set(app.monitor.history.unseen)
+        assert unseen and unseen <= {r.vin for r in app.monitor.store.snapshot.order}
+        assert changed & unseen
+        vin = sorted(unseen)[0]
+        assert row_text(app, vin)[1] == RECENT_GLYPH  # marked until seen
+        await pilot.press("u")
+        await wait_for(pilot, lambda: app.view.filter_box.value.startswith("vin:"))
+        shown = {r.vin for r in app.monitor.store.view.rows}
+        assert shown == unseen | set(app.monitor.history.unseen)
+        app.table.move_cursor_to(app.monitor.store.view.rows[0].vin)
+        await pilot.pause()
+        first = app.monitor.store.view.rows[0].vin
+        await pilot.press("j", "k")
+        await pilot.pause()
+        assert first not in app.monitor.history.unseen  # seen: the mark goes
+
+
+async def test_t_opens_the_triage_view_and_enter_filters_the_table(sim):
+    app = profile_app(sim)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await recorded(pilot)
+        await pilot.press("t")
+        await wait_for(pilot, lambda: isinstance(app.screen, TriageScreen)
+                       and app.screen.board is not None)
+        screen = app.screen
+        queue = screen.current_queue()
+        assert queue is not None and queue.count > 0
+        await pilot.press("a")  # the monitor's own keys are off over the triage view
+        await pilot.pause()
+        assert isinstance(app.screen, TriageScreen)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: not isinstance(app.screen, TriageScreen))
+        assert {r.vin for r in app.monitor.store.view.rows} == set(queue.vins)
+        assert any(f"Showing the {queue.count} vehicle" in n for n in notes(app))
+
+
+async def test_the_vw_fix_opens_the_add_form_filled_in_and_re_adds(sim):
+    sim.engine.seed_vehicle("WVWZZZ1KZAW000111", "volkswagen", "rejected",
+                            age_seconds=3 * DAY, reason=R.CUSTOMER_NAME_TAG_MISSING)
+    sim.engine.seed_vehicle("WVWZZZ1KZAW000222", "volkswagen", "approved", age_seconds=9 * DAY,
+                            tags={"vw-group-customer-name": "ACME Fleet"})
+    app = profile_app(sim)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await recorded(pilot)
+        await pilot.press("t")
+        await wait_for(pilot, lambda: isinstance(app.screen, TriageScreen)
+                       and app.screen.board is not None)
+        screen = app.screen
+        target = next(q for q in screen._queues if q.reason == R.CUSTOMER_NAME_TAG_MISSING)
+        olist = screen.query_one("#triage-queues")
+        olist.highlighted = olist.get_option_index(target.id)
+        await pilot.pause()
+        await pilot.press("f")
+        await wait_for(pilot, lambda: isinstance(app.screen, AddScreen))
+        form = app.screen
+        assert form.draft.customer == target.fix.tags["vw-group-customer-name"]
+        assert "WVWZZZ1KZAW000111,volkswagen" in form.draft.many
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: sim.engine.vehicles["WVWZZZ1KZAW000111"]["status"]
+                       == "pending")
+        tags = sim.engine.vehicles["WVWZZZ1KZAW000111"]["tags"]
+        assert tags["vw-group-customer-name"] == target.fix.tags["vw-group-customer-name"]
+
+
+async def test_read_only_offers_no_fix(sim):
+    app = profile_app(sim, read_only=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await recorded(pilot)
+        await pilot.press("t")
+        await wait_for(pilot, lambda: isinstance(app.screen, TriageScreen)
+                       and app.screen.board is not None)
+        assert app.screen.can_fix is False
+
+
+async def test_the_timeline_shows_what_only_the_history_knows(sim):
+    app = profile_app(sim)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await recorded(pilot)
+        row = next(r for r in app.monitor.store.view.rows if r.state is State.APPROVED)
+        earlier = SIM_START - timedelta(days=200)
+        store = app.monitor.history._store
+        store.record_events([Event(row.vin, "rejected", earlier, earlier, "pending",
+                                   "unspecified", row.brand, "changelog")])
+        app.table.move_cursor_to(row.vin)
+        await wait_for(pilot, lambda: app.monitor.history.cached_events(row.vin) is not None)
+        await wait_for(pilot, lambda: "(recorded here)" in app.view.detail.text.plain)
+        text = app.view.detail.text.plain
+        history = text[text.index("History"):]
+        assert history.index("(recorded here)") < history.index("approved")  # in time order
+        assert "unspecified" in history
+
+
+async def test_T_opens_the_statistics_from_the_history(sim):
+    app = profile_app(sim)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await recorded(pilot)
+        await pilot.press("T")
+        await wait_for(pilot, lambda: isinstance(app.screen, StatsScreen)
+                       and app.screen.stats is not None)
+        assert app.screen.stats.source == "history"
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, StatsScreen)
+
+
+async def test_the_demo_history_is_thrown_away(sim, isolated_dirs):
+    from pathlib import Path
+
+    account = account_for_simulator(sim)
+    app = FleetApp(account, clock=sim.engine.now, watch_terminal=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await recorded(pilot)
+        path = app.monitor.history._store.path
+        assert path.exists()
+    assert not path.exists()
+    assert not any(Path(isolated_dirs["data"]).rglob("*.sqlite3"))
