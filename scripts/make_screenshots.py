@@ -23,6 +23,8 @@ from fleettui.sim import SimConfig, Simulator
 from fleettui.ui.app import FleetApp
 from fleettui.ui.screens.add_form import AddScreen
 from fleettui.ui.screens.confirm import ConfirmScreen
+from fleettui.ui.screens.stats import StatsScreen
+from fleettui.ui.screens.triage import TriageScreen
 
 START = datetime(2026, 11, 1, 12, 0, 0, tzinfo=UTC)
 WIDE = (120, 36)
@@ -84,6 +86,38 @@ async def revoke_confirmation(pilot: Pilot) -> None:
     await _steady(pilot)
 
 
+async def _recorded(pilot: Pilot) -> None:
+    await _loaded(pilot)
+    history = pilot.app.monitor.history
+    await _wait(pilot, lambda: history.available and history.looked is not None)
+
+
+async def triage_view(pilot: Pilot) -> None:
+    await _recorded(pilot)
+    await pilot.press("t")
+    await _wait(pilot, lambda: isinstance(pilot.app.screen, TriageScreen)
+                and pilot.app.screen.board is not None)
+    await pilot.pause(0.1)
+
+
+async def support_queue(pilot: Pilot) -> None:
+    """The triage view on a queue for the provider's support: its email, ready to copy."""
+    await triage_view(pilot)
+    screen = pilot.app.screen
+    target = next(q for q in screen._queues if q.actor.name == "HM_SUPPORT")
+    olist = screen.query_one("#triage-queues")
+    olist.highlighted = olist.get_option_index(target.id)
+    await pilot.pause(0.1)
+
+
+async def stats_view(pilot: Pilot) -> None:
+    await _recorded(pilot)
+    await pilot.press("T")
+    await _wait(pilot, lambda: isinstance(pilot.app.screen, StatsScreen)
+                and pilot.app.screen.stats is not None)
+    await pilot.pause(0.1)
+
+
 SCENES: list[tuple[str, tuple[int, int], Scene, bool]] = [
     ("main", WIDE, main_screen, False),
     ("main-80x24", SMALL, main_screen, False),
@@ -91,6 +125,10 @@ SCENES: list[tuple[str, tuple[int, int], Scene, bool]] = [
     ("add-form-error", SMALL, add_form_error, False),
     ("revoke-confirm", SMALL, revoke_confirmation, False),
     ("no-color-80x24", SMALL, rejected_detail, True),
+    ("triage", WIDE, triage_view, False),
+    ("triage-support", WIDE, support_queue, False),
+    ("triage-80x24-no-color", SMALL, triage_view, True),
+    ("stats", WIDE, stats_view, False),
 ]
 
 
