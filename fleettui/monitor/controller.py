@@ -35,8 +35,8 @@ from fleettui.monitor import adding, cache, deletes, fetching
 from fleettui.monitor.accounts import Account
 from fleettui.monitor.add_lines import AddDraft, AddLine
 from fleettui.monitor.connection import ConnectionState, clamp_refresh, local_now
-from fleettui.monitor.pushing import PushControl
 from fleettui.monitor.history import MonitorHistory
+from fleettui.monitor.pushing import PushControl
 from fleettui.monitor.updates import (
     AddSent,
     CacheRead,

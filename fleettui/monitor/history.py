@@ -122,7 +122,7 @@ class MonitorHistory:
         return summarize(store, rows, now, since, since_local)
 
     def looked_now(self, now: datetime, local_now: datetime | None = None) -> None:
-        """The user saw the changes (w) or is leaving: count from now. Writes the file:
+        """The user saw the changes (u) or is leaving: count from now. Writes the file:
         call it on a worker or at exit."""
         self.looked = (now, local_now or utcnow())
         store = self._store

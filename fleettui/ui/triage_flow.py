@@ -1,5 +1,5 @@
 """The triage desk in the monitor: the triage view (t), the statistics (T), what changed
-since the last look (w), and the detail pane's recorded timeline. A helper the app
+since the last look (u), and the detail pane's recorded timeline. A helper the app
 composes (not a mixin); the decisions are the controller's (`fleettui.monitor.history`,
 `fleettui.monitor.desk`), the disk is read on thread workers that post messages."""
 
