@@ -54,5 +54,6 @@ def merge_timeline(changelog: Sequence[object], events: Iterable[Event]) -> list
     if not extra:
         return out
     merged = out + extra
-    dated = sorted((t for t in merged if t.at is not None), key=lambda t: t.at)
+    dated = [t for t in merged if t.at is not None]
+    dated.sort(key=lambda t: t.at.timestamp() if t.at is not None else 0.0)
     return dated + [t for t in merged if t.at is None]
