@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from aiohttp import web
+from aiohttp.typedefs import Middleware
 
 TOKEN_PARAM = "token"
 COOKIE_PREFIX = "fleettui_session"
@@ -157,7 +158,7 @@ def _token_less(request: web.Request) -> str:
     return str(request.rel_url.with_query(query).relative()) if query else request.path
 
 
-def access_middleware(policy: AccessPolicy) -> Callable[[web.Request, Handler], Awaitable[web.StreamResponse]]:
+def access_middleware(policy: AccessPolicy) -> Middleware:
     """The aiohttp middleware that guards every route of the served app."""
 
     @web.middleware
