@@ -129,7 +129,8 @@ def _create_result(entry: dict, sent: dict | None) -> CreateResult:
 
 def read_create_results(response: httpx.Response, sent: list[dict]) -> list[CreateResult]:
     """Per-VIN results in the provider's order; VINs it did not mention come last with
-    status "unknown" so the caller can tell the user to refresh."""
+    status "unknown" so the caller can tell the user to refresh. Entries for VINs that
+    were not sent are ignored: an answer cannot add what was not asked for."""
     data = decode_json(response, "the answer to adding vehicles", write=True)
     entries = data.get("vehicles") if isinstance(data, dict) else data
     if not isinstance(entries, list):
@@ -142,8 +143,9 @@ def read_create_results(response: httpx.Response, sent: list[dict]) -> list[Crea
             continue
         vin = entry["vin"].strip()
         match = next((item for item in missing if item["vin"] == vin), None)
-        if match is not None:
-            missing.remove(match)
+        if match is None:
+            continue  # a VIN not asked about (or named twice): not a result of this call
+        missing.remove(match)
         results.append(_create_result(entry, match))
     for item in missing:
         results.append(CreateResult(
