@@ -222,7 +222,10 @@ def build_row(obj: Any, version: int) -> Row | None:
     status = obj.get("status")
     brand = obj.get("brand")
     state = _STATES.get(status) if type(status) is str else None
-    if (state is None or type(status) is not str or type(vin) is not str or not vin or vin[0] == " " or vin[-1] == " "
+    # Any white space around the VIN (not only spaces: also \x1c-\x1f, NBSP...) takes the
+    # slow path, which strips it as compact_row does: one key per VIN whatever the form.
+    if (state is None or type(status) is not str or type(vin) is not str or not vin
+            or vin != vin.strip()
             or type(brand) is not str or brand != brand.strip().lower()):
         return _slow_row(obj, version)
     return Row(vin, brand, status, state, obj, version)
