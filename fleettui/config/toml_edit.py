@@ -211,6 +211,8 @@ def _edit(text: str, old: dict[str, Any], new: dict[str, Any]) -> str:
         if len(main) != 1 or len(own) != 1:
             raise _Unsupported
         s, e = main[0]
+        while e > s + 1 and _blank_or_comment(lines[e - 1]):
+            e -= 1  # the comments after the body may introduce the next table
         edits.append((s, e, _edit_keys(lines, s, e, before, after)))
     edits.sort(key=lambda x: x[0])
     for (_, end, _), (start, _, _) in zip(edits, edits[1:], strict=False):
