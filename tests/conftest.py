@@ -37,3 +37,19 @@ def sim() -> Iterator:
 
     with Simulator(SimConfig(vehicles=60, seed=1, speed=0.0, start=SIM_START)) as running:
         yield running
+
+
+@pytest.fixture
+async def pilot(sim, request):
+    """The monitor on the simulator, its first refresh done, through Textual's Pilot
+    (`pilot.app` is the app). 120x36 unless the test says `@pytest.mark.size(80, 24)`;
+    `@pytest.mark.test_vehicles` seeds the four test vehicles of tests.app_helpers first."""
+    from tests.app_helpers import loaded, make_app, seed_test_vehicles
+
+    if request.node.get_closest_marker("test_vehicles"):
+        seed_test_vehicles(sim)
+    size = request.node.get_closest_marker("size")
+    app = make_app(sim)
+    async with app.run_test(size=tuple(size.args) if size else (120, 36)) as running:
+        await loaded(running)
+        yield running

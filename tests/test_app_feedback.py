@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 from datetime import datetime
 
+import pytest
 from textual.widgets import Input, Static
 
 from fleettui.cli.list_output import CSV_HEADERS
@@ -64,19 +65,17 @@ async def test_read_only_keys_and_palette_say_why_nothing_happens(sim):
         assert any(READ_ONLY_NOTE in n for n in notes(app)[before:])
 
 
-async def test_write_keys_still_work_when_not_read_only(sim):
-    seed_test_vehicles(sim)
-    app = make_app(sim)
-    async with app.run_test(size=(120, 36)) as pilot:
-        await loaded(pilot)
-        await pilot.press("a")
-        await pilot.pause()
-        from fleettui.ui.screens.add_form import AddScreen
+@pytest.mark.test_vehicles
+async def test_write_keys_still_work_when_not_read_only(sim, pilot):
+    app = pilot.app
+    await pilot.press("a")
+    await pilot.pause()
+    from fleettui.ui.screens.add_form import AddScreen
 
-        assert isinstance(app.screen, AddScreen)
-        assert not any("Read-only" in n for n in notes(app))
-        assert not any(c.title.endswith("(read-only: not available)")
-                       for c in app.get_system_commands(app.screen))
+    assert isinstance(app.screen, AddScreen)
+    assert not any("Read-only" in n for n in notes(app))
+    assert not any(c.title.endswith("(read-only: not available)")
+                   for c in app.get_system_commands(app.screen))
 
 
 async def test_bulk_failures_are_grouped_short_and_listed_in_full_on_demand(sim):
@@ -110,16 +109,14 @@ async def test_bulk_failures_are_grouped_short_and_listed_in_full_on_demand(sim)
         await wait_for(pilot, lambda: not isinstance(app.screen, WriteResultsScreen))
 
 
-async def test_export_of_nothing_says_so_instead_of_offering_a_file(sim):
-    app = make_app(sim)
-    async with app.run_test(size=(120, 36)) as pilot:
-        await loaded(pilot)
-        await filter_to(pilot, "no-such-vehicle-anywhere")
-        assert len(app.monitor.store) == 0
-        await pilot.press("e")
-        await pilot.pause()
-        assert not isinstance(app.screen, ExportScreen)
-        assert "Nothing to export: the filter shows no vehicles." in notes(app)
+async def test_export_of_nothing_says_so_instead_of_offering_a_file(sim, pilot):
+    app = pilot.app
+    await filter_to(pilot, "no-such-vehicle-anywhere")
+    assert len(app.monitor.store) == 0
+    await pilot.press("e")
+    await pilot.pause()
+    assert not isinstance(app.screen, ExportScreen)
+    assert "Nothing to export: the filter shows no vehicles." in notes(app)
 
 
 async def test_export_file_named_by_local_clock_with_the_list_csv_columns(sim, tmp_path):

@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 from datetime import datetime, timedelta
 
+import pytest
 from textual.widgets import Input
 
 from fleettui.core.states import State
@@ -23,24 +24,20 @@ from tests.app_helpers import (
     filter_to,
     header_text,
     loaded,
-    make_app,
     notes,
     refresh,
-    seed_test_vehicles,
     wait_for,
 )
 
 
-async def test_first_load_fills_table_and_header(sim):
-    app = make_app(sim)
-    async with app.run_test(size=(120, 36)) as pilot:
-        await loaded(pilot)
-        assert app.monitor.store.total == 60
-        text = header_text(app)
-        assert "DEMO" in text and "● live" in text and "60/60 shown" in text
-        # a fixed clock (tests, screenshots) fixes the "updated" time too
-        assert text.split("updated ")[1][:5] == "12:00"
-        assert app.table.cursor_vin is not None
+async def test_first_load_fills_table_and_header(sim, pilot):
+    app = pilot.app
+    assert app.monitor.store.total == 60
+    text = header_text(app)
+    assert "DEMO" in text and "● live" in text and "60/60 shown" in text
+    # a fixed clock (tests, screenshots) fixes the "updated" time too
+    assert text.split("updated ")[1][:5] == "12:00"
+    assert app.table.cursor_vin is not None
 
 
 async def test_updated_time_is_the_local_wall_clock_not_the_providers(sim):
@@ -55,171 +52,149 @@ async def test_updated_time_is_the_local_wall_clock_not_the_providers(sim):
         assert any((now - timedelta(seconds=s)).strftime("%H:%M") == updated for s in range(70))
 
 
-async def test_filter_counts_follow_and_escape_clears(sim):
-    app = make_app(sim)
-    async with app.run_test(size=(120, 36)) as pilot:
-        await loaded(pilot)
-        await filter_to(pilot, "state:rejected")
-        rejected = app.monitor.store.counts_all[State.REJECTED]
-        assert len(app.monitor.store) == rejected
-        assert all(r.state is State.REJECTED for r in app.monitor.store.view.rows)
-        assert f"{rejected}/60 shown" in header_text(app)
-        await pilot.press("slash", "escape")
-        await pilot.pause()
-        assert len(app.monitor.store) == 60
-        assert app.query_one("#filter", Input).value == ""
+async def test_filter_counts_follow_and_escape_clears(sim, pilot):
+    app = pilot.app
+    await filter_to(pilot, "state:rejected")
+    rejected = app.monitor.store.counts_all[State.REJECTED]
+    assert len(app.monitor.store) == rejected
+    assert all(r.state is State.REJECTED for r in app.monitor.store.view.rows)
+    assert f"{rejected}/60 shown" in header_text(app)
+    await pilot.press("slash", "escape")
+    await pilot.pause()
+    assert len(app.monitor.store) == 60
+    assert app.query_one("#filter", Input).value == ""
 
 
-async def test_bad_filter_is_reported_and_keeps_rows(sim):
-    app = make_app(sim)
-    async with app.run_test(size=(120, 36)) as pilot:
-        await loaded(pilot)
-        await filter_to(pilot, "state:flying")
-        assert len(app.monitor.store) == 60
-        assert app.query_one("#filter-error").has_class("-shown")
+async def test_bad_filter_is_reported_and_keeps_rows(sim, pilot):
+    app = pilot.app
+    await filter_to(pilot, "state:flying")
+    assert len(app.monitor.store) == 60
+    assert app.query_one("#filter-error").has_class("-shown")
 
 
-async def test_quick_state_keys_and_cursor_survive(sim):
-    seed_test_vehicles(sim)
-    app = make_app(sim)
-    async with app.run_test(size=(120, 36)) as pilot:
-        await loaded(pilot)
-        app.table.move_cursor_to(KIA_APPROVED)
-        await pilot.press("2")  # approved only
-        await pilot.pause()
-        assert all(r.state is State.APPROVED for r in app.monitor.store.view.rows)
-        assert app.table.cursor_vin == KIA_APPROVED
-        await pilot.press("1")  # pending only: replaces the state term
-        await pilot.pause()
-        assert app.query_one("#filter", Input).value == "state:pending"
-        await pilot.press("0")
-        await pilot.pause()
-        assert len(app.monitor.store) == 64
+@pytest.mark.test_vehicles
+async def test_quick_state_keys_and_cursor_survive(sim, pilot):
+    app = pilot.app
+    app.table.move_cursor_to(KIA_APPROVED)
+    await pilot.press("2")  # approved only
+    await pilot.pause()
+    assert all(r.state is State.APPROVED for r in app.monitor.store.view.rows)
+    assert app.table.cursor_vin == KIA_APPROVED
+    await pilot.press("1")  # pending only: replaces the state term
+    await pilot.pause()
+    assert app.query_one("#filter", Input).value == "state:pending"
+    await pilot.press("0")
+    await pilot.pause()
+    assert len(app.monitor.store) == 64
 
 
-async def test_sort_cycles_and_reverses_keeping_cursor(sim):
-    app = make_app(sim)
-    async with app.run_test(size=(120, 36)) as pilot:
-        await loaded(pilot)
-        await pilot.press("down", "down", "down")
-        vin = app.table.cursor_vin
-        await pilot.press("s")
-        await pilot.pause()
-        column, descending = app.monitor.store.sort
-        assert column != "state" and not descending
-        await pilot.press("S")
-        await pilot.pause()
-        assert app.monitor.store.sort == (column, True)
-        rows = [r.vin for r in app.monitor.store.view.rows]
-        assert app.table.cursor_vin == vin
-        assert rows != sorted(rows) or column != "vin"
+async def test_sort_cycles_and_reverses_keeping_cursor(sim, pilot):
+    app = pilot.app
+    await pilot.press("down", "down", "down")
+    vin = app.table.cursor_vin
+    await pilot.press("s")
+    await pilot.pause()
+    column, descending = app.monitor.store.sort
+    assert column != "state" and not descending
+    await pilot.press("S")
+    await pilot.pause()
+    assert app.monitor.store.sort == (column, True)
+    rows = [r.vin for r in app.monitor.store.view.rows]
+    assert app.table.cursor_vin == vin
+    assert rows != sorted(rows) or column != "vin"
 
 
-async def test_stale_then_recovered(sim):
-    app = make_app(sim)
-    async with app.run_test(size=(120, 36)) as pilot:
-        await loaded(pilot)
-        sim.set_faults(FaultConfig(error_rate=1.0))
-        await refresh(pilot)
-        assert app.monitor.connection.stale
-        text = header_text(app)
-        assert "STALE" in text and "server" in text
-        assert app.monitor.store.total == 60  # the last data stays
-        assert any("Refresh failed" in str(n.title) for n in app._notifications)
-        assert app.monitor.connection.next_delay() > app.monitor.connection.refresh
-        sim.set_faults(FaultConfig())
-        await refresh(pilot)
-        assert not app.monitor.connection.stale and "● live" in header_text(app)
-        assert any("Reconnected" in n for n in notes(app))
+async def test_stale_then_recovered(sim, pilot):
+    app = pilot.app
+    sim.set_faults(FaultConfig(error_rate=1.0))
+    await refresh(pilot)
+    assert app.monitor.connection.stale
+    text = header_text(app)
+    assert "STALE" in text and "server" in text
+    assert app.monitor.store.total == 60  # the last data stays
+    assert any("Refresh failed" in str(n.title) for n in app._notifications)
+    assert app.monitor.connection.next_delay() > app.monitor.connection.refresh
+    sim.set_faults(FaultConfig())
+    await refresh(pilot)
+    assert not app.monitor.connection.stale and "● live" in header_text(app)
+    assert any("Reconnected" in n for n in notes(app))
 
 
-async def test_network_down_is_reported_as_network(sim):
-    app = make_app(sim)
-    async with app.run_test(size=(120, 36)) as pilot:
-        await loaded(pilot)
-        sim.set_faults(FaultConfig(drop_rate=1.0))
-        await refresh(pilot)
-        assert app.monitor.connection.stale and "network" in header_text(app)
-        assert app.is_running
+async def test_network_down_is_reported_as_network(sim, pilot):
+    app = pilot.app
+    sim.set_faults(FaultConfig(drop_rate=1.0))
+    await refresh(pilot)
+    assert app.monitor.connection.stale and "network" in header_text(app)
+    assert app.is_running
 
 
-async def test_change_to_rejected_raises_notification_with_reason(sim):
-    seed_test_vehicles(sim)
-    app = make_app(sim)
-    async with app.run_test(size=(120, 36)) as pilot:
-        await loaded(pilot)
-        engine = sim.engine
-        with engine.lock:
-            engine.transition(engine.record(BMW_PENDING), "rejected", engine.epoch(),
-                              "[bold]consent[/] not given")
-        await refresh(pilot)
-        assert app.monitor.store.row_for(BMW_PENDING).state is State.REJECTED
-        assert app.monitor.store.is_recent(BMW_PENDING)
-        assert any(BMW_PENDING in n and "[bold]consent[/] not given" in n for n in notes(app))
+@pytest.mark.test_vehicles
+async def test_change_to_rejected_raises_notification_with_reason(sim, pilot):
+    app = pilot.app
+    engine = sim.engine
+    with engine.lock:
+        engine.transition(engine.record(BMW_PENDING), "rejected", engine.epoch(),
+                          "[bold]consent[/] not given")
+    await refresh(pilot)
+    assert app.monitor.store.row_for(BMW_PENDING).state is State.REJECTED
+    assert app.monitor.store.is_recent(BMW_PENDING)
+    assert any(BMW_PENDING in n and "[bold]consent[/] not given" in n for n in notes(app))
 
 
-async def test_pause_stops_polling_and_header_says_so(sim):
-    app = make_app(sim)
-    async with app.run_test(size=(120, 36)) as pilot:
-        await loaded(pilot)
-        await pilot.press("p")
-        await pilot.pause()
-        assert app.monitor.connection.paused and "PAUSED" in header_text(app)
-        assert app._poll_timer is None
-        await refresh(pilot)  # r still refreshes once while paused
-        assert app.monitor.connection.paused
-        await pilot.press("p")
-        await wait_for(pilot, lambda: not app.monitor.connection.polling)
-        assert not app.monitor.connection.paused and "PAUSED" not in header_text(app)
+async def test_pause_stops_polling_and_header_says_so(sim, pilot):
+    app = pilot.app
+    await pilot.press("p")
+    await pilot.pause()
+    assert app.monitor.connection.paused and "PAUSED" in header_text(app)
+    assert app._poll_timer is None
+    await refresh(pilot)  # r still refreshes once while paused
+    assert app.monitor.connection.paused
+    await pilot.press("p")
+    await wait_for(pilot, lambda: not app.monitor.connection.polling)
+    assert not app.monitor.connection.paused and "PAUSED" not in header_text(app)
 
 
-async def test_copy_vin_and_marked_vins(sim):
-    seed_test_vehicles(sim)
-    app = make_app(sim)
-    async with app.run_test(size=(120, 36)) as pilot:
-        await loaded(pilot)
-        await filter_to(pilot, PEUGEOT_PENDING)
-        await pilot.press("y")
-        assert app.clipboard == PEUGEOT_PENDING
-        await filter_to(pilot, "NC00000")
-        await pilot.press("asterisk", "y")
-        assert len(app.clipboard.splitlines()) == 4
+@pytest.mark.test_vehicles
+async def test_copy_vin_and_marked_vins(sim, pilot):
+    app = pilot.app
+    await filter_to(pilot, PEUGEOT_PENDING)
+    await pilot.press("y")
+    assert app.clipboard == PEUGEOT_PENDING
+    await filter_to(pilot, "NC00000")
+    await pilot.press("asterisk", "y")
+    assert len(app.clipboard.splitlines()) == 4
 
 
-async def test_export_writes_exactly_the_rows_shown(sim, tmp_path):
-    app = make_app(sim)
-    async with app.run_test(size=(120, 36)) as pilot:
-        await loaded(pilot)
-        await filter_to(pilot, "state:approved")
-        shown = [r.vin for r in app.monitor.store.view.rows]
-        await pilot.press("e")
-        await wait_for(pilot, lambda: isinstance(app.screen, ExportScreen))
-        target = tmp_path / "out.csv"
-        target.write_text("old", encoding="utf-8")
-        app.screen.query_one("#export-path", Input).value = str(target)
-        await pilot.press("enter")  # exists: asks first
-        await pilot.pause()
-        assert isinstance(app.screen, ExportScreen) and target.read_text(encoding="utf-8") == "old"
-        await pilot.press("enter")
-        await wait_for(pilot, lambda: any(n.startswith("Wrote") for n in notes(app)))
-        with target.open(encoding="utf-8") as fh:
-            rows = list(csv.DictReader(fh))
-        assert [r["vin"] for r in rows] == shown
-        assert {r["status"] for r in rows} == {"approved"}
+async def test_export_writes_exactly_the_rows_shown(sim, tmp_path, pilot):
+    app = pilot.app
+    await filter_to(pilot, "state:approved")
+    shown = [r.vin for r in app.monitor.store.view.rows]
+    await pilot.press("e")
+    await wait_for(pilot, lambda: isinstance(app.screen, ExportScreen))
+    target = tmp_path / "out.csv"
+    target.write_text("old", encoding="utf-8")
+    app.screen.query_one("#export-path", Input).value = str(target)
+    await pilot.press("enter")  # exists: asks first
+    await pilot.pause()
+    assert isinstance(app.screen, ExportScreen) and target.read_text(encoding="utf-8") == "old"
+    await pilot.press("enter")
+    await wait_for(pilot, lambda: any(n.startswith("Wrote") for n in notes(app)))
+    with target.open(encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    assert [r["vin"] for r in rows] == shown
+    assert {r["status"] for r in rows} == {"approved"}
 
 
-async def test_help_lists_keys_and_palette_has_every_action(sim):
-    app = make_app(sim)
-    async with app.run_test(size=(120, 36)) as pilot:
-        await loaded(pilot)
-        await pilot.press("question_mark")
-        await wait_for(pilot, lambda: isinstance(app.screen, HelpScreen))
-        keys = dict(app.screen.rows)
-        for key in ("q", "/", "r", "p", "a", "c", "R", "y", "*", "space"):
-            assert key in keys
-        await pilot.press("escape")
-        titles = {c.title for c in app.get_system_commands(app.screen)}
-        assert {"Refresh", "Pause", "Add", "Cancel", "Revoke", "Copy VIN", "Export", "Filter"} <= titles
+async def test_help_lists_keys_and_palette_has_every_action(sim, pilot):
+    app = pilot.app
+    await pilot.press("question_mark")
+    await wait_for(pilot, lambda: isinstance(app.screen, HelpScreen))
+    keys = dict(app.screen.rows)
+    for key in ("q", "/", "r", "p", "a", "c", "R", "y", "*", "space"):
+        assert key in keys
+    await pilot.press("escape")
+    titles = {c.title for c in app.get_system_commands(app.screen)}
+    assert {"Refresh", "Pause", "Add", "Cancel", "Revoke", "Copy VIN", "Export", "Filter"} <= titles
 
 
 async def test_profile_opens_on_cached_fleet_when_provider_is_down(sim, monkeypatch):
@@ -250,61 +225,54 @@ async def test_profile_opens_on_cached_fleet_when_provider_is_down(sim, monkeypa
         assert "cannot connect" in text and "showing cache from" in text and "60/60" in text
 
 
-async def test_malformed_answers_mark_stale_and_the_app_lives_on(sim):
-    app = make_app(sim)
-    async with app.run_test(size=(120, 36)) as pilot:
-        await loaded(pilot)
-        sim.set_faults(FaultConfig(malformed_rate=1.0))
-        await refresh(pilot)
-        assert app.monitor.connection.stale and app.is_running
-        assert app.monitor.store.total == 60
+async def test_malformed_answers_mark_stale_and_the_app_lives_on(sim, pilot):
+    app = pilot.app
+    sim.set_faults(FaultConfig(malformed_rate=1.0))
+    await refresh(pilot)
+    assert app.monitor.connection.stale and app.is_running
+    assert app.monitor.store.total == 60
 
 
-async def test_escape_sequences_in_a_reason_never_reach_the_terminal(sim):
-    seed_test_vehicles(sim)
-    app = make_app(sim)
-    async with app.run_test(size=(120, 36)) as pilot:
-        await loaded(pilot)
-        engine = sim.engine
-        with engine.lock:
-            engine.transition(engine.record(BMW_PENDING), "rejected", engine.epoch(),
-                              "bad\x1b]52;c;SGVsbG8=\x07 \x1b[31mred")
-        await refresh(pilot)
-        note = next(n for n in notes(app) if BMW_PENDING in n)
-        assert "\x1b" not in note and "\x07" not in note and "red" in note
+@pytest.mark.test_vehicles
+async def test_escape_sequences_in_a_reason_never_reach_the_terminal(sim, pilot):
+    app = pilot.app
+    engine = sim.engine
+    with engine.lock:
+        engine.transition(engine.record(BMW_PENDING), "rejected", engine.epoch(),
+                          "bad\x1b]52;c;SGVsbG8=\x07 \x1b[31mred")
+    await refresh(pilot)
+    note = next(n for n in notes(app) if BMW_PENDING in n)
+    assert "\x1b" not in note and "\x07" not in note and "red" in note
 
 
-async def test_idle_refresh_without_changes_does_not_repaint_the_table(sim):
-    app = make_app(sim)
-    async with app.run_test(size=(120, 36)) as pilot:
-        await loaded(pilot)
-        repaints = []
-        original = app.table.refresh_view
-        app.table.refresh_view = lambda: (repaints.append(1), original())[1]
-        await refresh(pilot)
-        await refresh(pilot)
-        assert repaints == []  # nothing changed: header only
-        engine = sim.engine
-        with engine.lock:
-            vin = next(iter(app.monitor.store.snapshot.by_vin))
-            engine.transition(engine.record(vin), "revoked", engine.epoch())
-        await refresh(pilot)
-        assert repaints == [1]
+async def test_idle_refresh_without_changes_does_not_repaint_the_table(sim, pilot):
+    app = pilot.app
+    repaints = []
+    original = app.table.refresh_view
+    app.table.refresh_view = lambda: (repaints.append(1), original())[1]
+    await refresh(pilot)
+    await refresh(pilot)
+    assert repaints == []  # nothing changed: header only
+    engine = sim.engine
+    with engine.lock:
+        vin = next(iter(app.monitor.store.snapshot.by_vin))
+        engine.transition(engine.record(vin), "revoked", engine.epoch())
+    await refresh(pilot)
+    assert repaints == [1]
 
 
-async def test_enter_shows_detail_full_screen_and_escape_returns(sim):
-    app = make_app(sim)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await loaded(pilot)
-        await pilot.press("enter")
-        await pilot.pause()
-        assert app.screen.maximized is app.query_one("#detail")
-        await pilot.press("down", "pagedown")  # scrolls the detail, not the table
-        await pilot.press("escape")
-        await pilot.pause()
-        assert app.screen.maximized is None and app.focused is app.table
-        await pilot.press("d")
-        assert app.query_one("#detail").has_class("-hidden")
+@pytest.mark.size(80, 24)
+async def test_enter_shows_detail_full_screen_and_escape_returns(sim, pilot):
+    app = pilot.app
+    await pilot.press("enter")
+    await pilot.pause()
+    assert app.screen.maximized is app.query_one("#detail")
+    await pilot.press("down", "pagedown")  # scrolls the detail, not the table
+    await pilot.press("escape")
+    await pilot.pause()
+    assert app.screen.maximized is None and app.focused is app.table
+    await pilot.press("d")
+    assert app.query_one("#detail").has_class("-hidden")
 
 
 async def test_corrupt_cache_is_noted_in_the_monitor(sim):
