@@ -6,13 +6,10 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import UTC, datetime
 
 from fleettui.monitor.accounts import account_for_simulator
 from fleettui.ui.app import FleetApp
-
-SIM_START = datetime(2026, 11, 1, 12, 0, 0, tzinfo=UTC)
-DAY = 86400.0
+from tests.sim_helpers import DAY, SIM_START
 
 #: Test vehicles seeded into the simulator (valid VINs, one per situation).
 PEUGEOT_PENDING = "VF3AAAAA0NC000001"   # cancelable, 3 days old

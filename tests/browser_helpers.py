@@ -13,7 +13,8 @@ import shutil
 from collections.abc import Callable, Iterator
 
 import pytest
-from web_helpers import wait_for
+
+from tests.web_helpers import wait_for
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = [

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, datetime
 
 import pytest
 
-SIM_START = datetime(2026, 11, 1, 12, 0, 0, tzinfo=UTC)
+from tests.sim_helpers import SIM_START
 
 
 @pytest.fixture(autouse=True)

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from tests.sim_helpers import SIM_START
 
-NOW = datetime(2026, 11, 1, 12, 0, 0, tzinfo=UTC)
+#: The store's "now" in these tests: the simulated start time.
+NOW = SIM_START
 
 
 def vdict(vin: str, status: str, brand: str = "bmw", *, reason: str | None = None,

@@ -7,6 +7,8 @@ from datetime import UTC, datetime
 
 import httpx
 
+#: The simulated start time of every test fleet (and the monitor's fixed clock in tests):
+#: the one definition.
 SIM_START = datetime(2026, 11, 1, 12, 0, 0, tzinfo=UTC)
 DAY = 86400.0
 

@@ -8,8 +8,6 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import timedelta
 
-from app_helpers import DAY, SIM_START, loaded, notes, wait_for
-
 from fleettui.core import reasons as R
 from fleettui.core.states import State
 from fleettui.history.events import Event
@@ -19,6 +17,7 @@ from fleettui.ui.screens.add_form import AddScreen
 from fleettui.ui.screens.stats import StatsScreen
 from fleettui.ui.screens.triage import TriageScreen
 from fleettui.ui.widgets.fleet_columns import RECENT_GLYPH
+from tests.app_helpers import DAY, SIM_START, loaded, notes, wait_for
 
 
 def profile_app(sim, **kw) -> FleetApp:

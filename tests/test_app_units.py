@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
 from fleettui.core.states import Action, State
 from fleettui.core.text import clean
 from fleettui.core.vehicle import Vehicle
@@ -12,8 +14,9 @@ from fleettui.monitor.connection import MAX_BACKOFF, ConnectionState, clamp_refr
 from fleettui.monitor.writes import WriteOutcome, merge_answer, new_vehicle, summarise
 from fleettui.ui.screens.export import write_csv
 from fleettui.ui.widgets.header import connection_text
+from tests.sim_helpers import SIM_START
 
-NOW = datetime(2026, 11, 1, 12, 0, tzinfo=UTC)
+NOW = SIM_START
 GOOD_VIN = "WBA3A5C51CF256985"
 
 
@@ -241,13 +244,15 @@ async def test_enter_detail_fills_80x24_opens_at_top_and_footer_says_back(sim):
         assert "Detail" in shown and "Back" not in shown
 
 
-async def test_help_and_quit_stay_in_the_footer_on_a_60_column_terminal(sim):
+@pytest.mark.size(60, 20)
+async def test_help_and_quit_stay_in_the_footer_on_a_60_column_terminal(pilot):
     """The footer cuts from the right on narrow terminals: help and quit come first."""
-    from tests.app_helpers import loaded, make_app
+    from tests.app_helpers import wait_for
 
-    app = make_app(sim)
-    async with app.run_test(size=(60, 20)) as pilot:
-        await loaded(pilot)
-        keys = [k for k in app.screen.query("FooterKey") if k.region.width]
-        shown = [k.description for k in keys if k.region.right <= 60]
-        assert shown[:2] == ["Help", "Quit"]
+    def shown() -> list[str]:
+        keys = [k for k in pilot.app.screen.query("FooterKey") if k.region.width]
+        return [k.description for k in keys if k.region.right <= 60]
+
+    # The footer is laid out after the first refresh's repaint: wait for its keys.
+    await wait_for(pilot, lambda: len(shown()) >= 2)
+    assert shown()[:2] == ["Help", "Quit"]

@@ -8,7 +8,6 @@ import time
 from pathlib import Path
 
 import pytest
-from webhook_helpers import SECRET, change_body, post_signed
 
 from fleettui.core import reasons as R
 from fleettui.core.states import State
@@ -21,6 +20,7 @@ from fleettui.ui.widgets.webhook_health import WebhookHealthScreen
 from fleettui.webhooks.receiver import ReceiverConfig, WebhookReceiver
 from fleettui.webhooks.store import WebhookStore
 from tests.app_helpers import SIM_START, filter_to, header_text, loaded, refresh, wait_for
+from tests.webhook_helpers import SECRET, change_body, post_signed
 
 PEUGEOT = "VF3AAAAA0NC000001"
 BMW = "WBAAAAAA0NC000002"

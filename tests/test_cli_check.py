@@ -6,10 +6,10 @@ from __future__ import annotations
 import json
 
 import pytest
-from cli_helpers import SECRET_VAR, run, sim_profile  # noqa: F401 - fixture
-from sim_helpers import SIM_START
 
 from fleettui.sim import SimConfig, Simulator
+from tests.cli_helpers import SECRET_VAR, run, sim_profile  # noqa: F401 - fixture
+from tests.sim_helpers import SIM_START
 
 
 def _vins(sim, *, eligible: bool, n: int = 1, prefix: str = "WBA0000000001") -> list[str]:  # noqa: ANN001

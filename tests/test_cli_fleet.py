@@ -8,10 +8,9 @@ import io
 import json
 import time
 
-from cli_helpers import SECRET_VAR, free_port, run, sim_profile  # noqa: F401 - fixture
-
 from fleettui.config.audit import read_audit
 from fleettui.config.profiles import Profile, load_config, save_config
+from tests.cli_helpers import SECRET_VAR, free_port, run, sim_profile  # noqa: F401 - fixture
 
 DAY = 86400.0
 # Valid-looking VINs that are not North American (no check-digit warning).

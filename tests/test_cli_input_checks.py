@@ -7,9 +7,8 @@ from __future__ import annotations
 
 import json
 
-from cli_helpers import SECRET_VAR, run, sim_profile  # noqa: F401 - fixture
-
 from fleettui.config.audit import read_audit
+from tests.cli_helpers import SECRET_VAR, run, sim_profile  # noqa: F401 - fixture
 
 DAY = 86400.0
 V_BMW = "WBAXX000000000001"

@@ -5,20 +5,20 @@ from __future__ import annotations
 
 import io
 import logging
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from cli_helpers import run
 
 from fleettui.config import resolve_profile
 from fleettui.config.cache import save_snapshot
 from fleettui.sim import SimConfig, Simulator
+from tests.cli_helpers import run
+from tests.sim_helpers import SIM_START
 
 SECRET = "Zq9-UNIQUE-secret-Xw7"
 WRONG = "Kp2-WRONG-secret-Lm4"
 INLINE_NAME = "inl"
-START = datetime(2026, 11, 1, 12, 0, tzinfo=UTC)
+START = SIM_START
 VIN_OK = "WBAXX000000000007"
 VIN_PEUGEOT = "VF3XX000000000008"
 

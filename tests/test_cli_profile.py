@@ -8,7 +8,10 @@ import json
 import os
 import stat
 
-from cli_helpers import (  # noqa: F401 - sim_profile is a fixture
+from fleettui.config import load_config
+from fleettui.config.cache import save_snapshot, snapshot_path
+from fleettui.config.paths import config_file
+from tests.cli_helpers import (  # noqa: F401 - sim_profile is a fixture
     SECRET_VAR,
     free_port,
     no_fleet_server,
@@ -16,10 +19,6 @@ from cli_helpers import (  # noqa: F401 - sim_profile is a fixture
     run,
     sim_profile,
 )
-
-from fleettui.config import load_config
-from fleettui.config.cache import save_snapshot, snapshot_path
-from fleettui.config.paths import config_file
 
 INLINE = "inline-Secret-0987"
 

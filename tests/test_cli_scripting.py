@@ -10,11 +10,11 @@ import io
 import json
 
 import pytest
-from cli_helpers import run, sim_profile  # noqa: F401 - fixture
 
 from fleettui.cli import list_select
 from fleettui.cli.main import build_parser
 from fleettui.config.audit import read_audit
+from tests.cli_helpers import run, sim_profile  # noqa: F401 - fixture
 
 DAY = 86400.0
 P_OLD = "VF3XX000000000011"

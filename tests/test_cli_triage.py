@@ -13,9 +13,9 @@ import sys
 import time
 
 import pytest
-from cli_helpers import run, sim_profile  # noqa: F401 - fixture
 
 from fleettui.history.store import history_path
+from tests.cli_helpers import run, sim_profile  # noqa: F401 - fixture
 
 DAY = 86400.0
 QUEUE_KEYS = {"id", "actor", "kind", "state", "reason", "title", "brand", "brands", "count",

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from cli_helpers import run
 
 from fleettui.cli.main import build_parser
+from tests.cli_helpers import run
 
 
 @pytest.mark.parametrize(("argv", "problem", "see"), [

@@ -11,7 +11,8 @@ import time
 from pathlib import Path
 
 import pytest
-from cli_helpers import run
+
+from tests.cli_helpers import run
 
 SECRET = "cli-webhook-secret-1"
 

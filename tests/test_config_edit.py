@@ -8,7 +8,6 @@ import tomllib
 
 import pytest
 import tomli_w
-from cli_helpers import run
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -16,6 +15,7 @@ from fleettui.config import load_config, resolve_profile
 from fleettui.config.errors import ConfigError
 from fleettui.config.paths import config_file
 from fleettui.config.toml_edit import edit
+from tests.cli_helpers import run
 
 HAND_WRITTEN = """\
 # fleettui settings, kept by hand

@@ -7,7 +7,6 @@ import contextlib
 import threading
 
 import pytest
-from hostile_server import PENDING_VIN, HostileServer
 
 from fleettui.api.auth import Credentials
 from fleettui.api.client import FleetClient, NewVehicle
@@ -20,6 +19,7 @@ from fleettui.api.errors import (
     error_category,
 )
 from fleettui.config.profiles import DEFAULT_CONNECT_TIMEOUT, DEFAULT_DEADLINE
+from tests.hostile_server import PENDING_VIN, HostileServer
 
 
 def hostile_client(server: HostileServer, **kw) -> FleetClient:

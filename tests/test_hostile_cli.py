@@ -12,8 +12,9 @@ import subprocess
 import sys
 
 import pytest
-from hostile_helpers import DEADLINE, assert_safe_output, cli, hostile_env  # noqa: F401
-from hostile_server import (
+
+from tests.hostile_helpers import DEADLINE, assert_safe_output, cli, hostile_env  # noqa: F401
+from tests.hostile_server import (
     APPROVED_VIN,
     BODY_KINDS,
     DATA_KINDS,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 
@@ -10,8 +10,9 @@ from fleettui.core.brands import BRANDS
 from fleettui.core.rules import check_action, check_new_vehicle, plan_bulk
 from fleettui.core.states import Action, State
 from fleettui.core.vehicle import Vehicle
+from tests.sim_helpers import SIM_START
 
-NOW = datetime(2026, 11, 1, 12, 0, tzinfo=UTC)
+NOW = SIM_START
 
 
 def make(status: str, brand: str = "peugeot", age: timedelta | None = timedelta(days=3),

@@ -6,7 +6,8 @@ from email.utils import parsedate_to_datetime
 
 import httpx
 import pytest
-from sim_helpers import SIM_START, authed, fetch_token, only_error, token_body
+
+from tests.sim_helpers import SIM_START, authed, fetch_token, only_error, token_body
 
 
 def test_token_json_body_has_the_documented_shape(sim):
@@ -68,16 +69,29 @@ def test_token_expires_on_the_session_clock(sim):
         assert c.get("/v1/fleets/vehicles").status_code == 401
 
 
-def test_short_lifetime_expires_by_itself():
+class FakeMonotonic:
+    """Stands in for the `time` module of fleettui.sim.clock: its monotonic clock only
+    moves when the test says so."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def monotonic(self) -> float:
+        return self.now
+
+
+def test_short_lifetime_expires_by_itself(monkeypatch):
+    """Without any advance(): the session clock's own (here fake) real time expires it."""
     from fleettui.sim import SimConfig, Simulator
 
+    clock = FakeMonotonic()
+    monkeypatch.setattr("fleettui.sim.clock.time", clock)
     with Simulator(SimConfig(vehicles=1, speed=0.0, token_lifetime=0.3)) as s:
         token = fetch_token(s)
         headers = {"Authorization": f"Bearer {token}"}
+        clock.now += 0.29
         assert httpx.get(f"{s.base_url}/v1/fleets/vehicles", headers=headers).status_code == 200
-        import time
-
-        time.sleep(0.4)
+        clock.now += 0.02
         assert httpx.get(f"{s.base_url}/v1/fleets/vehicles", headers=headers).status_code == 401
 
 

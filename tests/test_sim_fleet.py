@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import httpx
 import pytest
-from sim_helpers import SIM_START, authed, list_filter, only_error
 
 from fleettui.core.timefmt import parse_ts
 from fleettui.core.vehicle import Vehicle
+from tests.sim_helpers import SIM_START, authed, list_filter, only_error
 
 VW_TAGS = {"vw-group-customer-name": "Test Fleet GmbH"}
 

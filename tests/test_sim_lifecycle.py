@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from sim_helpers import DAY, authed, only_error
 
 from fleettui.core import reasons as R
 from fleettui.core.timefmt import parse_ts
+from tests.sim_helpers import DAY, authed, only_error
 
 
 def _post(c, vin, brand, tags=None):  # noqa: ANN001

@@ -10,11 +10,11 @@ from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
-from sim_helpers import DAY, SIM_START, authed
 
 from fleettui.core import reasons as R
 from fleettui.sim import SimConfig, Simulator
 from fleettui.sim.webhooks import WebhookSender, sign
+from tests.sim_helpers import DAY, SIM_START, authed
 
 SECRET = "whsec-test"
 

@@ -6,7 +6,8 @@ A real server process on --port 0; requests from aiohttp's client (no browser ne
 from __future__ import annotations
 
 import pytest
-from web_helpers import CANARY, serving
+
+from tests.web_helpers import CANARY, serving
 
 aiohttp = pytest.importorskip("aiohttp")
 

@@ -15,8 +15,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-from browser_helpers import TerminalPage, launch_chromium
-from web_helpers import CANARY, CANARY_VAR, alive, children_of, environ_of, serving, wait_for
+
+from tests.browser_helpers import TerminalPage, launch_chromium
+from tests.web_helpers import CANARY, CANARY_VAR, alive, children_of, environ_of, serving, wait_for
 
 pytestmark = pytest.mark.browser
 VIN = re.compile(r"(?<![A-Z0-9])[A-HJ-NPR-Z0-9]{17}(?![A-Z0-9])")

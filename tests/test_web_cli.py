@@ -7,9 +7,9 @@ import subprocess
 import sys
 
 import pytest
-from cli_helpers import run, sim_profile  # noqa: F401 - sim_profile is a fixture
 
 from fleettui.config.resolve import ResolvedProfile
+from tests.cli_helpers import run, sim_profile  # noqa: F401 - sim_profile is a fixture
 
 BLOCK_WEB = "import sys; sys.modules['textual_serve'] = None; sys.modules['aiohttp'] = None; "
 

@@ -15,8 +15,9 @@ import sys
 import time
 
 import pytest
-from cli_helpers import SECRET_VAR, sim_profile  # noqa: F401 - sim_profile is a fixture
-from web_helpers import (
+
+from tests.cli_helpers import SECRET_VAR, sim_profile  # noqa: F401 - sim_profile is a fixture
+from tests.web_helpers import (
     CANARY,
     CANARY_VAR,
     DEADLINE,

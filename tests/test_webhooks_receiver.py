@@ -11,14 +11,14 @@ from datetime import timedelta
 
 import httpx
 import pytest
-from sim_helpers import SIM_START, authed
-from webhook_helpers import SECRET, change_body, post_signed
 
 from fleettui.core import reasons as R
 from fleettui.sim import SimConfig, Simulator
 from fleettui.webhooks.receiver import ReceiverConfig, WebhookReceiver
 from fleettui.webhooks.store import WebhookStore
 from fleettui.webhooks.tail import WebhookTail
+from tests.sim_helpers import SIM_START, authed
+from tests.webhook_helpers import SECRET, change_body, post_signed
 
 VIN = "WBA00000000000042"
 

@@ -4,7 +4,6 @@ that opens one screen and keeps what it was dismissed with."""
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
 
 from textual.app import App
 
@@ -12,8 +11,7 @@ from fleettui.core.store import FleetStore
 from fleettui.sim.engine import Engine
 from fleettui.sim.fleetgen import generate
 from fleettui.ui.colours import ANSI_THEME, wants_native_ansi
-
-SIM_START = datetime(2026, 11, 1, 12, 0, 0, tzinfo=UTC)
+from tests.sim_helpers import SIM_START
 
 
 def seeded(vehicles: int = 300, seed: int = 1) -> tuple[Engine, FleetStore]:
