@@ -61,6 +61,14 @@ async def refresh(pilot) -> None:
     await pilot.pause()
 
 
+async def reject(pilot, sim, vin: str, reason: str) -> None:
+    """The provider rejects `vin` for `reason`; the monitor refreshes and sees it."""
+    engine = sim.engine
+    with engine.lock:
+        engine.transition(engine.record(vin), "rejected", engine.epoch(), reason)
+    await refresh(pilot)
+
+
 async def filter_to(pilot, text: str) -> None:
     await pilot.press("slash")
     box = pilot.app.query_one("#filter")

@@ -26,6 +26,7 @@ from tests.app_helpers import (
     loaded,
     notes,
     refresh,
+    reject,
     wait_for,
 )
 
@@ -131,11 +132,7 @@ async def test_network_down_is_reported_as_network(sim, pilot):
 @pytest.mark.test_vehicles
 async def test_change_to_rejected_raises_notification_with_reason(sim, pilot):
     app = pilot.app
-    engine = sim.engine
-    with engine.lock:
-        engine.transition(engine.record(BMW_PENDING), "rejected", engine.epoch(),
-                          "[bold]consent[/] not given")
-    await refresh(pilot)
+    await reject(pilot, sim, BMW_PENDING, "[bold]consent[/] not given")
     assert app.monitor.store.row_for(BMW_PENDING).state is State.REJECTED
     assert app.monitor.store.is_recent(BMW_PENDING)
     assert any(BMW_PENDING in n and "[bold]consent[/] not given" in n for n in notes(app))
@@ -236,11 +233,7 @@ async def test_malformed_answers_mark_stale_and_the_app_lives_on(sim, pilot):
 @pytest.mark.test_vehicles
 async def test_escape_sequences_in_a_reason_never_reach_the_terminal(sim, pilot):
     app = pilot.app
-    engine = sim.engine
-    with engine.lock:
-        engine.transition(engine.record(BMW_PENDING), "rejected", engine.epoch(),
-                          "bad\x1b]52;c;SGVsbG8=\x07 \x1b[31mred")
-    await refresh(pilot)
+    await reject(pilot, sim, BMW_PENDING, "bad\x1b]52;c;SGVsbG8=\x07 \x1b[31mred")
     note = next(n for n in notes(app) if BMW_PENDING in n)
     assert "\x1b" not in note and "\x07" not in note and "red" in note
 
