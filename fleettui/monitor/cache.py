@@ -13,7 +13,7 @@ from fleettui.core.store import FleetStore
 from fleettui.monitor.accounts import Account
 from fleettui.monitor.updates import CacheRead, CacheSave
 
-#: Keep the fleet on disk at most this often (a 100k fleet is ~20 MB of JSON).
+#: Keep the fleet on disk at most this often (a 100k fleet is ~20 MB of compact JSON).
 CACHE_EVERY = 300.0
 log = logging.getLogger("fleettui.monitor")
 
@@ -48,7 +48,9 @@ def save_cache(save: CacheSave) -> None:
     from fleettui.config.cache import save_snapshot
 
     try:
-        save_snapshot(save.name, save.base_url, [row.to_api() for row in save.rows],
-                      save.fetched_at, saved_at=save.saved_at)
+        # The rows themselves: the file is written from their compact form as it goes,
+        # never as 100k expanded dicts (+117 MB) and one string.
+        save_snapshot(save.name, save.base_url, save.rows, save.fetched_at,
+                      saved_at=save.saved_at)
     except OSError as exc:
         log.warning("could not cache the fleet: %s", exc)

@@ -12,6 +12,7 @@ from textual.widgets import Input, Static
 
 from fleettui.core.query import parse_query
 from fleettui.core.text import clean
+from fleettui.core.timefmt import format_duration
 from fleettui.core.vehicle import Vehicle
 from fleettui.monitor.controller import Monitor
 from fleettui.ui.widgets.detail import DetailPane
@@ -22,7 +23,7 @@ if TYPE_CHECKING:
     from textual.app import App
 
 #: "The pane must be redrawn": unlike None (no vehicle), never equal to a real key.
-_REDRAW = ("", -1)
+_REDRAW = ("", -1, "")
 
 
 def with_state_filter(text: str, state: str) -> str:
@@ -37,7 +38,7 @@ class MonitorView:
     def __init__(self, app: App[None], monitor: Monitor) -> None:
         self.app = app
         self.monitor = monitor
-        self._detail_key: tuple[str, int] | None = _REDRAW
+        self._detail_key: tuple[str, int, str] | None = _REDRAW
 
     # -- widgets -----------------------------------------------------------------------
 
@@ -64,10 +65,10 @@ class MonitorView:
     # -- painting ----------------------------------------------------------------------
 
     def repaint(self) -> None:
-        """The store changed: the table re-reads its view, the detail pane redraws (its
-        "for 3d 04h" ages too), the header recounts."""
+        """The store changed: the table re-reads its view (repainting the lines that
+        changed), the detail pane redraws if its vehicle or its "for 3d 04h" age changed,
+        the header rewrites the lines whose text changed."""
         self.table.refresh_view()
-        self._detail_key = _REDRAW
         self.refresh_detail()
         self.update_header()
 
@@ -96,11 +97,12 @@ class MonitorView:
         pane = self.detail
         vin = self.table.cursor_vin
         row = self.monitor.store.row_for(vin) if vin else None
-        key = (row.vin, row.version) if row is not None else None
+        now = self.monitor.clock()
+        key = (row.vin, row.version, format_duration(row.seconds_in_state(now))
+               ) if row is not None else None
         if key == self._detail_key:
             return
         self._detail_key = key
-        now = self.monitor.clock()
         local = self.monitor.history.cached_events(row.vin) if row is not None else None
         try:
             pane.show(row.vehicle if row is not None else None, now, local)
