@@ -44,6 +44,19 @@ class _Pool(dict):
 
 
 _POOL = _Pool()
+#: One dict per distinct set of tags (a fleet has a few thousand for 100,000 vehicles):
+#: ~180 bytes saved per vehicle. Compact tuples are never changed, their tags neither.
+_TAGS: dict[tuple[tuple[str, str], ...], dict[str, str]] = {}
+
+
+def _shared_tags(tags: dict[str, str]) -> dict[str, str]:
+    key = tuple(tags.items())
+    found = _TAGS.get(key)
+    if found is None:
+        found = tags
+        if len(_TAGS) < _POOL_MAX:
+            _TAGS[key] = tags
+    return found
 _BAD = (TypeError, KeyError, AttributeError, ValueError)
 
 
@@ -67,7 +80,7 @@ def compact(obj: Any, copy: bool = True) -> Compact | None:
             return None
         tags = obj.get("tags")
         if tags:
-            tags = {pool[k]: pool[v] for k, v in tags.items()}
+            tags = _shared_tags({pool[k]: pool[v] for k, v in tags.items()})
         elif tags is None or tags == {}:
             tags = None
         else:
@@ -107,7 +120,7 @@ def from_array(a: Any) -> Compact | None:
         if type(vin) is not str or type(log) is not list:
             return None
         if tags:
-            tags = {pool[k]: pool[v] for k, v in tags.items()}
+            tags = _shared_tags({pool[k]: pool[v] for k, v in tags.items()})
         elif tags is not None and tags != {}:
             return None
         else:
@@ -128,7 +141,8 @@ def copied(c: Compact) -> Compact:
     memory resident; copies made while the payload is alive land elsewhere."""
     tags = c[3]
     return (_fresh(c[0]), _shared(c[1]), _shared(c[2]),
-            None if tags is None else {_shared(k): _shared(v) for k, v in tags.items()},
+            None if tags is None else _shared_tags({_shared(k): _shared(v)
+                                                    for k, v in tags.items()}),
             tuple([(_fresh(ts), _shared(st), None if why is None else _shared(why))
                    for ts, st, why in c[4]]))
 

@@ -1,0 +1,606 @@
+"""The monitor and the CLI as users run them: prints each target of issue 9 next to what
+was measured and a floor measured in the same run.
+
+    python bench/bench_terminal.py                 # 10,000 and 100,000 vehicles
+    python bench/bench_terminal.py --with-300k     # and 300,000 (a few more minutes)
+    python bench/bench_terminal.py --sizes 100000 --repeat 5
+
+Every figure comes from real processes: the simulator (`fleettui simulator`) in its own
+process serving real HTTP; the real `fleettui` monitor in a real terminal (a private tmux
+server, 120x40 by default: `pipe-pane` counts the bytes the app writes, `capture-pane`
+sees the screen, /proc/PID/status gives VmRSS/VmHWM); `fleettui list` as a child process.
+
+Floors, measured in the same run on the same machine:
+- start: bench/floor_app.py (a token, one GET, json.loads, a Textual Static with 40 VINs);
+- SSH link: `htop -d 20` in the same terminal for the same 20 s;
+- CLI: `curl` of the same answer piped into `python -c 'json.load(sys.stdin.buffer)'`.
+
+Timings on a shared machine are noisy: each is repeated (--repeat) and reported as the
+median and the best (latencies: median and worst). Needs tmux, curl and htop.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shlex
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from fleettui.api.auth import Credentials  # noqa: E402
+from fleettui.api.client import FleetClient  # noqa: E402
+
+PY = sys.executable
+FLEETTUI = str(Path(PY).with_name("fleettui"))
+START = "2026-11-01T12:00:00Z"
+SECRET = "bench-secret"
+VIN_RE = re.compile(r"\b[A-HJ-NPR-Z0-9]{17}\b")
+KB, MB = 1024, 1024 * 1024
+
+
+# -- results ----------------------------------------------------------------------------
+
+@dataclass
+class Figure:
+    name: str
+    target: str
+    measured: str
+    floor: str = ""
+    ok: bool | None = None
+
+
+@dataclass
+class Report:
+    title: str
+    figures: list[Figure] = field(default_factory=list)
+
+    def add(self, name: str, target: str, measured: str, floor: str = "",
+            ok: bool | None = None) -> None:
+        self.figures.append(Figure(name, target, measured, floor, ok))
+        mark = {True: "ok", False: "MISSED", None: ""}[ok]
+        print(f"  {name:<44} {target:<16} {measured:<26} {floor:<22} {mark}", flush=True)
+
+    def header(self) -> None:
+        print(f"\n== {self.title} ==")
+        print(f"  {'figure':<44} {'target':<16} {'measured':<26} {'floor':<22}")
+
+
+def med(xs: list[float]) -> float:
+    return statistics.median(xs) if xs else float("nan")
+
+
+def secs(xs: list[float]) -> str:
+    return f"{med(xs):.2f} s (best {min(xs):.2f})" if xs else "n/a"
+
+
+def ms(xs: list[float]) -> str:
+    return f"{med(xs) * 1000:.0f} ms (worst {max(xs) * 1000:.0f})" if xs else "n/a"
+
+
+# -- processes --------------------------------------------------------------------------
+
+class Simulator:
+    """`fleettui simulator` in its own process."""
+
+    def __init__(self, n: int) -> None:
+        self.proc = subprocess.Popen(
+            [FLEETTUI, "simulator", "--vehicles", str(n), "--seed", "1", "--speed", "0",
+             "--port", "0", "--start", START, "--client-secret", SECRET],
+            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+        self.url = self.proc.stdout.readline().strip()
+        self.client_id = self.proc.stdout.readline().strip()
+        self.proc.stdout.readline()
+        if not self.url.startswith("http"):
+            raise SystemExit(f"simulator did not start: {self.url!r}")
+
+    def client(self) -> FleetClient:
+        return FleetClient(Credentials(self.url, self.client_id, SECRET))
+
+    def token(self) -> str:
+        import httpx
+
+        return httpx.post(f"{self.url}/v1/access_tokens", json={
+            "client_id": self.client_id, "client_secret": SECRET,
+            "grant_type": "client_credentials"}, timeout=60).json()["access_token"]
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        self.proc.wait(10)
+
+
+class Terminal:
+    """One tmux pane on a private server: run a command, count its output, read it."""
+
+    def __init__(self, width: int, height: int, workdir: Path) -> None:
+        self.sock = f"fleettui-bench-{os.getpid()}"
+        self.width, self.height = width, height
+        self.workdir = workdir
+        self._tmux("new-session", "-d", "-s", "b", "-x", str(width), "-y", str(height),
+                   "sleep 100000")
+        self._tmux("set-option", "-g", "default-terminal", "tmux-256color")
+        self._tmux("set-option", "-g", "remain-on-exit", "on")
+        self._tmux("set-option", "-g", "status", "off")
+        self._tmux("set-option", "-g", "escape-time", "10")
+        self.pipe = workdir / "pane.out"
+
+    def _tmux(self, *args: str) -> str:
+        return subprocess.run(["tmux", "-L", self.sock, *args], check=True,
+                              capture_output=True, text=True).stdout
+
+    def run(self, command: str, env: dict[str, str]) -> int:
+        """Start `command` in the pane (replacing what ran there); its PID. The pane's
+        output goes to a fresh pipe file from the first byte."""
+        self.pipe.write_bytes(b"")
+        assign = " ".join(f"{k}={shlex.quote(v)}" for k, v in env.items())
+        self._tmux("respawn-pane", "-k", "-t", "b", f"exec env {assign} {command}")
+        self._tmux("pipe-pane", "-t", "b", f"cat >> {shlex.quote(str(self.pipe))}")
+        return int(self._tmux("display", "-p", "-t", "b", "#{pane_pid}").strip())
+
+    def bytes(self) -> int:
+        return self.pipe.stat().st_size
+
+    def screen(self) -> str:
+        return self._tmux("capture-pane", "-p", "-t", "b")
+
+    def keys(self, *keys: str) -> None:
+        self._tmux("send-keys", "-t", "b", *keys)
+
+    def wait_screen(self, pattern: re.Pattern[str] | str, timeout: float,
+                    since: float | None = None, step: float = 0.01) -> float | None:
+        """Seconds from `since` until the screen matches; None on timeout."""
+        t0 = since if since is not None else time.perf_counter()
+        rx = re.compile(pattern) if isinstance(pattern, str) else pattern
+        while time.perf_counter() - t0 < timeout:
+            if rx.search(self.screen()):
+                return time.perf_counter() - t0
+            time.sleep(step)
+        return None
+
+    def settle(self, t0: float, quiet: float = 0.15, timeout: float = 5.0) -> float | None:
+        """Seconds from t0 to the last write before the output stayed quiet for `quiet`
+        seconds (None if nothing was written)."""
+        start = self.bytes_at_mark
+        last_size, last_change = start, None
+        while time.perf_counter() - t0 < timeout:
+            size = self.bytes()
+            now = time.perf_counter()
+            if size != last_size:
+                last_size, last_change = size, now
+            elif last_change is not None and now - last_change >= quiet:
+                break
+            time.sleep(0.002)
+        return None if last_change is None else last_change - t0
+
+    def first_write(self, t0: float, timeout: float = 5.0) -> float | None:
+        start = self.bytes_at_mark
+        while time.perf_counter() - t0 < timeout:
+            if self.bytes() != start:
+                return time.perf_counter() - t0
+            time.sleep(0.001)
+        return None
+
+    def mark(self) -> float:
+        self.bytes_at_mark = self.bytes()
+        return time.perf_counter()
+
+    def close(self) -> None:
+        subprocess.run(["tmux", "-L", self.sock, "kill-server"], capture_output=True)
+
+
+def memory(pid: int) -> tuple[float, float]:
+    """(VmRSS, VmHWM) in MB."""
+    values = {}
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            key, _, rest = line.partition(":")
+            if key in ("VmRSS", "VmHWM"):
+                values[key] = int(rest.split()[0]) / 1024
+    except OSError:
+        return float("nan"), float("nan")
+    return values.get("VmRSS", float("nan")), values.get("VmHWM", float("nan"))
+
+
+def alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except OSError:
+        return False
+    return Path(f"/proc/{pid}/status").exists() and "zombie" not in Path(
+        f"/proc/{pid}/status").read_text()
+
+
+# -- the monitor ------------------------------------------------------------------------
+
+class Bench:
+    def __init__(self, args: argparse.Namespace) -> None:
+        self.args = args
+        self.tmp = Path(tempfile.mkdtemp(prefix="fleettui-bench-"))
+        self.env = {
+            "FLEETTUI_CONFIG_DIR": str(self.tmp / "config"),
+            "FLEETTUI_CACHE_DIR": str(self.tmp / "cache"),
+            "FLEETTUI_LOG_DIR": str(self.tmp / "log"),
+            "FLEETTUI_DATA_DIR": str(self.tmp / "data"),
+            "BENCH_SECRET": SECRET, "FLOOR_SECRET": SECRET,
+            "TERM": "tmux-256color", "COLORTERM": "truecolor", "LANG": "C.UTF-8",
+            "PATH": os.environ.get("PATH", ""), "HOME": str(self.tmp),
+        }
+        self.term = Terminal(args.width, args.height, self.tmp)
+
+    def close(self) -> None:
+        self.term.close()
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+    def add_profile(self, sim: Simulator) -> None:
+        subprocess.run([FLEETTUI, "profile", "add", "bench", "--environment", "custom",
+                        "--base-url", sim.url, "--client-id", sim.client_id,
+                        "--client-secret-env", "BENCH_SECRET", "--default", "--replace"],
+                       env={**os.environ, **self.env}, check=True, capture_output=True)
+
+    def clear_cache(self) -> None:
+        shutil.rmtree(self.tmp / "cache", ignore_errors=True)
+
+    def cache_files(self) -> list[Path]:
+        return sorted((self.tmp / "cache").glob("snapshot-*"))
+
+    # -- start ---------------------------------------------------------------------
+
+    def floor_start(self, sim: Simulator) -> list[float]:
+        times = []
+        for _ in range(self.args.repeat):
+            t0 = time.perf_counter()
+            pid = self.term.run(f"{shlex.quote(PY)} {shlex.quote(str(ROOT / 'bench' / 'floor_app.py'))} "
+                                f"{sim.url} {sim.client_id}", self.env)
+            took = self.term.wait_screen(VIN_RE, 120, t0)
+            if took is not None:
+                times.append(took)
+            os.kill(pid, signal.SIGTERM)
+            time.sleep(0.5)
+        return times
+
+    def launch(self) -> tuple[int, float]:
+        """Start the monitor; (pid, t0)."""
+        t0 = time.perf_counter()
+        pid = self.term.run(f"{shlex.quote(FLEETTUI)} --profile bench --refresh 5", self.env)
+        return pid, t0
+
+    def quit(self, pid: int) -> None:
+        self.term.keys("q")
+        for _ in range(100):
+            if not alive(pid):
+                return
+            time.sleep(0.05)
+        os.kill(pid, signal.SIGTERM)
+        time.sleep(0.3)
+
+    def wait_live(self, t0: float, timeout: float = 180) -> float | None:
+        return self.term.wait_screen(r"● live", timeout, t0, step=0.05)
+
+    def starts(self, sim: Simulator) -> dict[str, list[float]]:
+        """Cold (no cache) and warm (the cache the last run wrote) starts: launch -> first
+        rows on screen, launch -> live answer on screen, and memory."""
+        out: dict[str, list[float]] = {k: [] for k in (
+            "cold", "cold_live", "warm", "warm_live", "cold_hwm", "warm_hwm",
+            "cold_rss", "warm_rss")}
+        for _ in range(self.args.repeat):
+            for kind in ("cold", "warm"):
+                if kind == "cold":
+                    self.clear_cache()
+                pid, t0 = self.launch()
+                first = self.term.wait_screen(VIN_RE, 180, t0)
+                live = self.wait_live(t0)
+                if first is not None:
+                    out[kind].append(first)
+                if live is not None:
+                    out[f"{kind}_live"].append(live)
+                if kind == "cold":  # the cache is written after the first good poll
+                    for _ in range(200):
+                        if self.cache_files():
+                            break
+                        time.sleep(0.1)
+                time.sleep(11)  # two more refreshes (and the cache write) at --refresh 5
+                rss, hwm = memory(pid)
+                out[f"{kind}_rss"].append(rss)
+                out[f"{kind}_hwm"].append(hwm)
+                self.quit(pid)
+        return out
+
+    # -- a running monitor ---------------------------------------------------------
+
+    def running(self, sim: Simulator, report: Report, floors: dict[str, float]) -> None:
+        term = self.term
+        pid, t0 = self.launch()
+        if self.wait_live(t0) is None:
+            report.add("monitor did not go live", "", "", ok=False)
+            return
+        time.sleep(6)  # one quiet refresh after the first load
+        # 20 s with nothing changing, at --refresh 5 (four refreshes)
+        t = term.mark()
+        time.sleep(20)
+        idle20 = term.bytes() - term.bytes_at_mark
+        del t
+        htop = floors.get("htop20")
+        per_refresh = idle20 / 4
+        report.add("refresh with no visible change (bytes)", "<= 200 B",
+                   f"{per_refresh:.0f} B (20 s: {idle20} B)", "",
+                   per_refresh <= 200)
+        report.add("20 s idle at --refresh 5 vs htop -d 20", "<= 10% of htop",
+                   f"{idle20} B", f"htop {htop:.0f} B" if htop else "",
+                   None if not htop else idle20 <= 0.10 * htop)
+        # sort by VIN, so a changed row stays where it is
+        for _ in range(len(("reason", "time", "tags", "vin")) + 2):
+            if re.search(r"VIN\s*[▲▼]", term.screen()):
+                break
+            term.keys("s")
+            time.sleep(1.5)
+        self.one_row_changed(sim, report)
+        self.key_latency(report)
+        self.sort_filter(report)
+        rss, hwm = memory(pid)
+        report.add("resident memory after refreshes (running)", "<= 200 MB @100k",
+                   f"{rss:.0f} MB (peak {hwm:.0f})")
+        self.quit(pid)
+
+    def one_row_changed(self, sim: Simulator, report: Report) -> None:
+        term = self.term
+        screen = term.screen()
+        lines = screen.splitlines()
+        on_screen = [m.group(0) for line in lines[3:30] for m in VIN_RE.finditer(line)]
+        target = None
+        for line in lines[4:30]:  # not the cursor's row (the first)
+            m = VIN_RE.search(line)
+            if m and "approved" in line:
+                target = m.group(0)
+                break
+        if target is None:
+            report.add("one visible row changed (bytes)", "<= 1.5 KB", "no approved row on screen",
+                       ok=None)
+            return
+        time.sleep(1)
+        term.mark()
+        with sim.client() as client:
+            client.delete_vehicle(target)  # approved -> revoking
+        took = term.wait_screen(re.escape(target) + r".*revoking", 30, step=0.05)
+        time.sleep(6)  # and the quiet refresh after it
+        written = term.bytes() - term.bytes_at_mark
+        report.add("one visible row changed (bytes, 2 refreshes)", "<= 1.5 KB",
+                   f"{written} B" + ("" if took is not None else " (change not seen!)"),
+                   f"{len(on_screen)} rows on screen", written <= 1536 and took is not None)
+
+    def key_latency(self, report: Report) -> None:
+        """Key -> screen while a refresh fetches and parses: `r` starts a refresh, then
+        a cursor key is sent at delays spread over the refresh."""
+        term = self.term
+        lat = []
+        delays = [0.05 * i for i in range(0, 30, 2)]
+        for i, delay in enumerate(delays * max(1, self.args.repeat // 2)):
+            term.keys("r")
+            time.sleep(delay)
+            t0 = term.mark()
+            term.keys("j" if i % 2 == 0 else "k")
+            took = term.first_write(t0, timeout=5)
+            if took is not None:
+                lat.append(took)
+            time.sleep(max(0.0, 2.5 - delay))
+        report.add("key -> screen during a refresh", "<= 50 ms worst", ms(lat), "",
+                   bool(lat) and max(lat) <= 0.050)
+        quiet = []
+        for i in range(10):
+            t0 = term.mark()
+            term.keys("j" if i % 2 == 0 else "k")
+            took = term.first_write(t0, timeout=5)
+            if took is not None:
+                quiet.append(took)
+            time.sleep(0.3)
+        report.add("key -> screen, idle", "", ms(quiet))
+
+    def sort_filter(self, report: Report) -> None:
+        term = self.term
+        sorts = []
+        for _ in range(6):
+            t0 = term.mark()
+            term.keys("s")
+            took = term.settle(t0)
+            if took is not None:
+                sorts.append(took)
+            time.sleep(0.5)
+        report.add("sort on screen", "<= 150 ms", ms(sorts), "",
+                   bool(sorts) and max(sorts) <= 0.150)
+        filters, clears = [], []
+        for _ in range(3):
+            term.keys("/")
+            time.sleep(0.5)
+            term.keys("-l", "bmw")
+            time.sleep(0.5)
+            t0 = term.mark()
+            term.keys("Enter")
+            took = term.settle(t0)
+            if took is not None:
+                filters.append(took)
+            time.sleep(0.7)
+            t0 = term.mark()
+            term.keys("Escape")
+            took = term.settle(t0)
+            if took is not None:
+                clears.append(took)
+            time.sleep(0.7)
+        report.add("filter on screen (Enter)", "<= 150 ms", ms(filters), "",
+                   bool(filters) and max(filters) <= 0.150)
+        report.add("Esc (clear filter) on screen", "<= 100 ms", ms(clears), "",
+                   bool(clears) and max(clears) <= 0.100)
+
+    def htop(self) -> float:
+        term = self.term
+        pid = term.run("htop -d 20", self.env)
+        time.sleep(2)
+        term.mark()
+        time.sleep(20)
+        written = term.bytes() - term.bytes_at_mark
+        os.kill(pid, signal.SIGTERM)
+        time.sleep(0.3)
+        return written
+
+    # -- the command line ----------------------------------------------------------
+
+    def wait_background(self) -> None:
+        """Let a listing's detached cache writer finish before the next measurement."""
+        for _ in range(300):
+            busy = False
+            for proc in Path("/proc").iterdir():
+                if not proc.name.isdigit():
+                    continue
+                try:
+                    cmd = (proc / "cmdline").read_bytes()
+                except OSError:
+                    continue
+                if b"fleettui\x00list" in cmd:
+                    busy = True
+                    break
+            if not busy:
+                return
+            time.sleep(0.1)
+
+    def timed(self, argv: list[str], shell: bool = False) -> tuple[float, float, float]:
+        """(seconds, seconds to the first byte of output, peak RSS MB of the process or
+        pipeline)."""
+        t0 = time.perf_counter()
+        proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                                env={**os.environ, **self.env}, shell=shell)
+        first = None
+        while True:
+            chunk = proc.stdout.read1(1 << 16) if hasattr(proc.stdout, "read1") else proc.stdout.read(1 << 16)
+            if not chunk:
+                break
+            if first is None:
+                first = time.perf_counter() - t0
+        _, status, usage = os.wait4(proc.pid, 0)
+        took = time.perf_counter() - t0
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        return took, first if first is not None else took, usage.ru_maxrss / 1024
+
+    def cli(self, sim: Simulator, report: Report) -> None:
+        token = sim.token()
+        url = f"{sim.url}/v1/fleets/vehicles"
+        floor_cmd = (f"curl -s -H 'Authorization: Bearer {token}' {shlex.quote(url)} | "
+                     f"{shlex.quote(PY)} -c 'import json,sys; json.load(sys.stdin.buffer)'")
+        floor_t, floor_m = [], []
+        for _ in range(self.args.repeat):
+            took, _first, peak = self.timed(floor_cmd, shell=True)
+            floor_t.append(took)
+            floor_m.append(peak)
+        fbest, fmem = min(floor_t), med(floor_m)
+        report.add("curl + json.load (the CLI floor)", "", secs(floor_t), f"{fmem:.0f} MB peak")
+        for label, extra, factor in (("list --json", ["--json"], 2.0),
+                                     ("list --csv", ["--csv"], 2.0),
+                                     ("list (table)", [], 3.0)):
+            times, firsts, peaks, fg_writes = [], [], [], []
+            for _ in range(self.args.repeat):
+                self.wait_background()
+                before = [p.stat().st_mtime for p in self.cache_files()]
+                took, first, peak = self.timed([FLEETTUI, "list", "--profile", "bench", *extra])
+                after = [p.stat().st_mtime for p in self.cache_files()]
+                fg_writes.append(before != after)
+                times.append(took)
+                firsts.append(first)
+                peaks.append(peak)
+            best = min(times)
+            report.add(f"{label}: time", f"<= {factor:g}x floor",
+                       f"{secs(times)} = {best / fbest:.2f}x", f"{fbest:.2f} s",
+                       best <= factor * fbest)
+            report.add(f"{label}: peak memory", "<= 1.5x floor",
+                       f"{med(peaks):.0f} MB = {med(peaks) / fmem:.2f}x", f"{fmem:.0f} MB",
+                       med(peaks) <= 1.5 * fmem)
+            report.add(f"{label}: first output / end", "first << end",
+                       f"{med(firsts):.2f} s / {med(times):.2f} s", "",
+                       med(firsts) < med(times))
+            report.add(f"{label}: cache written in the foreground", "never",
+                       "yes" if any(fg_writes) else "no", "", not any(fg_writes))
+        self.wait_background()
+
+    # -- one fleet size ------------------------------------------------------------
+
+    def size(self, n: int) -> Report:
+        report = Report(f"{n:,} vehicles (simulator in its own process, "
+                        f"{self.args.width}x{self.args.height} tmux terminal)")
+        report.header()
+        sim = Simulator(n)
+        try:
+            self.add_profile(sim)
+            with sim.client() as client:  # warm the simulator's own caches
+                client.list_vehicles_raw()
+            floor = self.floor_start(sim)
+            fbest = min(floor) if floor else float("nan")
+            report.add("floor app: launch -> 40 VINs", "", secs(floor))
+            starts = self.starts(sim)
+            cold, warm = starts["cold"], starts["warm"]
+            report.add("cold start: launch -> first rows", "<= 1.2x floor",
+                       f"{secs(cold)} = {min(cold) / fbest:.2f}x" if cold else "n/a",
+                       f"{fbest:.2f} s", bool(cold) and min(cold) <= 1.2 * fbest)
+            report.add("warm start: launch -> cached rows", "<= 0.5x floor",
+                       f"{secs(warm)} = {min(warm) / fbest:.2f}x" if warm else "n/a",
+                       f"{fbest:.2f} s", bool(warm) and min(warm) <= 0.5 * fbest)
+            report.add("warm start: launch -> live answer", "", secs(starts["warm_live"]))
+            limit_rss, limit_hwm = (200, 250) if n <= 100_000 else (2 * n / 1000, 2 * n / 1000)
+            for kind in ("cold", "warm"):
+                rss, hwm = starts[f"{kind}_rss"], starts[f"{kind}_hwm"]
+                report.add(f"{kind} start: resident after 2 refreshes", f"<= {limit_rss:.0f} MB",
+                           f"{med(rss):.0f} MB", "", med(rss) <= limit_rss)
+                report.add(f"{kind} start: peak resident (VmHWM)", f"<= {limit_hwm:.0f} MB",
+                           f"{max(hwm):.0f} MB", "", max(hwm) <= limit_hwm)
+            floors = {"htop20": self.htop()} if shutil.which("htop") else {}
+            self.running(sim, report, floors)
+            if not self.args.no_cli:
+                self.cli(sim, report)
+        finally:
+            sim.stop()
+        return report
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--sizes", default="10000,100000", help="fleet sizes, comma-separated")
+    parser.add_argument("--with-300k", action="store_true", help="also 300,000 vehicles")
+    parser.add_argument("--repeat", type=int, default=3, help="runs per timing")
+    parser.add_argument("--width", type=int, default=120)
+    parser.add_argument("--height", type=int, default=40)
+    parser.add_argument("--no-cli", action="store_true", help="skip the CLI figures")
+    parser.add_argument("--json", metavar="FILE", help="also write the figures as JSON")
+    args = parser.parse_args()
+    for tool in ("tmux", "curl"):
+        if not shutil.which(tool):
+            raise SystemExit(f"{tool} is needed (apt-get install -y {tool})")
+    sizes = [int(s) for s in args.sizes.split(",") if s]
+    if args.with_300k:
+        sizes.append(300_000)
+    print(f"fleettui terminal bench: {os.cpu_count()} cores, load {os.getloadavg()[0]:.1f}, "
+          f"python {sys.version.split()[0]}", flush=True)
+    bench = Bench(args)
+    reports = []
+    try:
+        for n in sizes:
+            reports.append(bench.size(n))
+    finally:
+        bench.close()
+    if args.json:
+        Path(args.json).write_text(json.dumps(
+            [{"title": r.title, "figures": [f.__dict__ for f in r.figures]} for r in reports],
+            indent=1))
+    missed = [f"{r.title.split(' (')[0]}: {f.name}" for r in reports for f in r.figures
+              if f.ok is False]
+    print("\nall targets met" if not missed else "\nmissed:\n  " + "\n  ".join(missed))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
