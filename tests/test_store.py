@@ -515,3 +515,33 @@ def test_compact_without_copy_keeps_the_objects_strings():
         kept = compact(obj, copy=False)
         assert kept == compact(obj) and kept[0] is obj["vin"]
         assert compact(obj)[0] is not obj["vin"]
+
+
+def test_presort_makes_the_next_sort_and_the_reverse_ready(monkeypatch):
+    from fleettui.core import store as store_module
+    from tests.fleet_helpers import NOW, vdict
+
+    fleet = [vdict(f"WBA{i:014d}", ("pending", "approved", "rejected")[i % 3],
+                   reason=f"r{i % 7}" if i % 3 != 1 else None) for i in range(6_000)]
+    store = store_module.FleetStore(clock=lambda: 0.0)
+    monkeypatch.setattr(store, "presort_in_background", lambda: None)  # run in line below
+    store.apply(store.prepare(fleet, NOW))
+    store.presort()
+    calls = []
+    real = store_module.sort_rows
+    monkeypatch.setattr(store_module, "sort_rows", lambda *a: calls.append(a[1:]) or real(*a))
+    store.set_sort("reason")  # state -> reason: ready
+    assert calls == [] and store.view.rows == real(store.snapshot.order, "reason", False)
+    store.presort()
+    assert calls == [("time", False), ("reason", True)]  # the next column, the reverse
+    calls.clear()
+    store.set_sort("reason", True)  # the reverse: ready
+    assert calls == [] and store.view.rows == real(store.snapshot.order, "reason", True)
+    store.set_sort("vin")  # not asked for next (it is "time"): sorted there and then
+    assert calls == [("vin", False)]
+    store.apply(store.prepare(list(fleet), NOW))  # rows copied compactly: new row lists
+    store.set_sort("vin")
+    calls.clear()
+    before = store.snapshot.order
+    store.apply(store.prepare(list(fleet), NOW))  # nothing changed: same rows, orders kept
+    assert store.snapshot.order is before and calls == []

@@ -59,6 +59,7 @@ from fleettui.cli.list_output import listing, write_csv, write_json, write_table
 from fleettui.config.cache import save_snapshot
 from fleettui.core.brands import brand_info
 from fleettui.core.guidance import explain, format_explanation_text
+from fleettui.core.memory import collector_paused
 from fleettui.core.rules import brand_problem
 from fleettui.core.timefmt import format_duration, format_ts
 from fleettui.core.vehicle import Vehicle
@@ -130,8 +131,8 @@ def vehicle_json(v: Vehicle, now: datetime | None = None) -> dict[str, Any]:
 
 def _remember(profile: str, base_url: str, raw: list[Any]) -> None:
     """The whole fleet was fetched: keep it as the monitor's last snapshot, written by a
-    detached, niced child process (its own copy of the answer as it arrived): the
-    listing never waits for it."""
+    detached, niced child process once the listing is out (forked earlier, every object
+    the listing touched would be copied for the child): the listing never waits for it."""
     try:
         in_background(lambda: save_snapshot(profile, base_url, raw))
     except OSError as e:
@@ -145,13 +146,17 @@ def cmd_list(args: argparse.Namespace) -> int:
     # VIN order and nothing to select here: the listing sorts as it formats
     by_vin = local.is_empty and args.sort == "vin" and not args.reverse and args.watch is None
 
+    fetched: list[list[Any]] = []
+
     def fetch() -> tuple[list[dict], datetime]:
         with open_client(profile) as client:
             raw = client.list_vehicles_raw(wanted or None)
             now = client.server_time()
             answer_notes(client)
         if not wanted:
-            _remember(profile.name, profile.base_url, raw)
+            fetched[:] = [raw]
+            if args.watch is not None:
+                _remember(profile.name, profile.base_url, raw)
         if by_vin:
             return raw, now
         return list_select.select(raw, local, args.sort, args.reverse, now), now
@@ -159,11 +164,19 @@ def cmd_list(args: argparse.Namespace) -> int:
     if args.watch is not None:
         return list_select.watch(fetch, lambda raw, now: _print_list(args, raw, now), args.watch)
     _print_list(args, *fetch(), sort=by_vin)
+    if fetched:
+        sys.stdout.flush()
+        _remember(profile.name, profile.base_url, fetched[0])
     return EXIT_OK
 
 
 def _print_list(args: argparse.Namespace, raw: list[dict], now: datetime,
                 sort: bool = False) -> None:
+    with collector_paused(freeze=False):  # no cycles here: 100k new dicts, no collection
+        _write_list(args, raw, now, sort)
+
+
+def _write_list(args: argparse.Namespace, raw: list[dict], now: datetime, sort: bool) -> None:
     items = listing(raw, now, sort=sort)
     out = sys.stdout
     if args.json:

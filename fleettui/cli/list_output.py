@@ -75,8 +75,7 @@ def _normal_ts(ts: Any) -> str | None:
 def listed(obj: Any, now: datetime | None = None) -> dict[str, Any] | None:
     """The `--json` object for an API vehicle object, None when it has no VIN. Plain
     objects are read in one pass; anything odd goes through Vehicle.from_api, and both
-    give the same object. The changelog entries of `obj` are normalised in place (its
-    timestamps written as format_ts writes them, blank reasons dropped)."""
+    give the same object (sharing the parts of `obj` that need no change)."""
     found = _fast(obj, now)
     if found is not None:
         return found
@@ -144,12 +143,8 @@ def _fast(obj: Any, now: datetime | None) -> dict[str, Any] | None:
                     exact = log[first]["timestamp"]  # as sent: with its fraction of a second
                     at = _fromiso(exact[:-1] if exact[-1] in "zZ" else exact)
                     seconds = int((now - at.replace(tzinfo=UTC)).total_seconds())
-        if copy:  # normalised in place: the objects are this listing's own
-            for e, ts in zip(log, stamps, strict=True):
-                e["timestamp"] = ts
-                why = e.get("reason", 1)
-                if not why or type(why) is str and why.isspace():
-                    del e["reason"]
+        if copy:  # new entries: the answer itself stays as it came (for the cache)
+            log = [_entry(e, ts) for e, ts in zip(log, stamps, strict=True)]
         out = {"vin": vin, "status": status, "brand": brand, "tags": tags, "changelog": log,
                "reason": reason, "state_since": since}
         if now is not None:
@@ -159,10 +154,18 @@ def _fast(obj: Any, now: datetime | None) -> dict[str, Any] | None:
         return None
 
 
+def _entry(e: dict[str, Any], ts: str) -> dict[str, Any]:
+    out = {"timestamp": ts, "status": e["status"]}
+    why = e.get("reason")
+    if why and not why.isspace():
+        out["reason"] = why
+    return out
+
+
 def listing(raw: Iterable[Any], now: datetime | None = None, *,
             sort: bool = True) -> list[dict[str, Any]]:
-    """The `--json` objects of a list answer (in VIN order with `sort`, else as given),
-    normalising `raw`'s changelog entries in place (see `listed`)."""
+    """The `--json` objects of a list answer (in VIN order with `sort`, else as given);
+    `raw` is not changed."""
     out = [item for item in (listed(obj, now) for obj in raw) if item is not None]
     if sort:
         out.sort(key=_vin)
