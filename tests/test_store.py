@@ -274,7 +274,7 @@ def test_consume_empties_the_payload_and_replaced_rows_are_released(monkeypatch)
                         lambda items, delay: released.append((len(items), delay)))
     monkeypatch.setattr("fleettui.core.store.FREEZE_AT", 5)
     real_paused = store_module.collector_paused
-    monkeypatch.setattr(store_module, "collector_paused", lambda freeze: real_paused(False))
+    monkeypatch.setattr(store_module, "collector_paused", lambda freeze, collect=True: real_paused(False))
     store = FleetStore(release_delay=0.5)
     payload = small_fleet()
     store.apply(store.prepare(payload, NOW, consume=True))

@@ -80,6 +80,8 @@ def release_body(response: httpx.Response) -> None:
     the permanent generation. The body has been read; the stream is not used again."""
     if isinstance(response, httpx.Response) and response.is_closed:
         response.stream = httpx.ByteStream(b"")
+        if isinstance(getattr(response, "_content", None), bytes):
+            response._content = b""  # read already; whatever still holds the response
 
 
 def read_vehicle_list(response: httpx.Response, *,

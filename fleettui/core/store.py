@@ -153,7 +153,7 @@ class FleetStore:
             base = self._snapshot
             settings, query, sort, desc = self._settings, self._query, self._sort, self._descending
         big = len(base.by_vin) >= FREEZE_AT or (type(objects) is list and len(objects) >= FREEZE_AT)
-        with collector_paused(freeze=big and not partial):
+        with collector_paused(freeze=big and not partial, collect=bool(base.by_vin)):
             snapshot, diff = self._diff(base, objects, now, partial)
             ordered = self._order(snapshot.order, sort, desc)
             view = compute_view(snapshot, query, sort, desc, ordered)

@@ -154,4 +154,6 @@ def row_strip(row: Row, columns: tuple[Column, ...], now: datetime | None, width
         used += col.width + 1
     if used < width:
         segments.append(Segment(" " * (width - used), style))
-    return Strip(segments).crop(0, width)
+    # Neighbours in one style become one segment: a line is written with one escape
+    # sequence per style change, not one per column (what a changed row costs over SSH).
+    return Strip(Segment.simplify(segments)).crop(0, width)

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual.geometry import Region
 from textual.widget import Widget
@@ -45,6 +46,15 @@ class HeaderInfo:
     push_alert: bool = False
     #: Marked vehicles the filter hides (they are still acted on: the header says so).
     marked_hidden: int = 0
+
+
+def _styled(text: Text) -> list[tuple[str, str]]:
+    """Each character of `text` with the styles of the spans over it."""
+    styles = [str(text.style)] * len(text.plain)
+    for span in text.spans:
+        for i in range(span.start, min(span.end, len(styles))):
+            styles[i] += f";{span.style}"
+    return list(zip(text.plain, styles, strict=True))
 
 
 def environment_badge(environment: str) -> Text:
@@ -194,7 +204,22 @@ class FleetHeader(Widget):
             return
         for y, (a, b) in enumerate(zip(old, new, strict=True)):
             if a.plain != b.plain or a.spans != b.spans or a.style != b.style:
-                self.refresh(Region(0, y, self.size.width, 1))
+                self.refresh(self._changed_cells(y, a, b))
+
+    def _changed_cells(self, y: int, old: Text, new: Text) -> Region:
+        """The part of line `y` that differs: from the first changed character to the
+        last one (to the end of the line when the text after it moved), so a count that
+        changed rewrites that count, not the whole line."""
+        a, b = _styled(old), _styled(new)
+        first = next((i for i, (x, z) in enumerate(zip(a, b, strict=False)) if x != z),
+                     min(len(a), len(b)))
+        x0 = cell_len(new.plain[:first])  # in the content area (refresh adds the padding)
+        if len(a) == len(b):
+            last = next(i for i in range(len(a) - 1, -1, -1) if a[i] != b[i])
+            width = cell_len(new.plain[first:last + 1])
+        else:
+            width = self.content_size.width - x0
+        return Region(x0, y, max(1, width), 1)
 
     def on_resize(self) -> None:
         self._last = None
