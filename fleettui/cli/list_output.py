@@ -9,8 +9,9 @@ written, so the first appears long before the last vehicle is formatted; JSON go
 through the C encoder (no indent), and text widths are counted by `len` unless the text
 is not ASCII.
 
-Text from the API is data: every table cell is what `plain` (the CLI's sanitiser) makes
-of it (see `write_table`).
+Text from the API is data: every table cell is what `plain` makes of it, every CSV cell
+what `csv_cell` makes of it, the JSON goes through `json_safe` (fleettui.core.text);
+plain printable text, which they return unchanged, skips the call.
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ _BATCH = 500
 _KEYS = frozenset(("vin", "status", "brand", "tags", "changelog"))
 _STATES = frozenset(s.value for s in State)
 _fromiso = datetime.fromisoformat
+_FORMULA = frozenset("=+-@\t\r")
 _vin = itemgetter("vin")
 
 
@@ -185,7 +187,9 @@ def write_json(items: Sequence[dict[str, Any]], stream: IO[str]) -> None:
     write("[\n")
     for start in range(0, len(items), _BATCH):
         text = encode(items[start:start + _BATCH])[1:-1].replace('}, {"vin": ', '},\n{"vin": ')
-        if not text.isascii():  # controls are escaped by the encoder; bidi/invisible are not
+        # The encoder escapes C0 controls; C1, DEL, bidi and invisible ones are not
+        # ASCII-or-escaped, so only text with them needs the sanitiser's pass.
+        if not text.isascii() or "\x7f" in text:
             text = safe(text)
         write(text + (",\n" if start + _BATCH < len(items) else "\n"))
     write("]\n")
@@ -195,14 +199,22 @@ def tags_text(tags: dict[str, str]) -> str:
     return ";".join(f"{k}={v}" for k, v in sorted(tags.items()))
 
 
+def _csv_row(item: dict[str, Any]) -> list[str]:
+    """A CSV row of outside data: every cell what `csv_cell` (the sanitiser) makes of it;
+    printable cells that cannot start a formula are that already."""
+    tags = item["tags"]
+    row = [item["vin"], item["brand"], item["status"], item["reason"] or "",
+           item["state_since"] or "", tags_text(tags) if tags else ""]
+    if "".join(row).isprintable() and not any(c[:1] in _FORMULA for c in row):
+        return row
+    return [csv_cell(c) for c in row]
+
+
 def write_csv(items: Iterable[dict[str, Any]], stream: IO[str]) -> None:
     """CSV of outside data: every cell through `csv_cell` (sanitised, never a formula)."""
     writer = csv.writer(stream, lineterminator="\n")
     writer.writerow(CSV_HEADERS)
-    writer.writerows([csv_cell(item["vin"]), csv_cell(item["brand"]), csv_cell(item["status"]),
-                      csv_cell(item["reason"]), item["state_since"] or "",
-                      csv_cell(tags_text(item["tags"])) if item["tags"] else ""]
-                     for item in items)
+    writer.writerows(map(_csv_row, items))
 
 
 def width(text: str) -> int:
@@ -222,7 +234,8 @@ def seconds_in_state(item: dict[str, Any], now: datetime) -> float | None:
 def _cells(item: dict[str, Any], clean: Callable[..., str]) -> tuple[str, str, str, str]:
     vin, brand, status, reason = (item["vin"], item["brand"], item["status"] or "?",
                                   item["reason"] or "")
-    if not (vin + brand + status + reason).isprintable() or " " in status or " " in vin:
+    joined = vin + brand + status + reason
+    if not (joined.isascii() and joined.isprintable()) or " " in status or " " in vin:
         return clean(vin), clean(brand), clean(status), clean(reason, 60)
     if "  " in reason or reason[:1] == " " or reason[-1:] == " " or len(reason) > 60:
         reason = clean(reason, 60)
