@@ -35,6 +35,7 @@ from fleettui.monitor import adding, cache, deletes, fetching
 from fleettui.monitor.accounts import Account
 from fleettui.monitor.add_lines import AddDraft, AddLine
 from fleettui.monitor.connection import ConnectionState, clamp_refresh, local_now
+from fleettui.monitor.eligibility import EligibilityChecks, EligibilityOutcome
 from fleettui.monitor.history import MonitorHistory
 from fleettui.monitor.pushing import PushControl
 from fleettui.monitor.updates import (
@@ -90,6 +91,8 @@ class Monitor:
         self._painted_at: datetime | None = None
         #: Webhook push (fleettui.monitor.pushing); idle unless the account has a feed.
         self.push = PushControl(self)
+        #: The add form's eligibility checks (paced, cached per account).
+        self.eligibility = EligibilityChecks()
         self._poll_started: float | None = None
         #: The local history: every refresh recorded, since-last-look, unseen rows.
         self.history = MonitorHistory()
@@ -134,6 +137,7 @@ class Monitor:
         self.connection = self._new_connection(account.refresh)
         self._cache_saved = None
         self._painted_at = None
+        self.eligibility.clear()
         self.marked.clear()
         self.store.apply(self.store.prepare([], self.clock()))
         self.store.set_query(account.default_filter or "")
@@ -386,6 +390,10 @@ class Monitor:
             if problem:
                 update.notices.append(Notice(problem, severity="warning"))
         return update
+
+    def check_eligibility(self, vin: str, brand: str, generation: int) -> EligibilityOutcome:
+        """Blocking (worker): can this vehicle be activated? (see monitor.eligibility)."""
+        return self.eligibility.check(self.reader, vin, brand, generation)
 
     def audit(self, action: str, vins: list[str],
               outcomes: list[tuple[str, bool, str]]) -> str | None:

@@ -36,6 +36,8 @@ from fleettui.ui.messages import (
     CacheLoaded,
     ChangesListed,
     DeletesDone,
+    EligibilityChecked,
+    EligibilityWanted,
     HistoryRecorded,
     PollDone,
     PushArrived,
@@ -385,6 +387,14 @@ class FleetApp(App[None]):
     @on(AddDone)
     def _add_done(self, message: AddDone) -> None:
         self.writes.add_done(message.result)
+
+    @on(EligibilityWanted)
+    def _eligibility_wanted(self, message: EligibilityWanted) -> None:
+        self.writes.check_eligibility(message.pairs)
+
+    @on(EligibilityChecked)
+    def _eligibility_checked(self, message: EligibilityChecked) -> None:
+        self.writes.eligibility_checked(message.outcome)
 
     @on(DeletesDone)
     def _deletes_done(self, message: DeletesDone) -> None:

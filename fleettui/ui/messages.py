@@ -12,6 +12,7 @@ from textual.message import Message
 from textual.widget import Widget
 
 from fleettui.monitor.add_lines import AddLine
+from fleettui.monitor.eligibility import EligibilityOutcome
 from fleettui.monitor.pushing import PushPrepared
 from fleettui.monitor.updates import AddSent, CacheRead, DeletesSent, FetchResult, RecordDone
 from fleettui.triage.since import SinceSummary
@@ -147,6 +148,22 @@ class AddSubmitted(Message):
     def __init__(self, lines: list[AddLine]) -> None:
         super().__init__()
         self.lines = lines
+
+
+class EligibilityWanted(Message):
+    """The add form wants to know whether these (vin, brand) can be activated."""
+
+    def __init__(self, pairs: list[tuple[str, str]]) -> None:
+        super().__init__()
+        self.pairs = pairs
+
+
+class EligibilityChecked(Message):
+    """One eligibility answer (or why there is none), from a worker."""
+
+    def __init__(self, outcome: EligibilityOutcome) -> None:
+        super().__init__()
+        self.outcome = outcome
 
 
 class LinesPasted(Message):

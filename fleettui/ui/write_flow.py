@@ -25,8 +25,9 @@ from fleettui.monitor.add_lines import AddDraft, AddLine
 from fleettui.monitor.adding import added_notice
 from fleettui.monitor.controller import Monitor
 from fleettui.monitor.deletes import DeletePlan, no_target
+from fleettui.monitor.eligibility import EligibilityOutcome
 from fleettui.monitor.updates import AddSent, DeletesSent, Notice, Update
-from fleettui.ui.messages import AddDone, DeletesDone
+from fleettui.ui.messages import AddDone, DeletesDone, EligibilityChecked
 from fleettui.ui.screens.add_form import AddScreen
 from fleettui.ui.screens.confirm import ConfirmScreen, bulk_body
 from fleettui.ui.screens.export import ExportScreen, csv_text, default_export_path, write_csv
@@ -124,6 +125,22 @@ class WriteFlow:
         notice = self.monitor.add_closed(draft)
         if notice is not None:
             self.notify(notice)
+
+    def check_eligibility(self, pairs: list[tuple[str, str]]) -> None:
+        """The add form's VINs, checked one by one on a worker (paced by the controller)."""
+        generation = self.monitor.generation
+
+        def run() -> None:
+            for vin, brand in pairs:
+                self.app.post_message(EligibilityChecked(
+                    self.monitor.check_eligibility(vin, brand, generation)))
+
+        self.app.run_worker(run, thread=True, group="eligibility", exit_on_error=False)
+
+    def eligibility_checked(self, outcome: EligibilityOutcome) -> None:
+        form = next((s for s in self.app.screen_stack if isinstance(s, AddScreen)), None)
+        if form is not None and outcome.generation == self.monitor.generation:
+            form.show_eligibility(outcome)
 
     def send_add(self, lines: list[AddLine]) -> None:
         if self.monitor.read_only:

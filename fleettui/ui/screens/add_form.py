@@ -31,6 +31,7 @@ from fleettui.monitor.add_lines import (
     parse_tags,
     read_csv_file,
 )
+from fleettui.monitor.eligibility import EligibilityOutcome
 from fleettui.ui.add_feedback import (
     BrandInput,
     BrandSuggester,
@@ -41,6 +42,7 @@ from fleettui.ui.add_feedback import (
     vin_feedback,
 )
 from fleettui.ui.messages import AddSubmitted, LinesPasted
+from fleettui.ui.screens.add_eligibility import AddEligibility
 
 
 class AddScreen(ModalScreen[AddDraft | None]):
@@ -59,6 +61,8 @@ class AddScreen(ModalScreen[AddDraft | None]):
         self._local_refused: list[AddLine] = []
         self._field_line: AddLine | None = None
         self._sent_order: list[AddLine] = []
+        #: Eligibility of the VINs typed or pasted (asked of the app, shown here).
+        self.eligibility = AddEligibility(self)
 
     def compose(self) -> ComposeResult:
         with Vertical(id="add-box"):
@@ -69,6 +73,8 @@ class AddScreen(ModalScreen[AddDraft | None]):
                 yield LineInput(id="add-vin", placeholder="17 characters", max_length=40)
                 yield Label("")
                 yield Static(vin_feedback(""), id="add-vin-check")
+                yield Label("", classes="elig-row")
+                yield Static("", id="add-elig", classes="elig-row")
                 yield Label("Brand")
                 yield BrandInput(id="add-brand", placeholder="e.g. bmw",
                                  suggester=BrandSuggester())
@@ -81,6 +87,7 @@ class AddScreen(ModalScreen[AddDraft | None]):
                 yield Input(id="add-tags", placeholder="key=value, key2=value2")
             yield Label("Many vehicles, one per line: vin[,brand[,key=value...]]")
             yield TextArea(id="add-many", soft_wrap=False, show_line_numbers=False)
+            yield Static("", id="add-elig-many")
             with Grid(id="add-csv-row"):
                 yield Label("CSV file")
                 yield Input(id="add-csv", placeholder="path; Enter loads it into the list above")
@@ -92,6 +99,7 @@ class AddScreen(ModalScreen[AddDraft | None]):
         if self.draft is not None:
             self._restore(self.draft)
         self._toggle_customer(self.query_one("#add-brand", Input).value)
+        self.eligibility.show_rows()
         self.query_one("#add-vin", Input).focus()
 
     def _restore(self, draft: AddDraft) -> None:
@@ -110,11 +118,21 @@ class AddScreen(ModalScreen[AddDraft | None]):
     @on(Input.Changed, "#add-vin")
     def _vin_changed(self, event: Input.Changed) -> None:
         self.query_one("#add-vin-check", Static).update(vin_feedback(event.value))
+        self.eligibility.check_soon()
 
     @on(Input.Changed, "#add-brand")
     def _brand_changed(self, event: Input.Changed) -> None:
         self.query_one("#add-brand-check", Static).update(brand_feedback(event.value))
         self._toggle_customer(event.value)
+        self.eligibility.check_soon()
+
+    @on(TextArea.Changed, "#add-many")
+    def _many_changed(self) -> None:
+        self.eligibility.check_soon()
+
+    def show_eligibility(self, outcome: EligibilityOutcome) -> None:
+        """An eligibility answer from the app's worker."""
+        self.eligibility.show(outcome)
 
     def _toggle_customer(self, brand: str) -> None:
         show = needs_customer_name(brand) if is_known_brand(brand) else False
@@ -128,12 +146,12 @@ class AddScreen(ModalScreen[AddDraft | None]):
         try:
             text = read_csv_file(path)
         except (OSError, ValueError) as exc:
-            self._results(Text(f"Could not load {path}: {clean(exc)}", style="bold red"))
+            self.results(Text(f"Could not load {path}: {clean(exc)}", style="bold red"))
             return
         area = self.query_one("#add-many", TextArea)
         area.text = (area.text.rstrip("\n") + "\n" + text).strip("\n")
         count = len(parse_block(text))
-        self._results(Text(f"Loaded {count} line(s) from {path}; ctrl+s sends them."))
+        self.results(Text(f"Loaded {count} line(s) from {path}; ctrl+s sends them."))
 
     @on(LinesPasted)
     def _pasted_lines(self, event: LinesPasted) -> None:
@@ -142,7 +160,7 @@ class AddScreen(ModalScreen[AddDraft | None]):
         area = self.query_one("#add-many", TextArea)
         if event.lines:
             area.text = "\n".join([area.text.rstrip("\n"), *event.lines]).strip("\n")
-            self._results(Text(f"Pasted {len(event.lines)} line(s) into the list; ctrl+s sends them."))
+            self.results(Text(f"Pasted {len(event.lines)} line(s) into the list; ctrl+s sends them."))
         area.focus()
         area.move_cursor(area.document.end)
 
@@ -154,7 +172,7 @@ class AddScreen(ModalScreen[AddDraft | None]):
 
     # -- sending -------------------------------------------------------------------
 
-    def _defaults(self) -> tuple[str, dict[str, str], list[str], str]:
+    def defaults(self) -> tuple[str, dict[str, str], list[str], str]:
         """Brand, tags, tag problems and the Customer name (for VW-group lines only)."""
         brand = self.query_one("#add-brand", Input).value.strip()
         tags, problems = parse_tags(self.query_one("#add-tags", Input).value)
@@ -171,7 +189,7 @@ class AddScreen(ModalScreen[AddDraft | None]):
             box.cursor_position = len(completion)
 
     def collect(self) -> list[AddLine]:
-        brand, tags, tag_problems, customer = self._defaults()
+        brand, tags, tag_problems, customer = self.defaults()
         lines: list[AddLine] = []
         vin = self.query_one("#add-vin", Input).value.strip()
         self._field_line = None
@@ -192,8 +210,16 @@ class AddScreen(ModalScreen[AddDraft | None]):
         self._complete_brand()
         lines = self.collect()
         if not lines:
-            self._results(Text("Type a VIN (and brand), or paste lines below.", style="yellow"))
+            self.results(Text("Type a VIN (and brand), or paste lines below.", style="yellow"))
             return
+        ok = [line for line in lines if line.ok]
+        doubtful = [line for line in ok if self.eligibility.blocked(line)]
+        if doubtful:
+            self.eligibility.ask_before_sending(lines, doubtful, self._send)
+            return
+        self._send(lines)
+
+    def _send(self, lines: list[AddLine]) -> None:
         self._sent_order = lines
         ok = [line for line in lines if line.ok]
         self._local_refused = [line for line in lines if not line.ok]
@@ -202,13 +228,13 @@ class AddScreen(ModalScreen[AddDraft | None]):
             return
         self.busy = True
         self._in_flight = ok
-        self._results(Text(f"Sending {len(ok)} vehicle(s)…"))
+        self.results(Text(f"Sending {len(ok)} vehicle(s)…"))
         self.post_message(AddSubmitted(ok))
 
     def show_error(self, message: str) -> None:
         """The whole request failed: nothing changed, every line stays."""
         self.busy = False
-        self._results(Text("Nothing was added: " + clean(message), style="bold red"))
+        self.results(Text("Nothing was added: " + clean(message), style="bold red"))
 
     def show_results(self, results: Sequence) -> None:
         """Per-VIN outcome from the provider (CreateResult objects)."""
@@ -238,7 +264,7 @@ class AddScreen(ModalScreen[AddDraft | None]):
         if refused or self._local_refused:
             summary += "; fix the lines left in the form and send again"
         out.append(summary)
-        self._results(out)
+        self.results(out)
         kept = {id(line) for line, _ in refused} | {id(line) for line in self._local_refused}
         self._local_refused = []
         self._after_send(kept)
@@ -269,7 +295,7 @@ class AddScreen(ModalScreen[AddDraft | None]):
         else:
             self.query_one("#add-vin", Input).focus()
 
-    def _results(self, text: Text) -> None:
+    def results(self, text: Text) -> None:
         self.query_one("#add-results", Static).update(text)
 
     def action_close(self) -> None:
