@@ -310,3 +310,24 @@ def test_a_foreign_sqlite_database_is_moved_aside(db):
 def test_receiver_refuses_a_weak_secret(db):
     with pytest.raises(ValueError, match="at least 8"):
         WebhookReceiver(ReceiverConfig(secret="short"), WebhookStore(db))
+
+
+def test_applied_changes_are_recorded_in_the_local_history_once(db, clock, tmp_path):
+    from fleettui.history import HistoryStore
+
+    history = HistoryStore(tmp_path / "history.sqlite3")
+    store = WebhookStore(db)
+    with WebhookReceiver(ReceiverConfig(secret=SECRET), store, now=clock,
+                         history=history) as rx:
+        body = change_body(VIN, "rejected", SIM_START, R.INELIGIBLE_VIN)
+        for _ in range(2):  # the provider repeats the delivery: one row
+            assert post_signed(rx.url, body, delivery="d-history").status_code == 202
+        ping = json.dumps({"event": {"type": "ping", "received_at": "2026-11-01T12:00:00Z"}})
+        assert post_signed(rx.url, ping.encode(), event="ping").status_code == 202
+        assert rx.wait_idle()
+    store.close()
+    events = history.events(vin=VIN)
+    history.close()
+    assert [(e.new, e.reason, e.source) for e in events] == [
+        ("rejected", R.INELIGIBLE_VIN, "webhook")]
+    assert events[0].at == SIM_START

@@ -146,7 +146,7 @@ def _with_webhooks(account, args: argparse.Namespace):  # noqa: ANN001, ANN202 -
     reconcile = getattr(args, "reconcile", None) or settings.reconcile_interval
 
     def feed(now=None):  # noqa: ANN001, ANN202
-        return open_feed(spec, account.name, settings.secret, now=now)
+        return open_feed(spec, account.name, settings.secret, now=now, base_url=account.base_url)
 
     return dataclasses.replace(account, push=feed, reconcile=max(30.0, reconcile))
 

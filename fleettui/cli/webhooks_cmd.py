@@ -135,11 +135,16 @@ def cmd_listen(args: argparse.Namespace) -> int:
               file=sys.stderr)
     db = args.db or default_db_path(settings.profile)
     store = WebhookStore(db)
+    history = None
+    if settings.base_url:  # a configured profile: its changes go into its local history too
+        from fleettui.history import open_history
+
+        history = open_history(settings.profile, settings.base_url)
     stop = threading.Event()
     previous = {s: signal.signal(s, lambda *_: stop.set()) for s in (signal.SIGINT, signal.SIGTERM)}
     try:
         try:
-            rx = WebhookReceiver(cfg, store, save=args.save).start()
+            rx = WebhookReceiver(cfg, store, save=args.save, history=history).start()
         except OSError as e:
             error(f"cannot listen on {args.host}:{args.port}: {e.strerror or e}")
             return EXIT_USAGE
@@ -156,6 +161,8 @@ def cmd_listen(args: argparse.Namespace) -> int:
         for s, handler in previous.items():
             signal.signal(s, handler)
         store.close()
+        if history is not None:
+            history.close()
     return EXIT_OK
 
 

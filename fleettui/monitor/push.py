@@ -19,6 +19,7 @@ import time
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from fleettui.core.timefmt import utcnow
 from fleettui.webhooks.events import WebhookEvent
@@ -38,16 +39,22 @@ class ReceiverFeed:
     mode = "in-process"
 
     def __init__(self, config: ReceiverConfig, db: Path, *,
-                 now: Callable[[], datetime] | None = None) -> None:
+                 now: Callable[[], datetime] | None = None, history: Any | None = None) -> None:
         self._events: queue.SimpleQueue[WebhookEvent] = queue.SimpleQueue()
         self.store = WebhookStore(db)
+        self._history = history
         try:
             self.receiver = WebhookReceiver(config, self.store, on_event=self._got,
-                                            now=now or utcnow)
+                                            now=now or utcnow, history=history)
             self.receiver.start()
         except BaseException:
-            self.store.close()
+            self.close_stores()
             raise
+
+    def close_stores(self) -> None:
+        self.store.close()
+        if self._history is not None:
+            self._history.close()
 
     def __repr__(self) -> str:
         return f"ReceiverFeed({self.receiver.url!r})"
@@ -75,7 +82,7 @@ class ReceiverFeed:
 
     def close(self) -> None:
         self.receiver.stop()
-        self.store.close()
+        self.close_stores()
 
 
 class AttachedFeed:
@@ -111,8 +118,8 @@ class AttachedFeed:
 PushFeed = ReceiverFeed | AttachedFeed
 
 
-def open_feed(spec: str, profile: str, secret: str | None, *,
-              db: Path | None = None, now: Callable[[], datetime] | None = None) -> PushFeed:
+def open_feed(spec: str, profile: str, secret: str | None, *, db: Path | None = None,
+              now: Callable[[], datetime] | None = None, base_url: str = "") -> PushFeed:
     """`spec` is `attach` or `[HOST:]PORT`. A port already taken by a receiver that
     writes this profile's database (its heartbeat is alive) is attached to instead.
     Raises ValueError (bad spec, no secret) or OSError (cannot listen)."""
@@ -123,8 +130,14 @@ def open_feed(spec: str, profile: str, secret: str | None, *,
     if not secret:
         raise ValueError("--webhooks needs the webhook secret: set webhook_secret_env in the "
                          "profile, or FLEETTUI_WEBHOOK_SECRET")
+    history = None
+    if base_url:  # changes are recorded in the profile's local history too
+        from fleettui.history import open_history
+
+        history = open_history(profile, base_url)
     try:
-        return ReceiverFeed(ReceiverConfig(secret=secret, host=host, port=port), path, now=now)
+        return ReceiverFeed(ReceiverConfig(secret=secret, host=host, port=port), path, now=now,
+                            history=history)
     except OSError as e:
         if e.errno != errno.EADDRINUSE or not path.exists():
             raise

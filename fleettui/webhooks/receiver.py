@@ -12,6 +12,8 @@ the event goes on a queue. A second thread takes it from the queue: dedupe by de
 in the database (remembered across restarts), store, count, call `on_event`. A full queue
 answers 503 so the provider retries later. Refused requests are logged with the peer, the
 reason, the delivery id and the size: never the secret, a signature or the body.
+With `history` (a `fleettui.history.HistoryStore`), every applied change is also recorded
+in the profile's local history (source "webhook", keyed by the delivery id).
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 from types import TracebackType
+from typing import Any
 
 from fleettui.core.timefmt import utcnow
 from fleettui.webhooks import http
@@ -88,7 +91,8 @@ class ReceiverConfig:
 class WebhookReceiver:
     def __init__(self, config: ReceiverConfig, store: WebhookStore, *,
                  now: Callable[[], datetime] = utcnow, on_event: EventCallback | None = None,
-                 save: Path | None = None, wall: Callable[[], float] = time.time) -> None:
+                 save: Path | None = None, wall: Callable[[], float] = time.time,
+                 history: Any | None = None) -> None:
         problems = config.problems()
         if problems:
             raise ValueError("; ".join(problems))
@@ -97,6 +101,7 @@ class WebhookReceiver:
         self._now = now
         self._on_event = on_event
         self._save = save
+        self._history = history
         self.counters = Counters(clock=wall)
         self._queue: queue.Queue[tuple[WebhookEvent, bytes] | None] = queue.Queue(config.queue_size)
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -335,6 +340,11 @@ class WebhookReceiver:
         save = self._save
         if save is not None:
             self._safe(lambda: _append_saved(save, event, body))
+        history = self._history
+        if history is not None and event.is_change:
+            self._safe(lambda: history.record_event(
+                event.vin, None, event.action, event.detail, self._now(), "webhook",
+                at=event.received_at, key=event.delivery))
         if self._on_event is not None and event.known:
             try:
                 self._on_event(StoredEvent(seq, event, time.time()))

@@ -35,6 +35,8 @@ class WebhookSettings:
     secret_source: str = "none"
     listen: str | None = None
     reconcile_interval: float = DEFAULT_RECONCILE
+    #: The profile's server, for its local history ("" when there is no such profile).
+    base_url: str = ""
 
 
 def parse_listen(spec: str) -> tuple[str, int]:
@@ -62,7 +64,8 @@ def load_settings(profile: str | None = None, *, secret_env: str | None = None,
     name = profile or (env.get(ENV_PROFILE) or "").strip() or cfg.default_profile
     if not name and len(cfg.profiles) == 1:
         name = next(iter(cfg.profiles))
-    extra = cfg.profiles[name].extra if name and name in cfg.profiles else {}
+    found = cfg.profiles.get(name) if name else None
+    extra = found.extra if found is not None else {}
     ctx = f"profile {name!r}"
 
     secret: str | None = None
@@ -96,4 +99,5 @@ def load_settings(profile: str | None = None, *, secret_env: str | None = None,
     if isinstance(interval, bool) or not isinstance(interval, int | float):
         raise InvalidConfig(f"{ctx}: reconcile_interval must be a number of seconds")
     return WebhookSettings(name or "default", secret, source, listen,
-                           max(MIN_RECONCILE, float(interval)))
+                           max(MIN_RECONCILE, float(interval)),
+                           found.effective_base_url if found is not None else "")
