@@ -203,7 +203,7 @@ def test_a_page_from_another_origin_cannot_open_the_websocket(browser, served):
         evil.shutdown()
         evil.server_close()
     served.stop()
-    assert "refused: A WebSocket from another site" in served.stderr()
+    assert "A WebSocket from another site is not accepted" in served.stderr()
 
 
 

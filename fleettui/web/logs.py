@@ -52,7 +52,8 @@ class AccessLog(AbstractAccessLogger):
         why = request.get("fleettui_refusal")
         path = one_line(request.path, 200)
         if why:
-            self.logger.info("%s %s %s refused: %s", request.method, path, response.status, why)
+            self.logger.info("%s %s %s refused (from %s): %s", request.method, path,
+                             response.status, one_line(request.remote or "?", 60), why)
         else:
             self.logger.debug("%s %s %s", request.method, path, response.status)
 

@@ -36,6 +36,7 @@ log = logging.getLogger("fleettui.web")
 QUIT_GRACE = 5.0
 TERM_GRACE = 2.0
 STDERR_KEEP = 16 * 1024
+DRAIN_DEADLINE = 10.0
 _PRELUDE = b"__GANGLION__\n"
 
 
@@ -101,8 +102,10 @@ class BrowserSession:
             return False
         try:
             process.stdin.write(packet)
-            await process.stdin.drain()
-        except (RuntimeError, OSError, ConnectionError):
+            # A monitor that stopped reading must not hang the tab's connection (and with
+            # it the idle timeout and shutdown): give up on it instead.
+            await asyncio.wait_for(process.stdin.drain(), DRAIN_DEADLINE)
+        except (RuntimeError, OSError, ConnectionError, asyncio.TimeoutError):
             return False
         return True
 
