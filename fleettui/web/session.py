@@ -105,7 +105,7 @@ class BrowserSession:
             # A monitor that stopped reading must not hang the tab's connection (and with
             # it the idle timeout and shutdown): give up on it instead.
             await asyncio.wait_for(process.stdin.drain(), DRAIN_DEADLINE)
-        except (RuntimeError, OSError, ConnectionError, asyncio.TimeoutError):
+        except (TimeoutError, RuntimeError, OSError, ConnectionError):
             return False
         return True
 
