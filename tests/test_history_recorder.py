@@ -135,3 +135,32 @@ def test_the_timeline_merges_without_repeating_the_provider():
     assert [(e.status, e.local) for e in merged] == [
         ("rejected", "recorded here"), ("pending", None), ("approved", None),
         ("revoking", "seen here")]
+
+
+def test_webhook_deliveries_are_recorded_once_with_the_state_shown_before(sim, tmp_path):
+    from dataclasses import replace
+
+    from fleettui.monitor.accounts import account_for_simulator
+    from fleettui.monitor.history import MonitorHistory
+    from fleettui.webhooks.events import CLEARANCE_CHANGED, WebhookEvent
+
+    history = MonitorHistory()
+    history.switch(replace(account_for_simulator(sim), cache=True))
+    desk = Desk(sim, tmp_path / "desk.sqlite3")
+    try:
+        prepared, _ = desk.refresh()
+        from fleettui.monitor.updates import RecordJob
+
+        history.record(RecordJob(1, prepared))
+        row = next(r for r in desk.fleet.snapshot.order if r.status == "pending")
+        now = desk.client.server_time()
+        event = WebhookEvent("delivery-7", CLEARANCE_CHANGED, now, row.vin, "rejected",
+                             "privacy mode is enabled")
+        assert history.record_pushed([event, event], desk.fleet, now) == 1
+        assert history.record_pushed([event], desk.fleet, now) == 0  # a repeated delivery
+        [pushed] = [e for e in history.events_for(row.vin) if e.source == "webhook"]
+        assert (pushed.old, pushed.new, pushed.reason, pushed.brand) == (
+            "pending", "rejected", "privacy mode is enabled", row.brand)
+    finally:
+        desk.close()
+        history.close()

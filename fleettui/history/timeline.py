@@ -44,10 +44,11 @@ def merge_timeline(changelog: Sequence[object], events: Iterable[Event]) -> list
     for ev in events:
         if _key(ev.at, ev.new, ev.reason) in known:
             continue
-        if ev.at is None and any(t.status == ev.new and t.at is not None
-                                 and abs((t.at - ev.seen_at).total_seconds()) < 86400
-                                 for t in out):
-            continue  # a diff or webhook of a change the changelog shows
+        when = ev.at or ev.seen_at
+        if (ev.at is None or ev.source == "webhook") and any(
+                t.status == ev.new and t.at is not None
+                and abs((t.at - when).total_seconds()) < 86400 for t in out):
+            continue  # a diff or a webhook of a change the changelog shows
         extra.append(TimelineEntry(ev.at or ev.seen_at, ev.new, parse_state(ev.new), ev.reason,
                                    LOCAL_LABELS.get(ev.source, ev.source)))
         known.add(_key(ev.at, ev.new, ev.reason))

@@ -17,7 +17,7 @@ from typing import Any
 
 from fleettui.core.text import clean
 from fleettui.core.timefmt import utcnow
-from fleettui.history.events import Event
+from fleettui.history.events import Event, event_key
 from fleettui.history.recorder import Recorder
 from fleettui.history.store import HistoryStore, open_history
 from fleettui.monitor.accounts import Account
@@ -91,6 +91,28 @@ class MonitorHistory:
             for vin in set(job.prepared.diff.changed):
                 self._timeline.pop(vin, None)
         return RecordDone(job.generation, result.stored, summary, notes)
+
+    def record_pushed(self, events: list[Any], fleet: Any, now: datetime) -> int:
+        """Blocking (the push worker): verified webhook changes into the history, keyed by
+        their delivery id (a repeated delivery is one row), with the state the row showed
+        before. Before the first refresh has opened the file, nothing is recorded: that
+        refresh's changelogs bring the same changes."""
+        store = self._store
+        if store is None or not store.available:
+            return 0
+        batch = []
+        for e in events:
+            if not (getattr(e, "is_change", False) and e.vin and e.action):
+                continue
+            row = fleet.row_for(e.vin)
+            key = event_key(e.vin, e.action, None, e.detail, source="webhook", extra=e.delivery)
+            batch.append(Event(e.vin, e.action, None, e.received_at or now,
+                               row.status if row is not None else None, e.detail,
+                               row.brand if row is not None else "", "webhook", key))
+        with self._lock:
+            for ev in batch:
+                self._timeline.pop(ev.vin, None)
+        return store.record_events(batch, now=now)
 
     def took_record(self, done: RecordDone, now: datetime,
                     local_now: datetime | None = None) -> list[Notice]:

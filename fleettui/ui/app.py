@@ -226,6 +226,9 @@ class FleetApp(App[None]):
             events = push.wait(PUSH_WAIT)
             if events:
                 self.post_message(PushArrived(push.prepare(events, generation)))
+                # The deliveries go into the local history too (this worker's thread).
+                self.monitor.history.record_pushed(events, self.monitor.store,
+                                                   self.monitor.clock())
             if time.monotonic() - last_health >= PUSH_HEALTH_EVERY:
                 last_health = time.monotonic()
                 snapshot = push.read_health()
