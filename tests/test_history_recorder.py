@@ -126,6 +126,8 @@ def test_the_timeline_merges_without_repeating_the_provider():
         Event("V1", "pending", t0, t0, None, None, "bmw", "changelog"),  # same entry
         Event("V1", "approved", None, t0 + timedelta(days=1, hours=1), "pending", None,
               "bmw", "webhook"),  # the same change, pushed: not repeated
+        Event("V1", "approved", t0 + timedelta(days=1, minutes=30), t0, "pending", None,
+              "bmw", "webhook"),  # the receiver's own time for it: not repeated either
         Event("V1", "rejected", t0 - timedelta(days=90), t0, "pending", "unspecified",
               "bmw", "changelog"),  # an earlier clearance the provider no longer lists
         Event("V1", "revoking", None, t0 + timedelta(days=3), "approved", None, "bmw",
