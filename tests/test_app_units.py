@@ -208,11 +208,11 @@ async def test_demo_writes_no_audit_log_and_no_snapshot_cache(sim, isolated_dirs
     app = FleetApp(demo, clock=lambda: SIM_START, watch_terminal=False)
     async with app.run_test(size=(100, 30)) as pilot:
         await loaded(pilot)
-        assert app.monitor.audit("cancel", [GOOD_VIN], [(GOOD_VIN, True, "canceling")]) is None
+        assert app.monitor.writes.audit("cancel", [GOOD_VIN], [(GOOD_VIN, True, "canceling")]) is None
         assert not list(Path(isolated_dirs["log"]).rglob("*.jsonl"))
         assert not snapshot_path(demo.name).exists()
         app.monitor.account = replace(demo, audit=True)  # a real account's writes are recorded
-        assert app.monitor.audit("cancel", [GOOD_VIN], [(GOOD_VIN, True, "canceling")]) is None
+        assert app.monitor.writes.audit("cancel", [GOOD_VIN], [(GOOD_VIN, True, "canceling")]) is None
         assert [e["action"] for e in read_audit()] == ["cancel"]
 
 

@@ -38,7 +38,7 @@ def monitor(sim):
 
 
 def test_single_cancel_of_a_brand_that_cannot_is_refused_before_sending(monitor):
-    plan = monitor.plan_deletes(Action.CANCEL, monitor.store.vehicle(BMW_PENDING))
+    plan = monitor.writes.plan_deletes(Action.CANCEL, monitor.store.vehicle(BMW_PENDING))
     assert plan.refusal is not None and plan.vins == []
     assert plan.refusal.title == "Cancel refused"
     assert plan.refusal.message.startswith(f"Cannot cancel {BMW_PENDING}: ")
@@ -46,48 +46,48 @@ def test_single_cancel_of_a_brand_that_cannot_is_refused_before_sending(monitor)
 
 
 def test_single_revoke_asks_for_the_last_four_and_young_cancel_warns(monitor):
-    revoke = monitor.plan_deletes(Action.REVOKE, monitor.store.vehicle(KIA_APPROVED))
+    revoke = monitor.writes.plan_deletes(Action.REVOKE, monitor.store.vehicle(KIA_APPROVED))
     assert revoke.refusal is None and revoke.vins == [KIA_APPROVED] and revoke.require == KIA_APPROVED[-4:]
-    cancel = monitor.plan_deletes(Action.CANCEL, monitor.store.vehicle(AUDI_FRESH))
+    cancel = monitor.writes.plan_deletes(Action.CANCEL, monitor.store.vehicle(AUDI_FRESH))
     assert cancel.require is None and cancel.warnings and "day" in cancel.warnings[0][0]
 
 
 def test_no_target_and_read_only_are_refusals(monitor):
-    assert monitor.plan_deletes(Action.CANCEL, None).refusal.message == "No vehicle under the cursor."
+    assert monitor.writes.plan_deletes(Action.CANCEL, None).refusal.message == "No vehicle under the cursor."
     monitor.read_only = True
-    refusal = monitor.plan_deletes(Action.CANCEL, monitor.store.vehicle(PEUGEOT_PENDING)).refusal
+    refusal = monitor.writes.plan_deletes(Action.CANCEL, monitor.store.vehicle(PEUGEOT_PENDING)).refusal
     assert refusal.title == "Read-only" and "profile setting" in refusal.message
-    assert isinstance(monitor.open_add(), Notice)
+    assert isinstance(monitor.writes.open_add(), Notice)
 
 
 def test_marked_vehicles_are_the_targets_with_skips_and_why(monitor):
     monitor.marked.update({PEUGEOT_PENDING, BMW_PENDING, KIA_APPROVED, "NOTINTHEFLEET0000"})
-    plan = monitor.plan_deletes(Action.CANCEL, monitor.store.vehicle(AUDI_FRESH))
+    plan = monitor.writes.plan_deletes(Action.CANCEL, monitor.store.vehicle(AUDI_FRESH))
     assert plan.bulk and plan.targets == 3  # a VIN gone from the fleet is not a target
     assert plan.vins == [PEUGEOT_PENDING]
     assert sorted(vin for vin, *_ in plan.skipped) == sorted([BMW_PENDING, KIA_APPROVED])
     assert {brand for _, _, brand, _ in plan.skipped} == {"BMW", "Kia"}
     monitor.marked.clear()
     monitor.marked.add(BMW_PENDING)
-    nothing = monitor.plan_deletes(Action.CANCEL, None)
+    nothing = monitor.writes.plan_deletes(Action.CANCEL, None)
     assert nothing.refusal is not None and nothing.refusal.message.startswith(
         "Nothing to cancel: all 1 marked were skipped (")
 
 
 def test_bulk_revoke_asks_for_the_count(monitor):
     monitor.marked.update({KIA_APPROVED, PEUGEOT_PENDING})
-    plan = monitor.plan_deletes(Action.REVOKE, None)
+    plan = monitor.writes.plan_deletes(Action.REVOKE, None)
     assert plan.vins == [KIA_APPROVED] and plan.require == "1"
 
 
 def test_a_sent_batch_shows_at_once_unmarks_audits_and_keeps_the_refusals(sim, monitor):
     monitor.marked.update({PEUGEOT_PENDING, AUDI_FRESH})
-    plan = monitor.plan_deletes(Action.CANCEL, None)
+    plan = monitor.writes.plan_deletes(Action.CANCEL, None)
     assert plan.vins == sorted([AUDI_FRESH, PEUGEOT_PENDING])  # the young Audi is sent, with a warning
-    result = monitor.send_deletes(Action.CANCEL, plan.vins, monitor.generation)
+    result = monitor.writes.send_deletes(Action.CANCEL, plan.vins, monitor.generation)
     ok = {o.vin: o.ok for o in result.outcomes}
     assert ok == {PEUGEOT_PENDING: True, AUDI_FRESH: False}
-    update = monitor.took_deletes(result)
+    update = monitor.writes.took_deletes(result)
     assert update.repaint and update.unmarked
     assert monitor.marked == {AUDI_FRESH}  # the refused one stays marked
     assert monitor.store.vehicle(PEUGEOT_PENDING).state is State.CANCELING
@@ -95,16 +95,16 @@ def test_a_sent_batch_shows_at_once_unmarks_audits_and_keeps_the_refusals(sim, m
     [notice] = update.notices
     assert notice.severity == "warning" and notice.message.endswith(OPEN_HINT)
     assert notice.message.startswith("Canceling 1 of 2 vehicles.")
-    title, outcomes = monitor.last_write
+    title, outcomes = monitor.writes.last_write
     assert title == "Cancel: 1 of 2 accepted" and len(outcomes) == 2
     [entry] = read_audit()
     assert entry["action"] == "cancel" and sorted(entry["vins"]) == sorted([AUDI_FRESH, PEUGEOT_PENDING])
 
 
 def test_a_batch_for_an_earlier_account_does_not_touch_the_store(sim, monitor):
-    result = monitor.send_deletes(Action.REVOKE, [KIA_APPROVED], monitor.generation)
+    result = monitor.writes.send_deletes(Action.REVOKE, [KIA_APPROVED], monitor.generation)
     monitor.connect(account_for_simulator(sim))
-    update = monitor.took_deletes(result)
+    update = monitor.writes.took_deletes(result)
     assert not update.repaint and monitor.store.total == 0
 
 
@@ -129,19 +129,19 @@ def test_a_rate_limited_delete_waits_once_then_asks_again():
 def test_add_shows_accepted_at_once_and_draft_is_kept_for_the_next_a(sim, monitor):
     good = parse_line("VF3BBBBB0NC000009,peugeot")
     bad = parse_line("VF3BBBBB0NC00001,peugeot")  # 16 characters: the provider refuses
-    result = monitor.send_add([good, replace(bad, problems=[])], monitor.generation)
+    result = monitor.writes.send_add([good, replace(bad, problems=[])], monitor.generation)
     assert result.error is None and result.added == 1
-    update = monitor.took_add(result)
+    update = monitor.writes.took_add(result)
     assert update.repaint and monitor.store.vehicle(good.vin).state is State.PENDING
     assert [e["action"] for e in read_audit()] == ["add"]
 
-    assert monitor.open_add() is None
-    notice = monitor.add_closed(AddDraft(vin="VF3", many="a\nb\n# note"))
+    assert monitor.writes.open_add() is None
+    notice = monitor.writes.add_closed(AddDraft(vin="VF3", many="a\nb\n# note"))
     assert notice.message == "Draft kept: 3 lines. Press a to go on with it."
-    assert monitor.open_add() == AddDraft(vin="VF3", many="a\nb\n# note")
-    assert monitor.open_add() is None  # taken: the form holds it now
+    assert monitor.writes.open_add() == AddDraft(vin="VF3", many="a\nb\n# note")
+    assert monitor.writes.open_add() is None  # taken: the form holds it now
 
 
 def test_writes_have_their_own_lock_per_monitor(sim):
     first, second = Monitor(None), Monitor(None)
-    assert first.write_lock is not second.write_lock
+    assert first.writes.lock is not second.writes.lock

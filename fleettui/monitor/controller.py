@@ -2,8 +2,9 @@
 
 One `Monitor` per app. It owns the account, its reader and writer clients (a slow poll
 never blocks a write), the `FleetStore`, the `ConnectionState`, the poll generation (a
-result of an earlier account is dropped), the marked VINs, the add form's draft, the write
-lock and the last bulk write's outcome.
+result of an earlier account is dropped), the marked VINs, and three composed halves:
+`writes` (cancel, revoke, add: the write lock, the add draft, the last bulk outcome),
+`push` (webhook push) and `history` (the local history).
 
 The app drives it with plain calls and carries out the `Update` it returns:
 
@@ -12,7 +13,8 @@ The app drives it with plain calls and carries out the `Update` it returns:
     result = monitor.fetch(generation)          # worker: list call, parse, diff
     update = monitor.took(result)               # UI thread: apply, decide, say what to show
 
-The blocking calls (`read_cache`, `fetch`, `send_deletes`, `send_add`, `save_cache`) run
+The blocking calls (`read_cache`, `fetch`, `writes.send_deletes`, `writes.send_add`,
+`save_cache`) run
 on worker threads and only read shared state; everything else runs on the UI thread.
 """
 
@@ -26,23 +28,19 @@ from datetime import datetime
 from typing import Any
 
 from fleettui.core.snapshot import Prepared
-from fleettui.core.states import Action
 from fleettui.core.store import FleetStore
 from fleettui.core.text import clean
 from fleettui.core.timefmt import utcnow
 from fleettui.core.vehicle import Vehicle
-from fleettui.monitor import adding, cache, deletes, fetching
+from fleettui.monitor import cache, fetching
 from fleettui.monitor.accounts import Account
-from fleettui.monitor.add_lines import AddDraft, AddLine
 from fleettui.monitor.connection import ConnectionState, clamp_refresh, local_now
 from fleettui.monitor.eligibility import EligibilityChecks, EligibilityOutcome
 from fleettui.monitor.history import MonitorHistory
 from fleettui.monitor.pushing import PushControl
 from fleettui.monitor.updates import (
-    AddSent,
     CacheRead,
     CacheSave,
-    DeletesSent,
     FetchFailed,
     FetchResult,
     Notice,
@@ -50,7 +48,7 @@ from fleettui.monitor.updates import (
     RecordJob,
     Update,
 )
-from fleettui.monitor.writes import WriteOutcome, audit_write
+from fleettui.monitor.writing import Writes
 
 #: A poll that changed nothing repaints the table at most this often (only ages differ).
 IDLE_REPAINT_SECONDS = 60.0
@@ -83,10 +81,8 @@ class Monitor:
         self.writer: Any = None
         self.generation = 0
         self.marked: set[str] = set()
-        self.add_draft: AddDraft | None = None
-        self.write_lock = threading.Lock()
-        #: The last bulk cancel / revoke: (title, every outcome), for "Write results".
-        self.last_write: tuple[str, list[WriteOutcome]] | None = None
+        #: Cancel, revoke and add: the write lock, the add draft, the last bulk outcome.
+        self.writes = Writes(self)
         self._cache_saved: float | None = None
         self._painted_at: datetime | None = None
         #: Webhook push (fleettui.monitor.pushing); idle unless the account has a feed.
@@ -274,7 +270,7 @@ class Monitor:
         """The filter or the account changed: repaint whatever the last paint was."""
         return Update(repaint=self._repaint_due(None))
 
-    def _apply_answer(self, prepared: Prepared | None, generation: int) -> bool:
+    def apply_answer(self, prepared: Prepared | None, generation: int) -> bool:
         """Show provider answers at once (added, canceling, revoking) until the next poll.
         A poll that finished meanwhile is newer and already shows them: then nothing."""
         if prepared is None or generation != self.generation or not self.store.apply(prepared):
@@ -329,73 +325,6 @@ class Monitor:
         self.marked.difference_update(vins)
         return len(self.marked) != before
 
-    # -- cancel / revoke ------------------------------------------------------------------
-
-    def plan_deletes(self, action: Action, current: Vehicle | None) -> deletes.DeletePlan:
-        if self.read_only:
-            return deletes.DeletePlan(action, refusal=self.read_only_notice())
-        return deletes.plan_deletes(action, self.marked_vehicles(), current, self.clock())
-
-    def send_deletes(self, action: Action, vins: list[str], generation: int) -> DeletesSent:
-        """Blocking (worker)."""
-        return deletes.send_deletes(self.writer, self.write_lock, self.store, action, vins,
-                                    generation, self.clock, self.sleep)
-
-    def took_deletes(self, result: DeletesSent) -> Update:
-        update = Update(repaint=self._apply_answer(result.prepared, result.generation))
-        update.unmarked = self.unmark([o.vin for o in result.outcomes if o.ok])
-        update.notices.append(deletes.summary_notice(result, self._remember(result)))
-        problem = self.audit(result.action.value, [o.vin for o in result.outcomes],
-                             deletes.audit_lines(result.outcomes))
-        if problem:
-            update.notices.append(Notice(problem, severity="warning"))
-        return update
-
-    def _remember(self, result: DeletesSent) -> bool:
-        """Keep a batch's outcome; True when it is worth opening (a batch with failures)."""
-        outcomes = result.outcomes
-        if len(outcomes) < 2:
-            return False
-        ok = sum(1 for o in outcomes if o.ok)
-        verb = "Cancel" if result.action is Action.CANCEL else "Revoke"
-        self.last_write = (f"{verb}: {ok} of {len(outcomes)} accepted", list(outcomes))
-        return ok < len(outcomes)
-
-    # -- add ---------------------------------------------------------------------------
-
-    def open_add(self) -> AddDraft | None | Notice:
-        """The draft to reopen the form with (taken: a closed form leaves a new one), or
-        the read-only notice."""
-        if self.read_only:
-            return self.read_only_notice()
-        draft, self.add_draft = self.add_draft, None
-        return draft
-
-    def add_closed(self, draft: AddDraft | None) -> Notice | None:
-        """Escape with something typed keeps it for the next `a` (this session)."""
-        self.add_draft = draft
-        return adding.draft_notice(draft)
-
-    def send_add(self, lines: list[AddLine], generation: int) -> AddSent:
-        """Blocking (worker)."""
-        return adding.send_add(self.writer, self.write_lock, self.store, lines, generation,
-                               self.clock)
-
-    def took_add(self, result: AddSent) -> Update:
-        update = Update()
-        if result.error is None:
-            update.repaint = self._apply_answer(result.prepared, result.generation)
-            problem = self.audit("add", [line.vin for line in result.lines],
-                                 adding.audit_lines(result.results or []))
-            if problem:
-                update.notices.append(Notice(problem, severity="warning"))
-        return update
-
     def check_eligibility(self, vin: str, brand: str, generation: int) -> EligibilityOutcome:
         """Blocking (worker): can this vehicle be activated? (see monitor.eligibility)."""
         return self.eligibility.check(self.reader, vin, brand, generation)
-
-    def audit(self, action: str, vins: list[str],
-              outcomes: list[tuple[str, bool, str]]) -> str | None:
-        """Record a write in the audit log (not the demo's). A problem to show, or None."""
-        return audit_write(self.account, action, vins, outcomes)

@@ -22,7 +22,7 @@ def monitor_commands(monitor: Monitor, bindings: Sequence[Any],
                      mark_row: Callable[[], None]) -> Iterable[SystemCommand]:
     """The palette's entries after Textual's own: the last bulk write's results, why
     writes are off in read-only mode, then every binding by name."""
-    if monitor.last_write is not None:
+    if monitor.writes.last_write is not None:
         yield SystemCommand("Write results", "Every VIN of the last bulk cancel or revoke, "
                             "refusals grouped by reason", write_results)
     if monitor.read_only:

@@ -87,7 +87,7 @@ class WriteFlow:
     # -- cancel / revoke -----------------------------------------------------------------
 
     def start_delete(self, action: Action) -> None:
-        plan = self.monitor.plan_deletes(action, self.view.current_vehicle())
+        plan = self.monitor.writes.plan_deletes(action, self.view.current_vehicle())
         if plan.refusal is not None:
             self.notify(plan.refusal)
             return
@@ -98,31 +98,31 @@ class WriteFlow:
         if self.monitor.read_only:
             return
         self.app.notify(f"Sending {action.value} for {len(vins)} vehicle(s)…", markup=False)
-        send = partial(self.monitor.send_deletes, action, vins, self.monitor.generation)
+        send = partial(self.monitor.writes.send_deletes, action, vins, self.monitor.generation)
         self.app.run_worker(lambda: self.app.post_message(DeletesDone(send())), thread=True,
                             group="write", exit_on_error=False)
 
     def deletes_done(self, result: DeletesSent) -> None:
-        self.carry_out(self.monitor.took_deletes(result))
+        self.carry_out(self.monitor.writes.took_deletes(result))
 
     def show_write_results(self) -> None:
-        if self.monitor.last_write is None:
+        if self.monitor.writes.last_write is None:
             self.app.notify("No bulk cancel or revoke has been sent in this session.", markup=False)
             return
-        title, outcomes = self.monitor.last_write
+        title, outcomes = self.monitor.writes.last_write
         self.app.push_screen(WriteResultsScreen(title, outcomes))
 
     # -- add -------------------------------------------------------------------------------
 
     def open_add(self) -> None:
-        opened = self.monitor.open_add()
+        opened = self.monitor.writes.open_add()
         if isinstance(opened, Notice):
             self.notify(opened)
             return
         self.app.push_screen(AddScreen(opened), callback=self.add_closed)
 
     def add_closed(self, draft: AddDraft | None) -> None:
-        notice = self.monitor.add_closed(draft)
+        notice = self.monitor.writes.add_closed(draft)
         if notice is not None:
             self.notify(notice)
 
@@ -145,7 +145,7 @@ class WriteFlow:
     def send_add(self, lines: list[AddLine]) -> None:
         if self.monitor.read_only:
             return
-        send = partial(self.monitor.send_add, lines, self.monitor.generation)
+        send = partial(self.monitor.writes.send_add, lines, self.monitor.generation)
         self.app.run_worker(lambda: self.app.post_message(AddDone(send())), thread=True,
                             group="write", exit_on_error=False)
 
@@ -158,7 +158,7 @@ class WriteFlow:
             else:
                 self.notify(Notice(result.error, severity="error"))
             return
-        update = self.monitor.took_add(result)
+        update = self.monitor.writes.took_add(result)
         if update.repaint:
             self.view.repaint()
         if form is not None:

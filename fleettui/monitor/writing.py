@@ -1,0 +1,119 @@
+"""The controller's write half (`Monitor.writes`): cancel, revoke and add decided before
+anything is shown, sent on a worker under one lock per monitor, and what the answers
+change. The blocking halves are `deletes` and `adding`; this keeps the session's state
+for them: the lock, the add form's draft, the last bulk write's outcome."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any, Protocol
+
+from fleettui.core.snapshot import Prepared
+from fleettui.core.states import Action
+from fleettui.core.store import FleetStore
+from fleettui.core.vehicle import Vehicle
+from fleettui.monitor import adding, deletes
+from fleettui.monitor.accounts import Account
+from fleettui.monitor.add_lines import AddDraft, AddLine
+from fleettui.monitor.updates import AddSent, DeletesSent, Notice, Update
+from fleettui.monitor.writes import WriteOutcome, audit_write
+
+
+class Session(Protocol):
+    """What the write half reads of the `Monitor` (which this module does not import back)."""
+
+    read_only: bool
+    account: Account | None
+    writer: Any
+    store: FleetStore
+    sleep: Callable[[float], None]
+
+    def clock(self) -> datetime: ...
+
+    def marked_vehicles(self) -> list[Vehicle]: ...
+
+    def read_only_notice(self) -> Notice: ...
+
+    def unmark(self, vins: list[str]) -> bool: ...
+
+    def apply_answer(self, prepared: Prepared | None, generation: int) -> bool: ...
+
+
+class Writes:
+    def __init__(self, monitor: Session) -> None:
+        self.monitor = monitor
+        #: One write at a time per monitor (a second batch waits for the first).
+        self.lock = threading.Lock()
+        #: What the add form held when it was closed with Escape; the next `a` gets it.
+        self.add_draft: AddDraft | None = None
+        #: The last bulk cancel / revoke: (title, every outcome), for "Write results".
+        self.last_write: tuple[str, list[WriteOutcome]] | None = None
+
+    # -- cancel / revoke ------------------------------------------------------------------
+
+    def plan_deletes(self, action: Action, current: Vehicle | None) -> deletes.DeletePlan:
+        if self.monitor.read_only:
+            return deletes.DeletePlan(action, refusal=self.monitor.read_only_notice())
+        return deletes.plan_deletes(action, self.monitor.marked_vehicles(), current, self.monitor.clock())
+
+    def send_deletes(self, action: Action, vins: list[str], generation: int) -> DeletesSent:
+        """Blocking (worker)."""
+        return deletes.send_deletes(self.monitor.writer, self.lock, self.monitor.store, action, vins,
+                                    generation, self.monitor.clock, self.monitor.sleep)
+
+    def took_deletes(self, result: DeletesSent) -> Update:
+        update = Update(repaint=self.monitor.apply_answer(result.prepared, result.generation))
+        update.unmarked = self.monitor.unmark([o.vin for o in result.outcomes if o.ok])
+        update.notices.append(deletes.summary_notice(result, self._remember(result)))
+        problem = self.audit(result.action.value, [o.vin for o in result.outcomes],
+                             deletes.audit_lines(result.outcomes))
+        if problem:
+            update.notices.append(Notice(problem, severity="warning"))
+        return update
+
+    def _remember(self, result: DeletesSent) -> bool:
+        """Keep a batch's outcome; True when it is worth opening (a batch with failures)."""
+        outcomes = result.outcomes
+        if len(outcomes) < 2:
+            return False
+        ok = sum(1 for o in outcomes if o.ok)
+        verb = "Cancel" if result.action is Action.CANCEL else "Revoke"
+        self.last_write = (f"{verb}: {ok} of {len(outcomes)} accepted", list(outcomes))
+        return ok < len(outcomes)
+
+    # -- add ---------------------------------------------------------------------------
+
+    def open_add(self) -> AddDraft | None | Notice:
+        """The draft to reopen the form with (taken: a closed form leaves a new one), or
+        the read-only notice."""
+        if self.monitor.read_only:
+            return self.monitor.read_only_notice()
+        draft, self.add_draft = self.add_draft, None
+        return draft
+
+    def add_closed(self, draft: AddDraft | None) -> Notice | None:
+        """Escape with something typed keeps it for the next `a` (this session)."""
+        self.add_draft = draft
+        return adding.draft_notice(draft)
+
+    def send_add(self, lines: list[AddLine], generation: int) -> AddSent:
+        """Blocking (worker)."""
+        return adding.send_add(self.monitor.writer, self.lock, self.monitor.store, lines, generation,
+                               self.monitor.clock)
+
+    def took_add(self, result: AddSent) -> Update:
+        update = Update()
+        if result.error is None:
+            update.repaint = self.monitor.apply_answer(result.prepared, result.generation)
+            problem = self.audit("add", [line.vin for line in result.lines],
+                                 adding.audit_lines(result.results or []))
+            if problem:
+                update.notices.append(Notice(problem, severity="warning"))
+        return update
+
+    def audit(self, action: str, vins: list[str],
+              outcomes: list[tuple[str, bool, str]]) -> str | None:
+        """Record a write in the audit log (not the demo's). A problem to show, or None."""
+        return audit_write(self.monitor.account, action, vins, outcomes)
