@@ -203,3 +203,70 @@ def WebhookStoreHealth(db: Path) -> bool:  # noqa: N802
         return tail.health().alive(time.time())
     finally:
         tail.close()
+
+
+def test_a_push_that_arrives_during_a_list_fetch_is_kept_and_judged_next_time(pushed_sim):
+    """The list may predate a push that came while it was fetched: the list is shown, the
+    push is applied again right after, and only the next list judges it."""
+    from fleettui.monitor.controller import Monitor
+    from fleettui.webhooks.events import WebhookEvent
+
+    sim, feed = pushed_sim
+    monitor = Monitor(account_for_simulator(sim, push=lambda now=None: feed),
+                      clock=lambda: SIM_START)
+    monitor.connect(monitor.account)
+    try:
+        assert monitor.push.start().push_worker
+        monitor.took(monitor.fetch(monitor.start_poll()))
+        generation = monitor.start_poll()  # a refresh starts...
+        event = WebhookEvent("d-1", "fleet_clearance_changed", SIM_START, BMW, "approved")
+        monitor.push.took(monitor.push.prepare([event], monitor.generation))  # ...a push lands
+        assert monitor.store.vehicle(BMW).status == "approved"
+        monitor.took(monitor.fetch(generation))  # ...and the list (still pending) arrives
+        assert monitor.store.vehicle(BMW).status == "pending"
+        assert BMW in monitor.push.pushed and monitor.push.snapshot().disagreements == 0
+        again = monitor.push.wait(0)
+        assert [e.delivery for e in again if e.is_change] == ["d-1"]  # (and the ping)
+        monitor.push.took(monitor.push.prepare(again, monitor.generation))
+        assert monitor.store.vehicle(BMW).status == "approved"
+        monitor.took(monitor.fetch(monitor.start_poll()))  # a later list judges it
+        assert monitor.push.snapshot().disagreements == 1 and BMW not in monitor.push.pushed
+    finally:
+        monitor.close()
+
+
+def test_list_changes_no_delivery_announced_make_push_silent(sim, tmp_path):
+    """The list shows changes, no delivery came for a while: the header alerts and the
+    refresh stops relaxing (push and list disagree; e.g. the webhook was removed)."""
+    from fleettui.monitor.controller import Monitor
+
+    feed = ReceiverFeed(ReceiverConfig(secret=SECRET), tmp_path / "silent.sqlite3",
+                        now=sim.engine.now)
+    mono = [1000.0]
+    monitor = Monitor(account_for_simulator(sim, push=lambda now=None: feed),
+                      clock=lambda: SIM_START, monotonic=lambda: mono[0])
+    monitor.connect(monitor.account)
+    try:
+        monitor.push.start()
+        assert post_signed(feed.url, json_ping(sim)).status_code == 202
+        assert feed.receiver.wait_idle()
+        monitor.push.took_health(feed.health())
+        monitor.took(monitor.fetch(monitor.start_poll()))
+        assert monitor.push.next_delay(15.0) == 600  # healthy: relaxed
+        vin = next(v for v, x in sim.engine.vehicles.items() if x["status"] == "approved")
+        with sim.engine.lock:
+            sim.engine.transition(sim.engine.record(vin), "revoked", sim.engine.epoch())
+        mono[0] += 1000  # no delivery for longer than the silence window
+        monitor.took(monitor.fetch(monitor.start_poll()))
+        text, alert = monitor.push.header(time.time())
+        assert text == "push ! silent" and alert
+        assert monitor.push.next_delay(15.0) == 15.0
+    finally:
+        monitor.close()
+
+
+def json_ping(sim) -> bytes:  # noqa: ANN001
+    import json
+
+    return json.dumps({"event": {"type": "ping",
+                                 "received_at": sim.engine.now().isoformat()}}).encode()
