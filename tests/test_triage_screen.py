@@ -171,3 +171,19 @@ async def test_stats_screen_shows_a_failure_instead_of_crashing():
         await pilot.pause(0.3)
         title = str(app.screen.query_one("#stats-title", Static).render())
         assert "could not be computed: disk gone" in title
+
+
+async def test_r_groups_again_with_the_latest_fleet():
+    engine, store = seeded(300)
+    _, bigger = seeded(400, seed=2)
+    latest = lambda: (bigger.snapshot.order, engine.now())  # noqa: E731
+    app = ScreenApp(lambda: TriageScreen(store.snapshot.order, engine.now(), latest=latest))
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await ready(pilot)
+        assert screen.board.total == 300
+        await pilot.press("r")
+        for _ in range(100):
+            if screen.board.total == 400:
+                break
+            await pilot.pause(0.05)
+        assert screen.board.total == 400

@@ -45,7 +45,8 @@ class TriageFlow:
                                severity="warning"))
             return
         screen = TriageScreen(list(store.snapshot.order), self.monitor.clock(),
-                              can_fix=not self.monitor.read_only)
+                              can_fix=not self.monitor.read_only,
+                              latest=lambda: (list(store.snapshot.order), self.monitor.clock()))
         self.app.push_screen(screen, callback=self._triage_closed)
 
     def _triage_closed(self, choice: TriageChoice | None) -> None:

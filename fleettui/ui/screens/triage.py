@@ -9,7 +9,7 @@ Copy (y) and export (e) are done here: the full message is built on a worker.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -139,16 +139,22 @@ class TriageScreen(ModalScreen["TriageChoice | None"]):
         Binding("f", "fix", "Fix"),
         Binding("b", "toggle_brand", "Brand"),
         Binding("s", "cycle_sort", "Sort"),
+        Binding("r", "reload", "Refresh", show=False,
+                tooltip="Group again with the monitor's latest data"),
         Binding("right_square_bracket", "scroll_preview(1)", "Scroll message", show=False),
         Binding("left_square_bracket", "scroll_preview(-1)", "Scroll message back", show=False),
         Binding("q", "back", "Back", show=False),
     ]
 
     def __init__(self, rows: Sequence[Any], now: datetime, *, by_brand: bool = False,
-                 can_fix: bool = True, name: str | None = None) -> None:
+                 can_fix: bool = True,
+                 latest: Callable[[], tuple[Sequence[Any], datetime]] | None = None,
+                 name: str | None = None) -> None:
         super().__init__(name=name)
         self.rows = rows
         self.now = now
+        #: Where `r` gets the fleet as it is now (the monitor's store); None: no refresh.
+        self.latest = latest
         self.by_brand = by_brand
         self.can_fix = can_fix
         self.sort_mode = SORTS[0]
@@ -207,7 +213,8 @@ class TriageScreen(ModalScreen["TriageChoice | None"]):
         grouping = "who, reason, brand" if board.by_brand else "who acts, reason"
         self.query_one("#triage-title", Static).update(Text(
             f"Triage · {board.count()}/{board.total} vehicles · {len(board.queues)} queues by "
-            f"{grouping} · {self.sort_mode} first · deadlines are estimates",
+            f"{grouping} · {self.sort_mode} first · deadlines are estimates · as of "
+            f"{board.now:%H:%M} UTC",
             no_wrap=True, overflow="ellipsis"))
 
     def current_queue(self) -> Queue | None:
@@ -254,6 +261,14 @@ class TriageScreen(ModalScreen["TriageChoice | None"]):
     def action_toggle_brand(self) -> None:
         self.by_brand = not self.by_brand
         self._regroup(self.by_brand)
+
+    def action_reload(self) -> None:
+        if self.latest is None:
+            self.notify("This view shows the fleet as it was when opened.", markup=False)
+            return
+        self.rows, self.now = self.latest()
+        self._regroup(self.by_brand)
+        self.notify("Grouped again with the latest data.", markup=False)
 
     def action_cycle_sort(self) -> None:
         self.sort_mode = SORTS[(SORTS.index(self.sort_mode) + 1) % len(SORTS)]
