@@ -10,7 +10,6 @@ returned `Update` says: repaint the table and detail pane, notify, schedule the 
 from __future__ import annotations
 
 import asyncio
-import time
 from collections.abc import Callable, Iterable
 from datetime import datetime
 
@@ -20,7 +19,6 @@ from textual.containers import Container
 from textual.screen import ModalScreen, Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Input, Static
-from textual.worker import get_current_worker
 
 from fleettui.core.states import Action
 from fleettui.monitor.accounts import Account
@@ -47,22 +45,19 @@ from fleettui.ui.messages import (
     TableSortChanged,
     TimelineLoaded,
 )
+from fleettui.ui.push_flow import PushFlow
 from fleettui.ui.screens.help import HelpScreen
 from fleettui.ui.triage_flow import TriageFlow
 from fleettui.ui.view import MonitorView
 from fleettui.ui.widgets.detail import DetailPane
 from fleettui.ui.widgets.fleet_table import FleetTable
 from fleettui.ui.widgets.header import FleetHeader
-from fleettui.ui.widgets.webhook_health import WebhookHealthScreen
 from fleettui.ui.write_flow import WriteFlow
 
 Clock = Callable[[], datetime]
 #: The header's clock ticks this often; while the data is stale, every second (its age).
 HEADER_TICK = 5.0
 STALE_TICK = 1.0
-#: The push worker waits this long for events per turn, and reads health this often.
-PUSH_WAIT = 0.25
-PUSH_HEALTH_EVERY = 1.0
 
 
 class FleetApp(App[None]):
@@ -100,6 +95,7 @@ class FleetApp(App[None]):
         self._poll_timer: Timer | None = None
         self._stale_timer: Timer | None = None
         self.accounts = AccountFlow(self, self.monitor, self.connect)
+        self.pushes = PushFlow(self, self.monitor, self.carry_out)
 
     @property
     def table(self) -> FleetTable:
@@ -211,54 +207,20 @@ class FleetApp(App[None]):
         if update.poll:
             self.poll(force=update.force)
         if update.push_worker:
-            self._push_worker(self.monitor.generation)
+            self.pushes.start(self.monitor.generation)
 
-    # -- webhook push: worker -> events -> rows at once ---------------------------------
-
-    @work(thread=True, exclusive=True, exit_on_error=False, group="push")
-    def _push_worker(self, generation: int) -> None:
-        """Waits for verified events (in-process receiver or attached database), makes
-        them ready for the store, posts them; reads the receiver's health every second."""
-        worker = get_current_worker()
-        push = self.monitor.push
-        last_health = 0.0
-        while not worker.is_cancelled and generation == self.monitor.generation and push.active:
-            events = push.wait(PUSH_WAIT)
-            if events:
-                self.post_message(PushArrived(push.prepare(events, generation)))
-                # The deliveries go into the local history too (this worker's thread).
-                self.monitor.history.record_pushed(events, self.monitor.store,
-                                                   self.monitor.clock())
-            if time.monotonic() - last_health >= PUSH_HEALTH_EVERY:
-                last_health = time.monotonic()
-                snapshot = push.read_health()
-                if snapshot is not None:
-                    self.post_message(PushHealth(snapshot, generation))
+    # -- webhook push: worker -> events -> rows at once (ui/push_flow.py) --------------
 
     @on(PushArrived)
     def _push_arrived(self, message: PushArrived) -> None:
-        self.carry_out(self.monitor.push.took(message.result))
+        self.pushes.arrived(message.result)
 
     @on(PushHealth)
     def _push_health(self, message: PushHealth) -> None:
-        if message.generation != self.monitor.generation:
-            return
-        update = self.monitor.push.took_health(message.snapshot)
-        if isinstance(self.screen, WebhookHealthScreen):
-            snapshot = self.monitor.push.snapshot()
-            if snapshot is not None:
-                self.screen.show(snapshot)
-        self.carry_out(update)
+        self.pushes.health(message)
 
     def action_webhooks(self) -> None:
-        snapshot = self.monitor.push.snapshot()
-        if snapshot is None:
-            self.notify("Webhooks are off. Start the monitor with --webhooks [HOST:]PORT (or "
-                        "'attach'), or set webhooks in the profile.", title="Webhooks",
-                        markup=False)
-            return
-        mode = self.monitor.push.session.mode if self.monitor.push.session else ""
-        self.push_screen(WebhookHealthScreen(snapshot, mode=mode))
+        self.pushes.open_panel()
 
     def _stop_poll_timer(self) -> None:
         if self._poll_timer is not None:
