@@ -197,3 +197,18 @@ def test_unreadable_cache_is_a_notice_and_no_fleet(sim, clocks, isolated_dirs):
     assert notice.title == "Cache" and notice.severity == "warning"
     assert m.store.total == 0
     m.close()
+
+
+def test_a_burst_of_rejections_is_one_notice_naming_every_vin(sim, monitor):
+    poll(monitor)
+    engine = sim.engine
+    pending = [v for v in sorted(engine.vehicles) if engine.record(v).status == "pending"][:6]
+    with engine.lock:
+        for vin in pending:
+            engine.transition(engine.record(vin), "rejected", engine.epoch(), "unspecified")
+    update = poll(monitor)
+    [notice] = update.notices
+    assert notice.message == (f"6 vehicles rejected: {notice.vins[0]}, {notice.vins[1]} and "
+                              "4 more (! lists them)")
+    assert notice.kind == "rejected" and set(notice.vins) == set(pending)
+    assert {vin for vin, _ in notice.details} == set(pending)

@@ -22,8 +22,11 @@ def test_log_keeps_everything_filters_to_vins_and_mutes_but_never_errors():
     assert log.toggle_mute("rejected") is True and log.is_muted("rejected")
     muted = log.add("rejected", "WBA2 rejected", vins=["WBA2"], at=AT)
     assert muted.muted and len(log) == 3  # kept in the log, kept off screen
-    assert not log.add("rejected", "refresh failed", severity=ERROR, at=AT).muted
-    assert len(log) == 3 and log.entries()[-1].kind == "write"  # the oldest fell out
+    assert log.add("rejected", "WBA3 rejected", severity=ERROR, at=AT).muted  # provider outcome
+    log.toggle_mute("refresh")
+    assert not log.add("refresh", "refresh failed", severity=ERROR, at=AT).muted
+    log.toggle_mute("refresh")
+    assert len(log) == 3 and log.entries()[-1].kind == "rejected"  # the oldest fell out
     assert log.toggle_mute("rejected") is False
     assert not log.add("rejected", "x\x1b[2Jy", at=AT).muted
     assert "\x1b" not in log.entries()[0].text

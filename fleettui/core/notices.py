@@ -25,6 +25,14 @@ INFO, WARNING, ERROR = "information", "warning", "error"
 BURST = 2
 #: VINs a coalesced text names before "and N more".
 NAMED = 2
+#: Error-severity kinds that may still be muted: they report the provider's outcome for
+#: a vehicle (shown in the table anyway), not a failure of fleettui's own work.
+MUTABLE_ERRORS = frozenset({"rejected"})
+
+
+def can_mute(kind: str, severity: str) -> bool:
+    """A failed refresh or write is never muted; everything else may be."""
+    return severity != ERROR or kind in MUTABLE_ERRORS
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,7 +62,7 @@ class NoticeLog:
         """Keep one notice; `.muted` on the result says whether to keep it off screen."""
         self._seq += 1
         notice = Notice(self._seq, at or datetime.now(UTC), kind, one_line(text), severity,
-                        tuple(vins), kind in self._muted and severity != ERROR)
+                        tuple(vins), kind in self._muted and can_mute(kind, severity))
         self._items.append(notice)
         while len(self._items) > self.limit:
             self._items.popleft()
@@ -77,7 +85,7 @@ class NoticeLog:
             out.append(n)
         return out
 
-    # -- muting (errors are never muted: they say something failed) --------------
+    # -- muting (a failed refresh or write is never muted: see can_mute) ----------
 
     @property
     def muted(self) -> frozenset[str]:

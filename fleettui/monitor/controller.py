@@ -27,6 +27,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
+from fleettui.core.notices import NoticeLog
 from fleettui.core.snapshot import Prepared
 from fleettui.core.store import FleetStore
 from fleettui.core.text import clean
@@ -83,6 +84,8 @@ class Monitor:
         self.marked: set[str] = set()
         #: Cancel, revoke and add: the write lock, the add draft, the last bulk outcome.
         self.writes = Writes(self)
+        #: Every notification of the session, shown as a toast or not (muted kinds).
+        self.notices = NoticeLog()
         self._cache_saved: float | None = None
         self._painted_at: datetime | None = None
         #: Webhook push (fleettui.monitor.pushing); idle unless the account has a feed.

@@ -9,6 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from fleettui.api.errors import ApiError, BadResponse, RateLimited, error_category
+from fleettui.core.notices import coalesce
 from fleettui.core.snapshot import Prepared
 from fleettui.core.states import State
 from fleettui.core.store import FleetStore
@@ -16,7 +17,8 @@ from fleettui.core.text import clean
 from fleettui.monitor.updates import Fetched, FetchFailed, FetchResult, Notice
 
 #: Rejections named one by one after a poll; more are counted in one notice.
-REJECTIONS_NAMED = 5
+#: A rejection toast stays this long (seconds); the log keeps it for good.
+REJECTION_TIMEOUT = 8.0
 
 
 def fetch_fleet(reader: Any) -> list[Any]:
@@ -44,13 +46,15 @@ def fetch(reader: Any, store: FleetStore, clock: Callable[[], datetime],
 
 
 def rejection_notices(prepared: Prepared) -> list[Notice]:
-    """A change to rejected names the VIN and the reason (a few; the rest are counted)."""
+    """A change to rejected names the VIN and the reason. A burst (more than
+    `notices.BURST` in one refresh) is ONE toast counting them and naming the first, so
+    toasts never stack over the table; each vehicle's line still goes to the log."""
     rejected = [c for c in prepared.diff.newly_rejected if c.old is not State.REJECTED]
-    notices = [Notice(f"{clean(c.vin)} was rejected: {clean(c.reason or 'no reason given')}",
-                      title="Rejected", severity="error", timeout=10)
-               for c in rejected[:REJECTIONS_NAMED]]
-    if len(rejected) > REJECTIONS_NAMED:
-        notices.append(Notice(f"{len(rejected) - REJECTIONS_NAMED} more vehicles were rejected; "
-                              "filter with state:rejected.", title="Rejected", severity="error",
-                              timeout=10))
-    return notices
+    items = [(c.vin, f"{clean(c.vin)} was rejected: {clean(c.reason or 'no reason given')}")
+             for c in rejected]
+    texts = coalesce("rejected", items)
+    if len(texts) == len(items):
+        return [Notice(text, title="Rejected", severity="error", timeout=REJECTION_TIMEOUT,
+                       kind="rejected", vins=(vin,)) for (vin, _), text in zip(items, texts, strict=True)]
+    return [Notice(texts[0], title="Rejected", severity="error", timeout=REJECTION_TIMEOUT,
+                   kind="rejected", vins=tuple(v for v, _ in items), details=tuple(items))]

@@ -31,6 +31,13 @@ class Notice:
     title: str = ""
     severity: Severity = "information"
     timeout: float | None = None
+    #: What it is about, for the notification log's mute ("rejected", "write", ...);
+    #: empty: the title (or the severity) stands for it.
+    kind: str = ""
+    #: The vehicles it names (the log shows them in the table on request).
+    vins: tuple[str, ...] = ()
+    #: A burst told as one toast: each vehicle's own line, kept in the log one by one.
+    details: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)

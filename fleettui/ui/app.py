@@ -13,9 +13,11 @@ import asyncio
 from collections.abc import Callable, Iterable
 from datetime import datetime
 
+from rich.text import Text
 from textual import events, on, work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.containers import Container
+from textual.notifications import SeverityLevel
 from textual.screen import ModalScreen, Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Input, Static
@@ -23,7 +25,7 @@ from textual.widgets import Footer, Input, Static
 from fleettui.core.states import Action
 from fleettui.monitor.accounts import Account
 from fleettui.monitor.controller import Monitor
-from fleettui.monitor.updates import Update
+from fleettui.monitor.updates import Notice, Update
 from fleettui.term.watch import LOST_EXIT_CODE, TerminalWatch, stdin_fd
 from fleettui.ui import commands, keys
 from fleettui.ui.account_flow import AccountFlow
@@ -42,14 +44,19 @@ from fleettui.ui.messages import (
     PushHealth,
     TableCursorChanged,
     TableMarksChanged,
+    TableSearchMissed,
     TableSortChanged,
     TimelineLoaded,
 )
 from fleettui.ui.push_flow import PushFlow
 from fleettui.ui.screens.help import HelpScreen
+from fleettui.ui.screens.notifications import NotificationLogScreen, ShowVins
+from fleettui.ui.screens.sort_menu import SortChoice, SortMenu, choose, describe_order
 from fleettui.ui.triage_flow import TriageFlow
 from fleettui.ui.view import MonitorView
 from fleettui.ui.widgets.detail import DetailPane
+from fleettui.ui.widgets.filter_input import FilterInput
+from fleettui.ui.widgets.fleet_columns import TITLES
 from fleettui.ui.widgets.fleet_table import FleetTable
 from fleettui.ui.widgets.header import FleetHeader
 from fleettui.ui.write_flow import WriteFlow
@@ -58,6 +65,8 @@ Clock = Callable[[], datetime]
 #: The header's clock ticks this often; while the data is stale, every second (its age).
 HEADER_TICK = 5.0
 STALE_TICK = 1.0
+#: Typing in the filter box filters once the keys pause this long (seconds).
+FILTER_DEBOUNCE = 0.25
 
 
 class FleetApp(App[None]):
@@ -70,6 +79,9 @@ class FleetApp(App[None]):
     ESCAPE_TO_MINIMIZE = False
 
     BINDINGS = keys.BINDINGS
+    #: Toasts are short-lived and stay out of the table's way; `!` opens the log that
+    #: keeps every one (errors and rejections stay longer: they set their own timeout).
+    NOTIFICATION_TIMEOUT = 4.0
 
     def __init__(self, account: Account | None, *, read_only: bool = False,
                  refresh: float | None = None, clock: Clock | None = None,
@@ -94,6 +106,7 @@ class FleetApp(App[None]):
         self._watch: TerminalWatch | None = None
         self._poll_timer: Timer | None = None
         self._stale_timer: Timer | None = None
+        self._filter_timer: Timer | None = None
         self.accounts = AccountFlow(self, self.monitor, self.connect)
         self.pushes = PushFlow(self, self.monitor, self.carry_out)
 
@@ -105,7 +118,8 @@ class FleetApp(App[None]):
 
     def compose(self) -> ComposeResult:
         yield FleetHeader(id="header")
-        yield Input(id="filter", placeholder="filter: text, state:pending brand:bmw group:… tag:k=v, -term")
+        yield FilterInput(id="filter", placeholder="filter as you type: text, state:pending "
+                                                  "brand:bmw tag:k age>7d -term; ↑↓ history")
         yield Static("", id="filter-error")
         with Container(id="main"):
             yield FleetTable(self.monitor.store, marked=self.monitor.marked,
@@ -278,14 +292,37 @@ class FleetApp(App[None]):
     @on(TableSortChanged, "#fleet")
     def _sort_changed(self, event: TableSortChanged) -> None:
         self.view.update_header()
-        order = "descending" if event.descending else "ascending"
-        self.notify(f"Sorted by {event.column}, {order}", timeout=2, markup=False)
+        name = TITLES.get(event.column, event.column)
+        order = describe_order(event.column, event.descending)
+        self.notify(f"Sorted by {name}: {order}", timeout=2, markup=False, kind="sort")
+
+    @on(TableSearchMissed, "#fleet")
+    def _search_missed(self, event: TableSearchMissed) -> None:
+        self.notify(event.reason, timeout=3, markup=False, kind="search")
 
     @on(Input.Submitted, "#filter")
     def _filter_submitted(self, event: Input.Submitted) -> None:
         event.stop()
+        self._stop_filter_timer()
         self.view.apply_filter(event.value)
         self.table.focus()
+
+    @on(Input.Changed, "#filter")
+    def _filter_typed(self, event: Input.Changed) -> None:
+        """Filter as you type, once typing pauses (a paste or a burst of keys over SSH
+        is one filter, not one per key: at 100,000 vehicles each costs a few ms)."""
+        if not self.view.filter_box.has_focus:
+            return  # set by the app (state keys, reset): applied there already
+        self._stop_filter_timer()
+        value = event.value
+        self._filter_timer = self.set_timer(FILTER_DEBOUNCE,
+                                            lambda: self.view.apply_filter(value, typed=True),
+                                            name="filter-typed")
+
+    def _stop_filter_timer(self) -> None:
+        if self._filter_timer is not None:
+            self._filter_timer.stop()
+            self._filter_timer = None
 
     def action_filter(self) -> None:
         self.view.open_filter()
@@ -295,6 +332,29 @@ class FleetApp(App[None]):
 
     def action_state_filter(self, state: str) -> None:
         self.view.state_filter(state)
+
+    def action_sort_menu(self) -> None:
+        self.push_screen(SortMenu(self.monitor.store.sort), callback=self._sorted)
+
+    def _sorted(self, choice: SortChoice | None) -> None:
+        """A sort menu pick: the column, its direction, and for the 'oldest pending
+        first' preset the pending filter too (two keys: s o)."""
+        if choice is None:
+            return
+        if choice.only_state is not None:
+            self.view.state_filter(choice.only_state)
+        self.table.sort_by(choice.column, choice.descending)
+
+    def action_sort_by(self, column: str) -> None:
+        """The palette's 'Sort by <column>': the column's natural direction first, the
+        same column again flips it."""
+        self._sorted(choose(column, self.monitor.store.sort))
+
+    def action_sort_menu_preset(self) -> None:
+        self._sorted(SortChoice("time", True, only_state="pending"))
+
+    def action_sort_step(self, step: int) -> None:
+        self.table.sort_step(step)
 
     def action_sort_next(self) -> None:
         self.table.action_sort_next()
@@ -377,6 +437,43 @@ class FleetApp(App[None]):
         return True
 
     key_a = key_c = key_upper_r = _read_only_key
+
+    # -- notifications: every one logged, muted kinds kept off screen ---------------------
+
+    def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
+               timeout: float | None = None, markup: bool = True, kind: str = "",
+               vins: Iterable[str] = ()) -> None:
+        """Every notification goes to the log (`!`); a muted kind's is not shown."""
+        plain = Text.from_markup(message).plain if markup else message
+        entry = self.monitor.notices.add(kind or (title or severity).lower(), plain,
+                                         severity=severity, vins=vins)
+        if not entry.muted:
+            super().notify(message, title=title, severity=severity, timeout=timeout,
+                           markup=markup)
+
+    def notify_notice(self, notice: Notice) -> None:
+        """A controller notice: a burst's vehicles go to the log one by one, the toast
+        says them once."""
+        kind = notice.kind or (notice.title or notice.severity).lower()
+        for vin, text in notice.details:
+            self.monitor.notices.add(kind, text, severity=notice.severity, vins=(vin,))
+        self.notify(notice.message, title=notice.title, severity=notice.severity,
+                    timeout=notice.timeout, markup=False, kind=kind, vins=notice.vins)
+
+    def action_notifications(self) -> None:
+        self.push_screen(NotificationLogScreen(self.monitor.notices), callback=self._show_vins)
+
+    def _show_vins(self, choice: ShowVins | None) -> None:
+        if choice is not None and choice.vins:
+            self.view.filter_box.value = "vin:" + ",".join(choice.vins)
+            self.view.apply_filter(self.view.filter_box.value)
+            self.table.focus()
+
+    def action_help_quit(self) -> None:
+        """ctrl+c: copies in a text box (Textual's); elsewhere it names the one key that
+        quits from anywhere, never a key a dialog or text box would take."""
+        self.notify("ctrl+q quits fleettui (q too, when no dialog or text box is open).",
+                    title="Quit?", markup=False, kind="help")
 
     # -- keys, help, palette ------------------------------------------------------------
 

@@ -9,8 +9,10 @@ from typing import Any
 from textual.app import SystemCommand
 from textual.binding import Binding
 
+from fleettui.core.sorting import SORT_COLUMNS
 from fleettui.monitor.controller import Monitor
 from fleettui.ui.keys import WRITE_ACTIONS, action_name
+from fleettui.ui.screens.sort_menu import SORT_KEYS
 from fleettui.ui.widgets.fleet_table import FleetTable
 from fleettui.ui.widgets.header import counts_legend
 
@@ -41,6 +43,13 @@ def monitor_commands(monitor: Monitor, bindings: Sequence[Any],
                             lambda action=binding.action: run_action(action))
     yield SystemCommand("Mark row", "Mark or unmark the vehicle under the cursor. Key: space",
                         mark_row)
+    for column in SORT_COLUMNS:  # the sort menu's keys, each column by name
+        key, name = SORT_KEYS[column]
+        yield SystemCommand(f"Sort by {name.split(' (')[0]}",
+                            f"Sort by this column; again flips the direction. Keys: s {key}",
+                            lambda c=column: run_action(f"sort_by('{c}')"))
+    yield SystemCommand("Oldest pending first", "Only pending, longest in state first. Keys: s o",
+                        lambda: run_action("sort_menu_preset"))
 
 
 def key_rows(bindings: Sequence[Any], read_only: bool) -> list[tuple[str, str]]:

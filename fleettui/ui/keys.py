@@ -32,7 +32,12 @@ BINDINGS: list[BindingType] = [
     Binding("d", "toggle_detail", "Hide/show detail", show=False),
     Binding("r", "refresh", "Refresh", show=False, tooltip="Refresh now"),
     Binding("p", "pause", "Pause", show=False, tooltip="Pause or resume the live refresh"),
-    Binding("s", "sort_next", "Sort", show=False, tooltip="Sort by the next column"),
+    Binding("s", "sort_menu", "Sort", show=False,
+            tooltip="Sort menu: a key per column (v b s r i t), o = oldest pending first"),
+    Binding("less_than_sign", "sort_step(-1)", "Sort by the column to the left", show=False,
+            key_display="<"),
+    Binding("greater_than_sign", "sort_step(1)", "Sort by the column to the right",
+            show=False, key_display=">"),
     Binding("S", "sort_reverse", "Reverse", show=False, key_display="S",
             tooltip="Reverse the sort"),
     Binding("asterisk", "mark_all", "Mark shown", show=False, key_display="*",
@@ -41,6 +46,8 @@ BINDINGS: list[BindingType] = [
     Binding("y", "copy_vin", "Copy VIN", show=False,
             tooltip="Copy the VIN (or the marked VINs) to the clipboard"),
     Binding("e", "export", "Export", show=False, tooltip="Export the rows shown to CSV"),
+    Binding("exclamation_mark", "notifications", "Notifications", show=False, key_display="!",
+            tooltip="Every notification, kept: search it, show a notice's vehicles, mute a kind"),
     Binding("P", "switch_profile", "Profile", show=False, key_display="P",
             tooltip="Switch to another profile"),
     Binding("w", "webhooks", "Webhooks", show=False,
@@ -58,7 +65,7 @@ BINDINGS: list[BindingType] = [
 #: The actions that write; off (and hidden) in read-only mode.
 WRITE_ACTIONS = frozenset({"add", "cancel", "revoke"})
 #: What still works while a dialog or form is open.
-MODAL_ACTIONS = frozenset({"quit", "command_palette"})
+MODAL_ACTIONS = frozenset({"quit", "command_palette", "help_quit"})
 
 
 def action_name(binding: Binding) -> str:

@@ -16,6 +16,7 @@ from fleettui.core.timefmt import format_duration
 from fleettui.core.vehicle import Vehicle
 from fleettui.monitor.controller import Monitor
 from fleettui.ui.widgets.detail import DetailPane
+from fleettui.ui.widgets.filter_input import FilterInput
 from fleettui.ui.widgets.fleet_table import FleetTable
 from fleettui.ui.widgets.header import FleetHeader, HeaderInfo
 
@@ -162,8 +163,12 @@ class MonitorView:
         box.add_class("-shown")
         box.focus()
 
-    def apply_filter(self, text: str) -> None:
-        """A bad filter is reported under the box; the table keeps its last good one."""
+    def apply_filter(self, text: str, *, typed: bool = False) -> None:
+        """A bad filter is reported under the box; the table keeps its last good one.
+        `typed`: live, while the box is being typed in (not remembered for up/down).
+        A good non-empty filter becomes the search `n`/`N` jump through (after Esc too)."""
+        if text.strip() == self.monitor.store.query.text.strip() and typed:
+            return  # the same filter, typed again: nothing to recompute at 100k rows
         query = self.monitor.store.set_query(text)
         error = self.filter_error
         if query.error:
@@ -171,6 +176,11 @@ class MonitorView:
             error.add_class("-shown")
         else:
             error.remove_class("-shown")
+            if not query.is_empty:
+                self.table.search = query
+            box = self.filter_box
+            if not typed and isinstance(box, FilterInput):
+                box.remember(text)
             if self.monitor.view_changed().repaint:
                 self.repaint()
         self._show_filter_state()

@@ -81,8 +81,7 @@ class WriteFlow:
         self.carry_out = carry_out
 
     def notify(self, notice: Notice) -> None:
-        self.app.notify(notice.message, title=notice.title, severity=notice.severity,
-                        timeout=notice.timeout, markup=False)
+        self.app.notify_notice(notice)
 
     # -- cancel / revoke -----------------------------------------------------------------
 

@@ -20,7 +20,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from fleettui.core.notices import ERROR, WARNING, Notice, NoticeLog
+from fleettui.core.notices import ERROR, WARNING, Notice, NoticeLog, can_mute
 from fleettui.core.text import sanitize
 
 
@@ -127,8 +127,8 @@ class NotificationLogScreen(ModalScreen[ShowVins | None]):
         n = self._highlighted()
         if n is None:
             return
-        if n.severity == ERROR:
-            self.notify("Errors are never muted: they say something failed.", markup=False)
+        if not can_mute(n.kind, n.severity):
+            self.notify("Failures of refreshes and writes are never muted.", markup=False)
             return
         now_muted = self.notices.toggle_mute(n.kind)
         self._fill()

@@ -56,6 +56,15 @@ def choose(column: str, current: tuple[str, bool]) -> SortChoice:
     return SortChoice(column, first_direction(column))
 
 
+def describe_order(column: str, descending: bool) -> str:
+    """In words: 'longest in state first', 'Z to A', 'life cycle reversed'."""
+    if column == "time":
+        return "shortest in state first" if not descending else "longest in state first"
+    if column == "state":
+        return "life-cycle order, reversed" if descending else "life-cycle order"
+    return "Z to A (descending)" if descending else "A to Z (ascending)"
+
+
 def arrow(descending: bool) -> str:
     return "▼" if descending else "▲"
 

@@ -63,8 +63,6 @@ class FleetTable(ScrollView, can_focus=True):
         Binding("right,l", "shift_text(1)", "Scroll text right", show=False,
                 tooltip="Scroll the reason and tags columns sideways to read them in full"),
         Binding("left,h", "shift_text(-1)", "Scroll text left", show=False),
-        Binding("s", "sort_next", "Sort", show=False),
-        Binding("S", "sort_reverse", "Reverse sort", show=False),
     ]
 
     #: Characters one left/right press moves the reason and tags text.
@@ -285,11 +283,16 @@ class FleetTable(ScrollView, can_focus=True):
             self.refresh()
 
     def action_sort_next(self) -> None:
+        self.sort_step(1)
+
+    def sort_step(self, step: int) -> None:
+        """Sort by the column `step` places right (or left) of the current one, in that
+        column's natural first direction (time in state: longest first)."""
         if self._store is None:
             return
         column = self._store.sort[0]
-        nxt = SORT_COLUMNS[(SORT_COLUMNS.index(column) + 1) % len(SORT_COLUMNS)]
-        self.sort_by(nxt, False)
+        nxt = SORT_COLUMNS[(SORT_COLUMNS.index(column) + step) % len(SORT_COLUMNS)]
+        self.sort_by(nxt, nxt == "time")
 
     def action_sort_reverse(self) -> None:
         if self._store is not None:

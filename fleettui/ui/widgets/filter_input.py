@@ -1,0 +1,49 @@
+"""The `/` filter box: filters as you type (the app debounces), and remembers what was
+applied so up/down bring earlier filters back, as a shell does."""
+
+from __future__ import annotations
+
+from textual.binding import Binding
+from textual.widgets import Input
+
+#: Filters kept for up/down (the newest last).
+HISTORY = 50
+
+
+class FilterInput(Input):
+    BINDINGS = [
+        Binding("up", "history(-1)", "Earlier filter", show=False),
+        Binding("down", "history(1)", "Later filter", show=False),
+    ]
+
+    def __init__(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003 - Input's own
+        super().__init__(*args, **kwargs)
+        self.history: list[str] = []
+        self._at: int | None = None  # index into history while stepping; None: not
+        self._typed = ""             # what was in the box before stepping started
+
+    def remember(self, text: str) -> None:
+        """An applied filter goes to the end of the history (once)."""
+        text = text.strip()
+        if text:
+            if text in self.history:
+                self.history.remove(text)
+            self.history.append(text)
+            del self.history[:-HISTORY]
+        self._at = None
+
+    def action_history(self, step: int) -> None:
+        if not self.history:
+            return
+        if self._at is None:
+            if step > 0:
+                return  # nothing later than what is being typed
+            self._typed = self.value
+            self._at = len(self.history)
+        self._at = max(0, self._at + step)
+        if self._at >= len(self.history):
+            self._at = None
+            self.value = self._typed
+        else:
+            self.value = self.history[self._at]
+        self.cursor_position = len(self.value)
