@@ -96,7 +96,8 @@ def test_a_sent_batch_shows_at_once_unmarks_audits_and_keeps_the_refusals(sim, m
     assert notice.severity == "warning" and notice.message.endswith(OPEN_HINT)
     assert notice.message.startswith("Canceling 1 of 2 vehicles.")
     title, outcomes = monitor.writes.last_write
-    assert title == "Cancel: 1 of 2 accepted" and len(outcomes) == 2
+    assert title.startswith("Cancel: 1 of 2 accepted\nRecorded in the audit log: ")
+    assert title.endswith("audit.jsonl") and len(outcomes) == 2
     [entry] = read_audit()
     assert entry["action"] == "cancel" and sorted(entry["vins"]) == sorted([AUDI_FRESH, PEUGEOT_PENDING])
 
@@ -145,3 +146,21 @@ def test_add_shows_accepted_at_once_and_draft_is_kept_for_the_next_a(sim, monito
 def test_writes_have_their_own_lock_per_monitor(sim):
     first, second = Monitor(None), Monitor(None)
     assert first.writes.lock is not second.writes.lock
+
+
+def test_a_bulk_result_names_every_vin_it_skipped(monitor):
+    from fleettui.ui.screens.results import results_text
+
+    monitor.marked.update({PEUGEOT_PENDING, BMW_PENDING})
+    plan = monitor.writes.plan_deletes(Action.CANCEL, None)
+    assert plan.vins == [PEUGEOT_PENDING] and [s[0] for s in plan.skipped] == [BMW_PENDING]
+    skipped = tuple((vin, why) for vin, why, *_ in plan.skipped)
+    result = monitor.writes.send_deletes(Action.CANCEL, plan.vins, monitor.generation, skipped)
+    update = monitor.writes.took_deletes(result)
+    summary = update.notices[0]
+    assert f"1 skipped (not sent): {BMW_PENDING}" in summary.message
+    title, outcomes = monitor.writes.last_write
+    assert title.startswith("Cancel: 1 of 1 accepted, 1 skipped (not sent)")
+    body = results_text(title, outcomes).plain
+    assert "– 1 skipped, not sent: BMW clearances can't be cancelled" in body
+    assert BMW_PENDING in body and [e["vins"] for e in read_audit()] == [[PEUGEOT_PENDING]]

@@ -24,7 +24,7 @@ from fleettui.core.store import FleetStore
 from fleettui.core.text import clean
 from fleettui.core.vehicle import Vehicle
 from fleettui.monitor.updates import DeletesSent, Notice
-from fleettui.monitor.writes import WriteOutcome, merge_answer, summarise
+from fleettui.monitor.writes import WriteOutcome, merge_answer, summarise, vin_list
 
 #: Where the full outcome of a batch with refusals is.
 OPEN_HINT = "Every VIN: ctrl+p → Write results."
@@ -118,7 +118,8 @@ def delete_one(writer: Deleter, vin: str, sleep: Callable[[float], None]) -> Wri
 
 def send_deletes(writer: Deleter, lock: threading.Lock, store: FleetStore, action: Action,
                  vins: list[str], generation: int, clock: Callable[[], datetime],
-                 sleep: Callable[[float], None]) -> DeletesSent:
+                 sleep: Callable[[float], None],
+                 skipped: tuple[tuple[str, str], ...] = ()) -> DeletesSent:
     """Blocking: one DELETE per VIN, then the store update for the accepted ones (built
     here, so a 100k fleet's re-sort never runs on the UI thread)."""
     with lock:
@@ -131,13 +132,17 @@ def send_deletes(writer: Deleter, lock: threading.Lock, store: FleetStore, actio
     ]
     merged = [o.vehicle for o in outcomes if o.ok and o.vehicle is not None]
     prepared = store.prepare(merged, now, partial=True) if merged else None
-    return DeletesSent(action, outcomes, prepared, generation)
+    return DeletesSent(action, outcomes, prepared, generation, tuple(skipped))
 
 
 def summary_notice(result: DeletesSent, worth_opening: bool) -> Notice:
     """The notification after a batch: failures grouped by reason (see `summarise`),
     and where to see every VIN when some were refused."""
     text, severity = summarise(result.action, result.outcomes)
+    if result.skipped:
+        vins = [vin for vin, _ in result.skipped]
+        text += f"\n{len(vins)} skipped (not sent): {vin_list(vins, 4)}"
+        severity = "warning" if severity == "information" else severity
     if worth_opening:
         text += "\n" + OPEN_HINT
     return Notice(clean(text, keep_newlines=True), severity=severity,

@@ -123,6 +123,8 @@ class DeletesSent:
     outcomes: list[WriteOutcome]
     prepared: Prepared | None
     generation: int
+    #: (vin, why) of the marked vehicles the confirmation skipped (never sent).
+    skipped: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)

@@ -58,12 +58,26 @@ def new_vehicle(vin: str, brand: str, tags: dict[str, str], status: str, now: da
     return dataclasses.replace(base, changelog=(ChangelogEntry(now, base.status, base.state, None),))
 
 
+#: The category of an outcome that was never sent (skipped by the confirmation).
+SKIPPED = "skipped"
+
+
 def group_failures(outcomes: list[WriteOutcome]) -> list[tuple[str, list[str]]]:
-    """Failed VINs grouped by their message, largest group first (input order within)."""
+    """Failed VINs grouped by their message, largest group first (input order within);
+    skipped ones (never sent) are not failures: see `group_skipped`."""
     groups: dict[str, list[str]] = {}
     for o in outcomes:
-        if not o.ok:
+        if not o.ok and o.category != SKIPPED:
             groups.setdefault(o.message or "no answer", []).append(o.vin)
+    return sorted(groups.items(), key=lambda kv: -len(kv[1]))
+
+
+def group_skipped(outcomes: list[WriteOutcome]) -> list[tuple[str, list[str]]]:
+    """The VINs a batch skipped (not sent), grouped by why, largest group first."""
+    groups: dict[str, list[str]] = {}
+    for o in outcomes:
+        if o.category == SKIPPED:
+            groups.setdefault(o.message or "not sent", []).append(o.vin)
     return sorted(groups.items(), key=lambda kv: -len(kv[1]))
 
 

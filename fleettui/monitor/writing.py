@@ -10,6 +10,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any, Protocol
 
+from fleettui.config.paths import audit_file
 from fleettui.core.snapshot import Prepared
 from fleettui.core.states import Action
 from fleettui.core.store import FleetStore
@@ -18,7 +19,7 @@ from fleettui.monitor import adding, deletes
 from fleettui.monitor.accounts import Account
 from fleettui.monitor.add_lines import AddDraft, AddLine
 from fleettui.monitor.updates import AddSent, DeletesSent, Notice, Update
-from fleettui.monitor.writes import WriteOutcome, audit_write
+from fleettui.monitor.writes import SKIPPED, WriteOutcome, audit_write
 
 
 class Session(Protocol):
@@ -58,10 +59,11 @@ class Writes:
             return deletes.DeletePlan(action, refusal=self.monitor.read_only_notice())
         return deletes.plan_deletes(action, self.monitor.marked_vehicles(), current, self.monitor.clock())
 
-    def send_deletes(self, action: Action, vins: list[str], generation: int) -> DeletesSent:
-        """Blocking (worker)."""
+    def send_deletes(self, action: Action, vins: list[str], generation: int,
+                     skipped: tuple[tuple[str, str], ...] = ()) -> DeletesSent:
+        """Blocking (worker). `skipped`: what the confirmation left out, for the result."""
         return deletes.send_deletes(self.monitor.writer, self.lock, self.monitor.store, action, vins,
-                                    generation, self.monitor.clock, self.monitor.sleep)
+                                    generation, self.monitor.clock, self.monitor.sleep, skipped)
 
     def took_deletes(self, result: DeletesSent) -> Update:
         update = Update(repaint=self.monitor.apply_answer(result.prepared, result.generation))
@@ -76,12 +78,19 @@ class Writes:
     def _remember(self, result: DeletesSent) -> bool:
         """Keep a batch's outcome; True when it is worth opening (a batch with failures)."""
         outcomes = result.outcomes
-        if len(outcomes) < 2:
+        skipped = [WriteOutcome(vin, False, message=why, category=SKIPPED)
+                   for vin, why in result.skipped]
+        if len(outcomes) + len(skipped) < 2:
             return False
         ok = sum(1 for o in outcomes if o.ok)
         verb = "Cancel" if result.action is Action.CANCEL else "Revoke"
-        self.last_write = (f"{verb}: {ok} of {len(outcomes)} accepted", list(outcomes))
-        return ok < len(outcomes)
+        more = f", {len(skipped)} skipped (not sent)" if skipped else ""
+        account = self.monitor.account
+        where = (f"\nRecorded in the audit log: {audit_file()}"
+                 if account is not None and account.audit else "")
+        self.last_write = (f"{verb}: {ok} of {len(outcomes)} accepted{more}{where}",
+                           list(outcomes) + skipped)
+        return ok < len(outcomes) or bool(skipped)
 
     # -- add ---------------------------------------------------------------------------
 

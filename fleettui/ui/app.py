@@ -43,6 +43,7 @@ from fleettui.ui.messages import (
     PushArrived,
     PushHealth,
     TableCursorChanged,
+    TableCursorLeft,
     TableMarksChanged,
     TableSearchMissed,
     TableSortChanged,
@@ -197,7 +198,7 @@ class FleetApp(App[None]):
         if update is None:  # a result for an account no longer shown
             return
         if update.repaint:
-            self.view.repaint()
+            self.view.repaint(refreshed=True)
         else:
             if update.unmarked:
                 self.table.refresh()
@@ -295,6 +296,14 @@ class FleetApp(App[None]):
         name = TITLES.get(event.column, event.column)
         order = describe_order(event.column, event.descending)
         self.notify(f"Sorted by {name}: {order}", timeout=2, markup=False, kind="sort")
+
+    @on(TableCursorLeft, "#fleet")
+    def _cursor_left(self, event: TableCursorLeft) -> None:
+        row = self.monitor.store.row_for(event.vin)
+        why = f"it is {row.state.value} now" if row is not None else "it is no longer in the fleet"
+        self.notify(f"{event.vin} left the view ({why}); the cursor stays on its place. "
+                    "Move it to choose a row.", timeout=6, markup=False, kind="cursor",
+                    vins=(event.vin,))
 
     @on(TableSearchMissed, "#fleet")
     def _search_missed(self, event: TableSearchMissed) -> None:
@@ -397,6 +406,9 @@ class FleetApp(App[None]):
 
     def action_copy_vin(self) -> None:
         self.writes.copy_vins()
+
+    def action_copy_vehicle(self, what: str) -> None:
+        self.writes.copy_vehicle(what)
 
     def action_export(self) -> None:
         self.writes.export()

@@ -45,6 +45,11 @@ BINDINGS: list[BindingType] = [
     Binding("x", "clear_marks", "Clear marks", show=False),
     Binding("y", "copy_vin", "Copy VIN", show=False,
             tooltip="Copy the VIN (or the marked VINs) to the clipboard"),
+    Binding("Y", "copy_vehicle('support')", "Copy for support", show=False, key_display="Y",
+            tooltip="Copy what the provider's support asks for (VIN, brand, added, state, "
+                    "reason, changelog, tags) as text; also saved to a file"),
+    Binding("J", "copy_vehicle('json')", "Copy as JSON", show=False, key_display="J",
+            tooltip="Copy the vehicle as JSON (the list --json shape); also saved to a file"),
     Binding("e", "export", "Export", show=False, tooltip="Export the rows shown to CSV"),
     Binding("exclamation_mark", "notifications", "Notifications", show=False, key_display="!",
             tooltip="Every notification, kept: search it, show a notice's vehicles, mute a kind"),

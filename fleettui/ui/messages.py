@@ -125,6 +125,14 @@ class TableMarksChanged(TableMessage):
         self.count = count
 
 
+class TableCursorLeft(TableMessage):
+    """A refresh took the cursor's vehicle out of the view; the cursor kept its place."""
+
+    def __init__(self, table: Widget, vin: str) -> None:
+        super().__init__(table)
+        self.vin = vin
+
+
 class TableSearchMissed(TableMessage):
     """n/N found no (further) row matching the search; `reason` says why, to show."""
 

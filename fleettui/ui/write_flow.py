@@ -20,6 +20,7 @@ from textual.app import App
 
 from fleettui.core.rows import Row
 from fleettui.core.states import Action
+from fleettui.core.support_text import support_text, vehicle_json_text
 from fleettui.core.text import clean
 from fleettui.monitor.add_lines import AddDraft, AddLine
 from fleettui.monitor.adding import added_notice
@@ -86,18 +87,30 @@ class WriteFlow:
     # -- cancel / revoke -----------------------------------------------------------------
 
     def start_delete(self, action: Action) -> None:
+        gone = self.view.table.gone_vin
+        if gone is not None and not self.monitor.marked:
+            # A refresh took the cursor's vehicle away just now: never act on a neighbour.
+            self.notify(Notice(f"{clean(gone)}, the vehicle that was under the cursor, left "
+                               f"the view; nothing to {action.value}. Move the cursor to "
+                               "the row you mean.", severity="warning", kind="cursor"))
+            return
         plan = self.monitor.writes.plan_deletes(action, self.view.current_vehicle())
         if plan.refusal is not None:
             self.notify(plan.refusal)
             return
-        self.app.push_screen(confirmation(plan),
-                             callback=lambda ok: self.send_deletes(action, plan.vins) if ok else None)
+        # The targets are frozen with the plan: whatever a refresh does to the table while
+        # the dialog is open, exactly the VINs it names are sent.
+        skipped = tuple((vin, why) for vin, why, *_ in plan.skipped)
+        self.app.push_screen(
+            confirmation(plan),
+            callback=lambda ok: self.send_deletes(action, list(plan.vins), skipped) if ok else None)
 
-    def send_deletes(self, action: Action, vins: list[str]) -> None:
+    def send_deletes(self, action: Action, vins: list[str],
+                     skipped: tuple[tuple[str, str], ...] = ()) -> None:
         if self.monitor.read_only:
             return
         self.app.notify(f"Sending {action.value} for {len(vins)} vehicle(s)…", markup=False)
-        send = partial(self.monitor.writes.send_deletes, action, vins, self.monitor.generation)
+        send = partial(self.monitor.writes.send_deletes, action, vins, self.monitor.generation, skipped)
         self.app.run_worker(lambda: self.app.post_message(DeletesDone(send())), thread=True,
                             group="write", exit_on_error=False)
 
@@ -186,9 +199,38 @@ class WriteFlow:
                  else "the clipboard (terminal clipboard, OSC 52)")
         self.app.notify(f"Copied {clean(what)} to {where}.", markup=False)
 
+    def copy_vehicle(self, what: str) -> None:
+        """`support`: the fields the provider's support asks for, as text; `json`: the
+        vehicle as `fleettui list --json` prints it. To the terminal clipboard (OSC 52)
+        and, since not every terminal passes that on, to a file whose full path is said."""
+        vehicle = self.view.current_vehicle()
+        if vehicle is None:
+            self.notify(no_target())
+            return
+        now = self.monitor.clock()
+        if what == "json":
+            text, suffix, label = vehicle_json_text(vehicle, now), "json", "as JSON"
+        else:
+            text = support_text(vehicle, now, environment=self.monitor.environment,
+                                profile=self.monitor.account_name)
+            suffix, label = "txt", "for support"
+        self.app.copy_to_clipboard(text)
+        stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+        path = default_export_path(datetime.now()).with_name(
+            f"{clean(vehicle.vin)}-{'support' if suffix == 'txt' else 'vehicle'}-{stamp}.{suffix}")
+        try:
+            path.write_text(text, encoding="utf-8")
+            where = f" and saved to {path.absolute()}"
+        except OSError as exc:
+            where = f" (not saved to a file: {exc.strerror or exc})"
+        self.app.notify(f"Copied {clean(vehicle.vin)} {label} to the terminal clipboard "
+                        f"(OSC 52){where}", markup=False, kind="copy", timeout=8)
+
     def export(self) -> None:
-        shown = len(self.monitor.store)
-        if shown == 0:
+        # The rows shown now, in order, are what the dialog counts and what is written,
+        # whatever a refresh does while it is open.
+        rows, now = list(self.monitor.store.view.rows), self.monitor.clock()
+        if not rows:
             self.app.notify("Nothing to export: the filter shows no vehicles.", severity="warning",
                             markup=False)
             return
@@ -197,17 +239,14 @@ class WriteFlow:
             # In a browser the file belongs on the user's machine: a download, never a file
             # on the server's disk (and no path of the server to type).
             name = default_export_path(datetime.now(), folder=Path()).name
-            rows, now = list(self.monitor.store.view.rows), self.monitor.clock()
             self.app.run_worker(partial(self._deliver_export, name, rows, now), thread=True,
                                 group="export", exit_on_error=False)
             return
-        self.app.push_screen(ExportScreen(default_export_path(datetime.now()), shown),
-                             callback=self._export_to)
+        self.app.push_screen(ExportScreen(default_export_path(datetime.now()), len(rows)),
+                             callback=partial(self._export_to, rows=rows, now=now))
 
-    def _export_to(self, path: Path | None) -> None:
-        if path is not None:
-            # The rows shown right now, in order; parsing and writing run on a worker.
-            rows, now = list(self.monitor.store.view.rows), self.monitor.clock()
+    def _export_to(self, path: Path | None, rows: list[Row], now: datetime) -> None:
+        if path is not None:  # parsing and writing run on a worker
             self.app.run_worker(partial(self._write_export, path, rows, now), thread=True,
                                 group="export", exit_on_error=False)
 
@@ -228,10 +267,11 @@ class WriteFlow:
                             severity="error", markup=False)
 
     def _write_export(self, path: Path, rows: list[Row], now: datetime) -> None:
+        full = path.expanduser().absolute()
         try:
-            count = write_csv(path, (row.vehicle for row in rows), now)
+            count = write_csv(full, (row.vehicle for row in rows), now)
         except OSError as exc:
-            self.app.notify(f"Could not write {path}: {exc.strerror or exc}", severity="error",
+            self.app.notify(f"Could not write {full}: {exc.strerror or exc}", severity="error",
                             markup=False)
             return
-        self.app.notify(f"Wrote {count} rows to {path}", markup=False)
+        self.app.notify(f"Wrote {count} rows to {full}", markup=False, kind="export")

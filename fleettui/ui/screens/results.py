@@ -10,7 +10,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Footer, Static
 
 from fleettui.core.text import clean
-from fleettui.monitor.writes import WriteOutcome, group_failures
+from fleettui.monitor.writes import WriteOutcome, group_failures, group_skipped
 from fleettui.ui.add_feedback import ResultsBox
 
 
@@ -22,6 +22,10 @@ def results_text(title: str, outcomes: list[WriteOutcome]) -> Text:
         out.append("  " + ", ".join(clean(v) for v in ok) + "\n\n")
     for message, vins in group_failures(outcomes):
         out.append(f"✗ {len(vins)} refused: ", style="bold red")
+        out.append(clean(message) + "\n")
+        out.append("  " + ", ".join(clean(v) for v in vins) + "\n\n")
+    for message, vins in group_skipped(outcomes):
+        out.append(f"– {len(vins)} skipped, not sent: ", style="bold")
         out.append(clean(message) + "\n")
         out.append("  " + ", ".join(clean(v) for v in vins) + "\n\n")
     return out

@@ -29,6 +29,7 @@ from fleettui.core.store import FleetStore, View
 from fleettui.core.timefmt import format_duration
 from fleettui.ui.messages import (
     TableCursorChanged,
+    TableCursorLeft,
     TableMarksChanged,
     TableSearchMissed,
     TableSortChanged,
@@ -111,6 +112,9 @@ class FleetTable(ScrollView, can_focus=True):
         #: Screen line -> the key of what was last painted there.
         self._painted: dict[int, LineKey] = {}
         self._strips: LRUCache[LineKey, Strip] = LRUCache(512)
+        #: The vehicle that was under the cursor until a refresh took it out of the view
+        #: (the cursor kept its place); None once the user moves the cursor.
+        self.gone_vin: str | None = None
 
     # -- public -------------------------------------------------------------------
 
@@ -127,9 +131,14 @@ class FleetTable(ScrollView, can_focus=True):
         rows = self._rows()
         return rows[self.cursor] if 0 <= self.cursor < len(rows) else None
 
-    def refresh_view(self) -> None:
+    def refresh_view(self, *, keep_place: bool = False) -> None:
         """Re-read the store's view after apply / set_query / set_sort. O(1) in fleet
-        size apart from finding the cursor's VIN (one C-level scan)."""
+        size apart from finding the cursor's VIN (one C-level scan).
+
+        `keep_place` (a refresh, not the user's own filter or sort): when the cursor's
+        vehicle left the view, the cursor stays on its place and `gone_vin` names the
+        vehicle that left (TableCursorLeft), until the user moves the cursor; actions
+        aimed at "the row under the cursor" check it rather than hit a neighbour."""
         if self._store is None:
             return
         view = self._view = self._store.view
@@ -138,6 +147,11 @@ class FleetTable(ScrollView, can_focus=True):
         index = view.index_of(old_vin) if old_vin is not None else None
         if index is None:
             index = max(0, min(self.cursor, n - 1))
+            if keep_place and old_vin is not None and self.gone_vin is None:
+                self.gone_vin = old_vin
+                self.post_message(TableCursorLeft(self, old_vin))
+        elif old_vin == self.gone_vin:
+            self.gone_vin = None
         self.cursor = index
         self._cursor_vin = view.rows[index].vin if n else None
         by_vin = view.snapshot.by_vin
@@ -341,6 +355,7 @@ class FleetTable(ScrollView, can_focus=True):
             self.virtual_size = size
 
     def _set_cursor(self, index: int) -> None:
+        self.gone_vin = None  # the user chose a row again
         rows = self._rows()
         if not rows:
             return
