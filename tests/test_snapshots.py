@@ -10,7 +10,14 @@ from textual.widgets import Input
 from fleettui.core.states import State
 from fleettui.ui.screens.add_form import AddScreen
 from fleettui.ui.screens.confirm import ConfirmScreen
-from tests.app_helpers import KIA_APPROVED, loaded, make_app, seed_test_vehicles, wait_for
+from tests.app_helpers import (
+    KIA_APPROVED,
+    PEUGEOT_PENDING,
+    loaded,
+    make_app,
+    seed_test_vehicles,
+    wait_for,
+)
 
 pytestmark = pytest.mark.snapshot
 
@@ -84,5 +91,46 @@ def test_no_color_80x24(snap_compare, sim, monkeypatch):
         await _settle(pilot)
         pilot.app.table.move_cursor_to(first_rejected(pilot.app))
         await pilot.pause()
+
+    assert snap_compare(make_app(sim), terminal_size=SMALL, run_before=run_before)
+
+
+def test_no_color_table_after_a_state_key(snap_compare, sim, monkeypatch):
+    """NO_COLOR: the cursor row is reversed at once after a state key, not only bold."""
+    monkeypatch.setenv("NO_COLOR", "1")
+
+    async def run_before(pilot) -> None:
+        await _settle(pilot)
+        await pilot.press("1")
+        await pilot.pause()
+
+    assert snap_compare(make_app(sim), terminal_size=SMALL, run_before=run_before)
+
+
+def test_no_color_add_form_shows_its_focus(snap_compare, sim, monkeypatch):
+    """NO_COLOR: the focused field of the add form is underlined with a reversed caret."""
+    monkeypatch.setenv("NO_COLOR", "1")
+
+    async def run_before(pilot) -> None:
+        await _settle(pilot)
+        await pilot.press("a")
+        await wait_for(pilot, lambda: isinstance(pilot.app.screen, AddScreen))
+        pilot.app.screen.query_one("#add-vin", Input).value = "WBA3A5C5"
+        await _steady(pilot)
+
+    assert snap_compare(make_app(sim), terminal_size=SMALL, run_before=run_before)
+
+
+def test_no_color_cancel_dialog_shows_its_keys(snap_compare, sim, monkeypatch):
+    """NO_COLOR: the dialog's highlighted button is reversed and its keys are named."""
+    monkeypatch.setenv("NO_COLOR", "1")
+    seed_test_vehicles(sim)
+
+    async def run_before(pilot) -> None:
+        await _settle(pilot)
+        pilot.app.table.move_cursor_to(PEUGEOT_PENDING)
+        await pilot.press("c")
+        await wait_for(pilot, lambda: isinstance(pilot.app.screen, ConfirmScreen))
+        await _steady(pilot)
 
     assert snap_compare(make_app(sim), terminal_size=SMALL, run_before=run_before)
