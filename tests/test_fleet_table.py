@@ -116,7 +116,7 @@ async def test_cursor_keeps_its_vin_through_refresh_sort_and_filter():
     async with app.run_test(size=(80, 24)) as pilot:
         table = app.query_one(FleetTable)
         assert table.move_cursor_to("VF300000000000003")
-        await pilot.press("s")                    # sort by the next column (reason)
+        await pilot.press("greater_than_sign")    # sort by the next column (reason)
         assert store.sort == ("reason", False)
         assert table.cursor_vin == "VF300000000000003"
         await pilot.press("S")

@@ -64,6 +64,12 @@ class FleetTable(ScrollView, can_focus=True):
         Binding("right,l", "shift_text(1)", "Scroll text right", show=False,
                 tooltip="Scroll the reason and tags columns sideways to read them in full"),
         Binding("left,h", "shift_text(-1)", "Scroll text left", show=False),
+        # `s` (the sort menu) is the app's; these work in the table alone too.
+        Binding("greater_than_sign", "sort_step(1)", "Sort by the next column", show=False,
+                key_display=">"),
+        Binding("less_than_sign", "sort_step(-1)", "Sort by the previous column", show=False,
+                key_display="<"),
+        Binding("S", "sort_reverse", "Reverse sort", show=False),
     ]
 
     #: Characters one left/right press moves the reason and tags text.
@@ -298,6 +304,9 @@ class FleetTable(ScrollView, can_focus=True):
 
     def action_sort_next(self) -> None:
         self.sort_step(1)
+
+    def action_sort_step(self, step: int) -> None:
+        self.sort_step(step)
 
     def sort_step(self, step: int) -> None:
         """Sort by the column `step` places right (or left) of the current one, in that
