@@ -119,8 +119,8 @@ class FleetApp(App[None]):
 
     def compose(self) -> ComposeResult:
         yield FleetHeader(id="header")
-        yield FilterInput(id="filter", placeholder="filter as you type: text, state:pending "
-                                                  "brand:bmw tag:k age>7d -term; ↑↓ history")
+        yield FilterInput(id="filter", placeholder="filter: text, state:pending brand:bmw "
+                                                  "tag:k age>7d -term (as you type; ↑↓ history)")
         yield Static("", id="filter-error")
         with Container(id="main"):
             yield FleetTable(self.monitor.store, marked=self.monitor.marked,
