@@ -14,6 +14,7 @@ from collections.abc import Callable
 from datetime import datetime
 from functools import partial
 from pathlib import Path
+from typing import Protocol, cast
 
 from rich.text import Text
 from textual.app import App
@@ -71,6 +72,12 @@ def confirmation(plan: DeletePlan) -> ConfirmScreen:
                          danger=danger)
 
 
+class NoticeSink(Protocol):
+    """The app's side of a notice: logged, then shown unless its kind is muted."""
+
+    def notify_notice(self, notice: Notice) -> None: ...
+
+
 class WriteFlow:
     """`carry_out` is the app's: it does what a controller `Update` says."""
 
@@ -82,7 +89,7 @@ class WriteFlow:
         self.carry_out = carry_out
 
     def notify(self, notice: Notice) -> None:
-        self.app.notify_notice(notice)
+        cast(NoticeSink, self.app).notify_notice(notice)
 
     # -- cancel / revoke -----------------------------------------------------------------
 
@@ -223,8 +230,8 @@ class WriteFlow:
             where = f" and saved to {path.absolute()}"
         except OSError as exc:
             where = f" (not saved to a file: {exc.strerror or exc})"
-        self.app.notify(f"Copied {clean(vehicle.vin)} {label} to the terminal clipboard "
-                        f"(OSC 52){where}", markup=False, kind="copy", timeout=8)
+        self.notify(Notice(f"Copied {clean(vehicle.vin)} {label} to the terminal clipboard "
+                           f"(OSC 52){where}", timeout=8, kind="copy"))
 
     def export(self) -> None:
         # The rows shown now, in order, are what the dialog counts and what is written,
@@ -274,4 +281,4 @@ class WriteFlow:
             self.app.notify(f"Could not write {full}: {exc.strerror or exc}", severity="error",
                             markup=False)
             return
-        self.app.notify(f"Wrote {count} rows to {full}", markup=False, kind="export")
+        self.notify(Notice(f"Wrote {count} rows to {full}", kind="export"))
