@@ -124,7 +124,7 @@ class MonitorHistory:
         self._first_done = True
         summary = done.summary
         if summary is None:
-            self.looked = (now, None)  # the first session: changes count from now
+            self.looked = (now, local_now)  # the first session: changes count from now
             return notices
         self.looked = (summary.since, summary.since_local)
         self.unseen.update(summary.vins)

@@ -112,6 +112,7 @@ class TriageFlow:
         self.view.filter_box.value = text
         self.view.apply_filter(text)
         self.view.table.focus()
+        history.seen(self._cursor_vin())  # the row under the cursor is seen already
         self.notify(Notice(f"{summary.sentence(wall)}: those vehicles are shown (* until the "
                            "cursor visits them); Esc clears the filter.",
                            title="Since you last looked", timeout=12))
