@@ -166,3 +166,26 @@ def test_webhook_deliveries_are_recorded_once_with_the_state_shown_before(sim, t
     finally:
         desk.close()
         history.close()
+
+
+def test_a_first_load_is_recorded_in_batches_with_the_same_result(tmp_path, monkeypatch):
+    from fleettui.core.store import FleetStore
+    from fleettui.history import recorder as recorder_module
+    from tests.fleet_helpers import NOW, vdict
+
+    fleet = [vdict(f"WBA{i:014d}", "approved" if i % 2 else "pending") for i in range(120)]
+    store = FleetStore()
+    prepared = store.prepare(fleet, NOW)
+    results, sizes = [], []
+    for batch in (1_000, 50):  # one transaction; then three
+        monkeypatch.setattr(recorder_module, "FIRST_BATCH", batch)
+        history = HistoryStore(tmp_path / f"h{batch}.sqlite")
+        real = history.record_events
+        monkeypatch.setattr(history, "record_events",
+                            lambda events, now=None, real=real: sizes.append(len(events))
+                            or real(events, now=now))
+        results.append(recorder_module.Recorder(history).record(
+            prepared.snapshot, prepared.diff, NOW))
+        history.close()
+    assert results[0] == results[1] and results[0].stored == sum(sizes[:1])
+    assert len(sizes) == 4 and sum(sizes[1:]) == sizes[0]

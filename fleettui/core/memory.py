@@ -62,31 +62,46 @@ def clear_in_slices(items: list[Any]) -> None:
         give_back_memory()
 
 
-def _malloc_trim() -> Callable[[int], int] | None:
+def _libc() -> Any:
     try:
         import ctypes
         import ctypes.util
 
         libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
-        trim = libc.malloc_trim
+        libc.malloc_trim.argtypes, libc.malloc_trim.restype = [ctypes.c_size_t], ctypes.c_int
+        libc.mallopt.argtypes, libc.mallopt.restype = [ctypes.c_int, ctypes.c_int], ctypes.c_int
     except (OSError, AttributeError, ImportError):
-        return None  # not glibc (macOS, musl, Windows): freed memory stays with malloc
-    trim.argtypes, trim.restype = [ctypes.c_size_t], ctypes.c_int
-    return trim
+        return None  # not glibc (macOS, musl, Windows): malloc keeps its own ways
+    return libc
 
 
 _TRIM: list[Any] = []
+_M_MMAP_THRESHOLD = -3
+
+
+def _c() -> Any:
+    if not _TRIM:
+        _TRIM.append(_libc())
+    return _TRIM[0]
+
+
+def tune_malloc() -> None:
+    """Big buffers (an answer's 28 MB body, its decoded slices) each in their own mapping,
+    given back to the system the moment they are freed. glibc otherwise raises its mmap
+    threshold after the first big free, and later bodies land in the heap, where they
+    stay resident after they are freed. No-op where the C library is not glibc."""
+    libc = _c()
+    if libc is not None:
+        libc.mallopt(_M_MMAP_THRESHOLD, 1 << 20)
 
 
 def give_back_memory() -> None:
     """Return memory that malloc keeps after a big free (a parsed payload, a snapshot
     written or replaced) to the system, where the C library allows it (glibc's
     malloc_trim); elsewhere nothing happens. Takes a few ms; call it off the UI thread."""
-    if not _TRIM:
-        _TRIM.append(_malloc_trim())
-    trim = _TRIM[0]
-    if trim is not None:
-        trim(0)
+    libc = _c()
+    if libc is not None:
+        libc.malloc_trim(0)
 
 
 def release_later(items: list[Any], delay: float) -> None:

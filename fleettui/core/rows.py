@@ -50,6 +50,20 @@ def _real_time(key: str | None) -> bool:
 
 
 _UNSET: Any = object()
+#: id(tags dict) -> (the dict, its text): vehicles share their tags dict (see
+#: fleettui.core.compact), so they share its text too (~100 bytes a vehicle). The entry
+#: holds the dict, so its id cannot be reused while the entry exists.
+_TAG_TEXTS: dict[int, tuple[dict[str, str], str]] = {}
+
+
+def _tags_text(tags: dict[str, str]) -> str:
+    found = _TAG_TEXTS.get(id(tags))
+    if found is not None and found[0] is tags:
+        return found[1]
+    text = " ".join(f"{k}={v}" for k, v in tags.items())
+    if len(_TAG_TEXTS) < 50_000:
+        _TAG_TEXTS[id(tags)] = (tags, text)
+    return text
 
 
 class Row:
@@ -123,7 +137,9 @@ class Row:
     def tags_text(self) -> str:
         text = self._tags_text
         if text is None:
-            text = self._tags_text = " ".join(f"{k}={v}" for k, v in self.tags.items())
+            tags = self.tags
+            text = self._tags_text = (_tags_text(tags) if type(self.src) is tuple  # shared
+                                      else " ".join(f"{k}={v}" for k, v in tags.items()))
         return text
 
     @property

@@ -24,6 +24,7 @@ from fleettui.core.memory import (
     clear_in_slices,
     collector_paused,
     release_later,
+    tune_malloc,
     warm_in_background,
 )
 from fleettui.core.query import Query, parse_query
@@ -54,6 +55,7 @@ class FleetStore:
                  descending: bool = False, release_delay: float = 2.0):
         if sort not in SORT_COLUMNS:
             raise ValueError(f"unknown sort column {sort!r}")
+        tune_malloc()
         self.recent_seconds = recent_seconds
         #: Seconds after an apply before the replaced rows are freed off the UI thread.
         self.release_delay = release_delay
