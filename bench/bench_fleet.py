@@ -1,4 +1,5 @@
-"""Fleet-scale benchmark: prints (does not assert) the monitor's timing targets.
+"""Fleet-scale benchmark, IN-PROCESS (the store and a headless table in this process, not
+the app users run: bench/bench_terminal.py measures that): prints the timing figures.
 
     python bench/bench_fleet.py                # 10,000 and 100,000 vehicles
     python bench/bench_fleet.py 100000
@@ -188,7 +189,7 @@ async def refresh(pilot, client, store, table, server, timer, seed: int) -> floa
 
 
 async def bench(n: int) -> None:
-    print(f"\n== {n:,} vehicles (simulator over loopback HTTP) ==")
+    print(f"\n== {n:,} vehicles (IN-PROCESS: store + headless table in this process; the simulator over loopback HTTP; for what users run see bench_terminal.py) ==")
     t = time.perf_counter()
     server = subprocess.Popen([sys.executable, __file__, str(n), "--serve"],
                               stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)

@@ -203,11 +203,32 @@ def _csv_row(item: dict[str, Any]) -> list[str]:
     """A CSV row of outside data: every cell what `csv_cell` (the sanitiser) makes of it;
     printable cells that cannot start a formula are that already."""
     tags = item["tags"]
-    row = [item["vin"], item["brand"], item["status"], item["reason"] or "",
-           item["state_since"] or "", tags_text(tags) if tags else ""]
-    if "".join(row).isprintable() and not any(c[:1] in _FORMULA for c in row):
-        return row
+    vin, brand, status, reason = item["vin"], item["brand"], item["status"], item["reason"] or ""
+    text = _csv_tags(tags) if tags else ""
+    row = [vin, brand, status, reason, item["state_since"] or "", text]
+    f = _FORMULA
+    if ((vin + brand + status + reason + text).isprintable() and vin[:1] not in f
+            and brand[:1] not in f and status[:1] not in f and reason[:1] not in f
+            and text[:1] not in f):
+        return row  # (state_since is a timestamp or empty)
     return [csv_cell(c) for c in row]
+
+
+_CSV_TAGS: dict[tuple[tuple[str, str], ...], str] = {}
+
+
+def _csv_tags(tags: dict[str, str]) -> str:
+    """tags_text, once per distinct set of tags (a fleet has a few thousand)."""
+    key = tuple(tags.items())
+    try:
+        found = _CSV_TAGS.get(key)
+    except TypeError:  # unhashable values: not from JSON
+        return tags_text(tags)
+    if found is None:
+        found = tags_text(tags)
+        if len(_CSV_TAGS) < 50_000:
+            _CSV_TAGS[key] = found
+    return found
 
 
 def write_csv(items: Iterable[dict[str, Any]], stream: IO[str]) -> None:

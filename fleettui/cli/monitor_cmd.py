@@ -76,7 +76,13 @@ def add_monitor_arguments(parser: argparse.ArgumentParser) -> None:
                             "(default: the profile's reconcile_interval, else 600)")
 
 
+#: How long a lone ESC byte waits for the rest of an escape sequence (Textual's default,
+#: 100 ms, is the whole of Esc's budget); ESCDELAY set by the user wins.
+ESCAPE_DELAY_MS = "25"
+
+
 def run_monitor(args: argparse.Namespace) -> int:
+    os.environ.setdefault("ESCDELAY", ESCAPE_DELAY_MS)  # read when Textual is imported
     from fleettui.config.errors import ConfigError, NoProfile
     from fleettui.config.resolve import resolve_profile
     from fleettui.monitor.accounts import account_for_simulator, account_from_profile
