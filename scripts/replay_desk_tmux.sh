@@ -56,8 +56,9 @@ gone() {
     exit 1
 }
 
-keys() { tmux send-keys -t "$SESSION" "$@"; }
-typed() { tmux send-keys -t "$SESSION" -l "$1"; }   # one burst, as a paste over SSH
+# A burst of keys in one send, then a short pause (a human's next burst, an SSH round trip).
+keys() { tmux send-keys -t "$SESSION" "$@"; sleep 0.4; }
+typed() { tmux send-keys -t "$SESSION" -l "$1"; sleep 0.4; }   # one burst, as a paste
 
 wait_for "the monitor opens on the demo fleet" "● live"
 wait_for "the header counts the fleet" "300/300 shown"
@@ -66,7 +67,8 @@ wait_for "the header counts the fleet" "300/300 shown"
 keys /
 typed "state:pending age>1d"
 wait_for "the filter applies as it is typed" "state:pending age>1d"
-gone "only pending vehicles remain" "✓ approved"
+gone "only pending vehicles remain, before Enter" "300/300 shown"
+keys Enter
 
 # Oldest pending first: the sort menu and one letter; the header shows the direction.
 keys s i
@@ -75,13 +77,13 @@ wait_for "sorted longest in state first, arrow in the header" "In state▼"
 # Marks: space marks and moves down, three times in one burst.
 keys Escape
 keys 1 Space Space Space
-wait_for "three rows marked" "● 3 marked"
+wait_for "three rows marked" " 3 marked "
 
-# A filter that hides one of them: the header says so.
-keys /
-typed "state:pending -age>40d"
-keys Enter
-wait_for "marks hidden by the filter are counted" "marked"
+# A filter that hides them (approved only): the header says so.
+keys 2
+wait_for "marks hidden by the filter are counted" "3 marked, 3 hidden"
+keys 1
+wait_for "back to pending: nothing hidden" " 3 marked …"
 
 # Cancel the marked ones: the dialog names its keys; n goes back, nothing sent.
 keys 1 c
@@ -102,11 +104,11 @@ gone "q closes help" "j/k or arrows scroll"
 
 # Copy the vehicle under the cursor for support: the toast names the file's full path.
 keys Y
-wait_for "copy for support says where the copy went" "for support to"
+wait_for "copy for support says where the copy went" "Copied"
 
 # The expected end screen: the pending filter, the sort arrow, three marks, the toast.
 final=$(screen)
-for text in "● 3 marked" "In state▼" "state:pending" "… pending"; do
+for text in " 3 marked " "In state▼" "state:pending" "… pending"; do
     if ! grep -qF -- "$text" <<<"$final"; then
         echo "FAIL end screen: '$text' missing; it shows:" >&2
         echo "$final" >&2
