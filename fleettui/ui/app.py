@@ -54,6 +54,7 @@ from fleettui.ui.screens.help import HelpScreen
 from fleettui.ui.screens.notifications import NotificationLogScreen, ShowVins
 from fleettui.ui.screens.sort_menu import SortChoice, SortMenu, choose, describe_order
 from fleettui.ui.triage_flow import TriageFlow
+from fleettui.ui.typeahead import TypeAhead
 from fleettui.ui.view import MonitorView
 from fleettui.ui.widgets.detail import DetailPane
 from fleettui.ui.widgets.filter_input import FilterInput
@@ -110,6 +111,15 @@ class FleetApp(App[None]):
         self._filter_timer: Timer | None = None
         self.accounts = AccountFlow(self, self.monitor, self.connect)
         self.pushes = PushFlow(self, self.monitor, self.carry_out)
+        #: Keys typed right after one that opens an input go into that input.
+        self.typeahead = TypeAhead(self)
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key) and self.typeahead.take(
+                event, opens_input=event.key in keys.OPENS_INPUT
+                and not isinstance(self.screen, ModalScreen)):
+            return
+        await super().on_event(event)
 
     @property
     def table(self) -> FleetTable:
@@ -162,6 +172,7 @@ class FleetApp(App[None]):
         self.carry_out(self.monitor.push.start())
 
     def open_setup(self) -> None:
+        self.typeahead.expect()
         self.accounts.open_setup()
 
     def action_switch_profile(self) -> None:

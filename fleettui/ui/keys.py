@@ -67,6 +67,11 @@ BINDINGS: list[BindingType] = [
                              "canceling", "canceled"))),
 ]
 
+#: Keys whose action opens a text input (the keys typed right after go into it).
+OPENS_INPUT = frozenset(key for b in BINDINGS if isinstance(b, Binding)
+                        and b.action in ("filter", "add", "revoke", "export")
+                        for key in b.key.split(","))
+
 #: The actions that write; off (and hidden) in read-only mode.
 WRITE_ACTIONS = frozenset({"add", "cancel", "revoke"})
 #: What still works while a dialog or form is open.
