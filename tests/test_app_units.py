@@ -10,7 +10,7 @@ from fleettui.core.states import Action, State
 from fleettui.core.text import clean
 from fleettui.core.vehicle import Vehicle
 from fleettui.monitor.add_lines import parse_block, parse_line, parse_tags, read_csv_file
-from fleettui.monitor.connection import MAX_BACKOFF, ConnectionState, clamp_refresh, coarse_age
+from fleettui.monitor.connection import ConnectionState, clamp_refresh, coarse_age
 from fleettui.monitor.writes import WriteOutcome, merge_answer, new_vehicle, summarise
 from fleettui.ui.screens.export import write_csv
 from fleettui.ui.widgets.header import connection_text
@@ -34,23 +34,40 @@ def test_refresh_interval_never_below_five_seconds():
     assert clamp_refresh(30) == 30.0
 
 
-def test_backoff_doubles_to_two_minutes_and_recovers():
+def test_backoff_is_capped_at_the_interval_and_recovers():
+    """After an outage the monitor is live again within one interval of the provider's
+    return: a quick first retry, then the interval, never a longer back-off."""
     mono = FakeMono()
     c = ConnectionState(refresh=15.0, monotonic=mono)
     c.record_ok()
     assert c.next_delay() == 15.0 and not c.stale
     assert c.record_failure("server", "boom") is True
-    assert c.next_delay() == 30.0
+    assert c.next_delay() == 5.0
     assert c.record_failure("server", "boom") is False
-    assert c.next_delay() == 60.0
+    assert c.next_delay() == 15.0
     for _ in range(10):
         c.record_failure("network", "down")
-    assert c.next_delay() == MAX_BACKOFF
+    assert c.next_delay() == 15.0
     assert c.stale and c.category_label() == "network"
     mono.t += 42
     assert coarse_age(c.age()) == "40s"
     assert c.record_ok() is True
     assert not c.stale and c.next_delay() == 15.0
+
+
+def test_waiting_for_the_provider_is_said_after_a_few_seconds():
+    mono = FakeMono()
+    c = ConnectionState(refresh=15.0, monotonic=mono)
+    c.started()
+    assert c.waiting() is None and "waiting" not in connection_text(c).plain
+    mono.t += 12.4
+    assert abs(c.waiting() - 12.4) < 1e-6
+    assert "waiting for the provider (12 s)" in connection_text(c).plain
+    assert "cannot connect" not in connection_text(c).plain
+    c.record_failure("timeout", "The provider did not answer within 300 s.")
+    c.polling = False
+    assert "the provider did not answer in time" in connection_text(c).plain
+    assert "cannot connect" not in connection_text(c).plain
 
 
 def test_updated_time_is_the_local_wall_clock_not_the_providers():
@@ -69,7 +86,9 @@ def test_updated_time_is_the_local_wall_clock_not_the_providers():
 def test_rate_limit_waits_at_least_what_the_provider_asked():
     c = ConnectionState(refresh=5.0, monotonic=FakeMono())
     c.record_failure("rate_limit", "slow down", retry_after=40)
-    assert c.next_delay() == 40
+    assert c.next_delay() == 40  # exactly: not more, and not the interval
+    c.record_failure("rate_limit", "slow down", retry_after=2)
+    assert c.next_delay() == 2
     assert c.category_label() == "rate limit"
 
 

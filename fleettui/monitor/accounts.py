@@ -43,10 +43,12 @@ class Account:
 def account_from_profile(profile: Any, *, read_only: bool = False, refresh: float | None = None) -> Account:
     """From fleettui.config's ResolvedProfile; flags can only tighten read-only."""
     creds = profile.credentials()
+    # The profile's deadlines (connect, whole call); defaults for objects without them.
+    options = profile.client_options() if hasattr(profile, "client_options") else {}
     return Account(
         name=profile.name,
         environment=profile.environment,
-        client_factory=lambda: FleetClient(creds),
+        client_factory=lambda: FleetClient(creds, **options),
         read_only=bool(read_only or profile.read_only),
         refresh=refresh if refresh is not None else profile.refresh,
         default_filter=getattr(profile, "default_filter", "") or "",

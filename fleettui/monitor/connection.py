@@ -15,7 +15,12 @@ from datetime import datetime
 
 MIN_REFRESH = 5.0
 DEFAULT_REFRESH = 15.0
-MAX_BACKOFF = 120.0
+#: The first retry after a failure comes this soon (a blip is over quickly); later ones
+#: at the refresh interval, never slower: the monitor is live again within one interval
+#: of the provider's return. A provider's "retry after N s" is waited exactly.
+FIRST_RETRY = 5.0
+#: A poll that has not answered after this many seconds shows "waiting for the provider".
+WAITING_AFTER = 3.0
 
 #: What the header says for each error category from fleettui.api.errors.error_category.
 CATEGORY_LABELS = {
@@ -25,6 +30,7 @@ CATEGORY_LABELS = {
     "server": "server",
     "client": "bad response",
     "bad_answer": "bad answer",
+    "timeout": "no answer in time",
 }
 
 #: What the header says went wrong when no refresh has worked yet, per failure kind (the
@@ -36,6 +42,7 @@ PROBLEM_LABELS = {
     "server": "server error",
     "bad_answer": "bad answer (server)",
     "client": "refresh failed",
+    "timeout": "the provider did not answer in time",
 }
 
 
@@ -69,6 +76,8 @@ class ConnectionState:
     #: Seconds the provider asked us to wait (429), honoured by next_delay.
     retry_after: float | None = None
     polling: bool = False
+    #: Monotonic time the running poll started (for "waiting for the provider (12 s)").
+    poll_started: float | None = None
     #: When the fleet on screen came from the disk cache (until the first good poll).
     cached_at: datetime | None = None
     monotonic: Callable[[], float] = field(default=time.monotonic, repr=False)
@@ -107,13 +116,26 @@ class ConnectionState:
         return self.failures == 1
 
     def next_delay(self) -> float:
-        """Seconds until the next poll: the interval, doubled per failure up to MAX_BACKOFF."""
+        """Seconds until the next poll: the interval; after a failure, exactly what the
+        provider asked (retry after N s), else FIRST_RETRY for the first failure and the
+        interval after that (the back-off is capped at the interval)."""
         if self.failures == 0:
             return self.refresh
-        delay = min(MAX_BACKOFF, self.refresh * (2 ** min(self.failures, 10)))
         if self.retry_after is not None:
-            delay = max(delay, min(MAX_BACKOFF, self.retry_after))
-        return delay
+            return self.retry_after
+        return min(self.refresh, FIRST_RETRY) if self.failures == 1 else self.refresh
+
+    def started(self) -> None:
+        self.polling = True
+        self.poll_started = self.monotonic()
+
+    def waiting(self) -> float | None:
+        """Seconds the running poll has waited for its answer, once that is long enough
+        to say so (WAITING_AFTER); None otherwise."""
+        if not self.polling or self.poll_started is None:
+            return None
+        waited = self.monotonic() - self.poll_started
+        return waited if waited >= WAITING_AFTER else None
 
     def age(self) -> float | None:
         """Seconds since the last good refresh (monotonic), None before the first one."""

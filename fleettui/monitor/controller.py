@@ -170,14 +170,30 @@ class Monitor:
         conn = self.connection
         if (conn.paused and not force) or conn.polling or self.reader is None:
             return None
-        conn.polling = True
+        conn.started()
         self._poll_started = self.monotonic()
         return self.generation
 
     def refresh_now(self) -> Update:
-        if self.connection.polling:
-            return Update(notices=[Notice("A refresh is already running.")])
+        conn = self.connection
+        if conn.polling:
+            waited = conn.waiting()
+            tail = f" (waiting for the provider, {int(waited)} s)" if waited else ""
+            return Update(notices=[Notice(f"A refresh is already running{tail}.")])
+        if conn.stale:  # the back-off is skipped: try now, and say so
+            return Update(poll=True, force=True, notices=[Notice(
+                f"Retrying now (the last refresh failed: {conn.kind_label()}); ! shows the "
+                "whole error.", title="Refresh")])
         return Update(poll=True, force=True)
+
+    def last_error(self) -> Notice:
+        """The full text of the latest failure (the `!` key), or that there is none."""
+        conn = self.connection
+        if not conn.stale:
+            return Notice("No refresh has failed since the last good one.", title="Last error")
+        return Notice(clean(conn.message) or "(the failure said nothing)",
+                      title=f"Last error ({conn.failures} failed refreshes in a row)",
+                      severity="warning", timeout=20)
 
     def toggle_pause(self) -> Update:
         conn = self.connection

@@ -186,6 +186,7 @@ class FleetApp(App[None]):
         if generation is None:
             return
         self.view.update_header()
+        self._tick_every_second()
         self._poll_worker(generation)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="poll")
@@ -223,8 +224,8 @@ class FleetApp(App[None]):
             self.run_worker(lambda job=update.record: self.post_message(
                 HistoryRecorded(self.monitor.record(job))), thread=True, group="history",
                 exit_on_error=False)
-        if update.stale and self._stale_timer is None:
-            self._stale_timer = self.set_interval(STALE_TICK, self._stale_tick, name="stale-age")
+        if update.stale:
+            self._tick_every_second()
         if update.stop_polling:
             self._stop_poll_timer()
         if update.next_poll is not None:
@@ -253,10 +254,15 @@ class FleetApp(App[None]):
             self._poll_timer.stop()
             self._poll_timer = None
 
+    def _tick_every_second(self) -> None:
+        if self._stale_timer is None:
+            self._stale_timer = self.set_interval(STALE_TICK, self._stale_tick, name="stale-age")
+
     def _stale_tick(self) -> None:
-        """Keep the stale age on screen current; stops once a refresh works (or the
-        account changes), when the ordinary HEADER_TICK is enough again."""
-        if not self.monitor.connection.stale and self._stale_timer is not None:
+        """Keep the stale age and the wait for an answer on screen current; stops once a
+        refresh works and none is under way (the ordinary HEADER_TICK is enough again)."""
+        conn = self.monitor.connection
+        if not conn.stale and not conn.polling and self._stale_timer is not None:
             self._stale_timer.stop()
             self._stale_timer = None
         self.view.update_header()
@@ -266,6 +272,9 @@ class FleetApp(App[None]):
 
     def action_pause(self) -> None:
         self.carry_out(self.monitor.toggle_pause())
+
+    def action_last_error(self) -> None:
+        self.writes.notify(self.monitor.last_error())
 
     # -- table, detail, filter ------------------------------------------------------
 

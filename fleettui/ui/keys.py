@@ -32,6 +32,8 @@ BINDINGS: list[BindingType] = [
     Binding("d", "toggle_detail", "Hide/show detail", show=False),
     Binding("r", "refresh", "Refresh", show=False, tooltip="Refresh now"),
     Binding("p", "pause", "Pause", show=False, tooltip="Pause or resume the live refresh"),
+    Binding("exclamation_mark", "last_error", "Last error", show=False, key_display="!",
+            tooltip="The full text of the last refresh error"),
     Binding("s", "sort_menu", "Sort", show=False,
             tooltip="Sort menu: a key per column (v b s r i t), o = oldest pending first"),
     Binding("less_than_sign", "sort_step(-1)", "Sort by the column to the left", show=False,

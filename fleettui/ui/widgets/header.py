@@ -100,6 +100,9 @@ def connection_text(conn: ConnectionState, read_only: bool = False) -> Text:
         out.append("● live", style="green")
     else:
         out.append("○ connecting", style="yellow")
+    waited = conn.waiting()
+    if waited is not None:
+        out.append(f"  … waiting for the provider ({int(waited)} s)", style="yellow")
     if conn.last_ok_at is not None:
         # Minutes: a refresh that changed nothing leaves the header as it was (seconds
         # would rewrite the line on every refresh, over SSH too).

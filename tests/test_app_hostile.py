@@ -1,0 +1,84 @@
+"""The monitor (through Pilot) against every class of hostile answer: it never dies, never
+puts a hidden character on screen, and the header or a notice names the problem."""
+
+from __future__ import annotations
+
+import pytest
+from app_helpers import SIM_START, header_text, notes, wait_for
+from hostile_server import BODY_KINDS, DATA_KINDS, FLOW_KINDS, PENDING_VIN, HostileServer
+
+from fleettui.api.auth import Credentials
+from fleettui.api.client import FleetClient
+from fleettui.core.text import sanitize
+from fleettui.monitor.accounts import Account
+from fleettui.ui.app import FleetApp
+
+#: What the header (or the first notice) says for each class that fails every refresh.
+SAYS = {
+    "truncated": "bad answer", "not_json": "bad answer", "null_body": "bad answer",
+    "json_object": "bad answer", "html_200": "bad answer", "html_error": "server error",
+    "error_escapes": "server error", "not_found": "refresh failed", "redirect": "refresh failed",
+    "trickle": "did not answer in time", "slow_headers": "did not answer in time",
+    "silent": "did not answer in time", "cut_body": "cannot connect",
+    "endless_401": "credentials refused", "token_401": "credentials refused",
+    "retry_after_long": "rate limited", "retry_after_inf": "rate limited",
+}
+
+
+@pytest.fixture(scope="module")
+def server():
+    with HostileServer() as srv:
+        srv.trickle_every = 0.2
+        yield srv
+
+
+def hostile_app(server: HostileServer) -> FleetApp:
+    creds = Credentials(server.base_url, "hostile-client", "hostile-secret")
+    account = Account(name="hostile", environment="custom", base_url=server.base_url,
+                      client_factory=lambda: FleetClient(creds, deadline=1.5, max_retries=0),
+                      audit=False)
+    return FleetApp(account, clock=lambda: SIM_START, watch_terminal=False)
+
+
+def assert_clean(app: FleetApp) -> None:
+    for text in (header_text(app), *notes(app)):
+        for line in text.split("\n"):
+            assert sanitize(line) == line, repr(line)
+
+
+@pytest.mark.parametrize("kind", [*BODY_KINDS, *FLOW_KINDS])
+async def test_a_failing_provider_is_named_and_the_monitor_lives(server, kind):
+    server.kind = kind
+    app = hostile_app(server)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_for(pilot, lambda: app.monitor.connection.failures >= 1, timeout=20)
+        await pilot.pause()
+        said = header_text(app).lower() + " ".join(notes(app)).lower()
+        assert SAYS[kind] in said, (kind, header_text(app), notes(app))
+        assert_clean(app)
+        await pilot.press("exclamation_mark")  # the whole error, one key away
+        await pilot.pause()
+        assert any(app.monitor.connection.message[:40] in n for n in notes(app))
+        await pilot.press("r")  # stale: retries now and says so
+        await pilot.pause()
+        assert any("Retrying now" in n for n in notes(app)) or app.monitor.connection.polling
+        assert app.is_running
+
+
+@pytest.mark.parametrize("kind", DATA_KINDS)
+async def test_hostile_data_is_shown_as_data(server, kind):
+    server.kind = kind
+    app = hostile_app(server)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_for(pilot, lambda: app.monitor.connection.connected_once, timeout=20)
+        await pilot.pause()
+        assert app.monitor.store.total > 0 or kind == "empty_list"
+        if kind != "empty_list":
+            assert app.monitor.store.row_for(PENDING_VIN) is not None
+        for _ in range(min(len(app.monitor.store), 8)):  # every row's detail paints
+            await pilot.press("down")
+            await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.is_running
+        assert_clean(app)
