@@ -37,6 +37,7 @@ from fleettui.api.deadline import (
     DEFAULT_CONNECT_TIMEOUT,
     DEFAULT_DEADLINE,
     DEFAULT_READ_TIMEOUT,
+    Aborted,
     Expired,
     TooLarge,
     send,
@@ -82,7 +83,10 @@ class FleetClient:
         self.deadline = float(deadline or DEFAULT_DEADLINE)
         self.connect_timeout = float(connect_timeout or min(timeout, DEFAULT_CONNECT_TIMEOUT))
         self.read_timeout = float(timeout)
-        self._sleep = sleep
+        #: Set by close(): calls under way stop waiting (the app is exiting).
+        self._closing = threading.Event()
+        # Waits between retries end at once on close (unless a test passes its own sleep).
+        self._sleep = self._closing.wait if sleep is time.sleep else sleep
         self._clock = clock
         self._calls = threading.local()
         self._host = urlsplit(base).hostname
@@ -123,6 +127,8 @@ class FleetClient:
         self.close()
 
     def close(self) -> None:
+        """Close the connections; a call under way on another thread ends at once."""
+        self._closing.set()
         self._http.close()
 
     # -- time ----------------------------------------------------------------------
@@ -202,7 +208,9 @@ class FleetClient:
                 response = send(self._http, method, path, deadline=deadline,
                                 connect_timeout=self.connect_timeout,
                                 read_timeout=self.read_timeout, clock=self._clock,
-                                headers=headers, **kwargs)
+                                abort=self._closing, headers=headers, **kwargs)
+            except Aborted:
+                kind = "aborted"
             except Expired as exc:
                 expired = exc.sent
                 kind = "deadline"
@@ -222,6 +230,9 @@ class FleetClient:
                     kind = "silent"
             # Errors are built outside the except blocks: the httpx exception (whose
             # request holds the Authorization header) is neither chained nor kept.
+            if kind == "aborted":
+                raise NetworkError("other", host=self._host, detail="the client was closed",
+                                   maybe_sent=write, hint="fleettui is closing.")
             if kind == "deadline":
                 failure = ProviderTimeout(self.deadline, host=self._host,
                                           maybe_sent=write and expired)

@@ -67,12 +67,22 @@ def timeouts(remaining: float, connect: float, read: float) -> httpx.Timeout:
     return httpx.Timeout(min(read, left), connect=min(connect, left), pool=min(connect, left))
 
 
+class Aborted(Exception):
+    """The client was closed while the exchange was under way (the app is exiting)."""
+
+
+#: How often a waiting caller looks whether its client was closed.
+ABORT_CHECK = 0.05
+
+
 def send(http: httpx.Client, method: str, url: str, *, deadline: float,
          connect_timeout: float = DEFAULT_CONNECT_TIMEOUT,
          read_timeout: float = DEFAULT_READ_TIMEOUT, max_body: int = MAX_BODY,
-         clock: Callable[[], float] = time.monotonic, **kwargs: Any) -> httpx.Response:
+         clock: Callable[[], float] = time.monotonic, abort: threading.Event | None = None,
+         **kwargs: Any) -> httpx.Response:
     """One request whose response (body read) comes back before `deadline` (a `clock`
-    time), or `Expired` is raised. httpx errors are raised as they are."""
+    time), or `Expired` is raised; `Aborted` at once when `abort` is set (the client is
+    closing). httpx errors are raised as they are."""
     remaining = deadline - clock()
     if remaining <= 0:
         raise Expired(sent=False)
@@ -99,9 +109,13 @@ def send(http: httpx.Client, method: str, url: str, *, deadline: float,
 
     worker = threading.Thread(target=run, name=f"fleettui-http {method}", daemon=True)
     worker.start()
-    if not done.wait(max(0.0, deadline - clock())):
-        stop.set()
-        raise Expired(sent=outcome.connected)
+    while not done.wait(max(0.0, min(ABORT_CHECK, deadline - clock()))):
+        if abort is not None and abort.is_set():
+            stop.set()
+            raise Aborted
+        if clock() >= deadline:
+            stop.set()
+            raise Expired(sent=outcome.connected)
     if outcome.error is not None:
         error, outcome.error = outcome.error, None
         if isinstance(error, Expired):

@@ -13,6 +13,7 @@ import asyncio
 from collections.abc import Callable, Iterable
 from datetime import datetime
 
+from rich.console import RenderableType
 from rich.text import Text
 from textual import events, on, work
 from textual.app import App, ComposeResult, SystemCommand
@@ -26,6 +27,7 @@ from fleettui.core.states import Action
 from fleettui.monitor.accounts import Account
 from fleettui.monitor.controller import Monitor
 from fleettui.monitor.updates import Notice, Update
+from fleettui.term.exit_guard import ExitGuard
 from fleettui.term.watch import LOST_EXIT_CODE, TerminalWatch, stdin_fd
 from fleettui.ui import commands, keys
 from fleettui.ui.account_flow import AccountFlow
@@ -113,6 +115,18 @@ class FleetApp(App[None]):
         self.pushes = PushFlow(self, self.monitor, self.carry_out)
         #: Keys typed right after one that opens an input go into that input.
         self.typeahead = TypeAhead(self)
+        #: q, ctrl+c, a lost terminal: the process ends within a second (see term.exit_guard).
+        self.exit_guard: ExitGuard | None = None
+
+    def exit(self, result: None = None, return_code: int = 0,
+             message: RenderableType | None = None) -> None:
+        # Calls under way end now, so their worker threads do not hold the exit.
+        self.monitor.close()
+        super().exit(result, return_code, message)
+        if not self.is_headless:
+            if self.exit_guard is None:
+                self.exit_guard = ExitGuard()
+            self.exit_guard.arm(lambda: self.return_code or 0)
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.Key) and self.typeahead.take(

@@ -13,6 +13,8 @@ from textual.screen import ModalScreen, Screen
 BINDINGS: list[BindingType] = [
     Binding("question_mark", "help", "Help", key_display="?"),
     Binding("q", "quit", "Quit"),
+    Binding("ctrl+c", "quit", "Quit", show=False, priority=True, key_display="ctrl+c",
+            tooltip="Quit at once, whatever is in flight"),
     Binding("slash", "filter", "Filter", key_display="/"),
     Binding("enter", "detail_full", "Detail", key_display="Enter",
             tooltip="Detail pane full screen (arrows scroll it; Enter or Esc returns)"),

@@ -1,0 +1,92 @@
+"""q, ctrl+c and a lost terminal end the monitor whatever is in flight: closing the app
+closes its clients, and a call blocked on a silent provider ends at once."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from app_helpers import SIM_START, wait_for
+from hostile_server import HostileServer
+
+from fleettui.api.auth import Credentials
+from fleettui.api.client import FleetClient
+from fleettui.api.errors import NetworkError
+from fleettui.monitor.accounts import Account
+from fleettui.term.exit_guard import ExitGuard
+from fleettui.ui.app import FleetApp
+
+
+def http_threads() -> list[threading.Thread]:
+    return [t for t in threading.enumerate() if t.name.startswith("fleettui-http")]
+
+
+@pytest.mark.parametrize("key", ["q", "ctrl+c"])
+async def test_quitting_with_a_request_in_flight_ends_the_request(key):
+    with HostileServer("silent") as server:
+        creds = Credentials(server.base_url, "id", "secret")
+        clients: list[FleetClient] = []
+
+        def factory() -> FleetClient:
+            clients.append(FleetClient(creds, deadline=600))  # would wait ten minutes
+            return clients[-1]
+
+        account = Account(name="slow", environment="custom", client_factory=factory,
+                          audit=False)
+        app = FleetApp(account, clock=lambda: SIM_START, watch_terminal=False)
+        fetch, returned = app.monitor.fetch, threading.Event()
+
+        def fetch_and_note(generation: int):  # noqa: ANN202
+            try:
+                return fetch(generation)
+            finally:
+                returned.set()
+
+        app.monitor.fetch = fetch_and_note
+        async with app.run_test(size=(100, 30)) as pilot:
+            await wait_for(pilot, lambda: server.requests >= 1, timeout=20)
+            assert app.monitor.connection.polling and not returned.is_set()
+            await pilot.press(key)
+        # The poll worker (whose thread the interpreter would wait for at exit) returned
+        # when the client closed, not at the call's ten-minute deadline.
+        assert returned.wait(30)
+        assert app.return_code == 0
+        assert all(c._closing.is_set() for c in clients)
+        # What is left is the exchange's own daemon thread, which never holds the exit.
+        assert all(t.daemon for t in http_threads())
+
+
+def test_a_closed_client_ends_a_call_under_way_at_once():
+    with HostileServer("silent") as server:
+        client = FleetClient(Credentials(server.base_url, "id", "s"), deadline=600)
+        failed: list[BaseException] = []
+
+        def call() -> None:
+            try:
+                client.list_vehicles_raw()
+            except NetworkError as exc:
+                failed.append(exc)
+
+        worker = threading.Thread(target=call, daemon=True)
+        worker.start()
+        while server.requests == 0 and worker.is_alive():
+            worker.join(0.02)
+        client.close()
+        worker.join(timeout=30)
+        assert not worker.is_alive()
+        assert failed and "closed" in str(failed[0])
+
+
+def test_the_exit_guard_ends_the_process_with_the_apps_code():
+    ended: list[int] = []
+    done = threading.Event()
+
+    def end(code: int) -> None:
+        ended.append(code)
+        done.set()
+
+    guard = ExitGuard(0.01, fd=-1, end=end)
+    guard.arm(lambda: 129)
+    guard.arm(lambda: 1)  # armed once: the first request wins
+    assert done.wait(30)
+    assert ended == [129]
