@@ -14,7 +14,8 @@ from pathlib import Path
 
 from fleettui.core.brands import VW_CUSTOMER_TAG, brand_info, normalise_brand
 from fleettui.core.rules import check_new_vehicle
-from fleettui.core.vehicle_lines import parse_tag, read_text_file, split_fields
+from fleettui.core.text import sanitize
+from fleettui.core.vehicle_lines import parse_tag, read_text_file, split_fields, tag_problem
 from fleettui.core.vin import normalise_vin
 
 MAX_CSV_BYTES = 20_000_000
@@ -63,7 +64,11 @@ def parse_tags(text: str) -> tuple[dict[str, str], list[str]]:
             continue
         tag = parse_tag(part)
         if tag is None:
-            problems.append(f"tag {part!r} is not key=value")
+            problems.append(f"tag {sanitize(part, mark=True)!r} is not key=value")
+            continue
+        problem = tag_problem(*tag)  # a control or invisible character: refused, not sent
+        if problem is not None:
+            problems.append(problem)
             continue
         tags[tag[0]] = tag[1]
     return tags, problems

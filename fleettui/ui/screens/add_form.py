@@ -228,6 +228,9 @@ class AddScreen(ModalScreen[AddDraft | None]):
             return
         self.busy = True
         self._in_flight = ok
+        # What the send took, so whatever is typed while it is in flight is kept.
+        self._sent_text = (self.query_one("#add-vin", Input).value,
+                           self.query_one("#add-many", TextArea).text)
         self.results(Text(f"Sending {len(ok)} vehicle(s)…"))
         self.post_message(AddSubmitted(ok))
 
@@ -274,16 +277,26 @@ class AddScreen(ModalScreen[AddDraft | None]):
         was sent are cleared; focus goes to the first thing to fix, else an empty VIN."""
         field = self._field_line
         area = self.query_one("#add-many", TextArea)
-        area_lines = [line for line in self._sent_order if line is not field and id(line) in kept]
-        area.text = "\n".join(line.raw for line in area_lines)
+        vin_box = self.query_one("#add-vin", Input)
+        sent_vin, sent_many = getattr(self, "_sent_text", (vin_box.value, area.text))
+        self._sent_text = (vin_box.value, area.text)
+        typed = _typed_since(sent_many, area.text)  # lines added while the send was out
+        refused = [line for line in self._sent_order if line is not field and id(line) in kept]
         field_kept = field is not None and id(field) in kept
-        if field is not None and not field_kept:
-            self.query_one("#add-vin", Input).value = ""
+        vin_typed = vin_box.value != sent_vin  # a new VIN typed meanwhile: never cleared
+        raws = [line.raw for line in refused]
+        if field_kept and vin_typed and field is not None:
+            raws.insert(0, field.raw)  # the refused field line moves to the list, not lost
+            field_kept = False
+        area.text = "\n".join([*raws, *typed])
+        area_lines = raws + typed
+        if field is not None and not field_kept and not vin_typed:
+            vin_box.value = ""
         # The defaults (brand, customer, tags) stay while a line left to fix relies on them.
         cleared = []
-        if not field_kept and not area_lines:
+        if not field_kept and not area_lines and not vin_typed:
             cleared = ["#add-vin", "#add-brand", "#add-customer", "#add-tags"]
-        elif not field_kept and all(has_own_brand(line.raw) for line in area_lines):
+        elif not field_kept and all(has_own_brand(raw) for raw in area_lines):
             cleared = ["#add-brand", "#add-customer"]
         for wid in cleared:
             self.query_one(wid, Input).value = ""
@@ -301,6 +314,19 @@ class AddScreen(ModalScreen[AddDraft | None]):
     def action_close(self) -> None:
         draft = self.current_draft()
         self.dismiss(None if draft.empty else draft)
+
+
+def _typed_since(sent: str, now: str) -> list[str]:
+    """The lines of `now` that were not in `sent` (typed or pasted while a send was in
+    flight), in order; each sent line accounts for one equal line of `now`."""
+    left = [line for line in sent.splitlines() if line.strip()]
+    out = []
+    for line in now.splitlines():
+        if line in left:
+            left.remove(line)
+        elif line.strip():
+            out.append(line)
+    return out
 
 
 def _field_to_fix(line: AddLine) -> str:
