@@ -1,4 +1,4 @@
-"""q, ctrl+c and a lost terminal end the monitor whatever is in flight: closing the app
+"""q, ctrl+q and a lost terminal end the monitor whatever is in flight: closing the app
 closes its clients, and a call blocked on a silent provider ends at once."""
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ def http_threads() -> list[threading.Thread]:
     return [t for t in threading.enumerate() if t.name.startswith("fleettui-http")]
 
 
-@pytest.mark.parametrize("key", ["q", "ctrl+c"])
+@pytest.mark.parametrize("key", ["q", "ctrl+q"])
 async def test_quitting_with_a_request_in_flight_ends_the_request(key):
     with HostileServer("silent") as server:
         creds = Credentials(server.base_url, "id", "secret")

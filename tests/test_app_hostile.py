@@ -56,7 +56,7 @@ async def test_a_failing_provider_is_named_and_the_monitor_lives(server, kind):
         said = header_text(app).lower() + " ".join(notes(app)).lower()
         assert SAYS[kind] in said, (kind, header_text(app), notes(app))
         assert_clean(app)
-        await pilot.press("exclamation_mark")  # the whole error, one key away
+        await pilot.press("E")  # the whole error, one key away
         await pilot.pause()
         assert any(app.monitor.connection.message[:40] in n for n in notes(app))
         await pilot.press("r")  # stale: retries now and says so

@@ -182,7 +182,7 @@ class Monitor:
             return Update(notices=[Notice(f"A refresh is already running{tail}.")])
         if conn.stale:  # the back-off is skipped: try now, and say so
             return Update(poll=True, force=True, notices=[Notice(
-                f"Retrying now (the last refresh failed: {conn.kind_label()}); ! shows the "
+                f"Retrying now (the last refresh failed: {conn.kind_label()}); E shows the "
                 "whole error.", title="Refresh")])
         return Update(poll=True, force=True)
 

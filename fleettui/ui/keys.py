@@ -13,8 +13,6 @@ from textual.screen import ModalScreen, Screen
 BINDINGS: list[BindingType] = [
     Binding("question_mark", "help", "Help", key_display="?"),
     Binding("q", "quit", "Quit"),
-    Binding("ctrl+c", "quit", "Quit", show=False, priority=True, key_display="ctrl+c",
-            tooltip="Quit at once, whatever is in flight"),
     Binding("slash", "filter", "Filter", key_display="/"),
     Binding("enter", "detail_full", "Detail", key_display="Enter",
             tooltip="Detail pane full screen (arrows scroll it; Enter or Esc returns)"),
@@ -34,7 +32,7 @@ BINDINGS: list[BindingType] = [
     Binding("d", "toggle_detail", "Hide/show detail", show=False),
     Binding("r", "refresh", "Refresh", show=False, tooltip="Refresh now"),
     Binding("p", "pause", "Pause", show=False, tooltip="Pause or resume the live refresh"),
-    Binding("exclamation_mark", "last_error", "Last error", show=False, key_display="!",
+    Binding("E", "last_error", "Last error", show=False, key_display="E",
             tooltip="The full text of the last refresh error"),
     Binding("s", "sort_menu", "Sort", show=False,
             tooltip="Sort menu: a key per column (v b s r i t), o = oldest pending first"),
