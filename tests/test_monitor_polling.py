@@ -81,12 +81,12 @@ def test_failures_back_off_notify_once_and_recovery_says_so(sim, monitor, clocks
     poll(monitor)
     sim.set_faults(FaultConfig(drop_rate=1.0))
     first = poll(monitor)
-    assert first.stale and first.next_poll == 30.0 and not first.repaint
+    assert first.stale and first.next_poll == 5.0 and not first.repaint  # a quick retry
     [notice] = first.notices
     assert notice.title == "Refresh failed (network)" and notice.severity == "warning"
     assert "Showing the last data; retrying by itself." in notice.message
     second = poll(monitor)
-    assert second.next_poll == 60.0 and second.notices == []
+    assert second.next_poll == 15.0 and second.notices == []  # then the interval, no more
     assert monitor.store.total == 60  # the data stays
     sim.set_faults(FaultConfig())
     back = poll(monitor)

@@ -130,8 +130,8 @@ class FleetApp(App[None]):
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.Key) and self.typeahead.take(
-                event, opens_input=event.key in keys.OPENS_INPUT
-                and not isinstance(self.screen, ModalScreen)):
+                event, opens_input=keys.opens_input(event.key, self.screen,
+                                                    self.monitor.read_only)):
             return
         await super().on_event(event)
 

@@ -70,9 +70,17 @@ BINDINGS: list[BindingType] = [
 ]
 
 #: Keys whose action opens a text input (the keys typed right after go into it).
-OPENS_INPUT = frozenset(key for b in BINDINGS if isinstance(b, Binding)
-                        and b.action in ("filter", "add", "revoke", "export")
-                        for key in b.key.split(","))
+OPENS_INPUT = {key: b.action for b in BINDINGS if isinstance(b, Binding)
+               and b.action in ("filter", "add", "revoke", "export")
+               for key in b.key.split(",")}
+
+
+def opens_input(key: str, screen: Screen[object], read_only: bool) -> bool:
+    """Will this key open a text input now (not in a dialog; writes not when read-only)?"""
+    action = OPENS_INPUT.get(key)
+    if action is None or isinstance(screen, ModalScreen):
+        return False
+    return not (read_only and action in WRITE_ACTIONS)
 
 #: The actions that write; off (and hidden) in read-only mode.
 WRITE_ACTIONS = frozenset({"add", "cancel", "revoke"})

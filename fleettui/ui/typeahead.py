@@ -16,7 +16,7 @@ from textual.timer import Timer
 from textual.widgets import Input, TextArea
 
 #: Seconds to wait for an input to take focus before giving the keys back; how often to look.
-GIVE_UP_AFTER = 1.0
+GIVE_UP_AFTER = 0.5
 LOOK_EVERY = 0.01
 
 
