@@ -105,20 +105,25 @@ async def test_filter_as_you_type_with_history_and_n_after_esc(sim):
         assert app.view.filter_box.value == ""
 
 
-async def test_ctrl_c_names_the_quit_key(sim):
+async def test_ctrl_c_copies_in_a_text_box_and_quits_everywhere_else(sim):
+    from fleettui.ui.screens.add_form import AddScreen
+
     app = make_app(sim)
     async with app.run_test(size=(80, 24)) as pilot:
         await loaded(pilot)
-        app.clear_notifications()
-        await pilot.press("ctrl+c")
-        await pilot.pause()
-        assert any("ctrl+q quits" in n for n in notes(app))
         await pilot.press("a")
         await pilot.pause()
-        app.clear_notifications()
-        await pilot.press("ctrl+c")  # in the add form (a text box copies; nothing wrong said)
+        assert isinstance(app.screen, AddScreen)
+        await pilot.press("ctrl+c")  # the form's text box copies; nothing quits
         await pilot.pause()
+        assert app.is_running and isinstance(app.screen, AddScreen)
         assert not any("Press q" in n or "press q" in n for n in notes(app))
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, AddScreen)
+        await pilot.press("ctrl+c")  # in the table: quits, like q
+        await pilot.pause()
+        assert not app.is_running
 
 
 async def test_cursor_keeps_its_place_when_its_vehicle_leaves_and_c_never_hits_a_neighbour(sim):
