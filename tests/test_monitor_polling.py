@@ -212,3 +212,23 @@ def test_a_burst_of_rejections_is_one_notice_naming_every_vin(sim, monitor):
                               "4 more (! lists them)")
     assert notice.kind == "rejected" and set(notice.vins) == set(pending)
     assert {vin for vin, _ in notice.details} == set(pending)
+
+
+def test_repeated_vins_in_a_list_answer_are_said_once_not_merged_silently(monitor, monkeypatch):
+    from fleettui.api.client import FleetClient
+
+    real = FleetClient._list
+
+    def repeated(self, filter, *, compact):  # noqa: ANN001, A002 - the answer, each VIN twice
+        good = real(self, filter, compact=compact)
+        self.last_duplicates = 3
+        return good
+
+    monkeypatch.setattr(FleetClient, "_list", repeated)
+    first = poll(monitor)
+    said = [n.message for n in first.notices if n.kind == "answer"]
+    assert said == ["The provider's list repeated VINs (3 extra entries); the newest entry of "
+                    "each VIN is shown."]
+    assert monitor.store.total == 60
+    again = poll(monitor)  # the same answer again: not told on every refresh
+    assert not [n for n in again.notices if n.kind == "answer"]

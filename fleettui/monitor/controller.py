@@ -86,6 +86,8 @@ class Monitor:
         self.writes = Writes(self)
         #: Every notification of the session, shown as a toast or not (muted kinds).
         self.notices = NoticeLog()
+        #: (repeated, skipped) list entries last told about.
+        self._answer_told: tuple[int, int] = (0, 0)
         self._cache_saved: float | None = None
         self._painted_at: datetime | None = None
         #: Webhook push (fleettui.monitor.pushing); idle unless the account has a feed.
@@ -221,6 +223,10 @@ class Monitor:
                         record=RecordJob(result.generation, prepared))
         if recovered:
             update.notices.append(Notice("Reconnected; the data is live again.", title="Refresh"))
+        told = (result.duplicates, result.skipped)
+        if told != self._answer_told:  # once per change, not on every refresh
+            self._answer_told = told
+            update.notices += fetching.answer_notices(result)
         if applied:
             update.notices += fetching.rejection_notices(prepared)
             update.save = self._cache_due()

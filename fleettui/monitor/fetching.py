@@ -42,7 +42,22 @@ def fetch(reader: Any, store: FleetStore, clock: Callable[[], datetime],
         return FetchFailed(generation, error_category(exc), str(exc), retry, kind)
     except Exception as exc:  # noqa: BLE001 - the monitor must outlive any bad answer
         return FetchFailed(generation, "client", f"Refresh failed: {clean(exc)}")
-    return Fetched(generation, prepared)
+    return Fetched(generation, prepared, int(getattr(reader, "last_duplicates", 0) or 0),
+                   int(getattr(reader, "last_skipped", 0) or 0))
+
+
+def answer_notices(result: Fetched) -> list[Notice]:
+    """What the list answer held that is not shown as it came (see FleetClient._list)."""
+    out = []
+    if result.duplicates:
+        out.append(Notice(f"The provider's list repeated VINs ({result.duplicates} extra "
+                          "entries); the newest entry of each VIN is shown.",
+                          title="Refresh", severity="warning", kind="answer"))
+    if result.skipped:
+        out.append(Notice(f"{result.skipped} entries of the provider's list were not vehicles "
+                          "(no VIN) and are left out.", title="Refresh", severity="warning",
+                          kind="answer"))
+    return out
 
 
 def rejection_notices(prepared: Prepared) -> list[Notice]:

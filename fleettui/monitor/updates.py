@@ -86,6 +86,10 @@ class Update:
 class Fetched:
     generation: int
     prepared: Prepared
+    #: Extra entries for VINs the answer repeated (the newest of each was kept), and
+    #: entries that were not vehicles (left out): said once, not merged silently.
+    duplicates: int = 0
+    skipped: int = 0
 
 
 @dataclass(frozen=True)
