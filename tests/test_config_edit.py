@@ -229,3 +229,16 @@ def test_edit_gives_exactly_the_new_data_and_keeps_comments_of_kept_tables(old_p
             assert f"# about {name}\n" in result
         else:
             assert f"# about {name}\n" not in result
+
+
+@pytest.mark.parametrize("odd", ["\x85", "\u2028", "\x0c", "\x1c"])
+def test_a_value_holding_a_character_python_splits_lines_at_is_edited_in_place(odd):
+    # Found by the property test above: str.splitlines breaks at NEL, LS, FF... inside a
+    # value, which made the line editor give up (the whole file was rewritten instead).
+    old = {"default_profile": "a", "profiles": {"a": {"client_id": odd, "refresh": 5}}}
+    text = "# top comment\ndefault_profile = \"a\"\n# about a\n" + tomli_w.dumps(
+        {"profiles": old["profiles"]})
+    new = {"default_profile": "a", "profiles": {"a": {"client_id": "0", "refresh": 5}}}
+    result = edit(text, old, new)
+    assert result is not None and tomllib.loads(result) == new
+    assert "# top comment" in result and "# about a\n" in result

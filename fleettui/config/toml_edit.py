@@ -176,7 +176,10 @@ def edit(text: str, old: dict[str, Any], new: dict[str, Any]) -> str | None:
 
 
 def _lines(text: str) -> list[str]:
-    lines = text.splitlines(keepends=True)
+    # TOML ends lines with LF or CRLF only; str.splitlines would also break inside a
+    # value at U+0085, U+2028, form feed... (found by the property test).
+    lines = text.replace("\r\n", "\n").split("\n")
+    lines = [line + "\n" for line in lines[:-1]] + ([lines[-1]] if lines[-1] else [])
     if lines and not lines[-1].endswith("\n"):
         lines[-1] += "\n"
     return lines
