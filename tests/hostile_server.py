@@ -212,6 +212,19 @@ class _Handler(BaseHTTPRequestHandler):
                         + (NASTY if kind in ("escapes", "bidi", "controls") else MARKUP)})
         return out + extra
 
+    def _trickle(self, data: bytes) -> None:
+        """Send `data` one byte per `trickle_every` seconds, then close (until the
+        server stops or the client goes away)."""
+        for byte in data:
+            if self.server.stopping.wait(self.server.trickle_every):
+                break
+            try:
+                self.wfile.write(bytes([byte]))
+                self.wfile.flush()
+            except OSError:
+                break
+        self.close_connection = True
+
     def _flow(self, kind: str) -> None:
         if kind == "trickle":
             data = json.dumps(ordinary("slow")).encode()
@@ -220,26 +233,10 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_header("Content-Length", str(len(data)))
             self.end_headers()
             self.wfile.flush()
-            for byte in data:
-                if self.server.stopping.wait(self.server.trickle_every):
-                    break
-                try:
-                    self.wfile.write(bytes([byte]))
-                    self.wfile.flush()
-                except OSError:
-                    break
-            self.close_connection = True
+            self._trickle(data)
         elif kind == "slow_headers":
             head = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nX-Slow: " + b"s" * 500
-            for byte in head:
-                if self.server.stopping.wait(self.server.trickle_every):
-                    break
-                try:
-                    self.wfile.write(bytes([byte]))
-                    self.wfile.flush()
-                except OSError:
-                    break
-            self.close_connection = True
+            self._trickle(head)
         elif kind == "silent":
             self._wait()
         elif kind == "cut_body":
