@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import argparse
+
 import pytest
 
-from fleettui.cli.main import build_parser
+from fleettui.cli.main import COMMANDS, build_parser
 from tests.cli_helpers import run
 
 
@@ -38,3 +40,27 @@ def test_help_is_unchanged(capsys):
 def test_parsed_arguments_carry_no_bookkeeping():
     args = build_parser().parse_args(["list", "--json"])
     assert args.json is True and not any(k.startswith("_fleettui") for k in vars(args))
+
+
+def _commands(parser):
+    sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    return [(c.dest, c.help) for c in sub._choices_actions]
+
+
+def test_the_command_table_is_what_the_modules_register(capsys):
+    # main imports only the asked command's module and names the rest from COMMANDS
+    full = build_parser()
+    assert _commands(full) == [c for _, cmds in COMMANDS for c in cmds]
+    for module, _ in COMMANDS:
+        assert _commands(build_parser(module)) == _commands(full)
+    code, out, _ = run(capsys, "--help")
+    assert code == 0 and out == full.format_help()
+    assert all(f"    {name} " in out for _, cmds in COMMANDS for name, _ in cmds)
+
+
+def test_an_option_value_that_names_a_command_still_parses(capsys):
+    # the guess (`list` is a command) is wrong: `list` is the monitor's profile here
+    code, out, _ = run(capsys, "--profile", "list", "profile", "list", "--help")
+    assert code == 0 and out.startswith("usage: fleettui profile list")
+    code, _, err = run(capsys, "--profile", "list", "explain", "--bogus")
+    assert code == 2 and "unrecognized arguments: --bogus" in err and "fleettui explain" in err

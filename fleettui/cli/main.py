@@ -6,34 +6,61 @@ Exit codes: 0 success, 1 provider or network error, 2 bad usage or input.
 from __future__ import annotations
 
 import argparse
+import importlib
 import os
 import sys
+from collections.abc import Sequence
 
-from fleettui import __version__
-from fleettui.cli import (
-    check_cmd,
-    explain_cmd,
-    fleet_cmds,
-    history_cmds,
-    monitor_cmd,
-    profile_cmd,
-    serve_cmd,
-    simulator_cmd,
-    webhooks_cmd,
-)
-from fleettui.cli.common import CommandParser
+# httpx imports its own command line (click, rich: ~60 ms) when those happen to be
+# installed; fleettui never runs it, and every command would pay for it.
+sys.modules.setdefault("httpx._main", None)  # type: ignore[arg-type] # None: "not importable"
+
+from fleettui import __version__  # noqa: E402 - after the line above
+from fleettui.cli import monitor_cmd  # noqa: E402
+from fleettui.cli.common import CommandParser  # noqa: E402
 
 EXIT_OK = 0
 EXIT_PROVIDER = 1
 EXIT_USAGE = 2
 
 #: Each module adds its subcommands with register(subparsers); the chosen parser's
-#: `func(args) -> int` runs it.
-_COMMAND_MODULES = (fleet_cmds, check_cmd, explain_cmd, profile_cmd, simulator_cmd,
-                    webhooks_cmd, history_cmds, serve_cmd)
+#: `func(args) -> int` runs it. Only the module of the command asked for is imported
+#: (`fleettui list` need not load the simulator, the webhooks or the web mode): the
+#: others' commands are listed from here for --help (tests/test_cli_usage.py checks
+#: that these lines are what the modules register).
+COMMANDS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
+    ("fleet_cmds", (("list", "list the fleet (server-side filter)"),
+                    ("show", "one vehicle, its history and its reason explained"),
+                    ("add", "add vehicles (one, or a CSV file)"),
+                    ("cancel", "cancel pending clearances"),
+                    ("revoke", "revoke approved clearances (needs --yes)"))),
+    ("check_cmd", (("check", "ask whether vehicles can be activated"),)),
+    ("explain_cmd", (("explain", "explain a pending or reject reason and what to do next"),)),
+    ("profile_cmd", (("profile", "add, list, remove, choose and test profiles"),)),
+    ("simulator_cmd", (("simulator", "run a local Fleet Clearance API simulator"),)),
+    ("webhooks_cmd", (("webhooks", "receive, test and replay the provider's webhooks"),)),
+    ("history_cmds", (("record", "record state changes in the background (daemon)"),
+                      ("triage", "who must act on what, by when"),
+                      ("history", "recorded state changes (offline)"),
+                      ("stats", "approval times, rates, ages, daily changes"))),
+    ("serve_cmd", (("serve", "serve the monitor to a web browser (needs fleettui[web])"),)),
+)
 
 
-def build_parser() -> argparse.ArgumentParser:
+def _not_loaded(args: argparse.Namespace) -> int:  # pragma: no cover - never run
+    raise AssertionError("a command whose module was not loaded")
+
+
+def _wanted(argv: Sequence[str]) -> str | None:
+    """The module of the first word of `argv` that names a command (a guess: main
+    parses again with every command when the guess was wrong)."""
+    names = {name: module for module, commands in COMMANDS for name, _ in commands}
+    return next((names[a] for a in argv if a in names), None)
+
+
+def build_parser(only: str | None | bool = True) -> argparse.ArgumentParser:
+    """The whole command line; with a module name (or None: the monitor's alone), only
+    that module's commands are complete, the others are named with their help line."""
     parser = CommandParser(
         prog="fleettui",
         description=(
@@ -45,8 +72,14 @@ def build_parser() -> argparse.ArgumentParser:
     monitor_cmd.add_monitor_arguments(parser)
     parser.set_defaults(func=monitor_cmd.run_monitor)
     sub = parser.add_subparsers(title="commands", metavar="COMMAND", parser_class=CommandParser)
-    for module in _COMMAND_MODULES:
-        module.register(sub)
+    for name, commands in COMMANDS:
+        if only is True or name == only:
+            importlib.import_module(f"fleettui.cli.{name}").register(sub)
+            continue
+        for command, text in commands:
+            stand_in = sub.add_parser(command, help=text, add_help=False)
+            stand_in.add_argument("words", nargs=argparse.REMAINDER)  # parsed again
+            stand_in.set_defaults(func=_not_loaded)
     return parser
 
 
@@ -72,8 +105,10 @@ def _fill_closed_stdio() -> None:
 
 def main(argv: list[str] | None = None) -> int:
     _fill_closed_stdio()
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    words = sys.argv[1:] if argv is None else argv
+    args = build_parser(_wanted(words)).parse_args(words)
+    if args.func is _not_loaded:  # an option's value looked like a command name
+        args = build_parser().parse_args(words)
     try:
         return int(args.func(args) or 0)
     except KeyboardInterrupt:
