@@ -7,7 +7,10 @@ import copy
 import csv
 import io
 import json
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, timezone
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from fleettui.cli.common import plain
 from fleettui.cli.list_output import (
@@ -38,7 +41,62 @@ ODD = [
     vdict("WBA00000000000018", "pending", log=[("2026-13-01T08:00:00Z", "pending", None)]),
     vdict("WBA00000000000019", "pending", log=[("2026-10-01T08:00:00Z", "pending", "")]),
     {"vin": "WBA00000000000022", "status": "pending", "brand": "bmw", "tags": None},
+    vdict("WBA00000000000023", "pending", log=[("2026-10-01T08:00:00.5", "pending", None),
+                                                ("2026-10-01T09:00:00.25z", "rejected", "x"),
+                                                ("2026-10-02T08:00:00", "pending", " ")]),
+    vdict("WBA00000000000024", "pending", log=[("2026-10-01T08:00:00.", "pending", None)]),
+    vdict("WBA00000000000025", "pending", log=[("2026-10-01T08:00:00Zx", "pending", None)]),
+    vdict("WBA00000000000026", "approved", log=[("2026-10-01T08:00:00Z", "pending", "p")]),
+    vdict("WBA00000000000027", "pending", log=[("2026-10-01T08:00:00Z", "pending", None),
+                                                ("2026-10-02T08:00:00Z", "rejected", "r"),
+                                                ("2026-10-03T08:00:00", "pending", "w"),
+                                                ("2026-10-03T08:00:00.5", "pending", "v")]),
 ]
+
+_FORMS = ["{}Z", "{}", "{}.5Z", "{}.123456", "{}z", "{}+01:00", "{}.Z", "{}.1x", "{} ", "{}Zx"]
+_ODD = ["2026-02-30T08:00:00Z", "2026-10-02T24:00:00", "2026-10-02 08:00:00Z", "", None, 7]
+
+
+@st.composite
+def _history(draw) -> list[dict]:
+    """Mostly what a provider sends (times in order, in the forms it uses), some not."""
+    hours = sorted(draw(st.lists(st.integers(0, 99), max_size=4)))
+    if draw(st.integers(0, 4)) == 0:
+        hours.reverse()
+    log = []
+    for h in hours:
+        base = f"2026-10-{1 + h // 24:02}T{h % 24:02}:00:00"
+        ts = draw(st.sampled_from(_FORMS[:3] if draw(st.integers(0, 9)) else _FORMS)).format(base)
+        e = {"timestamp": draw(st.sampled_from([ts] * 60 + _ODD)),
+             "status": draw(st.sampled_from(["pending"] * 6 + ["approved", "rejected", "x"]))}
+        if draw(st.booleans()):
+            e["reason"] = draw(st.sampled_from(["waiting"] * 6 + ["", " ", None, 3]))
+        if draw(st.integers(0, 40)) == 0:
+            e["other"] = 1
+        log.append(e)
+    return log
+
+
+_VEHICLE = st.fixed_dictionaries(
+    {"vin": st.sampled_from(["WBA00000000000030"] * 6 + [" WBA00000000000031", "", 5]),
+     "status": st.sampled_from(["pending"] * 6 + ["approved", "rejected", "revoking", "odd"]),
+     "brand": st.sampled_from(["bmw"] * 6 + ["BMW", " mini", "", None])},
+    optional={"tags": st.one_of(st.none(), st.dictionaries(st.sampled_from("ab"),
+                                                           st.sampled_from(["x"] * 4 + ["", 1]))),
+              "changelog": st.one_of(_history(), _history(), st.just("x"))})
+
+
+@settings(max_examples=600, deadline=None)
+@given(_VEHICLE, st.sampled_from([None, datetime(2026, 10, 3, 12, 0, 0, 250_000, tzinfo=UTC),
+                                  datetime(2026, 10, 3, 14, tzinfo=timezone(timedelta(hours=2)))]))
+def test_the_fast_way_agrees_with_the_full_parse_on_any_shape(obj, now):
+    try:
+        expected = exact(copy.deepcopy(obj), now)
+    except ValueError:
+        expected = None
+    assert listed(copy.deepcopy(obj), now) == expected
+    if expected is not None:
+        assert list(listed(obj, now) or ()) == list(expected)  # the keys' order too
 
 
 def exact(obj, now=None) -> dict:
