@@ -13,6 +13,7 @@ import socket
 import ssl
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import Any
 from urllib.parse import quote
 
@@ -103,10 +104,24 @@ def read_vehicle_list(response: httpx.Response, *,
     if not isinstance(data, list):
         raise bad_response(response.status_code, "the vehicle list is not a JSON array",
                            write=False)
+    if _all_with_vin(data):
+        return data, 0
     good = [v for v in data
             if type(v) is tuple
             or (isinstance(v, dict) and isinstance(v.get("vin"), str) and v["vin"].strip())]
     return good, len(data) - len(good)
+
+
+_VIN = itemgetter("vin")
+
+
+def _all_with_vin(data: list[Any]) -> bool:
+    """Whether every entry is an object with a VIN (text, not blank), found at C speed;
+    False also when it cannot tell (the compact tuples, odd entries)."""
+    try:
+        return all(map(str.strip, map(_VIN, data)))
+    except (TypeError, KeyError):
+        return False
 
 
 def read_one_vehicle(response: httpx.Response, *, write: bool) -> Vehicle:

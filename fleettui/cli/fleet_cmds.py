@@ -39,7 +39,7 @@ from datetime import datetime
 from typing import Any
 
 from fleettui.api.filters import STORED_STATUSES, VehicleFilter
-from fleettui.cli import fleet_write, list_select
+from fleettui.cli import fleet_write, list_select, process_end
 from fleettui.cli.background import in_background
 from fleettui.cli.common import (
     EXIT_OK,
@@ -163,10 +163,15 @@ def cmd_list(args: argparse.Namespace) -> int:
 
     if args.watch is not None:
         return list_select.watch(fetch, lambda raw, now: _print_list(args, raw, now), args.watch)
-    _print_list(args, *fetch(), sort=by_vin)
-    if fetched:
-        sys.stdout.flush()
-        _remember(profile.name, profile.base_url, fetched[0])
+    # No collections from the fetch to the end: the fleet holds no cycles, and each pass
+    # would walk all of it (~0.1 s at 100k vehicles)
+    with collector_paused(freeze=False):
+        raw, now = fetch()
+        items = _write_list(args, raw, now, sort=by_vin)
+        if fetched:
+            sys.stdout.flush()
+            _remember(profile.name, profile.base_url, fetched[0])
+        process_end.keep(raw, items, fetched)  # freed by the end of the process
     return EXIT_OK
 
 
@@ -176,7 +181,8 @@ def _print_list(args: argparse.Namespace, raw: list[dict], now: datetime,
         _write_list(args, raw, now, sort)
 
 
-def _write_list(args: argparse.Namespace, raw: list[dict], now: datetime, sort: bool) -> None:
+def _write_list(args: argparse.Namespace, raw: list[dict], now: datetime,
+                sort: bool) -> list[dict[str, Any]]:
     items = listing(raw, now, sort=sort)
     out = sys.stdout
     if args.json:
@@ -186,6 +192,7 @@ def _write_list(args: argparse.Namespace, raw: list[dict], now: datetime, sort: 
     else:
         write_table(items, now, out, plain)
         print(f"{len(items)} vehicle(s)", file=sys.stderr)
+    return items
 
 
 def _history_lines(v: Vehicle, now: datetime) -> list[str]:

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 sys.modules.setdefault("httpx._main", None)  # type: ignore[arg-type] # None: "not importable"
 
 from fleettui import __version__  # noqa: E402 - after the line above
-from fleettui.cli import monitor_cmd  # noqa: E402
+from fleettui.cli import monitor_cmd, process_end  # noqa: E402
 from fleettui.cli.common import CommandParser  # noqa: E402
 
 EXIT_OK = 0
@@ -109,15 +109,18 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser(_wanted(words)).parse_args(words)
     if args.func is _not_loaded:  # an option's value looked like a command name
         args = build_parser().parse_args(words)
+    process_end.own_process(argv is None)  # the `fleettui` command, not a caller's call
     try:
-        return int(args.func(args) or 0)
+        code = int(args.func(args) or 0)
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
     except BrokenPipeError:
         # `fleettui list | head`: the reader went away; that is not an error.
         return EXIT_OK
-
+    if process_end.anything_kept():
+        process_end.end(code)
+    return code
 
 if __name__ == "__main__":
     raise SystemExit(main())
