@@ -11,7 +11,7 @@ from datetime import datetime
 import pytest
 from textual.widgets import Input, Static
 
-from fleettui.cli.list_output import CSV_HEADERS
+from fleettui.cli.list_text import CSV_HEADERS
 from fleettui.ui.screens.confirm import ConfirmScreen
 from fleettui.ui.screens.export import ExportScreen
 from fleettui.ui.screens.results import WriteResultsScreen

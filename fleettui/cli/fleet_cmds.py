@@ -55,7 +55,8 @@ from fleettui.cli.common import (
     resolved_profile,
     vin_problem,
 )
-from fleettui.cli.list_output import listing, write_csv, write_json, write_table
+from fleettui.cli.list_output import listing, write_json
+from fleettui.cli.list_text import write_csv, write_table
 from fleettui.config.cache import save_snapshot
 from fleettui.core.brands import brand_info
 from fleettui.core.guidance import explain, format_explanation_text

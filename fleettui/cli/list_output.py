@@ -1,4 +1,5 @@
-"""`fleettui list` output, streamed: JSON (one vehicle object per line), CSV, the table.
+"""`fleettui list` output: the listing (one object per vehicle) and its JSON, streamed one
+vehicle object per line (the CSV and the table: :mod:`fleettui.cli.list_text`).
 
 Listing 100,000 vehicles should cost little more than fetching and parsing them. Each
 plain vehicle object is read in one pass (reason and start of the state straight from
@@ -6,31 +7,25 @@ the changelog), not parsed into a full `Vehicle`; only the odd ones (offsets in
 timestamps, unsorted history, unknown states, odd shapes) go through `Vehicle.from_api`,
 and both ways give the same output (tests/test_list_output.py checks it). Lines are formatted as they are
 written, so the first appears long before the last vehicle is formatted; JSON goes
-through the C encoder (no indent), and text widths are counted by `len` unless the text
-is not ASCII.
+through the C encoder (no indent).
 
-Text from the API is data: every table cell is what `plain` makes of it, every CSV cell
-what `csv_cell` makes of it, the JSON goes through `json_safe` (fleettui.core.text);
-plain printable text, which they return unchanged, skips the call.
+Text from the API is data: the JSON goes through `json_safe` (fleettui.core.text);
+text the C encoder leaves ASCII-or-escaped, which it returns unchanged, skips the call.
 """
 
 from __future__ import annotations
 
-import csv
 import json
-import unicodedata
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from operator import itemgetter
 from typing import IO, Any
 
 from fleettui.core.states import State
-from fleettui.core.text import csv_cell, json_safe
-from fleettui.core.timefmt import format_duration, format_ts
+from fleettui.core.text import json_safe
+from fleettui.core.timefmt import format_ts
 from fleettui.core.vehicle import Vehicle
 
-CSV_HEADERS = ("vin", "brand", "status", "reason", "state_since", "tags")
-TABLE_HEADERS = ("VIN", "BRAND", "STATE", "REASON", "IN STATE")
 #: Lines handed to the stream per write.
 _BATCH = 500
 
@@ -38,7 +33,6 @@ _BATCH = 500
 _KEYS = frozenset(("vin", "status", "brand", "tags", "changelog"))
 _STATES = frozenset(s.value for s in State)
 _fromiso = datetime.fromisoformat
-_FORMULA = frozenset("=+-@\t\r")
 _vin = itemgetter("vin")
 _EARLIEST = datetime.min
 
@@ -208,102 +202,3 @@ def write_json(items: Sequence[dict[str, Any]], stream: IO[str]) -> None:
             text = safe(text)
         write(text + (",\n" if start + _BATCH < len(items) else "\n"))
     write("]\n")
-
-
-def tags_text(tags: dict[str, str]) -> str:
-    return ";".join(f"{k}={v}" for k, v in sorted(tags.items()))
-
-
-def _csv_row(item: dict[str, Any]) -> list[str]:
-    """A CSV row of outside data: every cell what `csv_cell` (the sanitiser) makes of it;
-    printable cells that cannot start a formula are that already."""
-    tags = item["tags"]
-    vin, brand, status, reason = item["vin"], item["brand"], item["status"], item["reason"] or ""
-    text = _csv_tags(tags) if tags else ""
-    row = [vin, brand, status, reason, item["state_since"] or "", text]
-    f = _FORMULA
-    if ((vin + brand + status + reason + text).isprintable() and vin[:1] not in f
-            and brand[:1] not in f and status[:1] not in f and reason[:1] not in f
-            and text[:1] not in f):
-        return row  # (state_since is a timestamp or empty)
-    return [csv_cell(c) for c in row]
-
-
-_CSV_TAGS: dict[tuple[tuple[str, str], ...], str] = {}
-
-
-def _csv_tags(tags: dict[str, str]) -> str:
-    """tags_text, once per distinct set of tags (a fleet has a few thousand)."""
-    key = tuple(tags.items())
-    try:
-        found = _CSV_TAGS.get(key)
-    except TypeError:  # unhashable values: not from JSON
-        return tags_text(tags)
-    if found is None:
-        found = tags_text(tags)
-        if len(_CSV_TAGS) < 50_000:
-            _CSV_TAGS[key] = found
-    return found
-
-
-def write_csv(items: Iterable[dict[str, Any]], stream: IO[str]) -> None:
-    """CSV of outside data: every cell through `csv_cell` (sanitised, never a formula)."""
-    writer = csv.writer(stream, lineterminator="\n")
-    writer.writerow(CSV_HEADERS)
-    writer.writerows(map(_csv_row, items))
-
-
-def width(text: str) -> int:
-    """Terminal cells of `text`: its length unless it holds non-ASCII characters."""
-    if text.isascii():
-        return len(text)
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
-
-
-def seconds_in_state(item: dict[str, Any], now: datetime) -> float | None:
-    since = item["state_since"]
-    if since is None:
-        return None
-    return (now - _fromiso(since[:19]).replace(tzinfo=UTC)).total_seconds()
-
-
-def _cells(item: dict[str, Any], clean: Callable[..., str]) -> tuple[str, str, str, str]:
-    vin, brand, status, reason = (item["vin"], item["brand"], item["status"] or "?",
-                                  item["reason"] or "")
-    joined = vin + brand + status + reason
-    if not (joined.isascii() and joined.isprintable()) or " " in status or " " in vin:
-        return clean(vin), clean(brand), clean(status), clean(reason, 60)
-    if "  " in reason or reason[:1] == " " or reason[-1:] == " " or len(reason) > 60:
-        reason = clean(reason, 60)
-    if "  " in brand or brand[:1] == " " or brand[-1:] == " ":
-        brand = clean(brand)
-    return vin, brand, status, reason
-
-
-def write_table(items: Sequence[dict[str, Any]], now: datetime, stream: IO[str],
-                plain: Callable[..., str]) -> None:
-    """Aligned columns separated by two spaces; the last column is not padded. Every
-    cell is what `plain` (the sanitiser) makes of it; printable text without doubled or
-    outer spaces is already that, and is not passed through it again."""
-    rows = [(*_cells(item, plain), format_duration(seconds_in_state(item, now)))
-            for item in items]
-    widths = [width(h) for h in TABLE_HEADERS]
-    for column in range(len(widths) - 1):
-        cells = [row[column] for row in rows]
-        if "".join(cells).isascii():
-            widths[column] = max(widths[column], max(map(len, cells), default=0))
-        else:
-            widths[column] = max([widths[column], *map(width, cells)])
-    pads = widths[:-1]
-    template = "  ".join(f"{{:<{w}}}" for w in pads) + "  {}"
-
-    def line(cells: Sequence[str]) -> str:
-        if "".join(cells).isascii():
-            return template.format(*cells).rstrip() + "\n"
-        parts = [c + " " * (w - width(c)) for c, w in zip(cells, pads, strict=False)]
-        return "  ".join([*parts, cells[-1]]).rstrip() + "\n"
-
-    write = stream.write
-    write(line(TABLE_HEADERS))
-    for start in range(0, len(rows), _BATCH):
-        write("".join(map(line, rows[start:start + _BATCH])))

@@ -22,7 +22,7 @@ from fleettui.core.text import csv_cell
 from fleettui.core.timefmt import format_ts
 from fleettui.core.vehicle import Vehicle
 
-#: The same first columns as `fleettui list --csv` (cli/list_output.py CSV_HEADERS), so one
+#: The same first columns as `fleettui list --csv` (cli/list_text.py CSV_HEADERS), so one
 #: script reads both; what only the monitor knows comes after.
 CSV_COLUMNS = ("vin", "brand", "status", "reason", "state_since", "tags", "seconds_in_state")
 def default_export_path(now: datetime, folder: Path | None = None) -> Path:

@@ -1,0 +1,117 @@
+"""`fleettui list --csv` and the table give, for any text, exactly what the sanitiser gives
+cell by cell (`csv_cell` then csv.writer; `plain`, padded to terminal cells), whether a
+batch of lines takes the column-wise way or the exact one."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import UTC, datetime
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from fleettui.cli.common import plain
+from fleettui.cli.list_text import (
+    CSV_HEADERS,
+    TABLE_HEADERS,
+    tags_text,
+    width,
+    write_csv,
+    write_table,
+)
+from fleettui.core.text import csv_cell
+from fleettui.core.timefmt import format_duration
+
+NOW = datetime(2026, 11, 2, 12, 0, 0, 500_000, tzinfo=UTC)
+_TEXT = st.text(alphabet=st.sampled_from(list("ab  ,\"=-+@|'\t\n\x1b\u202e\u200b車é") + ["x"] * 8),
+                max_size=12)
+_PLAIN = st.sampled_from(["pending", "approved", "WBA00000000000001", "bmw", "no data yet"])
+_EDGE = st.sampled_from(["-1", "+x", "@a", "=b", "a,b", 'a"b', "a  b", " a", "a ", "x" * 61,
+                         "a b", "é", "車両", "", "\x7f", "a|b"])
+_CELL = st.one_of(_PLAIN, _PLAIN, _PLAIN, _EDGE, _TEXT)
+_ITEM = st.fixed_dictionaries({
+    "vin": _CELL, "brand": _CELL, "status": _CELL, "reason": st.one_of(st.none(), _CELL),
+    "state_since": st.sampled_from([None, "2026-11-01T12:00:00Z", "2026-11-02T11:59:59Z",
+                                    "2026-09-01T00:00:00Z"]),
+    "tags": st.dictionaries(st.sampled_from(["fleet", "a,b", "=k"]), _CELL, max_size=2)})
+#: Mostly plain fleets, some with one odd vehicle, some with many.
+_ITEMS = st.one_of(
+    st.lists(_ITEM, max_size=6),
+    st.builds(lambda n, odd, at: [*_plain_fleet(n)[:at], odd, *_plain_fleet(n)[at:]],
+              st.integers(0, 1200), _ITEM, st.integers(0, 1200)))
+
+
+def _plain_fleet(n: int) -> list[dict]:
+    return [{"vin": f"WBA{i:014d}", "brand": "bmw", "status": "pending",
+             "reason": "waiting for OTA update" if i % 3 else None,
+             "state_since": "2026-11-01T12:00:00Z", "tags": {"fleet": "north"}}
+            for i in range(n)]
+
+
+def _csv_reference(items: list[dict]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(CSV_HEADERS)
+    for i in items:
+        writer.writerow([csv_cell(i["vin"]), csv_cell(i["brand"]), csv_cell(i["status"]),
+                         csv_cell(i["reason"]), csv_cell(i["state_since"]),
+                         csv_cell(tags_text(i["tags"]))])
+    return out.getvalue()
+
+
+def _table_reference(items: list[dict]) -> str:
+    rows = []
+    for i in items:
+        since = i["state_since"]
+        seconds = None if since is None else (
+            NOW - datetime.fromisoformat(since[:19]).replace(tzinfo=UTC)).total_seconds()
+        rows.append((plain(i["vin"]), plain(i["brand"]), plain(i["status"] or "?"),
+                     plain(i["reason"] or "", 60), format_duration(seconds)))
+    pads = [max([width(h), *(width(r[c]) for r in rows)]) for c, h in enumerate(TABLE_HEADERS[:-1])]
+    return "".join("  ".join([*(c + " " * (w - width(c)) for c, w in zip(r, pads, strict=False)),
+                              r[-1]]).rstrip() + "\n" for r in [TABLE_HEADERS, *rows])
+
+
+@settings(max_examples=150, deadline=None)
+@given(_ITEMS)
+def test_csv_is_the_sanitisers_cell_by_cell(items):
+    out = io.StringIO()
+    write_csv(items, out)
+    assert out.getvalue() == _csv_reference(items)
+    text = out.getvalue()
+    assert "\x1b" not in text and "\u202e" not in text and "\u200b" not in text
+
+
+@settings(max_examples=150, deadline=None)
+@given(_ITEMS)
+def test_the_table_is_the_sanitisers_cell_by_cell(items):
+    out = io.StringIO()
+    write_table(items, NOW, out, plain)
+    assert out.getvalue() == _table_reference(items)
+    text = out.getvalue()
+    assert "\x1b" not in text and "\u202e" not in text and "\t" not in text
+
+
+def test_a_formula_or_a_comma_in_a_plain_fleet_is_still_caught():
+    fleet = _plain_fleet(1000)
+    fleet[700]["reason"] = "=HYPERLINK(1)"
+    fleet[10]["tags"] = {"depot": "Berlin, Mitte"}
+    out = io.StringIO()
+    write_csv(fleet, out)
+    rows = list(csv.reader(io.StringIO(out.getvalue())))
+    assert rows[701][3] == "'=HYPERLINK(1)" and rows[11][5] == "depot=Berlin, Mitte"
+    assert len(rows) == 1001 and rows[500] == next(csv.reader([",".join(rows[500])]))
+
+
+def test_one_odd_cell_in_any_column_of_a_plain_fleet_is_what_the_sanitiser_makes_of_it():
+    for value in [*_EDGE.elements, "\x1b[2J", "\u202e", "a\tb"]:  # type: ignore[attr-defined]
+        for column in ("vin", "brand", "status", "reason"):
+            fleet = _plain_fleet(800)
+            fleet[600][column] = value
+            fleet[601]["tags"] = {"k": value}
+            out, table = io.StringIO(), io.StringIO()
+            write_csv(fleet, out)
+            write_table(fleet, NOW, table, plain)
+            assert out.getvalue() == _csv_reference(fleet), (column, value)
+            assert table.getvalue() == _table_reference(fleet), (column, value)
