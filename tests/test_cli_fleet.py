@@ -266,3 +266,32 @@ def test_unfiltered_list_refreshes_the_snapshot_cache(sim_profile, capsys):
             break
         time.sleep(0.1)
     assert snap is not None and len(snap.vehicles) == len(sim.engine.vehicles)
+
+
+def test_a_real_process_ends_with_all_its_output_and_the_cache_still_written(sim_profile):
+    # `fleettui` as a command leaves the fleet to the process's end (cli/process_end.py):
+    # the output must still all be out, the exit code kept, the background job started
+    import os
+    import subprocess
+    import sys
+
+    from fleettui.config.cache import load_snapshot
+
+    sim = sim_profile
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}  # buffered, as usual
+    proc = subprocess.run([sys.executable, "-m", "fleettui", "list", "--csv", "--state", "pending"],
+                          capture_output=True, text=True, timeout=60, env=env)
+    assert proc.returncode == 0, proc.stderr
+    pending = sum(sim.engine.vehicles[vin]["status"] == "pending" for vin in sim.engine.vehicles)
+    assert proc.stdout.endswith("\n") and len(proc.stdout.splitlines()) == 1 + pending > 1
+    proc = subprocess.run([sys.executable, "-m", "fleettui", "list", "--csv"],
+                          capture_output=True, text=True, timeout=60, env=env)
+    assert proc.returncode == 0, proc.stderr
+    lines = proc.stdout.splitlines()
+    assert lines[0].startswith("vin,brand,") and len(lines) == len(sim.engine.vehicles) + 1
+    for _ in range(300):  # the detached writer, after the output
+        snap = load_snapshot("sim", sim.base_url)
+        if snap is not None:
+            break
+        time.sleep(0.1)
+    assert snap is not None and len(snap.vehicles) == len(sim.engine.vehicles)
