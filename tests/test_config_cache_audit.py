@@ -49,9 +49,10 @@ def test_snapshot_is_a_line_per_thousand_vehicles_in_the_compact_form():
     store.apply(store.prepare(vehicles, WHEN))
     path = save_snapshot("sim", "http://a", store.snapshot.order, WHEN)
     lines = path.read_bytes().splitlines()
-    assert json.loads(lines[0])["format"] == 2 and json.loads(lines[0])["count"] == 2_500
-    assert [len(json.loads(line)) for line in lines[1:]] == [1_000, 1_000, 500]
-    assert json.loads(lines[1])[0] == ["WVWZZZ1JZ00000000", "pending", "volkswagen",
+    assert json.loads(lines[0])["format"] == 3 and json.loads(lines[0])["count"] == 2_500
+    assert json.loads(lines[1]) == []  # no first screen given
+    assert [len(json.loads(line)) for line in lines[2:]] == [1_000, 1_000, 500]
+    assert json.loads(lines[2])[0] == ["WVWZZZ1JZ00000000", "pending", "volkswagen",
                                        {"vw-group-customer-name": "acme"},
                                        [["2026-11-01T10:00:00Z", "pending", "waiting"]]]
     snap, note = read_snapshot("sim", "http://a")
@@ -68,13 +69,14 @@ def test_snapshot_is_a_line_per_thousand_vehicles_in_the_compact_form():
 def test_bad_cached_vehicles_and_lines_are_skipped_and_counted():
     save_snapshot("sim", "http://a", [_vehicle(i) for i in range(3)], WHEN)
     path = snapshot_path("sim")
-    head, line = path.read_bytes().splitlines()
+    head, first, line = path.read_bytes().splitlines()
     rows = json.loads(line)
     rows[1] = ["VIN", 5, "bmw", None, []]       # a status that is not text
     rows.append(["only", "three", "fields"])
     rows.append({"vin": "WBA00000000000001", "status": "pending", "brand": "bmw",
                  "changelog": [{"timestamp": 7}], "extra": True})  # odd, kept for the store
-    path.write_bytes(b"\n".join([head, json.dumps(rows).encode(), b"[{not json", b"7", b""]))
+    path.write_bytes(b"\n".join([head, first, json.dumps(rows).encode(), b"[{not json", b"7",
+                                  b""]))
     snap, note = read_snapshot("sim", "http://a")
     assert snap is not None and [v["vin"] if type(v) is dict else v[0] for v in snap.vehicles] == [
         "WVWZZZ1JZ00000000", "WVWZZZ1JZ00000002", "WBA00000000000001"]
@@ -185,3 +187,73 @@ def test_unreadable_cache_message_names_the_profile_and_the_problem():
     assert message.startswith("The cached fleet for profile sim could not be read (")
     assert "corrupt" in message and message.endswith("it will be replaced at the next refresh.")
     assert "; ignored" not in message  # one sentence, not a log line in brackets
+
+
+def _rows(n: int):
+    from fleettui.core.store import FleetStore
+
+    store = FleetStore()
+    vehicles = [_vehicle(i) for i in range(n)]
+    for i in range(0, n, 3):
+        vehicles[i] = {**vehicles[i], "status": "approved",
+                       "changelog": [{"timestamp": "2026-11-01T11:00:00Z", "status": "approved"}]}
+    store.apply(store.prepare(vehicles, WHEN))
+    return store
+
+
+def test_the_first_screen_is_kept_at_the_head_and_read_back_alone():
+    from fleettui.config.cache import read_first_page
+    from fleettui.core.first_page import first_page
+    from fleettui.core.states import State
+
+    store = _rows(1_000)
+    page = first_page(store.snapshot.order, "state:approved", "state", False, WHEN, limit=25)
+    assert page.shown == 334 and page.total == 1_000 and len(page.rows) == 25
+    assert page.counts_shown == {State.APPROVED: 334}
+    save_snapshot("sim", "http://a", store.snapshot.order, WHEN, first=page)
+    snap, found = read_first_page("sim", "http://a")
+    assert [v[0] for v in snap.vehicles] == [f"WVWZZZ1JZ{i:08d}" for i in range(0, 75, 3)]
+    assert found.counts_all == {State.APPROVED: 334, State.PENDING: 666}
+    assert found.fits("state", False, " state:approved ") and not found.fits("vin", False,
+                                                                               "state:approved")
+    assert snap.fetched_at == WHEN
+    whole, note = read_snapshot("sim", "http://a")  # the first screen is not read twice
+    assert note is None and len(whole.vehicles) == 1_000
+    assert read_first_page("sim", "http://b") is None  # another server's
+
+
+def test_a_first_screen_that_does_not_add_up_is_not_believed():
+    from fleettui.config.cache import read_first_page
+    from fleettui.core.first_page import first_page
+
+    store = _rows(30)
+    save_snapshot("sim", "http://a", store.snapshot.order, WHEN,
+                  first=first_page(store.snapshot.order, "", "state", False, WHEN))
+    path = snapshot_path("sim")
+    head, first, *rest = path.read_bytes().split(b"\n")
+    assert read_first_page("sim", "http://a") is not None
+    doc = json.loads(head)
+    for bad in ({"total": 31}, {"sort": "nonsense"}, {"counts_all": {"pending": -1}},
+                {"counts_shown": {"no-such-state": 30}}, {"shown": "30"}):
+        path.write_bytes(b"\n".join([json.dumps({**doc, "first": {**doc["first"], **bad}})
+                                     .encode(), first, *rest]))
+        assert read_first_page("sim", "http://a") is None, bad
+        assert len(read_snapshot("sim", "http://a")[0].vehicles) == 30  # the rest still loads
+    rows = json.loads(first)
+    rows[3] = ["VIN", 5, "bmw", None, []]
+    path.write_bytes(b"\n".join([head, json.dumps(rows).encode(), *rest]))
+    assert read_first_page("sim", "http://a") is None
+
+
+def test_format_2_files_still_load_without_a_first_screen():
+    from fleettui.config.cache import read_first_page
+
+    store = _rows(10)
+    save_snapshot("sim", "http://a", store.snapshot.order, WHEN)
+    path = snapshot_path("sim")
+    head, _first, *rest = path.read_bytes().split(b"\n")
+    doc = json.loads(head)
+    path.write_bytes(b"\n".join([json.dumps({**doc, "format": 2}).encode(), *rest]))
+    snap, note = read_snapshot("sim", "http://a")
+    assert note is None and len(snap.vehicles) == 10
+    assert read_first_page("sim", "http://a") is None

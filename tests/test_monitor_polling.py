@@ -182,6 +182,41 @@ def test_cache_is_saved_after_the_first_poll_then_every_five_minutes(sim, clocks
     fresh.close()
 
 
+def test_a_warm_start_shows_the_first_screen_then_the_whole_cache(sim, clocks, monkeypatch):
+    from fleettui.core import first_page
+
+    monkeypatch.setattr(first_page, "FIRST_ROWS", 10)
+    account = replace(account_for_simulator(sim, name="warm"), cache=True,
+                      default_filter="-state:canceled")
+    m = Monitor(None, clock=clocks.provider, monotonic=clocks.monotonic)
+    m.connect(account)
+    m.save_cache(poll(m).save)
+    opening = [m.store.row(i).vin for i in range(10)]
+    counts, shown = m.store.counts_all, (len(m.store), m.store.counts_shown)
+    m.close()
+
+    fresh = Monitor(None, clock=clocks.provider, monotonic=clocks.monotonic)
+    fresh.connect(account)
+    first = fresh.read_first(fresh.generation)
+    assert first is not None and first.first is not None
+    assert fresh.took_cache(first).repaint
+    assert [fresh.store.row(i).vin for i in range(len(fresh.store))] == opening
+    page = fresh.first_screen()  # the header counts the whole cached fleet meanwhile
+    assert page is not None and page.total == 60 and page.counts_all == counts
+    assert (page.shown, page.counts_shown) == shown
+    assert fresh.what_is_shown() == "Showing the fleet cached on disk"
+    fresh.took_cache(fresh.read_cache(fresh.generation))
+    assert fresh.store.total == 60 and fresh.first_screen() is None
+    assert not fresh.store.snapshot.recent  # the rest of the cache is not "new"
+    assert [fresh.store.row(i).vin for i in range(10)] == opening
+    fresh.close()
+
+    other = Monitor(None, clock=clocks.provider, monotonic=clocks.monotonic)
+    other.connect(replace(account, default_filter=""))  # another opening view: not its start
+    assert other.read_first(other.generation) is None
+    other.close()
+
+
 def test_unreadable_cache_is_a_notice_and_no_fleet(sim, clocks, isolated_dirs):
     from fleettui.config.cache import snapshot_path
 

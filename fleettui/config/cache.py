@@ -1,11 +1,15 @@
 """The last fleet snapshot per profile, so the monitor opens at once on the last known fleet.
 
-One file per profile in the cache directory: a header line, then the vehicles in the
-store's compact form, a JSON array of up to 1,000 of them per line::
+One file per profile in the cache directory: a header line, the first screen of the
+monitor's opening view (`fleettui.core.first_page`: its rows on the second line, its
+counts in the header's "first"), then the vehicles in the store's compact form, a JSON
+array of up to 1,000 of them per line::
 
-    {"format": 2, "profile": "sim", "base_url": "http://127.0.0.1:8765",
+    {"format": 3, "profile": "sim", "base_url": "http://127.0.0.1:8765",
      "fetched_at": "2026-11-01T12:00:00Z", "saved_at": "2026-10-05T09:12:00Z",
-     "provider_offset": 2343480.0, "count": 100000}
+     "provider_offset": 2343480.0, "count": 100000,
+     "first": {"sort": "state", "descending": false, "query": "", "shown": 100000, ...}}
+    [["VIN...","pending","bmw",{"fleet":"a"},[["2026-10-01T08:00:00Z","pending",null]]],...]
     [["VIN...","pending","bmw",{"fleet":"a"},[["2026-10-01T08:00:00Z","pending",null]]],...]
     ...
 
@@ -13,15 +17,17 @@ Each vehicle is ``[vin, status, brand, tags | null, [[timestamp, status, reason 
 ...]]`` (see fleettui.core.compact); an object of an odd shape is kept as the API's
 object. It is written as it is produced (a line per thousand vehicles, never the whole
 fleet as one string) and read a line at a time straight into compact tuples, so 100,000
-vehicles load in about a fifth of a second. A line or vehicle that cannot be read is
+vehicles load in about half a second, and the first screen (:func:`read_first_page`)
+in a few milliseconds. A line or vehicle that cannot be read is
 skipped (counted in the note); the rest of the file still loads.
 
 ``fetched_at`` is the provider's clock when the fleet was fetched (the time the data
 describes); ``saved_at`` is this machine's clock when it was saved (what the user is
 told); ``provider_offset`` is provider minus local clock in seconds (a demo-speed
 simulator runs far ahead), so times in state are right before the provider answers.
-Files of format 1 (one JSON document with a ``vehicles`` array of API objects) still
-load; those written before ``saved_at`` existed use the file's modification time.
+Files of format 2 (no first screen: the second line is vehicles too) and format 1 (one
+JSON document with a ``vehicles`` array of API objects) still load; those written before
+``saved_at`` existed use the file's modification time.
 
 Writes are atomic (temp file + rename, mode 0600). :func:`read_snapshot` never raises:
 a missing, corrupt, foreign (other format / other profile) or mismatched (other server)
@@ -45,10 +51,15 @@ from typing import Any
 from fleettui.config.atomic import atomic_write_chunks
 from fleettui.config.paths import cache_dir
 from fleettui.core.compact import compact, from_array
+from fleettui.core.first_page import FirstPage
 from fleettui.core.memory import collector_paused, give_back_memory
 from fleettui.core.timefmt import format_ts, parse_ts, utcnow
 
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
+#: Formats whose vehicles are lines of compact arrays (3 adds the first-screen line).
+_LINE_FORMATS = (2, 3)
+#: The first-screen line is believed up to this size (300 rows are ~40 KB).
+_FIRST_LINE_MAX = 4_000_000
 #: Vehicles per line of the file.
 LINE_ROWS = 1_000
 log = logging.getLogger(__name__)
@@ -82,12 +93,14 @@ def save_snapshot(
     fetched_at: datetime | None = None,
     *,
     saved_at: datetime | None = None,
+    first: FirstPage | None = None,
 ) -> Path:
     """Write the snapshot atomically; returns its path. Raises OSError when the disk does.
     `vehicles` are the store's rows, compact tuples or API objects, written as they are
     read from the iterable. `fetched_at` is the provider's clock at the fetch (default:
     now here), `saved_at` this machine's clock at the same moment (default: now); their
-    difference is kept as the provider's clock offset."""
+    difference is kept as the provider's clock offset. `first` is the monitor's first
+    screen (written empty when None: the monitor then reads the whole file)."""
     path = snapshot_path(profile)
     saved_at = saved_at or utcnow()
     fetched_at = fetched_at or saved_at
@@ -101,16 +114,20 @@ def save_snapshot(
         "provider_offset": (fetched_at - saved_at).total_seconds(),
         "count": len(items),
     }
+    if first is not None:
+        header["first"] = first.meta()
     try:
-        atomic_write_chunks(path, _lines(header, items))
+        atomic_write_chunks(path, _lines(header, items, first.rows if first else []))
     finally:
         give_back_memory()
     return path
 
 
-def _lines(header: dict[str, Any], items: list[Any] | tuple[Any, ...]) -> Iterator[bytes]:
+def _lines(header: dict[str, Any], items: list[Any] | tuple[Any, ...],
+           first_rows: list[Any]) -> Iterator[bytes]:
     dumps = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode
     yield dumps(header).encode("utf-8") + b"\n"
+    yield dumps([_cached_form(v) for v in first_rows]).encode("utf-8", "surrogatepass") + b"\n"
     for start in range(0, len(items), LINE_ROWS):
         yield dumps([_cached_form(v) for v in items[start:start + LINE_ROWS]]).encode(
             "utf-8", "surrogatepass") + b"\n"
@@ -141,7 +158,9 @@ def read_snapshot(profile: str, base_url: str | None = None) -> tuple[Snapshot |
                     head = json.loads(first)
                 except ValueError:
                     head = None
-                if isinstance(head, dict) and head.get("format") == FORMAT_VERSION:
+                if isinstance(head, dict) and head.get("format") in _LINE_FORMATS:
+                    if head["format"] == 3:
+                        f.readline()  # the first screen: the same vehicles follow
                     return _read_lines(path, f, head, profile, base_url)
             raw = first + f.read()
     except FileNotFoundError:
@@ -261,3 +280,34 @@ def delete_snapshot(profile: str) -> bool:
     except FileNotFoundError:
         return False
     return True
+
+
+def read_first_page(profile: str, base_url: str | None = None,
+                    ) -> tuple[Snapshot, FirstPage] | None:
+    """The first screen kept at the head of a profile's cache (a few milliseconds: two
+    lines of the file), with the snapshot's clocks; None when there is none or anything
+    about it is off (the whole file is read then, and says what is wrong)."""
+    try:
+        with snapshot_path(profile).open("rb") as f:
+            first = f.readline(1_000_000)
+            rows_line = f.readline(_FIRST_LINE_MAX)
+    except OSError:
+        return None
+    try:
+        head = json.loads(first)
+        doc = json.loads(rows_line)
+    except ValueError:
+        return None
+    if type(head) is not dict or head.get("format") != 3 or type(doc) is not list:
+        return None
+    checked = _checked_header(head, profile, base_url)
+    if isinstance(checked, str):
+        return None
+    fetched_at, cached_url = checked
+    rows = [from_array(item) if type(item) is list else None for item in doc]
+    if any(row is None for row in rows):
+        return None
+    page = FirstPage.from_json(head.get("first"), rows)
+    if page is None:
+        return None
+    return _snapshot(snapshot_path(profile), head, profile, cached_url, fetched_at, rows), page

@@ -43,16 +43,19 @@ from fleettui.core.sorting import SORT_COLUMNS, sort_rows
 from fleettui.core.states import State
 from fleettui.core.vehicle import Vehicle
 
-__all__ = ["SORT_COLUMNS", "Diff", "FleetStore", "Prepared", "Snapshot", "StateChange",
-           "View", "compute_view"]
+__all__ = ["OPENING_SORT", "SORT_COLUMNS", "Diff", "FleetStore", "Prepared", "Snapshot",
+           "StateChange", "View", "compute_view"]
+
+#: The sort a store starts with (column, descending): the monitor opens on it.
+OPENING_SORT = ("state", False)
 
 
 class FleetStore:
     """Holds the current snapshot and view; see the module docstring for threading."""
 
     def __init__(self, *, recent_seconds: float = 30.0,
-                 clock: Callable[[], float] = time.monotonic, sort: str = "state",
-                 descending: bool = False, release_delay: float = 2.0):
+                 clock: Callable[[], float] = time.monotonic, sort: str = OPENING_SORT[0],
+                 descending: bool = OPENING_SORT[1], release_delay: float = 2.0):
         if sort not in SORT_COLUMNS:
             raise ValueError(f"unknown sort column {sort!r}")
         tune_malloc()
@@ -144,15 +147,18 @@ class FleetStore:
     # -- refresh ------------------------------------------------------------------
 
     def prepare(self, objects: Iterable[dict[str, Any] | Vehicle], now: datetime | None,
-                *, partial: bool = False, consume: bool = False) -> Prepared:
+                *, partial: bool = False, consume: bool = False,
+                replace: bool = False) -> Prepared:
         """Diff a fetched list (API dicts or Vehicles) against the current snapshot.
 
         Safe on a worker thread. `partial=True` merges the objects into the current fleet
         (e.g. vehicles just added or cancelled) instead of replacing it. `consume=True`
         empties the list afterwards a slice at a time, so freeing the parsed payload
-        never stalls the UI thread (pass it from the worker that fetched the list)."""
+        never stalls the UI thread (pass it from the worker that fetched the list).
+        `replace=True` prepares a first load whatever the store holds (the whole cached
+        fleet after its first screen: nothing in it is "new" or "changed")."""
         with self._lock:
-            base = self._snapshot
+            base = Snapshot() if replace else self._snapshot
             settings, query, sort, desc = self._settings, self._query, self._sort, self._descending
         big = len(base.by_vin) >= FREEZE_AT or (type(objects) is list and len(objects) >= FREEZE_AT)
         with collector_paused(freeze=big and not partial, collect=bool(base.by_vin)):

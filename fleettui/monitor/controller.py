@@ -9,6 +9,7 @@ result of an earlier account is dropped), the marked VINs, and three composed ha
 The app drives it with plain calls and carries out the `Update` it returns:
 
     generation = monitor.start_poll()          # UI thread: None when no poll is due
+    first = monitor.read_first(generation)      # worker: the cache's first screen, at once
     cached = monitor.read_cache(generation)     # worker: the disk cache, first poll only
     result = monitor.fetch(generation)          # worker: list call, parse, diff
     update = monitor.took(result)               # UI thread: apply, decide, say what to show
@@ -27,6 +28,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
+from fleettui.core.first_page import FirstPage
 from fleettui.core.notices import NoticeLog
 from fleettui.core.snapshot import Prepared
 from fleettui.core.store import FleetStore
@@ -89,6 +91,8 @@ class Monitor:
         #: (repeated, skipped) list entries last told about.
         self._answer_told: tuple[int, int] = (0, 0)
         self._cache_saved: float | None = None
+        #: The cache's first screen and the generation of the snapshot it is in the store as.
+        self._first: tuple[FirstPage, int] | None = None
         self._painted_at: datetime | None = None
         #: Webhook push (fleettui.monitor.pushing); idle unless the account has a feed.
         self.push = PushControl(self)
@@ -305,6 +309,22 @@ class Monitor:
 
     # -- the snapshot cache -------------------------------------------------------------
 
+    def read_first(self, generation: int) -> CacheRead | None:
+        """Blocking but quick, before `read_cache`: the first screen kept at the head of
+        the cache, so a warm start shows rows before the whole cache is read."""
+        account = self.account
+        if account is None or not account.cache or self.connection.connected_once:
+            return None
+        return cache.read_first(account, self.reader, self.store, self.clock, generation)
+
+    def first_screen(self) -> FirstPage | None:
+        """The cache's first screen while it is all the store holds (its counts are the
+        whole cached fleet's, for the header)."""
+        first = self._first
+        if first is None or first[1] != self.store.snapshot.generation:
+            return None
+        return first[0]
+
     def read_cache(self, generation: int) -> CacheRead | None:
         """Blocking, on the first poll of a profile: the fleet cached on disk, shown while
         the list call runs (prepared on the poll's thread, so the live result is later)."""
@@ -323,6 +343,8 @@ class Monitor:
         if (result.prepared is not None and not self.connection.connected_once
                 and self.store.apply(result.prepared)):
             self.connection.cached_at = result.saved_at
+            if result.first is not None:
+                self._first = (result.first, result.prepared.snapshot.generation)
             update.repaint = self._repaint_due(result.prepared)
         return update
 
@@ -336,7 +358,7 @@ class Monitor:
             return None
         self._cache_saved = mono
         return CacheSave(account.name, account.base_url, list(self.store.snapshot.order),
-                         self.clock(), utcnow())
+                         self.clock(), utcnow(), account.default_filter or "", self.store.now)
 
     save_cache = staticmethod(cache.save_cache)
 

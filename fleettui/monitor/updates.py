@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from fleettui.api.wire import CreateResult
+from fleettui.core.first_page import FirstPage
 from fleettui.core.rows import Row
 from fleettui.core.snapshot import Prepared
 from fleettui.core.states import Action
@@ -50,6 +51,10 @@ class CacheSave:
     rows: list[Row]
     fetched_at: datetime
     saved_at: datetime
+    #: The profile's default filter: the cache keeps the first screen of that view.
+    first_query: str = ""
+    #: The provider's time of the rows (for a filter on ages).
+    now: datetime | None = None
 
 
 @dataclass
@@ -116,6 +121,9 @@ class CacheRead:
     saved_at: datetime | None = None
     #: Why the file could not be used, to tell the user.
     problem: str | None = None
+    #: Set when `prepared` is only the first screen of the cached fleet: the counts of
+    #: the whole of it, for the header, until the rest is read.
+    first: FirstPage | None = None
 
 
 @dataclass(frozen=True)

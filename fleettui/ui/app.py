@@ -205,6 +205,9 @@ class FleetApp(App[None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="poll")
     def _poll_worker(self, generation: int) -> None:
+        first = self.monitor.read_first(generation)
+        if first is not None:
+            self.post_message(CacheLoaded(first))
         cached = self.monitor.read_cache(generation)
         if cached is not None:
             self.post_message(CacheLoaded(cached))

@@ -78,6 +78,7 @@ class MonitorView:
     def update_header(self) -> None:
         monitor, store = self.monitor, self.monitor.store
         push, push_alert = monitor.push.header(time.time())
+        first = monitor.first_screen()
         info = HeaderInfo(
             push=push,
             push_alert=push_alert,
@@ -89,9 +90,13 @@ class MonitorView:
             shown_count=len(store),
             total_count=store.total,
             loaded=monitor.connection.connected_once or monitor.connection.cached_at is not None,
+            reading=first is not None,
             marked=len(monitor.marked),
             marked_hidden=self.hidden_marks(),
         )
+        if first is not None:  # the store holds the first screen: the counts of the whole
+            info.shown, info.total = first.counts_shown, first.counts_all
+            info.shown_count, info.total_count = first.shown, first.total
         headers = self.app.query(FleetHeader)
         if headers:  # a timer can fire while the app is being torn down
             headers.first().update_header(info, monitor.connection)

@@ -46,6 +46,8 @@ class HeaderInfo:
     push_alert: bool = False
     #: Marked vehicles the filter hides (they are still acted on: the header says so).
     marked_hidden: int = 0
+    #: Only the cache's first screen is in the table yet; the rest is being read.
+    reading: bool = False
 
 
 def _styled(text: Text) -> list[tuple[str, str]]:
@@ -133,6 +135,8 @@ def counts_text(h: HeaderInfo, form: str = "full") -> Text:
         return Text("no data yet", style="dim")
     full = form == "full"
     out.append(f"{h.shown_count}/{h.total_count} shown", style="bold")
+    if h.reading:
+        out.append("  reading the cache…" if full else " reading…", style="yellow")
     if h.marked:
         hidden = f", {h.marked_hidden} hidden" if h.marked_hidden else ""
         out.append(f"  ● {h.marked} marked{hidden}" if full else f" {h.marked} marked{hidden}",
