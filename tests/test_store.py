@@ -524,7 +524,7 @@ def test_presort_makes_the_next_sort_and_the_reverse_ready(monkeypatch):
     fleet = [vdict(f"WBA{i:014d}", ("pending", "approved", "rejected")[i % 3],
                    reason=f"r{i % 7}" if i % 3 != 1 else None) for i in range(6_000)]
     store = store_module.FleetStore(clock=lambda: 0.0)
-    monkeypatch.setattr(store, "presort_in_background", lambda: None)  # run in line below
+    monkeypatch.setattr(store, "presort_in_background", lambda **_: None)  # run in line below
     store.apply(store.prepare(fleet, NOW))
     store.presort()
     calls = []

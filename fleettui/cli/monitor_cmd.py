@@ -86,7 +86,6 @@ def run_monitor(args: argparse.Namespace) -> int:
     from fleettui.config.errors import ConfigError, NoProfile
     from fleettui.config.resolve import resolve_profile
     from fleettui.monitor.accounts import account_for_simulator, account_from_profile
-    from fleettui.ui.app import FleetApp
 
     problem = _no_terminal()
     if problem is not None:
@@ -98,6 +97,7 @@ def run_monitor(args: argparse.Namespace) -> int:
     pinned = bool(getattr(args, "pin_profile", False))
     if getattr(args, "demo", False):
         from fleettui.sim import SimConfig, Simulator
+        from fleettui.ui.app import FleetApp
 
         spec = getattr(args, "webhooks", None)
         if spec is not None:
@@ -112,6 +112,8 @@ def run_monitor(args: argparse.Namespace) -> int:
         profile = resolve_profile(getattr(args, "profile", None), read_only=read_only or None,
                                   refresh=refresh)
     except NoProfile:
+        from fleettui.ui.app import FleetApp
+
         # First start with nothing configured: the app opens the setup screen.
         app = FleetApp(None, read_only=read_only, refresh=refresh)
         app.run()
@@ -128,9 +130,25 @@ def run_monitor(args: argparse.Namespace) -> int:
     except (ConfigError, ValueError) as exc:
         print(f"fleettui: {exc}", file=sys.stderr)
         return 2
+    account = _prefetching(account)
+    from fleettui.ui.app import FleetApp  # meanwhile the first list call is under way
+
     app = FleetApp(account, read_only=account.read_only, refresh=account.refresh, pinned=pinned)
     app.run()
     return app.return_code or 0
+
+
+def _prefetching(account):  # noqa: ANN001, ANN202 - Account
+    """The first list call starts now, while the window is built (fleettui.monitor.prefetch);
+    with a cache on disk it waits until the cached first screen is painted."""
+    from fleettui.config.cache import snapshot_path
+    from fleettui.monitor.prefetch import prefetching
+
+    try:
+        gated = account.cache and snapshot_path(account.name).is_file()
+    except OSError:
+        gated = False
+    return prefetching(account, gated=gated)
 
 
 def _with_webhooks(account, args: argparse.Namespace):  # noqa: ANN001, ANN202 - Account

@@ -107,9 +107,7 @@ def give_back_memory() -> None:
 def release_later(items: list[Any], delay: float) -> None:
     """Free `items` on a short-lived thread after `delay` seconds (by then the UI has
     dropped its own references), a slice at a time."""
-    timer = threading.Timer(delay, clear_in_slices, args=(items,))
-    timer.daemon = True
-    timer.start()
+    after_settling(clear_in_slices, items, delay=delay, name="fleettui-release")
 
 
 def _warm_all(rows: list[Any]) -> None:
@@ -117,12 +115,27 @@ def _warm_all(rows: list[Any]) -> None:
         row.warm()
 
 
+#: Background work after a load waits this long, so the first paint of the rows does
+#: not share the interpreter with it (a 100k-row pass held the GIL against the paint).
+SETTLE = 0.6
+
+
+def after_settling(work: Callable[..., None], *args: Any, delay: float = SETTLE,
+                   name: str = "fleettui-background") -> None:
+    """Run `work(*args)` on a short-lived daemon thread once `delay` seconds passed."""
+    timer = threading.Timer(delay, work, args=args)
+    timer.daemon = True
+    timer.name = name
+    timer.start()
+
+
 def warm_in_background(rows: list[Any]) -> None:
     """Compute every row's lazy values (reason, state start, search text) on a short-lived
     thread, so the first sort by time or reason and the first text filter after a load
     stay fast while the load itself (and first paint) does not pay for them. Safe: each
-    value derives from the row's immutable source, so a racing reader computes the same."""
-    threading.Thread(target=_warm_all, args=(rows,), daemon=True, name="fleettui-warm").start()
+    value derives from the row's immutable source, so a racing reader computes the same.
+    Starts once the first paint is done (`SETTLE`)."""
+    after_settling(_warm_all, rows, name="fleettui-warm")
 
 
 _WS = json.decoder.WHITESPACE.match  # type: ignore[attr-defined]

@@ -21,6 +21,7 @@ from typing import Any
 from fleettui.core.compact import copied, remember, same_data
 from fleettui.core.memory import (
     FREEZE_AT,
+    after_settling,
     clear_in_slices,
     collector_paused,
     release_later,
@@ -274,7 +275,7 @@ class FleetStore:
                 self._view = view
         if prepared.settings != self._settings:
             self._recompute()
-        self.presort_in_background()
+        self.presort_in_background(settle=True)
         return True
 
     # -- sort and filter ----------------------------------------------------------
@@ -358,5 +359,10 @@ class FleetStore:
             if not ready:
                 self._keep_order(rows, column, descending, sort_rows(rows, column, descending))
 
-    def presort_in_background(self) -> None:
-        threading.Thread(target=self.presort, daemon=True, name="fleettui-presort").start()
+    def presort_in_background(self, settle: bool = False) -> None:
+        """`presort` on a short-lived thread; with `settle` (after a refresh), once the
+        rows it brought are painted."""
+        if settle:
+            after_settling(self.presort, name="fleettui-presort")
+        else:
+            threading.Thread(target=self.presort, daemon=True, name="fleettui-presort").start()

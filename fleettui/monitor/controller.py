@@ -315,7 +315,17 @@ class Monitor:
         account = self.account
         if account is None or not account.cache or self.connection.connected_once:
             return None
-        return cache.read_first(account, self.reader, self.store, self.clock, generation)
+        found = cache.read_first(account, self.reader, self.store, self.clock, generation)
+        if found is None:
+            self.open_gate()
+        return found
+
+    def open_gate(self) -> None:
+        """The cached first screen is painted (or there is none): a list call started
+        before the window was built may go ahead (fleettui.monitor.prefetch)."""
+        gate = getattr(self.reader, "open_gate", None)
+        if gate is not None:
+            gate()
 
     def first_screen(self) -> FirstPage | None:
         """The cache's first screen while it is all the store holds (its counts are the

@@ -6,6 +6,7 @@ composes (not a mixin); the decisions are the controller's (`fleettui.monitor.hi
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from textual.app import App
 from textual.css.query import NoMatches
@@ -14,12 +15,13 @@ from textual.screen import ModalScreen
 from fleettui.monitor import desk
 from fleettui.monitor.controller import Monitor
 from fleettui.monitor.updates import Notice
-from fleettui.triage.since import SinceSummary
 from fleettui.ui.messages import ChangesListed, TimelineLoaded
-from fleettui.ui.screens.add_form import AddScreen
-from fleettui.ui.screens.stats import StatsScreen
-from fleettui.ui.screens.triage import TriageChoice, TriageScreen
 from fleettui.ui.view import MonitorView
+from fleettui.ui.write_flow import add_screen
+
+if TYPE_CHECKING:  # the screens are loaded when first opened, not at start-up
+    from fleettui.triage.since import SinceSummary
+    from fleettui.ui.screens.triage import TriageChoice
 
 #: Wait this long on a row before its recorded history is read (holding j or k moves
 #: through hundreds of rows; only the one the cursor stops on is read).
@@ -44,6 +46,8 @@ class TriageFlow:
             self.notify(Notice("No vehicles yet: the triage view needs the fleet.",
                                severity="warning"))
             return
+        from fleettui.ui.screens.triage import TriageScreen
+
         screen = TriageScreen(list(store.snapshot.order), self.monitor.clock(),
                               can_fix=not self.monitor.read_only,
                               latest=lambda: (list(store.snapshot.order), self.monitor.clock()))
@@ -68,12 +72,14 @@ class TriageFlow:
                         Notice("This queue has no fix the API can do.", severity="warning"))
             return
         self.notify(desk.fix_notice(choice.queue, False))
-        self.app.push_screen(AddScreen(draft), callback=self.add_closed)
+        self.app.push_screen(add_screen(draft), callback=self.add_closed)
 
     # -- statistics -----------------------------------------------------------------------
 
     def open_stats(self) -> None:
         rows, now = list(self.monitor.store.snapshot.order), self.monitor.clock()
+        from fleettui.ui.screens.stats import StatsScreen
+
         self.app.push_screen(StatsScreen(lambda: self.monitor.history.stats(rows, now)))
 
     # -- since the last look ----------------------------------------------------------------

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from datetime import datetime
 from functools import partial
 from pathlib import Path
-from typing import Protocol, cast
+from typing import TYPE_CHECKING, Protocol, cast
 
 from rich.text import Text
 from textual.app import App
@@ -30,11 +30,28 @@ from fleettui.monitor.deletes import DeletePlan, no_target
 from fleettui.monitor.eligibility import EligibilityOutcome
 from fleettui.monitor.updates import AddSent, DeletesSent, Notice, Update
 from fleettui.ui.messages import AddDone, DeletesDone, EligibilityChecked
-from fleettui.ui.screens.add_form import AddScreen
 from fleettui.ui.screens.confirm import ConfirmScreen, bulk_body
 from fleettui.ui.screens.export import ExportScreen, csv_text, default_export_path, write_csv
 from fleettui.ui.screens.results import WriteResultsScreen
 from fleettui.ui.view import MonitorView
+
+if TYPE_CHECKING:
+    from fleettui.ui.screens.add_form import AddScreen
+
+
+def open_form(app: App[None]) -> AddScreen | None:
+    """The add form on the screen stack, if one is open. The form's module (a text area
+    and all its rules) is loaded when the form is first opened, not at start-up."""
+    from fleettui.ui.screens.add_form import AddScreen
+
+    return next((s for s in app.screen_stack if isinstance(s, AddScreen)), None)
+
+
+def add_screen(draft: AddDraft | None) -> AddScreen:
+    from fleettui.ui.screens.add_form import AddScreen
+
+    return AddScreen(draft)
+
 
 #: The `name` of an export's delivery to the browser (its DeliveryFailed is ours).
 EXPORT_DELIVERY = "fleettui-export"
@@ -138,7 +155,7 @@ class WriteFlow:
         if isinstance(opened, Notice):
             self.notify(opened)
             return
-        self.app.push_screen(AddScreen(opened), callback=self.add_closed)
+        self.app.push_screen(add_screen(opened), callback=self.add_closed)
 
     def add_closed(self, draft: AddDraft | None) -> None:
         notice = self.monitor.writes.add_closed(draft)
@@ -157,7 +174,7 @@ class WriteFlow:
         self.app.run_worker(run, thread=True, group="eligibility", exit_on_error=False)
 
     def eligibility_checked(self, outcome: EligibilityOutcome) -> None:
-        form = next((s for s in self.app.screen_stack if isinstance(s, AddScreen)), None)
+        form = open_form(self.app)
         if form is not None and outcome.generation == self.monitor.generation:
             form.show_eligibility(outcome)
 
@@ -170,7 +187,7 @@ class WriteFlow:
 
     def add_done(self, result: AddSent) -> None:
         """The form (if still open) shows the answer per VIN; refused lines stay in it."""
-        form = next((s for s in self.app.screen_stack if isinstance(s, AddScreen)), None)
+        form = open_form(self.app)
         if result.error is not None:
             if form is not None:
                 form.show_error(result.error)

@@ -1,0 +1,84 @@
+"""The first list call, started before the monitor's window is built.
+
+Building the terminal UI (importing Textual and the app, composing, the first layout)
+takes a few hundred milliseconds of a start; the token and the list call spend about as
+long waiting on the network. `prefetching(account)` starts that call on a thread at
+once, so the two overlap: the monitor's first poll then takes the answer already on its
+way instead of starting the call after the window is up.
+
+With a cache on disk the call waits (`open_gate`) until the cached first screen is on
+screen, so parsing the answer does not slow the paint a warm start is measured by; it
+waits at most `GATE_TIMEOUT` seconds. Textual-free: the app only sees a reader that has
+`open_gate()`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import threading
+from typing import Any
+
+from fleettui.monitor.accounts import Account
+
+#: The longest the call waits for the cached first screen to be painted.
+GATE_TIMEOUT = 1.5
+
+
+class PrefetchingReader:
+    """A client whose first `list_vehicles_compact()` was started when it was made;
+    everything else (and every later call) goes to the client itself."""
+
+    def __init__(self, client: Any, *, gated: bool) -> None:
+        self._client = client
+        self._gate = threading.Event()
+        if not gated:
+            self._gate.set()
+        self._done = threading.Event()
+        self._taken = False
+        self._result: list[Any] | None = None
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, daemon=True,
+                                        name="fleettui-prefetch")
+        self._thread.start()
+
+    def _run(self) -> None:
+        self._gate.wait(GATE_TIMEOUT)
+        try:
+            self._result = self._client.list_vehicles_compact()
+        except BaseException as exc:  # noqa: BLE001 - handed to the poll that takes it
+            self._error = exc
+        finally:
+            self._done.set()
+
+    def open_gate(self) -> None:
+        """The cached first screen is up (or there is none): the call may go ahead."""
+        self._gate.set()
+
+    def list_vehicles_compact(self, filter: Any = None) -> list[Any]:
+        """The first time (no filter): the answer of the call already under way, or its
+        error, raised here as the call itself would have; afterwards a new call."""
+        if self._taken or filter is not None:
+            return self._client.list_vehicles_compact(filter)
+        self._taken = True
+        self._gate.set()
+        self._done.wait()
+        result, error = self._result, self._error
+        self._result = self._error = None
+        if error is not None:
+            raise error
+        return result if result is not None else []
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._client, name)
+
+
+def prefetching(account: Account, *, gated: bool) -> Account:
+    """The account, its first client already fetching the fleet (see the module
+    docstring); later clients are made as usual. `gated`: wait for `open_gate()`."""
+    make = account.client_factory
+    first: list[Any] = [PrefetchingReader(make(), gated=gated)]
+
+    def factory() -> Any:
+        return first.pop() if first else make()
+
+    return dataclasses.replace(account, client_factory=factory)

@@ -1,0 +1,106 @@
+"""The first list call started before the window is built (fleettui.monitor.prefetch):
+the first poll takes its answer instead of asking again, it waits for the cached first
+screen when told to, and its errors reach the poll as the call's own would."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import replace
+
+import pytest
+
+from fleettui.api.errors import ProviderTimeout
+from fleettui.monitor import prefetch
+from fleettui.monitor.accounts import account_for_simulator
+from fleettui.monitor.controller import Monitor
+from fleettui.monitor.prefetch import PrefetchingReader, prefetching
+from fleettui.monitor.updates import Fetched, FetchFailed
+
+
+class Counting:
+    """A real client that counts its list calls and can be told to fail."""
+
+    def __init__(self, client, fail: BaseException | None = None) -> None:
+        self.client = client
+        self.fail = fail
+        self.lists = 0
+        self.started = threading.Event()
+
+    def list_vehicles_compact(self, filter=None):
+        self.lists += 1
+        self.started.set()
+        if self.fail is not None:
+            raise self.fail
+        return self.client.list_vehicles_compact(filter)
+
+    def __getattr__(self, name):
+        return getattr(self.client, name)
+
+
+def _account(sim, made: list[Counting], fail: BaseException | None = None):
+    account = account_for_simulator(sim)
+    base = account.client_factory
+
+    def factory():
+        made.append(Counting(base(), fail))
+        return made[-1]
+
+    return replace(account, client_factory=factory)
+
+
+def _poll(m: Monitor):
+    generation = m.start_poll()
+    assert generation is not None
+    return m.fetch(generation)
+
+
+def test_the_first_poll_takes_the_answer_already_on_its_way(sim):
+    made: list[Counting] = []
+    account = prefetching(_account(sim, made), gated=False)
+    assert len(made) == 1 and made[0].started.wait(10)  # under way before any monitor
+    m = Monitor(None)
+    m.connect(account)
+    result = _poll(m)
+    assert isinstance(result, Fetched) and m.took(result) is not None
+    assert m.store.total == 60
+    assert made[0].lists == 1  # the reader: one list call, the prefetched one
+    assert len(made) == 2  # and the writer, made as usual
+    m.fetch(m.start_poll() or 0)  # the next poll asks again
+    assert made[0].lists == 2
+    m.close()
+
+
+def test_a_gated_call_waits_for_the_first_screen(sim, monkeypatch):
+    monkeypatch.setattr(prefetch, "GATE_TIMEOUT", 60.0)
+    made: list[Counting] = []
+    reader = prefetching(_account(sim, made), gated=True).client_factory()
+    assert isinstance(reader, PrefetchingReader)
+    assert not made[0].started.wait(0.2)  # held until the gate opens
+    reader.open_gate()
+    assert made[0].started.wait(10)
+    assert len(reader.list_vehicles_compact()) == 60
+    reader.close()
+
+
+def test_a_monitor_without_a_first_screen_opens_the_gate_itself(sim, monkeypatch):
+    monkeypatch.setattr(prefetch, "GATE_TIMEOUT", 60.0)
+    made: list[Counting] = []
+    m = Monitor(None)
+    m.connect(replace(prefetching(_account(sim, made), gated=True), cache=True))
+    assert m.read_first(m.generation) is None  # nothing cached: no reason to wait
+    assert made[0].started.wait(10)
+    assert isinstance(_poll(m), Fetched)
+    m.close()
+
+
+@pytest.mark.parametrize("gated", [False, True])
+def test_the_prefetched_calls_error_is_the_polls_error(sim, gated):
+    made: list[Counting] = []
+    account = prefetching(_account(sim, made, ProviderTimeout(3)),
+                          gated=gated)
+    m = Monitor(None)
+    m.connect(account)
+    result = _poll(m)
+    assert isinstance(result, FetchFailed) and "did not answer within 3 s" in result.message
+    assert made[0].lists == 1
+    m.close()
