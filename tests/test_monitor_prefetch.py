@@ -1,6 +1,6 @@
 """The first list call started before the window is built (fleettui.monitor.prefetch):
 the first poll takes its answer instead of asking again, it waits for the cached first
-screen when told to, and its errors reach the poll as the call's own would."""
+fleet when told to (so the answer shares the cached rows), and its errors reach the poll as the call's own would."""
 
 from __future__ import annotations
 
@@ -70,7 +70,7 @@ def test_the_first_poll_takes_the_answer_already_on_its_way(sim):
     m.close()
 
 
-def test_a_gated_call_waits_for_the_first_screen(sim, monkeypatch):
+def test_a_gated_call_waits_until_it_is_let_go(sim, monkeypatch):
     monkeypatch.setattr(prefetch, "GATE_TIMEOUT", 60.0)
     made: list[Counting] = []
     reader = prefetching(_account(sim, made), gated=True).client_factory()
@@ -82,12 +82,37 @@ def test_a_gated_call_waits_for_the_first_screen(sim, monkeypatch):
     reader.close()
 
 
-def test_a_monitor_without_a_first_screen_opens_the_gate_itself(sim, monkeypatch):
+def _held(sim, made: list[Counting], name: str) -> Monitor:
+    m = Monitor(None)
+    m.connect(replace(prefetching(_account(sim, made), gated=True), name=name, cache=True))
+    return m
+
+
+def test_the_monitor_lets_the_call_go_once_the_cached_fleet_is_in(sim, monkeypatch):
+    monkeypatch.setattr(prefetch, "GATE_TIMEOUT", 60.0)
+    m = Monitor(None)
+    m.connect(replace(account_for_simulator(sim, name="gate"), cache=True))
+    m.save_cache(m.took(_poll(m)).save)
+    m.close()
+    made: list[Counting] = []
+    m = _held(sim, made, "gate")
+    first = m.read_first(m.generation)
+    assert first is not None and first.first is not None
+    m.took_cache(first)  # the first screen alone: still held
+    whole = m.read_cache(m.generation)
+    assert whole is not None and not made[0].started.wait(0.2)
+    m.took_cache(whole)  # the whole cached fleet is in: go
+    assert made[0].started.wait(10)
+    assert isinstance(_poll(m), Fetched)
+    m.close()
+
+
+def test_with_nothing_cached_the_call_goes_at_once(sim, monkeypatch):
     monkeypatch.setattr(prefetch, "GATE_TIMEOUT", 60.0)
     made: list[Counting] = []
-    m = Monitor(None)
-    m.connect(replace(prefetching(_account(sim, made), gated=True), cache=True))
-    assert m.read_first(m.generation) is None  # nothing cached: no reason to wait
+    m = _held(sim, made, "never-cached")
+    assert m.read_first(m.generation) is None and not made[0].started.wait(0.1)
+    assert m.read_cache(m.generation) is None  # nothing to wait for
     assert made[0].started.wait(10)
     assert isinstance(_poll(m), Fetched)
     m.close()

@@ -140,7 +140,7 @@ def run_monitor(args: argparse.Namespace) -> int:
 
 def _prefetching(account):  # noqa: ANN001, ANN202 - Account
     """The first list call starts now, while the window is built (fleettui.monitor.prefetch);
-    with a cache on disk it waits until the cached first screen is painted."""
+    with a cache on disk it waits until the cached fleet is in the store."""
     from fleettui.config.cache import snapshot_path
     from fleettui.monitor.prefetch import prefetching
 

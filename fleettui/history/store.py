@@ -250,6 +250,16 @@ class HistoryStore:
                     self._conn.execute("PRAGMA incremental_vacuum")
         return removed
 
+    def release_memory(self) -> None:
+        """Hand back the page cache a big write filled (up to 32 MB, kept for the
+        connection's life otherwise) and the memory malloc keeps after it. Blocking."""
+        from fleettui.core.memory import give_back_memory
+
+        with self._lock, contextlib.suppress(sqlite3.Error):
+            if self._conn is not None:
+                self._conn.execute("PRAGMA shrink_memory")
+        give_back_memory()
+
     # -- meta ------------------------------------------------------------------------
 
     def get_meta(self, key: str) -> str | None:

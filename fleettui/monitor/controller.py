@@ -315,14 +315,13 @@ class Monitor:
         account = self.account
         if account is None or not account.cache or self.connection.connected_once:
             return None
-        found = cache.read_first(account, self.reader, self.store, self.clock, generation)
-        if found is None:
-            self.open_gate()
-        return found
+        return cache.read_first(account, self.reader, self.store, self.clock, generation)
 
     def open_gate(self) -> None:
-        """The cached first screen is painted (or there is none): a list call started
-        before the window was built may go ahead (fleettui.monitor.prefetch)."""
+        """The cached fleet is in the store (or there is none): a list call started before
+        the window was built may go ahead (fleettui.monitor.prefetch). Parsed then, the
+        answer shares every unchanged vehicle with the cached rows instead of being a
+        second copy of the fleet next to them."""
         gate = getattr(self.reader, "open_gate", None)
         if gate is not None:
             gate()
@@ -341,7 +340,10 @@ class Monitor:
         account = self.account
         if account is None or not account.cache or self.connection.connected_once:
             return None
-        return cache.read_cache(account, self.reader, self.store, self.clock, generation)
+        found = cache.read_cache(account, self.reader, self.store, self.clock, generation)
+        if found is None or found.prepared is None:
+            self.open_gate()
+        return found
 
     def took_cache(self, result: CacheRead) -> Update | None:
         if result.generation != self.generation:
@@ -356,6 +358,8 @@ class Monitor:
             if result.first is not None:
                 self._first = (result.first, result.prepared.snapshot.generation)
             update.repaint = self._repaint_due(result.prepared)
+        if result.first is None:  # the whole cache is in (or could not be): go ahead
+            self.open_gate()
         return update
 
     def _cache_due(self) -> CacheSave | None:

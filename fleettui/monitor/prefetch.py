@@ -6,9 +6,10 @@ long waiting on the network. `prefetching(account)` starts that call on a thread
 once, so the two overlap: the monitor's first poll then takes the answer already on its
 way instead of starting the call after the window is up.
 
-With a cache on disk the call waits (`open_gate`) until the cached first screen is on
-screen, so parsing the answer does not slow the paint a warm start is measured by; it
-waits at most `GATE_TIMEOUT` seconds. Textual-free: the app only sees a reader that has
+With a cache on disk the call waits (`open_gate`) until the cached fleet is in the
+store: parsing the answer then neither slows the paint of the cached first screen nor
+builds a second copy of the fleet beside the cached one (unchanged vehicles are shared
+with the cached rows). It waits at most `GATE_TIMEOUT` seconds. Textual-free: the app only sees a reader that has
 `open_gate()`.
 """
 
@@ -20,8 +21,8 @@ from typing import Any
 
 from fleettui.monitor.accounts import Account
 
-#: The longest the call waits for the cached first screen to be painted.
-GATE_TIMEOUT = 1.5
+#: The longest the call waits for the cached fleet (the poll itself opens the gate too).
+GATE_TIMEOUT = 10.0
 
 
 class PrefetchingReader:
@@ -51,7 +52,7 @@ class PrefetchingReader:
             self._done.set()
 
     def open_gate(self) -> None:
-        """The cached first screen is up (or there is none): the call may go ahead."""
+        """The cached fleet is in the store (or there is none): the call may go ahead."""
         self._gate.set()
 
     def list_vehicles_compact(self, filter: Any = None) -> list[Any]:

@@ -216,8 +216,6 @@ class FleetApp(App[None]):
     @on(CacheLoaded)
     def _cache_loaded(self, message: CacheLoaded) -> None:
         self.carry_out(self.monitor.took_cache(message.result))
-        if message.result.first is not None:  # the list call waited for this paint
-            self.call_after_refresh(self.monitor.open_gate)
 
     @on(PollDone)
     def _poll_done(self, message: PollDone) -> None:
