@@ -342,7 +342,7 @@ class Bench:
         for _ in range(len(("reason", "time", "tags", "vin")) + 2):
             if re.search(r"VIN\s*[▲▼]", term.screen()):
                 break
-            term.keys("s")
+            term.keys(">")  # the next column (s opens the sort menu)
             time.sleep(1.5)
         self.one_row_changed(sim, report)
         self.key_latency(report)
@@ -420,7 +420,7 @@ class Bench:
         for _ in range(6):
             before = sorted_by()
             t0 = term.mark()
-            term.keys("s")
+            term.keys(">")  # the next column (s opens the sort menu)
             took = self.until(lambda b=before: sorted_by() not in ("", b), t0)
             if took is not None:
                 sorts.append(took)

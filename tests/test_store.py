@@ -533,7 +533,7 @@ def test_presort_makes_the_next_sort_and_the_reverse_ready(monkeypatch):
     store.set_sort("reason")  # state -> reason: ready
     assert calls == [] and store.view.rows == real(store.snapshot.order, "reason", False)
     store.presort()
-    assert calls == [("time", False), ("reason", True)]  # the next column, the reverse
+    assert calls == [("time", True), ("reason", True)]  # the next column (its first way), the reverse
     calls.clear()
     store.set_sort("reason", True)  # the reverse: ready
     assert calls == [] and store.view.rows == real(store.snapshot.order, "reason", True)

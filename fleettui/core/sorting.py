@@ -13,6 +13,15 @@ from fleettui.core.rows import STATE_RANK, Row
 #: Column names, in table order. "time" is time in state.
 SORT_COLUMNS: tuple[str, ...] = ("vin", "brand", "state", "reason", "time", "tags")
 
+#: Columns whose first sort is descending (time in state: longest first).
+FIRST_DESCENDING = frozenset({"time"})
+
+
+def first_direction(column: str) -> bool:
+    """A column's natural first direction (True: descending)."""
+    return column in FIRST_DESCENDING
+
+
 _BRAND_KEY = {code: b.display.lower() for code, b in BRANDS.items()}
 
 

@@ -18,6 +18,7 @@ from rich.text import Text
 from textual import events, on, work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.containers import Container
+from textual.driver import Driver
 from textual.notifications import SeverityLevel
 from textual.screen import ModalScreen, Screen
 from textual.timer import Timer
@@ -117,6 +118,16 @@ class FleetApp(App[None]):
         self.typeahead = TypeAhead(self)
         #: q, ctrl+c, a lost terminal: the process ends within a second (see term.exit_guard).
         self.exit_guard: ExitGuard | None = None
+
+    def get_driver_class(self) -> type[Driver]:
+        """Textual's driver for this platform; on Linux and macOS the one that delivers
+        a lone Esc after ESCDELAY instead of up to 100 ms later (fleettui.ui.driver)."""
+        cls = super().get_driver_class()
+        if cls.__module__ == "textual.drivers.linux_driver":
+            from fleettui.ui.driver import quick_escape_driver
+
+            return quick_escape_driver(cls)
+        return cls
 
     def exit(self, result: None = None, return_code: int = 0,
              message: RenderableType | None = None) -> None:

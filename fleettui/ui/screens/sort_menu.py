@@ -19,7 +19,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
-from fleettui.core.sorting import SORT_COLUMNS
+from fleettui.core.sorting import SORT_COLUMNS, first_direction
 
 #: Column -> (key, name in the menu). The keys are free on this screen only.
 SORT_KEYS: dict[str, tuple[str, str]] = {
@@ -31,7 +31,6 @@ SORT_KEYS: dict[str, tuple[str, str]] = {
     "tags": ("t", "Tags"),
 }
 #: Columns whose first press sorts descending.
-FIRST_DESCENDING = frozenset({"time"})
 PRESET_KEY = "o"
 
 
@@ -41,10 +40,6 @@ class SortChoice:
     descending: bool
     #: A state to show only (the "oldest pending first" preset), else None.
     only_state: str | None = None
-
-
-def first_direction(column: str) -> bool:
-    return column in FIRST_DESCENDING
 
 
 def choose(column: str, current: tuple[str, bool]) -> SortChoice:

@@ -24,7 +24,7 @@ from textual.timer import Timer
 
 from fleettui.core.query import Query
 from fleettui.core.rows import Row
-from fleettui.core.sorting import SORT_COLUMNS
+from fleettui.core.sorting import SORT_COLUMNS, first_direction
 from fleettui.core.store import FleetStore, View
 from fleettui.core.timefmt import format_duration
 from fleettui.ui.messages import (
@@ -315,7 +315,7 @@ class FleetTable(ScrollView, can_focus=True):
             return
         column = self._store.sort[0]
         nxt = SORT_COLUMNS[(SORT_COLUMNS.index(column) + step) % len(SORT_COLUMNS)]
-        self.sort_by(nxt, nxt == "time")
+        self.sort_by(nxt, first_direction(nxt))
 
     def action_sort_reverse(self) -> None:
         if self._store is not None:
