@@ -201,8 +201,10 @@ def test_a_warm_start_shows_the_first_screen_then_the_whole_cache(sim, clocks, m
     assert first is not None and first.first is not None
     assert fresh.took_cache(first).repaint
     assert [fresh.store.row(i).vin for i in range(len(fresh.store))] == opening
-    page = fresh.first_screen()  # the header counts the whole cached fleet meanwhile
-    assert page is not None and page.total == 60 and page.counts_all == counts
+    shown_first = fresh.first_screen()  # the header counts the whole cached fleet meanwhile
+    assert shown_first is not None and shown_first[1]  # from the cache
+    page = shown_first[0]
+    assert page.total == 60 and page.counts_all == counts
     assert (page.shown, page.counts_shown) == shown
     assert fresh.what_is_shown() == "Showing the fleet cached on disk"
     fresh.took_cache(fresh.read_cache(fresh.generation))
@@ -267,3 +269,30 @@ def test_repeated_vins_in_a_list_answer_are_said_once_not_merged_silently(monito
     assert monitor.store.total == 60
     again = poll(monitor)  # the same answer again: not told on every refresh
     assert not [n for n in again.notices if n.kind == "answer"]
+
+
+def test_a_big_first_answer_paints_its_first_screen_before_the_whole_view(clocks):
+    from fleettui.core.first_page import FIRST_ROWS
+    from fleettui.monitor.updates import FirstRows
+    from fleettui.sim import SimConfig, Simulator
+
+    with Simulator(SimConfig(vehicles=6_000, seed=3, speed=0.0, start=SIM_START)) as big:
+        m = Monitor(None, clock=clocks.provider, monotonic=clocks.monotonic)
+        m.connect(account_for_simulator(big))
+        early: list[FirstRows] = []
+        result = m.fetch(m.start_poll() or 0, early=early.append)
+        [first] = early
+        assert m.took_first(first).repaint
+        assert len(m.store) == FIRST_ROWS and m.store.total == FIRST_ROWS
+        page, from_cache = m.first_screen()
+        assert not from_cache and page.total == 6_000 and sum(page.counts_all.values()) == 6_000
+        shown_first = [m.store.row(i).vin for i in range(FIRST_ROWS)]
+        m.took(result)
+        assert m.store.total == 6_000 and m.first_screen() is None
+        assert [m.store.row(i).vin for i in range(FIRST_ROWS)] == shown_first
+        assert m.store.counts_all == page.counts_all
+        assert not m.store.snapshot.recent  # a first load: nothing marked new
+        late: list[FirstRows] = []
+        m.fetch(m.start_poll() or 0, early=late.append)
+        assert late == []  # only a first load has a first screen
+        m.close()

@@ -13,14 +13,16 @@ field and gives None for anything it cannot trust (the whole cache is read inste
 
 from __future__ import annotations
 
+import heapq
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from operator import itemgetter
 from typing import Any
 
 from fleettui.core.query import parse_query
-from fleettui.core.rows import Row
+from fleettui.core.rows import STATE_RANK, Row
 from fleettui.core.sorting import SORT_COLUMNS, sort_rows
 from fleettui.core.states import State
 
@@ -91,6 +93,35 @@ def _counts(doc: Any) -> dict[State, int] | None:
             return None
         out[state] = n
     return out
+
+
+def first_of(objects: Sequence[Any], sort: str, descending: bool, query: str,
+             limit: int | None = None) -> FirstPage | None:
+    """The first screen of a fleet just parsed (compact tuples), before any row is
+    built: a cold start paints it while the whole view is prepared. Only for the view
+    the monitor opens on (state order, no filter), and only when every vehicle is a
+    compact tuple with a known state; else None (the whole view comes first). A few
+    C-level passes (~20 ms at 100k) against ~0.2 s for building and sorting every row.
+    Rows of one state come in VIN order, as the view's stable sort leaves them."""
+    limit = FIRST_ROWS if limit is None else limit
+    if sort != "state" or query.strip() or not objects:
+        return None
+    if any(type(c) is not tuple or len(c) != 5 for c in objects):
+        return None
+    counts: dict[State, int] = {}
+    for status, n in Counter(map(itemgetter(1), objects)).items():
+        state = _STATES.get(status)
+        if state is None:
+            return None
+        counts[state] = n
+    rows: list[Any] = []
+    for state in sorted(counts, key=STATE_RANK.__getitem__, reverse=descending):
+        want = limit - len(rows)
+        if want <= 0:
+            break
+        value = state.value
+        rows += heapq.nsmallest(want, [c for c in objects if c[1] == value], key=itemgetter(0))
+    return FirstPage(sort, descending, query, len(objects), len(objects), counts, counts, rows)
 
 
 def first_page(rows: Sequence[Row], query: str, sort: str, descending: bool,

@@ -46,6 +46,7 @@ from fleettui.monitor.updates import (
     CacheSave,
     FetchFailed,
     FetchResult,
+    FirstRows,
     Notice,
     RecordDone,
     RecordJob,
@@ -91,8 +92,9 @@ class Monitor:
         #: (repeated, skipped) list entries last told about.
         self._answer_told: tuple[int, int] = (0, 0)
         self._cache_saved: float | None = None
-        #: The cache's first screen and the generation of the snapshot it is in the store as.
-        self._first: tuple[FirstPage, int] | None = None
+        #: A first screen (its page, the generation of its snapshot in the store, whether
+        #: it is the cache's) while the rest of its fleet is read or prepared.
+        self._first: tuple[FirstPage, int, bool] | None = None
         self._painted_at: datetime | None = None
         #: Webhook push (fleettui.monitor.pushing); idle unless the account has a feed.
         self.push = PushControl(self)
@@ -209,9 +211,21 @@ class Monitor:
                           notices=[Notice("Live refresh paused; p resumes, r refreshes once.")])
         return Update(poll=True, notices=[Notice("Live refresh resumed.")])
 
-    def fetch(self, generation: int) -> FetchResult:
-        """Blocking: the list call, parsed and diffed against the store."""
-        return fetching.fetch(self.reader, self.store, self.clock, generation)
+    def fetch(self, generation: int,
+              early: Callable[[FirstRows], None] | None = None) -> FetchResult:
+        """Blocking: the list call, parsed and diffed against the store; `early` gets
+        the first screen of a big first load (for `took_first`) before the rest."""
+        return fetching.fetch(self.reader, self.store, self.clock, generation, early)
+
+    def took_first(self, result: FirstRows) -> Update | None:
+        """UI thread: paint the first screen of the first answer, unless the store holds
+        a fleet already (a cached one, or the whole answer came first)."""
+        if result.generation != self.generation or self.store.total:
+            return None
+        if not self.store.apply(result.prepared):
+            return None
+        self._first = (result.page, result.prepared.snapshot.generation, False)
+        return Update(repaint=self._repaint_due(result.prepared))
 
     def took(self, result: FetchResult) -> Update | None:
         """A poll's result on the UI thread; None when it belongs to an earlier account."""
@@ -326,13 +340,13 @@ class Monitor:
         if gate is not None:
             gate()
 
-    def first_screen(self) -> FirstPage | None:
-        """The cache's first screen while it is all the store holds (its counts are the
-        whole cached fleet's, for the header)."""
+    def first_screen(self) -> tuple[FirstPage, bool] | None:
+        """(page, from the cache) while a first screen is all the store holds: its counts
+        are the whole fleet's, for the header."""
         first = self._first
         if first is None or first[1] != self.store.snapshot.generation:
             return None
-        return first[0]
+        return first[0], first[2]
 
     def read_cache(self, generation: int) -> CacheRead | None:
         """Blocking, on the first poll of a profile: the fleet cached on disk, shown while
@@ -356,7 +370,7 @@ class Monitor:
                 and self.store.apply(result.prepared)):
             self.connection.cached_at = result.saved_at
             if result.first is not None:
-                self._first = (result.first, result.prepared.snapshot.generation)
+                self._first = (result.first, result.prepared.snapshot.generation, True)
             update.repaint = self._repaint_due(result.prepared)
         if result.first is None:  # the whole cache is in (or could not be): go ahead
             self.open_gate()

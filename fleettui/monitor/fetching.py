@@ -9,12 +9,14 @@ from datetime import datetime
 from typing import Any
 
 from fleettui.api.errors import ApiError, BadResponse, RateLimited, error_category
+from fleettui.core.first_page import first_of
+from fleettui.core.memory import FREEZE_AT
 from fleettui.core.notices import coalesce
 from fleettui.core.snapshot import Prepared
 from fleettui.core.states import State
 from fleettui.core.store import FleetStore
 from fleettui.core.text import clean
-from fleettui.monitor.updates import Fetched, FetchFailed, FetchResult, Notice
+from fleettui.monitor.updates import Fetched, FetchFailed, FetchResult, FirstRows, Notice
 
 #: Rejections named one by one after a poll; more are counted in one notice.
 #: A rejection toast stays this long (seconds); the log keeps it for good.
@@ -27,14 +29,22 @@ def fetch_fleet(reader: Any) -> list[Any]:
     return compact() if compact is not None else reader.list_vehicles_raw()
 
 
-def fetch(reader: Any, store: FleetStore, clock: Callable[[], datetime],
-          generation: int) -> FetchResult:
-    """Blocking: the list call, parsed and diffed against the store; never raises."""
+def fetch(reader: Any, store: FleetStore, clock: Callable[[], datetime], generation: int,
+          early: Callable[[FirstRows], None] | None = None) -> FetchResult:
+    """Blocking: the list call, parsed and diffed against the store; never raises. On a
+    big first load `early` gets the first screen before the whole view is prepared."""
     try:
         raw = fetch_fleet(reader)
+        first = None
+        if early is not None and not store.total and len(raw) >= FREEZE_AT:
+            sort, descending = store.sort
+            first = first_of(raw, sort, descending, store.query.text)
+            if first is not None:
+                early(FirstRows(generation, store.prepare(first.rows, clock()), first))
         # consume: the payload is freed a slice at a time, so the UI thread never waits
-        # on the GIL while 100k parsed vehicles are deallocated in one go.
-        prepared = store.prepare(raw, clock(), consume=True)
+        # on the GIL while 100k parsed vehicles are deallocated in one go. After a first
+        # screen, the whole fleet is still a first load (nothing in it is "new").
+        prepared = store.prepare(raw, clock(), consume=True, replace=first is not None)
         del raw
     except ApiError as exc:
         retry = exc.retry_after if isinstance(exc, RateLimited) else None

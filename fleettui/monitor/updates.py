@@ -112,6 +112,16 @@ FetchResult = Fetched | FetchFailed
 
 
 @dataclass(frozen=True)
+class FirstRows:
+    """The first screen of a fleet's first answer, painted while its whole view is
+    prepared on the worker (fleettui.core.first_page.first_of)."""
+
+    generation: int
+    prepared: Prepared
+    page: FirstPage
+
+
+@dataclass(frozen=True)
 class CacheRead:
     """The fleet cached on disk for the account, read before its first poll."""
 

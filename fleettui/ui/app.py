@@ -27,7 +27,7 @@ from textual.widgets import Footer, Input, Static
 from fleettui.core.states import Action
 from fleettui.monitor.accounts import Account
 from fleettui.monitor.controller import Monitor
-from fleettui.monitor.updates import Notice, Update
+from fleettui.monitor.updates import FirstRows, Notice, Update
 from fleettui.term.exit_guard import ExitGuard
 from fleettui.term.watch import LOST_EXIT_CODE, TerminalWatch, stdin_fd
 from fleettui.ui import commands, keys
@@ -41,6 +41,7 @@ from fleettui.ui.messages import (
     DeletesDone,
     EligibilityChecked,
     EligibilityWanted,
+    FirstRowsRead,
     HistoryRecorded,
     PollDone,
     PushArrived,
@@ -222,7 +223,14 @@ class FleetApp(App[None]):
         cached = self.monitor.read_cache(generation)
         if cached is not None:
             self.post_message(CacheLoaded(cached))
-        self.post_message(PollDone(self.monitor.fetch(generation)))
+        self.post_message(PollDone(self.monitor.fetch(generation, early=self._post_first)))
+
+    def _post_first(self, first: FirstRows) -> None:
+        self.post_message(FirstRowsRead(first))
+
+    @on(FirstRowsRead)
+    def _first_rows(self, message: FirstRowsRead) -> None:
+        self.carry_out(self.monitor.took_first(message.result))
 
     @on(CacheLoaded)
     def _cache_loaded(self, message: CacheLoaded) -> None:

@@ -14,7 +14,14 @@ from textual.widget import Widget
 from fleettui.monitor.add_lines import AddLine
 from fleettui.monitor.eligibility import EligibilityOutcome
 from fleettui.monitor.pushing import PushPrepared
-from fleettui.monitor.updates import AddSent, CacheRead, DeletesSent, FetchResult, RecordDone
+from fleettui.monitor.updates import (
+    AddSent,
+    CacheRead,
+    DeletesSent,
+    FetchResult,
+    FirstRows,
+    RecordDone,
+)
 from fleettui.triage.since import SinceSummary
 from fleettui.webhooks.health import HealthSnapshot
 
@@ -50,6 +57,14 @@ class CacheLoaded(Message):
     """The fleet cached on disk, read before the first poll of a profile."""
 
     def __init__(self, result: CacheRead) -> None:
+        super().__init__()
+        self.result = result
+
+
+class FirstRowsRead(Message):
+    """The first screen of the first answer, before its whole view is prepared."""
+
+    def __init__(self, result: FirstRows) -> None:
         super().__init__()
         self.result = result
 

@@ -89,14 +89,16 @@ class MonitorView:
             total=store.counts_all,
             shown_count=len(store),
             total_count=store.total,
-            loaded=monitor.connection.connected_once or monitor.connection.cached_at is not None,
-            reading=first is not None,
+            loaded=(monitor.connection.connected_once or first is not None
+                    or monitor.connection.cached_at is not None),
+            reading=first is not None and first[1],
             marked=len(monitor.marked),
             marked_hidden=self.hidden_marks(),
         )
         if first is not None:  # the store holds the first screen: the counts of the whole
-            info.shown, info.total = first.counts_shown, first.counts_all
-            info.shown_count, info.total_count = first.shown, first.total
+            page = first[0]
+            info.shown, info.total = page.counts_shown, page.counts_all
+            info.shown_count, info.total_count = page.shown, page.total
         headers = self.app.query(FleetHeader)
         if headers:  # a timer can fire while the app is being torn down
             headers.first().update_header(info, monitor.connection)
