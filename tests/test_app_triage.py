@@ -64,10 +64,14 @@ async def test_the_next_session_is_told_what_changed_and_u_lists_it(sim):
         assert changed & unseen
         vin = sorted(unseen - {app.table.cursor_vin})[0]
         assert row_text(app, vin)[1] == RECENT_GLYPH  # marked until seen
+        # What u lists: every VIN changed since the last look, the ones the cursor has
+        # already been on included (their * went, the change is still news).
+        expected = app.monitor.history.changes_since_look(
+            list(app.monitor.store.snapshot.order), app.monitor.clock())
         await pilot.press("u")
         await wait_for(pilot, lambda: app.view.filter_box.value.startswith("vin:"))
         shown = {r.vin for r in app.monitor.store.view.rows}
-        assert shown == unseen | set(app.monitor.history.unseen)
+        assert shown == set(expected.vins) and unseen <= shown
         app.table.move_cursor_to(app.monitor.store.view.rows[0].vin)
         await pilot.pause()
         first = app.monitor.store.view.rows[0].vin
