@@ -159,10 +159,10 @@ def test_cache_is_saved_after_the_first_poll_then_every_five_minutes(sim, clocks
     account = replace(account_for_simulator(sim, name="cached"), cache=True)
     m = Monitor(None, clock=clocks.provider, monotonic=clocks.monotonic)
     m.connect(account)
-    assert m.read_cache(m.generation) is None  # nothing on disk yet
+    assert m.cache.read_cache(m.generation) is None  # nothing on disk yet
     save = poll(m).save
     assert save is not None and len(save.rows) == 60 and save.fetched_at == SIM_START
-    m.save_cache(save)
+    m.cache.save(save)
     clocks.advance(60)
     assert poll(m).save is None
     clocks.advance(300)
@@ -171,14 +171,14 @@ def test_cache_is_saved_after_the_first_poll_then_every_five_minutes(sim, clocks
 
     fresh = Monitor(None, clock=clocks.provider, monotonic=clocks.monotonic)
     fresh.connect(account)
-    cached = fresh.read_cache(fresh.generation)
+    cached = fresh.cache.read_cache(fresh.generation)
     assert isinstance(cached, CacheRead) and cached.problem is None
-    update = fresh.took_cache(cached)
+    update = fresh.cache.took_cache(cached)
     assert update.repaint and fresh.store.total == 60
     assert fresh.connection.cached_at == cached.saved_at
     assert fresh.what_is_shown() == "Showing the fleet cached on disk"
     poll(fresh)
-    assert fresh.read_cache(fresh.generation) is None  # live now: the cache is not read again
+    assert fresh.cache.read_cache(fresh.generation) is None  # live now: the cache is not read again
     fresh.close()
 
 
@@ -190,32 +190,32 @@ def test_a_warm_start_shows_the_first_screen_then_the_whole_cache(sim, clocks, m
                       default_filter="-state:canceled")
     m = Monitor(None, clock=clocks.provider, monotonic=clocks.monotonic)
     m.connect(account)
-    m.save_cache(poll(m).save)
+    m.cache.save(poll(m).save)
     opening = [m.store.row(i).vin for i in range(10)]
     counts, shown = m.store.counts_all, (len(m.store), m.store.counts_shown)
     m.close()
 
     fresh = Monitor(None, clock=clocks.provider, monotonic=clocks.monotonic)
     fresh.connect(account)
-    first = fresh.read_first(fresh.generation)
+    first = fresh.cache.read_first(fresh.generation)
     assert first is not None and first.first is not None
-    assert fresh.took_cache(first).repaint
+    assert fresh.cache.took_cache(first).repaint
     assert [fresh.store.row(i).vin for i in range(len(fresh.store))] == opening
-    shown_first = fresh.first_screen()  # the header counts the whole cached fleet meanwhile
+    shown_first = fresh.cache.first_screen()  # the header counts the whole cached fleet meanwhile
     assert shown_first is not None and shown_first[1]  # from the cache
     page = shown_first[0]
     assert page.total == 60 and page.counts_all == counts
     assert (page.shown, page.counts_shown) == shown
     assert fresh.what_is_shown() == "Showing the fleet cached on disk"
-    fresh.took_cache(fresh.read_cache(fresh.generation))
-    assert fresh.store.total == 60 and fresh.first_screen() is None
+    fresh.cache.took_cache(fresh.cache.read_cache(fresh.generation))
+    assert fresh.store.total == 60 and fresh.cache.first_screen() is None
     assert not fresh.store.snapshot.recent  # the rest of the cache is not "new"
     assert [fresh.store.row(i).vin for i in range(10)] == opening
     fresh.close()
 
     other = Monitor(None, clock=clocks.provider, monotonic=clocks.monotonic)
     other.connect(replace(account, default_filter=""))  # another opening view: not its start
-    assert other.read_first(other.generation) is None
+    assert other.cache.read_first(other.generation) is None
     other.close()
 
 
@@ -228,9 +228,9 @@ def test_unreadable_cache_is_a_notice_and_no_fleet(sim, clocks, isolated_dirs):
     path.write_text("{not json")
     m = Monitor(None, clock=clocks.provider)
     m.connect(account)
-    cached = m.read_cache(m.generation)
+    cached = m.cache.read_cache(m.generation)
     assert cached is not None and cached.prepared is None and "broken" in cached.problem
-    [notice] = m.took_cache(cached).notices
+    [notice] = m.cache.took_cache(cached).notices
     assert notice.title == "Cache" and notice.severity == "warning"
     assert m.store.total == 0
     m.close()
@@ -282,13 +282,13 @@ def test_a_big_first_answer_paints_its_first_screen_before_the_whole_view(clocks
         early: list[FirstRows] = []
         result = m.fetch(m.start_poll() or 0, early=early.append)
         [first] = early
-        assert m.took_first(first).repaint
+        assert m.cache.took_first(first).repaint
         assert len(m.store) == FIRST_ROWS and m.store.total == FIRST_ROWS
-        page, from_cache = m.first_screen()
+        page, from_cache = m.cache.first_screen()
         assert not from_cache and page.total == 6_000 and sum(page.counts_all.values()) == 6_000
         shown_first = [m.store.row(i).vin for i in range(FIRST_ROWS)]
         m.took(result)
-        assert m.store.total == 6_000 and m.first_screen() is None
+        assert m.store.total == 6_000 and m.cache.first_screen() is None
         assert [m.store.row(i).vin for i in range(FIRST_ROWS)] == shown_first
         assert m.store.counts_all == page.counts_all
         assert not m.store.snapshot.recent  # a first load: nothing marked new

@@ -92,16 +92,16 @@ def test_the_monitor_lets_the_call_go_once_the_cached_fleet_is_in(sim, monkeypat
     monkeypatch.setattr(prefetch, "GATE_TIMEOUT", 60.0)
     m = Monitor(None)
     m.connect(replace(account_for_simulator(sim, name="gate"), cache=True))
-    m.save_cache(m.took(_poll(m)).save)
+    m.cache.save(m.took(_poll(m)).save)
     m.close()
     made: list[Counting] = []
     m = _held(sim, made, "gate")
-    first = m.read_first(m.generation)
+    first = m.cache.read_first(m.generation)
     assert first is not None and first.first is not None
-    m.took_cache(first)  # the first screen alone: still held
-    whole = m.read_cache(m.generation)
+    m.cache.took_cache(first)  # the first screen alone: still held
+    whole = m.cache.read_cache(m.generation)
     assert whole is not None and not made[0].started.wait(0.2)
-    m.took_cache(whole)  # the whole cached fleet is in: go
+    m.cache.took_cache(whole)  # the whole cached fleet is in: go
     assert made[0].started.wait(10)
     assert isinstance(_poll(m), Fetched)
     m.close()
@@ -111,8 +111,8 @@ def test_with_nothing_cached_the_call_goes_at_once(sim, monkeypatch):
     monkeypatch.setattr(prefetch, "GATE_TIMEOUT", 60.0)
     made: list[Counting] = []
     m = _held(sim, made, "never-cached")
-    assert m.read_first(m.generation) is None and not made[0].started.wait(0.1)
-    assert m.read_cache(m.generation) is None  # nothing to wait for
+    assert m.cache.read_first(m.generation) is None and not made[0].started.wait(0.1)
+    assert m.cache.read_cache(m.generation) is None  # nothing to wait for
     assert made[0].started.wait(10)
     assert isinstance(_poll(m), Fetched)
     m.close()

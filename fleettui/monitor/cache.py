@@ -1,18 +1,24 @@
 """The fleet snapshot kept on disk per profile, from the monitor's side: read before the
-first poll (so the monitor opens at once, marked as cache), written after good polls.
-The file format and its checks are `fleettui.config.cache`'s."""
+first poll (so the monitor opens at once, marked as cache), written after good polls,
+and the first screens a start paints before the rest of its fleet (`Starting`, composed
+into the controller as `monitor.cache`). The file format and its checks are
+`fleettui.config.cache`'s."""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
-from fleettui.core.first_page import first_page
+from fleettui.core.first_page import FirstPage, first_page
+from fleettui.core.snapshot import Prepared
 from fleettui.core.store import OPENING_SORT, FleetStore
+from fleettui.core.text import clean
+from fleettui.core.timefmt import utcnow
 from fleettui.monitor.accounts import Account
-from fleettui.monitor.updates import CacheRead, CacheSave
+from fleettui.monitor.connection import ConnectionState
+from fleettui.monitor.updates import CacheRead, CacheSave, FirstRows, Notice, Update
 
 #: Keep the fleet on disk at most this often (a 100k fleet is ~20 MB of compact JSON).
 CACHE_EVERY = 300.0
@@ -80,3 +86,122 @@ def save_cache(save: CacheSave) -> None:
                       saved_at=save.saved_at, first=first)
     except OSError as exc:
         log.warning("could not cache the fleet: %s", exc)
+
+
+class _Monitor(Protocol):
+    """What `Starting` reads of the controller that composes it."""
+
+    account: Account | None
+    connection: ConnectionState
+    reader: Any
+    store: FleetStore
+    generation: int
+
+    def clock(self) -> datetime: ...
+
+    def monotonic(self) -> float: ...
+
+    def repaint_due(self, prepared: Prepared | None) -> bool: ...
+
+
+class Starting:
+    """The cache and the first screens, for one `Monitor`: what is read before the first
+    poll, what the header counts while only a first screen is in the store, when the
+    fleet is written back, and when a list call started early may go (open_gate)."""
+
+    def __init__(self, monitor: _Monitor) -> None:
+        self.m = monitor
+        self._saved: float | None = None
+        #: A first screen (its page, the generation of its snapshot in the store, whether
+        #: it is the cache's) while the rest of its fleet is read or prepared.
+        self._first: tuple[FirstPage, int, bool] | None = None
+
+    def reset(self) -> None:
+        """Another account: its cache is written after its own first poll."""
+        self._saved = None
+
+    def _readable(self) -> Account | None:
+        account = self.m.account
+        if account is None or not account.cache or self.m.connection.connected_once:
+            return None
+        return account
+
+    def read_first(self, generation: int) -> CacheRead | None:
+        """Blocking but quick, before `read_cache`: the first screen kept at the head of
+        the cache, so a warm start shows rows before the whole cache is read."""
+        account = self._readable()
+        if account is None:
+            return None
+        return read_first(account, self.m.reader, self.m.store, self.m.clock, generation)
+
+    def read_cache(self, generation: int) -> CacheRead | None:
+        """Blocking, on the first poll of a profile: the fleet cached on disk, shown while
+        the list call runs (prepared on the poll's thread, so the live result is later)."""
+        account = self._readable()
+        if account is None:
+            return None
+        found = read_cache(account, self.m.reader, self.m.store, self.m.clock, generation)
+        if found is None or found.prepared is None:
+            self.open_gate()
+        return found
+
+    def open_gate(self) -> None:
+        """The cached fleet is in the store (or there is none): a list call started before
+        the window was built may go ahead (fleettui.monitor.prefetch). Parsed then, the
+        answer shares every unchanged vehicle with the cached rows instead of being a
+        second copy of the fleet next to them."""
+        gate = getattr(self.m.reader, "open_gate", None)
+        if gate is not None:
+            gate()
+
+    def took_cache(self, result: CacheRead) -> Update | None:
+        m = self.m
+        if result.generation != m.generation:
+            return None
+        update = Update()
+        if result.problem:
+            update.notices.append(Notice(clean(result.problem), title="Cache", severity="warning",
+                                         timeout=8))
+        if (result.prepared is not None and not m.connection.connected_once
+                and m.store.apply(result.prepared)):
+            m.connection.cached_at = result.saved_at
+            if result.first is not None:
+                self._first = (result.first, result.prepared.snapshot.generation, True)
+            update.repaint = m.repaint_due(result.prepared)
+        if result.first is None:  # the whole cache is in (or could not be): go ahead
+            self.open_gate()
+        return update
+
+    def took_first(self, result: FirstRows) -> Update | None:
+        """UI thread: paint the first screen of the first answer, unless the store holds
+        a fleet already (a cached one, or the whole answer came first)."""
+        m = self.m
+        if result.generation != m.generation or m.store.total:
+            return None
+        if not m.store.apply(result.prepared):
+            return None
+        self._first = (result.page, result.prepared.snapshot.generation, False)
+        return Update(repaint=m.repaint_due(result.prepared))
+
+    def first_screen(self) -> tuple[FirstPage, bool] | None:
+        """(page, from the cache) while a first screen is all the store holds: its counts
+        are the whole fleet's, for the header."""
+        first = self._first
+        if first is None or first[1] != self.m.store.snapshot.generation:
+            return None
+        return first[0], first[2]
+
+    def due(self) -> CacheSave | None:
+        """After the first good poll, then at most every CACHE_EVERY seconds."""
+        m = self.m
+        account = m.account
+        if account is None or not account.cache:
+            return None
+        mono = m.monotonic()
+        if self._saved is not None and mono - self._saved < CACHE_EVERY:
+            return None
+        self._saved = mono
+        return CacheSave(account.name, account.base_url, list(m.store.snapshot.order),
+                         m.clock(), utcnow(), account.default_filter or "", m.store.now)
+
+    save = staticmethod(save_cache)

@@ -9,14 +9,13 @@ result of an earlier account is dropped), the marked VINs, and three composed ha
 The app drives it with plain calls and carries out the `Update` it returns:
 
     generation = monitor.start_poll()          # UI thread: None when no poll is due
-    first = monitor.read_first(generation)      # worker: the cache's first screen, at once
-    cached = monitor.read_cache(generation)     # worker: the disk cache, first poll only
+    first = monitor.cache.read_first(generation)  # worker: the cache's first screen, at once
+    cached = monitor.cache.read_cache(generation) # worker: the disk cache, first poll only
     result = monitor.fetch(generation)          # worker: list call, parse, diff
     update = monitor.took(result)               # UI thread: apply, decide, say what to show
 
-The blocking calls (`read_cache`, `fetch`, `writes.send_deletes`, `writes.send_add`,
-`save_cache`) run
-on worker threads and only read shared state; everything else runs on the UI thread.
+The blocking calls (`cache.read_first`, `cache.read_cache`, `fetch`,
+`writes.send_deletes`, `writes.send_add`, `cache.save`) run on worker threads and only read shared state; everything else runs on the UI thread.
 """
 
 from __future__ import annotations
@@ -28,22 +27,20 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from fleettui.core.first_page import FirstPage
 from fleettui.core.notices import NoticeLog
 from fleettui.core.snapshot import Prepared
 from fleettui.core.store import FleetStore
 from fleettui.core.text import clean
 from fleettui.core.timefmt import utcnow
 from fleettui.core.vehicle import Vehicle
-from fleettui.monitor import cache, fetching
+from fleettui.monitor import fetching
 from fleettui.monitor.accounts import Account
+from fleettui.monitor.cache import Starting
 from fleettui.monitor.connection import ConnectionState, clamp_refresh, local_now
 from fleettui.monitor.eligibility import EligibilityChecks, EligibilityOutcome
 from fleettui.monitor.history import MonitorHistory
 from fleettui.monitor.pushing import PushControl
 from fleettui.monitor.updates import (
-    CacheRead,
-    CacheSave,
     FetchFailed,
     FetchResult,
     FirstRows,
@@ -91,10 +88,8 @@ class Monitor:
         self.notices = NoticeLog()
         #: (repeated, skipped) list entries last told about.
         self._answer_told: tuple[int, int] = (0, 0)
-        self._cache_saved: float | None = None
-        #: A first screen (its page, the generation of its snapshot in the store, whether
-        #: it is the cache's) while the rest of its fleet is read or prepared.
-        self._first: tuple[FirstPage, int, bool] | None = None
+        #: The disk cache and the first screens a start paints (fleettui.monitor.cache).
+        self.cache = Starting(self)
         self._painted_at: datetime | None = None
         #: Webhook push (fleettui.monitor.pushing); idle unless the account has a feed.
         self.push = PushControl(self)
@@ -142,7 +137,7 @@ class Monitor:
         self.reader = account.client_factory()
         self.writer = account.client_factory()
         self.connection = self._new_connection(account.refresh)
-        self._cache_saved = None
+        self.cache.reset()
         self._painted_at = None
         self.eligibility.clear()
         self.marked.clear()
@@ -214,18 +209,8 @@ class Monitor:
     def fetch(self, generation: int,
               early: Callable[[FirstRows], None] | None = None) -> FetchResult:
         """Blocking: the list call, parsed and diffed against the store; `early` gets
-        the first screen of a big first load (for `took_first`) before the rest."""
+        the first screen of a big first load (for `cache.took_first`) before the rest."""
         return fetching.fetch(self.reader, self.store, self.clock, generation, early)
-
-    def took_first(self, result: FirstRows) -> Update | None:
-        """UI thread: paint the first screen of the first answer, unless the store holds
-        a fleet already (a cached one, or the whole answer came first)."""
-        if result.generation != self.generation or self.store.total:
-            return None
-        if not self.store.apply(result.prepared):
-            return None
-        self._first = (result.page, result.prepared.snapshot.generation, False)
-        return Update(repaint=self._repaint_due(result.prepared))
 
     def took(self, result: FetchResult) -> Update | None:
         """A poll's result on the UI thread; None when it belongs to an earlier account."""
@@ -237,7 +222,7 @@ class Monitor:
         prepared = result.prepared
         applied = self.store.apply(prepared)
         recovered = self.connection.record_ok()
-        update = Update(repaint=self._repaint_due(prepared),
+        update = Update(repaint=self.repaint_due(prepared),
                         record=RecordJob(result.generation, prepared))
         if recovered:
             update.notices.append(Notice("Reconnected; the data is live again.", title="Refresh"))
@@ -247,7 +232,7 @@ class Monitor:
             update.notices += fetching.answer_notices(result)
         if applied:
             update.notices += fetching.rejection_notices(prepared)
-            update.save = self._cache_due()
+            update.save = self.cache.due()
             self.push.listed(prepared, self._poll_started)
         update.next_poll = self.push.next_delay(self.connection.next_delay())
         return update
@@ -293,7 +278,7 @@ class Monitor:
             return "Showing the fleet cached on disk"
         return "No data yet"
 
-    def _repaint_due(self, prepared: Prepared | None) -> bool:
+    def repaint_due(self, prepared: Prepared | None) -> bool:
         """Repaint after the store changed; a poll that changed nothing repaints at most
         once a minute (only its ages can differ), so an idle screen stays quiet."""
         now = self.clock()
@@ -311,7 +296,7 @@ class Monitor:
 
     def view_changed(self) -> Update:
         """The filter or the account changed: repaint whatever the last paint was."""
-        return Update(repaint=self._repaint_due(None))
+        return Update(repaint=self.repaint_due(None))
 
     def apply_answer(self, prepared: Prepared | None, generation: int) -> bool:
         """Show provider answers at once (added, canceling, revoking) until the next poll.
@@ -319,76 +304,7 @@ class Monitor:
         if prepared is None or generation != self.generation or not self.store.apply(prepared):
             return False
         self._painted_at = None
-        return self._repaint_due(prepared)
-
-    # -- the snapshot cache -------------------------------------------------------------
-
-    def read_first(self, generation: int) -> CacheRead | None:
-        """Blocking but quick, before `read_cache`: the first screen kept at the head of
-        the cache, so a warm start shows rows before the whole cache is read."""
-        account = self.account
-        if account is None or not account.cache or self.connection.connected_once:
-            return None
-        return cache.read_first(account, self.reader, self.store, self.clock, generation)
-
-    def open_gate(self) -> None:
-        """The cached fleet is in the store (or there is none): a list call started before
-        the window was built may go ahead (fleettui.monitor.prefetch). Parsed then, the
-        answer shares every unchanged vehicle with the cached rows instead of being a
-        second copy of the fleet next to them."""
-        gate = getattr(self.reader, "open_gate", None)
-        if gate is not None:
-            gate()
-
-    def first_screen(self) -> tuple[FirstPage, bool] | None:
-        """(page, from the cache) while a first screen is all the store holds: its counts
-        are the whole fleet's, for the header."""
-        first = self._first
-        if first is None or first[1] != self.store.snapshot.generation:
-            return None
-        return first[0], first[2]
-
-    def read_cache(self, generation: int) -> CacheRead | None:
-        """Blocking, on the first poll of a profile: the fleet cached on disk, shown while
-        the list call runs (prepared on the poll's thread, so the live result is later)."""
-        account = self.account
-        if account is None or not account.cache or self.connection.connected_once:
-            return None
-        found = cache.read_cache(account, self.reader, self.store, self.clock, generation)
-        if found is None or found.prepared is None:
-            self.open_gate()
-        return found
-
-    def took_cache(self, result: CacheRead) -> Update | None:
-        if result.generation != self.generation:
-            return None
-        update = Update()
-        if result.problem:
-            update.notices.append(Notice(clean(result.problem), title="Cache", severity="warning",
-                                         timeout=8))
-        if (result.prepared is not None and not self.connection.connected_once
-                and self.store.apply(result.prepared)):
-            self.connection.cached_at = result.saved_at
-            if result.first is not None:
-                self._first = (result.first, result.prepared.snapshot.generation, True)
-            update.repaint = self._repaint_due(result.prepared)
-        if result.first is None:  # the whole cache is in (or could not be): go ahead
-            self.open_gate()
-        return update
-
-    def _cache_due(self) -> CacheSave | None:
-        """After the first good poll, then at most every CACHE_EVERY seconds."""
-        account = self.account
-        if account is None or not account.cache:
-            return None
-        mono = self.monotonic()
-        if self._cache_saved is not None and mono - self._cache_saved < cache.CACHE_EVERY:
-            return None
-        self._cache_saved = mono
-        return CacheSave(account.name, account.base_url, list(self.store.snapshot.order),
-                         self.clock(), utcnow(), account.default_filter or "", self.store.now)
-
-    save_cache = staticmethod(cache.save_cache)
+        return self.repaint_due(prepared)
 
     # -- marks -------------------------------------------------------------------------
 

@@ -217,10 +217,10 @@ class FleetApp(App[None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="poll")
     def _poll_worker(self, generation: int) -> None:
-        first = self.monitor.read_first(generation)
+        first = self.monitor.cache.read_first(generation)
         if first is not None:
             self.post_message(CacheLoaded(first))
-        cached = self.monitor.read_cache(generation)
+        cached = self.monitor.cache.read_cache(generation)
         if cached is not None:
             self.post_message(CacheLoaded(cached))
         self.post_message(PollDone(self.monitor.fetch(generation, early=self._post_first)))
@@ -230,11 +230,11 @@ class FleetApp(App[None]):
 
     @on(FirstRowsRead)
     def _first_rows(self, message: FirstRowsRead) -> None:
-        self.carry_out(self.monitor.took_first(message.result))
+        self.carry_out(self.monitor.cache.took_first(message.result))
 
     @on(CacheLoaded)
     def _cache_loaded(self, message: CacheLoaded) -> None:
-        self.carry_out(self.monitor.took_cache(message.result))
+        self.carry_out(self.monitor.cache.took_cache(message.result))
 
     @on(PollDone)
     def _poll_done(self, message: PollDone) -> None:
@@ -254,7 +254,7 @@ class FleetApp(App[None]):
         for notice in update.notices:
             self.writes.notify(notice)
         if update.save is not None:
-            self.run_worker(lambda save=update.save: self.monitor.save_cache(save), thread=True,
+            self.run_worker(lambda save=update.save: self.monitor.cache.save(save), thread=True,
                             exclusive=True, group="cache", exit_on_error=False)
         if update.record is not None:
             self.run_worker(lambda job=update.record: self.post_message(

@@ -78,7 +78,7 @@ class MonitorView:
     def update_header(self) -> None:
         monitor, store = self.monitor, self.monitor.store
         push, push_alert = monitor.push.header(time.time())
-        first = monitor.first_screen()
+        first = monitor.cache.first_screen()
         info = HeaderInfo(
             push=push,
             push_alert=push_alert,
