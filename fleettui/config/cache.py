@@ -5,21 +5,18 @@ monitor's opening view (`fleettui.core.first_page`: its rows on the second line,
 counts in the header's "first"), then the vehicles in the store's compact form, a JSON
 array of up to 1,000 of them per line::
 
-    {"format": 3, "profile": "sim", "base_url": "http://127.0.0.1:8765",
+    {"format": 3, "profile": "sim", "base_url": "http://127.0.0.1:8765", "count": 100000,
      "fetched_at": "2026-11-01T12:00:00Z", "saved_at": "2026-10-05T09:12:00Z",
-     "provider_offset": 2343480.0, "count": 100000,
-     "first": {"sort": "state", "descending": false, "query": "", "shown": 100000, ...}}
-    [["VIN...","pending","bmw",{"fleet":"a"},[["2026-10-01T08:00:00Z","pending",null]]],...]
+     "provider_offset": 2343480.0, "first": {"sort": "state", "shown": 100000, ...}}
     [["VIN...","pending","bmw",{"fleet":"a"},[["2026-10-01T08:00:00Z","pending",null]]],...]
     ...
 
 Each vehicle is ``[vin, status, brand, tags | null, [[timestamp, status, reason | null],
 ...]]`` (see fleettui.core.compact); an object of an odd shape is kept as the API's
 object. It is written as it is produced (a line per thousand vehicles, never the whole
-fleet as one string) and read a line at a time straight into compact tuples, so 100,000
-vehicles load in about half a second, and the first screen (:func:`read_first_page`)
-in a few milliseconds. A line or vehicle that cannot be read is
-skipped (counted in the note); the rest of the file still loads.
+fleet as one string) and read a line at a time straight into compact tuples: 100,000
+vehicles in about half a second, the first screen (:func:`read_first_page`) in a few ms.
+A line or vehicle that cannot be read is skipped (counted in the note).
 
 ``fetched_at`` is the provider's clock when the fleet was fetched (the time the data
 describes); ``saved_at`` is this machine's clock when it was saved (what the user is
@@ -32,8 +29,8 @@ JSON document with a ``vehicles`` array of API objects) still load; those writte
 Writes are atomic (temp file + rename, mode 0600). :func:`read_snapshot` never raises:
 a missing, corrupt, foreign (other format / other profile) or mismatched (other server)
 file gives ``None`` and a note saying why (:func:`unreadable_message` makes it a sentence
-for the user; :func:`load_snapshot` logs it). These are plain blocking functions; call them
-from a worker thread in the UI.
+for the user; :func:`load_snapshot` logs it). Plain blocking functions: call them from
+a worker thread in the UI.
 """
 
 from __future__ import annotations
