@@ -36,9 +36,9 @@ async def test_quitting_with_a_request_in_flight_ends_the_request(key):
         app = FleetApp(account, clock=lambda: SIM_START, watch_terminal=False)
         fetch, returned = app.monitor.fetch, threading.Event()
 
-        def fetch_and_note(generation: int):  # noqa: ANN202
+        def fetch_and_note(generation: int, early=None):  # noqa: ANN001, ANN202
             try:
-                return fetch(generation)
+                return fetch(generation, early)
             finally:
                 returned.set()
 
