@@ -275,3 +275,21 @@ async def test_help_and_quit_stay_in_the_footer_on_a_60_column_terminal(pilot):
     # The footer is laid out after the first refresh's repaint: wait for its keys.
     await wait_for(pilot, lambda: len(shown()) >= 2)
     assert shown()[:2] == ["Help", "Quit"]
+
+
+def test_a_worker_forgets_its_job_once_it_ran():
+    import weakref
+
+    from fleettui.ui.app import once
+
+    class Job:
+        pass
+
+    job, seen = Job(), []
+    run = once(seen.append, job)
+    ref = weakref.ref(job)
+    del job
+    assert ref() is not None  # held until the worker runs
+    run()
+    seen.clear()
+    assert ref() is None  # the finished worker's closure holds nothing of it

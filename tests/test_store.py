@@ -545,3 +545,23 @@ def test_presort_makes_the_next_sort_and_the_reverse_ready(monkeypatch):
     before = store.snapshot.order
     store.apply(store.prepare(list(fleet), NOW))  # nothing changed: same rows, orders kept
     assert store.snapshot.order is before and calls == []
+
+
+def test_only_a_load_that_built_many_rows_freezes_them():
+    """A quiet refresh keeps the frozen rows and freezes nothing: whatever the app held at
+    that moment would otherwise be frozen with them and leak when it dies in a cycle."""
+    import gc
+
+    from tests.fleet_helpers import NOW, vdict
+
+    fleet = [vdict(f"WBA{i:014d}", "pending") for i in range(6_000)]
+    store = FleetStore()
+    store.apply(store.prepare(fleet, NOW))  # a first load: its rows are frozen
+    frozen = gc.get_freeze_count()
+    assert frozen >= 6_000
+    store.apply(store.prepare([dict(v) for v in fleet], NOW))  # nothing changed
+    assert gc.get_freeze_count() <= frozen
+    store.apply(store.prepare([{**v, "status": "approved"} for v in fleet], NOW))  # all new
+    assert gc.get_freeze_count() > frozen
+    gc.unfreeze()
+

@@ -165,8 +165,13 @@ class FleetStore:
             base = Snapshot() if replace else self._snapshot
             settings, query, sort, desc = self._settings, self._query, self._sort, self._descending
         big = len(base.by_vin) >= FREEZE_AT or (type(objects) is list and len(objects) >= FREEZE_AT)
-        with collector_paused(freeze=big and not partial, collect=bool(base.by_vin)):
+        with collector_paused(freeze=False, collect=bool(base.by_vin)) as pause:
+            first_new = next(versions)
             snapshot, diff = self._diff(base, objects, now, partial)
+            # Freeze the rows when this load built many (a first load, a fleet that
+            # changed wholesale), not when it kept the frozen ones (see collector_paused).
+            pause.freeze = big and not partial and (
+                not base.by_vin or sum(r.version > first_new for r in snapshot.order) >= FREEZE_AT)
             ordered = self._order(snapshot.order, sort, desc)
             view = compute_view(snapshot, query, sort, desc, ordered)
             if consume and type(objects) is list:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable, Iterable
 from datetime import datetime
+from typing import TypeVar
 
 from rich.console import RenderableType
 from rich.text import Text
@@ -67,7 +68,20 @@ from fleettui.ui.widgets.fleet_table import FleetTable
 from fleettui.ui.widgets.header import FleetHeader
 from fleettui.ui.write_flow import WriteFlow
 
+T = TypeVar("T")
 Clock = Callable[[], datetime]
+
+
+def once(work: Callable[[T], object], arg: T) -> Callable[[], None]:
+    """`work(arg)` for a thread worker, forgetting `arg` once it ran. A finished Worker
+    lives on in a reference cycle until the collector's next full pass; a refresh's
+    record job held its whole prepared snapshot (~3.7 MB at 100k) all that time."""
+    held = [arg]
+
+    def run() -> None:
+        work(held.pop())
+
+    return run
 #: The header's clock ticks this often; while the data is stale, every second (its age).
 HEADER_TICK = 5.0
 STALE_TICK = 1.0
@@ -254,11 +268,11 @@ class FleetApp(App[None]):
         for notice in update.notices:
             self.writes.notify(notice)
         if update.save is not None:
-            self.run_worker(lambda save=update.save: self.monitor.cache.save(save), thread=True,
+            self.run_worker(once(self.monitor.cache.save, update.save), thread=True,
                             exclusive=True, group="cache", exit_on_error=False)
         if update.record is not None:
-            self.run_worker(lambda job=update.record: self.post_message(
-                HistoryRecorded(self.monitor.record(job))), thread=True, group="history",
+            self.run_worker(once(lambda job: self.post_message(HistoryRecorded(
+                self.monitor.record(job))), update.record), thread=True, group="history",
                 exit_on_error=False)
         if update.stale:
             self._tick_every_second()
