@@ -5,11 +5,14 @@ the user sees every line and the customer name before anything is sent)."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from fleettui.core.brands import VW_CUSTOMER_TAG
 from fleettui.monitor.add_lines import AddDraft
 from fleettui.monitor.updates import Notice
-from fleettui.triage.queues import Queue
+
+if TYPE_CHECKING:  # the triage board loads when it is first opened
+    from fleettui.triage.queues import Queue
 
 
 def vins_filter(vins: Iterable[str]) -> str:

@@ -13,16 +13,18 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from fleettui.core.text import clean
 from fleettui.core.timefmt import utcnow
-from fleettui.history.events import Event, event_key
-from fleettui.history.recorder import Recorder
-from fleettui.history.store import HistoryStore, open_history
 from fleettui.monitor.accounts import Account
 from fleettui.monitor.updates import Notice, RecordDone, RecordJob
-from fleettui.triage.since import SinceSummary, last_look, mark_looked, summarize
+
+if TYPE_CHECKING:  # SQLite and the history modules load with the first recording
+    from fleettui.history.events import Event
+    from fleettui.history.recorder import Recorder
+    from fleettui.history.store import HistoryStore
+    from fleettui.triage.since import SinceSummary
 
 #: VINs whose local events the detail pane keeps at hand.
 TIMELINE_CACHE = 64
@@ -68,6 +70,9 @@ class MonitorHistory:
             if self._store is None and self._account is not None:
                 account = self._account
                 demo = not account.cache  # the demo's simulator starts afresh every run
+                from fleettui.history.recorder import Recorder
+                from fleettui.history.store import open_history
+
                 self._store = open_history(account.name, account.base_url, demo=demo)
                 self._recorder = Recorder(self._store)
             return self._store
@@ -82,6 +87,8 @@ class MonitorHistory:
         result = self._recorder.record(snapshot, job.prepared.diff, now)
         summary = None
         if not self._first_done:
+            from fleettui.triage.since import last_look, summarize
+
             look = last_look(store)
             if look is not None:
                 summary = summarize(store, snapshot.order, now, *look)
@@ -100,6 +107,8 @@ class MonitorHistory:
         store = self._store
         if store is None or not store.available:
             return 0
+        from fleettui.history.events import Event, event_key
+
         batch = []
         for e in events:
             if not (getattr(e, "is_change", False) and e.vin and e.action):
@@ -141,6 +150,8 @@ class MonitorHistory:
         if store is None or not store.available or self.looked is None:
             return None
         since, since_local = self.looked
+        from fleettui.triage.since import summarize
+
         return summarize(store, rows, now, since, since_local)
 
     def looked_now(self, now: datetime, local_now: datetime | None = None) -> None:
@@ -149,6 +160,8 @@ class MonitorHistory:
         self.looked = (now, local_now or utcnow())
         store = self._store
         if store is not None and store.available:
+            from fleettui.triage.since import mark_looked
+
             mark_looked(store, now, local_now)
 
     def seen(self, vin: str | None) -> bool:

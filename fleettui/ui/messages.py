@@ -8,6 +8,8 @@ did (`Table*`, `AddSubmitted`, `LinesPasted`); they never touch the network.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual.message import Message
 from textual.widget import Widget
 
@@ -22,8 +24,10 @@ from fleettui.monitor.updates import (
     FirstRows,
     RecordDone,
 )
-from fleettui.triage.since import SinceSummary
 from fleettui.webhooks.health import HealthSnapshot
+
+if TYPE_CHECKING:  # the triage modules load when first used
+    from fleettui.triage.since import SinceSummary
 
 # -- from workers --------------------------------------------------------------------
 

@@ -30,13 +30,11 @@ from fleettui.monitor.deletes import DeletePlan, no_target
 from fleettui.monitor.eligibility import EligibilityOutcome
 from fleettui.monitor.updates import AddSent, DeletesSent, Notice, Update
 from fleettui.ui.messages import AddDone, DeletesDone, EligibilityChecked
-from fleettui.ui.screens.confirm import ConfirmScreen, bulk_body
-from fleettui.ui.screens.export import ExportScreen, csv_text, default_export_path, write_csv
-from fleettui.ui.screens.results import WriteResultsScreen
 from fleettui.ui.view import MonitorView
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the dialogs load when first opened, not at start-up
     from fleettui.ui.screens.add_form import AddScreen
+    from fleettui.ui.screens.confirm import ConfirmScreen
 
 
 def open_form(app: App[None]) -> AddScreen | None:
@@ -60,6 +58,8 @@ EXPORT_DELIVERY = "fleettui-export"
 def confirmation(plan: DeletePlan) -> ConfirmScreen:
     """The dialog that asks before `plan.vins` are sent: what, what is skipped and why,
     what will probably be refused; a revoke asks for the VIN's last four (or the count)."""
+    from fleettui.ui.screens.confirm import ConfirmScreen, bulk_body
+
     verb = plan.action.value
     danger = plan.action is Action.REVOKE
     if plan.bulk:
@@ -146,6 +146,8 @@ class WriteFlow:
             self.app.notify("No bulk cancel or revoke has been sent in this session.", markup=False)
             return
         title, outcomes = self.monitor.writes.last_write
+        from fleettui.ui.screens.results import WriteResultsScreen
+
         self.app.push_screen(WriteResultsScreen(title, outcomes))
 
     # -- add -------------------------------------------------------------------------------
@@ -239,6 +241,8 @@ class WriteFlow:
                                 profile=self.monitor.account_name)
             suffix, label = "txt", "for support"
         self.app.copy_to_clipboard(text)
+        from fleettui.ui.screens.export import default_export_path
+
         stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
         path = default_export_path(datetime.now()).with_name(
             f"{clean(vehicle.vin)}-{'support' if suffix == 'txt' else 'vehicle'}-{stamp}.{suffix}")
@@ -251,6 +255,8 @@ class WriteFlow:
                            f"(OSC 52){where}", timeout=8, kind="copy"))
 
     def export(self) -> None:
+        from fleettui.ui.screens.export import ExportScreen, default_export_path
+
         # The rows shown now, in order, are what the dialog counts and what is written,
         # whatever a refresh does while it is open.
         rows, now = list(self.monitor.store.view.rows), self.monitor.clock()
@@ -276,6 +282,8 @@ class WriteFlow:
 
     def _deliver_export(self, name: str, rows: list[Row], now: datetime) -> None:
         """Worker thread: build the CSV, then hand it to the browser from the UI thread."""
+        from fleettui.ui.screens.export import csv_text
+
         text, count = csv_text((row.vehicle for row in rows), now)
         self.app.call_from_thread(self._deliver, name, text, count)
 
@@ -291,6 +299,8 @@ class WriteFlow:
                             severity="error", markup=False)
 
     def _write_export(self, path: Path, rows: list[Row], now: datetime) -> None:
+        from fleettui.ui.screens.export import write_csv
+
         full = path.expanduser().absolute()
         try:
             count = write_csv(full, (row.vehicle for row in rows), now)
