@@ -284,8 +284,9 @@ def read_first_page(profile: str, base_url: str | None = None,
     """The first screen kept at the head of a profile's cache (a few milliseconds: two
     lines of the file), with the snapshot's clocks; None when there is none or anything
     about it is off (the whole file is read then, and says what is wrong)."""
+    path = snapshot_path(profile)
     try:
-        with snapshot_path(profile).open("rb") as f:
+        with path.open("rb") as f:
             first = f.readline(1_000_000)
             rows_line = f.readline(_FIRST_LINE_MAX)
     except OSError:
@@ -307,4 +308,4 @@ def read_first_page(profile: str, base_url: str | None = None,
     page = FirstPage.from_json(head.get("first"), rows)
     if page is None:
         return None
-    return _snapshot(snapshot_path(profile), head, profile, cached_url, fetched_at, rows), page
+    return _snapshot(path, head, profile, cached_url, fetched_at, rows), page

@@ -283,7 +283,7 @@ class FleetStore:
                 self._view = view
         if prepared.settings != self._settings:
             self._recompute()
-        self.presort_in_background(settle=True)
+        self.presort_in_background()
         return True
 
     # -- sort and filter ----------------------------------------------------------
@@ -367,10 +367,9 @@ class FleetStore:
             if not ready:
                 self._keep_order(rows, column, descending, sort_rows(rows, column, descending))
 
-    def presort_in_background(self, settle: bool = False, delay: float | None = None) -> None:
-        """`presort` on a short-lived thread, once the view it follows is painted: after
-        a refresh `settle` (its rows), after a sort key `delay` (the new order). A presort
-        started at once sorted 100,000 rows while the table repainted, and the sort took
-        85-230 ms to show instead of ~20."""
-        after_settling(self.presort, delay=SETTLE if settle or delay is None else delay,
-                       name="fleettui-presort")
+    def presort_in_background(self, delay: float = SETTLE) -> None:
+        """`presort` on a short-lived thread, `delay` seconds on, once the view it follows
+        is painted: SETTLE after a refresh (its rows), SORT_SETTLE after a sort key (the
+        new order). A presort started at once sorted 100,000 rows while the table
+        repainted, and the sort took 85-230 ms to show instead of ~20."""
+        after_settling(self.presort, delay=delay, name="fleettui-presort")

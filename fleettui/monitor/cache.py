@@ -25,6 +25,14 @@ CACHE_EVERY = 300.0
 log = logging.getLogger("fleettui.monitor")
 
 
+def _assume_offset(reader: Any, snapshot: Any) -> None:
+    """Until the provider answers, its clock is the one remembered with the cache: the
+    cached times are in provider time (a demo simulator runs far ahead)."""
+    assume = getattr(reader, "assume_server_offset", None)
+    if assume is not None:
+        assume(snapshot.provider_offset)
+
+
 def read_first(account: Account, reader: Any, store: FleetStore, clock: Callable[[], datetime],
                generation: int) -> CacheRead | None:
     """Blocking but quick (two lines of the file): the first screen kept at the head of
@@ -39,9 +47,7 @@ def read_first(account: Account, reader: Any, store: FleetStore, clock: Callable
         snapshot, page = found
         if not page.fits(*store.sort, store.query.text):
             return None
-        assume = getattr(reader, "assume_server_offset", None)
-        if assume is not None:
-            assume(snapshot.provider_offset)
+        _assume_offset(reader, snapshot)
         prepared = store.prepare(snapshot.vehicles, clock())
     except Exception:  # noqa: BLE001 - the whole cache is read next anyway
         return None
@@ -62,11 +68,7 @@ def read_cache(account: Account, reader: Any, store: FleetStore, clock: Callable
             problem = unreadable_message(account.name, note)
         if snapshot is None or not snapshot.vehicles:
             return CacheRead(generation, problem=problem) if problem else None
-        # Until the provider answers, its clock is the one remembered with the cache:
-        # the cached times are in provider time (a demo simulator runs far ahead).
-        assume = getattr(reader, "assume_server_offset", None)
-        if assume is not None:
-            assume(snapshot.provider_offset)
+        _assume_offset(reader, snapshot)
         # A first load, whatever the first screen put in the store before it.
         prepared = store.prepare(snapshot.vehicles, clock(), consume=True, replace=True)
     except Exception:  # noqa: BLE001 - a bad cache only costs the fast start

@@ -9,8 +9,8 @@ way instead of starting the call after the window is up.
 With a cache on disk the call waits (`open_gate`) until the cached fleet is in the
 store: parsing the answer then neither slows the paint of the cached first screen nor
 builds a second copy of the fleet beside the cached one (unchanged vehicles are shared
-with the cached rows). It waits at most `GATE_TIMEOUT` seconds. Textual-free: the app only sees a reader that has
-`open_gate()`.
+with the cached rows). It waits at most `GATE_TIMEOUT` seconds. Textual-free: the app
+only sees a reader that has `open_gate()`.
 """
 
 from __future__ import annotations

@@ -71,6 +71,12 @@ from fleettui.ui.write_flow import WriteFlow
 T = TypeVar("T")
 Clock = Callable[[], datetime]
 
+#: The header's clock ticks this often; while the data is stale, every second (its age).
+HEADER_TICK = 5.0
+STALE_TICK = 1.0
+#: Typing in the filter box filters once the keys pause this long (seconds).
+FILTER_DEBOUNCE = 0.25
+
 
 def once(work: Callable[[T], object], arg: T) -> Callable[[], None]:
     """`work(arg)` for a thread worker, forgetting `arg` once it ran. A finished Worker
@@ -82,11 +88,6 @@ def once(work: Callable[[T], object], arg: T) -> Callable[[], None]:
         work(held.pop())
 
     return run
-#: The header's clock ticks this often; while the data is stale, every second (its age).
-HEADER_TICK = 5.0
-STALE_TICK = 1.0
-#: Typing in the filter box filters once the keys pause this long (seconds).
-FILTER_DEBOUNCE = 0.25
 
 
 class FleetApp(App[None]):
