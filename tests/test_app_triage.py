@@ -37,6 +37,13 @@ async def recorded(pilot) -> None:
     await pilot.pause()
 
 
+async def triage_board(pilot) -> None:
+    """t, then wait until the triage view has built its board."""
+    await pilot.press("t")
+    await wait_for(pilot, lambda: isinstance(pilot.app.screen, TriageScreen)
+                   and pilot.app.screen.board is not None)
+
+
 def row_text(app, vin: str) -> str:
     table = app.table
     index = app.monitor.store.index_of(vin)
@@ -84,9 +91,7 @@ async def test_t_opens_the_triage_view_and_enter_filters_the_table(sim):
     app = profile_app(sim)
     async with app.run_test(size=(120, 40)) as pilot:
         await recorded(pilot)
-        await pilot.press("t")
-        await wait_for(pilot, lambda: isinstance(app.screen, TriageScreen)
-                       and app.screen.board is not None)
+        await triage_board(pilot)
         screen = app.screen
         queue = screen.current_queue()
         assert queue is not None and queue.count > 0
@@ -107,9 +112,7 @@ async def test_the_vw_fix_opens_the_add_form_filled_in_and_re_adds(sim):
     app = profile_app(sim)
     async with app.run_test(size=(120, 40)) as pilot:
         await recorded(pilot)
-        await pilot.press("t")
-        await wait_for(pilot, lambda: isinstance(app.screen, TriageScreen)
-                       and app.screen.board is not None)
+        await triage_board(pilot)
         screen = app.screen
         target = next(q for q in screen._queues if q.reason == R.CUSTOMER_NAME_TAG_MISSING)
         olist = screen.query_one("#triage-queues")
@@ -131,9 +134,7 @@ async def test_read_only_offers_no_fix(sim):
     app = profile_app(sim, read_only=True)
     async with app.run_test(size=(120, 40)) as pilot:
         await recorded(pilot)
-        await pilot.press("t")
-        await wait_for(pilot, lambda: isinstance(app.screen, TriageScreen)
-                       and app.screen.board is not None)
+        await triage_board(pilot)
         assert app.screen.can_fix is False
 
 
