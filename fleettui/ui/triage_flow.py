@@ -1,7 +1,7 @@
-"""The triage desk in the monitor: the triage view (t), the statistics (T), what changed
+"""The triage board in the monitor: the triage view (t), the statistics (T), what changed
 since the last look (u), and the detail pane's recorded timeline. A helper the app
 composes (not a mixin); the decisions are the controller's (`fleettui.monitor.history`,
-`fleettui.monitor.desk`), the disk is read on thread workers that post messages."""
+`fleettui.monitor.triage_actions`), the disk is read on thread workers that post messages."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from textual.app import App
 from textual.css.query import NoMatches
 from textual.screen import ModalScreen
 
-from fleettui.monitor import desk
+from fleettui.monitor import triage_actions
 from fleettui.monitor.controller import Monitor
 from fleettui.monitor.updates import Notice
 from fleettui.ui.messages import ChangesListed, TimelineLoaded
@@ -57,7 +57,7 @@ class TriageFlow:
         if choice is None:
             return
         if choice.action == "filter":
-            text, notice = desk.queue_filter(choice.queue)
+            text, notice = triage_actions.queue_filter(choice.queue)
             self.view.filter_box.value = text
             self.view.apply_filter(text)
             self.view.table.focus()
@@ -66,12 +66,12 @@ class TriageFlow:
             self.fix(choice)
 
     def fix(self, choice: TriageChoice) -> None:
-        draft = desk.fix_draft(choice.queue)
+        draft = triage_actions.fix_draft(choice.queue)
         if draft is None or self.monitor.read_only:
-            self.notify(desk.fix_notice(choice.queue, True) if self.monitor.read_only else
+            self.notify(triage_actions.fix_notice(choice.queue, True) if self.monitor.read_only else
                         Notice("This queue has no fix the API can do.", severity="warning"))
             return
-        self.notify(desk.fix_notice(choice.queue, False))
+        self.notify(triage_actions.fix_notice(choice.queue, False))
         self.app.push_screen(add_screen(draft), callback=self.add_closed)
 
     # -- statistics -----------------------------------------------------------------------
@@ -114,7 +114,7 @@ class TriageFlow:
         self.app.run_worker(lambda: history.looked_now(now, wall), thread=True,
                             group="history-write", exit_on_error=False)
         history.looked = (now, wall)
-        text = desk.vins_filter(summary.vins)
+        text = triage_actions.vins_filter(summary.vins)
         self.view.filter_box.value = text
         self.view.apply_filter(text)
         self.view.table.focus()

@@ -1,4 +1,4 @@
-"""The triage desk's decisions for the monitor: the table filter that shows a queue, and
+"""The triage board's actions for the monitor: the table filter that shows a queue, and
 the add-form draft that applies a queue's API fix (the form is the usual confirmation:
 the user sees every line and the customer name before anything is sent)."""
 
