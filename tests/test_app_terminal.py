@@ -12,9 +12,10 @@ import pytest
 
 from fleettui.cli.main import build_parser
 from fleettui.monitor.connection import ConnectionState
+from fleettui.monitor.header_state import HeaderState
 from fleettui.term.watch import TerminalWatch, stdin_gone
 from fleettui.ui.app import FleetApp
-from fleettui.ui.widgets.header import HeaderInfo, connection_text, environment_badge
+from fleettui.ui.widgets.header import connection_text, environment_badge
 from tests.app_helpers import SIM_START, wait_for
 
 
@@ -85,7 +86,7 @@ def test_connection_text_states():
     assert "STALE" in connection_text(c, False).plain and "(auth)" in connection_text(c, False).plain
     c.paused = True
     assert "PAUSED" in connection_text(c, False).plain
-    assert HeaderInfo().loaded is False
+    assert HeaderState().loaded is False
 
 
 async def test_no_account_opens_setup_screen():
@@ -257,7 +258,7 @@ def test_counts_use_all_of_the_header_width():
     counts = {State.PENDING: 48, State.APPROVED: 153, State.REJECTED: 62, State.REVOKING: 5,
               State.REVOKED: 20, State.CANCELING: 2, State.CANCELED: 10}
     header = FleetHeader()
-    header.info = HeaderInfo(shown=counts, total=counts, shown_count=300, total_count=300, loaded=True)
+    header.state = HeaderState(shown=counts, total=counts, shown_count=300, total_count=300, loaded=True)
     line = header.build(78).plain.splitlines()[1]  # 80 columns less the padding
     assert line == "300/300 shown …pend 48 ✓appr 153 ✗rej 62 ↓revkg 5 ⊘revkd 20 ↩cnclg 2 –cncld 10"
 

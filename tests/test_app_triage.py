@@ -76,7 +76,7 @@ async def test_the_next_session_is_told_what_changed_and_u_lists_it(sim):
         expected = app.monitor.history.changes_since_look(
             list(app.monitor.store.snapshot.order), app.monitor.clock())
         await pilot.press("u")
-        await wait_for(pilot, lambda: app.view.filter_box.value.startswith("vin:"))
+        await wait_for(pilot, lambda: app.monitor_screen.filter_box.value.startswith("vin:"))
         shown = {r.vin for r in app.monitor.store.view.rows}
         assert shown == set(expected.vins) and unseen <= shown
         app.table.move_cursor_to(app.monitor.store.view.rows[0].vin)
@@ -149,8 +149,8 @@ async def test_the_timeline_shows_what_only_the_history_knows(sim):
                                    "unspecified", row.brand, "changelog")])
         app.table.move_cursor_to(row.vin)
         await wait_for(pilot, lambda: app.monitor.history.cached_events(row.vin) is not None)
-        await wait_for(pilot, lambda: "(recorded here)" in app.view.detail.text.plain)
-        text = app.view.detail.text.plain
+        await wait_for(pilot, lambda: "(recorded here)" in app.monitor_screen.detail.text.plain)
+        text = app.monitor_screen.detail.text.plain
         history = text[text.index("History"):]
         assert history.index("(recorded here)") < history.index("approved")  # in time order
         assert "unspecified" in history

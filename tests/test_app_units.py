@@ -173,7 +173,7 @@ def test_csv_export_guards_formula_cells(tmp_path):
 
 
 def test_quick_state_filter_replaces_only_state_terms():
-    from fleettui.ui.view import with_state_filter
+    from fleettui.core.query import with_state_filter
 
     assert with_state_filter("brand:bmw state:pending privacy", "rejected") == "brand:bmw privacy state:rejected"
     assert with_state_filter("-state:approved bmw", "") == "bmw"

@@ -15,7 +15,6 @@ from textual.widgets import Footer, Static
 import fleettui.ui
 from fleettui.config.paths import export_dir
 from fleettui.core.query import parse_query
-from fleettui.ui.messages import TableSearchMissed
 from fleettui.ui.screens.confirm import ConfirmScreen
 from fleettui.ui.screens.export import default_export_path
 from fleettui.ui.screens.help import HelpScreen
@@ -56,7 +55,7 @@ class SearchApp(TableApp):
         super().__init__(store)
         self.misses: list[str] = []
 
-    def on_table_search_missed(self, m: TableSearchMissed) -> None:
+    def on_fleet_table_search_missed(self, m: FleetTable.SearchMissed) -> None:
         self.misses.append(m.reason)
 
 
@@ -200,9 +199,10 @@ def test_exports_go_to_the_export_folder_not_the_current_one(isolated_dirs):
 
 def test_header_says_how_many_marks_the_filter_hides():
     from fleettui.core.states import State
-    from fleettui.ui.widgets.header import HeaderInfo, counts_text
+    from fleettui.monitor.header_state import HeaderState
+    from fleettui.ui.widgets.header import counts_text
 
-    h = HeaderInfo(shown={State.PENDING: 2}, total={State.PENDING: 5}, shown_count=2,
+    h = HeaderState(shown={State.PENDING: 2}, total={State.PENDING: 5}, shown_count=2,
                    total_count=5, loaded=True, marked=3, marked_hidden=1)
     assert "● 3 marked, 1 hidden" in counts_text(h).plain
     assert " 3 marked, 1 hidden" in counts_text(h, "short").plain

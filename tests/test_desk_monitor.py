@@ -98,11 +98,11 @@ async def test_filter_as_you_type_with_history_and_n_after_esc(sim):
         assert app.table.cursor != before or app.table.cursor_row.state is State.REJECTED
         await filter_to(pilot, "brand:bmw")
         await pilot.press("escape", "slash", "up")
-        assert app.view.filter_box.value == "brand:bmw"
+        assert app.monitor_screen.filter_box.value == "brand:bmw"
         await pilot.press("up")
-        assert app.view.filter_box.value == "state:rej"
+        assert app.monitor_screen.filter_box.value == "state:rej"
         await pilot.press("down", "down")
-        assert app.view.filter_box.value == ""
+        assert app.monitor_screen.filter_box.value == ""
 
 
 async def test_ctrl_c_copies_in_a_text_box_and_quits_everywhere_else(sim):
@@ -177,7 +177,7 @@ async def test_export_writes_the_count_it_said_and_names_the_full_path(sim, isol
         await wait_for(pilot, lambda: isinstance(app.screen, ExportScreen))
         assert f"Export the {said} rows" in str(app.screen.query_one("Label").render())
         _reject(sim, 2)  # a refresh while the dialog is open changes the view
-        app.carry_out(app.monitor.refresh_now())
+        app.apply(app.monitor.refresh_now())
         await wait_for(pilot, lambda: len(app.monitor.store) == said - 2)
         await pilot.press("enter")
         await wait_for(pilot, lambda: any(n.startswith("Wrote") for n in notes(app)))

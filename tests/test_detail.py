@@ -161,3 +161,23 @@ async def test_footer_at_80_columns_offers_detail_help_and_the_actions(sim):
         for key in ("d", "e", "p", "r", "y", "s", "space", "[", "]"):
             assert key in help_rows
         assert "full screen" in help_rows["Enter"]
+
+
+async def test_a_cursor_message_while_the_screen_is_rebuilt_does_not_crash(sim):
+    """The table's message can arrive while the pane it repaints is not there (the
+    screen being built or torn down): it used to raise NoMatches('#detail') from the
+    handler and end the monitor. Deterministic: the pane is removed, then the message."""
+    from fleettui.ui.widgets.fleet_table import FleetTable
+    from tests.app_helpers import loaded, make_app
+
+    app = make_app(sim)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await loaded(pilot)
+        table = app.table
+        await app.query_one(DetailPane).remove()
+        table.post_message(FleetTable.CursorChanged(table, table.cursor_vin))
+        await pilot.pause()
+        await pilot.press("j")  # the monitor still answers keys
+        await pilot.pause()
+        assert app.is_running and app.monitor_screen.table is table
+    assert app.return_code in (0, None)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from textual.app import App, ComposeResult
 
 from fleettui.core.store import FleetStore
-from fleettui.ui.messages import TableCursorChanged, TableMarksChanged
 from fleettui.ui.widgets.fleet_columns import layout_columns
 from fleettui.ui.widgets.fleet_table import FleetTable
 from tests.fleet_helpers import NOW, small_fleet, vdict
@@ -23,10 +22,10 @@ class TableApp(App):
     def on_mount(self) -> None:
         self.query_one(FleetTable).refresh_view()
 
-    def on_table_cursor_changed(self, m: TableCursorChanged) -> None:
+    def on_fleet_table_cursor_changed(self, m: FleetTable.CursorChanged) -> None:
         self.messages.append(("cursor", m.vin))
 
-    def on_table_marks_changed(self, m: TableMarksChanged) -> None:
+    def on_fleet_table_marks_changed(self, m: FleetTable.MarksChanged) -> None:
         self.messages.append(("marks", m.count))
 
 

@@ -295,3 +295,10 @@ def _parse(text: str) -> Query:
             preds.insert(0, _brand_in(frozenset(positives[name])))
     return Query(text=text, terms=tuple(terms), _predicates=tuple(preds), ages=tuple(ages))
 
+
+def with_state_filter(text: str, state: str) -> str:
+    """Replace the query's state: terms with one for `state` ('' removes them)."""
+    terms = [t for t in text.split() if not t.lower().lstrip("-!").startswith(("state:", "status:"))]
+    if state:
+        terms.append(f"state:{state}")
+    return " ".join(terms)

@@ -38,6 +38,7 @@ from fleettui.monitor.accounts import Account
 from fleettui.monitor.cache import Starting
 from fleettui.monitor.connection import ConnectionState, clamp_refresh, local_now
 from fleettui.monitor.eligibility import EligibilityChecks, EligibilityOutcome
+from fleettui.monitor.header_state import HeaderReader
 from fleettui.monitor.history import MonitorHistory
 from fleettui.monitor.pushing import PushControl
 from fleettui.monitor.updates import (
@@ -98,6 +99,8 @@ class Monitor:
         self._poll_started: float | None = None
         #: The local history: every refresh recorded, since-last-look, unseen rows.
         self.history = MonitorHistory()
+        #: What the header says, read in one place (fleettui.monitor.header_state).
+        self.header = HeaderReader(self)
 
     # -- identity and clocks ------------------------------------------------------------
 
@@ -294,9 +297,10 @@ class Monitor:
         """The store just changed outside a poll (a push): the next idle poll repaints."""
         self._painted_at = None
 
-    def view_changed(self) -> Update:
-        """The filter or the account changed: repaint whatever the last paint was."""
-        return Update(repaint=self.repaint_due(None))
+    def view_changed(self, *, by_user: bool = True) -> Update:
+        """The filter (the user's) or the account changed: repaint whatever the last
+        paint was."""
+        return Update(repaint=self.repaint_due(None), by_user=by_user)
 
     def apply_answer(self, prepared: Prepared | None, generation: int) -> bool:
         """Show provider answers at once (added, canceling, revoking) until the next poll.

@@ -64,6 +64,9 @@ class Update:
 
     #: The table and the detail pane re-read the store (else only the header changes).
     repaint: bool = False
+    #: The user changed the view (a filter, an add): the cursor follows its vehicle. Else
+    #: (a refresh, a push) a cursor whose vehicle left keeps its place and says so.
+    by_user: bool = False
     notices: list[Notice] = field(default_factory=list)
     #: Schedule the next poll this many seconds from now (replacing a scheduled one).
     next_poll: float | None = None

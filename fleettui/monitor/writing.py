@@ -113,7 +113,7 @@ class Writes:
                                self.monitor.clock)
 
     def took_add(self, result: AddSent) -> Update:
-        update = Update()
+        update = Update(by_user=True)
         if result.error is None:
             update.repaint = self.monitor.apply_answer(result.prepared, result.generation)
             problem = self.audit("add", [line.vin for line in result.lines],

@@ -51,23 +51,11 @@ class AccountFlow:
             self.connect(account_for_simulator(self.owned_sim,
                                                read_only=self.monitor.read_only_flag))
         elif result.profile is not None:
-            self._connect_profile(result.profile)
+            self.connect_profile(result.profile)
         self.app.notify(f"Connected to {self.monitor.account_name}.", markup=False)
 
-    def _connect_profile(self, profile: ResolvedProfile) -> None:
+    def connect_profile(self, profile: ResolvedProfile) -> None:
         self.connect(account_from_profile(profile, read_only=self.monitor.read_only_flag))
-
-    def switch_profile(self) -> None:
-        from fleettui.ui.screens.profile_switch import ProfileSwitchScreen
-
-        refusal = self.monitor.switch_refusal()
-        if refusal is not None:
-            self.app.notify(refusal.message, title=refusal.title, severity=refusal.severity,
-                            timeout=refusal.timeout, markup=False)
-            return
-
-        self.app.push_screen(ProfileSwitchScreen(current=self.monitor.account_name),
-                             callback=self.profile_chosen)
 
     def profile_chosen(self, name: str | None) -> None:
         if name is None:
@@ -77,5 +65,5 @@ class AccountFlow:
         except (ConfigError, ValueError) as exc:
             self.app.notify(str(exc), title="Profile not switched", severity="error", markup=False)
             return
-        self._connect_profile(profile)
+        self.connect_profile(profile)
         self.app.notify(f"Switched to profile {self.monitor.account_name}.", markup=False)

@@ -14,7 +14,7 @@ from textual.widgets import Input
 from fleettui.core.brands import BRAND_CODES, brand_info, is_known_brand, suggest_brands
 from fleettui.core.text import clean
 from fleettui.core.vin import check_vin
-from fleettui.ui.messages import LinesPasted
+from fleettui.ui.add_messages import LinesPasted
 
 
 def brand_completion(value: str) -> str | None:

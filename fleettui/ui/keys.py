@@ -1,18 +1,23 @@
-"""The monitor's keys: every one a binding with an action (so the footer, the help screen
-and the command palette all show it), and when each is available."""
+"""The main view's keys (`MonitorScreen.BINDINGS`): every one a binding with an action, so
+the footer, the help screen and the command palette all show it.
+
+Dialogs pushed over the main view never see these keys (Textual's binding chain stops at
+a modal screen). The keys of the app's own actions (help, the notification log, switching
+profile, quit) are listed here too, as `app.` actions, so that they too work on the main
+view only and the footer keeps its order; `q` is also the app's own key (APP_BINDINGS),
+which quits from a dialog that does not take `q` itself."""
 
 from __future__ import annotations
 
 from textual.binding import Binding, BindingType
-from textual.screen import ModalScreen, Screen
 
 #: Shown in the footer, in this order (all fit at 80 columns; on narrower terminals
 #: the footer cuts from the right, so help and quit come first); everything else is
 #: in `?` help and the command palette. `tooltip` is the longer description the help
 #: screen shows.
 BINDINGS: list[BindingType] = [
-    Binding("question_mark", "help", "Help", key_display="?"),
-    Binding("q", "quit", "Quit"),
+    Binding("question_mark", "app.help", "Help", key_display="?"),
+    Binding("q", "app.quit", "Quit"),
     Binding("slash", "filter", "Filter", key_display="/"),
     Binding("enter", "detail_full", "Detail", key_display="Enter",
             tooltip="Detail pane full screen (arrows scroll it; Enter or Esc returns)"),
@@ -53,9 +58,9 @@ BINDINGS: list[BindingType] = [
     Binding("J", "copy_vehicle('json')", "Copy as JSON", show=False, key_display="J",
             tooltip="Copy the vehicle as JSON (the list --json shape); also saved to a file"),
     Binding("e", "export", "Export", show=False, tooltip="Export the rows shown to CSV"),
-    Binding("exclamation_mark", "notifications", "Notifications", show=False, key_display="!",
+    Binding("exclamation_mark", "app.notifications", "Notifications", show=False, key_display="!",
             tooltip="Every notification, kept: search it, show a notice's vehicles, mute a kind"),
-    Binding("P", "switch_profile", "Profile", show=False, key_display="P",
+    Binding("P", "app.switch_profile", "Profile", show=False, key_display="P",
             tooltip="Switch to another profile"),
     Binding("w", "webhooks", "Webhooks", show=False,
             tooltip="Webhook health: last ping and delivery, deliveries per hour, refusals"),
@@ -69,42 +74,27 @@ BINDINGS: list[BindingType] = [
                              "canceling", "canceled"))),
 ]
 
-#: Keys whose action opens a text input (the keys typed right after go into it).
-OPENS_INPUT = {key: b.action for b in BINDINGS if isinstance(b, Binding)
-               and b.action in ("filter", "add", "revoke", "export")
-               for key in b.key.split(",")}
-
-
-def opens_input(key: str, screen: Screen[object], read_only: bool) -> bool:
-    """Will this key open a text input now (not in a dialog; writes not when read-only)?"""
-    action = OPENS_INPUT.get(key)
-    if action is None or isinstance(screen, ModalScreen):
-        return False
-    return not (read_only and action in WRITE_ACTIONS)
+#: The app's own: `q` quits from anywhere a dialog does not take it (ctrl+c and ctrl+p
+#: are Textual's App bindings).
+APP_BINDINGS: list[BindingType] = [Binding("q", "quit", "Quit")]
 
 #: The actions that write; off (and hidden) in read-only mode.
 WRITE_ACTIONS = frozenset({"add", "cancel", "revoke"})
-#: What still works while a dialog or form is open.
-MODAL_ACTIONS = frozenset({"quit", "command_palette", "help_quit"})
 
 
 def action_name(binding: Binding) -> str:
-    return binding.action.split("(")[0]
+    """The action without its namespace and parameters: 'app.help' -> 'help'."""
+    return binding.action.split("(")[0].rpartition(".")[2]
 
 
-#: Actions bound by the monitor itself (as opposed to Textual's built-in ones).
-MONITOR_ACTIONS = frozenset(action_name(b) for b in BINDINGS if isinstance(b, Binding))
+#: Keys whose action opens a text input on the main view (the keys typed right after go
+#: into it).
+OPENS_INPUT = {key: action_name(b) for b in BINDINGS if isinstance(b, Binding)
+               and action_name(b) in ("filter", "add", "revoke", "export")
+               for key in b.key.split(",")}
 
 
-def allowed(action: str, screen: Screen[object], read_only: bool) -> bool:
-    """Whether `action` may run now (the app's `check_action`)."""
-    if action in WRITE_ACTIONS and read_only:
-        return False
-    if action in ("detail_full", "detail_back"):  # the footer offers the one that applies
-        full = screen.maximized is not None
-        if (action == "detail_back") != full:
-            return False
-    # While a dialog or form is open, the monitor's own keys are off (a stray `c` in a
-    # confirmation must not start another action); quitting and the palette stay.
-    own = action in MONITOR_ACTIONS  # Textual's own (focus_next on tab...) always work
-    return not (own and isinstance(screen, ModalScreen) and action not in MODAL_ACTIONS)
+def opens_input(key: str, read_only: bool) -> bool:
+    """Will this key open a text input on the main view (writes not when read-only)?"""
+    action = OPENS_INPUT.get(key)
+    return action is not None and not (read_only and action in WRITE_ACTIONS)

@@ -1,18 +1,16 @@
 """Webhook push in the monitor: a thread worker waits for verified events (from the
 receiver in this process or the one attached to), the controller makes them ready for the
-store there, and the UI thread applies them at once; the webhook panel shows health. A
-helper the app composes (not a mixin); the decisions are `Monitor.push`'s."""
+store there, and the UI thread applies them at once (`FleetApp.apply`); an open webhook
+panel shows health. A piece the app composes (not a mixin); the decisions are `Monitor.push`'s."""
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
 
 from textual.app import App
 from textual.worker import get_current_worker
 
 from fleettui.monitor.controller import Monitor
-from fleettui.monitor.pushing import PushPrepared
 from fleettui.monitor.updates import Update
 from fleettui.ui.messages import PushArrived, PushHealth
 from fleettui.ui.widgets.webhook_health import WebhookHealthScreen
@@ -23,13 +21,9 @@ PUSH_HEALTH_EVERY = 1.0
 
 
 class PushFlow:
-    """`carry_out` is the app's: it does what a controller `Update` says."""
-
-    def __init__(self, app: App[None], monitor: Monitor,
-                 carry_out: Callable[[Update | None], None]) -> None:
+    def __init__(self, app: App[None], monitor: Monitor) -> None:
         self.app = app
         self.monitor = monitor
-        self.carry_out = carry_out
 
     def start(self, generation: int) -> None:
         self.app.run_worker(lambda: self._wait_for_events(generation), thread=True,
@@ -54,26 +48,14 @@ class PushFlow:
                 if snapshot is not None:
                     self.app.post_message(PushHealth(snapshot, generation))
 
-    def arrived(self, result: PushPrepared) -> None:
-        self.carry_out(self.monitor.push.took(result))
-
-    def health(self, message: PushHealth) -> None:
+    def health(self, message: PushHealth) -> Update | None:
+        """The controller's take on the receiver's health; an open panel shows it."""
         if message.generation != self.monitor.generation:
-            return
+            return None
         update = self.monitor.push.took_health(message.snapshot)
         screen = self.app.screen
         if isinstance(screen, WebhookHealthScreen):
             snapshot = self.monitor.push.snapshot()
             if snapshot is not None:
                 screen.show(snapshot)
-        self.carry_out(update)
-
-    def open_panel(self) -> None:
-        snapshot = self.monitor.push.snapshot()
-        if snapshot is None:
-            self.app.notify("Webhooks are off. Start the monitor with --webhooks [HOST:]PORT "
-                            "(or 'attach'), or set webhooks in the profile.", title="Webhooks",
-                            markup=False)
-            return
-        mode = self.monitor.push.session.mode if self.monitor.push.session else ""
-        self.app.push_screen(WebhookHealthScreen(snapshot, mode=mode))
+        return update

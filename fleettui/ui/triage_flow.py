@@ -9,18 +9,16 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from textual.app import App
-from textual.css.query import NoMatches
-from textual.screen import ModalScreen
 
 from fleettui.monitor import triage_actions
 from fleettui.monitor.controller import Monitor
 from fleettui.monitor.updates import Notice
 from fleettui.ui.messages import ChangesListed, TimelineLoaded
-from fleettui.ui.view import MonitorView
 from fleettui.ui.write_flow import add_screen
 
 if TYPE_CHECKING:  # the screens are loaded when first opened, not at start-up
     from fleettui.triage.since import SinceSummary
+    from fleettui.ui.screens.monitor import MonitorScreen
     from fleettui.ui.screens.triage import TriageChoice
 
 #: Wait this long on a row before its recorded history is read (holding j or k moves
@@ -29,11 +27,11 @@ TIMELINE_DELAY = 0.15
 
 
 class TriageFlow:
-    def __init__(self, app: App[None], monitor: Monitor, view: MonitorView,
+    def __init__(self, app: App[None], monitor: Monitor, screen: MonitorScreen,
                  notify: Callable[[Notice], None], add_closed: Callable[..., None]) -> None:
         self.app = app
         self.monitor = monitor
-        self.view = view
+        self.screen = screen
         self.notify = notify
         self.add_closed = add_closed
         self._timeline_for: str | None = None
@@ -58,9 +56,7 @@ class TriageFlow:
             return
         if choice.action == "filter":
             text, notice = triage_actions.queue_filter(choice.queue)
-            self.view.filter_box.value = text
-            self.view.apply_filter(text)
-            self.view.table.focus()
+            self.screen.show_filter(text)
             self.notify(notice)
         elif choice.action == "fix":
             self.fix(choice)
@@ -105,7 +101,7 @@ class TriageFlow:
             return
         history = self.monitor.history
         history.unseen.update(summary.vins)
-        if isinstance(self.app.screen, ModalScreen):  # a dialog opened meanwhile: just say it
+        if self.app.screen is not self.screen:  # a dialog opened meanwhile: just say it
             self.notify(Notice(f"{summary.sentence()}; u on the table shows them.",
                                title="Since you last looked", timeout=12))
             return
@@ -115,9 +111,7 @@ class TriageFlow:
                             group="history-write", exit_on_error=False)
         history.looked = (now, wall)
         text = triage_actions.vins_filter(summary.vins)
-        self.view.filter_box.value = text
-        self.view.apply_filter(text)
-        self.view.table.focus()
+        self.screen.show_filter(text)
         history.seen(self._cursor_vin())  # the row under the cursor is seen already
         self.notify(Notice(f"{summary.sentence(wall)}: those vehicles are shown (* until the "
                            "cursor visits them); Esc clears the filter.",
@@ -134,12 +128,7 @@ class TriageFlow:
         self.app.set_timer(TIMELINE_DELAY, lambda: self._load_timeline(vin))
 
     def _cursor_vin(self) -> str | None:
-        """The table's cursor VIN; None while another screen is on top or the app is
-        closing (the table is not reachable then)."""
-        try:
-            return self.view.table.cursor_vin
-        except NoMatches:
-            return None
+        return self.screen.table.cursor_vin
 
     def _load_timeline(self, vin: str) -> None:
         if self._timeline_for != vin or self._cursor_vin() != vin:
@@ -152,4 +141,4 @@ class TriageFlow:
 
     def timeline_loaded(self, vin: str) -> None:
         if self._cursor_vin() == vin:
-            self.view.redraw_detail()
+            self.screen.redraw_detail()

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from datetime import datetime
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol, cast
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual.app import App
@@ -28,13 +28,13 @@ from fleettui.monitor.adding import added_notice
 from fleettui.monitor.controller import Monitor
 from fleettui.monitor.deletes import DeletePlan, no_target
 from fleettui.monitor.eligibility import EligibilityOutcome
-from fleettui.monitor.updates import AddSent, DeletesSent, Notice, Update
+from fleettui.monitor.updates import AddSent, Notice, Update
 from fleettui.ui.messages import AddDone, DeletesDone, EligibilityChecked
-from fleettui.ui.view import MonitorView
 
 if TYPE_CHECKING:  # the dialogs load when first opened, not at start-up
     from fleettui.ui.screens.add_form import AddScreen
     from fleettui.ui.screens.confirm import ConfirmScreen
+    from fleettui.ui.screens.monitor import MonitorScreen
 
 
 def open_form(app: App[None]) -> AddScreen | None:
@@ -89,36 +89,30 @@ def confirmation(plan: DeletePlan) -> ConfirmScreen:
                          danger=danger)
 
 
-class NoticeSink(Protocol):
-    """The app's side of a notice: logged, then shown unless its kind is muted."""
-
-    def notify_notice(self, notice: Notice) -> None: ...
-
-
 class WriteFlow:
-    """`carry_out` is the app's: it does what a controller `Update` says."""
+    """`apply` is the app's one applier of an Update, `notify` its notification path for
+    a controller notice; `screen` the main view (the table's cursor and marks)."""
 
-    def __init__(self, app: App[None], monitor: Monitor, view: MonitorView,
-                 carry_out: Callable[[Update], None]) -> None:
+    def __init__(self, app: App[None], monitor: Monitor, screen: MonitorScreen,
+                 apply: Callable[[Update | None], None],
+                 notify: Callable[[Notice], None]) -> None:
         self.app = app
         self.monitor = monitor
-        self.view = view
-        self.carry_out = carry_out
-
-    def notify(self, notice: Notice) -> None:
-        cast(NoticeSink, self.app).notify_notice(notice)
+        self.screen = screen
+        self.apply = apply
+        self.notify = notify
 
     # -- cancel / revoke -----------------------------------------------------------------
 
     def start_delete(self, action: Action) -> None:
-        gone = self.view.table.gone_vin
+        gone = self.screen.table.gone_vin
         if gone is not None and not self.monitor.marked:
             # A refresh took the cursor's vehicle away just now: never act on a neighbour.
             self.notify(Notice(f"{clean(gone)}, the vehicle that was under the cursor, left "
                                f"the view; nothing to {action.value}. Move the cursor to "
                                "the row you mean.", severity="warning", kind="cursor"))
             return
-        plan = self.monitor.writes.plan_deletes(action, self.view.current_vehicle())
+        plan = self.monitor.writes.plan_deletes(action, self.screen.current_vehicle())
         if plan.refusal is not None:
             self.notify(plan.refusal)
             return
@@ -137,9 +131,6 @@ class WriteFlow:
         send = partial(self.monitor.writes.send_deletes, action, vins, self.monitor.generation, skipped)
         self.app.run_worker(lambda: self.app.post_message(DeletesDone(send())), thread=True,
                             group="write", exit_on_error=False)
-
-    def deletes_done(self, result: DeletesSent) -> None:
-        self.carry_out(self.monitor.writes.took_deletes(result))
 
     def show_write_results(self) -> None:
         if self.monitor.writes.last_write is None:
@@ -187,24 +178,22 @@ class WriteFlow:
         self.app.run_worker(lambda: self.app.post_message(AddDone(send())), thread=True,
                             group="write", exit_on_error=False)
 
-    def add_done(self, result: AddSent) -> None:
-        """The form (if still open) shows the answer per VIN; refused lines stay in it."""
+    def add_done(self, result: AddSent) -> Update | None:
+        """The form (if still open) shows the answer per VIN, refused lines staying in
+        it; else a notice says it. The Update (for the app to apply) repaints the rows."""
         form = open_form(self.app)
         if result.error is not None:
             if form is not None:
                 form.show_error(result.error)
             else:
                 self.notify(Notice(result.error, severity="error"))
-            return
+            return None
         update = self.monitor.writes.took_add(result)
-        if update.repaint:
-            self.view.repaint()
         if form is not None:
             form.show_results(result.results or [])
         else:
-            self.notify(added_notice(result))
-        for notice in update.notices:
-            self.notify(notice)
+            update.notices.insert(0, added_notice(result))
+        return update
 
     # -- copy and export ---------------------------------------------------------------------
 
@@ -214,7 +203,7 @@ class WriteFlow:
             text = "\n".join(marked)
             what = f"{len(marked)} marked VINs"
         else:
-            current = self.view.current_vehicle()
+            current = self.screen.current_vehicle()
             if current is None:
                 self.notify(no_target())
                 return
@@ -229,7 +218,7 @@ class WriteFlow:
         """`support`: the fields the provider's support asks for, as text; `json`: the
         vehicle as `fleettui list --json` prints it. To the terminal clipboard (OSC 52)
         and, since not every terminal passes that on, to a file whose full path is said."""
-        vehicle = self.view.current_vehicle()
+        vehicle = self.screen.current_vehicle()
         if vehicle is None:
             self.notify(no_target())
             return

@@ -18,7 +18,7 @@ from textual.widgets import Input, Static, TextArea
 
 from fleettui.monitor.add_lines import AddLine, parse_block
 from fleettui.monitor.eligibility import EligibilityOutcome, wanted
-from fleettui.ui.messages import EligibilityWanted
+from fleettui.ui.add_messages import EligibilityWanted
 from fleettui.ui.screens.confirm import ConfirmScreen
 
 Key = tuple[str, str]

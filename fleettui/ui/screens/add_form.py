@@ -41,7 +41,7 @@ from fleettui.ui.add_feedback import (
     brand_feedback,
     vin_feedback,
 )
-from fleettui.ui.messages import AddSubmitted, LinesPasted
+from fleettui.ui.add_messages import AddSubmitted, LinesPasted
 from fleettui.ui.screens.add_eligibility import AddEligibility
 
 

@@ -192,9 +192,11 @@ class DetailPane(VerticalScroll):
         self._vehicle: Vehicle | None = None
         self._now: datetime | None = None
         self._local: Sequence[Event] | None = None
+        # Made here, not looked up: `show` may come before the pane's children are mounted.
+        self._body = Static(detail_text(None, None), id="detail-body")
 
     def compose(self) -> ComposeResult:
-        yield Static(detail_text(None, None), id="detail-body")
+        yield self._body
 
     @property
     def vehicle(self) -> Vehicle | None:
@@ -206,7 +208,7 @@ class DetailPane(VerticalScroll):
         the events recorded for it locally (`local`)."""
         changed = vehicle is None or self._vehicle is None or vehicle.vin != self._vehicle.vin
         self._vehicle, self._now, self._local = vehicle, now, local
-        self.query_one("#detail-body", Static).update(detail_text(vehicle, now, local))
+        self._body.update(detail_text(vehicle, now, local))
         if changed:
             self.scroll_home(animate=False)
 

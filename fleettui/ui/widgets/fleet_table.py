@@ -13,11 +13,14 @@ one line.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from rich.style import Style
 from textual import events
 from textual.binding import Binding
 from textual.cache import LRUCache
 from textual.geometry import Region, Size
+from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.timer import Timer
@@ -27,13 +30,6 @@ from fleettui.core.rows import Row
 from fleettui.core.sorting import SORT_COLUMNS, first_direction
 from fleettui.core.store import FleetStore, View
 from fleettui.core.timefmt import format_duration
-from fleettui.ui.messages import (
-    TableCursorChanged,
-    TableCursorLeft,
-    TableMarksChanged,
-    TableSearchMissed,
-    TableSortChanged,
-)
 from fleettui.ui.widgets.fleet_columns import (
     Column,
     column_at,
@@ -71,6 +67,45 @@ class FleetTable(ScrollView, can_focus=True):
                 key_display="<"),
         Binding("S", "sort_reverse", "Reverse sort", show=False),
     ]
+
+    # -- messages (handlers: on_fleet_table_cursor_changed, or @on(FleetTable.X, "#fleet")) --
+
+    @dataclass
+    class TableMessage(Message):
+        """Base of the table's messages: `control` is the table that sent it."""
+
+        table: FleetTable
+
+        @property
+        def control(self) -> FleetTable:
+            return self.table
+
+    @dataclass
+    class CursorChanged(TableMessage):
+        """The row under the cursor is now another vehicle (or none)."""
+
+        vin: str | None
+
+    @dataclass
+    class MarksChanged(TableMessage):
+        count: int
+
+    @dataclass
+    class CursorLeft(TableMessage):
+        """A refresh took the cursor's vehicle out of the view; the cursor kept its place."""
+
+        vin: str
+
+    @dataclass
+    class SearchMissed(TableMessage):
+        """n/N found no (further) row matching the search; `reason` says why, to show."""
+
+        reason: str
+
+    @dataclass
+    class SortChanged(TableMessage):
+        column: str
+        descending: bool
 
     #: Characters one left/right press moves the reason and tags text.
     SHIFT_STEP = 10
@@ -143,7 +178,7 @@ class FleetTable(ScrollView, can_focus=True):
 
         `keep_place` (a refresh, not the user's own filter or sort): when the cursor's
         vehicle left the view, the cursor stays on its place and `gone_vin` names the
-        vehicle that left (TableCursorLeft), until the user moves the cursor; actions
+        vehicle that left (FleetTable.CursorLeft), until the user moves the cursor; actions
         aimed at "the row under the cursor" check it rather than hit a neighbour."""
         if self._store is None:
             return
@@ -155,7 +190,7 @@ class FleetTable(ScrollView, can_focus=True):
             index = max(0, min(self.cursor, n - 1))
             if keep_place and old_vin is not None and self.gone_vin is None:
                 self.gone_vin = old_vin
-                self.post_message(TableCursorLeft(self, old_vin))
+                self.post_message(self.CursorLeft(self, old_vin))
         elif old_vin == self.gone_vin:
             self.gone_vin = None
         self.cursor = index
@@ -164,13 +199,13 @@ class FleetTable(ScrollView, can_focus=True):
         gone = [v for v in self.marked if v not in by_vin]
         if gone:
             self.marked.difference_update(gone)
-            self.post_message(TableMarksChanged(self, len(self.marked)))
+            self.post_message(self.MarksChanged(self, len(self.marked)))
         self._update_virtual_size()
         self._scroll_to_cursor()
         self._schedule_recent_expiry()
         self.refresh_changed()
         if self._cursor_vin != old_vin:
-            self.post_message(TableCursorChanged(self, self._cursor_vin))
+            self.post_message(self.CursorChanged(self, self._cursor_vin))
 
     def move_cursor_to(self, vin: str) -> bool:
         """Put the cursor on `vin` if the view shows it."""
@@ -182,12 +217,12 @@ class FleetTable(ScrollView, can_focus=True):
     def mark_all_shown(self) -> None:
         self.marked.update(r.vin for r in self._rows())
         self.refresh_changed()
-        self.post_message(TableMarksChanged(self, len(self.marked)))
+        self.post_message(self.MarksChanged(self, len(self.marked)))
 
     def clear_marks(self) -> None:
         self.marked.clear()
         self.refresh_changed()
-        self.post_message(TableMarksChanged(self, 0))
+        self.post_message(self.MarksChanged(self, 0))
 
     def refresh_changed(self) -> int:
         """Refresh only the screen lines whose content differs from what was painted
@@ -247,7 +282,7 @@ class FleetTable(ScrollView, can_focus=True):
             self.marked.add(vin)
         self._anchor_vin = vin
         self._refresh_row(self.cursor)
-        self.post_message(TableMarksChanged(self, len(self.marked)))
+        self.post_message(self.MarksChanged(self, len(self.marked)))
         self._set_cursor(self.cursor + 1)
 
     def action_mark_range(self) -> None:
@@ -262,7 +297,7 @@ class FleetTable(ScrollView, can_focus=True):
         self.marked.update(r.vin for r in rows[lo:hi + 1])
         self._anchor_vin = self._cursor_vin
         self.refresh_changed()
-        self.post_message(TableMarksChanged(self, len(self.marked)))
+        self.post_message(self.MarksChanged(self, len(self.marked)))
 
     def action_next_match(self) -> None:
         self._jump_to_match(1)
@@ -274,7 +309,7 @@ class FleetTable(ScrollView, can_focus=True):
         rows = self._rows()
         query = self.search
         if query is None or query.is_empty:
-            self.post_message(TableSearchMissed(self, "No search yet: / and a query, then "
+            self.post_message(self.SearchMissed(self, "No search yet: / and a query, then "
                                                       "n and N jump between its matches."))
             return
         now = self._store.now if self._store is not None else None
@@ -289,11 +324,11 @@ class FleetTable(ScrollView, can_focus=True):
         for i in wrap:
             if query.matches(rows[i], now):
                 self._set_cursor(i)
-                self.post_message(TableSearchMissed(
+                self.post_message(self.SearchMissed(
                     self, f"Search wrapped to the {'top' if step > 0 else 'bottom'}."))
                 return
         found = 0 <= self.cursor < n and query.matches(rows[self.cursor], now)
-        self.post_message(TableSearchMissed(
+        self.post_message(self.SearchMissed(
             self, f"'{query.text}': {'no other row matches' if found else 'no row matches'}."))
 
     def action_shift_text(self, step: int) -> None:
@@ -331,7 +366,7 @@ class FleetTable(ScrollView, can_focus=True):
     def _sorted(self) -> None:
         assert self._store is not None
         self.refresh_view()
-        self.post_message(TableSortChanged(self, *self._store.sort))
+        self.post_message(self.SortChanged(self, *self._store.sort))
 
     # -- events -------------------------------------------------------------------
 
@@ -377,7 +412,7 @@ class FleetTable(ScrollView, can_focus=True):
         self._refresh_row(old)
         self._refresh_row(index)
         self._scroll_to_cursor()
-        self.post_message(TableCursorChanged(self, self._cursor_vin))
+        self.post_message(self.CursorChanged(self, self._cursor_vin))
 
     def _scroll_to_cursor(self) -> None:
         top = int(self.scroll_offset.y)

@@ -7,8 +7,6 @@ screen stays quiet and a change in the counts rewrites only the counts line.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field
 from datetime import datetime
 
 from rich.cells import cell_len
@@ -19,6 +17,7 @@ from textual.widget import Widget
 from fleettui.core.states import STATE_ORDER, State, info
 from fleettui.core.text import clean
 from fleettui.monitor.connection import ConnectionState, coarse_age, stale_age
+from fleettui.monitor.header_state import HeaderState
 
 ENV_BADGES = {
     "demo": (" DEMO ", "bold reverse"),
@@ -28,26 +27,6 @@ ENV_BADGES = {
 
 #: Stale / cannot connect: red, and in reverse video so it stands out without colour too.
 ALERT = "bold reverse red"
-
-
-@dataclass
-class HeaderInfo:
-    account: str = ""
-    environment: str = ""
-    read_only: bool = False
-    shown: Mapping[State, int] = field(default_factory=dict)
-    total: Mapping[State, int] = field(default_factory=dict)
-    shown_count: int = 0
-    total_count: int = 0
-    loaded: bool = False
-    marked: int = 0
-    #: Webhook health in a few words ("push ✓ 12/h"); "" without webhooks.
-    push: str = ""
-    push_alert: bool = False
-    #: Marked vehicles the filter hides (they are still acted on: the header says so).
-    marked_hidden: int = 0
-    #: Only the cache's first screen is in the table yet; the rest is being read.
-    reading: bool = False
 
 
 def _styled(text: Text) -> list[tuple[str, str]]:
@@ -127,7 +106,7 @@ def counts_legend() -> str:
     return ", ".join(f"{info(s).glyph} {SHORT_LABELS[s]} = {info(s).label}" for s in STATE_ORDER)
 
 
-def counts_text(h: HeaderInfo, form: str = "full") -> Text:
+def counts_text(h: HeaderState, form: str = "full") -> Text:
     """'60/60 shown  … pending 8  ✗ rejected 3/22 …'. Narrower forms: 'short' names
     ('…pend 8 ✗rej 3/22'), then glyphs only ('…8 ✗3/22'); states with none are left out."""
     out = Text()
@@ -163,14 +142,13 @@ class FleetHeader(Widget):
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
-        self.info = HeaderInfo()
-        self.connection = ConnectionState()
+        self.state = HeaderState()
         self._last: Text | None = None
 
     def build(self, width: int = 0) -> Text:
         """Line 1: environment badge, READ-ONLY, account, connection (most important
         first, so a narrow terminal cuts the least important); line 2: counts."""
-        h = self.info
+        h = self.state
         line = Text()
         line.append_text(environment_badge(h.environment))
         line.append(" ")
@@ -182,7 +160,7 @@ class FleetHeader(Widget):
             account = account[:19] + "…"
         line.append(account, style="bold")
         line.append("  ")
-        line.append_text(connection_text(self.connection))
+        line.append_text(connection_text(h.connection))
         if h.push:
             line.append("  ")
             line.append(h.push, style=ALERT if h.push_alert else "")
@@ -194,11 +172,9 @@ class FleetHeader(Widget):
         line.append_text(counts)
         return line
 
-    def update_header(self, info: HeaderInfo | None = None, connection: ConnectionState | None = None) -> None:
-        if info is not None:
-            self.info = info
-        if connection is not None:
-            self.connection = connection
+    def show(self, state: HeaderState) -> None:
+        """Draw `state`, rewriting only the cells whose text or style changed."""
+        self.state = state
         text = self.build(self.size.width)
         last = self._last
         self._last = text

@@ -1,0 +1,400 @@
+"""MonitorScreen, the main view: header, filter box, fleet table, detail pane; its keys
+(`fleettui.ui.keys.BINDINGS`), which dialogs pushed over it never see (Textual's binding
+chain stops at a modal screen), and its widgets' messages. The app keeps the poll loop,
+the workers and the notifications; every `Update` reaches `paint` through `FleetApp.apply`.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Protocol
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Container
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import Footer, Input, Static
+
+from fleettui.core.query import parse_query, with_state_filter
+from fleettui.core.states import Action
+from fleettui.core.text import clean
+from fleettui.core.timefmt import format_duration
+from fleettui.core.vehicle import Vehicle
+from fleettui.monitor.controller import Monitor
+from fleettui.monitor.updates import Notice, Update
+from fleettui.ui import keys
+from fleettui.ui.screens.sort_menu import SortChoice, SortMenu, choose, describe_order
+from fleettui.ui.widgets.detail import DetailPane
+from fleettui.ui.widgets.filter_input import FilterInput
+from fleettui.ui.widgets.fleet_columns import TITLES
+from fleettui.ui.widgets.fleet_table import FleetTable
+from fleettui.ui.widgets.header import FleetHeader
+from fleettui.ui.widgets.webhook_health import WebhookHealthScreen
+
+#: Typing in the filter box filters once the keys pause this long (seconds).
+FILTER_DEBOUNCE = 0.25
+#: "The pane must be redrawn": unlike None (no vehicle), never equal to a real key.
+_REDRAW = ("", -1, "")
+
+
+class Writes(Protocol):
+    """The dialogs and workers of a write, a copy, an export (fleettui.ui.write_flow)."""
+
+    def open_add(self) -> None: ...
+    def start_delete(self, action: Action) -> None: ...
+    def copy_vins(self) -> None: ...
+    def copy_vehicle(self, what: str) -> None: ...
+    def export(self) -> None: ...
+
+
+class Triage(Protocol):
+    """The triage board, statistics, changes, timelines (fleettui.ui.triage_flow)."""
+
+    def open_triage(self) -> None: ...
+    def open_stats(self) -> None: ...
+    def list_changes(self) -> None: ...
+    def want_timeline(self, vin: str | None) -> None: ...
+
+
+class MonitorScreen(Screen[None]):
+    BINDINGS = keys.BINDINGS
+
+    def __init__(self, monitor: Monitor, *, apply: Callable[[Update | None], None],
+                 notice: Callable[[Notice], None]) -> None:
+        super().__init__()
+        self.monitor = monitor
+        #: The app's one applier of an Update, and its notification path.
+        self.apply = apply
+        self.notice = notice
+        # The widgets exist for the screen's whole life, so a handler never looks one up
+        # (a message that arrives while the screen is being built or torn down must not
+        # raise); painting checks that a widget is attached instead.
+        self.header = FleetHeader(id="header")
+        self.filter_box = FilterInput(id="filter", placeholder=(
+            "filter: text, state:pending brand:bmw tag:k age>7d -term (as you type; ↑↓ history)"))
+        self.filter_error = Static("", id="filter-error")
+        self.table = FleetTable(monitor.store, marked=monitor.marked,
+                                pushed=monitor.push.pushed, unseen=monitor.history.unseen,
+                                id="fleet")
+        self.detail = DetailPane(id="detail")
+        self._detail_key: tuple[str, int, str] | None = _REDRAW
+        self._filter_timer: Timer | None = None
+        #: Set by the app once its pieces exist (they need the screen for the table).
+        self.writes: Writes
+        self.triage: Triage
+
+    def compose(self) -> ComposeResult:
+        yield self.header
+        yield self.filter_box
+        yield self.filter_error
+        with Container(id="main"):
+            yield self.table
+            yield self.detail
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.table.focus()
+
+    def current_vehicle(self) -> Vehicle | None:
+        vin = self.table.cursor_vin
+        return self.monitor.store.vehicle(vin) if vin else None
+
+    # -- painting (what an Update says) ------------------------------------------------
+
+    def paint(self, update: Update) -> None:
+        """Repaint what `update` says: the table and the detail pane (the lines that
+        changed), or the marks only; the header always (only the cells that changed)."""
+        if update.repaint:
+            self.repaint(keep_place=not update.by_user)
+        else:
+            if update.unmarked:
+                self.table.refresh()
+            self.update_header()
+
+    def repaint(self, *, keep_place: bool = False) -> None:
+        """The store changed: the table re-reads its view, the detail pane redraws if its
+        vehicle or its "for 3d 04h" age changed, the header rewrites what changed.
+        `keep_place`: a refresh (not the user), so a cursor whose vehicle left keeps its
+        place (see FleetTable.refresh_view)."""
+        self.table.refresh_view(keep_place=keep_place)
+        self.refresh_detail()
+        self.update_header()
+
+    def update_header(self) -> None:
+        if self.header.is_attached:  # a timer can fire while the app is being torn down
+            self.header.show(self.monitor.header.read(time.time()))
+
+    def refresh_detail(self) -> None:
+        """The vehicle under the cursor, drawn again only when it (or its data) changed."""
+        pane = self.detail
+        if not pane.is_attached:  # being built, or torn down: the next paint draws it
+            return
+        vin = self.table.cursor_vin
+        row = self.monitor.store.row_for(vin) if vin else None
+        now = self.monitor.clock()
+        key = (row.vin, row.version, format_duration(row.seconds_in_state(now))
+               ) if row is not None else None
+        if key == self._detail_key:
+            return
+        self._detail_key = key
+        local = self.monitor.history.cached_events(row.vin) if row is not None else None
+        try:
+            pane.show(row.vehicle if row is not None else None, now, local)
+        except Exception as exc:  # noqa: BLE001 - odd provider data must not end the monitor
+            pane.show(None, now)
+            self.app.notify(f"Cannot show details for {clean(key[0]) if key else 'this row'}: "
+                            f"{clean(exc)}", severity="warning", markup=False)
+
+    def redraw_detail(self) -> None:  # the same vehicle, its recorded history arrived
+        self._detail_key = _REDRAW
+        self.refresh_detail()
+
+    def reset(self, default_filter: str) -> None:
+        """Another account: the filter box shows its default filter, nothing of the last
+        account's vehicle stays in the pane."""
+        self._detail_key = _REDRAW
+        self.filter_box.value = default_filter
+        self._show_filter_state()
+
+    # -- the table's messages ------------------------------------------------------------
+
+    @on(FleetTable.CursorChanged, "#fleet")
+    def _cursor_changed(self, event: FleetTable.CursorChanged) -> None:
+        if self.monitor.history.seen(event.vin):  # its "changed since you looked" mark goes
+            self.table.refresh()
+        self.refresh_detail()
+        self.triage.want_timeline(event.vin)
+
+    @on(FleetTable.MarksChanged, "#fleet")
+    def _marks_changed(self) -> None:
+        self.update_header()
+
+    @on(FleetTable.SortChanged, "#fleet")
+    def _sort_changed(self, event: FleetTable.SortChanged) -> None:
+        self.update_header()
+        name = TITLES.get(event.column, event.column)
+        order = describe_order(event.column, event.descending)
+        self.notice(Notice(f"Sorted by {name}: {order}", timeout=2, kind="sort"))
+
+    @on(FleetTable.CursorLeft, "#fleet")
+    def _cursor_left(self, event: FleetTable.CursorLeft) -> None:
+        row = self.monitor.store.row_for(event.vin)
+        why = f"it is {row.state.value} now" if row is not None else "it is no longer in the fleet"
+        self.notice(Notice(f"{event.vin} left the view ({why}); the cursor stays on its "
+                           "place. Move it to choose a row.", timeout=6, kind="cursor",
+                           vins=(event.vin,)))
+
+    @on(FleetTable.SearchMissed, "#fleet")
+    def _search_missed(self, event: FleetTable.SearchMissed) -> None:
+        self.notice(Notice(event.reason, timeout=3, kind="search"))
+
+    # -- filter ------------------------------------------------------------------------
+
+    @on(Input.Submitted, "#filter")
+    def _filter_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self._stop_filter_timer()
+        self.apply_filter(event.value)
+        self.table.focus()
+
+    @on(Input.Changed, "#filter")
+    def _filter_typed(self, event: Input.Changed) -> None:
+        """Filter as you type, once typing pauses (a paste or a burst of keys over SSH
+        is one filter, not one per key: at 100,000 vehicles each costs a few ms)."""
+        if not self.filter_box.has_focus:
+            return  # set by the app (state keys, reset): applied there already
+        self._stop_filter_timer()
+        value = event.value
+        self._filter_timer = self.set_timer(FILTER_DEBOUNCE,
+                                            lambda: self.apply_filter(value, typed=True),
+                                            name="filter-typed")
+
+    def _stop_filter_timer(self) -> None:
+        if self._filter_timer is not None:
+            self._filter_timer.stop()
+            self._filter_timer = None
+
+    def apply_filter(self, text: str, *, typed: bool = False) -> None:
+        """A bad filter is reported under the box; the table keeps its last good one.
+        `typed`: live, while the box is being typed in (not remembered for up/down).
+        A good non-empty filter becomes the search `n`/`N` jump through (after Esc too)."""
+        if text.strip() == self.monitor.store.query.text.strip() and typed:
+            return  # the same filter, typed again: nothing to recompute at 100k rows
+        query = self.monitor.store.set_query(text)
+        if query.error:
+            self.filter_error.update(Text(f"Filter not applied: {clean(query.error)}"))
+            self.filter_error.add_class("-shown")
+        else:
+            self.filter_error.remove_class("-shown")
+            if not query.is_empty:
+                self.table.search = query
+            if not typed:
+                self.filter_box.remember(text)
+            self.apply(self.monitor.view_changed())
+        self._show_filter_state()
+
+    def show_filter(self, text: str) -> None:  # a queue's or a notice's vehicles
+        self.filter_box.value = text
+        self.apply_filter(text)
+        self.table.focus()
+
+    def _show_filter_state(self) -> None:
+        box = self.filter_box
+        box.set_class(bool(box.value.strip()), "-shown")
+
+    def action_filter(self) -> None:
+        self.filter_box.add_class("-shown")
+        self.filter_box.focus()
+
+    def action_clear_filter(self) -> None:
+        """Escape: first leaves the full-screen detail, else clears the filter."""
+        if self.maximized is not None:
+            self.action_detail_full()
+            return
+        self.filter_box.value = ""
+        self.apply_filter("")
+        self.filter_error.remove_class("-shown")
+        self.filter_box.remove_class("-shown")
+        self.table.focus()
+
+    def action_state_filter(self, state: str) -> None:
+        text = with_state_filter(self.filter_box.value, state)
+        if parse_query(text).error is None:
+            self.filter_box.value = text
+            self.apply_filter(text)
+
+    # -- sort ------------------------------------------------------------------------------
+
+    def action_sort_menu(self) -> None:
+        self.app.push_screen(SortMenu(self.monitor.store.sort), callback=self._sorted)
+
+    def _sorted(self, choice: SortChoice | None) -> None:
+        """A sort menu pick: the column, its direction, and for the 'oldest pending
+        first' preset the pending filter too (two keys: s o)."""
+        if choice is None:
+            return
+        if choice.only_state is not None:
+            self.action_state_filter(choice.only_state)
+        self.table.sort_by(choice.column, choice.descending)
+
+    def action_sort_by(self, column: str) -> None:
+        """The palette's 'Sort by <column>': the column's natural direction first, the
+        same column again flips it."""
+        self._sorted(choose(column, self.monitor.store.sort))
+
+    def action_sort_menu_preset(self) -> None:
+        self._sorted(SortChoice("time", True, only_state="pending"))
+
+    def action_sort_step(self, step: int) -> None:
+        self.table.action_sort_step(step)
+
+    def action_sort_reverse(self) -> None:
+        self.table.action_sort_reverse()
+
+    # -- marks and the detail pane ---------------------------------------------------------
+
+    def action_mark_all(self) -> None:
+        self.table.mark_all_shown()
+
+    def action_clear_marks(self) -> None:
+        self.table.clear_marks()
+
+    def action_toggle_detail(self) -> None:
+        self.detail.toggle_class("-hidden")
+
+    def action_detail_scroll(self, direction: int) -> None:
+        """Page the detail pane while the table keeps the keys, so next steps and history
+        are reachable at 80x24. Shows a hidden pane."""
+        pane = self.detail
+        if pane.has_class("-hidden"):
+            pane.remove_class("-hidden")
+            return
+        step = max(1, pane.scrollable_content_region.height - 1)
+        pane.scroll_relative(y=direction * step, animate=False)
+
+    def action_detail_full(self) -> None:
+        """The detail pane fills the screen (arrows scroll it), or back to the table."""
+        if self.maximized is not None:
+            self.minimize()
+            self.table.focus()
+            self.refresh_bindings()
+            return
+        pane = self.detail
+        pane.remove_class("-hidden")
+        pane.focus()
+        self.maximized = pane  # containers opt out of maximize(); set it directly
+        pane.scroll_home(animate=False, immediate=True)
+        self.call_after_refresh(pane.scroll_home, animate=False)
+        self.refresh_bindings()
+
+    def action_detail_back(self) -> None:
+        if self.maximized is not None:
+            self.action_detail_full()
+
+    # -- writes, copy, export, triage: the flows that hold their dialogs and workers -------
+
+    def action_add(self) -> None:
+        self.writes.open_add()
+
+    def action_cancel(self) -> None:
+        self.writes.start_delete(Action.CANCEL)
+
+    def action_revoke(self) -> None:
+        self.writes.start_delete(Action.REVOKE)
+
+    def action_copy_vin(self) -> None:
+        self.writes.copy_vins()
+
+    def action_copy_vehicle(self, what: str) -> None:
+        self.writes.copy_vehicle(what)
+
+    def action_export(self) -> None:
+        self.writes.export()
+
+    def action_triage(self) -> None:
+        self.triage.open_triage()
+
+    def action_stats(self) -> None:
+        self.triage.open_stats()
+
+    def action_changes(self) -> None:
+        self.triage.list_changes()
+
+    def action_webhooks(self) -> None:
+        snapshot = self.monitor.push.snapshot()
+        if snapshot is None:
+            self.app.notify("Webhooks are off. Start the monitor with --webhooks [HOST:]PORT "
+                            "(or 'attach'), or set webhooks in the profile.", title="Webhooks",
+                            markup=False)
+            return
+        session = self.monitor.push.session
+        self.app.push_screen(WebhookHealthScreen(snapshot, mode=session.mode if session else ""))
+
+    def action_refresh(self) -> None:
+        self.apply(self.monitor.refresh_now())
+
+    def action_pause(self) -> None:
+        self.apply(self.monitor.toggle_pause())
+
+    def action_last_error(self) -> None:
+        self.notice(self.monitor.last_error())
+
+    # -- when a key works -------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in keys.WRITE_ACTIONS and self.monitor.read_only:
+            return False  # off, and hidden from the footer
+        if action in ("detail_full", "detail_back"):  # the footer offers the one that applies
+            return (action == "detail_back") == (self.maximized is not None)
+        return True
+
+    def _read_only_key(self) -> None:
+        """a / c / R in read-only mode: their bindings are off (and hidden from the footer),
+        so the key reaches here; say why nothing happens instead of staying mute."""
+        if self.monitor.read_only:
+            self.notice(self.monitor.read_only_notice())
+
+    key_a = key_c = key_upper_r = _read_only_key
