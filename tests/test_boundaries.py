@@ -154,3 +154,20 @@ def test_the_cycle_finder_finds_cycles() -> None:
     graph.add_import(importer="fleettui.c", imported="fleettui.a")
     graph.add_import(importer="fleettui.c", imported="fleettui.d")
     assert strongly_connected(graph) == [["fleettui.a", "fleettui.b", "fleettui.c"]]
+
+
+def test_psycopg_is_imported_only_when_a_desk_is_used() -> None:
+    """The terminal app, the command line and the desk package's own modules load without
+    psycopg; only connecting to a desk imports it (fleettui/desk/connection.py)."""
+    modules = ["fleettui.ui.app", "fleettui.cli.main", *modules_of("fleettui.desk")]
+    code = ("import importlib, sys, json\n"
+            "for m in sys.argv[1:]: importlib.import_module(m)\n"
+            "print(json.dumps(sorted(m for m in sys.modules if m.split('.')[0] == 'psycopg')))")
+    out = subprocess.run([sys.executable, "-c", code, *modules], cwd=ROOT, capture_output=True,
+                         text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert json.loads(out.stdout) == []
+    for path in (ROOT / "fleettui").rglob("*.py"):
+        if "desk" in path.relative_to(ROOT / "fleettui").parts[:1]:
+            continue
+        assert "import psycopg" not in path.read_text(), path

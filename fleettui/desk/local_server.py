@@ -1,0 +1,249 @@
+"""A throwaway local PostgreSQL server: the test suite's, the bench's and the demo's desk.
+
+    with LocalPostgres.start() as pg:   # None-safe: see `find_binaries()` first
+        pg.dsn("postgres")             # postgresql://postgres:...@127.0.0.1:PORT/postgres
+
+Uses the PostgreSQL binaries installed on this machine (Debian's `postgresql` package:
+/usr/lib/postgresql/<version>/bin, else `pg_config --bindir`, else `initdb` on PATH).
+`initdb` is the slow part (about a second and a half), so a cluster is initialised once
+per machine and user into a template directory (kept under the temp dir, guarded by a
+lock file) and each server starts from a copy of it. The server listens on 127.0.0.1 on
+a free port and on a unix socket inside its own directory, with durability switched off
+(fsync, full page writes): a test server, never a home for real data.
+
+Run as root, PostgreSQL refuses to start, so the directory is handed to the `postgres`
+user (or FLEETTUI_PG_USER) and the binaries run through `runuser -u <user> --`.
+
+Access: the superuser `postgres` with a random password over TCP (scram-sha-256), so a
+wrong password is refused as on a real desk. Textual-free; psycopg is not needed here.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import glob
+import os
+import pwd
+import secrets
+import shutil
+import socket
+import subprocess
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import TracebackType
+from urllib.parse import quote
+
+#: Environment variable naming a directory of PostgreSQL binaries (initdb, pg_ctl, postgres).
+ENV_BINDIR = "FLEETTUI_PG_BINDIR"
+#: Which user runs the server when this process is root.
+ENV_RUN_AS = "FLEETTUI_PG_USER"
+SUPERUSER = "postgres"
+HOW_TO_GET = ("install PostgreSQL's server binaries (Debian/Ubuntu: `apt-get install "
+              "postgresql`; Fedora: `dnf install postgresql-server`; macOS: `brew install "
+              "postgresql`) or point FLEETTUI_PG_BINDIR at a directory holding initdb and pg_ctl")
+_SETTINGS = ("fsync=off", "full_page_writes=off", "synchronous_commit=off",
+             "shared_buffers=16MB", "max_connections=100", "listen_addresses='127.0.0.1'",
+             "max_wal_size=64MB", "log_min_messages=fatal", "logging_collector=off")
+
+
+class NoPostgres(Exception):
+    """No server can be had here; the message says why and how to get one."""
+
+
+def find_binaries() -> Path | None:
+    """The directory holding initdb, pg_ctl and postgres, newest version first."""
+    candidates: list[str] = []
+    if os.environ.get(ENV_BINDIR):
+        candidates.append(os.environ[ENV_BINDIR])
+
+    def version(path: str) -> float:
+        with contextlib.suppress(ValueError):
+            return float(Path(path).parent.name)
+        return 0.0
+
+    candidates += sorted(glob.glob("/usr/lib/postgresql/*/bin"), key=version, reverse=True)
+    candidates += sorted(glob.glob("/usr/local/opt/postgresql*/bin")) + ["/usr/pgsql/bin"]
+    config = shutil.which("pg_config")
+    if config:
+        with contextlib.suppress(OSError, subprocess.SubprocessError):
+            out = subprocess.run([config, "--bindir"], capture_output=True, text=True, timeout=10)
+            candidates.append(out.stdout.strip())
+    initdb = shutil.which("initdb")
+    if initdb:
+        candidates.append(str(Path(initdb).parent))
+    for c in candidates:
+        if c and all(os.access(Path(c) / b, os.X_OK) for b in ("initdb", "pg_ctl", "postgres")):
+            return Path(c)
+    return None
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _run_as() -> str | None:
+    """The user to run the server as, or None to run it as ourselves."""
+    if os.geteuid() != 0:
+        return None
+    return os.environ.get(ENV_RUN_AS) or SUPERUSER
+
+
+def _chown(path: Path, user: str | None) -> None:
+    if user is None:
+        return
+    pw = pwd.getpwnam(user)
+    for root, dirs, files in os.walk(path):
+        os.chown(root, pw.pw_uid, pw.pw_gid)
+        for name in (*dirs, *files):
+            os.chown(os.path.join(root, name), pw.pw_uid, pw.pw_gid, follow_symlinks=False)
+
+
+def _cmd(user: str | None, argv: list[str]) -> list[str]:
+    return ["runuser", "-u", user, "--", *argv] if user else argv
+
+
+def _check(argv: list[str], what: str, timeout: float = 120) -> None:
+    try:
+        done = subprocess.run(argv, capture_output=True, text=True, timeout=timeout)
+    except (OSError, subprocess.SubprocessError) as e:
+        raise NoPostgres(f"{what} could not run ({e})") from None
+    if done.returncode != 0:
+        tail = " ".join((done.stderr or done.stdout).split())[-300:]
+        raise NoPostgres(f"{what} failed (exit {done.returncode}): {tail}")
+
+
+def _template(bindir: Path, user: str | None) -> Path:
+    """An initialised cluster (data directory) for this binary directory, made once."""
+    base = Path(tempfile.gettempdir()) / f"fleettui-pg-template-{os.geteuid()}"
+    base.mkdir(mode=0o755, exist_ok=True)
+    tag = "".join(c if c.isalnum() else "_" for c in str(bindir))
+    data = base / tag
+    lock = base / f"{tag}.lock"
+    with open(lock, "w") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        if (data / "PG_VERSION").exists() and (data / ".fleettui-ready").exists():
+            return data
+        shutil.rmtree(data, ignore_errors=True)
+        data.mkdir(mode=0o700)
+        _chown(base, user)
+        os.chmod(base, 0o755)
+        _check(_cmd(user, [str(bindir / "initdb"), "-D", str(data), "-U", SUPERUSER,
+                           "--auth-local=trust", "--auth-host=scram-sha-256", "-E", "UTF8",
+                           "--locale=C", "--no-sync"]), "initdb")
+        (data / ".fleettui-ready").touch()
+        _chown(data, user)
+    return data
+
+
+@dataclass
+class LocalPostgres:
+    """One running throwaway server; `stop()` (or the with-block) removes its directory."""
+
+    bindir: Path
+    root: Path
+    port: int
+    password: str = field(repr=False)
+    user: str | None = None
+    #: Seconds the start took (template copy + server start; plus initdb the first time).
+    startup: float = 0.0
+
+    @property
+    def data(self) -> Path:
+        return self.root / "data"
+
+    @property
+    def socket_dir(self) -> Path:
+        return self.root
+
+    @classmethod
+    def start(cls, root: Path | None = None) -> LocalPostgres:
+        """Start a server (NoPostgres, with the reason and how to get one, when it can't)."""
+        began = time.perf_counter()
+        bindir = find_binaries()
+        if bindir is None:
+            raise NoPostgres(f"no PostgreSQL server binaries found; {HOW_TO_GET}")
+        user = _run_as()
+        if user is not None:
+            try:
+                pwd.getpwnam(user)
+            except KeyError:
+                raise NoPostgres(f"running as root and there is no {user!r} user to run "
+                                 f"PostgreSQL as (set {ENV_RUN_AS})") from None
+            if not shutil.which("runuser"):
+                raise NoPostgres("running as root and `runuser` is missing")
+        template = _template(bindir, user)
+        root = Path(tempfile.mkdtemp(prefix="fleettui-pg-")) if root is None else root
+        os.chmod(root, 0o755)
+        shutil.copytree(template, root / "data", symlinks=True)
+        (root / "data" / ".fleettui-ready").unlink(missing_ok=True)
+        os.chmod(root / "data", 0o700)
+        _chown(root, user)
+        server = cls(bindir, root, free_port(), secrets.token_urlsafe(18), user)
+        try:
+            server._launch()
+            server._set_password()
+        except BaseException:
+            server.stop()
+            raise
+        server.startup = time.perf_counter() - began
+        return server
+
+    def _ctl(self, *args: str, timeout: float = 60) -> None:
+        opts = " ".join(f"-c {s}" for s in _SETTINGS)
+        _check(_cmd(self.user, [str(self.bindir / "pg_ctl"), "-D", str(self.data), "-w",
+                                "-t", str(int(timeout)), "-l", str(self.root / "server.log"),
+                                "-o", f"-p {self.port} -k {self.socket_dir} {opts}",
+                                *args]), f"pg_ctl {args[0]}", timeout + 10)
+
+    def _launch(self) -> None:
+        for attempt in range(3):
+            try:
+                self._ctl("start")
+                return
+            except NoPostgres:
+                if attempt == 2:
+                    raise
+                self.port = free_port()  # someone took the port meanwhile
+
+    def _psql(self, sql: str) -> None:
+        _check(_cmd(self.user, [str(self.bindir / "psql"), "-h", str(self.socket_dir), "-p",
+                                str(self.port), "-U", SUPERUSER, "-d", "postgres", "-qAtX",
+                                "-v", "ON_ERROR_STOP=1", "-c", sql]), "psql")
+
+    def _set_password(self) -> None:
+        self._psql(f"ALTER ROLE {SUPERUSER} PASSWORD '{self.password}'")
+
+    def restart(self) -> None:
+        """pg_ctl restart (fast shutdown: every connection is cut)."""
+        self._ctl("restart", "-m", "fast")
+
+    def stop_server(self) -> None:
+        """Stop the server but keep its directory (start it again with `start_server`)."""
+        self._ctl("stop", "-m", "fast")
+
+    def start_server(self) -> None:
+        self._ctl("start")
+
+    def dsn(self, dbname: str = "postgres", *, password: str | None = None,
+            user: str = SUPERUSER) -> str:
+        pw = self.password if password is None else password
+        return (f"postgresql://{quote(user, safe='')}:{quote(pw, safe='')}@127.0.0.1:"
+                f"{self.port}/{quote(dbname, safe='')}")
+
+    def stop(self) -> None:
+        if (self.data / "postmaster.pid").exists():
+            with contextlib.suppress(NoPostgres):
+                self._ctl("stop", "-m", "immediate", timeout=30)
+        shutil.rmtree(self.root, ignore_errors=True)
+
+    def __enter__(self) -> LocalPostgres:
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self.stop()
