@@ -59,7 +59,9 @@ def test_two_connections_racing_for_one_vin_exactly_one_wins(pg_desk: DeskSettin
             results: dict[str, bool] = {}
             holders: dict[str, str | None] = {}
 
-            def go(desk: Desk, vin: str = vin, barrier: threading.Barrier = barrier) -> None:
+            def go(desk: Desk, vin: str = vin, barrier: threading.Barrier = barrier,
+                   results: dict[str, bool] = results,
+                   holders: dict[str, str | None] = holders) -> None:
                 barrier.wait()
                 [r] = desk.claim([vin])
                 results[desk.user] = r.ok

@@ -7,6 +7,8 @@ goes through `redacted()` and has the password of the DSN in use cut out besides
 
 from __future__ import annotations
 
+import sys
+
 from fleettui.desk.settings import redacted
 
 INIT_FIX = "run `fleettui desk init`"
@@ -54,7 +56,11 @@ def desk_error(exc: BaseException, where: str, password: str | None = None) -> D
     if sqlstate == "42P01":
         return DeskError(f"desk {where}: the desk's tables are missing; {INIT_FIX}", "no-schema")
     name = type(exc).__name__
-    if name in ("OperationalError", "InterfaceError", "ConnectionTimeout", "PoolTimeout") \
+    psycopg = sys.modules.get("psycopg")
+    lost = psycopg is not None and isinstance(exc, psycopg.OperationalError | psycopg.InterfaceError)
+    if lost and sqlstate is not None and not sqlstate.startswith(("08", "57P")):
+        lost = False  # e.g. a lock or statement timeout: the connection is fine
+    if lost or (sqlstate or "").startswith(("08", "57P")) \
             or isinstance(exc, OSError | TimeoutError):
         why = text.split(":")[-1].strip() if "connection" in low else text
         return DeskError(f"desk {where} is offline ({why[:160] or name}); start the "

@@ -137,10 +137,11 @@ def check_version(found: int | None, where: str) -> None:
                         "new-schema")
 
 
-def migrate(conn: Any, where: str, target: int = SCHEMA_VERSION) -> tuple[int | None, int]:
+def migrate(conn: Any, where: str, target: int | None = None) -> tuple[int | None, int]:
     """Create or migrate the schema to `target`; (version found, version now).
 
     `conn` is a psycopg connection (not in a transaction). Refuses a newer schema."""
+    target = SCHEMA_VERSION if target is None else target
     with conn.transaction(), conn.cursor() as cur:
         cur.execute("SELECT pg_advisory_xact_lock(%s)", (MIGRATE_LOCK,))
         found = found_version(cur)

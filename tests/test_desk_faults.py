@@ -1,0 +1,118 @@
+"""Desk faults: a wrong password, a missing / older / newer schema, a server that is down.
+Each is one DeskError line naming the fix; the password appears nowhere."""
+
+from __future__ import annotations
+
+import logging
+import traceback
+from dataclasses import replace
+
+import pytest
+
+from fleettui.desk import schema
+from fleettui.desk.errors import DeskError
+from fleettui.desk.local_server import free_port
+from fleettui.desk.settings import (
+    DeskSettings,
+    DeskSettingsError,
+    load_desk_settings,
+    redacted,
+)
+from fleettui.desk.store import Desk, init_desk
+
+SECRET = "s3cr3t-Pa55word"
+
+
+def everything_said(err: BaseException, caplog: pytest.LogCaptureFixture) -> str:
+    return "\n".join([str(err), repr(err), *map(str, err.args),
+                      "".join(traceback.format_exception(err)), caplog.text])
+
+
+def test_wrong_password_is_one_line_and_never_shows_a_password(
+        pg_desk: DeskSettings, caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.DEBUG)
+    real = pg_desk.dsn.split(":")[2].split("@")[0]
+    wrong = replace(pg_desk, dsn=pg_desk.dsn.replace(f":{real}@", f":{SECRET}@"))
+    with pytest.raises(DeskError) as info:
+        Desk.connect(wrong)
+    err = info.value
+    assert err.kind == "auth" and "password was refused" in str(err)
+    assert "\n" not in str(err)
+    said = everything_said(err, caplog)
+    assert SECRET not in said and real not in said
+    assert SECRET not in repr(wrong) and SECRET not in wrong.shown
+
+
+def test_missing_schema_names_desk_init_and_init_is_idempotent(pg_empty: DeskSettings) -> None:
+    with pytest.raises(DeskError, match="no fleettui schema yet; run `fleettui desk init`") as info:
+        Desk.connect(pg_empty)
+    assert info.value.kind == "no-schema"
+    assert init_desk(pg_empty) == (None, schema.SCHEMA_VERSION)
+    assert init_desk(pg_empty) == (schema.SCHEMA_VERSION, schema.SCHEMA_VERSION)
+    with Desk.connect(pg_empty) as desk:
+        assert desk.claim(["VIN"])[0].ok
+
+
+def test_an_older_schema_is_migrated_by_desk_init_while_a_desk_is_open(
+        pg_desk: DeskSettings, monkeypatch: pytest.MonkeyPatch) -> None:
+    open_desk = Desk.connect(pg_desk)
+    open_desk.claim(["KEPT"])
+    monkeypatch.setattr(schema, "SCHEMA_VERSION", 2)
+    monkeypatch.setitem(schema.MIGRATIONS, 2, (
+        "ALTER TABLE desk_claims ADD COLUMN IF NOT EXISTS why text",))
+    with pytest.raises(DeskError, match="schema version 1, this fleettui needs 2; run "
+                                        "`fleettui desk init`") as info:
+        Desk.connect(pg_desk)
+    assert info.value.kind == "old-schema"
+    assert init_desk(pg_desk) == (1, 2)
+    with Desk.connect(pg_desk) as desk:
+        assert desk.work_state()["KEPT"].claimed_by == "tester"
+    assert open_desk.claim(["MORE"])[0].ok  # the open one went on working
+    open_desk.close()
+
+
+def test_a_newer_schema_says_to_upgrade_fleettui_and_is_left_alone(pg_desk: DeskSettings) -> None:
+    with Desk.connect(pg_desk) as desk, desk.conn.tx() as cur:
+        cur.execute("UPDATE desk_meta SET value = '99' WHERE key = 'schema_version'")
+    with pytest.raises(DeskError, match="version 99, newer than this fleettui knows") as info:
+        Desk.connect(pg_desk)
+    assert info.value.kind == "new-schema" and "upgrade fleettui" in str(info.value)
+    with pytest.raises(DeskError, match="newer"):
+        init_desk(pg_desk)
+
+
+def test_server_down_is_offline_with_the_fix(caplog: pytest.LogCaptureFixture) -> None:
+    down = DeskSettings(f"postgresql://ana:{SECRET}@127.0.0.1:{free_port()}/desk", "ana",
+                        connect_timeout=2)
+    with pytest.raises(DeskError) as info:
+        Desk.connect(down)
+    err = info.value
+    assert err.offline and "is offline" in str(err) and "start the PostgreSQL server" in str(err)
+    assert SECRET not in everything_said(err, caplog)
+
+
+def test_redacted_hides_passwords_in_every_dsn_form() -> None:
+    assert redacted(f"postgresql://ana:{SECRET}@db:5432/desk") == "postgresql://ana:***@db:5432/desk"
+    assert SECRET not in redacted(f"host=db password={SECRET} dbname=desk")
+    assert SECRET not in redacted(f"host=db password='{SECRET} x' dbname=desk")
+    assert SECRET not in redacted(f"failed for postgres://u:{SECRET}@h/d: refused")
+    assert redacted("postgresql://ana@db/desk") == "postgresql://ana@db/desk"
+
+
+def test_settings_from_profile_and_environment() -> None:
+    env = {"FLEETTUI_DESK_DSN": "postgresql://a@h/d", "TEAM_DESK": "postgresql://b@h/d",
+           "FLEETTUI_DESK_USER": "night"}
+    s = load_desk_settings({}, environ=env)
+    assert s is not None and (s.dsn, s.user, s.source) == ("postgresql://a@h/d", "night",
+                                                           "env FLEETTUI_DESK_DSN")
+    s = load_desk_settings({"desk_dsn_env": "TEAM_DESK", "desk_user": "ana",
+                            "desk_claim_hours": 12}, environ=env)
+    assert s is not None and (s.dsn, s.user, s.claim_ttl.total_seconds()) == (
+        "postgresql://b@h/d", "ana", 12 * 3600)
+    assert load_desk_settings({}, environ={}, required=False) is None
+    with pytest.raises(DeskSettingsError, match="export FLEETTUI_DESK_DSN"):
+        load_desk_settings({}, environ={})
+    with pytest.raises(DeskSettingsError, match="names MISSING, which is not set"):
+        load_desk_settings({"desk_dsn_env": "MISSING"}, environ=env)
+    with pytest.raises(DeskSettingsError, match="desk_claim_hours"):
+        load_desk_settings({"desk_claim_hours": -1}, environ=env)
