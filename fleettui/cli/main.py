@@ -43,6 +43,7 @@ COMMANDS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
                       ("triage", "who must act on what, by when"),
                       ("history", "recorded state changes (offline)"),
                       ("stats", "approval times, rates, ages, daily changes"))),
+    ("desk_cmd", (("desk", "the shared desk on PostgreSQL: claims, notes, handover"),)),
     ("serve_cmd", (("serve", "serve the monitor to a web browser (needs fleettui[web])"),)),
 )
 

@@ -55,6 +55,10 @@ def register(subparsers) -> None:  # noqa: ANN001 - argparse's private subparser
     listen.add_argument("--port", type=int, default=8787, help="port (0 picks a free one)")
     listen.add_argument("--path", default="/hooks/hm", help="URL path deliveries are posted to")
     listen.add_argument("--db", type=Path, help="database file (default: per profile, data dir)")
+    listen.add_argument("--desk", action="store_true",
+                        help="write deliveries into the shared desk (FLEETTUI_DESK_DSN or the "
+                             "profile's desk_dsn_env); one active receiver per desk, the "
+                             "others wait as standbys")
     listen.add_argument("--save", type=Path, metavar="FILE",
                         help="also append accepted deliveries to FILE (for replay)")
     listen.add_argument("--max-age", type=float, default=24.0, metavar="HOURS",
@@ -133,6 +137,8 @@ def cmd_listen(args: argparse.Namespace) -> int:
               "fleet data: expose the receiver only through a TLS-terminating reverse proxy "
               "or tunnel (see the README), never as plain http on a public address.",
               file=sys.stderr)
+    if args.desk:
+        return _listen_on_desk(args, cfg)
     db = args.db or default_db_path(settings.profile)
     store = WebhookStore(db)
     history = None
@@ -164,6 +170,19 @@ def cmd_listen(args: argparse.Namespace) -> int:
         if history is not None:
             history.close()
     return EXIT_OK
+
+
+def _listen_on_desk(args: argparse.Namespace, cfg: object) -> int:
+    from fleettui.cli.desk_common import desk_guarded
+    from fleettui.cli.webhooks_desk import listen_on_desk
+
+    stop = threading.Event()
+    previous = {s: signal.signal(s, lambda *_: stop.set()) for s in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        return desk_guarded(lambda a: listen_on_desk(a, cfg, stop))(args)
+    finally:
+        for s, handler in previous.items():
+            signal.signal(s, handler)
 
 
 def _report(result) -> bool:  # noqa: ANN001

@@ -94,3 +94,15 @@ def export_rows(cur: Any) -> list[dict[str, Any]]:
                      "expires_at": p.get("expires_at"), "until": p.get("until"),
                      "text": p.get("text") or p.get("reason") or p.get("why")})
     return rows
+
+
+def urgent_vins(board: Any) -> list[str]:
+    """The VINs of a triage board (`fleettui.triage.queues.Board`) that someone must act
+    on, most urgent first: every queue but "Nobody (wait)"."""
+    from fleettui.core.reasons import Actor
+
+    out: dict[str, None] = {}
+    for q in board.queues:
+        if q.actor != Actor.NOBODY_WAIT:
+            out.update(dict.fromkeys(i.vin for i in q.items))
+    return list(out)

@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import Any, Protocol
 
 from fleettui.core.timefmt import utcnow
 from fleettui.webhooks import http
@@ -44,7 +44,7 @@ from fleettui.webhooks.events import (
     parse_event,
 )
 from fleettui.webhooks.health import Counters, HealthSnapshot
-from fleettui.webhooks.store import StoredEvent, WebhookStore
+from fleettui.webhooks.store import StoredEvent
 from fleettui.webhooks.verify import (
     DELIVERY_HEADER,
     EVENT_HEADER,
@@ -55,7 +55,20 @@ from fleettui.webhooks.verify import (
 log = logging.getLogger("fleettui.webhooks")
 
 LOOPBACK = ("127.0.0.1", "::1", "localhost")
+#: A queued delivery the store has not recorded yet (a non-durable store records it after).
+_UNSTORED = -1
 EventCallback = Callable[[StoredEvent], None]
+
+
+class ReceiverStore(Protocol):
+    """What the receiver needs of its store: `WebhookStore` (SQLite, this machine) or the
+    desk's (`fleettui.desk.webhook_feed.DeskWebhookStore`, which sets `durable`)."""
+
+    def record(self, event: WebhookEvent) -> int | None: ...
+
+    def write_health(self, snapshot: HealthSnapshot) -> None: ...
+
+    def prune(self) -> None: ...
 
 
 def is_loopback(host: str) -> bool:
@@ -89,7 +102,7 @@ class ReceiverConfig:
 
 
 class WebhookReceiver:
-    def __init__(self, config: ReceiverConfig, store: WebhookStore, *,
+    def __init__(self, config: ReceiverConfig, store: ReceiverStore, *,
                  now: Callable[[], datetime] = utcnow, on_event: EventCallback | None = None,
                  save: Path | None = None, wall: Callable[[], float] = time.time,
                  history: Any | None = None) -> None:
@@ -103,7 +116,13 @@ class WebhookReceiver:
         self._save = save
         self._history = history
         self.counters = Counters(clock=wall)
-        self._queue: queue.Queue[tuple[WebhookEvent, bytes] | None] = queue.Queue(config.queue_size)
+        #: (event, body, seq): seq is _UNSTORED, or what a durable store's record() gave.
+        self._queue: queue.Queue[tuple[WebhookEvent, bytes, int | None] | None] = \
+            queue.Queue(config.queue_size)
+        #: A store that must hold the delivery before the 202 (the desk's): record() runs
+        #: on the HTTP side, in a worker thread, and a failure answers 503 (the provider
+        #: retries), so an answered delivery is never lost.
+        self._durable = bool(getattr(store, "durable", False))
         self._loop: asyncio.AbstractEventLoop | None = None
         self._server: asyncio.Server | None = None
         self._address: tuple[str, int] | None = None
@@ -278,11 +297,24 @@ class WebhookReceiver:
                                   self.config.max_ahead)
         if stale is not None:
             return self._refuse("stale_events", peer, 422, stale, delivery, size)
+        seq: int | None = _UNSTORED
+        if self._durable:
+            try:
+                seq = await asyncio.get_running_loop().run_in_executor(
+                    None, self.store.record, event)
+            except Exception as e:  # noqa: BLE001 - not stored: the provider must retry
+                log.error("webhook store: cannot store delivery %r: %s", delivery, e)
+                return self._refuse("refused_other", peer, 503, "cannot store it now; retry later",
+                                    delivery, size)
         with self._idle:
             self._pending += 1
         try:
-            self._queue.put_nowait((event, req.body))
+            self._queue.put_nowait((event, req.body, seq))
         except queue.Full:
+            if seq != _UNSTORED:  # stored already: answer 202, only the extras are skipped
+                with self._idle:
+                    self._pending -= 1
+                return 202, "accepted"
             with self._idle:
                 self._pending -= 1
             return self._refuse("refused_other", peer, 503, "busy; retry later", delivery, size)
@@ -295,7 +327,7 @@ class WebhookReceiver:
         last_beat = 0.0
         last_prune = time.monotonic()
         while True:
-            item: tuple[WebhookEvent, bytes] | tuple[()] | None
+            item: tuple[WebhookEvent, bytes, int | None] | tuple[()] | None
             try:
                 item = self._queue.get(timeout=self.config.heartbeat)
             except queue.Empty:
@@ -303,9 +335,9 @@ class WebhookReceiver:
             if item is None:
                 return
             if item:
-                event, body = item
+                event, body, stored = item
                 try:
-                    self._apply(event, body)
+                    self._apply(event, body, stored)
                 finally:
                     with self._idle:
                         self._pending -= 1
@@ -324,12 +356,15 @@ class WebhookReceiver:
         except Exception as e:  # noqa: BLE001 - a disk problem must not stop the receiver
             log.error("webhook database: %s", e)
 
-    def _apply(self, event: WebhookEvent, body: bytes) -> None:
-        try:
-            seq = self.store.record(event)
-        except Exception as e:  # noqa: BLE001
-            log.error("webhook database: cannot store delivery %r: %s", event.delivery, e)
-            return
+    def _apply(self, event: WebhookEvent, body: bytes, stored: int | None = _UNSTORED) -> None:
+        if stored != _UNSTORED:
+            seq = stored  # a durable store recorded it before the answer
+        else:
+            try:
+                seq = self.store.record(event)
+            except Exception as e:  # noqa: BLE001
+                log.error("webhook database: cannot store delivery %r: %s", event.delivery, e)
+                return
         if seq is None:
             self.counters.bump("duplicates")
             return

@@ -1,0 +1,72 @@
+"""What every `--desk` command shares: the desk's settings from the profile and the
+environment, opening it, and turning desk errors into one line and an exit code.
+
+psycopg is imported only when a desk is opened (fleettui.desk.connection).
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import os
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from fleettui.cli.common import EXIT_PROVIDER, EXIT_USAGE, error
+
+if TYPE_CHECKING:
+    from fleettui.desk.settings import DeskSettings
+    from fleettui.desk.store import Desk
+
+
+def profile_extra(name: str | None) -> dict[str, Any]:
+    """The chosen profile's keys fleettui's profile does not model (desk_dsn_env,
+    desk_user, ...); {} when there is no config or no such profile."""
+    from fleettui.config import load_config
+    from fleettui.config.resolve import ENV_PROFILE
+
+    cfg = load_config()
+    chosen = name or (os.environ.get(ENV_PROFILE) or "").strip() or cfg.default_profile
+    if not chosen and len(cfg.profiles) == 1:
+        chosen = next(iter(cfg.profiles))
+    found = cfg.profiles.get(chosen) if chosen else None
+    return dict(found.extra) if found is not None else {}
+
+
+def desk_settings(args: argparse.Namespace) -> DeskSettings:
+    from fleettui.desk.settings import load_desk_settings
+
+    settings = load_desk_settings(profile_extra(getattr(args, "profile", None)))
+    assert settings is not None  # required=True
+    return settings
+
+
+def open_desk(args: argparse.Namespace) -> Desk:
+    from fleettui.desk.store import Desk
+
+    return Desk.connect(desk_settings(args))
+
+
+def desk_guarded(func: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
+    """Desk errors (and bad desk settings) become one stderr line: exit 2 for a setup
+    problem (settings, schema, password), 1 when the desk is offline or a change failed."""
+    from fleettui.cli.common import guarded
+
+    inner = guarded(func)
+
+    @functools.wraps(func)
+    def run(args: argparse.Namespace) -> int:
+        from fleettui.desk.errors import DeskError
+        from fleettui.desk.settings import DeskSettingsError
+
+        try:
+            return inner(args)
+        except DeskSettingsError as e:
+            error(str(e))
+            return EXIT_USAGE
+        except DeskError as e:
+            error(str(e))
+            return EXIT_USAGE if e.kind in ("config", "auth", "no-schema", "old-schema",
+                                            "new-schema") else EXIT_PROVIDER
+
+    return run
