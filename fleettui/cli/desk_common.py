@@ -70,3 +70,51 @@ def desk_guarded(func: Callable[[argparse.Namespace], int]) -> Callable[[argpars
                                             "new-schema") else EXIT_PROVIDER
 
     return run
+
+
+def desk_parent() -> argparse.ArgumentParser:
+    """`--desk` for the commands that can read or write the shared desk."""
+    parent = argparse.ArgumentParser(add_help=False)
+    parent.add_argument("--desk", action="store_true",
+                        help="use the shared desk (FLEETTUI_DESK_DSN or the profile's "
+                             "desk_dsn_env) instead of this machine's history")
+    return parent
+
+
+def claim_filters(parser: argparse.ArgumentParser) -> None:
+    """`--mine` / `--unclaimed` (both imply --desk)."""
+    group = parser.add_mutually_exclusive_group()
+    group.add_argument("--mine", action="store_true",
+                       help="only vehicles you have claimed on the desk (implies --desk)")
+    group.add_argument("--unclaimed", action="store_true",
+                       help="only vehicles nobody has claimed on the desk (implies --desk)")
+
+
+def wants_desk(args: argparse.Namespace) -> bool:
+    """--desk, --mine or --unclaimed given, or the profile names a desk (desk_dsn_env)."""
+    if getattr(args, "desk", False) or getattr(args, "mine", False) \
+            or getattr(args, "unclaimed", False):
+        return True
+    return "desk_dsn_env" in profile_extra(getattr(args, "profile", None))
+
+
+def work_of(args: argparse.Namespace) -> tuple[str, dict[str, Any]]:
+    """(you, {vin: WorkState}) from the desk."""
+    with open_desk(args) as desk:
+        return desk.user, desk.work_state()
+
+
+def keep_vin(args: argparse.Namespace, me: str, work: dict[str, Any], vin: str) -> bool:
+    """--mine / --unclaimed applied to one VIN."""
+    state = work.get(vin)
+    holder = state.claimed_by if state is not None else None
+    if getattr(args, "mine", False):
+        return holder == me
+    if getattr(args, "unclaimed", False):
+        return holder is None
+    return True
+
+
+def claimed_by(work: dict[str, Any], vin: str) -> str | None:
+    state = work.get(vin)
+    return state.claimed_by if state is not None else None

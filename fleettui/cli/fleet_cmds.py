@@ -68,9 +68,11 @@ from fleettui.core.vin import check_vin, normalise_vin
 
 
 def register(subparsers) -> None:  # noqa: ANN001 - argparse's private subparsers type
+    from fleettui.cli.desk_common import claim_filters, desk_guarded, desk_parent
+
     parent = common_parent()
     lst = subparsers.add_parser(
-        "list", parents=[parent], help="list the fleet (server-side filter)",
+        "list", parents=[parent, desk_parent()], help="list the fleet (server-side filter)",
         description="List clearances. --state, --brand, --vin and --tag K=V are sent to the "
                     "provider (one request); --tag K (any value), --older-than, --newer-than "
                     "and --filter use the monitor's / filter language on the answer.")
@@ -84,7 +86,8 @@ def register(subparsers) -> None:  # noqa: ANN001 - argparse's private subparser
     fmt.add_argument("--json", action="store_true", help="JSON array (shape in the README)")
     fmt.add_argument("--csv", action="store_true", help="CSV with a header line")
     list_select.add_selection_arguments(lst)
-    lst.set_defaults(func=guarded(cmd_list))
+    claim_filters(lst)
+    lst.set_defaults(func=desk_guarded(cmd_list))
 
     show = subparsers.add_parser("show", parents=[parent], help="one vehicle, its history and its reason explained",
                                  description="One vehicle: brand and its rules, state and for how "
@@ -184,7 +187,15 @@ def _print_list(args: argparse.Namespace, raw: list[dict], now: datetime,
 
 def _write_list(args: argparse.Namespace, raw: list[dict], now: datetime,
                 sort: bool) -> list[dict[str, Any]]:
+    from fleettui.cli.desk_common import wants_desk
+
     items = listing(raw, now, sort=sort)
+    if wants_desk(args):
+        from fleettui.cli.list_desk import with_claims, write_desk_list
+
+        items = with_claims(args, items)
+        write_desk_list(args, items, now)
+        return items
     out = sys.stdout
     if args.json:
         write_json(items, out)

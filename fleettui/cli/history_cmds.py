@@ -31,7 +31,6 @@ from fleettui.cli.common import (
     UsageError,
     common_parent,
     error,
-    guarded,
     open_client,
     plain,
     print_json,
@@ -50,21 +49,24 @@ _UNIT = {"m": 60, "min": 60, "h": 3600, "d": 86400, "w": 7 * 86400}
 
 def register(subparsers) -> None:  # noqa: ANN001 - argparse's private subparsers type
     from fleettui.cli import record_cmd
+    from fleettui.cli.desk_common import claim_filters, desk_guarded, desk_parent
 
     parent = common_parent()
-    record_cmd.register(subparsers, parent)
+    desk = desk_parent()
+    record_cmd.register(subparsers, parent, desk)
 
-    tri = subparsers.add_parser("triage", parents=[parent], help="who must act on what, by when",
+    tri = subparsers.add_parser("triage", parents=[parent, desk], help="who must act on what, by when",
                                 description="Queues of vehicles by who must act, with "
                                 "deadlines (estimates) and the message each queue needs.")
     tri.add_argument("--by-brand", action="store_true", help="split every queue by brand")
     tri.add_argument("--queue", metavar="ID", help="print the message for this queue (ids from --json)")
+    claim_filters(tri)
     fmt = tri.add_mutually_exclusive_group()
     fmt.add_argument("--json", action="store_true", help="JSON (shape in the README)")
     fmt.add_argument("--csv", action="store_true", help="with --queue: the queue's vehicles as CSV")
-    tri.set_defaults(func=guarded(cmd_triage))
+    tri.set_defaults(func=desk_guarded(cmd_triage))
 
-    his = subparsers.add_parser("history", parents=[parent], help="recorded state changes (offline)",
+    his = subparsers.add_parser("history", parents=[parent, desk], help="recorded state changes (offline)",
                                 description="State changes recorded in this profile's history.")
     his.add_argument("--since", metavar="SPAN", help="e.g. 90m, 12h, 1d, 2w or a date "
                      "(default: 7d, or everything for one --vin)")
@@ -74,16 +76,16 @@ def register(subparsers) -> None:  # noqa: ANN001 - argparse's private subparser
     fmt = his.add_mutually_exclusive_group()
     fmt.add_argument("--json", action="store_true", help="JSON array (shape in the README)")
     fmt.add_argument("--csv", action="store_true", help="CSV with a header line")
-    his.set_defaults(func=guarded(cmd_history))
+    his.set_defaults(func=desk_guarded(cmd_history))
 
-    sta = subparsers.add_parser("stats", parents=[parent], help="approval times, rates, ages, daily changes",
+    sta = subparsers.add_parser("stats", parents=[parent, desk], help="approval times, rates, ages, daily changes",
                                 description="Fleet statistics from the local history: time to "
                                             "approval, approval and rejection rates, pending "
                                             "ages and daily transitions.")
     sta.add_argument("--days", type=int, default=28, metavar="N",
                      help="days of daily transitions to show (default 28)")
     sta.add_argument("--json", action="store_true", help="JSON (shape in the README)")
-    sta.set_defaults(func=guarded(cmd_stats))
+    sta.set_defaults(func=desk_guarded(cmd_stats))
 
 
 def parse_since(text: str, now: datetime) -> datetime:
@@ -97,14 +99,22 @@ def parse_since(text: str, now: datetime) -> datetime:
     return when
 
 
-def _history(profile: Any) -> HistoryStore:
-    store = open_history(profile.name, profile.base_url)
+def _history(profile: Any, args: argparse.Namespace | None = None) -> Any:
+    """The profile's local history, or the desk's with --desk (a DeskHistory)."""
+    from fleettui.cli.desk_common import desk_settings, wants_desk
+
+    if args is not None and wants_desk(args):
+        from fleettui.desk.history import DeskHistory
+
+        return DeskHistory.connect(desk_settings(args))
+    store: HistoryStore = open_history(profile.name, profile.base_url)
     for note in store.notes:
         error(note)
     return store
 
 
-def fetch_and_record(profile: Any) -> tuple[list[Any], datetime, HistoryStore]:
+def fetch_and_record(profile: Any, args: argparse.Namespace | None = None
+                     ) -> tuple[list[Any], datetime, Any]:
     """The whole fleet as rows, the provider's time, and the history (already updated)."""
     from fleettui.core.store import FleetStore
     from fleettui.history.recorder import Recorder
@@ -114,12 +124,23 @@ def fetch_and_record(profile: Any) -> tuple[list[Any], datetime, HistoryStore]:
         now = client.server_time()
     fleet = FleetStore()
     prepared = fleet.prepare(raw, now)
-    store = _history(profile)
+    store = _history(profile, args)
     Recorder(store).record_rows(prepared.snapshot.order, now)
     return prepared.snapshot.order, now, store
 
 
-def queue_json(q: Any) -> dict[str, Any]:
+def queue_json(q: Any, work: dict[str, Any] | None = None) -> dict[str, Any]:
+    """A queue's JSON; with the desk's `work`, each vehicle says who claimed it."""
+    from fleettui.cli.desk_common import claimed_by
+
+    out = _queue_json(q)
+    if work is not None:
+        for v in out["vehicles"]:
+            v["claimed_by"] = claimed_by(work, v["vin"])
+    return out
+
+
+def _queue_json(q: Any) -> dict[str, Any]:
     d = q.next_deadline
     return {
         "id": q.id, "actor": q.actor.value, "kind": q.kind, "state": q.state.value,
@@ -136,6 +157,7 @@ def queue_json(q: Any) -> dict[str, Any]:
 
 
 def cmd_triage(args: argparse.Namespace) -> int:
+    from fleettui.cli.desk_common import keep_vin, wants_desk, work_of
     from fleettui.triage.messages import message_csv, message_text
     from fleettui.triage.queues import build_board
     from fleettui.triage.render import board_lines
@@ -143,8 +165,13 @@ def cmd_triage(args: argparse.Namespace) -> int:
     profile = resolved_profile(args)
     if args.csv and not args.queue:
         raise UsageError("--csv needs --queue ID (the queue whose vehicles to write)")
-    rows, now, store = fetch_and_record(profile)
+    rows, now, store = fetch_and_record(profile, args)
     store.close()
+    work: dict[str, Any] | None = None
+    if wants_desk(args):  # snoozed vehicles leave the queues; --mine / --unclaimed
+        me, work = work_of(args)
+        rows = [r for r in rows if keep_vin(args, me, work, r.vin) and not (
+            r.vin in work and work[r.vin].snooze is not None and work[r.vin].snooze.active(now))]
     board = build_board(rows, now, by_brand=args.by_brand)
     if args.queue:
         q = board.get(args.queue)
@@ -152,17 +179,46 @@ def cmd_triage(args: argparse.Namespace) -> int:
             ids = ", ".join(q.id for q in board.queues[:8]) or "none right now"
             raise UsageError(f"no queue {plain(args.queue)!r}; queues now: {ids}")
         if args.json:
-            print_json(queue_json(q))
+            print_json(queue_json(q, work))
         else:
             sys.stdout.write(message_csv(q) if args.csv else message_text(q, now))
         return EXIT_OK
     if args.json:
         print_json({"now": format_ts(now), "total": board.total, "by_brand": board.by_brand,
-                    "queues": [queue_json(q) for q in board.queues]})
+                    "queues": [queue_json(q, work) for q in board.queues]})
         return EXIT_OK
-    for line in board_lines(board, shutil.get_terminal_size((100, 24)).columns):
+    width = shutil.get_terminal_size((100, 24)).columns
+    lines = board_lines(board, width)
+    if work is not None:
+        lines = _with_claims(lines, board, work, width)
+    for line in lines:
         print(line)
     return EXIT_OK
+
+
+def _with_claims(lines: list[str], board: Any, work: dict[str, Any], width: int) -> list[str]:
+    """Under each queue's line, who has claimed its vehicles (the claimed-by column of
+    the text board): ``claimed: ana 2, ben 1; unclaimed 5``."""
+    from collections import Counter
+
+    from fleettui.cli.desk_common import claimed_by
+    from fleettui.triage.render import queue_summary
+
+    out: list[str] = []
+    heads = {}
+    for q in board.queues:
+        count, title, _, _ = queue_summary(q, board.now)
+        heads[f"  {count:>5}  {title}"] = q
+    for line in lines:
+        out.append(line)
+        q = next((q for head, q in heads.items() if line.startswith(head)), None)
+        if q is None:
+            continue
+        holders = Counter(claimed_by(work, i.vin) for i in q.items)
+        free = holders.pop(None, 0)
+        who = ", ".join(f"{plain(name)} {n}" for name, n in holders.most_common())
+        out.append(f"         claimed: {who or 'nobody'}; unclaimed {free}"[:width])
+    return out
 
 
 def cmd_history(args: argparse.Namespace) -> int:
@@ -174,7 +230,7 @@ def cmd_history(args: argparse.Namespace) -> int:
         raise UsageError("--limit must be at least 1")
     vin = args.vin.strip().upper() if args.vin else None
     state = args.state.strip().lower() if args.state else None
-    store = _history(profile)
+    store = _history(profile, args)
     try:
         events = store.events(since=since, vin=vin, state=state)
     finally:
@@ -207,7 +263,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
     if not 1 <= args.days <= 366:
         raise UsageError("--days must be between 1 and 366")
     profile = resolved_profile(args)
-    rows, now, store = fetch_and_record(profile)
+    rows, now, store = fetch_and_record(profile, args)
     try:
         stats = compute_stats(store, rows, now, args.days)
     finally:

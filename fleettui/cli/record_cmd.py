@@ -21,7 +21,6 @@ from fleettui.cli.common import (
     EXIT_PROVIDER,
     EXIT_USAGE,
     error,
-    guarded,
     open_client,
     resolved_profile,
 )
@@ -29,16 +28,19 @@ from fleettui.cli.common import (
 MAX_BACKOFF = 300.0
 
 
-def register(subparsers, parent: argparse.ArgumentParser) -> None:  # noqa: ANN001
+def register(subparsers, parent: argparse.ArgumentParser,  # noqa: ANN001
+             desk: argparse.ArgumentParser | None = None) -> None:
+    from fleettui.cli.desk_common import desk_guarded
+
     rec = subparsers.add_parser(
-        "record", parents=[parent], help="record state changes in the background (daemon)",
+        "record", parents=[parent, *([desk] if desk else [])], help="record state changes in the background (daemon)",
         description="Poll the fleet on the profile's refresh interval and record every "
         "state change in the profile's history. Stops on SIGTERM, SIGHUP or Ctrl-C.")
     rec.add_argument("--refresh", type=float, metavar="SECONDS",
                      help="seconds between polls (default: the profile's, never under 5)")
     rec.add_argument("--once", action="store_true", help="poll and record once, then exit")
     rec.add_argument("--quiet", action="store_true", help="only report problems")
-    rec.set_defaults(func=guarded(cmd_record))
+    rec.set_defaults(func=desk_guarded(cmd_record))
 
 
 class _Stop:
@@ -74,12 +76,19 @@ def _say(quiet: bool, text: str) -> None:
 
 
 def cmd_record(args: argparse.Namespace) -> int:
+    from fleettui.cli.desk_common import desk_settings, wants_desk
     from fleettui.config.profiles import MIN_REFRESH
     from fleettui.history.store import open_history
 
     profile = resolved_profile(args)
     interval = max(MIN_REFRESH, args.refresh if args.refresh is not None else profile.refresh)
-    history = open_history(profile.name, profile.base_url)
+    history: Any
+    if wants_desk(args):  # the desk's history: every recorder on the desk stores a change once
+        from fleettui.desk.history import DeskHistory
+
+        history = DeskHistory.connect(desk_settings(args))
+    else:
+        history = open_history(profile.name, profile.base_url)
     for note in history.notes:
         error(note)
     try:

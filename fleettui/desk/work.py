@@ -75,18 +75,24 @@ def unsnooze(cur: Any, vins: Sequence[str], why: str) -> list[NewEvent]:
     return [("unsnooze", v, {"why": why}) for (v,) in cur.fetchall()]
 
 
-def state_changed(cur: Any, changes: Iterable[tuple[str, str]]) -> list[NewEvent]:
-    """Clear the snoozes of VINs whose state changed ((vin, new state) pairs): the snooze
-    lasts "until the next state change". A change into the state it was snoozed in is no
-    change (a repeat) and leaves it."""
-    newest: dict[str, str] = {}
-    for vin, state in changes:
-        newest[vin] = state
+def state_changed(cur: Any, changes: Iterable[tuple[str, str]] | Iterable[tuple[str, str, datetime]]
+                  ) -> list[NewEvent]:
+    """Clear the snoozes of VINs whose state changed: (vin, new state) pairs, or (vin, new
+    state, when) triples; the snooze lasts "until the next state change". A change into
+    the state it was snoozed in is no change (a repeat) and leaves it, and so does a
+    change from before the snooze (an old changelog entry recorded late)."""
+    newest: dict[str, tuple[str, datetime | None]] = {}
+    for change in changes:
+        vin, state = change[0], change[1]
+        when = change[2] if len(change) > 2 else None
+        newest[vin] = (state, when)
     if not newest:
         return []
-    cur.execute("DELETE FROM desk_snoozes s USING unnest(%s::text[], %s::text[]) AS c(vin, st) "
-                "WHERE s.vin = c.vin AND (s.state IS NULL OR s.state <> c.st) "
-                "RETURNING s.vin, c.st", (list(newest), list(newest.values())))
+    cur.execute("DELETE FROM desk_snoozes s USING unnest(%s::text[], %s::text[], "
+                "%s::timestamptz[]) AS c(vin, st, at) WHERE s.vin = c.vin AND "
+                "(s.state IS NULL OR s.state <> c.st) AND (c.at IS NULL OR c.at > s.at) "
+                "RETURNING s.vin, c.st",
+                (list(newest), [v[0] for v in newest.values()], [v[1] for v in newest.values()]))
     return [("unsnooze", v, {"why": f"state changed to {st}"}) for v, st in cur.fetchall()]
 
 

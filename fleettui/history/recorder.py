@@ -22,7 +22,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from operator import itemgetter
-from typing import Any
+from typing import Any, Protocol
 
 from fleettui.core.snapshot import Diff, Snapshot
 from fleettui.core.timefmt import parse_ts
@@ -101,8 +101,19 @@ class RecordResult:
 FIRST_BATCH = 5_000
 
 
+class RecordingStore(Protocol):
+    """What the recorder needs: the local `HistoryStore` or the desk's
+    (`fleettui.desk.history.DeskHistory`)."""
+
+    def query(self, sql: str, params: tuple = ()) -> list[tuple]: ...
+
+    def record_events(self, events: Iterable[Event], now: datetime | None = None) -> int: ...
+
+    def release_memory(self) -> None: ...
+
+
 class Recorder:
-    def __init__(self, store: HistoryStore) -> None:
+    def __init__(self, store: RecordingStore | HistoryStore) -> None:
         self.store = store
 
     def _known_latest(self) -> dict[str, float]:

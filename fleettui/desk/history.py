@@ -1,0 +1,176 @@
+"""The history on the desk: `DeskHistory` stands in for `fleettui.history.HistoryStore`.
+
+Same methods (record_events, record_event, events, count, query, get_meta/set_meta,
+prune, close), so the `Recorder`, the triage's since-last-look and the statistics run on
+it unchanged. Idempotent as the SQLite one: an event's key (`history.events.event_key`)
+is the row's unique key and a repeat is skipped (INSERT ... ON CONFLICT DO NOTHING), so
+two monitors recording the same refresh store each change once. Meta keys are per person
+(`desk_user_meta`): since-last-look is yours, not the last person's who looked. Recorded
+state changes also clear the snoozes they end (the snooze lasts until the next change).
+
+`query(sql, params)` accepts the few SQLite statements the statistics and the recorder
+issue against the history's `events` table (placeholders ``?``), rewritten for PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from fleettui.desk import work
+from fleettui.desk.connection import DeskConnection, write_events
+from fleettui.desk.errors import DeskError
+from fleettui.desk.settings import DeskSettings
+from fleettui.history.events import Event, cut, event_key
+from fleettui.history.settings import HistorySettings
+
+_COLUMNS = "vin, brand, at, seen_at, old_state, new_state, reason, source"
+_REWRITES = ((re.compile(r"\bNOT INDEXED\b"), ""),
+             (re.compile(r"CAST\((\w+) / 86400 AS INTEGER\)"), r"floor(\1 / 86400)::bigint"),
+             (re.compile(r"\bFROM events\b"), "FROM desk_history"),
+             (re.compile(r"\?"), "%s"))
+
+
+def postgres_sql(sql: str) -> str:
+    for pattern, replacement in _REWRITES:
+        sql = pattern.sub(replacement, sql)
+    return sql
+
+
+def _dt(value: float | None) -> datetime | None:
+    return None if value is None else datetime.fromtimestamp(value, UTC)
+
+
+class DeskHistory:
+    def __init__(self, settings: DeskSettings, *,
+                 history: HistorySettings | None = None) -> None:
+        self.settings = settings
+        self.history_settings = history or HistorySettings()
+        self.notes: list[str] = []
+        self.path = settings.shown
+        self.conn = DeskConnection(settings)
+        self._last_prune: datetime | None = None
+
+    @classmethod
+    def connect(cls, settings: DeskSettings) -> DeskHistory:
+        store = cls(settings)
+        store.conn.connect()
+        return store
+
+    @property
+    def available(self) -> bool:
+        return True
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> DeskHistory:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def release_memory(self) -> None:
+        """Nothing to give back: the desk's memory is the server's."""
+
+    # -- writing ---------------------------------------------------------------------
+
+    def record_events(self, events: Iterable[Event], now: datetime | None = None) -> int:
+        """Store events (repeats by key skipped) in ONE transaction; how many were new.
+        DeskError when the desk cannot take them (the caller keeps its local history)."""
+        rows = [(e.key if e.key is not None else event_key(e.vin, e.new, e.at, e.reason,
+                                                           source=e.source, seen_at=e.seen_at),
+                 cut(e.vin, 64), cut(e.brand, 64) or "", None if e.at is None else e.at.timestamp(),
+                 e.seen_at.timestamp(), cut(e.old, 64), cut(e.new, 64), cut(e.reason), e.source)
+                for e in events]
+        if not rows:
+            return 0
+        moment = now or datetime.now(UTC)
+        with self.conn.tx() as cur:
+            cur.execute(
+                f"INSERT INTO desk_history (key, {_COLUMNS}) SELECT * FROM unnest("
+                "%s::bigint[], %s::text[], %s::text[], %s::float8[], %s::float8[], %s::text[], "
+                "%s::text[], %s::text[], %s::text[]) ON CONFLICT (key) DO NOTHING "
+                "RETURNING vin, new_state, old_state, coalesce(at, seen_at)",
+                [list(col) for col in zip(*rows, strict=True)])
+            added = cur.fetchall()
+            changed = [(v, new, datetime.fromtimestamp(t, UTC)) for v, new, old, t in added
+                       if old != new]
+            write_events(cur, self.settings.user, moment, work.state_changed(cur, changed))
+        if now is not None and (self._last_prune is None
+                                or now - self._last_prune >= timedelta(hours=1)):
+            self.prune(now)
+        return len(added)
+
+    def record_event(self, vin: str, old: str | None, new: str, reason: str | None,
+                     seen_at: datetime, source: str, *, at: datetime | None = None,
+                     brand: str = "", key: str | None = None) -> bool:
+        if key:
+            k = event_key(vin, new, None, reason, source=source, extra=key)
+        else:
+            k = event_key(vin, new, at, reason, source=source, seen_at=seen_at)
+        return self.record_events([Event(vin, new, at, seen_at, old, reason, brand, source, k)]) == 1
+
+    def prune(self, now: datetime) -> int:
+        self._last_prune = now
+        cutoff = (now - timedelta(days=self.history_settings.retention_days)).timestamp()
+        with self.conn.tx() as cur:
+            cur.execute("DELETE FROM desk_history WHERE coalesce(at, seen_at) < %s", (cutoff,))
+            return max(0, cur.rowcount)
+
+    # -- meta (per person) -----------------------------------------------------------
+
+    def get_meta(self, key: str) -> str | None:
+        with self.conn.tx() as cur:
+            cur.execute("SELECT value FROM desk_user_meta WHERE username = %s AND key = %s",
+                        (self.settings.user, key))
+            row = cur.fetchone()
+        return None if row is None else str(row[0])
+
+    def set_meta(self, key: str, value: str) -> None:
+        with self.conn.tx() as cur:
+            cur.execute("INSERT INTO desk_user_meta (username, key, value) VALUES (%s, %s, %s) "
+                        "ON CONFLICT (username, key) DO UPDATE SET value = EXCLUDED.value",
+                        (self.settings.user, key, value))
+
+    # -- reading ---------------------------------------------------------------------
+
+    def query(self, sql: str, params: tuple = ()) -> list[tuple]:
+        """A history statement written for SQLite, run on the desk; [] (with a note) when
+        the desk fails, as the SQLite store does."""
+        try:
+            with self.conn.tx() as cur:
+                cur.execute(postgres_sql(sql), params)
+                return [tuple(r) for r in cur.fetchall()]
+        except DeskError as e:
+            self.notes.append(f"Desk history: a read failed ({e}).")
+            return []
+
+    def events(self, *, since: datetime | None = None, vin: str | None = None,
+               state: str | None = None, seen_after: datetime | None = None,
+               limit: int | None = None) -> list[Event]:
+        where: list[str] = []
+        params: list[Any] = []
+        for clause, value in (("vin = %s", vin), ("coalesce(at, seen_at) >= %s", since),
+                              ("seen_at > %s", seen_after), ("new_state = %s", state)):
+            if value is not None:
+                where.append(clause)
+                params.append(value.timestamp() if isinstance(value, datetime) else value)
+        sql = f"SELECT {_COLUMNS} FROM desk_history"
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        sql += " ORDER BY coalesce(at, seen_at), id"
+        if limit is not None:
+            sql += f" LIMIT {int(limit)}"
+        with self.conn.tx() as cur:
+            cur.execute(sql, params)
+            rows = cur.fetchall()
+        return [Event(v, new, _dt(at), _dt(seen) or datetime.fromtimestamp(0, UTC), old, reason,
+                      brand, source) for v, brand, at, seen, old, new, reason, source in rows]
+
+    def count(self) -> int:
+        with self.conn.tx() as cur:
+            cur.execute("SELECT count(*) FROM desk_history")
+            return int(cur.fetchone()[0])
