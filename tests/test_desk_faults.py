@@ -116,3 +116,23 @@ def test_settings_from_profile_and_environment() -> None:
         load_desk_settings({"desk_dsn_env": "MISSING"}, environ=env)
     with pytest.raises(DeskSettingsError, match="desk_claim_hours"):
         load_desk_settings({"desk_claim_hours": -1}, environ=env)
+
+
+def test_no_server_skips_with_the_reason_unless_ci_requires_postgresql(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from tests.pg_server import REQUIRE_ENV, no_server
+
+    monkeypatch.delenv(REQUIRE_ENV, raising=False)
+    with pytest.raises(pytest.skip.Exception, match="no PostgreSQL for the desk tests: why"):
+        no_server("why")
+    monkeypatch.setenv(REQUIRE_ENV, "1")
+    with pytest.raises(pytest.fail.Exception, match="PostgreSQL is required"):
+        no_server("why")
+
+
+def test_no_binaries_is_said_with_how_to_get_them(monkeypatch: pytest.MonkeyPatch) -> None:
+    from fleettui.desk import local_server
+
+    monkeypatch.setattr(local_server, "find_binaries", lambda: None)
+    with pytest.raises(local_server.NoPostgres, match="apt-get install postgresql"):
+        local_server.LocalPostgres.start()

@@ -37,7 +37,7 @@ def listen_on_desk(args: argparse.Namespace, cfg: object, stop: threading.Event)
                 if not lock.try_acquire():
                     holder = lock.holder()
                     text = holder.text() if holder else "another receiver"
-                    if text != told:
+                    if text.split(" since ")[0] != told.split(" since ")[0]:
                         print(f"standby: the desk's receiver is {text}; waiting to take over",
                               flush=True)
                         told = text

@@ -29,7 +29,7 @@ from datetime import datetime
 from typing import Any
 
 from fleettui.core.timefmt import utcnow
-from fleettui.desk.connection import open_connection, read_events
+from fleettui.desk.connection import dsn_password, open_connection, read_events
 from fleettui.desk.errors import DeskError, desk_error
 from fleettui.desk.model import DeskEvent, DeskState, DeskStatus
 from fleettui.desk.settings import CHANNEL, DeskSettings
@@ -104,7 +104,8 @@ class DeskFollower:
                 self._session()
                 failures = 0
             except Exception as e:  # noqa: BLE001 - every failure: say why, retry
-                err = e if isinstance(e, DeskError) else desk_error(e, self.settings.shown)
+                err = e if isinstance(e, DeskError) else desk_error(
+                    e, self.settings.shown, dsn_password(self.settings.dsn))
                 if self._stop.is_set():
                     break
                 was_online = self._reconnects >= 0

@@ -23,7 +23,7 @@ from fleettui.desk import work
 from fleettui.desk.connection import DeskConnection, write_events
 from fleettui.desk.errors import DeskError
 from fleettui.desk.settings import DeskSettings
-from fleettui.history.events import Event, cut, event_key
+from fleettui.history.events import Event, cut, event_key, one_event
 from fleettui.history.settings import HistorySettings
 
 _COLUMNS = "vin, brand, at, seen_at, old_state, new_state, reason, source"
@@ -107,11 +107,8 @@ class DeskHistory:
     def record_event(self, vin: str, old: str | None, new: str, reason: str | None,
                      seen_at: datetime, source: str, *, at: datetime | None = None,
                      brand: str = "", key: str | None = None) -> bool:
-        if key:
-            k = event_key(vin, new, None, reason, source=source, extra=key)
-        else:
-            k = event_key(vin, new, at, reason, source=source, seen_at=seen_at)
-        return self.record_events([Event(vin, new, at, seen_at, old, reason, brand, source, k)]) == 1
+        return self.record_events([one_event(vin, old, new, reason, seen_at, source, at=at,
+                                             brand=brand, key=key)]) == 1
 
     def prune(self, now: datetime) -> int:
         self._last_prune = now

@@ -9,7 +9,8 @@ Uses the PostgreSQL binaries installed on this machine (Debian's `postgresql` pa
 per machine and user into a template directory (kept under the temp dir, guarded by a
 lock file) and each server starts from a copy of it. The server listens on 127.0.0.1 on
 a free port and on a unix socket inside its own directory, with durability switched off
-(fsync, full page writes): a test server, never a home for real data.
+(fsync, full page writes, synchronous commit) unless `durable=True`: a test server, never
+a home for real data.
 
 Run as root, PostgreSQL refuses to start, so the directory is handed to the `postgres`
 user (or FLEETTUI_PG_USER) and the binaries run through `runuser -u <user> --`.
@@ -44,8 +45,8 @@ SUPERUSER = "postgres"
 HOW_TO_GET = ("install PostgreSQL's server binaries (Debian/Ubuntu: `apt-get install "
               "postgresql`; Fedora: `dnf install postgresql-server`; macOS: `brew install "
               "postgresql`) or point FLEETTUI_PG_BINDIR at a directory holding initdb and pg_ctl")
-_SETTINGS = ("fsync=off", "full_page_writes=off", "synchronous_commit=off",
-             "shared_buffers=16MB", "max_connections=100", "listen_addresses='127.0.0.1'",
+_FAST = ("fsync=off", "full_page_writes=off", "synchronous_commit=off")
+_SETTINGS = ("shared_buffers=16MB", "max_connections=100", "listen_addresses='127.0.0.1'",
              "max_wal_size=64MB", "log_min_messages=fatal", "logging_collector=off")
 
 
@@ -151,6 +152,9 @@ class LocalPostgres:
     user: str | None = None
     #: Seconds the start took (template copy + server start; plus initdb the first time).
     startup: float = 0.0
+    #: False: fsync, full page writes and synchronous commit off (tests: faster, and a
+    #: throwaway server has nothing to keep); True: PostgreSQL's durable defaults.
+    durable: bool = False
 
     @property
     def data(self) -> Path:
@@ -161,7 +165,7 @@ class LocalPostgres:
         return self.root
 
     @classmethod
-    def start(cls, root: Path | None = None) -> LocalPostgres:
+    def start(cls, root: Path | None = None, *, durable: bool = False) -> LocalPostgres:
         """Start a server (NoPostgres, with the reason and how to get one, when it can't)."""
         began = time.perf_counter()
         bindir = find_binaries()
@@ -183,7 +187,7 @@ class LocalPostgres:
         (root / "data" / ".fleettui-ready").unlink(missing_ok=True)
         os.chmod(root / "data", 0o700)
         _chown(root, user)
-        server = cls(bindir, root, free_port(), secrets.token_urlsafe(18), user)
+        server = cls(bindir, root, free_port(), secrets.token_urlsafe(18), user, durable=durable)
         try:
             server._launch()
             server._set_password()
@@ -194,7 +198,7 @@ class LocalPostgres:
         return server
 
     def _ctl(self, *args: str, timeout: float = 60) -> None:
-        opts = " ".join(f"-c {s}" for s in _SETTINGS)
+        opts = " ".join(f"-c {s}" for s in (*_SETTINGS, *(() if self.durable else _FAST)))
         _check(_cmd(self.user, [str(self.bindir / "pg_ctl"), "-D", str(self.data), "-w",
                                 "-t", str(int(timeout)), "-l", str(self.root / "server.log"),
                                 "-o", f"-p {self.port} -k {self.socket_dir} {opts}",

@@ -74,3 +74,16 @@ def event_key(vin: str, new: str, at: datetime | None, reason: str | None,
         parts = (source, vin, new, reason or "", extra or seen)
     digest = hashlib.blake2b("\x1f".join(parts).encode("utf-8", "replace"), digest_size=8).digest()
     return int.from_bytes(digest, "big", signed=True)
+
+
+def one_event(vin: str, old: str | None, new: str, reason: str | None, seen_at: datetime,
+              source: str, *, at: datetime | None = None, brand: str = "",
+              key: str | None = None) -> Event:
+    """One change as the webhook receiver records it. `key`, e.g. the delivery id, makes
+    repeats of the same delivery one row; without it a change with a provider time `at`
+    is keyed like its changelog entry."""
+    if key:
+        k = event_key(vin, new, None, reason, source=source, extra=key)
+    else:
+        k = event_key(vin, new, at, reason, source=source, seen_at=seen_at)
+    return Event(vin, new, at, seen_at, old, reason, brand, source, k)

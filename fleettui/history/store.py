@@ -27,7 +27,7 @@ from pathlib import Path
 
 from fleettui.config.paths import data_dir, ensure_dir
 from fleettui.history import schema
-from fleettui.history.events import Event, cut, event_key
+from fleettui.history.events import Event, cut, event_key, one_event
 from fleettui.history.settings import HistorySettings, load_history_settings
 
 BUSY_TIMEOUT_MS = 5000
@@ -218,14 +218,10 @@ class HistoryStore:
     def record_event(self, vin: str, old: str | None, new: str, reason: str | None,
                      seen_at: datetime, source: str, *, at: datetime | None = None,
                      brand: str = "", key: str | None = None) -> bool:
-        """Record one change (the webhook receiver's entry point). `key`, e.g. the
-        delivery id, makes repeats of the same delivery one row; without it a change
-        with a provider time `at` is keyed like its changelog entry. True when new."""
-        if key:
-            k = event_key(vin, new, None, reason, source=source, extra=key)
-        else:
-            k = event_key(vin, new, at, reason, source=source, seen_at=seen_at)
-        return self.record_events([Event(vin, new, at, seen_at, old, reason, brand, source, k)]) == 1
+        """Record one change (the webhook receiver's entry point; keyed as `one_event`
+        says). True when new."""
+        return self.record_events([one_event(vin, old, new, reason, seen_at, source, at=at,
+                                             brand=brand, key=key)]) == 1
 
     def prune(self, now: datetime) -> int:
         """Drop events past the retention and beyond the size bound; returns how many."""
