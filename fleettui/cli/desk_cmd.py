@@ -60,7 +60,7 @@ def register(subparsers: Any) -> None:
     add("init", "create or migrate the desk's schema (idempotent, safe while monitors run)", cmd_init)
     add("status", "connection, schema, receiver, lag and who is online", cmd_status, js)
     for name, text in (("claim", "claim vehicles (exactly one of two claimants wins)"),
-                       ("release", "release your claims"),
+                       ("release", "release your claims (someone else's are refused)"),
                        ("renew", "push your claims' expiry")):
         p = add(name, text, cmd_claims, js)
         p.set_defaults(desk_command=name)

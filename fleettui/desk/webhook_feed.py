@@ -192,4 +192,6 @@ class ReceiverLock:
             with contextlib.suppress(Exception):
                 self._conn.execute("DELETE FROM desk_receiver WHERE pid = %s AND host = %s",
                                    (os.getpid(), self.settings.host))
+                # Now, not when the server notices the closed connection (a moment later).
+                self._conn.execute("SELECT pg_advisory_unlock(%s)", (schema.RECEIVER_LOCK,))
         self._close()
