@@ -127,3 +127,25 @@ def test_triage_and_list_show_who_claimed_and_filter_mine_and_unclaimed(
     assert out.splitlines()[0].split()[4] == "CLAIMED" and "ben" in out
     code, out, _ = run(capsys, "list", "--json")  # no desk: no claimed_by
     assert "claimed_by" not in json.loads(out)[0]
+
+
+def test_a_profiles_desk_that_is_down_does_not_stop_list_or_triage(
+        sim_profile, capsys, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: F811
+    from dataclasses import replace as change
+
+    from fleettui.config import load_config, save_config
+    from fleettui.desk.local_server import free_port
+
+    cfg = load_config()
+    profile = cfg.profiles["sim"]
+    save_config(cfg.with_profile(change(profile, extra={**profile.extra,
+                                                        "desk_dsn_env": "TEAM_DESK"})))
+    monkeypatch.setenv("TEAM_DESK", f"postgresql://ana:hunter2pw@127.0.0.1:{free_port()}/d")
+    code, out, err = run(capsys, "list", "--json")
+    assert code == 0 and len(json.loads(out)) == 60
+    assert "is offline" in err and "going on without the desk's claims" in err
+    assert "hunter2pw" not in err
+    code, out, err = run(capsys, "triage", "--json")
+    assert code == 0 and "using this machine's history" in err
+    code, _, err = run(capsys, "list", "--mine")  # asked for: the desk's absence is an error
+    assert code == 1 and err.count("\n") == 1 and "start the PostgreSQL server" in err

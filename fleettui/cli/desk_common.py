@@ -98,10 +98,21 @@ def wants_desk(args: argparse.Namespace) -> bool:
     return "desk_dsn_env" in profile_extra(getattr(args, "profile", None))
 
 
-def work_of(args: argparse.Namespace) -> tuple[str, dict[str, Any]]:
-    """(you, {vin: WorkState}) from the desk."""
-    with open_desk(args) as desk:
-        return desk.user, desk.work_state()
+def work_of(args: argparse.Namespace) -> tuple[str, dict[str, Any]] | None:
+    """(you, {vin: WorkState}) from the desk. When the desk was not asked for on the
+    command line (the profile names one) and cannot be had, None after one line saying
+    so: the command goes on without claims rather than failing."""
+    from fleettui.desk.errors import DeskError
+
+    try:
+        with open_desk(args) as desk:
+            return desk.user, desk.work_state()
+    except DeskError as e:
+        if getattr(args, "desk", False) or getattr(args, "mine", False) \
+                or getattr(args, "unclaimed", False):
+            raise
+        error(f"{e}; going on without the desk's claims")
+        return None
 
 
 def keep_vin(args: argparse.Namespace, me: str, work: dict[str, Any], vin: str) -> bool:

@@ -193,9 +193,10 @@ def _write_list(args: argparse.Namespace, raw: list[dict], now: datetime,
     if wants_desk(args):
         from fleettui.cli.list_desk import with_claims, write_desk_list
 
-        items = with_claims(args, items)
-        write_desk_list(args, items, now)
-        return items
+        claimed = with_claims(args, items)
+        if claimed is not None:
+            write_desk_list(args, claimed, now)
+            return claimed
     out = sys.stdout
     if args.json:
         write_json(items, out)

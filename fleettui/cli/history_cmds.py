@@ -104,9 +104,16 @@ def _history(profile: Any, args: argparse.Namespace | None = None) -> Any:
     from fleettui.cli.desk_common import desk_settings, wants_desk
 
     if args is not None and wants_desk(args):
+        from fleettui.desk.errors import DeskError
         from fleettui.desk.history import DeskHistory
 
-        return DeskHistory.connect(desk_settings(args))
+        try:
+            return DeskHistory.connect(desk_settings(args))
+        except DeskError as e:
+            if getattr(args, "desk", False) or getattr(args, "mine", False) \
+                    or getattr(args, "unclaimed", False):
+                raise
+            error(f"{e}; using this machine's history")
     store: HistoryStore = open_history(profile.name, profile.base_url)
     for note in store.notes:
         error(note)
@@ -168,8 +175,9 @@ def cmd_triage(args: argparse.Namespace) -> int:
     rows, now, store = fetch_and_record(profile, args)
     store.close()
     work: dict[str, Any] | None = None
-    if wants_desk(args):  # snoozed vehicles leave the queues; --mine / --unclaimed
-        me, work = work_of(args)
+    found = work_of(args) if wants_desk(args) else None
+    if found is not None:  # snoozed vehicles leave the queues; --mine / --unclaimed
+        me, work = found
         rows = [r for r in rows if keep_vin(args, me, work, r.vin) and not (
             r.vin in work and work[r.vin].snooze is not None and work[r.vin].snooze.active(now))]
     board = build_board(rows, now, by_brand=args.by_brand)

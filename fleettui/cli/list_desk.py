@@ -16,9 +16,14 @@ from fleettui.cli.list_text import CSV_HEADERS, TABLE_HEADERS, tags_text
 from fleettui.core.timefmt import format_duration, parse_ts
 
 
-def with_claims(args: argparse.Namespace, items: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The listing's items filtered by --mine / --unclaimed, each with "claimed_by"."""
-    me, work = work_of(args)
+def with_claims(args: argparse.Namespace,
+                items: Sequence[dict[str, Any]]) -> list[dict[str, Any]] | None:
+    """The listing's items filtered by --mine / --unclaimed, each with "claimed_by" (None
+    when the profile's desk cannot be had: see `work_of`)."""
+    found = work_of(args)
+    if found is None:
+        return None
+    me, work = found
     return [{**item, "claimed_by": claimed_by(work, item["vin"])} for item in items
             if keep_vin(args, me, work, item["vin"])]
 

@@ -113,6 +113,7 @@ def _poll_loop(client: Any, history: Any, stop: _Stop, interval: float, *, once:
     """Poll and record until stopped; returns the number of failures in a row."""
     from fleettui.api.errors import ApiError
     from fleettui.core.store import FleetStore
+    from fleettui.desk.errors import DeskError
     from fleettui.history.recorder import Recorder
 
     recorder = Recorder(history)
@@ -131,6 +132,12 @@ def _poll_loop(client: Any, history: Any, stop: _Stop, interval: float, *, once:
         except ApiError as exc:
             failures += 1
             error(f"poll failed ({exc}); retrying")
+        except DeskError as exc:  # the desk went away: its history is written again later
+            failures += 1
+            error(f"{exc}; retrying")
+            # The next poll is a first load again: what this one saw is recorded then
+            # (changes are idempotent by key, entries the desk already has are skipped).
+            fleet = FleetStore()
         if once:
             break
         delay = min(MAX_BACKOFF, interval * 2 ** min(failures, 6)) if failures else interval
