@@ -162,11 +162,13 @@ def size_at_scale(settings: DeskSettings, n: int) -> float:
     with Desk.connect(settings) as desk, desk.conn.tx() as cur:
         cur.execute(
             "INSERT INTO desk_deliveries (id, seen) SELECT gen_random_uuid()::text, now() "
-            "FROM generate_series(1, %(n)s);"
+            "FROM generate_series(1, %(n)s)", {"n": n})
+        cur.execute(
             "INSERT INTO desk_history (key, vin, at, seen_at, new_state, reason, source) "
             "SELECT -i, 'SYNTH' || lpad(i::text, 12, '0'), extract(epoch FROM now()), "
             "extract(epoch FROM now()), 'approved', 'bench', 'webhook' "
-            "FROM generate_series(1, %(n)s) AS i;"
+            "FROM generate_series(1, %(n)s) AS i", {"n": n})
+        cur.execute(
             "INSERT INTO desk_events (kind, vin, actor, payload) SELECT 'webhook', "
             "'SYNTH' || lpad(i::text, 12, '0'), 'receiver@bench', jsonb_build_object("
             "'delivery', gen_random_uuid()::text, 'type', 'fleet_clearance_changed', "
@@ -174,6 +176,12 @@ def size_at_scale(settings: DeskSettings, n: int) -> float:
             "'action', 'approved', 'detail', 'bench', 'accepted_at', 1796000000.123) "
             "FROM generate_series(1, %(n)s) AS i", {"n": n})
         cur.execute("ANALYZE desk_events")
+        split = []
+        for table in ("desk_events", "desk_deliveries", "desk_history"):
+            cur.execute(f"SELECT pg_total_relation_size('{table}'), count(*) FROM {table}")
+            size, rows = cur.fetchone()
+            split.append(f"{table} {size / max(1, rows):.0f}")
+        print("  bytes per row with its indexes: " + ", ".join(split))
     after, events_after = desk_size(settings)
     return (after - before) / max(1, events_after - events_before)
 
@@ -184,6 +192,8 @@ def main() -> None:
     parser.add_argument("--rate", type=float, default=1000.0, help="deliveries per minute")
     parser.add_argument("--monitors", type=int, default=10)
     parser.add_argument("--dsn", default=os.environ.get("FLEETTUI_DESK_DSN"))
+    parser.add_argument("--no-feed", action="store_true",
+                        help="only the size at scale and the claim round trip")
     args = parser.parse_args()
     from fleettui.desk.store import init_desk
 
@@ -200,6 +210,25 @@ def main() -> None:
     settings = DeskSettings(dsn, "bench", "bench")
     init_desk(settings)
     print(f"load before: {load()}")
+    receiver = None
+    if not args.no_feed:
+        receiver = feed(args, dsn, settings)
+    per_event = size_at_scale(settings, 200_000)
+    print(f"desk size at scale (+200,000 synthetic deliveries like the real ones): "
+          f"{per_event:.0f} bytes per event -> {per_event * 1e6 / 1e9:.2f} GB per million")
+    trips = claim_round_trips(settings)
+    print(f"claim round trip (claim + event + NOTIFY + commit, {len(trips)} claims): "
+          f"p50 {statistics.median(trips) * 1000:.2f} ms, p99 {pct(trips, 99) * 1000:.2f} ms")
+    print(f"load at the end: {load()}")
+    if receiver is not None:
+        receiver.send_signal(signal.SIGTERM)
+        receiver.wait(20)
+    if server is not None:
+        server.stop()
+
+
+def feed(args: argparse.Namespace, dsn: str, settings: DeskSettings) -> subprocess.Popen[str]:
+    """The receiver, the monitors and the sender; prints the fan-out figures."""
     receiver, url = start_receiver(dsn)
     ctx = mp.get_context("spawn")
     done = ctx.Event()
@@ -248,17 +277,7 @@ def main() -> None:
     size, events = desk_size(settings)
     print(f"desk size: {size / 1e6:.1f} MB for {events} events -> "
           f"{size / max(1, events) * 1e6 / 1e9:.2f} GB per million events")
-    per_event = size_at_scale(settings, 200_000)
-    print(f"desk size at scale (+200,000 synthetic deliveries like the real ones): "
-          f"{per_event:.0f} bytes per event -> {per_event * 1e6 / 1e9:.2f} GB per million")
-    trips = claim_round_trips(settings)
-    print(f"claim round trip (claim + event + NOTIFY + commit, {len(trips)} claims): "
-          f"p50 {statistics.median(trips) * 1000:.2f} ms, p99 {pct(trips, 99) * 1000:.2f} ms")
-    print(f"load at the end: {load()}")
-    receiver.send_signal(signal.SIGTERM)
-    receiver.wait(20)
-    if server is not None:
-        server.stop()
+    return receiver
 
 
 if __name__ == "__main__":
