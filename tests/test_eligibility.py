@@ -135,7 +135,7 @@ def test_typed_results_and_errors(sim):
 
 
 def test_a_token_without_the_scope_is_refused_before_sending(sim, monkeypatch):
-    monkeypatch.setattr("fleettui.sim.auth.SCOPE", "fleet:clearance")
+    monkeypatch.setattr(sim.tokens, "scope", "fleet:clearance")
     with _client(sim) as client:
         client.fetch_token()
         sent = client.requests_sent

@@ -23,7 +23,7 @@ from urllib.parse import urlsplit
 import httpx
 
 from fleettui import __version__
-from fleettui.api import eligibility, wire
+from fleettui.api import eligibility, vehicle_data, wire
 from fleettui.api.auth import (
     TOKEN_PATH,
     AccessToken,
@@ -174,10 +174,12 @@ class FleetClient:
         return random.uniform(ceiling / 2, ceiling)
 
     def _exchange(self, method: str, path: str, *, write: bool, auth: bool = True,
+                  keep: Callable[[httpx.Response], bool] | None = None,
                   **kwargs: Any) -> httpx.Response:
         """One logical call within the deadline: token, request, one re-auth on 401,
         retries for reads. A call made inside another (the token for a list) shares the
-        outer call's deadline."""
+        outer call's deadline. An error answer for which `keep` says True is handed back
+        as it is, neither retried nor raised (the vehicle data API's per-car answers)."""
         outer = getattr(self._calls, "deadline", None)
         deadline = self._clock() + self.deadline
         if outer is not None:
@@ -185,12 +187,13 @@ class FleetClient:
         self._calls.deadline = deadline
         try:
             return self._attempts(method, path, write=write, auth=auth, deadline=deadline,
-                                  **kwargs)
+                                  keep=keep, **kwargs)
         finally:
             self._calls.deadline = outer
 
     def _attempts(self, method: str, path: str, *, write: bool, auth: bool,
-                  deadline: float, **kwargs: Any) -> httpx.Response:
+                  deadline: float, keep: Callable[[httpx.Response], bool] | None = None,
+                  **kwargs: Any) -> httpx.Response:
         attempt, waited, reauthed = 0, 0.0, False
         previous: ApiError | None = None
         while True:
@@ -249,6 +252,8 @@ class FleetClient:
                 self._note_date(response)
                 log.debug("%s %s -> %s", method, path, response.status_code)
                 if 200 <= response.status_code < 300:
+                    return response
+                if keep is not None and response.status_code >= 400 and keep(response):
                     return response
                 if response.status_code < 400:
                     raise ApiError(
@@ -346,6 +351,13 @@ class FleetClient:
         Eligibility, or NotCheckable (nothing sent) for a brand the API does not cover."""
         return eligibility.check(self._exchange, lambda: self.tokens.get().scopes,
                                  wire.decode_json, vin, brand)
+
+    def vehicle_data(self, vin: str) -> vehicle_data.DataReading:
+        """Whether the car sends data (`fleettui.api.vehicle_data`): the newest timestamp,
+        or the error class and request_id of the provider's answer. Never raises for the
+        provider's per-car answers nor for network trouble (an error class says it)."""
+        return vehicle_data.fetch(self._exchange, lambda: self.tokens.get().scopes,
+                                  self.server_time, vin)
 
     # -- writes --------------------------------------------------------------------
 

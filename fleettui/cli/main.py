@@ -1,6 +1,7 @@
 """The `fleettui` command: the monitor by default, subcommands for scripts and on-call work.
 
-Exit codes: 0 success, 1 provider or network error, 2 bad usage or input.
+Exit codes: 0 success, 1 provider or network error, 2 bad usage or input, 3 (`data`) some
+VINs could not be checked.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ COMMANDS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
                     ("cancel", "cancel pending clearances"),
                     ("revoke", "revoke approved clearances (needs --yes)"))),
     ("check_cmd", (("check", "ask whether vehicles can be activated"),)),
+    ("data_cmd", (("data", "does each approved car send data, and why not"),)),
     ("explain_cmd", (("explain", "explain a pending or reject reason and what to do next"),)),
     ("profile_cmd", (("profile", "add, list, remove, choose and test profiles"),)),
     ("simulator_cmd", (("simulator", "run a local Fleet Clearance API simulator"),)),

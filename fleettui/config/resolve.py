@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import TypedDict
+from dataclasses import dataclass, field
+from typing import Any, TypedDict
 
 from fleettui.config.errors import InvalidConfig, MissingSecret, NoProfile, ProfileNotFound
 from fleettui.config.profiles import (
@@ -69,6 +69,9 @@ class ResolvedProfile:
     deadline: float = DEFAULT_DEADLINE
     #: Warnings about the config file to show the user (a secret others can read...).
     warnings: tuple[str, ...] = ()
+    #: The profile's keys Profile does not read itself (data_checks..., see
+    #: fleettui.config.data_checks).
+    extra: Mapping[str, Any] = field(default_factory=dict)
 
     def __repr__(self) -> str:
         return (
@@ -211,4 +214,5 @@ def resolve_profile(
         deadline=_env_seconds(env, ENV_DEADLINE, "deadline")
         or (profile.deadline if profile else DEFAULT_DEADLINE),
         warnings=cfg.warnings,
+        extra=dict(profile.extra) if profile else {},
     )

@@ -3,7 +3,10 @@
 Sources: ``changelog`` (an entry the provider's changelog returned), ``diff`` (a change
 seen between two refreshes; when the provider's changelog has the matching entry it is
 the same row, so live-seen changes keep their real previous state), ``webhook`` (a
-delivery, recorded by the webhook receiver through `HistoryStore.record_event`).
+delivery, recorded by the webhook receiver through `HistoryStore.record_event`), ``data``
+(a change of whether the car sends data after approval, `history.data_records`: states
+`data:flowing`, `data:silent`, `data:privacy`..., reasons "first data", "data flowing
+again", "privacy mode blocks data"...).
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ import hashlib
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-SOURCES = ("changelog", "diff", "webhook", "cli")
+SOURCES = ("changelog", "diff", "webhook", "cli", "data")
 #: Longest reason / VIN / brand / state kept; longer provider text is cut (it is data).
 MAX_TEXT = 300
 

@@ -18,7 +18,7 @@ from fleettui.history.events import Event
 
 #: How a local-only entry is labelled, by source.
 LOCAL_LABELS = {"diff": "seen here", "changelog": "recorded here", "webhook": "webhook",
-                "cli": "recorded here"}
+                "cli": "recorded here", "data": "data check"}
 
 
 @dataclass(frozen=True, slots=True)

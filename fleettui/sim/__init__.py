@@ -7,7 +7,8 @@
 Module map: `engine` (state machine and event heap), `outcomes` (brand-typical verdicts),
 `history` (a plausible past for seeded vehicles), `fleetgen` (the seeded fleet), `server`
 and `vehicles_api` (HTTP), `filters`, `auth` (tokens, rate limit), `faults`, `webhooks`,
-`eligibility` (POST /v1/eligibility and the per-VIN traits behind it).
+`eligibility` (POST /v1/eligibility and the per-VIN traits behind it), `vehicle_data`
+(GET /v1/vehicle-data/autoapi-13/{vin}: when data arrives, silence, privacy mode...).
 
 Choices where the provider documents nothing (details in each module):
 - A VIN POSTed again while its clearance is active comes back unchanged; once ended
@@ -31,12 +32,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from types import TracebackType
 
-from fleettui.sim.auth import GET_ONE_LIMIT, TokenIssuer
+from fleettui.sim.auth import GET_ONE_LIMIT, SCOPE, TokenIssuer
 from fleettui.sim.eligibility import EligibilityModel
 from fleettui.sim.engine import Engine
 from fleettui.sim.faults import FaultConfig, FaultInjector
 from fleettui.sim.fleetgen import generate
 from fleettui.sim.server import SimServer
+from fleettui.sim.vehicle_data import VehicleDataModel
 from fleettui.sim.webhooks import WebhookSender
 
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
@@ -66,6 +68,11 @@ class SimConfig:
     #: Shares of VINs that are not eligible / have a primary user (see sim.eligibility).
     ineligible_share: float = 0.05
     primary_user_share: float = 0.08
+    #: Vehicle data calls per minute before 429 "Rate limit exceeded" with Retry-After
+    #: (0: no limit): a burst is refused, a client keeping to 1 call/s is not.
+    data_limit: int = 90
+    #: The scopes of every token issued (drop vehicle:data to test a missing scope).
+    scope: str = SCOPE
 
 
 class Simulator:
@@ -79,7 +86,8 @@ class Simulator:
                                                    cfg.primary_user_share)
         generate(self.engine, cfg.vehicles, cfg.seed)
         self.tokens = TokenIssuer(self.engine.session, cfg.client_id, cfg.client_secret,
-                                  cfg.token_lifetime)
+                                  cfg.token_lifetime, cfg.scope)
+        self.vehicle_data = VehicleDataModel(cfg.seed)
         self.faults = FaultInjector(cfg.faults, cfg.seed)
         self.webhooks: WebhookSender | None = None
         if cfg.webhook_url and cfg.webhook_secret:

@@ -32,15 +32,18 @@ class TokenIssuer:
     """Issues and checks bearer tokens. Not locked itself: callers hold the engine lock."""
 
     def __init__(self, clock: SessionClock, client_id: str, client_secret: str,
-                 lifetime: float) -> None:
+                 lifetime: float, scope: str = SCOPE) -> None:
         self._clock = clock
         self.client_id = client_id
         self._secret = client_secret
         self.lifetime = float(lifetime)
+        #: The scopes every token gets (a SimConfig choice, to test a missing scope).
+        self.scope = scope
         self._key = secrets.token_bytes(32)
         self._tokens: dict[str, float] = {}  # token -> expiry on the session clock
         self._calls: deque[float] = deque()
         self._eligibility_calls: deque[float] = deque()
+        self._data_calls: deque[float] = deque()
 
     def __repr__(self) -> str:
         return f"TokenIssuer(client_id={self.client_id!r}, tokens={len(self._tokens)})"
@@ -61,14 +64,14 @@ class TokenIssuer:
             return 400, {"error": "invalid_request",
                          "error_description": "client_secret is invalid"}
         return 200, {"access_token": self._issue(), "expires_in": int(self.lifetime),
-                     "token_type": "bearer", "scope": SCOPE}
+                     "token_type": "bearer", "scope": self.scope}
 
     def _issue(self) -> str:
         now = self._clock.seconds()
         expiry = now + self.lifetime
         header = _b64(json.dumps({"alg": "HS256", "typ": "JWT"}).encode())
         issued = int(time.time())  # wall time, like the session clock the expiry runs on
-        payload = _b64(json.dumps({"sub": self.client_id, "scope": SCOPE,
+        payload = _b64(json.dumps({"sub": self.client_id, "scope": self.scope,
                                    "jti": secrets.token_hex(8), "iat": issued,
                                    "exp": issued + int(self.lifetime)}).encode())
         sig = _b64(hmac.new(self._key, f"{header}.{payload}".encode(), hashlib.sha256).digest())
@@ -103,6 +106,10 @@ class TokenIssuer:
         """Count one eligibility call (the provider documents no limit there; the
         simulator's is a SimConfig choice so clients' pacing and retries get exercised)."""
         return self._count(self._eligibility_calls, limit) if limit > 0 else None
+
+    def data_limited(self, limit: int) -> int | None:
+        """Count one vehicle data call against the simulator's burst limit (per minute)."""
+        return self._count(self._data_calls, limit) if limit > 0 else None
 
     def _count(self, calls: deque[float], limit: int) -> int | None:
         now = self._clock.seconds()

@@ -22,6 +22,7 @@ from fleettui.sim.auth import TokenIssuer
 from fleettui.sim.engine import Engine
 from fleettui.sim.faults import Fault, FaultInjector
 from fleettui.sim.records import dumps
+from fleettui.sim.vehicle_data import VehicleDataModel
 from fleettui.sim.vehicles_api import create_vehicles, get_vehicle, list_vehicles
 
 
@@ -32,6 +33,9 @@ class _Limits(Protocol):
     @property
     def eligibility_limit(self) -> int: ...
 
+    @property
+    def data_limit(self) -> int: ...
+
 
 class Served(Protocol):
     """What the server serves: a `fleettui.sim.Simulator` (not imported here, as it
@@ -40,6 +44,7 @@ class Served(Protocol):
     engine: Engine
     tokens: TokenIssuer
     faults: FaultInjector
+    vehicle_data: VehicleDataModel
 
     @property
     def config(self) -> _Limits: ...
@@ -60,6 +65,7 @@ _DEPRECATED = {
 _CANCEL_ACTIVATION = re.compile(r"^/v1/fleets/[^/]+/cancel_activation$")
 MAX_BODY = 20 * 1024 * 1024
 ELIGIBILITY_PATH = "/v1/eligibility"
+_DATA_PATH = re.compile(r"^/v1/vehicle-data/autoapi-13/([^/]+)$")
 
 
 def envelope(title: str, detail: str | None = None, source: str | None = None) -> dict:
@@ -136,7 +142,8 @@ class SimHandler(BaseHTTPRequestHandler):
             return None
         return self.rfile.read(n) if n else b""
 
-    def _send(self, status: int, body: Any, token_endpoint: bool = False) -> None:
+    def _send(self, status: int, body: Any, token_endpoint: bool = False,
+              headers: dict[str, str] | None = None) -> None:
         raw = body if isinstance(body, bytes) else dumps(body)
         broken = self.server.sim.faults.malform(token_endpoint, raw)
         if broken is not None:
@@ -144,6 +151,8 @@ class SimHandler(BaseHTTPRequestHandler):
         self.send_response(status)
         self.send_header("Content-Type", "application/json; charset=utf-8")
         self.send_header("Content-Length", str(len(raw)))
+        for name, value in (headers or {}).items():
+            self.send_header(name, value)
         self.end_headers()
         if self.command != "HEAD":
             self.wfile.write(raw)
@@ -172,8 +181,9 @@ class SimHandler(BaseHTTPRequestHandler):
             self._send(500, envelope("Internal server error"))
             return
         sim.engine.apply_due()
+        self._extra_headers: dict[str, str] = {}
         status, payload = self._route(path, url.query, body)
-        self._send(status, payload, token_endpoint)
+        self._send(status, payload, token_endpoint, self._extra_headers)
 
     def _dispatch(self) -> None:
         try:
@@ -201,6 +211,9 @@ class SimHandler(BaseHTTPRequestHandler):
             return 410, envelope("Gone", detail)
         if path == ELIGIBILITY_PATH:
             return self._eligibility(method, body)
+        data_match = _DATA_PATH.match(path)
+        if data_match is not None:
+            return self._vehicle_data(method, urllib.parse.unquote(data_match.group(1)))
         vin_match = _VIN_PATH.match(path)
         if path != "/v1/fleets/vehicles" and not vin_match:
             return 404, envelope("Not found", f"no such endpoint: {path}")
@@ -241,6 +254,33 @@ class SimHandler(BaseHTTPRequestHandler):
         with sim.engine.lock:
             record = sim.engine.record(vin) if isinstance(vin, str) else None
             return sim.engine.eligibility.answer(body, record)
+
+    def _vehicle_data(self, method: str, vin: str) -> tuple[int, Any]:
+        """GET /v1/vehicle-data/autoapi-13/{vin} (see sim.vehicle_data): the token, its
+        vehicle:data scope, the burst limit (429 "Rate limit exceeded" with Retry-After),
+        then the car's answer."""
+        sim = self.server.sim
+        model = sim.vehicle_data
+        if method != "GET":
+            return 405, envelope("Method not allowed", f"{method} is not allowed here")
+        with sim.engine.lock:
+            now = sim.engine.epoch()
+            rid = model.request_id(vin, now)
+            if not sim.tokens.valid(self.headers.get("Authorization")):
+                return 401, {"errors": [{"title": "Not Authorized", "detail": "Invalid token"}],
+                             "request_id": rid}
+            if "vehicle:data" not in sim.tokens.scope.split():
+                return 403, {"errors": [{"title": "Forbidden",
+                                         "detail": "The access token lacks the scope "
+                                                   "vehicle:data"}], "request_id": rid}
+            wait = sim.tokens.data_limited(sim.config.data_limit)
+            if wait is not None:
+                self._extra_headers = {"Retry-After": str(wait)}
+                return 429, {"errors": [{"title": "Too Many Requests",
+                                         "detail": "Rate limit exceeded"}], "request_id": rid}
+            record = sim.engine.record(vin)
+            brand = record.brand if record is not None else "unknown"
+            return model.answer(vin, brand, record, now)
 
     def _token(self, body: bytes) -> tuple[int, Any]:
         ctype = (self.headers.get("Content-Type") or "").split(";")[0].strip().lower()

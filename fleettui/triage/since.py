@@ -119,6 +119,8 @@ def summarize(store: HistoryStore, rows: Iterable[Any], now: datetime, since: da
     for e in store.events(seen_after=since):
         if e.old == e.new and e.source != "diff":
             continue  # a retry entry with a new reason, not a change of state
+        if e.source == "data":
+            continue  # whether data arrives is told by the data columns and queues
         changes[e.vin] = e  # oldest first: the newest per VIN wins
     stuck = []
     for row in rows:
