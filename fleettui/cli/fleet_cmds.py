@@ -85,6 +85,8 @@ def register(subparsers) -> None:  # noqa: ANN001 - argparse's private subparser
     fmt = lst.add_mutually_exclusive_group()
     fmt.add_argument("--json", action="store_true", help="JSON array (shape in the README)")
     fmt.add_argument("--csv", action="store_true", help="CSV with a header line")
+    lst.add_argument("--data", action="store_true",
+                     help="add each approved vehicle's recorded data state (see `data`)")
     list_select.add_selection_arguments(lst)
     claim_filters(lst)
     lst.set_defaults(func=desk_guarded(cmd_list))
@@ -198,6 +200,18 @@ def _write_list(args: argparse.Namespace, raw: list[dict], now: datetime,
             write_desk_list(args, claimed, now)
             return claimed
     out = sys.stdout
+    if getattr(args, "data", False):
+        from fleettui.cli.list_data import write_data_list
+        from fleettui.config.data_checks import data_check_settings
+        from fleettui.history.data_records import DataRecords, data_records_path
+
+        profile = resolved_profile(args)
+        records = DataRecords(data_records_path(profile.name))
+        for note in records.notes:
+            error(note)
+        write_data_list(items, records, data_check_settings(profile.extra), now,
+                        "json" if args.json else "csv" if args.csv else "table", out)
+        return items
     if args.json:
         write_json(items, out)
     elif args.csv:

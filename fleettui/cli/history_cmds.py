@@ -20,6 +20,7 @@ Stable ``--json`` shapes (also in the README)
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import re
 import shutil
 import sys
@@ -136,6 +137,18 @@ def fetch_and_record(profile: Any, args: argparse.Namespace | None = None
     return prepared.snapshot.order, now, store
 
 
+def data_view(profile: Any) -> Any:
+    """The profile's recorded data states, for the board's data queues (issue 19)."""
+    from fleettui.config.data_checks import data_check_settings
+    from fleettui.history.data_records import DataRecords, data_records_path
+    from fleettui.triage.data_queues import DataView
+
+    records = DataRecords(data_records_path(profile.name))
+    for note in records.notes:
+        error(note)
+    return DataView(records.snapshot(), data_check_settings(profile.extra).thresholds)
+
+
 def queue_json(q: Any, work: dict[str, Any] | None = None) -> dict[str, Any]:
     """A queue's JSON; with the desk's `work`, each vehicle says who claimed it."""
     from fleettui.cli.desk_common import claimed_by
@@ -158,7 +171,8 @@ def _queue_json(q: Any) -> dict[str, Any]:
                                            "text": q.fix.text},
         "vehicles": [{"vin": i.vin, "brand": i.brand, "status": i.status, "reason": i.reason,
                       "since": format_ts(i.since) or None,
-                      "rejects_by_estimate": format_ts(i.deadline.rejects_at) if i.deadline else None}
+                      "rejects_by_estimate": format_ts(i.deadline.rejects_at) if i.deadline else None,
+                      "request_id": i.data.request_id if i.data is not None else None}
                      for i in q.items],
     }
 
@@ -180,7 +194,7 @@ def cmd_triage(args: argparse.Namespace) -> int:
         me, work = found
         rows = [r for r in rows if keep_vin(args, me, work, r.vin) and not (
             r.vin in work and work[r.vin].snooze is not None and work[r.vin].snooze.active(now))]
-    board = build_board(rows, now, by_brand=args.by_brand)
+    board = build_board(rows, now, by_brand=args.by_brand, data=data_view(profile))
     if args.queue:
         q = board.get(args.queue)
         if q is None:
@@ -272,8 +286,13 @@ def cmd_stats(args: argparse.Namespace) -> int:
         raise UsageError("--days must be between 1 and 366")
     profile = resolved_profile(args)
     rows, now, store = fetch_and_record(profile, args)
+    view = data_view(profile)
     try:
         stats = compute_stats(store, rows, now, args.days)
+        if view.records:
+            from fleettui.triage.data_stats import data_stats
+
+            stats = dataclasses.replace(stats, data=data_stats(rows, view.records, store))
     finally:
         store.close()
     if args.json:

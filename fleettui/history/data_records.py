@@ -14,9 +14,7 @@ history's own event model, so they go wherever the history goes: "first data",
 
 from __future__ import annotations
 
-import hashlib
 import json
-import re
 import threading
 from collections.abc import Iterable
 from datetime import datetime
@@ -29,6 +27,7 @@ from fleettui.core.data_states import UNCHECKABLE_WHY, DataRecord, DataState, ch
 from fleettui.core.timefmt import format_ts, parse_ts
 from fleettui.core.vin import normalise_vin
 from fleettui.history.events import Event, event_key
+from fleettui.history.store import history_path
 
 FORMAT = 1
 #: A records file is ~100 bytes a vehicle; anything larger than this is not ours.
@@ -37,9 +36,8 @@ _STATES = {s.value: s for s in DataState}
 
 
 def data_records_path(profile: str) -> Path:
-    slug = re.sub(r"[^A-Za-z0-9_.-]", "_", profile)[:40] or "profile"
-    digest = hashlib.sha256(profile.encode("utf-8")).hexdigest()[:10]
-    return data_dir() / "data" / f"{slug}-{digest}.json"
+    """Beside the history, named as its file is (`<profile>-<hash>`)."""
+    return data_dir() / "data" / f"{history_path(profile).stem}.json"
 
 
 def _ts(value: datetime | None) -> str | None:

@@ -24,6 +24,7 @@ from fleettui.core.text import one_line
 from fleettui.core.timefmt import format_duration, format_ts
 from fleettui.core.timings import approx
 from fleettui.history.recorder import changelog_of
+from fleettui.triage.data_queues import data_message, is_data_queue
 from fleettui.triage.queues import STUCK, WAITING, Item, Queue
 
 #: What the driver does in the car, per reason (ours, in the car's terms).
@@ -126,7 +127,9 @@ def subject(q: Queue) -> str:
 def message_text(q: Queue, now: datetime, limit: int | None = None) -> str:
     """The queue's message; `limit` shows only the first vehicles (a preview) and says
     how many more the full message has."""
-    if q.actor is Actor.DRIVER:
+    if is_data_queue(q):
+        text = data_message(q, now, what(q), limit)
+    elif q.actor is Actor.DRIVER:
         text = _driver(q, now, limit)
     elif q.actor is Actor.HM_SUPPORT:
         text = _support(q, now, limit)

@@ -66,6 +66,8 @@ class Item:
     tags: dict[str, str]
     #: The row or vehicle it came from (its changelog, for the support message).
     source: Any = field(default=None, compare=False, repr=False)
+    #: For a data queue (triage.data_queues): the vehicle's DataRecord.
+    data: Any = field(default=None, compare=False, repr=False)
 
     def age(self, now: datetime) -> float | None:
         return None if self.since is None else (now - self.since).total_seconds()
@@ -213,10 +215,13 @@ def _item_order(now: datetime):  # noqa: ANN202
 _CUSTOMER_SAMPLE = 500
 
 
-def build_board(rows: Iterable[Any], now: datetime, *, by_brand: bool = False) -> Board:
+def build_board(rows: Iterable[Any], now: datetime, *, by_brand: bool = False,
+                data: Any = None) -> Board:
     """Group the fleet into queues by who acts and reason, and with `by_brand` by brand
     as well (pure; any thread). Classification and windows are looked up once per
-    (state, reason, brand), so 100,000 rows cost one pass."""
+    (state, reason, brand), so 100,000 rows cost one pass. With `data` (a
+    `triage.data_queues.DataView`), approved vehicles whose data is missing or blocked
+    join the data queues too."""
     groups: dict[tuple, list[Item]] = {}
     customers: Counter[str] = Counter()
     sampled = 0
@@ -234,6 +239,12 @@ def build_board(rows: Iterable[Any], now: datetime, *, by_brand: bool = False) -
                 customers[name] += 1
                 sampled += 1
         if state not in _TRIAGED:
+            if data is not None and state is State.APPROVED:
+                found_data = data.item(row, now)
+                if found_data is not None:
+                    d_actor, d_title, d_reason, d_item = found_data
+                    groups.setdefault((d_actor, REASON, state, d_reason, d_title,
+                                       brand if by_brand else ""), []).append(d_item)
             continue
         reason = row.reason
         since = row_since(row)

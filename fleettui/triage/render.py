@@ -114,4 +114,16 @@ def stats_lines(stats: Stats, width: int = 100) -> list[str]:
                      f"{bar(b.p90 or 0, most, bar_w):<{bar_w}}  "
                      f"{b.approved:>5} {pct(b.approval_rate):>5}  "
                      f"{b.rejected:>5} {pct(b.rejection_rate):>5}")
+    if stats.data:
+        lines += ["", "After approval: approved → first data (estimate: checks are spaced "
+                      "out), and approved cars with data",
+                  f"  {'brand':<13} {'median':>7} {'p90':>7}  {'':<{bar_w}}  "
+                  f"{'with data':>15}"]
+        most_d = max((b.p90 or 0 for b in stats.data), default=0)
+        for d in stats.data:
+            median = format_duration(d.median) if d.median is not None else "–"
+            p90 = format_duration(d.p90) if d.p90 is not None else "–"
+            lines.append(f"  {_name(d.brand):<13} {median:>7} {p90:>7}  "
+                         f"{bar(d.p90 or 0, most_d, bar_w):<{bar_w}}  "
+                         f"{d.with_data:>5}/{d.approved:<5} {pct(d.share):>5}")
     return [line[:width] for line in lines]

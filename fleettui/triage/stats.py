@@ -62,6 +62,9 @@ class Stats:
     daily: tuple[tuple[date, dict[str, int]], ...]
     days: int
     source: str                     # "history" | "changelogs"
+    #: After approval (triage.data_stats.DataBrandStats): first data per brand, share
+    #: with data; () when no data states are recorded.
+    data: tuple[Any, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         """The stable shape of `fleettui stats --json` (documented in the README)."""
@@ -78,6 +81,7 @@ class Stats:
             "pending_ages": [{"bucket": label, "vehicles": n} for label, n in self.pending_ages],
             "daily": [{"day": d.isoformat(), "transitions": sum(c.values()), "by_state": c}
                       for d, c in self.daily],
+            "data": [b.to_json() for b in self.data],
         }
 
 
