@@ -9,9 +9,11 @@ never positions or any other value the car sent.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import StrEnum
+from typing import Any
 
 from fleettui.core.data_answer import DataReading
 from fleettui.core.data_texts import DATA_TEXTS
@@ -145,6 +147,23 @@ def next_record(prev: DataRecord | None, vin: str, brand: str | None, reading: D
     if state in (DataState.FLOWING, DataState.SILENT, DataState.NONE):
         state = _by_age(newest, now, silence)
     return replace(base, state=state)
+
+
+class DataLookup:
+    """Where the `/` filter's `data:` terms find a row's data state: the monitor's data
+    checks register `source` (vin, brand) -> DataState; without one, every approved car
+    is unchecked."""
+
+    def __init__(self) -> None:
+        self.source: Callable[[str, str], DataState] | None = None
+
+    def state(self, row: Any) -> DataState:
+        source = self.source
+        return DataState.UNCHECKED if source is None else source(row.vin, row.brand)
+
+
+#: The one lookup (set by fleettui.monitor.data_monitor while it runs).
+DATA_LOOKUP = DataLookup()
 
 
 def brand_not_covered(vin: str, now: datetime) -> DataRecord:

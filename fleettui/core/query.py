@@ -6,6 +6,9 @@
     tag:fleet=depot-3 tag:vip   a tag with that value, or a tag that is present at all
     vin:WBA…01,WBA…02           exactly these VINs (the notification log's "show these")
     age>7d  age<2h              time in the current state (s, m, h, d, w; also >= <=)
+    data:none  data:blocked     approved cars by whether data arrives (core.data_states:
+                                unchecked, none, flowing, silent, privacy, consent,
+                                no_consent, uncheckable; blocked, missing, ok)
     -bmw  !state:approved       a leading - or ! inverts one term
     "privacy mode"              quotes keep a phrase together
 
@@ -31,10 +34,11 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from fleettui.core.brands import BRANDS, GROUPS, brand_group_key, similar_brands
+from fleettui.core.data_states import DATA_LOOKUP, FILTER_WORDS, DataState
 from fleettui.core.states import STATE_ORDER, State
 from fleettui.core.timefmt import parse_duration
 
-FIELDS = ("state", "brand", "group", "tag", "vin")
+FIELDS = ("state", "brand", "group", "tag", "vin", "data")
 _ALIASES = {"status": "state", "s": "state", "b": "brand", "g": "group", "tags": "tag"}
 
 Predicate = Callable[[Any], bool]
@@ -239,6 +243,28 @@ def _brand_in(brands: frozenset[str] | set[str]) -> Predicate:
     return lambda row: row.brand in brands
 
 
+def _data_values(value: str) -> frozenset[DataState]:
+    out: set[DataState] = set()
+    for part in filter(None, value.lower().split(",")):
+        found = FILTER_WORDS.get(part)
+        if found is None:
+            hint = _did_you_mean(difflib.get_close_matches(part, list(FILTER_WORDS), n=2))
+            raise _QueryError(f"'{part}' is not a data state; {hint + ' ' if hint else ''}"
+                              f"use one of: {', '.join(FILTER_WORDS)}")
+        out |= found
+    if not out:
+        raise _QueryError("data: needs a value, e.g. data:none or data:blocked")
+    return frozenset(out)
+
+
+def _data_in(states: frozenset[DataState]) -> Predicate:
+    """Approved rows whose data state (the monitor's checks, DATA_LOOKUP) is one of
+    `states`; other rows never match."""
+    approved = State.APPROVED
+    state_of = DATA_LOOKUP.state
+    return lambda row: row.state is approved and state_of(row) in states
+
+
 def _text_in(needle: str) -> Predicate:
     return lambda row: needle in row.search
 
@@ -267,6 +293,8 @@ def _parse(text: str) -> Query:
                 if not wanted:
                     raise _QueryError("vin: needs a VIN, e.g. vin:WBA12345678901234")
                 pred = _vin_in(wanted)
+            elif name == "data":
+                pred = _data_in(_data_values(value))
             elif name == "state":
                 states = _state_values(value)
                 if not negate:

@@ -13,6 +13,7 @@ from typing import Any
 
 from fleettui.api.auth import Credentials
 from fleettui.api.client import FleetClient
+from fleettui.config.data_checks import data_check_settings
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,9 @@ class Account:
     push: Callable[..., Any] | None = None
     #: Seconds between full refreshes while push is healthy.
     reconcile: float = 600.0
+    #: Whether and how fast to check that approved cars send data
+    #: (fleettui.config.data_checks.DataCheckSettings); None: off.
+    data_checks: Any = None
 
     def __repr__(self) -> str:
         return f"Account(name={self.name!r}, environment={self.environment!r}, read_only={self.read_only})"
@@ -54,14 +58,16 @@ def account_from_profile(profile: Any, *, read_only: bool = False, refresh: floa
         default_filter=getattr(profile, "default_filter", "") or "",
         base_url=profile.base_url,
         cache=True,
+        data_checks=data_check_settings(getattr(profile, "extra", {}) or {}),
     )
 
 
 def account_for_simulator(sim: Any, *, name: str = "demo", environment: str = "demo",
                           read_only: bool = False, refresh: float | None = None,
                           push: Callable[..., Any] | None = None,
-                          reconcile: float = 600.0) -> Account:
-    """The in-process simulator: no snapshot cache, no audit log (nothing real happens)."""
+                          reconcile: float = 600.0, data_checks: bool = False) -> Account:
+    """The in-process simulator: no snapshot cache, no audit log (nothing real happens);
+    `data_checks`: check approved cars for data (on in --demo) at the demo's budget."""
     creds = Credentials(sim.base_url, sim.client_id, sim.client_secret)
     return Account(
         name=name,
@@ -74,4 +80,5 @@ def account_for_simulator(sim: Any, *, name: str = "demo", environment: str = "d
         audit=False,
         push=push,
         reconcile=reconcile,
+        data_checks=data_check_settings({}, demo=True) if data_checks else None,
     )

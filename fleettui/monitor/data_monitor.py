@@ -1,0 +1,146 @@
+"""The monitor's data checks (issue 19), Textual-free: one worker thread running the
+`DataChecker` for the connected account, fed the approved vehicles after each refresh,
+its results batched for the UI.
+
+- `start(account, client, history)`: when the account's `data_checks` settings are on
+  (a profile's `data_checks = true`; the demo), a daemon thread runs the checker with its
+  own API client (the poll's is never held by a data call).
+- `feed(rows, now)`: after a refresh (on the worker that records it, never the UI thread):
+  the approved vehicles, so new approvals are queued and gone ones dropped.
+- `take()`: the results since the last call (the UI thread applies them in one go,
+  through the app's one Update applier), and the one notice a missing scope makes.
+- `state_of(vin, brand, approved, now)`: what the Data column and the detail pane show.
+
+The records of a profile are kept in its data file (loaded at start, saved by the
+checker); the demo's live in memory.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterable
+from datetime import datetime
+from typing import Any
+
+from fleettui.config.data_checks import DataCheckSettings
+from fleettui.core.data_states import (
+    DATA_LOOKUP,
+    DataRecord,
+    DataState,
+    cell_text,
+    current_state,
+)
+from fleettui.core.states import State
+from fleettui.core.timefmt import utcnow
+from fleettui.history.data_records import DataRecords, data_records_path
+from fleettui.monitor.data_checker import Approved, DataChecker, DataResult
+
+#: Results kept for the UI at most (a pass at 20 calls/s between two UI ticks is far less).
+MAX_PENDING = 5000
+
+
+class MonitorData:
+    def __init__(self) -> None:
+        self.settings = DataCheckSettings()
+        self.records = DataRecords(None)
+        self.checker: DataChecker | None = None
+        self._thread: threading.Thread | None = None
+        self._stop = threading.Event()
+        self._lock = threading.Lock()
+        self._results: list[DataResult] = []
+        self._notices: list[str] = []
+        self.client: Any = None
+        self._now: Callable[[], datetime] = utcnow
+
+    def __repr__(self) -> str:
+        return f"MonitorData(on={self.on}, {len(self.records)} records)"
+
+    @property
+    def on(self) -> bool:
+        return self.checker is not None and self.checker.off is None
+
+    def load(self, account: Any) -> None:
+        """The account's settings and recorded states (call off the UI thread: a file)."""
+        self.stop()
+        settings = getattr(account, "data_checks", None)
+        self.settings = settings if isinstance(settings, DataCheckSettings) else \
+            DataCheckSettings()
+        path = data_records_path(account.name) if getattr(account, "cache", False) else None
+        self.records = DataRecords(path)
+        self._notices += self.records.notes + list(self.settings.notes)
+        DATA_LOOKUP.source = self._lookup
+
+    def _lookup(self, vin: str, brand: str) -> DataState:
+        """The `/` filter's data state of a row (core.query's data: terms)."""
+        return current_state(self.records.get(vin), brand, self._now(),
+                             self.settings.thresholds)
+
+    def start(self, client: Any, now: Callable[[], datetime], history: Any = None) -> bool:
+        """Run the checker on its own thread (False: checks are off for this account)."""
+        if not self.settings.enabled or self._thread is not None:
+            return False
+        self.client = client
+        self._now = now
+        self._stop.clear()
+        self.checker = DataChecker(client, self.settings, self.records, now=now,
+                                   history=history, on_result=self._keep,
+                                   notice=self._notice)
+        self._thread = threading.Thread(target=self.checker.run, args=(self._stop,),
+                                        name="data-checks", daemon=True)
+        self._thread.start()
+        return True
+
+    def stop(self) -> None:
+        self._stop.set()
+        thread, self._thread = self._thread, None
+        self.checker = None
+        if self.client is not None:
+            close = getattr(self.client, "close", None)
+            if close is not None:
+                close()
+            self.client = None
+        if thread is not None:
+            thread.join(2.0)
+
+    def feed(self, rows: Iterable[Any]) -> None:
+        """The approved vehicles of the fleet just refreshed (any thread but the UI's)."""
+        checker = self.checker
+        if checker is None:
+            return
+        checker.set_fleet(Approved(r.vin, r.brand, _since(r)) for r in rows
+                          if r.state is State.APPROVED)
+
+    def _keep(self, result: DataResult) -> None:
+        with self._lock:
+            if len(self._results) < MAX_PENDING:
+                self._results.append(result)
+
+    def _notice(self, text: str) -> None:
+        with self._lock:
+            self._notices.append(text)
+
+    def take(self) -> tuple[list[DataResult], list[str]]:
+        with self._lock:
+            results, self._results = self._results, []
+            notices, self._notices = self._notices, []
+        return results, notices
+
+    def record(self, vin: str) -> DataRecord | None:
+        return self.records.get(vin)
+
+    def state_of(self, vin: str, brand: str, now: datetime) -> DataState:
+        return current_state(self.records.get(vin), brand, now, self.settings.thresholds)
+
+    def cell(self, vin: str, brand: str, approved: datetime | None, now: datetime) -> str:
+        record = self.records.get(vin)
+        state = current_state(record, brand, now, self.settings.thresholds)
+        return cell_text(state, record, approved, now)
+
+
+def _since(row: Any) -> datetime | None:
+    since = getattr(row, "since_dt", None)
+    if callable(since):
+        value = since()
+        return value if isinstance(value, datetime) else None
+    value = getattr(row, "state_since", None) or getattr(row, "since", None)
+    return value if isinstance(value, datetime) else None

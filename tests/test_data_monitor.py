@@ -1,0 +1,70 @@
+"""Issue 19 in the monitor's Textual-free core: the checks' worker fed by refreshes, its
+results taken in batches, and the `/` filter's data: terms."""
+
+from __future__ import annotations
+
+import threading
+
+from fleettui.api import FleetClient
+from fleettui.api.auth import Credentials
+from fleettui.core.data_states import DATA_LOOKUP, DataState
+from fleettui.core.query import parse_query
+from fleettui.core.store import FleetStore
+from fleettui.monitor.accounts import account_for_simulator
+from fleettui.monitor.data_monitor import MonitorData
+
+
+def _rows(client: FleetClient) -> list:
+    store = FleetStore()
+    prepared = store.prepare(client.list_vehicles_compact(), client.server_time())
+    store.apply(prepared)
+    return list(prepared.snapshot.order)
+
+
+def test_the_worker_checks_the_fed_fleet_and_the_filter_reads_its_states(sim):
+    account = account_for_simulator(sim, data_checks=True)
+    assert account.data_checks.enabled and account.data_checks.per_second == 4.0
+    data = MonitorData()
+    data.load(account)
+    client = FleetClient(Credentials(sim.base_url, sim.client_id, sim.client_secret))
+    rows = _rows(client)
+    approved = [r for r in rows if r.state.value == "approved"]
+    assert data.start(client, client.server_time)
+    try:
+        data.feed(rows)
+        done = threading.Event()
+        got = []
+        for _ in range(600):  # until every approved car was answered (no wall-clock assert)
+            results, notices = data.take()
+            got += results
+            assert not notices
+            if len(got) >= len(approved):
+                done.set()
+                break
+            done.wait(0.05)
+        assert done.is_set()
+        assert {r.vin for r in got} == {r.vin for r in approved}
+        flowing = parse_query("data:flowing").filter(rows)
+        assert flowing and all(data.state_of(r.vin, r.brand, client.server_time())
+                               is DataState.FLOWING for r in flowing)
+        missing = parse_query("data:missing").filter(rows)
+        assert not set(missing) & set(flowing)
+        assert all(r.state.value == "approved" for r in missing)
+        assert parse_query("-data:flowing state:approved").filter(rows) == [
+            r for r in approved if r not in flowing]
+    finally:
+        data.stop()
+        DATA_LOOKUP.source = None
+
+
+def test_a_bad_data_term_says_what_to_use():
+    q = parse_query("data:privcy")
+    assert q.error is not None and "did you mean privacy" in q.error
+    assert parse_query("data:blocked").error is None
+
+
+def test_checks_stay_off_unless_the_account_asks(sim):
+    data = MonitorData()
+    data.load(account_for_simulator(sim))
+    assert data.start(object(), lambda: None) is False and not data.on  # type: ignore[arg-type, return-value]
+    DATA_LOOKUP.source = None
