@@ -35,7 +35,8 @@ def test_triage_json_shape_and_the_queue_message(sim_profile, capsys):
     dated = [q for q in doc["queues"] if q["next_deadline"]]
     assert dated and all(q["deadline_is_estimate"] for q in dated)
     vehicle = doc["queues"][0]["vehicles"][0]
-    assert set(vehicle) == {"vin", "brand", "status", "reason", "since", "rejects_by_estimate"}
+    assert set(vehicle) == {"vin", "brand", "status", "reason", "since", "rejects_by_estimate",
+                            "request_id"}
 
     qid = doc["queues"][0]["id"]
     code, out, _ = run(capsys, "triage", "--queue", qid)
@@ -86,7 +87,7 @@ def test_stats_json_shape(sim_profile, capsys):
     code, out, err = run(capsys, "stats", "--json", "--days", "14")
     assert code == 0, err
     doc = json.loads(out)
-    assert set(doc) == {"now", "source", "brands", "pending_ages", "daily"}
+    assert set(doc) == {"now", "source", "brands", "pending_ages", "daily", "data"}
     assert doc["source"] == "history" and len(doc["daily"]) == 14
     assert set(doc["brands"][0]) == {"brand", "approved", "rejected", "approval_rate",
                                      "rejection_rate", "approval_seconds_median",
