@@ -105,7 +105,7 @@ def main() -> None:
     parser.add_argument("vehicles", nargs="?", type=int, default=100_000)
     parser.add_argument("--no-http", action="store_true")
     args = parser.parse_args()
-    print(f"load: {open('/proc/loadavg').read().split()[:3]}  cores: {os.cpu_count()}")
+    print(f"load: {Path('/proc/loadavg').read_text().split()[:3]}  cores: {os.cpu_count()}")
     cars = fleet(args.vehicles)
     print(f"{args.vehicles:,} vehicles, {len(cars):,} approved (in-process figures)")
 
