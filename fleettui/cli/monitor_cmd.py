@@ -7,7 +7,7 @@ import math
 import os
 import sys
 
-from fleettui.config.demo import DEMO_SPEED, DEMO_VEHICLES
+from fleettui.config.demo import DEMO_DATA_LIMIT, DEMO_SPEED, DEMO_VEHICLES
 
 
 def _positive_float(text: str) -> float:
@@ -102,9 +102,11 @@ def run_monitor(args: argparse.Namespace) -> int:
         spec = getattr(args, "webhooks", None)
         if spec is not None:
             return _demo_with_webhooks(args, spec, read_only, refresh)
-        config = SimConfig(vehicles=args.demo_vehicles, speed=args.demo_speed)
+        config = SimConfig(vehicles=args.demo_vehicles, speed=args.demo_speed,
+                           data_limit=DEMO_DATA_LIMIT)
         with Simulator(config) as sim:
-            account = account_for_simulator(sim, read_only=read_only, refresh=refresh)
+            account = account_for_simulator(sim, read_only=read_only, refresh=refresh,
+                                            data_checks=True)
             app = FleetApp(account, read_only=read_only, refresh=refresh, pinned=pinned)
             app.run()
         return app.return_code or 0
@@ -208,13 +210,14 @@ def _demo_with_webhooks(args: argparse.Namespace, spec: str, read_only: bool,
                   file=sys.stderr)
             return 2
         config = SimConfig(vehicles=args.demo_vehicles, speed=args.demo_speed,
-                           webhook_url=feed.url, webhook_secret=secret)
+                           webhook_url=feed.url, webhook_secret=secret,
+                           data_limit=DEMO_DATA_LIMIT)
         sims.append(Simulator(config))
         try:
             with sims[0] as sim:
                 account = account_for_simulator(
                     sim, read_only=read_only, refresh=refresh, push=lambda now=None: feed,
-                    reconcile=getattr(args, "reconcile", None) or 600.0)
+                    reconcile=getattr(args, "reconcile", None) or 600.0, data_checks=True)
                 app = FleetApp(account, read_only=read_only, refresh=refresh,
                               pinned=bool(getattr(args, "pin_profile", False)))
                 app.run()

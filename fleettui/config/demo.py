@@ -8,3 +8,7 @@ from __future__ import annotations
 DEMO_VEHICLES = 300
 #: Simulated seconds per real second: vehicles visibly move from pending while you watch.
 DEMO_SPEED = 600.0
+#: Vehicle data calls a minute the demo's simulator takes before 429: above the demo's
+#: data-check budget (config.data_checks.DEMO_PER_SECOND, 4 a second), so its 300 cars are
+#: all seen in about a minute.
+DEMO_DATA_LIMIT = 300
