@@ -51,6 +51,7 @@ class MonitorData:
         self._notices: list[str] = []
         self.client: Any = None
         self._now: Callable[[], datetime] = utcnow
+        self._rows: list[Any] | None = None
 
     def __repr__(self) -> str:
         return f"MonitorData(on={self.on}, {len(self.records)} records)"
@@ -60,14 +61,15 @@ class MonitorData:
         return self.checker is not None and self.checker.off is None
 
     def load(self, account: Any) -> None:
-        """The account's settings and recorded states (call off the UI thread: a file)."""
-        self.stop()
+        """The account's settings and recorded states (reads a file: call it off the UI
+        thread, or let `begin` do it on the checks' own thread)."""
         settings = getattr(account, "data_checks", None)
         self.settings = settings if isinstance(settings, DataCheckSettings) else \
             DataCheckSettings()
         path = data_records_path(account.name) if getattr(account, "cache", False) else None
         self.records = DataRecords(path)
-        self._notices += self.records.notes + list(self.settings.notes)
+        with self._lock:
+            self._notices += self.records.notes + list(self.settings.notes)
         DATA_LOOKUP.source = self._lookup
 
     def _lookup(self, vin: str, brand: str) -> DataState:
@@ -75,19 +77,54 @@ class MonitorData:
         return current_state(self.records.get(vin), brand, self._now(),
                              self.settings.thresholds)
 
-    def start(self, client: Any, now: Callable[[], datetime], history: Any = None) -> bool:
-        """Run the checker on its own thread (False: checks are off for this account)."""
-        if not self.settings.enabled or self._thread is not None:
+    def begin(self, account: Any, client_factory: Callable[[], Any],
+              now: Callable[[], datetime], history: Any = None) -> bool:
+        """For the monitor: when the account's checks are on, a thread that loads the
+        records, then runs the checker with a client of its own. False: checks are off."""
+        self.stop()
+        settings = getattr(account, "data_checks", None)
+        if not isinstance(settings, DataCheckSettings) or not settings.enabled:
+            self.settings = DataCheckSettings()
+            self.records = DataRecords(None)
+            DATA_LOOKUP.source = None
+            return False
+        self.settings = settings
+        self._now = now
+        self._stop = stop = threading.Event()  # a fresh one: an old thread stays stopped
+
+        def run() -> None:
+            self.load(account)
+            if stop.is_set():
+                return
+            self.start(client_factory(), now, history, thread=False)
+            checker = self.checker
+            if checker is not None:
+                rows, self._rows = self._rows, None
+                if rows is not None:
+                    self.feed(rows)
+                checker.run(stop)
+
+        self._thread = threading.Thread(target=run, name="data-checks", daemon=True)
+        self._thread.start()
+        return True
+
+    def start(self, client: Any, now: Callable[[], datetime], history: Any = None, *,
+              thread: bool = True) -> bool:
+        """Run the checker (on its own thread unless `thread` is False: the caller's
+        thread runs it). False: checks are off for this account."""
+        if not self.settings.enabled or (thread and self._thread is not None):
             return False
         self.client = client
         self._now = now
-        self._stop.clear()
+        if thread:
+            self._stop = threading.Event()
         self.checker = DataChecker(client, self.settings, self.records, now=now,
                                    history=history, on_result=self._keep,
                                    notice=self._notice)
-        self._thread = threading.Thread(target=self.checker.run, args=(self._stop,),
-                                        name="data-checks", daemon=True)
-        self._thread.start()
+        if thread:
+            self._thread = threading.Thread(target=self.checker.run, args=(self._stop,),
+                                            name="data-checks", daemon=True)
+            self._thread.start()
         return True
 
     def stop(self) -> None:
@@ -100,12 +137,14 @@ class MonitorData:
                 close()
             self.client = None
         if thread is not None:
-            thread.join(2.0)
+            thread.join(1.0)
 
     def feed(self, rows: Iterable[Any]) -> None:
         """The approved vehicles of the fleet just refreshed (any thread but the UI's)."""
         checker = self.checker
         if checker is None:
+            if self._thread is not None:  # still loading: fed once it runs
+                self._rows = list(rows)
             return
         checker.set_fleet(Approved(r.vin, r.brand, _since(r)) for r in rows
                           if r.state is State.APPROVED)
