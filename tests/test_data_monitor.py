@@ -68,3 +68,28 @@ def test_checks_stay_off_unless_the_account_asks(sim):
     data.load(account_for_simulator(sim))
     assert data.start(object(), lambda: None) is False and not data.on  # type: ignore[arg-type, return-value]
     DATA_LOOKUP.source = None
+
+
+def test_begin_loads_on_its_own_thread_and_takes_a_fleet_fed_before_it_ran(sim):
+    account = account_for_simulator(sim, data_checks=True)
+    creds = Credentials(sim.base_url, sim.client_id, sim.client_secret)
+    with FleetClient(creds) as client:
+        rows = _rows(client)
+        now = client.server_time
+        data = MonitorData()
+        assert data.begin(account, lambda: FleetClient(creds), now)
+        data.feed(rows)  # at once: before (or while) the thread loads
+        approved = {r.vin for r in rows if r.state.value == "approved"}
+        seen: set[str] = set()
+        waiter = threading.Event()
+        try:
+            for _ in range(600):
+                seen |= {r.vin for r in data.take()[0]}
+                if seen >= approved:
+                    break
+                waiter.wait(0.05)
+            assert seen == approved
+        finally:
+            data.stop()
+            DATA_LOOKUP.source = None
+    assert not data.begin(account_for_simulator(sim), lambda: None, now)
