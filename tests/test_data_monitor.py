@@ -93,3 +93,24 @@ def test_begin_loads_on_its_own_thread_and_takes_a_fleet_fed_before_it_ran(sim):
             data.stop()
             DATA_LOOKUP.source = None
     assert not data.begin(account_for_simulator(sim), lambda: None, now)
+
+
+def test_blocked_and_unblocked_cars_are_told_in_one_notice_both_ways():
+    from fleettui.core.data_states import DataRecord
+    from fleettui.history.data_records import data_events
+    from fleettui.monitor.data_checker import DataResult
+    from fleettui.monitor.data_monitor import data_changes
+    from tests.sim_helpers import SIM_START as now
+
+    flowing = DataRecord("V1", DataState.FLOWING, now, now, now)
+    private = DataRecord("V1", DataState.PRIVACY, now, now, now, "privacy", "r1")
+
+    def result(old, new):  # noqa: ANN001, ANN202
+        return DataResult(new.vin, "bmw", new, old, tuple(data_events(old, new, "bmw", now)))
+
+    blocked = data_changes([result(flowing, private)])
+    assert blocked is not None and blocked.severity == "warning"
+    assert blocked.message == "1 car: privacy mode blocks data" and blocked.vins == ("V1",)
+    again = data_changes([result(private, flowing)])
+    assert again is not None and again.message == "1 car: data flowing again"
+    assert data_changes([result(None, flowing)]) is None  # first data: the column says it

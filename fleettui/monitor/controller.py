@@ -37,6 +37,7 @@ from fleettui.monitor import fetching
 from fleettui.monitor.accounts import Account
 from fleettui.monitor.cache import Starting
 from fleettui.monitor.connection import ConnectionState, clamp_refresh, local_now
+from fleettui.monitor.data_monitor import MonitorData, data_changes
 from fleettui.monitor.eligibility import EligibilityChecks, EligibilityOutcome
 from fleettui.monitor.header_state import HeaderReader
 from fleettui.monitor.history import MonitorHistory
@@ -99,6 +100,8 @@ class Monitor:
         self._poll_started: float | None = None
         #: The local history: every refresh recorded, since-last-look, unseen rows.
         self.history = MonitorHistory()
+        #: Whether approved cars send data (issue 19): the checks' worker and its records.
+        self.data = MonitorData()
         #: What the header says, read in one place (fleettui.monitor.header_state).
         self.header = HeaderReader(self)
 
@@ -146,9 +149,11 @@ class Monitor:
         self.marked.clear()
         self.store.apply(self.store.prepare([], self.clock()))
         self.store.set_query(account.default_filter or "")
+        self.data.begin(account, account.client_factory, self.clock, self.history)
 
     def close(self) -> None:
         self.push.stop()
+        self.data.stop()
         for client in (self.reader, self.writer):
             if client is not None:
                 with contextlib.suppress(Exception):
@@ -243,8 +248,24 @@ class Monitor:
     # -- the local history ----------------------------------------------------------------
 
     def record(self, job: RecordJob) -> RecordDone:
-        """Blocking (worker): the refresh recorded in one transaction."""
-        return self.history.record(job)
+        """Blocking (worker): the refresh recorded in one transaction; the data checks
+        learn the approved cars of it."""
+        done = self.history.record(job)
+        self.data.feed(job.prepared.snapshot.order)
+        return done
+
+    def took_data(self) -> Update | None:
+        """The data checks' results since the last look (UI thread, on a timer): the
+        table and the detail pane repaint; blocked and unblocked cars are told, grouped."""
+        results, texts = self.data.take()
+        if not results and not texts:
+            return None
+        notices = [Notice(t, title="Data checks", severity="warning", kind="data")
+                   for t in texts]
+        told = data_changes(results)
+        if told is not None:
+            notices.append(told)
+        return Update(repaint=bool(results), notices=notices)
 
     def took_record(self, done: RecordDone) -> Update | None:
         if done.generation != self.generation:

@@ -34,6 +34,7 @@ from fleettui.core.states import State
 from fleettui.core.timefmt import utcnow
 from fleettui.history.data_records import DataRecords, data_records_path
 from fleettui.monitor.data_checker import Approved, DataChecker, DataResult
+from fleettui.monitor.updates import Notice
 
 #: Results kept for the UI at most (a pass at 20 calls/s between two UI ticks is far less).
 MAX_PENDING = 5000
@@ -183,3 +184,28 @@ def _since(row: Any) -> datetime | None:
         return value if isinstance(value, datetime) else None
     value = getattr(row, "state_since", None) or getattr(row, "since", None)
     return value if isinstance(value, datetime) else None
+
+
+#: The changes the monitor tells as they happen (both ways); first data and silence show
+#: in the Data column and the triage queues without a toast each.
+BLOCKED_WORDS = ("privacy mode blocks data", "consent removed by the OEM blocks data",
+                 "no active consent for this vehicle")
+TOLD = (*BLOCKED_WORDS, "data flowing again")
+
+
+def data_changes(results: Iterable[DataResult]) -> Notice | None:
+    """One notice for the blocked and unblocked cars of a batch of results, or None."""
+    counts: dict[str, int] = {}
+    vins: list[str] = []
+    for result in results:
+        for event in result.events:
+            if event.reason in TOLD:
+                counts[event.reason] = counts.get(event.reason, 0) + 1
+                vins.append(result.vin)
+    if not counts:
+        return None
+    text = "; ".join(f"{n} car{'s' if n != 1 else ''}: {reason}"
+                     for reason, n in counts.items())
+    blocked = any(reason in BLOCKED_WORDS for reason in counts)
+    return Notice(text, title="Data", severity="warning" if blocked else "information",
+                  kind="data", vins=tuple(vins))

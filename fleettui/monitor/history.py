@@ -123,6 +123,17 @@ class MonitorHistory:
                 self._timeline.pop(ev.vin, None)
         return store.record_events(batch, now=now)
 
+    def record_events(self, events: list[Any], now: datetime) -> int:
+        """Blocking (the data checks' worker): data events into the history (opened if
+        need be); the timeline of each vehicle named is read again when next shown."""
+        store = self._open()
+        if store is None or not store.available:
+            return 0
+        with self._lock:
+            for ev in events:
+                self._timeline.pop(ev.vin, None)
+        return store.record_events(events, now=now)
+
     def took_record(self, done: RecordDone, now: datetime,
                     local_now: datetime | None = None) -> list[Notice]:
         """UI thread: what the user is told; remembers the look to compare `u` with."""
