@@ -5,6 +5,8 @@
     state:pending,rejected      are ORed; different fields and words are ANDed)
     tag:fleet=depot-3 tag:vip   a tag with that value, or a tag that is present at all
     vin:WBA…01,WBA…02           exactly these VINs (the notification log's "show these")
+    claimed:me claimed:none     work state on a shared desk (--desk): claimed by you, by
+    claimed:alice               nobody, or by that person (claimed:any: by anyone)
     age>7d  age<2h              time in the current state (s, m, h, d, w; also >= <=)
     data:none  data:blocked     approved cars by whether data arrives (core.data_states:
                                 unchecked, none, flowing, silent, privacy, consent,
@@ -19,6 +21,11 @@ table keeps showing rows.
 Age terms compare with the time the rows were fetched: `filter(rows, now)` (the store
 passes the snapshot's server time; without one, this machine's clock).
 
+`claimed:` terms ask the desk's work state, which is not on the row: they are read
+through a `ClaimLookup` (`parse_query(text, claims)`, the monitor's desk mirror), live, so
+a claim made elsewhere changes what matches without re-parsing. Without a desk they are
+an error that says how to get one.
+
 Rows are matched through four attributes: `state` (State), `brand` (code), `tags`
 (dict) and `search` (lower-cased text of VIN, brand, reason and tags).
 """
@@ -31,17 +38,31 @@ import shlex
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, Protocol
 
 from fleettui.core.brands import BRANDS, GROUPS, brand_group_key, similar_brands
 from fleettui.core.data_states import DATA_LOOKUP, FILTER_WORDS, DataState
 from fleettui.core.states import STATE_ORDER, State
 from fleettui.core.timefmt import parse_duration
 
-FIELDS = ("state", "brand", "group", "tag", "vin", "data")
-_ALIASES = {"status": "state", "s": "state", "b": "brand", "g": "group", "tags": "tag"}
+FIELDS = ("state", "brand", "group", "tag", "vin", "data", "claimed")
+_ALIASES = {"status": "state", "s": "state", "b": "brand", "g": "group", "tags": "tag",
+            "claim": "claimed"}
 
 Predicate = Callable[[Any], bool]
+
+
+class ClaimLookup(Protocol):
+    """Who holds a vehicle on the shared desk (the monitor's live mirror of it)."""
+
+    @property
+    def me(self) -> str: ...
+
+    def claimed_by(self, vin: str) -> str | None: ...
+
+
+NO_DESK = ("claimed: needs a shared desk: start the monitor with --desk "
+           "(see `fleettui desk init`)")
 
 
 _GROUP_KEYS = {brand_group_key(g): g for g in GROUPS}
@@ -61,6 +82,8 @@ class Query:
     terms: tuple[str, ...] = ()
     _predicates: tuple[Predicate, ...] = field(default=(), repr=False, compare=False)
     ages: tuple[AgeTerm, ...] = ()
+    #: It has claimed: terms: a claim made or released changes what it matches.
+    uses_claims: bool = False
 
     @property
     def is_empty(self) -> bool:
@@ -222,11 +245,12 @@ def _negate(pred: Predicate) -> Predicate:
     return lambda row: not pred(row)
 
 
-def parse_query(text: str) -> Query:
-    """Parse a filter; on a mistake the Query has `.error` and matches every row."""
+def parse_query(text: str, claims: ClaimLookup | None = None) -> Query:
+    """Parse a filter; on a mistake the Query has `.error` and matches every row.
+    `claims` answers `claimed:` terms (None: no desk, and such a term is a mistake)."""
     text = text or ""
     try:
-        return _parse(text)
+        return _parse(text, claims)
     except _QueryError as exc:
         return Query(text=text, error=str(exc))
 
@@ -269,8 +293,31 @@ def _text_in(needle: str) -> Predicate:
     return lambda row: needle in row.search
 
 
-def _parse(text: str) -> Query:
+def _claimed_predicate(value: str, claims: ClaimLookup | None) -> Predicate:
+    """claimed:me / none / any / NAME (case does not matter; a comma ORs names)."""
+    if claims is None:
+        raise _QueryError(NO_DESK)
+    wanted = [v.strip().lower() for v in value.split(",") if v.strip()]
+    if not wanted:
+        raise _QueryError("claimed: needs a value: claimed:me, claimed:none, claimed:any "
+                          "or claimed:NAME")
+    lookup = claims.claimed_by
+    me = claims.me.lower()
+    names = frozenset(me if w == "me" else w for w in wanted if w not in ("none", "any"))
+    none, anyone = "none" in wanted, "any" in wanted
+
+    def claimed(row: Any) -> bool:
+        holder = lookup(row.vin)
+        if holder is None:
+            return none
+        return anyone or holder.lower() in names
+
+    return claimed
+
+
+def _parse(text: str, claims: ClaimLookup | None = None) -> Query:
     preds: list[Predicate] = []
+    uses_claims = False
     ages: list[AgeTerm] = []
     positives: dict[str, set] = {"state": set(), "brand": set(), "group": set()}
     terms = _split_terms(text)
@@ -288,6 +335,9 @@ def _parse(text: str) -> Query:
             value = value.strip()
             if name == "tag":
                 pred = _tag_predicate(value)
+            elif name == "claimed":
+                pred = _claimed_predicate(value, claims)
+                uses_claims = True
             elif name == "vin":
                 wanted = frozenset(v.strip().upper() for v in value.split(",") if v.strip())
                 if not wanted:
@@ -321,7 +371,8 @@ def _parse(text: str) -> Query:
     for name in ("brand", "group"):
         if positives[name]:
             preds.insert(0, _brand_in(frozenset(positives[name])))
-    return Query(text=text, terms=tuple(terms), _predicates=tuple(preds), ages=tuple(ages))
+    return Query(text=text, terms=tuple(terms), _predicates=tuple(preds), ages=tuple(ages),
+                 uses_claims=uses_claims)
 
 
 def with_state_filter(text: str, state: str) -> str:

@@ -29,7 +29,7 @@ from fleettui.core.memory import (
     tune_malloc,
     warm_in_background,
 )
-from fleettui.core.query import Query, parse_query
+from fleettui.core.query import ClaimLookup, Query, parse_query
 from fleettui.core.rows import Row, build_row, compact_row
 from fleettui.core.snapshot import (
     Diff,
@@ -71,6 +71,8 @@ class FleetStore:
         self._snapshot = Snapshot()
         self._query = parse_query("")
         self._query_error: str | None = None
+        #: The shared desk's claims, for `claimed:` filters (None: no desk).
+        self.claims: ClaimLookup | None = None
         self._sort = sort
         self._descending = descending
         self._settings = 0
@@ -291,7 +293,7 @@ class FleetStore:
     def set_query(self, text: str) -> Query:
         """Filter the view. A query with a mistake is returned with `.error` set and the
         previous query stays in effect."""
-        query = parse_query(text)
+        query = parse_query(text, self.claims)
         if query.error is not None:
             self._query_error = query.error
             return query
@@ -301,6 +303,16 @@ class FleetStore:
             self._settings += 1
         self._recompute()
         return query
+
+    def claims_changed(self) -> bool:
+        """Someone claimed or released a vehicle: a `claimed:` filter is worked out
+        again (True); any other filter matches what it did (False, nothing done)."""
+        if not self._query.uses_claims:
+            return False
+        with self._lock:
+            self._settings += 1
+        self._recompute()
+        return True
 
     def set_sort(self, column: str, descending: bool = False) -> None:
         if column not in SORT_COLUMNS:

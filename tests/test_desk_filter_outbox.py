@@ -1,0 +1,108 @@
+"""The desk's Textual-free monitor parts that need no server: the `claimed:` filter
+terms (read live through a lookup) and the offline outbox on disk."""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+import pytest
+
+from fleettui.core.query import NO_DESK, parse_query
+from fleettui.core.rows import build_row
+from fleettui.core.store import FleetStore
+from fleettui.monitor.desk_outbox import Outbox, Pending, outbox_path
+from tests.fleet_helpers import NOW, small_fleet
+
+
+@dataclass
+class Claims:
+    me: str = "ann"
+    held: dict[str, str] = field(default_factory=dict)
+
+    def claimed_by(self, vin: str) -> str | None:
+        return self.held.get(vin)
+
+
+@pytest.fixture(scope="module")
+def rows():
+    return [build_row(o, i) for i, o in enumerate(small_fleet())]
+
+
+def ends(query: str, rows, claims: Claims) -> list[str]:
+    q = parse_query(query, claims)
+    assert q.error is None, q.error
+    return [r.vin[-1] for r in q.filter(rows)]
+
+
+def test_claimed_terms_ask_the_lookup_live(rows):
+    claims = Claims(held={rows[0].vin: "ann", rows[2].vin: "Bob"})
+    assert ends("claimed:me", rows, claims) == ["1"]
+    assert ends("claimed:bob", rows, claims) == ["3"]  # case does not matter
+    assert ends("claimed:any", rows, claims) == ["1", "3"]
+    assert ends("claimed:none", rows, claims) == ["2", "4", "5", "6"]
+    assert ends("claimed:me,bob", rows, claims) == ["1", "3"]
+    assert ends("-claimed:none", rows, claims) == ["1", "3"]
+    query = parse_query("claimed:me", claims)
+    assert query.uses_claims and not parse_query("state:pending", claims).uses_claims
+    claims.held[rows[1].vin] = "ann"  # a claim made meanwhile: no re-parse needed
+    assert [r.vin[-1] for r in query.filter(rows)] == ["1", "2"]
+
+
+def test_claimed_without_a_desk_says_how_to_get_one(rows):
+    q = parse_query("claimed:me")
+    assert q.error == NO_DESK and "--desk" in q.error
+    assert parse_query("claimed:", Claims()).error.startswith("claimed: needs a value")
+
+
+def test_the_store_refilters_only_a_claims_filter_when_claims_change(rows):
+    store = FleetStore()
+    claims = Claims()
+    store.claims = claims
+    store.apply(store.prepare(small_fleet(), NOW))
+    assert store.set_query("claimed:me").error is None
+    assert len(store.view.rows) == 0
+    claims.held[rows[3].vin] = "ann"
+    assert store.claims_changed() is True
+    assert [r.vin for r in store.view.rows] == [rows[3].vin]
+    store.set_query("state:pending")
+    assert store.claims_changed() is False
+
+
+def test_the_outbox_keeps_actions_across_a_restart_in_order(tmp_path):
+    path = outbox_path("postgresql://ann@db/desk", "ann")
+    assert "ann@db" not in path.name
+    box = Outbox(path)
+    now = datetime(2026, 12, 6, 20, 0, tzinfo=UTC)
+    note = box.add(Pending("note", ("WBA1",), text="called the driver, no answer"), now)
+    box.add(Pending("claim", ("WBA1", "WBA2")), now)
+    assert note.typed_at == "2026-12-06T20:00:00+00:00"
+    again = Outbox(path)  # a new monitor process
+    assert [(p.kind, p.vins, p.text) for p in again.items()] == [
+        ("note", ("WBA1",), "called the driver, no answer"), ("claim", ("WBA1", "WBA2"), "")]
+    again.done(note.id)
+    assert [p.kind for p in Outbox(path).items()] == ["claim"]
+    assert oct(os.stat(path).st_mode & 0o777) == "0o600"
+
+
+def test_an_unreadable_outbox_is_moved_aside_and_said(tmp_path):
+    path = outbox_path("desk", "ann")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("{not json")
+    box = Outbox(path)
+    assert len(box) == 0 and box.problem and "moved to" in box.problem
+    assert path.with_name(path.name + ".unreadable").read_text() == "{not json"
+    path.write_text(json.dumps({"pending": [{"kind": "claim", "vins": ["WBA1"], "id": "x"},
+                                            {"kind": "rm -rf", "vins": ["WBA1"]}]}))
+    box = Outbox(path)
+    assert [p.kind for p in box.items()] == ["claim"] and "1 entries" in (box.problem or "")
+
+
+def test_a_pending_action_describes_itself_with_its_whole_text():
+    note = Pending("note", ("WBA1",), text="line\x1b[31m one")
+    assert note.describe() == 'note on WBA1: "line one"'  # no escape reaches the screen
+    assert Pending("snooze", ("A", "B", "C", "D"), text="driver on holiday").describe() == (
+        "snooze A, B, C +1 until its next state change (driver on holiday)")
+    assert Pending("hand", ("A",), to_user="bob").describe() == "hand A to bob"
