@@ -76,8 +76,9 @@ def test_the_outbox_keeps_actions_across_a_restart_in_order(tmp_path):
     assert "ann@db" not in path.name
     box = Outbox(path)
     now = datetime(2026, 12, 6, 20, 0, tzinfo=UTC)
-    note = box.add(Pending("note", ("WBA1",), text="called the driver, no answer"), now)
+    assert box.add(Pending("note", ("WBA1",), text="called the driver, no answer"), now) is None
     box.add(Pending("claim", ("WBA1", "WBA2")), now)
+    note = box.items()[0]
     assert note.typed_at == "2026-12-06T20:00:00+00:00"
     again = Outbox(path)  # a new monitor process
     assert [(p.kind, p.vins, p.text) for p in again.items()] == [

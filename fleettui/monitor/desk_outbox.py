@@ -18,7 +18,7 @@ import hashlib
 import json
 import threading
 import uuid
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Literal
@@ -45,6 +45,8 @@ class Pending:
     to_user: str = ""
     #: A snooze's end (ISO 8601, UTC); None: until the next state change.
     until: str | None = None
+    #: A snooze's vehicles' states when it was typed (the next change clears it).
+    states: tuple[tuple[str, str], ...] = ()
     #: When it was typed (ISO 8601, UTC).
     typed_at: str = ""
     id: str = field(default_factory=lambda: uuid.uuid4().hex)
@@ -78,12 +80,18 @@ def _pending(raw: Any) -> Pending | None:
         return None
     text, to_user, until = raw.get("text", ""), raw.get("to_user", ""), raw.get("until")
     typed_at, pid = raw.get("typed_at", ""), raw.get("id")
-    if not all(isinstance(x, str) for x in (text, to_user, typed_at, pid)):
+    if not isinstance(pid, str) or not all(isinstance(x, str) for x in (text, to_user, typed_at)):
         return None
     if until is not None and not isinstance(until, str):
         return None
+    states = raw.get("states") or []
+    if not isinstance(states, list) or not all(
+            isinstance(s, list) and len(s) == 2 and all(isinstance(x, str) for x in s)
+            for s in states):
+        states = []
     return Pending(kind=raw["kind"], vins=tuple(vins), text=text, to_user=to_user,
-                   until=until, typed_at=typed_at, id=pid)
+                   until=until, states=tuple((v, s) for v, s in states), typed_at=typed_at,
+                   id=pid)
 
 
 class Outbox:
@@ -137,20 +145,20 @@ class Outbox:
         with self._lock:
             return list(self._items)
 
-    def add(self, pending: Pending, now: datetime | None = None) -> Pending:
-        """Keep `pending` (on disk before this returns). Raises OSError when the file
-        cannot be written: the caller tells the user, with the text."""
+    def add(self, pending: Pending, now: datetime | None = None) -> str | None:
+        """Keep `pending` (on disk before this returns). When the file cannot be
+        written it is kept in memory all the same (still sent) and the problem is
+        returned, for the caller to tell the user."""
         if not pending.typed_at and now is not None:
-            pending = Pending(**{**asdict(pending), "typed_at": now.isoformat(timespec="seconds"),
-                                 "vins": pending.vins})
+            pending = replace(pending, typed_at=now.isoformat(timespec="seconds"))
         with self._lock:
             self._items.append(pending)
             try:
                 self._save()
-            except OSError:
-                self._items.pop()
-                raise
-        return pending
+            except OSError as exc:
+                return (f"the desk outbox {self.path} could not be written "
+                        f"({exc.strerror or exc}); kept in memory only")
+        return None
 
     def done(self, pending_id: str) -> None:
         """Sent or refused: out of the outbox (and the file)."""

@@ -1,0 +1,255 @@
+"""The controller's desk half (`Monitor.desk`, None without `--desk`): the mirror, the
+link's results taken in on the UI thread as `Update`s, the actions a person types, the
+header's desk text, and the desk's webhook feed for the push path.
+
+    control = DeskControl(settings, outbox)
+    control.start(post)                  # post(result) from the link's threads
+    update = control.took(result)        # UI thread: a DeskResult the app posted back
+    update = control.act("claim", vins)  # UI thread: kept in the outbox, sent by the link
+
+UI-thread methods unless marked. No Textual.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import queue
+import time
+from collections.abc import Callable, Iterable
+from datetime import datetime
+from typing import Any
+
+from fleettui.core.store import FleetStore
+from fleettui.core.text import clean
+from fleettui.core.timefmt import parse_ts, utcnow
+from fleettui.desk.model import DeskEvent, DeskStatus
+from fleettui.desk.settings import DeskSettings
+from fleettui.monitor.desk_link import (
+    DeskActed,
+    DeskFollowed,
+    DeskLink,
+    DeskLoaded,
+    DeskPeople,
+    DeskResult,
+    DeskUnreachable,
+    Post,
+)
+from fleettui.monitor.desk_outbox import Kind, Outbox, Pending, outbox_path
+from fleettui.monitor.desk_state import DeskMirror
+from fleettui.monitor.updates import Notice, Update
+from fleettui.webhooks.events import WebhookEvent
+from fleettui.webhooks.health import HealthSnapshot
+
+TITLE = "Desk"
+_DONE = {"claim": "Claimed", "release": "Released", "hand": "Handed", "snooze": "Snoozed"}
+
+
+def _vehicles(n: int) -> str:
+    return f"{n} vehicle{'s' if n != 1 else ''}"
+
+
+def webhook_event(ev: DeskEvent) -> WebhookEvent | None:
+    """A delivery the desk's receiver accepted, as the push path takes it."""
+    p = ev.payload
+    delivery, kind = p.get("delivery"), p.get("type")
+    if not isinstance(delivery, str) or not isinstance(kind, str):
+        return None
+
+    def text(key: str) -> str | None:
+        value = p.get(key)
+        return clean(value) if isinstance(value, str) else None
+
+    return WebhookEvent(delivery=delivery, type=kind,
+                        received_at=parse_ts(p.get("received_at")) or ev.at,
+                        vin=text("vin"), action=text("action"), detail=text("detail"))
+
+
+class DeskFeed:
+    """The webhook deliveries that reach the monitor through the desk (`Feed` of
+    `fleettui.monitor.pushing`): whichever machine runs the desk's receiver, every
+    monitor gets them, in order, once."""
+
+    mode = "desk"
+
+    def __init__(self, where: str) -> None:
+        self.url = where
+        self._events: queue.SimpleQueue[WebhookEvent] = queue.SimpleQueue()
+        self._last: float | None = None
+        self._closed = False
+
+    def put(self, events: Iterable[WebhookEvent]) -> None:
+        for event in events:
+            self._events.put(event)
+            self._last = time.time()
+
+    def wait(self, timeout: float) -> list[WebhookEvent]:
+        out: list[WebhookEvent] = []
+        with contextlib.suppress(queue.Empty):
+            out.append(self._events.get(timeout=max(0.0, timeout)))
+            while True:
+                out.append(self._events.get_nowait())
+        return out
+
+    def health(self) -> HealthSnapshot:
+        # No receiver heartbeat through the desk yet: push never relaxes the list
+        # refresh (it is judged not alive), deliveries still show at once.
+        return HealthSnapshot(listening="desk", last_delivery=self._last)
+
+    def close(self) -> None:
+        self._closed = True
+
+
+class DeskControl:
+    """See the module docstring."""
+
+    def __init__(self, settings: DeskSettings, outbox: Outbox | None = None, *,
+                 clock: Callable[[], datetime] = utcnow,
+                 link: Callable[[DeskSettings, Post, Outbox], Any] | None = None) -> None:
+        self.settings = settings
+        self.outbox = outbox if outbox is not None else Outbox(
+            outbox_path(settings.shown, settings.user))
+        self.mirror = DeskMirror(settings.user, settings.host, clock)
+        self.mirror.pending = len(self.outbox)
+        self.feed = DeskFeed(settings.shown)
+        self._make_link = link or (lambda s, p, o: DeskLink(s, p, o))
+        self.link: Any = None
+        #: The store whose rows the desk annotates (set by the monitor).
+        self.store: FleetStore | None = None
+
+    @property
+    def me(self) -> str:
+        return self.settings.user
+
+    def start(self, post: Post) -> Update:
+        self.link = self._make_link(self.settings, post, self.outbox)
+        self.link.start()
+        notices = []
+        if self.outbox.problem:
+            notices.append(Notice(self.outbox.problem, title=TITLE, severity="warning"))
+        if len(self.outbox):
+            notices.append(Notice(f"{len(self.outbox)} desk actions typed earlier are waiting "
+                                  "to be sent; they go as soon as the desk is reached.",
+                                  title=TITLE))
+        return Update(notices=notices)
+
+    def stop(self) -> None:
+        link, self.link = self.link, None
+        if link is not None:
+            link.stop()
+
+    def viewing(self, vin: str | None) -> None:
+        if self.link is not None:
+            self.link.viewing(vin)
+
+    def header(self) -> tuple[str, bool]:
+        return self.mirror.header()
+
+    # -- typed actions --------------------------------------------------------------------
+
+    def act(self, kind: Kind, vins: Iterable[str], *, text: str = "", to_user: str = "",
+            until: datetime | None = None,
+            states: dict[str, str] | None = None) -> Update:
+        """Send an action (through the outbox: kept on disk first, never lost)."""
+        targets = tuple(dict.fromkeys(v for v in vins if v))
+        if not targets:
+            return Update(notices=[Notice("No vehicle: put the cursor on one, or mark some.",
+                                          title=TITLE, severity="warning")])
+        if kind == "note" and not text.strip():
+            return Update(notices=[Notice("An empty note was not sent.", title=TITLE)])
+        if kind == "hand" and not to_user.strip():
+            return Update(notices=[Notice("Hand to whom? Type a desk user name.",
+                                          title=TITLE, severity="warning")])
+        pending = Pending(kind, targets, text=text, to_user=to_user.strip(),
+                          until=until.isoformat() if until is not None else None,
+                          states=tuple(sorted((states or {}).items())))
+        if self.link is None:
+            return Update(notices=[Notice("The desk is not on.", title=TITLE,
+                                          severity="warning")])
+        self.link.submit(pending)
+        self.mirror.pending += 1
+        return Update()
+
+    # -- results (UI thread) ----------------------------------------------------------------
+
+    def took(self, result: DeskResult) -> Update:
+        if isinstance(result, DeskFollowed):
+            return self._followed(result.events, result.status)
+        if isinstance(result, DeskActed):
+            return self._acted(result)
+        if isinstance(result, DeskLoaded):
+            self.mirror.load(result.work, result.people)
+            update = self._status(result.status)
+            update.repaint = True
+            self._refilter()
+            return update
+        if isinstance(result, DeskPeople):
+            return Update(repaint=self.mirror.set_people(result.people))
+        if isinstance(result, DeskUnreachable):
+            return self._status(result.status)
+        return Update()
+
+    def _refilter(self) -> None:
+        if self.store is not None:
+            self.store.claims_changed()
+
+    def _status(self, status: DeskStatus) -> Update:
+        changed, say = self.mirror.set_status(status)
+        update = Update()
+        if say is not None:
+            back = status.state == "online"
+            update.notices.append(Notice(say, title=TITLE, kind="desk",
+                                         severity="information" if back else "warning",
+                                         timeout=None if back else 10))
+        return update
+
+    def _followed(self, events: tuple[DeskEvent, ...], status: DeskStatus) -> Update:
+        update = self._status(status)
+        if not events:
+            return update
+        applied = self.mirror.apply(events)
+        hooks = [w for w in map(webhook_event, applied.webhooks) if w is not None]
+        if hooks:
+            self.feed.put(hooks)
+        if applied.vins or applied.people:
+            update.repaint = True
+        if applied.vins:
+            self._refilter()
+        for ev in applied.by_others:
+            if ev.kind == "hand" and ev.payload.get("claimed_by") == self.me:
+                update.notices.append(Notice(f"{clean(ev.actor)} handed you {ev.vin}.",
+                                             title=TITLE, kind="desk", vins=(ev.vin or "",)))
+        return update
+
+    def _acted(self, done: DeskActed) -> Update:
+        self.mirror.pending = len(self.outbox)
+        p = done.pending
+        what = clean(p.describe())
+        if done.kept:
+            extra = f" ({clean(done.refused)})" if done.refused else ""
+            return Update(repaint=True, notices=[Notice(
+                f"The desk is offline: kept {what}; it is sent when the desk is back "
+                f"({done.waiting} waiting){extra}.", title=TITLE, severity="warning",
+                kind="desk", vins=p.vins)])
+        if done.refused:
+            return Update(repaint=True, notices=[Notice(
+                f"The desk refused {what}: {clean(done.refused)}", title=TITLE,
+                severity="error", timeout=30, kind="desk", vins=p.vins)])
+        sent = "Sent from the outbox: " if done.replayed else ""
+        if p.kind == "note":
+            return Update(repaint=True, notices=[Notice(
+                f"{sent}Note added to {p.vins[0]}.", title=TITLE, kind="desk", vins=p.vins)])
+        lost = [r for r in done.results if not r.ok]
+        won = len(done.results) - len(lost)
+        notices = []
+        if won or p.kind == "snooze":
+            verb = _DONE.get(p.kind, p.kind)
+            to = f" to {clean(p.to_user)}" if p.kind == "hand" else ""
+            count = won if p.kind != "snooze" else len(p.vins)
+            notices.append(Notice(f"{sent}{verb} {_vehicles(count)}{to}.", title=TITLE,
+                                  kind="desk", vins=p.vins))
+        for r in lost:
+            why = clean(r.why) or (f"held by {clean(r.holder)}" if r.holder else "refused")
+            notices.append(Notice(f"{sent}{r.vin} not {_DONE[p.kind].lower()}: {why}.",
+                                  title=TITLE, severity="warning", kind="desk",
+                                  vins=(r.vin,), timeout=10))
+        return Update(repaint=True, notices=notices)

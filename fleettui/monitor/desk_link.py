@@ -1,0 +1,330 @@
+"""The monitor's link to the shared desk: one thread that talks to PostgreSQL, and the
+follower that brings every change made elsewhere.
+
+    link = DeskLink(settings, post)      # post(result) is called on the link's threads
+    link.start()
+    link.submit(Pending("claim", (vin,)))  # UI thread: returns at once
+    link.viewing(vin)                      # the vehicle on screen (presence)
+    link.stop()
+
+The thread (`desk-link`): reads the desk's state once it can be reached (the id of the
+newest event first, then the work state and who is online, then the follower starts from
+that id: nothing missed between), sends what the person typed, beats the presence every
+`PRESENCE_EVERY` seconds (and soon after the vehicle on screen changes), and says goodbye
+at exit. Until the desk is reached it retries with back-off, saying why.
+
+Everything typed goes through the outbox first (`fleettui.monitor.desk_outbox`): kept on
+disk, sent in order, taken out when the desk took it or refused it. While the desk is
+offline it waits there and is sent when the follower says the desk is back; nothing
+typed is dropped.
+
+Results reach the monitor as plain values through `post` (the app posts them to the UI
+thread as messages): `DeskLoaded`, `DeskFollowed` (a follower batch), `DeskActed`,
+`DeskPeople`, `DeskUnreachable`. No Textual here.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import queue
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from fleettui.core.timefmt import parse_ts, utcnow
+from fleettui.desk.errors import DeskError
+from fleettui.desk.model import ClaimResult, DeskEvent, DeskStatus, Note, Person, WorkState
+from fleettui.desk.settings import DeskSettings
+from fleettui.monitor.desk_outbox import Outbox, Pending
+
+log = logging.getLogger("fleettui.desk")
+
+PRESENCE_EVERY = 20.0
+#: The vehicle on screen is told this long after the cursor stops on it.
+VIEW_SETTLE = 0.5
+#: Reaching the desk again after a failure: these waits, then the last one.
+BACKOFF = (0.5, 1.0, 2.0, 5.0, 10.0)
+
+
+# -- what the link posts --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DeskLoaded:
+    """The desk's state, read when it was first reached."""
+
+    work: dict[str, WorkState]
+    people: list[Person]
+    status: DeskStatus
+
+
+@dataclass(frozen=True)
+class DeskFollowed:
+    """A follower batch: events in order (possibly none) and the connection's status."""
+
+    events: tuple[DeskEvent, ...]
+    status: DeskStatus
+
+
+@dataclass(frozen=True)
+class DeskUnreachable:
+    """The desk could not be reached (before the follower runs): the status to show."""
+
+    status: DeskStatus
+    kind: str
+
+
+@dataclass(frozen=True)
+class DeskPeople:
+    people: list[Person]
+
+
+@dataclass(frozen=True)
+class DeskActed:
+    """One typed action: sent (`results`/`note`), kept for later (`kept`), or refused
+    (`refused`: why; the action's whole text is in `pending`)."""
+
+    pending: Pending
+    results: tuple[ClaimResult, ...] = ()
+    note: Note | None = None
+    kept: bool = False
+    refused: str = ""
+    #: Still in the outbox after this one.
+    waiting: int = 0
+    #: Sent from the outbox after the desk came back (not the moment it was typed).
+    replayed: bool = False
+
+
+DeskResult = DeskLoaded | DeskFollowed | DeskUnreachable | DeskPeople | DeskActed
+Post = Callable[[DeskResult], None]
+
+
+def _connect(settings: DeskSettings) -> Any:
+    from fleettui.desk.store import Desk
+
+    return Desk.connect(settings)
+
+
+def _follower(settings: DeskSettings, callback: Callable[..., None], after_id: int) -> Any:
+    from fleettui.desk.follow import DeskFollower
+
+    return DeskFollower(settings, callback, after_id=after_id).start()
+
+
+@dataclass
+class _Wake:
+    kind: str
+    pending: Pending | None = None
+    vin: str | None = None
+    done: threading.Event = field(default_factory=threading.Event)
+
+
+class DeskLink:
+    """See the module docstring."""
+
+    def __init__(self, settings: DeskSettings, post: Post, outbox: Outbox, *,
+                 connect: Callable[[DeskSettings], Any] = _connect,
+                 follow: Callable[..., Any] = _follower,
+                 clock: Callable[[], datetime] = utcnow,
+                 presence_every: float = PRESENCE_EVERY,
+                 backoff: Sequence[float] = BACKOFF) -> None:
+        self.settings = settings
+        self.outbox = outbox
+        self._post = post
+        self._connect = connect
+        self._follow = follow
+        self._clock = clock
+        self._every = presence_every
+        self._backoff = tuple(backoff) or BACKOFF
+        self._queue: queue.Queue[_Wake] = queue.Queue()
+        self._thread: threading.Thread | None = None
+        self._desk: Any = None
+        self._follower: Any = None
+        self._viewing: str | None = None
+        self._online = False
+        self._stopping = False
+
+    # -- UI thread ----------------------------------------------------------------------
+
+    def start(self) -> None:
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._run, name="desk-link", daemon=True)
+            self._thread.start()
+
+    def submit(self, pending: Pending) -> None:
+        """Send `pending` (after writing it to the outbox); the result is posted."""
+        self._queue.put(_Wake("act", pending))
+
+    def viewing(self, vin: str | None) -> None:
+        if vin != self._viewing:
+            self._viewing = vin
+            self._queue.put(_Wake("view", vin=vin))
+
+    def stop(self, timeout: float = 3.0) -> None:
+        """Say goodbye (presence) and stop both threads."""
+        self._stopping = True
+        wake = _Wake("stop")
+        self._queue.put(wake)
+        if self._thread is not None:
+            self._thread.join(timeout)
+        follower, self._follower = self._follower, None
+        if follower is not None:
+            follower.stop(timeout)
+
+    # -- the link's thread ------------------------------------------------------------------
+
+    def _run(self) -> None:
+        try:
+            if self._reach():
+                self._serve()
+        except Exception:  # noqa: BLE001 - a bug here must not take the monitor down
+            log.exception("desk link failed")
+        finally:
+            desk, self._desk = self._desk, None
+            if desk is not None:
+                with contextlib.suppress(Exception):
+                    desk.close()
+
+    def _wait(self, seconds: float) -> _Wake | None:
+        """The next thing to do, or None after `seconds` (a typed action meanwhile goes to
+        the outbox at once: it is on disk even while the desk is unreachable)."""
+        try:
+            wake = self._queue.get(timeout=max(0.0, seconds))
+        except queue.Empty:
+            return None
+        if wake.kind == "act" and wake.pending is not None:
+            self._keep(wake.pending)
+        return wake
+
+    def _keep(self, pending: Pending) -> None:
+        problem = self.outbox.add(pending, self._clock())
+        if problem is not None or not self._is_online():
+            # Offline (or not on disk: in memory, still sent): the person is told.
+            self._post(DeskActed(pending, kept=True, waiting=len(self.outbox),
+                                 refused=problem or ""))
+
+    def _is_online(self) -> bool:
+        follower = self._follower
+        if follower is None:
+            return self._desk is not None
+        return bool(follower.status.state == "online")
+
+    def _reach(self) -> bool:
+        """Read the desk's state and start the follower; False when stopped first."""
+        failures = 0
+        last_why = None
+        while not self._stopping:
+            try:
+                desk = self._connect(self.settings)
+                after = desk.last_event_id()
+                work = desk.work_state()
+                people = desk.people_online()
+            except DeskError as exc:
+                why = str(exc)
+                if why != last_why:
+                    status = DeskStatus("offline", self._clock(), why)
+                    self._post(DeskUnreachable(status, exc.kind))
+                    last_why = why
+                delay = self._backoff[min(failures, len(self._backoff) - 1)]
+                failures += 1
+                wake = self._wait(delay)
+                while wake is not None and wake.kind != "stop":
+                    wake = self._wait(0)  # several typed at once: all kept, then retry
+                continue
+            self._desk = desk
+            self._online = True
+            self._post(DeskLoaded(work, people, DeskStatus("online", self._clock())))
+            self._follower = self._follow(self.settings, self._followed, after)
+            return True
+        return False
+
+    def _followed(self, events: Sequence[DeskEvent], status: DeskStatus) -> None:
+        """The follower's callback (its thread): pass the batch on; wake the link when the
+        desk is back, to send what was kept."""
+        came_back = status.state == "online" and not self._online
+        self._online = status.state == "online"
+        self._post(DeskFollowed(tuple(events), status))
+        if came_back:
+            self._queue.put(_Wake("flush"))
+
+    def _serve(self) -> None:
+        self._beat()
+        self._flush(replayed=True)
+        next_beat = self._every
+        while True:
+            wake = self._wait(next_beat)
+            if wake is None:
+                self._beat(people=True)
+                self._flush(replayed=True)  # anything a lost wake-up left behind
+                next_beat = self._every
+                continue
+            if wake.kind == "stop":
+                self._leave()
+                return
+            if wake.kind == "view":
+                # Let the cursor settle: only the vehicle it stops on is told.
+                settled = self._wait(VIEW_SETTLE)
+                if settled is not None and settled.kind != "view":
+                    self._queue.put(settled)
+                self._beat()
+            elif wake.kind in ("act", "flush"):
+                self._flush(replayed=wake.kind == "flush")
+
+    def _beat(self, people: bool = False) -> None:
+        desk = self._desk
+        if desk is None or not self._is_online():
+            return
+        try:
+            desk.heartbeat(self._viewing)
+            if people:
+                self._post(DeskPeople(desk.people_online()))
+        except DeskError:
+            pass  # the follower says the desk is gone; the next beat tries again
+
+    def _leave(self) -> None:
+        desk = self._desk
+        if desk is not None and self._is_online():
+            with contextlib.suppress(DeskError):
+                desk.leave()
+
+    def _flush(self, replayed: bool) -> None:
+        """Send the outbox in order; stop at the first that cannot reach the desk."""
+        if not self._is_online():
+            return
+        for pending in self.outbox.items():
+            result = self._send(pending, replayed)
+            if result is None:
+                return  # offline again: everything left waits for the next wake-up
+            self.outbox.done(pending.id)
+            self._post(result)
+
+    def _send(self, pending: Pending, replayed: bool) -> DeskActed | None:
+        desk = self._desk
+        try:
+            if pending.kind == "claim":
+                results = desk.claim(pending.vins)
+            elif pending.kind == "release":
+                results = desk.release(pending.vins)
+            elif pending.kind == "hand":
+                results = desk.hand(pending.vins, pending.to_user)
+            elif pending.kind == "note":
+                note = desk.note(pending.vins[0], pending.text)
+                return DeskActed(pending, note=note, waiting=len(self.outbox) - 1,
+                                 replayed=replayed)
+            else:
+                until = parse_ts(pending.until) if pending.until else None
+                desk.snooze(pending.vins, until, pending.text, dict(pending.states))
+                results = []
+        except DeskError as exc:
+            if exc.offline:
+                self._online = False  # the follower's next "online" sends the rest
+                if not replayed:
+                    self._post(DeskActed(pending, kept=True, waiting=len(self.outbox)))
+                return None
+            return DeskActed(pending, refused=str(exc), waiting=len(self.outbox) - 1,
+                             replayed=replayed)
+        return DeskActed(pending, results=tuple(results), waiting=len(self.outbox) - 1,
+                         replayed=replayed)
