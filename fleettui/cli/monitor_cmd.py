@@ -71,6 +71,12 @@ def add_monitor_arguments(parser: argparse.ArgumentParser) -> None:
                             "(loopback unless HOST says otherwise; the demo takes 0), or "
                             "'attach' to one already running here for the profile "
                             "(default: the profile's webhooks key)")
+    group.add_argument("--desk", action="store_true",
+                       help="work on the shared desk: claims, notes, snoozes, presence and "
+                            "webhooks with the rest of the team (PostgreSQL from "
+                            "FLEETTUI_DESK_DSN or the profile's desk_dsn_env; on by itself "
+                            "when the profile names one). With --demo: a throwaway local "
+                            "PostgreSQL (a second --demo --desk joins it)")
     group.add_argument("--reconcile", type=_positive_float, metavar="SECONDS",
                        help="full refresh interval while webhooks are healthy "
                             "(default: the profile's reconcile_interval, else 600)")
@@ -100,6 +106,8 @@ def run_monitor(args: argparse.Namespace) -> int:
         from fleettui.ui.app import FleetApp
 
         spec = getattr(args, "webhooks", None)
+        if getattr(args, "desk", False):
+            return _demo_with_desk(args, read_only, refresh, pinned)
         if spec is not None:
             return _demo_with_webhooks(args, spec, read_only, refresh)
         config = SimConfig(vehicles=args.demo_vehicles, speed=args.demo_speed,
@@ -129,15 +137,44 @@ def run_monitor(args: argparse.Namespace) -> int:
     account = account_from_profile(profile, read_only=read_only, refresh=refresh)
     try:
         account = _with_webhooks(account, args)
+        desk = _profile_desk(args, profile.name)
     except (ConfigError, ValueError) as exc:
         print(f"fleettui: {exc}", file=sys.stderr)
         return 2
     account = _prefetching(account)
     from fleettui.ui.app import FleetApp  # meanwhile the first list call is under way
 
-    app = FleetApp(account, read_only=account.read_only, refresh=account.refresh, pinned=pinned)
+    app = FleetApp(account, read_only=account.read_only, refresh=account.refresh, pinned=pinned,
+                   desk=desk)
     app.run()
     return app.return_code or 0
+
+
+def _profile_desk(args: argparse.Namespace, name: str):  # noqa: ANN202 - DeskControl | None
+    """The desk of --desk or of the profile (its desk_dsn_env); None when neither asks.
+    Raises ValueError with one line naming the fix (psycopg missing, no DSN set)."""
+    from fleettui.config.profiles import load_config
+    from fleettui.desk.settings import load_desk_settings
+
+    found = load_config().profiles.get(name)
+    extra = found.extra if found is not None else {}
+    wanted = bool(getattr(args, "desk", False)) or "desk_dsn_env" in extra
+    if not wanted:
+        return None
+    settings = load_desk_settings(extra)  # DeskSettingsError is a ValueError
+    return _desk_control(settings)
+
+
+def _desk_control(settings):  # noqa: ANN001, ANN202 - DeskSettings -> DeskControl
+    from fleettui.desk.connection import import_psycopg
+    from fleettui.desk.errors import DeskError
+    from fleettui.monitor.desk_control import DeskControl
+
+    try:
+        import_psycopg()
+    except DeskError as exc:
+        raise ValueError(str(exc)) from None
+    return DeskControl(settings)
 
 
 def _prefetching(account):  # noqa: ANN001, ANN202 - Account
@@ -175,6 +212,43 @@ def _with_webhooks(account, args: argparse.Namespace):  # noqa: ANN001, ANN202 -
         return open_feed(spec, account.name, settings.secret, now=now, base_url=account.base_url)
 
     return dataclasses.replace(account, push=feed, reconcile=max(30.0, reconcile))
+
+
+def _demo_with_desk(args: argparse.Namespace, read_only: bool, refresh: float | None,
+                    pinned: bool) -> int:
+    """`--demo --desk`: the demo on the desk of FLEETTUI_DESK_DSN, else on a throwaway
+    local PostgreSQL (fleettui.monitor.demo_desk; a second one joins it)."""
+    from fleettui.desk.settings import DeskSettingsError, load_desk_settings
+    from fleettui.monitor.accounts import account_for_simulator
+    from fleettui.monitor.demo_desk import DemoDeskError, demo_desk
+    from fleettui.sim import SimConfig, Simulator
+
+    try:
+        configured = load_desk_settings(required=False)
+    except DeskSettingsError as exc:
+        print(f"fleettui: {exc}", file=sys.stderr)
+        return 2
+    try:
+        with (_given(configured) if configured is not None else demo_desk()) as settings:
+            desk = _desk_control(settings)
+            config = SimConfig(vehicles=args.demo_vehicles, speed=args.demo_speed)
+            with Simulator(config) as sim:
+                account = account_for_simulator(sim, read_only=read_only, refresh=refresh)
+                from fleettui.ui.app import FleetApp
+
+                app = FleetApp(account, read_only=read_only, refresh=refresh, pinned=pinned,
+                               desk=desk)
+                app.run()
+    except (DemoDeskError, ValueError) as exc:
+        print(f"fleettui: {exc}", file=sys.stderr)
+        return 2
+    return app.return_code or 0
+
+
+def _given(settings):  # noqa: ANN001, ANN202 - a context manager handing back `settings`
+    import contextlib
+
+    return contextlib.nullcontext(settings)
 
 
 def _demo_with_webhooks(args: argparse.Namespace, spec: str, read_only: bool,

@@ -25,7 +25,7 @@ import threading
 import time
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from fleettui.core.notices import NoticeLog
 from fleettui.core.snapshot import Prepared
@@ -53,6 +53,9 @@ from fleettui.monitor.updates import (
 )
 from fleettui.monitor.writing import Writes
 
+if TYPE_CHECKING:  # the desk's modules load only with --desk
+    from fleettui.monitor.desk_control import DeskControl
+
 #: A poll that changed nothing repaints the table at most this often (only ages differ).
 IDLE_REPAINT_SECONDS = 60.0
 
@@ -66,7 +69,8 @@ class Monitor:
                  refresh: float | None = None, clock: Callable[[], datetime] | None = None,
                  wall: Callable[[], datetime] | None = None,
                  monotonic: Callable[[], float] = time.monotonic,
-                 sleep: Callable[[float], None] = time.sleep, pinned: bool = False) -> None:
+                 sleep: Callable[[float], None] = time.sleep, pinned: bool = False,
+                 desk: DeskControl | None = None) -> None:
         self.account = account
         #: --pin-profile (every `fleettui serve` tab): this session never switches account.
         self.pinned = bool(pinned)
@@ -102,6 +106,11 @@ class Monitor:
         self.history = MonitorHistory()
         #: Whether approved cars send data (issue 19): the checks' worker and its records.
         self.data = MonitorData()
+        #: The shared desk (fleettui.monitor.desk_control), None without --desk.
+        self.desk = desk
+        if desk is not None:
+            desk.store = self.store
+            self.store.claims = desk.mirror
         #: What the header says, read in one place (fleettui.monitor.header_state).
         self.header = HeaderReader(self)
 
@@ -135,6 +144,8 @@ class Monitor:
         account that are still on their way are dropped (generation)."""
         self.close()
         self.generation += 1
+        if self.desk is not None:
+            account = self.desk.with_feed(account)
         self.account = account
         old = self.history.switch(account)
         if old is not None:  # closing can optimise the file: not on the UI thread
@@ -280,6 +291,8 @@ class Monitor:
         if self.history.looked is not None:
             self.history.looked_now(self.clock(), self.wall())
         self.history.close()
+        if self.desk is not None:
+            self.desk.stop()
 
     def _failed(self, result: FetchFailed) -> Update:
         conn = self.connection

@@ -13,6 +13,7 @@ UI-thread methods unless marked. No Textual.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import queue
 import time
 from collections.abc import Callable, Iterable
@@ -24,6 +25,7 @@ from fleettui.core.text import clean
 from fleettui.core.timefmt import parse_ts, utcnow
 from fleettui.desk.model import DeskEvent, DeskStatus
 from fleettui.desk.settings import DeskSettings
+from fleettui.monitor.accounts import Account
 from fleettui.monitor.desk_link import (
     DeskActed,
     DeskFollowed,
@@ -71,8 +73,9 @@ class DeskFeed:
 
     mode = "desk"
 
-    def __init__(self, where: str) -> None:
+    def __init__(self, where: str, alive: Callable[[], bool] = lambda: True) -> None:
         self.url = where
+        self._alive = alive
         self._events: queue.SimpleQueue[WebhookEvent] = queue.SimpleQueue()
         self._last: float | None = None
         self._closed = False
@@ -91,9 +94,11 @@ class DeskFeed:
         return out
 
     def health(self) -> HealthSnapshot:
-        # No receiver heartbeat through the desk yet: push never relaxes the list
-        # refresh (it is judged not alive), deliveries still show at once.
-        return HealthSnapshot(listening="desk", last_delivery=self._last)
+        """Alive while the desk is followed (the receiver's own health is the desk's
+        `desk status`); the list refresh is not relaxed for it (see `with_feed`)."""
+        now = time.time()
+        return HealthSnapshot(listening="desk", last_delivery=self._last,
+                              heartbeat=now if self._alive() else None)
 
     def close(self) -> None:
         self._closed = True
@@ -110,7 +115,7 @@ class DeskControl:
             outbox_path(settings.shown, settings.user))
         self.mirror = DeskMirror(settings.user, settings.host, clock)
         self.mirror.pending = len(self.outbox)
-        self.feed = DeskFeed(settings.shown)
+        self.feed = DeskFeed(settings.shown, self._online)
         self._make_link = link or (lambda s, p, o: DeskLink(s, p, o))
         self.link: Any = None
         #: The store whose rows the desk annotates (set by the monitor).
@@ -119,6 +124,10 @@ class DeskControl:
     @property
     def me(self) -> str:
         return self.settings.user
+
+    def _online(self) -> bool:
+        status = self.mirror.status
+        return status is not None and status.state == "online"
 
     def start(self, post: Post) -> Update:
         self.link = self._make_link(self.settings, post, self.outbox)
@@ -136,6 +145,17 @@ class DeskControl:
         link, self.link = self.link, None
         if link is not None:
             link.stop()
+
+    def with_feed(self, account: Account) -> Account:
+        """The account with the desk's webhook deliveries as its push feed (unless it
+        has a receiver of its own: then deliveries come from there)."""
+        if account.push is not None:
+            return account
+        feed = self.feed
+        # Whether a receiver feeds the desk is not known here: the list keeps its own
+        # refresh interval (push is not trusted to relax it), deliveries show at once.
+        return dataclasses.replace(account, push=lambda now=None: feed,
+                                   reconcile=account.refresh or 0.0)
 
     def viewing(self, vin: str | None) -> None:
         if self.link is not None:

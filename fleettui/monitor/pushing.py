@@ -139,7 +139,8 @@ class PushControl:
         self.session = PushSession(feed, feed.mode, account.reconcile,
                                    PushLedger(clock=self.monitor.monotonic))
         where = clean(getattr(feed, "url", "") or "")
-        what = "receiving on" if feed.mode == "in-process" else "attached to the receiver at"
+        what = {"in-process": "receiving on", "desk": "deliveries from the desk at"}.get(
+            feed.mode, "attached to the receiver at")
         return Update(push_worker=True, notices=[Notice(
             f"Webhooks: {what} {where or 'this machine'}.", title="Webhooks", timeout=5)])
 

@@ -19,7 +19,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, Protocol
 
 from fleettui.core import reasons as R
 from fleettui.core.brands import GROUPS, VW_CUSTOMER_TAG, VW_GROUP, brand_info
@@ -68,6 +68,8 @@ class Item:
     source: Any = field(default=None, compare=False, repr=False)
     #: For a data queue (triage.data_queues): the vehicle's DataRecord.
     data: Any = field(default=None, compare=False, repr=False)
+    #: Who holds it on the shared desk ("me", a name; "" unclaimed or no desk).
+    claimed_by: str = ""
 
     def age(self, now: datetime) -> float | None:
         return None if self.since is None else (now - self.since).total_seconds()
@@ -123,6 +125,11 @@ class Queue:
     def vins(self) -> tuple[str, ...]:
         return tuple(i.vin for i in self.items)
 
+    @property
+    def claimed(self) -> list[tuple[str, int]]:
+        """(holder, vehicles) on the shared desk, most first ("" = unclaimed)."""
+        return Counter(i.claimed_by for i in self.items).most_common()
+
 
 @dataclass(frozen=True, slots=True)
 class Board:
@@ -133,6 +140,8 @@ class Board:
     #: The fleet's most common vw-group-customer-name (for the re-add fix), if any.
     customer_name: str | None = None
     by_brand: bool = False
+    #: Vehicles left out because someone snoozed them on the shared desk.
+    snoozed: int = 0
 
     def get(self, queue_id: str) -> Queue | None:
         return next((q for q in self.queues if q.id == queue_id), None)
@@ -215,14 +224,24 @@ def _item_order(now: datetime):  # noqa: ANN202
 _CUSTOMER_SAMPLE = 500
 
 
+class DeskWork(Protocol):
+    """The shared desk's work state as the board needs it (the monitor's desk mirror)."""
+
+    def snooze_of(self, vin: str, state: str | None = None) -> Any: ...
+
+    def claim_cell(self, vin: str) -> str: ...
+
+
 def build_board(rows: Iterable[Any], now: datetime, *, by_brand: bool = False,
-                data: Any = None) -> Board:
+                data: Any = None, desk: DeskWork | None = None) -> Board:
     """Group the fleet into queues by who acts and reason, and with `by_brand` by brand
     as well (pure; any thread). Classification and windows are looked up once per
     (state, reason, brand), so 100,000 rows cost one pass. With `data` (a
     `triage.data_queues.DataView`), approved vehicles whose data is missing or blocked
-    join the data queues too."""
+    join the data queues too. With a shared `desk`, snoozed vehicles are left out
+    (counted) and each item says who holds it."""
     groups: dict[tuple, list[Item]] = {}
+    snoozed = 0
     customers: Counter[str] = Counter()
     sampled = 0
     total = 0
@@ -246,6 +265,12 @@ def build_board(rows: Iterable[Any], now: datetime, *, by_brand: bool = False,
                     groups.setdefault((d_actor, REASON, state, d_reason, d_title,
                                        brand if by_brand else ""), []).append(d_item)
             continue
+        holder = ""
+        if desk is not None:
+            if desk.snooze_of(row.vin, state.value) is not None:
+                snoozed += 1
+                continue
+            holder = desk.claim_cell(row.vin)
         reason = row.reason
         since = row_since(row)
         age = None if since is None else (now - since).total_seconds()
@@ -268,7 +293,8 @@ def build_board(rows: Iterable[Any], now: datetime, *, by_brand: bool = False,
         key = (actor, kind, state, reason if kind == REASON else None, title,
                brand if by_brand else "")
         groups.setdefault(key, []).append(Item(row.vin, brand, state, row.status, reason,
-                                               since, deadline, row.tags, row))
+                                               since, deadline, row.tags, row,
+                                               claimed_by=holder))
     customer = customers.most_common(1)[0][0] if customers else None
     order = _item_order(now)
     queues = []
@@ -279,4 +305,4 @@ def build_board(rows: Iterable[Any], now: datetime, *, by_brand: bool = False,
         queues.append(Queue(qid, actor, kind, state, reason, title, brand, tuple(items),
                             _fix_for(state, reason, items[0].brand, customer)))
     queues.sort(key=lambda q: _urgency(q, now))
-    return Board(now, tuple(queues), total, customer, by_brand)
+    return Board(now, tuple(queues), total, customer, by_brand, snoozed)

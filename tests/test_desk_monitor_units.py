@@ -1,5 +1,5 @@
 """The desk's Textual-free monitor parts that need no server: the `claimed:` filter
-terms (read live through a lookup) and the offline outbox on disk."""
+terms (read live through a lookup), the offline outbox on disk, the triage board's snoozes."""
 
 from __future__ import annotations
 
@@ -107,3 +107,29 @@ def test_a_pending_action_describes_itself_with_its_whole_text():
     assert Pending("snooze", ("A", "B", "C", "D"), text="driver on holiday").describe() == (
         "snooze A, B, C +1 until its next state change (driver on holiday)")
     assert Pending("hand", ("A",), to_user="bob").describe() == "hand A to bob"
+
+
+def test_the_triage_board_leaves_snoozed_vehicles_out_and_says_who_holds_each(rows):
+    from fleettui.core.states import State
+    from fleettui.desk.model import DeskEvent
+    from fleettui.monitor.desk_state import DeskMirror
+    from fleettui.triage.queues import build_board
+
+    pending = [r for r in rows if r.state is State.PENDING]
+    assert len(pending) >= 2
+    first, second = pending[0].vin, pending[1].vin
+    mirror = DeskMirror("ann", clock=lambda: NOW)
+    at = NOW
+    mirror.apply([
+        DeskEvent(1, "snooze", first, "bob", at, {"until": None, "reason": "holiday",
+                                                  "state": "pending"}),
+        DeskEvent(2, "claim", second, "bob", at, {"claimed_by": "bob",
+                                                  "expires_at": "2099-01-01T00:00:00Z"}),
+    ])
+    plain = build_board(rows, NOW)
+    board = build_board(rows, NOW, desk=mirror)
+    assert board.snoozed == 1 and board.count() == plain.count() - 1
+    items = {i.vin: i for q in board.queues for i in q.items}
+    assert first not in items and items[second].claimed_by == "bob"
+    # the snooze lasts until the next state change: a vehicle no longer pending is back
+    assert mirror.snooze_of(first, "rejected") is None and mirror.snooze_of(first, "pending")
