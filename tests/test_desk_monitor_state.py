@@ -208,3 +208,36 @@ def test_an_action_refused_by_the_desk_keeps_its_text() -> None:
     update = control.took(DeskActed(pending, refused="desk …: a note needs some text"))
     [notice] = update.notices
     assert "the whole text of my note" in notice.message and notice.severity == "error"
+
+
+def test_the_handover_says_who_did_what_and_what_is_urgent_and_unclaimed(pg_desk) -> None:
+    ann = Person(pg_desk, "ann")
+    with Desk.connect(replace(pg_desk, user="bob")) as desk:
+        desk.claim([VIN])
+        desk.note(VIN, "rang the fleet operator")
+    rows = list(ann.store.snapshot.order)
+    read = ann.control.read_handover(12, rows, NOW)
+    assert read.problem == "" and read.report is not None
+    assert "bob: claimed 1" in read.text and "rang the fleet operator" in read.text
+    assert VIN in read.report.claimed
+    urgent = read.report.unclaimed_urgent
+    assert urgent and VIN not in urgent  # bob holds it: not "unclaimed and urgent"
+    bad = Person(replace(pg_desk, dsn="postgresql://x:y@127.0.0.1:1/none"), "ann")
+    down = bad.control.read_handover(12, rows, NOW)
+    assert down.text == "" and "offline" in down.problem and "y@" not in down.problem
+
+
+def test_the_demo_desk_starts_a_server_that_a_second_demo_joins(pg_session, monkeypatch) -> None:
+    from fleettui.monitor.demo_desk import demo_desk, shared_dsn_file
+
+    monkeypatch.delenv("FLEETTUI_DESK_DSN", raising=False)
+    monkeypatch.setenv("FLEETTUI_DESK_USER", "ann")
+    with demo_desk() as first:
+        path = shared_dsn_file()
+        assert oct(path.stat().st_mode & 0o777) == "0o600"
+        monkeypatch.setenv("FLEETTUI_DESK_USER", "bob")
+        with demo_desk() as second:
+            assert second.dsn == first.dsn and (first.user, second.user) == ("ann", "bob")
+        with Desk.connect(first) as desk:  # the schema is there
+            assert desk.work_state() == {}
+    assert not path.exists()

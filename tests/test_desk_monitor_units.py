@@ -133,3 +133,19 @@ def test_the_triage_board_leaves_snoozed_vehicles_out_and_says_who_holds_each(ro
     assert first not in items and items[second].claimed_by == "bob"
     # the snooze lasts until the next state change: a vehicle no longer pending is back
     assert mirror.snooze_of(first, "rejected") is None and mirror.snooze_of(first, "pending")
+
+
+def test_a_snooze_end_is_a_duration_a_local_time_or_the_next_state_change():
+    from datetime import timedelta
+
+    from fleettui.monitor.desk_control import parse_until
+
+    now = datetime(2026, 12, 6, 20, 0, tzinfo=UTC)
+    assert parse_until("", now) is None
+    assert parse_until("4h", now) == now + timedelta(hours=4)
+    assert parse_until("1d12h", now) == now + timedelta(hours=36)
+    assert parse_until("2026-12-07T09:00:00+00:00", now) == datetime(2026, 12, 7, 9, 0, tzinfo=UTC)
+    with pytest.raises(ValueError, match="next state change"):
+        parse_until("tomorrowish", now)
+    with pytest.raises(ValueError, match="already past"):
+        parse_until("2026-12-01T09:00:00+00:00", now)

@@ -17,13 +17,15 @@ import dataclasses
 import queue
 import time
 from collections.abc import Callable, Iterable
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
 from fleettui.core.store import FleetStore
 from fleettui.core.text import clean
-from fleettui.core.timefmt import parse_ts, utcnow
-from fleettui.desk.model import DeskEvent, DeskStatus
+from fleettui.core.timefmt import parse_duration, parse_ts, utcnow
+from fleettui.desk.errors import DeskError
+from fleettui.desk.model import DeskEvent, DeskStatus, HandoverReport
 from fleettui.desk.settings import DeskSettings
 from fleettui.monitor.accounts import Account
 from fleettui.monitor.desk_link import (
@@ -48,6 +50,30 @@ _DONE = {"claim": "Claimed", "release": "Released", "hand": "Handed", "snooze": 
 
 def _vehicles(n: int) -> str:
     return f"{n} vehicle{'s' if n != 1 else ''}"
+
+
+def parse_until(text: str, now: datetime) -> datetime | None:
+    """A snooze's end as typed: "" (until the next state change), a duration from now
+    ("4h", "2d", "1d12h") or a local date and time ("2026-12-07 09:00"). ValueError
+    with a sentence naming the fix."""
+    raw = text.strip()
+    if not raw:
+        return None
+    try:
+        return now + timedelta(seconds=parse_duration(raw))
+    except ValueError:
+        pass
+    try:
+        when = datetime.fromisoformat(raw)
+    except ValueError:
+        raise ValueError(f"'{raw}' is neither a duration (4h, 2d) nor a date and time "
+                         "(2026-12-07 09:00); leave it empty for 'until its next state "
+                         "change'") from None
+    if when.tzinfo is None:
+        when = when.astimezone()  # typed in local time
+    if when <= now:
+        raise ValueError(f"{raw} is already past; give a later time")
+    return when
 
 
 def webhook_event(ev: DeskEvent) -> WebhookEvent | None:
@@ -104,6 +130,17 @@ class DeskFeed:
         self._closed = True
 
 
+@dataclass(frozen=True)
+class HandoverRead:
+    """The handover screen's content, read on a worker."""
+
+    hours: float
+    text: str = ""
+    report: HandoverReport | None = None
+    #: Why there is no report (the desk is unreachable...): one line.
+    problem: str = ""
+
+
 class DeskControl:
     """See the module docstring."""
 
@@ -120,6 +157,8 @@ class DeskControl:
         self.link: Any = None
         #: The store whose rows the desk annotates (set by the monitor).
         self.store: FleetStore | None = None
+        #: Text typed and left with Escape, per (kind, vehicles): offered again.
+        self.drafts: dict[tuple[str, tuple[str, ...]], str] = {}
 
     @property
     def me(self) -> str:
@@ -164,6 +203,53 @@ class DeskControl:
     def header(self) -> tuple[str, bool]:
         return self.mirror.header()
 
+    def draft(self, kind: str, vins: Iterable[str]) -> str:
+        return self.drafts.get((kind, tuple(vins)), "")
+
+    def keep_draft(self, kind: str, vins: Iterable[str], text: str) -> None:
+        key = (kind, tuple(vins))
+        if text.strip():
+            self.drafts[key] = text
+        else:
+            self.drafts.pop(key, None)
+
+    def people(self) -> list[str]:
+        """Desk users online now and anyone who held a claim (hand-to suggestions)."""
+        names = {p.user for p in self.mirror.online()}
+        names |= {w.claimed_by for w in self.mirror.work.values() if w.claimed_by}
+        return sorted(n for n in names if n != self.me)
+
+    # -- the handover (blocking: a worker) -------------------------------------------------
+
+    def read_handover(self, hours: float, rows: list[Any], now: datetime) -> HandoverRead:
+        """Blocking: what happened on the desk in the last `hours`, with the fleet's
+        urgent vehicles nobody holds (the triage board of `rows`, snoozed ones left out)."""
+        from fleettui.desk.handover import handover_text, urgent_vins
+        from fleettui.desk.store import Desk
+        from fleettui.triage.queues import build_board
+
+        urgent = urgent_vins(build_board(rows, now, desk=self.mirror)) if rows else []
+        since = utcnow() - timedelta(hours=hours)
+        try:
+            with Desk.connect(self.settings) as desk:
+                report = desk.handover(since, urgent)
+        except DeskError as exc:
+            return HandoverRead(hours, problem=str(exc))
+        return HandoverRead(hours, handover_text(report), report)
+
+    @staticmethod
+    def save_handover(text: str) -> str:
+        """Blocking: the handover's text to a new file in the export folder; what to say."""
+        from fleettui.config.paths import ensure_dir, export_dir
+
+        try:
+            folder = ensure_dir(export_dir())
+            path = folder / f"handover-{datetime.now():%Y%m%d-%H%M%S}.txt"
+            path.write_text(text, encoding="utf-8")
+        except OSError as exc:
+            return f"The handover could not be saved: {exc.strerror or exc}."
+        return f"Saved the handover to {path}."
+
     # -- typed actions --------------------------------------------------------------------
 
     def act(self, kind: Kind, vins: Iterable[str], *, text: str = "", to_user: str = "",
@@ -187,6 +273,8 @@ class DeskControl:
                                           severity="warning")])
         self.link.submit(pending)
         self.mirror.pending += 1
+        if kind in ("note", "snooze"):
+            self.drafts.pop((kind, targets), None)
         return Update()
 
     # -- results (UI thread) ----------------------------------------------------------------
