@@ -45,7 +45,8 @@ from fleettui.webhooks.events import WebhookEvent
 from fleettui.webhooks.health import HealthSnapshot
 
 TITLE = "Desk"
-_DONE = {"claim": "Claimed", "release": "Released", "hand": "Handed", "snooze": "Snoozed"}
+_DONE = {"claim": "Claimed", "release": "Released", "hand": "Handed", "snooze": "Snoozed",
+         "unsnooze": "Unsnoozed"}
 
 
 def _vehicles(n: int) -> str:
@@ -349,10 +350,11 @@ class DeskControl:
         lost = [r for r in done.results if not r.ok]
         won = len(done.results) - len(lost)
         notices = []
-        if won or p.kind == "snooze":
+        snoozing = p.kind in ("snooze", "unsnooze")
+        if won or snoozing:
             verb = _DONE.get(p.kind, p.kind)
             to = f" to {clean(p.to_user)}" if p.kind == "hand" else ""
-            count = won if p.kind != "snooze" else len(p.vins)
+            count = len(p.vins) if snoozing else won
             notices.append(Notice(f"{sent}{verb} {_vehicles(count)}{to}.", title=TITLE,
                                   kind="desk", vins=p.vins))
         for r in lost:

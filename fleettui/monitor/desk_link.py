@@ -314,6 +314,9 @@ class DeskLink:
                 note = desk.note(pending.vins[0], pending.text)
                 return DeskActed(pending, note=note, waiting=len(self.outbox) - 1,
                                  replayed=replayed)
+            elif pending.kind == "unsnooze":
+                desk.unsnooze(pending.vins)
+                results = []
             else:
                 until = parse_ts(pending.until) if pending.until else None
                 desk.snooze(pending.vins, until, pending.text, dict(pending.states))

@@ -27,8 +27,8 @@ from fleettui.config.atomic import atomic_write_bytes
 from fleettui.config.paths import data_dir
 from fleettui.core.text import clean
 
-Kind = Literal["claim", "release", "hand", "note", "snooze"]
-KINDS: tuple[str, ...] = ("claim", "release", "hand", "note", "snooze")
+Kind = Literal["claim", "release", "hand", "note", "snooze", "unsnooze"]
+KINDS: tuple[str, ...] = ("claim", "release", "hand", "note", "snooze", "unsnooze")
 #: The file's format; a newer one is left alone (moved aside is for unreadable files).
 FORMAT = 1
 
