@@ -144,7 +144,10 @@ class DeskLink:
         self._desk: Any = None
         self._follower: Any = None
         self._viewing: str | None = None
+        #: The follower's last status was "online" (set on the follower's thread).
         self._online = False
+        #: The follower has said anything yet.
+        self._reported = False
         self._stopping = False
 
     # -- UI thread ----------------------------------------------------------------------
@@ -201,16 +204,15 @@ class DeskLink:
 
     def _keep(self, pending: Pending) -> None:
         problem = self.outbox.add(pending, self._clock())
-        if problem is not None or not self._is_online():
+        starting = self._desk is not None and not self._reported  # sent in a moment
+        if problem is not None or not (self._online or starting):
             # Offline (or not on disk: in memory, still sent): the person is told.
             self._post(DeskActed(pending, kept=True, waiting=len(self.outbox),
                                  refused=problem or ""))
 
     def _is_online(self) -> bool:
-        follower = self._follower
-        if follower is None:
-            return self._desk is not None
-        return bool(follower.status.state == "online")
+        """The desk was read and the follower's last word is that it is online."""
+        return self._desk is not None and self._online
 
     def _reach(self) -> bool:
         """Read the desk's state and start the follower; False when stopped first."""
@@ -235,7 +237,6 @@ class DeskLink:
                     wake = self._wait(0)  # several typed at once: all kept, then retry
                 continue
             self._desk = desk
-            self._online = True
             self._post(DeskLoaded(work, people, DeskStatus("online", self._clock())))
             self._follower = self._follow(self.settings, self._followed, after)
             return True
@@ -246,17 +247,19 @@ class DeskLink:
         desk is back, to send what was kept."""
         came_back = status.state == "online" and not self._online
         self._online = status.state == "online"
+        self._reported = True
         self._post(DeskFollowed(tuple(events), status))
         if came_back:
             self._queue.put(_Wake("flush"))
 
     def _serve(self) -> None:
-        self._beat()
-        self._flush(replayed=True)
         next_beat = self._every
         while True:
             wake = self._wait(next_beat)
             if wake is None:
+                follower = self._follower
+                if follower is not None and follower.status.state == "online":
+                    self._online = True  # a send failed but the follower never lost it
                 self._beat(people=True)
                 self._flush(replayed=True)  # anything a lost wake-up left behind
                 next_beat = self._every
@@ -270,8 +273,11 @@ class DeskLink:
                 if settled is not None and settled.kind != "view":
                     self._queue.put(settled)
                 self._beat()
-            elif wake.kind in ("act", "flush"):
-                self._flush(replayed=wake.kind == "flush")
+            elif wake.kind == "flush":  # the follower is (back) online
+                self._beat()
+                self._flush(replayed=True)
+            elif wake.kind == "act":
+                self._flush(replayed=False)
 
     def _beat(self, people: bool = False) -> None:
         desk = self._desk
