@@ -17,6 +17,7 @@ from fleettui.desk.store import Desk
 from fleettui.monitor.desk_control import DeskControl
 from fleettui.monitor.desk_link import DeskActed, DeskLink, DeskResult
 from fleettui.monitor.desk_outbox import Outbox, outbox_path
+from fleettui.monitor.desk_state import event_line
 from fleettui.monitor.updates import Update
 from tests.fleet_helpers import NOW, small_fleet
 
@@ -108,6 +109,16 @@ def test_notes_snoozes_and_presence_reach_the_other_monitor(people) -> None:
     bob.until(lambda: bob.control.mirror.viewers(VIN) == ["ann"], "ann looking at it")
     assert ann.control.mirror.viewers(VIN) == []  # bob looks at nothing; ann is not "else"
     assert bob.control.header()[0].startswith("desk ● 2 online")
+    # bob looks at it too: his detail pane gets its desk timeline, then a new note live
+    bob.control.viewing(VIN)
+    bob.until(lambda: VIN in bob.control.timelines, "the vehicle's desk timeline")
+    detail = bob.control.detail(VIN, "pending")
+    lines = [event_line(e, "bob") for e in detail.events]
+    assert lines == ["ann: called the driver\nno answer",
+                     "ann snoozed it until its next state change: driver on holiday"]
+    assert detail.viewers == ("ann",) and detail.notes == 1 and detail.holder == ""
+    ann.control.act("note", [VIN], text="driver back monday")
+    bob.until(lambda: len(bob.control.detail(VIN, "pending").events) == 3, "the new note")
 
 
 def test_typed_while_the_desk_is_down_is_kept_then_sent(pg_session) -> None:

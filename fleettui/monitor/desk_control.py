@@ -35,16 +35,19 @@ from fleettui.monitor.desk_link import (
     DeskLoaded,
     DeskPeople,
     DeskResult,
+    DeskTimeline,
     DeskUnreachable,
     Post,
 )
 from fleettui.monitor.desk_outbox import Kind, Outbox, Pending, outbox_path
-from fleettui.monitor.desk_state import DeskMirror
+from fleettui.monitor.desk_state import WORK_KINDS, DeskDetail, DeskMirror
 from fleettui.monitor.updates import Notice, Update
 from fleettui.webhooks.events import WebhookEvent
 from fleettui.webhooks.health import HealthSnapshot
 
 TITLE = "Desk"
+#: Vehicles whose desk timeline is kept (the ones looked at last).
+TIMELINES_KEPT = 64
 _DONE = {"claim": "Claimed", "release": "Released", "hand": "Handed", "snooze": "Snoozed",
          "unsnooze": "Unsnoozed"}
 
@@ -160,6 +163,8 @@ class DeskControl:
         self.store: FleetStore | None = None
         #: Text typed and left with Escape, per (kind, vehicles): offered again.
         self.drafts: dict[tuple[str, tuple[str, ...]], str] = {}
+        #: The desk's work events of the vehicles looked at, newest looked-at last.
+        self.timelines: dict[str, list[DeskEvent]] = {}
 
     @property
     def me(self) -> str:
@@ -203,6 +208,10 @@ class DeskControl:
 
     def header(self) -> tuple[str, bool]:
         return self.mirror.header()
+
+    def detail(self, vin: str, state: str | None) -> DeskDetail:
+        """The detail pane's desk section for `vin` (its timeline once read)."""
+        return self.mirror.detail(vin, state, self.timelines.get(vin, ()))
 
     def draft(self, kind: str, vins: Iterable[str]) -> str:
         return self.drafts.get((kind, tuple(vins)), "")
@@ -295,6 +304,12 @@ class DeskControl:
             return Update(repaint=self.mirror.set_people(result.people))
         if isinstance(result, DeskUnreachable):
             return self._status(result.status)
+        if isinstance(result, DeskTimeline):
+            self.timelines.pop(result.vin, None)
+            self.timelines[result.vin] = list(result.events)
+            while len(self.timelines) > TIMELINES_KEPT:
+                self.timelines.pop(next(iter(self.timelines)))
+            return Update(repaint=True)
         return Update()
 
     def _refilter(self) -> None:
@@ -316,6 +331,10 @@ class DeskControl:
         if not events:
             return update
         applied = self.mirror.apply(events)
+        for ev in events:
+            kept = self.timelines.get(ev.vin or "") if ev.kind in WORK_KINDS else None
+            if kept is not None and (not kept or kept[-1].id < ev.id):
+                kept.append(ev)
         hooks = [w for w in map(webhook_event, applied.webhooks) if w is not None]
         if hooks:
             self.feed.put(hooks)

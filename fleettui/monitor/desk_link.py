@@ -98,7 +98,20 @@ class DeskActed:
     replayed: bool = False
 
 
-DeskResult = DeskLoaded | DeskFollowed | DeskUnreachable | DeskPeople | DeskActed
+@dataclass(frozen=True)
+class DeskTimeline:
+    """The desk's work events of one vehicle (claims, hand-overs, notes, snoozes), oldest
+    first: the detail pane's timeline shows them beside the state changes."""
+
+    vin: str
+    events: tuple[DeskEvent, ...]
+
+
+#: How many of a vehicle's newest work events the detail pane gets.
+TIMELINE_LIMIT = 200
+
+DeskResult = (DeskLoaded | DeskFollowed | DeskUnreachable | DeskPeople | DeskActed
+              | DeskTimeline)
 Post = Callable[[DeskResult], None]
 
 
@@ -268,11 +281,15 @@ class DeskLink:
                 self._leave()
                 return
             if wake.kind == "view":
-                # Let the cursor settle: only the vehicle it stops on is told.
+                # Let the cursor settle: only the vehicle it stops on is told and read.
                 settled = self._wait(VIEW_SETTLE)
                 if settled is not None and settled.kind != "view":
                     self._queue.put(settled)
+                elif settled is not None:
+                    self._queue.put(settled)  # moved on: that one is read instead
+                    continue
                 self._beat()
+                self._timeline(self._viewing)
             elif wake.kind == "flush":  # the follower is (back) online
                 self._beat()
                 self._flush(replayed=True)
@@ -289,6 +306,23 @@ class DeskLink:
                 self._post(DeskPeople(desk.people_online()))
         except DeskError:
             pass  # the follower says the desk is gone; the next beat tries again
+
+    def _timeline(self, vin: str | None) -> None:
+        desk = self._desk
+        if desk is None or vin is None or not self._is_online():
+            return
+        from fleettui.desk.connection import EVENT_COLUMNS, row_event
+        from fleettui.desk.handover import WORK_KINDS
+
+        try:
+            with desk.conn.tx() as cur:
+                cur.execute(f"SELECT {EVENT_COLUMNS} FROM desk_events WHERE vin = %s AND "
+                            "kind = ANY(%s) ORDER BY id DESC LIMIT %s",
+                            (vin, list(WORK_KINDS), TIMELINE_LIMIT))
+                events = [row_event(r) for r in cur.fetchall()]
+        except DeskError:
+            return  # offline: the pane shows the mirror's summary meanwhile
+        self._post(DeskTimeline(vin, tuple(reversed(events))))
 
     def _leave(self) -> None:
         desk = self._desk

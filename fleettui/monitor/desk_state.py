@@ -41,6 +41,52 @@ class Applied:
     by_others: tuple[DeskEvent, ...] = ()
 
 
+@dataclass(frozen=True)
+class DeskDetail:
+    """What the detail pane shows of one vehicle's work on the desk."""
+
+    vin: str
+    #: "me", the holder's name, or "" (unclaimed).
+    holder: str = ""
+    claimed_at: datetime | None = None
+    expires_at: datetime | None = None
+    snooze: Snooze | None = None
+    #: Other people looking at this vehicle now.
+    viewers: tuple[str, ...] = ()
+    notes: int = 0
+    #: Its claims, hand-overs, notes and snoozes, oldest first (empty until read).
+    events: tuple[DeskEvent, ...] = ()
+    #: The desk is not online: the header's text, said in the pane too.
+    offline: str = ""
+
+
+def event_line(ev: DeskEvent, me: str) -> str:
+    """One desk event of a vehicle's timeline, in words ("ana claimed it until 09 Dec 20:41",
+    "ana: called the driver"). Names and texts are cleaned (data from the desk)."""
+    who = "you" if ev.actor == me else clean(ev.actor)
+    p = ev.payload
+    if ev.kind == "note":
+        return f"{who}: {clean(str(p.get('text') or ''), keep_newlines=True)}"
+    if ev.kind in ("claim", "renew"):
+        until = parse_ts(p.get("expires_at"))
+        tail = f" until {until.astimezone():%d %b %H:%M}" if until is not None else ""
+        return f"{who} {'claimed' if ev.kind == 'claim' else 'renewed the claim'}{tail}"
+    if ev.kind == "hand":
+        to = str(p.get("claimed_by") or "")
+        return f"{who} handed it to {'you' if to == me else clean(to)}"
+    if ev.kind == "release":
+        return f"{who} released it"
+    if ev.kind == "snooze":
+        until = parse_ts(p.get("until"))
+        when = (f"until {until.astimezone():%d %b %H:%M}" if until is not None
+                else "until its next state change")
+        why = clean(str(p.get("reason") or ""))
+        return f"{who} snoozed it {when}{': ' + why if why else ''}"
+    if ev.kind == "unsnooze":
+        return f"snooze ended ({clean(str(p.get('why') or ''))})"
+    return f"{who}: {clean(ev.kind)}"
+
+
 def short_why(why: str) -> str:
     """A desk error line cut to what fits in the header ("needs `fleettui desk init`")."""
     low = why.lower()
@@ -98,6 +144,17 @@ class DeskMirror:
         if state is not None and snooze.state is not None and snooze.state != state:
             return None
         return snooze
+
+    def detail(self, vin: str, state: str | None,
+               events: Sequence[DeskEvent] = ()) -> DeskDetail:
+        work = self.work.get(vin)
+        holder = self.claim_cell(vin)
+        status = self.status
+        offline = "" if status is not None and status.state == "online" else self.header()[0]
+        return DeskDetail(vin, holder, work.claimed_at if holder and work else None,
+                          work.expires_at if holder and work else None,
+                          self.snooze_of(vin, state), tuple(self.viewers(vin)),
+                          work.notes if work is not None else 0, tuple(events), offline)
 
     def notes_of(self, vin: str) -> int:
         work = self.work.get(vin)
