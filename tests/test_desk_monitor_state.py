@@ -33,8 +33,8 @@ class Person:
     def __init__(self, settings: DeskSettings, user: str) -> None:
         self.settings = replace(settings, user=user, host=f"{user}-pc")
         self.results: queue.Queue[DeskResult] = queue.Queue()
-        self.control = DeskControl(self.settings, link=lambda s, p, o: DeskLink(
-            s, p, o, backoff=(0.2, 0.5)))
+        self.control = DeskControl(self.settings, link=lambda s, p, o, v: DeskLink(
+            s, p, o, backoff=(0.2, 0.5), viewing=v))
         self.store = FleetStore()
         self.store.claims = self.control.mirror
         self.control.store = self.store

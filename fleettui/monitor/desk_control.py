@@ -150,14 +150,14 @@ class DeskControl:
 
     def __init__(self, settings: DeskSettings, outbox: Outbox | None = None, *,
                  clock: Callable[[], datetime] = utcnow,
-                 link: Callable[[DeskSettings, Post, Outbox], Any] | None = None) -> None:
+                 link: Callable[..., Any] | None = None) -> None:
         self.settings = settings
         self.outbox = outbox if outbox is not None else Outbox(
             outbox_path(settings.shown, settings.user))
         self.mirror = DeskMirror(settings.user, settings.host, clock)
         self.mirror.pending = len(self.outbox)
         self.feed = DeskFeed(settings.shown, self._online)
-        self._make_link = link or (lambda s, p, o: DeskLink(s, p, o))
+        self._make_link = link or (lambda s, p, o, v: DeskLink(s, p, o, viewing=v))
         self.link: Any = None
         #: The store whose rows the desk annotates (set by the monitor).
         self.store: FleetStore | None = None
@@ -174,8 +174,10 @@ class DeskControl:
         status = self.mirror.status
         return status is not None and status.state == "online"
 
-    def start(self, post: Post) -> Update:
-        self.link = self._make_link(self.settings, post, self.outbox)
+    def start(self, post: Post, viewing: Callable[[], str | None] | None = None) -> Update:
+        """Start the link; `viewing` says which vehicle is on screen (read by the link,
+        for presence and the detail pane's desk timeline)."""
+        self.link = self._make_link(self.settings, post, self.outbox, viewing)
         self.link.start()
         notices = []
         if self.outbox.problem:

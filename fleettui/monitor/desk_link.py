@@ -29,6 +29,7 @@ import contextlib
 import logging
 import queue
 import threading
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -112,7 +113,7 @@ TIMELINE_LIMIT = 200
 
 DeskResult = (DeskLoaded | DeskFollowed | DeskUnreachable | DeskPeople | DeskActed
               | DeskTimeline)
-Post = Callable[[DeskResult], None]
+Post = Callable[[DeskResult], object]
 
 
 def _connect(settings: DeskSettings) -> Any:
@@ -143,7 +144,8 @@ class DeskLink:
                  follow: Callable[..., Any] = _follower,
                  clock: Callable[[], datetime] = utcnow,
                  presence_every: float = PRESENCE_EVERY,
-                 backoff: Sequence[float] = BACKOFF) -> None:
+                 backoff: Sequence[float] = BACKOFF,
+                 viewing: Callable[[], str | None] | None = None) -> None:
         self.settings = settings
         self.outbox = outbox
         self._post = post
@@ -157,6 +159,8 @@ class DeskLink:
         self._desk: Any = None
         self._follower: Any = None
         self._viewing: str | None = None
+        #: Where the vehicle on screen is read (the table's cursor), every VIEW_SETTLE.
+        self._on_screen = viewing
         #: The follower's last status was "online" (set on the follower's thread).
         self._online = False
         #: The follower has said anything yet.
@@ -179,8 +183,9 @@ class DeskLink:
             self._viewing = vin
             self._queue.put(_Wake("view", vin=vin))
 
-    def stop(self, timeout: float = 3.0) -> None:
-        """Say goodbye (presence) and stop both threads."""
+    def stop(self, timeout: float = 0.5) -> None:
+        """Say goodbye (presence) and stop both threads (daemons: a desk that does not
+        answer never holds the monitor's exit longer than `timeout` each)."""
         self._stopping = True
         wake = _Wake("stop")
         self._queue.put(wake)
@@ -266,16 +271,28 @@ class DeskLink:
             self._queue.put(_Wake("flush"))
 
     def _serve(self) -> None:
-        next_beat = self._every
+        beat_at = time.monotonic() + self._every
+        looked: str | None = None
         while True:
-            wake = self._wait(next_beat)
+            left = max(0.0, beat_at - time.monotonic())
+            wake = self._wait(min(left, VIEW_SETTLE) if self._on_screen is not None else left)
+            if wake is None and time.monotonic() < beat_at:
+                # The vehicle on screen, read twice VIEW_SETTLE apart: only the one the
+                # cursor stopped on is told (presence) and read (its desk timeline).
+                vin = self._on_screen() if self._on_screen is not None else None
+                if vin == looked and vin != self._viewing:
+                    self._viewing = vin
+                    self._beat()
+                    self._timeline(vin)
+                looked = vin
+                continue
             if wake is None:
                 follower = self._follower
                 if follower is not None and follower.status.state == "online":
                     self._online = True  # a send failed but the follower never lost it
                 self._beat(people=True)
                 self._flush(replayed=True)  # anything a lost wake-up left behind
-                next_beat = self._every
+                beat_at = time.monotonic() + self._every
                 continue
             if wake.kind == "stop":
                 self._leave()

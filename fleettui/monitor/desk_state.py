@@ -58,6 +58,8 @@ class DeskDetail:
     events: tuple[DeskEvent, ...] = ()
     #: The desk is not online: the header's text, said in the pane too.
     offline: str = ""
+    #: This person's desk user name (their own events say "you").
+    me: str = ""
 
 
 def event_line(ev: DeskEvent, me: str) -> str:
@@ -154,7 +156,8 @@ class DeskMirror:
         return DeskDetail(vin, holder, work.claimed_at if holder and work else None,
                           work.expires_at if holder and work else None,
                           self.snooze_of(vin, state), tuple(self.viewers(vin)),
-                          work.notes if work is not None else 0, tuple(events), offline)
+                          work.notes if work is not None else 0, tuple(events), offline,
+                          self.me)
 
     def notes_of(self, vin: str) -> int:
         work = self.work.get(vin)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Any, Protocol
 
 from fleettui.core.states import State
 from fleettui.core.store import FleetStore
@@ -39,6 +39,9 @@ class HeaderState:
     reading: bool = False
     #: Connected, polling, stale, paused, the last error (the controller's, shared).
     connection: ConnectionState = field(default_factory=ConnectionState)
+    #: The shared desk in a few words ("desk ● 3 online"); "" without a desk.
+    desk: str = ""
+    desk_alert: bool = False
 
 
 class Source(Protocol):
@@ -50,6 +53,8 @@ class Source(Protocol):
     read_only: bool
     push: PushControl
     cache: Starting
+    #: The shared desk (fleettui.monitor.desk_control.DeskControl), None without one.
+    desk: Any
 
     @property
     def account_name(self) -> str: ...
@@ -88,6 +93,8 @@ class HeaderReader:
             marked_hidden=self.hidden_marks(),
             connection=monitor.connection,
         )
+        if monitor.desk is not None:
+            state.desk, state.desk_alert = monitor.desk.header()
         if first is not None:  # the store holds the first screen: the counts of the whole
             page = first[0]
             state.shown, state.total = page.counts_shown, page.counts_all

@@ -15,7 +15,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable, Iterable
 from datetime import datetime
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from rich.console import RenderableType
 from rich.text import Text
@@ -35,11 +35,13 @@ from fleettui.ui import commands, keys
 from fleettui.ui.account_flow import AccountFlow
 from fleettui.ui.add_messages import AddSubmitted, EligibilityWanted
 from fleettui.ui.colours import ANSI_THEME, wants_native_ansi
+from fleettui.ui.desk_actions import DeskActions
 from fleettui.ui.messages import (
     AddDone,
     CacheLoaded,
     ChangesListed,
     DeletesDone,
+    DeskArrived,
     EligibilityChecked,
     FirstRowsRead,
     HistoryRecorded,
@@ -56,6 +58,9 @@ from fleettui.ui.triage_flow import TriageFlow
 from fleettui.ui.typeahead import TypeAhead
 from fleettui.ui.widgets.fleet_table import FleetTable
 from fleettui.ui.write_flow import WriteFlow
+
+if TYPE_CHECKING:  # the desk's modules load only with --desk
+    from fleettui.monitor.desk_control import DeskControl
 
 T = TypeVar("T")
 Clock = Callable[[], datetime]
@@ -95,7 +100,7 @@ class FleetApp(App[None]):
     def __init__(self, account: Account | None, *, read_only: bool = False,
                  refresh: float | None = None, clock: Clock | None = None,
                  watch_terminal: bool = True, native_ansi: bool | None = None,
-                 pinned: bool = False) -> None:
+                 pinned: bool = False, desk: DeskControl | None = None) -> None:
         # NO_COLOR and 16-colour terminals get the terminal's own ANSI colours (see
         # fleettui.ui.colours). Textual picks its NO_COLOR filter in App.__init__ (NoColor
         # only when ANSI colours are native, else greys that hid red text), so the choice
@@ -106,13 +111,14 @@ class FleetApp(App[None]):
             self.theme = ANSI_THEME
         # A fixed clock (tests, screenshots) fixes the header's wall-clock time too.
         self.monitor = Monitor(account, read_only=read_only, refresh=refresh, clock=clock,
-                               pinned=pinned)
+                               pinned=pinned, desk=desk)
         #: The main view; its pieces (writes, triage) hold its dialogs and workers.
         self.monitor_screen = MonitorScreen(self.monitor, apply=self.apply, notice=self.notify_notice)
         self.writes = WriteFlow(self, self.monitor, self.monitor_screen, self.apply, self.notify_notice)
         self.triage = TriageFlow(self, self.monitor, self.monitor_screen, self.notify_notice,
                                  self.writes.add_closed)
         self.monitor_screen.writes, self.monitor_screen.triage = self.writes, self.triage
+        self.desk = DeskActions(self, self.monitor, self.monitor_screen, self.apply)
         self.watch_terminal = watch_terminal
         self._watch: TerminalWatch | None = None
         self._poll_timer: Timer | None = None
@@ -167,6 +173,7 @@ class FleetApp(App[None]):
             self.open_setup()
         else:
             self.connect(self.monitor.account)
+        self.desk.start()
 
     def on_unmount(self) -> None:
         if self._watch is not None:
@@ -250,6 +257,13 @@ class FleetApp(App[None]):
     @on(PushHealth)
     def _push_health(self, message: PushHealth) -> None:
         self.apply(self.pushes.health(message))
+
+    @on(DeskArrived)
+    def _desk_arrived(self, message: DeskArrived) -> None:
+        self.apply(self.desk.took(message.result))
+
+    def action_desk(self, kind: str) -> None:  # claim, note, ... (fleettui.ui.desk_actions)
+        self.desk.act(kind)
 
     @on(DeletesDone)
     def _deletes_done(self, message: DeletesDone) -> None:

@@ -68,6 +68,23 @@ BINDINGS: list[BindingType] = [
             tooltip="Statistics: approval times and rates per brand, pending ages, daily changes"),
     Binding("u", "changes", "What changed", show=False,
             tooltip="Show the vehicles that changed since you last looked"),
+    # The shared desk (--desk; fleettui.ui.desk_actions): the app's, as the results of
+    # its link thread are; on the vehicle under the cursor, or the marked ones.
+    Binding("m", "app.desk('claim')", "Claim", show=False,
+            tooltip="Shared desk: claim the vehicle (or the marked ones): I'm on it"),
+    Binding("M", "app.desk('release')", "Release claim", show=False, key_display="M",
+            tooltip="Shared desk: release your claim"),
+    Binding("H", "app.desk('hand')", "Hand to…", show=False, key_display="H",
+            tooltip="Shared desk: hand the claim to a named person"),
+    Binding("i", "app.desk('note')", "Note", show=False,
+            tooltip="Shared desk: write a note (append-only, with your name and the time)"),
+    Binding("z", "app.desk('snooze')", "Snooze", show=False,
+            tooltip="Shared desk: hide from the triage queues until a time or the next "
+                    "state change, with why"),
+    Binding("Z", "app.desk('unsnooze')", "Unsnooze", show=False, key_display="Z"),
+    Binding("O", "app.desk('handover')", "Handover", show=False, key_display="O",
+            tooltip="Shared desk: what changed, who did what, what is unclaimed and urgent "
+                    "(copy it with y)"),
     Binding("0", "state_filter('')", "All states", show=False),
     *(Binding(str(i + 1), f"state_filter('{s}')", f"Only {s}", show=False)
       for i, s in enumerate(("pending", "approved", "rejected", "revoking", "revoked",
@@ -90,7 +107,9 @@ def action_name(binding: Binding) -> str:
 #: Keys whose action opens a text input on the main view (the keys typed right after go
 #: into it).
 OPENS_INPUT = {key: action_name(b) for b in BINDINGS if isinstance(b, Binding)
-               and action_name(b) in ("filter", "add", "revoke", "export")
+               and (action_name(b) in ("filter", "add", "revoke", "export")
+                    or b.action in ("app.desk('note')", "app.desk('hand')",
+                                    "app.desk('snooze')"))
                for key in b.key.split(",")}
 
 

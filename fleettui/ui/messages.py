@@ -26,7 +26,8 @@ from fleettui.monitor.updates import (
 )
 from fleettui.webhooks.health import HealthSnapshot
 
-if TYPE_CHECKING:  # the triage modules load when first used
+if TYPE_CHECKING:  # the triage and desk modules load when first used
+    from fleettui.monitor.desk_link import DeskResult
     from fleettui.triage.since import SinceSummary
 
 
@@ -35,6 +36,14 @@ class PollDone(Message):
     """A poll ended: the fleet fetched and diffed, or why it failed."""
 
     result: FetchResult
+
+
+@dataclass
+class DeskArrived(Message):
+    """What the shared desk's link thread posted (fleettui.monitor.desk_link): a follower
+    batch, an action's outcome, the people online, a vehicle's desk timeline."""
+
+    result: DeskResult
 
 
 @dataclass

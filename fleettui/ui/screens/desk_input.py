@@ -46,6 +46,7 @@ class DeskInputScreen(ModalScreen["DeskInput | None"]):
         max-height: 100%; border: thick $primary; background: $surface; padding: 0 1; }
     DeskInputScreen TextArea { height: 8; }
     DeskInputScreen #desk-input-error { height: auto; }
+    DeskInputScreen Label { width: 1fr; }
     """
 
     BINDINGS = [
@@ -68,16 +69,14 @@ class DeskInputScreen(ModalScreen["DeskInput | None"]):
         with Vertical(id="desk-input-box"):
             yield Label(Text(f"{TITLES[self.kind]} {_vins(self.vins)}", style="bold"))
             if self.kind == "note":
-                yield Label("Notes are kept with your name and the time; never edited "
-                            "(a correction is a new note). ctrl+s sends.")
+                yield Label("With your name and the time; never edited. ctrl+s sends.")
                 yield TextArea(self.draft, id="desk-note", soft_wrap=True)
             elif self.kind == "hand":
                 yield Label("To whom (their desk user name; Enter sends):")
                 yield Input(id="desk-to", placeholder="e.g. ana",
                             suggester=SuggestFromList(self.people, case_sensitive=False))
             else:
-                yield Label("Until: 4h, 2d, a date and time (2026-12-07 09:00), or empty "
-                            "for its next state change. Enter goes on, ctrl+s sends.")
+                yield Label("Until: 4h, 2d, 2026-12-07 09:00 (empty: its next state change)")
                 yield Input(id="desk-until", placeholder="empty: until its next state change")
                 yield Label("Why (the others see it):")
                 yield Input(self.draft, id="desk-why", placeholder="e.g. driver on holiday")

@@ -31,7 +31,7 @@ from fleettui.core.text import clean
 from fleettui.core.timefmt import format_duration
 from fleettui.core.timings import approx
 from fleettui.triage.messages import message_csv, message_text
-from fleettui.triage.queues import ACTOR_TITLES, Board, Queue, build_board
+from fleettui.triage.queues import ACTOR_TITLES, Board, DeskWork, Queue, build_board
 from fleettui.triage.render import queue_summary
 from fleettui.ui.screens.export import ExportScreen, default_export_path
 
@@ -69,7 +69,20 @@ def queue_prompt(q: Queue, now: datetime) -> Text:
     out.append(f"  {clean(brands)}", style="dim")
     if q.fix is not None:
         out.append("  [fix: f]", style="bold")
+    held = claimed_text(q)
+    if held:
+        out.append(f"  {held}")
     return out
+
+
+def claimed_text(q: Queue) -> str:
+    """Who holds the queue's vehicles on a shared desk: "claimed: me 2, ana 1" ("" when
+    nobody holds any, or without a desk)."""
+    held = [(clean(who), n) for who, n in q.claimed if who]
+    if not held:
+        return ""
+    return "claimed: " + ", ".join(f"{who} {n}" for who, n in held[:3]) + (
+        " …" if len(held) > 3 else "")
 
 
 def preview_text(q: Queue, now: datetime) -> Text:
@@ -91,6 +104,10 @@ def preview_text(q: Queue, now: datetime) -> Text:
     out.append("\n")
     if q.fix is not None:
         out.append(f"Fix through the API (f): {clean(q.fix.text)}\n", style="bold")
+    held = claimed_text(q)
+    if held:
+        free = sum(n for who, n in q.claimed if not who)
+        out.append(f"On the desk: {held}; {free} unclaimed\n")
     out.append("\n")
     out.append(clean(message_text(q, now, PREVIEW_VEHICLES), keep_newlines=True))
     return out
@@ -149,8 +166,10 @@ class TriageScreen(ModalScreen["TriageChoice | None"]):
     def __init__(self, rows: Sequence[Any], now: datetime, *, by_brand: bool = False,
                  can_fix: bool = True,
                  latest: Callable[[], tuple[Sequence[Any], datetime]] | None = None,
-                 name: str | None = None) -> None:
+                 desk: DeskWork | None = None, name: str | None = None) -> None:
         super().__init__(name=name)
+        #: The shared desk's work state: snoozed vehicles are left out, holders shown.
+        self.desk = desk
         self.rows = rows
         self.now = now
         #: Where `r` gets the fleet as it is now (the monitor's store); None: no refresh.
@@ -176,7 +195,7 @@ class TriageScreen(ModalScreen["TriageChoice | None"]):
 
     @work(thread=True, exclusive=True, group="triage-board", exit_on_error=False)
     def _regroup(self, by_brand: bool) -> None:
-        board = build_board(self.rows, self.now, by_brand=by_brand)
+        board = build_board(self.rows, self.now, by_brand=by_brand, desk=self.desk)
         self.app.call_from_thread(self.show_board, board)
 
     def show_board(self, board: Board) -> None:
@@ -211,9 +230,10 @@ class TriageScreen(ModalScreen["TriageChoice | None"]):
         if board is None:
             return
         grouping = "who, reason, brand" if board.by_brand else "who acts, reason"
+        snoozed = f" ({board.snoozed} snoozed)" if board.snoozed else ""
         self.query_one("#triage-title", Static).update(Text(
-            f"Triage · {board.count()}/{board.total} vehicles · {len(board.queues)} queues by "
-            f"{grouping} · {self.sort_mode} first · deadlines are estimates · as of "
+            f"Triage · {board.count()}/{board.total} vehicles{snoozed} · {len(board.queues)} "
+            f"queues by {grouping} · {self.sort_mode} first · deadlines are estimates · as of "
             f"{board.now:%H:%M} UTC",
             no_wrap=True, overflow="ellipsis"))
 

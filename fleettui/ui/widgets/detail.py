@@ -8,8 +8,9 @@ rich `Text` literally after control characters are removed; no markup is ever pa
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from rich.style import Style
 from rich.text import Text
@@ -25,6 +26,10 @@ from fleettui.core.timefmt import format_duration
 from fleettui.core.vehicle import Vehicle
 from fleettui.history.events import Event
 from fleettui.history.timeline import merge_timeline
+
+if TYPE_CHECKING:  # the desk's modules load only with --desk
+    from fleettui.desk.model import DeskEvent
+    from fleettui.monitor.desk_state import DeskDetail
 
 HEADING = Style(bold=True, underline=True)
 LABEL = Style(bold=True)
@@ -132,16 +137,71 @@ def _brand_rules(out: Text, v: Vehicle) -> None:
         out.append("\n")
 
 
+def _desk(out: Text, d: DeskDetail) -> None:
+    """Who holds it on the shared desk, its snooze, who else looks at it."""
+    _section(out, "Desk")
+    if d.offline:
+        out.append(sanitize(d.offline), Style(bold=True))
+        out.append(" (what you do is kept and sent when it is back)\n", DIM)
+    if d.holder:
+        out.append("Claimed by ", LABEL)
+        out.append("you" if d.holder == "me" else sanitize(d.holder), Style(bold=True))
+        if d.claimed_at is not None:
+            out.append(f" since {d.claimed_at.astimezone():%d %b %H:%M}")
+        if d.expires_at is not None:
+            out.append(f", until {d.expires_at.astimezone():%d %b %H:%M}", DIM)
+        out.append("\n")
+    else:
+        out.append("Unclaimed", LABEL)
+        out.append(" (m claims it)\n", DIM)
+    if d.snooze is not None:
+        z = d.snooze
+        when = (f"until {z.until.astimezone():%d %b %H:%M}" if z.until is not None
+                else "until its next state change")
+        out.append("Snoozed ", LABEL)
+        out.append(f"by {sanitize(z.by)} {when}")
+        if z.reason:
+            out.append(f": {sanitize(z.reason)}")
+        out.append("\n")
+    if d.viewers:
+        out.append("Also looking: ", LABEL)
+        out.append(", ".join(sanitize(v) for v in d.viewers))
+        out.append("\n")
+    if d.notes:
+        out.append(f"{d.notes} note{'s' if d.notes != 1 else ''}", LABEL)
+        out.append(" (in the history below; i adds one)\n", DIM)
+
+
+def _desk_line(out: Text, ev: DeskEvent, me: str) -> None:
+    """One of the desk's events (a note, a claim, a snooze) as a timeline line."""
+    from fleettui.monitor.desk_state import event_line
+
+    out.append(_when(ev.at.astimezone()), DIM)
+    out.append("  ✎ " if ev.kind == "note" else "  ⚑ ")
+    first, *rest = event_line(ev, me).split("\n")
+    out.append(sanitize(first), Style(italic=ev.kind != "note"))
+    out.append("\n")
+    for more in rest:
+        out.append("      " + sanitize(more) + "\n")
+
+
 def _timeline(out: Text, v: Vehicle, now: datetime | None,
-              local: Sequence[Event] | None = None) -> None:
+              local: Sequence[Event] | None = None, desk: DeskDetail | None = None) -> None:
     """The provider's changelog, merged with what the local history recorded (entries
-    only it knows say so: "seen here", "webhook", "recorded here")."""
+    only it knows say so: "seen here", "webhook", "recorded here"), and with a shared
+    desk, its notes, claims and snoozes at their times."""
     _section(out, "History")
     log = merge_timeline(v.changelog, local or ())
-    if not log:
+    events = list(desk.events) if desk is not None else []
+    if not log and not events:
         out.append("No history from the provider.\n", DIM)
         return
+    me = desk.me if desk is not None else ""
+    k = 0
     for i, entry in enumerate(log):
+        while k < len(events) and entry.at is not None and events[k].at < entry.at:
+            _desk_line(out, events[k], me)
+            k += 1
         nxt = log[i + 1].at if i + 1 < len(log) else now
         took = ""
         if entry.at is not None and nxt is not None:
@@ -159,20 +219,24 @@ def _timeline(out: Text, v: Vehicle, now: datetime | None,
             out.append("    ")
             out.append(sanitize(entry.reason), Style(italic=True))
             out.append("\n")
+    for ev in events[k:]:
+        _desk_line(out, ev, me)
 
 
 def detail_text(vehicle: Vehicle | None, now: datetime | None,
-                local: Sequence[Event] | None = None) -> Text:
+                local: Sequence[Event] | None = None, desk: DeskDetail | None = None) -> Text:
     """The pane's content for one vehicle (pure: easy to test and to snapshot); `local`
-    is what the history recorded for it."""
+    is what the history recorded for it, `desk` what the shared desk knows."""
     if vehicle is None:
         return Text("No vehicle selected. Move the cursor to a row, or clear the filter.",
                     style=DIM)
     out = Text()
     _identity(out, vehicle, now)
+    if desk is not None:
+        _desk(out, desk)
     next_happens = _explanation(out, vehicle)
     _brand_rules(out, vehicle)
-    _timeline(out, vehicle, now, local)
+    _timeline(out, vehicle, now, local, desk)
     _section(out, "What happens next")
     out.append(next_happens)
     return out
@@ -192,6 +256,9 @@ class DetailPane(VerticalScroll):
         self._vehicle: Vehicle | None = None
         self._now: datetime | None = None
         self._local: Sequence[Event] | None = None
+        self._desk: DeskDetail | None = None
+        #: With a shared desk: its section for a vehicle (the desk mirror's, in memory).
+        self.desk_detail: Callable[[str, str], DeskDetail] | None = None
         # Made here, not looked up: `show` may come before the pane's children are mounted.
         self._body = Static(detail_text(None, None), id="detail-body")
 
@@ -203,15 +270,17 @@ class DetailPane(VerticalScroll):
         return self._vehicle
 
     def show(self, vehicle: Vehicle | None, now: datetime | None,
-             local: Sequence[Event] | None = None) -> None:
-        """Render `vehicle` with times measured against `now` (the server's clock) and
-        the events recorded for it locally (`local`)."""
+             local: Sequence[Event] | None = None, desk: DeskDetail | None = None) -> None:
+        """Render `vehicle` with times measured against `now` (the server's clock), the
+        events recorded for it locally (`local`) and the shared desk's (`desk`)."""
         changed = vehicle is None or self._vehicle is None or vehicle.vin != self._vehicle.vin
-        self._vehicle, self._now, self._local = vehicle, now, local
-        self._body.update(detail_text(vehicle, now, local))
+        if desk is None and vehicle is not None and self.desk_detail is not None:
+            desk = self.desk_detail(vehicle.vin, vehicle.state.value)
+        self._vehicle, self._now, self._local, self._desk = vehicle, now, local, desk
+        self._body.update(detail_text(vehicle, now, local, desk))
         if changed:
             self.scroll_home(animate=False)
 
     @property
     def text(self) -> Text:
-        return detail_text(self._vehicle, self._now, self._local)
+        return detail_text(self._vehicle, self._now, self._local, self._desk)

@@ -13,6 +13,7 @@ one line.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from rich.style import Style
@@ -148,6 +149,9 @@ class FleetTable(ScrollView, can_focus=True):
         self._anchor_vin: str | None = None
         #: The last search (n/N jump to its matches without filtering); set by the app.
         self.search: Query | None = None
+        #: A shared desk's Claimed cell per VIN ("me", a name, ""); None: no desk, no
+        #: column (set by the screen: the desk mirror's `claim_cell`).
+        self.claims: Callable[[str], str] | None = None
         #: How far the reason and tags text is scrolled sideways, in characters.
         self.text_shift = 0
         #: Screen line -> the key of what was last painted there.
@@ -377,7 +381,7 @@ class FleetTable(ScrollView, can_focus=True):
     def on_click(self, event: events.Click) -> None:
         if event.y == 0:
             column = column_at(self._columns, event.x)
-            if column is not None and self._store is not None:
+            if column in SORT_COLUMNS and self._store is not None:
                 self._store.toggle_sort(column)
                 self._sorted()
             return
@@ -387,13 +391,24 @@ class FleetTable(ScrollView, can_focus=True):
 
     # -- internals ----------------------------------------------------------------
 
+    def _layout(self, width: int) -> tuple[Column, ...]:
+        return layout_columns(width, claimed=self.claims is not None)
+
+    def show_claims(self, claims: Callable[[str], str] | None) -> None:
+        """A shared desk came on (its Claimed cells) or went: the columns change."""
+        self.claims = claims
+        self._columns_for = 0
+        self._strips.clear()
+        self._painted.clear()
+        self.refresh()
+
     def _rows(self) -> list[Row]:
         return self._view.rows if self._view is not None else []
 
     def _update_virtual_size(self) -> None:
         width = self.scrollable_content_region.width or self.size.width
         if width != self._columns_for:
-            self._columns, self._columns_for = layout_columns(width), width
+            self._columns, self._columns_for = self._layout(width), width
         size = Size(width, len(self._rows()) + 1)
         if size != self.virtual_size:
             self.virtual_size = size
@@ -455,7 +470,7 @@ class FleetTable(ScrollView, can_focus=True):
         """Everything the line at screen row `y` shows."""
         if width != self._columns_for:
             # The scrollbar can appear without a Resize: lay out for the width painted now.
-            self._columns, self._columns_for = layout_columns(width), width
+            self._columns, self._columns_for = self._layout(width), width
         base = self.rich_style
         if y == 0:
             sort = self._store.sort if self._store is not None else ("", False)
@@ -469,9 +484,10 @@ class FleetTable(ScrollView, can_focus=True):
         is_cursor = index == self.cursor
         now = store.now if store is not None else None
         age = format_duration(row.seconds_in_state(now)) if now is not None else ""
+        claim = self.claims(row.vin) if self.claims is not None else ""
         return (row.vin, row.version, width, base, is_cursor and self._cursor_style(),
                 row.vin in self.marked, store is not None and store.is_recent(row.vin), age,
-                self.text_shift)
+                self.text_shift, claim)
 
     def _paint(self, y: int, width: int) -> Strip:
         base = self.rich_style
@@ -498,8 +514,9 @@ class FleetTable(ScrollView, can_focus=True):
         if recent:
             style = style + self.get_component_rich_style("fleet-table--recent")
         now = store.now if store is not None else None
+        claim = self.claims(row.vin) if self.claims is not None else ""
         return row_strip(row, self._columns, now, width, style, marked, recent, self.text_shift,
-                         pushed=row.vin in self.pushed)
+                         pushed=row.vin in self.pushed, claim=claim)
 
     def notify_style_update(self) -> None:
         super().notify_style_update()

@@ -164,6 +164,9 @@ class FleetHeader(Widget):
         if h.push:
             line.append("  ")
             line.append(h.push, style=ALERT if h.push_alert else "")
+        if h.desk:
+            line.append("  ")
+            line.append(clean(h.desk), style=ALERT if h.desk_alert else "")
         line.append("\n")
         for form in COUNT_FORMS:  # the most words that fit
             counts = counts_text(h, form)
