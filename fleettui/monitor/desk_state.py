@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from fleettui.core.text import clean
 from fleettui.core.timefmt import parse_ts, utcnow
@@ -71,7 +71,7 @@ def event_line(ev: DeskEvent, me: str) -> str:
         return f"{who}: {clean(str(p.get('text') or ''), keep_newlines=True)}"
     if ev.kind in ("claim", "renew"):
         until = parse_ts(p.get("expires_at"))
-        tail = f" until {until.astimezone():%d %b %H:%M}" if until is not None else ""
+        tail = f" until {until.astimezone(UTC):%d %b %H:%M} UTC" if until is not None else ""
         return f"{who} {'claimed' if ev.kind == 'claim' else 'renewed the claim'}{tail}"
     if ev.kind == "hand":
         to = str(p.get("claimed_by") or "")
@@ -80,7 +80,7 @@ def event_line(ev: DeskEvent, me: str) -> str:
         return f"{who} released it"
     if ev.kind == "snooze":
         until = parse_ts(p.get("until"))
-        when = (f"until {until.astimezone():%d %b %H:%M}" if until is not None
+        when = (f"until {until.astimezone(UTC):%d %b %H:%M} UTC" if until is not None
                 else "until its next state change")
         why = clean(str(p.get("reason") or ""))
         return f"{who} snoozed it {when}{': ' + why if why else ''}"

@@ -6,7 +6,7 @@ to a file, `-`/`+` change the period."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import UTC, datetime
 
 from rich.text import Text
 from textual import work
@@ -82,7 +82,8 @@ class HandoverScreen(ModalScreen[None]):
             title.update(Text(self._title("the desk did not answer")))
             body.update(Text(clean(result.problem), style="bold"))
             return
-        title.update(Text(self._title(f"as of {datetime.now():%H:%M}")))
+        until = result.report.until if result.report is not None else datetime.now(UTC)
+        title.update(Text(self._title(f"as of {until.astimezone(UTC):%H:%M} UTC")))
         body.update(Text(clean(result.text, keep_newlines=True)))
 
     def action_back(self) -> None:

@@ -9,7 +9,7 @@ rich `Text` literally after control characters are removed; no markup is ever pa
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from rich.style import Style
@@ -147,16 +147,16 @@ def _desk(out: Text, d: DeskDetail) -> None:
         out.append("Claimed by ", LABEL)
         out.append("you" if d.holder == "me" else sanitize(d.holder), Style(bold=True))
         if d.claimed_at is not None:
-            out.append(f" since {d.claimed_at.astimezone():%d %b %H:%M}")
+            out.append(f" since {d.claimed_at.astimezone(UTC):%d %b %H:%M}")
         if d.expires_at is not None:
-            out.append(f", until {d.expires_at.astimezone():%d %b %H:%M}", DIM)
+            out.append(f", until {d.expires_at.astimezone(UTC):%d %b %H:%M} UTC", DIM)
         out.append("\n")
     else:
         out.append("Unclaimed", LABEL)
         out.append(" (m claims it)\n", DIM)
     if d.snooze is not None:
         z = d.snooze
-        when = (f"until {z.until.astimezone():%d %b %H:%M}" if z.until is not None
+        when = (f"until {z.until.astimezone(UTC):%d %b %H:%M} UTC" if z.until is not None
                 else "until its next state change")
         out.append("Snoozed ", LABEL)
         out.append(f"by {sanitize(z.by)} {when}")
@@ -176,7 +176,7 @@ def _desk_line(out: Text, ev: DeskEvent, me: str) -> None:
     """One of the desk's events (a note, a claim, a snooze) as a timeline line."""
     from fleettui.monitor.desk_state import event_line
 
-    out.append(_when(ev.at.astimezone()), DIM)
+    out.append(_when(ev.at.astimezone(UTC)), DIM)
     out.append("  ✎ " if ev.kind == "note" else "  ⚑ ")
     first, *rest = event_line(ev, me).split("\n")
     out.append(sanitize(first), Style(italic=ev.kind != "note"))
