@@ -10,6 +10,7 @@ import argparse
 import asyncio
 import os
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -18,6 +19,7 @@ from textual.widgets import Input
 
 from fleettui.config.demo import DEMO_VEHICLES
 from fleettui.core.states import State
+from fleettui.desk.settings import DeskSettings
 from fleettui.monitor.accounts import account_for_simulator
 from fleettui.sim import SimConfig, Simulator
 from fleettui.ui.app import FleetApp
@@ -118,6 +120,49 @@ async def stats_view(pilot: Pilot) -> None:
     await pilot.pause(0.1)
 
 
+async def _desk_claims(pilot: Pilot) -> None:
+    """Two people on one desk: ana (this monitor) claims the first pending vehicle with
+    `m`; ben, on another machine, claims the second and notes the first."""
+    await _loaded(pilot)
+    app = pilot.app
+    desk = app.monitor.desk
+    await _wait(pilot, lambda: desk.mirror.loaded)
+    pending = [r.vin for r in app.monitor.store.view.rows if r.state is State.PENDING]
+    app.table.move_cursor_to(pending[0])
+    await pilot.press("m")
+    from fleettui.desk.store import Desk
+
+    with Desk.connect(replace(desk.settings, user="ben", host="ben-pc")) as ben:
+        ben.claim([pending[1]])
+        ben.note(pending[0], "Driver called back: the car is in the garage until Monday")
+        ben.heartbeat(pending[0])
+    await _wait(pilot, lambda: desk.mirror.claim_cell(pending[1]) == "ben"
+                and desk.mirror.claim_cell(pending[0]) == "me" and desk.mirror.notes_of(pending[0]))
+    app.clear_notifications()
+    await pilot.pause(0.2)
+
+
+async def desk_claimed(pilot: Pilot) -> None:
+    await _desk_claims(pilot)
+
+
+async def desk_handover(pilot: Pilot) -> None:
+    await _desk_claims(pilot)
+    from fleettui.ui.screens.handover import HandoverScreen
+
+    await pilot.press("O")
+    await _wait(pilot, lambda: isinstance(pilot.app.screen, HandoverScreen)
+                and pilot.app.screen.shown is not None)
+    await pilot.pause(0.1)
+
+
+#: Scenes on a shared desk: a throwaway local PostgreSQL (Debian's binaries), as
+#: `fleettui --demo --desk` starts one; a database of its own per scene.
+DESK_SCENES: list[tuple[str, tuple[int, int], Scene, bool]] = [
+    ("desk-claimed", WIDE, desk_claimed, False),
+    ("desk-handover", WIDE, desk_handover, False),
+]
+
 SCENES: list[tuple[str, tuple[int, int], Scene, bool]] = [
     ("main", WIDE, main_screen, False),
     ("main-80x24", SMALL, main_screen, False),
@@ -133,13 +178,19 @@ SCENES: list[tuple[str, tuple[int, int], Scene, bool]] = [
 
 
 async def shoot(sim: Simulator, name: str, size: tuple[int, int], scene: Scene, no_color: bool,
-                out: Path) -> Path:
+                out: Path, desk: DeskSettings | None = None) -> Path:
     if no_color:
         os.environ["NO_COLOR"] = "1"  # read (and removed) by the App's constructor
     # The colour theme is chosen for the pictures, not taken from this terminal's TERM:
     # full colour, except the NO_COLOR shot (native ANSI, as on a real NO_COLOR terminal).
+    control = None
+    if desk is not None:
+        from fleettui.monitor.desk_control import DeskControl
+        from fleettui.monitor.desk_outbox import Outbox
+
+        control = DeskControl(desk, Outbox(out / f".{name}-outbox.json"))
     app = FleetApp(account_for_simulator(sim), clock=lambda: START, watch_terminal=False,
-                   native_ansi=no_color)
+                   native_ansi=no_color, desk=control)
     os.environ.pop("NO_COLOR", None)
     async with app.run_test(size=size) as pilot:
         await scene(pilot)
@@ -155,6 +206,28 @@ async def run(out: Path) -> list[Path]:
         config = SimConfig(vehicles=DEMO_VEHICLES, seed=1, speed=0.0, start=START)
         with Simulator(config) as sim:
             paths.append(await shoot(sim, name, size, scene, no_color, out))
+    paths += await run_desk(out)
+    return paths
+
+
+async def run_desk(out: Path) -> list[Path]:
+    """The desk scenes, each on a fresh database of one throwaway server."""
+    import psycopg
+
+    from fleettui.desk.local_server import LocalPostgres
+    from fleettui.desk.store import init_desk
+
+    paths = []
+    with LocalPostgres.start() as server:
+        for i, (name, size, scene, no_color) in enumerate(DESK_SCENES):
+            with psycopg.connect(server.dsn("postgres"), autocommit=True) as admin:
+                admin.execute(f'CREATE DATABASE "shot{i}"')  # type: ignore[arg-type]
+            settings = DeskSettings(server.dsn(f"shot{i}"), "ana", "screenshots", host="ana-pc")
+            init_desk(settings)
+            config = SimConfig(vehicles=DEMO_VEHICLES, seed=1, speed=0.0, start=START)
+            with Simulator(config) as sim:
+                paths.append(await shoot(sim, name, size, scene, no_color, out, settings))
+            (out / f".{name}-outbox.json").unlink(missing_ok=True)
     return paths
 
 
