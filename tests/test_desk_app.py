@@ -87,6 +87,10 @@ async def test_claims_notes_and_the_handover_with_another_person(sim, pg_desk) -
         text = app.screen.shown.text
         assert "ann: claimed 1" in text and "bob: claimed 1" in text
         assert "rang the driver, no answer" in text
+        # the monitor recorded the fleet's history on the desk (every monitor does, once)
+        with Desk.connect(pg_desk) as reader, reader.conn.tx() as cur:
+            cur.execute("SELECT count(*) FROM desk_history")
+            assert cur.fetchone()[0] > 0
         await pilot.press("y")
         assert app.clipboard == text
         await pilot.press("escape")

@@ -111,6 +111,7 @@ class Monitor:
         if desk is not None:
             desk.store = self.store
             self.store.claims = desk.mirror
+            self.history.desk = desk.settings
         #: What the header says, read in one place (fleettui.monitor.header_state).
         self.header = HeaderReader(self)
 

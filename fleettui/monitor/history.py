@@ -43,6 +43,13 @@ class MonitorHistory:
         #: When the user last looked (provider clock; this machine's), for `u`.
         self.looked: tuple[datetime, datetime | None] | None = None
         self._timeline: OrderedDict[str, list[Event]] = OrderedDict()
+        #: With a shared desk (--desk): its settings. Every refresh is then recorded in
+        #: the desk's history too (idempotent across the desk's monitors; a recorded state
+        #: change ends the vehicle's snooze), the local file staying this machine's own.
+        self.desk: Any = None
+        self._desk_recorder: Recorder | None = None
+        self._desk_history: Any = None
+        self._desk_failing = False
 
     # -- account (UI thread) --------------------------------------------------------------
 
@@ -92,12 +99,34 @@ class MonitorHistory:
             look = last_look(store)
             if look is not None:
                 summary = summarize(store, snapshot.order, now, *look)
-        notes = tuple(store.notes[self._notes_told:])
+        notes = tuple(store.notes[self._notes_told:]) + self._record_on_desk(job, now)
         self._notes_told = len(store.notes)
         with self._lock:
             for vin in set(job.prepared.diff.changed):
                 self._timeline.pop(vin, None)
         return RecordDone(job.generation, result.stored, summary, notes)
+
+    def _record_on_desk(self, job: RecordJob, now: datetime) -> tuple[str, ...]:
+        """Blocking: the same refresh into the desk's history; what to tell, once per
+        outage (the local file has it either way)."""
+        if self.desk is None:
+            return ()
+        from fleettui.desk.errors import DeskError
+
+        if self._desk_recorder is None:
+            from fleettui.desk.history import DeskHistory
+            from fleettui.history.recorder import Recorder
+
+            self._desk_history = DeskHistory(self.desk)
+            self._desk_recorder = Recorder(self._desk_history)
+        try:
+            self._desk_recorder.record(job.prepared.snapshot, job.prepared.diff, now)
+        except DeskError as exc:
+            failing, self._desk_failing = self._desk_failing, True
+            return () if failing else (f"The desk's history could not take this refresh "
+                                       f"({exc}); it is recorded on this machine meanwhile.",)
+        self._desk_failing = False
+        return ()
 
     def record_pushed(self, events: list[Any], fleet: Any, now: datetime) -> int:
         """Blocking (the push worker): verified webhook changes into the history, keyed by
@@ -210,3 +239,5 @@ class MonitorHistory:
         target = store if store is not None else self._store
         if target is not None:
             target.close()
+        if store is None and self._desk_history is not None:
+            self._desk_history.close()
