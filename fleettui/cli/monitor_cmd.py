@@ -125,7 +125,12 @@ def run_monitor(args: argparse.Namespace) -> int:
         from fleettui.ui.app import FleetApp
 
         # First start with nothing configured: the app opens the setup screen.
-        app = FleetApp(None, read_only=read_only, refresh=refresh)
+        try:
+            desk = _profile_desk(args, "")
+        except ValueError as exc:
+            print(f"fleettui: {exc}", file=sys.stderr)
+            return 2
+        app = FleetApp(None, read_only=read_only, refresh=refresh, desk=desk)
         app.run()
         return app.return_code or 0
     except ConfigError as exc:
