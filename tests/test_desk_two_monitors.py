@@ -123,13 +123,11 @@ def test_two_monitors_on_one_desk(pg_desk, desk_receiver, terminals, tmp_path) -
             terminals.run(name, command, env)
         for name in people:
             terminals.wait(name, r"desk ● 2 online", "both people online")
-        # ann filters to the Peugeot and claims it (m); bob's Claimed column says ann.
-        terminals.keys("ann", "/", PEUGEOT, "Enter")
-        terminals.wait("ann", rf"{PEUGEOT}\s", "the Peugeot alone")
+        # ann claims the vehicle under her cursor (m); bob's Claimed column says ann.
+        vin = terminals.wait("ann", r"│ ([A-HJ-NPR-Z0-9]{17})\s", "the cursor's vehicle").group(1)
         terminals.keys("ann", "m")
-        terminals.wait("ann", rf"{PEUGEOT}.*\bme\b", "ann's own claim")
-        terminals.wait("bob", rf"{PEUGEOT}.*\bann\b", "ann's claim in bob's monitor")
-        terminals.keys("ann", "Escape")  # the whole fleet again
+        terminals.wait("ann", rf"{vin}.*\bme\b", "ann's own claim")
+        terminals.wait("bob", rf"{vin}.*\bann\b", "ann's claim in bob's monitor")
         # A delivery to the desk's receiver (the provider rejected the BMW) shows in both;
         # no list refresh in between (--refresh 3600).
         with sim.engine.lock:
