@@ -7,7 +7,7 @@ Set up: a throwaway local PostgreSQL (fleettui.desk.local_server; or --dsn / FLE
 for an existing desk, which gets the schema), the real receiver as its own process
 (`fleettui webhooks listen --desk`), ten headless monitors — each its own process running a
 `DeskFollower` that applies every event to a work-state mirror (a dict by VIN; not the
-Textual monitor: "headless, DeskFollower + mirror") — and a sender posting signed
+Textual monitor: the monitor's `DeskMirror` where the checkout has it, else a dict) — and a sender posting signed
 deliveries at a steady rate over one keep-alive connection (1 in 100 repeated with its
 delivery id, as a provider's retry).
 
@@ -38,6 +38,7 @@ import time
 from collections.abc import Sequence
 from multiprocessing.connection import Connection
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -57,20 +58,51 @@ def pct(values: Sequence[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
 
 
+def mirror_kind() -> str:
+    try:
+        import fleettui.monitor.desk_state  # noqa: F401
+    except ImportError:
+        return "a dict by VIN standing in for the monitor's mirror"
+    return "the monitor's DeskMirror"
+
+
+def monitor_mirror(name: str) -> Any:
+    """What a monitor applies each batch to: the monitor's own `DeskMirror` (its work
+    state, people and status) where this checkout has it, else a dict by VIN."""
+    try:
+        from fleettui.monitor.desk_state import DeskMirror
+    except ImportError:
+        mirror: dict[str, str] = {}
+
+        def apply(events: Sequence[Any], status: Any) -> None:
+            for e in events:
+                if e.kind == "webhook":
+                    mirror[e.vin or ""] = str(e.payload.get("action"))
+
+        return apply
+    state = DeskMirror(me=name)
+
+    def apply_state(events: Sequence[Any], status: Any) -> None:
+        state.set_status(status)
+        state.apply(events)
+
+    return apply_state
+
+
 def monitor(dsn: str, name: str, ready: mp.Event, done: mp.Event, out: Connection) -> None:
     """One headless monitor: DeskFollower -> a mirror by VIN; sends (delivery, applied at,
     event id) of every webhook event it applied when `done` is set."""
     from fleettui.desk.follow import DeskFollower
     from fleettui.desk.model import DeskEvent, DeskStatus
 
-    mirror: dict[str, str] = {}
     applied: list[tuple[str, float, int]] = []
+    mirror_apply = monitor_mirror(name)
 
     def on_desk(events: Sequence[DeskEvent], status: DeskStatus) -> None:
+        mirror_apply(events, status)
         now = time.time()
         for e in events:
             if e.kind == "webhook":
-                mirror[e.vin or ""] = str(e.payload.get("action"))
                 applied.append((str(e.payload.get("delivery")), now, e.id))
         if status.state == "online":
             ready.set()
@@ -243,8 +275,8 @@ def feed(args: argparse.Namespace, dsn: str, settings: DeskSettings) -> subproce
         ready.wait(60)
     seconds = args.minutes * 60
     print(f"sending {args.rate:g} deliveries/min for {args.minutes:g} min to {url} "
-          f"({args.monitors} headless monitors: DeskFollower + a work-state mirror, "
-          f"one process each)")
+          f"({args.monitors} headless monitors, one process each: DeskFollower + "
+          f"{mirror_kind()})")
     began = time.time()
     answered, repeats, refused = send_all(url, args.rate / 60, seconds)
     took = time.time() - began
