@@ -6,8 +6,8 @@
 Set up: a throwaway local PostgreSQL (fleettui.desk.local_server; or --dsn / FLEETTUI_DESK_DSN
 for an existing desk, which gets the schema), the real receiver as its own process
 (`fleettui webhooks listen --desk`), ten headless monitors — each its own process running a
-`DeskFollower` that applies every event to a work-state mirror (a dict by VIN; not the
-Textual monitor: the monitor's `DeskMirror` where the checkout has it, else a dict) — and a sender posting signed
+`DeskFollower` that applies every batch to the monitor's work-state mirror (`DeskMirror`,
+or a dict by VIN in a checkout without it; not the Textual app) — and a sender posting signed
 deliveries at a steady rate over one keep-alive connection (1 in 100 repeated with its
 delivery id, as a provider's retry).
 
