@@ -104,3 +104,15 @@ def test_wrong_password_and_no_desk_are_one_line_without_the_password(
     monkeypatch.delenv("FLEETTUI_DESK_DSN")
     code, _, err = run(capsys, "desk", "status")
     assert code == 2 and "export FLEETTUI_DESK_DSN=" in err
+
+
+def test_webhooks_listen_on_a_desk_with_a_wrong_password_is_one_line(
+        pg_desk: DeskSettings, capsys, monkeypatch: pytest.MonkeyPatch) -> None:
+    secret = "An0therWr0ngOne"
+    real = pg_desk.dsn.split(":")[2].split("@")[0]
+    monkeypatch.setenv("FLEETTUI_DESK_DSN", pg_desk.dsn.replace(f":{real}@", f":{secret}@"))
+    monkeypatch.setenv("FLEETTUI_TEST_SECRET", "a-webhook-secret")
+    code, out, err = run(capsys, "webhooks", "listen", "--desk", "--port", "0",
+                         "--secret-env", "FLEETTUI_TEST_SECRET")
+    assert code == 2 and out == "" and err.count("\n") == 1 and "password was refused" in err
+    assert secret not in err and real not in err
