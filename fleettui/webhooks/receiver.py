@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Protocol
+from typing import Any
 
 from fleettui.core.timefmt import utcnow
 from fleettui.webhooks import http
@@ -44,7 +44,7 @@ from fleettui.webhooks.events import (
     parse_event,
 )
 from fleettui.webhooks.health import Counters, HealthSnapshot
-from fleettui.webhooks.store import StoredEvent
+from fleettui.webhooks.store import ReceiverStore, StoredEvent
 from fleettui.webhooks.verify import (
     DELIVERY_HEADER,
     EVENT_HEADER,
@@ -58,17 +58,6 @@ LOOPBACK = ("127.0.0.1", "::1", "localhost")
 #: A queued delivery the store has not recorded yet (a non-durable store records it after).
 _UNSTORED = -1
 EventCallback = Callable[[StoredEvent], None]
-
-
-class ReceiverStore(Protocol):
-    """What the receiver needs of its store: `WebhookStore` (SQLite, this machine) or the
-    desk's (`fleettui.desk.webhook_feed.DeskWebhookStore`, which sets `durable`)."""
-
-    def record(self, event: WebhookEvent) -> int | None: ...
-
-    def write_health(self, snapshot: HealthSnapshot) -> None: ...
-
-    def prune(self) -> None: ...
 
 
 def is_loopback(host: str) -> bool:

@@ -27,6 +27,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 from fleettui.config.paths import data_dir, ensure_dir
 from fleettui.core.timefmt import parse_ts
@@ -59,6 +60,17 @@ class StoredEvent:
     seq: int
     event: WebhookEvent
     stored: float
+
+
+class ReceiverStore(Protocol):
+    """What the receiver needs of its store: `WebhookStore` (SQLite, this machine) or the
+    desk's (`fleettui.desk.webhook_feed.DeskWebhookStore`, which sets `durable`)."""
+
+    def record(self, event: WebhookEvent) -> int | None: ...
+
+    def write_health(self, snapshot: HealthSnapshot) -> None: ...
+
+    def prune(self) -> None: ...
 
 
 def _row_event(row: tuple) -> StoredEvent:
