@@ -149,3 +149,15 @@ def test_a_profiles_desk_that_is_down_does_not_stop_list_or_triage(
     assert code == 0 and "using this machine's history" in err
     code, _, err = run(capsys, "list", "--mine")  # asked for: the desk's absence is an error
     assert code == 1 and err.count("\n") == 1 and "start the PostgreSQL server" in err
+
+
+def test_handover_lists_the_fleets_urgent_vehicles_nobody_holds(
+        sim_profile, on_desk: DeskSettings, capsys) -> None:  # noqa: F811
+    code, out, _ = run(capsys, "desk", "handover", "--json")
+    urgent = json.loads(out)["unclaimed_urgent"]
+    assert code == 0 and len(urgent) > 1 and json.loads(out)["urgent_note"] is None
+    with Desk.connect(on_desk) as desk:
+        desk.claim(urgent[:1])
+    code, out, _ = run(capsys, "desk", "handover")
+    assert code == 0 and f"Still unclaimed and urgent: {len(urgent) - 1}" in out
+    assert f"{urgent[0]}  ana (until " in out
