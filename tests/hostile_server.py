@@ -12,6 +12,7 @@ the other classes break the answer itself or the connection.
 from __future__ import annotations
 
 import json
+import sys
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -101,11 +102,50 @@ def _data(kind: str) -> Any:
                 vehicle(APPROVED_VIN, "approved", "bmw", when="2026-01-01T00:00:00Z")]
     if kind == "empty_list":
         return []
+    if kind in ("object_tags", "date_9999", "date_1900", "gzip_bomb", *RAW_KINDS):
+        return ordinary("odd", {"obj": {"b": 1}, "none": None, "yes": True, "list": [1, "x"]}
+                        if kind == "object_tags" else None)
     raise KeyError(kind)
 
 
+def _raw_list(kind: str) -> bytes:
+    """The list answer of a raw data class: one bad value among good entries."""
+    good = json.dumps(ordinary("fine")).encode()
+    if kind == "bad_utf8_tag":  # one tag value in Latin-1, not UTF-8
+        bad = json.dumps(vehicle("WVWZZZ1JZXW000010", "pending", "audi",
+                                 tags={"depot": "MARK"})).encode()
+        bad = bad.replace(b"MARK", b"K\xf6ln")
+    else:  # long_number_tag: a tag value of a million digits
+        bad = json.dumps(vehicle("WVWZZZ1JZXW000011", "pending", "audi",
+                                 tags={"n": "MARK"})).encode()
+        bad = bad.replace(b'"MARK"', b"7" * 1_000_000)
+    return good[:-1] + b"," + bad + b"]"
+
+
+_BOMB: list[bytes] = []
+
+
+def gzip_bomb() -> bytes:
+    """A gzip body of ~100 KB that decodes to 100 MB of spaces after a JSON list."""
+    if not _BOMB:
+        import zlib
+
+        z = zlib.compressobj(9, zlib.DEFLATED, 31)
+        parts = [z.compress(json.dumps(ordinary("bomb")).encode())]
+        block = b" " * (1 << 20)
+        parts += [z.compress(block) for _ in range(100)]
+        parts.append(z.flush())
+        _BOMB.append(b"".join(parts))
+    return _BOMB[0]
+
+
 DATA_KINDS = ("markup", "escapes", "controls", "bidi", "huge", "empty_values", "wrong_types",
-              "nulls", "timestamps", "duplicates", "empty_list")
+              "nulls", "timestamps", "duplicates", "empty_list", "object_tags", "date_9999",
+              "date_1900", "bad_utf8_tag", "long_number_tag")
+#: Data classes whose list answer is raw bytes (not JSON Python can write).
+RAW_KINDS = ("bad_utf8_tag", "long_number_tag")
+#: The Date header of the clock classes.
+DATES = {"date_9999": "Fri, 31 Dec 9999 23:59:59 GMT", "date_1900": "Mon, 01 Jan 1900 00:00:00 GMT"}
 #: Broken answers: (status, content type, body).
 BODY_KINDS = {
     "truncated": (200, "application/json",
@@ -121,11 +161,15 @@ BODY_KINDS = {
         "title": f"Internal{ESC}[2J", "detail": f"boom {NASTY}"}]}).encode()),
     "not_found": (404, "text/html", b"<html><title>404 Not Found</title></html>"),
     "redirect": (302, "text/html", b""),
+    # Error parsing must stay linear: a regex with a lazy `.*?` took 21 s on 140 KB of these.
+    "html_titles": (502, "text/html", b"<html><title>" * 40_000),
+    "deep_list": (200, "application/json", b"[" * 200_000 + b"]" * 200_000),
+    "deep_error": (500, "application/json", b'{"errors":' + b"[" * 50_000 + b"]" * 50_000 + b"}"),
 }
 #: Broken connections and refusals.
 FLOW_KINDS = ("trickle", "slow_headers", "silent", "cut_body", "endless_401", "token_401",
               "retry_after_long", "retry_after_inf")
-KINDS = (*DATA_KINDS, *BODY_KINDS, *FLOW_KINDS)
+KINDS = (*DATA_KINDS, *BODY_KINDS, *FLOW_KINDS, "gzip_bomb")
 #: Seconds between the bytes of a trickled answer.
 TRICKLE_EVERY = 2.0
 
@@ -142,7 +186,9 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _send(self, status: int, body: bytes, content_type: str = "application/json",
               headers: dict[str, str] | None = None) -> None:
-        self.send_response(status)
+        self.send_response_only(status)
+        if "Date" not in (headers or {}):
+            self.send_header("Date", self.date_time_string())
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(body)))
         for k, v in (headers or {}).items():
@@ -186,9 +232,14 @@ class _Handler(BaseHTTPRequestHandler):
             status, content_type, data = BODY_KINDS[kind]
             headers = {"Location": "https://elsewhere.example/"} if kind == "redirect" else None
             return self._send(status, data, content_type, headers)
+        if kind in RAW_KINDS and method == "GET" and path == "/v1/fleets/vehicles":
+            return self._send(200, _raw_list(kind))
         answer = _data(kind)
         if method == "GET" and path == "/v1/fleets/vehicles":
-            return self._json(200, answer)
+            if kind == "gzip_bomb":
+                return self._send(200, gzip_bomb(), headers={"Content-Encoding": "gzip"})
+            return self._json(200, answer, headers={"Date": DATES[kind]} if kind in DATES
+                              else None)
         vin = unquote(path.rsplit("/", 1)[-1])
         if method == "POST":
             sent = json.loads(body or b"{}").get("vehicles") or []
@@ -276,6 +327,13 @@ class HostileServer(ThreadingHTTPServer):
     @property
     def base_url(self) -> str:
         return f"http://127.0.0.1:{self.server_address[1]}"
+
+    def handle_error(self, request, client_address) -> None:  # noqa: ANN001
+        """A client that went away mid-request (every deadline test does that) is
+        expected: nothing printed in the middle of the test run (issue 21)."""
+        if isinstance(sys.exc_info()[1], ConnectionError):
+            return
+        super().handle_error(request, client_address)
 
     def __enter__(self) -> HostileServer:
         self._thread.start()

@@ -22,6 +22,7 @@ SAYS = {
     "silent": "did not answer in time", "cut_body": "cannot connect",
     "endless_401": "credentials refused", "token_401": "credentials refused",
     "retry_after_long": "rate limited", "retry_after_inf": "rate limited",
+    "html_titles": "server error", "deep_error": "server error", "deep_list": "bad answer",
 }
 
 
@@ -59,6 +60,9 @@ async def test_a_failing_provider_is_named_and_the_monitor_lives(server, kind):
         await pilot.press("E")  # the whole error, one key away
         await pilot.pause()
         assert any(app.monitor.connection.message[:40] in n for n in notes(app))
+        if kind == "deep_list":  # named as what it is, not Python's "maximum recursion"
+            assert "nested too deeply to be a vehicle list" in app.monitor.connection.message
+            assert "recursion" not in app.monitor.connection.message
         await pilot.press("r")  # stale: retries now and says so
         await pilot.pause()
         assert any("Retrying now" in n for n in notes(app)) or app.monitor.connection.polling

@@ -21,6 +21,7 @@ from tests.hostile_server import (
     FLOW_KINDS,
     PENDING_VIN,
     HostileServer,
+    gzip_bomb,
 )
 
 csv.field_size_limit(10**8)  # the "huge" class has 200 KB cells
@@ -48,7 +49,10 @@ FAILURES = {
     "cut_body": "dropped before an answer arrived",
     "endless_401": "rejected the client credentials",
     "token_401": "rejected the client credentials",
-    "retry_after_long": "Wait 86400s", "retry_after_inf": "Too many requests",
+    "retry_after_long": "fleettui waits 5 min at most",
+    "retry_after_inf": "Too many requests",
+    "html_titles": r"server error \(502", "deep_error": r"server error \(500",
+    "deep_list": "nested too deeply to be",
 }
 #: Commands a failure class does not fail, and what they say instead.
 EXCEPTIONS = {
@@ -176,3 +180,74 @@ def test_stdin_closed_at_start_is_one_line_not_a_traceback(tmp_path):
     assert run.stderr.decode().startswith("fleettui: the monitor needs a terminal, and stdin "
                                           "is closed")
     assert b"Traceback" not in run.stderr
+
+
+def test_one_bad_value_marks_its_entry_not_the_list(cli, server, tmp_path):  # noqa: F811
+    """Invalid UTF-8 in one tag, a million-digit number in another: the rest is read."""
+    env = hostile_env(tmp_path, server.base_url)
+    server.kind = "bad_utf8_tag"
+    run = cli.run(["list", "--json"], env)
+    assert run.code == 0, run.err
+    tags = {v["vin"]: v["tags"] for v in json.loads(run.out)}
+    assert {PENDING_VIN, APPROVED_VIN} <= set(tags)
+    assert tags["WVWZZZ1JZXW000010"] == {"depot": "K\ufffdln"}
+    assert "not valid UTF-8" in run.err
+    server.kind = "long_number_tag"
+    run = cli.run(["list", "--json"], env)
+    assert run.code == 0, run.err
+    tags = {v["vin"]: v["tags"] for v in json.loads(run.out)}
+    assert {PENDING_VIN, APPROVED_VIN} <= set(tags)
+    assert "a number of 1000000 digits" in tags["WVWZZZ1JZXW000011"]["n"]
+    assert "too long to read" in run.err
+
+
+def test_tags_that_are_not_text_print_as_json(cli, server, tmp_path):  # noqa: F811
+    server.kind = "object_tags"
+    env = hostile_env(tmp_path, server.base_url)
+    csv_run, show = cli.run(["list", "--csv"], env), cli.run(["show", PENDING_VIN], env)
+    assert csv_run.code == 0 and show.code == 0, csv_run.err + show.err
+    cells = [row[-1] for row in csv.reader(io.StringIO(csv_run.out))][1:]
+    assert cells == ['list=[1, "x"];none=null;obj={"b": 1};yes=true'] * 2
+    for out in (csv_run.out, show.out):
+        assert "{'b'" not in out and "None" not in out and "True" not in out
+    assert '{"b": 1}' in show.out and "null" in show.out and "true" in show.out
+
+
+@pytest.mark.parametrize("kind", ["date_9999", "date_1900"])
+def test_an_implausible_server_clock_is_said_and_not_used(cli, server, tmp_path, kind):  # noqa: F811
+    server.kind = kind
+    run = cli.run(["list", "--json"], hostile_env(tmp_path, server.base_url))
+    assert run.code == 0, run.err
+    assert "not plausible" in run.err and "this machine's clock" in run.err
+    # Ages are measured from this machine's clock: the vehicles entered their state on
+    # 2026-10-01, some days before now, never thousands of years or a negative age.
+    for v in json.loads(run.out):
+        if "seconds_in_state" in v:
+            assert 0 <= v["seconds_in_state"] < 10 * 365 * 86400
+
+
+def test_a_gzip_bomb_is_refused_early_and_said(cli, server, tmp_path):  # noqa: F811
+    gzip_bomb()  # made before the request, not within the client's deadline
+    server.kind = "gzip_bomb"
+    run = cli.run(["list"], hostile_env(tmp_path, server.base_url))
+    assert run.code == 1
+    assert "decompression bomb" in run.err and "Traceback" not in run.err
+
+
+@pytest.mark.parametrize("argv", [["list"], ["list", "--csv"], ["list", "--json"]])
+def test_a_reader_that_goes_away_ends_the_command_quietly(server, tmp_path, argv):
+    """`fleettui list | head -1`: exit 0 and nothing on stderr (was "fleettui: Broken
+    pipe" and exit 1 in four runs of five). The output is bigger than a pipe holds, so
+    the writer always meets the closed pipe."""
+    server.kind = "huge"
+    env = hostile_env(tmp_path, server.base_url)
+    for _ in range(3):
+        proc = subprocess.Popen([sys.executable, "-m", "fleettui.cli.main", *argv], env=env,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                stdin=subprocess.DEVNULL)
+        assert proc.stdout is not None and proc.stderr is not None
+        proc.stdout.read(10)
+        proc.stdout.close()  # the reader goes away
+        err = proc.stderr.read()
+        assert proc.wait(60) == 0, err
+        assert b"Broken pipe" not in err and b"Traceback" not in err and b"Exception" not in err

@@ -253,7 +253,7 @@ def test_odd_shapes_are_not_compacted_but_still_become_rows():
            "tags": {"n": 3}, "changelog": []}
     assert compact(odd) is None
     row = compact_row(odd, 1)
-    assert row.vin == "WBA00000000000001" and row.tags == {"n": 3}
+    assert row.vin == "WBA00000000000001" and row.tags == {"n": "3"}  # as JSON text
     assert row.src is not odd
 
 

@@ -3,6 +3,7 @@ environment each session is given (unit level; the end-to-end proof is in test_w
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 
@@ -86,7 +87,7 @@ def test_demo_sessions_get_no_account_variable_at_all():
     assert env["PATH"] == "/usr/bin" and env["LC_ALL"] == "C.UTF-8"
     assert env["FLEETTUI_CONFIG_DIR"] == "/cfg"
     assert env["TERM"] == "xterm-256color"  # the browser's terminal, not the server's
-    assert launch.argv[1:5] == ("-m", "fleettui", "--pin-profile", "--demo")
+    assert launch.argv[1:6] == ("-P", "-m", "fleettui", "--pin-profile", "--demo")
 
 
 def test_a_profile_session_gets_its_named_secret_and_nothing_else():
@@ -98,7 +99,7 @@ def test_a_profile_session_gets_its_named_secret_and_nothing_else():
     assert env["MY_SECRET"] == "from-profile"
     assert env["FLEETTUI_CLIENT_ID"] == "id-from-env"  # it chose the account: kept
     assert {"OTHER_SECRET", "FLEETTUI_CLIENT_SECRET", "AWS_SECRET_ACCESS_KEY"}.isdisjoint(env)
-    assert launch.argv[3:] == ("--pin-profile", "--profile", "p", "--read-only")
+    assert launch.argv[4:] == ("--pin-profile", "--profile", "p", "--read-only")
 
 
 def test_an_inline_secret_is_not_put_in_the_environment():
@@ -116,6 +117,39 @@ def test_a_profile_made_of_environment_variables_keeps_them():
                             profile=_profile("env FLEETTUI_CLIENT_SECRET", "environment variables"))
     assert launch.environment["FLEETTUI_CLIENT_SECRET"] == "canary2"
     assert "--profile" not in launch.argv  # there is no such profile in the file
+
+
+def test_proxy_variables_pass_only_when_asked_and_never_with_a_password():
+    from fleettui.web.environment import session_launch
+
+    environ = {**SERVER_ENV, "HTTPS_PROXY": "http://alice:pa55word@proxy.example:3128",
+               "no_proxy": "localhost", "LC_TIME": "de_DE.UTF-8", "LC_EVIL": "x",
+               "LC_SECRET_TOKEN": "canary4"}
+    env = session_launch(environ, demo=True, profile=None).environment
+    assert "HTTPS_PROXY" not in env and "no_proxy" not in env
+    assert env["LC_TIME"] == "de_DE.UTF-8" and env["LC_ALL"] == "C.UTF-8"
+    assert "LC_EVIL" not in env and "LC_SECRET_TOKEN" not in env
+    env = session_launch(environ, demo=True, profile=None, proxy=True).environment
+    assert env["HTTPS_PROXY"] == "http://proxy.example:3128" and env["no_proxy"] == "localhost"
+    assert not any("pa55word" in v for v in env.values())
+
+
+def test_a_session_imports_the_installed_package_not_a_folder_named_fleettui(tmp_path):
+    """Started from a folder holding a `fleettui` folder (a clone's parent): the tab's
+    command (its argv, run here with --version) still imports the installed package."""
+    import subprocess
+
+    from fleettui.web.environment import session_launch
+
+    shadow = tmp_path / "fleettui"
+    shadow.mkdir()
+    (shadow / "__init__.py").write_text("")  # no __version__: the import error of issue 21
+    launch = session_launch(SERVER_ENV, demo=True, profile=None)
+    argv = [a for a in launch.argv if a not in ("--pin-profile", "--demo")]
+    run = subprocess.run([*argv, "--version"], cwd=tmp_path, capture_output=True, text=True,
+                         timeout=60, env={**os.environ, "PYTHONPATH": ""})
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.startswith("fleettui ") and "ImportError" not in run.stderr
 
 
 # -- origins and the policy ---------------------------------------------------------------

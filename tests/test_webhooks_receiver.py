@@ -244,14 +244,22 @@ def test_slow_head_is_cut_off_too(rx):
     (b"POST /hooks/hm HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n", 411),
     (b"POST /hooks/hm HTTP/1.1\r\nHost: x\r\n\r\n", 411),
     (b"POST /hooks/hm HTTP/1.1\r\nContent-Length: -5\r\n\r\n", 400),
+    # str.isdigit() accepts a superscript two; int() does not (was a 500 and a traceback)
+    ("POST /hooks/hm HTTP/1.1\r\nContent-Length: \u00b2\r\n\r\n".encode("latin-1"), 400),
+    ("POST /hooks/hm HTTP/1.1\r\nContent-Length: \u0661\r\n\r\n".encode(), 400),
+    (b"POST /hooks/hm HTTP/1.1\r\nContent-Length: " + b"9" * 40 + b"\r\n\r\n", 400),
     (b"hello\r\n\r\n", 400),
     (b"POST /hooks/hm HTTP/1.1\r\nX-Big: " + b"a" * 20000 + b"\r\n\r\n", 431),
 ])
-def test_malformed_requests_get_a_clear_status(rx, request_bytes, status):
+def test_malformed_requests_get_a_clear_status(rx, request_bytes, status, caplog):
+    caplog.set_level(logging.WARNING, logger="fleettui")
     sock = _raw(rx)
     sock.sendall(request_bytes)
     assert _read_all(sock).startswith(f"HTTP/1.1 {status} ".encode())
     sock.close()
+    # One log line, never a traceback.
+    assert all(r.exc_info is None for r in caplog.records)
+    assert "unexpected failure" not in caplog.text
 
 
 def test_refusals_never_log_the_secret_or_the_body(rx, caplog):

@@ -37,6 +37,7 @@ from fleettui.api.deadline import (
     DEFAULT_CONNECT_TIMEOUT,
     DEFAULT_DEADLINE,
     DEFAULT_READ_TIMEOUT,
+    MAX_BODY,
     Aborted,
     Expired,
     TooLarge,
@@ -56,7 +57,9 @@ from fleettui.api.errors import (
 from fleettui.api.filters import VehicleFilter
 from fleettui.api.wire import VEHICLES_PATH, CreateResult, NewVehicle
 from fleettui.core.dedupe import newest_per_vin
-from fleettui.core.timefmt import utcnow
+from fleettui.core.lenient_json import Mended
+from fleettui.core.text import one_line
+from fleettui.core.timefmt import SIMULATED_CLOCK_HEADER, utcnow
 from fleettui.core.vehicle import Vehicle
 
 __all__ = ["FleetClient", "NewVehicle", "CreateResult", "USER_AGENT"]
@@ -64,6 +67,12 @@ __all__ = ["FleetClient", "NewVehicle", "CreateResult", "USER_AGENT"]
 log = logging.getLogger("fleettui.api")
 USER_AGENT = f"fleettui/{__version__}"
 _USERINFO = re.compile(r"//[^/\s@]+@")
+#: A provider clock further off than this from the local one is not believed: clocks
+#: drift by seconds, time zones are handled by the header's own offset; a day is a bug.
+MAX_CLOCK_OFFSET = timedelta(days=1)
+#: A list answer's decoded size, per vehicle at most, and never less than this in all.
+PER_VEHICLE = 4096
+MIN_LIST_LIMIT = 64 * 1024 * 1024
 
 
 class FleetClient:
@@ -90,6 +99,7 @@ class FleetClient:
         self._clock = clock
         self._calls = threading.local()
         self._host = urlsplit(base).hostname
+        self._loopback = is_loopback(self._host)
         self._base = base
         self._http = httpx.Client(
             base_url=base,
@@ -105,10 +115,16 @@ class FleetClient:
         self.tokens = TokenCache(self._request_token)
         self._time_lock = threading.Lock()
         self._offset: timedelta | None = None
+        #: Set when the provider's `Date` header was too far off to believe (see _note_date).
+        self.clock_note: str | None = None
         #: How many entries of the last list answer were skipped as unreadable.
         self.last_skipped = 0
         #: How many entries of the last list answer repeated a VIN (the newest was kept).
         self.last_duplicates = 0
+        #: What the last list answer had marked as bad (invalid UTF-8, long numbers).
+        self.last_mended = Mended()
+        #: Vehicles in the last unfiltered list (bounds the next answer's size).
+        self._fleet_size: int | None = None
         self._sent = itertools.count()
         self._sent_total = 0
 
@@ -134,17 +150,36 @@ class FleetClient:
     # -- time ----------------------------------------------------------------------
 
     def _note_date(self, response: httpx.Response) -> None:
+        """The provider's clock, from the answer's `Date` header, when it is plausible:
+        off from this machine's by more than `MAX_CLOCK_OFFSET` (a year-9999 or 1900
+        date), it is not believed; times are then taken from the local clock, and
+        `clock_note` says so."""
         header = response.headers.get("date")
         if not header:
             return
         try:
-            server = parsedate_to_datetime(header)
-        except (TypeError, ValueError, IndexError):
+            server = parsedate_to_datetime(header[:64])
+        except (TypeError, ValueError, IndexError, OverflowError):
             return
-        if server.tzinfo is None:
+        if server is None or server.tzinfo is None:
             return
+        try:
+            offset = server - utcnow()
+        except OverflowError:
+            offset = MAX_CLOCK_OFFSET * 2
+        simulated = self._loopback and SIMULATED_CLOCK_HEADER in response.headers
         with self._time_lock:
-            self._offset = server - utcnow()
+            if abs(offset) > MAX_CLOCK_OFFSET and not simulated:
+                days = abs(offset).days
+                self.clock_note = (
+                    f"the provider's clock (its Date header, {one_line(header, 40)}) is "
+                    f"{days} day(s) {'ahead of' if offset > timedelta(0) else 'behind'} this "
+                    "machine's, which is not plausible; times are measured with this "
+                    "machine's clock")
+                self._offset = None
+                return
+            self.clock_note = None
+            self._offset = offset
 
     @property
     def server_offset(self) -> timedelta | None:
@@ -172,6 +207,22 @@ class FleetClient:
             return retry_after
         ceiling = min(self.max_backoff, self.backoff_base * (2 ** attempt))
         return random.uniform(ceiling / 2, ceiling)
+
+    def list_body_limit(self) -> int:
+        """The largest list answer (decoded) believed for the fleet as last seen: 4 KB a
+        vehicle (the provider's objects are ~300 bytes; long histories and many tags
+        stay far below 4 KB), for twice the fleet (it may have grown), never under 64 MB;
+        MAX_BODY before any list was seen."""
+        if self._fleet_size is None:
+            return MAX_BODY
+        return min(MAX_BODY, max(MIN_LIST_LIMIT, 2 * self._fleet_size * PER_VEHICLE))
+
+    def _too_large(self, exc: TooLarge, limit: int | None) -> str:
+        if limit is None or exc.limit >= MAX_BODY or str(exc) != TooLarge(exc.limit).args[0]:
+            return str(exc)
+        return (f"the answer is larger than {exc.limit >> 20} MB decoded, more than a list "
+                f"of {self._fleet_size} vehicles (the fleet as last seen) can be, with room "
+                "for it to double; refused")
 
     def _exchange(self, method: str, path: str, *, write: bool, auth: bool = True,
                   keep: Callable[[httpx.Response], bool] | None = None,
@@ -218,7 +269,7 @@ class FleetClient:
                 expired = exc.sent
                 kind = "deadline"
             except TooLarge as exc:
-                too_large = str(exc)
+                too_large = self._too_large(exc, kwargs.get("max_body"))
                 kind = "too_large"
             except httpx.TransportError as exc:
                 kind, sent = wire.classify_transport_error(exc)
@@ -307,7 +358,8 @@ class FleetClient:
                     status=err.status, title=err.title,
                     detail=err.detail) from None
             raise
-        return parse_token(wire.decode_json(response, "the token answer", write=False))
+        return parse_token(wire.decode_json(response, "the token answer", write=False,
+                                            expected="a token"))
 
     def fetch_token(self) -> AccessToken:
         """Ask for a fresh token now (proves the credentials work); it is cached too."""
@@ -329,14 +381,20 @@ class FleetClient:
     def _list(self, filter: VehicleFilter | None, *, compact: bool) -> list[Any]:
         params = {"filter": filter.to_param()} if filter else None
         try:
-            response = self._exchange("GET", VEHICLES_PATH, write=False, params=params)
+            response = self._exchange("GET", VEHICLES_PATH, write=False, params=params,
+                                      max_body=self.list_body_limit())
         except NotFound as err:  # the list always exists where the API is
             raise WrongBaseUrl(self._base, status=404, title=err.title,
                                detail=err.detail) from None
-        good, self.last_skipped = wire.read_vehicle_list(response, compact=compact)
+        mended = Mended()
+        good, self.last_skipped = wire.read_vehicle_list(response, compact=compact,
+                                                         mended=mended)
+        self.last_mended = mended
         if self.last_skipped:  # the caller says so (the CLI's note, the monitor's line)
             log.info("skipped %d unreadable entries in the vehicle list", self.last_skipped)
         good, self.last_duplicates = newest_per_vin(good)
+        if filter is None:
+            self._fleet_size = len(good)
         return good
 
     def list_vehicles(self, filter: VehicleFilter | None = None) -> list[Vehicle]:

@@ -32,6 +32,11 @@ DEFAULT_DEADLINE = 300.0
 DEFAULT_READ_TIMEOUT = 60.0
 #: Bigger answers are refused: the largest real fleet list is a few hundred MB at most.
 MAX_BODY = 512 * 1024 * 1024
+#: A compressed answer that grows past this many bytes decoded, at more than
+#: `MAX_RATIO` times what came over the wire, is a decompression bomb: a JSON vehicle
+#: list compresses 5-15x with gzip (measured on the simulator's lists), a bomb ~1000x.
+BOMB_FLOOR = 32 * 1024 * 1024
+MAX_RATIO = 100
 #: Limits for values read from the config (seconds).
 LIMITS = {"connect_timeout": (0.1, 600.0), "deadline": (1.0, 86_400.0)}
 
@@ -46,10 +51,10 @@ class Expired(Exception):
 
 
 class TooLarge(Exception):
-    """The body is larger than the limit."""
+    """The body is larger than the limit, or decompresses like a bomb."""
 
-    def __init__(self, limit: int) -> None:
-        super().__init__(f"the answer is larger than {limit // (1024 * 1024)} MB")
+    def __init__(self, limit: int, why: str = "") -> None:
+        super().__init__(why or f"the answer is larger than {limit // (1024 * 1024)} MB")
         self.limit = limit
 
 
@@ -139,6 +144,12 @@ def _exchange(http: httpx.Client, request: httpx.Request, deadline: float,
             size += body.write(chunk)
             if size > max_body:
                 raise TooLarge(max_body)
+            if size > BOMB_FLOOR and size > MAX_RATIO * max(1, response.num_bytes_downloaded):
+                raise TooLarge(max_body, (
+                    f"the answer decompressed to over {size >> 20} MB from "
+                    f"{max(1, response.num_bytes_downloaded) >> 10} KB sent, more than "
+                    f"{MAX_RATIO} times its size on the wire, which no vehicle list is "
+                    "(a decompression bomb); refused"))
             if stop.is_set() or clock() > deadline:
                 raise Expired(sent=True)
         # What Response.read() does: the body is then available as `.content`.

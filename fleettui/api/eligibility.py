@@ -172,7 +172,8 @@ def check(exchange: Exchange, scopes: Callable[[], tuple[str, ...]], decode: Cal
         raise EligibilityScopeMissing(status=e.status, title=e.title, detail=e.detail) from None
     except Unprocessable as e:
         raise EligibilityRefused(e) from None
-    return read_eligibility(decode(response, "the eligibility answer", write=False), vin, code)
+    return read_eligibility(decode(response, "the eligibility answer", write=False,
+                                   expected="an eligibility result"), vin, code)
 
 
 class Pacer:

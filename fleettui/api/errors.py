@@ -18,11 +18,16 @@ from http import HTTPStatus
 
 from fleettui.core.text import one_line
 
+# One way to match each text (no two adjacent `\s*` around an optional colon): linear.
 _RETRY_AFTER = re.compile(
-    r"retry\s+after\s*:?\s*(\d+(?:\.\d+)?)\s*(ms|milliseconds?|s|secs?|seconds?|m|mins?|minutes?)?\b",
+    r"retry\s+after\s*(?::\s*)?(\d{1,12}(?:\.\d+)?)\s*(ms|milliseconds?|s|secs?|seconds?|m|mins?|minutes?)?\b",
     re.IGNORECASE,
 )
 MAX_TEXT = 240
+#: An error body is read this far and no further: every error shape the provider uses fits
+#: in a few hundred bytes, and an HTML error page names itself in its <title> near the top.
+#: Bounding the text before any parse keeps each parse's cost fixed, whatever is sent.
+MAX_ERROR_BODY = 16_384
 SUPPORT = "support@high-mobility.com"
 
 
@@ -44,17 +49,19 @@ class ErrorBody:
 
 
 def parse_error_body(body: bytes | str | None) -> ErrorBody:
-    """Read any of the provider's error shapes; never raises."""
+    """Read any of the provider's error shapes; never raises. Only the first
+    `MAX_ERROR_BODY` characters are looked at (a longer body is not JSON the provider
+    sends, and its text is cut to one line anyway)."""
     if not body:
         return ErrorBody()
-    raw = body.decode("utf-8", "replace") if isinstance(body, bytes) else body
+    head = body[:MAX_ERROR_BODY]
+    raw = head.decode("utf-8", "replace") if isinstance(head, bytes) else head
     try:
         data = json.loads(raw)
-    except ValueError:
+    except (ValueError, RecursionError):
         text = raw.strip()
         if text.startswith("<"):
-            found = re.search(r"<title>(.*?)</title>", text, re.IGNORECASE | re.DOTALL)
-            return ErrorBody(detail=clean_text(found.group(1)) if found else None)
+            return ErrorBody(detail=clean_text(html_title(text)))
         return ErrorBody(detail=clean_text(text, 160))
     if isinstance(data, dict) and isinstance(data.get("errors"), list):
         items = data["errors"]
@@ -83,24 +90,53 @@ def parse_error_body(body: bytes | str | None) -> ErrorBody:
     )
 
 
-#: A wait longer than a day is not a wait the provider means; treat it as a day.
-MAX_RETRY_AFTER = 86_400.0
+def html_title(text: str) -> str | None:
+    """What the first <title> element holds, found by two plain searches (one pass over
+    the text: a regex with a lazy `.*?` went over the rest of the text again for every
+    `<title>`, quadratic in a page of many)."""
+    lower = text.lower()
+    start = lower.find("<title>")
+    if start < 0:
+        return None
+    start += len("<title>")
+    end = lower.find("</title>", start)
+    return text[start:end] if end >= 0 else None
 
 
-def parse_retry_after(detail: str | None, header: str | None = None) -> float | None:
+#: The longest wait for the provider that fleettui accepts, in seconds. The provider
+#: documents one rate limit, 60 calls per minute, so an honest "retry after" is at most
+#: a minute; five minutes is five such windows, which a desk accepts as "a while" while
+#: the screen says why. A longer (or absurd: 10^10 s, a date in year 9999) wait is cut
+#: to this; polling then goes on, one request per five minutes, harmless to the provider.
+MAX_RETRY_AFTER = 300.0
+
+
+def parse_retry_after(detail: str | None, header: str | None = None,
+                      cap: float = MAX_RETRY_AFTER) -> float | None:
     """Seconds to wait, from a Retry-After header (seconds or an HTTP date) or the
     documented "retry after 10s" in the error's detail. Nonsense (negative, not finite,
-    unreadable) is ignored; a huge value is capped at a day."""
-    seconds = _header_seconds(header) if header else None
+    unreadable) is ignored; a longer wait is cut to `cap`."""
+    seconds = _header_seconds(header[:64]) if header else None
     if seconds is None and detail:
-        found = _RETRY_AFTER.search(detail)
+        found = _RETRY_AFTER.search(detail[:MAX_TEXT])
         if found:
             unit = (found.group(2) or "s").lower()
             scale = 0.001 if unit.startswith(("ms", "milli")) else 60.0 if unit[0] == "m" else 1.0
             seconds = float(found.group(1)) * scale
     if seconds is None or not math.isfinite(seconds):
-        return None
-    return min(MAX_RETRY_AFTER, max(0.0, seconds))
+        return None  # "inf" or "nan" is no wait the provider means: the back-off decides
+    return min(cap, max(0.0, seconds))
+
+
+def wait_text(seconds: float) -> str:
+    """A wait in words: "45 s", "5 min", "3 h", "40 years"."""
+    if seconds < 90:
+        return f"{seconds:.0f} s" if seconds >= 1 else f"{seconds:g} s"
+    for size, unit in ((86_400 * 365, "years"), (86_400, "days"), (3600, "h"), (60, "min")):
+        if seconds >= 1.5 * size or unit == "min":
+            shown = seconds / size
+            return f"{shown:.0f} {unit}" if shown < 1e6 else f"more than a million {unit}"
+    return f"{seconds:.0f} s"
 
 
 def _header_seconds(header: str) -> float | None:
@@ -231,14 +267,24 @@ class Unprocessable(ApiError):
 
 
 class RateLimited(ApiError):
+    """429. `retry_after`: the seconds fleettui will wait (the provider's wait, cut to
+    MAX_RETRY_AFTER); `asked`: what the provider asked for, when it said."""
+
     category = "rate_limit"
     headline = "Too many requests to High Mobility"
 
     def __init__(self, headline: str | None = None, *, retry_after: float | None = None,
-                 **kw) -> None:
-        self.retry_after = retry_after
-        if retry_after is not None:
-            kw.setdefault("hint", f"Wait {retry_after:g}s and try again.")
+                 asked: float | None = None, **kw) -> None:
+        self.asked = retry_after if asked is None else asked
+        self.retry_after = None if retry_after is None else min(retry_after, MAX_RETRY_AFTER)
+        if self.retry_after is not None and self.asked is not None \
+                and self.asked > self.retry_after:
+            kw.setdefault("hint", f"The provider asked to wait {wait_text(self.asked)}; "
+                                  f"fleettui waits {wait_text(self.retry_after)} at most "
+                                  "(the provider's documented limit is per minute), then "
+                                  "tries again.")
+        elif self.retry_after is not None:
+            kw.setdefault("hint", f"Wait {self.retry_after:g}s and try again.")
         else:
             kw.setdefault("hint", "Wait a minute and try again.")
         super().__init__(headline, **kw)
@@ -351,8 +397,8 @@ def error_from_response(status: int, body: bytes | None, *, retry_after_header: 
     if status in (400, 422):
         return make(Unprocessable)
     if status == 429:
-        return RateLimited(retry_after=parse_retry_after(parsed.detail, retry_after_header),
-                           status=status, title=parsed.title, detail=parsed.detail,
+        asked = parse_retry_after(parsed.detail, retry_after_header, cap=math.inf)
+        return RateLimited(retry_after=asked, asked=asked, status=status, title=parsed.title, detail=parsed.detail,
                            source=parsed.source)
     if status >= 500:
         return make(ServerError)

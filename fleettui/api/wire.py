@@ -21,6 +21,7 @@ import httpx
 
 from fleettui.api.errors import BadResponse
 from fleettui.core.compact import reusing
+from fleettui.core.lenient_json import Mended, loads_marked
 from fleettui.core.memory import parse_json_list
 from fleettui.core.vehicle import Vehicle
 
@@ -58,14 +59,26 @@ def bad_response(status: int, detail: str, *, write: bool) -> BadResponse:
     return BadResponse(status=status, detail=detail, hint=hint)
 
 
-def decode_json(response: httpx.Response, what: str, *, write: bool) -> Any:
+def decode_json(response: httpx.Response, what: str, *, write: bool,
+                expected: str = "an answer fleettui can read") -> Any:
+    """The answer's JSON. Bad text (invalid UTF-8, an over-long number) is marked where it
+    is (`fleettui.core.lenient_json`), not the whole answer's failure; nesting too deep
+    for any expected shape is a BadResponse that says so, never a RecursionError."""
+    detail = f"{what} is not valid JSON"
     try:
         return json.loads(response.content)
+    except RecursionError:
+        detail = f"{what} is nested too deeply to be {expected}"
     except ValueError:
-        pass
+        try:
+            return loads_marked(response.content)[0]
+        except RecursionError:
+            detail = f"{what} is nested too deeply to be {expected}"
+        except ValueError:
+            pass
     # Raised outside the except block: a JSONDecodeError keeps the whole body (`.doc`),
     # which must not ride along as the error's context.
-    raise bad_response(response.status_code, f"{what} is not valid JSON", write=write)
+    raise bad_response(response.status_code, detail, write=write)
 
 
 def vin_path(vin: str) -> str:
@@ -85,22 +98,39 @@ def release_body(response: httpx.Response) -> None:
             response._content = b""  # read already; whatever still holds the response
 
 
-def read_vehicle_list(response: httpx.Response, *,
-                      compact: bool = False) -> tuple[list[Any], int]:
+def read_vehicle_list(response: httpx.Response, *, compact: bool = False,
+                      mended: Mended | None = None) -> tuple[list[Any], int]:
     """(objects with a VIN, how many entries were skipped).
 
     Parsed element by element (`parse_json_list`), so a 100k-vehicle answer parsed in a
     worker thread does not hold the interpreter for the ~0.7 s a plain `json.loads` would,
     freezing the UI. With `compact`, plain vehicle objects become the store's compact
-    tuples as they are parsed, so the full parsed payload never exists at once."""
+    tuples as they are parsed, so the full parsed payload never exists at once.
+
+    An answer the fast parse refuses is read again with its bad values marked (invalid
+    UTF-8, over-long numbers; counted in `mended`), so one bad tag costs one entry's
+    value, not the list."""
+    each = reusing() if compact else None
+    data: Any = None
+    problem = "the vehicle list is not valid JSON"
     try:
-        data = parse_json_list(response.content, reusing() if compact else None)
+        data = parse_json_list(response.content, each)
+    except RecursionError:
+        problem = "the answer is nested too deeply to be a vehicle list"
     except ValueError:
-        data = None
+        try:
+            data, found = loads_marked(response.content, each)
+        except RecursionError:
+            problem = "the answer is nested too deeply to be a vehicle list"
+        except ValueError:
+            pass
+        else:
+            if mended is not None:
+                mended.bad_text += found.bad_text
+                mended.long_numbers += found.long_numbers
     release_body(response)
     if data is None:
-        raise bad_response(response.status_code, "the vehicle list is not valid JSON",
-                           write=False)
+        raise bad_response(response.status_code, problem, write=False)
     if not isinstance(data, list):
         raise bad_response(response.status_code, "the vehicle list is not a JSON array",
                            write=False)
@@ -125,7 +155,7 @@ def _all_with_vin(data: list[Any]) -> bool:
 
 
 def read_one_vehicle(response: httpx.Response, *, write: bool) -> Vehicle:
-    data = decode_json(response, "the answer", write=write)
+    data = decode_json(response, "the answer", write=write, expected="a vehicle")
     try:
         return Vehicle.from_api(data)
     except ValueError:
@@ -148,7 +178,8 @@ def read_create_results(response: httpx.Response, sent: list[dict]) -> list[Crea
     """Per-VIN results in the provider's order; VINs it did not mention come last with
     status "unknown" so the caller can tell the user to refresh. Entries for VINs that
     were not sent are ignored: an answer cannot add what was not asked for."""
-    data = decode_json(response, "the answer to adding vehicles", write=True)
+    data = decode_json(response, "the answer to adding vehicles", write=True,
+                       expected="a list of results")
     entries = data.get("vehicles") if isinstance(data, dict) else data
     if not isinstance(entries, list):
         raise bad_response(response.status_code, "the answer has no list of vehicles",

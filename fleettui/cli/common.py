@@ -12,9 +12,11 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import csv
 import functools
 import json
+import os
 import sys
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
@@ -131,6 +133,11 @@ def answer_notes(client) -> None:  # noqa: ANN001 - fleettui.api.FleetClient
     if client.last_duplicates:
         error(f"note: the provider's list repeated VINs ({client.last_duplicates} extra "
               "entries); the newest entry of each VIN is shown")
+    if getattr(client, "clock_note", None):
+        error(f"note: {client.clock_note}")
+    mended = getattr(client, "last_mended", None)
+    if mended:
+        error(f"note: {mended.describe()}")
     if client.last_skipped:
         error(f"note: {client.last_skipped} entr(ies) of the provider's list were not "
               "vehicles (no VIN) and are left out")
@@ -156,6 +163,8 @@ def guarded(func: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Nam
     def run(args: argparse.Namespace) -> int:
         try:
             return func(args)
+        except BrokenPipeError:
+            return reader_gone()
         except Exception as exc:  # noqa: BLE001 - re-raised below unless it is a known kind
             code = exit_code_for(exc)
             if code is None:
@@ -164,6 +173,20 @@ def guarded(func: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Nam
             return code
 
     return run
+
+
+def reader_gone() -> int:
+    """The reader of the output went away (`fleettui list | head -1`): the command ends
+    quietly with exit 0, the reader having had what it wanted (git, ls and gh end by
+    SIGPIPE instead, 141 in a shell; 0 keeps the README's rule that 1 means a provider
+    or network error, and keeps `set -o pipefail` scripts running). The standard output
+    is pointed at /dev/null so nothing more is attempted on the closed pipe, not even
+    the interpreter's last flush."""
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, sys.stdout.fileno())
+        os.close(null)
+    return EXIT_OK
 
 
 def _os_error_text(exc: OSError) -> str:

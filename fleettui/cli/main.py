@@ -18,7 +18,7 @@ sys.modules.setdefault("httpx._main", None)  # type: ignore[arg-type] # None: "n
 
 from fleettui import __version__  # noqa: E402 - after the line above
 from fleettui.cli import monitor_cmd, process_end  # noqa: E402
-from fleettui.cli.common import CommandParser  # noqa: E402
+from fleettui.cli.common import CommandParser, reader_gone  # noqa: E402
 
 EXIT_OK = 0
 EXIT_PROVIDER = 1
@@ -120,7 +120,7 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         # `fleettui list | head`: the reader went away; that is not an error.
-        return EXIT_OK
+        return reader_gone()
     if process_end.anything_kept():
         process_end.end(code)
     return code

@@ -55,6 +55,9 @@ def register(subparsers) -> None:  # noqa: ANN001 - argparse's private subparser
     net.add_argument("--public-url", metavar="URL",
                      help="the address browsers use when a reverse proxy is in front, "
                           "e.g. https://fleet.example.com (its origin is the only one accepted)")
+    net.add_argument("--pass-proxy", action="store_true",
+                     help="give browser sessions the proxy variables (HTTPS_PROXY...) they "
+                          "need to reach the provider, without any user:password in them")
     limits = p.add_argument_group("limits")
     limits.add_argument("--max-sessions", type=_session_count, default=4, metavar="N",
                         help="browser tabs served at once (default 4)")
@@ -142,6 +145,7 @@ def run_serve(args: argparse.Namespace) -> int:
         profile_secrets=_webhook_secret_variables(profile) if profile else (),
         demo_vehicles=getattr(args, "demo_vehicles", None) if demo else None,
         demo_speed=getattr(args, "demo_speed", None) if demo else None,
+        proxy=args.pass_proxy,
     )
     title = "fleettui — demo" if demo else f"fleettui — {profile.name if profile else ''}"
     options = ServeOptions(

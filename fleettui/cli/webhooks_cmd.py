@@ -264,6 +264,8 @@ def cmd_status(args: argparse.Namespace) -> int:
                              ("duplicates", snap.duplicates),
                              ("bad signatures", snap.bad_signatures),
                              ("other refusals", snap.refused - snap.bad_signatures),
+                             ("refused busy", snap.refused_busy),
+                             ("idle cut off", snap.dropped_idle),
                              ("unknown events", snap.unknown_events)):
             print(f"  {label:<16} {plain(value)}")
     return EXIT_OK if snap.alive(now) else EXIT_PROVIDER

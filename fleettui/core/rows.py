@@ -16,7 +16,7 @@ from fleettui.core.brands import BRANDS, brand_info
 from fleettui.core.compact import Compact, compact, detached, expand
 from fleettui.core.states import STATE_ORDER, State
 from fleettui.core.timefmt import format_ts
-from fleettui.core.vehicle import Vehicle
+from fleettui.core.vehicle import Vehicle, tag_texts
 
 _STATES = {s.value: s for s in State}
 STATE_RANK = {s: i for i, s in enumerate(STATE_ORDER)}
@@ -131,7 +131,7 @@ class Row:
         if type(src) is tuple:
             return src[3] or {}
         tags = src.get("tags") if type(src) is dict else src.tags
-        return tags if isinstance(tags, dict) else {}
+        return tag_texts(tags) if isinstance(tags, dict) else {}
 
     @property
     def tags_text(self) -> str:

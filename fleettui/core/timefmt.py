@@ -56,6 +56,12 @@ def format_duration(seconds: float | None) -> str:
     return f"{d}d"
 
 
+#: Sent by the built-in simulator with its `Date` header: that clock is simulated on
+#: purpose (days ahead in a fast demo), so a client on loopback believes it however far
+#: it is from the local clock. Any other provider's clock is judged for plausibility.
+SIMULATED_CLOCK_HEADER = "X-Fleettui-Simulated-Clock"
+
+
 def utcnow() -> datetime:
     return datetime.now(UTC)
 

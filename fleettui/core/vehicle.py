@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -9,6 +10,23 @@ from typing import Any
 from fleettui.core.states import State, parse_state
 from fleettui.core.timefmt import format_ts, parse_ts, utcnow
 
+
+def tag_text(value: object) -> str:
+    """A tag's value as text: a string as it is, anything else (a number, an object, a
+    list, null) as its JSON, so it reads as the provider sent it, not as Python's repr."""
+    if isinstance(value, str):
+        return value
+    try:
+        return json.dumps(value, ensure_ascii=False, default=str)
+    except (RecursionError, ValueError):
+        return "\ufffd(a value nested too deeply to show)"
+
+
+def tag_texts(tags: dict) -> dict[str, str]:
+    """Every tag as text (see tag_text); the same dict when all already are."""
+    if all(type(v) is str and type(k) is str for k, v in tags.items()):
+        return tags
+    return {str(k): tag_text(v) for k, v in tags.items()}
 
 @dataclass(frozen=True, slots=True)
 class ChangelogEntry:
@@ -72,7 +90,7 @@ class Vehicle:
         brand = brand.strip().lower() if isinstance(brand, str) else ""
         raw_tags = obj.get("tags")
         tags = (
-            {str(k): v if isinstance(v, str) else str(v) for k, v in raw_tags.items()}
+            {str(k): tag_text(v) for k, v in raw_tags.items()}
             if isinstance(raw_tags, dict)
             else {}
         )

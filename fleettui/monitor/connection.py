@@ -13,6 +13,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from fleettui.api.errors import MAX_RETRY_AFTER, wait_text
+
 MIN_REFRESH = 5.0
 DEFAULT_REFRESH = 15.0
 #: The first retry after a failure comes this soon (a blip is over quickly); later ones
@@ -75,6 +77,8 @@ class ConnectionState:
     message: str = ""
     #: Seconds the provider asked us to wait (429), honoured by next_delay.
     retry_after: float | None = None
+    #: Monotonic time of the latest failure (for "retrying in 4 min").
+    failed_mono: float | None = None
     polling: bool = False
     #: Monotonic time the running poll started (for "waiting for the provider (12 s)").
     poll_started: float | None = None
@@ -113,6 +117,7 @@ class ConnectionState:
         self.kind = kind or category
         self.message = message
         self.retry_after = retry_after
+        self.failed_mono = self.monotonic()
         return self.failures == 1
 
     def next_delay(self) -> float:
@@ -124,6 +129,18 @@ class ConnectionState:
         if self.retry_after is not None:
             return self.retry_after
         return min(self.refresh, FIRST_RETRY) if self.failures == 1 else self.refresh
+
+    def retry_label(self) -> str:
+        """When the next try comes and why, for the header of a failed monitor: "retrying
+        in 4 min (the provider's wait, cut to 5 min; r: now)". Empty when nothing failed."""
+        if not self.failures or self.failed_mono is None:
+            return ""
+        left = max(0.0, self.next_delay() - (self.monotonic() - self.failed_mono))
+        if self.retry_after is None:
+            return f"retrying in {wait_text(left)}" if left >= 1 else "retrying"
+        why = (f"the provider's wait, cut to {wait_text(MAX_RETRY_AFTER)}"
+               if self.retry_after >= MAX_RETRY_AFTER else "the provider's wait")
+        return f"retrying in {wait_text(left)} ({why}; r: now)"
 
     def started(self) -> None:
         self.polling = True

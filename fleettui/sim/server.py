@@ -11,6 +11,7 @@ import contextlib
 import json
 import re
 import socket
+import sys
 import threading
 import time
 import urllib.parse
@@ -18,6 +19,7 @@ from email.utils import format_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Protocol
 
+from fleettui.core.timefmt import SIMULATED_CLOCK_HEADER
 from fleettui.sim.auth import TokenIssuer
 from fleettui.sim.engine import Engine
 from fleettui.sim.faults import Fault, FaultInjector
@@ -89,6 +91,13 @@ class SimServer(ThreadingHTTPServer):
             self.address_family = socket.AF_INET6
         super().__init__(address, SimHandler)
 
+    def handle_error(self, request, client_address) -> None:  # noqa: ANN001
+        """A client that went away (reset, closed pipe) is no error of the simulator's:
+        nothing is printed. Anything else is printed as socketserver does."""
+        if isinstance(sys.exc_info()[1], ConnectionError):
+            return
+        super().handle_error(request, client_address)
+
     def process_request(self, request, client_address) -> None:  # noqa: ANN001
         with self._open_lock:
             self._open.add(request)
@@ -153,6 +162,7 @@ class SimHandler(BaseHTTPRequestHandler):
         self.send_header("Content-Length", str(len(raw)))
         for name, value in (headers or {}).items():
             self.send_header(name, value)
+        self.send_header(SIMULATED_CLOCK_HEADER, "1")
         self.end_headers()
         if self.command != "HEAD":
             self.wfile.write(raw)

@@ -5,18 +5,23 @@ who reaches the page gets a process holding every secret the operator had export
 each session starts from an empty environment and gets only:
 
 - what any program needs: ``PATH``, ``HOME``, ``USER``/``LOGNAME`` (the audit log names
-  the OS user), ``LANG``/``LC_*``, ``TZ``, ``TMPDIR``, ``ESCDELAY``, ``NO_COLOR``,
+  the OS user), ``LANG`` and the locale categories that exist (``LC_ALL``, ``LC_CTYPE``,
+  ... : a named list, not every ``LC_`` name), ``TZ``, ``TMPDIR``, ``ESCDELAY``, ``NO_COLOR``,
   ``PYTHONPATH`` (a source checkout runs as it does in the shell);
 - where fleettui keeps its files: ``FLEETTUI_CONFIG_DIR``/``_CACHE_DIR``/``_LOG_DIR``/
   ``_DATA_DIR``/``_EXPORT_DIR`` and the ``XDG_*`` directories platformdirs reads, so the
   session sees the same profiles, cache, history and audit log as the operator;
-- how to reach the provider: the proxy and CA-bundle variables httpx honours;
+- how to reach the provider: the CA-bundle variables httpx honours, and the proxy
+  variables only when the operator asks (`fleettui serve --pass-proxy`), each with any
+  ``user:password@`` taken out (a browser session never holds the proxy's password);
 - the profile's own settings from the environment (``FLEETTUI_BASE_URL``,
   ``FLEETTUI_CLIENT_ID``) and the ONE secret variable the profile names, only when the
   profile's secret really comes from that variable; with ``--demo``, no account variable.
 
 The terminal variables (``TERM``, ``COLORTERM``, the Textual web driver) are set here,
-never copied.
+never copied. Sessions run ``python -P -m fleettui``: without the working directory on
+``sys.path``, a folder named ``fleettui`` where the server was started (a clone's parent)
+cannot stand in for the installed package.
 """
 
 from __future__ import annotations
@@ -41,12 +46,29 @@ PASSED_THROUGH: tuple[str, ...] = (
     ENV_CONFIG_DIR, ENV_CACHE_DIR, ENV_LOG_DIR, ENV_DATA_DIR, ENV_EXPORT_DIR,
     "XDG_CONFIG_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME", "XDG_DATA_HOME", "XDG_RUNTIME_DIR",
     "XDG_DOCUMENTS_DIR",
-    "HTTPS_PROXY", "HTTP_PROXY", "ALL_PROXY", "NO_PROXY",
-    "https_proxy", "http_proxy", "all_proxy", "no_proxy",
     "SSL_CERT_FILE", "SSL_CERT_DIR",
 )
-#: Every locale category (LC_ALL, LC_CTYPE, ...) is passed through too.
-PASSED_PREFIXES: tuple[str, ...] = ("LC_",)
+#: The locale categories (POSIX and glibc's): passed when set, and no other LC_ name.
+LOCALE_VARIABLES: tuple[str, ...] = (
+    "LC_ALL", "LC_CTYPE", "LC_COLLATE", "LC_MESSAGES", "LC_MONETARY", "LC_NUMERIC",
+    "LC_TIME", "LC_ADDRESS", "LC_IDENTIFICATION", "LC_MEASUREMENT", "LC_NAME", "LC_PAPER",
+    "LC_TELEPHONE",
+)
+#: Passed only when asked (`serve --pass-proxy`), without credentials.
+PROXY_VARIABLES: tuple[str, ...] = (
+    "HTTPS_PROXY", "HTTP_PROXY", "ALL_PROXY", "NO_PROXY",
+    "https_proxy", "http_proxy", "all_proxy", "no_proxy",
+)
+
+
+def without_credentials(url: str) -> str:
+    """A proxy URL with any ``user:password@`` taken out."""
+    scheme, sep, rest = url.partition("://")
+    if not sep:
+        scheme, rest = "", url
+    host, slash, path = rest.partition("/")
+    host = host.rpartition("@")[2]
+    return f"{scheme}{sep}{host}{slash}{path}"
 #: Passed only for a real profile (never with --demo): they change which account is used.
 PROFILE_SETTINGS: tuple[str, ...] = (ENV_BASE_URL, ENV_CLIENT_ID)
 
@@ -88,15 +110,20 @@ def session_environment(
     *,
     profile: ResolvedProfile | None = None,
     profile_secrets: Sequence[str] = (),
+    proxy: bool = False,
 ) -> dict[str, str]:
-    """The environment for a session: the allow-list above, nothing else of ``environ``.
+    """The environment for a session: the allow-list above, nothing else of ``environ``;
+    with ``proxy``, the proxy variables too, without credentials.
 
     ``profile`` is None for the demo: then no account variable is passed at all.
     ``profile_secrets`` names further variables the profile itself names (its webhook
     secret's ``webhook_secret_env``).
     """
     env = {key: environ[key] for key in PASSED_THROUGH if key in environ}
-    env.update({k: v for k, v in environ.items() if k.startswith(PASSED_PREFIXES)})
+    env.update({k: environ[k] for k in LOCALE_VARIABLES if k in environ})
+    if proxy:
+        env.update({k: without_credentials(environ[k]) for k in PROXY_VARIABLES
+                    if k in environ})
     if profile is not None:
         env.update({k: environ[k] for k in PROFILE_SETTINGS if k in environ})
         for var in (secret_variable(profile), *profile_secrets):
@@ -119,7 +146,7 @@ def monitor_argv(
     """``python -m fleettui`` with the monitor's flags (exec'd directly, no shell)."""
     # Pinned: a tab never switches to another profile of the config file (or from the demo
     # to a real account): it gets what the operator chose to serve, nothing more.
-    argv: list[str] = [python or sys.executable, "-m", "fleettui", "--pin-profile"]
+    argv: list[str] = [python or sys.executable, "-P", "-m", "fleettui", "--pin-profile"]
     if demo:
         argv.append("--demo")
         if demo_vehicles is not None:
@@ -146,9 +173,10 @@ def session_launch(
     demo_speed: float | None = None,
     extra_args: Sequence[str] = (),
     profile_secrets: Sequence[str] = (),
+    proxy: bool = False,
 ) -> SessionLaunch:
     argv = monitor_argv(demo=demo, profile=None if demo else profile, read_only=read_only,
                         refresh=refresh, demo_vehicles=demo_vehicles, demo_speed=demo_speed)
     env = session_environment(environ, profile=None if demo else profile,
-                              profile_secrets=() if demo else profile_secrets)
+                              profile_secrets=() if demo else profile_secrets, proxy=proxy)
     return SessionLaunch(argv=argv + tuple(extra_args), environment=env)

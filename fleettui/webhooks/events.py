@@ -74,10 +74,17 @@ def _text(value: Any, limit: int) -> str | None:
 
 def parse_event(body: bytes, delivery: str, event_header: str | None = None) -> WebhookEvent:
     """The event in a verified body; BadPayload when it is not JSON of the documented shape."""
+    problem = "body is not JSON"
     try:
         data = json.loads(body)
-    except (ValueError, UnicodeDecodeError):
-        raise BadPayload("body is not JSON") from None
+    except RecursionError:
+        problem = "body is nested too deeply to be a webhook event"
+    except ValueError:  # UnicodeDecodeError included
+        pass
+    else:
+        problem = ""
+    if problem:
+        raise BadPayload(problem)
     if not isinstance(data, dict):
         raise BadPayload("body is not a JSON object")
     event = data.get("event")

@@ -19,7 +19,8 @@ HOUR = 3600.0
 HEARTBEAT_STALE = 30.0
 
 COUNTER_NAMES = ("accepted", "pings", "duplicates", "bad_signatures", "bad_payloads",
-                 "stale_events", "unknown_events", "refused_other", "disagreements")
+                 "stale_events", "unknown_events", "refused_other", "disagreements",
+                 "refused_busy", "dropped_idle")
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,8 +40,13 @@ class HealthSnapshot:
     unknown_events: int = 0
     refused_other: int = 0
     disagreements: int = 0
+    #: Connections turned away because every slot was busy with a request under way.
+    refused_busy: int = 0
+    #: Connections closed to make room because they had sent no request head.
+    dropped_idle: int = 0
     heartbeat: float | None = None
     last_bad_signature: float | None = None
+    last_refused_busy: float | None = None
     #: Set by the monitor: the list showed changes no delivery announced for a while.
     push_silent: bool = False
 
@@ -55,12 +61,12 @@ class HealthSnapshot:
         return self.bad_signatures + self.bad_payloads + self.stale_events + self.refused_other
 
     def status(self, now: float) -> str:
-        """"down", "alert" (push and list disagree, or refusals), "waiting" (no delivery
-        yet) or "ok"."""
+        """"down", "alert" (push and list disagree, bad signatures or connections turned
+        away for want of a slot in the last hour), "waiting" (no delivery yet) or "ok"."""
         if not self.alive(now):
             return "down"
-        if self.push_silent or (self.last_bad_signature is not None
-                                and now - self.last_bad_signature < HOUR):
+        if self.push_silent or any(t is not None and now - t < HOUR for t in (
+                self.last_bad_signature, self.last_refused_busy)):
             return "alert"
         if self.last_delivery is None and self.last_ping is None:
             return "waiting"
@@ -74,6 +80,8 @@ class HealthSnapshot:
         if state == "alert":
             if self.push_silent:
                 return "push ! silent"
+            if self.last_refused_busy is not None and now - self.last_refused_busy < HOUR:
+                return f"push ! {self.refused_busy} refused busy"
             return f"push ! {self.bad_signatures} bad sig"  # in the last hour
         if state == "waiting":
             return "push … waiting"
@@ -117,6 +125,13 @@ class Counters:
     _last_ping: float | None = None
     _last_delivery: float | None = None
     _last_bad_signature: float | None = None
+    _last_refused_busy: float | None = None
+
+    def refused_busy(self) -> None:
+        """A connection turned away: no slot, and none held by an idle connection."""
+        with self._lock:
+            self._counts["refused_busy"] += 1
+            self._last_refused_busy = self.clock()
 
     def bump(self, name: str, n: int = 1) -> None:
         with self._lock:
@@ -150,4 +165,6 @@ class Counters:
                 pings=count("pings"), duplicates=count("duplicates"),
                 bad_signatures=count("bad_signatures"), bad_payloads=count("bad_payloads"),
                 stale_events=count("stale_events"), unknown_events=count("unknown_events"),
-                refused_other=count("refused_other"), disagreements=count("disagreements"))
+                refused_other=count("refused_other"), disagreements=count("disagreements"),
+                refused_busy=count("refused_busy"), dropped_idle=count("dropped_idle"),
+                last_refused_busy=self._last_refused_busy)

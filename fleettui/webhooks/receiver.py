@@ -44,6 +44,7 @@ from fleettui.webhooks.events import (
     parse_event,
 )
 from fleettui.webhooks.health import Counters, HealthSnapshot
+from fleettui.webhooks.slots import MAX_SLOTS, PER_PEER, Slots
 from fleettui.webhooks.store import ReceiverStore, StoredEvent
 from fleettui.webhooks.verify import (
     DELIVERY_HEADER,
@@ -71,9 +72,14 @@ class ReceiverConfig:
     port: int = 0
     path: str = "/hooks/hm"
     max_body: int = 256 * 1024
-    #: The whole request (head and body) must arrive within this many seconds.
-    request_timeout: float = 10.0
-    max_connections: int = 64
+    #: The whole request (head and body) must arrive within this many seconds; the head
+    #: within `head_timeout` of the connection, the body within `body_timeout` of the head.
+    request_timeout: float = 15.0
+    head_timeout: float = http.HEAD_TIMEOUT
+    body_timeout: float = http.BODY_TIMEOUT
+    #: Connections open at once, and for one peer address (see fleettui.webhooks.slots).
+    max_connections: int = MAX_SLOTS
+    per_peer: int = PER_PEER
     max_age: timedelta = timedelta(days=1)
     max_ahead: timedelta = timedelta(minutes=5)
     queue_size: int = 1000
@@ -116,7 +122,7 @@ class WebhookReceiver:
         self._server: asyncio.Server | None = None
         self._address: tuple[str, int] | None = None
         self._threads: list[threading.Thread] = []
-        self._open = 0
+        self._slots = Slots(config.max_connections, config.per_peer)
         self._idle = threading.Condition()
         self._pending = 0
 
@@ -218,15 +224,33 @@ class WebhookReceiver:
     async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         peer = writer.get_extra_info("peername")
         peer_host = str(peer[0]) if isinstance(peer, tuple) and peer else "?"
-        if self._open >= self.config.max_connections:
-            self.counters.bump("refused_other")
-            writer.close()
+        evicted_before = self._slots.evicted
+        slot = self._slots.admit(peer_host)
+        if self._slots.evicted != evicted_before:
+            self.counters.bump("dropped_idle", self._slots.evicted - evicted_before)
+        if slot is None:
+            self.counters.refused_busy()
+            log.warning("refused webhook connection from %s: every slot is busy with a "
+                        "request under way (%d open)", peer_host, len(self._slots))
+            writer.transport.abort()
             return
-        self._open += 1
+        task = asyncio.current_task()
+
+        def drop() -> None:
+            if task is not None:
+                task.cancel()
+            else:
+                writer.transport.abort()
+
+        slot.drop = drop
+
+        def head_arrived() -> None:
+            slot.head_done = True
+
         try:
             try:
                 async with asyncio.timeout(self.config.request_timeout):
-                    status, message = await self._one(reader, peer_host)
+                    status, message = await self._one(reader, peer_host, head_arrived)
             except TimeoutError:
                 status, message = 408, "request not received in time"
                 self.counters.bump("refused_other")
@@ -248,8 +272,12 @@ class WebhookReceiver:
                     async with asyncio.timeout(1.0):
                         while await reader.read(65536):
                             pass
+        except asyncio.CancelledError:
+            # Its slot was given to a newcomer (no head yet), or the receiver stops.
+            writer.transport.abort()
+            return
         finally:
-            self._open -= 1
+            self._slots.release(slot)
             writer.close()
 
     def _refuse(self, counter: str, peer: str, status: int, reason: str,
@@ -259,9 +287,13 @@ class WebhookReceiver:
                     delivery or "-", size)
         return status, reason
 
-    async def _one(self, reader: asyncio.StreamReader, peer: str) -> tuple[int, str]:
+    async def _one(self, reader: asyncio.StreamReader, peer: str,
+                   on_head: Callable[[], None]) -> tuple[int, str]:
         try:
-            req = await http.read_request(reader, self.config.max_body)
+            req = await http.read_request(reader, self.config.max_body,
+                                          head_timeout=self.config.head_timeout,
+                                          body_timeout=self.config.body_timeout,
+                                          on_head=on_head)
         except http.HttpRefusal as e:
             return self._refuse("refused_other", peer, e.status, e.reason)
         if req.path != self.config.path:

@@ -50,7 +50,7 @@ def parse_listen(spec: str) -> tuple[str, int]:
         host, text = inner, rest[1:]
     elif ":" in text:
         host, _, text = text.rpartition(":")
-    if not text.isdigit() or not 0 <= int(text) <= 65535:
+    if not (text.isascii() and text.isdigit() and len(text) <= 5) or not 0 <= int(text) <= 65535:
         raise ValueError(f"{spec!r}: expected [HOST:]PORT with a port from 0 to 65535")
     return host or "127.0.0.1", int(text)
 
