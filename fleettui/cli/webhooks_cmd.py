@@ -211,6 +211,10 @@ def cmd_test(args: argparse.Namespace) -> int:
     return EXIT_OK if _report(sender.send(args.url, secret, delivery)) else EXIT_PROVIDER
 
 
+#: The largest file of saved deliveries `replay` reads (a day of busy deliveries).
+MAX_SAVED_BYTES = 256 * 1024 * 1024
+
+
 def cmd_replay(args: argparse.Namespace) -> int:
     import uuid
 
@@ -219,8 +223,10 @@ def cmd_replay(args: argparse.Namespace) -> int:
     _, secret = _secret(args)
     if secret is None:
         return EXIT_USAGE
-    try:
-        lines = args.file.read_text(encoding="utf-8").splitlines()
+    from fleettui.core.localfile import read_regular
+
+    try:  # a regular file of saved deliveries (256 KB each at most), never a FIFO
+        lines = read_regular(args.file, MAX_SAVED_BYTES).decode("utf-8").splitlines()
     except (OSError, UnicodeDecodeError) as e:
         error(f"cannot read {args.file}: {getattr(e, 'strerror', None) or e}")
         return EXIT_USAGE

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from fleettui.config.paths import audit_file, ensure_dir
+from fleettui.core.localfile import read_regular
 from fleettui.core.timefmt import format_ts, utcnow
 
 
@@ -75,11 +76,15 @@ def record_write(
     return target
 
 
+#: The audit log is read back up to this size (it is rotated far below it).
+MAX_AUDIT_READ = 64 * 1024 * 1024
+
+
 def read_audit(path: Path | None = None) -> list[dict[str, Any]]:
     """Every readable entry, oldest first (unreadable lines are skipped)."""
     target = path or audit_file()
     try:
-        text = target.read_text(encoding="utf-8")
+        text = read_regular(target, MAX_AUDIT_READ).decode("utf-8", "replace")
     except FileNotFoundError:
         return []
     out = []

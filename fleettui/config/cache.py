@@ -49,6 +49,7 @@ from fleettui.config.atomic import atomic_write_chunks
 from fleettui.config.paths import cache_dir
 from fleettui.core.compact import compact, from_array
 from fleettui.core.first_page import FirstPage
+from fleettui.core.localfile import open_regular
 from fleettui.core.memory import collector_paused, give_back_memory
 from fleettui.core.timefmt import format_ts, parse_ts, utcnow
 
@@ -57,6 +58,10 @@ FORMAT_VERSION = 3
 _LINE_FORMATS = (2, 3)
 #: The first-screen line is believed up to this size (300 rows are ~40 KB).
 _FIRST_LINE_MAX = 4_000_000
+#: A cache file larger than this is not read (nor one that is not a regular file, or is
+#: a link: see fleettui.core.localfile): it holds at most the largest list answer the
+#: client accepts (fleettui.api.deadline.MAX_BODY), in a more compact form.
+MAX_CACHE_BYTES = 512 * 1024 * 1024
 #: Vehicles per line of the file.
 LINE_ROWS = 1_000
 log = logging.getLogger(__name__)
@@ -148,7 +153,7 @@ def read_snapshot(profile: str, base_url: str | None = None) -> tuple[Snapshot |
     vehicles or lines in an otherwise good file are skipped: ``(snapshot, note)``."""
     path = snapshot_path(profile)
     try:
-        with path.open("rb") as f:
+        with open_regular(path, MAX_CACHE_BYTES, follow_links=False) as f:
             first = f.readline(1_000_000)
             if first.startswith(b"{") and first.endswith(b"\n"):
                 try:
@@ -286,7 +291,7 @@ def read_first_page(profile: str, base_url: str | None = None,
     about it is off (the whole file is read then, and says what is wrong)."""
     path = snapshot_path(profile)
     try:
-        with path.open("rb") as f:
+        with open_regular(path, MAX_CACHE_BYTES, follow_links=False) as f:
             first = f.readline(1_000_000)
             rows_line = f.readline(_FIRST_LINE_MAX)
     except OSError:

@@ -22,7 +22,6 @@ the same directory; keys this version does not know are kept on rewrite.
 from __future__ import annotations
 
 import math
-import os
 import re
 import stat
 import tomllib
@@ -36,6 +35,7 @@ from fleettui.config import toml_edit
 from fleettui.config.atomic import atomic_write_bytes
 from fleettui.config.errors import ConfigParseError, ConfigWriteError, InvalidConfig
 from fleettui.config.paths import config_file
+from fleettui.core.localfile import NotAFile, TooBig, open_regular
 
 PRODUCTION_URL = "https://api.high-mobility.com"
 SANDBOX_URL = "https://sandbox.api.high-mobility.com"
@@ -269,16 +269,17 @@ def _read_text(path: Path) -> str | None:
     """The file's text; None when it does not exist. Refuses a file too big to be a
     config without reading it."""
     try:
-        with path.open("rb") as fh:
-            size = os.fstat(fh.fileno()).st_size
-            if size > MAX_CONFIG_BYTES:
-                raise InvalidConfig(f"{path} is {size:,} bytes, far more than a config file "
-                                    f"(at most {MAX_CONFIG_BYTES:,}); check or move it")
+        with open_regular(path, MAX_CONFIG_BYTES) as fh:
             raw = fh.read(MAX_CONFIG_BYTES + 1)
     except FileNotFoundError:
         return None
-    except IsADirectoryError:
-        raise InvalidConfig(f"{path} is a directory, not a config file") from None
+    except TooBig:
+        size = path.stat().st_size
+        raise InvalidConfig(f"{path} is {size:,} bytes, far more than a config file "
+                            f"(at most {MAX_CONFIG_BYTES:,}); check or move it") from None
+    except (IsADirectoryError, NotAFile) as e:
+        what = "a directory" if isinstance(e, IsADirectoryError) else e.strerror
+        raise InvalidConfig(f"{path} is {what}, not a config file") from None
     except OSError as e:
         raise InvalidConfig(f"cannot read {path}: {e.strerror or e}") from None
     if len(raw) > MAX_CONFIG_BYTES:

@@ -8,6 +8,7 @@ import csv
 import unicodedata
 from pathlib import Path
 
+from fleettui.core.localfile import NotAFile, TooBig, read_regular
 from fleettui.core.text import MARK, sanitize
 
 
@@ -31,12 +32,15 @@ def parse_tag(text: str) -> tuple[str, str] | None:
 def read_text_file(path: Path, max_bytes: int) -> str:
     """A UTF-8 file's text (a BOM is dropped). Raises OSError, or ValueError with a
     message a person can act on (too big, not UTF-8)."""
-    size = path.stat().st_size
-    if size > max_bytes:
-        raise ValueError(f"{path} is {size} bytes; split it into files under "
-                         f"{max_bytes // 1_000_000} MB")
     try:
-        return path.read_bytes().decode("utf-8-sig")
+        raw = read_regular(path, max_bytes)
+    except TooBig:
+        raise ValueError(f"{path} is more than {max_bytes:,} bytes; split it into files "
+                         f"under {max_bytes // 1_000_000} MB") from None
+    except NotAFile as e:
+        raise ValueError(f"{path} is {e.strerror}") from None
+    try:
+        return raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise ValueError(f"{path} is not UTF-8 text") from None
 

@@ -26,6 +26,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from fleettui.config.paths import data_dir, ensure_dir
+from fleettui.core.localfile import NotAFile, check_regular_or_absent
 from fleettui.history import schema
 from fleettui.history.events import Event, cut, event_key, one_event
 from fleettui.history.settings import HistorySettings, load_history_settings
@@ -33,6 +34,10 @@ from fleettui.history.settings import HistorySettings, load_history_settings
 BUSY_TIMEOUT_MS = 5000
 #: Prune at most this often while recording (it is also done on open).
 PRUNE_EVERY = timedelta(hours=1)
+#: Changes kept in memory while writes fail (the database locked by another process,
+#: the disk full), written by the next write that succeeds. Past this (~15 MB), the
+#: oldest are dropped, and that is said.
+MAX_PENDING = 50_000
 _COLUMNS = "vin, brand, at, seen_at, old_state, new_state, reason, source"
 
 
@@ -57,7 +62,7 @@ def _row_event(r: tuple) -> Event:
 
 
 _WHAT = {"corrupt": "could not be read", "foreign": "is not fleettui's history",
-         "other-server": "belongs to another server"}
+         "other-server": "belongs to another server", "not-a-file": "is not a file"}
 
 
 def move_aside(path: Path, kind: str, why: str) -> tuple[bool, str]:
@@ -87,6 +92,12 @@ class HistoryStore:
         self._lock = threading.RLock()
         self._conn: sqlite3.Connection | None = None
         self._last_prune: datetime | None = None
+        #: Rows of writes that failed, in order, to be written by the next one.
+        self._pending: list[tuple] = []
+        #: Failed writes since the last good one, and their cause (for one note, not many).
+        self._failures = 0
+        self._failure_cause: str | None = None
+        self._write_error: sqlite3.Error | None = None
         if path is not None and self.settings.enabled:
             self._open()
 
@@ -105,6 +116,7 @@ class HistoryStore:
     def _connect(self) -> sqlite3.Connection:
         assert self.path is not None
         ensure_dir(self.path.parent)
+        check_regular_or_absent(self.path)  # a FIFO would hold SQLite's first read
         conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None,
                                check_same_thread=False)
         try:
@@ -139,6 +151,9 @@ class HistoryStore:
             except sqlite3.DatabaseError as e:
                 if attempt or not self._move_aside("corrupt", str(e)):
                     return
+            except NotAFile as e:
+                if attempt or not self._move_aside("not-a-file", str(e.strerror)):
+                    return
             except OSError as e:
                 self.notes.append(f"History off: cannot open {self.path} ({e.strerror or e}).")
                 return
@@ -172,30 +187,78 @@ class HistoryStore:
 
     @contextlib.contextmanager
     def _write(self) -> Iterator[sqlite3.Connection | None]:
+        """A transaction; its failure is kept in `_write_error` (None: written), and said
+        once per run of failures with the same cause (see `_failed`)."""
         with self._lock:
+            self._write_error = None
             conn = self._conn
             if conn is None:
                 yield None
                 return
             try:
                 conn.execute("BEGIN IMMEDIATE")
-                try:
-                    yield conn
-                    conn.execute("COMMIT")
-                except BaseException:
-                    conn.execute("ROLLBACK")
+            except sqlite3.DatabaseError as e:  # locked past the timeout, disk full...
+                self._write_trouble(conn, e)
+                yield None  # the caller's block is skipped; nothing was written
+                return
+            try:
+                yield conn
+                conn.execute("COMMIT")
+            except BaseException as e:
+                # SQLite may have rolled back already (a full disk does): a ROLLBACK then
+                # fails with "no transaction is active", which must not replace the cause.
+                if conn.in_transaction:
+                    with contextlib.suppress(sqlite3.Error):
+                        conn.execute("ROLLBACK")
+                if not isinstance(e, sqlite3.DatabaseError):
                     raise
-            except sqlite3.OperationalError as e:  # locked past the timeout, disk full...
-                self.notes.append(f"History: a write was dropped ({e}).")
-            except sqlite3.DatabaseError as e:  # the file went bad under us
-                self._conn = None
-                conn.close()
-                if self._move_aside("corrupt", str(e)):
-                    self._open()
+                self._write_trouble(conn, e)
+
+    def _write_trouble(self, conn: sqlite3.Connection, error: sqlite3.DatabaseError) -> None:
+        self._write_error = error
+        if isinstance(error, sqlite3.OperationalError):  # locked, disk full: passes
+            self._failed(error)
+            return
+        self._conn = None  # the file went bad under us
+        conn.close()
+        if self._move_aside("corrupt", str(error)):
+            self._open()
+
+    def _failed(self, error: sqlite3.Error) -> None:
+        """One note per cause, not one per failed write: the first failure says what
+        happened and what to do; the next good write says how many failed."""
+        self._failures += 1
+        full = getattr(error, "sqlite_errorname", "") == "SQLITE_FULL" or "full" in str(error)
+        cause = "full" if full else str(error)
+        if cause == self._failure_cause:
+            return
+        self._failure_cause = cause
+        where = self.path.parent if self.path is not None else "the history's folder"
+        if full:
+            self.notes.append(
+                f"History: the disk is full ({error}): free space at {where}. Changes "
+                "are kept in memory and written as soon as there is room; fleettui goes on.")
+        else:
+            self.notes.append(
+                f"History: a write failed ({error}); its changes are kept in memory and "
+                "written with the next write that succeeds.")
+
+    def _recovered(self, written: int) -> None:
+        if self._failures:
+            self.notes.append(
+                f"History: writing works again after {self._failures} failed "
+                f"write{'s' if self._failures != 1 else ''}; the {written} change(s) they "
+                "held are stored now.")
+        self._failures = 0
+        self._failure_cause = None
 
     def record_events(self, events: Iterable[Event], now: datetime | None = None) -> int:
         """Store events in ONE transaction; the ones already stored (same key) are
-        skipped. Returns how many were new. Call it from a worker thread."""
+        skipped. Returns how many were new. Call it from a worker thread.
+
+        When the write fails (locked, disk full), its rows are kept (up to MAX_PENDING,
+        the oldest dropped first and said) and written by the next write that succeeds,
+        with that write's own rows."""
         rows = [
             (cut(e.vin, 64), cut(e.brand, 64) or "", _epoch(e.at), _epoch(e.seen_at),
              cut(e.old, 64), cut(e.new, 64), cut(e.reason), e.source,
@@ -204,16 +267,42 @@ class HistoryStore:
             for e in events
         ]
         added = 0
-        with self._write() as conn:
-            if conn is not None and rows:
-                before = conn.total_changes
-                conn.executemany(
-                    f"INSERT OR IGNORE INTO events ({_COLUMNS}, key) VALUES (?,?,?,?,?,?,?,?,?)",
-                    rows)
-                added = conn.total_changes - before
+        with self._lock:
+            batch = [*self._pending, *rows] if self._pending else rows
+            if not batch:
+                return 0
+            with self._write() as conn:
+                if conn is not None:
+                    before = conn.total_changes
+                    conn.executemany(
+                        f"INSERT OR IGNORE INTO events ({_COLUMNS}, key) "
+                        "VALUES (?,?,?,?,?,?,?,?,?)", batch)
+                    added = conn.total_changes - before
+            if self._conn is None:
+                pass  # history off: nothing to keep rows for
+            elif self._write_error is None:
+                carried = len(self._pending)
+                self._pending = []
+                if self._failures:
+                    self._recovered(carried)
+            else:
+                added = 0
+                over = len(batch) - MAX_PENDING
+                if over > 0:
+                    self.notes.append(
+                        f"History: {over} of the oldest unwritten changes were dropped "
+                        f"(writes kept failing; at most {MAX_PENDING:,} are kept).")
+                    batch = batch[over:]
+                self._pending = batch
         if now is not None and (self._last_prune is None or now - self._last_prune >= PRUNE_EVERY):
             self.prune(now)
         return added
+
+    @property
+    def unwritten(self) -> int:
+        """Changes kept in memory because writes failed."""
+        with self._lock:
+            return len(self._pending)
 
     def record_event(self, vin: str, old: str | None, new: str, reason: str | None,
                      seen_at: datetime, source: str, *, at: datetime | None = None,
