@@ -95,3 +95,15 @@ def test_a_fifo_as_the_history_is_moved_aside_and_a_new_one_started(tmp_path):
         assert any("is not a file" in n and "moved" in n for n in store.notes)
     finally:
         store.close()
+
+
+def test_a_fifo_as_the_webhook_database_is_moved_aside(tmp_path):
+    from fleettui.webhooks.store import WebhookStore
+
+    path = _fifo(tmp_path / "hooks.sqlite3")
+    store = ends(lambda: WebhookStore(path))
+    try:
+        assert path.is_file() and any(p.name.startswith("hooks.sqlite3.corrupt-")
+                                      for p in tmp_path.iterdir())
+    finally:
+        store.close()

@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Protocol
 
 from fleettui.config.paths import data_dir, ensure_dir
+from fleettui.core.localfile import NotAFile, check_regular_or_absent
 from fleettui.core.timefmt import parse_ts
 from fleettui.webhooks.events import WebhookEvent
 from fleettui.webhooks.health import HealthSnapshot
@@ -104,8 +105,9 @@ class WebhookStore:
 
     def _open(self) -> sqlite3.Connection:
         try:
+            check_regular_or_absent(self.path)  # a FIFO would hold SQLite's first read
             return self._init(connect(self.path))
-        except sqlite3.DatabaseError as e:
+        except (sqlite3.DatabaseError, NotAFile) as e:
             aside = self.path.with_name(f"{self.path.name}.corrupt-{int(self._clock())}")
             log.warning("webhook database %s is not usable (%s); moved aside to %s and "
                         "started a new one (the dedupe memory starts empty)",
