@@ -10,9 +10,7 @@ and Ctrl-C end it cleanly between polls (the current write finishes), exit code 
 from __future__ import annotations
 
 import argparse
-import signal
 import sys
-import threading
 from datetime import datetime
 from typing import Any
 
@@ -24,6 +22,7 @@ from fleettui.cli.common import (
     open_client,
     resolved_profile,
 )
+from fleettui.term.stop import StopOnSignals, StopRequested
 
 MAX_BACKOFF = 300.0
 
@@ -41,33 +40,6 @@ def register(subparsers, parent: argparse.ArgumentParser,  # noqa: ANN001
     rec.add_argument("--once", action="store_true", help="poll and record once, then exit")
     rec.add_argument("--quiet", action="store_true", help="only report problems")
     rec.set_defaults(func=desk_guarded(cmd_record))
-
-
-class _Stop:
-    """Signals set an event; the loop waits on it instead of sleeping."""
-
-    SIGNALS = ("SIGTERM", "SIGHUP", "SIGINT")
-
-    def __init__(self) -> None:
-        self.event = threading.Event()
-        self.signal: str | None = None
-        self._old: dict[int, Any] = {}
-
-    def __enter__(self) -> _Stop:
-        if threading.current_thread() is threading.main_thread():
-            for name in self.SIGNALS:
-                num = getattr(signal, name, None)
-                if num is not None:
-                    self._old[num] = signal.signal(num, self._handle)
-        return self
-
-    def _handle(self, signum: int, _frame: object) -> None:
-        self.signal = signal.Signals(signum).name
-        self.event.set()
-
-    def __exit__(self, *exc: object) -> None:
-        for num, old in self._old.items():
-            signal.signal(num, old)
 
 
 def _say(quiet: bool, text: str) -> None:
@@ -96,19 +68,23 @@ def cmd_record(args: argparse.Namespace) -> int:
             error("nothing can be recorded: the history is off (see above; [history] in "
                   "config.toml)")
             return EXIT_USAGE
-        with _Stop() as stop, open_client(profile) as client:
+        with StopOnSignals() as stop, open_client(profile) as client:
             _say(args.quiet, f"recording profile {profile.name!r} every {interval:g}s into "
                              f"{history.path}")
-            failures = _poll_loop(client, history, stop, interval, once=args.once,
-                                  quiet=args.quiet)
+            try:
+                failures = _poll_loop(client, history, stop, interval, once=args.once,
+                                      quiet=args.quiet)
+            except StopRequested:
+                failures = 0  # the poll under way is abandoned; what was stored stays
             if stop.signal:
                 _say(args.quiet, f"{stop.signal}: stopped")
+            stop.finish(EXIT_PROVIDER if args.once and failures else EXIT_OK)
     finally:
         history.close()
     return EXIT_PROVIDER if args.once and failures else EXIT_OK
 
 
-def _poll_loop(client: Any, history: Any, stop: _Stop, interval: float, *, once: bool,
+def _poll_loop(client: Any, history: Any, stop: StopOnSignals, interval: float, *, once: bool,
                quiet: bool) -> int:
     """Poll and record until stopped; returns the number of failures in a row."""
     from fleettui.api.errors import ApiError
@@ -121,15 +97,18 @@ def _poll_loop(client: Any, history: Any, stop: _Stop, interval: float, *, once:
     failures = 0
     while not stop.event.is_set():
         try:
+            stop.busy = True  # a stop signal abandons the fetch and its parse at once
             raw = client.list_vehicles_raw()
             now = client.server_time()
             prepared = fleet.prepare(raw, now, consume=True)
+            stop.busy = False  # the recording itself is one transaction: let it finish
             fleet.apply(prepared)
             result = recorder.record(prepared.snapshot, prepared.diff, now)
             failures = 0
             _say(quiet, f"{fleet.total} vehicles, {len(prepared.diff.state_changes)} state "
                         f"change(s), {result.stored} new event(s) recorded")
         except ApiError as exc:
+            stop.busy = False
             failures += 1
             error(f"poll failed ({exc}); retrying")
         except DeskError as exc:  # the desk went away: its history is written again later

@@ -16,9 +16,7 @@ running), 2 bad usage.
 from __future__ import annotations
 
 import argparse
-import signal
 import sys
-import threading
 import time
 from datetime import timedelta
 from pathlib import Path
@@ -146,8 +144,11 @@ def cmd_listen(args: argparse.Namespace) -> int:
         from fleettui.history import open_history
 
         history = open_history(settings.profile, settings.base_url)
-    stop = threading.Event()
-    previous = {s: signal.signal(s, lambda *_: stop.set()) for s in (signal.SIGINT, signal.SIGTERM)}
+    from fleettui.term.stop import StopOnSignals
+
+    signals = StopOnSignals()  # SIGTERM, SIGHUP, Ctrl-C: out within 1 s (SQLite is crash-safe)
+    stop = signals.event
+    signals.__enter__()
     try:
         try:
             rx = WebhookReceiver(cfg, store, save=args.save, history=history).start()
@@ -158,14 +159,15 @@ def cmd_listen(args: argparse.Namespace) -> int:
         print(f"database {db}", flush=True)
         while not stop.wait(0.5):
             pass
-        rx.stop()
+        rx.stop(wait=0.4)  # the rest is the forced end's (StopOnSignals), within 1 s
         snap = rx.snapshot()
         print(f"fleettui webhooks: accepted {snap.accepted}, pings {snap.pings}, duplicates "
               f"{snap.duplicates}, bad signatures {snap.bad_signatures}, other refusals "
-              f"{snap.bad_payloads + snap.stale_events + snap.refused_other}", file=sys.stderr)
+              f"{snap.bad_payloads + snap.stale_events + snap.refused_other}", file=sys.stderr,
+              flush=True)
+        signals.finish(EXIT_OK)
     finally:
-        for s, handler in previous.items():
-            signal.signal(s, handler)
+        signals.__exit__(None, None, None)
         store.close()
         if history is not None:
             history.close()

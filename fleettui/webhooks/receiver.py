@@ -184,7 +184,9 @@ class WebhookReceiver:
         sock = self._server.sockets[0].getsockname()
         self._address = (sock[0], sock[1])
 
-    def stop(self) -> None:
+    def stop(self, wait: float = 5.0) -> None:
+        """Stop serving; waits at most `wait` seconds in all for the threads (they are
+        daemons: a slow request or write left behind ends with the process)."""
         loop, self._loop = self._loop, None
         if loop is None:
             return
@@ -197,9 +199,11 @@ class WebhookReceiver:
             loop.stop()
 
         asyncio.run_coroutine_threadsafe(close(), loop)
-        self._queue.put(None)
+        with contextlib.suppress(queue.Full):
+            self._queue.put(None, timeout=wait / 2)
+        end = time.monotonic() + wait
         for t in self._threads:
-            t.join(5)
+            t.join(max(0.0, end - time.monotonic()))
         self._threads = []
         with contextlib.suppress(Exception):
             self.store.write_health(HealthSnapshot())  # no heartbeat: attached monitors see "down"

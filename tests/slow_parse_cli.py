@@ -1,0 +1,34 @@
+"""`fleettui ARGS` with every parse of outside text made endlessly slow (CPU-bound, pure
+Python): the vehicle list, error bodies and webhook events. It writes "parsing" to the
+file named by SLOW_PARSE_MARKER once it is inside such a parse, so a test can send its
+signal then. Used by tests/test_stop_signals.py."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+
+def slow_parse(*_args: Any, **_kwargs: Any) -> Any:
+    Path(os.environ["SLOW_PARSE_MARKER"]).write_text("parsing")
+    spins = 0
+    while True:  # a parse that never ends, holding the interpreter between bytecodes
+        spins += 1
+
+
+def main() -> int:
+    from fleettui.api import errors, wire
+    from fleettui.webhooks import receiver
+
+    wire.parse_json_list = slow_parse
+    errors.parse_error_body = slow_parse
+    receiver.parse_event = slow_parse
+    from fleettui.cli.main import main as cli_main
+
+    return cli_main(sys.argv[1:])
+
+
+if __name__ == "__main__":
+    sys.exit(main())
