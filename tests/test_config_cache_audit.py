@@ -6,7 +6,6 @@ import json
 import os
 import stat
 import threading
-import time
 from datetime import UTC, datetime
 
 from fleettui.config.audit import AuditResult, read_audit, record_write
@@ -125,14 +124,12 @@ def test_odd_profile_names_make_safe_distinct_files():
     assert a != b and "/" not in a.name
 
 
-def test_snapshot_of_100k_vehicles_is_fast():
+def test_snapshot_of_100k_vehicles_round_trips():
+    """Behaviour only; its speed is measured in bench/ (no timing asserted in tests)."""
     vehicles = [_vehicle(i) for i in range(100_000)]
-    # CPU time of this process (about 1.3 s here), so a busy machine doesn't fail it.
-    t0 = time.process_time()
     save_snapshot("big", "http://a", vehicles, WHEN)
     snap = load_snapshot("big", "http://a")
     assert snap is not None and len(snap.vehicles) == 100_000
-    assert time.process_time() - t0 < 5.0
 
 
 def test_audit_lines_have_every_field():

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import socket
+import threading
 import time
 
 import httpx
@@ -126,13 +127,25 @@ def test_keep_alive_connections_are_cut_on_stop():
     c.close()
 
 
-@pytest.mark.bench
 def test_stop_does_not_wait_for_idle_keep_alive_connections():
-    """Speed, not behaviour (outside CI's run): stop returns at once, not at its deadline."""
+    """stop() cuts an idle keep-alive connection instead of waiting for it to time out:
+    when stop() has returned, the server has already closed the connection (an event
+    seen on the socket, not a stopwatch: issue 21's no wall-clock rule)."""
     s = Simulator(SimConfig(vehicles=1, speed=0.0)).start()
-    c = authed(s)
-    assert c.get("/v1/fleets/vehicles").status_code == 200
-    t = time.perf_counter()
-    s.stop()
-    assert time.perf_counter() - t < 2
-    c.close()
+    token = fetch_token(s)
+    host, port = s.base_url.removeprefix("http://").rsplit(":", 1)
+    sock = socket.create_connection((host, int(port)), timeout=30)
+    sock.sendall(f"GET /v1/fleets/vehicles HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer "
+                 f"{token}\r\n\r\n".encode())
+    assert sock.recv(12) == b"HTTP/1.1 200"  # the connection is open and kept alive
+    done = threading.Event()
+    stopper = threading.Thread(target=lambda: (s.stop(), done.set()), daemon=True)
+    stopper.start()
+    assert done.wait(60), "stop() waited on the idle connection"
+    rest = b""
+    try:
+        while chunk := sock.recv(65536):
+            rest += chunk
+    except ConnectionResetError:
+        pass
+    sock.close()  # reached: the server closed its end (recv saw EOF or a reset)
