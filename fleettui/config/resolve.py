@@ -116,6 +116,46 @@ def _environment_for(url: str) -> str:
     return "custom"
 
 
+def _choose(name: str | None, env: Mapping[str, str], cfg: Config,
+            notes: list[str]) -> str | None:
+    """The profile name picked (flag > FLEETTUI_PROFILE > default > the only one)."""
+    chosen = name or _env(env, ENV_PROFILE)
+    if name:
+        notes.append("chosen with --profile")
+    elif chosen:
+        notes.append(f"chosen by {ENV_PROFILE}")
+    elif cfg.default_profile:
+        chosen = cfg.default_profile
+        notes.append("default profile")
+    elif len(cfg.profiles) == 1:
+        chosen = next(iter(cfg.profiles))
+        notes.append("the only profile")
+    return chosen
+
+
+#: The name local files are kept under when there is no profile and no credentials.
+NO_PROFILE_NAME = "default"
+
+
+def profile_identity(name: str | None = None, *, environ: Mapping[str, str] | None = None,
+                     config: Config | None = None) -> tuple[str, str]:
+    """(name, base_url) of the profile `resolve_profile` would pick, without needing its
+    secret: the identity a profile's local files (history, webhook database) are kept
+    under. Every process resolves it the same way whatever the source of the
+    credentials: with credentials from the environment alone it is ("env", their URL),
+    as for the monitor; with nothing at all, ("default", "")."""
+    env = os.environ if environ is None else environ
+    cfg = config if config is not None else load_config()
+    chosen = _choose(name, env, cfg, [])
+    profile = cfg.profiles.get(chosen) if chosen else None
+    url = _env(env, ENV_BASE_URL) or (profile.effective_base_url if profile else None)
+    if chosen:
+        return chosen, (url or PRODUCTION_URL) if profile is not None or url else ""
+    if _env(env, ENV_CLIENT_ID):
+        return ENV_PROFILE_NAME, url or PRODUCTION_URL
+    return NO_PROFILE_NAME, ""
+
+
 def resolve_profile(
     name: str | None = None,
     *,
@@ -136,17 +176,7 @@ def resolve_profile(
     cfg = config if config is not None else load_config()
     notes: list[str] = []
 
-    chosen = name or _env(env, ENV_PROFILE)
-    if name:
-        notes.append("chosen with --profile")
-    elif chosen:
-        notes.append(f"chosen by {ENV_PROFILE}")
-    elif cfg.default_profile:
-        chosen = cfg.default_profile
-        notes.append("default profile")
-    elif len(cfg.profiles) == 1:
-        chosen = next(iter(cfg.profiles))
-        notes.append("the only profile")
+    chosen = _choose(name, env, cfg, notes)
 
     profile: Profile | None = None
     if chosen:

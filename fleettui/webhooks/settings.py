@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 
 from fleettui.config import InvalidConfig, load_config
 from fleettui.config.profiles import check_env_var_name
-from fleettui.config.resolve import ENV_PROFILE
+from fleettui.config.resolve import profile_identity
 
 ENV_SECRET = "FLEETTUI_WEBHOOK_SECRET"
 DEFAULT_RECONCILE = 600.0
@@ -61,10 +61,10 @@ def load_settings(profile: str | None = None, *, secret_env: str | None = None,
     file or profile is fine (the receiver then keeps its database under "default")."""
     env = os.environ if environ is None else environ
     cfg = load_config()
-    name = profile or (env.get(ENV_PROFILE) or "").strip() or cfg.default_profile
-    if not name and len(cfg.profiles) == 1:
-        name = next(iter(cfg.profiles))
-    found = cfg.profiles.get(name) if name else None
+    # The same identity the monitor resolves (credentials from the environment alone:
+    # "env"), so `webhooks listen` and `--webhooks attach` use one database.
+    name, base_url = profile_identity(profile, environ=env, config=cfg)
+    found = cfg.profiles.get(name)
     extra = found.extra if found is not None else {}
     ctx = f"profile {name!r}"
 
@@ -98,6 +98,5 @@ def load_settings(profile: str | None = None, *, secret_env: str | None = None,
     interval = extra.get("reconcile_interval", DEFAULT_RECONCILE)
     if isinstance(interval, bool) or not isinstance(interval, int | float):
         raise InvalidConfig(f"{ctx}: reconcile_interval must be a number of seconds")
-    return WebhookSettings(name or "default", secret, source, listen,
-                           max(MIN_RECONCILE, float(interval)),
-                           found.effective_base_url if found is not None else "")
+    return WebhookSettings(name, secret, source, listen, max(MIN_RECONCILE, float(interval)),
+                           base_url)
