@@ -30,7 +30,7 @@ from tests.web_helpers import (
 
 aiohttp = pytest.importorskip("aiohttp")
 
-from fleettui.web.environment import PASSED_PREFIXES, PASSED_THROUGH, TERMINAL  # noqa: E402
+from fleettui.web.environment import LOCALE_VARIABLES, PASSED_THROUGH, TERMINAL  # noqa: E402
 
 pytestmark = pytest.mark.asyncio
 VIN = re.compile(rb"(?<![A-Z0-9])[A-HJ-NPR-Z0-9]{17}(?![A-Z0-9])")
@@ -110,8 +110,9 @@ async def test_a_session_gets_only_the_variables_it_needs(tmp_path, isolated_dir
             assert CANARY not in "".join(child.values())
             for var in (CANARY_VAR, "AWS_SECRET_ACCESS_KEY", "FLEETTUI_CLIENT_SECRET"):
                 assert var not in child
-            allowed = set(PASSED_THROUGH) | set(TERMINAL) | {"COLUMNS", "ROWS"}
-            assert {k for k in child if not k.startswith(PASSED_PREFIXES)} <= allowed
+            allowed = (set(PASSED_THROUGH) | set(TERMINAL) | set(LOCALE_VARIABLES)
+                       | {"COLUMNS", "ROWS"})
+            assert set(child) <= allowed
             assert child["LC_TIME"] == "C.UTF-8"  # locale does come along
             assert child["FLEETTUI_CONFIG_DIR"] == isolated_dirs["config"]
             assert CANARY.encode() not in tab.output
