@@ -16,7 +16,9 @@ running), 2 bad usage.
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
+import threading
 import time
 from datetime import timedelta
 from pathlib import Path
