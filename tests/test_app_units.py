@@ -11,7 +11,7 @@ from fleettui.core.text import clean
 from fleettui.core.vehicle import Vehicle
 from fleettui.monitor.add_lines import parse_block, parse_line, parse_tags, read_csv_file
 from fleettui.monitor.connection import ConnectionState, clamp_refresh, coarse_age
-from fleettui.monitor.writes import WriteOutcome, merge_answer, new_vehicle, summarise
+from fleettui.monitor.write_outcomes import WriteOutcome, merge_answer, new_vehicle, summarise
 from fleettui.ui.screens.export import write_csv
 from fleettui.ui.widgets.header import connection_text
 from tests.sim_helpers import SIM_START

@@ -12,7 +12,7 @@ import pytest
 from fleettui.core import reasons as R
 from fleettui.core.states import State
 from fleettui.monitor.accounts import account_for_simulator
-from fleettui.monitor.push import AttachedFeed, ReceiverFeed, open_feed
+from fleettui.monitor.push_feeds import AttachedFeed, ReceiverFeed, open_feed
 from fleettui.sim import SimConfig, Simulator
 from fleettui.ui.app import FleetApp
 from fleettui.ui.widgets.fleet_columns import PUSH_GLYPH

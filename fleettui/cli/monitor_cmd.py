@@ -199,7 +199,7 @@ def _with_webhooks(account, args: argparse.Namespace):  # noqa: ANN001, ANN202 -
     """The profile's account with webhook push, when --webhooks or the profile asks."""
     import dataclasses
 
-    from fleettui.monitor.push import ATTACH, open_feed
+    from fleettui.monitor.push_feeds import ATTACH, open_feed
     from fleettui.webhooks.settings import load_settings, parse_listen
 
     settings = load_settings(account.name)
@@ -266,7 +266,7 @@ def _demo_with_webhooks(args: argparse.Namespace, spec: str, read_only: bool,
     from pathlib import Path
 
     from fleettui.monitor.accounts import account_for_simulator
-    from fleettui.monitor.push import ReceiverFeed
+    from fleettui.monitor.push_feeds import ReceiverFeed
     from fleettui.sim import SimConfig, Simulator
     from fleettui.ui.app import FleetApp
     from fleettui.webhooks.receiver import ReceiverConfig

@@ -31,7 +31,7 @@ class Account:
     #: Whether writes go to the audit log. The demo's are simulated: they must not sit
     #: in the user's real audit log next to real ones.
     audit: bool = True
-    #: Webhook push: `push(now)` opens the feed (`fleettui.monitor.push`; `now` is the
+    #: Webhook push: `push(now)` opens the feed (`fleettui.monitor.push_feeds`; `now` is the
     #: provider's clock for the receiver's time window), None without push.
     push: Callable[..., Any] | None = None
     #: Seconds between full refreshes while push is healthy.

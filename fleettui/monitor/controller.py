@@ -41,7 +41,7 @@ from fleettui.monitor.data_monitor import MonitorData, data_changes
 from fleettui.monitor.eligibility import EligibilityChecks, EligibilityOutcome
 from fleettui.monitor.header_state import HeaderReader
 from fleettui.monitor.history import MonitorHistory
-from fleettui.monitor.pushing import PushControl
+from fleettui.monitor.push_control import PushControl
 from fleettui.monitor.updates import (
     FetchFailed,
     FetchResult,
@@ -51,7 +51,7 @@ from fleettui.monitor.updates import (
     RecordJob,
     Update,
 )
-from fleettui.monitor.writing import Writes
+from fleettui.monitor.write_control import Writes
 
 if TYPE_CHECKING:  # the desk's modules load only with --desk
     from fleettui.monitor.desk_control import DeskControl
@@ -97,7 +97,7 @@ class Monitor:
         #: The disk cache and the first screens a start paints (fleettui.monitor.cache).
         self.cache = Starting(self)
         self._painted_at: datetime | None = None
-        #: Webhook push (fleettui.monitor.pushing); idle unless the account has a feed.
+        #: Webhook push (fleettui.monitor.push_control); idle unless the account has a feed.
         self.push = PushControl(self)
         #: The add form's eligibility checks (paced, cached per account).
         self.eligibility = EligibilityChecks()

@@ -24,7 +24,7 @@ from fleettui.core.store import FleetStore
 from fleettui.core.text import clean
 from fleettui.core.vehicle import Vehicle
 from fleettui.monitor.updates import DeletesSent, Notice
-from fleettui.monitor.writes import WriteOutcome, merge_answer, summarise, vin_list
+from fleettui.monitor.write_outcomes import WriteOutcome, merge_answer, summarise, vin_list
 
 #: Where the full outcome of a batch with refusals is.
 OPEN_HINT = "Every VIN: ctrl+p → Write results."

@@ -16,7 +16,7 @@ from fleettui.core.states import State
 from fleettui.core.store import FleetStore
 from fleettui.monitor.cache import Starting
 from fleettui.monitor.connection import ConnectionState
-from fleettui.monitor.pushing import PushControl
+from fleettui.monitor.push_control import PushControl
 
 
 @dataclass

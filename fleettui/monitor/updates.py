@@ -18,7 +18,7 @@ from fleettui.core.rows import Row
 from fleettui.core.snapshot import Prepared
 from fleettui.core.states import Action
 from fleettui.monitor.add_lines import AddLine
-from fleettui.monitor.writes import Severity, WriteOutcome
+from fleettui.monitor.write_outcomes import Severity, WriteOutcome
 
 if TYPE_CHECKING:
     from fleettui.triage.since import SinceSummary

@@ -24,7 +24,7 @@ from fleettui.core.states import Action
 from fleettui.core.support_text import support_text, vehicle_json_text
 from fleettui.core.text import clean
 from fleettui.monitor.add_lines import AddDraft, AddLine
-from fleettui.monitor.adding import added_notice
+from fleettui.monitor.add_sending import added_notice
 from fleettui.monitor.controller import Monitor
 from fleettui.monitor.deletes import DeletePlan, no_target
 from fleettui.monitor.eligibility import EligibilityOutcome

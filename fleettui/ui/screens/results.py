@@ -10,7 +10,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Footer, Static
 
 from fleettui.core.text import clean
-from fleettui.monitor.writes import WriteOutcome, group_failures, group_skipped
+from fleettui.monitor.write_outcomes import WriteOutcome, group_failures, group_skipped
 from fleettui.ui.add_feedback import ResultsBox
 
 

@@ -1,6 +1,6 @@
 """The controller's write half (`Monitor.writes`): cancel, revoke and add decided before
 anything is shown, sent on a worker under one lock per monitor, and what the answers
-change. The blocking halves are `deletes` and `adding`; this keeps the session's state
+change. The blocking halves are `deletes` and `add_sending`; this keeps the session's state
 for them: the lock, the add form's draft, the last bulk write's outcome."""
 
 from __future__ import annotations
@@ -15,11 +15,11 @@ from fleettui.core.snapshot import Prepared
 from fleettui.core.states import Action
 from fleettui.core.store import FleetStore
 from fleettui.core.vehicle import Vehicle
-from fleettui.monitor import adding, deletes
+from fleettui.monitor import add_sending, deletes
 from fleettui.monitor.accounts import Account
 from fleettui.monitor.add_lines import AddDraft, AddLine
 from fleettui.monitor.updates import AddSent, DeletesSent, Notice, Update
-from fleettui.monitor.writes import SKIPPED, WriteOutcome, audit_write
+from fleettui.monitor.write_outcomes import SKIPPED, WriteOutcome, audit_write
 
 
 class Session(Protocol):
@@ -105,11 +105,11 @@ class Writes:
     def add_closed(self, draft: AddDraft | None) -> Notice | None:
         """Escape with something typed keeps it for the next `a` (this session)."""
         self.add_draft = draft
-        return adding.draft_notice(draft)
+        return add_sending.draft_notice(draft)
 
     def send_add(self, lines: list[AddLine], generation: int) -> AddSent:
         """Blocking (worker)."""
-        return adding.send_add(self.monitor.writer, self.lock, self.monitor.store, lines, generation,
+        return add_sending.send_add(self.monitor.writer, self.lock, self.monitor.store, lines, generation,
                                self.monitor.clock)
 
     def took_add(self, result: AddSent) -> Update:
@@ -117,7 +117,7 @@ class Writes:
         if result.error is None:
             update.repaint = self.monitor.apply_answer(result.prepared, result.generation)
             problem = self.audit("add", [line.vin for line in result.lines],
-                                 adding.audit_lines(result.results or []))
+                                 add_sending.audit_lines(result.results or []))
             if problem:
                 update.notices.append(Notice(problem, severity="warning"))
         return update

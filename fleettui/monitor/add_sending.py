@@ -20,7 +20,7 @@ from fleettui.core.store import FleetStore
 from fleettui.core.text import clean
 from fleettui.monitor.add_lines import AddDraft, AddLine
 from fleettui.monitor.updates import AddSent, Notice
-from fleettui.monitor.writes import new_vehicle
+from fleettui.monitor.write_outcomes import new_vehicle
 
 
 class Creator(Protocol):
