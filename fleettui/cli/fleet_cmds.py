@@ -1,7 +1,7 @@
 """`fleettui list`, `show`, `add`, `cancel`, `revoke`: the fleet from a shell.
 
 Reads here; the writes live in :mod:`fleettui.cli.fleet_write`; `list`'s output is
-streamed by :mod:`fleettui.cli.list_output`. An unfiltered `list` also refreshes the
+streamed by :mod:`fleettui.cli.list_json`. An unfiltered `list` also refreshes the
 profile's snapshot cache (in a detached process), so the monitor opens on that fleet at
 once. Exit codes: 0 success,
 1 provider or network error, 2 bad usage or input (also: a write refused by the local
@@ -55,7 +55,7 @@ from fleettui.cli.common import (
     resolved_profile,
     vin_problem,
 )
-from fleettui.cli.list_output import listing, write_json
+from fleettui.cli.list_json import listing, write_json
 from fleettui.cli.list_text import write_csv, write_table
 from fleettui.config.cache import save_snapshot
 from fleettui.core.brands import brand_info

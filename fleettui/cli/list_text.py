@@ -1,4 +1,4 @@
-"""`fleettui list --csv` and the table: a listing (:mod:`fleettui.cli.list_output`) as
+"""`fleettui list --csv` and the table: a listing (:mod:`fleettui.cli.list_json`) as
 lines of text, written a batch of lines at a time.
 
 Text from the API is data: every table cell is what `plain` makes of it, every CSV cell

@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from fleettui.cli.common import plain
-from fleettui.cli.list_output import listed, listing, vehicle_json, write_json
+from fleettui.cli.list_json import listed, listing, vehicle_json, write_json
 from fleettui.cli.list_text import width, write_csv, write_table
 from fleettui.core.vehicle import Vehicle
 from fleettui.sim import SimConfig, Simulator
