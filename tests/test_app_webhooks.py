@@ -15,8 +15,8 @@ from fleettui.monitor.accounts import account_for_simulator
 from fleettui.monitor.push_feeds import AttachedFeed, ReceiverFeed, open_feed
 from fleettui.sim import SimConfig, Simulator
 from fleettui.ui.app import FleetApp
+from fleettui.ui.screens.webhook_health import WebhookHealthScreen
 from fleettui.ui.widgets.fleet_columns import PUSH_GLYPH
-from fleettui.ui.widgets.webhook_health import WebhookHealthScreen
 from fleettui.webhooks.receiver import ReceiverConfig, WebhookReceiver
 from fleettui.webhooks.store import WebhookStore
 from tests.app_helpers import SIM_START, filter_to, header_text, loaded, refresh, wait_for

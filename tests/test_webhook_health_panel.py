@@ -6,7 +6,8 @@ import time
 
 from textual.app import App, ComposeResult
 
-from fleettui.ui.widgets.webhook_health import WebhookHealthPanel, WebhookHealthScreen
+from fleettui.ui.screens.webhook_health import WebhookHealthScreen
+from fleettui.ui.widgets.webhook_health import WebhookHealthPanel
 from fleettui.webhooks.health import HealthSnapshot
 
 NOW = 1_800_000_000.0

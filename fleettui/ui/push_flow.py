@@ -13,7 +13,7 @@ from textual.worker import get_current_worker
 from fleettui.monitor.controller import Monitor
 from fleettui.monitor.updates import Update
 from fleettui.ui.messages import PushArrived, PushHealth
-from fleettui.ui.widgets.webhook_health import WebhookHealthScreen
+from fleettui.ui.screens.webhook_health import WebhookHealthScreen
 
 #: The push worker waits this long for events per turn, and reads health this often.
 PUSH_WAIT = 0.25

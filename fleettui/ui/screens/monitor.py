@@ -27,12 +27,12 @@ from fleettui.monitor.controller import Monitor
 from fleettui.monitor.updates import Notice, Update
 from fleettui.ui import keys
 from fleettui.ui.screens.sort_menu import SortChoice, SortMenu, choose, describe_order
+from fleettui.ui.screens.webhook_health import WebhookHealthScreen
 from fleettui.ui.widgets.detail import DetailPane
 from fleettui.ui.widgets.filter_input import FilterInput
 from fleettui.ui.widgets.fleet_columns import TITLES
 from fleettui.ui.widgets.fleet_table import FleetTable
 from fleettui.ui.widgets.header import FleetHeader
-from fleettui.ui.widgets.webhook_health import WebhookHealthScreen
 
 #: Typing in the filter box filters once the keys pause this long (seconds).
 FILTER_DEBOUNCE = 0.25

@@ -1,4 +1,5 @@
-"""Webhook health: a panel (and a screen holding it) fed with `HealthSnapshot`s.
+"""Webhook health: a panel fed with `HealthSnapshot`s (the screen that holds it full size:
+`fleettui.ui.screens.webhook_health`).
 
 The app hands it snapshots (`show`); the widget never reads the database or the network.
 It repaints only when the text it would show changed (ages move in coarse steps), and
@@ -12,10 +13,6 @@ from datetime import datetime
 
 from rich.table import Table
 from rich.text import Text
-from textual.app import ComposeResult
-from textual.binding import Binding
-from textual.containers import VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from fleettui.core.text import one_line
@@ -103,39 +100,3 @@ class WebhookHealthPanel(Static):
         head = f"Webhooks  {STATUS[status][0]}"
         alert = ["! The list showed changes that no delivery announced"] if silent else []
         return "\n".join([head, *alert, *(f"{a}: {b}" for a, b in rows)])
-
-
-class WebhookHealthScreen(ModalScreen[None]):
-    """The panel full size; Escape closes. The app keeps feeding it through `show`."""
-
-    BINDINGS = [
-        Binding("escape", "close", "Close"),
-        Binding("w", "close", "Close", show=False),
-        Binding("q", "close", "Close", show=False),
-    ]
-    DEFAULT_CSS = """
-    WebhookHealthScreen { align: center middle; }
-    WebhookHealthScreen > VerticalScroll {
-        width: 78; max-width: 100%; height: auto; max-height: 90%;
-        border: round $accent; background: $surface;
-    }
-    """
-
-    def __init__(self, snapshot: HealthSnapshot, *, mode: str = "") -> None:
-        super().__init__()
-        self._initial = snapshot
-        self.panel = WebhookHealthPanel(mode=mode, id="webhook-health")
-
-    def compose(self) -> ComposeResult:
-        with VerticalScroll():
-            yield self.panel
-            yield Static(Text("Escape closes", style="dim"))
-
-    def on_mount(self) -> None:
-        self.panel.show(self._initial)
-
-    def show(self, snapshot: HealthSnapshot, now: float | None = None) -> bool:
-        return self.panel.show(snapshot, now)
-
-    def action_close(self) -> None:
-        self.dismiss(None)
