@@ -68,7 +68,10 @@ log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
-class Snapshot:
+class CachedFleet:
+    """A fleet read back from the disk cache (the store's in-memory one is
+    `fleettui.core.snapshot.Snapshot`)."""
+
     profile: str
     base_url: str
     fetched_at: datetime
@@ -147,7 +150,7 @@ def _cached_form(v: Any) -> Any:
     return src if found is None else found
 
 
-def read_snapshot(profile: str, base_url: str | None = None) -> tuple[Snapshot | None, str | None]:
+def read_snapshot(profile: str, base_url: str | None = None) -> tuple[CachedFleet | None, str | None]:
     """``(snapshot, None)`` or ``(None, note)``; the note (why the file was ignored, a
     clause such as "the file is corrupt") is None when there simply is no cache. Bad
     vehicles or lines in an otherwise good file are skipped: ``(snapshot, note)``."""
@@ -187,7 +190,7 @@ def _checked_header(doc: dict[str, Any], profile: str, base_url: str | None,
 
 
 def _read_lines(path: Path, f: Any, head: dict[str, Any], profile: str,
-                base_url: str | None) -> tuple[Snapshot | None, str | None]:
+                base_url: str | None) -> tuple[CachedFleet | None, str | None]:
     checked = _checked_header(head, profile, base_url)
     if isinstance(checked, str):
         return None, checked
@@ -224,7 +227,7 @@ def _read_lines(path: Path, f: Any, head: dict[str, Any], profile: str,
 
 
 def _read_format1(path: Path, raw: bytes, profile: str,
-                  base_url: str | None) -> tuple[Snapshot | None, str | None]:
+                  base_url: str | None) -> tuple[CachedFleet | None, str | None]:
     try:
         doc = json.loads(raw)
     except (ValueError, UnicodeDecodeError, RecursionError):
@@ -243,14 +246,14 @@ def _read_format1(path: Path, raw: bytes, profile: str,
 
 
 def _snapshot(path: Path, doc: dict[str, Any], profile: str, cached_url: str,
-              fetched_at: datetime, vehicles: list[Any]) -> Snapshot:
+              fetched_at: datetime, vehicles: list[Any]) -> CachedFleet:
     saved_at = parse_ts(doc.get("saved_at")) or _modified(path, fetched_at)
     offset = doc.get("provider_offset")
     if isinstance(offset, int | float) and not isinstance(offset, bool) and abs(offset) < 1e10:
         provider_offset = timedelta(seconds=offset)
     else:
         provider_offset = fetched_at - saved_at
-    return Snapshot(profile, cached_url, fetched_at, vehicles, saved_at, provider_offset)
+    return CachedFleet(profile, cached_url, fetched_at, vehicles, saved_at, provider_offset)
 
 
 def _modified(path: Path, fallback: datetime) -> datetime:
@@ -261,7 +264,7 @@ def _modified(path: Path, fallback: datetime) -> datetime:
         return fallback
 
 
-def load_snapshot(profile: str, base_url: str | None = None) -> Snapshot | None:
+def load_snapshot(profile: str, base_url: str | None = None) -> CachedFleet | None:
     """Like :func:`read_snapshot`, logging the note (warning) instead of returning it."""
     snapshot, note = read_snapshot(profile, base_url)
     if note:
@@ -285,7 +288,7 @@ def delete_snapshot(profile: str) -> bool:
 
 
 def read_first_page(profile: str, base_url: str | None = None,
-                    ) -> tuple[Snapshot, FirstPage] | None:
+                    ) -> tuple[CachedFleet, FirstPage] | None:
     """The first screen kept at the head of a profile's cache (a few milliseconds: two
     lines of the file), with the snapshot's clocks; None when there is none or anything
     about it is off (the whole file is read then, and says what is wrong)."""

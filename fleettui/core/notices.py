@@ -36,7 +36,10 @@ def can_mute(kind: str, severity: str) -> bool:
 
 
 @dataclass(frozen=True, slots=True)
-class Notice:
+class LoggedNotice:
+    """One entry of the notification log (what a `fleettui.monitor.updates.Notice` became
+    once said)."""
+
     seq: int
     at: datetime
     kind: str                      # e.g. "rejected", "write", "refresh", "export"
@@ -53,15 +56,15 @@ class Notice:
 @dataclass
 class NoticeLog:
     limit: int = 5000
-    _items: deque[Notice] = field(default_factory=deque, repr=False)
+    _items: deque[LoggedNotice] = field(default_factory=deque, repr=False)
     _muted: set[str] = field(default_factory=set)
     _seq: int = 0
 
     def add(self, kind: str, text: str, *, severity: str = INFO,
-            vins: Iterable[str] = (), at: datetime | None = None) -> Notice:
+            vins: Iterable[str] = (), at: datetime | None = None) -> LoggedNotice:
         """Keep one notice; `.muted` on the result says whether to keep it off screen."""
         self._seq += 1
-        notice = Notice(self._seq, at or datetime.now(UTC), kind, one_line(text), severity,
+        notice = LoggedNotice(self._seq, at or datetime.now(UTC), kind, one_line(text), severity,
                         tuple(vins), kind in self._muted and can_mute(kind, severity))
         self._items.append(notice)
         while len(self._items) > self.limit:
@@ -72,7 +75,7 @@ class NoticeLog:
         return len(self._items)
 
     def entries(self, vins: Iterable[str] | None = None,
-                kinds: Iterable[str] | None = None) -> list[Notice]:
+                kinds: Iterable[str] | None = None) -> list[LoggedNotice]:
         """Newest first; only those naming one of `vins` / of one of `kinds` when given."""
         want = {v.upper() for v in vins} if vins is not None else None
         kset = set(kinds) if kinds is not None else None

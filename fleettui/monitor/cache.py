@@ -1,6 +1,6 @@
 """The fleet snapshot kept on disk per profile, from the monitor's side: read before the
 first poll (so the monitor opens at once, marked as cache), written after good polls,
-and the first screens a start paints before the rest of its fleet (`Starting`, composed
+and the first screens a start paints before the rest of its fleet (`StartCache`, composed
 into the controller as `monitor.cache`). The file format and its checks are
 `fleettui.config.cache`'s."""
 
@@ -91,7 +91,7 @@ def save_cache(save: CacheSave) -> None:
 
 
 class _Monitor(Protocol):
-    """What `Starting` reads of the controller that composes it."""
+    """What `StartCache` reads of the controller that composes it."""
 
     account: Account | None
     connection: ConnectionState
@@ -106,7 +106,7 @@ class _Monitor(Protocol):
     def repaint_due(self, prepared: Prepared | None) -> bool: ...
 
 
-class Starting:
+class StartCache:
     """The cache and the first screens, for one `Monitor`: what is read before the first
     poll, what the header counts while only a first screen is in the store, when the
     fleet is written back, and when a list call started early may go (open_gate)."""

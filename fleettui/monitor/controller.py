@@ -35,7 +35,7 @@ from fleettui.core.timefmt import utcnow
 from fleettui.core.vehicle import Vehicle
 from fleettui.monitor import fetching
 from fleettui.monitor.accounts import Account
-from fleettui.monitor.cache import Starting
+from fleettui.monitor.cache import StartCache
 from fleettui.monitor.connection import ConnectionState, clamp_refresh, local_now
 from fleettui.monitor.data_monitor import MonitorData, data_changes
 from fleettui.monitor.eligibility import EligibilityChecks, EligibilityOutcome
@@ -95,7 +95,7 @@ class Monitor:
         #: (repeated, skipped) list entries last told about.
         self._answer_told: tuple[int, int] = (0, 0)
         #: The disk cache and the first screens a start paints (fleettui.monitor.cache).
-        self.cache = Starting(self)
+        self.cache = StartCache(self)
         self._painted_at: datetime | None = None
         #: Webhook push (fleettui.monitor.push_control); idle unless the account has a feed.
         self.push = PushControl(self)

@@ -14,7 +14,7 @@ from typing import Any, Protocol
 
 from fleettui.core.states import State
 from fleettui.core.store import FleetStore
-from fleettui.monitor.cache import Starting
+from fleettui.monitor.cache import StartCache
 from fleettui.monitor.connection import ConnectionState
 from fleettui.monitor.push_control import PushControl
 
@@ -52,7 +52,7 @@ class Source(Protocol):
     connection: ConnectionState
     read_only: bool
     push: PushControl
-    cache: Starting
+    cache: StartCache
     #: The shared desk (fleettui.monitor.desk_control.DeskControl), None without one.
     desk: Any
 

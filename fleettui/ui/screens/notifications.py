@@ -20,7 +20,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from fleettui.core.notices import ERROR, WARNING, Notice, NoticeLog, can_mute
+from fleettui.core.notices import ERROR, WARNING, LoggedNotice, NoticeLog, can_mute
 from fleettui.core.text import sanitize
 
 
@@ -33,7 +33,7 @@ class ShowVins:
 _SEVERITY_MARK = {ERROR: "✗", WARNING: "!"}
 
 
-def notice_line(n: Notice, muted: bool) -> Text:
+def notice_line(n: LoggedNotice, muted: bool) -> Text:
     line = Text(f"{n.at.strftime('%H:%M:%S')} ", style="dim")
     line.append(_SEVERITY_MARK.get(n.severity, " ") + " ",
                 style="bold red" if n.severity == ERROR else "bold")
@@ -59,7 +59,7 @@ class NotificationLogScreen(ModalScreen[ShowVins | None]):
         self.notices = log
         self.only_vins = tuple(vins) if vins is not None else None
         self.search_text = ""
-        self._shown: list[Notice] = []
+        self._shown: list[LoggedNotice] = []
 
     def compose(self) -> ComposeResult:
         with Vertical(id="notices-box"):
@@ -76,7 +76,7 @@ class NotificationLogScreen(ModalScreen[ShowVins | None]):
 
     # -- content -----------------------------------------------------------------
 
-    def _matching(self) -> list[Notice]:
+    def _matching(self) -> list[LoggedNotice]:
         items = self.notices.entries(vins=self.only_vins)
         needle = self.search_text.strip().lower()
         if needle:
@@ -104,7 +104,7 @@ class NotificationLogScreen(ModalScreen[ShowVins | None]):
                  "Nothing muted.  m mutes the highlighted notice's kind.")
             if self._shown else Text("No notifications yet."))
 
-    def _highlighted(self) -> Notice | None:
+    def _highlighted(self) -> LoggedNotice | None:
         menu = self.query_one("#notices-list", OptionList)
         i = menu.highlighted
         return self._shown[i] if i is not None and 0 <= i < len(self._shown) else None
