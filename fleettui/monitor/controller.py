@@ -210,7 +210,7 @@ class Monitor:
         return Update(poll=True, force=True)
 
     def last_error(self) -> Notice:
-        """The full text of the latest failure (the `!` key), or that there is none."""
+        """The full text of the latest failure (the `E` key), or that there is none."""
         conn = self.connection
         if not conn.stale:
             return Notice("No refresh has failed since the last good one.", title="Last error")

@@ -341,9 +341,6 @@ class FleetTable(ScrollView, can_focus=True):
             self.text_shift = shift
             self.refresh()
 
-    def action_sort_next(self) -> None:
-        self.sort_step(1)
-
     def action_sort_step(self, step: int) -> None:
         self.sort_step(step)
 
