@@ -48,6 +48,21 @@ from fleettui.ui.screens.add_eligibility import AddEligibility
 class AddScreen(ModalScreen[AddDraft | None]):
     """Dismisses with the draft (None when the form was empty) so nothing typed is lost."""
 
+    DEFAULT_CSS = """
+    AddScreen { background: $background; }
+    #add-box { height: 1fr; padding: 0 1; }
+    #add-grid, #add-csv-row { grid-size: 2; grid-columns: 10 1fr; height: auto; }
+    #add-grid Input, #add-csv-row Input {
+        height: 1; border: none; padding: 0 1; background: $boost;
+    }
+    #add-grid Input:focus, #add-csv-row Input:focus { background: $primary 30%; }
+    #add-grid Label, #add-csv-row Label { height: 1; }
+    #add-grid Static { height: auto; }
+    /* The paste box takes the room the screen has (3 lines at 80x24, more when taller). */
+    #add-many { height: 2fr; min-height: 5; }
+    #add-results-box { height: 1fr; min-height: 2; }
+    """
+
     BINDINGS = [
         Binding("ctrl+s", "send", "Send"),
         Binding("escape", "close", "Close (keeps a draft)"),

@@ -39,6 +39,22 @@ class PhraseInput(Input):
 class ConfirmScreen(ModalScreen[bool]):
     """Yes/no, with an optional phrase to type. Dismisses with True only on a real yes."""
 
+    DEFAULT_CSS = """
+    ConfirmScreen { align: center middle; }
+    #confirm-box {
+        width: 76; max-width: 100%; height: auto; max-height: 100%;
+        border: thick $primary; padding: 0 1; background: $surface;
+    }
+    #confirm-box.danger { border: thick $error; }
+    #confirm-scroll { height: auto; max-height: 40vh; margin: 1 0; }
+    #confirm-body { height: auto; }
+    #confirm-phrase { width: 20; }
+    #confirm-error { height: auto; }
+    #confirm-buttons { height: 3; }
+    #confirm-keys { height: auto; }
+    #confirm-buttons Button { margin-right: 2; }
+    """
+
     BINDINGS = [
         Binding("y", "confirm", "Yes, send"),
         Binding("n", "decline", "No"),

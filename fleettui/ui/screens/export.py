@@ -75,6 +75,14 @@ def write_rows(fh: TextIO, vehicles: Iterable[Vehicle], now: datetime) -> int:
 class ExportScreen(ModalScreen[Path | None]):
     """Ask where to write; dismisses with the chosen path (not yet written) or None."""
 
+    DEFAULT_CSS = """
+    ExportScreen { align: center middle; }
+    #export-box {
+        width: 76; max-width: 100%; height: auto;
+        border: thick $primary; padding: 0 1; background: $surface;
+    }
+    """
+
     BINDINGS = [Binding("escape", "cancel", "Back")]
 
     def __init__(self, default: Path, rows: int, what: str | None = None) -> None:

@@ -32,6 +32,15 @@ def key_table(rows: Iterable[tuple[str, str]]) -> Table:
 
 
 class HelpScreen(ModalScreen[None]):
+    DEFAULT_CSS = """
+    HelpScreen { align: center middle; }
+    #help-box {
+        width: 90; max-width: 100%; height: 90%;
+        border: thick $primary; padding: 0 1; background: $surface;
+    }
+    #help-intro { margin-top: 1; }
+    """
+
     BINDINGS = [
         Binding("escape", "close", "Close"),
         Binding("question_mark", "close", "Close", show=False),

@@ -45,6 +45,16 @@ def notice_line(n: LoggedNotice, muted: bool) -> Text:
 
 
 class NotificationLogScreen(ModalScreen[ShowVins | None]):
+    DEFAULT_CSS = """
+    NotificationLogScreen { align: center middle; }
+    #notices-box {
+        width: 100; max-width: 100%; height: 90%;
+        border: thick $primary; background: $surface; padding: 0 1;
+    }
+    #notices-list { height: 1fr; }
+    #notices-search { margin: 0; }
+    """
+
     BINDINGS = [
         Binding("escape,q", "close", "Close", key_display="Esc"),
         Binding("f", "show_vins", "Show in table"),

@@ -33,6 +33,16 @@ from fleettui.config import Config, ConfigError, load_config, resolve_profile
 
 
 class ProfileSwitchScreen(ModalScreen[str | None]):
+    DEFAULT_CSS = """
+    ProfileSwitchScreen { align: center middle; }
+    #switch-box {
+        width: 84; max-width: 100%; height: auto; max-height: 100%;
+        border: thick $primary; background: $surface; padding: 0 1;
+    }
+    #switch-status { height: auto; }
+    #switch-list { height: auto; max-height: 16; }
+    """
+
     BINDINGS = [Binding("escape", "cancel", "Back")]
 
     def __init__(self, current: str | None = None, config: Config | None = None) -> None:

@@ -32,6 +32,14 @@ def results_text(title: str, outcomes: list[WriteOutcome]) -> Text:
 
 
 class WriteResultsScreen(ModalScreen[None]):
+    DEFAULT_CSS = """
+    WriteResultsScreen { align: center middle; }
+    #results-box {
+        width: 100; max-width: 100%; height: auto; max-height: 90%;
+        border: thick $warning; background: $surface; padding: 0 1;
+    }
+    """
+
     BINDINGS = [
         Binding("escape", "close", "Close"),
         Binding("y", "copy_refused", "Copy refused VINs"),

@@ -75,6 +75,20 @@ class _FormBox(VerticalScroll, can_focus=False):
 
 
 class SetupScreen(ModalScreen[SetupResult | None]):
+    DEFAULT_CSS = """
+    SetupScreen { align: center middle; }
+    #setup-box {
+        width: 84; max-width: 100%; height: auto; max-height: 100%;
+        border: thick $primary; background: $surface; padding: 0 1;
+    }
+    #setup-intro { margin: 1 0; }
+    #setup-choice, #setup-buttons { height: auto; margin-top: 1; }
+    #setup-choice Button, #setup-buttons Button { margin-right: 2; }
+    #setup-form { height: auto; }
+    #setup-form Label { margin-top: 1; }
+    #setup-status { height: auto; margin: 1 0; }
+    """
+
     BINDINGS = [Binding("escape", "cancel", "Back")]
 
     def compose(self) -> ComposeResult:

@@ -65,6 +65,15 @@ def arrow(descending: bool) -> str:
 
 
 class SortMenu(ModalScreen[SortChoice | None]):
+    DEFAULT_CSS = """
+    SortMenu { align: center middle; }
+    #sort-box {
+        width: 64; max-width: 100%; height: auto; max-height: 90%;
+        border: thick $primary; background: $surface; padding: 0 1;
+    }
+    #sort-options { height: auto; max-height: 12; }
+    """
+
     BINDINGS = [
         Binding("escape,q", "close", "Close", key_display="Esc"),
         Binding("enter", "pick_highlighted", "Sort", key_display="Enter"),

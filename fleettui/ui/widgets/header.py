@@ -140,6 +140,13 @@ def counts_text(h: HeaderState, form: str = "full") -> Text:
 class FleetHeader(Widget):
     """Two lines: identity + connection, then per-state counts (shown/total)."""
 
+    DEFAULT_CSS = """
+    FleetHeader {
+        height: 2; padding: 0 1; background: $panel;
+        text-wrap: nowrap; text-overflow: ellipsis;
+    }
+    """
+
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.state = HeaderState()
