@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from http import HTTPStatus
+from typing import Any
 
 from fleettui.core.text import one_line
 
@@ -229,7 +230,7 @@ class Conflict(ApiError):
     headline = "The clearance cannot be changed now"
     default_hint = "Refresh to see the vehicle's current state."
 
-    def __init__(self, headline: str | None = None, **kw) -> None:
+    def __init__(self, headline: str | None = None, **kw: Any) -> None:
         text = f"{kw.get('title') or ''} {kw.get('detail') or ''}".lower()
         if "already removed" in text:
             self.kind = "removed"
@@ -247,7 +248,7 @@ class Conflict(ApiError):
 class Unprocessable(ApiError):
     """422: `.kind` is "not_supported", "too_early" or "invalid"."""
 
-    def __init__(self, headline: str | None = None, **kw) -> None:
+    def __init__(self, headline: str | None = None, **kw: Any) -> None:
         text = f"{kw.get('title') or ''} {kw.get('detail') or ''}".lower()
         if "not supported" in text:
             self.kind = "not_supported"
@@ -274,7 +275,7 @@ class RateLimited(ApiError):
     headline = "Too many requests to High Mobility"
 
     def __init__(self, headline: str | None = None, *, retry_after: float | None = None,
-                 asked: float | None = None, **kw) -> None:
+                 asked: float | None = None, **kw: Any) -> None:
         self.asked = retry_after if asked is None else asked
         self.retry_after = None if retry_after is None else min(retry_after, MAX_RETRY_AFTER)
         if self.retry_after is not None and self.asked is not None \
@@ -358,7 +359,7 @@ class WrongBaseUrl(ApiError):
 
     headline = "Nothing answers the Fleet Clearance API at this address"
 
-    def __init__(self, base_url: str, **kw) -> None:
+    def __init__(self, base_url: str, **kw: Any) -> None:
         self.base_url = clean_text(base_url)
         kw.setdefault("hint", f"The base URL {self.base_url} is likely wrong: give the server "
                               "root (e.g. https://sandbox.api.high-mobility.com), no path; "

@@ -25,7 +25,7 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from fleettui.api.eligibility import EligibilityRefused, Pacer
 from fleettui.api.errors import ApiError
@@ -34,6 +34,7 @@ from fleettui.cli.common import (
     EXIT_OK,
     EXIT_PROVIDER,
     EXIT_USAGE,
+    Subparsers,
     UsageError,
     common_parent,
     error,
@@ -48,8 +49,11 @@ from fleettui.core.brands import brand_info
 from fleettui.core.rules import brand_problem
 from fleettui.core.vin import check_vin, normalise_vin
 
+if TYPE_CHECKING:
+    from fleettui.api.client import FleetClient
 
-def register(subparsers) -> None:  # noqa: ANN001 - argparse's private subparsers type
+
+def register(subparsers: Subparsers) -> None:
     p = subparsers.add_parser(
         "check", parents=[common_parent()], help="ask whether vehicles can be activated",
         description="Check eligibility before adding: VIN BRAND pairs, or --file vehicles.csv.")
@@ -78,7 +82,7 @@ def _pairs(args: argparse.Namespace) -> list[tuple[str, str]]:
             for i in range(0, len(args.items), 2)]
 
 
-def check_one(client, vin: str, brand: str, pacer: Pacer | None) -> dict[str, Any]:  # noqa: ANN001
+def check_one(client: FleetClient, vin: str, brand: str, pacer: Pacer | None) -> dict[str, Any]:
     """One vehicle's JSON result; never raises for a provider or local problem."""
     base: dict[str, Any] = {"vin": vin, "brand": brand, "checked": False, "eligible": None,
                             "data_delivery": None, "connectivity_status": None,
@@ -141,7 +145,7 @@ def _row(r: dict[str, Any]) -> list[str]:
             _yes_no(r["primary_user_assigned"]), note]
 
 
-def gate(client, lines: list[vehicle_csv.VehicleLine], *, rate: float = 4.0  # noqa: ANN001
+def gate(client: FleetClient, lines: list[vehicle_csv.VehicleLine], *, rate: float = 4.0
          ) -> tuple[list[vehicle_csv.VehicleLine], list[tuple[vehicle_csv.VehicleLine, str]]]:
     """`add --check`: (lines to send, (line, why) refused as not eligible or invalid).
     A check that fails for a provider or network reason does not hold a line back; it is

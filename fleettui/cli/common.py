@@ -20,12 +20,19 @@ import os
 import sys
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
-from typing import IO, Any, NoReturn
+from typing import IO, TYPE_CHECKING, Any, NoReturn, TypeAlias
 
 from fleettui.config import ConfigError, ResolvedProfile, resolve_profile
 from fleettui.core.text import csv_cell, json_safe, one_line
 from fleettui.core.vehicle_lines import tag_problem
 from fleettui.core.vin import VinCheck
+
+if TYPE_CHECKING:  # the client (httpx) loads when a command first needs it
+    from fleettui.api.client import FleetClient
+
+#: What `ArgumentParser.add_subparsers()` returns (private in argparse, typed by typeshed);
+#: every command module's `register` takes it.
+Subparsers: TypeAlias = "argparse._SubParsersAction[Any]"
 
 EXIT_OK = 0
 EXIT_PROVIDER = 1
@@ -73,13 +80,17 @@ class CommandParser(argparse.ArgumentParser):
         text = " ".join(str(message).split())
         self.exit(EXIT_USAGE, f"fleettui: {text} (see {prog or self.prog} --help)\n")
 
-    def parse_known_args(self, args=None, namespace=None):  # noqa: ANN001, ANN201 - argparse's signature
+    def parse_known_args(  # type: ignore[override]  # argparse's overloads, one shape used
+            self, args: Sequence[str] | None = None, namespace: argparse.Namespace | None = None,
+    ) -> tuple[argparse.Namespace, list[str]]:
         ns, extras = super().parse_known_args(args, namespace)
         if extras and not hasattr(ns, self._PROG_ATTR):
             setattr(ns, self._PROG_ATTR, self.prog)  # the innermost command that had leftovers
         return ns, extras
 
-    def parse_args(self, args=None, namespace=None):  # noqa: ANN001, ANN201
+    def parse_args(  # type: ignore[override]  # argparse's overloads, one shape used
+            self, args: Sequence[str] | None = None, namespace: argparse.Namespace | None = None,
+    ) -> argparse.Namespace:
         """Unknown arguments point at the subcommand's help, not the top-level one."""
         ns, extras = self.parse_known_args(args, namespace)
         prog = vars(ns).pop(self._PROG_ATTR, None)
@@ -113,7 +124,7 @@ def resolved_profile(args: argparse.Namespace) -> ResolvedProfile:
     return profile
 
 
-def open_client(profile: ResolvedProfile):  # noqa: ANN201 - fleettui.api.FleetClient
+def open_client(profile: ResolvedProfile) -> FleetClient:
     from fleettui.api.client import FleetClient
 
     try:
@@ -128,7 +139,7 @@ def error(message: str, stream: IO[str] | None = None) -> None:
     print(f"fleettui: {one_line(message)}", file=stream or sys.stderr)
 
 
-def answer_notes(client) -> None:  # noqa: ANN001 - fleettui.api.FleetClient
+def answer_notes(client: FleetClient) -> None:
     """Say on stderr what the last list answer had that was not shown as it came."""
     if client.last_duplicates:
         error(f"note: the provider's list repeated VINs ({client.last_duplicates} extra "

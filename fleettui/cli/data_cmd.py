@@ -34,6 +34,7 @@ from typing import Any
 from fleettui.api.filters import VehicleFilter
 from fleettui.cli.common import (
     EXIT_OK,
+    Subparsers,
     UsageError,
     common_parent,
     error,
@@ -55,7 +56,7 @@ from fleettui.monitor.data_checker import Approved, DataChecker
 EXIT_UNCHECKED = 3
 
 
-def register(subparsers) -> None:  # noqa: ANN001 - argparse's private subparsers type
+def register(subparsers: Subparsers) -> None:
     p = subparsers.add_parser(
         "data", parents=[common_parent()], help="does each approved car send data, and why not",
         description="Ask the vehicle data API whether approved cars send data (only the "

@@ -13,6 +13,7 @@ import argparse
 import json
 import sys
 
+from fleettui.cli.common import Subparsers
 from fleettui.core.guidance import explain, format_explanation_text, printable
 from fleettui.core.reasons import CATALOGUE, lookup_reason, reasons_for_brand
 from fleettui.core.rules import brand_problem
@@ -22,7 +23,7 @@ EXIT_OK = 0
 EXIT_USAGE = 2
 
 
-def register(subparsers) -> None:  # noqa: ANN001
+def register(subparsers: Subparsers) -> None:
     p = subparsers.add_parser(
         "explain",
         help="explain a pending or reject reason and what to do next",

@@ -43,6 +43,7 @@ from fleettui.cli import fleet_write, list_select, process_end
 from fleettui.cli.background import in_background
 from fleettui.cli.common import (
     EXIT_OK,
+    Subparsers,
     UsageError,
     answer_notes,
     common_parent,
@@ -67,7 +68,7 @@ from fleettui.core.vehicle import Vehicle
 from fleettui.core.vin import check_vin, normalise_vin
 
 
-def register(subparsers) -> None:  # noqa: ANN001 - argparse's private subparsers type
+def register(subparsers: Subparsers) -> None:
     from fleettui.cli.desk_common import claim_filters, desk_guarded, desk_parent
 
     parent = common_parent()

@@ -50,6 +50,7 @@ from fleettui.cli.common import (
     EXIT_OK,
     EXIT_PROVIDER,
     EXIT_USAGE,
+    Subparsers,
     UsageError,
     answer_notes,
     error,
@@ -67,6 +68,7 @@ from fleettui.config.resolve import ResolvedProfile
 from fleettui.core.brands import brand_info
 from fleettui.core.rules import check_action, check_new_vehicle
 from fleettui.core.states import Action
+from fleettui.core.vehicle import Vehicle
 from fleettui.core.vin import check_vin, normalise_vin
 
 ADD_CHUNK = 1000
@@ -87,7 +89,7 @@ class WriteResult:
                 "message": self.message}
 
 
-def register(subparsers, parent: argparse.ArgumentParser) -> None:  # noqa: ANN001
+def register(subparsers: Subparsers, parent: argparse.ArgumentParser) -> None:
     add = subparsers.add_parser("add", parents=[parent], help="add vehicles (one, or a CSV file)",
                                 description="Ask for clearances. CSV lines: vin,brand[,key=value...]")
     add.add_argument("vin", nargs="?")
@@ -382,10 +384,10 @@ def _remove_found(profile: ResolvedProfile, action: Action, wanted: list[str],
     verb = action.value
     failed: ApiError | None = None
     with open_client(profile) as client:
-        found = {}
+        found: dict[str, Vehicle] = {}
         for start in range(0, len(wanted), FETCH_CHUNK):
-            for v in client.list_vehicles(VehicleFilter().vin_in(wanted[start:start + FETCH_CHUNK])):
-                found[v.vin.upper()] = v
+            for listed in client.list_vehicles(VehicleFilter().vin_in(wanted[start:start + FETCH_CHUNK])):
+                found[listed.vin.upper()] = listed
             answer_notes(client)
         now = client.server_time()
         for vin in wanted:

@@ -29,6 +29,7 @@ from typing import Any
 
 from fleettui.cli.common import (
     EXIT_OK,
+    Subparsers,
     UsageError,
     common_parent,
     error,
@@ -48,7 +49,7 @@ _SPAN = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(m|min|h|d|w)\s*$", re.IGNORECASE)
 _UNIT = {"m": 60, "min": 60, "h": 3600, "d": 86400, "w": 7 * 86400}
 
 
-def register(subparsers) -> None:  # noqa: ANN001 - argparse's private subparsers type
+def register(subparsers: Subparsers) -> None:
     from fleettui.cli import record_cmd
     from fleettui.cli.desk_common import claim_filters, desk_guarded, desk_parent
 

@@ -51,7 +51,7 @@ def write_data_list(items: Sequence[dict[str, Any]], records: DataRecords,
     out = stream or sys.stdout
     rows = [(item, data_of(item, records, settings, now)) for item in items]
     if fmt == "json":
-        from fleettui.cli.list_output import write_json
+        from fleettui.cli.list_json import write_json
 
         write_json([{**item, "data": data} for item, data in rows], out)
         return

@@ -29,7 +29,7 @@ def with_claims(args: argparse.Namespace,
 
 
 def write_desk_list(args: argparse.Namespace, items: list[dict[str, Any]], now: datetime) -> None:
-    from fleettui.cli.list_output import write_json
+    from fleettui.cli.list_json import write_json
 
     if args.json:
         write_json(items, sys.stdout)

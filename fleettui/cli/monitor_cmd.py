@@ -3,11 +3,22 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import math
 import os
 import sys
+from typing import TYPE_CHECKING
 
 from fleettui.config.demo import DEMO_DATA_LIMIT, DEMO_SPEED, DEMO_VEHICLES
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from datetime import datetime
+
+    from fleettui.desk.settings import DeskSettings
+    from fleettui.monitor.accounts import Account
+    from fleettui.monitor.desk_control import DeskControl
+    from fleettui.monitor.push_feeds import PushFeed
 
 
 def _positive_float(text: str) -> float:
@@ -155,7 +166,7 @@ def run_monitor(args: argparse.Namespace) -> int:
     return app.return_code or 0
 
 
-def _profile_desk(args: argparse.Namespace, name: str):  # noqa: ANN202 - DeskControl | None
+def _profile_desk(args: argparse.Namespace, name: str) -> DeskControl | None:
     """The desk of --desk or of the profile (its desk_dsn_env); None when neither asks.
     Raises ValueError with one line naming the fix (psycopg missing, no DSN set)."""
     from fleettui.config.profiles import load_config
@@ -167,10 +178,10 @@ def _profile_desk(args: argparse.Namespace, name: str):  # noqa: ANN202 - DeskCo
     if not wanted:
         return None
     settings = load_desk_settings(extra)  # DeskSettingsError is a ValueError
-    return _desk_control(settings)
+    return _desk_control(settings) if settings is not None else None
 
 
-def _desk_control(settings):  # noqa: ANN001, ANN202 - DeskSettings -> DeskControl
+def _desk_control(settings: DeskSettings) -> DeskControl:
     from fleettui.desk.connection import import_psycopg
     from fleettui.desk.errors import DeskError
     from fleettui.monitor.desk_control import DeskControl
@@ -182,7 +193,7 @@ def _desk_control(settings):  # noqa: ANN001, ANN202 - DeskSettings -> DeskContr
     return DeskControl(settings)
 
 
-def _prefetching(account):  # noqa: ANN001, ANN202 - Account
+def _prefetching(account: Account) -> Account:
     """The first list call starts now, while the window is built (fleettui.monitor.prefetch);
     with a cache on disk it waits until the cached fleet is in the store."""
     from fleettui.config.cache import snapshot_path
@@ -195,7 +206,7 @@ def _prefetching(account):  # noqa: ANN001, ANN202 - Account
     return prefetching(account, gated=gated)
 
 
-def _with_webhooks(account, args: argparse.Namespace):  # noqa: ANN001, ANN202 - Account
+def _with_webhooks(account: Account, args: argparse.Namespace) -> Account:
     """The profile's account with webhook push, when --webhooks or the profile asks."""
     import dataclasses
 
@@ -213,7 +224,7 @@ def _with_webhooks(account, args: argparse.Namespace):  # noqa: ANN001, ANN202 -
                              "the profile, or FLEETTUI_WEBHOOK_SECRET")
     reconcile = getattr(args, "reconcile", None) or settings.reconcile_interval
 
-    def feed(now=None):  # noqa: ANN001, ANN202
+    def feed(now: Callable[[], datetime] | None = None) -> PushFeed:
         return open_feed(spec, account.name, settings.secret, now=now, base_url=account.base_url)
 
     return dataclasses.replace(account, push=feed, reconcile=max(30.0, reconcile))
@@ -250,9 +261,8 @@ def _demo_with_desk(args: argparse.Namespace, read_only: bool, refresh: float | 
     return app.return_code or 0
 
 
-def _given(settings):  # noqa: ANN001, ANN202 - a context manager handing back `settings`
-    import contextlib
-
+def _given(settings: DeskSettings) -> contextlib.nullcontext[DeskSettings]:
+    """A context manager handing back `settings`."""
     return contextlib.nullcontext(settings)
 
 

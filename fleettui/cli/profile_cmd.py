@@ -29,6 +29,7 @@ from fleettui.cli.common import (
     EXIT_OK,
     EXIT_PROVIDER,
     CommandParser,
+    Subparsers,
     UsageError,
     common_parent,
     error,
@@ -53,7 +54,7 @@ from fleettui.config.profiles import (
 )
 
 
-def register(subparsers) -> None:  # noqa: ANN001 - argparse's private subparsers type
+def register(subparsers: Subparsers) -> None:
     parent = common_parent()
     p = subparsers.add_parser("profile", help="add, list, remove, choose and test profiles",
                               description="Manage the accounts fleettui connects with.")

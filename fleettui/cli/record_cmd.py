@@ -18,6 +18,7 @@ from fleettui.cli.common import (
     EXIT_OK,
     EXIT_PROVIDER,
     EXIT_USAGE,
+    Subparsers,
     error,
     open_client,
     resolved_profile,
@@ -27,7 +28,7 @@ from fleettui.term.stop import StopOnSignals, StopRequested
 MAX_BACKOFF = 300.0
 
 
-def register(subparsers, parent: argparse.ArgumentParser,  # noqa: ANN001
+def register(subparsers: Subparsers, parent: argparse.ArgumentParser,
              desk: argparse.ArgumentParser | None = None) -> None:
     from fleettui.cli.desk_common import desk_guarded
 

@@ -10,8 +10,13 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from typing import TYPE_CHECKING
 
+from fleettui.cli.common import Subparsers
 from fleettui.cli.monitor_cmd import DEMO_SPEED, DEMO_VEHICLES, _positive_float, _vehicle_count
+
+if TYPE_CHECKING:
+    from fleettui.config import ResolvedProfile
 
 EXIT_USAGE = 2
 INSTALL_HINT = ("fleettui: serve needs the web extra, which is not installed: "
@@ -38,7 +43,7 @@ def _session_count(text: str) -> int:
     return value
 
 
-def register(subparsers) -> None:  # noqa: ANN001 - argparse's private subparsers type
+def register(subparsers: Subparsers) -> None:
     p = subparsers.add_parser(
         "serve",
         help="serve the monitor to a web browser (needs fleettui[web])",
@@ -90,7 +95,7 @@ def web_extra_missing() -> bool:
     return False
 
 
-def _webhook_secret_variables(profile) -> tuple[str, ...]:  # noqa: ANN001 - ResolvedProfile
+def _webhook_secret_variables(profile: ResolvedProfile) -> tuple[str, ...]:
     """The variable holding the profile's webhook secret, when the profile names one."""
     from fleettui.config.errors import ConfigError
     from fleettui.webhooks.settings import load_settings

@@ -13,13 +13,14 @@ import signal
 import sys
 import threading
 
+from fleettui.cli.common import Subparsers
 from fleettui.core.timefmt import parse_ts
 
 EXIT_OK = 0
 EXIT_USAGE = 2
 
 
-def register(subparsers) -> None:  # noqa: ANN001 - argparse's private subparsers type
+def register(subparsers: Subparsers) -> None:
     p = subparsers.add_parser(
         "simulator",
         help="run a local Fleet Clearance API simulator",

@@ -22,22 +22,28 @@ import threading
 import time
 from datetime import timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from fleettui.cli.common import (
     EXIT_OK,
     EXIT_PROVIDER,
     EXIT_USAGE,
     CommandParser,
+    Subparsers,
     error,
     plain,
     print_json,
 )
 from fleettui.core.timefmt import format_ts
 
+if TYPE_CHECKING:
+    from fleettui.webhooks.sender import SendResult
+    from fleettui.webhooks.settings import WebhookSettings
+
 _STATES = ("pending", "approved", "rejected", "revoking", "revoked", "canceling", "canceled")
 
 
-def register(subparsers) -> None:  # noqa: ANN001 - argparse's private subparsers type
+def register(subparsers: Subparsers) -> None:
     wh = subparsers.add_parser("webhooks", help="receive, test and replay the provider's webhooks",
                                description="The provider's push (fleet_clearance_changed).")
     sub = wh.add_subparsers(title="webhooks commands", metavar="COMMAND", required=True,
@@ -94,7 +100,7 @@ def register(subparsers) -> None:  # noqa: ANN001 - argparse's private subparser
     status.set_defaults(func=cmd_status)
 
 
-def _settings(args: argparse.Namespace):  # noqa: ANN202
+def _settings(args: argparse.Namespace) -> WebhookSettings | None:
     from fleettui.config import ConfigError
     from fleettui.webhooks.settings import load_settings
 
@@ -105,7 +111,7 @@ def _settings(args: argparse.Namespace):  # noqa: ANN202
         return None
 
 
-def _secret(args: argparse.Namespace):  # noqa: ANN202
+def _secret(args: argparse.Namespace) -> tuple[WebhookSettings | None, str | None]:
     settings = _settings(args)
     if settings is None:
         return None, None
@@ -121,7 +127,7 @@ def cmd_listen(args: argparse.Namespace) -> int:
     from fleettui.webhooks.store import WebhookStore, default_db_path
 
     settings, secret = _secret(args)
-    if secret is None:
+    if settings is None or secret is None:
         return EXIT_USAGE
     cfg = ReceiverConfig(secret=secret, host=args.host, port=args.port, path=args.path,
                          max_age=timedelta(hours=args.max_age),
@@ -189,7 +195,7 @@ def _listen_on_desk(args: argparse.Namespace, cfg: object) -> int:
             signal.signal(s, handler)
 
 
-def _report(result) -> bool:  # noqa: ANN001
+def _report(result: SendResult) -> bool:
     if result.ok:
         print(f"{result.delivery}: {result.status} {plain(result.message)}")
         return True

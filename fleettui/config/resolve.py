@@ -16,7 +16,10 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, TypedDict
+from typing import TYPE_CHECKING, Any, TypedDict
+
+if TYPE_CHECKING:  # httpx and the client load when a call is first made
+    from fleettui.api.auth import Credentials
 
 from fleettui.config.errors import InvalidConfig, MissingSecret, NoProfile, ProfileNotFound
 from fleettui.config.profiles import (
@@ -87,7 +90,7 @@ class ResolvedProfile:
         """The FleetClient keyword arguments this profile sets (its deadlines)."""
         return {"connect_timeout": self.connect_timeout, "deadline": self.deadline}
 
-    def credentials(self):  # noqa: ANN201 - fleettui.api.Credentials, imported lazily
+    def credentials(self) -> Credentials:
         from fleettui.api.auth import Credentials
 
         return Credentials(self.base_url, self.client_id, self.client_secret)

@@ -14,13 +14,14 @@ from typing import Any
 from fleettui.api.auth import Credentials
 from fleettui.api.client import FleetClient
 from fleettui.config.data_checks import data_check_settings
+from fleettui.monitor.clients import ClientFactory
 
 
 @dataclass(frozen=True)
 class Account:
     name: str
     environment: str  # "demo", "sandbox", "production" or "custom"
-    client_factory: Callable[[], Any]
+    client_factory: ClientFactory
     read_only: bool = False
     refresh: float | None = None
     default_filter: str = ""

@@ -10,21 +10,17 @@ comes back as one message; the form keeps every line.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from datetime import datetime
-from typing import Protocol
 
 from fleettui.api.errors import ApiError
 from fleettui.api.wire import CreateResult, NewVehicle
 from fleettui.core.store import FleetStore
 from fleettui.core.text import clean
 from fleettui.monitor.add_lines import AddDraft, AddLine
+from fleettui.monitor.clients import Creator
 from fleettui.monitor.updates import AddSent, Notice
 from fleettui.monitor.write_outcomes import new_vehicle
-
-
-class Creator(Protocol):
-    def create_vehicles(self, vehicles: Iterable[NewVehicle]) -> list[CreateResult]: ...
 
 
 def send_add(writer: Creator, lock: threading.Lock, store: FleetStore, lines: list[AddLine],

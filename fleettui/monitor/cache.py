@@ -17,6 +17,7 @@ from fleettui.core.store import OPENING_SORT, FleetStore
 from fleettui.core.text import clean
 from fleettui.core.timefmt import utcnow
 from fleettui.monitor.accounts import Account
+from fleettui.monitor.clients import Reader
 from fleettui.monitor.connection import ConnectionState
 from fleettui.monitor.updates import CacheRead, CacheSave, FirstRows, Notice, Update
 
@@ -95,7 +96,7 @@ class _Monitor(Protocol):
 
     account: Account | None
     connection: ConnectionState
-    reader: Any
+    reader: Reader | None
     store: FleetStore
     generation: int
 

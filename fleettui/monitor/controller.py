@@ -25,7 +25,7 @@ import threading
 import time
 from collections.abc import Callable
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from fleettui.core.notices import NoticeLog
 from fleettui.core.snapshot import Prepared
@@ -36,6 +36,7 @@ from fleettui.core.vehicle import Vehicle
 from fleettui.monitor import fetching
 from fleettui.monitor.accounts import Account
 from fleettui.monitor.cache import StartCache
+from fleettui.monitor.clients import Reader, Writer
 from fleettui.monitor.connection import ConnectionState, clamp_refresh, local_now
 from fleettui.monitor.data_monitor import MonitorData, data_changes
 from fleettui.monitor.eligibility import EligibilityChecks, EligibilityOutcome
@@ -84,8 +85,8 @@ class Monitor:
         self.sleep = sleep
         self.connection = self._new_connection(account.refresh if account else None)
         self.store = FleetStore()
-        self.reader: Any = None
-        self.writer: Any = None
+        self.reader: Reader | None = None
+        self.writer: Writer | None = None
         self.generation = 0
         self.marked: set[str] = set()
         #: Cancel, revoke and add: the write lock, the add draft, the last bulk outcome.

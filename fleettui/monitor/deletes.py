@@ -14,7 +14,6 @@ import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Protocol
 
 from fleettui.api.errors import ApiError, RateLimited, error_category
 from fleettui.core.brands import brand_info
@@ -23,6 +22,7 @@ from fleettui.core.states import Action
 from fleettui.core.store import FleetStore
 from fleettui.core.text import clean
 from fleettui.core.vehicle import Vehicle
+from fleettui.monitor.clients import Deleter
 from fleettui.monitor.updates import DeletesSent, Notice
 from fleettui.monitor.write_outcomes import WriteOutcome, merge_answer, summarise, vin_list
 
@@ -30,10 +30,6 @@ from fleettui.monitor.write_outcomes import WriteOutcome, merge_answer, summaris
 OPEN_HINT = "Every VIN: ctrl+p → Write results."
 #: Longest wait for a rate-limited DELETE before it is asked once more.
 MAX_RATE_LIMIT_WAIT = 30.0
-
-
-class Deleter(Protocol):
-    def delete_vehicle(self, vin: str) -> Vehicle: ...
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,7 @@ if TYPE_CHECKING:  # SQLite and the history modules load with the first recordin
     from fleettui.history.recorder import Recorder
     from fleettui.history.store import HistoryStore
     from fleettui.triage.since import SinceSummary
+    from fleettui.triage.stats import Stats
 
 #: VINs whose local events the detail pane keeps at hand.
 TIMELINE_CACHE = 64
@@ -228,7 +229,7 @@ class MonitorHistory:
                 self._timeline.popitem(last=False)
         return events
 
-    def stats(self, rows: list[Any], now: datetime):  # noqa: ANN201 - triage.stats.Stats
+    def stats(self, rows: list[Any], now: datetime) -> Stats:
         """Blocking: the statistics, from the file when there is one."""
         from fleettui.triage.stats import compute_stats
 

@@ -25,6 +25,8 @@ from fleettui.core.states import parse_state
 from fleettui.core.store import FleetStore
 from fleettui.core.text import clean
 from fleettui.core.vehicle import ChangelogEntry, Vehicle
+from fleettui.monitor.accounts import Account
+from fleettui.monitor.connection import ConnectionState
 from fleettui.monitor.fetching import rejection_notices
 from fleettui.monitor.updates import Notice, Update
 from fleettui.webhooks.events import WebhookEvent
@@ -106,12 +108,27 @@ def prepare_push(store: FleetStore, events: list[WebhookEvent], clock: Callable[
     return PushPrepared(tuple(events), tuple(applied), prepared, unknown, generation)
 
 
+class _Monitor(Protocol):
+    """What `PushControl` reads of the controller that composes it."""
+
+    account: Account | None
+    connection: ConnectionState
+    store: FleetStore
+    generation: int
+
+    def clock(self) -> datetime: ...
+
+    def monotonic(self) -> float: ...
+
+    def painted_now(self) -> None: ...
+
+
 class PushControl:
     """The controller's push half (`Monitor.push`): open the feed on connect, take
     events and health in, judge pushes at each list refresh, pick the refresh interval.
     UI-thread methods unless marked blocking."""
 
-    def __init__(self, monitor) -> None:  # noqa: ANN001 - fleettui.monitor.controller.Monitor
+    def __init__(self, monitor: _Monitor) -> None:
         self.monitor = monitor
         self.session: PushSession | None = None
         #: VINs whose row shows a pushed state the list has not confirmed yet (the table's

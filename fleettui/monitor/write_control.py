@@ -8,7 +8,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Protocol
 
 from fleettui.config.paths import audit_file
 from fleettui.core.snapshot import Prepared
@@ -18,6 +18,7 @@ from fleettui.core.vehicle import Vehicle
 from fleettui.monitor import add_sending, deletes
 from fleettui.monitor.accounts import Account
 from fleettui.monitor.add_lines import AddDraft, AddLine
+from fleettui.monitor.clients import Writer
 from fleettui.monitor.updates import AddSent, DeletesSent, Notice, Update
 from fleettui.monitor.write_outcomes import SKIPPED, WriteOutcome, audit_write
 
@@ -27,7 +28,7 @@ class Session(Protocol):
 
     read_only: bool
     account: Account | None
-    writer: Any
+    writer: Writer | None
     store: FleetStore
     sleep: Callable[[float], None]
 
@@ -59,10 +60,16 @@ class Writes:
             return deletes.DeletePlan(action, refusal=self.monitor.read_only_notice())
         return deletes.plan_deletes(action, self.monitor.marked_vehicles(), current, self.monitor.clock())
 
+    def _writer(self) -> Writer:
+        writer = self.monitor.writer
+        if writer is None:  # closed: the app is quitting, nothing is sent
+            raise ConnectionError("the monitor is not connected")
+        return writer
+
     def send_deletes(self, action: Action, vins: list[str], generation: int,
                      skipped: tuple[tuple[str, str], ...] = ()) -> DeletesSent:
         """Blocking (worker). `skipped`: what the confirmation left out, for the result."""
-        return deletes.send_deletes(self.monitor.writer, self.lock, self.monitor.store, action, vins,
+        return deletes.send_deletes(self._writer(), self.lock, self.monitor.store, action, vins,
                                     generation, self.monitor.clock, self.monitor.sleep, skipped)
 
     def took_deletes(self, result: DeletesSent) -> Update:
@@ -109,7 +116,7 @@ class Writes:
 
     def send_add(self, lines: list[AddLine], generation: int) -> AddSent:
         """Blocking (worker)."""
-        return add_sending.send_add(self.monitor.writer, self.lock, self.monitor.store, lines, generation,
+        return add_sending.send_add(self._writer(), self.lock, self.monitor.store, lines, generation,
                                self.monitor.clock)
 
     def took_add(self, result: AddSent) -> Update:

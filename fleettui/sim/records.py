@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator, Mapping
+from contextlib import AbstractContextManager
 from typing import Any
 
 from fleettui.sim.clock import format_api_ts
@@ -112,7 +113,7 @@ def dumps(obj: Any) -> bytes:
 class VehiclesView(Mapping[str, dict[str, Any]]):
     """Read-only mapping vin -> API object (a fresh copy per lookup)."""
 
-    def __init__(self, records: dict[str, Record], lock) -> None:  # noqa: ANN001
+    def __init__(self, records: dict[str, Record], lock: AbstractContextManager[Any]) -> None:
         self._records = records
         self._lock = lock
 

@@ -91,19 +91,19 @@ class SimServer(ThreadingHTTPServer):
             self.address_family = socket.AF_INET6
         super().__init__(address, SimHandler)
 
-    def handle_error(self, request, client_address) -> None:  # noqa: ANN001
+    def handle_error(self, request: Any, client_address: Any) -> None:
         """A client that went away (reset, closed pipe) is no error of the simulator's:
         nothing is printed. Anything else is printed as socketserver does."""
         if isinstance(sys.exc_info()[1], ConnectionError):
             return
         super().handle_error(request, client_address)
 
-    def process_request(self, request, client_address) -> None:  # noqa: ANN001
+    def process_request(self, request: Any, client_address: Any) -> None:
         with self._open_lock:
             self._open.add(request)
         super().process_request(request, client_address)
 
-    def shutdown_request(self, request) -> None:  # noqa: ANN001
+    def shutdown_request(self, request: Any) -> None:
         with self._open_lock:
             self._open.discard(request)
         super().shutdown_request(request)

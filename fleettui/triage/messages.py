@@ -66,7 +66,7 @@ def _cell(value: object) -> str:
     return "'" + text if text.startswith(_FORMULA_START) else text
 
 
-def _added(item: Item):  # noqa: ANN202 - datetime | None
+def _added(item: Item) -> datetime | None:
     """When the current clearance was added: the start of its newest pending run."""
     log = changelog_of(item.source) if item.source is not None else []
     added = None

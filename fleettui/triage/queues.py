@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
@@ -211,10 +211,10 @@ def _urgency(q: Queue, now: datetime) -> tuple:
             oldest.timestamp() if oldest else 0.0, q.title, q.brand)
 
 
-def _item_order(now: datetime):  # noqa: ANN202
+def _item_order(now: datetime) -> Callable[[Item], tuple[float, float, str]]:
     far = float("inf")
 
-    def key(i: Item) -> tuple:
+    def key(i: Item) -> tuple[float, float, str]:
         left = i.deadline.seconds_left(now) if i.deadline is not None else far
         return (left, i.since.timestamp() if i.since else far, i.vin)
     return key

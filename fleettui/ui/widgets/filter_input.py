@@ -3,6 +3,8 @@ applied so up/down bring earlier filters back, as a shell does."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from textual.binding import Binding
 from textual.widgets import Input
 
@@ -16,7 +18,7 @@ class FilterInput(Input):
         Binding("down", "history(1)", "Later filter", show=False),
     ]
 
-    def __init__(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003 - Input's own
+    def __init__(self, *args: Any, **kwargs: Any) -> None:  # Input's own
         super().__init__(*args, **kwargs)
         self.history: list[str] = []
         self._at: int | None = None  # index into history while stepping; None: not

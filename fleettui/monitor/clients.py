@@ -1,0 +1,47 @@
+"""The API clients the monitor holds, as the monitor uses them (`fleettui.api.client.
+FleetClient` is both; tests and the prefetching reader stand in for it).
+
+One reader (the polls, the provider's clock, eligibility) and one writer (cancel, revoke,
+add) per account, so a slow poll never holds up a write: `Account.client_factory` makes
+each. Optional extras are looked up where used (`list_vehicles_compact`, `open_gate`,
+`assume_server_offset`, `last_duplicates`), so a plain client needs only this.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from datetime import datetime
+from typing import Any, Protocol
+
+from fleettui.api.eligibility import EligibilityResult
+from fleettui.api.wire import CreateResult, NewVehicle
+from fleettui.core.vehicle import Vehicle
+
+
+class Creator(Protocol):
+    def create_vehicles(self, vehicles: Iterable[NewVehicle]) -> list[CreateResult]: ...
+
+
+class Deleter(Protocol):
+    def delete_vehicle(self, vin: str) -> Vehicle: ...
+
+
+class Reader(Protocol):
+    def list_vehicles_raw(self) -> list[Any]: ...
+
+    def server_time(self) -> datetime: ...
+
+    def check_eligibility(self, vin: str, brand: str) -> EligibilityResult: ...
+
+    def close(self) -> None: ...
+
+
+class Writer(Creator, Deleter, Protocol):
+    def close(self) -> None: ...
+
+
+class Client(Reader, Writer, Protocol):
+    """What `Account.client_factory` makes: a reader and a writer in one."""
+
+
+ClientFactory = Callable[[], Client]
