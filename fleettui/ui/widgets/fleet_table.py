@@ -1,14 +1,9 @@
 """The fleet table: a Line API widget that paints only the rows on screen.
 
 It reads a `FleetStore`'s current view; a refresh costs O(visible rows) whatever the
-fleet size. The cursor follows its VIN through refreshes, sorts and filters.
-
-Every painted line is remembered by a key of everything it shows (the row's vehicle and
-version, cursor, mark, recent mark, the time-in-state text, width, styles), and its strip
-is cached under that key, like DataTable's line cache. After a store change only the
-lines whose key differs from what is on screen are refreshed, so a refresh in which
-nothing visible changed writes nothing to the terminal, and one changed row rewrites
-one line.
+fleet size. The cursor follows its VIN through refreshes, sorts and filters. Its lines
+are painted and cached by `fleettui.ui.widgets.fleet_lines.LinePainter`: after a store
+change only the lines whose content changed are refreshed.
 """
 
 from __future__ import annotations
@@ -19,27 +14,18 @@ from dataclasses import dataclass
 from rich.style import Style
 from textual import events
 from textual.binding import Binding
-from textual.cache import LRUCache
-from textual.geometry import Region, Size
+from textual.geometry import Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.timer import Timer
 
-from fleettui.core.query import Query
+from fleettui.core.query import Query, next_match
 from fleettui.core.rows import Row
 from fleettui.core.sorting import SORT_COLUMNS, first_direction
 from fleettui.core.store import FleetStore, View
-from fleettui.core.timefmt import format_duration
-from fleettui.ui.widgets.fleet_columns import (
-    Column,
-    column_at,
-    header_strip,
-    layout_columns,
-    row_strip,
-)
-
-LineKey = tuple
+from fleettui.ui.widgets.fleet_columns import column_at
+from fleettui.ui.widgets.fleet_lines import LinePainter
 
 
 class FleetTable(ScrollView, can_focus=True):
@@ -83,9 +69,7 @@ class FleetTable(ScrollView, can_focus=True):
 
     @dataclass
     class CursorChanged(TableMessage):
-        """The row under the cursor is now another vehicle (or none)."""
-
-        vin: str | None
+        vin: str | None  # the row under the cursor is now another vehicle (or none)
 
     @dataclass
     class MarksChanged(TableMessage):
@@ -93,15 +77,11 @@ class FleetTable(ScrollView, can_focus=True):
 
     @dataclass
     class CursorLeft(TableMessage):
-        """A refresh took the cursor's vehicle out of the view; the cursor kept its place."""
-
-        vin: str
+        vin: str  # a refresh took this vehicle from under the cursor, which kept its place
 
     @dataclass
     class SearchMissed(TableMessage):
-        """n/N found no (further) row matching the search; `reason` says why, to show."""
-
-        reason: str
+        reason: str  # what n/N have to say: no (further) match, or that the search wrapped
 
     @dataclass
     class SortChanged(TableMessage):
@@ -142,8 +122,6 @@ class FleetTable(ScrollView, can_focus=True):
         #: VINs that changed since the user last looked and were not under the cursor
         #: yet (the controller's set): drawn like a recent change until seen.
         self.unseen: set[str] = unseen if unseen is not None else set()
-        self._columns: tuple[Column, ...] = layout_columns(80)
-        self._columns_for = 0  # the width the columns were laid out for
         self._recent_timer: Timer | None = None
         #: The row last marked or unmarked by hand: one end of a range mark (`v`).
         self._anchor_vin: str | None = None
@@ -154,9 +132,7 @@ class FleetTable(ScrollView, can_focus=True):
         self.claims: Callable[[str], str] | None = None
         #: How far the reason and tags text is scrolled sideways, in characters.
         self.text_shift = 0
-        #: Screen line -> the key of what was last painted there.
-        self._painted: dict[int, LineKey] = {}
-        self._strips: LRUCache[LineKey, Strip] = LRUCache(512)
+        self._lines = LinePainter(self)
         #: The vehicle that was under the cursor until a refresh took it out of the view
         #: (the cursor kept its place); None once the user moves the cursor.
         self.gone_vin: str | None = None
@@ -173,7 +149,7 @@ class FleetTable(ScrollView, can_focus=True):
 
     @property
     def cursor_row(self) -> Row | None:
-        rows = self._rows()
+        rows = self.rows
         return rows[self.cursor] if 0 <= self.cursor < len(rows) else None
 
     def refresh_view(self, *, keep_place: bool = False) -> None:
@@ -219,7 +195,7 @@ class FleetTable(ScrollView, can_focus=True):
         return index is not None
 
     def mark_all_shown(self) -> None:
-        self.marked.update(r.vin for r in self._rows())
+        self.marked.update(r.vin for r in self.rows)
         self.refresh_changed()
         self.post_message(self.MarksChanged(self, len(self.marked)))
 
@@ -231,25 +207,13 @@ class FleetTable(ScrollView, can_focus=True):
     def refresh_changed(self) -> int:
         """Refresh only the screen lines whose content differs from what was painted
         there (call after the view, marks or recent marks changed); the count refreshed."""
-        if not self.is_mounted or not self._painted:
+        if not self.is_mounted or not self._lines.painted_any:
             self.refresh()
             return -1
-        width = self.scrollable_content_region.width or self.size.width
-        height = self.scrollable_content_region.height
-        painted = self._painted
-        key = self._line_key
-        start = None
-        count = 0
-        for y in range(height + 1):
-            differs = y < height and painted.get(y) != key(y, width)
-            if differs:
-                count += 1
-                if start is None:
-                    start = y
-            elif start is not None:
-                self.refresh(Region(0, start, max(width, self.size.width), y - start))
-                start = None
-        return count
+        regions = self._lines.changed_regions(self.scrollable_content_region.height)
+        for region in regions:
+            self.refresh(region)
+        return sum(r.height for r in regions)
 
     @property
     def visible_row_count(self) -> int:
@@ -273,7 +237,7 @@ class FleetTable(ScrollView, can_focus=True):
         self._set_cursor(0)
 
     def action_last(self) -> None:
-        self._set_cursor(len(self._rows()) - 1)
+        self._set_cursor(len(self.rows) - 1)
 
     def action_toggle_mark(self) -> None:
         """Mark or unmark the cursor's row and move down, so space space space marks a run."""
@@ -291,7 +255,7 @@ class FleetTable(ScrollView, can_focus=True):
 
     def action_mark_range(self) -> None:
         """Mark every shown row between the last row marked by hand and the cursor."""
-        rows, view = self._rows(), self._view
+        rows, view = self.rows, self._view
         if not rows or view is None or self._cursor_vin is None:
             return
         start = view.index_of(self._anchor_vin) if self._anchor_vin is not None else None
@@ -310,30 +274,12 @@ class FleetTable(ScrollView, can_focus=True):
         self._jump_to_match(-1)
 
     def _jump_to_match(self, step: int) -> None:
-        rows = self._rows()
-        query = self.search
-        if query is None or query.is_empty:
-            self.post_message(self.SearchMissed(self, "No search yet: / and a query, then "
-                                                      "n and N jump between its matches."))
-            return
         now = self._store.now if self._store is not None else None
-        n = len(rows)
-        order = (range(self.cursor + 1, n) if step > 0 else range(self.cursor - 1, -1, -1))
-        for i in order:
-            if query.matches(rows[i], now):
-                self._set_cursor(i)
-                return
-        # wrap around, as less and vim do, and say so
-        wrap = range(0, self.cursor) if step > 0 else range(n - 1, self.cursor, -1)
-        for i in wrap:
-            if query.matches(rows[i], now):
-                self._set_cursor(i)
-                self.post_message(self.SearchMissed(
-                    self, f"Search wrapped to the {'top' if step > 0 else 'bottom'}."))
-                return
-        found = 0 <= self.cursor < n and query.matches(rows[self.cursor], now)
-        self.post_message(self.SearchMissed(
-            self, f"'{query.text}': {'no other row matches' if found else 'no row matches'}."))
+        index, said = next_match(self.rows, self.cursor, step, self.search, now)
+        if index is not None:
+            self._set_cursor(index)
+        if said:
+            self.post_message(self.SearchMissed(self, said))
 
     def action_shift_text(self, step: int) -> None:
         shift = max(0, self.text_shift + step * self.SHIFT_STEP)
@@ -342,16 +288,12 @@ class FleetTable(ScrollView, can_focus=True):
             self.refresh()
 
     def action_sort_step(self, step: int) -> None:
-        self.sort_step(step)
-
-    def sort_step(self, step: int) -> None:
         """Sort by the column `step` places right (or left) of the current one, in that
         column's natural first direction (time in state: longest first)."""
-        if self._store is None:
-            return
-        column = self._store.sort[0]
-        nxt = SORT_COLUMNS[(SORT_COLUMNS.index(column) + step) % len(SORT_COLUMNS)]
-        self.sort_by(nxt, first_direction(nxt))
+        if self._store is not None:
+            column = self._store.sort[0]
+            nxt = SORT_COLUMNS[(SORT_COLUMNS.index(column) + step) % len(SORT_COLUMNS)]
+            self.sort_by(nxt, first_direction(nxt))
 
     def action_sort_reverse(self) -> None:
         if self._store is not None:
@@ -377,42 +319,37 @@ class FleetTable(ScrollView, can_focus=True):
 
     def on_click(self, event: events.Click) -> None:
         if event.y == 0:
-            column = column_at(self._columns, event.x)
+            column = column_at(self._lines.columns, event.x)
             if column in SORT_COLUMNS and self._store is not None:
                 self._store.toggle_sort(column)
                 self._sorted()
             return
         index = int(self.scroll_offset.y) + event.y - 1
-        if 0 <= index < len(self._rows()):
+        if 0 <= index < len(self.rows):
             self._set_cursor(index)
 
     # -- internals ----------------------------------------------------------------
 
-    def _layout(self, width: int) -> tuple[Column, ...]:
-        return layout_columns(width, claimed=self.claims is not None)
-
     def show_claims(self, claims: Callable[[str], str] | None) -> None:
         """A shared desk came on (its Claimed cells) or went: the columns change."""
         self.claims = claims
-        self._columns_for = 0
-        self._strips.clear()
-        self._painted.clear()
+        self._lines.clear(relayout=True)
         self.refresh()
 
-    def _rows(self) -> list[Row]:
+    @property
+    def rows(self) -> list[Row]:
         return self._view.rows if self._view is not None else []
 
     def _update_virtual_size(self) -> None:
-        width = self.scrollable_content_region.width or self.size.width
-        if width != self._columns_for:
-            self._columns, self._columns_for = self._layout(width), width
-        size = Size(width, len(self._rows()) + 1)
+        width = self._lines.width
+        self._lines.lay_out(width)
+        size = Size(width, len(self.rows) + 1)
         if size != self.virtual_size:
             self.virtual_size = size
 
     def _set_cursor(self, index: int) -> None:
         self.gone_vin = None  # the user chose a row again
-        rows = self._rows()
+        rows = self.rows
         if not rows:
             return
         index = max(0, min(index, len(rows) - 1))
@@ -452,76 +389,17 @@ class FleetTable(ScrollView, can_focus=True):
         self.refresh_changed()
         self._schedule_recent_expiry()
 
-    # -- painting -----------------------------------------------------------------
+    # -- painting (fleettui.ui.widgets.fleet_lines) ------------------------------
 
     def render_line(self, y: int) -> Strip:
-        width = self.scrollable_content_region.width or self.size.width
-        key = self._line_key(y, width)
-        self._painted[y] = key
-        strip = self._strips.get(key)
-        if strip is None:
-            strip = self._strips[key] = self._paint(y, width)
-        return strip
-
-    def _line_key(self, y: int, width: int) -> LineKey:
-        """Everything the line at screen row `y` shows."""
-        if width != self._columns_for:
-            # The scrollbar can appear without a Resize: lay out for the width painted now.
-            self._columns, self._columns_for = self._layout(width), width
-        base = self.rich_style
-        if y == 0:
-            sort = self._store.sort if self._store is not None else ("", False)
-            return ("header", width, base, sort, self.text_shift)
-        rows = self._rows()
-        index = int(self.scroll_offset.y) + y - 1
-        if not 0 <= index < len(rows):
-            return ("blank", width, base)
-        row = rows[index]
-        store = self._store
-        is_cursor = index == self.cursor
-        now = store.now if store is not None else None
-        age = format_duration(row.seconds_in_state(now)) if now is not None else ""
-        claim = self.claims(row.vin) if self.claims is not None else ""
-        return (row.vin, row.version, width, base, is_cursor and self._cursor_style(),
-                row.vin in self.marked, store is not None and store.is_recent(row.vin), age,
-                self.text_shift, claim)
-
-    def _paint(self, y: int, width: int) -> Strip:
-        base = self.rich_style
-        if y == 0:
-            return self._header_strip(width, base)
-        rows = self._rows()
-        index = int(self.scroll_offset.y) + y - 1
-        if not 0 <= index < len(rows):
-            return Strip.blank(width, base)
-        return self._row_strip(rows[index], index == self.cursor, width, base)
-
-    def _header_strip(self, width: int, base: Style) -> Strip:
-        style = base + self.get_component_rich_style("fleet-table--header")
-        sort, descending = self._store.sort if self._store is not None else ("", False)
-        return header_strip(self._columns, sort, descending, width, style, self.text_shift)
-
-    def _row_strip(self, row: Row, is_cursor: bool, width: int, base: Style) -> Strip:
-        store = self._store
-        style = base + self._cursor_style() if is_cursor else base
-        marked = row.vin in self.marked
-        recent = row.vin in self.unseen or (store is not None and store.is_recent(row.vin))
-        if marked:
-            style = style + self.get_component_rich_style("fleet-table--marked")
-        if recent:
-            style = style + self.get_component_rich_style("fleet-table--recent")
-        now = store.now if store is not None else None
-        claim = self.claims(row.vin) if self.claims is not None else ""
-        return row_strip(row, self._columns, now, width, style, marked, recent, self.text_shift,
-                         pushed=row.vin in self.pushed, claim=claim)
+        return self._lines.render_line(y)
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
-        self._strips.clear()  # a theme or focus change restyles every line
-        self._painted.clear()
+        self._lines.clear()  # a theme or focus change restyles every line
         self.refresh()
 
-    def _cursor_style(self) -> Style:
+    def cursor_style(self) -> Style:
         # Without colour, or with only the 16 ANSI ones (where the theme's cursor colour
         # is light grey behind the terminal's light text), reverse video marks the cursor.
         if self.app.no_color or self.app.native_ansi_color:
