@@ -23,6 +23,7 @@ def _no_network(monkeypatch):
 
     monkeypatch.setattr("fleettui.cli.fleet_cmds.open_client", refuse)
     monkeypatch.setattr("fleettui.cli.fleet_write.open_client", refuse)
+    monkeypatch.setattr("fleettui.cli.fleet_remove.open_client", refuse)
 
 
 def test_show_checks_the_vin_before_asking_the_provider(sim_profile, capsys, monkeypatch):

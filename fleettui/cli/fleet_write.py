@@ -38,55 +38,40 @@ from __future__ import annotations
 
 import argparse
 import sys
-from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
 from fleettui.api.client import NewVehicle
 from fleettui.api.errors import ApiError, NetworkError
-from fleettui.api.filters import VehicleFilter
-from fleettui.cli import check_cmd, vehicle_csv
+from fleettui.cli import check_cmd, fleet_remove, vehicle_csv
 from fleettui.cli.common import (
     EXIT_OK,
     EXIT_PROVIDER,
     EXIT_USAGE,
     Subparsers,
     UsageError,
-    answer_notes,
     error,
     guarded,
     join_problems,
     open_client,
     parse_tags,
     plain,
-    print_json,
-    resolved_profile,
-    vin_problem,
 )
-from fleettui.config.audit import AuditResult, record_write
+from fleettui.cli.write_results import (
+    EXIT_PARTIAL,
+    WriteResult,
+    audit,
+    dry_run_summary,
+    report,
+    writable_profile,
+)
 from fleettui.config.resolve import ResolvedProfile
 from fleettui.core.brands import brand_info
-from fleettui.core.rules import check_action, check_new_vehicle
+from fleettui.core.rules import check_new_vehicle
 from fleettui.core.states import Action
-from fleettui.core.vehicle import Vehicle
-from fleettui.core.vin import check_vin, normalise_vin
+from fleettui.core.vin import normalise_vin
 
 ADD_CHUNK = 1000
-FETCH_CHUNK = 500
-EXIT_PARTIAL = 3
-
-
-@dataclass
-class WriteResult:
-    vin: str
-    ok: bool
-    sent: bool
-    status: str | None
-    message: str
-
-    def to_json(self) -> dict:
-        return {"vin": self.vin, "ok": self.ok, "sent": self.sent, "status": self.status,
-                "message": self.message}
 
 
 def register(subparsers: Subparsers, parent: argparse.ArgumentParser) -> None:
@@ -126,76 +111,7 @@ def register(subparsers: Subparsers, parent: argparse.ArgumentParser) -> None:
         p.add_argument("--json", action="store_true", help="per-VIN results as JSON")
         p.add_argument("--dry-run", action="store_true",
                        help="fetch and check; say what would be sent and skipped; send nothing")
-        p.set_defaults(func=guarded(cmd_remove), action=action)
-
-
-def _writable_profile(args: argparse.Namespace, what: str) -> ResolvedProfile:
-    if args.dry_run:  # sends nothing: allowed read-only, and says a real run would not be
-        profile = resolved_profile(args)
-        if profile.read_only:
-            error(f"note: profile {profile.name!r} is read-only; a real run would be refused")
-        return profile
-    if getattr(args, "read_only", False):
-        raise UsageError(f"--read-only: refusing to {what}; nothing was sent")
-    profile = resolved_profile(args)
-    if profile.read_only:
-        raise UsageError(f"profile {profile.name!r} is read-only: refusing to {what}; nothing was sent")
-    return profile
-
-
-def _report(args: argparse.Namespace, action: str, results: list[WriteResult]) -> None:
-    if args.json:
-        data: dict = {"action": action}
-        if args.dry_run:
-            data["dry_run"] = True
-        data["results"] = [r.to_json() for r in results]
-        print_json(data)
-        return
-    for r in results:
-        if args.dry_run:
-            label = "would send" if r.ok else "skip"
-        else:
-            label = "ok" if r.ok else ("refused" if r.sent else "not sent")
-        print(f"{plain(r.vin)}  {label:<8}  {plain(r.message, 400)}")
-
-
-def _dry_run_summary(args: argparse.Namespace, results: list[WriteResult]) -> None:
-    would = sum(r.ok for r in results)
-    text = (f"dry run: {would} would be sent, {len(results) - would} skipped; "
-            "nothing was sent")
-    print(text, file=sys.stderr if args.json else sys.stdout)
-
-
-def read_stdin_vins(values: list[str], stream: IO[str] | None = None) -> list[str]:
-    """The VINs given, with '-' replaced by those on stdin: one per line, the first
-    field of a CSV line; blank lines, '#' comments and a 'vin' header are skipped."""
-    out: list[str] = []
-    read = False
-    for value in values:
-        if value != "-":
-            out.append(value)
-            continue
-        if read:
-            continue  # '-' twice: stdin is read once
-        read = True
-        src = stream or sys.stdin
-        if src.isatty():
-            error("reading VINs from stdin, one per line (Ctrl-D ends)")
-        for line in src:
-            first = line.strip().split(",")[0].split(";")[0].strip()
-            if first and not first.startswith("#") and first.lower() != "vin":
-                out.append(first)
-    return out
-
-
-def _audit(profile: ResolvedProfile, action: str, results: list[WriteResult]) -> None:
-    if not any(r.sent for r in results):
-        return
-    try:
-        record_write(profile.name, action, [r.vin for r in results],
-                     [AuditResult(r.vin, r.ok, r.message) for r in results])
-    except OSError as e:
-        error(f"warning: the audit log could not be written ({e.strerror or e})")
+        p.set_defaults(func=guarded(fleet_remove.cmd_remove), action=action)
 
 
 def _lines_from_args(args: argparse.Namespace) -> list[vehicle_csv.VehicleLine]:
@@ -216,7 +132,7 @@ def _lines_from_args(args: argparse.Namespace) -> list[vehicle_csv.VehicleLine]:
 
 
 def cmd_add(args: argparse.Namespace) -> int:
-    profile = _writable_profile(args, "add vehicles")
+    profile = writable_profile(args, "add vehicles")
     lines = _lines_from_args(args)
     if not lines:
         raise UsageError("no vehicles to add (the file has no vehicle lines)")
@@ -259,9 +175,9 @@ def _add_dry_run(args: argparse.Namespace, lines: list[vehicle_csv.VehicleLine])
                                    f"would be added as {line.brand}"))
     order = {ln.vin: ln.number for ln in reversed(lines)}
     results.sort(key=lambda r: order.get(r.vin, 0))
-    _report(args, "add", results)
+    report(args, "add", results)
     _refusals_to_stderr(rejects)
-    _dry_run_summary(args, results)
+    dry_run_summary(args, results)
     return EXIT_USAGE if rejects else EXIT_OK
 
 
@@ -317,8 +233,8 @@ def _add(args: argparse.Namespace, profile: ResolvedProfile, lines: list[vehicle
     for line in lines:
         order.setdefault(line.vin, line.number)
     results.sort(key=lambda r: order.get(r.vin, 0))  # input order; stable for duplicates
-    _audit(profile, "add", results)
-    _report(args, "add", results)
+    audit(profile, "add", results)
+    report(args, "add", results)
     rejects.sort(key=lambda r: r[0].number)
     if rejects_out is not None:
         vehicle_csv.write_rejects(rejects, rejects_out)
@@ -340,83 +256,3 @@ def _add(args: argparse.Namespace, profile: ResolvedProfile, lines: list[vehicle
     return EXIT_OK
 
 
-def cmd_remove(args: argparse.Namespace) -> int:
-    action: Action = args.action
-    verb = action.value
-    if action is Action.REVOKE and not args.yes and not args.dry_run:
-        raise UsageError("revoke ends data access for these vehicles; add --yes to confirm")
-    profile = _writable_profile(args, f"{verb} clearances")
-    vins = list(dict.fromkeys(normalise_vin(v) for v in read_stdin_vins(args.vins)))
-    if not vins:
-        raise UsageError(f"no VINs to {verb} (stdin had none); nothing was sent")
-    results: dict[str, WriteResult] = {}
-    wanted = []
-    for vin in vins:
-        check = check_vin(vin)
-        if check.ok:
-            wanted.append(vin)
-        else:  # refused here, per VIN; nothing is sent for it
-            results[vin] = WriteResult(vin, False, False, None, vin_problem(check))
-    failed: ApiError | None = None
-    local_refusals = len(results)
-    if wanted:
-        failed, local_refusals = _remove_found(profile, action, wanted, results, local_refusals,
-                                               dry_run=args.dry_run)
-    ordered = [results[v] for v in vins if v in results]
-    if args.dry_run:
-        _report(args, verb, ordered)
-        _dry_run_summary(args, ordered)
-        return EXIT_USAGE if local_refusals else EXIT_OK
-    _audit(profile, verb, ordered)
-    _report(args, verb, ordered)
-    if any(r.sent and not r.ok for r in ordered) or failed is not None:
-        return EXIT_PROVIDER
-    if local_refusals:
-        return EXIT_USAGE
-    return EXIT_OK
-
-
-def _remove_found(profile: ResolvedProfile, action: Action, wanted: list[str],
-                  results: dict[str, WriteResult], local_refusals: int,
-                  dry_run: bool = False) -> tuple[ApiError | None, int]:
-    """Fetch the valid VINs with one list call, check each with the rules, send the
-    allowed (or, dry run, say they would be sent)."""
-    verb = action.value
-    failed: ApiError | None = None
-    with open_client(profile) as client:
-        found: dict[str, Vehicle] = {}
-        for start in range(0, len(wanted), FETCH_CHUNK):
-            for listed in client.list_vehicles(VehicleFilter().vin_in(wanted[start:start + FETCH_CHUNK])):
-                found[listed.vin.upper()] = listed
-            answer_notes(client)
-        now = client.server_time()
-        for vin in wanted:
-            v = found.get(vin)
-            if v is None:
-                results[vin] = WriteResult(vin, False, False, None, "not in the fleet")
-                local_refusals += 1
-                continue
-            if failed is not None:
-                results[vin] = WriteResult(vin, False, False, v.status, f"skipped after an earlier error: {failed}")
-                continue
-            check = check_action(v, action, now)
-            if not check.allowed:
-                results[vin] = WriteResult(vin, False, False, v.status, check.reason)
-                local_refusals += 1
-                continue
-            for w in check.warnings:
-                error(f"warning: {plain(vin)}: {w}")
-            if dry_run:
-                results[vin] = WriteResult(vin, True, False, v.status,
-                                           f"would {verb} ({v.status}, {v.brand})")
-                continue
-            try:
-                after = client.delete_vehicle(vin)
-            except ApiError as e:
-                sent = not isinstance(e, NetworkError) or e.maybe_sent
-                results[vin] = WriteResult(vin, False, sent, v.status, str(e))
-                if e.category in ("auth", "network", "timeout", "rate_limit"):
-                    failed = e  # the rest would fail the same way: stop sending
-                continue
-            results[vin] = WriteResult(vin, True, True, after.status, after.status or verb)
-    return failed, local_refusals
