@@ -47,7 +47,7 @@ async def triage_board(pilot) -> None:
 def row_text(app, vin: str) -> str:
     table = app.table
     index = app.monitor.store.index_of(vin)
-    return "".join(s.text for s in table._row_strip(app.monitor.store.row(index), False, 100,
+    return "".join(s.text for s in table.lines.row_strip_for(app.monitor.store.row(index), False, 100,
                                                     table.rich_style)._segments)
 
 

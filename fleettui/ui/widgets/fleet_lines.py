@@ -146,7 +146,7 @@ class LinePainter:
         index = int(table.scroll_offset.y) + y - 1
         if not 0 <= index < len(rows):
             return Strip.blank(width, base)
-        return self._row_strip(rows[index], index == table.cursor, width, base)
+        return self.row_strip_for(rows[index], index == table.cursor, width, base)
 
     def _header_strip(self, width: int, base: Style) -> Strip:
         table, store = self.table, self.table.store
@@ -154,7 +154,7 @@ class LinePainter:
         sort, descending = store.sort if store is not None else ("", False)
         return header_strip(self.columns, sort, descending, width, style, table.text_shift)
 
-    def _row_strip(self, row: Row, is_cursor: bool, width: int, base: Style) -> Strip:
+    def row_strip_for(self, row: Row, is_cursor: bool, width: int, base: Style) -> Strip:
         table, store = self.table, self.table.store
         style = base + table.cursor_style() if is_cursor else base
         marked = row.vin in table.marked

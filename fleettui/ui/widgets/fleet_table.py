@@ -132,7 +132,8 @@ class FleetTable(ScrollView, can_focus=True):
         self.claims: Callable[[str], str] | None = None
         #: How far the reason and tags text is scrolled sideways, in characters.
         self.text_shift = 0
-        self._lines = LinePainter(self)
+        #: Paints and caches the lines (fleettui.ui.widgets.fleet_lines).
+        self.lines = LinePainter(self)
         #: The vehicle that was under the cursor until a refresh took it out of the view
         #: (the cursor kept its place); None once the user moves the cursor.
         self.gone_vin: str | None = None
@@ -207,10 +208,10 @@ class FleetTable(ScrollView, can_focus=True):
     def refresh_changed(self) -> int:
         """Refresh only the screen lines whose content differs from what was painted
         there (call after the view, marks or recent marks changed); the count refreshed."""
-        if not self.is_mounted or not self._lines.painted_any:
+        if not self.is_mounted or not self.lines.painted_any:
             self.refresh()
             return -1
-        regions = self._lines.changed_regions(self.scrollable_content_region.height)
+        regions = self.lines.changed_regions(self.scrollable_content_region.height)
         for region in regions:
             self.refresh(region)
         return sum(r.height for r in regions)
@@ -319,7 +320,7 @@ class FleetTable(ScrollView, can_focus=True):
 
     def on_click(self, event: events.Click) -> None:
         if event.y == 0:
-            column = column_at(self._lines.columns, event.x)
+            column = column_at(self.lines.columns, event.x)
             if column in SORT_COLUMNS and self._store is not None:
                 self._store.toggle_sort(column)
                 self._sorted()
@@ -333,7 +334,7 @@ class FleetTable(ScrollView, can_focus=True):
     def show_claims(self, claims: Callable[[str], str] | None) -> None:
         """A shared desk came on (its Claimed cells) or went: the columns change."""
         self.claims = claims
-        self._lines.clear(relayout=True)
+        self.lines.clear(relayout=True)
         self.refresh()
 
     @property
@@ -341,8 +342,8 @@ class FleetTable(ScrollView, can_focus=True):
         return self._view.rows if self._view is not None else []
 
     def _update_virtual_size(self) -> None:
-        width = self._lines.width
-        self._lines.lay_out(width)
+        width = self.lines.width
+        self.lines.lay_out(width)
         size = Size(width, len(self.rows) + 1)
         if size != self.virtual_size:
             self.virtual_size = size
@@ -392,11 +393,11 @@ class FleetTable(ScrollView, can_focus=True):
     # -- painting (fleettui.ui.widgets.fleet_lines) ------------------------------
 
     def render_line(self, y: int) -> Strip:
-        return self._lines.render_line(y)
+        return self.lines.render_line(y)
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
-        self._lines.clear()  # a theme or focus change restyles every line
+        self.lines.clear()  # a theme or focus change restyles every line
         self.refresh()
 
     def cursor_style(self) -> Style:
