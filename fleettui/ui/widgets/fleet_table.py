@@ -20,8 +20,9 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.timer import Timer
 
-from fleettui.core.query import Query, next_match
+from fleettui.core.query import Query
 from fleettui.core.rows import Row
+from fleettui.core.search import next_match
 from fleettui.core.sorting import SORT_COLUMNS, first_direction
 from fleettui.core.store import FleetStore, View
 from fleettui.ui.widgets.fleet_columns import column_at
@@ -59,9 +60,7 @@ class FleetTable(ScrollView, can_focus=True):
 
     @dataclass
     class TableMessage(Message):
-        """Base of the table's messages: `control` is the table that sent it."""
-
-        table: FleetTable
+        table: FleetTable  # `control`: the table that sent it (for @on's selector)
 
         @property
         def control(self) -> FleetTable:
@@ -73,7 +72,7 @@ class FleetTable(ScrollView, can_focus=True):
 
     @dataclass
     class MarksChanged(TableMessage):
-        count: int
+        count: int  # marked vehicles now
 
     @dataclass
     class CursorLeft(TableMessage):
@@ -127,8 +126,7 @@ class FleetTable(ScrollView, can_focus=True):
         self._anchor_vin: str | None = None
         #: The last search (n/N jump to its matches without filtering); set by the app.
         self.search: Query | None = None
-        #: A shared desk's Claimed cell per VIN ("me", a name, ""); None: no desk, no
-        #: column (set by the screen: the desk mirror's `claim_cell`).
+        #: A desk's Claimed cell per VIN ("me", a name, ""); None: no desk, no column.
         self.claims: Callable[[str], str] | None = None
         #: How far the reason and tags text is scrolled sideways, in characters.
         self.text_shift = 0
@@ -137,8 +135,6 @@ class FleetTable(ScrollView, can_focus=True):
         #: The vehicle that was under the cursor until a refresh took it out of the view
         #: (the cursor kept its place); None once the user moves the cursor.
         self.gone_vin: str | None = None
-
-    # -- public -------------------------------------------------------------------
 
     @property
     def store(self) -> FleetStore | None:
@@ -154,13 +150,11 @@ class FleetTable(ScrollView, can_focus=True):
         return rows[self.cursor] if 0 <= self.cursor < len(rows) else None
 
     def refresh_view(self, *, keep_place: bool = False) -> None:
-        """Re-read the store's view after apply / set_query / set_sort. O(1) in fleet
-        size apart from finding the cursor's VIN (one C-level scan).
-
-        `keep_place` (a refresh, not the user's own filter or sort): when the cursor's
-        vehicle left the view, the cursor stays on its place and `gone_vin` names the
-        vehicle that left (FleetTable.CursorLeft), until the user moves the cursor; actions
-        aimed at "the row under the cursor" check it rather than hit a neighbour."""
+        """Re-read the store's view after apply / set_query / set_sort (O(1) in fleet size
+        but for finding the cursor's VIN). `keep_place` (a refresh, not the user's filter
+        or sort): when the cursor's vehicle left the view, the cursor keeps its place and
+        `gone_vin` names it (CursorLeft) until the user moves; actions aimed at "the row
+        under the cursor" check it rather than hit a neighbour."""
         if self._store is None:
             return
         view = self._view = self._store.view
@@ -312,8 +306,6 @@ class FleetTable(ScrollView, can_focus=True):
         self.refresh_view()
         self.post_message(self.SortChanged(self, *self._store.sort))
 
-    # -- events -------------------------------------------------------------------
-
     def on_resize(self, event: events.Resize) -> None:
         self._update_virtual_size()
         self._scroll_to_cursor()
@@ -328,8 +320,6 @@ class FleetTable(ScrollView, can_focus=True):
         index = int(self.scroll_offset.y) + event.y - 1
         if 0 <= index < len(self.rows):
             self._set_cursor(index)
-
-    # -- internals ----------------------------------------------------------------
 
     def show_claims(self, claims: Callable[[str], str] | None) -> None:
         """A shared desk came on (its Claimed cells) or went: the columns change."""
