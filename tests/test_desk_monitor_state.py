@@ -85,6 +85,10 @@ def test_a_claim_in_one_monitor_shows_in_the_other(people) -> None:
     # bob's "claimed:ann" filter shows it without a refresh of the fleet
     assert bob.store.set_query("claimed:ann").error is None
     assert [r.vin for r in bob.store.view.rows] == [VIN]
+    # ann presses m again on her own claim: it is renewed, and she is told so
+    ann.control.act("claim", [VIN])
+    ann.until(lambda: any("Renewed your claim on 1 vehicle until" in m for m in ann.notices()),
+              "the renewal")
     # bob tries to claim it too: told who holds it
     bob.control.act("claim", [VIN])
     bob.until(lambda: any(isinstance(n, str) and "held by ann" in n for n in bob.notices()),

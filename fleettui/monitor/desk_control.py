@@ -18,7 +18,7 @@ import queue
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from fleettui.core.store import FleetStore
@@ -363,7 +363,9 @@ class DeskControl:
             return Update(repaint=True, notices=[Notice(
                 f"{sent}Note added to {p.vins[0]}.", title=TITLE, kind="desk", vins=p.vins)])
         lost = [r for r in done.results if not r.ok]
-        won = len(done.results) - len(lost)
+        # A claim of your own claim renews it (for the claim time again).
+        renewed = sum(1 for r in done.results if r.ok and r.already) if p.kind == "claim" else 0
+        won = len(done.results) - len(lost) - renewed
         notices = []
         snoozing = p.kind in ("snooze", "unsnooze")
         if won or snoozing:
@@ -372,6 +374,12 @@ class DeskControl:
             count = len(p.vins) if snoozing else won
             notices.append(Notice(f"{sent}{verb} {_vehicles(count)}{to}.", title=TITLE,
                                   kind="desk", vins=p.vins))
+        if renewed:
+            until = max((r.expires_at for r in done.results if r.already and r.expires_at),
+                        default=None)
+            when = f" until {until.astimezone(UTC):%d %b %H:%M} UTC" if until else ""
+            notices.append(Notice(f"{sent}Renewed your claim on {_vehicles(renewed)}{when}.",
+                                  title=TITLE, kind="desk", vins=p.vins))
         for r in lost:
             why = clean(r.why) or (f"held by {clean(r.holder)}" if r.holder else "refused")
             notices.append(Notice(f"{sent}{r.vin} not {_DONE[p.kind].lower()}: {why}.",
