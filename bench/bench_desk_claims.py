@@ -42,8 +42,8 @@ from fleettui.desk.local_server import LocalPostgres  # noqa: E402
 from fleettui.desk.settings import DeskSettings  # noqa: E402
 from fleettui.desk.store import init_desk  # noqa: E402
 from fleettui.monitor.desk_control import DeskControl  # noqa: E402
-from fleettui.monitor.desk_link import DeskActed, DeskResult  # noqa: E402
 from fleettui.monitor.desk_outbox import Outbox  # noqa: E402
+from fleettui.monitor.desk_results import DeskActed, DeskResult  # noqa: E402
 
 
 def load() -> str:

@@ -15,8 +15,9 @@ from fleettui.core.store import FleetStore
 from fleettui.desk.settings import DeskSettings
 from fleettui.desk.store import Desk
 from fleettui.monitor.desk_control import DeskControl
-from fleettui.monitor.desk_link import DeskActed, DeskLink, DeskResult
+from fleettui.monitor.desk_link import DeskLink
 from fleettui.monitor.desk_outbox import Outbox, outbox_path
+from fleettui.monitor.desk_results import DeskActed, DeskResult
 from fleettui.monitor.desk_state import event_line
 from fleettui.monitor.updates import Update
 from tests.fleet_helpers import NOW, small_fleet

@@ -16,8 +16,8 @@ from fleettui.desk.handover import handover_text
 from fleettui.desk.model import DeskEvent, DeskStatus, HandoverReport, Note, Person, WorkState
 from fleettui.desk.settings import DeskSettings
 from fleettui.monitor.desk_control import DeskControl, HandoverRead
-from fleettui.monitor.desk_link import DeskLoaded, DeskTimeline
 from fleettui.monitor.desk_outbox import Outbox
+from fleettui.monitor.desk_results import DeskLoaded, DeskTimeline
 from fleettui.ui.messages import DeskArrived
 from fleettui.ui.screens.handover import HandoverScreen
 from tests.app_helpers import loaded, make_app, wait_for

@@ -12,10 +12,7 @@ UI-thread methods unless marked. No Textual.
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
-import queue
-import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -23,15 +20,17 @@ from typing import Any
 
 from fleettui.core.store import FleetStore
 from fleettui.core.text import clean
-from fleettui.core.timefmt import parse_duration, parse_ts, utcnow
+from fleettui.core.timefmt import parse_duration, utcnow
 from fleettui.desk.errors import DeskError
 from fleettui.desk.model import DeskEvent, DeskStatus, HandoverReport
 from fleettui.desk.settings import DeskSettings
 from fleettui.monitor.accounts import Account
-from fleettui.monitor.desk_link import (
+from fleettui.monitor.desk_feed import DeskFeed, webhook_event
+from fleettui.monitor.desk_link import DeskLink
+from fleettui.monitor.desk_outbox import Kind, Outbox, Pending, outbox_path
+from fleettui.monitor.desk_results import (
     DeskActed,
     DeskFollowed,
-    DeskLink,
     DeskLoaded,
     DeskPeople,
     DeskResult,
@@ -39,11 +38,8 @@ from fleettui.monitor.desk_link import (
     DeskUnreachable,
     Post,
 )
-from fleettui.monitor.desk_outbox import Kind, Outbox, Pending, outbox_path
 from fleettui.monitor.desk_state import WORK_KINDS, DeskDetail, DeskMirror
 from fleettui.monitor.updates import Notice, Update
-from fleettui.webhooks.events import WebhookEvent
-from fleettui.webhooks.health import HealthSnapshot
 
 TITLE = "Desk"
 #: Vehicles whose desk timeline is kept (the ones looked at last).
@@ -78,58 +74,6 @@ def parse_until(text: str, now: datetime) -> datetime | None:
     if when <= now:
         raise ValueError(f"{raw} is already past; give a later time")
     return when
-
-
-def webhook_event(ev: DeskEvent) -> WebhookEvent | None:
-    """A delivery the desk's receiver accepted, as the push path takes it."""
-    p = ev.payload
-    delivery, kind = p.get("delivery"), p.get("type")
-    if not isinstance(delivery, str) or not isinstance(kind, str):
-        return None
-
-    def text(key: str) -> str | None:
-        value = p.get(key)
-        return clean(value) if isinstance(value, str) else None
-
-    return WebhookEvent(delivery=delivery, type=kind,
-                        received_at=parse_ts(p.get("received_at")) or ev.at,
-                        vin=text("vin"), action=text("action"), detail=text("detail"))
-
-
-class DeskFeed:
-    """The webhook deliveries that reach the monitor through the desk (`Feed` of
-    `fleettui.monitor.pushing`): whichever machine runs the desk's receiver, every
-    monitor gets them, in order, once."""
-
-    mode = "desk"
-
-    def __init__(self, where: str) -> None:
-        self.url = where
-        self._events: queue.SimpleQueue[WebhookEvent] = queue.SimpleQueue()
-        self._last: float | None = None
-        self._closed = False
-
-    def put(self, events: Iterable[WebhookEvent]) -> None:
-        for event in events:
-            self._events.put(event)
-            self._last = time.time()
-
-    def wait(self, timeout: float) -> list[WebhookEvent]:
-        out: list[WebhookEvent] = []
-        with contextlib.suppress(queue.Empty):
-            out.append(self._events.get(timeout=max(0.0, timeout)))
-            while True:
-                out.append(self._events.get_nowait())
-        return out
-
-    def health(self) -> HealthSnapshot:
-        """"Waiting" until a delivery came through the desk, then its time. Whether the
-        desk itself is reachable is the header's desk text, not said twice; the list
-        refresh is not relaxed for push through the desk (see `with_feed`)."""
-        return HealthSnapshot(listening="desk", last_delivery=self._last, heartbeat=time.time())
-
-    def close(self) -> None:
-        self._closed = True
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ typed is dropped.
 
 Results reach the monitor as plain values through `post` (the app posts them to the UI
 thread as messages): `DeskLoaded`, `DeskFollowed` (a follower batch), `DeskActed`,
-`DeskPeople`, `DeskUnreachable`. No Textual here.
+`DeskPeople`, `DeskUnreachable`, `DeskTimeline` (fleettui.monitor.desk_results). No Textual.
 """
 
 from __future__ import annotations
@@ -37,9 +37,18 @@ from typing import Any
 
 from fleettui.core.timefmt import parse_ts, utcnow
 from fleettui.desk.errors import DeskError
-from fleettui.desk.model import ClaimResult, DeskEvent, DeskStatus, Note, Person, WorkState
+from fleettui.desk.model import DeskEvent, DeskStatus
 from fleettui.desk.settings import DeskSettings
 from fleettui.monitor.desk_outbox import Outbox, Pending
+from fleettui.monitor.desk_results import (
+    DeskActed,
+    DeskFollowed,
+    DeskLoaded,
+    DeskPeople,
+    DeskTimeline,
+    DeskUnreachable,
+    Post,
+)
 
 log = logging.getLogger("fleettui.desk")
 
@@ -50,70 +59,8 @@ VIEW_SETTLE = 0.5
 BACKOFF = (0.5, 1.0, 2.0, 5.0, 10.0)
 
 
-# -- what the link posts --------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class DeskLoaded:
-    """The desk's state, read when it was first reached."""
-
-    work: dict[str, WorkState]
-    people: list[Person]
-    status: DeskStatus
-
-
-@dataclass(frozen=True)
-class DeskFollowed:
-    """A follower batch: events in order (possibly none) and the connection's status."""
-
-    events: tuple[DeskEvent, ...]
-    status: DeskStatus
-
-
-@dataclass(frozen=True)
-class DeskUnreachable:
-    """The desk could not be reached (before the follower runs): the status to show."""
-
-    status: DeskStatus
-    kind: str
-
-
-@dataclass(frozen=True)
-class DeskPeople:
-    people: list[Person]
-
-
-@dataclass(frozen=True)
-class DeskActed:
-    """One typed action: sent (`results`/`note`), kept for later (`kept`), or refused
-    (`refused`: why; the action's whole text is in `pending`)."""
-
-    pending: Pending
-    results: tuple[ClaimResult, ...] = ()
-    note: Note | None = None
-    kept: bool = False
-    refused: str = ""
-    #: Still in the outbox after this one.
-    waiting: int = 0
-    #: Sent from the outbox after the desk came back (not the moment it was typed).
-    replayed: bool = False
-
-
-@dataclass(frozen=True)
-class DeskTimeline:
-    """The desk's work events of one vehicle (claims, hand-overs, notes, snoozes), oldest
-    first: the detail pane's timeline shows them beside the state changes."""
-
-    vin: str
-    events: tuple[DeskEvent, ...]
-
-
 #: How many of a vehicle's newest work events the detail pane gets.
 TIMELINE_LIMIT = 200
-
-DeskResult = (DeskLoaded | DeskFollowed | DeskUnreachable | DeskPeople | DeskActed
-              | DeskTimeline)
-Post = Callable[[DeskResult], object]
 
 
 def _connect(settings: DeskSettings) -> Any:

@@ -14,7 +14,7 @@ from fleettui.monitor.updates import Notice, Update
 from fleettui.ui.messages import DeskArrived
 
 if TYPE_CHECKING:  # the dialogs load when first opened, the desk's modules with --desk
-    from fleettui.monitor.desk_link import DeskResult
+    from fleettui.monitor.desk_results import DeskResult
     from fleettui.ui.screens.desk_input import DeskInput
 
 NO_DESK = Notice("No shared desk: start the monitor with --desk (or set desk_dsn_env in "

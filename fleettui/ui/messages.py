@@ -27,7 +27,7 @@ from fleettui.monitor.updates import (
 from fleettui.webhooks.health import HealthSnapshot
 
 if TYPE_CHECKING:  # the triage and desk modules load when first used
-    from fleettui.monitor.desk_link import DeskResult
+    from fleettui.monitor.desk_results import DeskResult
     from fleettui.triage.since import SinceSummary
 
 
