@@ -97,6 +97,8 @@ def test_redacted_hides_passwords_in_every_dsn_form() -> None:
     assert SECRET not in redacted(f"host=db password='{SECRET} x' dbname=desk")
     assert SECRET not in redacted(f"failed for postgres://u:{SECRET}@h/d: refused")
     assert redacted("postgresql://ana@db/desk") == "postgresql://ana@db/desk"
+    assert SECRET not in redacted(f"postgresql://ana@db/desk?sslmode=require&password={SECRET}")
+    assert SECRET not in repr(DeskSettings(f"postgresql://ana:{SECRET}@db/desk", "ana"))
 
 
 def test_settings_from_profile_and_environment() -> None:
