@@ -94,10 +94,10 @@ def ms(xs: list[float]) -> str:
 class Simulator:
     """`fleettui simulator` in its own process."""
 
-    def __init__(self, n: int) -> None:
+    def __init__(self, n: int, *extra: str) -> None:
         self.proc = subprocess.Popen(
             [FLEETTUI, "simulator", "--vehicles", str(n), "--seed", "1", "--speed", "0",
-             "--port", "0", "--start", START, "--client-secret", SECRET],
+             "--port", "0", "--start", START, "--client-secret", SECRET, *extra],
             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
         self.url = self.proc.stdout.readline().strip()
         self.client_id = self.proc.stdout.readline().strip()
@@ -123,8 +123,8 @@ class Simulator:
 class Terminal:
     """One tmux pane on a private server: run a command, count its output, read it."""
 
-    def __init__(self, width: int, height: int, workdir: Path) -> None:
-        self.sock = f"fleettui-bench-{os.getpid()}"
+    def __init__(self, width: int, height: int, workdir: Path, name: str = "") -> None:
+        self.sock = f"fleettui-bench-{os.getpid()}{name}"
         self.width, self.height = width, height
         self.workdir = workdir
         self._tmux("new-session", "-d", "-s", "b", "-x", str(width), "-y", str(height),
@@ -133,7 +133,7 @@ class Terminal:
         self._tmux("set-option", "-g", "remain-on-exit", "on")
         self._tmux("set-option", "-g", "status", "off")
         self._tmux("set-option", "-g", "escape-time", "10")
-        self.pipe = workdir / "pane.out"
+        self.pipe = workdir / f"pane{name}.out"
 
     def _tmux(self, *args: str) -> str:
         return subprocess.run(["tmux", "-L", self.sock, *args], check=True,

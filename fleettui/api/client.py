@@ -127,6 +127,7 @@ class FleetClient:
         self._fleet_size: int | None = None
         self._sent = itertools.count()
         self._sent_total = 0
+        self._received_total = 0
 
     def __repr__(self) -> str:
         return f"FleetClient({self.credentials!r})"
@@ -135,6 +136,11 @@ class FleetClient:
     def requests_sent(self) -> int:
         """How many HTTP requests this client has sent (retries and token calls included)."""
         return self._sent_total
+
+    @property
+    def bytes_received(self) -> int:
+        """Bytes of every answer this client read (headers and body): its provider load."""
+        return self._received_total
 
     def __enter__(self) -> FleetClient:
         return self
@@ -300,6 +306,8 @@ class FleetClient:
                                        maybe_sent=write and sent)
             else:
                 assert response is not None
+                self._received_total += len(response.content) + sum(
+                    len(k) + len(v) + 4 for k, v in response.headers.raw) + 17
                 self._note_date(response)
                 log.debug("%s %s -> %s", method, path, response.status_code)
                 if 200 <= response.status_code < 300:

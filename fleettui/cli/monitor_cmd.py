@@ -88,6 +88,10 @@ def add_monitor_arguments(parser: argparse.ArgumentParser) -> None:
                             "FLEETTUI_DESK_DSN or the profile's desk_dsn_env; on by itself "
                             "when the profile names one). With --demo: a throwaway local "
                             "PostgreSQL (a second --demo --desk joins it)")
+    group.add_argument("--full-refresh", action="store_true", dest="full_refresh",
+                       help="ask the provider for the whole list on every refresh (default: "
+                            "only the vehicles that can change, with a full list every 10 "
+                            "minutes; the profile's full_refresh and full_list_every)")
     group.add_argument("--reconcile", type=_positive_float, metavar="SECONDS",
                        help="full refresh interval while webhooks are healthy "
                             "(default: the profile's reconcile_interval, else 600)")
@@ -127,6 +131,7 @@ def run_monitor(args: argparse.Namespace) -> int:
             account = account_for_simulator(sim, read_only=read_only, refresh=refresh,
                                             data_checks=True)
             app = FleetApp(account, read_only=read_only, refresh=refresh, pinned=pinned)
+            app.monitor.full_refresh_flag = bool(getattr(args, "full_refresh", False))
             app.run()
         return app.return_code or 0
     try:
@@ -142,6 +147,7 @@ def run_monitor(args: argparse.Namespace) -> int:
             print(f"fleettui: {exc}", file=sys.stderr)
             return 2
         app = FleetApp(None, read_only=read_only, refresh=refresh, desk=desk)
+        app.monitor.full_refresh_flag = bool(getattr(args, "full_refresh", False))
         app.run()
         return app.return_code or 0
     except ConfigError as exc:
@@ -162,6 +168,7 @@ def run_monitor(args: argparse.Namespace) -> int:
 
     app = FleetApp(account, read_only=account.read_only, refresh=account.refresh, pinned=pinned,
                    desk=desk)
+    app.monitor.full_refresh_flag = bool(getattr(args, "full_refresh", False))
     app.run()
     return app.return_code or 0
 
@@ -309,6 +316,7 @@ def _demo_with_webhooks(args: argparse.Namespace, spec: str, read_only: bool,
                     reconcile=getattr(args, "reconcile", None) or 600.0, data_checks=True)
                 app = FleetApp(account, read_only=read_only, refresh=refresh,
                               pinned=bool(getattr(args, "pin_profile", False)))
+                app.monitor.full_refresh_flag = bool(getattr(args, "full_refresh", False))
                 app.run()
         finally:
             feed.close()

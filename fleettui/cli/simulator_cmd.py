@@ -48,6 +48,11 @@ def register(subparsers: Subparsers) -> None:
                    help="share of deliveries sent twice with the same X-HM-Delivery")
     p.add_argument("--webhook-bad-signature-rate", type=float, default=0.0, metavar="R",
                    help="share of deliveries signed with a wrong key (1 = all)")
+    p.add_argument("--pending-share", type=float, default=None, metavar="SHARE",
+                   help="share of the generated fleet that is pending, e.g. 0.05 "
+                        "(default: a young fleet's mix, about 0.15)")
+    p.add_argument("--max-url", type=int, default=0, metavar="BYTES",
+                   help="answer 414 to a longer request target (0: no limit of our own)")
     faults = p.add_argument_group("fault injection")
     faults.add_argument("--latency", type=float, default=0.0, metavar="S",
                         help="seconds added to every response")
@@ -87,6 +92,10 @@ def _problems(args: argparse.Namespace) -> list[str]:
                  "webhook_bad_signature_rate"):
         if not 0.0 <= getattr(args, name) <= 1.0:
             out.append(f"--{name.replace('_', '-')} must be between 0 and 1")
+    if args.pending_share is not None and not 0.0 <= args.pending_share <= 0.8:
+        out.append("--pending-share must be between 0 and 0.8")
+    if args.max_url < 0:
+        out.append("--max-url must be 0 or more")
     if args.latency < 0 or args.rate_limit_burst < 0:
         out.append("--latency and --rate-limit-burst must be 0 or more")
     return out
@@ -106,7 +115,8 @@ def run_simulator(args: argparse.Namespace) -> int:
         token_lifetime=args.token_lifetime, webhook_url=args.webhook_url,
         webhook_secret=args.webhook_secret,
         webhook_duplicate_rate=args.webhook_duplicate_rate,
-        webhook_bad_signature_rate=args.webhook_bad_signature_rate,
+        webhook_bad_signature_rate=args.webhook_bad_signature_rate, max_url=args.max_url,
+        pending_share=args.pending_share,
         faults=FaultConfig(latency=args.latency, error_rate=args.error_rate,
                            rate_limit_burst=args.rate_limit_burst,
                            malformed_rate=args.malformed_rate, drop_rate=args.drop_rate),

@@ -13,6 +13,8 @@ File format (every key documented in the README)::
     read_only = false
     refresh = 10                            # seconds between monitor refreshes, at least 5
     default_filter = "state:pending"        # the monitor's starting `/` query
+    full_refresh = false                    # true: every refresh asks the whole list
+    full_list_every = 600                   # seconds between reconciling full lists
 
 Rules: a file that does not parse is never overwritten (:class:`ConfigParseError` names
 the file and the line); the file is always written with mode 0600 through a temp file in
@@ -43,13 +45,15 @@ ENVIRONMENT_URLS = {"production": PRODUCTION_URL, "sandbox": SANDBOX_URL}
 ENVIRONMENTS = ("production", "sandbox", "custom")
 DEFAULT_REFRESH = 15.0
 MIN_REFRESH = 5.0
+#: Seconds between the monitor's reconciling full lists (fleettui.monitor.delta).
+DEFAULT_FULL_LIST_EVERY = 600.0
 #: Defaults of the API client's deadlines (fleettui.api.deadline), in seconds.
 DEFAULT_CONNECT_TIMEOUT = 10.0
 DEFAULT_DEADLINE = 300.0
 #: (smallest, largest) accepted value of each setting in seconds; a refresh under the
 #: minimum is raised to it, anything outside these bounds is refused with the key's name.
 SECONDS_LIMITS = {"refresh": (0.0, 86_400.0), "connect_timeout": (0.1, 600.0),
-                  "deadline": (1.0, 86_400.0)}
+                  "deadline": (1.0, 86_400.0), "full_list_every": (0.0, 86_400.0)}
 #: A config file is a few KB; anything this big is not one (and is not read whole).
 MAX_CONFIG_BYTES = 1_000_000
 
@@ -57,7 +61,8 @@ _NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 _ENV_VAR_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _KNOWN_KEYS = frozenset(
     {"environment", "base_url", "client_id", "client_secret", "client_secret_env",
-     "read_only", "refresh", "default_filter", "connect_timeout", "deadline"}
+     "read_only", "refresh", "default_filter", "connect_timeout", "deadline",
+     "full_refresh", "full_list_every"}
 )
 
 
@@ -139,6 +144,9 @@ class Profile:
     default_filter: str = ""
     connect_timeout: float = DEFAULT_CONNECT_TIMEOUT
     deadline: float = DEFAULT_DEADLINE
+    #: The monitor asks the whole list every refresh (else only what can change).
+    full_refresh: bool = False
+    full_list_every: float = DEFAULT_FULL_LIST_EVERY
     #: Keys this version does not know, kept so a rewrite does not lose them.
     extra: dict[str, Any] = field(default_factory=dict)
 
@@ -194,6 +202,11 @@ class Profile:
         if not isinstance(read_only, bool):
             raise InvalidConfig(f"{ctx}: read_only must be true or false")
         refresh = check_seconds("refresh", data.get("refresh", DEFAULT_REFRESH), ctx)
+        full_refresh = data.get("full_refresh", False)
+        if not isinstance(full_refresh, bool):
+            raise InvalidConfig(f"{ctx}: full_refresh must be true or false")
+        full_every = check_seconds("full_list_every",
+                                   data.get("full_list_every", DEFAULT_FULL_LIST_EVERY), ctx)
         connect = check_seconds("connect_timeout",
                                 data.get("connect_timeout", DEFAULT_CONNECT_TIMEOUT), ctx)
         deadline = check_seconds("deadline", data.get("deadline", DEFAULT_DEADLINE), ctx)
@@ -209,6 +222,8 @@ class Profile:
             default_filter=text("default_filter", "") or "",
             connect_timeout=connect,
             deadline=deadline,
+            full_refresh=full_refresh,
+            full_list_every=float(full_every),
             extra={k: v for k, v in data.items() if k not in _KNOWN_KEYS},
         )
 
@@ -225,9 +240,13 @@ class Profile:
         out["refresh"] = int(self.refresh) if float(self.refresh).is_integer() else self.refresh
         if self.default_filter:
             out["default_filter"] = self.default_filter
+        if self.full_refresh:
+            out["full_refresh"] = True
         for key, value, default in (("connect_timeout", self.connect_timeout,
                                      DEFAULT_CONNECT_TIMEOUT),
-                                    ("deadline", self.deadline, DEFAULT_DEADLINE)):
+                                    ("deadline", self.deadline, DEFAULT_DEADLINE),
+                                    ("full_list_every", self.full_list_every,
+                                     DEFAULT_FULL_LIST_EVERY)):
             if value != default:
                 out[key] = int(value) if float(value).is_integer() else value
         out.update(self.extra)

@@ -25,6 +25,7 @@ from fleettui.config.errors import InvalidConfig, MissingSecret, NoProfile, Prof
 from fleettui.config.profiles import (
     DEFAULT_CONNECT_TIMEOUT,
     DEFAULT_DEADLINE,
+    DEFAULT_FULL_LIST_EVERY,
     DEFAULT_REFRESH,
     ENVIRONMENT_URLS,
     MIN_REFRESH,
@@ -70,6 +71,10 @@ class ResolvedProfile:
     #: Seconds to connect, and for a whole API call (see fleettui.api.deadline).
     connect_timeout: float = DEFAULT_CONNECT_TIMEOUT
     deadline: float = DEFAULT_DEADLINE
+    #: The monitor's polling: the whole list every refresh, or only what can change with
+    #: a full list every `full_list_every` seconds (fleettui.monitor.delta).
+    full_refresh: bool = False
+    full_list_every: float = DEFAULT_FULL_LIST_EVERY
     #: Warnings about the config file to show the user (a secret others can read...).
     warnings: tuple[str, ...] = ()
     #: The profile's keys Profile does not read itself (data_checks..., see
@@ -246,6 +251,8 @@ def resolve_profile(
         or (profile.connect_timeout if profile else DEFAULT_CONNECT_TIMEOUT),
         deadline=_env_seconds(env, ENV_DEADLINE, "deadline")
         or (profile.deadline if profile else DEFAULT_DEADLINE),
+        full_refresh=bool(profile and profile.full_refresh),
+        full_list_every=profile.full_list_every if profile else DEFAULT_FULL_LIST_EVERY,
         warnings=cfg.warnings,
         extra=dict(profile.extra) if profile else {},
     )

@@ -154,7 +154,7 @@ class FleetStore:
 
     def prepare(self, objects: Iterable[dict[str, Any] | Vehicle], now: datetime | None,
                 *, partial: bool = False, consume: bool = False,
-                replace: bool = False) -> Prepared:
+                replace: bool = False, gone: Iterable[str] = ()) -> Prepared:
         """Diff a fetched list (API dicts or Vehicles) against the current snapshot.
 
         Safe on a worker thread. `partial=True` merges the objects into the current fleet
@@ -162,14 +162,15 @@ class FleetStore:
         empties the list afterwards a slice at a time, so freeing the parsed payload
         never stalls the UI thread (pass it from the worker that fetched the list).
         `replace=True` prepares a first load whatever the store holds (the whole cached
-        fleet after its first screen: nothing in it is "new" or "changed")."""
+        fleet after its first screen: nothing in it is "new" or "changed"). `gone`: with
+        `partial`, VINs the provider no longer lists (they leave the fleet)."""
         with self._lock:
             base = Snapshot() if replace else self._snapshot
             settings, query, sort, desc = self._settings, self._query, self._sort, self._descending
         big = len(base.by_vin) >= FREEZE_AT or (type(objects) is list and len(objects) >= FREEZE_AT)
         with collector_paused(freeze=False, collect=bool(base.by_vin)) as pause:
             first_new = next(versions)
-            snapshot, diff = self._diff(base, objects, now, partial)
+            snapshot, diff = self._diff(base, objects, now, partial, gone)
             # Freeze the rows when this load built many (a first load, a fleet that
             # changed wholesale), not when it kept the frozen ones (see collector_paused).
             pause.freeze = big and not partial and (
@@ -183,9 +184,11 @@ class FleetStore:
         return Prepared(snapshot, view, diff, settings, now, ordered)
 
     def _diff(self, base: Snapshot, objects: Iterable[Any], now: datetime | None,
-              partial: bool) -> tuple[Snapshot, Diff]:
+              partial: bool, gone: Iterable[str] = ()) -> tuple[Snapshot, Diff]:
         old_map = base.by_vin
         new_map: dict[str, Row] = dict(old_map) if partial else {}
+        for left in gone if partial else ():
+            new_map.pop(left, None)
         added: list[str] = []
         changed: list[str] = []
         changes: list[StateChange] = []

@@ -40,6 +40,10 @@ class Account:
     #: Whether and how fast to check that approved cars send data
     #: (fleettui.config.data_checks.DataCheckSettings); None: off.
     data_checks: Any = None
+    #: Every refresh asks the whole list (else only what can change, `monitor.delta`,
+    #: with a full list every `full_list_every` seconds).
+    full_refresh: bool = False
+    full_list_every: float = 600.0
 
     def __repr__(self) -> str:
         return f"Account(name={self.name!r}, environment={self.environment!r}, read_only={self.read_only})"
@@ -60,6 +64,8 @@ def account_from_profile(profile: Any, *, read_only: bool = False, refresh: floa
         base_url=profile.base_url,
         cache=True,
         data_checks=data_check_settings(getattr(profile, "extra", {}) or {}),
+        full_refresh=bool(getattr(profile, "full_refresh", False)),
+        full_list_every=float(getattr(profile, "full_list_every", 600.0)),
     )
 
 

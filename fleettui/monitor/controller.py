@@ -39,9 +39,11 @@ from fleettui.monitor.cache import StartCache
 from fleettui.monitor.clients import Reader, Writer
 from fleettui.monitor.connection import ConnectionState, clamp_refresh, local_now
 from fleettui.monitor.data_monitor import MonitorData, data_changes
+from fleettui.monitor.delta import Ask, DeltaPolling
 from fleettui.monitor.eligibility import EligibilityChecks, EligibilityOutcome
 from fleettui.monitor.header_state import HeaderReader
 from fleettui.monitor.history import MonitorHistory
+from fleettui.monitor.load import ProviderLoad
 from fleettui.monitor.push_control import PushControl
 from fleettui.monitor.updates import (
     FetchFailed,
@@ -71,13 +73,16 @@ class Monitor:
                  wall: Callable[[], datetime] | None = None,
                  monotonic: Callable[[], float] = time.monotonic,
                  sleep: Callable[[float], None] = time.sleep, pinned: bool = False,
-                 desk: DeskControl | None = None) -> None:
+                 desk: DeskControl | None = None,
+                 full_refresh: bool = False) -> None:
         self.account = account
         #: --pin-profile (every `fleettui serve` tab): this session never switches account.
         self.pinned = bool(pinned)
         #: --read-only and --refresh from the command line: they outlive a profile switch.
         self.read_only_flag = bool(read_only)
         self.refresh_flag = refresh
+        #: --full-refresh: every refresh asks the whole list, whatever the profile says.
+        self.full_refresh_flag = bool(full_refresh)
         self.read_only = bool(read_only or (account.read_only if account else False))
         self._fixed_clock = clock
         self.wall = wall or (clock if clock is not None else local_now)
@@ -115,6 +120,12 @@ class Monitor:
             self.history.desk = desk.settings
         #: What the header says, read in one place (fleettui.monitor.header_state).
         self.header = HeaderReader(self)
+        #: What each refresh asks the provider for (fleettui.monitor.delta).
+        self.delta = DeltaPolling(monotonic=monotonic, wall=lambda: self.wall().timestamp(),
+                                  enabled=not self.full_refresh_flag)
+        self._ask: Ask = fetching.FULL
+        #: Requests and bytes this monitor's clients took from the provider, per hour.
+        self.load = ProviderLoad(monotonic)
 
     # -- identity and clocks ------------------------------------------------------------
 
@@ -155,6 +166,10 @@ class Monitor:
         self.read_only = bool(account.read_only or self.read_only_flag)
         self.reader = account.client_factory()
         self.writer = account.client_factory()
+        self.delta.reset()
+        self.delta.enabled = not (self.full_refresh_flag or account.full_refresh)
+        self.delta.full_every = account.full_list_every
+        self.load.reset(self.reader, self.writer)
         self.connection = self._new_connection(account.refresh)
         self.cache.reset()
         self._painted_at = None
@@ -196,6 +211,7 @@ class Monitor:
             return None
         conn.started()
         self._poll_started = self.monotonic()
+        self._ask = self.delta.next_ask(conn.refresh, self.push.relaxed)
         return self.generation
 
     def refresh_now(self) -> Update:
@@ -231,7 +247,8 @@ class Monitor:
               early: Callable[[FirstRows], None] | None = None) -> FetchResult:
         """Blocking: the list call, parsed and diffed against the store; `early` gets
         the first screen of a big first load (for `cache.took_first`) before the rest."""
-        return fetching.fetch(self.reader, self.store, self.clock, generation, early)
+        return fetching.fetch(self.reader, self.store, self.clock, generation, early,
+                              self._ask)
 
     def took(self, result: FetchResult) -> Update | None:
         """A poll's result on the UI thread; None when it belongs to an earlier account."""
@@ -242,19 +259,24 @@ class Monitor:
             return self._failed(result)
         prepared = result.prepared
         applied = self.store.apply(prepared)
+        full = result.answer is None or result.answer.full
+        if result.answer is not None and result.ask is not None:
+            self.delta.took(result.ask, result.answer, result.moving)
+        self.load.sample()
         recovered = self.connection.record_ok()
         update = Update(repaint=self.repaint_due(prepared),
                         record=RecordJob(result.generation, prepared))
         if recovered:
             update.notices.append(Notice("Reconnected; the data is live again.", title="Refresh"))
         told = (result.duplicates, result.skipped)
-        if told != self._answer_told:  # once per change, not on every refresh
+        if full and told != self._answer_told:  # once per change, not on every refresh
             self._answer_told = told
             update.notices += fetching.answer_notices(result)
         if applied:
             update.notices += fetching.rejection_notices(prepared)
             update.save = self.cache.due()
-            self.push.listed(prepared, self._poll_started)
+            if full:  # a filtered refresh cannot confirm or contradict pushes
+                self.push.listed(prepared, self._poll_started)
         update.next_poll = self.push.next_delay(self.connection.next_delay())
         return update
 
@@ -298,6 +320,8 @@ class Monitor:
 
     def _failed(self, result: FetchFailed) -> Update:
         conn = self.connection
+        self.delta.failed()
+        self.load.sample()
         first = conn.record_failure(result.category, result.message, result.retry_after,
                                     result.kind)
         update = Update(stale=True, next_poll=conn.next_delay())
@@ -337,6 +361,10 @@ class Monitor:
         """The filter (the user's) or the account changed: repaint whatever the last
         paint was."""
         return Update(repaint=self.repaint_due(None), by_user=by_user)
+
+    def wrote(self) -> None:
+        """A write was sent: the next refresh reconciles with the whole list."""
+        self.delta.wrote()
 
     def apply_answer(self, prepared: Prepared | None, generation: int) -> bool:
         """Show provider answers at once (added, canceling, revoking) until the next poll.

@@ -1,6 +1,7 @@
 """One poll's blocking half and what its answer says: the list call (the compact form
-when the client offers it), parsed and diffed against the store on the worker, a failure
-classified for the header; and the notices a change to rejected raises."""
+when the client offers it; only what can change when `monitor.delta` says so), parsed
+and diffed against the store on the worker, a failure classified for the header; and
+the notices a change to rejected raises."""
 
 from __future__ import annotations
 
@@ -16,8 +17,11 @@ from fleettui.core.snapshot import Prepared
 from fleettui.core.states import State
 from fleettui.core.store import FleetStore
 from fleettui.core.text import clean
+from fleettui.monitor.delta import Ask, ask_provider, moving_after
 from fleettui.monitor.updates import Fetched, FetchFailed, FetchResult, FirstRows, Notice
 
+#: What a refresh asks when nothing says otherwise: the whole list.
+FULL = Ask(True, "setting")
 #: Rejections named one by one after a poll; more are counted in one notice.
 #: A rejection toast stays this long (seconds); the log keeps it for good.
 REJECTION_TIMEOUT = 8.0
@@ -30,13 +34,16 @@ def fetch_fleet(reader: Any) -> list[Any]:
 
 
 def fetch(reader: Any, store: FleetStore, clock: Callable[[], datetime], generation: int,
-          early: Callable[[FirstRows], None] | None = None) -> FetchResult:
-    """Blocking: the list call, parsed and diffed against the store; never raises. On a
-    big first load `early` gets the first screen before the whole view is prepared."""
+          early: Callable[[FirstRows], None] | None = None,
+          ask: Ask = FULL) -> FetchResult:
+    """Blocking: the list call (or the filtered calls `ask` says: `monitor.delta`),
+    parsed and diffed against the store; never raises. On a big first load `early` gets
+    the first screen before the whole view is prepared."""
     try:
-        raw = fetch_fleet(reader)
+        answer = ask_provider(reader, ask, lambda: fetch_fleet(reader))
+        raw = answer.objects
         first = None
-        if early is not None and not store.total and len(raw) >= FREEZE_AT:
+        if answer.full and early is not None and not store.total and len(raw) >= FREEZE_AT:
             sort, descending = store.sort
             first = first_of(raw, sort, descending, store.query.text)
             if first is not None:
@@ -44,16 +51,19 @@ def fetch(reader: Any, store: FleetStore, clock: Callable[[], datetime], generat
         # consume: the payload is freed a slice at a time, so the UI thread never waits
         # on the GIL while 100k parsed vehicles are deallocated in one go. After a first
         # screen, the whole fleet is still a first load (nothing in it is "new").
-        prepared = store.prepare(raw, clock(), consume=True, replace=first is not None)
+        prepared = store.prepare(raw, clock(), consume=True, replace=first is not None,
+                                 partial=not answer.full, gone=answer.gone)
         del raw
+        moving = moving_after(answer, prepared.snapshot.by_vin, prepared.snapshot.order)
     except ApiError as exc:
         retry = exc.retry_after if isinstance(exc, RateLimited) else None
         kind = "bad_answer" if isinstance(exc, BadResponse) else None
         return FetchFailed(generation, error_category(exc), str(exc), retry, kind)
     except Exception as exc:  # noqa: BLE001 - the monitor must outlive any bad answer
         return FetchFailed(generation, "client", f"Refresh failed: {clean(exc)}")
-    return Fetched(generation, prepared, int(getattr(reader, "last_duplicates", 0) or 0),
-                   int(getattr(reader, "last_skipped", 0) or 0))
+    told = (int(getattr(reader, "last_duplicates", 0) or 0),
+            int(getattr(reader, "last_skipped", 0) or 0)) if answer.full else (0, 0)
+    return Fetched(generation, prepared, *told, ask=ask, answer=answer, moving=moving)
 
 
 def answer_notices(result: Fetched) -> list[Notice]:

@@ -142,6 +142,11 @@ class PushControl:
     def active(self) -> bool:
         return self.session is not None
 
+    @property
+    def relaxed(self) -> bool:
+        """Push is healthy: refreshes are rare, and each one asks the whole list."""
+        return self._relaxed
+
     def start(self) -> Update:
         """After connect: open the account's feed (a receiver or an attachment)."""
         self.stop()

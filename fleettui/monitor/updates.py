@@ -18,6 +18,7 @@ from fleettui.core.rows import Row
 from fleettui.core.snapshot import Prepared
 from fleettui.core.states import Action
 from fleettui.monitor.add_lines import AddLine
+from fleettui.monitor.delta import Answer, Ask
 from fleettui.monitor.write_outcomes import Severity, WriteOutcome
 
 if TYPE_CHECKING:
@@ -98,6 +99,11 @@ class Fetched:
     #: entries that were not vehicles (left out): said once, not merged silently.
     duplicates: int = 0
     skipped: int = 0
+    #: What was asked and answered (a full list or only what can change), and the VINs
+    #: in a moving state after it (`fleettui.monitor.delta`).
+    ask: Ask | None = None
+    answer: Answer | None = None
+    moving: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)

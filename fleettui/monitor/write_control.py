@@ -42,6 +42,8 @@ class Session(Protocol):
 
     def apply_answer(self, prepared: Prepared | None, generation: int) -> bool: ...
 
+    def wrote(self) -> None: ...
+
 
 class Writes:
     def __init__(self, monitor: Session) -> None:
@@ -73,6 +75,7 @@ class Writes:
                                     generation, self.monitor.clock, self.monitor.sleep, skipped)
 
     def took_deletes(self, result: DeletesSent) -> Update:
+        self.monitor.wrote()
         update = Update(repaint=self.monitor.apply_answer(result.prepared, result.generation))
         update.unmarked = self.monitor.unmark([o.vin for o in result.outcomes if o.ok])
         update.notices.append(deletes.summary_notice(result, self._remember(result)))
@@ -120,6 +123,7 @@ class Writes:
                                self.monitor.clock)
 
     def took_add(self, result: AddSent) -> Update:
+        self.monitor.wrote()
         update = Update(by_user=True)
         if result.error is None:
             update.repaint = self.monitor.apply_answer(result.prepared, result.generation)

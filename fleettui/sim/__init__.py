@@ -8,7 +8,8 @@ Module map: `engine` (state machine and event heap), `outcomes` (brand-typical v
 `history` (a plausible past for seeded vehicles), `fleetgen` (the seeded fleet), `server`
 and `vehicles_api` (HTTP), `filters`, `auth` (tokens, rate limit), `faults`, `webhooks`,
 `eligibility` (POST /v1/eligibility and the per-VIN traits behind it), `vehicle_data`
-(GET /v1/vehicle-data/autoapi-13/{vin}: when data arrives, silence, privacy mode...).
+(GET /v1/vehicle-data/autoapi-13/{vin}: when data arrives, silence, privacy mode...), `traffic`
+(requests and bytes served per endpoint).
 
 Choices where the provider documents nothing (details in each module):
 - A VIN POSTed again while its clearance is active comes back unchanged; once ended
@@ -39,6 +40,7 @@ from fleettui.sim.faults import FaultConfig, FaultInjector
 from fleettui.sim.fleetgen import generate
 from fleettui.sim.server import SimServer
 from fleettui.sim.vehicle_data import VehicleDataModel
+from fleettui.sim.traffic import Traffic
 from fleettui.sim.webhooks import WebhookSender
 
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
@@ -73,6 +75,11 @@ class SimConfig:
     data_limit: int = 90
     #: The scopes of every token issued (drop vehicle:data to test a missing scope).
     scope: str = SCOPE
+    #: Longest request target (path and query) answered; longer ones get 414 (0: the
+    #: HTTP server's own limit, 64 KB). The provider's limit is not documented.
+    max_url: int = 0
+    #: Share of the generated fleet that is pending (None: the default mix, ~15%).
+    pending_share: float | None = None
 
 
 class Simulator:
@@ -84,11 +91,13 @@ class Simulator:
         self.engine = Engine(start=cfg.start, speed=cfg.speed, seed=cfg.seed)
         self.engine.eligibility = EligibilityModel(cfg.seed, cfg.ineligible_share,
                                                    cfg.primary_user_share)
-        generate(self.engine, cfg.vehicles, cfg.seed)
+        generate(self.engine, cfg.vehicles, cfg.seed, cfg.pending_share)
         self.tokens = TokenIssuer(self.engine.session, cfg.client_id, cfg.client_secret,
                                   cfg.token_lifetime, cfg.scope)
         self.vehicle_data = VehicleDataModel(cfg.seed)
         self.faults = FaultInjector(cfg.faults, cfg.seed)
+        #: Requests and bytes served per endpoint (also at GET /_sim/traffic).
+        self.traffic = Traffic()
         self.webhooks: WebhookSender | None = None
         if cfg.webhook_url and cfg.webhook_secret:
             self.webhooks = WebhookSender(

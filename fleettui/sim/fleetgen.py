@@ -98,9 +98,27 @@ def _age(status: str, reason: str | None, rng: random.Random) -> float:
     return rng.uniform(1, 56) * DAY
 
 
-def generate(engine: Engine, count: int, seed: int) -> None:
-    """Fill the engine with `count` vehicles, deterministic under `seed`."""
+def state_weights(pending_share: float | None) -> tuple[tuple[str, ...], tuple[float, ...]]:
+    """(states, cumulative weights): STATE_WEIGHTS, or with `pending_share` of the fleet
+    pending and revoking/canceling scaled with it (a mature fleet: 5% pending, ~6% in a
+    state that moves by itself, instead of the default 15% and 18%)."""
+    if pending_share is None:
+        return _STATES, _STATE_CUM
+    share = min(max(pending_share, 0.0), 0.8)
+    moving = ("pending", "revoking", "canceling")
+    settled = sum(w for st, w in STATE_WEIGHTS.items() if st not in moving)
+    per_pending = sum(STATE_WEIGHTS[st] for st in moving) / STATE_WEIGHTS["pending"]
+    pending = share * settled / (1 - share * per_pending)
+    scale = pending / STATE_WEIGHTS["pending"]
+    weights = {st: w * scale if st in moving else w for st, w in STATE_WEIGHTS.items()}
+    return tuple(weights), tuple(itertools.accumulate(weights.values()))
+
+
+def generate(engine: Engine, count: int, seed: int, pending_share: float | None = None) -> None:
+    """Fill the engine with `count` vehicles, deterministic under `seed` (`pending_share`:
+    see state_weights)."""
     rng = random.Random(f"fleet:{seed}")
+    states, cum = state_weights(pending_share)
     customer = rng.choice(_CUSTOMERS)
     needed = coverage_items(None if count >= 200 else count // 3)
     if len(needed) > count:
@@ -111,7 +129,7 @@ def generate(engine: Engine, count: int, seed: int) -> None:
     for i in range(count):
         status, reason = slots.get(i, (None, None))
         if status is None:
-            status = _STATES[bisect.bisect(_STATE_CUM, rng.random() * _STATE_CUM[-1])]
+            status = states[bisect.bisect(cum, rng.random() * cum[-1])]
             if status == "pending" and rng.random() < PENDING_WITH_REASON:
                 reason = "?"
         brand = _brand_for(reason if reason != "?" else None, rng)

@@ -25,6 +25,7 @@ from fleettui.sim.engine import Engine
 from fleettui.sim.faults import Fault, FaultInjector
 from fleettui.sim.records import dumps
 from fleettui.sim.vehicle_data import VehicleDataModel
+from fleettui.sim.traffic import TRAFFIC_PATH, Traffic, endpoint
 from fleettui.sim.vehicles_api import create_vehicles, get_vehicle, list_vehicles
 
 
@@ -38,6 +39,9 @@ class _Limits(Protocol):
     @property
     def data_limit(self) -> int: ...
 
+    @property
+    def max_url(self) -> int: ...
+
 
 class Served(Protocol):
     """What the server serves: a `fleettui.sim.Simulator` (not imported here, as it
@@ -47,6 +51,7 @@ class Served(Protocol):
     tokens: TokenIssuer
     faults: FaultInjector
     vehicle_data: VehicleDataModel
+    traffic: Traffic
 
     @property
     def config(self) -> _Limits: ...
@@ -163,9 +168,20 @@ class SimHandler(BaseHTTPRequestHandler):
         for name, value in (headers or {}).items():
             self.send_header(name, value)
         self.send_header(SIMULATED_CLOCK_HEADER, "1")
+        head = sum(map(len, getattr(self, "_headers_buffer", ()))) + 2
         self.end_headers()
+        sent = head
         if self.command != "HEAD":
             self.wfile.write(raw)
+            sent += len(raw)
+        self._count(sent)
+
+    def _count(self, nbytes: int) -> None:
+        """The answer's bytes, counted per endpoint (`fleettui.sim.traffic`)."""
+        url = urllib.parse.urlsplit(getattr(self, "path", "") or "")
+        if url.path != TRAFFIC_PATH:
+            name = endpoint(getattr(self, "command", None) or "?", url.path, url.query)
+            self.server.sim.traffic.record(name, nbytes)
 
     def _handle(self) -> None:
         sim = self.server.sim
@@ -177,11 +193,21 @@ class SimHandler(BaseHTTPRequestHandler):
             self._send(400, envelope("Bad request", "invalid Content-Length"))
             return
         token_endpoint = path == "/v1/access_tokens"
+        if path == TRAFFIC_PATH and self.command == "GET":
+            self._send(200, sim.traffic.snapshot())
+            return
+        limit = sim.config.max_url
+        if limit and len(self.path) > limit:  # the provider's proxies refuse long URLs
+            self.close_connection = True
+            self._send(414, envelope("URI Too Long",
+                                     f"the request target is longer than {limit} bytes"))
+            return
         if sim.faults.latency():
             time.sleep(sim.faults.latency())
         fault = sim.faults.before(token_endpoint)
         if fault is Fault.DROP:
             self.close_connection = True
+            self._count(0)
             return
         if fault is Fault.RATE_LIMIT:
             wait = sim.faults.config.retry_after

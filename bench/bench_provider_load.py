@@ -1,0 +1,110 @@
+"""The provider load of one open monitor, today's full list every refresh beside delta
+polling (issue 20), measured side by side in one run of the real process.
+
+    python bench/bench_provider_load.py                  # 100,000 vehicles, 5% pending
+    python bench/bench_provider_load.py --minutes 3      # a shorter look (no reconciliation)
+
+Two simulators (`fleettui simulator --pending-share 0.05`, same seed, so the same fleet)
+each in its own process; two real `fleettui` monitors at `--refresh 15`, each in its own
+tmux terminal, one with `--full-refresh` (every refresh the whole list: the behaviour
+before issue 20), one with the default (only what can change, a full list every 10
+minutes). The bytes each simulator served come from its own counters (`GET
+/_sim/traffic`: status line, headers and body of every answer), read once both monitors
+are live and again `--minutes` later; per hour = bytes in the window x 3600 / window.
+The default window (10 min 10 s) holds the delta monitor's first reconciling full list
+after the one at start, so it counts what an hour holds: one full list in ten minutes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shlex
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_terminal import FLEETTUI, SECRET, Simulator, Terminal  # noqa: E402
+
+MB = 1_000_000
+
+
+def traffic(sim: Simulator) -> dict[str, dict[str, int]]:
+    return httpx.get(f"{sim.url}/_sim/traffic", timeout=30).json()
+
+
+def totals(counts: dict[str, dict[str, int]]) -> tuple[int, int]:
+    return (sum(c["requests"] for c in counts.values()),
+            sum(c["bytes"] for c in counts.values()))
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--vehicles", type=int, default=100_000)
+    parser.add_argument("--pending-share", type=float, default=0.05)
+    parser.add_argument("--minutes", type=float, default=10 + 1 / 6)
+    parser.add_argument("--refresh", type=float, default=15.0)
+    args = parser.parse_args()
+    tmp = Path(tempfile.mkdtemp(prefix="fleettui-load-"))
+    env = {"FLEETTUI_CONFIG_DIR": str(tmp / "config"), "FLEETTUI_CACHE_DIR": str(tmp / "cache"),
+           "FLEETTUI_LOG_DIR": str(tmp / "log"), "FLEETTUI_DATA_DIR": str(tmp / "data"),
+           "BENCH_SECRET": SECRET, "TERM": "tmux-256color", "LANG": "C.UTF-8",
+           "PATH": os.environ.get("PATH", ""), "HOME": str(tmp)}
+    print(f"provider load bench: {args.vehicles:,} vehicles, {args.pending_share:.0%} pending, "
+          f"--refresh {args.refresh:g}, window {args.minutes:.2f} min; "
+          f"load {Path('/proc/loadavg').read_text().strip()}", flush=True)
+    extra = ("--pending-share", str(args.pending_share))
+    sims = {"full": Simulator(args.vehicles, *extra), "delta": Simulator(args.vehicles, *extra)}
+    terms: dict[str, Terminal] = {}
+    try:
+        for name, sim in sims.items():
+            subprocess.run([FLEETTUI, "profile", "add", name, "--environment", "custom",
+                            "--base-url", sim.url, "--client-id", sim.client_id,
+                            "--client-secret-env", "BENCH_SECRET", "--replace"],
+                           env={**os.environ, **env}, check=True, capture_output=True)
+            terms[name] = Terminal(120, 40, tmp, name=name)
+        for name, term in terms.items():
+            flag = " --full-refresh" if name == "full" else ""
+            term.run(f"{shlex.quote(FLEETTUI)} --profile {name} --refresh {args.refresh:g}{flag}",
+                     env)
+        for name, term in terms.items():
+            if term.wait_screen(r"● live", 300) is None:
+                raise SystemExit(f"the {name} monitor did not go live")
+        time.sleep(1)
+        before = {name: totals(traffic(sim)) for name, sim in sims.items()}
+        t0 = time.monotonic()
+        time.sleep(args.minutes * 60)
+        after = {name: totals(traffic(sim)) for name, sim in sims.items()}
+        span = time.monotonic() - t0
+        detail = {name: traffic(sim) for name, sim in sims.items()}
+        rates = {}
+        for name in sims:
+            requests = after[name][0] - before[name][0]
+            sent = after[name][1] - before[name][1]
+            rates[name] = (requests * 3600 / span, sent * 3600 / span)
+            print(f"  {name:<6} {requests:5d} requests, {sent / MB:9.1f} MB in {span:.0f} s "
+                  f"= {rates[name][0]:6.0f} req/h, {rates[name][1] / MB:8.1f} MB/h", flush=True)
+        ratio = rates["delta"][1] / rates["full"][1] if rates["full"][1] else float("nan")
+        print(f"  delta / today: {ratio:.3f} of the bytes (target <= 0.100): "
+              f"{'ok' if ratio <= 0.1 else 'MISSED'}")
+        for name, counts in detail.items():
+            for endpoint, c in counts.items():
+                print(f"    {name:<6} {endpoint:<48} {c['requests']:6d} req {c['bytes'] / MB:10.1f} MB")
+        print(f"  load after: {Path('/proc/loadavg').read_text().strip()}")
+    finally:
+        for term in terms.values():
+            term.close()
+        for sim in sims.values():
+            sim.stop()
+        shutil.rmtree(tmp, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
