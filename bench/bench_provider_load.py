@@ -79,7 +79,13 @@ def main() -> int:
         time.sleep(1)
         before = {name: totals(traffic(sim)) for name, sim in sims.items()}
         t0 = time.monotonic()
-        time.sleep(args.minutes * 60)
+        fulls = [traffic(sims["delta"]).get("GET /v1/fleets/vehicles", {}).get("requests", 0)]
+        while time.monotonic() - t0 < args.minutes * 60:
+            time.sleep(min(5.0, max(0.0, args.minutes * 60 - (time.monotonic() - t0))))
+            now = traffic(sims["delta"]).get("GET /v1/fleets/vehicles", {}).get("requests", 0)
+            if now != fulls[-1]:
+                print(f"  delta: a full list at {time.monotonic() - t0:.0f} s", flush=True)
+            fulls.append(now)
         after = {name: totals(traffic(sim)) for name, sim in sims.items()}
         span = time.monotonic() - t0
         detail = {name: traffic(sim) for name, sim in sims.items()}
