@@ -38,9 +38,12 @@ from fleettui.api.deadline import (
     DEFAULT_DEADLINE,
     DEFAULT_READ_TIMEOUT,
     MAX_BODY,
+    SPEED_LIMIT,
+    SPEED_TIME,
     Aborted,
     Expired,
     TooLarge,
+    TooSlow,
     send,
 )
 from fleettui.api.errors import (
@@ -51,6 +54,7 @@ from fleettui.api.errors import (
     ProviderTimeout,
     RateLimited,
     ServerError,
+    TooSlowAnswer,
     WrongBaseUrl,
     error_from_response,
 )
@@ -81,7 +85,8 @@ class FleetClient:
                  max_retries: int = 3, backoff_base: float = 0.5, max_backoff: float = 8.0,
                  max_total_wait: float = 30.0, transport: httpx.BaseTransport | None = None,
                  sleep: Callable[[float], None] = time.sleep,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+                 clock: Callable[[], float] = time.monotonic,
+                 speed_limit: int = SPEED_LIMIT, speed_time: float = SPEED_TIME) -> None:
         base = check_base_url(credentials.base_url, allow_plain_http=transport is not None)
         self.credentials = credentials
         self.max_retries = max(0, int(max_retries))
@@ -92,6 +97,9 @@ class FleetClient:
         self.deadline = float(deadline or DEFAULT_DEADLINE)
         self.connect_timeout = float(connect_timeout or min(timeout, DEFAULT_CONNECT_TIMEOUT))
         self.read_timeout = float(timeout)
+        #: The low-speed limit: an answer under `speed_limit` bytes a second for
+        #: `speed_time` seconds is cut (curl's --speed-limit/--speed-time).
+        self.speed = (int(speed_limit), float(speed_time))
         #: Set by close(): calls under way stop waiting (the app is exiting).
         self._closing = threading.Event()
         # Waits between retries end at once on close (unless a test passes its own sleep).
@@ -268,7 +276,8 @@ class FleetClient:
                 response = send(self._http, method, path, deadline=deadline,
                                 connect_timeout=self.connect_timeout,
                                 read_timeout=self.read_timeout, clock=self._clock,
-                                abort=self._closing, headers=headers, **kwargs)
+                                abort=self._closing, speed=self.speed, headers=headers,
+                                **kwargs)
             except Aborted:
                 kind = "aborted"
             except Expired as exc:
@@ -277,6 +286,9 @@ class FleetClient:
             except TooLarge as exc:
                 too_large = self._too_large(exc, kwargs.get("max_body"))
                 kind = "too_large"
+            except TooSlow as exc:
+                slow = (exc.received, exc.seconds, exc.limit)
+                kind = "too_slow"
             except httpx.TransportError as exc:
                 kind, sent = wire.classify_transport_error(exc)
                 # httpx's own words (e.g. "[Errno 101] Network is unreachable") only when
@@ -298,6 +310,8 @@ class FleetClient:
                                           maybe_sent=write and expired)
             elif kind == "too_large":
                 raise wire.bad_response(0, too_large, write=write)
+            elif kind == "too_slow":
+                raise TooSlowAnswer(*slow, host=self._host, maybe_sent=write)
             elif kind == "silent":
                 failure = ProviderTimeout(self.read_timeout, host=self._host, deadline=False,
                                           maybe_sent=write, setting=None)

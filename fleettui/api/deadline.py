@@ -10,6 +10,11 @@ the deadline and never holds the process's exit (it is a daemon).
 
 The body is read in full here (so `response.content` works as after `read()`), and an
 answer larger than `max_body` is refused before it fills the memory.
+
+A low-speed limit, as curl's `--speed-limit/--speed-time`: a body that comes slower than
+SPEED_LIMIT bytes a second over SPEED_TIME seconds is cut (`TooSlow`), so a trickling
+server is given up on after half a minute, not at the deadline; a real slow link (a 28 MB
+list at 1 Mbit/s: 125 KB/s, ~224 s) is a hundred times faster than the floor and finishes.
 """
 
 from __future__ import annotations
@@ -30,6 +35,9 @@ DEFAULT_CONNECT_TIMEOUT = 10.0
 DEFAULT_DEADLINE = 300.0
 #: Longest silence on an open connection (no byte at all) before giving up on it.
 DEFAULT_READ_TIMEOUT = 60.0
+#: The low-speed limit: under SPEED_LIMIT bytes a second for SPEED_TIME seconds is too slow.
+SPEED_LIMIT = 1024
+SPEED_TIME = 30.0
 #: Bigger answers are refused: the largest real fleet list is a few hundred MB at most.
 MAX_BODY = 512 * 1024 * 1024
 #: A compressed answer that grows past this many bytes decoded, at more than
@@ -58,6 +66,44 @@ class TooLarge(Exception):
         self.limit = limit
 
 
+class TooSlow(Exception):
+    """The body came slower than the low-speed limit for a whole period."""
+
+    def __init__(self, received: int, seconds: float, limit: int) -> None:
+        super().__init__(f"{received} bytes in {seconds:.0f} s, under {limit} bytes a second")
+        self.received = received
+        self.seconds = seconds
+        self.limit = limit
+
+
+class SpeedFloor:
+    """curl's `--speed-limit/--speed-time`: `took(size)` after each chunk (`size`: bytes
+    so far) raises `TooSlow` once a period of `period` seconds brought fewer than
+    `limit * period` bytes. Periods are measured back to back from the first call."""
+
+    def __init__(self, limit: int = SPEED_LIMIT, period: float = SPEED_TIME,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        self.limit = int(limit)
+        self.period = float(period)
+        self._clock = clock
+        self._mark: tuple[float, int] | None = None
+
+    def took(self, size: int) -> None:
+        if self.limit <= 0 or self.period <= 0:
+            return
+        now = self._clock()
+        if self._mark is None:
+            self._mark = (now, 0)
+            return
+        since, at = self._mark
+        elapsed = now - since
+        if elapsed < self.period:
+            return
+        if (size - at) < self.limit * elapsed:
+            raise TooSlow(size - at, elapsed, self.limit)
+        self._mark = (now, size)
+
+
 @dataclass
 class _Outcome:
     response: httpx.Response | None = None
@@ -84,10 +130,12 @@ def send(http: httpx.Client, method: str, url: str, *, deadline: float,
          connect_timeout: float = DEFAULT_CONNECT_TIMEOUT,
          read_timeout: float = DEFAULT_READ_TIMEOUT, max_body: int = MAX_BODY,
          clock: Callable[[], float] = time.monotonic, abort: threading.Event | None = None,
+         speed: tuple[int, float] = (SPEED_LIMIT, SPEED_TIME),
          **kwargs: Any) -> httpx.Response:
     """One request whose response (body read) comes back before `deadline` (a `clock`
     time), or `Expired` is raised; `Aborted` at once when `abort` is set (the client is
-    closing). httpx errors are raised as they are."""
+    closing); `TooSlow` when the body is slower than `speed` (bytes a second, over
+    seconds) for a whole period. httpx errors are raised as they are."""
     remaining = deadline - clock()
     if remaining <= 0:
         raise Expired(sent=False)
@@ -106,7 +154,7 @@ def send(http: httpx.Client, method: str, url: str, *, deadline: float,
     def run() -> None:
         try:
             outcome.response = _exchange(http, request, deadline, stop, outcome, max_body,
-                                         clock)
+                                         clock, SpeedFloor(*speed, clock=clock))
         except BaseException as exc:  # noqa: BLE001 - handed to the waiting caller
             outcome.error = exc
         finally:
@@ -132,9 +180,10 @@ def send(http: httpx.Client, method: str, url: str, *, deadline: float,
 
 def _exchange(http: httpx.Client, request: httpx.Request, deadline: float,
               stop: threading.Event, outcome: _Outcome, max_body: int,
-              clock: Callable[[], float]) -> httpx.Response:
+              clock: Callable[[], float], floor: SpeedFloor) -> httpx.Response:
     response = http.send(request, stream=True)
     outcome.connected = True  # (a transport without tracing: known once it answered)
+    floor.took(0)
     try:
         # One growing buffer, handed over without a copy (BytesIO.getvalue): a list of
         # chunks joined at the end held the body twice (+28 MB at 100k vehicles).
@@ -152,6 +201,7 @@ def _exchange(http: httpx.Client, request: httpx.Request, deadline: float,
                     "(a decompression bomb); refused"))
             if stop.is_set() or clock() > deadline:
                 raise Expired(sent=True)
+            floor.took(size)
         # What Response.read() does: the body is then available as `.content`.
         response._content = body.getvalue()
         del body

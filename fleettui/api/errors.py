@@ -354,6 +354,26 @@ class ProviderTimeout(NetworkError):
         self.args = (self._line(),)
 
 
+class TooSlowAnswer(ProviderTimeout):
+    """The answer came, but slower than the low-speed limit (`api.deadline.SpeedFloor`):
+    cut after a whole period instead of waiting for the deadline. Not retried."""
+
+    def __init__(self, received: int, seconds: float, limit: int, *,
+                 host: str | None = None, maybe_sent: bool = False) -> None:
+        super().__init__(seconds, host=host, deadline=False, maybe_sent=maybe_sent,
+                         setting=None)
+        shown = clean_text(host) or "the provider"
+        if shown != "the provider":
+            shown = f"the provider ({shown})"
+        self.kind = "slow"
+        self.headline = (f"{shown[0].upper()}{shown[1:]} sent its answer too slowly "
+                         f"({received} bytes in {seconds:.0f} s, under {limit} bytes a second)")
+        if not maybe_sent:
+            self.hint = ("The link or the provider is too slow to finish the answer; check "
+                         "the network and try again.")
+        self.args = (self._line(),)
+
+
 class WrongBaseUrl(ApiError):
     """404 where the API always answers (the fleet list, the token): the URL is wrong."""
 
