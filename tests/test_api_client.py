@@ -373,7 +373,7 @@ def test_debug_logs_of_every_layer_never_show_secret_or_token(sim, caplog):
 
 def test_list_vehicles_compact_matches_the_raw_list(sim):
     """The poller's compact list carries the same vehicles as the plain one."""
-    from fleettui.core.compact import expand
+    from fleettui.core.rows import expand
 
     with make_client(sim) as client:
         raw = client.list_vehicles_raw()

@@ -16,7 +16,7 @@ from fleettui.config.cache import (
     snapshot_path,
 )
 from fleettui.config.paths import audit_file
-from fleettui.core.compact import expand
+from fleettui.core.rows import expand
 
 WHEN = datetime(2026, 11, 1, 12, 0, tzinfo=UTC)
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 import fleettui.core.store as store_module
-from fleettui.core.compact import compact, expand, same
-from fleettui.core.rows import _UNSET, build_row, compact_row
+from fleettui.core.compact import compact, kept, same
+from fleettui.core.rows import _UNSET, build_row, expand
 from fleettui.core.states import State
 from fleettui.core.store import SORT_COLUMNS, FleetStore
 from fleettui.core.vehicle import Vehicle
@@ -252,7 +252,7 @@ def test_odd_shapes_are_not_compacted_but_still_become_rows():
     odd = {"vin": "WBA00000000000001", "status": "approved", "brand": "bmw",
            "tags": {"n": 3}, "changelog": []}
     assert compact(odd) is None
-    row = compact_row(odd, 1)
+    row = build_row(kept(odd), 1)
     assert row.vin == "WBA00000000000001" and row.tags == {"n": "3"}  # as JSON text
     assert row.src is not odd
 
@@ -262,7 +262,7 @@ def test_compact_rows_match_dict_rows():
                                    log=[("2026-10-02T10:00:00Z", "pending", "x"),
                                         ("2026-10-01T10:00:00Z", "pending", None)])]
     for obj in fleet:
-        a, b = build_row(obj, 1), compact_row(obj, 1)
+        a, b = build_row(obj, 1), build_row(kept(obj), 1)
         assert (a.vin, a.brand, a.state, a.reason, a.since, a.tags_text, a.search) == (
             b.vin, b.brand, b.state, b.reason, b.since, b.tags_text, b.search)
         assert a.vehicle == b.vehicle

@@ -1,5 +1,9 @@
 """Compact copies of API vehicle objects, so the store does not keep parsed payloads.
 
+The first of the refresh's two steps, raw answer -> compact form (`reusing` while the
+answer is parsed, `kept` for what a row keeps, `same_data` to tell an unchanged entry);
+the second, compact form -> row, is `fleettui.core.rows`, which needs nothing from here.
+
 A parsed vehicle dict costs ~1.7 KB (dicts per changelog entry, a fresh string for every
 repeated "pending" or tag name); 100,000 of them are ~170 MB. The compact form is a
 tuple `(vin, status, brand, tags | None, ((timestamp, status, reason | None), ...))`
@@ -155,16 +159,16 @@ def detached(obj: dict[str, Any]) -> Any:
         return obj
 
 
-def expand(c: Compact) -> dict[str, Any]:
-    """The API dict again (for `Vehicle.from_api` and exports)."""
-    log = []
-    for ts, st, why in c[4]:
-        entry = {"timestamp": ts, "status": st}
-        if why is not None:
-            entry["reason"] = why
-        log.append(entry)
-    return {"vin": c[0], "status": c[1], "brand": c[2], "tags": dict(c[3] or {}),
-            "changelog": log}
+def kept(obj: Any) -> Any:
+    """What a row keeps of one list entry, sharing nothing with the payload: its compact
+    copy; an odd-shaped dict (extra keys, other types) detached whole; a compact tuple
+    or a Vehicle as it is. The one step from a raw answer's entry to a row's source."""
+    if type(obj) is tuple:
+        return obj
+    c = compact(obj)
+    if c is not None:
+        return c
+    return detached(obj) if type(obj) is dict else obj
 
 
 def same(c: Compact, obj: Any) -> bool:

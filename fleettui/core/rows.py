@@ -1,4 +1,8 @@
-"""One table row per vehicle, built cheaply from the API's JSON object.
+"""One table row per vehicle, built cheaply from the compact form (or an API object).
+
+The second of the refresh's two steps, compact form -> row (the first, raw answer ->
+compact form, is `fleettui.core.compact`); nothing here calls back into that module:
+`expand` (a compact form as the API's dict again, for `Vehicle` and exports) lives here.
 
 Building a full `Vehicle` costs ~15 µs (timestamps parsed, changelog sorted); at 100,000
 vehicles that alone breaks the first-paint budget. A `Row` reads only what the table
@@ -10,13 +14,15 @@ published, except for caching values derived from their own immutable source.
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from fleettui.core.brands import BRANDS, brand_info
-from fleettui.core.compact import Compact, compact, detached, expand
 from fleettui.core.states import STATE_ORDER, State
 from fleettui.core.timefmt import format_ts
 from fleettui.core.vehicle import Vehicle, tag_texts
+
+if TYPE_CHECKING:
+    from fleettui.core.compact import Compact
 
 _STATES = {s.value: s for s in State}
 STATE_RANK = {s: i for i, s in enumerate(STATE_ORDER)}
@@ -239,7 +245,7 @@ def build_row(obj: Any, version: int) -> Row | None:
     brand = obj.get("brand")
     state = _STATES.get(status) if type(status) is str else None
     # Any white space around the VIN (not only spaces: also \x1c-\x1f, NBSP...) takes the
-    # slow path, which strips it as compact_row does: one key per VIN whatever the form.
+    # slow path, which strips it as `compact.kept` does: one key per VIN whatever the form.
     if (state is None or type(status) is not str or type(vin) is not str or not vin
             or vin != vin.strip()
             or type(brand) is not str or brand != brand.strip().lower()):
@@ -255,16 +261,6 @@ def row_from_compact(c: Compact, version: int) -> Row | None:
     if state is None or not c[0] or c[0] != c[0].strip() or brand != brand.strip().lower():
         return _slow_row(c, version)
     return Row(c[0], brand, status, state, c, version)
-
-
-def compact_row(obj: Any, version: int) -> Row | None:
-    """A Row that keeps nothing of `obj` (an API dict from a payload about to be freed)."""
-    if type(obj) is tuple:
-        return build_row(obj, version)
-    c = compact(obj)
-    if c is not None:
-        return row_from_compact(c, version)
-    return build_row(detached(obj) if type(obj) is dict else obj, version)
 
 
 def _compact_log(entries: tuple, status: str) -> tuple[str | None, str | None] | None:
@@ -290,6 +286,18 @@ def _compact_log(entries: tuple, status: str) -> tuple[str | None, str | None] |
             break
         since = ts[:19]
     return (reason, since) if _real_time(since) else None
+
+
+def expand(c: Compact) -> dict[str, Any]:
+    """The API dict again (for `Vehicle.from_api` and exports)."""
+    log = []
+    for ts, st, why in c[4]:
+        entry = {"timestamp": ts, "status": st}
+        if why is not None:
+            entry["reason"] = why
+        log.append(entry)
+    return {"vin": c[0], "status": c[1], "brand": c[2], "tags": dict(c[3] or {}),
+            "changelog": log}
 
 
 def _slow_row(obj: Any, version: int) -> Row | None:

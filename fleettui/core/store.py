@@ -18,7 +18,7 @@ from datetime import datetime
 from operator import attrgetter
 from typing import Any
 
-from fleettui.core.compact import copied, remember, same_data
+from fleettui.core.compact import copied, kept, remember, same_data
 from fleettui.core.memory import (
     FREEZE_AT,
     SETTLE,
@@ -30,7 +30,7 @@ from fleettui.core.memory import (
     warm_in_background,
 )
 from fleettui.core.query import ClaimLookup, Query, parse_query
-from fleettui.core.rows import Row, build_row, compact_row
+from fleettui.core.rows import Row, build_row
 from fleettui.core.snapshot import (
     Diff,
     Prepared,
@@ -217,7 +217,7 @@ class FleetStore:
             if not (src == obj if (type(src) is tuple) is (kind is tuple) else same_data(src, obj)):
                 fresh.append(obj)
             elif type(src) is dict:  # still the first payload's dict: copy it compactly
-                row = compact_row(obj if kind is tuple else src, old.version) or old
+                row = build_row(kept(obj if kind is tuple else src), old.version) or old
                 row._vehicle, row._tags_text, row._search = (
                     old._vehicle, old._tags_text, old._search)
                 row.warm()  # on the worker: later sorts and filters find it all computed
@@ -229,7 +229,7 @@ class FleetStore:
         if type(objects) is list and len(fresh) * 4 < len(objects):
             fresh = [copied(o) if type(o) is tuple and len(o) == 5 else o for o in fresh]
         for obj in fresh:
-            row = compact_row(obj, next(versions))
+            row = build_row(kept(obj), next(versions))
             if row is None:
                 skipped += 1
                 continue
@@ -246,8 +246,8 @@ class FleetStore:
             else:
                 row = old
             new_map[row.vin] = row
-        kept = len(new_map) - len(added)
-        removed = () if kept == len(old_map) else tuple(v for v in old_map if v not in new_map)
+        staying = len(new_map) - len(added)
+        removed = () if staying == len(old_map) else tuple(v for v in old_map if v not in new_map)
         if not added and not removed:
             same_rows = not changed and not recopied
             order = base.order if same_rows else [new_map[r.vin] for r in base.order]
