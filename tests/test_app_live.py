@@ -247,9 +247,11 @@ async def test_idle_refresh_without_changes_does_not_repaint_the_table(sim, pilo
     await refresh(pilot)
     assert repaints == []  # nothing changed: header only
     engine = sim.engine
-    with engine.lock:
-        vin = next(iter(app.monitor.store.snapshot.by_vin))
-        engine.transition(engine.record(vin), "revoked", engine.epoch())
+    with engine.lock:  # a change the provider makes (a settled one would wait for the
+        # next full list: delta polling asks only for what can change)
+        vin = next(v for v, r in app.monitor.store.snapshot.by_vin.items()
+                   if r.status == "pending")
+        engine.transition(engine.record(vin), "approved", engine.epoch())
     await refresh(pilot)
     assert repaints == [1]
 

@@ -361,6 +361,14 @@ def test_the_monitor_tells_its_provider_load_per_hour(sim):
     assert per_hour[0] == pytest.approx(requests * 3600 / 120)
     assert per_hour[1] == pytest.approx(received * 3600 / 120)
     assert m.load.text().startswith("provider ") and "req/h" in m.load.text()
+    said = m.last_error().message  # the E panel
+    assert said.startswith("No refresh has failed") and "req/h" in said and "MB/h" in said
+    assert "8 filtered refreshes, 1 full list" in said
+    m.close()
+    m = make_monitor(sim, clock, full_refresh=True)
+    poll(m)
+    said = m.last_error().message
+    assert "measured after the first minute" in said and "the whole list every refresh" in said
     m.close()
 
 

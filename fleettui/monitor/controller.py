@@ -229,11 +229,27 @@ class Monitor:
     def last_error(self) -> Notice:
         """The full text of the latest failure (the `E` key), or that there is none."""
         conn = self.connection
+        load = self.load_text()
         if not conn.stale:
-            return Notice("No refresh has failed since the last good one.", title="Last error")
-        return Notice(clean(conn.message) or "(the failure said nothing)",
+            return Notice(f"No refresh has failed since the last good one.\n{load}",
+                          title="Last error")
+        return Notice(f"{clean(conn.message) or '(the failure said nothing)'}\n{load}",
                       title=f"Last error ({conn.failures} failed refreshes in a row)",
                       severity="warning", timeout=20)
+
+    def load_text(self) -> str:
+        """This monitor's provider load and what its refreshes ask (the `E` panel)."""
+        delta = self.delta
+        rate = self.load.text() or "provider load: measured after the first minute"
+        if not delta.enabled:
+            how = "the whole list every refresh (--full-refresh / full_refresh)"
+        else:
+            how = (f"only what can change, a full list every {delta.full_every / 60:g} min: "
+                   f"{delta.filtered} filtered refresh{'es' * (delta.filtered != 1)}, "
+                   f"{delta.full_lists} full list{'s' * (delta.full_lists != 1)}")
+            if delta.fell_back:
+                how += "; a filtered call failed, the full list was asked instead"
+        return f"{rate[0].upper()}{rate[1:]} ({how})."
 
     def toggle_pause(self) -> Update:
         conn = self.connection
@@ -275,8 +291,8 @@ class Monitor:
         if applied:
             update.notices += fetching.rejection_notices(prepared)
             update.save = self.cache.due()
-            if full:  # a filtered refresh cannot confirm or contradict pushes
-                self.push.listed(prepared, self._poll_started)
+            seen = None if full or result.answer is None else result.answer.listed
+            self.push.listed(prepared, self._poll_started, seen)
         update.next_poll = self.push.next_delay(self.connection.next_delay())
         return update
 

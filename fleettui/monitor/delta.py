@@ -50,9 +50,9 @@ FILTER_BUDGET = 4000
 #: follows a gap (the machine slept, the monitor was paused): it asks the full list.
 GAP_INTERVALS = 3.0
 GAP_SECONDS = 120.0
-#: Failures of a filtered call that a full list would fail alike (no answer, rate
-#: limited, credentials): the refresh fails; the next good one is a full list.
-NO_FALLBACK = ("network", "rate_limit", "auth")
+#: Failures of a filtered call that a full list would fail alike (no answer or none in
+#: time, rate limited, credentials): the refresh fails; the next good one is a full list.
+NO_FALLBACK = ("network", "timeout", "rate_limit", "auth")
 #: Answers to a `vin` call that say the filter was too long: the batch is halved.
 TOO_LONG = (400, 414)
 

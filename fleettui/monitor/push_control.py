@@ -15,7 +15,7 @@ import contextlib
 import dataclasses
 import queue
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol
@@ -247,16 +247,21 @@ class PushControl:
         return refresh_interval(base, session.reconcile, session.health, time.time(),
                                 session.ledger.silent())
 
-    def listed(self, prepared: Prepared, started: float | None) -> None:
-        """After a full list was applied: confirm pushes or count disagreements (the list
+    def listed(self, prepared: Prepared, started: float | None,
+               seen: Collection[str] | None = None) -> None:
+        """After a list was applied: confirm pushes or count disagreements (the list
         won: the store shows it), count changes no push announced, and re-apply pushes
-        that arrived while the list was being fetched (it may predate them)."""
+        that arrived while the list was being fetched (it may predate them). `seen`: the
+        VINs a filtered refresh listed (delta polling); only their pushes are judged, the
+        others' rows still show what the push said, not what the provider lists."""
         session = self.session
         if session is None or started is None:
             return
         store = self.monitor.store
         states = {}
         for vin in list(self.pushed):
+            if seen is not None and vin not in seen:
+                continue
             v = store.vehicle(vin)
             states[vin] = v.status if v is not None else ""
         judged = session.ledger.judge(states, started)
@@ -264,7 +269,7 @@ class PushControl:
             self.pushed.discard(vin)
             self._events.pop(vin, None)
         session.ledger.list_changed([c.vin for c in prepared.diff.state_changes], started)
-        for vin in list(self.pushed):
+        for vin in states:
             push = session.ledger.unconfirmed(vin)
             if push is not None and states.get(vin) != push.status and vin in self._events:
                 self._reapply.put(self._events[vin])
