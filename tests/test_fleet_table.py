@@ -253,3 +253,36 @@ async def test_a_refresh_repaints_only_the_lines_that_changed(monkeypatch):
         assert dirty == []
         table.mark_all_shown()  # every row on screen changed: one region, all of them
         assert [(r.y, r.height) for regions in dirty for r in regions] == [(1, 23)]
+
+
+async def test_a_row_leaving_a_filtered_view_repaints_the_line_it_left_not_the_table(
+        monkeypatch):
+    fleet = many(120)
+    store = store_of(fleet)
+    store.set_query("state:approved")
+    app = TableApp(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        table = app.query_one(FleetTable)
+        await pilot.pause()
+        assert table.virtual_size.height == 81  # 80 approved rows and the header line
+        last = table.render_line(23).text.split()[0]  # the last row on screen
+        dirty: list = []
+        real = FleetTable.refresh
+
+        def spy(self, *regions, **kw):
+            dirty.append((regions, kw))
+            return real(self, *regions, **kw)
+
+        monkeypatch.setattr(FleetTable, "refresh", spy)
+        changed = [vdict(v["vin"], "revoking") if v["vin"] == last else dict(v) for v in fleet]
+        store.apply(store.prepare(changed, NOW))  # revoked elsewhere: it leaves the view
+        table.refresh_view()
+        # the line it left shows the next row; nothing else is repainted (a layout
+        # refresh for the new row count repainted every line: ~5.7 KB at 100k)
+        assert [(r.y, r.height) for regions, _ in dirty for r in regions] == [(23, 1)]
+        assert all(regions and not kw.get("layout") for regions, kw in dirty)
+        assert table.virtual_size.height == 80
+        await pilot.pause()
+        assert last not in table.render_line(23).text
+        await pilot.press("end")  # the scroll range follows the new row count
+        assert table.cursor == 78 and table.cursor_vin == store.row(78).vin

@@ -27,6 +27,7 @@ from fleettui.core.sorting import SORT_COLUMNS, first_direction
 from fleettui.core.store import FleetStore, View
 from fleettui.ui.widgets.fleet_columns import column_at
 from fleettui.ui.widgets.fleet_lines import LinePainter
+from fleettui.ui.widgets.row_count import set_virtual_size
 
 
 class FleetTable(ScrollView, can_focus=True):
@@ -334,9 +335,7 @@ class FleetTable(ScrollView, can_focus=True):
     def _update_virtual_size(self) -> None:
         width = self.lines.width
         self.lines.lay_out(width)
-        size = Size(width, len(self.rows) + 1)
-        if size != self.virtual_size:
-            self.virtual_size = size
+        set_virtual_size(self, Size(width, len(self.rows) + 1))
 
     def _set_cursor(self, index: int) -> None:
         self.gone_vin = None  # the user chose a row again

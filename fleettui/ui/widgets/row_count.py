@@ -1,0 +1,46 @@
+"""A table's row count changed: tell its scrollbar without repainting every line.
+
+`ScrollView.virtual_size` is a layout reactive: setting it repaints the whole widget. A
+refresh that takes one row out of a filtered view of 50,000 (a revoke from elsewhere)
+changed one screen line, yet wrote the whole table (~5.7 KB) to the terminal. While the
+scrollbar stays (the rows fill the view before and after), only the scrollbar's thumb can
+move, and it is repainted only when it does (one row in 100,000 seldom moves it an
+eighth of a cell).
+"""
+
+from __future__ import annotations
+
+from math import ceil
+
+from textual.geometry import Size
+from textual.scroll_view import ScrollView
+
+
+def thumb(bar: int, virtual: float, window: float, position: float) -> tuple[int, int]:
+    """Where a vertical scrollbar's thumb is drawn, in eighths of a cell, computed as
+    Textual's `ScrollBarRender.render_bar` does."""
+    virtual, window = ceil(virtual), ceil(window) if window < virtual else 0
+    if not (window and bar and virtual) or bar == virtual:
+        return 0, 0
+    size = max(1, window / (virtual / bar))
+    start = int((bar - size) * (position / (virtual - window)) * 8)
+    return start, start + ceil(size * 8)
+
+
+def set_virtual_size(view: ScrollView, size: Size) -> None:
+    """`view.virtual_size = size`, without the layout (and the whole repaint) when only
+    the number of rows changed and the scrollbar stays."""
+    old = view.virtual_size
+    if size == old:
+        return
+    height = view.scrollable_content_region.height
+    if not (old.width == size.width and old.height > height and size.height > height):
+        view.virtual_size = size  # the scrollbar comes or goes: a layout it is
+        return
+    view.set_reactive(ScrollView.virtual_size, size)
+    bar = view.vertical_scrollbar
+    before = thumb(bar.size.height, bar.window_virtual_size, bar.window_size, bar.position)
+    bar.window_virtual_size = size.height
+    if thumb(bar.size.height, size.height, bar.window_size, bar.position) != before:
+        bar.refresh()
+    view.scroll_y = view.validate_scroll_y(view.scroll_y)
