@@ -39,8 +39,8 @@ from fleettui.sim.engine import Engine
 from fleettui.sim.faults import FaultConfig, FaultInjector
 from fleettui.sim.fleetgen import generate
 from fleettui.sim.server import SimServer
-from fleettui.sim.vehicle_data import VehicleDataModel
 from fleettui.sim.traffic import Traffic
+from fleettui.sim.vehicle_data import VehicleDataModel
 from fleettui.sim.webhooks import WebhookSender
 
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")

@@ -24,8 +24,8 @@ from fleettui.sim.auth import TokenIssuer
 from fleettui.sim.engine import Engine
 from fleettui.sim.faults import Fault, FaultInjector
 from fleettui.sim.records import dumps
-from fleettui.sim.vehicle_data import VehicleDataModel
 from fleettui.sim.traffic import TRAFFIC_PATH, Traffic, endpoint
+from fleettui.sim.vehicle_data import VehicleDataModel
 from fleettui.sim.vehicles_api import create_vehicles, get_vehicle, list_vehicles
 
 
