@@ -113,13 +113,6 @@ class SimServer(ThreadingHTTPServer):
             self._open.discard(request)
         super().shutdown_request(request)
 
-    def handle_error(self, request, client_address) -> None:  # noqa: ANN001
-        """A client that hung up (reset, broken pipe) is not news: say nothing. Anything
-        else is a bug in the simulator: the stdlib's traceback on stderr."""
-        if isinstance(sys.exc_info()[1], (ConnectionError, TimeoutError)):
-            return
-        super().handle_error(request, client_address)
-
     def close_connections(self) -> None:
         """Cut idle keep-alive connections so nothing is served after stop()."""
         with self._open_lock:
