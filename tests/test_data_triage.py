@@ -19,6 +19,7 @@ from fleettui.triage.data_stats import data_stats
 from fleettui.triage.messages import message_text
 from fleettui.triage.queues import build_board
 from tests.cli_helpers import run, sim_profile  # noqa: F401 - fixture
+from tests.data_helpers import private_car
 from tests.sim_helpers import SIM_START
 
 VIN = "WVWZZZ1JZXW000001"
@@ -107,32 +108,9 @@ def test_statistics_first_data_per_brand_and_share_with_data():
     assert bmw.share == 0.75 and bmw.median == 12 * 3600 and bmw.p90 == 24 * 3600
 
 
-def _private_car(sim) -> str:  # noqa: ANN001
-    """A BMW whose traits switch privacy mode on, seeded approved, the clock moved into
-    its privacy window."""
-    model = sim.vehicle_data
-    for i in range(5000):
-        vin = f"WBA3A5C5{i:09d}"
-        t = model.traits(vin)
-        if t.privacy is not None and t.consent_removed_at == t.no_consent_at == float("inf"):
-            break
-    sim.engine.seed_vehicle(vin, "bmw", "approved", 10 * 86400)
-    rec = sim.engine.record(vin)
-    period, start, _ = t.privacy
-    now = sim.engine.epoch()
-    k = int((now - rec.approved) / 3600 // period) + 1
-    sim.engine.advance(rec.approved + (k * period + start + 0.5) * 3600 - now)
-    for _ in range(8):  # step past an offline hour
-        status, _ = model.answer(vin, "bmw", rec, sim.engine.epoch())
-        if status == 403:
-            return vin
-        sim.engine.advance(1800)
-    raise AssertionError("the seeded car is not in privacy mode")
-
-
 def test_cli_list_data_triage_and_stats_show_what_the_checks_found(sim_profile, capsys):
     sim = sim_profile
-    private = _private_car(sim)
+    private = private_car(sim)
     code, out, err = run(capsys, "data", private, "--json")
     assert code == 0, err
     assert json.loads(out)["results"][0]["state"] == "privacy"

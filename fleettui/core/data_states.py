@@ -170,6 +170,21 @@ def brand_not_covered(vin: str, now: datetime) -> DataRecord:
     return DataRecord(vin, DataState.UNCHECKABLE, checked_at=now, why="brand")
 
 
+@dataclass(frozen=True, slots=True)
+class DataDetail:
+    """What the detail pane shows about an approved vehicle's data."""
+
+    state: DataState
+    record: DataRecord | None
+    cell: str
+
+    @property
+    def info(self) -> DataInfo:
+        if self.record is not None and self.state is self.record.state:
+            return self.record.info
+        return DATA_CATALOGUE.get(self.state.value, DATA_CATALOGUE["unchecked"])
+
+
 def _ago(seconds: float) -> str:
     s = max(0.0, seconds)
     if s < 3600:

@@ -316,7 +316,7 @@ class Monitor:
         told = data_changes(results)
         if told is not None:
             notices.append(told)
-        return Update(repaint=bool(results), notices=notices)
+        return Update(data=bool(results), notices=notices)
 
     def took_record(self, done: RecordDone) -> Update | None:
         if done.generation != self.generation:

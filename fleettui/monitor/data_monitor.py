@@ -25,6 +25,7 @@ from typing import Any
 from fleettui.config.data_checks import DataCheckSettings
 from fleettui.core.data_states import (
     DATA_LOOKUP,
+    DataDetail,
     DataRecord,
     DataState,
     cell_text,
@@ -35,6 +36,7 @@ from fleettui.core.timefmt import utcnow
 from fleettui.history.data_records import DataRecords, data_records_path
 from fleettui.monitor.data_checker import Approved, DataChecker, DataResult
 from fleettui.monitor.updates import Notice
+from fleettui.triage.data_queues import DataView
 
 #: Results kept for the UI at most (a pass at 20 calls/s between two UI ticks is far less).
 MAX_PENDING = 5000
@@ -175,6 +177,32 @@ class MonitorData:
         record = self.records.get(vin)
         state = current_state(record, brand, now, self.settings.thresholds)
         return cell_text(state, record, approved, now)
+
+    @property
+    def shown(self) -> bool:
+        """Whether the monitor shows data states (checks on, or some recorded)."""
+        return self.settings.enabled or len(self.records) > 0
+
+    def row_cell(self, row: Any) -> str:
+        """The table's Data cell for a row: blank unless approved."""
+        if row.state is not State.APPROVED:
+            return ""
+        return self.cell(row.vin, row.brand, row.since_dt(), self._now())
+
+    def view(self) -> DataView | None:
+        """The recorded states for the triage board's data queues (None: none shown)."""
+        if not self.shown:
+            return None
+        return DataView(self.records.snapshot(), self.settings.thresholds)
+
+    def detail(self, row: Any, now: datetime) -> DataDetail | None:
+        """The detail pane's data section for a row (None: not approved, or nothing to
+        say: checks off and nothing recorded)."""
+        if row.state is not State.APPROVED or not self.shown:
+            return None
+        record = self.records.get(row.vin)
+        state = current_state(record, row.brand, now, self.settings.thresholds)
+        return DataDetail(state, record, cell_text(state, record, row.since_dt(), now))
 
 
 def _since(row: Any) -> datetime | None:

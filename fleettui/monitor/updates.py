@@ -65,6 +65,9 @@ class Update:
 
     #: The table and the detail pane re-read the store (else only the header changes).
     repaint: bool = False
+    #: Data check results arrived (issue 19): the lines whose Data cell changed and the
+    #: detail pane are drawn again, nothing else.
+    data: bool = False
     #: The user changed the view (a filter, an add): the cursor follows its vehicle. Else
     #: (a refresh, a push) a cursor whose vehicle left keeps its place and says so.
     by_user: bool = False

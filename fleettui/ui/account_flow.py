@@ -44,12 +44,14 @@ class AccountFlow:
                                       "`fleettui profile add`.")
             return
         if result.kind == "demo":
-            from fleettui.config.demo import DEMO_SPEED, DEMO_VEHICLES
+            from fleettui.config.demo import DEMO_DATA_LIMIT, DEMO_SPEED, DEMO_VEHICLES
             from fleettui.sim import SimConfig, Simulator
 
-            self.owned_sim = Simulator(SimConfig(vehicles=DEMO_VEHICLES, speed=DEMO_SPEED)).start()
+            self.owned_sim = Simulator(SimConfig(vehicles=DEMO_VEHICLES, speed=DEMO_SPEED,
+                                                 data_limit=DEMO_DATA_LIMIT)).start()
             self.connect(account_for_simulator(self.owned_sim,
-                                               read_only=self.monitor.read_only_flag))
+                                               read_only=self.monitor.read_only_flag,
+                                               data_checks=True))
         elif result.profile is not None:
             self.connect_profile(result.profile)
         self.app.notify(f"Connected to {self.monitor.account_name}.", markup=False)

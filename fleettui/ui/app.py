@@ -68,6 +68,8 @@ Clock = Callable[[], datetime]
 #: The header's clock ticks this often; while the data is stale, every second (its age).
 HEADER_TICK = 5.0
 STALE_TICK = 1.0
+#: How often the data checks' results are taken in and applied (one Update a tick).
+DATA_TICK = 1.0
 
 
 def once(work: Callable[[T], object], arg: T) -> Callable[[], None]:
@@ -166,6 +168,7 @@ class FleetApp(App[None]):
 
     def on_mount(self) -> None:
         self.set_interval(HEADER_TICK, self.monitor_screen.update_header, name="header-age")
+        self.set_interval(DATA_TICK, self._data_tick, name="data-checks")
         if self.watch_terminal and not self.is_headless:
             self._watch = TerminalWatch(self._terminal_lost, stdin_fd())
             self._watch.start(asyncio.get_running_loop())
@@ -190,11 +193,20 @@ class FleetApp(App[None]):
     def connect(self, account: Account) -> None:
         """(Re)connect: new clients, empty fleet, first poll now."""
         self.monitor.connect(account)
+        data = self.monitor.data
+        self.table.show_data(data.row_cell if data.settings.enabled else None)
         self.monitor_screen.reset(account.default_filter or "")
         self.apply(self.monitor.view_changed(by_user=False))
         self.refresh_bindings()
         self.poll()
         self.apply(self.monitor.push.start())
+
+    def _data_tick(self) -> None:
+        """The data checks' results since the last tick, through the one applier."""
+        data = self.monitor.data
+        if data.shown and self.table.data_cell is None:  # records loaded after connect
+            self.table.show_data(data.row_cell)
+        self.apply(self.monitor.took_data())
 
     def open_setup(self) -> None:
         self.typeahead.expect()

@@ -49,7 +49,8 @@ class TriageFlow:
         screen = TriageScreen(list(store.snapshot.order), self.monitor.clock(),
                               can_fix=not self.monitor.read_only,
                               latest=lambda: (list(store.snapshot.order), self.monitor.clock()),
-                              desk=self.monitor.desk.mirror if self.monitor.desk else None)
+                              desk=self.monitor.desk.mirror if self.monitor.desk else None,
+                              data=self.monitor.data.view)
         self.app.push_screen(screen, callback=self._triage_closed)
 
     def _triage_closed(self, choice: TriageChoice | None) -> None:

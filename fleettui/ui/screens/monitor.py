@@ -80,7 +80,7 @@ class MonitorScreen(Screen[None]):
                                 pushed=monitor.push.pushed, unseen=monitor.history.unseen,
                                 id="fleet")
         self.detail = DetailPane(id="detail")
-        self._detail_key: tuple[str, int, str] | None = _REDRAW
+        self._detail_key: tuple[object, ...] | None = _REDRAW
         self._filter_timer: Timer | None = None
         #: Set by the app once its pieces exist (they need the screen for the table).
         self.writes: Writes
@@ -112,6 +112,10 @@ class MonitorScreen(Screen[None]):
         else:
             if update.unmarked:
                 self.table.refresh()
+            elif update.data:  # only the lines whose Data cell changed
+                self.table.refresh_changed()
+            if update.data:
+                self.refresh_detail()
             self.update_header()
 
     def repaint(self, *, keep_place: bool = False) -> None:
@@ -135,14 +139,15 @@ class MonitorScreen(Screen[None]):
         vin = self.table.cursor_vin
         row = self.monitor.store.row_for(vin) if vin else None
         now = self.monitor.clock()
-        key = (row.vin, row.version, format_duration(row.seconds_in_state(now))
+        data = self.monitor.data.detail(row, now) if row is not None else None
+        key = (row.vin, row.version, format_duration(row.seconds_in_state(now)), data
                ) if row is not None else None
         if key == self._detail_key:
             return
         self._detail_key = key
         local = self.monitor.history.cached_events(row.vin) if row is not None else None
         try:
-            pane.show(row.vehicle if row is not None else None, now, local)
+            pane.show(row.vehicle if row is not None else None, now, local, data)
         except Exception as exc:  # noqa: BLE001 - odd provider data must not end the monitor
             pane.show(None, now)
             self.app.notify(f"Cannot show details for {clean(key[0]) if key else 'this row'}: "

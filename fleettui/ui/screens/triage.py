@@ -166,10 +166,14 @@ class TriageScreen(ModalScreen["TriageChoice | None"]):
     def __init__(self, rows: Sequence[Any], now: datetime, *, by_brand: bool = False,
                  can_fix: bool = True,
                  latest: Callable[[], tuple[Sequence[Any], datetime]] | None = None,
-                 desk: DeskWork | None = None, name: str | None = None) -> None:
+                 desk: DeskWork | None = None, data: Callable[[], Any] | None = None,
+                 name: str | None = None) -> None:
         super().__init__(name=name)
         #: The shared desk's work state: snoozed vehicles are left out, holders shown.
         self.desk = desk
+        #: The recorded data states (a triage.data_queues.DataView, or None) for the
+        #: data queues; asked again at each regrouping.
+        self.data = data
         self.rows = rows
         self.now = now
         #: Where `r` gets the fleet as it is now (the monitor's store); None: no refresh.
@@ -195,7 +199,8 @@ class TriageScreen(ModalScreen["TriageChoice | None"]):
 
     @work(thread=True, exclusive=True, group="triage-board", exit_on_error=False)
     def _regroup(self, by_brand: bool) -> None:
-        board = build_board(self.rows, self.now, by_brand=by_brand, desk=self.desk)
+        board = build_board(self.rows, self.now, by_brand=by_brand, desk=self.desk,
+                            data=self.data() if self.data is not None else None)
         self.app.call_from_thread(self.show_board, board)
 
     def show_board(self, board: Board) -> None:

@@ -19,6 +19,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from fleettui.core.brands import brand_info, missing_required_tags
+from fleettui.core.data_states import DataDetail
 from fleettui.core.guidance import explain
 from fleettui.core.states import STATE_INFO, State
 from fleettui.core.text import sanitize
@@ -26,11 +27,14 @@ from fleettui.core.timefmt import format_duration
 from fleettui.core.vehicle import Vehicle
 from fleettui.history.events import Event
 from fleettui.history.timeline import merge_timeline
+from fleettui.ui.widgets.data_detail import data_section
 
 if TYPE_CHECKING:  # the desk's modules load only with --desk
     from fleettui.desk.model import DeskEvent
     from fleettui.monitor.desk_state import DeskDetail
 
+#: History entries of the data checks (issue 19): "data:flowing", "data:privacy"...
+DATA_PREFIX = "data:"
 HEADING = Style(bold=True, underline=True)
 LABEL = Style(bold=True)
 DIM = Style(dim=True)
@@ -198,17 +202,24 @@ def _timeline(out: Text, v: Vehicle, now: datetime | None,
         return
     me = desk.me if desk is not None else ""
     k = 0
-    for i, entry in enumerate(log):
+    states = [e for e in log if not e.status.startswith(DATA_PREFIX)]
+    for entry in log:
         while k < len(events) and entry.at is not None and events[k].at < entry.at:
             _desk_line(out, events[k], me)
             k += 1
-        nxt = log[i + 1].at if i + 1 < len(log) else now
+        out.append(_when(entry.at), DIM)
+        out.append("  ")
+        if entry.status.startswith(DATA_PREFIX):  # a data check's finding (issue 19)
+            out.append(f"data: {sanitize(entry.reason or entry.status[len(DATA_PREFIX):])}",
+                       Style(italic=True))
+            out.append(f"  ({entry.local})\n" if entry.local else "\n", DIM)
+            continue
+        i = states.index(entry)
+        nxt = states[i + 1].at if i + 1 < len(states) else now
         took = ""
         if entry.at is not None and nxt is not None:
             took = format_duration((nxt - entry.at).total_seconds())
-            took += " so far" if i + 1 == len(log) else ""
-        out.append(_when(entry.at), DIM)
-        out.append("  ")
+            took += " so far" if i + 1 == len(states) else ""
         out.append(_state_label(entry.state, entry.status), _state_style(entry.state))
         if took:
             out.append(f"  {took}")
@@ -224,9 +235,11 @@ def _timeline(out: Text, v: Vehicle, now: datetime | None,
 
 
 def detail_text(vehicle: Vehicle | None, now: datetime | None,
-                local: Sequence[Event] | None = None, desk: DeskDetail | None = None) -> Text:
+                local: Sequence[Event] | None = None, desk: DeskDetail | None = None,
+                data: DataDetail | None = None) -> Text:
     """The pane's content for one vehicle (pure: easy to test and to snapshot); `local`
-    is what the history recorded for it, `desk` what the shared desk knows."""
+    is what the history recorded for it, `desk` what the shared desk knows, `data`
+    whether it sends data (approved cars, with data checks on)."""
     if vehicle is None:
         return Text("No vehicle selected. Move the cursor to a row, or clear the filter.",
                     style=DIM)
@@ -235,6 +248,8 @@ def detail_text(vehicle: Vehicle | None, now: datetime | None,
     if desk is not None:
         _desk(out, desk)
     next_happens = _explanation(out, vehicle)
+    if data is not None:
+        data_section(out, data, now)
     _brand_rules(out, vehicle)
     _timeline(out, vehicle, now, local, desk)
     _section(out, "What happens next")
@@ -257,6 +272,7 @@ class DetailPane(VerticalScroll):
         self._now: datetime | None = None
         self._local: Sequence[Event] | None = None
         self._desk: DeskDetail | None = None
+        self._data: DataDetail | None = None
         #: With a shared desk: its section for a vehicle (the desk mirror's, in memory).
         self.desk_detail: Callable[[str, str], DeskDetail] | None = None
         # Made here, not looked up: `show` may come before the pane's children are mounted.
@@ -270,17 +286,20 @@ class DetailPane(VerticalScroll):
         return self._vehicle
 
     def show(self, vehicle: Vehicle | None, now: datetime | None,
-             local: Sequence[Event] | None = None, desk: DeskDetail | None = None) -> None:
+             local: Sequence[Event] | None = None, desk: DeskDetail | None = None,
+             data: DataDetail | None = None) -> None:
         """Render `vehicle` with times measured against `now` (the server's clock), the
-        events recorded for it locally (`local`) and the shared desk's (`desk`)."""
+        events recorded for it locally (`local`), the shared desk's (`desk`) and its data
+        state (`data`)."""
         changed = vehicle is None or self._vehicle is None or vehicle.vin != self._vehicle.vin
         if desk is None and vehicle is not None and self.desk_detail is not None:
             desk = self.desk_detail(vehicle.vin, vehicle.state.value)
         self._vehicle, self._now, self._local, self._desk = vehicle, now, local, desk
-        self._body.update(detail_text(vehicle, now, local, desk))
+        self._data = data
+        self._body.update(detail_text(vehicle, now, local, desk, data))
         if changed:
             self.scroll_home(animate=False)
 
     @property
     def text(self) -> Text:
-        return detail_text(self._vehicle, self._now, self._local, self._desk)
+        return detail_text(self._vehicle, self._now, self._local, self._desk, self._data)

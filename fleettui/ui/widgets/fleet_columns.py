@@ -20,7 +20,7 @@ from fleettui.core.text import sanitize
 from fleettui.core.timefmt import format_duration
 
 TITLES = {"vin": "VIN", "brand": "Brand", "state": "State", "reason": "Reason",
-          "time": "In state", "tags": "Tags", "claimed": "Claimed"}
+          "time": "In state", "tags": "Tags", "claimed": "Claimed", "data": "Data"}
 #: Width of the leading column: mark glyph, recently-changed glyph.
 LEAD = 2
 MARK_GLYPH = "●"
@@ -32,6 +32,7 @@ STATE_W = 11   # "↩ canceling"
 TIME_W = 9     # "23h 59m"; the header's "In state▲" fits whole
 #: The shared desk's Claimed column: "me", a name (cut with …), or blank.
 CLAIMED_W = 8
+DATA_W = 14    # "… 12d, none yet" cut to "… 12d, none y…"; "✓ 2h", "⊘ privacy", "✗ consent"
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,16 +42,20 @@ class Column:
     width: int
 
 
-def layout_columns(width: int, claimed: bool = False) -> tuple[Column, ...]:
+def layout_columns(width: int, claimed: bool = False, data: bool = False
+                   ) -> tuple[Column, ...]:
     """Columns that fit `width` cells, each followed by one space; `claimed`: a shared
     desk is on, and its Claimed column comes after the state (kept before time and
-    brand when narrow: who holds a vehicle matters more on a desk)."""
+    brand when narrow: who holds a vehicle matters more on a desk); `data`: the Data
+    column after the state (whether approved cars send data; issue 19), kept too."""
     brand_w = 13 if width >= 96 else 10
     wanted = [("vin", VIN_W), ("brand", brand_w), ("state", STATE_W), ("time", TIME_W)]
     if claimed:
         wanted.insert(3, ("claimed", CLAIMED_W))
+    if data:
+        wanted.insert(3, ("data", DATA_W))
     fixed = LEAD + sum(w + 1 for _, w in wanted)
-    while fixed + 12 > width and len(wanted) > 2 + claimed:  # narrow: drop time, then brand
+    while fixed + 12 > width and len(wanted) > 2 + claimed + data:  # drop time, then brand
         drop = wanted.pop(-1 if wanted[-1][0] == "time" else 1)
         fixed -= drop[1] + 1
     rest = max(4, width - fixed)
@@ -59,7 +64,8 @@ def layout_columns(width: int, claimed: bool = False) -> tuple[Column, ...]:
         extra = [("reason", reason_w), ("tags", rest - reason_w - 1)]
     else:
         extra = [("reason", rest)]
-    order = {"vin": 0, "brand": 1, "state": 2, "claimed": 3, "reason": 4, "time": 5, "tags": 6}
+    order = {"vin": 0, "brand": 1, "state": 2, "data": 3, "claimed": 4, "reason": 5, "time": 6,
+             "tags": 7}
     cols = sorted(wanted + extra, key=lambda c: order[c[0]])
     out = []
     x = LEAD
@@ -95,9 +101,11 @@ def shifted(text: str, shift: int) -> str:
     return "…" + text[shift + 1:] if len(text) > shift + 1 else "…"
 
 
-def cell_text(row: Row, key: str, now: datetime | None, claim: str = "") -> str:
+def cell_text(row: Row, key: str, now: datetime | None, claim: str = "", data: str = "") -> str:
     if key == "claimed":
         return claim  # already cleaned (fleettui.monitor.desk_state.DeskMirror.claim_cell)
+    if key == "data":
+        return data  # worked out by the caller (fleettui.monitor.data_monitor.MonitorData)
     if key == "vin":
         return sanitize(row.vin, mark=True)  # a hidden character shows, as �
     if key == "brand":
@@ -145,7 +153,7 @@ def header_strip(columns: tuple[Column, ...], sort: str, descending: bool, width
 
 def row_strip(row: Row, columns: tuple[Column, ...], now: datetime | None, width: int,
               style: Style, marked: bool, recent: bool, shift: int = 0, *,
-              pushed: bool = False, claim: str = "") -> Strip:
+              pushed: bool = False, claim: str = "", data: str = "") -> Strip:
     """One vehicle as a line of exactly `width` cells; API text as plain segments. The
     reason and tags cells start `shift` characters in (the table's sideways scroll)."""
     lead = (MARK_GLYPH if marked else " ") + (
@@ -153,7 +161,7 @@ def row_strip(row: Row, columns: tuple[Column, ...], now: datetime | None, width
     segments = [Segment(lead, style)]
     used = len(lead)
     for col in columns:
-        cell = cell_text(row, col.key, now, claim)
+        cell = cell_text(row, col.key, now, claim, data)
         if shift and col.key in SHIFTED:
             cell = shifted(cell, shift)
         text = fit(cell, col.width) + " "

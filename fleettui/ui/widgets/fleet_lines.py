@@ -37,6 +37,8 @@ class Table(Protocol):
     text_shift: int
     #: A shared desk's Claimed cell per VIN; None: no desk, no column.
     claims: Callable[[str], str] | None
+    #: The Data cell of a row (issue 19); None: no Data column.
+    data_cell: Callable[[Row], str] | None
 
     @property
     def store(self) -> FleetStore | None: ...
@@ -78,7 +80,8 @@ class LinePainter:
         """The columns for `width` (the scrollbar can appear without a Resize)."""
         if width != self._columns_for:
             claimed = self.table.claims is not None
-            self.columns, self._columns_for = layout_columns(width, claimed=claimed), width
+            data = self.table.data_cell is not None
+            self.columns, self._columns_for = layout_columns(width, claimed, data), width
 
     def clear(self, *, relayout: bool = False) -> None:
         """A theme or focus change restyles every line; `relayout`: the columns change
@@ -133,9 +136,10 @@ class LinePainter:
         now = store.now if store is not None else None
         age = format_duration(row.seconds_in_state(now)) if now is not None else ""
         claim = table.claims(row.vin) if table.claims is not None else ""
+        data = table.data_cell(row) if table.data_cell is not None else ""
         return (row.vin, row.version, width, base, is_cursor and table.cursor_style(),
                 row.vin in table.marked, store is not None and store.is_recent(row.vin), age,
-                table.text_shift, claim)
+                table.text_shift, claim, data)
 
     def _paint(self, y: int, width: int) -> Strip:
         table = self.table
@@ -166,4 +170,5 @@ class LinePainter:
         now = store.now if store is not None else None
         claim = table.claims(row.vin) if table.claims is not None else ""
         return row_strip(row, self.columns, now, width, style, marked, recent, table.text_shift,
-                         pushed=row.vin in table.pushed, claim=claim)
+                         pushed=row.vin in table.pushed, claim=claim,
+                         data=table.data_cell(row) if table.data_cell is not None else "")

@@ -129,6 +129,8 @@ class FleetTable(ScrollView, can_focus=True):
         self.search: Query | None = None
         #: A desk's Claimed cell per VIN ("me", a name, ""); None: no desk, no column.
         self.claims: Callable[[str], str] | None = None
+        #: The Data column's text for a row (issue 19); None: no Data column.
+        self.data_cell: Callable[[Row], str] | None = None
         #: How far the reason and tags text is scrolled sideways, in characters.
         self.text_shift = 0
         #: Paints and caches the lines (fleettui.ui.widgets.fleet_lines).
@@ -321,6 +323,15 @@ class FleetTable(ScrollView, can_focus=True):
         index = int(self.scroll_offset.y) + event.y - 1
         if 0 <= index < len(self.rows):
             self._set_cursor(index)
+
+    def show_data(self, cell: Callable[[Row], str] | None) -> None:
+        """The Data column on (its cell text per row) or off: the columns change."""
+        if (cell is None) == (self.data_cell is None):
+            self.data_cell = cell
+            return
+        self.data_cell = cell
+        self.lines.clear(relayout=True)
+        self.refresh()
 
     def show_claims(self, claims: Callable[[str], str] | None) -> None:
         """A shared desk came on (its Claimed cells) or went: the columns change."""
