@@ -72,7 +72,8 @@ def test_the_board_has_data_queues_by_who_acts_with_ready_messages():
             Row("WF0XXXGCDX0000003", "ford", now - timedelta(days=5)),
             Row("WBA00000000000004", "bmw", now - timedelta(days=30)),
             Row("WBA00000000000005", "bmw", now - timedelta(days=1)),
-            Row("WBA00000000000006", "bmw", now - timedelta(days=3), State.PENDING)]
+            Row("WBA00000000000006", "bmw", now - timedelta(days=3), State.PENDING),
+            Row("WBA00000000000007", "bmw", now - timedelta(days=5))]
     records = {
         rows[0].vin: DataRecord(rows[0].vin, DataState.PRIVACY, checked_at=now,
                                 error="privacy", request_id="rid-1"),
@@ -82,6 +83,7 @@ def test_the_board_has_data_queues_by_who_acts_with_ready_messages():
         rows[3].vin: DataRecord(rows[3].vin, DataState.FLOWING, now - timedelta(days=5),
                                 checked_at=now - timedelta(days=1)),
         rows[4].vin: DataRecord(rows[4].vin, DataState.NONE, checked_at=now),
+        rows[6].vin: DataRecord(rows[6].vin, DataState.NONE, checked_at=now),
     }
     board = build_board(rows, now, data=DataView(records))
     titles = {q.title: q for q in board.queues}
@@ -89,6 +91,8 @@ def test_the_board_has_data_queues_by_who_acts_with_ready_messages():
     assert privacy.actor.value == "driver" and privacy.vins == (rows[0].vin,)
     assert titles["Consent removed by the OEM"].actor.value == "fleet operator"
     assert titles["Approved, no data after 7 days"].vins == (rows[1].vin,)
+    assert titles["Approved, no data after 2 days"].vins == (rows[6].vin,)
+    assert len({q.id for q in board.queues}) == len(board.queues)  # the triage list's keys
     silent = titles["Silent: no data for longer than usual"]
     assert silent.vins == (rows[3].vin,)  # aged into silence without a check
     assert rows[4].vin not in {v for q in board.queues for v in q.vins}  # too soon to worry

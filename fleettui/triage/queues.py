@@ -301,7 +301,9 @@ def build_board(rows: Iterable[Any], now: datetime, *, by_brand: bool = False,
     for key, items in groups.items():
         actor, kind, state, reason, title, brand = key
         items.sort(key=order)
-        qid = "/".join((_slug(actor.value), state.value, _slug(reason or title), brand or "all"))
+        # A data queue's reason is its state ("data:none"); its title carries the days.
+        what = f"{reason} {title}" if reason and reason.startswith("data:") else reason or title
+        qid = "/".join((_slug(actor.value), state.value, _slug(what), brand or "all"))
         queues.append(Queue(qid, actor, kind, state, reason, title, brand, tuple(items),
                             _fix_for(state, reason, items[0].brand, customer)))
     queues.sort(key=lambda q: _urgency(q, now))
