@@ -147,7 +147,7 @@ class MonitorScreen(Screen[None]):
         self._detail_key = key
         local = self.monitor.history.cached_events(row.vin) if row is not None else None
         try:
-            pane.show(row.vehicle if row is not None else None, now, local, data)
+            pane.show(row.vehicle if row is not None else None, now, local, data=data)
         except Exception as exc:  # noqa: BLE001 - odd provider data must not end the monitor
             pane.show(None, now)
             self.app.notify(f"Cannot show details for {clean(key[0]) if key else 'this row'}: "
