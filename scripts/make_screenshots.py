@@ -158,40 +158,7 @@ async def desk_handover(pilot: Pilot) -> None:
 
 #: Scenes on a shared desk: a throwaway local PostgreSQL (Debian's binaries), as
 #: `fleettui --demo --desk` starts one; a database of its own per scene.
-DESK_#: The privacy-mode car the data scene explains (seeded by `_seed_private_car`).
-PRIVATE_VIN = "WBA3A5C5000000019"
-
-
-def _seed_private_car(sim: Simulator) -> None:
-    """A BMW whose traits switch privacy mode on, seeded approved so that the frozen
-    clock (START) falls in its privacy window."""
-    model = sim.vehicle_data
-    for days in range(3, 60):
-        sim.engine.seed_vehicle(PRIVATE_VIN, "bmw", "approved", days * 86400)
-        rec = sim.engine.record(PRIVATE_VIN)
-        status, body = model.answer(PRIVATE_VIN, "bmw", rec, sim.engine.epoch())
-        if status == 403 and "Privacy" in body["errors"][0]["detail"]:
-            return
-    raise RuntimeError("no age puts the car in privacy mode")
-
-
-async def privacy_detail(pilot: Pilot) -> None:
-    """Data checks on: a car blocked by privacy mode, explained in the detail pane."""
-    await _loaded(pilot)
-    app = pilot.app
-    await _wait(pilot, lambda: app.monitor.data.record(PRIVATE_VIN) is not None, timeout=90)
-    await _wait(pilot, lambda: app.table.data_cell is not None)
-    await pilot.pause(1.2)  # the next data tick
-    app.table.move_cursor_to(PRIVATE_VIN)
-    await pilot.pause(0.2)
-    pane = app.monitor_screen.detail
-    lines = pane.text.plain.splitlines()
-    pane.scroll_to(y=lines.index("Data after approval"), animate=False)
-    app.clear_notifications()
-    await pilot.pause(0.2)
-
-
-SCENES: list[tuple[str, tuple[int, int], Scene, bool]] = [
+DESK_SCENES: list[tuple[str, tuple[int, int], Scene, bool]] = [
     ("desk-claimed", WIDE, desk_claimed, False),
     ("desk-handover", WIDE, desk_handover, False),
 ]

@@ -68,6 +68,8 @@ def fetch(exchange: Callable[..., Any], scopes: Callable[[], tuple[str, ...]],
     except ApiError as e:
         return DataReading(e.status or 0, error="server" if (e.status or 0) >= 500 else "other",
                            detail=one_line(str(e), 240))
+    except RuntimeError:  # httpx: the client was closed under the call (fleettui is closing)
+        return DataReading(0, error="network", detail="the client was closed")
     retry = parse_retry_after(None, response.headers.get("retry-after")) \
         if response.status_code == 429 else None
     return read_answer(response.status_code, response.content, now(), retry_after=retry)

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import heapq
 import itertools
+import logging
 import threading
 import time
 from collections import deque
@@ -42,6 +43,7 @@ from fleettui.core.text import clean
 from fleettui.history.data_records import DataRecords, data_events
 from fleettui.history.events import Event
 
+log = logging.getLogger("fleettui.data")
 MINUTE, HOUR, DAY = 60.0, 3600.0, 86400.0
 #: Wait after a 429 that says nothing about how long.
 DEFAULT_HOLD = 60.0
@@ -293,7 +295,13 @@ class DataChecker:
         """The worker loop: steps until `stop` is set or checks are off; saves on the way out."""
         try:
             while not stop.is_set():
-                wait = self.step()
+                try:
+                    wait = self.step()
+                except Exception as exc:  # noqa: BLE001 - a check must never end the monitor
+                    if stop.is_set():
+                        break
+                    log.warning("data check failed: %s", clean(exc))
+                    wait = MINUTE
                 if wait is None:
                     break
                 if wait > 0 and stop.wait(wait):
