@@ -149,11 +149,13 @@ async def test_brackets_scroll_the_detail_pane_while_the_table_keeps_the_keys(si
 async def test_footer_at_80_columns_offers_detail_help_and_the_actions(sim):
     from textual.widgets._footer import FooterKey
 
-    from tests.app_helpers import loaded, make_app
+    from tests.app_helpers import loaded, make_app, wait_for
 
     app = make_app(sim)
     async with app.run_test(size=(80, 24)) as pilot:
         await loaded(pilot)
+        # The footer lays its keys out after the first repaint (later on a loaded machine).
+        await wait_for(pilot, lambda: any(k.region.width for k in app.query(FooterKey)))
         keys = list(app.query(FooterKey))
         assert all(k.region.right <= 80 for k in keys)  # nothing cut off
         assert {"slash", "enter", "a", "c", "R", "question_mark", "q"} <= {k.key for k in keys}
