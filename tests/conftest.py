@@ -3,15 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
 
 import pytest
 
 from tests.sim_helpers import SIM_START
-
-if TYPE_CHECKING:
-    from fleettui.desk.settings import DeskSettings
-    from tests.pg_server import PgSession
 
 
 @pytest.fixture(autouse=True)
@@ -57,28 +52,3 @@ async def pilot(sim, request):
     async with app.run_test(size=tuple(size.args) if size else (120, 36)) as running:
         await loaded(running)
         yield running
-
-
-@pytest.fixture(scope="session")
-def pg_session() -> Iterator[PgSession]:
-    """One throwaway PostgreSQL server for this pytest process (skipped, with the reason,
-    where none can be had; a failure instead under FLEETTUI_REQUIRE_PG=1)."""
-    from tests.pg_server import start_session
-
-    yield from start_session()
-
-
-@pytest.fixture
-def pg_desk(pg_session: PgSession) -> DeskSettings:
-    """Settings (user "tester") for a fresh database of its own with the desk's schema."""
-    from tests.pg_server import settings_for
-
-    return settings_for(pg_session.server, pg_session.new_database())
-
-
-@pytest.fixture
-def pg_empty(pg_session: PgSession) -> DeskSettings:
-    """Settings for a fresh empty database (no desk schema yet)."""
-    from tests.pg_server import settings_for
-
-    return settings_for(pg_session.server, pg_session.new_database(with_schema=False))

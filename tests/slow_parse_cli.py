@@ -1,7 +1,7 @@
 """`fleettui ARGS` with every parse of outside text made endlessly slow (CPU-bound, pure
 Python): the vehicle list, error bodies and webhook events. It writes "parsing" to the
 file named by SLOW_PARSE_MARKER once it is inside such a parse, so a test can send its
-signal then. Used by tests/test_stop_signals.py."""
+signal then. Used by tests/unit/test_stop_signals.py."""
 
 from __future__ import annotations
 

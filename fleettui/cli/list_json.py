@@ -5,7 +5,7 @@ Listing 100,000 vehicles should cost little more than fetching and parsing them.
 plain vehicle object is read in one pass (reason and start of the state straight from
 the changelog), not parsed into a full `Vehicle`; only the odd ones (offsets in
 timestamps, unsorted history, unknown states, odd shapes) go through `Vehicle.from_api`,
-and both ways give the same output (tests/test_list_json.py checks it). Lines are formatted as they are
+and both ways give the same output (tests/unit/test_list_json.py checks it). Lines are formatted as they are
 written, so the first appears long before the last vehicle is formatted; JSON goes
 through the C encoder (no indent).
 

@@ -27,7 +27,7 @@ EXIT_USAGE = 2
 #: Each module adds its subcommands with register(subparsers); the chosen parser's
 #: `func(args) -> int` runs it. Only the module of the command asked for is imported
 #: (`fleettui list` need not load the simulator, the webhooks or the web mode): the
-#: others' commands are listed from here for --help (tests/test_cli_usage.py checks
+#: others' commands are listed from here for --help (tests/cli/test_cli_usage.py checks
 #: that these lines are what the modules register).
 COMMANDS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
     ("fleet_cmds", (("list", "list the fleet (server-side filter)"),

@@ -16,7 +16,7 @@ import pytest
 
 import fleettui
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parent.parent.parent
 #: Packages allowed to import Textual: the app and the command line that starts it.
 TEXTUAL_PACKAGES = {"fleettui.ui", "fleettui.cli"}
 

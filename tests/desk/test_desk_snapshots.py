@@ -3,7 +3,7 @@ header and the detail pane) and the handover screen, in colour and without (NO_C
 Deterministic: the seeded simulator on a frozen clock, and the desk's state handed in as
 the link would post it (a stand-in link with fixed times; the real link is tested on a
 real PostgreSQL in test_desk_app.py). Regenerate after an intended change with
-`pytest tests/test_desk_snapshots.py --snapshot-update`."""
+`pytest tests/desk/test_desk_snapshots.py --snapshot-update`."""
 
 from __future__ import annotations
 

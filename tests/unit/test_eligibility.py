@@ -25,7 +25,7 @@ from fleettui.core.brands import BRANDS, ELIGIBILITY_BRANDS, brand_info
 from fleettui.sim import SimConfig, Simulator
 from tests.sim_helpers import SIM_START, authed
 
-SCHEMA = json.loads((Path(__file__).parent / "schemas" / "hm-eligibility-v1.json").read_text())
+SCHEMA = json.loads((Path(__file__).parent.parent / "schemas" / "hm-eligibility-v1.json").read_text())
 
 
 def _validator(name: str) -> jsonschema.Draft202012Validator:

@@ -1,7 +1,7 @@
 """SVG snapshots of the triage and statistics screens at 120x40 and 80x24 without colour.
 Deterministic: the seeded fleet on a frozen simulated clock.
 Regenerate after an intended change with
-`pytest tests/test_triage_snapshots.py --snapshot-update`."""
+`pytest tests/snapshots/test_triage_snapshots.py --snapshot-update`."""
 
 from __future__ import annotations
 

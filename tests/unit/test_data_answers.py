@@ -34,7 +34,7 @@ from fleettui.core.data_states import (
 from fleettui.sim import SimConfig, Simulator
 from tests.sim_helpers import SIM_START, authed
 
-SCHEMA = json.loads((Path(__file__).parent / "schemas" / "hm-vehicle-data-api-v1.json")
+SCHEMA = json.loads((Path(__file__).parent.parent / "schemas" / "hm-vehicle-data-api-v1.json")
                     .read_text())
 NOW = datetime(2026, 11, 5, 12, 0, tzinfo=UTC)
 

@@ -20,8 +20,8 @@ import pytest
 
 from tests.webhook_helpers import SECRET, change_body, post_signed
 
-RUNNER = Path(__file__).with_name("slow_parse_cli.py")
-ROOT = Path(__file__).resolve().parent.parent
+RUNNER = Path(__file__).parent.parent / "slow_parse_cli.py"
+ROOT = Path(__file__).resolve().parent.parent.parent
 #: How long the test waits for the process to end after the signal (it never ended).
 BOUND = 20.0
 

@@ -1,6 +1,6 @@
 """SVG snapshots of the key screens (pytest-textual-snapshot). Deterministic: seeded
 simulator with a frozen clock, fixed app clock, fixed terminal size.
-Regenerate after an intended change with `pytest tests/test_snapshots.py --snapshot-update`."""
+Regenerate after an intended change with `pytest tests/snapshots/test_snapshots.py --snapshot-update`."""
 
 from __future__ import annotations
 
