@@ -27,7 +27,8 @@ def main() -> int:
     receiver.parse_event = slow_parse
     from fleettui.cli.main import main as cli_main
 
-    return cli_main(sys.argv[1:])
+    sys.argv = ["fleettui", *sys.argv[1:]]
+    return cli_main()  # as the `fleettui` command runs it (its own process's end)
 
 
 if __name__ == "__main__":

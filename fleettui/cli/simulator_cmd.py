@@ -9,9 +9,7 @@ accident.
 from __future__ import annotations
 
 import argparse
-import signal
 import sys
-import threading
 
 from fleettui.cli.common import Subparsers
 from fleettui.core.timefmt import parse_ts
@@ -121,27 +119,22 @@ def run_simulator(args: argparse.Namespace) -> int:
                            rate_limit_burst=args.rate_limit_burst,
                            malformed_rate=args.malformed_rate, drop_rate=args.drop_rate),
     )
-    stop = threading.Event()
+    from fleettui.term.stop import StopOnSignals
 
-    def _on_signal(signum: int, frame: object) -> None:
-        stop.set()
-
-    previous = {s: signal.signal(s, _on_signal) for s in (signal.SIGINT, signal.SIGTERM)}
-    try:
-        with Simulator(config) as sim:
-            print(sim.base_url, flush=True)
-            print(sim.client_id, flush=True)
-            print(sim.client_secret, flush=True)
-            while not stop.wait(0.5):
-                pass
-        if sim.webhooks is not None:
-            print(f"fleettui simulator: webhooks delivered {sim.webhooks.delivered}, "
-                  f"failed {sim.webhooks.failed}", file=sys.stderr)
-    except OSError as e:
-        print(f"fleettui simulator: cannot listen on {args.host}:{args.port}: {e.strerror}",
-              file=sys.stderr)
-        return EXIT_USAGE
-    finally:
-        for s, handler in previous.items():
-            signal.signal(s, handler)
+    # SIGTERM, SIGHUP, Ctrl-C: out within a second (see fleettui.term.stop).
+    with StopOnSignals() as signals:
+        try:
+            with Simulator(config) as sim:
+                print(sim.base_url, flush=True)
+                print(sim.client_id, flush=True)
+                print(sim.client_secret, flush=True)
+                signals.event.wait()
+            if sim.webhooks is not None:
+                print(f"fleettui simulator: webhooks delivered {sim.webhooks.delivered}, "
+                      f"failed {sim.webhooks.failed}", file=sys.stderr, flush=True)
+        except OSError as e:
+            print(f"fleettui simulator: cannot listen on {args.host}:{args.port}: "
+                  f"{e.strerror}", file=sys.stderr)
+            return EXIT_USAGE
+        signals.finish(EXIT_OK)
     return EXIT_OK

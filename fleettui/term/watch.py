@@ -1,4 +1,5 @@
-"""Leave promptly when the terminal goes away (SSH drop, SIGHUP, stdin closed).
+"""Leave promptly when the terminal goes away (SSH drop, SIGHUP, stdin closed), or when
+asked to (SIGTERM): the app exits as on `q`, and the process ends within a second.
 
 Textual installs no SIGHUP handler, and its input thread spins when stdin hits EOF
 (select says readable, read returns nothing). We catch both: SIGHUP through the event
@@ -22,8 +23,10 @@ CHECK_INTERVAL = 0.5
 CONFIRMATIONS = 3
 #: After asking the app to exit, leave for sure this many seconds later (a teardown that
 #: writes to a terminal that is gone must not keep the process alive or spinning).
-EXIT_DEADLINE = 3.0
+EXIT_DEADLINE = 0.95
 LOST_EXIT_CODE = 129
+#: The exit code after SIGTERM: 128 + 15, as a shell reports a process it ended.
+TERM_EXIT_CODE = 143
 
 
 def stdin_gone(fd: int) -> bool:
@@ -60,30 +63,39 @@ class TerminalWatch:
         self._stop = threading.Event()
         self._fired = False
         self._sighup_installed = False
+        self._installed: list[int] = []
+        #: The exit code for the app: LOST_EXIT_CODE, or TERM_EXIT_CODE after SIGTERM.
+        self.code = LOST_EXIT_CODE
 
     def start(self, loop: asyncio.AbstractEventLoop) -> None:
         self._loop = loop
         sighup = getattr(signal, "SIGHUP", None)  # absent on Windows
-        if sighup is not None:
+        for sig, code in ((sighup, LOST_EXIT_CODE), (signal.SIGTERM, TERM_EXIT_CODE)):
+            if sig is None:
+                continue
             with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
-                loop.add_signal_handler(sighup, self._fire)
-                self._sighup_installed = True
+                loop.add_signal_handler(sig, self._fire, code)
+                self._installed.append(sig)
+                self._sighup_installed = self._sighup_installed or sig == sighup
         if self.fd is not None:
             threading.Thread(target=self._watch_stdin, name="fleettui-stdin-watch", daemon=True).start()
 
     def stop(self) -> None:
         self._stop.set()
-        if self._sighup_installed and self._loop is not None:
-            with contextlib.suppress(Exception):
-                self._loop.remove_signal_handler(signal.SIGHUP)  # installed, so it exists
-            self._sighup_installed = False
+        if self._loop is not None:
+            for sig in self._installed:
+                with contextlib.suppress(Exception):
+                    self._loop.remove_signal_handler(sig)
+        self._installed = []
+        self._sighup_installed = False
 
-    def _fire(self) -> None:
+    def _fire(self, code: int = LOST_EXIT_CODE) -> None:
         if self._fired:
             return
         self._fired = True
+        self.code = code
         if self.hard_exit:
-            deadline = threading.Timer(EXIT_DEADLINE, os._exit, (LOST_EXIT_CODE,))
+            deadline = threading.Timer(EXIT_DEADLINE, os._exit, (code,))
             deadline.daemon = True
             deadline.start()
         self.on_lost()

@@ -186,7 +186,8 @@ class FleetApp(App[None]):
         self.accounts.close()
 
     def _terminal_lost(self) -> None:
-        self.exit(return_code=LOST_EXIT_CODE)
+        """The terminal went away (SIGHUP, stdin closed) or SIGTERM came: exit as on q."""
+        self.exit(return_code=self._watch.code if self._watch is not None else LOST_EXIT_CODE)
 
     # -- account -------------------------------------------------------------------
 

@@ -119,7 +119,11 @@ def serve(launch: SessionLaunch, options: ServeOptions, *, out: TextIO | None = 
 async def _main(server: MonitorServer, sock: socket.socket) -> None:
     loop = asyncio.get_running_loop()
     stop = asyncio.Event()
-    for sig in (signal.SIGINT, signal.SIGTERM):
+    # SIGHUP too (the terminal that started it closed): every tab's process is ended,
+    # not left to notice on its own.
+    for sig in (signal.SIGINT, signal.SIGTERM, getattr(signal, "SIGHUP", None)):
+        if sig is None:
+            continue
         with contextlib.suppress(NotImplementedError, RuntimeError):
             loop.add_signal_handler(sig, stop.set)
     runner = web.AppRunner(server.make_app(), handle_signals=False, access_log_class=AccessLog,

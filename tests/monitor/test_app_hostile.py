@@ -86,3 +86,20 @@ async def test_hostile_data_is_shown_as_data(server, kind):
         await pilot.pause()
         assert app.is_running
         assert_clean(app)
+
+
+async def test_a_wait_of_a_day_is_cut_said_in_the_header_and_r_retries_now(server):
+    """Retry-After 99999 s (28 h): the monitor waits 5 minutes at most, the header says
+    how long and why, and `r` asks again now (issue 21: polling stopped for 24 h)."""
+    server.kind = "retry_after_long"
+    app = hostile_app(server)
+    async with app.run_test(size=(160, 30)) as pilot:
+        await wait_for(pilot, lambda: app.monitor.connection.failures >= 1, timeout=20)
+        await pilot.pause()
+        conn = app.monitor.connection
+        assert conn.retry_after == 300 and conn.next_delay() == 300
+        assert "(the provider's wait, cut to 5 min; r: now)" in header_text(app)
+        asked = server.requests
+        await pilot.press("r")
+        await wait_for(pilot, lambda: server.requests > asked, timeout=20)
+        assert app.is_running

@@ -104,3 +104,69 @@ def test_the_webhook_receiver_stuck_in_a_parse_ends_on_a_signal(env, tmp_path, s
 def _post_quietly(url: str, body: bytes) -> None:
     with contextlib.suppress(Exception):  # the receiver is stopped under it
         post_signed(url, body, delivery=str(uuid.uuid4()))
+
+
+class Pty:
+    """A pseudo-terminal for the monitor, its output drained so it never blocks."""
+
+    def __init__(self) -> None:
+        import pty
+
+        self.master, self.slave = pty.openpty()
+        self.output = bytearray()
+        self._reader = threading.Thread(target=self._drain, daemon=True)
+        self._reader.start()
+
+    def _drain(self) -> None:
+        while True:
+            try:
+                chunk = os.read(self.master, 65536)
+            except OSError:
+                return
+            if not chunk:
+                return
+            self.output += chunk
+
+    def close(self) -> None:
+        for fd in (self.slave, self.master):
+            with contextlib.suppress(OSError):
+                os.close(fd)
+
+
+@pytest.mark.parametrize("how", ["q", "ctrl+c", "SIGTERM", "SIGHUP"])
+def test_the_monitor_stuck_in_a_parse_ends_on_q_ctrl_c_and_signals(env, tmp_path, how):
+    """The monitor's refresh is parsed on a worker thread, made endless here: `q`,
+    ctrl+c, SIGTERM and SIGHUP still end the process (the UI thread is never starved)."""
+    marker = tmp_path / "marker"
+    term = Pty()
+    try:
+        proc = subprocess.Popen([sys.executable, str(RUNNER)], cwd=ROOT,
+                                env={**env, "SLOW_PARSE_MARKER": str(marker),
+                                     "PYTHONPATH": str(ROOT), "TERM": "xterm-256color",
+                                     "COLUMNS": "100", "LINES": "30"},
+                                # Textual draws on stderr: the terminal is all three.
+                                stdin=term.slave, stdout=term.slave, stderr=term.slave,
+                                start_new_session=True)
+        wait_for_marker(proc, marker)
+        for _ in range(600):  # the window is up (its footer drawn): keys reach the app
+            if b"Quit" in term.output:
+                break
+            assert proc.poll() is None
+            time.sleep(0.1)
+        else:
+            raise AssertionError("the monitor never drew its window")
+        if how in ("q", "ctrl+c"):
+            os.write(term.master, b"q" if how == "q" else b"\x03")
+        else:
+            proc.send_signal(getattr(signal, how))
+        try:
+            proc.wait(BOUND)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            raise AssertionError(f"still running {BOUND} s after {how}") from None
+        assert b"Traceback" not in term.output
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        term.close()

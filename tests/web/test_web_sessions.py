@@ -163,7 +163,7 @@ async def test_an_idle_session_is_closed_and_its_process_ends(tmp_path, isolated
             assert await _gone(pid)
 
 
-@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT, signal.SIGHUP])
 async def test_a_signal_ends_every_session_and_the_server(tmp_path, isolated_dirs, sig):
     with serving(tmp_path, isolated_dirs, "--demo") as served:
         async with Tab(served) as one, Tab(served) as two:

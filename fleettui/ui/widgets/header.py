@@ -68,7 +68,8 @@ def connection_text(conn: ConnectionState, read_only: bool = False) -> Text:
     if conn.paused:
         out.append("‖ PAUSED", style="bold yellow")
     elif conn.stale and not conn.connected_once:
-        out.append(f" ✗ {conn.problem_label()}, retrying ", style=ALERT)
+        retry = conn.retry_label() if conn.retry_after is not None else "retrying"
+        out.append(f" ✗ {conn.problem_label()}, {retry} ", style=ALERT)
         if conn.cached_at is not None:
             out.append(f"  showing cache from {cache_label(conn.cached_at, conn.wall())}")
     elif conn.cached_at is not None and not conn.connected_once:
@@ -77,6 +78,8 @@ def connection_text(conn: ConnectionState, read_only: bool = False) -> Text:
     elif conn.stale:
         age = stale_age(conn.age())
         out.append(f" ! STALE {age} ({conn.kind_label()}) ", style=ALERT)
+        if conn.retry_after is not None:  # the provider asked to wait: how long, and why
+            out.append(f"  {conn.retry_label()}", style="yellow")
     elif conn.connected_once:
         out.append("● live", style="green")
     else:
