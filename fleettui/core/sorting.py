@@ -7,6 +7,9 @@ no tags, no known start of the state) go last in both directions.
 
 from __future__ import annotations
 
+import unicodedata
+from functools import lru_cache
+
 from fleettui.core.brands import BRANDS
 from fleettui.core.rows import STATE_RANK, Row
 
@@ -22,11 +25,24 @@ def first_direction(column: str) -> bool:
     return column in FIRST_DESCENDING
 
 
-_BRAND_KEY = {code: b.display.lower() for code, b in BRANDS.items()}
+def fold(text: str) -> str:
+    """`text` as it sorts for a reader: accents dropped and case folded, so "Škoda" sorts
+    among the S's (before "Volvo"), not after every ASCII letter."""
+    if text.isascii():
+        return text.lower()
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+
+_BRAND_KEY = {code: fold(b.display) for code, b in BRANDS.items()}
+
+
+_folded = lru_cache(maxsize=4096)(fold)  # brands the catalogue does not know
 
 
 def _brand_key(row: Row) -> str:
-    return _BRAND_KEY.get(row.brand) or row.brand
+    key = _BRAND_KEY.get(row.brand)
+    return key if key is not None else _folded(row.brand)
 
 
 def _state_key(row: Row) -> int:

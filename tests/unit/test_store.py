@@ -170,6 +170,18 @@ def test_sort_every_column_both_directions(column):
         assert key(up[0]) and key(down[0])
 
 
+def test_brand_sort_reads_accented_names_as_a_reader_does():
+    """Škoda sorts among the S's: before Volvo, after Seat and Renault; an unknown brand
+    with an accent is folded the same way."""
+    fleet = [vdict(f"TMB0000000000000{i}", "approved", brand)
+             for i, brand in enumerate(("volvo-cars", "skoda", "seat", "renault", "Émile",
+                                        "zeta"))]
+    store = loaded(fleet)
+    store.set_sort("brand", False)
+    assert [store.row(i).brand for i in range(len(store))] == [
+        "émile", "renault", "seat", "skoda", "volvo-cars", "zeta"]
+
+
 def test_sort_ties_keep_vin_order_and_toggle_flips():
     store = loaded()
     store.set_sort("state")
