@@ -53,13 +53,15 @@ def _list(brand: str | None, as_json: bool) -> int:
     if as_json:
         rows = [{"reason": i.reason, "kind": i.kind, "groups": list(i.groups),
                  "brands": list(i.brands), "title": i.title, "actor": i.actor.value,
-                 "provider_retries": i.provider_retries} for i in infos]
+                 "provider_retries": i.provider_retries, "documented": i.documented}
+                for i in infos]
         print(json.dumps({"brand": brand, "reasons": rows}, indent=2, ensure_ascii=False))
         return EXIT_OK
     width = max(len(i.reason) for i in infos) + 2
     print(f"{'REASON':<{width}}{'KIND':<10}APPLIES TO")
     for i in infos:
-        print(f"{i.reason:<{width}}{i.kind:<10}{i.groups_label()}")
+        own = "" if i.documented else " (the simulator's own reason, not in the guide)"
+        print(f"{i.reason:<{width}}{i.kind:<10}{i.groups_label()}{own}")
     print(f"\n{len(infos)} reasons. `fleettui explain \"<reason>\"` for what each means "
           "and what to do.")
     return EXIT_OK

@@ -12,7 +12,14 @@ from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 from fleettui.core.brands import VW_CUSTOMER_TAG, brand_info
-from fleettui.core.reasons import RETRY_WINDOW_DAYS, SUPPORT_EMAIL, Actor, ReasonInfo, lookup_reason
+from fleettui.core.reasons import (
+    RETRY_WINDOW_DAYS,
+    SIMULATOR_NOTE,
+    SUPPORT_EMAIL,
+    Actor,
+    ReasonInfo,
+    lookup_reason,
+)
 from fleettui.core.states import State
 from fleettui.core.text import sanitize
 
@@ -230,6 +237,8 @@ def explain(reason: str | None, state: State, brand: str | None = None) -> Expla
     elif text and info is None:
         notes.append("This reason is not in fleettui's catalogue; it is shown exactly as the "
                      "provider sent it, with the general guidance for the state.")
+    if info is not None and not info.documented:
+        notes.append(SIMULATOR_NOTE)
     if applies is False and info is not None and b is not None:
         notes.append(f"The provider documents this reason for {info.groups_label()}, not for "
                      f"{b.display}; double-check the brand, or treat it as unusual and ask support.")
@@ -278,7 +287,9 @@ def format_explanation_text(expl: Explanation, width: int = 80) -> str:
     context = [f"state {expl.state}"]
     if expl.brand:
         context.append(f"brand {printable(expl.brand_display or expl.brand)}")
-    if expl.reason_info is not None:
+    if expl.reason_info is not None and not expl.reason_info.documented:
+        context.append("the simulator's own reason, not in the provider's guide")
+    elif expl.reason_info is not None:
         context.append(f"documented for {expl.reason_info.groups_label()}")
     lines.append("(" + "; ".join(context) + ")")
     lines.append("")

@@ -1,7 +1,9 @@
 """The catalogue of pending and reject reasons the provider puts on changelog entries.
 
-Keys are the API's exact strings (from the provider's activation guide), plus the pending
-reasons our simulator uses while it keeps retrying. The texts are ours: what the reason
+Keys are the API's exact strings (from the provider's activation guide), plus three pending
+reasons that are the simulator's own (`SIMULATOR_ONLY`): the guide describes their causes
+(OTA updates, a car not driven, no data yet) but documents no reason string for them, so
+their explanation says so wherever it is shown. The texts are ours: what the reason
 means for a fleet operator, who has to act and what they should do. An unknown reason is
 never an error: `lookup_reason` returns None and callers fall back to state guidance.
 """
@@ -54,6 +56,8 @@ class ReasonInfo:
     provider_retries: bool          # the provider keeps trying by itself while pending
     #: For pending reasons: the reject reason it ends in when the retry window runs out.
     rejects_as: str | None = None
+    #: False for the simulator's own strings (SIMULATOR_ONLY), not in the provider's guide.
+    documented: bool = True
 
     @property
     def is_global(self) -> bool:
@@ -102,6 +106,14 @@ PRIMARY_USER_ENROLLED = "primary user enrolled"
 SOFTWARE_INCOMPATIBLE = "software version incompatible"
 ACTIVATION_TIMEOUT_NO_DATA = "activation timeout: no data"
 
+#: Pending reasons only fleettui's simulator sends: the guide names these causes but
+#: documents no reason string for them.
+SIMULATOR_ONLY = frozenset((WAITING_FOR_OTA, VEHICLE_NOT_DRIVEN, NO_DATA_YET))
+#: Said wherever one of them is explained (detail pane, `explain`, `show`, triage).
+SIMULATOR_NOTE = ("This reason string is fleettui's simulator's own: the provider's guide "
+                  "describes the cause but documents no reason string for it, so a real "
+                  "provider may word it differently.")
+
 _A = Actor
 # reason, kind, groups, actor, provider_retries, rejects_as
 _TABLE: tuple[tuple[str, str, tuple[str, ...], Actor, bool, str | None], ...] = (
@@ -138,7 +150,7 @@ def _build() -> dict[str, ReasonInfo]:
     for reason, kind, groups, actor, retries, rejects_as in _TABLE:
         title, meaning, steps = REASON_TEXTS[reason]
         out[reason] = ReasonInfo(reason, kind, groups, title, meaning, tuple(steps), actor,
-                                 retries, rejects_as)
+                                 retries, rejects_as, reason not in SIMULATOR_ONLY)
     return out
 
 
@@ -197,6 +209,6 @@ def reject_reason_after_retries(pending_reason: str, brand: str | None) -> str:
 __all__ = [
     "ACTIVATION_TIMEOUT_NO_DATA", "CATALOGUE", "CONSENT_MISSING", "CUSTOMER_NAME_TAG_MISSING",
     "Actor", "NO_DATA_YET", "PENDING_REASONS", "PRIVACY_MODE", "REJECT_REASONS",
-    "RETRY_WINDOW_DAYS", "ReasonInfo", "SUPPORT_EMAIL", "VEHICLE_NOT_DRIVEN", "VW_CUSTOMER_TAG",
-    "WAITING_FOR_OTA", "lookup_reason", "reasons_for_brand", "reject_reason_after_retries",
+    "RETRY_WINDOW_DAYS", "ReasonInfo", "SIMULATOR_NOTE", "SIMULATOR_ONLY", "SUPPORT_EMAIL",
+    "VEHICLE_NOT_DRIVEN", "VW_CUSTOMER_TAG", "WAITING_FOR_OTA", "lookup_reason", "reasons_for_brand", "reject_reason_after_retries",
 ]

@@ -7,7 +7,9 @@ import json
 import pytest
 
 from fleettui.cli.main import main
-from fleettui.core.reasons import CATALOGUE
+from fleettui.core.guidance import explain
+from fleettui.core.reasons import CATALOGUE, SIMULATOR_NOTE, SIMULATOR_ONLY
+from fleettui.core.states import State
 
 
 def run(capsys, *argv: str) -> tuple[int, str, str]:
@@ -79,7 +81,23 @@ def test_list_json_is_stable(capsys):
     assert code == 0 and data["brand"] is None
     assert [r["reason"] for r in data["reasons"]] == list(CATALOGUE)
     assert set(data["reasons"][0]) == {"reason", "kind", "groups", "brands", "title", "actor",
-                                       "provider_retries"}
+                                       "provider_retries", "documented"}
+    own = {r["reason"] for r in data["reasons"] if not r["documented"]}
+    assert own == {"waiting for OTA update", "vehicle not driven", "no data received yet"}
+
+
+@pytest.mark.parametrize("reason", sorted(SIMULATOR_ONLY))
+def test_the_simulators_own_reasons_say_so_where_explained(capsys, reason):
+    """The three pending reasons only the simulator sends are labelled as its own in the
+    explanation (CLI text, --json notes, --list), the documented ones are not."""
+    code, out, _ = run(capsys, reason)
+    assert code == 0 and "the simulator's own reason" in out and SIMULATOR_NOTE[:40] in out
+    assert SIMULATOR_NOTE in explain(reason, State.PENDING, "bmw").notes
+    assert SIMULATOR_NOTE not in explain("privacy mode is enabled", State.PENDING, "audi").notes
+    code, out, _ = run(capsys, "--list")
+    line = next(x for x in out.splitlines() if x.startswith(reason + " "))
+    assert "simulator's own" in line
+    assert "simulator" not in next(x for x in out.splitlines() if x.startswith("unspecified"))
 
 
 def test_explain_json_is_stable(capsys):
