@@ -155,7 +155,8 @@ def _check_lines(lines: list[vehicle_csv.VehicleLine], rejects: list[tuple[vehic
     """The lines that pass the local checks, by VIN; the others go to rejects/results."""
     to_send: dict[str, vehicle_csv.VehicleLine] = {}
     for line in lines:
-        problems = line.problems or check_new_vehicle(line.vin, line.brand, line.tags)
+        problems = [*check_new_vehicle(line.vin, line.brand, line.tags, no_brand=vehicle_csv.NO_BRAND),
+                    *line.problems]
         if not problems and line.vin in to_send:
             problems = [f"same VIN as line {to_send[line.vin].number}"]
         if problems:

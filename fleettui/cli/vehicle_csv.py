@@ -19,6 +19,8 @@ from fleettui.core.vehicle_lines import parse_tag, read_text_file, split_fields,
 from fleettui.core.vin import normalise_vin
 
 MAX_FILE_BYTES = 50_000_000
+#: Said of a line that names no brand.
+NO_BRAND = "no brand: the line must be vin,brand[,key=value...]"
 
 
 @dataclass
@@ -28,6 +30,8 @@ class VehicleLine:
     vin: str
     brand: str
     tags: dict[str, str] = field(default_factory=dict)
+    #: What reading the line found (tags that are not key=value); the VIN, brand and
+    #: tag rules are checked with it by `fleet_write` (every problem of a line told).
     problems: list[str] = field(default_factory=list)
 
 
@@ -42,8 +46,6 @@ def parse_line(number: int, raw: str) -> VehicleLine:
     vin = normalise_vin(fields[0]) if fields else ""
     brand = normalise_brand(fields[1]) if len(fields) > 1 else ""
     line = VehicleLine(number, raw, vin, brand)
-    if not brand:
-        line.problems.append("no brand: the line must be vin,brand[,key=value...]")
     for extra in fields[2:]:
         if not extra:
             continue

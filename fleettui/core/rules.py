@@ -145,10 +145,15 @@ def brand_problem(brand: object) -> str | None:
     return f"unknown brand '{brand.strip()}'; {hint}"
 
 
-def check_new_vehicle(vin: str, brand: str, tags: Mapping[str, object] | None = None) -> list[str]:
-    """Problems that would make the provider refuse or reject a new clearance."""
+def check_new_vehicle(vin: str, brand: str, tags: Mapping[str, object] | None = None, *,
+                      no_brand: str | None = None) -> list[str]:
+    """Every problem that would make the provider refuse or reject a new clearance, VIN
+    first (a line with a bad VIN and no brand is told both). `no_brand`: what to say when
+    the brand is missing, in the words of where it should have been given."""
     problems = [f"VIN: {p}" for p in check_vin(vin).problems]
     bp = brand_problem(brand)
+    if bp is not None and no_brand is not None and not (isinstance(brand, str) and brand.strip()):
+        bp = no_brand
     if bp is not None:
         problems.append(bp)
     tags = tags or {}

@@ -94,11 +94,9 @@ def parse_line(raw: str, default_brand: str = "", default_tags: dict[str, str] |
         problems += tag_problems
     if customer and brand and needs_customer_name(brand):
         tags.setdefault(VW_CUSTOMER_TAG, customer)
-    if not brand:
-        problems.append("no brand: add ,brand to the line or fill the Brand field")
-    else:
-        problems += check_new_vehicle(vin, brand, tags)
-    return AddLine(raw=raw, vin=vin, brand=brand, tags=tags, problems=problems)
+    checked = check_new_vehicle(vin, brand, tags,
+                                no_brand="no brand: add ,brand to the line or fill the Brand field")
+    return AddLine(raw=raw, vin=vin, brand=brand, tags=tags, problems=checked + problems)
 
 
 def has_own_brand(raw: str) -> bool:

@@ -128,6 +128,16 @@ def test_add_file_with_one_bad_line_gives_that_line_back(sim_profile, capsys, tm
     assert code == 2 and (tmp_path / "again.csv").read_text().splitlines()[1] == bad
 
 
+def test_add_file_names_every_problem_of_a_line(sim_profile, capsys, tmp_path):
+    """A line with a bad VIN and no brand is refused with both problems, not the first."""
+    src = tmp_path / "vehicles.csv"
+    src.write_text("WBAXX00000000001\n", encoding="utf-8")
+    code, _, err = run(capsys, "add", "--file", str(src))
+    assert code == 2
+    assert err == ("fleettui: line 1: WBAXX00000000001: VIN: 16 characters, need 17; "
+                   "no brand: the line must be vin,brand[,key=value...]\n")
+
+
 def test_add_provider_refusal_comes_back_too(sim_profile, capsys, monkeypatch, tmp_path):
     from fleettui.cli import fleet_write
 

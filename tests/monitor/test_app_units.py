@@ -117,6 +117,14 @@ def test_line_uses_form_brand_and_tags_and_reports_bad_vin():
     assert not bad.ok and any("16 characters" in p for p in bad.problems)
 
 
+def test_a_line_is_refused_with_every_problem_it_has():
+    """A bad VIN and no brand: both named, VIN first; a bad tag as well."""
+    line = parse_line("WBA3A5C51CF25698,,oops")
+    assert line.problems == ["VIN: 16 characters, need 17",
+                             "no brand: add ,brand to the line or fill the Brand field",
+                             "tag 'oops' is not key=value"]
+
+
 def test_vw_brand_needs_customer_name():
     line = parse_line(f"{GOOD_VIN},volkswagen")
     assert not line.ok and any("vw-group-customer-name" in p for p in line.problems)
