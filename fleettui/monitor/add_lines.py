@@ -99,6 +99,25 @@ def parse_line(raw: str, default_brand: str = "", default_tags: dict[str, str] |
     return AddLine(raw=raw, vin=vin, brand=brand, tags=tags, problems=checked + problems)
 
 
+def customer_wanted(brand: str, many: str) -> bool:
+    """Should the form show its Customer field: the Brand field, or a line of the block
+    (its own brand), is a brand that needs the customer name. A triage fix fills only
+    the block, and says "check the customer name": the field must be there to check."""
+    if needs_customer_name(brand):
+        return True
+    seen: set[str] = set()
+    for raw in many.splitlines():
+        if raw.lstrip().startswith("#"):
+            continue
+        _, sep, rest = raw.partition(",")
+        own = normalise_brand(rest.partition(",")[0]) if sep else ""
+        if own and own not in seen:
+            if needs_customer_name(own):
+                return True
+            seen.add(own)
+    return False
+
+
 def has_own_brand(raw: str) -> bool:
     """Does the line name its brand (rather than taking the form's Brand field)?"""
     fields = split_fields(raw)

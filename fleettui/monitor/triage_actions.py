@@ -42,6 +42,9 @@ def fix_draft(queue: Queue) -> AddDraft | None:
 def fix_notice(queue: Queue, read_only: bool) -> Notice:
     if read_only:
         return Notice("Read-only: the fix is not offered with this profile.", severity="warning")
-    return Notice(f"Check the lines and the customer name, then ctrl+s re-adds the "
+    named = queue.fix is not None and bool(queue.fix.tags.get(VW_CUSTOMER_TAG))
+    check = ("Check the lines and the Customer field" if named else
+             "Type the fleet operator's name in the Customer field, check the lines")
+    return Notice(f"{check}, then ctrl+s re-adds the "
                   f"{queue.count} vehicle{'s' if queue.count != 1 else ''} "
                   "(Escape keeps it as a draft).", title="Triage fix", timeout=10)

@@ -9,7 +9,13 @@ import pytest
 from fleettui.core.states import Action, State
 from fleettui.core.text import clean
 from fleettui.core.vehicle import Vehicle
-from fleettui.monitor.add_lines import parse_block, parse_line, parse_tags, read_csv_file
+from fleettui.monitor.add_lines import (
+    customer_wanted,
+    parse_block,
+    parse_line,
+    parse_tags,
+    read_csv_file,
+)
 from fleettui.monitor.connection import ConnectionState, clamp_refresh, coarse_age
 from fleettui.monitor.write_outcomes import WriteOutcome, merge_answer, new_vehicle, summarise
 from fleettui.ui.screens.export import write_csv
@@ -130,6 +136,13 @@ def test_vw_brand_needs_customer_name():
     assert not line.ok and any("vw-group-customer-name" in p for p in line.problems)
     ok = parse_line(f"{GOOD_VIN},volkswagen,vw-group-customer-name=ACME")
     assert ok.ok and ok.tags["vw-group-customer-name"] == "ACME"
+
+
+def test_customer_field_is_wanted_for_a_vw_brand_in_the_field_or_in_a_line():
+    assert customer_wanted("audi", "") and not customer_wanted("bmw", "")
+    assert customer_wanted("", f"{GOOD_VIN},bmw\n{GOOD_VIN}, Skoda ,x=y")
+    assert not customer_wanted("", f"{GOOD_VIN},bmw\n{GOOD_VIN}\n# a,volkswagen")
+    assert not customer_wanted("bmw", f"{GOOD_VIN},bmw\n{GOOD_VIN},peugeot")
 
 
 def test_block_skips_header_blank_and_comment_lines(tmp_path):
