@@ -4,7 +4,7 @@
 - :func:`resolved_profile` — the profile for the parsed args (flags > env > file).
 - :func:`guarded` — wraps a command: known errors become ONE stderr line and an exit
   code (0 ok, 1 provider or network error, 2 bad usage or input).
-- :func:`print_table`, :func:`write_csv`, :func:`print_json` — output helpers.
+- :func:`print_table`, :func:`print_json` — output helpers (CSV: :mod:`fleettui.core.fleet_csv`).
   Text from the API is data: :func:`plain` removes control characters before it reaches
   the terminal.
 """
@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import csv
 import functools
 import json
 import os
@@ -23,7 +22,7 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import IO, TYPE_CHECKING, Any, NoReturn, TypeAlias
 
 from fleettui.config import ConfigError, ResolvedProfile, resolve_profile
-from fleettui.core.text import csv_cell, json_safe, one_line
+from fleettui.core.text import json_safe, one_line
 from fleettui.core.vehicle_lines import tag_problem
 from fleettui.core.vin import VinCheck
 
@@ -231,15 +230,6 @@ def print_table(headers: Sequence[str], rows: Iterable[Sequence[object]],
     out.write(line(list(headers)) + "\n")
     for row in body:
         out.write(line(row) + "\n")
-
-
-def write_csv(headers: Sequence[str], rows: Iterable[Sequence[object]],
-              stream: IO[str] | None = None) -> None:
-    """CSV of outside data: every cell sanitised and never a spreadsheet formula."""
-    writer = csv.writer(stream or sys.stdout, lineterminator="\n")
-    writer.writerow(headers)
-    for row in rows:
-        writer.writerow([csv_cell(c) for c in row])
 
 
 def print_json(data: Any, stream: IO[str] | None = None) -> None:

@@ -19,8 +19,8 @@ fields plus derived ones::
       "state_since": "2026-11-01T12:00:00Z" | null,
       "seconds_in_state": 3600 | null}]            # at the provider's clock when fetched
 
-``list --csv`` — header ``vin,brand,status,reason,state_since,tags``; tags as
-``k=v;k2=v2``.
+``list --csv`` — header ``vin,brand,status,reason,state_since,tags,seconds_in_state``
+(the monitor's export has the same; :mod:`fleettui.core.fleet_csv`); tags as ``k=v;k2=v2``.
 
 ``show VIN --json`` — ``{"vehicle": <one list object as above>,
 "seconds_in_state": 3600 | null, "explanation": <explain --json object>}``.
@@ -57,9 +57,10 @@ from fleettui.cli.common import (
     vin_problem,
 )
 from fleettui.cli.list_json import listing, write_json
-from fleettui.cli.list_text import write_csv, write_table
+from fleettui.cli.list_text import write_table
 from fleettui.config.cache import save_snapshot
 from fleettui.core.brands import brand_info
+from fleettui.core.fleet_csv import write_fleet
 from fleettui.core.guidance import explain, format_explanation_text
 from fleettui.core.memory import collector_paused
 from fleettui.core.rules import brand_problem
@@ -216,7 +217,7 @@ def _write_list(args: argparse.Namespace, raw: list[dict], now: datetime,
     if args.json:
         write_json(items, out)
     elif args.csv:
-        write_csv(items, out)
+        write_fleet(items, out)
     else:
         write_table(items, now, out, plain)
         print(f"{len(items)} vehicle(s)", file=sys.stderr)

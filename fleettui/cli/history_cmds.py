@@ -38,8 +38,8 @@ from fleettui.cli.common import (
     print_json,
     print_table,
     resolved_profile,
-    write_csv,
 )
+from fleettui.core.fleet_csv import write_table
 from fleettui.core.timefmt import format_ts, parse_ts
 from fleettui.history.events import Event
 from fleettui.history.store import HistoryStore, open_history
@@ -269,9 +269,9 @@ def _print_events(events: list[Event], args: argparse.Namespace) -> None:
         print_json([e.to_json() for e in events])
         return
     if args.csv:
-        write_csv(HISTORY_CSV, ([plain(e.vin), plain(e.brand), plain(e.old or ""), plain(e.new),
-                                 plain(e.reason or ""), format_ts(e.at), format_ts(e.seen_at),
-                                 e.source] for e in events))
+        write_table(HISTORY_CSV, ([plain(e.vin), plain(e.brand), plain(e.old or ""), plain(e.new),
+                                   plain(e.reason or ""), format_ts(e.at), format_ts(e.seen_at),
+                                   e.source] for e in events), sys.stdout)
         return
     print_table(["WHEN", "VIN", "BRAND", "CHANGE", "REASON", "SOURCE"], (
         [format_ts(e.when), e.vin, e.brand, f"{e.old or '?'} → {e.new}",

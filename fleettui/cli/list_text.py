@@ -1,19 +1,16 @@
-"""`fleettui list --csv` and the table: a listing (:mod:`fleettui.cli.list_json`) as
-lines of text, written a batch of lines at a time.
+"""`fleettui list`'s table: a listing (:mod:`fleettui.cli.list_json`) as aligned lines
+of text, written a batch of lines at a time (its CSV: :mod:`fleettui.core.fleet_csv`).
 
-Text from the API is data: every table cell is what `plain` makes of it, every CSV cell
-what `csv_cell` makes of it (fleettui.core.text), quoted by csv.writer. The usual fleet
-needs none of that: its text is printable, has no doubled or outer spaces, no comma or
-quote, and nothing a spreadsheet reads as a formula, and for such text those calls change
-nothing. So each column is first checked as a whole (one join, a few C-level searches);
-when every column passes, lines are put together column by column (`str.ljust`,
-`",".join`) without a Python call per cell. A column that fails sends every cell the
+Text from the API is data: every cell is what `plain` makes of it. The usual fleet needs
+none of that: its text is printable, has no doubled or outer spaces, and for such text
+`plain` changes nothing. So each column is first checked as a whole (one join, a few
+C-level searches); when every column passes, lines are put together column by column
+(`str.ljust`) without a Python call per cell. A column that fails sends every cell the
 exact way. Widths are counted by `len` unless the text is not ASCII.
 """
 
 from __future__ import annotations
 
-import csv
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime, timedelta
@@ -21,92 +18,30 @@ from itertools import repeat
 from operator import itemgetter
 from typing import IO, Any
 
-from fleettui.core.text import csv_cell
+from fleettui.core.fleet_csv import joined
 from fleettui.core.timefmt import format_duration
 
-CSV_HEADERS = ("vin", "brand", "status", "reason", "state_since", "tags")
 TABLE_HEADERS = ("VIN", "BRAND", "STATE", "REASON", "IN STATE")
 #: Lines handed to the stream per write.
 _BATCH = 500
 #: Longest reason shown in the table (cut with an ellipsis by `plain`).
 _REASON_CELLS = 60
 
-_FORMULA = frozenset("=+-@\t\r")
 _fromiso = datetime.fromisoformat
 _VIN, _BRAND, _STATUS = itemgetter("vin"), itemgetter("brand"), itemgetter("status")
-_REASON, _SINCE, _TAGS = itemgetter("reason"), itemgetter("state_since"), itemgetter("tags")
+_REASON, _SINCE = itemgetter("reason"), itemgetter("state_since")
 _SECONDS = itemgetter(slice(0, 19))  # 'YYYY-MM-DDTHH:MM:SS' of a state_since
-
-
-def _joined(cells: Sequence[Any]) -> str | None:
-    """The cells joined by '|' (printable, so the checks below see each cell's own
-    characters); None when a cell is not text."""
-    try:
-        return "|".join(cells)
-    except TypeError:
-        return None
 
 
 def _tidy(cells: Sequence[Any], *, spaces: bool) -> bool:
     """Printable ASCII cells; with `spaces`, none doubled or at either end, else none."""
-    text = _joined(cells)
+    text = joined(cells)
     if text is None or not (text.isascii() and text.isprintable()):
         return False
     if not spaces:
         return " " not in text
     return not ("  " in text or "| " in text or " |" in text or text[:1] == " "
                 or text[-1:] == " ")
-
-
-def _csv_plain(cells: Sequence[Any]) -> bool:
-    """Printable cells without a comma or quote, none starting a formula: what csv_cell
-    and csv.writer leave as they are."""
-    text = _joined(cells)
-    return (text is not None and text.isprintable() and "," not in text and '"' not in text
-            and text[:1] not in _FORMULA and "|=" not in text and "|+" not in text
-            and "|-" not in text and "|@" not in text)
-
-
-def tags_text(tags: dict[str, str]) -> str:
-    return ";".join(f"{k}={v}" for k, v in sorted(tags.items()))
-
-
-_CSV_TAGS: dict[tuple[tuple[str, str], ...], str] = {}
-
-
-def _csv_tags(tags: dict[str, str]) -> str:
-    """tags_text, once per distinct set of tags (a fleet has a few thousand)."""
-    if not tags:
-        return ""
-    key = tuple(tags.items())
-    try:
-        found = _CSV_TAGS.get(key)
-    except TypeError:  # unhashable values: not from JSON
-        return tags_text(tags)
-    if found is None:
-        found = tags_text(tags)
-        if len(_CSV_TAGS) < 50_000:
-            _CSV_TAGS[key] = found
-    return found
-
-
-def write_csv(items: Sequence[dict[str, Any]], stream: IO[str]) -> None:
-    """CSV of outside data: every cell what `csv_cell` makes of it (sanitised, never a
-    formula), quoted where csv.writer quotes; a batch of lines at a time."""
-    write = stream.write
-    write(",".join(CSV_HEADERS) + "\n")
-    writer = None
-    for start in range(0, len(items), _BATCH):
-        batch = items[start:start + _BATCH]
-        columns = [list(map(_VIN, batch)), list(map(_BRAND, batch)), list(map(_STATUS, batch)),
-                   [r or "" for r in map(_REASON, batch)], [s or "" for s in map(_SINCE, batch)],
-                   list(map(_csv_tags, map(_TAGS, batch)))]
-        rows = zip(*columns, strict=True)
-        if all(map(_csv_plain, columns)):
-            write("\n".join(map(",".join, rows)) + "\n")
-            continue
-        writer = writer or csv.writer(stream, lineterminator="\n")
-        writer.writerows([csv_cell(c) for c in row] for row in rows)
 
 
 def width(text: str) -> int:

@@ -39,8 +39,12 @@ def test_list_table_json_and_csv(sim_profile, capsys):
 
     code, out, _ = run(capsys, "list", "--csv")
     rows = list(csv.reader(io.StringIO(out)))
-    assert rows[0] == ["vin", "brand", "status", "reason", "state_since", "tags"]
+    assert rows[0] == ["vin", "brand", "status", "reason", "state_since", "tags",
+                       "seconds_in_state"]  # the monitor's export has the same columns
     assert len(rows) == total + 1
+    by_vin = {v["vin"]: v for v in data}
+    assert all(r[6] == "" if by_vin[r[0]]["seconds_in_state"] is None else r[6].isdigit()
+               for r in rows[1:])
 
 
 def test_list_filters_go_to_the_provider(sim_profile, capsys):

@@ -11,7 +11,7 @@ from datetime import datetime
 import pytest
 from textual.widgets import Input, Static
 
-from fleettui.cli.list_text import CSV_HEADERS
+from fleettui.core.fleet_csv import COLUMNS
 from fleettui.ui.screens.confirm import ConfirmScreen
 from fleettui.ui.screens.export import ExportScreen
 from fleettui.ui.screens.results import WriteResultsScreen
@@ -135,4 +135,4 @@ async def test_export_file_named_by_local_clock_with_the_list_csv_columns(sim, t
         await wait_for(pilot, lambda: any(n.startswith("Wrote") for n in notes(app)))
         with target.open(encoding="utf-8") as fh:
             header = next(csv.reader(fh))
-        assert tuple(header[: len(CSV_HEADERS)]) == CSV_HEADERS
+        assert tuple(header) == COLUMNS  # the one shape: `list --csv` has the same

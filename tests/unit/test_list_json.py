@@ -14,7 +14,8 @@ from hypothesis import strategies as st
 
 from fleettui.cli.common import plain
 from fleettui.cli.list_json import listed, listing, vehicle_json, write_json
-from fleettui.cli.list_text import width, write_csv, write_table
+from fleettui.cli.list_text import width, write_table
+from fleettui.core.fleet_csv import write_fleet
 from fleettui.core.vehicle import Vehicle
 from fleettui.sim import SimConfig, Simulator
 from tests.fleet_helpers import NOW, small_fleet, vdict
@@ -122,14 +123,17 @@ def test_json_is_an_array_with_a_vehicle_per_line():
 
 
 def test_csv_and_table_rows():
-    items = listing(small_fleet())
+    at = datetime(2026, 11, 1, 12, tzinfo=UTC)
+    items = listing(small_fleet(), at)
     out = io.StringIO()
-    write_csv(items, out)
+    assert write_fleet(items, out) == len(items)
     rows = list(csv.reader(io.StringIO(out.getvalue())))
-    assert rows[0] == ["vin", "brand", "status", "reason", "state_since", "tags"]
+    assert rows[0] == ["vin", "brand", "status", "reason", "state_since", "tags",
+                       "seconds_in_state"]
     assert rows[1][0] == items[0]["vin"] and len(rows) == len(items) + 1
+    assert [r[6] for r in rows[1:]] == [str(i["seconds_in_state"]) for i in items]
     table = io.StringIO()
-    write_table(items, datetime(2026, 11, 1, 12, tzinfo=UTC), table, plain)
+    write_table(items, at, table, plain)
     lines = table.getvalue().splitlines()
     assert lines[0].split() == ["VIN", "BRAND", "STATE", "REASON", "IN", "STATE"]
     at = lines[0].index("BRAND")

@@ -12,14 +12,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from fleettui.cli.common import plain
-from fleettui.cli.list_text import (
-    CSV_HEADERS,
-    TABLE_HEADERS,
-    tags_text,
-    width,
-    write_csv,
-    write_table,
-)
+from fleettui.cli.list_text import TABLE_HEADERS, width, write_table
+from fleettui.core.fleet_csv import COLUMNS, tags_text
+from fleettui.core.fleet_csv import write_fleet as write_csv
 from fleettui.core.text import csv_cell
 from fleettui.core.timefmt import format_duration
 
@@ -34,7 +29,8 @@ _ITEM = st.fixed_dictionaries({
     "vin": _CELL, "brand": _CELL, "status": _CELL, "reason": st.one_of(st.none(), _CELL),
     "state_since": st.sampled_from([None, "2026-11-01T12:00:00Z", "2026-11-02T11:59:59Z",
                                     "2026-09-01T00:00:00Z"]),
-    "tags": st.dictionaries(st.sampled_from(["fleet", "a,b", "=k"]), _CELL, max_size=2)})
+    "tags": st.dictionaries(st.sampled_from(["fleet", "a,b", "=k"]), _CELL, max_size=2),
+    "seconds_in_state": st.one_of(st.none(), st.integers(-10**6, 10**9))})
 #: Mostly plain fleets, some with one odd vehicle, some with many.
 _ITEMS = st.one_of(
     st.lists(_ITEM, max_size=6),
@@ -52,11 +48,12 @@ def _plain_fleet(n: int) -> list[dict]:
 def _csv_reference(items: list[dict]) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(CSV_HEADERS)
+    writer.writerow(COLUMNS)
     for i in items:
+        seconds = i.get("seconds_in_state")
         writer.writerow([csv_cell(i["vin"]), csv_cell(i["brand"]), csv_cell(i["status"]),
                          csv_cell(i["reason"]), csv_cell(i["state_since"]),
-                         csv_cell(tags_text(i["tags"]))])
+                         csv_cell(tags_text(i["tags"])), "" if seconds is None else seconds])
     return out.getvalue()
 
 
