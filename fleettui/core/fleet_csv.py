@@ -38,9 +38,18 @@ _VIN, _BRAND, _STATUS = itemgetter("vin"), itemgetter("brand"), itemgetter("stat
 _REASON, _SINCE, _TAGS = itemgetter("reason"), itemgetter("state_since"), itemgetter("tags")
 
 
-def _seconds(item: dict[str, Any]) -> str:
-    seconds = item.get("seconds_in_state")
-    return "" if seconds is None else str(seconds)
+_SECONDS = itemgetter("seconds_in_state")
+
+
+def _seconds(batch: Sequence[dict[str, Any]]) -> list[str]:
+    """The seconds_in_state column (whole seconds, empty when unknown or not given)."""
+    try:
+        found = list(map(_SECONDS, batch))
+    except KeyError:  # objects listed without a clock
+        found = [item.get("seconds_in_state") for item in batch]
+    if None not in found:
+        return list(map(str, found))
+    return ["" if s is None else str(s) for s in found]
 
 
 def joined(cells: Sequence[Any]) -> str | None:
@@ -92,13 +101,18 @@ def write_fleet(items: Iterable[dict[str, Any]], stream: IO[str]) -> int:
     write(",".join(COLUMNS) + "\n")
     writer = None
     count = 0
-    it = iter(items)
-    while batch := list(islice(it, _BATCH)):
+    batches: Iterable[Sequence[dict[str, Any]]]
+    if isinstance(items, Sequence):
+        batches = (items[i:i + _BATCH] for i in range(0, len(items), _BATCH))
+    else:
+        it = iter(items)
+        batches = iter(lambda: list(islice(it, _BATCH)), [])
+    for batch in batches:
         count += len(batch)
         text = [list(map(_VIN, batch)), list(map(_BRAND, batch)), list(map(_STATUS, batch)),
                 [r or "" for r in map(_REASON, batch)], [s or "" for s in map(_SINCE, batch)],
                 list(map(_tags_cell, map(_TAGS, batch)))]
-        seconds = list(map(_seconds, batch))  # our own numbers: never sanitised
+        seconds = _seconds(batch)  # our own numbers: never sanitised
         if all(map(_plain, text)):
             write("\n".join(map(",".join, zip(*text, seconds, strict=True))) + "\n")
             continue
