@@ -95,7 +95,7 @@ def _tags_cell(tags: dict[str, str]) -> str:
 
 
 def write_fleet(items: Iterable[dict[str, Any]], stream: IO[str]) -> int:
-    """The fleet CSV of `list --json`-shaped objects (`fleettui.cli.list_output`; the
+    """The fleet CSV of `list --json`-shaped objects (`fleettui.cli.list_json`; the
     keys of COLUMNS, tags a dict), a batch of lines at a time; returns the rows written."""
     write = stream.write
     write(",".join(COLUMNS) + "\n")

@@ -54,6 +54,7 @@ from fleettui.ui.push_flow import PushFlow
 from fleettui.ui.screens.help import HelpScreen
 from fleettui.ui.screens.monitor import MonitorScreen
 from fleettui.ui.screens.notifications import NotificationLogScreen, ShowVins
+from fleettui.ui.key_order import KeyDone, KeyOrder
 from fleettui.ui.triage_flow import TriageFlow
 from fleettui.ui.typeahead import TypeAhead
 from fleettui.ui.widgets.fleet_table import FleetTable
@@ -129,6 +130,8 @@ class FleetApp(App[None]):
         self.pushes = PushFlow(self, self.monitor)
         #: Keys typed right after one that opens an input go into that input.
         self.typeahead = TypeAhead(self)
+        #: Each key is handled after the focus changes the one before it asked for.
+        self.key_order = KeyOrder(self, self._handle_key)
         #: q, ctrl+c, a lost terminal: the process ends within a second (see term.exit_guard).
         self.exit_guard: ExitGuard | None = None
 
@@ -156,11 +159,24 @@ class FleetApp(App[None]):
             self.exit_guard.arm(lambda: self.return_code or 0)
 
     async def on_event(self, event: events.Event) -> None:
-        if isinstance(event, events.Key) and self.typeahead.take(
-                event, opens_input=self.screen is self.monitor_screen
-                and keys.opens_input(event.key, self.monitor.read_only)):
+        if isinstance(event, events.Key) and not event.is_forwarded:
+            if not self.key_order.hold(event):
+                await self._handle_key(event)
             return
         await super().on_event(event)
+
+    async def _handle_key(self, event: events.Key) -> None:
+        if self.typeahead.take(event, opens_input=self.screen is self.monitor_screen
+                               and keys.opens_input(event.key, self.monitor.read_only)):
+            self.key_order.skipped()
+            return
+        target = self.focused or self.screen
+        await super().on_event(event)
+        self.key_order.follow(target)
+
+    @on(KeyDone)
+    def _key_done(self, message: KeyDone) -> None:
+        self.key_order.done(message)
 
     @property
     def table(self) -> FleetTable:

@@ -76,3 +76,99 @@ async def test_lines_typed_while_a_send_is_in_flight_are_kept(sim):
         await pilot.pause()
         assert area.text == "WBA3A5C51CF256653,bmw"       # the sent line left, the new one kept
         assert form.query_one("#add-vin", Input).value == "WBA3A5C52CF256654"
+
+
+def burst_keys(app, *keys: tuple[str, str | None]) -> None:
+    """Named keys (with their characters) queued at once."""
+    for key, char in keys:
+        app.post_message(events.Key(key, char))
+
+
+async def settle(pilot, turns: int = 8) -> None:
+    for _ in range(turns):
+        await pilot.pause()
+
+
+async def test_emptying_the_filter_box_keeps_it_open_for_what_is_typed_next(sim):
+    """Backspace to an empty box does not close it, also once the empty filter has been
+    applied: the letters typed next are a filter, not monitor keys (`p` pausing, `a`
+    opening the add form). Esc closes it."""
+    seed_test_vehicles(sim)
+    app = make_app(sim)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await loaded(pilot)
+        store = app.monitor.store
+        box = app.query_one("#filter", Input)
+        burst(app, "/ab")
+        await wait_for(pilot, lambda: store.query.text == "ab")
+        burst_keys(app, ("backspace", None), ("backspace", None))
+        await wait_for(pilot, lambda: box.value == "" and store.query.text == "")
+        await settle(pilot)
+        assert app.focused is box and box.display and box.has_class("-shown")
+        burst(app, "pa")
+        await settle(pilot)
+        assert box.value == "pa" and app.focused is box
+        assert not app.monitor.connection.paused
+        assert type(app.screen).__name__ != "AddScreen"
+        await pilot.press("backspace", "backspace")        # typed one by one: the same
+        await wait_for(pilot, lambda: store.query.text == "")
+        await settle(pilot)
+        assert app.focused is box and box.value == "" and box.has_class("-shown")
+        await pilot.press("p")
+        assert box.value == "p" and not app.monitor.connection.paused
+        await pilot.press("escape")                         # Esc closes it
+        await settle(pilot)
+        assert app.focused is not box and not box.has_class("-shown")
+        await pilot.press("slash", "x", "backspace", "enter")  # so does Enter, left empty
+        await settle(pilot)
+        assert app.focused is not box and not box.has_class("-shown")
+
+
+async def test_keys_after_enter_in_the_filter_go_where_the_user_is_typing(sim):
+    """`/bmw`, Enter and `p` in one burst: the filter is kept and `p` then runs in the
+    monitor (the box closed with Enter), after the focus left the box, not into it."""
+    seed_test_vehicles(sim)
+    app = make_app(sim)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await loaded(pilot)
+        burst(app, "/bmw")
+        burst_keys(app, ("enter", "\r"))
+        burst(app, "p")
+        await settle(pilot)
+        box = app.query_one("#filter", Input)
+        assert box.value == "bmw"
+        assert app.monitor.connection.paused
+        assert app.focused is not box
+
+
+async def test_a_vin_tab_and_brand_in_one_burst_land_in_their_boxes(sim):
+    """A paste or a laggy link: VIN, Tab, brand arrive at once. Tab's focus change is
+    applied before the brand's letters are handed on."""
+    app = make_app(sim)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await loaded(pilot)
+        await pilot.press("a")
+        await wait_for(pilot, lambda: isinstance(app.screen, AddScreen))
+        await settle(pilot)
+        form = app.screen
+        burst(app, "WBA3A5C50CF256652")
+        burst_keys(app, ("tab", "\t"))
+        burst(app, "bmw")
+        await settle(pilot)
+        assert form.query_one("#add-vin", Input).value == "WBA3A5C50CF256652"
+        assert form.query_one("#add-brand", Input).value == "bmw"
+
+
+async def test_opening_the_add_form_and_filling_it_in_one_burst(sim):
+    """`a`, a VIN, Tab, a brand: the form opens, and each part lands in its own box."""
+    app = make_app(sim)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await loaded(pilot)
+        burst(app, "aWBA3A5C50CF256652")
+        burst_keys(app, ("tab", "\t"))
+        burst(app, "kia")
+        await wait_for(pilot, lambda: isinstance(app.screen, AddScreen))
+        await settle(pilot, 12)
+        form = app.screen
+        assert form.query_one("#add-vin", Input).value == "WBA3A5C50CF256652"
+        assert form.query_one("#add-brand", Input).value == "kia"

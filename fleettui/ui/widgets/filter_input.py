@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from textual import events
 from textual.binding import Binding
 from textual.widgets import Input
 
@@ -23,6 +24,13 @@ class FilterInput(Input):
         self.history: list[str] = []
         self._at: int | None = None  # index into history while stepping; None: not
         self._typed = ""             # what was in the box before stepping started
+
+    def _on_blur(self, event: events.Blur) -> None:
+        """Left empty (Enter or Esc moved the focus away): the box closes. While it has
+        the focus it stays open whatever it holds (see MonitorView)."""
+        super()._on_blur(event)
+        if not self.value.strip():
+            self.remove_class("-shown")
 
     def remember(self, text: str) -> None:
         """An applied filter goes to the end of the history (once)."""

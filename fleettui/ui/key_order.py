@@ -1,0 +1,128 @@
+"""Keys are handled one after another, each after what the one before it changed.
+
+Textual hands a key to the focused widget by putting it on that widget's queue, and the
+App takes the next key off its own queue at once. A key the widget does not use (Tab)
+bubbles back up to the App, behind the keys that came after it, and the focus change its
+binding asks for (`focus_next`, or `widget.focus()`, which Textual applies later again)
+comes later still. So a burst (a paste, a laggy SSH link) of a VIN, Tab and a brand put
+all of it in the VIN box: every key had been handed to the VIN box before Tab moved the
+focus.
+
+`KeyOrder` holds the keys that arrive while one is still being handled. With each key
+handed on, a `KeyDone` marker goes to the same widget behind it; it takes the same path
+up (widget, its parents, the screen, the App) so it reaches the App after the key and
+after any binding it ran; it goes round a second time behind what the key's handling
+posted (Enter's `Input.Submitted`), and the next key is let go once the focus changes
+that key asked for (queued on the App by then) are done. A marker can be lost when its widget goes
+away (Esc closing a dialog): the held keys go on when the widget is detached, or after
+`GIVE_UP_AFTER` at the latest.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Awaitable, Callable
+
+from textual import events
+from textual.app import App
+from textual.message import Message
+from textual.message_pump import MessagePump
+from textual.timer import Timer
+
+#: Seconds after which held keys go on even if the last key's marker never came back.
+GIVE_UP_AFTER = 0.25
+#: Rounds a marker makes: the key itself, then what its handling posted to the widget.
+LAPS = 2
+LOOK_EVERY = 0.01
+
+
+class KeyDone(Message, bubble=True):
+    """Behind a key on its widget's queue: that key has been handled (posted by KeyOrder)."""
+
+    def __init__(self, ticket: int, lap: int = 1) -> None:
+        super().__init__()
+        self.ticket = ticket
+        self.lap = lap
+
+
+class KeyOrder:
+    def __init__(self, app: App, handle: Callable[[events.Key], Awaitable[None]]) -> None:
+        """`handle`: what the App does with a key that is let through (its own handling,
+        type-ahead included)."""
+        self.app = app
+        self.handle = handle
+        self.held: deque[events.Key] = deque()
+        self._ticket = 0
+        self._target: MessagePump | None = None
+        self._looks = 0
+        self._timer: Timer | None = None
+        self._letting: events.Key | None = None
+
+    @property
+    def busy(self) -> bool:
+        return self._target is not None
+
+    def hold(self, event: events.Key) -> bool:
+        """True when the key must wait (an earlier one is being handled); it is kept."""
+        if event is self._letting:
+            return False
+        if self.busy or self.held:
+            self.held.append(event)
+            return True
+        return False
+
+    def follow(self, target: MessagePump) -> None:
+        """A key was handed to `target` (the focused widget, or the screen): hold the
+        next ones until its marker comes back."""
+        self._ticket += 1
+        self._target = target
+        self._looks = 0
+        if not target.post_message(KeyDone(self._ticket)):
+            self._finished()
+            return
+        if self._timer is None:
+            self._timer = self.app.set_interval(LOOK_EVERY, self._look, name="key-order")
+
+    def done(self, message: KeyDone) -> None:
+        """The marker is back at the App: the key's bindings have run. What the key's
+        widget posted meanwhile (Input.Submitted for Enter) is queued on the widget
+        behind the marker, so it goes round once more; then the focus changes asked for
+        are queued on the App behind it, and the next key goes after them."""
+        if message.ticket != self._ticket or self._target is None:
+            return
+        if message.lap < LAPS and self._target.post_message(KeyDone(self._ticket, message.lap + 1)):
+            return
+        self.app.call_later(self._finished)
+
+    def skipped(self) -> None:
+        """The key let through was not handed to a widget (type-ahead kept it)."""
+        self._finished()
+
+    def _look(self) -> None:
+        self._looks += 1
+        target = self._target
+        if target is None:
+            return
+        attached = getattr(target, "is_attached", True)
+        if not attached or self._looks * LOOK_EVERY >= GIVE_UP_AFTER:
+            self._finished()
+
+    def _finished(self) -> None:
+        self._target = None
+        if self._timer is not None:
+            self._timer.stop()
+            self._timer = None
+        if self.held:
+            self.app.call_later(self._let_next)
+
+    async def _let_next(self) -> None:
+        if self.busy or not self.held:
+            return
+        event = self.held.popleft()
+        self._letting = event
+        try:
+            await self.handle(event)
+        finally:
+            self._letting = None
+        if not self.busy and self.held:
+            self.app.call_later(self._let_next)
