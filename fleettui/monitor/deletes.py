@@ -73,7 +73,8 @@ def plan_deletes(action: Action, marked: Iterable[Vehicle], current: Vehicle | N
         reasons = "; ".join(sorted({clean(why) for _, why, *_ in skipped}))[:300]
         return DeletePlan(action, bulk=True, targets=len(targets), refusal=Notice(
             f"Nothing to {action.value}: all {len(skipped)} marked were skipped ({reasons}). "
-            "Nothing was sent.", severity="warning", timeout=8))
+            "Nothing was sent.", severity="warning", timeout=8,
+            vins=tuple(vin for vin, *_ in skipped)))
     warned: dict[str, int] = {}
     for _, warning in plan.warnings:
         warned[clean(warning)] = warned.get(clean(warning), 0) + 1
@@ -89,7 +90,8 @@ def _plan_one(action: Action, vehicle: Vehicle, now: datetime) -> DeletePlan:
     if not check.allowed:
         return DeletePlan(action, targets=1, vehicle=vehicle, refusal=Notice(
             f"Cannot {action.value} {vin}: {clean(check.reason).rstrip('.')}. Nothing was sent.",
-            title=f"{action.value.capitalize()} refused", severity="warning", timeout=8))
+            title=f"{action.value.capitalize()} refused", severity="warning", timeout=8,
+            vins=(vehicle.vin,)))
     return DeletePlan(action, vins=[vehicle.vin], targets=1, vehicle=vehicle,
                       warnings=[(clean(w), 1) for w in check.warnings],
                       require=vin[-4:] if action is Action.REVOKE else None)
@@ -141,8 +143,9 @@ def summary_notice(result: DeletesSent, worth_opening: bool) -> Notice:
         severity = "warning" if severity == "information" else severity
     if worth_opening:
         text += "\n" + OPEN_HINT
+    named = (*(o.vin for o in result.outcomes), *(vin for vin, _ in result.skipped))
     return Notice(clean(text, keep_newlines=True), severity=severity,
-                  timeout=10 if severity != "information" else 5)
+                  timeout=10 if severity != "information" else 5, vins=named)
 
 
 def audit_lines(outcomes: list[WriteOutcome]) -> list[tuple[str, bool, str]]:
