@@ -1,0 +1,108 @@
+"""Key → first frame of a screen, in a real terminal: ctrl+p (the command palette), `t`
+(triage), `T` (statistics) and `!` (the notification log), target ≤ 100 ms (issue 21).
+
+    python bench/bench_screens.py                    # 10,000 vehicles, 5 tries per key
+    python bench/bench_screens.py --sizes 300,100000 --repeat 7
+
+The real `fleettui` monitor runs in a private tmux server (as bench/bench_terminal.py
+runs it) against the simulator in its own process. For each key: the time from sending
+it to the first byte the app writes after it, and to the screen showing the new screen's
+title (tmux capture-pane; the first frame), and for `t` and `T` to the screen filled
+(queues grouped, statistics computed). Then Esc, and the monitor is left to go quiet
+before the next try. The machine's load is printed beside the figures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from bench_terminal import Bench, Simulator  # noqa: E402
+
+#: key → (what the screen shows first, what it shows once filled)
+SCREENS: dict[str, tuple[str, str]] = {
+    "C-p": (r"Search for commands", r"Search for commands"),
+    "t": (r"^ ?Triage", r"^ ?Triage · \d"),
+    "T": (r"^ ?Statistics", r"^ ?Statistics(?!: computing)"),
+    "!": (r"Notifications.*kept", r"Notifications.*kept"),
+}
+NAMES = {"C-p": "ctrl+p (palette)", "t": "t (triage)", "T": "T (statistics)",
+         "!": "! (notifications)"}
+MAIN = re.compile(r"● live")
+
+
+def load() -> str:
+    return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+
+
+def one_key(bench: Bench, key: str, repeat: int) -> dict[str, list[float]]:
+    term = bench.term
+    first_rx, full_rx = (re.compile(p, re.M) for p in SCREENS[key])
+    out: dict[str, list[float]] = {"byte": [], "frame": [], "filled": []}
+    for _ in range(repeat):
+        t0 = term.mark()
+        term.keys(key)
+        byte = term.first_write(t0, timeout=10)
+        frame = term.wait_screen(first_rx, 10, t0, step=0.002)
+        filled = term.wait_screen(full_rx, 30, t0, step=0.005)
+        for name, value in (("byte", byte), ("frame", frame), ("filled", filled)):
+            if value is not None:
+                out[name].append(value)
+        term.settle(term.mark(), quiet=0.3)
+        term.keys("Escape")
+        term.wait_screen(MAIN, 10)
+        time.sleep(0.6)  # the main view repaints and goes quiet
+    return out
+
+
+def fmt(xs: list[float]) -> str:
+    if not xs:
+        return "(none)"
+    return (f"median {statistics.median(xs) * 1000:4.0f} ms  best {min(xs) * 1000:4.0f}  "
+            f"worst {max(xs) * 1000:4.0f}")
+
+
+def run_size(args: argparse.Namespace, n: int) -> None:
+    bench = Bench(args)
+    sim = Simulator(n)
+    try:
+        bench.add_profile(sim)
+        pid, t0 = bench.launch()
+        if bench.wait_live(t0) is None:
+            raise SystemExit("the monitor did not go live")
+        time.sleep(2.0)  # background passes after the first paint
+        print(f"\n== {n:,} vehicles, {args.width}x{args.height}, load {load()} ==")
+        for key in args.keys.split(","):
+            got = one_key(bench, key, args.repeat)
+            print(f"  {NAMES[key]:<20} first byte   {fmt(got['byte'])}")
+            print(f"  {'':<20} first frame  {fmt(got['frame'])}")
+            if key in ("t", "T"):
+                print(f"  {'':<20} filled       {fmt(got['filled'])}")
+        bench.quit(pid)
+        print(f"  load after: {load()}")
+    finally:
+        sim.stop()
+        bench.close()
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", default="10000")
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--keys", default="C-p,t,T,!")
+    parser.add_argument("--width", type=int, default=120)
+    parser.add_argument("--height", type=int, default=40)
+    args = parser.parse_args()
+    for n in (int(s) for s in args.sizes.split(",")):
+        run_size(args, n)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

