@@ -36,6 +36,7 @@ from fleettui.ui.account_flow import AccountFlow
 from fleettui.ui.add_messages import AddSubmitted, EligibilityWanted
 from fleettui.ui.colours import ANSI_THEME, wants_native_ansi
 from fleettui.ui.desk_actions import DeskActions
+from fleettui.ui.key_order import KeyDone, KeyOrder
 from fleettui.ui.messages import (
     AddDone,
     CacheLoaded,
@@ -54,7 +55,6 @@ from fleettui.ui.push_flow import PushFlow
 from fleettui.ui.screens.help import HelpScreen
 from fleettui.ui.screens.monitor import MonitorScreen
 from fleettui.ui.screens.notifications import NotificationLogScreen, ShowVins
-from fleettui.ui.key_order import KeyDone, KeyOrder
 from fleettui.ui.triage_flow import TriageFlow
 from fleettui.ui.typeahead import TypeAhead
 from fleettui.ui.widgets.fleet_table import FleetTable
