@@ -69,7 +69,7 @@ async def test_a_new_filter_ends_the_refusal_about_a_vehicle_that_left(sim):
         assert app.table.cursor_vin == PEUGEOT_PENDING
         await pilot.press("c")
         await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
-        assert PEUGEOT_PENDING in app.screen.vins
+        assert PEUGEOT_PENDING in app.screen.title_text
         assert not any(BMW_PENDING in n for n in notes(app))
 
 

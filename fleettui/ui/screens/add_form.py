@@ -24,8 +24,8 @@ from fleettui.core.text import clean
 from fleettui.monitor.add_lines import (
     AddDraft,
     AddLine,
+    customer_wanted,
     has_own_brand,
-    needs_customer_name,
     parse_block,
     parse_line,
     parse_tags,
@@ -143,14 +143,19 @@ class AddScreen(ModalScreen[AddDraft | None]):
 
     @on(TextArea.Changed, "#add-many")
     def _many_changed(self) -> None:
+        self._toggle_customer()
         self.eligibility.check_soon()
 
     def show_eligibility(self, outcome: EligibilityOutcome) -> None:
         """An eligibility answer from the app's worker."""
         self.eligibility.show(outcome)
 
-    def _toggle_customer(self, brand: str) -> None:
-        show = needs_customer_name(brand) if is_known_brand(brand) else False
+    def _toggle_customer(self, brand: str | None = None) -> None:
+        """The Customer field shows when the Brand field or a line of the block names a
+        brand that needs it (a triage fix fills only the block)."""
+        if brand is None:
+            brand = self.query_one("#add-brand", Input).value
+        show = customer_wanted(brand, self.query_one("#add-many", TextArea).text)
         for widget in self.query(".vw-only"):
             widget.display = show
 
