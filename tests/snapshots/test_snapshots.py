@@ -134,3 +134,37 @@ def test_no_color_cancel_dialog_shows_its_keys(snap_compare, sim, monkeypatch):
         await _steady(pilot)
 
     assert snap_compare(make_app(sim), terminal_size=SMALL, run_before=run_before)
+
+
+def test_no_color_first_screen(snap_compare, sim, monkeypatch):
+    """NO_COLOR at start, nothing pressed: the cursor row (only it) is reversed."""
+    monkeypatch.setenv("NO_COLOR", "1")
+    assert snap_compare(make_app(sim), terminal_size=SMALL, run_before=_settle)
+
+
+def test_no_color_sort_menu_shows_its_selection(snap_compare, sim, monkeypatch):
+    """NO_COLOR: the sort menu's highlighted column is reversed and underlined."""
+    monkeypatch.setenv("NO_COLOR", "1")
+
+    async def run_before(pilot) -> None:
+        await _settle(pilot)
+        await pilot.press("s")
+        await wait_for(pilot, lambda: type(pilot.app.screen).__name__ == "SortMenu")
+        await pilot.pause()
+
+    assert snap_compare(make_app(sim), terminal_size=SMALL, run_before=run_before)
+
+
+def test_no_color_command_palette_shows_its_selection(snap_compare, sim, monkeypatch):
+    """NO_COLOR: the palette's highlighted command is underlined."""
+    monkeypatch.setenv("NO_COLOR", "1")
+
+    async def run_before(pilot) -> None:
+        await _settle(pilot)
+        await pilot.press("ctrl+p")
+        await wait_for(pilot, lambda: type(pilot.app.screen).__name__ == "CommandPalette")
+        await pilot.press(*"sort")
+        await pilot.pause(0.5)  # the palette searches on a timer
+        await _steady(pilot)
+
+    assert snap_compare(make_app(sim), terminal_size=SMALL, run_before=run_before)

@@ -19,11 +19,12 @@ from collections.abc import Sequence
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Footer, Input, Label, Static
 
 from fleettui.core.text import clean
+from fleettui.ui.widgets.cursor_list import FocusScroll
 
 
 class PhraseInput(Input):
@@ -86,7 +87,7 @@ class ConfirmScreen(ModalScreen[bool]):
     def compose(self) -> ComposeResult:
         with Vertical(id="confirm-box", classes="danger" if self.danger else ""):
             yield Label(Text(self.title_text, style="bold"), id="confirm-title")
-            with VerticalScroll(id="confirm-scroll"):
+            with FocusScroll(id="confirm-scroll"):
                 yield Static(Text("\n").join(self.body), id="confirm-body")
             if self.require is not None:
                 yield Label(Text(self.require_prompt))

@@ -22,6 +22,7 @@ from textual.widgets.option_list import Option
 
 from fleettui.core.notices import ERROR, WARNING, LoggedNotice, NoticeLog, can_mute
 from fleettui.core.text import sanitize
+from fleettui.ui.widgets.cursor_list import CursorList
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,7 +76,7 @@ class NotificationLogScreen(ModalScreen[ShowVins | None]):
         with Vertical(id="notices-box"):
             yield Static(id="notices-title")
             yield Input(placeholder="VIN or words; Enter keeps, Esc clears", id="notices-search")
-            yield OptionList(id="notices-list")
+            yield CursorList(id="notices-list")
             yield Static(id="notices-status")
         yield Footer()
 

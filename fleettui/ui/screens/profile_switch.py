@@ -30,6 +30,7 @@ from textual.widgets import Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from fleettui.config import Config, ConfigError, load_config, resolve_profile
+from fleettui.ui.widgets.cursor_list import CursorList
 
 
 class ProfileSwitchScreen(ModalScreen[str | None]):
@@ -59,7 +60,7 @@ class ProfileSwitchScreen(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="switch-box"):
             yield Label(Text("Switch profile", style="bold"), id="switch-title")
-            yield OptionList(*self._options(), id="switch-list")
+            yield CursorList(*self._options(), id="switch-list")
             yield Static(Text(self._load_error or "", style="bold red"), id="switch-status")
 
     def _options(self) -> list[Option]:

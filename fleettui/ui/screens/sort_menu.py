@@ -20,6 +20,7 @@ from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
 from fleettui.core.sorting import SORT_COLUMNS, first_direction
+from fleettui.ui.widgets.cursor_list import CursorList
 
 #: Column -> (key, name in the menu). The keys are free on this screen only.
 SORT_KEYS: dict[str, tuple[str, str]] = {
@@ -103,7 +104,7 @@ class SortMenu(ModalScreen[SortChoice | None]):
             preset = Text(f" {PRESET_KEY}  ", style="bold")
             preset.append("Oldest pending first (only pending, longest in state first)")
             options.append(Option(preset, id="preset"))
-            yield OptionList(*options, id="sort-options")
+            yield CursorList(*options, id="sort-options")
         yield Footer()
 
     def on_mount(self) -> None:

@@ -22,6 +22,7 @@ from textual.widgets import Footer, Static
 from fleettui.core.text import clean
 from fleettui.triage.render import stats_lines
 from fleettui.triage.stats import Stats
+from fleettui.ui.widgets.cursor_list import FocusScroll
 
 
 class StatsScreen(ModalScreen[None]):
@@ -44,7 +45,7 @@ class StatsScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         yield Static(Text("Statistics: computing…"), id="stats-title")
-        with VerticalScroll(id="stats-scroll"):
+        with FocusScroll(id="stats-scroll"):
             yield Static(Text(""), id="stats-body")
         yield Footer()
 

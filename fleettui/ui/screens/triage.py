@@ -15,14 +15,12 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from rich.style import Style
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
-from textual.strip import Strip
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -34,6 +32,7 @@ from fleettui.triage.messages import message_csv, message_text
 from fleettui.triage.queues import ACTOR_TITLES, Board, DeskWork, Queue, build_board
 from fleettui.triage.render import queue_summary
 from fleettui.ui.screens.export import ExportScreen, default_export_path
+from fleettui.ui.widgets.cursor_list import CursorList, FocusScroll
 
 PREVIEW_VEHICLES = 12
 SORTS = ("urgency", "time left", "size")
@@ -113,24 +112,8 @@ def preview_text(q: Queue, now: datetime) -> Text:
     return out
 
 
-class QueueList(OptionList):
-    """The queues; without colour, or with only the 16 ANSI ones, the cursor line is drawn
-    in reverse video (as the main table's is), since the theme's cursor colour is lost."""
-
-    def render_line(self, y: int) -> Strip:
-        strip = super().render_line(y)
-        if not (self.app.no_color or self.app.native_ansi_color):
-            return strip
-        try:
-            index, _ = self._lines[self.scroll_offset.y + y]
-        except IndexError:
-            return strip
-        if index == self.highlighted:
-            return strip.apply_style(_CURSOR)
-        return strip
-
-
-_CURSOR = Style(reverse=True, bold=True)
+class QueueList(CursorList):
+    """The queues (the highlighted one reversed without colour, as the table's cursor)."""
 
 
 def _slug(text: str) -> str:
@@ -187,7 +170,7 @@ class TriageScreen(ModalScreen["TriageChoice | None"]):
     def compose(self) -> ComposeResult:
         yield Static(Text("Triage: grouping…"), id="triage-title")
         yield QueueList(id="triage-queues")
-        with VerticalScroll(id="triage-preview"):
+        with FocusScroll(id="triage-preview"):
             yield Static(Text(""), id="triage-message")
         yield Footer()
 
