@@ -31,7 +31,7 @@ from fleettui.monitor.controller import Monitor
 from fleettui.monitor.updates import FirstRows, Notice, Update
 from fleettui.term.exit_guard import ExitGuard
 from fleettui.term.watch import LOST_EXIT_CODE, TerminalWatch, stdin_fd
-from fleettui.ui import commands, keys
+from fleettui.ui import commands, keys, warm_up
 from fleettui.ui.account_flow import AccountFlow
 from fleettui.ui.add_messages import AddSubmitted, EligibilityWanted
 from fleettui.ui.colours import ANSI_THEME, wants_native_ansi
@@ -274,6 +274,8 @@ class FleetApp(App[None]):
     @on(PollDone)
     def _poll_done(self, message: PollDone) -> None:
         self.apply(self.monitor.took(message.result))
+        if not self.is_headless:
+            warm_up.soon(self)  # the screens keys open, ready before the keys
 
     @on(HistoryRecorded)
     def _history_recorded(self, message: HistoryRecorded) -> None:

@@ -82,7 +82,7 @@ class NotificationLogScreen(ModalScreen[ShowVins | None]):
 
     def on_mount(self) -> None:
         self.query_one("#notices-search", Input).display = False
-        self._fill()
+        self.call_after_refresh(self._fill)  # the first frame first: a long log takes a while
         self.query_one("#notices-list", OptionList).focus()
 
     # -- content -----------------------------------------------------------------

@@ -51,7 +51,7 @@ class StatsScreen(ModalScreen[None]):
 
     def on_mount(self) -> None:
         self.query_one("#stats-scroll", VerticalScroll).focus()
-        self._load()
+        self.call_after_refresh(self._load)  # the first frame first (see TriageScreen)
 
     @work(thread=True, exclusive=True, group="stats", exit_on_error=False)
     def _load(self) -> None:
