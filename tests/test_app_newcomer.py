@@ -120,3 +120,25 @@ async def test_t_then_e_in_one_burst_stays_in_triage(sim, isolated_dirs):
         await pilot.press("enter")
         await wait_for(pilot, lambda: not isinstance(app.screen, TriageScreen))
         assert {r.vin for r in app.monitor.store.view.rows} == set(queue.vins)
+
+
+async def test_switching_to_an_unreachable_profile_says_nothing_about_the_one_left(
+        sim, monkeypatch):
+    """The toasts of the profile just left go (the log keeps them), and its vehicle
+    under the cursor does not 'leave the view' of the new one."""
+    from tests.app_helpers import save_unreachable_profile
+
+    save_unreachable_profile(monkeypatch, "down")
+    app = profile_app(sim)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await recorded(pilot)
+        await pilot.press("j", "j")
+        app.notify("About the first profile.")
+        before = {n.seq for n in app.monitor.notices.entries()}
+        app.accounts.profile_chosen("down")
+        await wait_for(pilot, lambda: app.monitor.connection.stale, timeout=20)
+        await pilot.pause()
+        assert not any("first profile" in n or "left the view" in n for n in notes(app))
+        assert any(n.startswith("Switched to profile down") for n in notes(app))
+        told = [n.text for n in app.monitor.notices.entries() if n.seq not in before]
+        assert not any("left the view" in t for t in told), told

@@ -67,5 +67,9 @@ class AccountFlow:
         except (ConfigError, ValueError) as exc:
             self.app.notify(str(exc), title="Profile not switched", severity="error", markup=False)
             return
+        # The last profile's toasts ("left the view", "since you last looked") are not
+        # about what is shown now: they go (the `!` log keeps them). Toasts arrive as
+        # messages: the ones already on their way go too.
+        self.app.call_later(self.app.clear_notifications)
         self.connect_profile(profile)
         self.app.notify(f"Switched to profile {self.monitor.account_name}.", markup=False)

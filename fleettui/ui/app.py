@@ -213,7 +213,8 @@ class FleetApp(App[None]):
         data = self.monitor.data
         self.table.show_data(data.row_cell if data.settings.enabled else None)
         self.monitor_screen.reset(account.default_filter or "")
-        self.apply(self.monitor.view_changed(by_user=False))
+        # The user's choice of another fleet: nothing of the last one "left the view".
+        self.apply(self.monitor.view_changed(by_user=True))
         self.refresh_bindings()
         self.poll()
         self.apply(self.monitor.push.start())
