@@ -142,3 +142,36 @@ async def test_switching_to_an_unreachable_profile_says_nothing_about_the_one_le
         assert any(n.startswith("Switched to profile down") for n in notes(app))
         told = [n.text for n in app.monitor.notices.entries() if n.seq not in before]
         assert not any("left the view" in t for t in told), told
+
+
+async def test_toasts_at_80x24_leave_the_detail_pane_and_a_dialogs_keys_alone(sim):
+    """Three toasts at 80x24: none covers the detail pane, the footer or the key line of
+    a confirmation dialog."""
+    from textual.widgets import Footer
+    from textual.widgets._toast import Toast
+
+    seed_test_vehicles(sim)
+    app = make_app(sim)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await loaded(pilot)
+        app.clear_notifications()
+
+        def toasts():
+            return [t.region for t in app.screen.query(Toast) if t.region.area]
+
+        for text in ("One toast about something", "Another, a little longer than that one",
+                     "A third"):
+            app.notify(text)
+        await wait_for(pilot, lambda: len(toasts()) >= 3)
+        pane, footer = app.query_one("#detail").region, app.screen.query_one(Footer).region
+        assert not any(t.overlaps(pane) or t.overlaps(footer) for t in toasts())
+        assert all(t.width <= 40 for t in toasts())
+        app.table.move_cursor_to(PEUGEOT_PENDING)
+        await pilot.press("c")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        for text in ("One toast about something", "Another one"):
+            app.notify(text)
+        await wait_for(pilot, lambda: len(toasts()) >= 2)
+        keys = app.screen.query_one("#confirm-keys").region
+        footer = app.screen.query_one(Footer).region
+        assert not any(t.overlaps(keys) or t.overlaps(footer) for t in toasts())

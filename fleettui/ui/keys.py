@@ -21,7 +21,7 @@ BINDINGS: list[BindingType] = [
     Binding("slash", "filter", "Filter", key_display="/"),
     Binding("enter", "detail_full", "Detail", key_display="Enter",
             tooltip="Detail pane full screen (arrows scroll it; Enter or Esc returns)"),
-    Binding("enter", "detail_back", "Back", key_display="Enter/Esc",
+    Binding("enter", "detail_back", "Back", key_display="⏎/Esc",  # fits 80 columns
             tooltip="Leave the full-screen detail"),
     Binding("a", "add", "Add"),
     Binding("c", "cancel", "Cancel"),

@@ -276,7 +276,12 @@ async def test_enter_detail_fills_80x24_opens_at_top_and_footer_says_back(sim):
         assert pane.region.bottom == footer.region.y == 23
         assert pane.scroll_y == 0
         shown = " ".join(str(w.render()) for w in footer.query("FooterKey"))
-        assert "Enter/Esc" in shown and "Back" in shown and "Detail" not in shown
+        assert "⏎/Esc" in shown and "Back" in shown and "Detail" not in shown
+        # every key of the footer fits at 80 columns (it ended "t Tria▏")
+        keys = list(footer.query("FooterKey"))
+        right = min(w.region.x for w in footer.query("FooterKey") if "palette" in str(w.render()))
+        assert all(w.region.right <= right for w in keys if "palette" not in str(w.render()))
+        assert all(w.region.width >= len(str(w.render()).strip()) for w in keys)
         await pilot.press("enter")
         await pilot.pause()
         assert app.screen.maximized is None and app.focused is app.table

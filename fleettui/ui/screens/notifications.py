@@ -82,6 +82,7 @@ class NotificationLogScreen(ModalScreen[ShowVins | None]):
 
     def on_mount(self) -> None:
         self.query_one("#notices-search", Input).display = False
+        self._title(len(self.notices.entries(vins=self.only_vins)))
         self.call_after_refresh(self._fill)  # the first frame first: a long log takes a while
         self.query_one("#notices-list", OptionList).focus()
 
@@ -104,16 +105,18 @@ class NotificationLogScreen(ModalScreen[ShowVins | None]):
                           for n in self._shown])
         if self._shown:
             menu.highlighted = min(keep or 0, len(self._shown) - 1)
-        scope = f" naming {len(self.only_vins)} vehicle(s)" if self.only_vins else ""
-        found = f", {len(self._shown)} matching '{self.search_text}'" if self.search_text else ""
-        title = Text(f"Notifications{scope}: {len(self.notices.entries(vins=self.only_vins))} kept"
-                     f"{found}", style="bold")
-        self.query_one("#notices-title", Static).update(title)
+        self._title(len(self.notices.entries(vins=self.only_vins)))
         muted = ", ".join(sorted(self.notices.muted))
         self.query_one("#notices-status", Static).update(
             Text(f"Muted (kept here, no toast): {muted}" if muted else
                  "Nothing muted.  m mutes the highlighted notice's kind.")
             if self._shown else Text("No notifications yet."))
+
+    def _title(self, kept: int) -> None:
+        scope = f" naming {len(self.only_vins)} vehicle(s)" if self.only_vins else ""
+        found = f", {len(self._shown)} matching '{self.search_text}'" if self.search_text else ""
+        self.query_one("#notices-title", Static).update(
+            Text(f"Notifications{scope}: {kept} kept{found}", style="bold"))
 
     def _highlighted(self) -> LoggedNotice | None:
         menu = self.query_one("#notices-list", OptionList)
