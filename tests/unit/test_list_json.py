@@ -151,3 +151,20 @@ def test_table_cells_are_sanitised_and_measured_in_cells():
     first, second = text.splitlines()[1:3]
     # the IN STATE column starts in the same cell on both lines
     assert width(first[:first.rindex(" ") + 1]) == width(second[:second.rindex(" ") + 1])
+
+
+def test_the_monitors_export_and_list_csv_are_one_shape():
+    """The same fleet gives the same bytes through `list --csv` (listing objects) and the
+    monitor's export (parsed vehicles): one column set, one writer."""
+    from fleettui.core.fleet_csv import write_vehicles
+    from fleettui.core.vehicle import Vehicle
+
+    at = datetime(2026, 11, 1, 12, tzinfo=UTC)
+    raw = [*small_fleet(), vdict("WBA00000000000030", "rejected", reason="=cmd, \"quoted\"",
+                                 tags={"b": "2", "a": "-1"})]
+    listed, exported = io.StringIO(), io.StringIO()
+    write_fleet(listing(raw, at), listed)
+    write_vehicles(sorted((Vehicle.from_api(v) for v in raw), key=lambda v: v.vin), at,
+                   exported)
+    assert exported.getvalue() == listed.getvalue()
+    assert listed.getvalue().splitlines()[0].endswith(",seconds_in_state")

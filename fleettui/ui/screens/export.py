@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import contextlib
-import csv
 import io
 from collections.abc import Iterable
 from datetime import datetime
 from pathlib import Path
-from typing import TextIO
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -18,13 +16,10 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
 from fleettui.config.paths import ensure_dir, export_dir
-from fleettui.core.text import csv_cell
-from fleettui.core.timefmt import format_ts
+from fleettui.core.fleet_csv import write_vehicles
 from fleettui.core.vehicle import Vehicle
 
-#: The same first columns as `fleettui list --csv` (cli/list_text.py CSV_HEADERS), so one
-#: script reads both; what only the monitor knows comes after.
-CSV_COLUMNS = ("vin", "brand", "status", "reason", "state_since", "tags", "seconds_in_state")
+
 def default_export_path(now: datetime, folder: Path | None = None) -> Path:
     """A new file in the export folder (`fleettui.config.paths.export_dir`, created when
     missing); `now` should be the local wall clock (the user finds the file by their
@@ -37,39 +32,17 @@ def default_export_path(now: datetime, folder: Path | None = None) -> Path:
 
 
 def write_csv(path: Path, vehicles: Iterable[Vehicle], now: datetime) -> int:
-    """Write the vehicles in the given order; returns how many rows were written."""
+    """The fleet CSV (`fleettui.core.fleet_csv`, the shape of `list --csv`) of the
+    vehicles in the given order; returns how many rows were written."""
     with path.open("w", newline="", encoding="utf-8") as fh:
-        return write_rows(fh, vehicles, now)
+        return write_vehicles(vehicles, now, fh)
 
 
 def csv_text(vehicles: Iterable[Vehicle], now: datetime) -> tuple[str, int]:
     """The same CSV as a string (for a browser download) and its row count."""
     buffer = io.StringIO(newline="")
-    count = write_rows(buffer, vehicles, now)
+    count = write_vehicles(vehicles, now, buffer)
     return buffer.getvalue(), count
-
-
-def write_rows(fh: TextIO, vehicles: Iterable[Vehicle], now: datetime) -> int:
-    count = 0
-    writer = csv.writer(fh)
-    writer.writerow(CSV_COLUMNS)
-    for v in vehicles:
-        seconds = v.time_in_state(now)
-        tags = ";".join(f"{k}={val}" for k, val in sorted(v.tags.items()))
-        writer.writerow(
-            [
-                # Provider data: sanitised, and never run as a spreadsheet formula.
-                csv_cell(v.vin),
-                csv_cell(v.brand),
-                csv_cell(v.status or v.state.value),
-                csv_cell(v.reason or ""),
-                format_ts(v.state_since),
-                csv_cell(tags),
-                "" if seconds is None else int(seconds),
-            ]
-        )
-        count += 1
-    return count
 
 
 class ExportScreen(ModalScreen[Path | None]):
