@@ -1,20 +1,17 @@
 """What a newcomer hit in the monitor (issue 21), through Pilot against the simulator: a
 refusal's notice shows its vehicle from the log, a refusal about a vehicle that left the
-view ends when the user changes the view, the VW triage fix shows the customer name it
-asks to check, Enter works in triage after an export, switching to an unreachable
-profile says nothing about the one just left, and toasts and footers fit at 80x24."""
+view ends when the user changes the view, `t e` typed together stays in triage,
+switching to an unreachable profile says nothing about the one just left, and toasts
+fit at 80x24."""
 
 from __future__ import annotations
 
-from fleettui.core import reasons as R
-from fleettui.ui.screens.add_form import AddScreen
 from fleettui.ui.screens.confirm import ConfirmScreen
 from fleettui.ui.screens.export import ExportScreen
 from fleettui.ui.screens.notifications import NotificationLogScreen
 from fleettui.ui.screens.triage import TriageScreen
 from tests.app_helpers import (
     BMW_PENDING,
-    DAY,
     PEUGEOT_PENDING,
     filter_to,
     loaded,
@@ -24,7 +21,7 @@ from tests.app_helpers import (
     seed_test_vehicles,
     wait_for,
 )
-from tests.test_app_triage import profile_app, recorded, triage_board
+from tests.test_app_triage import profile_app, recorded
 
 
 async def test_f_on_a_refusal_notice_shows_its_vehicle(sim):
@@ -71,27 +68,6 @@ async def test_a_new_filter_ends_the_refusal_about_a_vehicle_that_left(sim):
         await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
         assert PEUGEOT_PENDING in app.screen.title_text
         assert not any(BMW_PENDING in n for n in notes(app))
-
-
-async def test_the_vw_fix_shows_the_customer_field_it_asks_to_check(sim):
-    sim.engine.seed_vehicle("WVWZZZ1KZAW000111", "volkswagen", "rejected",
-                            age_seconds=3 * DAY, reason=R.CUSTOMER_NAME_TAG_MISSING)
-    app = profile_app(sim)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await recorded(pilot)
-        await triage_board(pilot)
-        screen = app.screen
-        target = next(q for q in screen._queues if q.reason == R.CUSTOMER_NAME_TAG_MISSING)
-        olist = screen.query_one("#triage-queues")
-        olist.highlighted = olist.get_option_index(target.id)
-        await pilot.pause()
-        await pilot.press("f")
-        await wait_for(pilot, lambda: isinstance(app.screen, AddScreen))
-        await pilot.pause()
-        form = app.screen
-        customer = form.query_one("#add-customer")
-        assert customer.display and form.query_one("#add-customer-label").display
-        assert any("Customer field" in n for n in notes(app))
 
 
 async def test_t_then_e_in_one_burst_stays_in_triage(sim, isolated_dirs):

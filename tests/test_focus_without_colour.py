@@ -30,6 +30,12 @@ def marked(app, x: int, y: int) -> bool:
     return bool(style.reverse or style.underline)
 
 
+def only_highlighted_marked(app, menu: OptionList) -> bool:
+    """Exactly one line of the list is marked: its highlighted option's."""
+    lines = [row_marked(app, menu.content_region, line) for line in range(menu.option_count)]
+    return lines.count(True) == 1 and lines[menu.highlighted]
+
+
 def row_marked(app, region, line: int) -> bool:
     """Most cells of a line of `region` (a widget's content) are marked."""
     xs = range(region.x + 1, region.x + region.width - 2)
@@ -56,13 +62,10 @@ async def test_the_sort_menu_and_the_notification_log_show_their_selection(sim, 
         await wait_for(pilot, lambda: isinstance(app.screen, SortMenu))
         await pilot.pause()
         menu = app.screen.query_one(OptionList)
-        region = menu.content_region
-        lines = [row_marked(app, region, line) for line in range(menu.option_count)]
-        assert lines.count(True) == 1 and lines[menu.highlighted]
+        assert only_highlighted_marked(app, menu)
         await pilot.press("j")
         await pilot.pause()
-        lines = [row_marked(app, region, line) for line in range(menu.option_count)]
-        assert lines.count(True) == 1 and lines[menu.highlighted]
+        assert only_highlighted_marked(app, menu)
         await pilot.press("escape")
         app.notify("one")
         app.notify("two")
@@ -70,10 +73,8 @@ async def test_the_sort_menu_and_the_notification_log_show_their_selection(sim, 
         await wait_for(pilot, lambda: isinstance(app.screen, NotificationLogScreen))
         await pilot.pause()
         log = app.screen.query_one(OptionList)
-        assert log.option_count >= 2
-        region = log.content_region
-        lines = [row_marked(app, region, line) for line in range(log.option_count)]
-        assert lines.count(True) == 1 and lines[log.highlighted]
+        await wait_for(pilot, lambda: log.option_count >= 2)
+        assert only_highlighted_marked(app, log)
 
 
 async def test_the_command_palette_shows_its_selection(sim, plain):

@@ -122,6 +122,9 @@ async def test_the_vw_fix_opens_the_add_form_filled_in_and_re_adds(sim):
         await wait_for(pilot, lambda: isinstance(app.screen, AddScreen))
         form = app.screen
         assert form.draft.customer == target.fix.tags["vw-group-customer-name"]
+        await pilot.pause()  # the Customer field the fix's notice asks to check is shown
+        assert form.query_one("#add-customer").display
+        assert any("Customer field" in n for n in notes(app))
         assert "WVWZZZ1KZAW000111,volkswagen" in form.draft.many
         await pilot.press("ctrl+s")
         await wait_for(pilot, lambda: sim.engine.vehicles["WVWZZZ1KZAW000111"]["status"]
