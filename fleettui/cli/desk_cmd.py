@@ -34,9 +34,9 @@ from fleettui.cli.common import (
     error,
     plain,
     print_json,
-    write_csv,
 )
 from fleettui.cli.desk_common import desk_guarded, desk_settings, open_desk
+from fleettui.core.fleet_csv import write_table
 from fleettui.desk.model import ClaimResult, iso
 
 RECEIVER_ALIVE = 15.0
@@ -303,6 +303,6 @@ def cmd_export(args: argparse.Namespace) -> int:
     if args.json:
         print_json(rows)
     else:
-        write_csv(EXPORT_COLUMNS, ([r[c] if r[c] is not None else "" for c in EXPORT_COLUMNS]
-                                   for r in rows))
+        write_table(EXPORT_COLUMNS, ([r[c] if r[c] is not None else "" for c in EXPORT_COLUMNS]
+                                     for r in rows), sys.stdout)
     return EXIT_OK

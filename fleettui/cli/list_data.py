@@ -18,9 +18,10 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import IO, Any
 
-from fleettui.cli.common import plain, print_table, write_csv
+from fleettui.cli.common import plain, print_table
 from fleettui.config.data_checks import DataCheckSettings
 from fleettui.core.data_states import cell_text, current_state
+from fleettui.core.fleet_csv import write_table
 from fleettui.core.timefmt import format_ts, parse_ts
 from fleettui.history.data_records import DataRecords
 
@@ -56,7 +57,7 @@ def write_data_list(items: Sequence[dict[str, Any]], records: DataRecords,
         write_json([{**item, "data": data} for item, data in rows], out)
         return
     if fmt == "csv":
-        write_csv(CSV_HEADERS, [
+        write_table(CSV_HEADERS, [
             [item.get("vin"), item.get("brand"), item.get("status"),
              *((d["state"], d["label"], d["newest"], d["first_data"], d["checked_at"],
                 d["error"], d["request_id"]) if d else ("",) * 7)]

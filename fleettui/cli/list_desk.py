@@ -10,9 +10,10 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from fleettui.cli.common import plain, print_table, write_csv
+from fleettui.cli.common import plain, print_table
 from fleettui.cli.desk_common import claimed_by, keep_vin, work_of
-from fleettui.cli.list_text import CSV_HEADERS, TABLE_HEADERS, tags_text
+from fleettui.cli.list_text import TABLE_HEADERS
+from fleettui.core.fleet_csv import COLUMNS, tags_text, write_table
 from fleettui.core.timefmt import format_duration, parse_ts
 
 
@@ -34,9 +35,11 @@ def write_desk_list(args: argparse.Namespace, items: list[dict[str, Any]], now: 
     if args.json:
         write_json(items, sys.stdout)
     elif args.csv:
-        write_csv((*CSV_HEADERS, "claimed_by"), (
+        # The fleet CSV's columns (fleettui.core.fleet_csv), then who claimed it.
+        write_table((*COLUMNS, "claimed_by"), (
             [i["vin"], i["brand"], i["status"] or "", i["reason"] or "", i["state_since"] or "",
-             tags_text(i.get("tags") or {}), i["claimed_by"] or ""] for i in items))
+             tags_text(i.get("tags") or {}), i.get("seconds_in_state"), i["claimed_by"] or ""]
+            for i in items), sys.stdout)
     else:
         def in_state(since: str | None) -> str:
             at = parse_ts(since)
