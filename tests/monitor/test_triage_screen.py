@@ -187,3 +187,20 @@ async def test_r_groups_again_with_the_latest_fleet():
                 break
             await pilot.pause(0.05)
         assert screen.board.total == 400
+
+
+async def test_the_simulators_own_reasons_are_labelled_in_the_preview():
+    """The demo's 'waiting for OTA update' (and the two other strings the guide does not
+    document) say they are the simulator's own where the queue is explained."""
+    app, _ = triage_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await ready(pilot)
+        olist = screen.query_one(OptionList)
+        seen = set()
+        for q in screen._queues:
+            olist.highlighted = olist.get_option_index(q.id)
+            await pilot.pause()
+            preview = str(screen.query_one("#triage-message", Static).render())
+            assert (R.SIMULATOR_NOTE in preview) is (q.reason in R.SIMULATOR_ONLY), q.title
+            seen.add(q.reason in R.SIMULATOR_ONLY)
+        assert seen == {True, False}

@@ -25,6 +25,7 @@ from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
 from fleettui.core.brands import brand_info
+from fleettui.core.reasons import SIMULATOR_NOTE, SIMULATOR_ONLY
 from fleettui.core.text import clean
 from fleettui.core.timefmt import format_duration
 from fleettui.core.timings import approx
@@ -87,6 +88,8 @@ def claimed_text(q: Queue) -> str:
 def preview_text(q: Queue, now: datetime) -> Text:
     out = Text()
     out.append(clean(q.title) + "\n", style="bold")
+    if q.reason in SIMULATOR_ONLY:
+        out.append(SIMULATOR_NOTE + "\n", style="italic")
     brands = ", ".join(f"{clean(brand_info(b).display) if b else '?'} {n}"
                        for b, n in q.brands[:6])
     more = len(q.brands) - 6
