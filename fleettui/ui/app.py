@@ -36,7 +36,7 @@ from fleettui.ui.account_flow import AccountFlow
 from fleettui.ui.add_messages import AddSubmitted, EligibilityWanted
 from fleettui.ui.colours import ANSI_THEME, wants_native_ansi
 from fleettui.ui.desk_actions import DeskActions
-from fleettui.ui.key_order import KeyDone, KeyOrder
+from fleettui.ui.key_order import KeyOrder
 from fleettui.ui.messages import (
     AddDone,
     CacheLoaded,
@@ -130,8 +130,8 @@ class FleetApp(App[None]):
         self.pushes = PushFlow(self, self.monitor)
         #: Keys typed right after one that opens an input go into that input.
         self.typeahead = TypeAhead(self)
-        #: Each key is handled after the focus changes the one before it asked for.
-        self.key_order = KeyOrder(self, self._handle_key)
+        self.key_order = KeyOrder(self, self.typeahead, super().on_event, lambda key: (
+            self.screen is self.monitor_screen and keys.opens_input(key, self.monitor.read_only)))
         #: q, ctrl+c, a lost terminal: the process ends within a second (see term.exit_guard).
         self.exit_guard: ExitGuard | None = None
 
@@ -159,24 +159,8 @@ class FleetApp(App[None]):
             self.exit_guard.arm(lambda: self.return_code or 0)
 
     async def on_event(self, event: events.Event) -> None:
-        if isinstance(event, events.Key) and not event.is_forwarded:
-            if not self.key_order.hold(event):
-                await self._handle_key(event)
-            return
-        await super().on_event(event)
-
-    async def _handle_key(self, event: events.Key) -> None:
-        if self.typeahead.take(event, opens_input=self.screen is self.monitor_screen
-                               and keys.opens_input(event.key, self.monitor.read_only)):
-            self.key_order.skipped()
-            return
-        target = self.focused or self.screen
-        await super().on_event(event)
-        self.key_order.follow(target)
-
-    @on(KeyDone)
-    def _key_done(self, message: KeyDone) -> None:
-        self.key_order.done(message)
+        if not await self.key_order.took(event):  # keys: one after another, type-ahead
+            await super().on_event(event)
 
     @property
     def table(self) -> FleetTable:
@@ -213,8 +197,7 @@ class FleetApp(App[None]):
         data = self.monitor.data
         self.table.show_data(data.row_cell if data.settings.enabled else None)
         self.monitor_screen.reset(account.default_filter or "")
-        # The user's choice of another fleet: nothing of the last one "left the view".
-        self.apply(self.monitor.view_changed(by_user=True))
+        self.apply(self.monitor.view_changed(by_user=True))  # nothing of the last "left"
         self.refresh_bindings()
         self.poll()
         self.apply(self.monitor.push.start())
@@ -275,8 +258,7 @@ class FleetApp(App[None]):
     @on(PollDone)
     def _poll_done(self, message: PollDone) -> None:
         self.apply(self.monitor.took(message.result))
-        if not self.is_headless:
-            warm_up.soon(self)  # the screens keys open, ready before the keys
+        warm_up.soon(self)  # the screens keys open, ready before the keys
 
     @on(HistoryRecorded)
     def _history_recorded(self, message: HistoryRecorded) -> None:

@@ -25,9 +25,10 @@ from collections.abc import Awaitable, Callable
 
 from textual import events
 from textual.app import App
-from textual.message import Message
 from textual.message_pump import MessagePump
 from textual.timer import Timer
+
+from fleettui.ui.typeahead import TypeAhead
 
 #: Seconds after which held keys go on even if the last key's marker never came back.
 GIVE_UP_AFTER = 0.25
@@ -36,8 +37,9 @@ LAPS = 2
 LOOK_EVERY = 0.01
 
 
-class KeyDone(Message, bubble=True):
-    """Behind a key on its widget's queue: that key has been handled (posted by KeyOrder)."""
+class KeyDone(events.Event, bubble=True):
+    """Behind a key on its widget's queue: that key has been handled (posted by KeyOrder;
+    an Event, so it reaches `App.on_event`, where `KeyOrder.took` takes it)."""
 
     def __init__(self, ticket: int, lap: int = 1) -> None:
         super().__init__()
@@ -46,17 +48,40 @@ class KeyDone(Message, bubble=True):
 
 
 class KeyOrder:
-    def __init__(self, app: App, handle: Callable[[events.Key], Awaitable[None]]) -> None:
-        """`handle`: what the App does with a key that is let through (its own handling,
-        type-ahead included)."""
+    def __init__(self, app: App, typeahead: TypeAhead,
+                 handle: Callable[[events.Event], Awaitable[None]],
+                 opens_input: Callable[[str], bool]) -> None:
+        """`handle`: Textual's own handling of an event (the App's `on_event`);
+        `opens_input`: whether a key opens a text input now (for the type-ahead)."""
         self.app = app
+        self.typeahead = typeahead
         self.handle = handle
+        self.opens_input = opens_input
         self.held: deque[events.Key] = deque()
         self._ticket = 0
         self._target: MessagePump | None = None
         self._looks = 0
         self._timer: Timer | None = None
-        self._letting: events.Key | None = None
+
+    async def took(self, event: events.Event) -> bool:
+        """The App's `on_event`: True when this took the event (a key from the terminal,
+        handled or held; a marker come back), False for the App to handle it."""
+        if isinstance(event, KeyDone):
+            self.done(event)
+            return True
+        if not isinstance(event, events.Key) or event.is_forwarded:
+            return False
+        if not self.hold(event):
+            await self._let(event)
+        return True
+
+    async def _let(self, event: events.Key) -> None:
+        if self.typeahead.take(event, opens_input=self.opens_input(event.key)):
+            self.skipped()  # held for the input about to open (ui/typeahead.py)
+            return
+        target = self.app.focused or self.app.screen
+        await self.handle(event)
+        self.follow(target)
 
     @property
     def busy(self) -> bool:
@@ -64,8 +89,6 @@ class KeyOrder:
 
     def hold(self, event: events.Key) -> bool:
         """True when the key must wait (an earlier one is being handled); it is kept."""
-        if event is self._letting:
-            return False
         if self.busy or self.held:
             self.held.append(event)
             return True
@@ -118,11 +141,6 @@ class KeyOrder:
     async def _let_next(self) -> None:
         if self.busy or not self.held:
             return
-        event = self.held.popleft()
-        self._letting = event
-        try:
-            await self.handle(event)
-        finally:
-            self._letting = None
+        await self._let(self.held.popleft())
         if not self.busy and self.held:
             self.app.call_later(self._let_next)

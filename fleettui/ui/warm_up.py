@@ -36,8 +36,8 @@ DELAY = 1.0
 
 
 def soon(app: App) -> None:
-    """Once per app: warm up after DELAY."""
-    if getattr(app, "_fleettui_warm", False):
+    """Once per app, in a terminal (not in tests' headless runs): warm up after DELAY."""
+    if app.is_headless or getattr(app, "_fleettui_warm", False):
         return
     app._fleettui_warm = True  # type: ignore[attr-defined]
     app.set_timer(DELAY, lambda: app.run_worker(lambda: _imports(app), thread=True,

@@ -247,9 +247,7 @@ class MonitorScreen(Screen[None]):
         self.table.focus()
 
     def _show_filter_state(self) -> None:
-        """The box shows while it holds a filter, and while it is being typed in whatever
-        it holds (emptied with Backspace it stays: only Enter or Esc close it)."""
-        box = self.filter_box
+        box = self.filter_box  # shown while it holds a filter or is typed in (even empty)
         box.set_class(bool(box.value.strip()) or box.has_focus, "-shown")
 
     def action_filter(self) -> None:

@@ -156,9 +156,8 @@ class FleetTable(ScrollView, can_focus=True):
         """Re-read the store's view after apply / set_query / set_sort (O(1) in fleet size
         but for finding the cursor's VIN). `keep_place` (a refresh, not the user's filter
         or sort): when the cursor's vehicle left the view, the cursor keeps its place and
-        `gone_vin` names it (CursorLeft) until the user moves or changes the view (then
-        the row under the cursor is the one they chose); actions aimed at "the row under
-        the cursor" check it rather than hit a neighbour."""
+        `gone_vin` names it (CursorLeft) until the user moves or changes the view; actions
+        aimed at "the row under the cursor" check it rather than hit a neighbour."""
         if self._store is None:
             return
         if not keep_place:
