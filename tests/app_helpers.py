@@ -70,10 +70,13 @@ async def reject(pilot, sim, vin: str, reason: str) -> None:
 
 
 async def filter_to(pilot, text: str) -> None:
+    """`/`, the filter, Enter. The text goes in as one edit: typed key by key on a loaded
+    machine, the as-you-type debounce can fire midway and apply a part of it (a good
+    part stays in force when the whole is a bad filter)."""
     await pilot.press("slash")
     box = pilot.app.query_one("#filter")
-    box.value = ""
-    await pilot.press(*list(text))
+    box.value = text
+    box.cursor_position = len(text)
     await pilot.press("enter")
     await pilot.pause()
 
