@@ -206,7 +206,8 @@ def test_tags_that_are_not_text_print_as_json(cli, server, tmp_path):  # noqa: F
     env = hostile_env(tmp_path, server.base_url)
     csv_run, show = cli.run(["list", "--csv"], env), cli.run(["show", PENDING_VIN], env)
     assert csv_run.code == 0 and show.code == 0, csv_run.err + show.err
-    cells = [row[-1] for row in csv.reader(io.StringIO(csv_run.out))][1:]
+    rows = list(csv.reader(io.StringIO(csv_run.out)))
+    cells = [row[rows[0].index("tags")] for row in rows[1:]]  # seconds_in_state is last
     assert cells == ['list=[1, "x"];none=null;obj={"b": 1};yes=true'] * 2
     for out in (csv_run.out, show.out):
         assert "{'b'" not in out and "None" not in out and "True" not in out
