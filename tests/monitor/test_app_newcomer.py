@@ -21,7 +21,7 @@ from tests.app_helpers import (
     seed_test_vehicles,
     wait_for,
 )
-from tests.test_app_triage import profile_app, recorded
+from tests.monitor.test_app_triage import profile_app, recorded
 
 
 async def test_f_on_a_refusal_notice_shows_its_vehicle(sim):
