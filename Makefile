@@ -1,8 +1,8 @@
 # The commands CI runs (.ci/run installs a fresh .venv, then runs `make check`).
 #   make check    everything CI checks: the suite, then the linters
 #   make test     the suite (the README's test command)
-#   make lint     ruff, mypy, the import contracts
-#   make format   apply ruff format (not part of check until the tree is formatted)
+#   make lint     ruff (lint and format check), mypy, the import contracts
+#   make format   apply ruff format
 VENV ?= .venv
 BIN := $(VENV)/bin
 PATHS := fleettui tests bench scripts
@@ -16,6 +16,7 @@ test:
 
 lint:
 	$(BIN)/ruff check $(PATHS)
+	$(BIN)/ruff format --check $(PATHS)
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 

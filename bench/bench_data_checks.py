@@ -49,13 +49,31 @@ class CannedClient:
         self.n = 0
         ts = "2026-11-01T10:00:00.000000Z"
         self.bodies = [
-            (200, json.dumps({"request_id": "r", "diagnostics": {
-                "odometer": {"data": {"unit": "kilometers", "value": 1}, "timestamp": ts}},
-                "ignition": {"state": {"data": "off", "timestamp": ts}}}).encode()),
-            (403, b'{"errors":[{"title":"Forbidden","detail":"Privacy mode is active"}],'
-                  b'"request_id":"2c85d1f9a23623ac5deeb7eecba61a5f"}'),
-            (422, b'{"errors":[{"title":"Pending","detail":"Vehicle data is not available yet"}],'
-                  b'"request_id":"a8306c7c-9f57-453c-8189-d06118944770"}'),
+            (
+                200,
+                json.dumps(
+                    {
+                        "request_id": "r",
+                        "diagnostics": {
+                            "odometer": {
+                                "data": {"unit": "kilometers", "value": 1},
+                                "timestamp": ts,
+                            }
+                        },
+                        "ignition": {"state": {"data": "off", "timestamp": ts}},
+                    }
+                ).encode(),
+            ),
+            (
+                403,
+                b'{"errors":[{"title":"Forbidden","detail":"Privacy mode is active"}],'
+                b'"request_id":"2c85d1f9a23623ac5deeb7eecba61a5f"}',
+            ),
+            (
+                422,
+                b'{"errors":[{"title":"Pending","detail":"Vehicle data is not available yet"}],'
+                b'"request_id":"a8306c7c-9f57-453c-8189-d06118944770"}',
+            ),
         ]
 
     def vehicle_data(self, vin: str):  # noqa: ANN201
@@ -69,16 +87,34 @@ class CannedClient:
 
 def fleet(n: int) -> list[Approved]:
     approved = int(n * 0.7)
-    return [Approved(f"WBA{i:014d}", BRANDS[i % len(BRANDS)],
-                     NOW - timedelta(hours=1 + (i * 7919) % (24 * 60)))
-            for i in range(approved)]
+    return [
+        Approved(
+            f"WBA{i:014d}",
+            BRANDS[i % len(BRANDS)],
+            NOW - timedelta(hours=1 + (i * 7919) % (24 * 60)),
+        )
+        for i in range(approved)
+    ]
 
 
 def rtt_against_simulator(calls: int = 200) -> tuple[float, float]:
     """(median, p90) ms of a real data call to the simulator in its own process."""
-    proc = subprocess.Popen([sys.executable, "-m", "fleettui.cli.main", "simulator",
-                             "--port", "0", "--vehicles", "300", "--speed", "0"],
-                            stdout=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "fleettui.cli.main",
+            "simulator",
+            "--port",
+            "0",
+            "--vehicles",
+            "300",
+            "--speed",
+            "0",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert proc.stdout is not None
         base = proc.stdout.readline().strip()
@@ -120,8 +156,10 @@ def main() -> None:
     t = time.perf_counter()
     checker.set_fleet(cars)
     refed = time.perf_counter() - t
-    print(f"set_fleet (worker thread): first {fed * 1000:.0f} ms, "
-          f"each refresh after {refed * 1000:.0f} ms")
+    print(
+        f"set_fleet (worker thread): first {fed * 1000:.0f} ms, "
+        f"each refresh after {refed * 1000:.0f} ms"
+    )
 
     t = time.process_time()
     while checker.calls < len(cars):
@@ -129,11 +167,14 @@ def main() -> None:
         assert wait is not None
         clock[0] += wait
     cpu = time.process_time() - t
-    print(f"checker CPU per check (no HTTP, steps and waits included): "
-          f"{cpu / len(cars) * 1e6:.0f} µs")
-    print(f"full pass at the default budget (1 call/s, 1800 an hour), fake clock: "
-          f"{clock[0] / 3600:.1f} h for {len(cars):,} cars "
-          f"({len(cars) / 3600:.1f} h at 1 call/s alone)")
+    print(
+        f"checker CPU per check (no HTTP, steps and waits included): {cpu / len(cars) * 1e6:.0f} µs"
+    )
+    print(
+        f"full pass at the default budget (1 call/s, 1800 an hour), fake clock: "
+        f"{clock[0] / 3600:.1f} h for {len(cars):,} cars "
+        f"({len(cars) / 3600:.1f} h at 1 call/s alone)"
+    )
     gc.collect()
     tracemalloc.start()
     records2 = DataRecords(None)
@@ -143,8 +184,10 @@ def main() -> None:
         records2.put(r)
     current, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
-    print(f"memory: records + queue {current / 1e6:.1f} MB (peak {peak / 1e6:.1f} MB) "
-          f"for {len(records2):,} records")
+    print(
+        f"memory: records + queue {current / 1e6:.1f} MB (peak {peak / 1e6:.1f} MB) "
+        f"for {len(records2):,} records"
+    )
 
     now = client.now()
     snap = records.snapshot()
@@ -153,12 +196,16 @@ def main() -> None:
         r = snap.get(a.vin)
         cell_text(current_state(r, a.brand, now), r, a.approved, now)
     whole = time.perf_counter() - t
-    print(f"UI thread per result (Data cell): {whole / len(cars) * 1e6:.1f} µs; "
-          f"a whole column of {len(cars):,}: {whole * 1000:.0f} ms")
+    print(
+        f"UI thread per result (Data cell): {whole / len(cars) * 1e6:.1f} µs; "
+        f"a whole column of {len(cars):,}: {whole * 1000:.0f} ms"
+    )
     if not args.no_http:
         median, p90 = rtt_against_simulator()
-        print(f"one real call to the simulator (own process, loopback): median {median:.1f} ms, "
-              f"p90 {p90:.1f} ms")
+        print(
+            f"one real call to the simulator (own process, loopback): median {median:.1f} ms, "
+            f"p90 {p90:.1f} ms"
+        )
 
 
 if __name__ == "__main__":

@@ -117,11 +117,30 @@ def monitor(dsn: str, name: str, ready: mp.Event, done: mp.Event, out: Connectio
 
 
 def start_receiver(dsn: str) -> tuple[subprocess.Popen[str], str]:
-    env = {**os.environ, "FLEETTUI_DESK_DSN": dsn, "FLEETTUI_DESK_USER": "receiver",
-           "BENCH_SECRET": SECRET, "PYTHONUNBUFFERED": "1"}
-    proc = subprocess.Popen([sys.executable, "-m", "fleettui", "webhooks", "listen", "--desk",
-                             "--port", "0", "--secret-env", "BENCH_SECRET"],
-                            env=env, stdout=subprocess.PIPE, text=True)
+    env = {
+        **os.environ,
+        "FLEETTUI_DESK_DSN": dsn,
+        "FLEETTUI_DESK_USER": "receiver",
+        "BENCH_SECRET": SECRET,
+        "PYTHONUNBUFFERED": "1",
+    }
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "fleettui",
+            "webhooks",
+            "listen",
+            "--desk",
+            "--port",
+            "0",
+            "--secret-env",
+            "BENCH_SECRET",
+        ],
+        env=env,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     assert proc.stdout is not None
     url = proc.stdout.readline().strip()
     if not url.startswith("http"):
@@ -178,8 +197,10 @@ def desk_size(settings: DeskSettings) -> tuple[int, int]:
     from fleettui.desk.store import Desk
 
     with Desk.connect(settings) as desk, desk.conn.tx() as cur:
-        cur.execute("SELECT sum(pg_total_relation_size(c)) FROM unnest(ARRAY['desk_events', "
-                    "'desk_deliveries', 'desk_history']::regclass[]) AS c")
+        cur.execute(
+            "SELECT sum(pg_total_relation_size(c)) FROM unnest(ARRAY['desk_events', "
+            "'desk_deliveries', 'desk_history']::regclass[]) AS c"
+        )
         size = int(cur.fetchone()[0])
         cur.execute("SELECT count(*) FROM desk_events")
         return size, int(cur.fetchone()[0])
@@ -194,19 +215,25 @@ def size_at_scale(settings: DeskSettings, n: int) -> float:
     with Desk.connect(settings) as desk, desk.conn.tx() as cur:
         cur.execute(
             "INSERT INTO desk_deliveries (id, seen) SELECT gen_random_uuid()::text, now() "
-            "FROM generate_series(1, %(n)s)", {"n": n})
+            "FROM generate_series(1, %(n)s)",
+            {"n": n},
+        )
         cur.execute(
             "INSERT INTO desk_history (key, vin, at, seen_at, new_state, reason, source) "
             "SELECT -i, 'SYNTH' || lpad(i::text, 12, '0'), extract(epoch FROM now()), "
             "extract(epoch FROM now()), 'approved', 'bench', 'webhook' "
-            "FROM generate_series(1, %(n)s) AS i", {"n": n})
+            "FROM generate_series(1, %(n)s) AS i",
+            {"n": n},
+        )
         cur.execute(
             "INSERT INTO desk_events (kind, vin, actor, payload) SELECT 'webhook', "
             "'SYNTH' || lpad(i::text, 12, '0'), 'receiver@bench', jsonb_build_object("
             "'delivery', gen_random_uuid()::text, 'type', 'fleet_clearance_changed', "
             "'received_at', '2026-12-06T20:00:00Z', 'vin', 'SYNTH' || lpad(i::text, 12, '0'), "
             "'action', 'approved', 'detail', 'bench', 'accepted_at', 1796000000.123) "
-            "FROM generate_series(1, %(n)s) AS i", {"n": n})
+            "FROM generate_series(1, %(n)s) AS i",
+            {"n": n},
+        )
         cur.execute("ANALYZE desk_events")
         split = []
         for table in ("desk_events", "desk_deliveries", "desk_history"):
@@ -224,8 +251,9 @@ def main() -> None:
     parser.add_argument("--rate", type=float, default=1000.0, help="deliveries per minute")
     parser.add_argument("--monitors", type=int, default=10)
     parser.add_argument("--dsn", default=os.environ.get("FLEETTUI_DESK_DSN"))
-    parser.add_argument("--no-feed", action="store_true",
-                        help="only the size at scale and the claim round trip")
+    parser.add_argument(
+        "--no-feed", action="store_true", help="only the size at scale and the claim round trip"
+    )
     args = parser.parse_args()
     from fleettui.desk.store import init_desk
 
@@ -237,8 +265,10 @@ def main() -> None:
 
         server = LocalPostgres.start(durable=True)  # fsync and synchronous commit on
         dsn = server.dsn("postgres")
-        print(f"local PostgreSQL (durable: fsync, synchronous commit) started in "
-              f"{server.startup:.2f} s")
+        print(
+            f"local PostgreSQL (durable: fsync, synchronous commit) started in "
+            f"{server.startup:.2f} s"
+        )
     settings = DeskSettings(dsn, "bench", "bench")
     init_desk(settings)
     print(f"load before: {load()}")
@@ -246,11 +276,15 @@ def main() -> None:
     if not args.no_feed:
         receiver = feed(args, dsn, settings)
     per_event = size_at_scale(settings, 200_000)
-    print(f"desk size at scale (+200,000 synthetic deliveries like the real ones): "
-          f"{per_event:.0f} bytes per event -> {per_event * 1e6 / 1e9:.2f} GB per million")
+    print(
+        f"desk size at scale (+200,000 synthetic deliveries like the real ones): "
+        f"{per_event:.0f} bytes per event -> {per_event * 1e6 / 1e9:.2f} GB per million"
+    )
     trips = claim_round_trips(settings)
-    print(f"claim round trip (claim + event + NOTIFY + commit, {len(trips)} claims): "
-          f"p50 {statistics.median(trips) * 1000:.2f} ms, p99 {pct(trips, 99) * 1000:.2f} ms")
+    print(
+        f"claim round trip (claim + event + NOTIFY + commit, {len(trips)} claims): "
+        f"p50 {statistics.median(trips) * 1000:.2f} ms, p99 {pct(trips, 99) * 1000:.2f} ms"
+    )
     print(f"load at the end: {load()}")
     if receiver is not None:
         receiver.send_signal(signal.SIGTERM)
@@ -274,9 +308,11 @@ def feed(args: argparse.Namespace, dsn: str, settings: DeskSettings) -> subproce
     for _, ready, _ in monitors:
         ready.wait(60)
     seconds = args.minutes * 60
-    print(f"sending {args.rate:g} deliveries/min for {args.minutes:g} min to {url} "
-          f"({args.monitors} headless monitors, one process each: DeskFollower + "
-          f"{mirror_kind()})")
+    print(
+        f"sending {args.rate:g} deliveries/min for {args.minutes:g} min to {url} "
+        f"({args.monitors} headless monitors, one process each: DeskFollower + "
+        f"{mirror_kind()})"
+    )
     began = time.time()
     answered, repeats, refused = send_all(url, args.rate / 60, seconds)
     took = time.time() - began
@@ -297,18 +333,25 @@ def feed(args: argparse.Namespace, dsn: str, settings: DeskSettings) -> subproce
                 latencies.append(max(0.0, gap))
         dupes += sum(n - 1 for n in seen.values())
         lost += sum(1 for d in answered if d not in seen)
-    ordered = all([e for _, _, e in applied] == sorted(e for _, _, e in applied)
-                  for applied in results)
-    print(f"deliveries answered 202: {len(answered)} (+{repeats} repeats answered 202 and "
-          f"deduplicated; {refused} refused) in {took:.0f} s")
-    print(f"fan-out latency 202 -> applied, over {len(latencies)} (monitor, delivery) pairs: "
-          f"p50 {pct(latencies, 50) * 1000:.1f} ms, p99 {pct(latencies, 99) * 1000:.1f} ms, "
-          f"max {max(latencies, default=0) * 1000:.1f} ms "
-          f"({early / max(1, len(latencies)):.0%} applied before the sender read its 202)")
+    ordered = all(
+        [e for _, _, e in applied] == sorted(e for _, _, e in applied) for applied in results
+    )
+    print(
+        f"deliveries answered 202: {len(answered)} (+{repeats} repeats answered 202 and "
+        f"deduplicated; {refused} refused) in {took:.0f} s"
+    )
+    print(
+        f"fan-out latency 202 -> applied, over {len(latencies)} (monitor, delivery) pairs: "
+        f"p50 {pct(latencies, 50) * 1000:.1f} ms, p99 {pct(latencies, 99) * 1000:.1f} ms, "
+        f"max {max(latencies, default=0) * 1000:.1f} ms "
+        f"({early / max(1, len(latencies)):.0%} applied before the sender read its 202)"
+    )
     print(f"events lost: {lost}; duplicates applied: {dupes}; order kept: {ordered}")
     size, events = desk_size(settings)
-    print(f"desk size: {size / 1e6:.1f} MB for {events} events -> "
-          f"{size / max(1, events) * 1e6 / 1e9:.2f} GB per million events")
+    print(
+        f"desk size: {size / 1e6:.1f} MB for {events} events -> "
+        f"{size / max(1, events) * 1e6 / 1e9:.2f} GB per million events"
+    )
     return receiver
 
 

@@ -57,8 +57,10 @@ def pct(xs: list[float], p: float) -> float:
 
 def line(name: str, xs: list[float]) -> str:
     ms = [x * 1000 for x in xs]
-    return (f"{name:<46} n={len(ms):<4} p50 {statistics.median(ms):7.1f} ms   "
-            f"p99 {pct(ms, 99):7.1f} ms   max {max(ms):7.1f} ms")
+    return (
+        f"{name:<46} n={len(ms):<4} p50 {statistics.median(ms):7.1f} ms   "
+        f"p99 {pct(ms, 99):7.1f} ms   max {max(ms):7.1f} ms"
+    )
 
 
 class Person:
@@ -111,21 +113,35 @@ def real_monitors(n: int, tmp: Path) -> None:
     sock = f"bench-desk-{uuid.uuid4().hex[:6]}"
 
     def tmux(*args: str) -> str:
-        return subprocess.run(["tmux", "-L", sock, *args], check=True, capture_output=True,
-                              text=True).stdout
+        return subprocess.run(
+            ["tmux", "-L", sock, *args], check=True, capture_output=True, text=True
+        ).stdout
 
     base = {"PATH": os.environ.get("PATH", ""), "LANG": "C.UTF-8", "TERM": "tmux-256color"}
     try:
         for i, name in enumerate(("ann", "bob")):
             home = tmp / name
-            env = {**base, "HOME": str(home), "FLEETTUI_DESK_USER": name,
-                   "FLEETTUI_DATA_DIR": str(tmp / "data"),  # the demo desk's file is shared
-                   "FLEETTUI_CONFIG_DIR": str(home / "config"),
-                   "FLEETTUI_CACHE_DIR": str(home / "cache")}
+            env = {
+                **base,
+                "HOME": str(home),
+                "FLEETTUI_DESK_USER": name,
+                "FLEETTUI_DATA_DIR": str(tmp / "data"),  # the demo desk's file is shared
+                "FLEETTUI_CONFIG_DIR": str(home / "config"),
+                "FLEETTUI_CACHE_DIR": str(home / "cache"),
+            }
             assign = " ".join(f"{k}={shlex.quote(v)}" for k, v in env.items())
             cmd = f"{shlex.quote(sys.executable)} -m fleettui --demo --desk --demo-speed 0"
-            tmux("new-session", "-d", "-s", name, "-x", "150", "-y", "40",
-                 f"exec env -i {assign} {cmd}")
+            tmux(
+                "new-session",
+                "-d",
+                "-s",
+                name,
+                "-x",
+                "150",
+                "-y",
+                "40",
+                f"exec env -i {assign} {cmd}",
+            )
             wait = "desk ● 1 online" if i == 0 else "desk ● 2 online"
             until_screen(tmux, name, wait)
         until_screen(tmux, "ann", "desk ● 2 online")
@@ -159,8 +175,13 @@ def cursor_vin(screen: str) -> str:
     return found[0]
 
 
-def until_screen(tmux, name: str, pattern: str, timeout: float = 120.0,  # noqa: ANN001
-                 step: float = 0.05) -> None:
+def until_screen(
+    tmux,
+    name: str,
+    pattern: str,
+    timeout: float = 120.0,  # noqa: ANN001
+    step: float = 0.05,
+) -> None:
     rx = re.compile(pattern)
     end = time.perf_counter() + timeout
     while time.perf_counter() < end:

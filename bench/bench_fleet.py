@@ -173,26 +173,36 @@ async def refresh(pilot, client, store, table, server, timer, seed: int) -> floa
     painted = await paint(pilot)
     diff = prepared.diff
     del prepared
-    print(f"  request -> prepared (worker)    {ms(t1 - t0)}   "
-          f"(HTTP {ms(timer.arrived - t0).strip()}, "
-          f"parse {ms(timer.parsed - timer.arrived).strip()}, prepare "
-          f"{ms(t1 - timer.parsed).strip()}; {len(diff.changed):,} changed)")
+    print(
+        f"  request -> prepared (worker)    {ms(t1 - t0)}   "
+        f"(HTTP {ms(timer.arrived - t0).strip()}, "
+        f"parse {ms(timer.parsed - timer.arrived).strip()}, prepare "
+        f"{ms(t1 - timer.parsed).strip()}; {len(diff.changed):,} changed)"
+    )
     print(f"  worst UI stall while the worker runs {ms(probe.worst)}")
     print(f"  apply + refresh (UI)            {ms(t2 - t1)}")
     print(f"  UI until repainted              {ms(painted - t1)}   target <= 50 ms")
     await probe.during(asyncio.sleep(store.release_delay + 1.0))
     print(f"  worst UI stall while replaced rows are freed {ms(probe.worst)}")
     rss, peak = rss_mb()
-    print(f"  RSS before {rss_before:4.0f} MB, after {rss:4.0f} MB, peak during it {peak:4.0f} MB"
-          "   target <= 300 MB")
+    print(
+        f"  RSS before {rss_before:4.0f} MB, after {rss:4.0f} MB, peak during it {peak:4.0f} MB"
+        "   target <= 300 MB"
+    )
     return rss
 
 
 async def bench(n: int) -> None:
-    print(f"\n== {n:,} vehicles (IN-PROCESS: store + headless table in this process; the simulator over loopback HTTP; for what users run see bench_terminal.py) ==")
+    print(
+        f"\n== {n:,} vehicles (IN-PROCESS: store + headless table in this process; the simulator over loopback HTTP; for what users run see bench_terminal.py) =="
+    )
     t = time.perf_counter()
-    server = subprocess.Popen([sys.executable, __file__, str(n), "--serve"],
-                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    server = subprocess.Popen(
+        [sys.executable, __file__, str(n), "--serve"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     base_url = server.stdout.readline().strip()
     print(f"simulator up in {time.perf_counter() - t:.1f} s at {base_url}")
     timer = BodyTimer()
@@ -221,8 +231,10 @@ async def bench(n: int) -> None:
             print(f"  parse (list_vehicles_compact)   {ms(timer.parsed - timer.arrived)}")
             print(f"  prepare (worker)                {ms(t1 - timer.parsed)}")
             print(f"  parsed -> first rows painted    {ms(painted - timer.parsed)}")
-            print(f"  body received -> first rows painted {ms(painted - timer.arrived)}"
-                  "   target <= 500 ms")
+            print(
+                f"  body received -> first rows painted {ms(painted - timer.arrived)}"
+                "   target <= 500 ms"
+            )
             print(f"  worst UI stall while the worker runs {ms(probe.worst)}")
             rss, peak = rss_mb()
             print(f"  RSS {rss:4.0f} MB, peak during the load {peak:4.0f} MB")
@@ -238,23 +250,32 @@ async def bench(n: int) -> None:
             painted = await paint(pilot)
             print(f"key -> cursor moved (action)      {ms(t1 - t0)}")
             print(f"key -> cursor repainted           {ms(painted - t0)}   target <= 50 ms")
-            for column, desc in (("time", False), ("reason", True), ("brand", False),
-                                 ("vin", True), ("state", False)):
+            for column, desc in (
+                ("time", False),
+                ("reason", True),
+                ("brand", False),
+                ("vin", True),
+                ("state", False),
+            ):
                 t0, c0 = time.perf_counter(), time.thread_time()
                 table.sort_by(column, desc)
                 cpu = time.thread_time() - c0
                 painted = await paint(pilot)
                 arrow = "desc" if desc else "asc"
-                print(f"sort {column:6} {arrow:4} -> repainted      {ms(painted - t0)}   "
-                      f"target <= 300 ms (sort CPU {ms(cpu).strip()})")
+                print(
+                    f"sort {column:6} {arrow:4} -> repainted      {ms(painted - t0)}   "
+                    f"target <= 300 ms (sort CPU {ms(cpu).strip()})"
+                )
             for query in ("bmw", "state:pending -tag:fleet=pool", "group:vw state:rejected", ""):
                 t0, c0 = time.perf_counter(), time.thread_time()
                 store.set_query(query)
                 table.refresh_view()
                 cpu = time.thread_time() - c0
                 painted = await paint(pilot)
-                print(f"filter {query!r:32} {ms(painted - t0)}   {len(store):>7,} shown   "
-                      f"target <= 300 ms (CPU {ms(cpu).strip()})")
+                print(
+                    f"filter {query!r:32} {ms(painted - t0)}   {len(store):>7,} shown   "
+                    f"target <= 300 ms (CPU {ms(cpu).strip()})"
+                )
             gc.collect()
             rss, peak = rss_mb()
             print(f"RSS at the end {rss:6.0f} MB   target <= 300 MB")

@@ -40,8 +40,7 @@ def traffic(sim: Simulator) -> dict[str, dict[str, int]]:
 
 
 def totals(counts: dict[str, dict[str, int]]) -> tuple[int, int]:
-    return (sum(c["requests"] for c in counts.values()),
-            sum(c["bytes"] for c in counts.values()))
+    return (sum(c["requests"] for c in counts.values()), sum(c["bytes"] for c in counts.values()))
 
 
 def main() -> int:
@@ -52,27 +51,54 @@ def main() -> int:
     parser.add_argument("--refresh", type=float, default=15.0)
     args = parser.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="fleettui-load-"))
-    env = {"FLEETTUI_CONFIG_DIR": str(tmp / "config"), "FLEETTUI_CACHE_DIR": str(tmp / "cache"),
-           "FLEETTUI_LOG_DIR": str(tmp / "log"), "FLEETTUI_DATA_DIR": str(tmp / "data"),
-           "BENCH_SECRET": SECRET, "TERM": "tmux-256color", "LANG": "C.UTF-8",
-           "PATH": os.environ.get("PATH", ""), "HOME": str(tmp)}
-    print(f"provider load bench: {args.vehicles:,} vehicles, {args.pending_share:.0%} pending, "
-          f"--refresh {args.refresh:g}, window {args.minutes:.2f} min; "
-          f"load {Path('/proc/loadavg').read_text().strip()}", flush=True)
+    env = {
+        "FLEETTUI_CONFIG_DIR": str(tmp / "config"),
+        "FLEETTUI_CACHE_DIR": str(tmp / "cache"),
+        "FLEETTUI_LOG_DIR": str(tmp / "log"),
+        "FLEETTUI_DATA_DIR": str(tmp / "data"),
+        "BENCH_SECRET": SECRET,
+        "TERM": "tmux-256color",
+        "LANG": "C.UTF-8",
+        "PATH": os.environ.get("PATH", ""),
+        "HOME": str(tmp),
+    }
+    print(
+        f"provider load bench: {args.vehicles:,} vehicles, {args.pending_share:.0%} pending, "
+        f"--refresh {args.refresh:g}, window {args.minutes:.2f} min; "
+        f"load {Path('/proc/loadavg').read_text().strip()}",
+        flush=True,
+    )
     extra = ("--pending-share", str(args.pending_share))
     sims = {"full": Simulator(args.vehicles, *extra), "delta": Simulator(args.vehicles, *extra)}
     terms: dict[str, Terminal] = {}
     try:
         for name, sim in sims.items():
-            subprocess.run([FLEETTUI, "profile", "add", name, "--environment", "custom",
-                            "--base-url", sim.url, "--client-id", sim.client_id,
-                            "--client-secret-env", "BENCH_SECRET", "--replace"],
-                           env={**os.environ, **env}, check=True, capture_output=True)
+            subprocess.run(
+                [
+                    FLEETTUI,
+                    "profile",
+                    "add",
+                    name,
+                    "--environment",
+                    "custom",
+                    "--base-url",
+                    sim.url,
+                    "--client-id",
+                    sim.client_id,
+                    "--client-secret-env",
+                    "BENCH_SECRET",
+                    "--replace",
+                ],
+                env={**os.environ, **env},
+                check=True,
+                capture_output=True,
+            )
             terms[name] = Terminal(120, 40, tmp, name=name)
         for name, term in terms.items():
             flag = " --full-refresh" if name == "full" else ""
-            term.run(f"{shlex.quote(FLEETTUI)} --profile {name} --refresh {args.refresh:g}{flag}",
-                     env)
+            term.run(
+                f"{shlex.quote(FLEETTUI)} --profile {name} --refresh {args.refresh:g}{flag}", env
+            )
         for name, term in terms.items():
             if term.wait_screen(r"● live", 300) is None:
                 raise SystemExit(f"the {name} monitor did not go live")
@@ -94,28 +120,38 @@ def main() -> int:
             requests = after[name][0] - before[name][0]
             sent = after[name][1] - before[name][1]
             rates[name] = (requests * 3600 / span, sent * 3600 / span)
-            print(f"  {name:<6} {requests:5d} requests, {sent / MB:9.1f} MB in {span:.0f} s "
-                  f"= {rates[name][0]:6.0f} req/h, {rates[name][1] / MB:8.1f} MB/h", flush=True)
+            print(
+                f"  {name:<6} {requests:5d} requests, {sent / MB:9.1f} MB in {span:.0f} s "
+                f"= {rates[name][0]:6.0f} req/h, {rates[name][1] / MB:8.1f} MB/h",
+                flush=True,
+            )
         ratio = rates["delta"][1] / rates["full"][1] if rates["full"][1] else float("nan")
-        print(f"  delta / today: {ratio:.3f} of the bytes (target <= 0.100): "
-              f"{'ok' if ratio <= 0.1 else 'MISSED'}")
+        print(
+            f"  delta / today: {ratio:.3f} of the bytes (target <= 0.100): "
+            f"{'ok' if ratio <= 0.1 else 'MISSED'}"
+        )
         # Today's monitor refreshes every 15 s plus the time a 100k refresh takes, which
         # grows with the machine's load (fewer refreshes, fewer bytes): the ratio at the
         # nominal rate of --refresh (3600 / 15 = 240 an hour), from the bytes of one full
         # list and one filtered refresh measured above:
         full = detail["full"].get("GET /v1/fleets/vehicles", {"requests": 1, "bytes": 0})
-        filt = detail["delta"].get("GET /v1/fleets/vehicles?filter=status",
-                                   {"requests": 1, "bytes": 0})
+        filt = detail["delta"].get(
+            "GET /v1/fleets/vehicles?filter=status", {"requests": 1, "bytes": 0}
+        )
         per_full, per_filtered = full["bytes"] / full["requests"], filt["bytes"] / filt["requests"]
         n = 3600 / args.refresh
         reconciling = 3600 / 600
         same = (reconciling * per_full + (n - reconciling) * per_filtered) / (n * per_full)
-        print(f"  one full list {per_full / MB:.1f} MB, one filtered refresh "
-              f"{per_filtered / MB:.2f} MB; at {n:.0f} refreshes an hour each: "
-              f"{same:.3f} of the bytes")
+        print(
+            f"  one full list {per_full / MB:.1f} MB, one filtered refresh "
+            f"{per_filtered / MB:.2f} MB; at {n:.0f} refreshes an hour each: "
+            f"{same:.3f} of the bytes"
+        )
         for name, counts in detail.items():
             for endpoint, c in counts.items():
-                print(f"    {name:<6} {endpoint:<48} {c['requests']:6d} req {c['bytes'] / MB:10.1f} MB")
+                print(
+                    f"    {name:<6} {endpoint:<48} {c['requests']:6d} req {c['bytes'] / MB:10.1f} MB"
+                )
         print(f"  load after: {Path('/proc/loadavg').read_text().strip()}")
     finally:
         for term in terms.values():

@@ -32,8 +32,12 @@ SCREENS: dict[str, tuple[str, str]] = {
     "T": (r"^ ?Statistics", r"^ ?Statistics(?!: computing)"),
     "!": (r"Notifications.*kept", r"Notifications.*kept"),
 }
-NAMES = {"C-p": "ctrl+p (palette)", "t": "t (triage)", "T": "T (statistics)",
-         "!": "! (notifications)"}
+NAMES = {
+    "C-p": "ctrl+p (palette)",
+    "t": "t (triage)",
+    "T": "T (statistics)",
+    "!": "! (notifications)",
+}
 MAIN = re.compile(r"● live")
 
 
@@ -67,8 +71,10 @@ def fmt(xs: list[float]) -> str:
     if not xs:
         return "(none)"
     first, rest = xs[0], xs[1:] or xs
-    return (f"first open {first * 1000:4.0f} ms; then median {statistics.median(rest) * 1000:4.0f}"
-            f"  best {min(rest) * 1000:4.0f}  worst {max(rest) * 1000:4.0f}")
+    return (
+        f"first open {first * 1000:4.0f} ms; then median {statistics.median(rest) * 1000:4.0f}"
+        f"  best {min(rest) * 1000:4.0f}  worst {max(rest) * 1000:4.0f}"
+    )
 
 
 def run_size(args: argparse.Namespace, n: int) -> None:
@@ -99,8 +105,12 @@ def main() -> int:
     parser.add_argument("--sizes", default="10000")
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--keys", default="C-p,t,T,!")
-    parser.add_argument("--settle", type=float, default=4.0,
-                        help="seconds between the first answer on screen and the first key")
+    parser.add_argument(
+        "--settle",
+        type=float,
+        default=4.0,
+        help="seconds between the first answer on screen and the first key",
+    )
     parser.add_argument("--width", type=int, default=120)
     parser.add_argument("--height", type=int, default=40)
     args = parser.parse_args()

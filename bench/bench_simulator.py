@@ -45,15 +45,24 @@ def timed(fn):  # noqa: ANN001, ANN201
 
 def bench(size: int) -> None:
     print(f"\n== {size:,} vehicles ==")
-    sim, gen_s = timed(lambda: Simulator(SimConfig(vehicles=size, seed=1, speed=0.0,
-                                                   start=START, get_one_limit=10**9)))
+    sim, gen_s = timed(
+        lambda: Simulator(
+            SimConfig(vehicles=size, seed=1, speed=0.0, start=START, get_one_limit=10**9)
+        )
+    )
     print(f"generate fleet            {gen_s:8.3f} s")
     with sim:
-        token = httpx.post(f"{sim.base_url}/v1/access_tokens", json={
-            "grant_type": "client_credentials", "client_id": sim.client_id,
-            "client_secret": sim.client_secret}).json()["access_token"]
-        with httpx.Client(base_url=sim.base_url, timeout=60,
-                          headers={"Authorization": f"Bearer {token}"}) as c:
+        token = httpx.post(
+            f"{sim.base_url}/v1/access_tokens",
+            json={
+                "grant_type": "client_credentials",
+                "client_id": sim.client_id,
+                "client_secret": sim.client_secret,
+            },
+        ).json()["access_token"]
+        with httpx.Client(
+            base_url=sim.base_url, timeout=60, headers={"Authorization": f"Bearer {token}"}
+        ) as c:
             r, first = timed(lambda: c.get("/v1/fleets/vehicles"))
             print(f"full list, first         {first:8.3f} s   ({len(r.content) / 1e6:.1f} MB)")
             _, again = timed(lambda: c.get("/v1/fleets/vehicles"))
@@ -66,14 +75,17 @@ def bench(size: int) -> None:
             vins = [v["vin"] for v in r.json()[:50]]
             _, one = timed(lambda: [c.get(f"/v1/fleets/vehicles/{v}") for v in vins])
             print(f"get one (mean of 50)     {one / len(vins) * 1000:8.2f} ms")
-            body = {"vehicles": [{"vin": f"VF1BENCH{n:09d}", "brand": "renault"}
-                                 for n in range(100)]}
+            body = {
+                "vehicles": [{"vin": f"VF1BENCH{n:09d}", "brand": "renault"} for n in range(100)]
+            }
             _, post = timed(lambda: c.post("/v1/fleets/vehicles", json=body))
             print(f"POST 100 vehicles        {post:8.3f} s")
         before = sim.engine.pending_events()
         _, day = timed(lambda: sim.engine.advance(86400))
-        print(f"advance 1 simulated day  {day:8.3f} s   ({before - sim.engine.pending_events():,}"
-              " events applied)")
+        print(
+            f"advance 1 simulated day  {day:8.3f} s   ({before - sim.engine.pending_events():,}"
+            " events applied)"
+        )
     print(f"RSS                      {rss_mb():8.0f} MB")
 
 

@@ -73,8 +73,11 @@ def bench_triage(engine: Engine, store: FleetStore) -> None:
     timed("regroup back", lambda: build_board(rows, now))
     print(f"  {len(board.queues)} queues, {board.count():,} vehicles in them")
     big = max(board.queues, key=lambda q: q.count)
-    timed("preview of the largest queue (12 vehicles)", lambda: message_text(big, now, 12),
-          f"({big.count:,} vehicles)")
+    timed(
+        "preview of the largest queue (12 vehicles)",
+        lambda: message_text(big, now, 12),
+        f"({big.count:,} vehicles)",
+    )
     text = timed("full message of the largest queue", lambda: message_text(big, now))
     timed("its CSV", lambda: message_csv(big), f"({len(text) // 1024} KiB text)")
 
@@ -86,23 +89,29 @@ def bench_recording(engine: Engine, n: int, folder: Path) -> None:
     store.apply(prepared)
     with HistoryStore(folder / "record.sqlite3") as history:
         rec = Recorder(history)
-        r = timed("first refresh: every changelog entry",
-                  lambda: rec.record(prepared.snapshot, prepared.diff, engine.now()))
+        r = timed(
+            "first refresh: every changelog entry",
+            lambda: rec.record(prepared.snapshot, prepared.diff, engine.now()),
+        )
         print(f"  ({r.stored:,} events stored)")
     with HistoryStore(folder / "record.sqlite3") as history:
         rec = Recorder(history)
         fresh = FleetStore()
         again = fresh.prepare(json.loads(engine.list_blob()), engine.now())
         fresh.apply(again)
-        r = timed("restart: first refresh, all known",
-                  lambda: rec.record(again.snapshot, again.diff, engine.now()))
+        r = timed(
+            "restart: first refresh, all known",
+            lambda: rec.record(again.snapshot, again.diff, engine.now()),
+        )
         print(f"  ({r.stored:,} new, {r.offered:,} offered)")
         engine.advance(DAY)
         later = fresh.prepare(json.loads(engine.list_blob()), engine.now())
         fresh.apply(later)
-        r = timed("a day later: the refresh's diff batch",
-                  lambda: rec.record(later.snapshot, later.diff, engine.now()),
-                  f"({len(later.diff.state_changes):,} state changes)")
+        r = timed(
+            "a day later: the refresh's diff batch",
+            lambda: rec.record(later.snapshot, later.diff, engine.now()),
+            f"({len(later.diff.state_changes):,} state changes)",
+        )
         print(f"  ({r.stored:,} events stored in one transaction)")
 
 
@@ -122,11 +131,13 @@ def synthetic_year(history: HistoryStore, n: int) -> None:
         t = start + timedelta(seconds=rng.uniform(0, 200 * DAY))
         prev = None
         for _cycle in range(3):
-            for new, reason, gap in (("pending", None, rng.uniform(1, 96) * 3600),
-                                     ("pending", "vehicle not driven", rng.uniform(1, 48) * 3600),
-                                     (rng.choice(("approved", "approved", "rejected")), None,
-                                      rng.uniform(10, 60) * DAY),
-                                     ("revoking", None, 600), ("revoked", None, 5 * DAY)):
+            for new, reason, gap in (
+                ("pending", None, rng.uniform(1, 96) * 3600),
+                ("pending", "vehicle not driven", rng.uniform(1, 48) * 3600),
+                (rng.choice(("approved", "approved", "rejected")), None, rng.uniform(10, 60) * DAY),
+                ("revoking", None, 600),
+                ("revoked", None, 5 * DAY),
+            ):
                 if t >= NOW:
                     break
                 batch.append(Event(vin, new, t, t, prev, reason, brand, "changelog"))
@@ -145,8 +156,9 @@ def bench_year(n: int, folder: Path) -> None:
     path = folder / "year.sqlite3"
     settings = HistorySettings(retention_days=400, max_events=5_000_000)
     with HistoryStore(path, settings=settings) as history:
-        timed("write it (batches of 200k, one transaction each)",
-              lambda: synthetic_year(history, n))
+        timed(
+            "write it (batches of 200k, one transaction each)", lambda: synthetic_year(history, n)
+        )
         count = history.count()
         history.query("PRAGMA wal_checkpoint(TRUNCATE)")
         size = sum(p.stat().st_size for p in folder.glob("year.sqlite3*")) / 2**20
@@ -155,12 +167,13 @@ def bench_year(n: int, folder: Path) -> None:
         events = timed("one VIN's events", lambda: history.events(vin=vin))
         print(f"  ({len(events)} events)")
         mark_looked(history, NOW - timedelta(days=1))
-        summary = timed("since last look (one day)",
-                        lambda: since_last_look(history, [], NOW))
+        summary = timed("since last look (one day)", lambda: since_last_look(history, [], NOW))
         print(f"  ({len(summary.changes):,} vehicles changed)")
         stats = timed("fleet statistics", lambda: stats_from_history(history, [], NOW))
-        print(f"  ({len(stats.brands)} brands, {sum(b.samples for b in stats.brands):,} "
-              "approval times)")
+        print(
+            f"  ({len(stats.brands)} brands, {sum(b.samples for b in stats.brands):,} "
+            "approval times)"
+        )
     with HistoryStore(path, settings=settings) as history:
         timed("open the file again", lambda: history.count())
 

@@ -32,11 +32,17 @@ class FloorApp(App[None]):
 
     def _fetch(self) -> None:
         with httpx.Client(timeout=120) as client:
-            token = client.post(f"{self.base_url}/v1/access_tokens", json={
-                "client_id": self.client_id, "client_secret": self.secret,
-                "grant_type": "client_credentials"}).json()["access_token"]
-            body = client.get(f"{self.base_url}/v1/fleets/vehicles",
-                              headers={"Authorization": f"Bearer {token}"}).content
+            token = client.post(
+                f"{self.base_url}/v1/access_tokens",
+                json={
+                    "client_id": self.client_id,
+                    "client_secret": self.secret,
+                    "grant_type": "client_credentials",
+                },
+            ).json()["access_token"]
+            body = client.get(
+                f"{self.base_url}/v1/fleets/vehicles", headers={"Authorization": f"Bearer {token}"}
+            ).content
         fleet = json.loads(body)
         text = "\n".join(v["vin"] for v in fleet[:40])
         self.call_from_thread(self.query_one("#vins", Static).update, text)

@@ -8,12 +8,24 @@ from datetime import UTC, datetime, timedelta
 from fleettui.core.brands import BRAND_CODES, VW_CUSTOMER_TAG, brand_info
 
 _VIN_CHARS = "ABCDEFGHJKLMNPRSTUVWXYZ0123456789"
-_PENDING = ("waiting for the vehicle to be driven", "privacy mode is enabled",
-            "waiting for OTA update")
-_REJECTED = ("vehicle not eligible", "customer declined consent",
-             "no data received within 10 days", "VIN already in another fleet")
-_FINAL = {"approved": None, "rejected": _REJECTED, "pending": _PENDING,
-          "revoked": None, "canceled": None}
+_PENDING = (
+    "waiting for the vehicle to be driven",
+    "privacy mode is enabled",
+    "waiting for OTA update",
+)
+_REJECTED = (
+    "vehicle not eligible",
+    "customer declined consent",
+    "no data received within 10 days",
+    "VIN already in another fleet",
+)
+_FINAL = {
+    "approved": None,
+    "rejected": _REJECTED,
+    "pending": _PENDING,
+    "revoked": None,
+    "canceled": None,
+}
 
 
 def _ts(dt: datetime) -> str:
@@ -37,8 +49,9 @@ def make_vehicle(rng: random.Random, start: datetime) -> dict:
                 t += timedelta(hours=rng.randint(1, 200))
                 log.append({"timestamp": _ts(t), "status": "approved"})
             t += timedelta(hours=rng.randint(1, 100))
-            log.append({"timestamp": _ts(t), "status": "revoking" if mid == "approved"
-                        else "canceling"})
+            log.append(
+                {"timestamp": _ts(t), "status": "revoking" if mid == "approved" else "canceling"}
+            )
         t += timedelta(hours=rng.randint(1, 200))
         entry = {"timestamp": _ts(t), "status": status}
         if status == "rejected":
@@ -50,14 +63,19 @@ def make_vehicle(rng: random.Random, start: datetime) -> dict:
     return {"vin": vin, "status": status, "brand": brand, "tags": tags, "changelog": log}
 
 
-def make_fleet(n: int, seed: int = 1,
-               start: datetime = datetime(2026, 11, 1, 12, tzinfo=UTC)) -> list[dict]:
+def make_fleet(
+    n: int, seed: int = 1, start: datetime = datetime(2026, 11, 1, 12, tzinfo=UTC)
+) -> list[dict]:
     rng = random.Random(seed)
     return [make_vehicle(rng, start) for _ in range(n)]
 
 
-def mutate(fleet: list[dict], fraction: float, seed: int = 2,
-           when: datetime = datetime(2026, 11, 1, 13, tzinfo=UTC)) -> list[dict]:
+def mutate(
+    fleet: list[dict],
+    fraction: float,
+    seed: int = 2,
+    when: datetime = datetime(2026, 11, 1, 13, tzinfo=UTC),
+) -> list[dict]:
     """A copy of `fleet` where `fraction` of the vehicles moved to a new state."""
     rng = random.Random(seed)
     out = list(fleet)

@@ -92,17 +92,48 @@ def main() -> int:
     work = Path(tempfile.mkdtemp(prefix="fleettui-soak-"))
     fleettui = Path(sys.executable).with_name("fleettui")
     with Simulator(SimConfig(vehicles=args.vehicles, speed=600.0)) as sim:
-        env = {**os.environ, "FLEETTUI_CONFIG_DIR": str(work / "config"),
-               "FLEETTUI_CACHE_DIR": str(work / "cache"), "FLEETTUI_LOG_DIR": str(work / "log"),
-               "FLEETTUI_DATA_DIR": str(work / "data"), "SOAK_SECRET": sim.client_secret}
-        subprocess.run([str(fleettui), "profile", "add", "soak", "--base-url", sim.base_url,
-                        "--client-id", sim.client_id, "--client-secret-env", "SOAK_SECRET",
-                        "--deadline", "20"], env=env, check=True, capture_output=True)
+        env = {
+            **os.environ,
+            "FLEETTUI_CONFIG_DIR": str(work / "config"),
+            "FLEETTUI_CACHE_DIR": str(work / "cache"),
+            "FLEETTUI_LOG_DIR": str(work / "log"),
+            "FLEETTUI_DATA_DIR": str(work / "data"),
+            "SOAK_SECRET": sim.client_secret,
+        }
+        subprocess.run(
+            [
+                str(fleettui),
+                "profile",
+                "add",
+                "soak",
+                "--base-url",
+                sim.base_url,
+                "--client-id",
+                sim.client_id,
+                "--client-secret-env",
+                "SOAK_SECRET",
+                "--deadline",
+                "20",
+            ],
+            env=env,
+            check=True,
+            capture_output=True,
+        )
         command = f"{fleettui} --profile soak --refresh {args.refresh:g} --read-only"
-        exports = " ".join(f"{k}={v!r}" for k, v in env.items()
-                           if k.startswith(("FLEETTUI_", "SOAK_")))
-        tmux("new-session", "-d", "-s", SESSION, "-x", "100", "-y", "30",
-             f"env {exports} {command}; echo SOAK-EXITED; sleep 600")
+        exports = " ".join(
+            f"{k}={v!r}" for k, v in env.items() if k.startswith(("FLEETTUI_", "SOAK_"))
+        )
+        tmux(
+            "new-session",
+            "-d",
+            "-s",
+            SESSION,
+            "-x",
+            "100",
+            "-y",
+            "30",
+            f"env {exports} {command}; echo SOAK-EXITED; sleep 600",
+        )
         try:
             return soak(sim, args)
         finally:
@@ -163,14 +194,21 @@ def soak(sim: Simulator, args: argparse.Namespace) -> int:
     print("\nfigures")
     print(f"  crashes: {crashes}")
     print(f"  time stale: {stale_seconds:.0f} s of {time.monotonic() - begin:.0f} s")
-    print("  recovery after a fault ended: "
-          + (", ".join(f"{r:.1f} s" for r in recoveries) or "none measured")
-          + f" (refresh every {args.refresh:g} s)")
+    print(
+        "  recovery after a fault ended: "
+        + (", ".join(f"{r:.1f} s" for r in recoveries) or "none measured")
+        + f" (refresh every {args.refresh:g} s)"
+    )
     if latencies:
-        print(f"  input latency (key -> screen): median {statistics.median(latencies) * 1000:.0f} ms,"
-              f" worst {max(latencies) * 1000:.0f} ms over {len(latencies)} presses")
-    print(f"  q -> process ended: {exited * 1000:.0f} ms" if exited is not None
-          else "  q -> process ended: NOT within 10 s")
+        print(
+            f"  input latency (key -> screen): median {statistics.median(latencies) * 1000:.0f} ms,"
+            f" worst {max(latencies) * 1000:.0f} ms over {len(latencies)} presses"
+        )
+    print(
+        f"  q -> process ended: {exited * 1000:.0f} ms"
+        if exited is not None
+        else "  q -> process ended: NOT within 10 s"
+    )
     return 0
 
 

@@ -21,8 +21,14 @@ from pathlib import Path
 from playwright.sync_api import sync_playwright
 
 CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 #: Counts the bytes the page's terminal has received (its canvas has no text to wait on).
 COUNT_FRAMES = """
@@ -62,7 +68,9 @@ def main() -> int:
     args = parser.parse_args()
     server = subprocess.Popen(
         [sys.executable, "-m", "fleettui", "serve", "--demo", "--demo-speed", "0", "--port", "0"],
-        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
     )
     try:
         url = server.stdout.readline().strip()

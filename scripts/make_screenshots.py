@@ -97,8 +97,10 @@ async def _recorded(pilot: Pilot) -> None:
 async def triage_view(pilot: Pilot) -> None:
     await _recorded(pilot)
     await pilot.press("t")
-    await _wait(pilot, lambda: isinstance(pilot.app.screen, TriageScreen)
-                and pilot.app.screen.board is not None)
+    await _wait(
+        pilot,
+        lambda: isinstance(pilot.app.screen, TriageScreen) and pilot.app.screen.board is not None,
+    )
     await pilot.pause(0.1)
 
 
@@ -115,8 +117,10 @@ async def support_queue(pilot: Pilot) -> None:
 async def stats_view(pilot: Pilot) -> None:
     await _recorded(pilot)
     await pilot.press("T")
-    await _wait(pilot, lambda: isinstance(pilot.app.screen, StatsScreen)
-                and pilot.app.screen.stats is not None)
+    await _wait(
+        pilot,
+        lambda: isinstance(pilot.app.screen, StatsScreen) and pilot.app.screen.stats is not None,
+    )
     await pilot.pause(0.1)
 
 
@@ -136,8 +140,14 @@ async def _desk_claims(pilot: Pilot) -> None:
         ben.claim([pending[1]])
         ben.note(pending[0], "Driver called back: the car is in the garage until Monday")
         ben.heartbeat(pending[0])
-    await _wait(pilot, lambda: desk.mirror.claim_cell(pending[1]) == "ben"
-                and desk.mirror.claim_cell(pending[0]) == "me" and desk.mirror.notes_of(pending[0]))
+    await _wait(
+        pilot,
+        lambda: (
+            desk.mirror.claim_cell(pending[1]) == "ben"
+            and desk.mirror.claim_cell(pending[0]) == "me"
+            and desk.mirror.notes_of(pending[0])
+        ),
+    )
     app.clear_notifications()
     await pilot.pause(0.2)
 
@@ -151,8 +161,10 @@ async def desk_handover(pilot: Pilot) -> None:
     from fleettui.ui.screens.handover import HandoverScreen
 
     await pilot.press("O")
-    await _wait(pilot, lambda: isinstance(pilot.app.screen, HandoverScreen)
-                and pilot.app.screen.shown is not None)
+    await _wait(
+        pilot,
+        lambda: isinstance(pilot.app.screen, HandoverScreen) and pilot.app.screen.shown is not None,
+    )
     await pilot.pause(0.1)
 
 
@@ -211,8 +223,15 @@ SCENES: list[tuple[str, tuple[int, int], Scene, bool]] = [
 ]
 
 
-async def shoot(sim: Simulator, name: str, size: tuple[int, int], scene: Scene, no_color: bool,
-                out: Path, desk: DeskSettings | None = None) -> Path:
+async def shoot(
+    sim: Simulator,
+    name: str,
+    size: tuple[int, int],
+    scene: Scene,
+    no_color: bool,
+    out: Path,
+    desk: DeskSettings | None = None,
+) -> Path:
     if no_color:
         os.environ["NO_COLOR"] = "1"  # read (and removed) by the App's constructor
     # The colour theme is chosen for the pictures, not taken from this terminal's TERM:
@@ -226,8 +245,13 @@ async def shoot(sim: Simulator, name: str, size: tuple[int, int], scene: Scene, 
     data = scene is privacy_detail  # the data scene checks the cars' data (issue 19)
     if data:
         _seed_private_car(sim)
-    app = FleetApp(account_for_simulator(sim, data_checks=data), clock=lambda: START,
-                   watch_terminal=False, native_ansi=no_color, desk=control)
+    app = FleetApp(
+        account_for_simulator(sim, data_checks=data),
+        clock=lambda: START,
+        watch_terminal=False,
+        native_ansi=no_color,
+        desk=control,
+    )
     os.environ.pop("NO_COLOR", None)
     async with app.run_test(size=size) as pilot:
         await scene(pilot)
@@ -270,7 +294,9 @@ async def run_desk(out: Path) -> list[Path]:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", type=Path, default=Path(__file__).resolve().parent.parent / "screenshots")
+    parser.add_argument(
+        "--out", type=Path, default=Path(__file__).resolve().parent.parent / "screenshots"
+    )
     args = parser.parse_args()
     for path in asyncio.run(run(args.out)):
         print(path)

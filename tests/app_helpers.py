@@ -12,10 +12,10 @@ from fleettui.ui.app import FleetApp
 from tests.sim_helpers import DAY, SIM_START
 
 #: Test vehicles seeded into the simulator (valid VINs, one per situation).
-PEUGEOT_PENDING = "VF3AAAAA0NC000001"   # cancelable, 3 days old
-BMW_PENDING = "WBAAAAAA0NC000002"       # BMW cannot be cancelled
-KIA_APPROVED = "KNAAAAAA0NC000003"      # approved: can be revoked
-AUDI_FRESH = "WAUAAAAA0NC000004"        # pending, only 2 hours old: warning
+PEUGEOT_PENDING = "VF3AAAAA0NC000001"  # cancelable, 3 days old
+BMW_PENDING = "WBAAAAAA0NC000002"  # BMW cannot be cancelled
+KIA_APPROVED = "KNAAAAAA0NC000003"  # approved: can be revoked
+AUDI_FRESH = "WAUAAAAA0NC000004"  # pending, only 2 hours old: warning
 
 
 def seed_test_vehicles(sim) -> None:
@@ -23,17 +23,23 @@ def seed_test_vehicles(sim) -> None:
     engine.seed_vehicle(PEUGEOT_PENDING, "peugeot", "pending", age_seconds=3 * DAY, hold=True)
     engine.seed_vehicle(BMW_PENDING, "bmw", "pending", age_seconds=3 * DAY, hold=True)
     engine.seed_vehicle(KIA_APPROVED, "kia", "approved", age_seconds=20 * DAY)
-    engine.seed_vehicle(AUDI_FRESH, "audi", "pending", age_seconds=7200, hold=True,
-                        tags={"vw-group-customer-name": "ACME"})
+    engine.seed_vehicle(
+        AUDI_FRESH,
+        "audi",
+        "pending",
+        age_seconds=7200,
+        hold=True,
+        tags={"vw-group-customer-name": "ACME"},
+    )
 
 
 def make_app(sim, **kw) -> FleetApp:
     """The monitor on the simulator as on a real profile: writes are audited (the demo's
     own account skips the audit log; see test_app_units)."""
-    account = replace(account_for_simulator(sim, read_only=kw.pop("read_only", False)),
-                      audit=True)
-    return FleetApp(account, read_only=account.read_only, clock=lambda: SIM_START,
-                    watch_terminal=False, **kw)
+    account = replace(account_for_simulator(sim, read_only=kw.pop("read_only", False)), audit=True)
+    return FleetApp(
+        account, read_only=account.read_only, clock=lambda: SIM_START, watch_terminal=False, **kw
+    )
 
 
 async def wait_for(pilot, condition: Callable[[], bool], timeout: float = 8.0) -> None:
@@ -47,7 +53,9 @@ async def wait_for(pilot, condition: Callable[[], bool], timeout: float = 8.0) -
 
 async def loaded(pilot) -> None:
     app = pilot.app
-    await wait_for(pilot, lambda: app.monitor.store.total > 0 and not app.monitor.connection.polling)
+    await wait_for(
+        pilot, lambda: app.monitor.store.total > 0 and not app.monitor.connection.polling
+    )
     await pilot.pause()
 
 
@@ -56,8 +64,16 @@ async def refresh(pilot) -> None:
     before = app.monitor.connection.last_ok_mono
     failures = app.monitor.connection.failures
     await pilot.press("r")
-    await wait_for(pilot, lambda: not app.monitor.connection.polling
-                   and (app.monitor.connection.last_ok_mono != before or app.monitor.connection.failures != failures))
+    await wait_for(
+        pilot,
+        lambda: (
+            not app.monitor.connection.polling
+            and (
+                app.monitor.connection.last_ok_mono != before
+                or app.monitor.connection.failures != failures
+            )
+        ),
+    )
     await pilot.pause()
 
 
@@ -112,6 +128,14 @@ def save_unreachable_profile(monkeypatch, name: str) -> None:
     from fleettui.config.profiles import Profile
 
     monkeypatch.setenv("UNREACHABLE_SECRET", "not-used")
-    save_config(load_config().with_profile(Profile(
-        name=name, environment="custom", base_url="http://127.0.0.1:9",
-        client_id="nobody", client_secret_env="UNREACHABLE_SECRET")))
+    save_config(
+        load_config().with_profile(
+            Profile(
+                name=name,
+                environment="custom",
+                base_url="http://127.0.0.1:9",
+                client_id="nobody",
+                client_secret_env="UNREACHABLE_SECRET",
+            )
+        )
+    )

@@ -18,8 +18,14 @@ from tests.web_helpers import wait_for
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 
 #: Keeps the terminal stream and the last size the page reported, before any page script.
@@ -54,14 +60,16 @@ CAPTURE = """
 @contextlib.contextmanager
 def launch_chromium(**options) -> Iterator:
     sync_api = pytest.importorskip(
-        "playwright.sync_api", reason="Playwright is not installed: pip install -e '.[webtest]'")
+        "playwright.sync_api", reason="Playwright is not installed: pip install -e '.[webtest]'"
+    )
     pytest.importorskip("pyte", reason="pyte is not installed: pip install -e '.[webtest]'")
     if not shutil.which(CHROMIUM):
         pytest.skip("Debian's chromium is not installed (apt-get install -y chromium)")
     with sync_api.sync_playwright() as pw:
         try:
-            browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS,
-                                         headless=True, **options)
+            browser = pw.chromium.launch(
+                executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True, **options
+            )
         except Exception as exc:  # noqa: BLE001 - any launch failure is a reason to skip
             first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
             pytest.skip(f"chromium would not start: {first}")
@@ -84,10 +92,18 @@ class TerminalPage:
         self._fed = 0
 
     @classmethod
-    def open(cls, browser, url: str, *, width: int = 1100, height: int = 720,  # noqa: ANN001
-             **context_options) -> TerminalPage:
-        context = browser.new_context(viewport={"width": width, "height": height},
-                                      **context_options)
+    def open(
+        cls,
+        browser,
+        url: str,
+        *,
+        width: int = 1100,
+        height: int = 720,  # noqa: ANN001
+        **context_options,
+    ) -> TerminalPage:
+        context = browser.new_context(
+            viewport={"width": width, "height": height}, **context_options
+        )
         page = context.new_page()
         page.add_init_script(CAPTURE)
         page.goto(url)
@@ -113,7 +129,7 @@ class TerminalPage:
             self._stream = self._pyte.Stream(self._screen)
             self._fed = 0
         text = self.raw()
-        self._stream.feed(text[self._fed:])
+        self._stream.feed(text[self._fed :])
         self._fed = len(text)
         return "\n".join(self._screen.display)
 
@@ -123,6 +139,7 @@ class TerminalPage:
         def ready() -> str | None:
             last[0] = screen = self.screen_text()
             return screen if check(screen) else None
+
         try:
             return wait_for(ready, what)
         except AssertionError as exc:

@@ -31,8 +31,18 @@ def run(capsys, *argv: str) -> tuple[int, str, str]:
 def sim_profile(sim, capsys, monkeypatch):
     """A default profile 'sim' pointing at the running simulator, secret via env var."""
     monkeypatch.setenv(SECRET_VAR, sim.client_secret)
-    code, _, err = run(capsys, "profile", "add", "sim", "--base-url", sim.base_url,
-                       "--client-id", sim.client_id, "--client-secret-env", SECRET_VAR)
+    code, _, err = run(
+        capsys,
+        "profile",
+        "add",
+        "sim",
+        "--base-url",
+        sim.base_url,
+        "--client-id",
+        sim.client_id,
+        "--client-secret-env",
+        SECRET_VAR,
+    )
     assert code == 0, err
     return sim
 
@@ -54,12 +64,28 @@ class _NoFleetHandler(BaseHTTPRequestHandler):
 
     def do_POST(self) -> None:  # noqa: N802 - http.server's naming
         self.rfile.read(int(self.headers.get("Content-Length") or 0))
-        self._send(200, {"access_token": "tok", "expires_in": 300, "token_type": "bearer",
-                         "scope": "fleet:clearance"})
+        self._send(
+            200,
+            {
+                "access_token": "tok",
+                "expires_in": 300,
+                "token_type": "bearer",
+                "scope": "fleet:clearance",
+            },
+        )
 
     def do_GET(self) -> None:  # noqa: N802
-        self._send(403, {"errors": [{"title": "Forbidden",
-                                     "detail": "This service account is not associated with a fleet."}]})
+        self._send(
+            403,
+            {
+                "errors": [
+                    {
+                        "title": "Forbidden",
+                        "detail": "This service account is not associated with a fleet.",
+                    }
+                ]
+            },
+        )
 
     def log_message(self, *args: object) -> None:
         return None

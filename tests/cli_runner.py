@@ -32,10 +32,15 @@ def _child(argv: list[str], env: dict[str, str]) -> int:
     os.environ.clear()
     os.environ.update(env)
     sys.stdin = io.TextIOWrapper(io.FileIO(0, "r", closefd=False), encoding="utf-8")
-    sys.stdout = io.TextIOWrapper(io.FileIO(1, "w", closefd=False), encoding="utf-8",
-                                  errors="strict")
-    sys.stderr = io.TextIOWrapper(io.FileIO(2, "w", closefd=False), encoding="utf-8",
-                                  errors="backslashreplace", line_buffering=True)
+    sys.stdout = io.TextIOWrapper(
+        io.FileIO(1, "w", closefd=False), encoding="utf-8", errors="strict"
+    )
+    sys.stderr = io.TextIOWrapper(
+        io.FileIO(2, "w", closefd=False),
+        encoding="utf-8",
+        errors="backslashreplace",
+        line_buffering=True,
+    )
     try:
         code = main(argv)
     except SystemExit as e:
@@ -109,9 +114,14 @@ def run_all(requests: list[dict]) -> list[dict]:
         _, status = os.waitpid(pid, 0)
         os.close(out_r)
         os.close(err_r)
-        results.append({"code": os.waitstatus_to_exitcode(status), "timed_out": timed_out[i],
-                        "out": base64.b64encode(b"".join(chunks[out_r])).decode(),
-                        "err": base64.b64encode(b"".join(chunks[err_r])).decode()})
+        results.append(
+            {
+                "code": os.waitstatus_to_exitcode(status),
+                "timed_out": timed_out[i],
+                "out": base64.b64encode(b"".join(chunks[out_r])).decode(),
+                "err": base64.b64encode(b"".join(chunks[err_r])).decode(),
+            }
+        )
     return results
 
 

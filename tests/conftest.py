@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 
+from tests.cli_helpers import sim_profile  # noqa: F401 - a fixture every folder's tests use
 from tests.sim_helpers import SIM_START
 
 
@@ -18,7 +19,12 @@ def isolated_dirs(tmp_path, monkeypatch) -> dict[str, str]:
         path.mkdir()
         monkeypatch.setenv(f"FLEETTUI_{name}_DIR", str(path))
         dirs[name.lower()] = str(path)
-    for var in ("FLEETTUI_PROFILE", "FLEETTUI_BASE_URL", "FLEETTUI_CLIENT_ID", "FLEETTUI_CLIENT_SECRET"):
+    for var in (
+        "FLEETTUI_PROFILE",
+        "FLEETTUI_BASE_URL",
+        "FLEETTUI_CLIENT_ID",
+        "FLEETTUI_CLIENT_SECRET",
+    ):
         monkeypatch.delenv(var, raising=False)
     # The colour theme follows the terminal (fleettui.ui.colours): pin one, so screens and
     # snapshots don't depend on the TERM of whoever runs the tests. Tests that need

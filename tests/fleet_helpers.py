@@ -8,9 +8,16 @@ from tests.sim_helpers import SIM_START
 NOW = SIM_START
 
 
-def vdict(vin: str, status: str, brand: str = "bmw", *, reason: str | None = None,
-          tags: dict[str, str] | None = None, log: list[tuple[str, str, str | None]] | None = None,
-          since: str = "2026-10-30T12:00:00Z") -> dict:
+def vdict(
+    vin: str,
+    status: str,
+    brand: str = "bmw",
+    *,
+    reason: str | None = None,
+    tags: dict[str, str] | None = None,
+    log: list[tuple[str, str, str | None]] | None = None,
+    since: str = "2026-10-30T12:00:00Z",
+) -> dict:
     """An API vehicle object; `log` is (timestamp, status, reason) oldest first, else a
     pending entry a week ago then one entry in `status` at `since`."""
     if log is None:
@@ -23,19 +30,38 @@ def vdict(vin: str, status: str, brand: str = "bmw", *, reason: str | None = Non
         if why is not None:
             entry["reason"] = why
         changelog.append(entry)
-    return {"vin": vin, "status": status, "brand": brand, "tags": dict(tags or {}),
-            "changelog": changelog}
+    return {
+        "vin": vin,
+        "status": status,
+        "brand": brand,
+        "tags": dict(tags or {}),
+        "changelog": changelog,
+    }
 
 
 def small_fleet() -> list[dict]:
     return [
         vdict("WBA00000000000001", "approved", "bmw", tags={"fleet": "north"}),
-        vdict("WBA00000000000002", "pending", "mini", reason="privacy mode is enabled",
-              since="2026-11-01T10:00:00Z"),
-        vdict("VF300000000000003", "rejected", "peugeot", reason="no data received",
-              tags={"fleet": "south"}),
-        vdict("WVW00000000000004", "pending", "volkswagen",
-              tags={"vw-group-customer-name": "ACME", "fleet": "north"}),
+        vdict(
+            "WBA00000000000002",
+            "pending",
+            "mini",
+            reason="privacy mode is enabled",
+            since="2026-11-01T10:00:00Z",
+        ),
+        vdict(
+            "VF300000000000003",
+            "rejected",
+            "peugeot",
+            reason="no data received",
+            tags={"fleet": "south"},
+        ),
+        vdict(
+            "WVW00000000000004",
+            "pending",
+            "volkswagen",
+            tags={"vw-group-customer-name": "ACME", "fleet": "north"},
+        ),
         vdict("1FT00000000000005", "revoked", "ford", since="2026-10-31T12:00:00Z"),
         vdict("ZFA00000000000006", "canceling", "fiat", since="2026-11-01T11:59:00Z"),
     ]

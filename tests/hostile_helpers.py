@@ -41,24 +41,35 @@ class CliRunner:
     """A `tests/cli_runner.py` process that forks one child per command."""
 
     def __init__(self) -> None:
-        self._proc = subprocess.Popen([sys.executable, str(RUNNER)], stdin=subprocess.PIPE,
-                                      stdout=subprocess.PIPE, text=True)
+        self._proc = subprocess.Popen(
+            [sys.executable, str(RUNNER)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+        )
 
-    def run(self, argv: list[str], env: dict[str, str], *, stdin: str = "",
-            timeout: float = 60) -> Run:
+    def run(
+        self, argv: list[str], env: dict[str, str], *, stdin: str = "", timeout: float = 60
+    ) -> Run:
         return self.run_all([argv], env, stdin=stdin, timeout=timeout)[0]
 
-    def run_all(self, commands: list[list[str]], env: dict[str, str], *, stdin: str = "",
-                timeout: float = 60) -> list[Run]:
+    def run_all(
+        self,
+        commands: list[list[str]],
+        env: dict[str, str],
+        *,
+        stdin: str = "",
+        timeout: float = 60,
+    ) -> list[Run]:
         """Every command as its own process, all at once; results in order."""
         assert self._proc.stdin is not None and self._proc.stdout is not None
-        requests = [{"argv": argv, "env": env, "stdin": stdin, "timeout": timeout}
-                    for argv in commands]
+        requests = [
+            {"argv": argv, "env": env, "stdin": stdin, "timeout": timeout} for argv in commands
+        ]
         self._proc.stdin.write(json.dumps(requests) + "\n")
         self._proc.stdin.flush()
         answers = json.loads(self._proc.stdout.readline())
-        return [Run(a["code"], base64.b64decode(a["out"]), base64.b64decode(a["err"]),
-                    a["timed_out"]) for a in answers]
+        return [
+            Run(a["code"], base64.b64decode(a["out"]), base64.b64decode(a["err"]), a["timed_out"])
+            for a in answers
+        ]
 
     def close(self) -> None:
         if self._proc.stdin:
@@ -84,11 +95,18 @@ def hostile_env(tmp: Path, base_url: str, *, deadline: float = DEADLINE) -> dict
     (config / "config.toml").write_text(
         'default_profile = "hostile"\n\n[profiles.hostile]\nenvironment = "custom"\n'
         f'base_url = "{base_url}"\nclient_id = "hostile-client"\n'
-        f'client_secret_env = "{SECRET_VAR}"\nconnect_timeout = 2\ndeadline = {deadline}\n')
+        f'client_secret_env = "{SECRET_VAR}"\nconnect_timeout = 2\ndeadline = {deadline}\n'
+    )
     (config / "config.toml").chmod(0o600)
-    return {"FLEETTUI_CONFIG_DIR": str(config), "FLEETTUI_CACHE_DIR": str(tmp / "cache"),
-            "FLEETTUI_LOG_DIR": str(tmp / "log"), SECRET_VAR: "hostile-secret",
-            "PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "NO_COLOR": "1"}
+    return {
+        "FLEETTUI_CONFIG_DIR": str(config),
+        "FLEETTUI_CACHE_DIR": str(tmp / "cache"),
+        "FLEETTUI_LOG_DIR": str(tmp / "log"),
+        SECRET_VAR: "hostile-secret",
+        "PATH": "/usr/bin:/bin",
+        "LANG": "C.UTF-8",
+        "NO_COLOR": "1",
+    }
 
 
 def assert_safe_output(run: Run) -> None:

@@ -14,8 +14,11 @@ DAY = 86400.0
 
 
 def token_body(sim) -> dict[str, str]:  # noqa: ANN001
-    return {"grant_type": "client_credentials", "client_id": sim.client_id,
-            "client_secret": sim.client_secret}
+    return {
+        "grant_type": "client_credentials",
+        "client_id": sim.client_id,
+        "client_secret": sim.client_secret,
+    }
 
 
 def fetch_token(sim) -> str:  # noqa: ANN001
@@ -26,8 +29,9 @@ def fetch_token(sim) -> str:  # noqa: ANN001
 
 def authed(sim) -> httpx.Client:  # noqa: ANN001
     """A client with a fresh bearer token (close it, or use it as a context manager)."""
-    return httpx.Client(base_url=sim.base_url, timeout=5,
-                        headers={"Authorization": f"Bearer {fetch_token(sim)}"})
+    return httpx.Client(
+        base_url=sim.base_url, timeout=5, headers={"Authorization": f"Bearer {fetch_token(sim)}"}
+    )
 
 
 def list_filter(client: httpx.Client, spec: dict) -> httpx.Response:

@@ -24,7 +24,9 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 pytest.importorskip("aiohttp", reason="the web extra is not installed: pip install -e '.[web]'")
-pytest.importorskip("textual_serve", reason="the web extra is not installed: pip install -e '.[web]'")
+pytest.importorskip(
+    "textual_serve", reason="the web extra is not installed: pip install -e '.[web]'"
+)
 
 CANARY_VAR = "FLEETTUI_TEST_CANARY_SECRET"
 CANARY = "canary-7f3a9c-never-show-me"
@@ -32,7 +34,9 @@ DEADLINE = 60.0
 T = TypeVar("T")
 
 
-def wait_for(check: Callable[[], T], what: str, deadline: float = DEADLINE, every: float = 0.1) -> T:
+def wait_for(
+    check: Callable[[], T], what: str, deadline: float = DEADLINE, every: float = 0.1
+) -> T:
     """Poll ``check`` until it returns something truthy; fail naming ``what`` at the deadline."""
     end = time.monotonic() + deadline
     while True:
@@ -94,14 +98,18 @@ class Served:
 
 
 @contextlib.contextmanager
-def serving(tmp_path: Path, dirs: Mapping[str, str], *args: str,
-            env: Mapping[str, str] | None = None) -> Iterator[Served]:
+def serving(
+    tmp_path: Path, dirs: Mapping[str, str], *args: str, env: Mapping[str, str] | None = None
+) -> Iterator[Served]:
     """``fleettui serve --port 0 ARGS`` running until the block ends (then SIGTERM)."""
     stderr_path = tmp_path / "serve-stderr.txt"
     with stderr_path.open("w") as stderr:
         process = subprocess.Popen(
             [sys.executable, "-m", "fleettui", "serve", "--port", "0", *args],
-            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=stderr, text=True,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=stderr,
+            text=True,
             env=dict(env) if env is not None else base_env(dirs),
         )
     try:

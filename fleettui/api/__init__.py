@@ -11,15 +11,34 @@ import importlib
 from typing import Any
 
 _WHERE = {
-    "AccessToken": "auth", "Credentials": "auth", "environment_base_url": "auth",
-    "FleetClient": "client", "VehicleFilter": "filters",
-    "CreateResult": "wire", "NewVehicle": "wire",
-    **{name: "eligibility" for name in (
-        "Eligibility", "EligibilityRefused", "EligibilityScopeMissing", "NotCheckable")},
-    **{name: "errors" for name in (
-        "ApiError", "BadResponse", "Conflict", "CredentialsRejected", "Forbidden",
-        "NetworkError", "NotFound", "RateLimited", "ServerError", "Unauthorized",
-        "Unprocessable", "error_category")},
+    "AccessToken": "auth",
+    "Credentials": "auth",
+    "environment_base_url": "auth",
+    "FleetClient": "client",
+    "VehicleFilter": "filters",
+    "CreateResult": "wire",
+    "NewVehicle": "wire",
+    **{
+        name: "eligibility"
+        for name in ("Eligibility", "EligibilityRefused", "EligibilityScopeMissing", "NotCheckable")
+    },
+    **{
+        name: "errors"
+        for name in (
+            "ApiError",
+            "BadResponse",
+            "Conflict",
+            "CredentialsRejected",
+            "Forbidden",
+            "NetworkError",
+            "NotFound",
+            "RateLimited",
+            "ServerError",
+            "Unauthorized",
+            "Unprocessable",
+            "error_category",
+        )
+    },
 }
 __all__ = sorted(_WHERE)
 

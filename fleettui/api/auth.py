@@ -81,14 +81,19 @@ class Credentials:
     client_secret: str = field(repr=False)
 
     def __repr__(self) -> str:
-        return (f"Credentials(base_url={self.base_url!r}, client_id={self.client_id!r}, "
-                f"client_secret={mask(self.client_secret)!r})")
+        return (
+            f"Credentials(base_url={self.base_url!r}, client_id={self.client_id!r}, "
+            f"client_secret={mask(self.client_secret)!r})"
+        )
 
     __str__ = __repr__
 
     def token_request(self) -> dict[str, str]:
-        return {"grant_type": "client_credentials", "client_id": self.client_id,
-                "client_secret": self.client_secret}
+        return {
+            "grant_type": "client_credentials",
+            "client_id": self.client_id,
+            "client_secret": self.client_secret,
+        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,8 +104,10 @@ class AccessToken:
     scope: str = ""
 
     def __repr__(self) -> str:
-        return (f"AccessToken(value='****', expires_in={self.expires_in!r}, "
-                f"token_type={self.token_type!r}, scope={self.scope!r})")
+        return (
+            f"AccessToken(value='****', expires_in={self.expires_in!r}, "
+            f"token_type={self.token_type!r}, scope={self.scope!r})"
+        )
 
     __str__ = __repr__
 
@@ -142,8 +149,9 @@ class TokenCache:
     """One token shared by every thread of a client; a lock makes sure only one thread
     fetches a new one while the others wait for it."""
 
-    def __init__(self, fetch: Callable[[], AccessToken], *,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self, fetch: Callable[[], AccessToken], *, clock: Callable[[], float] = time.monotonic
+    ) -> None:
         self._fetch = fetch
         self.clock = clock
         self._lock = threading.Lock()

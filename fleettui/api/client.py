@@ -80,13 +80,23 @@ MIN_LIST_LIMIT = 64 * 1024 * 1024
 
 
 class FleetClient:
-    def __init__(self, credentials: Credentials, *, timeout: float = DEFAULT_READ_TIMEOUT,
-                 connect_timeout: float | None = None, deadline: float | None = None,
-                 max_retries: int = 3, backoff_base: float = 0.5, max_backoff: float = 8.0,
-                 max_total_wait: float = 30.0, transport: httpx.BaseTransport | None = None,
-                 sleep: Callable[[float], None] = time.sleep,
-                 clock: Callable[[], float] = time.monotonic,
-                 speed_limit: int = SPEED_LIMIT, speed_time: float = SPEED_TIME) -> None:
+    def __init__(
+        self,
+        credentials: Credentials,
+        *,
+        timeout: float = DEFAULT_READ_TIMEOUT,
+        connect_timeout: float | None = None,
+        deadline: float | None = None,
+        max_retries: int = 3,
+        backoff_base: float = 0.5,
+        max_backoff: float = 8.0,
+        max_total_wait: float = 30.0,
+        transport: httpx.BaseTransport | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], float] = time.monotonic,
+        speed_limit: int = SPEED_LIMIT,
+        speed_time: float = SPEED_TIME,
+    ) -> None:
         base = check_base_url(credentials.base_url, allow_plain_http=transport is not None)
         self.credentials = credentials
         self.max_retries = max(0, int(max_retries))
@@ -189,7 +199,8 @@ class FleetClient:
                     f"the provider's clock (its Date header, {one_line(header, 40)}) is "
                     f"{days} day(s) {'ahead of' if offset > timedelta(0) else 'behind'} this "
                     "machine's, which is not plausible; times are measured with this "
-                    "machine's clock")
+                    "machine's clock"
+                )
                 self._offset = None
                 return
             self.clock_note = None
@@ -219,7 +230,7 @@ class FleetClient:
     def _backoff(self, attempt: int, retry_after: float | None) -> float:
         if retry_after is not None:  # the provider said when: exactly then, not later
             return retry_after
-        ceiling = min(self.max_backoff, self.backoff_base * (2 ** attempt))
+        ceiling = min(self.max_backoff, self.backoff_base * (2**attempt))
         return random.uniform(ceiling / 2, ceiling)
 
     def list_body_limit(self) -> int:
@@ -234,13 +245,22 @@ class FleetClient:
     def _too_large(self, exc: TooLarge, limit: int | None) -> str:
         if limit is None or exc.limit >= MAX_BODY or str(exc) != TooLarge(exc.limit).args[0]:
             return str(exc)
-        return (f"the answer is larger than {exc.limit >> 20} MB decoded, more than a list "
-                f"of {self._fleet_size} vehicles (the fleet as last seen) can be, with room "
-                "for it to double; refused")
+        return (
+            f"the answer is larger than {exc.limit >> 20} MB decoded, more than a list "
+            f"of {self._fleet_size} vehicles (the fleet as last seen) can be, with room "
+            "for it to double; refused"
+        )
 
-    def _exchange(self, method: str, path: str, *, write: bool, auth: bool = True,
-                  keep: Callable[[httpx.Response], bool] | None = None,
-                  **kwargs: Any) -> httpx.Response:
+    def _exchange(
+        self,
+        method: str,
+        path: str,
+        *,
+        write: bool,
+        auth: bool = True,
+        keep: Callable[[httpx.Response], bool] | None = None,
+        **kwargs: Any,
+    ) -> httpx.Response:
         """One logical call within the deadline: token, request, one re-auth on 401,
         retries for reads. A call made inside another (the token for a list) shares the
         outer call's deadline. An error answer for which `keep` says True is handed back
@@ -251,14 +271,23 @@ class FleetClient:
             deadline = min(deadline, outer)
         self._calls.deadline = deadline
         try:
-            return self._attempts(method, path, write=write, auth=auth, deadline=deadline,
-                                  keep=keep, **kwargs)
+            return self._attempts(
+                method, path, write=write, auth=auth, deadline=deadline, keep=keep, **kwargs
+            )
         finally:
             self._calls.deadline = outer
 
-    def _attempts(self, method: str, path: str, *, write: bool, auth: bool,
-                  deadline: float, keep: Callable[[httpx.Response], bool] | None = None,
-                  **kwargs: Any) -> httpx.Response:
+    def _attempts(
+        self,
+        method: str,
+        path: str,
+        *,
+        write: bool,
+        auth: bool,
+        deadline: float,
+        keep: Callable[[httpx.Response], bool] | None = None,
+        **kwargs: Any,
+    ) -> httpx.Response:
         attempt, waited, reauthed = 0, 0.0, False
         previous: ApiError | None = None
         while True:
@@ -273,11 +302,19 @@ class FleetClient:
             kind: str | None = None
             try:
                 self._sent_total = next(self._sent) + 1
-                response = send(self._http, method, path, deadline=deadline,
-                                connect_timeout=self.connect_timeout,
-                                read_timeout=self.read_timeout, clock=self._clock,
-                                abort=self._closing, speed=self.speed, headers=headers,
-                                **kwargs)
+                response = send(
+                    self._http,
+                    method,
+                    path,
+                    deadline=deadline,
+                    connect_timeout=self.connect_timeout,
+                    read_timeout=self.read_timeout,
+                    clock=self._clock,
+                    abort=self._closing,
+                    speed=self.speed,
+                    headers=headers,
+                    **kwargs,
+                )
             except Aborted:
                 kind = "aborted"
             except Expired as exc:
@@ -303,25 +340,40 @@ class FleetClient:
             # Errors are built outside the except blocks: the httpx exception (whose
             # request holds the Authorization header) is neither chained nor kept.
             if kind == "aborted":
-                raise NetworkError("other", host=self._host, detail="the client was closed",
-                                   maybe_sent=write, hint="fleettui is closing.")
+                raise NetworkError(
+                    "other",
+                    host=self._host,
+                    detail="the client was closed",
+                    maybe_sent=write,
+                    hint="fleettui is closing.",
+                )
             if kind == "deadline":
-                failure = ProviderTimeout(self.deadline, host=self._host,
-                                          maybe_sent=write and expired)
+                failure = ProviderTimeout(
+                    self.deadline, host=self._host, maybe_sent=write and expired
+                )
             elif kind == "too_large":
                 raise wire.bad_response(0, too_large, write=write)
             elif kind == "too_slow":
                 raise TooSlowAnswer(*slow, host=self._host, maybe_sent=write)
             elif kind == "silent":
-                failure = ProviderTimeout(self.read_timeout, host=self._host, deadline=False,
-                                          maybe_sent=write, setting=None)
+                failure = ProviderTimeout(
+                    self.read_timeout,
+                    host=self._host,
+                    deadline=False,
+                    maybe_sent=write,
+                    setting=None,
+                )
             elif kind is not None:
-                failure = NetworkError(kind, host=self._host, detail=detail,
-                                       maybe_sent=write and sent)
+                failure = NetworkError(
+                    kind, host=self._host, detail=detail, maybe_sent=write and sent
+                )
             else:
                 assert response is not None
-                self._received_total += len(response.content) + sum(
-                    len(k) + len(v) + 4 for k, v in response.headers.raw) + 17
+                self._received_total += (
+                    len(response.content)
+                    + sum(len(k) + len(v) + 4 for k, v in response.headers.raw)
+                    + 17
+                )
                 self._note_date(response)
                 log.debug("%s %s -> %s", method, path, response.status_code)
                 if 200 <= response.status_code < 300:
@@ -330,10 +382,12 @@ class FleetClient:
                     return response
                 if response.status_code < 400:
                     raise ApiError(
-                        "The server answered with a redirect", status=response.status_code,
+                        "The server answered with a redirect",
+                        status=response.status_code,
                         detail=f"to {response.headers.get('location', '?')}",
                         hint="Check the base URL (https, no path); fleettui does not follow "
-                             "redirects with credentials.")
+                        "redirects with credentials.",
+                    )
                 if auth and response.status_code == 401:
                     self.tokens.invalidate(token)
                     if not reauthed:
@@ -341,18 +395,25 @@ class FleetClient:
                         continue
                     err = error_from_response(401, response.content, redact=redact)
                     raise CredentialsRejected(
-                        status=401, title=err.title, detail=err.detail,
+                        status=401,
+                        title=err.title,
+                        detail=err.detail,
                         hint="The token was refused twice in a row; check the profile's "
-                             "credentials and that the app has the fleet:clearance scope.")
+                        "credentials and that the app has the fleet:clearance scope.",
+                    )
                 failure = error_from_response(
-                    response.status_code, response.content, redact=redact,
-                    retry_after_header=response.headers.get("retry-after"))
+                    response.status_code,
+                    response.content,
+                    redact=redact,
+                    retry_after_header=response.headers.get("retry-after"),
+                )
             if isinstance(failure, ProviderTimeout) and failure.kind == "deadline":
                 # Out of time while retrying: what the provider said is the news.
                 raise previous or failure
             retry_after = getattr(failure, "retry_after", None)
             retryable = isinstance(failure, (RateLimited, ServerError)) or (
-                isinstance(failure, NetworkError) and failure.kind in ("timeout", "dropped"))
+                isinstance(failure, NetworkError) and failure.kind in ("timeout", "dropped")
+            )
             if write or not retryable or attempt >= self.max_retries:
                 raise failure
             delay = self._backoff(attempt, retry_after)
@@ -369,19 +430,20 @@ class FleetClient:
     def _request_token(self) -> AccessToken:
         creds = self.credentials
         try:
-            response = self._exchange("POST", TOKEN_PATH, write=False, auth=False,
-                                      json=creds.token_request())
+            response = self._exchange(
+                "POST", TOKEN_PATH, write=False, auth=False, json=creds.token_request()
+            )
         except NotFound as err:
-            raise WrongBaseUrl(self._base, status=404, title=err.title,
-                               detail=err.detail) from None
+            raise WrongBaseUrl(self._base, status=404, title=err.title, detail=err.detail) from None
         except ApiError as err:
             if err.status in (400, 401, 403):
                 raise CredentialsRejected(
-                    status=err.status, title=err.title,
-                    detail=err.detail) from None
+                    status=err.status, title=err.title, detail=err.detail
+                ) from None
             raise
-        return parse_token(wire.decode_json(response, "the token answer", write=False,
-                                            expected="a token"))
+        return parse_token(
+            wire.decode_json(response, "the token answer", write=False, expected="a token")
+        )
 
     def fetch_token(self) -> AccessToken:
         """Ask for a fresh token now (proves the credentials work); it is cached too."""
@@ -403,14 +465,13 @@ class FleetClient:
     def _list(self, filter: VehicleFilter | None, *, compact: bool) -> list[Any]:
         params = {"filter": filter.to_param()} if filter else None
         try:
-            response = self._exchange("GET", VEHICLES_PATH, write=False, params=params,
-                                      max_body=self.list_body_limit())
+            response = self._exchange(
+                "GET", VEHICLES_PATH, write=False, params=params, max_body=self.list_body_limit()
+            )
         except NotFound as err:  # the list always exists where the API is
-            raise WrongBaseUrl(self._base, status=404, title=err.title,
-                               detail=err.detail) from None
+            raise WrongBaseUrl(self._base, status=404, title=err.title, detail=err.detail) from None
         mended = Mended()
-        good, self.last_skipped = wire.read_vehicle_list(response, compact=compact,
-                                                         mended=mended)
+        good, self.last_skipped = wire.read_vehicle_list(response, compact=compact, mended=mended)
         self.last_mended = mended
         if self.last_skipped:  # the caller says so (the CLI's note, the monitor's line)
             log.info("skipped %d unreadable entries in the vehicle list", self.last_skipped)
@@ -429,15 +490,17 @@ class FleetClient:
     def check_eligibility(self, vin: str, brand: str) -> eligibility.EligibilityResult:
         """Whether the VIN can be activated at all (`fleettui.api.eligibility`): an
         Eligibility, or NotCheckable (nothing sent) for a brand the API does not cover."""
-        return eligibility.check(self._exchange, lambda: self.tokens.get().scopes,
-                                 wire.decode_json, vin, brand)
+        return eligibility.check(
+            self._exchange, lambda: self.tokens.get().scopes, wire.decode_json, vin, brand
+        )
 
     def vehicle_data(self, vin: str) -> vehicle_data.DataReading:
         """Whether the car sends data (`fleettui.api.vehicle_data`): the newest timestamp,
         or the error class and request_id of the provider's answer. Never raises for the
         provider's per-car answers nor for network trouble (an error class says it)."""
-        return vehicle_data.fetch(self._exchange, lambda: self.tokens.get().scopes,
-                                  self.server_time, vin)
+        return vehicle_data.fetch(
+            self._exchange, lambda: self.tokens.get().scopes, self.server_time, vin
+        )
 
     # -- writes --------------------------------------------------------------------
 
@@ -448,11 +511,9 @@ class FleetClient:
         if not wanted:
             return []
         try:
-            response = self._exchange("POST", VEHICLES_PATH, write=True,
-                                      json={"vehicles": wanted})
+            response = self._exchange("POST", VEHICLES_PATH, write=True, json={"vehicles": wanted})
         except NotFound as err:  # the list's path: where the API is, it exists
-            raise WrongBaseUrl(self._base, status=404, title=err.title,
-                               detail=err.detail) from None
+            raise WrongBaseUrl(self._base, status=404, title=err.title, detail=err.detail) from None
         return wire.read_create_results(response, wanted)
 
     def delete_vehicle(self, vin: str) -> Vehicle:

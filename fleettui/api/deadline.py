@@ -81,8 +81,12 @@ class SpeedFloor:
     so far) raises `TooSlow` once a period of `period` seconds brought fewer than
     `limit * period` bytes. Periods are measured back to back from the first call."""
 
-    def __init__(self, limit: int = SPEED_LIMIT, period: float = SPEED_TIME,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self,
+        limit: int = SPEED_LIMIT,
+        period: float = SPEED_TIME,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self.limit = int(limit)
         self.period = float(period)
         self._clock = clock
@@ -126,12 +130,20 @@ class Aborted(Exception):
 ABORT_CHECK = 0.05
 
 
-def send(http: httpx.Client, method: str, url: str, *, deadline: float,
-         connect_timeout: float = DEFAULT_CONNECT_TIMEOUT,
-         read_timeout: float = DEFAULT_READ_TIMEOUT, max_body: int = MAX_BODY,
-         clock: Callable[[], float] = time.monotonic, abort: threading.Event | None = None,
-         speed: tuple[int, float] = (SPEED_LIMIT, SPEED_TIME),
-         **kwargs: Any) -> httpx.Response:
+def send(
+    http: httpx.Client,
+    method: str,
+    url: str,
+    *,
+    deadline: float,
+    connect_timeout: float = DEFAULT_CONNECT_TIMEOUT,
+    read_timeout: float = DEFAULT_READ_TIMEOUT,
+    max_body: int = MAX_BODY,
+    clock: Callable[[], float] = time.monotonic,
+    abort: threading.Event | None = None,
+    speed: tuple[int, float] = (SPEED_LIMIT, SPEED_TIME),
+    **kwargs: Any,
+) -> httpx.Response:
     """One request whose response (body read) comes back before `deadline` (a `clock`
     time), or `Expired` is raised; `Aborted` at once when `abort` is set (the client is
     closing); `TooSlow` when the body is slower than `speed` (bytes a second, over
@@ -145,16 +157,28 @@ def send(http: httpx.Client, method: str, url: str, *, deadline: float,
         if event.endswith("send_request_headers.started"):
             outcome.connected = True
 
-    request = http.build_request(method, url, timeout=timeouts(remaining, connect_timeout,
-                                                                 read_timeout),
-                                 extensions={"trace": trace}, **kwargs)
+    request = http.build_request(
+        method,
+        url,
+        timeout=timeouts(remaining, connect_timeout, read_timeout),
+        extensions={"trace": trace},
+        **kwargs,
+    )
     done = threading.Event()
     stop = threading.Event()
 
     def run() -> None:
         try:
-            outcome.response = _exchange(http, request, deadline, stop, outcome, max_body,
-                                         clock, SpeedFloor(*speed, clock=clock))
+            outcome.response = _exchange(
+                http,
+                request,
+                deadline,
+                stop,
+                outcome,
+                max_body,
+                clock,
+                SpeedFloor(*speed, clock=clock),
+            )
         except BaseException as exc:  # noqa: BLE001 - handed to the waiting caller
             outcome.error = exc
         finally:
@@ -178,9 +202,16 @@ def send(http: httpx.Client, method: str, url: str, *, deadline: float,
     return outcome.response
 
 
-def _exchange(http: httpx.Client, request: httpx.Request, deadline: float,
-              stop: threading.Event, outcome: _Outcome, max_body: int,
-              clock: Callable[[], float], floor: SpeedFloor) -> httpx.Response:
+def _exchange(
+    http: httpx.Client,
+    request: httpx.Request,
+    deadline: float,
+    stop: threading.Event,
+    outcome: _Outcome,
+    max_body: int,
+    clock: Callable[[], float],
+    floor: SpeedFloor,
+) -> httpx.Response:
     response = http.send(request, stream=True)
     outcome.connected = True  # (a transport without tracing: known once it answered)
     floor.took(0)
@@ -194,11 +225,15 @@ def _exchange(http: httpx.Client, request: httpx.Request, deadline: float,
             if size > max_body:
                 raise TooLarge(max_body)
             if size > BOMB_FLOOR and size > MAX_RATIO * max(1, response.num_bytes_downloaded):
-                raise TooLarge(max_body, (
-                    f"the answer decompressed to over {size >> 20} MB from "
-                    f"{max(1, response.num_bytes_downloaded) >> 10} KB sent, more than "
-                    f"{MAX_RATIO} times its size on the wire, which no vehicle list is "
-                    "(a decompression bomb); refused"))
+                raise TooLarge(
+                    max_body,
+                    (
+                        f"the answer decompressed to over {size >> 20} MB from "
+                        f"{max(1, response.num_bytes_downloaded) >> 10} KB sent, more than "
+                        f"{MAX_RATIO} times its size on the wire, which no vehicle list is "
+                        "(a decompression bomb); refused"
+                    ),
+                )
             if stop.is_set() or clock() > deadline:
                 raise Expired(sent=True)
             floor.took(size)

@@ -58,8 +58,10 @@ class Eligibility:
         """What a person should know before adding this vehicle."""
         out = []
         if not self.eligible:
-            out.append("the provider says this vehicle cannot be activated (it would be "
-                       "rejected as 'ineligible VIN')")
+            out.append(
+                "the provider says this vehicle cannot be activated (it would be "
+                "rejected as 'ineligible VIN')"
+            )
         if self.connectivity_status == "deactivated":
             out.append("the car's connectivity is deactivated: the driver must enable it")
         if self.primary_user_assigned and brand_info(self.brand).group == "VW Group":
@@ -67,11 +69,17 @@ class Eligibility:
         return out
 
     def to_json(self) -> dict[str, Any]:
-        return {"vin": self.vin, "brand": self.brand, "checked": True,
-                "eligible": self.eligible, "data_delivery": list(self.data_delivery),
-                "connectivity_status": self.connectivity_status,
-                "primary_user_assigned": self.primary_user_assigned, "message": self.summary(),
-                "warnings": self.warnings()}
+        return {
+            "vin": self.vin,
+            "brand": self.brand,
+            "checked": True,
+            "eligible": self.eligible,
+            "data_delivery": list(self.data_delivery),
+            "connectivity_status": self.connectivity_status,
+            "primary_user_assigned": self.primary_user_assigned,
+            "message": self.summary(),
+            "warnings": self.warnings(),
+        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,9 +97,17 @@ class NotCheckable:
         return self.reason
 
     def to_json(self) -> dict[str, Any]:
-        return {"vin": self.vin, "brand": self.brand, "checked": False, "eligible": None,
-                "data_delivery": None, "connectivity_status": None,
-                "primary_user_assigned": None, "message": self.reason, "warnings": []}
+        return {
+            "vin": self.vin,
+            "brand": self.brand,
+            "checked": False,
+            "eligible": None,
+            "data_delivery": None,
+            "connectivity_status": None,
+            "primary_user_assigned": None,
+            "message": self.reason,
+            "warnings": [],
+        }
 
 
 EligibilityResult = Eligibility | NotCheckable
@@ -100,8 +116,10 @@ EligibilityResult = Eligibility | NotCheckable
 class EligibilityScopeMissing(ApiError):
     category = "auth"
     headline = "This app may not check eligibility"
-    default_hint = (f"Give the app the {ELIGIBILITY_SCOPE} scope in the High Mobility console "
-                    "(and, in production, activate the brand for it).")
+    default_hint = (
+        f"Give the app the {ELIGIBILITY_SCOPE} scope in the High Mobility console "
+        "(and, in production, activate the brand for it)."
+    )
 
 
 class EligibilityRefused(ApiError):
@@ -111,22 +129,33 @@ class EligibilityRefused(ApiError):
         text = f"{err.title or ''} {err.detail or ''} {err.source or ''}".lower()
         if "vin" in text and "invalid" in text:
             self.kind = "invalid_vin"
-            headline, hint = ("The provider says the VIN is invalid",
-                              "Check the VIN against the vehicle's papers.")
+            headline, hint = (
+                "The provider says the VIN is invalid",
+                "Check the VIN against the vehicle's papers.",
+            )
         elif "brand" in text:
             self.kind = "brand_failed"
-            headline, hint = ("The provider could not check this brand",
-                              "Try again later; in production the brand must first be "
-                              "activated for your application.")
+            headline, hint = (
+                "The provider could not check this brand",
+                "Try again later; in production the brand must first be "
+                "activated for your application.",
+            )
         else:
             self.kind = "other"
             headline, hint = "The provider refused the eligibility check", None
-        super().__init__(headline, status=err.status, title=err.title, detail=err.detail,
-                         source=err.source, hint=hint)
+        super().__init__(
+            headline,
+            status=err.status,
+            title=err.title,
+            detail=err.detail,
+            source=err.source,
+            hint=hint,
+        )
 
 
 def read_eligibility(data: Any, vin: str, brand: str) -> Eligibility:
     """A 200 answer as an Eligibility; BadResponse when it is not the documented shape."""
+
     def bad(detail: str) -> BadResponse:
         return BadResponse(status=200, detail=f"eligibility answer: {detail}")
 
@@ -146,17 +175,25 @@ def read_eligibility(data: Any, vin: str, brand: str) -> Eligibility:
     conn = data.get("connectivity_status")
     primary = data.get("primary_user_assigned")
     return Eligibility(
-        vin, brand, eligible,
+        vin,
+        brand,
+        eligible,
         tuple(dict.fromkeys(one_line(d, 16) for d in delivery)),
         one_line(conn, 24) if isinstance(conn, str) else None,
-        primary if isinstance(primary, bool) else None)
+        primary if isinstance(primary, bool) else None,
+    )
 
 
 Exchange = Callable[..., Any]
 
 
-def check(exchange: Exchange, scopes: Callable[[], tuple[str, ...]], decode: Callable[..., Any],
-          vin: str, brand: str) -> EligibilityResult:
+def check(
+    exchange: Exchange,
+    scopes: Callable[[], tuple[str, ...]],
+    decode: Callable[..., Any],
+    vin: str,
+    brand: str,
+) -> EligibilityResult:
     """The body of FleetClient.check_eligibility (kept here with the shapes it reads)."""
     vin = normalise_vin(vin)
     code = normalise_brand(brand) if isinstance(brand, str) else ""
@@ -166,21 +203,28 @@ def check(exchange: Exchange, scopes: Callable[[], tuple[str, ...]], decode: Cal
     if granted and ELIGIBILITY_SCOPE not in granted:
         raise EligibilityScopeMissing(detail=f"the token's scope is {' '.join(granted)!r}")
     try:
-        response = exchange("POST", ELIGIBILITY_PATH, write=False,
-                            json={"vin": vin, "brand": code})
+        response = exchange("POST", ELIGIBILITY_PATH, write=False, json={"vin": vin, "brand": code})
     except Forbidden as e:
         raise EligibilityScopeMissing(status=e.status, title=e.title, detail=e.detail) from None
     except Unprocessable as e:
         raise EligibilityRefused(e) from None
-    return read_eligibility(decode(response, "the eligibility answer", write=False,
-                                   expected="an eligibility result"), vin, code)
+    return read_eligibility(
+        decode(response, "the eligibility answer", write=False, expected="an eligibility result"),
+        vin,
+        code,
+    )
 
 
 class Pacer:
     """At most `per_second` calls per second, from any thread: `wait()` before each."""
 
-    def __init__(self, per_second: float = 4.0, *, clock: Callable[[], float] = time.monotonic,
-                 sleep: Callable[[float], None] = time.sleep) -> None:
+    def __init__(
+        self,
+        per_second: float = 4.0,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
         self._gap = 1.0 / per_second if per_second > 0 else 0.0
         self._clock = clock
         self._sleep = sleep

@@ -69,8 +69,9 @@ def parse_error_body(body: bytes | str | None) -> ErrorBody:
     elif isinstance(data, list):
         items = data
     elif isinstance(data, dict) and ("error" in data or "error_description" in data):
-        return ErrorBody(title=clean_text(data.get("error")),
-                         detail=clean_text(data.get("error_description")))
+        return ErrorBody(
+            title=clean_text(data.get("error")), detail=clean_text(data.get("error_description"))
+        )
     elif isinstance(data, dict):
         items = [data]
     else:
@@ -112,8 +113,9 @@ def html_title(text: str) -> str | None:
 MAX_RETRY_AFTER = 300.0
 
 
-def parse_retry_after(detail: str | None, header: str | None = None,
-                      cap: float = MAX_RETRY_AFTER) -> float | None:
+def parse_retry_after(
+    detail: str | None, header: str | None = None, cap: float = MAX_RETRY_AFTER
+) -> float | None:
     """Seconds to wait, from a Retry-After header (seconds or an HTTP date) or the
     documented "retry after 10s" in the error's detail. Nonsense (negative, not finite,
     unreadable) is ignored; a longer wait is cut to `cap`."""
@@ -166,9 +168,16 @@ class ApiError(Exception):
     headline = "High Mobility refused the request"
     default_hint = "Check the input and try again."
 
-    def __init__(self, headline: str | None = None, *, status: int | None = None,
-                 title: str | None = None, detail: str | None = None,
-                 source: str | None = None, hint: str | None = None) -> None:
+    def __init__(
+        self,
+        headline: str | None = None,
+        *,
+        status: int | None = None,
+        title: str | None = None,
+        detail: str | None = None,
+        source: str | None = None,
+        hint: str | None = None,
+    ) -> None:
         self.status = status
         self.title = clean_text(title)
         self.detail = clean_text(detail)
@@ -203,8 +212,10 @@ class ApiError(Exception):
 class CredentialsRejected(ApiError):
     category = "auth"
     headline = "High Mobility rejected the client credentials"
-    default_hint = ("Check the client ID and secret of this profile (and that they belong to "
-                    "this environment), then try again.")
+    default_hint = (
+        "Check the client ID and secret of this profile (and that they belong to "
+        "this environment), then try again."
+    )
 
 
 class Unauthorized(ApiError):
@@ -257,13 +268,19 @@ class Unprocessable(ApiError):
         elif "too early" in text or "after 1 day" in text:
             self.kind = "too_early"
             headline = headline or "Too early to cancel this clearance"
-            kw.setdefault("hint", "A pending clearance can be cancelled only once it is a day "
-                                  "old; wait until 1 day after it was added, then try again.")
+            kw.setdefault(
+                "hint",
+                "A pending clearance can be cancelled only once it is a day "
+                "old; wait until 1 day after it was added, then try again.",
+            )
         else:
             self.kind = "invalid"
             headline = headline or "High Mobility refused the request as invalid"
-            kw.setdefault("hint", "Check the input, and that the app is configured for the "
-                                  "fleet clearance in the High Mobility console.")
+            kw.setdefault(
+                "hint",
+                "Check the input, and that the app is configured for the "
+                "fleet clearance in the High Mobility console.",
+            )
         super().__init__(headline, **kw)
 
 
@@ -274,16 +291,28 @@ class RateLimited(ApiError):
     category = "rate_limit"
     headline = "Too many requests to High Mobility"
 
-    def __init__(self, headline: str | None = None, *, retry_after: float | None = None,
-                 asked: float | None = None, **kw: Any) -> None:
+    def __init__(
+        self,
+        headline: str | None = None,
+        *,
+        retry_after: float | None = None,
+        asked: float | None = None,
+        **kw: Any,
+    ) -> None:
         self.asked = retry_after if asked is None else asked
         self.retry_after = None if retry_after is None else min(retry_after, MAX_RETRY_AFTER)
-        if self.retry_after is not None and self.asked is not None \
-                and self.asked > self.retry_after:
-            kw.setdefault("hint", f"The provider asked to wait {wait_text(self.asked)}; "
-                                  f"fleettui waits {wait_text(self.retry_after)} at most "
-                                  "(the provider's documented limit is per minute), then "
-                                  "tries again.")
+        if (
+            self.retry_after is not None
+            and self.asked is not None
+            and self.asked > self.retry_after
+        ):
+            kw.setdefault(
+                "hint",
+                f"The provider asked to wait {wait_text(self.asked)}; "
+                f"fleettui waits {wait_text(self.retry_after)} at most "
+                "(the provider's documented limit is per minute), then "
+                "tries again.",
+            )
         elif self.retry_after is not None:
             kw.setdefault("hint", f"Wait {self.retry_after:g}s and try again.")
         else:
@@ -304,19 +333,34 @@ class NetworkError(ApiError):
     category = "network"
     _KINDS = {  # kind: (headline with {host}, what to do)
         "timeout": ("{host} did not answer in time", "Check the network and try again."),
-        "refused": ("The connection to {host} was refused",
-                    "Check the base URL and that the service is running."),
-        "dns": ("The server name {host} could not be resolved",
-                "Check the base URL and the network (DNS)."),
-        "tls": ("The secure connection to {host} could not be verified",
-                "Check the base URL and the system's certificates (they are always checked)."),
-        "dropped": ("The connection to {host} was dropped before an answer arrived",
-                    "Check the network and try again."),
+        "refused": (
+            "The connection to {host} was refused",
+            "Check the base URL and that the service is running.",
+        ),
+        "dns": (
+            "The server name {host} could not be resolved",
+            "Check the base URL and the network (DNS).",
+        ),
+        "tls": (
+            "The secure connection to {host} could not be verified",
+            "Check the base URL and the system's certificates (they are always checked).",
+        ),
+        "dropped": (
+            "The connection to {host} was dropped before an answer arrived",
+            "Check the network and try again.",
+        ),
         "other": ("The request to {host} failed", "Check the network and try again."),
     }
 
-    def __init__(self, kind: str, *, host: str | None = None, detail: str | None = None,
-                 maybe_sent: bool = False, hint: str | None = None) -> None:
+    def __init__(
+        self,
+        kind: str,
+        *,
+        host: str | None = None,
+        detail: str | None = None,
+        maybe_sent: bool = False,
+        hint: str | None = None,
+    ) -> None:
         self.kind = kind if kind in self._KINDS else "other"
         self.host = clean_text(host)
         self.maybe_sent = maybe_sent
@@ -324,8 +368,14 @@ class NetworkError(ApiError):
         headline = template.format(host=self.host or "the server")
         headline = headline[0].upper() + headline[1:]
         if hint is None:
-            hint = ("The request may or may not have reached High Mobility; refresh to see "
-                    "the current state before retrying.") if maybe_sent else default_hint
+            hint = (
+                (
+                    "The request may or may not have reached High Mobility; refresh to see "
+                    "the current state before retrying."
+                )
+                if maybe_sent
+                else default_hint
+            )
         super().__init__(headline, detail=detail, hint=hint)
 
 
@@ -336,18 +386,27 @@ class ProviderTimeout(NetworkError):
 
     category = "timeout"
 
-    def __init__(self, seconds: float, *, host: str | None = None, deadline: bool = True,
-                 maybe_sent: bool = False, setting: str | None = "deadline") -> None:
+    def __init__(
+        self,
+        seconds: float,
+        *,
+        host: str | None = None,
+        deadline: bool = True,
+        maybe_sent: bool = False,
+        setting: str | None = "deadline",
+    ) -> None:
         self.seconds = seconds
         shown = clean_text(host) or "the provider"
         if shown != "the provider":
             shown = f"the provider ({shown})"
         if maybe_sent:
-            hint = ("The request may or may not have reached High Mobility; refresh to see "
-                    "the current state before retrying.")
+            hint = (
+                "The request may or may not have reached High Mobility; refresh to see "
+                "the current state before retrying."
+            )
         else:
             hint = "The link or the provider is slow; try again"
-            hint += (f", or raise `{setting}` in the profile (seconds)." if setting else ".")
+            hint += f", or raise `{setting}` in the profile (seconds)." if setting else "."
         super().__init__("timeout", host=host, maybe_sent=maybe_sent, hint=hint)
         self.kind = "deadline" if deadline else "timeout"
         self.headline = f"{shown[0].upper()}{shown[1:]} did not answer within {seconds:g} s"
@@ -358,19 +417,29 @@ class TooSlowAnswer(ProviderTimeout):
     """The answer came, but slower than the low-speed limit (`api.deadline.SpeedFloor`):
     cut after a whole period instead of waiting for the deadline. Not retried."""
 
-    def __init__(self, received: int, seconds: float, limit: int, *,
-                 host: str | None = None, maybe_sent: bool = False) -> None:
-        super().__init__(seconds, host=host, deadline=False, maybe_sent=maybe_sent,
-                         setting=None)
+    def __init__(
+        self,
+        received: int,
+        seconds: float,
+        limit: int,
+        *,
+        host: str | None = None,
+        maybe_sent: bool = False,
+    ) -> None:
+        super().__init__(seconds, host=host, deadline=False, maybe_sent=maybe_sent, setting=None)
         shown = clean_text(host) or "the provider"
         if shown != "the provider":
             shown = f"the provider ({shown})"
         self.kind = "slow"
-        self.headline = (f"{shown[0].upper()}{shown[1:]} sent its answer too slowly "
-                         f"({received} bytes in {seconds:.0f} s, under {limit} bytes a second)")
+        self.headline = (
+            f"{shown[0].upper()}{shown[1:]} sent its answer too slowly "
+            f"({received} bytes in {seconds:.0f} s, under {limit} bytes a second)"
+        )
         if not maybe_sent:
-            self.hint = ("The link or the provider is too slow to finish the answer; check "
-                         "the network and try again.")
+            self.hint = (
+                "The link or the provider is too slow to finish the answer; check "
+                "the network and try again."
+            )
         self.args = (self._line(),)
 
 
@@ -381,9 +450,12 @@ class WrongBaseUrl(ApiError):
 
     def __init__(self, base_url: str, **kw: Any) -> None:
         self.base_url = clean_text(base_url)
-        kw.setdefault("hint", f"The base URL {self.base_url} is likely wrong: give the server "
-                              "root (e.g. https://sandbox.api.high-mobility.com), no path; "
-                              "check the profile's base_url or environment.")
+        kw.setdefault(
+            "hint",
+            f"The base URL {self.base_url} is likely wrong: give the server "
+            "root (e.g. https://sandbox.api.high-mobility.com), no path; "
+            "check the profile's base_url or environment.",
+        )
         super().__init__(**kw)
 
 
@@ -393,8 +465,13 @@ class BadResponse(ApiError):
     default_hint = f"Try again; if it persists, contact {SUPPORT}."
 
 
-def error_from_response(status: int, body: bytes | None, *, retry_after_header: str | None = None,
-                        redact: tuple[str, ...] = ()) -> ApiError:
+def error_from_response(
+    status: int,
+    body: bytes | None,
+    *,
+    retry_after_header: str | None = None,
+    redact: tuple[str, ...] = (),
+) -> ApiError:
     """The typed error for an HTTP error response (status >= 400). Any `redact` string (the
     secret, the token) a provider might echo back is replaced before anything is kept."""
     if body and redact:
@@ -404,6 +481,7 @@ def error_from_response(status: int, body: bytes | None, *, retry_after_header: 
                 text = text.replace(secret, "****")
         body = text.encode()
     parsed = parse_error_body(body)
+
     def make(kind: type[ApiError]) -> ApiError:
         return kind(status=status, title=parsed.title, detail=parsed.detail, source=parsed.source)
 
@@ -419,13 +497,19 @@ def error_from_response(status: int, body: bytes | None, *, retry_after_header: 
         return make(Unprocessable)
     if status == 429:
         asked = parse_retry_after(parsed.detail, retry_after_header, cap=math.inf)
-        return RateLimited(retry_after=asked, asked=asked, status=status, title=parsed.title, detail=parsed.detail,
-                           source=parsed.source)
+        return RateLimited(
+            retry_after=asked,
+            asked=asked,
+            status=status,
+            title=parsed.title,
+            detail=parsed.detail,
+            source=parsed.source,
+        )
     if status >= 500:
         return make(ServerError)
     return make(ApiError)
 
 
 def error_category(error: BaseException) -> str:
-    """"auth", "network", "rate_limit", "server" or "client" (anything else)."""
+    """ "auth", "network", "rate_limit", "server" or "client" (anything else)."""
     return getattr(error, "category", "client") if isinstance(error, ApiError) else "client"

@@ -172,10 +172,12 @@ class VehicleFilter:
         if not isinstance(data, Mapping):
             raise ValueError("a filter must be a JSON object")
         builders: dict[tuple[str, str], Callable[[VehicleFilter, Any], VehicleFilter]] = {
-            ("vin", "eq"): VehicleFilter.vin_eq, ("vin", "in"): VehicleFilter.vin_in,
+            ("vin", "eq"): VehicleFilter.vin_eq,
+            ("vin", "in"): VehicleFilter.vin_in,
             ("status", "eq"): VehicleFilter.status_eq,
             ("status", "in"): VehicleFilter.status_in,
-            ("brand", "eq"): VehicleFilter.brand_eq, ("brand", "in"): VehicleFilter.brand_in,
+            ("brand", "eq"): VehicleFilter.brand_eq,
+            ("brand", "in"): VehicleFilter.brand_in,
             ("tags", "eq"): VehicleFilter.tags_eq,
             ("tags", "contains"): VehicleFilter.tags_contains,
         }

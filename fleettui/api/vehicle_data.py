@@ -48,16 +48,22 @@ def _keep(response: httpx.Response) -> bool:
     return not is_token_problem(response.status_code, response.content)
 
 
-def fetch(exchange: Callable[..., Any], scopes: Callable[[], tuple[str, ...]],
-          now: Callable[[], datetime], vin: str) -> DataReading:
+def fetch(
+    exchange: Callable[..., Any],
+    scopes: Callable[[], tuple[str, ...]],
+    now: Callable[[], datetime],
+    vin: str,
+) -> DataReading:
     """The body of FleetClient.vehicle_data; never raises an ApiError."""
     try:
         granted = scopes()
         if granted and DATA_SCOPE not in granted:
-            return DataReading(0, error="scope_missing",
-                               detail=f"the token's scope is {one_line(' '.join(granted), 120)!r}")
-        response = exchange("GET", data_path(vin), write=False, keep=_keep,
-                            max_body=MAX_DATA_BODY)
+            return DataReading(
+                0,
+                error="scope_missing",
+                detail=f"the token's scope is {one_line(' '.join(granted), 120)!r}",
+            )
+        response = exchange("GET", data_path(vin), write=False, keep=_keep, max_body=MAX_DATA_BODY)
     except CredentialsRejected as e:
         kind = "scope_missing" if DATA_SCOPE in str(e) else "invalid_token"
         return DataReading(e.status or 0, error=kind, detail=one_line(str(e), 240))
@@ -66,10 +72,16 @@ def fetch(exchange: Callable[..., Any], scopes: Callable[[], tuple[str, ...]],
     except NetworkError as e:
         return DataReading(0, error="network", detail=one_line(str(e), 240))
     except ApiError as e:
-        return DataReading(e.status or 0, error="server" if (e.status or 0) >= 500 else "other",
-                           detail=one_line(str(e), 240))
+        return DataReading(
+            e.status or 0,
+            error="server" if (e.status or 0) >= 500 else "other",
+            detail=one_line(str(e), 240),
+        )
     except RuntimeError:  # httpx: the client was closed under the call (fleettui is closing)
         return DataReading(0, error="network", detail="the client was closed")
-    retry = parse_retry_after(None, response.headers.get("retry-after")) \
-        if response.status_code == 429 else None
+    retry = (
+        parse_retry_after(None, response.headers.get("retry-after"))
+        if response.status_code == 429
+        else None
+    )
     return read_answer(response.status_code, response.content, now(), retry_after=retry)

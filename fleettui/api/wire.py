@@ -37,8 +37,11 @@ class NewVehicle:
     tags: Mapping[str, str] = field(default_factory=dict)
 
     def to_api(self) -> dict[str, Any]:
-        return {"vin": self.vin.strip(), "brand": self.brand.strip().lower(),
-                "tags": {str(k): str(v) for k, v in self.tags.items()}}
+        return {
+            "vin": self.vin.strip(),
+            "brand": self.brand.strip().lower(),
+            "tags": {str(k): str(v) for k, v in self.tags.items()},
+        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,13 +57,24 @@ class CreateResult:
 
 
 def bad_response(status: int, detail: str, *, write: bool) -> BadResponse:
-    hint = ("The request may have been carried out; refresh to see the current state "
-            "before trying again.") if write else None
+    hint = (
+        (
+            "The request may have been carried out; refresh to see the current state "
+            "before trying again."
+        )
+        if write
+        else None
+    )
     return BadResponse(status=status, detail=detail, hint=hint)
 
 
-def decode_json(response: httpx.Response, what: str, *, write: bool,
-                expected: str = "an answer fleettui can read") -> Any:
+def decode_json(
+    response: httpx.Response,
+    what: str,
+    *,
+    write: bool,
+    expected: str = "an answer fleettui can read",
+) -> Any:
     """The answer's JSON. Bad text (invalid UTF-8, an over-long number) is marked where it
     is (`fleettui.core.lenient_json`), not the whole answer's failure; nesting too deep
     for any expected shape is a BadResponse that says so, never a RecursionError."""
@@ -98,8 +112,9 @@ def release_body(response: httpx.Response) -> None:
             response._content = b""  # read already; whatever still holds the response
 
 
-def read_vehicle_list(response: httpx.Response, *, compact: bool = False,
-                      mended: Mended | None = None) -> tuple[list[Any], int]:
+def read_vehicle_list(
+    response: httpx.Response, *, compact: bool = False, mended: Mended | None = None
+) -> tuple[list[Any], int]:
     """(objects with a VIN, how many entries were skipped).
 
     Parsed element by element (`parse_json_list`), so a 100k-vehicle answer parsed in a
@@ -132,13 +147,17 @@ def read_vehicle_list(response: httpx.Response, *, compact: bool = False,
     if data is None:
         raise bad_response(response.status_code, problem, write=False)
     if not isinstance(data, list):
-        raise bad_response(response.status_code, "the vehicle list is not a JSON array",
-                           write=False)
+        raise bad_response(
+            response.status_code, "the vehicle list is not a JSON array", write=False
+        )
     if _all_with_vin(data):
         return data, 0
-    good = [v for v in data
-            if type(v) is tuple
-            or (isinstance(v, dict) and isinstance(v.get("vin"), str) and v["vin"].strip())]
+    good = [
+        v
+        for v in data
+        if type(v) is tuple
+        or (isinstance(v, dict) and isinstance(v.get("vin"), str) and v["vin"].strip())
+    ]
     return good, len(data) - len(good)
 
 
@@ -178,12 +197,12 @@ def read_create_results(response: httpx.Response, sent: list[dict]) -> list[Crea
     """Per-VIN results in the provider's order; VINs it did not mention come last with
     status "unknown" so the caller can tell the user to refresh. Entries for VINs that
     were not sent are ignored: an answer cannot add what was not asked for."""
-    data = decode_json(response, "the answer to adding vehicles", write=True,
-                       expected="a list of results")
+    data = decode_json(
+        response, "the answer to adding vehicles", write=True, expected="a list of results"
+    )
     entries = data.get("vehicles") if isinstance(data, dict) else data
     if not isinstance(entries, list):
-        raise bad_response(response.status_code, "the answer has no list of vehicles",
-                           write=True)
+        raise bad_response(response.status_code, "the answer has no list of vehicles", write=True)
     results: list[CreateResult] = []
     missing = list(sent)
     for entry in entries:
@@ -196,9 +215,15 @@ def read_create_results(response: httpx.Response, sent: list[dict]) -> list[Crea
         missing.remove(match)
         results.append(_create_result(entry, match))
     for item in missing:
-        results.append(CreateResult(
-            item["vin"], "unknown", "High Mobility did not report on this VIN; refresh to "
-            "see whether it was added.", None, False))
+        results.append(
+            CreateResult(
+                item["vin"],
+                "unknown",
+                "High Mobility did not report on this VIN; refresh to see whether it was added.",
+                None,
+                False,
+            )
+        )
     return results
 
 
@@ -220,17 +245,21 @@ def classify_transport_error(exc: httpx.TransportError) -> tuple[str, bool]:
     if isinstance(exc, httpx.ConnectError):
         chain = _causes(exc)
         text = " ".join(str(c) for c in chain).lower()
-        if any(isinstance(c, ssl.SSLError) for c in chain) or "ssl" in text \
-                or "certificate" in text:
+        if (
+            any(isinstance(c, ssl.SSLError) for c in chain)
+            or "ssl" in text
+            or "certificate" in text
+        ):
             return "tls", False
         if any(isinstance(c, socket.gaierror) for c in chain) or any(
-                w in text for w in ("name or service", "nodename", "name resolution",
-                                    "getaddrinfo")):
+            w in text for w in ("name or service", "nodename", "name resolution", "getaddrinfo")
+        ):
             return "dns", False
         if any(isinstance(c, ConnectionRefusedError) for c in chain) or "refused" in text:
             return "refused", False
         return "other", False
-    if isinstance(exc, (httpx.ReadError, httpx.WriteError, httpx.RemoteProtocolError,
-                        httpx.CloseError)):
+    if isinstance(
+        exc, (httpx.ReadError, httpx.WriteError, httpx.RemoteProtocolError, httpx.CloseError)
+    ):
         return "dropped", True
     return "other", False

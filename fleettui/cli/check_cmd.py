@@ -55,12 +55,20 @@ if TYPE_CHECKING:
 
 def register(subparsers: Subparsers) -> None:
     p = subparsers.add_parser(
-        "check", parents=[common_parent()], help="ask whether vehicles can be activated",
-        description="Check eligibility before adding: VIN BRAND pairs, or --file vehicles.csv.")
+        "check",
+        parents=[common_parent()],
+        help="ask whether vehicles can be activated",
+        description="Check eligibility before adding: VIN BRAND pairs, or --file vehicles.csv.",
+    )
     p.add_argument("items", nargs="*", metavar="VIN BRAND")
     p.add_argument("--file", type=Path, help="CSV file of vehicles (vin,brand[,...])")
-    p.add_argument("--rate", type=float, default=4.0, metavar="N",
-                   help="at most N checks per second (default 4)")
+    p.add_argument(
+        "--rate",
+        type=float,
+        default=4.0,
+        metavar="N",
+        help="at most N checks per second (default 4)",
+    )
     p.add_argument("--json", action="store_true", help="per-VIN results as JSON")
     p.set_defaults(func=guarded(cmd_check))
 
@@ -78,16 +86,26 @@ def _pairs(args: argparse.Namespace) -> list[tuple[str, str]]:
         return [(ln.vin, ln.brand) for ln in lines]
     if not args.items or len(args.items) % 2:
         raise UsageError("give VIN BRAND pairs, e.g. fleettui check WBA00000000000042 bmw")
-    return [(normalise_vin(args.items[i]), args.items[i + 1].strip().lower())
-            for i in range(0, len(args.items), 2)]
+    return [
+        (normalise_vin(args.items[i]), args.items[i + 1].strip().lower())
+        for i in range(0, len(args.items), 2)
+    ]
 
 
 def check_one(client: FleetClient, vin: str, brand: str, pacer: Pacer | None) -> dict[str, Any]:
     """One vehicle's JSON result; never raises for a provider or local problem."""
-    base: dict[str, Any] = {"vin": vin, "brand": brand, "checked": False, "eligible": None,
-                            "data_delivery": None, "connectivity_status": None,
-                            "primary_user_assigned": None, "message": "", "warnings": [],
-                            "error": None}
+    base: dict[str, Any] = {
+        "vin": vin,
+        "brand": brand,
+        "checked": False,
+        "eligible": None,
+        "data_delivery": None,
+        "connectivity_status": None,
+        "primary_user_assigned": None,
+        "message": "",
+        "warnings": [],
+        "error": None,
+    }
     vin_check = check_vin(vin)
     problem = vin_problem(vin_check) if not vin_check.ok else brand_problem(brand)
     if problem is not None:
@@ -121,8 +139,10 @@ def cmd_check(args: argparse.Namespace) -> int:
     if args.json:
         print_json({"action": "check", "results": results})
     else:
-        print_table(("VIN", "BRAND", "ELIGIBLE", "DELIVERY", "CONNECTIVITY", "PRIMARY-USER",
-                     "NOTE"), [_row(r) for r in results])
+        print_table(
+            ("VIN", "BRAND", "ELIGIBLE", "DELIVERY", "CONNECTIVITY", "PRIMARY-USER", "NOTE"),
+            [_row(r) for r in results],
+        )
     if any(r["error"] == "provider" for r in results):
         for r in results:
             if r["error"] == "provider":
@@ -140,13 +160,20 @@ def _yes_no(value: object) -> str:
 
 def _row(r: dict[str, Any]) -> list[str]:
     note = r["message"] if r["error"] or not r["checked"] else "; ".join(r["warnings"])
-    return [r["vin"], r["brand"], _yes_no(r["eligible"]) if r["checked"] else "-",
-            ",".join(r["data_delivery"] or []) or "-", r["connectivity_status"] or "-",
-            _yes_no(r["primary_user_assigned"]), note]
+    return [
+        r["vin"],
+        r["brand"],
+        _yes_no(r["eligible"]) if r["checked"] else "-",
+        ",".join(r["data_delivery"] or []) or "-",
+        r["connectivity_status"] or "-",
+        _yes_no(r["primary_user_assigned"]),
+        note,
+    ]
 
 
-def gate(client: FleetClient, lines: list[vehicle_csv.VehicleLine], *, rate: float = 4.0
-         ) -> tuple[list[vehicle_csv.VehicleLine], list[tuple[vehicle_csv.VehicleLine, str]]]:
+def gate(
+    client: FleetClient, lines: list[vehicle_csv.VehicleLine], *, rate: float = 4.0
+) -> tuple[list[vehicle_csv.VehicleLine], list[tuple[vehicle_csv.VehicleLine, str]]]:
     """`add --check`: (lines to send, (line, why) refused as not eligible or invalid).
     A check that fails for a provider or network reason does not hold a line back; it is
     sent with a warning on stderr."""
@@ -161,7 +188,10 @@ def gate(client: FleetClient, lines: list[vehicle_csv.VehicleLine], *, rate: flo
             refused.append((line, r["message"]))
         else:
             if r["error"]:
-                print(f"fleettui: warning: {line.vin}: eligibility unknown ({r['message']}); "
-                      "sent anyway", file=sys.stderr)
+                print(
+                    f"fleettui: warning: {line.vin}: eligibility unknown ({r['message']}); "
+                    "sent anyway",
+                    file=sys.stderr,
+                )
             keep.append(line)
     return keep, refused

@@ -38,7 +38,6 @@ EXIT_PROVIDER = 1
 EXIT_USAGE = 2
 
 
-
 class UsageError(Exception):
     """Bad usage or input, found before anything was sent (exit 2)."""
 
@@ -50,9 +49,15 @@ class DefaultsHelpFormatter(argparse.HelpFormatter):
     def _get_help_string(self, action: argparse.Action) -> str | None:
         text = action.help or ""
         default = action.default
-        if (default is None or default is False or default is argparse.SUPPRESS
-                or default == [] or "default" in text
-                or action.option_strings == [] and action.nargs in ("*", "?")):
+        if (
+            default is None
+            or default is False
+            or default is argparse.SUPPRESS
+            or default == []
+            or "default" in text
+            or action.option_strings == []
+            and action.nargs in ("*", "?")
+        ):
             return text
         shown = f"{default:g}" if isinstance(default, float) else str(default)
         return f"{text} (default: {shown.replace('%', '%%')})" if text else f"default: {shown}"
@@ -80,7 +85,9 @@ class CommandParser(argparse.ArgumentParser):
         self.exit(EXIT_USAGE, f"fleettui: {text} (see {prog or self.prog} --help)\n")
 
     def parse_known_args(  # type: ignore[override]  # argparse's overloads, one shape used
-            self, args: Sequence[str] | None = None, namespace: argparse.Namespace | None = None,
+        self,
+        args: Sequence[str] | None = None,
+        namespace: argparse.Namespace | None = None,
     ) -> tuple[argparse.Namespace, list[str]]:
         ns, extras = super().parse_known_args(args, namespace)
         if extras and not hasattr(ns, self._PROG_ATTR):
@@ -88,7 +95,9 @@ class CommandParser(argparse.ArgumentParser):
         return ns, extras
 
     def parse_args(  # type: ignore[override]  # argparse's overloads, one shape used
-            self, args: Sequence[str] | None = None, namespace: argparse.Namespace | None = None,
+        self,
+        args: Sequence[str] | None = None,
+        namespace: argparse.Namespace | None = None,
     ) -> argparse.Namespace:
         """Unknown arguments point at the subcommand's help, not the top-level one."""
         ns, extras = self.parse_known_args(args, namespace)
@@ -106,10 +115,18 @@ def common_parent() -> argparse.ArgumentParser:
     """
     parent = argparse.ArgumentParser(add_help=False)
     group = parent.add_argument_group("account")
-    group.add_argument("--profile", metavar="NAME", default=argparse.SUPPRESS,
-                       help="profile from config.toml (default: FLEETTUI_PROFILE, then default_profile)")
-    group.add_argument("--read-only", action="store_true", default=argparse.SUPPRESS,
-                       help="refuse every write before anything is sent")
+    group.add_argument(
+        "--profile",
+        metavar="NAME",
+        default=argparse.SUPPRESS,
+        help="profile from config.toml (default: FLEETTUI_PROFILE, then default_profile)",
+    )
+    group.add_argument(
+        "--read-only",
+        action="store_true",
+        default=argparse.SUPPRESS,
+        help="refuse every write before anything is sent",
+    )
     return parent
 
 
@@ -141,16 +158,20 @@ def error(message: str, stream: IO[str] | None = None) -> None:
 def answer_notes(client: FleetClient) -> None:
     """Say on stderr what the last list answer had that was not shown as it came."""
     if client.last_duplicates:
-        error(f"note: the provider's list repeated VINs ({client.last_duplicates} extra "
-              "entries); the newest entry of each VIN is shown")
+        error(
+            f"note: the provider's list repeated VINs ({client.last_duplicates} extra "
+            "entries); the newest entry of each VIN is shown"
+        )
     if getattr(client, "clock_note", None):
         error(f"note: {client.clock_note}")
     mended = getattr(client, "last_mended", None)
     if mended:
         error(f"note: {mended.describe()}")
     if client.last_skipped:
-        error(f"note: {client.last_skipped} entr(ies) of the provider's list were not "
-              "vehicles (no VIN) and are left out")
+        error(
+            f"note: {client.last_skipped} entr(ies) of the provider's list were not "
+            "vehicles (no VIN) and are left out"
+        )
 
 
 def exit_code_for(exc: BaseException) -> int | None:
@@ -213,8 +234,9 @@ def _width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
-def print_table(headers: Sequence[str], rows: Iterable[Sequence[object]],
-                stream: IO[str] | None = None) -> None:
+def print_table(
+    headers: Sequence[str], rows: Iterable[Sequence[object]], stream: IO[str] | None = None
+) -> None:
     """Aligned columns separated by two spaces; the last column is not padded."""
     out = stream or sys.stdout
     body = [[plain(c) for c in row] for row in rows]

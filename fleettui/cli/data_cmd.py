@@ -58,29 +58,47 @@ EXIT_UNCHECKED = 3
 
 def register(subparsers: Subparsers) -> None:
     p = subparsers.add_parser(
-        "data", parents=[common_parent()], help="does each approved car send data, and why not",
+        "data",
+        parents=[common_parent()],
+        help="does each approved car send data, and why not",
         description="Ask the vehicle data API whether approved cars send data (only the "
-                    "newest timestamp, the error and its request_id are kept).")
+        "newest timestamp, the error and its request_id are kept).",
+    )
     p.add_argument("vins", nargs="+", metavar="VIN")
     p.add_argument("--json", action="store_true", help="per-VIN results as JSON")
-    p.add_argument("--max-wait", type=float, default=120.0, metavar="S",
-                   help="longest wait in all for rate limits (default 120 s)")
+    p.add_argument(
+        "--max-wait",
+        type=float,
+        default=120.0,
+        metavar="S",
+        help="longest wait in all for rate limits (default 120 s)",
+    )
     p.set_defaults(func=guarded(cmd_data))
 
 
-def result_json(vin: str, vehicle: Vehicle | None, record: DataRecord | None, checked: bool,
-                now: datetime, message: str = "") -> dict[str, Any]:
+def result_json(
+    vin: str,
+    vehicle: Vehicle | None,
+    record: DataRecord | None,
+    checked: bool,
+    now: datetime,
+    message: str = "",
+) -> dict[str, Any]:
     brand = vehicle.brand if vehicle is not None else ""
     state = current_state(record, brand, now) if record is not None else None
     approved = vehicle.state_since if vehicle is not None else None
     info = record.info if record is not None else None
     return {
-        "vin": vin, "brand": brand or None,
-        "status": vehicle.status if vehicle is not None else None, "checked": checked,
+        "vin": vin,
+        "brand": brand or None,
+        "status": vehicle.status if vehicle is not None else None,
+        "checked": checked,
         "state": state.value if state is not None else None,
         "label": cell_text(state, record, approved, now) if state is not None else "",
-        "title": info.title if info else "", "actor": info.actor.value if info else None,
-        "steps": list(info.steps) if info else [], "next": info.next if info else "",
+        "title": info.title if info else "",
+        "actor": info.actor.value if info else None,
+        "steps": list(info.steps) if info else [],
+        "next": info.next if info else "",
         "newest": format_ts(record.newest) or None if record else None,
         "first_data": format_ts(record.first_data) or None if record else None,
         "checked_at": format_ts(record.checked_at) or None if record else None,
@@ -115,35 +133,54 @@ def cmd_data(args: argparse.Namespace) -> int:
         with open_client(profile) as client:
             fleet = {v.vin: v for v in client.list_vehicles(VehicleFilter().vin_in(vins))}
             notices: list[str] = []
-            checker = DataChecker(client, settings, records, now=client.server_time,
-                                  history=history, notice=notices.append)
+            checker = DataChecker(
+                client,
+                settings,
+                records,
+                now=client.server_time,
+                history=history,
+                notice=notices.append,
+            )
             waited = 0.0
             for vin in vins:
                 v = fleet.get(vin)
                 now = client.server_time()
                 if v is None:
-                    results.append(result_json(vin, None, None, False, now,
-                                               "not in the fleet: nothing to check"))
+                    results.append(
+                        result_json(
+                            vin, None, None, False, now, "not in the fleet: nothing to check"
+                        )
+                    )
                     continue
                 if v.status != "approved":
-                    results.append(result_json(vin, v, records.get(vin), False, now,
-                                               f"clearance is {v.status}: data needs an "
-                                               "approved clearance"))
+                    results.append(
+                        result_json(
+                            vin,
+                            v,
+                            records.get(vin),
+                            False,
+                            now,
+                            f"clearance is {v.status}: data needs an approved clearance",
+                        )
+                    )
                     continue
-                done, waited = _check(checker, Approved(vin, v.brand, v.state_since), waited,
-                                      args.max_wait)
+                done, waited = _check(
+                    checker, Approved(vin, v.brand, v.state_since), waited, args.max_wait
+                )
                 record = records.get(vin)
                 message = notices[0] if notices else ""
                 if not done and checker.last_error == "rate_limited":
-                    message = (f"rate limited: not checked within --max-wait "
-                               f"{args.max_wait:g} s")
+                    message = f"rate limited: not checked within --max-wait {args.max_wait:g} s"
                 elif not done and checker.last_error == "network":
                     message = "the provider could not be reached"
                 if record is not None and record.state is DataState.UNCHECKABLE:
                     done = False
                     message = message or record.info.title
-                results.append(result_json(vin, v, record, done, client.server_time(),
-                                           message if not done else ""))
+                results.append(
+                    result_json(
+                        vin, v, record, done, client.server_time(), message if not done else ""
+                    )
+                )
     finally:
         records.save()
         history.close()
@@ -151,8 +188,7 @@ def cmd_data(args: argparse.Namespace) -> int:
     return EXIT_OK if all(r["checked"] for r in results) else EXIT_UNCHECKED
 
 
-def _check(checker: DataChecker, a: Approved, waited: float,
-           max_wait: float) -> tuple[bool, float]:
+def _check(checker: DataChecker, a: Approved, waited: float, max_wait: float) -> tuple[bool, float]:
     """(checked, seconds waited so far for rate limits and the hourly cap, which must
     stay within max_wait in all; the pacing between calls is always kept)."""
     while True:
@@ -178,9 +214,23 @@ def _print(results: list[dict[str, Any]], as_json: bool) -> None:
     if as_json:
         print_json({"action": "data", "results": results})
         return
-    print_table(("VIN", "BRAND", "DATA", "NEWEST", "FIRST-DATA", "WHO", "NOTE"),
-                [[r["vin"], r["brand"] or "-", r["label"] or "-", r["newest"] or "-",
-                  r["first_data"] or "-", r["actor"] or "-",
-                  r["message"] + (f" (request_id {r['request_id']})" if r["request_id"]
-                                  and r["state"] not in ("flowing", None) else "")]
-                 for r in results])
+    print_table(
+        ("VIN", "BRAND", "DATA", "NEWEST", "FIRST-DATA", "WHO", "NOTE"),
+        [
+            [
+                r["vin"],
+                r["brand"] or "-",
+                r["label"] or "-",
+                r["newest"] or "-",
+                r["first_data"] or "-",
+                r["actor"] or "-",
+                r["message"]
+                + (
+                    f" (request_id {r['request_id']})"
+                    if r["request_id"] and r["state"] not in ("flowing", None)
+                    else ""
+                ),
+            ]
+            for r in results
+        ],
+    )

@@ -44,11 +44,15 @@ RECEIVER_ALIVE = 15.0
 
 def register(subparsers: Any) -> None:
     parent = common_parent()
-    desk = subparsers.add_parser("desk", help="the shared desk on PostgreSQL: claims, notes, handover",
-                                 description="The shared desk (FLEETTUI_DESK_DSN or the "
-                                 "profile's desk_dsn_env): claims, notes, snoozes, handover.")
-    sub = desk.add_subparsers(title="desk commands", metavar="COMMAND", required=True,
-                              parser_class=CommandParser)
+    desk = subparsers.add_parser(
+        "desk",
+        help="the shared desk on PostgreSQL: claims, notes, handover",
+        description="The shared desk (FLEETTUI_DESK_DSN or the "
+        "profile's desk_dsn_env): claims, notes, snoozes, handover.",
+    )
+    sub = desk.add_subparsers(
+        title="desk commands", metavar="COMMAND", required=True, parser_class=CommandParser
+    )
     js = argparse.ArgumentParser(add_help=False)
     js.add_argument("--json", action="store_true", help="JSON (shape in the README)")
 
@@ -57,17 +61,27 @@ def register(subparsers: Any) -> None:
         p.set_defaults(func=desk_guarded(func))
         return p
 
-    add("init", "create or migrate the desk's schema (idempotent, safe while monitors run)", cmd_init)
+    add(
+        "init",
+        "create or migrate the desk's schema (idempotent, safe while monitors run)",
+        cmd_init,
+    )
     add("status", "connection, schema, receiver, lag and who is online", cmd_status, js)
-    for name, text in (("claim", "claim vehicles (exactly one of two claimants wins)"),
-                       ("release", "release your claims (someone else's are refused)"),
-                       ("renew", "push your claims' expiry")):
+    for name, text in (
+        ("claim", "claim vehicles (exactly one of two claimants wins)"),
+        ("release", "release your claims (someone else's are refused)"),
+        ("renew", "push your claims' expiry"),
+    ):
         p = add(name, text, cmd_claims, js)
         p.set_defaults(desk_command=name)
         p.add_argument("vins", nargs="+", metavar="VIN")
         if name != "release":
-            p.add_argument("--hours", type=float, metavar="H",
-                           help="claim for H hours (default: the profile's desk_claim_hours, 72)")
+            p.add_argument(
+                "--hours",
+                type=float,
+                metavar="H",
+                help="claim for H hours (default: the profile's desk_claim_hours, 72)",
+            )
     p = add("hand", "hand vehicles to a named person", cmd_claims, js)
     p.set_defaults(desk_command="hand")
     p.add_argument("vins", nargs="+", metavar="VIN")
@@ -78,20 +92,35 @@ def register(subparsers: Any) -> None:
     p.add_argument("text", nargs="+", help="the note; '-' reads it from stdin")
     p = add("notes", "a vehicle's notes, oldest first", cmd_notes, js)
     p.add_argument("vin", metavar="VIN")
-    p = add("snooze", "hide vehicles from the triage queues until a time or their next "
-            "state change", cmd_snooze)
+    p = add(
+        "snooze",
+        "hide vehicles from the triage queues until a time or their next state change",
+        cmd_snooze,
+    )
     p.add_argument("vins", nargs="+", metavar="VIN")
     p.add_argument("--reason", required=True, help="why (shown with the snooze)")
-    p.add_argument("--until", metavar="WHEN",
-                   help="a span (4h, 2d) or a time (2026-12-01T08:00Z); default: until the "
-                        "next state change only")
+    p.add_argument(
+        "--until",
+        metavar="WHEN",
+        help="a span (4h, 2d) or a time (2026-12-01T08:00Z); default: until the "
+        "next state change only",
+    )
     p = add("unsnooze", "show snoozed vehicles again", cmd_unsnooze)
     p.add_argument("vins", nargs="+", metavar="VIN")
-    p = add("handover", "what changed, who did what, what is unclaimed and urgent", cmd_handover, js)
-    p.add_argument("--since", default="12h", metavar="SPAN",
-                   help="the period: a span (12h, 1d) or a time (default 12h)")
-    p.add_argument("--no-fleet", action="store_true",
-                   help="do not fetch the fleet (no 'unclaimed and urgent' list)")
+    p = add(
+        "handover", "what changed, who did what, what is unclaimed and urgent", cmd_handover, js
+    )
+    p.add_argument(
+        "--since",
+        default="12h",
+        metavar="SPAN",
+        help="the period: a span (12h, 1d) or a time (default 12h)",
+    )
+    p.add_argument(
+        "--no-fleet",
+        action="store_true",
+        help="do not fetch the fleet (no 'unclaimed and urgent' list)",
+    )
     p = add("export", "every claim, note and snooze with who and when", cmd_export)
     fmt = p.add_mutually_exclusive_group()
     fmt.add_argument("--json", action="store_true", help="JSON array (shape in the README)")
@@ -103,8 +132,11 @@ def parse_when(text: str, now: datetime, *, future: bool) -> datetime:
     from fleettui.cli.history_cmds import parse_since
 
     past = parse_since(text, now)
-    return now + (now - past) if future and past <= now and "T" not in text and "-" not in text \
+    return (
+        now + (now - past)
+        if future and past <= now and "T" not in text and "-" not in text
         else past
+    )
 
 
 def cmd_init(args: argparse.Namespace) -> int:
@@ -131,16 +163,31 @@ def status_json(desk: Any) -> dict[str, Any]:
         last = cur.fetchone()
         cur.execute("SELECT host, pid, url, since, beat FROM desk_receiver")
         rx = cur.fetchone()
-    receiver = None if rx is None else {
-        "host": rx[0], "pid": rx[1], "url": rx[2], "since": iso(rx[3]), "beat": iso(rx[4]),
-        "alive": (now - rx[4]).total_seconds() < RECEIVER_ALIVE}
-    return {"desk": desk.settings.shown, "user": desk.user, "schema_version": version,
-            "last_event_id": last[0] if last else 0,
-            "last_event_at": iso(last[1]) if last else None,
-            "lag_seconds": round((now - last[1]).total_seconds(), 3) if last else None,
-            "receiver": receiver,
-            "people_online": [{"user": p.user, "host": p.host, "viewing": p.viewing,
-                               "seen_at": iso(p.seen_at)} for p in desk.people_online()]}
+    receiver = (
+        None
+        if rx is None
+        else {
+            "host": rx[0],
+            "pid": rx[1],
+            "url": rx[2],
+            "since": iso(rx[3]),
+            "beat": iso(rx[4]),
+            "alive": (now - rx[4]).total_seconds() < RECEIVER_ALIVE,
+        }
+    )
+    return {
+        "desk": desk.settings.shown,
+        "user": desk.user,
+        "schema_version": version,
+        "last_event_id": last[0] if last else 0,
+        "last_event_at": iso(last[1]) if last else None,
+        "lag_seconds": round((now - last[1]).total_seconds(), 3) if last else None,
+        "receiver": receiver,
+        "people_online": [
+            {"user": p.user, "host": p.host, "viewing": p.viewing, "seen_at": iso(p.seen_at)}
+            for p in desk.people_online()
+        ],
+    }
 
 
 def cmd_status(args: argparse.Namespace) -> int:
@@ -155,12 +202,27 @@ def cmd_status(args: argparse.Namespace) -> int:
     print(f"you            {plain(data['user'])}")
     print(f"schema         version {data['schema_version']}")
     print(f"last event     #{data['last_event_id']} at {data['last_event_at'] or '-'}")
-    print("receiver       " + ("none" if rx is None else
-                              f"{plain(rx['host'])} pid {rx['pid']} {plain(rx['url'])} "
-                              f"({'alive' if rx['alive'] else 'silent since ' + str(rx['beat'])})"))
-    print(f"people online  {len(people)}" + ("" if not people else ": " + ", ".join(
-        plain(f"{p['user']}@{p['host']}" + (f" on {p['viewing']}" if p["viewing"] else ""))
-        for p in people)))
+    print(
+        "receiver       "
+        + (
+            "none"
+            if rx is None
+            else f"{plain(rx['host'])} pid {rx['pid']} {plain(rx['url'])} "
+            f"({'alive' if rx['alive'] else 'silent since ' + str(rx['beat'])})"
+        )
+    )
+    print(
+        f"people online  {len(people)}"
+        + (
+            ""
+            if not people
+            else ": "
+            + ", ".join(
+                plain(f"{p['user']}@{p['host']}" + (f" on {p['viewing']}" if p["viewing"] else ""))
+                for p in people
+            )
+        )
+    )
     return EXIT_OK
 
 
@@ -174,8 +236,14 @@ def _ttl(args: argparse.Namespace) -> timedelta | None:
 
 
 def _result_json(r: ClaimResult) -> dict[str, Any]:
-    return {"vin": r.vin, "ok": r.ok, "holder": r.holder, "expires_at": iso(r.expires_at),
-            "already": r.already, "why": r.why or None}
+    return {
+        "vin": r.vin,
+        "ok": r.ok,
+        "holder": r.holder,
+        "expires_at": iso(r.expires_at),
+        "already": r.already,
+        "why": r.why or None,
+    }
 
 
 def cmd_claims(args: argparse.Namespace) -> int:
@@ -223,8 +291,12 @@ def cmd_notes(args: argparse.Namespace) -> int:
     with open_desk(args) as desk:
         notes = desk.notes(args.vin)
     if args.json:
-        print_json([{"id": n.id, "vin": n.vin, "author": n.author, "at": iso(n.at),
-                     "text": n.text} for n in notes])
+        print_json(
+            [
+                {"id": n.id, "vin": n.vin, "author": n.author, "at": iso(n.at), "text": n.text}
+                for n in notes
+            ]
+        )
         return EXIT_OK
     for n in notes:
         lines = n.text.splitlines() or [""]
@@ -242,7 +314,9 @@ def cmd_snooze(args: argparse.Namespace) -> int:
         raise UsageError("--until is in the past; give a span like 4h or a later time")
     with open_desk(args) as desk:
         desk.snooze(args.vins, until, args.reason)
-    limit = f"until {iso(until)} or the next state change" if until else "until the next state change"
+    limit = (
+        f"until {iso(until)} or the next state change" if until else "until the next state change"
+    )
     print(f"snoozed {len(set(args.vins))} vehicle(s) {limit}")
     return EXIT_OK
 
@@ -290,8 +364,9 @@ def cmd_handover(args: argparse.Namespace) -> int:
     text = handover_text(report)
     if why:
         text += f"  (urgent list: {why})\n"
-    sys.stdout.write("\n".join("".join(c for c in line if c.isprintable())
-                               for line in text.splitlines()) + "\n")
+    sys.stdout.write(
+        "\n".join("".join(c for c in line if c.isprintable()) for line in text.splitlines()) + "\n"
+    )
     return EXIT_OK
 
 
@@ -303,6 +378,9 @@ def cmd_export(args: argparse.Namespace) -> int:
     if args.json:
         print_json(rows)
     else:
-        write_table(EXPORT_COLUMNS, ([r[c] if r[c] is not None else "" for c in EXPORT_COLUMNS]
-                                     for r in rows), sys.stdout)
+        write_table(
+            EXPORT_COLUMNS,
+            ([r[c] if r[c] is not None else "" for c in EXPORT_COLUMNS] for r in rows),
+            sys.stdout,
+        )
     return EXIT_OK

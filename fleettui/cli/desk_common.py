@@ -66,8 +66,11 @@ def desk_guarded(func: Callable[[argparse.Namespace], int]) -> Callable[[argpars
             return EXIT_USAGE
         except DeskError as e:
             error(str(e))
-            return EXIT_USAGE if e.kind in ("config", "auth", "no-schema", "old-schema",
-                                            "new-schema") else EXIT_PROVIDER
+            return (
+                EXIT_USAGE
+                if e.kind in ("config", "auth", "no-schema", "old-schema", "new-schema")
+                else EXIT_PROVIDER
+            )
 
     return run
 
@@ -75,25 +78,37 @@ def desk_guarded(func: Callable[[argparse.Namespace], int]) -> Callable[[argpars
 def desk_parent() -> argparse.ArgumentParser:
     """`--desk` for the commands that can read or write the shared desk."""
     parent = argparse.ArgumentParser(add_help=False)
-    parent.add_argument("--desk", action="store_true",
-                        help="use the shared desk (FLEETTUI_DESK_DSN or the profile's "
-                             "desk_dsn_env) instead of this machine's history")
+    parent.add_argument(
+        "--desk",
+        action="store_true",
+        help="use the shared desk (FLEETTUI_DESK_DSN or the profile's "
+        "desk_dsn_env) instead of this machine's history",
+    )
     return parent
 
 
 def claim_filters(parser: argparse.ArgumentParser) -> None:
     """`--mine` / `--unclaimed` (both imply --desk)."""
     group = parser.add_mutually_exclusive_group()
-    group.add_argument("--mine", action="store_true",
-                       help="only vehicles you have claimed on the desk (implies --desk)")
-    group.add_argument("--unclaimed", action="store_true",
-                       help="only vehicles nobody has claimed on the desk (implies --desk)")
+    group.add_argument(
+        "--mine",
+        action="store_true",
+        help="only vehicles you have claimed on the desk (implies --desk)",
+    )
+    group.add_argument(
+        "--unclaimed",
+        action="store_true",
+        help="only vehicles nobody has claimed on the desk (implies --desk)",
+    )
 
 
 def wants_desk(args: argparse.Namespace) -> bool:
     """--desk, --mine or --unclaimed given, or the profile names a desk (desk_dsn_env)."""
-    if getattr(args, "desk", False) or getattr(args, "mine", False) \
-            or getattr(args, "unclaimed", False):
+    if (
+        getattr(args, "desk", False)
+        or getattr(args, "mine", False)
+        or getattr(args, "unclaimed", False)
+    ):
         return True
     return "desk_dsn_env" in profile_extra(getattr(args, "profile", None))
 
@@ -108,8 +123,11 @@ def work_of(args: argparse.Namespace) -> tuple[str, dict[str, Any]] | None:
         with open_desk(args) as desk:
             return desk.user, desk.work_state()
     except DeskError as e:
-        if getattr(args, "desk", False) or getattr(args, "mine", False) \
-                or getattr(args, "unclaimed", False):
+        if (
+            getattr(args, "desk", False)
+            or getattr(args, "mine", False)
+            or getattr(args, "unclaimed", False)
+        ):
             raise
         error(f"{e}; going on without the desk's claims")
         return None

@@ -33,10 +33,13 @@ def register(subparsers: Subparsers) -> None:
             "Use --list to see every reason fleettui knows."
         ),
     )
-    p.add_argument("reason", nargs="*", help="the reason text, e.g. \"privacy mode is enabled\"")
+    p.add_argument("reason", nargs="*", help='the reason text, e.g. "privacy mode is enabled"')
     p.add_argument("--brand", help="the vehicle's brand code (e.g. volkswagen, ford)")
-    p.add_argument("--state", help="the clearance's state (default: the state the reason "
-                   "usually comes with; " + ", ".join(s.value for s in STATE_ORDER) + ")")
+    p.add_argument(
+        "--state",
+        help="the clearance's state (default: the state the reason "
+        "usually comes with; " + ", ".join(s.value for s in STATE_ORDER) + ")",
+    )
     p.add_argument("--list", action="store_true", help="list the reason catalogue")
     p.add_argument("--json", action="store_true", help="machine-readable output")
     p.set_defaults(func=run)
@@ -51,10 +54,19 @@ def _list(brand: str | None, as_json: bool) -> int:
     reasons = reasons_for_brand(brand) if brand else tuple(CATALOGUE)
     infos = [CATALOGUE[r] for r in reasons]
     if as_json:
-        rows = [{"reason": i.reason, "kind": i.kind, "groups": list(i.groups),
-                 "brands": list(i.brands), "title": i.title, "actor": i.actor.value,
-                 "provider_retries": i.provider_retries, "documented": i.documented}
-                for i in infos]
+        rows = [
+            {
+                "reason": i.reason,
+                "kind": i.kind,
+                "groups": list(i.groups),
+                "brands": list(i.brands),
+                "title": i.title,
+                "actor": i.actor.value,
+                "provider_retries": i.provider_retries,
+                "documented": i.documented,
+            }
+            for i in infos
+        ]
         print(json.dumps({"brand": brand, "reasons": rows}, indent=2, ensure_ascii=False))
         return EXIT_OK
     width = max(len(i.reason) for i in infos) + 2
@@ -62,8 +74,9 @@ def _list(brand: str | None, as_json: bool) -> int:
     for i in infos:
         own = "" if i.documented else " (the simulator's own reason, not in the guide)"
         print(f"{i.reason:<{width}}{i.kind:<10}{i.groups_label()}{own}")
-    print(f"\n{len(infos)} reasons. `fleettui explain \"<reason>\"` for what each means "
-          "and what to do.")
+    print(
+        f'\n{len(infos)} reasons. `fleettui explain "<reason>"` for what each means and what to do.'
+    )
     return EXIT_OK
 
 
@@ -85,16 +98,20 @@ def run(args: argparse.Namespace) -> int:
     if args.state is not None:
         state = parse_state(args.state)
         if state is State.UNKNOWN and args.state.strip().lower() != "unknown":
-            return _usage_error(f"unknown state '{printable(args.state)}'; valid states: "
-                                + ", ".join(s.value for s in STATE_ORDER))
+            return _usage_error(
+                f"unknown state '{printable(args.state)}'; valid states: "
+                + ", ".join(s.value for s in STATE_ORDER)
+            )
     if args.list:
         if args.reason:
             return _usage_error("give either a reason or --list, not both")
         return _list(brand, args.json)
     reason = " ".join(args.reason).strip()
     if not reason:
-        return _usage_error('give a reason to explain, e.g. fleettui explain "invalid VIN", '
-                            "or --list to see them all")
+        return _usage_error(
+            'give a reason to explain, e.g. fleettui explain "invalid VIN", '
+            "or --list to see them all"
+        )
     guessed = False
     if state is None:
         state, guessed = _default_state(reason)
@@ -106,7 +123,8 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_OK
     text = format_explanation_text(expl)
     if guessed:
-        text += ("\n(Assumed the clearance is rejected; add --state pending if it is still "
-                 "pending.)\n")
+        text += (
+            "\n(Assumed the clearance is rejected; add --state pending if it is still pending.)\n"
+        )
     sys.stdout.write(text)
     return EXIT_OK

@@ -74,28 +74,47 @@ def register(subparsers: Subparsers) -> None:
 
     parent = common_parent()
     lst = subparsers.add_parser(
-        "list", parents=[parent, desk_parent()], help="list the fleet (server-side filter)",
+        "list",
+        parents=[parent, desk_parent()],
+        help="list the fleet (server-side filter)",
         description="List clearances. --state, --brand, --vin and --tag K=V are sent to the "
-                    "provider (one request); --tag K (any value), --older-than, --newer-than "
-                    "and --filter use the monitor's / filter language on the answer.")
-    lst.add_argument("--state", action="append", type=list_select.state_arg, metavar="S",
-                     help=f"only this state (repeatable): {', '.join(STORED_STATUSES)}")
+        "provider (one request); --tag K (any value), --older-than, --newer-than "
+        "and --filter use the monitor's / filter language on the answer.",
+    )
+    lst.add_argument(
+        "--state",
+        action="append",
+        type=list_select.state_arg,
+        metavar="S",
+        help=f"only this state (repeatable): {', '.join(STORED_STATUSES)}",
+    )
     lst.add_argument("--brand", action="append", metavar="B", help="only this brand (repeatable)")
-    lst.add_argument("--tag", action="append", metavar="K[=V]",
-                     help="only vehicles with this tag value, or with the tag at all (repeatable)")
+    lst.add_argument(
+        "--tag",
+        action="append",
+        metavar="K[=V]",
+        help="only vehicles with this tag value, or with the tag at all (repeatable)",
+    )
     lst.add_argument("--vin", action="append", metavar="V", help="only this VIN (repeatable)")
     fmt = lst.add_mutually_exclusive_group()
     fmt.add_argument("--json", action="store_true", help="JSON array (shape in the README)")
     fmt.add_argument("--csv", action="store_true", help="CSV with a header line")
-    lst.add_argument("--data", action="store_true",
-                     help="add each approved vehicle's recorded data state (see `data`)")
+    lst.add_argument(
+        "--data",
+        action="store_true",
+        help="add each approved vehicle's recorded data state (see `data`)",
+    )
     list_select.add_selection_arguments(lst)
     claim_filters(lst)
     lst.set_defaults(func=desk_guarded(cmd_list))
 
-    show = subparsers.add_parser("show", parents=[parent], help="one vehicle, its history and its reason explained",
-                                 description="One vehicle: brand and its rules, state and for how "
-                                             "long, tags, the history, and the reason explained.")
+    show = subparsers.add_parser(
+        "show",
+        parents=[parent],
+        help="one vehicle, its history and its reason explained",
+        description="One vehicle: brand and its rules, state and for how "
+        "long, tags, the history, and the reason explained.",
+    )
     show.add_argument("vin")
     show.add_argument("--json", action="store_true", help="JSON object (shape in the README)")
     show.set_defaults(func=guarded(cmd_show))
@@ -183,14 +202,16 @@ def cmd_list(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _print_list(args: argparse.Namespace, raw: list[dict], now: datetime,
-                sort: bool = False) -> None:
+def _print_list(
+    args: argparse.Namespace, raw: list[dict], now: datetime, sort: bool = False
+) -> None:
     with collector_paused(freeze=False):  # no cycles here: 100k new dicts, no collection
         _write_list(args, raw, now, sort)
 
 
-def _write_list(args: argparse.Namespace, raw: list[dict], now: datetime,
-                sort: bool) -> list[dict[str, Any]]:
+def _write_list(
+    args: argparse.Namespace, raw: list[dict], now: datetime, sort: bool
+) -> list[dict[str, Any]]:
     from fleettui.cli.desk_common import wants_desk
 
     items = listing(raw, now, sort=sort)
@@ -211,8 +232,14 @@ def _write_list(args: argparse.Namespace, raw: list[dict], now: datetime,
         records = DataRecords(data_records_path(profile.name))
         for note in records.notes:
             error(note)
-        write_data_list(items, records, data_check_settings(profile.extra), now,
-                        "json" if args.json else "csv" if args.csv else "table", out)
+        write_data_list(
+            items,
+            records,
+            data_check_settings(profile.extra),
+            now,
+            "json" if args.json else "csv" if args.csv else "table",
+            out,
+        )
         return items
     if args.json:
         write_json(items, out)
@@ -250,15 +277,25 @@ def cmd_show(args: argparse.Namespace) -> int:
     expl = explain(v.reason, v.state, v.brand or None)
     seconds = v.time_in_state(now)
     if args.json:
-        print_json({"vehicle": vehicle_json(v, now),
-                    "seconds_in_state": int(seconds) if seconds is not None else None,
-                    "explanation": expl.to_dict()})
+        print_json(
+            {
+                "vehicle": vehicle_json(v, now),
+                "seconds_in_state": int(seconds) if seconds is not None else None,
+                "explanation": expl.to_dict(),
+            }
+        )
         return EXIT_OK
     b = brand_info(v.brand)
-    since = f" for {format_duration(seconds)} (since {format_ts(v.state_since)})" if seconds is not None else ""
+    since = (
+        f" for {format_duration(seconds)} (since {format_ts(v.state_since)})"
+        if seconds is not None
+        else ""
+    )
     print(f"VIN     {plain(v.vin)}")
-    print(f"Brand   {plain(b.display)} ({plain(v.brand)}; {b.group}; "
-          f"cancel {'supported' if b.cancelable else 'not supported'})")
+    print(
+        f"Brand   {plain(b.display)} ({plain(v.brand)}; {b.group}; "
+        f"cancel {'supported' if b.cancelable else 'not supported'})"
+    )
     print(f"State   {plain(v.status or '?')}{since}")
     if v.tags:
         print("Tags    " + plain(", ".join(f"{k}={val}" for k, val in sorted(v.tags.items()))))

@@ -80,8 +80,9 @@ def cmd_remove(args: argparse.Namespace) -> int:
     failed: ApiError | None = None
     local_refusals = len(results)
     if wanted:
-        failed, local_refusals = _remove_found(profile, action, wanted, results, local_refusals,
-                                               dry_run=args.dry_run)
+        failed, local_refusals = _remove_found(
+            profile, action, wanted, results, local_refusals, dry_run=args.dry_run
+        )
     ordered = [results[v] for v in vins if v in results]
     if args.dry_run:
         report(args, verb, ordered)
@@ -96,9 +97,14 @@ def cmd_remove(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _remove_found(profile: ResolvedProfile, action: Action, wanted: list[str],
-                  results: dict[str, WriteResult], local_refusals: int,
-                  dry_run: bool = False) -> tuple[ApiError | None, int]:
+def _remove_found(
+    profile: ResolvedProfile,
+    action: Action,
+    wanted: list[str],
+    results: dict[str, WriteResult],
+    local_refusals: int,
+    dry_run: bool = False,
+) -> tuple[ApiError | None, int]:
     """Fetch the valid VINs with one list call, check each with the rules, send the
     allowed (or, dry run, say they would be sent)."""
     verb = action.value
@@ -106,7 +112,9 @@ def _remove_found(profile: ResolvedProfile, action: Action, wanted: list[str],
     with open_client(profile) as client:
         found: dict[str, Vehicle] = {}
         for start in range(0, len(wanted), FETCH_CHUNK):
-            for listed in client.list_vehicles(VehicleFilter().vin_in(wanted[start:start + FETCH_CHUNK])):
+            for listed in client.list_vehicles(
+                VehicleFilter().vin_in(wanted[start : start + FETCH_CHUNK])
+            ):
                 found[listed.vin.upper()] = listed
             answer_notes(client)
         now = client.server_time()
@@ -117,7 +125,9 @@ def _remove_found(profile: ResolvedProfile, action: Action, wanted: list[str],
                 local_refusals += 1
                 continue
             if failed is not None:
-                results[vin] = WriteResult(vin, False, False, v.status, f"skipped after an earlier error: {failed}")
+                results[vin] = WriteResult(
+                    vin, False, False, v.status, f"skipped after an earlier error: {failed}"
+                )
                 continue
             check = check_action(v, action, now)
             if not check.allowed:
@@ -127,8 +137,9 @@ def _remove_found(profile: ResolvedProfile, action: Action, wanted: list[str],
             for w in check.warnings:
                 error(f"warning: {plain(vin)}: {w}")
             if dry_run:
-                results[vin] = WriteResult(vin, True, False, v.status,
-                                           f"would {verb} ({v.status}, {v.brand})")
+                results[vin] = WriteResult(
+                    vin, True, False, v.status, f"would {verb} ({v.status}, {v.brand})"
+                )
                 continue
             try:
                 after = client.delete_vehicle(vin)

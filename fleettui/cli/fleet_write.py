@@ -75,42 +75,72 @@ ADD_CHUNK = 1000
 
 
 def register(subparsers: Subparsers, parent: argparse.ArgumentParser) -> None:
-    add = subparsers.add_parser("add", parents=[parent], help="add vehicles (one, or a CSV file)",
-                                description="Ask for clearances. CSV lines: vin,brand[,key=value...]")
+    add = subparsers.add_parser(
+        "add",
+        parents=[parent],
+        help="add vehicles (one, or a CSV file)",
+        description="Ask for clearances. CSV lines: vin,brand[,key=value...]",
+    )
     add.add_argument("vin", nargs="?")
     add.add_argument("brand", nargs="?")
-    add.add_argument("--tag", action="append", metavar="K=V", help="tag for the one vehicle (repeatable)")
+    add.add_argument(
+        "--tag", action="append", metavar="K=V", help="tag for the one vehicle (repeatable)"
+    )
     add.add_argument("--file", type=Path, help="CSV file of vehicles")
-    add.add_argument("--rejects", type=Path, metavar="FILE",
-                     help="also write refused lines here as CSV, ready to fix and resend "
-                          "(each is always named on stderr)")
+    add.add_argument(
+        "--rejects",
+        type=Path,
+        metavar="FILE",
+        help="also write refused lines here as CSV, ready to fix and resend "
+        "(each is always named on stderr)",
+    )
     add.add_argument("--json", action="store_true", help="per-VIN results as JSON")
-    add.add_argument("--dry-run", action="store_true",
-                     help="check every line and say what would be sent; send nothing")
-    add.add_argument("--check", action="store_true",
-                     help="ask the eligibility API first; vehicles found not eligible are not sent")
+    add.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="check every line and say what would be sent; send nothing",
+    )
+    add.add_argument(
+        "--check",
+        action="store_true",
+        help="ask the eligibility API first; vehicles found not eligible are not sent",
+    )
     add.set_defaults(func=guarded(cmd_add))
     texts = {
-        Action.CANCEL: ("cancel pending clearances",
-                        "Cancel pending activations. Only brands that allow it (Stellantis, "
-                        "Mercedes-Benz, VW Group) and only once a day old; anything else is "
-                        "refused before it is sent. Exit 0 all sent, 1 a provider error, "
-                        "2 nothing sent."),
-        Action.REVOKE: ("revoke approved clearances (needs --yes)",
-                        "Revoke approved clearances: data access for these vehicles ends. "
-                        "Needs --yes (or --dry-run to see what would be sent). Exit 0 all "
-                        "sent, 1 a provider error, 2 nothing sent."),
+        Action.CANCEL: (
+            "cancel pending clearances",
+            "Cancel pending activations. Only brands that allow it (Stellantis, "
+            "Mercedes-Benz, VW Group) and only once a day old; anything else is "
+            "refused before it is sent. Exit 0 all sent, 1 a provider error, "
+            "2 nothing sent.",
+        ),
+        Action.REVOKE: (
+            "revoke approved clearances (needs --yes)",
+            "Revoke approved clearances: data access for these vehicles ends. "
+            "Needs --yes (or --dry-run to see what would be sent). Exit 0 all "
+            "sent, 1 a provider error, 2 nothing sent.",
+        ),
     }
     for action, (text, description) in texts.items():
-        p = subparsers.add_parser(action.value, parents=[parent], help=text,
-                                  description=description)
-        p.add_argument("vins", nargs="+", metavar="VIN",
-                       help="VINs; '-' reads them from stdin, one per line (CSV: first field)")
+        p = subparsers.add_parser(
+            action.value, parents=[parent], help=text, description=description
+        )
+        p.add_argument(
+            "vins",
+            nargs="+",
+            metavar="VIN",
+            help="VINs; '-' reads them from stdin, one per line (CSV: first field)",
+        )
         if action is Action.REVOKE:
-            p.add_argument("--yes", action="store_true", help="confirm: data access ends for these vehicles")
+            p.add_argument(
+                "--yes", action="store_true", help="confirm: data access ends for these vehicles"
+            )
         p.add_argument("--json", action="store_true", help="per-VIN results as JSON")
-        p.add_argument("--dry-run", action="store_true",
-                       help="fetch and check; say what would be sent and skipped; send nothing")
+        p.add_argument(
+            "--dry-run",
+            action="store_true",
+            help="fetch and check; say what would be sent and skipped; send nothing",
+        )
         p.set_defaults(func=guarded(fleet_remove.cmd_remove), action=action)
 
 
@@ -142,7 +172,9 @@ def cmd_add(args: argparse.Namespace) -> int:
     try:
         rejects_out = open(args.rejects, "w", encoding="utf-8") if args.rejects else None  # noqa: SIM115
     except OSError as e:
-        raise UsageError(f"cannot write {args.rejects}: {e.strerror or e}; nothing was sent") from None
+        raise UsageError(
+            f"cannot write {args.rejects}: {e.strerror or e}; nothing was sent"
+        ) from None
     try:
         return _add(args, profile, lines, rejects_out)
     finally:
@@ -150,13 +182,18 @@ def cmd_add(args: argparse.Namespace) -> int:
             rejects_out.close()
 
 
-def _check_lines(lines: list[vehicle_csv.VehicleLine], rejects: list[tuple[vehicle_csv.VehicleLine, str]],
-                 results: list[WriteResult]) -> dict[str, vehicle_csv.VehicleLine]:
+def _check_lines(
+    lines: list[vehicle_csv.VehicleLine],
+    rejects: list[tuple[vehicle_csv.VehicleLine, str]],
+    results: list[WriteResult],
+) -> dict[str, vehicle_csv.VehicleLine]:
     """The lines that pass the local checks, by VIN; the others go to rejects/results."""
     to_send: dict[str, vehicle_csv.VehicleLine] = {}
     for line in lines:
-        problems = [*check_new_vehicle(line.vin, line.brand, line.tags, no_brand=vehicle_csv.NO_BRAND),
-                    *line.problems]
+        problems = [
+            *check_new_vehicle(line.vin, line.brand, line.tags, no_brand=vehicle_csv.NO_BRAND),
+            *line.problems,
+        ]
         if not problems and line.vin in to_send:
             problems = [f"same VIN as line {to_send[line.vin].number}"]
         if problems:
@@ -172,8 +209,7 @@ def _add_dry_run(args: argparse.Namespace, lines: list[vehicle_csv.VehicleLine])
     rejects: list[tuple[vehicle_csv.VehicleLine, str]] = []
     results: list[WriteResult] = []
     for line in _check_lines(lines, rejects, results).values():
-        results.append(WriteResult(line.vin, True, False, None,
-                                   f"would be added as {line.brand}"))
+        results.append(WriteResult(line.vin, True, False, None, f"would be added as {line.brand}"))
     order = {ln.vin: ln.number for ln in reversed(lines)}
     results.sort(key=lambda r: order.get(r.vin, 0))
     report(args, "add", results)
@@ -189,8 +225,12 @@ def _refusals_to_stderr(rejects: list[tuple[vehicle_csv.VehicleLine, str]]) -> N
         error(f"{where}{plain(line.vin or line.raw, 60) or '(no VIN)'}: {why}")
 
 
-def _add(args: argparse.Namespace, profile: ResolvedProfile, lines: list[vehicle_csv.VehicleLine],
-         rejects_out: IO[str] | None) -> int:
+def _add(
+    args: argparse.Namespace,
+    profile: ResolvedProfile,
+    lines: list[vehicle_csv.VehicleLine],
+    rejects_out: IO[str] | None,
+) -> int:
     rejects: list[tuple[vehicle_csv.VehicleLine, str]] = []
     results: list[WriteResult] = []
     to_send = _check_lines(lines, rejects, results)
@@ -208,14 +248,19 @@ def _add(args: argparse.Namespace, profile: ResolvedProfile, lines: list[vehicle
                     rejects.append((line, why))
                     results.append(WriteResult(line.vin, False, False, None, why))
             for start in range(0, len(pending), ADD_CHUNK):
-                chunk = pending[start:start + ADD_CHUNK]
+                chunk = pending[start : start + ADD_CHUNK]
                 try:
                     answers = client.create_vehicles(
-                        NewVehicle(ln.vin, ln.brand, ln.tags) for ln in chunk)
+                        NewVehicle(ln.vin, ln.brand, ln.tags) for ln in chunk
+                    )
                 except ApiError as e:
                     failed = e
                     maybe = isinstance(e, NetworkError) and e.maybe_sent
-                    note = "may have been sent; check with `fleettui list --vin`" if maybe else "not sent"
+                    note = (
+                        "may have been sent; check with `fleettui list --vin`"
+                        if maybe
+                        else "not sent"
+                    )
                     for ln in pending[start:]:
                         rejects.append((ln, f"{note}: {e}"))
                         # The result's label already says "not sent"; only "maybe" needs saying.
@@ -248,12 +293,13 @@ def _add(args: argparse.Namespace, profile: ResolvedProfile, lines: list[vehicle
             where = f" (written to {args.rejects.resolve()})"
         else:
             where = " (named on stderr; --rejects FILE keeps them as CSV to fix and resend)"
-        print(f"{ok} added, {len(rejects)} refused{where}", file=sys.stderr if args.json else sys.stdout)
+        print(
+            f"{ok} added, {len(rejects)} refused{where}",
+            file=sys.stderr if args.json else sys.stdout,
+        )
     if failed is not None:
         error(str(failed))
         return EXIT_PROVIDER
     if rejects:
         return EXIT_PARTIAL if ok else EXIT_USAGE
     return EXIT_OK
-
-

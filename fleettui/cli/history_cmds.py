@@ -57,21 +57,34 @@ def register(subparsers: Subparsers) -> None:
     desk = desk_parent()
     record_cmd.register(subparsers, parent, desk)
 
-    tri = subparsers.add_parser("triage", parents=[parent, desk], help="who must act on what, by when",
-                                description="Queues of vehicles by who must act, with "
-                                "deadlines (estimates) and the message each queue needs.")
+    tri = subparsers.add_parser(
+        "triage",
+        parents=[parent, desk],
+        help="who must act on what, by when",
+        description="Queues of vehicles by who must act, with "
+        "deadlines (estimates) and the message each queue needs.",
+    )
     tri.add_argument("--by-brand", action="store_true", help="split every queue by brand")
-    tri.add_argument("--queue", metavar="ID", help="print the message for this queue (ids from --json)")
+    tri.add_argument(
+        "--queue", metavar="ID", help="print the message for this queue (ids from --json)"
+    )
     claim_filters(tri)
     fmt = tri.add_mutually_exclusive_group()
     fmt.add_argument("--json", action="store_true", help="JSON (shape in the README)")
     fmt.add_argument("--csv", action="store_true", help="with --queue: the queue's vehicles as CSV")
     tri.set_defaults(func=desk_guarded(cmd_triage))
 
-    his = subparsers.add_parser("history", parents=[parent, desk], help="recorded state changes (offline)",
-                                description="State changes recorded in this profile's history.")
-    his.add_argument("--since", metavar="SPAN", help="e.g. 90m, 12h, 1d, 2w or a date "
-                     "(default: 7d, or everything for one --vin)")
+    his = subparsers.add_parser(
+        "history",
+        parents=[parent, desk],
+        help="recorded state changes (offline)",
+        description="State changes recorded in this profile's history.",
+    )
+    his.add_argument(
+        "--since",
+        metavar="SPAN",
+        help="e.g. 90m, 12h, 1d, 2w or a date (default: 7d, or everything for one --vin)",
+    )
     his.add_argument("--vin", metavar="V", help="only this VIN")
     his.add_argument("--state", metavar="S", help="only changes into this state")
     his.add_argument("--limit", type=int, metavar="N", help="at most N changes (the newest)")
@@ -80,12 +93,21 @@ def register(subparsers: Subparsers) -> None:
     fmt.add_argument("--csv", action="store_true", help="CSV with a header line")
     his.set_defaults(func=desk_guarded(cmd_history))
 
-    sta = subparsers.add_parser("stats", parents=[parent, desk], help="approval times, rates, ages, daily changes",
-                                description="Fleet statistics from the local history: time to "
-                                            "approval, approval and rejection rates, pending "
-                                            "ages and daily transitions.")
-    sta.add_argument("--days", type=int, default=28, metavar="N",
-                     help="days of daily transitions to show (default 28)")
+    sta = subparsers.add_parser(
+        "stats",
+        parents=[parent, desk],
+        help="approval times, rates, ages, daily changes",
+        description="Fleet statistics from the local history: time to "
+        "approval, approval and rejection rates, pending "
+        "ages and daily transitions.",
+    )
+    sta.add_argument(
+        "--days",
+        type=int,
+        default=28,
+        metavar="N",
+        help="days of daily transitions to show (default 28)",
+    )
     sta.add_argument("--json", action="store_true", help="JSON (shape in the README)")
     sta.set_defaults(func=desk_guarded(cmd_stats))
 
@@ -96,8 +118,9 @@ def parse_since(text: str, now: datetime) -> datetime:
         return now - timedelta(seconds=float(m.group(1)) * _UNIT[m.group(2).lower()])
     when = parse_ts(text if "T" in text else f"{text.strip()}T00:00:00")
     if when is None:
-        raise UsageError(f"--since {plain(text)!r}: use a span like 90m, 12h, 1d, 2w or a "
-                         "date like 2026-11-01")
+        raise UsageError(
+            f"--since {plain(text)!r}: use a span like 90m, 12h, 1d, 2w or a date like 2026-11-01"
+        )
     return when
 
 
@@ -112,8 +135,11 @@ def _history(profile: Any, args: argparse.Namespace | None = None) -> Any:
         try:
             return DeskHistory.connect(desk_settings(args))
         except DeskError as e:
-            if getattr(args, "desk", False) or getattr(args, "mine", False) \
-                    or getattr(args, "unclaimed", False):
+            if (
+                getattr(args, "desk", False)
+                or getattr(args, "mine", False)
+                or getattr(args, "unclaimed", False)
+            ):
                 raise
             error(f"{e}; using this machine's history")
     store: HistoryStore = open_history(profile.name, profile.base_url)
@@ -122,8 +148,9 @@ def _history(profile: Any, args: argparse.Namespace | None = None) -> Any:
     return store
 
 
-def fetch_and_record(profile: Any, args: argparse.Namespace | None = None
-                     ) -> tuple[list[Any], datetime, Any]:
+def fetch_and_record(
+    profile: Any, args: argparse.Namespace | None = None
+) -> tuple[list[Any], datetime, Any]:
     """The whole fleet as rows, the provider's time, and the history (already updated)."""
     from fleettui.core.store import FleetStore
     from fleettui.history.recorder import Recorder
@@ -164,17 +191,33 @@ def queue_json(q: Any, work: dict[str, Any] | None = None) -> dict[str, Any]:
 def _queue_json(q: Any) -> dict[str, Any]:
     d = q.next_deadline
     return {
-        "id": q.id, "actor": q.actor.value, "kind": q.kind, "state": q.state.value,
-        "reason": q.reason, "title": q.title, "brand": q.brand or None,
-        "brands": dict(q.brands), "count": q.count, "oldest_since": format_ts(q.oldest) or None,
-        "next_deadline": format_ts(d.rejects_at) if d else None, "deadline_is_estimate": True,
-        "fix": None if q.fix is None else {"action": q.fix.action, "tags": q.fix.tags,
-                                           "text": q.fix.text},
-        "vehicles": [{"vin": i.vin, "brand": i.brand, "status": i.status, "reason": i.reason,
-                      "since": format_ts(i.since) or None,
-                      "rejects_by_estimate": format_ts(i.deadline.rejects_at) if i.deadline else None,
-                      "request_id": i.data.request_id if i.data is not None else None}
-                     for i in q.items],
+        "id": q.id,
+        "actor": q.actor.value,
+        "kind": q.kind,
+        "state": q.state.value,
+        "reason": q.reason,
+        "title": q.title,
+        "brand": q.brand or None,
+        "brands": dict(q.brands),
+        "count": q.count,
+        "oldest_since": format_ts(q.oldest) or None,
+        "next_deadline": format_ts(d.rejects_at) if d else None,
+        "deadline_is_estimate": True,
+        "fix": None
+        if q.fix is None
+        else {"action": q.fix.action, "tags": q.fix.tags, "text": q.fix.text},
+        "vehicles": [
+            {
+                "vin": i.vin,
+                "brand": i.brand,
+                "status": i.status,
+                "reason": i.reason,
+                "since": format_ts(i.since) or None,
+                "rejects_by_estimate": format_ts(i.deadline.rejects_at) if i.deadline else None,
+                "request_id": i.data.request_id if i.data is not None else None,
+            }
+            for i in q.items
+        ],
     }
 
 
@@ -193,8 +236,14 @@ def cmd_triage(args: argparse.Namespace) -> int:
     found = work_of(args) if wants_desk(args) else None
     if found is not None:  # snoozed vehicles leave the queues; --mine / --unclaimed
         me, work = found
-        rows = [r for r in rows if keep_vin(args, me, work, r.vin) and not (
-            r.vin in work and work[r.vin].snooze is not None and work[r.vin].snooze.active(now))]
+        rows = [
+            r
+            for r in rows
+            if keep_vin(args, me, work, r.vin)
+            and not (
+                r.vin in work and work[r.vin].snooze is not None and work[r.vin].snooze.active(now)
+            )
+        ]
     board = build_board(rows, now, by_brand=args.by_brand, data=data_view(profile))
     if args.queue:
         q = board.get(args.queue)
@@ -207,8 +256,14 @@ def cmd_triage(args: argparse.Namespace) -> int:
             sys.stdout.write(message_csv(q) if args.csv else message_text(q, now))
         return EXIT_OK
     if args.json:
-        print_json({"now": format_ts(now), "total": board.total, "by_brand": board.by_brand,
-                    "queues": [queue_json(q, work) for q in board.queues]})
+        print_json(
+            {
+                "now": format_ts(now),
+                "total": board.total,
+                "by_brand": board.by_brand,
+                "queues": [queue_json(q, work) for q in board.queues],
+            }
+        )
         return EXIT_OK
     width = shutil.get_terminal_size((100, 24)).columns
     lines = board_lines(board, width)
@@ -247,8 +302,11 @@ def _with_claims(lines: list[str], board: Any, work: dict[str, Any], width: int)
 def cmd_history(args: argparse.Namespace) -> int:
     profile = resolved_profile(args)
     now = datetime.now(UTC)
-    since = parse_since(args.since, now) if args.since else (
-        None if args.vin else now - timedelta(days=7))
+    since = (
+        parse_since(args.since, now)
+        if args.since
+        else (None if args.vin else now - timedelta(days=7))
+    )
     if args.limit is not None and args.limit < 1:
         raise UsageError("--limit must be at least 1")
     vin = args.vin.strip().upper() if args.vin else None
@@ -259,7 +317,7 @@ def cmd_history(args: argparse.Namespace) -> int:
     finally:
         store.close()
     if args.limit is not None:
-        events = events[-args.limit:]
+        events = events[-args.limit :]
     _print_events(events, args)
     return EXIT_OK
 
@@ -269,13 +327,38 @@ def _print_events(events: list[Event], args: argparse.Namespace) -> None:
         print_json([e.to_json() for e in events])
         return
     if args.csv:
-        write_table(HISTORY_CSV, ([plain(e.vin), plain(e.brand), plain(e.old or ""), plain(e.new),
-                                   plain(e.reason or ""), format_ts(e.at), format_ts(e.seen_at),
-                                   e.source] for e in events), sys.stdout)
+        write_table(
+            HISTORY_CSV,
+            (
+                [
+                    plain(e.vin),
+                    plain(e.brand),
+                    plain(e.old or ""),
+                    plain(e.new),
+                    plain(e.reason or ""),
+                    format_ts(e.at),
+                    format_ts(e.seen_at),
+                    e.source,
+                ]
+                for e in events
+            ),
+            sys.stdout,
+        )
         return
-    print_table(["WHEN", "VIN", "BRAND", "CHANGE", "REASON", "SOURCE"], (
-        [format_ts(e.when), e.vin, e.brand, f"{e.old or '?'} → {e.new}",
-         plain(e.reason or "", 60), e.source] for e in events))
+    print_table(
+        ["WHEN", "VIN", "BRAND", "CHANGE", "REASON", "SOURCE"],
+        (
+            [
+                format_ts(e.when),
+                e.vin,
+                e.brand,
+                f"{e.old or '?'} → {e.new}",
+                plain(e.reason or "", 60),
+                e.source,
+            ]
+            for e in events
+        ),
+    )
     print(f"{len(events)} change(s)", file=sys.stderr)
 
 

@@ -90,8 +90,13 @@ def _fast(obj: Any, now: datetime | None) -> dict[str, Any] | None:
         if type(obj) is not dict or (obj.keys() != _KEYS and not _KEYS.issuperset(obj)):
             return None
         vin, status, brand = obj["vin"], obj["status"], obj["brand"]
-        if (status not in _STATES or type(vin) is not str or not vin or vin != vin.strip()
-                or (brand not in _PLAIN_BRANDS and not _plain_brand(brand))):
+        if (
+            status not in _STATES
+            or type(vin) is not str
+            or not vin
+            or vin != vin.strip()
+            or (brand not in _PLAIN_BRANDS and not _plain_brand(brand))
+        ):
             return None
         tags = obj.get("tags")
         if tags is None:
@@ -153,16 +158,32 @@ def _fast(obj: Any, now: datetime | None) -> dict[str, Any] | None:
         if copy:  # the new entries: the answer itself stays as it came (for the cache)
             log = entries
         if now is None:
-            return {"vin": vin, "status": status, "brand": brand, "tags": tags,
-                    "changelog": log, "reason": reason, "state_since": since}
-        return {"vin": vin, "status": status, "brand": brand, "tags": tags, "changelog": log,
-                "reason": reason, "state_since": since, "seconds_in_state": seconds}
+            return {
+                "vin": vin,
+                "status": status,
+                "brand": brand,
+                "tags": tags,
+                "changelog": log,
+                "reason": reason,
+                "state_since": since,
+            }
+        return {
+            "vin": vin,
+            "status": status,
+            "brand": brand,
+            "tags": tags,
+            "changelog": log,
+            "reason": reason,
+            "state_since": since,
+            "seconds_in_state": seconds,
+        }
     except (TypeError, KeyError, AttributeError, IndexError, ValueError):
         return None
 
 
-def listing(raw: Iterable[Any], now: datetime | None = None, *,
-            sort: bool = True) -> list[dict[str, Any]]:
+def listing(
+    raw: Iterable[Any], now: datetime | None = None, *, sort: bool = True
+) -> list[dict[str, Any]]:
     """The `--json` objects of a list answer (in VIN order with `sort`, else as given);
     `raw` is not changed."""
     at = _naive(now)
@@ -195,7 +216,7 @@ def write_json(items: Sequence[dict[str, Any]], stream: IO[str]) -> None:
         return
     write("[\n")
     for start in range(0, len(items), _BATCH):
-        text = encode(items[start:start + _BATCH])[1:-1].replace('}, {"vin": ', '},\n{"vin": ')
+        text = encode(items[start : start + _BATCH])[1:-1].replace('}, {"vin": ', '},\n{"vin": ')
         # The encoder escapes C0 controls; C1, DEL, bidi and invisible ones are not
         # ASCII-or-escaped, so only text with them needs the sanitiser's pass.
         if not text.isascii() or "\x7f" in text:

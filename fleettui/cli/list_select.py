@@ -64,24 +64,47 @@ def duration_arg(value: str) -> float:
 def watch_arg(value: str) -> float:
     seconds = duration_arg(value) if not value.replace(".", "").isdigit() else float(value)
     if seconds < WATCH_MIN:
-        raise argparse.ArgumentTypeError(f"every {value} is too often; at least {WATCH_MIN:g} seconds")
+        raise argparse.ArgumentTypeError(
+            f"every {value} is too often; at least {WATCH_MIN:g} seconds"
+        )
     return seconds
 
 
 def add_selection_arguments(lst: argparse.ArgumentParser) -> None:
     pick = lst.add_argument_group("selecting and ordering (applied after the fetch)")
-    pick.add_argument("--older-than", type=duration_arg, metavar="AGE",
-                      help="only vehicles in their state longer than AGE (90s, 15m, 2h, 7d, 2w)")
-    pick.add_argument("--newer-than", type=duration_arg, metavar="AGE",
-                      help="only vehicles in their state less than AGE")
-    pick.add_argument("--filter", metavar="QUERY",
-                      help="a filter in the monitor's / syntax, e.g. \"privacy age>3d -brand:bmw\"")
-    pick.add_argument("--sort", choices=SORTS, default="vin",
-                      help="order by this column; age: longest in its state first")
+    pick.add_argument(
+        "--older-than",
+        type=duration_arg,
+        metavar="AGE",
+        help="only vehicles in their state longer than AGE (90s, 15m, 2h, 7d, 2w)",
+    )
+    pick.add_argument(
+        "--newer-than",
+        type=duration_arg,
+        metavar="AGE",
+        help="only vehicles in their state less than AGE",
+    )
+    pick.add_argument(
+        "--filter",
+        metavar="QUERY",
+        help='a filter in the monitor\'s / syntax, e.g. "privacy age>3d -brand:bmw"',
+    )
+    pick.add_argument(
+        "--sort",
+        choices=SORTS,
+        default="vin",
+        help="order by this column; age: longest in its state first",
+    )
     pick.add_argument("--reverse", action="store_true", help="reverse the order")
-    lst.add_argument("--watch", nargs="?", type=watch_arg, const=WATCH_DEFAULT, metavar="SECONDS",
-                     help=f"keep fetching every SECONDS (default {WATCH_DEFAULT:g}) and print "
-                          "again when the list changes; Ctrl-C stops")
+    lst.add_argument(
+        "--watch",
+        nargs="?",
+        type=watch_arg,
+        const=WATCH_DEFAULT,
+        metavar="SECONDS",
+        help=f"keep fetching every SECONDS (default {WATCH_DEFAULT:g}) and print "
+        "again when the list changes; Ctrl-C stops",
+    )
 
 
 def _seconds_text(seconds: float) -> str:
@@ -106,8 +129,9 @@ def local_query(args: argparse.Namespace, tag_keys: Sequence[str]) -> Query:
     return q
 
 
-def select(raw: list[dict[str, Any]], query: Query, sort: str, reverse: bool,
-           now: datetime | None) -> list[dict[str, Any]]:
+def select(
+    raw: list[dict[str, Any]], query: Query, sort: str, reverse: bool, now: datetime | None
+) -> list[dict[str, Any]]:
     """The fetched objects that match `query`, in the order asked for (ties by VIN)."""
     rows = [r for r in (build_row(obj, 0) for obj in raw) if r is not None]
     rows.sort(key=lambda r: r.vin)
@@ -125,9 +149,12 @@ def _fingerprint(raw: list[dict[str, Any]]) -> str:
     return hashlib.sha256(data.encode("utf-8", "replace")).hexdigest()
 
 
-def watch(fetch: Callable[[], tuple[list[dict[str, Any]], datetime]],
-          show: Callable[[list[dict[str, Any]], datetime], None], every: float,
-          sleep: Callable[[float], None] | None = None) -> int:
+def watch(
+    fetch: Callable[[], tuple[list[dict[str, Any]], datetime]],
+    show: Callable[[list[dict[str, Any]], datetime], None],
+    every: float,
+    sleep: Callable[[float], None] | None = None,
+) -> int:
     """Print `show` now and again whenever the fetched selection changes; Ctrl-C ends
     it cleanly. Transient provider errors are said once and ridden out."""
     last: str | None = None
@@ -151,8 +178,11 @@ def watch(fetch: Callable[[], tuple[list[dict[str, Any]], datetime]],
                 if key != last:
                     if clear:
                         sys.stdout.write("\x1b[H\x1b[2J")
-                    print(f"--- {format_ts(now)}: {len(raw)} vehicle(s); every {every:g}s, "
-                          "printed again on a change; Ctrl-C stops", file=sys.stderr)
+                    print(
+                        f"--- {format_ts(now)}: {len(raw)} vehicle(s); every {every:g}s, "
+                        "printed again on a change; Ctrl-C stops",
+                        file=sys.stderr,
+                    )
                     show(raw, now)
                     sys.stdout.flush()
                     last = key

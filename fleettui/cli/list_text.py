@@ -40,8 +40,7 @@ def _tidy(cells: Sequence[Any], *, spaces: bool) -> bool:
         return False
     if not spaces:
         return " " not in text
-    return not ("  " in text or "| " in text or " |" in text or text[:1] == " "
-                or text[-1:] == " ")
+    return not ("  " in text or "| " in text or " |" in text or text[:1] == " " or text[-1:] == " ")
 
 
 def width(text: str) -> int:
@@ -58,50 +57,69 @@ def _durations(items: Sequence[dict[str, Any]], now: datetime) -> list[str]:
     if None not in sinces:  # the usual batch: parsed and subtracted at C speed
         gone = map(at.__sub__, map(_fromiso, map(_SECONDS, sinces)))
         return list(map(format_duration, map(timedelta.total_seconds, gone)))
-    return [format_duration(None if since is None else
-                            (at - _fromiso(since[:19])).total_seconds()) for since in sinces]
+    return [
+        format_duration(None if since is None else (at - _fromiso(since[:19])).total_seconds())
+        for since in sinces
+    ]
 
 
 def _cells(item: dict[str, Any], clean: Callable[..., str]) -> tuple[str, str, str, str]:
-    vin, brand, status, reason = (item["vin"], item["brand"], item["status"] or "?",
-                                  item["reason"] or "")
+    vin, brand, status, reason = (
+        item["vin"],
+        item["brand"],
+        item["status"] or "?",
+        item["reason"] or "",
+    )
     joined = vin + brand + status + reason
     if not (joined.isascii() and joined.isprintable()) or " " in status or " " in vin:
         return clean(vin), clean(brand), clean(status), clean(reason, _REASON_CELLS)
-    if ("  " in reason or reason[:1] == " " or reason[-1:] == " "
-            or len(reason) > _REASON_CELLS):
+    if "  " in reason or reason[:1] == " " or reason[-1:] == " " or len(reason) > _REASON_CELLS:
         reason = clean(reason, _REASON_CELLS)
     if "  " in brand or brand[:1] == " " or brand[-1:] == " ":
         brand = clean(brand)
     return vin, brand, status, reason
 
 
-def write_table(items: Sequence[dict[str, Any]], now: datetime, stream: IO[str],
-                plain: Callable[..., str]) -> None:
+def write_table(
+    items: Sequence[dict[str, Any]], now: datetime, stream: IO[str], plain: Callable[..., str]
+) -> None:
     """Aligned columns separated by two spaces; the last column is not padded."""
     vins, brands = list(map(_VIN, items)), list(map(_BRAND, items))
     states = [s or "?" for s in map(_STATUS, items)]
     reasons = [r or "" for r in map(_REASON, items)]
-    if not (_tidy(vins, spaces=False) and _tidy(states, spaces=False)
-            and _tidy(brands, spaces=True) and _tidy(reasons, spaces=True)
-            and max(map(len, reasons), default=0) <= _REASON_CELLS):
+    if not (
+        _tidy(vins, spaces=False)
+        and _tidy(states, spaces=False)
+        and _tidy(brands, spaces=True)
+        and _tidy(reasons, spaces=True)
+        and max(map(len, reasons), default=0) <= _REASON_CELLS
+    ):
         cells = [_cells(item, plain) for item in items]
-        vins, brands, states, reasons = (list(c) for c in zip(*cells, strict=True)) \
-            if cells else ([], [], [], [])
+        vins, brands, states, reasons = (
+            (list(c) for c in zip(*cells, strict=True)) if cells else ([], [], [], [])
+        )
     columns = [vins, brands, states, reasons]
     ascii_ = all("".join(c).isascii() for c in columns)
-    pads = [max(len(h), max(map(len if ascii_ else width, c), default=0))
-            for h, c in zip(TABLE_HEADERS, columns, strict=False)]
+    pads = [
+        max(len(h), max(map(len if ascii_ else width, c), default=0))
+        for h, c in zip(TABLE_HEADERS, columns, strict=False)
+    ]
     write = stream.write
     if ascii_:
+
         def lines(cols: Sequence[Sequence[str]]) -> Iterable[str]:
             padded = [map(str.ljust, c, repeat(w)) for c, w in zip(cols, pads, strict=False)]
             return map(str.rstrip, map("  ".join, zip(*padded, cols[-1], strict=True)))
     else:
+
         def lines(cols: Sequence[Sequence[str]]) -> Iterable[str]:
-            return ("  ".join([*(c + " " * (w - width(c))
-                                 for c, w in zip(row, pads, strict=False)), row[-1]]).rstrip()
-                    for row in zip(*cols, strict=True))
+            return (
+                "  ".join(
+                    [*(c + " " * (w - width(c)) for c, w in zip(row, pads, strict=False)), row[-1]]
+                ).rstrip()
+                for row in zip(*cols, strict=True)
+            )
+
     write("\n".join(lines([[h] for h in TABLE_HEADERS])) + "\n")
     for start in range(0, len(items), _BATCH):
         end = start + _BATCH  # the last column (not padded) is worked out batch by batch

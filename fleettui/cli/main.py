@@ -30,21 +30,31 @@ EXIT_USAGE = 2
 #: others' commands are listed from here for --help (tests/cli/test_cli_usage.py checks
 #: that these lines are what the modules register).
 COMMANDS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
-    ("fleet_cmds", (("list", "list the fleet (server-side filter)"),
-                    ("show", "one vehicle, its history and its reason explained"),
-                    ("add", "add vehicles (one, or a CSV file)"),
-                    ("cancel", "cancel pending clearances"),
-                    ("revoke", "revoke approved clearances (needs --yes)"))),
+    (
+        "fleet_cmds",
+        (
+            ("list", "list the fleet (server-side filter)"),
+            ("show", "one vehicle, its history and its reason explained"),
+            ("add", "add vehicles (one, or a CSV file)"),
+            ("cancel", "cancel pending clearances"),
+            ("revoke", "revoke approved clearances (needs --yes)"),
+        ),
+    ),
     ("check_cmd", (("check", "ask whether vehicles can be activated"),)),
     ("data_cmd", (("data", "does each approved car send data, and why not"),)),
     ("explain_cmd", (("explain", "explain a pending or reject reason and what to do next"),)),
     ("profile_cmd", (("profile", "add, list, remove, choose and test profiles"),)),
     ("simulator_cmd", (("simulator", "run a local Fleet Clearance API simulator"),)),
     ("webhooks_cmd", (("webhooks", "receive, test and replay the provider's webhooks"),)),
-    ("history_cmds", (("record", "record state changes in the background (daemon)"),
-                      ("triage", "who must act on what, by when"),
-                      ("history", "recorded state changes (offline)"),
-                      ("stats", "approval times, rates, ages, daily changes"))),
+    (
+        "history_cmds",
+        (
+            ("record", "record state changes in the background (daemon)"),
+            ("triage", "who must act on what, by when"),
+            ("history", "recorded state changes (offline)"),
+            ("stats", "approval times, rates, ages, daily changes"),
+        ),
+    ),
     ("desk_cmd", (("desk", "the shared desk on PostgreSQL: claims, notes, handover"),)),
     ("serve_cmd", (("serve", "serve the monitor to a web browser (needs fleettui[web])"),)),
 )
@@ -126,6 +136,7 @@ def main(argv: list[str] | None = None) -> int:
     if process_end.anything_kept():
         process_end.end(code)
     return code
+
 
 if __name__ == "__main__":
     raise SystemExit(main())

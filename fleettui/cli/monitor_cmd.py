@@ -63,38 +63,77 @@ def _vehicle_count(text: str) -> int:
 
 def add_monitor_arguments(parser: argparse.ArgumentParser) -> None:
     group = parser.add_argument_group("monitor")
-    group.add_argument("--demo", action="store_true",
-                       help="open the monitor on a built-in simulator (no account needed)")
-    group.add_argument("--refresh", type=_positive_float, metavar="SECONDS",
-                       help="seconds between refreshes (default 15, never under 5)")
-    group.add_argument("--read-only", action="store_true", dest="read_only",
-                       help="never offer or send a write (add, cancel, revoke)")
+    group.add_argument(
+        "--demo",
+        action="store_true",
+        help="open the monitor on a built-in simulator (no account needed)",
+    )
+    group.add_argument(
+        "--refresh",
+        type=_positive_float,
+        metavar="SECONDS",
+        help="seconds between refreshes (default 15, never under 5)",
+    )
+    group.add_argument(
+        "--read-only",
+        action="store_true",
+        dest="read_only",
+        help="never offer or send a write (add, cancel, revoke)",
+    )
     group.add_argument("--profile", metavar="NAME", help="the profile to monitor")
-    group.add_argument("--pin-profile", action="store_true", dest="pin_profile",
-                       help="never switch to another profile (or from the demo) in this session; "
-                            "every `fleettui serve` browser tab runs this way")
-    group.add_argument("--demo-vehicles", type=_vehicle_count, default=DEMO_VEHICLES, metavar="N",
-                       help=f"vehicles in the demo fleet (default {DEMO_VEHICLES})")
-    group.add_argument("--demo-speed", type=_positive_float, default=DEMO_SPEED, metavar="X",
-                       help=f"simulated seconds per real second in the demo (default {DEMO_SPEED:g})")
-    group.add_argument("--webhooks", metavar="[HOST:]PORT|attach",
-                       help="receive the provider's webhooks: run a receiver on [HOST:]PORT "
-                            "(loopback unless HOST says otherwise; the demo takes 0), or "
-                            "'attach' to one already running here for the profile "
-                            "(default: the profile's webhooks key)")
-    group.add_argument("--desk", action="store_true",
-                       help="work on the shared desk: claims, notes, snoozes, presence and "
-                            "webhooks with the rest of the team (PostgreSQL from "
-                            "FLEETTUI_DESK_DSN or the profile's desk_dsn_env; on by itself "
-                            "when the profile names one). With --demo: a throwaway local "
-                            "PostgreSQL (a second --demo --desk joins it)")
-    group.add_argument("--full-refresh", action="store_true", dest="full_refresh",
-                       help="ask the provider for the whole list on every refresh (default: "
-                            "only the vehicles that can change, with a full list every 10 "
-                            "minutes; the profile's full_refresh and full_list_every)")
-    group.add_argument("--reconcile", type=_positive_float, metavar="SECONDS",
-                       help="full refresh interval while webhooks are healthy "
-                            "(default: the profile's reconcile_interval, else 600)")
+    group.add_argument(
+        "--pin-profile",
+        action="store_true",
+        dest="pin_profile",
+        help="never switch to another profile (or from the demo) in this session; "
+        "every `fleettui serve` browser tab runs this way",
+    )
+    group.add_argument(
+        "--demo-vehicles",
+        type=_vehicle_count,
+        default=DEMO_VEHICLES,
+        metavar="N",
+        help=f"vehicles in the demo fleet (default {DEMO_VEHICLES})",
+    )
+    group.add_argument(
+        "--demo-speed",
+        type=_positive_float,
+        default=DEMO_SPEED,
+        metavar="X",
+        help=f"simulated seconds per real second in the demo (default {DEMO_SPEED:g})",
+    )
+    group.add_argument(
+        "--webhooks",
+        metavar="[HOST:]PORT|attach",
+        help="receive the provider's webhooks: run a receiver on [HOST:]PORT "
+        "(loopback unless HOST says otherwise; the demo takes 0), or "
+        "'attach' to one already running here for the profile "
+        "(default: the profile's webhooks key)",
+    )
+    group.add_argument(
+        "--desk",
+        action="store_true",
+        help="work on the shared desk: claims, notes, snoozes, presence and "
+        "webhooks with the rest of the team (PostgreSQL from "
+        "FLEETTUI_DESK_DSN or the profile's desk_dsn_env; on by itself "
+        "when the profile names one). With --demo: a throwaway local "
+        "PostgreSQL (a second --demo --desk joins it)",
+    )
+    group.add_argument(
+        "--full-refresh",
+        action="store_true",
+        dest="full_refresh",
+        help="ask the provider for the whole list on every refresh (default: "
+        "only the vehicles that can change, with a full list every 10 "
+        "minutes; the profile's full_refresh and full_list_every)",
+    )
+    group.add_argument(
+        "--reconcile",
+        type=_positive_float,
+        metavar="SECONDS",
+        help="full refresh interval while webhooks are healthy "
+        "(default: the profile's reconcile_interval, else 600)",
+    )
 
 
 #: How long a lone ESC byte waits for the rest of an escape sequence (Textual's default,
@@ -110,8 +149,11 @@ def run_monitor(args: argparse.Namespace) -> int:
 
     problem = _no_terminal()
     if problem is not None:
-        print(f"fleettui: the monitor needs a terminal, and {problem}; run it in a "
-              "terminal, or use a command such as `fleettui list` in scripts", file=sys.stderr)
+        print(
+            f"fleettui: the monitor needs a terminal, and {problem}; run it in a "
+            "terminal, or use a command such as `fleettui list` in scripts",
+            file=sys.stderr,
+        )
         return 2
     read_only = bool(getattr(args, "read_only", False))
     refresh = getattr(args, "refresh", None)
@@ -125,18 +167,21 @@ def run_monitor(args: argparse.Namespace) -> int:
             return _demo_with_desk(args, read_only, refresh, pinned)
         if spec is not None:
             return _demo_with_webhooks(args, spec, read_only, refresh)
-        config = SimConfig(vehicles=args.demo_vehicles, speed=args.demo_speed,
-                           data_limit=DEMO_DATA_LIMIT)
+        config = SimConfig(
+            vehicles=args.demo_vehicles, speed=args.demo_speed, data_limit=DEMO_DATA_LIMIT
+        )
         with Simulator(config) as sim:
-            account = account_for_simulator(sim, read_only=read_only, refresh=refresh,
-                                            data_checks=True)
+            account = account_for_simulator(
+                sim, read_only=read_only, refresh=refresh, data_checks=True
+            )
             app = FleetApp(account, read_only=read_only, refresh=refresh, pinned=pinned)
             app.monitor.full_refresh_flag = bool(getattr(args, "full_refresh", False))
             app.run()
         return app.return_code or 0
     try:
-        profile = resolve_profile(getattr(args, "profile", None), read_only=read_only or None,
-                                  refresh=refresh)
+        profile = resolve_profile(
+            getattr(args, "profile", None), read_only=read_only or None, refresh=refresh
+        )
     except NoProfile:
         from fleettui.ui.app import FleetApp
 
@@ -166,8 +211,9 @@ def run_monitor(args: argparse.Namespace) -> int:
     account = _prefetching(account)
     from fleettui.ui.app import FleetApp  # meanwhile the first list call is under way
 
-    app = FleetApp(account, read_only=account.read_only, refresh=account.refresh, pinned=pinned,
-                   desk=desk)
+    app = FleetApp(
+        account, read_only=account.read_only, refresh=account.refresh, pinned=pinned, desk=desk
+    )
     app.monitor.full_refresh_flag = bool(getattr(args, "full_refresh", False))
     app.run()
     return app.return_code or 0
@@ -227,8 +273,10 @@ def _with_webhooks(account: Account, args: argparse.Namespace) -> Account:
     if spec.strip().lower() != ATTACH:
         parse_listen(spec)  # a bad spec is refused now, not after the monitor opened
         if not settings.secret:
-            raise ValueError("--webhooks needs the webhook secret: set webhook_secret_env in "
-                             "the profile, or FLEETTUI_WEBHOOK_SECRET")
+            raise ValueError(
+                "--webhooks needs the webhook secret: set webhook_secret_env in "
+                "the profile, or FLEETTUI_WEBHOOK_SECRET"
+            )
     reconcile = getattr(args, "reconcile", None) or settings.reconcile_interval
 
     def feed(now: Callable[[], datetime] | None = None) -> PushFeed:
@@ -237,8 +285,9 @@ def _with_webhooks(account: Account, args: argparse.Namespace) -> Account:
     return dataclasses.replace(account, push=feed, reconcile=max(30.0, reconcile))
 
 
-def _demo_with_desk(args: argparse.Namespace, read_only: bool, refresh: float | None,
-                    pinned: bool) -> int:
+def _demo_with_desk(
+    args: argparse.Namespace, read_only: bool, refresh: float | None, pinned: bool
+) -> int:
     """`--demo --desk`: the demo on the desk of FLEETTUI_DESK_DSN, else on a throwaway
     local PostgreSQL (fleettui.monitor.demo_desk; a second one joins it)."""
     from fleettui.desk.settings import DeskSettingsError, load_desk_settings
@@ -252,15 +301,16 @@ def _demo_with_desk(args: argparse.Namespace, read_only: bool, refresh: float | 
         print(f"fleettui: {exc}", file=sys.stderr)
         return 2
     try:
-        with (_given(configured) if configured is not None else demo_desk()) as settings:
+        with _given(configured) if configured is not None else demo_desk() as settings:
             desk = _desk_control(settings)
             config = SimConfig(vehicles=args.demo_vehicles, speed=args.demo_speed)
             with Simulator(config) as sim:
                 account = account_for_simulator(sim, read_only=read_only, refresh=refresh)
                 from fleettui.ui.app import FleetApp
 
-                app = FleetApp(account, read_only=read_only, refresh=refresh, pinned=pinned,
-                               desk=desk)
+                app = FleetApp(
+                    account, read_only=read_only, refresh=refresh, pinned=pinned, desk=desk
+                )
                 app.run()
     except (DemoDeskError, ValueError) as exc:
         print(f"fleettui: {exc}", file=sys.stderr)
@@ -273,8 +323,9 @@ def _given(settings: DeskSettings) -> contextlib.nullcontext[DeskSettings]:
     return contextlib.nullcontext(settings)
 
 
-def _demo_with_webhooks(args: argparse.Namespace, spec: str, read_only: bool,
-                        refresh: float | None) -> int:
+def _demo_with_webhooks(
+    args: argparse.Namespace, spec: str, read_only: bool, refresh: float | None
+) -> int:
     """`--demo --webhooks PORT`: the simulator's signed deliveries go to a receiver in
     this process (a throwaway database and a random secret), so a change shows the moment
     the simulator makes it."""
@@ -298,24 +349,40 @@ def _demo_with_webhooks(args: argparse.Namespace, spec: str, read_only: bool,
     sims: list[Simulator] = []
     with tempfile.TemporaryDirectory(prefix="fleettui-demo-hooks-") as tmp:
         try:
-            feed = ReceiverFeed(ReceiverConfig(secret=secret, host=host, port=port),
-                                Path(tmp) / "demo.sqlite3",
-                                now=lambda: sims[0].engine.now())  # the demo's own clock
+            feed = ReceiverFeed(
+                ReceiverConfig(secret=secret, host=host, port=port),
+                Path(tmp) / "demo.sqlite3",
+                now=lambda: sims[0].engine.now(),
+            )  # the demo's own clock
         except OSError as exc:
-            print(f"fleettui: cannot listen on {host}:{port}: {exc.strerror or exc}",
-                  file=sys.stderr)
+            print(
+                f"fleettui: cannot listen on {host}:{port}: {exc.strerror or exc}", file=sys.stderr
+            )
             return 2
-        config = SimConfig(vehicles=args.demo_vehicles, speed=args.demo_speed,
-                           webhook_url=feed.url, webhook_secret=secret,
-                           data_limit=DEMO_DATA_LIMIT)
+        config = SimConfig(
+            vehicles=args.demo_vehicles,
+            speed=args.demo_speed,
+            webhook_url=feed.url,
+            webhook_secret=secret,
+            data_limit=DEMO_DATA_LIMIT,
+        )
         sims.append(Simulator(config))
         try:
             with sims[0] as sim:
                 account = account_for_simulator(
-                    sim, read_only=read_only, refresh=refresh, push=lambda now=None: feed,
-                    reconcile=getattr(args, "reconcile", None) or 600.0, data_checks=True)
-                app = FleetApp(account, read_only=read_only, refresh=refresh,
-                              pinned=bool(getattr(args, "pin_profile", False)))
+                    sim,
+                    read_only=read_only,
+                    refresh=refresh,
+                    push=lambda now=None: feed,
+                    reconcile=getattr(args, "reconcile", None) or 600.0,
+                    data_checks=True,
+                )
+                app = FleetApp(
+                    account,
+                    read_only=read_only,
+                    refresh=refresh,
+                    pinned=bool(getattr(args, "pin_profile", False)),
+                )
                 app.monitor.full_refresh_flag = bool(getattr(args, "full_refresh", False))
                 app.run()
         finally:

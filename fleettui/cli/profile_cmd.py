@@ -56,56 +56,99 @@ from fleettui.config.profiles import (
 
 def register(subparsers: Subparsers) -> None:
     parent = common_parent()
-    p = subparsers.add_parser("profile", help="add, list, remove, choose and test profiles",
-                              description="Manage the accounts fleettui connects with.")
-    sub = p.add_subparsers(title="profile commands", metavar="ACTION", required=True,
-                           parser_class=CommandParser)
+    p = subparsers.add_parser(
+        "profile",
+        help="add, list, remove, choose and test profiles",
+        description="Manage the accounts fleettui connects with.",
+    )
+    sub = p.add_subparsers(
+        title="profile commands", metavar="ACTION", required=True, parser_class=CommandParser
+    )
 
-    add = sub.add_parser("add", help="add a profile (asks for what is missing on a terminal)",
-                         description="Add a profile to config.toml. Every flag can be given "
-                                     "for scripts; on a terminal, what is missing is asked "
-                                     "(the secret without echo).")
+    add = sub.add_parser(
+        "add",
+        help="add a profile (asks for what is missing on a terminal)",
+        description="Add a profile to config.toml. Every flag can be given "
+        "for scripts; on a terminal, what is missing is asked "
+        "(the secret without echo).",
+    )
     add.add_argument("name")
-    add.add_argument("--environment", choices=ENVIRONMENTS,
-                     help="production, sandbox, or custom (with --base-url)")
+    add.add_argument(
+        "--environment",
+        choices=ENVIRONMENTS,
+        help="production, sandbox, or custom (with --base-url)",
+    )
     add.add_argument("--base-url", help="server root, e.g. a running `fleettui simulator`")
     add.add_argument("--client-id")
     secret = add.add_mutually_exclusive_group()
-    secret.add_argument("--client-secret-env", metavar="VAR",
-                        help="read the secret from this environment variable (recommended)")
-    secret.add_argument("--client-secret-stdin", action="store_true",
-                        help="read the secret from stdin and store it in config.toml (mode 0600)")
-    add.add_argument("--read-only", action="store_true", help="refuse every write with this profile")
-    add.add_argument("--refresh", type=float, metavar="S", help=f"monitor refresh in seconds (min {MIN_REFRESH:g})")
-    add.add_argument("--connect-timeout", type=float, metavar="S",
-                     help=f"seconds to connect (default {DEFAULT_CONNECT_TIMEOUT:g})")
-    add.add_argument("--deadline", type=float, metavar="S",
-                     help=f"seconds a whole API call may take (default {DEFAULT_DEADLINE:g})")
+    secret.add_argument(
+        "--client-secret-env",
+        metavar="VAR",
+        help="read the secret from this environment variable (recommended)",
+    )
+    secret.add_argument(
+        "--client-secret-stdin",
+        action="store_true",
+        help="read the secret from stdin and store it in config.toml (mode 0600)",
+    )
+    add.add_argument(
+        "--read-only", action="store_true", help="refuse every write with this profile"
+    )
+    add.add_argument(
+        "--refresh",
+        type=float,
+        metavar="S",
+        help=f"monitor refresh in seconds (min {MIN_REFRESH:g})",
+    )
+    add.add_argument(
+        "--connect-timeout",
+        type=float,
+        metavar="S",
+        help=f"seconds to connect (default {DEFAULT_CONNECT_TIMEOUT:g})",
+    )
+    add.add_argument(
+        "--deadline",
+        type=float,
+        metavar="S",
+        help=f"seconds a whole API call may take (default {DEFAULT_DEADLINE:g})",
+    )
     add.add_argument("--default-filter", metavar="Q", help="the monitor's starting filter query")
     add.add_argument("--default", action="store_true", help="make it the default profile")
     add.add_argument("--replace", action="store_true", help="replace a profile of the same name")
     add.set_defaults(func=guarded(cmd_add))
 
-    lst = sub.add_parser("list", help="list profiles (secrets masked)",
-                         description="List the profiles in config.toml; secrets never appear.")
+    lst = sub.add_parser(
+        "list",
+        help="list profiles (secrets masked)",
+        description="List the profiles in config.toml; secrets never appear.",
+    )
     lst.add_argument("--json", action="store_true", help="machine-readable output")
     lst.set_defaults(func=guarded(cmd_list))
 
-    rm = sub.add_parser("remove", help="remove a profile and its cached snapshot",
-                        description="Remove a profile from config.toml and its cached fleet snapshot.")
+    rm = sub.add_parser(
+        "remove",
+        help="remove a profile and its cached snapshot",
+        description="Remove a profile from config.toml and its cached fleet snapshot.",
+    )
     rm.add_argument("name")
     rm.set_defaults(func=guarded(cmd_remove))
 
-    use = sub.add_parser("use", help="make a profile the default",
-                         description="Make a profile the default (default_profile in config.toml).")
+    use = sub.add_parser(
+        "use",
+        help="make a profile the default",
+        description="Make a profile the default (default_profile in config.toml).",
+    )
     use.add_argument("name")
     use.set_defaults(func=guarded(cmd_use))
 
-    test = sub.add_parser("test", parents=[parent],
-                          help="fetch a token and list one page, saying exactly what failed",
-                          description="Fetch a token and list one page with a profile, saying "
-                                      "exactly what failed (unknown host, TLS, connection "
-                                      "refused, credentials, no fleet access).")
+    test = sub.add_parser(
+        "test",
+        parents=[parent],
+        help="fetch a token and list one page, saying exactly what failed",
+        description="Fetch a token and list one page with a profile, saying "
+        "exactly what failed (unknown host, TLS, connection "
+        "refused, credentials, no fleet access).",
+    )
     test.add_argument("name", nargs="?", help="profile to test (default: the current one)")
     test.set_defaults(func=guarded(cmd_test))
 
@@ -125,12 +168,17 @@ def cmd_add(args: argparse.Namespace) -> int:
     cfg = load_config()
     name = check_profile_name(args.name)
     if name in cfg.profiles and not args.replace:
-        raise UsageError(f"profile {name!r} exists; use --replace or `fleettui profile remove {name}`")
+        raise UsageError(
+            f"profile {name!r} exists; use --replace or `fleettui profile remove {name}`"
+        )
     interactive = _interactive() and not args.client_secret_stdin
     environment = args.environment or ("custom" if args.base_url else None)
     if environment is None:
-        environment = (_ask("Environment [production/sandbox/custom] (production): ") or "production") \
-            if interactive else "production"
+        environment = (
+            (_ask("Environment [production/sandbox/custom] (production): ") or "production")
+            if interactive
+            else "production"
+        )
         if environment not in ENVIRONMENTS:
             raise UsageError(f"environment must be one of {', '.join(ENVIRONMENTS)}")
     base_url = args.base_url
@@ -161,8 +209,10 @@ def cmd_add(args: argparse.Namespace) -> int:
     elif not secret_env:
         if not interactive:
             raise UsageError("give --client-secret-env VAR (recommended) or --client-secret-stdin")
-        secret = _ask("Client secret (not shown; empty to name an environment variable instead): ",
-                      secret=True)
+        secret = _ask(
+            "Client secret (not shown; empty to name an environment variable instead): ",
+            secret=True,
+        )
         if not secret:
             secret_env = _ask("Environment variable that holds the secret: ")
     if secret_env:
@@ -170,8 +220,11 @@ def cmd_add(args: argparse.Namespace) -> int:
 
     refresh = args.refresh if args.refresh is not None else DEFAULT_REFRESH
     seconds = {}
-    for key, value in (("refresh", refresh), ("connect_timeout", args.connect_timeout),
-                       ("deadline", args.deadline)):
+    for key, value in (
+        ("refresh", refresh),
+        ("connect_timeout", args.connect_timeout),
+        ("deadline", args.deadline),
+    ):
         if value is not None:
             try:
                 seconds[key] = check_seconds(key, value)
@@ -180,9 +233,15 @@ def cmd_add(args: argparse.Namespace) -> int:
     if refresh < MIN_REFRESH:
         raise UsageError(f"--refresh must be at least {MIN_REFRESH:g} seconds")
     profile = Profile(
-        name=name, environment=environment, base_url=base_url, client_id=client_id,
-        client_secret=secret or None, client_secret_env=secret_env or None,
-        read_only=args.read_only, refresh=refresh, default_filter=args.default_filter or "",
+        name=name,
+        environment=environment,
+        base_url=base_url,
+        client_id=client_id,
+        client_secret=secret or None,
+        client_secret_env=secret_env or None,
+        read_only=args.read_only,
+        refresh=refresh,
+        default_filter=args.default_filter or "",
         connect_timeout=seconds.get("connect_timeout", DEFAULT_CONNECT_TIMEOUT),
         deadline=seconds.get("deadline", DEFAULT_DEADLINE),
     )
@@ -191,7 +250,9 @@ def cmd_add(args: argparse.Namespace) -> int:
     default = " (default)" if cfg.default_profile == name else ""
     print(f"added profile {name!r}{default} to {cfg.path}")
     if secret:
-        print("the secret is stored in the config file (mode 0600); client_secret_env keeps it out of the file")
+        print(
+            "the secret is stored in the config file (mode 0600); client_secret_env keeps it out of the file"
+        )
     elif secret_env and not os.environ.get(secret_env):
         print(f"note: {secret_env} is not set in this shell; export it before using the profile")
     return EXIT_OK
@@ -209,16 +270,27 @@ def cmd_list(args: argparse.Namespace) -> int:
         error(warning)
     names = cfg.names
     if args.json:
-        print_json({
-            "default_profile": cfg.default_profile,
-            "profiles": [{
-                "name": n, "default": n == cfg.default_profile,
-                "environment": p.environment, "base_url": p.effective_base_url,
-                "client_id": p.client_id, "secret_source": p.secret_source,
-                "secret_available": _secret_available(p), "read_only": p.read_only,
-                "refresh": p.refresh, "default_filter": p.default_filter,
-            } for n in names for p in [cfg.profiles[n]]],
-        })
+        print_json(
+            {
+                "default_profile": cfg.default_profile,
+                "profiles": [
+                    {
+                        "name": n,
+                        "default": n == cfg.default_profile,
+                        "environment": p.environment,
+                        "base_url": p.effective_base_url,
+                        "client_id": p.client_id,
+                        "secret_source": p.secret_source,
+                        "secret_available": _secret_available(p),
+                        "read_only": p.read_only,
+                        "refresh": p.refresh,
+                        "default_filter": p.default_filter,
+                    }
+                    for n in names
+                    for p in [cfg.profiles[n]]
+                ],
+            }
+        )
         return EXIT_OK
     if not names:
         print(f"no profiles yet in {cfg.path}; add one with `fleettui profile add NAME ...`")
@@ -231,11 +303,21 @@ def cmd_list(args: argparse.Namespace) -> int:
             secret += " (set)" if _secret_available(p) else " (NOT SET)"
         elif p.client_secret:
             secret = "******** " + secret
-        rows.append(["*" if n == cfg.default_profile else "", n, p.environment,
-                     p.effective_base_url, p.client_id, secret,
-                     "yes" if p.read_only else "no", f"{p.refresh:g}s"])
-    print_table(["", "NAME", "ENVIRONMENT", "BASE URL", "CLIENT ID", "SECRET", "READ-ONLY",
-                 "REFRESH"], rows)
+        rows.append(
+            [
+                "*" if n == cfg.default_profile else "",
+                n,
+                p.environment,
+                p.effective_base_url,
+                p.client_id,
+                secret,
+                "yes" if p.read_only else "no",
+                f"{p.refresh:g}s",
+            ]
+        )
+    print_table(
+        ["", "NAME", "ENVIRONMENT", "BASE URL", "CLIENT ID", "SECRET", "READ-ONLY", "REFRESH"], rows
+    )
     return EXIT_OK
 
 
@@ -265,13 +347,20 @@ def cmd_test(args: argparse.Namespace) -> int:
         args.profile = args.name
     profile = resolved_profile(args)
     print(f"testing profile {profile.name!r}: {profile.base_url} as {profile.client_id}")
-    result = check_connection(profile.base_url, profile.client_id, profile.client_secret,
-                              **profile.client_options())
+    result = check_connection(
+        profile.base_url, profile.client_id, profile.client_secret, **profile.client_options()
+    )
     if result.ok:
         print(f"ok: {result.message}")
         return EXIT_OK
-    labels = {"dns": "unknown host", "tls": "TLS failure", "refused": "connection refused",
-              "timeout": "timed out", "credentials": "credentials refused",
-              "no_fleet_access": "no fleet access (403)", "bad_url": "bad base URL"}
+    labels = {
+        "dns": "unknown host",
+        "tls": "TLS failure",
+        "refused": "connection refused",
+        "timeout": "timed out",
+        "credentials": "credentials refused",
+        "no_fleet_access": "no fleet access (403)",
+        "bad_url": "bad base URL",
+    }
     error(f"{labels.get(result.kind, 'failed')}: {result.message}")
     return EXIT_PROVIDER if result.kind != "bad_url" else 2

@@ -28,16 +28,26 @@ from fleettui.term.stop import StopOnSignals, StopRequested
 MAX_BACKOFF = 300.0
 
 
-def register(subparsers: Subparsers, parent: argparse.ArgumentParser,
-             desk: argparse.ArgumentParser | None = None) -> None:
+def register(
+    subparsers: Subparsers,
+    parent: argparse.ArgumentParser,
+    desk: argparse.ArgumentParser | None = None,
+) -> None:
     from fleettui.cli.desk_common import desk_guarded
 
     rec = subparsers.add_parser(
-        "record", parents=[parent, *([desk] if desk else [])], help="record state changes in the background (daemon)",
+        "record",
+        parents=[parent, *([desk] if desk else [])],
+        help="record state changes in the background (daemon)",
         description="Poll the fleet on the profile's refresh interval and record every "
-        "state change in the profile's history. Stops on SIGTERM, SIGHUP or Ctrl-C.")
-    rec.add_argument("--refresh", type=float, metavar="SECONDS",
-                     help="seconds between polls (default: the profile's, never under 5)")
+        "state change in the profile's history. Stops on SIGTERM, SIGHUP or Ctrl-C.",
+    )
+    rec.add_argument(
+        "--refresh",
+        type=float,
+        metavar="SECONDS",
+        help="seconds between polls (default: the profile's, never under 5)",
+    )
     rec.add_argument("--once", action="store_true", help="poll and record once, then exit")
     rec.add_argument("--quiet", action="store_true", help="only report problems")
     rec.set_defaults(func=desk_guarded(cmd_record))
@@ -66,15 +76,19 @@ def cmd_record(args: argparse.Namespace) -> int:
         error(note)
     try:
         if not history.available:
-            error("nothing can be recorded: the history is off (see above; [history] in "
-                  "config.toml)")
+            error(
+                "nothing can be recorded: the history is off (see above; [history] in config.toml)"
+            )
             return EXIT_USAGE
         with StopOnSignals() as stop, open_client(profile) as client:
-            _say(args.quiet, f"recording profile {profile.name!r} every {interval:g}s into "
-                             f"{history.path}")
+            _say(
+                args.quiet,
+                f"recording profile {profile.name!r} every {interval:g}s into {history.path}",
+            )
             try:
-                failures = _poll_loop(client, history, stop, interval, once=args.once,
-                                      quiet=args.quiet)
+                failures = _poll_loop(
+                    client, history, stop, interval, once=args.once, quiet=args.quiet
+                )
             except StopRequested:
                 failures = 0  # the poll under way is abandoned; what was stored stays
             if stop.signal:
@@ -85,8 +99,9 @@ def cmd_record(args: argparse.Namespace) -> int:
     return EXIT_PROVIDER if args.once and failures else EXIT_OK
 
 
-def _poll_loop(client: Any, history: Any, stop: StopOnSignals, interval: float, *, once: bool,
-               quiet: bool) -> int:
+def _poll_loop(
+    client: Any, history: Any, stop: StopOnSignals, interval: float, *, once: bool, quiet: bool
+) -> int:
     """Poll and record until stopped; returns the number of failures in a row."""
     from fleettui.api.errors import ApiError
     from fleettui.core.store import FleetStore
@@ -106,8 +121,11 @@ def _poll_loop(client: Any, history: Any, stop: StopOnSignals, interval: float, 
             fleet.apply(prepared)
             result = recorder.record(prepared.snapshot, prepared.diff, now)
             failures = 0
-            _say(quiet, f"{fleet.total} vehicles, {len(prepared.diff.state_changes)} state "
-                        f"change(s), {result.stored} new event(s) recorded")
+            _say(
+                quiet,
+                f"{fleet.total} vehicles, {len(prepared.diff.state_changes)} state "
+                f"change(s), {result.stored} new event(s) recorded",
+            )
         except ApiError as exc:
             stop.busy = False
             failures += 1

@@ -25,8 +25,8 @@ NO_BRAND = "no brand: the line must be vin,brand[,key=value...]"
 
 @dataclass
 class VehicleLine:
-    number: int          # 1-based line number in the file (0 for the command line)
-    raw: str             # the line as read, written back out when refused
+    number: int  # 1-based line number in the file (0 for the command line)
+    raw: str  # the line as read, written back out when refused
     vin: str
     brand: str
     tags: dict[str, str] = field(default_factory=dict)
@@ -37,7 +37,9 @@ class VehicleLine:
 
 def format_line(vin: str, brand: str, tags: dict[str, str]) -> str:
     buf = io.StringIO()
-    csv.writer(buf, lineterminator="").writerow([vin, brand, *(f"{k}={v}" for k, v in tags.items())])
+    csv.writer(buf, lineterminator="").writerow(
+        [vin, brand, *(f"{k}={v}" for k, v in tags.items())]
+    )
     return buf.getvalue()
 
 
@@ -67,7 +69,10 @@ def parse_text(text: str) -> list[VehicleLine]:
         stripped = raw.strip()
         if not stripped or stripped.startswith("#"):
             continue
-        if stripped.lower().replace(" ", "").startswith(("vin,brand", "vin;brand")) or stripped.lower() == "vin":
+        if (
+            stripped.lower().replace(" ", "").startswith(("vin,brand", "vin;brand"))
+            or stripped.lower() == "vin"
+        ):
             continue
         out.append(parse_line(number, raw.rstrip("\r\n")))
     return out

@@ -44,56 +44,106 @@ _STATES = ("pending", "approved", "rejected", "revoking", "revoked", "canceling"
 
 
 def register(subparsers: Subparsers) -> None:
-    wh = subparsers.add_parser("webhooks", help="receive, test and replay the provider's webhooks",
-                               description="The provider's push (fleet_clearance_changed).")
-    sub = wh.add_subparsers(title="webhooks commands", metavar="COMMAND", required=True,
-                            parser_class=CommandParser)
+    wh = subparsers.add_parser(
+        "webhooks",
+        help="receive, test and replay the provider's webhooks",
+        description="The provider's push (fleet_clearance_changed).",
+    )
+    sub = wh.add_subparsers(
+        title="webhooks commands", metavar="COMMAND", required=True, parser_class=CommandParser
+    )
     secret = argparse.ArgumentParser(add_help=False)
-    secret.add_argument("--secret-env", metavar="VAR",
-                        help="environment variable holding the shared secret "
-                             "(default: the profile's, then FLEETTUI_WEBHOOK_SECRET)")
-    secret.add_argument("--profile", metavar="NAME",
-                        help="profile for the secret and the database (default profile)")
+    secret.add_argument(
+        "--secret-env",
+        metavar="VAR",
+        help="environment variable holding the shared secret "
+        "(default: the profile's, then FLEETTUI_WEBHOOK_SECRET)",
+    )
+    secret.add_argument(
+        "--profile",
+        metavar="NAME",
+        help="profile for the secret and the database (default profile)",
+    )
 
-    listen = sub.add_parser("listen", parents=[secret], help="run a receiver", allow_abbrev=False,
-                            description="Receive signed deliveries until interrupted.")
-    listen.add_argument("--host", default="127.0.0.1", help="address to bind; anything but loopback prints a warning")
+    listen = sub.add_parser(
+        "listen",
+        parents=[secret],
+        help="run a receiver",
+        allow_abbrev=False,
+        description="Receive signed deliveries until interrupted.",
+    )
+    listen.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="address to bind; anything but loopback prints a warning",
+    )
     listen.add_argument("--port", type=int, default=8787, help="port (0 picks a free one)")
     listen.add_argument("--path", default="/hooks/hm", help="URL path deliveries are posted to")
     listen.add_argument("--db", type=Path, help="database file (default: per profile, data dir)")
-    listen.add_argument("--desk", action="store_true",
-                        help="write deliveries into the shared desk (FLEETTUI_DESK_DSN or the "
-                             "profile's desk_dsn_env); one active receiver per desk, the "
-                             "others wait as standbys")
-    listen.add_argument("--save", type=Path, metavar="FILE",
-                        help="also append accepted deliveries to FILE (for replay)")
-    listen.add_argument("--max-age", type=float, default=24.0, metavar="HOURS",
-                        help="refuse events whose received_at is older (default 24)")
-    listen.add_argument("--max-ahead", type=float, default=5.0, metavar="MINUTES",
-                        help="refuse events whose received_at is further ahead (default 5)")
+    listen.add_argument(
+        "--desk",
+        action="store_true",
+        help="write deliveries into the shared desk (FLEETTUI_DESK_DSN or the "
+        "profile's desk_dsn_env); one active receiver per desk, the "
+        "others wait as standbys",
+    )
+    listen.add_argument(
+        "--save",
+        type=Path,
+        metavar="FILE",
+        help="also append accepted deliveries to FILE (for replay)",
+    )
+    listen.add_argument(
+        "--max-age",
+        type=float,
+        default=24.0,
+        metavar="HOURS",
+        help="refuse events whose received_at is older (default 24)",
+    )
+    listen.add_argument(
+        "--max-ahead",
+        type=float,
+        default=5.0,
+        metavar="MINUTES",
+        help="refuse events whose received_at is further ahead (default 5)",
+    )
     listen.set_defaults(func=cmd_listen)
 
-    test = sub.add_parser("test", parents=[secret], help="send a signed test delivery",
-                          allow_abbrev=False,
-                          description="Send a signed ping, or with --event a signed change.")
+    test = sub.add_parser(
+        "test",
+        parents=[secret],
+        help="send a signed test delivery",
+        allow_abbrev=False,
+        description="Send a signed ping, or with --event a signed change.",
+    )
     test.add_argument("url")
     test.add_argument("--event", choices=_STATES, help="send fleet_clearance_changed to STATE")
     test.add_argument("--vin", help="the VIN of the change")
     test.add_argument("--detail", help="the reason of the change")
     test.set_defaults(func=cmd_test)
 
-    replay = sub.add_parser("replay", parents=[secret], help="re-send saved deliveries",
-                            allow_abbrev=False,
-                            description="Re-send deliveries saved by `listen --save`.")
+    replay = sub.add_parser(
+        "replay",
+        parents=[secret],
+        help="re-send saved deliveries",
+        allow_abbrev=False,
+        description="Re-send deliveries saved by `listen --save`.",
+    )
     replay.add_argument("file", type=Path)
     replay.add_argument("--url", required=True, help="the receiver's URL")
-    replay.add_argument("--new-ids", action="store_true",
-                        help="send under new delivery ids (else a receiver dedupes them)")
+    replay.add_argument(
+        "--new-ids",
+        action="store_true",
+        help="send under new delivery ids (else a receiver dedupes them)",
+    )
     replay.set_defaults(func=cmd_replay)
 
-    status = sub.add_parser("status", help="a receiver's health, from its database",
-                            description="Print the health a receiver last wrote to its "
-                                        "database; exit 1 when no receiver is running.")
+    status = sub.add_parser(
+        "status",
+        help="a receiver's health, from its database",
+        description="Print the health a receiver last wrote to its "
+        "database; exit 1 when no receiver is running.",
+    )
     status.add_argument("--profile", metavar="NAME")
     status.add_argument("--db", type=Path, help="database file (default: per profile)")
     status.add_argument("--json", action="store_true", help="the health snapshot as JSON")
@@ -116,8 +166,10 @@ def _secret(args: argparse.Namespace) -> tuple[WebhookSettings | None, str | Non
     if settings is None:
         return None, None
     if not settings.secret:
-        error("no webhook secret: pass --secret-env VAR (a variable holding it), or set "
-              "webhook_secret_env in the profile, or FLEETTUI_WEBHOOK_SECRET")
+        error(
+            "no webhook secret: pass --secret-env VAR (a variable holding it), or set "
+            "webhook_secret_env in the profile, or FLEETTUI_WEBHOOK_SECRET"
+        )
         return settings, None
     return settings, settings.secret
 
@@ -129,9 +181,14 @@ def cmd_listen(args: argparse.Namespace) -> int:
     settings, secret = _secret(args)
     if settings is None or secret is None:
         return EXIT_USAGE
-    cfg = ReceiverConfig(secret=secret, host=args.host, port=args.port, path=args.path,
-                         max_age=timedelta(hours=args.max_age),
-                         max_ahead=timedelta(minutes=args.max_ahead))
+    cfg = ReceiverConfig(
+        secret=secret,
+        host=args.host,
+        port=args.port,
+        path=args.path,
+        max_age=timedelta(hours=args.max_age),
+        max_ahead=timedelta(minutes=args.max_ahead),
+    )
     problems = cfg.problems()
     if args.max_age <= 0 or args.max_ahead < 0:
         problems.append("--max-age must be positive and --max-ahead 0 or more")
@@ -139,10 +196,12 @@ def cmd_listen(args: argparse.Namespace) -> int:
         error("; ".join(problems))
         return EXIT_USAGE
     if not is_loopback(args.host):
-        print(f"fleettui: warning: listening on {args.host}, not loopback. Deliveries carry "
-              "fleet data: expose the receiver only through a TLS-terminating reverse proxy "
-              "or tunnel (see the README), never as plain http on a public address.",
-              file=sys.stderr)
+        print(
+            f"fleettui: warning: listening on {args.host}, not loopback. Deliveries carry "
+            "fleet data: expose the receiver only through a TLS-terminating reverse proxy "
+            "or tunnel (see the README), never as plain http on a public address.",
+            file=sys.stderr,
+        )
     if args.desk:
         return _listen_on_desk(args, cfg)
     db = args.db or default_db_path(settings.profile)
@@ -169,10 +228,13 @@ def cmd_listen(args: argparse.Namespace) -> int:
             pass
         rx.stop(wait=0.4)  # the rest is the forced end's (StopOnSignals), within 1 s
         snap = rx.snapshot()
-        print(f"fleettui webhooks: accepted {snap.accepted}, pings {snap.pings}, duplicates "
-              f"{snap.duplicates}, bad signatures {snap.bad_signatures}, other refusals "
-              f"{snap.bad_payloads + snap.stale_events + snap.refused_other}", file=sys.stderr,
-              flush=True)
+        print(
+            f"fleettui webhooks: accepted {snap.accepted}, pings {snap.pings}, duplicates "
+            f"{snap.duplicates}, bad signatures {snap.bad_signatures}, other refusals "
+            f"{snap.bad_payloads + snap.stale_events + snap.refused_other}",
+            file=sys.stderr,
+            flush=True,
+        )
         signals.finish(EXIT_OK)
     finally:
         signals.__exit__(None, None, None)
@@ -216,8 +278,11 @@ def cmd_test(args: argparse.Namespace) -> int:
     _, secret = _secret(args)
     if secret is None:
         return EXIT_USAGE
-    delivery = (sender.change_delivery(args.vin.strip().upper(), args.event, args.detail)
-                if args.event else sender.ping_delivery())
+    delivery = (
+        sender.change_delivery(args.vin.strip().upper(), args.event, args.detail)
+        if args.event
+        else sender.ping_delivery()
+    )
     return EXIT_OK if _report(sender.send(args.url, secret, delivery)) else EXIT_PROVIDER
 
 
@@ -273,16 +338,19 @@ def cmd_status(args: argparse.Namespace) -> int:
         print_json({**snap.to_json(), "status": snap.status(now), "database": str(db)})
     else:
         print(f"{snap.header_text(now)}  ({db})")
-        for label, value in (("listening", snap.listening or "-"),
-                             ("last ping", _when(snap.last_ping)),
-                             ("last delivery", _when(snap.last_delivery)),
-                             ("deliveries/hour", snap.per_hour), ("accepted", snap.accepted),
-                             ("duplicates", snap.duplicates),
-                             ("bad signatures", snap.bad_signatures),
-                             ("other refusals", snap.refused - snap.bad_signatures),
-                             ("refused busy", snap.refused_busy),
-                             ("idle cut off", snap.dropped_idle),
-                             ("unknown events", snap.unknown_events)):
+        for label, value in (
+            ("listening", snap.listening or "-"),
+            ("last ping", _when(snap.last_ping)),
+            ("last delivery", _when(snap.last_delivery)),
+            ("deliveries/hour", snap.per_hour),
+            ("accepted", snap.accepted),
+            ("duplicates", snap.duplicates),
+            ("bad signatures", snap.bad_signatures),
+            ("other refusals", snap.refused - snap.bad_signatures),
+            ("refused busy", snap.refused_busy),
+            ("idle cut off", snap.dropped_idle),
+            ("unknown events", snap.unknown_events),
+        ):
             print(f"  {label:<16} {plain(value)}")
     return EXIT_OK if snap.alive(now) else EXIT_PROVIDER
 

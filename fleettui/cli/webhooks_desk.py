@@ -38,8 +38,10 @@ def listen_on_desk(args: argparse.Namespace, cfg: object, stop: threading.Event)
                     holder = lock.holder()
                     text = holder.text() if holder else "another receiver"
                     if text.split(" since ")[0] != told.split(" since ")[0]:
-                        print(f"standby: the desk's receiver is {text}; waiting to take over",
-                              flush=True)
+                        print(
+                            f"standby: the desk's receiver is {text}; waiting to take over",
+                            flush=True,
+                        )
                         told = text
                     stop.wait(STANDBY_EVERY)
                     continue
@@ -64,8 +66,10 @@ def listen_on_desk(args: argparse.Namespace, cfg: object, stop: threading.Event)
             told = ""
             while not stop.wait(STANDBY_EVERY):
                 if not lock.still_held():
-                    error("lost the desk's receiver lock (the desk restarted or the "
-                          "connection broke); standing by")
+                    error(
+                        "lost the desk's receiver lock (the desk restarted or the "
+                        "connection broke); standing by"
+                    )
                     break
             rx.stop()
             store.close()

@@ -25,8 +25,13 @@ class WriteResult:
     message: str
 
     def to_json(self) -> dict:
-        return {"vin": self.vin, "ok": self.ok, "sent": self.sent, "status": self.status,
-                "message": self.message}
+        return {
+            "vin": self.vin,
+            "ok": self.ok,
+            "sent": self.sent,
+            "status": self.status,
+            "message": self.message,
+        }
 
 
 def writable_profile(args: argparse.Namespace, what: str) -> ResolvedProfile:
@@ -39,7 +44,9 @@ def writable_profile(args: argparse.Namespace, what: str) -> ResolvedProfile:
         raise UsageError(f"--read-only: refusing to {what}; nothing was sent")
     profile = resolved_profile(args)
     if profile.read_only:
-        raise UsageError(f"profile {profile.name!r} is read-only: refusing to {what}; nothing was sent")
+        raise UsageError(
+            f"profile {profile.name!r} is read-only: refusing to {what}; nothing was sent"
+        )
     return profile
 
 
@@ -61,8 +68,7 @@ def report(args: argparse.Namespace, action: str, results: list[WriteResult]) ->
 
 def dry_run_summary(args: argparse.Namespace, results: list[WriteResult]) -> None:
     would = sum(r.ok for r in results)
-    text = (f"dry run: {would} would be sent, {len(results) - would} skipped; "
-            "nothing was sent")
+    text = f"dry run: {would} would be sent, {len(results) - would} skipped; nothing was sent"
     print(text, file=sys.stderr if args.json else sys.stdout)
 
 
@@ -70,7 +76,11 @@ def audit(profile: ResolvedProfile, action: str, results: list[WriteResult]) -> 
     if not any(r.sent for r in results):
         return
     try:
-        record_write(profile.name, action, [r.vin for r in results],
-                     [AuditResult(r.vin, r.ok, r.message) for r in results])
+        record_write(
+            profile.name,
+            action,
+            [r.vin for r in results],
+            [AuditResult(r.vin, r.ok, r.message) for r in results],
+        )
     except OSError as e:
         error(f"warning: the audit log could not be written ({e.strerror or e})")

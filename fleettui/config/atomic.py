@@ -25,8 +25,7 @@ def atomic_write_bytes(path: Path, data: bytes, *, mode: int = PRIVATE_MODE) -> 
     atomic_write_chunks(path, (data,), mode=mode)
 
 
-def atomic_write_chunks(path: Path, chunks: Iterable[bytes], *,
-                        mode: int = PRIVATE_MODE) -> None:
+def atomic_write_chunks(path: Path, chunks: Iterable[bytes], *, mode: int = PRIVATE_MODE) -> None:
     """Like :func:`atomic_write_bytes`, the content given a piece at a time (written as
     it comes, so a large file never exists in memory whole)."""
     directory = ensure_dir(path.parent)

@@ -128,14 +128,19 @@ def save_snapshot(
     return path
 
 
-def _lines(header: dict[str, Any], items: list[Any] | tuple[Any, ...],
-           first_rows: list[Any]) -> Iterator[bytes]:
+def _lines(
+    header: dict[str, Any], items: list[Any] | tuple[Any, ...], first_rows: list[Any]
+) -> Iterator[bytes]:
     dumps = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode
     yield dumps(header).encode("utf-8") + b"\n"
     yield dumps([_cached_form(v) for v in first_rows]).encode("utf-8", "surrogatepass") + b"\n"
     for start in range(0, len(items), LINE_ROWS):
-        yield dumps([_cached_form(v) for v in items[start:start + LINE_ROWS]]).encode(
-            "utf-8", "surrogatepass") + b"\n"
+        yield (
+            dumps([_cached_form(v) for v in items[start : start + LINE_ROWS]]).encode(
+                "utf-8", "surrogatepass"
+            )
+            + b"\n"
+        )
 
 
 def _cached_form(v: Any) -> Any:
@@ -150,7 +155,9 @@ def _cached_form(v: Any) -> Any:
     return src if found is None else found
 
 
-def read_snapshot(profile: str, base_url: str | None = None) -> tuple[CachedFleet | None, str | None]:
+def read_snapshot(
+    profile: str, base_url: str | None = None
+) -> tuple[CachedFleet | None, str | None]:
     """``(snapshot, None)`` or ``(None, note)``; the note (why the file was ignored, a
     clause such as "the file is corrupt") is None when there simply is no cache. Bad
     vehicles or lines in an otherwise good file are skipped: ``(snapshot, note)``."""
@@ -175,8 +182,11 @@ def read_snapshot(profile: str, base_url: str | None = None) -> tuple[CachedFlee
     return _read_format1(path, raw, profile, base_url)
 
 
-def _checked_header(doc: dict[str, Any], profile: str, base_url: str | None,
-                    ) -> tuple[datetime, str] | str:
+def _checked_header(
+    doc: dict[str, Any],
+    profile: str,
+    base_url: str | None,
+) -> tuple[datetime, str] | str:
     """(fetched_at, base_url) from a header, or the note why it cannot be used."""
     if doc.get("profile") != profile:
         return "the file belongs to another profile"
@@ -189,8 +199,9 @@ def _checked_header(doc: dict[str, Any], profile: str, base_url: str | None,
     return fetched_at, cached_url
 
 
-def _read_lines(path: Path, f: Any, head: dict[str, Any], profile: str,
-                base_url: str | None) -> tuple[CachedFleet | None, str | None]:
+def _read_lines(
+    path: Path, f: Any, head: dict[str, Any], profile: str, base_url: str | None
+) -> tuple[CachedFleet | None, str | None]:
     checked = _checked_header(head, profile, base_url)
     if isinstance(checked, str):
         return None, checked
@@ -210,8 +221,11 @@ def _read_lines(path: Path, f: Any, head: dict[str, Any], profile: str,
                     bad += 1
                     continue
                 for item in part:
-                    c = from_array(item) if type(item) is list else (
-                        item if type(item) is dict and type(item.get("vin")) is str else None)
+                    c = (
+                        from_array(item)
+                        if type(item) is list
+                        else (item if type(item) is dict and type(item.get("vin")) is str else None)
+                    )
                     if c is None:
                         bad += 1
                     else:
@@ -226,8 +240,9 @@ def _read_lines(path: Path, f: Any, head: dict[str, Any], profile: str,
     return _snapshot(path, head, profile, cached_url, fetched_at, vehicles), note
 
 
-def _read_format1(path: Path, raw: bytes, profile: str,
-                  base_url: str | None) -> tuple[CachedFleet | None, str | None]:
+def _read_format1(
+    path: Path, raw: bytes, profile: str, base_url: str | None
+) -> tuple[CachedFleet | None, str | None]:
     try:
         doc = json.loads(raw)
     except (ValueError, UnicodeDecodeError, RecursionError):
@@ -245,8 +260,14 @@ def _read_format1(path: Path, raw: bytes, profile: str,
     return _snapshot(path, doc, profile, cached_url, fetched_at, vehicles), None
 
 
-def _snapshot(path: Path, doc: dict[str, Any], profile: str, cached_url: str,
-              fetched_at: datetime, vehicles: list[Any]) -> CachedFleet:
+def _snapshot(
+    path: Path,
+    doc: dict[str, Any],
+    profile: str,
+    cached_url: str,
+    fetched_at: datetime,
+    vehicles: list[Any],
+) -> CachedFleet:
     saved_at = parse_ts(doc.get("saved_at")) or _modified(path, fetched_at)
     offset = doc.get("provider_offset")
     if isinstance(offset, int | float) and not isinstance(offset, bool) and abs(offset) < 1e10:
@@ -274,8 +295,10 @@ def load_snapshot(profile: str, base_url: str | None = None) -> CachedFleet | No
 
 def unreadable_message(profile: str, note: str) -> str:
     """The one line the monitor shows when a profile's cache was ignored."""
-    return (f"The cached fleet for profile {profile} could not be read ({note}); "
-            "it will be replaced at the next refresh.")
+    return (
+        f"The cached fleet for profile {profile} could not be read ({note}); "
+        "it will be replaced at the next refresh."
+    )
 
 
 def delete_snapshot(profile: str) -> bool:
@@ -287,8 +310,10 @@ def delete_snapshot(profile: str) -> bool:
     return True
 
 
-def read_first_page(profile: str, base_url: str | None = None,
-                    ) -> tuple[CachedFleet, FirstPage] | None:
+def read_first_page(
+    profile: str,
+    base_url: str | None = None,
+) -> tuple[CachedFleet, FirstPage] | None:
     """The first screen kept at the head of a profile's cache (a few milliseconds: two
     lines of the file), with the snapshot's clocks; None when there is none or anything
     about it is off (the whole file is read then, and says what is wrong)."""

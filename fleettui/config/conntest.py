@@ -67,9 +67,15 @@ def _kind_of(exc: Exception) -> str:
     return "provider"
 
 
-def check_connection(base_url: str, client_id: str, client_secret: str, *,
-                     timeout: float = 10.0, connect_timeout: float | None = None,
-                     deadline: float | None = None) -> ConnectionCheck:
+def check_connection(
+    base_url: str,
+    client_id: str,
+    client_secret: str,
+    *,
+    timeout: float = 10.0,
+    connect_timeout: float | None = None,
+    deadline: float | None = None,
+) -> ConnectionCheck:
     from fleettui.api.auth import Credentials
     from fleettui.api.client import FleetClient
     from fleettui.api.errors import ApiError
@@ -77,9 +83,13 @@ def check_connection(base_url: str, client_id: str, client_secret: str, *,
 
     started = time.monotonic()
     try:
-        client = FleetClient(Credentials(base_url, client_id, client_secret),
-                             timeout=timeout, connect_timeout=connect_timeout,
-                             deadline=deadline, max_retries=0)
+        client = FleetClient(
+            Credentials(base_url, client_id, client_secret),
+            timeout=timeout,
+            connect_timeout=connect_timeout,
+            deadline=deadline,
+            max_retries=0,
+        )
     except ValueError as e:
         return ConnectionCheck(False, "url", "bad_url", str(e))
     step = "token"
@@ -90,8 +100,10 @@ def check_connection(base_url: str, client_id: str, client_secret: str, *,
             client.list_vehicles_raw(VehicleFilter().vin_eq(PROBE_VIN))
     except ApiError as e:
         what = "getting an access token" if step == "token" else "listing the fleet"
-        return ConnectionCheck(False, step, _kind_of(e), f"{what} failed: {e}",
-                               time.monotonic() - started)
+        return ConnectionCheck(
+            False, step, _kind_of(e), f"{what} failed: {e}", time.monotonic() - started
+        )
     elapsed = time.monotonic() - started
-    return ConnectionCheck(True, "fleet", "ok",
-                           f"token ok, fleet access ok ({elapsed * 1000:.0f} ms)", elapsed)
+    return ConnectionCheck(
+        True, "fleet", "ok", f"token ok, fleet access ok ({elapsed * 1000:.0f} ms)", elapsed
+    )

@@ -27,8 +27,12 @@ DEFAULT_PER_SECOND = 1.0
 DEFAULT_PER_HOUR = 1800
 #: The demo's budget: its 300 cars are all seen in about a minute.
 DEMO_PER_SECOND = 4.0
-LIMITS = {"data_checks_per_second": (0.01, 20.0), "data_checks_per_hour": (1, 100_000),
-          "first_data_days": (0.01, 365.0), "silence_hours": (0.1, 24 * 365.0)}
+LIMITS = {
+    "data_checks_per_second": (0.01, 20.0),
+    "data_checks_per_hour": (1, 100_000),
+    "first_data_days": (0.01, 365.0),
+    "silence_hours": (0.1, 24 * 365.0),
+}
 
 
 @dataclass(frozen=True)
@@ -42,10 +46,15 @@ class DataCheckSettings:
 
 def _number(key: str, value: object, notes: list[str], default: float) -> float:
     low, high = LIMITS[key]
-    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(
-            value) or not low <= value <= high:
-        notes.append(f"{key} = {value!r} is not usable (give {low:g} to {high:g}); "
-                     f"using {default:g}")
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, int | float)
+        or not math.isfinite(value)
+        or not low <= value <= high
+    ):
+        notes.append(
+            f"{key} = {value!r} is not usable (give {low:g} to {high:g}); using {default:g}"
+        )
         return default
     return float(value)
 
@@ -64,8 +73,10 @@ def _overrides(table: object, notes: list[str]) -> dict[str, tuple[float | None,
             days = _number("first_data_days", row["first_data_days"], notes, math.nan)
         if "silence_hours" in row:
             hours = _number("silence_hours", row["silence_hours"], notes, math.nan)
-        out[str(brand)] = (None if days is None or math.isnan(days) else days,
-                           None if hours is None or math.isnan(hours) else hours)
+        out[str(brand)] = (
+            None if days is None or math.isnan(days) else days,
+            None if hours is None or math.isnan(hours) else hours,
+        )
     return out
 
 
@@ -76,11 +87,20 @@ def data_check_settings(extra: Mapping[str, Any], *, demo: bool = False) -> Data
     if not isinstance(enabled, bool):
         notes.append(f"data_checks = {enabled!r} must be true or false; checks stay off")
         enabled = False
-    per_second = _number("data_checks_per_second", extra.get(
-        "data_checks_per_second", DEMO_PER_SECOND if demo else DEFAULT_PER_SECOND), notes,
-        DEFAULT_PER_SECOND)
-    per_hour = int(_number("data_checks_per_hour", extra.get(
-        "data_checks_per_hour", DEFAULT_PER_HOUR), notes, DEFAULT_PER_HOUR))
+    per_second = _number(
+        "data_checks_per_second",
+        extra.get("data_checks_per_second", DEMO_PER_SECOND if demo else DEFAULT_PER_SECOND),
+        notes,
+        DEFAULT_PER_SECOND,
+    )
+    per_hour = int(
+        _number(
+            "data_checks_per_hour",
+            extra.get("data_checks_per_hour", DEFAULT_PER_HOUR),
+            notes,
+            DEFAULT_PER_HOUR,
+        )
+    )
     thresholds = DEFAULT_THRESHOLDS
     if "data_thresholds" in extra:
         overrides = _overrides(extra["data_thresholds"], notes)

@@ -27,8 +27,10 @@ class ConfigWriteError(ConfigError):
     def __init__(self, path: Path, error: OSError) -> None:
         self.path = path
         reason = error.strerror or str(error)
-        super().__init__(f"cannot save {path}: {reason}; nothing was changed (check that "
-                         f"{path.parent} is writable and the disk has room)")
+        super().__init__(
+            f"cannot save {path}: {reason}; nothing was changed (check that "
+            f"{path.parent} is writable and the disk has room)"
+        )
 
 
 class InvalidConfig(ConfigError):

@@ -41,7 +41,9 @@ def _override(var: str) -> Path | None:
 
 
 def config_dir() -> Path:
-    return _override(ENV_CONFIG_DIR) or Path(platformdirs.user_config_dir(APP_NAME, appauthor=False))
+    return _override(ENV_CONFIG_DIR) or Path(
+        platformdirs.user_config_dir(APP_NAME, appauthor=False)
+    )
 
 
 def cache_dir() -> Path:

@@ -52,17 +52,32 @@ DEFAULT_CONNECT_TIMEOUT = 10.0
 DEFAULT_DEADLINE = 300.0
 #: (smallest, largest) accepted value of each setting in seconds; a refresh under the
 #: minimum is raised to it, anything outside these bounds is refused with the key's name.
-SECONDS_LIMITS = {"refresh": (0.0, 86_400.0), "connect_timeout": (0.1, 600.0),
-                  "deadline": (1.0, 86_400.0), "full_list_every": (0.0, 86_400.0)}
+SECONDS_LIMITS = {
+    "refresh": (0.0, 86_400.0),
+    "connect_timeout": (0.1, 600.0),
+    "deadline": (1.0, 86_400.0),
+    "full_list_every": (0.0, 86_400.0),
+}
 #: A config file is a few KB; anything this big is not one (and is not read whole).
 MAX_CONFIG_BYTES = 1_000_000
 
 _NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 _ENV_VAR_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _KNOWN_KEYS = frozenset(
-    {"environment", "base_url", "client_id", "client_secret", "client_secret_env",
-     "read_only", "refresh", "default_filter", "connect_timeout", "deadline",
-     "full_refresh", "full_list_every"}
+    {
+        "environment",
+        "base_url",
+        "client_id",
+        "client_secret",
+        "client_secret_env",
+        "read_only",
+        "refresh",
+        "default_filter",
+        "connect_timeout",
+        "deadline",
+        "full_refresh",
+        "full_list_every",
+    }
 )
 
 
@@ -73,12 +88,14 @@ def check_seconds(key: str, value: object, where: str = "") -> float:
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise InvalidConfig(f"{ctx}{key} must be a number of seconds, not {value!r}")
     if not math.isfinite(value):
-        raise InvalidConfig(f"{ctx}{key} = {value} is not a usable number of seconds; "
-                            "give a finite number")
+        raise InvalidConfig(
+            f"{ctx}{key} = {value} is not a usable number of seconds; give a finite number"
+        )
     low, high = SECONDS_LIMITS[key]
     if not low <= value <= high:
-        raise InvalidConfig(f"{ctx}{key} = {value:g} is out of range; give {low:g} to "
-                            f"{high:g} seconds")
+        raise InvalidConfig(
+            f"{ctx}{key} = {value:g} is out of range; give {low:g} to {high:g} seconds"
+        )
     return float(value)
 
 
@@ -124,8 +141,10 @@ def check_server_url(url: str) -> str:
         problem = str(e)
         if "plain http" in problem:
             text = url.strip().rstrip("/")
-            fix = (f"use {'https://' + text[len('http://'):]!r}; plain http is only for a "
-                   "simulator on this machine (127.0.0.1 or localhost)")
+            fix = (
+                f"use {'https://' + text[len('http://') :]!r}; plain http is only for a "
+                "simulator on this machine (127.0.0.1 or localhost)"
+            )
         else:
             fix = "give the server root, e.g. https://api.high-mobility.com"
         raise InvalidConfig(f"{problem}; {fix}") from None
@@ -205,10 +224,12 @@ class Profile:
         full_refresh = data.get("full_refresh", False)
         if not isinstance(full_refresh, bool):
             raise InvalidConfig(f"{ctx}: full_refresh must be true or false")
-        full_every = check_seconds("full_list_every",
-                                   data.get("full_list_every", DEFAULT_FULL_LIST_EVERY), ctx)
-        connect = check_seconds("connect_timeout",
-                                data.get("connect_timeout", DEFAULT_CONNECT_TIMEOUT), ctx)
+        full_every = check_seconds(
+            "full_list_every", data.get("full_list_every", DEFAULT_FULL_LIST_EVERY), ctx
+        )
+        connect = check_seconds(
+            "connect_timeout", data.get("connect_timeout", DEFAULT_CONNECT_TIMEOUT), ctx
+        )
         deadline = check_seconds("deadline", data.get("deadline", DEFAULT_DEADLINE), ctx)
         return cls(
             name=name,
@@ -242,11 +263,11 @@ class Profile:
             out["default_filter"] = self.default_filter
         if self.full_refresh:
             out["full_refresh"] = True
-        for key, value, default in (("connect_timeout", self.connect_timeout,
-                                     DEFAULT_CONNECT_TIMEOUT),
-                                    ("deadline", self.deadline, DEFAULT_DEADLINE),
-                                    ("full_list_every", self.full_list_every,
-                                     DEFAULT_FULL_LIST_EVERY)):
+        for key, value, default in (
+            ("connect_timeout", self.connect_timeout, DEFAULT_CONNECT_TIMEOUT),
+            ("deadline", self.deadline, DEFAULT_DEADLINE),
+            ("full_list_every", self.full_list_every, DEFAULT_FULL_LIST_EVERY),
+        ):
             if value != default:
                 out[key] = int(value) if float(value).is_integer() else value
         out.update(self.extra)
@@ -294,8 +315,10 @@ def _read_text(path: Path) -> str | None:
         return None
     except TooBig:
         size = path.stat().st_size
-        raise InvalidConfig(f"{path} is {size:,} bytes, far more than a config file "
-                            f"(at most {MAX_CONFIG_BYTES:,}); check or move it") from None
+        raise InvalidConfig(
+            f"{path} is {size:,} bytes, far more than a config file "
+            f"(at most {MAX_CONFIG_BYTES:,}); check or move it"
+        ) from None
     except (IsADirectoryError, NotAFile) as e:
         what = "a directory" if isinstance(e, IsADirectoryError) else e.strerror
         raise InvalidConfig(f"{path} is {what}, not a config file") from None
@@ -335,8 +358,10 @@ def _exposure_warning(path: Path, profiles: dict[str, Profile]) -> str | None:
         return None
     if not mode & (stat.S_IRWXG | stat.S_IRWXO):
         return None
-    return (f"warning: {path} holds the client secret of profile {inline[0]!r} and other "
-            f"users can read it (mode {stat.S_IMODE(mode):o}); run `chmod 600 {path}`")
+    return (
+        f"warning: {path} holds the client secret of profile {inline[0]!r} and other "
+        f"users can read it (mode {stat.S_IMODE(mode):o}); run `chmod 600 {path}`"
+    )
 
 
 def load_config(path: Path | None = None) -> Config:
@@ -354,8 +379,9 @@ def load_config(path: Path | None = None) -> Config:
     profiles = {n: Profile.from_toml(n, d, str(path)) for n, d in raw_profiles.items()}
     extra = {k: v for k, v in data.items() if k not in ("default_profile", "profiles")}
     warning = _exposure_warning(path, profiles)
-    return Config(path, default or None, profiles, extra, exists=True,
-                  warnings=(warning,) if warning else ())
+    return Config(
+        path, default or None, profiles, extra, exists=True, warnings=(warning,) if warning else ()
+    )
 
 
 def config_data(config: Config, written: dict[str, Any] | None = None) -> dict[str, Any]:

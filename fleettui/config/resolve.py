@@ -124,8 +124,7 @@ def _environment_for(url: str) -> str:
     return "custom"
 
 
-def _choose(name: str | None, env: Mapping[str, str], cfg: Config,
-            notes: list[str]) -> str | None:
+def _choose(name: str | None, env: Mapping[str, str], cfg: Config, notes: list[str]) -> str | None:
     """The profile name picked (flag > FLEETTUI_PROFILE > default > the only one)."""
     chosen = name or _env(env, ENV_PROFILE)
     if name:
@@ -145,8 +144,12 @@ def _choose(name: str | None, env: Mapping[str, str], cfg: Config,
 NO_PROFILE_NAME = "default"
 
 
-def profile_identity(name: str | None = None, *, environ: Mapping[str, str] | None = None,
-                     config: Config | None = None) -> tuple[str, str]:
+def profile_identity(
+    name: str | None = None,
+    *,
+    environ: Mapping[str, str] | None = None,
+    config: Config | None = None,
+) -> tuple[str, str]:
     """(name, base_url) of the profile `resolve_profile` would pick, without needing its
     secret: the identity a profile's local files (history, webhook database) are kept
     under. Every process resolves it the same way whatever the source of the
@@ -215,7 +218,9 @@ def resolve_profile(
     cid = pick(client_id, ENV_CLIENT_ID, profile.client_id if profile else None, "client_id")
     label = profile.name if profile else ENV_PROFILE_NAME
     if not cid:
-        raise InvalidConfig(f"profile {label!r} has no client_id; set it in the profile or FLEETTUI_CLIENT_ID")
+        raise InvalidConfig(
+            f"profile {label!r} has no client_id; set it in the profile or FLEETTUI_CLIENT_ID"
+        )
 
     if client_secret:
         secret, secret_source = client_secret, "flag"

@@ -16,10 +16,10 @@ VW_CUSTOMER_TAG = "vw-group-customer-name"
 
 @dataclass(frozen=True, slots=True)
 class Brand:
-    code: str          # the API value, e.g. "mercedes-benz"
-    display: str       # e.g. "Mercedes-Benz"
-    group: str         # e.g. "Stellantis"; the reason catalogue uses these names
-    cancelable: bool   # a pending clearance may be cancelled through the API
+    code: str  # the API value, e.g. "mercedes-benz"
+    display: str  # e.g. "Mercedes-Benz"
+    group: str  # e.g. "Stellantis"; the reason catalogue uses these names
+    cancelable: bool  # a pending clearance may be cancelled through the API
     required_tags: tuple[str, ...] = ()
     known: bool = True
     #: In the clearance spec's published brand enum.
@@ -34,8 +34,10 @@ class Brand:
     def note(self) -> str | None:
         """A caveat to show next to the brand, or None."""
         if self.known and not self.published:
-            return (f"{self.code} is not in the provider's published brand list; the "
-                    "provider may refuse it ('The brand is invalid')")
+            return (
+                f"{self.code} is not in the provider's published brand list; the "
+                "provider may refuse it ('The brand is invalid')"
+            )
         return None
 
 
@@ -85,9 +87,27 @@ BRANDS: dict[str, Brand] = {
 BRAND_CODES: tuple[str, ...] = tuple(sorted(BRANDS))
 
 #: Brands the eligibility API (`POST /v1/eligibility`) covers.
-ELIGIBILITY_BRANDS: frozenset[str] = frozenset({
-    "mercedes-benz", "ford", "bmw", "mini", "citroen", "peugeot", "opel", "vauxhall", "ds",
-    "jeep", "fiat", "alfaromeo", "renault", "toyota", "lexus", "volvo-cars", "sandbox"})
+ELIGIBILITY_BRANDS: frozenset[str] = frozenset(
+    {
+        "mercedes-benz",
+        "ford",
+        "bmw",
+        "mini",
+        "citroen",
+        "peugeot",
+        "opel",
+        "vauxhall",
+        "ds",
+        "jeep",
+        "fiat",
+        "alfaromeo",
+        "renault",
+        "toyota",
+        "lexus",
+        "volvo-cars",
+        "sandbox",
+    }
+)
 
 GROUPS: dict[str, tuple[str, ...]] = {}
 for _b in BRANDS.values():
@@ -118,7 +138,9 @@ def suggest_brands(text: str, limit: int = 8) -> list[str]:
     if not t:
         return list(BRAND_CODES[:limit])
     prefix = [c for c in BRAND_CODES if c.startswith(t) or BRANDS[c].display.lower().startswith(t)]
-    inner = [c for c in BRAND_CODES if c not in prefix and (t in c or t in BRANDS[c].display.lower())]
+    inner = [
+        c for c in BRAND_CODES if c not in prefix and (t in c or t in BRANDS[c].display.lower())
+    ]
     return (prefix + inner)[:limit]
 
 

@@ -61,6 +61,8 @@ def _shared_tags(tags: dict[str, str]) -> dict[str, str]:
         if len(_TAGS) < _POOL_MAX:
             _TAGS[key] = tags
     return found
+
+
 _BAD = (TypeError, KeyError, AttributeError, ValueError)
 
 
@@ -108,8 +110,13 @@ def compact(obj: Any, copy: bool = True) -> Compact | None:
             entries = ()
         else:
             return None
-        return (_fresh(vin) if copy else vin, pool[obj["status"]], pool[obj["brand"]],
-                tags, entries)
+        return (
+            _fresh(vin) if copy else vin,
+            pool[obj["status"]],
+            pool[obj["brand"]],
+            tags,
+            entries,
+        )
     except _BAD:
         return None
 
@@ -129,8 +136,7 @@ def from_array(a: Any) -> Compact | None:
             return None
         else:
             tags = None
-        entries = tuple([(ts, pool[st], why if why is None else pool[why])
-                         for ts, st, why in log])
+        entries = tuple([(ts, pool[st], why if why is None else pool[why]) for ts, st, why in log])
         for ts, _st, _why in entries:
             if type(ts) is not str:
                 return None
@@ -144,11 +150,18 @@ def copied(c: Compact) -> Compact:
     survivors of a parsed payload, scattered over its memory, would keep most of that
     memory resident; copies made while the payload is alive land elsewhere."""
     tags = c[3]
-    return (_fresh(c[0]), _shared(c[1]), _shared(c[2]),
-            None if tags is None else _shared_tags({_shared(k): _shared(v)
-                                                    for k, v in tags.items()}),
-            tuple([(_fresh(ts), _shared(st), None if why is None else _shared(why))
-                   for ts, st, why in c[4]]))
+    return (
+        _fresh(c[0]),
+        _shared(c[1]),
+        _shared(c[2]),
+        None if tags is None else _shared_tags({_shared(k): _shared(v) for k, v in tags.items()}),
+        tuple(
+            [
+                (_fresh(ts), _shared(st), None if why is None else _shared(why))
+                for ts, st, why in c[4]
+            ]
+        ),
+    )
 
 
 def detached(obj: dict[str, Any]) -> Any:
@@ -182,8 +195,12 @@ def same(c: Compact, obj: Any) -> bool:
     if type(log) is not list and log != () or len(log) != len(entries):
         return False
     for e, (ts, st, why) in zip(log, entries, strict=True):
-        if (type(e) is not dict or e.get("timestamp") != ts or e.get("status") != st
-                or e.get("reason") != why):
+        if (
+            type(e) is not dict
+            or e.get("timestamp") != ts
+            or e.get("status") != st
+            or e.get("reason") != why
+        ):
             return False
     return len(obj) <= len(_TOP_KEYS) and _TOP_KEYS.issuperset(obj)
 

@@ -38,13 +38,53 @@ DATA_SCOPE = "vehicle:data"
 #: The brand enum of the spec's 200 answer (it spells mercedes_benz, volvo_cars). Brands
 #: fleettui knows that are missing there (maserati, vauxhall, tesla, polestar) are "not
 #: covered": nothing is asked for them (an inference from the published list).
-DATA_API_BRANDS = frozenset([
-    "abarth", "alfaromeo", "alpine", "audi", "bmw", "cadillac", "chevrolet", "chrysler",
-    "citroen", "cupra", "dacia", "dodge", "ds", "fiat", "ford", "honda", "hyundai",
-    "iveco", "jaguar", "jeep", "kia", "lancia", "land_rover", "lexus", "man", "mazda",
-    "mercedes_benz", "mini", "mitsubishi", "nissan", "opel", "peugeot", "porsche",
-    "renault", "sandbox", "seat", "skoda", "smart", "subaru", "toyota", "unknown",
-    "volkswagen", "volvo_cars"])
+DATA_API_BRANDS = frozenset(
+    [
+        "abarth",
+        "alfaromeo",
+        "alpine",
+        "audi",
+        "bmw",
+        "cadillac",
+        "chevrolet",
+        "chrysler",
+        "citroen",
+        "cupra",
+        "dacia",
+        "dodge",
+        "ds",
+        "fiat",
+        "ford",
+        "honda",
+        "hyundai",
+        "iveco",
+        "jaguar",
+        "jeep",
+        "kia",
+        "lancia",
+        "land_rover",
+        "lexus",
+        "man",
+        "mazda",
+        "mercedes_benz",
+        "mini",
+        "mitsubishi",
+        "nissan",
+        "opel",
+        "peugeot",
+        "porsche",
+        "renault",
+        "sandbox",
+        "seat",
+        "skoda",
+        "smart",
+        "subaru",
+        "toyota",
+        "unknown",
+        "volkswagen",
+        "volvo_cars",
+    ]
+)
 
 
 def data_covered(brand: str | None) -> bool:
@@ -55,9 +95,20 @@ def data_covered(brand: str | None) -> bool:
 
 
 #: Error classes (what is stored): the answer's meaning, not the provider's words.
-ERROR_CLASSES = ("consent_removed", "invalid_token", "no_consent", "privacy", "offline",
-                 "rate_limited", "pending", "scope_missing", "server", "network",
-                 "bad_answer", "other")
+ERROR_CLASSES = (
+    "consent_removed",
+    "invalid_token",
+    "no_consent",
+    "privacy",
+    "offline",
+    "rate_limited",
+    "pending",
+    "scope_missing",
+    "server",
+    "network",
+    "bad_answer",
+    "other",
+)
 #: Earliest data timestamp believed; later than now by more than FUTURE_SLACK is bad too.
 EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
 FUTURE_SLACK = timedelta(days=1)
@@ -135,8 +186,10 @@ def _errors_text(data: Any) -> tuple[str | None, str | None]:
     for err in errors:
         if isinstance(err, dict):
             title, detail = err.get("title"), err.get("detail")
-            return (one_line(title, 120) or None if isinstance(title, str) else None,
-                    one_line(detail, 240) or None if isinstance(detail, str) else None)
+            return (
+                one_line(title, 120) or None if isinstance(title, str) else None,
+                one_line(detail, 240) or None if isinstance(detail, str) else None,
+            )
     return None, None
 
 
@@ -170,19 +223,25 @@ def classify_error(status: int, title: str | None, detail: str | None) -> str:
     return "other"
 
 
-def read_answer(status: int, body: bytes | str | None, now: datetime, *,
-                retry_after: float | None = None) -> DataReading:
+def read_answer(
+    status: int, body: bytes | str | None, now: datetime, *, retry_after: float | None = None
+) -> DataReading:
     """One answer as a DataReading; never raises."""
     data = _load(body)
     rid = clean_request_id(data.get("request_id")) if isinstance(data, dict) else None
     if 200 <= status < 300:
         if not isinstance(data, dict):
-            return DataReading(status, error="bad_answer", detail="the answer is not a JSON "
-                               "object")
+            return DataReading(status, error="bad_answer", detail="the answer is not a JSON object")
         newest, good, bad = _newest(data, now)
         if newest is None and bad:
-            return DataReading(status, error="bad_answer", request_id=rid, timestamps=good,
-                               bad_timestamps=bad, detail=f"{bad} unreadable timestamp(s)")
+            return DataReading(
+                status,
+                error="bad_answer",
+                request_id=rid,
+                timestamps=good,
+                bad_timestamps=bad,
+                detail=f"{bad} unreadable timestamp(s)",
+            )
         return DataReading(status, newest, None, rid, timestamps=good, bad_timestamps=bad)
     title, detail = _errors_text(data) if data is not _BAD else (None, None)
     kind = classify_error(status, title, detail)

@@ -23,14 +23,14 @@ from fleettui.core.timings import approx
 
 
 class DataState(StrEnum):
-    UNCHECKED = "unchecked"       # never checked
-    NONE = "none"                 # approved, no data yet
+    UNCHECKED = "unchecked"  # never checked
+    NONE = "none"  # approved, no data yet
     FLOWING = "flowing"
-    SILENT = "silent"             # had data, nothing for longer than the brand's threshold
-    PRIVACY = "privacy"           # blocked: privacy mode
-    CONSENT = "consent"           # blocked: consent removed by the OEM
-    NO_CONSENT = "no_consent"     # no active consent
-    UNCHECKABLE = "uncheckable"   # scope missing, brand not covered, rate limited
+    SILENT = "silent"  # had data, nothing for longer than the brand's threshold
+    PRIVACY = "privacy"  # blocked: privacy mode
+    CONSENT = "consent"  # blocked: consent removed by the OEM
+    NO_CONSENT = "no_consent"  # no active consent
+    UNCHECKABLE = "uncheckable"  # scope missing, brand not covered, rate limited
 
 
 BLOCKED = frozenset({DataState.PRIVACY, DataState.CONSENT, DataState.NO_CONSENT})
@@ -45,10 +45,16 @@ FILTER_WORDS: dict[str, frozenset[DataState]] = {
 }
 
 _ACTORS: dict[str, Actor] = {
-    "unchecked": Actor.FLEET_OPERATOR, "none": Actor.DRIVER, "flowing": Actor.NOBODY_WAIT,
-    "silent": Actor.DRIVER, "privacy": Actor.DRIVER, "consent": Actor.FLEET_OPERATOR,
-    "no_consent": Actor.FLEET_OPERATOR, "uncheckable:scope": Actor.FLEET_OPERATOR,
-    "uncheckable:brand": Actor.NOBODY_WAIT, "uncheckable:rate_limited": Actor.NOBODY_WAIT,
+    "unchecked": Actor.FLEET_OPERATOR,
+    "none": Actor.DRIVER,
+    "flowing": Actor.NOBODY_WAIT,
+    "silent": Actor.DRIVER,
+    "privacy": Actor.DRIVER,
+    "consent": Actor.FLEET_OPERATOR,
+    "no_consent": Actor.FLEET_OPERATOR,
+    "uncheckable:scope": Actor.FLEET_OPERATOR,
+    "uncheckable:brand": Actor.NOBODY_WAIT,
+    "uncheckable:rate_limited": Actor.NOBODY_WAIT,
 }
 
 
@@ -86,8 +92,11 @@ class DataRecord:
 
     @property
     def key(self) -> str:
-        return f"uncheckable:{self.why}" if self.state is DataState.UNCHECKABLE and \
-            self.why in UNCHECKABLE_WHY else self.state.value
+        return (
+            f"uncheckable:{self.why}"
+            if self.state is DataState.UNCHECKABLE and self.why in UNCHECKABLE_WHY
+            else self.state.value
+        )
 
     @property
     def info(self) -> DataInfo:
@@ -100,33 +109,40 @@ def _by_age(newest: datetime | None, now: datetime, silence: float) -> DataState
     return DataState.SILENT if (now - newest).total_seconds() > silence else DataState.FLOWING
 
 
-def current_state(record: DataRecord | None, brand: str | None, now: datetime,
-                  thresholds: Thresholds = DEFAULT_THRESHOLDS) -> DataState:
+def current_state(
+    record: DataRecord | None,
+    brand: str | None,
+    now: datetime,
+    thresholds: Thresholds = DEFAULT_THRESHOLDS,
+) -> DataState:
     """The state as of `now`: a car recorded as flowing whose newest data grew older
     than its brand's silence threshold is silent, without asking anyone."""
     if record is None:
         return DataState.UNCHECKED
     if record.state is DataState.FLOWING:
-        return _by_age(record.newest, now,
-                       thresholds.for_brand(brand).silence_seconds)
+        return _by_age(record.newest, now, thresholds.for_brand(brand).silence_seconds)
     return record.state
 
 
-def next_record(prev: DataRecord | None, vin: str, brand: str | None, reading: DataReading,
-                now: datetime, thresholds: Thresholds = DEFAULT_THRESHOLDS) -> DataRecord:
+def next_record(
+    prev: DataRecord | None,
+    vin: str,
+    brand: str | None,
+    reading: DataReading,
+    now: datetime,
+    thresholds: Thresholds = DEFAULT_THRESHOLDS,
+) -> DataRecord:
     """The vehicle's record after one answer (pure)."""
     silence = thresholds.for_brand(brand).silence_seconds
     newest = prev.newest if prev is not None else None
     first = prev.first_data if prev is not None else None
-    base = DataRecord(vin, DataState.NONE, newest, first, now, reading.error,
-                      reading.request_id)
+    base = DataRecord(vin, DataState.NONE, newest, first, now, reading.error, reading.request_id)
     err = reading.error
     if err is None:
         if reading.newest is not None and (newest is None or reading.newest > newest):
             newest = reading.newest
         first = first or newest
-        return replace(base, state=_by_age(newest, now, silence), newest=newest,
-                       first_data=first)
+        return replace(base, state=_by_age(newest, now, silence), newest=newest, first_data=first)
     if err == "privacy":
         return replace(base, state=DataState.PRIVACY)
     if err == "consent_removed":
@@ -194,8 +210,9 @@ def _ago(seconds: float) -> str:
     return f"{int(s // 86400)}d"
 
 
-def cell_text(state: DataState, record: DataRecord | None, approved: datetime | None,
-              now: datetime) -> str:
+def cell_text(
+    state: DataState, record: DataRecord | None, approved: datetime | None, now: datetime
+) -> str:
     """The Data column, readable without colour: `✓ 2h`, `… 3d, none yet`,
     `⊘ privacy`, `✗ consent`, `! silent 4d`, `✗ no consent`, `? brand`, `- unchecked`."""
     if state is DataState.FLOWING or state is DataState.SILENT:
@@ -215,7 +232,8 @@ def cell_text(state: DataState, record: DataRecord | None, approved: datetime | 
     if state is DataState.UNCHECKABLE:
         why = record.why if record is not None else None
         return {"scope": "? no scope", "brand": "? brand", "rate_limited": "? limited"}.get(
-            why or "", "? not checkable")
+            why or "", "? not checkable"
+        )
     return "- unchecked"
 
 
@@ -234,8 +252,10 @@ def change_words(old: DataState | None, new: DataState, had_data_before: bool) -
             return "first data"
         return "data flowing again"
     if new is DataState.NONE:
-        return None if old in (None, DataState.UNCHECKED, DataState.UNCHECKABLE) else \
-            "no data yet"
-    return {DataState.SILENT: "silent", DataState.PRIVACY: "privacy mode blocks data",
-            DataState.CONSENT: "consent removed by the OEM blocks data",
-            DataState.NO_CONSENT: "no active consent for this vehicle"}[new]
+        return None if old in (None, DataState.UNCHECKED, DataState.UNCHECKABLE) else "no data yet"
+    return {
+        DataState.SILENT: "silent",
+        DataState.PRIVACY: "privacy mode blocks data",
+        DataState.CONSENT: "consent removed by the OEM blocks data",
+        DataState.NO_CONSENT: "no active consent for this vehicle",
+    }[new]

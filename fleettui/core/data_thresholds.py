@@ -50,8 +50,9 @@ _T = DataThreshold
 #: THE table (estimates). Keys: brand group names (`core.brands`); "" is every other brand.
 DATA_THRESHOLDS: dict[str, DataThreshold] = {
     "": _T(3, 72, "estimate: most cars send on their next drive; a weekend parked is normal"),
-    STELLANTIS: _T(2, 72, "estimate: Stellantis approves once data has arrived, so data "
-                          "should follow quickly"),
+    STELLANTIS: _T(
+        2, 72, "estimate: Stellantis approves once data has arrived, so data should follow quickly"
+    ),
     VW_GROUP: _T(7, 72, "estimate: VW-group cars often need OTA updates first"),
     BMW_GROUP: _T(2, 72, "estimate"),
     "Mercedes-Benz": _T(3, 72, "estimate"),
@@ -91,7 +92,10 @@ def with_overrides(overrides: Mapping[str, tuple[float | None, float | None]]) -
     for key, (days, hours) in overrides.items():
         base = rows.get(key) or DEFAULT_THRESHOLDS.for_brand(key)
         rows[key] = replace(
-            base, first_data_days=base.first_data_days if days is None else days,
+            base,
+            first_data_days=base.first_data_days if days is None else days,
             silence_hours=base.silence_hours if hours is None else hours,
-            note="set in the profile", overridden=True)
+            note="set in the profile",
+            overridden=True,
+        )
     return Thresholds(rows)

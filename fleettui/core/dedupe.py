@@ -29,8 +29,11 @@ def latest_time(obj: Any) -> datetime | None:
         stamps: list[Any] = [e[0] for e in obj[4]]
     elif isinstance(obj, dict):
         log = obj.get("changelog")
-        stamps = [e.get("timestamp") for e in log if isinstance(e, dict)] \
-            if isinstance(log, list) else []
+        stamps = (
+            [e.get("timestamp") for e in log if isinstance(e, dict)]
+            if isinstance(log, list)
+            else []
+        )
     else:
         stamps = [e.timestamp for e in getattr(obj, "changelog", ())]
     best: datetime | None = None

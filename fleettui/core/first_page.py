@@ -52,15 +52,20 @@ class FirstPage:
 
     def fits(self, sort: str, descending: bool, query: str) -> bool:
         """Is this the start of the view the monitor is about to show?"""
-        return (self.sort, self.descending, self.query.strip()) == (sort, descending,
-                                                                    query.strip())
+        return (self.sort, self.descending, self.query.strip()) == (sort, descending, query.strip())
 
     def meta(self) -> dict[str, Any]:
         """The header entry (the rows go on a line of their own)."""
-        return {"sort": self.sort, "descending": self.descending, "query": self.query,
-                "shown": self.shown, "total": self.total, "rows": len(self.rows),
-                "counts_shown": {s.value: n for s, n in self.counts_shown.items()},
-                "counts_all": {s.value: n for s, n in self.counts_all.items()}}
+        return {
+            "sort": self.sort,
+            "descending": self.descending,
+            "query": self.query,
+            "shown": self.shown,
+            "total": self.total,
+            "rows": len(self.rows),
+            "counts_shown": {s.value: n for s, n in self.counts_shown.items()},
+            "counts_all": {s.value: n for s, n in self.counts_all.items()},
+        }
 
     @classmethod
     def from_json(cls, meta: Any, rows: list[Any]) -> FirstPage | None:
@@ -69,12 +74,25 @@ class FirstPage:
             return None
         sort, desc, query = meta.get("sort"), meta.get("descending"), meta.get("query")
         shown, total = meta.get("shown"), meta.get("total")
-        counts_shown, counts_all = _counts(meta.get("counts_shown")), _counts(meta.get("counts_all"))
-        if (sort not in SORT_COLUMNS or type(desc) is not bool or type(query) is not str
-                or type(shown) is not int or type(total) is not int or not _count(shown)
-                or not _count(total) or shown > total or len(rows) > shown
-                or counts_shown is None or counts_all is None
-                or sum(counts_all.values()) != total or sum(counts_shown.values()) != shown):
+        counts_shown, counts_all = (
+            _counts(meta.get("counts_shown")),
+            _counts(meta.get("counts_all")),
+        )
+        if (
+            sort not in SORT_COLUMNS
+            or type(desc) is not bool
+            or type(query) is not str
+            or type(shown) is not int
+            or type(total) is not int
+            or not _count(shown)
+            or not _count(total)
+            or shown > total
+            or len(rows) > shown
+            or counts_shown is None
+            or counts_all is None
+            or sum(counts_all.values()) != total
+            or sum(counts_shown.values()) != shown
+        ):
             return None
         return cls(sort, desc, query, shown, total, counts_shown, counts_all, rows)
 
@@ -95,8 +113,9 @@ def _counts(doc: Any) -> dict[State, int] | None:
     return out
 
 
-def first_of(objects: Sequence[Any], sort: str, descending: bool, query: str,
-             limit: int | None = None) -> FirstPage | None:
+def first_of(
+    objects: Sequence[Any], sort: str, descending: bool, query: str, limit: int | None = None
+) -> FirstPage | None:
     """The first screen of a fleet just parsed (compact tuples), before any row is
     built: a cold start paints it while the whole view is prepared. Only for the view
     the monitor opens on (state order, no filter), and only when every vehicle is a
@@ -124,8 +143,14 @@ def first_of(objects: Sequence[Any], sort: str, descending: bool, query: str,
     return FirstPage(sort, descending, query, len(objects), len(objects), counts, counts, rows)
 
 
-def first_page(rows: Sequence[Row], query: str, sort: str, descending: bool,
-               now: datetime | None, limit: int | None = None) -> FirstPage:
+def first_page(
+    rows: Sequence[Row],
+    query: str,
+    sort: str,
+    descending: bool,
+    now: datetime | None,
+    limit: int | None = None,
+) -> FirstPage:
     """The first `limit` rows of `rows` (the store's rows, in VIN order) under `query`
     and that sort (default `FIRST_ROWS`), with the fleet's counts. Pure; call it where
     the cache is written."""
@@ -135,5 +160,13 @@ def first_page(rows: Sequence[Row], query: str, sort: str, descending: bool,
     shown = ordered if parsed.is_empty or parsed.error else parsed.filter(ordered, now)
     counts_all = dict(Counter(r.state for r in rows))
     counts_shown = counts_all if shown is ordered else dict(Counter(r.state for r in shown))
-    return FirstPage(sort, descending, query, len(shown), len(rows), counts_shown,
-                     counts_all, [r.src for r in shown[:limit]])
+    return FirstPage(
+        sort,
+        descending,
+        query,
+        len(shown),
+        len(rows),
+        counts_shown,
+        counts_all,
+        [r.src for r in shown[:limit]],
+    )

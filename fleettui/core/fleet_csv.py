@@ -65,9 +65,17 @@ def _plain(cells: Sequence[Any]) -> bool:
     """Printable cells without a comma or quote, none starting a formula: what csv_cell
     and csv.writer leave as they are."""
     text = joined(cells)
-    return (text is not None and text.isprintable() and "," not in text and '"' not in text
-            and text[:1] not in _FORMULA and "|=" not in text and "|+" not in text
-            and "|-" not in text and "|@" not in text)
+    return (
+        text is not None
+        and text.isprintable()
+        and "," not in text
+        and '"' not in text
+        and text[:1] not in _FORMULA
+        and "|=" not in text
+        and "|+" not in text
+        and "|-" not in text
+        and "|@" not in text
+    )
 
 
 def tags_text(tags: dict[str, str]) -> str:
@@ -103,31 +111,43 @@ def write_fleet(items: Iterable[dict[str, Any]], stream: IO[str]) -> int:
     count = 0
     batches: Iterable[Sequence[dict[str, Any]]]
     if isinstance(items, Sequence):
-        batches = (items[i:i + _BATCH] for i in range(0, len(items), _BATCH))
+        batches = (items[i : i + _BATCH] for i in range(0, len(items), _BATCH))
     else:
         it = iter(items)
         batches = iter(lambda: list(islice(it, _BATCH)), [])
     for batch in batches:
         count += len(batch)
-        text = [list(map(_VIN, batch)), list(map(_BRAND, batch)), list(map(_STATUS, batch)),
-                [r or "" for r in map(_REASON, batch)], [s or "" for s in map(_SINCE, batch)],
-                list(map(_tags_cell, map(_TAGS, batch)))]
+        text = [
+            list(map(_VIN, batch)),
+            list(map(_BRAND, batch)),
+            list(map(_STATUS, batch)),
+            [r or "" for r in map(_REASON, batch)],
+            [s or "" for s in map(_SINCE, batch)],
+            list(map(_tags_cell, map(_TAGS, batch))),
+        ]
         seconds = _seconds(batch)  # our own numbers: never sanitised
         if all(map(_plain, text)):
             write("\n".join(map(",".join, zip(*text, seconds, strict=True))) + "\n")
             continue
         writer = writer or csv.writer(stream, lineterminator="\n")
-        writer.writerows([*map(csv_cell, row[:-1]), row[-1]]
-                         for row in zip(*text, seconds, strict=True))
+        writer.writerows(
+            [*map(csv_cell, row[:-1]), row[-1]] for row in zip(*text, seconds, strict=True)
+        )
     return count
 
 
 def vehicle_item(v: Vehicle, now: datetime) -> dict[str, Any]:
     """A parsed vehicle as the objects `write_fleet` takes (what the monitor holds)."""
     seconds = v.time_in_state(now)
-    return {"vin": v.vin, "brand": v.brand, "status": v.status or v.state.value,
-            "reason": v.reason, "state_since": format_ts(v.state_since) or None,
-            "tags": v.tags, "seconds_in_state": None if seconds is None else int(seconds)}
+    return {
+        "vin": v.vin,
+        "brand": v.brand,
+        "status": v.status or v.state.value,
+        "reason": v.reason,
+        "state_since": format_ts(v.state_since) or None,
+        "tags": v.tags,
+        "seconds_in_state": None if seconds is None else int(seconds),
+    }
 
 
 def write_vehicles(vehicles: Iterable[Vehicle], now: datetime, stream: IO[str]) -> int:
@@ -136,8 +156,7 @@ def write_vehicles(vehicles: Iterable[Vehicle], now: datetime, stream: IO[str]) 
     return write_fleet(items, stream)
 
 
-def write_table(headers: Sequence[str], rows: Iterable[Sequence[object]],
-                stream: IO[str]) -> int:
+def write_table(headers: Sequence[str], rows: Iterable[Sequence[object]], stream: IO[str]) -> int:
     """Any other table of outside data (the history's events, …) as CSV: every cell
     sanitised and never a spreadsheet formula; returns the rows written."""
     writer = csv.writer(stream, lineterminator="\n")

@@ -50,13 +50,22 @@ class Mended:
         """One sentence for the user (empty when nothing was mended)."""
         parts = []
         if self.bad_text:
-            parts.append(f"{self.bad_text} piece(s) of text that were not valid UTF-8 "
-                         "(shown as \ufffd)")
+            parts.append(
+                f"{self.bad_text} piece(s) of text that were not valid UTF-8 (shown as \ufffd)"
+            )
         if self.long_numbers:
-            parts.append(f"{self.long_numbers} number(s) too long to read (shown as text "
-                         "saying so)")
-        return ("the provider's answer held " + " and ".join(parts) +
-                "; the rest of it was read as it came") if parts else ""
+            parts.append(
+                f"{self.long_numbers} number(s) too long to read (shown as text saying so)"
+            )
+        return (
+            (
+                "the provider's answer held "
+                + " and ".join(parts)
+                + "; the rest of it was read as it came"
+            )
+            if parts
+            else ""
+        )
 
 
 def decode_marked(raw: bytes | bytearray | str, mended: Mended) -> str:
@@ -71,8 +80,9 @@ def decode_marked(raw: bytes | bytearray | str, mended: Mended) -> str:
     return text
 
 
-def loads_marked(raw: bytes | bytearray | str,
-                 each: Callable[[Any], Any] | None = None) -> tuple[Any, Mended]:
+def loads_marked(
+    raw: bytes | bytearray | str, each: Callable[[Any], Any] | None = None
+) -> tuple[Any, Mended]:
     """(the parsed value, what was marked). Raises json.JSONDecodeError for text that is
     not JSON at all and RecursionError for nesting too deep, as json.loads does."""
     mended = Mended()

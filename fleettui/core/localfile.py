@@ -17,9 +17,13 @@ import os
 import stat
 from typing import BinaryIO
 
-_KINDS = ((stat.S_ISFIFO, "a named pipe (FIFO)"), (stat.S_ISDIR, "a directory"),
-          (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"),
-          (stat.S_ISSOCK, "a socket"))
+_KINDS = (
+    (stat.S_ISFIFO, "a named pipe (FIFO)"),
+    (stat.S_ISDIR, "a directory"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISSOCK, "a socket"),
+)
 
 
 class NotAFile(OSError):
@@ -37,8 +41,9 @@ def _what(mode: int) -> str:
     return "not a regular file"
 
 
-def open_regular(path: str | os.PathLike[str], max_bytes: int, *,
-                 follow_links: bool = True) -> BinaryIO:
+def open_regular(
+    path: str | os.PathLike[str], max_bytes: int, *, follow_links: bool = True
+) -> BinaryIO:
     """The file opened for binary reading; FileNotFoundError when there is none."""
     flags = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0)
     if not follow_links:
@@ -47,16 +52,20 @@ def open_regular(path: str | os.PathLike[str], max_bytes: int, *,
         fd = os.open(path, flags)
     except OSError as e:
         if not follow_links and e.errno == errno.ELOOP:
-            raise NotAFile(e.errno, "a symbolic link, where fleettui keeps a file of its "
-                           "own", str(path)) from None
+            raise NotAFile(
+                e.errno, "a symbolic link, where fleettui keeps a file of its own", str(path)
+            ) from None
         raise
     try:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
             raise NotAFile(0, f"{_what(info.st_mode)}, not a file", str(path))
         if info.st_size > max_bytes:
-            raise TooBig(0, f"{info.st_size:,} bytes, more than such a file can be "
-                            f"(at most {max_bytes:,})", str(path))
+            raise TooBig(
+                0,
+                f"{info.st_size:,} bytes, more than such a file can be (at most {max_bytes:,})",
+                str(path),
+            )
         os.set_blocking(fd, True)
         return os.fdopen(fd, "rb")
     except BaseException:
@@ -64,8 +73,9 @@ def open_regular(path: str | os.PathLike[str], max_bytes: int, *,
         raise
 
 
-def read_regular(path: str | os.PathLike[str], max_bytes: int, *,
-                 follow_links: bool = True) -> bytes:
+def read_regular(
+    path: str | os.PathLike[str], max_bytes: int, *, follow_links: bool = True
+) -> bytes:
     """The whole file (see open_regular), never more than `max_bytes` even if it grows."""
     with open_regular(path, max_bytes, follow_links=follow_links) as f:
         data = f.read(max_bytes + 1)

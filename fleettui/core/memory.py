@@ -134,8 +134,9 @@ def _warm_all(rows: list[Any]) -> None:
 SETTLE = 0.6
 
 
-def after_settling(work: Callable[..., None], *args: Any, delay: float = SETTLE,
-                   name: str = "fleettui-background") -> None:
+def after_settling(
+    work: Callable[..., None], *args: Any, delay: float = SETTLE, name: str = "fleettui-background"
+) -> None:
     """Run `work(*args)` on a short-lived daemon thread once `delay` seconds passed."""
     timer = threading.Timer(delay, work, args=args)
     timer.daemon = True
@@ -197,7 +198,7 @@ def _parse_slices(text: str | bytes, each: Callable[[Any], Any] | None) -> list[
     pos = 1
     while True:
         cut = find(sep, pos + _STEP)
-        piece: Any = text[pos:] if cut < 0 else text[pos:cut + 1]
+        piece: Any = text[pos:] if cut < 0 else text[pos : cut + 1]
         if type(piece) is not str:
             piece = piece.decode("utf-8")  # strict, as the exact way decodes
         part = json.loads("[" + piece if cut < 0 else "[" + piece + "]")
@@ -226,11 +227,11 @@ def _parse_elements(text: str, each: Callable[[Any], Any] | None) -> Any:
             except StopIteration as err:
                 raise json.JSONDecodeError("Expecting value", text, err.value) from None
             append(value if each is None else each(value))
-            if text[i:i + 1] in _BLANK:  # whitespace is rare: skip the regex call
+            if text[i : i + 1] in _BLANK:  # whitespace is rare: skip the regex call
                 i = _WS(text, i).end()
             if text.startswith(",", i):
                 i += 1
-                if text[i:i + 1] in _BLANK:
+                if text[i : i + 1] in _BLANK:
                     i = _WS(text, i).end()
             elif text.startswith("]", i):
                 i += 1

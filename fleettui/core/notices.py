@@ -42,8 +42,8 @@ class LoggedNotice:
 
     seq: int
     at: datetime
-    kind: str                      # e.g. "rejected", "write", "refresh", "export"
-    text: str                      # one safe line
+    kind: str  # e.g. "rejected", "write", "refresh", "export"
+    text: str  # one safe line
     severity: str = INFO
     vins: tuple[str, ...] = ()
     #: Not shown as a toast (its kind was muted); still kept in the log.
@@ -60,12 +60,26 @@ class NoticeLog:
     _muted: set[str] = field(default_factory=set)
     _seq: int = 0
 
-    def add(self, kind: str, text: str, *, severity: str = INFO,
-            vins: Iterable[str] = (), at: datetime | None = None) -> LoggedNotice:
+    def add(
+        self,
+        kind: str,
+        text: str,
+        *,
+        severity: str = INFO,
+        vins: Iterable[str] = (),
+        at: datetime | None = None,
+    ) -> LoggedNotice:
         """Keep one notice; `.muted` on the result says whether to keep it off screen."""
         self._seq += 1
-        notice = LoggedNotice(self._seq, at or datetime.now(UTC), kind, one_line(text), severity,
-                        tuple(vins), kind in self._muted and can_mute(kind, severity))
+        notice = LoggedNotice(
+            self._seq,
+            at or datetime.now(UTC),
+            kind,
+            one_line(text),
+            severity,
+            tuple(vins),
+            kind in self._muted and can_mute(kind, severity),
+        )
         self._items.append(notice)
         while len(self._items) > self.limit:
             self._items.popleft()
@@ -74,8 +88,9 @@ class NoticeLog:
     def __len__(self) -> int:
         return len(self._items)
 
-    def entries(self, vins: Iterable[str] | None = None,
-                kinds: Iterable[str] | None = None) -> list[LoggedNotice]:
+    def entries(
+        self, vins: Iterable[str] | None = None, kinds: Iterable[str] | None = None
+    ) -> list[LoggedNotice]:
         """Newest first; only those naming one of `vins` / of one of `kinds` when given."""
         want = {v.upper() for v in vins} if vins is not None else None
         kset = set(kinds) if kinds is not None else None
@@ -110,8 +125,9 @@ def _short_vin(vin: str) -> str:
     return one_line(vin)
 
 
-def coalesce(kind: str, items: Sequence[tuple[str, str]], *, verb: str | None = None,
-             list_key: str = "!") -> list[str]:
+def coalesce(
+    kind: str, items: Sequence[tuple[str, str]], *, verb: str | None = None, list_key: str = "!"
+) -> list[str]:
     """Toast texts for a burst of `(vin, text)` notices of one kind.
 
     Up to BURST items: each its own text. More: ONE text counting them and naming the

@@ -46,8 +46,14 @@ from fleettui.core.states import STATE_ORDER, State
 from fleettui.core.timefmt import parse_duration
 
 FIELDS = ("state", "brand", "group", "tag", "vin", "data", "claimed")
-_ALIASES = {"status": "state", "s": "state", "b": "brand", "g": "group", "tags": "tag",
-            "claim": "claimed"}
+_ALIASES = {
+    "status": "state",
+    "s": "state",
+    "b": "brand",
+    "g": "group",
+    "tags": "tag",
+    "claim": "claimed",
+}
 
 Predicate = Callable[[Any], bool]
 
@@ -61,8 +67,7 @@ class ClaimLookup(Protocol):
     def claimed_by(self, vin: str) -> str | None: ...
 
 
-NO_DESK = ("claimed: needs a shared desk: start the monitor with --desk "
-           "(see `fleettui desk init`)")
+NO_DESK = "claimed: needs a shared desk: start the monitor with --desk (see `fleettui desk init`)"
 
 
 _GROUP_KEYS = {brand_group_key(g): g for g in GROUPS}
@@ -149,11 +154,15 @@ def _brand_values(value: str) -> frozenset[str]:
             group = _GROUP_KEYS.get(brand_group_key(part))
             if group is not None:
                 some = ", ".join(f"brand:{c}" for c in GROUPS[group][:3])
-                raise _QueryError(f"'{part}' is a brand group, not a brand; use group:"
-                                  f"{brand_group_key(group)} (or one brand: {some})")
+                raise _QueryError(
+                    f"'{part}' is a brand group, not a brand; use group:"
+                    f"{brand_group_key(group)} (or one brand: {some})"
+                )
             hint = _did_you_mean(similar_brands(part, limit=3))
-            raise _QueryError(f"'{part}' is not a brand; "
-                              + (hint or f"use a brand code: {', '.join(sorted(BRANDS))}"))
+            raise _QueryError(
+                f"'{part}' is not a brand; "
+                + (hint or f"use a brand code: {', '.join(sorted(BRANDS))}")
+            )
         out.add(match[0])
     if not out:
         raise _QueryError("brand: needs a value, e.g. brand:bmw")
@@ -168,11 +177,15 @@ def _group_values(value: str) -> frozenset[str]:
             keys = sorted(_GROUP_KEYS)
             if part.lower() in BRANDS:
                 own = brand_group_key(BRANDS[part.lower()].group)
-                raise _QueryError(f"'{part}' is a brand, not a group; use brand:{part.lower()} "
-                                  f"(its group is group:{own})")
+                raise _QueryError(
+                    f"'{part}' is a brand, not a group; use brand:{part.lower()} "
+                    f"(its group is group:{own})"
+                )
             hint = _did_you_mean(difflib.get_close_matches(brand_group_key(part), keys, n=2))
-            raise _QueryError(f"'{part}' is not a brand group; {hint + ' ' if hint else ''}"
-                              f"use one of: {', '.join(keys)}")
+            raise _QueryError(
+                f"'{part}' is not a brand group; {hint + ' ' if hint else ''}"
+                f"use one of: {', '.join(keys)}"
+            )
         out.update(GROUPS[group])
     if not out:
         raise _QueryError("group: needs a value, e.g. group:stellantis")
@@ -216,21 +229,26 @@ def _age_predicate(term: AgeTerm, now: datetime) -> Predicate:
     op, seconds, negate = term
     cut = (now.astimezone(UTC) - timedelta(seconds=seconds)).strftime("%Y-%m-%dT%H:%M:%S")
     if op == ">":
+
         def test(row: Any) -> bool:
             s = row.since
             return s is not None and s < cut
     elif op == ">=":
+
         def test(row: Any) -> bool:
             s = row.since
             return s is not None and s <= cut
     elif op == "<":
+
         def test(row: Any) -> bool:
             s = row.since
             return s is not None and s > cut
     else:
+
         def test(row: Any) -> bool:
             s = row.since
             return s is not None and s >= cut
+
     return _negate(test) if negate else test
 
 
@@ -273,8 +291,10 @@ def _data_values(value: str) -> frozenset[DataState]:
         found = FILTER_WORDS.get(part)
         if found is None:
             hint = _did_you_mean(difflib.get_close_matches(part, list(FILTER_WORDS), n=2))
-            raise _QueryError(f"'{part}' is not a data state; {hint + ' ' if hint else ''}"
-                              f"use one of: {', '.join(FILTER_WORDS)}")
+            raise _QueryError(
+                f"'{part}' is not a data state; {hint + ' ' if hint else ''}"
+                f"use one of: {', '.join(FILTER_WORDS)}"
+            )
         out |= found
     if not out:
         raise _QueryError("data: needs a value, e.g. data:none or data:blocked")
@@ -299,8 +319,9 @@ def _claimed_predicate(value: str, claims: ClaimLookup | None) -> Predicate:
         raise _QueryError(NO_DESK)
     wanted = [v.strip().lower() for v in value.split(",") if v.strip()]
     if not wanted:
-        raise _QueryError("claimed: needs a value: claimed:me, claimed:none, claimed:any "
-                          "or claimed:NAME")
+        raise _QueryError(
+            "claimed: needs a value: claimed:me, claimed:none, claimed:any or claimed:NAME"
+        )
     lookup = claims.claimed_by
     me = claims.me.lower()
     names = frozenset(me if w == "me" else w for w in wanted if w not in ("none", "any"))
@@ -360,8 +381,10 @@ def _parse(text: str, claims: ClaimLookup | None = None) -> Query:
         elif colon and name and " " not in body and name.isalpha():
             fields = ", ".join(f"{f}:" for f in FIELDS)
             hint = _did_you_mean([f"{f}:" for f in difflib.get_close_matches(name, FIELDS, n=1)])
-            raise _QueryError(f"unknown field '{name}:'; {hint + ' ' if hint else ''}"
-                              f"use {fields}, age> / age<, or quote the text")
+            raise _QueryError(
+                f"unknown field '{name}:'; {hint + ' ' if hint else ''}"
+                f"use {fields}, age> / age<, or quote the text"
+            )
         else:
             needle = body.lower()
             pred = _text_in(needle)
@@ -371,13 +394,20 @@ def _parse(text: str, claims: ClaimLookup | None = None) -> Query:
     for name in ("brand", "group"):
         if positives[name]:
             preds.insert(0, _brand_in(frozenset(positives[name])))
-    return Query(text=text, terms=tuple(terms), _predicates=tuple(preds), ages=tuple(ages),
-                 uses_claims=uses_claims)
+    return Query(
+        text=text,
+        terms=tuple(terms),
+        _predicates=tuple(preds),
+        ages=tuple(ages),
+        uses_claims=uses_claims,
+    )
 
 
 def with_state_filter(text: str, state: str) -> str:
     """Replace the query's state: terms with one for `state` ('' removes them)."""
-    terms = [t for t in text.split() if not t.lower().lstrip("-!").startswith(("state:", "status:"))]
+    terms = [
+        t for t in text.split() if not t.lower().lstrip("-!").startswith(("state:", "status:"))
+    ]
     if state:
         terms.append(f"state:{state}")
     return " ".join(terms)

@@ -46,14 +46,14 @@ class Actor(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class ReasonInfo:
-    reason: str                     # the exact API string
-    kind: str                       # "pending" | "rejected" | "both"
-    groups: tuple[str, ...]         # brand groups (brands.py names); () = every brand
+    reason: str  # the exact API string
+    kind: str  # "pending" | "rejected" | "both"
+    groups: tuple[str, ...]  # brand groups (brands.py names); () = every brand
     title: str
     meaning: str
     steps: tuple[str, ...]
     actor: Actor
-    provider_retries: bool          # the provider keeps trying by itself while pending
+    provider_retries: bool  # the provider keeps trying by itself while pending
     #: For pending reasons: the reject reason it ends in when the retry window runs out.
     rejects_as: str | None = None
     #: False for the simulator's own strings (SIMULATOR_ONLY), not in the provider's guide.
@@ -110,9 +110,11 @@ ACTIVATION_TIMEOUT_NO_DATA = "activation timeout: no data"
 #: documents no reason string for them.
 SIMULATOR_ONLY = frozenset((WAITING_FOR_OTA, VEHICLE_NOT_DRIVEN, NO_DATA_YET))
 #: Said wherever one of them is explained (detail pane, `explain`, `show`, triage).
-SIMULATOR_NOTE = ("This reason string is fleettui's simulator's own: the provider's guide "
-                  "describes the cause but documents no reason string for it, so a real "
-                  "provider may word it differently.")
+SIMULATOR_NOTE = (
+    "This reason string is fleettui's simulator's own: the provider's guide "
+    "describes the cause but documents no reason string for it, so a real "
+    "provider may word it differently."
+)
 
 _A = Actor
 # reason, kind, groups, actor, provider_retries, rejects_as
@@ -127,15 +129,27 @@ _TABLE: tuple[tuple[str, str, tuple[str, ...], Actor, bool, str | None], ...] = 
     (INELIGIBLE_VIN, "rejected", (), _A.FLEET_OPERATOR, False, None),
     (OTHER_OEM_FLEET, "rejected", (), _A.FLEET_OPERATOR, False, None),
     # The guide writes "Polesta" here; it means Polestar.
-    (OTHER_APP_OR_PROJECT, "rejected", (BMW_GROUP, TOYOTA_GROUP, VW_GROUP, "Polestar"),
-     _A.FLEET_OPERATOR, False, None),
+    (
+        OTHER_APP_OR_PROJECT,
+        "rejected",
+        (BMW_GROUP, TOYOTA_GROUP, VW_GROUP, "Polestar"),
+        _A.FLEET_OPERATOR,
+        False,
+        None,
+    ),
     (CONSENT_MISSING, "rejected", ("Ford", "Tesla"), _A.FLEET_OPERATOR, False, None),
     (FORD_REVOKE_IN_PROGRESS, "rejected", ("Ford",), _A.NOBODY_WAIT, False, None),
     (VIN_ACTIVATION_TIMEOUT, "rejected", ("Mercedes-Benz",), _A.DRIVER, False, None),
     (TELEMATICS_HARDWARE_ERROR, "rejected", (STELLANTIS,), _A.HM_SUPPORT, False, None),
     (INVALID_OEM_STATE, "rejected", (RENAULT_GROUP,), _A.HM_SUPPORT, False, None),
-    (OEM_FLEET_ASSIGNMENT_FAILED, "rejected",
-     (VW_GROUP, RENAULT_GROUP, "Volvo Cars", "Polestar"), _A.HM_SUPPORT, False, None),
+    (
+        OEM_FLEET_ASSIGNMENT_FAILED,
+        "rejected",
+        (VW_GROUP, RENAULT_GROUP, "Volvo Cars", "Polestar"),
+        _A.HM_SUPPORT,
+        False,
+        None,
+    ),
     (CUSTOMER_NAME_TAG_MISSING, "rejected", (VW_GROUP,), _A.FLEET_OPERATOR, False, None),
     (INELIGIBLE_OR_CONSTRAINED_VIN, "rejected", (VW_GROUP,), _A.HM_SUPPORT, False, None),
     (PLATFORM_NOT_SUPPORTED, "rejected", (VW_GROUP,), _A.FLEET_OPERATOR, False, None),
@@ -149,8 +163,18 @@ def _build() -> dict[str, ReasonInfo]:
     out: dict[str, ReasonInfo] = {}
     for reason, kind, groups, actor, retries, rejects_as in _TABLE:
         title, meaning, steps = REASON_TEXTS[reason]
-        out[reason] = ReasonInfo(reason, kind, groups, title, meaning, tuple(steps), actor,
-                                 retries, rejects_as, reason not in SIMULATOR_ONLY)
+        out[reason] = ReasonInfo(
+            reason,
+            kind,
+            groups,
+            title,
+            meaning,
+            tuple(steps),
+            actor,
+            retries,
+            rejects_as,
+            reason not in SIMULATOR_ONLY,
+        )
     return out
 
 
@@ -159,10 +183,12 @@ CATALOGUE: dict[str, ReasonInfo] = _build()
 
 #: Reasons a clearance can carry while it stays pending (the provider still retries).
 PENDING_REASONS: tuple[str, ...] = tuple(
-    r for r, i in CATALOGUE.items() if i.kind in ("pending", "both"))
+    r for r, i in CATALOGUE.items() if i.kind in ("pending", "both")
+)
 #: Reasons a clearance can carry once rejected.
 REJECT_REASONS: tuple[str, ...] = tuple(
-    r for r, i in CATALOGUE.items() if i.kind in ("rejected", "both"))
+    r for r, i in CATALOGUE.items() if i.kind in ("rejected", "both")
+)
 
 _BY_KEY: dict[str, ReasonInfo] = {r.casefold(): i for r, i in CATALOGUE.items()}
 
@@ -184,7 +210,8 @@ def reasons_for_brand(brand: str, kind: str | None = None) -> tuple[str, ...]:
     only those a pending ("pending") or rejected ("rejected") clearance can carry."""
     wanted = {"pending": ("pending", "both"), "rejected": ("rejected", "both")}.get(kind or "")
     return tuple(
-        r for r, i in CATALOGUE.items()
+        r
+        for r, i in CATALOGUE.items()
         if (i.is_global or (brand_info(brand).known and i.applies_to(brand)))
         and (wanted is None or i.kind in wanted)
     )
@@ -207,8 +234,24 @@ def reject_reason_after_retries(pending_reason: str, brand: str | None) -> str:
 
 
 __all__ = [
-    "ACTIVATION_TIMEOUT_NO_DATA", "CATALOGUE", "CONSENT_MISSING", "CUSTOMER_NAME_TAG_MISSING",
-    "Actor", "NO_DATA_YET", "PENDING_REASONS", "PRIVACY_MODE", "REJECT_REASONS",
-    "RETRY_WINDOW_DAYS", "ReasonInfo", "SIMULATOR_NOTE", "SIMULATOR_ONLY", "SUPPORT_EMAIL",
-    "VEHICLE_NOT_DRIVEN", "VW_CUSTOMER_TAG", "WAITING_FOR_OTA", "lookup_reason", "reasons_for_brand", "reject_reason_after_retries",
+    "ACTIVATION_TIMEOUT_NO_DATA",
+    "CATALOGUE",
+    "CONSENT_MISSING",
+    "CUSTOMER_NAME_TAG_MISSING",
+    "Actor",
+    "NO_DATA_YET",
+    "PENDING_REASONS",
+    "PRIVACY_MODE",
+    "REJECT_REASONS",
+    "RETRY_WINDOW_DAYS",
+    "ReasonInfo",
+    "SIMULATOR_NOTE",
+    "SIMULATOR_ONLY",
+    "SUPPORT_EMAIL",
+    "VEHICLE_NOT_DRIVEN",
+    "VW_CUSTOMER_TAG",
+    "WAITING_FOR_OTA",
+    "lookup_reason",
+    "reasons_for_brand",
+    "reject_reason_after_retries",
 ]

@@ -79,11 +79,30 @@ class Row:
     state are read from the changelog on first use (first paint needs only the visible
     rows). Lazily cached values derive from the row's own immutable source."""
 
-    __slots__ = ("vin", "brand", "status", "state", "src", "version",
-                 "_reason", "_since", "_tags_text", "_search", "_vehicle")
+    __slots__ = (
+        "vin",
+        "brand",
+        "status",
+        "state",
+        "src",
+        "version",
+        "_reason",
+        "_since",
+        "_tags_text",
+        "_search",
+        "_vehicle",
+    )
 
-    def __init__(self, vin: str, brand: str, status: str, state: State, src: Any,
-                 version: int, vehicle: Vehicle | None = None):
+    def __init__(
+        self,
+        vin: str,
+        brand: str,
+        status: str,
+        state: State,
+        src: Any,
+        version: int,
+        vehicle: Vehicle | None = None,
+    ):
         self.vin = vin
         self.brand = brand
         self.status = status
@@ -123,8 +142,13 @@ class Row:
     def _read_log(self) -> None:
         src = self.src
         kind = type(src)
-        found = (_compact_log(src[4], self.status) if kind is tuple
-                 else _fast_log(src, self.status) if kind is dict else None)
+        found = (
+            _compact_log(src[4], self.status)
+            if kind is tuple
+            else _fast_log(src, self.status)
+            if kind is dict
+            else None
+        )
         if found is None:
             v = self.vehicle
             since = v.state_since
@@ -144,8 +168,11 @@ class Row:
         text = self._tags_text
         if text is None:
             tags = self.tags
-            text = self._tags_text = (_tags_text(tags) if type(self.src) is tuple  # shared
-                                      else " ".join(f"{k}={v}" for k, v in tags.items()))
+            text = self._tags_text = (
+                _tags_text(tags)
+                if type(self.src) is tuple  # shared
+                else " ".join(f"{k}={v}" for k, v in tags.items())
+            )
         return text
 
     @property
@@ -246,9 +273,15 @@ def build_row(obj: Any, version: int) -> Row | None:
     state = _STATES.get(status) if type(status) is str else None
     # Any white space around the VIN (not only spaces: also \x1c-\x1f, NBSP...) takes the
     # slow path, which strips it as `compact.kept` does: one key per VIN whatever the form.
-    if (state is None or type(status) is not str or type(vin) is not str or not vin
-            or vin != vin.strip()
-            or type(brand) is not str or brand != brand.strip().lower()):
+    if (
+        state is None
+        or type(status) is not str
+        or type(vin) is not str
+        or not vin
+        or vin != vin.strip()
+        or type(brand) is not str
+        or brand != brand.strip().lower()
+    ):
         return _slow_row(obj, version)
     return Row(vin, brand, status, state, obj, version)
 
@@ -296,8 +329,7 @@ def expand(c: Compact) -> dict[str, Any]:
         if why is not None:
             entry["reason"] = why
         log.append(entry)
-    return {"vin": c[0], "status": c[1], "brand": c[2], "tags": dict(c[3] or {}),
-            "changelog": log}
+    return {"vin": c[0], "status": c[1], "brand": c[2], "tags": dict(c[3] or {}), "changelog": log}
 
 
 def _slow_row(obj: Any, version: int) -> Row | None:

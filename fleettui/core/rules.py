@@ -44,7 +44,7 @@ CANCELABLE_TEXT = _cancelable_groups()
 @dataclass(frozen=True, slots=True)
 class ActionCheck:
     allowed: bool
-    reason: str = ""                  # why it is refused, in plain words ("" when allowed)
+    reason: str = ""  # why it is refused, in plain words ("" when allowed)
     warnings: list[str] = field(default_factory=list)
 
 
@@ -64,8 +64,11 @@ class BulkPlan:
 
 def _in_transition(vehicle: Vehicle) -> ActionCheck | None:
     if vehicle.state in (State.REVOKING, State.CANCELING):
-        return ActionCheck(False, f"This clearance is {vehicle.state}: the provider is still "
-                                  "processing an earlier request. Wait until it has finished.")
+        return ActionCheck(
+            False,
+            f"This clearance is {vehicle.state}: the provider is still "
+            "processing an earlier request. Wait until it has finished.",
+        )
     return None
 
 
@@ -76,25 +79,36 @@ def _cancel_age_warning(vehicle: Vehicle, now: datetime) -> list[str]:
     age = now - since
     if age >= CANCEL_MIN_AGE:
         return []
-    return [f"This clearance is only {format_duration(age.total_seconds())} old; the provider "
-            "refuses to cancel before it is a day old ('too early'). Try again after "
-            f"{format_ts(since + CANCEL_MIN_AGE)}."]
+    return [
+        f"This clearance is only {format_duration(age.total_seconds())} old; the provider "
+        "refuses to cancel before it is a day old ('too early'). Try again after "
+        f"{format_ts(since + CANCEL_MIN_AGE)}."
+    ]
 
 
 def _check_cancel(vehicle: Vehicle, now: datetime) -> ActionCheck:
     b = brand_info(vehicle.brand)
     if vehicle.state is not State.PENDING:
         extra = " Revoke it instead." if vehicle.state is State.APPROVED else ""
-        return ActionCheck(False, f"Only a pending clearance can be cancelled; this one is "
-                                  f"{_state_word(vehicle)}.{extra}")
+        return ActionCheck(
+            False,
+            f"Only a pending clearance can be cancelled; this one is "
+            f"{_state_word(vehicle)}.{extra}",
+        )
     if not b.known:
-        return ActionCheck(False, f"fleettui doesn't know the brand '{vehicle.brand}', so it "
-                                  f"won't send a cancel; only {CANCELABLE_TEXT} can be "
-                                  "cancelled. Ask support if you need this one stopped.")
+        return ActionCheck(
+            False,
+            f"fleettui doesn't know the brand '{vehicle.brand}', so it "
+            f"won't send a cancel; only {CANCELABLE_TEXT} can be "
+            "cancelled. Ask support if you need this one stopped.",
+        )
     if not b.cancelable:
-        return ActionCheck(False, f"{b.display} clearances can't be cancelled through the API; "
-                                  f"only {CANCELABLE_TEXT} can. Revoke it once approved, or "
-                                  "ask support.")
+        return ActionCheck(
+            False,
+            f"{b.display} clearances can't be cancelled through the API; "
+            f"only {CANCELABLE_TEXT} can. Revoke it once approved, or "
+            "ask support.",
+        )
     return ActionCheck(True, "", _cancel_age_warning(vehicle, now))
 
 
@@ -103,15 +117,24 @@ def _check_revoke(vehicle: Vehicle) -> ActionCheck:
         return ActionCheck(True)
     if vehicle.state is State.PENDING:
         b = brand_info(vehicle.brand)
-        fix = ("Cancel it instead." if b.cancelable else
-               f"{b.display} can't be cancelled either: wait until it is approved and revoke "
-               "it then, or ask support.")
+        fix = (
+            "Cancel it instead."
+            if b.cancelable
+            else f"{b.display} can't be cancelled either: wait until it is approved and revoke "
+            "it then, or ask support."
+        )
         return ActionCheck(False, f"A pending clearance can't be revoked. {fix}")
     if vehicle.state is State.UNKNOWN:
-        return ActionCheck(False, f"fleettui doesn't know the state '{vehicle.status}', so it "
-                                  "won't send a revoke. Refresh, or check with support.")
-    return ActionCheck(False, f"Nothing to revoke: this clearance is {vehicle.state}; only an "
-                              "approved clearance can be revoked.")
+        return ActionCheck(
+            False,
+            f"fleettui doesn't know the state '{vehicle.status}', so it "
+            "won't send a revoke. Refresh, or check with support.",
+        )
+    return ActionCheck(
+        False,
+        f"Nothing to revoke: this clearance is {vehicle.state}; only an "
+        "approved clearance can be revoked.",
+    )
 
 
 def _state_word(vehicle: Vehicle) -> str:
@@ -140,13 +163,15 @@ def brand_problem(brand: object) -> str | None:
     if brand_info(brand).known:
         return None
     hints = similar_brands(brand, limit=4)
-    hint = (f"did you mean {', '.join(hints)}?" if hints
-            else f"valid brands: {', '.join(BRAND_CODES)}")
+    hint = (
+        f"did you mean {', '.join(hints)}?" if hints else f"valid brands: {', '.join(BRAND_CODES)}"
+    )
     return f"unknown brand '{brand.strip()}'; {hint}"
 
 
-def check_new_vehicle(vin: str, brand: str, tags: Mapping[str, object] | None = None, *,
-                      no_brand: str | None = None) -> list[str]:
+def check_new_vehicle(
+    vin: str, brand: str, tags: Mapping[str, object] | None = None, *, no_brand: str | None = None
+) -> list[str]:
     """Every problem that would make the provider refuse or reject a new clearance, VIN
     first (a line with a bad VIN and no brand is told both). `no_brand`: what to say when
     the brand is missing, in the words of where it should have been given."""
@@ -166,8 +191,10 @@ def check_new_vehicle(vin: str, brand: str, tags: Mapping[str, object] | None = 
         b = brand_info(brand)
         clean = {k: v for k, v in tags.items() if isinstance(k, str) and isinstance(v, str)}
         for tag in missing_required_tags(brand, clean):
-            problems.append(f"{b.display} needs the tag {tag} set to the fleet operator's name; "
-                            "without it the provider rejects it ('customer name tag missing').")
+            problems.append(
+                f"{b.display} needs the tag {tag} set to the fleet operator's name; "
+                "without it the provider rejects it ('customer name tag missing')."
+            )
     return problems
 
 

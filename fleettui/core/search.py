@@ -10,8 +10,9 @@ from typing import Any
 from fleettui.core.query import Query
 
 
-def next_match(rows: Sequence[Any], cursor: int, step: int, query: Query | None,
-               now: datetime | None) -> tuple[int | None, str]:
+def next_match(
+    rows: Sequence[Any], cursor: int, step: int, query: Query | None, now: datetime | None
+) -> tuple[int | None, str]:
     """n / N: the next row after (`step` 1) or before (-1) `cursor` that `query` matches,
     wrapping around as less and vim do; and what to say (that it wrapped, or why no row
     was found; "" when nothing needs saying)."""

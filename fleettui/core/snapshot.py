@@ -97,13 +97,18 @@ class Prepared:
             row.warm()
 
 
-def compute_view(snapshot: Snapshot, query: Query, sort: str, descending: bool,
-                 sorted_rows: list[Row] | None = None) -> View:
+def compute_view(
+    snapshot: Snapshot,
+    query: Query,
+    sort: str,
+    descending: bool,
+    sorted_rows: list[Row] | None = None,
+) -> View:
     """The rows of `snapshot` that match `query`, ordered by `sort` (pure; any thread)."""
-    ordered = sorted_rows if sorted_rows is not None else sort_rows(snapshot.order, sort, descending)
+    ordered = (
+        sorted_rows if sorted_rows is not None else sort_rows(snapshot.order, sort, descending)
+    )
     if query.is_empty:
         return View(snapshot, ordered, query, sort, descending, snapshot.counts)
     rows = query.filter(ordered, snapshot.now)
     return View(snapshot, rows, query, sort, descending, dict(Counter(map(_state_of, rows))))
-
-

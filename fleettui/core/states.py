@@ -43,24 +43,43 @@ class StateInfo:
 STATE_INFO: dict[State, StateInfo] = {
     s.state: s
     for s in (
-        StateInfo(State.PENDING, "pending", "yellow", "…",
-                  "Activation requested; the provider is still working on it."),
-        StateInfo(State.APPROVED, "approved", "green", "✓",
-                  "Data access is active."),
-        StateInfo(State.REJECTED, "rejected", "red", "✗",
-                  "Activation failed; the reason says why."),
-        StateInfo(State.REVOKING, "revoking", "magenta", "↓",
-                  "Data access is being withdrawn."),
-        StateInfo(State.REVOKED, "revoked", "bright_black", "⊘",
-                  "Data access was withdrawn."),
-        StateInfo(State.CANCELING, "canceling", "cyan", "↩",
-                  "The pending activation is being cancelled."),
-        StateInfo(State.CANCELED, "canceled", "white", "–",
-                  "The activation was cancelled before it completed."),
-        StateInfo(State.ERROR, "error", "bright_red", "!",
-                  "The provider refused the request to add this vehicle."),
-        StateInfo(State.UNKNOWN, "unknown", "bright_blue", "?",
-                  "A state this version of fleettui does not know."),
+        StateInfo(
+            State.PENDING,
+            "pending",
+            "yellow",
+            "…",
+            "Activation requested; the provider is still working on it.",
+        ),
+        StateInfo(State.APPROVED, "approved", "green", "✓", "Data access is active."),
+        StateInfo(
+            State.REJECTED, "rejected", "red", "✗", "Activation failed; the reason says why."
+        ),
+        StateInfo(State.REVOKING, "revoking", "magenta", "↓", "Data access is being withdrawn."),
+        StateInfo(State.REVOKED, "revoked", "bright_black", "⊘", "Data access was withdrawn."),
+        StateInfo(
+            State.CANCELING, "canceling", "cyan", "↩", "The pending activation is being cancelled."
+        ),
+        StateInfo(
+            State.CANCELED,
+            "canceled",
+            "white",
+            "–",
+            "The activation was cancelled before it completed.",
+        ),
+        StateInfo(
+            State.ERROR,
+            "error",
+            "bright_red",
+            "!",
+            "The provider refused the request to add this vehicle.",
+        ),
+        StateInfo(
+            State.UNKNOWN,
+            "unknown",
+            "bright_blue",
+            "?",
+            "A state this version of fleettui does not know.",
+        ),
     )
 }
 

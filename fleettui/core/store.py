@@ -45,8 +45,17 @@ from fleettui.core.sorting import SORT_COLUMNS, first_direction, sort_rows
 from fleettui.core.states import State
 from fleettui.core.vehicle import Vehicle
 
-__all__ = ["OPENING_SORT", "SORT_COLUMNS", "Diff", "FleetStore", "Prepared", "Snapshot",
-           "StateChange", "View", "compute_view"]
+__all__ = [
+    "OPENING_SORT",
+    "SORT_COLUMNS",
+    "Diff",
+    "FleetStore",
+    "Prepared",
+    "Snapshot",
+    "StateChange",
+    "View",
+    "compute_view",
+]
 
 #: Seconds after a sort key before the next keys' orders are prepared (see presort).
 SORT_SETTLE = 0.2
@@ -57,9 +66,15 @@ OPENING_SORT = ("state", False)
 class FleetStore:
     """Holds the current snapshot and view; see the module docstring for threading."""
 
-    def __init__(self, *, recent_seconds: float = 30.0,
-                 clock: Callable[[], float] = time.monotonic, sort: str = OPENING_SORT[0],
-                 descending: bool = OPENING_SORT[1], release_delay: float = 2.0):
+    def __init__(
+        self,
+        *,
+        recent_seconds: float = 30.0,
+        clock: Callable[[], float] = time.monotonic,
+        sort: str = OPENING_SORT[0],
+        descending: bool = OPENING_SORT[1],
+        release_delay: float = 2.0,
+    ):
         if sort not in SORT_COLUMNS:
             raise ValueError(f"unknown sort column {sort!r}")
         tune_malloc()
@@ -152,9 +167,16 @@ class FleetStore:
 
     # -- refresh ------------------------------------------------------------------
 
-    def prepare(self, objects: Iterable[dict[str, Any] | Vehicle], now: datetime | None,
-                *, partial: bool = False, consume: bool = False,
-                replace: bool = False, gone: Iterable[str] = ()) -> Prepared:
+    def prepare(
+        self,
+        objects: Iterable[dict[str, Any] | Vehicle],
+        now: datetime | None,
+        *,
+        partial: bool = False,
+        consume: bool = False,
+        replace: bool = False,
+        gone: Iterable[str] = (),
+    ) -> Prepared:
         """Diff a fetched list (API dicts or Vehicles) against the current snapshot.
 
         Safe on a worker thread. `partial=True` merges the objects into the current fleet
@@ -173,8 +195,14 @@ class FleetStore:
             snapshot, diff = self._diff(base, objects, now, partial, gone)
             # Freeze the rows when this load built many (a first load, a fleet that
             # changed wholesale), not when it kept the frozen ones (see collector_paused).
-            pause.freeze = big and not partial and (
-                not base.by_vin or sum(r.version > first_new for r in snapshot.order) >= FREEZE_AT)
+            pause.freeze = (
+                big
+                and not partial
+                and (
+                    not base.by_vin
+                    or sum(r.version > first_new for r in snapshot.order) >= FREEZE_AT
+                )
+            )
             ordered = self._order(snapshot.order, sort, desc)
             view = compute_view(snapshot, query, sort, desc, ordered)
             if consume and type(objects) is list:
@@ -183,8 +211,14 @@ class FleetStore:
             warm_in_background(snapshot.order)
         return Prepared(snapshot, view, diff, settings, now, ordered)
 
-    def _diff(self, base: Snapshot, objects: Iterable[Any], now: datetime | None,
-              partial: bool, gone: Iterable[str] = ()) -> tuple[Snapshot, Diff]:
+    def _diff(
+        self,
+        base: Snapshot,
+        objects: Iterable[Any],
+        now: datetime | None,
+        partial: bool,
+        gone: Iterable[str] = (),
+    ) -> tuple[Snapshot, Diff]:
         old_map = base.by_vin
         new_map: dict[str, Row] = dict(old_map) if partial else {}
         for left in gone if partial else ():
@@ -207,8 +241,13 @@ class FleetStore:
         recopied = False
         for obj in objects:
             kind = type(obj)
-            vin = obj.get("vin") if kind is dict else obj[0] if kind is tuple else getattr(
-                obj, "vin", None)
+            vin = (
+                obj.get("vin")
+                if kind is dict
+                else obj[0]
+                if kind is tuple
+                else getattr(obj, "vin", None)
+            )
             old = get_old(vin) if type(vin) is str else None
             if old is None:
                 fresh.append(obj)
@@ -219,7 +258,10 @@ class FleetStore:
             elif type(src) is dict:  # still the first payload's dict: copy it compactly
                 row = build_row(kept(obj if kind is tuple else src), old.version) or old
                 row._vehicle, row._tags_text, row._search = (
-                    old._vehicle, old._tags_text, old._search)
+                    old._vehicle,
+                    old._tags_text,
+                    old._search,
+                )
                 row.warm()  # on the worker: later sorts and filters find it all computed
                 new_map[row.vin] = row
                 recopied = True
@@ -254,13 +296,20 @@ class FleetStore:
         else:
             order = sorted(new_map.values(), key=attrgetter("vin"))
         counts = dict(Counter(map(attrgetter("state"), order)))
-        snapshot = Snapshot(new_map, order, counts, self._recent(base, new_map, added, changes),
-                            now, next(generations))
+        snapshot = Snapshot(
+            new_map,
+            order,
+            counts,
+            self._recent(base, new_map, added, changes),
+            now,
+            next(generations),
+        )
         diff = Diff(tuple(added), removed, tuple(changed), tuple(changes), skipped)
         return snapshot, diff
 
-    def _recent(self, base: Snapshot, new_map: dict[str, Row], added: list[str],
-                changes: list[StateChange]) -> dict[str, float]:
+    def _recent(
+        self, base: Snapshot, new_map: dict[str, Row], added: list[str], changes: list[StateChange]
+    ) -> dict[str, float]:
         mono = self._clock()
         recent = {v: t for v, t in base.recent.items() if t > mono and v in new_map}
         until = mono + self.recent_seconds
@@ -283,8 +332,12 @@ class FleetStore:
                 release_later(list(replaced.order), self.release_delay)
             view = prepared.view
             if prepared.settings == self._settings:
-                self._sorted = (prepared.snapshot.generation, view.sort, view.descending,
-                                prepared.ordered)
+                self._sorted = (
+                    prepared.snapshot.generation,
+                    view.sort,
+                    view.descending,
+                    prepared.ordered,
+                )
                 self._view = view
         if prepared.settings != self._settings:
             self._recompute()

@@ -31,8 +31,13 @@ def _added(v: Vehicle) -> str:
     return "not known (the provider sent no dated history)"
 
 
-def support_text(v: Vehicle, now: datetime | None = None, *, environment: str | None = None,
-                 profile: str | None = None) -> str:
+def support_text(
+    v: Vehicle,
+    now: datetime | None = None,
+    *,
+    environment: str | None = None,
+    profile: str | None = None,
+) -> str:
     """Plain text for an email to the provider's support about one vehicle."""
     b = brand_info(v.brand)
     brand = f"{b.display} ({one_line(v.brand)})" if b.known else one_line(v.brand or "?")

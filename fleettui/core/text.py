@@ -117,4 +117,3 @@ def clean(value: object, *, keep_newlines: bool = False) -> str:
     """Any value (None as '') as :func:`sanitize`d text: what the monitor puts in
     notifications, dialogs and the header."""
     return sanitize("" if value is None else str(value), keep_newlines=keep_newlines)
-

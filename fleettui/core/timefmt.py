@@ -83,7 +83,9 @@ def parse_duration(text: str) -> float:
             number += ch
             continue
         if ch not in _UNITS:
-            raise ValueError(f"'{text.strip()}' is not a duration ('{ch}' is not a unit); {example}")
+            raise ValueError(
+                f"'{text.strip()}' is not a duration ('{ch}' is not a unit); {example}"
+            )
         try:
             total += float(number) * _UNITS[ch]
         except ValueError:

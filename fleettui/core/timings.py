@@ -48,31 +48,87 @@ _W = RetryWindow
 #: THE table of retry windows. Most specific rows first: a reason for a brand group,
 #: then a reason for every brand, then "no reason" for a brand group.
 RETRY_WINDOWS: tuple[RetryWindow, ...] = (
-    _W(R.PRIVACY_MODE, (VW_GROUP,), 10, None, True,
-       "VW group retries while privacy mode is on for roughly 5-15 days (the guide's "
-       "versions differ), then rejects with the same reason"),
-    _W(R.NO_DATA_YET, (STELLANTIS, "Volvo Cars"), 10, None, True,
-       "rejected after about 10 days without data (activation timeout: no data)"),
-    _W(R.NO_DATA_YET, ("Mercedes-Benz",), 10, None, True,
-       "the activation times out after several days of retrying"),
-    _W(None, ("Ford",), 10, 12, True,
-       "Ford checks the operator's consent every 12 h and rejects after about 10 days "
-       "without it (consent assignment missing)"),
-    _W(R.NO_DATA_YET, (), R.RETRY_WINDOW_DAYS, None, False,
-       "the provider's general retry window of about 10 days"),
-    _W(R.VEHICLE_NOT_DRIVEN, (), R.RETRY_WINDOW_DAYS, None, False,
-       "the provider's general retry window of about 10 days"),
-    _W(R.WAITING_FOR_OTA, (), R.RETRY_WINDOW_DAYS, None, False,
-       "the provider's general retry window of about 10 days"),
-    _W(R.PRIVACY_MODE, (), R.RETRY_WINDOW_DAYS, None, False,
-       "the provider's general retry window of about 10 days"),
+    _W(
+        R.PRIVACY_MODE,
+        (VW_GROUP,),
+        10,
+        None,
+        True,
+        "VW group retries while privacy mode is on for roughly 5-15 days (the guide's "
+        "versions differ), then rejects with the same reason",
+    ),
+    _W(
+        R.NO_DATA_YET,
+        (STELLANTIS, "Volvo Cars"),
+        10,
+        None,
+        True,
+        "rejected after about 10 days without data (activation timeout: no data)",
+    ),
+    _W(
+        R.NO_DATA_YET,
+        ("Mercedes-Benz",),
+        10,
+        None,
+        True,
+        "the activation times out after several days of retrying",
+    ),
+    _W(
+        None,
+        ("Ford",),
+        10,
+        12,
+        True,
+        "Ford checks the operator's consent every 12 h and rejects after about 10 days "
+        "without it (consent assignment missing)",
+    ),
+    _W(
+        R.NO_DATA_YET,
+        (),
+        R.RETRY_WINDOW_DAYS,
+        None,
+        False,
+        "the provider's general retry window of about 10 days",
+    ),
+    _W(
+        R.VEHICLE_NOT_DRIVEN,
+        (),
+        R.RETRY_WINDOW_DAYS,
+        None,
+        False,
+        "the provider's general retry window of about 10 days",
+    ),
+    _W(
+        R.WAITING_FOR_OTA,
+        (),
+        R.RETRY_WINDOW_DAYS,
+        None,
+        False,
+        "the provider's general retry window of about 10 days",
+    ),
+    _W(
+        R.PRIVACY_MODE,
+        (),
+        R.RETRY_WINDOW_DAYS,
+        None,
+        False,
+        "the provider's general retry window of about 10 days",
+    ),
 )
 
 #: Hours a brand group usually takes from added to approved (the slow end of normal).
 #: A pending clearance with no reason that waited longer is "stuck, no reason".
 USUAL_APPROVAL_HOURS: dict[str, float] = {
-    "Tesla": 4, BMW_GROUP: 24, "Mercedes-Benz": 48, VW_GROUP: 72, STELLANTIS: 96,
-    "Ford": 120, RENAULT_GROUP: 72, TOYOTA_GROUP: 48, "Volvo Cars": 48, "Polestar": 48,
+    "Tesla": 4,
+    BMW_GROUP: 24,
+    "Mercedes-Benz": 48,
+    VW_GROUP: 72,
+    STELLANTIS: 96,
+    "Ford": 120,
+    RENAULT_GROUP: 72,
+    TOYOTA_GROUP: 48,
+    "Volvo Cars": 48,
+    "Polestar": 48,
     "Sandbox": 1,
 }
 DEFAULT_APPROVAL_HOURS = 72.0
@@ -117,8 +173,7 @@ class Deadline:
         return f"rejects in ~{approx(left)} (estimate)"
 
 
-def deadline_for(reason: str | None, brand: str | None,
-                 added: datetime | None) -> Deadline | None:
+def deadline_for(reason: str | None, brand: str | None, added: datetime | None) -> Deadline | None:
     if added is None:
         return None
     w = retry_window(reason, brand)

@@ -28,6 +28,7 @@ def tag_texts(tags: dict) -> dict[str, str]:
         return tags
     return {str(k): tag_text(v) for k, v in tags.items()}
 
+
 @dataclass(frozen=True, slots=True)
 class ChangelogEntry:
     timestamp: datetime | None
@@ -90,9 +91,7 @@ class Vehicle:
         brand = brand.strip().lower() if isinstance(brand, str) else ""
         raw_tags = obj.get("tags")
         tags = (
-            {str(k): tag_text(v) for k, v in raw_tags.items()}
-            if isinstance(raw_tags, dict)
-            else {}
+            {str(k): tag_text(v) for k, v in raw_tags.items()} if isinstance(raw_tags, dict) else {}
         )
         raw_log = obj.get("changelog")
         entries = [ChangelogEntry.from_api(e) for e in raw_log] if isinstance(raw_log, list) else []

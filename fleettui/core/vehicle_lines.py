@@ -35,8 +35,10 @@ def read_text_file(path: Path, max_bytes: int) -> str:
     try:
         raw = read_regular(path, max_bytes)
     except TooBig:
-        raise ValueError(f"{path} is more than {max_bytes:,} bytes; split it into files "
-                         f"under {max_bytes // 1_000_000} MB") from None
+        raise ValueError(
+            f"{path} is more than {max_bytes:,} bytes; split it into files "
+            f"under {max_bytes // 1_000_000} MB"
+        ) from None
     except NotAFile as e:
         raise ValueError(f"{path} is {e.strerror}") from None
     try:
@@ -72,6 +74,8 @@ def tag_problem(key: str, value: str) -> str | None:
         if found is not None:
             where, code = found
             shown = "".join(MARK if _hidden(c) else c for c in text)
-            return (f"tag {what} {shown!r} holds a hidden control "
-                    f"character ({code} at position {where}); remove it")
+            return (
+                f"tag {what} {shown!r} holds a hidden control "
+                f"character ({code} at position {where}); remove it"
+            )
     return None

@@ -21,7 +21,9 @@ MAX_CHAR_PROBLEMS = 5
 _TRANSLIT = {
     **{str(d): d for d in range(10)},
     **dict(zip("ABCDEFGH", range(1, 9), strict=True)),
-    **dict(zip("JKLMN", range(1, 6), strict=True)), "P": 7, "R": 9,
+    **dict(zip("JKLMN", range(1, 6), strict=True)),
+    "P": 7,
+    "R": 9,
     **dict(zip("STUVWXYZ", range(2, 10), strict=True)),
 }
 _WEIGHTS = (8, 7, 6, 5, 4, 3, 2, 10, 0, 9, 8, 7, 6, 5, 4, 3, 2)
@@ -29,8 +31,8 @@ _WEIGHTS = (8, 7, 6, 5, 4, 3, 2, 10, 0, 9, 8, 7, 6, 5, 4, 3, 2)
 
 @dataclass(frozen=True, slots=True)
 class VinCheck:
-    vin: str                               # normalised input
-    ok: bool                               # True when there are no problems
+    vin: str  # normalised input
+    ok: bool  # True when there are no problems
     problems: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 

@@ -31,6 +31,17 @@ from fleettui.desk.model import (
 )
 from fleettui.desk.settings import DeskSettings, load_desk_settings, redacted
 
-__all__ = ["ClaimResult", "DeskError", "DeskEvent", "DeskSettings", "DeskStatus",
-           "HandoverReport", "Note", "Person", "Snooze", "WorkState", "load_desk_settings",
-           "redacted"]
+__all__ = [
+    "ClaimResult",
+    "DeskError",
+    "DeskEvent",
+    "DeskSettings",
+    "DeskStatus",
+    "HandoverReport",
+    "Note",
+    "Person",
+    "Snooze",
+    "WorkState",
+    "load_desk_settings",
+    "redacted",
+]

@@ -37,8 +37,11 @@ def holders(cur: Any, vins: Sequence[str], now: datetime) -> dict[str, tuple[str
     """Live claims among `vins`: vin -> (user, expires_at)."""
     if not vins:
         return {}
-    cur.execute("SELECT vin, claimed_by, expires_at FROM desk_claims "
-                "WHERE vin = ANY(%s) AND expires_at > %s", (list(vins), now))
+    cur.execute(
+        "SELECT vin, claimed_by, expires_at FROM desk_claims "
+        "WHERE vin = ANY(%s) AND expires_at > %s",
+        (list(vins), now),
+    )
     return {v: (u, e) for v, u, e in cur.fetchall()}
 
 
@@ -49,8 +52,9 @@ def _lost(vin: str, held: dict[str, tuple[str, datetime]]) -> ClaimResult:
     return ClaimResult(vin, False, None, why="changed meanwhile; try again")
 
 
-def claim(cur: Any, me: str, vins: Sequence[str], now: datetime, ttl: timedelta,
-          to: str | None = None) -> tuple[list[ClaimResult], list[NewEvent]]:
+def claim(
+    cur: Any, me: str, vins: Sequence[str], now: datetime, ttl: timedelta, to: str | None = None
+) -> tuple[list[ClaimResult], list[NewEvent]]:
     """Claim (or, with `to`, hand to `to`) every VIN that is free, expired or yours."""
     target = to or me
     expires = now + ttl
@@ -74,12 +78,16 @@ def claim(cur: Any, me: str, vins: Sequence[str], now: datetime, ttl: timedelta,
     return results, events
 
 
-def renew(cur: Any, me: str, vins: Sequence[str], now: datetime,
-          ttl: timedelta) -> tuple[list[ClaimResult], list[NewEvent]]:
+def renew(
+    cur: Any, me: str, vins: Sequence[str], now: datetime, ttl: timedelta
+) -> tuple[list[ClaimResult], list[NewEvent]]:
     """Push the expiry of your live claims; others' and free VINs are refused."""
     expires = now + ttl
-    cur.execute("UPDATE desk_claims SET expires_at = %s WHERE vin = ANY(%s) AND claimed_by = %s "
-                "AND expires_at > %s RETURNING vin", (expires, list(vins), me, now))
+    cur.execute(
+        "UPDATE desk_claims SET expires_at = %s WHERE vin = ANY(%s) AND claimed_by = %s "
+        "AND expires_at > %s RETURNING vin",
+        (expires, list(vins), me, now),
+    )
     done = {r[0] for r in cur.fetchall()}
     held = holders(cur, [v for v in vins if v not in done], now)
     results: list[ClaimResult] = []
@@ -95,12 +103,15 @@ def renew(cur: Any, me: str, vins: Sequence[str], now: datetime,
     return results, events
 
 
-def release(cur: Any, me: str, vins: Sequence[str],
-            now: datetime) -> tuple[list[ClaimResult], list[NewEvent]]:
+def release(
+    cur: Any, me: str, vins: Sequence[str], now: datetime
+) -> tuple[list[ClaimResult], list[NewEvent]]:
     """Drop your claims (and expired ones); someone else's live claim is refused."""
-    cur.execute("DELETE FROM desk_claims WHERE vin = ANY(%s) AND (claimed_by = %s OR "
-                "expires_at <= %s) RETURNING vin, claimed_by, expires_at > %s",
-                (list(vins), me, now, now))
+    cur.execute(
+        "DELETE FROM desk_claims WHERE vin = ANY(%s) AND (claimed_by = %s OR "
+        "expires_at <= %s) RETURNING vin, claimed_by, expires_at > %s",
+        (list(vins), me, now, now),
+    )
     gone = {v: (u, live) for v, u, live in cur.fetchall()}
     held = holders(cur, [v for v in vins if v not in gone], now)
     results: list[ClaimResult] = []

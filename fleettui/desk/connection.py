@@ -53,16 +53,18 @@ def dsn_password(dsn: str) -> str | None:
     return None
 
 
-def open_connection(settings: DeskSettings, *, autocommit: bool = True,
-                    keepalive: bool = False) -> Any:
+def open_connection(
+    settings: DeskSettings, *, autocommit: bool = True, keepalive: bool = False
+) -> Any:
     """A new psycopg connection (autocommit: transactions are explicit), or DeskError."""
     psycopg = import_psycopg()
-    options: dict[str, Any] = {"autocommit": autocommit,
-                               "connect_timeout": max(1, int(settings.connect_timeout)),
-                               "application_name": "fleettui"}
+    options: dict[str, Any] = {
+        "autocommit": autocommit,
+        "connect_timeout": max(1, int(settings.connect_timeout)),
+        "application_name": "fleettui",
+    }
     if keepalive:  # notice a dead peer in seconds, not hours (receiver lock, follower)
-        options.update(keepalives=1, keepalives_idle=5, keepalives_interval=2,
-                       keepalives_count=3)
+        options.update(keepalives=1, keepalives_idle=5, keepalives_interval=2, keepalives_count=3)
     try:
         return psycopg.connect(settings.dsn, **options)
     except Exception as e:  # noqa: BLE001 - every failure becomes one DeskError line
@@ -78,9 +80,11 @@ def write_events(cur: Any, actor: str, at: datetime, events: Sequence[NewEvent])
     cur.execute("SELECT pg_advisory_xact_lock(%s)", (schema.EVENTS_LOCK,))
     ids: list[int] = []
     for kind, vin, payload in events:
-        cur.execute("INSERT INTO desk_events (kind, vin, actor, at, payload) "
-                    "VALUES (%s, %s, %s, %s, %s) RETURNING id",
-                    (kind, vin, actor, at, json.dumps(payload)))
+        cur.execute(
+            "INSERT INTO desk_events (kind, vin, actor, at, payload) "
+            "VALUES (%s, %s, %s, %s, %s) RETURNING id",
+            (kind, vin, actor, at, json.dumps(payload)),
+        )
         ids.append(int(cur.fetchone()[0]))
     cur.execute("SELECT pg_notify(%s, %s)", (CHANNEL, str(ids[-1])))
     return ids
@@ -88,24 +92,26 @@ def write_events(cur: Any, actor: str, at: datetime, events: Sequence[NewEvent])
 
 def row_event(row: Sequence[Any]) -> DeskEvent:
     id_, kind, vin, actor, at, payload = row
-    return DeskEvent(int(id_), str(kind), vin, str(actor or ""), at,
-                     payload if isinstance(payload, dict) else {})
+    return DeskEvent(
+        int(id_), str(kind), vin, str(actor or ""), at, payload if isinstance(payload, dict) else {}
+    )
 
 
 EVENT_COLUMNS = "id, kind, vin, actor, at, payload"
 
 
 def read_events(cur: Any, after: int, limit: int = 1000) -> list[DeskEvent]:
-    cur.execute(f"SELECT {EVENT_COLUMNS} FROM desk_events WHERE id > %s ORDER BY id LIMIT %s",
-                (after, limit))
+    cur.execute(
+        f"SELECT {EVENT_COLUMNS} FROM desk_events WHERE id > %s ORDER BY id LIMIT %s",
+        (after, limit),
+    )
     return [row_event(r) for r in cur.fetchall()]
 
 
 class DeskConnection:
     """A lazily (re)opened connection guarded by a lock, with the schema checked once."""
 
-    def __init__(self, settings: DeskSettings, *,
-                 clock: Callable[[], datetime] = utcnow) -> None:
+    def __init__(self, settings: DeskSettings, *, clock: Callable[[], datetime] = utcnow) -> None:
         self.settings = settings
         self.clock = clock
         self._lock = threading.RLock()

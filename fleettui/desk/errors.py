@@ -45,24 +45,45 @@ def desk_error(exc: BaseException, where: str, password: str | None = None) -> D
     text = _scrub(str(exc), password)
     low = text.lower()
     if sqlstate == "28P01" or "password authentication failed" in low:
-        return DeskError(f"desk {where}: the password was refused; check the connection "
-                         f"string's password (or ~/.pgpass) for this role", "auth")
-    if sqlstate in ("28000",) or "no pg_hba.conf entry" in low or "role" in low and "does not exist" in low:
-        return DeskError(f"desk {where}: access refused ({text[:160]}); ask the desk's "
-                         f"administrator for a role and a pg_hba.conf entry", "auth")
+        return DeskError(
+            f"desk {where}: the password was refused; check the connection "
+            f"string's password (or ~/.pgpass) for this role",
+            "auth",
+        )
+    if (
+        sqlstate in ("28000",)
+        or "no pg_hba.conf entry" in low
+        or "role" in low
+        and "does not exist" in low
+    ):
+        return DeskError(
+            f"desk {where}: access refused ({text[:160]}); ask the desk's "
+            f"administrator for a role and a pg_hba.conf entry",
+            "auth",
+        )
     if sqlstate == "3D000" or ("database" in low and "does not exist" in low):
-        return DeskError(f"desk {where}: the database does not exist; create it "
-                         f"(createdb) and then {INIT_FIX}", "no-schema")
+        return DeskError(
+            f"desk {where}: the database does not exist; create it (createdb) and then {INIT_FIX}",
+            "no-schema",
+        )
     if sqlstate == "42P01":
         return DeskError(f"desk {where}: the desk's tables are missing; {INIT_FIX}", "no-schema")
     name = type(exc).__name__
     psycopg = sys.modules.get("psycopg")
-    lost = psycopg is not None and isinstance(exc, psycopg.OperationalError | psycopg.InterfaceError)
+    lost = psycopg is not None and isinstance(
+        exc, psycopg.OperationalError | psycopg.InterfaceError
+    )
     if lost and sqlstate is not None and not sqlstate.startswith(("08", "57P")):
         lost = False  # e.g. a lock or statement timeout: the connection is fine
-    if lost or (sqlstate or "").startswith(("08", "57P")) \
-            or isinstance(exc, OSError | TimeoutError):
+    if (
+        lost
+        or (sqlstate or "").startswith(("08", "57P"))
+        or isinstance(exc, OSError | TimeoutError)
+    ):
         why = text.split(":")[-1].strip() if "connection" in low else text
-        return DeskError(f"desk {where} is offline ({why[:160] or name}); start the "
-                         f"PostgreSQL server or check the connection string", "offline")
+        return DeskError(
+            f"desk {where} is offline ({why[:160] or name}); start the "
+            f"PostgreSQL server or check the connection string",
+            "offline",
+        )
     return DeskError(f"desk {where}: {text[:200] or name}", "failed", sqlstate)

@@ -42,10 +42,16 @@ BATCH = 1000
 
 
 class DeskFollower:
-    def __init__(self, settings: DeskSettings, callback: DeskCallback, *,
-                 after_id: int | None = None, poll: float = 5.0,
-                 backoff: Sequence[float] = BACKOFF,
-                 clock: Callable[[], datetime] = utcnow) -> None:
+    def __init__(
+        self,
+        settings: DeskSettings,
+        callback: DeskCallback,
+        *,
+        after_id: int | None = None,
+        poll: float = 5.0,
+        backoff: Sequence[float] = BACKOFF,
+        clock: Callable[[], datetime] = utcnow,
+    ) -> None:
         """`after_id`: hand on events after this id (None: only events from now on)."""
         self.settings = settings
         self._callback = callback
@@ -85,12 +91,23 @@ class DeskFollower:
 
     # -- the thread --------------------------------------------------------------------
 
-    def _set(self, state: DeskState, why: str = "", lag: float | None = None,
-             events: Sequence[DeskEvent] = ()) -> None:
+    def _set(
+        self,
+        state: DeskState,
+        why: str = "",
+        lag: float | None = None,
+        events: Sequence[DeskEvent] = (),
+    ) -> None:
         old = self._status
         since = old.since if old.state == state else self._clock()
-        self._status = DeskStatus(state, since, why, lag if lag is not None else old.lag,
-                                  self.last_id, max(0, self._reconnects))
+        self._status = DeskStatus(
+            state,
+            since,
+            why,
+            lag if lag is not None else old.lag,
+            self.last_id,
+            max(0, self._reconnects),
+        )
         if events or old.state != state or old.why != why:
             try:
                 self._callback(events, self._status)
@@ -104,8 +121,11 @@ class DeskFollower:
                 self._session()
                 failures = 0
             except Exception as e:  # noqa: BLE001 - every failure: say why, retry
-                err = e if isinstance(e, DeskError) else desk_error(
-                    e, self.settings.shown, dsn_password(self.settings.dsn))
+                err = (
+                    e
+                    if isinstance(e, DeskError)
+                    else desk_error(e, self.settings.shown, dsn_password(self.settings.dsn))
+                )
                 if self._stop.is_set():
                     break
                 was_online = self._reconnects >= 0

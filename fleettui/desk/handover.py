@@ -19,39 +19,57 @@ from fleettui.desk.model import HandoverReport, iso
 
 #: Work-log kinds, in the order a person's actions are listed.
 WORK_KINDS = ("claim", "hand", "release", "note", "snooze", "unsnooze", "renew")
-EXPORT_COLUMNS = ("id", "kind", "vin", "by", "at", "claimed_by", "expires_at", "until",
-                  "text")
+EXPORT_COLUMNS = ("id", "kind", "vin", "by", "at", "claimed_by", "expires_at", "until", "text")
 
 
-def build_handover(cur: Any, since: datetime, now: datetime,
-                   urgent: tuple[str, ...] = ()) -> HandoverReport:
-    cur.execute(f"SELECT {EVENT_COLUMNS} FROM desk_events WHERE at >= %s AND kind = ANY(%s) "
-                "ORDER BY id", (since, list(WORK_KINDS)))
+def build_handover(
+    cur: Any, since: datetime, now: datetime, urgent: tuple[str, ...] = ()
+) -> HandoverReport:
+    cur.execute(
+        f"SELECT {EVENT_COLUMNS} FROM desk_events WHERE at >= %s AND kind = ANY(%s) ORDER BY id",
+        (since, list(WORK_KINDS)),
+    )
     acts: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
     for ev in map(row_event, cur.fetchall()):
         if ev.vin and ev.kind != "renew":
             acts[ev.actor][ev.kind].append(ev.vin)
-    cur.execute("SELECT vin, old_state, new_state, reason, coalesce(at, seen_at) FROM desk_history "
-                "WHERE coalesce(at, seen_at) >= %s ORDER BY coalesce(at, seen_at), id LIMIT 5000",
-                (since.timestamp(),))
-    changes = tuple((v, o, n, r, datetime.fromtimestamp(t, UTC)) for v, o, n, r, t in cur.fetchall())
-    cur.execute("SELECT vin, claimed_by, expires_at FROM desk_claims WHERE expires_at > %s "
-                "ORDER BY vin", (now,))
+    cur.execute(
+        "SELECT vin, old_state, new_state, reason, coalesce(at, seen_at) FROM desk_history "
+        "WHERE coalesce(at, seen_at) >= %s ORDER BY coalesce(at, seen_at), id LIMIT 5000",
+        (since.timestamp(),),
+    )
+    changes = tuple(
+        (v, o, n, r, datetime.fromtimestamp(t, UTC)) for v, o, n, r, t in cur.fetchall()
+    )
+    cur.execute(
+        "SELECT vin, claimed_by, expires_at FROM desk_claims WHERE expires_at > %s ORDER BY vin",
+        (now,),
+    )
     claimed = {v: (u, e) for v, u, e in cur.fetchall()}
     held = holders(cur, list(urgent), now) if urgent else {}
     return HandoverReport(
-        since, now,
+        since,
+        now,
         {p: {k: tuple(v) for k, v in kinds.items()} for p, kinds in sorted(acts.items())},
-        tuple(work.notes(cur, since=since)), changes, claimed,
-        tuple(v for v in urgent if v not in held))
+        tuple(work.notes(cur, since=since)),
+        changes,
+        claimed,
+        tuple(v for v in urgent if v not in held),
+    )
 
 
 def _when(dt: datetime) -> str:
     return dt.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
 
 
-_VERBS = {"claim": "claimed", "hand": "handed on", "release": "released", "note": "noted",
-          "snooze": "snoozed", "unsnooze": "unsnoozed"}
+_VERBS = {
+    "claim": "claimed",
+    "hand": "handed on",
+    "release": "released",
+    "note": "noted",
+    "snooze": "snoozed",
+    "unsnooze": "unsnoozed",
+}
 
 
 def handover_text(report: HandoverReport, *, limit: int = 20) -> str:
@@ -64,8 +82,11 @@ def handover_text(report: HandoverReport, *, limit: int = 20) -> str:
     out.append("")
     out.append("By person:" if report.by_person else "By person: nothing claimed, noted or snoozed")
     for person, kinds in report.by_person.items():
-        parts = [f"{_VERBS.get(k, k)} {len(v)} ({', '.join(sorted(set(v))[:6])}"
-                 f"{', ...' if len(set(v)) > 6 else ''})" for k, v in kinds.items()]
+        parts = [
+            f"{_VERBS.get(k, k)} {len(v)} ({', '.join(sorted(set(v))[:6])}"
+            f"{', ...' if len(set(v)) > 6 else ''})"
+            for k, v in kinds.items()
+        ]
         out.append(f"  {person}: " + "; ".join(parts))
     if report.notes:
         out += ["", f"Notes: {len(report.notes)}"]
@@ -84,15 +105,26 @@ def handover_text(report: HandoverReport, *, limit: int = 20) -> str:
 
 def export_rows(cur: Any) -> list[dict[str, Any]]:
     """Every claim, renewal, release, hand-over, note and snooze, oldest first."""
-    cur.execute(f"SELECT {EVENT_COLUMNS} FROM desk_events WHERE kind = ANY(%s) ORDER BY id",
-                (list(WORK_KINDS),))
+    cur.execute(
+        f"SELECT {EVENT_COLUMNS} FROM desk_events WHERE kind = ANY(%s) ORDER BY id",
+        (list(WORK_KINDS),),
+    )
     rows = []
     for ev in map(row_event, cur.fetchall()):
         p = ev.payload
-        rows.append({"id": ev.id, "kind": ev.kind, "vin": ev.vin, "by": ev.actor,
-                     "at": iso(ev.at), "claimed_by": p.get("claimed_by"),
-                     "expires_at": p.get("expires_at"), "until": p.get("until"),
-                     "text": p.get("text") or p.get("reason") or p.get("why")})
+        rows.append(
+            {
+                "id": ev.id,
+                "kind": ev.kind,
+                "vin": ev.vin,
+                "by": ev.actor,
+                "at": iso(ev.at),
+                "claimed_by": p.get("claimed_by"),
+                "expires_at": p.get("expires_at"),
+                "until": p.get("until"),
+                "text": p.get("text") or p.get("reason") or p.get("why"),
+            }
+        )
     return rows
 
 

@@ -27,10 +27,12 @@ from fleettui.history.events import Event, cut, event_key, one_event
 from fleettui.history.settings import HistorySettings
 
 _COLUMNS = "vin, brand, at, seen_at, old_state, new_state, reason, source"
-_REWRITES = ((re.compile(r"\bNOT INDEXED\b"), ""),
-             (re.compile(r"CAST\((\w+) / 86400 AS INTEGER\)"), r"floor(\1 / 86400)::bigint"),
-             (re.compile(r"\bFROM events\b"), "FROM desk_history"),
-             (re.compile(r"\?"), "%s"))
+_REWRITES = (
+    (re.compile(r"\bNOT INDEXED\b"), ""),
+    (re.compile(r"CAST\((\w+) / 86400 AS INTEGER\)"), r"floor(\1 / 86400)::bigint"),
+    (re.compile(r"\bFROM events\b"), "FROM desk_history"),
+    (re.compile(r"\?"), "%s"),
+)
 
 
 def postgres_sql(sql: str) -> str:
@@ -44,8 +46,7 @@ def _dt(value: float | None) -> datetime | None:
 
 
 class DeskHistory:
-    def __init__(self, settings: DeskSettings, *,
-                 history: HistorySettings | None = None) -> None:
+    def __init__(self, settings: DeskSettings, *, history: HistorySettings | None = None) -> None:
         self.settings = settings
         self.history_settings = history or HistorySettings()
         self.notes: list[str] = []
@@ -80,11 +81,22 @@ class DeskHistory:
     def record_events(self, events: Iterable[Event], now: datetime | None = None) -> int:
         """Store events (repeats by key skipped) in ONE transaction; how many were new.
         DeskError when the desk cannot take them (the caller keeps its local history)."""
-        rows = [(e.key if e.key is not None else event_key(e.vin, e.new, e.at, e.reason,
-                                                           source=e.source, seen_at=e.seen_at),
-                 cut(e.vin, 64), cut(e.brand, 64) or "", None if e.at is None else e.at.timestamp(),
-                 e.seen_at.timestamp(), cut(e.old, 64), cut(e.new, 64), cut(e.reason), e.source)
-                for e in events]
+        rows = [
+            (
+                e.key
+                if e.key is not None
+                else event_key(e.vin, e.new, e.at, e.reason, source=e.source, seen_at=e.seen_at),
+                cut(e.vin, 64),
+                cut(e.brand, 64) or "",
+                None if e.at is None else e.at.timestamp(),
+                e.seen_at.timestamp(),
+                cut(e.old, 64),
+                cut(e.new, 64),
+                cut(e.reason),
+                e.source,
+            )
+            for e in events
+        ]
         if not rows:
             return 0
         moment = now or datetime.now(UTC)
@@ -94,21 +106,38 @@ class DeskHistory:
                 "%s::bigint[], %s::text[], %s::text[], %s::float8[], %s::float8[], %s::text[], "
                 "%s::text[], %s::text[], %s::text[]) ON CONFLICT (key) DO NOTHING "
                 "RETURNING vin, new_state, old_state, coalesce(at, seen_at)",
-                [list(col) for col in zip(*rows, strict=True)])
+                [list(col) for col in zip(*rows, strict=True)],
+            )
             added = cur.fetchall()
-            changed = [(v, new, datetime.fromtimestamp(t, UTC)) for v, new, old, t in added
-                       if old != new]
+            changed = [
+                (v, new, datetime.fromtimestamp(t, UTC)) for v, new, old, t in added if old != new
+            ]
             write_events(cur, self.settings.user, moment, work.state_changed(cur, changed))
-        if now is not None and (self._last_prune is None
-                                or now - self._last_prune >= timedelta(hours=1)):
+        if now is not None and (
+            self._last_prune is None or now - self._last_prune >= timedelta(hours=1)
+        ):
             self.prune(now)
         return len(added)
 
-    def record_event(self, vin: str, old: str | None, new: str, reason: str | None,
-                     seen_at: datetime, source: str, *, at: datetime | None = None,
-                     brand: str = "", key: str | None = None) -> bool:
-        return self.record_events([one_event(vin, old, new, reason, seen_at, source, at=at,
-                                             brand=brand, key=key)]) == 1
+    def record_event(
+        self,
+        vin: str,
+        old: str | None,
+        new: str,
+        reason: str | None,
+        seen_at: datetime,
+        source: str,
+        *,
+        at: datetime | None = None,
+        brand: str = "",
+        key: str | None = None,
+    ) -> bool:
+        return (
+            self.record_events(
+                [one_event(vin, old, new, reason, seen_at, source, at=at, brand=brand, key=key)]
+            )
+            == 1
+        )
 
     def prune(self, now: datetime) -> int:
         self._last_prune = now
@@ -121,16 +150,20 @@ class DeskHistory:
 
     def get_meta(self, key: str) -> str | None:
         with self.conn.tx() as cur:
-            cur.execute("SELECT value FROM desk_user_meta WHERE username = %s AND key = %s",
-                        (self.settings.user, key))
+            cur.execute(
+                "SELECT value FROM desk_user_meta WHERE username = %s AND key = %s",
+                (self.settings.user, key),
+            )
             row = cur.fetchone()
         return None if row is None else str(row[0])
 
     def set_meta(self, key: str, value: str) -> None:
         with self.conn.tx() as cur:
-            cur.execute("INSERT INTO desk_user_meta (username, key, value) VALUES (%s, %s, %s) "
-                        "ON CONFLICT (username, key) DO UPDATE SET value = EXCLUDED.value",
-                        (self.settings.user, key, value))
+            cur.execute(
+                "INSERT INTO desk_user_meta (username, key, value) VALUES (%s, %s, %s) "
+                "ON CONFLICT (username, key) DO UPDATE SET value = EXCLUDED.value",
+                (self.settings.user, key, value),
+            )
 
     # -- reading ---------------------------------------------------------------------
 
@@ -145,13 +178,23 @@ class DeskHistory:
             self.notes.append(f"Desk history: a read failed ({e}).")
             return []
 
-    def events(self, *, since: datetime | None = None, vin: str | None = None,
-               state: str | None = None, seen_after: datetime | None = None,
-               limit: int | None = None) -> list[Event]:
+    def events(
+        self,
+        *,
+        since: datetime | None = None,
+        vin: str | None = None,
+        state: str | None = None,
+        seen_after: datetime | None = None,
+        limit: int | None = None,
+    ) -> list[Event]:
         where: list[str] = []
         params: list[Any] = []
-        for clause, value in (("vin = %s", vin), ("coalesce(at, seen_at) >= %s", since),
-                              ("seen_at > %s", seen_after), ("new_state = %s", state)):
+        for clause, value in (
+            ("vin = %s", vin),
+            ("coalesce(at, seen_at) >= %s", since),
+            ("seen_at > %s", seen_after),
+            ("new_state = %s", state),
+        ):
             if value is not None:
                 where.append(clause)
                 params.append(value.timestamp() if isinstance(value, datetime) else value)
@@ -164,8 +207,19 @@ class DeskHistory:
         with self.conn.tx() as cur:
             cur.execute(sql, params)
             rows = cur.fetchall()
-        return [Event(v, new, _dt(at), _dt(seen) or datetime.fromtimestamp(0, UTC), old, reason,
-                      brand, source) for v, brand, at, seen, old, new, reason, source in rows]
+        return [
+            Event(
+                v,
+                new,
+                _dt(at),
+                _dt(seen) or datetime.fromtimestamp(0, UTC),
+                old,
+                reason,
+                brand,
+                source,
+            )
+            for v, brand, at, seen, old, new, reason, source in rows
+        ]
 
     def count(self) -> int:
         with self.conn.tx() as cur:

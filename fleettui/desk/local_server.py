@@ -42,12 +42,20 @@ ENV_BINDIR = "FLEETTUI_PG_BINDIR"
 #: Which user runs the server when this process is root.
 ENV_RUN_AS = "FLEETTUI_PG_USER"
 SUPERUSER = "postgres"
-HOW_TO_GET = ("install PostgreSQL's server binaries (Debian/Ubuntu: `apt-get install "
-              "postgresql`; Fedora: `dnf install postgresql-server`; macOS: `brew install "
-              "postgresql`) or point FLEETTUI_PG_BINDIR at a directory holding initdb and pg_ctl")
+HOW_TO_GET = (
+    "install PostgreSQL's server binaries (Debian/Ubuntu: `apt-get install "
+    "postgresql`; Fedora: `dnf install postgresql-server`; macOS: `brew install "
+    "postgresql`) or point FLEETTUI_PG_BINDIR at a directory holding initdb and pg_ctl"
+)
 _FAST = ("fsync=off", "full_page_writes=off", "synchronous_commit=off")
-_SETTINGS = ("shared_buffers=16MB", "max_connections=100", "listen_addresses='127.0.0.1'",
-             "max_wal_size=64MB", "log_min_messages=fatal", "logging_collector=off")
+_SETTINGS = (
+    "shared_buffers=16MB",
+    "max_connections=100",
+    "listen_addresses='127.0.0.1'",
+    "max_wal_size=64MB",
+    "log_min_messages=fatal",
+    "logging_collector=off",
+)
 
 
 class NoPostgres(Exception):
@@ -133,9 +141,25 @@ def _template(bindir: Path, user: str | None) -> Path:
         data.mkdir(mode=0o700)
         _chown(base, user)
         os.chmod(base, 0o755)
-        _check(_cmd(user, [str(bindir / "initdb"), "-D", str(data), "-U", SUPERUSER,
-                           "--auth-local=trust", "--auth-host=scram-sha-256", "-E", "UTF8",
-                           "--locale=C", "--no-sync"]), "initdb")
+        _check(
+            _cmd(
+                user,
+                [
+                    str(bindir / "initdb"),
+                    "-D",
+                    str(data),
+                    "-U",
+                    SUPERUSER,
+                    "--auth-local=trust",
+                    "--auth-host=scram-sha-256",
+                    "-E",
+                    "UTF8",
+                    "--locale=C",
+                    "--no-sync",
+                ],
+            ),
+            "initdb",
+        )
         (data / ".fleettui-ready").touch()
         _chown(data, user)
     return data
@@ -176,8 +200,10 @@ class LocalPostgres:
             try:
                 pwd.getpwnam(user)
             except KeyError:
-                raise NoPostgres(f"running as root and there is no {user!r} user to run "
-                                 f"PostgreSQL as (set {ENV_RUN_AS})") from None
+                raise NoPostgres(
+                    f"running as root and there is no {user!r} user to run "
+                    f"PostgreSQL as (set {ENV_RUN_AS})"
+                ) from None
             if not shutil.which("runuser"):
                 raise NoPostgres("running as root and `runuser` is missing")
         template = _template(bindir, user)
@@ -199,10 +225,26 @@ class LocalPostgres:
 
     def _ctl(self, *args: str, timeout: float = 60) -> None:
         opts = " ".join(f"-c {s}" for s in (*_SETTINGS, *(() if self.durable else _FAST)))
-        _check(_cmd(self.user, [str(self.bindir / "pg_ctl"), "-D", str(self.data), "-w",
-                                "-t", str(int(timeout)), "-l", str(self.root / "server.log"),
-                                "-o", f"-p {self.port} -k {self.socket_dir} {opts}",
-                                *args]), f"pg_ctl {args[0]}", timeout + 10)
+        _check(
+            _cmd(
+                self.user,
+                [
+                    str(self.bindir / "pg_ctl"),
+                    "-D",
+                    str(self.data),
+                    "-w",
+                    "-t",
+                    str(int(timeout)),
+                    "-l",
+                    str(self.root / "server.log"),
+                    "-o",
+                    f"-p {self.port} -k {self.socket_dir} {opts}",
+                    *args,
+                ],
+            ),
+            f"pg_ctl {args[0]}",
+            timeout + 10,
+        )
 
     def _launch(self) -> None:
         for attempt in range(3):
@@ -215,9 +257,28 @@ class LocalPostgres:
                 self.port = free_port()  # someone took the port meanwhile
 
     def _psql(self, sql: str) -> None:
-        _check(_cmd(self.user, [str(self.bindir / "psql"), "-h", str(self.socket_dir), "-p",
-                                str(self.port), "-U", SUPERUSER, "-d", "postgres", "-qAtX",
-                                "-v", "ON_ERROR_STOP=1", "-c", sql]), "psql")
+        _check(
+            _cmd(
+                self.user,
+                [
+                    str(self.bindir / "psql"),
+                    "-h",
+                    str(self.socket_dir),
+                    "-p",
+                    str(self.port),
+                    "-U",
+                    SUPERUSER,
+                    "-d",
+                    "postgres",
+                    "-qAtX",
+                    "-v",
+                    "ON_ERROR_STOP=1",
+                    "-c",
+                    sql,
+                ],
+            ),
+            "psql",
+        )
 
     def _set_password(self) -> None:
         self._psql(f"ALTER ROLE {SUPERUSER} PASSWORD '{self.password}'")
@@ -233,11 +294,14 @@ class LocalPostgres:
     def start_server(self) -> None:
         self._ctl("start")
 
-    def dsn(self, dbname: str = "postgres", *, password: str | None = None,
-            user: str = SUPERUSER) -> str:
+    def dsn(
+        self, dbname: str = "postgres", *, password: str | None = None, user: str = SUPERUSER
+    ) -> str:
         pw = self.password if password is None else password
-        return (f"postgresql://{quote(user, safe='')}:{quote(pw, safe='')}@127.0.0.1:"
-                f"{self.port}/{quote(dbname, safe='')}")
+        return (
+            f"postgresql://{quote(user, safe='')}:{quote(pw, safe='')}@127.0.0.1:"
+            f"{self.port}/{quote(dbname, safe='')}"
+        )
 
     def stop(self) -> None:
         if (self.data / "postmaster.pid").exists():
@@ -248,6 +312,10 @@ class LocalPostgres:
     def __enter__(self) -> LocalPostgres:
         return self
 
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                 tb: TracebackType | None) -> None:
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
         self.stop()

@@ -12,10 +12,32 @@ from datetime import datetime
 from typing import Any, Literal
 
 #: Kinds of `desk_events` rows.
-EventKind = Literal["claim", "renew", "release", "hand", "note", "snooze", "unsnooze",
-                    "presence", "leave", "webhook", "init"]
-KINDS: tuple[str, ...] = ("claim", "renew", "release", "hand", "note", "snooze", "unsnooze",
-                          "presence", "leave", "webhook", "init")
+EventKind = Literal[
+    "claim",
+    "renew",
+    "release",
+    "hand",
+    "note",
+    "snooze",
+    "unsnooze",
+    "presence",
+    "leave",
+    "webhook",
+    "init",
+]
+KINDS: tuple[str, ...] = (
+    "claim",
+    "renew",
+    "release",
+    "hand",
+    "note",
+    "snooze",
+    "unsnooze",
+    "presence",
+    "leave",
+    "webhook",
+    "init",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,8 +124,14 @@ class DeskEvent:
     payload: Mapping[str, Any] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
-        return {"id": self.id, "kind": self.kind, "vin": self.vin, "actor": self.actor,
-                "at": iso(self.at), "payload": dict(self.payload)}
+        return {
+            "id": self.id,
+            "kind": self.kind,
+            "vin": self.vin,
+            "actor": self.actor,
+            "at": iso(self.at),
+            "payload": dict(self.payload),
+        }
 
 
 DeskState = Literal["online", "offline", "reconnecting"]
@@ -146,13 +174,19 @@ class HandoverReport:
 
     def to_json(self) -> dict[str, Any]:
         return {
-            "since": iso(self.since), "until": iso(self.until),
-            "by_person": {p: {k: list(v) for k, v in acts.items()}
-                          for p, acts in self.by_person.items()},
-            "notes": [{"vin": n.vin, "author": n.author, "at": iso(n.at), "text": n.text}
-                      for n in self.notes],
-            "changes": [{"vin": v, "old_state": o, "new_state": n, "reason": r, "at": iso(a)}
-                        for v, o, n, r, a in self.changes],
+            "since": iso(self.since),
+            "until": iso(self.until),
+            "by_person": {
+                p: {k: list(v) for k, v in acts.items()} for p, acts in self.by_person.items()
+            },
+            "notes": [
+                {"vin": n.vin, "author": n.author, "at": iso(n.at), "text": n.text}
+                for n in self.notes
+            ],
+            "changes": [
+                {"vin": v, "old_state": o, "new_state": n, "reason": r, "at": iso(a)}
+                for v, o, n, r, a in self.changes
+            ],
             "claimed": {v: {"by": u, "expires_at": iso(e)} for v, (u, e) in self.claimed.items()},
             "unclaimed_urgent": list(self.unclaimed_urgent),
         }

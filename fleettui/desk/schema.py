@@ -129,12 +129,17 @@ def check_version(found: int | None, where: str) -> None:
     if found is None or found == 0:
         raise DeskError(f"desk {where} has no fleettui schema yet; {INIT_FIX}", "no-schema")
     if found < SCHEMA_VERSION:
-        raise DeskError(f"desk {where} has schema version {found}, this fleettui needs "
-                        f"{SCHEMA_VERSION}; {INIT_FIX} (safe while monitors run)", "old-schema")
+        raise DeskError(
+            f"desk {where} has schema version {found}, this fleettui needs "
+            f"{SCHEMA_VERSION}; {INIT_FIX} (safe while monitors run)",
+            "old-schema",
+        )
     if found > SCHEMA_VERSION:
-        raise DeskError(f"desk {where} has schema version {found}, newer than this fleettui "
-                        f"knows ({SCHEMA_VERSION}); upgrade fleettui on this machine",
-                        "new-schema")
+        raise DeskError(
+            f"desk {where} has schema version {found}, newer than this fleettui "
+            f"knows ({SCHEMA_VERSION}); upgrade fleettui on this machine",
+            "new-schema",
+        )
 
 
 def migrate(conn: Any, where: str, target: int | None = None) -> tuple[int | None, int]:
@@ -151,10 +156,14 @@ def migrate(conn: Any, where: str, target: int | None = None) -> tuple[int | Non
         for version in range(current + 1, target + 1):
             for statement in MIGRATIONS[version]:
                 cur.execute(statement)
-            cur.execute("INSERT INTO desk_meta (key, value) VALUES ('schema_version', %s) "
-                        "ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value",
-                        (str(version),))
+            cur.execute(
+                "INSERT INTO desk_meta (key, value) VALUES ('schema_version', %s) "
+                "ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value",
+                (str(version),),
+            )
         if current < target:
-            cur.execute("INSERT INTO desk_meta (key, value) VALUES ('created_at', now()::text) "
-                        "ON CONFLICT (key) DO NOTHING")
+            cur.execute(
+                "INSERT INTO desk_meta (key, value) VALUES ('created_at', now()::text) "
+                "ON CONFLICT (key) DO NOTHING"
+            )
         return found, max(current, target)

@@ -91,9 +91,12 @@ def login_name() -> str:
         return "unknown"
 
 
-def load_desk_settings(profile_extra: Mapping[str, Any] | None = None, *,
-                       environ: Mapping[str, str] | None = None,
-                       required: bool = True) -> DeskSettings | None:
+def load_desk_settings(
+    profile_extra: Mapping[str, Any] | None = None,
+    *,
+    environ: Mapping[str, str] | None = None,
+    required: bool = True,
+) -> DeskSettings | None:
     """The desk of a profile (its unknown keys, `Profile.extra`) and the environment.
 
     None when no desk is configured and `required` is False; DeskSettingsError (naming
@@ -107,8 +110,10 @@ def load_desk_settings(profile_extra: Mapping[str, Any] | None = None, *,
             raise DeskSettingsError(f"desk_dsn_env must name an environment variable, not {var!r}")
         dsn = (env.get(var) or "").strip()
         if not dsn:
-            raise DeskSettingsError(f"the profile's desk_dsn_env names {var}, which is not set; "
-                                    f"export the desk's PostgreSQL connection string in it")
+            raise DeskSettingsError(
+                f"the profile's desk_dsn_env names {var}, which is not set; "
+                f"export the desk's PostgreSQL connection string in it"
+            )
         source = f"env {var}"
     else:
         dsn = (env.get(ENV_DSN) or "").strip()
@@ -118,7 +123,8 @@ def load_desk_settings(profile_extra: Mapping[str, Any] | None = None, *,
                 return None
             raise DeskSettingsError(
                 f"no desk configured: export {ENV_DSN}='postgresql://USER@HOST/DB' (or set "
-                f"desk_dsn_env in the profile), then run `fleettui desk init` once")
+                f"desk_dsn_env in the profile), then run `fleettui desk init` once"
+            )
     raw_user = extra.get("desk_user")
     if raw_user is not None and not isinstance(raw_user, str):
         raise DeskSettingsError("desk_user must be a string")

@@ -30,15 +30,13 @@ RETRIES = 3
 
 
 class Desk:
-    def __init__(self, settings: DeskSettings, *,
-                 clock: Callable[[], datetime] = utcnow) -> None:
+    def __init__(self, settings: DeskSettings, *, clock: Callable[[], datetime] = utcnow) -> None:
         self.settings = settings
         self.user = settings.user
         self.conn = DeskConnection(settings, clock=clock)
 
     @classmethod
-    def connect(cls, settings: DeskSettings, *,
-                clock: Callable[[], datetime] = utcnow) -> Desk:
+    def connect(cls, settings: DeskSettings, *, clock: Callable[[], datetime] = utcnow) -> Desk:
         """A connected desk; DeskError (offline, auth, no-schema, ...) when it can't be."""
         desk = cls(settings, clock=clock)
         desk.conn.connect()
@@ -89,7 +87,9 @@ class Desk:
         ids = claims.unique_vins(vins)
         return list(self._change(lambda cur, now: claims.release(cur, self.user, ids, now)))
 
-    def hand(self, vins: Iterable[str], to_user: str, ttl: timedelta | None = None) -> list[ClaimResult]:
+    def hand(
+        self, vins: Iterable[str], to_user: str, ttl: timedelta | None = None
+    ) -> list[ClaimResult]:
         """Give your claims (or free VINs) to `to_user`; someone else's claim is refused."""
         from fleettui.desk.settings import clean_user
 
@@ -98,8 +98,9 @@ class Desk:
             raise DeskError("hand to whom? give a user name", "config")
         ids = claims.unique_vins(vins)
         life = ttl or self.settings.claim_ttl
-        return list(self._change(
-            lambda cur, now: claims.claim(cur, self.user, ids, now, life, to=to)))
+        return list(
+            self._change(lambda cur, now: claims.claim(cur, self.user, ids, now, life, to=to))
+        )
 
     # -- notes and snoozes -----------------------------------------------------------
 
@@ -113,13 +114,19 @@ class Desk:
         with self.conn.tx() as cur:
             return work.notes(cur, vin.strip().upper())
 
-    def snooze(self, vins: Iterable[str], until: datetime | None, reason: str,
-               states: dict[str, str] | None = None) -> None:
+    def snooze(
+        self,
+        vins: Iterable[str],
+        until: datetime | None,
+        reason: str,
+        states: dict[str, str] | None = None,
+    ) -> None:
         """Hide VINs from the triage queues until `until` (None: no time limit) or their
         next state change, whichever comes first."""
         ids = claims.unique_vins(vins)
-        self._change(lambda cur, now: (None, work.snooze(cur, self.user, ids, now, until,
-                                                          reason, states)))
+        self._change(
+            lambda cur, now: (None, work.snooze(cur, self.user, ids, now, until, reason, states))
+        )
 
     def unsnooze(self, vins: Iterable[str]) -> None:
         ids = claims.unique_vins(vins)
@@ -134,8 +141,12 @@ class Desk:
     # -- presence --------------------------------------------------------------------
 
     def heartbeat(self, viewing: str | None = None) -> None:
-        self._change(lambda cur, now: (None, presence.heartbeat(
-            cur, self.user, self.settings.host, viewing, now)))
+        self._change(
+            lambda cur, now: (
+                None,
+                presence.heartbeat(cur, self.user, self.settings.host, viewing, now),
+            )
+        )
 
     def leave(self) -> None:
         self._change(lambda cur, now: (None, presence.leave(cur, self.user, self.settings.host)))
@@ -147,8 +158,11 @@ class Desk:
     def who_views(self, vin: str) -> list[Person]:
         """Others (not this user on this machine) looking at `vin` now."""
         target = vin.strip().upper()
-        return [p for p in self.people_online() if p.viewing == target
-                and (p.user, p.host) != (self.user, self.settings.host)]
+        return [
+            p
+            for p in self.people_online()
+            if p.viewing == target and (p.user, p.host) != (self.user, self.settings.host)
+        ]
 
     # -- handover, export, events ----------------------------------------------------
 

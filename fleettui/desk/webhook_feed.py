@@ -67,17 +67,23 @@ class DeskWebhookStore:
         None for a delivery id seen before. DeskError when the desk cannot take it."""
         now = utcnow()
         with self.conn.tx() as cur:
-            cur.execute("INSERT INTO desk_deliveries (id, seen) VALUES (%s, %s) "
-                        "ON CONFLICT (id) DO NOTHING RETURNING 1", (event.delivery, now))
+            cur.execute(
+                "INSERT INTO desk_deliveries (id, seen) VALUES (%s, %s) "
+                "ON CONFLICT (id) DO NOTHING RETURNING 1",
+                (event.delivery, now),
+            )
             if cur.fetchone() is None:
                 return None
             if not event.known or not event.is_change:
                 return 0
             events = []
             if event.vin and event.action:
-                cur.execute("INSERT INTO desk_history (key, vin, at, seen_at, new_state, reason, "
-                            "source) VALUES (%s, %s, %s, %s, %s, %s, %s) "
-                            "ON CONFLICT (key) DO NOTHING", history_row(event, now))
+                cur.execute(
+                    "INSERT INTO desk_history (key, vin, at, seen_at, new_state, reason, "
+                    "source) VALUES (%s, %s, %s, %s, %s, %s, %s) "
+                    "ON CONFLICT (key) DO NOTHING",
+                    history_row(event, now),
+                )
                 events += work.state_changed(cur, [(event.vin, event.action)])
             payload = {**event.to_json(), "accepted_at": time.time()}
             ids = write_events(cur, self.actor, now, [("webhook", event.vin, payload), *events])
@@ -91,17 +97,22 @@ class DeskWebhookStore:
     def write_health(self, snapshot: HealthSnapshot) -> None:
         """The heartbeat: the active receiver's row in desk_receiver."""
         with self.conn.tx() as cur:
-            cur.execute("UPDATE desk_receiver SET beat = %s, health = %s WHERE pid = %s AND "
-                        "host = %s", (utcnow(), json.dumps(snapshot.to_json()), os.getpid(),
-                                      self.settings.host))
+            cur.execute(
+                "UPDATE desk_receiver SET beat = %s, health = %s WHERE pid = %s AND host = %s",
+                (utcnow(), json.dumps(snapshot.to_json()), os.getpid(), self.settings.host),
+            )
 
     def prune(self) -> None:
         now = utcnow()
         with self.conn.tx() as cur:
-            cur.execute("DELETE FROM desk_deliveries WHERE seen < %s",
-                        (now - timedelta(days=DEDUPE_DAYS),))
-            cur.execute("DELETE FROM desk_events WHERE at < %s AND kind IN "
-                        "('webhook', 'presence', 'leave')", (now - timedelta(days=EVENT_DAYS),))
+            cur.execute(
+                "DELETE FROM desk_deliveries WHERE seen < %s", (now - timedelta(days=DEDUPE_DAYS),)
+            )
+            cur.execute(
+                "DELETE FROM desk_events WHERE at < %s AND kind IN "
+                "('webhook', 'presence', 'leave')",
+                (now - timedelta(days=EVENT_DAYS),),
+            )
 
 
 @dataclass(frozen=True)
@@ -113,8 +124,10 @@ class Holder:
     beat: datetime
 
     def text(self) -> str:
-        return (f"{self.host} (pid {self.pid}{', ' + self.url if self.url else ''}) since "
-                f"{self.since.strftime('%Y-%m-%d %H:%M:%S UTC')}")
+        return (
+            f"{self.host} (pid {self.pid}{', ' + self.url if self.url else ''}) since "
+            f"{self.since.strftime('%Y-%m-%d %H:%M:%S UTC')}"
+        )
 
 
 class ReceiverLock:
@@ -138,7 +151,9 @@ class ReceiverLock:
         desk cannot be reached."""
         try:
             conn = self._connection()
-            row = conn.execute("SELECT pg_try_advisory_lock(%s)", (schema.RECEIVER_LOCK,)).fetchone()
+            row = conn.execute(
+                "SELECT pg_try_advisory_lock(%s)", (schema.RECEIVER_LOCK,)
+            ).fetchone()
             self.held = bool(row and row[0])
             if self.held:
                 now = utcnow()
@@ -147,21 +162,26 @@ class ReceiverLock:
                     "(true, %s, %s, %s, %s, %s) ON CONFLICT (one) DO UPDATE SET host = "
                     "EXCLUDED.host, pid = EXCLUDED.pid, url = EXCLUDED.url, since = "
                     "EXCLUDED.since, beat = EXCLUDED.beat, health = '{}'::jsonb",
-                    (self.settings.host, os.getpid(), url, now, now))
+                    (self.settings.host, os.getpid(), url, now, now),
+                )
             return self.held
         except DeskError:
             self._close()
             raise
         except Exception as e:  # noqa: BLE001
             self._close()
-            raise DeskError(f"desk {self.settings.shown} is offline ({type(e).__name__}); "
-                            "start the PostgreSQL server or check the connection string",
-                            "offline") from None
+            raise DeskError(
+                f"desk {self.settings.shown} is offline ({type(e).__name__}); "
+                "start the PostgreSQL server or check the connection string",
+                "offline",
+            ) from None
 
     def set_url(self, url: str) -> None:
         if self.held and self._conn is not None:
-            self._conn.execute("UPDATE desk_receiver SET url = %s WHERE pid = %s AND host = %s",
-                               (url, os.getpid(), self.settings.host))
+            self._conn.execute(
+                "UPDATE desk_receiver SET url = %s WHERE pid = %s AND host = %s",
+                (url, os.getpid(), self.settings.host),
+            )
 
     def still_held(self) -> bool:
         """The lock's connection is alive (so the lock is still ours)."""
@@ -190,8 +210,10 @@ class ReceiverLock:
     def release(self) -> None:
         if self.held and self._conn is not None:
             with contextlib.suppress(Exception):
-                self._conn.execute("DELETE FROM desk_receiver WHERE pid = %s AND host = %s",
-                                   (os.getpid(), self.settings.host))
+                self._conn.execute(
+                    "DELETE FROM desk_receiver WHERE pid = %s AND host = %s",
+                    (os.getpid(), self.settings.host),
+                )
                 # Now, not when the server notices the closed connection (a moment later).
                 self._conn.execute("SELECT pg_advisory_unlock(%s)", (schema.RECEIVER_LOCK,))
         self._close()

@@ -45,8 +45,15 @@ def _ts(value: datetime | None) -> str | None:
 
 
 def record_row(r: DataRecord) -> list[object]:
-    return [r.state.value, _ts(r.newest), _ts(r.first_data), _ts(r.checked_at), r.error,
-            r.request_id, r.why]
+    return [
+        r.state.value,
+        _ts(r.newest),
+        _ts(r.first_data),
+        _ts(r.checked_at),
+        r.error,
+        r.request_id,
+        r.why,
+    ]
 
 
 def read_row(vin: object, row: object) -> DataRecord | None:
@@ -66,8 +73,7 @@ def read_row(vin: object, row: object) -> DataRecord | None:
         return None
     if why is not None and why not in UNCHECKABLE_WHY:
         return None
-    return DataRecord(vin, found, times[0], times[1], times[2], error,
-                      clean_request_id(rid), why)
+    return DataRecord(vin, found, times[0], times[1], times[2], error, clean_request_id(rid), why)
 
 
 class DataRecords:
@@ -91,8 +97,9 @@ class DataRecords:
     def _load(self, path: Path) -> None:
         try:
             if path.stat().st_size > MAX_FILE_BYTES:
-                self.notes.append(f"{path} is too large to be fleettui's data records; "
-                                  "starting afresh")
+                self.notes.append(
+                    f"{path} is too large to be fleettui's data records; starting afresh"
+                )
                 return
             data = json.loads(path.read_bytes())
         except FileNotFoundError:
@@ -138,8 +145,10 @@ class DataRecords:
             self._dirty = False
         try:
             ensure_dir(self.path.parent)
-            atomic_write_bytes(self.path, json.dumps(
-                {"format": FORMAT, "records": rows}, separators=(",", ":")).encode())
+            atomic_write_bytes(
+                self.path,
+                json.dumps({"format": FORMAT, "records": rows}, separators=(",", ":")).encode(),
+            )
         except OSError as e:
             self.notes.append(f"{self.path} could not be written ({e.strerror or e})")
             self._dirty = True
@@ -147,8 +156,7 @@ class DataRecords:
         return True
 
 
-def data_events(old: DataRecord | None, new: DataRecord, brand: str,
-                now: datetime) -> list[Event]:
+def data_events(old: DataRecord | None, new: DataRecord, brand: str, now: datetime) -> list[Event]:
     """The history events for one record's change (none when nothing worth telling)."""
     old_state = old.state if old is not None else None
     words = change_words(old_state, new.state, old is not None and old.newest is not None)
@@ -165,8 +173,9 @@ def data_events(old: DataRecord | None, new: DataRecord, brand: str,
     return [Event(new.vin, state, at, now, previous, words, brand, "data", key)]
 
 
-def all_events(changes: Iterable[tuple[DataRecord | None, DataRecord, str]],
-               now: datetime) -> list[Event]:
+def all_events(
+    changes: Iterable[tuple[DataRecord | None, DataRecord, str]], now: datetime
+) -> list[Event]:
     out: list[Event] = []
     for old, new, brand in changes:
         out += data_events(old, new, brand, now)

@@ -43,9 +43,14 @@ class Event:
     def to_json(self) -> dict[str, object]:
         """The stable shape of `fleettui history --json` (documented in the README)."""
         return {
-            "vin": self.vin, "brand": self.brand, "old_state": self.old,
-            "new_state": self.new, "reason": self.reason,
-            "at": _iso(self.at), "seen_at": _iso(self.seen_at), "source": self.source,
+            "vin": self.vin,
+            "brand": self.brand,
+            "old_state": self.old,
+            "new_state": self.new,
+            "reason": self.reason,
+            "at": _iso(self.at),
+            "seen_at": _iso(self.seen_at),
+            "source": self.source,
         }
 
 
@@ -62,9 +67,16 @@ def cut(text: object, limit: int = MAX_TEXT) -> str | None:
     return s if len(s) <= limit else s[:limit]
 
 
-def event_key(vin: str, new: str, at: datetime | None, reason: str | None,
-              *, source: str = "changelog", seen_at: datetime | None = None,
-              extra: str = "") -> int:
+def event_key(
+    vin: str,
+    new: str,
+    at: datetime | None,
+    reason: str | None,
+    *,
+    source: str = "changelog",
+    seen_at: datetime | None = None,
+    extra: str = "",
+) -> int:
     """A signed 64-bit key. A change with a provider timestamp is keyed by
     (VIN, state, timestamp to the second, reason), so the same changelog entry seen by
     two refreshes, two processes, or as a diff and as a changelog entry is one row.
@@ -79,9 +91,18 @@ def event_key(vin: str, new: str, at: datetime | None, reason: str | None,
     return int.from_bytes(digest, "big", signed=True)
 
 
-def one_event(vin: str, old: str | None, new: str, reason: str | None, seen_at: datetime,
-              source: str, *, at: datetime | None = None, brand: str = "",
-              key: str | None = None) -> Event:
+def one_event(
+    vin: str,
+    old: str | None,
+    new: str,
+    reason: str | None,
+    seen_at: datetime,
+    source: str,
+    *,
+    at: datetime | None = None,
+    brand: str = "",
+    key: str | None = None,
+) -> Event:
     """One change as the webhook receiver records it. `key`, e.g. the delivery id, makes
     repeats of the same delivery one row; without it a change with a provider time `at`
     is keyed like its changelog entry."""

@@ -45,12 +45,20 @@ def changelog_of(row: Any) -> list[LogEntry]:
         for e in log if isinstance(log, list) else ():
             if isinstance(e, dict):
                 st, why = e.get("status"), e.get("reason")
-                out.append((parse_ts(e.get("timestamp")), st if isinstance(st, str) else "",
-                            why if isinstance(why, str) and why.strip() else None))
+                out.append(
+                    (
+                        parse_ts(e.get("timestamp")),
+                        st if isinstance(st, str) else "",
+                        why if isinstance(why, str) and why.strip() else None,
+                    )
+                )
     else:
         changelog = getattr(src, "changelog", ())
         return [(e.timestamp, e.status, e.reason) for e in changelog]
-    if any(a[0] is not None and b[0] is not None and b[0] < a[0] for a, b in zip(out, out[1:], strict=False)):
+    if any(
+        a[0] is not None and b[0] is not None and b[0] < a[0]
+        for a, b in zip(out, out[1:], strict=False)
+    ):
         dated = sorted((e for e in out if e[0] is not None), key=itemgetter(0))
         out = dated + [e for e in out if e[0] is None]
     return out
@@ -79,8 +87,9 @@ def _is_known(row: Any, known: dict[str, float]) -> bool:
     return newest is not None and newest <= latest
 
 
-def changelog_events(vin: str, brand: str, log: list[LogEntry], seen_at: datetime,
-                     after: float | None = None) -> list[Event]:
+def changelog_events(
+    vin: str, brand: str, log: list[LogEntry], seen_at: datetime, after: float | None = None
+) -> list[Event]:
     out = []
     prev: str | None = None
     for at, status, reason in log:
@@ -93,8 +102,8 @@ def changelog_events(vin: str, brand: str, log: list[LogEntry], seen_at: datetim
 
 @dataclass(frozen=True, slots=True)
 class RecordResult:
-    stored: int        # new rows
-    offered: int       # events handed to the store (the rest were already there)
+    stored: int  # new rows
+    offered: int  # events handed to the store (the rest were already there)
 
 
 #: Vehicles per transaction when a first load records every changelog.
@@ -117,8 +126,12 @@ class Recorder:
         self.store = store
 
     def _known_latest(self) -> dict[str, float]:
-        return {vin: at for vin, at in self.store.query(
-            "SELECT vin, max(at) FROM events WHERE at IS NOT NULL GROUP BY vin")}
+        return {
+            vin: at
+            for vin, at in self.store.query(
+                "SELECT vin, max(at) FROM events WHERE at IS NOT NULL GROUP BY vin"
+            )
+        }
 
     def events(self, snapshot: Snapshot, diff: Diff, seen_at: datetime) -> list[Event]:
         by_vin = snapshot.by_vin
@@ -134,15 +147,27 @@ class Recorder:
             else:
                 reason = change.reason
             key = event_key(change.vin, row.status, at, reason, source="diff", seen_at=seen_at)
-            events.append(Event(change.vin, row.status, at, seen_at, change.old.value, reason,
-                                row.brand, "diff", key))
+            events.append(
+                Event(
+                    change.vin,
+                    row.status,
+                    at,
+                    seen_at,
+                    change.old.value,
+                    reason,
+                    row.brand,
+                    "diff",
+                    key,
+                )
+            )
         first = bool(diff.added) and len(diff.added) == len(by_vin) and not diff.changed
         if first:
             known = self._known_latest()
             for row in snapshot.order:
                 if not _is_known(row, known):
-                    events += changelog_events(row.vin, row.brand, changelog_of(row), seen_at,
-                                               known.get(row.vin))
+                    events += changelog_events(
+                        row.vin, row.brand, changelog_of(row), seen_at, known.get(row.vin)
+                    )
         else:
             for vin in (*diff.added, *diff.changed):
                 row = by_vin.get(vin)
@@ -157,8 +182,12 @@ class Recorder:
         and their rows at once (+100 MB resident, the interpreter held for seconds);
         a batch cut short is simply recorded again (events are idempotent by key)."""
         by_vin = snapshot.by_vin
-        if not (diff.added and len(diff.added) == len(by_vin) and not diff.changed
-                and len(by_vin) > FIRST_BATCH):
+        if not (
+            diff.added
+            and len(diff.added) == len(by_vin)
+            and not diff.changed
+            and len(by_vin) > FIRST_BATCH
+        ):
             found = self.events(snapshot, diff, seen_at)
             return RecordResult(self.store.record_events(found, now=seen_at), len(found))
         stored = offered = 0
@@ -166,10 +195,11 @@ class Recorder:
         order = snapshot.order
         for start in range(0, len(order), FIRST_BATCH):  # a first load has no state changes
             events: list[Event] = []
-            for row in order[start:start + FIRST_BATCH]:
+            for row in order[start : start + FIRST_BATCH]:
                 if not _is_known(row, known):
-                    events += changelog_events(row.vin, row.brand, changelog_of(row), seen_at,
-                                               known.get(row.vin))
+                    events += changelog_events(
+                        row.vin, row.brand, changelog_of(row), seen_at, known.get(row.vin)
+                    )
             stored += self.store.record_events(events, now=seen_at)
             offered += len(events)
         # The page cache filled by every index of 100,000 changelogs: +38 MB resident
@@ -183,6 +213,7 @@ class Recorder:
         events: list[Event] = []
         for row in rows:
             if not _is_known(row, known):
-                events += changelog_events(row.vin, row.brand, changelog_of(row), seen_at,
-                                           known.get(row.vin))
+                events += changelog_events(
+                    row.vin, row.brand, changelog_of(row), seen_at, known.get(row.vin)
+                )
         return RecordResult(self.store.record_events(events, now=seen_at), len(events))

@@ -37,13 +37,17 @@ def settings_from(table: Any) -> HistorySettings:
         enabled = True
     days = table.get("retention_days", DEFAULT_RETENTION_DAYS)
     if isinstance(days, bool) or not isinstance(days, int | float) or not 1 <= days <= 3660:
-        notes.append(f"[history] retention_days must be a number of days from 1 to 3660; "
-                     f"using {DEFAULT_RETENTION_DAYS}")
+        notes.append(
+            f"[history] retention_days must be a number of days from 1 to 3660; "
+            f"using {DEFAULT_RETENTION_DAYS}"
+        )
         days = DEFAULT_RETENTION_DAYS
     most = table.get("max_events", DEFAULT_MAX_EVENTS)
     if isinstance(most, bool) or not isinstance(most, int) or most < 1000:
-        notes.append(f"[history] max_events must be a whole number of at least 1000; "
-                     f"using {DEFAULT_MAX_EVENTS}")
+        notes.append(
+            f"[history] max_events must be a whole number of at least 1000; "
+            f"using {DEFAULT_MAX_EVENTS}"
+        )
         most = DEFAULT_MAX_EVENTS
     return HistorySettings(enabled, float(days), int(most), tuple(notes))
 

@@ -57,12 +57,17 @@ def _dt(value: float | None) -> datetime | None:
 
 def _row_event(r: tuple) -> Event:
     vin, brand, at, seen, old, new, reason, source = r
-    return Event(vin, new, _dt(at), _dt(seen) or datetime.fromtimestamp(0, UTC), old, reason,
-                 brand, source)
+    return Event(
+        vin, new, _dt(at), _dt(seen) or datetime.fromtimestamp(0, UTC), old, reason, brand, source
+    )
 
 
-_WHAT = {"corrupt": "could not be read", "foreign": "is not fleettui's history",
-         "other-server": "belongs to another server", "not-a-file": "is not a file"}
+_WHAT = {
+    "corrupt": "could not be read",
+    "foreign": "is not fleettui's history",
+    "other-server": "belongs to another server",
+    "not-a-file": "is not a file",
+}
 
 
 def move_aside(path: Path, kind: str, why: str) -> tuple[bool, str]:
@@ -76,15 +81,20 @@ def move_aside(path: Path, kind: str, why: str) -> tuple[bool, str]:
             if side.exists():
                 os.replace(side, target.with_name(target.name + suffix))
     except OSError as e:
-        return False, (f"History off: {path} {_WHAT.get(kind, kind)} ({why}) and could not be "
-                       f"moved aside ({e.strerror or e}).")
-    return True, (f"The history database {path} {_WHAT.get(kind, kind)} ({why}); it was moved "
-                  f"to {target} and a new one started.")
+        return False, (
+            f"History off: {path} {_WHAT.get(kind, kind)} ({why}) and could not be "
+            f"moved aside ({e.strerror or e})."
+        )
+    return True, (
+        f"The history database {path} {_WHAT.get(kind, kind)} ({why}); it was moved "
+        f"to {target} and a new one started."
+    )
 
 
 class HistoryStore:
-    def __init__(self, path: Path | None, *, settings: HistorySettings | None = None,
-                 temporary: bool = False) -> None:
+    def __init__(
+        self, path: Path | None, *, settings: HistorySettings | None = None, temporary: bool = False
+    ) -> None:
         self.path = path
         self.settings = settings or HistorySettings()
         self.notes: list[str] = list(self.settings.notes)
@@ -117,8 +127,9 @@ class HistoryStore:
         assert self.path is not None
         ensure_dir(self.path.parent)
         check_regular_or_absent(self.path)  # a FIFO would hold SQLite's first read
-        conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None,
-                               check_same_thread=False)
+        conn = sqlite3.connect(
+            self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False
+        )
         try:
             conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
             schema.check_identity(conn)  # reads the header: a non-database fails here
@@ -142,8 +153,10 @@ class HistoryStore:
                 self._conn = self._connect()
                 return
             except schema.SchemaTooNew as e:
-                self.notes.append(f"History off: {self.path} was written by a newer fleettui "
-                                  f"({e}); it was left untouched.")
+                self.notes.append(
+                    f"History off: {self.path} was written by a newer fleettui "
+                    f"({e}); it was left untouched."
+                )
                 return
             except schema.ForeignDatabase as e:
                 if attempt or not self._move_aside("foreign", str(e)):
@@ -237,18 +250,21 @@ class HistoryStore:
         if full:
             self.notes.append(
                 f"History: the disk is full ({error}): free space at {where}. Changes "
-                "are kept in memory and written as soon as there is room; fleettui goes on.")
+                "are kept in memory and written as soon as there is room; fleettui goes on."
+            )
         else:
             self.notes.append(
                 f"History: a write failed ({error}); its changes are kept in memory and "
-                "written with the next write that succeeds.")
+                "written with the next write that succeeds."
+            )
 
     def _recovered(self, written: int) -> None:
         if self._failures:
             self.notes.append(
                 f"History: writing works again after {self._failures} failed "
                 f"write{'s' if self._failures != 1 else ''}; the {written} change(s) they "
-                "held are stored now.")
+                "held are stored now."
+            )
         self._failures = 0
         self._failure_cause = None
 
@@ -260,10 +276,19 @@ class HistoryStore:
         the oldest dropped first and said) and written by the next write that succeeds,
         with that write's own rows."""
         rows = [
-            (cut(e.vin, 64), cut(e.brand, 64) or "", _epoch(e.at), _epoch(e.seen_at),
-             cut(e.old, 64), cut(e.new, 64), cut(e.reason), e.source,
-             e.key if e.key is not None else event_key(e.vin, e.new, e.at, e.reason,
-                                                       source=e.source, seen_at=e.seen_at))
+            (
+                cut(e.vin, 64),
+                cut(e.brand, 64) or "",
+                _epoch(e.at),
+                _epoch(e.seen_at),
+                cut(e.old, 64),
+                cut(e.new, 64),
+                cut(e.reason),
+                e.source,
+                e.key
+                if e.key is not None
+                else event_key(e.vin, e.new, e.at, e.reason, source=e.source, seen_at=e.seen_at),
+            )
             for e in events
         ]
         added = 0
@@ -276,7 +301,9 @@ class HistoryStore:
                     before = conn.total_changes
                     conn.executemany(
                         f"INSERT OR IGNORE INTO events ({_COLUMNS}, key) "
-                        "VALUES (?,?,?,?,?,?,?,?,?)", batch)
+                        "VALUES (?,?,?,?,?,?,?,?,?)",
+                        batch,
+                    )
                     added = conn.total_changes - before
             if self._conn is None:
                 pass  # history off: nothing to keep rows for
@@ -291,7 +318,8 @@ class HistoryStore:
                 if over > 0:
                     self.notes.append(
                         f"History: {over} of the oldest unwritten changes were dropped "
-                        f"(writes kept failing; at most {MAX_PENDING:,} are kept).")
+                        f"(writes kept failing; at most {MAX_PENDING:,} are kept)."
+                    )
                     batch = batch[over:]
                 self._pending = batch
         if now is not None and (self._last_prune is None or now - self._last_prune >= PRUNE_EVERY):
@@ -304,13 +332,27 @@ class HistoryStore:
         with self._lock:
             return len(self._pending)
 
-    def record_event(self, vin: str, old: str | None, new: str, reason: str | None,
-                     seen_at: datetime, source: str, *, at: datetime | None = None,
-                     brand: str = "", key: str | None = None) -> bool:
+    def record_event(
+        self,
+        vin: str,
+        old: str | None,
+        new: str,
+        reason: str | None,
+        seen_at: datetime,
+        source: str,
+        *,
+        at: datetime | None = None,
+        brand: str = "",
+        key: str | None = None,
+    ) -> bool:
         """Record one change (the webhook receiver's entry point; keyed as `one_event`
         says). True when new."""
-        return self.record_events([one_event(vin, old, new, reason, seen_at, source, at=at,
-                                             brand=brand, key=key)]) == 1
+        return (
+            self.record_events(
+                [one_event(vin, old, new, reason, seen_at, source, at=at, brand=brand, key=key)]
+            )
+            == 1
+        )
 
     def prune(self, now: datetime) -> int:
         """Drop events past the retention and beyond the size bound; returns how many."""
@@ -327,7 +369,9 @@ class HistoryStore:
             if extra > 0:
                 cur = conn.execute(
                     "DELETE FROM events WHERE id IN (SELECT id FROM events "
-                    "ORDER BY coalesce(at, seen_at), id LIMIT ?)", (extra,))
+                    "ORDER BY coalesce(at, seen_at), id LIMIT ?)",
+                    (extra,),
+                )
                 removed += max(0, cur.rowcount)
         if removed:
             with self._lock, contextlib.suppress(sqlite3.Error):
@@ -354,8 +398,7 @@ class HistoryStore:
     def set_meta(self, key: str, value: str) -> None:
         with self._write() as conn:
             if conn is not None:
-                conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)",
-                             (key, value))
+                conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value))
 
     # -- reading ---------------------------------------------------------------------
 
@@ -374,9 +417,15 @@ class HistoryStore:
                 self.notes.append(f"History: a read failed ({e}).")
                 return []
 
-    def events(self, *, since: datetime | None = None, vin: str | None = None,
-               state: str | None = None, seen_after: datetime | None = None,
-               limit: int | None = None) -> list[Event]:
+    def events(
+        self,
+        *,
+        since: datetime | None = None,
+        vin: str | None = None,
+        state: str | None = None,
+        seen_after: datetime | None = None,
+        limit: int | None = None,
+    ) -> list[Event]:
         """Events oldest first (by the provider's time, else when seen)."""
         where: list[str] = []
         params: list[str | float] = []
@@ -405,8 +454,9 @@ class HistoryStore:
         return int(row[0]) if row else 0
 
 
-def open_history(profile: str, base_url: str = "", *, demo: bool = False,
-                 settings: HistorySettings | None = None) -> HistoryStore:
+def open_history(
+    profile: str, base_url: str = "", *, demo: bool = False, settings: HistorySettings | None = None
+) -> HistoryStore:
     """The profile's history (a throwaway one for demo runs). A profile that now points
     at another server starts a new file; the old one is moved aside with a note."""
     if demo:
@@ -422,8 +472,9 @@ def open_history(profile: str, base_url: str = "", *, demo: bool = False,
     elif server and known != server:
         store.close()
         assert store.path is not None
-        _, note = move_aside(store.path, "other-server",
-                             f"it holds {known}, the profile now uses {server}")
+        _, note = move_aside(
+            store.path, "other-server", f"it holds {known}, the profile now uses {server}"
+        )
         fresh = HistoryStore(store.path, settings=store.settings)
         fresh.notes[:0] = [*store.notes, note]
         fresh.set_meta("profile", profile)

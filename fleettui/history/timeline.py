@@ -17,8 +17,13 @@ from fleettui.core.states import State, parse_state
 from fleettui.history.events import Event
 
 #: How a local-only entry is labelled, by source.
-LOCAL_LABELS = {"diff": "seen here", "changelog": "recorded here", "webhook": "webhook",
-                "cli": "recorded here", "data": "data check"}
+LOCAL_LABELS = {
+    "diff": "seen here",
+    "changelog": "recorded here",
+    "webhook": "webhook",
+    "cli": "recorded here",
+    "data": "data check",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,8 +42,10 @@ def _key(at: datetime | None, status: str, reason: str | None) -> tuple:
 
 def merge_timeline(changelog: Sequence[object], events: Iterable[Event]) -> list[TimelineEntry]:
     """`changelog`: the vehicle's ChangelogEntry objects (oldest first)."""
-    out = [TimelineEntry(e.timestamp, e.status, e.state, e.reason)  # type: ignore[attr-defined]
-           for e in changelog]
+    out = [
+        TimelineEntry(e.timestamp, e.status, e.state, e.reason)  # type: ignore[attr-defined]
+        for e in changelog
+    ]
     known = {_key(t.at, t.status, t.reason) for t in out}
     extra = []
     for ev in events:
@@ -46,11 +53,19 @@ def merge_timeline(changelog: Sequence[object], events: Iterable[Event]) -> list
             continue
         when = ev.at or ev.seen_at
         if (ev.at is None or ev.source == "webhook") and any(
-                t.status == ev.new and t.at is not None
-                and abs((t.at - when).total_seconds()) < 86400 for t in out):
+            t.status == ev.new and t.at is not None and abs((t.at - when).total_seconds()) < 86400
+            for t in out
+        ):
             continue  # a diff or a webhook of a change the changelog shows
-        extra.append(TimelineEntry(ev.at or ev.seen_at, ev.new, parse_state(ev.new), ev.reason,
-                                   LOCAL_LABELS.get(ev.source, ev.source)))
+        extra.append(
+            TimelineEntry(
+                ev.at or ev.seen_at,
+                ev.new,
+                parse_state(ev.new),
+                ev.reason,
+                LOCAL_LABELS.get(ev.source, ev.source),
+            )
+        )
         known.add(_key(ev.at, ev.new, ev.reason))
     if not extra:
         return out

@@ -49,7 +49,9 @@ class Account:
         return f"Account(name={self.name!r}, environment={self.environment!r}, read_only={self.read_only})"
 
 
-def account_from_profile(profile: Any, *, read_only: bool = False, refresh: float | None = None) -> Account:
+def account_from_profile(
+    profile: Any, *, read_only: bool = False, refresh: float | None = None
+) -> Account:
     """From fleettui.config's ResolvedProfile; flags can only tighten read-only."""
     creds = profile.credentials()
     # The profile's deadlines (connect, whole call); defaults for objects without them.
@@ -69,10 +71,17 @@ def account_from_profile(profile: Any, *, read_only: bool = False, refresh: floa
     )
 
 
-def account_for_simulator(sim: Any, *, name: str = "demo", environment: str = "demo",
-                          read_only: bool = False, refresh: float | None = None,
-                          push: Callable[..., Any] | None = None,
-                          reconcile: float = 600.0, data_checks: bool = False) -> Account:
+def account_for_simulator(
+    sim: Any,
+    *,
+    name: str = "demo",
+    environment: str = "demo",
+    read_only: bool = False,
+    refresh: float | None = None,
+    push: Callable[..., Any] | None = None,
+    reconcile: float = 600.0,
+    data_checks: bool = False,
+) -> Account:
     """The in-process simulator: no snapshot cache, no audit log (nothing real happens);
     `data_checks`: check approved cars for data (on in --demo) at the demo's budget."""
     creds = Credentials(sim.base_url, sim.client_id, sim.client_secret)

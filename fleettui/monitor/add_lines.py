@@ -46,7 +46,9 @@ class AddDraft:
 
     @property
     def empty(self) -> bool:
-        return not any(v.strip() for v in (self.vin, self.brand, self.customer, self.tags, self.many))
+        return not any(
+            v.strip() for v in (self.vin, self.brand, self.customer, self.tags, self.many)
+        )
 
     @property
     def line_count(self) -> int:
@@ -78,12 +80,20 @@ def needs_customer_name(brand: str) -> bool:
     return VW_CUSTOMER_TAG in brand_info(brand).required_tags
 
 
-def parse_line(raw: str, default_brand: str = "", default_tags: dict[str, str] | None = None,
-               customer: str = "") -> AddLine:
+def parse_line(
+    raw: str,
+    default_brand: str = "",
+    default_tags: dict[str, str] | None = None,
+    customer: str = "",
+) -> AddLine:
     """`customer` (the form's Customer field) is added only to VW-group lines."""
     fields = split_fields(raw)
     vin = normalise_vin(fields[0]) if fields else ""
-    brand = normalise_brand(fields[1]) if len(fields) > 1 and fields[1] else normalise_brand(default_brand)
+    brand = (
+        normalise_brand(fields[1])
+        if len(fields) > 1 and fields[1]
+        else normalise_brand(default_brand)
+    )
     tags = dict(default_tags or {})
     problems: list[str] = []
     for extra in fields[2:]:
@@ -94,8 +104,9 @@ def parse_line(raw: str, default_brand: str = "", default_tags: dict[str, str] |
         problems += tag_problems
     if customer and brand and needs_customer_name(brand):
         tags.setdefault(VW_CUSTOMER_TAG, customer)
-    checked = check_new_vehicle(vin, brand, tags,
-                                no_brand="no brand: add ,brand to the line or fill the Brand field")
+    checked = check_new_vehicle(
+        vin, brand, tags, no_brand="no brand: add ,brand to the line or fill the Brand field"
+    )
     return AddLine(raw=raw, vin=vin, brand=brand, tags=tags, problems=checked + problems)
 
 
@@ -129,8 +140,12 @@ def is_header(raw: str) -> bool:
     return len(fields) >= 1 and fields[0] == "vin"
 
 
-def parse_block(text: str, default_brand: str = "", default_tags: dict[str, str] | None = None,
-                customer: str = "") -> list[AddLine]:
+def parse_block(
+    text: str,
+    default_brand: str = "",
+    default_tags: dict[str, str] | None = None,
+    customer: str = "",
+) -> list[AddLine]:
     """Every non-blank, non-comment, non-header line, parsed and checked."""
     out: list[AddLine] = []
     for raw in text.splitlines():

@@ -23,8 +23,14 @@ from fleettui.monitor.updates import AddSent, Notice
 from fleettui.monitor.write_outcomes import new_vehicle
 
 
-def send_add(writer: Creator, lock: threading.Lock, store: FleetStore, lines: list[AddLine],
-             generation: int, clock: Callable[[], datetime]) -> AddSent:
+def send_add(
+    writer: Creator,
+    lock: threading.Lock,
+    store: FleetStore,
+    lines: list[AddLine],
+    generation: int,
+    clock: Callable[[], datetime],
+) -> AddSent:
     """Blocking: the create call for `lines`, and the store update for the accepted."""
     wanted = [NewVehicle(line.vin, line.brand, line.tags) for line in lines]
     try:
@@ -38,7 +44,8 @@ def send_add(writer: Creator, lock: threading.Lock, store: FleetStore, lines: li
     by_vin = {line.vin.upper(): line for line in lines}
     added = [
         new_vehicle(line.vin, line.brand, line.tags, r.status or "pending", now, r.vehicle)
-        for r in results if r.ok and (line := by_vin.get(r.vin.upper())) is not None
+        for r in results
+        if r.ok and (line := by_vin.get(r.vin.upper())) is not None
     ]
     prepared = store.prepare(added, now, partial=True) if added else None
     return AddSent(lines, results, None, prepared, len(added), generation)

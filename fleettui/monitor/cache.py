@@ -34,8 +34,9 @@ def _assume_offset(reader: Any, snapshot: Any) -> None:
         assume(snapshot.provider_offset)
 
 
-def read_first(account: Account, reader: Any, store: FleetStore, clock: Callable[[], datetime],
-               generation: int) -> CacheRead | None:
+def read_first(
+    account: Account, reader: Any, store: FleetStore, clock: Callable[[], datetime], generation: int
+) -> CacheRead | None:
     """Blocking but quick (two lines of the file): the first screen kept at the head of
     the cache, prepared for the store, when it is the start of the view about to be
     shown; None otherwise (the whole cache follows either way)."""
@@ -55,8 +56,9 @@ def read_first(account: Account, reader: Any, store: FleetStore, clock: Callable
     return CacheRead(generation, prepared, snapshot.saved_at or snapshot.fetched_at, first=page)
 
 
-def read_cache(account: Account, reader: Any, store: FleetStore, clock: Callable[[], datetime],
-               generation: int) -> CacheRead | None:
+def read_cache(
+    account: Account, reader: Any, store: FleetStore, clock: Callable[[], datetime], generation: int
+) -> CacheRead | None:
     """Blocking: the cached fleet prepared for the store, and why a file could not be
     used; None when there is nothing to show or say."""
     from fleettui.config.cache import read_snapshot, unreadable_message
@@ -85,8 +87,14 @@ def save_cache(save: CacheSave) -> None:
         # The rows themselves: the file is written from their compact form as it goes,
         # never as 100k expanded dicts (+117 MB) and one string.
         first = first_page(save.rows, save.first_query, *OPENING_SORT, save.now)
-        save_snapshot(save.name, save.base_url, save.rows, save.fetched_at,
-                      saved_at=save.saved_at, first=first)
+        save_snapshot(
+            save.name,
+            save.base_url,
+            save.rows,
+            save.fetched_at,
+            saved_at=save.saved_at,
+            first=first,
+        )
     except OSError as exc:
         log.warning("could not cache the fleet: %s", exc)
 
@@ -163,10 +171,14 @@ class StartCache:
             return None
         update = Update()
         if result.problem:
-            update.notices.append(Notice(clean(result.problem), title="Cache", severity="warning",
-                                         timeout=8))
-        if (result.prepared is not None and not m.connection.connected_once
-                and m.store.apply(result.prepared)):
+            update.notices.append(
+                Notice(clean(result.problem), title="Cache", severity="warning", timeout=8)
+            )
+        if (
+            result.prepared is not None
+            and not m.connection.connected_once
+            and m.store.apply(result.prepared)
+        ):
             m.connection.cached_at = result.saved_at
             if result.first is not None:
                 self._first = (result.first, result.prepared.snapshot.generation, True)
@@ -204,7 +216,14 @@ class StartCache:
         if self._saved is not None and mono - self._saved < CACHE_EVERY:
             return None
         self._saved = mono
-        return CacheSave(account.name, account.base_url, list(m.store.snapshot.order),
-                         m.clock(), utcnow(), account.default_filter or "", m.store.now)
+        return CacheSave(
+            account.name,
+            account.base_url,
+            list(m.store.snapshot.order),
+            m.clock(),
+            utcnow(),
+            account.default_filter or "",
+            m.store.now,
+        )
 
     save = staticmethod(save_cache)

@@ -108,8 +108,9 @@ class ConnectionState:
         self.retry_after = None
         return recovered
 
-    def record_failure(self, category: str, message: str, retry_after: float | None = None,
-                       kind: str | None = None) -> bool:
+    def record_failure(
+        self, category: str, message: str, retry_after: float | None = None, kind: str | None = None
+    ) -> bool:
         """A failed poll. Returns True for the first failure of a run (notify once).
         `kind` narrows the category ("bad_answer" for an unreadable answer)."""
         self.failures += 1
@@ -138,8 +139,11 @@ class ConnectionState:
         left = max(0.0, self.next_delay() - (self.monotonic() - self.failed_mono))
         if self.retry_after is None:
             return f"retrying in {wait_text(left)}" if left >= 1 else "retrying"
-        why = (f"the provider's wait, cut to {wait_text(MAX_RETRY_AFTER)}"
-               if self.retry_after >= MAX_RETRY_AFTER else "the provider's wait")
+        why = (
+            f"the provider's wait, cut to {wait_text(MAX_RETRY_AFTER)}"
+            if self.retry_after >= MAX_RETRY_AFTER
+            else "the provider's wait"
+        )
         return f"retrying in {wait_text(left)} ({why}; r: now)"
 
     def started(self) -> None:

@@ -68,13 +68,20 @@ class Monitor:
     `wall` this machine's, `monotonic` measures ages and intervals, `sleep` waits out a
     rate limit on a worker."""
 
-    def __init__(self, account: Account | None = None, *, read_only: bool = False,
-                 refresh: float | None = None, clock: Callable[[], datetime] | None = None,
-                 wall: Callable[[], datetime] | None = None,
-                 monotonic: Callable[[], float] = time.monotonic,
-                 sleep: Callable[[float], None] = time.sleep, pinned: bool = False,
-                 desk: DeskControl | None = None,
-                 full_refresh: bool = False) -> None:
+    def __init__(
+        self,
+        account: Account | None = None,
+        *,
+        read_only: bool = False,
+        refresh: float | None = None,
+        clock: Callable[[], datetime] | None = None,
+        wall: Callable[[], datetime] | None = None,
+        monotonic: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+        pinned: bool = False,
+        desk: DeskControl | None = None,
+        full_refresh: bool = False,
+    ) -> None:
         self.account = account
         #: --pin-profile (every `fleettui serve` tab): this session never switches account.
         self.pinned = bool(pinned)
@@ -121,8 +128,11 @@ class Monitor:
         #: What the header says, read in one place (fleettui.monitor.header_state).
         self.header = HeaderReader(self)
         #: What each refresh asks the provider for (fleettui.monitor.delta).
-        self.delta = DeltaPolling(monotonic=monotonic, wall=lambda: self.wall().timestamp(),
-                                  enabled=not self.full_refresh_flag)
+        self.delta = DeltaPolling(
+            monotonic=monotonic,
+            wall=lambda: self.wall().timestamp(),
+            enabled=not self.full_refresh_flag,
+        )
         self._ask: Ask = fetching.FULL
         #: Requests and bytes this monitor's clients took from the provider, per hour.
         self.load = ProviderLoad(monotonic)
@@ -147,8 +157,9 @@ class Monitor:
 
     def _new_connection(self, every: float | None) -> ConnectionState:
         every = self.refresh_flag if self.refresh_flag is not None else every
-        return ConnectionState(refresh=clamp_refresh(every), wall=self.wall,
-                               monotonic=self.monotonic)
+        return ConnectionState(
+            refresh=clamp_refresh(every), wall=self.wall, monotonic=self.monotonic
+        )
 
     # -- account ---------------------------------------------------------------------
 
@@ -192,14 +203,20 @@ class Monitor:
         """Why this session may not switch profiles (None: it may)."""
         if not self.pinned:
             return None
-        return Notice(f"This session stays on {self.account_name}: it was started with "
-                      "--pin-profile, as every `fleettui serve` browser tab is.",
-                      title="Profile pinned", severity="warning")
+        return Notice(
+            f"This session stays on {self.account_name}: it was started with "
+            "--pin-profile, as every `fleettui serve` browser tab is.",
+            title="Profile pinned",
+            severity="warning",
+        )
 
     def read_only_notice(self) -> Notice:
         why = "started with --read-only" if self.read_only_flag else "profile setting"
-        return Notice(f"Read-only: fleettui will not send writes with this profile ({why}).",
-                      title="Read-only", severity="warning")
+        return Notice(
+            f"Read-only: fleettui will not send writes with this profile ({why}).",
+            title="Read-only",
+            severity="warning",
+        )
 
     # -- polling ---------------------------------------------------------------------
 
@@ -221,9 +238,17 @@ class Monitor:
             tail = f" (waiting for the provider, {int(waited)} s)" if waited else ""
             return Update(notices=[Notice(f"A refresh is already running{tail}.")])
         if conn.stale:  # the back-off is skipped: try now, and say so
-            return Update(poll=True, force=True, notices=[Notice(
-                f"Retrying now (the last refresh failed: {conn.kind_label()}); E shows the "
-                "whole error.", title="Refresh")])
+            return Update(
+                poll=True,
+                force=True,
+                notices=[
+                    Notice(
+                        f"Retrying now (the last refresh failed: {conn.kind_label()}); E shows the "
+                        "whole error.",
+                        title="Refresh",
+                    )
+                ],
+            )
         return Update(poll=True, force=True)
 
     def last_error(self) -> Notice:
@@ -231,11 +256,15 @@ class Monitor:
         conn = self.connection
         load = self.load_text()
         if not conn.stale:
-            return Notice(f"No refresh has failed since the last good one.\n{load}",
-                          title="Last error")
-        return Notice(f"{clean(conn.message) or '(the failure said nothing)'}\n{load}",
-                      title=f"Last error ({conn.failures} failed refreshes in a row)",
-                      severity="warning", timeout=20)
+            return Notice(
+                f"No refresh has failed since the last good one.\n{load}", title="Last error"
+            )
+        return Notice(
+            f"{clean(conn.message) or '(the failure said nothing)'}\n{load}",
+            title=f"Last error ({conn.failures} failed refreshes in a row)",
+            severity="warning",
+            timeout=20,
+        )
 
     def load_text(self) -> str:
         """This monitor's provider load and what its refreshes ask (the `E` panel)."""
@@ -244,9 +273,11 @@ class Monitor:
         if not delta.enabled:
             how = "the whole list every refresh (--full-refresh / full_refresh)"
         else:
-            how = (f"only what can change, a full list every {delta.full_every / 60:g} min: "
-                   f"{delta.filtered} filtered refresh{'es' * (delta.filtered != 1)}, "
-                   f"{delta.full_lists} full list{'s' * (delta.full_lists != 1)}")
+            how = (
+                f"only what can change, a full list every {delta.full_every / 60:g} min: "
+                f"{delta.filtered} filtered refresh{'es' * (delta.filtered != 1)}, "
+                f"{delta.full_lists} full list{'s' * (delta.full_lists != 1)}"
+            )
             if delta.fell_back:
                 how += "; a filtered call failed, the full list was asked instead"
         return f"{rate[0].upper()}{rate[1:]} ({how})."
@@ -255,16 +286,18 @@ class Monitor:
         conn = self.connection
         conn.paused = not conn.paused
         if conn.paused:
-            return Update(stop_polling=True,
-                          notices=[Notice("Live refresh paused; p resumes, r refreshes once.")])
+            return Update(
+                stop_polling=True,
+                notices=[Notice("Live refresh paused; p resumes, r refreshes once.")],
+            )
         return Update(poll=True, notices=[Notice("Live refresh resumed.")])
 
-    def fetch(self, generation: int,
-              early: Callable[[FirstRows], None] | None = None) -> FetchResult:
+    def fetch(
+        self, generation: int, early: Callable[[FirstRows], None] | None = None
+    ) -> FetchResult:
         """Blocking: the list call, parsed and diffed against the store; `early` gets
         the first screen of a big first load (for `cache.took_first`) before the rest."""
-        return fetching.fetch(self.reader, self.store, self.clock, generation, early,
-                              self._ask)
+        return fetching.fetch(self.reader, self.store, self.clock, generation, early, self._ask)
 
     def took(self, result: FetchResult) -> Update | None:
         """A poll's result on the UI thread; None when it belongs to an earlier account."""
@@ -280,8 +313,9 @@ class Monitor:
             self.delta.took(result.ask, result.answer, result.moving)
         self.load.sample()
         recovered = self.connection.record_ok()
-        update = Update(repaint=self.repaint_due(prepared),
-                        record=RecordJob(result.generation, prepared))
+        update = Update(
+            repaint=self.repaint_due(prepared), record=RecordJob(result.generation, prepared)
+        )
         if recovered:
             update.notices.append(Notice("Reconnected; the data is live again.", title="Refresh"))
         told = (result.duplicates, result.skipped)
@@ -311,8 +345,7 @@ class Monitor:
         results, texts = self.data.take()
         if not results and not texts:
             return None
-        notices = [Notice(t, title="Data checks", severity="warning", kind="data")
-                   for t in texts]
+        notices = [Notice(t, title="Data checks", severity="warning", kind="data") for t in texts]
         told = data_changes(results)
         if told is not None:
             notices.append(told)
@@ -338,14 +371,19 @@ class Monitor:
         conn = self.connection
         self.delta.failed()
         self.load.sample()
-        first = conn.record_failure(result.category, result.message, result.retry_after,
-                                    result.kind)
+        first = conn.record_failure(
+            result.category, result.message, result.retry_after, result.kind
+        )
         update = Update(stale=True, next_poll=conn.next_delay())
         if first:
-            update.notices.append(Notice(
-                f"{result.message} {self.what_is_shown()}; retrying by itself.",
-                title=f"Refresh failed ({conn.category_label()})",
-                severity="warning" if conn.connected_once else "error", timeout=8))
+            update.notices.append(
+                Notice(
+                    f"{result.message} {self.what_is_shown()}; retrying by itself.",
+                    title=f"Refresh failed ({conn.category_label()})",
+                    severity="warning" if conn.connected_once else "error",
+                    timeout=8,
+                )
+            )
         return update
 
     def what_is_shown(self) -> str:

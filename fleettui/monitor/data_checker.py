@@ -49,16 +49,19 @@ MINUTE, HOUR, DAY = 60.0, 3600.0, 86400.0
 DEFAULT_HOLD = 60.0
 #: Save the records file at most this often (monotonic seconds) while checking.
 SAVE_EVERY = 30.0
-SCOPE_NOTICE = ("Data checks are off for this session: the app's token lacks the "
-                "vehicle:data scope. Give the app that scope in the High Mobility console "
-                "(or ask your contact person), then start fleettui again.")
+SCOPE_NOTICE = (
+    "Data checks are off for this session: the app's token lacks the "
+    "vehicle:data scope. Give the app that scope in the High Mobility console "
+    "(or ask your contact person), then start fleettui again."
+)
 
 
 class Budget:
     """At most `per_second` calls a second and `per_hour` an hour, from one thread."""
 
-    def __init__(self, per_second: float, per_hour: int, *,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self, per_second: float, per_hour: int, *, clock: Callable[[], float] = time.monotonic
+    ) -> None:
         self.gap = 1.0 / per_second if per_second > 0 else 0.0
         self.per_hour = max(1, int(per_hour))
         self._clock = clock
@@ -95,8 +98,9 @@ class Budget:
         return len(self._calls)
 
 
-def next_interval(record: DataRecord | None, state: DataState, approved: datetime | None,
-                  now: datetime) -> float | None:
+def next_interval(
+    record: DataRecord | None, state: DataState, approved: datetime | None, now: datetime
+) -> float | None:
     """Seconds from the last check to the next (None: never ask again)."""
     if record is None or state is DataState.UNCHECKED:
         return 0.0
@@ -109,8 +113,7 @@ def next_interval(record: DataRecord | None, state: DataState, approved: datetim
         gap = 6 * HOUR
     else:  # flowing, consent removed, no active consent
         gap = DAY
-    if record.error in ("offline", "server", "network", "bad_answer", "other",
-                        "invalid_token"):
+    if record.error in ("offline", "server", "network", "bad_answer", "other", "invalid_token"):
         gap = min(gap, HOUR)
     return gap
 
@@ -134,10 +137,18 @@ class DataResult:
 
 
 class DataChecker:
-    def __init__(self, client: Any, settings: DataCheckSettings, records: DataRecords, *,
-                 now: Callable[[], datetime], clock: Callable[[], float] = time.monotonic,
-                 history: Any = None, on_result: Callable[[DataResult], None] | None = None,
-                 notice: Callable[[str], None] | None = None) -> None:
+    def __init__(
+        self,
+        client: Any,
+        settings: DataCheckSettings,
+        records: DataRecords,
+        *,
+        now: Callable[[], datetime],
+        clock: Callable[[], float] = time.monotonic,
+        history: Any = None,
+        on_result: Callable[[DataResult], None] | None = None,
+        notice: Callable[[str], None] | None = None,
+    ) -> None:
         self.client = client
         self.settings = settings
         self.records = records
@@ -160,8 +171,10 @@ class DataChecker:
         self._saved_at = clock()
 
     def __repr__(self) -> str:
-        return (f"DataChecker({len(self._fleet)} approved, {len(self._heap)} queued, "
-                f"calls={self.calls}, off={self.off!r})")
+        return (
+            f"DataChecker({len(self._fleet)} approved, {len(self._heap)} queued, "
+            f"calls={self.calls}, off={self.off!r})"
+        )
 
     # -- who to ask --------------------------------------------------------------------
 
@@ -238,12 +251,14 @@ class DataChecker:
         now = self._now()
         if reading.error == "scope_missing":
             self._turn_off()
-            return DataResult(a.vin, a.brand, old or DataRecord(a.vin, DataState.UNCHECKED),
-                              old, checked=False)
+            return DataResult(
+                a.vin, a.brand, old or DataRecord(a.vin, DataState.UNCHECKED), old, checked=False
+            )
         self.last_error = reading.error
         if reading.error == "rate_limited":
-            self.budget.hold(reading.retry_after if reading.retry_after is not None
-                             else DEFAULT_HOLD)
+            self.budget.hold(
+                reading.retry_after if reading.retry_after is not None else DEFAULT_HOLD
+            )
             with self._lock:  # asked again first, once the wait is over
                 heapq.heappush(self._heap, (0.0, next(self._seq), a.vin))
                 self._queued.add(a.vin)
@@ -253,8 +268,9 @@ class DataChecker:
             return replace(self._keep(a, old, record, now), checked=False)
         if reading.error == "network":
             self._requeue(a, old, now)
-            return DataResult(a.vin, a.brand, old or DataRecord(a.vin, DataState.UNCHECKED),
-                              old, checked=False)
+            return DataResult(
+                a.vin, a.brand, old or DataRecord(a.vin, DataState.UNCHECKED), old, checked=False
+            )
         record = next_record(old, a.vin, a.brand, reading, now, self.settings.thresholds)
         return self._keep(a, old, record, now)
 
@@ -264,8 +280,9 @@ class DataChecker:
                 heapq.heappush(self._heap, (now.timestamp() + HOUR, next(self._seq), a.vin))
                 self._queued.add(a.vin)
 
-    def _keep(self, a: Approved, old: DataRecord | None, record: DataRecord,
-              now: datetime) -> DataResult:
+    def _keep(
+        self, a: Approved, old: DataRecord | None, record: DataRecord, now: datetime
+    ) -> DataResult:
         self.records.put(record)
         events = tuple(data_events(old, record, a.brand, now))
         if events and self.history is not None:

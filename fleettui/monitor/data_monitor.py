@@ -67,8 +67,7 @@ class MonitorData:
         """The account's settings and recorded states (reads a file: call it off the UI
         thread, or let `begin` do it on the checks' own thread)."""
         settings = getattr(account, "data_checks", None)
-        self.settings = settings if isinstance(settings, DataCheckSettings) else \
-            DataCheckSettings()
+        self.settings = settings if isinstance(settings, DataCheckSettings) else DataCheckSettings()
         path = data_records_path(account.name) if getattr(account, "cache", False) else None
         self.records = DataRecords(path)
         with self._lock:
@@ -77,11 +76,15 @@ class MonitorData:
 
     def _lookup(self, vin: str, brand: str) -> DataState:
         """The `/` filter's data state of a row (core.query's data: terms)."""
-        return current_state(self.records.get(vin), brand, self._now(),
-                             self.settings.thresholds)
+        return current_state(self.records.get(vin), brand, self._now(), self.settings.thresholds)
 
-    def begin(self, account: Any, client_factory: Callable[[], Any],
-              now: Callable[[], datetime], history: Any = None) -> bool:
+    def begin(
+        self,
+        account: Any,
+        client_factory: Callable[[], Any],
+        now: Callable[[], datetime],
+        history: Any = None,
+    ) -> bool:
         """For the monitor: when the account's checks are on, a thread that loads the
         records, then runs the checker with a client of its own. False: checks are off."""
         self.stop()
@@ -111,8 +114,9 @@ class MonitorData:
         self._thread.start()
         return True
 
-    def start(self, client: Any, now: Callable[[], datetime], history: Any = None, *,
-              thread: bool = True) -> bool:
+    def start(
+        self, client: Any, now: Callable[[], datetime], history: Any = None, *, thread: bool = True
+    ) -> bool:
         """Run the checker (on its own thread unless `thread` is False: the caller's
         thread runs it). False: checks are off for this account."""
         if not self.settings.enabled or (thread and self._thread is not None):
@@ -121,12 +125,19 @@ class MonitorData:
         self._now = now
         if thread:
             self._stop = threading.Event()
-        self.checker = DataChecker(client, self.settings, self.records, now=now,
-                                   history=history, on_result=self._keep,
-                                   notice=self._notice)
+        self.checker = DataChecker(
+            client,
+            self.settings,
+            self.records,
+            now=now,
+            history=history,
+            on_result=self._keep,
+            notice=self._notice,
+        )
         if thread:
-            self._thread = threading.Thread(target=self.checker.run, args=(self._stop,),
-                                            name="data-checks", daemon=True)
+            self._thread = threading.Thread(
+                target=self.checker.run, args=(self._stop,), name="data-checks", daemon=True
+            )
             self._thread.start()
         return True
 
@@ -149,8 +160,9 @@ class MonitorData:
             if self._thread is not None:  # still loading: fed once it runs
                 self._rows = list(rows)
             return
-        checker.set_fleet(Approved(r.vin, r.brand, _since(r)) for r in rows
-                          if r.state is State.APPROVED)
+        checker.set_fleet(
+            Approved(r.vin, r.brand, _since(r)) for r in rows if r.state is State.APPROVED
+        )
 
     def _keep(self, result: DataResult) -> None:
         with self._lock:
@@ -216,8 +228,11 @@ def _since(row: Any) -> datetime | None:
 
 #: The changes the monitor tells as they happen (both ways); first data and silence show
 #: in the Data column and the triage queues without a toast each.
-BLOCKED_WORDS = ("privacy mode blocks data", "consent removed by the OEM blocks data",
-                 "no active consent for this vehicle")
+BLOCKED_WORDS = (
+    "privacy mode blocks data",
+    "consent removed by the OEM blocks data",
+    "no active consent for this vehicle",
+)
 TOLD = (*BLOCKED_WORDS, "data flowing again")
 
 
@@ -232,8 +247,12 @@ def data_changes(results: Iterable[DataResult]) -> Notice | None:
                 vins.append(result.vin)
     if not counts:
         return None
-    text = "; ".join(f"{n} car{'s' if n != 1 else ''}: {reason}"
-                     for reason, n in counts.items())
+    text = "; ".join(f"{n} car{'s' if n != 1 else ''}: {reason}" for reason, n in counts.items())
     blocked = any(reason in BLOCKED_WORDS for reason in counts)
-    return Notice(text, title="Data", severity="warning" if blocked else "information",
-                  kind="data", vins=tuple(vins))
+    return Notice(
+        text,
+        title="Data",
+        severity="warning" if blocked else "information",
+        kind="data",
+        vins=tuple(vins),
+    )

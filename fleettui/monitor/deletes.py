@@ -59,8 +59,9 @@ def no_target() -> Notice:
     return Notice("No vehicle under the cursor.", severity="warning")
 
 
-def plan_deletes(action: Action, marked: Iterable[Vehicle], current: Vehicle | None,
-                 now: datetime) -> DeletePlan:
+def plan_deletes(
+    action: Action, marked: Iterable[Vehicle], current: Vehicle | None, now: datetime
+) -> DeletePlan:
     """Marked vehicles are the targets when there are any, else the one under the cursor."""
     targets = list(marked)
     if not targets:
@@ -71,30 +72,57 @@ def plan_deletes(action: Action, marked: Iterable[Vehicle], current: Vehicle | N
     skipped = [(v.vin, why, brand_info(v.brand).display, str(v.state)) for v, why in plan.skip]
     if not plan.send:
         reasons = "; ".join(sorted({clean(why) for _, why, *_ in skipped}))[:300]
-        return DeletePlan(action, bulk=True, targets=len(targets), refusal=Notice(
-            f"Nothing to {action.value}: all {len(skipped)} marked were skipped ({reasons}). "
-            "Nothing was sent.", severity="warning", timeout=8,
-            vins=tuple(vin for vin, *_ in skipped)))
+        return DeletePlan(
+            action,
+            bulk=True,
+            targets=len(targets),
+            refusal=Notice(
+                f"Nothing to {action.value}: all {len(skipped)} marked were skipped ({reasons}). "
+                "Nothing was sent.",
+                severity="warning",
+                timeout=8,
+                vins=tuple(vin for vin, *_ in skipped),
+            ),
+        )
     warned: dict[str, int] = {}
     for _, warning in plan.warnings:
         warned[clean(warning)] = warned.get(clean(warning), 0) + 1
     vins = [v.vin for v in plan.send]
-    return DeletePlan(action, bulk=True, vins=vins, targets=len(targets), skipped=skipped,
-                      warnings=list(warned.items()),
-                      require=str(len(vins)) if action is Action.REVOKE else None)
+    return DeletePlan(
+        action,
+        bulk=True,
+        vins=vins,
+        targets=len(targets),
+        skipped=skipped,
+        warnings=list(warned.items()),
+        require=str(len(vins)) if action is Action.REVOKE else None,
+    )
 
 
 def _plan_one(action: Action, vehicle: Vehicle, now: datetime) -> DeletePlan:
     check = check_action(vehicle, action, now)
     vin = clean(vehicle.vin)
     if not check.allowed:
-        return DeletePlan(action, targets=1, vehicle=vehicle, refusal=Notice(
-            f"Cannot {action.value} {vin}: {clean(check.reason).rstrip('.')}. Nothing was sent.",
-            title=f"{action.value.capitalize()} refused", severity="warning", timeout=8,
-            vins=(vehicle.vin,)))
-    return DeletePlan(action, vins=[vehicle.vin], targets=1, vehicle=vehicle,
-                      warnings=[(clean(w), 1) for w in check.warnings],
-                      require=vin[-4:] if action is Action.REVOKE else None)
+        return DeletePlan(
+            action,
+            targets=1,
+            vehicle=vehicle,
+            refusal=Notice(
+                f"Cannot {action.value} {vin}: {clean(check.reason).rstrip('.')}. Nothing was sent.",
+                title=f"{action.value.capitalize()} refused",
+                severity="warning",
+                timeout=8,
+                vins=(vehicle.vin,),
+            ),
+        )
+    return DeletePlan(
+        action,
+        vins=[vehicle.vin],
+        targets=1,
+        vehicle=vehicle,
+        warnings=[(clean(w), 1) for w in check.warnings],
+        require=vin[-4:] if action is Action.REVOKE else None,
+    )
 
 
 def delete_one(writer: Deleter, vin: str, sleep: Callable[[float], None]) -> WriteOutcome:
@@ -114,10 +142,17 @@ def delete_one(writer: Deleter, vin: str, sleep: Callable[[float], None]) -> Wri
     return WriteOutcome(vin, False, message="not sent")
 
 
-def send_deletes(writer: Deleter, lock: threading.Lock, store: FleetStore, action: Action,
-                 vins: list[str], generation: int, clock: Callable[[], datetime],
-                 sleep: Callable[[float], None],
-                 skipped: tuple[tuple[str, str], ...] = ()) -> DeletesSent:
+def send_deletes(
+    writer: Deleter,
+    lock: threading.Lock,
+    store: FleetStore,
+    action: Action,
+    vins: list[str],
+    generation: int,
+    clock: Callable[[], datetime],
+    sleep: Callable[[float], None],
+    skipped: tuple[tuple[str, str], ...] = (),
+) -> DeletesSent:
     """Blocking: one DELETE per VIN, then the store update for the accepted ones (built
     here, so a 100k fleet's re-sort never runs on the UI thread)."""
     with lock:
@@ -125,7 +160,8 @@ def send_deletes(writer: Deleter, lock: threading.Lock, store: FleetStore, actio
     now = clock()
     outcomes = [
         WriteOutcome(o.vin, True, vehicle=merge_answer(store.vehicle(o.vin), o.vehicle, now))
-        if o.ok and o.vehicle is not None else o
+        if o.ok and o.vehicle is not None
+        else o
         for o in sent
     ]
     merged = [o.vehicle for o in outcomes if o.ok and o.vehicle is not None]
@@ -144,8 +180,12 @@ def summary_notice(result: DeletesSent, worth_opening: bool) -> Notice:
     if worth_opening:
         text += "\n" + OPEN_HINT
     named = (*(o.vin for o in result.outcomes), *(vin for vin, _ in result.skipped))
-    return Notice(clean(text, keep_newlines=True), severity=severity,
-                  timeout=10 if severity != "information" else 5, vins=named)
+    return Notice(
+        clean(text, keep_newlines=True),
+        severity=severity,
+        timeout=10 if severity != "information" else 5,
+        vins=named,
+    )
 
 
 def audit_lines(outcomes: list[WriteOutcome]) -> list[tuple[str, bool, str]]:

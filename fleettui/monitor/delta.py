@@ -134,8 +134,9 @@ def ask_provider(reader: Any, ask: Ask, full_list: Callable[[], list[Any]]) -> A
             raise
         return Answer(full_list(), True, batch=ask.batch, fell_back=str(exc))
     found_vins = {v for v in map(vin_of, found) if v is not None}
-    return Answer(moving + found, False, frozenset(left) - found_vins,
-                  frozenset(listed | found_vins), batch)
+    return Answer(
+        moving + found, False, frozenset(left) - found_vins, frozenset(listed | found_vins), batch
+    )
 
 
 def _by_vin(reader: Any, vins: list[str], batch: int) -> tuple[list[Any], int]:
@@ -168,8 +169,14 @@ class DeltaPolling:
     """When a refresh asks for the whole list and when only for what can change; the
     controller's (`Monitor.delta`), UI thread."""
 
-    def __init__(self, *, full_every: float = FULL_EVERY, enabled: bool = True,
-                 monotonic: Callable[[], float], wall: Callable[[], float]) -> None:
+    def __init__(
+        self,
+        *,
+        full_every: float = FULL_EVERY,
+        enabled: bool = True,
+        monotonic: Callable[[], float],
+        wall: Callable[[], float],
+    ) -> None:
         self.full_every = max(0.0, float(full_every))
         self.enabled = enabled
         self._monotonic = monotonic

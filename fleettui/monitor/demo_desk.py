@@ -25,9 +25,11 @@ from fleettui.config.paths import data_dir
 from fleettui.desk.errors import DeskError
 from fleettui.desk.settings import ENV_USER, DeskSettings, clean_user, login_name
 
-HOW_TO_GET = ("the desk demo needs PostgreSQL's server binaries and psycopg: "
-              "`apt-get install postgresql` (or set FLEETTUI_PG_BINDIR) and "
-              "`pip install 'fleettui[desk]'`; or point FLEETTUI_DESK_DSN at a desk")
+HOW_TO_GET = (
+    "the desk demo needs PostgreSQL's server binaries and psycopg: "
+    "`apt-get install postgresql` (or set FLEETTUI_PG_BINDIR) and "
+    "`pip install 'fleettui[desk]'`; or point FLEETTUI_DESK_DSN at a desk"
+)
 
 
 #: The watcher: once the demo's process is gone, stop its server and remove its files.
@@ -64,10 +66,23 @@ def _reap_when_gone(server: Any, dsn_file: Path) -> None:
 
     with contextlib.suppress(OSError):
         subprocess.Popen(
-            [sys.executable, "-c", _REAPER, str(os.getpid()), str(server.bindir),
-             str(server.root), str(server.port), server.user or "", str(dsn_file)],
-            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-            start_new_session=True, close_fds=True)
+            [
+                sys.executable,
+                "-c",
+                _REAPER,
+                str(os.getpid()),
+                str(server.bindir),
+                str(server.root),
+                str(server.port),
+                server.user or "",
+                str(dsn_file),
+            ],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+            close_fds=True,
+        )
 
 
 class DemoDeskError(Exception):

@@ -44,8 +44,13 @@ from fleettui.monitor.updates import Notice, Update
 TITLE = "Desk"
 #: Vehicles whose desk timeline is kept (the ones looked at last).
 TIMELINES_KEPT = 64
-_DONE = {"claim": "Claimed", "release": "Released", "hand": "Handed", "snooze": "Snoozed",
-         "unsnooze": "Unsnoozed"}
+_DONE = {
+    "claim": "Claimed",
+    "release": "Released",
+    "hand": "Handed",
+    "snooze": "Snoozed",
+    "unsnooze": "Unsnoozed",
+}
 
 
 def _vehicles(n: int) -> str:
@@ -66,9 +71,11 @@ def parse_until(text: str, now: datetime) -> datetime | None:
     try:
         when = datetime.fromisoformat(raw)
     except ValueError:
-        raise ValueError(f"'{raw}' is neither a duration (4h, 2d) nor a date and time "
-                         "(2026-12-07 09:00); leave it empty for 'until its next state "
-                         "change'") from None
+        raise ValueError(
+            f"'{raw}' is neither a duration (4h, 2d) nor a date and time "
+            "(2026-12-07 09:00); leave it empty for 'until its next state "
+            "change'"
+        ) from None
     if when.tzinfo is None:
         when = when.astimezone()  # typed in local time
     if when <= now:
@@ -90,12 +97,18 @@ class HandoverRead:
 class DeskControl:
     """See the module docstring."""
 
-    def __init__(self, settings: DeskSettings, outbox: Outbox | None = None, *,
-                 clock: Callable[[], datetime] = utcnow,
-                 link: Callable[..., Any] | None = None) -> None:
+    def __init__(
+        self,
+        settings: DeskSettings,
+        outbox: Outbox | None = None,
+        *,
+        clock: Callable[[], datetime] = utcnow,
+        link: Callable[..., Any] | None = None,
+    ) -> None:
         self.settings = settings
-        self.outbox = outbox if outbox is not None else Outbox(
-            outbox_path(settings.shown, settings.user))
+        self.outbox = (
+            outbox if outbox is not None else Outbox(outbox_path(settings.shown, settings.user))
+        )
         self.mirror = DeskMirror(settings.user, settings.host, clock)
         self.mirror.pending = len(self.outbox)
         self.feed = DeskFeed(settings.shown)
@@ -121,9 +134,13 @@ class DeskControl:
         if self.outbox.problem:
             notices.append(Notice(self.outbox.problem, title=TITLE, severity="warning"))
         if len(self.outbox):
-            notices.append(Notice(f"{len(self.outbox)} desk actions typed earlier are waiting "
-                                  "to be sent; they go as soon as the desk is reached.",
-                                  title=TITLE))
+            notices.append(
+                Notice(
+                    f"{len(self.outbox)} desk actions typed earlier are waiting "
+                    "to be sent; they go as soon as the desk is reached.",
+                    title=TITLE,
+                )
+            )
         return Update(notices=notices)
 
     def stop(self) -> None:
@@ -139,8 +156,9 @@ class DeskControl:
         feed = self.feed
         # Whether a receiver feeds the desk is not known here: the list keeps its own
         # refresh interval (push is not trusted to relax it), deliveries show at once.
-        return dataclasses.replace(account, push=lambda now=None: feed,
-                                   reconcile=account.refresh or 0.0)
+        return dataclasses.replace(
+            account, push=lambda now=None: feed, reconcile=account.refresh or 0.0
+        )
 
     def viewing(self, vin: str | None) -> None:
         if self.link is not None:
@@ -202,25 +220,46 @@ class DeskControl:
 
     # -- typed actions --------------------------------------------------------------------
 
-    def act(self, kind: Kind, vins: Iterable[str], *, text: str = "", to_user: str = "",
-            until: datetime | None = None,
-            states: dict[str, str] | None = None) -> Update:
+    def act(
+        self,
+        kind: Kind,
+        vins: Iterable[str],
+        *,
+        text: str = "",
+        to_user: str = "",
+        until: datetime | None = None,
+        states: dict[str, str] | None = None,
+    ) -> Update:
         """Send an action (through the outbox: kept on disk first, never lost)."""
         targets = tuple(dict.fromkeys(v for v in vins if v))
         if not targets:
-            return Update(notices=[Notice("No vehicle: put the cursor on one, or mark some.",
-                                          title=TITLE, severity="warning")])
+            return Update(
+                notices=[
+                    Notice(
+                        "No vehicle: put the cursor on one, or mark some.",
+                        title=TITLE,
+                        severity="warning",
+                    )
+                ]
+            )
         if kind == "note" and not text.strip():
             return Update(notices=[Notice("An empty note was not sent.", title=TITLE)])
         if kind == "hand" and not to_user.strip():
-            return Update(notices=[Notice("Hand to whom? Type a desk user name.",
-                                          title=TITLE, severity="warning")])
-        pending = Pending(kind, targets, text=text, to_user=to_user.strip(),
-                          until=until.isoformat() if until is not None else None,
-                          states=tuple(sorted((states or {}).items())))
+            return Update(
+                notices=[
+                    Notice("Hand to whom? Type a desk user name.", title=TITLE, severity="warning")
+                ]
+            )
+        pending = Pending(
+            kind,
+            targets,
+            text=text,
+            to_user=to_user.strip(),
+            until=until.isoformat() if until is not None else None,
+            states=tuple(sorted((states or {}).items())),
+        )
         if self.link is None:
-            return Update(notices=[Notice("The desk is not on.", title=TITLE,
-                                          severity="warning")])
+            return Update(notices=[Notice("The desk is not on.", title=TITLE, severity="warning")])
         self.link.submit(pending)
         self.mirror.pending += 1
         if kind in ("note", "snooze"):
@@ -261,9 +300,15 @@ class DeskControl:
         update = Update()
         if say is not None:
             back = status.state == "online"
-            update.notices.append(Notice(say, title=TITLE, kind="desk",
-                                         severity="information" if back else "warning",
-                                         timeout=None if back else 10))
+            update.notices.append(
+                Notice(
+                    say,
+                    title=TITLE,
+                    kind="desk",
+                    severity="information" if back else "warning",
+                    timeout=None if back else 10,
+                )
+            )
         return update
 
     def _followed(self, events: tuple[DeskEvent, ...], status: DeskStatus) -> Update:
@@ -284,8 +329,14 @@ class DeskControl:
             self._refilter()
         for ev in applied.by_others:
             if ev.kind == "hand" and ev.payload.get("claimed_by") == self.me:
-                update.notices.append(Notice(f"{clean(ev.actor)} handed you {ev.vin}.",
-                                             title=TITLE, kind="desk", vins=(ev.vin or "",)))
+                update.notices.append(
+                    Notice(
+                        f"{clean(ev.actor)} handed you {ev.vin}.",
+                        title=TITLE,
+                        kind="desk",
+                        vins=(ev.vin or "",),
+                    )
+                )
         return update
 
     def _acted(self, done: DeskActed) -> Update:
@@ -294,18 +345,43 @@ class DeskControl:
         what = clean(p.describe())
         if done.kept:
             extra = f" ({clean(done.refused)})" if done.refused else ""
-            return Update(repaint=True, notices=[Notice(
-                f"The desk is offline: kept {what}; it is sent when the desk is back "
-                f"({done.waiting} waiting){extra}.", title=TITLE, severity="warning",
-                kind="desk", vins=p.vins)])
+            return Update(
+                repaint=True,
+                notices=[
+                    Notice(
+                        f"The desk is offline: kept {what}; it is sent when the desk is back "
+                        f"({done.waiting} waiting){extra}.",
+                        title=TITLE,
+                        severity="warning",
+                        kind="desk",
+                        vins=p.vins,
+                    )
+                ],
+            )
         if done.refused:
-            return Update(repaint=True, notices=[Notice(
-                f"The desk refused {what}: {clean(done.refused)}", title=TITLE,
-                severity="error", timeout=30, kind="desk", vins=p.vins)])
+            return Update(
+                repaint=True,
+                notices=[
+                    Notice(
+                        f"The desk refused {what}: {clean(done.refused)}",
+                        title=TITLE,
+                        severity="error",
+                        timeout=30,
+                        kind="desk",
+                        vins=p.vins,
+                    )
+                ],
+            )
         sent = "Sent from the outbox: " if done.replayed else ""
         if p.kind == "note":
-            return Update(repaint=True, notices=[Notice(
-                f"{sent}Note added to {p.vins[0]}.", title=TITLE, kind="desk", vins=p.vins)])
+            return Update(
+                repaint=True,
+                notices=[
+                    Notice(
+                        f"{sent}Note added to {p.vins[0]}.", title=TITLE, kind="desk", vins=p.vins
+                    )
+                ],
+            )
         lost = [r for r in done.results if not r.ok]
         # A claim of your own claim renews it (for the claim time again).
         renewed = sum(1 for r in done.results if r.ok and r.already) if p.kind == "claim" else 0
@@ -316,17 +392,34 @@ class DeskControl:
             verb = _DONE.get(p.kind, p.kind)
             to = f" to {clean(p.to_user)}" if p.kind == "hand" else ""
             count = len(p.vins) if snoozing else won
-            notices.append(Notice(f"{sent}{verb} {_vehicles(count)}{to}.", title=TITLE,
-                                  kind="desk", vins=p.vins))
+            notices.append(
+                Notice(
+                    f"{sent}{verb} {_vehicles(count)}{to}.", title=TITLE, kind="desk", vins=p.vins
+                )
+            )
         if renewed:
-            until = max((r.expires_at for r in done.results if r.already and r.expires_at),
-                        default=None)
+            until = max(
+                (r.expires_at for r in done.results if r.already and r.expires_at), default=None
+            )
             when = f" until {until.astimezone(UTC):%d %b %H:%M} UTC" if until else ""
-            notices.append(Notice(f"{sent}Renewed your claim on {_vehicles(renewed)}{when}.",
-                                  title=TITLE, kind="desk", vins=p.vins))
+            notices.append(
+                Notice(
+                    f"{sent}Renewed your claim on {_vehicles(renewed)}{when}.",
+                    title=TITLE,
+                    kind="desk",
+                    vins=p.vins,
+                )
+            )
         for r in lost:
             why = clean(r.why) or (f"held by {clean(r.holder)}" if r.holder else "refused")
-            notices.append(Notice(f"{sent}{r.vin} not {_DONE[p.kind].lower()}: {why}.",
-                                  title=TITLE, severity="warning", kind="desk",
-                                  vins=(r.vin,), timeout=10))
+            notices.append(
+                Notice(
+                    f"{sent}{r.vin} not {_DONE[p.kind].lower()}: {why}.",
+                    title=TITLE,
+                    severity="warning",
+                    kind="desk",
+                    vins=(r.vin,),
+                    timeout=10,
+                )
+            )
         return Update(repaint=True, notices=notices)

@@ -29,9 +29,14 @@ def webhook_event(ev: DeskEvent) -> WebhookEvent | None:
         value = p.get(key)
         return clean(value) if isinstance(value, str) else None
 
-    return WebhookEvent(delivery=delivery, type=kind,
-                        received_at=parse_ts(p.get("received_at")) or ev.at,
-                        vin=text("vin"), action=text("action"), detail=text("detail"))
+    return WebhookEvent(
+        delivery=delivery,
+        type=kind,
+        received_at=parse_ts(p.get("received_at")) or ev.at,
+        vin=text("vin"),
+        action=text("action"),
+        detail=text("detail"),
+    )
 
 
 class DeskFeed:
@@ -61,7 +66,7 @@ class DeskFeed:
         return out
 
     def health(self) -> HealthSnapshot:
-        """"Waiting" until a delivery came through the desk, then its time. Whether the
+        """ "Waiting" until a delivery came through the desk, then its time. Whether the
         desk itself is reachable is the header's desk text, not said twice; the list
         refresh is not relaxed for push through the desk (see `with_feed`)."""
         return HealthSnapshot(listening="desk", last_delivery=self._last, heartbeat=time.time())

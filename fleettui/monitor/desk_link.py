@@ -86,13 +86,19 @@ class _Wake:
 class DeskLink:
     """See the module docstring."""
 
-    def __init__(self, settings: DeskSettings, post: Post, outbox: Outbox, *,
-                 connect: Callable[[DeskSettings], Any] = _connect,
-                 follow: Callable[..., Any] = _follower,
-                 clock: Callable[[], datetime] = utcnow,
-                 presence_every: float = PRESENCE_EVERY,
-                 backoff: Sequence[float] = BACKOFF,
-                 viewing: Callable[[], str | None] | None = None) -> None:
+    def __init__(
+        self,
+        settings: DeskSettings,
+        post: Post,
+        outbox: Outbox,
+        *,
+        connect: Callable[[DeskSettings], Any] = _connect,
+        follow: Callable[..., Any] = _follower,
+        clock: Callable[[], datetime] = utcnow,
+        presence_every: float = PRESENCE_EVERY,
+        backoff: Sequence[float] = BACKOFF,
+        viewing: Callable[[], str | None] | None = None,
+    ) -> None:
         self.settings = settings
         self.outbox = outbox
         self._post = post
@@ -172,8 +178,9 @@ class DeskLink:
         starting = self._desk is not None and not self._reported  # sent in a moment
         if problem is not None or not (self._online or starting):
             # Offline (or not on disk: in memory, still sent): the person is told.
-            self._post(DeskActed(pending, kept=True, waiting=len(self.outbox),
-                                 refused=problem or ""))
+            self._post(
+                DeskActed(pending, kept=True, waiting=len(self.outbox), refused=problem or "")
+            )
 
     def _is_online(self) -> bool:
         """The desk was read and the follower's last word is that it is online."""
@@ -280,9 +287,11 @@ class DeskLink:
 
         try:
             with desk.conn.tx() as cur:
-                cur.execute(f"SELECT {EVENT_COLUMNS} FROM desk_events WHERE vin = %s AND "
-                            "kind = ANY(%s) ORDER BY id DESC LIMIT %s",
-                            (vin, list(WORK_KINDS), TIMELINE_LIMIT))
+                cur.execute(
+                    f"SELECT {EVENT_COLUMNS} FROM desk_events WHERE vin = %s AND "
+                    "kind = ANY(%s) ORDER BY id DESC LIMIT %s",
+                    (vin, list(WORK_KINDS), TIMELINE_LIMIT),
+                )
                 events = [row_event(r) for r in cur.fetchall()]
         except DeskError:
             return  # offline: the pane shows the mirror's summary meanwhile
@@ -316,8 +325,9 @@ class DeskLink:
                 results = desk.hand(pending.vins, pending.to_user)
             elif pending.kind == "note":
                 note = desk.note(pending.vins[0], pending.text)
-                return DeskActed(pending, note=note, waiting=len(self.outbox) - 1,
-                                 replayed=replayed)
+                return DeskActed(
+                    pending, note=note, waiting=len(self.outbox) - 1, replayed=replayed
+                )
             elif pending.kind == "unsnooze":
                 desk.unsnooze(pending.vins)
                 results = []
@@ -331,7 +341,9 @@ class DeskLink:
                 if not replayed:
                     self._post(DeskActed(pending, kept=True, waiting=len(self.outbox)))
                 return None
-            return DeskActed(pending, refused=str(exc), waiting=len(self.outbox) - 1,
-                             replayed=replayed)
-        return DeskActed(pending, results=tuple(results), waiting=len(self.outbox) - 1,
-                         replayed=replayed)
+            return DeskActed(
+                pending, refused=str(exc), waiting=len(self.outbox) - 1, replayed=replayed
+            )
+        return DeskActed(
+            pending, results=tuple(results), waiting=len(self.outbox) - 1, replayed=replayed
+        )

@@ -55,7 +55,7 @@ class Pending:
         """The action in a few words, its text whole ("note on WBA…: 'called the driver'")."""
         vins = ", ".join(self.vins[:3]) + (f" +{len(self.vins) - 3}" if len(self.vins) > 3 else "")
         if self.kind == "note":
-            return f"note on {vins}: \"{clean(self.text)}\""
+            return f'note on {vins}: "{clean(self.text)}"'
         if self.kind == "hand":
             return f"hand {vins} to {clean(self.to_user)}"
         if self.kind == "snooze":
@@ -86,12 +86,19 @@ def _pending(raw: Any) -> Pending | None:
         return None
     states = raw.get("states") or []
     if not isinstance(states, list) or not all(
-            isinstance(s, list) and len(s) == 2 and all(isinstance(x, str) for x in s)
-            for s in states):
+        isinstance(s, list) and len(s) == 2 and all(isinstance(x, str) for x in s) for s in states
+    ):
         states = []
-    return Pending(kind=raw["kind"], vins=tuple(vins), text=text, to_user=to_user,
-                   until=until, states=tuple((v, s) for v, s in states), typed_at=typed_at,
-                   id=pid)
+    return Pending(
+        kind=raw["kind"],
+        vins=tuple(vins),
+        text=text,
+        to_user=to_user,
+        until=until,
+        states=tuple((v, s) for v, s in states),
+        typed_at=typed_at,
+        id=pid,
+    )
 
 
 class Outbox:
@@ -124,13 +131,17 @@ class Outbox:
             aside = self.path.with_name(self.path.name + ".unreadable")
             with contextlib.suppress(OSError):
                 self.path.replace(aside)
-            self.problem = (f"the desk outbox could not be read ({clean(str(exc))[:80]}); "
-                            f"it was moved to {aside}")
+            self.problem = (
+                f"the desk outbox could not be read ({clean(str(exc))[:80]}); "
+                f"it was moved to {aside}"
+            )
             return []
         items = [p for p in map(_pending, raw) if p is not None]
         if len(items) != len(raw):
-            self.problem = (f"{len(raw) - len(items)} entries of the desk outbox {self.path} "
-                            "were not actions and were left out")
+            self.problem = (
+                f"{len(raw) - len(items)} entries of the desk outbox {self.path} "
+                "were not actions and were left out"
+            )
         return items
 
     def _save(self) -> None:
@@ -156,8 +167,10 @@ class Outbox:
             try:
                 self._save()
             except OSError as exc:
-                return (f"the desk outbox {self.path} could not be written "
-                        f"({exc.strerror or exc}); kept in memory only")
+                return (
+                    f"the desk outbox {self.path} could not be written "
+                    f"({exc.strerror or exc}); kept in memory only"
+                )
         return None
 
     def done(self, pending_id: str) -> None:

@@ -67,6 +67,5 @@ class DeskTimeline:
     events: tuple[DeskEvent, ...]
 
 
-DeskResult = (DeskLoaded | DeskFollowed | DeskUnreachable | DeskPeople | DeskActed
-              | DeskTimeline)
+DeskResult = DeskLoaded | DeskFollowed | DeskUnreachable | DeskPeople | DeskActed | DeskTimeline
 Post = Callable[[DeskResult], object]

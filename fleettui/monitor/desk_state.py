@@ -80,8 +80,11 @@ def event_line(ev: DeskEvent, me: str) -> str:
         return f"{who} released it"
     if ev.kind == "snooze":
         until = parse_ts(p.get("until"))
-        when = (f"until {until.astimezone(UTC):%d %b %H:%M} UTC" if until is not None
-                else "until its next state change")
+        when = (
+            f"until {until.astimezone(UTC):%d %b %H:%M} UTC"
+            if until is not None
+            else "until its next state change"
+        )
         why = clean(str(p.get("reason") or ""))
         return f"{who} snoozed it {when}{': ' + why if why else ''}"
     if ev.kind == "unsnooze":
@@ -147,17 +150,23 @@ class DeskMirror:
             return None
         return snooze
 
-    def detail(self, vin: str, state: str | None,
-               events: Sequence[DeskEvent] = ()) -> DeskDetail:
+    def detail(self, vin: str, state: str | None, events: Sequence[DeskEvent] = ()) -> DeskDetail:
         work = self.work.get(vin)
         holder = self.claim_cell(vin)
         status = self.status
         offline = "" if status is not None and status.state == "online" else self.header()[0]
-        return DeskDetail(vin, holder, work.claimed_at if holder and work else None,
-                          work.expires_at if holder and work else None,
-                          self.snooze_of(vin, state), tuple(self.viewers(vin)),
-                          work.notes if work is not None else 0, tuple(events), offline,
-                          self.me)
+        return DeskDetail(
+            vin,
+            holder,
+            work.claimed_at if holder and work else None,
+            work.expires_at if holder and work else None,
+            self.snooze_of(vin, state),
+            tuple(self.viewers(vin)),
+            work.notes if work is not None else 0,
+            tuple(events),
+            offline,
+            self.me,
+        )
 
     def notes_of(self, vin: str) -> int:
         work = self.work.get(vin)
@@ -165,8 +174,13 @@ class DeskMirror:
 
     def viewers(self, vin: str) -> list[str]:
         """Other people (not this user on this machine) looking at `vin` now."""
-        return sorted({clean(p.user) for p in self.online()
-                       if p.viewing == vin and (p.user, p.host) != (self.me, self.host)})
+        return sorted(
+            {
+                clean(p.user)
+                for p in self.online()
+                if p.viewing == vin and (p.user, p.host) != (self.me, self.host)
+            }
+        )
 
     def online(self) -> list[Person]:
         cut = self.clock() - timedelta(seconds=60)
@@ -182,7 +196,8 @@ class DeskMirror:
     def set_people(self, people: Iterable[Person]) -> bool:
         new = {(p.user, p.host): p for p in people}
         changed = {k: p.viewing for k, p in new.items()} != {
-            k: p.viewing for k, p in self.people.items()}
+            k: p.viewing for k, p in self.people.items()
+        }
         self.people = new
         return changed
 
@@ -201,11 +216,13 @@ class DeskMirror:
                 host = str(ev.payload.get("host") or "")
                 viewing = ev.payload.get("viewing")
                 self.people[(ev.actor, host)] = Person(
-                    ev.actor, host, ev.at, viewing if isinstance(viewing, str) else None)
+                    ev.actor, host, ev.at, viewing if isinstance(viewing, str) else None
+                )
                 people = True
             elif ev.kind == "leave":
-                people |= self.people.pop((ev.actor, str(ev.payload.get("host") or "")),
-                                          None) is not None
+                people |= (
+                    self.people.pop((ev.actor, str(ev.payload.get("host") or "")), None) is not None
+                )
             elif ev.kind == "webhook":
                 hooks.append(ev)
         return Applied(frozenset(vins), people, tuple(hooks), tuple(others))
@@ -216,21 +233,36 @@ class DeskMirror:
         p = ev.payload
         if ev.kind in ("claim", "renew", "hand"):
             holder = p.get("claimed_by")
-            new = replace(old, claimed_by=str(holder) if holder else None,
-                          claimed_at=ev.at if ev.kind != "renew" else (old.claimed_at or ev.at),
-                          expires_at=parse_ts(p.get("expires_at")))
+            new = replace(
+                old,
+                claimed_by=str(holder) if holder else None,
+                claimed_at=ev.at if ev.kind != "renew" else (old.claimed_at or ev.at),
+                expires_at=parse_ts(p.get("expires_at")),
+            )
         elif ev.kind == "release":
             new = replace(old, claimed_by=None, claimed_at=None, expires_at=None)
         elif ev.kind == "note":
             note_id = p.get("note_id")
-            note = Note(int(note_id) if isinstance(note_id, int) else 0, vin, ev.actor, ev.at,
-                        str(p.get("text") or ""))
+            note = Note(
+                int(note_id) if isinstance(note_id, int) else 0,
+                vin,
+                ev.actor,
+                ev.at,
+                str(p.get("text") or ""),
+            )
             new = replace(old, notes=old.notes + 1, last_note=note)
         elif ev.kind == "snooze":
             state = p.get("state")
-            new = replace(old, snooze=Snooze(ev.actor, ev.at, parse_ts(p.get("until")),
-                                             str(p.get("reason") or ""),
-                                             state if isinstance(state, str) else None))
+            new = replace(
+                old,
+                snooze=Snooze(
+                    ev.actor,
+                    ev.at,
+                    parse_ts(p.get("until")),
+                    str(p.get("reason") or ""),
+                    state if isinstance(state, str) else None,
+                ),
+            )
         else:  # unsnooze
             new = replace(old, snooze=None)
         self.work[vin] = new
@@ -245,15 +277,21 @@ class DeskMirror:
             if old is not None and old.state != "online" and self.loaded:
                 self.away = max(0.0, (status.since - old.since).total_seconds())
                 self.back_at = status.since
-                return True, (f"The desk is back (away {round(self.away)} s); caught up "
-                              "with everything done meanwhile.")
+                return True, (
+                    f"The desk is back (away {round(self.away)} s); caught up "
+                    "with everything done meanwhile."
+                )
             return True, None
         if old is not None and old.state == "online":
-            return True, (f"Lost the desk: {clean(status.why)}. Reconnecting; what you claim "
-                          "or note meanwhile is kept and sent when it is back.")
+            return True, (
+                f"Lost the desk: {clean(status.why)}. Reconnecting; what you claim "
+                "or note meanwhile is kept and sent when it is back."
+            )
         if old is None or old.why != status.why:
-            return True, (f"{clean(status.why)}. What you claim or note is kept and sent "
-                          "when the desk is reachable.")
+            return True, (
+                f"{clean(status.why)}. What you claim or note is kept and sent "
+                "when the desk is reachable."
+            )
         return True, None
 
     # -- the header ---------------------------------------------------------------------------

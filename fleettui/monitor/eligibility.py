@@ -70,8 +70,13 @@ class EligibilityChecks:
         """Blocking (worker): the outcome for one vehicle; never raises."""
         key = wanted(vin, brand)
         if key is None:
-            return EligibilityOutcome(normalise_vin(vin or ""), normalise_brand(brand or ""),
-                                      "unchecked", "", generation=generation)
+            return EligibilityOutcome(
+                normalise_vin(vin or ""),
+                normalise_brand(brand or ""),
+                "unchecked",
+                "",
+                generation=generation,
+            )
         with self._lock:
             cached = self._cache.get(key)
             if cached is not None:
@@ -85,8 +90,9 @@ class EligibilityChecks:
 
     def _ask(self, client: Any, vin: str, brand: str, generation: int) -> EligibilityOutcome:
         if client is None:
-            return EligibilityOutcome(vin, brand, "unknown", "eligibility unknown: not connected",
-                                      generation=generation)
+            return EligibilityOutcome(
+                vin, brand, "unknown", "eligibility unknown: not connected", generation=generation
+            )
         if brand_info(brand).eligibility_check:
             self._pacer.wait()
         try:
@@ -95,16 +101,28 @@ class EligibilityChecks:
             kind = "invalid" if e.kind == "invalid_vin" else "unknown"
             return EligibilityOutcome(vin, brand, kind, clean(str(e)), generation=generation)
         except ApiError as e:
-            return EligibilityOutcome(vin, brand, "unknown",
-                                      f"eligibility unknown: {clean(str(e))}",
-                                      generation=generation)
+            return EligibilityOutcome(
+                vin,
+                brand,
+                "unknown",
+                f"eligibility unknown: {clean(str(e))}",
+                generation=generation,
+            )
         except Exception as e:  # noqa: BLE001 - a check must never break the form
-            return EligibilityOutcome(vin, brand, "unknown", f"eligibility unknown: {clean(e)}",
-                                      generation=generation)
+            return EligibilityOutcome(
+                vin, brand, "unknown", f"eligibility unknown: {clean(e)}", generation=generation
+            )
         if not isinstance(result, Eligibility):
-            return EligibilityOutcome(vin, brand, "unchecked", clean(result.summary()),
-                                      generation=generation)
+            return EligibilityOutcome(
+                vin, brand, "unchecked", clean(result.summary()), generation=generation
+            )
         return EligibilityOutcome(
-            vin, brand, "eligible" if result.eligible else "ineligible", clean(result.summary()),
-            tuple(clean(w) for w in result.warnings()), result.connectivity_status,
-            result.primary_user_assigned, generation)
+            vin,
+            brand,
+            "eligible" if result.eligible else "ineligible",
+            clean(result.summary()),
+            tuple(clean(w) for w in result.warnings()),
+            result.connectivity_status,
+            result.primary_user_assigned,
+            generation,
+        )

@@ -33,9 +33,14 @@ def fetch_fleet(reader: Any) -> list[Any]:
     return compact() if compact is not None else reader.list_vehicles_raw()
 
 
-def fetch(reader: Any, store: FleetStore, clock: Callable[[], datetime], generation: int,
-          early: Callable[[FirstRows], None] | None = None,
-          ask: Ask = FULL) -> FetchResult:
+def fetch(
+    reader: Any,
+    store: FleetStore,
+    clock: Callable[[], datetime],
+    generation: int,
+    early: Callable[[FirstRows], None] | None = None,
+    ask: Ask = FULL,
+) -> FetchResult:
     """Blocking: the list call (or the filtered calls `ask` says: `monitor.delta`),
     parsed and diffed against the store; never raises. On a big first load `early` gets
     the first screen before the whole view is prepared."""
@@ -51,8 +56,14 @@ def fetch(reader: Any, store: FleetStore, clock: Callable[[], datetime], generat
         # consume: the payload is freed a slice at a time, so the UI thread never waits
         # on the GIL while 100k parsed vehicles are deallocated in one go. After a first
         # screen, the whole fleet is still a first load (nothing in it is "new").
-        prepared = store.prepare(raw, clock(), consume=True, replace=first is not None,
-                                 partial=not answer.full, gone=answer.gone)
+        prepared = store.prepare(
+            raw,
+            clock(),
+            consume=True,
+            replace=first is not None,
+            partial=not answer.full,
+            gone=answer.gone,
+        )
         del raw
         moving = moving_after(answer, prepared.snapshot.by_vin, prepared.snapshot.order)
     except ApiError as exc:
@@ -61,8 +72,14 @@ def fetch(reader: Any, store: FleetStore, clock: Callable[[], datetime], generat
         return FetchFailed(generation, error_category(exc), str(exc), retry, kind)
     except Exception as exc:  # noqa: BLE001 - the monitor must outlive any bad answer
         return FetchFailed(generation, "client", f"Refresh failed: {clean(exc)}")
-    told = (int(getattr(reader, "last_duplicates", 0) or 0),
-            int(getattr(reader, "last_skipped", 0) or 0)) if answer.full else (0, 0)
+    told = (
+        (
+            int(getattr(reader, "last_duplicates", 0) or 0),
+            int(getattr(reader, "last_skipped", 0) or 0),
+        )
+        if answer.full
+        else (0, 0)
+    )
     return Fetched(generation, prepared, *told, ask=ask, answer=answer, moving=moving)
 
 
@@ -70,13 +87,25 @@ def answer_notices(result: Fetched) -> list[Notice]:
     """What the list answer held that is not shown as it came (see FleetClient._list)."""
     out = []
     if result.duplicates:
-        out.append(Notice(f"The provider's list repeated VINs ({result.duplicates} extra "
-                          "entries); the newest entry of each VIN is shown.",
-                          title="Refresh", severity="warning", kind="answer"))
+        out.append(
+            Notice(
+                f"The provider's list repeated VINs ({result.duplicates} extra "
+                "entries); the newest entry of each VIN is shown.",
+                title="Refresh",
+                severity="warning",
+                kind="answer",
+            )
+        )
     if result.skipped:
-        out.append(Notice(f"{result.skipped} entries of the provider's list were not vehicles "
-                          "(no VIN) and are left out.", title="Refresh", severity="warning",
-                          kind="answer"))
+        out.append(
+            Notice(
+                f"{result.skipped} entries of the provider's list were not vehicles "
+                "(no VIN) and are left out.",
+                title="Refresh",
+                severity="warning",
+                kind="answer",
+            )
+        )
     return out
 
 
@@ -85,11 +114,31 @@ def rejection_notices(prepared: Prepared) -> list[Notice]:
     `notices.BURST` in one refresh) is ONE toast counting them and naming the first, so
     toasts never stack over the table; each vehicle's line still goes to the log."""
     rejected = [c for c in prepared.diff.newly_rejected if c.old is not State.REJECTED]
-    items = [(c.vin, f"{clean(c.vin)} was rejected: {clean(c.reason or 'no reason given')}")
-             for c in rejected]
+    items = [
+        (c.vin, f"{clean(c.vin)} was rejected: {clean(c.reason or 'no reason given')}")
+        for c in rejected
+    ]
     texts = coalesce("rejected", items)
     if len(texts) == len(items):
-        return [Notice(text, title="Rejected", severity="error", timeout=REJECTION_TIMEOUT,
-                       kind="rejected", vins=(vin,)) for (vin, _), text in zip(items, texts, strict=True)]
-    return [Notice(texts[0], title="Rejected", severity="error", timeout=REJECTION_TIMEOUT,
-                   kind="rejected", vins=tuple(v for v, _ in items), details=tuple(items))]
+        return [
+            Notice(
+                text,
+                title="Rejected",
+                severity="error",
+                timeout=REJECTION_TIMEOUT,
+                kind="rejected",
+                vins=(vin,),
+            )
+            for (vin, _), text in zip(items, texts, strict=True)
+        ]
+    return [
+        Notice(
+            texts[0],
+            title="Rejected",
+            severity="error",
+            timeout=REJECTION_TIMEOUT,
+            kind="rejected",
+            vins=tuple(v for v, _ in items),
+            details=tuple(items),
+        )
+    ]

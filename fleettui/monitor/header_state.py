@@ -86,8 +86,11 @@ class HeaderReader:
             total=store.counts_all,
             shown_count=len(store),
             total_count=store.total,
-            loaded=(monitor.connection.connected_once or first is not None
-                    or monitor.connection.cached_at is not None),
+            loaded=(
+                monitor.connection.connected_once
+                or first is not None
+                or monitor.connection.cached_at is not None
+            ),
             reading=first is not None and first[1],
             marked=len(monitor.marked),
             marked_hidden=self.hidden_marks(),

@@ -100,7 +100,7 @@ class MonitorHistory:
             look = last_look(store)
             if look is not None:
                 summary = summarize(store, snapshot.order, now, *look)
-        notes = tuple(store.notes[self._notes_told:]) + self._record_on_desk(job, now)
+        notes = tuple(store.notes[self._notes_told :]) + self._record_on_desk(job, now)
         self._notes_told = len(store.notes)
         with self._lock:
             for vin in set(job.prepared.diff.changed):
@@ -124,8 +124,14 @@ class MonitorHistory:
             self._desk_recorder.record(job.prepared.snapshot, job.prepared.diff, now)
         except DeskError as exc:
             failing, self._desk_failing = self._desk_failing, True
-            return () if failing else (f"The desk's history could not take this refresh "
-                                       f"({exc}); it is recorded on this machine meanwhile.",)
+            return (
+                ()
+                if failing
+                else (
+                    f"The desk's history could not take this refresh "
+                    f"({exc}); it is recorded on this machine meanwhile.",
+                )
+            )
         self._desk_failing = False
         return ()
 
@@ -145,9 +151,19 @@ class MonitorHistory:
                 continue
             row = fleet.row_for(e.vin)
             key = event_key(e.vin, e.action, None, e.detail, source="webhook", extra=e.delivery)
-            batch.append(Event(e.vin, e.action, None, e.received_at or now,
-                               row.status if row is not None else None, e.detail,
-                               row.brand if row is not None else "", "webhook", key))
+            batch.append(
+                Event(
+                    e.vin,
+                    e.action,
+                    None,
+                    e.received_at or now,
+                    row.status if row is not None else None,
+                    e.detail,
+                    row.brand if row is not None else "",
+                    "webhook",
+                    key,
+                )
+            )
         with self._lock:
             for ev in batch:
                 self._timeline.pop(ev.vin, None)
@@ -164,11 +180,13 @@ class MonitorHistory:
                 self._timeline.pop(ev.vin, None)
         return store.record_events(events, now=now)
 
-    def took_record(self, done: RecordDone, now: datetime,
-                    local_now: datetime | None = None) -> list[Notice]:
+    def took_record(
+        self, done: RecordDone, now: datetime, local_now: datetime | None = None
+    ) -> list[Notice]:
         """UI thread: what the user is told; remembers the look to compare `u` with."""
-        notices = [Notice(clean(n), title="History", severity="warning", timeout=10)
-                   for n in done.notes]
+        notices = [
+            Notice(clean(n), title="History", severity="warning", timeout=10) for n in done.notes
+        ]
         if self._first_done:
             return notices
         self._first_done = True
@@ -179,8 +197,13 @@ class MonitorHistory:
         self.looked = (summary.since, summary.since_local)
         self.unseen.update(summary.vins)
         if not summary.empty:
-            notices.append(Notice(f"{summary.sentence(local_now)}. u lists them; * marks them.",
-                                  title="Since you last looked", timeout=15))
+            notices.append(
+                Notice(
+                    f"{summary.sentence(local_now)}. u lists them; * marks them.",
+                    title="Since you last looked",
+                    timeout=15,
+                )
+            )
         return notices
 
     # -- since the last look (worker, then UI) --------------------------------------------

@@ -38,8 +38,7 @@ class PrefetchingReader:
         self._taken = False
         self._result: list[Any] | None = None
         self._error: BaseException | None = None
-        self._thread = threading.Thread(target=self._run, daemon=True,
-                                        name="fleettui-prefetch")
+        self._thread = threading.Thread(target=self._run, daemon=True, name="fleettui-prefetch")
         self._thread.start()
 
     def _run(self) -> None:

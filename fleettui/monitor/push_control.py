@@ -80,12 +80,14 @@ def pushed_vehicle(vehicle: Vehicle, event: WebhookEvent, now: datetime) -> Vehi
         return None
     state = parse_state(status)
     entry = ChangelogEntry(event.received_at or now, status, state, reason)
-    return dataclasses.replace(vehicle, status=status, state=state,
-                               changelog=(*vehicle.changelog, entry))
+    return dataclasses.replace(
+        vehicle, status=status, state=state, changelog=(*vehicle.changelog, entry)
+    )
 
 
-def prepare_push(store: FleetStore, events: list[WebhookEvent], clock: Callable[[], datetime],
-                 generation: int) -> PushPrepared:
+def prepare_push(
+    store: FleetStore, events: list[WebhookEvent], clock: Callable[[], datetime], generation: int
+) -> PushPrepared:
     """Blocking (push worker): the store update for a batch of events, newest per VIN."""
     now = clock()
     latest: dict[str, WebhookEvent] = {}
@@ -156,15 +158,29 @@ class PushControl:
         try:
             feed = account.push(now=self.monitor.clock)
         except (OSError, ValueError) as e:
-            return Update(notices=[Notice(f"Webhooks are off: {clean(e)}", title="Webhooks",
-                                          severity="error", timeout=10)])
-        self.session = PushSession(feed, feed.mode, account.reconcile,
-                                   PushLedger(clock=self.monitor.monotonic))
+            return Update(
+                notices=[
+                    Notice(
+                        f"Webhooks are off: {clean(e)}",
+                        title="Webhooks",
+                        severity="error",
+                        timeout=10,
+                    )
+                ]
+            )
+        self.session = PushSession(
+            feed, feed.mode, account.reconcile, PushLedger(clock=self.monitor.monotonic)
+        )
         where = clean(getattr(feed, "url", "") or "")
         what = {"in-process": "receiving on", "desk": "deliveries from the desk at"}.get(
-            feed.mode, "attached to the receiver at")
-        return Update(push_worker=True, notices=[Notice(
-            f"Webhooks: {what} {where or 'this machine'}.", title="Webhooks", timeout=5)])
+            feed.mode, "attached to the receiver at"
+        )
+        return Update(
+            push_worker=True,
+            notices=[
+                Notice(f"Webhooks: {what} {where or 'this machine'}.", title="Webhooks", timeout=5)
+            ],
+        )
 
     def stop(self) -> None:
         session, self.session = self.session, None
@@ -236,19 +252,22 @@ class PushControl:
         session = self.session
         if session is None:
             return False
-        return refresh_interval(1.0, 2.0, session.health, time.time(),
-                                session.ledger.silent()) == 2.0
+        return (
+            refresh_interval(1.0, 2.0, session.health, time.time(), session.ledger.silent()) == 2.0
+        )
 
     def next_delay(self, base: float) -> float:
         """The next full refresh: relaxed to the reconciliation interval while healthy."""
         session = self.session
         if session is None or self.monitor.connection.failures:
             return base
-        return refresh_interval(base, session.reconcile, session.health, time.time(),
-                                session.ledger.silent())
+        return refresh_interval(
+            base, session.reconcile, session.health, time.time(), session.ledger.silent()
+        )
 
-    def listed(self, prepared: Prepared, started: float | None,
-               seen: Collection[str] | None = None) -> None:
+    def listed(
+        self, prepared: Prepared, started: float | None, seen: Collection[str] | None = None
+    ) -> None:
         """After a list was applied: confirm pushes or count disagreements (the list
         won: the store shows it), count changes no push announced, and re-apply pushes
         that arrived while the list was being fetched (it may predate them). `seen`: the

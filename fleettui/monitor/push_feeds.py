@@ -38,14 +38,21 @@ TAIL_EVERY = 0.25
 class ReceiverFeed:
     mode = "in-process"
 
-    def __init__(self, config: ReceiverConfig, db: Path, *,
-                 now: Callable[[], datetime] | None = None, history: Any | None = None) -> None:
+    def __init__(
+        self,
+        config: ReceiverConfig,
+        db: Path,
+        *,
+        now: Callable[[], datetime] | None = None,
+        history: Any | None = None,
+    ) -> None:
         self._events: queue.SimpleQueue[WebhookEvent] = queue.SimpleQueue()
         self.store = WebhookStore(db)
         self._history = history
         try:
-            self.receiver = WebhookReceiver(config, self.store, on_event=self._got,
-                                            now=now or utcnow, history=history)
+            self.receiver = WebhookReceiver(
+                config, self.store, on_event=self._got, now=now or utcnow, history=history
+            )
             self.receiver.start()
         except BaseException:
             self.close_stores()
@@ -118,8 +125,15 @@ class AttachedFeed:
 PushFeed = ReceiverFeed | AttachedFeed
 
 
-def open_feed(spec: str, profile: str, secret: str | None, *, db: Path | None = None,
-              now: Callable[[], datetime] | None = None, base_url: str = "") -> PushFeed:
+def open_feed(
+    spec: str,
+    profile: str,
+    secret: str | None,
+    *,
+    db: Path | None = None,
+    now: Callable[[], datetime] | None = None,
+    base_url: str = "",
+) -> PushFeed:
     """`spec` is `attach` or `[HOST:]PORT`. A port already taken by a receiver that
     writes this profile's database (its heartbeat is alive) is attached to instead.
     Raises ValueError (bad spec, no secret) or OSError (cannot listen)."""
@@ -128,16 +142,19 @@ def open_feed(spec: str, profile: str, secret: str | None, *, db: Path | None = 
         return AttachedFeed(path)
     host, port = parse_listen(spec)
     if not secret:
-        raise ValueError("--webhooks needs the webhook secret: set webhook_secret_env in the "
-                         "profile, or FLEETTUI_WEBHOOK_SECRET")
+        raise ValueError(
+            "--webhooks needs the webhook secret: set webhook_secret_env in the "
+            "profile, or FLEETTUI_WEBHOOK_SECRET"
+        )
     history = None
     if base_url:  # changes are recorded in the profile's local history too
         from fleettui.history import open_history
 
         history = open_history(profile, base_url)
     try:
-        return ReceiverFeed(ReceiverConfig(secret=secret, host=host, port=port), path, now=now,
-                            history=history)
+        return ReceiverFeed(
+            ReceiverConfig(secret=secret, host=host, port=port), path, now=now, history=history
+        )
     except OSError as e:
         if e.errno != errno.EADDRINUSE or not path.exists():
             raise

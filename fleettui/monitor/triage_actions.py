@@ -23,8 +23,10 @@ def vins_filter(vins: Iterable[str]) -> str:
 def queue_filter(queue: Queue) -> tuple[str, Notice]:
     what = f"{queue.count} vehicle{'s' if queue.count != 1 else ''}"
     return vins_filter(queue.vins), Notice(
-        f"Showing the {what} of \"{queue.title}\" ({queue.brand_display}); Esc clears the "
-        "filter, t goes back to the triage view.", title="Triage")
+        f'Showing the {what} of "{queue.title}" ({queue.brand_display}); Esc clears the '
+        "filter, t goes back to the triage view.",
+        title="Triage",
+    )
 
 
 def fix_draft(queue: Queue) -> AddDraft | None:
@@ -43,8 +45,15 @@ def fix_notice(queue: Queue, read_only: bool) -> Notice:
     if read_only:
         return Notice("Read-only: the fix is not offered with this profile.", severity="warning")
     named = queue.fix is not None and bool(queue.fix.tags.get(VW_CUSTOMER_TAG))
-    check = ("Check the lines and the Customer field" if named else
-             "Type the fleet operator's name in the Customer field, check the lines")
-    return Notice(f"{check}, then ctrl+s re-adds the "
-                  f"{queue.count} vehicle{'s' if queue.count != 1 else ''} "
-                  "(Escape keeps it as a draft).", title="Triage fix", timeout=10)
+    check = (
+        "Check the lines and the Customer field"
+        if named
+        else "Type the fleet operator's name in the Customer field, check the lines"
+    )
+    return Notice(
+        f"{check}, then ctrl+s re-adds the "
+        f"{queue.count} vehicle{'s' if queue.count != 1 else ''} "
+        "(Escape keeps it as a draft).",
+        title="Triage fix",
+        timeout=10,
+    )

@@ -60,7 +60,9 @@ class Writes:
     def plan_deletes(self, action: Action, current: Vehicle | None) -> deletes.DeletePlan:
         if self.monitor.read_only:
             return deletes.DeletePlan(action, refusal=self.monitor.read_only_notice())
-        return deletes.plan_deletes(action, self.monitor.marked_vehicles(), current, self.monitor.clock())
+        return deletes.plan_deletes(
+            action, self.monitor.marked_vehicles(), current, self.monitor.clock()
+        )
 
     def _writer(self) -> Writer:
         writer = self.monitor.writer
@@ -68,19 +70,36 @@ class Writes:
             raise ConnectionError("the monitor is not connected")
         return writer
 
-    def send_deletes(self, action: Action, vins: list[str], generation: int,
-                     skipped: tuple[tuple[str, str], ...] = ()) -> DeletesSent:
+    def send_deletes(
+        self,
+        action: Action,
+        vins: list[str],
+        generation: int,
+        skipped: tuple[tuple[str, str], ...] = (),
+    ) -> DeletesSent:
         """Blocking (worker). `skipped`: what the confirmation left out, for the result."""
-        return deletes.send_deletes(self._writer(), self.lock, self.monitor.store, action, vins,
-                                    generation, self.monitor.clock, self.monitor.sleep, skipped)
+        return deletes.send_deletes(
+            self._writer(),
+            self.lock,
+            self.monitor.store,
+            action,
+            vins,
+            generation,
+            self.monitor.clock,
+            self.monitor.sleep,
+            skipped,
+        )
 
     def took_deletes(self, result: DeletesSent) -> Update:
         self.monitor.wrote()
         update = Update(repaint=self.monitor.apply_answer(result.prepared, result.generation))
         update.unmarked = self.monitor.unmark([o.vin for o in result.outcomes if o.ok])
         update.notices.append(deletes.summary_notice(result, self._remember(result)))
-        problem = self.audit(result.action.value, [o.vin for o in result.outcomes],
-                             deletes.audit_lines(result.outcomes))
+        problem = self.audit(
+            result.action.value,
+            [o.vin for o in result.outcomes],
+            deletes.audit_lines(result.outcomes),
+        )
         if problem:
             update.notices.append(Notice(problem, severity="warning"))
         return update
@@ -88,18 +107,24 @@ class Writes:
     def _remember(self, result: DeletesSent) -> bool:
         """Keep a batch's outcome; True when it is worth opening (a batch with failures)."""
         outcomes = result.outcomes
-        skipped = [WriteOutcome(vin, False, message=why, category=SKIPPED)
-                   for vin, why in result.skipped]
+        skipped = [
+            WriteOutcome(vin, False, message=why, category=SKIPPED) for vin, why in result.skipped
+        ]
         if len(outcomes) + len(skipped) < 2:
             return False
         ok = sum(1 for o in outcomes if o.ok)
         verb = "Cancel" if result.action is Action.CANCEL else "Revoke"
         more = f", {len(skipped)} skipped (not sent)" if skipped else ""
         account = self.monitor.account
-        where = (f"\nRecorded in the audit log: {audit_file()}"
-                 if account is not None and account.audit else "")
-        self.last_write = (f"{verb}: {ok} of {len(outcomes)} accepted{more}{where}",
-                           list(outcomes) + skipped)
+        where = (
+            f"\nRecorded in the audit log: {audit_file()}"
+            if account is not None and account.audit
+            else ""
+        )
+        self.last_write = (
+            f"{verb}: {ok} of {len(outcomes)} accepted{more}{where}",
+            list(outcomes) + skipped,
+        )
         return ok < len(outcomes) or bool(skipped)
 
     # -- add ---------------------------------------------------------------------------
@@ -119,21 +144,26 @@ class Writes:
 
     def send_add(self, lines: list[AddLine], generation: int) -> AddSent:
         """Blocking (worker)."""
-        return add_sending.send_add(self._writer(), self.lock, self.monitor.store, lines, generation,
-                               self.monitor.clock)
+        return add_sending.send_add(
+            self._writer(), self.lock, self.monitor.store, lines, generation, self.monitor.clock
+        )
 
     def took_add(self, result: AddSent) -> Update:
         self.monitor.wrote()
         update = Update(by_user=True)
         if result.error is None:
             update.repaint = self.monitor.apply_answer(result.prepared, result.generation)
-            problem = self.audit("add", [line.vin for line in result.lines],
-                                 add_sending.audit_lines(result.results or []))
+            problem = self.audit(
+                "add",
+                [line.vin for line in result.lines],
+                add_sending.audit_lines(result.results or []),
+            )
             if problem:
                 update.notices.append(Notice(problem, severity="warning"))
         return update
 
-    def audit(self, action: str, vins: list[str],
-              outcomes: list[tuple[str, bool, str]]) -> str | None:
+    def audit(
+        self, action: str, vins: list[str], outcomes: list[tuple[str, bool, str]]
+    ) -> str | None:
         """Record a write in the audit log (not the demo's). A problem to show, or None."""
         return audit_write(self.monitor.account, action, vins, outcomes)

@@ -48,14 +48,26 @@ def merge_answer(known: Vehicle | None, answer: Vehicle, now: datetime) -> Vehic
     )
 
 
-def new_vehicle(vin: str, brand: str, tags: dict[str, str], status: str, now: datetime,
-                answer: Vehicle | None = None) -> Vehicle:
+def new_vehicle(
+    vin: str,
+    brand: str,
+    tags: dict[str, str],
+    status: str,
+    now: datetime,
+    answer: Vehicle | None = None,
+) -> Vehicle:
     """A just-added clearance as the table should show it before the next refresh."""
     base = Vehicle(vin=vin, brand=brand, status=status, state=parse_state(status), tags=dict(tags))
     if answer is not None:
-        base = dataclasses.replace(base, tags=answer.tags or base.tags, status=answer.status or status,
-                                   state=answer.state if answer.status else base.state)
-    return dataclasses.replace(base, changelog=(ChangelogEntry(now, base.status, base.state, None),))
+        base = dataclasses.replace(
+            base,
+            tags=answer.tags or base.tags,
+            status=answer.status or status,
+            state=answer.state if answer.status else base.state,
+        )
+    return dataclasses.replace(
+        base, changelog=(ChangelogEntry(now, base.status, base.state, None),)
+    )
 
 
 #: The category of an outcome that was never sent (skipped by the confirmation).
@@ -102,7 +114,10 @@ def summarise(action: Action, outcomes: list[WriteOutcome]) -> tuple[str, Severi
     if len(outcomes) == 1:
         o = outcomes[0]
         if o.ok:
-            return f"{verb} {o.vin}: the provider accepted; the row shows {o.vehicle.status if o.vehicle else ''}.", "information"
+            return (
+                f"{verb} {o.vin}: the provider accepted; the row shows {o.vehicle.status if o.vehicle else ''}.",
+                "information",
+            )
         return f"{o.vin}: {o.message}", "error"
     text = f"{verb} {len(ok)} of {len(outcomes)} vehicles."
     if not bad:
@@ -116,8 +131,9 @@ def summarise(action: Action, outcomes: list[WriteOutcome]) -> tuple[str, Severi
     return text, "warning"
 
 
-def audit_write(account: Account | None, action: str, vins: list[str],
-                outcomes: list[tuple[str, bool, str]]) -> str | None:
+def audit_write(
+    account: Account | None, action: str, vins: list[str], outcomes: list[tuple[str, bool, str]]
+) -> str | None:
     """Record a write in the audit log, unless the account is the demo simulator (its
     writes are not real and must not mix with real ones). A problem to show, or None."""
     from fleettui.config.audit import AuditResult, record_write
@@ -125,7 +141,9 @@ def audit_write(account: Account | None, action: str, vins: list[str],
     if account is None or not account.audit:
         return None
     try:
-        record_write(account.name, action, vins, [AuditResult(v, ok, msg) for v, ok, msg in outcomes])
+        record_write(
+            account.name, action, vins, [AuditResult(v, ok, msg) for v, ok, msg in outcomes]
+        )
     except OSError as exc:
         return f"The audit log could not be written: {exc}"
     return None

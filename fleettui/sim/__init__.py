@@ -89,11 +89,13 @@ class Simulator:
         self.config = config or SimConfig()
         cfg = self.config
         self.engine = Engine(start=cfg.start, speed=cfg.speed, seed=cfg.seed)
-        self.engine.eligibility = EligibilityModel(cfg.seed, cfg.ineligible_share,
-                                                   cfg.primary_user_share)
+        self.engine.eligibility = EligibilityModel(
+            cfg.seed, cfg.ineligible_share, cfg.primary_user_share
+        )
         generate(self.engine, cfg.vehicles, cfg.seed, cfg.pending_share)
-        self.tokens = TokenIssuer(self.engine.session, cfg.client_id, cfg.client_secret,
-                                  cfg.token_lifetime, cfg.scope)
+        self.tokens = TokenIssuer(
+            self.engine.session, cfg.client_id, cfg.client_secret, cfg.token_lifetime, cfg.scope
+        )
         self.vehicle_data = VehicleDataModel(cfg.seed)
         self.faults = FaultInjector(cfg.faults, cfg.seed)
         #: Requests and bytes served per endpoint (also at GET /_sim/traffic).
@@ -101,9 +103,12 @@ class Simulator:
         self.webhooks: WebhookSender | None = None
         if cfg.webhook_url and cfg.webhook_secret:
             self.webhooks = WebhookSender(
-                cfg.webhook_url, cfg.webhook_secret, cfg.seed,
+                cfg.webhook_url,
+                cfg.webhook_secret,
+                cfg.seed,
                 duplicate_rate=cfg.webhook_duplicate_rate,
-                bad_signature_rate=cfg.webhook_bad_signature_rate)
+                bad_signature_rate=cfg.webhook_bad_signature_rate,
+            )
             self.engine.add_listener(self.webhooks.clearance_changed)
         self._server: SimServer | None = None
         self._threads: list[threading.Thread] = []
@@ -111,7 +116,9 @@ class Simulator:
 
     def __repr__(self) -> str:
         state = "running" if self._server else "stopped"
-        return f"Simulator({state}, base_url={self.base_url!r}, vehicles={len(self.engine.vehicles)})"
+        return (
+            f"Simulator({state}, base_url={self.base_url!r}, vehicles={len(self.engine.vehicles)})"
+        )
 
     # -- identity ----------------------------------------------------------------------
 
@@ -139,8 +146,12 @@ class Simulator:
             return self
         self._stopping.clear()
         self._server = SimServer((self.config.host, self.config.port), self)
-        serve = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.1},
-                                 name="sim-http", daemon=True)
+        serve = threading.Thread(
+            target=self._server.serve_forever,
+            kwargs={"poll_interval": 0.1},
+            name="sim-http",
+            daemon=True,
+        )
         tick = threading.Thread(target=self._tick, name="sim-ticker", daemon=True)
         self._threads = [serve, tick]
         for t in self._threads:
@@ -171,8 +182,12 @@ class Simulator:
     def __enter__(self) -> Simulator:
         return self.start()
 
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                 tb: TracebackType | None) -> None:
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
         self.stop()
 
     # -- runtime controls --------------------------------------------------------------

@@ -31,8 +31,14 @@ def _b64(data: bytes) -> str:
 class TokenIssuer:
     """Issues and checks bearer tokens. Not locked itself: callers hold the engine lock."""
 
-    def __init__(self, clock: SessionClock, client_id: str, client_secret: str,
-                 lifetime: float, scope: str = SCOPE) -> None:
+    def __init__(
+        self,
+        clock: SessionClock,
+        client_id: str,
+        client_secret: str,
+        lifetime: float,
+        scope: str = SCOPE,
+    ) -> None:
         self._clock = clock
         self.client_id = client_id
         self._secret = client_secret
@@ -56,24 +62,40 @@ class TokenIssuer:
             detail = ", ".join(f"{n} can't be blank" for n in blank)
             return 400, {"error": "invalid_request", "error_description": detail}
         if fields["grant_type"] != "client_credentials":
-            return 400, {"error": "unsupported_grant_type",
-                         "error_description": "grant_type is invalid"}
+            return 400, {
+                "error": "unsupported_grant_type",
+                "error_description": "grant_type is invalid",
+            }
         if not hmac.compare_digest(fields["client_id"].encode(), self.client_id.encode()):
             return 400, {"error": "invalid_request", "error_description": "client_id is invalid"}
         if not hmac.compare_digest(fields["client_secret"].encode(), self._secret.encode()):
-            return 400, {"error": "invalid_request",
-                         "error_description": "client_secret is invalid"}
-        return 200, {"access_token": self._issue(), "expires_in": int(self.lifetime),
-                     "token_type": "bearer", "scope": self.scope}
+            return 400, {
+                "error": "invalid_request",
+                "error_description": "client_secret is invalid",
+            }
+        return 200, {
+            "access_token": self._issue(),
+            "expires_in": int(self.lifetime),
+            "token_type": "bearer",
+            "scope": self.scope,
+        }
 
     def _issue(self) -> str:
         now = self._clock.seconds()
         expiry = now + self.lifetime
         header = _b64(json.dumps({"alg": "HS256", "typ": "JWT"}).encode())
         issued = int(time.time())  # wall time, like the session clock the expiry runs on
-        payload = _b64(json.dumps({"sub": self.client_id, "scope": self.scope,
-                                   "jti": secrets.token_hex(8), "iat": issued,
-                                   "exp": issued + int(self.lifetime)}).encode())
+        payload = _b64(
+            json.dumps(
+                {
+                    "sub": self.client_id,
+                    "scope": self.scope,
+                    "jti": secrets.token_hex(8),
+                    "iat": issued,
+                    "exp": issued + int(self.lifetime),
+                }
+            ).encode()
+        )
         sig = _b64(hmac.new(self._key, f"{header}.{payload}".encode(), hashlib.sha256).digest())
         token = f"{header}.{payload}.{sig}"
         self._tokens[token] = expiry

@@ -22,9 +22,9 @@ import time
 from datetime import UTC, datetime
 
 #: Timestamp styles seen from the real API.
-STYLE_FRACTION_Z = 0   # 2026-11-01T12:00:00.123456Z
-STYLE_NAIVE = 1        # 2026-11-01T12:00:00          (no zone: means UTC)
-STYLE_SECONDS_Z = 2    # 2026-11-01T12:00:00Z
+STYLE_FRACTION_Z = 0  # 2026-11-01T12:00:00.123456Z
+STYLE_NAIVE = 1  # 2026-11-01T12:00:00          (no zone: means UTC)
+STYLE_SECONDS_Z = 2  # 2026-11-01T12:00:00Z
 STYLES = (STYLE_FRACTION_Z, STYLE_NAIVE, STYLE_SECONDS_Z)
 
 

@@ -46,24 +46,31 @@ class VinTraits:
 
 
 class EligibilityModel:
-    def __init__(self, seed: int, ineligible_share: float = 0.05,
-                 primary_user_share: float = 0.08) -> None:
+    def __init__(
+        self, seed: int, ineligible_share: float = 0.05, primary_user_share: float = 0.08
+    ) -> None:
         self.seed = seed
         self.ineligible_share = ineligible_share
         self.primary_user_share = primary_user_share
 
     def __repr__(self) -> str:
-        return (f"EligibilityModel(seed={self.seed}, ineligible={self.ineligible_share}, "
-                f"primary_user={self.primary_user_share})")
+        return (
+            f"EligibilityModel(seed={self.seed}, ineligible={self.ineligible_share}, "
+            f"primary_user={self.primary_user_share})"
+        )
 
     def traits(self, vin: str) -> VinTraits:
         h = hashlib.sha256(f"eligibility:{self.seed}:{vin.upper()}".encode()).digest()
-        u = [int.from_bytes(h[i:i + 4], "big") / 2**32 for i in range(0, 24, 4)]
+        u = [int.from_bytes(h[i : i + 4], "big") / 2**32 for i in range(0, 24, 4)]
         ineligible = u[0] < self.ineligible_share
-        connectivity = ("unknown" if u[3] < 0.5 else "deactivated") if ineligible else (
-            "activated" if u[3] < 0.8 else "deactivated" if u[3] < 0.92 else "unknown")
-        return VinTraits(ineligible, u[1] < self.primary_user_share, u[2] < 0.02,
-                         connectivity, u[4] < 0.4, u[5])
+        connectivity = (
+            ("unknown" if u[3] < 0.5 else "deactivated")
+            if ineligible
+            else ("activated" if u[3] < 0.8 else "deactivated" if u[3] < 0.92 else "unknown")
+        )
+        return VinTraits(
+            ineligible, u[1] < self.primary_user_share, u[2] < 0.02, connectivity, u[4] < 0.4, u[5]
+        )
 
     def rejection(self, vin: str, brand: str, tags: dict[str, str]) -> list[Step] | None:
         """The plan of a new clearance this model dooms, or None (the usual outcomes; a
@@ -88,12 +95,18 @@ class EligibilityModel:
         if not isinstance(payload, dict):
             return 422, _envelope("Unprocessable entity", "vin and brand are required", "vin")
         vin, brand = payload.get("vin"), payload.get("brand")
-        if not isinstance(vin, str) or len(vin) != 17 or not vin.isascii() \
-                or not vin.isalnum() or _NEVER_IN_VINS & set(vin.upper()):
+        if (
+            not isinstance(vin, str)
+            or len(vin) != 17
+            or not vin.isascii()
+            or not vin.isalnum()
+            or _NEVER_IN_VINS & set(vin.upper())
+        ):
             return 422, _envelope("Unprocessable entity", "invalid VIN", "vin")
         if not isinstance(brand, str) or brand not in ELIGIBILITY_BRANDS:
-            return 422, _envelope("Unprocessable entity",
-                                  "brand is not supported by the eligibility check", "brand")
+            return 422, _envelope(
+                "Unprocessable entity", "brand is not supported by the eligibility check", "brand"
+            )
         t = self.traits(vin)
         if t.brand_call_fails:
             return 422, _envelope("Unprocessable entity", "brand call failed", "brand")
@@ -106,9 +119,13 @@ class EligibilityModel:
                 eligible, connectivity = True, "activated"
             if reason == R.PRIMARY_USER_ENROLLED:
                 primary = True
-        return 200, {"vin": vin, "eligible": eligible,
-                     "data_delivery": ["pull", "push"] if t.push and eligible else ["pull"],
-                     "connectivity_status": connectivity, "primary_user_assigned": primary}
+        return 200, {
+            "vin": vin,
+            "eligible": eligible,
+            "data_delivery": ["pull", "push"] if t.push and eligible else ["pull"],
+            "connectivity_status": connectivity,
+            "primary_user_assigned": primary,
+        }
 
 
 def _envelope(title: str, detail: str, source: str | None = None) -> dict[str, Any]:

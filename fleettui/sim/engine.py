@@ -46,8 +46,9 @@ def _conflict(detail: str) -> tuple[int, dict[str, Any]]:
 
 
 class Engine:
-    def __init__(self, *, start: datetime | None = None, speed: float = 3600.0,
-                 seed: int = 1) -> None:
+    def __init__(
+        self, *, start: datetime | None = None, speed: float = 3600.0, seed: int = 1
+    ) -> None:
         self.lock = threading.RLock()
         self.clock = SimClock(start, speed)
         self.session = SessionClock()
@@ -109,8 +110,9 @@ class Engine:
                 applied += 1
         return applied
 
-    def transition(self, rec: Record, status: str, at: float, reason: str | None = None,
-                   *, notify: bool = True) -> None:
+    def transition(
+        self, rec: Record, status: str, at: float, reason: str | None = None, *, notify: bool = True
+    ) -> None:
         rec.append(status, at, reason)
         if notify:
             for listener in self._listeners:
@@ -126,8 +128,11 @@ class Engine:
     def list_blob(self, predicate: Callable[[Record], bool] | None = None) -> bytes:
         with self.lock:
             recs = self._records.values()
-            parts = [r.blob for r in recs] if predicate is None else \
-                [r.blob for r in recs if predicate(r)]
+            parts = (
+                [r.blob for r in recs]
+                if predicate is None
+                else [r.blob for r in recs if predicate(r)]
+            )
         return b"[" + b",".join(parts) + b"]"
 
     def record(self, vin: str) -> Record | None:
@@ -166,8 +171,9 @@ class Engine:
             self.schedule_plan(rec, now, plan)
             return rec.short()
 
-    def add_vehicle(self, vin: str, brand: str,
-                    tags: dict[str, str] | None = None) -> dict[str, Any]:
+    def add_vehicle(
+        self, vin: str, brand: str, tags: dict[str, str] | None = None
+    ) -> dict[str, Any]:
         """Add a vehicle exactly as a POST entry would (same validation, same answer)."""
         checked = validate({"vin": vin, "brand": brand, "tags": tags or {}})
         return checked if isinstance(checked, dict) else self.create(*checked)
@@ -181,8 +187,11 @@ class Engine:
         with self.lock:
             rec = self._records.get(vin)
             if rec is None:
-                return 404, {"errors": [{"title": "Not found", "source": "vin",
-                                         "detail": "Vehicle not found"}]}
+                return 404, {
+                    "errors": [
+                        {"title": "Not found", "source": "vin", "detail": "Vehicle not found"}
+                    ]
+                }
             now = self.clock.epoch()
             if rec.status in ("revoking", "canceling"):
                 return _conflict("Clearance is in transition mode")
@@ -191,25 +200,45 @@ class Engine:
             if rec.status == "approved":
                 rec.gen = next(self._gens)
                 self.transition(rec, "revoking", now)
-                self.schedule(rec, now + outcomes.revoke_delay(rec.brand, self.rng),
-                              "revoked", None)
+                self.schedule(
+                    rec, now + outcomes.revoke_delay(rec.brand, self.rng), "revoked", None
+                )
                 return 200, rec.short()
             if not brand_info(rec.brand).cancelable:
-                return 422, {"errors": [{"title": "not supported",
-                                         "detail": "cancellation is not supported for this vin"}]}
+                return 422, {
+                    "errors": [
+                        {
+                            "title": "not supported",
+                            "detail": "cancellation is not supported for this vin",
+                        }
+                    ]
+                }
             if now - rec.created < DAY:
-                return 422, {"errors": [{
-                    "title": "too early", "source": "status",
-                    "detail": "the pending status could only be canceled after 1 day it's created",
-                }]}
+                return 422, {
+                    "errors": [
+                        {
+                            "title": "too early",
+                            "source": "status",
+                            "detail": "the pending status could only be canceled after 1 day it's created",
+                        }
+                    ]
+                }
             rec.gen = next(self._gens)
             self.transition(rec, "canceling", now)
             self.schedule(rec, now + outcomes.cancel_delay(self.rng), "canceled", None)
             return 200, rec.short()
 
-    def seed_vehicle(self, vin: str, brand: str, status: str = "pending",
-                     age_seconds: float = 0.0, reason: str | None = None,
-                     tags: dict[str, str] | None = None, *, hold: bool = False) -> dict[str, Any]:
+    def seed_vehicle(
+        self,
+        vin: str,
+        brand: str,
+        status: str = "pending",
+        age_seconds: float = 0.0,
+        reason: str | None = None,
+        tags: dict[str, str] | None = None,
+        *,
+        hold: bool = False,
+    ) -> dict[str, Any]:
         """Insert a vehicle in a given state, its clearance created `age_seconds` ago, with a
         plausible changelog. Transitional states get their next step scheduled, as does a
         pending one unless `hold=True` (then it stays pending until someone acts)."""

@@ -18,20 +18,25 @@ from enum import StrEnum
 
 @dataclass(frozen=True)
 class FaultConfig:
-    latency: float = 0.0            # seconds added to every response
-    error_rate: float = 0.0         # share of requests answered 500
-    rate_limit_burst: int = 0       # the next N requests answer 429
-    malformed_rate: float = 0.0     # share of bodies that are not the JSON expected
-    drop_rate: float = 0.0          # share of connections closed without a response
+    latency: float = 0.0  # seconds added to every response
+    error_rate: float = 0.0  # share of requests answered 500
+    rate_limit_burst: int = 0  # the next N requests answer 429
+    malformed_rate: float = 0.0  # share of bodies that are not the JSON expected
+    drop_rate: float = 0.0  # share of connections closed without a response
     include_token_endpoint: bool = False
-    retry_after: int = 10           # seconds named in the 429 burst's detail
+    retry_after: int = 10  # seconds named in the 429 burst's detail
     #: The application has no fleet access: fleet calls with a valid token answer 403.
     forbidden: bool = False
 
     @property
     def active(self) -> bool:
-        return bool(self.latency or self.error_rate or self.rate_limit_burst
-                    or self.malformed_rate or self.drop_rate)
+        return bool(
+            self.latency
+            or self.error_rate
+            or self.rate_limit_burst
+            or self.malformed_rate
+            or self.drop_rate
+        )
 
 
 class Fault(StrEnum):

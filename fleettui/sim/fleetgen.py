@@ -27,24 +27,63 @@ if TYPE_CHECKING:
 DAY = 86400.0
 
 BRAND_WEIGHTS: dict[str, float] = {
-    "volkswagen": 14, "skoda": 7, "audi": 6, "seat": 3, "cupra": 2, "porsche": 1,
-    "mercedes-benz": 10, "bmw": 9, "mini": 2,
-    "peugeot": 6, "opel": 5, "citroen": 4, "fiat": 3, "vauxhall": 2, "jeep": 1, "ds": 1,
-    "alfaromeo": 0.5, "maserati": 0.2,
-    "renault": 6, "dacia": 3, "ford": 6, "toyota": 5, "lexus": 0.8,
-    "volvo-cars": 3, "polestar": 1, "tesla": 4, "kia": 4, "nissan": 2,
+    "volkswagen": 14,
+    "skoda": 7,
+    "audi": 6,
+    "seat": 3,
+    "cupra": 2,
+    "porsche": 1,
+    "mercedes-benz": 10,
+    "bmw": 9,
+    "mini": 2,
+    "peugeot": 6,
+    "opel": 5,
+    "citroen": 4,
+    "fiat": 3,
+    "vauxhall": 2,
+    "jeep": 1,
+    "ds": 1,
+    "alfaromeo": 0.5,
+    "maserati": 0.2,
+    "renault": 6,
+    "dacia": 3,
+    "ford": 6,
+    "toyota": 5,
+    "lexus": 0.8,
+    "volvo-cars": 3,
+    "polestar": 1,
+    "tesla": 4,
+    "kia": 4,
+    "nissan": 2,
 }
 STATE_WEIGHTS: dict[str, float] = {
-    "approved": 56, "pending": 15, "rejected": 12, "revoked": 7, "canceled": 4,
-    "revoking": 1.5, "canceling": 1.5,
+    "approved": 56,
+    "pending": 15,
+    "rejected": 12,
+    "revoked": 7,
+    "canceled": 4,
+    "revoking": 1.5,
+    "canceling": 1.5,
 }
 #: Share of pending vehicles that carry a reason while the provider retries.
 PENDING_WITH_REASON = 0.45
 #: Share of VW-group vehicles that carry the customer-name tag.
 VW_TAGGED = 0.94
 
-_DEPOTS = ("Berlin", "Munich", "Hamburg", "Cologne", "Paris", "Lyon", "Milan", "Madrid",
-           "Amsterdam", "Vienna", "Warsaw", "Brussels")
+_DEPOTS = (
+    "Berlin",
+    "Munich",
+    "Hamburg",
+    "Cologne",
+    "Paris",
+    "Lyon",
+    "Milan",
+    "Madrid",
+    "Amsterdam",
+    "Vienna",
+    "Warsaw",
+    "Brussels",
+)
 _FLEETS = ("pool", "sales", "service", "delivery", "executive", "leasing")
 _CUSTOMERS = ("Nordlicht Mobility GmbH", "Acme Fleet Services", "Rhein Logistik AG")
 
@@ -61,7 +100,7 @@ def coverage_items(limit: int | None = None) -> list[tuple[str, str | None]]:
     reasons = [("pending", r) for r in R.PENDING_REASONS]
     reasons += [("rejected", r) for r in R.REJECT_REASONS]
     if limit is not None:
-        reasons = reasons[:max(0, limit)]
+        reasons = reasons[: max(0, limit)]
     return items + reasons
 
 
@@ -92,8 +131,12 @@ def _age(status: str, reason: str | None, rng: random.Random) -> float:
         return rng.uniform(1.5, 30) * DAY
     if reason in (R.CUSTOMER_NAME_TAG_MISSING, R.FORD_REVOKE_IN_PROGRESS):
         return rng.uniform(0.1, 20) * DAY
-    if status == "rejected" and reason in (R.PRIVACY_MODE, R.ACTIVATION_TIMEOUT_NO_DATA,
-                                           R.VIN_ACTIVATION_TIMEOUT, R.CONSENT_MISSING):
+    if status == "rejected" and reason in (
+        R.PRIVACY_MODE,
+        R.ACTIVATION_TIMEOUT_NO_DATA,
+        R.VIN_ACTIVATION_TIMEOUT,
+        R.CONSENT_MISSING,
+    ):
         return rng.uniform(10.5, 45) * DAY
     return rng.uniform(1, 56) * DAY
 
@@ -151,18 +194,29 @@ def generate(engine: Engine, count: int, seed: int, pending_share: float | None 
             gc.enable()
 
 
-def _fill(engine: Engine, vins: list[str], plan: list[tuple[str, str, str | None]],
-          rng: random.Random, customer: str) -> None:
+def _fill(
+    engine: Engine,
+    vins: list[str],
+    plan: list[tuple[str, str, str | None]],
+    rng: random.Random,
+    customer: str,
+) -> None:
     with engine.lock:
         now = engine.clock.base_epoch()
         for vin, (brand, status, reason) in zip(vins, plan, strict=True):
             vw_tag = reason != R.CUSTOMER_NAME_TAG_MISSING
-            if (vw_tag and reason is None and status in ("pending", "rejected")
-                    and brand in _VW_BRANDS and rng.random() > VW_TAGGED):
+            if (
+                vw_tag
+                and reason is None
+                and status in ("pending", "rejected")
+                and brand in _VW_BRANDS
+                and rng.random() > VW_TAGGED
+            ):
                 vw_tag, status, reason = False, "rejected", R.CUSTOMER_NAME_TAG_MISSING
             if status == "rejected" and reason is None:
                 reason = rng.choice(outcomes.reject_reasons_for(brand))
-            rec = engine.new_record(vin, brand, _tags(brand, rng, customer, vw_tag),
-                                    rng.choice(STYLES))
+            rec = engine.new_record(
+                vin, brand, _tags(brand, rng, customer, vw_tag), rng.choice(STYLES)
+            )
             build_history(engine, rec, status, _age(status, reason, rng), reason, rng, now=now)
             rec.blob  # noqa: B018 - serialize now so the first full list is as fast as later ones

@@ -19,8 +19,12 @@ HOUR = 3600.0
 DAY = 86400.0
 STATES = ("pending", "approved", "rejected", "revoking", "revoked", "canceling", "canceled")
 #: Reject reasons that follow a stretch of pending-with-reason while the provider retries.
-_AFTER_RETRIES = {R.PRIVACY_MODE, R.ACTIVATION_TIMEOUT_NO_DATA, R.VIN_ACTIVATION_TIMEOUT,
-                  R.CONSENT_MISSING}
+_AFTER_RETRIES = {
+    R.PRIVACY_MODE,
+    R.ACTIVATION_TIMEOUT_NO_DATA,
+    R.VIN_ACTIVATION_TIMEOUT,
+    R.CONSENT_MISSING,
+}
 _QUICK = {R.CUSTOMER_NAME_TAG_MISSING, R.FORD_REVOKE_IN_PROGRESS}
 
 
@@ -40,9 +44,17 @@ def _verdict_at(created: float, age: float, brand: str, rng: random.Random) -> f
     return created + min(outcomes.verdict_delay(brand, rng), age * 0.6)
 
 
-def build_history(engine: Scheduler, rec: Record, status: str, age: float,
-                  reason: str | None, rng: random.Random, *, hold: bool = False,
-                  now: float | None = None) -> None:
+def build_history(
+    engine: Scheduler,
+    rec: Record,
+    status: str,
+    age: float,
+    reason: str | None,
+    rng: random.Random,
+    *,
+    hold: bool = False,
+    now: float | None = None,
+) -> None:
     """`now` pins the simulated present (a generated fleet uses one instant for every
     vehicle, so its timestamps don't depend on how long generation took)."""
     if status not in STATES:
@@ -99,8 +111,12 @@ def build_history(engine: Scheduler, rec: Record, status: str, age: float,
             add("approved", approved)
             add("revoking", revoking)
             if not hold:
-                engine.schedule(rec, max(revoking + outcomes.revoke_delay(brand, rng), now + 30),
-                                "revoked", None)
+                engine.schedule(
+                    rec,
+                    max(revoking + outcomes.revoke_delay(brand, rng), now + 30),
+                    "revoked",
+                    None,
+                )
             return
         revoking = approved + (now - approved) * rng.uniform(0.3, 0.9)
         add("approved", approved)
@@ -114,8 +130,9 @@ def build_history(engine: Scheduler, rec: Record, status: str, age: float,
         canceling = now - min(now - created - min(DAY, age), rng.uniform(0, 10) * 60)
         add("canceling", canceling)
         if not hold:
-            engine.schedule(rec, max(canceling + outcomes.cancel_delay(rng), now + 30),
-                            "canceled", None)
+            engine.schedule(
+                rec, max(canceling + outcomes.cancel_delay(rng), now + 30), "canceled", None
+            )
         return
     add("canceling", canceling)
     add("canceled", canceling + min(outcomes.cancel_delay(rng), (now - canceling) * 0.5))

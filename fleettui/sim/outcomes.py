@@ -114,8 +114,9 @@ def plan_activation(brand: str, tags: dict[str, str], rng: random.Random) -> lis
     return [(verdict_delay(brand, rng), "rejected", rng.choice(verdict_reasons_for(brand)))]
 
 
-def plan_stuck(brand: str, rng: random.Random, reason: str | None = None,
-               approve: bool | None = None) -> list[Step]:
+def plan_stuck(
+    brand: str, rng: random.Random, reason: str | None = None, approve: bool | None = None
+) -> list[Step]:
     """Pending with a reason a few hours in, sometimes a retry entry days later (same or
     another pending reason); then approved, or rejected when the retry window runs out."""
     choices = pending_reasons_for(brand)
@@ -131,8 +132,9 @@ def plan_stuck(brand: str, rng: random.Random, reason: str | None = None,
     if approve:
         steps.append((at + rng.uniform(0.5, 3) * DAY, "approved", None))
     else:
-        steps.append((RETRY_WINDOW + rng.uniform(0, 6) * HOUR, "rejected",
-                      timeout_reason(brand, reason)))
+        steps.append(
+            (RETRY_WINDOW + rng.uniform(0, 6) * HOUR, "rejected", timeout_reason(brand, reason))
+        )
     return steps
 
 

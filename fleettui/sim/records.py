@@ -35,8 +35,20 @@ def _tags_json(tags: dict[str, str]) -> str:
 
 
 class Record:
-    __slots__ = ("vin", "brand", "tags", "status", "changelog", "created", "approved",
-                 "changed", "gen", "style", "_parts", "_blob")
+    __slots__ = (
+        "vin",
+        "brand",
+        "tags",
+        "status",
+        "changelog",
+        "created",
+        "approved",
+        "changed",
+        "gen",
+        "style",
+        "_parts",
+        "_blob",
+    )
 
     def __init__(self, vin: str, brand: str, tags: dict[str, str], style: int) -> None:
         self.vin = vin
@@ -62,7 +74,9 @@ class Record:
     def append(self, status: str, at: float, reason: str | None = None) -> None:
         ts = format_api_ts(at, self.style)
         if reason is not None:
-            self._parts.append(f'{{"timestamp":"{ts}","status":"{status}","reason":{_dumps(reason)}}}')
+            self._parts.append(
+                f'{{"timestamp":"{ts}","status":"{status}","reason":{_dumps(reason)}}}'
+            )
         else:
             self._parts.append(f'{{"timestamp":"{ts}","status":"{status}"}}')
         self.changelog.append((ts, status, reason))

@@ -56,15 +56,25 @@ class Served(Protocol):
     @property
     def config(self) -> _Limits: ...
 
-UNAUTHORIZED = {"errors": [{
-    "title": "Unauthorized", "source": "Authorization",
-    "detail": "Missing or invalid authorization header. "
-              "Send 'Authorization: Bearer <access_token>' with a valid, unexpired token.",
-}]}
-FORBIDDEN = {"errors": [{
-    "title": "Forbidden",
-    "detail": "This service account is not associated with a fleet.",
-}]}
+
+UNAUTHORIZED = {
+    "errors": [
+        {
+            "title": "Unauthorized",
+            "source": "Authorization",
+            "detail": "Missing or invalid authorization header. "
+            "Send 'Authorization: Bearer <access_token>' with a valid, unexpired token.",
+        }
+    ]
+}
+FORBIDDEN = {
+    "errors": [
+        {
+            "title": "Forbidden",
+            "detail": "This service account is not associated with a fleet.",
+        }
+    ]
+}
 _VIN_PATH = re.compile(r"^/v1/fleets/vehicles/([^/]+)$")
 _DEPRECATED = {
     "/v1/fleets/access_tokens": "Deprecated: request tokens from POST /v1/access_tokens.",
@@ -133,8 +143,7 @@ class SimHandler(BaseHTTPRequestHandler):
 
     # -- plumbing ---------------------------------------------------------------------
 
-    def send_error(self, code: int, message: str | None = None,
-                   explain: str | None = None) -> None:
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
         """The stdlib's answer to a broken request line or headers, as an envelope."""
         self.close_connection = True
         title = self.responses.get(code, ("Error",))[0]
@@ -156,8 +165,13 @@ class SimHandler(BaseHTTPRequestHandler):
             return None
         return self.rfile.read(n) if n else b""
 
-    def _send(self, status: int, body: Any, token_endpoint: bool = False,
-              headers: dict[str, str] | None = None) -> None:
+    def _send(
+        self,
+        status: int,
+        body: Any,
+        token_endpoint: bool = False,
+        headers: dict[str, str] | None = None,
+    ) -> None:
         raw = body if isinstance(body, bytes) else dumps(body)
         broken = self.server.sim.faults.malform(token_endpoint, raw)
         if broken is not None:
@@ -199,8 +213,9 @@ class SimHandler(BaseHTTPRequestHandler):
         limit = sim.config.max_url
         if limit and len(self.path) > limit:  # the provider's proxies refuse long URLs
             self.close_connection = True
-            self._send(414, envelope("URI Too Long",
-                                     f"the request target is longer than {limit} bytes"))
+            self._send(
+                414, envelope("URI Too Long", f"the request target is longer than {limit} bytes")
+            )
             return
         if sim.faults.latency():
             time.sleep(sim.faults.latency())
@@ -243,7 +258,8 @@ class SimHandler(BaseHTTPRequestHandler):
             return self._token(body)
         if path in _DEPRECATED or _CANCEL_ACTIVATION.match(path):
             detail = _DEPRECATED.get(
-                path, "Deprecated: cancel with DELETE /v1/fleets/vehicles/{vin}.")
+                path, "Deprecated: cancel with DELETE /v1/fleets/vehicles/{vin}."
+            )
             return 410, envelope("Gone", detail)
         if path == ELIGIBILITY_PATH:
             return self._eligibility(method, body)
@@ -263,7 +279,9 @@ class SimHandler(BaseHTTPRequestHandler):
         if self.server.sim.faults.config.forbidden:
             return 403, FORBIDDEN
         if vin_match is None:
-            return list_vehicles(engine, query) if method == "GET" else create_vehicles(engine, body)
+            return (
+                list_vehicles(engine, query) if method == "GET" else create_vehicles(engine, body)
+            )
         vin = urllib.parse.unquote(vin_match.group(1))
         if method == "DELETE":
             return engine.delete(vin)
@@ -303,17 +321,27 @@ class SimHandler(BaseHTTPRequestHandler):
             now = sim.engine.epoch()
             rid = model.request_id(vin, now)
             if not sim.tokens.valid(self.headers.get("Authorization")):
-                return 401, {"errors": [{"title": "Not Authorized", "detail": "Invalid token"}],
-                             "request_id": rid}
+                return 401, {
+                    "errors": [{"title": "Not Authorized", "detail": "Invalid token"}],
+                    "request_id": rid,
+                }
             if "vehicle:data" not in sim.tokens.scope.split():
-                return 403, {"errors": [{"title": "Forbidden",
-                                         "detail": "The access token lacks the scope "
-                                                   "vehicle:data"}], "request_id": rid}
+                return 403, {
+                    "errors": [
+                        {
+                            "title": "Forbidden",
+                            "detail": "The access token lacks the scope vehicle:data",
+                        }
+                    ],
+                    "request_id": rid,
+                }
             wait = sim.tokens.data_limited(sim.config.data_limit)
             if wait is not None:
                 self._extra_headers = {"Retry-After": str(wait)}
-                return 429, {"errors": [{"title": "Too Many Requests",
-                                         "detail": "Rate limit exceeded"}], "request_id": rid}
+                return 429, {
+                    "errors": [{"title": "Too Many Requests", "detail": "Rate limit exceeded"}],
+                    "request_id": rid,
+                }
             record = sim.engine.record(vin)
             brand = record.brand if record is not None else "unknown"
             return model.answer(vin, brand, record, now)
@@ -331,8 +359,10 @@ class SimHandler(BaseHTTPRequestHandler):
             try:
                 parsed = json.loads(body)
             except ValueError:
-                return 400, {"error": "invalid_request",
-                             "error_description": "request body is not valid JSON"}
+                return 400, {
+                    "error": "invalid_request",
+                    "error_description": "request body is not valid JSON",
+                }
             fields = parsed if isinstance(parsed, dict) else {}
         with self.server.sim.engine.lock:
             return self.server.sim.tokens.check_credentials(fields)

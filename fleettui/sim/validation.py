@@ -10,8 +10,11 @@ from fleettui.core.brands import is_known_brand, normalise_brand
 
 
 def _error(vin: Any, description: str) -> dict[str, Any]:
-    return {"vin": vin if isinstance(vin, str) else "", "status": "error",
-            "description": description}
+    return {
+        "vin": vin if isinstance(vin, str) else "",
+        "status": "error",
+        "description": description,
+    }
 
 
 def validate(item: Any) -> dict[str, Any] | tuple[str, str, dict[str, str]]:
@@ -30,6 +33,7 @@ def validate(item: Any) -> dict[str, Any] | tuple[str, str, dict[str, str]]:
     if tags is None:
         tags = {}
     if not isinstance(tags, dict) or not all(
-            isinstance(k, str) and isinstance(v, str) for k, v in tags.items()):
+        isinstance(k, str) and isinstance(v, str) for k, v in tags.items()
+    ):
         return _error(vin, "tags should be a map of strings")
     return vin, normalise_brand(brand), dict(tags)

@@ -38,14 +38,14 @@ HOUR = 3600.0
 
 @dataclass(frozen=True, slots=True)
 class DataTraits:
-    first_hours: float          # after approval; inf: never
+    first_hours: float  # after approval; inf: never
     every_hours: float
-    stops_after_hours: float    # after the first data; inf: never
+    stops_after_hours: float  # after the first data; inf: never
     #: (period, from, to) hours: privacy mode on from..to hours into every period.
     privacy: tuple[float, float, float] | None
-    consent_removed_at: float   # hours after approval; inf: never
-    no_consent_at: float        # hours after approval; inf: never
-    empty_before_first: bool    # a 200 without properties instead of 422
+    consent_removed_at: float  # hours after approval; inf: never
+    no_consent_at: float  # hours after approval; inf: never
+    empty_before_first: bool  # a 200 without properties instead of 422
     u: tuple[float, ...]
 
 
@@ -62,24 +62,27 @@ class VehicleDataModel:
 
     def traits(self, vin: str) -> DataTraits:
         h = hashlib.sha256(f"vehicle-data:{self.seed}:{vin.upper()}".encode()).digest()
-        u = tuple(int.from_bytes(h[i:i + 2], "big") / 65536 for i in range(0, 32, 2))
-        first = math.inf if u[2] < 0.04 else 1 + 30 * u[0] + (24 + 72 * u[12] if u[1] < 0.25
-                                                              else 0)
+        u = tuple(int.from_bytes(h[i : i + 2], "big") / 65536 for i in range(0, 32, 2))
+        first = math.inf if u[2] < 0.04 else 1 + 30 * u[0] + (24 + 72 * u[12] if u[1] < 0.25 else 0)
         start = 2 + 20 * u[7]
         privacy = (72 + 96 * u[12], start, start + 6 + 30 * u[8]) if u[6] < 0.10 else None
         return DataTraits(
-            first_hours=first, every_hours=1 + 5 * u[3],
+            first_hours=first,
+            every_hours=1 + 5 * u[3],
             stops_after_hours=12 + 60 * u[5] if u[4] < 0.08 else math.inf,
             privacy=privacy,
             consent_removed_at=6 + 48 * u[10] if u[9] < 0.03 else math.inf,
             no_consent_at=6 + 48 * u[10] if 0.03 <= u[9] < 0.05 else math.inf,
-            empty_before_first=u[11] < 0.5, u=u)
+            empty_before_first=u[11] < 0.5,
+            u=u,
+        )
 
     def request_id(self, vin: str, now: float) -> str:
         return hashlib.sha256(f"rid:{self.seed}:{vin}:{now}".encode()).hexdigest()[:32]
 
-    def answer(self, vin: str, brand: str, record: Record | None,
-               now: float) -> tuple[int, dict[str, Any]]:
+    def answer(
+        self, vin: str, brand: str, record: Record | None, now: float
+    ) -> tuple[int, dict[str, Any]]:
         """(status, body) for one GET whose token and rate limit were already checked."""
         rid = self.request_id(vin, now)
         if record is None or record.status != "approved" or record.approved is None:
@@ -101,29 +104,39 @@ class VehicleDataModel:
                 return 200, {"request_id": rid, "vin": vin, "brand": _brand(brand)}
             return _error(422, "Pending", "Vehicle data is not available yet", rid)
         since_first = min(hours, t.first_hours + t.stops_after_hours) - t.first_hours
-        last = record.approved + HOUR * (t.first_hours + t.every_hours * math.floor(
-            since_first / t.every_hours))
+        last = record.approved + HOUR * (
+            t.first_hours + t.every_hours * math.floor(since_first / t.every_hours)
+        )
         return 200, self._body(vin, brand, t, last, rid)
 
-    def _body(self, vin: str, brand: str, t: DataTraits, last: float,
-              rid: str) -> dict[str, Any]:
+    def _body(self, vin: str, brand: str, t: DataTraits, last: float, rid: str) -> dict[str, Any]:
         ts = format_api_ts(last, STYLE_FRACTION_Z)
         older = format_api_ts(last - HOUR * t.every_hours * 3, STYLE_FRACTION_Z)
         u = t.u
         return {
-            "request_id": rid, "vin": vin, "brand": _brand(brand),
+            "request_id": rid,
+            "vin": vin,
+            "brand": _brand(brand),
             "diagnostics": {
-                "odometer": {"data": {"unit": "kilometers", "value": round(5000 + 90000 * u[13])},
-                             "timestamp": ts},
+                "odometer": {
+                    "data": {"unit": "kilometers", "value": round(5000 + 90000 * u[13])},
+                    "timestamp": ts,
+                },
                 "fuel_level": {"data": round(u[14], 2), "timestamp": older},
-                "battery_voltage": {"failure": {"reason": "unknown",
-                                                "description": "not reported by this car"}},
+                "battery_voltage": {
+                    "failure": {"reason": "unknown", "description": "not reported by this car"}
+                },
             },
             "ignition": {"state": {"data": "off", "timestamp": ts}},
-            "vehicle_location": {"coordinates": {
-                "data": {"latitude": round(48 + 5 * u[15], 5),
-                         "longitude": round(8 + 5 * u[13], 5)},
-                "timestamp": older}},
+            "vehicle_location": {
+                "coordinates": {
+                    "data": {
+                        "latitude": round(48 + 5 * u[15], 5),
+                        "longitude": round(8 + 5 * u[13], 5),
+                    },
+                    "timestamp": older,
+                }
+            },
         }
 
 

@@ -28,11 +28,25 @@ def create_vehicles(engine: Engine, body: bytes) -> tuple[int, Any]:
         return 400, {"errors": [{"title": "Bad request", "detail": "body is not valid JSON"}]}
     vehicles = payload.get("vehicles") if isinstance(payload, dict) else None
     if not isinstance(vehicles, list):
-        return 422, {"errors": [{"title": "Unprocessable entity", "source": "vehicles",
-                                 "detail": "vehicles is required and must be a list"}]}
+        return 422, {
+            "errors": [
+                {
+                    "title": "Unprocessable entity",
+                    "source": "vehicles",
+                    "detail": "vehicles is required and must be a list",
+                }
+            ]
+        }
     if len(vehicles) > MAX_VEHICLES:
-        return 422, {"errors": [{"title": "Unprocessable entity", "source": "vehicles",
-                                 "detail": f"at most {MAX_VEHICLES} vehicles per request"}]}
+        return 422, {
+            "errors": [
+                {
+                    "title": "Unprocessable entity",
+                    "source": "vehicles",
+                    "detail": f"at most {MAX_VEHICLES} vehicles per request",
+                }
+            ]
+        }
     out = []
     for item in vehicles:
         checked = validate(item)
@@ -58,6 +72,7 @@ def get_vehicle(engine: Engine, vin: str) -> tuple[int, Any]:
     """GET /v1/fleets/vehicles/{vin} (the rate limit is checked before, by the server)."""
     blob = engine.get_blob(vin)
     if blob is None:
-        return 404, {"errors": [{"title": "Not found", "source": "vin",
-                                 "detail": "Vehicle not found"}]}
+        return 404, {
+            "errors": [{"title": "Not found", "source": "vin", "detail": "Vehicle not found"}]
+        }
     return 200, blob

@@ -38,8 +38,16 @@ def sign(secret: str, body: bytes) -> tuple[str, str]:
 
 
 class WebhookSender:
-    def __init__(self, url: str, secret: str, seed: int, timeout: float = 5.0, *,
-                 duplicate_rate: float = 0.0, bad_signature_rate: float = 0.0) -> None:
+    def __init__(
+        self,
+        url: str,
+        secret: str,
+        seed: int,
+        timeout: float = 5.0,
+        *,
+        duplicate_rate: float = 0.0,
+        bad_signature_rate: float = 0.0,
+    ) -> None:
         self._url = url
         self._secret = secret
         self.duplicate_rate = duplicate_rate
@@ -73,13 +81,16 @@ class WebhookSender:
             self._thread.join(timeout)
 
     def ping(self, at: float) -> None:
-        self._enqueue("ping", {"event": {"type": "ping",
-                                         "received_at": format_api_ts(at, STYLE_FRACTION_Z)}})
+        self._enqueue(
+            "ping", {"event": {"type": "ping", "received_at": format_api_ts(at, STYLE_FRACTION_Z)}}
+        )
 
     def clearance_changed(self, vin: str, status: str, reason: str | None, at: float) -> None:
-        event: dict[str, Any] = {"type": "fleet_clearance_changed",
-                                 "received_at": format_api_ts(at, STYLE_FRACTION_Z),
-                                 "action": status}
+        event: dict[str, Any] = {
+            "type": "fleet_clearance_changed",
+            "received_at": format_api_ts(at, STYLE_FRACTION_Z),
+            "action": status,
+        }
         if reason is not None:
             event["detail"] = reason
         self._enqueue("fleet_clearance_changed", {"vehicle": {"vin": vin}, "event": event})
@@ -123,19 +134,24 @@ class WebhookSender:
         self._seen_last = delivery
         sig256, sig1 = sign(self._secret + "-wrong" if bad else self._secret, body)
         url = urllib.parse.urlsplit(self._url)
-        conn_cls = (http.client.HTTPSConnection if url.scheme == "https"
-                    else http.client.HTTPConnection)
+        conn_cls = (
+            http.client.HTTPSConnection if url.scheme == "https" else http.client.HTTPConnection
+        )
         conn = conn_cls(url.hostname or "", url.port, timeout=self._timeout)
         try:
-            conn.request("POST", (url.path or "/") + (f"?{url.query}" if url.query else ""),
-                         body=body, headers={
-                             "Content-Type": "application/json",
-                             "User-Agent": USER_AGENT,
-                             "X-HM-Signature-256": sig256,
-                             "X-HM-Signature": sig1,
-                             "X-HM-Delivery": delivery,
-                             "X-HM-Event": kind,
-                         })
+            conn.request(
+                "POST",
+                (url.path or "/") + (f"?{url.query}" if url.query else ""),
+                body=body,
+                headers={
+                    "Content-Type": "application/json",
+                    "User-Agent": USER_AGENT,
+                    "X-HM-Signature-256": sig256,
+                    "X-HM-Signature": sig1,
+                    "X-HM-Delivery": delivery,
+                    "X-HM-Event": kind,
+                },
+            )
             resp = conn.getresponse()
             resp.read()
             if resp.status >= 300:

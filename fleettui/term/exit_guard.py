@@ -21,13 +21,16 @@ from collections.abc import Callable
 GRACE = 0.8
 #: What undoes the modes a Textual app turns on: alternate screen, hidden cursor, mouse
 #: reporting, bracketed paste, focus events.
-RESET = ("\x1b[?1049l\x1b[?25h\x1b[?1000l\x1b[?1002l\x1b[?1003l\x1b[?1006l\x1b[?1015l"
-         "\x1b[?2004l\x1b[?1004l")
+RESET = (
+    "\x1b[?1049l\x1b[?25h\x1b[?1000l\x1b[?1002l\x1b[?1003l\x1b[?1006l\x1b[?1015l"
+    "\x1b[?2004l\x1b[?1004l"
+)
 
 
 class ExitGuard:
-    def __init__(self, grace: float = GRACE, *, fd: int | None = None,
-                 end: Callable[[int], None] = os._exit) -> None:
+    def __init__(
+        self, grace: float = GRACE, *, fd: int | None = None, end: Callable[[int], None] = os._exit
+    ) -> None:
         self.grace = grace
         self._end = end
         self._armed = False
@@ -39,8 +42,9 @@ class ExitGuard:
         if self._armed:
             return
         self._armed = True
-        threading.Thread(target=self._countdown, args=(code,), name="exit-guard",
-                         daemon=True).start()
+        threading.Thread(
+            target=self._countdown, args=(code,), name="exit-guard", daemon=True
+        ).start()
 
     def _countdown(self, code: Callable[[], int]) -> None:
         time.sleep(self.grace)

@@ -38,9 +38,14 @@ class StopRequested(BaseException):
 
 
 class StopOnSignals:
-    def __init__(self, *, grace: float = GRACE, hard: float = HARD,
-                 on_force: Callable[[], None] | None = None,
-                 names: tuple[str, ...] = NAMES) -> None:
+    def __init__(
+        self,
+        *,
+        grace: float = GRACE,
+        hard: float = HARD,
+        on_force: Callable[[], None] | None = None,
+        names: tuple[str, ...] = NAMES,
+    ) -> None:
         self.event = threading.Event()
         self.signal: str | None = None
         #: Set by the command around work it can abandon (StopRequested is raised then).
@@ -111,8 +116,12 @@ class StopOnSignals:
         if hasattr(signal, "setitimer"):
             signal.setitimer(signal.ITIMER_REAL, 0)
 
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                 tb: TracebackType | None) -> None:
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
         if not self.event.is_set():
             self.disarm()
         for num, old in self._old.items():

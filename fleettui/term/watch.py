@@ -54,8 +54,9 @@ def stdin_gone(fd: int) -> bool:
 class TerminalWatch:
     """Calls `on_lost()` (from the event loop's thread) once the terminal is gone."""
 
-    def __init__(self, on_lost: Callable[[], None], fd: int | None = None, *,
-                 hard_exit: bool = True) -> None:
+    def __init__(
+        self, on_lost: Callable[[], None], fd: int | None = None, *, hard_exit: bool = True
+    ) -> None:
         self.on_lost = on_lost
         self.fd = fd
         self.hard_exit = hard_exit
@@ -78,7 +79,9 @@ class TerminalWatch:
                 self._installed.append(sig)
                 self._sighup_installed = self._sighup_installed or sig == sighup
         if self.fd is not None:
-            threading.Thread(target=self._watch_stdin, name="fleettui-stdin-watch", daemon=True).start()
+            threading.Thread(
+                target=self._watch_stdin, name="fleettui-stdin-watch", daemon=True
+            ).start()
 
     def stop(self) -> None:
         self._stop.set()

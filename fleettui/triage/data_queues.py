@@ -34,9 +34,11 @@ _TITLES: dict[DataState, tuple[Actor, str]] = {
     DataState.SILENT: (Actor.DRIVER, "Silent: no data for longer than usual"),
 }
 #: What the provider says, word for word, for the blocked states.
-PROVIDER_WORDS = {DataState.PRIVACY: "Privacy mode is active",
-                  DataState.CONSENT: "Consent is removed by OEM",
-                  DataState.NO_CONSENT: "No active consent for this vehicle"}
+PROVIDER_WORDS = {
+    DataState.PRIVACY: "Privacy mode is active",
+    DataState.CONSENT: "Consent is removed by OEM",
+    DataState.NO_CONSENT: "No active consent for this vehicle",
+}
 
 
 def is_data_queue(q: Queue) -> bool:
@@ -72,12 +74,16 @@ class DataView:
         else:
             return None
         reason = PREFIX + state.value
-        return actor, title, reason, Item(row.vin, brand, row.state, row.status, reason, since,
-                                          None, row.tags, row, record)
+        return (
+            actor,
+            title,
+            reason,
+            Item(row.vin, brand, row.state, row.status, reason, since, None, row.tags, row, record),
+        )
 
 
 def _data_state(reason: str | None) -> DataState:
-    return DataState(str(reason)[len(PREFIX):])
+    return DataState(str(reason)[len(PREFIX) :])
 
 
 def _line(item: Item, now: datetime) -> str:
@@ -101,8 +107,13 @@ def data_message(q: Queue, now: datetime, what: str, limit: int | None = None) -
     info = DATA_CATALOGUE[state.value]
     items = q.items if limit is None else q.items[:limit]
     if q.actor is Actor.DRIVER:
-        head = [f"To the driver{'s' if q.count != 1 else ''} of {what}: "
-                f"{one_line(q.title)}.", "", info.meaning, "", "What to do in the car:"]
+        head = [
+            f"To the driver{'s' if q.count != 1 else ''} of {what}: {one_line(q.title)}.",
+            "",
+            info.meaning,
+            "",
+            "What to do in the car:",
+        ]
         steps = [s for s in info.steps if SUPPORT_EMAIL not in s]
     else:
         head = [f"For the fleet operator: {what} — {one_line(q.title)}.", ""]
@@ -111,8 +122,7 @@ def data_message(q: Queue, now: datetime, what: str, limit: int | None = None) -
         head += [info.meaning, "", "What to fix:"]
         steps = [s for s in info.steps if SUPPORT_EMAIL not in s]
     lines = head + [f"  {n}. {s}" for n, s in enumerate(steps, 1)]
-    lines += ["", f"Then: {info.next}",
-              "", "The vehicles:"] + [_line(i, now) for i in items]
+    lines += ["", f"Then: {info.next}", "", "The vehicles:"] + [_line(i, now) for i in items]
     support = [s for s in info.steps if SUPPORT_EMAIL in s]
     if support:
         lines += ["", f"If that does not help: {support[0]}"]

@@ -39,29 +39,39 @@ class DataBrandStats:
     def to_json(self) -> dict[str, Any]:
         def sec(v: float | None) -> int | None:
             return None if v is None else int(v)
-        return {"brand": self.brand, "approved": self.approved, "with_data": self.with_data,
-                "share_with_data": self.share, "first_data_seconds_median": sec(self.median),
-                "first_data_seconds_p90": sec(self.p90), "first_data_samples": self.samples}
+
+        return {
+            "brand": self.brand,
+            "approved": self.approved,
+            "with_data": self.with_data,
+            "share_with_data": self.share,
+            "first_data_seconds_median": sec(self.median),
+            "first_data_seconds_p90": sec(self.p90),
+            "first_data_samples": self.samples,
+        }
 
 
 def _from_history(store: Any) -> dict[str, list[float]]:
     approvals: dict[str, list[float]] = defaultdict(list)
     for vin, at in store.query(
-            "SELECT vin, at FROM events WHERE new_state = 'approved' AND at IS NOT NULL "
-            "AND source IN ('changelog', 'diff') ORDER BY at"):
+        "SELECT vin, at FROM events WHERE new_state = 'approved' AND at IS NOT NULL "
+        "AND source IN ('changelog', 'diff') ORDER BY at"
+    ):
         approvals[vin].append(at)
     out: dict[str, list[float]] = defaultdict(list)
     for vin, brand, at in store.query(
-            "SELECT vin, brand, at FROM events WHERE source = 'data' AND "
-            "reason = 'first data' AND at IS NOT NULL"):
+        "SELECT vin, brand, at FROM events WHERE source = 'data' AND "
+        "reason = 'first data' AND at IS NOT NULL"
+    ):
         before = [a for a in approvals.get(vin, ()) if a <= at]
         if before:
             out[brand].append(at - before[-1])
     return out
 
 
-def data_stats(rows: Iterable[Any], records: Mapping[str, DataRecord],
-               store: Any = None) -> tuple[DataBrandStats, ...]:
+def data_stats(
+    rows: Iterable[Any], records: Mapping[str, DataRecord], store: Any = None
+) -> tuple[DataBrandStats, ...]:
     approved: dict[str, int] = defaultdict(int)
     with_data: dict[str, int] = defaultdict(int)
     fallback: dict[str, list[float]] = defaultdict(list)
@@ -80,8 +90,15 @@ def data_stats(rows: Iterable[Any], records: Mapping[str, DataRecord],
     out = []
     for brand in sorted(set(approved) | set(durations)):
         ds = sorted(durations.get(brand, ()))
-        out.append(DataBrandStats(brand, approved.get(brand, 0), with_data.get(brand, 0),
-                                  statistics.median(ds) if ds else None, percentile(ds, 90),
-                                  len(ds)))
+        out.append(
+            DataBrandStats(
+                brand,
+                approved.get(brand, 0),
+                with_data.get(brand, 0),
+                statistics.median(ds) if ds else None,
+                percentile(ds, 90),
+                len(ds),
+            )
+        )
     out.sort(key=lambda b: (-b.approved, b.brand))
     return tuple(out)

@@ -32,32 +32,46 @@ DRIVER_STEPS: dict[str, tuple[str, ...]] = {
     R.PRIVACY_MODE: (
         "Switch privacy mode off in the car's settings screen (infotainment, under "
         "privacy or data sharing).",
-        "Then drive the car once, somewhere with mobile reception, so it can connect."),
+        "Then drive the car once, somewhere with mobile reception, so it can connect.",
+    ),
     R.WAITING_FOR_OTA: (
         "Drive the car regularly: software updates download and install while it is used.",
-        "If the car offers a software update, accept it and let it finish."),
+        "If the car offers a software update, accept it and let it finish.",
+    ),
     R.VEHICLE_NOT_DRIVEN: (
         "Drive the car (a normal trip with the ignition on is enough).",
-        "Park and drive where there is mobile reception, not only in an underground car park."),
+        "Park and drive where there is mobile reception, not only in an underground car park.",
+    ),
     R.NO_DATA_YET: (
         "Drive the car; the first trip is usually what makes its first data arrive.",
-        "Check the car's connected services are switched on in its settings."),
+        "Check the car's connected services are switched on in its settings.",
+    ),
     R.VIN_ACTIVATION_TIMEOUT: (
-        "Start the car and drive it; a car in storage or with a flat 12 V battery cannot "
-        "connect.",
-        "Tell the fleet team when it has been driven, so they can add it again."),
+        "Start the car and drive it; a car in storage or with a flat 12 V battery cannot connect.",
+        "Tell the fleet team when it has been driven, so they can add it again.",
+    ),
     R.ACTIVATION_TIMEOUT_NO_DATA: (
-        "Drive the car somewhere with mobile reception and check its connected services "
-        "are on.",
-        "Tell the fleet team when it has been driven, so they can add it again."),
+        "Drive the car somewhere with mobile reception and check its connected services are on.",
+        "Tell the fleet team when it has been driven, so they can add it again.",
+    ),
     R.PRIMARY_USER_ENROLLED: (
         "Remove the private (primary) user from the car, in the brand's app or the car's "
         "user settings.",
         "Reset the infotainment to factory settings (a dealer can help), then tell the "
-        "fleet team so they can add it again."),
+        "fleet team so they can add it again.",
+    ),
 }
-CSV_HEADERS = ("vin", "brand", "added", "state", "reason", "state_since",
-               "rejects_by_estimate", "changelog", "tags")
+CSV_HEADERS = (
+    "vin",
+    "brand",
+    "added",
+    "state",
+    "reason",
+    "state_since",
+    "rejects_by_estimate",
+    "changelog",
+    "tags",
+)
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -81,9 +95,17 @@ def _added(item: Item) -> datetime | None:
 def _changelog_text(item: Item) -> str:
     log = changelog_of(item.source) if item.source is not None else []
     return " | ".join(
-        " ".join(p for p in (format_ts(at) or "(no time)", one_line(st) or "?",
-                             one_line(why) if why else "") if p)
-        for at, st, why in log)
+        " ".join(
+            p
+            for p in (
+                format_ts(at) or "(no time)",
+                one_line(st) or "?",
+                one_line(why) if why else "",
+            )
+            if p
+        )
+        for at, st, why in log
+    )
 
 
 def _tags(item: Item) -> str:
@@ -154,13 +176,19 @@ def _steps(q: Queue) -> tuple[str, ...]:
 def _driver(q: Queue, now: datetime, limit: int | None = None) -> str:
     info = R.lookup_reason(q.reason)
     steps = DRIVER_STEPS.get(info.reason, info.steps) if info is not None else ()
-    lines = [f"To the driver{'s' if q.count != 1 else ''} of {what(q)}: {one_line(q.title)}.", "",
-             "What to do in the car:"]
+    lines = [
+        f"To the driver{'s' if q.count != 1 else ''} of {what(q)}: {one_line(q.title)}.",
+        "",
+        "What to do in the car:",
+    ]
     lines += [f"  {n}. {s}" for n, s in enumerate(steps, 1)]
     by = _by_date(q)
     if by:
-        lines += ["", f"Please do this before {by} (an estimate): after that the provider "
-                      "stops trying and the car has to be added again."]
+        lines += [
+            "",
+            f"Please do this before {by} (an estimate): after that the provider "
+            "stops trying and the car has to be added again.",
+        ]
     lines += ["", "The vehicles:"] + [_vehicle_line(i, now) for i in _items(q, limit)]
     return "\n".join(lines) + "\n"
 
@@ -168,9 +196,11 @@ def _driver(q: Queue, now: datetime, limit: int | None = None) -> str:
 def _operator(q: Queue, now: datetime, limit: int | None = None) -> str:
     lines = [f"For the fleet operator: {what(q)} — {one_line(q.title)}.", ""]
     if q.kind == STUCK:
-        lines += ["Pending longer than the brand usually takes, with no reason from the "
-                  "provider. Ford checks the operator's consent every 12 h: make sure "
-                  "High Mobility has consent for these vehicles in Ford's fleet portal."]
+        lines += [
+            "Pending longer than the brand usually takes, with no reason from the "
+            "provider. Ford checks the operator's consent every 12 h: make sure "
+            "High Mobility has consent for these vehicles in Ford's fleet portal."
+        ]
     else:
         if q.reason:
             lines.append(f'The provider says: "{one_line(q.reason, 200)}".')
@@ -182,23 +212,36 @@ def _operator(q: Queue, now: datetime, limit: int | None = None) -> str:
 
 
 def _support(q: Queue, now: datetime, limit: int | None = None) -> str:
-    lines = [f"To: {SUPPORT_EMAIL}", f"Subject: {subject(q)}", "", "Hello High Mobility support,",
-             ""]
+    lines = [
+        f"To: {SUPPORT_EMAIL}",
+        f"Subject: {subject(q)}",
+        "",
+        "Hello High Mobility support,",
+        "",
+    ]
     if q.kind == STUCK:
-        lines.append(f"these vehicles have been pending longer than the brand usually takes "
-                     f"(the oldest for {format_duration(q.oldest_age(now))}) and the API gives "
-                     "no reason. Could you check what is holding them?")
+        lines.append(
+            f"these vehicles have been pending longer than the brand usually takes "
+            f"(the oldest for {format_duration(q.oldest_age(now))}) and the API gives "
+            "no reason. Could you check what is holding them?"
+        )
     else:
-        lines.append(f'these vehicles are {q.state.value} with the reason "'
-                     f'{one_line(q.reason, 200)}". Could you look into them and tell us what '
-                     "to do next?")
+        lines.append(
+            f'these vehicles are {q.state.value} with the reason "'
+            f'{one_line(q.reason, 200)}". Could you look into them and tell us what '
+            "to do next?"
+        )
     for item in _items(q, limit):
         added = _added(item)
-        lines += ["", f"VIN:     {one_line(item.vin)}", f"Brand:   {one_line(item.brand)}",
-                  f"Added:   {format_ts(added) or 'unknown'}",
-                  f"State:   {one_line(item.status)} since {format_ts(item.since) or 'unknown'}",
-                  f"Reason:  {one_line(item.reason) or '(none)'}",
-                  f"History: {_changelog_text(item) or '(none)'}"]
+        lines += [
+            "",
+            f"VIN:     {one_line(item.vin)}",
+            f"Brand:   {one_line(item.brand)}",
+            f"Added:   {format_ts(added) or 'unknown'}",
+            f"State:   {one_line(item.status)} since {format_ts(item.since) or 'unknown'}",
+            f"Reason:  {one_line(item.reason) or '(none)'}",
+            f"History: {_changelog_text(item) or '(none)'}",
+        ]
     if limit is None or q.count <= limit:
         lines += ["", "Thank you."]
     return "\n".join(lines) + "\n"
@@ -207,16 +250,20 @@ def _support(q: Queue, now: datetime, limit: int | None = None) -> str:
 def _wait(q: Queue, now: datetime, limit: int | None = None) -> str:
     lines = [f"Nothing to do yet: {what(q)} — {one_line(q.title)}."]
     if q.kind == WAITING and q.state.value == "pending":
-        lines.append("The provider is still within the brand's usual time; look again if "
-                     "they are still pending tomorrow.")
+        lines.append(
+            "The provider is still within the brand's usual time; look again if "
+            "they are still pending tomorrow."
+        )
     elif q.reason:
         lines += ["What happens next:"] + [f"  {n}. {s}" for n, s in enumerate(_steps(q), 1)]
     else:
         lines.append("The provider finishes this by itself.")
     d = q.next_deadline
     if d is not None:
-        lines.append(f"First expected rejection: in ~{approx(d.seconds_left(now))} "
-                     f"({d.window.note}; an estimate).")
+        lines.append(
+            f"First expected rejection: in ~{approx(d.seconds_left(now))} "
+            f"({d.window.note}; an estimate)."
+        )
     lines += ["", "The vehicles:"] + [_vehicle_line(i, now) for i in _items(q, limit)]
     return "\n".join(lines) + "\n"
 
@@ -227,8 +274,17 @@ def message_csv(q: Queue) -> str:
     w = csv.writer(out, lineterminator="\n")
     w.writerow(CSV_HEADERS)
     for i in q.items:
-        w.writerow([_cell(i.vin), _cell(i.brand), format_ts(_added(i)), _cell(i.status),
-                    _cell(i.reason or ""), format_ts(i.since),
-                    format_ts(i.deadline.rejects_at) if i.deadline else "",
-                    _cell(_changelog_text(i)), _cell(_tags(i))])
+        w.writerow(
+            [
+                _cell(i.vin),
+                _cell(i.brand),
+                format_ts(_added(i)),
+                _cell(i.status),
+                _cell(i.reason or ""),
+                format_ts(i.since),
+                format_ts(i.deadline.rejects_at) if i.deadline else "",
+                _cell(_changelog_text(i)),
+                _cell(_tags(i)),
+            ]
+        )
     return out.getvalue()

@@ -29,8 +29,12 @@ from fleettui.core.states import State
 from fleettui.core.timings import Deadline, retry_window, usual_approval_seconds
 
 #: Who acts, in the order the desk works through them.
-ACTOR_ORDER: tuple[Actor, ...] = (Actor.DRIVER, Actor.FLEET_OPERATOR, Actor.HM_SUPPORT,
-                                  Actor.NOBODY_WAIT)
+ACTOR_ORDER: tuple[Actor, ...] = (
+    Actor.DRIVER,
+    Actor.FLEET_OPERATOR,
+    Actor.HM_SUPPORT,
+    Actor.NOBODY_WAIT,
+)
 ACTOR_TITLES: dict[Actor, str] = {
     Actor.DRIVER: "Driver",
     Actor.FLEET_OPERATOR: "Fleet operator",
@@ -40,16 +44,17 @@ ACTOR_TITLES: dict[Actor, str] = {
 #: Queue kinds: a known or unknown reason, stuck with no reason, waiting as usual.
 REASON, STUCK, WAITING = "reason", "stuck", "waiting"
 _VW_BRANDS = frozenset(GROUPS.get(VW_GROUP, ()))
-_TRIAGED = frozenset({State.PENDING, State.REJECTED, State.REVOKING, State.CANCELING,
-                      State.UNKNOWN})
+_TRIAGED = frozenset(
+    {State.PENDING, State.REJECTED, State.REVOKING, State.CANCELING, State.UNKNOWN}
+)
 
 
 @dataclass(frozen=True, slots=True)
 class Fix:
     """A queue's fix that is an API action (offered with the usual confirmation)."""
 
-    action: str                     # "re-add"
-    tags: dict[str, str]            # tags to set when re-adding ("" = ask)
+    action: str  # "re-add"
+    tags: dict[str, str]  # tags to set when re-adding ("" = ask)
     text: str
 
 
@@ -171,8 +176,12 @@ def row_since(row: Any) -> datetime | None:
     return None
 
 
-def classify(state: State, reason: str | None, brand: str, age: float | None,
-             ) -> tuple[Actor, str, str]:
+def classify(
+    state: State,
+    reason: str | None,
+    brand: str,
+    age: float | None,
+) -> tuple[Actor, str, str]:
     """(who acts, queue kind, title) for one vehicle."""
     info = R.lookup_reason(reason) if reason else None
     if info is not None:
@@ -192,13 +201,18 @@ def classify(state: State, reason: str | None, brand: str, age: float | None,
     return Actor.NOBODY_WAIT, WAITING, f"State {state.value!r}"
 
 
-def _fix_for(state: State, reason: str | None, brand: str,
-             customer: str | None) -> Fix | None:
-    if (state is State.REJECTED and reason == R.CUSTOMER_NAME_TAG_MISSING
-            and brand_info(brand).group == VW_GROUP):
-        return Fix("re-add", {VW_CUSTOMER_TAG: customer or ""},
-                   f"Re-add these vehicles with the tag {VW_CUSTOMER_TAG}"
-                   + (f" = {customer}" if customer else " set to the fleet operator's name"))
+def _fix_for(state: State, reason: str | None, brand: str, customer: str | None) -> Fix | None:
+    if (
+        state is State.REJECTED
+        and reason == R.CUSTOMER_NAME_TAG_MISSING
+        and brand_info(brand).group == VW_GROUP
+    ):
+        return Fix(
+            "re-add",
+            {VW_CUSTOMER_TAG: customer or ""},
+            f"Re-add these vehicles with the tag {VW_CUSTOMER_TAG}"
+            + (f" = {customer}" if customer else " set to the fleet operator's name"),
+        )
     return None
 
 
@@ -207,8 +221,15 @@ def _urgency(q: Queue, now: datetime) -> tuple:
     left = d.seconds_left(now) if d is not None else float("inf")
     kind_rank = {REASON: 0, STUCK: 1, WAITING: 2}[q.kind]
     oldest = q.oldest
-    return (ACTOR_ORDER.index(q.actor), left, kind_rank, -q.count,
-            oldest.timestamp() if oldest else 0.0, q.title, q.brand)
+    return (
+        ACTOR_ORDER.index(q.actor),
+        left,
+        kind_rank,
+        -q.count,
+        oldest.timestamp() if oldest else 0.0,
+        q.title,
+        q.brand,
+    )
 
 
 def _item_order(now: datetime) -> Callable[[Item], tuple[float, float, str]]:
@@ -217,6 +238,7 @@ def _item_order(now: datetime) -> Callable[[Item], tuple[float, float, str]]:
     def key(i: Item) -> tuple[float, float, str]:
         left = i.deadline.seconds_left(now) if i.deadline is not None else far
         return (left, i.since.timestamp() if i.since else far, i.vin)
+
     return key
 
 
@@ -232,8 +254,14 @@ class DeskWork(Protocol):
     def claim_cell(self, vin: str) -> str: ...
 
 
-def build_board(rows: Iterable[Any], now: datetime, *, by_brand: bool = False,
-                data: Any = None, desk: DeskWork | None = None) -> Board:
+def build_board(
+    rows: Iterable[Any],
+    now: datetime,
+    *,
+    by_brand: bool = False,
+    data: Any = None,
+    desk: DeskWork | None = None,
+) -> Board:
     """Group the fleet into queues by who acts and reason, and with `by_brand` by brand
     as well (pure; any thread). Classification and windows are looked up once per
     (state, reason, brand), so 100,000 rows cost one pass. With `data` (a
@@ -262,8 +290,9 @@ def build_board(rows: Iterable[Any], now: datetime, *, by_brand: bool = False,
                 found_data = data.item(row, now)
                 if found_data is not None:
                     d_actor, d_title, d_reason, d_item = found_data
-                    groups.setdefault((d_actor, REASON, state, d_reason, d_title,
-                                       brand if by_brand else ""), []).append(d_item)
+                    groups.setdefault(
+                        (d_actor, REASON, state, d_reason, d_title, brand if by_brand else ""), []
+                    ).append(d_item)
             continue
         holder = ""
         if desk is not None:
@@ -290,11 +319,28 @@ def build_board(rows: Iterable[Any], now: datetime, *, by_brand: bool = False,
             window = windows[wk]
             if window is not None:
                 deadline = Deadline(window, since + timedelta(seconds=window.seconds))
-        key = (actor, kind, state, reason if kind == REASON else None, title,
-               brand if by_brand else "")
-        groups.setdefault(key, []).append(Item(row.vin, brand, state, row.status, reason,
-                                               since, deadline, row.tags, row,
-                                               claimed_by=holder))
+        key = (
+            actor,
+            kind,
+            state,
+            reason if kind == REASON else None,
+            title,
+            brand if by_brand else "",
+        )
+        groups.setdefault(key, []).append(
+            Item(
+                row.vin,
+                brand,
+                state,
+                row.status,
+                reason,
+                since,
+                deadline,
+                row.tags,
+                row,
+                claimed_by=holder,
+            )
+        )
     customer = customers.most_common(1)[0][0] if customers else None
     order = _item_order(now)
     queues = []
@@ -304,7 +350,18 @@ def build_board(rows: Iterable[Any], now: datetime, *, by_brand: bool = False,
         # A data queue's reason is its state ("data:none"); its title carries the days.
         what = f"{reason} {title}" if reason and reason.startswith("data:") else reason or title
         qid = "/".join((_slug(actor.value), state.value, _slug(what), brand or "all"))
-        queues.append(Queue(qid, actor, kind, state, reason, title, brand, tuple(items),
-                            _fix_for(state, reason, items[0].brand, customer)))
+        queues.append(
+            Queue(
+                qid,
+                actor,
+                kind,
+                state,
+                reason,
+                title,
+                brand,
+                tuple(items),
+                _fix_for(state, reason, items[0].brand, customer),
+            )
+        )
     queues.sort(key=lambda q: _urgency(q, now))
     return Board(now, tuple(queues), total, customer, by_brand, snoozed)

@@ -88,10 +88,17 @@ def stats_lines(stats: Stats, width: int = 100) -> list[str]:
     lines.append(f"Transitions per day, last {stats.days} days (oldest left, one cell a day)")
     if stats.daily:
         first, last = stats.daily[0][0], stats.daily[-1][0]
-        lines.append(f"  {'all':<11}{sparkline(totals)}  {sum(totals)} total, "
-                     f"max {max(totals, default=0)}/day")
-        for state, mark in (("approved", "✓"), ("rejected", "✗"), ("pending", "…"),
-                            ("revoked", "⊘"), ("canceled", "–")):
+        lines.append(
+            f"  {'all':<11}{sparkline(totals)}  {sum(totals)} total, "
+            f"max {max(totals, default=0)}/day"
+        )
+        for state, mark in (
+            ("approved", "✓"),
+            ("rejected", "✗"),
+            ("pending", "…"),
+            ("revoked", "⊘"),
+            ("canceled", "–"),
+        ):
             series = [c.get(state, 0) for _, c in stats.daily]
             if any(series):
                 lines.append(f"  {mark} {state:<9}{sparkline(series)}  {sum(series)} total")
@@ -101,29 +108,38 @@ def stats_lines(stats: Stats, width: int = 100) -> list[str]:
     most_age = max((n for _, n in stats.pending_ages), default=0)
     for label, n in stats.pending_ages:
         lines.append(f"  {label:<8} {n:>6}  {bar(n, most_age, bar_w)}")
-    lines += ["", f"Per brand (from {stats.source}): added → approved, and verdicts",
-              f"  {'brand':<13} {'median':>7} {'p90':>7}  {'':<{bar_w}}  "
-              f"{'✓ approved':>11}  {'✗ rejected':>11}"]
+    lines += [
+        "",
+        f"Per brand (from {stats.source}): added → approved, and verdicts",
+        f"  {'brand':<13} {'median':>7} {'p90':>7}  {'':<{bar_w}}  "
+        f"{'✓ approved':>11}  {'✗ rejected':>11}",
+    ]
     most = max((b.p90 or 0 for b in stats.brands), default=0)
     if not stats.brands:
         lines.append("  (no approvals or rejections seen yet)")
     for b in stats.brands:
         median = format_duration(b.median) if b.median is not None else "–"
         p90 = format_duration(b.p90) if b.p90 is not None else "–"
-        lines.append(f"  {_name(b.brand):<13} {median:>7} {p90:>7}  "
-                     f"{bar(b.p90 or 0, most, bar_w):<{bar_w}}  "
-                     f"{b.approved:>5} {pct(b.approval_rate):>5}  "
-                     f"{b.rejected:>5} {pct(b.rejection_rate):>5}")
+        lines.append(
+            f"  {_name(b.brand):<13} {median:>7} {p90:>7}  "
+            f"{bar(b.p90 or 0, most, bar_w):<{bar_w}}  "
+            f"{b.approved:>5} {pct(b.approval_rate):>5}  "
+            f"{b.rejected:>5} {pct(b.rejection_rate):>5}"
+        )
     if stats.data:
-        lines += ["", "After approval: approved → first data (estimate: checks are spaced "
-                      "out), and approved cars with data",
-                  f"  {'brand':<13} {'median':>7} {'p90':>7}  {'':<{bar_w}}  "
-                  f"{'with data':>15}"]
+        lines += [
+            "",
+            "After approval: approved → first data (estimate: checks are spaced "
+            "out), and approved cars with data",
+            f"  {'brand':<13} {'median':>7} {'p90':>7}  {'':<{bar_w}}  {'with data':>15}",
+        ]
         most_d = max((b.p90 or 0 for b in stats.data), default=0)
         for d in stats.data:
             median = format_duration(d.median) if d.median is not None else "–"
             p90 = format_duration(d.p90) if d.p90 is not None else "–"
-            lines.append(f"  {_name(d.brand):<13} {median:>7} {p90:>7}  "
-                         f"{bar(d.p90 or 0, most_d, bar_w):<{bar_w}}  "
-                         f"{d.with_data:>5}/{d.approved:<5} {pct(d.share):>5}")
+            lines.append(
+                f"  {_name(d.brand):<13} {median:>7} {p90:>7}  "
+                f"{bar(d.p90 or 0, most_d, bar_w):<{bar_w}}  "
+                f"{d.with_data:>5}/{d.approved:<5} {pct(d.share):>5}"
+            )
     return [line[:width] for line in lines]

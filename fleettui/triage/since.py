@@ -22,11 +22,10 @@ from fleettui.history.events import Event
 from fleettui.history.store import HistoryStore
 from fleettui.triage.queues import row_since
 
-LAST_LOOK = "last_look"              # provider clock, epoch seconds
+LAST_LOOK = "last_look"  # provider clock, epoch seconds
 LAST_LOOK_LOCAL = "last_look_local"  # this machine's clock, epoch seconds
 #: The order counts are said in.
-STATE_WORDS = ("approved", "rejected", "pending", "revoked", "canceled", "revoking",
-               "canceling")
+STATE_WORDS = ("approved", "rejected", "pending", "revoked", "canceled", "revoking", "canceling")
 
 
 @dataclass(frozen=True)
@@ -51,8 +50,11 @@ class SinceSummary:
 
     def parts(self) -> list[str]:
         counts = self.counts
-        parts = [f"{counts[s]} {'back to pending' if s == 'pending' else s}"
-                 for s in STATE_WORDS if counts.get(s)]
+        parts = [
+            f"{counts[s]} {'back to pending' if s == 'pending' else s}"
+            for s in STATE_WORDS
+            if counts.get(s)
+        ]
         parts += [f"{n} {s}" for s, n in sorted(counts.items()) if s not in STATE_WORDS]
         if self.newly_stuck:
             parts.append(f"{len(self.newly_stuck)} newly stuck")
@@ -103,8 +105,7 @@ def mark_looked(store: HistoryStore, now: datetime, local_now: datetime | None =
     store.set_meta(LAST_LOOK_LOCAL, repr((local_now or datetime.now(UTC)).timestamp()))
 
 
-def since_last_look(store: HistoryStore, rows: Iterable[Any], now: datetime
-                    ) -> SinceSummary | None:
+def since_last_look(store: HistoryStore, rows: Iterable[Any], now: datetime) -> SinceSummary | None:
     """None on the first session (nothing to compare with)."""
     look = last_look(store)
     if look is None:
@@ -112,8 +113,13 @@ def since_last_look(store: HistoryStore, rows: Iterable[Any], now: datetime
     return summarize(store, rows, now, *look)
 
 
-def summarize(store: HistoryStore, rows: Iterable[Any], now: datetime, since: datetime,
-              since_local: datetime | None = None) -> SinceSummary:
+def summarize(
+    store: HistoryStore,
+    rows: Iterable[Any],
+    now: datetime,
+    since: datetime,
+    since_local: datetime | None = None,
+) -> SinceSummary:
     """What changed between `since` (the provider's clock) and `now`."""
     changes: dict[str, Event] = {}
     for e in store.events(seen_after=since):

@@ -26,7 +26,12 @@ from fleettui.history.store import HistoryStore
 DAY = 86400.0
 #: Pending age buckets: (label, upper bound in days).
 AGE_BUCKETS: tuple[tuple[str, float], ...] = (
-    ("< 1 d", 1), ("1-3 d", 3), ("3-7 d", 7), ("7-10 d", 10), ("≥ 10 d", math.inf))
+    ("< 1 d", 1),
+    ("1-3 d", 3),
+    ("3-7 d", 7),
+    ("7-10 d", 10),
+    ("≥ 10 d", math.inf),
+)
 _COUNTED = "source IN ('changelog', 'diff') AND at IS NOT NULL"
 
 
@@ -61,26 +66,38 @@ class Stats:
     #: (day, {state: transitions into it}) for the last `days` days, oldest first.
     daily: tuple[tuple[date, dict[str, int]], ...]
     days: int
-    source: str                     # "history" | "changelogs"
+    source: str  # "history" | "changelogs"
     #: After approval (triage.data_stats.DataBrandStats): first data per brand, share
     #: with data; () when no data states are recorded.
     data: tuple[Any, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         """The stable shape of `fleettui stats --json` (documented in the README)."""
+
         def sec(v: float | None) -> int | None:
             return None if v is None else int(v)
+
         return {
             "now": self.now.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
             "source": self.source,
-            "brands": [{"brand": b.brand, "approved": b.approved, "rejected": b.rejected,
-                        "approval_rate": b.approval_rate, "rejection_rate": b.rejection_rate,
-                        "approval_seconds_median": sec(b.median),
-                        "approval_seconds_p90": sec(b.p90), "approval_samples": b.samples}
-                       for b in self.brands],
+            "brands": [
+                {
+                    "brand": b.brand,
+                    "approved": b.approved,
+                    "rejected": b.rejected,
+                    "approval_rate": b.approval_rate,
+                    "rejection_rate": b.rejection_rate,
+                    "approval_seconds_median": sec(b.median),
+                    "approval_seconds_p90": sec(b.p90),
+                    "approval_samples": b.samples,
+                }
+                for b in self.brands
+            ],
             "pending_ages": [{"bucket": label, "vehicles": n} for label, n in self.pending_ages],
-            "daily": [{"day": d.isoformat(), "transitions": sum(c.values()), "by_state": c}
-                      for d, c in self.daily],
+            "daily": [
+                {"day": d.isoformat(), "transitions": sum(c.values()), "by_state": c}
+                for d, c in self.daily
+            ],
             "data": [b.to_json() for b in self.data],
         }
 
@@ -109,52 +126,74 @@ def _pending_ages(rows: Iterable[Any], now: datetime) -> tuple[tuple[str, int], 
     return tuple(counts.items())
 
 
-def _brand_stats(durations: dict[str, list[float]], verdicts: dict[str, Counter]
-                 ) -> tuple[BrandStats, ...]:
+def _brand_stats(
+    durations: dict[str, list[float]], verdicts: dict[str, Counter]
+) -> tuple[BrandStats, ...]:
     out = []
     for brand in set(durations) | set(verdicts):
         ds = sorted(durations.get(brand, ()))
         v = verdicts.get(brand, Counter())
-        out.append(BrandStats(brand, v["approved"], v["rejected"],
-                              statistics.median(ds) if ds else None, percentile(ds, 90), len(ds)))
+        out.append(
+            BrandStats(
+                brand,
+                v["approved"],
+                v["rejected"],
+                statistics.median(ds) if ds else None,
+                percentile(ds, 90),
+                len(ds),
+            )
+        )
     out.sort(key=lambda b: (-b.decided, b.brand))
     return tuple(out)
 
 
-def _days(daily: dict[int, Counter], now: datetime, days: int
-          ) -> tuple[tuple[date, dict[str, int]], ...]:
+def _days(
+    daily: dict[int, Counter], now: datetime, days: int
+) -> tuple[tuple[date, dict[str, int]], ...]:
     today = int(now.timestamp() // DAY)
-    return tuple((datetime.fromtimestamp(d * DAY, UTC).date(), dict(daily.get(d, {})))
-                 for d in range(today - days + 1, today + 1))
+    return tuple(
+        (datetime.fromtimestamp(d * DAY, UTC).date(), dict(daily.get(d, {})))
+        for d in range(today - days + 1, today + 1)
+    )
 
 
-def stats_from_history(store: HistoryStore, rows: Iterable[Any], now: datetime,
-                       days: int = 28) -> Stats:
+def stats_from_history(
+    store: HistoryStore, rows: Iterable[Any], now: datetime, days: int = 28
+) -> Stats:
     """Two queries: one pass over the verdicts and the additions that precede them (a
     window over each VIN's events, read in table order and sorted: a year for 100,000
     vehicles is ~1.3 M events), and a time range for the daily counts."""
     durations: dict[str, list[float]] = defaultdict(list)
     verdicts: dict[str, Counter] = defaultdict(Counter)
     for brand, state, took, prev in store.query(
-            f"WITH t AS (SELECT vin, brand, at, new_state FROM events NOT INDEXED "
-            f"WHERE {_COUNTED} AND new_state IN ('pending', 'approved', 'rejected') "
-            f"AND (old_state IS NULL OR old_state != new_state)), "
-            f"w AS (SELECT brand, new_state, at - lag(at) OVER win AS took, "
-            f"lag(new_state) OVER win AS prev FROM t "
-            f"WINDOW win AS (PARTITION BY vin ORDER BY at)) "
-            f"SELECT brand, new_state, took, prev FROM w WHERE new_state != 'pending'"):
+        f"WITH t AS (SELECT vin, brand, at, new_state FROM events NOT INDEXED "
+        f"WHERE {_COUNTED} AND new_state IN ('pending', 'approved', 'rejected') "
+        f"AND (old_state IS NULL OR old_state != new_state)), "
+        f"w AS (SELECT brand, new_state, at - lag(at) OVER win AS took, "
+        f"lag(new_state) OVER win AS prev FROM t "
+        f"WINDOW win AS (PARTITION BY vin ORDER BY at)) "
+        f"SELECT brand, new_state, took, prev FROM w WHERE new_state != 'pending'"
+    ):
         verdicts[brand][state] += 1
         if state == "approved" and prev == "pending" and took is not None and took >= 0:
             durations[brand].append(took)
     start = (now - timedelta(days=days)).timestamp()
     daily: dict[int, Counter] = defaultdict(Counter)
     for day, state, n in store.query(
-            f"SELECT CAST(at / 86400 AS INTEGER), new_state, count(*) FROM events "
-            f"WHERE at >= ? AND (old_state IS NULL OR old_state != new_state) AND {_COUNTED} "
-            f"GROUP BY 1, 2", (start,)):
+        f"SELECT CAST(at / 86400 AS INTEGER), new_state, count(*) FROM events "
+        f"WHERE at >= ? AND (old_state IS NULL OR old_state != new_state) AND {_COUNTED} "
+        f"GROUP BY 1, 2",
+        (start,),
+    ):
         daily[day][state] = n
-    return Stats(now, _brand_stats(durations, verdicts), _pending_ages(rows, now),
-                 _days(daily, now, days), days, "history")
+    return Stats(
+        now,
+        _brand_stats(durations, verdicts),
+        _pending_ages(rows, now),
+        _days(daily, now, days),
+        days,
+        "history",
+    )
 
 
 def stats_from_changelogs(rows: list[Any], now: datetime, days: int = 28) -> Stats:
@@ -179,12 +218,19 @@ def stats_from_changelogs(rows: list[Any], now: datetime, days: int = 28) -> Sta
             if t >= start:
                 daily[int(t // DAY)][status] += 1
             prev = status
-    return Stats(now, _brand_stats(durations, verdicts), _pending_ages(rows, now),
-                 _days(daily, now, days), days, "changelogs")
+    return Stats(
+        now,
+        _brand_stats(durations, verdicts),
+        _pending_ages(rows, now),
+        _days(daily, now, days),
+        days,
+        "changelogs",
+    )
 
 
-def compute_stats(store: HistoryStore | None, rows: list[Any], now: datetime,
-                  days: int = 28) -> Stats:
+def compute_stats(
+    store: HistoryStore | None, rows: list[Any], now: datetime, days: int = 28
+) -> Stats:
     if store is not None and store.available:
         return stats_from_history(store, rows, now, days)
     return stats_from_changelogs(rows, now, days)

@@ -18,8 +18,9 @@ if TYPE_CHECKING:
 
 
 class AccountFlow:
-    def __init__(self, app: App[None], monitor: Monitor,
-                 connect: Callable[[Account], None]) -> None:
+    def __init__(
+        self, app: App[None], monitor: Monitor, connect: Callable[[Account], None]
+    ) -> None:
         self.app = app
         self.monitor = monitor
         self.connect = connect
@@ -40,18 +41,23 @@ class AccountFlow:
 
         if not isinstance(result, SetupResult):
             if self.monitor.account is None:
-                self.app.exit(message="No account configured; run `fleettui --demo` or "
-                                      "`fleettui profile add`.")
+                self.app.exit(
+                    message="No account configured; run `fleettui --demo` or "
+                    "`fleettui profile add`."
+                )
             return
         if result.kind == "demo":
             from fleettui.config.demo import DEMO_DATA_LIMIT, DEMO_SPEED, DEMO_VEHICLES
             from fleettui.sim import SimConfig, Simulator
 
-            self.owned_sim = Simulator(SimConfig(vehicles=DEMO_VEHICLES, speed=DEMO_SPEED,
-                                                 data_limit=DEMO_DATA_LIMIT)).start()
-            self.connect(account_for_simulator(self.owned_sim,
-                                               read_only=self.monitor.read_only_flag,
-                                               data_checks=True))
+            self.owned_sim = Simulator(
+                SimConfig(vehicles=DEMO_VEHICLES, speed=DEMO_SPEED, data_limit=DEMO_DATA_LIMIT)
+            ).start()
+            self.connect(
+                account_for_simulator(
+                    self.owned_sim, read_only=self.monitor.read_only_flag, data_checks=True
+                )
+            )
         elif result.profile is not None:
             self.connect_profile(result.profile)
         self.app.notify(f"Connected to {self.monitor.account_name}.", markup=False)

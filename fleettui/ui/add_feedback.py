@@ -22,8 +22,10 @@ def brand_completion(value: str) -> str | None:
     typed = value.strip().lower()
     if not typed:
         return None
-    return next((code for code in suggest_brands(typed) if code.startswith(typed)),
-                next((code for code in BRAND_CODES if code.startswith(typed)), None))
+    return next(
+        (code for code in suggest_brands(typed) if code.startswith(typed)),
+        next((code for code in BRAND_CODES if code.startswith(typed)), None),
+    )
 
 
 class BrandSuggester(Suggester):
@@ -63,7 +65,11 @@ class BrandInput(LineInput):
 
     def action_complete_or_next(self) -> None:
         completion = brand_completion(self.value)
-        if completion and completion != self.value.strip().lower() and not is_known_brand(self.value):
+        if (
+            completion
+            and completion != self.value.strip().lower()
+            and not is_known_brand(self.value)
+        ):
             self.value = completion
             self.cursor_position = len(self.value)
             return
@@ -105,7 +111,10 @@ def brand_feedback(value: str) -> Text:
         more = f"; did you mean {', '.join(hints)}?" if hints else ""
         return Text(f"✗ unknown brand{more}", style="bold red")
     b = brand_info(value)
-    parts = [f"{b.display} ({b.group})", "can cancel" if b.cancelable else "cannot cancel while pending"]
+    parts = [
+        f"{b.display} ({b.group})",
+        "can cancel" if b.cancelable else "cannot cancel while pending",
+    ]
     if b.required_tags:
         parts.append("needs tag " + ", ".join(b.required_tags))
     return Text("✓ " + " · ".join(parts), style="green")

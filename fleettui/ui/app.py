@@ -100,10 +100,18 @@ class FleetApp(App[None]):
     #: keeps every one (errors and rejections stay longer: they set their own timeout).
     NOTIFICATION_TIMEOUT = 4.0
 
-    def __init__(self, account: Account | None, *, read_only: bool = False,
-                 refresh: float | None = None, clock: Clock | None = None,
-                 watch_terminal: bool = True, native_ansi: bool | None = None,
-                 pinned: bool = False, desk: DeskControl | None = None) -> None:
+    def __init__(
+        self,
+        account: Account | None,
+        *,
+        read_only: bool = False,
+        refresh: float | None = None,
+        clock: Clock | None = None,
+        watch_terminal: bool = True,
+        native_ansi: bool | None = None,
+        pinned: bool = False,
+        desk: DeskControl | None = None,
+    ) -> None:
         # NO_COLOR and 16-colour terminals get the terminal's own ANSI colours (see
         # fleettui.ui.colours). Textual picks its NO_COLOR filter in App.__init__ (NoColor
         # only when ANSI colours are native, else greys that hid red text), so the choice
@@ -113,13 +121,19 @@ class FleetApp(App[None]):
         if native:
             self.theme = ANSI_THEME
         # A fixed clock (tests, screenshots) fixes the header's wall-clock time too.
-        self.monitor = Monitor(account, read_only=read_only, refresh=refresh, clock=clock,
-                               pinned=pinned, desk=desk)
+        self.monitor = Monitor(
+            account, read_only=read_only, refresh=refresh, clock=clock, pinned=pinned, desk=desk
+        )
         #: The main view; its pieces (writes, triage) hold its dialogs and workers.
-        self.monitor_screen = MonitorScreen(self.monitor, apply=self.apply, notice=self.notify_notice)
-        self.writes = WriteFlow(self, self.monitor, self.monitor_screen, self.apply, self.notify_notice)
-        self.triage = TriageFlow(self, self.monitor, self.monitor_screen, self.notify_notice,
-                                 self.writes.add_closed)
+        self.monitor_screen = MonitorScreen(
+            self.monitor, apply=self.apply, notice=self.notify_notice
+        )
+        self.writes = WriteFlow(
+            self, self.monitor, self.monitor_screen, self.apply, self.notify_notice
+        )
+        self.triage = TriageFlow(
+            self, self.monitor, self.monitor_screen, self.notify_notice, self.writes.add_closed
+        )
         self.monitor_screen.writes, self.monitor_screen.triage = self.writes, self.triage
         self.desk = DeskActions(self, self.monitor, self.monitor_screen, self.apply)
         self.watch_terminal = watch_terminal
@@ -130,8 +144,14 @@ class FleetApp(App[None]):
         self.pushes = PushFlow(self, self.monitor)
         #: Keys typed right after one that opens an input go into that input.
         self.typeahead = TypeAhead(self)
-        self.key_order = KeyOrder(self, self.typeahead, super().on_event, lambda key: (
-            self.screen is self.monitor_screen and keys.opens_input(key, self.monitor.read_only)))
+        self.key_order = KeyOrder(
+            self,
+            self.typeahead,
+            super().on_event,
+            lambda key: (
+                self.screen is self.monitor_screen and keys.opens_input(key, self.monitor.read_only)
+            ),
+        )
         #: q, ctrl+c, a lost terminal: the process ends within a second (see term.exit_guard).
         self.exit_guard: ExitGuard | None = None
 
@@ -148,8 +168,9 @@ class FleetApp(App[None]):
             return quick_escape_driver(cls)
         return cls
 
-    def exit(self, result: None = None, return_code: int = 0,
-             message: RenderableType | None = None) -> None:
+    def exit(
+        self, result: None = None, return_code: int = 0, message: RenderableType | None = None
+    ) -> None:
         # Calls under way end now, so their worker threads do not hold the exit.
         self.monitor.close()
         super().exit(result, return_code, message)
@@ -220,8 +241,10 @@ class FleetApp(App[None]):
             return
         from fleettui.ui.screens.profile_switch import ProfileSwitchScreen
 
-        self.push_screen(ProfileSwitchScreen(current=self.monitor.account_name),
-                         callback=self.accounts.profile_chosen)
+        self.push_screen(
+            ProfileSwitchScreen(current=self.monitor.account_name),
+            callback=self.accounts.profile_chosen,
+        )
 
     # -- live refresh: poll -> worker -> result -> update -----------------------------
 
@@ -299,12 +322,23 @@ class FleetApp(App[None]):
         for notice in update.notices:
             self.notify_notice(notice)
         if update.save is not None:
-            self.run_worker(once(self.monitor.cache.save, update.save), thread=True,
-                            exclusive=True, group="cache", exit_on_error=False)
+            self.run_worker(
+                once(self.monitor.cache.save, update.save),
+                thread=True,
+                exclusive=True,
+                group="cache",
+                exit_on_error=False,
+            )
         if update.record is not None:
-            self.run_worker(once(lambda job: self.post_message(HistoryRecorded(
-                self.monitor.record(job))), update.record), thread=True, group="history",
-                exit_on_error=False)
+            self.run_worker(
+                once(
+                    lambda job: self.post_message(HistoryRecorded(self.monitor.record(job))),
+                    update.record,
+                ),
+                thread=True,
+                group="history",
+                exit_on_error=False,
+            )
         if update.stale:
             self._tick_every_second()
         if update.stop_polling:
@@ -363,16 +397,24 @@ class FleetApp(App[None]):
 
     # -- notifications: every one logged, muted kinds kept off screen ---------------------
 
-    def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
-               timeout: float | None = None, markup: bool = True, kind: str = "",
-               vins: Iterable[str] = ()) -> None:
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+        kind: str = "",
+        vins: Iterable[str] = (),
+    ) -> None:
         """Every notification goes to the log (`!`); a muted kind's is not shown."""
         plain = Text.from_markup(message).plain if markup else message
-        entry = self.monitor.notices.add(kind or (title or severity).lower(), plain,
-                                         severity=severity, vins=vins)
+        entry = self.monitor.notices.add(
+            kind or (title or severity).lower(), plain, severity=severity, vins=vins
+        )
         if not entry.muted:
-            super().notify(message, title=title, severity=severity, timeout=timeout,
-                           markup=markup)
+            super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
 
     def notify_notice(self, notice: Notice) -> None:
         """A controller notice: a burst's vehicles go to the log one by one, the toast
@@ -380,8 +422,15 @@ class FleetApp(App[None]):
         kind = notice.kind or (notice.title or notice.severity).lower()
         for vin, text in notice.details:
             self.monitor.notices.add(kind, text, severity=notice.severity, vins=(vin,))
-        self.notify(notice.message, title=notice.title, severity=notice.severity,
-                    timeout=notice.timeout, markup=False, kind=kind, vins=notice.vins)
+        self.notify(
+            notice.message,
+            title=notice.title,
+            severity=notice.severity,
+            timeout=notice.timeout,
+            markup=False,
+            kind=kind,
+            vins=notice.vins,
+        )
 
     def action_notifications(self) -> None:
         self.push_screen(NotificationLogScreen(self.monitor.notices), callback=self._show_vins)
@@ -407,7 +456,10 @@ class FleetApp(App[None]):
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
         yield from commands.monitor_commands(
-            self.monitor, MonitorScreen.BINDINGS,
-            lambda action: self.run_action(action, self.monitor_screen), self.writes.show_write_results,
+            self.monitor,
+            MonitorScreen.BINDINGS,
+            lambda action: self.run_action(action, self.monitor_screen),
+            self.writes.show_write_results,
             lambda: self.notify_notice(self.monitor.read_only_notice()),
-            self.table.action_toggle_mark)
+            self.table.action_toggle_mark,
+        )

@@ -17,15 +17,19 @@ if TYPE_CHECKING:  # the dialogs load when first opened, the desk's modules with
     from fleettui.monitor.desk_results import DeskResult
     from fleettui.ui.screens.desk_input import DeskInput
 
-NO_DESK = Notice("No shared desk: start the monitor with --desk (or set desk_dsn_env in "
-                 "the profile); `fleettui desk init` creates one.", title="Desk")
+NO_DESK = Notice(
+    "No shared desk: start the monitor with --desk (or set desk_dsn_env in "
+    "the profile); `fleettui desk init` creates one.",
+    title="Desk",
+)
 #: Keys that act at once; the others open a dialog for what they need typed.
 AT_ONCE = ("claim", "release", "unsnooze")
 
 
 class DeskActions:
-    def __init__(self, app: Any, monitor: Monitor, screen: Any,
-                 apply: Callable[[Update | None], None]) -> None:
+    def __init__(
+        self, app: Any, monitor: Monitor, screen: Any, apply: Callable[[Update | None], None]
+    ) -> None:
         self.app = app
         self.monitor = monitor
         self.screen = screen
@@ -41,8 +45,12 @@ class DeskActions:
         table = self.screen.table
         table.show_claims(desk.mirror.claim_cell)
         self.screen.detail.desk_detail = desk.detail
-        self.apply(desk.start(lambda result: self.app.post_message(DeskArrived(result)),
-                              viewing=lambda: table.cursor_vin))
+        self.apply(
+            desk.start(
+                lambda result: self.app.post_message(DeskArrived(result)),
+                viewing=lambda: table.cursor_vin,
+            )
+        )
 
     def took(self, result: DeskResult) -> Update | None:
         desk = self.monitor.desk
@@ -79,13 +87,28 @@ class DeskActions:
 
         def typed(result: DeskInput | None) -> None:
             if result is not None:
-                self.apply(desk.act(kind, vins, text=result.text,  # type: ignore[arg-type]
-                                    to_user=result.to_user, until=result.until, states=states))
+                self.apply(
+                    desk.act(
+                        kind,  # type: ignore[arg-type]
+                        vins,
+                        text=result.text,
+                        to_user=result.to_user,
+                        until=result.until,
+                        states=states,
+                    )
+                )
 
-        self.app.push_screen(DeskInputScreen(
-            kind, vins, draft=desk.draft(kind, vins), people=desk.people(),
-            now=self.monitor.wall, keep_draft=lambda text: desk.keep_draft(kind, vins, text)),
-            callback=typed)
+        self.app.push_screen(
+            DeskInputScreen(
+                kind,
+                vins,
+                draft=desk.draft(kind, vins),
+                people=desk.people(),
+                now=self.monitor.wall,
+                keep_draft=lambda text: desk.keep_draft(kind, vins, text),
+            ),
+            callback=typed,
+        )
 
     def handover(self) -> None:
         desk = self.monitor.desk
@@ -95,6 +118,9 @@ class DeskActions:
         from fleettui.ui.screens.handover import HandoverScreen
 
         store, clock = self.monitor.store, self.monitor.clock
-        self.app.push_screen(HandoverScreen(
-            lambda hours: desk.read_handover(hours, list(store.snapshot.order), clock()),
-            save=desk.save_handover))
+        self.app.push_screen(
+            HandoverScreen(
+                lambda hours: desk.read_handover(hours, list(store.snapshot.order), clock()),
+                save=desk.save_handover,
+            )
+        )

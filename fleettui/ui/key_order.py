@@ -48,9 +48,13 @@ class KeyDone(events.Event, bubble=True):
 
 
 class KeyOrder:
-    def __init__(self, app: App, typeahead: TypeAhead,
-                 handle: Callable[[events.Event], Awaitable[None]],
-                 opens_input: Callable[[str], bool]) -> None:
+    def __init__(
+        self,
+        app: App,
+        typeahead: TypeAhead,
+        handle: Callable[[events.Event], Awaitable[None]],
+        opens_input: Callable[[str], bool],
+    ) -> None:
         """`handle`: Textual's own handling of an event (the App's `on_event`);
         `opens_input`: whether a key opens a text input now (for the type-ahead)."""
         self.app = app

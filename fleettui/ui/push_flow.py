@@ -26,8 +26,13 @@ class PushFlow:
         self.monitor = monitor
 
     def start(self, generation: int) -> None:
-        self.app.run_worker(lambda: self._wait_for_events(generation), thread=True,
-                            exclusive=True, exit_on_error=False, group="push")
+        self.app.run_worker(
+            lambda: self._wait_for_events(generation),
+            thread=True,
+            exclusive=True,
+            exit_on_error=False,
+            group="push",
+        )
 
     def _wait_for_events(self, generation: int) -> None:
         """Worker: posts events made ready for the store; reads the receiver's health
@@ -40,8 +45,7 @@ class PushFlow:
             if events:
                 self.app.post_message(PushArrived(push.prepare(events, generation)))
                 # The deliveries go into the local history too (this worker's thread).
-                self.monitor.history.record_pushed(events, self.monitor.store,
-                                                   self.monitor.clock())
+                self.monitor.history.record_pushed(events, self.monitor.store, self.monitor.clock())
             if time.monotonic() - last_health >= PUSH_HEALTH_EVERY:
                 last_health = time.monotonic()
                 snapshot = push.read_health()

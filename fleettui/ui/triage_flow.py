@@ -27,8 +27,14 @@ TIMELINE_DELAY = 0.15
 
 
 class TriageFlow:
-    def __init__(self, app: App[None], monitor: Monitor, screen: MonitorScreen,
-                 notify: Callable[[Notice], None], add_closed: Callable[..., None]) -> None:
+    def __init__(
+        self,
+        app: App[None],
+        monitor: Monitor,
+        screen: MonitorScreen,
+        notify: Callable[[Notice], None],
+        add_closed: Callable[..., None],
+    ) -> None:
         self.app = app
         self.monitor = monitor
         self.screen = screen
@@ -41,16 +47,20 @@ class TriageFlow:
     def open_triage(self) -> None:
         store = self.monitor.store
         if not store.total:
-            self.notify(Notice("No vehicles yet: the triage view needs the fleet.",
-                               severity="warning"))
+            self.notify(
+                Notice("No vehicles yet: the triage view needs the fleet.", severity="warning")
+            )
             return
         from fleettui.ui.screens.triage import TriageScreen
 
-        screen = TriageScreen(list(store.snapshot.order), self.monitor.clock(),
-                              can_fix=not self.monitor.read_only,
-                              latest=lambda: (list(store.snapshot.order), self.monitor.clock()),
-                              desk=self.monitor.desk.mirror if self.monitor.desk else None,
-                              data=self.monitor.data.view)
+        screen = TriageScreen(
+            list(store.snapshot.order),
+            self.monitor.clock(),
+            can_fix=not self.monitor.read_only,
+            latest=lambda: (list(store.snapshot.order), self.monitor.clock()),
+            desk=self.monitor.desk.mirror if self.monitor.desk else None,
+            data=self.monitor.data.view,
+        )
         self.app.push_screen(screen, callback=self._triage_closed)
 
     def _triage_closed(self, choice: TriageChoice | None) -> None:
@@ -66,8 +76,11 @@ class TriageFlow:
     def fix(self, choice: TriageChoice) -> None:
         draft = triage_actions.fix_draft(choice.queue)
         if draft is None or self.monitor.read_only:
-            self.notify(triage_actions.fix_notice(choice.queue, True) if self.monitor.read_only else
-                        Notice("This queue has no fix the API can do.", severity="warning"))
+            self.notify(
+                triage_actions.fix_notice(choice.queue, True)
+                if self.monitor.read_only
+                else Notice("This queue has no fix the API can do.", severity="warning")
+            )
             return
         self.notify(triage_actions.fix_notice(choice.queue, False))
         self.app.push_screen(add_screen(draft), callback=self.add_closed)
@@ -85,39 +98,59 @@ class TriageFlow:
     def list_changes(self) -> None:
         history = self.monitor.history
         if not history.available or history.looked is None:
-            self.notify(Notice("Nothing recorded yet: changes are listed after the first "
-                               "refresh.", severity="warning"))
+            self.notify(
+                Notice(
+                    "Nothing recorded yet: changes are listed after the first refresh.",
+                    severity="warning",
+                )
+            )
             return
         rows, now = list(self.monitor.store.snapshot.order), self.monitor.clock()
 
         def work() -> None:
             self.app.post_message(ChangesListed(history.changes_since_look(rows, now)))
+
         self.app.run_worker(work, thread=True, group="history-read", exit_on_error=False)
 
     def changes_listed(self, summary: SinceSummary | None) -> None:
         if summary is None:
             return
         if summary.empty:
-            self.notify(Notice(summary.sentence(self.monitor.wall()),
-                               title="Since you last looked"))
+            self.notify(
+                Notice(summary.sentence(self.monitor.wall()), title="Since you last looked")
+            )
             return
         history = self.monitor.history
         history.unseen.update(summary.vins)
         if self.app.screen is not self.screen:  # a dialog opened meanwhile: just say it
-            self.notify(Notice(f"{summary.sentence()}; u on the table shows them.",
-                               title="Since you last looked", timeout=12))
+            self.notify(
+                Notice(
+                    f"{summary.sentence()}; u on the table shows them.",
+                    title="Since you last looked",
+                    timeout=12,
+                )
+            )
             return
         # Seen now: the next u counts from here (written to the file on a worker).
         now, wall = self.monitor.clock(), self.monitor.wall()
-        self.app.run_worker(lambda: history.looked_now(now, wall), thread=True,
-                            group="history-write", exit_on_error=False)
+        self.app.run_worker(
+            lambda: history.looked_now(now, wall),
+            thread=True,
+            group="history-write",
+            exit_on_error=False,
+        )
         history.looked = (now, wall)
         text = triage_actions.vins_filter(summary.vins)
         self.screen.show_filter(text)
         history.seen(self._cursor_vin())  # the row under the cursor is seen already
-        self.notify(Notice(f"{summary.sentence(wall)}: those vehicles are shown (* until the "
-                           "cursor visits them); Esc clears the filter.",
-                           title="Since you last looked", timeout=12))
+        self.notify(
+            Notice(
+                f"{summary.sentence(wall)}: those vehicles are shown (* until the "
+                "cursor visits them); Esc clears the filter.",
+                title="Since you last looked",
+                timeout=12,
+            )
+        )
 
     # -- the detail pane's recorded timeline -------------------------------------------------
 
@@ -139,6 +172,7 @@ class TriageFlow:
         def work() -> None:
             self.monitor.history.events_for(vin)
             self.app.post_message(TimelineLoaded(vin))
+
         self.app.run_worker(work, thread=True, group="timeline", exit_on_error=False)
 
     def timeline_loaded(self, vin: str) -> None:

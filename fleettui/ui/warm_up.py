@@ -40,9 +40,13 @@ def soon(app: App) -> None:
     if app.is_headless or getattr(app, "_fleettui_warm", False):
         return
     app._fleettui_warm = True  # type: ignore[attr-defined]
-    app.set_timer(DELAY, lambda: app.run_worker(lambda: _imports(app), thread=True,
-                                                group="warm-up", exit_on_error=False),
-                  name="warm-up")
+    app.set_timer(
+        DELAY,
+        lambda: app.run_worker(
+            lambda: _imports(app), thread=True, group="warm-up", exit_on_error=False
+        ),
+        name="warm-up",
+    )
 
 
 def _imports(app: App) -> None:
@@ -68,8 +72,13 @@ def _styles(app: App) -> None:
         for cls in set(_widget_classes()):
             bases = types.SimpleNamespace(_node_bases=DOMNode._css_bases(cls))
             for read_from, css, tie_breaker, scope in DOMNode._get_default_css(bases):  # type: ignore[arg-type]
-                stylesheet.add_source(css, read_from=read_from, is_default_css=True,
-                                      tie_breaker=tie_breaker, scope=scope)
+                stylesheet.add_source(
+                    css,
+                    read_from=read_from,
+                    is_default_css=True,
+                    tie_breaker=tie_breaker,
+                    scope=scope,
+                )
         stylesheet.rules  # noqa: B018 - parsed now, while idle, not at the first open
     except Exception:  # noqa: BLE001 - Textual's internals moved: the first open parses
         return

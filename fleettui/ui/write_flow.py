@@ -68,34 +68,56 @@ def confirmation(plan: DeletePlan) -> ConfirmScreen:
         if danger:
             body.append(Text("Data access stops for every vehicle sent.", style="bold"))
         n = len(plan.vins)
-        title = (f"{verb.capitalize()} {n} of {plan.targets} marked vehicles?" if plan.skipped
-                 else f"{verb.capitalize()} {n} marked vehicles?")
-        return ConfirmScreen(title, body, confirm_label=f"Yes, {verb} {n}", require=plan.require,
-                             require_prompt=f"Type the number of vehicles ({plan.require}) to confirm:",
-                             danger=danger)
+        title = (
+            f"{verb.capitalize()} {n} of {plan.targets} marked vehicles?"
+            if plan.skipped
+            else f"{verb.capitalize()} {n} marked vehicles?"
+        )
+        return ConfirmScreen(
+            title,
+            body,
+            confirm_label=f"Yes, {verb} {n}",
+            require=plan.require,
+            require_prompt=f"Type the number of vehicles ({plan.require}) to confirm:",
+            danger=danger,
+        )
     v = plan.vehicle
     assert v is not None
     vin = clean(v.vin)
     body = [Text(f"VIN {vin}  brand {clean(v.brand)}  state {clean(v.status)}")]
     body += [Text("⚠ " + w, style="bold yellow") for w, _ in plan.warnings]
     if danger:
-        body.append(Text("Revoking stops data access for this vehicle. Getting it back means "
-                         "adding it again and waiting for a new approval.", style="bold"))
+        body.append(
+            Text(
+                "Revoking stops data access for this vehicle. Getting it back means "
+                "adding it again and waiting for a new approval.",
+                style="bold",
+            )
+        )
     else:
         body.append(Text("Cancelling withdraws the pending activation request."))
-    return ConfirmScreen(f"{verb.capitalize()} {vin}?", body, confirm_label=f"Yes, {verb}",
-                         require=plan.require,
-                         require_prompt="Type the VIN's last four characters to confirm:",
-                         danger=danger)
+    return ConfirmScreen(
+        f"{verb.capitalize()} {vin}?",
+        body,
+        confirm_label=f"Yes, {verb}",
+        require=plan.require,
+        require_prompt="Type the VIN's last four characters to confirm:",
+        danger=danger,
+    )
 
 
 class WriteFlow:
     """`apply` is the app's one applier of an Update, `notify` its notification path for
     a controller notice; `screen` the main view (the table's cursor and marks)."""
 
-    def __init__(self, app: App[None], monitor: Monitor, screen: MonitorScreen,
-                 apply: Callable[[Update | None], None],
-                 notify: Callable[[Notice], None]) -> None:
+    def __init__(
+        self,
+        app: App[None],
+        monitor: Monitor,
+        screen: MonitorScreen,
+        apply: Callable[[Update | None], None],
+        notify: Callable[[Notice], None],
+    ) -> None:
         self.app = app
         self.monitor = monitor
         self.screen = screen
@@ -108,9 +130,15 @@ class WriteFlow:
         gone = self.screen.table.gone_vin
         if gone is not None and not self.monitor.marked:
             # A refresh took the cursor's vehicle away just now: never act on a neighbour.
-            self.notify(Notice(f"{clean(gone)}, the vehicle that was under the cursor, left "
-                               f"the view; nothing to {action.value}. Move the cursor to "
-                               "the row you mean.", severity="warning", kind="cursor"))
+            self.notify(
+                Notice(
+                    f"{clean(gone)}, the vehicle that was under the cursor, left "
+                    f"the view; nothing to {action.value}. Move the cursor to "
+                    "the row you mean.",
+                    severity="warning",
+                    kind="cursor",
+                )
+            )
             return
         plan = self.monitor.writes.plan_deletes(action, self.screen.current_vehicle())
         if plan.refusal is not None:
@@ -121,16 +149,24 @@ class WriteFlow:
         skipped = tuple((vin, why) for vin, why, *_ in plan.skipped)
         self.app.push_screen(
             confirmation(plan),
-            callback=lambda ok: self.send_deletes(action, list(plan.vins), skipped) if ok else None)
+            callback=lambda ok: self.send_deletes(action, list(plan.vins), skipped) if ok else None,
+        )
 
-    def send_deletes(self, action: Action, vins: list[str],
-                     skipped: tuple[tuple[str, str], ...] = ()) -> None:
+    def send_deletes(
+        self, action: Action, vins: list[str], skipped: tuple[tuple[str, str], ...] = ()
+    ) -> None:
         if self.monitor.read_only:
             return
         self.app.notify(f"Sending {action.value} for {len(vins)} vehicle(s)…", markup=False)
-        send = partial(self.monitor.writes.send_deletes, action, vins, self.monitor.generation, skipped)
-        self.app.run_worker(lambda: self.app.post_message(DeletesDone(send())), thread=True,
-                            group="write", exit_on_error=False)
+        send = partial(
+            self.monitor.writes.send_deletes, action, vins, self.monitor.generation, skipped
+        )
+        self.app.run_worker(
+            lambda: self.app.post_message(DeletesDone(send())),
+            thread=True,
+            group="write",
+            exit_on_error=False,
+        )
 
     def show_write_results(self) -> None:
         if self.monitor.writes.last_write is None:
@@ -161,8 +197,9 @@ class WriteFlow:
 
         def run() -> None:
             for vin, brand in pairs:
-                self.app.post_message(EligibilityChecked(
-                    self.monitor.check_eligibility(vin, brand, generation)))
+                self.app.post_message(
+                    EligibilityChecked(self.monitor.check_eligibility(vin, brand, generation))
+                )
 
         self.app.run_worker(run, thread=True, group="eligibility", exit_on_error=False)
 
@@ -175,8 +212,12 @@ class WriteFlow:
         if self.monitor.read_only:
             return
         send = partial(self.monitor.writes.send_add, lines, self.monitor.generation)
-        self.app.run_worker(lambda: self.app.post_message(AddDone(send())), thread=True,
-                            group="write", exit_on_error=False)
+        self.app.run_worker(
+            lambda: self.app.post_message(AddDone(send())),
+            thread=True,
+            group="write",
+            exit_on_error=False,
+        )
 
     def add_done(self, result: AddSent) -> Update | None:
         """The form (if still open) shows the answer per VIN, refused lines staying in
@@ -210,8 +251,11 @@ class WriteFlow:
             text = what = current.vin
         self.app.copy_to_clipboard(text)
         # In a browser (`fleettui serve`) the page turns the same OSC 52 into a clipboard write.
-        where = ("the browser's clipboard" if self.app.is_web
-                 else "the clipboard (terminal clipboard, OSC 52)")
+        where = (
+            "the browser's clipboard"
+            if self.app.is_web
+            else "the clipboard (terminal clipboard, OSC 52)"
+        )
         self.app.notify(f"Copied {clean(what)} to {where}.", markup=False)
 
     def copy_vehicle(self, what: str) -> None:
@@ -226,22 +270,32 @@ class WriteFlow:
         if what == "json":
             text, suffix, label = vehicle_json_text(vehicle, now), "json", "as JSON"
         else:
-            text = support_text(vehicle, now, environment=self.monitor.environment,
-                                profile=self.monitor.account_name)
+            text = support_text(
+                vehicle,
+                now,
+                environment=self.monitor.environment,
+                profile=self.monitor.account_name,
+            )
             suffix, label = "txt", "for support"
         self.app.copy_to_clipboard(text)
         from fleettui.ui.screens.export import default_export_path
 
         stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
         path = default_export_path(datetime.now()).with_name(
-            f"{clean(vehicle.vin)}-{'support' if suffix == 'txt' else 'vehicle'}-{stamp}.{suffix}")
+            f"{clean(vehicle.vin)}-{'support' if suffix == 'txt' else 'vehicle'}-{stamp}.{suffix}"
+        )
         try:
             path.write_text(text, encoding="utf-8")
             where = f" and saved to {path.absolute()}"
         except OSError as exc:
             where = f" (not saved to a file: {exc.strerror or exc})"
-        self.notify(Notice(f"Copied {clean(vehicle.vin)} {label} to the terminal clipboard "
-                           f"(OSC 52){where}", timeout=8, kind="copy"))
+        self.notify(
+            Notice(
+                f"Copied {clean(vehicle.vin)} {label} to the terminal clipboard (OSC 52){where}",
+                timeout=8,
+                kind="copy",
+            )
+        )
 
     def export(self) -> None:
         from fleettui.ui.screens.export import ExportScreen, default_export_path
@@ -250,24 +304,35 @@ class WriteFlow:
         # whatever a refresh does while it is open.
         rows, now = list(self.monitor.store.view.rows), self.monitor.clock()
         if not rows:
-            self.app.notify("Nothing to export: the filter shows no vehicles.", severity="warning",
-                            markup=False)
+            self.app.notify(
+                "Nothing to export: the filter shows no vehicles.", severity="warning", markup=False
+            )
             return
         # The file is named for the user's own clock, not the provider's (or the demo's).
         if self.app.is_web:
             # In a browser the file belongs on the user's machine: a download, never a file
             # on the server's disk (and no path of the server to type).
             name = default_export_path(datetime.now(), folder=Path()).name
-            self.app.run_worker(partial(self._deliver_export, name, rows, now), thread=True,
-                                group="export", exit_on_error=False)
+            self.app.run_worker(
+                partial(self._deliver_export, name, rows, now),
+                thread=True,
+                group="export",
+                exit_on_error=False,
+            )
             return
-        self.app.push_screen(ExportScreen(default_export_path(datetime.now()), len(rows)),
-                             callback=partial(self._export_to, rows=rows, now=now))
+        self.app.push_screen(
+            ExportScreen(default_export_path(datetime.now()), len(rows)),
+            callback=partial(self._export_to, rows=rows, now=now),
+        )
 
     def _export_to(self, path: Path | None, rows: list[Row], now: datetime) -> None:
         if path is not None:  # parsing and writing run on a worker
-            self.app.run_worker(partial(self._write_export, path, rows, now), thread=True,
-                                group="export", exit_on_error=False)
+            self.app.run_worker(
+                partial(self._write_export, path, rows, now),
+                thread=True,
+                group="export",
+                exit_on_error=False,
+            )
 
     def _deliver_export(self, name: str, rows: list[Row], now: datetime) -> None:
         """Worker thread: build the CSV, then hand it to the browser from the UI thread."""
@@ -277,15 +342,21 @@ class WriteFlow:
         self.app.call_from_thread(self._deliver, name, text, count)
 
     def _deliver(self, name: str, text: str, count: int) -> None:
-        self.app.deliver_text(io.StringIO(text), save_filename=name, mime_type="text/csv",
-                              encoding="utf-8", name=EXPORT_DELIVERY)
+        self.app.deliver_text(
+            io.StringIO(text),
+            save_filename=name,
+            mime_type="text/csv",
+            encoding="utf-8",
+            name=EXPORT_DELIVERY,
+        )
         self.app.notify(f"Exported {count} rows: your browser downloads {name}", markup=False)
 
     def delivery_failed(self, name: str | None, exception: BaseException | None) -> None:
         if name == EXPORT_DELIVERY:
             why = f": {exception}" if exception else ""
-            self.app.notify(f"The download failed{why}. Press e to try again.",
-                            severity="error", markup=False)
+            self.app.notify(
+                f"The download failed{why}. Press e to try again.", severity="error", markup=False
+            )
 
     def _write_export(self, path: Path, rows: list[Row], now: datetime) -> None:
         from fleettui.ui.screens.export import write_csv
@@ -294,7 +365,8 @@ class WriteFlow:
         try:
             count = write_csv(full, (row.vehicle for row in rows), now)
         except OSError as exc:
-            self.app.notify(f"Could not write {full}: {exc.strerror or exc}", severity="error",
-                            markup=False)
+            self.app.notify(
+                f"Could not write {full}: {exc.strerror or exc}", severity="error", markup=False
+            )
             return
         self.notify(Notice(f"Wrote {count} rows to {full}", kind="export"))

@@ -86,11 +86,11 @@ class AccessPolicy:
         return f"AccessPolicy(origins={self.origins!r}, hosts={self.hosts!r})"
 
     @classmethod
-    def create(cls, origins: Sequence[str] | None, *, port: int,
-               check_host: bool = True) -> AccessPolicy:
+    def create(
+        cls, origins: Sequence[str] | None, *, port: int, check_host: bool = True
+    ) -> AccessPolicy:
         normal = frozenset(origin_of(o) for o in origins) if origins else None
-        hosts = (frozenset(o.split("://", 1)[1] for o in normal)
-                 if check_host and normal else None)
+        hosts = frozenset(o.split("://", 1)[1] for o in normal) if check_host and normal else None
         return cls(
             token=secrets.token_urlsafe(32),
             cookie_value=secrets.token_urlsafe(32),
@@ -177,8 +177,12 @@ def access_middleware(policy: AccessPolicy) -> Middleware:
                 return _refused(request, 403, "The link's token is not this server's.")
             response = _welcome(_token_less(request))
             response.set_cookie(
-                policy.cookie_name, policy.cookie_value, path="/", httponly=True,
-                samesite="Strict", secure=policy.secure_cookie,
+                policy.cookie_name,
+                policy.cookie_value,
+                path="/",
+                httponly=True,
+                samesite="Strict",
+                secure=policy.secure_cookie,
             )
             return response
         cookie = request.cookies.get(policy.cookie_name)
@@ -187,7 +191,8 @@ def access_middleware(policy: AccessPolicy) -> Middleware:
         if not policy.cookie_ok(cookie):
             return _refused(request, 403, "This browser's session is not from this server.")
         if request.path == WEBSOCKET_PATH and not policy.origin_ok(
-                request.headers.get("Origin"), request.headers.get("Host")):
+            request.headers.get("Origin"), request.headers.get("Host")
+        ):
             return _refused(request, 403, "A WebSocket from another site is not accepted.")
         return await handler(request)
 
@@ -202,8 +207,9 @@ def content_security_policy(origins: Iterable[str] | None) -> str:
     """For the app page: only this server's scripts, styles, fonts and WebSocket."""
     # 'self' covers the page's own WebSocket in current browsers; the explicit ws:// origins
     # are for older ones (an IPv6 literal is not a valid CSP source, and is left to 'self').
-    sockets = "".join(" " + o.replace("http", "ws", 1) for o in sorted(origins or ())
-                      if "[" not in o)
+    sockets = "".join(
+        " " + o.replace("http", "ws", 1) for o in sorted(origins or ()) if "[" not in o
+    )
     return (
         "default-src 'none'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
         f"font-src 'self'; img-src 'self' data:; connect-src 'self'{sockets}; "

@@ -41,23 +41,57 @@ from fleettui.config.resolve import ENV_BASE_URL, ENV_CLIENT_ID, ResolvedProfile
 
 #: Copied from the server's environment when set: nothing here is a credential.
 PASSED_THROUGH: tuple[str, ...] = (
-    "PATH", "HOME", "USER", "LOGNAME", "LANG", "LANGUAGE", "TZ", "TMPDIR", "ESCDELAY",
-    "NO_COLOR", "PYTHONPATH",
-    ENV_CONFIG_DIR, ENV_CACHE_DIR, ENV_LOG_DIR, ENV_DATA_DIR, ENV_EXPORT_DIR,
-    "XDG_CONFIG_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME", "XDG_DATA_HOME", "XDG_RUNTIME_DIR",
+    "PATH",
+    "HOME",
+    "USER",
+    "LOGNAME",
+    "LANG",
+    "LANGUAGE",
+    "TZ",
+    "TMPDIR",
+    "ESCDELAY",
+    "NO_COLOR",
+    "PYTHONPATH",
+    ENV_CONFIG_DIR,
+    ENV_CACHE_DIR,
+    ENV_LOG_DIR,
+    ENV_DATA_DIR,
+    ENV_EXPORT_DIR,
+    "XDG_CONFIG_HOME",
+    "XDG_CACHE_HOME",
+    "XDG_STATE_HOME",
+    "XDG_DATA_HOME",
+    "XDG_RUNTIME_DIR",
     "XDG_DOCUMENTS_DIR",
-    "SSL_CERT_FILE", "SSL_CERT_DIR",
+    "SSL_CERT_FILE",
+    "SSL_CERT_DIR",
 )
 #: The locale categories (POSIX and glibc's): passed when set, and no other LC_ name.
 LOCALE_VARIABLES: tuple[str, ...] = (
-    "LC_ALL", "LC_CTYPE", "LC_COLLATE", "LC_MESSAGES", "LC_MONETARY", "LC_NUMERIC",
-    "LC_TIME", "LC_ADDRESS", "LC_IDENTIFICATION", "LC_MEASUREMENT", "LC_NAME", "LC_PAPER",
+    "LC_ALL",
+    "LC_CTYPE",
+    "LC_COLLATE",
+    "LC_MESSAGES",
+    "LC_MONETARY",
+    "LC_NUMERIC",
+    "LC_TIME",
+    "LC_ADDRESS",
+    "LC_IDENTIFICATION",
+    "LC_MEASUREMENT",
+    "LC_NAME",
+    "LC_PAPER",
     "LC_TELEPHONE",
 )
 #: Passed only when asked (`serve --pass-proxy`), without credentials.
 PROXY_VARIABLES: tuple[str, ...] = (
-    "HTTPS_PROXY", "HTTP_PROXY", "ALL_PROXY", "NO_PROXY",
-    "https_proxy", "http_proxy", "all_proxy", "no_proxy",
+    "HTTPS_PROXY",
+    "HTTP_PROXY",
+    "ALL_PROXY",
+    "NO_PROXY",
+    "https_proxy",
+    "http_proxy",
+    "all_proxy",
+    "no_proxy",
 )
 
 
@@ -69,6 +103,8 @@ def without_credentials(url: str) -> str:
     host, slash, path = rest.partition("/")
     host = host.rpartition("@")[2]
     return f"{scheme}{sep}{host}{slash}{path}"
+
+
 #: Passed only for a real profile (never with --demo): they change which account is used.
 PROFILE_SETTINGS: tuple[str, ...] = (ENV_BASE_URL, ENV_CLIENT_ID)
 
@@ -87,7 +123,7 @@ def secret_variable(profile: ResolvedProfile) -> str | None:
     """The environment variable the profile's secret was read from, if any."""
     source = profile.secret_source
     if source.startswith("env "):
-        name = source[len("env "):].strip()
+        name = source[len("env ") :].strip()
         return name or None
     return None
 
@@ -122,8 +158,7 @@ def session_environment(
     env = {key: environ[key] for key in PASSED_THROUGH if key in environ}
     env.update({k: environ[k] for k in LOCALE_VARIABLES if k in environ})
     if proxy:
-        env.update({k: without_credentials(environ[k]) for k in PROXY_VARIABLES
-                    if k in environ})
+        env.update({k: without_credentials(environ[k]) for k in PROXY_VARIABLES if k in environ})
     if profile is not None:
         env.update({k: environ[k] for k in PROFILE_SETTINGS if k in environ})
         for var in (secret_variable(profile), *profile_secrets):
@@ -175,8 +210,18 @@ def session_launch(
     profile_secrets: Sequence[str] = (),
     proxy: bool = False,
 ) -> SessionLaunch:
-    argv = monitor_argv(demo=demo, profile=None if demo else profile, read_only=read_only,
-                        refresh=refresh, demo_vehicles=demo_vehicles, demo_speed=demo_speed)
-    env = session_environment(environ, profile=None if demo else profile,
-                              profile_secrets=() if demo else profile_secrets, proxy=proxy)
+    argv = monitor_argv(
+        demo=demo,
+        profile=None if demo else profile,
+        read_only=read_only,
+        refresh=refresh,
+        demo_vehicles=demo_vehicles,
+        demo_speed=demo_speed,
+    )
+    env = session_environment(
+        environ,
+        profile=None if demo else profile,
+        profile_secrets=() if demo else profile_secrets,
+        proxy=proxy,
+    )
     return SessionLaunch(argv=argv + tuple(extra_args), environment=env)

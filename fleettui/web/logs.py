@@ -52,8 +52,14 @@ class AccessLog(AbstractAccessLogger):
         why = request.get("fleettui_refusal")
         path = one_line(request.path, 200)
         if why:
-            self.logger.info("%s %s %s refused (from %s): %s", request.method, path,
-                             response.status, one_line(request.remote or "?", 60), why)
+            self.logger.info(
+                "%s %s %s refused (from %s): %s",
+                request.method,
+                path,
+                response.status,
+                one_line(request.remote or "?", 60),
+                why,
+            )
         else:
             self.logger.debug("%s %s %s", request.method, path, response.status)
 
@@ -63,9 +69,12 @@ def setup_logging(secrets: Iterable[str], *, verbose: bool = False) -> logging.H
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter("%(asctime)s %(message)s", "%H:%M:%S"))
     handler.addFilter(Redactor(secrets))
-    for name, level in ((LOGGER_NAME, logging.INFO),
-                        ("aiohttp.access", logging.DEBUG if verbose else logging.INFO),
-                        ("aiohttp", logging.WARNING), ("textual-serve", logging.WARNING)):
+    for name, level in (
+        (LOGGER_NAME, logging.INFO),
+        ("aiohttp.access", logging.DEBUG if verbose else logging.INFO),
+        ("aiohttp", logging.WARNING),
+        ("textual-serve", logging.WARNING),
+    ):
         logger = logging.getLogger(name)
         logger.handlers[:] = [handler]
         logger.setLevel(level)

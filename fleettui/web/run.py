@@ -64,8 +64,7 @@ def served_origins(host: str, port: int, public_url: str | None) -> list[str] | 
 
 def bind(host: str, port: int) -> socket.socket:
     """A listening socket (OSError says why not: in use, no such address...)."""
-    infos = socket.getaddrinfo(host or None, port, type=socket.SOCK_STREAM,
-                               flags=socket.AI_PASSIVE)
+    infos = socket.getaddrinfo(host or None, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
     family, kind, proto, _, address = infos[0]
     sock = socket.socket(family, kind, proto)
     try:
@@ -95,8 +94,10 @@ def serve(launch: SessionLaunch, options: ServeOptions, *, out: TextIO | None = 
     try:
         sock = bind(options.host, options.port)
     except OSError as exc:
-        print(f"fleettui: cannot listen on {options.host}:{options.port}: "
-              f"{exc.strerror or exc}", file=sys.stderr)
+        print(
+            f"fleettui: cannot listen on {options.host}:{options.port}: {exc.strerror or exc}",
+            file=sys.stderr,
+        )
         return 1
     port = sock.getsockname()[1]
     origins = served_origins(options.host, port, options.public_url)
@@ -107,8 +108,11 @@ def serve(launch: SessionLaunch, options: ServeOptions, *, out: TextIO | None = 
         print(REMOTE_WARNING.format(host=options.host), file=sys.stderr)
     server = MonitorServer(launch, policy, limits=options.limits, title=options.title)
     print(f"{printed}/?token={policy.token}", file=out, flush=True)
-    print("fleettui serve: open the URL above in a browser; Ctrl+C stops the server",
-          file=sys.stderr, flush=True)
+    print(
+        "fleettui serve: open the URL above in a browser; Ctrl+C stops the server",
+        file=sys.stderr,
+        flush=True,
+    )
     try:
         asyncio.run(_main(server, sock))
     finally:
@@ -126,8 +130,9 @@ async def _main(server: MonitorServer, sock: socket.socket) -> None:
             continue
         with contextlib.suppress(NotImplementedError, RuntimeError):
             loop.add_signal_handler(sig, stop.set)
-    runner = web.AppRunner(server.make_app(), handle_signals=False, access_log_class=AccessLog,
-                           shutdown_timeout=5.0)
+    runner = web.AppRunner(
+        server.make_app(), handle_signals=False, access_log_class=AccessLog, shutdown_timeout=5.0
+    )
     await runner.setup()
     site = web.SockSite(runner, sock)
     await site.start()

@@ -56,8 +56,14 @@ class ServeLimits:
 
 
 class MonitorServer:
-    def __init__(self, launch: SessionLaunch, policy: AccessPolicy, *,
-                 limits: ServeLimits = ServeLimits(), title: str = "fleettui") -> None:
+    def __init__(
+        self,
+        launch: SessionLaunch,
+        policy: AccessPolicy,
+        *,
+        limits: ServeLimits = ServeLimits(),
+        title: str = "fleettui",
+    ) -> None:
         self.launch = launch
         self.policy = policy
         self.limits = limits
@@ -70,20 +76,23 @@ class MonitorServer:
 
     def make_app(self) -> web.Application:
         app = web.Application(middlewares=[access_middleware(self.policy)])
-        app.add_routes([
-            web.get("/", self.handle_page),
-            web.get("/ws", self.handle_websocket),
-            web.get("/download/{key}", self.handle_download),
-            web.static("/static", STATIC_DIR, show_index=False, follow_symlinks=False),
-        ])
+        app.add_routes(
+            [
+                web.get("/", self.handle_page),
+                web.get("/ws", self.handle_websocket),
+                web.get("/download/{key}", self.handle_download),
+                web.static("/static", STATIC_DIR, show_index=False, follow_symlinks=False),
+            ]
+        )
         return app
 
     # -- the page -------------------------------------------------------------------------
 
     async def handle_page(self, request: web.Request) -> web.Response:
         font = _size(request.query.get("fontsize"), 16, 8, 48)
-        body = (self._template.replace("{{title}}", html.escape(self.title))
-                .replace("{{font_size}}", str(font)))
+        body = self._template.replace("{{title}}", html.escape(self.title)).replace(
+            "{{font_size}}", str(font)
+        )
         response = web.Response(text=body, content_type="text/html")
         response.headers["Content-Security-Policy"] = content_security_policy(self.policy.origins)
         return response
@@ -98,12 +107,15 @@ class MonitorServer:
             return ws
         if len(self.sessions) >= self.limits.max_sessions:
             log.info("session refused: %d already open (the limit)", len(self.sessions))
-            why = (f"{self.limits.max_sessions} sessions are already open (the server's limit); "
-                   "close one, then press Restart")
+            why = (
+                f"{self.limits.max_sessions} sessions are already open (the server's limit); "
+                "close one, then press Restart"
+            )
             await ws.close(code=CLOSE_FULL, message=why.encode())
             return ws
         self._numbers += 1
         loop = asyncio.get_running_loop()
+
         async def send_bytes(data: bytes) -> None:
             if not ws.closed:  # output racing the tab's close is dropped, not an error
                 with contextlib.suppress(ConnectionError, RuntimeError):
@@ -115,28 +127,42 @@ class MonitorServer:
                     await ws.send_str(data)
 
         session = BrowserSession(
-            self.launch, number=self._numbers, write_bytes=send_bytes, write_str=send_str,
-            close=ws.close, download_manager=self.downloads, clock=loop.time,
+            self.launch,
+            number=self._numbers,
+            write_bytes=send_bytes,
+            write_str=send_str,
+            close=ws.close,
+            download_manager=self.downloads,
+            clock=loop.time,
         )
         self.sessions[session] = ws
         try:
             try:
-                await session.start(_size(request.query.get("width"), 80),
-                                    _size(request.query.get("height"), 24))
+                await session.start(
+                    _size(request.query.get("width"), 80), _size(request.query.get("height"), 24)
+                )
             except OSError as exc:
                 log.warning("session %d: cannot start the monitor: %s", session.number, exc)
-                await ws.close(code=1011, message=close_reason("cannot start the monitor",
-                                                               str(exc.strerror or exc)))
+                await ws.close(
+                    code=1011,
+                    message=close_reason("cannot start the monitor", str(exc.strerror or exc)),
+                )
                 return ws
-            log.info("session %d started for %s (process %s; %d open)", session.number,
-                     request.remote or "?", session.pid, len(self.sessions))
+            log.info(
+                "session %d started for %s (process %s; %d open)",
+                session.number,
+                request.remote or "?",
+                session.pid,
+                len(self.sessions),
+            )
             await self._pump(ws, session)
         finally:
             code = await session.stop()
             self.sessions.pop(session, None)
             tail = session.stderr_tail() if code not in (0, None) else ""
-            log.info("session %d ended (exit %s)%s", session.number, code,
-                     f": {tail}" if tail else "")
+            log.info(
+                "session %d ended (exit %s)%s", session.number, code, f": {tail}" if tail else ""
+            )
         return ws
 
     async def _pump(self, ws: web.WebSocketResponse, session: BrowserSession) -> None:
@@ -156,8 +182,9 @@ class MonitorServer:
                 await session.send_bytes(data.encode("utf-8"))
             elif kind == "resize" and isinstance(data, dict):
                 session.touched()
-                await session.set_terminal_size(_size(str(data.get("width")), 80),
-                                                _size(str(data.get("height")), 24))
+                await session.set_terminal_size(
+                    _size(str(data.get("width")), 80), _size(str(data.get("height")), 24)
+                )
             elif kind == "ping" and isinstance(data, str):
                 await ws.send_json(["pong", data[:32]])
             elif kind in ("blur", "focus"):
@@ -174,11 +201,15 @@ class MonitorServer:
         content_type = meta.mime_type + (f"; charset={meta.encoding}" if meta.encoding else "")
         disposition = "inline" if meta.open_method == "browser" else "attachment"
         ascii_name = meta.file_name.encode("ascii", "replace").decode().replace("?", "_")
-        response = web.StreamResponse(headers={
-            "Content-Type": content_type,
-            "Content-Disposition": (f'{disposition}; filename="{ascii_name}"; '
-                                    f"filename*=UTF-8''{quote(meta.file_name)}"),
-        })
+        response = web.StreamResponse(
+            headers={
+                "Content-Type": content_type,
+                "Content-Disposition": (
+                    f'{disposition}; filename="{ascii_name}"; '
+                    f"filename*=UTF-8''{quote(meta.file_name)}"
+                ),
+            }
+        )
         await response.prepare(request)
         async for chunk in self.downloads.download(key):
             await response.write(chunk)
@@ -199,8 +230,9 @@ class MonitorServer:
             for session, ws in list(self.sessions.items()):
                 if session.idle_for() >= timeout:
                     log.info("session %d closed: no input for %s", session.number, minutes)
-                    await ws.close(code=CLOSE_IDLE,
-                                   message=f"closed after {minutes} without input".encode())
+                    await ws.close(
+                        code=CLOSE_IDLE, message=f"closed after {minutes} without input".encode()
+                    )
 
     async def close_all(self) -> int:
         """End every session (tab told why, process ended); returns how many there were."""

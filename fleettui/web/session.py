@@ -155,8 +155,12 @@ class BrowserSession:
                 with contextlib.suppress(asyncio.TimeoutError):
                     await asyncio.wait_for(process.wait(), TERM_GRACE)
                 why = close_reason("the monitor could not start", self.stderr_tail(1))
-                log.warning("session %d: the monitor could not start (exit %s): %s", self.number,
-                            process.returncode, self.stderr_tail())
+                log.warning(
+                    "session %d: the monitor could not start (exit %s): %s",
+                    self.number,
+                    process.returncode,
+                    self.stderr_tail(),
+                )
             with contextlib.suppress(Exception):
                 await self._close(code=1011 if why else 1000, message=why)
 
@@ -176,8 +180,11 @@ class BrowserSession:
         elif kind == "open_url":
             url = str(meta.get("url", ""))
             if url.startswith(("https://", "http://")):
-                await self._write_str(json.dumps(
-                    ["open_url", {"url": url, "new_tab": bool(meta.get("new_tab", True))}]))
+                await self._write_str(
+                    json.dumps(
+                        ["open_url", {"url": url, "new_tab": bool(meta.get("new_tab", True))}]
+                    )
+                )
         elif kind == "deliver_file_start":
             try:
                 key = str(meta["key"])
@@ -196,7 +203,11 @@ class BrowserSession:
 
     async def _on_packed(self, payload: bytes) -> None:
         unpacked = binary_load(payload)
-        if isinstance(unpacked, list | tuple) and len(unpacked) == 3 and unpacked[0] == "deliver_chunk":
+        if (
+            isinstance(unpacked, list | tuple)
+            and len(unpacked) == 3
+            and unpacked[0] == "deliver_chunk"
+        ):
             _, key, chunk = unpacked
             await self._downloads.chunk_received(str(key), chunk)
 

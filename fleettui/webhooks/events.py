@@ -51,9 +51,14 @@ class WebhookEvent:
         return self.type == CLEARANCE_CHANGED
 
     def to_json(self) -> dict[str, Any]:
-        return {"delivery": self.delivery, "type": self.type,
-                "received_at": format_ts(self.received_at) or None, "vin": self.vin,
-                "action": self.action, "detail": self.detail}
+        return {
+            "delivery": self.delivery,
+            "type": self.type,
+            "received_at": format_ts(self.received_at) or None,
+            "vin": self.vin,
+            "action": self.action,
+            "detail": self.detail,
+        }
 
 
 def clean_delivery_id(value: str | None) -> str | None:
@@ -107,12 +112,19 @@ def parse_event(body: bytes, delivery: str, event_header: str | None = None) -> 
     action = _text(event.get("action"), 40)
     if action is None or action.lower() not in STORED_STATES:
         raise BadPayload("action is not a clearance state")
-    return WebhookEvent(delivery, kind, received_at, vin.upper(), action.lower(),
-                        _text(event.get("detail"), MAX_DETAIL))
+    return WebhookEvent(
+        delivery,
+        kind,
+        received_at,
+        vin.upper(),
+        action.lower(),
+        _text(event.get("detail"), MAX_DETAIL),
+    )
 
 
-def freshness_problem(received_at: datetime | None, now: datetime, max_age: timedelta,
-                      max_ahead: timedelta) -> str | None:
+def freshness_problem(
+    received_at: datetime | None, now: datetime, max_age: timedelta, max_ahead: timedelta
+) -> str | None:
     """Why an event's time is implausible against `now` (the provider's clock), or None.
     An event without a time is judged by its delivery id alone (dedupe)."""
     if received_at is None:

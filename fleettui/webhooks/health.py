@@ -18,9 +18,19 @@ HOUR = 3600.0
 #: A receiver whose heartbeat is older than this is taken as not running.
 HEARTBEAT_STALE = 30.0
 
-COUNTER_NAMES = ("accepted", "pings", "duplicates", "bad_signatures", "bad_payloads",
-                 "stale_events", "unknown_events", "refused_other", "disagreements",
-                 "refused_busy", "dropped_idle")
+COUNTER_NAMES = (
+    "accepted",
+    "pings",
+    "duplicates",
+    "bad_signatures",
+    "bad_payloads",
+    "stale_events",
+    "unknown_events",
+    "refused_other",
+    "disagreements",
+    "refused_busy",
+    "dropped_idle",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,12 +71,14 @@ class HealthSnapshot:
         return self.bad_signatures + self.bad_payloads + self.stale_events + self.refused_other
 
     def status(self, now: float) -> str:
-        """"down", "alert" (push and list disagree, bad signatures or connections turned
+        """ "down", "alert" (push and list disagree, bad signatures or connections turned
         away for want of a slot in the last hour), "waiting" (no delivery yet) or "ok"."""
         if not self.alive(now):
             return "down"
-        if self.push_silent or any(t is not None and now - t < HOUR for t in (
-                self.last_bad_signature, self.last_refused_busy)):
+        if self.push_silent or any(
+            t is not None and now - t < HOUR
+            for t in (self.last_bad_signature, self.last_refused_busy)
+        ):
             return "alert"
         if self.last_delivery is None and self.last_ping is None:
             return "waiting"
@@ -159,12 +171,22 @@ class Counters:
             counts = {k: self._counts.get(k, 0) for k in COUNTER_NAMES}
             count = counts.__getitem__
             return HealthSnapshot(
-                listening=self.listening, last_ping=self._last_ping,
-                last_delivery=self._last_delivery, per_hour=len(self._recent), heartbeat=now,
-                last_bad_signature=self._last_bad_signature, accepted=count("accepted"),
-                pings=count("pings"), duplicates=count("duplicates"),
-                bad_signatures=count("bad_signatures"), bad_payloads=count("bad_payloads"),
-                stale_events=count("stale_events"), unknown_events=count("unknown_events"),
-                refused_other=count("refused_other"), disagreements=count("disagreements"),
-                refused_busy=count("refused_busy"), dropped_idle=count("dropped_idle"),
-                last_refused_busy=self._last_refused_busy)
+                listening=self.listening,
+                last_ping=self._last_ping,
+                last_delivery=self._last_delivery,
+                per_hour=len(self._recent),
+                heartbeat=now,
+                last_bad_signature=self._last_bad_signature,
+                accepted=count("accepted"),
+                pings=count("pings"),
+                duplicates=count("duplicates"),
+                bad_signatures=count("bad_signatures"),
+                bad_payloads=count("bad_payloads"),
+                stale_events=count("stale_events"),
+                unknown_events=count("unknown_events"),
+                refused_other=count("refused_other"),
+                disagreements=count("disagreements"),
+                refused_busy=count("refused_busy"),
+                dropped_idle=count("dropped_idle"),
+                last_refused_busy=self._last_refused_busy,
+            )

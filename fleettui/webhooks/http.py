@@ -24,11 +24,21 @@ HEAD_TIMEOUT = 5.0
 BODY_TIMEOUT = 10.0
 #: Longest Content-Length text read (a trillion bytes has 13 digits).
 _MAX_DIGITS = 12
-REASONS = {200: "OK", 202: "Accepted", 400: "Bad Request", 401: "Unauthorized",
-           404: "Not Found", 405: "Method Not Allowed", 408: "Request Timeout",
-           411: "Length Required", 413: "Content Too Large", 422: "Unprocessable Content",
-           431: "Request Header Fields Too Large", 500: "Internal Server Error",
-           503: "Service Unavailable"}
+REASONS = {
+    200: "OK",
+    202: "Accepted",
+    400: "Bad Request",
+    401: "Unauthorized",
+    404: "Not Found",
+    405: "Method Not Allowed",
+    408: "Request Timeout",
+    411: "Length Required",
+    413: "Content Too Large",
+    422: "Unprocessable Content",
+    431: "Request Header Fields Too Large",
+    500: "Internal Server Error",
+    503: "Service Unavailable",
+}
 
 
 class HttpRefusal(Exception):
@@ -63,9 +73,14 @@ def header_number(value: str | None) -> int | None:
     return int(value)
 
 
-async def read_request(reader: asyncio.StreamReader, max_body: int, *,
-                       head_timeout: float = HEAD_TIMEOUT, body_timeout: float = BODY_TIMEOUT,
-                       on_head: Callable[[], None] | None = None) -> Request:
+async def read_request(
+    reader: asyncio.StreamReader,
+    max_body: int,
+    *,
+    head_timeout: float = HEAD_TIMEOUT,
+    body_timeout: float = BODY_TIMEOUT,
+    on_head: Callable[[], None] | None = None,
+) -> Request:
     """One request; `on_head` is called once its head has arrived. HttpRefusal for
     anything refused, 408 when the head or the body is late."""
     try:
@@ -123,8 +138,10 @@ async def read_request(reader: asyncio.StreamReader, max_body: int, *,
 
 def response(status: int, message: str) -> bytes:
     body = json.dumps({"status": status, "message": message}).encode()
-    head = (f"HTTP/1.1 {status} {REASONS.get(status, 'Error')}\r\n"
-            "Content-Type: application/json\r\n"
-            f"Content-Length: {len(body)}\r\n"
-            "Connection: close\r\n\r\n")
+    head = (
+        f"HTTP/1.1 {status} {REASONS.get(status, 'Error')}\r\n"
+        "Content-Type: application/json\r\n"
+        f"Content-Length: {len(body)}\r\n"
+        "Connection: close\r\n\r\n"
+    )
     return head.encode("latin-1") + body

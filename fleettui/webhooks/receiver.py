@@ -97,10 +97,17 @@ class ReceiverConfig:
 
 
 class WebhookReceiver:
-    def __init__(self, config: ReceiverConfig, store: ReceiverStore, *,
-                 now: Callable[[], datetime] = utcnow, on_event: EventCallback | None = None,
-                 save: Path | None = None, wall: Callable[[], float] = time.time,
-                 history: Any | None = None) -> None:
+    def __init__(
+        self,
+        config: ReceiverConfig,
+        store: ReceiverStore,
+        *,
+        now: Callable[[], datetime] = utcnow,
+        on_event: EventCallback | None = None,
+        save: Path | None = None,
+        wall: Callable[[], float] = time.time,
+        history: Any | None = None,
+    ) -> None:
         problems = config.problems()
         if problems:
             raise ValueError("; ".join(problems))
@@ -112,8 +119,9 @@ class WebhookReceiver:
         self._history = history
         self.counters = Counters(clock=wall)
         #: (event, body, seq): seq is _UNSTORED, or what a durable store's record() gave.
-        self._queue: queue.Queue[tuple[WebhookEvent, bytes, int | None] | None] = \
-            queue.Queue(config.queue_size)
+        self._queue: queue.Queue[tuple[WebhookEvent, bytes, int | None] | None] = queue.Queue(
+            config.queue_size
+        )
         #: A store that must hold the delivery before the 202 (the desk's): record() runs
         #: on the HTTP side, in a worker thread, and a failure answers 503 (the provider
         #: retries), so an answered delivery is never lost.
@@ -180,7 +188,8 @@ class WebhookReceiver:
 
     async def _bind(self) -> None:
         self._server = await asyncio.start_server(
-            self._serve, self.config.host, self.config.port, limit=http.MAX_HEAD)
+            self._serve, self.config.host, self.config.port, limit=http.MAX_HEAD
+        )
         sock = self._server.sockets[0].getsockname()
         self._address = (sock[0], sock[1])
 
@@ -211,8 +220,12 @@ class WebhookReceiver:
     def __enter__(self) -> WebhookReceiver:
         return self.start()
 
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                 tb: TracebackType | None) -> None:
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
         self.stop()
 
     def snapshot(self) -> HealthSnapshot:
@@ -234,8 +247,12 @@ class WebhookReceiver:
             self.counters.bump("dropped_idle", self._slots.evicted - evicted_before)
         if slot is None:
             self.counters.refused_busy()
-            log.warning("refused webhook connection from %s: every slot is busy with a "
-                        "request under way (%d open)", peer_host, len(self._slots))
+            log.warning(
+                "refused webhook connection from %s: every slot is busy with a "
+                "request under way (%d open)",
+                peer_host,
+                len(self._slots),
+            )
             writer.transport.abort()
             return
         task = asyncio.current_task()
@@ -284,20 +301,36 @@ class WebhookReceiver:
             self._slots.release(slot)
             writer.close()
 
-    def _refuse(self, counter: str, peer: str, status: int, reason: str,
-                delivery: str | None = None, size: int = 0) -> tuple[int, str]:
+    def _refuse(
+        self,
+        counter: str,
+        peer: str,
+        status: int,
+        reason: str,
+        delivery: str | None = None,
+        size: int = 0,
+    ) -> tuple[int, str]:
         self.counters.bump(counter)
-        log.warning("refused webhook from %s: %s (delivery %r, %d bytes)", peer, reason,
-                    delivery or "-", size)
+        log.warning(
+            "refused webhook from %s: %s (delivery %r, %d bytes)",
+            peer,
+            reason,
+            delivery or "-",
+            size,
+        )
         return status, reason
 
-    async def _one(self, reader: asyncio.StreamReader, peer: str,
-                   on_head: Callable[[], None]) -> tuple[int, str]:
+    async def _one(
+        self, reader: asyncio.StreamReader, peer: str, on_head: Callable[[], None]
+    ) -> tuple[int, str]:
         try:
-            req = await http.read_request(reader, self.config.max_body,
-                                          head_timeout=self.config.head_timeout,
-                                          body_timeout=self.config.body_timeout,
-                                          on_head=on_head)
+            req = await http.read_request(
+                reader,
+                self.config.max_body,
+                head_timeout=self.config.head_timeout,
+                body_timeout=self.config.body_timeout,
+                on_head=on_head,
+            )
         except http.HttpRefusal as e:
             return self._refuse("refused_other", peer, e.status, e.reason)
         if req.path != self.config.path:
@@ -307,30 +340,37 @@ class WebhookReceiver:
         size = len(req.body)
         delivery = clean_delivery_id(req.header(DELIVERY_HEADER))
         sig = req.header(SIGNATURE_HEADER)
-        problem = "signature header sent twice" if SIGNATURE_HEADER.lower() in req.repeated \
+        problem = (
+            "signature header sent twice"
+            if SIGNATURE_HEADER.lower() in req.repeated
             else signature_problem(self.config.secret, req.body, sig)
+        )
         if problem is not None:
             return self._refuse("bad_signatures", peer, 401, problem, delivery, size)
         if delivery is None:
-            return self._refuse("bad_payloads", peer, 400, "no usable X-HM-Delivery header",
-                                None, size)
+            return self._refuse(
+                "bad_payloads", peer, 400, "no usable X-HM-Delivery header", None, size
+            )
         try:
             event = parse_event(req.body, delivery, req.header(EVENT_HEADER))
         except BadPayload as e:
             return self._refuse("bad_payloads", peer, 400, str(e), delivery, size)
-        stale = freshness_problem(event.received_at, self._now(), self.config.max_age,
-                                  self.config.max_ahead)
+        stale = freshness_problem(
+            event.received_at, self._now(), self.config.max_age, self.config.max_ahead
+        )
         if stale is not None:
             return self._refuse("stale_events", peer, 422, stale, delivery, size)
         seq: int | None = _UNSTORED
         if self._durable:
             try:
                 seq = await asyncio.get_running_loop().run_in_executor(
-                    None, self.store.record, event)
+                    None, self.store.record, event
+                )
             except Exception as e:  # noqa: BLE001 - not stored: the provider must retry
                 log.error("webhook store: cannot store delivery %r: %s", delivery, e)
-                return self._refuse("refused_other", peer, 503, "cannot store it now; retry later",
-                                    delivery, size)
+                return self._refuse(
+                    "refused_other", peer, 503, "cannot store it now; retry later", delivery, size
+                )
         with self._idle:
             self._pending += 1
         try:
@@ -402,9 +442,18 @@ class WebhookReceiver:
             self._safe(lambda: _append_saved(save, event, body))
         history = self._history
         if history is not None and event.is_change:
-            self._safe(lambda: history.record_event(
-                event.vin, None, event.action, event.detail, self._now(), "webhook",
-                at=event.received_at, key=event.delivery))
+            self._safe(
+                lambda: history.record_event(
+                    event.vin,
+                    None,
+                    event.action,
+                    event.detail,
+                    self._now(),
+                    "webhook",
+                    at=event.received_at,
+                    key=event.delivery,
+                )
+            )
         if self._on_event is not None and event.known:
             try:
                 self._on_event(StoredEvent(seq, event, time.time()))
@@ -414,8 +463,16 @@ class WebhookReceiver:
 
 def _append_saved(path: Path, event: WebhookEvent, body: bytes) -> None:
     """One JSON line per accepted delivery, in the form `fleettui webhooks replay` reads."""
-    line = json.dumps({"delivery": event.delivery, "event": event.type,
-                       "body": body.decode("utf-8", "replace")}) + "\n"
+    line = (
+        json.dumps(
+            {
+                "delivery": event.delivery,
+                "event": event.type,
+                "body": body.decode("utf-8", "replace"),
+            }
+        )
+        + "\n"
+    )
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
     with os.fdopen(fd, "a", encoding="utf-8") as f:
         f.write(line)

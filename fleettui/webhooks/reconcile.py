@@ -37,8 +37,9 @@ class Judgement:
 
 
 class PushLedger:
-    def __init__(self, *, silence: float = DEFAULT_SILENCE,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self, *, silence: float = DEFAULT_SILENCE, clock: Callable[[], float] = time.monotonic
+    ) -> None:
         self.silence = silence
         self._clock = clock
         self._unconfirmed: dict[str, Push] = {}
@@ -49,8 +50,10 @@ class PushLedger:
         self._last_unannounced: float | None = None
 
     def __repr__(self) -> str:
-        return (f"PushLedger(unconfirmed={len(self._unconfirmed)}, "
-                f"disagreements={self.disagreements}, unannounced={self.unannounced})")
+        return (
+            f"PushLedger(unconfirmed={len(self._unconfirmed)}, "
+            f"disagreements={self.disagreements}, unannounced={self.unannounced})"
+        )
 
     def pushed(self, vin: str, status: str, reason: str | None) -> Push:
         now = self._clock()
@@ -106,8 +109,9 @@ class PushLedger:
         return snap.with_monitor(self.disagreements, self.silent())
 
 
-def refresh_interval(base: float, reconcile: float, snap: HealthSnapshot | None,
-                     now: float, silent: bool = False) -> float:
+def refresh_interval(
+    base: float, reconcile: float, snap: HealthSnapshot | None, now: float, silent: bool = False
+) -> float:
     """Seconds to the next full list refresh: the reconciliation interval while push is
     healthy (receiver alive, a ping or delivery seen, no alert), else the usual one."""
     if snap is None or silent or snap.status(now) != "ok":

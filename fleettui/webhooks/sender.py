@@ -46,10 +46,14 @@ def ping_delivery(at: datetime | None = None) -> Delivery:
     return Delivery(str(uuid.uuid4()), PING, json.dumps(payload).encode())
 
 
-def change_delivery(vin: str, action: str, detail: str | None = None,
-                    at: datetime | None = None) -> Delivery:
-    event: dict[str, Any] = {"type": CLEARANCE_CHANGED,
-                             "received_at": format_ts(at or utcnow()), "action": action}
+def change_delivery(
+    vin: str, action: str, detail: str | None = None, at: datetime | None = None
+) -> Delivery:
+    event: dict[str, Any] = {
+        "type": CLEARANCE_CHANGED,
+        "received_at": format_ts(at or utcnow()),
+        "action": action,
+    }
     if detail:
         event["detail"] = detail
     payload = {"vehicle": {"vin": vin}, "event": event}
@@ -71,10 +75,13 @@ def read_saved(lines: list[str]) -> tuple[list[Delivery], list[str]]:
         if isinstance(data, dict) and isinstance(data.get("body"), str):
             delivery = data.get("delivery")
             kind = data.get("event")
-            out.append(Delivery(delivery if isinstance(delivery, str) and delivery
-                                else str(uuid.uuid4()),
-                                kind if isinstance(kind, str) and kind else _kind(data["body"]),
-                                data["body"].encode()))
+            out.append(
+                Delivery(
+                    delivery if isinstance(delivery, str) and delivery else str(uuid.uuid4()),
+                    kind if isinstance(kind, str) and kind else _kind(data["body"]),
+                    data["body"].encode(),
+                )
+            )
         elif isinstance(data, dict) and isinstance(data.get("event"), dict):
             body = json.dumps(data).encode()
             out.append(Delivery(str(uuid.uuid4()), _kind(body), body))
@@ -91,14 +98,23 @@ def _kind(body: str | bytes) -> str:
     return kind if isinstance(kind, str) else "unknown"
 
 
-def send(url: str, secret: str, delivery: Delivery, *, timeout: float = 10.0,
-         client: httpx.Client | None = None) -> SendResult:
+def send(
+    url: str,
+    secret: str,
+    delivery: Delivery,
+    *,
+    timeout: float = 10.0,
+    client: httpx.Client | None = None,
+) -> SendResult:
     """POST one signed delivery; never raises for network trouble (status None)."""
     headers = signed_headers(secret, delivery.body, delivery.delivery, delivery.event)
     own = client is None
     host = urlsplit(url).hostname or ""
-    http = client or httpx.Client(timeout=timeout, follow_redirects=False,
-                                  trust_env=host not in ("127.0.0.1", "localhost", "::1"))
+    http = client or httpx.Client(
+        timeout=timeout,
+        follow_redirects=False,
+        trust_env=host not in ("127.0.0.1", "localhost", "::1"),
+    )
     try:
         resp = http.post(url, content=delivery.body, headers=headers)
     except httpx.HTTPError as e:

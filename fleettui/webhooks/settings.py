@@ -55,8 +55,12 @@ def parse_listen(spec: str) -> tuple[str, int]:
     return host or "127.0.0.1", int(text)
 
 
-def load_settings(profile: str | None = None, *, secret_env: str | None = None,
-                  environ: Mapping[str, str] | None = None) -> WebhookSettings:
+def load_settings(
+    profile: str | None = None,
+    *,
+    secret_env: str | None = None,
+    environ: Mapping[str, str] | None = None,
+) -> WebhookSettings:
     """The webhook settings for a profile (the default one when None). A missing config
     file or profile is fine (the receiver then keeps its database under "default")."""
     env = os.environ if environ is None else environ
@@ -74,8 +78,10 @@ def load_settings(profile: str | None = None, *, secret_env: str | None = None,
         check_env_var_name(secret_env)
         secret, source = (env.get(secret_env) or "").strip() or None, f"env {secret_env}"
         if secret is None:
-            raise InvalidConfig(f"environment variable {secret_env} is not set or empty; "
-                                "export the webhook secret in it")
+            raise InvalidConfig(
+                f"environment variable {secret_env} is not set or empty; "
+                "export the webhook secret in it"
+            )
     elif isinstance(extra.get("webhook_secret_env"), str):
         var = check_env_var_name(extra["webhook_secret_env"])
         secret, source = (env.get(var) or "").strip() or None, f"env {var}"
@@ -89,7 +95,7 @@ def load_settings(profile: str | None = None, *, secret_env: str | None = None,
     listen = extra.get("webhooks")
     if listen is not None:
         if not isinstance(listen, str | int) or isinstance(listen, bool):
-            raise InvalidConfig(f"{ctx}: webhooks must be \"[HOST:]PORT\"")
+            raise InvalidConfig(f'{ctx}: webhooks must be "[HOST:]PORT"')
         try:
             parse_listen(str(listen))
         except ValueError as e:
@@ -98,5 +104,6 @@ def load_settings(profile: str | None = None, *, secret_env: str | None = None,
     interval = extra.get("reconcile_interval", DEFAULT_RECONCILE)
     if isinstance(interval, bool) or not isinstance(interval, int | float):
         raise InvalidConfig(f"{ctx}: reconcile_interval must be a number of seconds")
-    return WebhookSettings(name, secret, source, listen, max(MIN_RECONCILE, float(interval)),
-                           base_url)
+    return WebhookSettings(
+        name, secret, source, listen, max(MIN_RECONCILE, float(interval)), base_url
+    )

@@ -76,14 +76,18 @@ class ReceiverStore(Protocol):
 
 def _row_event(row: tuple) -> StoredEvent:
     seq, delivery, kind, vin, action, detail, received_at, stored = row
-    return StoredEvent(int(seq), WebhookEvent(str(delivery), str(kind), parse_ts(received_at),
-                                              vin, action, detail), float(stored))
+    return StoredEvent(
+        int(seq),
+        WebhookEvent(str(delivery), str(kind), parse_ts(received_at), vin, action, detail),
+        float(stored),
+    )
 
 
 def connect(path: Path, *, readonly: bool = False) -> sqlite3.Connection:
     if readonly:
-        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=2.0,
-                               check_same_thread=False)
+        conn = sqlite3.connect(
+            f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=2.0, check_same_thread=False
+        )
     else:
         conn = sqlite3.connect(str(path), timeout=5.0, check_same_thread=False)
     conn.execute("PRAGMA busy_timeout = 5000")
@@ -109,9 +113,13 @@ class WebhookStore:
             return self._init(connect(self.path))
         except (sqlite3.DatabaseError, NotAFile) as e:
             aside = self.path.with_name(f"{self.path.name}.corrupt-{int(self._clock())}")
-            log.warning("webhook database %s is not usable (%s); moved aside to %s and "
-                        "started a new one (the dedupe memory starts empty)",
-                        self.path, e, aside.name)
+            log.warning(
+                "webhook database %s is not usable (%s); moved aside to %s and "
+                "started a new one (the dedupe memory starts empty)",
+                self.path,
+                e,
+                aside.name,
+            )
             for suffix in ("", "-wal", "-shm"):
                 with contextlib.suppress(OSError):
                     os.replace(f"{self.path}{suffix}", f"{aside}{suffix}")
@@ -147,35 +155,49 @@ class WebhookStore:
         delivery id was seen before (a duplicate: nothing is stored)."""
         now = self._clock()
         with self._lock, self._conn:
-            cur = self._conn.execute("INSERT OR IGNORE INTO deliveries (id, seen) VALUES (?, ?)",
-                                     (event.delivery, now))
+            cur = self._conn.execute(
+                "INSERT OR IGNORE INTO deliveries (id, seen) VALUES (?, ?)", (event.delivery, now)
+            )
             if cur.rowcount == 0:
                 return None
             d = event.to_json()
             cur = self._conn.execute(
                 "INSERT INTO events (delivery, type, vin, action, detail, received_at, stored)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (event.delivery, event.type, event.vin, event.action, event.detail,
-                 d["received_at"], now))
+                (
+                    event.delivery,
+                    event.type,
+                    event.vin,
+                    event.action,
+                    event.detail,
+                    d["received_at"],
+                    now,
+                ),
+            )
             return int(cur.lastrowid or 0)
 
     def seen(self, delivery: str) -> bool:
         with self._lock:
-            return self._conn.execute("SELECT 1 FROM deliveries WHERE id = ?",
-                                      (delivery,)).fetchone() is not None
+            return (
+                self._conn.execute("SELECT 1 FROM deliveries WHERE id = ?", (delivery,)).fetchone()
+                is not None
+            )
 
     def write_health(self, snapshot: HealthSnapshot) -> None:
         with self._lock, self._conn:
-            self._conn.execute("INSERT OR REPLACE INTO health (key, value) VALUES ('receiver', ?)",
-                               (json.dumps(snapshot.to_json()),))
+            self._conn.execute(
+                "INSERT OR REPLACE INTO health (key, value) VALUES ('receiver', ?)",
+                (json.dumps(snapshot.to_json()),),
+            )
 
     def prune(self) -> None:
         """Forget deliveries older than DEDUPE_DAYS and all but the newest MAX_EVENTS events."""
         cutoff = self._clock() - DEDUPE_DAYS * 86400
         with self._lock, self._conn:
             self._conn.execute("DELETE FROM deliveries WHERE seen < ?", (cutoff,))
-            self._conn.execute("DELETE FROM events WHERE seq <= "
-                               "(SELECT max(seq) FROM events) - ?", (MAX_EVENTS,))
+            self._conn.execute(
+                "DELETE FROM events WHERE seq <= (SELECT max(seq) FROM events) - ?", (MAX_EVENTS,)
+            )
 
     def events_after(self, seq: int, limit: int = 500) -> list[StoredEvent]:
         with self._lock:
@@ -189,7 +211,9 @@ class WebhookStore:
 def read_events(conn: sqlite3.Connection, seq: int, limit: int) -> list[StoredEvent]:
     rows = conn.execute(
         "SELECT seq, delivery, type, vin, action, detail, received_at, stored FROM events"
-        " WHERE seq > ? ORDER BY seq LIMIT ?", (seq, limit)).fetchall()
+        " WHERE seq > ? ORDER BY seq LIMIT ?",
+        (seq, limit),
+    ).fetchall()
     return [_row_event(r) for r in rows]
 
 

@@ -39,8 +39,8 @@ def signature_problem(secret: str | bytes, body: bytes, header: str | None) -> s
     value = header.strip()
     if len(value) > _MAX_HEADER or not value.lower().startswith(_PREFIX):
         return "X-HM-Signature-256 is not 'sha256=<hex>'"
-    given = value[len(_PREFIX):].lower().encode("ascii", "replace")
-    expected = signature(secret, body)[len(_PREFIX):].encode()
+    given = value[len(_PREFIX) :].lower().encode("ascii", "replace")
+    expected = signature(secret, body)[len(_PREFIX) :].encode()
     if not hmac.compare_digest(given, expected):
         return "signature does not match the body"
     return None

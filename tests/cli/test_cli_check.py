@@ -27,16 +27,34 @@ def _vins(sim, *, eligible: bool, n: int = 1, prefix: str = "WBA0000000001") -> 
 
 def test_check_json_covers_eligible_uncovered_and_marked_brands(sim_profile, capsys):
     good = _vins(sim_profile, eligible=True)[0]
-    code, out, err = run(capsys, "check", good, "bmw", "WVWZZZ1KZAW000099", "audi",
-                         "SJNFAAJ10U2000001", "nissan", "--json")
+    code, out, err = run(
+        capsys,
+        "check",
+        good,
+        "bmw",
+        "WVWZZZ1KZAW000099",
+        "audi",
+        "SJNFAAJ10U2000001",
+        "nissan",
+        "--json",
+    )
     assert code == 0, err
     data = json.loads(out)
     assert data["action"] == "check"
     bmw, audi, nissan = data["results"]
     assert bmw["checked"] and bmw["eligible"] is True and bmw["vin"] == good
-    assert set(bmw) == {"vin", "brand", "checked", "eligible", "data_delivery",
-                        "connectivity_status", "primary_user_assigned", "message",
-                        "warnings", "error"}
+    assert set(bmw) == {
+        "vin",
+        "brand",
+        "checked",
+        "eligible",
+        "data_delivery",
+        "connectivity_status",
+        "primary_user_assigned",
+        "message",
+        "warnings",
+        "error",
+    }
     assert audi["checked"] is False and audi["message"] == "no eligibility check for this brand"
     assert nissan["checked"] is False and "published brand list" in nissan["message"]
 
@@ -61,15 +79,30 @@ def test_bad_input_is_refused_locally(sim_profile, capsys):
 
 
 def test_rate_limited_checks_say_so_and_exit_1(capsys, monkeypatch):
-    cfg = SimConfig(vehicles=0, speed=0.0, start=SIM_START, eligibility_limit=2,
-                    ineligible_share=0.0)
+    cfg = SimConfig(
+        vehicles=0, speed=0.0, start=SIM_START, eligibility_limit=2, ineligible_share=0.0
+    )
     with Simulator(cfg) as sim:
         monkeypatch.setenv(SECRET_VAR, sim.client_secret)
-        assert run(capsys, "profile", "add", "lim", "--base-url", sim.base_url, "--client-id",
-                   sim.client_id, "--client-secret-env", SECRET_VAR)[0] == 0
+        assert (
+            run(
+                capsys,
+                "profile",
+                "add",
+                "lim",
+                "--base-url",
+                sim.base_url,
+                "--client-id",
+                sim.client_id,
+                "--client-secret-env",
+                SECRET_VAR,
+            )[0]
+            == 0
+        )
         vins = _vins(sim, eligible=True, n=3)
-        code, out, err = run(capsys, "check", *[x for v in vins for x in (v, "bmw")],
-                             "--json", "--rate", "100")
+        code, out, err = run(
+            capsys, "check", *[x for v in vins for x in (v, "bmw")], "--json", "--rate", "100"
+        )
     assert code == 1
     results = json.loads(out)["results"]
     assert [r["eligible"] for r in results] == [True, True, None]
@@ -83,8 +116,9 @@ def test_add_check_holds_back_ineligible_vehicles(sim_profile, capsys, tmp_path)
     csv = tmp_path / "v.csv"
     csv.write_text(f"vin,brand\n{good},bmw\n{bad},bmw\n")
     rejects = tmp_path / "rejects.csv"
-    code, out, err = run(capsys, "add", "--file", str(csv), "--check", "--rejects", str(rejects),
-                         "--json")
+    code, out, err = run(
+        capsys, "add", "--file", str(csv), "--check", "--rejects", str(rejects), "--json"
+    )
     assert code == 3, err  # partial success: one added, one held back
     results = {r["vin"]: r for r in json.loads(out)["results"]}
     assert results[good]["ok"] and results[good]["sent"]

@@ -16,8 +16,9 @@ def _by_status(sim, status: str, brand_ok: bool = True) -> list[str]:
     out = []
     for vin in sim.engine.vehicles:
         rec = sim.engine.record(vin)
-        if rec.status == status and (not brand_ok or rec.brand not in ("tesla", "polestar",
-                                                                         "vauxhall", "maserati")):
+        if rec.status == status and (
+            not brand_ok or rec.brand not in ("tesla", "polestar", "vauxhall", "maserati")
+        ):
             out.append(vin)
     return out
 
@@ -47,11 +48,20 @@ def test_data_checks_approved_cars_and_says_why_others_were_not(sim_profile, cap
 
 @pytest.fixture
 def tight_sim(capsys, monkeypatch):
-    with Simulator(SimConfig(vehicles=60, seed=1, speed=0.0, start=SIM_START,
-                             data_limit=1)) as sim:
+    with Simulator(SimConfig(vehicles=60, seed=1, speed=0.0, start=SIM_START, data_limit=1)) as sim:
         monkeypatch.setenv(SECRET_VAR, sim.client_secret)
-        code, _, err = run(capsys, "profile", "add", "sim", "--base-url", sim.base_url,
-                           "--client-id", sim.client_id, "--client-secret-env", SECRET_VAR)
+        code, _, err = run(
+            capsys,
+            "profile",
+            "add",
+            "sim",
+            "--base-url",
+            sim.base_url,
+            "--client-id",
+            sim.client_id,
+            "--client-secret-env",
+            SECRET_VAR,
+        )
         assert code == 0, err
         yield sim
 

@@ -39,12 +39,20 @@ def test_list_table_json_and_csv(sim_profile, capsys):
 
     code, out, _ = run(capsys, "list", "--csv")
     rows = list(csv.reader(io.StringIO(out)))
-    assert rows[0] == ["vin", "brand", "status", "reason", "state_since", "tags",
-                       "seconds_in_state"]  # the monitor's export has the same columns
+    assert rows[0] == [
+        "vin",
+        "brand",
+        "status",
+        "reason",
+        "state_since",
+        "tags",
+        "seconds_in_state",
+    ]  # the monitor's export has the same columns
     assert len(rows) == total + 1
     by_vin = {v["vin"]: v for v in data}
-    assert all(r[6] == "" if by_vin[r[0]]["seconds_in_state"] is None else r[6].isdigit()
-               for r in rows[1:])
+    assert all(
+        r[6] == "" if by_vin[r[0]]["seconds_in_state"] is None else r[6].isdigit() for r in rows[1:]
+    )
 
 
 def test_list_filters_go_to_the_provider(sim_profile, capsys):
@@ -112,11 +120,9 @@ def test_add_file_with_one_bad_line_gives_that_line_back(sim_profile, capsys, tm
     sim = sim_profile
     src = tmp_path / "vehicles.csv"
     bad = "WVWXX00000000000,volkswagen,vw-group-customer-name=Acme"
-    src.write_text("vin,brand\n"
-                   f"{V_BMW},bmw,depot=Oslo\n"
-                   "# a comment\n"
-                   f"{bad}\n"
-                   f"{V_PEUGEOT_NEW},peugeot\n")
+    src.write_text(
+        f"vin,brand\n{V_BMW},bmw,depot=Oslo\n# a comment\n{bad}\n{V_PEUGEOT_NEW},peugeot\n"
+    )
     rejects = tmp_path / "rejects.csv"
     code, out, err = run(capsys, "add", "--file", str(src), "--rejects", str(rejects))
     assert code == 3  # partial success: its own exit code (fleet_write's docstring, README)
@@ -128,7 +134,9 @@ def test_add_file_with_one_bad_line_gives_that_line_back(sim_profile, capsys, tm
     text = rejects.read_text()
     assert text.splitlines()[1] == bad and text.startswith("# line 4:")
     # The rejects file is valid input again (comments skipped).
-    code, _, _ = run(capsys, "add", "--file", str(rejects), "--rejects", str(tmp_path / "again.csv"))
+    code, _, _ = run(
+        capsys, "add", "--file", str(rejects), "--rejects", str(tmp_path / "again.csv")
+    )
     assert code == 2 and (tmp_path / "again.csv").read_text().splitlines()[1] == bad
 
 
@@ -138,8 +146,10 @@ def test_add_file_names_every_problem_of_a_line(sim_profile, capsys, tmp_path):
     src.write_text("WBAXX00000000001\n", encoding="utf-8")
     code, _, err = run(capsys, "add", "--file", str(src))
     assert code == 2
-    assert err == ("fleettui: line 1: WBAXX00000000001: VIN: 16 characters, need 17; "
-                   "no brand: the line must be vin,brand[,key=value...]\n")
+    assert err == (
+        "fleettui: line 1: WBAXX00000000001: VIN: 16 characters, need 17; "
+        "no brand: the line must be vin,brand[,key=value...]\n"
+    )
 
 
 def test_add_provider_refusal_comes_back_too(sim_profile, capsys, monkeypatch, tmp_path):
@@ -150,8 +160,10 @@ def test_add_provider_refusal_comes_back_too(sim_profile, capsys, monkeypatch, t
     src.write_text(f"{V_BMW},bmw\nWBAXX0000000001,bmw\n")
     code, out, err = run(capsys, "add", "--file", str(src))
     assert code == 3
-    assert err == ("fleettui: line 2: WBAXX0000000001: refused by the provider: "
-                   "vin should be 17 character(s)\n")
+    assert err == (
+        "fleettui: line 2: WBAXX0000000001: refused by the provider: "
+        "vin should be 17 character(s)\n"
+    )
 
 
 def test_add_usage_errors(sim_profile, capsys, tmp_path):
@@ -175,8 +187,15 @@ def test_cancel_cancelable_and_too_early(sim_profile, capsys):
     sim.engine.seed_vehicle(V_PEUGEOT_NEW, "peugeot", "pending", 3600, hold=True)
     code, out, err = run(capsys, "cancel", V_PEUGEOT_OLD, "--json")
     assert code == 0
-    assert json.loads(out)["results"] == [{"vin": V_PEUGEOT_OLD, "ok": True, "sent": True,
-                                           "status": "canceling", "message": "canceling"}]
+    assert json.loads(out)["results"] == [
+        {
+            "vin": V_PEUGEOT_OLD,
+            "ok": True,
+            "sent": True,
+            "status": "canceling",
+            "message": "canceling",
+        }
+    ]
     assert _status(sim, V_PEUGEOT_OLD) == "canceling"
     code, out, err = run(capsys, "cancel", V_PEUGEOT_NEW)
     assert code == 1 and "warning" in err and _status(sim, V_PEUGEOT_NEW) == "pending"
@@ -202,7 +221,9 @@ def test_cancel_unknown_and_malformed_vins(sim_profile, capsys):
     results = json.loads(out)["results"]
     assert [r["sent"] for r in results] == [False, False]
     assert "not in the fleet" in results[0]["message"]
-    assert results[1]["message"].startswith("VIN 'NOT-A-VIN': 9 characters, need 17; letter O at position 2")
+    assert results[1]["message"].startswith(
+        "VIN 'NOT-A-VIN': 9 characters, need 17; letter O at position 2"
+    )
 
 
 def test_read_only_refuses_every_write_before_sending(sim_profile, capsys, tmp_path):
@@ -242,7 +263,9 @@ def test_unwritable_rejects_file_stops_before_sending(sim_profile, capsys, tmp_p
     sim = sim_profile
     src = tmp_path / "v.csv"
     src.write_text(f"{V_BMW},bmw\n")
-    code, _, err = run(capsys, "add", "--file", str(src), "--rejects", str(tmp_path / "no" / "r.csv"))
+    code, _, err = run(
+        capsys, "add", "--file", str(src), "--rejects", str(tmp_path / "no" / "r.csv")
+    )
     assert code == 2 and "nothing was sent" in err and V_BMW not in sim.engine.vehicles
 
 
@@ -257,12 +280,22 @@ def test_entry_point_in_a_real_process(sim_profile):
     import subprocess
     import sys
 
-    proc = subprocess.run([sys.executable, "-m", "fleettui", "list", "--json", "--state", "approved"],
-                          capture_output=True, text=True, timeout=60, env=dict(os.environ))
+    proc = subprocess.run(
+        [sys.executable, "-m", "fleettui", "list", "--json", "--state", "approved"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=dict(os.environ),
+    )
     assert proc.returncode == 0, proc.stderr
     assert all(v["status"] == "approved" for v in json.loads(proc.stdout))
-    proc = subprocess.run([sys.executable, "-m", "fleettui", "revoke", "WBAXX000000000004"],
-                          capture_output=True, text=True, timeout=60, env=dict(os.environ))
+    proc = subprocess.run(
+        [sys.executable, "-m", "fleettui", "revoke", "WBAXX000000000004"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=dict(os.environ),
+    )
     assert proc.returncode == 2 and proc.stderr.count("\n") == 1
 
 
@@ -293,13 +326,23 @@ def test_a_real_process_ends_with_all_its_output_and_the_cache_still_written(sim
 
     sim = sim_profile
     env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}  # buffered, as usual
-    proc = subprocess.run([sys.executable, "-m", "fleettui", "list", "--csv", "--state", "pending"],
-                          capture_output=True, text=True, timeout=60, env=env)
+    proc = subprocess.run(
+        [sys.executable, "-m", "fleettui", "list", "--csv", "--state", "pending"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=env,
+    )
     assert proc.returncode == 0, proc.stderr
     pending = sum(sim.engine.vehicles[vin]["status"] == "pending" for vin in sim.engine.vehicles)
     assert proc.stdout.endswith("\n") and len(proc.stdout.splitlines()) == 1 + pending > 1
-    proc = subprocess.run([sys.executable, "-m", "fleettui", "list", "--csv"],
-                          capture_output=True, text=True, timeout=60, env=env)
+    proc = subprocess.run(
+        [sys.executable, "-m", "fleettui", "list", "--csv"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=env,
+    )
     assert proc.returncode == 0, proc.stderr
     lines = proc.stdout.splitlines()
     assert lines[0].startswith("vin,brand,") and len(lines) == len(sim.engine.vehicles) + 1

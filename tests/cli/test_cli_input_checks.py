@@ -18,6 +18,7 @@ V_APPROVED = "WBAXX000000000004"
 
 def _no_network(monkeypatch):
     """Any attempt to reach the provider fails the test."""
+
     def refuse(profile):
         raise AssertionError("the provider was asked although the input was refused locally")
 
@@ -31,8 +32,10 @@ def test_show_checks_the_vin_before_asking_the_provider(sim_profile, capsys, mon
     _no_network(monkeypatch)
     code, out, err = run(capsys, "show", "badvin")
     assert (code, out) == (2, "")
-    assert err == ("fleettui: VIN 'BADVIN': 6 characters, need 17; "
-                   "letter I at position 5 is never used in VINs\n")
+    assert err == (
+        "fleettui: VIN 'BADVIN': 6 characters, need 17; "
+        "letter I at position 5 is never used in VINs\n"
+    )
     code, _, err = run(capsys, "show", "WBAXX00000000000O")
     assert code == 2 and "letter O at position 17 is never used in VINs" in err
 
@@ -42,10 +45,21 @@ def test_cancel_and_revoke_refuse_bad_vins_locally_per_vin(sim_profile, capsys, 
     code, out, err = run(capsys, "cancel", "badvin", "", "--json")
     assert code == 2
     assert json.loads(out)["results"] == [
-        {"vin": "BADVIN", "ok": False, "sent": False, "status": None,
-         "message": "VIN 'BADVIN': 6 characters, need 17; letter I at position 5 is never used in VINs"},
-        {"vin": "", "ok": False, "sent": False, "status": None,
-         "message": "VIN '': empty; a VIN has 17 characters"}]
+        {
+            "vin": "BADVIN",
+            "ok": False,
+            "sent": False,
+            "status": None,
+            "message": "VIN 'BADVIN': 6 characters, need 17; letter I at position 5 is never used in VINs",
+        },
+        {
+            "vin": "",
+            "ok": False,
+            "sent": False,
+            "status": None,
+            "message": "VIN '': empty; a VIN has 17 characters",
+        },
+    ]
     code, out, _ = run(capsys, "revoke", "badvin", "--yes")
     assert code == 2 and out.startswith("BADVIN  not sent  VIN 'BADVIN': 6 characters, need 17")
     assert read_audit() == []
@@ -81,11 +95,22 @@ def test_messages_say_each_prefix_once(sim_profile, capsys, monkeypatch):
 def test_join_problems_says_a_shared_prefix_once():
     from fleettui.cli.common import join_problems
 
-    assert join_problems(["VIN: 27 characters, need 17", "VIN: letter O at position 5",
-                          "unknown brand 'x'", "VIN: a space at position 2", "VIN: a space at position 2"]) \
+    assert (
+        join_problems(
+            [
+                "VIN: 27 characters, need 17",
+                "VIN: letter O at position 5",
+                "unknown brand 'x'",
+                "VIN: a space at position 2",
+                "VIN: a space at position 2",
+            ]
+        )
         == "VIN: 27 characters, need 17; letter O at position 5; unknown brand 'x'; VIN: a space at position 2"
-    assert join_problems(["a long sentence that happens to contain: a colon", "plain"]) \
+    )
+    assert (
+        join_problems(["a long sentence that happens to contain: a colon", "plain"])
         == "a long sentence that happens to contain: a colon; plain"
+    )
 
 
 def test_show_history_gives_the_current_step_its_time_so_far():
@@ -95,9 +120,17 @@ def test_show_history_gives_the_current_step_its_time_so_far():
     from fleettui.cli.fleet_cmds import _history_lines
     from fleettui.core.vehicle import Vehicle
 
-    v = Vehicle.from_api({"vin": V_BMW, "brand": "bmw", "status": "pending", "changelog": [
-        {"timestamp": "2026-11-20T10:00:00Z", "status": "pending", "reason": "waiting"},
-        {"timestamp": "2026-11-21T22:51:34Z", "status": "pending"}]})
+    v = Vehicle.from_api(
+        {
+            "vin": V_BMW,
+            "brand": "bmw",
+            "status": "pending",
+            "changelog": [
+                {"timestamp": "2026-11-20T10:00:00Z", "status": "pending", "reason": "waiting"},
+                {"timestamp": "2026-11-21T22:51:34Z", "status": "pending"},
+            ],
+        }
+    )
     lines = _history_lines(v, datetime(2026, 11, 25, 3, 0, 0, tzinfo=UTC))
     assert lines[0].split()[:3] == ["2026-11-20T10:00:00Z", "pending", "1d"]
     assert lines[1].split()[1:] == ["pending", "3d", "04h", "so", "far"]
@@ -109,7 +142,8 @@ def test_add_file_summary_without_rejects_file_and_with_json(sim_profile, capsys
     src.write_text(f"{V_BMW},bmw\nnot-a-vin,bmw\n")
     code, out, err = run(capsys, "add", "--file", str(src))
     assert code == 3 and out.splitlines()[-1] == (
-        "1 added, 1 refused (named on stderr; --rejects FILE keeps them as CSV to fix and resend)")
+        "1 added, 1 refused (named on stderr; --rejects FILE keeps them as CSV to fix and resend)"
+    )
     assert err.startswith("fleettui: line 2: NOT-A-VIN: VIN: 9 characters, need 17")
     src.write_text(f"{V_PEUGEOT_NEW},peugeot\nnot-a-vin,bmw\n")
     code, out, err = run(capsys, "add", "--file", str(src), "--json")

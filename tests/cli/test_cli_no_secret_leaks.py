@@ -25,8 +25,9 @@ VIN_PEUGEOT = "VF3XX000000000008"
 
 @pytest.fixture
 def secret_sim():
-    with Simulator(SimConfig(vehicles=20, seed=3, speed=0.0, start=START,
-                             client_secret=SECRET)) as sim:
+    with Simulator(
+        SimConfig(vehicles=20, seed=3, speed=0.0, start=START, client_secret=SECRET)
+    ) as sim:
         yield sim
 
 
@@ -50,17 +51,38 @@ def test_no_secret_anywhere(secret_sim, capsys, caplog, monkeypatch, isolated_di
         seen_out.extend([out, err])
         return code
 
-    assert cli("profile", "add", "sim", "--base-url", sim.base_url, "--client-id",
-               sim.client_id, "--client-secret-env", "LEAK_TEST_SECRET") == 0
+    assert (
+        cli(
+            "profile",
+            "add",
+            "sim",
+            "--base-url",
+            sim.base_url,
+            "--client-id",
+            sim.client_id,
+            "--client-secret-env",
+            "LEAK_TEST_SECRET",
+        )
+        == 0
+    )
     sim.engine.seed_vehicle(VIN_PEUGEOT, "peugeot", "pending", 3 * 86400, hold=True)
     sim.engine.seed_vehicle(VIN_OK, "bmw", "approved", 3 * 86400)
     csv_file = tmp_path / "v.csv"
     csv_file.write_text("WBAXX000000000009,bmw\nBAD,bmw\n")
     for argv in (
-        ("profile", "list"), ("profile", "list", "--json"), ("profile", "test"),
-        ("list",), ("list", "--json"), ("list", "--csv"), ("show", VIN_OK), ("show", VIN_OK, "--json"),
-        ("add", "WBAXX000000000010", "bmw"), ("add", "--file", str(csv_file)),
-        ("cancel", VIN_PEUGEOT), ("revoke", VIN_OK, "--yes"), ("revoke", VIN_OK),
+        ("profile", "list"),
+        ("profile", "list", "--json"),
+        ("profile", "test"),
+        ("list",),
+        ("list", "--json"),
+        ("list", "--csv"),
+        ("show", VIN_OK),
+        ("show", VIN_OK, "--json"),
+        ("add", "WBAXX000000000010", "bmw"),
+        ("add", "--file", str(csv_file)),
+        ("cancel", VIN_PEUGEOT),
+        ("revoke", VIN_OK, "--yes"),
+        ("revoke", VIN_OK),
     ):
         cli(*argv)
     # A wrong secret and an unreachable server: error paths print nothing secret either.
@@ -75,8 +97,19 @@ def test_no_secret_anywhere(secret_sim, capsys, caplog, monkeypatch, isolated_di
     monkeypatch.setenv("LEAK_TEST_SECRET", SECRET)
     # An inline secret read from stdin: only config.toml may hold it.
     monkeypatch.setattr("sys.stdin", io.StringIO(SECRET + "\n"))
-    assert cli("profile", "add", INLINE_NAME, "--base-url", sim.base_url, "--client-id",
-               sim.client_id, "--client-secret-stdin") == 0
+    assert (
+        cli(
+            "profile",
+            "add",
+            INLINE_NAME,
+            "--base-url",
+            sim.base_url,
+            "--client-id",
+            sim.client_id,
+            "--client-secret-stdin",
+        )
+        == 0
+    )
     assert cli("profile", "list") == 0
     assert cli("list", "--profile", INLINE_NAME, "--json") == 0
     # The snapshot cache, as the monitor writes it.

@@ -36,13 +36,31 @@ def test_add_with_env_var_and_list_masks(sim_profile, capsys):
 
 def test_add_secret_from_stdin_is_inline_0600_and_masked(capsys, monkeypatch):
     monkeypatch.setattr("sys.stdin", io.StringIO(INLINE + "\n"))
-    code, out, _ = run(capsys, "profile", "add", "prod", "--environment", "sandbox",
-                       "--client-id", "cid", "--client-secret-stdin", "--read-only",
-                       "--refresh", "15", "--default-filter", "state:rejected")
+    code, out, _ = run(
+        capsys,
+        "profile",
+        "add",
+        "prod",
+        "--environment",
+        "sandbox",
+        "--client-id",
+        "cid",
+        "--client-secret-stdin",
+        "--read-only",
+        "--refresh",
+        "15",
+        "--default-filter",
+        "state:rejected",
+    )
     assert code == 0 and INLINE not in out
     assert stat.S_IMODE(os.stat(config_file()).st_mode) == 0o600
     p = load_config().profiles["prod"]
-    assert (p.client_secret, p.read_only, p.refresh, p.default_filter) == (INLINE, True, 15, "state:rejected")
+    assert (p.client_secret, p.read_only, p.refresh, p.default_filter) == (
+        INLINE,
+        True,
+        15,
+        "state:rejected",
+    )
     code, out, _ = run(capsys, "profile", "list")
     assert "********" in out and INLINE not in out and "sandbox" in out
     code, out, _ = run(capsys, "profile", "list", "--json")
@@ -72,24 +90,55 @@ def test_add_usage_errors(capsys, monkeypatch):
     assert code == 2 and "--client-secret-env" in err
     code, _, err = run(capsys, "profile", "add", "x", "--client-secret-env", "V")
     assert code == 2 and "--client-id" in err
-    code, _, err = run(capsys, "profile", "add", "x", "--environment", "custom",
-                       "--client-id", "c", "--client-secret-env", "V")
+    code, _, err = run(
+        capsys,
+        "profile",
+        "add",
+        "x",
+        "--environment",
+        "custom",
+        "--client-id",
+        "c",
+        "--client-secret-env",
+        "V",
+    )
     assert code == 2 and "--base-url" in err
-    code, _, err = run(capsys, "profile", "add", "x", "--client-id", "c",
-                       "--client-secret-env", "V", "--refresh", "1")
+    code, _, err = run(
+        capsys,
+        "profile",
+        "add",
+        "x",
+        "--client-id",
+        "c",
+        "--client-secret-env",
+        "V",
+        "--refresh",
+        "1",
+    )
     assert code == 2 and "at least 5" in err
-    code, _, err = run(capsys, "profile", "add", "bad name", "--client-id", "c",
-                       "--client-secret-env", "V")
+    code, _, err = run(
+        capsys, "profile", "add", "bad name", "--client-id", "c", "--client-secret-env", "V"
+    )
     assert code == 2 and "invalid profile name" in err
-    code, _, err = run(capsys, "profile", "add", "x", "--client-id", "c",
-                       "--client-secret-env", "1BAD")
+    code, _, err = run(
+        capsys, "profile", "add", "x", "--client-id", "c", "--client-secret-env", "1BAD"
+    )
     assert code == 2
     assert not config_file().exists()
 
 
 def test_add_existing_needs_replace(sim_profile, capsys):
-    args = ("profile", "add", "sim", "--base-url", "http://127.0.0.1:1", "--client-id", "c",
-            "--client-secret-env", "V")
+    args = (
+        "profile",
+        "add",
+        "sim",
+        "--base-url",
+        "http://127.0.0.1:1",
+        "--client-id",
+        "c",
+        "--client-secret-env",
+        "V",
+    )
     code, _, err = run(capsys, *args)
     assert code == 2 and "--replace" in err
     assert run(capsys, *args, "--replace")[0] == 0
@@ -97,8 +146,18 @@ def test_add_existing_needs_replace(sim_profile, capsys):
 
 
 def test_use_and_remove(sim_profile, capsys):
-    run(capsys, "profile", "add", "other", "--environment", "sandbox", "--client-id", "c",
-        "--client-secret-env", "V")
+    run(
+        capsys,
+        "profile",
+        "add",
+        "other",
+        "--environment",
+        "sandbox",
+        "--client-id",
+        "c",
+        "--client-secret-env",
+        "V",
+    )
     assert load_config().default_profile == "sim"
     assert run(capsys, "profile", "use", "other")[0] == 0
     assert load_config().default_profile == "other"
@@ -119,7 +178,9 @@ def test_list_when_empty(capsys):
 def test_corrupt_config_is_reported_and_kept(capsys):
     config_file().write_text("[profiles.a\n")
     before = config_file().read_bytes()
-    code, _, err = run(capsys, "profile", "add", "b", "--client-id", "c", "--client-secret-env", "V")
+    code, _, err = run(
+        capsys, "profile", "add", "b", "--client-id", "c", "--client-secret-env", "V"
+    )
     assert code == 2 and str(config_file()) in err and "line 1" in err
     assert config_file().read_bytes() == before
 
@@ -137,8 +198,18 @@ def test_test_credentials_refused(sim_profile, capsys, monkeypatch):
 
 
 def _custom(capsys, name: str, url: str) -> None:
-    code, _, err = run(capsys, "profile", "add", name, "--base-url", url, "--client-id", "c",
-                       "--client-secret-env", SECRET_VAR)
+    code, _, err = run(
+        capsys,
+        "profile",
+        "add",
+        name,
+        "--base-url",
+        url,
+        "--client-id",
+        "c",
+        "--client-secret-env",
+        SECRET_VAR,
+    )
     assert code == 0, err
 
 
@@ -181,19 +252,65 @@ def test_add_interactive_input_ending_early_saves_nothing(capsys, monkeypatch):
 
 def test_add_refuses_a_base_url_the_client_would_refuse(capsys):
     """QA: plain http to another machine used to be saved, then refused by every command."""
-    code, out, err = run(capsys, "profile", "add", "remote", "--base-url", "http://example.com",
-                         "--client-id", "c", "--client-secret-env", "V")
+    code, out, err = run(
+        capsys,
+        "profile",
+        "add",
+        "remote",
+        "--base-url",
+        "http://example.com",
+        "--client-id",
+        "c",
+        "--client-secret-env",
+        "V",
+    )
     assert code == 2 and out == ""
     assert len(err.strip().splitlines()) == 1
     assert "plain http; only https is allowed outside this machine" in err
     assert "use 'https://example.com'" in err and "nothing was saved" in err
-    code, _, err = run(capsys, "profile", "add", "q", "--base-url", "https://h.example/?x=1",
-                       "--client-id", "c", "--client-secret-env", "V")
+    code, _, err = run(
+        capsys,
+        "profile",
+        "add",
+        "q",
+        "--base-url",
+        "https://h.example/?x=1",
+        "--client-id",
+        "c",
+        "--client-secret-env",
+        "V",
+    )
     assert code == 2 and "query" in err
     assert not config_file().exists()
     # Loopback http (the simulator) and https elsewhere are still fine; /v1 is trimmed.
-    assert run(capsys, "profile", "add", "loc", "--base-url", "http://localhost:8765",
-               "--client-id", "c", "--client-secret-env", "V")[0] == 0
-    assert run(capsys, "profile", "add", "tls", "--base-url", "https://proxy.example/v1/",
-               "--client-id", "c", "--client-secret-env", "V")[0] == 0
+    assert (
+        run(
+            capsys,
+            "profile",
+            "add",
+            "loc",
+            "--base-url",
+            "http://localhost:8765",
+            "--client-id",
+            "c",
+            "--client-secret-env",
+            "V",
+        )[0]
+        == 0
+    )
+    assert (
+        run(
+            capsys,
+            "profile",
+            "add",
+            "tls",
+            "--base-url",
+            "https://proxy.example/v1/",
+            "--client-id",
+            "c",
+            "--client-secret-env",
+            "V",
+        )[0]
+        == 0
+    )
     assert load_config().profiles["tls"].base_url == "https://proxy.example"

@@ -74,8 +74,13 @@ def test_dry_run_says_what_would_be_sent_and_sends_nothing(sim_profile, capsys, 
     code, out, _ = run(capsys, "revoke", A_APPROVED, "--dry-run", "--json")  # no --yes needed
     data = json.loads(out)
     assert code == 0 and data["dry_run"] is True
-    assert data["results"][0] == {"vin": A_APPROVED, "ok": True, "sent": False,
-                                  "status": "approved", "message": "would revoke (approved, bmw)"}
+    assert data["results"][0] == {
+        "vin": A_APPROVED,
+        "ok": True,
+        "sent": False,
+        "status": "approved",
+        "message": "would revoke (approved, bmw)",
+    }
 
     src = tmp_path / "v.csv"
     src.write_text("WBAXX000000000099,bmw\nbad,bmw\n")
@@ -105,8 +110,9 @@ def test_add_exit_codes_tell_partial_from_nothing_sent(sim_profile, capsys, tmp_
 
 def test_list_older_than_sorted_by_age(sim_profile, capsys):
     _seed_pending(sim_profile)
-    code, out, _ = run(capsys, "list", "--older-than", "7d", "--sort", "age", "--tag", "batch",
-                       "--json")
+    code, out, _ = run(
+        capsys, "list", "--older-than", "7d", "--sort", "age", "--tag", "batch", "--json"
+    )
     assert code == 0
     data = json.loads(out)
     assert [v["vin"] for v in data] == [P_OLDER, B_OLD, P_OLD]  # longest in state first
@@ -138,8 +144,9 @@ def test_list_watch_prints_again_only_on_a_change(sim_profile, capsys, monkeypat
     def fake_sleep(seconds: float) -> None:
         naps.append(seconds)
         if len(naps) == 1:  # a change between the first and second fetch
-            sim.engine.seed_vehicle("VF3XX000000000016", "peugeot", "pending", 3600,
-                                    tags={"batch": "zz"}, hold=True)
+            sim.engine.seed_vehicle(
+                "VF3XX000000000016", "peugeot", "pending", 3600, tags={"batch": "zz"}, hold=True
+            )
         elif len(naps) == 3:
             raise KeyboardInterrupt  # Ctrl-C: a clean end
 
@@ -175,8 +182,12 @@ def test_every_command_has_a_description_and_help_shows_defaults():
         text = " ".join(parser.format_help().split())
         for action in parser._actions:
             default = action.default
-            if (action.help and default not in (None, False, argparse.SUPPRESS, [])
-                    and action.option_strings and "default" not in action.help):
+            if (
+                action.help
+                and default not in (None, False, argparse.SUPPRESS, [])
+                and action.option_strings
+                and "default" not in action.help
+            ):
                 # (help that says "default" names it in its own words)
                 shown = f"{default:g}" if isinstance(default, float) else str(default)
                 assert shown in text, (path, action.dest)

@@ -18,8 +18,22 @@ from fleettui.history.store import history_path
 from tests.cli_helpers import run, sim_profile  # noqa: F401 - fixture
 
 DAY = 86400.0
-QUEUE_KEYS = {"id", "actor", "kind", "state", "reason", "title", "brand", "brands", "count",
-              "oldest_since", "next_deadline", "deadline_is_estimate", "fix", "vehicles"}
+QUEUE_KEYS = {
+    "id",
+    "actor",
+    "kind",
+    "state",
+    "reason",
+    "title",
+    "brand",
+    "brands",
+    "count",
+    "oldest_since",
+    "next_deadline",
+    "deadline_is_estimate",
+    "fix",
+    "vehicles",
+}
 
 
 def test_triage_json_shape_and_the_queue_message(sim_profile, capsys):
@@ -35,8 +49,15 @@ def test_triage_json_shape_and_the_queue_message(sim_profile, capsys):
     dated = [q for q in doc["queues"] if q["next_deadline"]]
     assert dated and all(q["deadline_is_estimate"] for q in dated)
     vehicle = doc["queues"][0]["vehicles"][0]
-    assert set(vehicle) == {"vin", "brand", "status", "reason", "since", "rejects_by_estimate",
-                            "request_id"}
+    assert set(vehicle) == {
+        "vin",
+        "brand",
+        "status",
+        "reason",
+        "since",
+        "rejects_by_estimate",
+        "request_id",
+    }
 
     qid = doc["queues"][0]["id"]
     code, out, _ = run(capsys, "triage", "--queue", qid)
@@ -68,14 +89,31 @@ def test_history_answers_offline_from_what_was_recorded(sim_profile, capsys):
     code, out, err = run(capsys, "history", "--vin", vin, "--json")
     assert code == 0, err
     events = json.loads(out)
-    assert [e["new_state"] for e in events] == [e["status"] for e in
-                                                sim.engine.vehicles[vin]["changelog"]]
-    assert set(events[0]) == {"vin", "brand", "old_state", "new_state", "reason", "at",
-                              "seen_at", "source"}
+    assert [e["new_state"] for e in events] == [
+        e["status"] for e in sim.engine.vehicles[vin]["changelog"]
+    ]
+    assert set(events[0]) == {
+        "vin",
+        "brand",
+        "old_state",
+        "new_state",
+        "reason",
+        "at",
+        "seen_at",
+        "source",
+    }
     code, out, _ = run(capsys, "history", "--since", "4000d", "--state", "approved", "--csv")
     rows = list(csv.reader(io.StringIO(out)))
-    assert code == 0 and rows[0] == ["vin", "brand", "old_state", "new_state", "reason", "at",
-                                     "seen_at", "source"]
+    assert code == 0 and rows[0] == [
+        "vin",
+        "brand",
+        "old_state",
+        "new_state",
+        "reason",
+        "at",
+        "seen_at",
+        "source",
+    ]
     assert len(rows) > 5 and {r[3] for r in rows[1:]} == {"approved"}
     code, out, _ = run(capsys, "history", "--since", "4000d", "--limit", "3")
     assert code == 0 and len(out.strip().splitlines()) == 4
@@ -89,9 +127,16 @@ def test_stats_json_shape(sim_profile, capsys):
     doc = json.loads(out)
     assert set(doc) == {"now", "source", "brands", "pending_ages", "daily", "data"}
     assert doc["source"] == "history" and len(doc["daily"]) == 14
-    assert set(doc["brands"][0]) == {"brand", "approved", "rejected", "approval_rate",
-                                     "rejection_rate", "approval_seconds_median",
-                                     "approval_seconds_p90", "approval_samples"}
+    assert set(doc["brands"][0]) == {
+        "brand",
+        "approved",
+        "rejected",
+        "approval_rate",
+        "rejection_rate",
+        "approval_seconds_median",
+        "approval_seconds_p90",
+        "approval_samples",
+    }
     code, out, _ = run(capsys, "stats")
     assert code == 0 and "Pending vehicles by age" in out
     assert run(capsys, "stats", "--days", "0")[0] == 2
@@ -106,9 +151,13 @@ def test_record_once_fills_the_history(sim_profile, capsys):
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGHUP])
 def test_record_daemon_stops_cleanly_on_signals(sim_profile, sig):
     sim = sim_profile
-    proc = subprocess.Popen([sys.executable, "-m", "fleettui", "record", "--refresh", "5"],
-                            stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True,
-                            env=dict(os.environ))
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "fleettui", "record", "--refresh", "5"],
+        stderr=subprocess.PIPE,
+        stdout=subprocess.DEVNULL,
+        text=True,
+        env=dict(os.environ),
+    )
     try:
         lines = []
         deadline = time.monotonic() + 30

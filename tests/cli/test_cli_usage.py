@@ -10,17 +10,32 @@ from fleettui.cli.main import COMMANDS, build_parser
 from tests.cli_helpers import run
 
 
-@pytest.mark.parametrize(("argv", "problem", "see"), [
-    (["list", "--state", "sleeping"], "argument --state: 'sleeping' is not a state; use one of: pending", "fleettui list"),
-        (["list", "--state", "pendng"], "argument --state: 'pendng' is not a state; did you mean pending?", "fleettui list"),
-    (["list", "--json", "--csv"], "argument --csv: not allowed with argument --json", "fleettui list"),
-    (["show"], "the following arguments are required: vin", "fleettui show"),
-    (["profile"], "the following arguments are required: ACTION", "fleettui profile"),
-    (["profile", "add", "x", "--zzz"], "unrecognized arguments: --zzz", "fleettui profile add"),
-    (["list", "--bogus", "1"], "unrecognized arguments: --bogus 1", "fleettui list"),
-    (["--nope"], "unrecognized arguments: --nope", "fleettui"),
-    (["nosuchcommand"], "argument COMMAND: invalid choice: 'nosuchcommand'", "fleettui"),
-])
+@pytest.mark.parametrize(
+    ("argv", "problem", "see"),
+    [
+        (
+            ["list", "--state", "sleeping"],
+            "argument --state: 'sleeping' is not a state; use one of: pending",
+            "fleettui list",
+        ),
+        (
+            ["list", "--state", "pendng"],
+            "argument --state: 'pendng' is not a state; did you mean pending?",
+            "fleettui list",
+        ),
+        (
+            ["list", "--json", "--csv"],
+            "argument --csv: not allowed with argument --json",
+            "fleettui list",
+        ),
+        (["show"], "the following arguments are required: vin", "fleettui show"),
+        (["profile"], "the following arguments are required: ACTION", "fleettui profile"),
+        (["profile", "add", "x", "--zzz"], "unrecognized arguments: --zzz", "fleettui profile add"),
+        (["list", "--bogus", "1"], "unrecognized arguments: --bogus 1", "fleettui list"),
+        (["--nope"], "unrecognized arguments: --nope", "fleettui"),
+        (["nosuchcommand"], "argument COMMAND: invalid choice: 'nosuchcommand'", "fleettui"),
+    ],
+)
 def test_usage_errors_are_one_line_with_the_help_to_read(capsys, argv, problem, see):
     code, out, err = run(capsys, *argv)
     assert code == 2 and out == ""

@@ -24,9 +24,24 @@ def listener(tmp_path, isolated_dirs, monkeypatch):  # noqa: ANN001, ANN201
     env = {**os.environ, "FLEETTUI_DATA_DIR": str(tmp_path / "data")}
     monkeypatch.setenv("FLEETTUI_DATA_DIR", str(tmp_path / "data"))
     proc = subprocess.Popen(
-        [sys.executable, "-m", "fleettui", "webhooks", "listen", "--port", "0",
-         "--secret-env", "HOOK_SECRET", "--save", str(saved)],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+        [
+            sys.executable,
+            "-m",
+            "fleettui",
+            "webhooks",
+            "listen",
+            "--port",
+            "0",
+            "--secret-env",
+            "HOOK_SECRET",
+            "--save",
+            str(saved),
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
     try:
         url = proc.stdout.readline().strip()
         db = proc.stdout.readline().strip().removeprefix("database ")
@@ -45,8 +60,10 @@ def _status(capsys, at_least: int = 1) -> dict:  # noqa: ANN001
     while True:  # the receiver writes its health right after applying
         code, out, _ = run(capsys, "webhooks", "status", "--json")
         data = json.loads(out)
-        if data["accepted"] + data["pings"] + data["duplicates"] >= at_least or \
-                time.monotonic() > deadline:
+        if (
+            data["accepted"] + data["pings"] + data["duplicates"] >= at_least
+            or time.monotonic() > deadline
+        ):
             return data
         time.sleep(0.05)
 
@@ -55,9 +72,20 @@ def test_listen_test_status_replay_and_stop(listener, capsys):
     proc, url, db, saved = listener
     code, out, err = run(capsys, "webhooks", "test", url, "--secret-env", "HOOK_SECRET")
     assert code == 0 and "202 accepted" in out, err
-    code, out, err = run(capsys, "webhooks", "test", url, "--secret-env", "HOOK_SECRET",
-                         "--event", "rejected", "--vin", "wba00000000000042",
-                         "--detail", "ineligible VIN")
+    code, out, err = run(
+        capsys,
+        "webhooks",
+        "test",
+        url,
+        "--secret-env",
+        "HOOK_SECRET",
+        "--event",
+        "rejected",
+        "--vin",
+        "wba00000000000042",
+        "--detail",
+        "ineligible VIN",
+    )
     assert code == 0, err
     status = _status(capsys, at_least=2)
     assert status["status"] == "ok" and status["database"] == str(db)
@@ -67,11 +95,21 @@ def test_listen_test_status_replay_and_stop(listener, capsys):
     assert oct(saved.stat().st_mode & 0o777) == "0o600"
 
     # Replayed as saved: accepted (2xx) but recognised as duplicates.
-    code, out, err = run(capsys, "webhooks", "replay", str(saved), "--url", url,
-                         "--secret-env", "HOOK_SECRET")
+    code, out, err = run(
+        capsys, "webhooks", "replay", str(saved), "--url", url, "--secret-env", "HOOK_SECRET"
+    )
     assert code == 0 and out.count("202") == 2, err
-    code, _, _ = run(capsys, "webhooks", "replay", str(saved), "--url", url,
-                     "--secret-env", "HOOK_SECRET", "--new-ids")
+    code, _, _ = run(
+        capsys,
+        "webhooks",
+        "replay",
+        str(saved),
+        "--url",
+        url,
+        "--secret-env",
+        "HOOK_SECRET",
+        "--new-ids",
+    )
     assert code == 0
 
     proc.send_signal(signal.SIGTERM)
@@ -107,7 +145,8 @@ def test_the_secret_never_comes_from_the_command_line(capsys):
 def test_profile_keys_supply_the_secret(capsys, monkeypatch, isolated_dirs):
     Path(isolated_dirs["config"], "config.toml").write_text(
         'default_profile = "p"\n[profiles.p]\nenvironment = "sandbox"\nclient_id = "x"\n'
-        'client_secret_env = "X"\nwebhook_secret_env = "P_HOOKS"\nreconcile_interval = 300\n')
+        'client_secret_env = "X"\nwebhook_secret_env = "P_HOOKS"\nreconcile_interval = 300\n'
+    )
     monkeypatch.setenv("P_HOOKS", "short")
     code, _, err = run(capsys, "webhooks", "listen", "--port", "0")
     assert code == 2 and "at least 8 characters" in err  # it found the profile's secret
@@ -121,9 +160,24 @@ def test_profile_keys_supply_the_secret(capsys, monkeypatch, isolated_dirs):
 def test_non_loopback_listen_warns(tmp_path, monkeypatch):
     env = {**os.environ, "HOOK_SECRET": SECRET, "FLEETTUI_DATA_DIR": str(tmp_path)}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "fleettui", "webhooks", "listen", "--host", "0.0.0.0",
-         "--port", "0", "--secret-env", "HOOK_SECRET"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+        [
+            sys.executable,
+            "-m",
+            "fleettui",
+            "webhooks",
+            "listen",
+            "--host",
+            "0.0.0.0",
+            "--port",
+            "0",
+            "--secret-env",
+            "HOOK_SECRET",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
     try:
         assert proc.stdout.readline().startswith("http://0.0.0.0:")
         proc.send_signal(signal.SIGTERM)
@@ -139,14 +193,31 @@ def test_usage_errors(capsys, tmp_path, monkeypatch):
     monkeypatch.setenv("HOOK_SECRET", SECRET)
     code, _, err = run(capsys, "webhooks", "test", "ftp://x", "--secret-env", "HOOK_SECRET")
     assert code == 2
-    code, _, err = run(capsys, "webhooks", "test", "http://127.0.0.1:9/x", "--event", "rejected",
-                       "--secret-env", "HOOK_SECRET")
+    code, _, err = run(
+        capsys,
+        "webhooks",
+        "test",
+        "http://127.0.0.1:9/x",
+        "--event",
+        "rejected",
+        "--secret-env",
+        "HOOK_SECRET",
+    )
     assert code == 2 and "--vin" in err
     bad = tmp_path / "bad.jsonl"
     bad.write_text("not json\n[1]\n")
-    code, _, err = run(capsys, "webhooks", "replay", str(bad), "--url", "http://127.0.0.1:9/x",
-                       "--secret-env", "HOOK_SECRET")
+    code, _, err = run(
+        capsys,
+        "webhooks",
+        "replay",
+        str(bad),
+        "--url",
+        "http://127.0.0.1:9/x",
+        "--secret-env",
+        "HOOK_SECRET",
+    )
     assert code == 2 and "line 1: not JSON" in err and "line 2" in err
-    code, _, err = run(capsys, "webhooks", "test", "http://127.0.0.1:9/x",
-                       "--secret-env", "HOOK_SECRET")
+    code, _, err = run(
+        capsys, "webhooks", "test", "http://127.0.0.1:9/x", "--secret-env", "HOOK_SECRET"
+    )
     assert code == 1 and "not sent" in err

@@ -80,8 +80,16 @@ def test_list_json_is_stable(capsys):
     data = json.loads(out)
     assert code == 0 and data["brand"] is None
     assert [r["reason"] for r in data["reasons"]] == list(CATALOGUE)
-    assert set(data["reasons"][0]) == {"reason", "kind", "groups", "brands", "title", "actor",
-                                       "provider_retries", "documented"}
+    assert set(data["reasons"][0]) == {
+        "reason",
+        "kind",
+        "groups",
+        "brands",
+        "title",
+        "actor",
+        "provider_retries",
+        "documented",
+    }
     own = {r["reason"] for r in data["reasons"] if not r["documented"]}
     assert own == {"waiting for OTA update", "vehicle not driven", "no data received yet"}
 
@@ -104,10 +112,28 @@ def test_explain_json_is_stable(capsys):
     code, out, _ = run(capsys, "VIN activation timeout", "--brand", "mercedes-benz", "--json")
     data = json.loads(out)
     assert code == 0
-    assert sorted(data) == sorted([
-        "reason", "known", "state", "brand", "brand_display", "title", "meaning", "steps",
-        "actor", "provider_retries", "next_happens", "applies_to_brand", "brand_notes", "notes",
-        "kind", "groups", "state_guidance", "state_assumed"])
+    assert sorted(data) == sorted(
+        [
+            "reason",
+            "known",
+            "state",
+            "brand",
+            "brand_display",
+            "title",
+            "meaning",
+            "steps",
+            "actor",
+            "provider_retries",
+            "next_happens",
+            "applies_to_brand",
+            "brand_notes",
+            "notes",
+            "kind",
+            "groups",
+            "state_guidance",
+            "state_assumed",
+        ]
+    )
     assert data["known"] and data["state"] == "rejected" and data["applies_to_brand"] is True
     assert data["groups"] == ["Mercedes-Benz"] and data["state_assumed"] is False
     assert data["state_guidance"]["state"] == "rejected"

@@ -39,10 +39,15 @@ COMMANDS = {
 }
 #: What stderr must say when an answer class makes every call fail.
 FAILURES = {
-    "truncated": "cannot read", "not_json": "cannot read", "null_body": "cannot read",
-    "json_object": "cannot read", "html_200": "cannot read",
-    "html_error": r"server error \(502", "error_escapes": r"server error \(500",
-    "not_found": "base URL .* is likely wrong", "redirect": "redirect",
+    "truncated": "cannot read",
+    "not_json": "cannot read",
+    "null_body": "cannot read",
+    "json_object": "cannot read",
+    "html_200": "cannot read",
+    "html_error": r"server error \(502",
+    "error_escapes": r"server error \(500",
+    "not_found": "base URL .* is likely wrong",
+    "redirect": "redirect",
     "trickle": f"did not answer within {DEADLINE} s",
     "slow_headers": f"did not answer within {DEADLINE} s",
     "silent": f"did not answer within {DEADLINE} s",
@@ -51,7 +56,8 @@ FAILURES = {
     "token_401": "rejected the client credentials",
     "retry_after_long": "fleettui waits 5 min at most",
     "retry_after_inf": "Too many requests",
-    "html_titles": r"server error \(502", "deep_error": r"server error \(500",
+    "html_titles": r"server error \(502",
+    "deep_error": r"server error \(500",
     "deep_list": "nested too deeply to be",
 }
 #: Commands a failure class does not fail, and what they say instead.
@@ -105,8 +111,9 @@ def test_every_command_survives_hostile_data(cli, server, tmp_path, kind):  # no
     data = json.loads(runs["list-json"].out)
     assert ({PENDING_VIN, APPROVED_VIN} <= {v["vin"] for v in data}) is not empty
     rows = list(csv.reader(io.StringIO(runs["list-csv"].out)))
-    assert rows[0][0] == "vin" and all(not c.startswith(("=", "+", "-", "@"))
-                                       for row in rows for c in row)
+    assert rows[0][0] == "vin" and all(
+        not c.startswith(("=", "+", "-", "@")) for row in rows for c in row
+    )
     if empty:
         assert runs["show"].code == 1 and "not a vehicle object" in runs["show"].err
         for name in ("cancel", "revoke"):
@@ -129,15 +136,16 @@ def test_duplicated_vins_keep_the_newest_and_say_how_many(cli, server, tmp_path)
     listed = runs["list"]
     assert "repeated VINs (3 extra entries)" in listed.err
     assert listed.out.count(PENDING_VIN) == 1 and "newest" in listed.out
-    assert [v["reason"] for v in json.loads(runs["list-json"].out)
-            if v["vin"] == PENDING_VIN] == ["newest"]
+    assert [v["reason"] for v in json.loads(runs["list-json"].out) if v["vin"] == PENDING_VIN] == [
+        "newest"
+    ]
 
 
 def test_impossible_timestamps_read_as_unknown_times(cli, server, tmp_path):  # noqa: F811
     data = json.loads(run_every_command(cli, server, tmp_path, "timestamps")["list-json"].out)
     since = {v["vin"]: v["state_since"] for v in data}
-    assert since["WVWZZZ1JZXW000100"] is None   # 2026-02-30
-    assert since["WVWZZZ1JZXW000101"] is None   # 2026-13-45T99:99:99
+    assert since["WVWZZZ1JZXW000100"] is None  # 2026-02-30
+    assert since["WVWZZZ1JZXW000101"] is None  # 2026-13-45T99:99:99
     assert since[PENDING_VIN] == "2026-10-01T12:00:00Z"
 
 
@@ -154,8 +162,13 @@ def test_the_real_executable_ends_at_the_deadline_against_a_trickle(server, tmp_
     """The same, through `python -m fleettui.cli.main` (not the forking runner)."""
     server.kind = "trickle"
     env = hostile_env(tmp_path, server.base_url, deadline=2)
-    run = subprocess.run([sys.executable, "-m", "fleettui.cli.main", "list", "--csv"],
-                         env=env, capture_output=True, timeout=60, stdin=subprocess.DEVNULL)
+    run = subprocess.run(
+        [sys.executable, "-m", "fleettui.cli.main", "list", "--csv"],
+        env=env,
+        capture_output=True,
+        timeout=60,
+        stdin=subprocess.DEVNULL,
+    )
     assert run.returncode == 1
     assert b"did not answer within 2 s" in run.stderr and b"Traceback" not in run.stderr
     assert b"\x1b" not in run.stdout + run.stderr
@@ -165,8 +178,13 @@ def test_the_real_executable_writes_no_escape_from_hostile_data(server, tmp_path
     server.kind = "escapes"
     env = hostile_env(tmp_path, server.base_url)
     for argv in (["list"], ["list", "--csv"], ["list", "--json"]):
-        run = subprocess.run([sys.executable, "-m", "fleettui.cli.main", *argv], env=env,
-                             capture_output=True, timeout=60, stdin=subprocess.DEVNULL)
+        run = subprocess.run(
+            [sys.executable, "-m", "fleettui.cli.main", *argv],
+            env=env,
+            capture_output=True,
+            timeout=60,
+            stdin=subprocess.DEVNULL,
+        )
         assert run.returncode == 0, run.stderr
         assert b"\x1b" not in run.stdout + run.stderr
         assert b"\xc2\x9b" not in run.stdout and b"\xe2\x80\xae" not in run.stdout  # C1, RLO
@@ -174,11 +192,17 @@ def test_the_real_executable_writes_no_escape_from_hostile_data(server, tmp_path
 
 def test_stdin_closed_at_start_is_one_line_not_a_traceback(tmp_path):
     env = hostile_env(tmp_path, "http://127.0.0.1:9")
-    run = subprocess.run(f'exec "{sys.executable}" -m fleettui.cli.main --demo <&-',
-                         shell=True, env=env, capture_output=True, timeout=60)
+    run = subprocess.run(
+        f'exec "{sys.executable}" -m fleettui.cli.main --demo <&-',
+        shell=True,
+        env=env,
+        capture_output=True,
+        timeout=60,
+    )
     assert run.returncode == 2
-    assert run.stderr.decode().startswith("fleettui: the monitor needs a terminal, and stdin "
-                                          "is closed")
+    assert run.stderr.decode().startswith(
+        "fleettui: the monitor needs a terminal, and stdin is closed"
+    )
     assert b"Traceback" not in run.stderr
 
 
@@ -243,9 +267,13 @@ def test_a_reader_that_goes_away_ends_the_command_quietly(server, tmp_path, argv
     server.kind = "huge"
     env = hostile_env(tmp_path, server.base_url)
     for _ in range(3):
-        proc = subprocess.Popen([sys.executable, "-m", "fleettui.cli.main", *argv], env=env,
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                stdin=subprocess.DEVNULL)
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "fleettui.cli.main", *argv],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            stdin=subprocess.DEVNULL,
+        )
         assert proc.stdout is not None and proc.stderr is not None
         proc.stdout.read(10)
         proc.stdout.close()  # the reader goes away

@@ -25,8 +25,10 @@ WAIT = 30.0
 
 
 def control(settings: DeskSettings, user: str = "ann") -> DeskControl:
-    return DeskControl(replace(settings, user=user, host=f"{user}-pc"),
-                       link=lambda s, p, o, v: DeskLink(s, p, o, viewing=v, backoff=(0.2, 0.5)))
+    return DeskControl(
+        replace(settings, user=user, host=f"{user}-pc"),
+        link=lambda s, p, o, v: DeskLink(s, p, o, viewing=v, backoff=(0.2, 0.5)),
+    )
 
 
 def row_line(app, vin: str) -> str:  # noqa: ANN001
@@ -70,9 +72,14 @@ async def test_claims_notes_and_the_handover_with_another_person(sim, pg_desk) -
         await wait_for(pilot, lambda: desk.mirror.notes_of(mine) == 1, timeout=WAIT)
         with Desk.connect(pg_desk) as reader:
             assert [n.text for n in reader.notes(mine)] == ["rang the driver, no answer"]
-        await wait_for(pilot, lambda: "ann" in app.monitor_screen.detail.text.plain
-                       and "rang the driver" in app.monitor_screen.detail.text.plain,
-                       timeout=WAIT)
+        await wait_for(
+            pilot,
+            lambda: (
+                "ann" in app.monitor_screen.detail.text.plain
+                and "rang the driver" in app.monitor_screen.detail.text.plain
+            ),
+            timeout=WAIT,
+        )
         pane = app.monitor_screen.detail.text.plain
         assert "Claimed by you" in pane and "✎ you: rang the driver, no answer" in pane
         # the claimed: filter follows the desk without a refresh
@@ -82,8 +89,11 @@ async def test_claims_notes_and_the_handover_with_another_person(sim, pg_desk) -
         app.monitor_screen.apply_filter("")
         # the handover: who did what, copyable
         await pilot.press("O")
-        await wait_for(pilot, lambda: isinstance(app.screen, HandoverScreen)
-                       and app.screen.shown is not None, timeout=WAIT)
+        await wait_for(
+            pilot,
+            lambda: isinstance(app.screen, HandoverScreen) and app.screen.shown is not None,
+            timeout=WAIT,
+        )
         text = app.screen.shown.text
         assert "ann: claimed 1" in text and "bob: claimed 1" in text
         assert "rang the driver, no answer" in text
@@ -123,10 +133,18 @@ async def test_the_desk_down_at_start_keeps_what_is_typed(sim, pg_session, tmp_p
     assert [(p.kind, p.vins) for p in on_disk] == [("claim", (vin,))]
 
 
-@pytest.mark.parametrize("key,says", [("m", "claim the vehicle"), ("M", "release your claim"),
-                                      ("H", "hand the claim"), ("i", "write a note"),
-                                      ("z", "hide from the triage queues"), ("Z", "Unsnooze"),
-                                      ("O", "unclaimed and urgent")])
+@pytest.mark.parametrize(
+    "key,says",
+    [
+        ("m", "claim the vehicle"),
+        ("M", "release your claim"),
+        ("H", "hand the claim"),
+        ("i", "write a note"),
+        ("z", "hide from the triage queues"),
+        ("Z", "Unsnooze"),
+        ("O", "unclaimed and urgent"),
+    ],
+)
 def test_the_desk_keys_are_in_the_help(sim, key: str, says: str) -> None:
     rows = dict(make_app(sim).key_rows())
     assert says in rows.get(key, "")

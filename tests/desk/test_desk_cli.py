@@ -22,8 +22,9 @@ def as_ana(pg_desk: DeskSettings, monkeypatch: pytest.MonkeyPatch) -> DeskSettin
     return pg_desk
 
 
-def test_init_on_an_empty_database_then_nothing_to_do(pg_empty: DeskSettings, capsys,
-                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+def test_init_on_an_empty_database_then_nothing_to_do(
+    pg_empty: DeskSettings, capsys, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("FLEETTUI_DESK_DSN", pg_empty.dsn)
     code, _, err = run(capsys, "desk", "status")
     assert code == 2 and err.count("\n") == 1 and "run `fleettui desk init`" in err
@@ -35,7 +36,8 @@ def test_init_on_an_empty_database_then_nothing_to_do(pg_empty: DeskSettings, ca
 
 
 def test_claim_lost_by_the_second_person_exits_1_naming_the_holder(
-        as_ana: DeskSettings, capsys, monkeypatch: pytest.MonkeyPatch) -> None:
+    as_ana: DeskSettings, capsys, monkeypatch: pytest.MonkeyPatch
+) -> None:
     code, out, _ = run(capsys, "desk", "claim", VIN.lower())
     assert code == 0 and out.startswith(f"{VIN}: claimed by you until ")
     monkeypatch.setenv("FLEETTUI_DESK_USER", "ben")
@@ -53,14 +55,17 @@ def test_claim_lost_by_the_second_person_exits_1_naming_the_holder(
     assert code == 0 and f"{VIN}: released" in out
 
 
-def test_notes_snooze_handover_and_export(as_ana: DeskSettings, capsys,
-                                          monkeypatch: pytest.MonkeyPatch) -> None:
+def test_notes_snooze_handover_and_export(
+    as_ana: DeskSettings, capsys, monkeypatch: pytest.MonkeyPatch
+) -> None:
     assert run(capsys, "desk", "note", VIN, "called", "the", "owner")[0] == 0
     monkeypatch.setattr("sys.stdin", io.StringIO("line one\nline two\n"))
     assert run(capsys, "desk", "note", VIN, "-")[0] == 0
     code, out, _ = run(capsys, "desk", "notes", VIN, "--json")
-    assert code == 0 and [n["text"] for n in json.loads(out)] == ["called the owner",
-                                                                   "line one\nline two"]
+    assert code == 0 and [n["text"] for n in json.loads(out)] == [
+        "called the owner",
+        "line one\nline two",
+    ]
     code, out, _ = run(capsys, "desk", "snooze", VIN, "--reason", "dealer", "--until", "4h")
     assert code == 0 and "until" in out and "or the next state change" in out
     code, _, err = run(capsys, "desk", "snooze", VIN)
@@ -94,7 +99,8 @@ def test_status_says_who_is_online(as_ana: DeskSettings, capsys) -> None:
 
 
 def test_wrong_password_and_no_desk_are_one_line_without_the_password(
-        pg_desk: DeskSettings, capsys, monkeypatch: pytest.MonkeyPatch) -> None:
+    pg_desk: DeskSettings, capsys, monkeypatch: pytest.MonkeyPatch
+) -> None:
     secret = "Wr0ngPassw0rd-xyz"
     real = pg_desk.dsn.split(":")[2].split("@")[0]
     monkeypatch.setenv("FLEETTUI_DESK_DSN", pg_desk.dsn.replace(f":{real}@", f":{secret}@"))
@@ -107,12 +113,21 @@ def test_wrong_password_and_no_desk_are_one_line_without_the_password(
 
 
 def test_webhooks_listen_on_a_desk_with_a_wrong_password_is_one_line(
-        pg_desk: DeskSettings, capsys, monkeypatch: pytest.MonkeyPatch) -> None:
+    pg_desk: DeskSettings, capsys, monkeypatch: pytest.MonkeyPatch
+) -> None:
     secret = "An0therWr0ngOne"
     real = pg_desk.dsn.split(":")[2].split("@")[0]
     monkeypatch.setenv("FLEETTUI_DESK_DSN", pg_desk.dsn.replace(f":{real}@", f":{secret}@"))
     monkeypatch.setenv("FLEETTUI_TEST_SECRET", "a-webhook-secret")
-    code, out, err = run(capsys, "webhooks", "listen", "--desk", "--port", "0",
-                         "--secret-env", "FLEETTUI_TEST_SECRET")
+    code, out, err = run(
+        capsys,
+        "webhooks",
+        "listen",
+        "--desk",
+        "--port",
+        "0",
+        "--secret-env",
+        "FLEETTUI_TEST_SECRET",
+    )
     assert code == 2 and out == "" and err.count("\n") == 1 and "password was refused" in err
     assert secret not in err and real not in err

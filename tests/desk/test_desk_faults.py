@@ -24,12 +24,20 @@ SECRET = "s3cr3t-Pa55word"
 
 
 def everything_said(err: BaseException, caplog: pytest.LogCaptureFixture) -> str:
-    return "\n".join([str(err), repr(err), *map(str, err.args),
-                      "".join(traceback.format_exception(err)), caplog.text])
+    return "\n".join(
+        [
+            str(err),
+            repr(err),
+            *map(str, err.args),
+            "".join(traceback.format_exception(err)),
+            caplog.text,
+        ]
+    )
 
 
 def test_wrong_password_is_one_line_and_never_shows_a_password(
-        pg_desk: DeskSettings, caplog: pytest.LogCaptureFixture) -> None:
+    pg_desk: DeskSettings, caplog: pytest.LogCaptureFixture
+) -> None:
     caplog.set_level(logging.DEBUG)
     real = pg_desk.dsn.split(":")[2].split("@")[0]
     wrong = replace(pg_desk, dsn=pg_desk.dsn.replace(f":{real}@", f":{SECRET}@"))
@@ -54,14 +62,17 @@ def test_missing_schema_names_desk_init_and_init_is_idempotent(pg_empty: DeskSet
 
 
 def test_an_older_schema_is_migrated_by_desk_init_while_a_desk_is_open(
-        pg_desk: DeskSettings, monkeypatch: pytest.MonkeyPatch) -> None:
+    pg_desk: DeskSettings, monkeypatch: pytest.MonkeyPatch
+) -> None:
     open_desk = Desk.connect(pg_desk)
     open_desk.claim(["KEPT"])
     monkeypatch.setattr(schema, "SCHEMA_VERSION", 2)
-    monkeypatch.setitem(schema.MIGRATIONS, 2, (
-        "ALTER TABLE desk_claims ADD COLUMN IF NOT EXISTS why text",))
-    with pytest.raises(DeskError, match="schema version 1, this fleettui needs 2; run "
-                                        "`fleettui desk init`") as info:
+    monkeypatch.setitem(
+        schema.MIGRATIONS, 2, ("ALTER TABLE desk_claims ADD COLUMN IF NOT EXISTS why text",)
+    )
+    with pytest.raises(
+        DeskError, match="schema version 1, this fleettui needs 2; run `fleettui desk init`"
+    ) as info:
         Desk.connect(pg_desk)
     assert info.value.kind == "old-schema"
     assert init_desk(pg_desk) == (1, 2)
@@ -82,8 +93,9 @@ def test_a_newer_schema_says_to_upgrade_fleettui_and_is_left_alone(pg_desk: Desk
 
 
 def test_server_down_is_offline_with_the_fix(caplog: pytest.LogCaptureFixture) -> None:
-    down = DeskSettings(f"postgresql://ana:{SECRET}@127.0.0.1:{free_port()}/desk", "ana",
-                        connect_timeout=2)
+    down = DeskSettings(
+        f"postgresql://ana:{SECRET}@127.0.0.1:{free_port()}/desk", "ana", connect_timeout=2
+    )
     with pytest.raises(DeskError) as info:
         Desk.connect(down)
     err = info.value
@@ -92,7 +104,9 @@ def test_server_down_is_offline_with_the_fix(caplog: pytest.LogCaptureFixture) -
 
 
 def test_redacted_hides_passwords_in_every_dsn_form() -> None:
-    assert redacted(f"postgresql://ana:{SECRET}@db:5432/desk") == "postgresql://ana:***@db:5432/desk"
+    assert (
+        redacted(f"postgresql://ana:{SECRET}@db:5432/desk") == "postgresql://ana:***@db:5432/desk"
+    )
     assert SECRET not in redacted(f"host=db password={SECRET} dbname=desk")
     assert SECRET not in redacted(f"host=db password='{SECRET} x' dbname=desk")
     assert SECRET not in redacted(f"failed for postgres://u:{SECRET}@h/d: refused")
@@ -102,15 +116,25 @@ def test_redacted_hides_passwords_in_every_dsn_form() -> None:
 
 
 def test_settings_from_profile_and_environment() -> None:
-    env = {"FLEETTUI_DESK_DSN": "postgresql://a@h/d", "TEAM_DESK": "postgresql://b@h/d",
-           "FLEETTUI_DESK_USER": "night"}
+    env = {
+        "FLEETTUI_DESK_DSN": "postgresql://a@h/d",
+        "TEAM_DESK": "postgresql://b@h/d",
+        "FLEETTUI_DESK_USER": "night",
+    }
     s = load_desk_settings({}, environ=env)
-    assert s is not None and (s.dsn, s.user, s.source) == ("postgresql://a@h/d", "night",
-                                                           "env FLEETTUI_DESK_DSN")
-    s = load_desk_settings({"desk_dsn_env": "TEAM_DESK", "desk_user": "ana",
-                            "desk_claim_hours": 12}, environ=env)
+    assert s is not None and (s.dsn, s.user, s.source) == (
+        "postgresql://a@h/d",
+        "night",
+        "env FLEETTUI_DESK_DSN",
+    )
+    s = load_desk_settings(
+        {"desk_dsn_env": "TEAM_DESK", "desk_user": "ana", "desk_claim_hours": 12}, environ=env
+    )
     assert s is not None and (s.dsn, s.user, s.claim_ttl.total_seconds()) == (
-        "postgresql://b@h/d", "ana", 12 * 3600)
+        "postgresql://b@h/d",
+        "ana",
+        12 * 3600,
+    )
     assert load_desk_settings({}, environ={}, required=False) is None
     with pytest.raises(DeskSettingsError, match="export FLEETTUI_DESK_DSN"):
         load_desk_settings({}, environ={})
@@ -121,7 +145,8 @@ def test_settings_from_profile_and_environment() -> None:
 
 
 def test_no_server_skips_with_the_reason_unless_ci_requires_postgresql(
-        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     from tests.pg_server import REQUIRE_ENV, no_server
 
     monkeypatch.delenv(REQUIRE_ENV, raising=False)

@@ -96,7 +96,9 @@ def own_server() -> Iterator[LocalPostgres]:
         server.stop()
 
 
-def test_a_postgresql_restart_loses_nothing_and_applies_nothing_twice(own_server: LocalPostgres) -> None:
+def test_a_postgresql_restart_loses_nothing_and_applies_nothing_twice(
+    own_server: LocalPostgres,
+) -> None:
     settings = settings_for(own_server, "postgres")
     init_desk(settings)
     got = Collected()

@@ -16,7 +16,7 @@ from fleettui.desk.settings import DeskSettings
 from fleettui.desk.store import Desk
 from fleettui.history.recorder import Recorder, changelog_of
 from fleettui.triage.since import last_look, mark_looked
-from tests.cli_helpers import run, sim_profile  # noqa: F401 - a fixture
+from tests.cli_helpers import run
 from tests.sim_helpers import DAY
 
 
@@ -42,8 +42,12 @@ class Monitor:
 
 
 def test_two_monitors_recording_the_same_refreshes_store_each_change_once(
-        sim, pg_desk: DeskSettings) -> None:
-    ana, ben = Monitor(sim, replace(pg_desk, user="ana")), Monitor(sim, replace(pg_desk, user="ben"))
+    sim, pg_desk: DeskSettings
+) -> None:
+    ana, ben = (
+        Monitor(sim, replace(pg_desk, user="ana")),
+        Monitor(sim, replace(pg_desk, user="ben")),
+    )
     try:
         prepared, stored = ana.refresh()
         entries = sum(len(changelog_of(r)) for r in prepared.snapshot.order)  # type: ignore[attr-defined]
@@ -64,8 +68,10 @@ def test_two_monitors_recording_the_same_refreshes_store_each_change_once(
 def test_since_last_look_is_per_person(pg_desk: DeskSettings) -> None:
     from tests.sim_helpers import SIM_START
 
-    with DeskHistory.connect(replace(pg_desk, user="ana")) as ana, \
-            DeskHistory.connect(replace(pg_desk, user="ben")) as ben:
+    with (
+        DeskHistory.connect(replace(pg_desk, user="ana")) as ana,
+        DeskHistory.connect(replace(pg_desk, user="ben")) as ben,
+    ):
         mark_looked(ana, SIM_START)
         assert last_look(ben) is None
         look = last_look(ana)
@@ -73,10 +79,13 @@ def test_since_last_look_is_per_person(pg_desk: DeskSettings) -> None:
 
 
 def test_stats_statements_run_on_the_desk() -> None:
-    sql = ("SELECT CAST(at / 86400 AS INTEGER), count(*) FROM events NOT INDEXED "
-           "WHERE at >= ? GROUP BY 1")
-    assert postgres_sql(sql) == ("SELECT floor(at / 86400)::bigint, count(*) FROM desk_history  "
-                                 "WHERE at >= %s GROUP BY 1")
+    sql = (
+        "SELECT CAST(at / 86400 AS INTEGER), count(*) FROM events NOT INDEXED "
+        "WHERE at >= ? GROUP BY 1"
+    )
+    assert postgres_sql(sql) == (
+        "SELECT floor(at / 86400)::bigint, count(*) FROM desk_history  WHERE at >= %s GROUP BY 1"
+    )
 
 
 @pytest.fixture
@@ -86,7 +95,7 @@ def on_desk(pg_desk: DeskSettings, monkeypatch: pytest.MonkeyPatch) -> DeskSetti
     return replace(pg_desk, user="ana")
 
 
-def test_record_history_stats_on_the_desk(sim_profile, on_desk: DeskSettings, capsys) -> None:  # noqa: F811
+def test_record_history_stats_on_the_desk(sim_profile, on_desk: DeskSettings, capsys) -> None:
     code, _, err = run(capsys, "record", "--once", "--desk")
     assert code == 0, err
     code, out, _ = run(capsys, "history", "--desk", "--since", "1000d", "--json")
@@ -100,7 +109,8 @@ def test_record_history_stats_on_the_desk(sim_profile, on_desk: DeskSettings, ca
 
 
 def test_triage_and_list_show_who_claimed_and_filter_mine_and_unclaimed(
-        sim_profile, on_desk: DeskSettings, capsys) -> None:  # noqa: F811
+    sim_profile, on_desk: DeskSettings, capsys
+) -> None:
     code, out, _ = run(capsys, "triage", "--desk", "--json")
     vehicles = [v for q in json.loads(out)["queues"] for v in q["vehicles"]]
     assert code == 0 and len(vehicles) > 3
@@ -130,7 +140,8 @@ def test_triage_and_list_show_who_claimed_and_filter_mine_and_unclaimed(
 
 
 def test_a_profiles_desk_that_is_down_does_not_stop_list_or_triage(
-        sim_profile, capsys, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: F811
+    sim_profile, capsys, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from dataclasses import replace as change
 
     from fleettui.config import load_config, save_config
@@ -138,8 +149,9 @@ def test_a_profiles_desk_that_is_down_does_not_stop_list_or_triage(
 
     cfg = load_config()
     profile = cfg.profiles["sim"]
-    save_config(cfg.with_profile(change(profile, extra={**profile.extra,
-                                                        "desk_dsn_env": "TEAM_DESK"})))
+    save_config(
+        cfg.with_profile(change(profile, extra={**profile.extra, "desk_dsn_env": "TEAM_DESK"}))
+    )
     monkeypatch.setenv("TEAM_DESK", f"postgresql://ana:hunter2pw@127.0.0.1:{free_port()}/d")
     code, out, err = run(capsys, "list", "--json")
     assert code == 0 and len(json.loads(out)) == 60
@@ -152,7 +164,8 @@ def test_a_profiles_desk_that_is_down_does_not_stop_list_or_triage(
 
 
 def test_handover_lists_the_fleets_urgent_vehicles_nobody_holds(
-        sim_profile, on_desk: DeskSettings, capsys) -> None:  # noqa: F811
+    sim_profile, on_desk: DeskSettings, capsys
+) -> None:
     code, out, _ = run(capsys, "desk", "handover", "--json")
     urgent = json.loads(out)["unclaimed_urgent"]
     assert code == 0 and len(urgent) > 1 and json.loads(out)["urgent_note"] is None

@@ -34,8 +34,9 @@ class Person:
     def __init__(self, settings: DeskSettings, user: str) -> None:
         self.settings = replace(settings, user=user, host=f"{user}-pc")
         self.results: queue.Queue[DeskResult] = queue.Queue()
-        self.control = DeskControl(self.settings, link=lambda s, p, o, v: DeskLink(
-            s, p, o, backoff=(0.2, 0.5), viewing=v))
+        self.control = DeskControl(
+            self.settings, link=lambda s, p, o, v: DeskLink(s, p, o, backoff=(0.2, 0.5), viewing=v)
+        )
         self.store = FleetStore()
         self.store.claims = self.control.mirror
         self.control.store = self.store
@@ -52,8 +53,9 @@ class Person:
             try:
                 result = self.results.get(timeout=DEADLINE)
             except queue.Empty:
-                raise AssertionError(f"{self.settings.user}: no desk result while waiting "
-                                     f"for {what}") from None
+                raise AssertionError(
+                    f"{self.settings.user}: no desk result while waiting for {what}"
+                ) from None
             self.updates.append(self.control.took(result))
 
     def notices(self) -> list[str]:
@@ -88,12 +90,16 @@ def test_a_claim_in_one_monitor_shows_in_the_other(people) -> None:
     assert [r.vin for r in bob.store.view.rows] == [VIN]
     # ann presses m again on her own claim: it is renewed, and she is told so
     ann.control.act("claim", [VIN])
-    ann.until(lambda: any("Renewed your claim on 1 vehicle until" in m for m in ann.notices()),
-              "the renewal")
+    ann.until(
+        lambda: any("Renewed your claim on 1 vehicle until" in m for m in ann.notices()),
+        "the renewal",
+    )
     # bob tries to claim it too: told who holds it
     bob.control.act("claim", [VIN])
-    bob.until(lambda: any(isinstance(n, str) and "held by ann" in n for n in bob.notices()),
-              "the lost claim")
+    bob.until(
+        lambda: any(isinstance(n, str) and "held by ann" in n for n in bob.notices()),
+        "the lost claim",
+    )
     # ann hands it to bob: bob is told, and his column says "me"
     ann.control.act("hand", [VIN], to_user="bob")
     bob.until(lambda: bob.control.mirror.claim_cell(VIN) == "me", "the hand-over")
@@ -119,8 +125,10 @@ def test_notes_snoozes_and_presence_reach_the_other_monitor(people) -> None:
     bob.until(lambda: VIN in bob.control.timelines, "the vehicle's desk timeline")
     detail = bob.control.detail(VIN, "pending")
     lines = [event_line(e, "bob") for e in detail.events]
-    assert lines == ["ann: called the driver\nno answer",
-                     "ann snoozed it until its next state change: driver on holiday"]
+    assert lines == [
+        "ann: called the driver\nno answer",
+        "ann snoozed it until its next state change: driver on holiday",
+    ]
     assert detail.viewers == ("ann",) and detail.notes == 1 and detail.holder == ""
     ann.control.act("note", [VIN], text="driver back monday")
     bob.until(lambda: len(bob.control.detail(VIN, "pending").events) == 3, "the new note")
@@ -144,20 +152,24 @@ def test_typed_while_the_desk_is_down_is_kept_then_sent(pg_session) -> None:
         assert "offline" in ann.notices()[-1] and server.password not in " ".join(ann.notices())
         ann.control.act("note", [VIN], text="tried twice, voicemail")
         ann.control.act("claim", [VIN])
-        ann.until(lambda: sum("offline: kept" in n for n in ann.notices()) == 2,
-                  "both kept")
+        ann.until(lambda: sum("offline: kept" in n for n in ann.notices()) == 2, "both kept")
         assert ann.control.header()[0].endswith("· 2 to send")
         on_disk = Outbox(outbox_path(ann.settings.shown, "ann")).items()
-        assert [(p.kind, p.text) for p in on_disk] == [("note", "tried twice, voicemail"),
-                                                        ("claim", "")]
+        assert [(p.kind, p.text) for p in on_disk] == [
+            ("note", "tried twice, voicemail"),
+            ("claim", ""),
+        ]
         server.start_server()
-        ann.until(lambda: any("Sent from the outbox: Claimed" in n for n in ann.notices()),
-                  "the outbox sent")
+        ann.until(
+            lambda: any("Sent from the outbox: Claimed" in n for n in ann.notices()),
+            "the outbox sent",
+        )
         assert len(Outbox(outbox_path(ann.settings.shown, "ann"))) == 0
         with Desk.connect(replace(admin_settings, user="bob")) as desk:
             state = desk.work_state([VIN])[VIN]
             assert state.claimed_by == "ann" and state.last_note is not None
             assert state.last_note.text == "tried twice, voicemail"
+
         # A restart mid-session: the header says so, then that it is back; a claim made
         # by someone else after it reaches this monitor.
         def backs() -> int:
@@ -170,8 +182,10 @@ def test_typed_while_the_desk_is_down_is_kept_then_sent(pg_session) -> None:
         assert " · back " in ann.control.header()[0]
         with Desk.connect(replace(admin_settings, user="bob")) as desk:
             desk.claim(["WBA00000000000002"])
-        ann.until(lambda: ann.control.mirror.claimed_by("WBA00000000000002") == "bob",
-                  "bob's claim after the restart")
+        ann.until(
+            lambda: ann.control.mirror.claimed_by("WBA00000000000002") == "bob",
+            "bob's claim after the restart",
+        )
         ann.control.stop()
     finally:
         server.stop()
@@ -199,18 +213,21 @@ def test_a_wrong_password_is_one_line_without_the_password(pg_session) -> None:
     assert header == "desk ✗ password refused"
 
 
-@pytest.mark.parametrize("version,expect", [(None, "fleettui desk init"),
-                                             (0, "fleettui desk init"),
-                                             (99, "upgrade fleettui")])
-def test_a_missing_older_or_newer_schema_names_the_fix(pg_session, pg_desk, pg_empty,
-                                                       version, expect) -> None:
+@pytest.mark.parametrize(
+    "version,expect",
+    [(None, "fleettui desk init"), (0, "fleettui desk init"), (99, "upgrade fleettui")],
+)
+def test_a_missing_older_or_newer_schema_names_the_fix(
+    pg_session, pg_desk, pg_empty, version, expect
+) -> None:
     import psycopg
 
     settings = pg_empty if version is None else pg_desk
     if version is not None:
         with psycopg.connect(settings.dsn, autocommit=True) as conn:
-            conn.execute("UPDATE desk_meta SET value = %s WHERE key = 'schema_version'",
-                         (str(version),))
+            conn.execute(
+                "UPDATE desk_meta SET value = %s WHERE key = 'schema_version'", (str(version),)
+            )
     why, header = _first_status(settings)
     assert expect in why and "\n" not in why and "Traceback" not in why
     assert header in ("desk ✗ needs `fleettui desk init`", "desk ✗ schema newer than this fleettui")

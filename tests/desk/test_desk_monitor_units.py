@@ -82,7 +82,9 @@ def test_the_outbox_keeps_actions_across_a_restart_in_order(tmp_path):
     assert note.typed_at == "2026-12-06T20:00:00+00:00"
     again = Outbox(path)  # a new monitor process
     assert [(p.kind, p.vins, p.text) for p in again.items()] == [
-        ("note", ("WBA1",), "called the driver, no answer"), ("claim", ("WBA1", "WBA2"), "")]
+        ("note", ("WBA1",), "called the driver, no answer"),
+        ("claim", ("WBA1", "WBA2"), ""),
+    ]
     again.done(note.id)
     assert [p.kind for p in Outbox(path).items()] == ["claim"]
     assert oct(os.stat(path).st_mode & 0o777) == "0o600"
@@ -95,8 +97,16 @@ def test_an_unreadable_outbox_is_moved_aside_and_said(tmp_path):
     box = Outbox(path)
     assert len(box) == 0 and box.problem and "moved to" in box.problem
     assert path.with_name(path.name + ".unreadable").read_text() == "{not json"
-    path.write_text(json.dumps({"pending": [{"kind": "claim", "vins": ["WBA1"], "id": "x"},
-                                            {"kind": "rm -rf", "vins": ["WBA1"]}]}))
+    path.write_text(
+        json.dumps(
+            {
+                "pending": [
+                    {"kind": "claim", "vins": ["WBA1"], "id": "x"},
+                    {"kind": "rm -rf", "vins": ["WBA1"]},
+                ]
+            }
+        )
+    )
     box = Outbox(path)
     assert [p.kind for p in box.items()] == ["claim"] and "1 entries" in (box.problem or "")
 
@@ -105,7 +115,8 @@ def test_a_pending_action_describes_itself_with_its_whole_text():
     note = Pending("note", ("WBA1",), text="line\x1b[31m one")
     assert note.describe() == 'note on WBA1: "line one"'  # no escape reaches the screen
     assert Pending("snooze", ("A", "B", "C", "D"), text="driver on holiday").describe() == (
-        "snooze A, B, C +1 until its next state change (driver on holiday)")
+        "snooze A, B, C +1 until its next state change (driver on holiday)"
+    )
     assert Pending("hand", ("A",), to_user="bob").describe() == "hand A to bob"
 
 
@@ -120,12 +131,26 @@ def test_the_triage_board_leaves_snoozed_vehicles_out_and_says_who_holds_each(ro
     first, second = pending[0].vin, pending[1].vin
     mirror = DeskMirror("ann", clock=lambda: NOW)
     at = NOW
-    mirror.apply([
-        DeskEvent(1, "snooze", first, "bob", at, {"until": None, "reason": "holiday",
-                                                  "state": "pending"}),
-        DeskEvent(2, "claim", second, "bob", at, {"claimed_by": "bob",
-                                                  "expires_at": "2099-01-01T00:00:00Z"}),
-    ])
+    mirror.apply(
+        [
+            DeskEvent(
+                1,
+                "snooze",
+                first,
+                "bob",
+                at,
+                {"until": None, "reason": "holiday", "state": "pending"},
+            ),
+            DeskEvent(
+                2,
+                "claim",
+                second,
+                "bob",
+                at,
+                {"claimed_by": "bob", "expires_at": "2099-01-01T00:00:00Z"},
+            ),
+        ]
+    )
     plain = build_board(rows, NOW)
     board = build_board(rows, NOW, desk=mirror)
     assert board.snoozed == 1 and board.count() == plain.count() - 1

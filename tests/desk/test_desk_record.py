@@ -26,8 +26,11 @@ class FlakyDesk(HistoryStore):
         batch = list(events)
         if not self.failed and batch:
             self.failed += 1
-            raise DeskError("desk x is offline (connection refused); start the PostgreSQL "
-                            "server or check the connection string", "offline")
+            raise DeskError(
+                "desk x is offline (connection refused); start the PostgreSQL "
+                "server or check the connection string",
+                "offline",
+            )
         return super().record_events(batch, now)
 
 

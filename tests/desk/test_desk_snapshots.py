@@ -52,8 +52,9 @@ class StandInLink:
 
 def desk_control(tmp_path) -> DeskControl:  # noqa: ANN001
     settings = DeskSettings("postgresql://ana@desk.example/fleet", "ana", "test", host="ana-pc")
-    return DeskControl(settings, Outbox(tmp_path / "outbox.json"), clock=lambda: AT,
-                       link=StandInLink)
+    return DeskControl(
+        settings, Outbox(tmp_path / "outbox.json"), clock=lambda: AT, link=StandInLink
+    )
 
 
 async def _claims_shown(pilot) -> None:  # noqa: ANN001
@@ -63,23 +64,42 @@ async def _claims_shown(pilot) -> None:  # noqa: ANN001
     rows = [r for r in app.monitor.store.view.rows if r.state is State.PENDING][:4]
     first, second, third, fourth = (r.vin for r in rows)
     work = {
-        first: WorkState(first, "ana", AT, UNTIL, notes=1,
-                         last_note=Note(1, first, "ben", AT, "Driver says the car is in the garage")),
+        first: WorkState(
+            first,
+            "ana",
+            AT,
+            UNTIL,
+            notes=1,
+            last_note=Note(1, first, "ben", AT, "Driver says the car is in the garage"),
+        ),
         second: WorkState(second, "ben", AT, UNTIL),
         fourth: WorkState(fourth, "carla", AT, UNTIL),
     }
     people = [Person("ana", "ana-pc", AT, first), Person("ben", "ben-pc", AT, first)]
     app.post_message(DeskArrived(DeskLoaded(work, people, DeskStatus("online", AT))))
     events = (
-        DeskEvent(1, "claim", first, "ana", AT, {"claimed_by": "ana",
-                                                 "expires_at": "2026-12-09T20:00:00Z"}),
-        DeskEvent(2, "note", first, "ben", AT + timedelta(minutes=5),
-                  {"note_id": 1, "text": "Driver says the car is in the garage"}),
+        DeskEvent(
+            1,
+            "claim",
+            first,
+            "ana",
+            AT,
+            {"claimed_by": "ana", "expires_at": "2026-12-09T20:00:00Z"},
+        ),
+        DeskEvent(
+            2,
+            "note",
+            first,
+            "ben",
+            AT + timedelta(minutes=5),
+            {"note_id": 1, "text": "Driver says the car is in the garage"},
+        ),
     )
     app.post_message(DeskArrived(DeskTimeline(first, events)))
     app.table.move_cursor_to(first)
-    await wait_for(pilot, lambda: app.monitor.desk.mirror.loaded
-                   and first in app.monitor.desk.timelines)
+    await wait_for(
+        pilot, lambda: app.monitor.desk.mirror.loaded and first in app.monitor.desk.timelines
+    )
     app.clear_notifications()
     assert third not in work  # one pending row left unclaimed, blank in the column
     await pilot.pause()
@@ -99,22 +119,36 @@ def test_claimed_column_80x24_no_color(snap_compare, sim, tmp_path, monkeypatch)
 def handover_read(hours: float) -> HandoverRead:
     vins = ("VF3AAAAA0NC000001", "WBAAAAAA0NC000002", "WVWAAAAA0NC000003")
     report = HandoverReport(
-        since=AT - timedelta(hours=hours), until=AT,
-        by_person={"ana": {"claim": vins[:2], "note": vins[:1]},
-                   "ben": {"snooze": vins[2:], "release": vins[1:2]}},
-        notes=(Note(1, vins[0], "ana", AT - timedelta(hours=2),
-                    "Driver called back: the car is in the garage until Monday"),),
-        changes=((vins[1], "pending", "approved", None, AT - timedelta(hours=5)),
-                 (vins[2], "pending", "rejected", "privacy mode is enabled",
-                  AT - timedelta(hours=3))),
+        since=AT - timedelta(hours=hours),
+        until=AT,
+        by_person={
+            "ana": {"claim": vins[:2], "note": vins[:1]},
+            "ben": {"snooze": vins[2:], "release": vins[1:2]},
+        },
+        notes=(
+            Note(
+                1,
+                vins[0],
+                "ana",
+                AT - timedelta(hours=2),
+                "Driver called back: the car is in the garage until Monday",
+            ),
+        ),
+        changes=(
+            (vins[1], "pending", "approved", None, AT - timedelta(hours=5)),
+            (vins[2], "pending", "rejected", "privacy mode is enabled", AT - timedelta(hours=3)),
+        ),
         claimed={vins[0]: ("ana", AT + timedelta(days=3))},
-        unclaimed_urgent=("1C4RV67Y3MX576590", "TMBRJ8VE6PA946986"))
+        unclaimed_urgent=("1C4RV67Y3MX576590", "TMBRJ8VE6PA946986"),
+    )
     return HandoverRead(hours, handover_text(report), report)
 
 
 async def _handover_ready(pilot) -> None:  # noqa: ANN001
-    await wait_for(pilot, lambda: isinstance(pilot.app.screen, HandoverScreen)
-                   and pilot.app.screen.shown is not None)
+    await wait_for(
+        pilot,
+        lambda: isinstance(pilot.app.screen, HandoverScreen) and pilot.app.screen.shown is not None,
+    )
     await pilot.pause()
 
 

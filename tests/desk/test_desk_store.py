@@ -59,9 +59,13 @@ def test_two_connections_racing_for_one_vin_exactly_one_wins(pg_desk: DeskSettin
             results: dict[str, bool] = {}
             holders: dict[str, str | None] = {}
 
-            def go(desk: Desk, vin: str = vin, barrier: threading.Barrier = barrier,
-                   results: dict[str, bool] = results,
-                   holders: dict[str, str | None] = holders) -> None:
+            def go(
+                desk: Desk,
+                vin: str = vin,
+                barrier: threading.Barrier = barrier,
+                results: dict[str, bool] = results,
+                holders: dict[str, str | None] = holders,
+            ) -> None:
                 barrier.wait()
                 [r] = desk.claim([vin])
                 results[desk.user] = r.ok
@@ -82,7 +86,9 @@ def test_two_connections_racing_for_one_vin_exactly_one_wins(pg_desk: DeskSettin
             d.close()
 
 
-def test_overlapping_multi_vin_claims_do_not_deadlock_and_split_cleanly(pg_desk: DeskSettings) -> None:
+def test_overlapping_multi_vin_claims_do_not_deadlock_and_split_cleanly(
+    pg_desk: DeskSettings,
+) -> None:
     vins = [f"MULTI{i:012d}" for i in range(30)]
     desks = [Desk.connect(as_user(pg_desk, name)) for name in ("ana", "ben")]
     try:
@@ -93,8 +99,10 @@ def test_overlapping_multi_vin_claims_do_not_deadlock_and_split_cleanly(pg_desk:
             barrier.wait()
             got[desk.user] = [r.vin for r in desk.claim(order) if r.ok]
 
-        threads = [threading.Thread(target=go, args=(desks[0], vins)),
-                   threading.Thread(target=go, args=(desks[1], vins[::-1]))]
+        threads = [
+            threading.Thread(target=go, args=(desks[0], vins)),
+            threading.Thread(target=go, args=(desks[1], vins[::-1])),
+        ]
         for t in threads:
             t.start()
         for t in threads:
@@ -108,8 +116,10 @@ def test_overlapping_multi_vin_claims_do_not_deadlock_and_split_cleanly(pg_desk:
 
 def test_claims_expire_unless_renewed(pg_desk: DeskSettings) -> None:
     clock = Clock()
-    with Desk.connect(as_user(pg_desk, "ana"), clock=clock) as ana, \
-            Desk.connect(as_user(pg_desk, "ben"), clock=clock) as ben:
+    with (
+        Desk.connect(as_user(pg_desk, "ana"), clock=clock) as ana,
+        Desk.connect(as_user(pg_desk, "ben"), clock=clock) as ben,
+    ):
         assert pg_desk.claim_ttl == timedelta(days=3)
         [r] = ana.claim([VIN, VIN2])[:1]
         assert r.expires_at == clock.now + timedelta(days=3)
@@ -149,9 +159,14 @@ def test_notes_are_append_only_with_author_and_time(pg_desk: DeskSettings) -> No
         notes = ana.notes(VIN)
         assert [(n.author, n.at, n.text) for n in notes] == [
             ("ana", first.at, "called the owner [31m, no answer"),
-            ("ana", clock.now, "correction: they answered")]
+            ("ana", clock.now, "correction: they answered"),
+        ]
         ws = ana.work_state([VIN])[VIN]
-        assert ws.notes == 2 and ws.last_note is not None and ws.last_note.text.startswith("correction")
+        assert (
+            ws.notes == 2
+            and ws.last_note is not None
+            and ws.last_note.text.startswith("correction")
+        )
         with pytest.raises(DeskError, match="append-only"), ana.conn.tx() as cur:
             cur.execute("UPDATE desk_notes SET text = 'edited'")
         with pytest.raises(DeskError, match="append-only"), ana.conn.tx() as cur:
@@ -164,8 +179,9 @@ def test_notes_are_append_only_with_author_and_time(pg_desk: DeskSettings) -> No
 def test_snooze_until_a_time_or_the_next_state_change(pg_desk: DeskSettings) -> None:
     clock = Clock()
     with Desk.connect(as_user(pg_desk, "ana"), clock=clock) as ana:
-        ana.snooze([VIN], clock.now + timedelta(hours=2), "waiting for the dealer",
-                   states={VIN: "pending"})
+        ana.snooze(
+            [VIN], clock.now + timedelta(hours=2), "waiting for the dealer", states={VIN: "pending"}
+        )
         ana.snooze([VIN2], None, "owner on holiday", states={VIN2: "pending"})
         ws = ana.work_state()
         assert ws[VIN].snooze is not None and ws[VIN].snooze.by == "ana"
@@ -181,8 +197,10 @@ def test_snooze_until_a_time_or_the_next_state_change(pg_desk: DeskSettings) -> 
 
 def test_presence_counts_people_and_who_looks_at_a_vehicle(pg_desk: DeskSettings) -> None:
     clock = Clock()
-    with Desk.connect(as_user(pg_desk, "ana"), clock=clock) as ana, \
-            Desk.connect(as_user(pg_desk, "ben", "laptop"), clock=clock) as ben:
+    with (
+        Desk.connect(as_user(pg_desk, "ana"), clock=clock) as ana,
+        Desk.connect(as_user(pg_desk, "ben", "laptop"), clock=clock) as ben,
+    ):
         ana.heartbeat(VIN)
         ben.heartbeat(VIN)
         before = len(ana.events_after(0))
@@ -199,8 +217,10 @@ def test_presence_counts_people_and_who_looks_at_a_vehicle(pg_desk: DeskSettings
 
 def test_handover_reports_the_period_and_export_has_every_action(pg_desk: DeskSettings) -> None:
     clock = Clock()
-    with Desk.connect(as_user(pg_desk, "ana"), clock=clock) as ana, \
-            Desk.connect(as_user(pg_desk, "ben"), clock=clock) as ben:
+    with (
+        Desk.connect(as_user(pg_desk, "ana"), clock=clock) as ana,
+        Desk.connect(as_user(pg_desk, "ben"), clock=clock) as ben,
+    ):
         ana.claim([VIN])
         ana.note(VIN, "old news")
         clock.now += timedelta(hours=13)
@@ -210,8 +230,10 @@ def test_handover_reports_the_period_and_export_has_every_action(pg_desk: DeskSe
         ana.snooze(["VIN3"], None, "later")
         ana.release([VIN])
         report = ana.handover(start, urgent=[VIN, VIN2, "VIN4"])
-        assert report.by_person == {"ana": {"snooze": ("VIN3",), "release": (VIN,)},
-                                    "ben": {"claim": (VIN2,), "note": (VIN2,)}}
+        assert report.by_person == {
+            "ana": {"snooze": ("VIN3",), "release": (VIN,)},
+            "ben": {"claim": (VIN2,), "note": (VIN2,)},
+        }
         assert [n.text for n in report.notes] == ["line one\nline two"]
         assert set(report.claimed) == {VIN2}
         assert report.unclaimed_urgent == (VIN, "VIN4")
@@ -220,16 +242,20 @@ def test_handover_reports_the_period_and_export_has_every_action(pg_desk: DeskSe
         assert report.to_json()["claimed"][VIN2]["by"] == "ben"
         rows = ana.export()
         assert [(r["kind"], r["by"], r["vin"]) for r in rows] == [
-            ("claim", "ana", VIN), ("note", "ana", VIN), ("claim", "ben", VIN2),
-            ("note", "ben", VIN2), ("snooze", "ana", "VIN3"), ("release", "ana", VIN)]
+            ("claim", "ana", VIN),
+            ("note", "ana", VIN),
+            ("claim", "ben", VIN2),
+            ("note", "ben", VIN2),
+            ("snooze", "ana", "VIN3"),
+            ("release", "ana", VIN),
+        ]
         assert rows[1]["text"] == "old news"
 
 
 def test_event_ids_notify_and_read_in_order(pg_desk: DeskSettings) -> None:
     import psycopg
 
-    with psycopg.connect(pg_desk.dsn, autocommit=True) as listener, \
-            Desk.connect(pg_desk) as desk:
+    with psycopg.connect(pg_desk.dsn, autocommit=True) as listener, Desk.connect(pg_desk) as desk:
         listener.execute("LISTEN fleettui_desk")
         desk.claim([VIN, VIN2])
         notes = list(listener.notifies(timeout=10, stop_after=1))

@@ -41,13 +41,23 @@ class Terminals:
         self.size = (width, height)
 
     def _tmux(self, *args: str) -> str:
-        return subprocess.run(["tmux", "-L", self.sock, *args], check=True,
-                              capture_output=True, text=True).stdout
+        return subprocess.run(
+            ["tmux", "-L", self.sock, *args], check=True, capture_output=True, text=True
+        ).stdout
 
     def run(self, name: str, command: str, env: dict[str, str]) -> None:
         assign = " ".join(f"{k}={shlex.quote(v)}" for k, v in env.items())
-        self._tmux("new-session", "-d", "-s", name, "-x", str(self.size[0]), "-y",
-                   str(self.size[1]), f"exec env -i {assign} {command}")
+        self._tmux(
+            "new-session",
+            "-d",
+            "-s",
+            name,
+            "-x",
+            str(self.size[0]),
+            "-y",
+            str(self.size[1]),
+            f"exec env -i {assign} {command}",
+        )
         self._tmux("set-option", "-t", name, "remain-on-exit", "on")
         self._tmux("set-option", "-t", name, "status", "off")
 
@@ -99,10 +109,16 @@ def desk_receiver(pg_desk: DeskSettings) -> Iterator[str]:
 
 def _person(tmp: Path, name: str, sim: Simulator, desk: DeskSettings) -> dict[str, str]:
     home = tmp / name
-    env = {"HOME": str(home), "PATH": os.environ.get("PATH", ""), "LANG": "C.UTF-8",
-           "TERM": "tmux-256color", "FLEETTUI_DESK_DSN": desk.dsn,
-           "FLEETTUI_DESK_USER": name, SECRET_VAR: sim.client_secret,
-           "FLEETTUI_CONFIG_DIR": str(tmp / "config")}
+    env = {
+        "HOME": str(home),
+        "PATH": os.environ.get("PATH", ""),
+        "LANG": "C.UTF-8",
+        "TERM": "tmux-256color",
+        "FLEETTUI_DESK_DSN": desk.dsn,
+        "FLEETTUI_DESK_USER": name,
+        SECRET_VAR: sim.client_secret,
+        "FLEETTUI_CONFIG_DIR": str(tmp / "config"),
+    }
     for kind in ("CACHE", "LOG", "DATA", "EXPORT"):
         env[f"FLEETTUI_{kind}_DIR"] = str(home / kind.lower())
     return env
@@ -114,10 +130,28 @@ def test_two_monitors_on_one_desk(pg_desk, desk_receiver, terminals, tmp_path) -
         sim.engine.seed_vehicle(PEUGEOT, "peugeot", "pending", age_seconds=3 * 86400, hold=True)
         sim.engine.seed_vehicle(BMW, "bmw", "pending", age_seconds=3 * 86400, hold=True)
         people = {n: _person(tmp_path, n, sim, pg_desk) for n in ("ann", "bob")}
-        subprocess.run([sys.executable, "-m", "fleettui", "profile", "add", "team",
-                        "--environment", "custom", "--base-url", sim.base_url, "--client-id",
-                        sim.client_id, "--client-secret-env", SECRET_VAR, "--default"],
-                       env={**os.environ, **people["ann"]}, check=True, capture_output=True)
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "fleettui",
+                "profile",
+                "add",
+                "team",
+                "--environment",
+                "custom",
+                "--base-url",
+                sim.base_url,
+                "--client-id",
+                sim.client_id,
+                "--client-secret-env",
+                SECRET_VAR,
+                "--default",
+            ],
+            env={**os.environ, **people["ann"]},
+            check=True,
+            capture_output=True,
+        )
         command = f"{shlex.quote(sys.executable)} -m fleettui --desk --refresh 3600"
         for name, env in people.items():
             terminals.run(name, command, env)
@@ -131,8 +165,9 @@ def test_two_monitors_on_one_desk(pg_desk, desk_receiver, terminals, tmp_path) -
         # A delivery to the desk's receiver (the provider rejected the BMW) shows in both;
         # no list refresh in between (--refresh 3600).
         with sim.engine.lock:
-            sim.engine.transition(sim.engine.record(BMW), "rejected", sim.engine.epoch(),
-                                  R.ACTIVATION_TIMEOUT_NO_DATA)
+            sim.engine.transition(
+                sim.engine.record(BMW), "rejected", sim.engine.epoch(), R.ACTIVATION_TIMEOUT_NO_DATA
+            )
         delivery = sender.change_delivery(BMW, "rejected", R.ACTIVATION_TIMEOUT_NO_DATA)
         assert sender.send(desk_receiver, HOOK_SECRET, delivery).status == 202
         for name in people:

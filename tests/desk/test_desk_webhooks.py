@@ -94,12 +94,31 @@ class Listener:
     """A real `fleettui webhooks listen --desk` process; its stdout read line by line."""
 
     def __init__(self, settings: DeskSettings, host: str) -> None:
-        env = {**os.environ, "FLEETTUI_DESK_DSN": settings.dsn, "FLEETTUI_DESK_USER": "rx",
-               "FLEETTUI_TEST_SECRET": SECRET, "PYTHONUNBUFFERED": "1"}
+        env = {
+            **os.environ,
+            "FLEETTUI_DESK_DSN": settings.dsn,
+            "FLEETTUI_DESK_USER": "rx",
+            "FLEETTUI_TEST_SECRET": SECRET,
+            "PYTHONUNBUFFERED": "1",
+        }
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "fleettui", "webhooks", "listen", "--desk", "--port", "0",
-             "--secret-env", "FLEETTUI_TEST_SECRET"],
-            env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            [
+                sys.executable,
+                "-m",
+                "fleettui",
+                "webhooks",
+                "listen",
+                "--desk",
+                "--port",
+                "0",
+                "--secret-env",
+                "FLEETTUI_TEST_SECRET",
+            ],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         self.lines: queue.Queue[str] = queue.Queue()
         threading.Thread(target=self._read, daemon=True).start()
 
@@ -133,7 +152,8 @@ def listeners(pg_desk: DeskSettings) -> Iterator[list[Listener]]:
 
 
 def test_kill_9_of_the_active_receiver_the_standby_takes_over_and_nothing_is_lost(
-        pg_desk: DeskSettings, listeners: list[Listener]) -> None:
+    pg_desk: DeskSettings, listeners: list[Listener]
+) -> None:
     active = Listener(pg_desk, "a")
     listeners.append(active)
     url_a = active.next_line()
@@ -154,7 +174,9 @@ def test_kill_9_of_the_active_receiver_the_standby_takes_over_and_nothing_is_los
     later = sender.change_delivery("VINAFTER000000000", "rejected")
     assert sender.send(url_b, SECRET, later).status == 202
     with Desk.connect(pg_desk) as desk, desk.conn.tx() as cur:
-        cur.execute("SELECT payload->>'delivery' FROM desk_events WHERE kind = 'webhook' ORDER BY id")
+        cur.execute(
+            "SELECT payload->>'delivery' FROM desk_events WHERE kind = 'webhook' ORDER BY id"
+        )
         stored = [r[0] for r in cur.fetchall()]
         cur.execute("SELECT pid FROM desk_receiver")
         assert cur.fetchone() == (standby.proc.pid,)

@@ -29,8 +29,8 @@ async def test_a_burst_after_slash_goes_into_the_filter(sim):
         await pilot.pause()
         box = app.query_one("#filter", Input)
         assert box.value == "privacy"
-        assert not app.monitor.connection.paused          # `p` did not pause the refresh
-        assert type(app.screen).__name__ != "AddScreen"    # `a` did not open the add form
+        assert not app.monitor.connection.paused  # `p` did not pause the refresh
+        assert type(app.screen).__name__ != "AddScreen"  # `a` did not open the add form
         assert app.focused is box
 
 
@@ -70,11 +70,11 @@ async def test_lines_typed_while_a_send_is_in_flight_are_kept(sim):
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert form.busy
-        area.text += "\nWBA3A5C51CF256653,bmw"          # typed while the send is out
+        area.text += "\nWBA3A5C51CF256653,bmw"  # typed while the send is out
         form.query_one("#add-vin", Input).value = "WBA3A5C52CF256654"
         await wait_for(pilot, lambda: not form.busy, timeout=20)
         await pilot.pause()
-        assert area.text == "WBA3A5C51CF256653,bmw"       # the sent line left, the new one kept
+        assert area.text == "WBA3A5C51CF256653,bmw"  # the sent line left, the new one kept
         assert form.query_one("#add-vin", Input).value == "WBA3A5C52CF256654"
 
 
@@ -110,13 +110,13 @@ async def test_emptying_the_filter_box_keeps_it_open_for_what_is_typed_next(sim)
         assert box.value == "pa" and app.focused is box
         assert not app.monitor.connection.paused
         assert type(app.screen).__name__ != "AddScreen"
-        await pilot.press("backspace", "backspace")        # typed one by one: the same
+        await pilot.press("backspace", "backspace")  # typed one by one: the same
         await wait_for(pilot, lambda: store.query.text == "")
         await settle(pilot)
         assert app.focused is box and box.value == "" and box.has_class("-shown")
         await pilot.press("p")
         assert box.value == "p" and not app.monitor.connection.paused
-        await pilot.press("escape")                         # Esc closes it
+        await pilot.press("escape")  # Esc closes it
         await settle(pilot)
         assert app.focused is not box and not box.has_class("-shown")
         await pilot.press("slash", "x", "backspace", "enter")  # so does Enter, left empty

@@ -16,8 +16,9 @@ from tests.screen_text import screen_lines
 
 async def test_a_privacy_car_is_shown_explained_filtered_and_queued(sim):
     vin = private_car(sim)
-    app = FleetApp(account_for_simulator(sim, data_checks=True), clock=sim.engine.now,
-                   watch_terminal=False)
+    app = FleetApp(
+        account_for_simulator(sim, data_checks=True), clock=sim.engine.now, watch_terminal=False
+    )
     try:
         async with app.run_test(size=(140, 40)) as pilot:
             await loaded(pilot)
@@ -39,17 +40,22 @@ async def test_a_privacy_car_is_shown_explained_filtered_and_queued(sim):
             assert "Blocked: privacy mode is on in the car" in detail
             assert "Who must act: driver" in detail and "privacy mode off" in detail
             assert "request_id" in detail
-            flowing = [r for r in app.monitor.store.snapshot.order
-                       if data.state_of(r.vin, r.brand, app.monitor.clock()) is DataState.FLOWING]
+            flowing = [
+                r
+                for r in app.monitor.store.snapshot.order
+                if data.state_of(r.vin, r.brand, app.monitor.clock()) is DataState.FLOWING
+            ]
             assert flowing  # approved cars moved to data flowing
             await filter_to(pilot, "data:privacy")
             assert [r.vin for r in app.monitor.store.view.rows] == [vin]
             await pilot.press("escape")
             await pilot.press("t")
-            await wait_for(pilot, lambda: isinstance(app.screen, TriageScreen)
-                           and app.screen.board is not None)
-            queue = next(q for q in app.screen.board.queues
-                         if q.title == "Privacy mode blocks data")
+            await wait_for(
+                pilot, lambda: isinstance(app.screen, TriageScreen) and app.screen.board is not None
+            )
+            queue = next(
+                q for q in app.screen.board.queues if q.title == "Privacy mode blocks data"
+            )
             assert vin in queue.vins and queue.actor.value == "driver"
     finally:
         DATA_LOOKUP.source = None

@@ -107,8 +107,9 @@ async def test_pasted_lines_are_checked_once_each_and_summarised(sim):
 
 
 async def test_a_rate_limited_check_is_unknown_and_does_not_block(tmp_path):
-    cfg = SimConfig(vehicles=5, speed=0.0, start=SIM_START, eligibility_limit=1,
-                    ineligible_share=0.0)
+    cfg = SimConfig(
+        vehicles=5, speed=0.0, start=SIM_START, eligibility_limit=1, ineligible_share=0.0
+    )
     with Simulator(cfg) as sim:
         app = make_app(sim)
         first, second = _vin(sim, eligible=True), _vin(sim, eligible=True, start=900)

@@ -31,8 +31,7 @@ async def test_quitting_with_a_request_in_flight_ends_the_request(key):
             clients.append(FleetClient(creds, deadline=600))  # would wait ten minutes
             return clients[-1]
 
-        account = Account(name="slow", environment="custom", client_factory=factory,
-                          audit=False)
+        account = Account(name="slow", environment="custom", client_factory=factory, audit=False)
         app = FleetApp(account, clock=lambda: SIM_START, watch_terminal=False)
         fetch, returned = app.monitor.fetch, threading.Event()
 

@@ -30,7 +30,9 @@ from tests.app_helpers import (
 YOUNG = [f"VF3YYYYY0NC00002{i}" for i in range(7)]
 OLD = "VF3YYYYY0NC000030"
 
-READ_ONLY_NOTE = "Read-only: fleettui will not send writes with this profile (started with --read-only)"
+READ_ONLY_NOTE = (
+    "Read-only: fleettui will not send writes with this profile (started with --read-only)"
+)
 
 
 async def test_read_only_keys_and_palette_say_why_nothing_happens(sim):
@@ -74,8 +76,9 @@ async def test_write_keys_still_work_when_not_read_only(sim, pilot):
 
     assert isinstance(app.screen, AddScreen)
     assert not any("Read-only" in n for n in notes(app))
-    assert not any(c.title.endswith("(read-only: not available)")
-                   for c in app.get_system_commands(app.screen))
+    assert not any(
+        c.title.endswith("(read-only: not available)") for c in app.get_system_commands(app.screen)
+    )
 
 
 async def test_bulk_failures_are_grouped_short_and_listed_in_full_on_demand(sim):

@@ -190,7 +190,9 @@ async def test_customer_name_goes_only_to_vw_group_lines(sim):
         form.query_one("#add-brand", Input).value = "volkswagen"
         form.query_one("#add-customer", Input).value = "ACME"
         vw = "WVWZZZ1KZ0NC00011"
-        form.query_one("#add-many", TextArea).text = f"{GOOD_A},peugeot\n{vw}\n{GOOD_B},peugeot,fleet=x"
+        form.query_one(
+            "#add-many", TextArea
+        ).text = f"{GOOD_A},peugeot\n{vw}\n{GOOD_B},peugeot,fleet=x"
         await pilot.pause()
         lines = {line.vin: line for line in form.collect()}
         assert "vw-group-customer-name" not in lines[GOOD_A].tags
@@ -225,7 +227,11 @@ async def test_multi_line_paste_in_vin_field_goes_to_many_box(sim):
         await pilot.pause()
         await pilot.pause()
         assert vin_box.value == ""
-        assert many.text.splitlines() == ["WVWZZZ1KZ0NC00011,volkswagen", f"{GOOD_A},peugeot", f"{GOOD_B},peugeot"]
+        assert many.text.splitlines() == [
+            "WVWZZZ1KZ0NC00011,volkswagen",
+            f"{GOOD_A},peugeot",
+            f"{GOOD_B},peugeot",
+        ]
         assert app.focused is many
         # junk with escape sequences and a newline: cleaned into the box, nothing sent
         brand_box = form.query_one("#add-brand", Input)

@@ -15,14 +15,26 @@ from fleettui.ui.app import FleetApp
 
 #: What the header (or the first notice) says for each class that fails every refresh.
 SAYS = {
-    "truncated": "bad answer", "not_json": "bad answer", "null_body": "bad answer",
-    "json_object": "bad answer", "html_200": "bad answer", "html_error": "server error",
-    "error_escapes": "server error", "not_found": "refresh failed", "redirect": "refresh failed",
-    "trickle": "did not answer in time", "slow_headers": "did not answer in time",
-    "silent": "did not answer in time", "cut_body": "cannot connect",
-    "endless_401": "credentials refused", "token_401": "credentials refused",
-    "retry_after_long": "rate limited", "retry_after_inf": "rate limited",
-    "html_titles": "server error", "deep_error": "server error", "deep_list": "bad answer",
+    "truncated": "bad answer",
+    "not_json": "bad answer",
+    "null_body": "bad answer",
+    "json_object": "bad answer",
+    "html_200": "bad answer",
+    "html_error": "server error",
+    "error_escapes": "server error",
+    "not_found": "refresh failed",
+    "redirect": "refresh failed",
+    "trickle": "did not answer in time",
+    "slow_headers": "did not answer in time",
+    "silent": "did not answer in time",
+    "cut_body": "cannot connect",
+    "endless_401": "credentials refused",
+    "token_401": "credentials refused",
+    "retry_after_long": "rate limited",
+    "retry_after_inf": "rate limited",
+    "html_titles": "server error",
+    "deep_error": "server error",
+    "deep_list": "bad answer",
 }
 
 
@@ -35,9 +47,13 @@ def server():
 
 def hostile_app(server: HostileServer) -> FleetApp:
     creds = Credentials(server.base_url, "hostile-client", "hostile-secret")
-    account = Account(name="hostile", environment="custom", base_url=server.base_url,
-                      client_factory=lambda: FleetClient(creds, deadline=1.5, max_retries=0),
-                      audit=False)
+    account = Account(
+        name="hostile",
+        environment="custom",
+        base_url=server.base_url,
+        client_factory=lambda: FleetClient(creds, deadline=1.5, max_retries=0),
+        audit=False,
+    )
     return FleetApp(account, clock=lambda: SIM_START, watch_terminal=False)
 
 

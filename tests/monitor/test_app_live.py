@@ -203,9 +203,17 @@ async def test_profile_opens_on_cached_fleet_when_provider_is_down(sim, monkeypa
     from tests.app_helpers import SIM_START
 
     monkeypatch.setenv("SIM_SECRET", sim.client_secret)
-    save_config(load_config().with_profile(Profile(
-        name="cached", environment="custom", base_url=sim.base_url, client_id=sim.client_id,
-        client_secret_env="SIM_SECRET")))
+    save_config(
+        load_config().with_profile(
+            Profile(
+                name="cached",
+                environment="custom",
+                base_url=sim.base_url,
+                client_id=sim.client_id,
+                client_secret_env="SIM_SECRET",
+            )
+        )
+    )
     account = account_from_profile(resolve_profile("cached"))
 
     first = FleetApp(account, clock=lambda: SIM_START, watch_terminal=False)
@@ -249,8 +257,7 @@ async def test_idle_refresh_without_changes_does_not_repaint_the_table(sim, pilo
     engine = sim.engine
     with engine.lock:  # a change the provider makes (a settled one would wait for the
         # next full list: delta polling asks only for what can change)
-        vin = next(v for v, r in app.monitor.store.snapshot.by_vin.items()
-                   if r.status == "pending")
+        vin = next(v for v, r in app.monitor.store.snapshot.by_vin.items() if r.status == "pending")
         engine.transition(engine.record(vin), "approved", engine.epoch())
     await refresh(pilot)
     assert repaints == [1]

@@ -33,8 +33,9 @@ async def test_f_on_a_refusal_notice_shows_its_vehicle(sim):
         await loaded(pilot)
         app.table.move_cursor_to(BMW_PENDING)
         await pilot.press("c")
-        await wait_for(pilot, lambda: any(n.startswith(f"Cannot cancel {BMW_PENDING}")
-                                          for n in notes(app)))
+        await wait_for(
+            pilot, lambda: any(n.startswith(f"Cannot cancel {BMW_PENDING}") for n in notes(app))
+        )
         await pilot.press("exclamation_mark")
         await wait_for(pilot, lambda: isinstance(app.screen, NotificationLogScreen))
         await pilot.press("f")
@@ -99,7 +100,8 @@ async def test_t_then_e_in_one_burst_stays_in_triage(sim, isolated_dirs):
 
 
 async def test_switching_to_an_unreachable_profile_says_nothing_about_the_one_left(
-        sim, monkeypatch):
+    sim, monkeypatch
+):
     """The toasts of the profile just left go (the log keeps them), and its vehicle
     under the cursor does not 'leave the view' of the new one."""
     from tests.app_helpers import save_unreachable_profile
@@ -135,8 +137,11 @@ async def test_toasts_at_80x24_leave_the_detail_pane_and_a_dialogs_keys_alone(si
         def toasts():
             return [t.region for t in app.screen.query(Toast) if t.region.area]
 
-        for text in ("One toast about something", "Another, a little longer than that one",
-                     "A third"):
+        for text in (
+            "One toast about something",
+            "Another, a little longer than that one",
+            "A third",
+        ):
             app.notify(text)
         await wait_for(pilot, lambda: len(toasts()) >= 3)
         pane, footer = app.query_one("#detail").region, app.screen.query_one(Footer).region

@@ -28,7 +28,7 @@ def test_stdin_gone_only_at_eof():
         os.read(read_fd, 1)
         os.close(write_fd)
         write_fd = -1
-        assert stdin_gone(read_fd) is True   # EOF: readable with nothing to read
+        assert stdin_gone(read_fd) is True  # EOF: readable with nothing to read
     finally:
         os.close(read_fd)
         if write_fd >= 0:
@@ -81,9 +81,13 @@ def test_connection_text_states():
     c = ConnectionState()
     assert "connecting" in connection_text(c, False).plain
     c.record_ok()
-    assert "live" in connection_text(c, True).plain and "READ-ONLY" in connection_text(c, True).plain
+    assert (
+        "live" in connection_text(c, True).plain and "READ-ONLY" in connection_text(c, True).plain
+    )
     c.record_failure("auth", "bad secret")
-    assert "STALE" in connection_text(c, False).plain and "(auth)" in connection_text(c, False).plain
+    assert (
+        "STALE" in connection_text(c, False).plain and "(auth)" in connection_text(c, False).plain
+    )
     c.paused = True
     assert "PAUSED" in connection_text(c, False).plain
     assert HeaderState().loaded is False
@@ -100,8 +104,9 @@ async def test_no_account_opens_setup_screen():
 
 
 def test_monitor_flags():
-    args = build_parser().parse_args(["--demo", "--refresh", "7", "--read-only",
-                                      "--demo-vehicles", "50", "--demo-speed", "0"])
+    args = build_parser().parse_args(
+        ["--demo", "--refresh", "7", "--read-only", "--demo-vehicles", "50", "--demo-speed", "0"]
+    )
     assert args.demo and args.refresh == 7 and args.read_only
     assert args.demo_vehicles == 50 and args.demo_speed == 0
     with pytest.raises(SystemExit):
@@ -124,7 +129,9 @@ async def test_setup_demo_choice_starts_a_simulator_in_process():
         await pilot.click("#setup-demo")
         await wait_for(pilot, lambda: app.monitor.store.total > 0, timeout=20)
         assert app.monitor.account is not None and app.monitor.account.environment == "demo"
-    assert app.accounts.owned_sim is not None and app.accounts.owned_sim.base_url == ""  # stopped on exit
+    assert (
+        app.accounts.owned_sim is not None and app.accounts.owned_sim.base_url == ""
+    )  # stopped on exit
 
 
 async def test_profile_switch_reconnects_without_restart(sim, monkeypatch):
@@ -134,8 +141,14 @@ async def test_profile_switch_reconnects_without_restart(sim, monkeypatch):
     from tests.app_helpers import loaded, make_app
 
     monkeypatch.setenv("SIM_SECRET", sim.client_secret)
-    profile = Profile(name="second", environment="custom", base_url=sim.base_url,
-                      client_id=sim.client_id, client_secret_env="SIM_SECRET", read_only=True)
+    profile = Profile(
+        name="second",
+        environment="custom",
+        base_url=sim.base_url,
+        client_id=sim.client_id,
+        client_secret_env="SIM_SECRET",
+        read_only=True,
+    )
     save_config(load_config().with_profile(profile))
     app = make_app(sim)
     async with app.run_test(size=(120, 36)) as pilot:
@@ -144,8 +157,14 @@ async def test_profile_switch_reconnects_without_restart(sim, monkeypatch):
         await pilot.press("P")
         await wait_for(pilot, lambda: isinstance(app.screen, ProfileSwitchScreen))
         app.screen.dismiss("second")
-        await wait_for(pilot, lambda: app.monitor.account.name == "second" and app.monitor.store.total > 0
-                       and not app.monitor.connection.polling)
+        await wait_for(
+            pilot,
+            lambda: (
+                app.monitor.account.name == "second"
+                and app.monitor.store.total > 0
+                and not app.monitor.connection.polling
+            ),
+        )
         assert app.monitor.read_only  # the profile's read-only setting applies at once
         assert "READ-ONLY" in app.query_one("#header").build().plain
 
@@ -160,8 +179,12 @@ def _terminal(monkeypatch, **env: str) -> None:
 
 def _screen_styles(app):
     """Every (text, style) the terminal would get, after Textual's colour filters."""
-    return [(seg.text, seg.style) for strip in app.screen._compositor.render_strips()
-            for seg in strip if seg.style is not None]
+    return [
+        (seg.text, seg.style)
+        for strip in app.screen._compositor.render_strips()
+        for seg in strip
+        if seg.style is not None
+    ]
 
 
 async def test_no_color_draws_in_the_terminals_own_colour_with_a_reverse_cursor(sim, monkeypatch):
@@ -178,7 +201,9 @@ async def test_no_color_draws_in_the_terminals_own_colour_with_a_reverse_cursor(
         assert any(isinstance(f, NoColor) for f in app._filters)
         assert not any(isinstance(f, Monochrome) for f in app._filters)  # greys hid red text
         colours = {str(style.color) for _, style in _screen_styles(app) if style.color is not None}
-        colours |= {str(style.bgcolor) for _, style in _screen_styles(app) if style.bgcolor is not None}
+        colours |= {
+            str(style.bgcolor) for _, style in _screen_styles(app) if style.bgcolor is not None
+        }
         assert all("default" in c for c in colours), colours
         cursor = app.table.render_line(1)
         assert all(seg.style.reverse for seg in cursor if seg.text.strip())
@@ -194,8 +219,9 @@ async def test_sixteen_colour_terminal_keeps_the_state_colours(sim, monkeypatch)
     async with app.run_test(size=(100, 30)) as pilot:
         await loaded(pilot)
         pending = [style for text, style in _screen_styles(app) if text.startswith("…")]
-        assert pending and all(s.color.type is ColorType.STANDARD and s.color.number == 3
-                               for s in pending)  # squeezed from RGB, yellow came out red
+        assert pending and all(
+            s.color.type is ColorType.STANDARD and s.color.number == 3 for s in pending
+        )  # squeezed from RGB, yellow came out red
         cursor = app.table.render_line(1)
         assert all(seg.style.reverse for seg in cursor if seg.text.strip())
 
@@ -211,10 +237,18 @@ def test_truecolor_terminal_keeps_the_default_theme(sim, monkeypatch):
 def test_stale_and_cannot_connect_stand_out_without_colour():
     c = ConnectionState()
     c.record_failure("network", "down")
-    for text in (connection_text(c), (c.record_ok(), c.record_failure("auth", "x"),
-                                      connection_text(c))[-1]):
-        alert = [span for span in text.spans if "reverse" in str(span.style) and "bold" in str(span.style)]
-        assert alert and any(w in text.plain[alert[0].start:alert[0].end] for w in ("cannot connect", "STALE"))
+    for text in (
+        connection_text(c),
+        (c.record_ok(), c.record_failure("auth", "x"), connection_text(c))[-1],
+    ):
+        alert = [
+            span
+            for span in text.spans
+            if "reverse" in str(span.style) and "bold" in str(span.style)
+        ]
+        assert alert and any(
+            w in text.plain[alert[0].start : alert[0].end] for w in ("cannot connect", "STALE")
+        )
 
 
 async def test_failing_first_poll_does_not_claim_to_show_last_data(sim, monkeypatch):
@@ -255,10 +289,19 @@ def test_counts_use_all_of_the_header_width():
     from fleettui.core.states import State
     from fleettui.ui.widgets.header import FleetHeader
 
-    counts = {State.PENDING: 48, State.APPROVED: 153, State.REJECTED: 62, State.REVOKING: 5,
-              State.REVOKED: 20, State.CANCELING: 2, State.CANCELED: 10}
+    counts = {
+        State.PENDING: 48,
+        State.APPROVED: 153,
+        State.REJECTED: 62,
+        State.REVOKING: 5,
+        State.REVOKED: 20,
+        State.CANCELING: 2,
+        State.CANCELED: 10,
+    }
     header = FleetHeader()
-    header.state = HeaderState(shown=counts, total=counts, shown_count=300, total_count=300, loaded=True)
+    header.state = HeaderState(
+        shown=counts, total=counts, shown_count=300, total_count=300, loaded=True
+    )
     line = header.build(78).plain.splitlines()[1]  # 80 columns less the padding
     assert line == "300/300 shown …pend 48 ✓appr 153 ✗rej 62 ↓revkg 5 ⊘revkd 20 ↩cnclg 2 –cncld 10"
 

@@ -23,10 +23,12 @@ from tests.app_helpers import DAY, SIM_START, loaded, notes, wait_for
 def profile_app(sim, **kw) -> FleetApp:
     """The monitor on the simulator as on a saved profile (a history file that outlives
     the session), on the simulator's moving clock."""
-    account = replace(account_for_simulator(sim, name="desk", environment="sandbox"),
-                      cache=True, **kw)
-    return FleetApp(account, read_only=account.read_only, clock=sim.engine.now,
-                    watch_terminal=False)
+    account = replace(
+        account_for_simulator(sim, name="desk", environment="sandbox"), cache=True, **kw
+    )
+    return FleetApp(
+        account, read_only=account.read_only, clock=sim.engine.now, watch_terminal=False
+    )
 
 
 async def recorded(pilot) -> None:
@@ -40,15 +42,21 @@ async def recorded(pilot) -> None:
 async def triage_board(pilot) -> None:
     """t, then wait until the triage view has built its board."""
     await pilot.press("t")
-    await wait_for(pilot, lambda: isinstance(pilot.app.screen, TriageScreen)
-                   and pilot.app.screen.board is not None)
+    await wait_for(
+        pilot,
+        lambda: isinstance(pilot.app.screen, TriageScreen) and pilot.app.screen.board is not None,
+    )
 
 
 def row_text(app, vin: str) -> str:
     table = app.table
     index = app.monitor.store.index_of(vin)
-    return "".join(s.text for s in table.lines.row_strip_for(app.monitor.store.row(index), False, 100,
-                                                    table.rich_style)._segments)
+    return "".join(
+        s.text
+        for s in table.lines.row_strip_for(
+            app.monitor.store.row(index), False, 100, table.rich_style
+        )._segments
+    )
 
 
 async def test_the_next_session_is_told_what_changed_and_u_lists_it(sim):
@@ -56,14 +64,18 @@ async def test_the_next_session_is_told_what_changed_and_u_lists_it(sim):
         await recorded(pilot)
         assert not any("Since you last looked" in n for n in notes(pilot.app))  # first time
     sim.engine.advance(DAY)  # a day passes while nobody watches
-    changed = {v for v, obj in sim.engine.vehicles.items()
-               if obj["changelog"] and obj["changelog"][-1]["timestamp"] >= "2026-11-01T12:00:01"}
+    changed = {
+        v
+        for v, obj in sim.engine.vehicles.items()
+        if obj["changelog"] and obj["changelog"][-1]["timestamp"] >= "2026-11-01T12:00:01"
+    }
     assert changed
     app = profile_app(sim)
     async with app.run_test(size=(120, 40)) as pilot:
         await recorded(pilot)
-        await wait_for(pilot, lambda: any("Since you last looked" in n or " since " in n
-                                          for n in notes(app)))
+        await wait_for(
+            pilot, lambda: any("Since you last looked" in n or " since " in n for n in notes(app))
+        )
         told = next(n for n in notes(app) if " since " in n)
         assert "u lists them" in told
         unseen = set(app.monitor.history.unseen)
@@ -74,7 +86,8 @@ async def test_the_next_session_is_told_what_changed_and_u_lists_it(sim):
         # What u lists: every VIN changed since the last look, the ones the cursor has
         # already been on included (their * went, the change is still news).
         expected = app.monitor.history.changes_since_look(
-            list(app.monitor.store.snapshot.order), app.monitor.clock())
+            list(app.monitor.store.snapshot.order), app.monitor.clock()
+        )
         await pilot.press("u")
         await wait_for(pilot, lambda: app.monitor_screen.filter_box.value.startswith("vin:"))
         shown = {r.vin for r in app.monitor.store.view.rows}
@@ -105,10 +118,20 @@ async def test_t_opens_the_triage_view_and_enter_filters_the_table(sim):
 
 
 async def test_the_vw_fix_opens_the_add_form_filled_in_and_re_adds(sim):
-    sim.engine.seed_vehicle("WVWZZZ1KZAW000111", "volkswagen", "rejected",
-                            age_seconds=3 * DAY, reason=R.CUSTOMER_NAME_TAG_MISSING)
-    sim.engine.seed_vehicle("WVWZZZ1KZAW000222", "volkswagen", "approved", age_seconds=9 * DAY,
-                            tags={"vw-group-customer-name": "ACME Fleet"})
+    sim.engine.seed_vehicle(
+        "WVWZZZ1KZAW000111",
+        "volkswagen",
+        "rejected",
+        age_seconds=3 * DAY,
+        reason=R.CUSTOMER_NAME_TAG_MISSING,
+    )
+    sim.engine.seed_vehicle(
+        "WVWZZZ1KZAW000222",
+        "volkswagen",
+        "approved",
+        age_seconds=9 * DAY,
+        tags={"vw-group-customer-name": "ACME Fleet"},
+    )
     app = profile_app(sim)
     async with app.run_test(size=(120, 40)) as pilot:
         await recorded(pilot)
@@ -127,8 +150,9 @@ async def test_the_vw_fix_opens_the_add_form_filled_in_and_re_adds(sim):
         assert any("Customer field" in n for n in notes(app))
         assert "WVWZZZ1KZAW000111,volkswagen" in form.draft.many
         await pilot.press("ctrl+s")
-        await wait_for(pilot, lambda: sim.engine.vehicles["WVWZZZ1KZAW000111"]["status"]
-                       == "pending")
+        await wait_for(
+            pilot, lambda: sim.engine.vehicles["WVWZZZ1KZAW000111"]["status"] == "pending"
+        )
         tags = sim.engine.vehicles["WVWZZZ1KZAW000111"]["tags"]
         assert tags["vw-group-customer-name"] == target.fix.tags["vw-group-customer-name"]
 
@@ -148,13 +172,25 @@ async def test_the_timeline_shows_what_only_the_history_knows(sim):
         row = next(r for r in app.monitor.store.view.rows if r.state is State.APPROVED)
         earlier = SIM_START - timedelta(days=200)
         store = app.monitor.history._store
-        store.record_events([Event(row.vin, "rejected", earlier, earlier, "pending",
-                                   "unspecified", row.brand, "changelog")])
+        store.record_events(
+            [
+                Event(
+                    row.vin,
+                    "rejected",
+                    earlier,
+                    earlier,
+                    "pending",
+                    "unspecified",
+                    row.brand,
+                    "changelog",
+                )
+            ]
+        )
         app.table.move_cursor_to(row.vin)
         await wait_for(pilot, lambda: app.monitor.history.cached_events(row.vin) is not None)
         await wait_for(pilot, lambda: "(recorded here)" in app.monitor_screen.detail.text.plain)
         text = app.monitor_screen.detail.text.plain
-        history = text[text.index("History"):]
+        history = text[text.index("History") :]
         assert history.index("(recorded here)") < history.index("approved")  # in time order
         assert "unspecified" in history
 
@@ -164,8 +200,9 @@ async def test_T_opens_the_statistics_from_the_history(sim):
     async with app.run_test(size=(120, 40)) as pilot:
         await recorded(pilot)
         await pilot.press("T")
-        await wait_for(pilot, lambda: isinstance(app.screen, StatsScreen)
-                       and app.screen.stats is not None)
+        await wait_for(
+            pilot, lambda: isinstance(app.screen, StatsScreen) and app.screen.stats is not None
+        )
         assert app.screen.stats.source == "history"
         await pilot.press("escape")
         await pilot.pause()

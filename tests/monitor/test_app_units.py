@@ -126,9 +126,11 @@ def test_line_uses_form_brand_and_tags_and_reports_bad_vin():
 def test_a_line_is_refused_with_every_problem_it_has():
     """A bad VIN and no brand: both named, VIN first; a bad tag as well."""
     line = parse_line("WBA3A5C51CF25698,,oops")
-    assert line.problems == ["VIN: 16 characters, need 17",
-                             "no brand: add ,brand to the line or fill the Brand field",
-                             "tag 'oops' is not key=value"]
+    assert line.problems == [
+        "VIN: 16 characters, need 17",
+        "no brand: add ,brand to the line or fill the Brand field",
+        "tag 'oops' is not key=value",
+    ]
 
 
 def test_vw_brand_needs_customer_name():
@@ -155,10 +157,17 @@ def test_block_skips_header_blank_and_comment_lines(tmp_path):
 
 
 def _vehicle(status: str, reason: str | None = None) -> Vehicle:
-    return Vehicle.from_api({
-        "vin": GOOD_VIN, "brand": "bmw", "status": status, "tags": {"fleet": "=cmd"},
-        "changelog": [{"timestamp": "2026-10-30T12:00:00Z", "status": status, "reason": reason}],
-    })
+    return Vehicle.from_api(
+        {
+            "vin": GOOD_VIN,
+            "brand": "bmw",
+            "status": status,
+            "tags": {"fleet": "=cmd"},
+            "changelog": [
+                {"timestamp": "2026-10-30T12:00:00Z", "status": status, "reason": reason}
+            ],
+        }
+    )
 
 
 def test_merge_keeps_brand_and_history_and_appends_new_state():
@@ -196,7 +205,10 @@ def test_csv_export_guards_formula_cells(tmp_path):
 def test_quick_state_filter_replaces_only_state_terms():
     from fleettui.core.query import with_state_filter
 
-    assert with_state_filter("brand:bmw state:pending privacy", "rejected") == "brand:bmw privacy state:rejected"
+    assert (
+        with_state_filter("brand:bmw state:pending privacy", "rejected")
+        == "brand:bmw privacy state:rejected"
+    )
     assert with_state_filter("-state:approved bmw", "") == "bmw"
     assert with_state_filter("", "pending") == "state:pending"
 
@@ -248,11 +260,15 @@ async def test_demo_writes_no_audit_log_and_no_snapshot_cache(sim, isolated_dirs
     app = FleetApp(demo, clock=lambda: SIM_START, watch_terminal=False)
     async with app.run_test(size=(100, 30)) as pilot:
         await loaded(pilot)
-        assert app.monitor.writes.audit("cancel", [GOOD_VIN], [(GOOD_VIN, True, "canceling")]) is None
+        assert (
+            app.monitor.writes.audit("cancel", [GOOD_VIN], [(GOOD_VIN, True, "canceling")]) is None
+        )
         assert not list(Path(isolated_dirs["log"]).rglob("*.jsonl"))
         assert not snapshot_path(demo.name).exists()
         app.monitor.account = replace(demo, audit=True)  # a real account's writes are recorded
-        assert app.monitor.writes.audit("cancel", [GOOD_VIN], [(GOOD_VIN, True, "canceling")]) is None
+        assert (
+            app.monitor.writes.audit("cancel", [GOOD_VIN], [(GOOD_VIN, True, "canceling")]) is None
+        )
         assert [e["action"] for e in read_audit()] == ["cancel"]
 
 

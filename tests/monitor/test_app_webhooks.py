@@ -30,10 +30,16 @@ BMW = "WBAAAAAA0NC000002"
 def pushed_sim(tmp_path):  # noqa: ANN201
     """A frozen simulator whose webhooks go to an in-process receiver (as --demo --webhooks 0)."""
     sims: list[Simulator] = []
-    feed = ReceiverFeed(ReceiverConfig(secret=SECRET), tmp_path / "push.sqlite3",
-                        now=lambda: sims[0].engine.now())
-    sims.append(Simulator(SimConfig(vehicles=20, speed=0.0, start=SIM_START,
-                                    webhook_url=feed.url, webhook_secret=SECRET)))
+    feed = ReceiverFeed(
+        ReceiverConfig(secret=SECRET), tmp_path / "push.sqlite3", now=lambda: sims[0].engine.now()
+    )
+    sims.append(
+        Simulator(
+            SimConfig(
+                vehicles=20, speed=0.0, start=SIM_START, webhook_url=feed.url, webhook_secret=SECRET
+            )
+        )
+    )
     with sims[0] as sim:
         sim.engine.seed_vehicle(PEUGEOT, "peugeot", "pending", age_seconds=3 * 86400, hold=True)
         sim.engine.seed_vehicle(BMW, "bmw", "pending", age_seconds=3 * 86400, hold=True)
@@ -56,12 +62,20 @@ async def test_a_simulator_change_shows_at_once_via_webhook(pushed_sim):
     app = _app(sim, feed)
     async with app.run_test(size=(120, 36)) as pilot:
         await loaded(pilot)
-        await wait_for(pilot, lambda: app.monitor.push.snapshot() is not None
-                       and app.monitor.push.snapshot().pings == 1)
+        await wait_for(
+            pilot,
+            lambda: (
+                app.monitor.push.snapshot() is not None and app.monitor.push.snapshot().pings == 1
+            ),
+        )
         polls = app.monitor.connection.last_ok_mono
         with sim.engine.lock:  # the provider rejects it now; no list call in between
-            sim.engine.transition(sim.engine.record(PEUGEOT), "rejected", sim.engine.epoch(),
-                                  R.ACTIVATION_TIMEOUT_NO_DATA)
+            sim.engine.transition(
+                sim.engine.record(PEUGEOT),
+                "rejected",
+                sim.engine.epoch(),
+                R.ACTIVATION_TIMEOUT_NO_DATA,
+            )
         await wait_for(pilot, lambda: _state(app, PEUGEOT) is State.REJECTED, timeout=5)
         assert app.monitor.connection.last_ok_mono == polls  # it came by push, not a poll
         assert app.monitor.store.vehicle(PEUGEOT).reason == R.ACTIVATION_TIMEOUT_NO_DATA
@@ -99,11 +113,21 @@ async def test_refused_deliveries_change_nothing(pushed_sim):
     async with app.run_test(size=(120, 36)) as pilot:
         await loaded(pilot)
         delivery = "same-delivery"
-        assert post_signed(feed.url, change_body(BMW, "rejected", sim.engine.now(),
-                                                  R.INELIGIBLE_VIN), delivery=delivery).status_code == 202
+        assert (
+            post_signed(
+                feed.url,
+                change_body(BMW, "rejected", sim.engine.now(), R.INELIGIBLE_VIN),
+                delivery=delivery,
+            ).status_code
+            == 202
+        )
         await wait_for(pilot, lambda: _state(app, BMW) is State.REJECTED)
-        assert post_signed(feed.url, change_body(BMW, "approved", sim.engine.now()),
-                           delivery=delivery).status_code == 202  # a replay: applied once
+        assert (
+            post_signed(
+                feed.url, change_body(BMW, "approved", sim.engine.now()), delivery=delivery
+            ).status_code
+            == 202
+        )  # a replay: applied once
         await wait_for(pilot, lambda: app.monitor.push.snapshot().duplicates == 1)
         assert _state(app, BMW) is State.REJECTED
         body = change_body(BMW, "approved", sim.engine.now())
@@ -139,7 +163,9 @@ async def test_webhook_panel_opens_with_w_and_updates(pushed_sim):
         await pilot.pause()
         assert isinstance(app.screen, WebhookHealthScreen)
         assert "(in-process)" in app.screen.panel.text
-        assert post_signed(feed.url, change_body(BMW, "approved", sim.engine.now())).status_code == 202
+        assert (
+            post_signed(feed.url, change_body(BMW, "approved", sim.engine.now())).status_code == 202
+        )
         await wait_for(pilot, lambda: "Last delivery: never" not in app.screen.panel.text)
         await pilot.press("escape")
         await pilot.pause()
@@ -163,17 +189,23 @@ async def test_a_monitor_attaches_to_a_receiver_running_elsewhere(tmp_path, sim)
     the monitor follows it and its rows change as events arrive."""
     db = tmp_path / "desk.sqlite3"
     store = WebhookStore(db)
-    with WebhookReceiver(ReceiverConfig(secret=SECRET, heartbeat=0.2), store,
-                         now=sim.engine.now) as rx:
+    with WebhookReceiver(
+        ReceiverConfig(secret=SECRET, heartbeat=0.2), store, now=sim.engine.now
+    ) as rx:
         feed = open_feed("attach", "desk", None, db=db)
         assert isinstance(feed, AttachedFeed)
         vin = next(iter(sim.engine.vehicles))
-        app = FleetApp(account_for_simulator(sim, push=lambda now=None: feed),
-                       clock=lambda: SIM_START, watch_terminal=False)
+        app = FleetApp(
+            account_for_simulator(sim, push=lambda now=None: feed),
+            clock=lambda: SIM_START,
+            watch_terminal=False,
+        )
         async with app.run_test(size=(120, 36)) as pilot:
             await loaded(pilot)
             target = "revoked" if _state(app, vin) is not State.REVOKED else "approved"
-            assert post_signed(rx.url, change_body(vin, target, sim.engine.now())).status_code == 202
+            assert (
+                post_signed(rx.url, change_body(vin, target, sim.engine.now())).status_code == 202
+            )
             await wait_for(pilot, lambda: _state(app, vin) is State(target))
             await wait_for(pilot, lambda: app.monitor.push.session.health.accepted == 1)
             assert "push ✓" in header_text(app)
@@ -212,8 +244,9 @@ def test_a_push_that_arrives_during_a_list_fetch_is_kept_and_judged_next_time(pu
     from fleettui.webhooks.events import WebhookEvent
 
     sim, feed = pushed_sim
-    monitor = Monitor(account_for_simulator(sim, push=lambda now=None: feed),
-                      clock=lambda: SIM_START)
+    monitor = Monitor(
+        account_for_simulator(sim, push=lambda now=None: feed), clock=lambda: SIM_START
+    )
     monitor.connect(monitor.account)
     try:
         assert monitor.push.start().push_worker
@@ -240,11 +273,15 @@ def test_list_changes_no_delivery_announced_make_push_silent(sim, tmp_path):
     refresh stops relaxing (push and list disagree; e.g. the webhook was removed)."""
     from fleettui.monitor.controller import Monitor
 
-    feed = ReceiverFeed(ReceiverConfig(secret=SECRET), tmp_path / "silent.sqlite3",
-                        now=sim.engine.now)
+    feed = ReceiverFeed(
+        ReceiverConfig(secret=SECRET), tmp_path / "silent.sqlite3", now=sim.engine.now
+    )
     mono = [1000.0]
-    monitor = Monitor(account_for_simulator(sim, push=lambda now=None: feed),
-                      clock=lambda: SIM_START, monotonic=lambda: mono[0])
+    monitor = Monitor(
+        account_for_simulator(sim, push=lambda now=None: feed),
+        clock=lambda: SIM_START,
+        monotonic=lambda: mono[0],
+    )
     monitor.connect(monitor.account)
     try:
         monitor.push.start()
@@ -268,5 +305,6 @@ def test_list_changes_no_delivery_announced_make_push_silent(sim, tmp_path):
 def json_ping(sim) -> bytes:  # noqa: ANN001
     import json
 
-    return json.dumps({"event": {"type": "ping",
-                                 "received_at": sim.engine.now().isoformat()}}).encode()
+    return json.dumps(
+        {"event": {"type": "ping", "received_at": sim.engine.now().isoformat()}}
+    ).encode()

@@ -43,7 +43,10 @@ async def test_add_refuses_bad_vin_keeps_it_and_shows_good_one_at_once(sim, pilo
     form.query_one("#add-brand", Input).value = "peugeot"
     form.query_one("#add-many", TextArea).text = f"{BAD_NEW}\n{GOOD_NEW},peugeot,fleet=north"
     await pilot.press("ctrl+s")
-    await wait_for(pilot, lambda: not form.busy and "added" in str(form.query_one("#add-results", Static).render()))
+    await wait_for(
+        pilot,
+        lambda: not form.busy and "added" in str(form.query_one("#add-results", Static).render()),
+    )
     results = str(form.query_one("#add-results", Static).render())
     assert "1 added" in results and "16 characters" in results
     assert form.query_one("#add-many", TextArea).text.strip() == BAD_NEW
@@ -92,7 +95,9 @@ async def test_cancel_accepted_shows_canceling(sim, pilot):
     body = str(app.screen.query_one("#confirm-body", Static).render())
     assert PEUGEOT_PENDING in str(app.screen.title_text) and "peugeot" in body
     await pilot.click("#confirm-yes")
-    await wait_for(pilot, lambda: app.monitor.store.row_for(PEUGEOT_PENDING).state is State.CANCELING)
+    await wait_for(
+        pilot, lambda: app.monitor.store.row_for(PEUGEOT_PENDING).state is State.CANCELING
+    )
     assert sim_status(sim, PEUGEOT_PENDING) == "canceling"
     entry = read_audit()[-1]
     assert entry["action"] == "cancel" and entry["vins"] == [PEUGEOT_PENDING]
@@ -145,7 +150,9 @@ async def test_bulk_cancel_counts_sent_and_skipped(sim, pilot):
     assert "Cancel 2 vehicle(s); skip 2." in body
     assert "⚠ 1 of those sent" in body  # the young Audi
     await pilot.click("#confirm-yes")
-    await wait_for(pilot, lambda: app.monitor.store.row_for(PEUGEOT_PENDING).state is State.CANCELING)
+    await wait_for(
+        pilot, lambda: app.monitor.store.row_for(PEUGEOT_PENDING).state is State.CANCELING
+    )
     await wait_for(pilot, lambda: any("of 2" in n for n in notes(app)))
     assert sim_status(sim, BMW_PENDING) == "pending"
     assert sim_status(sim, KIA_APPROVED) == "approved"
@@ -174,8 +181,9 @@ async def test_read_only_offers_and_sends_no_writes(sim):
 
 async def test_add_loads_csv_and_brand_type_ahead(sim, tmp_path):
     csv_path = tmp_path / "new.csv"
-    csv_path.write_text("vin,brand\nVF3ZZZZZ0NC000011,peugeot,fleet=a\nVF3ZZZZZ0NC000012\n",
-                        encoding="utf-8")
+    csv_path.write_text(
+        "vin,brand\nVF3ZZZZZ0NC000011,peugeot,fleet=a\nVF3ZZZZZ0NC000012\n", encoding="utf-8"
+    )
     app = make_app(sim)
     async with app.run_test(size=(120, 36)) as pilot:
         await loaded(pilot)
@@ -192,7 +200,12 @@ async def test_add_loads_csv_and_brand_type_ahead(sim, tmp_path):
         await pilot.pause()
         assert "VF3ZZZZZ0NC000012" in form.query_one("#add-many", TextArea).text
         await pilot.press("ctrl+s")
-        await wait_for(pilot, lambda: not form.busy and "2 added" in str(form.query_one("#add-results", Static).render()))
+        await wait_for(
+            pilot,
+            lambda: (
+                not form.busy and "2 added" in str(form.query_one("#add-results", Static).render())
+            ),
+        )
         assert app.monitor.store.row_for("VF3ZZZZZ0NC000011").vehicle.tags == {"fleet": "a"}
         assert sim_status(sim, "VF3ZZZZZ0NC000012") == "pending"  # took the form's brand
         assert form.query_one("#add-many", TextArea).text == ""
@@ -264,7 +277,10 @@ async def test_bulk_cancel_all_fits_80x24_grouped_with_buttons_visible(sim, pilo
     for button in ("#confirm-yes", "#confirm-no"):
         region = screen.query_one(button).region
         assert region.height > 0 and region.bottom <= 24, (button, region)
-    assert screen.query_one("#confirm-scroll").region.bottom <= screen.query_one("#confirm-yes").region.y
+    assert (
+        screen.query_one("#confirm-scroll").region.bottom
+        <= screen.query_one("#confirm-yes").region.y
+    )
 
 
 @pytest.mark.size(80, 24)

@@ -71,8 +71,11 @@ async def test_n_and_shift_n_jump_between_matches_without_filtering():
         table.search = parse_query("state:pending")
         table.sort_by("vin", False)
         await pilot.press("g")
-        pending = [table.store.row(i).vin for i in range(shown)
-                   if table.store.row(i).state.value == "pending"]
+        pending = [
+            table.store.row(i).vin
+            for i in range(shown)
+            if table.store.row(i).state.value == "pending"
+        ]
         await pilot.press("n")
         assert table.cursor_vin == pending[0] and len(table.store) == shown  # nothing filtered
         await pilot.press("n")
@@ -91,8 +94,14 @@ async def test_n_and_shift_n_jump_between_matches_without_filtering():
 
 async def test_left_right_scroll_long_reasons_and_tags_sideways():
     long_reason = "the provider could not reach the vehicle after several days of retrying " * 2
-    fleet = [vdict("WBA00000000000001", "rejected", reason=long_reason,
-                   tags={"depot": "north-" * 10 + "end"})]
+    fleet = [
+        vdict(
+            "WBA00000000000001",
+            "rejected",
+            reason=long_reason,
+            tags={"depot": "north-" * 10 + "end"},
+        )
+    ]
     app = TableApp(store_of(fleet))
     async with app.run_test(size=(80, 24)) as pilot:
         table = app.query_one(FleetTable)
@@ -166,8 +175,11 @@ async def test_dialog_says_its_keys_in_the_body_and_footer():
         await pilot.pause()
         hint = str(typed.screen.query_one("#confirm-keys", Static).render())
         assert "Type AB12, then Enter sends" in hint
-        shown = {b.binding.key for b in typed.screen.active_bindings.values()
-                 if b.binding.show and typed.screen.check_action(b.binding.action, ())}
+        shown = {
+            b.binding.key
+            for b in typed.screen.active_bindings.values()
+            if b.binding.show and typed.screen.check_action(b.binding.action, ())
+        }
         assert "y" not in shown and "n" not in shown
 
 
@@ -202,8 +214,15 @@ def test_header_says_how_many_marks_the_filter_hides():
     from fleettui.monitor.header_state import HeaderState
     from fleettui.ui.widgets.header import counts_text
 
-    h = HeaderState(shown={State.PENDING: 2}, total={State.PENDING: 5}, shown_count=2,
-                   total_count=5, loaded=True, marked=3, marked_hidden=1)
+    h = HeaderState(
+        shown={State.PENDING: 2},
+        total={State.PENDING: 5},
+        shown_count=2,
+        total_count=5,
+        loaded=True,
+        marked=3,
+        marked_hidden=1,
+    )
     assert "● 3 marked, 1 hidden" in counts_text(h).plain
     assert " 3 marked, 1 hidden" in counts_text(h, "short").plain
     h.marked_hidden = 0

@@ -203,7 +203,9 @@ async def test_copy_as_json_and_for_support_say_where_the_copy_went(sim, isolate
         assert data["vin"] == vin and "seconds_in_state" in data
         note = next(n for n in notes(app) if n.startswith(f"Copied {vin} as JSON"))
         saved = Path(note.split(" and saved to ", 1)[1])
-        assert saved.parent == Path(isolated_dirs["export"]) and json.loads(saved.read_text()) == data
+        assert (
+            saved.parent == Path(isolated_dirs["export"]) and json.loads(saved.read_text()) == data
+        )
         await pilot.press("Y")
         await pilot.pause()
         assert app.clipboard.startswith(f"VIN:          {vin}\n")

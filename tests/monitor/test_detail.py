@@ -11,11 +11,19 @@ from tests.fleet_helpers import NOW, vdict
 
 
 def rejected_vw() -> Vehicle:
-    return Vehicle.from_api(vdict(
-        "WVW00000000000004", "rejected", "volkswagen", tags={"fleet": "north"},
-        log=[("2026-10-20T12:00:00Z", "pending", None),
-             ("2026-10-22T18:30:00Z", "pending", "privacy mode is enabled"),
-             ("2026-10-30T12:00:00Z", "rejected", "[red]no[/red] consent\x1b[2J")]))
+    return Vehicle.from_api(
+        vdict(
+            "WVW00000000000004",
+            "rejected",
+            "volkswagen",
+            tags={"fleet": "north"},
+            log=[
+                ("2026-10-20T12:00:00Z", "pending", None),
+                ("2026-10-22T18:30:00Z", "pending", "privacy mode is enabled"),
+                ("2026-10-30T12:00:00Z", "rejected", "[red]no[/red] consent\x1b[2J"),
+            ],
+        )
+    )
 
 
 def test_detail_lists_identity_state_rules_and_timeline():
@@ -29,7 +37,7 @@ def test_detail_lists_identity_state_rules_and_timeline():
     assert "Who must act: " in text and " · Provider retrying: no" in text
     assert "Cancel through the API: yes, once a day old" in text
     assert "Required tag vw-group-customer-name  ✗ missing" in text
-    history = text[text.index("History"):]
+    history = text[text.index("History") :]
     assert "2026-10-20 12:00  … pending  2d 06h" in history
     assert "2026-10-22 18:30  … pending  7d 17h" in history
     assert "    privacy mode is enabled" in history
@@ -38,8 +46,9 @@ def test_detail_lists_identity_state_rules_and_timeline():
 
 
 def test_pending_reason_from_catalogue_gets_numbered_steps():
-    v = Vehicle.from_api(vdict("WBA00000000000002", "pending", "bmw",
-                               reason="privacy mode is enabled"))
+    v = Vehicle.from_api(
+        vdict("WBA00000000000002", "pending", "bmw", reason="privacy mode is enabled")
+    )
     text = detail_text(v, NOW).plain
     assert "Next steps" in text and "\n1. " in text
     assert "Provider retrying: yes" in text
@@ -73,7 +82,7 @@ async def test_pane_renders_in_a_narrow_80x24_screen():
         assert pane.vehicle.vin == "WVW00000000000004"
         body = app.query_one("#detail-body", Static)
         assert body.size.width <= 38
-        assert pane.virtual_size.height > 24          # long content scrolls
+        assert pane.virtual_size.height > 24  # long content scrolls
         shown = [body.render_line(y).text for y in range(20)]
         assert shown[0].startswith("WVW00000000000004")
         assert all(len(line) <= 38 for line in shown)
@@ -85,6 +94,7 @@ async def test_pane_renders_in_a_narrow_80x24_screen():
 
 def test_catalogued_reject_reason_is_explained():
     from fleettui.core.reasons import REJECT_REASONS, lookup_reason
+
     reason = REJECT_REASONS[0]
     info = lookup_reason(reason)
     v = Vehicle.from_api(vdict("WBA00000000000001", "rejected", "bmw", reason=reason))
@@ -95,6 +105,7 @@ def test_catalogued_reject_reason_is_explained():
 
 
 # -- in the app: the pane always shows the vehicle under the cursor, or none -------------
+
 
 async def test_filter_matching_nothing_empties_the_pane(sim):
     from tests.app_helpers import filter_to, loaded, make_app

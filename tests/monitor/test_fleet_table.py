@@ -115,7 +115,7 @@ async def test_cursor_keeps_its_vin_through_refresh_sort_and_filter():
     async with app.run_test(size=(80, 24)) as pilot:
         table = app.query_one(FleetTable)
         assert table.move_cursor_to("VF300000000000003")
-        await pilot.press("greater_than_sign")    # sort by the next column (reason)
+        await pilot.press("greater_than_sign")  # sort by the next column (reason)
         assert store.sort == ("reason", False)
         assert table.cursor_vin == "VF300000000000003"
         await pilot.press("S")
@@ -127,7 +127,7 @@ async def test_cursor_keeps_its_vin_through_refresh_sort_and_filter():
         table.refresh_view()
         assert table.cursor_vin == "VF300000000000003"
         assert table.store.row(table.cursor).vin == "VF300000000000003"
-        store.set_query("state:approved")         # the VIN is filtered out: nearest row
+        store.set_query("state:approved")  # the VIN is filtered out: nearest row
         table.refresh_view()
         assert table.cursor_vin == "WBA00000000000001"
 
@@ -146,8 +146,15 @@ async def test_recent_rows_show_a_glyph():
 
 
 async def test_api_strings_are_rendered_literally_and_sanitised():
-    fleet = [vdict("[red]X[/red]00000001", "rejected", "bmw", reason="[b]bad[/b] \x1b[2Jwipe",
-                   tags={"k": "v\x07"})]
+    fleet = [
+        vdict(
+            "[red]X[/red]00000001",
+            "rejected",
+            "bmw",
+            reason="[b]bad[/b] \x1b[2Jwipe",
+            tags={"k": "v\x07"},
+        )
+    ]
     app = TableApp(store_of(fleet))
     async with app.run_test(size=(120, 10)) as pilot:
         await pilot.pause()
@@ -165,7 +172,7 @@ async def test_no_color_keeps_glyphs_and_labels(monkeypatch):
         assert app.no_color
         table = app.query_one(FleetTable)
         strip = table.render_line(1)
-        assert any(seg.style and seg.style.reverse for seg in strip)   # cursor still visible
+        assert any(seg.style and seg.style.reverse for seg in strip)  # cursor still visible
         out = lines(table, 7)
         for glyph_label in ("… pending", "✓ approved", "✗ rejected", "⊘ revoked", "↩ canceling"):
             assert any(glyph_label in line for line in out)
@@ -183,8 +190,15 @@ async def test_header_click_sorts():
 
 
 async def test_wide_characters_keep_every_line_exactly_the_width():
-    fleet = [vdict("WBA00000000000001", "rejected", "bmw", reason="車両が見つかりません" * 5,
-                   tags={"所有者": "山田太郎" * 6})]
+    fleet = [
+        vdict(
+            "WBA00000000000001",
+            "rejected",
+            "bmw",
+            reason="車両が見つかりません" * 5,
+            tags={"所有者": "山田太郎" * 6},
+        )
+    ]
     app = TableApp(store_of(fleet))
     async with app.run_test(size=(121, 8)) as pilot:
         await pilot.pause()
@@ -255,8 +269,7 @@ async def test_a_refresh_repaints_only_the_lines_that_changed(monkeypatch):
         assert [(r.y, r.height) for regions in dirty for r in regions] == [(1, 23)]
 
 
-async def test_a_row_leaving_a_filtered_view_repaints_the_line_it_left_not_the_table(
-        monkeypatch):
+async def test_a_row_leaving_a_filtered_view_repaints_the_line_it_left_not_the_table(monkeypatch):
     fleet = many(120)
     store = store_of(fleet)
     store.set_query("state:approved")

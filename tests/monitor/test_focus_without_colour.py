@@ -50,7 +50,7 @@ async def test_the_first_screen_shows_its_cursor_row_and_only_it(sim, plain):
         table = app.table
         region = table.content_region
         assert table.cursor == 0 and app.focused is table
-        assert row_marked(app, region, 1)                     # line 0 is the header
+        assert row_marked(app, region, 1)  # line 0 is the header
         assert not any(row_marked(app, region, line) for line in range(2, 8))
 
 

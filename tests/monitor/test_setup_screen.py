@@ -68,14 +68,24 @@ async def test_connect_against_the_simulator_tests_then_saves(sim):
         screen.query_one("#setup-environment", Select).value = "custom"
         await pilot.pause()
         assert not screen.query_one("#setup-base-url", Input).disabled
-        _fill(screen, **{"base-url": sim.base_url, "client-id": sim.client_id,
-                         "secret": sim.client_secret, "name": "mysim"})
+        _fill(
+            screen,
+            **{
+                "base-url": sim.base_url,
+                "client-id": sim.client_id,
+                "secret": sim.client_secret,
+                "name": "mysim",
+            },
+        )
         assert screen.query_one("#setup-secret", Input).password
         await pilot.click("#setup-save")
         await _wait_for(pilot, lambda: app.results)
     result = app.results[0]
     assert result.kind == "profile" and result.profile_name == "mysim"
-    assert result.profile.base_url == sim.base_url and result.profile.client_secret == sim.client_secret
+    assert (
+        result.profile.base_url == sim.base_url
+        and result.profile.client_secret == sim.client_secret
+    )
     cfg = load_config()
     assert cfg.default_profile == "mysim"
     assert cfg.profiles["mysim"].client_secret == sim.client_secret
@@ -89,8 +99,10 @@ async def test_wrong_secret_is_reported_and_nothing_saved(sim):
         await pilot.click("#setup-connect")
         screen.query_one("#setup-environment", Select).value = "custom"
         await pilot.pause()
-        _fill(screen, **{"base-url": sim.base_url, "client-id": sim.client_id,
-                         "secret": "not-the-secret"})
+        _fill(
+            screen,
+            **{"base-url": sim.base_url, "client-id": sim.client_id, "secret": "not-the-secret"},
+        )
         await pilot.click("#setup-save")
         status = screen.query_one("#setup-status", Static)
         await _wait_for(pilot, lambda: "credentials" in str(status.render()))
@@ -106,8 +118,15 @@ async def test_secret_env_name_keeps_the_secret_out_of_the_file(sim):
         await pilot.click("#setup-connect")
         screen.query_one("#setup-environment", Select).value = "custom"
         await pilot.pause()
-        _fill(screen, **{"base-url": sim.base_url, "client-id": sim.client_id,
-                         "secret": sim.client_secret, "secret-env": "MY_SIM_SECRET"})
+        _fill(
+            screen,
+            **{
+                "base-url": sim.base_url,
+                "client-id": sim.client_id,
+                "secret": sim.client_secret,
+                "secret-env": "MY_SIM_SECRET",
+            },
+        )
         await pilot.click("#setup-save")
         await _wait_for(pilot, lambda: app.results)
     assert app.results[0].profile.client_secret == sim.client_secret
@@ -132,8 +151,11 @@ async def test_bad_input_is_refused_before_any_test():
 def _two_profiles() -> None:
     cfg = load_config()
     cfg = cfg.with_profile(Profile(name="alpha", client_id="a", client_secret="alpha-SECRET-1"))
-    cfg = cfg.with_profile(Profile(name="beta", environment="sandbox", client_id="b",
-                                   client_secret_env="BETA_SECRET_VAR"))
+    cfg = cfg.with_profile(
+        Profile(
+            name="beta", environment="sandbox", client_id="b", client_secret_env="BETA_SECRET_VAR"
+        )
+    )
     save_config(cfg)
 
 
@@ -143,7 +165,9 @@ async def test_profile_switch_lists_masked_and_picks(monkeypatch):
     app = Host(ProfileSwitchScreen(current="alpha"))
     async with app.run_test(size=(120, 30)) as pilot:
         options = app.screen.query_one(OptionList)
-        shown = " ".join(str(options.get_option_at_index(i).prompt) for i in range(options.option_count))
+        shown = " ".join(
+            str(options.get_option_at_index(i).prompt) for i in range(options.option_count)
+        )
         assert "alpha" in shown and "beta" in shown and "env BETA_SECRET_VAR" in shown
         assert "alpha-SECRET-1" not in shown
         assert options.highlighted == 0

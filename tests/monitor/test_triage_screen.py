@@ -166,6 +166,7 @@ async def test_stats_screen_draws_for_the_width():
 async def test_stats_screen_shows_a_failure_instead_of_crashing():
     def broken():  # noqa: ANN202
         raise OSError("disk gone")
+
     app = ScreenApp(lambda: StatsScreen(broken))
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause(0.3)

@@ -23,9 +23,16 @@ class PanelApp(App[None]):
 
 
 def _healthy(**kw) -> HealthSnapshot:  # noqa: ANN003
-    base = dict(listening="http://127.0.0.1:8787/hooks/hm", last_ping=NOW - 600,
-                last_delivery=NOW - 12, per_hour=14, accepted=13, pings=1, duplicates=2,
-                heartbeat=NOW - 1)
+    base = dict(
+        listening="http://127.0.0.1:8787/hooks/hm",
+        last_ping=NOW - 600,
+        last_delivery=NOW - 12,
+        per_hour=14,
+        accepted=13,
+        pings=1,
+        duplicates=2,
+        heartbeat=NOW - 1,
+    )
     return HealthSnapshot(**{**base, **kw})
 
 
@@ -43,8 +50,9 @@ async def test_panel_shows_every_counter_and_repaints_only_on_change():
         assert not panel.show(_healthy(), NOW + 1)  # same coarse age: nothing to repaint
         assert panel.show(_healthy(), NOW + 60)
         assert "✗ receiver not running" in panel.text  # no heartbeat for a minute
-        assert panel.show(_healthy(bad_signatures=3, last_bad_signature=NOW,
-                                   heartbeat=NOW + 59), NOW + 60)
+        assert panel.show(
+            _healthy(bad_signatures=3, last_bad_signature=NOW, heartbeat=NOW + 59), NOW + 60
+        )
         assert "! attention" in panel.text and "Bad signatures: 3 (last" in panel.text
         silent = _healthy().with_monitor(disagreements=4, push_silent=True)
         assert panel.show(silent, NOW)

@@ -26,15 +26,32 @@ def test_token_form_body_is_accepted(sim):
     assert r.json()["access_token"]
 
 
-@pytest.mark.parametrize(("body", "description"), [
-    ({}, "client_id can't be blank, client_secret can't be blank, grant_type can't be blank"),
-    ({"grant_type": "client_credentials", "client_id": "demo-client", "client_secret": " "},
-     "client_secret can't be blank"),
-    ({"grant_type": "client_credentials", "client_id": "demo-client", "client_secret": "nope"},
-     "client_secret is invalid"),
-    ({"grant_type": "client_credentials", "client_id": "who", "client_secret": "demo-secret"},
-     "client_id is invalid"),
-])
+@pytest.mark.parametrize(
+    ("body", "description"),
+    [
+        ({}, "client_id can't be blank, client_secret can't be blank, grant_type can't be blank"),
+        (
+            {"grant_type": "client_credentials", "client_id": "demo-client", "client_secret": " "},
+            "client_secret can't be blank",
+        ),
+        (
+            {
+                "grant_type": "client_credentials",
+                "client_id": "demo-client",
+                "client_secret": "nope",
+            },
+            "client_secret is invalid",
+        ),
+        (
+            {
+                "grant_type": "client_credentials",
+                "client_id": "who",
+                "client_secret": "demo-secret",
+            },
+            "client_id is invalid",
+        ),
+    ],
+)
 def test_token_refusals_use_the_oauth_shape(sim, body, description):
     r = httpx.post(f"{sim.base_url}/v1/access_tokens", json=body)
     assert r.status_code == 400
@@ -42,8 +59,11 @@ def test_token_refusals_use_the_oauth_shape(sim, body, description):
 
 
 def test_token_with_unparseable_body_or_wrong_grant(sim):
-    r = httpx.post(f"{sim.base_url}/v1/access_tokens", content=b"{nope",
-                   headers={"Content-Type": "application/json"})
+    r = httpx.post(
+        f"{sim.base_url}/v1/access_tokens",
+        content=b"{nope",
+        headers={"Content-Type": "application/json"},
+    )
     assert r.status_code == 400 and r.json()["error"] == "invalid_request"
     body = {**token_body(sim), "grant_type": "password"}
     r = httpx.post(f"{sim.base_url}/v1/access_tokens", json=body)

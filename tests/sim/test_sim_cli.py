@@ -22,10 +22,29 @@ def main(argv: list[str]) -> int:
 
 def _start(*extra: str) -> subprocess.Popen:
     return subprocess.Popen(
-        [sys.executable, "-m", "fleettui", "simulator", "--port", "0", "--vehicles", "12",
-         "--seed", "3", "--speed", "0", "--client-id", "cli-id", "--client-secret", "cli-secret",
-         *extra],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        [
+            sys.executable,
+            "-m",
+            "fleettui",
+            "simulator",
+            "--port",
+            "0",
+            "--vehicles",
+            "12",
+            "--seed",
+            "3",
+            "--speed",
+            "0",
+            "--client-id",
+            "cli-id",
+            "--client-secret",
+            "cli-secret",
+            *extra,
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
 
 
 def test_cli_prints_three_lines_and_serves():
@@ -36,13 +55,20 @@ def test_cli_prints_three_lines_and_serves():
         secret = proc.stdout.readline().strip()
         assert url.startswith("http://127.0.0.1:")
         assert (client_id, secret) == ("cli-id", "cli-secret")
-        r = httpx.post(f"{url}/v1/access_tokens", json={
-            "grant_type": "client_credentials", "client_id": client_id, "client_secret": secret})
+        r = httpx.post(
+            f"{url}/v1/access_tokens",
+            json={
+                "grant_type": "client_credentials",
+                "client_id": client_id,
+                "client_secret": secret,
+            },
+        )
         assert r.status_code == 200 and r.json()["expires_in"] == 120
         assert r.headers["Date"] == "Sun, 01 Nov 2026 12:00:00 GMT"
         token = r.json()["access_token"]
-        fleet = httpx.get(f"{url}/v1/fleets/vehicles",
-                          headers={"Authorization": f"Bearer {token}"}).json()
+        fleet = httpx.get(
+            f"{url}/v1/fleets/vehicles", headers={"Authorization": f"Bearer {token}"}
+        ).json()
         assert len(fleet) == 12
         proc.send_signal(signal.SIGTERM)
         assert proc.wait(timeout=10) == 0

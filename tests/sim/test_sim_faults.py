@@ -60,8 +60,9 @@ def test_malformed_bodies(sim):
 def test_dropped_connections(sim):
     token = fetch_token(sim)
     sim.set_faults(FaultConfig(drop_rate=1.0))
-    with httpx.Client(base_url=sim.base_url, timeout=3,
-                      headers={"Authorization": f"Bearer {token}"}) as c:
+    with httpx.Client(
+        base_url=sim.base_url, timeout=3, headers={"Authorization": f"Bearer {token}"}
+    ) as c:
         with pytest.raises(httpx.RemoteProtocolError):
             c.get("/v1/fleets/vehicles")
         # the token endpoint is exempt unless asked for
@@ -74,8 +75,10 @@ def test_forbidden_app_gets_403_after_auth(sim):
         sim.set_faults(FaultConfig(forbidden=True))
         r = c.get("/v1/fleets/vehicles")
         assert r.status_code == 403
-        assert only_error(r) == {"title": "Forbidden", "detail":
-                                 "This service account is not associated with a fleet."}
+        assert only_error(r) == {
+            "title": "Forbidden",
+            "detail": "This service account is not associated with a fleet.",
+        }
         assert c.get("/v1/fleets/vehicles", headers={"Authorization": "x"}).status_code == 401
         sim.set_faults(FaultConfig())
         assert c.get("/v1/fleets/vehicles").status_code == 200
@@ -83,8 +86,9 @@ def test_forbidden_app_gets_403_after_auth(sim):
 
 def test_faults_from_config_are_deterministic_under_the_seed():
     def statuses(seed: int) -> list[int]:
-        cfg = SimConfig(vehicles=3, seed=seed, speed=0.0, start=SIM_START,
-                        faults=FaultConfig(error_rate=0.5))
+        cfg = SimConfig(
+            vehicles=3, seed=seed, speed=0.0, start=SIM_START, faults=FaultConfig(error_rate=0.5)
+        )
         with Simulator(cfg) as s, authed(s) as c:
             return [c.get("/v1/fleets/vehicles").status_code for _ in range(30)]
 
@@ -135,8 +139,10 @@ def test_stop_does_not_wait_for_idle_keep_alive_connections():
     token = fetch_token(s)
     host, port = s.base_url.removeprefix("http://").rsplit(":", 1)
     sock = socket.create_connection((host, int(port)), timeout=30)
-    sock.sendall(f"GET /v1/fleets/vehicles HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer "
-                 f"{token}\r\n\r\n".encode())
+    sock.sendall(
+        f"GET /v1/fleets/vehicles HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer "
+        f"{token}\r\n\r\n".encode()
+    )
     assert sock.recv(12) == b"HTTP/1.1 200"  # the connection is open and kept alive
     done = threading.Event()
     stopper = threading.Thread(target=lambda: (s.stop(), done.set()), daemon=True)

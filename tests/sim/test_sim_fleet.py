@@ -29,8 +29,9 @@ def test_list_returns_bare_array_of_vehicle_objects(sim):
 
 def test_timestamps_mix_the_providers_styles(sim):
     with authed(sim) as c:
-        stamps = [e["timestamp"] for v in c.get("/v1/fleets/vehicles").json()
-                  for e in v["changelog"]]
+        stamps = [
+            e["timestamp"] for v in c.get("/v1/fleets/vehicles").json() for e in v["changelog"]
+        ]
     assert any(s.endswith("Z") and "." in s for s in stamps)
     assert any(not s.endswith("Z") for s in stamps)
     assert all(parse_ts(s) is not None for s in stamps)
@@ -46,10 +47,16 @@ def test_filters_by_status_brand_vin_and_tags(sim):
         got = list_filter(c, {"vin": {"operator": "in", "value": two}}).json()
         assert sorted(v["vin"] for v in got) == sorted(two)
         brand = everything[0]["brand"]
-        both = list_filter(c, {"brand": {"operator": "in", "value": [brand]},
-                               "status": {"operator": "in", "value": ["approved", "pending"]}})
-        assert all(v["brand"] == brand and v["status"] in ("approved", "pending")
-                   for v in both.json())
+        both = list_filter(
+            c,
+            {
+                "brand": {"operator": "in", "value": [brand]},
+                "status": {"operator": "in", "value": ["approved", "pending"]},
+            },
+        )
+        assert all(
+            v["brand"] == brand and v["status"] in ("approved", "pending") for v in both.json()
+        )
         depot = everything[0]["tags"]["depot"]
         tagged = list_filter(c, {"tags": {"operator": "contains", "value": {"depot": depot}}})
         assert tagged.json() and all(v["tags"]["depot"] == depot for v in tagged.json())
@@ -64,21 +71,26 @@ def test_filters_by_time(sim):
         recent = list_filter(c, {"inserted_at": {"operator": "gte", "value": week_ago}}).json()
         older = list_filter(c, {"inserted_at": {"operator": "lt", "value": week_ago}}).json()
         assert len(recent) + len(older) == len(everything) and recent and older
-        approved = list_filter(c, {"approved_at": {"operator": "lte",
-                                                   "value": "2026-11-01T12:00:00"}}).json()
-        assert approved and all(any(e["status"] == "approved" for e in v["changelog"])
-                                for v in approved)
+        approved = list_filter(
+            c, {"approved_at": {"operator": "lte", "value": "2026-11-01T12:00:00"}}
+        ).json()
+        assert approved and all(
+            any(e["status"] == "approved" for e in v["changelog"]) for v in approved
+        )
 
 
-@pytest.mark.parametrize(("raw", "status"), [
-    ("{not json", 400),
-    ("[1, 2]", 422),
-    ('{"colour": {"operator": "eq", "value": "red"}}', 422),
-    ('{"vin": {"operator": "contains", "value": "X"}}', 422),
-    ('{"status": {"operator": "in", "value": "pending"}}', 422),
-    ('{"inserted_at": {"operator": "gt", "value": "yesterday"}}', 422),
-    ('{"status": "pending"}', 422),
-])
+@pytest.mark.parametrize(
+    ("raw", "status"),
+    [
+        ("{not json", 400),
+        ("[1, 2]", 422),
+        ('{"colour": {"operator": "eq", "value": "red"}}', 422),
+        ('{"vin": {"operator": "contains", "value": "X"}}', 422),
+        ('{"status": {"operator": "in", "value": "pending"}}', 422),
+        ('{"inserted_at": {"operator": "gt", "value": "yesterday"}}', 422),
+        ('{"status": "pending"}', 422),
+    ],
+)
 def test_bad_filters_get_envelopes(sim, raw, status):
     with authed(sim) as c:
         r = c.get("/v1/fleets/vehicles", params={"filter": raw})
@@ -110,21 +122,29 @@ def test_get_one_is_limited_to_60_per_minute(sim):
 
 
 def test_post_mixes_good_and_bad_vehicles(sim):
-    payload = {"vehicles": [
-        {"vin": "WVWZZZ1JZXW000001", "brand": "volkswagen", "tags": VW_TAGS},
-        {"vin": "WVWZZZ1JZXW00000", "brand": "volkswagen"},
-        {"vin": "WBA12345678901234", "brand": "bmwx"},
-        {"vin": "VF1AAAAA5A0000001", "brand": "renault"},
-    ]}
+    payload = {
+        "vehicles": [
+            {"vin": "WVWZZZ1JZXW000001", "brand": "volkswagen", "tags": VW_TAGS},
+            {"vin": "WVWZZZ1JZXW00000", "brand": "volkswagen"},
+            {"vin": "WBA12345678901234", "brand": "bmwx"},
+            {"vin": "VF1AAAAA5A0000001", "brand": "renault"},
+        ]
+    }
     with authed(sim) as c:
         r = c.post("/v1/fleets/vehicles", json=payload)
         assert r.status_code == 200
         out = r.json()["vehicles"]
         assert out[0] == {"vin": "WVWZZZ1JZXW000001", "status": "pending", "tags": VW_TAGS}
-        assert out[1] == {"vin": "WVWZZZ1JZXW00000", "status": "error",
-                          "description": "vin should be 17 character(s)"}
-        assert out[2] == {"vin": "WBA12345678901234", "status": "error",
-                          "description": "The brand is invalid"}
+        assert out[1] == {
+            "vin": "WVWZZZ1JZXW00000",
+            "status": "error",
+            "description": "vin should be 17 character(s)",
+        }
+        assert out[2] == {
+            "vin": "WBA12345678901234",
+            "status": "error",
+            "description": "The brand is invalid",
+        }
         assert out[3]["status"] == "pending" and out[3]["tags"] == {}
         got = c.get("/v1/fleets/vehicles/VF1AAAAA5A0000001").json()
         assert got["brand"] == "renault" and got["changelog"][0]["status"] == "pending"
@@ -154,26 +174,37 @@ def test_post_of_an_ended_vin_starts_a_new_clearance(sim):
     assert [e["status"] for e in log] == ["pending", "approved", "revoking", "revoked", "pending"]
 
 
-@pytest.mark.parametrize(("content", "status"), [
-    (b"{oops", 400),
-    (b"[]", 422),
-    (b'{"vehicles": {"vin": "x"}}', 422),
-    (b"", 422),
-])
+@pytest.mark.parametrize(
+    ("content", "status"),
+    [
+        (b"{oops", 400),
+        (b"[]", 422),
+        (b'{"vehicles": {"vin": "x"}}', 422),
+        (b"", 422),
+    ],
+)
 def test_bad_post_bodies_get_envelopes(sim, content, status):
     with authed(sim) as c:
-        r = c.post("/v1/fleets/vehicles", content=content,
-                   headers={"Content-Type": "application/json"})
+        r = c.post(
+            "/v1/fleets/vehicles", content=content, headers={"Content-Type": "application/json"}
+        )
     assert r.status_code == status
     assert only_error(r)["title"]
 
 
 def test_odd_entries_become_error_entries(sim):
     with authed(sim) as c:
-        out = c.post("/v1/fleets/vehicles", json={"vehicles": [
-            "WVWZZZ1JZXW000003", {"brand": "bmw"}, {"vin": "WBA0000000000000#", "brand": "bmw"},
-            {"vin": "WBA00000000000009", "brand": "bmw", "tags": {"n": 1}},
-        ]}).json()["vehicles"]
+        out = c.post(
+            "/v1/fleets/vehicles",
+            json={
+                "vehicles": [
+                    "WVWZZZ1JZXW000003",
+                    {"brand": "bmw"},
+                    {"vin": "WBA0000000000000#", "brand": "bmw"},
+                    {"vin": "WBA00000000000009", "brand": "bmw", "tags": {"n": 1}},
+                ]
+            },
+        ).json()["vehicles"]
     assert [e["status"] for e in out] == ["error"] * 4
     assert out[1]["description"] == "vin can't be blank"
 

@@ -122,8 +122,10 @@ def test_generated_fleet_moves_when_the_clock_runs(sim):
 
 
 def test_100k_fleet_is_served_whole():
-    with Simulator(SimConfig(vehicles=100_000, seed=2, speed=0.0, start=SIM_START)) as s, \
-            authed(s) as c:
+    with (
+        Simulator(SimConfig(vehicles=100_000, seed=2, speed=0.0, start=SIM_START)) as s,
+        authed(s) as c,
+    ):
         r = c.get("/v1/fleets/vehicles")
     assert r.status_code == 200
     body = r.json()
@@ -144,8 +146,10 @@ def test_100k_fleet_generation_and_full_list_times(capsys):
             t3 = time.perf_counter()
         assert r.status_code == 200
     with capsys.disabled():
-        print(f"\n[sim 100k] generate {t1 - t0:.2f}s, full GET {t3 - t2:.3f}s, "
-              f"{len(r.content) / 1e6:.1f} MB")  # figures only: no timing is asserted
+        print(
+            f"\n[sim 100k] generate {t1 - t0:.2f}s, full GET {t3 - t2:.3f}s, "
+            f"{len(r.content) / 1e6:.1f} MB"
+        )  # figures only: no timing is asserted
     assert len(r.json()) == 100_000
 
 
@@ -162,7 +166,8 @@ def test_only_cancelable_brands_are_ever_canceled():
     from fleettui.sim import SimConfig, Simulator
 
     with Simulator(SimConfig(vehicles=2000, seed=7, speed=0.0)) as sim:
-        cancelled = [v for v in sim.engine.vehicles.values()
-                     if v["status"] in ("canceling", "canceled")]
+        cancelled = [
+            v for v in sim.engine.vehicles.values() if v["status"] in ("canceling", "canceled")
+        ]
     assert cancelled
     assert all(brand_info(v["brand"]).cancelable for v in cancelled)

@@ -34,8 +34,9 @@ def test_vw_without_customer_tag_is_rejected_within_the_hour(sim):
 def test_new_clearances_reach_a_verdict_with_brand_reasons(sim):
     vins = [f"VF1AAAAA5A{n:07d}" for n in range(40)]
     with authed(sim) as c:
-        c.post("/v1/fleets/vehicles", json={"vehicles": [
-            {"vin": v, "brand": "renault"} for v in vins]})
+        c.post(
+            "/v1/fleets/vehicles", json={"vehicles": [{"vin": v, "brand": "renault"} for v in vins]}
+        )
     sim.engine.advance(12 * DAY)
     outcomes = [sim.engine.vehicles[v] for v in vins]
     assert {o["status"] for o in outcomes} <= {"approved", "rejected"}
@@ -51,8 +52,14 @@ def test_new_clearances_reach_a_verdict_with_brand_reasons(sim):
 
 def test_stuck_pending_reason_is_rejected_after_the_retry_window(sim):
     vin = "WVWZZZ1KZAW000011"
-    sim.engine.seed_vehicle(vin, "volkswagen", "pending", 9 * DAY, reason=R.PRIVACY_MODE,
-                            tags={"vw-group-customer-name": "X"})
+    sim.engine.seed_vehicle(
+        vin,
+        "volkswagen",
+        "pending",
+        9 * DAY,
+        reason=R.PRIVACY_MODE,
+        tags={"vw-group-customer-name": "X"},
+    )
     log = sim.engine.vehicles[vin]["changelog"]
     assert log[-1] == {**log[-1], "status": "pending", "reason": R.PRIVACY_MODE}
     sim.engine.advance(4 * DAY)
@@ -68,8 +75,10 @@ def test_cancel_refused_for_brands_without_support(sim):
     with authed(sim) as c:
         r = c.delete(f"/v1/fleets/vehicles/{vin}")
     assert r.status_code == 422
-    assert only_error(r) == {"title": "not supported",
-                             "detail": "cancellation is not supported for this vin"}
+    assert only_error(r) == {
+        "title": "not supported",
+        "detail": "cancellation is not supported for this vin",
+    }
 
 
 def test_cancel_refused_before_one_day_then_allowed(sim):
@@ -79,8 +88,10 @@ def test_cancel_refused_before_one_day_then_allowed(sim):
         r = c.delete(f"/v1/fleets/vehicles/{vin}")
         assert r.status_code == 422
         assert only_error(r) == {
-            "title": "too early", "source": "status",
-            "detail": "the pending status could only be canceled after 1 day it's created"}
+            "title": "too early",
+            "source": "status",
+            "detail": "the pending status could only be canceled after 1 day it's created",
+        }
         sim.engine.advance(DAY)
     with authed(sim) as c:
         r = c.delete(f"/v1/fleets/vehicles/{vin}")
@@ -88,8 +99,11 @@ def test_cancel_refused_before_one_day_then_allowed(sim):
         assert r.json() == {"vin": vin, "status": "canceling", "tags": {}}
         r = c.delete(f"/v1/fleets/vehicles/{vin}")
         assert r.status_code == 409
-        assert only_error(r) == {"title": "Conflict", "source": "vin",
-                                 "detail": "Clearance is in transition mode"}
+        assert only_error(r) == {
+            "title": "Conflict",
+            "source": "vin",
+            "detail": "Clearance is in transition mode",
+        }
         sim.engine.advance(3600)
     with authed(sim) as c:
         got = _get(c, vin)
@@ -117,13 +131,19 @@ def test_revoke_goes_through_revoking_to_revoked(sim):
         r = c.delete(f"/v1/fleets/vehicles/{vin}")
         assert r.status_code == 200
         assert r.json() == {"vin": vin, "status": "revoking", "tags": {"fleet": "pool"}}
-        assert only_error(c.delete(f"/v1/fleets/vehicles/{vin}"))["detail"] == \
-            "Clearance is in transition mode"
+        assert (
+            only_error(c.delete(f"/v1/fleets/vehicles/{vin}"))["detail"]
+            == "Clearance is in transition mode"
+        )
         sim.engine.advance(3600)
     with authed(sim) as c:
         got = _get(c, vin)
-        assert [e["status"] for e in got["changelog"]] == \
-            ["pending", "approved", "revoking", "revoked"]
+        assert [e["status"] for e in got["changelog"]] == [
+            "pending",
+            "approved",
+            "revoking",
+            "revoked",
+        ]
         assert c.delete(f"/v1/fleets/vehicles/{vin}").status_code == 409
 
 
@@ -134,8 +154,11 @@ def test_delete_on_ended_clearances_is_already_removed(sim, status):
     with authed(sim) as c:
         r = c.delete(f"/v1/fleets/vehicles/{vin}")
     assert r.status_code == 409
-    assert only_error(r) == {"title": "Conflict", "source": "vin",
-                             "detail": "Clearance is already removed"}
+    assert only_error(r) == {
+        "title": "Conflict",
+        "source": "vin",
+        "detail": "Clearance is already removed",
+    }
 
 
 def test_delete_unknown_vin_is_404(sim):
@@ -158,8 +181,14 @@ def test_ford_readded_right_after_revocation_hits_revoke_in_progress(sim):
         assert _post(c, vin, "ford")["status"] == "pending"
     sim.engine.advance(600)
     got = sim.engine.vehicles[vin]
-    assert [e["status"] for e in got["changelog"]] == \
-        ["pending", "approved", "revoking", "revoked", "pending", "rejected"]
+    assert [e["status"] for e in got["changelog"]] == [
+        "pending",
+        "approved",
+        "revoking",
+        "revoked",
+        "pending",
+        "rejected",
+    ]
     assert got["changelog"][-1]["reason"] == R.FORD_REVOKE_IN_PROGRESS
 
 
@@ -178,8 +207,9 @@ def test_every_transition_appends_one_changelog_entry(sim):
 
 
 def test_seed_vehicle_states_and_hold(sim):
-    for i, status in enumerate(("pending", "approved", "rejected", "revoking", "revoked",
-                                "canceling", "canceled")):
+    for i, status in enumerate(
+        ("pending", "approved", "rejected", "revoking", "revoked", "canceling", "canceled")
+    ):
         vin = f"W1K0000000000010{i}"
         got = sim.engine.seed_vehicle(vin, "mercedes-benz", status, 5 * DAY)
         assert got["status"] == status
@@ -194,9 +224,13 @@ def test_seed_vehicle_states_and_hold(sim):
 
 def test_add_vehicle_helper_behaves_like_post(sim):
     assert sim.engine.add_vehicle("12345", "bmw") == {
-        "vin": "12345", "status": "error", "description": "vin should be 17 character(s)"}
-    assert sim.engine.add_vehicle("WBA00000000000300", "nope")["description"] == \
-        "The brand is invalid"
+        "vin": "12345",
+        "status": "error",
+        "description": "vin should be 17 character(s)",
+    }
+    assert (
+        sim.engine.add_vehicle("WBA00000000000300", "nope")["description"] == "The brand is invalid"
+    )
     ok = sim.engine.add_vehicle("WBA00000000000300", "BMW", {"fleet": "pool"})
     assert ok == {"vin": "WBA00000000000300", "status": "pending", "tags": {"fleet": "pool"}}
     assert sim.engine.vehicles["WBA00000000000300"]["brand"] == "bmw"

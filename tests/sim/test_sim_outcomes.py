@@ -27,8 +27,9 @@ def test_plans_are_ordered_and_brand_consistent(brand):
             if reason is not None:
                 info = R.CATALOGUE[reason]
                 assert info.applies_to(brand), (brand, reason)
-                assert info.kind in (("pending", "both") if status == "pending"
-                                     else ("rejected", "both"))
+                assert info.kind in (
+                    ("pending", "both") if status == "pending" else ("rejected", "both")
+                )
         verdicts.add(plan[-1][1])
     assert "approved" in verdicts
     if brand != "sandbox":
@@ -55,6 +56,7 @@ def test_ford_sometimes_lacks_consent_after_the_window():
 def test_timeout_reasons_fit_the_brand():
     assert outcomes.timeout_reason("volkswagen", R.PRIVACY_MODE) == R.PRIVACY_MODE
     assert outcomes.timeout_reason("peugeot", R.NO_DATA_YET) == R.ACTIVATION_TIMEOUT_NO_DATA
-    assert outcomes.timeout_reason("mercedes-benz", R.VEHICLE_NOT_DRIVEN) == \
-        R.VIN_ACTIVATION_TIMEOUT
+    assert (
+        outcomes.timeout_reason("mercedes-benz", R.VEHICLE_NOT_DRIVEN) == R.VIN_ACTIVATION_TIMEOUT
+    )
     assert outcomes.timeout_reason("kia", R.WAITING_FOR_OTA) == R.UNSPECIFIED

@@ -17,29 +17,49 @@ from fleettui.sim import SimConfig, Simulator
 from tests.sim_helpers import SIM_START, fetch_token
 
 json_values = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False) | st.text(max_size=20),
-    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=10), inner,
-                                                                max_size=4),
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(max_size=20),
+    lambda inner: (
+        st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=10), inner, max_size=4)
+    ),
     max_leaves=12,
 )
-vehicle_like = st.fixed_dictionaries({}, optional={
-    "vin": st.text(max_size=20) | st.integers() | st.just("WBA00000000000001"),
-    "brand": st.sampled_from(["bmw", "BMW", "volkswagen", "nope", ""]) | json_values,
-    "tags": st.dictionaries(st.text(max_size=8), st.text(max_size=8) | st.integers(),
-                            max_size=3) | json_values,
-})
+vehicle_like = st.fixed_dictionaries(
+    {},
+    optional={
+        "vin": st.text(max_size=20) | st.integers() | st.just("WBA00000000000001"),
+        "brand": st.sampled_from(["bmw", "BMW", "volkswagen", "nope", ""]) | json_values,
+        "tags": st.dictionaries(
+            st.text(max_size=8), st.text(max_size=8) | st.integers(), max_size=3
+        )
+        | json_values,
+    },
+)
 _SERIAL = itertools.count(1)
-SETTINGS = settings(max_examples=60, deadline=None,
-                    suppress_health_check=[HealthCheck.function_scoped_fixture])
+SETTINGS = settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 
 
 @pytest.fixture(scope="module")
 def client() -> Iterator[httpx.Client]:
-    with Simulator(SimConfig(vehicles=20, seed=5, speed=0.0, start=SIM_START,
-                             token_lifetime=3600, get_one_limit=10**6)) as sim:
+    with Simulator(
+        SimConfig(
+            vehicles=20,
+            seed=5,
+            speed=0.0,
+            start=SIM_START,
+            token_lifetime=3600,
+            get_one_limit=10**6,
+        )
+    ) as sim:
         token = fetch_token(sim)
-        with httpx.Client(base_url=sim.base_url, timeout=5,
-                          headers={"Authorization": f"Bearer {token}"}) as c:
+        with httpx.Client(
+            base_url=sim.base_url, timeout=5, headers={"Authorization": f"Bearer {token}"}
+        ) as c:
             yield c
 
 
@@ -63,8 +83,16 @@ def test_any_vehicle_entries_get_one_answer_each(client, vehicles):
     out = r.json()["vehicles"]
     assert len(out) == len(vehicles)
     for entry in out:
-        assert entry["status"] in ("pending", "approved", "rejected", "revoking", "revoked",
-                                   "canceling", "canceled", "error")
+        assert entry["status"] in (
+            "pending",
+            "approved",
+            "rejected",
+            "revoking",
+            "revoked",
+            "canceling",
+            "canceled",
+            "error",
+        )
         if entry["status"] == "error":
             assert entry["description"]
 
@@ -73,8 +101,9 @@ def test_any_vehicle_entries_get_one_answer_each(client, vehicles):
 @given(tags=st.dictionaries(st.text(max_size=8), st.text(max_size=12), max_size=4))
 def test_any_tag_text_round_trips_through_the_cached_json(client, tags):
     vin = f"SBX{next(_SERIAL):014d}"
-    client.post("/v1/fleets/vehicles", json={"vehicles": [
-        {"vin": vin, "brand": "sandbox", "tags": tags}]})
+    client.post(
+        "/v1/fleets/vehicles", json={"vehicles": [{"vin": vin, "brand": "sandbox", "tags": tags}]}
+    )
     listed = {v["vin"]: v for v in client.get("/v1/fleets/vehicles").json()}
     assert vin in listed
     one = client.get(f"/v1/fleets/vehicles/{vin}").json()
@@ -101,10 +130,16 @@ def test_any_vin_path(client, vin):
 
 
 @SETTINGS
-@given(body=st.binary(max_size=80), ctype=st.sampled_from(
-    ["application/json", "application/x-www-form-urlencoded", "text/plain", ""]))
+@given(
+    body=st.binary(max_size=80),
+    ctype=st.sampled_from(
+        ["application/json", "application/x-www-form-urlencoded", "text/plain", ""]
+    ),
+)
 def test_any_token_request(client, body, ctype):
     r = client.post("/v1/access_tokens", content=body, headers={"Content-Type": ctype})
     assert r.status_code in (200, 400)
-    assert set(_is_json(r)) in ({"error", "error_description"},
-                                {"access_token", "expires_in", "token_type", "scope"})
+    assert set(_is_json(r)) in (
+        {"error", "error_description"},
+        {"access_token", "expires_in", "token_type", "scope"},
+    )

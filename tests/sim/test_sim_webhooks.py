@@ -62,8 +62,9 @@ def _verify(headers: dict, body: bytes) -> dict:
 
 
 def test_ping_then_signed_change_deliveries(receiver):
-    cfg = SimConfig(vehicles=5, speed=0.0, start=SIM_START, webhook_url=_url(receiver),
-                    webhook_secret=SECRET)
+    cfg = SimConfig(
+        vehicles=5, speed=0.0, start=SIM_START, webhook_url=_url(receiver), webhook_secret=SECRET
+    )
     with Simulator(cfg) as sim:
         assert sim.webhooks.wait_idle()
         vin = "WVWZZZ1KZAW000099"
@@ -87,8 +88,13 @@ def test_ping_then_signed_change_deliveries(receiver):
 
 
 def test_background_ticker_fires_webhooks_without_requests(receiver):
-    cfg = SimConfig(vehicles=0, speed=3600.0 * 24 * 30, start=SIM_START,
-                    webhook_url=_url(receiver), webhook_secret=SECRET)
+    cfg = SimConfig(
+        vehicles=0,
+        speed=3600.0 * 24 * 30,
+        start=SIM_START,
+        webhook_url=_url(receiver),
+        webhook_secret=SECRET,
+    )
     with Simulator(cfg) as sim:
         sim.engine.seed_vehicle("WBA00000000000077", "bmw", "approved", 3 * DAY)
         with authed(sim) as c:
@@ -130,8 +136,9 @@ def test_sign_matches_hmac():
 
 
 def test_simulator_restarts_with_webhooks(receiver):
-    cfg = SimConfig(vehicles=1, speed=0.0, start=SIM_START, webhook_url=_url(receiver),
-                    webhook_secret=SECRET)
+    cfg = SimConfig(
+        vehicles=1, speed=0.0, start=SIM_START, webhook_url=_url(receiver), webhook_secret=SECRET
+    )
     sim = Simulator(cfg)
     for _ in range(2):
         sim.start()

@@ -39,7 +39,9 @@ async def _steady(pilot) -> None:
 
 
 def first_rejected(app) -> str:
-    return next(r.vin for r in app.monitor.store.view.rows if r.state is State.REJECTED and r.reason)
+    return next(
+        r.vin for r in app.monitor.store.view.rows if r.state is State.REJECTED and r.reason
+    )
 
 
 def test_main_screen(snap_compare, sim):

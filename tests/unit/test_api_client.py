@@ -53,6 +53,7 @@ def client(sim):
 
 # -- reads ---------------------------------------------------------------------------
 
+
 def test_list_parses_the_whole_fleet_and_learns_server_time(sim, client):
     vehicles = client.list_vehicles()
     assert len(vehicles) == 60 and client.last_skipped == 0
@@ -92,8 +93,10 @@ def test_get_one_and_unknown_vin(sim, client):
 
 def test_get_one_rate_limit_is_reported_with_retry_after_and_not_waited_out():
     sleeps = Sleeps()
-    with Simulator(SimConfig(vehicles=3, speed=0.0, start=SIM_START, get_one_limit=2)) as s, \
-            make_client(s, sleep=sleeps) as c:
+    with (
+        Simulator(SimConfig(vehicles=3, speed=0.0, start=SIM_START, get_one_limit=2)) as s,
+        make_client(s, sleep=sleeps) as c,
+    ):
         vin = next(iter(s.engine.vehicles))
         c.get_vehicle(vin)
         c.get_vehicle(vin)
@@ -105,20 +108,26 @@ def test_get_one_rate_limit_is_reported_with_retry_after_and_not_waited_out():
 
 # -- writes --------------------------------------------------------------------------
 
+
 def test_create_returns_per_vin_results_with_error_entries(sim, client):
     before = len(sim.engine.vehicles)
-    results = client.create_vehicles([
-        NewVehicle(GOOD_VIN, "bmw", {"driver": "Ana"}),
-        NewVehicle("WBA123", "bmw"),
-        NewVehicle("VF3ABCDEFGH123456", "notabrand"),
-    ])
+    results = client.create_vehicles(
+        [
+            NewVehicle(GOOD_VIN, "bmw", {"driver": "Ana"}),
+            NewVehicle("WBA123", "bmw"),
+            NewVehicle("VF3ABCDEFGH123456", "notabrand"),
+        ]
+    )
     by_vin = {r.vin: r for r in results}
     assert by_vin[GOOD_VIN].ok and by_vin[GOOD_VIN].status == "pending"
     assert by_vin[GOOD_VIN].vehicle.brand == "bmw"
     assert by_vin[GOOD_VIN].vehicle.tags == {"driver": "Ana"}
     assert not by_vin["WBA123"].ok and by_vin["WBA123"].status == "error"
     assert "17" in by_vin["WBA123"].description
-    assert not by_vin["VF3ABCDEFGH123456"].ok and "brand" in by_vin["VF3ABCDEFGH123456"].description.lower()
+    assert (
+        not by_vin["VF3ABCDEFGH123456"].ok
+        and "brand" in by_vin["VF3ABCDEFGH123456"].description.lower()
+    )
     assert len(sim.engine.vehicles) == before + 1 and GOOD_VIN in sim.engine.vehicles
 
 
@@ -143,10 +152,22 @@ def test_delete_revokes_then_conflicts(sim, client):
 
 def test_cancel_rules_come_back_as_typed_422s(sim, client):
     sim.engine.seed_vehicle("WBA11111111111111", "bmw", "pending", age_seconds=3 * DAY, hold=True)
-    sim.engine.seed_vehicle("WVW11111111111111", "volkswagen", "pending", age_seconds=3600,
-                            tags={"vw-group-customer-name": "ACME"}, hold=True)
-    sim.engine.seed_vehicle("WVW22222222222222", "volkswagen", "pending", age_seconds=2 * DAY,
-                            tags={"vw-group-customer-name": "ACME"}, hold=True)
+    sim.engine.seed_vehicle(
+        "WVW11111111111111",
+        "volkswagen",
+        "pending",
+        age_seconds=3600,
+        tags={"vw-group-customer-name": "ACME"},
+        hold=True,
+    )
+    sim.engine.seed_vehicle(
+        "WVW22222222222222",
+        "volkswagen",
+        "pending",
+        age_seconds=2 * DAY,
+        tags={"vw-group-customer-name": "ACME"},
+        hold=True,
+    )
     with pytest.raises(Unprocessable) as ns:
         client.delete_vehicle("WBA11111111111111")
     assert ns.value.kind == "not_supported"
@@ -157,6 +178,7 @@ def test_cancel_rules_come_back_as_typed_422s(sim, client):
 
 
 # -- tokens --------------------------------------------------------------------------
+
 
 def test_token_is_cached_and_renewed_a_minute_before_expiry(sim):
     now = [1000.0]
@@ -224,6 +246,7 @@ def test_threads_share_one_token_fetch(sim, client):
 
 
 # -- retries (reads) and none (writes), counted server-side ------------------------
+
 
 def test_read_retries_429_honouring_retry_after(sim):
     sleeps = Sleeps()
@@ -328,11 +351,13 @@ def test_write_timeout_may_still_be_carried_out(sim):
 def test_readme_flow_add_three_list_cancel_refused_then_allowed(sim, client):
     """The README's walk-through: add three (one bad VIN), list, cancel on a brand that
     can't be cancelled (clear error, sent once), then on one that can."""
-    results = client.create_vehicles([
-        NewVehicle("WBA11111111111111", "bmw"),
-        NewVehicle("VR3AAAAAAAAAAAAA", "peugeot"),
-        NewVehicle("VR3BBBBBBBBBBBBBB", "peugeot"),
-    ])
+    results = client.create_vehicles(
+        [
+            NewVehicle("WBA11111111111111", "bmw"),
+            NewVehicle("VR3AAAAAAAAAAAAA", "peugeot"),
+            NewVehicle("VR3BBBBBBBBBBBBBB", "peugeot"),
+        ]
+    )
     assert [r.ok for r in results] == [True, False, True]
     listed = {v.vin for v in client.list_vehicles()}
     assert {"WBA11111111111111", "VR3BBBBBBBBBBBBBB"} <= listed
@@ -341,8 +366,9 @@ def test_readme_flow_add_three_list_cancel_refused_then_allowed(sim, client):
         client.delete_vehicle("WBA11111111111111")
     assert info.value.kind == "not_supported" and client.requests_sent == sent + 1
     assert sim.engine.vehicles["WBA11111111111111"]["status"] == "pending"
-    sim.engine.seed_vehicle("VR3CCCCCCCCCCCCCC", "peugeot", "pending", age_seconds=2 * DAY,
-                            hold=True)
+    sim.engine.seed_vehicle(
+        "VR3CCCCCCCCCCCCCC", "peugeot", "pending", age_seconds=2 * DAY, hold=True
+    )
     assert client.delete_vehicle("VR3CCCCCCCCCCCCCC").status == "canceling"
 
 

@@ -46,15 +46,27 @@ def envelope(title=None, detail=None, source=None) -> bytes:
 
 # -- body parsing ------------------------------------------------------------------
 
+
 def test_fleet_errors_envelope():
     body = parse_error_body(envelope("Conflict", "Clearance is already removed", "vin"))
-    assert (body.title, body.detail, body.source) == ("Conflict", "Clearance is already removed", "vin")
+    assert (body.title, body.detail, body.source) == (
+        "Conflict",
+        "Clearance is already removed",
+        "vin",
+    )
 
 
 def test_envelope_without_title_and_several_errors():
-    raw = json.dumps({"errors": [
-        {"source": "Authorization", "detail": "Missing or invalid authorization header."},
-        {"detail": "second problem"}, {"detail": "second problem"}, "junk"]})
+    raw = json.dumps(
+        {
+            "errors": [
+                {"source": "Authorization", "detail": "Missing or invalid authorization header."},
+                {"detail": "second problem"},
+                {"detail": "second problem"},
+                "junk",
+            ]
+        }
+    )
     body = parse_error_body(raw.encode())
     assert body.title is None
     assert body.source == "Authorization"
@@ -63,7 +75,9 @@ def test_envelope_without_title_and_several_errors():
 
 def test_bare_list_oauth_single_object_and_odd_shapes():
     assert parse_error_body(b'[{"title": "too early", "detail": "d"}]').title == "too early"
-    oauth = parse_error_body(b'{"error": "invalid_request", "error_description": "client_secret is invalid"}')
+    oauth = parse_error_body(
+        b'{"error": "invalid_request", "error_description": "client_secret is invalid"}'
+    )
     assert (oauth.title, oauth.detail) == ("invalid_request", "client_secret is invalid")
     assert parse_error_body(b'{"title": "x", "detail": "y"}').detail == "y"
     assert parse_error_body(b'{"message": "gateway"}').detail == "gateway"
@@ -73,7 +87,9 @@ def test_bare_list_oauth_single_object_and_odd_shapes():
 
 
 def test_non_json_bodies():
-    assert parse_error_body(b"<html><title>502 Bad Gateway</title></html>").detail == "502 Bad Gateway"
+    assert (
+        parse_error_body(b"<html><title>502 Bad Gateway</title></html>").detail == "502 Bad Gateway"
+    )
     assert parse_error_body(b"<html>no title</html>").detail is None
     assert parse_error_body(b"upstream connect error").detail == "upstream connect error"
     assert parse_error_body(b'{"errors": [{"title": "Conf').detail == '{"errors": [{"title": "Conf'
@@ -89,29 +105,37 @@ def test_clean_text_strips_control_and_bidi_characters_and_shortens():
     assert clean_text({"pointer": "/vin"}) == '{"pointer": "/vin"}'
 
 
-@pytest.mark.parametrize("detail, header, expected", [
-    ("retry after 10s", None, 10.0),
-    ("Retry after 3 seconds", None, 3.0),
-    ("retry after 2m", None, 120.0),
-    ("retry after 1.5 minutes", None, 90.0),
-    ("retry after 250ms", None, 0.25),
-    ("retry after 7", None, 7.0),
-    ("slow down", None, None),
-    (None, "12", 12.0),
-    ("retry after 10s", "4", 4.0),
-    ("retry after 10s", "Wed, 21 Oct 2015 07:28:00 GMT", 10.0),
-])
+@pytest.mark.parametrize(
+    "detail, header, expected",
+    [
+        ("retry after 10s", None, 10.0),
+        ("Retry after 3 seconds", None, 3.0),
+        ("retry after 2m", None, 120.0),
+        ("retry after 1.5 minutes", None, 90.0),
+        ("retry after 250ms", None, 0.25),
+        ("retry after 7", None, 7.0),
+        ("slow down", None, None),
+        (None, "12", 12.0),
+        ("retry after 10s", "4", 4.0),
+        ("retry after 10s", "Wed, 21 Oct 2015 07:28:00 GMT", 10.0),
+    ],
+)
 def test_retry_after(detail, header, expected):
     assert parse_retry_after(detail, header) == expected
 
 
 # -- typed errors and their one line ---------------------------------------------
 
+
 def test_forbidden_line():
-    e = error_from_response(403, envelope("Forbidden", "This service account is not associated with a fleet."))
+    e = error_from_response(
+        403, envelope("Forbidden", "This service account is not associated with a fleet.")
+    )
     assert isinstance(e, Forbidden)
-    assert str(e) == ("This client has no fleet access (403 Forbidden: This service account is "
-                      "not associated with a fleet.). Ask High Mobility to link the app to your fleet.")
+    assert str(e) == (
+        "This client has no fleet access (403 Forbidden: This service account is "
+        "not associated with a fleet.). Ask High Mobility to link the app to your fleet."
+    )
     assert error_category(e) == "auth"
 
 
@@ -122,11 +146,14 @@ def test_not_found_and_status_phrase_when_no_title():
     assert e.title is None and e.detail is None and error_category(e) == "client"
 
 
-@pytest.mark.parametrize("detail, kind, words", [
-    ("Clearance is already removed", "removed", "already removed"),
-    ("Clearance is in transition mode", "transition", "being revoked or cancelled"),
-    ("something else", "other", "cannot be changed now"),
-])
+@pytest.mark.parametrize(
+    "detail, kind, words",
+    [
+        ("Clearance is already removed", "removed", "already removed"),
+        ("Clearance is in transition mode", "transition", "being revoked or cancelled"),
+        ("something else", "other", "cannot be changed now"),
+    ],
+)
 def test_conflict_kinds(detail, kind, words):
     e = error_from_response(409, envelope("Conflict", detail, "vin"))
     assert isinstance(e, Conflict) and e.kind == kind
@@ -134,11 +161,19 @@ def test_conflict_kinds(detail, kind, words):
 
 
 def test_unprocessable_kinds():
-    ns = error_from_response(422, envelope("not supported", "cancellation is not supported for this vin"))
+    ns = error_from_response(
+        422, envelope("not supported", "cancellation is not supported for this vin")
+    )
     assert isinstance(ns, Unprocessable) and ns.kind == "not_supported"
     assert "does not support cancelling" in str(ns)
-    early = error_from_response(422, envelope(
-        "too early", "the pending status could only be canceled after 1 day it's created", "status"))
+    early = error_from_response(
+        422,
+        envelope(
+            "too early",
+            "the pending status could only be canceled after 1 day it's created",
+            "status",
+        ),
+    )
     assert early.kind == "too_early"
     assert "wait until 1 day after it was added" in str(early)
     invalid = error_from_response(422, envelope("Unprocessable Entity", "app not configured"))
@@ -165,8 +200,10 @@ def test_server_error_and_other_statuses():
 
 def test_network_error_lines():
     e = NetworkError("refused", host="127.0.0.1")
-    assert str(e) == ("The connection to 127.0.0.1 was refused. Check the base URL and that "
-                      "the service is running.")
+    assert str(e) == (
+        "The connection to 127.0.0.1 was refused. Check the base URL and that "
+        "the service is running."
+    )
     assert str(NetworkError("timeout")).startswith("The server did not answer in time.")
     w = NetworkError("dropped", maybe_sent=True)
     assert "may or may not have reached High Mobility" in str(w) and "refresh" in str(w)
@@ -185,6 +222,7 @@ def test_every_error_line_is_one_line_even_with_hostile_provider_text():
 
 # -- through the client (MockTransport) -------------------------------------------
 
+
 def client_with(error_status: int, body: bytes, headers=None) -> tuple[FleetClient, list]:
     seen: list[httpx.Request] = []
 
@@ -194,19 +232,29 @@ def client_with(error_status: int, body: bytes, headers=None) -> tuple[FleetClie
             return httpx.Response(200, json={"access_token": TOKEN, "expires_in": 300})
         return httpx.Response(error_status, content=body, headers=headers or {})
 
-    client = FleetClient(Credentials("https://api.example.test", "cid", SECRET),
-                         transport=httpx.MockTransport(handler), max_retries=0)
+    client = FleetClient(
+        Credentials("https://api.example.test", "cid", SECRET),
+        transport=httpx.MockTransport(handler),
+        max_retries=0,
+    )
     return client, seen
 
 
-@pytest.mark.parametrize("status, body, cls", [
-    (403, b'[{"title": "Forbidden", "detail": "no fleet"}]', Forbidden),
-    (409, b'{"error": "conflict", "error_description": "Clearance is in transition mode"}', Conflict),
-    (404, b"", NotFound),
-    (500, b"<html>Internal</html>", ServerError),
-    (422, b'{"errors": [{"title": "too ea', Unprocessable),
-    (429, b"retry after 3s", RateLimited),
-])
+@pytest.mark.parametrize(
+    "status, body, cls",
+    [
+        (403, b'[{"title": "Forbidden", "detail": "no fleet"}]', Forbidden),
+        (
+            409,
+            b'{"error": "conflict", "error_description": "Clearance is in transition mode"}',
+            Conflict,
+        ),
+        (404, b"", NotFound),
+        (500, b"<html>Internal</html>", ServerError),
+        (422, b'{"errors": [{"title": "too ea', Unprocessable),
+        (429, b"retry after 3s", RateLimited),
+    ],
+)
 def test_client_raises_typed_errors_for_each_shape(status, body, cls):
     client, _ = client_with(status, body)
     with client, pytest.raises(cls) as info:
@@ -215,13 +263,16 @@ def test_client_raises_typed_errors_for_each_shape(status, body, cls):
     assert SECRET not in str(info.value) and TOKEN not in str(info.value)
 
 
-@pytest.mark.parametrize("body, why", [
-    (b"", "not valid JSON"),
-    (b"<html>maintenance</html>", "not valid JSON"),
-    (b'[{"vin": "WBA1', "not valid JSON"),
-    (b'{"vehicles": []}', "not a JSON array"),
-    (b'"pending"', "not a JSON array"),
-])
+@pytest.mark.parametrize(
+    "body, why",
+    [
+        (b"", "not valid JSON"),
+        (b"<html>maintenance</html>", "not valid JSON"),
+        (b'[{"vin": "WBA1', "not valid JSON"),
+        (b'{"vehicles": []}', "not a JSON array"),
+        (b'"pending"', "not a JSON array"),
+    ],
+)
 def test_list_with_unexpected_200_body_is_bad_response(body, why):
     client, _ = client_with(200, body)
     with client, pytest.raises(BadResponse, match=why) as info:
@@ -245,13 +296,23 @@ def test_get_and_write_with_unreadable_200_say_whether_the_write_may_have_happen
 def test_token_endpoint_oauth_400_becomes_credentials_rejected_without_the_secret():
     def handler(request):
         sent = json.loads(request.content)
-        assert sent == {"grant_type": "client_credentials", "client_id": "cid",
-                        "client_secret": SECRET}
-        return httpx.Response(400, json={"error": "invalid_request",
-                                         "error_description": f"client_secret {SECRET} is invalid"})
+        assert sent == {
+            "grant_type": "client_credentials",
+            "client_id": "cid",
+            "client_secret": SECRET,
+        }
+        return httpx.Response(
+            400,
+            json={
+                "error": "invalid_request",
+                "error_description": f"client_secret {SECRET} is invalid",
+            },
+        )
 
-    client = FleetClient(Credentials("https://api.example.test", "cid", SECRET),
-                         transport=httpx.MockTransport(handler))
+    client = FleetClient(
+        Credentials("https://api.example.test", "cid", SECRET),
+        transport=httpx.MockTransport(handler),
+    )
     with client, pytest.raises(CredentialsRejected) as info:
         client.list_vehicles()
     e = info.value
@@ -266,16 +327,35 @@ def test_token_endpoint_oauth_400_becomes_credentials_rejected_without_the_secre
 
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(),
-    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(
-        st.sampled_from(["errors", "title", "detail", "source", "error", "error_description",
-                         "message", "x"]) | st.text(max_size=5), inner, max_size=4),
+    lambda inner: (
+        st.lists(inner, max_size=4)
+        | st.dictionaries(
+            st.sampled_from(
+                [
+                    "errors",
+                    "title",
+                    "detail",
+                    "source",
+                    "error",
+                    "error_description",
+                    "message",
+                    "x",
+                ]
+            )
+            | st.text(max_size=5),
+            inner,
+            max_size=4,
+        )
+    ),
     max_leaves=12,
 )
 
 
 @settings(max_examples=300, deadline=None)
-@given(status=st.integers(400, 599), body=st.binary(max_size=300) | json_values.map(
-    lambda v: json.dumps(v).encode()))
+@given(
+    status=st.integers(400, 599),
+    body=st.binary(max_size=300) | json_values.map(lambda v: json.dumps(v).encode()),
+)
 def test_any_error_body_gives_a_typed_one_line_error(status, body):
     e = error_from_response(status, body, redact=("s3cr3t",))
     assert isinstance(e, ApiError) and e.status == status

@@ -26,13 +26,15 @@ def test_empty_filter_is_falsy_and_serialises_to_empty_object():
 
 def test_each_builder_produces_the_documented_shape():
     when = datetime(2026, 11, 1, 12, 0, tzinfo=UTC)
-    f = (VehicleFilter()
-         .vin_in([VIN, " wba00000000000001 "])
-         .status_in(["pending", State.REJECTED])
-         .brand_in(["BMW", "mini"])
-         .tags_contains({"fleet": "north"})
-         .approved_at("gte", when)
-         .inserted_at("lt", "2026-11-02T00:00:00"))
+    f = (
+        VehicleFilter()
+        .vin_in([VIN, " wba00000000000001 "])
+        .status_in(["pending", State.REJECTED])
+        .brand_in(["BMW", "mini"])
+        .tags_contains({"fleet": "north"})
+        .approved_at("gte", when)
+        .inserted_at("lt", "2026-11-02T00:00:00")
+    )
     assert f.to_dict() == {
         "vin": {"operator": "in", "value": [VIN, "WBA00000000000001"]},
         "status": {"operator": "in", "value": ["pending", "rejected"]},
@@ -75,18 +77,21 @@ def test_dates_are_normalised_to_utc_z():
     assert naive.condition("inserted_at") == ("eq", "2026-11-01T12:00:00Z")
 
 
-@pytest.mark.parametrize("build, message", [
-    (lambda f: f.status_eq("approvd"), "unknown status"),
-    (lambda f: f.status_eq("error"), "unknown status"),
-    (lambda f: f.status_in([]), "at least one value"),
-    (lambda f: f.vin_in(VIN), "list of values"),
-    (lambda f: f.vin_eq("  "), "non-empty"),
-    (lambda f: f.brand_in(["bmw", 3]), "non-empty string"),
-    (lambda f: f.tags_eq({}), "non-empty mapping"),
-    (lambda f: f.tags_contains({"k": 1}), "string value"),
-    (lambda f: f.approved_at("between", "2026-01-01"), "operators eq, lt, gt, lte, gte"),
-    (lambda f: f.inserted_at("gt", "yesterday"), "not an ISO 8601"),
-])
+@pytest.mark.parametrize(
+    "build, message",
+    [
+        (lambda f: f.status_eq("approvd"), "unknown status"),
+        (lambda f: f.status_eq("error"), "unknown status"),
+        (lambda f: f.status_in([]), "at least one value"),
+        (lambda f: f.vin_in(VIN), "list of values"),
+        (lambda f: f.vin_eq("  "), "non-empty"),
+        (lambda f: f.brand_in(["bmw", 3]), "non-empty string"),
+        (lambda f: f.tags_eq({}), "non-empty mapping"),
+        (lambda f: f.tags_contains({"k": 1}), "string value"),
+        (lambda f: f.approved_at("between", "2026-01-01"), "operators eq, lt, gt, lte, gte"),
+        (lambda f: f.inserted_at("gt", "yesterday"), "not an ISO 8601"),
+    ],
+)
 def test_bad_input_is_refused_with_a_clear_message(build, message):
     with pytest.raises(ValueError, match=message):
         build(VehicleFilter())
@@ -94,8 +99,17 @@ def test_bad_input_is_refused_with_a_clear_message(build, message):
 
 def test_every_stored_status_is_accepted():
     assert set(STORED_STATUSES) == {
-        "pending", "approved", "rejected", "revoking", "revoked", "canceling", "canceled"}
-    assert VehicleFilter().status_in(STORED_STATUSES).condition("status")[1] == list(STORED_STATUSES)
+        "pending",
+        "approved",
+        "rejected",
+        "revoking",
+        "revoked",
+        "canceling",
+        "canceled",
+    }
+    assert VehicleFilter().status_in(STORED_STATUSES).condition("status")[1] == list(
+        STORED_STATUSES
+    )
 
 
 def test_duplicates_are_dropped_keeping_order():
@@ -104,20 +118,28 @@ def test_duplicates_are_dropped_keeping_order():
 
 
 def test_round_trip_through_param_and_dict():
-    f = (VehicleFilter().vin_eq(VIN).status_in(["pending"]).tags_eq({"x": "y"})
-         .approved_at("lte", "2026-11-01T12:00:00Z"))
+    f = (
+        VehicleFilter()
+        .vin_eq(VIN)
+        .status_in(["pending"])
+        .tags_eq({"x": "y"})
+        .approved_at("lte", "2026-11-01T12:00:00Z")
+    )
     assert VehicleFilter.from_param(f.to_param()) == f
     assert VehicleFilter.from_dict(f.to_dict()) == f
     assert hash(VehicleFilter.from_dict(f.to_dict())) == hash(f)
 
 
-@pytest.mark.parametrize("text, message", [
-    ('{"colour": {"operator": "eq", "value": "red"}}', "unknown filter field"),
-    ('{"vin": {"operator": "contains", "value": "x"}}', "operators eq, in"),
-    ('{"vin": "WBA"}', "needs"),
-    ("[1, 2]", "JSON object"),
-    ("{not json", "not valid JSON"),
-])
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ('{"colour": {"operator": "eq", "value": "red"}}', "unknown filter field"),
+        ('{"vin": {"operator": "contains", "value": "x"}}', "operators eq, in"),
+        ('{"vin": "WBA"}', "needs"),
+        ("[1, 2]", "JSON object"),
+        ("{not json", "not valid JSON"),
+    ],
+)
 def test_from_param_reports_what_is_wrong(text, message):
     with pytest.raises(ValueError, match=message):
         VehicleFilter.from_param(text)
@@ -125,8 +147,9 @@ def test_from_param_reports_what_is_wrong(text, message):
 
 def test_httpx_url_encodes_the_param_and_the_server_gets_the_json_back():
     f = VehicleFilter().tags_eq({"name": "Müller & Söhne"}).status_in(["pending"])
-    request = httpx.Request("GET", "https://example.test/v1/fleets/vehicles",
-                            params={"filter": f.to_param()})
+    request = httpx.Request(
+        "GET", "https://example.test/v1/fleets/vehicles", params={"filter": f.to_param()}
+    )
     query = urlsplit(str(request.url)).query
     assert "%26" in query and "&" not in query
     assert json.loads(parse_qs(query)["filter"][0]) == f.to_dict()
@@ -140,17 +163,29 @@ vins = st.text(alphabet="ABCDEFGHJKLMNPRSTUVWXYZ0123456789", min_size=17, max_si
 
 
 @settings(max_examples=150, deadline=None)
-@given(vin_list=st.lists(vins, min_size=1, max_size=5),
-       statuses=st.lists(st.sampled_from(STORED_STATUSES), min_size=1, max_size=7),
-       tags=st.dictionaries(st.text(min_size=1, max_size=8).filter(str.strip), st.text(max_size=8),
-                            min_size=1, max_size=3),
-       seconds=st.integers(0, 10**9))
+@given(
+    vin_list=st.lists(vins, min_size=1, max_size=5),
+    statuses=st.lists(st.sampled_from(STORED_STATUSES), min_size=1, max_size=7),
+    tags=st.dictionaries(
+        st.text(min_size=1, max_size=8).filter(str.strip),
+        st.text(max_size=8),
+        min_size=1,
+        max_size=3,
+    ),
+    seconds=st.integers(0, 10**9),
+)
 def test_any_valid_filter_round_trips_through_the_query_string(vin_list, statuses, tags, seconds):
     when = datetime.fromtimestamp(seconds, UTC)
-    f = (VehicleFilter().vin_in(vin_list).status_in(statuses).tags_contains(tags)
-         .inserted_at("gte", when))
-    request = httpx.Request("GET", "https://example.test/v1/fleets/vehicles",
-                            params={"filter": f.to_param()})
+    f = (
+        VehicleFilter()
+        .vin_in(vin_list)
+        .status_in(statuses)
+        .tags_contains(tags)
+        .inserted_at("gte", when)
+    )
+    request = httpx.Request(
+        "GET", "https://example.test/v1/fleets/vehicles", params={"filter": f.to_param()}
+    )
     back = VehicleFilter.from_param(parse_qs(urlsplit(str(request.url)).query)["filter"][0])
     assert back == f
     assert back.condition("inserted_at")[1] == when.strftime("%Y-%m-%dT%H:%M:%SZ")

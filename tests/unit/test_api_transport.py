@@ -42,8 +42,15 @@ class Fake:
         if request.url.path == "/v1/access_tokens":
             if self.token_answer is not None:
                 return self.token_answer(request)
-            return httpx.Response(200, json={"access_token": TOKEN, "expires_in": 300,
-                                             "token_type": "bearer", "scope": "fleet:clearance"})
+            return httpx.Response(
+                200,
+                json={
+                    "access_token": TOKEN,
+                    "expires_in": 300,
+                    "token_type": "bearer",
+                    "scope": "fleet:clearance",
+                },
+            )
         return self.fleet(request)
 
     def count(self, path_prefix: str) -> int:
@@ -52,8 +59,11 @@ class Fake:
 
 def client_for(fake: Fake, **kw) -> FleetClient:
     kw.setdefault("sleep", Sleeps())
-    return FleetClient(Credentials("https://api.example.test", "cid", SECRET),
-                       transport=httpx.MockTransport(fake), **kw)
+    return FleetClient(
+        Credentials("https://api.example.test", "cid", SECRET),
+        transport=httpx.MockTransport(fake),
+        **kw,
+    )
 
 
 def all_exceptions(e: BaseException) -> Iterator[BaseException]:
@@ -77,14 +87,17 @@ def assert_clean(e: BaseException) -> None:
 
 # -- real sockets ------------------------------------------------------------------
 
+
 def test_connection_refused_on_a_closed_port_is_not_retried():
     sock = socket.socket()
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
     sock.close()
     sleeps = Sleeps()
-    with FleetClient(Credentials(f"http://127.0.0.1:{port}", "cid", SECRET), sleep=sleeps) as c, \
-            pytest.raises(NetworkError) as info:
+    with (
+        FleetClient(Credentials(f"http://127.0.0.1:{port}", "cid", SECRET), sleep=sleeps) as c,
+        pytest.raises(NetworkError) as info,
+    ):
         c.list_vehicles()
     assert info.value.kind == "refused" and sleeps == []
     assert "Check the base URL" in str(info.value) and "127.0.0.1" in str(info.value)
@@ -121,8 +134,12 @@ def silent_server() -> Iterator[tuple[str, list]]:
 def test_timeout_on_a_server_that_never_answers_is_retried_then_reported(silent_server):
     url, accepted = silent_server
     sleeps = Sleeps()
-    with FleetClient(Credentials(url, "cid", SECRET), timeout=0.15, max_retries=1,
-                     sleep=sleeps) as c, pytest.raises(NetworkError) as info:
+    with (
+        FleetClient(
+            Credentials(url, "cid", SECRET), timeout=0.15, max_retries=1, sleep=sleeps
+        ) as c,
+        pytest.raises(NetworkError) as info,
+    ):
         c.list_vehicles()
     assert info.value.kind == "timeout" and not info.value.maybe_sent
     for _ in range(50):  # the accept loop may lag behind the kernel's backlog
@@ -135,9 +152,11 @@ def test_timeout_on_a_server_that_never_answers_is_retried_then_reported(silent_
 
 # -- failures the simulator cannot produce -----------------------------------------
 
+
 def raising(exc_factory):
     def fleet(request):
         raise exc_factory(request)
+
     return fleet
 
 
@@ -147,15 +166,19 @@ def connect_error(cause: BaseException):
             raise cause
         except BaseException as inner:
             raise httpx.ConnectError("connect failed", request=request) from inner
+
     return make
 
 
-@pytest.mark.parametrize("cause, kind", [
-    (socket.gaierror(-2, "Name or service not known"), "dns"),
-    (ssl.SSLCertVerificationError(1, "certificate verify failed"), "tls"),
-    (ConnectionRefusedError(111, "Connection refused"), "refused"),
-    (OSError(101, "Network is unreachable"), "other"),
-])
+@pytest.mark.parametrize(
+    "cause, kind",
+    [
+        (socket.gaierror(-2, "Name or service not known"), "dns"),
+        (ssl.SSLCertVerificationError(1, "certificate verify failed"), "tls"),
+        (ConnectionRefusedError(111, "Connection refused"), "refused"),
+        (OSError(101, "Network is unreachable"), "other"),
+    ],
+)
 def test_connect_failures_are_classified(cause, kind):
     fake = Fake(lambda r: connect_error(cause)(r))
     with client_for(fake) as c, pytest.raises(NetworkError) as info:
@@ -174,8 +197,19 @@ def test_read_error_on_write_may_have_been_sent():
 
 
 def test_persistent_401_reauths_once_then_credentials_rejected():
-    fake = Fake(lambda r: httpx.Response(401, json={"errors": [{
-        "source": "Authorization", "detail": "Missing or invalid authorization header."}]}))
+    fake = Fake(
+        lambda r: httpx.Response(
+            401,
+            json={
+                "errors": [
+                    {
+                        "source": "Authorization",
+                        "detail": "Missing or invalid authorization header.",
+                    }
+                ]
+            },
+        )
+    )
     with client_for(fake) as c, pytest.raises(CredentialsRejected) as info:
         c.list_vehicles()
     assert fake.count("/v1/fleets") == 2 and fake.count("/v1/access_tokens") == 2
@@ -184,7 +218,9 @@ def test_persistent_401_reauths_once_then_credentials_rejected():
 
 
 def test_one_401_then_success_is_invisible_to_the_caller():
-    answers = iter([httpx.Response(401), httpx.Response(200, json={"vin": VIN, "status": "revoking"})])
+    answers = iter(
+        [httpx.Response(401), httpx.Response(200, json={"vin": VIN, "status": "revoking"})]
+    )
     fake = Fake(lambda r: next(answers))
     with client_for(fake) as c:
         assert c.delete_vehicle(VIN).status == "revoking"
@@ -201,20 +237,29 @@ def test_token_endpoint_5xx_is_retried_and_a_bad_token_answer_is_bad_response():
 
 # -- requests as sent ----------------------------------------------------------------
 
+
 def test_headers_path_quoting_and_body_of_each_call():
     def fleet(request):
         if request.method == "POST":
-            return httpx.Response(200, json={"vehicles": [
-                {"vin": VIN, "status": "pending"}, "junk", {"status": "pending"}]})
+            return httpx.Response(
+                200,
+                json={
+                    "vehicles": [{"vin": VIN, "status": "pending"}, "junk", {"status": "pending"}]
+                },
+            )
         if request.url.path.endswith("/vehicles"):
-            return httpx.Response(200, json=[{"vin": VIN, "status": "approved"}, 3, {"x": 1}, {"vin": ""}])
+            return httpx.Response(
+                200, json=[{"vin": VIN, "status": "approved"}, 3, {"x": 1}, {"vin": ""}]
+            )
         return httpx.Response(200, json={"vin": VIN, "status": "approved"})
 
     fake = Fake(fleet)
     with client_for(fake) as c:
         assert [v.vin for v in c.list_vehicles()] == [VIN] and c.last_skipped == 3
         c.get_vehicle("A/B?C")
-        results = c.create_vehicles([NewVehicle(f" {VIN} ", " BMW ", {"n": 1}), NewVehicle("X" * 17, "bmw")])
+        results = c.create_vehicles(
+            [NewVehicle(f" {VIN} ", " BMW ", {"n": 1}), NewVehicle("X" * 17, "bmw")]
+        )
     token_req, list_req, get_req, post_req = fake.requests
     assert json.loads(token_req.content)["grant_type"] == "client_credentials"
     for r in fake.requests:
@@ -222,9 +267,16 @@ def test_headers_path_quoting_and_body_of_each_call():
     assert list_req.headers["authorization"] == f"Bearer {TOKEN}"
     assert "authorization" not in token_req.headers
     assert get_req.url.raw_path == b"/v1/fleets/vehicles/A%2FB%3FC"
-    assert json.loads(post_req.content) == {"vehicles": [
-        {"vin": VIN, "brand": "bmw", "tags": {"n": "1"}}, {"vin": "X" * 17, "brand": "bmw", "tags": {}}]}
-    assert [(r.vin, r.ok, r.status) for r in results] == [(VIN, True, "pending"), ("X" * 17, False, "unknown")]
+    assert json.loads(post_req.content) == {
+        "vehicles": [
+            {"vin": VIN, "brand": "bmw", "tags": {"n": "1"}},
+            {"vin": "X" * 17, "brand": "bmw", "tags": {}},
+        ]
+    }
+    assert [(r.vin, r.ok, r.status) for r in results] == [
+        (VIN, True, "pending"),
+        ("X" * 17, False, "unknown"),
+    ]
     assert "refresh" in results[1].description
 
 
@@ -252,14 +304,23 @@ def test_environment_base_urls():
 
 # -- secret hygiene ------------------------------------------------------------------
 
+
 def test_reprs_never_show_the_secret_or_token():
     creds = Credentials("https://api.example.test", "cid", SECRET)
     token = AccessToken(TOKEN, 300.0, scope="fleet:clearance")
     cache = TokenCache(lambda: token)
     cache.get()
     with FleetClient(creds) as c:
-        for text in (repr(creds), str(creds), repr(token), str(token), repr(cache), repr(c),
-                     f"{creds}", f"{token!r}"):
+        for text in (
+            repr(creds),
+            str(creds),
+            repr(token),
+            str(token),
+            repr(cache),
+            repr(c),
+            f"{creds}",
+            f"{token!r}",
+        ):
             assert SECRET not in text and TOKEN not in text
     assert "****" in repr(creds) and "cid" in repr(creds)
 
@@ -273,9 +334,12 @@ def test_no_error_carries_secret_or_token_even_if_the_provider_echoes_them(statu
     # The provider's words are kept verbatim except the credentials themselves.
     assert_clean(info.value)
     assert "****" in str(info.value)
-    token_fail = Fake(lambda r: httpx.Response(200),
-                      token_answer=lambda r: httpx.Response(status, json={
-                          "error": "invalid_client", "error_description": f"bad {SECRET}"}))
+    token_fail = Fake(
+        lambda r: httpx.Response(200),
+        token_answer=lambda r: httpx.Response(
+            status, json={"error": "invalid_client", "error_description": f"bad {SECRET}"}
+        ),
+    )
     with client_for(token_fail, max_retries=0) as c, pytest.raises(ApiError) as info2:
         c.list_vehicles()
     assert_clean(info2.value)
@@ -291,8 +355,9 @@ def test_other_transport_failures_keep_httpx_words_but_mask_proxy_credentials():
 
 
 def test_429_without_retry_after_falls_back_to_backoff():
-    answers = iter([httpx.Response(429), httpx.Response(429, text="slow down"),
-                    httpx.Response(200, json=[])])
+    answers = iter(
+        [httpx.Response(429), httpx.Response(429, text="slow down"), httpx.Response(200, json=[])]
+    )
     sleeps = Sleeps()
     with client_for(Fake(lambda r: next(answers)), sleep=sleeps, backoff_base=1.0) as c:
         assert c.list_vehicles() == []

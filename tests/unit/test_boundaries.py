@@ -29,12 +29,16 @@ def textual_free_packages() -> list[str]:
 
 def modules_of(package: str) -> list[str]:
     module = __import__(package, fromlist=["__path__"])
-    return [package] + sorted(info.name for info in pkgutil.walk_packages(module.__path__, package + "."))
+    return [package] + sorted(
+        info.name for info in pkgutil.walk_packages(module.__path__, package + ".")
+    )
 
 
 def test_every_package_is_on_one_side_of_the_line() -> None:
     """A new package must be named in the contract (or be the UI / CLI), so none escapes it."""
-    packages = {f"fleettui.{info.name}" for info in pkgutil.iter_modules(fleettui.__path__) if info.ispkg}
+    packages = {
+        f"fleettui.{info.name}" for info in pkgutil.iter_modules(fleettui.__path__) if info.ispkg
+    }
     free = set(textual_free_packages())
     assert packages - TEXTUAL_PACKAGES == free
     assert not free & TEXTUAL_PACKAGES
@@ -74,8 +78,13 @@ def test_package_loads_without_textual(package: str) -> None:
     cannot be imported, and neither is in sys.modules afterwards."""
     modules = modules_of(package)
     assert len(modules) >= 2, modules
-    out = subprocess.run([sys.executable, "-c", _WITHOUT_TEXTUAL, *modules], cwd=ROOT,
-                         capture_output=True, text=True, timeout=60)
+    out = subprocess.run(
+        [sys.executable, "-c", _WITHOUT_TEXTUAL, *modules],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert out.returncode == 0, out.stderr[-2000:]
     loaded, left_out = json.loads(out.stdout)
     assert loaded == []
@@ -83,9 +92,19 @@ def test_package_loads_without_textual(package: str) -> None:
 
 
 def test_the_import_check_catches_textual() -> None:
-    out = subprocess.run([sys.executable, "-c", _WITHOUT_TEXTUAL, "fleettui.ui.colours",
-                          "fleettui.ui.widgets.header"], cwd=ROOT, capture_output=True, text=True,
-                         timeout=60)
+    out = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            _WITHOUT_TEXTUAL,
+            "fleettui.ui.colours",
+            "fleettui.ui.widgets.header",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert out.returncode != 0 and "is not importable here" in out.stderr
 
 
@@ -116,7 +135,9 @@ def strongly_connected(graph: grimp.ImportGraph) -> list[list[str]]:
                     counter += 1
                     stack.append(child)
                     on_stack.add(child)
-                    work.append((child, iter(sorted(graph.find_modules_directly_imported_by(child)))))
+                    work.append(
+                        (child, iter(sorted(graph.find_modules_directly_imported_by(child))))
+                    )
                     break
                 if child in on_stack:
                     low[node] = min(low[node], index[child])
@@ -160,11 +181,18 @@ def test_psycopg_is_imported_only_when_a_desk_is_used() -> None:
     """The terminal app, the command line and the desk package's own modules load without
     psycopg; only connecting to a desk imports it (fleettui/desk/connection.py)."""
     modules = ["fleettui.ui.app", "fleettui.cli.main", *modules_of("fleettui.desk")]
-    code = ("import importlib, sys, json\n"
-            "for m in sys.argv[1:]: importlib.import_module(m)\n"
-            "print(json.dumps(sorted(m for m in sys.modules if m.split('.')[0] == 'psycopg')))")
-    out = subprocess.run([sys.executable, "-c", code, *modules], cwd=ROOT, capture_output=True,
-                         text=True, timeout=120)
+    code = (
+        "import importlib, sys, json\n"
+        "for m in sys.argv[1:]: importlib.import_module(m)\n"
+        "print(json.dumps(sorted(m for m in sys.modules if m.split('.')[0] == 'psycopg')))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code, *modules],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert out.returncode == 0, out.stderr
     assert json.loads(out.stdout) == []
     for path in (ROOT / "fleettui").rglob("*.py"):

@@ -22,10 +22,15 @@ WHEN = datetime(2026, 11, 1, 12, 0, tzinfo=UTC)
 
 
 def _vehicle(i: int) -> dict:
-    return {"vin": f"WVWZZZ1JZ{i:08d}", "status": "pending", "brand": "volkswagen",
-            "tags": {"vw-group-customer-name": "acme"},
-            "changelog": [{"timestamp": "2026-11-01T10:00:00Z", "status": "pending",
-                           "reason": "waiting"}]}
+    return {
+        "vin": f"WVWZZZ1JZ{i:08d}",
+        "status": "pending",
+        "brand": "volkswagen",
+        "tags": {"vw-group-customer-name": "acme"},
+        "changelog": [
+            {"timestamp": "2026-11-01T10:00:00Z", "status": "pending", "reason": "waiting"}
+        ],
+    }
 
 
 def test_snapshot_round_trip_and_mode():
@@ -51,15 +56,23 @@ def test_snapshot_is_a_line_per_thousand_vehicles_in_the_compact_form():
     assert json.loads(lines[0])["format"] == 3 and json.loads(lines[0])["count"] == 2_500
     assert json.loads(lines[1]) == []  # no first screen given
     assert [len(json.loads(line)) for line in lines[2:]] == [1_000, 1_000, 500]
-    assert json.loads(lines[2])[0] == ["WVWZZZ1JZ00000000", "pending", "volkswagen",
-                                       {"vw-group-customer-name": "acme"},
-                                       [["2026-11-01T10:00:00Z", "pending", "waiting"]]]
+    assert json.loads(lines[2])[0] == [
+        "WVWZZZ1JZ00000000",
+        "pending",
+        "volkswagen",
+        {"vw-group-customer-name": "acme"},
+        [["2026-11-01T10:00:00Z", "pending", "waiting"]],
+    ]
     snap, note = read_snapshot("sim", "http://a")
     assert note is None and len(snap.vehicles) == 2_500
     kept = [v for v in snap.vehicles if type(v) is dict]
     assert len(kept) == 1 and kept[0]["extra"] == 1
-    assert sorted((expand(v) if type(v) is tuple else v for v in snap.vehicles),
-                  key=lambda v: v["vin"]) == vehicles
+    assert (
+        sorted(
+            (expand(v) if type(v) is tuple else v for v in snap.vehicles), key=lambda v: v["vin"]
+        )
+        == vehicles
+    )
     again = FleetStore()
     again.apply(again.prepare(snap.vehicles, WHEN))
     assert again.total == 2_500 and not again.prepare(vehicles, WHEN).diff.changed
@@ -70,25 +83,42 @@ def test_bad_cached_vehicles_and_lines_are_skipped_and_counted():
     path = snapshot_path("sim")
     head, first, line = path.read_bytes().splitlines()
     rows = json.loads(line)
-    rows[1] = ["VIN", 5, "bmw", None, []]       # a status that is not text
+    rows[1] = ["VIN", 5, "bmw", None, []]  # a status that is not text
     rows.append(["only", "three", "fields"])
-    rows.append({"vin": "WBA00000000000001", "status": "pending", "brand": "bmw",
-                 "changelog": [{"timestamp": 7}], "extra": True})  # odd, kept for the store
-    path.write_bytes(b"\n".join([head, first, json.dumps(rows).encode(), b"[{not json", b"7",
-                                  b""]))
+    rows.append(
+        {
+            "vin": "WBA00000000000001",
+            "status": "pending",
+            "brand": "bmw",
+            "changelog": [{"timestamp": 7}],
+            "extra": True,
+        }
+    )  # odd, kept for the store
+    path.write_bytes(b"\n".join([head, first, json.dumps(rows).encode(), b"[{not json", b"7", b""]))
     snap, note = read_snapshot("sim", "http://a")
     assert snap is not None and [v["vin"] if type(v) is dict else v[0] for v in snap.vehicles] == [
-        "WVWZZZ1JZ00000000", "WVWZZZ1JZ00000002", "WBA00000000000001"]
+        "WVWZZZ1JZ00000000",
+        "WVWZZZ1JZ00000002",
+        "WBA00000000000001",
+    ]
     assert note == "4 unreadable entries were skipped"
 
 
 def test_format_1_files_still_load():
     path = snapshot_path("sim")
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps({"format": 1, "profile": "sim", "base_url": "http://a",
-                                "fetched_at": "2026-11-01T12:00:00Z",
-                                "saved_at": "2026-11-01T12:00:00Z",
-                                "vehicles": [_vehicle(1), 5, _vehicle(2)]}))
+    path.write_text(
+        json.dumps(
+            {
+                "format": 1,
+                "profile": "sim",
+                "base_url": "http://a",
+                "fetched_at": "2026-11-01T12:00:00Z",
+                "saved_at": "2026-11-01T12:00:00Z",
+                "vehicles": [_vehicle(1), 5, _vehicle(2)],
+            }
+        )
+    )
     snap, note = read_snapshot("sim", "http://a")
     assert note is None and snap.vehicles == [_vehicle(1), _vehicle(2)]
     assert snap.fetched_at == WHEN
@@ -133,16 +163,27 @@ def test_snapshot_of_100k_vehicles_round_trips():
 
 
 def test_audit_lines_have_every_field():
-    record_write("sim", "cancel", ["V1", "V2"],
-                 [AuditResult("V1", True, "canceling"), AuditResult("V2", False, "not supported")],
-                 when=WHEN)
+    record_write(
+        "sim",
+        "cancel",
+        ["V1", "V2"],
+        [AuditResult("V1", True, "canceling"), AuditResult("V2", False, "not supported")],
+        when=WHEN,
+    )
     entries = read_audit()
-    assert entries == [{
-        "time": "2026-11-01T12:00:00Z", "user": entries[0]["user"], "profile": "sim",
-        "action": "cancel", "vins": ["V1", "V2"],
-        "results": [{"vin": "V1", "ok": True, "message": "canceling"},
-                    {"vin": "V2", "ok": False, "message": "not supported"}],
-    }]
+    assert entries == [
+        {
+            "time": "2026-11-01T12:00:00Z",
+            "user": entries[0]["user"],
+            "profile": "sim",
+            "action": "cancel",
+            "vins": ["V1", "V2"],
+            "results": [
+                {"vin": "V1", "ok": True, "message": "canceling"},
+                {"vin": "V2", "ok": False, "message": "not supported"},
+            ],
+        }
+    ]
     assert entries[0]["user"]
     assert stat.S_IMODE(os.stat(audit_file()).st_mode) == 0o600
 
@@ -161,7 +202,9 @@ def test_audit_user_falls_back(monkeypatch):
 def test_concurrent_appends_do_not_interleave():
     def writer(n: int) -> None:
         for i in range(50):
-            record_write("p", "revoke", [f"V{n}-{i}"] * 20, [AuditResult(f"V{n}-{i}", True, "x" * 200)])
+            record_write(
+                "p", "revoke", [f"V{n}-{i}"] * 20, [AuditResult(f"V{n}-{i}", True, "x" * 200)]
+            )
 
     threads = [threading.Thread(target=writer, args=(n,)) for n in range(4)]
     for t in threads:
@@ -192,8 +235,11 @@ def _rows(n: int):
     store = FleetStore()
     vehicles = [_vehicle(i) for i in range(n)]
     for i in range(0, n, 3):
-        vehicles[i] = {**vehicles[i], "status": "approved",
-                       "changelog": [{"timestamp": "2026-11-01T11:00:00Z", "status": "approved"}]}
+        vehicles[i] = {
+            **vehicles[i],
+            "status": "approved",
+            "changelog": [{"timestamp": "2026-11-01T11:00:00Z", "status": "approved"}],
+        }
     store.apply(store.prepare(vehicles, WHEN))
     return store
 
@@ -211,8 +257,9 @@ def test_the_first_screen_is_kept_at_the_head_and_read_back_alone():
     snap, found = read_first_page("sim", "http://a")
     assert [v[0] for v in snap.vehicles] == [f"WVWZZZ1JZ{i:08d}" for i in range(0, 75, 3)]
     assert found.counts_all == {State.APPROVED: 334, State.PENDING: 666}
-    assert found.fits("state", False, " state:approved ") and not found.fits("vin", False,
-                                                                               "state:approved")
+    assert found.fits("state", False, " state:approved ") and not found.fits(
+        "vin", False, "state:approved"
+    )
     assert snap.fetched_at == WHEN
     whole, note = read_snapshot("sim", "http://a")  # the first screen is not read twice
     assert note is None and len(whole.vehicles) == 1_000
@@ -224,16 +271,29 @@ def test_a_first_screen_that_does_not_add_up_is_not_believed():
     from fleettui.core.first_page import first_page
 
     store = _rows(30)
-    save_snapshot("sim", "http://a", store.snapshot.order, WHEN,
-                  first=first_page(store.snapshot.order, "", "state", False, WHEN))
+    save_snapshot(
+        "sim",
+        "http://a",
+        store.snapshot.order,
+        WHEN,
+        first=first_page(store.snapshot.order, "", "state", False, WHEN),
+    )
     path = snapshot_path("sim")
     head, first, *rest = path.read_bytes().split(b"\n")
     assert read_first_page("sim", "http://a") is not None
     doc = json.loads(head)
-    for bad in ({"total": 31}, {"sort": "nonsense"}, {"counts_all": {"pending": -1}},
-                {"counts_shown": {"no-such-state": 30}}, {"shown": "30"}):
-        path.write_bytes(b"\n".join([json.dumps({**doc, "first": {**doc["first"], **bad}})
-                                     .encode(), first, *rest]))
+    for bad in (
+        {"total": 31},
+        {"sort": "nonsense"},
+        {"counts_all": {"pending": -1}},
+        {"counts_shown": {"no-such-state": 30}},
+        {"shown": "30"},
+    ):
+        path.write_bytes(
+            b"\n".join(
+                [json.dumps({**doc, "first": {**doc["first"], **bad}}).encode(), first, *rest]
+            )
+        )
         assert read_first_page("sim", "http://a") is None, bad
         assert len(read_snapshot("sim", "http://a")[0].vehicles) == 30  # the rest still loads
     rows = json.loads(first)

@@ -65,9 +65,20 @@ def test_use_changes_one_value_and_keeps_everything_else(capsys, hand_written):
 
 
 def test_add_appends_a_table_and_keeps_the_rest_byte_for_byte(capsys, hand_written):
-    code, _, err = run(capsys, "profile", "add", "sandbox", "--environment", "sandbox",
-                       "--client-id", "sb", "--client-secret-env", "SB_SECRET",
-                       "--deadline", "120")
+    code, _, err = run(
+        capsys,
+        "profile",
+        "add",
+        "sandbox",
+        "--environment",
+        "sandbox",
+        "--client-id",
+        "sb",
+        "--client-secret-env",
+        "SB_SECRET",
+        "--deadline",
+        "120",
+    )
     assert code == 0, err
     text = hand_written.read_text()
     assert text.startswith(HAND_WRITTEN)
@@ -80,9 +91,13 @@ def test_remove_takes_the_table_and_its_own_comments_only(capsys, hand_written):
     text = hand_written.read_text()
     assert "[profiles.prod]" not in text and "# production: careful" not in text
     assert "never inline" not in text
-    for kept in ("# fleettui settings, kept by hand", "# the one I use most",
-                 "# port from `fleettui simulator`", "# settings of another tool, keep",
-                 "[elsewhere]"):
+    for kept in (
+        "# fleettui settings, kept by hand",
+        "# the one I use most",
+        "# port from `fleettui simulator`",
+        "# settings of another tool, keep",
+        "[elsewhere]",
+    ):
         assert kept in text
     assert text.index("[profiles.sim]") < text.index("[elsewhere]")
     assert tomllib.loads(text)["elsewhere"] == {"answer": 42}
@@ -90,9 +105,21 @@ def test_remove_takes_the_table_and_its_own_comments_only(capsys, hand_written):
 
 def test_replace_edits_the_changed_keys_in_place(capsys, hand_written, monkeypatch):
     monkeypatch.setenv("SIM_SECRET", "x")
-    code, _, err = run(capsys, "profile", "add", "sim", "--replace", "--base-url",
-                       "http://127.0.0.1:9999", "--client-id", "demo-client",
-                       "--client-secret-env", "SIM_SECRET", "--refresh", "10")
+    code, _, err = run(
+        capsys,
+        "profile",
+        "add",
+        "sim",
+        "--replace",
+        "--base-url",
+        "http://127.0.0.1:9999",
+        "--client-id",
+        "demo-client",
+        "--client-secret-env",
+        "SIM_SECRET",
+        "--refresh",
+        "10",
+    )
     assert code == 0, err
     text = hand_written.read_text()
     assert 'base_url = "http://127.0.0.1:9999"   # port from `fleettui simulator`' in text
@@ -130,15 +157,18 @@ def test_a_config_directory_that_is_a_file_is_one_line(capsys, tmp_path, monkeyp
     blocker = tmp_path / "not-a-dir"
     blocker.write_text("")
     monkeypatch.setenv("FLEETTUI_CONFIG_DIR", str(blocker / "fleettui"))
-    code, _, err = run(capsys, "profile", "add", "x", "--client-id", "c",
-                       "--client-secret-env", "V")
+    code, _, err = run(
+        capsys, "profile", "add", "x", "--client-id", "c", "--client-secret-env", "V"
+    )
     assert code == 2 and err.startswith("fleettui: cannot read ") and "Not a directory" in err
 
 
 def test_an_inline_secret_others_can_read_is_warned_about(capsys, hand_written, sim):
-    hand_written.write_text(HAND_WRITTEN.replace('client_secret_env = "SIM_SECRET"',
-                                                 f'client_secret = "{sim.client_secret}"')
-                            .replace("http://127.0.0.1:8765", sim.base_url))
+    hand_written.write_text(
+        HAND_WRITTEN.replace(
+            'client_secret_env = "SIM_SECRET"', f'client_secret = "{sim.client_secret}"'
+        ).replace("http://127.0.0.1:8765", sim.base_url)
+    )
     hand_written.chmod(0o644)
     code, _, err = run(capsys, "list")
     assert code == 0
@@ -149,11 +179,16 @@ def test_an_inline_secret_others_can_read_is_warned_about(capsys, hand_written, 
     assert "other users" not in run(capsys, "list")[2]
 
 
-@pytest.mark.parametrize("value, words", [
-    ("inf", "refresh = inf is not a usable number"), ("nan", "refresh = nan is not"),
-    ("1e30", "refresh = 1e+30 is out of range"), ("-5", "refresh = -5 is out of range"),
-    ('"soon"', "refresh must be a number of seconds"),
-])
+@pytest.mark.parametrize(
+    "value, words",
+    [
+        ("inf", "refresh = inf is not a usable number"),
+        ("nan", "refresh = nan is not"),
+        ("1e30", "refresh = 1e+30 is out of range"),
+        ("-5", "refresh = -5 is out of range"),
+        ('"soon"', "refresh must be a number of seconds"),
+    ],
+)
 def test_absurd_numbers_are_refused_naming_the_key(capsys, hand_written, value, words):
     hand_written.write_text(HAND_WRITTEN.replace("refresh = 10", f"refresh = {value}"))
     code, _, err = run(capsys, "profile", "list")
@@ -168,8 +203,9 @@ def test_deadline_settings_are_checked_too(capsys, hand_written, key):
 
 
 def test_deadlines_come_from_the_profile_or_the_environment(hand_written, monkeypatch):
-    hand_written.write_text(HAND_WRITTEN.replace("refresh = 10", "deadline = 42\n"
-                                                 "connect_timeout = 3"))
+    hand_written.write_text(
+        HAND_WRITTEN.replace("refresh = 10", "deadline = 42\nconnect_timeout = 3")
+    )
     monkeypatch.setenv("SIM_SECRET", "s")
     profile = resolve_profile()
     assert (profile.deadline, profile.connect_timeout) == (42, 3)
@@ -181,8 +217,18 @@ def test_deadlines_come_from_the_profile_or_the_environment(hand_written, monkey
 
 
 def test_cli_flags_refuse_non_finite_numbers(capsys):
-    code, _, err = run(capsys, "profile", "add", "x", "--client-id", "c",
-                       "--client-secret-env", "V", "--refresh", "inf")
+    code, _, err = run(
+        capsys,
+        "profile",
+        "add",
+        "x",
+        "--client-id",
+        "c",
+        "--client-secret-env",
+        "V",
+        "--refresh",
+        "inf",
+    )
     assert code == 2 and "--refresh" in err and "finite" in err
     code, _, err = run(capsys, "--refresh", "nan")
     assert code == 2 and "not a finite number" in err
@@ -202,13 +248,17 @@ def test_a_config_nested_too_deeply_is_a_parse_error(capsys, hand_written):
 
 
 names = st.from_regex(r"[a-z][a-z0-9_.-]{0,8}", fullmatch=True)
-profiles = st.fixed_dictionaries({"client_id": st.text(min_size=1, max_size=8),
-                                  "refresh": st.integers(5, 100)},
-                                 optional={"read_only": st.booleans()})
+profiles = st.fixed_dictionaries(
+    {"client_id": st.text(min_size=1, max_size=8), "refresh": st.integers(5, 100)},
+    optional={"read_only": st.booleans()},
+)
 
 
-@given(st.dictionaries(names, profiles, min_size=1, max_size=4),
-       st.dictionaries(names, profiles, max_size=4), st.data())
+@given(
+    st.dictionaries(names, profiles, min_size=1, max_size=4),
+    st.dictionaries(names, profiles, max_size=4),
+    st.data(),
+)
 def test_edit_gives_exactly_the_new_data_and_keeps_comments_of_kept_tables(old_p, new_p, data):
     default = data.draw(st.sampled_from(sorted(old_p)))
     old = {"default_profile": default, "profiles": old_p}
@@ -217,9 +267,10 @@ def test_edit_gives_exactly_the_new_data_and_keeps_comments_of_kept_tables(old_p
         body.append(f"# about {name}\n" + tomli_w.dumps({"profiles": {name: p}}))
     text = "\n".join(body)
     assert tomllib.loads(text) == old
-    new = {"default_profile": data.draw(st.sampled_from(sorted({**old_p, **new_p}))),
-           "profiles": {**{k: v for k, v in old_p.items() if data.draw(st.booleans())},
-                        **new_p}}
+    new = {
+        "default_profile": data.draw(st.sampled_from(sorted({**old_p, **new_p}))),
+        "profiles": {**{k: v for k, v in old_p.items() if data.draw(st.booleans())}, **new_p},
+    }
     result = edit(text, old, new)
     assert result is not None
     assert {"profiles": {}, **tomllib.loads(result)} == new
@@ -236,8 +287,9 @@ def test_a_value_holding_a_character_python_splits_lines_at_is_edited_in_place(o
     # Found by the property test above: str.splitlines breaks at NEL, LS, FF... inside a
     # value, which made the line editor give up (the whole file was rewritten instead).
     old = {"default_profile": "a", "profiles": {"a": {"client_id": odd, "refresh": 5}}}
-    text = "# top comment\ndefault_profile = \"a\"\n# about a\n" + tomli_w.dumps(
-        {"profiles": old["profiles"]})
+    text = '# top comment\ndefault_profile = "a"\n# about a\n' + tomli_w.dumps(
+        {"profiles": old["profiles"]}
+    )
     new = {"default_profile": "a", "profiles": {"a": {"client_id": "0", "refresh": 5}}}
     result = edit(text, old, new)
     assert result is not None and tomllib.loads(result) == new

@@ -25,8 +25,12 @@ SECRET = "s3cr3t-value-xyz"
 
 
 def _profile(name="sim", **kw) -> Profile:
-    base = dict(environment="custom", base_url="http://127.0.0.1:9", client_id="cid",
-                client_secret_env="SIM_SECRET")
+    base = dict(
+        environment="custom",
+        base_url="http://127.0.0.1:9",
+        client_id="cid",
+        client_secret_env="SIM_SECRET",
+    )
     base.update(kw)
     return Profile(name=name, **base)
 
@@ -44,10 +48,14 @@ def test_missing_file_is_an_empty_config():
 
 
 def test_round_trip_keeps_every_field_and_unknown_keys():
-    p = _profile(read_only=True, refresh=12, default_filter="state:pending",
-                 extra={"future_key": "kept"})
-    cfg = load_config().with_profile(p).with_profile(
-        Profile(name="prod", client_id="x", client_secret=SECRET))
+    p = _profile(
+        read_only=True, refresh=12, default_filter="state:pending", extra={"future_key": "kept"}
+    )
+    cfg = (
+        load_config()
+        .with_profile(p)
+        .with_profile(Profile(name="prod", client_id="x", client_secret=SECRET))
+    )
     save_config(cfg)
     again = load_config()
     assert again.default_profile == "sim"
@@ -72,6 +80,7 @@ def test_corrupt_file_is_never_overwritten():
         load_config()
     assert str(path) in str(err.value) and "line 2" in str(err.value)
     from fleettui.config import Config
+
     with pytest.raises(ConfigParseError):
         save_config(Config(path=path).with_profile(_profile()))
     assert path.read_bytes() == before
@@ -121,26 +130,54 @@ def test_no_profile_and_no_env_is_a_clear_error():
 
 
 def test_precedence_flags_over_env_over_file_over_defaults():
-    save_config(load_config().with_profile(_profile("a", refresh=20)).with_profile(
-        _profile("b", environment="sandbox", base_url=None, client_id="b-id")))
+    save_config(
+        load_config()
+        .with_profile(_profile("a", refresh=20))
+        .with_profile(_profile("b", environment="sandbox", base_url=None, client_id="b-id"))
+    )
     env = {"SIM_SECRET": "file-secret"}
     # file (default profile a)
     r = resolve_profile(environ=env)
     assert (r.name, r.base_url, r.client_id, r.client_secret, r.refresh) == (
-        "a", "http://127.0.0.1:9", "cid", "file-secret", 20)
+        "a",
+        "http://127.0.0.1:9",
+        "cid",
+        "file-secret",
+        20,
+    )
     # env beats file
-    env2 = {**env, "FLEETTUI_PROFILE": "b", "FLEETTUI_CLIENT_ID": "env-id",
-            "FLEETTUI_CLIENT_SECRET": "env-secret"}
+    env2 = {
+        **env,
+        "FLEETTUI_PROFILE": "b",
+        "FLEETTUI_CLIENT_ID": "env-id",
+        "FLEETTUI_CLIENT_SECRET": "env-secret",
+    }
     r = resolve_profile(environ=env2)
-    assert (r.name, r.base_url, r.client_id, r.client_secret) == ("b", SANDBOX_URL, "env-id", "env-secret")
+    assert (r.name, r.base_url, r.client_id, r.client_secret) == (
+        "b",
+        SANDBOX_URL,
+        "env-id",
+        "env-secret",
+    )
     assert r.environment == "sandbox"
     env2["FLEETTUI_BASE_URL"] = "http://proxy:8080/"
     assert resolve_profile(environ=env2).base_url == "http://proxy:8080"
     # flags beat env
-    r = resolve_profile("a", client_id="flag-id", client_secret="flag-secret", read_only=True,
-                        refresh=7, environ=env2)
+    r = resolve_profile(
+        "a",
+        client_id="flag-id",
+        client_secret="flag-secret",
+        read_only=True,
+        refresh=7,
+        environ=env2,
+    )
     assert (r.name, r.client_id, r.client_secret, r.read_only, r.refresh) == (
-        "a", "flag-id", "flag-secret", True, 7)
+        "a",
+        "flag-id",
+        "flag-secret",
+        True,
+        7,
+    )
     # defaults
     assert r.default_filter == ""
     assert resolve_profile("b", environ=env).refresh == 15

@@ -37,13 +37,22 @@ def client_for(sim: Simulator) -> FleetClient:
 
 
 def approved_of(client: FleetClient) -> list[Approved]:
-    return [Approved(v.vin, v.brand, v.state_since) for v in client.list_vehicles()
-            if v.status == "approved"]
+    return [
+        Approved(v.vin, v.brand, v.state_since)
+        for v in client.list_vehicles()
+        if v.status == "approved"
+    ]
 
 
 def checker_for(client: FleetClient, clock: FakeClock, **settings: object) -> DataChecker:
-    return DataChecker(client, data_check_settings(settings), DataRecords(None),
-                       now=client.server_time, clock=clock, notice=NOTICES.append)
+    return DataChecker(
+        client,
+        data_check_settings(settings),
+        DataRecords(None),
+        now=client.server_time,
+        clock=clock,
+        notice=NOTICES.append,
+    )
 
 
 NOTICES: list[str] = []
@@ -69,8 +78,10 @@ def test_budget_keeps_to_per_second_and_per_hour_and_holds_for_retry_after():
 
 def test_the_checker_asks_every_approved_car_once_within_budget_and_records_events():
     clock = FakeClock()
-    with Simulator(SimConfig(vehicles=80, seed=4, speed=0.0, start=SIM_START,
-                             data_limit=0)) as sim, client_for(sim) as client:
+    with (
+        Simulator(SimConfig(vehicles=80, seed=4, speed=0.0, start=SIM_START, data_limit=0)) as sim,
+        client_for(sim) as client,
+    ):
         fleet = approved_of(client)
         history = HistoryStore.temporary()
         checker = checker_for(client, clock)
@@ -86,8 +97,7 @@ def test_the_checker_asks_every_approved_car_once_within_budget_and_records_even
                 assert wait <= 1.0  # the default budget: one call a second
                 waited += wait
                 clock.t += wait
-        covered = [a for a in fleet if a.brand not in ("tesla", "polestar", "vauxhall",
-                                                       "maserati")]
+        covered = [a for a in fleet if a.brand not in ("tesla", "polestar", "vauxhall", "maserati")]
         assert checker.calls == len(covered) and len(first_asked) == len(fleet)
         assert waited >= len(covered) - 1  # never faster than 1 call a second
         order = [a.vin for a in sorted(fleet, key=lambda a: a.approved)]
@@ -102,8 +112,10 @@ def test_the_checker_asks_every_approved_car_once_within_budget_and_records_even
 
 def test_429_stops_every_call_for_its_retry_after_then_the_car_is_asked_again():
     clock = FakeClock()
-    with Simulator(SimConfig(vehicles=60, seed=4, speed=0.0, start=SIM_START,
-                             data_limit=3)) as sim, client_for(sim) as client:
+    with (
+        Simulator(SimConfig(vehicles=60, seed=4, speed=0.0, start=SIM_START, data_limit=3)) as sim,
+        client_for(sim) as client,
+    ):
         checker = checker_for(client, clock, data_checks_per_second=20)
         checker.set_fleet([a for a in approved_of(client) if a.brand != "tesla"][:6])
         waits = []
@@ -127,8 +139,12 @@ def test_429_stops_every_call_for_its_retry_after_then_the_car_is_asked_again():
 def test_a_missing_scope_turns_checks_off_with_one_notice_and_nothing_sent():
     NOTICES.clear()
     clock = FakeClock()
-    with Simulator(SimConfig(vehicles=40, seed=4, speed=0.0, start=SIM_START,
-                             scope="fleet:clearance")) as sim, client_for(sim) as client:
+    with (
+        Simulator(
+            SimConfig(vehicles=40, seed=4, speed=0.0, start=SIM_START, scope="fleet:clearance")
+        ) as sim,
+        client_for(sim) as client,
+    ):
         checker = checker_for(client, clock)
         checker.set_fleet(approved_of(client))
         sent = client.requests_sent
@@ -151,11 +167,16 @@ def test_intervals_who_to_ask_again_and_when():
     young = next_interval(rec, DataState.NONE, now - timedelta(minutes=20), now)
     old = next_interval(rec, DataState.NONE, now - timedelta(days=10), now)
     assert young == 600 and old == DAY / 2
-    assert next_interval(DataRecord("V", DataState.UNCHECKABLE, why="brand"),
-                         DataState.UNCHECKABLE, now, now) is None
+    assert (
+        next_interval(
+            DataRecord("V", DataState.UNCHECKABLE, why="brand"), DataState.UNCHECKABLE, now, now
+        )
+        is None
+    )
 
 
 # -- hostile answers over HTTP ----------------------------------------------------------
+
 
 class _Hostile(BaseHTTPRequestHandler):
     answer: tuple[int, bytes, dict[str, str]] = (200, b"{}", {})
@@ -172,9 +193,17 @@ class _Hostile(BaseHTTPRequestHandler):
 
     def do_POST(self) -> None:  # noqa: N802
         self.rfile.read(int(self.headers.get("Content-Length") or 0))
-        self._send(200, json.dumps({"access_token": "tok", "expires_in": 300,
-                                    "token_type": "bearer",
-                                    "scope": "fleet:clearance vehicle:data"}).encode())
+        self._send(
+            200,
+            json.dumps(
+                {
+                    "access_token": "tok",
+                    "expires_in": 300,
+                    "token_type": "bearer",
+                    "scope": "fleet:clearance vehicle:data",
+                }
+            ).encode(),
+        )
 
     def do_GET(self) -> None:  # noqa: N802
         type(self).data_calls += 1
@@ -185,15 +214,17 @@ class _Hostile(BaseHTTPRequestHandler):
 
 
 @contextlib.contextmanager
-def hostile(status: int, body: bytes, headers: dict[str, str] | None = None
-            ) -> Iterator[FleetClient]:
-    handler = type("H", (_Hostile,), {"answer": (status, body, headers or {}),
-                                      "data_calls": 0})
+def hostile(
+    status: int, body: bytes, headers: dict[str, str] | None = None
+) -> Iterator[FleetClient]:
+    handler = type("H", (_Hostile,), {"answer": (status, body, headers or {}), "data_calls": 0})
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
-        client = FleetClient(Credentials(f"http://127.0.0.1:{server.server_address[1]}",
-                                         "cid", "secret-value"), backoff_base=0.01)
+        client = FleetClient(
+            Credentials(f"http://127.0.0.1:{server.server_address[1]}", "cid", "secret-value"),
+            backoff_base=0.01,
+        )
         with client:
             yield client
         client.data_calls = handler.data_calls  # type: ignore[attr-defined]
@@ -207,32 +238,43 @@ VIN = "WBA3A5C51CF256651"
 
 def test_hostile_bodies_over_http_are_bad_data():
     huge = b'{"a": {"b": {"timestamp": "' + b"x" * (5 * 1024 * 1024) + b'"}}}'
-    for body in (huge, b"\x1b[2J\x1b]0;pwned\x07", b'{"a": {"b": {"timestamp": []}}}',
-                 json.dumps({"a": {"b": {"timestamp": "3000-01-01T00:00:00Z"}}}).encode()):
+    for body in (
+        huge,
+        b"\x1b[2J\x1b]0;pwned\x07",
+        b'{"a": {"b": {"timestamp": []}}}',
+        json.dumps({"a": {"b": {"timestamp": "3000-01-01T00:00:00Z"}}}).encode(),
+    ):
         with hostile(200, body) as client:
             reading = client.vehicle_data(VIN)
         assert reading.error == "bad_answer" and reading.newest is None
 
 
 def test_a_consent_answer_is_not_taken_for_a_bad_token():
-    body = json.dumps({"errors": [{"title": "Not Authorized",
-                                   "detail": "Consent is removed by OEM"}],
-                       "request_id": "2c85d1f9a23623ac5deeb7eecba61a5f"}).encode()
+    body = json.dumps(
+        {
+            "errors": [{"title": "Not Authorized", "detail": "Consent is removed by OEM"}],
+            "request_id": "2c85d1f9a23623ac5deeb7eecba61a5f",
+        }
+    ).encode()
     with hostile(401, body) as client:
         reading = client.vehicle_data(VIN)
-    assert (reading.error, reading.request_id) == ("consent_removed",
-                                                   "2c85d1f9a23623ac5deeb7eecba61a5f")
+    assert (reading.error, reading.request_id) == (
+        "consent_removed",
+        "2c85d1f9a23623ac5deeb7eecba61a5f",
+    )
     assert client.data_calls == 1  # type: ignore[attr-defined]  # no re-auth, no retry
 
 
 def test_invalid_token_is_retried_once_then_reported_and_429_keeps_its_retry_after():
-    body = json.dumps({"errors": [{"title": "Not Authorized", "detail": "Invalid token"}],
-                       "request_id": "r"}).encode()
+    body = json.dumps(
+        {"errors": [{"title": "Not Authorized", "detail": "Invalid token"}], "request_id": "r"}
+    ).encode()
     with hostile(401, body) as client:
         assert client.vehicle_data(VIN).error == "invalid_token"
     assert client.data_calls == 2  # type: ignore[attr-defined]
-    limited = json.dumps({"errors": [{"title": "Too Many Requests",
-                                      "detail": "Rate limit exceeded"}]}).encode()
+    limited = json.dumps(
+        {"errors": [{"title": "Too Many Requests", "detail": "Rate limit exceeded"}]}
+    ).encode()
     with hostile(429, limited, {"Retry-After": "17"}) as client:
         reading = client.vehicle_data(VIN)
     assert (reading.error, reading.retry_after) == ("rate_limited", 17.0)

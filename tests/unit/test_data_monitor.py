@@ -45,13 +45,16 @@ def test_the_worker_checks_the_fed_fleet_and_the_filter_reads_its_states(sim):
         assert done.is_set()
         assert {r.vin for r in got} == {r.vin for r in approved}
         flowing = parse_query("data:flowing").filter(rows)
-        assert flowing and all(data.state_of(r.vin, r.brand, client.server_time())
-                               is DataState.FLOWING for r in flowing)
+        assert flowing and all(
+            data.state_of(r.vin, r.brand, client.server_time()) is DataState.FLOWING
+            for r in flowing
+        )
         missing = parse_query("data:missing").filter(rows)
         assert not set(missing) & set(flowing)
         assert all(r.state.value == "approved" for r in missing)
         assert parse_query("-data:flowing state:approved").filter(rows) == [
-            r for r in approved if r not in flowing]
+            r for r in approved if r not in flowing
+        ]
     finally:
         data.stop()
         DATA_LOOKUP.source = None

@@ -41,8 +41,9 @@ class Row:
 
 
 def test_changes_are_told_both_ways_as_history_events():
-    none = next_record(None, VIN, "volkswagen", _answer(422, "Vehicle data is not available yet"),
-                       NOW)
+    none = next_record(
+        None, VIN, "volkswagen", _answer(422, "Vehicle data is not available yet"), NOW
+    )
     assert data_events(None, none, "volkswagen", NOW) == []  # nothing to tell yet
     flowing = next_record(none, VIN, "volkswagen", _answer(200, ts="2026-11-01T11:00:00Z"), NOW)
     first = data_events(none, flowing, "volkswagen", NOW)
@@ -51,7 +52,8 @@ def test_changes_are_told_both_ways_as_history_events():
     private = next_record(flowing, VIN, "volkswagen", _answer(403, "Privacy mode is active"), NOW)
     blocked = data_events(flowing, private, "volkswagen", NOW)
     assert [(e.old, e.new, e.reason) for e in blocked] == [
-        ("data:flowing", "data:privacy", "privacy mode blocks data")]
+        ("data:flowing", "data:privacy", "privacy mode blocks data")
+    ]
     later = NOW + timedelta(hours=7)
     again = next_record(private, VIN, "volkswagen", _answer(200, ts="2026-11-01T18:00:00Z"), later)
     assert data_events(private, again, "volkswagen", later)[0].reason == "data flowing again"
@@ -67,21 +69,33 @@ def test_changes_are_told_both_ways_as_history_events():
 
 def test_the_board_has_data_queues_by_who_acts_with_ready_messages():
     now = NOW
-    rows = [Row("WVWZZZ1JZXW000001", "volkswagen", now - timedelta(days=2)),
-            Row("WVWZZZ1JZXW000002", "volkswagen", now - timedelta(days=9)),
-            Row("WF0XXXGCDX0000003", "ford", now - timedelta(days=5)),
-            Row("WBA00000000000004", "bmw", now - timedelta(days=30)),
-            Row("WBA00000000000005", "bmw", now - timedelta(days=1)),
-            Row("WBA00000000000006", "bmw", now - timedelta(days=3), State.PENDING),
-            Row("WBA00000000000007", "bmw", now - timedelta(days=5))]
+    rows = [
+        Row("WVWZZZ1JZXW000001", "volkswagen", now - timedelta(days=2)),
+        Row("WVWZZZ1JZXW000002", "volkswagen", now - timedelta(days=9)),
+        Row("WF0XXXGCDX0000003", "ford", now - timedelta(days=5)),
+        Row("WBA00000000000004", "bmw", now - timedelta(days=30)),
+        Row("WBA00000000000005", "bmw", now - timedelta(days=1)),
+        Row("WBA00000000000006", "bmw", now - timedelta(days=3), State.PENDING),
+        Row("WBA00000000000007", "bmw", now - timedelta(days=5)),
+    ]
     records = {
-        rows[0].vin: DataRecord(rows[0].vin, DataState.PRIVACY, checked_at=now,
-                                error="privacy", request_id="rid-1"),
+        rows[0].vin: DataRecord(
+            rows[0].vin, DataState.PRIVACY, checked_at=now, error="privacy", request_id="rid-1"
+        ),
         rows[1].vin: DataRecord(rows[1].vin, DataState.NONE, checked_at=now, error="pending"),
-        rows[2].vin: DataRecord(rows[2].vin, DataState.CONSENT, checked_at=now,
-                                error="consent_removed", request_id="rid-3"),
-        rows[3].vin: DataRecord(rows[3].vin, DataState.FLOWING, now - timedelta(days=5),
-                                checked_at=now - timedelta(days=1)),
+        rows[2].vin: DataRecord(
+            rows[2].vin,
+            DataState.CONSENT,
+            checked_at=now,
+            error="consent_removed",
+            request_id="rid-3",
+        ),
+        rows[3].vin: DataRecord(
+            rows[3].vin,
+            DataState.FLOWING,
+            now - timedelta(days=5),
+            checked_at=now - timedelta(days=1),
+        ),
         rows[4].vin: DataRecord(rows[4].vin, DataState.NONE, checked_at=now),
         rows[6].vin: DataRecord(rows[6].vin, DataState.NONE, checked_at=now),
     }
@@ -105,8 +119,10 @@ def test_the_board_has_data_queues_by_who_acts_with_ready_messages():
 
 def test_statistics_first_data_per_brand_and_share_with_data():
     rows = [Row(f"WBA0000000000000{i}", "bmw", NOW - timedelta(days=3)) for i in range(4)]
-    records = {r.vin: DataRecord(r.vin, DataState.FLOWING, NOW, NOW - timedelta(days=3 - i / 2))
-               for i, r in enumerate(rows[:3])}
+    records = {
+        r.vin: DataRecord(r.vin, DataState.FLOWING, NOW, NOW - timedelta(days=3 - i / 2))
+        for i, r in enumerate(rows[:3])
+    }
     (bmw,) = data_stats(rows, records)
     assert (bmw.approved, bmw.with_data, bmw.samples) == (4, 3, 3)
     assert bmw.share == 0.75 and bmw.median == 12 * 3600 and bmw.p90 == 24 * 3600
@@ -144,5 +160,4 @@ def test_cli_list_data_triage_and_stats_show_what_the_checks_found(sim_profile, 
     code, out, _ = run(capsys, "stats", "--json")
     assert code == 0 and json.loads(out)["data"]
     code, out, _ = run(capsys, "history", "--vin", private, "--json")
-    assert any(e["source"] == "data" and e["new_state"] == "data:privacy"
-               for e in json.loads(out))
+    assert any(e["source"] == "data" and e["new_state"] == "data:privacy" for e in json.loads(out))

@@ -86,8 +86,12 @@ def test_the_exchange_runs_on_a_daemon_thread(server):
 
 
 def test_cannot_connect_is_not_a_slow_answer():
-    with FleetClient(Credentials("http://127.0.0.1:9", "id", "s"), deadline=5,
-                     max_retries=0) as client, pytest.raises(NetworkError) as info:
+    with (
+        FleetClient(
+            Credentials("http://127.0.0.1:9", "id", "s"), deadline=5, max_retries=0
+        ) as client,
+        pytest.raises(NetworkError) as info,
+    ):
         client.list_vehicles_raw()
     assert not isinstance(info.value, ProviderTimeout)
     assert info.value.kind == "refused" and error_category(info.value) == "network"
@@ -96,8 +100,10 @@ def test_cannot_connect_is_not_a_slow_answer():
 def test_a_retry_after_beyond_the_deadline_is_not_waited_for(server):
     server.kind = "retry_after_long"
     sleeps: list[float] = []
-    with hostile_client(server, sleep=sleeps.append, deadline=30) as client, \
-            pytest.raises(RateLimited) as info:
+    with (
+        hostile_client(server, sleep=sleeps.append, deadline=30) as client,
+        pytest.raises(RateLimited) as info,
+    ):
         client.list_vehicles_raw()
     # 99999 s asked (the header): cut to the longest wait fleettui accepts, and said.
     assert sleeps == [] and info.value.retry_after == 300 and info.value.asked == 99_999
@@ -107,8 +113,10 @@ def test_a_retry_after_beyond_the_deadline_is_not_waited_for(server):
 def test_retry_after_nonsense_falls_back_to_the_backoff(server):
     server.kind = "retry_after_inf"
     sleeps: list[float] = []
-    with hostile_client(server, sleep=sleeps.append, deadline=30) as client, \
-            pytest.raises(RateLimited) as info:
+    with (
+        hostile_client(server, sleep=sleeps.append, deadline=30) as client,
+        pytest.raises(RateLimited) as info,
+    ):
         client.list_vehicles_raw()
     assert info.value.retry_after is None and len(sleeps) == 3 and max(sleeps) <= 8
 
@@ -123,11 +131,15 @@ def test_a_404_on_the_list_or_the_token_says_the_base_url_is_wrong(server, sim):
         with pytest.raises(WrongBaseUrl):
             client.create_vehicles([NewVehicle(PENDING_VIN, "mercedes-benz")])
     wrong = f"{sim.base_url}/api"  # the simulator under a path: 404 on the token call
-    with FleetClient(Credentials(wrong, sim.client_id, sim.client_secret)) as client, \
-            pytest.raises(WrongBaseUrl):
+    with (
+        FleetClient(Credentials(wrong, sim.client_id, sim.client_secret)) as client,
+        pytest.raises(WrongBaseUrl),
+    ):
         client.list_vehicles_raw()
-    with FleetClient(Credentials(sim.base_url, sim.client_id, sim.client_secret)) as client, \
-            pytest.raises(NotFound) as info:
+    with (
+        FleetClient(Credentials(sim.base_url, sim.client_id, sim.client_secret)) as client,
+        pytest.raises(NotFound) as info,
+    ):
         client.get_vehicle("WVWZZZ1JZXW999999")  # a VIN not in the fleet: still "no clearance"
     assert "No clearance for this VIN" in str(info.value)
 

@@ -48,8 +48,9 @@ class Clock:
 
 
 def make_monitor(sim: Simulator, clock: Clock, **account: Any) -> Monitor:
-    m = Monitor(None, clock=sim.engine.now, monotonic=clock.monotonic, wall=clock.wall,
-                sleep=lambda s: None)
+    m = Monitor(
+        None, clock=sim.engine.now, monotonic=clock.monotonic, wall=clock.wall, sleep=lambda s: None
+    )
     m.connect(replace(account_for_simulator(sim), **account))
     return m
 
@@ -163,8 +164,9 @@ def test_full_refresh_setting_asks_the_whole_list_every_time(sim):
         poll(m, clock)
     assert calls(sim) == {LIST: 3}
     m.close()
-    m = Monitor(None, clock=sim.engine.now, monotonic=clock.monotonic, wall=clock.wall,
-                full_refresh=True)  # the --full-refresh flag, whatever the profile says
+    m = Monitor(
+        None, clock=sim.engine.now, monotonic=clock.monotonic, wall=clock.wall, full_refresh=True
+    )  # the --full-refresh flag, whatever the profile says
     m.connect(account_for_simulator(sim))
     sim.traffic.reset()
     for _ in range(2):
@@ -202,8 +204,7 @@ def test_a_failing_filtered_call_falls_back_to_the_full_list_in_the_same_refresh
 
 
 def test_a_filter_too_long_halves_the_vin_batch():
-    with Simulator(SimConfig(vehicles=10, seed=3, speed=0.0, start=SIM_START,
-                             max_url=1500)) as sim:
+    with Simulator(SimConfig(vehicles=10, seed=3, speed=0.0, start=SIM_START, max_url=1500)) as sim:
         clock = Clock()
         m = make_monitor(sim, clock)
         pending = seed_pending(sim, 120, seed=11)
@@ -301,13 +302,18 @@ def _check(week: Week, result: Fetched) -> None:
         assert have is None or State(have[0]) not in MOVING_STATES, (vin, have, listed.get(vin))
 
 
-@settings(max_examples=12, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(
+    max_examples=12,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 @given(steps=st.lists(STEP, min_size=40, max_size=90), seed=st.integers(0, 1000))
 def test_a_simulated_week_of_delta_refreshes_equals_the_full_list(steps, seed):
     config = SimConfig(vehicles=40, seed=seed, speed=0.0, start=SIM_START)
-    with Simulator(config) as sim, FleetClient(
-            Credentials(sim.base_url, sim.client_id, sim.client_secret)) as outside:
+    with (
+        Simulator(config) as sim,
+        FleetClient(Credentials(sim.base_url, sim.client_id, sim.client_secret)) as outside,
+    ):
         clock = Clock()
         m = make_monitor(sim, clock)
         week = Week(sim, m, clock, outside, set())
@@ -377,8 +383,10 @@ def test_the_profile_keys_full_refresh_and_full_list_every(tmp_path):
     from fleettui.config.profiles import Profile
     from fleettui.monitor.accounts import account_from_profile
 
-    p = Profile.from_toml("a", {"environment": "sandbox", "client_id": "x",
-                                "full_refresh": True, "full_list_every": 1800})
+    p = Profile.from_toml(
+        "a",
+        {"environment": "sandbox", "client_id": "x", "full_refresh": True, "full_list_every": 1800},
+    )
     assert p.full_refresh and p.full_list_every == 1800.0
     assert p.to_toml()["full_refresh"] is True and p.to_toml()["full_list_every"] == 1800
     assert "full_refresh" not in Profile.from_toml("b", {"client_id": "x"}).to_toml()

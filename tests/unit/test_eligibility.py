@@ -25,7 +25,9 @@ from fleettui.core.brands import BRANDS, ELIGIBILITY_BRANDS, brand_info
 from fleettui.sim import SimConfig, Simulator
 from tests.sim_helpers import SIM_START, authed
 
-SCHEMA = json.loads((Path(__file__).parent.parent / "schemas" / "hm-eligibility-v1.json").read_text())
+SCHEMA = json.loads(
+    (Path(__file__).parent.parent / "schemas" / "hm-eligibility-v1.json").read_text()
+)
 
 
 def _validator(name: str) -> jsonschema.Draft202012Validator:
@@ -38,8 +40,9 @@ REQUEST = _validator("EligibilityRequest")
 
 
 def _client(sim: Simulator, **kw) -> FleetClient:  # noqa: ANN003
-    return FleetClient(Credentials(sim.base_url, sim.client_id, sim.client_secret),
-                       sleep=lambda s: None, **kw)
+    return FleetClient(
+        Credentials(sim.base_url, sim.client_id, sim.client_secret), sleep=lambda s: None, **kw
+    )
 
 
 def test_every_simulator_answer_matches_the_published_schema(sim):
@@ -60,9 +63,12 @@ def test_every_simulator_answer_matches_the_published_schema(sim):
                 assert r.status_code == 422
                 ERRORS.validate(r.json())
         assert 200 in statuses
-        for bad in ({"vin": "SHORT", "brand": "bmw"}, {"vin": "WBA00000000000042"},
-                    {"vin": "WBAOOOOOOOOOOOOO4", "brand": "bmw"},
-                    {"vin": "WVWZZZ1KZAW000099", "brand": "volkswagen"}):
+        for bad in (
+            {"vin": "SHORT", "brand": "bmw"},
+            {"vin": "WBA00000000000042"},
+            {"vin": "WBAOOOOOOOOOOOOO4", "brand": "bmw"},
+            {"vin": "WVWZZZ1KZAW000099", "brand": "volkswagen"},
+        ):
             r = c.post("/v1/eligibility", json=bad)
             assert r.status_code == 422
             ERRORS.validate(r.json())
@@ -73,10 +79,12 @@ def test_every_simulator_answer_matches_the_published_schema(sim):
 
 def test_the_schema_copy_rejects_what_the_contract_forbids():
     """The schema must be able to fail: a copy that accepts anything proves nothing."""
-    for bad in ({"vin": "X", "eligible": "yes", "data_delivery": []},
-                {"vin": "X", "eligible": True},
-                {"vin": "X", "eligible": True, "data_delivery": ["fax"]},
-                {"vin": "X", "eligible": True, "data_delivery": [], "connectivity_status": "on"}):
+    for bad in (
+        {"vin": "X", "eligible": "yes", "data_delivery": []},
+        {"vin": "X", "eligible": True},
+        {"vin": "X", "eligible": True, "data_delivery": ["fax"]},
+        {"vin": "X", "eligible": True, "data_delivery": [], "connectivity_status": "on"},
+    ):
         assert not RESPONSE.is_valid(bad)
     assert not REQUEST.is_valid({"vin": "X", "brand": "volkswagen"})
 
@@ -84,8 +92,9 @@ def test_the_schema_copy_rejects_what_the_contract_forbids():
 def test_the_model_and_the_clearances_agree():
     """An ineligible VIN, once added, is rejected as 'ineligible VIN'; an I/O/Q VIN as
     'invalid VIN'; a VW-group VIN with a primary user as 'primary user enrolled'."""
-    cfg = SimConfig(vehicles=0, speed=0.0, start=SIM_START, ineligible_share=0.5,
-                    primary_user_share=0.5)
+    cfg = SimConfig(
+        vehicles=0, speed=0.0, start=SIM_START, ineligible_share=0.5, primary_user_share=0.5
+    )
     with Simulator(cfg) as sim, _client(sim) as client:
         model = sim.engine.eligibility
         vins = [f"WBA0000000000{n:04d}" for n in range(40)]
@@ -119,15 +128,21 @@ def test_the_model_and_the_clearances_agree():
 
 def test_typed_results_and_errors(sim):
     with _client(sim) as client:
-        vin, vehicle = next((v, x) for v, x in sim.engine.vehicles.items()
-                            if x["brand"] in ELIGIBILITY_BRANDS
-                            and not sim.engine.eligibility.traits(v).brand_call_fails)
+        vin, vehicle = next(
+            (v, x)
+            for v, x in sim.engine.vehicles.items()
+            if x["brand"] in ELIGIBILITY_BRANDS
+            and not sim.engine.eligibility.traits(v).brand_call_fails
+        )
         result = client.check_eligibility(vin.lower(), vehicle["brand"].upper())
         assert isinstance(result, Eligibility) and result.vin == vin
         assert result.summary().startswith(("eligible", "NOT eligible"))
         sent = client.requests_sent
         nope = client.check_eligibility("WVWZZZ1KZAW000099", "volkswagen")
-        assert isinstance(nope, NotCheckable) and nope.summary() == "no eligibility check for this brand"
+        assert (
+            isinstance(nope, NotCheckable)
+            and nope.summary() == "no eligibility check for this brand"
+        )
         assert client.requests_sent == sent  # nothing went out
         with pytest.raises(EligibilityRefused) as refused:
             client.check_eligibility("WBAOOOOOOOOOOOOO4", "bmw")
@@ -145,8 +160,9 @@ def test_a_token_without_the_scope_is_refused_before_sending(sim, monkeypatch):
 
 
 def test_rate_limited_checks_are_retried_then_reported():
-    cfg = SimConfig(vehicles=0, speed=0.0, start=SIM_START, eligibility_limit=2,
-                    ineligible_share=0.0)
+    cfg = SimConfig(
+        vehicles=0, speed=0.0, start=SIM_START, eligibility_limit=2, ineligible_share=0.0
+    )
     with Simulator(cfg) as sim, _client(sim, max_retries=1, max_total_wait=100) as client:
         vins = [f"WBA0000000000{n:04d}" for n in range(3)]
         vins = [v for v in vins if not sim.engine.eligibility.traits(v).brand_call_fails]
@@ -163,14 +179,28 @@ def test_rate_limited_checks_are_retried_then_reported():
 
 def test_a_reply_about_another_vin_is_a_bad_response():
     with pytest.raises(BadResponse, match="not the one asked"):
-        read_eligibility({"vin": "WBA00000000000043", "eligible": True, "data_delivery": []},
-                         "WBA00000000000042", "bmw")
+        read_eligibility(
+            {"vin": "WBA00000000000043", "eligible": True, "data_delivery": []},
+            "WBA00000000000042",
+            "bmw",
+        )
     with pytest.raises(BadResponse, match="eligible"):
-        read_eligibility({"vin": "WBA00000000000042", "eligible": "yes", "data_delivery": []},
-                         "WBA00000000000042", "bmw")
-    ok = read_eligibility({"vin": "wba00000000000042", "eligible": False,
-                           "data_delivery": ["pull", "pull"], "extra": 1,
-                           "connectivity_status": "\x1b[31mred"}, "WBA00000000000042", "bmw")
+        read_eligibility(
+            {"vin": "WBA00000000000042", "eligible": "yes", "data_delivery": []},
+            "WBA00000000000042",
+            "bmw",
+        )
+    ok = read_eligibility(
+        {
+            "vin": "wba00000000000042",
+            "eligible": False,
+            "data_delivery": ["pull", "pull"],
+            "extra": 1,
+            "connectivity_status": "\x1b[31mred",
+        },
+        "WBA00000000000042",
+        "bmw",
+    )
     assert ok.data_delivery == ("pull",) and "\x1b" not in (ok.connectivity_status or "")
     assert ok.warnings() and not ok.eligible
 

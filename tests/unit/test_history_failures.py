@@ -28,8 +28,18 @@ def events(n: int, tag: str, reason_size: int = 10) -> list[Event]:
     out = []
     for i in range(n):
         at = T0 + timedelta(seconds=i)
-        out.append(Event(f"WBA{tag}{i:010d}", "rejected", at, at, "pending",
-                         f"{tag}-" + "r" * reason_size, "bmw", "diff"))
+        out.append(
+            Event(
+                f"WBA{tag}{i:010d}",
+                "rejected",
+                at,
+                at,
+                "pending",
+                f"{tag}-" + "r" * reason_size,
+                "bmw",
+                "diff",
+            )
+        )
     return out
 
 
@@ -106,8 +116,11 @@ def tiny_filesystem(where: Path, size: str) -> Iterator[Path]:
     where.mkdir()
     if os.geteuid() != 0 or shutil.which("mount") is None:
         pytest.skip("mounting a small tmpfs needs root")
-    done = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(where)],
-                          capture_output=True, check=False)
+    done = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(where)],
+        capture_output=True,
+        check=False,
+    )
     if done.returncode != 0:
         pytest.skip(f"cannot mount a tmpfs here: {done.stderr.decode().strip()}")
     try:

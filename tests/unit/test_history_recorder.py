@@ -58,8 +58,11 @@ def test_days_passing_are_recorded_as_diffs_with_the_state_seen_before(sim, tmp_
         prepared, result = desk.refresh()
         changes = prepared.diff.state_changes
         assert changes, "three simulated days should move some vehicles"
-        diffs = {e.vin: e for e in desk.history.events(seen_after=prepared.now.replace(year=2000))
-                 if e.source == "diff"}
+        diffs = {
+            e.vin: e
+            for e in desk.history.events(seen_after=prepared.now.replace(year=2000))
+            if e.source == "diff"
+        }
         for change in changes:
             e = diffs[change.vin]
             assert (e.old, e.new) == (before[change.vin], change.new.value)
@@ -119,24 +122,60 @@ def test_the_timeline_merges_without_repeating_the_provider():
     from fleettui.history.timeline import merge_timeline
 
     t0 = datetime(2026, 10, 1, 12, tzinfo=UTC)
-    v = Vehicle.from_api({"vin": "V1", "status": "approved", "brand": "bmw", "changelog": [
-        {"timestamp": "2026-10-01T12:00:00.250000Z", "status": "pending"},
-        {"timestamp": "2026-10-02T12:00:00Z", "status": "approved"}]})
+    v = Vehicle.from_api(
+        {
+            "vin": "V1",
+            "status": "approved",
+            "brand": "bmw",
+            "changelog": [
+                {"timestamp": "2026-10-01T12:00:00.250000Z", "status": "pending"},
+                {"timestamp": "2026-10-02T12:00:00Z", "status": "approved"},
+            ],
+        }
+    )
     local = [
         Event("V1", "pending", t0, t0, None, None, "bmw", "changelog"),  # same entry
-        Event("V1", "approved", None, t0 + timedelta(days=1, hours=1), "pending", None,
-              "bmw", "webhook"),  # the same change, pushed: not repeated
-        Event("V1", "approved", t0 + timedelta(days=1, minutes=30), t0, "pending", None,
-              "bmw", "webhook"),  # the receiver's own time for it: not repeated either
-        Event("V1", "rejected", t0 - timedelta(days=90), t0, "pending", "unspecified",
-              "bmw", "changelog"),  # an earlier clearance the provider no longer lists
-        Event("V1", "revoking", None, t0 + timedelta(days=3), "approved", None, "bmw",
-              "diff"),  # seen here only
+        Event(
+            "V1",
+            "approved",
+            None,
+            t0 + timedelta(days=1, hours=1),
+            "pending",
+            None,
+            "bmw",
+            "webhook",
+        ),  # the same change, pushed: not repeated
+        Event(
+            "V1",
+            "approved",
+            t0 + timedelta(days=1, minutes=30),
+            t0,
+            "pending",
+            None,
+            "bmw",
+            "webhook",
+        ),  # the receiver's own time for it: not repeated either
+        Event(
+            "V1",
+            "rejected",
+            t0 - timedelta(days=90),
+            t0,
+            "pending",
+            "unspecified",
+            "bmw",
+            "changelog",
+        ),  # an earlier clearance the provider no longer lists
+        Event(
+            "V1", "revoking", None, t0 + timedelta(days=3), "approved", None, "bmw", "diff"
+        ),  # seen here only
     ]
     merged = merge_timeline(v.changelog, local)
     assert [(e.status, e.local) for e in merged] == [
-        ("rejected", "recorded here"), ("pending", None), ("approved", None),
-        ("revoking", "seen here")]
+        ("rejected", "recorded here"),
+        ("pending", None),
+        ("approved", None),
+        ("revoking", "seen here"),
+    ]
 
 
 def test_webhook_deliveries_are_recorded_once_with_the_state_shown_before(sim, tmp_path):
@@ -156,13 +195,18 @@ def test_webhook_deliveries_are_recorded_once_with_the_state_shown_before(sim, t
         history.record(RecordJob(1, prepared))
         row = next(r for r in desk.fleet.snapshot.order if r.status == "pending")
         now = desk.client.server_time()
-        event = WebhookEvent("delivery-7", CLEARANCE_CHANGED, now, row.vin, "rejected",
-                             "privacy mode is enabled")
+        event = WebhookEvent(
+            "delivery-7", CLEARANCE_CHANGED, now, row.vin, "rejected", "privacy mode is enabled"
+        )
         assert history.record_pushed([event, event], desk.fleet, now) == 1
         assert history.record_pushed([event], desk.fleet, now) == 0  # a repeated delivery
         [pushed] = [e for e in history.events_for(row.vin) if e.source == "webhook"]
         assert (pushed.old, pushed.new, pushed.reason, pushed.brand) == (
-            "pending", "rejected", "privacy mode is enabled", row.brand)
+            "pending",
+            "rejected",
+            "privacy mode is enabled",
+            row.brand,
+        )
     finally:
         desk.close()
         history.close()
@@ -181,11 +225,14 @@ def test_a_first_load_is_recorded_in_batches_with_the_same_result(tmp_path, monk
         monkeypatch.setattr(recorder_module, "FIRST_BATCH", batch)
         history = HistoryStore(tmp_path / f"h{batch}.sqlite")
         real = history.record_events
-        monkeypatch.setattr(history, "record_events",
-                            lambda events, now=None, real=real: sizes.append(len(events))
-                            or real(events, now=now))
-        results.append(recorder_module.Recorder(history).record(
-            prepared.snapshot, prepared.diff, NOW))
+        monkeypatch.setattr(
+            history,
+            "record_events",
+            lambda events, now=None, real=real: sizes.append(len(events)) or real(events, now=now),
+        )
+        results.append(
+            recorder_module.Recorder(history).record(prepared.snapshot, prepared.diff, NOW)
+        )
         history.close()
     assert results[0] == results[1] and results[0].stored == sum(sizes[:1])
     assert len(sizes) == 4 and sum(sizes[1:]) == sizes[0]

@@ -18,8 +18,14 @@ from fleettui.history.store import HistoryStore, history_path, open_history
 T0 = datetime(2026, 11, 1, 12, 0, tzinfo=UTC)
 
 
-def ev(vin: str, new: str, hours: float, reason: str | None = None, old: str | None = None,
-       source: str = "changelog") -> Event:
+def ev(
+    vin: str,
+    new: str,
+    hours: float,
+    reason: str | None = None,
+    old: str | None = None,
+    source: str = "changelog",
+) -> Event:
     at = T0 + timedelta(hours=hours)
     return Event(vin, new, at, at, old, reason, "bmw", source)
 
@@ -45,8 +51,12 @@ def test_webhook_deliveries_dedupe_by_delivery_id(tmp_path):
         assert store.record_event(*args, key="delivery-1") is False
         assert store.record_event(*args, key="delivery-2") is True
         [first, _] = store.events(vin="V1")
-        assert (first.old, first.new, first.source, first.at) == ("pending", "rejected",
-                                                                   "webhook", None)
+        assert (first.old, first.new, first.source, first.at) == (
+            "pending",
+            "rejected",
+            "webhook",
+            None,
+        )
 
 
 def test_keys_ignore_sub_second_differences_but_not_reasons():
@@ -62,9 +72,11 @@ def _v1_database(path: Path) -> None:
     for statement in schema.MIGRATIONS[1]:
         conn.execute(statement)
     conn.execute("PRAGMA user_version = 1")
-    conn.execute("INSERT INTO events (vin, at, seen_at, old_state, new_state, reason, source, key)"
-                 " VALUES ('OLD1', ?, ?, NULL, 'pending', NULL, 'changelog', 42)",
-                 (T0.timestamp(), T0.timestamp()))
+    conn.execute(
+        "INSERT INTO events (vin, at, seen_at, old_state, new_state, reason, source, key)"
+        " VALUES ('OLD1', ?, ?, NULL, 'pending', NULL, 'changelog', 42)",
+        (T0.timestamp(), T0.timestamp()),
+    )
     conn.close()
 
 
@@ -140,8 +152,9 @@ def test_settings_with_bad_values_fall_back_with_a_note():
     s = settings_from({"retention_days": "lots", "max_events": 5, "enabled": "yes"})
     assert (s.retention_days, s.max_events, s.enabled) == (90, 1_000_000, True)
     assert len(s.notes) == 3
-    assert [k in n for k, n in zip(("enabled", "retention_days", "max_events"), s.notes,
-                                   strict=True)] == [True, True, True]
+    assert [
+        k in n for k, n in zip(("enabled", "retention_days", "max_events"), s.notes, strict=True)
+    ] == [True, True, True]
     assert settings_from({"retention_days": 7}).retention_days == 7
     assert not settings_from({"enabled": False}).enabled
 

@@ -22,29 +22,54 @@ from tests.fleet_helpers import NOW, small_fleet, vdict
 
 ODD = [
     vdict("WBA00000000000010", "pending", log=[("2026-10-01T08:00:00+02:00", "pending", None)]),
-    vdict("WBA00000000000011", "approved", log=[("2026-10-03T08:00:00Z", "approved", None),
-                                                ("2026-10-01T08:00:00Z", "pending", None)]),
+    vdict(
+        "WBA00000000000011",
+        "approved",
+        log=[("2026-10-03T08:00:00Z", "approved", None), ("2026-10-01T08:00:00Z", "pending", None)],
+    ),
     vdict("WBA00000000000012", "sleeping"),
-    vdict("WBA00000000000013", "rejected", log=[("2026-10-01T08:00:00.25Z", "pending", "  "),
-                                                ("2026-10-02T08:00:00", "rejected", "no data")]),
+    vdict(
+        "WBA00000000000013",
+        "rejected",
+        log=[
+            ("2026-10-01T08:00:00.25Z", "pending", "  "),
+            ("2026-10-02T08:00:00", "rejected", "no data"),
+        ],
+    ),
     {"vin": " WBA00000000000014 ", "status": "pending", "brand": " BMW", "tags": {"a": 1}},
     {"vin": "WBA00000000000015", "status": "pending", "brand": "bmw", "extra": [1]},
     {"vin": "WBA00000000000016", "status": "pending", "brand": "bmw", "changelog": "x"},
-    {"vin": "WBA00000000000017", "status": "pending", "brand": "bmw", "changelog": [
-        {"timestamp": None, "status": "pending"}, {"status": "pending", "reason": 5}]},
+    {
+        "vin": "WBA00000000000017",
+        "status": "pending",
+        "brand": "bmw",
+        "changelog": [{"timestamp": None, "status": "pending"}, {"status": "pending", "reason": 5}],
+    },
     vdict("WBA00000000000018", "pending", log=[("2026-13-01T08:00:00Z", "pending", None)]),
     vdict("WBA00000000000019", "pending", log=[("2026-10-01T08:00:00Z", "pending", "")]),
     {"vin": "WBA00000000000022", "status": "pending", "brand": "bmw", "tags": None},
-    vdict("WBA00000000000023", "pending", log=[("2026-10-01T08:00:00.5", "pending", None),
-                                                ("2026-10-01T09:00:00.25z", "rejected", "x"),
-                                                ("2026-10-02T08:00:00", "pending", " ")]),
+    vdict(
+        "WBA00000000000023",
+        "pending",
+        log=[
+            ("2026-10-01T08:00:00.5", "pending", None),
+            ("2026-10-01T09:00:00.25z", "rejected", "x"),
+            ("2026-10-02T08:00:00", "pending", " "),
+        ],
+    ),
     vdict("WBA00000000000024", "pending", log=[("2026-10-01T08:00:00.", "pending", None)]),
     vdict("WBA00000000000025", "pending", log=[("2026-10-01T08:00:00Zx", "pending", None)]),
     vdict("WBA00000000000026", "approved", log=[("2026-10-01T08:00:00Z", "pending", "p")]),
-    vdict("WBA00000000000027", "pending", log=[("2026-10-01T08:00:00Z", "pending", None),
-                                                ("2026-10-02T08:00:00Z", "rejected", "r"),
-                                                ("2026-10-03T08:00:00", "pending", "w"),
-                                                ("2026-10-03T08:00:00.5", "pending", "v")]),
+    vdict(
+        "WBA00000000000027",
+        "pending",
+        log=[
+            ("2026-10-01T08:00:00Z", "pending", None),
+            ("2026-10-02T08:00:00Z", "rejected", "r"),
+            ("2026-10-03T08:00:00", "pending", "w"),
+            ("2026-10-03T08:00:00.5", "pending", "v"),
+        ],
+    ),
 ]
 
 _FORMS = ["{}Z", "{}", "{}.5Z", "{}.123456", "{}z", "{}+01:00", "{}.Z", "{}.1x", "{} ", "{}Zx"]
@@ -61,8 +86,10 @@ def _history(draw) -> list[dict]:
     for h in hours:
         base = f"2026-10-{1 + h // 24:02}T{h % 24:02}:00:00"
         ts = draw(st.sampled_from(_FORMS[:3] if draw(st.integers(0, 9)) else _FORMS)).format(base)
-        e = {"timestamp": draw(st.sampled_from([ts] * 60 + _ODD)),
-             "status": draw(st.sampled_from(["pending"] * 6 + ["approved", "rejected", "x"]))}
+        e = {
+            "timestamp": draw(st.sampled_from([ts] * 60 + _ODD)),
+            "status": draw(st.sampled_from(["pending"] * 6 + ["approved", "rejected", "x"])),
+        }
         if draw(st.booleans()):
             e["reason"] = draw(st.sampled_from(["waiting"] * 6 + ["", " ", None, 3]))
         if draw(st.integers(0, 40)) == 0:
@@ -72,17 +99,31 @@ def _history(draw) -> list[dict]:
 
 
 _VEHICLE = st.fixed_dictionaries(
-    {"vin": st.sampled_from(["WBA00000000000030"] * 6 + [" WBA00000000000031", "", 5]),
-     "status": st.sampled_from(["pending"] * 6 + ["approved", "rejected", "revoking", "odd"]),
-     "brand": st.sampled_from(["bmw"] * 6 + ["BMW", " mini", "", None])},
-    optional={"tags": st.one_of(st.none(), st.dictionaries(st.sampled_from("ab"),
-                                                           st.sampled_from(["x"] * 4 + ["", 1]))),
-              "changelog": st.one_of(_history(), _history(), st.just("x"))})
+    {
+        "vin": st.sampled_from(["WBA00000000000030"] * 6 + [" WBA00000000000031", "", 5]),
+        "status": st.sampled_from(["pending"] * 6 + ["approved", "rejected", "revoking", "odd"]),
+        "brand": st.sampled_from(["bmw"] * 6 + ["BMW", " mini", "", None]),
+    },
+    optional={
+        "tags": st.one_of(
+            st.none(), st.dictionaries(st.sampled_from("ab"), st.sampled_from(["x"] * 4 + ["", 1]))
+        ),
+        "changelog": st.one_of(_history(), _history(), st.just("x")),
+    },
+)
 
 
 @settings(max_examples=600, deadline=None)
-@given(_VEHICLE, st.sampled_from([None, datetime(2026, 10, 3, 12, 0, 0, 250_000, tzinfo=UTC),
-                                  datetime(2026, 10, 3, 14, tzinfo=timezone(timedelta(hours=2)))]))
+@given(
+    _VEHICLE,
+    st.sampled_from(
+        [
+            None,
+            datetime(2026, 10, 3, 12, 0, 0, 250_000, tzinfo=UTC),
+            datetime(2026, 10, 3, 14, tzinfo=timezone(timedelta(hours=2))),
+        ]
+    ),
+)
 def test_the_fast_way_agrees_with_the_full_parse_on_any_shape(obj, now):
     try:
         expected = exact(copy.deepcopy(obj), now)
@@ -115,8 +156,9 @@ def test_json_is_an_array_with_a_vehicle_per_line():
     write_json(items, out)
     lines = out.getvalue().splitlines()
     assert lines[0] == "[" and lines[-1] == "]" and len(lines) == len(items) + 2
-    assert json.loads(out.getvalue()) == [exact(v) for v in sorted(small_fleet(),
-                                                                    key=lambda v: v["vin"])]
+    assert json.loads(out.getvalue()) == [
+        exact(v) for v in sorted(small_fleet(), key=lambda v: v["vin"])
+    ]
     empty = io.StringIO()
     write_json([], empty)
     assert json.loads(empty.getvalue()) == []
@@ -128,8 +170,15 @@ def test_csv_and_table_rows():
     out = io.StringIO()
     assert write_fleet(items, out) == len(items)
     rows = list(csv.reader(io.StringIO(out.getvalue())))
-    assert rows[0] == ["vin", "brand", "status", "reason", "state_since", "tags",
-                       "seconds_in_state"]
+    assert rows[0] == [
+        "vin",
+        "brand",
+        "status",
+        "reason",
+        "state_since",
+        "tags",
+        "seconds_in_state",
+    ]
     assert rows[1][0] == items[0]["vin"] and len(rows) == len(items) + 1
     assert [r[6] for r in rows[1:]] == [str(i["seconds_in_state"]) for i in items]
     table = io.StringIO()
@@ -150,7 +199,7 @@ def test_table_cells_are_sanitised_and_measured_in_cells():
     assert width("車両") == 4 and width("abc") == 3
     first, second = text.splitlines()[1:3]
     # the IN STATE column starts in the same cell on both lines
-    assert width(first[:first.rindex(" ") + 1]) == width(second[:second.rindex(" ") + 1])
+    assert width(first[: first.rindex(" ") + 1]) == width(second[: second.rindex(" ") + 1])
 
 
 def test_the_monitors_export_and_list_csv_are_one_shape():
@@ -160,11 +209,12 @@ def test_the_monitors_export_and_list_csv_are_one_shape():
     from fleettui.core.vehicle import Vehicle
 
     at = datetime(2026, 11, 1, 12, tzinfo=UTC)
-    raw = [*small_fleet(), vdict("WBA00000000000030", "rejected", reason="=cmd, \"quoted\"",
-                                 tags={"b": "2", "a": "-1"})]
+    raw = [
+        *small_fleet(),
+        vdict("WBA00000000000030", "rejected", reason='=cmd, "quoted"', tags={"b": "2", "a": "-1"}),
+    ]
     listed, exported = io.StringIO(), io.StringIO()
     write_fleet(listing(raw, at), listed)
-    write_vehicles(sorted((Vehicle.from_api(v) for v in raw), key=lambda v: v.vin), at,
-                   exported)
+    write_vehicles(sorted((Vehicle.from_api(v) for v in raw), key=lambda v: v.vin), at, exported)
     assert exported.getvalue() == listed.getvalue()
     assert listed.getvalue().splitlines()[0].endswith(",seconds_in_state")

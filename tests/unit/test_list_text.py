@@ -19,30 +19,68 @@ from fleettui.core.text import csv_cell
 from fleettui.core.timefmt import format_duration
 
 NOW = datetime(2026, 11, 2, 12, 0, 0, 500_000, tzinfo=UTC)
-_TEXT = st.text(alphabet=st.sampled_from(list("ab  ,\"=-+@|'\t\n\x1b\u202e\u200b車é") + ["x"] * 8),
-                max_size=12)
+_TEXT = st.text(
+    alphabet=st.sampled_from(list("ab  ,\"=-+@|'\t\n\x1b\u202e\u200b車é") + ["x"] * 8), max_size=12
+)
 _PLAIN = st.sampled_from(["pending", "approved", "WBA00000000000001", "bmw", "no data yet"])
-_EDGE = st.sampled_from(["-1", "+x", "@a", "=b", "a,b", 'a"b', "a  b", " a", "a ", "x" * 61,
-                         "a b", "é", "車両", "", "\x7f", "a|b"])
+_EDGE = st.sampled_from(
+    [
+        "-1",
+        "+x",
+        "@a",
+        "=b",
+        "a,b",
+        'a"b',
+        "a  b",
+        " a",
+        "a ",
+        "x" * 61,
+        "a b",
+        "é",
+        "車両",
+        "",
+        "\x7f",
+        "a|b",
+    ]
+)
 _CELL = st.one_of(_PLAIN, _PLAIN, _PLAIN, _EDGE, _TEXT)
-_ITEM = st.fixed_dictionaries({
-    "vin": _CELL, "brand": _CELL, "status": _CELL, "reason": st.one_of(st.none(), _CELL),
-    "state_since": st.sampled_from([None, "2026-11-01T12:00:00Z", "2026-11-02T11:59:59Z",
-                                    "2026-09-01T00:00:00Z"]),
-    "tags": st.dictionaries(st.sampled_from(["fleet", "a,b", "=k"]), _CELL, max_size=2),
-    "seconds_in_state": st.one_of(st.none(), st.integers(-10**6, 10**9))})
+_ITEM = st.fixed_dictionaries(
+    {
+        "vin": _CELL,
+        "brand": _CELL,
+        "status": _CELL,
+        "reason": st.one_of(st.none(), _CELL),
+        "state_since": st.sampled_from(
+            [None, "2026-11-01T12:00:00Z", "2026-11-02T11:59:59Z", "2026-09-01T00:00:00Z"]
+        ),
+        "tags": st.dictionaries(st.sampled_from(["fleet", "a,b", "=k"]), _CELL, max_size=2),
+        "seconds_in_state": st.one_of(st.none(), st.integers(-(10**6), 10**9)),
+    }
+)
 #: Mostly plain fleets, some with one odd vehicle, some with many.
 _ITEMS = st.one_of(
     st.lists(_ITEM, max_size=6),
-    st.builds(lambda n, odd, at: [*_plain_fleet(n)[:at], odd, *_plain_fleet(n)[at:]],
-              st.integers(0, 1200), _ITEM, st.integers(0, 1200)))
+    st.builds(
+        lambda n, odd, at: [*_plain_fleet(n)[:at], odd, *_plain_fleet(n)[at:]],
+        st.integers(0, 1200),
+        _ITEM,
+        st.integers(0, 1200),
+    ),
+)
 
 
 def _plain_fleet(n: int) -> list[dict]:
-    return [{"vin": f"WBA{i:014d}", "brand": "bmw", "status": "pending",
-             "reason": "waiting for OTA update" if i % 3 else None,
-             "state_since": "2026-11-01T12:00:00Z", "tags": {"fleet": "north"}}
-            for i in range(n)]
+    return [
+        {
+            "vin": f"WBA{i:014d}",
+            "brand": "bmw",
+            "status": "pending",
+            "reason": "waiting for OTA update" if i % 3 else None,
+            "state_since": "2026-11-01T12:00:00Z",
+            "tags": {"fleet": "north"},
+        }
+        for i in range(n)
+    ]
 
 
 def _csv_reference(items: list[dict]) -> str:
@@ -51,9 +89,17 @@ def _csv_reference(items: list[dict]) -> str:
     writer.writerow(COLUMNS)
     for i in items:
         seconds = i.get("seconds_in_state")
-        writer.writerow([csv_cell(i["vin"]), csv_cell(i["brand"]), csv_cell(i["status"]),
-                         csv_cell(i["reason"]), csv_cell(i["state_since"]),
-                         csv_cell(tags_text(i["tags"])), "" if seconds is None else seconds])
+        writer.writerow(
+            [
+                csv_cell(i["vin"]),
+                csv_cell(i["brand"]),
+                csv_cell(i["status"]),
+                csv_cell(i["reason"]),
+                csv_cell(i["state_since"]),
+                csv_cell(tags_text(i["tags"])),
+                "" if seconds is None else seconds,
+            ]
+        )
     return out.getvalue()
 
 
@@ -61,13 +107,28 @@ def _table_reference(items: list[dict]) -> str:
     rows = []
     for i in items:
         since = i["state_since"]
-        seconds = None if since is None else (
-            NOW - datetime.fromisoformat(since[:19]).replace(tzinfo=UTC)).total_seconds()
-        rows.append((plain(i["vin"]), plain(i["brand"]), plain(i["status"] or "?"),
-                     plain(i["reason"] or "", 60), format_duration(seconds)))
+        seconds = (
+            None
+            if since is None
+            else (NOW - datetime.fromisoformat(since[:19]).replace(tzinfo=UTC)).total_seconds()
+        )
+        rows.append(
+            (
+                plain(i["vin"]),
+                plain(i["brand"]),
+                plain(i["status"] or "?"),
+                plain(i["reason"] or "", 60),
+                format_duration(seconds),
+            )
+        )
     pads = [max([width(h), *(width(r[c]) for r in rows)]) for c, h in enumerate(TABLE_HEADERS[:-1])]
-    return "".join("  ".join([*(c + " " * (w - width(c)) for c, w in zip(r, pads, strict=False)),
-                              r[-1]]).rstrip() + "\n" for r in [TABLE_HEADERS, *rows])
+    return "".join(
+        "  ".join(
+            [*(c + " " * (w - width(c)) for c, w in zip(r, pads, strict=False)), r[-1]]
+        ).rstrip()
+        + "\n"
+        for r in [TABLE_HEADERS, *rows]
+    )
 
 
 @settings(max_examples=150, deadline=None)

@@ -103,7 +103,8 @@ def test_a_fifo_as_the_webhook_database_is_moved_aside(tmp_path):
     path = _fifo(tmp_path / "hooks.sqlite3")
     store = ends(lambda: WebhookStore(path))
     try:
-        assert path.is_file() and any(p.name.startswith("hooks.sqlite3.corrupt-")
-                                      for p in tmp_path.iterdir())
+        assert path.is_file() and any(
+            p.name.startswith("hooks.sqlite3.corrupt-") for p in tmp_path.iterdir()
+        )
     finally:
         store.close()

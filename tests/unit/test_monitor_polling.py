@@ -130,7 +130,8 @@ def test_a_change_repaints_and_a_rejection_is_announced(sim, monitor):
     update = poll(monitor)
     assert update.repaint
     assert [(n.title, n.message) for n in update.notices] == [
-        ("Rejected", f"{vin} was rejected: privacy mode is enabled")]
+        ("Rejected", f"{vin} was rejected: privacy mode is enabled")
+    ]
     assert monitor.store.vehicle(vin).state is State.REJECTED
 
 
@@ -186,8 +187,9 @@ def test_a_warm_start_shows_the_first_screen_then_the_whole_cache(sim, clocks, m
     from fleettui.core import first_page
 
     monkeypatch.setattr(first_page, "FIRST_ROWS", 10)
-    account = replace(account_for_simulator(sim, name="warm"), cache=True,
-                      default_filter="-state:canceled")
+    account = replace(
+        account_for_simulator(sim, name="warm"), cache=True, default_filter="-state:canceled"
+    )
     m = Monitor(None, clock=clocks.provider, monotonic=clocks.monotonic)
     m.connect(account)
     m.cache.save(poll(m).save)
@@ -245,8 +247,9 @@ def test_a_burst_of_rejections_is_one_notice_naming_every_vin(sim, monitor):
             engine.transition(engine.record(vin), "rejected", engine.epoch(), "unspecified")
     update = poll(monitor)
     [notice] = update.notices
-    assert notice.message == (f"6 vehicles rejected: {notice.vins[0]}, {notice.vins[1]} and "
-                              "4 more (! lists them)")
+    assert notice.message == (
+        f"6 vehicles rejected: {notice.vins[0]}, {notice.vins[1]} and 4 more (! lists them)"
+    )
     assert notice.kind == "rejected" and set(notice.vins) == set(pending)
     assert {vin for vin, _ in notice.details} == set(pending)
 
@@ -264,8 +267,10 @@ def test_repeated_vins_in_a_list_answer_are_said_once_not_merged_silently(monito
     monkeypatch.setattr(FleetClient, "_list", repeated)
     first = poll(monitor)
     said = [n.message for n in first.notices if n.kind == "answer"]
-    assert said == ["The provider's list repeated VINs (3 extra entries); the newest entry of "
-                    "each VIN is shown."]
+    assert said == [
+        "The provider's list repeated VINs (3 extra entries); the newest entry of "
+        "each VIN is shown."
+    ]
     assert monitor.store.total == 60
     again = poll(monitor)  # the same answer again: not told on every refresh
     assert not [n for n in again.notices if n.kind == "answer"]

@@ -121,8 +121,7 @@ def test_with_nothing_cached_the_call_goes_at_once(sim, monkeypatch):
 @pytest.mark.parametrize("gated", [False, True])
 def test_the_prefetched_calls_error_is_the_polls_error(sim, gated):
     made: list[Counting] = []
-    account = prefetching(_account(sim, made, ProviderTimeout(3)),
-                          gated=gated)
+    account = prefetching(_account(sim, made, ProviderTimeout(3)), gated=gated)
     m = Monitor(None)
     m.connect(account)
     result = _poll(m)

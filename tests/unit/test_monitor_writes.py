@@ -47,15 +47,24 @@ def test_single_cancel_of_a_brand_that_cannot_is_refused_before_sending(monitor)
 
 def test_single_revoke_asks_for_the_last_four_and_young_cancel_warns(monitor):
     revoke = monitor.writes.plan_deletes(Action.REVOKE, monitor.store.vehicle(KIA_APPROVED))
-    assert revoke.refusal is None and revoke.vins == [KIA_APPROVED] and revoke.require == KIA_APPROVED[-4:]
+    assert (
+        revoke.refusal is None
+        and revoke.vins == [KIA_APPROVED]
+        and revoke.require == KIA_APPROVED[-4:]
+    )
     cancel = monitor.writes.plan_deletes(Action.CANCEL, monitor.store.vehicle(AUDI_FRESH))
     assert cancel.require is None and cancel.warnings and "day" in cancel.warnings[0][0]
 
 
 def test_no_target_and_read_only_are_refusals(monitor):
-    assert monitor.writes.plan_deletes(Action.CANCEL, None).refusal.message == "No vehicle under the cursor."
+    assert (
+        monitor.writes.plan_deletes(Action.CANCEL, None).refusal.message
+        == "No vehicle under the cursor."
+    )
     monitor.read_only = True
-    refusal = monitor.writes.plan_deletes(Action.CANCEL, monitor.store.vehicle(PEUGEOT_PENDING)).refusal
+    refusal = monitor.writes.plan_deletes(
+        Action.CANCEL, monitor.store.vehicle(PEUGEOT_PENDING)
+    ).refusal
     assert refusal.title == "Read-only" and "profile setting" in refusal.message
     assert isinstance(monitor.writes.open_add(), Notice)
 
@@ -71,7 +80,8 @@ def test_marked_vehicles_are_the_targets_with_skips_and_why(monitor):
     monitor.marked.add(BMW_PENDING)
     nothing = monitor.writes.plan_deletes(Action.CANCEL, None)
     assert nothing.refusal is not None and nothing.refusal.message.startswith(
-        "Nothing to cancel: all 1 marked were skipped (")
+        "Nothing to cancel: all 1 marked were skipped ("
+    )
 
 
 def test_bulk_revoke_asks_for_the_count(monitor):
@@ -83,7 +93,9 @@ def test_bulk_revoke_asks_for_the_count(monitor):
 def test_a_sent_batch_shows_at_once_unmarks_audits_and_keeps_the_refusals(sim, monitor):
     monitor.marked.update({PEUGEOT_PENDING, AUDI_FRESH})
     plan = monitor.writes.plan_deletes(Action.CANCEL, None)
-    assert plan.vins == sorted([AUDI_FRESH, PEUGEOT_PENDING])  # the young Audi is sent, with a warning
+    assert plan.vins == sorted(
+        [AUDI_FRESH, PEUGEOT_PENDING]
+    )  # the young Audi is sent, with a warning
     result = monitor.writes.send_deletes(Action.CANCEL, plan.vins, monitor.generation)
     ok = {o.vin: o.ok for o in result.outcomes}
     assert ok == {PEUGEOT_PENDING: True, AUDI_FRESH: False}
@@ -99,7 +111,9 @@ def test_a_sent_batch_shows_at_once_unmarks_audits_and_keeps_the_refusals(sim, m
     assert title.startswith("Cancel: 1 of 2 accepted\nRecorded in the audit log: ")
     assert title.endswith("audit.jsonl") and len(outcomes) == 2
     [entry] = read_audit()
-    assert entry["action"] == "cancel" and sorted(entry["vins"]) == sorted([AUDI_FRESH, PEUGEOT_PENDING])
+    assert entry["action"] == "cancel" and sorted(entry["vins"]) == sorted(
+        [AUDI_FRESH, PEUGEOT_PENDING]
+    )
 
 
 def test_a_batch_for_an_earlier_account_does_not_touch_the_store(sim, monitor):

@@ -36,16 +36,31 @@ def test_a_burst_becomes_one_text_naming_the_first_vins():
     two = [("WBA1", "WBA1 rejected: a"), ("WBA2", "WBA2 rejected: b")]
     assert coalesce("rejected", two) == ["WBA1 rejected: a", "WBA2 rejected: b"]
     six = [(f"WBA{i}", f"WBA{i} rejected") for i in range(6)]
-    assert coalesce("rejected", six) == ["6 vehicles rejected: WBA0, WBA1 and 4 more (! lists them)"]
+    assert coalesce("rejected", six) == [
+        "6 vehicles rejected: WBA0, WBA1 and 4 more (! lists them)"
+    ]
 
 
-VEHICLE = Vehicle.from_api({
-    "vin": "TMBXX000000000001", "brand": "skoda", "status": "rejected",
-    "tags": {"vw-group-customer-name": "ACME", "depot": "Ber\x1b[31mlin"},
-    "changelog": [
-        {"timestamp": "2026-10-20T08:00:00Z", "status": "pending", "reason": "privacy mode is enabled"},
-        {"timestamp": "2026-10-30T08:00:00Z", "status": "rejected", "reason": "privacy mode is enabled"},
-    ]})
+VEHICLE = Vehicle.from_api(
+    {
+        "vin": "TMBXX000000000001",
+        "brand": "skoda",
+        "status": "rejected",
+        "tags": {"vw-group-customer-name": "ACME", "depot": "Ber\x1b[31mlin"},
+        "changelog": [
+            {
+                "timestamp": "2026-10-20T08:00:00Z",
+                "status": "pending",
+                "reason": "privacy mode is enabled",
+            },
+            {
+                "timestamp": "2026-10-30T08:00:00Z",
+                "status": "rejected",
+                "reason": "privacy mode is enabled",
+            },
+        ],
+    }
+)
 
 
 def test_support_text_has_what_support_asks_for():

@@ -54,8 +54,11 @@ def test_nesting_too_deep_is_named_not_a_recursion_error():
 
 
 def test_bad_bytes_and_long_numbers_are_marked_where_they_are():
-    raw = (b'[{"vin":"A","tags":{"d":"K\xf6ln"}},{"vin":"B","n":' + b"9" * 10_000
-           + b'},{"vin":"C","n":12}]')
+    raw = (
+        b'[{"vin":"A","tags":{"d":"K\xf6ln"}},{"vin":"B","n":'
+        + b"9" * 10_000
+        + b'},{"vin":"C","n":12}]'
+    )
     data, mended = loads_marked(raw)
     assert data[0]["tags"]["d"] == "K\ufffdln"
     assert "10000 digits" in data[1]["n"] and data[2] == {"vin": "C", "n": 12}
@@ -74,8 +77,7 @@ def test_a_huge_wait_is_cut_and_the_header_says_how_long_and_why():
     conn.record_failure("rate_limit", str(err), err.retry_after)
     assert conn.next_delay() == MAX_RETRY_AFTER
     now[0] += 60
-    assert conn.retry_label() == ("retrying in 4 min (the provider's wait, cut to 5 min; "
-                                  "r: now)")
+    assert conn.retry_label() == ("retrying in 4 min (the provider's wait, cut to 5 min; r: now)")
     conn.record_failure("rate_limit", "x", 10.0)
     assert conn.retry_label() == "retrying in 10 s (the provider's wait; r: now)"
 

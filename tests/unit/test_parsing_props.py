@@ -26,35 +26,69 @@ NOW = datetime(2026, 11, 1, 12, tzinfo=UTC)
 COLUMNS = ("vin", "brand", "state", "reason", "time", "tags")
 STATES = ["pending", "approved", "rejected", "revoking", "revoked", "canceling", "canceled"]
 timestamps = st.one_of(
-    st.sampled_from(["2026-02-30T12:00:00Z", "2026-13-45T99:99:99Z", "0000-01-01T00:00:00Z",
-                     "9999-12-31T23:59:59-23:59", "0001-01-01T00:00:00+14:00",
-                     "2026-10-01T12:00:00Z", "2026-10-01T12:00:00.123Z", "2026-10-01T12:00:00",
-                     "2026-10-01T12:00:00+02:00", "", " ", "yesterday"]),
-    st.datetimes().map(lambda d: d.isoformat()), st.text(max_size=25),
-    st.integers(), st.none(), st.floats())
+    st.sampled_from(
+        [
+            "2026-02-30T12:00:00Z",
+            "2026-13-45T99:99:99Z",
+            "0000-01-01T00:00:00Z",
+            "9999-12-31T23:59:59-23:59",
+            "0001-01-01T00:00:00+14:00",
+            "2026-10-01T12:00:00Z",
+            "2026-10-01T12:00:00.123Z",
+            "2026-10-01T12:00:00",
+            "2026-10-01T12:00:00+02:00",
+            "",
+            " ",
+            "yesterday",
+        ]
+    ),
+    st.datetimes().map(lambda d: d.isoformat()),
+    st.text(max_size=25),
+    st.integers(),
+    st.none(),
+    st.floats(),
+)
 scalars = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(), st.text(max_size=30))
-json_values = st.recursive(scalars, lambda inner: st.lists(inner, max_size=3)
-                           | st.dictionaries(st.text(max_size=8), inner, max_size=3),
-                           max_leaves=8)
+json_values = st.recursive(
+    scalars,
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3)
+    ),
+    max_leaves=8,
+)
 entries = st.one_of(
-    st.fixed_dictionaries({"timestamp": timestamps,
-                           "status": st.one_of(st.sampled_from(STATES), json_values)},
-                          optional={"reason": st.one_of(st.text(max_size=40), json_values)}),
-    json_values)
+    st.fixed_dictionaries(
+        {"timestamp": timestamps, "status": st.one_of(st.sampled_from(STATES), json_values)},
+        optional={"reason": st.one_of(st.text(max_size=40), json_values)},
+    ),
+    json_values,
+)
 vehicles = st.one_of(
     st.fixed_dictionaries(
-        {"vin": st.one_of(st.sampled_from(["WVWZZZ1JZXW000001", "WBA3A5C51CF256651",
-                                           " WVWZZZ1JZXW000001 ", ""]), st.text(max_size=20),
-                          json_values),
-         "status": st.one_of(st.sampled_from(STATES), json_values),
-         "brand": st.one_of(st.sampled_from(["bmw", "audi", " BMW "]), json_values)},
-        optional={"tags": st.one_of(st.dictionaries(st.text(max_size=8),
-                                                    st.one_of(st.text(max_size=8),
-                                                              json_values), max_size=3),
-                                    json_values),
-                  "changelog": st.one_of(st.lists(entries, max_size=4), json_values),
-                  "description": json_values}),
-    json_values)
+        {
+            "vin": st.one_of(
+                st.sampled_from(
+                    ["WVWZZZ1JZXW000001", "WBA3A5C51CF256651", " WVWZZZ1JZXW000001 ", ""]
+                ),
+                st.text(max_size=20),
+                json_values,
+            ),
+            "status": st.one_of(st.sampled_from(STATES), json_values),
+            "brand": st.one_of(st.sampled_from(["bmw", "audi", " BMW "]), json_values),
+        },
+        optional={
+            "tags": st.one_of(
+                st.dictionaries(
+                    st.text(max_size=8), st.one_of(st.text(max_size=8), json_values), max_size=3
+                ),
+                json_values,
+            ),
+            "changelog": st.one_of(st.lists(entries, max_size=4), json_values),
+            "description": json_values,
+        },
+    ),
+    json_values,
+)
 
 
 def paint(row) -> None:  # noqa: ANN001
@@ -97,8 +131,15 @@ def test_the_store_takes_any_list_and_repeated_vins_keep_one(objs):
 def test_a_timestamp_is_a_time_or_unknown(ts):
     dt = parse_ts(ts)
     assert dt is None or dt.tzinfo is not None
-    row = build_row({"vin": "WVWZZZ1JZXW000001", "status": "pending", "brand": "bmw",
-                     "changelog": [{"timestamp": ts, "status": "pending"}]}, 1)
+    row = build_row(
+        {
+            "vin": "WVWZZZ1JZXW000001",
+            "status": "pending",
+            "brand": "bmw",
+            "changelog": [{"timestamp": ts, "status": "pending"}],
+        },
+        1,
+    )
     assert row is not None
     paint(row)
     if ts in ("2026-02-30T12:00:00Z", "2026-13-45T99:99:99Z"):
@@ -106,10 +147,19 @@ def test_a_timestamp_is_a_time_or_unknown(ts):
 
 
 def test_impossible_timestamps_are_unknown_times_in_every_form():
-    for ts in ("2026-02-30T12:00:00Z", "2026-13-45T99:99:99Z", "2026-02-30T12:00:00",
-               "2026-02-30T12:00:00.5Z"):
-        obj = {"vin": "WVWZZZ1JZXW000001", "status": "pending", "brand": "bmw", "tags": {},
-               "changelog": [{"timestamp": ts, "status": "pending", "reason": "x"}]}
+    for ts in (
+        "2026-02-30T12:00:00Z",
+        "2026-13-45T99:99:99Z",
+        "2026-02-30T12:00:00",
+        "2026-02-30T12:00:00.5Z",
+    ):
+        obj = {
+            "vin": "WVWZZZ1JZXW000001",
+            "status": "pending",
+            "brand": "bmw",
+            "tags": {},
+            "changelog": [{"timestamp": ts, "status": "pending", "reason": "x"}],
+        }
         for row in (build_row(obj, 1), build_row(kept(obj), 1)):
             assert row.since is None and row.since_dt() is None and row.reason == "x"
             assert cell_text(row, "time", NOW) == ""
@@ -150,9 +200,20 @@ def test_retry_after_refuses_nonsense_and_caps_the_absurd():
 
 
 @settings(max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(st.binary(max_size=200) | st.lists(vehicles, max_size=3).map(
-    lambda vs: json.dumps({"format": 1, "profile": "p", "base_url": "http://x",
-                           "fetched_at": "2026-02-30T12:00:00Z", "vehicles": vs}).encode()))
+@given(
+    st.binary(max_size=200)
+    | st.lists(vehicles, max_size=3).map(
+        lambda vs: json.dumps(
+            {
+                "format": 1,
+                "profile": "p",
+                "base_url": "http://x",
+                "fetched_at": "2026-02-30T12:00:00Z",
+                "vehicles": vs,
+            }
+        ).encode()
+    )
+)
 def test_reading_any_cache_file_never_raises(isolated_dirs, data):
     path = snapshot_path("p")
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -172,8 +233,13 @@ def test_a_cached_impossible_timestamp_opens_as_an_unknown_time(isolated_dirs):
     """The crash that repeated at every start: the cache kept the row that killed it."""
     from fleettui.config.cache import save_snapshot
 
-    bad = {"vin": "WVWZZZ1JZXW000001", "status": "pending", "brand": "bmw", "tags": {},
-           "changelog": [{"timestamp": "2026-02-30T12:00:00Z", "status": "pending"}]}
+    bad = {
+        "vin": "WVWZZZ1JZXW000001",
+        "status": "pending",
+        "brand": "bmw",
+        "tags": {},
+        "changelog": [{"timestamp": "2026-02-30T12:00:00Z", "status": "pending"}],
+    }
     save_snapshot("p", "http://x", [bad])
     snapshot, note = read_snapshot("p", "http://x")
     assert note is None
@@ -195,12 +261,21 @@ def test_tags_with_hidden_characters_are_refused(key, value):
 
 def test_newest_entry_of_a_repeated_vin_is_kept():
     def v(when, reason):  # noqa: ANN001, ANN202
-        return {"vin": "V1", "status": "pending", "brand": "bmw",
-                "changelog": [{"timestamp": when, "status": "pending", "reason": reason}]}
-    kept, dropped = newest_per_vin([v("2026-09-01T00:00:00Z", "mid"),
-                                    v("2026-10-01T00:00:00Z", "new"),
-                                    v("2026-08-01T00:00:00Z", "old"),
-                                    {"vin": "V2"}])
+        return {
+            "vin": "V1",
+            "status": "pending",
+            "brand": "bmw",
+            "changelog": [{"timestamp": when, "status": "pending", "reason": reason}],
+        }
+
+    kept, dropped = newest_per_vin(
+        [
+            v("2026-09-01T00:00:00Z", "mid"),
+            v("2026-10-01T00:00:00Z", "new"),
+            v("2026-08-01T00:00:00Z", "old"),
+            {"vin": "V2"},
+        ]
+    )
     assert dropped == 2 and [o["changelog"][0]["reason"] for o in kept[:1]] == ["new"]
     assert [o["vin"] for o in kept] == ["V1", "V2"]
     same = [v("2026-09-01T00:00:00Z", "a")]

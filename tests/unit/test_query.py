@@ -68,21 +68,24 @@ def test_negation_with_dash_or_bang(rows):
     assert vins("-brand:bmw group:bmw", rows) == ["2"]
 
 
-@pytest.mark.parametrize("text, words", [
-    ("state:flying", "not a state"),
-    ("brand:bmww", "did you mean bmw?"),
-    ("brand:vw", "'vw' is a brand group, not a brand; use group:vw"),
-    ("group:vww", "did you mean vw?"),
-    ("group:audi", "'audi' is a brand, not a group; use brand:audi (its group is group:vw)"),
-    ("age>7x", "not a unit"),
-    ("age:7d", "say longer or shorter"),
-    ("age>", "duration is missing"),
-    ("state:", "needs a value"),
-    ("group:nowhere", "not a brand group"),
-    ("colour:red", "unknown field"),
-    ('"unclosed', "quotes"),
-    ("tag:", "needs a key"),
-])
+@pytest.mark.parametrize(
+    "text, words",
+    [
+        ("state:flying", "not a state"),
+        ("brand:bmww", "did you mean bmw?"),
+        ("brand:vw", "'vw' is a brand group, not a brand; use group:vw"),
+        ("group:vww", "did you mean vw?"),
+        ("group:audi", "'audi' is a brand, not a group; use brand:audi (its group is group:vw)"),
+        ("age>7x", "not a unit"),
+        ("age:7d", "say longer or shorter"),
+        ("age>", "duration is missing"),
+        ("state:", "needs a value"),
+        ("group:nowhere", "not a brand group"),
+        ("colour:red", "unknown field"),
+        ('"unclosed', "quotes"),
+        ("tag:", "needs a key"),
+    ],
+)
 def test_mistakes_are_reported_not_raised(rows, text, words):
     q = parse_query(text)
     assert q.error is not None and words in q.error
@@ -94,7 +97,9 @@ def test_ambiguous_state_prefix_is_an_error():
 
 
 def test_unknown_states_and_brands_get_the_same_did_you_mean():
-    assert parse_query("state:pendng").error.startswith("'pendng' is not a state; did you mean pending?")
+    assert parse_query("state:pendng").error.startswith(
+        "'pendng' is not a state; did you mean pending?"
+    )
     assert parse_query("brand:bmww").error == "'bmww' is not a brand; did you mean bmw?"
     assert "did you mean volkswagen?" in parse_query("brand:volkswagon").error
     # nothing close: the valid codes are listed

@@ -27,7 +27,12 @@ SEED_REASONS: dict[str, tuple[str, ...]] = {
     "invalid VIN": (),
     "ineligible VIN": (),
     "VIN is assigned to a different OEM fleet": (),
-    "VIN is assigned to a different app or project": ("BMW Group", "Toyota Group", "VW Group", "Polestar"),
+    "VIN is assigned to a different app or project": (
+        "BMW Group",
+        "Toyota Group",
+        "VW Group",
+        "Polestar",
+    ),
     "consent assignment missing": ("Ford", "Tesla"),
     "invalid OEM state: VIN revoke in progress": ("Ford",),
     "VIN activation timeout": ("Mercedes-Benz",),
@@ -96,8 +101,9 @@ def test_support_steps_say_what_to_send():
     assert "support@high-mobility.com" in joined and "VIN" in joined and "brand" in joined
 
 
-@pytest.mark.parametrize("raw", ["  PRIVACY MODE IS ENABLED ", "privacy mode is enabled\n",
-                                 "Privacy  Mode is Enabled"])
+@pytest.mark.parametrize(
+    "raw", ["  PRIVACY MODE IS ENABLED ", "privacy mode is enabled\n", "Privacy  Mode is Enabled"]
+)
 def test_lookup_ignores_case_and_whitespace(raw):
     info = lookup_reason(raw)
     assert info is not None and info.reason == "privacy mode is enabled"
@@ -123,11 +129,25 @@ def test_reasons_for_brand():
 
 
 def test_reject_after_retries_by_brand():
-    assert reject_reason_after_retries("privacy mode is enabled", "audi") == "privacy mode is enabled"
-    assert reject_reason_after_retries("no data received yet", "peugeot") == "activation timeout: no data"
-    assert reject_reason_after_retries("vehicle not driven", "volvo-cars") == "activation timeout: no data"
-    assert reject_reason_after_retries("vehicle not driven", "mercedes-benz") == "VIN activation timeout"
-    assert reject_reason_after_retries("waiting for OTA update", "ford") == "consent assignment missing"
+    assert (
+        reject_reason_after_retries("privacy mode is enabled", "audi") == "privacy mode is enabled"
+    )
+    assert (
+        reject_reason_after_retries("no data received yet", "peugeot")
+        == "activation timeout: no data"
+    )
+    assert (
+        reject_reason_after_retries("vehicle not driven", "volvo-cars")
+        == "activation timeout: no data"
+    )
+    assert (
+        reject_reason_after_retries("vehicle not driven", "mercedes-benz")
+        == "VIN activation timeout"
+    )
+    assert (
+        reject_reason_after_retries("waiting for OTA update", "ford")
+        == "consent assignment missing"
+    )
     assert reject_reason_after_retries("waiting for OTA update", "bmw") == "unspecified"
     for r in PENDING_REASONS:
         for b in BRANDS:
@@ -188,8 +208,11 @@ def test_text_renderer_neutralises_terminal_escapes():
     assert '"bad \ufffd\ufffd reason"' in text  # hidden, but visibly not the plain words
 
 
-@given(st.one_of(st.none(), st.text()), st.sampled_from(list(State)),
-       st.one_of(st.none(), st.text(max_size=20), st.sampled_from(sorted(BRANDS))))
+@given(
+    st.one_of(st.none(), st.text()),
+    st.sampled_from(list(State)),
+    st.one_of(st.none(), st.text(max_size=20), st.sampled_from(sorted(BRANDS))),
+)
 def test_explain_never_breaks(reason, state, brand):
     e = explain(reason, state, brand)
     assert e.steps and e.title
@@ -223,8 +246,10 @@ def test_revoked_ford_is_told_to_wait_a_day():
 def test_revoked_and_canceled_vw_group_need_the_tag_again():
     for state in (State.REVOKED, State.CANCELED):
         steps = explain(None, state, "skoda").steps
-        assert any(s.startswith("Škoda: the new clearance needs the tag vw-group-customer-name")
-                   for s in steps)
+        assert any(
+            s.startswith("Škoda: the new clearance needs the tag vw-group-customer-name")
+            for s in steps
+        )
     assert not any("vw-group" in s for s in explain(None, State.REVOKED, "peugeot").steps)
 
 

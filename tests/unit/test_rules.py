@@ -15,8 +15,12 @@ from tests.sim_helpers import SIM_START
 NOW = SIM_START
 
 
-def make(status: str, brand: str = "peugeot", age: timedelta | None = timedelta(days=3),
-         vin: str = "VF3ABCDEFGH123456") -> Vehicle:
+def make(
+    status: str,
+    brand: str = "peugeot",
+    age: timedelta | None = timedelta(days=3),
+    vin: str = "VF3ABCDEFGH123456",
+) -> Vehicle:
     log = []
     if age is not None:
         log.append({"timestamp": (NOW - age).isoformat(), "status": "pending"})
@@ -36,9 +40,23 @@ def test_cancel_pending_on_cancelable_brands(brand):
 
 
 def test_cancelable_set_is_stellantis_mercedes_vw():
-    assert set(CANCELABLE) == {"alfaromeo", "citroen", "ds", "fiat", "jeep", "maserati", "opel",
-                               "peugeot", "vauxhall", "mercedes-benz", "volkswagen", "audi",
-                               "skoda", "seat", "cupra"}
+    assert set(CANCELABLE) == {
+        "alfaromeo",
+        "citroen",
+        "ds",
+        "fiat",
+        "jeep",
+        "maserati",
+        "opel",
+        "peugeot",
+        "vauxhall",
+        "mercedes-benz",
+        "volkswagen",
+        "audi",
+        "skoda",
+        "seat",
+        "cupra",
+    }
 
 
 @pytest.mark.parametrize("brand", NOT_CANCELABLE)
@@ -52,9 +70,11 @@ def test_cancel_refused_on_other_brands_with_fix(brand):
 
 def test_ford_message_reads_plainly():
     r = check_action(make("pending", "ford"), Action.CANCEL, NOW)
-    assert r.reason == ("Ford clearances can't be cancelled through the API; only Stellantis, "
-                        "Mercedes-Benz and VW-group brands can. Revoke it once approved, or ask "
-                        "support.")
+    assert r.reason == (
+        "Ford clearances can't be cancelled through the API; only Stellantis, "
+        "Mercedes-Benz and VW-group brands can. Revoke it once approved, or ask "
+        "support."
+    )
 
 
 def test_cancel_unknown_brand_refused():
@@ -62,7 +82,9 @@ def test_cancel_unknown_brand_refused():
     assert not r.allowed and "trabant" in r.reason
 
 
-@pytest.mark.parametrize("status", ["approved", "rejected", "revoked", "canceled", "error", "paused"])
+@pytest.mark.parametrize(
+    "status", ["approved", "rejected", "revoked", "canceled", "error", "paused"]
+)
 def test_cancel_only_from_pending(status):
     r = check_action(make(status), Action.CANCEL, NOW)
     assert not r.allowed and "Only a pending clearance can be cancelled" in r.reason
@@ -90,11 +112,21 @@ def test_cancel_age_unknown_no_warning():
 
 
 def test_cancel_age_uses_first_pending_entry_not_latest_retry():
-    v = Vehicle.from_api({"vin": "VF3ABCDEFGH123456", "brand": "opel", "status": "pending",
-                          "changelog": [
-                              {"timestamp": "2026-10-30T12:00:00Z", "status": "pending"},
-                              {"timestamp": "2026-11-01T11:00:00Z", "status": "pending",
-                               "reason": "vehicle not driven"}]})
+    v = Vehicle.from_api(
+        {
+            "vin": "VF3ABCDEFGH123456",
+            "brand": "opel",
+            "status": "pending",
+            "changelog": [
+                {"timestamp": "2026-10-30T12:00:00Z", "status": "pending"},
+                {
+                    "timestamp": "2026-11-01T11:00:00Z",
+                    "status": "pending",
+                    "reason": "vehicle not driven",
+                },
+            ],
+        }
+    )
     assert check_action(v, Action.CANCEL, NOW).warnings == []
 
 
@@ -119,8 +151,12 @@ def test_nothing_while_in_transition(status, action):
 
 def test_new_vehicle_ok():
     assert check_new_vehicle("VF3ABCDEFGH123456", "peugeot", {}) == []
-    assert check_new_vehicle(" wvwzzz1kz6w000001 ", "Volkswagen",
-                             {"vw-group-customer-name": "ACME Fleet"}) == []
+    assert (
+        check_new_vehicle(
+            " wvwzzz1kz6w000001 ", "Volkswagen", {"vw-group-customer-name": "ACME Fleet"}
+        )
+        == []
+    )
 
 
 def test_new_vehicle_problems_named():
@@ -137,15 +173,20 @@ def test_new_vehicle_problems_named():
 
 
 def test_plan_bulk_sends_allowed_and_skips_with_reasons():
-    vs = [make("pending", "peugeot", vin="VF3ABCDEFGH000001"),
-          make("pending", "ford", vin="1FAABCDEFGH000002"),
-          make("approved", "peugeot", vin="VF3ABCDEFGH000003"),
-          make("pending", "opel", timedelta(hours=2), vin="W0LABCDEFGH000004"),
-          make("pending", "peugeot", vin="VF3ABCDEFGH000001")]
+    vs = [
+        make("pending", "peugeot", vin="VF3ABCDEFGH000001"),
+        make("pending", "ford", vin="1FAABCDEFGH000002"),
+        make("approved", "peugeot", vin="VF3ABCDEFGH000003"),
+        make("pending", "opel", timedelta(hours=2), vin="W0LABCDEFGH000004"),
+        make("pending", "peugeot", vin="VF3ABCDEFGH000001"),
+    ]
     plan = plan_bulk(vs, Action.CANCEL, NOW)
     assert [v.vin for v in plan.send] == ["VF3ABCDEFGH000001", "W0LABCDEFGH000004"]
-    assert [v.vin for v, _ in plan.skip] == ["1FAABCDEFGH000002", "VF3ABCDEFGH000003",
-                                             "VF3ABCDEFGH000001"]
+    assert [v.vin for v, _ in plan.skip] == [
+        "1FAABCDEFGH000002",
+        "VF3ABCDEFGH000003",
+        "VF3ABCDEFGH000001",
+    ]
     assert plan.skip[2][1] == "listed twice; sent once"
     assert [v.vin for v, _ in plan.warnings] == ["W0LABCDEFGH000004"]
     assert plan.summary() == "2 to send, 3 skipped, 1 with warnings"

@@ -12,25 +12,64 @@ from fleettui.core.text import MARK, csv_cell, json_safe, one_line, sanitize
 
 ESC = "\x1b"
 #: Characters that must never survive: controls, escapes' introducers, bidi, invisible.
-HIDDEN = {*map(chr, range(0x20)), "\x7f", *map(chr, range(0x80, 0xA0)), "\u200b", "\u200c",
-          "\u200d", "\u200e", "\u200f", "\u202a", "\u202b", "\u202c", "\u202d", "\u202e",
-          "\u2066", "\u2067", "\u2068", "\u2069", "\u2060", "\ufeff", "\u061c", "\u00ad",
-          "\u2028", "\u2029"}
-hostile_text = st.lists(st.one_of(
-    st.characters(), st.sampled_from(sorted(HIDDEN)),
-    st.sampled_from([f"{ESC}[", f"{ESC}]", f"{ESC}P", f"{ESC}\\", "\x9b", "\x9d", "\x07",
-                     "0;title", "2J", "31m", "52;c;"])), max_size=40).map("".join)
+HIDDEN = {
+    *map(chr, range(0x20)),
+    "\x7f",
+    *map(chr, range(0x80, 0xA0)),
+    "\u200b",
+    "\u200c",
+    "\u200d",
+    "\u200e",
+    "\u200f",
+    "\u202a",
+    "\u202b",
+    "\u202c",
+    "\u202d",
+    "\u202e",
+    "\u2066",
+    "\u2067",
+    "\u2068",
+    "\u2069",
+    "\u2060",
+    "\ufeff",
+    "\u061c",
+    "\u00ad",
+    "\u2028",
+    "\u2029",
+}
+hostile_text = st.lists(
+    st.one_of(
+        st.characters(),
+        st.sampled_from(sorted(HIDDEN)),
+        st.sampled_from(
+            [
+                f"{ESC}[",
+                f"{ESC}]",
+                f"{ESC}P",
+                f"{ESC}\\",
+                "\x9b",
+                "\x9d",
+                "\x07",
+                "0;title",
+                "2J",
+                "31m",
+                "52;c;",
+            ]
+        ),
+    ),
+    max_size=40,
+).map("".join)
 
 
 def test_whole_escape_sequences_go_not_just_their_esc():
-    assert sanitize(f"a{ESC}]0;pwned\x07b") == "ab"                      # OSC title, BEL
-    assert sanitize(f"a{ESC}]52;c;ZXZpbA=={ESC}\\b") == "ab"             # OSC 52, ST
-    assert sanitize(f"x{ESC}[2Jy{ESC}[38;5;196mz") == "xyz"             # CSI
+    assert sanitize(f"a{ESC}]0;pwned\x07b") == "ab"  # OSC title, BEL
+    assert sanitize(f"a{ESC}]52;c;ZXZpbA=={ESC}\\b") == "ab"  # OSC 52, ST
+    assert sanitize(f"x{ESC}[2Jy{ESC}[38;5;196mz") == "xyz"  # CSI
     assert sanitize(f"a{ESC}P1$qm{ESC}\\b{ESC}_apc{ESC}\\c{ESC}^pm\x07d") == "abcd"
-    assert sanitize("a\x9b31mb\x9d0;t\x9cc\x90dcs\x9cd") == "abcd"       # 8-bit forms
-    assert sanitize(f"a{ESC}(Bb{ESC}7c{ESC}cd") == "abcd"                # two-byte ones
-    assert sanitize(f"cut {ESC}]0;title never ended") == "cut "          # swallowed whole
-    assert sanitize(f"osc{ESC}]0;t{ESC}[2Jafter") == "oscafter"          # ESC ends a string
+    assert sanitize("a\x9b31mb\x9d0;t\x9cc\x90dcs\x9cd") == "abcd"  # 8-bit forms
+    assert sanitize(f"a{ESC}(Bb{ESC}7c{ESC}cd") == "abcd"  # two-byte ones
+    assert sanitize(f"cut {ESC}]0;title never ended") == "cut "  # swallowed whole
+    assert sanitize(f"osc{ESC}]0;t{ESC}[2Jafter") == "oscafter"  # ESC ends a string
 
 
 def test_controls_bidi_and_zero_width_characters_go():
@@ -48,8 +87,10 @@ def test_mark_shows_where_something_hidden_was():
 
 
 def test_keep_newlines_keeps_lines_only():
-    assert sanitize(f"one\r\ntwo{ESC}[2J\nthree\u2028four", keep_newlines=True) == \
-        "one\ntwo\nthree\nfour"
+    assert (
+        sanitize(f"one\r\ntwo{ESC}[2J\nthree\u2028four", keep_newlines=True)
+        == "one\ntwo\nthree\nfour"
+    )
 
 
 def test_csv_cells_never_start_a_formula():
@@ -90,9 +131,15 @@ def test_csv_cells_are_clean_and_never_formulas(text):
     assert not cell.startswith(("=", "+", "-", "@"))
 
 
-@given(st.recursive(st.none() | st.booleans() | st.integers() | hostile_text,
-                    lambda inner: st.lists(inner, max_size=4)
-                    | st.dictionaries(hostile_text, inner, max_size=4), max_leaves=12))
+@given(
+    st.recursive(
+        st.none() | st.booleans() | st.integers() | hostile_text,
+        lambda inner: (
+            st.lists(inner, max_size=4) | st.dictionaries(hostile_text, inner, max_size=4)
+        ),
+        max_leaves=12,
+    )
+)
 def test_json_output_is_the_same_data_with_nothing_hidden(data):
     text = json_safe(json.dumps(data, ensure_ascii=False, indent=2))
     assert json.loads(text) == data

@@ -80,10 +80,18 @@ def test_approval_time_per_brand_from_a_known_fleet():
     from fleettui.core.store import FleetStore
     from tests.fleet_helpers import NOW, vdict
 
-    fleet = [vdict(f"WBA0000000000000{i}", "approved", "bmw",
-                   log=[("2026-10-01T00:00:00Z", "pending", None),
-                        (f"2026-10-01T{h:02d}:00:00Z", "approved", None)])
-             for i, h in enumerate((1, 2, 3, 4, 10))]
+    fleet = [
+        vdict(
+            f"WBA0000000000000{i}",
+            "approved",
+            "bmw",
+            log=[
+                ("2026-10-01T00:00:00Z", "pending", None),
+                (f"2026-10-01T{h:02d}:00:00Z", "approved", None),
+            ],
+        )
+        for i, h in enumerate((1, 2, 3, 4, 10))
+    ]
     fleet.append(vdict("WBA00000000000009", "rejected", "bmw", reason="invalid VIN"))
     store = FleetStore()
     store.apply(store.prepare(fleet, NOW))

@@ -92,19 +92,25 @@ class ThrottledHandler(BaseHTTPRequestHandler):
             if start and self.server.stopping.wait(every):
                 return
             try:
-                self.wfile.write(body[start:start + step])
+                self.wfile.write(body[start : start + step])
                 self.wfile.flush()
             except OSError:
                 return
 
     def do_POST(self) -> None:  # noqa: N802 - the stdlib's name
         self.rfile.read(int(self.headers.get("Content-Length") or 0))
-        self._answer(json.dumps({"access_token": "t", "expires_in": 3600,
-                                 "token_type": "bearer"}).encode())
+        self._answer(
+            json.dumps({"access_token": "t", "expires_in": 3600, "token_type": "bearer"}).encode()
+        )
 
     def do_GET(self) -> None:  # noqa: N802
-        one = {"vin": "WBA00000000000001", "status": "approved", "brand": "bmw",
-               "tags": {}, "changelog": []}
+        one = {
+            "vin": "WBA00000000000001",
+            "status": "approved",
+            "brand": "bmw",
+            "tags": {},
+            "changelog": [],
+        }
         n = max(1, self.server.size // (len(json.dumps(one)) + 1))
         body = json.dumps([{**one, "vin": f"WBA{i:014d}"} for i in range(n)]).encode()
         self._answer(body, self.server.chunk, self.server.every)
@@ -112,8 +118,9 @@ class ThrottledHandler(BaseHTTPRequestHandler):
 
 def serve(size: int, chunk: int, every: float) -> Iterator[Throttled]:
     server = Throttled(size, chunk, every)
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05},
-                              daemon=True)
+    thread = threading.Thread(
+        target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+    )
     thread.start()
     try:
         yield server
@@ -126,8 +133,13 @@ def serve(size: int, chunk: int, every: float) -> Iterator[Throttled]:
 def client(server: Throttled) -> FleetClient:
     host, port = server.server_address[:2]
     # The limit scaled down 1/10: 100 B/s over 3 s (the real one: 1 KB/s over 30 s).
-    return FleetClient(Credentials(f"http://{host}:{port}", "id", "secret"), deadline=120,
-                       max_retries=0, speed_limit=100, speed_time=3.0)
+    return FleetClient(
+        Credentials(f"http://{host}:{port}", "id", "secret"),
+        deadline=120,
+        max_retries=0,
+        speed_limit=100,
+        speed_time=3.0,
+    )
 
 
 def test_a_trickling_list_is_cut_with_a_clear_message_long_before_the_deadline():

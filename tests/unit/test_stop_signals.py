@@ -27,11 +27,14 @@ BOUND = 20.0
 
 
 def start(argv: list[str], env: dict[str, str], marker: Path) -> subprocess.Popen[bytes]:
-    return subprocess.Popen([sys.executable, str(RUNNER), *argv], cwd=ROOT,
-                            env={**env, "SLOW_PARSE_MARKER": str(marker),
-                                 "PYTHONPATH": str(ROOT)},
-                            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE)
+    return subprocess.Popen(
+        [sys.executable, str(RUNNER), *argv],
+        cwd=ROOT,
+        env={**env, "SLOW_PARSE_MARKER": str(marker), "PYTHONPATH": str(ROOT)},
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
 
 
 def wait_for_marker(proc: subprocess.Popen[bytes], marker: Path) -> None:
@@ -60,8 +63,12 @@ def ended_after(proc: subprocess.Popen[bytes], sig: int) -> tuple[float, bytes]:
 def env(sim, isolated_dirs, tmp_path):  # noqa: ANN001, ANN201
     environ = {k: v for k, v in os.environ.items() if not k.startswith("FLEETTUI_")}
     environ.update({f"FLEETTUI_{k.upper()}_DIR": v for k, v in isolated_dirs.items()})
-    environ.update(FLEETTUI_BASE_URL=sim.base_url, FLEETTUI_CLIENT_ID=sim.client_id,
-                   FLEETTUI_CLIENT_SECRET=sim.client_secret, HOOK_SECRET=SECRET)
+    environ.update(
+        FLEETTUI_BASE_URL=sim.base_url,
+        FLEETTUI_CLIENT_ID=sim.client_id,
+        FLEETTUI_CLIENT_SECRET=sim.client_secret,
+        HOOK_SECRET=SECRET,
+    )
     return environ
 
 
@@ -79,8 +86,7 @@ def test_a_command_stuck_in_a_parse_ends_on_a_signal(env, tmp_path, argv, sig):
     # Ended by the signal (list: its default action, or Ctrl-C's 130), or by record's own
     # stop (0 after "SIGTERM: stopped"); the kernel's last-resort alarm only if the
     # machine starved the process's own timer.
-    assert proc.returncode in (-sig, 128 + sig, 130, 0, -signal.SIGALRM), (proc.returncode,
-                                                                          err)
+    assert proc.returncode in (-sig, 128 + sig, 130, 0, -signal.SIGALRM), (proc.returncode, err)
     if argv[0] == "record":
         assert f"{signal.Signals(sig).name}: stopped".encode() in err
 
@@ -88,8 +94,7 @@ def test_a_command_stuck_in_a_parse_ends_on_a_signal(env, tmp_path, argv, sig):
 @pytest.mark.parametrize("sig", SIGNALS)
 def test_the_webhook_receiver_stuck_in_a_parse_ends_on_a_signal(env, tmp_path, sig):
     marker = tmp_path / "marker"
-    proc = start(["webhooks", "listen", "--port", "0", "--secret-env", "HOOK_SECRET"], env,
-                 marker)
+    proc = start(["webhooks", "listen", "--port", "0", "--secret-env", "HOOK_SECRET"], env, marker)
     assert proc.stdout is not None
     url = proc.stdout.readline().decode().strip()
     assert url.startswith("http://127.0.0.1:"), proc.communicate()
@@ -140,13 +145,23 @@ def test_the_monitor_stuck_in_a_parse_ends_on_q_ctrl_c_and_signals(env, tmp_path
     marker = tmp_path / "marker"
     term = Pty()
     try:
-        proc = subprocess.Popen([sys.executable, str(RUNNER)], cwd=ROOT,
-                                env={**env, "SLOW_PARSE_MARKER": str(marker),
-                                     "PYTHONPATH": str(ROOT), "TERM": "xterm-256color",
-                                     "COLUMNS": "100", "LINES": "30"},
-                                # Textual draws on stderr: the terminal is all three.
-                                stdin=term.slave, stdout=term.slave, stderr=term.slave,
-                                start_new_session=True)
+        proc = subprocess.Popen(
+            [sys.executable, str(RUNNER)],
+            cwd=ROOT,
+            env={
+                **env,
+                "SLOW_PARSE_MARKER": str(marker),
+                "PYTHONPATH": str(ROOT),
+                "TERM": "xterm-256color",
+                "COLUMNS": "100",
+                "LINES": "30",
+            },
+            # Textual draws on stderr: the terminal is all three.
+            stdin=term.slave,
+            stdout=term.slave,
+            stderr=term.slave,
+            start_new_session=True,
+        )
         wait_for_marker(proc, marker)
         for _ in range(600):  # the window is up (its footer drawn): keys reach the app
             if b"Quit" in term.output:

@@ -35,8 +35,13 @@ def test_first_load_counts_and_default_state_order():
     store = loaded()
     assert store.total == len(store) == 6
     assert shown(store) == ["2", "4", "1", "3", "5", "6"]  # life-cycle order, then VIN
-    assert store.counts_all == {State.APPROVED: 1, State.PENDING: 2, State.REJECTED: 1,
-                                State.REVOKED: 1, State.CANCELING: 1}
+    assert store.counts_all == {
+        State.APPROVED: 1,
+        State.PENDING: 2,
+        State.REJECTED: 1,
+        State.REVOKED: 1,
+        State.CANCELING: 1,
+    }
     assert store.now == NOW
 
 
@@ -45,9 +50,9 @@ def test_diff_reports_added_removed_changed_and_state_changes():
     store = loaded(clock=clock, recent_seconds=30)
     fleet = small_fleet()
     fleet[1] = vdict("WBA00000000000002", "rejected", "mini", reason="consent declined")
-    fleet[0] = {**fleet[0], "tags": {"fleet": "east"}}      # data change, same state
-    del fleet[4]                                             # removed
-    fleet.append(vdict("WBA00000000000007", "pending"))      # added
+    fleet[0] = {**fleet[0], "tags": {"fleet": "east"}}  # data change, same state
+    del fleet[4]  # removed
+    fleet.append(vdict("WBA00000000000007", "pending"))  # added
     first_rows = {v: store.row_for(v) for v in ("WVW00000000000004", "ZFA00000000000006")}
     p = store.prepare(fleet, NOW)
     d = p.diff
@@ -55,16 +60,17 @@ def test_diff_reports_added_removed_changed_and_state_changes():
     assert d.removed == ("1FT00000000000005",)
     assert set(d.changed) == {"WBA00000000000001", "WBA00000000000002"}
     assert [(c.vin, c.old, c.new, c.reason) for c in d.state_changes] == [
-        ("WBA00000000000002", State.PENDING, State.REJECTED, "consent declined")]
+        ("WBA00000000000002", State.PENDING, State.REJECTED, "consent declined")
+    ]
     assert [c.vin for c in d.newly_rejected] == ["WBA00000000000002"]
     assert store.total == 6 and store.row_for("1FT00000000000005") is not None  # not applied yet
     store.apply(p)
     assert store.row_for("1FT00000000000005") is None
-    for vin, row in first_rows.items():   # unchanged rows keep their version, compacted
+    for vin, row in first_rows.items():  # unchanged rows keep their version, compacted
         assert store.row_for(vin).version == row.version
         assert type(store.row_for(vin).src) is tuple
     assert store.is_recent("WBA00000000000002") and store.is_recent("WBA00000000000007")
-    assert not store.is_recent("WBA00000000000001")        # changed, but not its state
+    assert not store.is_recent("WBA00000000000001")  # changed, but not its state
     clock.t += 31
     assert not store.is_recent("WBA00000000000002")
     assert store.next_recent_expiry() is None
@@ -78,7 +84,7 @@ def test_first_load_marks_nothing_recent():
 
 def test_unchanged_refresh_reuses_rows_and_order():
     store = loaded()
-    first = store.prepare(small_fleet(), NOW)         # first refresh: compact copies
+    first = store.prepare(small_fleet(), NOW)  # first refresh: compact copies
     assert first.diff.changed == ()
     assert all(first.snapshot.by_vin[r.vin] is r for r in first.snapshot.order)
     assert all(type(r.src) is tuple for r in first.view.rows)
@@ -98,8 +104,9 @@ def test_rows_keep_nothing_of_a_later_payload():
     for row in store.snapshot.order:
         assert type(row.src) is tuple
         assert not {id(row.src[0]), id(row.vin), id(row.src[1]), id(row.src[2])} & kept
-        assert store.vehicle(row.vin) == Vehicle.from_api(next(
-            o for o in payload if o["vin"] == row.vin))
+        assert store.vehicle(row.vin) == Vehicle.from_api(
+            next(o for o in payload if o["vin"] == row.vin)
+        )
 
 
 def test_partial_update_merges_into_the_fleet():
@@ -112,8 +119,12 @@ def test_partial_update_merges_into_the_fleet():
 
 
 def test_objects_without_vin_are_skipped_and_vehicles_accepted():
-    objs = [*small_fleet()[:2], {"status": "pending"}, "junk",
-            Vehicle.from_api(vdict("SAL00000000000009", "approved", "tesla"))]
+    objs = [
+        *small_fleet()[:2],
+        {"status": "pending"},
+        "junk",
+        Vehicle.from_api(vdict("SAL00000000000009", "approved", "tesla")),
+    ]
     store = loaded(objs)
     assert store.total == 3
     assert loaded(objs).snapshot.by_vin["SAL00000000000009"].state is State.APPROVED
@@ -124,17 +135,33 @@ def test_objects_without_vin_are_skipped_and_vehicles_accepted():
 def test_row_fields_match_the_vehicle_model():
     odd = [
         vdict("WBA00000000000001", "pending", reason="waiting"),
-        {"vin": " wba0000000000000x ", "status": "Approved", "brand": " BMW ",
-         "changelog": [{"timestamp": "2026-10-02T10:00:00+02:00", "status": "approved"},
-                       {"timestamp": "2026-10-01T10:00:00", "status": "pending"}]},
-        {"vin": "WBA00000000000003", "status": "rejected", "brand": "bmw",
-         "changelog": [{"timestamp": "2026-10-01T10:00:00.123456Z", "status": "pending"},
-                       {"timestamp": "2026-10-03T10:00:00", "status": "rejected",
-                        "reason": "no consent"}]},
+        {
+            "vin": " wba0000000000000x ",
+            "status": "Approved",
+            "brand": " BMW ",
+            "changelog": [
+                {"timestamp": "2026-10-02T10:00:00+02:00", "status": "approved"},
+                {"timestamp": "2026-10-01T10:00:00", "status": "pending"},
+            ],
+        },
+        {
+            "vin": "WBA00000000000003",
+            "status": "rejected",
+            "brand": "bmw",
+            "changelog": [
+                {"timestamp": "2026-10-01T10:00:00.123456Z", "status": "pending"},
+                {"timestamp": "2026-10-03T10:00:00", "status": "rejected", "reason": "no consent"},
+            ],
+        },
         {"vin": "WBA00000000000004", "status": "mystery", "brand": "bmw"},
-        {"vin": "WBA00000000000005", "status": "approved", "brand": "bmw",
-         "changelog": [{"timestamp": "2026-10-03T10:00:00Z", "status": "pending",
-                        "reason": "old"}]},
+        {
+            "vin": "WBA00000000000005",
+            "status": "approved",
+            "brand": "bmw",
+            "changelog": [
+                {"timestamp": "2026-10-03T10:00:00Z", "status": "pending", "reason": "old"}
+            ],
+        },
     ]
     for obj in odd:
         row, v = build_row(obj, 1), Vehicle.from_api(obj)
@@ -152,9 +179,12 @@ def test_sort_every_column_both_directions(column):
     down = [store.row(i) for i in range(len(store))]
     assert sorted(r.vin for r in up) == sorted(r.vin for r in down)
     key = {
-        "vin": lambda r: r.vin, "brand": lambda r: r.brand_display.lower(),
-        "state": lambda r: list(State).index(r.state), "reason": lambda r: (r.reason or "").lower(),
-        "time": lambda r: r.since or "", "tags": lambda r: r.tags_text.lower(),
+        "vin": lambda r: r.vin,
+        "brand": lambda r: r.brand_display.lower(),
+        "state": lambda r: list(State).index(r.state),
+        "reason": lambda r: (r.reason or "").lower(),
+        "time": lambda r: r.since or "",
+        "tags": lambda r: r.tags_text.lower(),
     }[column]
     optional = column in ("reason", "tags", "time")
     present_up = [key(r) for r in up if not optional or key(r)]
@@ -173,13 +203,20 @@ def test_sort_every_column_both_directions(column):
 def test_brand_sort_reads_accented_names_as_a_reader_does():
     """Škoda sorts among the S's: before Volvo, after Seat and Renault; an unknown brand
     with an accent is folded the same way."""
-    fleet = [vdict(f"TMB0000000000000{i}", "approved", brand)
-             for i, brand in enumerate(("volvo-cars", "skoda", "seat", "renault", "Émile",
-                                        "zeta"))]
+    fleet = [
+        vdict(f"TMB0000000000000{i}", "approved", brand)
+        for i, brand in enumerate(("volvo-cars", "skoda", "seat", "renault", "Émile", "zeta"))
+    ]
     store = loaded(fleet)
     store.set_sort("brand", False)
     assert [store.row(i).brand for i in range(len(store))] == [
-        "émile", "renault", "seat", "skoda", "volvo-cars", "zeta"]
+        "émile",
+        "renault",
+        "seat",
+        "skoda",
+        "volvo-cars",
+        "zeta",
+    ]
 
 
 def test_sort_ties_keep_vin_order_and_toggle_flips():
@@ -253,16 +290,26 @@ def test_round_trip_and_same():
         c = compact(obj)
         assert c is not None and same(c, obj)
         assert Vehicle.from_api(expand(c)) == Vehicle.from_api(obj)
-        changed = {**obj, "changelog": [*obj["changelog"], {"timestamp": "2026-11-02T00:00:00Z",
-                                                             "status": "approved"}]}
+        changed = {
+            **obj,
+            "changelog": [
+                *obj["changelog"],
+                {"timestamp": "2026-11-02T00:00:00Z", "status": "approved"},
+            ],
+        }
         assert not same(c, changed)
         assert not same(c, {**obj, "tags": {"x": "y"}})
         assert not same(c, {**obj, "extra": 1})
 
 
 def test_odd_shapes_are_not_compacted_but_still_become_rows():
-    odd = {"vin": "WBA00000000000001", "status": "approved", "brand": "bmw",
-           "tags": {"n": 3}, "changelog": []}
+    odd = {
+        "vin": "WBA00000000000001",
+        "status": "approved",
+        "brand": "bmw",
+        "tags": {"n": 3},
+        "changelog": [],
+    }
     assert compact(odd) is None
     row = build_row(kept(odd), 1)
     assert row.vin == "WBA00000000000001" and row.tags == {"n": "3"}  # as JSON text
@@ -270,30 +317,50 @@ def test_odd_shapes_are_not_compacted_but_still_become_rows():
 
 
 def test_compact_rows_match_dict_rows():
-    fleet = [*small_fleet(), vdict("WBA00000000000009", "pending", reason="x",
-                                   log=[("2026-10-02T10:00:00Z", "pending", "x"),
-                                        ("2026-10-01T10:00:00Z", "pending", None)])]
+    fleet = [
+        *small_fleet(),
+        vdict(
+            "WBA00000000000009",
+            "pending",
+            reason="x",
+            log=[
+                ("2026-10-02T10:00:00Z", "pending", "x"),
+                ("2026-10-01T10:00:00Z", "pending", None),
+            ],
+        ),
+    ]
     for obj in fleet:
         a, b = build_row(obj, 1), build_row(kept(obj), 1)
         assert (a.vin, a.brand, a.state, a.reason, a.since, a.tags_text, a.search) == (
-            b.vin, b.brand, b.state, b.reason, b.since, b.tags_text, b.search)
+            b.vin,
+            b.brand,
+            b.state,
+            b.reason,
+            b.since,
+            b.tags_text,
+            b.search,
+        )
         assert a.vehicle == b.vehicle
 
 
 def test_consume_empties_the_payload_and_replaced_rows_are_released(monkeypatch):
     released = []
-    monkeypatch.setattr("fleettui.core.store.release_later",
-                        lambda items, delay: released.append((len(items), delay)))
+    monkeypatch.setattr(
+        "fleettui.core.store.release_later",
+        lambda items, delay: released.append((len(items), delay)),
+    )
     monkeypatch.setattr("fleettui.core.store.FREEZE_AT", 5)
     real_paused = store_module.collector_paused
-    monkeypatch.setattr(store_module, "collector_paused", lambda freeze, collect=True: real_paused(False))
+    monkeypatch.setattr(
+        store_module, "collector_paused", lambda freeze, collect=True: real_paused(False)
+    )
     store = FleetStore(release_delay=0.5)
     payload = small_fleet()
     store.apply(store.prepare(payload, NOW, consume=True))
     assert payload == [] and store.total == 6
     store.apply(store.prepare(small_fleet()[:4], NOW))
     assert released == [(6, 0.5)]
-    store.apply(store.prepare(small_fleet()[:3], NOW))   # small snapshots are just dropped
+    store.apply(store.prepare(small_fleet()[:3], NOW))  # small snapshots are just dropped
     assert released == [(6, 0.5)]
 
 
@@ -301,6 +368,7 @@ def test_memory_helpers():
     import gc
 
     from fleettui.core.memory import clear_in_slices, collector_paused
+
     items = list(range(5_001))
     clear_in_slices(items)
     assert items == []
@@ -313,7 +381,7 @@ def test_memory_helpers():
 def test_row_to_api_for_every_source():
     payload = small_fleet()
     store = loaded(payload)
-    store.apply(store.prepare(small_fleet(), NOW))          # rows become compact copies
+    store.apply(store.prepare(small_fleet(), NOW))  # rows become compact copies
     vehicle = Vehicle.from_api(vdict("SAL00000000000009", "approved", "tesla"))
     store.apply(store.prepare([vehicle], NOW, partial=True))
     for obj in [*small_fleet(), vehicle.to_api()]:
@@ -324,6 +392,7 @@ def test_parse_json_list_matches_json_loads():
     import json
 
     from fleettui.core.memory import parse_json_list
+
     big = json.dumps([*small_fleet() * 200, 1, "x", None, [], {}])
     assert len(big) > 100_000
     assert parse_json_list(big) == json.loads(big)
@@ -342,12 +411,12 @@ def test_compact_payloads_diff_like_dicts():
     from fleettui.core.compact import compact_or_keep
     from fleettui.core.memory import parse_json_list
 
-    store = loaded()                                       # rows over the first payload's dicts
+    store = loaded()  # rows over the first payload's dicts
     fleet = small_fleet()
     fleet[2] = vdict("VF300000000000003", "approved", "peugeot")
     fleet.append({**vdict("WBA00000000000008", "pending"), "odd": True})
     body = json.dumps(fleet + [1] * 30_000)[:-1] + "]"
-    parsed = parse_json_list(body, each=compact_or_keep)[:len(fleet)]
+    parsed = parse_json_list(body, each=compact_or_keep)[: len(fleet)]
     assert type(parsed[0]) is tuple and type(parsed[-1]) is dict
     p = store.prepare(parsed, NOW)
     assert p.diff.changed == ("VF300000000000003",) and p.diff.added == ("WBA00000000000008",)
@@ -401,9 +470,15 @@ def test_random_refreshes_keep_snapshot_view_and_index_consistent():
 
 
 def test_compact_rows_read_the_changelog_lazily_and_match_dict_rows():
-    odd = vdict("WBA00000000000007", "pending", reason="x",
-                log=[("2026-10-25T12:00:00.250Z", "pending", None),
-                     ("2026-10-25T13:00:00+00:00", "pending", "waiting for OTA update")])
+    odd = vdict(
+        "WBA00000000000007",
+        "pending",
+        reason="x",
+        log=[
+            ("2026-10-25T12:00:00.250Z", "pending", None),
+            ("2026-10-25T13:00:00+00:00", "pending", "waiting for OTA update"),
+        ],
+    )
     for obj in [*small_fleet(), odd]:
         from_dict = build_row(obj, 1)
         row = build_row(compact(obj), 1)
@@ -414,6 +489,7 @@ def test_compact_rows_read_the_changelog_lazily_and_match_dict_rows():
 
 def test_big_loads_warm_rows_in_the_background(monkeypatch):
     import threading
+
     monkeypatch.setattr(store_module, "FREEZE_AT", 5)
     started = []
     real = store_module.warm_in_background
@@ -439,6 +515,7 @@ def test_big_loads_warm_rows_in_the_background(monkeypatch):
 
 def test_copied_compact_is_equal_and_shares_no_per_vehicle_strings():
     from fleettui.core.compact import copied
+
     c = compact(small_fleet()[1])
     d = copied(c)
     assert d == c and d is not c
@@ -466,6 +543,7 @@ def test_vehicle_list_body_is_freed_with_its_response():
     import httpx
 
     from fleettui.api.wire import read_vehicle_list
+
     body = json.dumps(small_fleet()).encode()
     transport = httpx.MockTransport(lambda request: httpx.Response(200, content=body))
     was = gc.isenabled()
@@ -489,6 +567,7 @@ def test_parsing_a_refresh_reuses_the_stores_unchanged_tuples():
     import httpx
 
     from fleettui.api.wire import read_vehicle_list
+
     store = loaded([compact(v) for v in small_fleet()])
     fleet = small_fleet()
     fleet[1] = vdict("WBA00000000000002", "approved", "mini")
@@ -515,8 +594,22 @@ def test_parse_json_list_gives_json_loads_results_and_errors_around_whitespace()
             return (exc.msg, exc.pos)
 
     pad = "\t\r\n " * 25_000
-    cases = ["[1,2]", "[ 1 , 2 ]", "[1\n,\t2\r]", "[\n]", "[1,\n]", "[1 ,,2]", "[1\n2]",
-             "[1, ]", "[1]\n x", "[1 ,", "[1,", "[ {]", '[{"a": [1, 2]} , "x" ]', "[1 ] "]
+    cases = [
+        "[1,2]",
+        "[ 1 , 2 ]",
+        "[1\n,\t2\r]",
+        "[\n]",
+        "[1,\n]",
+        "[1 ,,2]",
+        "[1\n2]",
+        "[1, ]",
+        "[1]\n x",
+        "[1 ,",
+        "[1,",
+        "[ {]",
+        '[{"a": [1, 2]} , "x" ]',
+        "[1 ] ",
+    ]
     for case in cases:
         for text in (pad + case, case + pad, pad + case.replace(" ", pad)):
             assert outcome(parse_json_list, text) == outcome(json.loads, text), case
@@ -533,8 +626,14 @@ def test_presort_makes_the_next_sort_and_the_reverse_ready(monkeypatch):
     from fleettui.core import store as store_module
     from tests.fleet_helpers import NOW, vdict
 
-    fleet = [vdict(f"WBA{i:014d}", ("pending", "approved", "rejected")[i % 3],
-                   reason=f"r{i % 7}" if i % 3 != 1 else None) for i in range(6_000)]
+    fleet = [
+        vdict(
+            f"WBA{i:014d}",
+            ("pending", "approved", "rejected")[i % 3],
+            reason=f"r{i % 7}" if i % 3 != 1 else None,
+        )
+        for i in range(6_000)
+    ]
     store = store_module.FleetStore(clock=lambda: 0.0)
     monkeypatch.setattr(store, "presort_in_background", lambda **_: None)  # run in line below
     store.apply(store.prepare(fleet, NOW))
@@ -545,7 +644,10 @@ def test_presort_makes_the_next_sort_and_the_reverse_ready(monkeypatch):
     store.set_sort("reason")  # state -> reason: ready
     assert calls == [] and store.view.rows == real(store.snapshot.order, "reason", False)
     store.presort()
-    assert calls == [("time", True), ("reason", True)]  # the next column (its first way), the reverse
+    assert calls == [
+        ("time", True),
+        ("reason", True),
+    ]  # the next column (its first way), the reverse
     calls.clear()
     store.set_sort("reason", True)  # the reverse: ready
     assert calls == [] and store.view.rows == real(store.snapshot.order, "reason", True)
@@ -576,4 +678,3 @@ def test_only_a_load_that_built_many_rows_freezes_them():
     store.apply(store.prepare([{**v, "status": "approved"} for v in fleet], NOW))  # all new
     assert gc.get_freeze_count() > frozen
     gc.unfreeze()
-

@@ -34,8 +34,11 @@ def test_every_vehicle_needing_someone_is_in_exactly_one_queue(fleet):
     board = build_board(store.snapshot.order, engine.now())
     vins = [v for q in board.queues for v in q.vins]
     assert len(vins) == len(set(vins))
-    expected = {r.vin for r in store.snapshot.order
-                if r.state in (State.PENDING, State.REJECTED, State.REVOKING, State.CANCELING)}
+    expected = {
+        r.vin
+        for r in store.snapshot.order
+        if r.state in (State.PENDING, State.REJECTED, State.REVOKING, State.CANCELING)
+    }
     assert set(vins) == expected
     assert board.total == 300 and board.count() == len(expected)
 
@@ -75,8 +78,9 @@ def test_rejected_vehicles_have_no_deadline_and_stuck_ones_their_own_queue(fleet
     engine, store = fleet
     now = engine.now()
     board = build_board(store.snapshot.order, now)
-    assert all(i.deadline is None for q in board.queues if q.state is State.REJECTED
-               for i in q.items)
+    assert all(
+        i.deadline is None for q in board.queues if q.state is State.REJECTED for i in q.items
+    )
     stuck = [q for q in board.queues if q.kind == STUCK]
     assert stuck, "the seeded fleet has pending vehicles past their brand's usual time"
     for q in stuck:
@@ -116,8 +120,9 @@ def test_by_brand_splits_queues_without_losing_vehicles(fleet):
     split = build_board(rows, engine.now(), by_brand=True)
     assert len(split.queues) > len(joined.queues)
     assert all(len({i.brand for i in q.items}) == 1 and q.brand for q in split.queues)
-    assert sorted(v for q in split.queues for v in q.vins) == \
-        sorted(v for q in joined.queues for v in q.vins)
+    assert sorted(v for q in split.queues for v in q.vins) == sorted(
+        v for q in joined.queues for v in q.vins
+    )
     assert len({q.id for q in split.queues}) == len(split.queues)
 
 
@@ -143,13 +148,18 @@ def test_bad_provider_data_is_grouped_not_raised():
     from fleettui.core.store import FleetStore
     from tests.fleet_helpers import NOW, vdict
 
-    odd = [vdict("X1", "rejected", "acme", reason="\x1b[2Jsomething new"),
-           vdict("X2", "pending", "bmw", log=[("garbage", "pending", None)]),
-           vdict("X3", "frozen", "bmw"), {"vin": "X4", "status": "pending"}]
+    odd = [
+        vdict("X1", "rejected", "acme", reason="\x1b[2Jsomething new"),
+        vdict("X2", "pending", "bmw", log=[("garbage", "pending", None)]),
+        vdict("X3", "frozen", "bmw"),
+        {"vin": "X4", "status": "pending"},
+    ]
     store = FleetStore()
     store.apply(store.prepare(odd, NOW))
     board = build_board(store.snapshot.order, NOW)
     by_vin = {v: q for q in board.queues for v in q.vins}
-    assert by_vin["X1"].title == "\x1b[2Jsomething new" and by_vin["X1"].actor is Actor.FLEET_OPERATOR
+    assert (
+        by_vin["X1"].title == "\x1b[2Jsomething new" and by_vin["X1"].actor is Actor.FLEET_OPERATOR
+    )
     assert by_vin["X2"].kind == WAITING and by_vin["X2"].items[0].since is None
     assert "X3" in by_vin and "X4" in by_vin

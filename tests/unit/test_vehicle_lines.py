@@ -10,13 +10,16 @@ def test_fields_are_split_stripped_and_honour_csv_quotes():
     assert split_fields('WBA1,"unclosed') == ["WBA1", "unclosed"]
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ("depot=Berlin", ("depot", "Berlin")),
-    (" k = v=w ", ("k", "v=w")),
-    ("k=", ("k", "")),
-    ("no-equals", None),
-    ("=value", None),
-])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("depot=Berlin", ("depot", "Berlin")),
+        (" k = v=w ", ("k", "v=w")),
+        ("k=", ("k", "")),
+        ("no-equals", None),
+        ("=value", None),
+    ],
+)
 def test_parse_tag(text, expected):
     assert parse_tag(text) == expected
 

@@ -39,7 +39,9 @@ def test_symbol_position_named():
 
 
 def test_inner_space_and_control_chars_are_named():
-    assert check_vin("WVW ZZ1KZ6W000001").problems == ["a space at position 4 is not a letter or digit"]
+    assert check_vin("WVW ZZ1KZ6W000001").problems == [
+        "a space at position 4 is not a letter or digit"
+    ]
     assert "control character U+0007 at position 2" in check_vin("W\aWZZZ1KZ6W000001").problems[0]
 
 
@@ -63,14 +65,18 @@ def test_many_bad_characters_are_summarised():
 
 def test_the_same_character_at_several_positions_is_said_once():
     assert check_vin("WOOOOO1KZ6W000001").problems == [
-        "letter O at positions 2-6 is never used in VINs"]
+        "letter O at positions 2-6 is never used in VINs"
+    ]
     assert check_vin("WVOZOZ1KZ6W00O0O1").problems == [
-        "letter O at positions 3, 5, 14 and 16 is never used in VINs"]
+        "letter O at positions 3, 5, 14 and 16 is never used in VINs"
+    ]
     r = check_vin("#" * 17)
     assert r.problems == ["'#' at positions 1-17 is not a letter or digit"]
     both = check_vin("W O Z O Z1KZ6W0001")
-    assert both.problems[1:] == ["a space at positions 2, 4, 6 and 8 is not a letter or digit",
-                                 "letter O at positions 3 and 7 is never used in VINs"]
+    assert both.problems[1:] == [
+        "a space at positions 2, 4, 6 and 8 is not a letter or digit",
+        "letter O at positions 3 and 7 is never used in VINs",
+    ]
 
 
 def test_check_digit_known_example():
@@ -100,7 +106,7 @@ def test_any_allowed_17_char_string_passes(vin):
 
 @given(valid_vins, st.integers(min_value=0, max_value=16), st.sampled_from("IOQioq"))
 def test_ioq_fails_naming_position(vin, index, letter):
-    bad = vin[:index] + letter + vin[index + 1:]
+    bad = vin[:index] + letter + vin[index + 1 :]
     r = check_vin(bad)
     assert not r.ok
     assert f"letter {letter.upper()} at position {index + 1} is never used in VINs" in r.problems

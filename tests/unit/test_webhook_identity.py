@@ -13,8 +13,12 @@ from fleettui.webhooks.store import default_db_path
 from tests.cli_helpers import run
 
 URL = "http://127.0.0.1:8765"
-CREDS = {"FLEETTUI_CLIENT_ID": "demo-client", "FLEETTUI_CLIENT_SECRET": "demo-secret",
-         "FLEETTUI_BASE_URL": URL, "FLEETTUI_WEBHOOK_SECRET": "whsec-identity"}
+CREDS = {
+    "FLEETTUI_CLIENT_ID": "demo-client",
+    "FLEETTUI_CLIENT_SECRET": "demo-secret",
+    "FLEETTUI_BASE_URL": URL,
+    "FLEETTUI_WEBHOOK_SECRET": "whsec-identity",
+}
 
 
 def _same_identity(environ: dict[str, str]) -> str:
@@ -35,8 +39,18 @@ def test_credentials_from_the_environment_alone():
 @pytest.mark.usefixtures("isolated_dirs")
 def test_credentials_from_a_profile_chosen_by_default_or_by_the_environment(capsys):
     for name in ("alpha", "beta"):
-        code, _, err = run(capsys, "profile", "add", name, "--base-url", URL,
-                           "--client-id", f"id-{name}", "--client-secret-env", "MY_SECRET")
+        code, _, err = run(
+            capsys,
+            "profile",
+            "add",
+            name,
+            "--base-url",
+            URL,
+            "--client-id",
+            f"id-{name}",
+            "--client-secret-env",
+            "MY_SECRET",
+        )
         assert code == 0, err
     environ = {"MY_SECRET": "s3cret", "FLEETTUI_WEBHOOK_SECRET": "whsec-identity"}
     assert _same_identity({**environ, "FLEETTUI_PROFILE": "beta"}) == "beta"

@@ -24,15 +24,14 @@ from fleettui.webhooks.verify import signed_headers
 from tests.sim_helpers import SIM_START
 from tests.webhook_helpers import SECRET, change_body
 
-IDLE_OTHER = 220   # from 127.0.0.2: more than one peer may hold
-IDLE_SAME = 120    # from 127.0.0.1, the deliveries' own address
+IDLE_OTHER = 220  # from 127.0.0.2: more than one peer may hold
+IDLE_SAME = 120  # from 127.0.0.1, the deliveries' own address
 DELIVERIES = 200
 
 
 def _idle_socket(port: int, source: str) -> socket.socket | None:
     try:
-        sock = socket.create_connection(("127.0.0.1", port), timeout=5,
-                                        source_address=(source, 0))
+        sock = socket.create_connection(("127.0.0.1", port), timeout=5, source_address=(source, 0))
         sock.sendall(b"POST /hooks/hm HTTP/1.1\r\n")  # a request line, and nothing more
     except OSError:
         return None
@@ -86,12 +85,15 @@ def receiver(tmp_path):  # noqa: ANN001, ANN201
 
 def test_idle_sockets_never_starve_signed_deliveries(receiver):
     try:
-        socket.create_connection(("127.0.0.1", receiver.port), timeout=5,
-                                 source_address=("127.0.0.2", 0)).close()
+        socket.create_connection(
+            ("127.0.0.1", receiver.port), timeout=5, source_address=("127.0.0.2", 0)
+        ).close()
     except OSError:
         pytest.skip("no second loopback address (127.0.0.2) on this machine")
-    crowds = [Crowd(receiver.port, "127.0.0.2", IDLE_OTHER),
-              Crowd(receiver.port, "127.0.0.1", IDLE_SAME)]
+    crowds = [
+        Crowd(receiver.port, "127.0.0.2", IDLE_OTHER),
+        Crowd(receiver.port, "127.0.0.1", IDLE_SAME),
+    ]
     for crowd in crowds:
         crowd.thread.start()
     answered = 0
@@ -104,8 +106,7 @@ def test_idle_sockets_never_starve_signed_deliveries(receiver):
         with httpx.Client(trust_env=False, timeout=5.0) as client:
             for i in range(DELIVERIES):
                 body = change_body(f"WBA0000000000{i:04d}", "approved", SIM_START)
-                headers = signed_headers(SECRET, body, str(uuid.uuid4()),
-                                         "fleet_clearance_changed")
+                headers = signed_headers(SECRET, body, str(uuid.uuid4()), "fleet_clearance_changed")
                 headers["Connection"] = "close"
                 with contextlib.suppress(httpx.HTTPError):
                     if client.post(receiver.url, content=body, headers=headers).status_code == 202:

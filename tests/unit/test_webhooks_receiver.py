@@ -63,8 +63,9 @@ def test_simulator_deliveries_are_verified_stored_and_announced(db):
     sims: list[Simulator] = []
     store = WebhookStore(db)
     # The receiver judges received_at on the provider's clock: the simulator's.
-    with WebhookReceiver(ReceiverConfig(secret=SECRET), store, now=lambda: sims[0].engine.now(),
-                         on_event=got.append) as rx:
+    with WebhookReceiver(
+        ReceiverConfig(secret=SECRET), store, now=lambda: sims[0].engine.now(), on_event=got.append
+    ) as rx:
         sims.append(_sim_into(rx))
         with sims[0] as sim:
             _add_and_settle(sim)
@@ -73,8 +74,10 @@ def test_simulator_deliveries_are_verified_stored_and_announced(db):
         health = rx.snapshot()
     store.close()
     assert [(s.event.type, s.event.action) for s in got] == [
-        ("ping", None), ("fleet_clearance_changed", "pending"),
-        ("fleet_clearance_changed", "rejected")]
+        ("ping", None),
+        ("fleet_clearance_changed", "pending"),
+        ("fleet_clearance_changed", "rejected"),
+    ]
     assert got[-1].event.vin == "WVWZZZ1KZAW000099"
     assert got[-1].event.detail == R.CUSTOMER_NAME_TAG_MISSING
     assert health.pings == 1 and health.accepted == 2 and health.per_hour == 3
@@ -86,14 +89,19 @@ def test_simulator_deliveries_are_verified_stored_and_announced(db):
 
 
 def _sim_into(rx: WebhookReceiver, **cfg) -> Simulator:  # noqa: ANN003
-    return Simulator(SimConfig(vehicles=0, speed=0.0, start=SIM_START, webhook_url=rx.url,
-                               webhook_secret=SECRET, **cfg))
+    return Simulator(
+        SimConfig(
+            vehicles=0, speed=0.0, start=SIM_START, webhook_url=rx.url, webhook_secret=SECRET, **cfg
+        )
+    )
 
 
 def _add_and_settle(sim: Simulator) -> None:
     with authed(sim) as c:
-        c.post("/v1/fleets/vehicles", json={"vehicles": [
-            {"vin": "WVWZZZ1KZAW000099", "brand": "volkswagen"}]})
+        c.post(
+            "/v1/fleets/vehicles",
+            json={"vehicles": [{"vin": "WVWZZZ1KZAW000099", "brand": "volkswagen"}]},
+        )
     sim.engine.advance(3600)
     assert sim.webhooks.wait_idle()
 
@@ -132,19 +140,30 @@ def test_missing_or_wrong_signature_is_401_before_parsing(rx, got):
 
 
 def test_garbage_json_and_bad_shapes_are_400(rx, got):
-    for body in (b"{not json", b"[1, 2]", b'{"event": "x"}',
-                 json.dumps({"event": {"type": "fleet_clearance_changed",
-                                       "received_at": "2026-11-01T12:00:00Z",
-                                       "action": "exploded"},
-                             "vehicle": {"vin": VIN}}).encode()):
+    for body in (
+        b"{not json",
+        b"[1, 2]",
+        b'{"event": "x"}',
+        json.dumps(
+            {
+                "event": {
+                    "type": "fleet_clearance_changed",
+                    "received_at": "2026-11-01T12:00:00Z",
+                    "action": "exploded",
+                },
+                "vehicle": {"vin": VIN},
+            }
+        ).encode(),
+    ):
         assert post_signed(rx.url, body).status_code == 400
     assert rx.snapshot().bad_payloads == 4
     assert got == []
 
 
 def test_unknown_event_types_are_accepted_counted_not_applied(rx, got):
-    body = json.dumps({"event": {"type": "vehicle_data_changed",
-                                 "received_at": "2026-11-01T12:00:00Z"}}).encode()
+    body = json.dumps(
+        {"event": {"type": "vehicle_data_changed", "received_at": "2026-11-01T12:00:00Z"}}
+    ).encode()
     assert post_signed(rx.url, body, event="vehicle_data_changed").status_code == 202
     assert post_signed(rx.url, change_body(VIN, "approved", SIM_START)).status_code == 202
     assert rx.wait_idle()
@@ -238,19 +257,22 @@ def test_slow_head_is_cut_off_too(rx):
     sock.close()
 
 
-@pytest.mark.parametrize(("request_bytes", "status"), [
-    (b"GET /hooks/hm HTTP/1.1\r\nHost: x\r\n\r\n", 405),
-    (b"POST /elsewhere HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n", 404),
-    (b"POST /hooks/hm HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n", 411),
-    (b"POST /hooks/hm HTTP/1.1\r\nHost: x\r\n\r\n", 411),
-    (b"POST /hooks/hm HTTP/1.1\r\nContent-Length: -5\r\n\r\n", 400),
-    # str.isdigit() accepts a superscript two; int() does not (was a 500 and a traceback)
-    ("POST /hooks/hm HTTP/1.1\r\nContent-Length: \u00b2\r\n\r\n".encode("latin-1"), 400),
-    ("POST /hooks/hm HTTP/1.1\r\nContent-Length: \u0661\r\n\r\n".encode(), 400),
-    (b"POST /hooks/hm HTTP/1.1\r\nContent-Length: " + b"9" * 40 + b"\r\n\r\n", 400),
-    (b"hello\r\n\r\n", 400),
-    (b"POST /hooks/hm HTTP/1.1\r\nX-Big: " + b"a" * 20000 + b"\r\n\r\n", 431),
-])
+@pytest.mark.parametrize(
+    ("request_bytes", "status"),
+    [
+        (b"GET /hooks/hm HTTP/1.1\r\nHost: x\r\n\r\n", 405),
+        (b"POST /elsewhere HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n", 404),
+        (b"POST /hooks/hm HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n", 411),
+        (b"POST /hooks/hm HTTP/1.1\r\nHost: x\r\n\r\n", 411),
+        (b"POST /hooks/hm HTTP/1.1\r\nContent-Length: -5\r\n\r\n", 400),
+        # str.isdigit() accepts a superscript two; int() does not (was a 500 and a traceback)
+        ("POST /hooks/hm HTTP/1.1\r\nContent-Length: \u00b2\r\n\r\n".encode("latin-1"), 400),
+        ("POST /hooks/hm HTTP/1.1\r\nContent-Length: \u0661\r\n\r\n".encode(), 400),
+        (b"POST /hooks/hm HTTP/1.1\r\nContent-Length: " + b"9" * 40 + b"\r\n\r\n", 400),
+        (b"hello\r\n\r\n", 400),
+        (b"POST /hooks/hm HTTP/1.1\r\nX-Big: " + b"a" * 20000 + b"\r\n\r\n", 431),
+    ],
+)
 def test_malformed_requests_get_a_clear_status(rx, request_bytes, status, caplog):
     caplog.set_level(logging.WARNING, logger="fleettui")
     sock = _raw(rx)
@@ -325,8 +347,7 @@ def test_applied_changes_are_recorded_in_the_local_history_once(db, clock, tmp_p
 
     history = HistoryStore(tmp_path / "history.sqlite3")
     store = WebhookStore(db)
-    with WebhookReceiver(ReceiverConfig(secret=SECRET), store, now=clock,
-                         history=history) as rx:
+    with WebhookReceiver(ReceiverConfig(secret=SECRET), store, now=clock, history=history) as rx:
         body = change_body(VIN, "rejected", SIM_START, R.INELIGIBLE_VIN)
         for _ in range(2):  # the provider repeats the delivery: one row
             assert post_signed(rx.url, body, delivery="d-history").status_code == 202
@@ -337,5 +358,6 @@ def test_applied_changes_are_recorded_in_the_local_history_once(db, clock, tmp_p
     events = history.events(vin=VIN)
     history.close()
     assert [(e.new, e.reason, e.source) for e in events] == [
-        ("rejected", R.INELIGIBLE_VIN, "webhook")]
+        ("rejected", R.INELIGIBLE_VIN, "webhook")
+    ]
     assert events[0].at == SIM_START

@@ -52,10 +52,14 @@ async def test_export_in_a_browser_is_a_download_of_the_rows_shown(web_app, isol
         assert not isinstance(app.screen, ExportScreen)  # no server path to type
         [download] = app.delivered
         assert download["mime_type"] == "text/csv" and download["name"] == EXPORT_DELIVERY
-        assert download["save_filename"].startswith("fleet-") and download["save_filename"].endswith(".csv")
+        assert download["save_filename"].startswith("fleet-") and download[
+            "save_filename"
+        ].endswith(".csv")
         rows = list(csv.reader(io.StringIO(download["text"], newline="")))
         assert rows[0][0] == "vin" and [r[0] for r in rows[1:]] == shown
-        await wait_for(pilot, lambda: any(n.startswith(f"Exported {len(shown)} rows") for n in notes(app)))
+        await wait_for(
+            pilot, lambda: any(n.startswith(f"Exported {len(shown)} rows") for n in notes(app))
+        )
     assert not any(Path(isolated_dirs["export"]).iterdir())
 
 

@@ -83,7 +83,9 @@ async def test_with_the_cookie_the_page_and_its_files_are_served(served):
 
 
 async def test_a_forged_cookie_is_refused(served):
-    status, _, _ = await _get(served.base + "/", cookies={f"fleettui_session_{served.port}": served.token})
+    status, _, _ = await _get(
+        served.base + "/", cookies={f"fleettui_session_{served.port}": served.token}
+    )
     assert status == 403
 
 
@@ -98,8 +100,9 @@ async def test_a_foreign_host_header_is_refused(served):
     assert status == 403
 
 
-@pytest.mark.parametrize("origin", [None, "http://evil.example", "http://127.0.0.1:1",
-                                    "null", "https://127.0.0.1"])
+@pytest.mark.parametrize(
+    "origin", [None, "http://evil.example", "http://127.0.0.1:1", "null", "https://127.0.0.1"]
+)
 async def test_websocket_from_another_origin_is_refused(served, origin):
     async with _client() as http:
         await _login(http, served)

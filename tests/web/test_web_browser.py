@@ -61,8 +61,9 @@ def _use_the_monitor(page: TerminalPage, served) -> None:
     page.wait_for(lambda s: _table_vins(s) == {vin}, f"the table filtered to {vin}")
 
     page.press("Enter")  # the detail, full screen
-    detail = page.wait_for(lambda s: "History" in s and "Back" in s and vin in s,
-                           "the full-screen detail")
+    detail = page.wait_for(
+        lambda s: "History" in s and "Back" in s and vin in s, "the full-screen detail"
+    )
     assert "Next steps" in detail or "What happens next" in detail
     page.press("Escape")
     page.wait_for(lambda s: _table_vins(s) == {vin} and "Enter Detail" in s, "the table again")
@@ -108,22 +109,27 @@ def _detail_vin(screen: str) -> str | None:
 
 
 def test_copy_reaches_the_browsers_clipboard_and_export_is_a_download(
-        browser, served, tmp_path, isolated_dirs):
-    page = TerminalPage.open(browser, served.url,
-                             permissions=["clipboard-read", "clipboard-write"])
+    browser, served, tmp_path, isolated_dirs
+):
+    page = TerminalPage.open(browser, served.url, permissions=["clipboard-read", "clipboard-write"])
     try:
-        screen = page.wait_for(lambda s: len(_table_vins(s)) >= 5 and _detail_vin(s),
-                               "the fleet and its detail pane")
+        screen = page.wait_for(
+            lambda s: len(_table_vins(s)) >= 5 and _detail_vin(s), "the fleet and its detail pane"
+        )
         vin = _detail_vin(screen)
         page.press("y")
         page.wait_for(lambda s: "browser's clipboard" in s, "the copy notice")
-        assert wait_for(lambda: page.page.evaluate("navigator.clipboard.readText()") == vin,
-                        "the VIN in the browser's clipboard")
+        assert wait_for(
+            lambda: page.page.evaluate("navigator.clipboard.readText()") == vin,
+            "the VIN in the browser's clipboard",
+        )
 
         page.press("2")  # only approved: the export is what the filter shows
+
         def filtered(screen: str) -> int | None:
             found = re.search(r"(\d+)/300 shown", screen)
             return int(found.group(1)) if found and int(found.group(1)) < 300 else None
+
         count = filtered(page.wait_for(filtered, "the state filter"))
         with page.page.expect_download() as info:
             page.press("e")
@@ -193,8 +199,10 @@ def test_a_page_from_another_origin_cannot_open_the_websocket(browser, served):
         assert context.cookies()  # logged in
         attacker = context.new_page()
         attacker.goto(f"http://127.0.0.1:{evil.server_address[1]}/")
-        log = wait_for(lambda: "close" in attacker.evaluate("window.log") and
-                       attacker.evaluate("window.log"), "the socket to be refused")
+        log = wait_for(
+            lambda: "close" in attacker.evaluate("window.log") and attacker.evaluate("window.log"),
+            "the socket to be refused",
+        )
         assert "open" not in log and "message" not in log
         pids = children_of(served.process.pid)
         assert len(pids) == 1  # only the real tab's session
@@ -204,7 +212,6 @@ def test_a_page_from_another_origin_cannot_open_the_websocket(browser, served):
         evil.server_close()
     served.stop()
     assert "A WebSocket from another site is not accepted" in served.stderr()
-
 
 
 def test_the_token_leaves_the_address_bar_and_the_history(browser, served):

@@ -10,27 +10,34 @@ import sys
 import pytest
 
 from fleettui.config.resolve import ResolvedProfile
-from tests.cli_helpers import run, sim_profile  # noqa: F401 - sim_profile is a fixture
+from tests.cli_helpers import run
 
 BLOCK_WEB = "import sys; sys.modules['textual_serve'] = None; sys.modules['aiohttp'] = None; "
 
 
 def _python(code: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          timeout=120, env=env)
+    return subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, env=env
+    )
 
 
 def test_serve_without_the_web_extra_says_how_to_install_it():
-    done = _python(BLOCK_WEB + "from fleettui.cli.main import main; raise SystemExit(main(['serve', '--demo']))")
+    done = _python(
+        BLOCK_WEB
+        + "from fleettui.cli.main import main; raise SystemExit(main(['serve', '--demo']))"
+    )
     assert done.returncode == 2
     assert done.stdout == ""
     assert done.stderr.strip().splitlines() == [
-        "fleettui: serve needs the web extra, which is not installed: pip install 'fleettui[web]'"]
+        "fleettui: serve needs the web extra, which is not installed: pip install 'fleettui[web]'"
+    ]
 
 
 def test_the_terminal_app_needs_no_web_package():
-    done = _python(BLOCK_WEB + "import fleettui.cli.main, fleettui.ui.app; "
-                   "print(sorted(m for m in sys.modules if (m.startswith(('aiohttp', 'textual_serve', 'fleettui.web.')) or m == 'fleettui.web') and sys.modules[m]))")
+    done = _python(
+        BLOCK_WEB + "import fleettui.cli.main, fleettui.ui.app; "
+        "print(sorted(m for m in sys.modules if (m.startswith(('aiohttp', 'textual_serve', 'fleettui.web.')) or m == 'fleettui.web') and sys.modules[m]))"
+    )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "[]"
 
@@ -63,17 +70,35 @@ def test_bad_limits_are_usage_errors(capsys, bad):
 
 # -- the environment of a session ---------------------------------------------------------
 
+
 def _profile(secret_source: str, source: str = "profile 'p' in config.toml") -> ResolvedProfile:
-    return ResolvedProfile(name="p", environment="custom", base_url="http://127.0.0.1:1",
-                           client_id="id", client_secret="s3cret", read_only=False, refresh=15,
-                           default_filter="", source=source, secret_source=secret_source)
+    return ResolvedProfile(
+        name="p",
+        environment="custom",
+        base_url="http://127.0.0.1:1",
+        client_id="id",
+        client_secret="s3cret",
+        read_only=False,
+        refresh=15,
+        default_filter="",
+        source=source,
+        secret_source=secret_source,
+    )
 
 
 SERVER_ENV = {
-    "PATH": "/usr/bin", "HOME": "/home/op", "LANG": "en_GB.UTF-8", "LC_ALL": "C.UTF-8",
-    "FLEETTUI_CONFIG_DIR": "/cfg", "MY_SECRET": "from-profile", "OTHER_SECRET": "canary",
-    "FLEETTUI_CLIENT_SECRET": "canary2", "AWS_SECRET_ACCESS_KEY": "canary3",
-    "TERM": "screen", "SSH_AUTH_SOCK": "/tmp/agent", "FLEETTUI_CLIENT_ID": "id-from-env",
+    "PATH": "/usr/bin",
+    "HOME": "/home/op",
+    "LANG": "en_GB.UTF-8",
+    "LC_ALL": "C.UTF-8",
+    "FLEETTUI_CONFIG_DIR": "/cfg",
+    "MY_SECRET": "from-profile",
+    "OTHER_SECRET": "canary",
+    "FLEETTUI_CLIENT_SECRET": "canary2",
+    "AWS_SECRET_ACCESS_KEY": "canary3",
+    "TERM": "screen",
+    "SSH_AUTH_SOCK": "/tmp/agent",
+    "FLEETTUI_CLIENT_ID": "id-from-env",
 }
 
 
@@ -82,8 +107,14 @@ def test_demo_sessions_get_no_account_variable_at_all():
 
     launch = session_launch(SERVER_ENV, demo=True, profile=None)
     env = launch.environment
-    assert {"MY_SECRET", "OTHER_SECRET", "FLEETTUI_CLIENT_SECRET", "AWS_SECRET_ACCESS_KEY",
-            "SSH_AUTH_SOCK", "FLEETTUI_CLIENT_ID"}.isdisjoint(env)
+    assert {
+        "MY_SECRET",
+        "OTHER_SECRET",
+        "FLEETTUI_CLIENT_SECRET",
+        "AWS_SECRET_ACCESS_KEY",
+        "SSH_AUTH_SOCK",
+        "FLEETTUI_CLIENT_ID",
+    }.isdisjoint(env)
     assert env["PATH"] == "/usr/bin" and env["LC_ALL"] == "C.UTF-8"
     assert env["FLEETTUI_CONFIG_DIR"] == "/cfg"
     assert env["TERM"] == "xterm-256color"  # the browser's terminal, not the server's
@@ -93,8 +124,9 @@ def test_demo_sessions_get_no_account_variable_at_all():
 def test_a_profile_session_gets_its_named_secret_and_nothing_else():
     from fleettui.web.environment import session_launch
 
-    launch = session_launch(SERVER_ENV, demo=False, profile=_profile("env MY_SECRET"),
-                            read_only=True)
+    launch = session_launch(
+        SERVER_ENV, demo=False, profile=_profile("env MY_SECRET"), read_only=True
+    )
     env = launch.environment
     assert env["MY_SECRET"] == "from-profile"
     assert env["FLEETTUI_CLIENT_ID"] == "id-from-env"  # it chose the account: kept
@@ -105,7 +137,9 @@ def test_a_profile_session_gets_its_named_secret_and_nothing_else():
 def test_an_inline_secret_is_not_put_in_the_environment():
     from fleettui.web.environment import session_launch
 
-    env = session_launch(SERVER_ENV, demo=False, profile=_profile("inline (config file)")).environment
+    env = session_launch(
+        SERVER_ENV, demo=False, profile=_profile("inline (config file)")
+    ).environment
     assert "s3cret" not in env.values()
     assert {"MY_SECRET", "FLEETTUI_CLIENT_SECRET"}.isdisjoint(env)
 
@@ -113,8 +147,11 @@ def test_an_inline_secret_is_not_put_in_the_environment():
 def test_a_profile_made_of_environment_variables_keeps_them():
     from fleettui.web.environment import session_launch
 
-    launch = session_launch(SERVER_ENV, demo=False,
-                            profile=_profile("env FLEETTUI_CLIENT_SECRET", "environment variables"))
+    launch = session_launch(
+        SERVER_ENV,
+        demo=False,
+        profile=_profile("env FLEETTUI_CLIENT_SECRET", "environment variables"),
+    )
     assert launch.environment["FLEETTUI_CLIENT_SECRET"] == "canary2"
     assert "--profile" not in launch.argv  # there is no such profile in the file
 
@@ -122,9 +159,14 @@ def test_a_profile_made_of_environment_variables_keeps_them():
 def test_proxy_variables_pass_only_when_asked_and_never_with_a_password():
     from fleettui.web.environment import session_launch
 
-    environ = {**SERVER_ENV, "HTTPS_PROXY": "http://alice:pa55word@proxy.example:3128",
-               "no_proxy": "localhost", "LC_TIME": "de_DE.UTF-8", "LC_EVIL": "x",
-               "LC_SECRET_TOKEN": "canary4"}
+    environ = {
+        **SERVER_ENV,
+        "HTTPS_PROXY": "http://alice:pa55word@proxy.example:3128",
+        "no_proxy": "localhost",
+        "LC_TIME": "de_DE.UTF-8",
+        "LC_EVIL": "x",
+        "LC_SECRET_TOKEN": "canary4",
+    }
     env = session_launch(environ, demo=True, profile=None).environment
     assert "HTTPS_PROXY" not in env and "no_proxy" not in env
     assert env["LC_TIME"] == "de_DE.UTF-8" and env["LC_ALL"] == "C.UTF-8"
@@ -146,13 +188,20 @@ def test_a_session_imports_the_installed_package_not_a_folder_named_fleettui(tmp
     (shadow / "__init__.py").write_text("")  # no __version__: the import error of issue 21
     launch = session_launch(SERVER_ENV, demo=True, profile=None)
     argv = [a for a in launch.argv if a not in ("--pin-profile", "--demo")]
-    run = subprocess.run([*argv, "--version"], cwd=tmp_path, capture_output=True, text=True,
-                         timeout=60, env={**os.environ, "PYTHONPATH": ""})
+    run = subprocess.run(
+        [*argv, "--version"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "PYTHONPATH": ""},
+    )
     assert run.returncode == 0, run.stderr
     assert run.stdout.startswith("fleettui ") and "ImportError" not in run.stderr
 
 
 # -- origins and the policy ---------------------------------------------------------------
+
 
 def test_origins_are_compared_normalised():
     pytest.importorskip("aiohttp")
@@ -189,7 +238,8 @@ def test_served_origins():
     assert "http://localhost:8000" in served_origins("127.0.0.1", 8000, None)
     assert served_origins("0.0.0.0", 8000, None) is None
     assert served_origins("0.0.0.0", 8000, "https://fleet.example.com/") == [
-        "https://fleet.example.com"]
+        "https://fleet.example.com"
+    ]
     assert is_loopback("127.0.0.2") and is_loopback("::1") and is_loopback("localhost")
     assert not is_loopback("0.0.0.0") and not is_loopback("192.0.2.7")
 
@@ -197,16 +247,19 @@ def test_served_origins():
 def test_the_webhook_secret_variable_a_profile_names_is_passed_too():
     from fleettui.web.environment import session_launch
 
-    env = session_launch(SERVER_ENV, demo=False, profile=_profile("env MY_SECRET"),
-                         profile_secrets=("OTHER_SECRET",)).environment
+    env = session_launch(
+        SERVER_ENV, demo=False, profile=_profile("env MY_SECRET"), profile_secrets=("OTHER_SECRET",)
+    ).environment
     assert env["OTHER_SECRET"] == "canary" and env["MY_SECRET"] == "from-profile"
-    demo = session_launch(SERVER_ENV, demo=True, profile=None,
-                          profile_secrets=("OTHER_SECRET",)).environment
+    demo = session_launch(
+        SERVER_ENV, demo=True, profile=None, profile_secrets=("OTHER_SECRET",)
+    ).environment
     assert "OTHER_SECRET" not in demo
 
 
-def test_serve_finds_the_webhook_secret_variable_in_the_profile(sim_profile, isolated_dirs,  # noqa: F811
-                                                                 monkeypatch):
+def test_serve_finds_the_webhook_secret_variable_in_the_profile(
+    sim_profile, isolated_dirs, monkeypatch
+):
     import tomllib
     from pathlib import Path
 

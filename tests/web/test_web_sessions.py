@@ -16,7 +16,7 @@ import time
 
 import pytest
 
-from tests.cli_helpers import SECRET_VAR, sim_profile  # noqa: F401 - sim_profile is a fixture
+from tests.cli_helpers import SECRET_VAR
 from tests.web_helpers import (
     CANARY,
     CANARY_VAR,
@@ -50,7 +50,8 @@ class Tab:
             assert r.status == 200
         self.ws = await self.http.ws_connect(
             self.served.base.replace("http", "ws") + "/ws?width=100&height=30",
-            origin=self.served.base)
+            origin=self.served.base,
+        )
         await self.ws.send_str(json.dumps(["resize", {"width": 100, "height": 30}]))
         return self
 
@@ -69,8 +70,11 @@ class Tab:
             message = await self.ws.receive(timeout=left)
             if message.type == aiohttp.WSMsgType.BINARY:
                 self.output += message.data
-            elif message.type in (aiohttp.WSMsgType.CLOSE, aiohttp.WSMsgType.CLOSED,
-                                  aiohttp.WSMsgType.CLOSING):
+            elif message.type in (
+                aiohttp.WSMsgType.CLOSE,
+                aiohttp.WSMsgType.CLOSED,
+                aiohttp.WSMsgType.CLOSING,
+            ):
                 raise AssertionError(f"session closed before {what}: {message.extra}")
         return found
 
@@ -110,8 +114,9 @@ async def test_a_session_gets_only_the_variables_it_needs(tmp_path, isolated_dir
             assert CANARY not in "".join(child.values())
             for var in (CANARY_VAR, "AWS_SECRET_ACCESS_KEY", "FLEETTUI_CLIENT_SECRET"):
                 assert var not in child
-            allowed = (set(PASSED_THROUGH) | set(TERMINAL) | set(LOCALE_VARIABLES)
-                       | {"COLUMNS", "ROWS"})
+            allowed = (
+                set(PASSED_THROUGH) | set(TERMINAL) | set(LOCALE_VARIABLES) | {"COLUMNS", "ROWS"}
+            )
             assert set(child) <= allowed
             assert child["LC_TIME"] == "C.UTF-8"  # locale does come along
             assert child["FLEETTUI_CONFIG_DIR"] == isolated_dirs["config"]
@@ -119,7 +124,8 @@ async def test_a_session_gets_only_the_variables_it_needs(tmp_path, isolated_dir
 
 
 async def test_a_profile_session_gets_the_one_secret_its_profile_names(
-        tmp_path, isolated_dirs, sim_profile):  # noqa: F811 - fixture
+    tmp_path, isolated_dirs, sim_profile
+):
     env = base_env(isolated_dirs, **{SECRET_VAR: sim_profile.client_secret})
     del env["FLEETTUI_CLIENT_SECRET"]  # it would override the profile's own variable
     with serving(tmp_path, isolated_dirs, "--profile", "sim", env=env) as served:
@@ -206,12 +212,19 @@ async def test_a_monitor_that_cannot_start_says_why_in_the_tab():
     async def ignore(data) -> None:  # noqa: ANN001
         pass
 
-    script = ("import sys; print('fleettui: profile \\'p\\': set MY_SECRET', file=sys.stderr); "
-              "sys.exit(2)")
+    script = (
+        "import sys; print('fleettui: profile \\'p\\': set MY_SECRET', file=sys.stderr); "
+        "sys.exit(2)"
+    )
     session = BrowserSession(
-        SessionLaunch((sys.executable, "-c", script), {"PATH": "/usr/bin:/bin"}), number=1,
-        write_bytes=ignore, write_str=ignore, close=close, download_manager=DownloadManager(),
-        clock=asyncio.get_running_loop().time)
+        SessionLaunch((sys.executable, "-c", script), {"PATH": "/usr/bin:/bin"}),
+        number=1,
+        write_bytes=ignore,
+        write_str=ignore,
+        close=close,
+        download_manager=DownloadManager(),
+        clock=asyncio.get_running_loop().time,
+    )
     await session.start(80, 24)
     assert await session.stop(grace=DEADLINE) == 2
     code, message = closed[-1]

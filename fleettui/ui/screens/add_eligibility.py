@@ -27,8 +27,13 @@ Key = tuple[str, str]
 CHECK_AFTER = 0.4
 #: At most this many lines of the list are checked as they are typed or pasted.
 CHECK_LINES = 50
-ELIGIBILITY_STYLE = {"eligible": "green", "ineligible": "bold red", "invalid": "bold red",
-                     "unknown": "yellow", "unchecked": "dim"}
+ELIGIBILITY_STYLE = {
+    "eligible": "green",
+    "ineligible": "bold red",
+    "invalid": "bold red",
+    "unknown": "yellow",
+    "unchecked": "dim",
+}
 
 
 def eligibility_text(outcome: EligibilityOutcome | None, checking: bool = False) -> Text:
@@ -37,7 +42,8 @@ def eligibility_text(outcome: EligibilityOutcome | None, checking: bool = False)
     if outcome is None:
         return Text("… checking eligibility", style="dim") if checking else Text("")
     glyph = {"eligible": "✓ ", "ineligible": "✗ ", "invalid": "✗ ", "unknown": "? "}.get(
-        outcome.kind, "")
+        outcome.kind, ""
+    )
     out = Text(glyph + outcome.text, style=ELIGIBILITY_STYLE.get(outcome.kind, ""))
     for warning in outcome.warnings:
         out.append(f"\n  ! {warning}", style="yellow")
@@ -65,8 +71,9 @@ class AddEligibility:
         brand, tags, _, customer = self.form.defaults()
         field = wanted(self.form.query_one("#add-vin", Input).value, brand)
         many = []
-        for line in parse_block(self.form.query_one("#add-many", TextArea).text, brand, tags,
-                                customer)[:CHECK_LINES]:
+        for line in parse_block(
+            self.form.query_one("#add-many", TextArea).text, brand, tags, customer
+        )[:CHECK_LINES]:
             key = wanted(line.vin, line.brand) if line.ok else None
             if key is not None and key not in many:
                 many.append(key)
@@ -120,10 +127,12 @@ class AddEligibility:
         outcome = self._answers.get(key) if key else None
         return outcome is not None and outcome.blocks and key not in self._confirmed
 
-    def ask_before_sending(self, lines: list[AddLine], doubtful: list[AddLine],
-                           send: Callable[[list[AddLine]], None]) -> None:
+    def ask_before_sending(
+        self, lines: list[AddLine], doubtful: list[AddLine], send: Callable[[list[AddLine]], None]
+    ) -> None:
         body: list[Text | str] = [
-            f"The provider says {len(doubtful)} of these vehicle(s) cannot be activated:"]
+            f"The provider says {len(doubtful)} of these vehicle(s) cannot be activated:"
+        ]
         for line in doubtful[:8]:
             key = wanted(line.vin, line.brand)
             outcome = self._answers.get(key) if key else None
@@ -137,8 +146,15 @@ class AddEligibility:
                 self._confirmed.update(k for ln in doubtful if (k := wanted(ln.vin, ln.brand)))
                 send(lines)
             else:
-                self.form.results(Text("Nothing was sent; fix or remove the vehicles found not "
-                                   "eligible, or send again and confirm.", style="yellow"))
+                self.form.results(
+                    Text(
+                        "Nothing was sent; fix or remove the vehicles found not "
+                        "eligible, or send again and confirm.",
+                        style="yellow",
+                    )
+                )
 
-        self.form.app.push_screen(ConfirmScreen("Send vehicles found not eligible?", body,
-                                           confirm_label="Send anyway"), callback=answered)
+        self.form.app.push_screen(
+            ConfirmScreen("Send vehicles found not eligible?", body, confirm_label="Send anyway"),
+            callback=answered,
+        )

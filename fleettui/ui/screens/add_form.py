@@ -81,8 +81,12 @@ class AddScreen(ModalScreen[AddDraft | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="add-box"):
-            yield Label(Text("Add vehicles  (Enter or ctrl+s sends, Escape closes and keeps "
-                             "a draft)", style="bold"))
+            yield Label(
+                Text(
+                    "Add vehicles  (Enter or ctrl+s sends, Escape closes and keeps a draft)",
+                    style="bold",
+                )
+            )
             with Grid(id="add-grid"):
                 yield Label("VIN")
                 yield LineInput(id="add-vin", placeholder="17 characters", max_length=40)
@@ -91,13 +95,15 @@ class AddScreen(ModalScreen[AddDraft | None]):
                 yield Label("", classes="elig-row")
                 yield Static("", id="add-elig", classes="elig-row")
                 yield Label("Brand")
-                yield BrandInput(id="add-brand", placeholder="e.g. bmw",
-                                 suggester=BrandSuggester())
+                yield BrandInput(id="add-brand", placeholder="e.g. bmw", suggester=BrandSuggester())
                 yield Label("")
                 yield Static(brand_feedback(""), id="add-brand-check")
                 yield Label("Customer", id="add-customer-label", classes="vw-only")
-                yield Input(id="add-customer", classes="vw-only",
-                            placeholder=f"{VW_CUSTOMER_TAG} (required for VW group)")
+                yield Input(
+                    id="add-customer",
+                    classes="vw-only",
+                    placeholder=f"{VW_CUSTOMER_TAG} (required for VW group)",
+                )
                 yield Label("Tags")
                 yield Input(id="add-tags", placeholder="key=value, key2=value2")
             yield Label("Many vehicles, one per line: vin[,brand[,key=value...]]")
@@ -118,14 +124,20 @@ class AddScreen(ModalScreen[AddDraft | None]):
         self.query_one("#add-vin", Input).focus()
 
     def _restore(self, draft: AddDraft) -> None:
-        for wid, value in (("#add-vin", draft.vin), ("#add-brand", draft.brand),
-                           ("#add-customer", draft.customer), ("#add-tags", draft.tags)):
+        for wid, value in (
+            ("#add-vin", draft.vin),
+            ("#add-brand", draft.brand),
+            ("#add-customer", draft.customer),
+            ("#add-tags", draft.tags),
+        ):
             self.query_one(wid, Input).value = value
         self.query_one("#add-many", TextArea).text = draft.many
 
     def current_draft(self) -> AddDraft:
-        vin, brand, customer, tags = (self.query_one(w, Input).value for w in
-                                      ("#add-vin", "#add-brand", "#add-customer", "#add-tags"))
+        vin, brand, customer, tags = (
+            self.query_one(w, Input).value
+            for w in ("#add-vin", "#add-brand", "#add-customer", "#add-tags")
+        )
         return AddDraft(vin, brand, customer, tags, many=self.query_one("#add-many", TextArea).text)
 
     # -- live checks ---------------------------------------------------------------
@@ -180,7 +192,9 @@ class AddScreen(ModalScreen[AddDraft | None]):
         area = self.query_one("#add-many", TextArea)
         if event.lines:
             area.text = "\n".join([area.text.rstrip("\n"), *event.lines]).strip("\n")
-            self.results(Text(f"Pasted {len(event.lines)} line(s) into the list; ctrl+s sends them."))
+            self.results(
+                Text(f"Pasted {len(event.lines)} line(s) into the list; ctrl+s sends them.")
+            )
         area.focus()
         area.move_cursor(area.document.end)
 
@@ -249,8 +263,10 @@ class AddScreen(ModalScreen[AddDraft | None]):
         self.busy = True
         self._in_flight = ok
         # What the send took, so whatever is typed while it is in flight is kept.
-        self._sent_text = (self.query_one("#add-vin", Input).value,
-                           self.query_one("#add-many", TextArea).text)
+        self._sent_text = (
+            self.query_one("#add-vin", Input).value,
+            self.query_one("#add-many", TextArea).text,
+        )
         self.results(Text(f"Sending {len(ok)} vehicle(s)…"))
         self.post_message(AddSubmitted(ok))
 
@@ -281,8 +297,10 @@ class AddScreen(ModalScreen[AddDraft | None]):
         for line, why in refused:
             out.append(f"✗ {line.vin}: {why}\n", style="bold red")
         for line in self._local_refused:
-            out.append(f"✗ {clean(line.vin) or '(empty)'}: {'; '.join(line.problems)} (not sent)\n",
-                       style="bold red")
+            out.append(
+                f"✗ {clean(line.vin) or '(empty)'}: {'; '.join(line.problems)} (not sent)\n",
+                style="bold red",
+            )
         summary = f"{len(accepted)} added, {len(refused) + len(self._local_refused)} refused"
         if refused or self._local_refused:
             summary += "; fix the lines left in the form and send again"

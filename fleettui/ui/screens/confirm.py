@@ -94,7 +94,11 @@ class ConfirmScreen(ModalScreen[bool]):
                 yield PhraseInput(id="confirm-phrase", max_length=len(self.require) + 4)
             yield Static("", id="confirm-error")
             with Horizontal(id="confirm-buttons"):
-                yield Button(self.confirm_label, id="confirm-yes", variant="error" if self.danger else "primary")
+                yield Button(
+                    self.confirm_label,
+                    id="confirm-yes",
+                    variant="error" if self.danger else "primary",
+                )
                 yield Button("No, go back", id="confirm-no")
             yield Static(self.keys_hint(), id="confirm-keys")
         yield Footer()
@@ -102,10 +106,8 @@ class ConfirmScreen(ModalScreen[bool]):
     def keys_hint(self) -> Text:
         """How to answer, in words, under the buttons."""
         if self.require is not None:
-            return Text(f"Type {self.require}, then Enter sends · Esc or q goes back",
-                        style="dim")
-        return Text("y sends · n, Esc or q: back · Enter: the highlighted button",
-                    style="dim")
+            return Text(f"Type {self.require}, then Enter sends · Esc or q goes back", style="dim")
+        return Text("y sends · n, Esc or q: back · Enter: the highlighted button", style="dim")
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # With a phrase to type, y and n are letters in the box, never an answer.
@@ -185,9 +187,13 @@ def bulk_body(action: str, send: Sequence[str], skipped: Sequence[tuple]) -> lis
     reasons that differ only in that word are one group, e.g. "Skip 15: clearances can't be
     cancelled through the API (Ford 5, Renault 2, …)", followed by the full sentence once.
     """
-    lines = [Text(f"{action.capitalize()} {len(send)} vehicle(s); skip {len(skipped)}.", style="bold")]
+    lines = [
+        Text(f"{action.capitalize()} {len(send)} vehicle(s); skip {len(skipped)}.", style="bold")
+    ]
     if send:
-        shown = ", ".join(clean(v) for v in send[:6]) + (f" and {len(send) - 6} more" if len(send) > 6 else "")
+        shown = ", ".join(clean(v) for v in send[:6]) + (
+            f" and {len(send) - 6} more" if len(send) > 6 else ""
+        )
         lines.append(Text(f"Will send: {shown}"))
     groups: dict[str, Counter[str]] = {}
     sizes: Counter[str] = Counter()
@@ -205,7 +211,9 @@ def bulk_body(action: str, send: Sequence[str], skipped: Sequence[tuple]) -> lis
             parts = [f"{t} {c}" for t, c in counts.most_common(4)]
             head += f" ({', '.join(parts)}{', …' if len(counts) > 4 else ''})"
         lines.append(Text(head))
-        full = template.replace("\0", "/".join(t for t, _ in counts.most_common(4)) + ("/…" if len(counts) > 4 else ""))
+        full = template.replace(
+            "\0", "/".join(t for t, _ in counts.most_common(4)) + ("/…" if len(counts) > 4 else "")
+        )
         if full != _short(template):
             lines.append(Text(f"  {full}", style="dim"))
     return lines

@@ -54,9 +54,16 @@ class DeskInputScreen(ModalScreen["DeskInput | None"]):
         Binding("ctrl+s", "send", "Send", priority=True),
     ]
 
-    def __init__(self, kind: str, vins: Sequence[str], *, draft: str = "",
-                 people: Sequence[str] = (), now: Callable[[], datetime],
-                 keep_draft: Callable[[str], None] | None = None) -> None:
+    def __init__(
+        self,
+        kind: str,
+        vins: Sequence[str],
+        *,
+        draft: str = "",
+        people: Sequence[str] = (),
+        now: Callable[[], datetime],
+        keep_draft: Callable[[str], None] | None = None,
+    ) -> None:
         super().__init__()
         self.kind = kind
         self.vins = tuple(vins)
@@ -73,8 +80,11 @@ class DeskInputScreen(ModalScreen["DeskInput | None"]):
                 yield TextArea(self.draft, id="desk-note", soft_wrap=True)
             elif self.kind == "hand":
                 yield Label("To whom (their desk user name; Enter sends):")
-                yield Input(id="desk-to", placeholder="e.g. ana",
-                            suggester=SuggestFromList(self.people, case_sensitive=False))
+                yield Input(
+                    id="desk-to",
+                    placeholder="e.g. ana",
+                    suggester=SuggestFromList(self.people, case_sensitive=False),
+                )
             else:
                 yield Label("Until: 4h, 2d, 2026-12-07 09:00 (empty: its next state change)")
                 yield Input(id="desk-until", placeholder="empty: until its next state change")
@@ -130,6 +140,7 @@ class DeskInputScreen(ModalScreen["DeskInput | None"]):
         if self.keep_draft is not None:
             self.keep_draft(typed)
         if typed.strip():
-            self.notify("Kept what you typed: the next one on these vehicles starts from it.",
-                        markup=False)
+            self.notify(
+                "Kept what you typed: the next one on these vehicles starts from it.", markup=False
+            )
         self.dismiss(None)

@@ -44,9 +44,13 @@ class HandoverScreen(ModalScreen[None]):
         Binding("r", "reload", "Again", show=False, tooltip="Read the desk again"),
     ]
 
-    def __init__(self, read: Callable[[float], HandoverRead], *,
-                 save: Callable[[str], str] | None = None,
-                 hours: float = DEFAULT_PERIOD) -> None:
+    def __init__(
+        self,
+        read: Callable[[float], HandoverRead],
+        *,
+        save: Callable[[str], str] | None = None,
+        hours: float = DEFAULT_PERIOD,
+    ) -> None:
         super().__init__()
         self._read = read
         self._save = save
@@ -64,8 +68,10 @@ class HandoverScreen(ModalScreen[None]):
         self.load()
 
     def _title(self, tail: str = "") -> str:
-        return (f"Handover · the last {period_label(self.hours)} · y copies, e saves, "
-                f"-/+ period{' · ' + tail if tail else ''}")
+        return (
+            f"Handover · the last {period_label(self.hours)} · y copies, e saves, "
+            f"-/+ period{' · ' + tail if tail else ''}"
+        )
 
     @work(thread=True, exclusive=True, group="handover", exit_on_error=False)
     def load(self) -> None:
@@ -100,8 +106,11 @@ class HandoverScreen(ModalScreen[None]):
 
     def _text(self) -> str | None:
         if self.shown is None or not self.shown.text:
-            self.notify("Nothing to copy yet: the handover is still being read.",
-                        severity="warning", markup=False)
+            self.notify(
+                "Nothing to copy yet: the handover is still being read.",
+                severity="warning",
+                markup=False,
+            )
             return None
         return self.shown.text
 
@@ -110,8 +119,11 @@ class HandoverScreen(ModalScreen[None]):
         if text is None:
             return
         self.app.copy_to_clipboard(text)
-        self.notify(f"Copied the handover ({len(text.splitlines())} lines) to the clipboard "
-                    "(terminal clipboard, OSC 52); e saves it to a file too.", markup=False)
+        self.notify(
+            f"Copied the handover ({len(text.splitlines())} lines) to the clipboard "
+            "(terminal clipboard, OSC 52); e saves it to a file too.",
+            markup=False,
+        )
 
     def action_save(self) -> None:
         text = self._text()

@@ -60,8 +60,13 @@ class HelpScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help-box"):
-            yield Static(Text(self.title_text + "  (j/k or arrows scroll, space/ctrl+f pages; "
-                              "Esc, ? or q closes)", style="bold"))
+            yield Static(
+                Text(
+                    self.title_text + "  (j/k or arrows scroll, space/ctrl+f pages; "
+                    "Esc, ? or q closes)",
+                    style="bold",
+                )
+            )
             yield Static(key_table(self.rows))
             yield Static(Text(INTRO), id="help-intro")
 
@@ -73,8 +78,9 @@ class HelpScreen(ModalScreen[None]):
 
     def action_page(self, step: int) -> None:
         box = self._box()
-        box.scroll_relative(y=step * max(1, box.scrollable_content_region.height - 1),
-                            animate=False)
+        box.scroll_relative(
+            y=step * max(1, box.scrollable_content_region.height - 1), animate=False
+        )
 
     def action_edge(self, bottom: int) -> None:
         box = self._box()

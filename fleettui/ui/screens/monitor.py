@@ -62,8 +62,13 @@ class Triage(Protocol):
 class MonitorScreen(Screen[None]):
     BINDINGS = keys.BINDINGS
 
-    def __init__(self, monitor: Monitor, *, apply: Callable[[Update | None], None],
-                 notice: Callable[[Notice], None]) -> None:
+    def __init__(
+        self,
+        monitor: Monitor,
+        *,
+        apply: Callable[[Update | None], None],
+        notice: Callable[[Notice], None],
+    ) -> None:
         super().__init__()
         self.monitor = monitor
         #: The app's one applier of an Update, and its notification path.
@@ -73,12 +78,20 @@ class MonitorScreen(Screen[None]):
         # (a message that arrives while the screen is being built or torn down must not
         # raise); painting checks that a widget is attached instead.
         self.header = FleetHeader(id="header")
-        self.filter_box = FilterInput(id="filter", placeholder=(
-            "filter: text, state:pending brand:bmw tag:k age>7d -term (as you type; ↑↓ history)"))
+        self.filter_box = FilterInput(
+            id="filter",
+            placeholder=(
+                "filter: text, state:pending brand:bmw tag:k age>7d -term (as you type; ↑↓ history)"
+            ),
+        )
         self.filter_error = Static("", id="filter-error")
-        self.table = FleetTable(monitor.store, marked=monitor.marked,
-                                pushed=monitor.push.pushed, unseen=monitor.history.unseen,
-                                id="fleet")
+        self.table = FleetTable(
+            monitor.store,
+            marked=monitor.marked,
+            pushed=monitor.push.pushed,
+            unseen=monitor.history.unseen,
+            id="fleet",
+        )
         self.detail = DetailPane(id="detail")
         self._detail_key: tuple[object, ...] | None = _REDRAW
         self._filter_timer: Timer | None = None
@@ -140,8 +153,11 @@ class MonitorScreen(Screen[None]):
         row = self.monitor.store.row_for(vin) if vin else None
         now = self.monitor.clock()
         data = self.monitor.data.detail(row, now) if row is not None else None
-        key = (row.vin, row.version, format_duration(row.seconds_in_state(now)), data
-               ) if row is not None else None
+        key = (
+            (row.vin, row.version, format_duration(row.seconds_in_state(now)), data)
+            if row is not None
+            else None
+        )
         if key == self._detail_key:
             return
         self._detail_key = key
@@ -150,8 +166,11 @@ class MonitorScreen(Screen[None]):
             pane.show(row.vehicle if row is not None else None, now, local, data=data)
         except Exception as exc:  # noqa: BLE001 - odd provider data must not end the monitor
             pane.show(None, now)
-            self.app.notify(f"Cannot show details for {clean(key[0]) if key else 'this row'}: "
-                            f"{clean(exc)}", severity="warning", markup=False)
+            self.app.notify(
+                f"Cannot show details for {clean(key[0]) if key else 'this row'}: {clean(exc)}",
+                severity="warning",
+                markup=False,
+            )
 
     def redraw_detail(self) -> None:  # the same vehicle, its recorded history arrived
         self._detail_key = _REDRAW
@@ -188,9 +207,15 @@ class MonitorScreen(Screen[None]):
     def _cursor_left(self, event: FleetTable.CursorLeft) -> None:
         row = self.monitor.store.row_for(event.vin)
         why = f"it is {row.state.value} now" if row is not None else "it is no longer in the fleet"
-        self.notice(Notice(f"{event.vin} left the view ({why}); the cursor stays on its "
-                           "place. Move it to choose a row.", timeout=6, kind="cursor",
-                           vins=(event.vin,)))
+        self.notice(
+            Notice(
+                f"{event.vin} left the view ({why}); the cursor stays on its "
+                "place. Move it to choose a row.",
+                timeout=6,
+                kind="cursor",
+                vins=(event.vin,),
+            )
+        )
 
     @on(FleetTable.SearchMissed, "#fleet")
     def _search_missed(self, event: FleetTable.SearchMissed) -> None:
@@ -213,9 +238,9 @@ class MonitorScreen(Screen[None]):
             return  # set by the app (state keys, reset): applied there already
         self._stop_filter_timer()
         value = event.value
-        self._filter_timer = self.set_timer(FILTER_DEBOUNCE,
-                                            lambda: self.apply_filter(value, typed=True),
-                                            name="filter-typed")
+        self._filter_timer = self.set_timer(
+            FILTER_DEBOUNCE, lambda: self.apply_filter(value, typed=True), name="filter-typed"
+        )
 
     def _stop_filter_timer(self) -> None:
         if self._filter_timer is not None:
@@ -371,9 +396,12 @@ class MonitorScreen(Screen[None]):
     def action_webhooks(self) -> None:
         snapshot = self.monitor.push.snapshot()
         if snapshot is None:
-            self.app.notify("Webhooks are off. Start the monitor with --webhooks [HOST:]PORT "
-                            "(or 'attach'), or set webhooks in the profile.", title="Webhooks",
-                            markup=False)
+            self.app.notify(
+                "Webhooks are off. Start the monitor with --webhooks [HOST:]PORT "
+                "(or 'attach'), or set webhooks in the profile.",
+                title="Webhooks",
+                markup=False,
+            )
             return
         session = self.monitor.push.session
         self.app.push_screen(WebhookHealthScreen(snapshot, mode=session.mode if session else ""))

@@ -28,6 +28,7 @@ from fleettui.ui.widgets.cursor_list import CursorList
 @dataclass(frozen=True, slots=True)
 class ShowVins:
     """The user asked to see these vehicles in the table."""
+
     vins: tuple[str, ...]
 
 
@@ -36,8 +37,10 @@ _SEVERITY_MARK = {ERROR: "✗", WARNING: "!"}
 
 def notice_line(n: LoggedNotice, muted: bool) -> Text:
     line = Text(f"{n.at.strftime('%H:%M:%S')} ", style="dim")
-    line.append(_SEVERITY_MARK.get(n.severity, " ") + " ",
-                style="bold red" if n.severity == ERROR else "bold")
+    line.append(
+        _SEVERITY_MARK.get(n.severity, " ") + " ",
+        style="bold red" if n.severity == ERROR else "bold",
+    )
     line.append(f"{n.kind:<9} ", style="bold")
     line.append(sanitize(n.text))
     if muted or n.muted:
@@ -92,8 +95,13 @@ class NotificationLogScreen(ModalScreen[ShowVins | None]):
         items = self.notices.entries(vins=self.only_vins)
         needle = self.search_text.strip().lower()
         if needle:
-            items = [n for n in items if needle in n.text.lower()
-                     or any(needle in v.lower() for v in n.vins) or needle == n.kind]
+            items = [
+                n
+                for n in items
+                if needle in n.text.lower()
+                or any(needle in v.lower() for v in n.vins)
+                or needle == n.kind
+            ]
         return items
 
     def _fill(self) -> None:
@@ -101,22 +109,32 @@ class NotificationLogScreen(ModalScreen[ShowVins | None]):
         keep = menu.highlighted
         self._shown = self._matching()
         menu.clear_options()
-        menu.add_options([Option(notice_line(n, self.notices.is_muted(n.kind)), id=str(n.seq))
-                          for n in self._shown])
+        menu.add_options(
+            [
+                Option(notice_line(n, self.notices.is_muted(n.kind)), id=str(n.seq))
+                for n in self._shown
+            ]
+        )
         if self._shown:
             menu.highlighted = min(keep or 0, len(self._shown) - 1)
         self._title(len(self.notices.entries(vins=self.only_vins)))
         muted = ", ".join(sorted(self.notices.muted))
         self.query_one("#notices-status", Static).update(
-            Text(f"Muted (kept here, no toast): {muted}" if muted else
-                 "Nothing muted.  m mutes the highlighted notice's kind.")
-            if self._shown else Text("No notifications yet."))
+            Text(
+                f"Muted (kept here, no toast): {muted}"
+                if muted
+                else "Nothing muted.  m mutes the highlighted notice's kind."
+            )
+            if self._shown
+            else Text("No notifications yet.")
+        )
 
     def _title(self, kept: int) -> None:
         scope = f" naming {len(self.only_vins)} vehicle(s)" if self.only_vins else ""
         found = f", {len(self._shown)} matching '{self.search_text}'" if self.search_text else ""
         self.query_one("#notices-title", Static).update(
-            Text(f"Notifications{scope}: {kept} kept{found}", style="bold"))
+            Text(f"Notifications{scope}: {kept} kept{found}", style="bold")
+        )
 
     def _highlighted(self) -> LoggedNotice | None:
         menu = self.query_one("#notices-list", OptionList)
@@ -146,8 +164,10 @@ class NotificationLogScreen(ModalScreen[ShowVins | None]):
             return
         now_muted = self.notices.toggle_mute(n.kind)
         self._fill()
-        self.notify(f"'{n.kind}' notifications {'muted: kept here, no toast' if now_muted else 'shown again'}.",
-                    markup=False)
+        self.notify(
+            f"'{n.kind}' notifications {'muted: kept here, no toast' if now_muted else 'shown again'}.",
+            markup=False,
+        )
 
     def action_search(self) -> None:
         box = self.query_one("#notices-search", Input)

@@ -73,8 +73,10 @@ class ProfileSwitchScreen(ModalScreen[str | None]):
             line = Text()
             line.append("● " if name == self.current else "  ", style="bold green")
             line.append(name, style="bold")
-            line.append(f"  {p.environment}  {p.effective_base_url}  {p.client_id}  "
-                        f"secret: {p.secret_source}")
+            line.append(
+                f"  {p.environment}  {p.effective_base_url}  {p.client_id}  "
+                f"secret: {p.secret_source}"
+            )
             if p.read_only:
                 line.append("  read-only", style="yellow")
             if name == cfg.default_profile:
@@ -86,7 +88,8 @@ class ProfileSwitchScreen(ModalScreen[str | None]):
         options = self.query_one(OptionList)
         if self._config is not None and not self._config.profiles and self._load_error is None:
             self.query_one("#switch-status", Static).update(
-                Text("No profiles yet: add one with `fleettui profile add`.", style="yellow"))
+                Text("No profiles yet: add one with `fleettui profile add`.", style="yellow")
+            )
         if self.current and self._config and self.current in self._config.profiles:
             options.highlighted = self._config.names.index(self.current)
         options.focus()

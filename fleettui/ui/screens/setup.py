@@ -94,26 +94,42 @@ class SetupScreen(ModalScreen[SetupResult | None]):
     def compose(self) -> ComposeResult:
         with _FormBox(id="setup-box"):
             yield Label(Text("Welcome to fleettui", style="bold"), id="setup-title")
-            yield Static(Text(
-                "No profile is configured yet. Open the demo (a simulated fleet on this "
-                "machine), or connect to your High Mobility fleet."), id="setup-intro")
+            yield Static(
+                Text(
+                    "No profile is configured yet. Open the demo (a simulated fleet on this "
+                    "machine), or connect to your High Mobility fleet."
+                ),
+                id="setup-intro",
+            )
             with Horizontal(id="setup-choice"):
                 yield Button("Open the demo", id="setup-demo", variant="primary")
                 yield Button("Connect", id="setup-connect")
             with Vertical(id="setup-form"):
                 yield Label("Environment")
-                yield Select([("Production", "production"), ("Sandbox", "sandbox"),
-                              ("Custom URL (simulator, proxy)", "custom")],
-                             value="production", allow_blank=False, id="setup-environment")
-                yield Input(placeholder="https://… or http://127.0.0.1:PORT", id="setup-base-url",
-                            disabled=True)
+                yield Select(
+                    [
+                        ("Production", "production"),
+                        ("Sandbox", "sandbox"),
+                        ("Custom URL (simulator, proxy)", "custom"),
+                    ],
+                    value="production",
+                    allow_blank=False,
+                    id="setup-environment",
+                )
+                yield Input(
+                    placeholder="https://… or http://127.0.0.1:PORT",
+                    id="setup-base-url",
+                    disabled=True,
+                )
                 yield Label("Client ID")
                 yield Input(id="setup-client-id")
                 yield Label("Client secret")
                 yield Input(password=True, id="setup-secret")
                 yield Label("Keep the secret in an environment variable instead (optional)")
-                yield Input(placeholder="e.g. FLEETTUI_SECRET — then the file holds only this name",
-                            id="setup-secret-env")
+                yield Input(
+                    placeholder="e.g. FLEETTUI_SECRET — then the file holds only this name",
+                    id="setup-secret-env",
+                )
                 yield Label("Profile name")
                 yield Input(value="default", id="setup-name")
                 yield Static("", id="setup-status")
@@ -187,9 +203,11 @@ class SetupScreen(ModalScreen[SetupResult | None]):
             self._status("Enter the client ID and the client secret.", "bold red")
             return
         profile = Profile(
-            name=name, environment=environment,
+            name=name,
+            environment=environment,
             base_url=base_url if environment == "custom" else None,
-            client_id=client_id, client_secret=None if secret_env else secret,
+            client_id=client_id,
+            client_secret=None if secret_env else secret,
             client_secret_env=secret_env,
         )
         self.query_one("#setup-save", Button).disabled = True
@@ -200,8 +218,14 @@ class SetupScreen(ModalScreen[SetupResult | None]):
 
         # A closure (not functools.partial) and an explicit description: the worker's
         # repr must never show the secret.
-        self.run_worker(attempt, thread=True, group=TEST_GROUP, exclusive=True,
-                        description="testing a new profile", exit_on_error=False)
+        self.run_worker(
+            attempt,
+            thread=True,
+            group=TEST_GROUP,
+            exclusive=True,
+            description="testing a new profile",
+            exit_on_error=False,
+        )
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.worker.group != TEST_GROUP:
@@ -218,8 +242,10 @@ class SetupScreen(ModalScreen[SetupResult | None]):
             self._status(outcome.check.message, "bold red")
             return
         if outcome.saved is None:
-            self._status(f"The connection works, but the profile was not saved: {outcome.save_error}",
-                         "bold red")
+            self._status(
+                f"The connection works, but the profile was not saved: {outcome.save_error}",
+                "bold red",
+            )
             return
         self.dismiss(SetupResult("profile", outcome.saved.name, outcome.saved))
 
@@ -232,14 +258,21 @@ def _test_and_save(profile: Profile, base_url: str, secret: str) -> _Attempt:
     try:
         cfg = load_config()
         if profile.name in cfg.profiles:
-            return _Attempt(check, save_error=f"a profile named {profile.name!r} exists; choose another name")
+            return _Attempt(
+                check, save_error=f"a profile named {profile.name!r} exists; choose another name"
+            )
         save_config(cfg.with_profile(profile, make_default=True))
     except (ConfigError, OSError) as e:
         return _Attempt(check, save_error=str(e))
     resolved = ResolvedProfile(
-        name=profile.name, environment=profile.environment, base_url=base_url,
-        client_id=profile.client_id, client_secret=secret, read_only=False,
-        refresh=DEFAULT_REFRESH, default_filter="",
+        name=profile.name,
+        environment=profile.environment,
+        base_url=base_url,
+        client_id=profile.client_id,
+        client_secret=secret,
+        read_only=False,
+        refresh=DEFAULT_REFRESH,
+        default_filter="",
         source=f"profile {profile.name!r} in {cfg.path} (just set up)",
         secret_source=profile.secret_source,
     )

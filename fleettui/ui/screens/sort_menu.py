@@ -78,8 +78,10 @@ class SortMenu(ModalScreen[SortChoice | None]):
     BINDINGS = [
         Binding("escape,q", "close", "Close", key_display="Esc"),
         Binding("enter", "pick_highlighted", "Sort", key_display="Enter"),
-        *(Binding(key, f"pick('{col}')", f"By {name.split(' (')[0]}", show=False)
-          for col, (key, name) in SORT_KEYS.items()),
+        *(
+            Binding(key, f"pick('{col}')", f"By {name.split(' (')[0]}", show=False)
+            for col, (key, name) in SORT_KEYS.items()
+        ),
         Binding(PRESET_KEY, "oldest_pending", "Oldest pending first"),
         Binding("j", "move(1)", "Down", show=False),
         Binding("k", "move(-1)", "Up", show=False),
@@ -109,7 +111,9 @@ class SortMenu(ModalScreen[SortChoice | None]):
 
     def on_mount(self) -> None:
         menu = self.query_one("#sort-options", OptionList)
-        menu.highlighted = SORT_COLUMNS.index(self.current[0]) if self.current[0] in SORT_COLUMNS else 0
+        menu.highlighted = (
+            SORT_COLUMNS.index(self.current[0]) if self.current[0] in SORT_COLUMNS else 0
+        )
         menu.focus()
 
     def action_pick(self, column: str) -> None:

@@ -64,14 +64,19 @@ class StatsScreen(ModalScreen[None]):
 
     def _failed(self, exc: BaseException) -> None:
         self.query_one("#stats-title", Static).update(
-            Text(f"Statistics could not be computed: {clean(exc)}", style="bold"))
+            Text(f"Statistics could not be computed: {clean(exc)}", style="bold")
+        )
 
     def show_stats(self, stats: Stats) -> None:
         self.stats = stats
         when = stats.now.strftime("%Y-%m-%d %H:%M UTC")
-        self.query_one("#stats-title", Static).update(Text(
-            f"Statistics · from {stats.source} · as of {when}", no_wrap=True,
-            overflow="ellipsis"))
+        self.query_one("#stats-title", Static).update(
+            Text(
+                f"Statistics · from {stats.source} · as of {when}",
+                no_wrap=True,
+                overflow="ellipsis",
+            )
+        )
         self._draw()
 
     def _draw(self) -> None:

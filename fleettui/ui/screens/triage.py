@@ -50,9 +50,11 @@ class TriageChoice:
 def sort_queues(queues: Sequence[Queue], mode: str, now: datetime) -> list[Queue]:
     """Within each actor (the board's order is urgency)."""
     if mode == "time left":
+
         def key(q: Queue) -> tuple:
             d = q.next_deadline
             return (0, d.seconds_left(now)) if d is not None else (1, -(q.oldest_age(now) or 0))
+
         return sorted(queues, key=key)
     if mode == "size":
         return sorted(queues, key=lambda q: -q.count)
@@ -81,8 +83,11 @@ def claimed_text(q: Queue) -> str:
     held = [(clean(who), n) for who, n in q.claimed if who]
     if not held:
         return ""
-    return "claimed: " + ", ".join(f"{who} {n}" for who, n in held[:3]) + (
-        " …" if len(held) > 3 else "")
+    return (
+        "claimed: "
+        + ", ".join(f"{who} {n}" for who, n in held[:3])
+        + (" …" if len(held) > 3 else "")
+    )
 
 
 def preview_text(q: Queue, now: datetime) -> Text:
@@ -90,11 +95,12 @@ def preview_text(q: Queue, now: datetime) -> Text:
     out.append(clean(q.title) + "\n", style="bold")
     if q.reason in SIMULATOR_ONLY:
         out.append(SIMULATOR_NOTE + "\n", style="italic")
-    brands = ", ".join(f"{clean(brand_info(b).display) if b else '?'} {n}"
-                       for b, n in q.brands[:6])
+    brands = ", ".join(f"{clean(brand_info(b).display) if b else '?'} {n}" for b, n in q.brands[:6])
     more = len(q.brands) - 6
-    out.append(f"{ACTOR_TITLES[q.actor]} acts · {q.count} vehicle{'s' if q.count != 1 else ''}"
-               f" · {q.state.value} · {brands}{f' +{more} brands' if more > 0 else ''}\n")
+    out.append(
+        f"{ACTOR_TITLES[q.actor]} acts · {q.count} vehicle{'s' if q.count != 1 else ''}"
+        f" · {q.state.value} · {brands}{f' +{more} brands' if more > 0 else ''}\n"
+    )
     age = q.oldest_age(now)
     if age is not None:
         out.append(f"Oldest: {format_duration(age)}")
@@ -142,18 +148,30 @@ class TriageScreen(ModalScreen["TriageChoice | None"]):
         Binding("f", "fix", "Fix"),
         Binding("b", "toggle_brand", "Brand"),
         Binding("s", "cycle_sort", "Sort"),
-        Binding("r", "reload", "Refresh", show=False,
-                tooltip="Group again with the monitor's latest data"),
+        Binding(
+            "r",
+            "reload",
+            "Refresh",
+            show=False,
+            tooltip="Group again with the monitor's latest data",
+        ),
         Binding("right_square_bracket", "scroll_preview(1)", "Scroll message", show=False),
         Binding("left_square_bracket", "scroll_preview(-1)", "Scroll message back", show=False),
         Binding("q", "back", "Back", show=False),
     ]
 
-    def __init__(self, rows: Sequence[Any], now: datetime, *, by_brand: bool = False,
-                 can_fix: bool = True,
-                 latest: Callable[[], tuple[Sequence[Any], datetime]] | None = None,
-                 desk: DeskWork | None = None, data: Callable[[], Any] | None = None,
-                 name: str | None = None) -> None:
+    def __init__(
+        self,
+        rows: Sequence[Any],
+        now: datetime,
+        *,
+        by_brand: bool = False,
+        can_fix: bool = True,
+        latest: Callable[[], tuple[Sequence[Any], datetime]] | None = None,
+        desk: DeskWork | None = None,
+        data: Callable[[], Any] | None = None,
+        name: str | None = None,
+    ) -> None:
         super().__init__(name=name)
         #: The shared desk's work state: snoozed vehicles are left out, holders shown.
         self.desk = desk
@@ -187,8 +205,13 @@ class TriageScreen(ModalScreen["TriageChoice | None"]):
 
     @work(thread=True, exclusive=True, group="triage-board", exit_on_error=False)
     def _regroup(self, by_brand: bool) -> None:
-        board = build_board(self.rows, self.now, by_brand=by_brand, desk=self.desk,
-                            data=self.data() if self.data is not None else None)
+        board = build_board(
+            self.rows,
+            self.now,
+            by_brand=by_brand,
+            desk=self.desk,
+            data=self.data() if self.data is not None else None,
+        )
         self.app.call_from_thread(self.show_board, board)
 
     def show_board(self, board: Board) -> None:
@@ -197,8 +220,10 @@ class TriageScreen(ModalScreen["TriageChoice | None"]):
         options: list[Option] = []
         self._queues = []
         for actor, queues in board.by_actor():
-            heading = Text(f"── {ACTOR_TITLES[actor]} · {sum(q.count for q in queues)} ──",
-                           style="bold underline")
+            heading = Text(
+                f"── {ACTOR_TITLES[actor]} · {sum(q.count for q in queues)} ──",
+                style="bold underline",
+            )
             options.append(Option(heading, disabled=True))
             for q in sort_queues(queues, self.sort_mode, board.now):
                 options.append(Option(queue_prompt(q, board.now), id=q.id))
@@ -209,13 +234,16 @@ class TriageScreen(ModalScreen["TriageChoice | None"]):
         self._title()
         if not self._queues:
             self.query_one("#triage-message", Static).update(
-                Text("Nothing to triage: no pending, rejected or changing vehicles."))
+                Text("Nothing to triage: no pending, rejected or changing vehicles.")
+            )
             return
         target = self._queues[0].id
         if keep is not None:  # the same queue, or its first brand part, or the first one
             prefix = keep.id.rsplit("/", 1)[0]
-            target = next((q.id for q in self._queues if q.id == keep.id),
-                          next((q.id for q in self._queues if q.id.startswith(prefix)), target))
+            target = next(
+                (q.id for q in self._queues if q.id == keep.id),
+                next((q.id for q in self._queues if q.id.startswith(prefix)), target),
+            )
         olist.highlighted = olist.get_option_index(target)
 
     def _title(self) -> None:
@@ -224,11 +252,15 @@ class TriageScreen(ModalScreen["TriageChoice | None"]):
             return
         grouping = "who, reason, brand" if board.by_brand else "who acts, reason"
         snoozed = f" ({board.snoozed} snoozed)" if board.snoozed else ""
-        self.query_one("#triage-title", Static).update(Text(
-            f"Triage · {board.count()}/{board.total} vehicles{snoozed} · {len(board.queues)} "
-            f"queues by {grouping} · {self.sort_mode} first · deadlines are estimates · as of "
-            f"{board.now:%H:%M} UTC",
-            no_wrap=True, overflow="ellipsis"))
+        self.query_one("#triage-title", Static).update(
+            Text(
+                f"Triage · {board.count()}/{board.total} vehicles{snoozed} · {len(board.queues)} "
+                f"queues by {grouping} · {self.sort_mode} first · deadlines are estimates · as of "
+                f"{board.now:%H:%M} UTC",
+                no_wrap=True,
+                overflow="ellipsis",
+            )
+        )
 
     def current_queue(self) -> Queue | None:
         if self.board is None:
@@ -264,8 +296,10 @@ class TriageScreen(ModalScreen["TriageChoice | None"]):
         if q is None:
             return
         if q.fix is None:
-            self.notify("This queue has no fix the API can do; its message (y) says what to do.",
-                        markup=False)
+            self.notify(
+                "This queue has no fix the API can do; its message (y) says what to do.",
+                markup=False,
+            )
         elif not self.can_fix:
             self.notify("Read-only: the fix is not offered.", severity="warning", markup=False)
         else:
@@ -304,9 +338,12 @@ class TriageScreen(ModalScreen["TriageChoice | None"]):
 
     def _copied(self, q: Queue, text: str) -> None:
         self.app.copy_to_clipboard(text)
-        self.notify(f"Copied the message for {q.count} vehicle{'s' if q.count != 1 else ''} "
-                    f"({len(text.splitlines())} lines) to the clipboard (terminal clipboard, "
-                    "OSC 52). Large queues: export the CSV (e).", markup=False)
+        self.notify(
+            f"Copied the message for {q.count} vehicle{'s' if q.count != 1 else ''} "
+            f"({len(text.splitlines())} lines) to the clipboard (terminal clipboard, "
+            "OSC 52). Large queues: export the CSV (e).",
+            markup=False,
+        )
 
     def action_export_csv(self) -> None:
         q = self._need_queue()
@@ -316,8 +353,10 @@ class TriageScreen(ModalScreen["TriageChoice | None"]):
         fleet_default = default_export_path(datetime.now())
         name = f"triage-{_slug(q.title)}-{datetime.now():%Y%m%d-%H%M%S}.csv"
         what = f"the {q.count} vehicle{'s' if q.count != 1 else ''} of this queue"
-        self.app.push_screen(ExportScreen(fleet_default.with_name(name), q.count, what),
-                             callback=lambda path: self._export_to(q, path))
+        self.app.push_screen(
+            ExportScreen(fleet_default.with_name(name), q.count, what),
+            callback=lambda path: self._export_to(q, path),
+        )
 
     def _export_to(self, q: Queue, path: Path | None) -> None:
         if path is not None:
@@ -328,8 +367,11 @@ class TriageScreen(ModalScreen["TriageChoice | None"]):
         try:
             path.write_text(message_csv(q), encoding="utf-8")
         except OSError as exc:
-            self.app.call_from_thread(self.notify, f"Could not write {path}: "
-                                      f"{exc.strerror or exc}", severity="error", markup=False)
+            self.app.call_from_thread(
+                self.notify,
+                f"Could not write {path}: {exc.strerror or exc}",
+                severity="error",
+                markup=False,
+            )
             return
-        self.app.call_from_thread(self.notify, f"Wrote {q.count} vehicles to {path}",
-                                  markup=False)
+        self.app.call_from_thread(self.notify, f"Wrote {q.count} vehicles to {path}", markup=False)

@@ -16,9 +16,13 @@ from fleettui.core.timefmt import format_duration, format_ts
 HEADING = Style(bold=True, underline=True)
 LABEL = Style(bold=True)
 DIM = Style(dim=True)
-_STYLES = {DataState.FLOWING: Style(color="green"), DataState.PRIVACY: Style(color="yellow"),
-           DataState.CONSENT: Style(color="red"), DataState.NO_CONSENT: Style(color="red"),
-           DataState.SILENT: Style(color="yellow")}
+_STYLES = {
+    DataState.FLOWING: Style(color="green"),
+    DataState.PRIVACY: Style(color="yellow"),
+    DataState.CONSENT: Style(color="red"),
+    DataState.NO_CONSENT: Style(color="red"),
+    DataState.SILENT: Style(color="yellow"),
+}
 
 
 def _when(label: str, at: datetime | None, now: datetime | None) -> str:
@@ -52,9 +56,15 @@ def data_section(out: Text, data: DataDetail, now: datetime | None) -> None:
     record = data.record
     if record is None:
         return
-    times = [t for t in (_when("first data", record.first_data, now),
-                         _when("newest data", record.newest, now),
-                         _when("checked", record.checked_at, now)) if t]
+    times = [
+        t
+        for t in (
+            _when("first data", record.first_data, now),
+            _when("newest data", record.newest, now),
+            _when("checked", record.checked_at, now),
+        )
+        if t
+    ]
     if times:
         out.append(" · ".join(times), DIM)
         out.append("\n")

@@ -76,7 +76,9 @@ def _identity(out: Text, v: Vehicle, now: datetime | None) -> None:
     out.append("\n")
     out.append("Tags: ", LABEL)
     if v.tags:
-        out.append("  ".join(f"{sanitize(k, mark=True)}={sanitize(val)}" for k, val in v.tags.items()))
+        out.append(
+            "  ".join(f"{sanitize(k, mark=True)}={sanitize(val)}" for k, val in v.tags.items())
+        )
     else:
         out.append("none", DIM)
     out.append("\n")
@@ -160,8 +162,11 @@ def _desk(out: Text, d: DeskDetail) -> None:
         out.append(" (m claims it)\n", DIM)
     if d.snooze is not None:
         z = d.snooze
-        when = (f"until {z.until.astimezone(UTC):%d %b %H:%M} UTC" if z.until is not None
-                else "until its next state change")
+        when = (
+            f"until {z.until.astimezone(UTC):%d %b %H:%M} UTC"
+            if z.until is not None
+            else "until its next state change"
+        )
         out.append("Snoozed ", LABEL)
         out.append(f"by {sanitize(z.by)} {when}")
         if z.reason:
@@ -189,8 +194,13 @@ def _desk_line(out: Text, ev: DeskEvent, me: str) -> None:
         out.append("      " + sanitize(more) + "\n")
 
 
-def _timeline(out: Text, v: Vehicle, now: datetime | None,
-              local: Sequence[Event] | None = None, desk: DeskDetail | None = None) -> None:
+def _timeline(
+    out: Text,
+    v: Vehicle,
+    now: datetime | None,
+    local: Sequence[Event] | None = None,
+    desk: DeskDetail | None = None,
+) -> None:
     """The provider's changelog, merged with what the local history recorded (entries
     only it knows say so: "seen here", "webhook", "recorded here"), and with a shared
     desk, its notes, claims and snoozes at their times."""
@@ -210,8 +220,10 @@ def _timeline(out: Text, v: Vehicle, now: datetime | None,
         out.append(_when(entry.at), DIM)
         out.append("  ")
         if entry.status.startswith(DATA_PREFIX):  # a data check's finding (issue 19)
-            out.append(f"data: {sanitize(entry.reason or entry.status[len(DATA_PREFIX):])}",
-                       Style(italic=True))
+            out.append(
+                f"data: {sanitize(entry.reason or entry.status[len(DATA_PREFIX) :])}",
+                Style(italic=True),
+            )
             out.append(f"  ({entry.local})\n" if entry.local else "\n", DIM)
             continue
         i = states.index(entry)
@@ -234,15 +246,20 @@ def _timeline(out: Text, v: Vehicle, now: datetime | None,
         _desk_line(out, ev, me)
 
 
-def detail_text(vehicle: Vehicle | None, now: datetime | None,
-                local: Sequence[Event] | None = None, desk: DeskDetail | None = None,
-                data: DataDetail | None = None) -> Text:
+def detail_text(
+    vehicle: Vehicle | None,
+    now: datetime | None,
+    local: Sequence[Event] | None = None,
+    desk: DeskDetail | None = None,
+    data: DataDetail | None = None,
+) -> Text:
     """The pane's content for one vehicle (pure: easy to test and to snapshot); `local`
     is what the history recorded for it, `desk` what the shared desk knows, `data`
     whether it sends data (approved cars, with data checks on)."""
     if vehicle is None:
-        return Text("No vehicle selected. Move the cursor to a row, or clear the filter.",
-                    style=DIM)
+        return Text(
+            "No vehicle selected. Move the cursor to a row, or clear the filter.", style=DIM
+        )
     out = Text()
     _identity(out, vehicle, now)
     if desk is not None:
@@ -265,8 +282,9 @@ class DetailPane(VerticalScroll):
     DetailPane > #detail-body { width: 1fr; }
     """
 
-    def __init__(self, *, name: str | None = None, id: str | None = None,
-                 classes: str | None = None) -> None:
+    def __init__(
+        self, *, name: str | None = None, id: str | None = None, classes: str | None = None
+    ) -> None:
         super().__init__(name=name, id=id, classes=classes)
         self._vehicle: Vehicle | None = None
         self._now: datetime | None = None
@@ -285,9 +303,14 @@ class DetailPane(VerticalScroll):
     def vehicle(self) -> Vehicle | None:
         return self._vehicle
 
-    def show(self, vehicle: Vehicle | None, now: datetime | None,
-             local: Sequence[Event] | None = None, desk: DeskDetail | None = None,
-             data: DataDetail | None = None) -> None:
+    def show(
+        self,
+        vehicle: Vehicle | None,
+        now: datetime | None,
+        local: Sequence[Event] | None = None,
+        desk: DeskDetail | None = None,
+        data: DataDetail | None = None,
+    ) -> None:
         """Render `vehicle` with times measured against `now` (the server's clock), the
         events recorded for it locally (`local`), the shared desk's (`desk`) and its data
         state (`data`)."""

@@ -23,7 +23,7 @@ class FilterInput(Input):
         super().__init__(*args, **kwargs)
         self.history: list[str] = []
         self._at: int | None = None  # index into history while stepping; None: not
-        self._typed = ""             # what was in the box before stepping started
+        self._typed = ""  # what was in the box before stepping started
 
     def _on_blur(self, event: events.Blur) -> None:
         """Left empty (Enter or Esc moved the focus away): the box closes. While it has

@@ -19,8 +19,16 @@ from fleettui.core.states import STATE_INFO, State
 from fleettui.core.text import sanitize
 from fleettui.core.timefmt import format_duration
 
-TITLES = {"vin": "VIN", "brand": "Brand", "state": "State", "reason": "Reason",
-          "time": "In state", "tags": "Tags", "claimed": "Claimed", "data": "Data"}
+TITLES = {
+    "vin": "VIN",
+    "brand": "Brand",
+    "state": "State",
+    "reason": "Reason",
+    "time": "In state",
+    "tags": "Tags",
+    "claimed": "Claimed",
+    "data": "Data",
+}
 #: Width of the leading column: mark glyph, recently-changed glyph.
 LEAD = 2
 MARK_GLYPH = "●"
@@ -28,22 +36,21 @@ RECENT_GLYPH = "*"
 #: The row's state came by webhook and no list refresh has confirmed it yet.
 PUSH_GLYPH = "↯"
 VIN_W = 17
-STATE_W = 11   # "↩ canceling"
-TIME_W = 9     # "23h 59m"; the header's "In state▲" fits whole
+STATE_W = 11  # "↩ canceling"
+TIME_W = 9  # "23h 59m"; the header's "In state▲" fits whole
 #: The shared desk's Claimed column: "me", a name (cut with …), or blank.
 CLAIMED_W = 8
-DATA_W = 14    # "… 12d, none yet" cut to "… 12d, none y…"; "✓ 2h", "⊘ privacy", "✗ consent"
+DATA_W = 14  # "… 12d, none yet" cut to "… 12d, none y…"; "✓ 2h", "⊘ privacy", "✗ consent"
 
 
 @dataclass(frozen=True, slots=True)
 class Column:
     key: str
-    x: int       # first cell of the column
+    x: int  # first cell of the column
     width: int
 
 
-def layout_columns(width: int, claimed: bool = False, data: bool = False
-                   ) -> tuple[Column, ...]:
+def layout_columns(width: int, claimed: bool = False, data: bool = False) -> tuple[Column, ...]:
     """Columns that fit `width` cells, each followed by one space; `claimed`: a shared
     desk is on, and its Claimed column comes after the state (kept before time and
     brand when narrow: who holds a vehicle matters more on a desk); `data`: the Data
@@ -64,8 +71,16 @@ def layout_columns(width: int, claimed: bool = False, data: bool = False
         extra = [("reason", reason_w), ("tags", rest - reason_w - 1)]
     else:
         extra = [("reason", rest)]
-    order = {"vin": 0, "brand": 1, "state": 2, "data": 3, "claimed": 4, "reason": 5, "time": 6,
-             "tags": 7}
+    order = {
+        "vin": 0,
+        "brand": 1,
+        "state": 2,
+        "data": 3,
+        "claimed": 4,
+        "reason": 5,
+        "time": 6,
+        "tags": 7,
+    }
     cols = sorted(wanted + extra, key=lambda c: order[c[0]])
     out = []
     x = LEAD
@@ -98,7 +113,7 @@ def shifted(text: str, shift: int) -> str:
     """`text` with its first `shift` characters scrolled out of view, marked with '…'."""
     if shift <= 0 or not text:
         return text
-    return "…" + text[shift + 1:] if len(text) > shift + 1 else "…"
+    return "…" + text[shift + 1 :] if len(text) > shift + 1 else "…"
 
 
 def cell_text(row: Row, key: str, now: datetime | None, claim: str = "", data: str = "") -> str:
@@ -119,8 +134,9 @@ def cell_text(row: Row, key: str, now: datetime | None, claim: str = "", data: s
     return sanitize(row.tags_text)
 
 
-def header_text(key: str, sort: str, descending: bool, width: int | None = None,
-                shift: int = 0) -> str:
+def header_text(
+    key: str, sort: str, descending: bool, width: int | None = None, shift: int = 0
+) -> str:
     """A column's title, with the sort arrow on the sorted column ("In state ▲"; when
     tight the space goes first, "In state▲", then the title gives way, never the arrow).
     A text column scrolled sideways says by how much ("Reason +20")."""
@@ -144,20 +160,39 @@ def column_at(columns: tuple[Column, ...], x: int) -> str | None:
     return None
 
 
-def header_strip(columns: tuple[Column, ...], sort: str, descending: bool, width: int,
-                 style: Style, shift: int = 0) -> Strip:
+def header_strip(
+    columns: tuple[Column, ...],
+    sort: str,
+    descending: bool,
+    width: int,
+    style: Style,
+    shift: int = 0,
+) -> Strip:
     text = " " * columns[0].x + " ".join(
-        fit(header_text(c.key, sort, descending, c.width, shift), c.width) for c in columns)
+        fit(header_text(c.key, sort, descending, c.width, shift), c.width) for c in columns
+    )
     return Strip([Segment(fit(text.rstrip(), width), style)], width)
 
 
-def row_strip(row: Row, columns: tuple[Column, ...], now: datetime | None, width: int,
-              style: Style, marked: bool, recent: bool, shift: int = 0, *,
-              pushed: bool = False, claim: str = "", data: str = "") -> Strip:
+def row_strip(
+    row: Row,
+    columns: tuple[Column, ...],
+    now: datetime | None,
+    width: int,
+    style: Style,
+    marked: bool,
+    recent: bool,
+    shift: int = 0,
+    *,
+    pushed: bool = False,
+    claim: str = "",
+    data: str = "",
+) -> Strip:
     """One vehicle as a line of exactly `width` cells; API text as plain segments. The
     reason and tags cells start `shift` characters in (the table's sideways scroll)."""
     lead = (MARK_GLYPH if marked else " ") + (
-        PUSH_GLYPH if pushed else RECENT_GLYPH if recent else " ")
+        PUSH_GLYPH if pushed else RECENT_GLYPH if recent else " "
+    )
     segments = [Segment(lead, style)]
     used = len(lead)
     for col in columns:
@@ -165,7 +200,9 @@ def row_strip(row: Row, columns: tuple[Column, ...], now: datetime | None, width
         if shift and col.key in SHIFTED:
             cell = shifted(cell, shift)
         text = fit(cell, col.width) + " "
-        cell_style = style + Style(color=STATE_INFO[row.state].colour) if col.key == "state" else style
+        cell_style = (
+            style + Style(color=STATE_INFO[row.state].colour) if col.key == "state" else style
+        )
         segments.append(Segment(text, cell_style))
         used += col.width + 1
     if used < width:

@@ -137,9 +137,19 @@ class LinePainter:
         age = format_duration(row.seconds_in_state(now)) if now is not None else ""
         claim = table.claims(row.vin) if table.claims is not None else ""
         data = table.data_cell(row) if table.data_cell is not None else ""
-        return (row.vin, row.version, width, base, is_cursor and table.cursor_style(),
-                row.vin in table.marked, store is not None and store.is_recent(row.vin), age,
-                table.text_shift, claim, data)
+        return (
+            row.vin,
+            row.version,
+            width,
+            base,
+            is_cursor and table.cursor_style(),
+            row.vin in table.marked,
+            store is not None and store.is_recent(row.vin),
+            age,
+            table.text_shift,
+            claim,
+            data,
+        )
 
     def _paint(self, y: int, width: int) -> Strip:
         table = self.table
@@ -169,6 +179,16 @@ class LinePainter:
             style = style + table.get_component_rich_style("fleet-table--recent")
         now = store.now if store is not None else None
         claim = table.claims(row.vin) if table.claims is not None else ""
-        return row_strip(row, self.columns, now, width, style, marked, recent, table.text_shift,
-                         pushed=row.vin in table.pushed, claim=claim,
-                         data=table.data_cell(row) if table.data_cell is not None else "")
+        return row_strip(
+            row,
+            self.columns,
+            now,
+            width,
+            style,
+            marked,
+            recent,
+            table.text_shift,
+            pushed=row.vin in table.pushed,
+            claim=claim,
+            data=table.data_cell(row) if table.data_cell is not None else "",
+        )

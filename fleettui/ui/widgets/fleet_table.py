@@ -41,19 +41,44 @@ class FleetTable(ScrollView, can_focus=True):
         Binding("home,g", "first", "First", show=False),
         Binding("end,G", "last", "Last", show=False),
         Binding("space", "toggle_mark", "Mark and move down", show=False, key_display="space"),
-        Binding("v", "mark_range", "Mark range", show=False,
-                tooltip="Mark every row from the last one marked to the cursor"),
-        Binding("n", "next_match", "Next match", show=False,
-                tooltip="Jump to the next row matching the last search, without filtering"),
+        Binding(
+            "v",
+            "mark_range",
+            "Mark range",
+            show=False,
+            tooltip="Mark every row from the last one marked to the cursor",
+        ),
+        Binding(
+            "n",
+            "next_match",
+            "Next match",
+            show=False,
+            tooltip="Jump to the next row matching the last search, without filtering",
+        ),
         Binding("N", "previous_match", "Previous match", show=False, key_display="N"),
-        Binding("right,l", "shift_text(1)", "Scroll text right", show=False,
-                tooltip="Scroll the reason and tags columns sideways to read them in full"),
+        Binding(
+            "right,l",
+            "shift_text(1)",
+            "Scroll text right",
+            show=False,
+            tooltip="Scroll the reason and tags columns sideways to read them in full",
+        ),
         Binding("left,h", "shift_text(-1)", "Scroll text left", show=False),
         # `s` (the sort menu) is the app's; these work in the table alone too.
-        Binding("greater_than_sign", "sort_step(1)", "Sort by the next column", show=False,
-                key_display=">"),
-        Binding("less_than_sign", "sort_step(-1)", "Sort by the previous column", show=False,
-                key_display="<"),
+        Binding(
+            "greater_than_sign",
+            "sort_step(1)",
+            "Sort by the next column",
+            show=False,
+            key_display=">",
+        ),
+        Binding(
+            "less_than_sign",
+            "sort_step(-1)",
+            "Sort by the previous column",
+            show=False,
+            key_display="<",
+        ),
         Binding("S", "sort_reverse", "Reverse sort", show=False),
     ]
 
@@ -91,8 +116,12 @@ class FleetTable(ScrollView, can_focus=True):
     #: Characters one left/right press moves the reason and tags text.
     SHIFT_STEP = 10
 
-    COMPONENT_CLASSES = {"fleet-table--header", "fleet-table--cursor", "fleet-table--marked",
-                         "fleet-table--recent"}
+    COMPONENT_CLASSES = {
+        "fleet-table--header",
+        "fleet-table--cursor",
+        "fleet-table--marked",
+        "fleet-table--recent",
+    }
 
     DEFAULT_CSS = """
     FleetTable {
@@ -106,10 +135,17 @@ class FleetTable(ScrollView, can_focus=True):
     FleetTable > .fleet-table--recent { text-style: bold; }
     """
 
-    def __init__(self, store: FleetStore | None = None, *, marked: set[str] | None = None,
-                 pushed: set[str] | None = None, unseen: set[str] | None = None,
-                 name: str | None = None, id: str | None = None,
-                 classes: str | None = None) -> None:
+    def __init__(
+        self,
+        store: FleetStore | None = None,
+        *,
+        marked: set[str] | None = None,
+        pushed: set[str] | None = None,
+        unseen: set[str] | None = None,
+        name: str | None = None,
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
         super().__init__(name=name, id=id, classes=classes)
         self._store = store
         self._view: View | None = store.view if store is not None else None
@@ -262,7 +298,7 @@ class FleetTable(ScrollView, can_focus=True):
         if start is None:  # no anchor yet (or it left the view): the range is the cursor
             start = self.cursor
         lo, hi = sorted((start, self.cursor))
-        self.marked.update(r.vin for r in rows[lo:hi + 1])
+        self.marked.update(r.vin for r in rows[lo : hi + 1])
         self._anchor_vin = self._cursor_vin
         self.refresh_changed()
         self.post_message(self.MarksChanged(self, len(self.marked)))

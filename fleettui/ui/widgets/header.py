@@ -73,8 +73,9 @@ def connection_text(conn: ConnectionState, read_only: bool = False) -> Text:
         if conn.cached_at is not None:
             out.append(f"  showing cache from {cache_label(conn.cached_at, conn.wall())}")
     elif conn.cached_at is not None and not conn.connected_once:
-        out.append(f"○ cache from {cache_label(conn.cached_at, conn.wall())}, connecting",
-                   style="yellow")
+        out.append(
+            f"○ cache from {cache_label(conn.cached_at, conn.wall())}, connecting", style="yellow"
+        )
     elif conn.stale:
         age = stale_age(conn.age())
         out.append(f" ! STALE {age} ({conn.kind_label()}) ", style=ALERT)
@@ -96,9 +97,15 @@ def connection_text(conn: ConnectionState, read_only: bool = False) -> Text:
 
 #: Short state names for narrow terminals; the help screen shows them as a legend.
 SHORT_LABELS = {
-    State.PENDING: "pend", State.APPROVED: "appr", State.REJECTED: "rej",
-    State.REVOKING: "revkg", State.REVOKED: "revkd", State.CANCELING: "cnclg",
-    State.CANCELED: "cncld", State.ERROR: "err", State.UNKNOWN: "unkn",
+    State.PENDING: "pend",
+    State.APPROVED: "appr",
+    State.REJECTED: "rej",
+    State.REVOKING: "revkg",
+    State.REVOKED: "revkd",
+    State.CANCELING: "cnclg",
+    State.CANCELED: "cncld",
+    State.ERROR: "err",
+    State.UNKNOWN: "unkn",
 }
 #: How much each form of the counts says: full names, short names, glyphs only.
 COUNT_FORMS = ("full", "short", "glyph")
@@ -121,8 +128,10 @@ def counts_text(h: HeaderState, form: str = "full") -> Text:
         out.append("  reading the cache…" if full else " reading…", style="yellow")
     if h.marked:
         hidden = f", {h.marked_hidden} hidden" if h.marked_hidden else ""
-        out.append(f"  ● {h.marked} marked{hidden}" if full else f" {h.marked} marked{hidden}",
-                   style="bold")
+        out.append(
+            f"  ● {h.marked} marked{hidden}" if full else f" {h.marked} marked{hidden}",
+            style="bold",
+        )
     for state in STATE_ORDER:
         total = h.total.get(state, 0)
         if not total:
@@ -207,12 +216,13 @@ class FleetHeader(Widget):
         last one (to the end of the line when the text after it moved), so a count that
         changed rewrites that count, not the whole line."""
         a, b = _styled(old), _styled(new)
-        first = next((i for i, (x, z) in enumerate(zip(a, b, strict=False)) if x != z),
-                     min(len(a), len(b)))
+        first = next(
+            (i for i, (x, z) in enumerate(zip(a, b, strict=False)) if x != z), min(len(a), len(b))
+        )
         x0 = cell_len(new.plain[:first])  # in the content area (refresh adds the padding)
         if len(a) == len(b):
             last = next(i for i in range(len(a) - 1, -1, -1) if a[i] != b[i])
-            width = cell_len(new.plain[first:last + 1])
+            width = cell_len(new.plain[first : last + 1])
         else:
             width = self.content_size.width - x0
         return Region(x0, y, max(1, width), 1)

@@ -43,10 +43,16 @@ def health_lines(snap: HealthSnapshot, now: float, mode: str = "") -> list[tuple
         ("Last delivery", _when(snap.last_delivery, now)),
         ("Deliveries/hour", str(snap.per_hour)),
         ("Duplicates", f"{snap.duplicates} (applied once)"),
-        ("Bad signatures", str(snap.bad_signatures) + (
-            f" (last {_when(snap.last_bad_signature, now)})" if snap.last_bad_signature else "")),
-        ("Other refused", f"{refused} (payload {snap.bad_payloads}, too old/new "
-                          f"{snap.stale_events}, other {snap.refused_other})"),
+        (
+            "Bad signatures",
+            str(snap.bad_signatures)
+            + (f" (last {_when(snap.last_bad_signature, now)})" if snap.last_bad_signature else ""),
+        ),
+        (
+            "Other refused",
+            f"{refused} (payload {snap.bad_payloads}, too old/new "
+            f"{snap.stale_events}, other {snap.refused_other})",
+        ),
         ("Unknown events", f"{snap.unknown_events} (counted, not applied)"),
         ("Disagreements", f"{snap.disagreements} (the list wins)"),
     ]
@@ -83,8 +89,13 @@ class WebhookHealthPanel(Static):
             table.add_row(Text(name), Text(value))
         parts: list = [Text.assemble(("Webhooks  ", "bold"), (label, style))]
         if snapshot.push_silent:
-            parts.append(Text("! The list showed changes that no delivery announced: check the "
-                              "webhook in the provider's console.", style="bold reverse"))
+            parts.append(
+                Text(
+                    "! The list showed changes that no delivery announced: check the "
+                    "webhook in the provider's console.",
+                    style="bold reverse",
+                )
+            )
         parts.append(table)
         from rich.console import Group
 
