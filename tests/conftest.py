@@ -5,9 +5,16 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 from tests.cli_helpers import sim_profile  # noqa: F401 - a fixture every folder's tests use
 from tests.sim_helpers import SIM_START
+
+# Property tests judge behaviour, not speed: on a loaded 2-core machine one example can take
+# seconds, and Hypothesis's default 200 ms per-example deadline (and its too-slow health
+# check) then fail a correct run. Per-test @settings still add their own limits on top.
+settings.register_profile("fleettui", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("fleettui")
 
 
 @pytest.fixture(autouse=True)

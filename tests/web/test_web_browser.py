@@ -118,7 +118,8 @@ def test_copy_reaches_the_browsers_clipboard_and_export_is_a_download(
         )
         vin = _detail_vin(screen)
         page.press("y")
-        page.wait_for(lambda s: "browser's clipboard" in s, "the copy notice")
+        # The toast wraps at about 45% of the width, so its first line is what is matched.
+        page.wait_for(lambda s: f"Copied {vin} to the browser's" in s, "the copy notice")
         assert wait_for(
             lambda: page.page.evaluate("navigator.clipboard.readText()") == vin,
             "the VIN in the browser's clipboard",
