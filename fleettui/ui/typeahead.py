@@ -11,7 +11,7 @@ are given back as they came if no input takes focus within `GIVE_UP_AFTER` secon
 from __future__ import annotations
 
 from textual import events
-from textual.app import App
+from textual.app import App, ScreenStackError
 from textual.timer import Timer
 from textual.widgets import Input, TextArea
 
@@ -58,7 +58,11 @@ class TypeAhead:
         return True
 
     def _input_focused(self) -> bool:
-        return isinstance(self.app.focused, Input | TextArea)
+        try:
+            focused = self.app.focused
+        except ScreenStackError:  # the app is closing (its timer can still tick): no focus
+            return False
+        return isinstance(focused, Input | TextArea)
 
     def _check(self) -> None:
         self._turns += 1
