@@ -183,12 +183,11 @@ class SimHandler(BaseHTTPRequestHandler):
             self.send_header(name, value)
         self.send_header(SIMULATED_CLOCK_HEADER, "1")
         head = sum(map(len, getattr(self, "_headers_buffer", ()))) + 2
+        # Counted before the answer leaves: a client that has read it must find it counted.
+        self._count(head + (len(raw) if self.command != "HEAD" else 0))
         self.end_headers()
-        sent = head
         if self.command != "HEAD":
             self.wfile.write(raw)
-            sent += len(raw)
-        self._count(sent)
 
     def _count(self, nbytes: int) -> None:
         """The answer's bytes, counted per endpoint (`fleettui.sim.traffic`)."""
