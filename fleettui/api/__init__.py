@@ -1,5 +1,5 @@
 """High Mobility Fleet Clearance API client: credentials and tokens (auth), the `filter`
-builder (filters), typed errors (errors), request/answer shapes (wire), FleetClient (client).
+builder (filters), typed errors (errors, network_errors), request/answer shapes (wire), FleetClient (client).
 
 `from fleettui.api import FleetClient` works; names load lazily so importing one submodule
 (e.g. errors) does not pull in httpx.
@@ -30,7 +30,6 @@ _WHERE = {
             "Conflict",
             "CredentialsRejected",
             "Forbidden",
-            "NetworkError",
             "NotFound",
             "RateLimited",
             "ServerError",
@@ -39,6 +38,7 @@ _WHERE = {
             "error_category",
         )
     },
+    "NetworkError": "network_errors",
 }
 __all__ = sorted(_WHERE)
 

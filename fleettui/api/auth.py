@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
-from fleettui.api.errors import BadResponse, clean_text
+from fleettui.api.error_body import clean_text
+from fleettui.api.errors import BadResponse
 
 ENVIRONMENTS: dict[str, str] = {
     "production": "https://api.high-mobility.com",

@@ -49,16 +49,14 @@ from fleettui.api.deadline import (
 from fleettui.api.errors import (
     ApiError,
     CredentialsRejected,
-    NetworkError,
     NotFound,
-    ProviderTimeout,
     RateLimited,
     ServerError,
-    TooSlowAnswer,
     WrongBaseUrl,
     error_from_response,
 )
 from fleettui.api.filters import VehicleFilter
+from fleettui.api.network_errors import NetworkError, ProviderTimeout, TooSlowAnswer
 from fleettui.api.wire import VEHICLES_PATH, CreateResult, NewVehicle
 from fleettui.core.dedupe import newest_per_vin
 from fleettui.core.lenient_json import Mended

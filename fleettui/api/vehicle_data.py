@@ -22,13 +22,9 @@ from urllib.parse import quote
 
 import httpx
 
-from fleettui.api.errors import (
-    ApiError,
-    BadResponse,
-    CredentialsRejected,
-    NetworkError,
-    parse_retry_after,
-)
+from fleettui.api.errors import ApiError, BadResponse, CredentialsRejected
+from fleettui.api.network_errors import NetworkError
+from fleettui.api.retry_after import parse_retry_after
 from fleettui.core.data_answer import DATA_SCOPE, DataReading, is_token_problem, read_answer
 from fleettui.core.text import one_line
 from fleettui.core.vin import normalise_vin

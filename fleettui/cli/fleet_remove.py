@@ -8,8 +8,9 @@ import argparse
 import sys
 from typing import IO
 
-from fleettui.api.errors import ApiError, NetworkError
+from fleettui.api.errors import ApiError
 from fleettui.api.filters import VehicleFilter
+from fleettui.api.network_errors import NetworkError
 from fleettui.cli.common import (
     EXIT_OK,
     EXIT_PROVIDER,

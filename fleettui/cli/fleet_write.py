@@ -42,7 +42,8 @@ from pathlib import Path
 from typing import IO
 
 from fleettui.api.client import NewVehicle
-from fleettui.api.errors import ApiError, NetworkError
+from fleettui.api.errors import ApiError
+from fleettui.api.network_errors import NetworkError
 from fleettui.cli import check_cmd, fleet_remove, vehicle_csv
 from fleettui.cli.common import (
     EXIT_OK,

@@ -45,14 +45,8 @@ class ConnectionCheck:
 
 
 def _kind_of(exc: Exception) -> str:
-    from fleettui.api.errors import (
-        CredentialsRejected,
-        Forbidden,
-        NetworkError,
-        ProviderTimeout,
-        Unauthorized,
-        WrongBaseUrl,
-    )
+    from fleettui.api.errors import CredentialsRejected, Forbidden, Unauthorized, WrongBaseUrl
+    from fleettui.api.network_errors import NetworkError, ProviderTimeout
 
     if isinstance(exc, ProviderTimeout):
         return "timeout"

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from fleettui.api.errors import MAX_RETRY_AFTER, wait_text
+from fleettui.api.retry_after import MAX_RETRY_AFTER, wait_text
 
 MIN_REFRESH = 5.0
 DEFAULT_REFRESH = 15.0

@@ -11,7 +11,7 @@ from hostile_server import HostileServer
 
 from fleettui.api.auth import Credentials
 from fleettui.api.client import FleetClient
-from fleettui.api.errors import NetworkError
+from fleettui.api.network_errors import NetworkError
 from fleettui.monitor.accounts import Account
 from fleettui.term.exit_guard import ExitGuard
 from fleettui.ui.app import FleetApp

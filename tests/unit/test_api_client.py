@@ -15,7 +15,6 @@ from fleettui.api.client import FleetClient, NewVehicle
 from fleettui.api.errors import (
     Conflict,
     CredentialsRejected,
-    NetworkError,
     NotFound,
     RateLimited,
     ServerError,
@@ -23,6 +22,7 @@ from fleettui.api.errors import (
     error_category,
 )
 from fleettui.api.filters import VehicleFilter
+from fleettui.api.network_errors import NetworkError
 from fleettui.core.states import State
 from fleettui.core.timefmt import utcnow
 from fleettui.sim import FaultConfig, SimConfig, Simulator

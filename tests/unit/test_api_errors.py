@@ -15,24 +15,23 @@ from hypothesis import strategies as st
 
 from fleettui.api.auth import Credentials
 from fleettui.api.client import FleetClient, NewVehicle
+from fleettui.api.error_body import clean_text, parse_error_body
 from fleettui.api.errors import (
     ApiError,
     BadResponse,
     Conflict,
     CredentialsRejected,
     Forbidden,
-    NetworkError,
     NotFound,
     RateLimited,
     ServerError,
     Unauthorized,
     Unprocessable,
-    clean_text,
     error_category,
     error_from_response,
-    parse_error_body,
-    parse_retry_after,
 )
+from fleettui.api.network_errors import NetworkError
+from fleettui.api.retry_after import parse_retry_after
 
 VIN = "WBA12345678901234"
 SECRET = "s3cr3t-client-secret-value"

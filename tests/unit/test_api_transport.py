@@ -17,7 +17,8 @@ import pytest
 from fleettui import __version__
 from fleettui.api.auth import AccessToken, Credentials, TokenCache, environment_base_url
 from fleettui.api.client import FleetClient, NewVehicle
-from fleettui.api.errors import ApiError, BadResponse, CredentialsRejected, NetworkError
+from fleettui.api.errors import ApiError, BadResponse, CredentialsRejected
+from fleettui.api.network_errors import NetworkError
 
 SECRET = "pa55-super-secret-client-value"
 TOKEN = "eyJhbGciOi.token-that-must-not-leak.sig"

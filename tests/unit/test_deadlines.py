@@ -10,14 +10,8 @@ import pytest
 
 from fleettui.api.auth import Credentials
 from fleettui.api.client import FleetClient, NewVehicle
-from fleettui.api.errors import (
-    NetworkError,
-    NotFound,
-    ProviderTimeout,
-    RateLimited,
-    WrongBaseUrl,
-    error_category,
-)
+from fleettui.api.errors import NotFound, RateLimited, WrongBaseUrl, error_category
+from fleettui.api.network_errors import NetworkError, ProviderTimeout
 from fleettui.config.profiles import DEFAULT_CONNECT_TIMEOUT, DEFAULT_DEADLINE
 from tests.hostile_server import PENDING_VIN, HostileServer
 

@@ -9,7 +9,7 @@ from dataclasses import replace
 
 import pytest
 
-from fleettui.api.errors import ProviderTimeout
+from fleettui.api.network_errors import ProviderTimeout
 from fleettui.monitor import prefetch
 from fleettui.monitor.accounts import account_for_simulator
 from fleettui.monitor.controller import Monitor

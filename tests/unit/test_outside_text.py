@@ -4,14 +4,10 @@ from __future__ import annotations
 
 import json
 
-from fleettui.api import errors
-from fleettui.api.errors import (
-    MAX_RETRY_AFTER,
-    RateLimited,
-    error_from_response,
-    html_title,
-    parse_error_body,
-)
+from fleettui.api import error_body
+from fleettui.api.error_body import html_title, parse_error_body
+from fleettui.api.errors import RateLimited, error_from_response
+from fleettui.api.retry_after import MAX_RETRY_AFTER
 from fleettui.core.lenient_json import loads_marked
 from fleettui.monitor.connection import ConnectionState
 from fleettui.webhooks.events import BadPayload, parse_event
@@ -20,17 +16,17 @@ from fleettui.webhooks.http import header_number
 
 def test_an_error_body_is_cut_before_any_parse(monkeypatch):
     seen: list[int] = []
-    real = errors.json.loads
+    real = error_body.json.loads
 
     def loads(text: str) -> object:
         seen.append(len(text))
         return real(text)
 
-    monkeypatch.setattr(errors.json, "loads", loads)
+    monkeypatch.setattr(error_body.json, "loads", loads)
     body = b"<html><title>" * 1_000_000  # 13 MB of unclosed titles
     parsed = parse_error_body(body)
-    assert seen == [errors.MAX_ERROR_BODY]
-    assert parsed.detail is None or len(parsed.detail) <= errors.MAX_TEXT
+    assert seen == [error_body.MAX_ERROR_BODY]
+    assert parsed.detail is None or len(parsed.detail) <= error_body.MAX_TEXT
 
 
 def test_the_html_title_is_found_in_one_pass():

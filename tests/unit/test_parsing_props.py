@@ -9,7 +9,8 @@ from datetime import UTC, datetime
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from fleettui.api.errors import parse_error_body, parse_retry_after
+from fleettui.api.error_body import parse_error_body
+from fleettui.api.retry_after import parse_retry_after
 from fleettui.config.cache import read_snapshot, snapshot_path
 from fleettui.core.compact import compact, kept
 from fleettui.core.dedupe import newest_per_vin

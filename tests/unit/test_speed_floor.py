@@ -14,7 +14,7 @@ import pytest
 from fleettui.api.auth import Credentials
 from fleettui.api.client import FleetClient
 from fleettui.api.deadline import SPEED_LIMIT, SPEED_TIME, SpeedFloor, TooSlow
-from fleettui.api.errors import TooSlowAnswer
+from fleettui.api.network_errors import TooSlowAnswer
 
 
 class FakeClock:
