@@ -12,17 +12,15 @@ from __future__ import annotations
 
 import threading
 import time
-from collections import Counter
 from collections.abc import Callable, Iterable
 from datetime import datetime
-from operator import attrgetter
 from typing import Any
 
-from fleettui.core.compact import copied, kept, remember, same_data
+from fleettui.core.compact import remember
+from fleettui.core.fleet_diff import diff_fleet
 from fleettui.core.memory import (
     FREEZE_AT,
     SETTLE,
-    after_settling,
     clear_in_slices,
     collector_paused,
     release_later,
@@ -30,7 +28,7 @@ from fleettui.core.memory import (
     warm_in_background,
 )
 from fleettui.core.query import ClaimLookup, Query, parse_query
-from fleettui.core.rows import Row, build_row
+from fleettui.core.rows import Row
 from fleettui.core.snapshot import (
     Diff,
     Prepared,
@@ -38,10 +36,10 @@ from fleettui.core.snapshot import (
     StateChange,
     View,
     compute_view,
-    generations,
     versions,
 )
-from fleettui.core.sorting import SORT_COLUMNS, first_direction, sort_rows
+from fleettui.core.sorted_orders import SORT_SETTLE, SortedOrders
+from fleettui.core.sorting import SORT_COLUMNS
 from fleettui.core.states import State
 from fleettui.core.vehicle import Vehicle
 
@@ -57,8 +55,6 @@ __all__ = [
     "compute_view",
 ]
 
-#: Seconds after a sort key before the next keys' orders are prepared (see presort).
-SORT_SETTLE = 0.2
 #: The sort a store starts with (column, descending): the monitor opens on it.
 OPENING_SORT = ("state", False)
 
@@ -92,10 +88,8 @@ class FleetStore:
         self._descending = descending
         self._settings = 0
         self._sorted: tuple[int, str, bool, list[Row]] = (0, sort, descending, [])
-        #: Sorted copies of one snapshot's rows by (column, descending), so a sort key
-        #: finds its order ready (see `presort`); `_orders_of` is the rows they sort.
-        self._orders: dict[tuple[str, bool], list[Row]] = {}
-        self._orders_of: list[Row] | None = None
+        #: Sorted copies of the current rows, so a sort key finds its order ready.
+        self._orders = SortedOrders(self._current_order)
         self._view = View(self._snapshot, [], self._query, sort, descending, {})
 
     # -- reading ------------------------------------------------------------------
@@ -192,7 +186,15 @@ class FleetStore:
         big = len(base.by_vin) >= FREEZE_AT or (type(objects) is list and len(objects) >= FREEZE_AT)
         with collector_paused(freeze=False, collect=bool(base.by_vin)) as pause:
             first_new = next(versions)
-            snapshot, diff = self._diff(base, objects, now, partial, gone)
+            snapshot, diff = diff_fleet(
+                base,
+                objects,
+                now,
+                partial,
+                gone,
+                clock=self._clock,
+                recent_seconds=self.recent_seconds,
+            )
             # Freeze the rows when this load built many (a first load, a fleet that
             # changed wholesale), not when it kept the frozen ones (see collector_paused).
             pause.freeze = (
@@ -203,120 +205,13 @@ class FleetStore:
                     or sum(r.version > first_new for r in snapshot.order) >= FREEZE_AT
                 )
             )
-            ordered = self._order(snapshot.order, sort, desc)
+            ordered = self._orders.order(snapshot.order, sort, desc)
             view = compute_view(snapshot, query, sort, desc, ordered)
             if consume and type(objects) is list:
                 clear_in_slices(objects)
         if big and not base.by_vin:  # a first load's rows are cold; later ones come warm
             warm_in_background(snapshot.order)
         return Prepared(snapshot, view, diff, settings, now, ordered)
-
-    def _diff(
-        self,
-        base: Snapshot,
-        objects: Iterable[Any],
-        now: datetime | None,
-        partial: bool,
-        gone: Iterable[str] = (),
-    ) -> tuple[Snapshot, Diff]:
-        old_map = base.by_vin
-        new_map: dict[str, Row] = dict(old_map) if partial else {}
-        for left in gone if partial else ():
-            new_map.pop(left, None)
-        added: list[str] = []
-        changed: list[str] = []
-        changes: list[StateChange] = []
-        skipped = 0
-        if not old_map:  # first load: nothing to compare with
-            for obj in objects:
-                row = build_row(obj, next(versions))
-                if row is None:
-                    skipped += 1
-                else:
-                    new_map[row.vin] = row
-            added = list(new_map)
-            objects = ()
-        get_old = old_map.get
-        fresh: list[Any] = []
-        recopied = False
-        for obj in objects:
-            kind = type(obj)
-            vin = (
-                obj.get("vin")
-                if kind is dict
-                else obj[0]
-                if kind is tuple
-                else getattr(obj, "vin", None)
-            )
-            old = get_old(vin) if type(vin) is str else None
-            if old is None:
-                fresh.append(obj)
-                continue
-            src = old.src
-            if not (src == obj if (type(src) is tuple) is (kind is tuple) else same_data(src, obj)):
-                fresh.append(obj)
-            elif type(src) is dict:  # still the first payload's dict: copy it compactly
-                row = build_row(kept(obj if kind is tuple else src), old.version) or old
-                row._vehicle, row._tags_text, row._search = (
-                    old._vehicle,
-                    old._tags_text,
-                    old._search,
-                )
-                row.warm()  # on the worker: later sorts and filters find it all computed
-                new_map[row.vin] = row
-                recopied = True
-            else:
-                new_map[old.vin] = old  # keyed by the old string: the payload can be freed
-        # Rows keep compact copies, nothing of the new payload, so it is freed whole.
-        if type(objects) is list and len(fresh) * 4 < len(objects):
-            fresh = [copied(o) if type(o) is tuple and len(o) == 5 else o for o in fresh]
-        for obj in fresh:
-            row = build_row(kept(obj), next(versions))
-            if row is None:
-                skipped += 1
-                continue
-            row.warm()
-            vin = row.vin
-            old = get_old(vin)
-            if old is None:
-                if vin not in new_map:
-                    added.append(vin)
-            elif not same_data(old.src, row.src):
-                changed.append(vin)
-                if old.state is not row.state:
-                    changes.append(StateChange(vin, old.state, row.state, row.reason))
-            else:
-                row = old
-            new_map[row.vin] = row
-        staying = len(new_map) - len(added)
-        removed = () if staying == len(old_map) else tuple(v for v in old_map if v not in new_map)
-        if not added and not removed:
-            same_rows = not changed and not recopied
-            order = base.order if same_rows else [new_map[r.vin] for r in base.order]
-        else:
-            order = sorted(new_map.values(), key=attrgetter("vin"))
-        counts = dict(Counter(map(attrgetter("state"), order)))
-        snapshot = Snapshot(
-            new_map,
-            order,
-            counts,
-            self._recent(base, new_map, added, changes),
-            now,
-            next(generations),
-        )
-        diff = Diff(tuple(added), removed, tuple(changed), tuple(changes), skipped)
-        return snapshot, diff
-
-    def _recent(
-        self, base: Snapshot, new_map: dict[str, Row], added: list[str], changes: list[StateChange]
-    ) -> dict[str, float]:
-        mono = self._clock()
-        recent = {v: t for v, t in base.recent.items() if t > mono and v in new_map}
-        until = mono + self.recent_seconds
-        if base.by_vin:  # the first load marks nothing: everything would be "new"
-            recent.update(dict.fromkeys(added, until))
-        recent.update((c.vin, until) for c in changes)
-        return recent
 
     def apply(self, prepared: Prepared) -> bool:
         """Swap in a prepared refresh (UI thread). False when it is older than the data
@@ -392,7 +287,7 @@ class FleetStore:
         if (gen, csort, cdesc) == (snapshot.generation, sort, desc):
             ordered = cached
         else:
-            ordered = self._order(snapshot.order, sort, desc)
+            ordered = self._orders.order(snapshot.order, sort, desc)
         view = compute_view(snapshot, query, sort, desc, ordered)
         with self._lock:
             self._sorted = (snapshot.generation, sort, desc, ordered)
@@ -400,44 +295,14 @@ class FleetStore:
 
     # -- sorted orders, ready before they are asked for ------------------------------
 
-    def _order(self, rows: list[Row], sort: str, desc: bool) -> list[Row]:
-        """`rows` sorted by (sort, desc): the ready copy when there is one."""
+    def _current_order(self) -> tuple[list[Row], str, bool]:
         with self._lock:
-            found = self._orders.get((sort, desc)) if self._orders_of is rows else None
-        if found is None:
-            found = sort_rows(rows, sort, desc)
-            self._keep_order(rows, sort, desc, found)
-        return found
-
-    def _keep_order(self, rows: list[Row], sort: str, desc: bool, ordered: list[Row]) -> None:
-        with self._lock:
-            if self._orders_of is not rows:
-                self._orders_of, self._orders = rows, {}
-            elif len(self._orders) >= 6:  # a few lists of pointers (0.8 MB each at 100k)
-                self._orders.pop(next(iter(self._orders)))
-            self._orders[(sort, desc)] = ordered
+            return self._snapshot.order, self._sort, self._descending
 
     def presort(self) -> None:
-        """Sort the current rows by what the sort keys ask for next (the next column, the
-        current one reversed), so `s` and `S` find the order ready instead of sorting
-        100,000 rows on the UI thread. Blocking; `presort_in_background` runs it on a
-        short-lived thread."""
-        with self._lock:
-            rows, sort, desc = self._snapshot.order, self._sort, self._descending
-        if len(rows) < FREEZE_AT:
-            return
-        nxt = SORT_COLUMNS[(SORT_COLUMNS.index(sort) + 1) % len(SORT_COLUMNS)]
-        for column, descending in ((nxt, first_direction(nxt)), (sort, not desc)):
-            with self._lock:
-                if self._snapshot.order is not rows:
-                    return  # a newer refresh: its own presort follows
-                ready = self._orders_of is rows and (column, descending) in self._orders
-            if not ready:
-                self._keep_order(rows, column, descending, sort_rows(rows, column, descending))
+        """Make the orders the sort keys ask for next ready (see `SortedOrders.presort`)."""
+        self._orders.presort()
 
     def presort_in_background(self, delay: float = SETTLE) -> None:
-        """`presort` on a short-lived thread, `delay` seconds on, once the view it follows
-        is painted: SETTLE after a refresh (its rows), SORT_SETTLE after a sort key (the
-        new order). A presort started at once sorted 100,000 rows while the table
-        repainted, and the sort took 85-230 ms to show instead of ~20."""
-        after_settling(self.presort, delay=delay, name="fleettui-presort")
+        """`presort` on a short-lived thread, `delay` seconds on (see `SortedOrders`)."""
+        self._orders.presort_in_background(delay)

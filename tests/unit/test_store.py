@@ -623,7 +623,7 @@ def test_compact_without_copy_keeps_the_objects_strings():
 
 
 def test_presort_makes_the_next_sort_and_the_reverse_ready(monkeypatch):
-    from fleettui.core import store as store_module
+    from fleettui.core import sorted_orders
     from tests.fleet_helpers import NOW, vdict
 
     fleet = [
@@ -639,8 +639,8 @@ def test_presort_makes_the_next_sort_and_the_reverse_ready(monkeypatch):
     store.apply(store.prepare(fleet, NOW))
     store.presort()
     calls = []
-    real = store_module.sort_rows
-    monkeypatch.setattr(store_module, "sort_rows", lambda *a: calls.append(a[1:]) or real(*a))
+    real = sorted_orders.sort_rows
+    monkeypatch.setattr(sorted_orders, "sort_rows", lambda *a: calls.append(a[1:]) or real(*a))
     store.set_sort("reason")  # state -> reason: ready
     assert calls == [] and store.view.rows == real(store.snapshot.order, "reason", False)
     store.presort()
