@@ -2,15 +2,20 @@
 
 - `events` — the `Event` record and its idempotency key.
 - `schema` — the versioned schema and its migrations.
-- `store` — `HistoryStore`: open (corrupt or foreign files moved aside), record in one
-  transaction, query, prune. Safe from a worker thread and with two processes at once.
+- `store` — `HistoryStore`: open, record in one transaction, query, prune. Safe from a
+  worker thread and with two processes at once.
+- `database_file` — where a profile's file is, how it is opened, and how a corrupt or
+  foreign one is moved aside.
+- `event_rows` — events as rows of the `events` table, and the query reading them.
+- `write_backlog` — the rows of failed writes, kept for the next write that succeeds.
 - `recorder` — turns a refresh (diff + changelogs) into events.
 - `settings` — retention and size bound from config.toml's `[history]` table.
 
 Textual-free; nothing secret is stored (VIN, brand, states, reasons and times only).
 """
 
+from fleettui.history.database_file import history_path
 from fleettui.history.events import Event, event_key
-from fleettui.history.store import HistoryStore, history_path, open_history
+from fleettui.history.store import HistoryStore, open_history
 
 __all__ = ["Event", "HistoryStore", "event_key", "history_path", "open_history"]

@@ -26,8 +26,8 @@ from fleettui.core.data_answer import ERROR_CLASSES, clean_request_id
 from fleettui.core.data_states import UNCHECKABLE_WHY, DataRecord, DataState, change_words
 from fleettui.core.timefmt import format_ts, parse_ts
 from fleettui.core.vin import normalise_vin
+from fleettui.history.database_file import history_path
 from fleettui.history.events import Event, event_key
-from fleettui.history.store import history_path
 
 FORMAT = 1
 #: A records file is ~100 bytes a vehicle; anything larger than this is not ours.

@@ -14,81 +14,24 @@
 from __future__ import annotations
 
 import contextlib
-import hashlib
-import os
-import re
 import shutil
 import sqlite3
 import tempfile
 import threading
 from collections.abc import Iterable, Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
-from fleettui.config.paths import data_dir, ensure_dir
-from fleettui.core.localfile import NotAFile, check_regular_or_absent
+from fleettui.core.localfile import NotAFile
 from fleettui.history import schema
-from fleettui.history.events import Event, cut, event_key, one_event
+from fleettui.history.database_file import connect, history_path, move_aside
+from fleettui.history.event_rows import COLUMNS, event_row, events_query, row_event
+from fleettui.history.events import Event, one_event
 from fleettui.history.settings import HistorySettings, load_history_settings
+from fleettui.history.write_backlog import WriteBacklog
 
-BUSY_TIMEOUT_MS = 5000
 #: Prune at most this often while recording (it is also done on open).
 PRUNE_EVERY = timedelta(hours=1)
-#: Changes kept in memory while writes fail (the database locked by another process,
-#: the disk full), written by the next write that succeeds. Past this (~15 MB), the
-#: oldest are dropped, and that is said.
-MAX_PENDING = 50_000
-_COLUMNS = "vin, brand, at, seen_at, old_state, new_state, reason, source"
-
-
-def history_path(profile: str) -> Path:
-    slug = re.sub(r"[^A-Za-z0-9_.-]", "_", profile)[:40] or "profile"
-    digest = hashlib.sha256(profile.encode("utf-8")).hexdigest()[:10]
-    return data_dir() / "history" / f"{slug}-{digest}.sqlite3"
-
-
-def _epoch(dt: datetime | None) -> float | None:
-    return None if dt is None else dt.timestamp()
-
-
-def _dt(value: float | None) -> datetime | None:
-    return None if value is None else datetime.fromtimestamp(value, UTC)
-
-
-def _row_event(r: tuple) -> Event:
-    vin, brand, at, seen, old, new, reason, source = r
-    return Event(
-        vin, new, _dt(at), _dt(seen) or datetime.fromtimestamp(0, UTC), old, reason, brand, source
-    )
-
-
-_WHAT = {
-    "corrupt": "could not be read",
-    "foreign": "is not fleettui's history",
-    "other-server": "belongs to another server",
-    "not-a-file": "is not a file",
-}
-
-
-def move_aside(path: Path, kind: str, why: str) -> tuple[bool, str]:
-    """Rename the file (and its -wal/-shm) to ``<name>.<kind>-<time>``; (done, note)."""
-    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-    target = path.with_name(f"{path.name}.{kind}-{stamp}")
-    try:
-        os.replace(path, target)
-        for suffix in ("-wal", "-shm"):
-            side = path.with_name(path.name + suffix)
-            if side.exists():
-                os.replace(side, target.with_name(target.name + suffix))
-    except OSError as e:
-        return False, (
-            f"History off: {path} {_WHAT.get(kind, kind)} ({why}) and could not be "
-            f"moved aside ({e.strerror or e})."
-        )
-    return True, (
-        f"The history database {path} {_WHAT.get(kind, kind)} ({why}); it was moved "
-        f"to {target} and a new one started."
-    )
 
 
 class HistoryStore:
@@ -102,11 +45,7 @@ class HistoryStore:
         self._lock = threading.RLock()
         self._conn: sqlite3.Connection | None = None
         self._last_prune: datetime | None = None
-        #: Rows of writes that failed, in order, to be written by the next one.
-        self._pending: list[tuple] = []
-        #: Failed writes since the last good one, and their cause (for one note, not many).
-        self._failures = 0
-        self._failure_cause: str | None = None
+        self._backlog = WriteBacklog(self.notes, path)
         self._write_error: sqlite3.Error | None = None
         if path is not None and self.settings.enabled:
             self._open()
@@ -123,34 +62,11 @@ class HistoryStore:
     def available(self) -> bool:
         return self._conn is not None
 
-    def _connect(self) -> sqlite3.Connection:
-        assert self.path is not None
-        ensure_dir(self.path.parent)
-        check_regular_or_absent(self.path)  # a FIFO would hold SQLite's first read
-        conn = sqlite3.connect(
-            self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False
-        )
-        try:
-            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-            schema.check_identity(conn)  # reads the header: a non-database fails here
-            schema.check_not_newer(conn)  # before anything writes to the file
-            conn.execute("PRAGMA journal_mode = WAL")
-            conn.execute("PRAGMA synchronous = NORMAL")
-            # Keys are hashes (random order): a bigger page cache keeps big batches fast.
-            conn.execute("PRAGMA cache_size = -32000")
-            schema.migrate(conn)
-            conn.execute("SELECT count(*) FROM events WHERE 0").fetchone()
-        except BaseException:
-            conn.close()
-            raise
-        with contextlib.suppress(OSError):
-            os.chmod(self.path, 0o600)
-        return conn
-
     def _open(self) -> None:
+        assert self.path is not None
         for attempt in range(2):
             try:
-                self._conn = self._connect()
+                self._conn = connect(self.path)
                 return
             except schema.SchemaTooNew as e:
                 self.notes.append(
@@ -230,43 +146,12 @@ class HistoryStore:
     def _write_trouble(self, conn: sqlite3.Connection, error: sqlite3.DatabaseError) -> None:
         self._write_error = error
         if isinstance(error, sqlite3.OperationalError):  # locked, disk full: passes
-            self._failed(error)
+            self._backlog.failed(error)
             return
         self._conn = None  # the file went bad under us
         conn.close()
         if self._move_aside("corrupt", str(error)):
             self._open()
-
-    def _failed(self, error: sqlite3.Error) -> None:
-        """One note per cause, not one per failed write: the first failure says what
-        happened and what to do; the next good write says how many failed."""
-        self._failures += 1
-        full = getattr(error, "sqlite_errorname", "") == "SQLITE_FULL" or "full" in str(error)
-        cause = "full" if full else str(error)
-        if cause == self._failure_cause:
-            return
-        self._failure_cause = cause
-        where = self.path.parent if self.path is not None else "the history's folder"
-        if full:
-            self.notes.append(
-                f"History: the disk is full ({error}): free space at {where}. Changes "
-                "are kept in memory and written as soon as there is room; fleettui goes on."
-            )
-        else:
-            self.notes.append(
-                f"History: a write failed ({error}); its changes are kept in memory and "
-                "written with the next write that succeeds."
-            )
-
-    def _recovered(self, written: int) -> None:
-        if self._failures:
-            self.notes.append(
-                f"History: writing works again after {self._failures} failed "
-                f"write{'s' if self._failures != 1 else ''}; the {written} change(s) they "
-                "held are stored now."
-            )
-        self._failures = 0
-        self._failure_cause = None
 
     def record_events(self, events: Iterable[Event], now: datetime | None = None) -> int:
         """Store events in ONE transaction; the ones already stored (same key) are
@@ -275,53 +160,28 @@ class HistoryStore:
         When the write fails (locked, disk full), its rows are kept (up to MAX_PENDING,
         the oldest dropped first and said) and written by the next write that succeeds,
         with that write's own rows."""
-        rows = [
-            (
-                cut(e.vin, 64),
-                cut(e.brand, 64) or "",
-                _epoch(e.at),
-                _epoch(e.seen_at),
-                cut(e.old, 64),
-                cut(e.new, 64),
-                cut(e.reason),
-                e.source,
-                e.key
-                if e.key is not None
-                else event_key(e.vin, e.new, e.at, e.reason, source=e.source, seen_at=e.seen_at),
-            )
-            for e in events
-        ]
+        rows = [event_row(e) for e in events]
         added = 0
         with self._lock:
-            batch = [*self._pending, *rows] if self._pending else rows
+            kept = self._backlog.rows
+            batch = [*kept, *rows] if kept else rows
             if not batch:
                 return 0
             with self._write() as conn:
                 if conn is not None:
                     before = conn.total_changes
                     conn.executemany(
-                        f"INSERT OR IGNORE INTO events ({_COLUMNS}, key) "
-                        "VALUES (?,?,?,?,?,?,?,?,?)",
+                        f"INSERT OR IGNORE INTO events ({COLUMNS}, key) VALUES (?,?,?,?,?,?,?,?,?)",
                         batch,
                     )
                     added = conn.total_changes - before
             if self._conn is None:
                 pass  # history off: nothing to keep rows for
             elif self._write_error is None:
-                carried = len(self._pending)
-                self._pending = []
-                if self._failures:
-                    self._recovered(carried)
+                self._backlog.written()
             else:
                 added = 0
-                over = len(batch) - MAX_PENDING
-                if over > 0:
-                    self.notes.append(
-                        f"History: {over} of the oldest unwritten changes were dropped "
-                        f"(writes kept failing; at most {MAX_PENDING:,} are kept)."
-                    )
-                    batch = batch[over:]
-                self._pending = batch
+                self._backlog.keep(batch)
         if now is not None and (self._last_prune is None or now - self._last_prune >= PRUNE_EVERY):
             self.prune(now)
         return added
@@ -330,7 +190,7 @@ class HistoryStore:
     def unwritten(self) -> int:
         """Changes kept in memory because writes failed."""
         with self._lock:
-            return len(self._pending)
+            return len(self._backlog.rows)
 
     def record_event(
         self,
@@ -427,27 +287,10 @@ class HistoryStore:
         limit: int | None = None,
     ) -> list[Event]:
         """Events oldest first (by the provider's time, else when seen)."""
-        where: list[str] = []
-        params: list[str | float] = []
-        if vin is not None:
-            where.append("vin = ?")
-            params.append(vin)
-        if since is not None:
-            where.append("coalesce(at, seen_at) >= ?")
-            params.append(since.timestamp())
-        if seen_after is not None:
-            where.append("seen_at > ?")
-            params.append(seen_after.timestamp())
-        if state is not None:
-            where.append("new_state = ?")
-            params.append(state)
-        sql = f"SELECT {_COLUMNS} FROM events"
-        if where:
-            sql += " WHERE " + " AND ".join(where)
-        sql += " ORDER BY coalesce(at, seen_at), id"
-        if limit is not None:
-            sql += f" LIMIT {int(limit)}"
-        return [_row_event(r) for r in self.query(sql, tuple(params))]
+        sql, params = events_query(
+            since=since, vin=vin, state=state, seen_after=seen_after, limit=limit
+        )
+        return [row_event(r) for r in self.query(sql, params)]
 
     def count(self) -> int:
         row = self._one("SELECT count(*) FROM events")

@@ -14,7 +14,7 @@ import time
 
 import pytest
 
-from fleettui.history.store import history_path
+from fleettui.history.database_file import history_path
 from tests.cli_helpers import run, sim_profile  # noqa: F401 - fixture
 
 DAY = 86400.0

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from fleettui.history import store as store_mod
+from fleettui.history import database_file, write_backlog
 from fleettui.history.events import Event
 from fleettui.history.store import HistoryStore
 
@@ -49,7 +49,7 @@ def stored(path: Path) -> int:
 
 
 def test_a_locked_database_loses_nothing_and_says_so_once(tmp_path, monkeypatch):
-    monkeypatch.setattr(store_mod, "BUSY_TIMEOUT_MS", 50)  # fail fast, not after 5 s
+    monkeypatch.setattr(database_file, "BUSY_TIMEOUT_MS", 50)  # fail fast, not after 5 s
     path = tmp_path / "h.sqlite3"
     with HistoryStore(path) as store:
         other = sqlite3.connect(path, isolation_level=None)
@@ -70,8 +70,8 @@ def test_a_locked_database_loses_nothing_and_says_so_once(tmp_path, monkeypatch)
 
 
 def test_kept_changes_are_bounded_oldest_dropped_first_and_said(tmp_path, monkeypatch):
-    monkeypatch.setattr(store_mod, "BUSY_TIMEOUT_MS", 20)
-    monkeypatch.setattr(store_mod, "MAX_PENDING", 25)
+    monkeypatch.setattr(database_file, "BUSY_TIMEOUT_MS", 20)
+    monkeypatch.setattr(write_backlog, "MAX_PENDING", 25)
     path = tmp_path / "h.sqlite3"
     with HistoryStore(path) as store:
         other = sqlite3.connect(path, isolation_level=None)

@@ -11,9 +11,10 @@ from pathlib import Path
 import pytest
 
 from fleettui.history import schema
+from fleettui.history.database_file import history_path
 from fleettui.history.events import Event, event_key
 from fleettui.history.settings import HistorySettings, settings_from
-from fleettui.history.store import HistoryStore, history_path, open_history
+from fleettui.history.store import HistoryStore, open_history
 
 T0 = datetime(2026, 11, 1, 12, 0, tzinfo=UTC)
 

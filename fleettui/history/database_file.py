@@ -1,0 +1,80 @@
+"""The history's SQLite file: where a profile's file is, how it is opened (WAL, a busy
+timeout, the schema checked and migrated, 0600), and how a bad one is moved aside."""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import re
+import sqlite3
+from datetime import datetime
+from pathlib import Path
+
+from fleettui.config.paths import data_dir, ensure_dir
+from fleettui.core.localfile import check_regular_or_absent
+from fleettui.history import schema
+
+BUSY_TIMEOUT_MS = 5000
+
+
+def history_path(profile: str) -> Path:
+    slug = re.sub(r"[^A-Za-z0-9_.-]", "_", profile)[:40] or "profile"
+    digest = hashlib.sha256(profile.encode("utf-8")).hexdigest()[:10]
+    return data_dir() / "history" / f"{slug}-{digest}.sqlite3"
+
+
+def connect(path: Path) -> sqlite3.Connection:
+    """The history file opened (created if absent), checked and migrated. Raises what
+    `HistoryStore` sorts out: a `schema` error, `sqlite3.DatabaseError`, `NotAFile`,
+    `OSError`."""
+    ensure_dir(path.parent)
+    check_regular_or_absent(path)  # a FIFO would hold SQLite's first read
+    conn = sqlite3.connect(
+        path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False
+    )
+    try:
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        schema.check_identity(conn)  # reads the header: a non-database fails here
+        schema.check_not_newer(conn)  # before anything writes to the file
+        conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA synchronous = NORMAL")
+        # Keys are hashes (random order): a bigger page cache keeps big batches fast.
+        conn.execute("PRAGMA cache_size = -32000")
+        schema.migrate(conn)
+        conn.execute("SELECT count(*) FROM events WHERE 0").fetchone()
+    except BaseException:
+        conn.close()
+        raise
+    with contextlib.suppress(OSError):
+        os.chmod(path, 0o600)
+    return conn
+
+
+_WHAT = {
+    "corrupt": "could not be read",
+    "foreign": "is not fleettui's history",
+    "other-server": "belongs to another server",
+    "not-a-file": "is not a file",
+}
+
+
+def move_aside(path: Path, kind: str, why: str) -> tuple[bool, str]:
+    """Rename the file (and its -wal/-shm) to ``<name>.<kind>-<time>``; (done, note)."""
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    target = path.with_name(f"{path.name}.{kind}-{stamp}")
+    try:
+        os.replace(path, target)
+        for suffix in ("-wal", "-shm"):
+            side = path.with_name(path.name + suffix)
+            if side.exists():
+                os.replace(side, target.with_name(target.name + suffix))
+    except OSError as e:
+        return False, (
+            f"History off: {path} {_WHAT.get(kind, kind)} ({why}) and could not be "
+            f"moved aside ({e.strerror or e})."
+        )
+    return True, (
+        f"The history database {path} {_WHAT.get(kind, kind)} ({why}); it was moved "
+        f"to {target} and a new one started."
+    )
