@@ -28,7 +28,8 @@ from typing import Any
 from fleettui.api.errors import ApiError
 from fleettui.api.filters import STORED_STATUSES
 from fleettui.cli.common import EXIT_OK, UsageError, error
-from fleettui.core.query import Query, parse_query, state_problem
+from fleettui.core.query import Query, parse_query
+from fleettui.core.query_terms import state_problem
 from fleettui.core.rows import build_row
 from fleettui.core.sorting import sort_rows
 from fleettui.core.states import STATE_ORDER

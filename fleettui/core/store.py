@@ -27,7 +27,8 @@ from fleettui.core.memory import (
     tune_malloc,
     warm_in_background,
 )
-from fleettui.core.query import ClaimLookup, Query, parse_query
+from fleettui.core.query import Query, parse_query
+from fleettui.core.query_terms import ClaimLookup
 from fleettui.core.rows import Row
 from fleettui.core.snapshot import (
     Diff,

@@ -10,7 +10,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from fleettui.core.query import NO_DESK, parse_query
+from fleettui.core.query import parse_query
+from fleettui.core.query_terms import NO_DESK
 from fleettui.core.rows import build_row
 from fleettui.core.store import FleetStore
 from fleettui.monitor.desk_outbox import Outbox, Pending, outbox_path
