@@ -222,7 +222,7 @@ def run_monitor(args: argparse.Namespace) -> int:
 def _profile_desk(args: argparse.Namespace, name: str) -> DeskControl | None:
     """The desk of --desk or of the profile (its desk_dsn_env); None when neither asks.
     Raises ValueError with one line naming the fix (psycopg missing, no DSN set)."""
-    from fleettui.config.profiles import load_config
+    from fleettui.config.config_file import load_config
     from fleettui.desk.settings import load_desk_settings
 
     found = load_config().profiles.get(name)

@@ -41,16 +41,18 @@ from fleettui.cli.common import (
 from fleettui.config import InvalidConfig, Profile, ProfileNotFound, load_config, save_config
 from fleettui.config.cache import delete_snapshot
 from fleettui.config.conntest import check_connection
+from fleettui.config.profile_checks import (
+    check_env_var_name,
+    check_profile_name,
+    check_seconds,
+    check_server_url,
+)
 from fleettui.config.profiles import (
     DEFAULT_CONNECT_TIMEOUT,
     DEFAULT_DEADLINE,
     DEFAULT_REFRESH,
     ENVIRONMENTS,
     MIN_REFRESH,
-    check_env_var_name,
-    check_profile_name,
-    check_seconds,
-    check_server_url,
 )
 
 

@@ -1,5 +1,8 @@
 """Configuration and local state: profiles (config.toml), snapshot cache, audit log.
 
+The config file is read and written by `config_file`; one profile's shape is `profiles`,
+its values' checks `profile_checks`.
+
 The main entry points::
 
     from fleettui.config import resolve_profile, load_config, save_config
@@ -7,6 +10,7 @@ The main entry points::
     from fleettui.config.audit import record_write, AuditResult
 """
 
+from fleettui.config.config_file import Config, load_config, save_config
 from fleettui.config.errors import (
     ConfigError,
     ConfigParseError,
@@ -16,7 +20,7 @@ from fleettui.config.errors import (
     NoProfile,
     ProfileNotFound,
 )
-from fleettui.config.profiles import Config, Profile, load_config, mask_secret, save_config
+from fleettui.config.profiles import Profile, mask_secret
 from fleettui.config.resolve import ResolvedProfile, resolve_profile
 
 __all__ = [

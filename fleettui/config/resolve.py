@@ -21,7 +21,9 @@ from typing import TYPE_CHECKING, Any, TypedDict
 if TYPE_CHECKING:  # httpx and the client load when a call is first made
     from fleettui.api.auth import Credentials
 
+from fleettui.config.config_file import Config, load_config
 from fleettui.config.errors import InvalidConfig, MissingSecret, NoProfile, ProfileNotFound
+from fleettui.config.profile_checks import check_base_url, check_seconds
 from fleettui.config.profiles import (
     DEFAULT_CONNECT_TIMEOUT,
     DEFAULT_DEADLINE,
@@ -30,11 +32,7 @@ from fleettui.config.profiles import (
     ENVIRONMENT_URLS,
     MIN_REFRESH,
     PRODUCTION_URL,
-    Config,
     Profile,
-    check_base_url,
-    check_seconds,
-    load_config,
     mask_secret,
 )
 

@@ -54,8 +54,8 @@ def settings_from(table: Any) -> HistorySettings:
 
 def load_history_settings() -> HistorySettings:
     """The settings from the config file; defaults (with a note) when it cannot be read."""
+    from fleettui.config.config_file import load_config
     from fleettui.config.errors import ConfigError
-    from fleettui.config.profiles import load_config
 
     try:
         config = load_config()

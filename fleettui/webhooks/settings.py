@@ -19,7 +19,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from fleettui.config import InvalidConfig, load_config
-from fleettui.config.profiles import check_env_var_name
+from fleettui.config.profile_checks import check_env_var_name
 from fleettui.config.resolve import profile_identity
 
 ENV_SECRET = "FLEETTUI_WEBHOOK_SECRET"

@@ -9,7 +9,8 @@ import json
 import time
 
 from fleettui.config.audit import read_audit
-from fleettui.config.profiles import Profile, load_config, save_config
+from fleettui.config.config_file import load_config, save_config
+from fleettui.config.profiles import Profile
 from tests.cli_helpers import SECRET_VAR, free_port, run, sim_profile  # noqa: F401 - fixture
 
 DAY = 86400.0

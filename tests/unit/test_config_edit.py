@@ -146,7 +146,7 @@ def test_a_full_disk_is_one_line_and_the_file_stays(capsys, hand_written, monkey
     def full(path, data, **kw):  # noqa: ANN001, ANN003, ANN202
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(path))
 
-    monkeypatch.setattr("fleettui.config.profiles.atomic_write_bytes", full)
+    monkeypatch.setattr("fleettui.config.config_file.atomic_write_bytes", full)
     code, out, err = run(capsys, "profile", "remove", "prod")
     assert code == 2 and out == "" and err.count("\n") == 1
     assert "No space left on device; nothing was changed" in err

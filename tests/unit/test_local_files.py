@@ -13,8 +13,8 @@ from typing import Any
 import pytest
 
 from fleettui.config.cache import MAX_CACHE_BYTES, read_first_page, read_snapshot, snapshot_path
+from fleettui.config.config_file import load_config
 from fleettui.config.errors import InvalidConfig
-from fleettui.config.profiles import load_config
 from fleettui.core.vehicle_lines import read_text_file
 from fleettui.history.store import HistoryStore
 

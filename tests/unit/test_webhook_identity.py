@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from fleettui.config.profiles import load_config
+from fleettui.config.config_file import load_config
 from fleettui.config.resolve import resolve_profile
 from fleettui.webhooks.settings import load_settings
 from fleettui.webhooks.store import default_db_path

@@ -40,14 +40,13 @@ from textual.worker import Worker, WorkerState
 
 from fleettui.config import ConfigError, Profile, ResolvedProfile, load_config, save_config
 from fleettui.config.conntest import ConnectionCheck, check_connection
-from fleettui.config.profiles import (
-    DEFAULT_REFRESH,
-    ENVIRONMENT_URLS,
+from fleettui.config.profile_checks import (
     check_base_url,
     check_env_var_name,
     check_profile_name,
     check_server_url,
 )
+from fleettui.config.profiles import DEFAULT_REFRESH, ENVIRONMENT_URLS
 
 TEST_GROUP = "setup-test"
 
