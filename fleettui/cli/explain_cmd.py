@@ -14,7 +14,8 @@ import json
 import sys
 
 from fleettui.cli.common import Subparsers
-from fleettui.core.guidance import explain, format_explanation_text, printable
+from fleettui.core.explanation import explain
+from fleettui.core.explanation_text import format_explanation_text, printable
 from fleettui.core.reasons import CATALOGUE, lookup_reason, reasons_for_brand
 from fleettui.core.rules import brand_problem
 from fleettui.core.states import STATE_ORDER, State, parse_state

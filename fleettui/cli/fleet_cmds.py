@@ -60,8 +60,9 @@ from fleettui.cli.list_json import listing, write_json
 from fleettui.cli.list_text import write_table
 from fleettui.config.cache import save_snapshot
 from fleettui.core.brands import brand_info
+from fleettui.core.explanation import explain
+from fleettui.core.explanation_text import format_explanation_text
 from fleettui.core.fleet_csv import write_fleet
-from fleettui.core.guidance import explain, format_explanation_text
 from fleettui.core.memory import collector_paused
 from fleettui.core.rules import brand_problem
 from fleettui.core.timefmt import format_duration, format_ts

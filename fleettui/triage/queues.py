@@ -23,8 +23,8 @@ from typing import Any, Protocol
 
 from fleettui.core import reasons as R
 from fleettui.core.brands import GROUPS, VW_CUSTOMER_TAG, VW_GROUP, brand_info
-from fleettui.core.guidance import state_guidance
 from fleettui.core.reasons import Actor
+from fleettui.core.state_guidance import state_guidance
 from fleettui.core.states import State
 from fleettui.core.timings import Deadline, retry_window, usual_approval_seconds
 

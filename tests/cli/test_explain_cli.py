@@ -7,7 +7,7 @@ import json
 import pytest
 
 from fleettui.cli.main import main
-from fleettui.core.guidance import explain
+from fleettui.core.explanation import explain
 from fleettui.core.reasons import CATALOGUE, SIMULATOR_NOTE, SIMULATOR_ONLY
 from fleettui.core.states import State
 

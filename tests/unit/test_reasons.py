@@ -7,7 +7,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from fleettui.core.brands import BRANDS, GROUPS
-from fleettui.core.guidance import explain, format_explanation_text, state_guidance
+from fleettui.core.explanation import explain
+from fleettui.core.explanation_text import format_explanation_text
 from fleettui.core.reasons import (
     CATALOGUE,
     PENDING_REASONS,
@@ -17,6 +18,7 @@ from fleettui.core.reasons import (
     reasons_for_brand,
     reject_reason_after_retries,
 )
+from fleettui.core.state_guidance import state_guidance
 from fleettui.core.states import State
 
 # Copied byte for byte from the reject-reason table of the provider's activation guide

@@ -20,7 +20,7 @@ from textual.widgets import Static
 
 from fleettui.core.brands import brand_info, missing_required_tags
 from fleettui.core.data_states import DataDetail
-from fleettui.core.guidance import explain
+from fleettui.core.explanation import explain
 from fleettui.core.states import STATE_INFO, State
 from fleettui.core.text import sanitize
 from fleettui.core.timefmt import format_duration
