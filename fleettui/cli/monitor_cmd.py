@@ -337,7 +337,7 @@ def _demo_with_webhooks(
     from fleettui.monitor.push_feeds import ReceiverFeed
     from fleettui.sim import SimConfig, Simulator
     from fleettui.ui.app import FleetApp
-    from fleettui.webhooks.receiver import ReceiverConfig
+    from fleettui.webhooks.receiver_config import ReceiverConfig
     from fleettui.webhooks.settings import parse_listen
 
     try:

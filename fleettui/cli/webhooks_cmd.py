@@ -175,7 +175,8 @@ def _secret(args: argparse.Namespace) -> tuple[WebhookSettings | None, str | Non
 
 
 def cmd_listen(args: argparse.Namespace) -> int:
-    from fleettui.webhooks.receiver import ReceiverConfig, WebhookReceiver, is_loopback
+    from fleettui.webhooks.receiver import WebhookReceiver
+    from fleettui.webhooks.receiver_config import ReceiverConfig, is_loopback
     from fleettui.webhooks.store import WebhookStore, default_db_path
 
     settings, secret = _secret(args)

@@ -24,7 +24,8 @@ STANDBY_EVERY = 0.5
 def listen_on_desk(args: argparse.Namespace, cfg: object, stop: threading.Event) -> int:
     from fleettui.desk.errors import DeskError
     from fleettui.desk.webhook_feed import DeskWebhookStore, ReceiverLock
-    from fleettui.webhooks.receiver import ReceiverConfig, WebhookReceiver
+    from fleettui.webhooks.receiver import WebhookReceiver
+    from fleettui.webhooks.receiver_config import ReceiverConfig
 
     assert isinstance(cfg, ReceiverConfig)
     settings = desk_settings(args)

@@ -24,7 +24,8 @@ from typing import Any
 from fleettui.core.timefmt import utcnow
 from fleettui.webhooks.events import WebhookEvent
 from fleettui.webhooks.health import HealthSnapshot
-from fleettui.webhooks.receiver import ReceiverConfig, WebhookReceiver
+from fleettui.webhooks.receiver import WebhookReceiver
+from fleettui.webhooks.receiver_config import ReceiverConfig
 from fleettui.webhooks.settings import parse_listen
 from fleettui.webhooks.store import StoredEvent, WebhookStore, default_db_path
 from fleettui.webhooks.tail import WebhookTail

@@ -4,14 +4,17 @@
     with WebhookReceiver(ReceiverConfig(secret=s, port=8787), store, on_event=cb) as rx:
         rx.url        # http://127.0.0.1:8787/hooks/hm
 
+(`ReceiverConfig` is in `receiver_config`.)
+
 Per request, in this order: bounded head and body within one deadline (see `http`); the
 `X-HM-Signature-256` HMAC of the raw body, constant-time (401 and counted when missing
 or wrong, before anything is parsed); the delivery id; the JSON (400 when garbage); the
 event's `received_at` against the provider's clock (422 outside the window); then 202 and
-the event goes on a queue. A second thread takes it from the queue: dedupe by delivery id
-in the database (remembered across restarts), store, count, call `on_event`. A full queue
-answers 503 so the provider retries later. Refused requests are logged with the peer, the
-reason, the delivery id and the size: never the secret, a signature or the body.
+the event goes on a queue (`delivery_queue`). A second thread takes it from the queue:
+dedupe by delivery id in the database (remembered across restarts), store, count, call
+`on_event`. A full queue answers 503 so the provider retries later. Refused requests are
+logged with the peer, the reason, the delivery id and the size: never the secret, a
+signature or the body.
 With `history` (a `fleettui.history.HistoryStore`), every applied change is also recorded
 in the profile's local history (source "webhook", keyed by the delivery id).
 """
@@ -20,32 +23,28 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import logging
-import os
-import queue
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 from types import TracebackType
 from typing import Any
 
 from fleettui.core.timefmt import utcnow
 from fleettui.webhooks import http
+from fleettui.webhooks.delivery_queue import UNSTORED, DeliveryQueue, EventCallback
 from fleettui.webhooks.events import (
-    PING,
     BadPayload,
-    WebhookEvent,
     clean_delivery_id,
     freshness_problem,
     parse_event,
 )
 from fleettui.webhooks.health import Counters, HealthSnapshot
-from fleettui.webhooks.slots import MAX_SLOTS, PER_PEER, Slots
-from fleettui.webhooks.store import ReceiverStore, StoredEvent
+from fleettui.webhooks.receiver_config import ReceiverConfig
+from fleettui.webhooks.slots import Slots
+from fleettui.webhooks.store import ReceiverStore
 from fleettui.webhooks.verify import (
     DELIVERY_HEADER,
     EVENT_HEADER,
@@ -54,46 +53,6 @@ from fleettui.webhooks.verify import (
 )
 
 log = logging.getLogger("fleettui.webhooks")
-
-LOOPBACK = ("127.0.0.1", "::1", "localhost")
-#: A queued delivery the store has not recorded yet (a non-durable store records it after).
-_UNSTORED = -1
-EventCallback = Callable[[StoredEvent], None]
-
-
-def is_loopback(host: str) -> bool:
-    return host in LOOPBACK or host.startswith("127.")
-
-
-@dataclass(frozen=True)
-class ReceiverConfig:
-    secret: str = field(repr=False, default="")
-    host: str = "127.0.0.1"
-    port: int = 0
-    path: str = "/hooks/hm"
-    max_body: int = 256 * 1024
-    #: The whole request (head and body) must arrive within this many seconds; the head
-    #: within `head_timeout` of the connection, the body within `body_timeout` of the head.
-    request_timeout: float = 15.0
-    head_timeout: float = http.HEAD_TIMEOUT
-    body_timeout: float = http.BODY_TIMEOUT
-    #: Connections open at once, and for one peer address (see fleettui.webhooks.slots).
-    max_connections: int = MAX_SLOTS
-    per_peer: int = PER_PEER
-    max_age: timedelta = timedelta(days=1)
-    max_ahead: timedelta = timedelta(minutes=5)
-    queue_size: int = 1000
-    heartbeat: float = 5.0
-
-    def problems(self) -> list[str]:
-        out = []
-        if len(self.secret) < 8:
-            out.append("the webhook secret must be at least 8 characters")
-        if not self.path.startswith("/"):
-            out.append("the path must start with '/'")
-        if not 0 <= self.port <= 65535:
-            out.append("the port must be between 0 and 65535")
-        return out
 
 
 class WebhookReceiver:
@@ -114,13 +73,16 @@ class WebhookReceiver:
         self.config = config
         self.store = store
         self._now = now
-        self._on_event = on_event
-        self._save = save
-        self._history = history
         self.counters = Counters(clock=wall)
-        #: (event, body, seq): seq is _UNSTORED, or what a durable store's record() gave.
-        self._queue: queue.Queue[tuple[WebhookEvent, bytes, int | None] | None] = queue.Queue(
-            config.queue_size
+        self._deliveries = DeliveryQueue(
+            store,
+            self.counters,
+            size=config.queue_size,
+            heartbeat=config.heartbeat,
+            now=now,
+            on_event=on_event,
+            save=save,
+            history=history,
         )
         #: A store that must hold the delivery before the 202 (the desk's): record() runs
         #: on the HTTP side, in a worker thread, and a failure answers 503 (the provider
@@ -131,8 +93,6 @@ class WebhookReceiver:
         self._address: tuple[str, int] | None = None
         self._threads: list[threading.Thread] = []
         self._slots = Slots(config.max_connections, config.per_peer)
-        self._idle = threading.Condition()
-        self._pending = 0
 
     def __repr__(self) -> str:
         return f"WebhookReceiver(url={self.url!r})"
@@ -181,7 +141,9 @@ class WebhookReceiver:
             raise failure[0]
         self._loop = loop
         self.counters.listening = self.url
-        apply_thread = threading.Thread(target=self._apply_loop, name="webhooks-apply", daemon=True)
+        apply_thread = threading.Thread(
+            target=self._deliveries.run, name="webhooks-apply", daemon=True
+        )
         apply_thread.start()
         self._threads = [http_thread, apply_thread]
         return self
@@ -208,8 +170,7 @@ class WebhookReceiver:
             loop.stop()
 
         asyncio.run_coroutine_threadsafe(close(), loop)
-        with contextlib.suppress(queue.Full):
-            self._queue.put(None, timeout=wait / 2)
+        self._deliveries.close(timeout=wait / 2)
         end = time.monotonic() + wait
         for t in self._threads:
             t.join(max(0.0, end - time.monotonic()))
@@ -233,8 +194,7 @@ class WebhookReceiver:
 
     def wait_idle(self, timeout: float = 5.0) -> bool:
         """Block until every accepted delivery has been applied (for tests and replay)."""
-        with self._idle:
-            return self._idle.wait_for(lambda: self._pending == 0, timeout)
+        return self._deliveries.wait_idle(timeout)
 
     # -- the HTTP side (event loop thread) ---------------------------------------------
 
@@ -360,7 +320,7 @@ class WebhookReceiver:
         )
         if stale is not None:
             return self._refuse("stale_events", peer, 422, stale, delivery, size)
-        seq: int | None = _UNSTORED
+        seq: int | None = UNSTORED
         if self._durable:
             try:
                 seq = await asyncio.get_running_loop().run_in_executor(
@@ -371,108 +331,8 @@ class WebhookReceiver:
                 return self._refuse(
                     "refused_other", peer, 503, "cannot store it now; retry later", delivery, size
                 )
-        with self._idle:
-            self._pending += 1
-        try:
-            self._queue.put_nowait((event, req.body, seq))
-        except queue.Full:
-            if seq != _UNSTORED:  # stored already: answer 202, only the extras are skipped
-                with self._idle:
-                    self._pending -= 1
+        if not self._deliveries.offer(event, req.body, seq):
+            if seq != UNSTORED:  # stored already: answer 202, only the extras are skipped
                 return 202, "accepted"
-            with self._idle:
-                self._pending -= 1
             return self._refuse("refused_other", peer, 503, "busy; retry later", delivery, size)
         return 202, "accepted"
-
-    # -- the applying side (its own thread) --------------------------------------------
-
-    def _apply_loop(self) -> None:
-        self._safe(self.store.prune)
-        last_beat = 0.0
-        last_prune = time.monotonic()
-        while True:
-            item: tuple[WebhookEvent, bytes, int | None] | tuple[()] | None
-            try:
-                item = self._queue.get(timeout=self.config.heartbeat)
-            except queue.Empty:
-                item = ()
-            if item is None:
-                return
-            if item:
-                event, body, stored = item
-                try:
-                    self._apply(event, body, stored)
-                finally:
-                    with self._idle:
-                        self._pending -= 1
-                        self._idle.notify_all()
-            mono = time.monotonic()
-            if not item or self._queue.empty() or mono - last_beat >= 1.0:
-                self._safe(lambda: self.store.write_health(self.counters.snapshot()))
-                last_beat = mono
-            if mono - last_prune > 3600:
-                self._safe(self.store.prune)
-                last_prune = mono
-
-    def _safe(self, fn: Callable[[], object]) -> None:
-        try:
-            fn()
-        except Exception as e:  # noqa: BLE001 - a disk problem must not stop the receiver
-            log.error("webhook database: %s", e)
-
-    def _apply(self, event: WebhookEvent, body: bytes, stored: int | None = _UNSTORED) -> None:
-        if stored != _UNSTORED:
-            seq = stored  # a durable store recorded it before the answer
-        else:
-            try:
-                seq = self.store.record(event)
-            except Exception as e:  # noqa: BLE001
-                log.error("webhook database: cannot store delivery %r: %s", event.delivery, e)
-                return
-        if seq is None:
-            self.counters.bump("duplicates")
-            return
-        if not event.known:
-            self.counters.bump("unknown_events")
-        else:
-            self.counters.delivered(ping=event.type == PING)
-        save = self._save
-        if save is not None:
-            self._safe(lambda: _append_saved(save, event, body))
-        history = self._history
-        if history is not None and event.is_change:
-            self._safe(
-                lambda: history.record_event(
-                    event.vin,
-                    None,
-                    event.action,
-                    event.detail,
-                    self._now(),
-                    "webhook",
-                    at=event.received_at,
-                    key=event.delivery,
-                )
-            )
-        if self._on_event is not None and event.known:
-            try:
-                self._on_event(StoredEvent(seq, event, time.time()))
-            except Exception:  # noqa: BLE001 - a listener's bug must not stop the receiver
-                log.exception("webhook listener failed")
-
-
-def _append_saved(path: Path, event: WebhookEvent, body: bytes) -> None:
-    """One JSON line per accepted delivery, in the form `fleettui webhooks replay` reads."""
-    line = (
-        json.dumps(
-            {
-                "delivery": event.delivery,
-                "event": event.type,
-                "body": body.decode("utf-8", "replace"),
-            }
-        )
-        + "\n"
-    )
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
-    with os.fdopen(fd, "a", encoding="utf-8") as f:
-        f.write(line)

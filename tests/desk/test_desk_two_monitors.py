@@ -96,7 +96,8 @@ def terminals() -> Iterator[Terminals]:
 def desk_receiver(pg_desk: DeskSettings) -> Iterator[str]:
     """The desk's webhook receiver (as `fleettui webhooks listen --desk` runs it)."""
     from fleettui.desk.webhook_feed import DeskWebhookStore
-    from fleettui.webhooks.receiver import ReceiverConfig, WebhookReceiver
+    from fleettui.webhooks.receiver import WebhookReceiver
+    from fleettui.webhooks.receiver_config import ReceiverConfig
 
     store = DeskWebhookStore(pg_desk)
     rx = WebhookReceiver(ReceiverConfig(secret=HOOK_SECRET), store).start()

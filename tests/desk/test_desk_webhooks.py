@@ -19,7 +19,8 @@ from fleettui.desk.settings import DeskSettings
 from fleettui.desk.store import Desk
 from fleettui.desk.webhook_feed import DeskWebhookStore, ReceiverLock
 from fleettui.webhooks import sender
-from fleettui.webhooks.receiver import ReceiverConfig, WebhookReceiver
+from fleettui.webhooks.receiver import WebhookReceiver
+from fleettui.webhooks.receiver_config import ReceiverConfig
 
 SECRET = "desk-webhook-secret"
 VIN = "WBA00000000000001"

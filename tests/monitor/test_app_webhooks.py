@@ -17,7 +17,8 @@ from fleettui.sim import SimConfig, Simulator
 from fleettui.ui.app import FleetApp
 from fleettui.ui.screens.webhook_health import WebhookHealthScreen
 from fleettui.ui.widgets.fleet_columns import PUSH_GLYPH
-from fleettui.webhooks.receiver import ReceiverConfig, WebhookReceiver
+from fleettui.webhooks.receiver import WebhookReceiver
+from fleettui.webhooks.receiver_config import ReceiverConfig
 from fleettui.webhooks.store import WebhookStore
 from tests.app_helpers import SIM_START, filter_to, header_text, loaded, refresh, wait_for
 from tests.webhook_helpers import SECRET, change_body, post_signed

@@ -17,7 +17,8 @@ import httpx
 import pytest
 
 from fleettui.webhooks import slots as slots_mod
-from fleettui.webhooks.receiver import ReceiverConfig, WebhookReceiver
+from fleettui.webhooks.receiver import WebhookReceiver
+from fleettui.webhooks.receiver_config import ReceiverConfig
 from fleettui.webhooks.slots import Slots
 from fleettui.webhooks.store import WebhookStore
 from fleettui.webhooks.verify import signed_headers

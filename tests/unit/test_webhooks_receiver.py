@@ -14,7 +14,8 @@ import pytest
 
 from fleettui.core import reasons as R
 from fleettui.sim import SimConfig, Simulator
-from fleettui.webhooks.receiver import ReceiverConfig, WebhookReceiver
+from fleettui.webhooks.receiver import WebhookReceiver
+from fleettui.webhooks.receiver_config import ReceiverConfig
 from fleettui.webhooks.store import WebhookStore
 from fleettui.webhooks.tail import WebhookTail
 from tests.sim_helpers import SIM_START, authed
