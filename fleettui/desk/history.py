@@ -17,16 +17,15 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 from fleettui.desk import work
 from fleettui.desk.connection import DeskConnection, write_events
 from fleettui.desk.errors import DeskError
 from fleettui.desk.settings import DeskSettings
-from fleettui.history.events import Event, cut, event_key, one_event
+from fleettui.history.event_rows import COLUMNS, event_row, events_query, row_event
+from fleettui.history.events import Event, one_event
 from fleettui.history.settings import HistorySettings
 
-_COLUMNS = "vin, brand, at, seen_at, old_state, new_state, reason, source"
 _REWRITES = (
     (re.compile(r"\bNOT INDEXED\b"), ""),
     (re.compile(r"CAST\((\w+) / 86400 AS INTEGER\)"), r"floor(\1 / 86400)::bigint"),
@@ -39,10 +38,6 @@ def postgres_sql(sql: str) -> str:
     for pattern, replacement in _REWRITES:
         sql = pattern.sub(replacement, sql)
     return sql
-
-
-def _dt(value: float | None) -> datetime | None:
-    return None if value is None else datetime.fromtimestamp(value, UTC)
 
 
 class DeskHistory:
@@ -81,28 +76,14 @@ class DeskHistory:
     def record_events(self, events: Iterable[Event], now: datetime | None = None) -> int:
         """Store events (repeats by key skipped) in ONE transaction; how many were new.
         DeskError when the desk cannot take them (the caller keeps its local history)."""
-        rows = [
-            (
-                e.key
-                if e.key is not None
-                else event_key(e.vin, e.new, e.at, e.reason, source=e.source, seen_at=e.seen_at),
-                cut(e.vin, 64),
-                cut(e.brand, 64) or "",
-                None if e.at is None else e.at.timestamp(),
-                e.seen_at.timestamp(),
-                cut(e.old, 64),
-                cut(e.new, 64),
-                cut(e.reason),
-                e.source,
-            )
-            for e in events
-        ]
+        # The SQLite store's row (texts cut to the same bounds), its key first.
+        rows = [(row[-1], *row[:-1]) for row in map(event_row, events)]
         if not rows:
             return 0
         moment = now or datetime.now(UTC)
         with self.conn.tx() as cur:
             cur.execute(
-                f"INSERT INTO desk_history (key, {_COLUMNS}) SELECT * FROM unnest("
+                f"INSERT INTO desk_history (key, {COLUMNS}) SELECT * FROM unnest("
                 "%s::bigint[], %s::text[], %s::text[], %s::float8[], %s::float8[], %s::text[], "
                 "%s::text[], %s::text[], %s::text[]) ON CONFLICT (key) DO NOTHING "
                 "RETURNING vin, new_state, old_state, coalesce(at, seen_at)",
@@ -187,39 +168,13 @@ class DeskHistory:
         seen_after: datetime | None = None,
         limit: int | None = None,
     ) -> list[Event]:
-        where: list[str] = []
-        params: list[Any] = []
-        for clause, value in (
-            ("vin = %s", vin),
-            ("coalesce(at, seen_at) >= %s", since),
-            ("seen_at > %s", seen_after),
-            ("new_state = %s", state),
-        ):
-            if value is not None:
-                where.append(clause)
-                params.append(value.timestamp() if isinstance(value, datetime) else value)
-        sql = f"SELECT {_COLUMNS} FROM desk_history"
-        if where:
-            sql += " WHERE " + " AND ".join(where)
-        sql += " ORDER BY coalesce(at, seen_at), id"
-        if limit is not None:
-            sql += f" LIMIT {int(limit)}"
+        sql, params = events_query(
+            since=since, vin=vin, state=state, seen_after=seen_after, limit=limit
+        )
         with self.conn.tx() as cur:
-            cur.execute(sql, params)
+            cur.execute(postgres_sql(sql), params)
             rows = cur.fetchall()
-        return [
-            Event(
-                v,
-                new,
-                _dt(at),
-                _dt(seen) or datetime.fromtimestamp(0, UTC),
-                old,
-                reason,
-                brand,
-                source,
-            )
-            for v, brand, at, seen, old, new, reason, source in rows
-        ]
+        return [row_event(tuple(r)) for r in rows]
 
     def count(self) -> int:
         with self.conn.tx() as cur:
