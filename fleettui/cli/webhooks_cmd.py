@@ -7,7 +7,8 @@
   Monitors on the same machine attach to it through that database (`--webhooks attach`).
 - `test URL` sends one signed `ping` (or, with `--event STATE --vin V`, a signed change).
 - `replay FILE` re-sends deliveries saved by `listen --save FILE` (same delivery ids, so a
-  receiver proves it dedupes; `--new-ids` to have them applied again).
+  receiver proves it dedupes; `--new-ids` to have them applied again). Both are in
+  `webhooks_send`; the settings and secret they share in `webhooks_common`.
 - `status` prints the receiver's health from its database (`--json`).
 Exit codes: 0 ok, 1 a delivery was refused or could not be sent (`status`: no receiver
 running), 2 bad usage.
@@ -22,7 +23,6 @@ import threading
 import time
 from datetime import timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from fleettui.cli.common import (
     EXIT_OK,
@@ -34,11 +34,9 @@ from fleettui.cli.common import (
     plain,
     print_json,
 )
+from fleettui.cli.webhooks_common import webhook_secret, webhook_settings
+from fleettui.cli.webhooks_send import cmd_replay, cmd_test
 from fleettui.core.timefmt import format_ts
-
-if TYPE_CHECKING:
-    from fleettui.webhooks.sender import SendResult
-    from fleettui.webhooks.settings import WebhookSettings
 
 _STATES = ("pending", "approved", "rejected", "revoking", "revoked", "canceling", "canceled")
 
@@ -150,36 +148,12 @@ def register(subparsers: Subparsers) -> None:
     status.set_defaults(func=cmd_status)
 
 
-def _settings(args: argparse.Namespace) -> WebhookSettings | None:
-    from fleettui.config import ConfigError
-    from fleettui.webhooks.settings import load_settings
-
-    try:
-        return load_settings(args.profile, secret_env=args.secret_env)
-    except ConfigError as e:
-        error(str(e))
-        return None
-
-
-def _secret(args: argparse.Namespace) -> tuple[WebhookSettings | None, str | None]:
-    settings = _settings(args)
-    if settings is None:
-        return None, None
-    if not settings.secret:
-        error(
-            "no webhook secret: pass --secret-env VAR (a variable holding it), or set "
-            "webhook_secret_env in the profile, or FLEETTUI_WEBHOOK_SECRET"
-        )
-        return settings, None
-    return settings, settings.secret
-
-
 def cmd_listen(args: argparse.Namespace) -> int:
     from fleettui.webhooks.receiver import WebhookReceiver
     from fleettui.webhooks.receiver_config import ReceiverConfig, is_loopback
     from fleettui.webhooks.store import WebhookStore, default_db_path
 
-    settings, secret = _secret(args)
+    settings, secret = webhook_secret(args)
     if settings is None or secret is None:
         return EXIT_USAGE
     cfg = ReceiverConfig(
@@ -258,74 +232,12 @@ def _listen_on_desk(args: argparse.Namespace, cfg: object) -> int:
             signal.signal(s, handler)
 
 
-def _report(result: SendResult) -> bool:
-    if result.ok:
-        print(f"{result.delivery}: {result.status} {plain(result.message)}")
-        return True
-    status = result.status if result.status is not None else "not sent"
-    error(f"delivery {result.delivery}: {status} {result.message}")
-    return False
-
-
-def cmd_test(args: argparse.Namespace) -> int:
-    from fleettui.webhooks import sender
-
-    if not args.url.startswith(("http://", "https://")):
-        error("URL must be an http(s) URL")
-        return EXIT_USAGE
-    if bool(args.event) != bool(args.vin):
-        error("--event and --vin go together (a change needs both)")
-        return EXIT_USAGE
-    _, secret = _secret(args)
-    if secret is None:
-        return EXIT_USAGE
-    delivery = (
-        sender.change_delivery(args.vin.strip().upper(), args.event, args.detail)
-        if args.event
-        else sender.ping_delivery()
-    )
-    return EXIT_OK if _report(sender.send(args.url, secret, delivery)) else EXIT_PROVIDER
-
-
-#: The largest file of saved deliveries `replay` reads (a day of busy deliveries).
-MAX_SAVED_BYTES = 256 * 1024 * 1024
-
-
-def cmd_replay(args: argparse.Namespace) -> int:
-    import uuid
-
-    from fleettui.webhooks import sender
-
-    _, secret = _secret(args)
-    if secret is None:
-        return EXIT_USAGE
-    from fleettui.core.localfile import read_regular
-
-    try:  # a regular file of saved deliveries (256 KB each at most), never a FIFO
-        lines = read_regular(args.file, MAX_SAVED_BYTES).decode("utf-8").splitlines()
-    except (OSError, UnicodeDecodeError) as e:
-        error(f"cannot read {args.file}: {getattr(e, 'strerror', None) or e}")
-        return EXIT_USAGE
-    deliveries, problems = sender.read_saved(lines)
-    for p in problems:
-        error(f"{args.file}: {p}")
-    if not deliveries:
-        error(f"{args.file}: no deliveries to send")
-        return EXIT_USAGE
-    ok = True
-    for d in deliveries:
-        if args.new_ids:
-            d = sender.Delivery(str(uuid.uuid4()), d.event, d.body)
-        ok = _report(sender.send(args.url, secret, d)) and ok
-    return EXIT_OK if ok and not problems else EXIT_PROVIDER
-
-
 def cmd_status(args: argparse.Namespace) -> int:
     from fleettui.webhooks.store import default_db_path
     from fleettui.webhooks.tail import WebhookTail
 
     if args.db is None:
-        settings = _settings(argparse.Namespace(profile=args.profile, secret_env=None))
+        settings = webhook_settings(argparse.Namespace(profile=args.profile, secret_env=None))
         if settings is None:
             return EXIT_USAGE
         db = default_db_path(settings.profile)
