@@ -4,7 +4,8 @@ The desk is the PostgreSQL connection string in FLEETTUI_DESK_DSN (or the variab
 profile's `desk_dsn_env` names); you are the profile's `desk_user`, FLEETTUI_DESK_USER or
 your login name. Exit codes: 0 ok; 1 the desk is offline, a change failed, or a claim was
 lost (the line names who holds it); 2 bad usage or a desk that needs setting up (the line
-names the fix, e.g. `fleettui desk init`).
+names the fix, e.g. `fleettui desk init`). `status` is in `desk_status`, the claims
+(claim, release, renew, hand) in `desk_claims`.
 
 Stable ``--json`` shapes (also in the README)
 ---------------------------------------------
@@ -22,24 +23,15 @@ from __future__ import annotations
 
 import argparse
 import sys
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
-from fleettui.cli.common import (
-    EXIT_OK,
-    EXIT_PROVIDER,
-    CommandParser,
-    UsageError,
-    common_parent,
-    error,
-    plain,
-    print_json,
-)
+from fleettui.cli.common import EXIT_OK, CommandParser, UsageError, common_parent, plain, print_json
+from fleettui.cli.desk_claims import cmd_claims
 from fleettui.cli.desk_common import desk_guarded, desk_settings, open_desk
+from fleettui.cli.desk_status import cmd_status
 from fleettui.core.fleet_csv import write_table
-from fleettui.desk.model import ClaimResult, iso
-
-RECEIVER_ALIVE = 15.0
+from fleettui.desk.model import iso
 
 
 def register(subparsers: Any) -> None:
@@ -151,132 +143,6 @@ def cmd_init(args: argparse.Namespace) -> int:
     else:
         print(f"desk {settings.shown}: schema version {now} is current; nothing to do")
     return EXIT_OK
-
-
-def status_json(desk: Any) -> dict[str, Any]:
-    from fleettui.desk import schema
-
-    now = desk.now()
-    with desk.conn.tx() as cur:
-        version = schema.found_version(cur)
-        cur.execute("SELECT id, at FROM desk_events ORDER BY id DESC LIMIT 1")
-        last = cur.fetchone()
-        cur.execute("SELECT host, pid, url, since, beat FROM desk_receiver")
-        rx = cur.fetchone()
-    receiver = (
-        None
-        if rx is None
-        else {
-            "host": rx[0],
-            "pid": rx[1],
-            "url": rx[2],
-            "since": iso(rx[3]),
-            "beat": iso(rx[4]),
-            "alive": (now - rx[4]).total_seconds() < RECEIVER_ALIVE,
-        }
-    )
-    return {
-        "desk": desk.settings.shown,
-        "user": desk.user,
-        "schema_version": version,
-        "last_event_id": last[0] if last else 0,
-        "last_event_at": iso(last[1]) if last else None,
-        "lag_seconds": round((now - last[1]).total_seconds(), 3) if last else None,
-        "receiver": receiver,
-        "people_online": [
-            {"user": p.user, "host": p.host, "viewing": p.viewing, "seen_at": iso(p.seen_at)}
-            for p in desk.people_online()
-        ],
-    }
-
-
-def cmd_status(args: argparse.Namespace) -> int:
-    with open_desk(args) as desk:
-        data = status_json(desk)
-    if args.json:
-        print_json(data)
-        return EXIT_OK
-    rx = data["receiver"]
-    people = data["people_online"]
-    print(f"desk           {plain(data['desk'])} (online)")
-    print(f"you            {plain(data['user'])}")
-    print(f"schema         version {data['schema_version']}")
-    print(f"last event     #{data['last_event_id']} at {data['last_event_at'] or '-'}")
-    print(
-        "receiver       "
-        + (
-            "none"
-            if rx is None
-            else f"{plain(rx['host'])} pid {rx['pid']} {plain(rx['url'])} "
-            f"({'alive' if rx['alive'] else 'silent since ' + str(rx['beat'])})"
-        )
-    )
-    print(
-        f"people online  {len(people)}"
-        + (
-            ""
-            if not people
-            else ": "
-            + ", ".join(
-                plain(f"{p['user']}@{p['host']}" + (f" on {p['viewing']}" if p["viewing"] else ""))
-                for p in people
-            )
-        )
-    )
-    return EXIT_OK
-
-
-def _ttl(args: argparse.Namespace) -> timedelta | None:
-    hours = getattr(args, "hours", None)
-    if hours is None:
-        return None
-    if not 0 < hours <= 24 * 365:
-        raise UsageError("--hours must be more than 0 and at most 8760")
-    return timedelta(hours=hours)
-
-
-def _result_json(r: ClaimResult) -> dict[str, Any]:
-    return {
-        "vin": r.vin,
-        "ok": r.ok,
-        "holder": r.holder,
-        "expires_at": iso(r.expires_at),
-        "already": r.already,
-        "why": r.why or None,
-    }
-
-
-def cmd_claims(args: argparse.Namespace) -> int:
-    command = str(args.desk_command)
-    with open_desk(args) as desk:
-        if command == "claim":
-            results = desk.claim(args.vins, _ttl(args))
-        elif command == "renew":
-            results = desk.renew(args.vins, _ttl(args))
-        elif command == "hand":
-            results = desk.hand(args.vins, args.to, _ttl(args))
-        else:
-            results = desk.release(args.vins)
-    if args.json:
-        print_json([_result_json(r) for r in results])
-    for r in results:
-        if not r.ok:
-            error(f"{plain(r.vin)}: not {_PAST[command]}: {plain(r.why)}")
-        elif not args.json:
-            print(_done_text(command, r))
-    return EXIT_OK if all(r.ok for r in results) else EXIT_PROVIDER
-
-
-_PAST = {"claim": "claimed", "release": "released", "renew": "renewed", "hand": "handed on"}
-
-
-def _done_text(command: str, r: ClaimResult) -> str:
-    until = f" until {iso(r.expires_at)}" if r.expires_at else ""
-    if command == "release":
-        return f"{r.vin}: {'was not claimed' if r.already else 'released'}"
-    if command == "hand":
-        return f"{r.vin}: handed to {plain(r.holder)}{until}"
-    return f"{r.vin}: {'renewed' if r.already or command == 'renew' else 'claimed'} by you{until}"
 
 
 def cmd_note(args: argparse.Namespace) -> int:
