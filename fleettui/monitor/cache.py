@@ -12,13 +12,13 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from fleettui.core.first_page import FirstPage, first_page
-from fleettui.core.snapshot import Prepared
 from fleettui.core.store import OPENING_SORT, FleetStore
 from fleettui.core.text import clean
 from fleettui.core.timefmt import utcnow
 from fleettui.monitor.accounts import Account
 from fleettui.monitor.clients import Reader
 from fleettui.monitor.connection import ConnectionState
+from fleettui.monitor.repaint_pacing import RepaintPacing
 from fleettui.monitor.updates import CacheRead, CacheSave, FirstRows, Notice, Update
 
 #: Keep the fleet on disk at most this often (a 100k fleet is ~20 MB of compact JSON).
@@ -112,7 +112,7 @@ class _Monitor(Protocol):
 
     def monotonic(self) -> float: ...
 
-    def repaint_due(self, prepared: Prepared | None) -> bool: ...
+    repaints: RepaintPacing
 
 
 class StartCache:
@@ -182,7 +182,7 @@ class StartCache:
             m.connection.cached_at = result.saved_at
             if result.first is not None:
                 self._first = (result.first, result.prepared.snapshot.generation, True)
-            update.repaint = m.repaint_due(result.prepared)
+            update.repaint = m.repaints.due(result.prepared)
         if result.first is None:  # the whole cache is in (or could not be): go ahead
             self.open_gate()
         return update
@@ -196,7 +196,7 @@ class StartCache:
         if not m.store.apply(result.prepared):
             return None
         self._first = (result.page, result.prepared.snapshot.generation, False)
-        return Update(repaint=m.repaint_due(result.prepared))
+        return Update(repaint=m.repaints.due(result.prepared))
 
     def first_screen(self) -> tuple[FirstPage, bool] | None:
         """(page, from the cache) while a first screen is all the store holds: its counts

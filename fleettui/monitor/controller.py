@@ -30,10 +30,9 @@ from typing import TYPE_CHECKING
 from fleettui.core.notices import NoticeLog
 from fleettui.core.snapshot import Prepared
 from fleettui.core.store import FleetStore
-from fleettui.core.text import clean
 from fleettui.core.timefmt import utcnow
 from fleettui.core.vehicle import Vehicle
-from fleettui.monitor import fetching
+from fleettui.monitor import fetching, monitor_notices
 from fleettui.monitor.accounts import Account
 from fleettui.monitor.cache import StartCache
 from fleettui.monitor.clients import Reader, Writer
@@ -45,6 +44,7 @@ from fleettui.monitor.header_state import HeaderReader
 from fleettui.monitor.history import MonitorHistory
 from fleettui.monitor.load import ProviderLoad
 from fleettui.monitor.push_control import PushControl
+from fleettui.monitor.repaint_pacing import RepaintPacing
 from fleettui.monitor.updates import (
     FetchFailed,
     FetchResult,
@@ -58,9 +58,6 @@ from fleettui.monitor.write_control import Writes
 
 if TYPE_CHECKING:  # the desk's modules load only with --desk
     from fleettui.monitor.desk_control import DeskControl
-
-#: A poll that changed nothing repaints the table at most this often (only ages differ).
-IDLE_REPAINT_SECONDS = 60.0
 
 
 class Monitor:
@@ -109,7 +106,8 @@ class Monitor:
         self._answer_told: tuple[int, int] = (0, 0)
         #: The disk cache and the first screens a start paints (fleettui.monitor.cache).
         self.cache = StartCache(self)
-        self._painted_at: datetime | None = None
+        #: When the table repaints after a poll (fleettui.monitor.repaint_pacing).
+        self.repaints = RepaintPacing(self.clock)
         #: Webhook push (fleettui.monitor.push_control); idle unless the account has a feed.
         self.push = PushControl(self)
         #: The add form's eligibility checks (paced, cached per account).
@@ -183,7 +181,7 @@ class Monitor:
         self.load.reset(self.reader, self.writer)
         self.connection = self._new_connection(account.refresh)
         self.cache.reset()
-        self._painted_at = None
+        self.repaints.forget()
         self.eligibility.clear()
         self.marked.clear()
         self.store.apply(self.store.prepare([], self.clock()))
@@ -201,22 +199,10 @@ class Monitor:
 
     def switch_refusal(self) -> Notice | None:
         """Why this session may not switch profiles (None: it may)."""
-        if not self.pinned:
-            return None
-        return Notice(
-            f"This session stays on {self.account_name}: it was started with "
-            "--pin-profile, as every `fleettui serve` browser tab is.",
-            title="Profile pinned",
-            severity="warning",
-        )
+        return monitor_notices.pinned(self.account_name) if self.pinned else None
 
     def read_only_notice(self) -> Notice:
-        why = "started with --read-only" if self.read_only_flag else "profile setting"
-        return Notice(
-            f"Read-only: fleettui will not send writes with this profile ({why}).",
-            title="Read-only",
-            severity="warning",
-        )
+        return monitor_notices.read_only(self.read_only_flag)
 
     # -- polling ---------------------------------------------------------------------
 
@@ -234,63 +220,22 @@ class Monitor:
     def refresh_now(self) -> Update:
         conn = self.connection
         if conn.polling:
-            waited = conn.waiting()
-            tail = f" (waiting for the provider, {int(waited)} s)" if waited else ""
-            return Update(notices=[Notice(f"A refresh is already running{tail}.")])
+            return Update(notices=[monitor_notices.already_running(conn)])
         if conn.stale:  # the back-off is skipped: try now, and say so
-            return Update(
-                poll=True,
-                force=True,
-                notices=[
-                    Notice(
-                        f"Retrying now (the last refresh failed: {conn.kind_label()}); E shows the "
-                        "whole error.",
-                        title="Refresh",
-                    )
-                ],
-            )
+            return Update(poll=True, force=True, notices=[monitor_notices.retrying_now(conn)])
         return Update(poll=True, force=True)
 
     def last_error(self) -> Notice:
         """The full text of the latest failure (the `E` key), or that there is none."""
-        conn = self.connection
-        load = self.load_text()
-        if not conn.stale:
-            return Notice(
-                f"No refresh has failed since the last good one.\n{load}", title="Last error"
-            )
-        return Notice(
-            f"{clean(conn.message) or '(the failure said nothing)'}\n{load}",
-            title=f"Last error ({conn.failures} failed refreshes in a row)",
-            severity="warning",
-            timeout=20,
-        )
-
-    def load_text(self) -> str:
-        """This monitor's provider load and what its refreshes ask (the `E` panel)."""
-        delta = self.delta
-        rate = self.load.text() or "provider load: measured after the first minute"
-        if not delta.enabled:
-            how = "the whole list every refresh (--full-refresh / full_refresh)"
-        else:
-            how = (
-                f"only what can change, a full list every {delta.full_every / 60:g} min: "
-                f"{delta.filtered} filtered refresh{'es' * (delta.filtered != 1)}, "
-                f"{delta.full_lists} full list{'s' * (delta.full_lists != 1)}"
-            )
-            if delta.fell_back:
-                how += "; a filtered call failed, the full list was asked instead"
-        return f"{rate[0].upper()}{rate[1:]} ({how})."
+        load = monitor_notices.load_text(self.load, self.delta)
+        return monitor_notices.last_error(self.connection, load)
 
     def toggle_pause(self) -> Update:
         conn = self.connection
         conn.paused = not conn.paused
         if conn.paused:
-            return Update(
-                stop_polling=True,
-                notices=[Notice("Live refresh paused; p resumes, r refreshes once.")],
-            )
-        return Update(poll=True, notices=[Notice("Live refresh resumed.")])
+            return Update(stop_polling=True, notices=[monitor_notices.PAUSED])
+        return Update(poll=True, notices=[monitor_notices.RESUMED])
 
     def fetch(
         self, generation: int, early: Callable[[FirstRows], None] | None = None
@@ -314,10 +259,10 @@ class Monitor:
         self.load.sample()
         recovered = self.connection.record_ok()
         update = Update(
-            repaint=self.repaint_due(prepared), record=RecordJob(result.generation, prepared)
+            repaint=self.repaints.due(prepared), record=RecordJob(result.generation, prepared)
         )
         if recovered:
-            update.notices.append(Notice("Reconnected; the data is live again.", title="Refresh"))
+            update.notices.append(monitor_notices.RECONNECTED)
         told = (result.duplicates, result.skipped)
         if full and told != self._answer_told:  # once per change, not on every refresh
             self._answer_told = told
@@ -376,45 +321,14 @@ class Monitor:
         )
         update = Update(stale=True, next_poll=conn.next_delay())
         if first:
-            update.notices.append(
-                Notice(
-                    f"{result.message} {self.what_is_shown()}; retrying by itself.",
-                    title=f"Refresh failed ({conn.category_label()})",
-                    severity="warning" if conn.connected_once else "error",
-                    timeout=8,
-                )
-            )
+            shown = monitor_notices.what_is_shown(conn, self.store.total)
+            update.notices.append(monitor_notices.refresh_failed(result, conn, shown))
         return update
-
-    def what_is_shown(self) -> str:
-        """After a failed poll: is the screen showing live data, a cache, or nothing?"""
-        conn = self.connection
-        if conn.connected_once:
-            return "Showing the last data"
-        if conn.cached_at is not None and self.store.total:
-            return "Showing the fleet cached on disk"
-        return "No data yet"
-
-    def repaint_due(self, prepared: Prepared | None) -> bool:
-        """Repaint after the store changed; a poll that changed nothing repaints at most
-        once a minute (only its ages can differ), so an idle screen stays quiet."""
-        now = self.clock()
-        diff = prepared.diff if prepared is not None else None
-        quiet = diff is not None and not (diff.added or diff.removed or diff.changed)
-        last = self._painted_at
-        if quiet and last is not None and (now - last).total_seconds() < IDLE_REPAINT_SECONDS:
-            return False
-        self._painted_at = now
-        return True
-
-    def painted_now(self) -> None:
-        """The store just changed outside a poll (a push): the next idle poll repaints."""
-        self._painted_at = None
 
     def view_changed(self, *, by_user: bool = True) -> Update:
         """The filter (the user's) or the account changed: repaint whatever the last
         paint was."""
-        return Update(repaint=self.repaint_due(None), by_user=by_user)
+        return Update(repaint=self.repaints.due(None), by_user=by_user)
 
     def wrote(self) -> None:
         """A write was sent: the next refresh reconciles with the whole list."""
@@ -425,8 +339,8 @@ class Monitor:
         A poll that finished meanwhile is newer and already shows them: then nothing."""
         if prepared is None or generation != self.generation or not self.store.apply(prepared):
             return False
-        self._painted_at = None
-        return self.repaint_due(prepared)
+        self.repaints.forget()
+        return self.repaints.due(prepared)
 
     # -- marks -------------------------------------------------------------------------
 

@@ -28,6 +28,7 @@ from fleettui.core.vehicle import ChangelogEntry, Vehicle
 from fleettui.monitor.accounts import Account
 from fleettui.monitor.connection import ConnectionState
 from fleettui.monitor.fetching import rejection_notices
+from fleettui.monitor.repaint_pacing import RepaintPacing
 from fleettui.monitor.updates import Notice, Update
 from fleettui.webhooks.events import WebhookEvent
 from fleettui.webhooks.health import HealthSnapshot
@@ -122,7 +123,7 @@ class _Monitor(Protocol):
 
     def monotonic(self) -> float: ...
 
-    def painted_now(self) -> None: ...
+    repaints: RepaintPacing
 
 
 class PushControl:
@@ -228,7 +229,7 @@ class PushControl:
         prepared = result.prepared
         if prepared is not None and monitor.store.apply(prepared):
             update.repaint = True
-            monitor.painted_now()
+            monitor.repaints.forget()
             update.notices += rejection_notices(prepared)
         return update
 

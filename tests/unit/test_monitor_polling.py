@@ -9,8 +9,10 @@ from datetime import timedelta
 import pytest
 
 from fleettui.core.states import State
+from fleettui.monitor import monitor_notices
 from fleettui.monitor.accounts import account_for_simulator
-from fleettui.monitor.controller import IDLE_REPAINT_SECONDS, Monitor
+from fleettui.monitor.controller import Monitor
+from fleettui.monitor.repaint_pacing import IDLE_REPAINT_SECONDS
 from fleettui.monitor.updates import CacheRead, Fetched, FetchFailed
 from fleettui.sim import FaultConfig
 from tests.sim_helpers import SIM_START
@@ -177,7 +179,10 @@ def test_cache_is_saved_after_the_first_poll_then_every_five_minutes(sim, clocks
     update = fresh.cache.took_cache(cached)
     assert update.repaint and fresh.store.total == 60
     assert fresh.connection.cached_at == cached.saved_at
-    assert fresh.what_is_shown() == "Showing the fleet cached on disk"
+    assert (
+        monitor_notices.what_is_shown(fresh.connection, fresh.store.total)
+        == "Showing the fleet cached on disk"
+    )
     poll(fresh)
     assert fresh.cache.read_cache(fresh.generation) is None  # live now: the cache is not read again
     fresh.close()
@@ -208,7 +213,10 @@ def test_a_warm_start_shows_the_first_screen_then_the_whole_cache(sim, clocks, m
     page = shown_first[0]
     assert page.total == 60 and page.counts_all == counts
     assert (page.shown, page.counts_shown) == shown
-    assert fresh.what_is_shown() == "Showing the fleet cached on disk"
+    assert (
+        monitor_notices.what_is_shown(fresh.connection, fresh.store.total)
+        == "Showing the fleet cached on disk"
+    )
     fresh.cache.took_cache(fresh.cache.read_cache(fresh.generation))
     assert fresh.store.total == 60 and fresh.cache.first_screen() is None
     assert not fresh.store.snapshot.recent  # the rest of the cache is not "new"
