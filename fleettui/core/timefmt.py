@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 
 def parse_ts(value: object) -> datetime | None:
@@ -94,3 +94,29 @@ def parse_duration(text: str) -> float:
     if number:
         raise ValueError(f"'{text.strip()}' has no unit after {number}; {example}")
     return total
+
+
+def parse_until(text: str, now: datetime) -> datetime | None:
+    """A snooze's end as typed: "" (until the next state change), a duration from now
+    ("4h", "2d", "1d12h") or a local date and time ("2026-12-07 09:00"). ValueError
+    with a sentence naming the fix."""
+    raw = text.strip()
+    if not raw:
+        return None
+    try:
+        return now + timedelta(seconds=parse_duration(raw))
+    except ValueError:
+        pass
+    try:
+        when = datetime.fromisoformat(raw)
+    except ValueError:
+        raise ValueError(
+            f"'{raw}' is neither a duration (4h, 2d) nor a date and time "
+            "(2026-12-07 09:00); leave it empty for 'until its next state "
+            "change'"
+        ) from None
+    if when.tzinfo is None:
+        when = when.astimezone()  # typed in local time
+    if when <= now:
+        raise ValueError(f"{raw} is already past; give a later time")
+    return when

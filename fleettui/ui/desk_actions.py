@@ -10,6 +10,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from fleettui.monitor.controller import Monitor
+from fleettui.monitor.desk_handover import read_handover, save_handover
 from fleettui.monitor.updates import Notice, Update
 from fleettui.ui.messages import DeskArrived
 
@@ -120,7 +121,9 @@ class DeskActions:
         store, clock = self.monitor.store, self.monitor.clock
         self.app.push_screen(
             HandoverScreen(
-                lambda hours: desk.read_handover(hours, list(store.snapshot.order), clock()),
-                save=desk.save_handover,
+                lambda hours: read_handover(
+                    desk.settings, desk.mirror, hours, list(store.snapshot.order), clock()
+                ),
+                save=save_handover,
             )
         )

@@ -15,6 +15,7 @@ from fleettui.core.store import FleetStore
 from fleettui.desk.settings import DeskSettings
 from fleettui.desk.store import Desk
 from fleettui.monitor.desk_control import DeskControl
+from fleettui.monitor.desk_handover import read_handover
 from fleettui.monitor.desk_link import DeskLink
 from fleettui.monitor.desk_outbox import Outbox, outbox_path
 from fleettui.monitor.desk_results import DeskActed, DeskResult
@@ -249,14 +250,14 @@ def test_the_handover_says_who_did_what_and_what_is_urgent_and_unclaimed(pg_desk
         desk.claim([VIN])
         desk.note(VIN, "rang the fleet operator")
     rows = list(ann.store.snapshot.order)
-    read = ann.control.read_handover(12, rows, NOW)
+    read = read_handover(ann.control.settings, ann.control.mirror, 12, rows, NOW)
     assert read.problem == "" and read.report is not None
     assert "bob: claimed 1" in read.text and "rang the fleet operator" in read.text
     assert VIN in read.report.claimed
     urgent = read.report.unclaimed_urgent
     assert urgent and VIN not in urgent  # bob holds it: not "unclaimed and urgent"
     bad = Person(replace(pg_desk, dsn="postgresql://x:y@127.0.0.1:1/none"), "ann")
-    down = bad.control.read_handover(12, rows, NOW)
+    down = read_handover(bad.control.settings, bad.control.mirror, 12, rows, NOW)
     assert down.text == "" and "offline" in down.problem and "y@" not in down.problem
 
 

@@ -164,7 +164,7 @@ def test_the_triage_board_leaves_snoozed_vehicles_out_and_says_who_holds_each(ro
 def test_a_snooze_end_is_a_duration_a_local_time_or_the_next_state_change():
     from datetime import timedelta
 
-    from fleettui.monitor.desk_control import parse_until
+    from fleettui.core.timefmt import parse_until
 
     now = datetime(2026, 12, 6, 20, 0, tzinfo=UTC)
     assert parse_until("", now) is None

@@ -15,7 +15,8 @@ from fleettui.core.states import State
 from fleettui.desk.handover import handover_text
 from fleettui.desk.model import DeskEvent, DeskStatus, HandoverReport, Note, Person, WorkState
 from fleettui.desk.settings import DeskSettings
-from fleettui.monitor.desk_control import DeskControl, HandoverRead
+from fleettui.monitor.desk_control import DeskControl
+from fleettui.monitor.desk_handover import HandoverRead
 from fleettui.monitor.desk_outbox import Outbox
 from fleettui.monitor.desk_results import DeskLoaded, DeskTimeline
 from fleettui.ui.messages import DeskArrived

@@ -18,7 +18,7 @@ from textual.suggester import SuggestFromList
 from textual.widgets import Footer, Input, Label, Static, TextArea
 
 from fleettui.core.text import clean
-from fleettui.monitor.desk_control import parse_until
+from fleettui.core.timefmt import parse_until
 
 TITLES = {"note": "Note on", "hand": "Hand the claim on", "snooze": "Snooze"}
 

@@ -1,6 +1,6 @@
 """The handover: what changed on the desk in the period, what each person claimed, noted,
 snoozed and released, and what is still unclaimed and urgent — the text a shift hands
-the next one. Read on a worker (`DeskControl.read_handover`); `y` copies it, `e` saves it
+the next one. Read on a worker (`monitor/desk_handover.py`); `y` copies it, `e` saves it
 to a file, `-`/`+` change the period."""
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Footer, Static
 
 from fleettui.core.text import clean
-from fleettui.monitor.desk_control import HandoverRead
+from fleettui.monitor.desk_handover import HandoverRead
 
 #: The periods `-` and `+` step through (hours).
 PERIODS = (4.0, 8.0, 12.0, 24.0, 72.0)
