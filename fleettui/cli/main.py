@@ -17,7 +17,7 @@ from collections.abc import Sequence
 sys.modules.setdefault("httpx._main", None)  # type: ignore[arg-type] # None: "not importable"
 
 from fleettui import __version__  # noqa: E402 - after the line above
-from fleettui.cli import monitor_cmd, process_end  # noqa: E402
+from fleettui.cli import monitor_args, monitor_cmd, process_end  # noqa: E402
 from fleettui.cli.common import CommandParser, reader_gone  # noqa: E402
 
 EXIT_OK = 0
@@ -82,7 +82,7 @@ def build_parser(only: str | None | bool = True) -> argparse.ArgumentParser:
         ),
     )
     parser.add_argument("--version", action="version", version=f"fleettui {__version__}")
-    monitor_cmd.add_monitor_arguments(parser)
+    monitor_args.add_monitor_arguments(parser)
     parser.set_defaults(func=monitor_cmd.run_monitor)
     sub = parser.add_subparsers(title="commands", metavar="COMMAND", parser_class=CommandParser)
     for name, commands in COMMANDS:

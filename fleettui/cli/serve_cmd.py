@@ -13,7 +13,8 @@ import sys
 from typing import TYPE_CHECKING
 
 from fleettui.cli.common import Subparsers
-from fleettui.cli.monitor_cmd import DEMO_SPEED, DEMO_VEHICLES, _positive_float, _vehicle_count
+from fleettui.cli.monitor_args import positive_float, vehicle_count
+from fleettui.config.demo import DEMO_SPEED, DEMO_VEHICLES
 
 if TYPE_CHECKING:
     from fleettui.config import ResolvedProfile
@@ -88,7 +89,7 @@ def register(subparsers: Subparsers) -> None:
     )
     limits.add_argument(
         "--idle-timeout",
-        type=_positive_float,
+        type=positive_float,
         default=1800.0,
         metavar="SECONDS",
         help="close a tab after this long without a key (default 1800; 0 = never)",
@@ -119,21 +120,21 @@ def register(subparsers: Subparsers) -> None:
     )
     mon.add_argument(
         "--refresh",
-        type=_positive_float,
+        type=positive_float,
         metavar="SECONDS",
         default=argparse.SUPPRESS,
         help="seconds between refreshes (default 15, never under 5)",
     )
     mon.add_argument(
         "--demo-vehicles",
-        type=_vehicle_count,
+        type=vehicle_count,
         metavar="N",
         default=argparse.SUPPRESS,
         help=f"vehicles in the demo fleet (default {DEMO_VEHICLES})",
     )
     mon.add_argument(
         "--demo-speed",
-        type=_positive_float,
+        type=positive_float,
         metavar="X",
         default=argparse.SUPPRESS,
         help=f"simulated seconds per real second in the demo (default {DEMO_SPEED:g})",
