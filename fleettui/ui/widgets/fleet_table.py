@@ -13,7 +13,6 @@ from dataclasses import dataclass
 
 from rich.style import Style
 from textual import events
-from textual.binding import Binding
 from textual.geometry import Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
@@ -26,61 +25,16 @@ from fleettui.core.search import next_match
 from fleettui.core.sorting import SORT_COLUMNS, first_direction
 from fleettui.core.store import FleetStore, View
 from fleettui.ui.widgets.fleet_columns import column_at
+from fleettui.ui.widgets.fleet_keys import TABLE_BINDINGS
 from fleettui.ui.widgets.fleet_lines import LinePainter
+from fleettui.ui.widgets.fleet_marks import TableMarks
 from fleettui.ui.widgets.row_count import set_virtual_size
 
 
 class FleetTable(ScrollView, can_focus=True):
     """Vehicles of a FleetStore's view: VIN, brand, state, reason, time in state, tags."""
 
-    BINDINGS = [
-        Binding("up,k", "cursor_up", "Up", show=False),
-        Binding("down,j", "cursor_down", "Down", show=False),
-        Binding("pageup,ctrl+b", "page_up", "Page up", show=False),
-        Binding("pagedown,ctrl+f", "page_down", "Page down", show=False),
-        Binding("home,g", "first", "First", show=False),
-        Binding("end,G", "last", "Last", show=False),
-        Binding("space", "toggle_mark", "Mark and move down", show=False, key_display="space"),
-        Binding(
-            "v",
-            "mark_range",
-            "Mark range",
-            show=False,
-            tooltip="Mark every row from the last one marked to the cursor",
-        ),
-        Binding(
-            "n",
-            "next_match",
-            "Next match",
-            show=False,
-            tooltip="Jump to the next row matching the last search, without filtering",
-        ),
-        Binding("N", "previous_match", "Previous match", show=False, key_display="N"),
-        Binding(
-            "right,l",
-            "shift_text(1)",
-            "Scroll text right",
-            show=False,
-            tooltip="Scroll the reason and tags columns sideways to read them in full",
-        ),
-        Binding("left,h", "shift_text(-1)", "Scroll text left", show=False),
-        # `s` (the sort menu) is the app's; these work in the table alone too.
-        Binding(
-            "greater_than_sign",
-            "sort_step(1)",
-            "Sort by the next column",
-            show=False,
-            key_display=">",
-        ),
-        Binding(
-            "less_than_sign",
-            "sort_step(-1)",
-            "Sort by the previous column",
-            show=False,
-            key_display="<",
-        ),
-        Binding("S", "sort_reverse", "Reverse sort", show=False),
-    ]
+    BINDINGS = TABLE_BINDINGS
 
     # -- messages (handlers: on_fleet_table_cursor_changed, or @on(FleetTable.X, "#fleet")) --
 
@@ -158,9 +112,9 @@ class FleetTable(ScrollView, can_focus=True):
         #: VINs that changed since the user last looked and were not under the cursor
         #: yet (the controller's set): drawn like a recent change until seen.
         self.unseen: set[str] = unseen if unseen is not None else set()
+        #: Edits `marked` and keeps the anchor of a range mark (`v`).
+        self.marks = TableMarks(self.marked)
         self._recent_timer: Timer | None = None
-        #: The row last marked or unmarked by hand: one end of a range mark (`v`).
-        self._anchor_vin: str | None = None
         #: The last search (n/N jump to its matches without filtering); set by the app.
         self.search: Query | None = None
         #: A desk's Claimed cell per VIN ("me", a name, ""); None: no desk, no column.
@@ -211,10 +165,7 @@ class FleetTable(ScrollView, can_focus=True):
             self.gone_vin = None
         self.cursor = index
         self._cursor_vin = view.rows[index].vin if n else None
-        by_vin = view.snapshot.by_vin
-        gone = [v for v in self.marked if v not in by_vin]
-        if gone:
-            self.marked.difference_update(gone)
+        if self.marks.keep_only(view.snapshot.by_vin):
             self.post_message(self.MarksChanged(self, len(self.marked)))
         self._update_virtual_size()
         self._scroll_to_cursor()
@@ -231,12 +182,12 @@ class FleetTable(ScrollView, can_focus=True):
         return index is not None
 
     def mark_all_shown(self) -> None:
-        self.marked.update(r.vin for r in self.rows)
+        self.marks.mark_all(self.rows)
         self.refresh_changed()
         self.post_message(self.MarksChanged(self, len(self.marked)))
 
     def clear_marks(self) -> None:
-        self.marked.clear()
+        self.marks.clear()
         self.refresh_changed()
         self.post_message(self.MarksChanged(self, 0))
 
@@ -280,26 +231,17 @@ class FleetTable(ScrollView, can_focus=True):
         vin = self._cursor_vin
         if vin is None:
             return
-        if vin in self.marked:
-            self.marked.discard(vin)
-        else:
-            self.marked.add(vin)
-        self._anchor_vin = vin
+        self.marks.toggle(vin)
         self._refresh_row(self.cursor)
         self.post_message(self.MarksChanged(self, len(self.marked)))
         self._set_cursor(self.cursor + 1)
 
     def action_mark_range(self) -> None:
         """Mark every shown row between the last row marked by hand and the cursor."""
-        rows, view = self.rows, self._view
-        if not rows or view is None or self._cursor_vin is None:
+        view = self._view
+        if view is None or not view.rows or self._cursor_vin is None:
             return
-        start = view.index_of(self._anchor_vin) if self._anchor_vin is not None else None
-        if start is None:  # no anchor yet (or it left the view): the range is the cursor
-            start = self.cursor
-        lo, hi = sorted((start, self.cursor))
-        self.marked.update(r.vin for r in rows[lo : hi + 1])
-        self._anchor_vin = self._cursor_vin
+        self.marks.mark_range(view, self.cursor, self._cursor_vin)
         self.refresh_changed()
         self.post_message(self.MarksChanged(self, len(self.marked)))
 
