@@ -437,7 +437,7 @@ class FleetApp(App[None]):
 
     def _show_vins(self, choice: ShowVins | None) -> None:
         if choice is not None and choice.vins:
-            self.monitor_screen.show_filter("vin:" + ",".join(choice.vins))
+            self.monitor_screen.filter_control.show("vin:" + ",".join(choice.vins))
 
     def action_help_quit(self) -> None:
         """ctrl+c: copies in a text box (Textual's own binding there); anywhere else it

@@ -59,7 +59,7 @@ class DeskActions:
             return None
         update = desk.took(result)
         if update.repaint:  # the pane's vehicle may be the one that changed on the desk
-            self.screen.redraw_detail()
+            self.screen.detail_control.redraw()
         return update
 
     def targets(self) -> list[str]:

@@ -68,7 +68,7 @@ class TriageFlow:
             return
         if choice.action == "filter":
             text, notice = triage_actions.queue_filter(choice.queue)
-            self.screen.show_filter(text)
+            self.screen.filter_control.show(text)
             self.notify(notice)
         elif choice.action == "fix":
             self.fix(choice)
@@ -141,7 +141,7 @@ class TriageFlow:
         )
         history.looked = (now, wall)
         text = triage_actions.vins_filter(summary.vins)
-        self.screen.show_filter(text)
+        self.screen.filter_control.show(text)
         history.seen(self._cursor_vin())  # the row under the cursor is seen already
         self.notify(
             Notice(
@@ -177,4 +177,4 @@ class TriageFlow:
 
     def timeline_loaded(self, vin: str) -> None:
         if self._cursor_vin() == vin:
-            self.screen.redraw_detail()
+            self.screen.detail_control.redraw()

@@ -83,10 +83,10 @@ async def test_claims_notes_and_the_handover_with_another_person(sim, pg_desk) -
         pane = app.monitor_screen.detail.text.plain
         assert "Claimed by you" in pane and "✎ you: rang the driver, no answer" in pane
         # the claimed: filter follows the desk without a refresh
-        app.monitor_screen.apply_filter("claimed:bob")
+        app.monitor_screen.filter_control.apply_filter("claimed:bob")
         await pilot.pause()
         assert [r.vin for r in app.monitor.store.view.rows] == [bobs]
-        app.monitor_screen.apply_filter("")
+        app.monitor_screen.filter_control.apply_filter("")
         # the handover: who did what, copyable
         await pilot.press("O")
         await wait_for(

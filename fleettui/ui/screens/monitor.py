@@ -10,22 +10,19 @@ import time
 from collections.abc import Callable
 from typing import Protocol
 
-from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Container
 from textual.screen import Screen
-from textual.timer import Timer
 from textual.widgets import Footer, Input, Static
 
-from fleettui.core.query import parse_query, with_state_filter
 from fleettui.core.states import Action
-from fleettui.core.text import clean
-from fleettui.core.timefmt import format_duration
 from fleettui.core.vehicle import Vehicle
 from fleettui.monitor.controller import Monitor
 from fleettui.monitor.updates import Notice, Update
 from fleettui.ui import keys
+from fleettui.ui.screens.monitor_detail import DetailControl
+from fleettui.ui.screens.monitor_filter import FilterControl
 from fleettui.ui.screens.sort_menu import SortChoice, SortMenu, choose, describe_order
 from fleettui.ui.screens.webhook_health import WebhookHealthScreen
 from fleettui.ui.widgets.detail import DetailPane
@@ -33,11 +30,6 @@ from fleettui.ui.widgets.filter_input import FilterInput
 from fleettui.ui.widgets.fleet_columns import TITLES
 from fleettui.ui.widgets.fleet_table import FleetTable
 from fleettui.ui.widgets.header import FleetHeader
-
-#: Typing in the filter box filters once the keys pause this long (seconds).
-FILTER_DEBOUNCE = 0.25
-#: "The pane must be redrawn": unlike None (no vehicle), never equal to a real key.
-_REDRAW = ("", -1, "")
 
 
 class Writes(Protocol):
@@ -93,8 +85,16 @@ class MonitorScreen(Screen[None]):
             id="fleet",
         )
         self.detail = DetailPane(id="detail")
-        self._detail_key: tuple[object, ...] | None = _REDRAW
-        self._filter_timer: Timer | None = None
+        #: The filter box and the detail pane at work (monitor_filter, monitor_detail).
+        self.filter_control = FilterControl(
+            monitor,
+            self.filter_box,
+            self.filter_error,
+            self.table,
+            apply=apply,
+            set_timer=self.set_timer,
+        )
+        self.detail_control = DetailControl(monitor, self.detail, self.table)
         #: Set by the app once its pieces exist (they need the screen for the table).
         self.writes: Writes
         self.triage: Triage
@@ -128,7 +128,7 @@ class MonitorScreen(Screen[None]):
             elif update.data:  # only the lines whose Data cell changed
                 self.table.refresh_changed()
             if update.data:
-                self.refresh_detail()
+                self.detail_control.refresh()
             self.update_header()
 
     def repaint(self, *, keep_place: bool = False) -> None:
@@ -137,51 +137,18 @@ class MonitorScreen(Screen[None]):
         `keep_place`: a refresh (not the user), so a cursor whose vehicle left keeps its
         place (see FleetTable.refresh_view)."""
         self.table.refresh_view(keep_place=keep_place)
-        self.refresh_detail()
+        self.detail_control.refresh()
         self.update_header()
 
     def update_header(self) -> None:
         if self.header.is_attached:  # a timer can fire while the app is being torn down
             self.header.show(self.monitor.header.read(time.time()))
 
-    def refresh_detail(self) -> None:
-        """The vehicle under the cursor, drawn again only when it (or its data) changed."""
-        pane = self.detail
-        if not pane.is_attached:  # being built, or torn down: the next paint draws it
-            return
-        vin = self.table.cursor_vin
-        row = self.monitor.store.row_for(vin) if vin else None
-        now = self.monitor.clock()
-        data = self.monitor.data.detail(row, now) if row is not None else None
-        key = (
-            (row.vin, row.version, format_duration(row.seconds_in_state(now)), data)
-            if row is not None
-            else None
-        )
-        if key == self._detail_key:
-            return
-        self._detail_key = key
-        local = self.monitor.history.cached_events(row.vin) if row is not None else None
-        try:
-            pane.show(row.vehicle if row is not None else None, now, local, data=data)
-        except Exception as exc:  # noqa: BLE001 - odd provider data must not end the monitor
-            pane.show(None, now)
-            self.app.notify(
-                f"Cannot show details for {clean(key[0]) if key else 'this row'}: {clean(exc)}",
-                severity="warning",
-                markup=False,
-            )
-
-    def redraw_detail(self) -> None:  # the same vehicle, its recorded history arrived
-        self._detail_key = _REDRAW
-        self.refresh_detail()
-
     def reset(self, default_filter: str) -> None:
         """Another account: the filter box shows its default filter, nothing of the last
         account's vehicle stays in the pane."""
-        self._detail_key = _REDRAW
-        self.filter_box.value = default_filter
-        self._show_filter_state()
+        self.detail_control.forget()
+        self.filter_control.reset(default_filter)
 
     # -- the table's messages ------------------------------------------------------------
 
@@ -189,7 +156,7 @@ class MonitorScreen(Screen[None]):
     def _cursor_changed(self, event: FleetTable.CursorChanged) -> None:
         if self.monitor.history.seen(event.vin):  # its "changed since you looked" mark goes
             self.table.refresh()
-        self.refresh_detail()
+        self.detail_control.refresh()
         self.triage.want_timeline(event.vin)
 
     @on(FleetTable.MarksChanged, "#fleet")
@@ -226,75 +193,24 @@ class MonitorScreen(Screen[None]):
     @on(Input.Submitted, "#filter")
     def _filter_submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        self._stop_filter_timer()
-        self.apply_filter(event.value)
-        self.table.focus()
+        self.filter_control.submitted(event.value)
 
     @on(Input.Changed, "#filter")
     def _filter_typed(self, event: Input.Changed) -> None:
-        """Filter as you type, once typing pauses (a paste or a burst of keys over SSH
-        is one filter, not one per key: at 100,000 vehicles each costs a few ms)."""
-        if not self.filter_box.has_focus:
-            return  # set by the app (state keys, reset): applied there already
-        self._stop_filter_timer()
-        value = event.value
-        self._filter_timer = self.set_timer(
-            FILTER_DEBOUNCE, lambda: self.apply_filter(value, typed=True), name="filter-typed"
-        )
-
-    def _stop_filter_timer(self) -> None:
-        if self._filter_timer is not None:
-            self._filter_timer.stop()
-            self._filter_timer = None
-
-    def apply_filter(self, text: str, *, typed: bool = False) -> None:
-        """A bad filter is reported under the box; the table keeps its last good one.
-        `typed`: live, while the box is being typed in (not remembered for up/down).
-        A good non-empty filter becomes the search `n`/`N` jump through (after Esc too)."""
-        if text.strip() == self.monitor.store.query.text.strip() and typed:
-            return  # the same filter, typed again: nothing to recompute at 100k rows
-        query = self.monitor.store.set_query(text)
-        if query.error:
-            self.filter_error.update(Text(f"Filter not applied: {clean(query.error)}"))
-            self.filter_error.add_class("-shown")
-        else:
-            self.filter_error.remove_class("-shown")
-            if not query.is_empty:
-                self.table.search = query
-            if not typed:
-                self.filter_box.remember(text)
-            self.apply(self.monitor.view_changed())
-        self._show_filter_state()
-
-    def show_filter(self, text: str) -> None:  # a queue's or a notice's vehicles
-        self.filter_box.value = text
-        self.apply_filter(text)
-        self.table.focus()
-
-    def _show_filter_state(self) -> None:
-        box = self.filter_box  # shown while it holds a filter or is typed in (even empty)
-        box.set_class(bool(box.value.strip()) or box.has_focus, "-shown")
+        self.filter_control.typed(event.value)
 
     def action_filter(self) -> None:
-        self.filter_box.add_class("-shown")
-        self.filter_box.focus()
+        self.filter_control.open()
 
     def action_clear_filter(self) -> None:
         """Escape: first leaves the full-screen detail, else clears the filter."""
         if self.maximized is not None:
             self.action_detail_full()
             return
-        self.filter_box.value = ""
-        self.apply_filter("")
-        self.filter_error.remove_class("-shown")
-        self.filter_box.remove_class("-shown")
-        self.table.focus()
+        self.filter_control.clear()
 
     def action_state_filter(self, state: str) -> None:
-        text = with_state_filter(self.filter_box.value, state)
-        if parse_query(text).error is None:
-            self.filter_box.value = text
-            self.apply_filter(text)
+        self.filter_control.state_filter(state)
 
     # -- sort ------------------------------------------------------------------------------
 
@@ -333,17 +249,11 @@ class MonitorScreen(Screen[None]):
         self.table.clear_marks()
 
     def action_toggle_detail(self) -> None:
-        self.detail.toggle_class("-hidden")
+        self.detail_control.toggle()
 
     def action_detail_scroll(self, direction: int) -> None:
-        """Page the detail pane while the table keeps the keys, so next steps and history
-        are reachable at 80x24. Shows a hidden pane."""
-        pane = self.detail
-        if pane.has_class("-hidden"):
-            pane.remove_class("-hidden")
-            return
-        step = max(1, pane.scrollable_content_region.height - 1)
-        pane.scroll_relative(y=direction * step, animate=False)
+        """Page the detail pane while the table keeps the keys. Shows a hidden pane."""
+        self.detail_control.scroll(direction)
 
     def action_detail_full(self) -> None:
         """The detail pane fills the screen (arrows scroll it), or back to the table."""
