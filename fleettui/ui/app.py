@@ -3,11 +3,12 @@ workers' results, the notifications and the app's own keys; the main view is
 `MonitorScreen` (`fleettui.ui.screens.monitor`, the default screen), the state and every
 decision about it the Textual-free controller (`fleettui.monitor.controller`).
 
-One refresh, top to bottom: `poll` asks the controller whether a poll is due, a thread
-worker (`_poll_worker`) calls its blocking `read_cache` / `fetch` and posts `PollDone`,
-`_poll_done` hands the result back (`Monitor.took`), and `apply` does what the returned
-`Update` says: the screen repaints what it names, notices go to the notification path,
-the cache is saved, the next poll is scheduled. Every Update goes through `apply`.
+One refresh, top to bottom: `PollLoop.poll` (`fleettui.ui.poll_loop`) asks the
+controller whether a poll is due, a thread worker calls its blocking `read_cache` /
+`fetch` and posts `PollDone`, `_poll_done` hands the result back (`Monitor.took`), and
+`apply` does what the returned `Update` says: the screen repaints what it names, notices
+go to the notification path, the cache is saved and the next poll scheduled
+(`PollLoop.carry_out`). Every Update goes through `apply`.
 """
 
 from __future__ import annotations
@@ -15,20 +16,19 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable, Iterable
 from datetime import datetime
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING
 
 from rich.console import RenderableType
 from rich.text import Text
-from textual import events, on, work
+from textual import events, on
 from textual.app import App, SystemCommand
 from textual.driver import Driver
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
-from textual.timer import Timer
 
 from fleettui.monitor.accounts import Account
 from fleettui.monitor.controller import Monitor
-from fleettui.monitor.updates import FirstRows, Notice, Update
+from fleettui.monitor.updates import Notice, Update
 from fleettui.term.exit_guard import ExitGuard
 from fleettui.term.watch import LOST_EXIT_CODE, TerminalWatch, stdin_fd
 from fleettui.ui import commands, keys, warm_up
@@ -51,6 +51,7 @@ from fleettui.ui.messages import (
     PushHealth,
     TimelineLoaded,
 )
+from fleettui.ui.poll_loop import PollLoop
 from fleettui.ui.push_flow import PushFlow
 from fleettui.ui.screens.help import HelpScreen
 from fleettui.ui.screens.monitor import MonitorScreen
@@ -63,26 +64,12 @@ from fleettui.ui.write_flow import WriteFlow
 if TYPE_CHECKING:  # the desk's modules load only with --desk
     from fleettui.monitor.desk_control import DeskControl
 
-T = TypeVar("T")
 Clock = Callable[[], datetime]
 
-#: The header's clock ticks this often; while the data is stale, every second (its age).
+#: The header's clock ticks this often (while the data is stale, every second: poll_loop).
 HEADER_TICK = 5.0
-STALE_TICK = 1.0
 #: How often the data checks' results are taken in and applied (one Update a tick).
 DATA_TICK = 1.0
-
-
-def once(work: Callable[[T], object], arg: T) -> Callable[[], None]:
-    """`work(arg)` for a thread worker, forgetting `arg` once it ran. A finished Worker
-    lives on in a reference cycle until the collector's next full pass; a refresh's
-    record job held its whole prepared snapshot (~3.7 MB at 100k) all that time."""
-    held = [arg]
-
-    def run() -> None:
-        work(held.pop())
-
-    return run
 
 
 class FleetApp(App[None]):
@@ -138,8 +125,8 @@ class FleetApp(App[None]):
         self.desk = DeskActions(self, self.monitor, self.monitor_screen, self.apply)
         self.watch_terminal = watch_terminal
         self._watch: TerminalWatch | None = None
-        self._poll_timer: Timer | None = None
-        self._stale_timer: Timer | None = None
+        #: The poll's worker and timers, and an Update's saving and recording.
+        self.poll_loop = PollLoop(self, self.monitor, self.monitor_screen.update_header)
         self.accounts = AccountFlow(self, self.monitor, self.connect)
         self.pushes = PushFlow(self, self.monitor)
         #: Keys typed right after one that opens an input go into that input.
@@ -220,7 +207,7 @@ class FleetApp(App[None]):
         self.monitor_screen.reset(account.default_filter or "")
         self.apply(self.monitor.view_changed(by_user=True))  # nothing of the last "left"
         self.refresh_bindings()
-        self.poll()
+        self.poll_loop.poll()
         self.apply(self.monitor.push.start())
 
     def _data_tick(self) -> None:
@@ -246,29 +233,7 @@ class FleetApp(App[None]):
             callback=self.accounts.profile_chosen,
         )
 
-    # -- live refresh: poll -> worker -> result -> update -----------------------------
-
-    def poll(self, force: bool = False) -> None:
-        self._stop_poll_timer()
-        generation = self.monitor.start_poll(force)
-        if generation is None:
-            return
-        self.monitor_screen.update_header()
-        self._tick_every_second()
-        self._poll_worker(generation)
-
-    @work(thread=True, exclusive=True, exit_on_error=False, group="poll")
-    def _poll_worker(self, generation: int) -> None:
-        first = self.monitor.cache.read_first(generation)
-        if first is not None:
-            self.post_message(CacheLoaded(first))
-        cached = self.monitor.cache.read_cache(generation)
-        if cached is not None:
-            self.post_message(CacheLoaded(cached))
-        self.post_message(PollDone(self.monitor.fetch(generation, early=self._post_first)))
-
-    def _post_first(self, first: FirstRows) -> None:
-        self.post_message(FirstRowsRead(first))
+    # -- live refresh: the workers' results (fleettui.ui.poll_loop) -> update ----------
 
     @on(FirstRowsRead)
     def _first_rows(self, message: FirstRowsRead) -> None:
@@ -321,53 +286,9 @@ class FleetApp(App[None]):
         self.monitor_screen.paint(update)
         for notice in update.notices:
             self.notify_notice(notice)
-        if update.save is not None:
-            self.run_worker(
-                once(self.monitor.cache.save, update.save),
-                thread=True,
-                exclusive=True,
-                group="cache",
-                exit_on_error=False,
-            )
-        if update.record is not None:
-            self.run_worker(
-                once(
-                    lambda job: self.post_message(HistoryRecorded(self.monitor.record(job))),
-                    update.record,
-                ),
-                thread=True,
-                group="history",
-                exit_on_error=False,
-            )
-        if update.stale:
-            self._tick_every_second()
-        if update.stop_polling:
-            self._stop_poll_timer()
-        if update.next_poll is not None:
-            self._stop_poll_timer()
-            self._poll_timer = self.set_timer(update.next_poll, self.poll, name="poll")
-        if update.poll:
-            self.poll(force=update.force)
+        self.poll_loop.carry_out(update)
         if update.push_worker:
             self.pushes.start(self.monitor.generation)
-
-    def _stop_poll_timer(self) -> None:
-        if self._poll_timer is not None:
-            self._poll_timer.stop()
-            self._poll_timer = None
-
-    def _tick_every_second(self) -> None:
-        if self._stale_timer is None:
-            self._stale_timer = self.set_interval(STALE_TICK, self._stale_tick, name="stale-age")
-
-    def _stale_tick(self) -> None:
-        """Keep the stale age and the wait for an answer on screen current; stops once a
-        refresh works and none is under way (the ordinary HEADER_TICK is enough again)."""
-        conn = self.monitor.connection
-        if not conn.stale and not conn.polling and self._stale_timer is not None:
-            self._stale_timer.stop()
-            self._stale_timer = None
-        self.monitor_screen.update_header()
 
     # -- the triage board, the add form: results from workers and dialogs ----------------
 

@@ -143,7 +143,7 @@ async def test_pause_stops_polling_and_header_says_so(sim, pilot):
     await pilot.press("p")
     await pilot.pause()
     assert app.monitor.connection.paused and "PAUSED" in header_text(app)
-    assert app._poll_timer is None
+    assert app.poll_loop.timer is None
     await refresh(pilot)  # r still refreshes once while paused
     assert app.monitor.connection.paused
     await pilot.press("p")

@@ -322,7 +322,7 @@ async def test_help_and_quit_stay_in_the_footer_on_a_60_column_terminal(pilot):
 def test_a_worker_forgets_its_job_once_it_ran():
     import weakref
 
-    from fleettui.ui.app import once
+    from fleettui.ui.poll_loop import once
 
     class Job:
         pass

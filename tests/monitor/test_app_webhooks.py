@@ -147,7 +147,7 @@ async def test_healthy_push_relaxes_the_refresh_and_a_dead_one_restores_it(pushe
         await wait_for(pilot, lambda: app.monitor.push.snapshot().pings == 1)
         assert app.monitor.push.next_delay(5.0) == 600
         await refresh(pilot)
-        assert app._poll_timer is not None
+        assert app.poll_loop.timer is not None
         # The receiver goes away: health says down, the poll comes back to the usual pace.
         feed.receiver.stop()
         app.monitor.push.took_health(feed.health().__class__())
