@@ -10,6 +10,14 @@ it to the first byte the app writes after it, and to the screen showing the new 
 title (tmux capture-pane; the first frame), and for `t` and `T` to the screen filled
 (queues grouped, statistics computed). Then Esc, and the monitor is left to go quiet
 before the next try. The machine's load is printed beside the figures.
+
+    python bench/bench_screens.py --probe            # where the time went, per key
+
+With --probe the monitor runs under bench/screen_probe.py, which logs (on the app's UI
+thread) when the key reached the app, when the new screen's first frame was handed to
+the terminal, and the UI thread's CPU time between the two: the "in-process" lines. The
+rest of the wall time is the machine (waiting for a core, or for the GIL held by a
+refresh's worker), not the app's own work.
 """
 
 from __future__ import annotations
@@ -23,7 +31,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_terminal import Bench, Simulator  # noqa: E402
+from bench_terminal import FLEETTUI, PY, Bench, Simulator  # noqa: E402
+
+PROBE = Path(__file__).resolve().with_name("screen_probe.py")
 
 #: key → (what the screen shows first, what it shows once filled)
 SCREENS: dict[str, tuple[str, str]] = {
@@ -45,10 +55,41 @@ def load() -> str:
     return " ".join(Path("/proc/loadavg").read_text().split()[:3])
 
 
-def one_key(bench: Bench, key: str, repeat: int) -> dict[str, list[float]]:
+def probed(log: Path | None, t0: float) -> dict[str, float]:
+    """From screen_probe.py's log, after `t0`: when the key reached the app, when the new
+    screen's first frame went to the terminal, the UI thread's CPU time between them."""
+    if log is None or not log.exists():
+        return {}
+    key = frame = None
+    for line in log.read_text().splitlines():
+        wall, cpu, what = line.split(" ", 2)
+        if float(wall) < t0:
+            continue
+        if key is None and what.startswith("key "):
+            key = (float(wall), float(cpu))
+        elif key is not None and what.startswith("frame "):
+            frame = (float(wall), float(cpu))
+            break
+    if key is None or frame is None:
+        return {}
+    return {
+        "key_in": key[0] - t0,
+        "frame_out": frame[0] - t0,
+        "ui_cpu": frame[1] - key[1],
+    }
+
+
+def one_key(bench: Bench, key: str, repeat: int, log: Path | None = None) -> dict[str, list[float]]:
     term = bench.term
     first_rx, full_rx = (re.compile(p, re.M) for p in SCREENS[key])
-    out: dict[str, list[float]] = {"byte": [], "frame": [], "filled": []}
+    out: dict[str, list[float]] = {
+        "byte": [],
+        "frame": [],
+        "filled": [],
+        "key_in": [],
+        "frame_out": [],
+        "ui_cpu": [],
+    }
     for _ in range(repeat):
         t0 = term.mark()
         term.keys(key)
@@ -58,6 +99,8 @@ def one_key(bench: Bench, key: str, repeat: int) -> dict[str, list[float]]:
         for name, value in (("byte", byte), ("frame", frame), ("filled", filled)):
             if value is not None:
                 out[name].append(value)
+        for name, value in probed(log, t0).items():
+            out[name].append(value)
         term.settle(term.mark(), quiet=0.3)
         term.keys("Escape")
         term.wait_screen(MAIN, 10)
@@ -82,17 +125,33 @@ def run_size(args: argparse.Namespace, n: int) -> None:
     sim = Simulator(n)
     try:
         bench.add_profile(sim)
-        pid, t0 = bench.launch()
+        log = bench.tmp / "probe.log" if args.probe else None
+        if log is not None or args.refresh != 5:
+            program = f"{PY} {PROBE}" if log is not None else FLEETTUI
+            env = {**bench.env, "FLEETTUI_PROBE": str(log)} if log is not None else bench.env
+            t0 = time.perf_counter()
+            pid = bench.term.run(
+                f"{program} --profile bench --refresh {args.refresh:g} --full-refresh", env
+            )
+        else:
+            pid, t0 = bench.launch()
         if bench.wait_live(t0) is None:
             raise SystemExit("the monitor did not go live")
         time.sleep(args.settle)  # background passes (and the warm-up) after the first paint
-        print(f"\n== {n:,} vehicles, {args.width}x{args.height}, load {load()} ==")
+        print(
+            f"\n== {n:,} vehicles, {args.width}x{args.height}, a full refresh every "
+            f"{args.refresh:g} s, load {load()} =="
+        )
         for key in args.keys.split(","):
-            got = one_key(bench, key, args.repeat)
+            got = one_key(bench, key, args.repeat, log)
             print(f"  {NAMES[key]:<20} first byte   {fmt(got['byte'])}")
             print(f"  {'':<20} first frame  {fmt(got['frame'])}")
             if key in ("t", "T"):
                 print(f"  {'':<20} filled       {fmt(got['filled'])}")
+            if log is not None:
+                print(f"  {'':<20} in-process: key reached the app  {fmt(got['key_in'])}")
+                print(f"  {'':<20} in-process: frame to terminal   {fmt(got['frame_out'])}")
+                print(f"  {'':<20} in-process: UI-thread CPU       {fmt(got['ui_cpu'])}")
         bench.quit(pid)
         print(f"  load after: {load()}")
     finally:
@@ -110,6 +169,17 @@ def main() -> int:
         type=float,
         default=4.0,
         help="seconds between the first answer on screen and the first key",
+    )
+    parser.add_argument(
+        "--refresh",
+        type=float,
+        default=5.0,
+        help="seconds between the monitor's full refreshes (a key can land in one)",
+    )
+    parser.add_argument(
+        "--probe",
+        action="store_true",
+        help="run the monitor under bench/screen_probe.py: where each key's time went",
     )
     parser.add_argument("--width", type=int, default=120)
     parser.add_argument("--height", type=int, default=40)
