@@ -1,4 +1,5 @@
-"""Shared fixtures: an isolated machine (temp config, cache, log and data dirs) and a simulator."""
+"""Fixtures every folder uses: an isolated machine (temp config, cache, log and data dirs), a
+simulator, a CLI profile on it, and the monitor on it through Pilot."""
 
 from __future__ import annotations
 
@@ -7,8 +8,8 @@ from collections.abc import Iterator
 import pytest
 from hypothesis import HealthCheck, settings
 
-from tests.cli_helpers import sim_profile  # noqa: F401 - a fixture every folder's tests use
-from tests.sim_helpers import SIM_START
+from tests.support.cli import SECRET_VAR, run
+from tests.support.sim import SIM_START
 
 # Property tests judge behaviour, not speed: on a loaded 2-core machine one example can take
 # seconds, and Hypothesis's default 200 ms per-example deadline (and its too-slow health
@@ -55,8 +56,8 @@ def sim() -> Iterator:
 async def pilot(sim, request):
     """The monitor on the simulator, its first refresh done, through Textual's Pilot
     (`pilot.app` is the app). 120x36 unless the test says `@pytest.mark.size(80, 24)`;
-    `@pytest.mark.test_vehicles` seeds the four test vehicles of tests.app_helpers first."""
-    from tests.app_helpers import loaded, make_app, seed_test_vehicles
+    `@pytest.mark.test_vehicles` seeds the four test vehicles of tests.support.pilot first."""
+    from tests.support.pilot import loaded, make_app, seed_test_vehicles
 
     if request.node.get_closest_marker("test_vehicles"):
         seed_test_vehicles(sim)
@@ -65,3 +66,23 @@ async def pilot(sim, request):
     async with app.run_test(size=tuple(size.args) if size else (120, 36)) as running:
         await loaded(running)
         yield running
+
+
+@pytest.fixture
+def sim_profile(sim, capsys, monkeypatch):
+    """A default profile 'sim' pointing at the running simulator, secret via env var."""
+    monkeypatch.setenv(SECRET_VAR, sim.client_secret)
+    code, _, err = run(
+        capsys,
+        "profile",
+        "add",
+        "sim",
+        "--base-url",
+        sim.base_url,
+        "--client-id",
+        sim.client_id,
+        "--client-secret-env",
+        SECRET_VAR,
+    )
+    assert code == 0, err
+    return sim

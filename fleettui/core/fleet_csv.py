@@ -12,7 +12,7 @@ and nothing a spreadsheet reads as a formula, and for such text those calls chan
 nothing. So each column of a batch is first checked as a whole (one join, a few C-level
 searches); when every column passes, lines are put together column by column
 (`",".join`) without a Python call per cell. A column that fails sends every cell of the
-batch the exact way (tests/test_list_text.py checks both give the same bytes).
+batch the exact way (tests/unit/test_list_text.py checks both give the same bytes).
 """
 
 from __future__ import annotations

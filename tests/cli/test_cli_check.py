@@ -1,5 +1,4 @@
 """`fleettui check` and `fleettui add --check` against the simulator's eligibility API."""
-# ruff: noqa: F811 - sim_profile is a pytest fixture imported from cli_helpers
 
 from __future__ import annotations
 
@@ -8,8 +7,8 @@ import json
 import pytest
 
 from fleettui.sim import SimConfig, Simulator
-from tests.cli_helpers import SECRET_VAR, run, sim_profile  # noqa: F401 - fixture
-from tests.sim_helpers import SIM_START
+from tests.support.cli import SECRET_VAR, run
+from tests.support.sim import SIM_START
 
 
 def _vins(sim, *, eligible: bool, n: int = 1, prefix: str = "WBA0000000001") -> list[str]:  # noqa: ANN001

@@ -1,4 +1,3 @@
-# ruff: noqa: F811 - sim_profile is a pytest fixture imported from cli_helpers
 """Issue 19 on the command line: `fleettui data VIN...` against the simulator over HTTP."""
 
 from __future__ import annotations
@@ -8,8 +7,8 @@ import json
 import pytest
 
 from fleettui.sim import SimConfig, Simulator
-from tests.cli_helpers import SECRET_VAR, run, sim_profile  # noqa: F401 - fixture
-from tests.sim_helpers import SIM_START
+from tests.support.cli import SECRET_VAR, run
+from tests.support.sim import SIM_START
 
 
 def _by_status(sim, status: str, brand_ok: bool = True) -> list[str]:

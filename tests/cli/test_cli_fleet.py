@@ -1,5 +1,4 @@
 """`fleettui list/show/add/cancel/revoke` against the simulator: success, errors, exit codes."""
-# ruff: noqa: F811 - sim_profile is a pytest fixture imported from cli_helpers
 
 from __future__ import annotations
 
@@ -11,7 +10,8 @@ import time
 from fleettui.config.audit import read_audit
 from fleettui.config.config_file import load_config, save_config
 from fleettui.config.profiles import Profile
-from tests.cli_helpers import SECRET_VAR, free_port, run, sim_profile  # noqa: F401 - fixture
+from tests.support.cli import SECRET_VAR, run
+from tests.support.fake_servers import free_port
 
 DAY = 86400.0
 # Valid-looking VINs that are not North American (no check-digit warning).

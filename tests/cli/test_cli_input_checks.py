@@ -1,14 +1,13 @@
 """Input checked before anything is sent, and messages a person reads once: malformed VINs
 and unknown brands are usage errors, prefixes are not repeated, `show` history says how
 long the current step has lasted, and `add --file` ends with a summary line."""
-# ruff: noqa: F811 - sim_profile is a pytest fixture imported from cli_helpers
 
 from __future__ import annotations
 
 import json
 
 from fleettui.config.audit import read_audit
-from tests.cli_helpers import SECRET_VAR, run, sim_profile  # noqa: F401 - fixture
+from tests.support.cli import SECRET_VAR, run
 
 DAY = 86400.0
 V_BMW = "WBAXX000000000001"

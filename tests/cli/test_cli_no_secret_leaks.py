@@ -12,8 +12,8 @@ import pytest
 from fleettui.config import resolve_profile
 from fleettui.config.cache import save_snapshot
 from fleettui.sim import SimConfig, Simulator
-from tests.cli_helpers import run
-from tests.sim_helpers import SIM_START
+from tests.support.cli import run
+from tests.support.sim import SIM_START
 
 SECRET = "Zq9-UNIQUE-secret-Xw7"
 WRONG = "Kp2-WRONG-secret-Lm4"

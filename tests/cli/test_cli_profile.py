@@ -1,5 +1,4 @@
 """`fleettui profile add|list|remove|use|test`: flags, interactive add, masking, errors."""
-# ruff: noqa: F811 - sim_profile is a pytest fixture imported from cli_helpers
 
 from __future__ import annotations
 
@@ -11,14 +10,8 @@ import stat
 from fleettui.config import load_config
 from fleettui.config.cache import save_snapshot, snapshot_path
 from fleettui.config.paths import config_file
-from tests.cli_helpers import (  # noqa: F401 - sim_profile is a fixture
-    SECRET_VAR,
-    free_port,
-    no_fleet_server,
-    not_tls_server,
-    run,
-    sim_profile,
-)
+from tests.support.cli import SECRET_VAR, run
+from tests.support.fake_servers import free_port, no_fleet_server, not_tls_server
 
 INLINE = "inline-Secret-0987"
 

@@ -1,7 +1,6 @@
 """The command line in scripts: stdin VINs, --dry-run, partial-success exit code, list
 selection (--older-than, --sort age, --tag K, --filter), seconds_in_state, --watch, and
 help that describes every command and its defaults."""
-# ruff: noqa: F811 - sim_profile is a pytest fixture imported from cli_helpers
 
 from __future__ import annotations
 
@@ -14,7 +13,7 @@ import pytest
 from fleettui.cli import list_select
 from fleettui.cli.main import build_parser
 from fleettui.config.audit import read_audit
-from tests.cli_helpers import run, sim_profile  # noqa: F401 - fixture
+from tests.support.cli import run
 
 DAY = 86400.0
 P_OLD = "VF3XX000000000011"

@@ -1,5 +1,4 @@
 """`fleettui triage`, `history`, `stats`, `record` against the simulator."""
-# ruff: noqa: F811 - sim_profile is a pytest fixture imported from cli_helpers
 
 from __future__ import annotations
 
@@ -15,7 +14,7 @@ import time
 import pytest
 
 from fleettui.history.database_file import history_path
-from tests.cli_helpers import run, sim_profile  # noqa: F401 - fixture
+from tests.support.cli import run
 
 DAY = 86400.0
 QUEUE_KEYS = {

@@ -7,7 +7,7 @@ import argparse
 import pytest
 
 from fleettui.cli.main import COMMANDS, build_parser
-from tests.cli_helpers import run
+from tests.support.cli import run
 
 
 @pytest.mark.parametrize(

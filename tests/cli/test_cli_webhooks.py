@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.cli_helpers import run
+from tests.support.cli import run
 
 SECRET = "cli-webhook-secret-1"
 

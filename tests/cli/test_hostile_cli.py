@@ -1,4 +1,4 @@
-"""Every CLI command against every class of hostile answer (tests/hostile_server.py),
+"""Every CLI command against every class of hostile answer (tests/support/hostile_server.py),
 each as its own process: never a traceback, never a hang past the deadline, never an
 escape or other hidden character on the terminal, and a message naming the problem."""
 
@@ -13,8 +13,8 @@ import sys
 
 import pytest
 
-from tests.hostile_helpers import DEADLINE, assert_safe_output, cli, hostile_env  # noqa: F401
-from tests.hostile_server import (
+from tests.support.hostile_cli import DEADLINE, assert_safe_output, hostile_env
+from tests.support.hostile_server import (
     APPROVED_VIN,
     BODY_KINDS,
     DATA_KINDS,
@@ -74,7 +74,7 @@ def server():
         yield srv
 
 
-def run_every_command(cli, server, tmp_path, kind):  # noqa: ANN001, F811
+def run_every_command(cli, server, tmp_path, kind):  # noqa: ANN001
     server.kind = kind
     env = hostile_env(tmp_path, server.base_url)
     # The file for add --file: a good line, and one with an escape in a tag value.
@@ -90,7 +90,7 @@ def run_every_command(cli, server, tmp_path, kind):  # noqa: ANN001, F811
 
 
 @pytest.mark.parametrize("kind", [*BODY_KINDS, *FLOW_KINDS])
-def test_every_command_fails_with_a_message_naming_the_problem(cli, server, tmp_path, kind):  # noqa: F811
+def test_every_command_fails_with_a_message_naming_the_problem(cli, server, tmp_path, kind):
     runs = run_every_command(cli, server, tmp_path, kind)
     for name, run in runs.items():
         code, pattern = EXCEPTIONS.get((kind, name), (1, FAILURES[kind]))
@@ -102,7 +102,7 @@ def test_every_command_fails_with_a_message_naming_the_problem(cli, server, tmp_
 
 
 @pytest.mark.parametrize("kind", DATA_KINDS)
-def test_every_command_survives_hostile_data(cli, server, tmp_path, kind):  # noqa: F811
+def test_every_command_survives_hostile_data(cli, server, tmp_path, kind):
     runs = run_every_command(cli, server, tmp_path, kind)
     empty = kind == "empty_list"
     listed = runs["list"]
@@ -131,7 +131,7 @@ def test_every_command_survives_hostile_data(cli, server, tmp_path, kind):  # no
     assert runs["profile-test"].code == 0
 
 
-def test_duplicated_vins_keep_the_newest_and_say_how_many(cli, server, tmp_path):  # noqa: F811
+def test_duplicated_vins_keep_the_newest_and_say_how_many(cli, server, tmp_path):
     runs = run_every_command(cli, server, tmp_path, "duplicates")
     listed = runs["list"]
     assert "repeated VINs (3 extra entries)" in listed.err
@@ -141,7 +141,7 @@ def test_duplicated_vins_keep_the_newest_and_say_how_many(cli, server, tmp_path)
     ]
 
 
-def test_impossible_timestamps_read_as_unknown_times(cli, server, tmp_path):  # noqa: F811
+def test_impossible_timestamps_read_as_unknown_times(cli, server, tmp_path):
     data = json.loads(run_every_command(cli, server, tmp_path, "timestamps")["list-json"].out)
     since = {v["vin"]: v["state_since"] for v in data}
     assert since["WVWZZZ1JZXW000100"] is None  # 2026-02-30
@@ -149,7 +149,7 @@ def test_impossible_timestamps_read_as_unknown_times(cli, server, tmp_path):  # 
     assert since[PENDING_VIN] == "2026-10-01T12:00:00Z"
 
 
-def test_escapes_are_removed_whole_not_just_their_esc(cli, server, tmp_path):  # noqa: F811
+def test_escapes_are_removed_whole_not_just_their_esc(cli, server, tmp_path):
     runs = run_every_command(cli, server, tmp_path, "escapes")
     for name in ("list", "list-csv", "show"):
         out = runs[name].out
@@ -206,7 +206,7 @@ def test_stdin_closed_at_start_is_one_line_not_a_traceback(tmp_path):
     assert b"Traceback" not in run.stderr
 
 
-def test_one_bad_value_marks_its_entry_not_the_list(cli, server, tmp_path):  # noqa: F811
+def test_one_bad_value_marks_its_entry_not_the_list(cli, server, tmp_path):
     """Invalid UTF-8 in one tag, a million-digit number in another: the rest is read."""
     env = hostile_env(tmp_path, server.base_url)
     server.kind = "bad_utf8_tag"
@@ -225,7 +225,7 @@ def test_one_bad_value_marks_its_entry_not_the_list(cli, server, tmp_path):  # n
     assert "too long to read" in run.err
 
 
-def test_tags_that_are_not_text_print_as_json(cli, server, tmp_path):  # noqa: F811
+def test_tags_that_are_not_text_print_as_json(cli, server, tmp_path):
     server.kind = "object_tags"
     env = hostile_env(tmp_path, server.base_url)
     csv_run, show = cli.run(["list", "--csv"], env), cli.run(["show", PENDING_VIN], env)
@@ -239,7 +239,7 @@ def test_tags_that_are_not_text_print_as_json(cli, server, tmp_path):  # noqa: F
 
 
 @pytest.mark.parametrize("kind", ["date_9999", "date_1900"])
-def test_an_implausible_server_clock_is_said_and_not_used(cli, server, tmp_path, kind):  # noqa: F811
+def test_an_implausible_server_clock_is_said_and_not_used(cli, server, tmp_path, kind):
     server.kind = kind
     run = cli.run(["list", "--json"], hostile_env(tmp_path, server.base_url))
     assert run.code == 0, run.err
@@ -251,7 +251,7 @@ def test_an_implausible_server_clock_is_said_and_not_used(cli, server, tmp_path,
             assert 0 <= v["seconds_in_state"] < 10 * 365 * 86400
 
 
-def test_a_gzip_bomb_is_refused_early_and_said(cli, server, tmp_path):  # noqa: F811
+def test_a_gzip_bomb_is_refused_early_and_said(cli, server, tmp_path):
     gzip_bomb()  # made before the request, not within the client's deadline
     server.kind = "gzip_bomb"
     run = cli.run(["list"], hostile_env(tmp_path, server.base_url))

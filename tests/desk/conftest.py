@@ -1,4 +1,4 @@
-"""The desk's tests: a throwaway PostgreSQL server per pytest process (tests/pg_server.py)
+"""The desk's tests: a throwaway PostgreSQL server per pytest process (tests/support/pg_server.py)
 and a fresh database per test."""
 
 from __future__ import annotations
@@ -10,14 +10,14 @@ import pytest
 
 if TYPE_CHECKING:
     from fleettui.desk.settings import DeskSettings
-    from tests.pg_server import PgSession
+    from tests.support.pg_server import PgSession
 
 
 @pytest.fixture(scope="session")
 def pg_session() -> Iterator[PgSession]:
     """One throwaway PostgreSQL server for this pytest process (skipped, with the reason,
     where none can be had; a failure instead under FLEETTUI_REQUIRE_PG=1)."""
-    from tests.pg_server import start_session
+    from tests.support.pg_server import start_session
 
     yield from start_session()
 
@@ -25,7 +25,7 @@ def pg_session() -> Iterator[PgSession]:
 @pytest.fixture
 def pg_desk(pg_session: PgSession) -> DeskSettings:
     """Settings (user "tester") for a fresh database of its own with the desk's schema."""
-    from tests.pg_server import settings_for
+    from tests.support.pg_server import settings_for
 
     return settings_for(pg_session.server, pg_session.new_database())
 
@@ -33,6 +33,6 @@ def pg_desk(pg_session: PgSession) -> DeskSettings:
 @pytest.fixture
 def pg_empty(pg_session: PgSession) -> DeskSettings:
     """Settings for a fresh empty database (no desk schema yet)."""
-    from tests.pg_server import settings_for
+    from tests.support.pg_server import settings_for
 
     return settings_for(pg_session.server, pg_session.new_database(with_schema=False))

@@ -18,7 +18,7 @@ from fleettui.monitor.desk_link import DeskLink
 from fleettui.monitor.desk_outbox import Outbox, outbox_path
 from fleettui.ui.screens.desk_input import DeskInputScreen
 from fleettui.ui.screens.handover import HandoverScreen
-from tests.app_helpers import header_text, loaded, make_app, wait_for
+from tests.support.pilot import header_text, loaded, make_app, wait_for
 
 #: A deadline against a hang (the desk answers in milliseconds; the machine may be busy).
 WAIT = 30.0

@@ -10,7 +10,7 @@ import json
 import pytest
 
 from fleettui.desk.settings import DeskSettings
-from tests.cli_helpers import run
+from tests.support.cli import run
 
 VIN = "WBA00000000000001"
 

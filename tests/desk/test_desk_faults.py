@@ -147,7 +147,7 @@ def test_settings_from_profile_and_environment() -> None:
 def test_no_server_skips_with_the_reason_unless_ci_requires_postgresql(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from tests.pg_server import REQUIRE_ENV, no_server
+    from tests.support.pg_server import REQUIRE_ENV, no_server
 
     monkeypatch.delenv(REQUIRE_ENV, raising=False)
     with pytest.raises(pytest.skip.Exception, match="no PostgreSQL for the desk tests: why"):

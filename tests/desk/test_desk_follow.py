@@ -14,7 +14,7 @@ from fleettui.desk.local_server import LocalPostgres, NoPostgres
 from fleettui.desk.model import DeskEvent, DeskStatus
 from fleettui.desk.settings import DeskSettings
 from fleettui.desk.store import Desk, init_desk
-from tests.pg_server import no_server, settings_for
+from tests.support.pg_server import no_server, settings_for
 
 
 class Collected:

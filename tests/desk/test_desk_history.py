@@ -16,8 +16,8 @@ from fleettui.desk.settings import DeskSettings
 from fleettui.desk.store import Desk
 from fleettui.history.recorder import Recorder, changelog_of
 from fleettui.triage.since import last_look, mark_looked
-from tests.cli_helpers import run
-from tests.sim_helpers import DAY
+from tests.support.cli import run
+from tests.support.sim import DAY
 
 
 class Monitor:
@@ -66,7 +66,7 @@ def test_two_monitors_recording_the_same_refreshes_store_each_change_once(
 
 
 def test_since_last_look_is_per_person(pg_desk: DeskSettings) -> None:
-    from tests.sim_helpers import SIM_START
+    from tests.support.sim import SIM_START
 
     with (
         DeskHistory.connect(replace(pg_desk, user="ana")) as ana,

@@ -21,7 +21,7 @@ from fleettui.monitor.desk_outbox import Outbox, outbox_path
 from fleettui.monitor.desk_results import DeskActed, DeskResult
 from fleettui.monitor.desk_state import event_line
 from fleettui.monitor.updates import Update
-from tests.fleet_helpers import NOW, small_fleet
+from tests.support.fleets import NOW, small_fleet
 
 #: How long a test waits for something to arrive before it fails (a deadline against a
 #: hang, not a speed assertion: on a loaded machine the wait is usually milliseconds).
@@ -137,7 +137,7 @@ def test_notes_snoozes_and_presence_reach_the_other_monitor(people) -> None:
 
 def test_typed_while_the_desk_is_down_is_kept_then_sent(pg_session) -> None:
     from fleettui.desk.local_server import LocalPostgres
-    from tests.pg_server import settings_for
+    from tests.support.pg_server import settings_for
 
     server = LocalPostgres.start()
     try:
@@ -204,7 +204,7 @@ def _first_status(settings: DeskSettings) -> tuple[str, str]:
 
 
 def test_a_wrong_password_is_one_line_without_the_password(pg_session) -> None:
-    from tests.pg_server import settings_for
+    from tests.support.pg_server import settings_for
 
     good = settings_for(pg_session.server, "postgres")
     bad = replace(good, dsn=pg_session.server.dsn("postgres", password="not-it-9f3"))

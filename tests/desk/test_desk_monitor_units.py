@@ -15,7 +15,7 @@ from fleettui.core.query_terms import NO_DESK
 from fleettui.core.rows import build_row
 from fleettui.core.store import FleetStore
 from fleettui.monitor.desk_outbox import Outbox, Pending, outbox_path
-from tests.fleet_helpers import NOW, small_fleet
+from tests.support.fleets import NOW, small_fleet
 
 
 @dataclass

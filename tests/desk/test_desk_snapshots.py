@@ -21,8 +21,8 @@ from fleettui.monitor.desk_outbox import Outbox
 from fleettui.monitor.desk_results import DeskLoaded, DeskTimeline
 from fleettui.ui.messages import DeskArrived
 from fleettui.ui.screens.handover import HandoverScreen
-from tests.app_helpers import loaded, make_app, wait_for
-from tests.triage_helpers import ScreenApp
+from tests.support.pilot import loaded, make_app, wait_for
+from tests.support.triage import ScreenApp
 
 pytestmark = pytest.mark.snapshot
 

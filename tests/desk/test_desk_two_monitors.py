@@ -22,7 +22,7 @@ from fleettui.core import reasons as R
 from fleettui.desk.settings import DeskSettings
 from fleettui.sim import SimConfig, Simulator
 from fleettui.webhooks import sender
-from tests.sim_helpers import SIM_START
+from tests.support.sim import SIM_START
 
 pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="needs tmux")
 

@@ -4,12 +4,12 @@ into the add form while a send is in flight stay in it."""
 
 from __future__ import annotations
 
-from app_helpers import loaded, make_app, seed_test_vehicles, wait_for
 from textual import events
 from textual.widgets import Input, TextArea
 
 from fleettui.sim.faults import FaultConfig
 from fleettui.ui.screens.add_form import AddScreen
+from tests.support.pilot import loaded, make_app, seed_test_vehicles, wait_for
 
 
 def burst(app, text: str) -> None:

@@ -9,9 +9,9 @@ from fleettui.core.data_states import DATA_LOOKUP, DataState
 from fleettui.monitor.accounts import account_for_simulator
 from fleettui.ui.app import FleetApp
 from fleettui.ui.screens.triage import TriageScreen
-from tests.app_helpers import filter_to, loaded, wait_for
-from tests.data_helpers import private_car
-from tests.screen_text import screen_lines
+from tests.support.pilot import filter_to, loaded, wait_for
+from tests.support.screen import screen_lines
+from tests.support.vehicle_data import private_car
 
 
 async def test_a_privacy_car_is_shown_explained_filtered_and_queued(sim):

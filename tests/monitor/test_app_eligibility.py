@@ -9,7 +9,8 @@ from fleettui.monitor.eligibility import EligibilityChecks
 from fleettui.sim import SimConfig, Simulator
 from fleettui.ui.screens.add_form import AddScreen
 from fleettui.ui.screens.confirm import ConfirmScreen
-from tests.app_helpers import SIM_START, loaded, make_app, wait_for
+from tests.support.pilot import loaded, make_app, wait_for
+from tests.support.sim import SIM_START
 
 
 def _vin(sim, *, eligible: bool, start: int = 0) -> str:  # noqa: ANN001

@@ -6,8 +6,6 @@ from __future__ import annotations
 import threading
 
 import pytest
-from app_helpers import SIM_START, wait_for
-from hostile_server import HostileServer
 
 from fleettui.api.auth import Credentials
 from fleettui.api.client import FleetClient
@@ -15,6 +13,9 @@ from fleettui.api.network_errors import NetworkError
 from fleettui.monitor.accounts import Account
 from fleettui.term.exit_guard import ExitGuard
 from fleettui.ui.app import FleetApp
+from tests.support.hostile_server import HostileServer
+from tests.support.pilot import wait_for
+from tests.support.sim import SIM_START
 
 
 def http_threads() -> list[threading.Thread]:

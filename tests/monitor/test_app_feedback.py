@@ -15,8 +15,7 @@ from fleettui.core.fleet_csv import COLUMNS
 from fleettui.ui.screens.confirm import ConfirmScreen
 from fleettui.ui.screens.export import ExportScreen
 from fleettui.ui.screens.results import WriteResultsScreen
-from tests.app_helpers import (
-    DAY,
+from tests.support.pilot import (
     KIA_APPROVED,
     filter_to,
     loaded,
@@ -26,6 +25,7 @@ from tests.app_helpers import (
     sim_status,
     wait_for,
 )
+from tests.support.sim import DAY
 
 YOUNG = [f"VF3YYYYY0NC00002{i}" for i in range(7)]
 OLD = "VF3YYYYY0NC000030"

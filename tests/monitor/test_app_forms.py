@@ -7,7 +7,7 @@ from __future__ import annotations
 from textual.widgets import Input, Static, TextArea
 
 from fleettui.ui.screens.add_form import AddScreen
-from tests.app_helpers import loaded, make_app, notes, wait_for
+from tests.support.pilot import loaded, make_app, notes, wait_for
 
 GOOD_A = "VF3ZZZZZ0NC000010"
 GOOD_B = "VF3ZZZZZ0NC000011"

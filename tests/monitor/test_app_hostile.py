@@ -4,14 +4,21 @@ puts a hidden character on screen, and the header or a notice names the problem.
 from __future__ import annotations
 
 import pytest
-from app_helpers import SIM_START, header_text, notes, wait_for
-from hostile_server import BODY_KINDS, DATA_KINDS, FLOW_KINDS, PENDING_VIN, HostileServer
 
 from fleettui.api.auth import Credentials
 from fleettui.api.client import FleetClient
 from fleettui.core.text import sanitize
 from fleettui.monitor.accounts import Account
 from fleettui.ui.app import FleetApp
+from tests.support.hostile_server import (
+    BODY_KINDS,
+    DATA_KINDS,
+    FLOW_KINDS,
+    PENDING_VIN,
+    HostileServer,
+)
+from tests.support.pilot import header_text, notes, wait_for
+from tests.support.sim import SIM_START
 
 #: What the header (or the first notice) says for each class that fails every refresh.
 SAYS = {

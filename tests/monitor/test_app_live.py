@@ -16,11 +16,10 @@ from fleettui.sim import FaultConfig
 from fleettui.ui.app import FleetApp
 from fleettui.ui.screens.export import ExportScreen
 from fleettui.ui.screens.help import HelpScreen
-from tests.app_helpers import (
+from tests.support.pilot import (
     BMW_PENDING,
     KIA_APPROVED,
     PEUGEOT_PENDING,
-    SIM_START,
     filter_to,
     header_text,
     loaded,
@@ -29,6 +28,7 @@ from tests.app_helpers import (
     reject,
     wait_for,
 )
+from tests.support.sim import SIM_START
 
 
 async def test_first_load_fills_table_and_header(sim, pilot):
@@ -200,7 +200,7 @@ async def test_profile_opens_on_cached_fleet_when_provider_is_down(sim, monkeypa
     from fleettui.config.profiles import Profile
     from fleettui.monitor.accounts import account_from_profile
     from fleettui.ui.app import FleetApp
-    from tests.app_helpers import SIM_START
+    from tests.support.sim import SIM_START
 
     monkeypatch.setenv("SIM_SECRET", sim.client_secret)
     save_config(

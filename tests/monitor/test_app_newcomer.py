@@ -10,7 +10,8 @@ from fleettui.ui.screens.confirm import ConfirmScreen
 from fleettui.ui.screens.export import ExportScreen
 from fleettui.ui.screens.notifications import NotificationLogScreen
 from fleettui.ui.screens.triage import TriageScreen
-from tests.app_helpers import (
+from tests.monitor.test_app_triage import profile_app, recorded
+from tests.support.pilot import (
     BMW_PENDING,
     PEUGEOT_PENDING,
     filter_to,
@@ -21,7 +22,6 @@ from tests.app_helpers import (
     seed_test_vehicles,
     wait_for,
 )
-from tests.monitor.test_app_triage import profile_app, recorded
 
 
 async def test_f_on_a_refusal_notice_shows_its_vehicle(sim):
@@ -104,7 +104,7 @@ async def test_switching_to_an_unreachable_profile_says_nothing_about_the_one_le
 ):
     """The toasts of the profile just left go (the log keeps them), and its vehicle
     under the cursor does not 'leave the view' of the new one."""
-    from tests.app_helpers import save_unreachable_profile
+    from tests.support.pilot import save_unreachable_profile
 
     save_unreachable_profile(monkeypatch, "down")
     app = profile_app(sim)

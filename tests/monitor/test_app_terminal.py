@@ -16,7 +16,8 @@ from fleettui.monitor.header_state import HeaderState
 from fleettui.term.watch import TerminalWatch, stdin_gone
 from fleettui.ui.app import FleetApp
 from fleettui.ui.widgets.header import connection_text, environment_badge
-from tests.app_helpers import SIM_START, wait_for
+from tests.support.pilot import wait_for
+from tests.support.sim import SIM_START
 
 
 def test_stdin_gone_only_at_eof():
@@ -138,7 +139,7 @@ async def test_profile_switch_reconnects_without_restart(sim, monkeypatch):
     from fleettui.config import load_config, save_config
     from fleettui.config.profiles import Profile
     from fleettui.ui.screens.profile_switch import ProfileSwitchScreen
-    from tests.app_helpers import loaded, make_app
+    from tests.support.pilot import loaded, make_app
 
     monkeypatch.setenv("SIM_SECRET", sim.client_secret)
     profile = Profile(
@@ -191,7 +192,7 @@ async def test_no_color_draws_in_the_terminals_own_colour_with_a_reverse_cursor(
     from textual.filter import Monochrome, NoColor
 
     from fleettui.ui.colours import ANSI_THEME
-    from tests.app_helpers import loaded, make_app
+    from tests.support.pilot import loaded, make_app
 
     _terminal(monkeypatch, NO_COLOR="1")
     app = make_app(sim)
@@ -212,7 +213,7 @@ async def test_no_color_draws_in_the_terminals_own_colour_with_a_reverse_cursor(
 async def test_sixteen_colour_terminal_keeps_the_state_colours(sim, monkeypatch):
     from rich.color import ColorType
 
-    from tests.app_helpers import loaded, make_app
+    from tests.support.pilot import loaded, make_app
 
     _terminal(monkeypatch, TEXTUAL_COLOR_SYSTEM="standard")
     app = make_app(sim)
@@ -252,7 +253,7 @@ def test_stale_and_cannot_connect_stand_out_without_colour():
 
 
 async def test_failing_first_poll_does_not_claim_to_show_last_data(sim, monkeypatch):
-    from tests.app_helpers import loaded, make_app, notes, save_unreachable_profile
+    from tests.support.pilot import loaded, make_app, notes, save_unreachable_profile
 
     save_unreachable_profile(monkeypatch, "down")
     app = make_app(sim)
@@ -269,7 +270,7 @@ async def test_counts_keep_short_state_names_at_80_columns(sim):
     from fleettui.core.states import info
     from fleettui.ui.screens.help import HelpScreen
     from fleettui.ui.widgets.header import SHORT_LABELS
-    from tests.app_helpers import loaded, make_app
+    from tests.support.pilot import loaded, make_app
 
     app = make_app(sim)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -328,7 +329,7 @@ def test_header_says_what_went_wrong_before_the_first_good_refresh():
 
 async def test_malformed_first_answer_says_bad_answer_in_the_header(sim):
     from fleettui.sim import FaultConfig
-    from tests.app_helpers import header_text, make_app
+    from tests.support.pilot import header_text, make_app
 
     sim.set_faults(FaultConfig(malformed_rate=1.0))
     app = make_app(sim)
@@ -355,7 +356,7 @@ def test_stale_age_is_the_age_of_the_last_good_refresh():
 
 async def test_stale_header_follows_the_data_age_between_polls(sim):
     from fleettui.sim import FaultConfig
-    from tests.app_helpers import header_text, loaded, make_app, refresh
+    from tests.support.pilot import header_text, loaded, make_app, refresh
 
     app = make_app(sim)
     async with app.run_test(size=(120, 36)) as pilot:

@@ -17,7 +17,8 @@ from fleettui.ui.screens.add_form import AddScreen
 from fleettui.ui.screens.stats import StatsScreen
 from fleettui.ui.screens.triage import TriageScreen
 from fleettui.ui.widgets.fleet_columns import RECENT_GLYPH
-from tests.app_helpers import DAY, SIM_START, loaded, notes, wait_for
+from tests.support.pilot import loaded, notes, wait_for
+from tests.support.sim import DAY, SIM_START
 
 
 def profile_app(sim, **kw) -> FleetApp:

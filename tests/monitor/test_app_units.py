@@ -20,7 +20,7 @@ from fleettui.monitor.connection import ConnectionState, clamp_refresh, coarse_a
 from fleettui.monitor.write_outcomes import WriteOutcome, merge_answer, new_vehicle, summarise
 from fleettui.ui.screens.export import write_csv
 from fleettui.ui.widgets.header import connection_text
-from tests.sim_helpers import SIM_START
+from tests.support.sim import SIM_START
 
 NOW = SIM_START
 GOOD_VIN = "WBA3A5C51CF256985"
@@ -218,7 +218,8 @@ async def test_poller_fetches_the_compact_form_and_frees_it_on_the_worker(sim):
 
     from fleettui.monitor.accounts import account_for_simulator
     from fleettui.ui.app import FleetApp
-    from tests.app_helpers import SIM_START, loaded
+    from tests.support.pilot import loaded
+    from tests.support.sim import SIM_START
 
     fetched: list[list] = []
 
@@ -253,7 +254,8 @@ async def test_demo_writes_no_audit_log_and_no_snapshot_cache(sim, isolated_dirs
     from fleettui.config.cache import snapshot_path
     from fleettui.monitor.accounts import account_for_simulator
     from fleettui.ui.app import FleetApp
-    from tests.app_helpers import SIM_START, loaded
+    from tests.support.pilot import loaded
+    from tests.support.sim import SIM_START
 
     demo = account_for_simulator(sim)
     assert not demo.audit and not demo.cache
@@ -275,7 +277,7 @@ async def test_demo_writes_no_audit_log_and_no_snapshot_cache(sim, isolated_dirs
 async def test_enter_detail_fills_80x24_opens_at_top_and_footer_says_back(sim):
     from textual.widgets import Footer
 
-    from tests.app_helpers import loaded, make_app
+    from tests.support.pilot import loaded, make_app
 
     app = make_app(sim)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -308,7 +310,7 @@ async def test_enter_detail_fills_80x24_opens_at_top_and_footer_says_back(sim):
 @pytest.mark.size(60, 20)
 async def test_help_and_quit_stay_in_the_footer_on_a_60_column_terminal(pilot):
     """The footer cuts from the right on narrow terminals: help and quit come first."""
-    from tests.app_helpers import wait_for
+    from tests.support.pilot import wait_for
 
     def shown() -> list[str]:
         keys = [k for k in pilot.app.screen.query("FooterKey") if k.region.width]

@@ -20,8 +20,9 @@ from fleettui.ui.widgets.fleet_columns import PUSH_GLYPH
 from fleettui.webhooks.receiver import WebhookReceiver
 from fleettui.webhooks.receiver_config import ReceiverConfig
 from fleettui.webhooks.store import WebhookStore
-from tests.app_helpers import SIM_START, filter_to, header_text, loaded, refresh, wait_for
-from tests.webhook_helpers import SECRET, change_body, post_signed
+from tests.support.pilot import filter_to, header_text, loaded, refresh, wait_for
+from tests.support.sim import SIM_START
+from tests.support.webhooks import SECRET, change_body, post_signed
 
 PEUGEOT = "VF3AAAAA0NC000001"
 BMW = "WBAAAAAA0NC000002"
@@ -174,7 +175,7 @@ async def test_webhook_panel_opens_with_w_and_updates(pushed_sim):
 
 
 async def test_without_webhooks_w_explains_how(sim):
-    from tests.app_helpers import make_app, notes
+    from tests.support.pilot import make_app, notes
 
     app = make_app(sim)
     async with app.run_test(size=(80, 24)) as pilot:

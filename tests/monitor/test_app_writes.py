@@ -11,7 +11,7 @@ from fleettui.config.audit import read_audit
 from fleettui.core.states import State
 from fleettui.ui.screens.add_form import AddScreen
 from fleettui.ui.screens.confirm import ConfirmScreen
-from tests.app_helpers import (
+from tests.support.pilot import (
     AUDI_FRESH,
     BMW_PENDING,
     KIA_APPROVED,

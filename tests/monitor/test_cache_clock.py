@@ -15,7 +15,7 @@ from fleettui.monitor.accounts import account_for_simulator
 from fleettui.monitor.connection import ConnectionState
 from fleettui.ui.app import FleetApp
 from fleettui.ui.widgets.header import connection_text
-from tests.app_helpers import header_text, loaded, wait_for
+from tests.support.pilot import header_text, loaded, wait_for
 
 PROVIDER = datetime(2026, 12, 31, 0, 12, tzinfo=UTC)
 LOCAL = datetime(2026, 11, 25, 19, 12, tzinfo=UTC)

@@ -20,8 +20,8 @@ from fleettui.ui.screens.export import default_export_path
 from fleettui.ui.screens.help import HelpScreen
 from fleettui.ui.widgets.fleet_columns import header_text, layout_columns
 from fleettui.ui.widgets.fleet_table import FleetTable
-from tests.fleet_helpers import small_fleet, vdict
 from tests.monitor.test_fleet_table import TableApp, lines, many, store_of
+from tests.support.fleets import small_fleet, vdict
 
 CSS = str(Path(fleettui.ui.__file__).parent / "app.tcss")
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 from fleettui.core.states import State
 from fleettui.ui.screens.notifications import NotificationLogScreen
 from fleettui.ui.screens.sort_menu import SortMenu
-from tests.app_helpers import filter_to, loaded, make_app, notes, refresh, wait_for
+from tests.support.pilot import filter_to, loaded, make_app, notes, refresh, wait_for
 
 
 def _reject(sim, count: int) -> list[str]:
@@ -151,7 +151,7 @@ async def test_cursor_keeps_its_place_when_its_vehicle_leaves_and_c_never_hits_a
 
 
 async def test_header_counts_marks_the_filter_hides(sim):
-    from tests.app_helpers import header_text
+    from tests.support.pilot import header_text
 
     app = make_app(sim)
     async with app.run_test(size=(120, 36)) as pilot:

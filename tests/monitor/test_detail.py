@@ -7,7 +7,7 @@ from textual.widgets import Static
 
 from fleettui.core.vehicle import Vehicle
 from fleettui.ui.widgets.detail import DetailPane, detail_text
-from tests.fleet_helpers import NOW, vdict
+from tests.support.fleets import NOW, vdict
 
 
 def rejected_vw() -> Vehicle:
@@ -108,7 +108,7 @@ def test_catalogued_reject_reason_is_explained():
 
 
 async def test_filter_matching_nothing_empties_the_pane(sim):
-    from tests.app_helpers import filter_to, loaded, make_app
+    from tests.support.pilot import filter_to, loaded, make_app
 
     app = make_app(sim)
     async with app.run_test(size=(100, 30)) as pilot:
@@ -125,7 +125,7 @@ async def test_filter_matching_nothing_empties_the_pane(sim):
 
 
 async def test_switching_to_a_failing_profile_clears_the_pane(sim, monkeypatch):
-    from tests.app_helpers import loaded, make_app, save_unreachable_profile, wait_for
+    from tests.support.pilot import loaded, make_app, save_unreachable_profile, wait_for
 
     save_unreachable_profile(monkeypatch, "down")
     app = make_app(sim)
@@ -138,7 +138,7 @@ async def test_switching_to_a_failing_profile_clears_the_pane(sim, monkeypatch):
 
 
 async def test_brackets_scroll_the_detail_pane_while_the_table_keeps_the_keys(sim):
-    from tests.app_helpers import loaded, make_app
+    from tests.support.pilot import loaded, make_app
 
     app = make_app(sim)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -160,7 +160,7 @@ async def test_brackets_scroll_the_detail_pane_while_the_table_keeps_the_keys(si
 async def test_footer_at_80_columns_offers_detail_help_and_the_actions(sim):
     from textual.widgets._footer import FooterKey
 
-    from tests.app_helpers import loaded, make_app, wait_for
+    from tests.support.pilot import loaded, make_app, wait_for
 
     app = make_app(sim)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -181,7 +181,7 @@ async def test_a_cursor_message_while_the_screen_is_rebuilt_does_not_crash(sim):
     screen being built or torn down): it used to raise NoMatches('#detail') from the
     handler and end the monitor. Deterministic: the pane is removed, then the message."""
     from fleettui.ui.widgets.fleet_table import FleetTable
-    from tests.app_helpers import loaded, make_app
+    from tests.support.pilot import loaded, make_app
 
     app = make_app(sim)
     async with app.run_test(size=(100, 30)) as pilot:

@@ -7,7 +7,7 @@ from textual.app import App, ComposeResult
 from fleettui.core.store import FleetStore
 from fleettui.ui.widgets.fleet_columns import layout_columns
 from fleettui.ui.widgets.fleet_table import FleetTable
-from tests.fleet_helpers import NOW, small_fleet, vdict
+from tests.support.fleets import NOW, small_fleet, vdict
 
 
 class TableApp(App):

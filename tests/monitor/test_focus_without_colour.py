@@ -12,7 +12,7 @@ from textual.widgets import Button, OptionList
 from fleettui.ui.screens.confirm import ConfirmScreen
 from fleettui.ui.screens.notifications import NotificationLogScreen
 from fleettui.ui.screens.sort_menu import SortMenu
-from tests.app_helpers import PEUGEOT_PENDING, loaded, make_app, seed_test_vehicles, wait_for
+from tests.support.pilot import PEUGEOT_PENDING, loaded, make_app, seed_test_vehicles, wait_for
 
 MODES = {"no-colour": {"NO_COLOR": "1"}, "16-colours": {"TERM": "xterm"}}
 

@@ -7,7 +7,7 @@ from email.utils import parsedate_to_datetime
 import httpx
 import pytest
 
-from tests.sim_helpers import SIM_START, authed, fetch_token, only_error, token_body
+from tests.support.sim import SIM_START, authed, fetch_token, only_error, token_body
 
 
 def test_token_json_body_has_the_documented_shape(sim):

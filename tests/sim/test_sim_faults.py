@@ -11,7 +11,7 @@ import httpx
 import pytest
 
 from fleettui.sim import FaultConfig, SimConfig, Simulator
-from tests.sim_helpers import SIM_START, authed, fetch_token, only_error, token_body
+from tests.support.sim import SIM_START, authed, fetch_token, only_error, token_body
 
 
 def test_latency_is_added(sim):

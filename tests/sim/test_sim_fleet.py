@@ -7,7 +7,7 @@ import pytest
 
 from fleettui.core.timefmt import parse_ts
 from fleettui.core.vehicle import Vehicle
-from tests.sim_helpers import SIM_START, authed, list_filter, only_error
+from tests.support.sim import SIM_START, authed, list_filter, only_error
 
 VW_TAGS = {"vw-group-customer-name": "Test Fleet GmbH"}
 

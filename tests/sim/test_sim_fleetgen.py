@@ -17,7 +17,7 @@ from fleettui.sim import SimConfig, Simulator
 from fleettui.sim.engine import Engine
 from fleettui.sim.fleetgen import generate
 from fleettui.sim.vins import VIN_ALPHABET, WMI, check_digit
-from tests.sim_helpers import SIM_START, authed
+from tests.support.sim import SIM_START, authed
 
 STATES = {"pending", "approved", "rejected", "revoking", "revoked", "canceling", "canceled"}
 

@@ -6,7 +6,7 @@ import pytest
 
 from fleettui.core import reasons as R
 from fleettui.core.timefmt import parse_ts
-from tests.sim_helpers import DAY, authed, only_error
+from tests.support.sim import DAY, authed, only_error
 
 
 def _post(c, vin, brand, tags=None):  # noqa: ANN001

@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from fleettui.sim import SimConfig, Simulator
-from tests.sim_helpers import SIM_START, fetch_token
+from tests.support.sim import SIM_START, fetch_token
 
 json_values = st.recursive(
     st.none()

@@ -14,7 +14,7 @@ import pytest
 from fleettui.core import reasons as R
 from fleettui.sim import SimConfig, Simulator
 from fleettui.sim.webhooks import WebhookSender, sign
-from tests.sim_helpers import DAY, SIM_START, authed
+from tests.support.sim import DAY, SIM_START, authed
 
 SECRET = "whsec-test"
 

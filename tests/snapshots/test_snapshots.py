@@ -10,7 +10,7 @@ from textual.widgets import Input
 from fleettui.core.states import State
 from fleettui.ui.screens.add_form import AddScreen
 from fleettui.ui.screens.confirm import ConfirmScreen
-from tests.app_helpers import (
+from tests.support.pilot import (
     KIA_APPROVED,
     PEUGEOT_PENDING,
     loaded,

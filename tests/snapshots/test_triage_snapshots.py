@@ -10,7 +10,7 @@ import pytest
 from fleettui.triage.stats import stats_from_changelogs
 from fleettui.ui.screens.stats import StatsScreen
 from fleettui.ui.screens.triage import TriageScreen
-from tests.triage_helpers import ScreenApp, seeded
+from tests.support.triage import ScreenApp, seeded
 
 pytestmark = pytest.mark.snapshot
 

@@ -26,7 +26,7 @@ from fleettui.api.network_errors import NetworkError
 from fleettui.core.states import State
 from fleettui.core.timefmt import utcnow
 from fleettui.sim import FaultConfig, SimConfig, Simulator
-from tests.sim_helpers import SIM_START
+from tests.support.sim import SIM_START
 
 DAY = 86400.0
 GOOD_VIN = "WBA12345678901234"

@@ -15,7 +15,7 @@ from fleettui.config import load_config, resolve_profile
 from fleettui.config.errors import ConfigError
 from fleettui.config.paths import config_file
 from fleettui.config.toml_edit import edit
-from tests.cli_helpers import run
+from tests.support.cli import run
 
 HAND_WRITTEN = """\
 # fleettui settings, kept by hand

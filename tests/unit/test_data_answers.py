@@ -32,7 +32,7 @@ from fleettui.core.data_states import (
     next_record,
 )
 from fleettui.sim import SimConfig, Simulator
-from tests.sim_helpers import SIM_START, authed
+from tests.support.sim import SIM_START, authed
 
 SCHEMA = json.loads(
     (Path(__file__).parent.parent / "schemas" / "hm-vehicle-data-api-v1.json").read_text()

@@ -19,7 +19,7 @@ from fleettui.history.data_records import DataRecords
 from fleettui.history.store import HistoryStore
 from fleettui.monitor.data_checker import Approved, Budget, DataChecker, next_interval
 from fleettui.sim import SimConfig, Simulator
-from tests.sim_helpers import SIM_START
+from tests.support.sim import SIM_START
 
 DAY = 86400.0
 

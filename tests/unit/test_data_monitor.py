@@ -103,7 +103,7 @@ def test_blocked_and_unblocked_cars_are_told_in_one_notice_both_ways():
     from fleettui.history.data_records import data_events
     from fleettui.monitor.data_checker import DataResult
     from fleettui.monitor.data_monitor import data_changes
-    from tests.sim_helpers import SIM_START as now
+    from tests.support.sim import SIM_START as now
 
     flowing = DataRecord("V1", DataState.FLOWING, now, now, now)
     private = DataRecord("V1", DataState.PRIVACY, now, now, now, "privacy", "r1")

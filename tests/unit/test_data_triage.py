@@ -1,7 +1,6 @@
 """Issue 19, where the data states go: history events told both ways, the triage board's
 data queues and their ready messages, statistics, and `list --data` / `triage` / `stats`
 on the command line against the simulator."""
-# ruff: noqa: F811 - sim_profile is a pytest fixture imported from cli_helpers
 
 from __future__ import annotations
 
@@ -18,9 +17,9 @@ from fleettui.triage.data_queues import DataView
 from fleettui.triage.data_stats import data_stats
 from fleettui.triage.messages import message_text
 from fleettui.triage.queues import build_board
-from tests.cli_helpers import run, sim_profile  # noqa: F401 - fixture
-from tests.data_helpers import private_car
-from tests.sim_helpers import SIM_START
+from tests.support.cli import run
+from tests.support.sim import SIM_START
+from tests.support.vehicle_data import private_car
 
 VIN = "WVWZZZ1JZXW000001"
 NOW = SIM_START

@@ -13,7 +13,7 @@ from fleettui.api.client import FleetClient, NewVehicle
 from fleettui.api.errors import NotFound, RateLimited, WrongBaseUrl, error_category
 from fleettui.api.network_errors import NetworkError, ProviderTimeout
 from fleettui.config.profiles import DEFAULT_CONNECT_TIMEOUT, DEFAULT_DEADLINE
-from tests.hostile_server import PENDING_VIN, HostileServer
+from tests.support.hostile_server import PENDING_VIN, HostileServer
 
 
 def hostile_client(server: HostileServer, **kw) -> FleetClient:

@@ -26,7 +26,7 @@ from fleettui.monitor.delta import FILTER_BUDGET, MOVING_STATES, vin_batches
 from fleettui.monitor.updates import Fetched
 from fleettui.sim import FaultConfig, SimConfig, Simulator
 from fleettui.sim.vins import make_vin
-from tests.sim_helpers import SIM_START
+from tests.support.sim import SIM_START
 
 LIST = "GET /v1/fleets/vehicles"
 FULL = (LIST,)

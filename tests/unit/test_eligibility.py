@@ -23,7 +23,7 @@ from fleettui.api.eligibility import Pacer, read_eligibility
 from fleettui.core import reasons as R
 from fleettui.core.brands import BRANDS, ELIGIBILITY_BRANDS, brand_info
 from fleettui.sim import SimConfig, Simulator
-from tests.sim_helpers import SIM_START, authed
+from tests.support.sim import SIM_START, authed
 
 SCHEMA = json.loads(
     (Path(__file__).parent.parent / "schemas" / "hm-eligibility-v1.json").read_text()

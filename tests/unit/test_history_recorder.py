@@ -215,7 +215,7 @@ def test_webhook_deliveries_are_recorded_once_with_the_state_shown_before(sim, t
 def test_a_first_load_is_recorded_in_batches_with_the_same_result(tmp_path, monkeypatch):
     from fleettui.core.store import FleetStore
     from fleettui.history import recorder as recorder_module
-    from tests.fleet_helpers import NOW, vdict
+    from tests.support.fleets import NOW, vdict
 
     fleet = [vdict(f"WBA{i:014d}", "approved" if i % 2 else "pending") for i in range(120)]
     store = FleetStore()

@@ -18,7 +18,7 @@ from fleettui.cli.list_text import width, write_table
 from fleettui.core.fleet_csv import write_fleet
 from fleettui.core.vehicle import Vehicle
 from fleettui.sim import SimConfig, Simulator
-from tests.fleet_helpers import NOW, small_fleet, vdict
+from tests.support.fleets import NOW, small_fleet, vdict
 
 ODD = [
     vdict("WBA00000000000010", "pending", log=[("2026-10-01T08:00:00+02:00", "pending", None)]),

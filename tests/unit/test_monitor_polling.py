@@ -15,7 +15,7 @@ from fleettui.monitor.controller import Monitor
 from fleettui.monitor.repaint_pacing import IDLE_REPAINT_SECONDS
 from fleettui.monitor.updates import CacheRead, Fetched, FetchFailed
 from fleettui.sim import FaultConfig
-from tests.sim_helpers import SIM_START
+from tests.support.sim import SIM_START
 
 
 class Clocks:

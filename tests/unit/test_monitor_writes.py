@@ -17,14 +17,14 @@ from fleettui.monitor.add_lines import AddDraft, parse_line
 from fleettui.monitor.controller import Monitor
 from fleettui.monitor.deletes import OPEN_HINT, delete_one
 from fleettui.monitor.updates import Notice
-from tests.app_helpers import (
+from tests.support.pilot import (
     AUDI_FRESH,
     BMW_PENDING,
     KIA_APPROVED,
     PEUGEOT_PENDING,
-    SIM_START,
     seed_test_vehicles,
 )
+from tests.support.sim import SIM_START
 
 
 @pytest.fixture

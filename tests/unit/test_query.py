@@ -7,7 +7,7 @@ import pytest
 from fleettui.core.query import parse_query
 from fleettui.core.rows import build_row
 from fleettui.core.timefmt import parse_duration
-from tests.fleet_helpers import NOW, small_fleet
+from tests.support.fleets import NOW, small_fleet
 
 
 @pytest.fixture(scope="module")

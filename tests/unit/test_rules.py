@@ -10,7 +10,7 @@ from fleettui.core.brands import BRANDS
 from fleettui.core.rules import check_action, check_new_vehicle, plan_bulk
 from fleettui.core.states import Action, State
 from fleettui.core.vehicle import Vehicle
-from tests.sim_helpers import SIM_START
+from tests.support.sim import SIM_START
 
 NOW = SIM_START
 

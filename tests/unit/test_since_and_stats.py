@@ -13,7 +13,7 @@ from fleettui.history.store import HistoryStore
 from fleettui.triage.render import bar, sparkline, stats_lines
 from fleettui.triage.since import mark_looked, since_last_look, when_words
 from fleettui.triage.stats import percentile, stats_from_changelogs, stats_from_history
-from tests.triage_helpers import refresh, seeded
+from tests.support.triage import refresh, seeded
 
 DAY = 86400.0
 
@@ -78,7 +78,7 @@ def test_the_history_keeps_vehicles_the_fleet_no_longer_has(tmp_path):
 
 def test_approval_time_per_brand_from_a_known_fleet():
     from fleettui.core.store import FleetStore
-    from tests.fleet_helpers import NOW, vdict
+    from tests.support.fleets import NOW, vdict
 
     fleet = [
         vdict(

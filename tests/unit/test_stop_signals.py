@@ -1,6 +1,6 @@
 """SIGTERM, SIGHUP and Ctrl-C (SIGINT) end a fleettui process within a second whatever it
 is doing (issue 21), here while it is stuck in a parse made endlessly slow on purpose
-(tests/slow_parse_cli.py), in a real process. The figure is the issue's (1 s); the test
+(tests/support/slow_parse_cli.py), in a real process. The figure is the issue's (1 s); the test
 waits a generous bound (it hung for ever before) and reports what it measured."""
 
 from __future__ import annotations
@@ -18,9 +18,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.webhook_helpers import SECRET, change_body, post_signed
+from tests.support.webhooks import SECRET, change_body, post_signed
 
-RUNNER = Path(__file__).parent.parent / "slow_parse_cli.py"
+RUNNER = Path(__file__).parent.parent / "support" / "slow_parse_cli.py"
 ROOT = Path(__file__).resolve().parent.parent.parent
 #: How long the test waits for the process to end after the signal (it never ended).
 BOUND = 20.0

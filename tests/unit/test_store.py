@@ -10,7 +10,7 @@ from fleettui.core.rows import _UNSET, build_row, expand
 from fleettui.core.states import State
 from fleettui.core.store import SORT_COLUMNS, FleetStore
 from fleettui.core.vehicle import Vehicle
-from tests.fleet_helpers import NOW, small_fleet, vdict
+from tests.support.fleets import NOW, small_fleet, vdict
 
 
 class FakeClock:
@@ -624,7 +624,7 @@ def test_compact_without_copy_keeps_the_objects_strings():
 
 def test_presort_makes_the_next_sort_and_the_reverse_ready(monkeypatch):
     from fleettui.core import sorted_orders
-    from tests.fleet_helpers import NOW, vdict
+    from tests.support.fleets import NOW, vdict
 
     fleet = [
         vdict(
@@ -666,7 +666,7 @@ def test_only_a_load_that_built_many_rows_freezes_them():
     that moment would otherwise be frozen with them and leak when it dies in a cycle."""
     import gc
 
-    from tests.fleet_helpers import NOW, vdict
+    from tests.support.fleets import NOW, vdict
 
     fleet = [vdict(f"WBA{i:014d}", "pending") for i in range(6_000)]
     store = FleetStore()

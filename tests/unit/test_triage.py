@@ -19,7 +19,7 @@ from fleettui.core.timings import (
     usual_approval_seconds,
 )
 from fleettui.triage.queues import ACTOR_ORDER, STUCK, WAITING, build_board
-from tests.triage_helpers import refresh, seeded
+from tests.support.triage import refresh, seeded
 
 DAY = 86400.0
 
@@ -146,7 +146,7 @@ def test_deadlines_are_honest_the_provider_rejects_around_them():
 
 def test_bad_provider_data_is_grouped_not_raised():
     from fleettui.core.store import FleetStore
-    from tests.fleet_helpers import NOW, vdict
+    from tests.support.fleets import NOW, vdict
 
     odd = [
         vdict("X1", "rejected", "acme", reason="\x1b[2Jsomething new"),

@@ -10,7 +10,7 @@ from fleettui.config.config_file import load_config
 from fleettui.config.resolve import resolve_profile
 from fleettui.webhooks.settings import load_settings
 from fleettui.webhooks.store import default_db_path
-from tests.cli_helpers import run
+from tests.support.cli import run
 
 URL = "http://127.0.0.1:8765"
 CREDS = {

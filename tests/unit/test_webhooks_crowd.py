@@ -22,8 +22,8 @@ from fleettui.webhooks.receiver_config import ReceiverConfig
 from fleettui.webhooks.slots import Slots
 from fleettui.webhooks.store import WebhookStore
 from fleettui.webhooks.verify import signed_headers
-from tests.sim_helpers import SIM_START
-from tests.webhook_helpers import SECRET, change_body
+from tests.support.sim import SIM_START
+from tests.support.webhooks import SECRET, change_body
 
 IDLE_OTHER = 220  # from 127.0.0.2: more than one peer may hold
 IDLE_SAME = 120  # from 127.0.0.1, the deliveries' own address

@@ -18,8 +18,8 @@ from fleettui.webhooks.receiver import WebhookReceiver
 from fleettui.webhooks.receiver_config import ReceiverConfig
 from fleettui.webhooks.store import WebhookStore
 from fleettui.webhooks.tail import WebhookTail
-from tests.sim_helpers import SIM_START, authed
-from tests.webhook_helpers import SECRET, change_body, post_signed
+from tests.support.sim import SIM_START, authed
+from tests.support.webhooks import SECRET, change_body, post_signed
 
 VIN = "WBA00000000000042"
 

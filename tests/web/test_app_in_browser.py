@@ -13,7 +13,7 @@ import pytest
 from fleettui.ui.app import FleetApp
 from fleettui.ui.screens.export import ExportScreen
 from fleettui.ui.write_flow import EXPORT_DELIVERY
-from tests.app_helpers import (
+from tests.support.pilot import (
     KIA_APPROVED,
     filter_to,
     loaded,
@@ -22,7 +22,6 @@ from tests.app_helpers import (
     seed_test_vehicles,
     wait_for,
 )
-from tests.cli_helpers import sim_profile  # noqa: F401 - a fixture
 
 
 @pytest.fixture

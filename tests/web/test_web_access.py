@@ -7,17 +7,11 @@ from __future__ import annotations
 
 import pytest
 
-from tests.web_helpers import CANARY, serving
+from tests.support.web import CANARY, serving
 
 aiohttp = pytest.importorskip("aiohttp")
 
 pytestmark = pytest.mark.asyncio
-
-
-@pytest.fixture
-def served(tmp_path, isolated_dirs):
-    with serving(tmp_path, isolated_dirs, "--demo", "--demo-speed", "0") as s:
-        yield s
 
 
 def _client() -> aiohttp.ClientSession:

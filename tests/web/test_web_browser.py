@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser_helpers import TerminalPage, launch_chromium
-from tests.web_helpers import CANARY, CANARY_VAR, alive, children_of, environ_of, serving, wait_for
+from tests.support.browser import TerminalPage, launch_chromium
+from tests.support.web import CANARY, CANARY_VAR, alive, children_of, environ_of, wait_for
 
 pytestmark = pytest.mark.browser
 VIN = re.compile(r"(?<![A-Z0-9])[A-HJ-NPR-Z0-9]{17}(?![A-Z0-9])")
@@ -27,12 +27,6 @@ VIN = re.compile(r"(?<![A-Z0-9])[A-HJ-NPR-Z0-9]{17}(?![A-Z0-9])")
 def browser():
     with launch_chromium() as running:
         yield running
-
-
-@pytest.fixture
-def served(tmp_path, isolated_dirs):
-    with serving(tmp_path, isolated_dirs, "--demo", "--demo-speed", "0") as s:
-        yield s
 
 
 def _table_vins(screen: str) -> set[str]:

@@ -10,7 +10,7 @@ import sys
 import pytest
 
 from fleettui.config.resolve import ResolvedProfile
-from tests.cli_helpers import run
+from tests.support.cli import run
 
 BLOCK_WEB = "import sys; sys.modules['textual_serve'] = None; sys.modules['aiohttp'] = None; "
 

@@ -16,8 +16,8 @@ import time
 
 import pytest
 
-from tests.cli_helpers import SECRET_VAR
-from tests.web_helpers import (
+from tests.support.cli import SECRET_VAR
+from tests.support.web import (
     CANARY,
     CANARY_VAR,
     DEADLINE,

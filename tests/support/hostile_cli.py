@@ -7,11 +7,8 @@ import base64
 import json
 import subprocess
 import sys
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-
-import pytest
 
 from fleettui.core.text import sanitize
 
@@ -38,7 +35,7 @@ class Run:
 
 
 class CliRunner:
-    """A `tests/cli_runner.py` process that forks one child per command."""
+    """A `tests/support/cli_runner.py` process that forks one child per command."""
 
     def __init__(self) -> None:
         self._proc = subprocess.Popen(
@@ -79,13 +76,6 @@ class CliRunner:
         except subprocess.TimeoutExpired:
             self._proc.kill()
             self._proc.wait()
-
-
-@pytest.fixture(scope="module")
-def cli() -> Iterator[CliRunner]:
-    runner = CliRunner()
-    yield runner
-    runner.close()
 
 
 def hostile_env(tmp: Path, base_url: str, *, deadline: float = DEADLINE) -> dict[str, str]:

@@ -1,5 +1,5 @@
-"""Helpers for the CLI and setup-screen tests: run the CLI, a profile on the simulator,
-and tiny fake servers for failures the simulator does not produce (403, broken TLS)."""
+"""Tiny servers on loopback for failures the simulator does not produce: a service account
+not linked to a fleet (403), and a port that does not speak TLS; and a free port."""
 
 from __future__ import annotations
 
@@ -9,42 +9,6 @@ import socket
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-
-import pytest
-
-from fleettui.cli.main import main
-
-SECRET_VAR = "FLEETTUI_TEST_SIM_SECRET"
-
-
-def run(capsys, *argv: str) -> tuple[int, str, str]:
-    """Run the CLI in-process; (exit code, stdout, stderr). Argparse exits count too."""
-    try:
-        code = main(list(argv))
-    except SystemExit as e:
-        code = int(e.code or 0)
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-@pytest.fixture
-def sim_profile(sim, capsys, monkeypatch):
-    """A default profile 'sim' pointing at the running simulator, secret via env var."""
-    monkeypatch.setenv(SECRET_VAR, sim.client_secret)
-    code, _, err = run(
-        capsys,
-        "profile",
-        "add",
-        "sim",
-        "--base-url",
-        sim.base_url,
-        "--client-id",
-        sim.client_id,
-        "--client-secret-env",
-        SECRET_VAR,
-    )
-    assert code == 0, err
-    return sim
 
 
 def free_port() -> int:

@@ -11,7 +11,7 @@ from fleettui.core.store import FleetStore
 from fleettui.sim.engine import Engine
 from fleettui.sim.fleetgen import generate
 from fleettui.ui.colours import ANSI_THEME, wants_native_ansi
-from tests.sim_helpers import SIM_START
+from tests.support.sim import SIM_START
 
 
 def seeded(vehicles: int = 300, seed: int = 1) -> tuple[Engine, FleetStore]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.sim_helpers import SIM_START
+from tests.support.sim import SIM_START
 
 #: The store's "now" in these tests: the simulated start time.
 NOW = SIM_START

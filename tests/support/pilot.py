@@ -9,7 +9,7 @@ from dataclasses import replace
 
 from fleettui.monitor.accounts import account_for_simulator
 from fleettui.ui.app import FleetApp
-from tests.sim_helpers import DAY, SIM_START
+from tests.support.sim import DAY, SIM_START
 
 #: Test vehicles seeded into the simulator (valid VINs, one per situation).
 PEUGEOT_PENDING = "VF3AAAAA0NC000001"  # cancelable, 3 days old
