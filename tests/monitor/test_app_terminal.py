@@ -17,6 +17,7 @@ from fleettui.term.watch import TerminalWatch, stdin_gone
 from fleettui.ui.app import FleetApp
 from fleettui.ui.widgets.header import connection_text, environment_badge
 from tests.support.pilot import wait_for
+from tests.support.screen import screen_segments
 from tests.support.sim import SIM_START
 
 
@@ -182,8 +183,8 @@ def _screen_styles(app):
     """Every (text, style) the terminal would get, after Textual's colour filters."""
     return [
         (seg.text, seg.style)
-        for strip in app.screen._compositor.render_strips()
-        for seg in strip
+        for row in screen_segments(app)
+        for seg in row
         if seg.style is not None
     ]
 
