@@ -35,7 +35,7 @@ def seed_test_vehicles(sim) -> None:
 
 def make_app(sim, **kw) -> FleetApp:
     """The monitor on the simulator as on a real profile: writes are audited (the demo's
-    own account skips the audit log; see test_app_units)."""
+    own account skips the audit log; see tests/monitor/test_app_workers_and_layout.py)."""
     account = replace(account_for_simulator(sim, read_only=kw.pop("read_only", False)), audit=True)
     return FleetApp(
         account, read_only=account.read_only, clock=lambda: SIM_START, watch_terminal=False, **kw

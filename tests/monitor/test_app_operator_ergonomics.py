@@ -1,7 +1,8 @@
-"""The monitor's desk ergonomics through Pilot on the simulator: rejection bursts told
-once and kept in the notification log (show their vehicles, mute), the sort menu and
-'oldest pending first' in two keys, filtering as you type with history, n/N through the
-last search, and ctrl+c naming the quit key."""
+"""The monitor's ergonomics for an operator at work, through Pilot on the simulator:
+rejection bursts told once and kept in the notification log (show their vehicles, mute),
+the sort menu and 'oldest pending first' in two keys, filtering as you type with history,
+n/N through the last search, ctrl+c naming the quit key, the cursor keeping its place,
+marks the filter hides, and export and copy saying where they went."""
 
 from __future__ import annotations
 
@@ -150,64 +151,56 @@ async def test_cursor_keeps_its_place_when_its_vehicle_leaves_and_c_never_hits_a
         assert app.table.gone_vin is None
 
 
-async def test_header_counts_marks_the_filter_hides(sim):
+async def test_header_counts_marks_the_filter_hides(pilot):
     from tests.support.pilot import header_text
 
-    app = make_app(sim)
-    async with app.run_test(size=(120, 36)) as pilot:
-        await loaded(pilot)
-        await pilot.press("space", "space")
-        first, second = sorted(app.monitor.marked)
-        await filter_to(pilot, f"-vin:{first}")
-        assert "2 marked, 1 hidden" in header_text(app)
+    app = pilot.app
+    await pilot.press("space", "space")
+    first, second = sorted(app.monitor.marked)
+    await filter_to(pilot, f"-vin:{first}")
+    assert "2 marked, 1 hidden" in header_text(app)
 
 
-async def test_export_writes_the_count_it_said_and_names_the_full_path(sim, isolated_dirs):
+async def test_export_writes_the_count_it_said_and_names_the_full_path(sim, pilot, isolated_dirs):
     import csv
     from pathlib import Path
 
     from fleettui.ui.screens.export import ExportScreen
 
-    app = make_app(sim)
-    async with app.run_test(size=(120, 36)) as pilot:
-        await loaded(pilot)
-        await filter_to(pilot, "state:pending")
-        said = len(app.monitor.store)
-        await pilot.press("e")
-        await wait_for(pilot, lambda: isinstance(app.screen, ExportScreen))
-        assert f"Export the {said} rows" in str(app.screen.query_one("Label").render())
-        _reject(sim, 2)  # a refresh while the dialog is open changes the view
-        app.apply(app.monitor.refresh_now())
-        await wait_for(pilot, lambda: len(app.monitor.store) == said - 2)
-        await pilot.press("enter")
-        await wait_for(pilot, lambda: any(n.startswith("Wrote") for n in notes(app)))
-        note = next(n for n in notes(app) if n.startswith("Wrote"))
-        path = Path(note.split(" rows to ", 1)[1])
-        assert note.startswith(f"Wrote {said} rows to ") and path.is_absolute()
-        assert path.parent == Path(isolated_dirs["export"])
-        with path.open(encoding="utf-8") as fh:
-            assert len(list(csv.DictReader(fh))) == said
+    app = pilot.app
+    await filter_to(pilot, "state:pending")
+    said = len(app.monitor.store)
+    await pilot.press("e")
+    await wait_for(pilot, lambda: isinstance(app.screen, ExportScreen))
+    assert f"Export the {said} rows" in str(app.screen.query_one("Label").render())
+    _reject(sim, 2)  # a refresh while the dialog is open changes the view
+    app.apply(app.monitor.refresh_now())
+    await wait_for(pilot, lambda: len(app.monitor.store) == said - 2)
+    await pilot.press("enter")
+    await wait_for(pilot, lambda: any(n.startswith("Wrote") for n in notes(app)))
+    note = next(n for n in notes(app) if n.startswith("Wrote"))
+    path = Path(note.split(" rows to ", 1)[1])
+    assert note.startswith(f"Wrote {said} rows to ") and path.is_absolute()
+    assert path.parent == Path(isolated_dirs["export"])
+    with path.open(encoding="utf-8") as fh:
+        assert len(list(csv.DictReader(fh))) == said
 
 
-async def test_copy_as_json_and_for_support_say_where_the_copy_went(sim, isolated_dirs):
+async def test_copy_as_json_and_for_support_say_where_the_copy_went(pilot, isolated_dirs):
     import json
     from pathlib import Path
 
-    app = make_app(sim)
-    async with app.run_test(size=(120, 36)) as pilot:
-        await loaded(pilot)
-        vin = app.table.cursor_vin
-        await pilot.press("J")
-        await pilot.pause()
-        data = json.loads(app.clipboard)
-        assert data["vin"] == vin and "seconds_in_state" in data
-        note = next(n for n in notes(app) if n.startswith(f"Copied {vin} as JSON"))
-        saved = Path(note.split(" and saved to ", 1)[1])
-        assert (
-            saved.parent == Path(isolated_dirs["export"]) and json.loads(saved.read_text()) == data
-        )
-        await pilot.press("Y")
-        await pilot.pause()
-        assert app.clipboard.startswith(f"VIN:          {vin}\n")
-        assert "Changelog (oldest first):" in app.clipboard
-        assert any(n.startswith(f"Copied {vin} for support") for n in notes(app))
+    app = pilot.app
+    vin = app.table.cursor_vin
+    await pilot.press("J")
+    await pilot.pause()
+    data = json.loads(app.clipboard)
+    assert data["vin"] == vin and "seconds_in_state" in data
+    note = next(n for n in notes(app) if n.startswith(f"Copied {vin} as JSON"))
+    saved = Path(note.split(" and saved to ", 1)[1])
+    assert saved.parent == Path(isolated_dirs["export"]) and json.loads(saved.read_text()) == data
+    await pilot.press("Y")
+    await pilot.pause()
+    assert app.clipboard.startswith(f"VIN:          {vin}\n")
+    assert "Changelog (oldest first):" in app.clipboard
+    assert any(n.startswith(f"Copied {vin} for support") for n in notes(app))

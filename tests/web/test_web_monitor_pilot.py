@@ -1,6 +1,7 @@
 """The monitor under `fleettui serve` (Textual's web driver): export is a download to the
 browser, never a file on the server's disk, and copy says it went to the browser's
-clipboard. Pilot with `is_web` switched on; the real browser is in test_web_browser."""
+clipboard, and a tab's pinned profile cannot be switched. Pilot with `is_web` switched on;
+the real browser is in test_web_browser."""
 
 from __future__ import annotations
 
@@ -82,7 +83,7 @@ async def test_a_failed_download_says_so(web_app):
         await wait_for(pilot, lambda: any("The download failed" in n for n in notes(app)))
 
 
-async def test_a_pinned_session_does_not_switch_profiles(sim_profile):  # noqa: F811 - fixture
+async def test_a_pinned_session_does_not_switch_profiles(sim_profile):
     """Every `fleettui serve` tab runs with --pin-profile: a tab on the demo must not open
     the operator's real profiles from config.toml (some keep their secret inline)."""
     app = make_app(sim_profile, pinned=True)
