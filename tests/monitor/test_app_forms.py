@@ -32,75 +32,69 @@ async def _sent(pilot, form: AddScreen) -> None:
     await pilot.pause()
 
 
-async def test_after_a_good_send_focus_is_on_an_empty_vin_and_sent_fields_are_clear(sim):
-    app = make_app(sim)
-    async with app.run_test(size=(120, 36)) as pilot:
-        form = await _open_form(pilot)
-        await pilot.press(*GOOD_A, "tab", *"peugeot", "enter")
-        await _sent(pilot, form)
-        assert "1 added" in _results(form)
-        assert app.focused is form.query_one("#add-vin", Input)
-        assert form.query_one("#add-vin", Input).value == ""
-        assert form.query_one("#add-brand", Input).value == ""
-        await pilot.press(*"X1")
-        assert form.query_one("#add-vin", Input).value == "X1"
+async def test_after_a_good_send_focus_is_on_an_empty_vin_and_sent_fields_are_clear(pilot):
+    app = pilot.app
+    form = await _open_form(pilot)
+    await pilot.press(*GOOD_A, "tab", *"peugeot", "enter")
+    await _sent(pilot, form)
+    assert "1 added" in _results(form)
+    assert app.focused is form.query_one("#add-vin", Input)
+    assert form.query_one("#add-vin", Input).value == ""
+    assert form.query_one("#add-brand", Input).value == ""
+    await pilot.press(*"X1")
+    assert form.query_one("#add-vin", Input).value == "X1"
 
 
-async def test_after_a_mixed_send_focus_is_on_the_first_refused_line(sim):
-    app = make_app(sim)
-    async with app.run_test(size=(120, 36)) as pilot:
-        form = await _open_form(pilot)
-        form.query_one("#add-brand", Input).value = "peugeot"
-        form.query_one("#add-many", TextArea).text = f"{GOOD_A}\n{BAD}\n{GOOD_B}"
-        form.query_one("#add-brand", Input).focus()
-        await pilot.press("enter")
-        await _sent(pilot, form)
-        area = form.query_one("#add-many", TextArea)
-        assert area.text == BAD
-        assert app.focused is area and area.cursor_location == (0, 0)
-        # The brand still applies to the line left to fix, so it stays.
-        assert form.query_one("#add-brand", Input).value == "peugeot"
+async def test_after_a_mixed_send_focus_is_on_the_first_refused_line(pilot):
+    app = pilot.app
+    form = await _open_form(pilot)
+    form.query_one("#add-brand", Input).value = "peugeot"
+    form.query_one("#add-many", TextArea).text = f"{GOOD_A}\n{BAD}\n{GOOD_B}"
+    form.query_one("#add-brand", Input).focus()
+    await pilot.press("enter")
+    await _sent(pilot, form)
+    area = form.query_one("#add-many", TextArea)
+    assert area.text == BAD
+    assert app.focused is area and area.cursor_location == (0, 0)
+    # The brand still applies to the line left to fix, so it stays.
+    assert form.query_one("#add-brand", Input).value == "peugeot"
 
 
-async def test_brand_field_is_cleared_when_no_line_left_needs_it(sim):
-    app = make_app(sim)
-    async with app.run_test(size=(120, 36)) as pilot:
-        form = await _open_form(pilot)
-        form.query_one("#add-brand", Input).value = "peugeot"
-        form.query_one("#add-many", TextArea).text = f"{GOOD_A}\n{BAD},citroen"
-        await pilot.press("ctrl+s")
-        await _sent(pilot, form)
-        assert form.query_one("#add-many", TextArea).text == f"{BAD},citroen"
-        assert form.query_one("#add-brand", Input).value == ""
+async def test_brand_field_is_cleared_when_no_line_left_needs_it(pilot):
+    form = await _open_form(pilot)
+    form.query_one("#add-brand", Input).value = "peugeot"
+    form.query_one("#add-many", TextArea).text = f"{GOOD_A}\n{BAD},citroen"
+    await pilot.press("ctrl+s")
+    await _sent(pilot, form)
+    assert form.query_one("#add-many", TextArea).text == f"{BAD},citroen"
+    assert form.query_one("#add-brand", Input).value == ""
 
 
-async def test_refused_vin_field_gets_the_focus_back(sim):
-    app = make_app(sim)
-    async with app.run_test(size=(120, 36)) as pilot:
-        form = await _open_form(pilot)
-        await pilot.press(*BAD, "tab", *"peugeot", "enter")
+async def test_refused_vin_field_gets_the_focus_back(pilot):
+    app = pilot.app
+    form = await _open_form(pilot)
+    await pilot.press(*BAD, "tab", *"peugeot", "enter")
+    await pilot.pause()
+    assert "16 characters" in _results(form)
+    assert app.focused is form.query_one("#add-vin", Input)
+    assert form.query_one("#add-vin", Input).value == BAD
+
+
+async def test_every_tab_stop_is_a_visible_field(pilot):
+    app = pilot.app
+    form = await _open_form(pilot)
+    await pilot.press("shift+tab")
+    await pilot.pause()
+    assert app.focused is form.query_one("#add-csv", Input)
+    seen = []
+    for _ in range(8):
+        widget = app.focused
+        assert widget is not None and widget.region.area > 0 and widget.display
+        assert isinstance(widget, (Input, TextArea)), widget
+        seen.append(widget.id)
+        await pilot.press("tab")
         await pilot.pause()
-        assert "16 characters" in _results(form)
-        assert app.focused is form.query_one("#add-vin", Input)
-        assert form.query_one("#add-vin", Input).value == BAD
-
-
-async def test_every_tab_stop_is_a_visible_field(sim):
-    app = make_app(sim)
-    async with app.run_test(size=(120, 36)) as pilot:
-        form = await _open_form(pilot)
-        await pilot.press("shift+tab")
-        await pilot.pause()
-        assert app.focused is form.query_one("#add-csv", Input)
-        seen = []
-        for _ in range(8):
-            widget = app.focused
-            assert widget is not None and widget.region.area > 0 and widget.display
-            assert isinstance(widget, (Input, TextArea)), widget
-            seen.append(widget.id)
-            await pilot.press("tab")
-            await pilot.pause()
-        assert seen[:6] == ["add-csv", "add-vin", "add-brand", "add-tags", "add-many", "add-csv"]
+    assert seen[:6] == ["add-csv", "add-vin", "add-brand", "add-tags", "add-many", "add-csv"]
 
 
 async def test_long_results_box_is_a_tab_stop_that_shows_its_focus(sim):
@@ -119,33 +113,32 @@ async def test_long_results_box_is_a_tab_stop_that_shows_its_focus(sim):
         assert box.styles.border_left != unfocused
 
 
-async def test_escape_keeps_a_draft_for_the_next_time(sim):
-    app = make_app(sim)
-    async with app.run_test(size=(120, 36)) as pilot:
-        form = await _open_form(pilot)
-        await pilot.press(*GOOD_A)
-        form.query_one("#add-brand", Input).value = "peugeot"
-        form.query_one("#add-many", TextArea).text = f"{GOOD_B}\n{BAD}"
-        await pilot.press("escape")
-        await wait_for(pilot, lambda: not isinstance(app.screen, AddScreen))
-        assert any("Draft kept: 3 lines" in n for n in notes(app))
-        await pilot.press("a")
-        await wait_for(pilot, lambda: isinstance(app.screen, AddScreen))
-        await pilot.pause()
-        form = app.screen
-        assert form.query_one("#add-vin", Input).value == GOOD_A
-        assert form.query_one("#add-brand", Input).value == "peugeot"
-        assert form.query_one("#add-many", TextArea).text == f"{GOOD_B}\n{BAD}"
-        # An empty form closes without a draft.
-        for wid in ("#add-vin", "#add-brand"):
-            form.query_one(wid, Input).value = ""
-        form.query_one("#add-many", TextArea).text = ""
-        await pilot.press("escape")
-        await wait_for(pilot, lambda: not isinstance(app.screen, AddScreen))
-        await pilot.press("a")
-        await wait_for(pilot, lambda: isinstance(app.screen, AddScreen))
-        await pilot.pause()
-        assert app.screen.query_one("#add-many", TextArea).text == ""
+async def test_escape_keeps_a_draft_for_the_next_time(pilot):
+    app = pilot.app
+    form = await _open_form(pilot)
+    await pilot.press(*GOOD_A)
+    form.query_one("#add-brand", Input).value = "peugeot"
+    form.query_one("#add-many", TextArea).text = f"{GOOD_B}\n{BAD}"
+    await pilot.press("escape")
+    await wait_for(pilot, lambda: not isinstance(app.screen, AddScreen))
+    assert any("Draft kept: 3 lines" in n for n in notes(app))
+    await pilot.press("a")
+    await wait_for(pilot, lambda: isinstance(app.screen, AddScreen))
+    await pilot.pause()
+    form = app.screen
+    assert form.query_one("#add-vin", Input).value == GOOD_A
+    assert form.query_one("#add-brand", Input).value == "peugeot"
+    assert form.query_one("#add-many", TextArea).text == f"{GOOD_B}\n{BAD}"
+    # An empty form closes without a draft.
+    for wid in ("#add-vin", "#add-brand"):
+        form.query_one(wid, Input).value = ""
+    form.query_one("#add-many", TextArea).text = ""
+    await pilot.press("escape")
+    await wait_for(pilot, lambda: not isinstance(app.screen, AddScreen))
+    await pilot.press("a")
+    await wait_for(pilot, lambda: isinstance(app.screen, AddScreen))
+    await pilot.pause()
+    assert app.screen.query_one("#add-many", TextArea).text == ""
 
 
 async def test_paste_box_grows_with_the_screen_and_fits_at_80x24(sim):
@@ -163,24 +156,23 @@ async def test_paste_box_grows_with_the_screen_and_fits_at_80x24(sim):
             assert region.height >= 1 and region.bottom <= 23, (wid, region)
 
 
-async def test_half_typed_brand_offers_the_completion_not_unknown(sim):
-    app = make_app(sim)
-    async with app.run_test(size=(120, 36)) as pilot:
-        form = await _open_form(pilot)
-        form.query_one("#add-brand", Input).focus()
-        await pilot.press(*"merc")
-        await pilot.pause()
-        check = str(form.query_one("#add-brand-check", Static).render())
-        assert "unknown" not in check and "→ mercedes-benz" in check
-        await pilot.press("tab")
-        await pilot.pause()
-        assert form.query_one("#add-brand", Input).value == "mercedes-benz"
-        assert app.focused is form.query_one("#add-brand", Input)
-        await pilot.press("tab")
-        assert app.focused is not form.query_one("#add-brand", Input)
-        form.query_one("#add-brand", Input).value = "zzz"
-        await pilot.pause()
-        assert "unknown brand" in str(form.query_one("#add-brand-check", Static).render())
+async def test_half_typed_brand_offers_the_completion_not_unknown(pilot):
+    app = pilot.app
+    form = await _open_form(pilot)
+    form.query_one("#add-brand", Input).focus()
+    await pilot.press(*"merc")
+    await pilot.pause()
+    check = str(form.query_one("#add-brand-check", Static).render())
+    assert "unknown" not in check and "→ mercedes-benz" in check
+    await pilot.press("tab")
+    await pilot.pause()
+    assert form.query_one("#add-brand", Input).value == "mercedes-benz"
+    assert app.focused is form.query_one("#add-brand", Input)
+    await pilot.press("tab")
+    assert app.focused is not form.query_one("#add-brand", Input)
+    form.query_one("#add-brand", Input).value = "zzz"
+    await pilot.pause()
+    assert "unknown brand" in str(form.query_one("#add-brand-check", Static).render())
 
 
 async def test_customer_name_goes_only_to_vw_group_lines(sim):

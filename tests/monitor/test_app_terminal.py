@@ -355,20 +355,18 @@ def test_stale_age_is_the_age_of_the_last_good_refresh():
     assert "STALE 2m" in connection_text(c).plain
 
 
-async def test_stale_header_follows_the_data_age_between_polls(sim):
+async def test_stale_header_follows_the_data_age_between_polls(sim, pilot):
     from fleettui.sim import FaultConfig
-    from tests.support.pilot import header_text, loaded, make_app, refresh
+    from tests.support.pilot import header_text, refresh
 
-    app = make_app(sim)
-    async with app.run_test(size=(120, 36)) as pilot:
-        await loaded(pilot)
-        now = [1000.0]
-        app.monitor.connection.monotonic = lambda: now[0]
-        app.monitor.connection.last_ok_mono = 1000.0
-        sim.set_faults(FaultConfig(error_rate=1.0))
-        now[0] = 1004.0
-        await refresh(pilot)
-        assert "STALE 4s" in header_text(app)
-        now[0] = 1011.0  # no poll, no key: the header on screen must catch up within a second or so
-        header = app.query_one("#header")
-        await wait_for(pilot, lambda: "STALE 11s" in header.render().plain, timeout=3)
+    app = pilot.app
+    now = [1000.0]
+    app.monitor.connection.monotonic = lambda: now[0]
+    app.monitor.connection.last_ok_mono = 1000.0
+    sim.set_faults(FaultConfig(error_rate=1.0))
+    now[0] = 1004.0
+    await refresh(pilot)
+    assert "STALE 4s" in header_text(app)
+    now[0] = 1011.0  # no poll, no key: the header on screen must catch up within a second or so
+    header = app.query_one("#header")
+    await wait_for(pilot, lambda: "STALE 11s" in header.render().plain, timeout=3)

@@ -211,22 +211,20 @@ async def test_add_loads_csv_and_brand_type_ahead(sim, tmp_path):
         assert form.query_one("#add-many", TextArea).text == ""
 
 
-async def test_add_when_the_request_fails_keeps_every_line(sim):
+async def test_add_when_the_request_fails_keeps_every_line(sim, pilot):
     from fleettui.sim import FaultConfig
 
-    app = make_app(sim)
-    async with app.run_test(size=(120, 36)) as pilot:
-        await loaded(pilot)
-        await pilot.press("a")
-        await wait_for(pilot, lambda: isinstance(app.screen, AddScreen))
-        form = app.screen
-        form.query_one("#add-many", TextArea).text = f"{GOOD_NEW},peugeot"
-        sim.set_faults(FaultConfig(error_rate=1.0))
-        await pilot.press("ctrl+s")
-        await wait_for(pilot, lambda: not form.busy)
-        assert "Nothing was added" in str(form.query_one("#add-results", Static).render())
-        assert form.query_one("#add-many", TextArea).text == f"{GOOD_NEW},peugeot"
-        assert app.is_running
+    app = pilot.app
+    await pilot.press("a")
+    await wait_for(pilot, lambda: isinstance(app.screen, AddScreen))
+    form = app.screen
+    form.query_one("#add-many", TextArea).text = f"{GOOD_NEW},peugeot"
+    sim.set_faults(FaultConfig(error_rate=1.0))
+    await pilot.press("ctrl+s")
+    await wait_for(pilot, lambda: not form.busy)
+    assert "Nothing was added" in str(form.query_one("#add-results", Static).render())
+    assert form.query_one("#add-many", TextArea).text == f"{GOOD_NEW},peugeot"
+    assert app.is_running
 
 
 @pytest.mark.test_vehicles

@@ -12,13 +12,17 @@ from textual.widgets import Button, OptionList
 from fleettui.ui.screens.confirm import ConfirmScreen
 from fleettui.ui.screens.notifications import NotificationLogScreen
 from fleettui.ui.screens.sort_menu import SortMenu
-from tests.support.pilot import PEUGEOT_PENDING, loaded, make_app, seed_test_vehicles, wait_for
+from tests.support.pilot import PEUGEOT_PENDING, wait_for
+
+pytestmark = pytest.mark.size(100, 30)
 
 MODES = {"no-colour": {"NO_COLOR": "1"}, "16-colours": {"TERM": "xterm"}}
 
 
 @pytest.fixture(params=sorted(MODES))
 def plain(request, monkeypatch) -> str:
+    """The terminal without colour or with 16 (ask for it before `pilot`: it sets the
+    environment the app reads when it starts)."""
     for key, value in MODES[request.param].items():
         monkeypatch.setenv(key, value)
     return request.param
@@ -42,74 +46,67 @@ def row_marked(app, region, line: int) -> bool:
     return sum(marked(app, x, region.y + line) for x in xs) > len(xs) // 2
 
 
-async def test_the_first_screen_shows_its_cursor_row_and_only_it(sim, plain):
-    app = make_app(sim)
-    async with app.run_test(size=(100, 30)) as pilot:
-        await loaded(pilot)
-        await pilot.pause()
-        table = app.table
-        region = table.content_region
-        assert table.cursor == 0 and app.focused is table
-        assert row_marked(app, region, 1)  # line 0 is the header
-        assert not any(row_marked(app, region, line) for line in range(2, 8))
+async def test_the_first_screen_shows_its_cursor_row_and_only_it(plain, pilot):
+    app = pilot.app
+    assert app.native_ansi_color  # the app started in the terminal `plain` set up
+    await pilot.pause()
+    table = app.table
+    region = table.content_region
+    assert table.cursor == 0 and app.focused is table
+    assert row_marked(app, region, 1)  # line 0 is the header
+    assert not any(row_marked(app, region, line) for line in range(2, 8))
 
 
-async def test_the_sort_menu_and_the_notification_log_show_their_selection(sim, plain):
-    app = make_app(sim)
-    async with app.run_test(size=(100, 30)) as pilot:
-        await loaded(pilot)
-        await pilot.press("s")
-        await wait_for(pilot, lambda: isinstance(app.screen, SortMenu))
-        await pilot.pause()
-        menu = app.screen.query_one(OptionList)
-        assert only_highlighted_marked(app, menu)
-        await pilot.press("j")
-        await pilot.pause()
-        assert only_highlighted_marked(app, menu)
-        await pilot.press("escape")
-        app.notify("one")
-        app.notify("two")
-        await pilot.press("exclamation_mark")
-        await wait_for(pilot, lambda: isinstance(app.screen, NotificationLogScreen))
-        await pilot.pause()
-        log = app.screen.query_one(OptionList)
-        await wait_for(pilot, lambda: log.option_count >= 2)
-        assert only_highlighted_marked(app, log)
+async def test_the_sort_menu_and_the_notification_log_show_their_selection(plain, pilot):
+    app = pilot.app
+    await pilot.press("s")
+    await wait_for(pilot, lambda: isinstance(app.screen, SortMenu))
+    await pilot.pause()
+    menu = app.screen.query_one(OptionList)
+    assert only_highlighted_marked(app, menu)
+    await pilot.press("j")
+    await pilot.pause()
+    assert only_highlighted_marked(app, menu)
+    await pilot.press("escape")
+    app.notify("one")
+    app.notify("two")
+    await pilot.press("exclamation_mark")
+    await wait_for(pilot, lambda: isinstance(app.screen, NotificationLogScreen))
+    await pilot.pause()
+    log = app.screen.query_one(OptionList)
+    await wait_for(pilot, lambda: log.option_count >= 2)
+    assert only_highlighted_marked(app, log)
 
 
-async def test_the_command_palette_shows_its_selection(sim, plain):
-    app = make_app(sim)
-    async with app.run_test(size=(100, 30)) as pilot:
-        await loaded(pilot)
-        await pilot.press("ctrl+p")
-        await wait_for(pilot, lambda: isinstance(app.screen, CommandPalette))
-        palette = app.screen
-        await wait_for(pilot, lambda: palette.query_one(OptionList).option_count > 2)
-        await pilot.press("down")
-        await pilot.pause()
-        results = palette.query_one(OptionList)
-        region = results.content_region
-        assert results.highlighted is not None
-        lines = [row_marked(app, region, y) for y in range(region.height)]
-        assert 1 <= lines.count(True) <= 2  # one option: its name and its key's line
+async def test_the_command_palette_shows_its_selection(plain, pilot):
+    app = pilot.app
+    await pilot.press("ctrl+p")
+    await wait_for(pilot, lambda: isinstance(app.screen, CommandPalette))
+    palette = app.screen
+    await wait_for(pilot, lambda: palette.query_one(OptionList).option_count > 2)
+    await pilot.press("down")
+    await pilot.pause()
+    results = palette.query_one(OptionList)
+    region = results.content_region
+    assert results.highlighted is not None
+    lines = [row_marked(app, region, y) for y in range(region.height)]
+    assert 1 <= lines.count(True) <= 2  # one option: its name and its key's line
 
 
-async def test_the_dialogs_focused_button_and_only_it_is_reversed(sim, plain):
-    seed_test_vehicles(sim)
-    app = make_app(sim)
-    async with app.run_test(size=(100, 30)) as pilot:
-        await loaded(pilot)
-        app.table.move_cursor_to(PEUGEOT_PENDING)
-        await pilot.press("c")
-        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+@pytest.mark.test_vehicles
+async def test_the_dialogs_focused_button_and_only_it_is_reversed(plain, pilot):
+    app = pilot.app
+    app.table.move_cursor_to(PEUGEOT_PENDING)
+    await pilot.press("c")
+    await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+    await pilot.pause()
+    buttons = list(app.screen.query(Button))
+    for _ in range(2 * len(buttons) + 1):  # Tab never rests where focus cannot show
+        focused = app.focused
+        assert focused in buttons
+        for button in buttons:
+            r = button.content_region
+            label = [marked(app, x, r.y) for x in range(r.x, r.x + r.width)]
+            assert any(label) is (button is focused), (button.id, focused.id)
+        await pilot.press("tab")
         await pilot.pause()
-        buttons = list(app.screen.query(Button))
-        for _ in range(2 * len(buttons) + 1):  # Tab never rests where focus cannot show
-            focused = app.focused
-            assert focused in buttons
-            for button in buttons:
-                r = button.content_region
-                label = [marked(app, x, r.y) for x in range(r.x, r.x + r.width)]
-                assert any(label) is (button is focused), (button.id, focused.id)
-            await pilot.press("tab")
-            await pilot.pause()
