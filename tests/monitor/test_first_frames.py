@@ -15,7 +15,7 @@ from textual.widget import Widget
 
 import fleettui.ui.screens.triage as triage_screen
 from fleettui.ui.screens.notifications import NotificationLogScreen
-from tests.app_helpers import loaded, make_app, wait_for
+from tests.support.pilot import loaded, make_app, wait_for
 
 
 @pytest.fixture
