@@ -22,7 +22,7 @@ from fleettui.monitor.desk_results import DeskLoaded, DeskTimeline
 from fleettui.ui.messages import DeskArrived
 from fleettui.ui.screens.handover import HandoverScreen
 from tests.support.pilot import loaded, make_app, wait_for
-from tests.support.triage import ScreenApp
+from tests.support.screen_app import ScreenApp
 
 pytestmark = pytest.mark.snapshot
 

@@ -10,7 +10,6 @@ from fleettui.ui.screens.confirm import ConfirmScreen
 from fleettui.ui.screens.export import ExportScreen
 from fleettui.ui.screens.notifications import NotificationLogScreen
 from fleettui.ui.screens.triage import TriageScreen
-from tests.monitor.test_app_triage import profile_app, recorded
 from tests.support.pilot import (
     BMW_PENDING,
     PEUGEOT_PENDING,
@@ -18,6 +17,8 @@ from tests.support.pilot import (
     loaded,
     make_app,
     notes,
+    profile_app,
+    recorded,
     refresh,
     seed_test_vehicles,
     wait_for,

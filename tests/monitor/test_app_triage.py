@@ -5,7 +5,6 @@ detail pane's timeline shows what only the local history knows."""
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import timedelta
 
 from fleettui.core import reasons as R
@@ -17,27 +16,8 @@ from fleettui.ui.screens.add_form import AddScreen
 from fleettui.ui.screens.stats import StatsScreen
 from fleettui.ui.screens.triage import TriageScreen
 from fleettui.ui.widgets.fleet_columns import RECENT_GLYPH
-from tests.support.pilot import loaded, notes, wait_for
+from tests.support.pilot import notes, profile_app, recorded, wait_for
 from tests.support.sim import DAY, SIM_START
-
-
-def profile_app(sim, **kw) -> FleetApp:
-    """The monitor on the simulator as on a saved profile (a history file that outlives
-    the session), on the simulator's moving clock."""
-    account = replace(
-        account_for_simulator(sim, name="desk", environment="sandbox"), cache=True, **kw
-    )
-    return FleetApp(
-        account, read_only=account.read_only, clock=sim.engine.now, watch_terminal=False
-    )
-
-
-async def recorded(pilot) -> None:
-    """The first refresh is in the history."""
-    await loaded(pilot)
-    history = pilot.app.monitor.history
-    await wait_for(pilot, lambda: history.available and history.looked is not None)
-    await pilot.pause()
 
 
 async def triage_board(pilot) -> None:

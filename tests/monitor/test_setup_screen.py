@@ -4,28 +4,14 @@ from __future__ import annotations
 
 import os
 import stat
-from pathlib import Path
 
-from textual.app import App
 from textual.widgets import Input, OptionList, Select, Static
 
-import fleettui.ui
 from fleettui.config import Profile, load_config, save_config
 from fleettui.config.paths import config_file
 from fleettui.ui.screens.profile_switch import ProfileSwitchScreen
 from fleettui.ui.screens.setup import SetupResult, SetupScreen
-
-
-class Host(App):
-    CSS_PATH = str(Path(fleettui.ui.__file__).parent / "app.tcss")
-
-    def __init__(self, screen) -> None:
-        super().__init__()
-        self.first = screen
-        self.results: list = []
-
-    def on_mount(self) -> None:
-        self.push_screen(self.first, callback=self.results.append)
+from tests.support.screen_app import Host
 
 
 def _fill(screen: SetupScreen, **values: str) -> None:

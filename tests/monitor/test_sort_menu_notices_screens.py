@@ -3,29 +3,15 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from pathlib import Path
 
-from textual.app import App
 from textual.widgets import Input, OptionList
 
-import fleettui.ui
 from fleettui.core.notices import ERROR, NoticeLog
 from fleettui.ui.screens.notifications import NotificationLogScreen, ShowVins
 from fleettui.ui.screens.sort_menu import SortChoice, SortMenu
+from tests.support.screen_app import Host
 
 AT = datetime(2026, 11, 1, 12, 0, tzinfo=UTC)
-
-
-class Host(App):
-    CSS_PATH = str(Path(fleettui.ui.__file__).parent / "app.tcss")
-
-    def __init__(self, screen) -> None:
-        super().__init__()
-        self.first = screen
-        self.results: list = []
-
-    def on_mount(self) -> None:
-        self.push_screen(self.first, callback=self.results.append)
 
 
 async def _sort(keys: list[str], current=("state", False)):

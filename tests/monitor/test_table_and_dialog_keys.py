@@ -9,10 +9,8 @@ from datetime import datetime
 from pathlib import Path
 
 from rich.text import Text
-from textual.app import App
 from textual.widgets import Footer, Static
 
-import fleettui.ui
 from fleettui.config.paths import export_dir
 from fleettui.core.query import parse_query
 from fleettui.ui.screens.confirm import ConfirmScreen
@@ -20,10 +18,9 @@ from fleettui.ui.screens.export import default_export_path
 from fleettui.ui.screens.help import HelpScreen
 from fleettui.ui.widgets.fleet_columns import header_text, layout_columns
 from fleettui.ui.widgets.fleet_table import FleetTable
-from tests.monitor.test_fleet_table import TableApp, lines, many, store_of
 from tests.support.fleets import small_fleet, vdict
-
-CSS = str(Path(fleettui.ui.__file__).parent / "app.tcss")
+from tests.support.screen_app import Host
+from tests.support.table import TableApp, lines, many, store_of
 
 
 async def test_space_marks_and_moves_down_and_v_marks_a_range():
@@ -124,18 +121,6 @@ def test_headers_never_cut_at_80_columns():
             text = header_text(col.key, col.key, descending, col.width)
             assert "…" not in text and len(text) <= col.width, text
     assert header_text("time", "time", True, 9) == "In state▼"
-
-
-class Host(App):
-    CSS_PATH = CSS
-
-    def __init__(self, screen) -> None:
-        super().__init__()
-        self.first = screen
-        self.results: list = []
-
-    def on_mount(self) -> None:
-        self.push_screen(self.first, callback=self.results.append)
 
 
 async def _answer(keys: list[str], **kw) -> list:

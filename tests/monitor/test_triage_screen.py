@@ -11,7 +11,8 @@ from fleettui.triage.messages import message_text
 from fleettui.triage.stats import stats_from_changelogs
 from fleettui.ui.screens.stats import StatsScreen
 from fleettui.ui.screens.triage import TriageChoice, TriageScreen
-from tests.support.triage import ScreenApp, seeded
+from tests.support.fleets import seeded
+from tests.support.screen_app import ScreenApp
 
 
 def triage_app(**kwargs):  # noqa: ANN201

@@ -10,7 +10,8 @@ import pytest
 from fleettui.triage.stats import stats_from_changelogs
 from fleettui.ui.screens.stats import StatsScreen
 from fleettui.ui.screens.triage import TriageScreen
-from tests.support.triage import ScreenApp, seeded
+from tests.support.fleets import seeded
+from tests.support.screen_app import ScreenApp
 
 pytestmark = pytest.mark.snapshot
 

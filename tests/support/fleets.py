@@ -1,7 +1,13 @@
-"""Small fixed fleets (API dicts) for the store, table and detail tests."""
+"""Fleets for tests: small fixed ones (API dicts) for the store, table and detail tests, and a
+generated one on the simulator's engine held in a store (triage, history, statistics)."""
 
 from __future__ import annotations
 
+import json
+
+from fleettui.core.store import FleetStore
+from fleettui.sim.engine import Engine
+from fleettui.sim.fleetgen import generate
 from tests.support.sim import SIM_START
 
 #: The store's "now" in these tests: the simulated start time.
@@ -65,3 +71,19 @@ def small_fleet() -> list[dict]:
         vdict("1FT00000000000005", "revoked", "ford", since="2026-10-31T12:00:00Z"),
         vdict("ZFA00000000000006", "canceling", "fiat", since="2026-11-01T11:59:00Z"),
     ]
+
+
+def seeded(vehicles: int = 300, seed: int = 1) -> tuple[Engine, FleetStore]:
+    """An engine with a generated fleet on a frozen clock, and a store holding it."""
+    engine = Engine(start=SIM_START, speed=0.0, seed=seed)
+    generate(engine, vehicles, seed)
+    store = FleetStore()
+    store.apply(store.prepare(json.loads(engine.list_blob()), engine.now()))
+    return engine, store
+
+
+def refresh_store(engine: Engine, store: FleetStore):  # noqa: ANN201 - Prepared
+    """One refresh of the store from the engine (the monitor's worker does the same)."""
+    prepared = store.prepare(json.loads(engine.list_blob()), engine.now())
+    store.apply(prepared)
+    return prepared

@@ -139,3 +139,22 @@ def save_unreachable_profile(monkeypatch, name: str) -> None:
             )
         )
     )
+
+
+def profile_app(sim, **kw) -> FleetApp:
+    """The monitor on the simulator as on a saved profile (a history file that outlives
+    the session), on the simulator's moving clock."""
+    account = replace(
+        account_for_simulator(sim, name="desk", environment="sandbox"), cache=True, **kw
+    )
+    return FleetApp(
+        account, read_only=account.read_only, clock=sim.engine.now, watch_terminal=False
+    )
+
+
+async def recorded(pilot) -> None:
+    """The first refresh is in the history."""
+    await loaded(pilot)
+    history = pilot.app.monitor.history
+    await wait_for(pilot, lambda: history.available and history.looked is not None)
+    await pilot.pause()

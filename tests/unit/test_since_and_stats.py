@@ -13,7 +13,7 @@ from fleettui.history.store import HistoryStore
 from fleettui.triage.render import bar, sparkline, stats_lines
 from fleettui.triage.since import mark_looked, since_last_look, when_words
 from fleettui.triage.stats import percentile, stats_from_changelogs, stats_from_history
-from tests.support.triage import refresh, seeded
+from tests.support.fleets import refresh_store, seeded
 
 DAY = 86400.0
 
@@ -27,7 +27,7 @@ def test_since_last_look_counts_what_changed_while_away(tmp_path):
     looked = engine.now()
     mark_looked(history, looked, datetime(2026, 11, 30, 17, 40, tzinfo=UTC))
     engine.advance(DAY)
-    prepared = refresh(engine, store)
+    prepared = refresh_store(engine, store)
     recorder.record(prepared.snapshot, prepared.diff, engine.now())
     summary = since_last_look(history, store.snapshot.order, engine.now())
     expected = Counter(c.new.value for c in prepared.diff.state_changes)

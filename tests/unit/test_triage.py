@@ -19,7 +19,7 @@ from fleettui.core.timings import (
     usual_approval_seconds,
 )
 from fleettui.triage.queues import ACTOR_ORDER, STUCK, WAITING, build_board
-from tests.support.triage import refresh, seeded
+from tests.support.fleets import refresh_store, seeded
 
 DAY = 86400.0
 
@@ -135,7 +135,7 @@ def test_deadlines_are_honest_the_provider_rejects_around_them():
     assert dated
     last = max(i.deadline.rejects_at for i in dated)
     engine.advance((last - engine.now()).total_seconds() + 0.5 * DAY)
-    refresh(engine, store)
+    refresh_store(engine, store)
     for item in dated:
         row = store.row_for(item.vin)
         assert row.state is not State.PENDING or row.reason is None, item.vin

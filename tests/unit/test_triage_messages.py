@@ -11,8 +11,7 @@ from fleettui.core.reasons import Actor
 from fleettui.core.store import FleetStore
 from fleettui.triage.messages import CSV_HEADERS, message_csv, message_text, subject
 from fleettui.triage.queues import STUCK, build_board
-from tests.support.fleets import NOW, vdict
-from tests.support.triage import seeded
+from tests.support.fleets import NOW, seeded, vdict
 
 
 def board_of(*vehicles):  # noqa: ANN201
