@@ -25,8 +25,9 @@ async def test_a_burst_after_slash_goes_into_the_filter(sim):
     async with app.run_test(size=(100, 30)) as pilot:
         await loaded(pilot)
         burst(app, "/privacy")
-        await pilot.pause()
-        await pilot.pause()
+        # Wait until the burst has been handled (a bound against hanging, not a speed
+        # check): on a loaded machine a fixed number of pauses was not always enough.
+        await wait_for(pilot, lambda: len(app.query_one("#filter", Input).value) >= 7, 20)
         box = app.query_one("#filter", Input)
         assert box.value == "privacy"
         assert not app.monitor.connection.paused  # `p` did not pause the refresh
@@ -39,8 +40,11 @@ async def test_a_burst_after_a_goes_into_the_add_form(sim):
     async with app.run_test(size=(100, 30)) as pilot:
         await loaded(pilot)
         burst(app, "aWBA3A5C50CF256652")
-        for _ in range(5):
-            await pilot.pause()
+
+        def typed() -> bool:
+            return isinstance(app.focused, Input) and len(app.focused.value) >= 17
+
+        await wait_for(pilot, typed, 20)  # a bound against hanging, not a speed check
         focused = app.focused
         assert isinstance(focused, Input), focused
         assert focused.value == "WBA3A5C50CF256652"
@@ -52,8 +56,8 @@ async def test_keys_without_an_input_still_run_as_commands(sim):
     async with app.run_test(size=(100, 30)) as pilot:
         await loaded(pilot)
         burst(app, "p")
-        await pilot.pause()
-        assert app.monitor.connection.paused
+        await wait_for(pilot, lambda: app.monitor.connection.paused, 20)
+        assert type(app.screen).__name__ == "MonitorScreen"
 
 
 async def test_lines_typed_while_a_send_is_in_flight_are_kept(sim):
