@@ -6,10 +6,12 @@ marks the filter hides, and export and copy saying where they went."""
 
 from __future__ import annotations
 
+import pytest
+
 from fleettui.core.states import State
 from fleettui.ui.screens.notifications import NotificationLogScreen
 from fleettui.ui.screens.sort_menu import SortMenu
-from tests.support.pilot import filter_to, loaded, make_app, notes, refresh, wait_for
+from tests.support.pilot import filter_to, notes, refresh, wait_for
 
 
 def _reject(sim, count: int) -> list[str]:
@@ -21,134 +23,130 @@ def _reject(sim, count: int) -> list[str]:
     return vins
 
 
-async def test_a_burst_is_one_toast_and_the_log_shows_its_vehicles(sim):
-    app = make_app(sim)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await loaded(pilot)
-        app.clear_notifications()
-        vins = _reject(sim, 6)
-        await refresh(pilot)
-        rejected = [n for n in notes(app) if "rejected" in n]
-        assert len(rejected) == 1 and rejected[0].startswith("6 vehicles rejected: ")
-        kept = app.monitor.notices.entries(kinds=["rejected"])
-        assert len(kept) == 7  # the toast and each vehicle's own line
-        await pilot.press("exclamation_mark")
-        await wait_for(pilot, lambda: isinstance(app.screen, NotificationLogScreen))
-        await pilot.press("f")  # the newest: the burst, naming all six
-        await wait_for(pilot, lambda: not isinstance(app.screen, NotificationLogScreen))
-        await pilot.pause()
-        assert sorted(r.vin for r in app.monitor.store.view.rows) == sorted(vins)
+@pytest.mark.size(80, 24)
+async def test_a_burst_is_one_toast_and_the_log_shows_its_vehicles(sim, pilot):
+    app = pilot.app
+    app.clear_notifications()
+    vins = _reject(sim, 6)
+    await refresh(pilot)
+    rejected = [n for n in notes(app) if "rejected" in n]
+    assert len(rejected) == 1 and rejected[0].startswith("6 vehicles rejected: ")
+    kept = app.monitor.notices.entries(kinds=["rejected"])
+    assert len(kept) == 7  # the toast and each vehicle's own line
+    await pilot.press("exclamation_mark")
+    await wait_for(pilot, lambda: isinstance(app.screen, NotificationLogScreen))
+    await pilot.press("f")  # the newest: the burst, naming all six
+    await wait_for(pilot, lambda: not isinstance(app.screen, NotificationLogScreen))
+    await pilot.pause()
+    assert sorted(r.vin for r in app.monitor.store.view.rows) == sorted(vins)
 
 
-async def test_a_muted_kind_is_logged_but_not_shown(sim):
-    app = make_app(sim)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await loaded(pilot)
-        app.monitor.notices.toggle_mute("rejected")
-        app.clear_notifications()
-        [vin] = _reject(sim, 1)
-        await refresh(pilot)
-        assert not any("rejected" in n for n in notes(app)), notes(app)
-        [entry] = app.monitor.notices.entries(vins=[vin])
-        assert entry.muted and vin in entry.text
+@pytest.mark.size(80, 24)
+async def test_a_muted_kind_is_logged_but_not_shown(sim, pilot):
+    app = pilot.app
+    app.monitor.notices.toggle_mute("rejected")
+    app.clear_notifications()
+    [vin] = _reject(sim, 1)
+    await refresh(pilot)
+    assert not any("rejected" in n for n in notes(app)), notes(app)
+    [entry] = app.monitor.notices.entries(vins=[vin])
+    assert entry.muted and vin in entry.text
 
 
-async def test_sort_menu_one_letter_and_oldest_pending_first_in_two_keys(sim):
-    app = make_app(sim)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await loaded(pilot)
-        await pilot.press("j", "j", "j", "j", "j")
-        vin = app.table.cursor_vin
-        await pilot.press("s")
-        await wait_for(pilot, lambda: isinstance(app.screen, SortMenu))
-        await pilot.press("i")
-        await pilot.pause()
-        assert app.monitor.store.sort == ("time", True)
-        table = app.table
-        top = int(table.scroll_offset.y)
-        assert table.cursor_vin == vin and top <= table.cursor < top + table.visible_row_count
-        assert "In state▼" in table.render_line(0).text or "In state ▼" in table.render_line(0).text
-        await pilot.press("s", "o")
-        await pilot.pause()
-        rows = app.monitor.store.view.rows
-        assert rows and {r.state for r in rows} == {State.PENDING}
-        since = [r.since for r in rows]
-        assert since == sorted(since)  # the earliest start (longest pending) first
-        await pilot.press("greater_than_sign")
-        await pilot.pause()
-        assert app.monitor.store.sort[0] == "tags"
-        titles = {c.title for c in app.get_system_commands(app.screen)}
-        assert {"Sort by VIN", "Sort by In state", "Oldest pending first"} <= titles
+@pytest.mark.size(80, 24)
+async def test_sort_menu_one_letter_and_oldest_pending_first_in_two_keys(pilot):
+    app = pilot.app
+    await pilot.press("j", "j", "j", "j", "j")
+    vin = app.table.cursor_vin
+    await pilot.press("s")
+    await wait_for(pilot, lambda: isinstance(app.screen, SortMenu))
+    await pilot.press("i")
+    await pilot.pause()
+    assert app.monitor.store.sort == ("time", True)
+    table = app.table
+    top = int(table.scroll_offset.y)
+    assert table.cursor_vin == vin and top <= table.cursor < top + table.visible_row_count
+    assert "In state▼" in table.render_line(0).text or "In state ▼" in table.render_line(0).text
+    await pilot.press("s", "o")
+    await pilot.pause()
+    rows = app.monitor.store.view.rows
+    assert rows and {r.state for r in rows} == {State.PENDING}
+    since = [r.since for r in rows]
+    assert since == sorted(since)  # the earliest start (longest pending) first
+    await pilot.press("greater_than_sign")
+    await pilot.pause()
+    assert app.monitor.store.sort[0] == "tags"
+    titles = {c.title for c in app.get_system_commands(app.screen)}
+    assert {"Sort by VIN", "Sort by In state", "Oldest pending first"} <= titles
 
 
-async def test_filter_as_you_type_with_history_and_n_after_esc(sim):
-    app = make_app(sim)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await loaded(pilot)
-        total = len(app.monitor.store)
-        await pilot.press("slash", *"state:rej")
-        await wait_for(pilot, lambda: app.monitor.store.query.text == "state:rej")
-        assert {r.state for r in app.monitor.store.view.rows} == {State.REJECTED}
-        await pilot.press("enter", "escape")  # applied, then cleared
-        await pilot.pause()
-        assert len(app.monitor.store) == total
-        before = app.table.cursor
-        await pilot.press("n")  # the last search, without filtering
-        await pilot.pause()
-        assert app.table.cursor_row.state is State.REJECTED and len(app.monitor.store) == total
-        assert app.table.cursor != before or app.table.cursor_row.state is State.REJECTED
-        await filter_to(pilot, "brand:bmw")
-        await pilot.press("escape", "slash", "up")
-        assert app.monitor_screen.filter_box.value == "brand:bmw"
-        await pilot.press("up")
-        assert app.monitor_screen.filter_box.value == "state:rej"
-        await pilot.press("down", "down")
-        assert app.monitor_screen.filter_box.value == ""
+@pytest.mark.size(80, 24)
+async def test_filter_as_you_type_with_history_and_n_after_esc(pilot):
+    app = pilot.app
+    total = len(app.monitor.store)
+    await pilot.press("slash", *"state:rej")
+    await wait_for(pilot, lambda: app.monitor.store.query.text == "state:rej")
+    assert {r.state for r in app.monitor.store.view.rows} == {State.REJECTED}
+    await pilot.press("enter", "escape")  # applied, then cleared
+    await pilot.pause()
+    assert len(app.monitor.store) == total
+    before = app.table.cursor
+    await pilot.press("n")  # the last search, without filtering
+    await pilot.pause()
+    assert app.table.cursor_row.state is State.REJECTED and len(app.monitor.store) == total
+    assert app.table.cursor != before or app.table.cursor_row.state is State.REJECTED
+    await filter_to(pilot, "brand:bmw")
+    await pilot.press("escape", "slash", "up")
+    assert app.monitor_screen.filter_box.value == "brand:bmw"
+    await pilot.press("up")
+    assert app.monitor_screen.filter_box.value == "state:rej"
+    await pilot.press("down", "down")
+    assert app.monitor_screen.filter_box.value == ""
 
 
-async def test_ctrl_c_copies_in_a_text_box_and_quits_everywhere_else(sim):
+@pytest.mark.size(80, 24)
+async def test_ctrl_c_copies_in_a_text_box_and_quits_everywhere_else(pilot):
     from fleettui.ui.screens.add_form import AddScreen
 
-    app = make_app(sim)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await loaded(pilot)
-        await pilot.press("a")
-        await pilot.pause()
-        assert isinstance(app.screen, AddScreen)
-        await pilot.press("ctrl+c")  # the form's text box copies; nothing quits
-        await pilot.pause()
-        assert app.is_running and isinstance(app.screen, AddScreen)
-        assert not any("Press q" in n or "press q" in n for n in notes(app))
-        await pilot.press("escape")
-        await pilot.pause()
-        assert not isinstance(app.screen, AddScreen)
-        await pilot.press("ctrl+c")  # in the table: quits, like q
-        await pilot.pause()
-        assert not app.is_running
+    app = pilot.app
+    await pilot.press("a")
+    await pilot.pause()
+    assert isinstance(app.screen, AddScreen)
+    await pilot.press("ctrl+c")  # the form's text box copies; nothing quits
+    await pilot.pause()
+    assert app.is_running and isinstance(app.screen, AddScreen)
+    assert not any("Press q" in n or "press q" in n for n in notes(app))
+    await pilot.press("escape")
+    await pilot.pause()
+    assert not isinstance(app.screen, AddScreen)
+    await pilot.press("ctrl+c")  # in the table: quits, like q
+    await pilot.pause()
+    assert not app.is_running
 
 
-async def test_cursor_keeps_its_place_when_its_vehicle_leaves_and_c_never_hits_a_neighbour(sim):
+@pytest.mark.size(80, 24)
+async def test_cursor_keeps_its_place_when_its_vehicle_leaves_and_c_never_hits_a_neighbour(
+    sim, pilot
+):
     from fleettui.ui.screens.confirm import ConfirmScreen
 
-    app = make_app(sim)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await loaded(pilot)
-        await filter_to(pilot, "state:pending")
-        await pilot.press("j", "j")
-        place, vin = app.table.cursor, app.table.cursor_vin
-        engine = sim.engine
-        with engine.lock:
-            engine.transition(engine.record(vin), "rejected", engine.epoch(), "unspecified")
-        app.clear_notifications()
-        await refresh(pilot)
-        assert app.table.cursor == place and app.table.gone_vin == vin
-        assert any(n.startswith(f"{vin} left the view (it is rejected now)") for n in notes(app))
-        await pilot.press("c")
-        await pilot.pause()
-        assert not isinstance(app.screen, ConfirmScreen)
-        assert any("left the view; nothing to cancel" in n for n in notes(app))
-        await pilot.press("j", "k")
-        assert app.table.gone_vin is None
+    app = pilot.app
+    await filter_to(pilot, "state:pending")
+    await pilot.press("j", "j")
+    place, vin = app.table.cursor, app.table.cursor_vin
+    engine = sim.engine
+    with engine.lock:
+        engine.transition(engine.record(vin), "rejected", engine.epoch(), "unspecified")
+    app.clear_notifications()
+    await refresh(pilot)
+    assert app.table.cursor == place and app.table.gone_vin == vin
+    assert any(n.startswith(f"{vin} left the view (it is rejected now)") for n in notes(app))
+    await pilot.press("c")
+    await pilot.pause()
+    assert not isinstance(app.screen, ConfirmScreen)
+    assert any("left the view; nothing to cancel" in n for n in notes(app))
+    await pilot.press("j", "k")
+    assert app.table.gone_vin is None
 
 
 async def test_header_counts_marks_the_filter_hides(pilot):

@@ -267,24 +267,22 @@ async def test_failing_first_poll_does_not_claim_to_show_last_data(sim, monkeypa
         assert "no data yet" in app.query_one("#header").build().plain
 
 
-async def test_counts_keep_short_state_names_at_80_columns(sim):
+@pytest.mark.size(80, 24)
+async def test_counts_keep_short_state_names_at_80_columns(pilot):
     from fleettui.core.states import info
     from fleettui.ui.screens.help import HelpScreen
     from fleettui.ui.widgets.header import SHORT_LABELS
-    from tests.support.pilot import loaded, make_app
 
-    app = make_app(sim)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await loaded(pilot)
-        header = app.query_one("#header")
-        counts = header.render().plain.splitlines()[1]
-        assert len(counts) <= header.size.width  # nothing cut off
-        for state, total in app.monitor.store.counts_all.items():
-            if total:
-                assert f"{info(state).glyph}{SHORT_LABELS[state]} {total}" in counts, counts
-        await pilot.press("question_mark")
-        await wait_for(pilot, lambda: isinstance(app.screen, HelpScreen))
-        assert "✗ rej = rejected" in dict(app.screen.rows)["header"]
+    app = pilot.app
+    header = app.query_one("#header")
+    counts = header.render().plain.splitlines()[1]
+    assert len(counts) <= header.size.width  # nothing cut off
+    for state, total in app.monitor.store.counts_all.items():
+        if total:
+            assert f"{info(state).glyph}{SHORT_LABELS[state]} {total}" in counts, counts
+    await pilot.press("question_mark")
+    await wait_for(pilot, lambda: isinstance(app.screen, HelpScreen))
+    assert "✗ rej = rejected" in dict(app.screen.rows)["header"]
 
 
 def test_counts_use_all_of_the_header_width():

@@ -174,16 +174,15 @@ async def test_webhook_panel_opens_with_w_and_updates(pushed_sim):
         assert not isinstance(app.screen, WebhookHealthScreen)
 
 
-async def test_without_webhooks_w_explains_how(sim):
-    from tests.support.pilot import make_app, notes
+@pytest.mark.size(80, 24)
+async def test_without_webhooks_w_explains_how(pilot):
+    from tests.support.pilot import notes
 
-    app = make_app(sim)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await loaded(pilot)
-        await pilot.press("w")
-        await pilot.pause()
-        assert any("--webhooks" in n for n in notes(app))
-        assert "push" not in header_text(app)
+    app = pilot.app
+    await pilot.press("w")
+    await pilot.pause()
+    assert any("--webhooks" in n for n in notes(app))
+    assert "push" not in header_text(app)
 
 
 async def test_a_monitor_attaches_to_a_receiver_running_elsewhere(tmp_path, sim):

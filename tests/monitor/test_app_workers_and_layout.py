@@ -71,37 +71,34 @@ async def test_demo_writes_no_audit_log_and_no_snapshot_cache(sim, isolated_dirs
         assert [e["action"] for e in read_audit()] == ["cancel"]
 
 
-async def test_enter_detail_fills_80x24_opens_at_top_and_footer_says_back(sim):
+@pytest.mark.size(80, 24)
+async def test_enter_detail_fills_80x24_opens_at_top_and_footer_says_back(pilot):
     from textual.widgets import Footer
 
-    from tests.support.pilot import loaded, make_app
-
-    app = make_app(sim)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await loaded(pilot)
-        pane = app.query_one("#detail")
-        await pilot.press("right_square_bracket", "right_square_bracket")  # scroll the pane
-        await pilot.pause()
-        await pilot.press("enter")
-        await pilot.pause()
-        await pilot.pause()
-        assert app.screen.maximized is pane
-        footer = app.screen.query_one(Footer)
-        assert pane.region.y == 0 and pane.region.width == 80
-        assert pane.region.bottom == footer.region.y == 23
-        assert pane.scroll_y == 0
-        shown = " ".join(str(w.render()) for w in footer.query("FooterKey"))
-        assert "⏎/Esc" in shown and "Back" in shown and "Detail" not in shown
-        # every key of the footer fits at 80 columns (it ended "t Tria▏")
-        keys = list(footer.query("FooterKey"))
-        right = min(w.region.x for w in footer.query("FooterKey") if "palette" in str(w.render()))
-        assert all(w.region.right <= right for w in keys if "palette" not in str(w.render()))
-        assert all(w.region.width >= len(str(w.render()).strip()) for w in keys)
-        await pilot.press("enter")
-        await pilot.pause()
-        assert app.screen.maximized is None and app.focused is app.table
-        shown = " ".join(str(w.render()) for w in footer.query("FooterKey"))
-        assert "Detail" in shown and "Back" not in shown
+    app = pilot.app
+    pane = app.query_one("#detail")
+    await pilot.press("right_square_bracket", "right_square_bracket")  # scroll the pane
+    await pilot.pause()
+    await pilot.press("enter")
+    await pilot.pause()
+    await pilot.pause()
+    assert app.screen.maximized is pane
+    footer = app.screen.query_one(Footer)
+    assert pane.region.y == 0 and pane.region.width == 80
+    assert pane.region.bottom == footer.region.y == 23
+    assert pane.scroll_y == 0
+    shown = " ".join(str(w.render()) for w in footer.query("FooterKey"))
+    assert "⏎/Esc" in shown and "Back" in shown and "Detail" not in shown
+    # every key of the footer fits at 80 columns (it ended "t Tria▏")
+    keys = list(footer.query("FooterKey"))
+    right = min(w.region.x for w in footer.query("FooterKey") if "palette" in str(w.render()))
+    assert all(w.region.right <= right for w in keys if "palette" not in str(w.render()))
+    assert all(w.region.width >= len(str(w.render()).strip()) for w in keys)
+    await pilot.press("enter")
+    await pilot.pause()
+    assert app.screen.maximized is None and app.focused is app.table
+    shown = " ".join(str(w.render()) for w in footer.query("FooterKey"))
+    assert "Detail" in shown and "Back" not in shown
 
 
 @pytest.mark.size(60, 20)
