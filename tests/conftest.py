@@ -86,3 +86,13 @@ def sim_profile(sim, capsys, monkeypatch):
     )
     assert code == 0, err
     return sim
+
+
+@pytest.fixture(scope="module")
+def rows() -> list:
+    """The rows of tests.support.fleets.small_fleet(), as the store builds them (the filter
+    language's tests and the desk's `claimed:` terms read them)."""
+    from fleettui.core.rows import build_row
+    from tests.support.fleets import small_fleet
+
+    return [build_row(o, i) for i, o in enumerate(small_fleet())]

@@ -12,7 +12,6 @@ import pytest
 
 from fleettui.core.query import parse_query
 from fleettui.core.query_terms import NO_DESK
-from fleettui.core.rows import build_row
 from fleettui.core.store import FleetStore
 from fleettui.monitor.desk_outbox import Outbox, Pending, outbox_path
 from tests.support.fleets import NOW, small_fleet
@@ -25,11 +24,6 @@ class Claims:
 
     def claimed_by(self, vin: str) -> str | None:
         return self.held.get(vin)
-
-
-@pytest.fixture(scope="module")
-def rows():
-    return [build_row(o, i) for i, o in enumerate(small_fleet())]
 
 
 def ends(query: str, rows, claims: Claims) -> list[str]:

@@ -5,14 +5,8 @@ from __future__ import annotations
 import pytest
 
 from fleettui.core.query import parse_query
-from fleettui.core.rows import build_row
 from fleettui.core.timefmt import parse_duration
-from tests.support.fleets import NOW, small_fleet
-
-
-@pytest.fixture(scope="module")
-def rows():
-    return [build_row(o, i) for i, o in enumerate(small_fleet())]
+from tests.support.fleets import NOW
 
 
 def vins(query: str, rows) -> list[str]:
