@@ -7,6 +7,14 @@ key. Textual's input thread only asks the parser whether that wait is over when 
 close a dialog, leave the full-screen detail) came ~100 ms late, over SSH too. This
 driver's input thread selects only until the parser's wait ends.
 
+Its parser (`BurstParser`) also reads an Esc followed at once by a key (one burst: a laggy
+SSH link, keys typed ahead) as the two keys. Textual reads ESC + a character as an
+Alt chord (the xterm "meta sends escape" convention) and, for a character whose key
+has a name (`/`, `?`, Enter, space, `[`), drops the Esc altogether: Esc then `T` did
+nothing, Esc then `/` opened the filter with the old one still applied, and Esc then
+Enter in a confirmation pressed its button instead of cancelling. fleettui binds no
+Alt chords, so nothing is lost.
+
 `quick_escape_driver(cls)` gives the subclass for Textual's own Linux/macOS driver and
 leaves any other (Windows, the browser's driver under `fleettui serve`) as it is.
 """
@@ -16,8 +24,11 @@ from __future__ import annotations
 import os
 import selectors
 from codecs import getincrementaldecoder
+from collections.abc import Iterable
 from typing import Any
 
+from textual import events
+from textual._ansi_sequences import ANSI_SEQUENCES_KEYS
 from textual._loop import loop_last
 from textual._parser import ParseError
 from textual._time import get_time
@@ -37,6 +48,30 @@ def select_timeout(awaiting_until: float | None, now: float) -> float:
     return min(IDLE_SELECT, max(0.0, awaiting_until - now))
 
 
+#: ESC + a printable character that Textual's table reads as one key (macOS Option
+#: chords: ESC b, ESC f, ESC 1 ... ESC =); ESC + Tab, Backspace or Esc keep their meaning.
+META_CHORDS = frozenset(
+    sequence
+    for sequence in ANSI_SEQUENCES_KEYS
+    if len(sequence) == 2 and sequence[0] == "\x1b" and sequence[1].isprintable()
+)
+
+
+class BurstParser(XTermParser):
+    """XTermParser that reads ESC + one character (not a known escape sequence) as Esc,
+    then that character's own key, where Textual reads an Alt chord or loses the Esc."""
+
+    def _sequence_to_key_events(self, sequence: str, alt: bool = False) -> Iterable[events.Key]:
+        if sequence in META_CHORDS:  # Textual's table: ESC b = ctrl+left, ESC 1 = "¡", ...
+            yield events.Key("escape", "\x1b")
+            yield from super()._sequence_to_key_events(sequence[1])
+            return
+        if alt and len(sequence) == 1:
+            yield events.Key("escape", "\x1b")
+            alt = False
+        yield from super()._sequence_to_key_events(sequence, alt)
+
+
 class QuickEscapeDriver(LinuxDriver):
     """LinuxDriver whose input loop wakes when a lone Esc's wait is over. The loop is
     Textual 8's `run_input_thread` with that one change (its select timeout)."""
@@ -46,7 +81,7 @@ class QuickEscapeDriver(LinuxDriver):
         selector.register(self.fileno, selectors.EVENT_READ)
         fileno = self.fileno
         event_read = selectors.EVENT_READ
-        parser = XTermParser(self._debug)
+        parser = BurstParser(self._debug)
         feed, tick = parser.feed, parser.tick
         decode = getincrementaldecoder("utf-8")().decode
 

@@ -33,3 +33,65 @@ def test_the_monitor_asks_for_it(monkeypatch):
     from textual.drivers.headless_driver import HeadlessDriver
 
     assert FleetApp(None).get_driver_class() is HeadlessDriver
+
+
+def _keys(data: str) -> list[str]:
+    from fleettui.ui.driver import BurstParser
+
+    parser = BurstParser(False)
+    events = [*parser.feed(data), *parser.feed("")]  # "" = end of input: waits are over
+    return [event.key for event in events]
+
+
+def test_esc_and_the_next_key_in_one_burst_are_both_keys():
+    # A laggy link (or keys typed ahead) delivers Esc and the next key in one read:
+    # Textual read it as an Alt chord, or lost the Esc (Esc Enter pressed the dialog's button).
+    assert _keys("\x1bT") == ["escape", "T"]
+    assert _keys("\x1b/") == ["escape", "slash"]
+    assert _keys("\x1b\r") == ["escape", "enter"]
+    assert _keys("\x1b?") == ["escape", "question_mark"]
+    assert _keys("\x1bb") == ["escape", "b"]  # not ctrl+left (triage's b: by brand)
+    assert _keys("\x1b1") == ["escape", "1"]  # not "¡" (1: only pending)
+    assert _keys("t\x1bO") == ["t", "escape", "O"]
+
+
+def test_escape_sequences_keep_their_meaning():
+    assert _keys("\x1b") == ["escape"]
+    assert _keys("\x1b[A") == ["up"]
+    assert _keys("\x1bOA") == ["up"]
+    assert _keys("\x1b[1;5C") == ["ctrl+right"]
+    assert _keys("\x1b\x1b[A") == ["escape", "up"]
+    assert _keys("\x1b[Z") == ["shift+tab"]
+
+
+async def test_the_terminal_driver_reads_a_burst_as_its_keys():
+    """The real input loop, fed Esc and T in one write through a pipe."""
+    import asyncio
+    import os
+    import threading
+
+    from textual.app import App
+
+    read_end, write_end = os.pipe()
+    driver = QuickEscapeDriver(App(), size=(80, 24))
+    driver.fileno = read_end
+    got: list[str] = []
+    done = threading.Event()
+
+    def process_message(message: object) -> None:
+        got.append(getattr(message, "key", type(message).__name__))
+        if len(got) == 2:
+            done.set()
+
+    driver.process_message = process_message  # type: ignore[method-assign]
+    thread = threading.Thread(target=driver.run_input_thread, daemon=True)
+    thread.start()
+    try:
+        os.write(write_end, b"\x1bT")
+        assert await asyncio.to_thread(done.wait, 10), got
+    finally:
+        driver.exit_event.set()
+        thread.join(10)
+        os.close(write_end)
+        os.close(read_end)
+    assert got == ["escape", "T"]
