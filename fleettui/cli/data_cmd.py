@@ -125,9 +125,9 @@ def cmd_data(args: argparse.Namespace) -> int:
     for note in settings.notes:
         error(note)
     records = DataRecords(data_records_path(profile.name))
-    from fleettui.cli.history_cmds import _history
+    from fleettui.cli.history_sources import history_for
 
-    history = _history(profile)
+    history = history_for(profile)
     results: list[dict[str, Any]] = []
     try:
         with open_client(profile) as client:

@@ -121,7 +121,7 @@ def register(subparsers: Any) -> None:
 
 def parse_when(text: str, now: datetime, *, future: bool) -> datetime:
     """A span (from now, forward or back) or an ISO time."""
-    from fleettui.cli.history_cmds import parse_since
+    from fleettui.cli.history_sources import parse_since
 
     past = parse_since(text, now)
     return (

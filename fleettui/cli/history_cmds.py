@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import re
 import shutil
 import sys
 from datetime import UTC, datetime, timedelta
@@ -32,21 +31,17 @@ from fleettui.cli.common import (
     Subparsers,
     UsageError,
     common_parent,
-    error,
-    open_client,
     plain,
     print_json,
     print_table,
     resolved_profile,
 )
+from fleettui.cli.history_sources import data_view, fetch_and_record, history_for, parse_since
 from fleettui.core.fleet_csv import write_table
-from fleettui.core.timefmt import format_ts, parse_ts
+from fleettui.core.timefmt import format_ts
 from fleettui.history.events import Event
-from fleettui.history.store import HistoryStore, open_history
 
 HISTORY_CSV = ("vin", "brand", "old_state", "new_state", "reason", "at", "seen_at", "source")
-_SPAN = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(m|min|h|d|w)\s*$", re.IGNORECASE)
-_UNIT = {"m": 60, "min": 60, "h": 3600, "d": 86400, "w": 7 * 86400}
 
 
 def register(subparsers: Subparsers) -> None:
@@ -110,71 +105,6 @@ def register(subparsers: Subparsers) -> None:
     )
     sta.add_argument("--json", action="store_true", help="JSON (shape in the README)")
     sta.set_defaults(func=desk_guarded(cmd_stats))
-
-
-def parse_since(text: str, now: datetime) -> datetime:
-    m = _SPAN.match(text)
-    if m:
-        return now - timedelta(seconds=float(m.group(1)) * _UNIT[m.group(2).lower()])
-    when = parse_ts(text if "T" in text else f"{text.strip()}T00:00:00")
-    if when is None:
-        raise UsageError(
-            f"--since {plain(text)!r}: use a span like 90m, 12h, 1d, 2w or a date like 2026-11-01"
-        )
-    return when
-
-
-def _history(profile: Any, args: argparse.Namespace | None = None) -> Any:
-    """The profile's local history, or the desk's with --desk (a DeskHistory)."""
-    from fleettui.cli.desk_common import desk_settings, wants_desk
-
-    if args is not None and wants_desk(args):
-        from fleettui.desk.errors import DeskError
-        from fleettui.desk.history import DeskHistory
-
-        try:
-            return DeskHistory.connect(desk_settings(args))
-        except DeskError as e:
-            if (
-                getattr(args, "desk", False)
-                or getattr(args, "mine", False)
-                or getattr(args, "unclaimed", False)
-            ):
-                raise
-            error(f"{e}; using this machine's history")
-    store: HistoryStore = open_history(profile.name, profile.base_url)
-    for note in store.notes:
-        error(note)
-    return store
-
-
-def fetch_and_record(
-    profile: Any, args: argparse.Namespace | None = None
-) -> tuple[list[Any], datetime, Any]:
-    """The whole fleet as rows, the provider's time, and the history (already updated)."""
-    from fleettui.core.store import FleetStore
-    from fleettui.history.recorder import Recorder
-
-    with open_client(profile) as client:
-        raw = client.list_vehicles_raw()
-        now = client.server_time()
-    fleet = FleetStore()
-    prepared = fleet.prepare(raw, now)
-    store = _history(profile, args)
-    Recorder(store).record_rows(prepared.snapshot.order, now)
-    return prepared.snapshot.order, now, store
-
-
-def data_view(profile: Any) -> Any:
-    """The profile's recorded data states, for the board's data queues (issue 19)."""
-    from fleettui.config.data_checks import data_check_settings
-    from fleettui.history.data_records import DataRecords, data_records_path
-    from fleettui.triage.data_queues import DataView
-
-    records = DataRecords(data_records_path(profile.name))
-    for note in records.notes:
-        error(note)
-    return DataView(records.snapshot(), data_check_settings(profile.extra).thresholds)
 
 
 def queue_json(q: Any, work: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -311,7 +241,7 @@ def cmd_history(args: argparse.Namespace) -> int:
         raise UsageError("--limit must be at least 1")
     vin = args.vin.strip().upper() if args.vin else None
     state = args.state.strip().lower() if args.state else None
-    store = _history(profile, args)
+    store = history_for(profile, args)
     try:
         events = store.events(since=since, vin=vin, state=state)
     finally:
