@@ -56,6 +56,7 @@ from fleettui.ui.push_flow import PushFlow
 from fleettui.ui.screens.help import HelpScreen
 from fleettui.ui.screens.monitor import MonitorScreen
 from fleettui.ui.screens.notifications import NotificationLogScreen, ShowVins
+from fleettui.ui.switch_interval import favour_ui_thread
 from fleettui.ui.triage_flow import TriageFlow
 from fleettui.ui.typeahead import TypeAhead
 from fleettui.ui.widgets.fleet_table import FleetTable
@@ -125,6 +126,7 @@ class FleetApp(App[None]):
         self.desk = DeskActions(self, self.monitor, self.monitor_screen, self.apply)
         self.watch_terminal = watch_terminal
         self._watch: TerminalWatch | None = None
+        self._restore_switch: Callable[[], None] = lambda: None
         #: The poll's worker and timers, and an Update's saving and recording.
         self.poll_loop = PollLoop(self, self.monitor, self.monitor_screen.update_header)
         self.accounts = AccountFlow(self, self.monitor, self.connect)
@@ -177,6 +179,8 @@ class FleetApp(App[None]):
     def on_mount(self) -> None:
         self.set_interval(HEADER_TICK, self.monitor_screen.update_header, name="header-age")
         self.set_interval(DATA_TICK, self._data_tick, name="data-checks")
+        if not self.is_headless:  # keys answer while workers run (ui/switch_interval.py)
+            self._restore_switch = favour_ui_thread()
         if self.watch_terminal and not self.is_headless:
             self._watch = TerminalWatch(self._terminal_lost, stdin_fd())
             self._watch.start(asyncio.get_running_loop())
@@ -187,6 +191,7 @@ class FleetApp(App[None]):
         self.desk.start()
 
     def on_unmount(self) -> None:
+        self._restore_switch()
         if self._watch is not None:
             self._watch.stop()
         self.monitor.leave()  # the history remembers this look (a small write)
