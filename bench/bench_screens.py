@@ -129,6 +129,8 @@ def run_size(args: argparse.Namespace, n: int) -> None:
         if log is not None or args.refresh != 5:
             program = f"{PY} {PROBE}" if log is not None else FLEETTUI
             env = {**bench.env, "FLEETTUI_PROBE": str(log)} if log is not None else bench.env
+            if args.switch is not None:
+                env = {**env, "PROBE_SWITCH_INTERVAL": str(args.switch / 1000)}
             t0 = time.perf_counter()
             pid = bench.term.run(
                 f"{program} --profile bench --refresh {args.refresh:g} --full-refresh", env
@@ -138,9 +140,10 @@ def run_size(args: argparse.Namespace, n: int) -> None:
         if bench.wait_live(t0) is None:
             raise SystemExit("the monitor did not go live")
         time.sleep(args.settle)  # background passes (and the warm-up) after the first paint
+        switch = f", switch interval {args.switch:g} ms" if args.switch is not None else ""
         print(
             f"\n== {n:,} vehicles, {args.width}x{args.height}, a full refresh every "
-            f"{args.refresh:g} s, load {load()} =="
+            f"{args.refresh:g} s{switch}, load {load()} =="
         )
         for key in args.keys.split(","):
             got = one_key(bench, key, args.repeat, log)
@@ -180,6 +183,11 @@ def main() -> int:
         "--probe",
         action="store_true",
         help="run the monitor under bench/screen_probe.py: where each key's time went",
+    )
+    parser.add_argument(
+        "--switch",
+        type=float,
+        help="with --probe: the interpreter's switch interval in ms instead of fleettui's",
     )
     parser.add_argument("--width", type=int, default=120)
     parser.add_argument("--height", type=int, default=40)

@@ -6,11 +6,14 @@ the bench's own clock), the UI thread's CPU time, and what happened:
 
     key K        the App took key K from the terminal (before any handling)
     push S       screen S was pushed
-    frame S N    a frame of screen S was composed and handed to the driver (N bytes)
+    frame S      a frame of screen S was composed and handed to the driver
 
 so the bench can say where the time between its key and the first frame went: before
 the key reached the app (the terminal, tmux, the event loop busy), in the UI thread's
 own work (CPU), or waiting for the GIL or the CPU (wall time beyond the UI thread's CPU).
+
+With PROBE_SWITCH_INTERVAL (seconds) the app uses that switch interval instead of
+fleettui's own (`fleettui.ui.switch_interval`), to compare the two in one bench run.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from textual.app import App
 from textual.screen import Screen
 
 from fleettui.cli.main import main
+from fleettui.ui import switch_interval
 from fleettui.ui.app import FleetApp
 
 _OUT = open(os.environ["FLEETTUI_PROBE"], "a", buffering=1)  # noqa: SIM115 - the process's life
@@ -58,6 +62,9 @@ def display(self: App[Any], screen: Screen[Any], renderable: Any) -> None:
 FleetApp.on_event = on_event  # type: ignore[method-assign]
 App.push_screen = push_screen  # type: ignore[method-assign,assignment]
 App._display = display  # type: ignore[method-assign]
+
+if "PROBE_SWITCH_INTERVAL" in os.environ:
+    switch_interval.UI_SWITCH_INTERVAL = float(os.environ["PROBE_SWITCH_INTERVAL"])
 
 if __name__ == "__main__":
     raise SystemExit(main())
