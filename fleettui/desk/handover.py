@@ -129,7 +129,7 @@ def export_rows(cur: Any) -> list[dict[str, Any]]:
 
 
 def urgent_vins(board: Any) -> list[str]:
-    """The VINs of a triage board (`fleettui.triage.queues.Board`) that someone must act
+    """The VINs of a triage board (`fleettui.triage.board.Board`) that someone must act
     on, most urgent first: every queue but "Nobody (wait)"."""
     from fleettui.core.reasons import Actor
 

@@ -12,7 +12,7 @@ from fleettui.monitor.add_lines import AddDraft
 from fleettui.monitor.updates import Notice
 
 if TYPE_CHECKING:  # the triage board loads when it is first opened
-    from fleettui.triage.queues import Queue
+    from fleettui.triage.board import Queue
 
 
 def vins_filter(vins: Iterable[str]) -> str:

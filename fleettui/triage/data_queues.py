@@ -24,7 +24,8 @@ from fleettui.core.data_thresholds import DEFAULT_THRESHOLDS, Thresholds
 from fleettui.core.reasons import SUPPORT_EMAIL, Actor
 from fleettui.core.text import one_line
 from fleettui.core.timefmt import format_duration, format_ts
-from fleettui.triage.queues import Item, Queue, row_since
+from fleettui.triage.board import Item, Queue
+from fleettui.triage.queues import row_since
 
 PREFIX = "data:"
 _TITLES: dict[DataState, tuple[Actor, str]] = {

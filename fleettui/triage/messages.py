@@ -24,8 +24,8 @@ from fleettui.core.text import one_line
 from fleettui.core.timefmt import format_duration, format_ts
 from fleettui.core.timings import approx
 from fleettui.history.recorder import changelog_of
+from fleettui.triage.board import STUCK, WAITING, Item, Queue
 from fleettui.triage.data_queues import data_message, is_data_queue
-from fleettui.triage.queues import STUCK, WAITING, Item, Queue
 
 #: What the driver does in the car, per reason (ours, in the car's terms).
 DRIVER_STEPS: dict[str, tuple[str, ...]] = {

@@ -12,7 +12,7 @@ from fleettui.core.states import info
 from fleettui.core.text import one_line
 from fleettui.core.timefmt import format_duration
 from fleettui.core.timings import approx
-from fleettui.triage.queues import ACTOR_TITLES, Board, Queue
+from fleettui.triage.board import ACTOR_TITLES, Board, Queue
 from fleettui.triage.stats import Stats
 
 _EIGHTHS = " ▏▎▍▌▋▊▉"

@@ -18,7 +18,8 @@ from fleettui.core.timings import (
     retry_window,
     usual_approval_seconds,
 )
-from fleettui.triage.queues import ACTOR_ORDER, STUCK, WAITING, build_board
+from fleettui.triage.board import ACTOR_ORDER, STUCK, WAITING
+from fleettui.triage.queues import build_board
 from tests.support.fleets import refresh_store, seeded
 
 DAY = 86400.0

@@ -9,8 +9,9 @@ import io
 from fleettui.core import reasons as R
 from fleettui.core.reasons import Actor
 from fleettui.core.store import FleetStore
+from fleettui.triage.board import STUCK
 from fleettui.triage.messages import CSV_HEADERS, message_csv, message_text, subject
-from fleettui.triage.queues import STUCK, build_board
+from fleettui.triage.queues import build_board
 from tests.support.fleets import NOW, seeded, vdict
 
 

@@ -29,8 +29,9 @@ from fleettui.core.reasons import SIMULATOR_NOTE, SIMULATOR_ONLY
 from fleettui.core.text import clean
 from fleettui.core.timefmt import format_duration
 from fleettui.core.timings import approx
+from fleettui.triage.board import ACTOR_TITLES, Board, Queue
 from fleettui.triage.messages import message_csv, message_text
-from fleettui.triage.queues import ACTOR_TITLES, Board, DeskWork, Queue, build_board
+from fleettui.triage.queues import DeskWork, build_board
 from fleettui.triage.render import queue_summary
 from fleettui.ui.screens.export import ExportScreen, default_export_path
 from fleettui.ui.widgets.cursor_list import CursorList, FocusScroll
