@@ -10,6 +10,7 @@ import argparse
 import functools
 import os
 from collections.abc import Callable
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from fleettui.cli.common import EXIT_PROVIDER, EXIT_USAGE, error
@@ -147,3 +148,22 @@ def keep_vin(args: argparse.Namespace, me: str, work: dict[str, Any], vin: str) 
 def claimed_by(work: dict[str, Any], vin: str) -> str | None:
     state = work.get(vin)
     return state.claimed_by if state is not None else None
+
+
+class WorkView:
+    """The desk's work state read once (`work_of`) as the triage board asks for it
+    (`triage.queues.DeskWork`): the CLI's board hides snoozes by the same rule as the
+    monitor's (`Snooze.hides`, through `WorkState.snooze_in_force`)."""
+
+    def __init__(self, work: dict[str, Any], now: datetime) -> None:
+        self.work = work
+        self.now = now
+
+    def snooze_of(self, vin: str, state: str | None = None) -> Any:
+        found = self.work.get(vin)
+        return found.snooze_in_force(self.now, state) if found is not None else None
+
+    def claim_cell(self, vin: str) -> str:
+        found = self.work.get(vin)
+        holder = found.holder(self.now) if found is not None else None
+        return holder or ""

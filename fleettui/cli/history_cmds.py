@@ -152,7 +152,7 @@ def _queue_json(q: Any) -> dict[str, Any]:
 
 
 def cmd_triage(args: argparse.Namespace) -> int:
-    from fleettui.cli.desk_common import keep_vin, wants_desk, work_of
+    from fleettui.cli.desk_common import WorkView, keep_vin, wants_desk, work_of
     from fleettui.triage.messages import message_csv, message_text
     from fleettui.triage.queues import build_board
     from fleettui.triage.render import board_lines
@@ -163,18 +163,13 @@ def cmd_triage(args: argparse.Namespace) -> int:
     rows, now, store = fetch_and_record(profile, args)
     store.close()
     work: dict[str, Any] | None = None
+    desk: WorkView | None = None
     found = work_of(args) if wants_desk(args) else None
-    if found is not None:  # snoozed vehicles leave the queues; --mine / --unclaimed
+    if found is not None:  # --mine / --unclaimed; snoozes are the board's (as the monitor's)
         me, work = found
-        rows = [
-            r
-            for r in rows
-            if keep_vin(args, me, work, r.vin)
-            and not (
-                r.vin in work and work[r.vin].snooze is not None and work[r.vin].snooze.active(now)
-            )
-        ]
-    board = build_board(rows, now, by_brand=args.by_brand, data=data_view(profile))
+        rows = [r for r in rows if keep_vin(args, me, work, r.vin)]
+        desk = WorkView(work, now)
+    board = build_board(rows, now, by_brand=args.by_brand, data=data_view(profile), desk=desk)
     if args.queue:
         q = board.get(args.queue)
         if q is None:
@@ -186,14 +181,15 @@ def cmd_triage(args: argparse.Namespace) -> int:
             sys.stdout.write(message_csv(q) if args.csv else message_text(q, now))
         return EXIT_OK
     if args.json:
-        print_json(
-            {
-                "now": format_ts(now),
-                "total": board.total,
-                "by_brand": board.by_brand,
-                "queues": [queue_json(q, work) for q in board.queues],
-            }
-        )
+        out = {
+            "now": format_ts(now),
+            "total": board.total,
+            "by_brand": board.by_brand,
+            "queues": [queue_json(q, work) for q in board.queues],
+        }
+        if work is not None:
+            out["snoozed"] = board.snoozed
+        print_json(out)
         return EXIT_OK
     width = shutil.get_terminal_size((100, 24)).columns
     lines = board_lines(board, width)

@@ -53,6 +53,15 @@ class Snooze:
     def active(self, now: datetime) -> bool:
         return self.until is None or self.until > now
 
+    def hides(self, now: datetime, state: str | None = None) -> bool:
+        """The one rule for whether a snooze hides its vehicle from the triage queues
+        (the monitor's board and `fleettui triage --desk` both ask it): not past its
+        time and, given the vehicle's state now, not cleared by a change away from the
+        state it was snoozed in."""
+        if not self.active(now):
+            return False
+        return state is None or self.state is None or self.state == state
+
 
 @dataclass(frozen=True, slots=True)
 class Note:
@@ -81,6 +90,11 @@ class WorkState:
 
     def holder(self, now: datetime) -> str | None:
         return self.claimed_by if self.claimed(now) else None
+
+    def snooze_in_force(self, now: datetime, state: str | None = None) -> Snooze | None:
+        """The snooze that hides this vehicle now (`Snooze.hides`), or None."""
+        snooze = self.snooze
+        return snooze if snooze is not None and snooze.hides(now, state) else None
 
 
 @dataclass(frozen=True, slots=True)

@@ -143,12 +143,7 @@ class DeskMirror:
         """The vehicle's snooze in force: not past its time, and (given the row's state
         now) not cleared by a change away from the state it was snoozed in."""
         work = self.work.get(vin)
-        snooze = work.snooze if work is not None else None
-        if snooze is None or not snooze.active(self.clock()):
-            return None
-        if state is not None and snooze.state is not None and snooze.state != state:
-            return None
-        return snooze
+        return work.snooze_in_force(self.clock(), state) if work is not None else None
 
     def detail(self, vin: str, state: str | None, events: Sequence[DeskEvent] = ()) -> DeskDetail:
         work = self.work.get(vin)

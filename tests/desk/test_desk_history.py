@@ -139,6 +139,33 @@ def test_triage_and_list_show_who_claimed_and_filter_mine_and_unclaimed(
     assert "claimed_by" not in json.loads(out)[0]
 
 
+def test_triage_desk_hides_snoozes_by_the_boards_rule(
+    sim_profile, on_desk: DeskSettings, capsys
+) -> None:
+    """One rule for the monitor's board and the CLI (`Snooze.hides`): a snooze made in
+    another state than the vehicle's now was cleared by that change, so the vehicle is
+    back in its queue; one made in its state hides it, and the JSON counts it."""
+    from fleettui.monitor.desk_state import DeskMirror
+
+    code, out, _ = run(capsys, "triage", "--desk", "--json")
+    board = json.loads(out)
+    vehicles = {v["vin"]: q["state"] for q in board["queues"] for v in q["vehicles"]}
+    assert code == 0 and board["snoozed"] == 0
+    (kept, kept_state), (moved, moved_state) = list(vehicles.items())[:2]
+    with Desk.connect(on_desk) as ana:
+        ana.snooze([kept], None, "waiting for the driver", {kept: kept_state})
+        ana.snooze([moved], None, "snoozed before it changed", {moved: "approved"})
+        mirror = DeskMirror("ana")
+        mirror.load(ana.work_state(), [])
+    code, out, _ = run(capsys, "triage", "--desk", "--json")
+    board = json.loads(out)
+    listed = {v["vin"] for q in board["queues"] for v in q["vehicles"]}
+    assert kept not in listed and moved in listed and board["snoozed"] == 1
+    # the monitor's board says the same of both
+    assert mirror.snooze_of(kept, kept_state) is not None
+    assert mirror.snooze_of(moved, moved_state) is None
+
+
 def test_a_profiles_desk_that_is_down_does_not_stop_list_or_triage(
     sim_profile, capsys, monkeypatch: pytest.MonkeyPatch
 ) -> None:
