@@ -216,13 +216,16 @@ def _write_list(
     from fleettui.cli.desk_common import wants_desk
 
     items = listing(raw, now, sort=sort)
+    desk = False
     if wants_desk(args):
         from fleettui.cli.list_desk import with_claims, write_desk_list
 
         claimed = with_claims(args, items)
         if claimed is not None:
-            write_desk_list(args, claimed, now)
-            return claimed
+            if not getattr(args, "data", False):
+                write_desk_list(args, claimed, now)
+                return claimed
+            items, desk = claimed, True  # --data --desk: the data columns and who claimed it
     out = sys.stdout
     if getattr(args, "data", False):
         from fleettui.cli.list_data import write_data_list
@@ -240,6 +243,7 @@ def _write_list(
             now,
             "json" if args.json else "csv" if args.csv else "table",
             out,
+            desk=desk,
         )
         return items
     if args.json:

@@ -9,6 +9,9 @@ brand's threshold shows as silent). Nothing is asked here.
 - ``--json``: each `list --json` object plus ``"data": {"state", "label", "newest",
   "first_data", "checked_at", "error", "request_id"}`` (``null`` when the clearance is not
   approved).
+
+With a desk (`desk`: the items carry ``"claimed_by"`` from `list_desk.with_claims`) the
+table gains a CLAIMED column and the CSV a ``claimed_by`` column, after the data ones.
 """
 
 from __future__ import annotations
@@ -67,6 +70,8 @@ def write_data_list(
     now: datetime,
     fmt: str,
     stream: IO[str] | None = None,
+    *,
+    desk: bool = False,
 ) -> None:
     out = stream or sys.stdout
     rows = [(item, data_of(item, records, settings, now)) for item in items]
@@ -77,7 +82,7 @@ def write_data_list(
         return
     if fmt == "csv":
         write_table(
-            CSV_HEADERS,
+            (*CSV_HEADERS, "claimed_by") if desk else CSV_HEADERS,
             [
                 [
                     item.get("vin"),
@@ -96,6 +101,7 @@ def write_data_list(
                         if d
                         else ("",) * 7
                     ),
+                    *((item["claimed_by"] or "",) if desk else ()),
                 ]
                 for item, d in rows
             ],
@@ -103,7 +109,8 @@ def write_data_list(
         )
         return
     print_table(
-        ("VIN", "BRAND", "STATUS", "DATA", "NEWEST", "FIRST-DATA", "WHO"),
+        ("VIN", "BRAND", "STATUS", "DATA", "NEWEST", "FIRST-DATA", "WHO")
+        + (("CLAIMED",) if desk else ()),
         [
             [
                 plain(item.get("vin")),
@@ -113,6 +120,7 @@ def write_data_list(
                 d["newest"] or "-" if d else "",
                 d["first_data"] or "-" if d else "",
                 d["actor"] or "-" if d else "",
+                *((plain(item["claimed_by"] or "-"),) if desk else ()),
             ]
             for item, d in rows
         ],

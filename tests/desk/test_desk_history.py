@@ -166,6 +166,35 @@ def test_triage_desk_hides_snoozes_by_the_boards_rule(
     assert mirror.snooze_of(moved, moved_state) is None
 
 
+def test_list_data_on_the_desk_keeps_the_data_columns_and_who_claimed(
+    sim_profile, on_desk: DeskSettings, capsys
+) -> None:
+    from tests.support.vehicle_data import private_car
+
+    private = private_car(sim_profile)
+    code, _, err = run(capsys, "data", private, "--json")
+    assert code == 0, err
+    with Desk.connect(on_desk) as ana:
+        ana.claim([private])
+    code, out, _ = run(capsys, "list", "--data", "--desk", "--json")
+    listed = {v["vin"]: v for v in json.loads(out)}
+    assert code == 0 and listed[private]["data"]["state"] == "privacy"
+    assert listed[private]["claimed_by"] == "ana"
+    assert {v["claimed_by"] for v in listed.values()} == {"ana", None}
+    code, out, _ = run(capsys, "list", "--data", "--desk", "--csv")
+    head, *lines = out.splitlines()
+    assert head.startswith("vin,brand,status,data_state") and head.endswith(",claimed_by")
+    assert any(line.startswith(private) and ",privacy," in line for line in lines)
+    assert any(line.startswith(private) and line.endswith(",ana") for line in lines)
+    code, out, _ = run(capsys, "list", "--data", "--desk")
+    head, *lines = out.splitlines()
+    assert head.split()[3] == "DATA" and head.split()[-1] == "CLAIMED"
+    line = next(line for line in lines if line.startswith(private))
+    assert "⊘ privacy" in line and line.split()[-1] == "ana"
+    code, out, _ = run(capsys, "list", "--data", "--mine", "--json")
+    assert [(v["vin"], v["data"]["state"]) for v in json.loads(out)] == [(private, "privacy")]
+
+
 def test_a_profiles_desk_that_is_down_does_not_stop_list_or_triage(
     sim_profile, capsys, monkeypatch: pytest.MonkeyPatch
 ) -> None:
