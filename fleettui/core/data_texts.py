@@ -8,6 +8,20 @@ from __future__ import annotations
 _SUPPORT = "support@high-mobility.com"
 _SEND = "the VIN, the brand, the time of the check and its request_id"
 
+#: The approved state's step about data (core.guidance): what to do depends on the car's
+#: data state, whose own explanation (below) says it; this only points there.
+DATA_STEP = (
+    "No data yet, or it stopped? The car's data state says why and who must act: "
+    '`fleettui data VIN` checks it now (the monitor shows it under "Data after approval").'
+)
+
+
+def data_step_here(cell: str, title: str) -> str:
+    """DATA_STEP where the data section is shown (the detail pane): its state in short,
+    and where to read the rest."""
+    return f'Data: {cell} ({title}); "Data after approval" below says who must act and how.'
+
+
 #: key: (title, meaning, steps, what happens next)
 DATA_TEXTS: dict[str, tuple[str, str, tuple[str, ...], str]] = {
     "unchecked": (

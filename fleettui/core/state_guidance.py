@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from fleettui.core.brands import VW_CUSTOMER_TAG, brand_info
+from fleettui.core.data_texts import DATA_STEP
 from fleettui.core.reasons import RETRY_WINDOW_DAYS, SUPPORT_EMAIL, Actor
 from fleettui.core.states import State
 
@@ -69,7 +70,7 @@ _GUIDANCE: dict[State, StateGuidance] = {
             "The clearance is approved. The provider returns the newest data the car has sent; "
             "right after approval there may be none until the car is next driven.",
             (
-                "No data yet? Wait for the car's next drive.",
+                DATA_STEP,
                 "To stop data access, revoke the clearance (it goes revoking, then revoked).",
             ),
             Actor.NOBODY_WAIT,

@@ -194,3 +194,29 @@ async def test_a_cursor_message_while_the_screen_is_rebuilt_does_not_crash(sim):
         await pilot.pause()
         assert app.is_running and app.monitor_screen.table is table
     assert app.return_code in (0, None)
+
+
+def test_approved_guidance_points_at_the_data_state_not_a_text_of_its_own():
+    """One text says what to do about a car's data: the data state's own explanation.
+    The approved state's steps point at it (the data section, or `fleettui data`)."""
+    from datetime import timedelta
+
+    from fleettui.core.data_states import DataDetail, DataRecord, DataState
+    from fleettui.core.explanation import explain
+    from fleettui.core.states import State
+
+    v = Vehicle.from_api(vdict("WBA00000000000009", "approved", "bmw"))
+    record = DataRecord(v.vin, DataState.PRIVACY, checked_at=NOW - timedelta(hours=1))
+    data = DataDetail(DataState.PRIVACY, record, "⊘ privacy")
+    text = detail_text(v, NOW, data=data).plain
+    steps = text[text.index("Next steps") : text.index("Data after approval\n")]
+    assert "next drive" not in steps and "Wait" not in steps
+    assert (
+        'Data: ⊘ privacy (Blocked: privacy mode is on in the car); "Data after approval" below'
+        in steps
+    )
+    assert "Blocked: privacy mode is on in the car" in text[text.index("Data after approval\n") :]
+    # without the data section (checks off), the step says where the answer is
+    plain = detail_text(v, NOW).plain
+    assert "`fleettui data VIN` checks it now" in plain and "Wait for the car's" not in plain
+    assert explain(None, State.APPROVED, "bmw").steps[0].startswith("No data yet, or it stopped?")

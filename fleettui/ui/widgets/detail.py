@@ -20,6 +20,7 @@ from textual.widgets import Static
 
 from fleettui.core.brands import brand_info, missing_required_tags
 from fleettui.core.data_states import DataDetail
+from fleettui.core.data_texts import DATA_STEP, data_step_here
 from fleettui.core.explanation import explain
 from fleettui.core.states import STATE_INFO, State
 from fleettui.core.text import sanitize
@@ -88,8 +89,10 @@ def _identity(out: Text, v: Vehicle, now: datetime | None) -> None:
         out.append("\n")
 
 
-def _explanation(out: Text, v: Vehicle) -> str:
-    """The reason in plain words, who acts, and the steps; returns what happens next."""
+def _explanation(out: Text, v: Vehicle, data: DataDetail | None = None) -> str:
+    """The reason in plain words, who acts, and the steps; returns what happens next.
+    With the data section shown (`data`), the approved state's step about data points at
+    it (one text says what to do about data: the data state's own)."""
     e = explain(v.reason, v.state, v.brand or None)
     if e.reason is not None:
         out.append("Reason: ", LABEL)
@@ -110,6 +113,8 @@ def _explanation(out: Text, v: Vehicle) -> str:
     if e.steps:
         _section(out, "Next steps")
         for i, step in enumerate(e.steps, start=1):
+            if step == DATA_STEP and data is not None:
+                step = data_step_here(data.cell, data.info.title)
             out.append(f"{i}. ", LABEL)
             out.append(step)
             out.append("\n")
@@ -264,7 +269,7 @@ def detail_text(
     _identity(out, vehicle, now)
     if desk is not None:
         _desk(out, desk)
-    next_happens = _explanation(out, vehicle)
+    next_happens = _explanation(out, vehicle, data)
     if data is not None:
         data_section(out, data, now)
     _brand_rules(out, vehicle)
