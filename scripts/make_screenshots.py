@@ -13,6 +13,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from textual.pilot import Pilot
 from textual.widgets import Input
@@ -136,7 +137,7 @@ async def _desk_claims(pilot: Pilot) -> None:
     await pilot.press("m")
     from fleettui.desk.store import Desk
 
-    with Desk.connect(replace(desk.settings, user="ben", host="ben-pc")) as ben:
+    with Desk.connect(replace(desk.settings, user="ben", host="ben-pc"), clock=_start) as ben:
         ben.claim([pending[1]])
         ben.note(pending[0], "Driver called back: the car is in the garage until Monday")
         ben.heartbeat(pending[0])
@@ -223,6 +224,27 @@ SCENES: list[tuple[str, tuple[int, int], Scene, bool]] = [
 ]
 
 
+def _start() -> datetime:
+    """The scenes' one clock: the fleet's, and the desk's rows (claims, notes, presence)."""
+    return START
+
+
+def _fixed_link(settings: DeskSettings, post: Any, outbox: Any, viewing: Any) -> Any:
+    """The monitor's desk link on the fixed clock: what it writes to the desk is dated
+    START, as every other time in the pictures."""
+    from fleettui.desk.store import Desk
+    from fleettui.monitor.desk_link import DeskLink
+
+    return DeskLink(
+        settings,
+        post,
+        outbox,
+        clock=_start,
+        connect=lambda s: Desk.connect(s, clock=_start),
+        viewing=viewing,
+    )
+
+
 async def shoot(
     sim: Simulator,
     name: str,
@@ -241,13 +263,15 @@ async def shoot(
         from fleettui.monitor.desk_control import DeskControl
         from fleettui.monitor.desk_outbox import Outbox
 
-        control = DeskControl(desk, Outbox(out / f".{name}-outbox.json"))
+        control = DeskControl(
+            desk, Outbox(out / f".{name}-outbox.json"), clock=_start, link=_fixed_link
+        )
     data = scene is privacy_detail  # the data scene checks the cars' data (issue 19)
     if data:
         _seed_private_car(sim)
     app = FleetApp(
         account_for_simulator(sim, data_checks=data),
-        clock=lambda: START,
+        clock=_start,
         watch_terminal=False,
         native_ansi=no_color,
         desk=control,

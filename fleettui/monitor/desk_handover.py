@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from fleettui.core.timefmt import utcnow
 from fleettui.desk.errors import DeskError
 from fleettui.desk.model import HandoverReport
 from fleettui.desk.settings import DeskSettings
@@ -36,9 +35,9 @@ def read_handover(
     from fleettui.triage.queues import build_board
 
     urgent = urgent_vins(build_board(rows, now, desk=mirror)) if rows else []
-    since = utcnow() - timedelta(hours=hours)
+    since = mirror.clock() - timedelta(hours=hours)  # the desk's clock, as its rows
     try:
-        with Desk.connect(settings) as desk:
+        with Desk.connect(settings, clock=mirror.clock) as desk:
             report = desk.handover(since, urgent)
     except DeskError as exc:
         return HandoverRead(hours, problem=str(exc))

@@ -261,6 +261,22 @@ def test_the_handover_says_who_did_what_and_what_is_urgent_and_unclaimed(pg_desk
     assert down.text == "" and "offline" in down.problem and "y@" not in down.problem
 
 
+def test_the_handover_reads_its_period_on_the_desks_clock(pg_desk: DeskSettings) -> None:
+    """A monitor on a fixed clock (the screenshots) reads the handover of its own last
+    12 h, and what it writes to the desk is dated by that clock: same input, same text."""
+    from datetime import timedelta
+
+    fixed = NOW - timedelta(days=30)
+    control = DeskControl(replace(pg_desk, user="ann"), clock=lambda: fixed)
+    with Desk.connect(replace(pg_desk, user="bob"), clock=lambda: fixed) as bob:
+        bob.claim([VIN])
+        bob.note(VIN, "rang the fleet operator")
+    read = read_handover(control.settings, control.mirror, 12, [], NOW)
+    assert read.problem == "" and read.report is not None
+    assert (read.report.since, read.report.until) == (fixed - timedelta(hours=12), fixed)
+    assert "bob: claimed 1" in read.text and "rang the fleet operator" in read.text
+
+
 def test_the_demo_desk_starts_a_server_that_a_second_demo_joins(pg_session, monkeypatch) -> None:
     from fleettui.monitor.demo_desk import demo_desk, shared_dsn_file
 
