@@ -82,6 +82,8 @@ class Query:
     ages: tuple[AgeTerm, ...] = ()
     #: It has claimed: terms: a claim made or released changes what it matches.
     uses_claims: bool = False
+    #: It has data: terms: a data check that changes a car's data state changes it too.
+    uses_data: bool = False
 
     @property
     def is_empty(self) -> bool:
@@ -125,6 +127,7 @@ def parse_query(text: str, claims: ClaimLookup | None = None) -> Query:
 def _parse(text: str, claims: ClaimLookup | None = None) -> Query:
     preds: list[Predicate] = []
     uses_claims = False
+    uses_data = False
     ages: list[AgeTerm] = []
     positives: dict[str, set] = {"state": set(), "brand": set(), "group": set()}
     terms = _split_terms(text)
@@ -152,6 +155,7 @@ def _parse(text: str, claims: ClaimLookup | None = None) -> Query:
                 pred = vin_in(wanted)
             elif name == "data":
                 pred = data_in(data_values(value))
+                uses_data = True
             elif name == "state":
                 states = state_values(value)
                 if not negate:
@@ -186,6 +190,7 @@ def _parse(text: str, claims: ClaimLookup | None = None) -> Query:
         _predicates=tuple(preds),
         ages=tuple(ages),
         uses_claims=uses_claims,
+        uses_data=uses_data,
     )
 
 

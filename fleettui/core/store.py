@@ -266,6 +266,26 @@ class FleetStore:
         self._recompute()
         return True
 
+    def data_changed(self, vins: Iterable[str]) -> bool:
+        """Data checks changed the data state of `vins`: a `data:` filter is worked out
+        again (True) when one of them enters or leaves it; otherwise (another filter, or
+        none of them crossed it) nothing is done (False)."""
+        query = self._query
+        if not query.uses_data:
+            return False
+        by_vin, now = self._snapshot.by_vin, self._snapshot.now
+        rows = [row for vin in vins if (row := by_vin.get(vin)) is not None]
+        if not rows:
+            return False
+        shown = set(map(id, self._view.rows))  # one C-level pass, not a scan per VIN
+        for row in rows:
+            if query.matches(row, now) != (id(row) in shown):
+                with self._lock:
+                    self._settings += 1
+                self._recompute()
+                return True
+        return False
+
     def set_sort(self, column: str, descending: bool = False) -> None:
         if column not in SORT_COLUMNS:
             raise ValueError(f"unknown sort column {column!r}; use one of {SORT_COLUMNS}")

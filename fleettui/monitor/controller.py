@@ -294,7 +294,10 @@ class Monitor:
         told = data_changes(results)
         if told is not None:
             notices.append(told)
-        return Update(data=bool(results), notices=notices)
+        # A `/` data filter takes in the cars that entered or left it now, not at the
+        # next refresh (the view is rebuilt only then).
+        refiltered = self.store.data_changed(self.data.states_changed(results))
+        return Update(repaint=refiltered, data=bool(results), notices=notices)
 
     def took_record(self, done: RecordDone) -> Update | None:
         if done.generation != self.generation:

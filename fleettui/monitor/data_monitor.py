@@ -55,6 +55,9 @@ class MonitorData:
         self.client: Any = None
         self._now: Callable[[], datetime] = utcnow
         self._rows: list[Any] | None = None
+        #: Counts the checks' results that changed a car's data state (the triage
+        #: board's data queues regroup when it moves).
+        self.states_version = 0
 
     def __repr__(self) -> str:
         return f"MonitorData(on={self.on}, {len(self.records)} records)"
@@ -178,6 +181,17 @@ class MonitorData:
             results, self._results = self._results, []
             notices, self._notices = self._notices, []
         return results, notices
+
+    def states_changed(self, results: Iterable[DataResult]) -> list[str]:
+        """The VINs whose data state a batch of results changed (first check included);
+        counted in `states_version`."""
+        vins = [
+            r.vin
+            for r in results
+            if r.checked and (r.old is None or r.old.state is not r.record.state)
+        ]
+        self.states_version += len(vins)
+        return vins
 
     def record(self, vin: str) -> DataRecord | None:
         return self.records.get(vin)

@@ -65,3 +65,38 @@ async def test_without_data_checks_there_is_no_data_column(pilot):
     await pilot.pause(1.2)
     assert pilot.app.table.data_cell is None
     assert "Data" not in screen_lines(pilot.app)[2]
+
+
+async def test_a_data_filter_follows_the_checks_without_a_refresh(sim):
+    """`/ data:privacy` with the refresh paused: a check that finds a car in privacy
+    mode brings it into the view on the next data tick, not at the next refresh."""
+    from fleettui.core.data_states import DataRecord
+    from fleettui.monitor.data_checker import DataResult
+
+    app = FleetApp(
+        account_for_simulator(sim, data_checks=True), clock=sim.engine.now, watch_terminal=False
+    )
+    try:
+        async with app.run_test(size=(140, 40)) as pilot:
+            await loaded(pilot)
+            store, data = app.monitor.store, app.monitor.data
+            await wait_for(pilot, lambda: len(data.records) > 0, timeout=60)
+            await pilot.press("p")  # paused: from here only the checks change anything
+            await wait_for(pilot, lambda: app.monitor.connection.paused, timeout=10)
+            data.stop()  # the checks' thread: its results are played below, one by one
+            await filter_to(pilot, "data:privacy")
+            shown = {r.vin for r in store.view.rows}
+            car = next(
+                r
+                for r in store.snapshot.order
+                if r.state.value == "approved" and r.vin not in shown
+            )
+            old = data.record(car.vin)
+            new = DataRecord(car.vin, DataState.PRIVACY, checked_at=app.monitor.clock())
+            data.records.put(new)
+            data._keep(DataResult(car.vin, car.brand, new, old))
+            await wait_for(pilot, lambda: store.index_of(car.vin) is not None, timeout=10)
+            assert {r.vin for r in store.view.rows} == shown | {car.vin}
+            assert app.monitor.connection.paused
+    finally:
+        DATA_LOOKUP.source = None

@@ -117,3 +117,31 @@ def test_blocked_and_unblocked_cars_are_told_in_one_notice_both_ways():
     again = data_changes([result(private, flowing)])
     assert again is not None and again.message == "1 car: data flowing again"
     assert data_changes([result(None, flowing)]) is None  # first data: the column says it
+
+
+def test_a_data_filter_takes_in_the_cars_whose_check_changed_their_state():
+    """`/ data:privacy`: a check that puts a car in privacy mode adds it to the view at
+    once; a change that moves no car in or out of the filter rebuilds nothing, and a
+    filter without data: terms is never worked out again for a check."""
+    from tests.support.fleets import NOW, vdict
+
+    fleet = [vdict(f"WBA0000000000000{i}", "approved", "bmw") for i in range(4)]
+    states = {v["vin"]: DataState.NONE for v in fleet}
+    DATA_LOOKUP.source = lambda vin, brand: states[vin]
+    try:
+        store = FleetStore()
+        store.apply(store.prepare(fleet, NOW))
+        store.set_query("data:privacy")
+        assert len(store.view.rows) == 0
+        first, second = fleet[0]["vin"], fleet[1]["vin"]
+        states[second] = DataState.FLOWING  # none -> flowing: still not privacy
+        view = store.view
+        assert store.data_changed([second]) is False and store.view is view
+        states[first] = DataState.PRIVACY
+        assert store.data_changed([second, first]) is True
+        assert [r.vin for r in store.view.rows] == [first]
+        store.set_query("brand:bmw")
+        view = store.view
+        assert store.data_changed([first]) is False and store.view is view
+    finally:
+        DATA_LOOKUP.source = None
