@@ -125,6 +125,9 @@ class DeskMirror:
     away: float = 0.0
     #: Actions kept in the outbox (not yet on the desk).
     pending: int = 0
+    #: Counts changes of the work state (claims, snoozes, notes): the triage board
+    #: regroups when it moves.
+    version: int = 0
 
     # -- the filter's ClaimLookup -----------------------------------------------------------
 
@@ -187,6 +190,7 @@ class DeskMirror:
         self.work = dict(work)
         self.people = {(p.user, p.host): p for p in people}
         self.loaded = True
+        self.version += 1
 
     def set_people(self, people: Iterable[Person]) -> bool:
         new = {(p.user, p.host): p for p in people}
@@ -261,6 +265,7 @@ class DeskMirror:
         else:  # unsnooze
             new = replace(old, snooze=None)
         self.work[vin] = new
+        self.version += 1
 
     def set_status(self, status: DeskStatus) -> tuple[bool, str | None]:
         """(changed, what to tell): the connection's new status."""

@@ -289,6 +289,8 @@ class FleetApp(App[None]):
         if update is None:  # a result for an account no longer shown
             return
         self.monitor_screen.paint(update)
+        if update.repaint or update.data:  # an open triage board follows
+            self.triage.changed()
         for notice in update.notices:
             self.notify_notice(notice)
         self.poll_loop.carry_out(update)

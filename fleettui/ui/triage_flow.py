@@ -19,7 +19,7 @@ from fleettui.ui.write_flow import add_screen
 if TYPE_CHECKING:  # the screens are loaded when first opened, not at start-up
     from fleettui.triage.since import SinceSummary
     from fleettui.ui.screens.monitor import MonitorScreen
-    from fleettui.ui.screens.triage import TriageChoice
+    from fleettui.ui.screens.triage import TriageChoice, TriageScreen
 
 #: Wait this long on a row before its recorded history is read (holding j or k moves
 #: through hundreds of rows; only the one the cursor stops on is read).
@@ -41,6 +41,8 @@ class TriageFlow:
         self.notify = notify
         self.add_closed = add_closed
         self._timeline_for: str | None = None
+        #: The open triage view (it regroups live), None when closed.
+        self._board: TriageScreen | None = None
 
     # -- the triage view ------------------------------------------------------------------
 
@@ -60,10 +62,29 @@ class TriageFlow:
             latest=lambda: (list(store.snapshot.order), self.monitor.clock()),
             desk=self.monitor.desk.mirror if self.monitor.desk else None,
             data=self.monitor.data.view,
+            inputs=self.board_inputs,
         )
+        self._board = screen
         self.app.push_screen(screen, callback=self._triage_closed)
 
+    def board_inputs(self) -> tuple[object, ...]:
+        """What the triage board is grouped from, as a token: the fleet's row list (a
+        refresh that changed nothing keeps it), the desk's work and the data states."""
+        desk = self.monitor.desk
+        return (
+            self.monitor.store.snapshot.order,
+            desk.mirror.version if desk is not None else 0,
+            self.monitor.data.states_version,
+        )
+
+    def changed(self) -> None:
+        """An Update was applied: an open triage board regroups if its inputs moved."""
+        board = self._board
+        if board is not None and board.is_attached:
+            board.inputs_changed()
+
     def _triage_closed(self, choice: TriageChoice | None) -> None:
+        self._board = None
         if choice is None:
             return
         if choice.action == "filter":

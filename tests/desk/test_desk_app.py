@@ -106,6 +106,55 @@ async def test_claims_notes_and_the_handover_with_another_person(sim, pg_desk) -
         await pilot.press("escape")
 
 
+async def test_an_open_triage_board_follows_claims_and_snoozes_made_elsewhere(sim, pg_desk) -> None:
+    """Another person claims and snoozes while the board is open: it regroups by itself
+    (the holders, the snoozed count), once for the burst, the cursor on its queue."""
+    from textual.widgets import OptionList
+
+    from fleettui.ui.screens.triage import TriageScreen
+
+    app = make_app(sim, desk=control(pg_desk))
+    async with app.run_test(size=(120, 36)) as pilot:
+        await loaded(pilot)
+        await wait_for(pilot, lambda: app.monitor.desk.mirror.loaded, timeout=WAIT)
+        await pilot.press("t")
+        await wait_for(
+            pilot, lambda: isinstance(app.screen, TriageScreen) and app.screen.board is not None
+        )
+        screen = app.screen
+        assert isinstance(screen, TriageScreen)
+        queue = max(screen.board.queues, key=lambda q: q.count)
+        assert queue.count >= 4 and screen.board.snoozed == 0
+        olist = screen.query_one(OptionList)
+        olist.highlighted = olist.get_option_index(queue.id)
+        await pilot.pause()
+        built = []
+        shown = screen.show_board
+        screen.show_board = lambda board: (built.append(board), shown(board))  # type: ignore[method-assign]
+        claimed, snoozed = list(queue.vins[:3]), queue.vins[3]
+        with Desk.connect(replace(pg_desk, user="bob", host="bob-pc")) as bob:
+            bob.claim(claimed)
+            bob.snooze([snoozed], None, "waiting for the driver", {snoozed: queue.state.value})
+
+        def followed() -> bool:
+            board = screen.board
+            q = board.get(queue.id) if board is not None else None
+            return (
+                board is not None
+                and board.snoozed == 1
+                and q is not None
+                and snoozed not in q.vins
+                and dict(q.claimed).get("bob") == 3
+            )
+
+        await wait_for(pilot, followed, timeout=WAIT)
+        await pilot.pause(0.5)
+        assert 1 <= len(built) <= 2  # four desk events, grouped once (or twice)
+        assert screen.current_queue().id == queue.id
+        line = olist.get_option(queue.id).prompt
+        assert "claimed: bob 3" in getattr(line, "plain", str(line))
+
+
 async def test_the_desk_down_at_start_keeps_what_is_typed(sim, pg_session, tmp_path) -> None:
     settings = DeskSettings("postgresql://ann:secret-pw@127.0.0.1:1/desk", "ann", "test")
     app = make_app(sim, desk=control(settings))

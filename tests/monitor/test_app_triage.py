@@ -16,7 +16,7 @@ from fleettui.ui.screens.add_form import AddScreen
 from fleettui.ui.screens.stats import StatsScreen
 from fleettui.ui.screens.triage import TriageScreen
 from fleettui.ui.widgets.fleet_columns import RECENT_GLYPH
-from tests.support.pilot import notes, profile_app, recorded, wait_for
+from tests.support.pilot import loaded, notes, profile_app, recorded, wait_for
 from tests.support.sim import DAY, SIM_START
 
 
@@ -201,3 +201,37 @@ async def test_the_demo_history_is_thrown_away(sim, isolated_dirs):
         assert path.exists()
     assert not path.exists()
     assert not any(Path(isolated_dirs["data"]).rglob("*.sqlite3"))
+
+
+async def test_an_open_triage_board_regroups_when_a_refresh_moves_a_vehicle(sim):
+    """A refresh that changes a vehicle's state moves it between the open board's queues
+    by itself (no `r`), and the highlighted queue stays highlighted."""
+    from textual.widgets import OptionList
+
+    app = profile_app(sim)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await loaded(pilot)
+        await triage_board(pilot)
+        screen = app.screen
+        assert isinstance(screen, TriageScreen)
+        board = screen.board
+        waiting = next(q for q in board.queues if q.state is State.PENDING and q.count >= 2)
+        stay = next(q for q in board.queues[1:] if q.id != waiting.id)
+        olist = screen.query_one(OptionList)
+        olist.highlighted = olist.get_option_index(stay.id)
+        await pilot.pause()
+        vin = waiting.vins[0]
+        engine = sim.engine
+        engine.transition(engine.record(vin), "rejected", engine.epoch(), R.PRIVACY_MODE)
+
+        def moved() -> bool:
+            b = screen.board
+            return b is not board and any(
+                vin in q.vins and q.state is State.REJECTED for q in b.queues
+            )
+
+        app.poll_loop.poll(force=True)  # the monitor's own refresh, as its timer would
+        await wait_for(pilot, moved, timeout=30)
+        assert all(vin not in q.vins for q in screen.board.queues if q.state is State.PENDING)
+        assert screen.current_queue().id == stay.id  # the cursor stayed on its queue
+        assert isinstance(app.screen, TriageScreen)

@@ -37,6 +37,8 @@ from fleettui.ui.screens.export import ExportScreen, default_export_path
 from fleettui.ui.widgets.cursor_list import CursorList, FocusScroll
 
 PREVIEW_VEHICLES = 12
+#: A change regroups the open board this long after it (a burst of them makes one).
+LIVE_SETTLE = 0.15
 SORTS = ("urgency", "time left", "size")
 
 
@@ -122,6 +124,24 @@ def preview_text(q: Queue, now: datetime) -> Text:
     return out
 
 
+def _same(a: object, b: object) -> bool:
+    """Tokens of the board's inputs: the same row list (by identity: comparing 100,000
+    rows would cost what the token saves), the same counters."""
+    return a is b or (isinstance(a, int) and a == b)
+
+
+def _prompt_text(option: Option) -> str:
+    prompt = option.prompt
+    return prompt.plain if isinstance(prompt, Text) else str(prompt)
+
+
+def _same_layout(old: Sequence[Option], new: Sequence[Option]) -> bool:
+    """The same lines (headings and queues, in order): only their texts may differ."""
+    return len(old) == len(new) and all(
+        a.id == b.id and a.disabled == b.disabled for a, b in zip(old, new, strict=True)
+    )
+
+
 class QueueList(CursorList):
     """The queues (the highlighted one reversed without colour, as the table's cursor)."""
 
@@ -171,6 +191,7 @@ class TriageScreen(ModalScreen["TriageChoice | None"]):
         latest: Callable[[], tuple[Sequence[Any], datetime]] | None = None,
         desk: DeskWork | None = None,
         data: Callable[[], Any] | None = None,
+        inputs: Callable[[], tuple[object, ...]] | None = None,
         name: str | None = None,
     ) -> None:
         super().__init__(name=name)
@@ -188,6 +209,17 @@ class TriageScreen(ModalScreen["TriageChoice | None"]):
         self.sort_mode = SORTS[0]
         self.board: Board | None = None
         self._queues: list[Queue] = []
+        #: What the board is grouped from, as a token (the fleet's row list, the desk's
+        #: and the data checks' change counters): `inputs_changed` regroups only when it
+        #: moved. None: the board shows the fleet as it was when opened.
+        self.inputs = inputs
+        self._grouped_from = inputs() if inputs is not None else None
+        #: A regroup is waiting (coalescing a burst), or running; another is owed.
+        self._live_due = False
+        self._grouping = False
+        self._again = False
+        #: The queue the preview shows, and its text (redrawn only when it changed).
+        self._preview: tuple[str, str] | None = None
 
     def compose(self) -> ComposeResult:
         yield Static(Text("Triage: grouping…"), id="triage-title")
@@ -204,18 +236,56 @@ class TriageScreen(ModalScreen["TriageChoice | None"]):
 
     # -- the board ---------------------------------------------------------------------
 
-    @work(thread=True, exclusive=True, group="triage-board", exit_on_error=False)
     def _regroup(self, by_brand: bool) -> None:
-        board = build_board(
-            self.rows,
-            self.now,
-            by_brand=by_brand,
-            desk=self.desk,
-            data=self.data() if self.data is not None else None,
-        )
+        self._grouping = True
+        self._group(self.rows, self.now, by_brand)
+
+    @work(thread=True, exclusive=True, group="triage-board", exit_on_error=False)
+    def _group(self, rows: Sequence[Any], now: datetime, by_brand: bool) -> None:
+        try:
+            board = build_board(
+                rows,
+                now,
+                by_brand=by_brand,
+                desk=self.desk,
+                data=self.data() if self.data is not None else None,
+            )
+        except Exception:
+            self.app.call_from_thread(self._group_failed)
+            raise
         self.app.call_from_thread(self.show_board, board)
 
+    def _group_failed(self) -> None:
+        self._grouping = self._again = self._live_due = False
+
+    # -- live: the board follows the fleet, the desk and the data checks -------------------
+
+    def inputs_changed(self) -> None:
+        """Something the board is grouped from may have changed (a refresh, someone's
+        claim or snooze, a data check): regroup when it did. A burst (a desk catching up,
+        a refresh and its data) makes one regroup: one waits while another runs."""
+        if self.inputs is None or self._live_due:
+            return
+        token = self.inputs()
+        old = self._grouped_from
+        if old is not None and len(old) == len(token) and all(map(_same, old, token)):
+            return
+        self._live_due = True
+        self.set_timer(LIVE_SETTLE, self._regroup_live)
+
+    def _regroup_live(self) -> None:
+        if self._grouping:  # the running regroup ends with another (see show_board)
+            self._again = True
+            return
+        self._live_due = False
+        if self.inputs is None or self.latest is None:
+            return
+        self._grouped_from = self.inputs()
+        self.rows, self.now = self.latest()
+        self._regroup(self.by_brand)
+
     def show_board(self, board: Board) -> None:
+        self._grouping = False
         keep = self.current_queue()
         self.board = board
         options: list[Option] = []
@@ -230,10 +300,20 @@ class TriageScreen(ModalScreen["TriageChoice | None"]):
                 options.append(Option(queue_prompt(q, board.now), id=q.id))
                 self._queues.append(q)
         olist = self.query_one(OptionList)
+        self._title()
+        if self._again:
+            self._again = False
+            self.set_timer(LIVE_SETTLE, self._regroup_live)
+        if _same_layout(olist.options, options):  # the same queues: only changed lines
+            for i, option in enumerate(options):
+                if _prompt_text(olist.get_option_at_index(i)) != _prompt_text(option):
+                    olist.replace_option_prompt_at_index(i, option.prompt)
+            self._show_preview()
+            return
         olist.clear_options()
         olist.add_options(options)
-        self._title()
         if not self._queues:
+            self._preview = None
             self.query_one("#triage-message", Static).update(
                 Text("Nothing to triage: no pending, rejected or changing vehicles.")
             )
@@ -246,6 +326,7 @@ class TriageScreen(ModalScreen["TriageChoice | None"]):
                 next((q.id for q in self._queues if q.id.startswith(prefix)), target),
             )
         olist.highlighted = olist.get_option_index(target)
+        self._show_preview()
 
     def _title(self) -> None:
         board = self.board
@@ -271,9 +352,22 @@ class TriageScreen(ModalScreen["TriageChoice | None"]):
 
     @on(OptionList.OptionHighlighted)
     def _highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        self._show_preview()
+
+    def _show_preview(self) -> None:
+        """The highlighted queue's message, drawn again only when it changed; scrolled
+        back to its top only when another queue is shown."""
         q = self.current_queue()
-        if q is not None and self.board is not None:
-            self.query_one("#triage-message", Static).update(preview_text(q, self.board.now))
+        if q is None or self.board is None:
+            return
+        text = preview_text(q, self.board.now)
+        shown = (q.id, text.plain)
+        if shown == self._preview:
+            return
+        moved = self._preview is None or self._preview[0] != q.id
+        self._preview = shown
+        self.query_one("#triage-message", Static).update(text)
+        if moved:
             self.query_one("#triage-preview", VerticalScroll).scroll_home(animate=False)
 
     # -- actions -----------------------------------------------------------------------
@@ -315,6 +409,8 @@ class TriageScreen(ModalScreen["TriageChoice | None"]):
             self.notify("This view shows the fleet as it was when opened.", markup=False)
             return
         self.rows, self.now = self.latest()
+        if self.inputs is not None:
+            self._grouped_from = self.inputs()
         self._regroup(self.by_brand)
         self.notify("Grouped again with the latest data.", markup=False)
 
