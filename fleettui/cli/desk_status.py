@@ -1,6 +1,7 @@
 """`fleettui desk status`: the desk's state in one read: who you are on it, its schema
 version, its last event and how far behind that is, the webhook receiver holding its
-lock (alive while its heartbeat is under RECEIVER_ALIVE seconds old), and who is online.
+lock (alive while its heartbeat is under `desk.model.RECEIVER_ALIVE` seconds old), and
+who is online.
 """
 
 from __future__ import annotations
@@ -12,8 +13,6 @@ from fleettui.cli.common import EXIT_OK, plain, print_json
 from fleettui.cli.desk_common import open_desk
 from fleettui.desk.model import iso
 
-RECEIVER_ALIVE = 15.0
-
 
 def status_json(desk: Any) -> dict[str, Any]:
     from fleettui.desk import schema
@@ -23,20 +22,8 @@ def status_json(desk: Any) -> dict[str, Any]:
         version = schema.found_version(cur)
         cur.execute("SELECT id, at FROM desk_events ORDER BY id DESC LIMIT 1")
         last = cur.fetchone()
-        cur.execute("SELECT host, pid, url, since, beat FROM desk_receiver")
-        rx = cur.fetchone()
-    receiver = (
-        None
-        if rx is None
-        else {
-            "host": rx[0],
-            "pid": rx[1],
-            "url": rx[2],
-            "since": iso(rx[3]),
-            "beat": iso(rx[4]),
-            "alive": (now - rx[4]).total_seconds() < RECEIVER_ALIVE,
-        }
-    )
+    seen = desk.receiver()
+    receiver = seen.to_json() if seen is not None else None
     return {
         "desk": desk.settings.shown,
         "user": desk.user,

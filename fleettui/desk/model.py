@@ -148,6 +148,45 @@ class DeskEvent:
         }
 
 
+#: The desk's receiver is alive while its beat is younger than this (seconds).
+RECEIVER_ALIVE = 15.0
+
+
+@dataclass(frozen=True, slots=True)
+class ReceiverSeen:
+    """The desk's active receiver as its row in `desk_receiver` says, read at `read_at`
+    (the desk's clock): its machine, its beat and its own webhook health (the receiver's
+    `HealthSnapshot` as JSON: data, read with `HealthSnapshot.from_json`)."""
+
+    host: str
+    pid: int
+    url: str
+    since: datetime
+    beat: datetime
+    read_at: datetime
+    health: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def beat_age(self) -> float:
+        """Seconds from its last beat to when the row was read."""
+        return max(0.0, (self.read_at - self.beat).total_seconds())
+
+    @property
+    def alive(self) -> bool:
+        return self.beat_age < RECEIVER_ALIVE
+
+    def to_json(self) -> dict[str, Any]:
+        """`desk status --json`'s "receiver"."""
+        return {
+            "host": self.host,
+            "pid": self.pid,
+            "url": self.url,
+            "since": iso(self.since),
+            "beat": iso(self.beat),
+            "alive": self.alive,
+        }
+
+
 DeskState = Literal["online", "offline", "reconnecting"]
 
 

@@ -21,7 +21,15 @@ from fleettui.core.timefmt import utcnow
 from fleettui.desk import claims, handover, presence, work
 from fleettui.desk.connection import DeskConnection, NewEvent, read_events, write_events
 from fleettui.desk.errors import DeskError
-from fleettui.desk.model import ClaimResult, DeskEvent, HandoverReport, Note, Person, WorkState
+from fleettui.desk.model import (
+    ClaimResult,
+    DeskEvent,
+    HandoverReport,
+    Note,
+    Person,
+    ReceiverSeen,
+    WorkState,
+)
 from fleettui.desk.settings import DeskSettings
 
 #: A deadlock between two multi-VIN changes (should not happen: VINs go in sorted order)
@@ -150,6 +158,24 @@ class Desk:
 
     def leave(self) -> None:
         self._change(lambda cur, now: (None, presence.leave(cur, self.user, self.settings.host)))
+
+    def receiver(self) -> ReceiverSeen | None:
+        """The desk's active receiver (None: none has registered)."""
+        with self.conn.tx() as cur:
+            cur.execute("SELECT host, pid, url, since, beat, health FROM desk_receiver")
+            row = cur.fetchone()
+        if row is None:
+            return None
+        host, pid, url, since, beat, health = row
+        return ReceiverSeen(
+            str(host),
+            int(pid),
+            str(url or ""),
+            since,
+            beat,
+            self.now(),
+            health if isinstance(health, dict) else {},
+        )
 
     def people_online(self) -> list[Person]:
         with self.conn.tx() as cur:

@@ -175,7 +175,8 @@ class DeskControl:
             update.repaint = True
             self._refilter()
             return update
-        if isinstance(result, DeskPeople):
+        if isinstance(result, DeskPeople):  # and the receiver, for the header's push
+            self.feed.saw_receiver(result.receiver)
             return Update(repaint=self.mirror.set_people(result.people))
         if isinstance(result, DeskUnreachable):
             return self._status(result.status)

@@ -10,10 +10,11 @@ import contextlib
 import queue
 import time
 from collections.abc import Iterable
+from dataclasses import replace
 
 from fleettui.core.text import clean
-from fleettui.core.timefmt import parse_ts
-from fleettui.desk.model import DeskEvent
+from fleettui.core.timefmt import format_duration, parse_ts
+from fleettui.desk.model import DeskEvent, ReceiverSeen
 from fleettui.webhooks.events import WebhookEvent
 from fleettui.webhooks.health import HealthSnapshot
 
@@ -51,11 +52,15 @@ class DeskFeed:
         self._events: queue.SimpleQueue[WebhookEvent] = queue.SimpleQueue()
         self._last: float | None = None
         self._closed = False
+        #: Deliveries seen through the desk, and its receiver as last read (with when).
+        self._seen = 0
+        self._receiver: tuple[ReceiverSeen | None, float] | None = None
 
     def put(self, events: Iterable[WebhookEvent]) -> None:
         for event in events:
             self._events.put(event)
             self._last = time.time()
+            self._seen += 1
 
     def wait(self, timeout: float) -> list[WebhookEvent]:
         out: list[WebhookEvent] = []
@@ -65,11 +70,37 @@ class DeskFeed:
                 out.append(self._events.get_nowait())
         return out
 
+    def saw_receiver(self, seen: ReceiverSeen | None) -> None:
+        """The desk's receiver as last read (None: none registered); any thread."""
+        self._receiver = (seen, time.time())
+
     def health(self) -> HealthSnapshot:
-        """ "Waiting" until a delivery came through the desk, then its time. Whether the
-        desk itself is reachable is the header's desk text, not said twice; the list
-        refresh is not relaxed for push through the desk (see `with_feed`)."""
-        return HealthSnapshot(listening="desk", last_delivery=self._last, heartbeat=time.time())
+        """The desk's receiver's own health (its counters, its alerts) as its row says,
+        judged alive or down by its beat, with the deliveries seen here through the desk;
+        "waiting" until the receiver was read. Whether the desk itself is reachable is the
+        header's desk text, not said twice; the list refresh is not relaxed for push
+        through the desk (see `with_feed`)."""
+        now = time.time()
+        seen_here = f" · {self._seen} seen" if self._seen else ""
+        found = self._receiver
+        if found is None:  # not read yet
+            return HealthSnapshot(
+                listening="desk", last_delivery=self._last, heartbeat=now, via=seen_here[3:]
+            )
+        seen, read_at = found
+        if seen is None:
+            return HealthSnapshot(listening="desk", via="no receiver on the desk" + seen_here)
+        own = HealthSnapshot.from_json(seen.health)
+        age = seen.beat_age + max(0.0, now - read_at)
+        host = clean(seen.host)[:40]
+        return replace(
+            own,
+            listening=f"desk: {host}",
+            last_delivery=max((t for t in (own.last_delivery, self._last) if t), default=None),
+            # alive as the desk saw it when read (read every PRESENCE_EVERY)
+            heartbeat=now - seen.beat_age if seen.alive else None,
+            via=f"rx {host} {'alive' if seen.alive else 'down'}, beat {format_duration(age)}{seen_here}",
+        )
 
     def close(self) -> None:
         self._closed = True

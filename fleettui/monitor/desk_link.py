@@ -274,7 +274,7 @@ class DeskLink:
         try:
             desk.heartbeat(self._viewing)
             if people:
-                self._post(DeskPeople(desk.people_online()))
+                self._post(DeskPeople(desk.people_online(), desk.receiver()))
         except DeskError:
             pass  # the follower says the desk is gone; the next beat tries again
 

@@ -8,7 +8,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from fleettui.desk.model import ClaimResult, DeskEvent, DeskStatus, Note, Person, WorkState
+from fleettui.desk.model import (
+    ClaimResult,
+    DeskEvent,
+    DeskStatus,
+    Note,
+    Person,
+    ReceiverSeen,
+    WorkState,
+)
 from fleettui.monitor.desk_outbox import Pending
 
 
@@ -40,6 +48,8 @@ class DeskUnreachable:
 @dataclass(frozen=True)
 class DeskPeople:
     people: list[Person]
+    #: The desk's receiver as read with them (None: none registered).
+    receiver: ReceiverSeen | None = None
 
 
 @dataclass(frozen=True)

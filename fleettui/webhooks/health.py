@@ -59,6 +59,9 @@ class HealthSnapshot:
     last_refused_busy: float | None = None
     #: Set by the monitor: the list showed changes no delivery announced for a while.
     push_silent: bool = False
+    #: Set by the monitor for a receiver it sees from afar (the shared desk's): which one
+    #: and how fresh its beat is, said after the header's words ("rx ana-pc, beat 4s").
+    via: str = ""
 
     def alive(self, now: float) -> bool:
         return self.heartbeat is not None and now - self.heartbeat < HEARTBEAT_STALE
@@ -86,6 +89,10 @@ class HealthSnapshot:
 
     def header_text(self, now: float) -> str:
         """A short line for the monitor's header, e.g. `push ok 12/h`, `push ! 3 bad sig`."""
+        text = self._header_words(now)
+        return f"{text} · {self.via}" if self.via else text
+
+    def _header_words(self, now: float) -> str:
         state = self.status(now)
         if state == "down":
             return "push ✗ receiver down"

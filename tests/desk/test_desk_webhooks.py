@@ -182,3 +182,49 @@ def test_kill_9_of_the_active_receiver_the_standby_takes_over_and_nothing_is_los
         cur.execute("SELECT pid FROM desk_receiver")
         assert cur.fetchone() == (standby.proc.pid,)
     assert stored == [d.delivery for d in [*sent, later]]
+
+
+def test_a_monitor_on_the_desk_shows_its_receivers_own_health(pg_desk: DeskSettings) -> None:
+    """The header's push, with a desk: the desk's receiver's own health (its counters
+    as its row says), alive or down by the age of its beat, and the deliveries seen."""
+    import time
+    from dataclasses import replace
+    from datetime import timedelta
+
+    from fleettui.desk.store import Desk
+    from fleettui.monitor.desk_control import DeskControl
+    from fleettui.monitor.desk_results import DeskPeople
+    from fleettui.webhooks.events import WebhookEvent
+    from fleettui.webhooks.health import HealthSnapshot
+
+    alpha = replace(pg_desk, host="alpha")
+    lock, store = ReceiverLock(alpha), DeskWebhookStore(alpha)
+    control = DeskControl(replace(pg_desk, user="ann"))
+    try:
+        with Desk.connect(pg_desk) as desk:
+            control.took(DeskPeople([], desk.receiver()))
+            assert (
+                control.feed.health().header_text(time.time()).endswith("· no receiver on the desk")
+            )
+            assert lock.try_acquire("http://alpha:8787/hooks/hm")
+            now = time.time()
+            store.write_health(
+                HealthSnapshot(per_hour=12, accepted=40, last_delivery=now, heartbeat=now)
+            )
+            seen = desk.receiver()
+        assert seen is not None and seen.host == "alpha" and seen.alive
+        assert seen.to_json()["alive"] is True and seen.health["per_hour"] == 12
+        control.took(DeskPeople([], seen))
+        control.feed.put([WebhookEvent("d1", "clearance_status_changed", None)])
+        text = control.feed.health().header_text(time.time())
+        assert text.startswith("push ✓ 12/h · rx alpha alive, beat ") and text.endswith("· 1 seen")
+        # its beat stopped two minutes before the read (killed, its standby not yet in)
+        control.took(DeskPeople([], replace(seen, read_at=seen.beat + timedelta(minutes=2))))
+        assert (
+            control.feed.health()
+            .header_text(time.time())
+            .startswith("push ✗ receiver down · rx alpha down, beat 2m")
+        )
+    finally:
+        lock.release()
+        store.close()
