@@ -150,6 +150,11 @@ def read_vehicle_list(
         raise bad_response(
             response.status_code, "the vehicle list is not a JSON array", write=False
         )
+    return with_vin(data)
+
+
+def with_vin(data: list[Any]) -> tuple[list[Any], int]:
+    """(the entries that are objects with a VIN, or compact tuples; how many were not)."""
     if _all_with_vin(data):
         return data, 0
     good = [
