@@ -56,6 +56,7 @@ from fleettui.cli.common import (
     resolved_profile,
     vin_problem,
 )
+from fleettui.cli.json_lines import JsonLines
 from fleettui.cli.list_json import listing, write_json
 from fleettui.cli.list_text import write_table
 from fleettui.config.cache import save_snapshot
@@ -175,10 +176,12 @@ def cmd_list(args: argparse.Namespace) -> int:
     by_vin = local.is_empty and args.sort == "vin" and not args.reverse and args.watch is None
 
     fetched: list[list[Any]] = []
+    # The plain JSON listing is formatted while the answer downloads (fleettui.cli.json_lines)
+    lines = JsonLines() if by_vin and args.json and not _special_list(args) else None
 
     def fetch() -> tuple[list[dict], datetime]:
         with open_client(profile) as client:
-            raw = client.list_vehicles_raw(wanted or None)
+            raw = client.list_vehicles_raw(wanted or None, on_batch=lines)
             now = client.server_time()
             answer_notes(client)
         if not wanted:
@@ -195,12 +198,21 @@ def cmd_list(args: argparse.Namespace) -> int:
     # would walk all of it (~0.1 s at 100k vehicles)
     with collector_paused(freeze=False):
         raw, now = fetch()
-        items = _write_list(args, raw, now, sort=by_vin)
+        items: Any = lines
+        if lines is None or not lines.write(raw, now, sys.stdout):
+            items = _write_list(args, raw, now, sort=by_vin)
         if fetched:
             sys.stdout.flush()
             _remember(profile.name, profile.base_url, fetched[0])
         process_end.keep(raw, items, fetched)  # freed by the end of the process
     return EXIT_OK
+
+
+def _special_list(args: argparse.Namespace) -> bool:
+    """The listing has the desk's claims or the data records in it (see _write_list)."""
+    from fleettui.cli.desk_common import wants_desk
+
+    return bool(getattr(args, "data", False)) or wants_desk(args)
 
 
 def _print_list(

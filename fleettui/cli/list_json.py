@@ -84,7 +84,19 @@ def _plain_brand(brand: Any) -> bool:
 
 
 def _fast(obj: Any, now: datetime | None) -> dict[str, Any] | None:
-    """The one-pass read (`now` naive UTC); None for anything it does not cover. Any
+    """The one-pass read (`now` naive UTC); None for anything it does not cover."""
+    got = fast_parts(obj)
+    if got is None:
+        return None
+    item, at = got
+    if now is not None:
+        item["seconds_in_state"] = int((now - at).total_seconds()) if at is not None else None
+    return item
+
+
+def fast_parts(obj: Any) -> tuple[dict[str, Any], datetime | None] | None:
+    """The one-pass read: (the `--json` object but its seconds_in_state, the naive UTC
+    time its current state began, if known); None for anything it does not cover. Any
     exception on the way (a value of an unexpected type) means the same: the exact way."""
     try:
         if type(obj) is not dict or (obj.keys() != _KEYS and not _KEYS.issuperset(obj)):
@@ -147,27 +159,15 @@ def _fast(obj: Any, now: datetime | None) -> dict[str, Any] | None:
             else:
                 add({"timestamp": ts, "status": state})
                 copy = True
-        reason = seconds = None
+        reason = None
         if run == status:
             why = log[-1].get("reason")
             reason = why if why and not why.isspace() else None
-            if now is not None:
-                seconds = int((now - at).total_seconds())  # type: ignore[operator]
         else:
-            since = None
+            since = at = None
         if copy:  # the new entries: the answer itself stays as it came (for the cache)
             log = entries
-        if now is None:
-            return {
-                "vin": vin,
-                "status": status,
-                "brand": brand,
-                "tags": tags,
-                "changelog": log,
-                "reason": reason,
-                "state_since": since,
-            }
-        return {
+        item = {
             "vin": vin,
             "status": status,
             "brand": brand,
@@ -175,8 +175,8 @@ def _fast(obj: Any, now: datetime | None) -> dict[str, Any] | None:
             "changelog": log,
             "reason": reason,
             "state_since": since,
-            "seconds_in_state": seconds,
         }
+        return item, at
     except (TypeError, KeyError, AttributeError, IndexError, ValueError):
         return None
 
