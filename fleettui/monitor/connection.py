@@ -86,6 +86,11 @@ class ConnectionState:
     cached_at: datetime | None = None
     monotonic: Callable[[], float] = field(default=time.monotonic, repr=False)
     wall: Callable[[], datetime] = field(default=local_now, repr=False)
+    #: How many list answers the reader has begun to receive (`FleetClient.list_answers`):
+    #: once the running poll's answer is arriving, the wait is over (the parse and the
+    #: diff that follow are our own work, not the provider's).
+    answers: Callable[[], int] = field(default=lambda: 0, repr=False)
+    _answers_then: int = field(default=0, repr=False)
 
     @property
     def stale(self) -> bool:
@@ -149,11 +154,14 @@ class ConnectionState:
     def started(self) -> None:
         self.polling = True
         self.poll_started = self.monotonic()
+        self._answers_then = self.answers()
 
     def waiting(self) -> float | None:
         """Seconds the running poll has waited for its answer, once that is long enough
-        to say so (WAITING_AFTER); None otherwise."""
+        to say so (WAITING_AFTER); None otherwise, and None once the answer is arriving."""
         if not self.polling or self.poll_started is None:
+            return None
+        if self.answers() != self._answers_then:
             return None
         waited = self.monotonic() - self.poll_started
         return waited if waited >= WAITING_AFTER else None

@@ -156,8 +156,16 @@ class Monitor:
     def _new_connection(self, every: float | None) -> ConnectionState:
         every = self.refresh_flag if self.refresh_flag is not None else every
         return ConnectionState(
-            refresh=clamp_refresh(every), wall=self.wall, monotonic=self.monotonic
+            refresh=clamp_refresh(every),
+            wall=self.wall,
+            monotonic=self.monotonic,
+            answers=self._list_answers,
         )
+
+    def _list_answers(self) -> int:
+        """List answers the reader has begun to receive (0 for one that does not say)."""
+        answers = getattr(self.reader, "list_answers", 0)
+        return answers if type(answers) is int else 0
 
     # -- account ---------------------------------------------------------------------
 
