@@ -20,7 +20,7 @@ from __future__ import annotations
 import json
 from array import array
 from datetime import datetime
-from operator import is_, itemgetter
+from operator import is_
 from typing import IO, Any
 
 from fleettui.cli.list_json import _exact, _naive, fast_parts
@@ -28,7 +28,6 @@ from fleettui.core.text import json_safe
 
 #: Lines handed to the stream per write.
 _BATCH = 500
-_KEY = itemgetter(0)
 #: Between two output objects in the encoder's text: only there (a quote inside a JSON
 #: string is escaped), as `list_json.write_json` relies on too.
 _BETWEEN = '}, {"vin": '
@@ -100,41 +99,40 @@ class JsonLines:
             return False
         self._seen = []
         at_now = _naive(now)
-        texts, text_of, starts, ends, began = (
-            self._texts,
-            self._text_of,
-            self._starts,
-            self._ends,
-            self._began,
-        )
-        keys: list[tuple[str, int]] = [(vin, k) for k, vin in enumerate(self._vins)]
+        texts, text_of, starts, ends = self._texts, self._text_of, self._starts, self._ends
+        n = len(self._vins)
         odd: list[str] = []
+        odd_vins: list[str] = []
         for obj in self._odd:
             item = _exact(obj, now)
             if item is not None:
-                keys.append((item["vin"], -1 - len(odd)))
+                odd_vins.append(item["vin"])
                 odd.append(json_safe(self._encode(item)))
-        keys.sort(key=_KEY)
-
-        def line(k: int) -> str:
-            if k < 0:
-                return odd[-1 - k]
-            at = began[k]
-            seconds = (
-                str(int((at_now - at).total_seconds()))
-                if at is not None and at_now is not None
-                else "null"
-            )
-            return texts[text_of[k]][starts[k] : ends[k]] + ', "seconds_in_state": ' + seconds + "}"
-
+        vins = self._vins + odd_vins if odd_vins else self._vins
+        seconds = (
+            [
+                "null" if at is None else str(int((at_now - at).total_seconds()))
+                for at in self._began
+            ]
+            if at_now is not None
+            else ["null"] * n
+        )
+        order = sorted(range(len(vins)), key=vins.__getitem__)
+        tail = ', "seconds_in_state": '
         write = stream.write
-        if not keys:
+        if not order:
             write("[]\n")
             return True
         write("[\n")
-        for start in range(0, len(keys), _BATCH):
-            more = start + _BATCH < len(keys)
-            write(",\n".join([line(k) for _, k in keys[start : start + _BATCH]]))
+        for start in range(0, len(order), _BATCH):
+            more = start + _BATCH < len(order)
+            lines = [
+                texts[text_of[k]][starts[k] : ends[k]] + tail + seconds[k] + "}"
+                if k < n
+                else odd[k - n]
+                for k in order[start : start + _BATCH]
+            ]
+            write(",\n".join(lines))
             write(",\n" if more else "\n")
         write("]\n")
         return True
