@@ -205,7 +205,9 @@ class FleetClient:
         """The fleet as parsed JSON objects; entries that are not objects with a VIN are
         skipped and counted in `last_skipped`. `on_batch` sees the entries as they arrive
         (`fleettui.api.vehicle_list`); the answer is what is returned."""
-        return self._list(filter, compact=False, on_batch=on_batch)
+        if on_batch is not None:
+            return self._streamed(filter, compact=False, on_batch=on_batch)
+        return self._list(filter, compact=False)
 
     def list_vehicles_compact(
         self, filter: VehicleFilter | None = None, on_batch: vehicle_list.OnBatch | None = None
@@ -213,14 +215,15 @@ class FleetClient:
         """The fleet in the store's compact form (`fleettui.core.compact`): what the
         monitor's poller feeds `FleetStore.prepare`. Odd-shaped objects with a VIN stay
         dicts; entries without a VIN are skipped and counted in `last_skipped`."""
-        return self._list(filter, compact=True, on_batch=on_batch)
+        if on_batch is not None:
+            return self._streamed(filter, compact=True, on_batch=on_batch)
+        return self._list(filter, compact=True)
 
-    def _list(
-        self,
-        filter: VehicleFilter | None,
-        *,
-        compact: bool,
-        on_batch: vehicle_list.OnBatch | None = None,
+    def _list(self, filter: VehicleFilter | None, *, compact: bool) -> list[Any]:
+        return self._streamed(filter, compact=compact, on_batch=None)
+
+    def _streamed(
+        self, filter: VehicleFilter | None, *, compact: bool, on_batch: vehicle_list.OnBatch | None
     ) -> list[Any]:
         params = {"filter": filter.to_param()} if filter else None
         try:

@@ -19,10 +19,11 @@ def slow_parse(*_args: Any, **_kwargs: Any) -> Any:
 
 
 def main() -> int:
-    from fleettui.api import errors, wire
+    from fleettui.api import errors, list_stream, wire
     from fleettui.webhooks import receiver
 
     wire.parse_json_list = slow_parse
+    list_stream.ListStream.feed = slow_parse  # the list parsed while it downloads
     errors.parse_error_body = slow_parse
     receiver.parse_event = slow_parse
     from fleettui.cli.main import main as cli_main
