@@ -8,13 +8,17 @@ stream cannot read as a plain JSON array is read from the whole body as before
 (`wire.read_vehicle_list`: the same verdicts, bad values marked): then what `on_batch`
 was handed is not the answer, and the caller takes the list returned.
 
-The collector is paused for the call (as for any parse of a whole list): the fleet holds
-no reference cycles, and each full pass during the parse would walk all of it.
+The collector is paused from the first byte of the body to the end of the parse (as for
+any parse of a whole list): the fleet holds no reference cycles, and each full pass
+during the parse would walk all of it. Not while the provider has not answered: that
+wait can last minutes, and the rest of the process keeps its collector.
 """
 
 from __future__ import annotations
 
+import gc
 import logging
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -28,7 +32,6 @@ from fleettui.api.wire import VEHICLES_PATH
 from fleettui.core.compact import reusing
 from fleettui.core.dedupe import newest_per_vin
 from fleettui.core.lenient_json import Mended
-from fleettui.core.memory import collector_paused
 
 log = logging.getLogger("fleettui.api")
 
@@ -91,15 +94,24 @@ def fetch(
     """One list call through `exchange` (`Calls.exchange`), its answer read as it comes."""
     stream = ListStream(reusing() if compact else None, on_batch)
 
+    # Whether the collector was on when the body began; "over" once the call returned
+    # (an exchange thread the caller gave up on must not turn it off afterwards).
+    paused: dict[str, bool] = {}
+    lock = threading.Lock()
+
     def sink(response: httpx.Response) -> Callable[[bytes], None] | None:
         if not 200 <= response.status_code < 300:
             return None  # an error answer: read whole, by the error's path
         stream.restart()
         bound.answers += 1
+        with lock:
+            if not paused:
+                paused["was_on"] = gc.isenabled()
+                gc.disable()  # the store freezes the rows it keeps
         return stream.feed
 
     mended = Mended()
-    with collector_paused(freeze=False):  # the store freezes the rows it keeps
+    try:
         response = exchange(
             "GET",
             VEHICLES_PATH,
@@ -115,6 +127,11 @@ def fetch(
         else:
             wire.release_body(response)
             good, skipped = wire.with_vin(data)
+    finally:
+        with lock:
+            if paused.get("was_on"):
+                gc.enable()
+            paused["over"] = True
     if skipped:  # the caller says so (the CLI's note, the monitor's line)
         log.info("skipped %d unreadable entries in the vehicle list", skipped)
     good, repeats = newest_per_vin(good)

@@ -234,3 +234,23 @@ def test_bad_raw_lists_still_come_from_the_whole_body():
     for kind in ("bad_utf8_tag", "long_number_tag"):
         assert streamed(_raw_list(kind), [100, 5000]) is None
     assert sys.getrecursionlimit() < 100_000
+
+
+def test_the_collector_is_paused_only_while_the_body_is_read():
+    import gc
+
+    body = json.dumps(small_fleet()).encode()
+    seen: list[bool] = []
+
+    def chunks():
+        seen.append(gc.isenabled())  # the body is being read: paused
+        yield body
+
+    assert gc.isenabled()
+    with client_for(Fake(lambda request: httpx.Response(200, content=chunks()))) as client:
+        client.list_vehicles_raw()
+    assert seen == [False] and gc.isenabled()
+    with client_for(Fake(lambda request: httpx.Response(503)), max_retries=0) as client:
+        with pytest.raises(Exception, match="503"):
+            client.list_vehicles_raw()
+    assert gc.isenabled()
