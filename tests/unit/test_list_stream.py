@@ -250,7 +250,9 @@ def test_the_collector_is_paused_only_while_the_body_is_read():
     with client_for(Fake(lambda request: httpx.Response(200, content=chunks()))) as client:
         client.list_vehicles_raw()
     assert seen == [False] and gc.isenabled()
-    with client_for(Fake(lambda request: httpx.Response(503)), max_retries=0) as client:
-        with pytest.raises(Exception, match="503"):
-            client.list_vehicles_raw()
+    with (
+        client_for(Fake(lambda request: httpx.Response(503)), max_retries=0) as client,
+        pytest.raises(Exception, match="503"),
+    ):
+        client.list_vehicles_raw()
     assert gc.isenabled()
