@@ -9,7 +9,7 @@ import asyncio
 import threading
 
 from fleettui.ui.widgets.header import FleetHeader
-from tests.app_helpers import header_text, wait_for
+from tests.support.pilot import header_text, wait_for
 
 
 async def test_the_wait_is_counted_until_the_answer_arrives_not_through_our_parse(sim, pilot):
@@ -32,12 +32,12 @@ async def test_the_wait_is_counted_until_the_answer_arrives_not_through_our_pars
     await pilot.press("r")
     await wait_for(pilot, lambda: conn.polling)
     mono[0] += 5  # the provider is slow: that is worth saying
-    app._stale_tick()
+    app.poll_loop._stale_tick()
     await pilot.pause()
     assert "waiting for the provider (5 s)" in header_text(app)
     asked.set()
     await wait_for(pilot, answered.is_set)
-    app._stale_tick()  # the answer is in: no longer waiting for the provider
+    app.poll_loop._stale_tick()  # the answer is in: no longer waiting for the provider
     await pilot.pause()
     assert "waiting" not in header_text(app)
 
@@ -52,7 +52,7 @@ async def test_the_wait_is_counted_until_the_answer_arrives_not_through_our_pars
     try:
         for _ in range(8):  # eight seconds of our own work, a tick each second
             mono[0] += 1
-            app._stale_tick()
+            app.poll_loop._stale_tick()
             await pilot.pause()
         assert repaints[0] == 0 and "waiting" not in header_text(app)
     finally:

@@ -19,8 +19,8 @@ from fleettui.api.list_stream import MAX_PENDING, ListStream
 from fleettui.cli.json_lines import JsonLines
 from fleettui.cli.list_json import listing, write_json
 from fleettui.sim import SimConfig, Simulator
-from tests.fleet_helpers import NOW, small_fleet
-from tests.hostile_server import DATA_KINDS, _data, _raw_list
+from tests.support.fleets import NOW, small_fleet
+from tests.support.hostile_server import DATA_KINDS, _data, _raw_list
 from tests.unit.test_api_transport import Fake, client_for
 from tests.unit.test_list_json import ODD
 
