@@ -699,7 +699,7 @@ class Bench:
         fbest, fmem = min(floor_t), med(floor_m)
         report.add("curl + json.load (the CLI floor)", "", secs(floor_t), f"{fmem:.0f} MB peak")
         for label, extra, factor in (
-            ("list --json", ["--json"], 2.0),
+            ("list --json", ["--json"], 1.5),
             ("list --csv", ["--csv"], 2.0),
             ("list (table)", [], 3.0),
         ):
