@@ -8,6 +8,7 @@ import os
 import sys
 from typing import TYPE_CHECKING
 
+from fleettui.cli.process_end import run_to_end
 from fleettui.config.demo import DEMO_DATA_LIMIT
 
 if TYPE_CHECKING:
@@ -76,7 +77,7 @@ def run_monitor(args: argparse.Namespace) -> int:
             )
             app = FleetApp(account, read_only=read_only, refresh=refresh, pinned=pinned)
             app.monitor.full_refresh_flag = bool(getattr(args, "full_refresh", False))
-            app.run()
+            run_to_end(app)
         return app.return_code or 0
     try:
         profile = resolve_profile(
@@ -93,7 +94,7 @@ def run_monitor(args: argparse.Namespace) -> int:
             return 2
         app = FleetApp(None, read_only=read_only, refresh=refresh, desk=desk)
         app.monitor.full_refresh_flag = bool(getattr(args, "full_refresh", False))
-        app.run()
+        run_to_end(app)
         return app.return_code or 0
     except ConfigError as exc:
         print(f"fleettui: {exc}", file=sys.stderr)
@@ -115,7 +116,7 @@ def run_monitor(args: argparse.Namespace) -> int:
         account, read_only=account.read_only, refresh=account.refresh, pinned=pinned, desk=desk
     )
     app.monitor.full_refresh_flag = bool(getattr(args, "full_refresh", False))
-    app.run()
+    run_to_end(app)
     return app.return_code or 0
 
 
@@ -211,7 +212,7 @@ def _demo_with_desk(
                 app = FleetApp(
                     account, read_only=read_only, refresh=refresh, pinned=pinned, desk=desk
                 )
-                app.run()
+                run_to_end(app)
     except (DemoDeskError, ValueError) as exc:
         print(f"fleettui: {exc}", file=sys.stderr)
         return 2
@@ -284,7 +285,7 @@ def _demo_with_webhooks(
                     pinned=bool(getattr(args, "pin_profile", False)),
                 )
                 app.monitor.full_refresh_flag = bool(getattr(args, "full_refresh", False))
-                app.run()
+                run_to_end(app)
         finally:
             feed.close()
     return app.return_code or 0

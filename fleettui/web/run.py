@@ -8,20 +8,25 @@ chosen. stdout gets exactly one line, the URL with the launch's token; everythin
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import ipaddress
-import signal
 import socket
 import sys
+import threading
 from dataclasses import dataclass
 from typing import TextIO
 
 from aiohttp import web
 
+from fleettui.term.stop import StopOnSignals
 from fleettui.web.access import AccessPolicy, origin_of
 from fleettui.web.environment import SessionLaunch
 from fleettui.web.logs import AccessLog, log, setup_logging
 from fleettui.web.server import MonitorServer, ServeLimits
+
+#: After a stop signal: seconds the request handlers get to finish once every tab has
+#: ended, and seconds until the forced end (tabs SIGKILLed, then the process ended).
+HANDLERS_WAIT = 0.1
+FORCED_END = 0.85
 
 REMOTE_WARNING = (
     "fleettui serve: WARNING: listening on {host}, not just this machine. The token in the "
@@ -113,25 +118,31 @@ def serve(launch: SessionLaunch, options: ServeOptions, *, out: TextIO | None = 
         file=sys.stderr,
         flush=True,
     )
-    try:
-        asyncio.run(_main(server, sock))
-    finally:
-        sock.close()
+    # SIGTERM, SIGHUP (the terminal that started it closed) and Ctrl-C: every tab's
+    # process is ended at once and the server is out within a second; past that, the
+    # forced end kills what is left of the tabs first (see fleettui.term.stop).
+    with StopOnSignals(grace=FORCED_END, on_force=server.kill_all) as signals:
+        try:
+            asyncio.run(_main(server, sock, signals))
+        finally:
+            sock.close()
+        signals.finish(0)  # after a signal: out now, without the interpreter's teardown
     return 0
 
 
-async def _main(server: MonitorServer, sock: socket.socket) -> None:
+async def _main(server: MonitorServer, sock: socket.socket, signals: StopOnSignals) -> None:
     loop = asyncio.get_running_loop()
     stop = asyncio.Event()
-    # SIGHUP too (the terminal that started it closed): every tab's process is ended,
-    # not left to notice on its own.
-    for sig in (signal.SIGINT, signal.SIGTERM, getattr(signal, "SIGHUP", None)):
-        if sig is None:
-            continue
-        with contextlib.suppress(NotImplementedError, RuntimeError):
-            loop.add_signal_handler(sig, stop.set)
+    threading.Thread(
+        target=lambda: signals.event.wait() and loop.call_soon_threadsafe(stop.set),
+        name="fleettui-serve-stop",
+        daemon=True,
+    ).start()
     runner = web.AppRunner(
-        server.make_app(), handle_signals=False, access_log_class=AccessLog, shutdown_timeout=5.0
+        server.make_app(),
+        handle_signals=False,
+        access_log_class=AccessLog,
+        shutdown_timeout=HANDLERS_WAIT,
     )
     await runner.setup()
     site = web.SockSite(runner, sock)

@@ -213,6 +213,20 @@ class BrowserSession:
 
     # -- the end --------------------------------------------------------------------------
 
+    def signal(self, sig: int) -> bool:
+        """Send ``sig`` to the monitor's process group now, without waiting; False when
+        the process has already ended (the server's stop signals every tab at once)."""
+        process = self.process
+        if process is None or process.returncode is not None:
+            return False
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(process.pid, sig)
+        return True
+
+    async def ended(self) -> int | None:
+        """Wait for the monitor's process to end; its exit code."""
+        return await self.process.wait() if self.process is not None else None
+
     async def stop(self, grace: float = QUIT_GRACE) -> int | None:
         """Ask the monitor to quit; end its process group if it has not within ``grace``."""
         process = self.process

@@ -9,13 +9,15 @@ something took.
 from __future__ import annotations
 
 import contextlib
+import json
 import os
+import re
 import select
 import signal
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
@@ -27,6 +29,7 @@ pytest.importorskip("aiohttp", reason="the web extra is not installed: pip insta
 pytest.importorskip(
     "textual_serve", reason="the web extra is not installed: pip install -e '.[web]'"
 )
+import aiohttp  # noqa: E402 - after the skip above
 
 CANARY_VAR = "FLEETTUI_TEST_CANARY_SECRET"
 CANARY = "canary-7f3a9c-never-show-me"
@@ -99,13 +102,18 @@ class Served:
 
 @contextlib.contextmanager
 def serving(
-    tmp_path: Path, dirs: Mapping[str, str], *args: str, env: Mapping[str, str] | None = None
+    tmp_path: Path,
+    dirs: Mapping[str, str],
+    *args: str,
+    env: Mapping[str, str] | None = None,
+    command: Sequence[str] | None = None,
 ) -> Iterator[Served]:
-    """``fleettui serve --port 0 ARGS`` running until the block ends (then SIGTERM)."""
+    """``fleettui serve --port 0 ARGS`` (or ``command``, which prints the URL as serve
+    does) running until the block ends (then SIGTERM)."""
     stderr_path = tmp_path / "serve-stderr.txt"
     with stderr_path.open("w") as stderr:
         process = subprocess.Popen(
-            [sys.executable, "-m", "fleettui", "serve", "--port", "0", *args],
+            list(command or [sys.executable, "-m", "fleettui", "serve", "--port", "0", *args]),
             stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE,
             stderr=stderr,
@@ -157,3 +165,55 @@ def alive(pid: int) -> bool:
     except OSError:
         return False
     return state != "Z"
+
+
+class Tab:
+    """What the page does: log in with the token, open /ws from the served origin."""
+
+    def __init__(self, served) -> None:
+        self.served = served
+        self.http = aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True))
+        self.ws: aiohttp.ClientWebSocketResponse | None = None
+        self.output = bytearray()
+
+    async def __aenter__(self) -> Tab:
+        async with self.http.get(self.served.url) as r:
+            assert r.status == 200
+        self.ws = await self.http.ws_connect(
+            self.served.base.replace("http", "ws") + "/ws?width=100&height=30",
+            origin=self.served.base,
+        )
+        await self.ws.send_str(json.dumps(["resize", {"width": 100, "height": 30}]))
+        return self
+
+    async def __aexit__(self, *exc) -> None:
+        if self.ws is not None:
+            await self.ws.close()
+        await self.http.close()
+
+    async def read_until(self, pattern: re.Pattern[bytes], what: str) -> re.Match[bytes]:
+        """Terminal output until ``pattern`` shows up (fails at the deadline)."""
+        assert self.ws is not None
+        end = time.monotonic() + DEADLINE
+        while not (found := pattern.search(self.output)):
+            left = end - time.monotonic()
+            assert left > 0, f"no {what} in the session's output"
+            message = await self.ws.receive(timeout=left)
+            if message.type == aiohttp.WSMsgType.BINARY:
+                self.output += message.data
+            elif message.type in (
+                aiohttp.WSMsgType.CLOSE,
+                aiohttp.WSMsgType.CLOSED,
+                aiohttp.WSMsgType.CLOSING,
+            ):
+                raise AssertionError(f"session closed before {what}: {message.extra}")
+        return found
+
+    async def closed(self) -> aiohttp.WSMessage:
+        """The close message the server sent (output before it is skipped)."""
+        assert self.ws is not None
+        end = time.monotonic() + DEADLINE
+        while True:
+            message = await self.ws.receive(timeout=max(0.1, end - time.monotonic()))
+            if message.type in (aiohttp.WSMsgType.CLOSE, aiohttp.WSMsgType.CLOSED):
+                return message

@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import json
 import re
-import signal
 import sys
 import time
 
@@ -21,6 +20,7 @@ from tests.support.web import (
     CANARY,
     CANARY_VAR,
     DEADLINE,
+    Tab,
     alive,
     base_env,
     children_of,
@@ -34,58 +34,6 @@ from fleettui.web.environment import LOCALE_VARIABLES, PASSED_THROUGH, TERMINAL 
 
 pytestmark = pytest.mark.asyncio
 VIN = re.compile(rb"(?<![A-Z0-9])[A-HJ-NPR-Z0-9]{17}(?![A-Z0-9])")
-
-
-class Tab:
-    """What the page does: log in with the token, open /ws from the served origin."""
-
-    def __init__(self, served) -> None:
-        self.served = served
-        self.http = aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True))
-        self.ws: aiohttp.ClientWebSocketResponse | None = None
-        self.output = bytearray()
-
-    async def __aenter__(self) -> Tab:
-        async with self.http.get(self.served.url) as r:
-            assert r.status == 200
-        self.ws = await self.http.ws_connect(
-            self.served.base.replace("http", "ws") + "/ws?width=100&height=30",
-            origin=self.served.base,
-        )
-        await self.ws.send_str(json.dumps(["resize", {"width": 100, "height": 30}]))
-        return self
-
-    async def __aexit__(self, *exc) -> None:
-        if self.ws is not None:
-            await self.ws.close()
-        await self.http.close()
-
-    async def read_until(self, pattern: re.Pattern[bytes], what: str) -> re.Match[bytes]:
-        """Terminal output until ``pattern`` shows up (fails at the deadline)."""
-        assert self.ws is not None
-        end = time.monotonic() + DEADLINE
-        while not (found := pattern.search(self.output)):
-            left = end - time.monotonic()
-            assert left > 0, f"no {what} in the session's output"
-            message = await self.ws.receive(timeout=left)
-            if message.type == aiohttp.WSMsgType.BINARY:
-                self.output += message.data
-            elif message.type in (
-                aiohttp.WSMsgType.CLOSE,
-                aiohttp.WSMsgType.CLOSED,
-                aiohttp.WSMsgType.CLOSING,
-            ):
-                raise AssertionError(f"session closed before {what}: {message.extra}")
-        return found
-
-    async def closed(self) -> aiohttp.WSMessage:
-        """The close message the server sent (output before it is skipped)."""
-        assert self.ws is not None
-        end = time.monotonic() + DEADLINE
-        while True:
-            message = await self.ws.receive(timeout=max(0.1, end - time.monotonic()))
-            if message.type in (aiohttp.WSMsgType.CLOSE, aiohttp.WSMsgType.CLOSED):
-                return message
 
 
 def _session_pid(served) -> int:
@@ -168,24 +116,6 @@ async def test_an_idle_session_is_closed_and_its_process_ends(tmp_path, isolated
             assert closed.data == 4000
             assert "without input" in (closed.extra or "")
             assert await _gone(pid)
-
-
-@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT, signal.SIGHUP])
-async def test_a_signal_ends_every_session_and_the_server(tmp_path, isolated_dirs, sig):
-    with serving(tmp_path, isolated_dirs, "--demo") as served:
-        async with Tab(served) as one, Tab(served) as two:
-            await one.read_until(VIN, "VIN")
-            await two.read_until(VIN, "VIN")
-            pids = children_of(served.process.pid)
-            assert len(pids) == 2
-            served.process.send_signal(sig)
-            for tab in (one, two):
-                closed = await tab.closed()
-                assert closed.data == 1001 and "stopped" in (closed.extra or "")
-            assert await asyncio.to_thread(served.stop) == 0
-            for pid in pids:
-                assert await _gone(pid), f"session process {pid} outlived the server"
-    assert "2 sessions ended" in served.stderr()
 
 
 async def test_a_killed_server_leaves_no_session_behind(tmp_path, isolated_dirs):
