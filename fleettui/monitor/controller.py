@@ -102,8 +102,8 @@ class Monitor:
         self.writes = Writes(self)
         #: Every notification of the session, shown as a toast or not (muted kinds).
         self.notices = NoticeLog()
-        #: (repeated, skipped) list entries last told about.
-        self._answer_told: tuple[int, int] = (0, 0)
+        #: What the list answers held that was last told about, by cause.
+        self._answer_told: fetching.Told = {}
         #: The disk cache and the first screens a start paints (fleettui.monitor.cache).
         self.cache = StartCache(self)
         #: When the table repaints after a poll (fleettui.monitor.repaint_pacing).
@@ -192,6 +192,7 @@ class Monitor:
         self.repaints.forget()
         self.eligibility.clear()
         self.marked.clear()
+        self._answer_told = {}  # a new provider: its notes are said anew
         self.store.apply(self.store.prepare([], self.clock()))
         self.store.set_query(account.default_filter or "")
         self.data.begin(account, account.client_factory, self.clock, self.history)
@@ -271,10 +272,8 @@ class Monitor:
         )
         if recovered:
             update.notices.append(monitor_notices.RECONNECTED)
-        told = (result.duplicates, result.skipped)
-        if full and told != self._answer_told:  # once per change, not on every refresh
-            self._answer_told = told
-            update.notices += fetching.answer_notices(result)
+        said, self._answer_told = fetching.answer_notices(result, self._answer_told)
+        update.notices += said  # each cause once per change, not on every refresh
         if applied:
             update.notices += fetching.rejection_notices(prepared)
             update.save = self.cache.due()

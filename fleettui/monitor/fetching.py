@@ -80,33 +80,52 @@ def fetch(
         if answer.full
         else (0, 0)
     )
-    return Fetched(generation, prepared, *told, ask=ask, answer=answer, moving=moving)
+    mended = getattr(reader, "last_mended", None) if answer.full else None
+    return Fetched(
+        generation,
+        prepared,
+        *told,
+        ask=ask,
+        answer=answer,
+        moving=moving,
+        marked=mended.describe() if mended else "",
+        clock=str(getattr(reader, "clock_note", None) or ""),
+    )
 
 
-def answer_notices(result: Fetched) -> list[Notice]:
-    """What the list answer held that is not shown as it came (see FleetClient._list)."""
-    out = []
-    if result.duplicates:
-        out.append(
-            Notice(
-                f"The provider's list repeated VINs ({result.duplicates} extra "
-                "entries); the newest entry of each VIN is shown.",
-                title="Refresh",
-                severity="warning",
-                kind="answer",
-            )
-        )
-    if result.skipped:
-        out.append(
-            Notice(
-                f"{result.skipped} entries of the provider's list were not vehicles "
-                "(no VIN) and are left out.",
-                title="Refresh",
-                severity="warning",
-                kind="answer",
-            )
-        )
-    return out
+#: What was last said about the list answers, by cause (see `answer_notices`).
+Told = dict[str, object]
+
+
+def _sentence(note: str) -> str:
+    """The client's note (the CLI prints it after `note: `) as a notice's sentence."""
+    return note[:1].upper() + note[1:] + "."
+
+
+def answer_notices(result: Fetched, before: Told) -> tuple[list[Notice], Told]:
+    """What the answer held that is not shown as it came (see FleetClient._list), each
+    cause said once when it appears or changes, not on every refresh. A list's own
+    causes are judged on full lists (a filtered answer holds only part of it); the
+    provider's clock on every answer. Returns the notices and what is now told."""
+    full = result.answer is None or result.answer.full
+    now = dict(before)
+    if full:
+        now.update(repeated=result.duplicates, skipped=result.skipped, marked=result.marked)
+    now["clock"] = bool(result.clock)
+    texts = {
+        "repeated": f"The provider's list repeated VINs ({result.duplicates} extra "
+        "entries); the newest entry of each VIN is shown.",
+        "skipped": f"{result.skipped} entries of the provider's list were not vehicles "
+        "(no VIN) and are left out.",
+        "marked": _sentence(result.marked),
+        "clock": _sentence(result.clock),
+    }
+    out = [
+        Notice(text, title="Refresh", severity="warning", kind="answer")
+        for cause, text in texts.items()
+        if now.get(cause) and now.get(cause) != before.get(cause)
+    ]
+    return out, now
 
 
 def rejection_notices(prepared: Prepared) -> list[Notice]:

@@ -107,6 +107,10 @@ class Fetched:
     ask: Ask | None = None
     answer: Answer | None = None
     moving: frozenset[str] = frozenset()
+    #: The client's notes on the answer, as the CLI prints them: values it marked as
+    #: bad (core.lenient_json.Mended.describe) and a provider clock not believed.
+    marked: str = ""
+    clock: str = ""
 
 
 @dataclass(frozen=True)

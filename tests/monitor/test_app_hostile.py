@@ -126,3 +126,31 @@ async def test_a_wait_of_a_day_is_cut_said_in_the_header_and_r_retries_now(serve
         await pilot.press("r")
         await wait_for(pilot, lambda: server.requests > asked, timeout=20)
         assert app.is_running
+
+
+@pytest.mark.parametrize("kind", ["bad_utf8_tag", "long_number_tag", "date_9999", "date_1900"])
+async def test_values_marked_and_an_implausible_clock_are_said_once_as_the_cli_says_them(
+    server, kind
+):
+    """The CLI's notes on a list answer (values read and marked; a `Date` header more
+    than a day off, the local clock used) are notices in the monitor: the same text,
+    said once, not on every refresh."""
+    server.kind = kind
+    with FleetClient(Credentials(server.base_url, "cli", "secret"), max_retries=0) as cli:
+        cli.list_vehicles_raw()  # what `fleettui list` reads, then prints as `note: …`
+        note = cli.clock_note if kind.startswith("date") else cli.last_mended.describe()
+    assert note
+    app = hostile_app(server)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_for(pilot, lambda: app.monitor.connection.connected_once, timeout=20)
+        for _ in range(2):  # two more refreshes answer the same: nothing new to say
+            asked = server.requests
+            await pilot.press("r")
+            await wait_for(
+                pilot,
+                lambda asked=asked: server.requests > asked and not app.monitor.connection.polling,
+                timeout=20,
+            )
+        said = [n.text for n in app.monitor.notices.entries(kinds=["answer"])]
+        assert said == [note[0].upper() + note[1:] + "."]
+        assert app.monitor.store.total >= 2  # the list was read
