@@ -21,6 +21,7 @@ from tests.support.pilot import (
     loaded,
     make_app,
     notes,
+    said,
     seed_test_vehicles,
     sim_status,
     wait_for,
@@ -92,8 +93,8 @@ async def test_bulk_failures_are_grouped_short_and_listed_in_full_on_demand(sim)
         await pilot.press("asterisk", "c")
         await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
         await pilot.click("#confirm-yes")
-        await wait_for(pilot, lambda: any("of 8 vehicles" in n for n in notes(app)))
-        note = next(n for n in notes(app) if "of 8 vehicles" in n)
+        await wait_for(pilot, lambda: any("of 8 vehicles" in n for n in said(app)))
+        note = next(n for n in said(app) if "of 8 vehicles" in n)
         assert note.startswith("Canceling 1 of 8 vehicles.")
         assert "7 refused: Too early" in note and note.count("Too early") == 1
         assert "and 3 more" in note and "audit log" not in note
@@ -119,7 +120,7 @@ async def test_export_of_nothing_says_so_instead_of_offering_a_file(sim, pilot):
     await pilot.press("e")
     await pilot.pause()
     assert not isinstance(app.screen, ExportScreen)
-    assert "Nothing to export: the filter shows no vehicles." in notes(app)
+    assert "Nothing to export: the filter shows no vehicles." in said(app)
 
 
 async def test_export_file_named_by_local_clock_with_the_list_csv_columns(sim, tmp_path):
@@ -135,7 +136,7 @@ async def test_export_file_named_by_local_clock_with_the_list_csv_columns(sim, t
         target = tmp_path / "out.csv"
         box.value = str(target)
         await pilot.press("enter")
-        await wait_for(pilot, lambda: any(n.startswith("Wrote") for n in notes(app)))
+        await wait_for(pilot, lambda: any(n.startswith("Wrote") for n in said(app)))
         with target.open(encoding="utf-8") as fh:
             header = next(csv.reader(fh))
         assert tuple(header) == COLUMNS  # the one shape: `list --csv` has the same

@@ -26,6 +26,7 @@ from tests.support.pilot import (
     notes,
     refresh,
     reject,
+    said,
     wait_for,
 )
 from tests.support.sim import SIM_START
@@ -118,7 +119,7 @@ async def test_stale_then_recovered(sim, pilot):
     sim.set_faults(FaultConfig())
     await refresh(pilot)
     assert not app.monitor.connection.stale and "● live" in header_text(app)
-    assert any("Reconnected" in n for n in notes(app))
+    assert any("Reconnected" in n for n in said(app))
 
 
 async def test_network_down_is_reported_as_network(sim, pilot):
@@ -175,7 +176,7 @@ async def test_export_writes_exactly_the_rows_shown(sim, tmp_path, pilot):
     await pilot.pause()
     assert isinstance(app.screen, ExportScreen) and target.read_text(encoding="utf-8") == "old"
     await pilot.press("enter")
-    await wait_for(pilot, lambda: any(n.startswith("Wrote") for n in notes(app)))
+    await wait_for(pilot, lambda: any(n.startswith("Wrote") for n in said(app)))
     with target.open(encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh))
     assert [r["vin"] for r in rows] == shown
@@ -289,6 +290,6 @@ async def test_corrupt_cache_is_noted_in_the_monitor(sim):
     app = FleetApp(account, clock=lambda: SIM_START, watch_terminal=False)
     async with app.run_test(size=(120, 36)) as pilot:
         await loaded(pilot)
-        found = [n for n in notes(app) if "cached fleet" in n]
+        found = [n for n in said(app) if "cached fleet" in n]
         assert found and "profile corrupt could not be read (" in found[0]
         assert "replaced at the next refresh" in found[0]

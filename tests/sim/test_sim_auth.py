@@ -80,12 +80,18 @@ def test_fleet_calls_need_a_valid_bearer_token(sim, header):
     assert err["detail"].startswith("Missing or invalid authorization header.")
 
 
-def test_token_expires_on_the_session_clock(sim):
-    with authed(sim) as c:
+def test_token_expires_on_the_session_clock(monkeypatch):
+    """Manual advances move the session clock; its real time is a fake here (it moves
+    only when told), so a slow machine does not expire the token between the calls."""
+    from fleettui.sim import SimConfig, Simulator
+
+    monkeypatch.setattr("fleettui.sim.clock.time", FakeMonotonic())
+    config = SimConfig(vehicles=60, seed=1, speed=0.0, start=SIM_START)
+    with Simulator(config) as s, authed(s) as c:
         assert c.get("/v1/fleets/vehicles").status_code == 200
-        sim.engine.advance(299)
+        s.engine.advance(299)
         assert c.get("/v1/fleets/vehicles").status_code == 200
-        sim.engine.advance(2)
+        s.engine.advance(2)
         assert c.get("/v1/fleets/vehicles").status_code == 401
 
 

@@ -7,23 +7,20 @@ import hmac
 import json
 import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
 from fleettui.core import reasons as R
 from fleettui.sim import SimConfig, Simulator
 from fleettui.sim.webhooks import WebhookSender, sign
+from tests.support.quiet_server import QuietHandler, QuietHTTPServer
 from tests.support.sim import DAY, SIM_START, authed
 
 SECRET = "whsec-test"
 
 
-class _Receiver(BaseHTTPRequestHandler):
+class _Receiver(QuietHandler):
     protocol_version = "HTTP/1.1"
-
-    def log_message(self, *args) -> None:  # noqa: ANN002
-        return None
 
     def do_POST(self) -> None:  # noqa: N802 - stdlib naming
         body = self.rfile.read(int(self.headers["Content-Length"]))
@@ -35,8 +32,8 @@ class _Receiver(BaseHTTPRequestHandler):
 
 
 @pytest.fixture
-def receiver() -> Iterator[ThreadingHTTPServer]:
-    srv = ThreadingHTTPServer(("127.0.0.1", 0), _Receiver)
+def receiver() -> Iterator[QuietHTTPServer]:
+    srv = QuietHTTPServer(("127.0.0.1", 0), _Receiver)
     srv.got = []
     srv.status = 200
     t = threading.Thread(target=srv.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
@@ -46,7 +43,7 @@ def receiver() -> Iterator[ThreadingHTTPServer]:
     srv.server_close()
 
 
-def _url(srv: ThreadingHTTPServer) -> str:
+def _url(srv: QuietHTTPServer) -> str:
     return f"http://127.0.0.1:{srv.server_address[1]}/hooks"
 
 

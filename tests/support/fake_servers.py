@@ -8,7 +8,8 @@ import json
 import socket
 import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from tests.support.quiet_server import QuietHandler, QuietHTTPServer
 
 
 def free_port() -> int:
@@ -17,7 +18,7 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-class _NoFleetHandler(BaseHTTPRequestHandler):
+class _NoFleetHandler(QuietHandler):
     def _send(self, status: int, body: dict) -> None:
         data = json.dumps(body).encode()
         self.send_response(status)
@@ -51,14 +52,11 @@ class _NoFleetHandler(BaseHTTPRequestHandler):
             },
         )
 
-    def log_message(self, *args: object) -> None:
-        return None
-
 
 @contextlib.contextmanager
 def no_fleet_server() -> Iterator[str]:
     """Gives tokens, answers 403 on the fleet: an app not linked to a fleet."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _NoFleetHandler)
+    server = QuietHTTPServer(("127.0.0.1", 0), _NoFleetHandler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:

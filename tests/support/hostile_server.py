@@ -12,11 +12,11 @@ the other classes break the answer itself or the connection.
 from __future__ import annotations
 
 import json
-import sys
 import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import unquote, urlsplit
+
+from tests.support.quiet_server import QuietHandler, QuietHTTPServer
 
 PENDING_VIN = "WDD2050001F000001"
 APPROVED_VIN = "WBA3A5C51CF256651"
@@ -298,12 +298,9 @@ KINDS = (*DATA_KINDS, *BODY_KINDS, *FLOW_KINDS, "gzip_bomb")
 TRICKLE_EVERY = 2.0
 
 
-class _Handler(BaseHTTPRequestHandler):
+class _Handler(QuietHandler):
     server: HostileServer
     protocol_version = "HTTP/1.1"
-
-    def log_message(self, *args: object) -> None:
-        return None
 
     def _body(self) -> bytes:
         return self.rfile.read(int(self.headers.get("Content-Length") or 0))
@@ -471,8 +468,7 @@ class _Handler(BaseHTTPRequestHandler):
             )
 
 
-class HostileServer(ThreadingHTTPServer):
-    daemon_threads = True
+class HostileServer(QuietHTTPServer):
     block_on_close = False
 
     def __init__(self, kind: str = "markup") -> None:
@@ -488,13 +484,6 @@ class HostileServer(ThreadingHTTPServer):
     @property
     def base_url(self) -> str:
         return f"http://127.0.0.1:{self.server_address[1]}"
-
-    def handle_error(self, request, client_address) -> None:  # noqa: ANN001
-        """A client that went away mid-request (every deadline test does that) is
-        expected: nothing printed in the middle of the test run (issue 21)."""
-        if isinstance(sys.exc_info()[1], ConnectionError):
-            return
-        super().handle_error(request, client_address)
 
     def __enter__(self) -> HostileServer:
         self._thread.start()

@@ -98,7 +98,15 @@ async def filter_to(pilot, text: str) -> None:
 
 
 def notes(app) -> list[str]:
+    """The toasts on screen now (each goes after its timeout: 4 s by default)."""
     return [str(n.message) for n in app._notifications]
+
+
+def said(app) -> list[str]:
+    """Every notice said so far, toast or not, newest first (the `!` log). Test that
+    something was said with this, not `notes`: on a loaded machine a toast can be gone
+    before the test looks."""
+    return [n.text for n in app.monitor.notices.entries()]
 
 
 def header_text(app) -> str:

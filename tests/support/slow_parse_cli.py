@@ -6,6 +6,7 @@ signal then. Used by tests/unit/test_stop_signals.py."""
 from __future__ import annotations
 
 import os
+import signal
 import sys
 from pathlib import Path
 from typing import Any
@@ -28,6 +29,11 @@ def main() -> int:
     receiver.parse_event = slow_parse
     from fleettui.cli.main import main as cli_main
 
+    # As a terminal starts it: a suite run under `nohup` (or a CI runner ignoring SIGINT)
+    # hands its children those signals ignored, and `list` relies on their defaults.
+    signal.signal(signal.SIGHUP, signal.SIG_DFL)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     sys.argv = ["fleettui", *sys.argv[1:]]
     return cli_main()  # as the `fleettui` command runs it (its own process's end)
 

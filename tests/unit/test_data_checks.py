@@ -9,7 +9,6 @@ import json
 import threading
 from collections.abc import Iterator
 from datetime import timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from fleettui.api import FleetClient
 from fleettui.api.auth import Credentials
@@ -19,6 +18,7 @@ from fleettui.history.data_records import DataRecords
 from fleettui.history.store import HistoryStore
 from fleettui.monitor.data_checker import Approved, Budget, DataChecker, next_interval
 from fleettui.sim import SimConfig, Simulator
+from tests.support.quiet_server import QuietHandler, QuietHTTPServer
 from tests.support.sim import SIM_START
 
 DAY = 86400.0
@@ -178,7 +178,7 @@ def test_intervals_who_to_ask_again_and_when():
 # -- hostile answers over HTTP ----------------------------------------------------------
 
 
-class _Hostile(BaseHTTPRequestHandler):
+class _Hostile(QuietHandler):
     answer: tuple[int, bytes, dict[str, str]] = (200, b"{}", {})
     data_calls = 0
 
@@ -209,16 +209,13 @@ class _Hostile(BaseHTTPRequestHandler):
         type(self).data_calls += 1
         self._send(*type(self).answer)
 
-    def log_message(self, *args: object) -> None:
-        return None
-
 
 @contextlib.contextmanager
 def hostile(
     status: int, body: bytes, headers: dict[str, str] | None = None
 ) -> Iterator[FleetClient]:
     handler = type("H", (_Hostile,), {"answer": (status, body, headers or {}), "data_calls": 0})
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server = QuietHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
         client = FleetClient(

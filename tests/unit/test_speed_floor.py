@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
@@ -15,6 +14,7 @@ from fleettui.api.auth import Credentials
 from fleettui.api.client import FleetClient
 from fleettui.api.deadline import SPEED_LIMIT, SPEED_TIME, SpeedFloor, TooSlow
 from fleettui.api.network_errors import TooSlowAnswer
+from tests.support.quiet_server import QuietHandler, QuietHTTPServer
 
 
 class FakeClock:
@@ -64,10 +64,8 @@ def test_a_link_that_stalls_for_a_whole_period_is_cut_even_after_a_fast_start():
         floor.took(61_000)  # 1 KB in the next 11 s
 
 
-class Throttled(ThreadingHTTPServer):
+class Throttled(QuietHTTPServer):
     """A provider whose list answer goes out `chunk` bytes every `every` seconds."""
-
-    daemon_threads = True
 
     def __init__(self, size: int, chunk: int, every: float) -> None:
         super().__init__(("127.0.0.1", 0), ThrottledHandler)
@@ -75,12 +73,9 @@ class Throttled(ThreadingHTTPServer):
         self.stopping = threading.Event()
 
 
-class ThrottledHandler(BaseHTTPRequestHandler):
+class ThrottledHandler(QuietHandler):
     protocol_version = "HTTP/1.1"
     server: Throttled
-
-    def log_message(self, *args: object) -> None:
-        return None
 
     def _answer(self, body: bytes, chunk: int | None = None, every: float = 0.0) -> None:
         self.send_response(200)

@@ -11,12 +11,12 @@ from __future__ import annotations
 import csv
 import re
 import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 
 from tests.support.browser import TerminalPage, launch_chromium
+from tests.support.quiet_server import QuietHandler, QuietHTTPServer
 from tests.support.web import CANARY, CANARY_VAR, alive, children_of, environ_of, wait_for
 
 pytestmark = pytest.mark.browser
@@ -158,7 +158,7 @@ def test_without_the_token_the_browser_gets_nothing(browser, served):
         context.close()
 
 
-class _EvilPage(BaseHTTPRequestHandler):
+class _EvilPage(QuietHandler):
     target = ""
 
     def do_GET(self) -> None:  # noqa: N802 - http.server's naming
@@ -176,15 +176,12 @@ class _EvilPage(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(body)
 
-    def log_message(self, *args) -> None:
-        pass
-
 
 def test_a_page_from_another_origin_cannot_open_the_websocket(browser, served):
     """Even with the operator logged in (another port of 127.0.0.1 is the same *site*, so
     the SameSite cookie IS sent), the Origin check refuses the socket."""
     handler = type("Evil", (_EvilPage,), {"target": served.base.replace("http", "ws") + "/ws"})
-    evil = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    evil = QuietHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=evil.serve_forever, daemon=True).start()
     context = browser.new_context()
     try:

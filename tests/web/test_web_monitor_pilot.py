@@ -19,7 +19,7 @@ from tests.support.pilot import (
     filter_to,
     loaded,
     make_app,
-    notes,
+    said,
     seed_test_vehicles,
     wait_for,
 )
@@ -58,7 +58,7 @@ async def test_export_in_a_browser_is_a_download_of_the_rows_shown(web_app, isol
         rows = list(csv.reader(io.StringIO(download["text"], newline="")))
         assert rows[0][0] == "vin" and [r[0] for r in rows[1:]] == shown
         await wait_for(
-            pilot, lambda: any(n.startswith(f"Exported {len(shown)} rows") for n in notes(app))
+            pilot, lambda: any(n.startswith(f"Exported {len(shown)} rows") for n in said(app))
         )
     assert not any(Path(isolated_dirs["export"]).iterdir())
 
@@ -70,7 +70,7 @@ async def test_copy_in_a_browser_names_the_browsers_clipboard(web_app):
         await filter_to(pilot, KIA_APPROVED)
         await pilot.press("y")
         assert app.clipboard == KIA_APPROVED
-        assert f"Copied {KIA_APPROVED} to the browser's clipboard." in notes(app)
+        assert f"Copied {KIA_APPROVED} to the browser's clipboard." in said(app)
 
 
 async def test_a_failed_download_says_so(web_app):
@@ -80,7 +80,7 @@ async def test_a_failed_download_says_so(web_app):
     async with app.run_test(size=(120, 36)) as pilot:
         await loaded(pilot)
         app.post_message(events.DeliveryFailed("key", OSError("broken pipe"), name=EXPORT_DELIVERY))
-        await wait_for(pilot, lambda: any("The download failed" in n for n in notes(app)))
+        await wait_for(pilot, lambda: any("The download failed" in n for n in said(app)))
 
 
 async def test_a_pinned_session_does_not_switch_profiles(sim_profile):
@@ -91,6 +91,6 @@ async def test_a_pinned_session_does_not_switch_profiles(sim_profile):
         await loaded(pilot)
         before = app.monitor.account_name
         await pilot.press("P")
-        await wait_for(pilot, lambda: any("--pin-profile" in n for n in notes(app)))
+        await wait_for(pilot, lambda: any("--pin-profile" in n for n in said(app)))
         assert app.screen is app.screen_stack[0]  # no profile list offered
         assert app.monitor.account_name == before

@@ -2,7 +2,7 @@
 (issue 21): every tab's process gets SIGTERM at once, they share one deadline, and
 SIGKILL ends what is left.
 
-The order is observed with stub tabs (tests/stub_tabs.py: the real server, whose tabs
+The order is observed with stub tabs (tests/support/stub_tabs.py: the real server, whose tabs
 write what they receive to a log); the real monitor's end is checked with demo tabs.
 Bounds here are guards against hanging: generous for a loaded machine, yet below what
 the old server took (a quit packet, 5 s, SIGTERM, 2 s, SIGKILL, tab by tab).
@@ -19,11 +19,11 @@ from pathlib import Path
 
 import pytest
 
-from tests.stub_tabs import events
-from tests.web_helpers import Tab, alive, base_env, children_of, serving, wait_for
+from tests.support.stub_tabs import events
+from tests.support.web import Tab, alive, base_env, children_of, serving, wait_for
 
 pytestmark = pytest.mark.asyncio
-STUB = Path(__file__).parent.parent / "stub_tabs.py"
+STUB = Path(__file__).parent.parent / "support" / "stub_tabs.py"
 #: Seconds the server may take to end after the signal: a guard (the design is < 1 s).
 STOP_GUARD = 5.0
 SIGNALS = [signal.SIGTERM, signal.SIGHUP, signal.SIGINT]

@@ -1,8 +1,8 @@
 """`fleettui serve` (the real server, `fleettui.web.run.serve`) whose browser tabs start a
 stub instead of a monitor, so a test can see in what order the server ends them.
 
-    python tests/stub_tabs.py serve LOG N MODE   # the server; prints its URL like serve
-    python tests/stub_tabs.py tab LOG N MODE     # what each tab starts (the server runs it)
+    python tests/support/stub_tabs.py serve LOG N MODE   # the server; prints its URL like serve
+    python tests/support/stub_tabs.py tab LOG N MODE     # what each tab starts (the server runs it)
 
 A tab writes ``<event> <pid>`` lines to LOG: ``start``; ``quit`` when a quit packet
 comes on its stdin; ``term`` on SIGTERM. MODE ``together``: after SIGTERM the tab waits
