@@ -122,6 +122,9 @@ def serve(launch: SessionLaunch, options: ServeOptions, *, out: TextIO | None = 
     # process is ended at once and the server is out within a second; past that, the
     # forced end kills what is left of the tabs first (see fleettui.term.stop).
     with StopOnSignals(grace=FORCED_END, on_force=server.kill_all) as signals:
+        # A stop signal is how serve is meant to end: 0 once its tabs are ended, whether
+        # by close_all or, on a starved machine, by the forced end's kill_all.
+        signals.finished_code = 0
         try:
             asyncio.run(_main(server, sock, signals))
         finally:
