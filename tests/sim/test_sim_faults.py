@@ -14,15 +14,29 @@ from fleettui.sim import FaultConfig, SimConfig, Simulator
 from tests.support.sim import SIM_START, authed, fetch_token, only_error, token_body
 
 
-def test_latency_is_added(sim):
+def test_latency_is_added(sim, monkeypatch):
+    """The server waits the fault's latency before answering: its sleep is recorded, not
+    timed (no wall-clock assertion)."""
+    from fleettui.sim import server
+
+    naps: list[float] = []
+    real_sleep = time.sleep
+
+    def sleep(seconds: float) -> None:  # `time` is shared: only the fault's wait is faked
+        if seconds == 0.3:
+            naps.append(seconds)
+        else:
+            real_sleep(seconds)
+
+    monkeypatch.setattr(server.time, "sleep", sleep)
     with authed(sim) as c:
         sim.set_faults(FaultConfig(latency=0.3))
-        t = time.perf_counter()
         assert c.get("/v1/fleets/vehicles").status_code == 200
-        assert time.perf_counter() - t >= 0.3
+        assert naps == [0.3]
         sim.set_faults(FaultConfig())
         assert sim.faults.latency() == 0  # nothing added once the fault is off
         assert c.get("/v1/fleets/vehicles").status_code == 200
+        assert naps == [0.3]
 
 
 def test_error_rate_answers_500_but_tokens_still_work(sim):
