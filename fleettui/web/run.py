@@ -157,4 +157,5 @@ async def _main(server: MonitorServer, sock: socket.socket, signals: StopOnSigna
         reaper.cancel()
         ended = await server.close_all()
         await runner.cleanup()
+        server.kill_all()  # a tab whose handler was cancelled mid-start or mid-stop
         log.info("stopped; %d session%s ended", ended, "" if ended == 1 else "s")

@@ -153,6 +153,8 @@ class MonitorServer:
                     message=close_reason("cannot start the monitor", str(exc.strerror or exc)),
                 )
                 return ws
+            if self._stopping:  # the stop came while this tab's process was starting
+                session.signal(signal.SIGTERM)
             log.info(
                 "session %d started for %s (process %s; %d open)",
                 session.number,
