@@ -8,7 +8,9 @@ A tab writes ``<event> <pid>`` lines to LOG: ``start``; ``quit`` when a quit pac
 comes on its stdin; ``term`` on SIGTERM. MODE ``together``: after SIGTERM the tab waits
 until N tabs have written ``term`` (up to a bound against hanging), then writes
 ``saw-all`` and exits (or ``alone`` when the others' SIGTERM never came). MODE
-``stubborn``: SIGTERM is noted and ignored, so only SIGKILL ends the tab.
+``stubborn``: SIGTERM is noted and ignored, and the end of its input too, so only SIGKILL
+ends the tab. MODE ``late`` (the server's): a tab's process is started only once the
+server is stopping (its start held until then), and is a stubborn one.
 Used by tests/web/test_web_stop.py.
 """
 
@@ -57,6 +59,8 @@ def tab(log: Path, n: int, mode: str) -> int:
         payload = stdin.read(int.from_bytes(head[1:5], "big"))
         if head[:1] == b"M" and b'"quit"' in payload:
             note(log, "quit")
+    while mode == "stubborn":  # not even a server gone ends it: only SIGKILL does
+        signal.pause()
     return 0
 
 
@@ -65,6 +69,30 @@ def serve(log: Path, n: int, mode: str) -> int:
     from fleettui.web.run import ServeOptions, serve
     from fleettui.web.server import ServeLimits
 
+    if mode == "late":  # a tab's process starts only once the server is stopping
+        from fleettui.web import server, session
+
+        start = session.BrowserSession.start
+
+        async def late_start(self: session.BrowserSession, width: int, height: int) -> None:
+            import asyncio
+
+            while not server_obj[0]._stopping:
+                await asyncio.sleep(0.01)
+            await start(self, width, height)
+            with log.open("a") as f:  # its pid, for the test to look for afterwards
+                f.write(f"spawned {self.pid}\n")
+
+        server_obj: list[server.MonitorServer] = []
+        init = server.MonitorServer.__init__
+
+        def remember(self: server.MonitorServer, *args: object, **kwargs: object) -> None:
+            init(self, *args, **kwargs)  # type: ignore[arg-type]
+            server_obj.append(self)
+
+        server.MonitorServer.__init__ = remember  # type: ignore[method-assign]
+        session.BrowserSession.start = late_start  # type: ignore[method-assign]
+        mode = "stubborn"
     argv = (sys.executable, __file__, "tab", str(log), str(n), mode)
     env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin")}
     launch = SessionLaunch(argv=argv, environment=env)

@@ -79,6 +79,25 @@ async def test_a_tab_that_ignores_sigterm_is_killed_within_the_deadline(tmp_path
     assert sorted(pid for event, pid in events(log) if event == "term") == sorted(tabs)
 
 
+async def test_a_tab_still_starting_when_the_stop_comes_does_not_outlive_the_server(
+    tmp_path, isolated_dirs
+):
+    """The tab's process is started only once the server is stopping (tests/stub_tabs.py
+    holds the start until then) and ignores SIGTERM and the end of its input."""
+    log, server = _stub_server(tmp_path, isolated_dirs, 1, "late")
+    with server as served:
+        async with Tab(served):  # connected: the server's handler is in its start
+            served.process.send_signal(signal.SIGTERM)
+            code = await asyncio.to_thread(served.process.wait, STOP_GUARD)
+    assert code == 0
+    spawned = [pid for event, pid in events(log) if event == "spawned"]
+    assert spawned, events(log)
+    gone = await asyncio.to_thread(
+        wait_for, lambda: not any(alive(pid) for pid in spawned), "the late tab's end", 10.0
+    )
+    assert gone
+
+
 @pytest.mark.parametrize("sig", SIGNALS, ids=lambda s: s.name)
 async def test_demo_tabs_end_with_the_server(tmp_path, isolated_dirs, sig):
     with serving(tmp_path, isolated_dirs, "--demo") as served:
