@@ -73,6 +73,61 @@ def small_fleet() -> list[dict]:
     ]
 
 
+#: Odd but possible vehicle objects: offsets and fractions in timestamps, impossible dates,
+#: blank reasons, padded VINs, tags that are not text, a changelog that is not a list.
+ODD = [
+    vdict("WBA00000000000010", "pending", log=[("2026-10-01T08:00:00+02:00", "pending", None)]),
+    vdict(
+        "WBA00000000000011",
+        "approved",
+        log=[("2026-10-03T08:00:00Z", "approved", None), ("2026-10-01T08:00:00Z", "pending", None)],
+    ),
+    vdict("WBA00000000000012", "sleeping"),
+    vdict(
+        "WBA00000000000013",
+        "rejected",
+        log=[
+            ("2026-10-01T08:00:00.25Z", "pending", "  "),
+            ("2026-10-02T08:00:00", "rejected", "no data"),
+        ],
+    ),
+    {"vin": " WBA00000000000014 ", "status": "pending", "brand": " BMW", "tags": {"a": 1}},
+    {"vin": "WBA00000000000015", "status": "pending", "brand": "bmw", "extra": [1]},
+    {"vin": "WBA00000000000016", "status": "pending", "brand": "bmw", "changelog": "x"},
+    {
+        "vin": "WBA00000000000017",
+        "status": "pending",
+        "brand": "bmw",
+        "changelog": [{"timestamp": None, "status": "pending"}, {"status": "pending", "reason": 5}],
+    },
+    vdict("WBA00000000000018", "pending", log=[("2026-13-01T08:00:00Z", "pending", None)]),
+    vdict("WBA00000000000019", "pending", log=[("2026-10-01T08:00:00Z", "pending", "")]),
+    {"vin": "WBA00000000000022", "status": "pending", "brand": "bmw", "tags": None},
+    vdict(
+        "WBA00000000000023",
+        "pending",
+        log=[
+            ("2026-10-01T08:00:00.5", "pending", None),
+            ("2026-10-01T09:00:00.25z", "rejected", "x"),
+            ("2026-10-02T08:00:00", "pending", " "),
+        ],
+    ),
+    vdict("WBA00000000000024", "pending", log=[("2026-10-01T08:00:00.", "pending", None)]),
+    vdict("WBA00000000000025", "pending", log=[("2026-10-01T08:00:00Zx", "pending", None)]),
+    vdict("WBA00000000000026", "approved", log=[("2026-10-01T08:00:00Z", "pending", "p")]),
+    vdict(
+        "WBA00000000000027",
+        "pending",
+        log=[
+            ("2026-10-01T08:00:00Z", "pending", None),
+            ("2026-10-02T08:00:00Z", "rejected", "r"),
+            ("2026-10-03T08:00:00", "pending", "w"),
+            ("2026-10-03T08:00:00.5", "pending", "v"),
+        ],
+    ),
+]
+
+
 def seeded(vehicles: int = 300, seed: int = 1) -> tuple[Engine, FleetStore]:
     """An engine with a generated fleet on a frozen clock, and a store holding it."""
     engine = Engine(start=SIM_START, speed=0.0, seed=seed)

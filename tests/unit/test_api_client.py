@@ -26,17 +26,11 @@ from fleettui.api.network_errors import NetworkError
 from fleettui.core.states import State
 from fleettui.core.timefmt import utcnow
 from fleettui.sim import FaultConfig, SimConfig, Simulator
+from tests.support.mock_provider import Sleeps
 from tests.support.sim import SIM_START
 
 DAY = 86400.0
 GOOD_VIN = "WBA12345678901234"
-
-
-class Sleeps(list):
-    """Stands in for time.sleep: records the delays instead of waiting."""
-
-    def __call__(self, seconds: float) -> None:
-        self.append(seconds)
 
 
 def make_client(sim, *, secret: str | None = None, **kw) -> FleetClient:

@@ -19,10 +19,9 @@ from fleettui.api.list_stream import MAX_PENDING, ListStream
 from fleettui.cli.json_lines import JsonLines
 from fleettui.cli.list_json import listing, write_json
 from fleettui.sim import SimConfig, Simulator
-from tests.support.fleets import NOW, small_fleet
+from tests.support.fleets import NOW, ODD, small_fleet
 from tests.support.hostile_server import DATA_KINDS, _data, _raw_list
-from tests.unit.test_api_transport import Fake, client_for
-from tests.unit.test_list_json import ODD
+from tests.support.mock_provider import Fake, client_for
 
 LATER = datetime(2026, 11, 2, 12, 0, 0, 250_000, tzinfo=UTC)
 
