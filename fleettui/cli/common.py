@@ -16,6 +16,7 @@ import contextlib
 import functools
 import json
 import os
+import shutil
 import sys
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
@@ -223,6 +224,17 @@ def reader_gone() -> int:
 def _os_error_text(exc: OSError) -> str:
     where = f"{exc.filename}: " if exc.filename else ""
     return f"{where}{exc.strerror or exc}"
+
+
+def terminal_width(stream: IO[str]) -> int | None:
+    """Columns of the terminal `stream` writes to (COLUMNS wins); None for a pipe or a
+    file, whose lines are kept whole for the scripts that read them."""
+    try:
+        if not stream.isatty():
+            return None
+    except (AttributeError, ValueError, OSError):
+        return None
+    return shutil.get_terminal_size().columns
 
 
 def plain(value: object, limit: int | None = None) -> str:

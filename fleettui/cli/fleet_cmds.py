@@ -54,6 +54,7 @@ from fleettui.cli.common import (
     plain,
     print_json,
     resolved_profile,
+    terminal_width,
     vin_problem,
 )
 from fleettui.cli.json_lines import JsonLines
@@ -263,7 +264,7 @@ def _write_list(
     elif args.csv:
         write_fleet(items, out)
     else:
-        write_table(items, now, out, plain)
+        write_table(items, now, out, plain, terminal_width(out))
         print(f"{len(items)} vehicle(s)", file=sys.stderr)
     return items
 

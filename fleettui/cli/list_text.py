@@ -26,6 +26,10 @@ TABLE_HEADERS = ("VIN", "BRAND", "STATE", "REASON", "IN STATE")
 _BATCH = 500
 #: Longest reason shown in the table (cut with an ellipsis by `plain`).
 _REASON_CELLS = 60
+#: Shortest reason a narrow terminal still gets (the line wraps rather than show less).
+MIN_REASON_CELLS = 16
+#: Cells kept for the IN STATE column ("IN STATE", "23h 59m", "365d"): it comes last.
+_SINCE_CELLS = 8
 
 _fromiso = datetime.fromisoformat
 _VIN, _BRAND, _STATUS = itemgetter("vin"), itemgetter("brand"), itemgetter("status")
@@ -80,10 +84,25 @@ def _cells(item: dict[str, Any], clean: Callable[..., str]) -> tuple[str, str, s
     return vin, brand, status, reason
 
 
+def reason_budget(line_cells: int | None, pads: Sequence[int]) -> int:
+    """Cells the REASON column may take: 60, or less when every line must fit in
+    `line_cells` (a terminal's width; None for a pipe or file, which get the full 60)."""
+    if line_cells is None:
+        return _REASON_CELLS
+    others = sum(pads[:3]) + 2 * 4 + _SINCE_CELLS
+    return max(MIN_REASON_CELLS, min(_REASON_CELLS, line_cells - 1 - others))
+
+
 def write_table(
-    items: Sequence[dict[str, Any]], now: datetime, stream: IO[str], plain: Callable[..., str]
+    items: Sequence[dict[str, Any]],
+    now: datetime,
+    stream: IO[str],
+    plain: Callable[..., str],
+    line_cells: int | None = None,
 ) -> None:
-    """Aligned columns separated by two spaces; the last column is not padded."""
+    """Aligned columns separated by two spaces; the last column is not padded. With
+    `line_cells` (a terminal's width) a long reason is cut so that a line fits: at 80
+    columns every row wrapped onto two lines (`fleettui show VIN` has the whole text)."""
     vins, brands = list(map(_VIN, items)), list(map(_BRAND, items))
     states = [s or "?" for s in map(_STATUS, items)]
     reasons = [r or "" for r in map(_REASON, items)]
@@ -98,6 +117,12 @@ def write_table(
         vins, brands, states, reasons = (
             (list(c) for c in zip(*cells, strict=True)) if cells else ([], [], [], [])
         )
+    if line_cells is not None:
+        cut = reason_budget(
+            line_cells, [max(map(width, c), default=0) for c in (vins, brands, states)]
+        )
+        if any(width(r) > cut for r in reasons):
+            reasons = [plain(r, cut) if width(r) > cut else r for r in reasons]
     columns = [vins, brands, states, reasons]
     ascii_ = all("".join(c).isascii() for c in columns)
     pads = [

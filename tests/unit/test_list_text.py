@@ -173,3 +173,52 @@ def test_one_odd_cell_in_any_column_of_a_plain_fleet_is_what_the_sanitiser_makes
             write_table(fleet, NOW, table, plain)
             assert out.getvalue() == _csv_reference(fleet), (column, value)
             assert table.getvalue() == _table_reference(fleet), (column, value)
+
+
+def _long_reasons() -> list[dict]:
+    fleet = _plain_fleet(3)
+    fleet[0].update(brand="mercedes-benz", status="canceling", state_since="2025-11-01T12:00:00Z")
+    fleet[1]["reason"] = "activation timeout: no data received from the car in time"
+    fleet[2]["reason"] = "privacy mode is enabled"
+    return fleet
+
+
+def test_on_an_80_column_terminal_every_line_fits():
+    # The reason column took up to 60 cells: at 80 columns every row wrapped onto two lines.
+    out = io.StringIO()
+    write_table(_long_reasons(), NOW, out, plain, line_cells=80)
+    lines = out.getvalue().splitlines()
+    assert max(map(width, lines)) <= 79, lines
+    assert "activation timeout: no…" in lines[2]  # cut, said with an ellipsis
+    assert "privacy mode is enabled" in lines[3]  # a short one is whole
+    assert lines[1].endswith("366d")
+
+
+def test_a_pipe_or_a_file_keeps_every_reason_whole():
+    fleet = _long_reasons()
+    piped, wide = io.StringIO(), io.StringIO()
+    write_table(fleet, NOW, piped, plain)
+    write_table(fleet, NOW, wide, plain, line_cells=200)
+    assert piped.getvalue() == wide.getvalue() == _table_reference(fleet)
+    assert "no data received from the car in time" in piped.getvalue()
+
+
+def test_a_narrow_terminal_still_shows_some_of_the_reason():
+    out = io.StringIO()
+    write_table(_long_reasons(), NOW, out, plain, line_cells=40)
+    assert "activation time…" in out.getvalue()  # 16 cells at least
+
+
+def test_list_asks_for_the_width_only_of_a_terminal(monkeypatch, tmp_path):
+    from fleettui.cli.common import terminal_width
+
+    monkeypatch.setenv("COLUMNS", "80")
+    with open(tmp_path / "out", "w") as f:
+        assert terminal_width(f) is None
+    assert terminal_width(io.StringIO()) is None
+
+    class Tty(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    assert terminal_width(Tty()) == 80
