@@ -24,7 +24,7 @@ from textual import events, on
 from textual.app import App, SystemCommand
 from textual.driver import Driver
 from textual.notifications import SeverityLevel
-from textual.screen import Screen
+from textual.screen import ModalScreen, Screen
 
 from fleettui.monitor.accounts import Account
 from fleettui.monitor.controller import Monitor
@@ -71,6 +71,11 @@ Clock = Callable[[], datetime]
 HEADER_TICK = 5.0
 #: How often the data checks' results are taken in and applied (one Update a tick).
 DATA_TICK = 1.0
+
+
+#: Notice kinds that come by themselves (data checks, every few seconds at times): at 80x24
+#: their toast covered dialogs and menus, so while one is open they go to the log only.
+QUIET_OVER_DIALOGS = frozenset({"data"})
 
 
 class FleetApp(App[None]):
@@ -336,12 +341,13 @@ class FleetApp(App[None]):
         kind: str = "",
         vins: Iterable[str] = (),
     ) -> None:
-        """Every notification goes to the log (`!`); a muted kind's is not shown."""
+        """Every notification goes to the log (`!`); a muted kind's is not shown, nor a
+        background kind's while a dialog or menu is open (QUIET_OVER_DIALOGS)."""
         plain = Text.from_markup(message).plain if markup else message
-        entry = self.monitor.notices.add(
-            kind or (title or severity).lower(), plain, severity=severity, vins=vins
-        )
-        if not entry.muted:
+        kind = kind or (title or severity).lower()
+        entry = self.monitor.notices.add(kind, plain, severity=severity, vins=vins)
+        over_dialog = kind in QUIET_OVER_DIALOGS and isinstance(self.screen, ModalScreen)
+        if not entry.muted and not over_dialog:
             super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
 
     def notify_notice(self, notice: Notice) -> None:

@@ -157,3 +157,36 @@ async def test_toasts_at_80x24_leave_the_detail_pane_and_a_dialogs_keys_alone(si
         keys = app.screen.query_one("#confirm-keys").region
         footer = app.screen.query_one(Footer).region
         assert not any(t.overlaps(keys) or t.overlaps(footer) for t in toasts())
+
+
+async def test_background_data_toasts_wait_while_a_menu_is_open(sim):
+    """At 80x24 the data checks' toasts (every few seconds in the demo) covered the sort
+    menu's title and the add form's brand verdict: while a dialog or menu is open they go
+    to the log only; a toast answering the user still shows there."""
+    from textual.widgets._toast import Toast
+
+    from fleettui.monitor.updates import Notice
+    from fleettui.ui.screens.sort_menu import SortMenu
+
+    app = make_app(sim)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await loaded(pilot)
+        app.clear_notifications()
+
+        def toasts() -> list[str]:
+            return [str(t.render()) for t in app.screen.query(Toast)]
+
+        await pilot.press("s")
+        await wait_for(pilot, lambda: isinstance(app.screen, SortMenu))
+        app.notify_notice(Notice("1 car: privacy mode blocks data", title="Data", kind="data"))
+        app.notify("Copied 1 VIN")
+        await wait_for(pilot, lambda: len(toasts()) >= 1)
+        await pilot.pause()
+        assert not any("privacy mode" in t for t in toasts()), toasts()
+        assert any("Copied" in t for t in toasts())
+        log = [n.text for n in app.monitor.notices.entries()]
+        assert "1 car: privacy mode blocks data" in log  # kept in the log (!)
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: not isinstance(app.screen, SortMenu))
+        app.notify_notice(Notice("1 car: consent removed by the OEM blocks data", kind="data"))
+        await wait_for(pilot, lambda: any("consent removed" in t for t in toasts()))
