@@ -9,7 +9,7 @@ from fleettui.monitor.eligibility import EligibilityChecks
 from fleettui.sim import SimConfig, Simulator
 from fleettui.ui.screens.add_form import AddScreen
 from fleettui.ui.screens.confirm import ConfirmScreen
-from tests.support.pilot import loaded, make_app, wait_for
+from tests.support.pilot import loaded, make_app, on_screen, wait_for
 from tests.support.sim import SIM_START
 
 
@@ -57,7 +57,7 @@ async def test_an_ineligible_vin_is_flagged_and_sending_it_asks_first(sim):
         await pilot.press("ctrl+s")
         await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
         await pilot.press("n")
-        await wait_for(pilot, lambda: isinstance(app.screen, AddScreen))
+        await on_screen(pilot, AddScreen)
         assert bad not in sim.engine.vehicles  # nothing was sent
         assert app.screen.query_one("#add-vin", Input).value == bad  # nothing typed is lost
         await pilot.press("ctrl+s")

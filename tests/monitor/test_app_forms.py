@@ -7,7 +7,7 @@ from __future__ import annotations
 from textual.widgets import Input, Static, TextArea
 
 from fleettui.ui.screens.add_form import AddScreen
-from tests.support.pilot import loaded, make_app, notes, wait_for
+from tests.support.pilot import loaded, make_app, notes, on_screen, wait_for
 
 GOOD_A = "VF3ZZZZZ0NC000010"
 GOOD_B = "VF3ZZZZZ0NC000011"
@@ -18,7 +18,7 @@ async def _open_form(pilot) -> AddScreen:
     app = pilot.app
     await loaded(pilot)
     await pilot.press("a")
-    await wait_for(pilot, lambda: isinstance(app.screen, AddScreen))
+    await on_screen(pilot, AddScreen)
     await pilot.pause()
     return app.screen
 
@@ -123,7 +123,7 @@ async def test_escape_keeps_a_draft_for_the_next_time(pilot):
     await wait_for(pilot, lambda: not isinstance(app.screen, AddScreen))
     assert any("Draft kept: 3 lines" in n for n in notes(app))
     await pilot.press("a")
-    await wait_for(pilot, lambda: isinstance(app.screen, AddScreen))
+    await on_screen(pilot, AddScreen)
     await pilot.pause()
     form = app.screen
     assert form.query_one("#add-vin", Input).value == GOOD_A
@@ -136,7 +136,7 @@ async def test_escape_keeps_a_draft_for_the_next_time(pilot):
     await pilot.press("escape")
     await wait_for(pilot, lambda: not isinstance(app.screen, AddScreen))
     await pilot.press("a")
-    await wait_for(pilot, lambda: isinstance(app.screen, AddScreen))
+    await on_screen(pilot, AddScreen)
     await pilot.pause()
     assert app.screen.query_one("#add-many", TextArea).text == ""
 

@@ -16,7 +16,7 @@ from fleettui.ui.screens.add_form import AddScreen
 from fleettui.ui.screens.stats import StatsScreen
 from fleettui.ui.screens.triage import TriageScreen
 from fleettui.ui.widgets.fleet_columns import RECENT_GLYPH
-from tests.support.pilot import loaded, notes, profile_app, recorded, wait_for
+from tests.support.pilot import loaded, notes, on_screen, profile_app, recorded, wait_for
 from tests.support.sim import DAY, SIM_START
 
 
@@ -123,7 +123,7 @@ async def test_the_vw_fix_opens_the_add_form_filled_in_and_re_adds(sim):
         olist.highlighted = olist.get_option_index(target.id)
         await pilot.pause()
         await pilot.press("f")
-        await wait_for(pilot, lambda: isinstance(app.screen, AddScreen))
+        await on_screen(pilot, AddScreen)
         form = app.screen
         assert form.draft.customer == target.fix.tags["vw-group-customer-name"]
         await pilot.pause()  # the Customer field the fix's notice asks to check is shown

@@ -9,7 +9,7 @@ from textual.widgets import Input, TextArea
 
 from fleettui.sim.faults import FaultConfig
 from fleettui.ui.screens.add_form import AddScreen
-from tests.support.pilot import loaded, make_app, seed_test_vehicles, wait_for
+from tests.support.pilot import loaded, make_app, on_screen, seed_test_vehicles, wait_for
 
 
 def burst(app, text: str) -> None:
@@ -152,7 +152,7 @@ async def test_a_vin_tab_and_brand_in_one_burst_land_in_their_boxes(sim):
     async with app.run_test(size=(100, 40)) as pilot:
         await loaded(pilot)
         await pilot.press("a")
-        await wait_for(pilot, lambda: isinstance(app.screen, AddScreen))
+        await on_screen(pilot, AddScreen)
         await settle(pilot)
         form = app.screen
         burst(app, "WBA3A5C50CF256652")
@@ -171,7 +171,7 @@ async def test_opening_the_add_form_and_filling_it_in_one_burst(sim):
         burst(app, "aWBA3A5C50CF256652")
         burst_keys(app, ("tab", "\t"))
         burst(app, "kia")
-        await wait_for(pilot, lambda: isinstance(app.screen, AddScreen))
+        await on_screen(pilot, AddScreen)
         await settle(pilot, 12)
         form = app.screen
         assert form.query_one("#add-vin", Input).value == "WBA3A5C50CF256652"

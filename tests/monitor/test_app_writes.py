@@ -21,6 +21,7 @@ from tests.support.pilot import (
     loaded,
     make_app,
     notes,
+    on_screen,
     open_confirmation,
     seed_test_vehicles,
     sim_status,
@@ -34,7 +35,7 @@ BAD_NEW = "VF3ZZZZZ0NC00001"  # 16 characters
 async def test_add_refuses_bad_vin_keeps_it_and_shows_good_one_at_once(sim, pilot):
     app = pilot.app
     await pilot.press("a")
-    await wait_for(pilot, lambda: isinstance(app.screen, AddScreen))
+    await on_screen(pilot, AddScreen)
     form = app.screen
     await pilot.press(*list(BAD_NEW))
     check = form.query_one("#add-vin-check", Static)
@@ -61,7 +62,7 @@ async def test_add_refuses_bad_vin_keeps_it_and_shows_good_one_at_once(sim, pilo
 async def test_add_provider_refusal_stays_in_form(sim, pilot):
     app = pilot.app
     await pilot.press("a")
-    await wait_for(pilot, lambda: isinstance(app.screen, AddScreen))
+    await on_screen(pilot, AddScreen)
     form = app.screen
     # VW group without the customer tag: refused locally, never sent.
     form.query_one("#add-vin", Input).value = GOOD_NEW
@@ -188,7 +189,7 @@ async def test_add_loads_csv_and_brand_type_ahead(sim, tmp_path):
     async with app.run_test(size=(120, 36)) as pilot:
         await loaded(pilot)
         await pilot.press("a")
-        await wait_for(pilot, lambda: isinstance(app.screen, AddScreen))
+        await on_screen(pilot, AddScreen)
         form = app.screen
         await pilot.press("tab")  # keyboard only: VIN → brand
         assert app.focused is form.query_one("#add-brand", Input)
@@ -216,7 +217,7 @@ async def test_add_when_the_request_fails_keeps_every_line(sim, pilot):
 
     app = pilot.app
     await pilot.press("a")
-    await wait_for(pilot, lambda: isinstance(app.screen, AddScreen))
+    await on_screen(pilot, AddScreen)
     form = app.screen
     form.query_one("#add-many", TextArea).text = f"{GOOD_NEW},peugeot"
     sim.set_faults(FaultConfig(error_rate=1.0))

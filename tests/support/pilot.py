@@ -51,6 +51,19 @@ async def wait_for(pilot, condition: Callable[[], bool], timeout: float = 8.0) -
         await pilot.pause(0.02)
 
 
+async def on_screen(pilot, screen_type: type) -> None:
+    """Until the app shows a `screen_type` whose widgets exist: a pushed screen is
+    `app.screen` at once, but composes in its own task, which a loaded machine can
+    delay past the test's next query (NoMatches '#add-many'). The 30 s bound only
+    catches a hang."""
+    app = pilot.app
+
+    def shown() -> bool:
+        return isinstance(app.screen, screen_type) and app.screen.is_mounted
+
+    await wait_for(pilot, shown, timeout=30)
+
+
 async def loaded(pilot) -> None:
     app = pilot.app
     await wait_for(
