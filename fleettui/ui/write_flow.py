@@ -38,11 +38,13 @@ if TYPE_CHECKING:  # the dialogs load when first opened, not at start-up
 
 
 def open_form(app: App[None]) -> AddScreen | None:
-    """The add form on the screen stack, if one is open. The form's module (a text area
-    and all its rules) is loaded when the form is first opened, not at start-up."""
+    """The add form on the screen stack, if one is open and its widgets exist (a form
+    just pushed composes in its own task: an answer arriving before that is said as a
+    notice, never queried into a form that has no widgets yet). The form's module (a
+    text area and all its rules) is loaded when the form is first opened, not at start-up."""
     from fleettui.ui.screens.add_form import AddScreen
 
-    return next((s for s in app.screen_stack if isinstance(s, AddScreen)), None)
+    return next((s for s in app.screen_stack if isinstance(s, AddScreen) and s.is_mounted), None)
 
 
 def add_screen(draft: AddDraft | None) -> AddScreen:

@@ -23,6 +23,7 @@ from tests.support.pilot import (
     notes,
     on_screen,
     open_confirmation,
+    said,
     seed_test_vehicles,
     sim_status,
     wait_for,
@@ -293,3 +294,23 @@ async def test_bulk_revoke_dialog_with_phrase_fits_80x24(sim, pilot):
     for part in ("#confirm-phrase", "#confirm-yes", "#confirm-no"):
         region = screen.query_one(part).region
         assert region.height > 0 and region.bottom <= 23, (part, region)
+
+
+async def test_an_answer_arriving_while_the_add_form_is_composing_is_a_notice(sim, pilot):
+    """Issue 17: the form pushed but not yet composed (its widgets do not exist) when a
+    send's answer arrives (the form was closed while sending, then opened again): the
+    answer is said as a notice, and the app does not crash with NoMatches. Deterministic:
+    nothing is awaited between the push and the answer, so the form's task has not run."""
+    from fleettui.monitor.updates import AddSent
+    from fleettui.ui.write_flow import add_screen
+
+    app = pilot.app
+    app.push_screen(add_screen(None))
+    form = app.screen
+    assert isinstance(form, AddScreen) and not form.is_mounted
+    failed = AddSent([], None, "the provider failed (test)", None, 0, app.monitor.generation)
+    assert app.writes.add_done(failed) is None
+    assert any("the provider failed (test)" in text for text in said(app))
+    await on_screen(pilot, AddScreen)
+    assert form.query_one("#add-many", TextArea).text == ""
+    assert app.is_running
