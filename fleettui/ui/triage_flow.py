@@ -112,7 +112,9 @@ class TriageFlow:
         rows, now = list(self.monitor.store.snapshot.order), self.monitor.clock()
         from fleettui.ui.screens.stats import StatsScreen
 
-        self.app.push_screen(StatsScreen(lambda: self.monitor.history.stats(rows, now)))
+        self.app.push_screen(
+            StatsScreen(lambda: self.monitor.history.stats(rows, now), here=self.monitor.wall)
+        )
 
     # -- since the last look ----------------------------------------------------------------
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+from datetime import UTC, timedelta
 
 from textual.widgets import Input, OptionList, Static
 
@@ -162,6 +163,42 @@ async def test_stats_screen_draws_for_the_width():
         await pilot.press("escape")
         await pilot.pause()
     assert app.result is None
+
+
+async def test_stats_title_names_the_provider_clock_beside_the_local_one_when_they_differ():
+    # The demo's simulator runs fast: "as of 03:35 UTC" beside the header's "updated 00:59"
+    # read as a contradiction; the title names the provider's clock and the local time.
+    engine, store = seeded(30)
+    rows = store.snapshot.order
+    ahead = engine.now() + timedelta(hours=2, minutes=36)
+    here = engine.now()
+    app = ScreenApp(
+        lambda: StatsScreen(lambda: stats_from_changelogs(rows, ahead), here=lambda: here)
+    )
+    async with app.run_test(size=(80, 24)) as pilot:
+        for _ in range(100):
+            if isinstance(app.screen, StatsScreen) and app.screen.stats is not None:
+                break
+            await pilot.pause(0.05)
+        title = app.screen.query_one("#stats-title", Static)
+        text = str(title.render())
+        assert f"{ahead.astimezone(UTC):%H:%M} UTC provider clock" in text
+        assert f"here {here:%H:%M}" in text
+        assert "…" not in text and title.size.width <= 80
+
+
+async def test_stats_title_is_one_time_when_the_clocks_agree():
+    engine, store = seeded(30)
+    rows = store.snapshot.order
+    now = engine.now()
+    app = ScreenApp(lambda: StatsScreen(lambda: stats_from_changelogs(rows, now), here=lambda: now))
+    async with app.run_test(size=(80, 24)) as pilot:
+        for _ in range(100):
+            if isinstance(app.screen, StatsScreen) and app.screen.stats is not None:
+                break
+            await pilot.pause(0.05)
+        text = str(app.screen.query_one("#stats-title", Static).render())
+        assert f"as of {now.astimezone(UTC):%Y-%m-%d %H:%M} UTC" in text and "here" not in text
 
 
 async def test_stats_screen_shows_a_failure_instead_of_crashing():

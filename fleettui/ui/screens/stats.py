@@ -9,6 +9,7 @@ on resize, without recomputing.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 
 from rich.text import Text
 from textual import on, work
@@ -38,9 +39,17 @@ class StatsScreen(ModalScreen[None]):
         Binding("q", "back", "Back", show=False),
     ]
 
-    def __init__(self, loader: Callable[[], Stats], *, name: str | None = None) -> None:
+    def __init__(
+        self,
+        loader: Callable[[], Stats],
+        *,
+        here: Callable[[], datetime] | None = None,
+        name: str | None = None,
+    ) -> None:
         super().__init__(name=name)
         self.loader = loader
+        #: The local wall clock (the header's "updated HH:MM"), to say which clock is which.
+        self.here = here
         self.stats: Stats | None = None
 
     def compose(self) -> ComposeResult:
@@ -69,10 +78,10 @@ class StatsScreen(ModalScreen[None]):
 
     def show_stats(self, stats: Stats) -> None:
         self.stats = stats
-        when = stats.now.strftime("%Y-%m-%d %H:%M UTC")
+        when = as_of_label(stats.now, self.here() if self.here is not None else None)
         self.query_one("#stats-title", Static).update(
             Text(
-                f"Statistics · from {stats.source} · as of {when}",
+                f"Statistics · from {stats.source} · {when}",
                 no_wrap=True,
                 overflow="ellipsis",
             )
@@ -96,3 +105,19 @@ class StatsScreen(ModalScreen[None]):
     def action_reload(self) -> None:
         self.query_one("#stats-title", Static).update(Text("Statistics: computing…"))
         self._load()
+
+
+#: Beyond this the provider's clock and this machine's are told apart on screen.
+CLOCKS_APART = timedelta(minutes=2)
+
+
+def as_of_label(now: datetime, here: datetime | None) -> str:
+    """When the statistics were computed, on the provider's clock (it measures time in state).
+
+    The header's "updated HH:MM" is this machine's wall clock; where the two differ (the
+    demo's simulator runs fast, or a provider's clock is off) both are named, so "as of
+    03:35 UTC" beside "updated 00:59" reads as two clocks rather than a contradiction.
+    """
+    if here is None or abs(now - here) <= CLOCKS_APART:
+        return f"as of {now.astimezone(UTC):%Y-%m-%d %H:%M} UTC"
+    return f"as of {now.astimezone(UTC):%d %b %H:%M} UTC provider clock · here {here:%H:%M}"
