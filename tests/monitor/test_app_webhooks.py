@@ -78,7 +78,7 @@ async def test_a_simulator_change_shows_at_once_via_webhook(pushed_sim):
                 sim.engine.epoch(),
                 R.ACTIVATION_TIMEOUT_NO_DATA,
             )
-        await wait_for(pilot, lambda: _state(app, PEUGEOT) is State.REJECTED, timeout=5)
+        await wait_for(pilot, lambda: _state(app, PEUGEOT) is State.REJECTED)
         assert app.monitor.connection.last_ok_mono == polls  # it came by push, not a poll
         assert app.monitor.store.vehicle(PEUGEOT).reason == R.ACTIVATION_TIMEOUT_NO_DATA
         assert PEUGEOT in app.monitor.push.pushed

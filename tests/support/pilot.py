@@ -42,7 +42,10 @@ def make_app(sim, **kw) -> FleetApp:
     )
 
 
-async def wait_for(pilot, condition: Callable[[], bool], timeout: float = 8.0) -> None:
+async def wait_for(pilot, condition: Callable[[], bool], timeout: float = 30.0) -> None:
+    """Until `condition()` holds. The bound only catches a hang: at load 20-40 a refresh
+    or a screen's first frame can take several seconds, so it is generous (a pass costs
+    no more for it; only a failing test waits it out)."""
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout
     while not condition():
