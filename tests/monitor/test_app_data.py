@@ -30,11 +30,14 @@ async def test_a_privacy_car_is_shown_explained_filtered_and_queued(sim):
 
             await wait_for(pilot, recorded, timeout=60)
             await wait_for(pilot, lambda: app.table.data_cell is not None, timeout=10)
-            await pilot.pause(1.2)  # the next data tick applies the results
             assert app.table.move_cursor_to(vin)
-            await pilot.pause(0.2)
-            text = "\n".join(screen_lines(app))
-            assert "Data" in text and "⊘ privacy" in text
+
+            def shown() -> bool:  # the next data tick applies the results (a 1 s timer)
+                text = "\n".join(screen_lines(app))
+                return "Data" in text and "⊘ privacy" in text
+
+            await wait_for(pilot, shown)
+            await pilot.pause()
             detail = app.monitor_screen.detail.text.plain
             assert "Data after approval" in detail
             assert "Blocked: privacy mode is on in the car" in detail
