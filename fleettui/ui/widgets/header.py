@@ -181,8 +181,14 @@ class FleetHeader(Widget):
         line.append("  ")
         line.append_text(connection_text(h.connection))
         if h.push:
+            push = h.push
+            room = width - line.cell_len - 2 - (len(clean(h.desk)) + 2 if h.desk else 0)
+            if width and len(push) > room and " · " in push:
+                # Narrow (80 columns over SSH): the push's words stay, its details give
+                # way, so the desk's state after it is not cut off the line.
+                push = push.split(" · ", 1)[0]
             line.append("  ")
-            line.append(h.push, style=ALERT if h.push_alert else "")
+            line.append(push, style=ALERT if h.push_alert else "")
         if h.desk:
             line.append("  ")
             line.append(clean(h.desk), style=ALERT if h.desk_alert else "")
