@@ -265,3 +265,29 @@ async def test_a_row_leaving_a_filtered_view_repaints_the_line_it_left_not_the_t
         assert last not in table.render_line(23).text
         await pilot.press("end")  # the scroll range follows the new row count
         assert table.cursor == 78 and table.cursor_vin == store.row(78).vin
+
+
+async def test_a_toast_elsewhere_does_not_repaint_the_tables_scrollbar(monkeypatch):
+    # A toast (a data check's "1 car: privacy mode blocks data") lays the screen out
+    # again; Textual then re-sized every scroll view and repainted its scrollbar, whole
+    # column, though neither the table's size nor its rows changed: at 1 check a
+    # second that column was most of the ~300 B/s an idle monitor wrote.
+    app = TableApp(store_of(many(120)))
+    async with app.run_test(size=(80, 24)) as pilot:
+        table = app.query_one(FleetTable)
+        await pilot.pause()
+        bar = table.vertical_scrollbar
+        painted: list[int] = []
+        real = type(bar).refresh
+
+        def spy(self, *regions, **kw):
+            if self is bar:
+                painted.append(1)
+            return real(self, *regions, **kw)
+
+        monkeypatch.setattr(type(bar), "refresh", spy)
+        app.screen.refresh(layout=True)  # what a toast coming or going does
+        await pilot.pause()
+        assert painted == []
+        await pilot.press("end")  # the thumb still follows the cursor
+        assert painted

@@ -115,6 +115,7 @@ class FleetTable(ScrollView, can_focus=True):
         #: Edits `marked` and keeps the anchor of a range mark (`v`).
         self.marks = TableMarks(self.marked)
         self._recent_timer: Timer | None = None
+        self._laid_out: tuple[Size, Size, Size] | None = None  # see _size_updated
         #: The last search (n/N jump to its matches without filtering); set by the app.
         self.search: Query | None = None
         #: A desk's Claimed cell per VIN ("me", a name, ""); None: no desk, no column.
@@ -288,6 +289,17 @@ class FleetTable(ScrollView, can_focus=True):
         assert self._store is not None
         self.refresh_view()
         self.post_message(self.SortChanged(self, *self._store.sort))
+
+    def _size_updated(
+        self, size: Size, virtual_size: Size, container_size: Size, layout: bool = True
+    ) -> bool:
+        """A layout (a toast) passes its own size as `virtual_size`: Textual repainted the
+        scrollbar column each time; now only when the size or the row count changed."""
+        seen = (size, self.virtual_size, container_size)
+        if seen == self._laid_out:
+            return False
+        self._laid_out = seen
+        return super()._size_updated(size, virtual_size, container_size, layout)
 
     def on_resize(self, event: events.Resize) -> None:
         self._update_virtual_size()
