@@ -18,7 +18,7 @@ from fleettui.monitor.desk_link import DeskLink
 from fleettui.monitor.desk_outbox import Outbox, outbox_path
 from fleettui.ui.screens.desk_input import DeskInputScreen
 from fleettui.ui.screens.handover import HandoverScreen
-from tests.support.pilot import header_text, loaded, make_app, wait_for
+from tests.support.pilot import header_text, loaded, make_app, on_screen, wait_for
 
 #: A deadline against a hang (the desk answers in milliseconds; the machine may be busy).
 WAIT = 30.0
@@ -171,11 +171,11 @@ async def test_the_desk_down_at_start_keeps_what_is_typed(sim, pg_session, tmp_p
         assert kept and "secret-pw" not in " ".join(n.text for n in app.monitor.notices.entries())
         # a note left with Escape is kept as a draft and offered again
         await pilot.press("i")
-        await wait_for(pilot, lambda: isinstance(app.screen, DeskInputScreen))
+        await on_screen(pilot, DeskInputScreen)  # composed: its TextArea exists
         app.screen.query_one(TextArea).insert("half a thought")
         await pilot.press("escape")
         await pilot.press("i")
-        await wait_for(pilot, lambda: isinstance(app.screen, DeskInputScreen))
+        await on_screen(pilot, DeskInputScreen)
         assert app.screen.query_one(TextArea).text == "half a thought"
         await pilot.press("escape")
     on_disk = Outbox(outbox_path(desk.settings.shown, "ann")).items()
