@@ -39,11 +39,14 @@ if TYPE_CHECKING:  # the dialogs load when first opened, not at start-up
 
 def open_form(app: App[None]) -> AddScreen | None:
     """The add form on the screen stack, if one is open and its widgets exist (a form
-    just pushed composes in its own task: an answer arriving before that is said as a
-    notice, never queried into a form that has no widgets yet). The form's module (a
-    text area and all its rules) is loaded when the form is first opened, not at start-up."""
+    just pushed composes in its own task, and at exit its widgets go before it leaves
+    the stack: an answer arriving then is said as a notice, never queried into a form
+    without widgets). The form's module (a text area and all its rules) is loaded when
+    the form is first opened, not at start-up."""
     from fleettui.ui.screens.add_form import AddScreen
 
+    if not app.is_running:  # shutting down: the form's widgets are being removed
+        return None
     return next((s for s in app.screen_stack if isinstance(s, AddScreen) and s.is_mounted), None)
 
 
