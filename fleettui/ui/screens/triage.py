@@ -24,19 +24,19 @@ from textual.screen import ModalScreen
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
-from fleettui.core.brands import brand_info
-from fleettui.core.reasons import SIMULATOR_NOTE, SIMULATOR_ONLY
-from fleettui.core.text import clean
-from fleettui.core.timefmt import format_duration
-from fleettui.core.timings import approx
 from fleettui.triage.board import ACTOR_TITLES, Board, Queue
 from fleettui.triage.messages import message_csv, message_text
 from fleettui.triage.queues import DeskWork, build_board
-from fleettui.triage.render import queue_summary
 from fleettui.ui.screens.export import ExportScreen, default_export_path
+from fleettui.ui.screens.triage_lines import (
+    preview_text,
+    prompt_text,
+    queue_prompt,
+    same_layout,
+    sort_queues,
+)
 from fleettui.ui.widgets.cursor_list import CursorList, FocusScroll
 
-PREVIEW_VEHICLES = 12
 #: A change regroups the open board this long after it (a burst of them makes one).
 LIVE_SETTLE = 0.15
 SORTS = ("urgency", "time left", "size")
@@ -50,96 +50,10 @@ class TriageChoice:
     queue: Queue
 
 
-def sort_queues(queues: Sequence[Queue], mode: str, now: datetime) -> list[Queue]:
-    """Within each actor (the board's order is urgency)."""
-    if mode == "time left":
-
-        def key(q: Queue) -> tuple:
-            d = q.next_deadline
-            return (0, d.seconds_left(now)) if d is not None else (1, -(q.oldest_age(now) or 0))
-
-        return sorted(queues, key=key)
-    if mode == "size":
-        return sorted(queues, key=lambda q: -q.count)
-    return list(queues)
-
-
-def queue_prompt(q: Queue, now: datetime) -> Text:
-    count, title, brands, urgency = queue_summary(q, now)
-    out = Text(no_wrap=True, overflow="ellipsis")
-    out.append(f"{count:>6}  ", style="bold")
-    out.append(clean(title))
-    if urgency:
-        out.append(f"  {urgency}", style="bold" if q.next_deadline else "")
-    out.append(f"  {clean(brands)}", style="dim")
-    if q.fix is not None:
-        out.append("  [fix: f]", style="bold")
-    held = claimed_text(q)
-    if held:
-        out.append(f"  {held}")
-    return out
-
-
-def claimed_text(q: Queue) -> str:
-    """Who holds the queue's vehicles on a shared desk: "claimed: me 2, ana 1" ("" when
-    nobody holds any, or without a desk)."""
-    held = [(clean(who), n) for who, n in q.claimed if who]
-    if not held:
-        return ""
-    return (
-        "claimed: "
-        + ", ".join(f"{who} {n}" for who, n in held[:3])
-        + (" …" if len(held) > 3 else "")
-    )
-
-
-def preview_text(q: Queue, now: datetime) -> Text:
-    out = Text()
-    out.append(clean(q.title) + "\n", style="bold")
-    if q.reason in SIMULATOR_ONLY:
-        out.append(SIMULATOR_NOTE + "\n", style="italic")
-    brands = ", ".join(f"{clean(brand_info(b).display) if b else '?'} {n}" for b, n in q.brands[:6])
-    more = len(q.brands) - 6
-    out.append(
-        f"{ACTOR_TITLES[q.actor]} acts · {q.count} vehicle{'s' if q.count != 1 else ''}"
-        f" · {q.state.value} · {brands}{f' +{more} brands' if more > 0 else ''}\n"
-    )
-    age = q.oldest_age(now)
-    if age is not None:
-        out.append(f"Oldest: {format_duration(age)}")
-    d = q.next_deadline
-    if d is not None:
-        left = d.seconds_left(now)
-        when = "due now" if left <= 0 else f"in ~{approx(left)}"
-        out.append(f" · first rejection expected {when} (estimate: {d.window.note})")
-    out.append("\n")
-    if q.fix is not None:
-        out.append(f"Fix through the API (f): {clean(q.fix.text)}\n", style="bold")
-    held = claimed_text(q)
-    if held:
-        free = sum(n for who, n in q.claimed if not who)
-        out.append(f"On the desk: {held}; {free} unclaimed\n")
-    out.append("\n")
-    out.append(clean(message_text(q, now, PREVIEW_VEHICLES), keep_newlines=True))
-    return out
-
-
 def _same(a: object, b: object) -> bool:
     """Tokens of the board's inputs: the same row list (by identity: comparing 100,000
     rows would cost what the token saves), the same counters."""
     return a is b or (isinstance(a, int) and a == b)
-
-
-def _prompt_text(option: Option) -> str:
-    prompt = option.prompt
-    return prompt.plain if isinstance(prompt, Text) else str(prompt)
-
-
-def _same_layout(old: Sequence[Option], new: Sequence[Option]) -> bool:
-    """The same lines (headings and queues, in order): only their texts may differ."""
-    return len(old) == len(new) and all(
-        a.id == b.id and a.disabled == b.disabled for a, b in zip(old, new, strict=True)
-    )
 
 
 class QueueList(CursorList):
@@ -304,9 +218,9 @@ class TriageScreen(ModalScreen["TriageChoice | None"]):
         if self._again:
             self._again = False
             self.set_timer(LIVE_SETTLE, self._regroup_live)
-        if _same_layout(olist.options, options):  # the same queues: only changed lines
+        if same_layout(olist.options, options):  # the same queues: only changed lines
             for i, option in enumerate(options):
-                if _prompt_text(olist.get_option_at_index(i)) != _prompt_text(option):
+                if prompt_text(olist.get_option_at_index(i)) != prompt_text(option):
                     olist.replace_option_prompt_at_index(i, option.prompt)
             self._show_preview()
             return
