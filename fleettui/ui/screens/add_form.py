@@ -278,6 +278,8 @@ class AddScreen(ModalScreen[AddDraft | None]):
     def show_results(self, results: Sequence) -> None:
         """Per-VIN outcome from the provider (CreateResult objects)."""
         self.busy = False
+        if not self.query("#add-results"):  # the form is being taken down (the app
+            return  # closing as the answer came, seen under load): nothing to show it in
         by_vin = {r.vin.upper(): r for r in results}
         accepted, refused = [], []
         for line in self._in_flight:
