@@ -126,14 +126,16 @@ def run_size(args: argparse.Namespace, n: int) -> None:
     try:
         bench.add_profile(sim)
         log = bench.tmp / "probe.log" if args.probe else None
-        if log is not None or args.refresh != 5:
+        if log is not None or args.refresh != 5 or args.delta:
             program = f"{PY} {PROBE}" if log is not None else FLEETTUI
             env = {**bench.env, "FLEETTUI_PROBE": str(log)} if log is not None else bench.env
             if args.switch is not None:
                 env = {**env, "PROBE_SWITCH_INTERVAL": str(args.switch / 1000)}
             t0 = time.perf_counter()
             pid = bench.term.run(
-                f"{program} --profile bench --refresh {args.refresh:g} --full-refresh", env
+                f"{program} --profile bench --refresh {args.refresh:g}"
+                + ("" if args.delta else " --full-refresh"),
+                env,
             )
         else:
             pid, t0 = bench.launch()
@@ -142,7 +144,8 @@ def run_size(args: argparse.Namespace, n: int) -> None:
         time.sleep(args.settle)  # background passes (and the warm-up) after the first paint
         switch = f", switch interval {args.switch:g} ms" if args.switch is not None else ""
         print(
-            f"\n== {n:,} vehicles, {args.width}x{args.height}, a full refresh every "
+            f"\n== {n:,} vehicles, {args.width}x{args.height}, a "
+            f"{'delta-polled' if args.delta else 'full'} refresh every "
             f"{args.refresh:g} s{switch}, load {load()} =="
         )
         for key in args.keys.split(","):
@@ -178,6 +181,11 @@ def main() -> int:
         type=float,
         default=5.0,
         help="seconds between the monitor's full refreshes (a key can land in one)",
+    )
+    parser.add_argument(
+        "--delta",
+        action="store_true",
+        help="refresh as the monitor does by default (delta polling), not a full list each time",
     )
     parser.add_argument(
         "--probe",
