@@ -9,7 +9,7 @@ from collections.abc import Iterator
 import pytest
 from hypothesis import HealthCheck, settings
 
-from tests.support.cli import SECRET_VAR, run
+from tests.support.cli import add_sim_profile
 from tests.support.sim import SIM_START
 
 # Property tests judge behaviour, not speed: on a loaded 2-core machine one example can take
@@ -86,20 +86,7 @@ async def pilot(sim, request):
 @pytest.fixture
 def sim_profile(sim, capsys, monkeypatch):
     """A default profile 'sim' pointing at the running simulator, secret via env var."""
-    monkeypatch.setenv(SECRET_VAR, sim.client_secret)
-    code, _, err = run(
-        capsys,
-        "profile",
-        "add",
-        "sim",
-        "--base-url",
-        sim.base_url,
-        "--client-id",
-        sim.client_id,
-        "--client-secret-env",
-        SECRET_VAR,
-    )
-    assert code == 0, err
+    add_sim_profile(capsys, monkeypatch, sim)
     return sim
 
 

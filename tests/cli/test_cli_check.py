@@ -7,7 +7,7 @@ import json
 import pytest
 
 from fleettui.sim import SimConfig, Simulator
-from tests.support.cli import SECRET_VAR, run
+from tests.support.cli import add_sim_profile, run
 from tests.support.sim import SIM_START
 
 
@@ -82,22 +82,7 @@ def test_rate_limited_checks_say_so_and_exit_1(capsys, monkeypatch):
         vehicles=0, speed=0.0, start=SIM_START, eligibility_limit=2, ineligible_share=0.0
     )
     with Simulator(cfg) as sim:
-        monkeypatch.setenv(SECRET_VAR, sim.client_secret)
-        assert (
-            run(
-                capsys,
-                "profile",
-                "add",
-                "lim",
-                "--base-url",
-                sim.base_url,
-                "--client-id",
-                sim.client_id,
-                "--client-secret-env",
-                SECRET_VAR,
-            )[0]
-            == 0
-        )
+        add_sim_profile(capsys, monkeypatch, sim, "lim")
         vins = _vins(sim, eligible=True, n=3)
         code, out, err = run(
             capsys, "check", *[x for v in vins for x in (v, "bmw")], "--json", "--rate", "100"

@@ -7,7 +7,7 @@ import json
 import pytest
 
 from fleettui.sim import SimConfig, Simulator
-from tests.support.cli import SECRET_VAR, run
+from tests.support.cli import add_sim_profile, run
 from tests.support.sim import SIM_START
 
 
@@ -48,20 +48,7 @@ def test_data_checks_approved_cars_and_says_why_others_were_not(sim_profile, cap
 @pytest.fixture
 def tight_sim(capsys, monkeypatch):
     with Simulator(SimConfig(vehicles=60, seed=1, speed=0.0, start=SIM_START, data_limit=1)) as sim:
-        monkeypatch.setenv(SECRET_VAR, sim.client_secret)
-        code, _, err = run(
-            capsys,
-            "profile",
-            "add",
-            "sim",
-            "--base-url",
-            sim.base_url,
-            "--client-id",
-            sim.client_id,
-            "--client-secret-env",
-            SECRET_VAR,
-        )
-        assert code == 0, err
+        add_sim_profile(capsys, monkeypatch, sim)
         yield sim
 
 
