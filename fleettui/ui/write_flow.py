@@ -230,13 +230,13 @@ class WriteFlow:
         form = open_form(self.app)
         if result.error is not None:
             if form is not None:
-                form.show_error(result.error)
+                form.sending.show_error(result.error)
             else:
                 self.notify(Notice(result.error, severity="error"))
             return None
         update = self.monitor.writes.took_add(result)
         if form is not None:
-            form.show_results(result.results or [])
+            form.sending.show_results(result.results or [])
         else:
             update.notices.insert(0, added_notice(result))
         return update

@@ -28,7 +28,7 @@ def _results(form: AddScreen) -> str:
 
 
 async def _sent(pilot, form: AddScreen) -> None:
-    await wait_for(pilot, lambda: not form.busy and "added" in _results(form))
+    await wait_for(pilot, lambda: not form.sending.busy and "added" in _results(form))
     await pilot.pause()
 
 
@@ -233,5 +233,7 @@ async def test_multi_line_paste_in_vin_field_goes_to_many_box(sim):
         await pilot.pause()
         await pilot.pause()
         assert "\x1b" not in many.text and brand_box.value == ""
-        assert not form.busy and "added" not in _results(form) and "Pasted" in _results(form)
+        assert (
+            not form.sending.busy and "added" not in _results(form) and "Pasted" in _results(form)
+        )
         assert sim.engine.record(GOOD_A) is None

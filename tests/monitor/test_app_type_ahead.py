@@ -73,10 +73,10 @@ async def test_lines_typed_while_a_send_is_in_flight_are_kept(sim):
         area.text = "WBA3A5C50CF256652,bmw"
         await pilot.press("ctrl+s")
         await pilot.pause()
-        assert form.busy
+        assert form.sending.busy
         area.text += "\nWBA3A5C51CF256653,bmw"  # typed while the send is out
         form.query_one("#add-vin", Input).value = "WBA3A5C52CF256654"
-        await wait_for(pilot, lambda: not form.busy, timeout=20)
+        await wait_for(pilot, lambda: not form.sending.busy, timeout=20)
         await pilot.pause()
         assert area.text == "WBA3A5C51CF256653,bmw"  # the sent line left, the new one kept
         assert form.query_one("#add-vin", Input).value == "WBA3A5C52CF256654"

@@ -47,7 +47,10 @@ async def test_add_refuses_bad_vin_keeps_it_and_shows_good_one_at_once(sim, pilo
     await pilot.press("ctrl+s")
     await wait_for(
         pilot,
-        lambda: not form.busy and "added" in str(form.query_one("#add-results", Static).render()),
+        lambda: (
+            not form.sending.busy
+            and "added" in str(form.query_one("#add-results", Static).render())
+        ),
     )
     results = str(form.query_one("#add-results", Static).render())
     assert "1 added" in results and "16 characters" in results
@@ -205,7 +208,8 @@ async def test_add_loads_csv_and_brand_type_ahead(sim, tmp_path):
         await wait_for(
             pilot,
             lambda: (
-                not form.busy and "2 added" in str(form.query_one("#add-results", Static).render())
+                not form.sending.busy
+                and "2 added" in str(form.query_one("#add-results", Static).render())
             ),
         )
         assert app.monitor.store.row_for("VF3ZZZZZ0NC000011").vehicle.tags == {"fleet": "a"}
@@ -223,7 +227,7 @@ async def test_add_when_the_request_fails_keeps_every_line(sim, pilot):
     form.query_one("#add-many", TextArea).text = f"{GOOD_NEW},peugeot"
     sim.set_faults(FaultConfig(error_rate=1.0))
     await pilot.press("ctrl+s")
-    await wait_for(pilot, lambda: not form.busy)
+    await wait_for(pilot, lambda: not form.sending.busy)
     assert "Nothing was added" in str(form.query_one("#add-results", Static).render())
     assert form.query_one("#add-many", TextArea).text == f"{GOOD_NEW},peugeot"
     assert app.is_running

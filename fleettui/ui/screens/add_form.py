@@ -1,14 +1,15 @@
 """The add form: one VIN with live checks, or many lines pasted / loaded from CSV.
 
-The form never calls the network. It posts `AddSubmitted` with the lines that
-passed the local checks; the app sends them and calls `show_results` (or `show_error`).
+The form holds the fields, their live checks, and turns them into lines. It never
+calls the network: its `AddSending` posts `AddSubmitted` with the lines that passed the
+local checks; the app sends them and answers through `sending.show_results` (or
+`sending.show_error`).
 Refused lines (by the local checks or by the provider) stay in the form to fix;
 accepted ones leave it (the app puts them in the table at once).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from pathlib import Path
 
 from rich.text import Text
@@ -25,7 +26,6 @@ from fleettui.monitor.add_lines import (
     AddDraft,
     AddLine,
     customer_wanted,
-    has_own_brand,
     parse_block,
     parse_line,
     parse_tags,
@@ -41,8 +41,9 @@ from fleettui.ui.add_feedback import (
     brand_feedback,
     vin_feedback,
 )
-from fleettui.ui.add_messages import AddSubmitted, LinesPasted
+from fleettui.ui.add_messages import LinesPasted
 from fleettui.ui.screens.add_eligibility import AddEligibility
+from fleettui.ui.screens.add_sending import AddSending
 
 
 class AddScreen(ModalScreen[AddDraft | None]):
@@ -71,13 +72,10 @@ class AddScreen(ModalScreen[AddDraft | None]):
     def __init__(self, draft: AddDraft | None = None) -> None:
         super().__init__()
         self.draft = draft
-        self.busy = False
-        self._in_flight: list[AddLine] = []
-        self._local_refused: list[AddLine] = []
-        self._field_line: AddLine | None = None
-        self._sent_order: list[AddLine] = []
         #: Eligibility of the VINs typed or pasted (asked of the app, shown here).
         self.eligibility = AddEligibility(self)
+        #: The send in flight and its answer (what leaves the form, what stays to fix).
+        self.sending = AddSending(self, self.results)
 
     def compose(self) -> ComposeResult:
         with Vertical(id="add-box"):
@@ -226,11 +224,11 @@ class AddScreen(ModalScreen[AddDraft | None]):
         brand, tags, tag_problems, customer = self.defaults()
         lines: list[AddLine] = []
         vin = self.query_one("#add-vin", Input).value.strip()
-        self._field_line = None
+        self.sending.field_line = None
         if vin:
             line = parse_line(vin, brand, tags, customer)
             line.problems = tag_problems + line.problems
-            self._field_line = line
+            self.sending.field_line = line
             lines.append(line)
         for line in parse_block(self.query_one("#add-many", TextArea).text, brand, tags, customer):
             line.problems = tag_problems + line.problems
@@ -238,7 +236,7 @@ class AddScreen(ModalScreen[AddDraft | None]):
         return lines
 
     def action_send(self) -> None:
-        if self.busy:
+        if self.sending.busy:
             self.notify("Still sending the previous batch.", severity="warning")
             return
         self._complete_brand()
@@ -249,104 +247,9 @@ class AddScreen(ModalScreen[AddDraft | None]):
         ok = [line for line in lines if line.ok]
         doubtful = [line for line in ok if self.eligibility.blocked(line)]
         if doubtful:
-            self.eligibility.ask_before_sending(lines, doubtful, self._send)
+            self.eligibility.ask_before_sending(lines, doubtful, self.sending.send)
             return
-        self._send(lines)
-
-    def _send(self, lines: list[AddLine]) -> None:
-        self._sent_order = lines
-        ok = [line for line in lines if line.ok]
-        self._local_refused = [line for line in lines if not line.ok]
-        if not ok:
-            self._show([], [])
-            return
-        self.busy = True
-        self._in_flight = ok
-        # What the send took, so whatever is typed while it is in flight is kept.
-        self._sent_text = (
-            self.query_one("#add-vin", Input).value,
-            self.query_one("#add-many", TextArea).text,
-        )
-        self.results(Text(f"Sending {len(ok)} vehicle(s)…"))
-        self.post_message(AddSubmitted(ok))
-
-    def show_error(self, message: str) -> None:
-        """The whole request failed: nothing changed, every line stays."""
-        self.busy = False
-        self.results(Text("Nothing was added: " + clean(message), style="bold red"))
-
-    def show_results(self, results: Sequence) -> None:
-        """Per-VIN outcome from the provider (CreateResult objects)."""
-        self.busy = False
-        if not self.query("#add-results"):  # the form is being taken down (the app
-            return  # closing as the answer came, seen under load): nothing to show it in
-        by_vin = {r.vin.upper(): r for r in results}
-        accepted, refused = [], []
-        for line in self._in_flight:
-            r = by_vin.get(line.vin.upper())
-            if r is not None and r.ok:
-                accepted.append((line, r))
-            else:
-                why = (r.description if r is not None else None) or "no answer for this VIN"
-                refused.append((line, clean(why)))
-        self._in_flight = []
-        self._show(accepted, refused)
-
-    def _show(self, accepted: list, refused: list[tuple[AddLine, str]]) -> None:
-        out = Text()
-        for line, r in accepted:
-            out.append(f"✓ {line.vin} {clean(r.status)}\n", style="green")
-        for line, why in refused:
-            out.append(f"✗ {line.vin}: {why}\n", style="bold red")
-        for line in self._local_refused:
-            out.append(
-                f"✗ {clean(line.vin) or '(empty)'}: {'; '.join(line.problems)} (not sent)\n",
-                style="bold red",
-            )
-        summary = f"{len(accepted)} added, {len(refused) + len(self._local_refused)} refused"
-        if refused or self._local_refused:
-            summary += "; fix the lines left in the form and send again"
-        out.append(summary)
-        self.results(out)
-        kept = {id(line) for line, _ in refused} | {id(line) for line in self._local_refused}
-        self._local_refused = []
-        self._after_send(kept)
-
-    def _after_send(self, kept: set[int]) -> None:
-        """Accepted lines leave, refused ones stay (in their order); fields whose content
-        was sent are cleared; focus goes to the first thing to fix, else an empty VIN."""
-        field = self._field_line
-        area = self.query_one("#add-many", TextArea)
-        vin_box = self.query_one("#add-vin", Input)
-        sent_vin, sent_many = getattr(self, "_sent_text", (vin_box.value, area.text))
-        self._sent_text = (vin_box.value, area.text)
-        typed = _typed_since(sent_many, area.text)  # lines added while the send was out
-        refused = [line for line in self._sent_order if line is not field and id(line) in kept]
-        field_kept = field is not None and id(field) in kept
-        vin_typed = vin_box.value != sent_vin  # a new VIN typed meanwhile: never cleared
-        raws = [line.raw for line in refused]
-        if field_kept and vin_typed and field is not None:
-            raws.insert(0, field.raw)  # the refused field line moves to the list, not lost
-            field_kept = False
-        area.text = "\n".join([*raws, *typed])
-        area_lines = raws + typed
-        if field is not None and not field_kept and not vin_typed:
-            vin_box.value = ""
-        # The defaults (brand, customer, tags) stay while a line left to fix relies on them.
-        cleared = []
-        if not field_kept and not area_lines and not vin_typed:
-            cleared = ["#add-vin", "#add-brand", "#add-customer", "#add-tags"]
-        elif not field_kept and all(has_own_brand(raw) for raw in area_lines):
-            cleared = ["#add-brand", "#add-customer"]
-        for wid in cleared:
-            self.query_one(wid, Input).value = ""
-        if field_kept and field is not None:
-            self.query_one(_field_to_fix(field), Input).focus()
-        elif area_lines:
-            area.focus()
-            area.move_cursor((0, 0))
-        else:
-            self.query_one("#add-vin", Input).focus()
+        self.sending.send(lines)
 
     def results(self, text: Text) -> None:
         self.query_one("#add-results", Static).update(text)
@@ -354,30 +257,3 @@ class AddScreen(ModalScreen[AddDraft | None]):
     def action_close(self) -> None:
         draft = self.current_draft()
         self.dismiss(None if draft.empty else draft)
-
-
-def _typed_since(sent: str, now: str) -> list[str]:
-    """The lines of `now` that were not in `sent` (typed or pasted while a send was in
-    flight), in order; each sent line accounts for one equal line of `now`."""
-    left = [line for line in sent.splitlines() if line.strip()]
-    out = []
-    for line in now.splitlines():
-        if line in left:
-            left.remove(line)
-        elif line.strip():
-            out.append(line)
-    return out
-
-
-def _field_to_fix(line: AddLine) -> str:
-    """The form field a refused single line most likely needs fixed."""
-    text = line.problems[0].lower() if line.problems else ""
-    if not text or text.startswith("vin"):
-        return "#add-vin"
-    if VW_CUSTOMER_TAG in text:
-        return "#add-customer"
-    if "brand" in text:
-        return "#add-brand"
-    if "tag" in text:
-        return "#add-tags"
-    return "#add-vin"
