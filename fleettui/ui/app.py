@@ -35,6 +35,7 @@ from fleettui.ui import commands, keys, warm_up
 from fleettui.ui.account_flow import AccountFlow
 from fleettui.ui.add_messages import AddSubmitted, EligibilityWanted
 from fleettui.ui.colours import ANSI_THEME, wants_native_ansi
+from fleettui.ui.copy_export import CopyExport
 from fleettui.ui.desk_actions import DeskActions
 from fleettui.ui.key_order import KeyOrder
 from fleettui.ui.messages import (
@@ -127,7 +128,9 @@ class FleetApp(App[None]):
         self.triage = TriageFlow(
             self, self.monitor, self.monitor_screen, self.notify_notice, self.writes.add_closed
         )
-        self.monitor_screen.writes, self.monitor_screen.triage = self.writes, self.triage
+        self.copies = CopyExport(self, self.monitor, self.monitor_screen, self.notify_notice)
+        screen = self.monitor_screen
+        screen.writes, screen.triage, screen.copies = self.writes, self.triage, self.copies
         self.desk = DeskActions(self, self.monitor, self.monitor_screen, self.apply)
         self.watch_terminal = watch_terminal
         self._watch: TerminalWatch | None = None
@@ -314,7 +317,7 @@ class FleetApp(App[None]):
 
     @on(events.DeliveryFailed)
     def _delivery_failed(self, event: events.DeliveryFailed) -> None:
-        self.writes.delivery_failed(event.name, event.exception)
+        self.copies.delivery_failed(event.name, event.exception)
 
     @on(AddSubmitted)
     def _add_submitted(self, message: AddSubmitted) -> None:

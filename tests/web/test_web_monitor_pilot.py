@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from fleettui.ui.app import FleetApp
+from fleettui.ui.copy_export import EXPORT_DELIVERY
 from fleettui.ui.screens.export import ExportScreen
-from fleettui.ui.write_flow import EXPORT_DELIVERY
 from tests.support.pilot import (
     KIA_APPROVED,
     filter_to,

@@ -33,10 +33,15 @@ from fleettui.ui.widgets.header import FleetHeader
 
 
 class Writes(Protocol):
-    """The dialogs and workers of a write, a copy, an export (fleettui.ui.write_flow)."""
+    """The dialogs and workers of a write (fleettui.ui.write_flow)."""
 
     def open_add(self) -> None: ...
     def start_delete(self, action: Action) -> None: ...
+
+
+class Copies(Protocol):
+    """Copy to the clipboard, export to a file (fleettui.ui.copy_export)."""
+
     def copy_vins(self) -> None: ...
     def copy_vehicle(self, what: str) -> None: ...
     def export(self) -> None: ...
@@ -97,6 +102,7 @@ class MonitorScreen(Screen[None]):
         self.detail_control = DetailControl(monitor, self.detail, self.table)
         #: Set by the app once its pieces exist (they need the screen for the table).
         self.writes: Writes
+        self.copies: Copies
         self.triage: Triage
 
     def compose(self) -> ComposeResult:
@@ -286,13 +292,13 @@ class MonitorScreen(Screen[None]):
         self.writes.start_delete(Action.REVOKE)
 
     def action_copy_vin(self) -> None:
-        self.writes.copy_vins()
+        self.copies.copy_vins()
 
     def action_copy_vehicle(self, what: str) -> None:
-        self.writes.copy_vehicle(what)
+        self.copies.copy_vehicle(what)
 
     def action_export(self) -> None:
-        self.writes.export()
+        self.copies.export()
 
     def action_triage(self) -> None:
         self.triage.open_triage()
