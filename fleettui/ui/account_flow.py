@@ -1,6 +1,6 @@
 """Choosing what the monitor watches: the setup screen (first start, nothing configured),
-the demo simulator it can start, and switching profiles without a restart. A helper the
-app composes (not a mixin); `connect` is the app's (re)connect."""
+the demo simulator it can start, switching profiles without a restart, and the (re)connect
+each of them ends in. A helper the app composes (not a mixin)."""
 
 from __future__ import annotations
 
@@ -12,20 +12,56 @@ from textual.app import App
 from fleettui.config import ConfigError, ResolvedProfile, resolve_profile
 from fleettui.monitor.accounts import Account, account_for_simulator, account_from_profile
 from fleettui.monitor.controller import Monitor
+from fleettui.monitor.updates import Notice, Update
 
 if TYPE_CHECKING:
     from fleettui.sim import Simulator
+    from fleettui.ui.screens.monitor import MonitorScreen
 
 
 class AccountFlow:
+    """`apply` is the app's one applier of an Update, `notify` its notification path for a
+    controller notice, `poll` the poll loop's poll now; `screen` the main view."""
+
     def __init__(
-        self, app: App[None], monitor: Monitor, connect: Callable[[Account], None]
+        self,
+        app: App[None],
+        monitor: Monitor,
+        screen: MonitorScreen,
+        apply: Callable[[Update | None], None],
+        notify: Callable[[Notice], None],
+        poll: Callable[[], None],
     ) -> None:
         self.app = app
         self.monitor = monitor
-        self.connect = connect
+        self.screen = screen
+        self.apply = apply
+        self.notify = notify
+        self.poll = poll
         #: A simulator the app started itself (demo chosen on the setup screen).
         self.owned_sim: Simulator | None = None
+
+    def connect(self, account: Account) -> None:
+        """(Re)connect: new clients, empty fleet, first poll now."""
+        self.monitor.connect(account)
+        data = self.monitor.data
+        self.screen.table.show_data(data.row_cell if data.settings.enabled else None)
+        self.screen.reset(account.default_filter or "")
+        self.apply(self.monitor.view_changed(by_user=True))  # nothing of the last "left"
+        self.app.refresh_bindings()
+        self.poll()
+        self.apply(self.monitor.push.start())
+
+    def switch_profile(self) -> None:
+        refusal = self.monitor.switch_refusal()
+        if refusal is not None:
+            self.notify(refusal)
+            return
+        from fleettui.ui.screens.profile_switch import ProfileSwitchScreen
+
+        self.app.push_screen(
+            ProfileSwitchScreen(current=self.monitor.account_name), callback=self.profile_chosen
+        )
 
     def close(self) -> None:
         if self.owned_sim is not None:

@@ -68,11 +68,6 @@ if TYPE_CHECKING:  # the desk's modules load only with --desk
 
 Clock = Callable[[], datetime]
 
-#: The header's clock ticks this often (while the data is stale, every second: poll_loop).
-HEADER_TICK = 5.0
-#: How often the data checks' results are taken in and applied (one Update a tick).
-DATA_TICK = 1.0
-
 
 #: Notice kinds that come by themselves (data checks, every few seconds at times): at 80x24
 #: their toast covered dialogs and menus, so while one is open they go to the log only.
@@ -136,8 +131,10 @@ class FleetApp(App[None]):
         self._watch: TerminalWatch | None = None
         self._restore_switch: Callable[[], None] = lambda: None
         #: The poll's worker and timers, and an Update's saving and recording.
-        self.poll_loop = PollLoop(self, self.monitor, self.monitor_screen.update_header)
-        self.accounts = AccountFlow(self, self.monitor, self.connect)
+        self.poll_loop = PollLoop(self, self.monitor, self.monitor_screen, self.apply)
+        self.accounts = AccountFlow(
+            self, self.monitor, screen, self.apply, self.notify_notice, self.poll_loop.poll
+        )
         self.pushes = PushFlow(self, self.monitor)
         #: Keys typed right after one that opens an input go into that input.
         self.typeahead = TypeAhead(self)
@@ -185,17 +182,17 @@ class FleetApp(App[None]):
         return self.monitor_screen.table
 
     def on_mount(self) -> None:
-        self.set_interval(HEADER_TICK, self.monitor_screen.update_header, name="header-age")
-        self.set_interval(DATA_TICK, self._data_tick, name="data-checks")
+        self.poll_loop.start_ticks()
         if not self.is_headless:  # keys answer while workers run (ui/switch_interval.py)
             self._restore_switch = favour_ui_thread()
         if self.watch_terminal and not self.is_headless:
             self._watch = TerminalWatch(self._terminal_lost, stdin_fd())
             self._watch.start(asyncio.get_running_loop())
         if self.monitor.account is None:
-            self.open_setup()
+            self.typeahead.expect()
+            self.accounts.open_setup()
         else:
-            self.connect(self.monitor.account)
+            self.accounts.connect(self.monitor.account)
         self.desk.start()
 
     def on_unmount(self) -> None:
@@ -210,41 +207,8 @@ class FleetApp(App[None]):
         """The terminal went away (SIGHUP, stdin closed) or SIGTERM came: exit as on q."""
         self.exit(return_code=self._watch.code if self._watch is not None else LOST_EXIT_CODE)
 
-    # -- account -------------------------------------------------------------------
-
-    def connect(self, account: Account) -> None:
-        """(Re)connect: new clients, empty fleet, first poll now."""
-        self.monitor.connect(account)
-        data = self.monitor.data
-        self.table.show_data(data.row_cell if data.settings.enabled else None)
-        self.monitor_screen.reset(account.default_filter or "")
-        self.apply(self.monitor.view_changed(by_user=True))  # nothing of the last "left"
-        self.refresh_bindings()
-        self.poll_loop.poll()
-        self.apply(self.monitor.push.start())
-
-    def _data_tick(self) -> None:
-        """The data checks' results since the last tick, through the one applier."""
-        data = self.monitor.data
-        if data.shown and self.table.data_cell is None:  # records loaded after connect
-            self.table.show_data(data.row_cell)
-        self.apply(self.monitor.took_data())
-
-    def open_setup(self) -> None:
-        self.typeahead.expect()
-        self.accounts.open_setup()
-
     def action_switch_profile(self) -> None:
-        refusal = self.monitor.switch_refusal()
-        if refusal is not None:
-            self.notify_notice(refusal)
-            return
-        from fleettui.ui.screens.profile_switch import ProfileSwitchScreen
-
-        self.push_screen(
-            ProfileSwitchScreen(current=self.monitor.account_name),
-            callback=self.accounts.profile_chosen,
-        )
+        self.accounts.switch_profile()
 
     # -- live refresh: the workers' results (fleettui.ui.poll_loop) -> update ----------
 

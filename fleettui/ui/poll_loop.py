@@ -1,5 +1,6 @@
-"""The live refresh's loop in the UI: a poll's worker, the timers that pace it, and the
-work an `Update` hands to workers (the snapshot cache, the history).
+"""The live refresh's loop in the UI: a poll's worker, the timers that pace it (and the
+header's and the data checks' ticks), and the work an `Update` hands to workers (the
+snapshot cache, the history).
 
 One refresh: `poll` asks the controller whether a poll is due, a thread worker calls its
 blocking `read_cache` / `fetch` and posts `CacheLoaded` / `FirstRowsRead` / `PollDone`;
@@ -11,7 +12,7 @@ Composed by `FleetApp`.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from textual.app import App
 from textual.timer import Timer
@@ -20,10 +21,17 @@ from fleettui.monitor.controller import Monitor
 from fleettui.monitor.updates import FirstRows, Update
 from fleettui.ui.messages import CacheLoaded, FirstRowsRead, HistoryRecorded, PollDone
 
+if TYPE_CHECKING:
+    from fleettui.ui.screens.monitor import MonitorScreen
+
 T = TypeVar("T")
 
+#: The header's clock ticks this often (while the data is stale, every STALE_TICK).
+HEADER_TICK = 5.0
 #: While the data is stale (or an answer is awaited), the header's age ticks every second.
 STALE_TICK = 1.0
+#: How often the data checks' results are taken in and applied (one Update a tick).
+DATA_TICK = 1.0
 
 
 def once(work: Callable[[T], object], arg: T) -> Callable[[], None]:
@@ -39,13 +47,34 @@ def once(work: Callable[[T], object], arg: T) -> Callable[[], None]:
 
 
 class PollLoop:
-    def __init__(self, app: App[None], monitor: Monitor, update_header: Callable[[], None]) -> None:
+    """`apply` is the app's one applier of an Update; `screen` the main view."""
+
+    def __init__(
+        self,
+        app: App[None],
+        monitor: Monitor,
+        screen: MonitorScreen,
+        apply: Callable[[Update | None], None],
+    ) -> None:
         self.app = app
         self.monitor = monitor
-        self.update_header = update_header
+        self.screen = screen
+        self.update_header = screen.update_header
+        self.apply = apply
         #: The next poll, when one is scheduled (None: paused, or a poll under way).
         self.timer: Timer | None = None
         self._stale_timer: Timer | None = None
+
+    def start_ticks(self) -> None:
+        self.app.set_interval(HEADER_TICK, self.update_header, name="header-age")
+        self.app.set_interval(DATA_TICK, self._data_tick, name="data-checks")
+
+    def _data_tick(self) -> None:
+        """The data checks' results since the last tick, through the one applier."""
+        data, table = self.monitor.data, self.screen.table
+        if data.shown and table.data_cell is None:  # records loaded after connect
+            table.show_data(data.row_cell)
+        self.apply(self.monitor.took_data())
 
     def poll(self, force: bool = False) -> None:
         self.stop_timer()
