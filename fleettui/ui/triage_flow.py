@@ -81,7 +81,7 @@ class TriageFlow:
         """An Update was applied: an open triage board regroups if its inputs moved."""
         board = self._board
         if board is not None and board.is_attached:
-            board.inputs_changed()
+            board.live.inputs_changed()
 
     def _triage_closed(self, choice: TriageChoice | None) -> None:
         self._board = None

@@ -1,18 +1,18 @@
 """The triage view: queues by who must act, the selected queue's message, and keys to act.
 
 The board is built on a worker thread (`fleettui.triage.queues.build_board`); the screen
-only shows it. It dismisses with a `TriageChoice` when the user wants the main table
+only shows it, and its `LiveRegroup` (`triage_live`) groups it again when what it is
+grouped from changes. It dismisses with a `TriageChoice` when the user wants the main table
 filtered to a queue (Enter) or the queue's API fix applied (f); the app does the rest.
-Copy (y) and export (e) are done here: the full message is built on a worker.
+Copy (y) and export (e) are done by its `QueueExport` (`triage_export`): the full
+message is built on a worker.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 
 from rich.text import Text
@@ -25,9 +25,8 @@ from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
 from fleettui.triage.board import ACTOR_TITLES, Board, Queue
-from fleettui.triage.messages import message_csv, message_text
 from fleettui.triage.queues import DeskWork, build_board
-from fleettui.ui.screens.export import ExportScreen, default_export_path
+from fleettui.ui.screens.triage_export import QueueExport
 from fleettui.ui.screens.triage_lines import (
     preview_text,
     prompt_text,
@@ -35,10 +34,9 @@ from fleettui.ui.screens.triage_lines import (
     same_layout,
     sort_queues,
 )
+from fleettui.ui.screens.triage_live import LiveRegroup
 from fleettui.ui.widgets.cursor_list import CursorList, FocusScroll
 
-#: A change regroups the open board this long after it (a burst of them makes one).
-LIVE_SETTLE = 0.15
 SORTS = ("urgency", "time left", "size")
 
 
@@ -50,18 +48,8 @@ class TriageChoice:
     queue: Queue
 
 
-def _same(a: object, b: object) -> bool:
-    """Tokens of the board's inputs: the same row list (by identity: comparing 100,000
-    rows would cost what the token saves), the same counters."""
-    return a is b or (isinstance(a, int) and a == b)
-
-
 class QueueList(CursorList):
     """The queues (the highlighted one reversed without colour, as the table's cursor)."""
-
-
-def _slug(text: str) -> str:
-    return re.sub(r"[^A-Za-z0-9]+", "-", text).strip("-")[:40] or "queue"
 
 
 class TriageScreen(ModalScreen["TriageChoice | None"]):
@@ -123,17 +111,13 @@ class TriageScreen(ModalScreen["TriageChoice | None"]):
         self.sort_mode = SORTS[0]
         self.board: Board | None = None
         self._queues: list[Queue] = []
-        #: What the board is grouped from, as a token (the fleet's row list, the desk's
-        #: and the data checks' change counters): `inputs_changed` regroups only when it
-        #: moved. None: the board shows the fleet as it was when opened.
-        self.inputs = inputs
-        self._grouped_from = inputs() if inputs is not None else None
-        #: A regroup is waiting (coalescing a burst), or running; another is owed.
-        self._live_due = False
-        self._grouping = False
-        self._again = False
+        #: The board follows what it is grouped from (`inputs`: None, the fleet as it
+        #: was when opened) while it is open.
+        self.live = LiveRegroup(self, inputs, self._regroup_latest if latest is not None else None)
         #: The queue the preview shows, and its text (redrawn only when it changed).
         self._preview: tuple[str, str] | None = None
+        #: A queue's message out of the board: copied (y), exported to CSV (e).
+        self.export = QueueExport(self)
 
     def compose(self) -> ComposeResult:
         yield Static(Text("Triage: grouping…"), id="triage-title")
@@ -151,8 +135,14 @@ class TriageScreen(ModalScreen["TriageChoice | None"]):
     # -- the board ---------------------------------------------------------------------
 
     def _regroup(self, by_brand: bool) -> None:
-        self._grouping = True
+        self.live.grouping = True
         self._group(self.rows, self.now, by_brand)
+
+    def _regroup_latest(self) -> None:
+        """Group again with the fleet as it is now (the monitor's store)."""
+        assert self.latest is not None
+        self.rows, self.now = self.latest()
+        self._regroup(self.by_brand)
 
     @work(thread=True, exclusive=True, group="triage-board", exit_on_error=False)
     def _group(self, rows: Sequence[Any], now: datetime, by_brand: bool) -> None:
@@ -165,41 +155,12 @@ class TriageScreen(ModalScreen["TriageChoice | None"]):
                 data=self.data() if self.data is not None else None,
             )
         except Exception:
-            self.app.call_from_thread(self._group_failed)
+            self.app.call_from_thread(self.live.failed)
             raise
         self.app.call_from_thread(self.show_board, board)
 
-    def _group_failed(self) -> None:
-        self._grouping = self._again = self._live_due = False
-
-    # -- live: the board follows the fleet, the desk and the data checks -------------------
-
-    def inputs_changed(self) -> None:
-        """Something the board is grouped from may have changed (a refresh, someone's
-        claim or snooze, a data check): regroup when it did. A burst (a desk catching up,
-        a refresh and its data) makes one regroup: one waits while another runs."""
-        if self.inputs is None or self._live_due:
-            return
-        token = self.inputs()
-        old = self._grouped_from
-        if old is not None and len(old) == len(token) and all(map(_same, old, token)):
-            return
-        self._live_due = True
-        self.set_timer(LIVE_SETTLE, self._regroup_live)
-
-    def _regroup_live(self) -> None:
-        if self._grouping:  # the running regroup ends with another (see show_board)
-            self._again = True
-            return
-        self._live_due = False
-        if self.inputs is None or self.latest is None:
-            return
-        self._grouped_from = self.inputs()
-        self.rows, self.now = self.latest()
-        self._regroup(self.by_brand)
-
     def show_board(self, board: Board) -> None:
-        self._grouping = False
+        self.live.grouping = False
         keep = self.current_queue()
         self.board = board
         options: list[Option] = []
@@ -215,9 +176,7 @@ class TriageScreen(ModalScreen["TriageChoice | None"]):
                 self._queues.append(q)
         olist = self.query_one(OptionList)
         self._title()
-        if self._again:
-            self._again = False
-            self.set_timer(LIVE_SETTLE, self._regroup_live)
+        self.live.board_shown()
         if same_layout(olist.options, options):  # the same queues: only changed lines
             for i, option in enumerate(options):
                 if prompt_text(olist.get_option_at_index(i)) != prompt_text(option):
@@ -322,10 +281,8 @@ class TriageScreen(ModalScreen["TriageChoice | None"]):
         if self.latest is None:
             self.notify("This view shows the fleet as it was when opened.", markup=False)
             return
-        self.rows, self.now = self.latest()
-        if self.inputs is not None:
-            self._grouped_from = self.inputs()
-        self._regroup(self.by_brand)
+        self.live.taken()
+        self._regroup_latest()
         self.notify("Grouped again with the latest data.", markup=False)
 
     def action_cycle_sort(self) -> None:
@@ -340,49 +297,10 @@ class TriageScreen(ModalScreen["TriageChoice | None"]):
     def action_copy_message(self) -> None:
         q = self._need_queue()
         if q is not None:
-            self._copy(q)
-
-    @work(thread=True, group="triage-copy", exit_on_error=False)
-    def _copy(self, q: Queue) -> None:
-        text = message_text(q, self.now)
-        self.app.call_from_thread(self._copied, q, text)
-
-    def _copied(self, q: Queue, text: str) -> None:
-        self.app.copy_to_clipboard(text)
-        self.notify(
-            f"Copied the message for {q.count} vehicle{'s' if q.count != 1 else ''} "
-            f"({len(text.splitlines())} lines) to the clipboard (terminal clipboard, "
-            "OSC 52). Large queues: export the CSV (e).",
-            markup=False,
-        )
+            self.export.copy(q, self.now)
 
     def action_export_csv(self) -> None:
         q = self._need_queue()
         if q is None:
             return
-        # The export folder, as for the table's export; named for the queue and local time.
-        fleet_default = default_export_path(datetime.now())
-        name = f"triage-{_slug(q.title)}-{datetime.now():%Y%m%d-%H%M%S}.csv"
-        what = f"the {q.count} vehicle{'s' if q.count != 1 else ''} of this queue"
-        self.app.push_screen(
-            ExportScreen(fleet_default.with_name(name), q.count, what),
-            callback=lambda path: self._export_to(q, path),
-        )
-
-    def _export_to(self, q: Queue, path: Path | None) -> None:
-        if path is not None:
-            self._write_csv(q, path)
-
-    @work(thread=True, group="triage-export", exit_on_error=False)
-    def _write_csv(self, q: Queue, path: Path) -> None:
-        try:
-            path.write_text(message_csv(q), encoding="utf-8")
-        except OSError as exc:
-            self.app.call_from_thread(
-                self.notify,
-                f"Could not write {path}: {exc.strerror or exc}",
-                severity="error",
-                markup=False,
-            )
-            return
-        self.app.call_from_thread(self.notify, f"Wrote {q.count} vehicles to {path}", markup=False)
+        self.export.export_csv(q)
