@@ -4,12 +4,13 @@ into the add form while a send is in flight stay in it."""
 
 from __future__ import annotations
 
+import pytest
 from textual import events
 from textual.widgets import Input, TextArea
 
 from fleettui.sim.faults import FaultConfig
 from fleettui.ui.screens.add_form import AddScreen
-from tests.support.pilot import loaded, make_app, on_screen, seed_test_vehicles, wait_for
+from tests.support.pilot import on_screen, wait_for
 
 
 def burst(app, text: str) -> None:
@@ -19,67 +20,63 @@ def burst(app, text: str) -> None:
         app.post_message(events.Key(key, ch))
 
 
-async def test_a_burst_after_slash_goes_into_the_filter(sim):
-    seed_test_vehicles(sim)
-    app = make_app(sim)
-    async with app.run_test(size=(100, 30)) as pilot:
-        await loaded(pilot)
-        burst(app, "/privacy")
-        # Wait until the burst has been handled (a bound against hanging, not a speed
-        # check): on a loaded machine a fixed number of pauses was not always enough.
-        await wait_for(pilot, lambda: len(app.query_one("#filter", Input).value) >= 7, 20)
-        box = app.query_one("#filter", Input)
-        assert box.value == "privacy"
-        assert not app.monitor.connection.paused  # `p` did not pause the refresh
-        assert type(app.screen).__name__ != "AddScreen"  # `a` did not open the add form
-        assert app.focused is box
+@pytest.mark.size(100, 30)
+@pytest.mark.test_vehicles
+async def test_a_burst_after_slash_goes_into_the_filter(pilot):
+    app = pilot.app
+    burst(app, "/privacy")
+    # Wait until the burst has been handled (a bound against hanging, not a speed
+    # check): on a loaded machine a fixed number of pauses was not always enough.
+    await wait_for(pilot, lambda: len(app.query_one("#filter", Input).value) >= 7, 20)
+    box = app.query_one("#filter", Input)
+    assert box.value == "privacy"
+    assert not app.monitor.connection.paused  # `p` did not pause the refresh
+    assert type(app.screen).__name__ != "AddScreen"  # `a` did not open the add form
+    assert app.focused is box
 
 
-async def test_a_burst_after_a_goes_into_the_add_form(sim):
-    app = make_app(sim)
-    async with app.run_test(size=(100, 30)) as pilot:
-        await loaded(pilot)
-        burst(app, "aWBA3A5C50CF256652")
+@pytest.mark.size(100, 30)
+async def test_a_burst_after_a_goes_into_the_add_form(pilot):
+    app = pilot.app
+    burst(app, "aWBA3A5C50CF256652")
 
-        def typed() -> bool:
-            return isinstance(app.focused, Input) and len(app.focused.value) >= 17
+    def typed() -> bool:
+        return isinstance(app.focused, Input) and len(app.focused.value) >= 17
 
-        await wait_for(pilot, typed, 20)  # a bound against hanging, not a speed check
-        focused = app.focused
-        assert isinstance(focused, Input), focused
-        assert focused.value == "WBA3A5C50CF256652"
-        assert not app.monitor.connection.paused
-
-
-async def test_keys_without_an_input_still_run_as_commands(sim):
-    app = make_app(sim)
-    async with app.run_test(size=(100, 30)) as pilot:
-        await loaded(pilot)
-        burst(app, "p")
-        await wait_for(pilot, lambda: app.monitor.connection.paused, 20)
-        assert type(app.screen).__name__ == "MonitorScreen"
+    await wait_for(pilot, typed, 20)  # a bound against hanging, not a speed check
+    focused = app.focused
+    assert isinstance(focused, Input), focused
+    assert focused.value == "WBA3A5C50CF256652"
+    assert not app.monitor.connection.paused
 
 
-async def test_lines_typed_while_a_send_is_in_flight_are_kept(sim):
+@pytest.mark.size(100, 30)
+async def test_keys_without_an_input_still_run_as_commands(pilot):
+    app = pilot.app
+    burst(app, "p")
+    await wait_for(pilot, lambda: app.monitor.connection.paused, 20)
+    assert type(app.screen).__name__ == "MonitorScreen"
+
+
+@pytest.mark.size(100, 40)
+async def test_lines_typed_while_a_send_is_in_flight_are_kept(pilot, sim):
     sim.set_faults(FaultConfig(latency=0.5))
-    app = make_app(sim)
-    async with app.run_test(size=(100, 40)) as pilot:
-        await loaded(pilot)
-        await pilot.press("a")
-        await pilot.pause()
-        form = app.screen
-        assert isinstance(form, AddScreen)
-        area = form.query_one("#add-many", TextArea)
-        area.text = "WBA3A5C50CF256652,bmw"
-        await pilot.press("ctrl+s")
-        await pilot.pause()
-        assert form.sending.busy
-        area.text += "\nWBA3A5C51CF256653,bmw"  # typed while the send is out
-        form.query_one("#add-vin", Input).value = "WBA3A5C52CF256654"
-        await wait_for(pilot, lambda: not form.sending.busy, timeout=20)
-        await pilot.pause()
-        assert area.text == "WBA3A5C51CF256653,bmw"  # the sent line left, the new one kept
-        assert form.query_one("#add-vin", Input).value == "WBA3A5C52CF256654"
+    app = pilot.app
+    await pilot.press("a")
+    await pilot.pause()
+    form = app.screen
+    assert isinstance(form, AddScreen)
+    area = form.query_one("#add-many", TextArea)
+    area.text = "WBA3A5C50CF256652,bmw"
+    await pilot.press("ctrl+s")
+    await pilot.pause()
+    assert form.sending.busy
+    area.text += "\nWBA3A5C51CF256653,bmw"  # typed while the send is out
+    form.query_one("#add-vin", Input).value = "WBA3A5C52CF256654"
+    await wait_for(pilot, lambda: not form.sending.busy, timeout=20)
+    await pilot.pause()
+    assert area.text == "WBA3A5C51CF256653,bmw"  # the sent line left, the new one kept
+    assert form.query_one("#add-vin", Input).value == "WBA3A5C52CF256654"
 
 
 def burst_keys(app, *keys: tuple[str, str | None]) -> None:
@@ -93,86 +90,82 @@ async def settle(pilot, turns: int = 8) -> None:
         await pilot.pause()
 
 
-async def test_emptying_the_filter_box_keeps_it_open_for_what_is_typed_next(sim):
+@pytest.mark.size(100, 30)
+@pytest.mark.test_vehicles
+async def test_emptying_the_filter_box_keeps_it_open_for_what_is_typed_next(pilot):
     """Backspace to an empty box does not close it, also once the empty filter has been
     applied: the letters typed next are a filter, not monitor keys (`p` pausing, `a`
     opening the add form). Esc closes it."""
-    seed_test_vehicles(sim)
-    app = make_app(sim)
-    async with app.run_test(size=(100, 30)) as pilot:
-        await loaded(pilot)
-        store = app.monitor.store
-        box = app.query_one("#filter", Input)
-        burst(app, "/ab")
-        await wait_for(pilot, lambda: store.query.text == "ab")
-        burst_keys(app, ("backspace", None), ("backspace", None))
-        await wait_for(pilot, lambda: box.value == "" and store.query.text == "")
-        await settle(pilot)
-        assert app.focused is box and box.display and box.has_class("-shown")
-        burst(app, "pa")
-        await settle(pilot)
-        assert box.value == "pa" and app.focused is box
-        assert not app.monitor.connection.paused
-        assert type(app.screen).__name__ != "AddScreen"
-        await pilot.press("backspace", "backspace")  # typed one by one: the same
-        await wait_for(pilot, lambda: store.query.text == "")
-        await settle(pilot)
-        assert app.focused is box and box.value == "" and box.has_class("-shown")
-        await pilot.press("p")
-        assert box.value == "p" and not app.monitor.connection.paused
-        await pilot.press("escape")  # Esc closes it
-        await settle(pilot)
-        assert app.focused is not box and not box.has_class("-shown")
-        await pilot.press("slash", "x", "backspace", "enter")  # so does Enter, left empty
-        await settle(pilot)
-        assert app.focused is not box and not box.has_class("-shown")
+    app = pilot.app
+    store = app.monitor.store
+    box = app.query_one("#filter", Input)
+    burst(app, "/ab")
+    await wait_for(pilot, lambda: store.query.text == "ab")
+    burst_keys(app, ("backspace", None), ("backspace", None))
+    await wait_for(pilot, lambda: box.value == "" and store.query.text == "")
+    await settle(pilot)
+    assert app.focused is box and box.display and box.has_class("-shown")
+    burst(app, "pa")
+    await settle(pilot)
+    assert box.value == "pa" and app.focused is box
+    assert not app.monitor.connection.paused
+    assert type(app.screen).__name__ != "AddScreen"
+    await pilot.press("backspace", "backspace")  # typed one by one: the same
+    await wait_for(pilot, lambda: store.query.text == "")
+    await settle(pilot)
+    assert app.focused is box and box.value == "" and box.has_class("-shown")
+    await pilot.press("p")
+    assert box.value == "p" and not app.monitor.connection.paused
+    await pilot.press("escape")  # Esc closes it
+    await settle(pilot)
+    assert app.focused is not box and not box.has_class("-shown")
+    await pilot.press("slash", "x", "backspace", "enter")  # so does Enter, left empty
+    await settle(pilot)
+    assert app.focused is not box and not box.has_class("-shown")
 
 
-async def test_keys_after_enter_in_the_filter_go_where_the_user_is_typing(sim):
+@pytest.mark.size(100, 30)
+@pytest.mark.test_vehicles
+async def test_keys_after_enter_in_the_filter_go_where_the_user_is_typing(pilot):
     """`/bmw`, Enter and `p` in one burst: the filter is kept and `p` then runs in the
     monitor (the box closed with Enter), after the focus left the box, not into it."""
-    seed_test_vehicles(sim)
-    app = make_app(sim)
-    async with app.run_test(size=(100, 30)) as pilot:
-        await loaded(pilot)
-        burst(app, "/bmw")
-        burst_keys(app, ("enter", "\r"))
-        burst(app, "p")
-        await settle(pilot)
-        box = app.query_one("#filter", Input)
-        assert box.value == "bmw"
-        assert app.monitor.connection.paused
-        assert app.focused is not box
+    app = pilot.app
+    burst(app, "/bmw")
+    burst_keys(app, ("enter", "\r"))
+    burst(app, "p")
+    await settle(pilot)
+    box = app.query_one("#filter", Input)
+    assert box.value == "bmw"
+    assert app.monitor.connection.paused
+    assert app.focused is not box
 
 
-async def test_a_vin_tab_and_brand_in_one_burst_land_in_their_boxes(sim):
+@pytest.mark.size(100, 40)
+async def test_a_vin_tab_and_brand_in_one_burst_land_in_their_boxes(pilot):
     """A paste or a laggy link: VIN, Tab, brand arrive at once. Tab's focus change is
     applied before the brand's letters are handed on."""
-    app = make_app(sim)
-    async with app.run_test(size=(100, 40)) as pilot:
-        await loaded(pilot)
-        await pilot.press("a")
-        await on_screen(pilot, AddScreen)
-        await settle(pilot)
-        form = app.screen
-        burst(app, "WBA3A5C50CF256652")
-        burst_keys(app, ("tab", "\t"))
-        burst(app, "bmw")
-        await settle(pilot)
-        assert form.query_one("#add-vin", Input).value == "WBA3A5C50CF256652"
-        assert form.query_one("#add-brand", Input).value == "bmw"
+    app = pilot.app
+    await pilot.press("a")
+    await on_screen(pilot, AddScreen)
+    await settle(pilot)
+    form = app.screen
+    burst(app, "WBA3A5C50CF256652")
+    burst_keys(app, ("tab", "\t"))
+    burst(app, "bmw")
+    await settle(pilot)
+    assert form.query_one("#add-vin", Input).value == "WBA3A5C50CF256652"
+    assert form.query_one("#add-brand", Input).value == "bmw"
 
 
-async def test_opening_the_add_form_and_filling_it_in_one_burst(sim):
+@pytest.mark.size(100, 40)
+async def test_opening_the_add_form_and_filling_it_in_one_burst(pilot):
     """`a`, a VIN, Tab, a brand: the form opens, and each part lands in its own box."""
-    app = make_app(sim)
-    async with app.run_test(size=(100, 40)) as pilot:
-        await loaded(pilot)
-        burst(app, "aWBA3A5C50CF256652")
-        burst_keys(app, ("tab", "\t"))
-        burst(app, "kia")
-        await on_screen(pilot, AddScreen)
-        await settle(pilot, 12)
-        form = app.screen
-        assert form.query_one("#add-vin", Input).value == "WBA3A5C50CF256652"
-        assert form.query_one("#add-brand", Input).value == "kia"
+    app = pilot.app
+    burst(app, "aWBA3A5C50CF256652")
+    burst_keys(app, ("tab", "\t"))
+    burst(app, "kia")
+    await on_screen(pilot, AddScreen)
+    await settle(pilot, 12)
+    form = app.screen
+    assert form.query_one("#add-vin", Input).value == "WBA3A5C50CF256652"
+    assert form.query_one("#add-brand", Input).value == "kia"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from textual.app import App, ComposeResult
 from textual.widgets import Static
 
@@ -107,93 +108,85 @@ def test_catalogued_reject_reason_is_explained():
 # -- in the app: the pane always shows the vehicle under the cursor, or none -------------
 
 
-async def test_filter_matching_nothing_empties_the_pane(sim):
-    from tests.support.pilot import filter_to, loaded, make_app
+@pytest.mark.size(100, 30)
+async def test_filter_matching_nothing_empties_the_pane(pilot):
+    from tests.support.pilot import filter_to
 
-    app = make_app(sim)
-    async with app.run_test(size=(100, 30)) as pilot:
-        await loaded(pilot)
-        pane = app.query_one(DetailPane)
-        assert pane.vehicle is not None and pane.vehicle.vin == app.table.cursor_vin
-        await filter_to(pilot, "zzzznothing")
-        assert len(app.monitor.store) == 0 and app.table.cursor_vin is None
-        assert pane.vehicle is None
-        assert "No vehicle selected" in str(app.query_one("#detail-body", Static).render())
-        await pilot.press("escape")
-        await pilot.pause()
-        assert pane.vehicle is not None and pane.vehicle.vin == app.table.cursor_vin
+    app = pilot.app
+    pane = app.query_one(DetailPane)
+    assert pane.vehicle is not None and pane.vehicle.vin == app.table.cursor_vin
+    await filter_to(pilot, "zzzznothing")
+    assert len(app.monitor.store) == 0 and app.table.cursor_vin is None
+    assert pane.vehicle is None
+    assert "No vehicle selected" in str(app.query_one("#detail-body", Static).render())
+    await pilot.press("escape")
+    await pilot.pause()
+    assert pane.vehicle is not None and pane.vehicle.vin == app.table.cursor_vin
 
 
-async def test_switching_to_a_failing_profile_clears_the_pane(sim, monkeypatch):
-    from tests.support.pilot import loaded, make_app, save_unreachable_profile, wait_for
+@pytest.mark.size(100, 30)
+async def test_switching_to_a_failing_profile_clears_the_pane(pilot, monkeypatch):
+    from tests.support.pilot import save_unreachable_profile, wait_for
 
     save_unreachable_profile(monkeypatch, "down")
-    app = make_app(sim)
-    async with app.run_test(size=(100, 30)) as pilot:
-        await loaded(pilot)
-        assert app.query_one(DetailPane).vehicle is not None
-        app.accounts.profile_chosen("down")
-        await wait_for(pilot, lambda: app.monitor.connection.stale, timeout=20)
-        assert app.monitor.store.total == 0 and app.query_one(DetailPane).vehicle is None
+    app = pilot.app
+    assert app.query_one(DetailPane).vehicle is not None
+    app.accounts.profile_chosen("down")
+    await wait_for(pilot, lambda: app.monitor.connection.stale, timeout=20)
+    assert app.monitor.store.total == 0 and app.query_one(DetailPane).vehicle is None
 
 
-async def test_brackets_scroll_the_detail_pane_while_the_table_keeps_the_keys(sim):
-    from tests.support.pilot import loaded, make_app
-
-    app = make_app(sim)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await loaded(pilot)
-        pane, vin = app.query_one(DetailPane), app.table.cursor_vin
-        assert pane.max_scroll_y > 0  # at 80x24 the explanation does not fit
-        await pilot.press("right_square_bracket")
-        await pilot.pause()
-        first = pane.scroll_y
-        assert first > 0 and app.focused is app.table and app.table.cursor_vin == vin
-        await pilot.press("shift+down")
-        await pilot.pause()
-        assert pane.scroll_y > first or pane.scroll_y == pane.max_scroll_y
-        await pilot.press("left_square_bracket", "shift+up", "left_square_bracket")
-        await pilot.pause()
-        assert pane.scroll_y == 0 and app.table.cursor_vin == vin
+@pytest.mark.size(80, 24)
+async def test_brackets_scroll_the_detail_pane_while_the_table_keeps_the_keys(pilot):
+    app = pilot.app
+    pane, vin = app.query_one(DetailPane), app.table.cursor_vin
+    assert pane.max_scroll_y > 0  # at 80x24 the explanation does not fit
+    await pilot.press("right_square_bracket")
+    await pilot.pause()
+    first = pane.scroll_y
+    assert first > 0 and app.focused is app.table and app.table.cursor_vin == vin
+    await pilot.press("shift+down")
+    await pilot.pause()
+    assert pane.scroll_y > first or pane.scroll_y == pane.max_scroll_y
+    await pilot.press("left_square_bracket", "shift+up", "left_square_bracket")
+    await pilot.pause()
+    assert pane.scroll_y == 0 and app.table.cursor_vin == vin
 
 
-async def test_footer_at_80_columns_offers_detail_help_and_the_actions(sim):
+@pytest.mark.size(80, 24)
+async def test_footer_at_80_columns_offers_detail_help_and_the_actions(pilot):
     from textual.widgets._footer import FooterKey
 
-    from tests.support.pilot import loaded, make_app, wait_for
+    from tests.support.pilot import wait_for
 
-    app = make_app(sim)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await loaded(pilot)
-        # The footer lays its keys out after the first repaint (later on a loaded machine).
-        await wait_for(pilot, lambda: any(k.region.width for k in app.query(FooterKey)))
-        keys = list(app.query(FooterKey))
-        assert all(k.region.right <= 80 for k in keys)  # nothing cut off
-        assert {"slash", "enter", "a", "c", "R", "question_mark", "q"} <= {k.key for k in keys}
-        help_rows = dict(app.key_rows())
-        for key in ("d", "e", "p", "r", "y", "s", "space", "[", "]"):
-            assert key in help_rows
-        assert "full screen" in help_rows["Enter"]
+    app = pilot.app
+    # The footer lays its keys out after the first repaint (later on a loaded machine).
+    await wait_for(pilot, lambda: any(k.region.width for k in app.query(FooterKey)))
+    keys = list(app.query(FooterKey))
+    assert all(k.region.right <= 80 for k in keys)  # nothing cut off
+    assert {"slash", "enter", "a", "c", "R", "question_mark", "q"} <= {k.key for k in keys}
+    help_rows = dict(app.key_rows())
+    for key in ("d", "e", "p", "r", "y", "s", "space", "[", "]"):
+        assert key in help_rows
+    assert "full screen" in help_rows["Enter"]
 
 
-async def test_a_cursor_message_while_the_screen_is_rebuilt_does_not_crash(sim):
+@pytest.mark.size(100, 30)
+async def test_a_cursor_message_while_the_screen_is_rebuilt_does_not_crash(pilot):
     """The table's message can arrive while the pane it repaints is not there (the
     screen being built or torn down): it used to raise NoMatches('#detail') from the
     handler and end the monitor. Deterministic: the pane is removed, then the message."""
     from fleettui.ui.widgets.fleet_table import FleetTable
-    from tests.support.pilot import loaded, make_app
 
-    app = make_app(sim)
-    async with app.run_test(size=(100, 30)) as pilot:
-        await loaded(pilot)
-        table = app.table
-        await app.query_one(DetailPane).remove()
-        table.post_message(FleetTable.CursorChanged(table, table.cursor_vin))
-        await pilot.pause()
-        await pilot.press("j")  # the monitor still answers keys
-        await pilot.pause()
-        assert app.is_running and app.monitor_screen.table is table
-    assert app.return_code in (0, None)
+    app = pilot.app
+    table = app.table
+    await app.query_one(DetailPane).remove()
+    table.post_message(FleetTable.CursorChanged(table, table.cursor_vin))
+    await pilot.pause()
+    await pilot.press("j")  # the monitor still answers keys
+    await pilot.pause()
+    assert app.is_running and app.monitor_screen.table is table
+    assert app.return_code is None  # no panic: a crash sets 1 and ends the app
 
 
 def test_approved_guidance_points_at_the_data_state_not_a_text_of_its_own():
