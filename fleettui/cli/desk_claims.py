@@ -9,6 +9,7 @@ from typing import Any
 
 from fleettui.cli.common import EXIT_OK, EXIT_PROVIDER, UsageError, error, plain, print_json
 from fleettui.cli.desk_common import open_desk
+from fleettui.core.timefmt import short_local
 from fleettui.desk.model import ClaimResult, iso
 
 
@@ -47,7 +48,7 @@ def cmd_claims(args: argparse.Namespace) -> int:
         print_json([_result_json(r) for r in results])
     for r in results:
         if not r.ok:
-            error(f"{plain(r.vin)}: not {_PAST[command]}: {plain(r.why)}")
+            error(f"{plain(r.vin)}: not {_PAST[command]}: {plain(r.refusal())}")
         elif not args.json:
             print(_done_text(command, r))
     return EXIT_OK if all(r.ok for r in results) else EXIT_PROVIDER
@@ -57,7 +58,7 @@ _PAST = {"claim": "claimed", "release": "released", "renew": "renewed", "hand": 
 
 
 def _done_text(command: str, r: ClaimResult) -> str:
-    until = f" until {iso(r.expires_at)}" if r.expires_at else ""
+    until = f" until {short_local(r.expires_at)}" if r.expires_at else ""
     if command == "release":
         return f"{r.vin}: {'was not claimed' if r.already else 'released'}"
     if command == "hand":

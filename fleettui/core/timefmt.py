@@ -120,3 +120,24 @@ def parse_until(text: str, now: datetime) -> datetime | None:
     if when <= now:
         raise ValueError(f"{raw} is already past; give a later time")
     return when
+
+
+def short_local(when: datetime, now: datetime | None = None) -> str:
+    """A time as people on this machine read it, in the local zone and short: '14:02'
+    today, 'yesterday 14:02' / 'tomorrow 09:30', 'Thu 09:30' within the week either
+    way, else '10 Dec 09:30' (with the year when it is not this year's). An aware `now`
+    gives the zone (tests); without one, the machine's clock and zone."""
+    here = now if now is not None and now.tzinfo is not None else datetime.now().astimezone()
+    at = when.astimezone(here.tzinfo)
+    clock = at.strftime("%H:%M")
+    days = (at.date() - here.date()).days
+    if days == 0:
+        return clock
+    if days == -1:
+        return f"yesterday {clock}"
+    if days == 1:
+        return f"tomorrow {clock}"
+    if -7 < days < 7:
+        return f"{at:%a} {clock}"
+    year = f" {at.year}" if at.year != here.year else ""
+    return f"{at.day} {at:%b}{year} {clock}"

@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal
 
+from fleettui.core.timefmt import short_local
+
 #: Kinds of `desk_events` rows.
 EventKind = Literal[
     "claim",
@@ -108,8 +110,15 @@ class ClaimResult:
     expires_at: datetime | None = None
     #: It was already yours (a claim of your own claim renews it).
     already: bool = False
-    #: When not ok: why, in words ("held by ana until ...").
+    #: When not ok: why, in words ("held by ana until ..."; the time in ISO for JSON).
     why: str = ""
+
+    def refusal(self, now: datetime | None = None) -> str:
+        """Why it was refused, for a person: the holder's name and, for a live claim,
+        until when on this machine's clock ("held by ana until tomorrow 09:30")."""
+        if self.holder and self.expires_at is not None:
+            return f"held by {self.holder} until {short_local(self.expires_at, now)}"
+        return self.why or (f"held by {self.holder}" if self.holder else "refused")
 
 
 @dataclass(frozen=True, slots=True)

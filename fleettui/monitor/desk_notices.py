@@ -5,9 +5,10 @@ Notices from the result it is handed."""
 
 from __future__ import annotations
 
-from datetime import UTC
+from datetime import datetime
 
 from fleettui.core.text import clean
+from fleettui.core.timefmt import short_local
 from fleettui.desk.model import DeskEvent, DeskStatus
 from fleettui.monitor.desk_outbox import Outbox
 from fleettui.monitor.desk_results import DeskActed
@@ -72,8 +73,9 @@ def handed_to_you(ev: DeskEvent) -> Notice:
     )
 
 
-def acted_notices(done: DeskActed) -> list[Notice]:
-    """What became of an action the desk answered (or the outbox kept while offline)."""
+def acted_notices(done: DeskActed, now: datetime | None = None) -> list[Notice]:
+    """What became of an action the desk answered (or the outbox kept while offline).
+    Times are shown on this machine's clock, relative to `now` (default: the clock)."""
     p = done.pending
     what = clean(p.describe())
     if done.kept:
@@ -119,7 +121,7 @@ def acted_notices(done: DeskActed) -> list[Notice]:
         until = max(
             (r.expires_at for r in done.results if r.already and r.expires_at), default=None
         )
-        when = f" until {until.astimezone(UTC):%d %b %H:%M} UTC" if until else ""
+        when = f" until {short_local(until, now)}" if until else ""
         notices.append(
             Notice(
                 f"{sent}Renewed your claim on {_vehicles(renewed)}{when}.",
@@ -129,7 +131,7 @@ def acted_notices(done: DeskActed) -> list[Notice]:
             )
         )
     for r in lost:
-        why = clean(r.why) or (f"held by {clean(r.holder)}" if r.holder else "refused")
+        why = clean(r.refusal(now))
         notices.append(
             Notice(
                 f"{sent}{r.vin} not {_DONE[p.kind].lower()}: {why}.",

@@ -6,9 +6,11 @@ from __future__ import annotations
 import csv
 import io
 import json
+from datetime import datetime
 
 import pytest
 
+from fleettui.core.timefmt import short_local
 from fleettui.desk.settings import DeskSettings
 from tests.support.cli import run
 
@@ -42,9 +44,12 @@ def test_claim_lost_by_the_second_person_exits_1_naming_the_holder(
     assert code == 0 and out.startswith(f"{VIN}: claimed by you until ")
     monkeypatch.setenv("FLEETTUI_DESK_USER", "ben")
     code, out, err = run(capsys, "desk", "claim", VIN, "--json")
-    assert code == 1 and f"{VIN}: not claimed: held by ana until" in err
     [result] = json.loads(out)
     assert result["ok"] is False and result["holder"] == "ana"
+    # the line is for a person: the holder and a local, short time (the JSON keeps ISO)
+    until = short_local(datetime.fromisoformat(result["expires_at"]))
+    assert code == 1 and f"{VIN}: not claimed: held by ana until {until}\n" in err
+    assert result["expires_at"] not in err and result["expires_at"].endswith("Z")
     code, _, err = run(capsys, "desk", "release", VIN)
     assert code == 1 and "held by ana" in err
     monkeypatch.setenv("FLEETTUI_DESK_USER", "ana")

@@ -6,15 +6,21 @@ from __future__ import annotations
 import json
 import os
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
 from fleettui.core.query import parse_query
 from fleettui.core.query_terms import NO_DESK
 from fleettui.core.store import FleetStore
+from fleettui.core.timefmt import short_local
+from fleettui.desk.model import ClaimResult, iso
+from fleettui.monitor.desk_notices import acted_notices
 from fleettui.monitor.desk_outbox import Outbox, Pending, outbox_path
+from fleettui.monitor.desk_results import DeskActed
 from tests.support.fleets import NOW, small_fleet
+
+VIN = "WBA00000000000001"
 
 
 @dataclass
@@ -169,3 +175,28 @@ def test_a_snooze_end_is_a_duration_a_local_time_or_the_next_state_change():
         parse_until("tomorrowish", now)
     with pytest.raises(ValueError, match="already past"):
         parse_until("2026-12-01T09:00:00+00:00", now)
+
+
+def test_times_on_this_machine_are_local_and_short():
+    here = datetime(2026, 12, 7, 22, 10, tzinfo=timezone(timedelta(hours=1)))
+    at = datetime(2026, 12, 7, 23, 5, tzinfo=UTC)  # 00:05 tomorrow, local
+    assert short_local(at, here) == "tomorrow 00:05"
+    assert short_local(here - timedelta(hours=2), here) == "20:10"
+    assert short_local(here - timedelta(days=1), here) == "yesterday 22:10"
+    assert short_local(here + timedelta(days=3), here) == "Thu 22:10"
+    assert short_local(here + timedelta(days=30), here) == "6 Jan 2027 22:10"
+    assert short_local(here - timedelta(days=20), here) == "17 Nov 22:10"
+
+
+def test_a_refused_claim_names_the_holder_and_a_local_short_time():
+    here = datetime(2026, 12, 7, 22, 10, tzinfo=timezone(timedelta(hours=1)))
+    until = datetime(2026, 12, 8, 8, 30, tzinfo=UTC)
+    lost = ClaimResult(VIN, False, "ana\x1b[2J", until, why=f"held by ana until {iso(until)}")
+    done = DeskActed(Pending("claim", (VIN,)), results=(lost,))
+    [notice] = acted_notices(done, here)
+    assert notice.message == f"{VIN} not claimed: held by ana until tomorrow 09:30."
+    assert "2026-12-08T" not in notice.message and "\x1b" not in notice.message
+    # nobody holds it any more (released meanwhile): the desk's own words
+    gone = ClaimResult(VIN, False, None, why="changed meanwhile; try again")
+    [notice] = acted_notices(DeskActed(Pending("claim", (VIN,)), results=(gone,)), here)
+    assert notice.message.endswith("not claimed: changed meanwhile; try again.")
