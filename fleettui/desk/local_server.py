@@ -58,6 +58,31 @@ _SETTINGS = (
 )
 
 
+#: The watchdog (`LocalPostgres.stop_when_gone`): its stdin is a pipe whose other end
+#: only the owner holds, so end of file (or a new parent) means the owner is gone,
+#: however it ended (kill -9 included). It then stops the server at once, removes its
+#: directory and, if given, the file naming it (only while that file still names this
+#: server's port).
+_WATCHDOG = """
+import os, select, sys
+from pathlib import Path
+from fleettui.desk.local_server import LocalPostgres
+bindir, root, port, user, named_in = sys.argv[1:6]
+owner = os.getppid()
+while os.getppid() == owner:
+    if select.select([sys.stdin], [], [], 0.5)[0] and not os.read(sys.stdin.fileno(), 1):
+        break
+LocalPostgres(Path(bindir), Path(root), int(port), "", user or None).stop()
+if named_in:
+    path = Path(named_in)
+    try:
+        if path.read_text().strip().split("@")[-1].startswith(f"127.0.0.1:{port}/"):
+            path.unlink()
+    except OSError:
+        pass
+"""
+
+
 class NoPostgres(Exception):
     """No server can be had here; the message says why and how to get one."""
 
@@ -179,6 +204,9 @@ class LocalPostgres:
     #: False: fsync, full page writes and synchronous commit off (tests: faster, and a
     #: throwaway server has nothing to keep); True: PostgreSQL's durable defaults.
     durable: bool = False
+    #: The watchdog's pipe (`stop_when_gone`): closed by `stop()`, or by the end of this
+    #: process, whichever comes first.
+    _watchdog: subprocess.Popen[bytes] | None = field(default=None, repr=False)
 
     @property
     def data(self) -> Path:
@@ -303,11 +331,41 @@ class LocalPostgres:
             f"{self.port}/{quote(dbname, safe='')}"
         )
 
+    def stop_when_gone(self, named_in: Path | None = None) -> None:
+        """Start a watchdog that stops this server (`-m immediate`) and removes its
+        directory once this process is gone, however it ends: a server left behind by a
+        kill -9 would keep its port, memory and temp folder for hours. `named_in`: a
+        file naming the server's connection string, removed with it."""
+        import sys
+
+        with contextlib.suppress(OSError):
+            self._watchdog = subprocess.Popen(
+                [
+                    sys.executable,
+                    "-c",
+                    _WATCHDOG,
+                    str(self.bindir),
+                    str(self.root),
+                    str(self.port),
+                    self.user or "",
+                    str(named_in or ""),
+                ],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                start_new_session=True,  # a ctrl+c in the terminal is for the owner
+                close_fds=True,
+            )
+
     def stop(self) -> None:
         if (self.data / "postmaster.pid").exists():
             with contextlib.suppress(NoPostgres):
                 self._ctl("stop", "-m", "immediate", timeout=30)
         shutil.rmtree(self.root, ignore_errors=True)
+        watchdog, self._watchdog = self._watchdog, None
+        if watchdog is not None and watchdog.stdin is not None:
+            with contextlib.suppress(OSError):
+                watchdog.stdin.close()  # it finds nothing left to stop, and ends
 
     def __enter__(self) -> LocalPostgres:
         return self

@@ -18,7 +18,6 @@ import os
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
 
 from fleettui.config.atomic import atomic_write_bytes
 from fleettui.config.paths import data_dir
@@ -30,59 +29,6 @@ HOW_TO_GET = (
     "`apt-get install postgresql` (or set FLEETTUI_PG_BINDIR) and "
     "`pip install 'fleettui[desk]'`; or point FLEETTUI_DESK_DSN at a desk"
 )
-
-
-#: The watcher: once the demo's process is gone, stop its server and remove its files.
-_REAPER = """
-import os, sys, time
-from pathlib import Path
-from typing import Any
-from fleettui.desk.local_server import LocalPostgres
-pid, bindir, root, port, user, dsn_file = sys.argv[1:7]
-while True:
-    try:
-        os.kill(int(pid), 0)
-    except ProcessLookupError:
-        break
-    except PermissionError:
-        pass
-    time.sleep(0.5)
-LocalPostgres(Path(bindir), Path(root), int(port), "", user or None).stop()
-path = Path(dsn_file)
-try:
-    if path.read_text().strip().split("@")[-1].startswith(f"127.0.0.1:{port}/"):
-        path.unlink()
-except OSError:
-    pass
-"""
-
-
-def _reap_when_gone(server: Any, dsn_file: Path) -> None:
-    """A small process that stops the throwaway server when this one ends, however it
-    ends (the monitor's exit is forced within a second; a server left behind would keep
-    its port and temp folder)."""
-    import subprocess
-    import sys
-
-    with contextlib.suppress(OSError):
-        subprocess.Popen(
-            [
-                sys.executable,
-                "-c",
-                _REAPER,
-                str(os.getpid()),
-                str(server.bindir),
-                str(server.root),
-                str(server.port),
-                server.user or "",
-                str(dsn_file),
-            ],
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            start_new_session=True,
-            close_fds=True,
-        )
 
 
 class DemoDeskError(Exception):
@@ -136,7 +82,7 @@ def demo_desk() -> Iterator[DeskSettings]:
         server = LocalPostgres.start()
     except NoPostgres as exc:
         raise DemoDeskError(f"no local PostgreSQL for the demo: {exc}") from None
-    _reap_when_gone(server, path)  # even a kill -9 of this monitor stops the server
+    server.stop_when_gone(path)  # even a kill -9 of this monitor stops the server
     try:
         settings = DeskSettings(server.dsn("postgres"), _user(), "the demo's desk")
         try:

@@ -1,5 +1,6 @@
 """The test session's PostgreSQL: one throwaway server per pytest process (per xdist
-worker), a database per test.
+worker), a database per test. A watchdog stops the server if its pytest process is
+killed before it can (`LocalPostgres.stop_when_gone`).
 
 `fleettui.desk.local_server.LocalPostgres` starts it (initdb once per machine into a
 cached template cluster, then a copy per server). A template database with the desk's
@@ -71,6 +72,14 @@ def settings_for(server: LocalPostgres, dbname: str, user: str = "tester") -> De
     return DeskSettings(server.dsn(dbname), user, "test", host="testhost", connect_timeout=5)
 
 
+def start_server() -> LocalPostgres:
+    """A throwaway server that stops by itself if this process is killed (kill -9, a
+    timeout) before it can stop it: a watchdog process notices and stops it."""
+    server = LocalPostgres.start()
+    server.stop_when_gone()
+    return server
+
+
 def start_session() -> Iterator[PgSession]:
     try:
         import psycopg  # noqa: F401
@@ -78,7 +87,7 @@ def start_session() -> Iterator[PgSession]:
         no_server("psycopg is not installed (pip install -e '.[test]')")
     began = time.perf_counter()
     try:
-        server = LocalPostgres.start()
+        server = start_server()
     except NoPostgres as e:
         no_server(str(e))
         raise  # unreachable: no_server raises
