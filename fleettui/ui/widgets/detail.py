@@ -1,15 +1,17 @@
 """The detail pane: everything about the vehicle under the cursor, from data handed in.
 
 What it is (VIN, brand and group, tags), where it stands (state, how long), why (the
-reason explained, who must act, next steps), the brand's rules, the history as a
-timeline with how long each step took, and what happens next. API strings are put into
-rich `Text` literally after control characters are removed; no markup is ever parsed.
+reason explained, who must act, next steps), the brand's rules and what happens next
+are built here; the desk's section and the history as a timeline (with how long each
+step took) in `detail_history`, the data's section in `data_detail`. API strings are
+put into rich `Text` literally after control characters are removed; no markup is ever
+parsed.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from rich.style import Style
@@ -22,50 +24,30 @@ from fleettui.core.brands import brand_info, missing_required_tags
 from fleettui.core.data_states import DataDetail
 from fleettui.core.data_texts import DATA_STEP, data_step_here
 from fleettui.core.explanation import explain
-from fleettui.core.states import STATE_INFO, State
 from fleettui.core.text import sanitize
 from fleettui.core.timefmt import format_duration
 from fleettui.core.vehicle import Vehicle
 from fleettui.history.events import Event
-from fleettui.history.timeline import merge_timeline
 from fleettui.ui.widgets.data_detail import data_section
+from fleettui.ui.widgets.detail_history import (
+    DIM,
+    LABEL,
+    desk_section,
+    section,
+    state_label,
+    state_style,
+    timeline_section,
+)
 
 if TYPE_CHECKING:  # the desk's modules load only with --desk
-    from fleettui.desk.model import DeskEvent
     from fleettui.monitor.desk_state import DeskDetail
-
-#: History entries of the data checks (issue 19): "data:flowing", "data:privacy"...
-DATA_PREFIX = "data:"
-HEADING = Style(bold=True, underline=True)
-LABEL = Style(bold=True)
-DIM = Style(dim=True)
-
-
-def _state_style(state: State) -> Style:
-    return Style(color=STATE_INFO[state].colour, bold=True)
-
-
-def _state_label(state: State, status: str) -> str:
-    si = STATE_INFO[state]
-    label = si.label if state is not State.UNKNOWN else (sanitize(status) or si.label)
-    return f"{si.glyph} {label}"
-
-
-def _when(dt: datetime | None) -> str:
-    return dt.strftime("%Y-%m-%d %H:%M") if dt is not None else "time unknown"
-
-
-def _section(out: Text, title: str) -> None:
-    out.append("\n")
-    out.append(title, HEADING)
-    out.append("\n")
 
 
 def _identity(out: Text, v: Vehicle, now: datetime | None) -> None:
     """Two or three lines: VIN and state; brand and group; tags."""
     out.append(sanitize(v.vin, mark=True) or "(no VIN)", Style(bold=True))
     out.append("  ")
-    out.append(_state_label(v.state, v.status), _state_style(v.state))
+    out.append(state_label(v.state, v.status), state_style(v.state))
     seconds = v.time_in_state(now) if now is not None else None
     if seconds is not None:
         out.append(f" for {format_duration(seconds)}")
@@ -111,7 +93,7 @@ def _explanation(out: Text, v: Vehicle, data: DataDetail | None = None) -> str:
     out.append("yes" if e.provider_retries else "no")
     out.append("\n")
     if e.steps:
-        _section(out, "Next steps")
+        section(out, "Next steps")
         for i, step in enumerate(e.steps, start=1):
             if step == DATA_STEP and data is not None:
                 step = data_step_here(data.cell, data.info.title)
@@ -127,7 +109,7 @@ def _explanation(out: Text, v: Vehicle, data: DataDetail | None = None) -> str:
 
 def _brand_rules(out: Text, v: Vehicle) -> None:
     b = brand_info(v.brand)
-    _section(out, "Brand rules")
+    section(out, "Brand rules")
     if not b.known:
         out.append("Unknown brand: cancel and required tags can't be checked.\n")
         return
@@ -148,109 +130,6 @@ def _brand_rules(out: Text, v: Vehicle) -> None:
         out.append("\n")
 
 
-def _desk(out: Text, d: DeskDetail) -> None:
-    """Who holds it on the shared desk, its snooze, who else looks at it."""
-    _section(out, "Desk")
-    if d.offline:
-        out.append(sanitize(d.offline), Style(bold=True))
-        out.append(" (what you do is kept and sent when it is back)\n", DIM)
-    if d.holder:
-        out.append("Claimed by ", LABEL)
-        out.append("you" if d.holder == "me" else sanitize(d.holder), Style(bold=True))
-        if d.claimed_at is not None:
-            out.append(f" since {d.claimed_at.astimezone(UTC):%d %b %H:%M}")
-        if d.expires_at is not None:
-            out.append(f", until {d.expires_at.astimezone(UTC):%d %b %H:%M} UTC", DIM)
-        out.append("\n")
-    else:
-        out.append("Unclaimed", LABEL)
-        out.append(" (m claims it)\n", DIM)
-    if d.snooze is not None:
-        z = d.snooze
-        when = (
-            f"until {z.until.astimezone(UTC):%d %b %H:%M} UTC"
-            if z.until is not None
-            else "until its next state change"
-        )
-        out.append("Snoozed ", LABEL)
-        out.append(f"by {sanitize(z.by)} {when}")
-        if z.reason:
-            out.append(f": {sanitize(z.reason)}")
-        out.append("\n")
-    if d.viewers:
-        out.append("Also looking: ", LABEL)
-        out.append(", ".join(sanitize(v) for v in d.viewers))
-        out.append("\n")
-    if d.notes:
-        out.append(f"{d.notes} note{'s' if d.notes != 1 else ''}", LABEL)
-        out.append(" (in the history below; i adds one)\n", DIM)
-
-
-def _desk_line(out: Text, ev: DeskEvent, me: str) -> None:
-    """One of the desk's events (a note, a claim, a snooze) as a timeline line."""
-    from fleettui.monitor.desk_state import event_line
-
-    out.append(_when(ev.at.astimezone(UTC)), DIM)
-    out.append("  ✎ " if ev.kind == "note" else "  ⚑ ")
-    first, *rest = event_line(ev, me).split("\n")
-    out.append(sanitize(first), Style(italic=ev.kind != "note"))
-    out.append("\n")
-    for more in rest:
-        out.append("      " + sanitize(more) + "\n")
-
-
-def _timeline(
-    out: Text,
-    v: Vehicle,
-    now: datetime | None,
-    local: Sequence[Event] | None = None,
-    desk: DeskDetail | None = None,
-) -> None:
-    """The provider's changelog, merged with what the local history recorded (entries
-    only it knows say so: "seen here", "webhook", "recorded here"), and with a shared
-    desk, its notes, claims and snoozes at their times."""
-    _section(out, "History")
-    log = merge_timeline(v.changelog, local or ())
-    events = list(desk.events) if desk is not None else []
-    if not log and not events:
-        out.append("No history from the provider.\n", DIM)
-        return
-    me = desk.me if desk is not None else ""
-    k = 0
-    states = [e for e in log if not e.status.startswith(DATA_PREFIX)]
-    for entry in log:
-        while k < len(events) and entry.at is not None and events[k].at < entry.at:
-            _desk_line(out, events[k], me)
-            k += 1
-        out.append(_when(entry.at), DIM)
-        out.append("  ")
-        if entry.status.startswith(DATA_PREFIX):  # a data check's finding (issue 19)
-            out.append(
-                f"data: {sanitize(entry.reason or entry.status[len(DATA_PREFIX) :])}",
-                Style(italic=True),
-            )
-            out.append(f"  ({entry.local})\n" if entry.local else "\n", DIM)
-            continue
-        i = states.index(entry)
-        nxt = states[i + 1].at if i + 1 < len(states) else now
-        took = ""
-        if entry.at is not None and nxt is not None:
-            took = format_duration((nxt - entry.at).total_seconds())
-            took += " so far" if i + 1 == len(states) else ""
-        out.append(_state_label(entry.state, entry.status), _state_style(entry.state))
-        if took:
-            out.append(f"  {took}")
-        if entry.local:
-            out.append(f"  ({entry.local})", DIM)
-        out.append("\n")
-        if entry.reason:
-            out.append("    ")
-            out.append(sanitize(entry.reason), Style(italic=True))
-            out.append("\n")
-    for ev in events[k:]:
-        _desk_line(out, ev, me)
-
-
 def detail_text(
     vehicle: Vehicle | None,
     now: datetime | None,
@@ -268,13 +147,13 @@ def detail_text(
     out = Text()
     _identity(out, vehicle, now)
     if desk is not None:
-        _desk(out, desk)
+        desk_section(out, desk)
     next_happens = _explanation(out, vehicle, data)
     if data is not None:
         data_section(out, data, now)
     _brand_rules(out, vehicle)
-    _timeline(out, vehicle, now, local, desk)
-    _section(out, "What happens next")
+    timeline_section(out, vehicle, now, local, desk)
+    section(out, "What happens next")
     out.append(next_happens)
     return out
 
