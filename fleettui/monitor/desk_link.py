@@ -9,9 +9,9 @@ follower that brings every change made elsewhere.
 
 The thread (`desk-link`): reads the desk's state once it can be reached (the id of the
 newest event first, then the work state and who is online, then the follower starts from
-that id: nothing missed between), sends what the person typed, beats the presence every
-`PRESENCE_EVERY` seconds (and soon after the vehicle on screen changes), and says goodbye
-at exit. Until the desk is reached it retries with back-off, saying why.
+that id: nothing missed between), sends what the person typed (each action's call on the
+desk is in `fleettui.monitor.desk_calls`), beats the presence every `PRESENCE_EVERY`
+seconds (and soon after the vehicle on screen changes), and says goodbye at exit. Until the desk is reached it retries with back-off, saying why.
 
 Everything typed goes through the outbox first (`fleettui.monitor.desk_outbox`): kept on
 disk, sent in order, taken out when the desk took it or refused it. While the desk is
@@ -35,10 +35,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from fleettui.core.timefmt import parse_ts, utcnow
+from fleettui.core.timefmt import utcnow
 from fleettui.desk.errors import DeskError
 from fleettui.desk.model import DeskEvent, DeskStatus
 from fleettui.desk.settings import DeskSettings
+from fleettui.monitor.desk_calls import read_timeline, send_pending
 from fleettui.monitor.desk_outbox import Outbox, Pending
 from fleettui.monitor.desk_results import (
     DeskActed,
@@ -57,10 +58,6 @@ PRESENCE_EVERY = 20.0
 VIEW_SETTLE = 0.5
 #: Reaching the desk again after a failure: these waits, then the last one.
 BACKOFF = (0.5, 1.0, 2.0, 5.0, 10.0)
-
-
-#: How many of a vehicle's newest work events the detail pane gets.
-TIMELINE_LIMIT = 200
 
 
 def _connect(settings: DeskSettings) -> Any:
@@ -282,20 +279,11 @@ class DeskLink:
         desk = self._desk
         if desk is None or vin is None or not self._is_online():
             return
-        from fleettui.desk.connection import EVENT_COLUMNS, row_event
-        from fleettui.desk.handover import WORK_KINDS
-
         try:
-            with desk.conn.tx() as cur:
-                cur.execute(
-                    f"SELECT {EVENT_COLUMNS} FROM desk_events WHERE vin = %s AND "
-                    "kind = ANY(%s) ORDER BY id DESC LIMIT %s",
-                    (vin, list(WORK_KINDS), TIMELINE_LIMIT),
-                )
-                events = [row_event(r) for r in cur.fetchall()]
+            events = read_timeline(desk, vin)
         except DeskError:
             return  # offline: the pane shows the mirror's summary meanwhile
-        self._post(DeskTimeline(vin, tuple(reversed(events))))
+        self._post(DeskTimeline(vin, events))
 
     def _leave(self) -> None:
         desk = self._desk
@@ -315,26 +303,8 @@ class DeskLink:
             self._post(result)
 
     def _send(self, pending: Pending, replayed: bool) -> DeskActed | None:
-        desk = self._desk
         try:
-            if pending.kind == "claim":
-                results = desk.claim(pending.vins)
-            elif pending.kind == "release":
-                results = desk.release(pending.vins)
-            elif pending.kind == "hand":
-                results = desk.hand(pending.vins, pending.to_user)
-            elif pending.kind == "note":
-                note = desk.note(pending.vins[0], pending.text)
-                return DeskActed(
-                    pending, note=note, waiting=len(self.outbox) - 1, replayed=replayed
-                )
-            elif pending.kind == "unsnooze":
-                desk.unsnooze(pending.vins)
-                results = []
-            else:
-                until = parse_ts(pending.until) if pending.until else None
-                desk.snooze(pending.vins, until, pending.text, dict(pending.states))
-                results = []
+            results, note = send_pending(self._desk, pending)
         except DeskError as exc:
             if exc.offline:
                 self._online = False  # the follower's next "online" sends the rest
@@ -345,5 +315,9 @@ class DeskLink:
                 pending, refused=str(exc), waiting=len(self.outbox) - 1, replayed=replayed
             )
         return DeskActed(
-            pending, results=tuple(results), waiting=len(self.outbox) - 1, replayed=replayed
+            pending,
+            results=results,
+            note=note,
+            waiting=len(self.outbox) - 1,
+            replayed=replayed,
         )
