@@ -6,11 +6,12 @@
 
 (`ReceiverConfig` is in `receiver_config`.)
 
-Per request, in this order: bounded head and body within one deadline (see `http`); the
+Per request, within one deadline: bounded head and body (see `http`); the
 `X-HM-Signature-256` HMAC of the raw body, constant-time (401 and counted when missing
 or wrong, before anything is parsed); the delivery id; the JSON (400 when garbage); the
 event's `received_at` against the provider's clock (422 outside the window); then 202 and
-the event goes on a queue (`delivery_queue`). A second thread takes it from the queue:
+the event goes on a queue (`delivery_queue`); those checks are `request_verdict`'s, the
+connection, its slot and its deadline this module's. A second thread takes it from the queue:
 dedupe by delivery id in the database (remembered across restarts), store, count, call
 `on_event`. A full queue answers 503 so the provider retries later. Refused requests are
 logged with the peer, the reason, the delivery id and the size: never the secret, a
@@ -34,23 +35,12 @@ from typing import Any
 
 from fleettui.core.timefmt import utcnow
 from fleettui.webhooks import http
-from fleettui.webhooks.delivery_queue import UNSTORED, DeliveryQueue, EventCallback
-from fleettui.webhooks.events import (
-    BadPayload,
-    clean_delivery_id,
-    freshness_problem,
-    parse_event,
-)
+from fleettui.webhooks.delivery_queue import DeliveryQueue, EventCallback
 from fleettui.webhooks.health import Counters, HealthSnapshot
 from fleettui.webhooks.receiver_config import ReceiverConfig
+from fleettui.webhooks.request_verdict import RequestVerdict
 from fleettui.webhooks.slots import Slots
 from fleettui.webhooks.store import ReceiverStore
-from fleettui.webhooks.verify import (
-    DELIVERY_HEADER,
-    EVENT_HEADER,
-    SIGNATURE_HEADER,
-    signature_problem,
-)
 
 log = logging.getLogger("fleettui.webhooks")
 
@@ -72,7 +62,6 @@ class WebhookReceiver:
             raise ValueError("; ".join(problems))
         self.config = config
         self.store = store
-        self._now = now
         self.counters = Counters(clock=wall)
         self._deliveries = DeliveryQueue(
             store,
@@ -84,10 +73,8 @@ class WebhookReceiver:
             save=save,
             history=history,
         )
-        #: A store that must hold the delivery before the 202 (the desk's): record() runs
-        #: on the HTTP side, in a worker thread, and a failure answers 503 (the provider
-        #: retries), so an answered delivery is never lost.
-        self._durable = bool(getattr(store, "durable", False))
+        #: Each request's checks, in order, and its answer (request_verdict).
+        self._verdict = RequestVerdict(config, store, self.counters, self._deliveries, now)
         self._loop: asyncio.AbstractEventLoop | None = None
         self._server: asyncio.Server | None = None
         self._address: tuple[str, int] | None = None
@@ -231,7 +218,7 @@ class WebhookReceiver:
         try:
             try:
                 async with asyncio.timeout(self.config.request_timeout):
-                    status, message = await self._one(reader, peer_host, head_arrived)
+                    status, message = await self._verdict.answer(reader, peer_host, head_arrived)
             except TimeoutError:
                 status, message = 408, "request not received in time"
                 self.counters.bump("refused_other")
@@ -260,79 +247,3 @@ class WebhookReceiver:
         finally:
             self._slots.release(slot)
             writer.close()
-
-    def _refuse(
-        self,
-        counter: str,
-        peer: str,
-        status: int,
-        reason: str,
-        delivery: str | None = None,
-        size: int = 0,
-    ) -> tuple[int, str]:
-        self.counters.bump(counter)
-        log.warning(
-            "refused webhook from %s: %s (delivery %r, %d bytes)",
-            peer,
-            reason,
-            delivery or "-",
-            size,
-        )
-        return status, reason
-
-    async def _one(
-        self, reader: asyncio.StreamReader, peer: str, on_head: Callable[[], None]
-    ) -> tuple[int, str]:
-        try:
-            req = await http.read_request(
-                reader,
-                self.config.max_body,
-                head_timeout=self.config.head_timeout,
-                body_timeout=self.config.body_timeout,
-                on_head=on_head,
-            )
-        except http.HttpRefusal as e:
-            return self._refuse("refused_other", peer, e.status, e.reason)
-        if req.path != self.config.path:
-            return self._refuse("refused_other", peer, 404, "no receiver at this path")
-        if req.method != "POST":
-            return self._refuse("refused_other", peer, 405, "only POST is accepted")
-        size = len(req.body)
-        delivery = clean_delivery_id(req.header(DELIVERY_HEADER))
-        sig = req.header(SIGNATURE_HEADER)
-        problem = (
-            "signature header sent twice"
-            if SIGNATURE_HEADER.lower() in req.repeated
-            else signature_problem(self.config.secret, req.body, sig)
-        )
-        if problem is not None:
-            return self._refuse("bad_signatures", peer, 401, problem, delivery, size)
-        if delivery is None:
-            return self._refuse(
-                "bad_payloads", peer, 400, "no usable X-HM-Delivery header", None, size
-            )
-        try:
-            event = parse_event(req.body, delivery, req.header(EVENT_HEADER))
-        except BadPayload as e:
-            return self._refuse("bad_payloads", peer, 400, str(e), delivery, size)
-        stale = freshness_problem(
-            event.received_at, self._now(), self.config.max_age, self.config.max_ahead
-        )
-        if stale is not None:
-            return self._refuse("stale_events", peer, 422, stale, delivery, size)
-        seq: int | None = UNSTORED
-        if self._durable:
-            try:
-                seq = await asyncio.get_running_loop().run_in_executor(
-                    None, self.store.record, event
-                )
-            except Exception as e:  # noqa: BLE001 - not stored: the provider must retry
-                log.error("webhook store: cannot store delivery %r: %s", delivery, e)
-                return self._refuse(
-                    "refused_other", peer, 503, "cannot store it now; retry later", delivery, size
-                )
-        if not self._deliveries.offer(event, req.body, seq):
-            if seq != UNSTORED:  # stored already: answer 202, only the extras are skipped
-                return 202, "accepted"
-            return self._refuse("refused_other", peer, 503, "busy; retry later", delivery, size)
-        return 202, "accepted"
