@@ -1,12 +1,14 @@
 """Configuration and local state: profiles (config.toml), snapshot cache, audit log.
 
 The config file is read and written by `config_file`; one profile's shape is `profiles`,
-its values' checks `profile_checks`.
+its values' checks `profile_checks`. The snapshot cache's file is written by `cache`,
+read back by `cache_read`.
 
 The main entry points::
 
     from fleettui.config import resolve_profile, load_config, save_config
-    from fleettui.config.cache import save_snapshot, load_snapshot
+    from fleettui.config.cache import save_snapshot
+    from fleettui.config.cache_read import load_snapshot
     from fleettui.config.audit import record_write, AuditResult
 """
 

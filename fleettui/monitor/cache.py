@@ -40,7 +40,7 @@ def read_first(
     """Blocking but quick (two lines of the file): the first screen kept at the head of
     the cache, prepared for the store, when it is the start of the view about to be
     shown; None otherwise (the whole cache follows either way)."""
-    from fleettui.config.cache import read_first_page
+    from fleettui.config.cache_read import read_first_page
 
     try:
         found = read_first_page(account.name, account.base_url)
@@ -61,7 +61,8 @@ def read_cache(
 ) -> CacheRead | None:
     """Blocking: the cached fleet prepared for the store, and why a file could not be
     used; None when there is nothing to show or say."""
-    from fleettui.config.cache import read_snapshot, unreadable_message
+    from fleettui.config.cache import unreadable_message
+    from fleettui.config.cache_read import read_snapshot
 
     problem = None
     try:

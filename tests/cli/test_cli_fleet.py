@@ -301,7 +301,7 @@ def test_entry_point_in_a_real_process(sim_profile):
 
 
 def test_unfiltered_list_refreshes_the_snapshot_cache(sim_profile, capsys):
-    from fleettui.config.cache import load_snapshot
+    from fleettui.config.cache_read import load_snapshot
 
     sim = sim_profile
     assert run(capsys, "list", "--state", "pending", "--json")[0] == 0
@@ -323,7 +323,7 @@ def test_a_real_process_ends_with_all_its_output_and_the_cache_still_written(sim
     import subprocess
     import sys
 
-    from fleettui.config.cache import load_snapshot
+    from fleettui.config.cache_read import load_snapshot
 
     sim = sim_profile
     env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}  # buffered, as usual

@@ -9,7 +9,8 @@ import os
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
-from fleettui.config.cache import read_snapshot, save_snapshot, snapshot_path
+from fleettui.config.cache import save_snapshot, snapshot_path
+from fleettui.config.cache_read import read_snapshot
 from fleettui.core.timefmt import utcnow
 from fleettui.monitor.accounts import account_for_simulator
 from fleettui.monitor.connection import ConnectionState

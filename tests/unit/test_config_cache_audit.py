@@ -9,12 +9,8 @@ import threading
 from datetime import UTC, datetime
 
 from fleettui.config.audit import AuditResult, read_audit, record_write
-from fleettui.config.cache import (
-    load_snapshot,
-    read_snapshot,
-    save_snapshot,
-    snapshot_path,
-)
+from fleettui.config.cache import save_snapshot, snapshot_path
+from fleettui.config.cache_read import load_snapshot, read_snapshot
 from fleettui.config.paths import audit_file
 from fleettui.core.rows import expand
 
@@ -245,7 +241,7 @@ def _rows(n: int):
 
 
 def test_the_first_screen_is_kept_at_the_head_and_read_back_alone():
-    from fleettui.config.cache import read_first_page
+    from fleettui.config.cache_read import read_first_page
     from fleettui.core.first_page import first_page
     from fleettui.core.states import State
 
@@ -267,7 +263,7 @@ def test_the_first_screen_is_kept_at_the_head_and_read_back_alone():
 
 
 def test_a_first_screen_that_does_not_add_up_is_not_believed():
-    from fleettui.config.cache import read_first_page
+    from fleettui.config.cache_read import read_first_page
     from fleettui.core.first_page import first_page
 
     store = _rows(30)
@@ -303,7 +299,7 @@ def test_a_first_screen_that_does_not_add_up_is_not_believed():
 
 
 def test_format_2_files_still_load_without_a_first_screen():
-    from fleettui.config.cache import read_first_page
+    from fleettui.config.cache_read import read_first_page
 
     store = _rows(10)
     save_snapshot("sim", "http://a", store.snapshot.order, WHEN)

@@ -12,7 +12,8 @@ from typing import Any
 
 import pytest
 
-from fleettui.config.cache import MAX_CACHE_BYTES, read_first_page, read_snapshot, snapshot_path
+from fleettui.config.cache import MAX_CACHE_BYTES, snapshot_path
+from fleettui.config.cache_read import read_first_page, read_snapshot
 from fleettui.config.config_file import load_config
 from fleettui.config.errors import InvalidConfig
 from fleettui.core.vehicle_lines import read_text_file

@@ -11,7 +11,8 @@ from hypothesis import strategies as st
 
 from fleettui.api.error_body import parse_error_body
 from fleettui.api.retry_after import parse_retry_after
-from fleettui.config.cache import read_snapshot, snapshot_path
+from fleettui.config.cache import snapshot_path
+from fleettui.config.cache_read import read_snapshot
 from fleettui.core.compact import compact, kept
 from fleettui.core.dedupe import newest_per_vin
 from fleettui.core.rows import build_row, expand
