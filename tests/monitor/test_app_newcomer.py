@@ -6,6 +6,8 @@ fit at 80x24."""
 
 from __future__ import annotations
 
+import pytest
+
 from fleettui.ui.screens.confirm import ConfirmScreen
 from fleettui.ui.screens.export import ExportScreen
 from fleettui.ui.screens.notifications import NotificationLogScreen
@@ -25,51 +27,49 @@ from tests.support.pilot import (
 )
 
 
-async def test_f_on_a_refusal_notice_shows_its_vehicle(sim):
+@pytest.mark.size(100, 30)
+@pytest.mark.test_vehicles
+async def test_f_on_a_refusal_notice_shows_its_vehicle(pilot):
     """`c` on a BMW (no cancel through the API) is refused; the log's `f` on that notice
     shows the BMW in the table, not "names no vehicle"."""
-    seed_test_vehicles(sim)
-    app = make_app(sim)
-    async with app.run_test(size=(100, 30)) as pilot:
-        await loaded(pilot)
-        app.table.move_cursor_to(BMW_PENDING)
-        await pilot.press("c")
-        await wait_for(
-            pilot, lambda: any(n.startswith(f"Cannot cancel {BMW_PENDING}") for n in notes(app))
-        )
-        await pilot.press("exclamation_mark")
-        await wait_for(pilot, lambda: isinstance(app.screen, NotificationLogScreen))
-        await pilot.press("f")
-        await wait_for(pilot, lambda: not isinstance(app.screen, NotificationLogScreen))
-        await pilot.pause()
-        assert [r.vin for r in app.monitor.store.view.rows] == [BMW_PENDING]
-        assert not any("names no vehicle" in n for n in notes(app))
+    app = pilot.app
+    app.table.move_cursor_to(BMW_PENDING)
+    await pilot.press("c")
+    await wait_for(
+        pilot, lambda: any(n.startswith(f"Cannot cancel {BMW_PENDING}") for n in notes(app))
+    )
+    await pilot.press("exclamation_mark")
+    await wait_for(pilot, lambda: isinstance(app.screen, NotificationLogScreen))
+    await pilot.press("f")
+    await wait_for(pilot, lambda: not isinstance(app.screen, NotificationLogScreen))
+    await pilot.pause()
+    assert [r.vin for r in app.monitor.store.view.rows] == [BMW_PENDING]
+    assert not any("names no vehicle" in n for n in notes(app))
 
 
-async def test_a_new_filter_ends_the_refusal_about_a_vehicle_that_left(sim):
+@pytest.mark.size(100, 30)
+@pytest.mark.test_vehicles
+async def test_a_new_filter_ends_the_refusal_about_a_vehicle_that_left(pilot, sim):
     """After `c` is refused because the cursor's vehicle left the view, the user changes
     the filter: `c` now acts on the vehicle the cursor and the pane show."""
-    seed_test_vehicles(sim)
-    app = make_app(sim)
-    async with app.run_test(size=(100, 30)) as pilot:
-        await loaded(pilot)
-        await filter_to(pilot, "brand:bmw state:pending")
-        app.table.move_cursor_to(BMW_PENDING)
-        engine = sim.engine
-        with engine.lock:
-            engine.transition(engine.record(BMW_PENDING), "rejected", engine.epoch(), "unspecified")
-        await refresh(pilot)
-        assert app.table.gone_vin == BMW_PENDING
-        await pilot.press("c")
-        await pilot.pause()
-        assert any("left the view; nothing to cancel" in n for n in notes(app))
-        await filter_to(pilot, f"vin:{PEUGEOT_PENDING}")
-        app.clear_notifications()
-        assert app.table.cursor_vin == PEUGEOT_PENDING
-        await pilot.press("c")
-        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
-        assert PEUGEOT_PENDING in app.screen.title_text
-        assert not any(BMW_PENDING in n for n in notes(app))
+    app = pilot.app
+    await filter_to(pilot, "brand:bmw state:pending")
+    app.table.move_cursor_to(BMW_PENDING)
+    engine = sim.engine
+    with engine.lock:
+        engine.transition(engine.record(BMW_PENDING), "rejected", engine.epoch(), "unspecified")
+    await refresh(pilot)
+    assert app.table.gone_vin == BMW_PENDING
+    await pilot.press("c")
+    await pilot.pause()
+    assert any("left the view; nothing to cancel" in n for n in notes(app))
+    await filter_to(pilot, f"vin:{PEUGEOT_PENDING}")
+    app.clear_notifications()
+    assert app.table.cursor_vin == PEUGEOT_PENDING
+    await pilot.press("c")
+    await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+    assert PEUGEOT_PENDING in app.screen.title_text
+    assert not any(BMW_PENDING in n for n in notes(app))
 
 
 async def test_t_then_e_in_one_burst_stays_in_triage(sim, isolated_dirs):

@@ -136,11 +136,11 @@ async def test_setup_demo_choice_starts_a_simulator_in_process():
     )  # stopped on exit
 
 
-async def test_profile_switch_reconnects_without_restart(sim, monkeypatch):
+@pytest.mark.size(120, 36)
+async def test_profile_switch_reconnects_without_restart(pilot, sim, monkeypatch):
     from fleettui.config import load_config, save_config
     from fleettui.config.profiles import Profile
     from fleettui.ui.screens.profile_switch import ProfileSwitchScreen
-    from tests.support.pilot import loaded, make_app
 
     monkeypatch.setenv("SIM_SECRET", sim.client_secret)
     profile = Profile(
@@ -152,23 +152,21 @@ async def test_profile_switch_reconnects_without_restart(sim, monkeypatch):
         read_only=True,
     )
     save_config(load_config().with_profile(profile))
-    app = make_app(sim)
-    async with app.run_test(size=(120, 36)) as pilot:
-        await loaded(pilot)
-        assert not app.monitor.read_only
-        await pilot.press("P")
-        await wait_for(pilot, lambda: isinstance(app.screen, ProfileSwitchScreen))
-        app.screen.dismiss("second")
-        await wait_for(
-            pilot,
-            lambda: (
-                app.monitor.account.name == "second"
-                and app.monitor.store.total > 0
-                and not app.monitor.connection.polling
-            ),
-        )
-        assert app.monitor.read_only  # the profile's read-only setting applies at once
-        assert "READ-ONLY" in app.query_one("#header").build().plain
+    app = pilot.app
+    assert not app.monitor.read_only
+    await pilot.press("P")
+    await wait_for(pilot, lambda: isinstance(app.screen, ProfileSwitchScreen))
+    app.screen.dismiss("second")
+    await wait_for(
+        pilot,
+        lambda: (
+            app.monitor.account.name == "second"
+            and app.monitor.store.total > 0
+            and not app.monitor.connection.polling
+        ),
+    )
+    assert app.monitor.read_only  # the profile's read-only setting applies at once
+    assert "READ-ONLY" in app.query_one("#header").build().plain
 
 
 def _terminal(monkeypatch, **env: str) -> None:
@@ -253,18 +251,17 @@ def test_stale_and_cannot_connect_stand_out_without_colour():
         )
 
 
-async def test_failing_first_poll_does_not_claim_to_show_last_data(sim, monkeypatch):
-    from tests.support.pilot import loaded, make_app, notes, save_unreachable_profile
+@pytest.mark.size(100, 30)
+async def test_failing_first_poll_does_not_claim_to_show_last_data(pilot, monkeypatch):
+    from tests.support.pilot import notes, save_unreachable_profile
 
     save_unreachable_profile(monkeypatch, "down")
-    app = make_app(sim)
-    async with app.run_test(size=(100, 30)) as pilot:
-        await loaded(pilot)
-        app.accounts.profile_chosen("down")
-        await wait_for(pilot, lambda: app.monitor.connection.stale, timeout=20)
-        failed = [n for n in notes(app) if "retrying by itself" in n]
-        assert failed and "No data yet" in failed[-1] and "last data" not in failed[-1]
-        assert "no data yet" in app.query_one("#header").build().plain
+    app = pilot.app
+    app.accounts.profile_chosen("down")
+    await wait_for(pilot, lambda: app.monitor.connection.stale, timeout=20)
+    failed = [n for n in notes(app) if "retrying by itself" in n]
+    assert failed and "No data yet" in failed[-1] and "last data" not in failed[-1]
+    assert "no data yet" in app.query_one("#header").build().plain
 
 
 @pytest.mark.size(80, 24)

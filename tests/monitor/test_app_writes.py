@@ -184,37 +184,36 @@ async def test_read_only_offers_and_sends_no_writes(sim):
         assert "Revoke" not in titles and "Add" not in titles and "Refresh" in titles
 
 
-async def test_add_loads_csv_and_brand_type_ahead(sim, tmp_path):
+@pytest.mark.size(120, 36)
+async def test_add_loads_csv_and_brand_type_ahead(pilot, sim, tmp_path):
     csv_path = tmp_path / "new.csv"
     csv_path.write_text(
         "vin,brand\nVF3ZZZZZ0NC000011,peugeot,fleet=a\nVF3ZZZZZ0NC000012\n", encoding="utf-8"
     )
-    app = make_app(sim)
-    async with app.run_test(size=(120, 36)) as pilot:
-        await loaded(pilot)
-        await pilot.press("a")
-        await on_screen(pilot, AddScreen)
-        form = app.screen
-        await pilot.press("tab")  # keyboard only: VIN → brand
-        assert app.focused is form.query_one("#add-brand", Input)
-        await pilot.press("p", "e", "right")  # type-ahead completes the brand
-        assert form.query_one("#add-brand", Input).value == "peugeot"
-        form.query_one("#add-csv", Input).value = str(csv_path)
-        form.query_one("#add-csv", Input).focus()
-        await pilot.press("enter")
-        await pilot.pause()
-        assert "VF3ZZZZZ0NC000012" in form.query_one("#add-many", TextArea).text
-        await pilot.press("ctrl+s")
-        await wait_for(
-            pilot,
-            lambda: (
-                not form.sending.busy
-                and "2 added" in str(form.query_one("#add-results", Static).render())
-            ),
-        )
-        assert app.monitor.store.row_for("VF3ZZZZZ0NC000011").vehicle.tags == {"fleet": "a"}
-        assert sim_status(sim, "VF3ZZZZZ0NC000012") == "pending"  # took the form's brand
-        assert form.query_one("#add-many", TextArea).text == ""
+    app = pilot.app
+    await pilot.press("a")
+    await on_screen(pilot, AddScreen)
+    form = app.screen
+    await pilot.press("tab")  # keyboard only: VIN → brand
+    assert app.focused is form.query_one("#add-brand", Input)
+    await pilot.press("p", "e", "right")  # type-ahead completes the brand
+    assert form.query_one("#add-brand", Input).value == "peugeot"
+    form.query_one("#add-csv", Input).value = str(csv_path)
+    form.query_one("#add-csv", Input).focus()
+    await pilot.press("enter")
+    await pilot.pause()
+    assert "VF3ZZZZZ0NC000012" in form.query_one("#add-many", TextArea).text
+    await pilot.press("ctrl+s")
+    await wait_for(
+        pilot,
+        lambda: (
+            not form.sending.busy
+            and "2 added" in str(form.query_one("#add-results", Static).render())
+        ),
+    )
+    assert app.monitor.store.row_for("VF3ZZZZZ0NC000011").vehicle.tags == {"fleet": "a"}
+    assert sim_status(sim, "VF3ZZZZZ0NC000012") == "pending"  # took the form's brand
+    assert form.query_one("#add-many", TextArea).text == ""
 
 
 async def test_add_when_the_request_fails_keeps_every_line(sim, pilot):

@@ -15,7 +15,7 @@ from textual.widget import Widget
 
 import fleettui.ui.screens.triage as triage_screen
 from fleettui.ui.screens.notifications import NotificationLogScreen
-from tests.support.pilot import loaded, make_app, wait_for
+from tests.support.pilot import wait_for
 
 
 @pytest.fixture
@@ -43,7 +43,8 @@ def when(order: list[bool], painted: set[str], widget_id: str, work: Callable) -
     return run
 
 
-async def test_the_palette_draws_its_search_box_before_it_lists_the_commands(sim, monkeypatch):
+@pytest.mark.size(120, 36)
+async def test_the_palette_draws_its_search_box_before_it_lists_the_commands(pilot, monkeypatch):
     # Textual hides the palette's box until every command is gathered and listed.
     listed_when_drawn: list[int] = []
     render_line = CommandInput.render_line
@@ -54,60 +55,55 @@ async def test_the_palette_draws_its_search_box_before_it_lists_the_commands(sim
         return render_line(self, y)
 
     monkeypatch.setattr(CommandInput, "render_line", spy)
-    app = make_app(sim)
-    async with app.run_test(size=(120, 36)) as pilot:
-        await loaded(pilot)
-        await pilot.press("ctrl+p")
-        await wait_for(
-            pilot,
-            lambda: (
-                isinstance(app.screen, CommandPalette)
-                and app.screen.query_one(CommandList).option_count > 0
-            ),
-        )
+    app = pilot.app
+    await pilot.press("ctrl+p")
+    await wait_for(
+        pilot,
+        lambda: (
+            isinstance(app.screen, CommandPalette)
+            and app.screen.query_one(CommandList).option_count > 0
+        ),
+    )
     assert listed_when_drawn == [0]
 
 
-async def test_triage_draws_its_title_before_it_groups(sim, monkeypatch, painted):
+@pytest.mark.size(120, 36)
+async def test_triage_draws_its_title_before_it_groups(pilot, monkeypatch, painted):
     order: list[bool] = []
     monkeypatch.setattr(
         triage_screen,
         "build_board",
         when(order, painted, "triage-title", triage_screen.build_board),
     )
-    app = make_app(sim)
-    async with app.run_test(size=(120, 36)) as pilot:
-        await loaded(pilot)
-        await pilot.press("t")
-        await wait_for(pilot, lambda: bool(order) and "Triage ·" in title(app, "#triage-title"))
+    app = pilot.app
+    await pilot.press("t")
+    await wait_for(pilot, lambda: bool(order) and "Triage ·" in title(app, "#triage-title"))
     assert order[0] is True
 
 
-async def test_statistics_draw_their_title_before_they_compute(sim, monkeypatch, painted):
+@pytest.mark.size(120, 36)
+async def test_statistics_draw_their_title_before_they_compute(pilot, monkeypatch, painted):
     order: list[bool] = []
-    app = make_app(sim)
-    async with app.run_test(size=(120, 36)) as pilot:
-        await loaded(pilot)
-        history = app.monitor.history
-        monkeypatch.setattr(history, "stats", when(order, painted, "stats-title", history.stats))
-        await pilot.press("T")
-        await wait_for(pilot, lambda: bool(order) and "computing" not in title(app, "#stats-title"))
+    app = pilot.app
+    history = app.monitor.history
+    monkeypatch.setattr(history, "stats", when(order, painted, "stats-title", history.stats))
+    await pilot.press("T")
+    await wait_for(pilot, lambda: bool(order) and "computing" not in title(app, "#stats-title"))
     assert order[0] is True
 
 
-async def test_the_notification_log_draws_its_title_before_it_fills(sim, monkeypatch, painted):
+@pytest.mark.size(120, 36)
+async def test_the_notification_log_draws_its_title_before_it_fills(pilot, monkeypatch, painted):
     order: list[bool] = []
     monkeypatch.setattr(
         NotificationLogScreen,
         "_matching",
         when(order, painted, "notices-title", NotificationLogScreen._matching),
     )
-    app = make_app(sim)
-    async with app.run_test(size=(120, 36)) as pilot:
-        await loaded(pilot)
-        app.notify("one notice, so the log has a line")
-        await pilot.press("exclamation_mark")
-        await wait_for(pilot, lambda: bool(order))
+    app = pilot.app
+    app.notify("one notice, so the log has a line")
+    await pilot.press("exclamation_mark")
+    await wait_for(pilot, lambda: bool(order))
     assert order[0] is True
 
 
