@@ -228,18 +228,36 @@ def remember(store: Any) -> None:
     _LATEST[0] = weakref.ref(store)
 
 
+#: Entries parsed between two looks at the remembered store's newest snapshot.
+_LOOK_EVERY = 256
+
+
+def _latest_rows() -> Callable[[str], Any]:
+    ref = _LATEST[0]
+    store = ref() if ref is not None else None
+    return store.snapshot.by_vin.get if store is not None else {}.get
+
+
 def reusing() -> Callable[[Any], Any]:
     """Like `compact_or_keep`, but a vehicle whose data equals its compact copy in the
     remembered store comes back as that same tuple: an unchanged fleet is parsed without
-    building a second copy of it (a tuple is immutable, so sharing it changes nothing)."""
-    ref = _LATEST[0]
-    store = ref() if ref is not None else None
-    get = store.snapshot.by_vin.get if store is not None else {}.get
+    building a second copy of it (a tuple is immutable, so sharing it changes nothing).
+
+    The store's newest snapshot is looked at again every `_LOOK_EVERY` entries: a warm
+    start's first answer streams in while the UI thread puts the cached fleet in the
+    store, and read against the snapshot of when the call began (the cache's first
+    screen) it was a whole second copy of the fleet beside the cached one."""
+    get = _latest_rows()
+    seen = 0
 
     def each(obj: Any) -> Any:
+        nonlocal get, seen
         c = compact(obj, copy=False)
         if c is None:
             return obj
+        seen += 1
+        if seen % _LOOK_EVERY == 0:
+            get = _latest_rows()
         row = get(c[0])
         if row is not None:
             src = row.src

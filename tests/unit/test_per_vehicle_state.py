@@ -124,3 +124,22 @@ def test_the_delta_set_holds_only_moving_vehicles_with_the_rows_own_vins():
     assert 0 < len(moving) == len(expected) < N
     by_vin = store.snapshot.by_vin
     assert all(vin is by_vin[vin].vin for vin in moving)  # no copy of a VIN
+
+
+def test_an_answer_parsed_while_the_cached_fleet_goes_in_shares_it_from_then_on():
+    """A warm start: the first answer's parse begins before the UI thread has put the
+    cached fleet in the store; once it is in, the rest of the answer is its tuples, not
+    a second copy of the fleet."""
+    body = fleet_json()
+    store = FleetStore()
+    assert store.apply(store.prepare(parsed(body)[:40], NOW))  # the cache's first screen
+    prepared = store.prepare(parsed(body), NOW, replace=True)  # the whole cache, read
+    each = reusing()  # the call begins
+    entries = json.loads(body)
+    head = [each(obj) for obj in entries[:100]]
+    assert store.apply(prepared)  # the cached fleet goes in meanwhile
+    rest = [each(obj) for obj in entries[100:]]
+    by_vin = store.snapshot.by_vin
+    assert not any(c is by_vin[c[0]].src for c in head[40:])
+    fresh = sum(c is not by_vin[c[0]].src for c in rest)
+    assert fresh < 256  # at most one look's worth parsed before it was seen
