@@ -27,12 +27,13 @@ BRANDS = ("bmw", "mini", "mercedes-benz")
 N = 600
 
 
-def fleet_json() -> str:
-    """N vehicles as the provider's answer body (each parse gives new objects)."""
+def fleet_json(prefix: str = "WMZ9P") -> str:
+    """N vehicles as the provider's answer body (each parse gives new objects); VINs of
+    their own (`prefix`), so objects counted are this test's, whatever else is alive."""
     return json.dumps(
         [
             vdict(
-                f"WBA{i:014d}",
+                f"{prefix}{i:012d}",
                 STATUSES[i % len(STATUSES)],
                 BRANDS[i % len(BRANDS)],
                 tags={"fleet": "north" if i % 2 else "south"},
@@ -49,15 +50,16 @@ def parsed(body: str) -> list:
     return [each(obj) for obj in json.loads(body)]
 
 
-def loaded() -> FleetStore:
+def loaded(prefix: str = "WMZ9P") -> FleetStore:
     store = FleetStore()
-    assert store.apply(store.prepare(parsed(fleet_json()), NOW))
+    assert store.apply(store.prepare(parsed(fleet_json(prefix)), NOW))
     return store
 
 
-def alive(kind: type) -> int:
+def alive(kind: type, prefix: str) -> int:
+    """Objects of `kind` alive for this test's vehicles (other tests' may come and go)."""
     gc.collect()
-    return sum(type(o) is kind for o in gc.get_objects())
+    return sum(type(o) is kind and o.vin.startswith(prefix) for o in gc.get_objects())
 
 
 def test_rows_share_one_string_per_status_brand_and_tag_set():
@@ -70,26 +72,26 @@ def test_rows_share_one_string_per_status_brand_and_tag_set():
 
 
 def test_an_unchanged_refresh_builds_no_row_and_keeps_no_second_copy():
-    store = loaded()
+    store = loaded("WMZ9R")
     before = store.snapshot
-    rows_before = alive(Row)
-    assert store.apply(store.prepare(parsed(fleet_json()), NOW, consume=True))
+    rows_before = alive(Row, "WMZ9R")
+    assert rows_before == N
+    assert store.apply(store.prepare(parsed(fleet_json("WMZ9R")), NOW, consume=True))
     after = store.snapshot
     assert after.order is before.order
-    assert all(after.by_vin[r.vin] is r for r in before.order)
-    assert alive(Row) == rows_before  # not one Row more for 600 unchanged vehicles
+    assert all(after.by_vin[r.vin] is r and after.by_vin[r.vin].src is r.src for r in before.order)
+    assert alive(Row, "WMZ9R") == N  # not one Row more for 600 unchanged vehicles
 
 
 def test_data_checks_off_keep_nothing_per_vehicle():
-    rows = loaded().snapshot.order
+    rows = loaded("WMZ9S").snapshot.order
     data = MonitorData()
-    approved, records = alive(Approved), alive(DataRecord)
     data.feed(rows)
     for row in rows:
         data.row_cell(row)  # the Data column read for every row
         data.state_of(row.vin, row.brand, NOW)
-    assert alive(Approved) == approved
-    assert alive(DataRecord) == records
+    assert alive(Approved, "WMZ9S") == 0
+    assert alive(DataRecord, "WMZ9S") == 0
     assert len(data.records) == 0
 
 
@@ -99,18 +101,17 @@ class OneAnswer:
 
 
 def test_data_checks_keep_an_entry_per_approved_car_and_a_record_only_once_checked():
-    rows = loaded().snapshot.order
+    rows = loaded("WMZ9T").snapshot.order
     records = DataRecords(None)
     checker = DataChecker(
         OneAnswer(), DataCheckSettings(enabled=True, per_second=20.0), records, now=lambda: NOW
     )
     data = MonitorData()
     data.checker = checker
-    base = alive(Approved)
     data.feed(rows)
     approved = [r for r in rows if r.state is State.APPROVED]
     assert 0 < len(approved) < N
-    assert alive(Approved) - base == len(approved)  # none for the others
+    assert alive(Approved, "WMZ9T") == len(approved)  # none for the others
     assert len(records) == 0
     checker.check(Approved(approved[0].vin, approved[0].brand, None))
     assert len(records) == 1
