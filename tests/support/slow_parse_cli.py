@@ -21,12 +21,12 @@ def slow_parse(*_args: Any, **_kwargs: Any) -> Any:
 
 def main() -> int:
     from fleettui.api import errors, list_stream, wire
-    from fleettui.webhooks import receiver
+    from fleettui.webhooks import request_verdict
 
     wire.parse_json_list = slow_parse
     list_stream.ListStream.feed = slow_parse  # the list parsed while it downloads
     errors.parse_error_body = slow_parse
-    receiver.parse_event = slow_parse
+    request_verdict.parse_event = slow_parse
     from fleettui.cli.main import main as cli_main
 
     # As a terminal starts it: a suite run under `nohup` (or a CI runner ignoring SIGINT)
