@@ -18,7 +18,6 @@ from rich.style import Style
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
-from textual.widgets import Static
 
 from fleettui.core.brands import brand_info, missing_required_tags
 from fleettui.core.data_states import DataDetail
@@ -29,6 +28,7 @@ from fleettui.core.timefmt import format_duration
 from fleettui.core.vehicle import Vehicle
 from fleettui.history.events import Event
 from fleettui.ui.widgets.data_detail import data_section
+from fleettui.ui.widgets.detail_body import DetailBody
 from fleettui.ui.widgets.detail_history import (
     DIM,
     LABEL,
@@ -178,7 +178,8 @@ class DetailPane(VerticalScroll):
         #: With a shared desk: its section for a vehicle (the desk mirror's, in memory).
         self.desk_detail: Callable[[str, str], DeskDetail] | None = None
         # Made here, not looked up: `show` may come before the pane's children are mounted.
-        self._body = Static(detail_text(None, None), id="detail-body")
+        self._shown = detail_text(None, None)
+        self._body = DetailBody(self._shown, id="detail-body")
 
     def compose(self) -> ComposeResult:
         yield self._body
@@ -203,7 +204,10 @@ class DetailPane(VerticalScroll):
             desk = self.desk_detail(vehicle.vin, vehicle.state.value)
         self._vehicle, self._now, self._local, self._desk = vehicle, now, local, desk
         self._data = data
-        self._body.update(detail_text(vehicle, now, local, desk, data))
+        text = detail_text(vehicle, now, local, desk, data)
+        if text != self._shown:  # the same text again (a timeline loaded): no repaint
+            self._shown = text
+            self._body.show(text)
         if changed:
             self.scroll_home(animate=False)
 

@@ -107,6 +107,9 @@ class LinePainter:
     def changed_regions(self, height: int) -> list[Region]:
         """The runs of screen lines whose content differs from what was painted there."""
         width = self.width
+        # the lines' own width, not the scrollbar's column beside them (a region as wide
+        # as the widget repainted that column's cell on every line: ~45 B a line)
+        across = max(width, self.table.scrollable_content_region.width)
         painted, key = self._painted, self.line_key
         regions: list[Region] = []
         start = None
@@ -115,7 +118,7 @@ class LinePainter:
                 if start is None:
                     start = y
             elif start is not None:
-                regions.append(Region(0, start, max(width, self.table.size.width), y - start))
+                regions.append(Region(0, start, across, y - start))
                 start = None
         return regions
 

@@ -338,7 +338,11 @@ class FleetTable(ScrollView, can_focus=True):
     def _update_virtual_size(self) -> None:
         width = self.lines.width
         self.lines.lay_out(width)
-        set_virtual_size(self, Size(width, len(self.rows) + 1))
+        if set_virtual_size(self, Size(width, len(self.rows) + 1)) and self._laid_out:
+            # the scrollbar knows the new row count: the next layout (the detail pane's
+            # new text) has nothing to repaint here for it
+            size, _, container = self._laid_out
+            self._laid_out = (size, self.virtual_size, container)
 
     def _set_cursor(self, index: int) -> None:
         self.gone_vin = None  # the user chose a row again

@@ -14,6 +14,7 @@ from math import ceil
 
 from textual.geometry import Size
 from textual.scroll_view import ScrollView
+from textual.scrollbar import ScrollBar
 
 
 def thumb(bar: int, virtual: float, window: float, position: float) -> tuple[int, int]:
@@ -27,20 +28,23 @@ def thumb(bar: int, virtual: float, window: float, position: float) -> tuple[int
     return start, start + ceil(size * 8)
 
 
-def set_virtual_size(view: ScrollView, size: Size) -> None:
+def set_virtual_size(view: ScrollView, size: Size) -> bool:
     """`view.virtual_size = size`, without the layout (and the whole repaint) when only
-    the number of rows changed and the scrollbar stays."""
+    the number of rows changed and the scrollbar stays; True when the scrollbar was told
+    here (the next layout has nothing to tell it about this size)."""
     old = view.virtual_size
     if size == old:
-        return
+        return False
     height = view.scrollable_content_region.height
     if not (old.width == size.width and old.height > height and size.height > height):
         view.virtual_size = size  # the scrollbar comes or goes: a layout it is
-        return
+        return False
     view.set_reactive(ScrollView.virtual_size, size)
     bar = view.vertical_scrollbar
     before = thumb(bar.size.height, bar.window_virtual_size, bar.window_size, bar.position)
-    bar.window_virtual_size = size.height
+    # set_reactive: the reactive's own setter repaints the whole column, thumb moved or not
+    bar.set_reactive(ScrollBar.window_virtual_size, size.height)
     if thumb(bar.size.height, size.height, bar.window_size, bar.position) != before:
         bar.refresh()
     view.scroll_y = view.validate_scroll_y(view.scroll_y)
+    return True
