@@ -250,23 +250,42 @@ BLOCKED_WORDS = (
 TOLD = (*BLOCKED_WORDS, "data flowing again")
 
 
+#: (reason, number of cars) in the order first seen: what a data notice counts.
+Tally = tuple[tuple[str, int], ...]
+
+
+def tally_text(tally: Tally) -> str:
+    return "; ".join(f"{n} car{'s' if n != 1 else ''}: {reason}" for reason, n in tally)
+
+
+def add_tallies(a: Tally, b: Tally) -> Tally:
+    """The counts of both, per reason, in the order first seen."""
+    counts = dict(a)
+    for reason, n in b:
+        counts[reason] = counts.get(reason, 0) + n
+    return tuple(counts.items())
+
+
 def data_changes(results: Iterable[DataResult]) -> Notice | None:
-    """One notice for the blocked and unblocked cars of a batch of results, or None."""
+    """One notice for the blocked and unblocked cars of a batch of results, or None. Its
+    tally lets the toast of the last batch, still on screen, count these in (one toast
+    for a burst); each car's own line goes to the notice log."""
     counts: dict[str, int] = {}
-    vins: list[str] = []
+    told: list[tuple[str, str]] = []
     for result in results:
         for event in result.events:
             if event.reason in TOLD:
                 counts[event.reason] = counts.get(event.reason, 0) + 1
-                vins.append(result.vin)
+                told.append((result.vin, f"{result.vin}: {event.reason}"))
     if not counts:
         return None
-    text = "; ".join(f"{n} car{'s' if n != 1 else ''}: {reason}" for reason, n in counts.items())
     blocked = any(reason in BLOCKED_WORDS for reason in counts)
     return Notice(
-        text,
+        tally_text(tuple(counts.items())),
         title="Data",
         severity="warning" if blocked else "information",
         kind="data",
-        vins=tuple(vins),
+        vins=tuple(vin for vin, _ in told),
+        details=tuple(told),
+        tally=tuple(counts.items()),
     )

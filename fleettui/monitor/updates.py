@@ -40,6 +40,9 @@ class Notice:
     vins: tuple[str, ...] = ()
     #: A burst told as one toast: each vehicle's own line, kept in the log one by one.
     details: tuple[tuple[str, str], ...] = ()
+    #: (reason, count) pairs: the toast of this kind still on screen adds these counts
+    #: to its own instead of a new toast stacking under it (fleettui.ui.toast_tally).
+    tally: tuple[tuple[str, int], ...] = ()
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,7 @@ from textual import events, on
 from textual.app import App, SystemCommand
 from textual.driver import Driver
 from textual.notifications import SeverityLevel
-from textual.screen import ModalScreen, Screen
+from textual.screen import Screen
 
 from fleettui.monitor.accounts import Account
 from fleettui.monitor.controller import Monitor
@@ -58,6 +58,7 @@ from fleettui.ui.screens.help import HelpScreen
 from fleettui.ui.screens.monitor import MonitorScreen
 from fleettui.ui.screens.notifications import NotificationLogScreen, ShowVins
 from fleettui.ui.switch_interval import favour_ui_thread
+from fleettui.ui.toast_tally import ToastTally
 from fleettui.ui.triage_flow import TriageFlow
 from fleettui.ui.typeahead import TypeAhead
 from fleettui.ui.widgets.fleet_table import FleetTable
@@ -67,11 +68,6 @@ if TYPE_CHECKING:  # the desk's modules load only with --desk
     from fleettui.monitor.desk_control import DeskControl
 
 Clock = Callable[[], datetime]
-
-
-#: Notice kinds that come by themselves (data checks, every few seconds at times): at 80x24
-#: their toast covered dialogs and menus, so while one is open they go to the log only.
-QUIET_OVER_DIALOGS = frozenset({"data"})
 
 
 class FleetApp(App[None]):
@@ -114,6 +110,7 @@ class FleetApp(App[None]):
             account, read_only=read_only, refresh=refresh, clock=clock, pinned=pinned, desk=desk
         )
         #: The main view; its pieces (writes, triage) hold its dialogs and workers.
+        self.toasts = ToastTally(self)
         self.monitor_screen = MonitorScreen(
             self.monitor, apply=self.apply, notice=self.notify_notice
         )
@@ -307,15 +304,15 @@ class FleetApp(App[None]):
         markup: bool = True,
         kind: str = "",
         vins: Iterable[str] = (),
+        tally: tuple[tuple[str, int], ...] = (),
     ) -> None:
         """Every notification goes to the log (`!`); a muted kind's is not shown, nor a
-        background kind's while a dialog or menu is open (QUIET_OVER_DIALOGS)."""
+        background kind's while a dialog or menu is open (fleettui.ui.toast_tally)."""
         plain = Text.from_markup(message).plain if markup else message
         kind = kind or (title or severity).lower()
         entry = self.monitor.notices.add(kind, plain, severity=severity, vins=vins)
-        over_dialog = kind in QUIET_OVER_DIALOGS and isinstance(self.screen, ModalScreen)
-        if not entry.muted and not over_dialog:
-            super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
+        if not entry.muted:
+            self.toasts.show(message, title, severity, timeout, markup, kind, tally)
 
     def notify_notice(self, notice: Notice) -> None:
         """A controller notice: a burst's vehicles go to the log one by one, the toast
@@ -331,6 +328,7 @@ class FleetApp(App[None]):
             markup=False,
             kind=kind,
             vins=notice.vins,
+            tally=notice.tally,
         )
 
     def action_notifications(self) -> None:
