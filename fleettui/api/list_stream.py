@@ -43,6 +43,18 @@ _BLANK, _BLANK_B = " \t\n\r", b" \t\n\r"
 _START, _FIRST, _NEXT, _AFTER, _END, _FAILED = range(6)
 
 
+class Batch(list[Any]):
+    """What `on_batch` is handed: the entries parsed from the latest chunk, and `runs`:
+    for each run of them parsed from one slice of the answer's text, (index of its
+    first entry, how many, that text: the entries joined by commas, as the provider
+    sent them). A reader may take the text instead of the objects
+    (`fleettui.cli.json_runs`); the text is not kept after the call."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.runs: list[tuple[int, int, str]] = []
+
+
 class ListStream:
     """Feed it the body (`feed`), then `finish()`: the array's elements (each mapped by
     `each`), or None when the answer must be read the whole way (see the module)."""
@@ -105,7 +117,8 @@ class ListStream:
         text, phase, each = self._tail, self._phase, self._each
         n = len(text)
         i = _WS(text, 0).end()
-        batch: list[Any] = []
+        batch = Batch()
+        runs = batch.runs if self._on_batch is not None else None
         try:
             if phase == _START and i < n:
                 if text[i] != "[":
@@ -130,9 +143,12 @@ class ListStream:
                 cut = text.rfind(_SEP, i, i + _STEP) if text.startswith('{"vin":', i) else -1
                 if cut > i:
                     part = None
+                    run = text[i : cut + 1]
                     with contextlib.suppress(ValueError, RecursionError):
-                        part = json.loads("[" + text[i : cut + 1] + "]")
+                        part = json.loads("[" + run + "]")
                     if part:  # a list (the brackets make it one), not empty
+                        if runs is not None:
+                            runs.append((len(batch), len(part), run))
                         batch.extend(part if each is None else map(each, part))
                         i, phase = cut + 2, _NEXT
                         continue

@@ -58,6 +58,7 @@ from fleettui.cli.common import (
     vin_problem,
 )
 from fleettui.cli.json_lines import JsonLines
+from fleettui.cli.list_items import vehicle_json
 from fleettui.cli.list_json import listing, write_json
 from fleettui.cli.list_text import write_table
 from fleettui.config.cache import save_snapshot
@@ -147,16 +148,6 @@ def build_filter(args: argparse.Namespace) -> VehicleFilter:
     except ValueError as e:
         raise UsageError(str(e)) from None
     return f
-
-
-def vehicle_json(v: Vehicle, now: datetime | None = None) -> dict[str, Any]:
-    out = v.to_api()
-    out["reason"] = v.reason
-    out["state_since"] = format_ts(v.state_since) or None
-    if now is not None:
-        seconds = v.time_in_state(now)
-        out["seconds_in_state"] = int(seconds) if seconds is not None else None
-    return out
 
 
 def _remember(profile: str, base_url: str, raw: list[Any]) -> None:
@@ -297,7 +288,7 @@ def cmd_show(args: argparse.Namespace) -> int:
     if args.json:
         print_json(
             {
-                "vehicle": vehicle_json(v, now),
+                "vehicle": vehicle_json(v, now, description=True),
                 "seconds_in_state": int(seconds) if seconds is not None else None,
                 "explanation": expl.to_dict(),
             }

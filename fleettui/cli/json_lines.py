@@ -2,12 +2,14 @@
 
 The listing is in VIN order, so nothing can be written before the last vehicle is in;
 but everything else can be done by then. `JsonLines` is the list call's `on_batch`
-(`fleettui.api.vehicle_list`): as each chunk of the answer is parsed, its vehicles are
-read the one-pass way (`list_json.fast_parts`) and formatted by the C encoder into their
-output lines, all but the `seconds_in_state` that needs the provider's time at the end.
-Once the answer is in, `write` sorts the lines by VIN, adds that last field and writes
-them: the same text `list_json.write_json(listing(raw, now))` writes (the tests compare
-the two), most of the work done while the bytes were still arriving.
+(`fleettui.api.vehicle_list`): as each chunk of the answer is parsed, its vehicles become
+their output lines, all but the `seconds_in_state` that needs the provider's time at the
+end. Runs of plain vehicles in the provider's compact form are formatted by templates
+that the answer's own text vouches for (`json_runs.read_run`); the others are read the
+one-pass way (`list_items.fast_parts`) and formatted by the C encoder. Once the answer is in, `write`
+sorts the lines by VIN, adds that last field and writes them: the same text
+`list_json.write_json(listing(raw, now))` writes (the tests compare the two), most of
+the work done while the bytes were still arriving.
 
 Vehicles the one-pass read does not cover are kept as they came and read the exact way
 at the end. When the list returned is not what was handed over (a retried call, an
@@ -18,19 +20,26 @@ caller writes the listing the usual way.
 from __future__ import annotations
 
 import json
-from array import array
-from datetime import datetime
-from operator import is_
+from datetime import datetime, timedelta
+from itertools import compress, count, repeat
+from operator import is_, is_not
 from typing import IO, Any
 
-from fleettui.cli.list_json import _exact, _naive, fast_parts
+from fleettui.api.list_stream import Batch
+from fleettui.cli.json_runs import read_run
+from fleettui.cli.list_items import exact_item, fast_parts, naive_utc
 from fleettui.core.text import json_safe
 
 #: Lines handed to the stream per write.
-_BATCH = 500
+_BATCH = 2_000
 #: Between two output objects in the encoder's text: only there (a quote inside a JSON
 #: string is escaped), as `list_json.write_json` relies on too.
 _BETWEEN = '}, {"vin": '
+_OPEN = '{"vin": '
+_SECONDS = ', "seconds_in_state": %d}'
+_NO_SECONDS = ', "seconds_in_state": null}'
+#: Stands for "not known" among the start times (its seconds are never written).
+_UNKNOWN = datetime.max
 
 
 class JsonLines:
@@ -40,17 +49,11 @@ class JsonLines:
 
     def _restart(self) -> None:
         self._seen: list[Any] = []
-        # The lines live in the encoder's text of each batch (`_texts`), found by where
-        # they start and end: no object per line (38 MB of text at 100,000 vehicles,
-        # held while the body is still being read). A line lacks its closing brace,
-        # put back after its last field at the end.
-        self._texts: list[str] = []
+        #: Each vehicle's line up to its last field, and its VIN.
+        self._heads: list[str] = []
         self._vins: list[str] = []
-        self._text_of = array("l")
-        self._starts = array("q")
-        self._ends = array("q")
-        #: When each vehicle's current state began (naive UTC), if known.
-        self._began: list[datetime | None] = []
+        #: When each vehicle's current state began (naive UTC), _UNKNOWN if not known.
+        self._began: list[datetime] = []
         #: Vehicles to read the exact way at the end.
         self._odd: list[Any] = []
         self._broken = False
@@ -59,37 +62,52 @@ class JsonLines:
         if first:
             self._restart()
         self._seen.extend(batch)
+        done = 0
+        for start, size, text in batch.runs if isinstance(batch, Batch) else ():
+            self._objects(batch[done:start])
+            run = batch[start : start + size]
+            got = read_run(text, run)
+            if got is None:
+                self._objects(run)
+            else:
+                self._run(run, *got)
+            done = start + size
+        self._objects(batch[done:] if done else batch)
+
+    def _run(self, run: list[Any], heads: list[str | None], began: list[datetime | None]) -> None:
+        """A run read from its text; its vehicles without a line go the one-pass way."""
+        if None in heads:
+            self._objects([obj for obj, head in zip(run, heads, strict=True) if head is None])
+            keep = list(map(is_not, heads, repeat(None)))
+            run, began = list(compress(run, keep)), list(compress(began, keep))
+            heads = list(compress(heads, keep))
+        self._heads.extend(heads)  # type: ignore[arg-type] # no None left
+        self._vins.extend(obj["vin"] for obj in run)
+        self._began.extend(_UNKNOWN if at is None else at for at in began)
+
+    def _objects(self, objects: list[Any]) -> None:
+        """Vehicles read one by one (`fast_parts`), their lines made by the C encoder."""
         items: list[dict[str, Any]] = []
         began = self._began
-        for obj in batch:
+        for obj in objects:
             got = fast_parts(obj)
             if got is None:
                 self._odd.append(obj)
                 continue
             items.append(got[0])
-            began.append(got[1])
+            began.append(_UNKNOWN if got[1] is None else got[1])
         if not items:
             return
-        text = self._encode(items)[1:-1]
+        text = self._encode(items)[1:-2]  # no brackets, no last closing brace
         if not text.isascii() or "\x7f" in text:
             text = json_safe(text)
-        number = len(self._texts)
-        self._texts.append(text)
-        find, start = text.find, 0
-        starts, ends, vins = self._starts, self._ends, self._vins
-        last = items[-1]
-        for item in items:
-            end = find(_BETWEEN, start)
-            if end < 0:
-                end = len(text) - 1
-                self._broken |= item is not last  # fewer pieces than objects
-            starts.append(start)
-            ends.append(end)
-            vins.append(item["vin"])
-            start = end + 3
-        self._text_of.extend([number] * len(items))
-        if start != len(text) + 2:  # more pieces than objects
+        pieces = text.split(_BETWEEN)
+        if len(pieces) != len(items):
             self._broken = True
+            return
+        pieces[0] = pieces[0][len(_OPEN) :]
+        self._heads.extend(map(_OPEN.__add__, pieces))
+        self._vins.extend(item["vin"] for item in items)
 
     def write(self, raw: list[Any], now: datetime, stream: IO[str]) -> bool:
         """Write the listing of `raw` (the list the call returned, at the provider's time
@@ -98,27 +116,28 @@ class JsonLines:
         if self._broken or len(raw) != len(self._seen) or not all(map(is_, raw, self._seen)):
             return False
         self._seen = []
-        at_now = _naive(now)
-        texts, text_of, starts, ends = self._texts, self._text_of, self._starts, self._ends
-        n = len(self._vins)
+        heads, n = self._heads, len(self._heads)
         odd: list[str] = []
         odd_vins: list[str] = []
         for obj in self._odd:
-            item = _exact(obj, now)
+            item = exact_item(obj, now)
             if item is not None:
                 odd_vins.append(item["vin"])
                 odd.append(json_safe(self._encode(item)))
         vins = self._vins + odd_vins if odd_vins else self._vins
-        seconds = (
-            [
-                "null" if at is None else str(int((at_now - at).total_seconds()))
-                for at in self._began
-            ]
-            if at_now is not None
-            else ["null"] * n
+        at_now = naive_utc(now)
+        assert at_now is not None
+        began = self._began
+        # At C speed: seconds for every vehicle, then "null" where the start is unknown.
+        tails = list(
+            map(
+                _SECONDS.__mod__,
+                map(int, map(timedelta.total_seconds, map(at_now.__sub__, began))),
+            )
         )
+        for k in compress(count(), map(is_, began, repeat(_UNKNOWN))):
+            tails[k] = _NO_SECONDS
         order = sorted(range(len(vins)), key=vins.__getitem__)
-        tail = ', "seconds_in_state": '
         write = stream.write
         if not order:
             write("[]\n")
@@ -126,13 +145,13 @@ class JsonLines:
         write("[\n")
         for start in range(0, len(order), _BATCH):
             more = start + _BATCH < len(order)
-            lines = [
-                texts[text_of[k]][starts[k] : ends[k]] + tail + seconds[k] + "}"
-                if k < n
-                else odd[k - n]
-                for k in order[start : start + _BATCH]
-            ]
-            write(",\n".join(lines))
-            write(",\n" if more else "\n")
+            part = order[start : start + _BATCH]
+            if odd:
+                lines = [heads[k] + tails[k] if k < n else odd[k - n] for k in part]
+            else:
+                lines = list(
+                    map(str.__add__, map(heads.__getitem__, part), map(tails.__getitem__, part))
+                )
+            write(",\n".join(lines) + (",\n" if more else "\n"))
         write("]\n")
         return True

@@ -13,7 +13,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from fleettui.cli.common import plain
-from fleettui.cli.list_json import listed, listing, vehicle_json, write_json
+from fleettui.cli.list_items import listed, vehicle_json
+from fleettui.cli.list_json import listing, write_json
 from fleettui.cli.list_text import width, write_table
 from fleettui.core.fleet_csv import write_fleet
 from fleettui.core.vehicle import Vehicle

@@ -1,0 +1,183 @@
+"""`list --json` lines taken from the answer's own text (fleettui.cli.json_runs): for any
+vehicles, plain, odd or hostile, the lines are byte for byte what the one-pass read and
+the C encoder make (or the run is left to them), and a whole listing made on the way is
+the listing written at the end."""
+
+from __future__ import annotations
+
+import copy
+import io
+import json
+from datetime import UTC, datetime
+from typing import Any
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from fleettui.api.list_stream import ListStream
+from fleettui.cli.json_lines import JsonLines
+from fleettui.cli.json_runs import read_run
+from fleettui.cli.list_items import fast_parts
+from fleettui.cli.list_json import listing, write_json
+
+LATER = datetime(2026, 11, 2, 12, 0, 0, 250_000, tzinfo=UTC)
+
+#: Text as a provider sends it (with what JSON's syntax uses), and as a hostile one might
+#: (quotes, backslashes, controls, bidi, non-ASCII: the run's text is then not used).
+_PLAIN = st.one_of(
+    st.sampled_from(["", " ", "pool", "Berlin", "CC-1001", "a, b: c", ",", ":", "tags"]),
+    st.text(alphabet="ab ,:{}[]%s", max_size=6),
+)
+_HOSTILE = st.text(alphabet='ab"\\\x1b\x7f\u00e9\u202e\u0085', min_size=1, max_size=4)
+_STAMPS = [
+    "2026-10-16T03:13:16Z",
+    "2026-10-16T03:13:16",
+    "2026-10-16T03:13:16.388454Z",
+    "2026-10-16T03:13:16.5",
+    "2026-10-15T23:59:59Z",
+    "2026-10-17T00:00:00Z",
+    "2026-10-17T00:00:00",
+]
+_ODD_STAMPS = ["2026-10-17T00:00:00+02:00", "2026-02-30T00:00:00Z", "2026-10-16 03:13:16", "", 5]
+_STATES = ["pending", "approved", "rejected", "revoked", "canceled"]
+
+
+_ABSENT = object()
+#: Now and then the keys come in another order.
+_ODD_ORDER = st.integers(0, 19).map(lambda i: i == 11)
+
+
+def _ordered(keys: tuple[str, ...], *values_and_odd: Any) -> dict[str, Any]:
+    *values, odd = values_and_odd
+    pairs = [(k, v) for k, v in zip(keys, values, strict=True) if v is not _ABSENT]
+    return dict(pairs[::-1] if odd else pairs)
+
+
+def _mostly(common: st.SearchStrategy[Any], rare: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
+    """`common`, and `rare` about one time in twenty (not at Hypothesis' usual even odds:
+    a run with one odd vehicle is not taken from its text, and most runs should be)."""
+    return st.integers(0, 19).flatmap(lambda i: rare if i == 11 else common)
+
+
+def _vehicles(hostile: bool) -> st.SearchStrategy[list[dict[str, Any]]]:
+    """Vehicles as a provider sends them, with now and then something odd in one
+    (hostile: and odd text anywhere)."""
+    text = _mostly(_PLAIN, _HOSTILE) if hostile else _PLAIN
+    state = _mostly(st.sampled_from(_STATES), st.sampled_from(["Approved", "", "unknown"]))
+    stamp = _mostly(st.sampled_from(_STAMPS), st.sampled_from(_ODD_STAMPS))
+    reason = _mostly(
+        _mostly(st.sampled_from(["no data received yet", "a, b: c", ",", ":", "%s"]), text),
+        st.one_of(st.none(), st.integers(0, 3), st.just(_ABSENT)),
+    )
+    entry = st.builds(
+        _ordered, st.just(("timestamp", "status", "reason")), stamp, state, reason, _ODD_ORDER
+    )
+    vehicle = st.builds(
+        _ordered,
+        st.just(("vin", "status", "brand", "tags", "changelog")),
+        _mostly(
+            st.sampled_from(["WV1A77KB4TT602884", "1C4065U46RL359941", "X1"]),
+            st.text(alphabet="AB1 ,:", max_size=4),
+        ),
+        state,
+        _mostly(st.sampled_from(["jeep", "volkswagen", "kia"]), text),
+        _mostly(
+            st.dictionaries(text, text, max_size=3),
+            st.one_of(
+                st.dictionaries(text, st.one_of(st.integers(0, 3), st.none()), max_size=2),
+                st.none(),
+                st.just(_ABSENT),
+            ),
+        ),
+        st.lists(entry, max_size=4),
+        _ODD_ORDER,
+    )
+    return st.lists(vehicle, min_size=1, max_size=5)
+
+
+_VEHICLES = st.one_of(_vehicles(False), _vehicles(True))
+
+
+def _run_text(vehicles: list[dict[str, Any]]) -> str:
+    return json.dumps(vehicles, separators=(",", ":"), ensure_ascii=False)[1:-1]
+
+
+def _one_pass_lines(vehicles: list[dict[str, Any]]) -> list[str | None]:
+    """What each vehicle's line is the one-pass way, up to its seconds in state."""
+    encode = json.JSONEncoder(ensure_ascii=False, check_circular=False).encode
+    out: list[str | None] = []
+    for obj in vehicles:
+        got = fast_parts(copy.deepcopy(obj))
+        out.append(None if got is None else encode(got[0])[:-1])
+    return out
+
+
+@settings(max_examples=400, deadline=None)
+@given(_VEHICLES)
+def test_lines_from_the_text_are_the_one_pass_lines(vehicles):
+    text = _run_text(vehicles)
+    items = json.loads("[" + text + "]")
+    got = read_run(text, items)
+    if got is None:
+        return  # left to the one-pass way
+    lines, began = got
+    expected = _one_pass_lines(items)
+    for line, one_pass, obj, at in zip(lines, expected, items, began, strict=True):
+        if line is None:
+            continue  # this vehicle goes the one-pass way
+        assert line == one_pass
+        got_parts = fast_parts(copy.deepcopy(obj))
+        assert got_parts is not None and got_parts[1] == at
+
+
+def test_plain_vehicles_are_taken_from_the_text():
+    vehicles = [
+        {
+            "vin": "WV1A77KB4TT602884",
+            "status": "pending",
+            "brand": "volkswagen",
+            "tags": {"fleet": "pool", "depot": "a, b: c"},
+            "changelog": [
+                {"timestamp": "2026-10-29T17:10:52", "status": "pending"},
+                {
+                    "timestamp": "2026-10-29T19:52:22.5Z",
+                    "status": "pending",
+                    "reason": "no data received yet",
+                },
+            ],
+        },
+        {
+            "vin": "1C4065U46RL359941",
+            "status": "revoked",
+            "brand": "jeep",
+            "tags": {},
+            "changelog": [],
+        },
+    ]
+    text = _run_text(vehicles)
+    got = read_run(text, json.loads("[" + text + "]"))
+    assert got is not None
+    assert got[0] == _one_pass_lines(vehicles)
+    assert got[1] == [datetime(2026, 10, 29, 17, 10, 52), None]
+
+
+def _streamed_listing(body: bytes) -> tuple[bool, str]:
+    lines = JsonLines()
+    stream = ListStream(None, lines)
+    for start in range(0, len(body), 1000):
+        stream.feed(body[start : start + 1000])
+    data = stream.finish()
+    assert data is not None
+    out = io.StringIO()
+    return lines.write(data, LATER, out), out.getvalue()
+
+
+@settings(max_examples=200, deadline=None)
+@given(_VEHICLES)
+def test_a_listing_made_on_the_way_is_the_listing_written_at_the_end(vehicles):
+    vehicles = list({v["vin"]: v for v in vehicles if v["vin"].strip()}.values())
+    body = json.dumps(vehicles, separators=(",", ":"), ensure_ascii=False).encode()
+    written, text = _streamed_listing(body)
+    expected = io.StringIO()
+    write_json(listing(json.loads(body), LATER), expected)
+    assert written and text == expected.getvalue()
