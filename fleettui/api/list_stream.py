@@ -178,3 +178,4 @@ class ListStream:
             if self._on_batch is not None:
                 first, self._first = self._first, False
                 self._on_batch(batch, first)
+                batch.runs.clear()  # the texts go now, even if the batch is kept
