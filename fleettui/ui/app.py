@@ -134,7 +134,7 @@ class FleetApp(App[None]):
         )
         self.pushes = PushFlow(self, self.monitor)
         #: Keys typed right after one that opens an input go into that input.
-        self.typeahead = TypeAhead(self)
+        self.typeahead = TypeAhead(self, lambda: not (self.key_order.busy or self.key_order.held))
         self.key_order = KeyOrder(
             self,
             self.typeahead,

@@ -14,8 +14,10 @@ up (widget, its parents, the screen, the App) so it reaches the App after the ke
 after any binding it ran; it goes round a second time behind what the key's handling
 posted (Enter's `Input.Submitted`), and the next key is let go once the focus changes
 that key asked for (queued on the App by then) are done. A marker can be lost when its widget goes
-away (Esc closing a dialog): the held keys go on when the widget is detached, or after
-`GIVE_UP_AFTER` at the latest.
+away (Esc closing a dialog): the held keys go on when the widget is detached, or once no
+queue on its way to the App holds anything for `LOST_AFTER` looks in a row. Never after
+a time: on a loaded machine or a slow link the marker can take any time to come back,
+and a key let go before it would land where the user was no longer typing.
 """
 
 from __future__ import annotations
@@ -30,8 +32,9 @@ from textual.timer import Timer
 
 from fleettui.ui.typeahead import TypeAhead
 
-#: Seconds after which held keys go on even if the last key's marker never came back.
-GIVE_UP_AFTER = 0.25
+#: Looks in a row with nothing queued between the key's widget and the App after which
+#: its marker counts as lost (the held keys go on).
+LOST_AFTER = 5
 #: Rounds a marker makes: the key itself, then what its handling posted to the widget.
 LAPS = 2
 LOOK_EVERY = 0.01
@@ -126,12 +129,14 @@ class KeyOrder:
         self._finished()
 
     def _look(self) -> None:
-        self._looks += 1
         target = self._target
         if target is None:
             return
-        attached = getattr(target, "is_attached", True)
-        if not attached or self._looks * LOOK_EVERY >= GIVE_UP_AFTER:
+        if not getattr(target, "is_attached", True):
+            self._finished()
+            return
+        self._looks = self._looks + 1 if _path_is_empty(target) else 0
+        if self._looks >= LOST_AFTER:
             self._finished()
 
     def _finished(self) -> None:
@@ -148,3 +153,14 @@ class KeyOrder:
         await self._let(self.held.popleft())
         if not self.busy and self.held:
             self.app.call_later(self._let_next)
+
+
+def _path_is_empty(target: MessagePump) -> bool:
+    """Nothing is queued on `target` or on any node above it up to the App: a marker
+    posted to `target` is no longer on its way (it was dropped)."""
+    node: MessagePump | None = target
+    while node is not None:
+        if node.message_queue_size:
+            return False
+        node = node._parent
+    return True

@@ -4,12 +4,15 @@ into the add form while a send is in flight stay in it."""
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 from textual import events
 from textual.widgets import Input, TextArea
 
 from fleettui.sim.faults import FaultConfig
 from fleettui.ui.screens.add_form import AddScreen
+from fleettui.ui.screens.monitor_filter import FilterControl
 from tests.support.pilot import on_screen, wait_for
 
 
@@ -169,3 +172,49 @@ async def test_opening_the_add_form_and_filling_it_in_one_burst(pilot):
     form = app.screen
     assert form.query_one("#add-vin", Input).value == "WBA3A5C50CF256652"
     assert form.query_one("#add-brand", Input).value == "kia"
+
+
+@pytest.mark.size(100, 30)
+@pytest.mark.test_vehicles
+async def test_held_keys_wait_for_an_opening_however_long_it_takes(pilot, monkeypatch):
+    """A starved machine: `/` opens the filter through work that takes long (here a worker
+    held back until the test lets it go). The type-ahead's clock jumps far past the old
+    0.5 s give-up (its looks are driven by hand, as a starved timer catches up) while the
+    opening is still under way: the held keys stay held (before, `p` paused the refresh
+    and `a` opened the add form), then land in the box once it has focus."""
+    app = pilot.app
+    gate = asyncio.Event()
+    opened = FilterControl.open
+
+    def slow_open(self: FilterControl) -> None:
+        async def later() -> None:
+            await gate.wait()
+            opened(self)
+
+        app.run_worker(later(), group="slow-open")
+
+    monkeypatch.setattr(FilterControl, "open", slow_open)
+    burst(app, "/pa")
+    await wait_for(pilot, lambda: len(app.typeahead._held) == 2, 20)  # a bound, not speed
+    for _ in range(3):
+        for _ in range(60):  # the fake clock: 0.6 s of the type-ahead's 10 ms looks
+            app.typeahead._check()
+        await pilot.pause()
+    assert not app.monitor.connection.paused  # `p` did not run as a command
+    assert type(app.screen).__name__ == "MonitorScreen"  # nor did `a`
+    assert len(app.typeahead._held) == 2
+    gate.set()
+    box = app.query_one("#filter", Input)
+    await wait_for(pilot, lambda: box.value == "pa", 20)
+    assert app.focused is box and not app.monitor.connection.paused
+
+
+@pytest.mark.size(100, 30)
+async def test_keys_after_an_opening_that_opened_nothing_still_run(pilot, monkeypatch):
+    """The other side of holding without a time limit: when everything the opening key
+    set going is done and no input took focus, the held keys run as commands."""
+    app = pilot.app
+    monkeypatch.setattr(FilterControl, "open", lambda self: None)
+    burst(app, "/p")
+    await wait_for(pilot, lambda: app.monitor.connection.paused, 20)  # a bound, not speed
+    assert not app.typeahead.waiting
