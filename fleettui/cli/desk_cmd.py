@@ -26,11 +26,20 @@ import sys
 from datetime import UTC, datetime
 from typing import Any
 
-from fleettui.cli.common import EXIT_OK, CommandParser, UsageError, common_parent, plain, print_json
+from fleettui.cli.common import (
+    EXIT_OK,
+    CommandParser,
+    UsageError,
+    common_parent,
+    plain,
+    print_json,
+    terminal_width,
+)
 from fleettui.cli.desk_claims import cmd_claims
 from fleettui.cli.desk_common import desk_guarded, desk_settings, open_desk
 from fleettui.cli.desk_status import cmd_status
 from fleettui.core.fleet_csv import write_table
+from fleettui.core.text import hang_wrap
 from fleettui.desk.model import iso
 
 
@@ -230,9 +239,9 @@ def cmd_handover(args: argparse.Namespace) -> int:
     text = handover_text(report)
     if why:
         text += f"  (urgent list: {why})\n"
-    sys.stdout.write(
-        "\n".join("".join(c for c in line if c.isprintable()) for line in text.splitlines()) + "\n"
-    )
+    text = "\n".join("".join(c for c in line if c.isprintable()) for line in text.splitlines())
+    width = terminal_width(sys.stdout)  # on a terminal: long lines wrap under their entry
+    sys.stdout.write((hang_wrap(text, width) if width else text) + "\n")
     return EXIT_OK
 
 

@@ -117,3 +117,32 @@ def clean(value: object, *, keep_newlines: bool = False) -> str:
     """Any value (None as '') as :func:`sanitize`d text: what the monitor puts in
     notifications, dialogs and the header."""
     return sanitize("" if value is None else str(value), keep_newlines=keep_newlines)
+
+
+#: How far a wrapped line's continuation is indented past the line's own indent.
+HANG = 4
+
+
+def hang_wrap(text: str, width: int) -> str:
+    """`text` with each line longer than `width` wrapped at spaces (a word longer than
+    the rest of the line is cut), its continuations indented `HANG` past the line's own
+    indent, so a wrapped entry still reads as one entry in a list. Short lines, blank
+    lines and the final newline stay as they are."""
+    import textwrap
+
+    out: list[str] = []
+    for line in text.split("\n"):
+        if len(line) <= width:
+            out.append(line)
+            continue
+        body = line.lstrip(" ")
+        lead = " " * min(len(line) - len(body), width // 2)
+        out += textwrap.wrap(
+            body,
+            width=max(width, len(lead) + HANG + 8),
+            initial_indent=lead,
+            subsequent_indent=lead + " " * HANG,
+            break_on_hyphens=False,
+            replace_whitespace=False,
+        ) or [line[:width]]
+    return "\n".join(out)

@@ -82,6 +82,13 @@ def test_notes_snooze_handover_and_export(
     assert "Claimed now: 1" in out and "not fetched (--no-fleet)" in out
     code, out, _ = run(capsys, "desk", "handover", "--json", "--no-fleet")
     assert code == 0 and set(json.loads(out)["claimed"]) == {"WBA00000000000002"}
+    # on a 40-column terminal a long entry wraps under itself, not at the left edge
+    monkeypatch.setattr("fleettui.cli.desk_cmd.terminal_width", lambda stream: 40)
+    code, out, _ = run(capsys, "desk", "handover", "--since", "1h", "--no-fleet")
+    lines = out.splitlines()
+    assert code == 0 and max(map(len, lines)) <= 40
+    at = lines.index("  ana: noted 2 (WBA00000000000001);")
+    assert lines[at + 1].startswith("      snoozed 1 (WBA00000000000001)")
     code, out, _ = run(capsys, "desk", "export")
     rows = list(csv.DictReader(io.StringIO(out)))
     assert [r["kind"] for r in rows] == ["note", "note", "snooze", "claim"]

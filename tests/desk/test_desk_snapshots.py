@@ -12,6 +12,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from fleettui.core.states import State
+from fleettui.core.text import hang_wrap
 from fleettui.desk.handover import handover_text
 from fleettui.desk.model import DeskEvent, DeskStatus, HandoverReport, Note, Person, WorkState
 from fleettui.desk.settings import DeskSettings
@@ -22,6 +23,7 @@ from fleettui.monitor.desk_results import DeskLoaded, DeskTimeline
 from fleettui.ui.messages import DeskArrived
 from fleettui.ui.screens.handover import HandoverScreen
 from tests.support.pilot import loaded, make_app, wait_for
+from tests.support.screen import screen_lines
 from tests.support.screen_app import ScreenApp
 
 pytestmark = pytest.mark.snapshot
@@ -162,3 +164,19 @@ def test_handover_screen_80x24_no_color(snap_compare, monkeypatch):
     monkeypatch.setenv("NO_COLOR", "1")
     app = ScreenApp(lambda: HandoverScreen(handover_read))
     assert snap_compare(app, terminal_size=SMALL, run_before=_handover_ready)
+
+
+@pytest.mark.parametrize("size", [SMALL, (60, 20)])
+async def test_handover_lines_wrap_under_their_entry(size, monkeypatch):
+    """At 80x24 and narrower (NO_COLOR too), a long entry's continuation is indented under
+    it, never at the left edge where it would read as an entry of its own."""
+    monkeypatch.setenv("NO_COLOR", "1")
+    app = ScreenApp(lambda: HandoverScreen(handover_read))
+    async with app.run_test(size=size) as pilot:
+        await _handover_ready(pilot)
+        width = size[0] - 4  # padding on both sides, the scrollbar's gutter
+        shown = [line[1 : width + 1].rstrip() for line in screen_lines(app)[1:-2]]
+    text = handover_read(12).text
+    assert shown == hang_wrap(text, width).split("\n")[: len(shown)]
+    assert "      is enabled)" in shown or "      rejected (privacy mode is enabled)" in shown
+    assert all(line == "" or line[0] != " " or line.startswith("  ") for line in shown)

@@ -145,3 +145,16 @@ def test_json_output_is_the_same_data_with_nothing_hidden(data):
     assert json.loads(text) == data
     assert not (set(text) - {"\n"}) & HIDDEN
     text.encode("utf-8")  # no lone surrogate left to fail the write
+
+
+def test_long_lines_wrap_with_a_hanging_indent():
+    from fleettui.core.text import hang_wrap
+
+    text = "Title\n\n  12:00  WBA0000  pending -> rejected (privacy mode is enabled)\nshort\n"
+    assert hang_wrap(text, 30) == (
+        "Title\n\n  12:00  WBA0000  pending ->\n      rejected (privacy mode\n"
+        "      is enabled)\nshort\n"
+    )
+    cut = hang_wrap("  " + "x" * 50, 20).split("\n")  # a word longer than a line is cut
+    assert cut[0] == "  " + "x" * 18 and all(len(line) <= 20 for line in cut)
+    assert hang_wrap("fits", 4) == "fits"

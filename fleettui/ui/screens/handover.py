@@ -16,7 +16,7 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Static
 
-from fleettui.core.text import clean
+from fleettui.core.text import clean, hang_wrap
 from fleettui.monitor.desk_handover import HandoverRead
 
 #: The periods `-` and `+` step through (hours).
@@ -32,7 +32,7 @@ class HandoverScreen(ModalScreen[None]):
     DEFAULT_CSS = """
     HandoverScreen { background: $background; layout: vertical; }
     HandoverScreen #handover-title { height: 1; padding: 0 1; text-style: bold; }
-    HandoverScreen #handover-scroll { height: 1fr; padding: 0 1; }
+    HandoverScreen #handover-scroll { height: 1fr; padding: 0 1; scrollbar-gutter: stable; }
     """
 
     BINDINGS = [
@@ -90,7 +90,21 @@ class HandoverScreen(ModalScreen[None]):
             return
         until = result.report.until if result.report is not None else datetime.now(UTC)
         title.update(Text(self._title(f"as of {until.astimezone(UTC):%H:%M} UTC")))
-        body.update(Text(clean(result.text, keep_newlines=True)))
+        self._fill(body)
+
+    def _fill(self, body: Static) -> None:
+        """The text, its long lines wrapped with a hanging indent at the width there is
+        (a continuation under its own entry, not at the left edge)."""
+        if self.shown is None or self.shown.problem:
+            return
+        width = self.query_one("#handover-scroll").scrollable_content_region.width
+        if width <= 0:  # not laid out yet: the screen's width less padding and gutter
+            width = self.app.size.width - 4
+        text = clean(self.shown.text, keep_newlines=True)
+        body.update(Text(hang_wrap(text, max(20, width))))
+
+    def on_resize(self) -> None:
+        self._fill(self.query_one("#handover-text", Static))
 
     def action_back(self) -> None:
         self.dismiss(None)
