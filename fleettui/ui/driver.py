@@ -15,6 +15,13 @@ nothing, Esc then `/` opened the filter with the old one still applied, and Esc 
 Enter in a confirmation pressed its button instead of cancelling. fleettui binds no
 Alt chords, so nothing is lost.
 
+Esc then Backspace in one read is the same bytes as Alt+Backspace (ESC DEL), which
+Textual reads as ctrl+w (delete a word): the two cannot be told apart. The parser marks it
+(`ESC_BACKSPACE` as the key's character) and the key order (ui/key_order.py) decides
+where it lands: in a text input it stays Alt+Backspace (the word is deleted, as Option+
+Backspace does on a Mac; nothing typed is lost), anywhere else — the table, a dialog, a
+menu, where nothing binds ctrl+w — it is Esc then Backspace, so the Esc is never lost.
+
 `quick_escape_driver(cls)` gives the subclass for Textual's own Linux/macOS driver and
 leaves any other (Windows, the browser's driver under `fleettui serve`) as it is.
 """
@@ -35,6 +42,8 @@ from textual._time import get_time
 from textual._xterm_parser import XTermParser
 from textual.driver import Driver
 from textual.drivers.linux_driver import LinuxDriver
+
+from fleettui.ui.key_order import ESC_BACKSPACE
 
 #: Textual's own select timeout: how often the thread looks at its exit flag.
 IDLE_SELECT = 0.1
@@ -62,6 +71,9 @@ class BurstParser(XTermParser):
     then that character's own key, where Textual reads an Alt chord or loses the Esc."""
 
     def _sequence_to_key_events(self, sequence: str, alt: bool = False) -> Iterable[events.Key]:
+        if sequence == ESC_BACKSPACE:  # Textual's ctrl+w, marked as from ESC DEL
+            yield events.Key("ctrl+w", ESC_BACKSPACE)
+            return
         if sequence in META_CHORDS:  # Textual's table: ESC b = ctrl+left, ESC 1 = "¡", ...
             yield events.Key("escape", "\x1b")
             yield from super()._sequence_to_key_events(sequence[1])

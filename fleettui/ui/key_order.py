@@ -30,7 +30,11 @@ from textual.app import App
 from textual.message_pump import MessagePump
 from textual.timer import Timer
 
-from fleettui.ui.typeahead import TypeAhead
+from fleettui.ui.typeahead import TypeAhead, text_input_focused
+
+#: ESC DEL as the terminal driver marks it (ui/driver.py): Alt+Backspace, or Esc then
+#: Backspace in one read, the same bytes.
+ESC_BACKSPACE = "\x1b\x7f"
 
 #: Looks in a row with nothing queued between the key's widget and the App after which
 #: its marker counts as lost (the held keys go on).
@@ -48,6 +52,10 @@ class KeyDone(events.Event, bubble=True):
         super().__init__()
         self.ticket = ticket
         self.lap = lap
+
+
+def is_esc_backspace(event: events.Key) -> bool:
+    return event.key == "ctrl+w" and event.character == ESC_BACKSPACE
 
 
 class KeyOrder:
@@ -83,6 +91,11 @@ class KeyOrder:
         return True
 
     async def _let(self, event: events.Key) -> None:
+        if is_esc_backspace(event) and not text_input_focused(self.app):
+            # Esc then Backspace in one read (ui/driver.py): outside a text input no
+            # ctrl+w is bound, so it is the two keys, and the Esc is not lost.
+            self.held.appendleft(events.Key("backspace", "\x7f"))
+            event = events.Key("escape", "\x1b")
         if self.typeahead.take(event, opens_input=self.opens_input(event.key)):
             self.skipped()  # held for the input about to open (ui/typeahead.py)
             return

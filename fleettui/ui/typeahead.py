@@ -29,6 +29,15 @@ LOOK_EVERY = 0.01
 _UNDER_WAY = (WorkerState.PENDING, WorkerState.RUNNING)
 
 
+def text_input_focused(app: App) -> bool:
+    """A text input (Input, TextArea) has focus."""
+    try:
+        focused = app.focused
+    except ScreenStackError:  # the app is closing (its timer can still tick): no focus
+        return False
+    return isinstance(focused, Input | TextArea)
+
+
 class TypeAhead:
     def __init__(self, app: App, key_done: Callable[[], bool] = lambda: True) -> None:
         """`key_done`: the key that opened the input has been handled (ui/key_order.py)."""
@@ -75,11 +84,7 @@ class TypeAhead:
         return True
 
     def _input_focused(self) -> bool:
-        try:
-            focused = self.app.focused
-        except ScreenStackError:  # the app is closing (its timer can still tick): no focus
-            return False
-        return isinstance(focused, Input | TextArea)
+        return text_input_focused(self.app)
 
     def _check(self) -> None:
         self._settled = self._settled + 1 if self._all_done() else 0

@@ -11,7 +11,9 @@ from textual import events
 from textual.widgets import Input, TextArea
 
 from fleettui.sim.faults import FaultConfig
+from fleettui.ui.key_order import ESC_BACKSPACE
 from fleettui.ui.screens.add_form import AddScreen
+from fleettui.ui.screens.help import HelpScreen
 from fleettui.ui.screens.monitor_filter import FilterControl
 from tests.support.pilot import on_screen, wait_for
 
@@ -218,3 +220,22 @@ async def test_keys_after_an_opening_that_opened_nothing_still_run(pilot, monkey
     burst(app, "/p")
     await wait_for(pilot, lambda: app.monitor.connection.paused, 20)  # a bound, not speed
     assert not app.typeahead.waiting
+
+
+@pytest.mark.size(100, 30)
+@pytest.mark.test_vehicles
+async def test_esc_then_backspace_in_one_read_keeps_the_esc_outside_an_input(pilot):
+    """ESC DEL is Alt+Backspace or Esc then Backspace, the same bytes. Where no text input
+    has focus (a dialog, the table) nothing binds ctrl+w, so it is the two keys: the help
+    closes. In a text input it stays Alt+Backspace: a word is deleted."""
+    app = pilot.app
+    await pilot.press("question_mark")
+    await on_screen(pilot, HelpScreen)
+    app.post_message(events.Key("ctrl+w", ESC_BACKSPACE))
+    await wait_for(pilot, lambda: type(app.screen).__name__ == "MonitorScreen", 20)
+    burst(app, "/bmw x")
+    box = app.query_one("#filter", Input)
+    await wait_for(pilot, lambda: box.value == "bmw x", 20)
+    app.post_message(events.Key("ctrl+w", ESC_BACKSPACE))
+    await wait_for(pilot, lambda: box.value == "bmw ", 20)
+    assert app.focused is box

@@ -95,3 +95,21 @@ async def test_the_terminal_driver_reads_a_burst_as_its_keys():
         os.close(write_end)
         os.close(read_end)
     assert got == ["escape", "T"]
+
+
+def test_esc_then_backspace_in_one_read_is_marked_for_the_key_order():
+    # The same bytes as Alt+Backspace: Textual's ctrl+w, marked so the key order can make
+    # it Esc then Backspace where no text input has focus (tests/monitor: type-ahead).
+    from fleettui.ui.driver import BurstParser
+    from fleettui.ui.key_order import ESC_BACKSPACE, is_esc_backspace
+
+    def one(data: str):  # noqa: ANN202
+        parser = BurstParser(False)
+        [key] = [*parser.feed(data), *parser.feed("")]
+        return key
+
+    key = one(ESC_BACKSPACE)
+    assert key.key == "ctrl+w" and is_esc_backspace(key)
+    typed = one("\x17")  # ctrl+w typed as itself
+    assert typed.key == "ctrl+w" and not is_esc_backspace(typed)
+    assert _keys("\x7f") == ["backspace"]
