@@ -193,8 +193,8 @@ def _demo_with_desk(
     local PostgreSQL (fleettui.monitor.demo_desk; a second one joins it)."""
     from fleettui.desk.settings import DeskSettingsError, load_desk_settings
     from fleettui.monitor.accounts import account_for_simulator
-    from fleettui.monitor.demo_desk import DemoDeskError, demo_desk
-    from fleettui.sim import SimConfig, Simulator
+    from fleettui.monitor.demo_desk import DemoDeskError, demo_desk, demo_simulator
+    from fleettui.sim import SimConfig
 
     try:
         configured = load_desk_settings(required=False)
@@ -205,7 +205,7 @@ def _demo_with_desk(
         with _given(configured) if configured is not None else demo_desk() as settings:
             desk = _desk_control(settings)
             config = SimConfig(vehicles=args.demo_vehicles, speed=args.demo_speed)
-            with Simulator(config) as sim:
+            with demo_simulator(settings, config) as sim:  # a second demo joins the first's
                 account = account_for_simulator(sim, read_only=read_only, refresh=refresh)
                 from fleettui.ui.app import FleetApp
 

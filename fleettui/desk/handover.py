@@ -23,8 +23,14 @@ EXPORT_COLUMNS = ("id", "kind", "vin", "by", "at", "claimed_by", "expires_at", "
 
 
 def build_handover(
-    cur: Any, since: datetime, now: datetime, urgent: tuple[str, ...] = ()
+    cur: Any,
+    since: datetime,
+    now: datetime,
+    urgent: tuple[str, ...] = (),
+    changes_since: datetime | None = None,
 ) -> HandoverReport:
+    """The period's work (`since`, on the desk's clock) and state changes (`changes_since`,
+    on the provider's clock that dates them; default `since`)."""
     cur.execute(
         f"SELECT {EVENT_COLUMNS} FROM desk_events WHERE at >= %s AND kind = ANY(%s) ORDER BY id",
         (since, list(WORK_KINDS)),
@@ -36,7 +42,7 @@ def build_handover(
     cur.execute(
         "SELECT vin, old_state, new_state, reason, coalesce(at, seen_at) FROM desk_history "
         "WHERE coalesce(at, seen_at) >= %s ORDER BY coalesce(at, seen_at), id LIMIT 5000",
-        (since.timestamp(),),
+        ((changes_since or since).timestamp(),),
     )
     changes = tuple(
         (v, o, n, r, datetime.fromtimestamp(t, UTC)) for v, o, n, r, t in cur.fetchall()
@@ -55,6 +61,7 @@ def build_handover(
         changes,
         claimed,
         tuple(v for v in urgent if v not in held),
+        changes_since,
     )
 
 
@@ -75,7 +82,10 @@ _VERBS = {
 def handover_text(report: HandoverReport, *, limit: int = 20) -> str:
     """The handover as plain text (no colour, no control characters)."""
     out = [f"Handover {_when(report.since)} to {_when(report.until)}", ""]
-    out.append(f"State changes: {len(report.changes)}")
+    on = report.changes_since
+    other = on is not None and abs((on - report.since).total_seconds()) > 120
+    clock = f" (since {_when(on)} on the provider's clock)" if on is not None and other else ""
+    out.append(f"State changes: {len(report.changes)}{clock}")
     for vin, old, new, reason, at in report.changes[-limit:]:
         why = f" ({reason})" if reason else ""
         out.append(f"  {_when(at)}  {vin}  {old or '?'} -> {new}{why}")

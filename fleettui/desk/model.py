@@ -233,11 +233,15 @@ class HandoverReport:
     claimed: Mapping[str, tuple[str, datetime]]
     #: VINs the caller called urgent (e.g. triage queues) that nobody holds.
     unclaimed_urgent: tuple[str, ...] = ()
+    #: Where the state changes' period starts, on the provider's clock that dates them
+    #: (the demo's simulator runs ahead of the desk's); None: `since`.
+    changes_since: datetime | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {
             "since": iso(self.since),
             "until": iso(self.until),
+            "changes_since": iso(self.changes_since or self.since),
             "by_person": {
                 p: {k: list(v) for k, v in acts.items()} for p, acts in self.by_person.items()
             },

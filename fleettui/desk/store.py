@@ -192,12 +192,15 @@ class Desk:
 
     # -- handover, export, events ----------------------------------------------------
 
-    def handover(self, since: datetime, urgent: Iterable[str] = ()) -> HandoverReport:
+    def handover(
+        self, since: datetime, urgent: Iterable[str] = (), changes_since: datetime | None = None
+    ) -> HandoverReport:
         """What happened since `since`; `urgent`: VINs the caller finds urgent (e.g. the
-        triage queues'), reported back when nobody holds them."""
+        triage queues'), reported back when nobody holds them; `changes_since`: the state
+        changes' start on the provider's clock, where it is not the desk's."""
         ids = tuple(dict.fromkeys(v.strip().upper() for v in urgent if v and v.strip()))
         with self.conn.tx() as cur:
-            return handover.build_handover(cur, since, self.now(), ids)
+            return handover.build_handover(cur, since, self.now(), ids, changes_since)
 
     def handover_text(self, since: datetime, urgent: Iterable[str] = ()) -> str:
         return handover.handover_text(self.handover(since, urgent))

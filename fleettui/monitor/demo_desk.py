@@ -8,16 +8,24 @@ so a second `fleettui --demo --desk` in another terminal joins the same desk as 
 person (`FLEETTUI_DESK_USER=bob fleettui --demo --desk`): both demos show the same fleet
 (the simulator is seeded), so a claim in one shows in the other.
 
+The second demo on the same desk also joins the first's simulator (`demo_simulator`:
+where it listens is kept beside the desk's file, checked to answer, else a new one is
+started and recorded), so both show the same vehicles changing at the same moments and
+the desk records each change once, not once per simulator.
+
 Where no server can be had, `DemoDeskError` says how to get one.
 """
 
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 from collections.abc import Iterator
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
 
 from fleettui.config.atomic import atomic_write_bytes
 from fleettui.config.paths import data_dir
@@ -98,3 +106,84 @@ def demo_desk() -> Iterator[DeskSettings]:
                     path.unlink()
     finally:
         server.stop()
+
+
+def shared_sim_file() -> Path:
+    return data_dir() / "desk" / "demo-sim.json"
+
+
+@dataclass(frozen=True)
+class JoinedSimulator:
+    """Another demo's simulator, as `account_for_simulator` needs it."""
+
+    base_url: str
+    client_id: str
+    client_secret: str
+
+
+def desk_key(settings: DeskSettings) -> str:
+    """Which desk (server and database), without the password."""
+    parts = urlsplit(settings.dsn)
+    return f"{parts.hostname}:{parts.port}{parts.path}"
+
+
+def _answers(sim: JoinedSimulator) -> bool:
+    """The simulator gives a token for its credentials (so it is alive, and it is ours)."""
+    from fleettui.api.client import Credentials, FleetClient
+
+    try:
+        client = FleetClient(
+            Credentials(sim.base_url, sim.client_id, sim.client_secret),
+            timeout=2.0,
+            max_retries=0,
+        )
+        try:
+            client.fetch_token()
+        finally:
+            client.close()
+    except Exception:  # noqa: BLE001 - anything but a token: not one to join
+        return False
+    return True
+
+
+def _joinable_sim(path: Path, desk: str) -> JoinedSimulator | None:
+    try:
+        found = json.loads(path.read_text(encoding="utf-8"))
+        if not isinstance(found, dict) or found.get("desk") != desk:
+            return None
+        sim = JoinedSimulator(
+            str(found["base_url"]), str(found["client_id"]), str(found["client_secret"])
+        )
+    except (OSError, ValueError, KeyError):
+        return None
+    if not sim.base_url.startswith("http://127.0.0.1:"):
+        return None  # only ever a simulator on this machine
+    return sim if _answers(sim) else None
+
+
+@contextlib.contextmanager
+def demo_simulator(settings: DeskSettings, config: Any) -> Iterator[Any]:
+    """The simulator of the demos on this desk: the one another demo started, if it
+    answers; else a new one (`config`: its SimConfig), recorded for the next to join."""
+    path, desk = shared_sim_file(), desk_key(settings)
+    joined = _joinable_sim(path, desk)
+    if joined is not None:
+        yield joined
+        return
+    from fleettui.sim import Simulator
+
+    with Simulator(config) as sim:
+        record = {
+            "desk": desk,
+            "base_url": sim.base_url,
+            "client_id": sim.client_id,
+            "client_secret": sim.client_secret,
+        }
+        with contextlib.suppress(OSError):  # 0600: it holds the simulator's secret
+            atomic_write_bytes(path, json.dumps(record).encode())
+        try:
+            yield sim
+        finally:
+            with contextlib.suppress(OSError, ValueError):
+                if json.loads(path.read_text(encoding="utf-8")).get("base_url") == sim.base_url:
+                    path.unlink()

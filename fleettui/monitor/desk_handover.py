@@ -29,7 +29,10 @@ def read_handover(
     settings: DeskSettings, mirror: DeskMirror, hours: float, rows: list[Any], now: datetime
 ) -> HandoverRead:
     """Blocking: what happened on the desk in the last `hours`, with the fleet's
-    urgent vehicles nobody holds (the triage board of `rows`, snoozed ones left out)."""
+    urgent vehicles nobody holds (the triage board of `rows`, snoozed ones left out).
+    `now` is the provider's clock: the state changes are dated by it (the demo's runs
+    days ahead), so their period is counted back from it; the work (claims, notes) is
+    dated by the desk's clock, and its period from that."""
     from fleettui.desk.handover import handover_text, urgent_vins
     from fleettui.desk.store import Desk
     from fleettui.triage.queues import build_board
@@ -38,7 +41,7 @@ def read_handover(
     since = mirror.clock() - timedelta(hours=hours)  # the desk's clock, as its rows
     try:
         with Desk.connect(settings, clock=mirror.clock) as desk:
-            report = desk.handover(since, urgent)
+            report = desk.handover(since, urgent, changes_since=now - timedelta(hours=hours))
     except DeskError as exc:
         return HandoverRead(hours, problem=str(exc))
     return HandoverRead(hours, handover_text(report), report)
