@@ -28,7 +28,7 @@ from fleettui.ui.widgets.fleet_columns import column_at
 from fleettui.ui.widgets.fleet_keys import TABLE_BINDINGS
 from fleettui.ui.widgets.fleet_lines import LinePainter
 from fleettui.ui.widgets.fleet_marks import TableMarks
-from fleettui.ui.widgets.row_count import set_virtual_size
+from fleettui.ui.widgets.row_count import RowCount
 
 
 class FleetTable(ScrollView, can_focus=True):
@@ -115,7 +115,8 @@ class FleetTable(ScrollView, can_focus=True):
         #: Edits `marked` and keeps the anchor of a range mark (`v`).
         self.marks = TableMarks(self.marked)
         self._recent_timer: Timer | None = None
-        self._laid_out: tuple[Size, Size, Size] | None = None  # see _size_updated
+        #: The scrollbar told of the row count without a layout (row_count.RowCount).
+        self.row_count = RowCount(self)
         #: The last search (n/N jump to its matches without filtering); set by the app.
         self.search: Query | None = None
         #: A desk's Claimed cell per VIN ("me", a name, ""); None: no desk, no column.
@@ -293,12 +294,9 @@ class FleetTable(ScrollView, can_focus=True):
     def _size_updated(
         self, size: Size, virtual_size: Size, container_size: Size, layout: bool = True
     ) -> bool:
-        """A layout (a toast) passes its own size as `virtual_size`: Textual repainted the
-        scrollbar column each time; now only when the size or the row count changed."""
-        seen = (size, self.virtual_size, container_size)
-        if seen == self._laid_out:
+        """Only when the size or the row count changed (see RowCount.layout_due)."""
+        if not self.row_count.layout_due(size, container_size):
             return False
-        self._laid_out = seen
         return super()._size_updated(size, virtual_size, container_size, layout)
 
     def on_resize(self, event: events.Resize) -> None:
@@ -338,11 +336,7 @@ class FleetTable(ScrollView, can_focus=True):
     def _update_virtual_size(self) -> None:
         width = self.lines.width
         self.lines.lay_out(width)
-        if set_virtual_size(self, Size(width, len(self.rows) + 1)) and self._laid_out:
-            # the scrollbar knows the new row count: the next layout (the detail pane's
-            # new text) has nothing to repaint here for it
-            size, _, container = self._laid_out
-            self._laid_out = (size, self.virtual_size, container)
+        self.row_count.set(Size(width, len(self.rows) + 1))
 
     def _set_cursor(self, index: int) -> None:
         self.gone_vin = None  # the user chose a row again

@@ -6,6 +6,9 @@ changed one screen line, yet wrote the whole table (~5.7 KB) to the terminal. Wh
 scrollbar stays (the rows fill the view before and after), only the scrollbar's thumb can
 move, and it is repainted only when it does (one row in 100,000 seldom moves it an
 eighth of a cell).
+
+`RowCount` keeps a table's last layout, so that a layout which changes nothing for it (a
+toast's passes the toast's own size) does not repaint its scrollbar column either.
 """
 
 from __future__ import annotations
@@ -48,3 +51,27 @@ def set_virtual_size(view: ScrollView, size: Size) -> bool:
         bar.refresh()
     view.scroll_y = view.validate_scroll_y(view.scroll_y)
     return True
+
+
+class RowCount:
+    """A table's row count for its scrollbar, and the sizes of its last layout."""
+
+    def __init__(self, view: ScrollView) -> None:
+        self.view = view
+        self._laid_out: tuple[Size, Size, Size] | None = None
+
+    def layout_due(self, size: Size, container_size: Size) -> bool:
+        """A layout (a toast) passes its own size as `virtual_size`: Textual repainted the
+        scrollbar column each time; now only when the size or the row count changed."""
+        seen = (size, self.view.virtual_size, container_size)
+        if seen == self._laid_out:
+            return False
+        self._laid_out = seen
+        return True
+
+    def set(self, size: Size) -> None:
+        if set_virtual_size(self.view, size) and self._laid_out:
+            # the scrollbar knows the new row count: the next layout (the detail pane's
+            # new text) has nothing to repaint here for it
+            laid_out, _, container = self._laid_out
+            self._laid_out = (laid_out, self.view.virtual_size, container)
