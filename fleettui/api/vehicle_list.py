@@ -17,6 +17,7 @@ wait can last minutes, and the rest of the process keeps its collector.
 from __future__ import annotations
 
 import gc
+import inspect
 import logging
 import threading
 from collections.abc import Callable
@@ -42,6 +43,15 @@ MIN_LIST_LIMIT = 64 * 1024 * 1024
 #: Handed the entries parsed from the latest chunk; `first`: a new answer begins (forget
 #: what the last one handed over: the call was retried).
 OnBatch = Callable[[list[Any], bool], None]
+
+
+def takes_batches(call: Any) -> bool:
+    """Does this list call take `on_batch` (FleetClient's and the monitor's prefetching
+    reader's do; a stand-in for either may not)?"""
+    try:
+        return "on_batch" in inspect.signature(call).parameters
+    except (TypeError, ValueError):
+        return False
 
 
 class ListBound:

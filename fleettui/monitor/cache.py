@@ -19,7 +19,7 @@ from fleettui.monitor.accounts import Account
 from fleettui.monitor.clients import Reader
 from fleettui.monitor.connection import ConnectionState
 from fleettui.monitor.repaint_pacing import RepaintPacing
-from fleettui.monitor.updates import CacheRead, CacheSave, FirstRows, Notice, Update
+from fleettui.monitor.updates import Arriving, CacheRead, CacheSave, FirstRows, Notice, Update
 
 #: Keep the fleet on disk at most this often (a 100k fleet is ~20 MB of compact JSON).
 CACHE_EVERY = 300.0
@@ -127,6 +127,10 @@ class StartCache:
         #: A first screen (its page, the generation of its snapshot in the store, whether
         #: it is the cache's) while the rest of its fleet is read or prepared.
         self._first: tuple[FirstPage, int, bool] | None = None
+        #: The rows shown while a first answer arrives (fleettui.monitor.arrival): how
+        #: much has arrived, the generation of their snapshot in the store, and whether
+        #: the call broke off before the end.
+        self._arriving: tuple[Arriving, int, bool] | None = None
 
     def reset(self) -> None:
         """Another account: its cache is written after its own first poll."""
@@ -188,16 +192,54 @@ class StartCache:
             self.open_gate()
         return update
 
-    def took_first(self, result: FirstRows) -> Update | None:
-        """UI thread: paint the first screen of the first answer, unless the store holds
-        a fleet already (a cached one, or the whole answer came first)."""
+    def took_first(self, result: FirstRows | Arriving) -> Update | None:
+        """UI thread: paint the first screen of the first answer (or its rows that
+        arrived first), unless the store holds a fleet already (a cached one, or the
+        whole answer came first); or say how much more of it arrived."""
         m = self.m
-        if result.generation != m.generation or m.store.total:
+        if isinstance(result, Arriving):
+            return self.took_arriving(result)
+        if result.generation != m.generation or not self.fresh():
             return None
         if not m.store.apply(result.prepared):
             return None
-        self._first = (result.page, result.prepared.snapshot.generation, False)
+        generation = result.prepared.snapshot.generation
+        if result.arriving is not None:
+            self._arriving = (result.arriving, generation, False)
+        elif result.page is not None:
+            self._first = (result.page, generation, False)
         return Update(repaint=m.repaints.due(result.prepared))
+
+    def took_arriving(self, result: Arriving) -> Update | None:
+        """UI thread: more of the first answer arrived; the header says how much (the
+        table is left as it is)."""
+        arriving = self._arriving
+        if result.generation != self.m.generation or arriving is None or not self.arriving():
+            return None
+        self._arriving = (result, arriving[1], False)
+        return Update()
+
+    def fresh(self) -> bool:
+        """Nothing is in the store but what a first answer showed while it arrived: the
+        next full list is a first load (safe to read on the poll's worker)."""
+        return not self.m.store.total or self.arriving() is not None
+
+    def arriving(self) -> tuple[Arriving, bool] | None:
+        """(how much arrived, broke off) while the rows shown are those of a first
+        answer still arriving (or one that broke off halfway)."""
+        arriving = self._arriving
+        if arriving is None or arriving[1] != self.m.store.snapshot.generation:
+            return None
+        return arriving[0], arriving[2]
+
+    def broke_off(self) -> bool:
+        """A poll failed: rows shown from a first answer that did not finish are marked
+        as not the whole fleet. True when there are such rows."""
+        arriving = self._arriving
+        if arriving is None or self.arriving() is None:
+            return False
+        self._arriving = (arriving[0], arriving[1], True)
+        return True
 
     def first_screen(self) -> tuple[FirstPage, bool] | None:
         """(page, from the cache) while a first screen is all the store holds: its counts

@@ -46,6 +46,7 @@ from fleettui.monitor.load import ProviderLoad
 from fleettui.monitor.push_control import PushControl
 from fleettui.monitor.repaint_pacing import RepaintPacing
 from fleettui.monitor.updates import (
+    Arriving,
     FetchFailed,
     FetchResult,
     FirstRows,
@@ -247,11 +248,22 @@ class Monitor:
         return Update(poll=True, notices=[monitor_notices.RESUMED])
 
     def fetch(
-        self, generation: int, early: Callable[[FirstRows], None] | None = None
+        self, generation: int, early: Callable[[FirstRows | Arriving], None] | None = None
     ) -> FetchResult:
-        """Blocking: the list call, parsed and diffed against the store; `early` gets
-        the first screen of a big first load (for `cache.took_first`) before the rest."""
-        return fetching.fetch(self.reader, self.store, self.clock, generation, early, self._ask)
+        """Blocking: the list call, parsed and diffed against the store; on a first load
+        `early` gets the rows that arrived and how many (`cache.took_first`,
+        `cache.took_arriving`) while the answer downloads, then the first screen of the
+        whole fleet before the rest."""
+        return fetching.fetch(
+            self.reader,
+            self.store,
+            self.clock,
+            generation,
+            early,
+            self._ask,
+            fresh=self.cache.fresh,
+            monotonic=self.monotonic,
+        )
 
     def took(self, result: FetchResult) -> Update | None:
         """A poll's result on the UI thread; None when it belongs to an earlier account."""
@@ -330,8 +342,13 @@ class Monitor:
             result.category, result.message, result.retry_after, result.kind
         )
         update = Update(stale=True, next_poll=conn.next_delay())
+        broke_off = self.cache.broke_off()
         if first:
-            shown = monitor_notices.what_is_shown(conn, self.store.total)
+            shown = (
+                monitor_notices.BROKE_OFF
+                if broke_off
+                else monitor_notices.what_is_shown(conn, self.store.total)
+            )
             update.notices.append(monitor_notices.refresh_failed(result, conn, shown))
         return update
 

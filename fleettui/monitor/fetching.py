@@ -5,11 +5,13 @@ the notices a change to rejected raises."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
 from fleettui.api.errors import ApiError, BadResponse, RateLimited, error_category
+from fleettui.api.vehicle_list import OnBatch, takes_batches
 from fleettui.core.first_page import first_of
 from fleettui.core.memory import FREEZE_AT
 from fleettui.core.notices import coalesce
@@ -17,8 +19,16 @@ from fleettui.core.snapshot import Prepared
 from fleettui.core.states import State
 from fleettui.core.store import FleetStore
 from fleettui.core.text import clean
+from fleettui.monitor.arrival import Arrival
 from fleettui.monitor.delta import Ask, ask_provider, moving_after
-from fleettui.monitor.updates import Fetched, FetchFailed, FetchResult, FirstRows, Notice
+from fleettui.monitor.updates import (
+    Arriving,
+    Fetched,
+    FetchFailed,
+    FetchResult,
+    FirstRows,
+    Notice,
+)
 
 #: What a refresh asks when nothing says otherwise: the whole list.
 FULL = Ask(True, "setting")
@@ -27,10 +37,15 @@ FULL = Ask(True, "setting")
 REJECTION_TIMEOUT = 8.0
 
 
-def fetch_fleet(reader: Any) -> list[Any]:
-    """The fleet in the store's compact form when the client offers it (less memory)."""
+def fetch_fleet(reader: Any, on_batch: OnBatch | None = None) -> list[Any]:
+    """The fleet in the store's compact form when the client offers it (less memory);
+    `on_batch` sees the entries as they arrive when the client can hand them on."""
     compact = getattr(reader, "list_vehicles_compact", None)
-    return compact() if compact is not None else reader.list_vehicles_raw()
+    if compact is None:
+        return reader.list_vehicles_raw()
+    if on_batch is not None and takes_batches(compact):
+        return compact(on_batch=on_batch)
+    return compact()
 
 
 def fetch(
@@ -38,29 +53,42 @@ def fetch(
     store: FleetStore,
     clock: Callable[[], datetime],
     generation: int,
-    early: Callable[[FirstRows], None] | None = None,
+    early: Callable[[FirstRows | Arriving], None] | None = None,
     ask: Ask = FULL,
+    fresh: Callable[[], bool] | None = None,
+    monotonic: Callable[[], float] = time.monotonic,
 ) -> FetchResult:
     """Blocking: the list call (or the filtered calls `ask` says: `monitor.delta`),
-    parsed and diffed against the store; never raises. On a big first load `early` gets
-    the first screen before the whole view is prepared."""
+    parsed and diffed against the store; never raises. On a first load (`fresh()`:
+    nothing but what this start showed is in the store; by default an empty store)
+    `early` gets the first rows while the answer arrives and how much has arrived
+    (fleettui.monitor.arrival), then the first screen of the whole fleet before its
+    whole view is prepared."""
+    if fresh is None:
+        fresh = lambda: not store.total  # noqa: E731 - the default first-load test
+    arrival = None
+    if ask.full and early is not None and fresh():
+        arrival = Arrival(store, clock, generation, early, fresh, monotonic)
     try:
-        answer = ask_provider(reader, ask, lambda: fetch_fleet(reader))
+        batches = arrival.on_batch if arrival is not None else None
+        answer = ask_provider(reader, ask, lambda: fetch_fleet(reader, batches))
         raw = answer.objects
         first = None
-        if answer.full and early is not None and not store.total and len(raw) >= FREEZE_AT:
+        first_load = answer.full and early is not None and fresh()
+        if first_load and early is not None and len(raw) >= FREEZE_AT:
             sort, descending = store.sort
             first = first_of(raw, sort, descending, store.query.text)
             if first is not None:
                 early(FirstRows(generation, store.prepare(first.rows, clock()), first))
         # consume: the payload is freed a slice at a time, so the UI thread never waits
         # on the GIL while 100k parsed vehicles are deallocated in one go. After a first
-        # screen, the whole fleet is still a first load (nothing in it is "new").
+        # screen (or rows shown while the answer arrived), the whole fleet is still a
+        # first load (nothing in it is "new").
         prepared = store.prepare(
             raw,
             clock(),
             consume=True,
-            replace=first is not None,
+            replace=first is not None or (first_load and arrival is not None and arrival.shown),
             partial=not answer.full,
             gone=answer.gone,
         )

@@ -1,8 +1,8 @@
 """What the monitor's two header lines say, read from the controller in one place.
 
 The header widget (`fleettui.ui.widgets.header.FleetHeader`) only draws a `HeaderState`;
-which counts stand for the fleet (the whole store, or the cache's first screen while the
-rest is read), whether anything was ever loaded, the webhook health and the marks the
+which counts stand for the fleet (the whole store, the cache's first screen while the
+rest is read, or what has arrived of a first answer), whether anything was ever loaded, the webhook health and the marks the
 filter hides are decided here, Textual-free.
 """
 
@@ -37,6 +37,11 @@ class HeaderState:
     marked_hidden: int = 0
     #: Only the cache's first screen is in the table yet; the rest is being read.
     reading: bool = False
+    #: Vehicles received so far while the first answer arrives (None otherwise): the
+    #: table shows its first rows, the counts are of what arrived.
+    receiving: int | None = None
+    #: That answer broke off before its end: what is shown is not the whole fleet.
+    broke_off: bool = False
     #: Connected, polling, stale, paused, the last error (the controller's, shared).
     connection: ConnectionState = field(default_factory=ConnectionState)
     #: The shared desk in a few words ("desk ● 3 online"); "" without a desk.
@@ -76,6 +81,7 @@ class HeaderReader:
         monitor, store = self.monitor, self.monitor.store
         push, push_alert = monitor.push.header(wall)
         first = monitor.cache.first_screen()
+        arriving = monitor.cache.arriving()
         state = HeaderState(
             push=push,
             push_alert=push_alert,
@@ -89,6 +95,7 @@ class HeaderReader:
             loaded=(
                 monitor.connection.connected_once
                 or first is not None
+                or arriving is not None
                 or monitor.connection.cached_at is not None
             ),
             reading=first is not None and first[1],
@@ -102,6 +109,10 @@ class HeaderReader:
             page = first[0]
             state.shown, state.total = page.counts_shown, page.counts_all
             state.shown_count, state.total_count = page.shown, page.total
+        if arriving is not None:  # the first rows of an answer: the counts of what arrived
+            got, state.broke_off = arriving
+            state.receiving = got.count
+            state.total, state.total_count = got.counts, max(got.count, state.shown_count)
         return state
 
     def hidden_marks(self) -> int:

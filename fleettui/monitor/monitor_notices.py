@@ -31,6 +31,10 @@ def retrying_now(conn: ConnectionState) -> Notice:
     )
 
 
+#: After a first answer that failed halfway (fleettui.monitor.arrival).
+BROKE_OFF = "Showing only the vehicles that arrived before the list broke off, not the whole fleet"
+
+
 def what_is_shown(conn: ConnectionState, total: int) -> str:
     """After a failed poll: is the screen showing live data, a cache, or nothing?"""
     if conn.connected_once:

@@ -19,6 +19,7 @@ import dataclasses
 import threading
 from typing import Any
 
+from fleettui.api.vehicle_list import OnBatch, takes_batches
 from fleettui.monitor.accounts import Account
 
 #: The longest the call waits for the cached fleet (the poll itself opens the gate too).
@@ -38,28 +39,55 @@ class PrefetchingReader:
         self._taken = False
         self._result: list[Any] | None = None
         self._error: BaseException | None = None
+        #: The entries that arrived before the poll took the call (handed to its
+        #: `on_batch` then), and that `on_batch` once taken.
+        self._lock = threading.Lock()
+        self._early: list[list[Any]] = []
+        self._on_batch: OnBatch | None = None
         self._thread = threading.Thread(target=self._run, daemon=True, name="fleettui-prefetch")
         self._thread.start()
 
     def _run(self) -> None:
         self._gate.wait(GATE_TIMEOUT)
         try:
-            self._result = self._client.list_vehicles_compact()
+            call = self._client.list_vehicles_compact
+            self._result = call(on_batch=self._batch) if takes_batches(call) else call()
         except BaseException as exc:  # noqa: BLE001 - handed to the poll that takes it
             self._error = exc
         finally:
             self._done.set()
 
+    def _batch(self, entries: list[Any], first: bool) -> None:  # the exchange's thread
+        with self._lock:  # in order: those kept until the poll took the call, then these
+            on_batch = self._on_batch
+            if on_batch is None:
+                if first:
+                    self._early.clear()
+                self._early.append(entries)
+                return
+            on_batch(entries, first)
+
     def open_gate(self) -> None:
         """The cached fleet is in the store (or there is none): the call may go ahead."""
         self._gate.set()
 
-    def list_vehicles_compact(self, filter: Any = None) -> list[Any]:
+    def list_vehicles_compact(
+        self, filter: Any = None, on_batch: OnBatch | None = None
+    ) -> list[Any]:
         """The first time (no filter): the answer of the call already under way, or its
-        error, raised here as the call itself would have; afterwards a new call."""
+        error, raised here as the call itself would have; `on_batch` is handed what has
+        arrived so far at once, then the rest as it comes. Afterwards a new call."""
         if self._taken or filter is not None:
-            return self._client.list_vehicles_compact(filter)
+            if on_batch is None:
+                return self._client.list_vehicles_compact(filter)
+            return self._client.list_vehicles_compact(filter, on_batch=on_batch)
         self._taken = True
+        with self._lock:
+            if on_batch is not None:
+                for i, entries in enumerate(self._early):
+                    on_batch(entries, i == 0)
+            self._on_batch = on_batch or _ignore
+            self._early = []
         self._gate.set()
         self._done.wait()
         result, error = self._result, self._error
@@ -70,6 +98,10 @@ class PrefetchingReader:
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._client, name)
+
+
+def _ignore(entries: list[Any], first: bool) -> None:
+    """No one asked to see the entries as they arrive."""
 
 
 def prefetching(account: Account, *, gated: bool) -> Account:

@@ -16,7 +16,7 @@ from fleettui.api.wire import CreateResult
 from fleettui.core.first_page import FirstPage
 from fleettui.core.rows import Row
 from fleettui.core.snapshot import Prepared
-from fleettui.core.states import Action
+from fleettui.core.states import Action, State
 from fleettui.monitor.add_lines import AddLine
 from fleettui.monitor.delta import Answer, Ask
 from fleettui.monitor.write_outcomes import Severity, WriteOutcome
@@ -131,13 +131,27 @@ FetchResult = Fetched | FetchFailed
 
 
 @dataclass(frozen=True)
+class Arriving:
+    """How much of a first answer has arrived while it downloads (the header's
+    "receiving the fleet… N so far"; fleettui.monitor.arrival)."""
+
+    generation: int
+    #: Entries received so far (repeats and unreadable ones included: a count, not a fleet).
+    count: int
+    #: Their states, as far as the entries say.
+    counts: dict[State, int]
+
+
+@dataclass(frozen=True)
 class FirstRows:
     """The first screen of a fleet's first answer, painted while its whole view is
-    prepared on the worker (fleettui.core.first_page.first_of)."""
+    prepared on the worker (fleettui.core.first_page.first_of), or while the rest of the
+    answer is still arriving (`arriving` set, `page` None: fleettui.monitor.arrival)."""
 
     generation: int
     prepared: Prepared
-    page: FirstPage
+    page: FirstPage | None
+    arriving: Arriving | None = None
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ from fleettui.monitor.eligibility import EligibilityOutcome
 from fleettui.monitor.push_control import PushPrepared
 from fleettui.monitor.updates import (
     AddSent,
+    Arriving,
     CacheRead,
     DeletesSent,
     FetchResult,
@@ -70,9 +71,10 @@ class CacheLoaded(Message):
 
 @dataclass
 class FirstRowsRead(Message):
-    """The first screen of the first answer, before its whole view is prepared."""
+    """The first screen of the first answer, before its whole view is prepared, or
+    while the rest of it arrives; or how much of it has arrived (the header's count)."""
 
-    result: FirstRows
+    result: FirstRows | Arriving
 
 
 @dataclass

@@ -18,7 +18,7 @@ from textual.app import App
 from textual.timer import Timer
 
 from fleettui.monitor.controller import Monitor
-from fleettui.monitor.updates import FirstRows, Update
+from fleettui.monitor.updates import Arriving, FirstRows, Update
 from fleettui.ui.messages import CacheLoaded, FirstRowsRead, HistoryRecorded, PollDone
 
 if TYPE_CHECKING:
@@ -102,7 +102,7 @@ class PollLoop:
             post(CacheLoaded(cached))
         post(PollDone(self.monitor.fetch(generation, early=self._post_first)))
 
-    def _post_first(self, first: FirstRows) -> None:
+    def _post_first(self, first: FirstRows | Arriving) -> None:  # the exchange's thread
         self.app.post_message(FirstRowsRead(first))
 
     def carry_out(self, update: Update) -> None:

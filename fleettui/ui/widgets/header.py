@@ -126,6 +126,17 @@ def counts_text(h: HeaderState, form: str = "full") -> Text:
     out.append(f"{h.shown_count}/{h.total_count} shown", style="bold")
     if h.reading:
         out.append("  reading the cache…" if full else " reading…", style="yellow")
+    if h.receiving is not None and h.broke_off:
+        out.append(
+            "  the list broke off: not the whole fleet" if full else " incomplete", style=ALERT
+        )
+    elif h.receiving is not None:
+        out.append(
+            f"  receiving the fleet… {h.receiving} so far; sorted when all are in"
+            if full
+            else f" receiving… {h.receiving}",
+            style="yellow",
+        )
     if h.marked:
         hidden = f", {h.marked_hidden} hidden" if h.marked_hidden else ""
         out.append(
