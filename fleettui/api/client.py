@@ -39,6 +39,7 @@ from fleettui.api.deadline import (
 from fleettui.api.errors import ApiError, CredentialsRejected, NotFound, WrongBaseUrl
 from fleettui.api.filters import VehicleFilter
 from fleettui.api.provider_clock import ProviderClock
+from fleettui.api.tls import tls_context
 from fleettui.api.wire import VEHICLES_PATH, CreateResult, NewVehicle
 from fleettui.core.lenient_json import Mended
 from fleettui.core.vehicle import Vehicle
@@ -74,16 +75,17 @@ class FleetClient:
         self._base = base
         self.clock = ProviderClock(is_loopback(self._host))
         connect = float(connect_timeout or min(timeout, DEFAULT_CONNECT_TIMEOUT))
+        trust_env = not is_loopback(self._host)
         self._http = httpx.Client(
             base_url=base,
             timeout=httpx.Timeout(timeout, connect=connect),
-            verify=True,
+            verify=tls_context(trust_env),  # the CA bundle loaded once (fleettui.api.tls)
             follow_redirects=False,
             headers={"User-Agent": USER_AGENT, "Accept": "application/json"},
             limits=httpx.Limits(max_connections=8, max_keepalive_connections=4),
             transport=transport,
             # No proxy for the local simulator (a CI machine's HTTP_PROXY must not catch it).
-            trust_env=not is_loopback(self._host),
+            trust_env=trust_env,
         )
         self.calls = Calls(
             self._http,

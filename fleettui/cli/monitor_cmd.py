@@ -164,13 +164,15 @@ def _with_webhooks(account: Account, args: argparse.Namespace) -> Account:
     """The profile's account with webhook push, when --webhooks or the profile asks."""
     import dataclasses
 
-    from fleettui.monitor.push_feeds import ATTACH, open_feed
     from fleettui.webhooks.settings import load_settings, parse_listen
 
     settings = load_settings(account.name)
     spec = getattr(args, "webhooks", None) or settings.listen
     if not spec:
         return account
+    # Only now: the receiver and its store (~20 ms of imports) are not a start's cost.
+    from fleettui.monitor.push_feeds import ATTACH, open_feed
+
     if spec.strip().lower() != ATTACH:
         parse_listen(spec)  # a bad spec is refused now, not after the monitor opened
         if not settings.secret:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import dataclasses
 import threading
+from collections.abc import Callable
 from typing import Any
 
 from fleettui.api.vehicle_list import OnBatch, takes_batches
@@ -28,10 +29,14 @@ GATE_TIMEOUT = 10.0
 
 class PrefetchingReader:
     """A client whose first `list_vehicles_compact()` was started when it was made;
-    everything else (and every later call) goes to the client itself."""
+    everything else (and every later call) goes to the client itself. The client is
+    made by `make()` on the call's thread too (a client loads the CA bundle, tens of
+    milliseconds the window's start need not wait for); a use waits until it is made."""
 
-    def __init__(self, client: Any, *, gated: bool) -> None:
-        self._client = client
+    def __init__(self, make: Callable[[], Any], *, gated: bool) -> None:
+        self._make = make
+        self._client: Any = None
+        self._made = threading.Event()
         self._gate = threading.Event()
         if not gated:
             self._gate.set()
@@ -48,6 +53,14 @@ class PrefetchingReader:
         self._thread.start()
 
     def _run(self) -> None:
+        try:
+            self._client = self._make()
+        except BaseException as exc:  # noqa: BLE001 - raised where the client is used
+            self._error = exc
+            self._done.set()
+            return
+        finally:
+            self._made.set()
         self._gate.wait(GATE_TIMEOUT)
         try:
             call = self._client.list_vehicles_compact
@@ -79,8 +92,8 @@ class PrefetchingReader:
         arrived so far at once, then the rest as it comes. Afterwards a new call."""
         if self._taken or filter is not None:
             if on_batch is None:
-                return self._client.list_vehicles_compact(filter)
-            return self._client.list_vehicles_compact(filter, on_batch=on_batch)
+                return self.client.list_vehicles_compact(filter)
+            return self.client.list_vehicles_compact(filter, on_batch=on_batch)
         self._taken = True
         with self._lock:
             if on_batch is not None:
@@ -96,8 +109,16 @@ class PrefetchingReader:
             raise error
         return result if result is not None else []
 
+    @property
+    def client(self) -> Any:
+        """The client itself, once made."""
+        self._made.wait()
+        if self._client is None:  # making it failed: as if it had failed here
+            raise self._error or RuntimeError("the client could not be made")
+        return self._client
+
     def __getattr__(self, name: str) -> Any:
-        return getattr(self._client, name)
+        return getattr(self.client, name)
 
 
 def _ignore(entries: list[Any], first: bool) -> None:
@@ -108,7 +129,7 @@ def prefetching(account: Account, *, gated: bool) -> Account:
     """The account, its first client already fetching the fleet (see the module
     docstring); later clients are made as usual. `gated`: wait for `open_gate()`."""
     make = account.client_factory
-    first: list[Any] = [PrefetchingReader(make(), gated=gated)]
+    first: list[Any] = [PrefetchingReader(make, gated=gated)]
 
     def factory() -> Any:
         return first.pop() if first else make()

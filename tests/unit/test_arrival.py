@@ -63,7 +63,7 @@ def test_nothing_is_posted_over_a_fleet_already_on_screen(sim) -> None:  # noqa:
 
 
 def test_the_prefetched_call_hands_on_what_arrived_before_the_poll_took_it(sim) -> None:  # noqa: ANN001
-    reader = PrefetchingReader(account_for_simulator(sim).client_factory(), gated=False)
+    reader = PrefetchingReader(account_for_simulator(sim).client_factory, gated=False)
     try:
         assert reader._done.wait(30)  # the whole answer is in before the poll asks
         seen: list[tuple[int, bool]] = []

@@ -5,6 +5,7 @@ fleet when told to (so the answer shares the cached rows), and its errors reach 
 from __future__ import annotations
 
 import threading
+import time
 from dataclasses import replace
 
 import pytest
@@ -25,6 +26,8 @@ class Counting:
         self.fail = fail
         self.lists = 0
         self.started = threading.Event()
+        #: The prefetch makes its client on its own thread; the writer is made as usual.
+        self.thread = threading.current_thread().name
 
     def list_vehicles_compact(self, filter=None):
         self.lists += 1
@@ -48,6 +51,16 @@ def _account(sim, made: list[Counting], fail: BaseException | None = None):
     return replace(account, client_factory=factory)
 
 
+def _first(made: list[Counting]) -> Counting:
+    """The reader's client: the prefetch makes it on its own thread (a bounded wait)."""
+    for _ in range(3000):
+        for client in list(made):
+            if client.thread == "fleettui-prefetch":
+                return client
+        time.sleep(0.01)
+    raise AssertionError("the prefetch never made its client")
+
+
 def _poll(m: Monitor):
     generation = m.start_poll()
     assert generation is not None
@@ -57,16 +70,16 @@ def _poll(m: Monitor):
 def test_the_first_poll_takes_the_answer_already_on_its_way(sim):
     made: list[Counting] = []
     account = prefetching(_account(sim, made), gated=False)
-    assert len(made) == 1 and made[0].started.wait(10)  # under way before any monitor
+    assert _first(made).started.wait(10) and len(made) == 1  # under way before any monitor
     m = Monitor(None)
     m.connect(account)
     result = _poll(m)
     assert isinstance(result, Fetched) and m.took(result) is not None
     assert m.store.total == 60
-    assert made[0].lists == 1  # the reader: one list call, the prefetched one
+    assert _first(made).lists == 1  # the reader: one list call, the prefetched one
     assert len(made) == 2  # and the writer, made as usual
     m.fetch(m.start_poll() or 0)  # the next poll asks again
-    assert made[0].lists == 2
+    assert _first(made).lists == 2
     m.close()
 
 
@@ -75,9 +88,9 @@ def test_a_gated_call_waits_until_it_is_let_go(sim, monkeypatch):
     made: list[Counting] = []
     reader = prefetching(_account(sim, made), gated=True).client_factory()
     assert isinstance(reader, PrefetchingReader)
-    assert not made[0].started.wait(0.2)  # held until the gate opens
+    assert not _first(made).started.wait(0.2)  # held until the gate opens
     reader.open_gate()
-    assert made[0].started.wait(10)
+    assert _first(made).started.wait(10)
     assert len(reader.list_vehicles_compact()) == 60
     reader.close()
 
@@ -100,9 +113,9 @@ def test_the_monitor_lets_the_call_go_once_the_cached_fleet_is_in(sim, monkeypat
     assert first is not None and first.first is not None
     m.cache.took_cache(first)  # the first screen alone: still held
     whole = m.cache.read_cache(m.generation)
-    assert whole is not None and not made[0].started.wait(0.2)
+    assert whole is not None and not _first(made).started.wait(0.2)
     m.cache.took_cache(whole)  # the whole cached fleet is in: go
-    assert made[0].started.wait(10)
+    assert _first(made).started.wait(10)
     assert isinstance(_poll(m), Fetched)
     m.close()
 
@@ -111,9 +124,9 @@ def test_with_nothing_cached_the_call_goes_at_once(sim, monkeypatch):
     monkeypatch.setattr(prefetch, "GATE_TIMEOUT", 60.0)
     made: list[Counting] = []
     m = _held(sim, made, "never-cached")
-    assert m.cache.read_first(m.generation) is None and not made[0].started.wait(0.1)
+    assert m.cache.read_first(m.generation) is None and not _first(made).started.wait(0.1)
     assert m.cache.read_cache(m.generation) is None  # nothing to wait for
-    assert made[0].started.wait(10)
+    assert _first(made).started.wait(10)
     assert isinstance(_poll(m), Fetched)
     m.close()
 
@@ -126,5 +139,5 @@ def test_the_prefetched_calls_error_is_the_polls_error(sim, gated):
     m.connect(account)
     result = _poll(m)
     assert isinstance(result, FetchFailed) and "did not answer within 3 s" in result.message
-    assert made[0].lists == 1
+    assert _first(made).lists == 1
     m.close()
