@@ -17,6 +17,7 @@ them. Textual-free; everything here runs on the exchange's thread.
 
 from __future__ import annotations
 
+import logging
 from collections import Counter
 from collections.abc import Callable
 from datetime import datetime
@@ -33,13 +34,20 @@ SCREEN = FIRST_ROWS
 #: Seconds between two posts of the count (a few header repaints a second at most).
 EVERY = 0.25
 _STATES = {s.value: s for s in State}
+log = logging.getLogger("fleettui.monitor")
 
 
-def _status(entry: Any) -> Any:
+def _status(entry: Any) -> str | None:
+    """The entry's state as the provider wrote it; None for anything but a string (an
+    answer's values are data: a list or an object there is no state, and no key)."""
     kind = type(entry)
     if kind is tuple:
-        return entry[1] if len(entry) > 1 else None
-    return entry.get("status") if kind is dict else getattr(entry, "status", None)
+        status = entry[1] if len(entry) > 1 else None
+    elif kind is dict:
+        status = entry.get("status")
+    else:
+        status = getattr(entry, "status", None)
+    return status if type(status) is str else None
 
 
 class Arrival:
@@ -63,16 +71,28 @@ class Arrival:
         self._post, self._fresh, self._monotonic = post, fresh, monotonic
         self._every, self._screen = every, screen
         self.shown = False
+        self._off = False
         self._restart()
 
     def _restart(self) -> None:
         self._head: dict[str, Any] = {}
         self._count = 0
-        self._states: Counter[Any] = Counter()
+        self._states: Counter[str | None] = Counter()
         self._last = 0.0
         self._said = -1
 
     def on_batch(self, entries: list[Any], first: bool) -> None:
+        """The list call's `on_batch`: it must never fail the call (the whole answer
+        still comes; only the early rows are given up)."""
+        if self._off:
+            return
+        try:
+            self._take(entries, first)
+        except Exception:  # noqa: BLE001 - an answer's values are data, never a crash
+            log.exception("the rows that arrived first are not shown")
+            self._off = True
+
+    def _take(self, entries: list[Any], first: bool) -> None:
         if first:
             self._restart()
         self._count += len(entries)
@@ -95,7 +115,7 @@ class Arrival:
     def arriving(self) -> Arriving:
         counts: dict[State, int] = {}
         for status, n in self._states.items():
-            state = _STATES.get(status, State.UNKNOWN) if type(status) is str else State.UNKNOWN
+            state = _STATES.get(status, State.UNKNOWN) if status is not None else State.UNKNOWN
             counts[state] = counts.get(state, 0) + n
         return Arriving(self._generation, self._count, counts)
 

@@ -131,6 +131,9 @@ class StartCache:
         #: much has arrived, the generation of their snapshot in the store, and whether
         #: the call broke off before the end.
         self._arriving: tuple[Arriving, int, bool] | None = None
+        #: The generations of every such screen: `fresh()` is read on the poll's worker,
+        #: so a snapshot is known as one before the store holds it.
+        self._arrived: set[int] = set()
 
     def reset(self) -> None:
         """Another account: its cache is written after its own first poll."""
@@ -201,9 +204,11 @@ class StartCache:
             return self.took_arriving(result)
         if result.generation != m.generation or not self.fresh():
             return None
+        generation = result.prepared.snapshot.generation
+        if result.arriving is not None:
+            self._arrived.add(generation)
         if not m.store.apply(result.prepared):
             return None
-        generation = result.prepared.snapshot.generation
         if result.arriving is not None:
             self._arriving = (result.arriving, generation, False)
         elif result.page is not None:
@@ -222,7 +227,8 @@ class StartCache:
     def fresh(self) -> bool:
         """Nothing is in the store but what a first answer showed while it arrived: the
         next full list is a first load (safe to read on the poll's worker)."""
-        return not self.m.store.total or self.arriving() is not None
+        store = self.m.store
+        return not store.total or store.snapshot.generation in self._arrived
 
     def arriving(self) -> tuple[Arriving, bool] | None:
         """(how much arrived, broke off) while the rows shown are those of a first
