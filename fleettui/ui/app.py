@@ -216,6 +216,8 @@ class FleetApp(App[None]):
     @on(CacheLoaded)
     def _cache_loaded(self, message: CacheLoaded) -> None:
         self.apply(self.monitor.cache.took_cache(message.result))
+        if message.result.first is not None:  # the whole cache waits for this frame
+            self.call_after_refresh(self.poll_loop.first_painted)
 
     @on(PollDone)
     def _poll_done(self, message: PollDone) -> None:

@@ -11,6 +11,7 @@ Composed by `FleetApp`.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING, TypeVar
 
@@ -28,6 +29,8 @@ T = TypeVar("T")
 
 #: The header's clock ticks this often (while the data is stale, every STALE_TICK).
 HEADER_TICK = 5.0
+#: The longest the whole cache waits for the frame of its first screen (seconds).
+FIRST_FRAME_WAIT = 1.0
 #: While the data is stale (or an answer is awaited), the header's age ticks every second.
 STALE_TICK = 1.0
 #: How often the data checks' results are taken in and applied (one Update a tick).
@@ -64,6 +67,8 @@ class PollLoop:
         #: The next poll, when one is scheduled (None: paused, or a poll under way).
         self.timer: Timer | None = None
         self._stale_timer: Timer | None = None
+        #: Set once the frame after a cached first screen went out (`first_painted`).
+        self.painted = threading.Event()
 
     def start_ticks(self) -> None:
         self.app.set_interval(HEADER_TICK, self.update_header, name="header-age")
@@ -96,11 +101,20 @@ class PollLoop:
         post = self.app.post_message
         first = self.monitor.cache.read_first(generation)
         if first is not None:
+            self.painted.clear()
             post(CacheLoaded(first))
+            # Reading the whole cache holds the interpreter for most of a second; the
+            # first screen's frame goes out first (bounded: a frame that never comes
+            # costs at most FIRST_FRAME_WAIT).
+            self.painted.wait(FIRST_FRAME_WAIT)
         cached = self.monitor.cache.read_cache(generation)
         if cached is not None:
             post(CacheLoaded(cached))
         post(PollDone(self.monitor.fetch(generation, early=self._post_first)))
+
+    def first_painted(self) -> None:
+        """The frame after a cached first screen went out (the app's call_after_refresh)."""
+        self.painted.set()
 
     def _post_first(self, first: FirstRows | Arriving) -> None:  # the exchange's thread
         self.app.post_message(FirstRowsRead(first))
