@@ -4,6 +4,8 @@ was measured and a floor measured in the same run.
     python bench/bench_terminal.py                 # 10,000 and 100,000 vehicles
     python bench/bench_terminal.py --with-300k     # and 300,000 (a few more minutes)
     python bench/bench_terminal.py --sizes 100000 --repeat 5
+    python bench/bench_terminal.py --sizes 100000 --only-starts   # floor, cold, warm
+    PYTHONPATH=/path/to/other/checkout python bench/bench_terminal.py ...  # an A/B
 
 Every figure comes from real processes: the simulator (`fleettui simulator`) in its own
 process serving real HTTP; the real `fleettui` monitor in a real terminal (a private tmux
