@@ -24,7 +24,7 @@ from datetime import datetime
 from typing import Any
 
 from fleettui.core.first_page import FIRST_ROWS
-from fleettui.core.states import State
+from fleettui.core.states import State, parse_state
 from fleettui.core.store import FleetStore
 from fleettui.monitor.delta import vin_of
 from fleettui.monitor.updates import Arriving, FirstRows
@@ -33,7 +33,6 @@ from fleettui.monitor.updates import Arriving, FirstRows
 SCREEN = FIRST_ROWS
 #: Seconds between two posts of the count (a few header repaints a second at most).
 EVERY = 0.25
-_STATES = {s.value: s for s in State}
 log = logging.getLogger("fleettui.monitor")
 
 
@@ -115,7 +114,7 @@ class Arrival:
     def arriving(self) -> Arriving:
         counts: dict[State, int] = {}
         for status, n in self._states.items():
-            state = _STATES.get(status, State.UNKNOWN) if status is not None else State.UNKNOWN
+            state = parse_state(status)
             counts[state] = counts.get(state, 0) + n
         return Arriving(self._generation, self._count, counts)
 
