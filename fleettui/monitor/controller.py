@@ -2,20 +2,22 @@
 
 One `Monitor` per app. It owns the account, its reader and writer clients (a slow poll
 never blocks a write), the `FleetStore`, the `ConnectionState`, the poll generation (a
-result of an earlier account is dropped), the marked VINs, and three composed halves:
-`writes` (cancel, revoke, add: the write lock, the add draft, the last bulk outcome),
-`push` (webhook push) and `history` (the local history).
+result of an earlier account is dropped), the marked VINs, and its composed halves:
+`refreshes` (the list refreshes: `monitor/refreshes.py`), `writes` (cancel, revoke, add:
+the write lock, the add draft, the last bulk outcome), `push` (webhook push), `cache`
+(the disk cache and the first screens) and `history` (the local history).
 
 The app drives it with plain calls and carries out the `Update` it returns:
 
-    generation = monitor.start_poll()          # UI thread: None when no poll is due
-    first = monitor.cache.read_first(generation)  # worker: the cache's first screen, at once
-    cached = monitor.cache.read_cache(generation) # worker: the disk cache, first poll only
-    result = monitor.fetch(generation)          # worker: list call, parse, diff
-    update = monitor.took(result)               # UI thread: apply, decide, say what to show
+    generation = monitor.refreshes.start_poll()    # UI thread: None when no poll is due
+    first = monitor.cache.read_first(generation)   # worker: the cache's first screen, at once
+    cached = monitor.cache.read_cache(generation)  # worker: the disk cache, first poll only
+    result = monitor.refreshes.fetch(generation)   # worker: list call, parse, diff
+    update = monitor.refreshes.took(result)        # UI thread: apply, decide, say what to show
 
-The blocking calls (`cache.read_first`, `cache.read_cache`, `fetch`,
-`writes.send_deletes`, `writes.send_add`, `cache.save`) run on worker threads and only read shared state; everything else runs on the UI thread.
+The blocking calls (`cache.read_first`, `cache.read_cache`, `refreshes.fetch`,
+`writes.send_deletes`, `writes.send_add`, `cache.save`, `record`) run on worker threads
+and only read shared state; everything else runs on the UI thread.
 """
 
 from __future__ import annotations
@@ -32,29 +34,21 @@ from fleettui.core.snapshot import Prepared
 from fleettui.core.store import FleetStore
 from fleettui.core.timefmt import utcnow
 from fleettui.core.vehicle import Vehicle
-from fleettui.monitor import fetching, monitor_notices
+from fleettui.monitor import monitor_notices
 from fleettui.monitor.accounts import Account
 from fleettui.monitor.cache import StartCache
 from fleettui.monitor.clients import Reader, Writer
 from fleettui.monitor.connection import ConnectionState, clamp_refresh, local_now
 from fleettui.monitor.data_monitor import MonitorData, data_changes
-from fleettui.monitor.delta import Ask, DeltaPolling
+from fleettui.monitor.delta import DeltaPolling
 from fleettui.monitor.eligibility import EligibilityChecks, EligibilityOutcome
 from fleettui.monitor.header_state import HeaderReader
 from fleettui.monitor.history import MonitorHistory
 from fleettui.monitor.load import ProviderLoad
 from fleettui.monitor.push_control import PushControl
+from fleettui.monitor.refreshes import Refreshes
 from fleettui.monitor.repaint_pacing import RepaintPacing
-from fleettui.monitor.updates import (
-    Arriving,
-    FetchFailed,
-    FetchResult,
-    FirstRows,
-    Notice,
-    RecordDone,
-    RecordJob,
-    Update,
-)
+from fleettui.monitor.updates import Notice, RecordDone, RecordJob, Update
 from fleettui.monitor.write_control import Writes
 
 if TYPE_CHECKING:  # the desk's modules load only with --desk
@@ -103,8 +97,6 @@ class Monitor:
         self.writes = Writes(self)
         #: Every notification of the session, shown as a toast or not (muted kinds).
         self.notices = NoticeLog()
-        #: What the list answers held that was last told about, by cause.
-        self._answer_told: fetching.Told = {}
         #: The disk cache and the first screens a start paints (fleettui.monitor.cache).
         self.cache = StartCache(self)
         #: When the table repaints after a poll (fleettui.monitor.repaint_pacing).
@@ -113,7 +105,6 @@ class Monitor:
         self.push = PushControl(self)
         #: The add form's eligibility checks (paced, cached per account).
         self.eligibility = EligibilityChecks()
-        self._poll_started: float | None = None
         #: The local history: every refresh recorded, since-last-look, unseen rows.
         self.history = MonitorHistory()
         #: Whether approved cars send data (issue 19): the checks' worker and its records.
@@ -132,7 +123,8 @@ class Monitor:
             wall=lambda: self.wall().timestamp(),
             enabled=not self.full_refresh_flag,
         )
-        self._ask: Ask = fetching.FULL
+        #: The list refreshes: when one starts, its call, what its result changes.
+        self.refreshes = Refreshes(self)
         #: Requests and bytes this monitor's clients took from the provider, per hour.
         self.load = ProviderLoad(monotonic)
 
@@ -193,7 +185,7 @@ class Monitor:
         self.repaints.forget()
         self.eligibility.clear()
         self.marked.clear()
-        self._answer_told = {}  # a new provider: its notes are said anew
+        self.refreshes.forget()  # a new provider: its notes are said anew
         self.store.apply(self.store.prepare([], self.clock()))
         self.store.set_query(account.default_filter or "")
         self.data.begin(account, account.client_factory, self.clock, self.history)
@@ -213,86 +205,6 @@ class Monitor:
 
     def read_only_notice(self) -> Notice:
         return monitor_notices.read_only(self.read_only_flag)
-
-    # -- polling ---------------------------------------------------------------------
-
-    def start_poll(self, force: bool = False) -> int | None:
-        """The generation to poll for, or None: paused (unless forced), a poll already
-        running, or nothing to poll."""
-        conn = self.connection
-        if (conn.paused and not force) or conn.polling or self.reader is None:
-            return None
-        conn.started()
-        self._poll_started = self.monotonic()
-        self._ask = self.delta.next_ask(conn.refresh, self.push.relaxed)
-        return self.generation
-
-    def refresh_now(self) -> Update:
-        conn = self.connection
-        if conn.polling:
-            return Update(notices=[monitor_notices.already_running(conn)])
-        if conn.stale:  # the back-off is skipped: try now, and say so
-            return Update(poll=True, force=True, notices=[monitor_notices.retrying_now(conn)])
-        return Update(poll=True, force=True)
-
-    def last_error(self) -> Notice:
-        """The full text of the latest failure (the `E` key), or that there is none."""
-        load = monitor_notices.load_text(self.load, self.delta)
-        return monitor_notices.last_error(self.connection, load)
-
-    def toggle_pause(self) -> Update:
-        conn = self.connection
-        conn.paused = not conn.paused
-        if conn.paused:
-            return Update(stop_polling=True, notices=[monitor_notices.PAUSED])
-        return Update(poll=True, notices=[monitor_notices.RESUMED])
-
-    def fetch(
-        self, generation: int, early: Callable[[FirstRows | Arriving], None] | None = None
-    ) -> FetchResult:
-        """Blocking: the list call, parsed and diffed against the store; on a first load
-        `early` gets the rows that arrived and how many (`cache.took_first`,
-        `cache.took_arriving`) while the answer downloads, then the first screen of the
-        whole fleet before the rest."""
-        return fetching.fetch(
-            self.reader,
-            self.store,
-            self.clock,
-            generation,
-            early,
-            self._ask,
-            fresh=self.cache.fresh,
-            monotonic=self.monotonic,
-        )
-
-    def took(self, result: FetchResult) -> Update | None:
-        """A poll's result on the UI thread; None when it belongs to an earlier account."""
-        if result.generation != self.generation:
-            return None
-        self.connection.polling = False
-        if isinstance(result, FetchFailed):
-            return self._failed(result)
-        prepared = result.prepared
-        applied = self.store.apply(prepared)
-        full = result.answer is None or result.answer.full
-        if result.answer is not None and result.ask is not None:
-            self.delta.took(result.ask, result.answer, result.moving)
-        self.load.sample()
-        recovered = self.connection.record_ok()
-        update = Update(
-            repaint=self.repaints.due(prepared), record=RecordJob(result.generation, prepared)
-        )
-        if recovered:
-            update.notices.append(monitor_notices.RECONNECTED)
-        said, self._answer_told = fetching.answer_notices(result, self._answer_told)
-        update.notices += said  # each cause once per change, not on every refresh
-        if applied:
-            update.notices += fetching.rejection_notices(prepared)
-            update.save = self.cache.due()
-            seen = None if full or result.answer is None else result.answer.listed
-            self.push.listed(prepared, self._poll_started, seen)
-        update.next_poll = self.push.next_delay(self.connection.next_delay())
-        return update
 
     # -- the local history ----------------------------------------------------------------
 
@@ -333,24 +245,6 @@ class Monitor:
         self.history.close()
         if self.desk is not None:
             self.desk.stop()
-
-    def _failed(self, result: FetchFailed) -> Update:
-        conn = self.connection
-        self.delta.failed()
-        self.load.sample()
-        first = conn.record_failure(
-            result.category, result.message, result.retry_after, result.kind
-        )
-        update = Update(stale=True, next_poll=conn.next_delay())
-        broke_off = self.cache.broke_off()
-        if first:
-            shown = (
-                monitor_notices.BROKE_OFF
-                if broke_off
-                else monitor_notices.what_is_shown(conn, self.store.total)
-            )
-            update.notices.append(monitor_notices.refresh_failed(result, conn, shown))
-        return update
 
     def view_changed(self, *, by_user: bool = True) -> Update:
         """The filter (the user's) or the account changed: repaint whatever the last

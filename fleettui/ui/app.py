@@ -5,7 +5,7 @@ decision about it the Textual-free controller (`fleettui.monitor.controller`).
 
 One refresh, top to bottom: `PollLoop.poll` (`fleettui.ui.poll_loop`) asks the
 controller whether a poll is due, a thread worker calls its blocking `read_cache` /
-`fetch` and posts `PollDone`, `_poll_done` hands the result back (`Monitor.took`), and
+`fetch` and posts `PollDone`, `_poll_done` hands the result back (`Refreshes.took`), and
 `apply` does what the returned `Update` says: the screen repaints what it names, notices
 go to the notification path, the cache is saved and the next poll scheduled
 (`PollLoop.carry_out`). Every Update goes through `apply`.
@@ -221,7 +221,7 @@ class FleetApp(App[None]):
 
     @on(PollDone)
     def _poll_done(self, message: PollDone) -> None:
-        self.apply(self.monitor.took(message.result))
+        self.apply(self.monitor.refreshes.took(message.result))
         warm_up.soon(self)  # the screens keys open, ready before the keys
 
     @on(HistoryRecorded)

@@ -1,6 +1,6 @@
 """The results worker threads post to the UI thread, one message each.
 
-A worker calls a blocking controller method (`Monitor.fetch`, `Writes.send_deletes`, ...)
+A worker calls a blocking controller method (`Refreshes.fetch`, `Writes.send_deletes`, ...)
 and posts its result: a plain value from `fleettui.monitor.updates`, already parsed and
 diffed, which the UI thread hands back to the controller (the app's handlers). What the
 user does is posted by the widget that saw it, as a message nested in that widget

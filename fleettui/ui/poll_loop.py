@@ -83,7 +83,7 @@ class PollLoop:
 
     def poll(self, force: bool = False) -> None:
         self.stop_timer()
-        generation = self.monitor.start_poll(force)
+        generation = self.monitor.refreshes.start_poll(force)
         if generation is None:
             return
         self.update_header()
@@ -110,7 +110,7 @@ class PollLoop:
         cached = self.monitor.cache.read_cache(generation)
         if cached is not None:
             post(CacheLoaded(cached))
-        post(PollDone(self.monitor.fetch(generation, early=self._post_first)))
+        post(PollDone(self.monitor.refreshes.fetch(generation, early=self._post_first)))
 
     def first_painted(self) -> None:
         """The frame after a cached first screen went out (the app's call_after_refresh)."""

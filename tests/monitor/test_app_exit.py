@@ -34,7 +34,7 @@ async def test_quitting_with_a_request_in_flight_ends_the_request(key):
 
         account = Account(name="slow", environment="custom", client_factory=factory, audit=False)
         app = FleetApp(account, clock=lambda: SIM_START, watch_terminal=False)
-        fetch, returned = app.monitor.fetch, threading.Event()
+        fetch, returned = app.monitor.refreshes.fetch, threading.Event()
 
         def fetch_and_note(generation: int, early=None):  # noqa: ANN001, ANN202
             try:
@@ -42,7 +42,7 @@ async def test_quitting_with_a_request_in_flight_ends_the_request(key):
             finally:
                 returned.set()
 
-        app.monitor.fetch = fetch_and_note
+        app.monitor.refreshes.fetch = fetch_and_note
         async with app.run_test(size=(100, 30)) as pilot:
             await wait_for(pilot, lambda: server.requests >= 1, timeout=20)
             assert app.monitor.connection.polling and not returned.is_set()

@@ -172,7 +172,7 @@ async def test_export_writes_the_count_it_said_and_names_the_full_path(sim, pilo
     await wait_for(pilot, lambda: isinstance(app.screen, ExportScreen))
     assert f"Export the {said} rows" in str(app.screen.query_one("Label").render())
     _reject(sim, 2)  # a refresh while the dialog is open changes the view
-    app.apply(app.monitor.refresh_now())
+    app.apply(app.monitor.refreshes.refresh_now())
     await wait_for(pilot, lambda: len(app.monitor.store) == said - 2)
     await pilot.press("enter")
     await wait_for(pilot, lambda: any(n.startswith("Wrote") for n in notes(app)))

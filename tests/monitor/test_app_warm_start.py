@@ -17,9 +17,10 @@ async def test_the_whole_cache_is_read_once_the_first_screen_is_on_screen(sim) -
     account = replace(account_for_simulator(sim, name="warm"), cache=True)
     m = Monitor(None)
     m.connect(account)
-    generation = m.start_poll()
+    generation = m.refreshes.start_poll()
     assert generation is not None
-    m.cache.save(m.took(m.fetch(generation)).save)  # a cache with its first screen
+    # a cache with its first screen
+    m.cache.save(m.refreshes.took(m.refreshes.fetch(generation)).save)
     m.close()
 
     app = FleetApp(account, clock=lambda: SIM_START, watch_terminal=False)

@@ -251,19 +251,21 @@ def test_a_push_that_arrives_during_a_list_fetch_is_kept_and_judged_next_time(pu
     monitor.connect(monitor.account)
     try:
         assert monitor.push.start().push_worker
-        monitor.took(monitor.fetch(monitor.start_poll()))
-        generation = monitor.start_poll()  # a refresh starts...
+        monitor.refreshes.took(monitor.refreshes.fetch(monitor.refreshes.start_poll()))
+        generation = monitor.refreshes.start_poll()  # a refresh starts...
         event = WebhookEvent("d-1", "fleet_clearance_changed", SIM_START, BMW, "approved")
         monitor.push.took(monitor.push.prepare([event], monitor.generation))  # ...a push lands
         assert monitor.store.vehicle(BMW).status == "approved"
-        monitor.took(monitor.fetch(generation))  # ...and the list (still pending) arrives
+        # ...and the list (still pending) arrives
+        monitor.refreshes.took(monitor.refreshes.fetch(generation))
         assert monitor.store.vehicle(BMW).status == "pending"
         assert BMW in monitor.push.pushed and monitor.push.snapshot().disagreements == 0
         again = monitor.push.wait(0)
         assert [e.delivery for e in again if e.is_change] == ["d-1"]  # (and the ping)
         monitor.push.took(monitor.push.prepare(again, monitor.generation))
         assert monitor.store.vehicle(BMW).status == "approved"
-        monitor.took(monitor.fetch(monitor.start_poll()))  # a later list judges it
+        # a later list judges it
+        monitor.refreshes.took(monitor.refreshes.fetch(monitor.refreshes.start_poll()))
         assert monitor.push.snapshot().disagreements == 1 and BMW not in monitor.push.pushed
     finally:
         monitor.close()
@@ -289,13 +291,13 @@ def test_list_changes_no_delivery_announced_make_push_silent(sim, tmp_path):
         assert post_signed(feed.url, json_ping(sim)).status_code == 202
         assert feed.receiver.wait_idle()
         monitor.push.took_health(feed.health())
-        monitor.took(monitor.fetch(monitor.start_poll()))
+        monitor.refreshes.took(monitor.refreshes.fetch(monitor.refreshes.start_poll()))
         assert monitor.push.next_delay(15.0) == 600  # healthy: relaxed
         vin = next(v for v, x in sim.engine.vehicles.items() if x["status"] == "approved")
         with sim.engine.lock:
             sim.engine.transition(sim.engine.record(vin), "revoked", sim.engine.epoch())
         mono[0] += 1000  # no delivery for longer than the silence window
-        monitor.took(monitor.fetch(monitor.start_poll()))
+        monitor.refreshes.took(monitor.refreshes.fetch(monitor.refreshes.start_poll()))
         text, alert = monitor.push.header(time.time())
         assert text == "push ! silent" and alert
         assert monitor.push.next_delay(15.0) == 15.0

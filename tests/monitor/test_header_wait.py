@@ -18,7 +18,7 @@ async def test_the_wait_is_counted_until_the_answer_arrives_not_through_our_pars
     mono = [5000.0]
     conn.monotonic = lambda: mono[0]
     header = app.query_one(FleetHeader)
-    fetch = app.monitor.fetch
+    fetch = app.monitor.refreshes.fetch
     asked, answered, release = threading.Event(), threading.Event(), threading.Event()
 
     def slow_fetch(generation: int, early=None):  # noqa: ANN001, ANN202
@@ -28,7 +28,7 @@ async def test_the_wait_is_counted_until_the_answer_arrives_not_through_our_pars
         release.wait(10)  # our own parse and diff, slow (a 300,000-vehicle fleet)
         return result
 
-    app.monitor.fetch = slow_fetch
+    app.monitor.refreshes.fetch = slow_fetch
     await pilot.press("r")
     await wait_for(pilot, lambda: conn.polling)
     mono[0] += 5  # the provider is slow: that is worth saying

@@ -58,11 +58,11 @@ def make_monitor(sim: Simulator, clock: Clock, **account: Any) -> Monitor:
 def poll(m: Monitor, clock: Clock | None = None) -> Fetched:
     if clock is not None:
         clock.mono += 15
-    generation = m.start_poll()
+    generation = m.refreshes.start_poll()
     assert generation is not None
-    result = m.fetch(generation)
+    result = m.refreshes.fetch(generation)
     assert isinstance(result, Fetched), result
-    m.took(result)
+    m.refreshes.took(result)
     return result
 
 
@@ -133,27 +133,27 @@ def test_a_full_list_at_start_every_interval_after_a_write_and_after_a_failure(s
     m = make_monitor(sim, clock, full_list_every=120.0)
     whys = []
     for _ in range(10):  # 150 s of refreshes every 15 s
-        m.start_poll()
-        whys.append(m._ask.why if m._ask.full else "")
-        m.took(m.fetch(m.generation))
+        m.refreshes.start_poll()
+        whys.append(m.refreshes.ask.why if m.refreshes.ask.full else "")
+        m.refreshes.took(m.refreshes.fetch(m.generation))
         clock.mono += 15
     assert whys[0] == "start" and whys.count("interval") == 1 and whys.count("") == 8
     m.wrote()
-    m.start_poll()
-    assert m._ask.full and m._ask.why == "write"
-    m.took(m.fetch(m.generation))
-    m.start_poll()
-    assert not m._ask.full
+    m.refreshes.start_poll()
+    assert m.refreshes.ask.full and m.refreshes.ask.why == "write"
+    m.refreshes.took(m.refreshes.fetch(m.generation))
+    m.refreshes.start_poll()
+    assert not m.refreshes.ask.full
     sim.set_faults(FaultConfig(error_rate=1.0))
-    m.took(m.fetch(m.generation))  # fails
+    m.refreshes.took(m.refreshes.fetch(m.generation))  # fails
     sim.set_faults(FaultConfig())
-    m.start_poll()
-    assert m._ask.full and m._ask.why == "gap"
-    m.took(m.fetch(m.generation))
+    m.refreshes.start_poll()
+    assert m.refreshes.ask.full and m.refreshes.ask.why == "gap"
+    m.refreshes.took(m.refreshes.fetch(m.generation))
     m.delta.full_every = 10_000.0
     clock.mono += 15 * 10  # the machine slept (or the monitor was paused)
-    m.start_poll()
-    assert m._ask.full and m._ask.why == "gap"
+    m.refreshes.start_poll()
+    assert m.refreshes.ask.full and m.refreshes.ask.why == "gap"
     m.close()
 
 
@@ -367,13 +367,13 @@ def test_the_monitor_tells_its_provider_load_per_hour(sim):
     assert per_hour[0] == pytest.approx(requests * 3600 / 120)
     assert per_hour[1] == pytest.approx(received * 3600 / 120)
     assert m.load.text().startswith("provider ") and "req/h" in m.load.text()
-    said = m.last_error().message  # the E panel
+    said = m.refreshes.last_error().message  # the E panel
     assert said.startswith("No refresh has failed") and "req/h" in said and "MB/h" in said
     assert "8 filtered refreshes, 1 full list" in said
     m.close()
     m = make_monitor(sim, clock, full_refresh=True)
     poll(m)
-    said = m.last_error().message
+    said = m.refreshes.last_error().message
     assert "measured after the first minute" in said and "the whole list every refresh" in said
     m.close()
 

@@ -50,18 +50,18 @@ def monitor(sim, clocks):
 
 
 def poll(m: Monitor):
-    generation = m.start_poll()
+    generation = m.refreshes.start_poll()
     assert generation is not None
-    return m.took(m.fetch(generation))
+    return m.refreshes.took(m.refreshes.fetch(generation))
 
 
 def test_first_poll_loads_the_fleet_and_schedules_the_next(monitor):
-    generation = monitor.start_poll()
+    generation = monitor.refreshes.start_poll()
     assert generation == monitor.generation
-    assert monitor.start_poll() is None  # one poll at a time
-    result = monitor.fetch(generation)
+    assert monitor.refreshes.start_poll() is None  # one poll at a time
+    result = monitor.refreshes.fetch(generation)
     assert isinstance(result, Fetched)
-    update = monitor.took(result)
+    update = monitor.refreshes.took(result)
     assert monitor.store.total == 60 and not monitor.connection.polling
     assert update.repaint and update.next_poll == 15.0 and not update.notices
     assert update.save is None  # the demo simulator keeps no snapshot cache
@@ -100,18 +100,18 @@ def test_failure_before_any_data_is_an_error_that_says_no_data(sim, clocks):
     sim.set_faults(FaultConfig(drop_rate=1.0))
     m = Monitor(None, clock=clocks.provider)
     m.connect(account_for_simulator(sim))
-    result = m.fetch(m.start_poll())
+    result = m.refreshes.fetch(m.refreshes.start_poll())
     assert isinstance(result, FetchFailed) and result.category == "network"
-    [notice] = m.took(result).notices
+    [notice] = m.refreshes.took(result).notices
     assert notice.severity == "error" and "No data yet" in notice.message
     m.close()
 
 
 def test_malformed_answer_is_a_bad_answer_not_a_crash(sim, monitor):
     sim.set_faults(FaultConfig(malformed_rate=1.0))
-    result = monitor.fetch(monitor.start_poll())
+    result = monitor.refreshes.fetch(monitor.refreshes.start_poll())
     assert isinstance(result, FetchFailed) and result.kind == "bad_answer"
-    monitor.took(result)
+    monitor.refreshes.took(result)
     assert monitor.connection.problem_label() == "bad answer (server)"
 
 
@@ -138,23 +138,23 @@ def test_a_change_repaints_and_a_rejection_is_announced(sim, monitor):
 
 
 def test_results_of_an_earlier_account_are_dropped(sim, monitor):
-    generation = monitor.start_poll()
-    result = monitor.fetch(generation)
+    generation = monitor.refreshes.start_poll()
+    result = monitor.refreshes.fetch(generation)
     monitor.connect(account_for_simulator(sim, name="again"))
-    assert monitor.took(result) is None
+    assert monitor.refreshes.took(result) is None
     assert monitor.store.total == 0 and monitor.generation == generation + 1
 
 
 def test_pause_stops_polling_until_resumed_but_r_still_refreshes(monitor):
     poll(monitor)
-    paused = monitor.toggle_pause()
+    paused = monitor.refreshes.toggle_pause()
     assert paused.stop_polling and "paused" in paused.notices[0].message
-    assert monitor.start_poll() is None
-    assert monitor.refresh_now().poll and monitor.refresh_now().force
-    assert monitor.start_poll(force=True) is not None
-    assert monitor.refresh_now().notices[0].message == "A refresh is already running."
-    monitor.took(monitor.fetch(monitor.generation))
-    resumed = monitor.toggle_pause()
+    assert monitor.refreshes.start_poll() is None
+    assert monitor.refreshes.refresh_now().poll and monitor.refreshes.refresh_now().force
+    assert monitor.refreshes.start_poll(force=True) is not None
+    assert monitor.refreshes.refresh_now().notices[0].message == "A refresh is already running."
+    monitor.refreshes.took(monitor.refreshes.fetch(monitor.generation))
+    resumed = monitor.refreshes.toggle_pause()
     assert resumed.poll and not resumed.force and not monitor.connection.paused
 
 
@@ -293,7 +293,7 @@ def test_a_big_first_answer_paints_its_first_screen_before_the_whole_view(clocks
         m = Monitor(None, clock=clocks.provider, monotonic=clocks.monotonic)
         m.connect(account_for_simulator(big))
         early: list[FirstRows] = []
-        result = m.fetch(m.start_poll() or 0, early=early.append)
+        result = m.refreshes.fetch(m.refreshes.start_poll() or 0, early=early.append)
         # (the rows that arrived first, and their count, come before: test_arrival)
         [first] = [e for e in early if isinstance(e, FirstRows) and e.page is not None]
         assert m.cache.took_first(first).repaint
@@ -301,12 +301,12 @@ def test_a_big_first_answer_paints_its_first_screen_before_the_whole_view(clocks
         page, from_cache = m.cache.first_screen()
         assert not from_cache and page.total == 6_000 and sum(page.counts_all.values()) == 6_000
         shown_first = [m.store.row(i).vin for i in range(FIRST_ROWS)]
-        m.took(result)
+        m.refreshes.took(result)
         assert m.store.total == 6_000 and m.cache.first_screen() is None
         assert [m.store.row(i).vin for i in range(FIRST_ROWS)] == shown_first
         assert m.store.counts_all == page.counts_all
         assert not m.store.snapshot.recent  # a first load: nothing marked new
         late: list[FirstRows] = []
-        m.fetch(m.start_poll() or 0, early=late.append)
+        m.refreshes.fetch(m.refreshes.start_poll() or 0, early=late.append)
         assert late == []  # only a first load has a first screen (or rows that arrived)
         m.close()

@@ -62,9 +62,9 @@ def _first(made: list[Counting]) -> Counting:
 
 
 def _poll(m: Monitor):
-    generation = m.start_poll()
+    generation = m.refreshes.start_poll()
     assert generation is not None
-    return m.fetch(generation)
+    return m.refreshes.fetch(generation)
 
 
 def test_the_first_poll_takes_the_answer_already_on_its_way(sim):
@@ -74,11 +74,11 @@ def test_the_first_poll_takes_the_answer_already_on_its_way(sim):
     m = Monitor(None)
     m.connect(account)
     result = _poll(m)
-    assert isinstance(result, Fetched) and m.took(result) is not None
+    assert isinstance(result, Fetched) and m.refreshes.took(result) is not None
     assert m.store.total == 60
     assert _first(made).lists == 1  # the reader: one list call, the prefetched one
     assert len(made) == 2  # and the writer, made as usual
-    m.fetch(m.start_poll() or 0)  # the next poll asks again
+    m.refreshes.fetch(m.refreshes.start_poll() or 0)  # the next poll asks again
     assert _first(made).lists == 2
     m.close()
 
@@ -105,7 +105,7 @@ def test_the_monitor_lets_the_call_go_once_the_cached_fleet_is_in(sim, monkeypat
     monkeypatch.setattr(prefetch, "GATE_TIMEOUT", 60.0)
     m = Monitor(None)
     m.connect(replace(account_for_simulator(sim, name="gate"), cache=True))
-    m.cache.save(m.took(_poll(m)).save)
+    m.cache.save(m.refreshes.took(_poll(m)).save)
     m.close()
     made: list[Counting] = []
     m = _held(sim, made, "gate")

@@ -32,7 +32,7 @@ def monitor(sim):
     seed_test_vehicles(sim)
     m = Monitor(None, clock=lambda: SIM_START, sleep=lambda s: None)
     m.connect(replace(account_for_simulator(sim), audit=True))
-    m.took(m.fetch(m.start_poll()))
+    m.refreshes.took(m.refreshes.fetch(m.refreshes.start_poll()))
     yield m
     m.close()
 

@@ -323,13 +323,13 @@ class MonitorScreen(Screen[None]):
         self.app.push_screen(WebhookHealthScreen(snapshot, mode=session.mode if session else ""))
 
     def action_refresh(self) -> None:
-        self.apply(self.monitor.refresh_now())
+        self.apply(self.monitor.refreshes.refresh_now())
 
     def action_pause(self) -> None:
-        self.apply(self.monitor.toggle_pause())
+        self.apply(self.monitor.refreshes.toggle_pause())
 
     def action_last_error(self) -> None:
-        self.notice(self.monitor.last_error())
+        self.notice(self.monitor.refreshes.last_error())
 
     # -- when a key works -------------------------------------------------------------------
 
