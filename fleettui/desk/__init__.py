@@ -15,7 +15,8 @@ errors) never imports psycopg, so the terminal app without a desk never loads it
 - `follow` — `DeskFollower`: LISTEN, catch up by id, reconnect with back-off.
 - `webhook_feed` — the receiver's desk store and the active/standby receiver lock.
 - `history` — the history (events, since-last-look per person) on the desk.
-- `local_server` — a throwaway local PostgreSQL (tests, bench, `--demo --desk`).
+- `local_server` — a throwaway local PostgreSQL (tests, bench, `--demo --desk`);
+  `pg_binaries` finds the server binaries, runs them and keeps the initdb template.
 """
 
 from fleettui.desk.errors import DeskError

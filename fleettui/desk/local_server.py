@@ -3,17 +3,12 @@
     with LocalPostgres.start() as pg:   # None-safe: see `find_binaries()` first
         pg.dsn("postgres")             # postgresql://postgres:...@127.0.0.1:PORT/postgres
 
-Uses the PostgreSQL binaries installed on this machine (Debian's `postgresql` package:
-/usr/lib/postgresql/<version>/bin, else `pg_config --bindir`, else `initdb` on PATH).
-`initdb` is the slow part (about a second and a half), so a cluster is initialised once
-per machine and user into a template directory (kept under the temp dir, guarded by a
-lock file) and each server starts from a copy of it. The server listens on 127.0.0.1 on
-a free port and on a unix socket inside its own directory, with durability switched off
-(fsync, full page writes, synchronous commit) unless `durable=True`: a test server, never
-a home for real data.
-
-Run as root, PostgreSQL refuses to start, so the directory is handed to the `postgres`
-user (or FLEETTUI_PG_USER) and the binaries run through `runuser -u <user> --`.
+Uses the PostgreSQL binaries installed on this machine, and each server starts from a
+copy of a cluster initialised once (both `fleettui.desk.pg_binaries`, which also runs
+them as the `postgres` user when this process is root). The server listens on 127.0.0.1
+on a free port and on a unix socket inside its own directory, with durability switched
+off (fsync, full page writes, synchronous commit) unless `durable=True`: a test server,
+never a home for real data.
 
 Access: the superuser `postgres` with a random password over TCP (scram-sha-256), so a
 wrong password is refused as on a real desk. Textual-free; psycopg is not needed here.
@@ -22,13 +17,10 @@ wrong password is refused as on a real desk. Textual-free; psycopg is not needed
 from __future__ import annotations
 
 import contextlib
-import fcntl
-import glob
 import os
 import pwd
 import secrets
 import shutil
-import socket
 import subprocess
 import tempfile
 import time
@@ -37,16 +29,20 @@ from pathlib import Path
 from types import TracebackType
 from urllib.parse import quote
 
-#: Environment variable naming a directory of PostgreSQL binaries (initdb, pg_ctl, postgres).
-ENV_BINDIR = "FLEETTUI_PG_BINDIR"
-#: Which user runs the server when this process is root.
-ENV_RUN_AS = "FLEETTUI_PG_USER"
-SUPERUSER = "postgres"
-HOW_TO_GET = (
-    "install PostgreSQL's server binaries (Debian/Ubuntu: `apt-get install "
-    "postgresql`; Fedora: `dnf install postgresql-server`; macOS: `brew install "
-    "postgresql`) or point FLEETTUI_PG_BINDIR at a directory holding initdb and pg_ctl"
+from fleettui.desk.pg_binaries import (
+    ENV_RUN_AS,
+    HOW_TO_GET,
+    SUPERUSER,
+    NoPostgres,
+    as_user,
+    chown,
+    find_binaries,
+    free_port,
+    initdb_template,
+    run_as,
+    run_checked,
 )
+
 _FAST = ("fsync=off", "full_page_writes=off", "synchronous_commit=off")
 _SETTINGS = (
     "shared_buffers=16MB",
@@ -83,113 +79,6 @@ if named_in:
 """
 
 
-class NoPostgres(Exception):
-    """No server can be had here; the message says why and how to get one."""
-
-
-def find_binaries() -> Path | None:
-    """The directory holding initdb, pg_ctl and postgres, newest version first."""
-    candidates: list[str] = []
-    if os.environ.get(ENV_BINDIR):
-        candidates.append(os.environ[ENV_BINDIR])
-
-    def version(path: str) -> float:
-        with contextlib.suppress(ValueError):
-            return float(Path(path).parent.name)
-        return 0.0
-
-    candidates += sorted(glob.glob("/usr/lib/postgresql/*/bin"), key=version, reverse=True)
-    candidates += sorted(glob.glob("/usr/local/opt/postgresql*/bin")) + ["/usr/pgsql/bin"]
-    config = shutil.which("pg_config")
-    if config:
-        with contextlib.suppress(OSError, subprocess.SubprocessError):
-            out = subprocess.run([config, "--bindir"], capture_output=True, text=True, timeout=10)
-            candidates.append(out.stdout.strip())
-    initdb = shutil.which("initdb")
-    if initdb:
-        candidates.append(str(Path(initdb).parent))
-    for c in candidates:
-        if c and all(os.access(Path(c) / b, os.X_OK) for b in ("initdb", "pg_ctl", "postgres")):
-            return Path(c)
-    return None
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def _run_as() -> str | None:
-    """The user to run the server as, or None to run it as ourselves."""
-    if os.geteuid() != 0:
-        return None
-    return os.environ.get(ENV_RUN_AS) or SUPERUSER
-
-
-def _chown(path: Path, user: str | None) -> None:
-    if user is None:
-        return
-    pw = pwd.getpwnam(user)
-    for root, dirs, files in os.walk(path):
-        os.chown(root, pw.pw_uid, pw.pw_gid)
-        for name in (*dirs, *files):
-            os.chown(os.path.join(root, name), pw.pw_uid, pw.pw_gid, follow_symlinks=False)
-
-
-def _cmd(user: str | None, argv: list[str]) -> list[str]:
-    return ["runuser", "-u", user, "--", *argv] if user else argv
-
-
-def _check(argv: list[str], what: str, timeout: float = 120) -> None:
-    try:
-        done = subprocess.run(argv, capture_output=True, text=True, timeout=timeout)
-    except (OSError, subprocess.SubprocessError) as e:
-        raise NoPostgres(f"{what} could not run ({e})") from None
-    if done.returncode != 0:
-        tail = " ".join((done.stderr or done.stdout).split())[-300:]
-        raise NoPostgres(f"{what} failed (exit {done.returncode}): {tail}")
-
-
-def _template(bindir: Path, user: str | None) -> Path:
-    """An initialised cluster (data directory) for this binary directory, made once."""
-    base = Path(tempfile.gettempdir()) / f"fleettui-pg-template-{os.geteuid()}"
-    base.mkdir(mode=0o755, exist_ok=True)
-    tag = "".join(c if c.isalnum() else "_" for c in str(bindir))
-    data = base / tag
-    lock = base / f"{tag}.lock"
-    with open(lock, "w") as fh:
-        fcntl.flock(fh, fcntl.LOCK_EX)
-        if (data / "PG_VERSION").exists() and (data / ".fleettui-ready").exists():
-            return data
-        shutil.rmtree(data, ignore_errors=True)
-        data.mkdir(mode=0o700)
-        _chown(base, user)
-        os.chmod(base, 0o755)
-        _check(
-            _cmd(
-                user,
-                [
-                    str(bindir / "initdb"),
-                    "-D",
-                    str(data),
-                    "-U",
-                    SUPERUSER,
-                    "--auth-local=trust",
-                    "--auth-host=scram-sha-256",
-                    "-E",
-                    "UTF8",
-                    "--locale=C",
-                    "--no-sync",
-                ],
-            ),
-            "initdb",
-        )
-        (data / ".fleettui-ready").touch()
-        _chown(data, user)
-    return data
-
-
 @dataclass
 class LocalPostgres:
     """One running throwaway server; `stop()` (or the with-block) removes its directory."""
@@ -223,7 +112,7 @@ class LocalPostgres:
         bindir = find_binaries()
         if bindir is None:
             raise NoPostgres(f"no PostgreSQL server binaries found; {HOW_TO_GET}")
-        user = _run_as()
+        user = run_as()
         if user is not None:
             try:
                 pwd.getpwnam(user)
@@ -234,13 +123,13 @@ class LocalPostgres:
                 ) from None
             if not shutil.which("runuser"):
                 raise NoPostgres("running as root and `runuser` is missing")
-        template = _template(bindir, user)
+        template = initdb_template(bindir, user)
         root = Path(tempfile.mkdtemp(prefix="fleettui-pg-")) if root is None else root
         os.chmod(root, 0o755)
         shutil.copytree(template, root / "data", symlinks=True)
         (root / "data" / ".fleettui-ready").unlink(missing_ok=True)
         os.chmod(root / "data", 0o700)
-        _chown(root, user)
+        chown(root, user)
         server = cls(bindir, root, free_port(), secrets.token_urlsafe(18), user, durable=durable)
         try:
             server._launch()
@@ -253,8 +142,8 @@ class LocalPostgres:
 
     def _ctl(self, *args: str, timeout: float = 60) -> None:
         opts = " ".join(f"-c {s}" for s in (*_SETTINGS, *(() if self.durable else _FAST)))
-        _check(
-            _cmd(
+        run_checked(
+            as_user(
                 self.user,
                 [
                     str(self.bindir / "pg_ctl"),
@@ -285,8 +174,8 @@ class LocalPostgres:
                 self.port = free_port()  # someone took the port meanwhile
 
     def _psql(self, sql: str) -> None:
-        _check(
-            _cmd(
+        run_checked(
+            as_user(
                 self.user,
                 [
                     str(self.bindir / "psql"),

@@ -83,7 +83,8 @@ def demo_desk() -> Iterator[DeskSettings]:
     if joined is not None:
         yield joined
         return
-    from fleettui.desk.local_server import LocalPostgres, NoPostgres
+    from fleettui.desk.local_server import LocalPostgres
+    from fleettui.desk.pg_binaries import NoPostgres
     from fleettui.desk.store import init_desk
 
     try:

@@ -11,7 +11,7 @@ import pytest
 
 from fleettui.desk import schema
 from fleettui.desk.errors import DeskError
-from fleettui.desk.local_server import free_port
+from fleettui.desk.pg_binaries import NoPostgres, free_port
 from fleettui.desk.settings import (
     DeskSettings,
     DeskSettingsError,
@@ -161,5 +161,5 @@ def test_no_binaries_is_said_with_how_to_get_them(monkeypatch: pytest.MonkeyPatc
     from fleettui.desk import local_server
 
     monkeypatch.setattr(local_server, "find_binaries", lambda: None)
-    with pytest.raises(local_server.NoPostgres, match="apt-get install postgresql"):
+    with pytest.raises(NoPostgres, match="apt-get install postgresql"):
         local_server.LocalPostgres.start()

@@ -10,8 +10,9 @@ import pytest
 
 from fleettui.desk.errors import DeskError
 from fleettui.desk.follow import DeskFollower
-from fleettui.desk.local_server import LocalPostgres, NoPostgres
+from fleettui.desk.local_server import LocalPostgres
 from fleettui.desk.model import DeskEvent, DeskStatus
+from fleettui.desk.pg_binaries import NoPostgres
 from fleettui.desk.settings import DeskSettings
 from fleettui.desk.store import Desk, init_desk
 from tests.support.pg_server import no_server, settings_for
@@ -70,7 +71,7 @@ def test_follower_from_now_skips_the_past(pg_desk: DeskSettings) -> None:
 
 
 def test_follower_says_offline_when_the_desk_is_down(pg_desk: DeskSettings) -> None:
-    from fleettui.desk.local_server import free_port
+    from fleettui.desk.pg_binaries import free_port
 
     dead = replace(pg_desk, dsn=f"postgresql://tester:pw@127.0.0.1:{free_port()}/none")
     got = Collected()

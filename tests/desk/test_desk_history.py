@@ -201,7 +201,7 @@ def test_a_profiles_desk_that_is_down_does_not_stop_list_or_triage(
     from dataclasses import replace as change
 
     from fleettui.config import load_config, save_config
-    from fleettui.desk.local_server import free_port
+    from fleettui.desk.pg_binaries import free_port
 
     cfg = load_config()
     profile = cfg.profiles["sim"]

@@ -11,7 +11,7 @@ import sys
 import time
 from pathlib import Path
 
-from fleettui.desk.local_server import find_binaries
+from fleettui.desk.pg_binaries import find_binaries
 from tests.support.pg_server import no_server
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -22,7 +22,8 @@ from dataclasses import dataclass
 
 import pytest
 
-from fleettui.desk.local_server import LocalPostgres, NoPostgres
+from fleettui.desk.local_server import LocalPostgres
+from fleettui.desk.pg_binaries import NoPostgres
 from fleettui.desk.settings import DeskSettings
 
 REQUIRE_ENV = "FLEETTUI_REQUIRE_PG"
