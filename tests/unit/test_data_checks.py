@@ -16,7 +16,8 @@ from fleettui.config.data_checks import data_check_settings
 from fleettui.core.data_states import DataState
 from fleettui.history.data_records import DataRecords
 from fleettui.history.store import HistoryStore
-from fleettui.monitor.data_checker import Approved, Budget, DataChecker, next_interval
+from fleettui.monitor.data_checker import Approved, DataChecker
+from fleettui.monitor.data_pacing import Budget, next_interval
 from fleettui.sim import SimConfig, Simulator
 from tests.support.quiet_server import QuietHandler, QuietHTTPServer
 from tests.support.sim import SIM_START
