@@ -30,31 +30,11 @@ from fleettui.core.memory import (
 from fleettui.core.query import Query, parse_query
 from fleettui.core.query_terms import ClaimLookup
 from fleettui.core.rows import Row
-from fleettui.core.snapshot import (
-    Diff,
-    Prepared,
-    Snapshot,
-    StateChange,
-    View,
-    compute_view,
-    versions,
-)
+from fleettui.core.snapshot import Prepared, Snapshot, View, compute_view, versions
 from fleettui.core.sorted_orders import SORT_SETTLE, SortedOrders
 from fleettui.core.sorting import SORT_COLUMNS
 from fleettui.core.states import State
 from fleettui.core.vehicle import Vehicle
-
-__all__ = [
-    "OPENING_SORT",
-    "SORT_COLUMNS",
-    "Diff",
-    "FleetStore",
-    "Prepared",
-    "Snapshot",
-    "StateChange",
-    "View",
-    "compute_view",
-]
 
 #: The sort a store starts with (column, descending): the monitor opens on it.
 OPENING_SORT = ("state", False)

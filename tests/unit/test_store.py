@@ -7,8 +7,9 @@ import pytest
 import fleettui.core.store as store_module
 from fleettui.core.compact import compact, kept, same
 from fleettui.core.rows import _UNSET, build_row, expand
+from fleettui.core.sorting import SORT_COLUMNS
 from fleettui.core.states import State
-from fleettui.core.store import SORT_COLUMNS, FleetStore
+from fleettui.core.store import FleetStore
 from fleettui.core.vehicle import Vehicle
 from tests.support.fleets import NOW, small_fleet, vdict
 

@@ -22,8 +22,9 @@ from textual.timer import Timer
 from fleettui.core.query import Query
 from fleettui.core.rows import Row
 from fleettui.core.search import next_match
+from fleettui.core.snapshot import View
 from fleettui.core.sorting import SORT_COLUMNS, first_direction
-from fleettui.core.store import FleetStore, View
+from fleettui.core.store import FleetStore
 from fleettui.ui.widgets.fleet_columns import column_at
 from fleettui.ui.widgets.fleet_keys import TABLE_BINDINGS
 from fleettui.ui.widgets.fleet_lines import LinePainter
