@@ -1,10 +1,7 @@
 """Webhook events in the monitor: applied to rows at once, judged by the next list.
 
-`prepare_push` (the push worker's thread) turns verified `fleet_clearance_changed` events
-into a partial store update: each vehicle's state and reason as the event says, one more
-changelog entry, so its row changes and is highlighted like any change. Events for VINs
-the fleet does not show yet are left to the next list refresh (the event carries no
-brand or tags). `PushSession` holds what the controller keeps between events: the feed,
+The push worker turns a batch of events into a partial store update
+(`fleettui.monitor.pushed_rows`); `PushControl.took` applies it. `PushSession` holds what the controller keeps between events: the feed,
 the ledger that confirms or counts disagreements at the next list, the last health
 snapshot and the reconciliation interval.
 """
@@ -12,40 +9,25 @@ snapshot and the reconciliation interval.
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import queue
 import time
-from collections.abc import Callable, Collection
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol
 
 from fleettui.core.snapshot import Prepared
-from fleettui.core.states import parse_state
 from fleettui.core.store import FleetStore
 from fleettui.core.text import clean
-from fleettui.core.vehicle import ChangelogEntry, Vehicle
 from fleettui.monitor.accounts import Account
 from fleettui.monitor.connection import ConnectionState
 from fleettui.monitor.fetching import rejection_notices
+from fleettui.monitor.pushed_rows import PushPrepared, prepare_push
 from fleettui.monitor.repaint_pacing import RepaintPacing
 from fleettui.monitor.updates import Notice, Update
 from fleettui.webhooks.events import WebhookEvent
 from fleettui.webhooks.health import HealthSnapshot
 from fleettui.webhooks.reconcile import PushLedger, refresh_interval
-
-
-@dataclass(frozen=True)
-class PushPrepared:
-    """Events made ready for the store on the push worker."""
-
-    events: tuple[WebhookEvent, ...]
-    #: (vin, status, reason) of the events that change a row shown.
-    applied: tuple[tuple[str, str, str | None], ...]
-    prepared: Prepared | None
-    #: Changes for VINs the fleet does not show (yet): the list will bring them.
-    unknown: int
-    generation: int
 
 
 class Feed(Protocol):
@@ -71,44 +53,6 @@ class PushSession:
 
     def annotated(self) -> HealthSnapshot:
         return self.ledger.annotate(self.health)
-
-
-def pushed_vehicle(vehicle: Vehicle, event: WebhookEvent, now: datetime) -> Vehicle | None:
-    """The vehicle as the event says it is now; None when it says nothing new."""
-    status = event.action or ""
-    reason = event.detail
-    if vehicle.status == status and vehicle.reason == reason:
-        return None
-    state = parse_state(status)
-    entry = ChangelogEntry(event.received_at or now, status, state, reason)
-    return dataclasses.replace(
-        vehicle, status=status, state=state, changelog=(*vehicle.changelog, entry)
-    )
-
-
-def prepare_push(
-    store: FleetStore, events: list[WebhookEvent], clock: Callable[[], datetime], generation: int
-) -> PushPrepared:
-    """Blocking (push worker): the store update for a batch of events, newest per VIN."""
-    now = clock()
-    latest: dict[str, WebhookEvent] = {}
-    for event in events:
-        if event.is_change and event.vin and event.action:
-            latest[event.vin] = event
-    vehicles: list[Vehicle] = []
-    applied: list[tuple[str, str, str | None]] = []
-    unknown = 0
-    for vin, event in latest.items():
-        current = store.vehicle(vin)
-        if current is None:
-            unknown += 1
-            continue
-        applied.append((vin, event.action or "", event.detail))
-        updated = pushed_vehicle(current, event, now)
-        if updated is not None:
-            vehicles.append(updated)
-    prepared = store.prepare(vehicles, now, partial=True) if vehicles else None
-    return PushPrepared(tuple(events), tuple(applied), prepared, unknown, generation)
 
 
 class _Monitor(Protocol):

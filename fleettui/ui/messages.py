@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from textual.message import Message
 
 from fleettui.monitor.eligibility import EligibilityOutcome
-from fleettui.monitor.push_control import PushPrepared
+from fleettui.monitor.pushed_rows import PushPrepared
 from fleettui.monitor.updates import (
     AddSent,
     Arriving,
