@@ -1,6 +1,6 @@
 """`fleettui list`, `show`, `add`, `cancel`, `revoke`: the fleet from a shell.
 
-Reads here; the writes live in :mod:`fleettui.cli.fleet_write`; `list`'s output is
+The list here; `show` in :mod:`fleettui.cli.show_cmd`; the writes live in :mod:`fleettui.cli.fleet_write`; `list`'s output is
 streamed by :mod:`fleettui.cli.list_json`. An unfiltered `list` also refreshes the
 profile's snapshot cache (in a detached process), so the monitor opens on that fleet at
 once. Exit codes: 0 success,
@@ -22,8 +22,7 @@ fields plus derived ones::
 ``list --csv`` — header ``vin,brand,status,reason,state_since,tags,seconds_in_state``
 (the monitor's export has the same; :mod:`fleettui.core.fleet_csv`); tags as ``k=v;k2=v2``.
 
-``show VIN --json`` — ``{"vehicle": <one list object as above>,
-"seconds_in_state": 3600 | null, "explanation": <explain --json object>}``.
+``show VIN --json``: :mod:`fleettui.cli.show_cmd`.
 
 ``add``/``cancel``/``revoke --json`` — ``{"action": "add"|"cancel"|"revoke",
 "results": [{"vin": "...", "ok": true|false, "sent": true|false,
@@ -39,7 +38,7 @@ from datetime import datetime
 from typing import Any
 
 from fleettui.api.filters import STORED_STATUSES, VehicleFilter
-from fleettui.cli import fleet_write, list_select, process_end
+from fleettui.cli import fleet_write, list_select, process_end, show_cmd
 from fleettui.cli.background import in_background
 from fleettui.cli.common import (
     EXIT_OK,
@@ -48,29 +47,20 @@ from fleettui.cli.common import (
     answer_notes,
     common_parent,
     error,
-    guarded,
     open_client,
     parse_tags,
     plain,
-    print_json,
     resolved_profile,
     terminal_width,
-    vin_problem,
 )
 from fleettui.cli.json_lines import JsonLines
-from fleettui.cli.list_items import vehicle_json
 from fleettui.cli.list_json import listing, write_json
 from fleettui.cli.list_text import write_table
 from fleettui.config.cache import save_snapshot
-from fleettui.core.brands import brand_info
-from fleettui.core.explanation import explain
-from fleettui.core.explanation_text import format_explanation_text
 from fleettui.core.fleet_csv import write_fleet
 from fleettui.core.memory import collector_paused
 from fleettui.core.rules import brand_problem
-from fleettui.core.timefmt import format_duration, format_ts
-from fleettui.core.vehicle import Vehicle
-from fleettui.core.vin import check_vin, normalise_vin
+from fleettui.core.vin import normalise_vin
 
 
 def register(subparsers: Subparsers) -> None:
@@ -112,17 +102,7 @@ def register(subparsers: Subparsers) -> None:
     claim_filters(lst)
     lst.set_defaults(func=desk_guarded(cmd_list))
 
-    show = subparsers.add_parser(
-        "show",
-        parents=[parent],
-        help="one vehicle, its history and its reason explained",
-        description="One vehicle: brand and its rules, state and for how "
-        "long, tags, the history, and the reason explained.",
-    )
-    show.add_argument("vin")
-    show.add_argument("--json", action="store_true", help="JSON object (shape in the README)")
-    show.set_defaults(func=guarded(cmd_show))
-
+    show_cmd.register(subparsers, parent)
     fleet_write.register(subparsers, parent)
 
 
@@ -258,59 +238,3 @@ def _write_list(
         write_table(items, now, out, plain, terminal_width(out))
         print(f"{len(items)} vehicle(s)", file=sys.stderr)
     return items
-
-
-def _history_lines(v: Vehicle, now: datetime) -> list[str]:
-    lines = []
-    entries = list(v.changelog)
-    for i, e in enumerate(entries):
-        nxt = entries[i + 1].timestamp if i + 1 < len(entries) else now
-        took = format_duration((nxt - e.timestamp).total_seconds()) if e.timestamp and nxt else ""
-        current = i + 1 == len(entries)  # the current step: how long it has lasted so far
-        label = (f"{took} so far" if took else "now") if current else took
-        when = format_ts(e.timestamp) or "(no time)"
-        reason = f"  {plain(e.reason, 100)}" if e.reason else ""
-        lines.append(f"  {when}  {plain(e.status or '?'):<10} {label:>14}{reason}")
-    return lines or ["  (the provider sent no history)"]
-
-
-def cmd_show(args: argparse.Namespace) -> int:
-    check = check_vin(args.vin)
-    if not check.ok:  # refused here: the provider would only answer 404
-        raise UsageError(vin_problem(check))
-    vin = check.vin
-    profile = resolved_profile(args)
-    with open_client(profile) as client:
-        v = client.get_vehicle(vin)
-        now = client.server_time()
-    expl = explain(v.reason, v.state, v.brand or None)
-    seconds = v.time_in_state(now)
-    if args.json:
-        print_json(
-            {
-                "vehicle": vehicle_json(v, now, description=True),
-                "seconds_in_state": int(seconds) if seconds is not None else None,
-                "explanation": expl.to_dict(),
-            }
-        )
-        return EXIT_OK
-    b = brand_info(v.brand)
-    since = (
-        f" for {format_duration(seconds)} (since {format_ts(v.state_since)})"
-        if seconds is not None
-        else ""
-    )
-    print(f"VIN     {plain(v.vin)}")
-    print(
-        f"Brand   {plain(b.display)} ({plain(v.brand)}; {b.group}; "
-        f"cancel {'supported' if b.cancelable else 'not supported'})"
-    )
-    print(f"State   {plain(v.status or '?')}{since}")
-    if v.tags:
-        print("Tags    " + plain(", ".join(f"{k}={val}" for k, val in sorted(v.tags.items()))))
-    print("\nHistory")
-    for line in _history_lines(v, now):
-        print(line)
-    print()
-    print(format_explanation_text(expl))
-    return EXIT_OK

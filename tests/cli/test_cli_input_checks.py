@@ -22,6 +22,7 @@ def _no_network(monkeypatch):
         raise AssertionError("the provider was asked although the input was refused locally")
 
     monkeypatch.setattr("fleettui.cli.fleet_cmds.open_client", refuse)
+    monkeypatch.setattr("fleettui.cli.show_cmd.open_client", refuse)
     monkeypatch.setattr("fleettui.cli.fleet_write.open_client", refuse)
     monkeypatch.setattr("fleettui.cli.fleet_remove.open_client", refuse)
 
@@ -116,7 +117,7 @@ def test_show_history_gives_the_current_step_its_time_so_far():
     """QA: the current step's duration read 'now' instead of how long it has lasted."""
     from datetime import UTC, datetime
 
-    from fleettui.cli.fleet_cmds import _history_lines
+    from fleettui.cli.show_cmd import _history_lines
     from fleettui.core.vehicle import Vehicle
 
     v = Vehicle.from_api(
