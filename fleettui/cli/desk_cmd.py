@@ -11,7 +11,9 @@ Stable ``--json`` shapes (also in the README)
 ---------------------------------------------
 ``desk status --json`` — ``{"desk", "user", "schema_version", "last_event_id",
 "last_event_at", "lag_seconds", "receiver": {"host", "pid", "url", "since", "beat",
-"alive"} | null, "people_online": [{"user", "host", "viewing", "seen_at"}]}``.
+"alive"} | null, "receivers": [{"role", "host", "pid", "url", "started", "active_since",
+"beat", "beat_age_seconds"}], "last_takeover": {"host", "pid", "at", "from"} | null,
+"people_online": [{"user", "host", "viewing", "seen_at"}]}``.
 ``desk claim|release|renew|hand --json`` — ``[{"vin", "ok", "holder", "expires_at",
 "already", "why"}]``. ``desk notes VIN --json`` — ``[{"id", "vin", "author", "at", "text"}]``.
 ``desk handover --json`` — `HandoverReport.to_json()`. ``desk export --json`` — ``[{"id",

@@ -14,7 +14,7 @@ import argparse
 import sys
 import threading
 
-from fleettui.cli.common import EXIT_OK, EXIT_USAGE, error
+from fleettui.cli.common import EXIT_OK, EXIT_USAGE, error, plain
 from fleettui.cli.desk_common import desk_settings
 
 #: Seconds between a standby's tries, and between the active one's lock checks.
@@ -23,7 +23,8 @@ STANDBY_EVERY = 0.5
 
 def listen_on_desk(args: argparse.Namespace, cfg: object, stop: threading.Event) -> int:
     from fleettui.desk.errors import DeskError
-    from fleettui.desk.webhook_feed import DeskWebhookStore, ReceiverLock
+    from fleettui.desk.receiver_lock import ReceiverLock
+    from fleettui.desk.webhook_feed import DeskWebhookStore
     from fleettui.webhooks.receiver import WebhookReceiver
     from fleettui.webhooks.receiver_config import ReceiverConfig
 
@@ -40,7 +41,8 @@ def listen_on_desk(args: argparse.Namespace, cfg: object, stop: threading.Event)
                     text = holder.text() if holder else "another receiver"
                     if text.split(" since ")[0] != told.split(" since ")[0]:
                         print(
-                            f"standby: the desk's receiver is {text}; waiting to take over",
+                            f"standby: the desk's receiver is {plain(text, 200)}; "
+                            "waiting to take over",
                             flush=True,
                         )
                         told = text

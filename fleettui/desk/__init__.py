@@ -13,7 +13,8 @@ errors) never imports psycopg, so the terminal app without a desk never loads it
 - `store` — `Desk`: connect, claim/release/hand/renew, note, snooze, work_state, notes,
   presence, handover, export. Every change writes a `desk_events` row and NOTIFYs its id.
 - `follow` — `DeskFollower`: LISTEN, catch up by id, reconnect with back-off.
-- `webhook_feed` — the receiver's desk store and the active/standby receiver lock.
+- `webhook_feed` — the receiver's desk store; `receiver_lock` — the one-active-receiver
+  lock; `receivers` — every running receiver (active, standby) with its heartbeat.
 - `history` — the history (events, since-last-look per person) on the desk.
 - `local_server` — a throwaway local PostgreSQL (tests, bench, `--demo --desk`);
   `pg_binaries` finds the server binaries, runs them and keeps the initdb template.

@@ -12,10 +12,12 @@ from collections import defaultdict
 from datetime import UTC, datetime
 from typing import Any
 
+from fleettui.core.text import one_line
 from fleettui.desk import work
 from fleettui.desk.claims import holders
 from fleettui.desk.connection import EVENT_COLUMNS, row_event
-from fleettui.desk.model import HandoverReport, iso
+from fleettui.desk.model import DeskEvent, HandoverReport, iso
+from fleettui.desk.receivers import takeover_text
 
 #: Work-log kinds, in the order a person's actions are listed.
 WORK_KINDS = ("claim", "hand", "release", "note", "snooze", "unsnooze", "renew")
@@ -53,6 +55,12 @@ def build_handover(
     )
     claimed = {v: (u, e) for v, u, e in cur.fetchall()}
     held = holders(cur, list(urgent), now) if urgent else {}
+    cur.execute(
+        f"SELECT {EVENT_COLUMNS} FROM desk_events WHERE at >= %s AND kind = 'receiver' "
+        "ORDER BY id LIMIT 200",
+        (since,),
+    )
+    rx = tuple(receiver_change(ev) for ev in map(row_event, cur.fetchall()))
     return HandoverReport(
         since,
         now,
@@ -62,6 +70,22 @@ def build_handover(
         claimed,
         tuple(v for v in urgent if v not in held),
         changes_since,
+        rx,
+    )
+
+
+def receiver_change(ev: DeskEvent) -> tuple[str, str, int, datetime, str]:
+    """A `receiver` event as (change, host, pid, at, from host); odd payloads are data."""
+    p = ev.payload
+    raw = p.get("from")
+    before = raw if isinstance(raw, dict) else {}
+    pid = p.get("pid")
+    return (
+        "takeover" if p.get("change") == "takeover" else "start",
+        str(p.get("host") or "?"),
+        pid if isinstance(pid, int) else 0,
+        ev.at,
+        str(before.get("host") or ""),
     )
 
 
@@ -106,6 +130,11 @@ def handover_text(report: HandoverReport, *, limit: int = 20) -> str:
     out += ["", f"Claimed now: {len(report.claimed)}"]
     for vin, (user, until) in list(report.claimed.items())[:limit]:
         out.append(f"  {vin}  {user} (until {_when(until)})")
+    if report.receivers:
+        out += ["", "Webhook receiver:"]
+        for change, host, _pid, at, before in report.receivers[-limit:]:
+            line = takeover_text(change, one_line(host, 60), at, one_line(before, 60))
+            out.append(f"  {line}")
     out += ["", f"Still unclaimed and urgent: {len(report.unclaimed_urgent)}"]
     out += [f"  {vin}" for vin in report.unclaimed_urgent[:limit]]
     if len(report.unclaimed_urgent) > limit:

@@ -236,6 +236,9 @@ class HandoverReport:
     #: Where the state changes' period starts, on the provider's clock that dates them
     #: (the demo's simulator runs ahead of the desk's); None: `since`.
     changes_since: datetime | None = None
+    #: The webhook receiver's changes in the period: (change "takeover" | "start", host,
+    #: pid, at, the host it took over from or ""), oldest first. Hosts are data.
+    receivers: tuple[tuple[str, str, int, datetime, str], ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -255,6 +258,10 @@ class HandoverReport:
             ],
             "claimed": {v: {"by": u, "expires_at": iso(e)} for v, (u, e) in self.claimed.items()},
             "unclaimed_urgent": list(self.unclaimed_urgent),
+            "receivers": [
+                {"change": c, "host": h, "pid": p, "at": iso(a), "from": f or None}
+                for c, h, p, a, f in self.receivers
+            ],
         }
 
 

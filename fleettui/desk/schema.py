@@ -15,6 +15,10 @@ Tables (all prefixed ``desk_``):
   UPDATE and DELETE), ``desk_snoozes`` (one per VIN), ``desk_presence``.
 - ``desk_deliveries`` (webhook dedupe), ``desk_receiver`` (the active receiver's name and
   health), ``desk_history`` and ``desk_user_meta`` (the history on the desk, per person).
+- v2: ``desk_receivers`` (one row per running webhook receiver, active or standby, with
+  its heartbeat: `fleettui.desk.receivers`). A new table only: clients of v1 connected
+  while it is added keep working (v2 receivers still write ``desk_receiver``); a v1
+  client that connects afterwards is told to upgrade fleettui (`check_version`).
 """
 
 from __future__ import annotations
@@ -23,7 +27,7 @@ from typing import Any
 
 from fleettui.desk.errors import INIT_FIX, DeskError
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 #: Advisory lock keys (pg_advisory_*): arbitrary constants, "FLTD" + a small number.
 MIGRATE_LOCK = 0x464C5444_0001
 EVENTS_LOCK = 0x464C5444_0002
@@ -106,6 +110,18 @@ MIGRATIONS: dict[int, tuple[str, ...]] = {
             key text NOT NULL,
             value text NOT NULL,
             PRIMARY KEY (username, key))""",
+    ),
+    2: (
+        """CREATE TABLE IF NOT EXISTS desk_receivers (
+            id bigserial PRIMARY KEY,
+            role text NOT NULL CHECK (role IN ('active', 'standby')),
+            host text NOT NULL,
+            pid integer NOT NULL,
+            url text NOT NULL DEFAULT '',
+            started timestamptz NOT NULL,
+            beat timestamptz NOT NULL,
+            active_since timestamptz)""",
+        "CREATE INDEX IF NOT EXISTS desk_receivers_beat ON desk_receivers (beat)",
     ),
 }
 

@@ -19,6 +19,7 @@ from typing import Any
 
 from fleettui.core.timefmt import utcnow
 from fleettui.desk import claims, handover, presence, work
+from fleettui.desk import receivers as receiver_rows
 from fleettui.desk.connection import DeskConnection, NewEvent, read_events, write_events
 from fleettui.desk.errors import DeskError
 from fleettui.desk.model import (
@@ -176,6 +177,11 @@ class Desk:
             self.now(),
             health if isinstance(health, dict) else {},
         )
+
+    def receivers(self) -> receiver_rows.Receivers:
+        """Every live webhook receiver on the desk (active, standbys) and the last takeover."""
+        with self.conn.tx() as cur:
+            return receiver_rows.read(cur)
 
     def people_online(self) -> list[Person]:
         with self.conn.tx() as cur:

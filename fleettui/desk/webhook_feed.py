@@ -5,26 +5,21 @@
   row, the state change into the desk's history (clearing the VIN's snooze) and a
   `webhook` event, in ONE transaction, and the receiver answers 202 only after it
   committed (`durable = True`): a delivery answered 202 is in the desk.
-- `ReceiverLock` makes one receiver per desk the active one: a session advisory lock on a
-  connection of its own (TCP keepalives on, so a dead holder's lock goes within seconds;
-  a killed process's at once). The holder writes its machine, pid and URL in
-  `desk_receiver`; a standby reads them to say who holds it, and keeps trying.
+- One receiver per desk is the active one: `fleettui.desk.receiver_lock.ReceiverLock`;
+  every running receiver's row: `fleettui.desk.receivers`.
 """
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import time
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from fleettui.core.timefmt import utcnow
-from fleettui.desk import schema, work
-from fleettui.desk.connection import DeskConnection, open_connection, write_events
-from fleettui.desk.errors import DeskError
+from fleettui.desk import work
+from fleettui.desk.connection import DeskConnection, write_events
 from fleettui.desk.settings import DeskSettings
 from fleettui.history.events import cut, event_key
 from fleettui.webhooks.events import WebhookEvent
@@ -113,107 +108,3 @@ class DeskWebhookStore:
                 "('webhook', 'presence', 'leave')",
                 (now - timedelta(days=EVENT_DAYS),),
             )
-
-
-@dataclass(frozen=True)
-class Holder:
-    host: str
-    pid: int
-    url: str
-    since: datetime
-    beat: datetime
-
-    def text(self) -> str:
-        return (
-            f"{self.host} (pid {self.pid}{', ' + self.url if self.url else ''}) since "
-            f"{self.since.strftime('%Y-%m-%d %H:%M:%S UTC')}"
-        )
-
-
-class ReceiverLock:
-    """The desk's one-active-receiver lock (a session advisory lock)."""
-
-    def __init__(self, settings: DeskSettings) -> None:
-        self.settings = settings
-        self._conn: Any = None
-        self.held = False
-
-    def _connection(self) -> Any:
-        if self._conn is None or self._conn.closed:
-            self.held = False
-            self._conn = open_connection(self.settings, keepalive=True)
-            with self._conn.cursor() as cur:
-                schema.check_version(schema.found_version(cur), self.settings.shown)
-        return self._conn
-
-    def try_acquire(self, url: str = "") -> bool:
-        """Take the lock if free (True), and say so in desk_receiver. DeskError when the
-        desk cannot be reached."""
-        try:
-            conn = self._connection()
-            row = conn.execute(
-                "SELECT pg_try_advisory_lock(%s)", (schema.RECEIVER_LOCK,)
-            ).fetchone()
-            self.held = bool(row and row[0])
-            if self.held:
-                now = utcnow()
-                conn.execute(
-                    "INSERT INTO desk_receiver (one, host, pid, url, since, beat) VALUES "
-                    "(true, %s, %s, %s, %s, %s) ON CONFLICT (one) DO UPDATE SET host = "
-                    "EXCLUDED.host, pid = EXCLUDED.pid, url = EXCLUDED.url, since = "
-                    "EXCLUDED.since, beat = EXCLUDED.beat, health = '{}'::jsonb",
-                    (self.settings.host, os.getpid(), url, now, now),
-                )
-            return self.held
-        except DeskError:
-            self._close()
-            raise
-        except Exception as e:  # noqa: BLE001
-            self._close()
-            raise DeskError(
-                f"desk {self.settings.shown} is offline ({type(e).__name__}); "
-                "start the PostgreSQL server or check the connection string",
-                "offline",
-            ) from None
-
-    def set_url(self, url: str) -> None:
-        if self.held and self._conn is not None:
-            self._conn.execute(
-                "UPDATE desk_receiver SET url = %s WHERE pid = %s AND host = %s",
-                (url, os.getpid(), self.settings.host),
-            )
-
-    def still_held(self) -> bool:
-        """The lock's connection is alive (so the lock is still ours)."""
-        if not self.held or self._conn is None:
-            return False
-        try:
-            self._conn.execute("SELECT 1")
-            return True
-        except Exception:  # noqa: BLE001 - a dead connection: the lock is gone
-            self._close()
-            return False
-
-    def holder(self) -> Holder | None:
-        """Who holds it, as the holder wrote it (None: nobody has said)."""
-        conn = self._connection()
-        row = conn.execute("SELECT host, pid, url, since, beat FROM desk_receiver").fetchone()
-        return None if row is None else Holder(*row)
-
-    def _close(self) -> None:
-        conn, self._conn = self._conn, None
-        self.held = False
-        if conn is not None:
-            with contextlib.suppress(Exception):
-                conn.close()
-
-    def release(self) -> None:
-        if self.held and self._conn is not None:
-            with contextlib.suppress(Exception):
-                self._conn.execute(
-                    "DELETE FROM desk_receiver WHERE pid = %s AND host = %s",
-                    (os.getpid(), self.settings.host),
-                )
-                # Now, not when the server notices the closed connection (a moment later).
-                self._conn.execute("SELECT pg_advisory_unlock(%s)", (schema.RECEIVER_LOCK,))
-        self._close()

@@ -31,7 +31,7 @@ def test_init_on_an_empty_database_then_nothing_to_do(
     code, _, err = run(capsys, "desk", "status")
     assert code == 2 and err.count("\n") == 1 and "run `fleettui desk init`" in err
     code, out, _ = run(capsys, "desk", "init")
-    assert code == 0 and "created the schema (version 1)" in out
+    assert code == 0 and "created the schema (version 2)" in out
     assert "postgres:***@" in out and pg_empty.dsn not in out
     code, out, _ = run(capsys, "desk", "init")
     assert code == 0 and "nothing to do" in out
@@ -104,10 +104,12 @@ def test_status_says_who_is_online(as_ana: DeskSettings, capsys) -> None:
         desk.heartbeat(VIN)
     code, out, _ = run(capsys, "desk", "status", "--json")
     data = json.loads(out)
-    assert code == 0 and data["schema_version"] == 1 and data["receiver"] is None
+    assert code == 0 and data["schema_version"] == 2 and data["receiver"] is None
+    assert data["receivers"] == [] and data["last_takeover"] is None
     assert [p["user"] for p in data["people_online"]] == ["tester"]
     code, out, _ = run(capsys, "desk", "status")
     assert code == 0 and "people online  1: tester@testhost on " + VIN in out
+    assert "standby        none" in out and "last takeover  none" in out
 
 
 def test_wrong_password_and_no_desk_are_one_line_without_the_password(

@@ -61,25 +61,56 @@ def test_missing_schema_names_desk_init_and_init_is_idempotent(pg_empty: DeskSet
         assert desk.claim(["VIN"])[0].ok
 
 
-def test_an_older_schema_is_migrated_by_desk_init_while_a_desk_is_open(
-    pg_desk: DeskSettings, monkeypatch: pytest.MonkeyPatch
+def test_v1_desk_migrated_to_v2_while_a_v1_client_runs(
+    pg_empty: DeskSettings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    open_desk = Desk.connect(pg_desk)
-    open_desk.claim(["KEPT"])
-    monkeypatch.setattr(schema, "SCHEMA_VERSION", 2)
-    monkeypatch.setitem(
-        schema.MIGRATIONS, 2, ("ALTER TABLE desk_claims ADD COLUMN IF NOT EXISTS why text",)
-    )
+    """Schema v1 -> v2 (desk_receivers) under a connected client of v1: the v1 client goes
+    on working (its receiver row included); a v2 client is told to run `desk init` until
+    it has; a v1 client that connects afterwards is told to upgrade fleettui."""
+    from fleettui.desk.connection import open_connection
+    from fleettui.desk.receiver_lock import ReceiverLock
+
+    conn = open_connection(pg_empty)
+    try:
+        assert schema.migrate(conn, pg_empty.shown, target=1) == (None, 1)
+    finally:
+        conn.close()
+    with monkeypatch.context() as v1:  # a fleettui of schema 1
+        v1.setattr(schema, "SCHEMA_VERSION", 1)
+        old_client = Desk.connect(pg_empty)
+        old_client.claim(["KEPT"])
+        with old_client.conn.tx() as cur:  # what a v1 receiver writes
+            cur.execute(
+                "INSERT INTO desk_receiver (host, pid, url, since, beat) "
+                "VALUES ('old-rx', 4242, '', now(), now())"
+            )
     with pytest.raises(
         DeskError, match="schema version 1, this fleettui needs 2; run `fleettui desk init`"
     ) as info:
-        Desk.connect(pg_desk)
+        Desk.connect(pg_empty)
     assert info.value.kind == "old-schema"
-    assert init_desk(pg_desk) == (1, 2)
-    with Desk.connect(pg_desk) as desk:
+    assert init_desk(pg_empty) == (1, 2)
+    assert init_desk(pg_empty) == (2, 2)
+    assert old_client.claim(["MORE"])[0].ok  # the open v1 client went on working
+    assert old_client.receiver() is not None and old_client.receiver().host == "old-rx"
+    with Desk.connect(pg_empty) as desk:
         assert desk.work_state()["KEPT"].claimed_by == "tester"
-    assert open_desk.claim(["MORE"])[0].ok  # the open one went on working
-    open_desk.close()
+        assert desk.receivers().rows == ()  # the v1 receiver has no row: it is still shown
+        seen = desk.receiver()
+        assert seen is not None and seen.host == "old-rx"
+    lock = ReceiverLock(pg_empty)  # a v2 receiver waits behind nobody: the lock is free
+    try:
+        assert lock.try_acquire("http://127.0.0.1:1/hooks/hm")
+        with Desk.connect(pg_empty) as desk:
+            assert [r.role for r in desk.receivers().rows] == ["active"]
+    finally:
+        lock.release()
+    with monkeypatch.context() as v1:
+        v1.setattr(schema, "SCHEMA_VERSION", 1)
+        with pytest.raises(DeskError, match="upgrade fleettui on this machine") as info:
+            Desk.connect(pg_empty)
+        assert info.value.kind == "new-schema" and "\n" not in str(info.value)
+    old_client.close()
 
 
 def test_a_newer_schema_says_to_upgrade_fleettui_and_is_left_alone(pg_desk: DeskSettings) -> None:

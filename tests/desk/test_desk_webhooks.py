@@ -15,9 +15,10 @@ import pytest
 
 from fleettui.desk.follow import DeskFollower
 from fleettui.desk.model import DeskEvent, DeskStatus
+from fleettui.desk.receiver_lock import ReceiverLock
 from fleettui.desk.settings import DeskSettings
 from fleettui.desk.store import Desk
-from fleettui.desk.webhook_feed import DeskWebhookStore, ReceiverLock
+from fleettui.desk.webhook_feed import DeskWebhookStore
 from fleettui.webhooks import sender
 from fleettui.webhooks.receiver import WebhookReceiver
 from fleettui.webhooks.receiver_config import ReceiverConfig
@@ -163,6 +164,12 @@ def test_kill_9_of_the_active_receiver_the_standby_takes_over_and_nothing_is_los
     listeners.append(standby)
     line = standby.next_line()
     assert line.startswith("standby: the desk's receiver is ") and f"pid {active.proc.pid}" in line
+    with Desk.connect(pg_desk) as desk:  # the table: one active, one standby
+        rows = desk.receivers().rows
+    assert [(r.role, r.pid, r.url) for r in rows] == [
+        ("active", active.proc.pid, url_a),
+        ("standby", standby.proc.pid, ""),
+    ]
     sent = [sender.change_delivery(f"VIN{i:014d}", "approved") for i in range(5)]
     for d in sent:
         assert sender.send(url_a, SECRET, d).status == 202
@@ -181,6 +188,10 @@ def test_kill_9_of_the_active_receiver_the_standby_takes_over_and_nothing_is_los
         stored = [r[0] for r in cur.fetchall()]
         cur.execute("SELECT pid FROM desk_receiver")
         assert cur.fetchone() == (standby.proc.pid,)
+        running = desk.receivers()
+    assert [(r.role, r.pid, r.url) for r in running.rows] == [("active", standby.proc.pid, url_b)]
+    last = running.last_takeover
+    assert last is not None and (last.pid, last.from_pid) == (standby.proc.pid, active.proc.pid)
     assert stored == [d.delivery for d in [*sent, later]]
 
 
