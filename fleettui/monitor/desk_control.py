@@ -176,7 +176,7 @@ class DeskControl:
             self._refilter()
             return update
         if isinstance(result, DeskPeople):  # and the receiver, for the header's push
-            self.feed.saw_receiver(result.receiver)
+            self.feed.saw_receiver(result.receiver, result.receivers)
             return Update(repaint=self.mirror.set_people(result.people))
         if isinstance(result, DeskUnreachable):
             return self._status(result.status)

@@ -271,7 +271,7 @@ class DeskLink:
         try:
             desk.heartbeat(self._viewing)
             if people:
-                self._post(DeskPeople(desk.people_online(), desk.receiver()))
+                self._post(DeskPeople(desk.people_online(), desk.receiver(), desk.receivers()))
         except DeskError:
             pass  # the follower says the desk is gone; the next beat tries again
 

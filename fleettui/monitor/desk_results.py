@@ -17,6 +17,7 @@ from fleettui.desk.model import (
     ReceiverSeen,
     WorkState,
 )
+from fleettui.desk.receivers import Receivers
 from fleettui.monitor.desk_outbox import Pending
 
 
@@ -50,6 +51,8 @@ class DeskPeople:
     people: list[Person]
     #: The desk's receiver as read with them (None: none registered).
     receiver: ReceiverSeen | None = None
+    #: Every running receiver (active, standbys) and the last takeover, read with them.
+    receivers: Receivers | None = None
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from fleettui.core.store import FleetStore
 from fleettui.monitor import fetching, monitor_notices
@@ -32,6 +32,9 @@ from fleettui.monitor.updates import (
     Update,
 )
 
+if TYPE_CHECKING:  # the desk's modules load only with --desk
+    from fleettui.monitor.desk_control import DeskControl
+
 
 class Session(Protocol):
     """What the refreshes read of the `Monitor` (which this module does not import back)."""
@@ -45,6 +48,7 @@ class Session(Protocol):
     repaints: RepaintPacing
     cache: StartCache
     push: PushControl
+    desk: DeskControl | None
 
     def clock(self) -> datetime: ...
 
@@ -88,6 +92,9 @@ class Refreshes:
     def last_error(self) -> Notice:
         """The full text of the latest failure (the `E` key), or that there is none."""
         load = monitor_notices.load_text(self.monitor.load, self.monitor.delta)
+        desk = self.monitor.desk
+        if desk is not None:  # the desk's webhook receivers, active and standby
+            load = "\n".join([load, *desk.feed.receiver_lines()])
         return monitor_notices.last_error(self.monitor.connection, load)
 
     def toggle_pause(self) -> Update:

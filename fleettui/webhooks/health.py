@@ -60,7 +60,7 @@ class HealthSnapshot:
     #: Set by the monitor: the list showed changes no delivery announced for a while.
     push_silent: bool = False
     #: Set by the monitor for a receiver it sees from afar (the shared desk's): which one
-    #: and how fresh its beat is, said after the header's words ("rx ana-pc, beat 4s").
+    #: and how fresh its beat is, said after the header's words ("desk receiver on ana-pc, 1 standby").
     via: str = ""
 
     def alive(self, now: float) -> bool:

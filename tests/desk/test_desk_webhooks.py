@@ -228,13 +228,13 @@ def test_a_monitor_on_the_desk_shows_its_receivers_own_health(pg_desk: DeskSetti
         control.took(DeskPeople([], seen))
         control.feed.put([WebhookEvent("d1", "clearance_status_changed", None)])
         text = control.feed.health().header_text(time.time())
-        assert text.startswith("push ✓ 12/h · rx alpha alive, beat ") and text.endswith("· 1 seen")
+        assert text == "push ✓ 12/h · desk receiver on alpha · 1 seen"
         # its beat stopped two minutes before the read (killed, its standby not yet in)
         control.took(DeskPeople([], replace(seen, read_at=seen.beat + timedelta(minutes=2))))
         assert (
             control.feed.health()
             .header_text(time.time())
-            .startswith("push ✗ receiver down · rx alpha down, beat 2m")
+            .startswith("push ✗ receiver down · desk receiver on alpha down, beat 2m")
         )
     finally:
         lock.release()

@@ -196,8 +196,12 @@ class FleetHeader(Widget):
             room = width - line.cell_len - 2 - (len(clean(h.desk)) + 2 if h.desk else 0)
             if width and len(push) > room and " · " in push:
                 # Narrow (80 columns over SSH): the push's words stay, its details give
-                # way, so the desk's state after it is not cut off the line.
-                push = push.split(" · ", 1)[0]
+                # way from the last (deliveries seen, then the desk's receiver), so the
+                # desk's state after it is not cut off the line.
+                parts = push.split(" · ")
+                while len(parts) > 1 and len(" · ".join(parts)) > room:
+                    parts.pop()
+                push = " · ".join(parts)
             line.append("  ")
             line.append(push, style=ALERT if h.push_alert else "")
         if h.desk:
