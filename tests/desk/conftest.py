@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 if TYPE_CHECKING:
+    from fleettui.desk.receiver_lock import ReceiverLock
     from fleettui.desk.settings import DeskSettings
     from tests.support.pg_server import PgSession
 
@@ -36,3 +37,12 @@ def pg_empty(pg_session: PgSession) -> DeskSettings:
     from tests.support.pg_server import settings_for
 
     return settings_for(pg_session.server, pg_session.new_database(with_schema=False))
+
+
+@pytest.fixture
+def locks() -> Iterator[list[ReceiverLock]]:
+    """Receiver locks a test made (append them): released at the end, rows and all."""
+    made: list[ReceiverLock] = []
+    yield made
+    for lock in made:
+        lock.release()

@@ -5,7 +5,6 @@ handover say so, with hostile host strings made harmless."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from dataclasses import replace
 from datetime import timedelta
 
@@ -24,14 +23,6 @@ class FakeClock:
 
     def __call__(self) -> float:
         return self.now
-
-
-@pytest.fixture
-def locks() -> Iterator[list[ReceiverLock]]:
-    made: list[ReceiverLock] = []
-    yield made
-    for lock in made:
-        lock.release()
 
 
 def _lock(settings: DeskSettings, host: str, made: list[ReceiverLock]) -> ReceiverLock:

@@ -6,7 +6,6 @@ takeover, with a hostile host name made harmless."""
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, datetime
 
@@ -24,14 +23,6 @@ from tests.support.screen import screen_lines
 
 WAIT = 30.0
 AT = datetime(2026, 12, 7, 5, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-def locks() -> Iterator[list[ReceiverLock]]:
-    made: list[ReceiverLock] = []
-    yield made
-    for lock in made:
-        lock.release()
 
 
 @pytest.mark.parametrize("size", [(120, 36), (80, 24)])
