@@ -24,6 +24,7 @@ from fleettui.desk.model import DeskEvent, DeskStatus
 from fleettui.desk.settings import DeskSettings
 from fleettui.monitor import desk_notices
 from fleettui.monitor.accounts import Account
+from fleettui.monitor.desk_detail import DeskDetail
 from fleettui.monitor.desk_feed import DeskFeed, webhook_event
 from fleettui.monitor.desk_link import DeskLink
 from fleettui.monitor.desk_outbox import Kind, Outbox, Pending, outbox_path
@@ -37,7 +38,7 @@ from fleettui.monitor.desk_results import (
     DeskUnreachable,
     Post,
 )
-from fleettui.monitor.desk_state import WORK_KINDS, DeskDetail, DeskMirror
+from fleettui.monitor.desk_state import WORK_KINDS, DeskMirror
 from fleettui.monitor.updates import Update
 
 #: Vehicles whose desk timeline is kept (the ones looked at last).

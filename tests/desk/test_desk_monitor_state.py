@@ -15,11 +15,11 @@ from fleettui.core.store import FleetStore
 from fleettui.desk.settings import DeskSettings
 from fleettui.desk.store import Desk
 from fleettui.monitor.desk_control import DeskControl
+from fleettui.monitor.desk_detail import event_line
 from fleettui.monitor.desk_handover import read_handover
 from fleettui.monitor.desk_link import DeskLink
 from fleettui.monitor.desk_outbox import Outbox, outbox_path
 from fleettui.monitor.desk_results import DeskActed, DeskResult
-from fleettui.monitor.desk_state import event_line
 from fleettui.monitor.updates import Update
 from tests.support.fleets import NOW, small_fleet
 

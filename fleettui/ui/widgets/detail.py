@@ -40,7 +40,7 @@ from fleettui.ui.widgets.detail_history import (
 )
 
 if TYPE_CHECKING:  # the desk's modules load only with --desk
-    from fleettui.monitor.desk_state import DeskDetail
+    from fleettui.monitor.desk_detail import DeskDetail
 
 
 def _identity(out: Text, v: Vehicle, now: datetime | None) -> None:

@@ -24,7 +24,7 @@ from fleettui.history.timeline import merge_timeline
 
 if TYPE_CHECKING:  # the desk's modules load only with --desk
     from fleettui.desk.model import DeskEvent
-    from fleettui.monitor.desk_state import DeskDetail
+    from fleettui.monitor.desk_detail import DeskDetail
 
 #: History entries of the data checks (issue 19): "data:flowing", "data:privacy"...
 DATA_PREFIX = "data:"
@@ -93,7 +93,7 @@ def desk_section(out: Text, d: DeskDetail) -> None:
 
 def _desk_line(out: Text, ev: DeskEvent, me: str) -> None:
     """One of the desk's events (a note, a claim, a snooze) as a timeline line."""
-    from fleettui.monitor.desk_state import event_line
+    from fleettui.monitor.desk_detail import event_line
 
     out.append(when(ev.at.astimezone(UTC)), DIM)
     out.append("  ✎ " if ev.kind == "note" else "  ⚑ ")
