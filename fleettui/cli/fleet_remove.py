@@ -1,6 +1,7 @@
-"""`fleettui cancel` and `revoke` (registered with `add` in :mod:`fleettui.cli.fleet_write`,
-whose docstring says what every write does): the vehicles fetched with ONE list call,
-each checked with the monitor's brand and state rules, then sent one by one."""
+"""`fleettui cancel` and `revoke` (their parsers added after `add`'s by
+:mod:`fleettui.cli.fleet_write`, whose docstring says what every write does): the
+vehicles fetched with ONE list call, each checked with the monitor's brand and state
+rules, then sent one by one."""
 
 from __future__ import annotations
 
@@ -15,9 +16,11 @@ from fleettui.cli.common import (
     EXIT_OK,
     EXIT_PROVIDER,
     EXIT_USAGE,
+    Subparsers,
     UsageError,
     answer_notes,
     error,
+    guarded,
     open_client,
     plain,
     vin_problem,
@@ -37,6 +40,46 @@ from fleettui.core.vin import check_vin, normalise_vin
 
 #: VINs per list call (the `vin in` filter).
 FETCH_CHUNK = 500
+
+
+def register(subparsers: Subparsers, parent: argparse.ArgumentParser) -> None:
+    """`cancel` and `revoke` (registered by `fleet_write.register`, after `add`)."""
+    texts = {
+        Action.CANCEL: (
+            "cancel pending clearances",
+            "Cancel pending activations. Only brands that allow it (Stellantis, "
+            "Mercedes-Benz, VW Group) and only once a day old; anything else is "
+            "refused before it is sent. Exit 0 all sent, 1 a provider error, "
+            "2 nothing sent.",
+        ),
+        Action.REVOKE: (
+            "revoke approved clearances (needs --yes)",
+            "Revoke approved clearances: data access for these vehicles ends. "
+            "Needs --yes (or --dry-run to see what would be sent). Exit 0 all "
+            "sent, 1 a provider error, 2 nothing sent.",
+        ),
+    }
+    for action, (text, description) in texts.items():
+        p = subparsers.add_parser(
+            action.value, parents=[parent], help=text, description=description
+        )
+        p.add_argument(
+            "vins",
+            nargs="+",
+            metavar="VIN",
+            help="VINs; '-' reads them from stdin, one per line (CSV: first field)",
+        )
+        if action is Action.REVOKE:
+            p.add_argument(
+                "--yes", action="store_true", help="confirm: data access ends for these vehicles"
+            )
+        p.add_argument("--json", action="store_true", help="per-VIN results as JSON")
+        p.add_argument(
+            "--dry-run",
+            action="store_true",
+            help="fetch and check; say what would be sent and skipped; send nothing",
+        )
+        p.set_defaults(func=guarded(cmd_remove), action=action)
 
 
 def read_stdin_vins(values: list[str], stream: IO[str] | None = None) -> list[str]:

@@ -69,7 +69,6 @@ from fleettui.cli.write_results import (
 from fleettui.config.resolve import ResolvedProfile
 from fleettui.core.brands import brand_info
 from fleettui.core.rules import check_new_vehicle
-from fleettui.core.states import Action
 from fleettui.core.vin import normalise_vin
 
 ADD_CHUNK = 1000
@@ -107,42 +106,7 @@ def register(subparsers: Subparsers, parent: argparse.ArgumentParser) -> None:
         help="ask the eligibility API first; vehicles found not eligible are not sent",
     )
     add.set_defaults(func=guarded(cmd_add))
-    texts = {
-        Action.CANCEL: (
-            "cancel pending clearances",
-            "Cancel pending activations. Only brands that allow it (Stellantis, "
-            "Mercedes-Benz, VW Group) and only once a day old; anything else is "
-            "refused before it is sent. Exit 0 all sent, 1 a provider error, "
-            "2 nothing sent.",
-        ),
-        Action.REVOKE: (
-            "revoke approved clearances (needs --yes)",
-            "Revoke approved clearances: data access for these vehicles ends. "
-            "Needs --yes (or --dry-run to see what would be sent). Exit 0 all "
-            "sent, 1 a provider error, 2 nothing sent.",
-        ),
-    }
-    for action, (text, description) in texts.items():
-        p = subparsers.add_parser(
-            action.value, parents=[parent], help=text, description=description
-        )
-        p.add_argument(
-            "vins",
-            nargs="+",
-            metavar="VIN",
-            help="VINs; '-' reads them from stdin, one per line (CSV: first field)",
-        )
-        if action is Action.REVOKE:
-            p.add_argument(
-                "--yes", action="store_true", help="confirm: data access ends for these vehicles"
-            )
-        p.add_argument("--json", action="store_true", help="per-VIN results as JSON")
-        p.add_argument(
-            "--dry-run",
-            action="store_true",
-            help="fetch and check; say what would be sent and skipped; send nothing",
-        )
-        p.set_defaults(func=guarded(fleet_remove.cmd_remove), action=action)
+    fleet_remove.register(subparsers, parent)
 
 
 def _lines_from_args(args: argparse.Namespace) -> list[vehicle_csv.VehicleLine]:
