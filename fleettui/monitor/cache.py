@@ -26,7 +26,7 @@ CACHE_EVERY = 300.0
 log = logging.getLogger("fleettui.monitor")
 
 
-def _assume_offset(reader: Any, snapshot: Any) -> None:
+def _assume_offset(reader: Reader | None, snapshot: Any) -> None:
     """Until the provider answers, its clock is the one remembered with the cache: the
     cached times are in provider time (a demo simulator runs far ahead)."""
     assume = getattr(reader, "assume_server_offset", None)
@@ -35,7 +35,11 @@ def _assume_offset(reader: Any, snapshot: Any) -> None:
 
 
 def read_first(
-    account: Account, reader: Any, store: FleetStore, clock: Callable[[], datetime], generation: int
+    account: Account,
+    reader: Reader | None,
+    store: FleetStore,
+    clock: Callable[[], datetime],
+    generation: int,
 ) -> CacheRead | None:
     """Blocking but quick (two lines of the file): the first screen kept at the head of
     the cache, prepared for the store, when it is the start of the view about to be
@@ -57,7 +61,11 @@ def read_first(
 
 
 def read_cache(
-    account: Account, reader: Any, store: FleetStore, clock: Callable[[], datetime], generation: int
+    account: Account,
+    reader: Reader | None,
+    store: FleetStore,
+    clock: Callable[[], datetime],
+    generation: int,
 ) -> CacheRead | None:
     """Blocking: the cached fleet prepared for the store, and why a file could not be
     used; None when there is nothing to show or say."""

@@ -14,7 +14,9 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from fleettui.api.eligibility import EligibilityResult
+from fleettui.api.filters import VehicleFilter
 from fleettui.api.wire import CreateResult, NewVehicle
+from fleettui.core.data_answer import DataReading
 from fleettui.core.vehicle import Vehicle
 
 
@@ -36,11 +38,24 @@ class Reader(Protocol):
     def close(self) -> None: ...
 
 
+class ListsCompact(Protocol):
+    """A reader's optional `list_vehicles_compact`, as the delta refresh calls it: the
+    vehicles a filter selects, in the store's compact form."""
+
+    def __call__(self, filter: VehicleFilter, /) -> list[Any]: ...
+
+
+class DataReader(Protocol):
+    """What the data checks ask of their client (`fleettui.monitor.data_checker`)."""
+
+    def vehicle_data(self, vin: str) -> DataReading: ...
+
+
 class Writer(Creator, Deleter, Protocol):
     def close(self) -> None: ...
 
 
-class Client(Reader, Writer, Protocol):
+class Client(Reader, Writer, DataReader, Protocol):
     """What `Account.client_factory` makes: a reader and a writer in one."""
 
 

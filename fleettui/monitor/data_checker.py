@@ -23,7 +23,7 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from typing import Any
+from typing import Protocol
 
 from fleettui.config.data_checks import DataCheckSettings
 from fleettui.core.data_answer import DataReading, data_covered
@@ -37,6 +37,7 @@ from fleettui.core.data_states import (
 from fleettui.core.text import clean
 from fleettui.history.data_records import DataRecords, data_events
 from fleettui.history.events import Event
+from fleettui.monitor.clients import DataReader
 from fleettui.monitor.data_pacing import HOUR, MINUTE, Budget, next_interval
 
 log = logging.getLogger("fleettui.data")
@@ -49,6 +50,12 @@ SCOPE_NOTICE = (
     "vehicle:data scope. Give the app that scope in the High Mobility console "
     "(or ask your contact person), then start fleettui again."
 )
+
+
+class EventSink(Protocol):
+    """Where the data events of a check are recorded (the history)."""
+
+    def record_events(self, events: list[Event], now: datetime) -> int: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,13 +79,13 @@ class DataResult:
 class DataChecker:
     def __init__(
         self,
-        client: Any,
+        client: DataReader,
         settings: DataCheckSettings,
         records: DataRecords,
         *,
         now: Callable[[], datetime],
         clock: Callable[[], float] = time.monotonic,
-        history: Any = None,
+        history: EventSink | None = None,
         on_result: Callable[[DataResult], None] | None = None,
         notice: Callable[[str], None] | None = None,
     ) -> None:

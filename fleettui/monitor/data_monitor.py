@@ -34,7 +34,8 @@ from fleettui.core.data_states import (
 from fleettui.core.states import State
 from fleettui.core.timefmt import utcnow
 from fleettui.history.data_records import DataRecords, data_records_path
-from fleettui.monitor.data_checker import Approved, DataChecker, DataResult
+from fleettui.monitor.clients import DataReader
+from fleettui.monitor.data_checker import Approved, DataChecker, DataResult, EventSink
 from fleettui.monitor.updates import Notice
 from fleettui.triage.data_queues import DataView
 
@@ -52,7 +53,7 @@ class MonitorData:
         self._lock = threading.Lock()
         self._results: list[DataResult] = []
         self._notices: list[str] = []
-        self.client: Any = None
+        self.client: DataReader | None = None
         self._now: Callable[[], datetime] = utcnow
         self._rows: list[Any] | None = None
         #: Counts the checks' results that changed a car's data state (the triage
@@ -84,9 +85,9 @@ class MonitorData:
     def begin(
         self,
         account: Any,
-        client_factory: Callable[[], Any],
+        client_factory: Callable[[], DataReader],
         now: Callable[[], datetime],
-        history: Any = None,
+        history: EventSink | None = None,
     ) -> bool:
         """For the monitor: when the account's checks are on, a thread that loads the
         records, then runs the checker with a client of its own. False: checks are off."""
@@ -118,7 +119,12 @@ class MonitorData:
         return True
 
     def start(
-        self, client: Any, now: Callable[[], datetime], history: Any = None, *, thread: bool = True
+        self,
+        client: DataReader,
+        now: Callable[[], datetime],
+        history: EventSink | None = None,
+        *,
+        thread: bool = True,
     ) -> bool:
         """Run the checker (on its own thread unless `thread` is False: the caller's
         thread runs it). False: checks are off for this account."""

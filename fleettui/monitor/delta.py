@@ -36,6 +36,7 @@ from fleettui.api.errors import ApiError
 from fleettui.api.filters import VehicleFilter
 from fleettui.core.rows import Row
 from fleettui.core.states import State
+from fleettui.monitor.clients import ListsCompact, Reader
 
 #: The states a vehicle leaves without anyone asking (the provider moves it on).
 MOVING_STATES = frozenset((State.PENDING, State.REVOKING, State.CANCELING))
@@ -120,15 +121,17 @@ def vin_batches(vins: list[str], batch: int, budget: int = FILTER_BUDGET) -> lis
     return out
 
 
-def ask_provider(reader: Any, ask: Ask, full_list: Callable[[], list[Any]]) -> Answer:
-    """Blocking (worker): what `ask` says; `full_list()` fetches the whole fleet."""
-    if ask.full or getattr(reader, "list_vehicles_compact", None) is None:
+def ask_provider(reader: Reader, ask: Ask, full_list: Callable[[], list[Any]]) -> Answer:
+    """Blocking (worker): what `ask` says; `full_list()` fetches the whole fleet. The
+    filtered calls need the client's optional `list_vehicles_compact` (`ListsCompact`)."""
+    compact: ListsCompact | None = getattr(reader, "list_vehicles_compact", None)
+    if ask.full or compact is None:
         return Answer(full_list(), True, batch=ask.batch)
     try:
-        moving = reader.list_vehicles_compact(MOVING_FILTER)
+        moving = compact(MOVING_FILTER)
         listed = {v for v in map(vin_of, moving) if v is not None}
         left = sorted(ask.moving - listed)
-        found, batch = _by_vin(reader, left, ask.batch)
+        found, batch = _by_vin(compact, left, ask.batch)
     except ApiError as exc:
         if exc.category in NO_FALLBACK:
             raise
@@ -139,7 +142,7 @@ def ask_provider(reader: Any, ask: Ask, full_list: Callable[[], list[Any]]) -> A
     )
 
 
-def _by_vin(reader: Any, vins: list[str], batch: int) -> tuple[list[Any], int]:
+def _by_vin(compact: ListsCompact, vins: list[str], batch: int) -> tuple[list[Any], int]:
     """The vehicles of `vins`, a batch per call; a 400/414 halves the batch and retries
     (a single VIN refused is raised: the caller asks the full list)."""
     out: list[Any] = []
@@ -147,7 +150,7 @@ def _by_vin(reader: Any, vins: list[str], batch: int) -> tuple[list[Any], int]:
     while start < len(vins):
         end = next_batch(vins, start, batch)
         try:
-            out += reader.list_vehicles_compact(VehicleFilter().vin_in(vins[start:end]))
+            out += compact(VehicleFilter().vin_in(vins[start:end]))
         except ApiError as exc:
             if exc.status not in TOO_LONG or end - start == 1:
                 raise

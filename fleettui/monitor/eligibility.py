@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
-from typing import Any
 
 from fleettui.api.eligibility import Eligibility, EligibilityRefused, Pacer
 from fleettui.api.errors import ApiError
 from fleettui.core.brands import brand_info, normalise_brand
 from fleettui.core.text import clean
 from fleettui.core.vin import check_vin, normalise_vin
+from fleettui.monitor.clients import Reader
 
 PER_SECOND = 2.0
 MAX_CACHED = 5000
@@ -66,7 +66,9 @@ class EligibilityChecks:
     def clear(self) -> None:
         self._cache.clear()
 
-    def check(self, client: Any, vin: str, brand: str, generation: int = 0) -> EligibilityOutcome:
+    def check(
+        self, client: Reader | None, vin: str, brand: str, generation: int = 0
+    ) -> EligibilityOutcome:
         """Blocking (worker): the outcome for one vehicle; never raises."""
         key = wanted(vin, brand)
         if key is None:
@@ -88,7 +90,9 @@ class EligibilityChecks:
                 self._cache[key] = outcome
             return outcome
 
-    def _ask(self, client: Any, vin: str, brand: str, generation: int) -> EligibilityOutcome:
+    def _ask(
+        self, client: Reader | None, vin: str, brand: str, generation: int
+    ) -> EligibilityOutcome:
         if client is None:
             return EligibilityOutcome(
                 vin, brand, "unknown", "eligibility unknown: not connected", generation=generation

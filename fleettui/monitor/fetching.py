@@ -20,6 +20,7 @@ from fleettui.core.states import State
 from fleettui.core.store import FleetStore
 from fleettui.core.text import clean
 from fleettui.monitor.arrival import Arrival
+from fleettui.monitor.clients import Reader
 from fleettui.monitor.delta import Ask, ask_provider, moving_after
 from fleettui.monitor.updates import (
     Arriving,
@@ -37,7 +38,7 @@ FULL = Ask(True, "setting")
 REJECTION_TIMEOUT = 8.0
 
 
-def fetch_fleet(reader: Any, on_batch: OnBatch | None = None) -> list[Any]:
+def fetch_fleet(reader: Reader, on_batch: OnBatch | None = None) -> list[Any]:
     """The fleet in the store's compact form when the client offers it (less memory);
     `on_batch` sees the entries as they arrive when the client can hand them on."""
     compact = getattr(reader, "list_vehicles_compact", None)
@@ -49,7 +50,7 @@ def fetch_fleet(reader: Any, on_batch: OnBatch | None = None) -> list[Any]:
 
 
 def fetch(
-    reader: Any,
+    reader: Reader | None,
     store: FleetStore,
     clock: Callable[[], datetime],
     generation: int,
@@ -70,6 +71,8 @@ def fetch(
     if ask.full and early is not None and fresh():
         arrival = Arrival(store, clock, generation, early, fresh, monotonic)
     try:
+        if reader is None:  # closed meanwhile (a profile switch): said as a failure
+            raise ConnectionError("not connected")
         batches = arrival.on_batch if arrival is not None else None
         answer = ask_provider(reader, ask, lambda: fetch_fleet(reader, batches))
         raw = answer.objects
