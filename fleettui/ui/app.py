@@ -316,6 +316,11 @@ class FleetApp(App[None]):
         if not entry.muted:
             self.toasts.show(message, title, severity, timeout, markup, kind, tally)
 
+    def clear_notifications(self) -> None:
+        """Textual's, and no toast is left for a tally to count into."""
+        super().clear_notifications()
+        self.toasts.forget()
+
     def notify_notice(self, notice: Notice) -> None:
         """A controller notice: a burst's vehicles go to the log one by one, the toast
         says them once."""

@@ -33,7 +33,11 @@ class _Shown:
 
 
 class ToastTally:
-    """Shows the app's toasts; a tallied notice merges into its kind's toast on screen."""
+    """Shows the app's toasts; a tallied notice merges into its kind's toast on screen.
+
+    It keeps its own list of the counting toasts (`_shown`) rather than reading Textual's
+    private one: a toast counts on while it has time left and its widget is mounted, and
+    `forget` drops them all when the app clears its notifications."""
 
     def __init__(self, app: App[None]) -> None:
         self._app = app
@@ -65,9 +69,14 @@ class ToastTally:
             self._shown[key] = _Shown(notification, tally)
         self._app.post_message(Notify(notification))
 
+    def forget(self) -> None:
+        """Every notification was cleared (`FleetApp.clear_notifications`): no toast is
+        left to count into, even while the cleared ones are still being unmounted."""
+        self._shown.clear()
+
     def _merge(self, shown: _Shown, tally: Tally) -> bool:
         old = shown.notification
-        if old.has_expired or old not in self._app._notifications:
+        if old.has_expired:
             return False
         toast = self._toast(old)
         if toast is None:

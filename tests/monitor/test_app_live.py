@@ -114,7 +114,8 @@ async def test_stale_then_recovered(sim, pilot):
     text = header_text(app)
     assert "STALE" in text and "server" in text
     assert app.monitor.store.total == 60  # the last data stays
-    assert any("Refresh failed" in str(n.title) for n in app._notifications)
+    told = app.monitor.notices.entries()  # the notification path: logged, shown unless muted
+    assert any(n.kind.startswith("refresh failed") and not n.muted for n in told)
     assert app.monitor.connection.next_delay() == 5.0  # a quick first retry
     sim.set_faults(FaultConfig())
     await refresh(pilot)

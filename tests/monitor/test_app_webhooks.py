@@ -82,7 +82,8 @@ async def test_a_simulator_change_shows_at_once_via_webhook(pushed_sim):
         assert app.monitor.connection.last_ok_mono == polls  # it came by push, not a poll
         assert app.monitor.store.vehicle(PEUGEOT).reason == R.ACTIVATION_TIMEOUT_NO_DATA
         assert PEUGEOT in app.monitor.push.pushed
-        assert any("was rejected" in str(n.message) for n in app._notifications)
+        told = app.monitor.notices.entries()  # the notification path: logged, shown unless muted
+        assert any("was rejected" in n.text and not n.muted for n in told)
         await filter_to(pilot, PEUGEOT)
         line = app.table.render_line(1).text
         assert line.startswith(" " + PUSH_GLYPH) and "rejected" in line
