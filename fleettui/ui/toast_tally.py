@@ -35,13 +35,21 @@ class _Shown:
 class ToastTally:
     """Shows the app's toasts; a tallied notice merges into its kind's toast on screen.
 
-    It keeps its own list of the counting toasts (`_shown`) rather than reading Textual's
-    private one: a toast counts on while it has time left and its widget is mounted, and
-    `forget` drops them all when the app clears its notifications."""
+    It keeps its own list of the toasts it showed rather than reading Textual's private
+    one: a toast counts on while it has time left and its widget is mounted, and `forget`
+    drops them all when the app clears its notifications."""
 
     def __init__(self, app: App[None]) -> None:
         self._app = app
         self._shown: dict[tuple[str, str], _Shown] = {}
+        #: Every toast shown that has time left, oldest first (until cleared).
+        self._toasts: list[Notification] = []
+
+    def on_screen(self) -> list[Notification]:
+        """The toasts shown that have time left, oldest first (their messages are the
+        counted texts now)."""
+        self._toasts = [n for n in self._toasts if not n.has_expired]
+        return list(self._toasts)
 
     def show(
         self,
@@ -68,11 +76,18 @@ class ToastTally:
         if tally:
             self._shown[key] = _Shown(notification, tally)
         self._app.post_message(Notify(notification))
+        # Listed when the app takes the Notify in, after it: a clear already on its way
+        # (a profile switch's) goes first, in Textual's list as in this one.
+        self._app.call_later(self._listed, notification)
+
+    def _listed(self, notification: Notification) -> None:
+        self._toasts = [*self.on_screen(), notification]
 
     def forget(self) -> None:
         """Every notification was cleared (`FleetApp.clear_notifications`): no toast is
         left to count into, even while the cleared ones are still being unmounted."""
         self._shown.clear()
+        self._toasts.clear()
 
     def _merge(self, shown: _Shown, tally: Tally) -> bool:
         old = shown.notification

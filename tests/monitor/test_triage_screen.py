@@ -94,7 +94,7 @@ async def test_f_offers_the_vw_fix_only_where_there_is_one(tmp_path, monkeypatch
         await pilot.press("f")  # the first queue (a driver's) has no API fix
         await pilot.pause()
         assert app.result == "not dismissed"
-        assert any("no fix the API can do" in n.message for n in app._notifications)
+        assert any("no fix the API can do" in told for told in app.told)
         olist = screen.query_one(OptionList)
         target = next(q for q in screen._queues if q.reason == R.CUSTOMER_NAME_TAG_MISSING)
         olist.highlighted = olist.get_option_index(target.id)
@@ -114,7 +114,7 @@ async def test_read_only_does_not_offer_the_fix():
         await pilot.press("f")
         await pilot.pause()
         assert app.result == "not dismissed"
-        assert any("Read-only" in n.message for n in app._notifications)
+        assert any("Read-only" in told for told in app.told)
 
 
 async def test_e_exports_the_queue_as_csv(tmp_path, monkeypatch):

@@ -115,7 +115,7 @@ async def filter_to(pilot, text: str) -> None:
 
 def notes(app) -> list[str]:
     """The toasts on screen now (each goes after its timeout: 4 s by default)."""
-    return [str(n.message) for n in app._notifications]
+    return [str(n.message) for n in app.toasts.on_screen()]
 
 
 def said(app) -> list[str]:

@@ -39,6 +39,12 @@ class ScreenApp(App):
             self.theme = ANSI_THEME
         self.screen_factory = screen_factory
         self.result: object = "not dismissed"
+        #: Every notification's message, oldest first (the screen's toasts).
+        self.told: list[str] = []
+
+    def notify(self, message: str, **kwargs) -> None:  # noqa: ANN003
+        self.told.append(message)
+        super().notify(message, **kwargs)
 
     def on_mount(self) -> None:
         self.push_screen(self.screen_factory(), callback=self._done)
