@@ -27,7 +27,7 @@ class FilterInput(Input):
 
     def _on_blur(self, event: events.Blur) -> None:
         """Left empty (Enter or Esc moved the focus away): the box closes. While it has
-        the focus it stays open whatever it holds (see MonitorView)."""
+        the focus it stays open whatever it holds (see ui/screens/monitor_filter.py)."""
         super()._on_blur(event)
         if not self.value.strip():
             self.remove_class("-shown")
