@@ -6,7 +6,8 @@ compact form, is `fleettui.core.compact`); nothing here calls back into that mod
 
 Building a full `Vehicle` costs ~15 µs (timestamps parsed, changelog sorted); at 100,000
 vehicles that alone breaks the first-paint budget. A `Row` reads only what the table
-needs straight from the dict and keeps the dict; the `Vehicle` is parsed on demand (the
+needs straight from the dict (its reason and state start through
+`fleettui.core.changelog_reader`) and keeps the dict; the `Vehicle` is parsed on demand (the
 detail pane asks for one vehicle at a time). Rows are never changed after they are
 published, except for caching values derived from their own immutable source.
 """
@@ -17,6 +18,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from fleettui.core.brands import BRANDS, brand_info
+from fleettui.core.changelog_reader import STATES, compact_log, fast_log
 from fleettui.core.states import STATE_ORDER, State
 from fleettui.core.timefmt import format_ts
 from fleettui.core.vehicle import Vehicle, tag_texts
@@ -24,35 +26,8 @@ from fleettui.core.vehicle import Vehicle, tag_texts
 if TYPE_CHECKING:
     from fleettui.core.compact import Compact
 
-_STATES = {s.value: s for s in State}
 STATE_RANK = {s: i for i, s in enumerate(STATE_ORDER)}
 BRAND_DISPLAY = {code: b.display for code, b in BRANDS.items()}
-
-
-def _since_key(ts: Any) -> str | None:
-    """'YYYY-MM-DDTHH:MM:SS' for UTC timestamps with Z, no zone, or fractions; None when
-    the form needs a full parse (offsets, junk)."""
-    if type(ts) is not str or len(ts) < 19 or ts[10] != "T":
-        return None
-    n = len(ts)
-    if n == 20 and ts[19] == "Z" or n == 19:
-        return ts[:19]
-    tail = ts[19:]
-    if tail[0] == "." and (tail[1:-1] if tail[-1] in "zZ" else tail[1:]).isdigit():
-        return ts[:19]
-    return None
-
-
-def _real_time(key: str | None) -> bool:
-    """Is 'YYYY-MM-DDTHH:MM:SS' a time that exists? The fast paths only check the form;
-    '2026-02-30T12:00:00' has it too, and must read as an unknown time, not crash."""
-    if key is None:
-        return True
-    try:
-        datetime.fromisoformat(key)
-    except ValueError:
-        return False
-    return True
 
 
 _UNSET: Any = object()
@@ -143,9 +118,9 @@ class Row:
         src = self.src
         kind = type(src)
         found = (
-            _compact_log(src[4], self.status)
+            compact_log(src[4], self.status)
             if kind is tuple
-            else _fast_log(src, self.status)
+            else fast_log(src, self.status)
             if kind is dict
             else None
         )
@@ -223,34 +198,6 @@ class Row:
         return None if since is None else (now - since).total_seconds()
 
 
-def _fast_log(obj: dict, status: str) -> tuple[str | None, str | None] | None:
-    """(reason, since) from a changelog that is oldest first with readable UTC
-    timestamps and known states; None when it needs the exact (slow) parse."""
-    log = obj.get("changelog")
-    if not log:
-        return (None, None) if log is None or log == [] else None
-    if type(log) is not list:
-        return None
-    prev = ""
-    for e in log:
-        if type(e) is not dict:
-            return None
-        key = _since_key(e.get("timestamp"))
-        st = e.get("status")
-        if key is None or key < prev or type(st) is not str or st not in _STATES:
-            return None
-        prev = key
-    last = log[-1]
-    r = last.get("reason")
-    reason = r if type(r) is str and r.strip() and last["status"] == status else None
-    since = None
-    for e in reversed(log):
-        if e["status"] != status:
-            break
-        since = e["timestamp"][:19]
-    return (reason, since) if _real_time(since) else None
-
-
 def row_from_vehicle(v: Vehicle, version: int) -> Row:
     row = Row(v.vin, v.brand, v.status, v.state, v, version, v)
     since = v.state_since
@@ -270,7 +217,7 @@ def build_row(obj: Any, version: int) -> Row | None:
     vin = obj.get("vin")
     status = obj.get("status")
     brand = obj.get("brand")
-    state = _STATES.get(status) if type(status) is str else None
+    state = STATES.get(status) if type(status) is str else None
     # Any white space around the VIN (not only spaces: also \x1c-\x1f, NBSP...) takes the
     # slow path, which strips it as `compact.kept` does: one key per VIN whatever the form.
     if (
@@ -289,36 +236,11 @@ def build_row(obj: Any, version: int) -> Row | None:
 def row_from_compact(c: Compact, version: int) -> Row | None:
     """A Row over a compact copy (see fleettui.core.compact)."""
     status = c[1]
-    state = _STATES.get(status)
+    state = STATES.get(status)
     brand = c[2]
     if state is None or not c[0] or c[0] != c[0].strip() or brand != brand.strip().lower():
         return _slow_row(c, version)
     return Row(c[0], brand, status, state, c, version)
-
-
-def _compact_log(entries: tuple, status: str) -> tuple[str | None, str | None] | None:
-    """As `_fast_log`, over a compact changelog."""
-    prev = ""
-    for ts, st, _why in entries:
-        if len(ts) == 20 and ts[19] == "Z" and ts[10] == "T":  # the usual form, inline
-            key = ts[:19]
-        else:
-            key = _since_key(ts)
-            if key is None:
-                return None
-        if key < prev or st not in _STATES:
-            return None
-        prev = key
-    if not entries:
-        return None, None
-    last = entries[-1]
-    reason = last[2] if last[2] and last[2].strip() and last[1] == status else None
-    since = None
-    for ts, st, _why in reversed(entries):
-        if st != status:
-            break
-        since = ts[:19]
-    return (reason, since) if _real_time(since) else None
 
 
 def expand(c: Compact) -> dict[str, Any]:

@@ -1,0 +1,97 @@
+"""A vehicle's current reason and when its state began, read straight from its
+changelog (an API dict's or a compact copy's) without building a `Vehicle`.
+
+The fast paths of `fleettui.core.rows.Row`: a changelog oldest first, with readable UTC
+timestamps and known states, gives (reason, since) in one pass; anything else returns
+None and the row takes the exact (slow) parse. `since` is 'YYYY-MM-DDTHH:MM:SS' UTC,
+which sorts as text.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from fleettui.core.states import State
+
+#: Every state by its API name (a status outside it takes the slow path).
+STATES = {s.value: s for s in State}
+
+
+def since_key(ts: Any) -> str | None:
+    """'YYYY-MM-DDTHH:MM:SS' for UTC timestamps with Z, no zone, or fractions; None when
+    the form needs a full parse (offsets, junk)."""
+    if type(ts) is not str or len(ts) < 19 or ts[10] != "T":
+        return None
+    n = len(ts)
+    if n == 20 and ts[19] == "Z" or n == 19:
+        return ts[:19]
+    tail = ts[19:]
+    if tail[0] == "." and (tail[1:-1] if tail[-1] in "zZ" else tail[1:]).isdigit():
+        return ts[:19]
+    return None
+
+
+def real_time(key: str | None) -> bool:
+    """Is 'YYYY-MM-DDTHH:MM:SS' a time that exists? The fast paths only check the form;
+    '2026-02-30T12:00:00' has it too, and must read as an unknown time, not crash."""
+    if key is None:
+        return True
+    try:
+        datetime.fromisoformat(key)
+    except ValueError:
+        return False
+    return True
+
+
+def fast_log(obj: dict, status: str) -> tuple[str | None, str | None] | None:
+    """(reason, since) from a changelog that is oldest first with readable UTC
+    timestamps and known states; None when it needs the exact (slow) parse."""
+    log = obj.get("changelog")
+    if not log:
+        return (None, None) if log is None or log == [] else None
+    if type(log) is not list:
+        return None
+    prev = ""
+    for e in log:
+        if type(e) is not dict:
+            return None
+        key = since_key(e.get("timestamp"))
+        st = e.get("status")
+        if key is None or key < prev or type(st) is not str or st not in STATES:
+            return None
+        prev = key
+    last = log[-1]
+    r = last.get("reason")
+    reason = r if type(r) is str and r.strip() and last["status"] == status else None
+    since = None
+    for e in reversed(log):
+        if e["status"] != status:
+            break
+        since = e["timestamp"][:19]
+    return (reason, since) if real_time(since) else None
+
+
+def compact_log(entries: tuple, status: str) -> tuple[str | None, str | None] | None:
+    """As `fast_log`, over a compact changelog."""
+    prev = ""
+    for ts, st, _why in entries:
+        if len(ts) == 20 and ts[19] == "Z" and ts[10] == "T":  # the usual form, inline
+            key = ts[:19]
+        else:
+            key = since_key(ts)
+            if key is None:
+                return None
+        if key < prev or st not in STATES:
+            return None
+        prev = key
+    if not entries:
+        return None, None
+    last = entries[-1]
+    reason = last[2] if last[2] and last[2].strip() and last[1] == status else None
+    since = None
+    for ts, st, _why in reversed(entries):
+        if st != status:
+            break
+        since = ts[:19]
+    return (reason, since) if real_time(since) else None
