@@ -181,3 +181,25 @@ def test_a_listing_made_on_the_way_is_the_listing_written_at_the_end(vehicles):
     expected = io.StringIO()
     write_json(listing(json.loads(body), LATER), expected)
     assert written and text == expected.getvalue()
+
+
+def test_lines_from_runs_alone_are_sorted_by_vin_as_the_listing_is():
+    """Lines all taken from runs are sorted as whole lines: a VIN that begins another
+    ("X1", "X12") and digits against letters come out in VIN order all the same."""
+    vins = ["X12", "WV1A77KB4TT602884", "X1", "1C4065U46RL359941", "x1", "X0Z"]
+    vehicles = [
+        {
+            "vin": vin,
+            "status": "pending",
+            "brand": "jeep",
+            "tags": {"fleet": "pool"},
+            "changelog": [{"timestamp": "2026-10-29T17:10:52Z", "status": "pending"}],
+        }
+        for vin in vins
+    ]
+    body = json.dumps(vehicles, separators=(",", ":")).encode()
+    written, text = _streamed_listing(body)
+    expected = io.StringIO()
+    write_json(listing(json.loads(body), LATER), expected)
+    assert written and text == expected.getvalue()
+    assert [json.loads(line.rstrip(","))["vin"] for line in text.splitlines()[1:-1]] == sorted(vins)
