@@ -20,8 +20,12 @@ from typing import Any
 log = logging.getLogger(__name__)
 
 
-def in_background(job: Callable[[], Any]) -> None:
-    """Run `job` detached from this process (see the module docstring)."""
+def in_background(job: Callable[[], Any], *, last: bool = False) -> None:
+    """Run `job` detached from this process (see the module docstring). With `last`
+    (this process ends as soon as the command returns), one fork and no wait: the
+    process's exit hands the child to init, which reaps it. The middle child's fork of a
+    big process, and the wait for it, cost the command 30-110 ms (measured with 100,000
+    vehicles in memory, loaded machine)."""
     if not hasattr(os, "fork"):
         job()
         return
@@ -30,10 +34,11 @@ def in_background(job: Callable[[], Any]) -> None:
             stream.flush()
     pid = os.fork()
     if pid:
-        os.waitpid(pid, 0)  # the middle child exits at once
+        if not last:
+            os.waitpid(pid, 0)  # the middle child exits at once
         return
     try:  # the middle child: start the grandchild, then leave
-        if os.fork():
+        if not last and os.fork():
             os._exit(0)
         os.setsid()
         signal.alarm(120)  # whatever happens, the job does not outlive two minutes

@@ -130,12 +130,12 @@ def build_filter(args: argparse.Namespace) -> VehicleFilter:
     return f
 
 
-def _remember(profile: str, base_url: str, raw: list[Any]) -> None:
+def _remember(profile: str, base_url: str, raw: list[Any], *, last: bool = False) -> None:
     """The whole fleet was fetched: keep it as the monitor's last snapshot, written by a
     detached, niced child process once the listing is out (forked earlier, every object
     the listing touched would be copied for the child): the listing never waits for it."""
     try:
-        in_background(lambda: save_snapshot(profile, base_url, raw))
+        in_background(lambda: save_snapshot(profile, base_url, raw), last=last)
     except OSError as e:
         error(f"warning: the fleet snapshot could not be cached ({e.strerror or e})")
 
@@ -175,7 +175,8 @@ def cmd_list(args: argparse.Namespace) -> int:
             items = _write_list(args, raw, now, sort=by_vin)
         if fetched:
             sys.stdout.flush()
-            _remember(profile.name, profile.base_url, fetched[0])
+            # the process ends next when `fleettui` itself runs (not a caller's main())
+            _remember(profile.name, profile.base_url, fetched[0], last=process_end.owned())
         process_end.keep(raw, items, fetched)  # freed by the end of the process
     return EXIT_OK
 

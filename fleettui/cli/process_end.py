@@ -33,6 +33,11 @@ def own_process(owner: bool) -> None:
     _kept.clear()
 
 
+def owned() -> bool:
+    """Whether the command running is this process's last work."""
+    return _owner[0]
+
+
 def keep(*objects: Any) -> None:
     """Leave `objects` to the end of the process (see the module docstring)."""
     if _owner[0]:
