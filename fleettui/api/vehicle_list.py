@@ -22,6 +22,7 @@ import logging
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import Any
 
 import httpx
@@ -93,6 +94,20 @@ class ListAnswer:
     mended: Mended = field(default_factory=Mended)
 
 
+_VIN = itemgetter("vin")
+
+
+def _plain_vins(data: list[Any]) -> bool:
+    """Whether every entry is an object with a VIN, none blank, none named twice: one
+    pass at C speed (with_vin and newest_per_vin then have nothing to do, and each would
+    take its own pass: ~60 ms at 100,000 vehicles). False when it cannot tell."""
+    try:
+        vins = set(map(str.strip, map(_VIN, data)))
+    except (TypeError, KeyError):  # a compact tuple, a VIN that is not text, ...
+        return False
+    return len(vins) == len(data) and "" not in vins
+
+
 def fetch(
     exchange: Callable[..., httpx.Response],
     params: dict[str, str] | None,
@@ -136,6 +151,8 @@ def fetch(
             good, skipped = wire.read_vehicle_list(response, compact=compact, mended=mended)
         else:
             wire.release_body(response)
+            if _plain_vins(data):
+                return ListAnswer(data, mended=mended)  # with_vin and newest_per_vin: no change
             good, skipped = wire.with_vin(data)
     finally:
         with lock:
