@@ -137,8 +137,11 @@ class JsonLines:
         )
         for k in compress(count(), map(is_, began, repeat(_UNKNOWN))):
             tails[k] = _NO_SECONDS
-        lines = list(map(str.__add__, heads, tails))
-        self._heads = []
+        # Each line whole, in place a batch at a time: the heads go as their lines come.
+        for start in range(0, len(heads), _BATCH):
+            end = start + _BATCH
+            heads[start:end] = map(str.__add__, heads[start:end], tails[start:end])
+        lines, self._heads = heads, []
         del heads, tails
         if odd:
             lines += odd
@@ -154,10 +157,10 @@ class JsonLines:
             return True
         # A few big writes, not one (the whole text at once would be a second copy of it).
         write = stream.write
-        last = len(lines) - 1
-        for start in range(0, len(lines), _BATCH):
-            part = ",\n".join(lines[start : start + _BATCH])
-            write(
-                ("[\n" if not start else "") + part + ("\n]\n" if start + _BATCH > last else ",\n")
-            )
+        last = (len(lines) - 1) // _BATCH * _BATCH
+        write("[\n")
+        for start in range(0, last, _BATCH):
+            write(",\n".join([*lines[start : start + _BATCH], ""]))  # each line ends ",\n"
+        write(",\n".join(lines[last:]))
+        write("\n]\n")
         return True

@@ -11,6 +11,7 @@ import json
 from datetime import UTC, datetime
 from typing import Any
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -203,3 +204,27 @@ def test_lines_from_runs_alone_are_sorted_by_vin_as_the_listing_is():
     write_json(listing(json.loads(body), LATER), expected)
     assert written and text == expected.getvalue()
     assert [json.loads(line.rstrip(","))["vin"] for line in text.splitlines()[1:-1]] == sorted(vins)
+
+
+@pytest.mark.parametrize("batch", [1, 2, 3, 7, 8])
+def test_the_listing_is_the_same_whatever_the_batch_of_lines(monkeypatch, batch):
+    """The lines are completed and written a batch at a time: every split of 7 lines (one
+    of them an odd vehicle's, read the exact way) writes the same listing."""
+    from fleettui.cli import json_lines
+
+    monkeypatch.setattr(json_lines, "_BATCH", batch)
+    vehicles = [
+        {
+            "vin": f"WV1A77KB4TT60288{k}",
+            "status": "pending",
+            "brand": "Jeep " if k == 3 else "jeep",
+            "tags": {"fleet": "pool"},
+            "changelog": [{"timestamp": f"2026-10-2{k}T17:10:52Z", "status": "pending"}],
+        }
+        for k in (5, 1, 3, 6, 0, 2, 4)
+    ]
+    body = json.dumps(vehicles, separators=(",", ":")).encode()
+    written, text = _streamed_listing(body)
+    expected = io.StringIO()
+    write_json(listing(json.loads(body), LATER), expected)
+    assert written and text == expected.getvalue() and text.count("\n") == 9
