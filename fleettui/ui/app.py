@@ -31,7 +31,7 @@ from fleettui.monitor.controller import Monitor
 from fleettui.monitor.updates import Notice, Update
 from fleettui.term.exit_guard import ExitGuard
 from fleettui.term.watch import LOST_EXIT_CODE, TerminalWatch, stdin_fd
-from fleettui.ui import commands, keys, warm_up
+from fleettui.ui import keys, warm_up
 from fleettui.ui.account_flow import AccountFlow
 from fleettui.ui.add_messages import AddSubmitted, EligibilityWanted
 from fleettui.ui.colours import ANSI_THEME, wants_native_ansi
@@ -54,9 +54,7 @@ from fleettui.ui.messages import (
 )
 from fleettui.ui.poll_loop import PollLoop
 from fleettui.ui.push_flow import PushFlow
-from fleettui.ui.screens.help import HelpScreen
 from fleettui.ui.screens.monitor import MonitorScreen
-from fleettui.ui.screens.notifications import NotificationLogScreen, ShowVins
 from fleettui.ui.switch_interval import favour_ui_thread
 from fleettui.ui.toast_tally import ToastTally
 from fleettui.ui.triage_flow import TriageFlow
@@ -64,8 +62,10 @@ from fleettui.ui.typeahead import TypeAhead
 from fleettui.ui.widgets.fleet_table import FleetTable
 from fleettui.ui.write_flow import WriteFlow
 
-if TYPE_CHECKING:  # the desk's modules load only with --desk
+if TYPE_CHECKING:  # the desk's modules load only with --desk; the screens keys open, and
+    # the palette's commands, when first used (warm_up loads them once the monitor is idle)
     from fleettui.monitor.desk_control import DeskControl
+    from fleettui.ui.screens.notifications import ShowVins
 
 Clock = Callable[[], datetime]
 
@@ -339,6 +339,8 @@ class FleetApp(App[None]):
         )
 
     def action_notifications(self) -> None:
+        from fleettui.ui.screens.notifications import NotificationLogScreen
+
         self.push_screen(NotificationLogScreen(self.monitor.notices), callback=self._show_vins)
 
     def _show_vins(self, choice: ShowVins | None) -> None:
@@ -354,12 +356,18 @@ class FleetApp(App[None]):
     # -- help, palette ----------------------------------------------------------------------
 
     def action_help(self) -> None:
+        from fleettui.ui.screens.help import HelpScreen
+
         self.push_screen(HelpScreen(self.key_rows()))
 
     def key_rows(self) -> list[tuple[str, str]]:
+        from fleettui.ui import commands
+
         return commands.key_rows(MonitorScreen.BINDINGS, self.monitor.read_only)
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        from fleettui.ui import commands
+
         yield from super().get_system_commands(screen)
         yield from commands.monitor_commands(
             self.monitor,

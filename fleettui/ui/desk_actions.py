@@ -10,7 +10,6 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from fleettui.monitor.controller import Monitor
-from fleettui.monitor.desk_handover import read_handover, save_handover
 from fleettui.monitor.updates import Notice, Update
 from fleettui.ui.messages import DeskArrived
 
@@ -116,6 +115,7 @@ class DeskActions:
         if desk is None:
             self.apply(Update(notices=[NO_DESK]))
             return
+        from fleettui.monitor.desk_handover import read_handover, save_handover
         from fleettui.ui.screens.handover import HandoverScreen
 
         store, clock = self.monitor.store, self.monitor.clock

@@ -5,6 +5,7 @@ panel shows health. A piece the app composes (not a mixin); the decisions are `M
 
 from __future__ import annotations
 
+import sys
 import time
 
 from textual.app import App
@@ -13,7 +14,6 @@ from textual.worker import get_current_worker
 from fleettui.monitor.controller import Monitor
 from fleettui.monitor.updates import Update
 from fleettui.ui.messages import PushArrived, PushHealth
-from fleettui.ui.screens.webhook_health import WebhookHealthScreen
 
 #: The push worker waits this long for events per turn, and reads health this often.
 PUSH_WAIT = 0.25
@@ -58,7 +58,9 @@ class PushFlow:
             return None
         update = self.monitor.push.took_health(message.snapshot)
         screen = self.app.screen
-        if isinstance(screen, WebhookHealthScreen):
+        # The panel's module loads when `E` first opens it: not loaded, not on screen.
+        panel = sys.modules.get("fleettui.ui.screens.webhook_health")
+        if panel is not None and isinstance(screen, panel.WebhookHealthScreen):
             snapshot = self.monitor.push.snapshot()
             if snapshot is not None:
                 screen.show(snapshot)

@@ -14,12 +14,13 @@ mount, and keys given back before it did ran as monitor commands.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 
 from textual import events
 from textual.app import App, ScreenStackError
 from textual.timer import Timer
-from textual.widgets import Input, TextArea
+from textual.widgets import Input
 from textual.worker import Worker, WorkerState
 
 #: Looks in a row with all settled and no input focused before the keys are given back;
@@ -35,7 +36,12 @@ def text_input_focused(app: App) -> bool:
         focused = app.focused
     except ScreenStackError:  # the app is closing (its timer can still tick): no focus
         return False
-    return isinstance(focused, Input | TextArea)
+    if isinstance(focused, Input):
+        return True
+    # TextArea (and the document model under it: ~10 ms) loads with the first screen
+    # that has one; before that no widget can be one.
+    area = sys.modules.get("textual.widgets._text_area")
+    return area is not None and isinstance(focused, area.TextArea)
 
 
 class TypeAhead:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from textual import on
 from textual.app import ComposeResult
@@ -23,13 +23,14 @@ from fleettui.monitor.updates import Notice, Update
 from fleettui.ui import keys
 from fleettui.ui.screens.monitor_detail import DetailControl
 from fleettui.ui.screens.monitor_filter import FilterControl
-from fleettui.ui.screens.sort_menu import SortChoice, SortMenu, choose, describe_order
-from fleettui.ui.screens.webhook_health import WebhookHealthScreen
 from fleettui.ui.widgets.detail import DetailPane
 from fleettui.ui.widgets.filter_input import FilterInput
 from fleettui.ui.widgets.fleet_columns import TITLES
 from fleettui.ui.widgets.fleet_table import FleetTable
 from fleettui.ui.widgets.header import FleetHeader
+
+if TYPE_CHECKING:  # the screens keys open load when first used (or by ui/warm_up.py)
+    from fleettui.ui.screens.sort_menu import SortChoice
 
 
 class Writes(Protocol):
@@ -172,6 +173,8 @@ class MonitorScreen(Screen[None]):
     @on(FleetTable.SortChanged, "#fleet")
     def _sort_changed(self, event: FleetTable.SortChanged) -> None:
         self.update_header()
+        from fleettui.ui.screens.sort_menu import describe_order
+
         name = TITLES.get(event.column, event.column)
         order = describe_order(event.column, event.descending)
         self.notice(Notice(f"Sorted by {name}: {order}", timeout=2, kind="sort"))
@@ -221,6 +224,8 @@ class MonitorScreen(Screen[None]):
     # -- sort ------------------------------------------------------------------------------
 
     def action_sort_menu(self) -> None:
+        from fleettui.ui.screens.sort_menu import SortMenu
+
         self.app.push_screen(SortMenu(self.monitor.store.sort), callback=self._sorted)
 
     def _sorted(self, choice: SortChoice | None) -> None:
@@ -235,9 +240,13 @@ class MonitorScreen(Screen[None]):
     def action_sort_by(self, column: str) -> None:
         """The palette's 'Sort by <column>': the column's natural direction first, the
         same column again flips it."""
+        from fleettui.ui.screens.sort_menu import choose
+
         self._sorted(choose(column, self.monitor.store.sort))
 
     def action_sort_menu_preset(self) -> None:
+        from fleettui.ui.screens.sort_menu import SortChoice
+
         self._sorted(SortChoice("time", True, only_state="pending"))
 
     def action_sort_step(self, step: int) -> None:
@@ -319,6 +328,8 @@ class MonitorScreen(Screen[None]):
                 markup=False,
             )
             return
+        from fleettui.ui.screens.webhook_health import WebhookHealthScreen
+
         session = self.monitor.push.session
         self.app.push_screen(WebhookHealthScreen(snapshot, mode=session.mode if session else ""))
 
