@@ -44,6 +44,9 @@ ESCAPE_DELAY_MS = "25"
 
 def run_monitor(args: argparse.Namespace) -> int:
     os.environ.setdefault("ESCDELAY", ESCAPE_DELAY_MS)  # read when Textual is imported
+    from fleettui.term import start_collector
+
+    start_collector.hold()  # until the first rows are on screen (the app releases it)
     from fleettui.config.errors import ConfigError, NoProfile
     from fleettui.config.resolve import resolve_profile
     from fleettui.monitor.accounts import account_for_simulator, account_from_profile

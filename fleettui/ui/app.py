@@ -29,6 +29,7 @@ from textual.screen import Screen
 from fleettui.monitor.accounts import Account
 from fleettui.monitor.controller import Monitor
 from fleettui.monitor.updates import Notice, Update
+from fleettui.term import start_collector
 from fleettui.term.exit_guard import ExitGuard
 from fleettui.term.watch import LOST_EXIT_CODE, TerminalWatch, stdin_fd
 from fleettui.ui import keys, warm_up
@@ -180,6 +181,8 @@ class FleetApp(App[None]):
 
     def on_mount(self) -> None:
         self.poll_loop.start_ticks()
+        if start_collector.held():  # held by the command; given back with the first rows
+            self.set_timer(start_collector.LONGEST, start_collector.release, name="collector")
         if not self.is_headless:  # keys answer while workers run (ui/switch_interval.py)
             self._restore_switch = favour_ui_thread()
         if self.watch_terminal and not self.is_headless:
@@ -212,17 +215,26 @@ class FleetApp(App[None]):
     @on(FirstRowsRead)
     def _first_rows(self, message: FirstRowsRead) -> None:
         self.apply(self.monitor.cache.took_first(message.result))
+        self._started()
 
     @on(CacheLoaded)
     def _cache_loaded(self, message: CacheLoaded) -> None:
         self.apply(self.monitor.cache.took_cache(message.result))
         if message.result.first is not None:  # the whole cache waits for this frame
             self.call_after_refresh(self.poll_loop.first_painted)
+        self._started()
 
     @on(PollDone)
     def _poll_done(self, message: PollDone) -> None:
         self.apply(self.monitor.refreshes.took(message.result))
+        self._started()
         warm_up.soon(self)  # the screens keys open, ready before the keys
+
+    def _started(self) -> None:
+        """Rows are on screen once this frame is out: the collector works again
+        (fleettui.term.start_collector)."""
+        if start_collector.held():
+            self.call_after_refresh(start_collector.release)
 
     @on(HistoryRecorded)
     def _history_recorded(self, message: HistoryRecorded) -> None:
