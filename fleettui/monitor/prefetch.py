@@ -11,6 +11,15 @@ store: parsing the answer then neither slows the paint of the cached first scree
 builds a second copy of the fleet beside the cached one (unchanged vehicles are shared
 with the cached rows). It waits at most `GATE_TIMEOUT` seconds. Textual-free: the app
 only sees a reader that has `open_gate()`.
+
+Without a cache, the answer's first screenful usually arrives while the window is still
+being built. The rest of the answer (28 MB at 100,000 vehicles) was parsed meanwhile on
+the call's thread, which took the interpreter from the window's imports and first
+layout half the time (two CPU-bound threads share one GIL), and the first frame came
+that much later. So once `FIRST_ROWS` entries are kept for the poll, the call waits
+(reading no more of the body, at most `HOLD_TIMEOUT` seconds) until the poll takes it:
+the window is up, the first rows go to the screen, and the rest is read and parsed
+while the first frame is drawn.
 """
 
 from __future__ import annotations
@@ -21,10 +30,13 @@ from collections.abc import Callable
 from typing import Any
 
 from fleettui.api.vehicle_list import OnBatch, takes_batches
+from fleettui.core.first_page import FIRST_ROWS
 from fleettui.monitor.accounts import Account
 
 #: The longest the call waits for the cached fleet (the poll itself opens the gate too).
 GATE_TIMEOUT = 10.0
+#: The longest the call waits, its first screenful in, for the poll to take it.
+HOLD_TIMEOUT = 5.0
 
 
 class PrefetchingReader:
@@ -48,7 +60,10 @@ class PrefetchingReader:
         #: `on_batch` then), and that `on_batch` once taken.
         self._lock = threading.Lock()
         self._early: list[list[Any]] = []
+        self._kept = 0
         self._on_batch: OnBatch | None = None
+        #: Set once the poll took the call (the entries kept are handed on).
+        self._took = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True, name="fleettui-prefetch")
         self._thread.start()
 
@@ -73,12 +88,17 @@ class PrefetchingReader:
     def _batch(self, entries: list[Any], first: bool) -> None:  # the exchange's thread
         with self._lock:  # in order: those kept until the poll took the call, then these
             on_batch = self._on_batch
-            if on_batch is None:
-                if first:
-                    self._early.clear()
-                self._early.append(entries)
+            if on_batch is not None:
+                on_batch(entries, first)
                 return
-            on_batch(entries, first)
+            if first:
+                self._early.clear()
+                self._kept = 0
+            self._early.append(entries)
+            self._kept += len(entries)
+            screenful = self._kept >= FIRST_ROWS
+        if screenful:  # the rest waits for the window (see the module docstring)
+            self._took.wait(HOLD_TIMEOUT)
 
     def open_gate(self) -> None:
         """The cached fleet is in the store (or there is none): the call may go ahead."""
@@ -101,6 +121,7 @@ class PrefetchingReader:
                     on_batch(entries, i == 0)
             self._on_batch = on_batch or _ignore
             self._early = []
+        self._took.set()
         self._gate.set()
         self._done.wait()
         result, error = self._result, self._error

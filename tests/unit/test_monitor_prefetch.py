@@ -141,3 +141,40 @@ def test_the_prefetched_calls_error_is_the_polls_error(sim, gated):
     assert isinstance(result, FetchFailed) and "did not answer within 3 s" in result.message
     assert _first(made).lists == 1
     m.close()
+
+
+class Batches:
+    """A list call that hands its answer on in batches of 100 (as the stream does);
+    `handed`: how many entries it has handed on (or is handing on) so far."""
+
+    def __init__(self, total: int) -> None:
+        self.total = total
+        self.handed = 0
+        self.finished = threading.Event()
+
+    def list_vehicles_compact(self, filter=None, on_batch=None):
+        entries = [(f"VIN{i:014d}", "approved") for i in range(self.total)]
+        for start in range(0, self.total, 100):
+            batch = entries[start : start + 100]
+            self.handed += len(batch)
+            on_batch(batch, start == 0)
+        self.finished.set()
+        return entries
+
+
+def test_after_a_screenful_the_call_waits_for_the_poll_to_take_it(monkeypatch):
+    """The rest of the answer is not read and parsed beside the window's start: once the
+    first screenful is kept, the call waits until the poll takes it, then goes on."""
+    monkeypatch.setattr(prefetch, "HOLD_TIMEOUT", 60.0)
+    fake = Batches(1000)
+    reader = PrefetchingReader(lambda: fake, gated=False)
+    for _ in range(3000):  # until the screenful is in (a bounded wait, not a timing)
+        if fake.handed >= prefetch.FIRST_ROWS:
+            break
+        time.sleep(0.01)
+    assert not fake.finished.wait(0.3)  # held: no more batches without the poll
+    assert fake.handed == prefetch.FIRST_ROWS  # batches of 100: the third one filled it
+    seen: list[int] = []
+    got = reader.list_vehicles_compact(on_batch=lambda entries, first: seen.append(len(entries)))
+    assert fake.finished.is_set() and len(got) == 1000
+    assert sum(seen) == 1000  # the kept entries first, then the rest as it came
