@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import functools
 import os
+import sys
 from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -57,21 +58,24 @@ def desk_guarded(func: Callable[[argparse.Namespace], int]) -> Callable[[argpars
 
     @functools.wraps(func)
     def run(args: argparse.Namespace) -> int:
-        from fleettui.desk.errors import DeskError
-        from fleettui.desk.settings import DeskSettingsError
-
         try:
             return inner(args)
-        except DeskSettingsError as e:
-            error(str(e))
-            return EXIT_USAGE
-        except DeskError as e:
-            error(str(e))
-            return (
-                EXIT_USAGE
-                if e.kind in ("config", "auth", "no-schema", "old-schema", "new-schema")
-                else EXIT_PROVIDER
-            )
+        except Exception as e:
+            # Raised only by the desk's own modules, so loaded by then: a command that
+            # used no desk (`fleettui list`) does not load them to find out.
+            settings = sys.modules.get("fleettui.desk.settings")
+            errors = sys.modules.get("fleettui.desk.errors")
+            if settings is not None and isinstance(e, settings.DeskSettingsError):
+                error(str(e))
+                return EXIT_USAGE
+            if errors is not None and isinstance(e, errors.DeskError):
+                error(str(e))
+                return (
+                    EXIT_USAGE
+                    if e.kind in ("config", "auth", "no-schema", "old-schema", "new-schema")
+                    else EXIT_PROVIDER
+                )
+            raise
 
     return run
 

@@ -35,10 +35,10 @@ from __future__ import annotations
 import argparse
 import sys
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from fleettui.api.filters import STORED_STATUSES, VehicleFilter
-from fleettui.cli import fleet_write, list_select, process_end, show_cmd
+from fleettui.cli import list_select, process_end
 from fleettui.cli.background import in_background
 from fleettui.cli.common import (
     EXIT_OK,
@@ -53,7 +53,6 @@ from fleettui.cli.common import (
     resolved_profile,
     terminal_width,
 )
-from fleettui.cli.json_lines import JsonLines
 from fleettui.cli.list_json import listing, write_json
 from fleettui.cli.list_text import write_table
 from fleettui.config.cache import save_snapshot
@@ -61,6 +60,9 @@ from fleettui.core.fleet_csv import write_fleet
 from fleettui.core.memory import collector_paused
 from fleettui.core.rules import brand_problem
 from fleettui.core.vin import normalise_vin
+
+if TYPE_CHECKING:
+    from fleettui.cli.json_lines import JsonLines
 
 
 def register(subparsers: Subparsers) -> None:
@@ -101,9 +103,6 @@ def register(subparsers: Subparsers) -> None:
     list_select.add_selection_arguments(lst)
     claim_filters(lst)
     lst.set_defaults(func=desk_guarded(cmd_list))
-
-    show_cmd.register(subparsers, parent)
-    fleet_write.register(subparsers, parent)
 
 
 def build_filter(args: argparse.Namespace) -> VehicleFilter:
@@ -149,7 +148,11 @@ def cmd_list(args: argparse.Namespace) -> int:
 
     fetched: list[list[Any]] = []
     # The plain JSON listing is formatted while the answer downloads (fleettui.cli.json_lines)
-    lines = JsonLines() if by_vin and args.json and not _special_list(args) else None
+    lines: JsonLines | None = None
+    if by_vin and args.json and not _special_list(args):
+        from fleettui.cli.json_lines import JsonLines  # (the CSV and the table need none of it)
+
+        lines = JsonLines()
 
     def fetch() -> tuple[list[dict], datetime]:
         with open_client(profile) as client:

@@ -51,6 +51,7 @@ from fleettui.cli.common import (
     EXIT_USAGE,
     Subparsers,
     UsageError,
+    common_parent,
     error,
     guarded,
     join_problems,
@@ -74,7 +75,8 @@ from fleettui.core.vin import normalise_vin
 ADD_CHUNK = 1000
 
 
-def register(subparsers: Subparsers, parent: argparse.ArgumentParser) -> None:
+def register(subparsers: Subparsers) -> None:
+    parent = common_parent()
     add = subparsers.add_parser(
         "add",
         parents=[parent],

@@ -32,9 +32,12 @@ EXIT_USAGE = 2
 COMMANDS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
     (
         "fleet_cmds",
+        (("list", "list the fleet (server-side filter)"),),
+    ),
+    ("show_cmd", (("show", "one vehicle, its history and its reason explained"),)),
+    (
+        "fleet_write",
         (
-            ("list", "list the fleet (server-side filter)"),
-            ("show", "one vehicle, its history and its reason explained"),
             ("add", "add vehicles (one, or a CSV file)"),
             ("cancel", "cancel pending clearances"),
             ("revoke", "revoke approved clearances (needs --yes)"),

@@ -15,6 +15,7 @@ from fleettui.cli.common import (
     EXIT_OK,
     Subparsers,
     UsageError,
+    common_parent,
     guarded,
     open_client,
     plain,
@@ -31,7 +32,8 @@ from fleettui.core.vehicle import Vehicle
 from fleettui.core.vin import check_vin
 
 
-def register(subparsers: Subparsers, parent: argparse.ArgumentParser) -> None:
+def register(subparsers: Subparsers) -> None:
+    parent = common_parent()
     show = subparsers.add_parser(
         "show",
         parents=[parent],

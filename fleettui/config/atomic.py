@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import secrets
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -29,7 +28,8 @@ def atomic_write_chunks(path: Path, chunks: Iterable[bytes], *, mode: int = PRIV
     """Like :func:`atomic_write_bytes`, the content given a piece at a time (written as
     it comes, so a large file never exists in memory whole)."""
     directory = ensure_dir(path.parent)
-    tmp = directory / f".{path.name}.{secrets.token_hex(6)}.tmp"
+    # os.urandom: what secrets.token_hex reads, without importing hmac and hashlib
+    tmp = directory / f".{path.name}.{os.urandom(6).hex()}.tmp"
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), mode)
     try:
         try:

@@ -11,12 +11,14 @@ import difflib
 import re
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from fleettui.core.brands import BRANDS, GROUPS, brand_group_key, similar_brands
-from fleettui.core.data_states import DATA_LOOKUP, FILTER_WORDS, DataState
 from fleettui.core.states import STATE_ORDER, State
 from fleettui.core.timefmt import parse_duration
+
+if TYPE_CHECKING:  # loaded by a data: term (`fleettui list` need not load the data states)
+    from fleettui.core.data_states import DataState
 
 Predicate = Callable[[Any], bool]
 
@@ -198,6 +200,8 @@ def brand_in(brands: frozenset[str] | set[str]) -> Predicate:
 
 
 def data_values(value: str) -> frozenset[DataState]:
+    from fleettui.core.data_states import FILTER_WORDS
+
     out: set[DataState] = set()
     for part in filter(None, value.lower().split(",")):
         found = FILTER_WORDS.get(part)
@@ -216,6 +220,8 @@ def data_values(value: str) -> frozenset[DataState]:
 def data_in(states: frozenset[DataState]) -> Predicate:
     """Approved rows whose data state (the monitor's checks, DATA_LOOKUP) is one of
     `states`; other rows never match."""
+    from fleettui.core.data_states import DATA_LOOKUP
+
     approved = State.APPROVED
     state_of = DATA_LOOKUP.state
     return lambda row: row.state is approved and state_of(row) in states
