@@ -203,7 +203,8 @@ def _write_list(
 ) -> list[dict[str, Any]]:
     from fleettui.cli.desk_common import wants_desk
 
-    items = listing(raw, now, sort=sort)
+    # The CSV and the tables show no history: theirs is not rewritten as --json has it
+    items = listing(raw, now, sort=sort, history=bool(args.json))
     desk = False
     if wants_desk(args):
         from fleettui.cli.list_desk import with_claims, write_desk_list

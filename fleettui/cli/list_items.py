@@ -80,9 +80,11 @@ def plain_brand(brand: Any) -> bool:
     return True
 
 
-def fast_item(obj: Any, now: datetime | None) -> dict[str, Any] | None:
-    """The one-pass read (`now` naive UTC); None for anything it does not cover."""
-    got = fast_parts(obj)
+def fast_item(obj: Any, now: datetime | None, *, history: bool = True) -> dict[str, Any] | None:
+    """The one-pass read (`now` naive UTC); None for anything it does not cover. Without
+    `history` the object's "changelog" is the answer's own list, not as the output has
+    it (the CSV and the table do not show it)."""
+    got = fast_parts(obj, history=history)
     if got is None:
         return None
     item, at = got
@@ -91,7 +93,7 @@ def fast_item(obj: Any, now: datetime | None) -> dict[str, Any] | None:
     return item
 
 
-def fast_parts(obj: Any) -> tuple[dict[str, Any], datetime | None] | None:
+def fast_parts(obj: Any, *, history: bool = True) -> tuple[dict[str, Any], datetime | None] | None:
     """The one-pass read: (the `--json` object but its seconds_in_state, the naive UTC
     time its current state began, if known); None for anything it does not cover. Any
     exception on the way (a value of an unexpected type) means the same: the exact way."""
@@ -146,11 +148,14 @@ def fast_parts(obj: Any) -> tuple[dict[str, Any], datetime | None] | None:
             if state != run:
                 run, since, at = state, ts, when
             if len(e) == 2:
-                add({"timestamp": ts, "status": state})
+                if history:
+                    add({"timestamp": ts, "status": state})
                 continue
             why = e.get("reason")
             if len(e) > 3 or type(why) is not str:
                 return None
+            if not history:
+                continue
             if why and not why.isspace():
                 add({"timestamp": ts, "status": state, "reason": why})
             else:
@@ -162,7 +167,7 @@ def fast_parts(obj: Any) -> tuple[dict[str, Any], datetime | None] | None:
             reason = why if why and not why.isspace() else None
         else:
             since = at = None
-        if copy:  # the new entries: the answer itself stays as it came (for the cache)
+        if copy and history:  # the new entries: the answer itself stays as it came (for the cache)
             log = entries
         item = {
             "vin": vin,

@@ -14,8 +14,8 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime, timedelta
-from itertools import repeat
-from operator import itemgetter
+from itertools import compress, count, repeat
+from operator import floordiv, is_, itemgetter
 from typing import IO, Any
 
 from fleettui.core.fleet_csv import joined
@@ -54,13 +54,31 @@ def width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
+#: A duration's text from a day on names its hour at most ('4d 07h', '31d'): each such
+#: hour's text, made once.
+_HOUR_TEXTS: dict[int, str] = {}
+_MOST_HOUR_TEXTS = 100_000
+
+
+def _duration_texts(seconds: Iterable[float]) -> list[str]:
+    """format_duration of each, the usual (a day or more) looked up by the hour at C
+    speed, the others one by one."""
+    whole = list(map(int, seconds))
+    texts: list[str | None] = list(map(_HOUR_TEXTS.get, map(floordiv, whole, repeat(3600))))
+    for k in compress(count(), map(is_, texts, repeat(None))):
+        text = texts[k] = format_duration(whole[k])
+        if whole[k] >= 86_400 and len(_HOUR_TEXTS) < _MOST_HOUR_TEXTS:
+            _HOUR_TEXTS[whole[k] // 3600] = text
+    return texts  # type: ignore[return-value] # no None left
+
+
 def _durations(items: Sequence[dict[str, Any]], now: datetime) -> list[str]:
     """How long each vehicle has been in its state at `now`, from its state_since."""
     at = now.astimezone(UTC).replace(tzinfo=None)  # naive UTC, as the times are read
     sinces = list(map(_SINCE, items))
     if None not in sinces:  # the usual batch: parsed and subtracted at C speed
         gone = map(at.__sub__, map(_fromiso, map(_SECONDS, sinces)))
-        return list(map(format_duration, map(timedelta.total_seconds, gone)))
+        return _duration_texts(map(timedelta.total_seconds, gone))
     return [
         format_duration(None if since is None else (at - _fromiso(since[:19])).total_seconds())
         for since in sinces

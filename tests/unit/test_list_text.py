@@ -51,9 +51,25 @@ _ITEM = st.fixed_dictionaries(
         "status": _CELL,
         "reason": st.one_of(st.none(), _CELL),
         "state_since": st.sampled_from(
-            [None, "2026-11-01T12:00:00Z", "2026-11-02T11:59:59Z", "2026-09-01T00:00:00Z"]
+            [
+                None,
+                "2026-11-01T12:00:00Z",
+                "2026-11-02T11:59:59Z",
+                "2026-09-01T00:00:00Z",
+                # two texts in one hour under a day; a day and an hour; just under
+                # 30 days; in the future (shown as 0s)
+                "2026-11-02T09:30:00Z",
+                "2026-11-02T09:59:00Z",
+                "2026-11-01T10:59:59Z",
+                "2026-10-03T12:00:01Z",
+                "2026-11-03T00:00:00Z",
+            ]
         ),
-        "tags": st.dictionaries(st.sampled_from(["fleet", "a,b", "=k"]), _CELL, max_size=2),
+        # (a list as a tag's value: not hashable, so not looked up by the set of tags)
+        "tags": st.one_of(
+            st.dictionaries(st.sampled_from(["fleet", "a,b", "=k"]), _CELL, max_size=2),
+            st.just({"fleet": ["x", "y"]}),
+        ),
         "seconds_in_state": st.one_of(st.none(), st.integers(-(10**6), 10**9)),
     }
 )
