@@ -18,7 +18,7 @@ from fleettui.monitor.desk_link import DeskLink
 from fleettui.monitor.desk_outbox import Outbox, outbox_path
 from fleettui.ui.screens.desk_input import DeskInputScreen
 from fleettui.ui.screens.handover import HandoverScreen
-from tests.support.pilot import header_text, loaded, make_app, on_screen, wait_for
+from tests.support.pilot import header_text, loaded, make_app, on_screen, said, wait_for
 
 #: A deadline against a hang (the desk answers in milliseconds; the machine may be busy).
 WAIT = 30.0
@@ -166,14 +166,21 @@ async def test_the_desk_down_at_start_keeps_what_is_typed(sim, pg_session, tmp_p
         vin = pending_vins(app, 1)[0]
         app.table.move_cursor_to(vin)
         await pilot.press("m")
-        await wait_for(pilot, lambda: "1 to send" in header_text(app), timeout=WAIT)
-        kept = [n for n in app.monitor.notices.entries() if "kept claim" in n.text]
-        assert kept and "secret-pw" not in " ".join(n.text for n in app.monitor.notices.entries())
+        # "1 to send" shows as soon as the key is handled (UI thread); the outbox's "kept"
+        # answer comes later from the link's thread: wait for both.
+        await wait_for(
+            pilot,
+            lambda: "1 to send" in header_text(app) and any("kept claim" in t for t in said(app)),
+            timeout=WAIT,
+        )
+        assert "secret-pw" not in " ".join(said(app))
         # a note left with Escape is kept as a draft and offered again
         await pilot.press("i")
         await on_screen(pilot, DeskInputScreen)  # composed: its TextArea exists
         app.screen.query_one(TextArea).insert("half a thought")
         await pilot.press("escape")
+        # gone before the next `i`: else that key is typed into the note still on screen
+        await wait_for(pilot, lambda: not isinstance(app.screen, DeskInputScreen), timeout=WAIT)
         await pilot.press("i")
         await on_screen(pilot, DeskInputScreen)
         assert app.screen.query_one(TextArea).text == "half a thought"
