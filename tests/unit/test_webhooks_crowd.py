@@ -8,7 +8,6 @@ Counted, not timed per request beyond that bound."""
 
 from __future__ import annotations
 
-import contextlib
 import socket
 import threading
 import uuid
@@ -97,7 +96,7 @@ def test_idle_sockets_never_starve_signed_deliveries(receiver):
     ]
     for crowd in crowds:
         crowd.thread.start()
-    answered = 0
+    answered = unanswered = 0
     try:
         # Wait until the crowd holds its sockets (bounded, counted in loops).
         for _ in range(400):
@@ -109,9 +108,11 @@ def test_idle_sockets_never_starve_signed_deliveries(receiver):
                 body = change_body(f"WBA0000000000{i:04d}", "approved", SIM_START)
                 headers = signed_headers(SECRET, body, str(uuid.uuid4()), "fleet_clearance_changed")
                 headers["Connection"] = "close"
-                with contextlib.suppress(httpx.HTTPError):
+                try:
                     if client.post(receiver.url, content=body, headers=headers).status_code == 202:
                         answered += 1
+                except httpx.HTTPError:  # e.g. no answer within 5 s: it may still be taken
+                    unanswered += 1
     finally:
         for crowd in crowds:
             crowd.stop.set()
@@ -120,7 +121,9 @@ def test_idle_sockets_never_starve_signed_deliveries(receiver):
     assert answered >= DELIVERIES * 0.99, f"{answered}/{DELIVERIES} answered within 5 s"
     assert receiver.wait_idle(30)
     health = receiver.snapshot()
-    assert health.accepted == answered
+    # Every delivery answered 202 was counted, and none twice. One the client gave up on
+    # (its 5 s passed at load 20-30) may still have been taken by the receiver after.
+    assert answered <= health.accepted <= answered + unanswered
     # The crowd really was there and really was cut off to make room.
     assert sum(c.opened for c in crowds) > IDLE_OTHER + IDLE_SAME
     assert health.dropped_idle > 0
