@@ -10,7 +10,8 @@ until N tabs have written ``term`` (up to a bound against hanging), then writes
 ``saw-all`` and exits (or ``alone`` when the others' SIGTERM never came). MODE
 ``stubborn``: SIGTERM is noted and ignored, and the end of its input too, so only SIGKILL
 ends the tab. MODE ``late`` (the server's): a tab's process is started only once the
-server is stopping (its start held until then), and is a stubborn one.
+server is stopping (its start held until then, the server writing ``holding`` when it
+begins to hold it), and is a stubborn one.
 Used by tests/web/test_web_stop.py.
 """
 
@@ -77,6 +78,7 @@ def serve(log: Path, n: int, mode: str) -> int:
         async def late_start(self: session.BrowserSession, width: int, height: int) -> None:
             import asyncio
 
+            note(log, "holding")  # the server's pid: the test stops it only after this
             while not server_obj[0]._stopping:
                 await asyncio.sleep(0.01)
             await start(self, width, height)

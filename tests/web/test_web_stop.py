@@ -86,7 +86,14 @@ async def test_a_tab_still_starting_when_the_stop_comes_does_not_outlive_the_ser
     holds the start until then) and ignores SIGTERM and the end of its input."""
     log, server = _stub_server(tmp_path, isolated_dirs, 1, "late")
     with server as served:
-        async with Tab(served):  # connected: the server's handler is in its start
+        async with Tab(served):
+            # Connected is not yet in its start: at load 20-30 the SIGTERM came before the
+            # handler began the session, so no tab was ever spawned. Stop once it holds.
+            await asyncio.to_thread(
+                wait_for,
+                lambda: any(event == "holding" for event, _ in events(log)),
+                "the server to hold the tab's start",
+            )
             served.process.send_signal(signal.SIGTERM)
             code = await asyncio.to_thread(served.process.wait, STOP_GUARD)
     assert code == 0
