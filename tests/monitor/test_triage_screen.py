@@ -13,7 +13,23 @@ from fleettui.triage.stats import stats_from_changelogs
 from fleettui.ui.screens.stats import StatsScreen
 from fleettui.ui.screens.triage import TriageChoice, TriageScreen
 from tests.support.fleets import seeded
+from tests.support.pilot import wait_for
 from tests.support.screen_app import ScreenApp
+
+
+async def stats_shown(pilot) -> None:  # noqa: ANN001
+    """Until the statistics screen has its numbers (computed on a worker thread)."""
+    app = pilot.app
+    await wait_for(
+        pilot, lambda: isinstance(app.screen, StatsScreen) and app.screen.stats is not None
+    )
+
+
+def _stats_title(app) -> str:  # noqa: ANN001
+    screen = app.screen
+    if not isinstance(screen, StatsScreen) or not screen.is_mounted:
+        return ""
+    return str(screen.query_one("#stats-title", Static).render())
 
 
 def triage_app(**kwargs):  # noqa: ANN201
@@ -23,15 +39,14 @@ def triage_app(**kwargs):  # noqa: ANN201
 
 
 async def ready(pilot) -> TriageScreen:  # noqa: ANN001
-    screen = pilot.app.screen
-    for _ in range(100):
-        if isinstance(screen, TriageScreen) and screen.board is not None:
-            break
-        await pilot.pause(0.05)
-        screen = pilot.app.screen
-    assert isinstance(screen, TriageScreen) and screen.board is not None
+    """The triage screen once its worker has grouped the fleet (no count of pauses: at
+    load 20-40 grouping 300 vehicles can take longer than any fixed number of them)."""
+    app = pilot.app
+    await wait_for(
+        pilot, lambda: isinstance(app.screen, TriageScreen) and app.screen.board is not None
+    )
     await pilot.pause()
-    return screen
+    return app.screen
 
 
 async def test_enter_asks_the_app_to_filter_to_the_highlighted_queue():
@@ -56,10 +71,7 @@ async def test_y_copies_the_full_message_and_the_preview_shows_it():
         preview = str(screen.query_one("#triage-message", Static).render())
         assert q.title in preview and "What to do in the car:" in preview
         await pilot.press("y")
-        for _ in range(50):
-            if app.clipboard:
-                break
-            await pilot.pause(0.05)
+        await wait_for(pilot, lambda: bool(app.clipboard))
         assert app.clipboard == message_text(q, engine.now())
         await pilot.press("escape")
         await pilot.pause()
@@ -72,10 +84,7 @@ async def test_b_regroups_by_brand_and_s_sorts_within_each_actor():
         screen = await ready(pilot)
         joined = len(screen.board.queues)
         await pilot.press("b")
-        for _ in range(100):
-            if screen.board.by_brand:
-                break
-            await pilot.pause(0.05)
+        await wait_for(pilot, lambda: screen.board.by_brand)
         assert screen.board.by_brand and len(screen.board.queues) > joined
         assert all(q.brand for q in screen.board.queues)
         olist = screen.query_one(OptionList)
@@ -129,11 +138,14 @@ async def test_e_exports_the_queue_as_csv(tmp_path, monkeypatch):
         assert box.value.startswith(str(tmp_path / "exports" / "triage-"))  # not the cwd
         box.value = str(tmp_path / "queue.csv")
         await pilot.press("enter")
-        for _ in range(100):
-            if (tmp_path / "queue.csv").exists():
-                break
-            await pilot.pause(0.05)
-        await pilot.pause(0.1)
+        # written on a worker (not atomically): until that worker has ended
+        await wait_for(
+            pilot,
+            lambda: (
+                (tmp_path / "queue.csv").exists()
+                and not any(w.group == "triage-export" and not w.is_finished for w in app.workers)
+            ),
+        )
     rows = list(csv.DictReader((tmp_path / "queue.csv").open()))
     assert [r["vin"] for r in rows] == list(q.vins)
 
@@ -153,10 +165,7 @@ async def test_stats_screen_draws_for_the_width():
     rows = store.snapshot.order
     app = ScreenApp(lambda: StatsScreen(lambda: stats_from_changelogs(rows, engine.now())))
     async with app.run_test(size=(80, 24)) as pilot:
-        for _ in range(100):
-            if isinstance(app.screen, StatsScreen) and app.screen.stats is not None:
-                break
-            await pilot.pause(0.05)
+        await stats_shown(pilot)
         body = str(app.screen.query_one("#stats-body", Static).render())
         assert "Transitions per day" in body and "✓ approved" in body
         assert max(len(line) for line in body.splitlines()) <= 77
@@ -176,10 +185,7 @@ async def test_stats_title_names_the_provider_clock_beside_the_local_one_when_th
         lambda: StatsScreen(lambda: stats_from_changelogs(rows, ahead), here=lambda: here)
     )
     async with app.run_test(size=(80, 24)) as pilot:
-        for _ in range(100):
-            if isinstance(app.screen, StatsScreen) and app.screen.stats is not None:
-                break
-            await pilot.pause(0.05)
+        await stats_shown(pilot)
         title = app.screen.query_one("#stats-title", Static)
         text = str(title.render())
         assert f"{ahead.astimezone(UTC):%H:%M} UTC provider clock" in text
@@ -193,10 +199,7 @@ async def test_stats_title_is_one_time_when_the_clocks_agree():
     now = engine.now()
     app = ScreenApp(lambda: StatsScreen(lambda: stats_from_changelogs(rows, now), here=lambda: now))
     async with app.run_test(size=(80, 24)) as pilot:
-        for _ in range(100):
-            if isinstance(app.screen, StatsScreen) and app.screen.stats is not None:
-                break
-            await pilot.pause(0.05)
+        await stats_shown(pilot)
         text = str(app.screen.query_one("#stats-title", Static).render())
         assert f"as of {now.astimezone(UTC):%Y-%m-%d %H:%M} UTC" in text and "here" not in text
 
@@ -207,9 +210,9 @@ async def test_stats_screen_shows_a_failure_instead_of_crashing():
 
     app = ScreenApp(lambda: StatsScreen(broken))
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause(0.3)
-        title = str(app.screen.query_one("#stats-title", Static).render())
-        assert "could not be computed: disk gone" in title
+        # the loader fails on a worker thread: until the title says so (or the deadline)
+        await wait_for(pilot, lambda: "could not be computed" in _stats_title(app))
+        assert "could not be computed: disk gone" in _stats_title(app)
 
 
 async def test_r_groups_again_with_the_latest_fleet():
@@ -221,10 +224,7 @@ async def test_r_groups_again_with_the_latest_fleet():
         screen = await ready(pilot)
         assert screen.board.total == 300
         await pilot.press("r")
-        for _ in range(100):
-            if screen.board.total == 400:
-                break
-            await pilot.pause(0.05)
+        await wait_for(pilot, lambda: screen.board.total == 400)
         assert screen.board.total == 400
 
 
