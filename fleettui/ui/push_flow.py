@@ -8,7 +8,7 @@ from __future__ import annotations
 import sys
 import time
 
-from textual.app import App
+from textual.app import App, ScreenStackError
 from textual.worker import get_current_worker
 
 from fleettui.monitor.controller import Monitor
@@ -57,7 +57,10 @@ class PushFlow:
         if message.generation != self.monitor.generation:
             return None
         update = self.monitor.push.took_health(message.snapshot)
-        screen = self.app.screen
+        try:
+            screen = self.app.screen
+        except ScreenStackError:  # handled during teardown: no screen is left to show it
+            return update
         # The panel's module loads when `E` first opens it: not loaded, not on screen.
         panel = sys.modules.get("fleettui.ui.screens.webhook_health")
         if panel is not None and isinstance(screen, panel.WebhookHealthScreen):

@@ -1,0 +1,29 @@
+"""A worker's message handled while the app is being torn down (its screens already
+popped) must not crash it: a push health reading raised ScreenStackError from
+PushFlow.health once the screen stack was empty (seen under load in the desk tests'
+teardown), and a data-checks notice would from ToastTally.show. Provoked here
+deterministically: the app is run, closed, and then handed each message."""
+
+from __future__ import annotations
+
+from fleettui.monitor.updates import Notice
+from fleettui.ui.messages import PushHealth
+from fleettui.webhooks.health import HealthSnapshot
+from tests.support.pilot import loaded, make_app, said
+
+
+async def test_a_push_health_reading_after_the_screens_are_gone_is_ignored(sim) -> None:
+    app = make_app(sim)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await loaded(pilot)
+    assert not app.screen_stack  # torn down: App.screen would raise
+    app._push_health(PushHealth(HealthSnapshot(), app.monitor.generation))
+
+
+async def test_a_data_notice_after_the_screens_are_gone_goes_to_the_log(sim) -> None:
+    app = make_app(sim)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await loaded(pilot)
+    assert not app.screen_stack
+    app.notify_notice(Notice("1 car: privacy mode blocks data", title="Data", kind="data"))
+    assert "1 car: privacy mode blocks data" in said(app)
