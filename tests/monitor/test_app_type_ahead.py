@@ -65,20 +65,21 @@ async def test_keys_without_an_input_still_run_as_commands(pilot):
 
 @pytest.mark.size(100, 40)
 async def test_lines_typed_while_a_send_is_in_flight_are_kept(pilot, sim):
-    sim.set_faults(FaultConfig(latency=0.5))
+    # The send is held 3 s by the simulator: long enough that a loaded machine still
+    # sees it in flight (at 0.5 s, one pause after ctrl+s came before the send began).
+    sim.set_faults(FaultConfig(latency=3.0))
     app = pilot.app
     await pilot.press("a")
-    await pilot.pause()
+    await on_screen(pilot, AddScreen)
     form = app.screen
     assert isinstance(form, AddScreen)
     area = form.query_one("#add-many", TextArea)
     area.text = "WBA3A5C50CF256652,bmw"
     await pilot.press("ctrl+s")
-    await pilot.pause()
-    assert form.sending.busy
+    await wait_for(pilot, lambda: form.sending.busy)  # the send is out
     area.text += "\nWBA3A5C51CF256653,bmw"  # typed while the send is out
     form.query_one("#add-vin", Input).value = "WBA3A5C52CF256654"
-    await wait_for(pilot, lambda: not form.sending.busy, timeout=20)
+    await wait_for(pilot, lambda: not form.sending.busy)
     await pilot.pause()
     assert area.text == "WBA3A5C51CF256653,bmw"  # the sent line left, the new one kept
     assert form.query_one("#add-vin", Input).value == "WBA3A5C52CF256654"
