@@ -127,13 +127,14 @@ def _profile_desk(args: argparse.Namespace, name: str) -> DeskControl | None:
     """The desk of --desk or of the profile (its desk_dsn_env); None when neither asks.
     Raises ValueError with one line naming the fix (psycopg missing, no DSN set)."""
     from fleettui.config.config_file import load_config
-    from fleettui.desk.settings import load_desk_settings
 
     found = load_config().profiles.get(name)
     extra = found.extra if found is not None else {}
     wanted = bool(getattr(args, "desk", False)) or "desk_dsn_env" in extra
     if not wanted:
-        return None
+        return None  # before the desk's modules load: a start without a desk never pays for them
+    from fleettui.desk.settings import load_desk_settings
+
     settings = load_desk_settings(extra)  # DeskSettingsError is a ValueError
     return _desk_control(settings) if settings is not None else None
 

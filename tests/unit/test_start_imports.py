@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 #: Modules the first frame does not need, each loaded by what first uses it.
 LATER = (
@@ -62,3 +63,21 @@ def test_the_later_modules_exist() -> None:
         [sys.executable, "-c", code, *LATER], capture_output=True, text=True, timeout=120
     )
     assert done.returncode == 0, done.stderr
+
+
+_PROFILE_PROBE = """
+import argparse, json, sys
+from fleettui.cli import monitor_cmd
+assert monitor_cmd._profile_desk(argparse.Namespace(desk=False), "demo") is None
+print(json.dumps(sorted(m for m in sys.modules if m.startswith("fleettui.desk"))))
+"""
+
+
+def test_a_start_without_a_desk_loads_none_of_it(tmp_path: Path) -> None:
+    """Asking whether the profile wants a desk must not load the desk to find out."""
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "XDG_CONFIG_HOME": str(tmp_path)}
+    done = subprocess.run(
+        [sys.executable, "-c", _PROFILE_PROBE], capture_output=True, text=True, timeout=120, env=env
+    )
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout) == []
