@@ -81,6 +81,15 @@ class Report:
         print(f"  {'figure':<44} {'target':<16} {'measured':<26} {'floor':<22}")
 
 
+def clear_of_minute(seconds: float) -> None:
+    """Wait, if need be, so the next `seconds` do not cross a minute of the wall clock: the
+    header's "updated HH:MM" rewrites its line (~300 B) once a minute, which a byte figure
+    of a few seconds would otherwise catch by chance (one run in eight)."""
+    into = time.time() % 60
+    if into < 1 or into + seconds > 59:
+        time.sleep(61 - into if into >= 1 else 1 - into)
+
+
 def med(xs: list[float]) -> float:
     return statistics.median(xs) if xs else float("nan")
 
@@ -450,6 +459,7 @@ class Bench:
             return
         time.sleep(6)  # one quiet refresh after the first load
         # 20 s with nothing changing, at --refresh 5 (four refreshes)
+        clear_of_minute(21)
         t = term.mark()
         time.sleep(20)
         idle20 = term.bytes() - term.bytes_at_mark
@@ -520,6 +530,7 @@ class Bench:
             )
             return
         time.sleep(1)
+        clear_of_minute(12)
         term.mark()
         with sim.client() as client:
             client.delete_vehicle(target)  # approved -> revoking
@@ -558,19 +569,26 @@ class Bench:
                 report.add(name, "<= 1.5 KB", "no row", ok=None)
                 continue
             time.sleep(6)  # past the refresh under way
+            clear_of_minute(12)
             term.mark()
             with sim.client() as client:
                 client.delete_vehicle(target)  # approved -> revoking: out of the view
             gone = self.until(lambda t=target: t not in term.screen(), time.perf_counter(), 30)
             time.sleep(7)  # the quiet refresh after it, and the cursor's toast (6 s) going
             written = term.bytes() - term.bytes_at_mark
-            report.add(
-                name,
-                "<= 1.5 KB",
-                f"{written} B" + ("" if gone is not None else " (change not seen!)"),
-                "",
-                written <= 1536 and gone is not None,
-            )
+            seen = "" if gone is not None else " (change not seen!)"
+            if which.startswith("last"):  # issue 20's figure: only that row changes
+                report.add(
+                    name, "<= 1.5 KB", f"{written} B{seen}", "", written <= 1536 and seen == ""
+                )
+            else:  # every row below the cursor moves up: a figure to watch, not a target
+                report.add(
+                    name,
+                    "",
+                    f"{written} B{seen}",
+                    "rows below move up",
+                    None if seen == "" else False,
+                )
         term.keys("Escape")
         time.sleep(1)
 
