@@ -8,6 +8,8 @@ from __future__ import annotations
 import copy
 import io
 import json
+import subprocess
+import sys
 from datetime import UTC, datetime
 from typing import Any
 
@@ -228,3 +230,29 @@ def test_the_listing_is_the_same_whatever_the_batch_of_lines(monkeypatch, batch)
     expected = io.StringIO()
     write_json(listing(json.loads(body), LATER), expected)
     assert written and text == expected.getvalue() and text.count("\n") == 9
+
+
+_BACKTRACK = """
+import json
+from fleettui.cli.json_runs import read_run
+entry = {"timestamp": "2026-10-29T17:10:52Z", "status": "pending", "reason": "abcdefghij"}
+car = {"vin": "WV1A77KB4TT602884", "status": "pending", "brand": "jeep", "tags": {},
+       "changelog": [entry] * 40}
+text = json.dumps([car], separators=(",", ":"))[1:-1] + ',{"vin":"@"}'
+print(read_run(text, []))
+"""
+
+
+def test_a_run_that_fails_at_its_end_is_refused_without_backtracking():
+    """A run whose last object does not match, after a car with 40 reasons: the pattern
+    must refuse it in one pass. With a reason pattern that could split each reason ten
+    ways it tried 10**40 ways (Hypothesis found a run that took minutes): a hang guard
+    of 60 s, not a speed figure."""
+    try:
+        done = subprocess.run(
+            [sys.executable, "-c", _BACKTRACK], capture_output=True, text=True, timeout=60
+        )
+    except subprocess.TimeoutExpired:
+        pytest.fail("read_run backtracked for over 60 s on a run that fails at its end")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "None"
