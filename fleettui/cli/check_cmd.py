@@ -43,8 +43,8 @@ from fleettui.cli.common import (
     print_json,
     print_table,
     resolved_profile,
-    vin_problem,
 )
+from fleettui.cli.input_problems import vin_problem
 from fleettui.core.brands import brand_info
 from fleettui.core.rules import brand_problem
 from fleettui.core.vin import check_vin, normalise_vin

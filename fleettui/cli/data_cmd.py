@@ -43,8 +43,8 @@ from fleettui.cli.common import (
     print_json,
     print_table,
     resolved_profile,
-    vin_problem,
 )
+from fleettui.cli.input_problems import vin_problem
 from fleettui.config.data_checks import data_check_settings
 from fleettui.core.data_states import DataRecord, DataState, cell_text, current_state
 from fleettui.core.timefmt import format_ts

@@ -48,11 +48,11 @@ from fleettui.cli.common import (
     common_parent,
     error,
     open_client,
-    parse_tags,
     plain,
     resolved_profile,
     terminal_width,
 )
+from fleettui.cli.input_problems import parse_tags
 from fleettui.cli.list_json import listing, write_json
 from fleettui.cli.list_text import write_table
 from fleettui.config.cache import save_snapshot

@@ -23,8 +23,8 @@ from fleettui.cli.common import (
     guarded,
     open_client,
     plain,
-    vin_problem,
 )
+from fleettui.cli.input_problems import vin_problem
 from fleettui.cli.write_results import (
     WriteResult,
     audit,

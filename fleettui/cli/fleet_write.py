@@ -54,11 +54,10 @@ from fleettui.cli.common import (
     common_parent,
     error,
     guarded,
-    join_problems,
     open_client,
-    parse_tags,
     plain,
 )
+from fleettui.cli.input_problems import join_problems, parse_tags
 from fleettui.cli.write_results import (
     EXIT_PARTIAL,
     WriteResult,

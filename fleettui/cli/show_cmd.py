@@ -21,8 +21,8 @@ from fleettui.cli.common import (
     plain,
     print_json,
     resolved_profile,
-    vin_problem,
 )
+from fleettui.cli.input_problems import vin_problem
 from fleettui.cli.list_items import vehicle_json
 from fleettui.core.brands import brand_info
 from fleettui.core.explanation import explain

@@ -93,7 +93,7 @@ def test_messages_say_each_prefix_once(sim_profile, capsys, monkeypatch):
 
 
 def test_join_problems_says_a_shared_prefix_once():
-    from fleettui.cli.common import join_problems
+    from fleettui.cli.input_problems import join_problems
 
     assert (
         join_problems(
