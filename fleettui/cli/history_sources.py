@@ -11,7 +11,8 @@ from typing import Any
 
 from fleettui.cli.common import UsageError, error, open_client, plain
 from fleettui.core.timefmt import parse_ts
-from fleettui.history.store import HistoryStore, open_history
+from fleettui.history.profile_history import open_history
+from fleettui.history.store import HistoryStore
 
 _SPAN = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(m|min|h|d|w)\s*$", re.IGNORECASE)
 _UNIT = {"m": 60, "min": 60, "h": 3600, "d": 86400, "w": 7 * 86400}

@@ -61,7 +61,7 @@ def _say(quiet: bool, text: str) -> None:
 def cmd_record(args: argparse.Namespace) -> int:
     from fleettui.cli.desk_common import desk_settings, wants_desk
     from fleettui.config.profiles import MIN_REFRESH
-    from fleettui.history.store import open_history
+    from fleettui.history.profile_history import open_history
 
     profile = resolved_profile(args)
     interval = max(MIN_REFRESH, args.refresh if args.refresh is not None else profile.refresh)

@@ -183,7 +183,7 @@ def cmd_listen(args: argparse.Namespace) -> int:
     store = WebhookStore(db)
     history = None
     if settings.base_url:  # a configured profile: its changes go into its local history too
-        from fleettui.history import open_history
+        from fleettui.history.profile_history import open_history
 
         history = open_history(settings.profile, settings.base_url)
     from fleettui.term.stop import StopOnSignals

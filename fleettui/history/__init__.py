@@ -4,6 +4,8 @@
 - `schema` — the versioned schema and its migrations.
 - `store` — `HistoryStore`: open, record in one transaction, query, prune. Safe from a
   worker thread and with two processes at once.
+- `profile_history` — `open_history`: the profile's file (a throwaway one for demos), a
+  new one when the profile now points at another server.
 - `database_file` — where a profile's file is, how it is opened, and how a corrupt or
   foreign one is moved aside.
 - `event_rows` — events as rows of the `events` table, and the query reading them.
@@ -13,9 +15,3 @@
 
 Textual-free; nothing secret is stored (VIN, brand, states, reasons and times only).
 """
-
-from fleettui.history.database_file import history_path
-from fleettui.history.events import Event, event_key
-from fleettui.history.store import HistoryStore, open_history
-
-__all__ = ["Event", "HistoryStore", "event_key", "history_path", "open_history"]

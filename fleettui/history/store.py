@@ -24,10 +24,10 @@ from pathlib import Path
 
 from fleettui.core.localfile import NotAFile
 from fleettui.history import schema
-from fleettui.history.database_file import connect, history_path, move_aside
+from fleettui.history.database_file import connect, move_aside
 from fleettui.history.event_rows import COLUMNS, event_row, events_query, row_event
 from fleettui.history.events import Event, one_event
-from fleettui.history.settings import HistorySettings, load_history_settings
+from fleettui.history.settings import HistorySettings
 from fleettui.history.write_backlog import WriteBacklog
 
 #: Prune at most this often while recording (it is also done on open).
@@ -295,32 +295,3 @@ class HistoryStore:
     def count(self) -> int:
         row = self._one("SELECT count(*) FROM events")
         return int(row[0]) if row else 0
-
-
-def open_history(
-    profile: str, base_url: str = "", *, demo: bool = False, settings: HistorySettings | None = None
-) -> HistoryStore:
-    """The profile's history (a throwaway one for demo runs). A profile that now points
-    at another server starts a new file; the old one is moved aside with a note."""
-    if demo:
-        return HistoryStore.temporary()
-    store = HistoryStore(history_path(profile), settings=settings or load_history_settings())
-    if not store.available:
-        return store
-    known = store.get_meta("base_url")
-    server = base_url.rstrip("/")
-    if known is None:
-        store.set_meta("profile", profile)
-        store.set_meta("base_url", server)
-    elif server and known != server:
-        store.close()
-        assert store.path is not None
-        _, note = move_aside(
-            store.path, "other-server", f"it holds {known}, the profile now uses {server}"
-        )
-        fresh = HistoryStore(store.path, settings=store.settings)
-        fresh.notes[:0] = [*store.notes, note]
-        fresh.set_meta("profile", profile)
-        fresh.set_meta("base_url", server)
-        return fresh
-    return store

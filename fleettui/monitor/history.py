@@ -78,8 +78,8 @@ class MonitorHistory:
             if self._store is None and self._account is not None:
                 account = self._account
                 demo = not account.cache  # the demo's simulator starts afresh every run
+                from fleettui.history.profile_history import open_history
                 from fleettui.history.recorder import Recorder
-                from fleettui.history.store import open_history
 
                 self._store = open_history(account.name, account.base_url, demo=demo)
                 self._recorder = Recorder(self._store)

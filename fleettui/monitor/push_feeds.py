@@ -149,7 +149,7 @@ def open_feed(
         )
     history = None
     if base_url:  # changes are recorded in the profile's local history too
-        from fleettui.history import open_history
+        from fleettui.history.profile_history import open_history
 
         history = open_history(profile, base_url)
     try:

@@ -13,8 +13,9 @@ import pytest
 from fleettui.history import schema
 from fleettui.history.database_file import history_path
 from fleettui.history.events import Event, event_key
+from fleettui.history.profile_history import open_history
 from fleettui.history.settings import HistorySettings, settings_from
-from fleettui.history.store import HistoryStore, open_history
+from fleettui.history.store import HistoryStore
 
 T0 = datetime(2026, 11, 1, 12, 0, tzinfo=UTC)
 

@@ -344,7 +344,7 @@ def test_receiver_refuses_a_weak_secret(db):
 
 
 def test_applied_changes_are_recorded_in_the_local_history_once(db, clock, tmp_path):
-    from fleettui.history import HistoryStore
+    from fleettui.history.store import HistoryStore
 
     history = HistoryStore(tmp_path / "history.sqlite3")
     store = WebhookStore(db)
