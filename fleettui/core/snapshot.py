@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import itertools
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from operator import attrgetter
@@ -112,3 +113,14 @@ def compute_view(
         return View(snapshot, ordered, query, sort, descending, snapshot.counts)
     rows = query.filter(ordered, snapshot.now)
     return View(snapshot, rows, query, sort, descending, dict(Counter(map(_state_of, rows))))
+
+
+def crosses_filter(snapshot: Snapshot, view: View, query: Query, vins: Iterable[str]) -> bool:
+    """One of `vins` (their data state changed) now enters or leaves `view`, by `query`
+    over `snapshot`'s rows: the view must be worked out again."""
+    by_vin, now = snapshot.by_vin, snapshot.now
+    rows = [row for vin in vins if (row := by_vin.get(vin)) is not None]
+    if not rows:
+        return False
+    shown = set(map(id, view.rows))  # one C-level pass, not a scan per VIN
+    return any(query.matches(row, now) != (id(row) in shown) for row in rows)

@@ -30,7 +30,7 @@ from fleettui.core.memory import (
 from fleettui.core.query import Query, parse_query
 from fleettui.core.query_terms import ClaimLookup
 from fleettui.core.rows import Row
-from fleettui.core.snapshot import Prepared, Snapshot, View, compute_view, versions
+from fleettui.core.snapshot import Prepared, Snapshot, View, compute_view, crosses_filter, versions
 from fleettui.core.sorted_orders import SORT_SETTLE, SortedOrders
 from fleettui.core.sorting import SORT_COLUMNS
 from fleettui.core.states import State
@@ -248,23 +248,14 @@ class FleetStore:
 
     def data_changed(self, vins: Iterable[str]) -> bool:
         """Data checks changed the data state of `vins`: a `data:` filter is worked out
-        again (True) when one of them enters or leaves it; otherwise (another filter, or
-        none of them crossed it) nothing is done (False)."""
+        again (True) when one of them crossed it; otherwise nothing is done (False)."""
         query = self._query
-        if not query.uses_data:
+        if not query.uses_data or not crosses_filter(self._snapshot, self._view, query, vins):
             return False
-        by_vin, now = self._snapshot.by_vin, self._snapshot.now
-        rows = [row for vin in vins if (row := by_vin.get(vin)) is not None]
-        if not rows:
-            return False
-        shown = set(map(id, self._view.rows))  # one C-level pass, not a scan per VIN
-        for row in rows:
-            if query.matches(row, now) != (id(row) in shown):
-                with self._lock:
-                    self._settings += 1
-                self._recompute()
-                return True
-        return False
+        with self._lock:
+            self._settings += 1
+        self._recompute()
+        return True
 
     def set_sort(self, column: str, descending: bool = False) -> None:
         if column not in SORT_COLUMNS:
