@@ -2,14 +2,16 @@
 popped) must not crash it: a push health reading raised ScreenStackError from
 PushFlow.health once the screen stack was empty (seen under load in the desk tests'
 teardown), and a data-checks notice would from ToastTally.show. Provoked here
-deterministically: the app is run, closed, and then handed each message."""
+deterministically: the app is run, closed, and then handed each message. A triage board
+grouped on a worker can likewise reach its screen after `Esc` dismissed it."""
 
 from __future__ import annotations
 
 from fleettui.monitor.updates import Notice
 from fleettui.ui.messages import PushHealth
+from fleettui.ui.screens.triage import TriageScreen
 from fleettui.webhooks.health import HealthSnapshot
-from tests.support.pilot import loaded, make_app, said
+from tests.support.pilot import loaded, make_app, on_screen, said, wait_for
 
 
 async def test_a_push_health_reading_after_the_screens_are_gone_is_ignored(sim) -> None:
@@ -27,3 +29,21 @@ async def test_a_data_notice_after_the_screens_are_gone_goes_to_the_log(sim) -> 
     assert not app.screen_stack
     app.notify_notice(Notice("1 car: privacy mode blocks data", title="Data", kind="data"))
     assert "1 car: privacy mode blocks data" in said(app)
+
+
+async def test_a_triage_board_that_arrives_after_the_screen_was_dismissed_is_dropped(sim) -> None:
+    app = make_app(sim)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await loaded(pilot)
+        await pilot.press("t")
+        await on_screen(pilot, TriageScreen)
+        triage = app.screen
+        assert isinstance(triage, TriageScreen)
+        await wait_for(pilot, lambda: triage.board is not None)
+        board = triage.board
+        assert board is not None
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: app.screen is app.monitor_screen)
+        await pilot.pause()
+        triage.show_board(board)  # the worker's call_from_thread, queued before the Esc
+        assert app.screen is app.monitor_screen

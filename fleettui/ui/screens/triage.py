@@ -19,20 +19,18 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Footer, OptionList, Static
-from textual.widgets.option_list import Option
 
-from fleettui.triage.board import ACTOR_TITLES, Board, Queue
+from fleettui.triage.board import Board, Queue
 from fleettui.triage.queues import DeskWork, build_board
 from fleettui.ui.screens.triage_export import QueueExport
 from fleettui.ui.screens.triage_lines import (
+    board_options,
     preview_text,
     prompt_text,
-    queue_prompt,
     same_layout,
-    sort_queues,
+    title_text,
 )
 from fleettui.ui.screens.triage_live import LiveRegroup
 from fleettui.ui.widgets.cursor_list import CursorList, FocusScroll
@@ -118,16 +116,22 @@ class TriageScreen(ModalScreen["TriageChoice | None"]):
         self._preview: tuple[str, str] | None = None
         #: A queue's message out of the board: copied (y), exported to CSV (e).
         self.export = QueueExport(self)
+        # Kept, not looked up: a board that arrives after the screen was dismissed (its
+        # worker's call_from_thread already queued) must find its widgets, not raise.
+        self._title_bar = Static(Text("Triage: grouping…"), id="triage-title")
+        self._list = QueueList(id="triage-queues")
+        self._preview_pane = FocusScroll(id="triage-preview")
+        self._message = Static(Text(""), id="triage-message")
 
     def compose(self) -> ComposeResult:
-        yield Static(Text("Triage: grouping…"), id="triage-title")
-        yield QueueList(id="triage-queues")
-        with FocusScroll(id="triage-preview"):
-            yield Static(Text(""), id="triage-message")
+        yield self._title_bar
+        yield self._list
+        with self._preview_pane:
+            yield self._message
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one(OptionList).focus()
+        self._list.focus()
         # The screen's first frame before the grouping: the worker would hold the GIL
         # while the frame is being drawn (a 100k fleet takes ~0.5 s to group).
         self.call_after_refresh(self._regroup, self.by_brand)
@@ -161,20 +165,12 @@ class TriageScreen(ModalScreen["TriageChoice | None"]):
 
     def show_board(self, board: Board) -> None:
         self.live.grouping = False
+        olist = self._list
+        if not olist.is_attached:  # dismissed while the board was being grouped
+            return
         keep = self.current_queue()
         self.board = board
-        options: list[Option] = []
-        self._queues = []
-        for actor, queues in board.by_actor():
-            heading = Text(
-                f"── {ACTOR_TITLES[actor]} · {sum(q.count for q in queues)} ──",
-                style="bold underline",
-            )
-            options.append(Option(heading, disabled=True))
-            for q in sort_queues(queues, self.sort_mode, board.now):
-                options.append(Option(queue_prompt(q, board.now), id=q.id))
-                self._queues.append(q)
-        olist = self.query_one(OptionList)
+        options, self._queues = board_options(board, self.sort_mode)
         self._title()
         self.live.board_shown()
         if same_layout(olist.options, options):  # the same queues: only changed lines
@@ -187,7 +183,7 @@ class TriageScreen(ModalScreen["TriageChoice | None"]):
         olist.add_options(options)
         if not self._queues:
             self._preview = None
-            self.query_one("#triage-message", Static).update(
+            self._message.update(
                 Text("Nothing to triage: no pending, rejected or changing vehicles.")
             )
             return
@@ -202,25 +198,13 @@ class TriageScreen(ModalScreen["TriageChoice | None"]):
         self._show_preview()
 
     def _title(self) -> None:
-        board = self.board
-        if board is None:
-            return
-        grouping = "who, reason, brand" if board.by_brand else "who acts, reason"
-        snoozed = f" ({board.snoozed} snoozed)" if board.snoozed else ""
-        self.query_one("#triage-title", Static).update(
-            Text(
-                f"Triage · {board.count()}/{board.total} vehicles{snoozed} · {len(board.queues)} "
-                f"queues by {grouping} · {self.sort_mode} first · deadlines are estimates · as of "
-                f"{board.now:%H:%M} UTC",
-                no_wrap=True,
-                overflow="ellipsis",
-            )
-        )
+        if self.board is not None:
+            self._title_bar.update(title_text(self.board, self.sort_mode))
 
     def current_queue(self) -> Queue | None:
         if self.board is None:
             return None
-        option = self.query_one(OptionList).highlighted_option
+        option = self._list.highlighted_option
         return None if option is None or option.id is None else self.board.get(option.id)
 
     @on(OptionList.OptionHighlighted)
@@ -239,9 +223,9 @@ class TriageScreen(ModalScreen["TriageChoice | None"]):
             return
         moved = self._preview is None or self._preview[0] != q.id
         self._preview = shown
-        self.query_one("#triage-message", Static).update(text)
+        self._message.update(text)
         if moved:
-            self.query_one("#triage-preview", VerticalScroll).scroll_home(animate=False)
+            self._preview_pane.scroll_home(animate=False)
 
     # -- actions -----------------------------------------------------------------------
 
@@ -291,7 +275,7 @@ class TriageScreen(ModalScreen["TriageChoice | None"]):
             self.show_board(self.board)
 
     def action_scroll_preview(self, pages: int) -> None:
-        pane = self.query_one("#triage-preview", VerticalScroll)
+        pane = self._preview_pane
         pane.scroll_relative(y=pages * max(1, pane.size.height - 1), animate=False)
 
     def action_copy_message(self) -> None:

@@ -1,7 +1,8 @@
 """The triage board's lines: each queue's one-line prompt, the selected queue's preview
 (who acts, how many, the oldest, the first rejection expected, the fix, who holds what on
-the desk, then the message), the sort within each actor, and how an option list's lines
-compare when the board is regrouped live. Rich text only: the screen (`triage.py`) shows it.
+the desk, then the message), the sort within each actor, the board's option lines and
+title, and how an option list's lines compare when the board is regrouped live. Rich text
+only: the screen (`triage.py`) shows it.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from fleettui.core.reasons import SIMULATOR_NOTE, SIMULATOR_ONLY
 from fleettui.core.text import clean
 from fleettui.core.timefmt import format_duration
 from fleettui.core.timings import approx
-from fleettui.triage.board import ACTOR_TITLES, Queue
+from fleettui.triage.board import ACTOR_TITLES, Board, Queue
 from fleettui.triage.messages import message_text
 from fleettui.triage.render import queue_summary
 
@@ -107,4 +108,34 @@ def same_layout(old: Sequence[Option], new: Sequence[Option]) -> bool:
     """The same lines (headings and queues, in order): only their texts may differ."""
     return len(old) == len(new) and all(
         a.id == b.id and a.disabled == b.disabled for a, b in zip(old, new, strict=True)
+    )
+
+
+def board_options(board: Board, mode: str) -> tuple[list[Option], list[Queue]]:
+    """The option list's lines: each actor's heading (not selectable), then its queues
+    sorted by `mode`; and the queues, in that order."""
+    options: list[Option] = []
+    shown: list[Queue] = []
+    for actor, queues in board.by_actor():
+        heading = Text(
+            f"── {ACTOR_TITLES[actor]} · {sum(q.count for q in queues)} ──",
+            style="bold underline",
+        )
+        options.append(Option(heading, disabled=True))
+        for q in sort_queues(queues, mode, board.now):
+            options.append(Option(queue_prompt(q, board.now), id=q.id))
+            shown.append(q)
+    return options, shown
+
+
+def title_text(board: Board, mode: str) -> Text:
+    """The board's title line: how many vehicles and queues, grouped and sorted how."""
+    grouping = "who, reason, brand" if board.by_brand else "who acts, reason"
+    snoozed = f" ({board.snoozed} snoozed)" if board.snoozed else ""
+    return Text(
+        f"Triage · {board.count()}/{board.total} vehicles{snoozed} · {len(board.queues)} "
+        f"queues by {grouping} · {mode} first · deadlines are estimates · as of "
+        f"{board.now:%H:%M} UTC",
+        no_wrap=True,
+        overflow="ellipsis",
     )
