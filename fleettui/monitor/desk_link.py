@@ -39,7 +39,7 @@ from fleettui.core.timefmt import utcnow
 from fleettui.desk.errors import DeskError
 from fleettui.desk.model import DeskEvent, DeskStatus
 from fleettui.desk.settings import DeskSettings
-from fleettui.monitor.desk_calls import read_timeline, send_pending
+from fleettui.monitor.desk_calls import connect_desk, follow_desk, read_timeline, sent
 from fleettui.monitor.desk_outbox import Outbox, Pending
 from fleettui.monitor.desk_results import (
     DeskActed,
@@ -60,18 +60,6 @@ VIEW_SETTLE = 0.5
 BACKOFF = (0.5, 1.0, 2.0, 5.0, 10.0)
 
 
-def _connect(settings: DeskSettings) -> Any:
-    from fleettui.desk.store import Desk
-
-    return Desk.connect(settings)
-
-
-def _follower(settings: DeskSettings, callback: Callable[..., None], after_id: int) -> Any:
-    from fleettui.desk.follow import DeskFollower
-
-    return DeskFollower(settings, callback, after_id=after_id).start()
-
-
 @dataclass
 class _Wake:
     kind: str
@@ -89,8 +77,8 @@ class DeskLink:
         post: Post,
         outbox: Outbox,
         *,
-        connect: Callable[[DeskSettings], Any] = _connect,
-        follow: Callable[..., Any] = _follower,
+        connect: Callable[[DeskSettings], Any] = connect_desk,
+        follow: Callable[..., Any] = follow_desk,
         clock: Callable[[], datetime] = utcnow,
         presence_every: float = PRESENCE_EVERY,
         backoff: Sequence[float] = BACKOFF,
@@ -304,20 +292,9 @@ class DeskLink:
 
     def _send(self, pending: Pending, replayed: bool) -> DeskActed | None:
         try:
-            results, note = send_pending(self._desk, pending)
-        except DeskError as exc:
-            if exc.offline:
-                self._online = False  # the follower's next "online" sends the rest
-                if not replayed:
-                    self._post(DeskActed(pending, kept=True, waiting=len(self.outbox)))
-                return None
-            return DeskActed(
-                pending, refused=str(exc), waiting=len(self.outbox) - 1, replayed=replayed
-            )
-        return DeskActed(
-            pending,
-            results=results,
-            note=note,
-            waiting=len(self.outbox) - 1,
-            replayed=replayed,
-        )
+            return sent(self._desk, pending, len(self.outbox) - 1, replayed)
+        except DeskError:  # offline
+            self._online = False  # the follower's next "online" sends the rest
+            if not replayed:
+                self._post(DeskActed(pending, kept=True, waiting=len(self.outbox)))
+            return None
