@@ -8,12 +8,13 @@ from __future__ import annotations
 import sys
 import time
 
-from textual.app import App, ScreenStackError
+from textual.app import App
 from textual.worker import get_current_worker
 
 from fleettui.monitor.controller import Monitor
 from fleettui.monitor.updates import Update
 from fleettui.ui.messages import PushArrived, PushHealth
+from fleettui.ui.screen_stack import top_screen
 
 #: The push worker waits this long for events per turn, and reads health this often.
 PUSH_WAIT = 0.25
@@ -57,9 +58,8 @@ class PushFlow:
         if message.generation != self.monitor.generation:
             return None
         update = self.monitor.push.took_health(message.snapshot)
-        try:
-            screen = self.app.screen
-        except ScreenStackError:  # handled during teardown: no screen is left to show it
+        screen = top_screen(self.app)
+        if screen is None:  # handled during teardown: no screen is left to show it
             return update
         # The panel's module loads when `E` first opens it: not loaded, not on screen.
         panel = sys.modules.get("fleettui.ui.screens.webhook_health")

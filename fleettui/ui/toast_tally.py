@@ -13,13 +13,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from textual.app import App, ScreenStackError
+from textual.app import App
 from textual.css.query import NoMatches
 from textual.notifications import Notification, Notify, SeverityLevel
-from textual.screen import ModalScreen, Screen
+from textual.screen import ModalScreen
 from textual.widget import Widget
 
 from fleettui.monitor.data_monitor import Tally, add_tallies, tally_text
+from fleettui.ui.screen_stack import top_screen
 
 #: Notice kinds that come by themselves (data checks, every few seconds at times): at 80x24
 #: their toast covered dialogs and menus, so while one is open they go to the log only.
@@ -64,7 +65,7 @@ class ToastTally:
         """Show a toast (what `App.notify` does), but not a background kind's over a
         dialog; with a tally, in the toast of the same kind and severity still on screen
         when there is one (its counts and text updated)."""
-        if kind in QUIET_OVER_DIALOGS and isinstance(self._top(), ModalScreen):
+        if kind in QUIET_OVER_DIALOGS and isinstance(top_screen(self._app), ModalScreen):
             return
         if timeout is None:
             timeout = self._app.NOTIFICATION_TIMEOUT
@@ -88,13 +89,6 @@ class ToastTally:
         left to count into, even while the cleared ones are still being unmounted."""
         self._shown.clear()
         self._toasts.clear()
-
-    def _top(self) -> Screen[object] | None:
-        """The screen on top; None while the app is torn down (App.screen would raise)."""
-        try:
-            return self._app.screen
-        except ScreenStackError:
-            return None
 
     def _merge(self, shown: _Shown, tally: Tally) -> bool:
         old = shown.notification

@@ -14,6 +14,7 @@ from fleettui.monitor import triage_actions
 from fleettui.monitor.controller import Monitor
 from fleettui.monitor.updates import Notice
 from fleettui.ui.messages import ChangesListed, TimelineLoaded
+from fleettui.ui.screen_stack import top_screen
 from fleettui.ui.write_flow import add_screen
 
 if TYPE_CHECKING:  # the screens are loaded when first opened, not at start-up
@@ -145,7 +146,8 @@ class TriageFlow:
             return
         history = self.monitor.history
         history.unseen.update(summary.vins)
-        if self.app.screen is not self.screen:  # a dialog opened meanwhile: just say it
+        if top_screen(self.app) is not self.screen:  # a dialog opened meanwhile (or the app
+            # is closing): just say it
             self.notify(
                 Notice(
                     f"{summary.sentence()}; u on the table shows them.",

@@ -18,10 +18,12 @@ import sys
 from collections.abc import Callable
 
 from textual import events
-from textual.app import App, ScreenStackError
+from textual.app import App
 from textual.timer import Timer
 from textual.widgets import Input
 from textual.worker import Worker, WorkerState
+
+from fleettui.ui.screen_stack import top_screen
 
 #: Looks in a row with all settled and no input focused before the keys are given back;
 #: how often to look.
@@ -32,10 +34,9 @@ _UNDER_WAY = (WorkerState.PENDING, WorkerState.RUNNING)
 
 def text_input_focused(app: App) -> bool:
     """A text input (Input, TextArea) has focus."""
-    try:
-        focused = app.focused
-    except ScreenStackError:  # the app is closing (its timer can still tick): no focus
+    if top_screen(app) is None:  # the app is closing (its timer can still tick): no focus
         return False
+    focused = app.focused
     if isinstance(focused, Input):
         return True
     # TextArea (and the document model under it: ~10 ms) loads with the first screen
@@ -101,9 +102,8 @@ class TypeAhead:
         """The opening key is handled, the workers it started have ended, the screen on
         top is mounted and nothing is queued on it or on the App (a focus change still
         to come is queued on the App)."""
-        try:
-            screen = self.app.screen
-        except ScreenStackError:  # the app is closing: nothing will open
+        screen = top_screen(self.app)
+        if screen is None:  # the app is closing: nothing will open
             return True
         if not self.key_done():
             return False

@@ -3,12 +3,16 @@ popped) must not crash it: a push health reading raised ScreenStackError from
 PushFlow.health once the screen stack was empty (seen under load in the desk tests'
 teardown), and a data-checks notice would from ToastTally.show. Provoked here
 deterministically: the app is run, closed, and then handed each message. A triage board
-grouped on a worker can likewise reach its screen after `Esc` dismissed it."""
+grouped on a worker can likewise reach its screen after `Esc` dismissed it, and the `u`
+summary read on a worker can reach the app after its screens are gone."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from fleettui.monitor.updates import Notice
-from fleettui.ui.messages import PushHealth
+from fleettui.triage.since import SinceSummary
+from fleettui.ui.messages import ChangesListed, PushHealth
 from fleettui.ui.screens.triage import TriageScreen
 from fleettui.webhooks.health import HealthSnapshot
 from tests.support.pilot import loaded, make_app, on_screen, said, wait_for
@@ -47,3 +51,15 @@ async def test_a_triage_board_that_arrives_after_the_screen_was_dismissed_is_dro
         await pilot.pause()
         triage.show_board(board)  # the worker's call_from_thread, queued before the Esc
         assert app.screen is app.monitor_screen
+
+
+async def test_a_changes_summary_after_the_screens_are_gone_is_told_not_raised(sim) -> None:
+    app = make_app(sim)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await loaded(pilot)
+    assert not app.screen_stack
+    since = datetime(2026, 1, 1, tzinfo=UTC)
+    app._changes_listed(
+        ChangesListed(SinceSummary(since, None, newly_stuck=("WBA00000000000001",)))
+    )
+    assert any("u on the table shows them" in line for line in said(app))
