@@ -1,7 +1,7 @@
 """What the monitor's controller tells: about its refreshes (one already running, a
 retry, a failure and what the screen shows meanwhile, the last error with the provider
-load on `E`, pause and resume) and about the session (pinned, read-only). Pure: each
-reads the state it is handed and returns a Notice."""
+load on `E`, pause and resume), about the session (pinned, read-only), and the cursor's
+vehicle leaving the view. Pure: each reads the state it is handed and returns a Notice."""
 
 from __future__ import annotations
 
@@ -100,4 +100,16 @@ def read_only(by_flag: bool) -> Notice:
         f"Read-only: fleettui will not send writes with this profile ({why}).",
         title="Read-only",
         severity="warning",
+    )
+
+
+def cursor_left(vin: str, state: str | None) -> Notice:
+    """The vehicle under the cursor left the view (`state`: its state now, None when it
+    is no longer in the fleet); the cursor keeps its place."""
+    why = f"it is {state} now" if state is not None else "it is no longer in the fleet"
+    return Notice(
+        f"{vin} left the view ({why}); the cursor stays on its place. Move it to choose a row.",
+        timeout=6,
+        kind="cursor",
+        vins=(vin,),
     )

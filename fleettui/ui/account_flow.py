@@ -67,6 +67,15 @@ class AccountFlow:
         if self.owned_sim is not None:
             self.owned_sim.stop()
 
+    def start(self, expect_input: Callable[[], None]) -> None:
+        """The app's first account: connected to, or with none yet the setup screen (its
+        fields take the keys typed meanwhile: `expect_input`)."""
+        if self.monitor.account is None:
+            expect_input()
+            self.open_setup()
+        else:
+            self.connect(self.monitor.account)
+
     def open_setup(self) -> None:
         from fleettui.ui.screens.setup import SetupScreen
 

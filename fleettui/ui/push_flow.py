@@ -1,7 +1,7 @@
 """Webhook push in the monitor: a thread worker waits for verified events (from the
 receiver in this process or the one attached to), the controller makes them ready for the
-store there, and the UI thread applies them at once (`FleetApp.apply`); an open webhook
-panel shows health. A piece the app composes (not a mixin); the decisions are `Monitor.push`'s."""
+store there, and the UI thread applies them at once (`FleetApp.apply`); the webhook panel
+(`w`) shows health, and follows it while open. A piece the app composes (not a mixin); the decisions are `Monitor.push`'s."""
 
 from __future__ import annotations
 
@@ -52,6 +52,22 @@ class PushFlow:
                 snapshot = push.read_health()
                 if snapshot is not None:
                     self.app.post_message(PushHealth(snapshot, generation))
+
+    def open_panel(self) -> None:
+        """`w`: the webhook health panel, or why there is none."""
+        snapshot = self.monitor.push.snapshot()
+        if snapshot is None:
+            self.app.notify(
+                "Webhooks are off. Start the monitor with --webhooks [HOST:]PORT "
+                "(or 'attach'), or set webhooks in the profile.",
+                title="Webhooks",
+                markup=False,
+            )
+            return
+        from fleettui.ui.screens.webhook_health import WebhookHealthScreen
+
+        session = self.monitor.push.session
+        self.app.push_screen(WebhookHealthScreen(snapshot, mode=session.mode if session else ""))
 
     def health(self, message: PushHealth) -> Update | None:
         """The controller's take on the receiver's health; an open panel shows it."""

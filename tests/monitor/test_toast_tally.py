@@ -48,12 +48,12 @@ async def _burst(pilot, monkeypatch) -> None:  # noqa: ANN001
     app.clear_notifications()
     await pilot.pause()
     vins = [f"WBA00000000{i:06d}" for i in range(7)]
-    app.notify_notice(blocked(vins[0]))
+    app.notification_path.notice(blocked(vins[0]))
     await pilot.pause()
     assert toasts(app) == ["Data\n1 car: privacy mode blocks data"]
     [first] = [t for t in app.screen.walk_children() if type(t).__name__ == "Toast"]
     for vin in vins[1:]:  # one check result at a time, as the checker finds them
-        app.notify_notice(blocked(vin))
+        app.notification_path.notice(blocked(vin))
         await pilot.pause()
     assert toasts(app) == ["Data\n7 cars: privacy mode blocks data"]
     assert [t for t in app.screen.walk_children() if type(t).__name__ == "Toast"] == [first]
@@ -61,7 +61,7 @@ async def _burst(pilot, monkeypatch) -> None:  # noqa: ANN001
     for vin in vins:  # the full list is in the log, a line per car
         assert f"{vin}: privacy mode blocks data" in logged
     # another reason counts into the same toast, beside the first
-    app.notify_notice(blocked("WBA00000000999999", "no_consent"))
+    app.notification_path.notice(blocked("WBA00000000999999", "no_consent"))
     await pilot.pause()
     [text] = toasts(app)
     assert text.startswith("Data\n7 cars: privacy mode blocks data; 1 car: ")
@@ -70,7 +70,7 @@ async def _burst(pilot, monkeypatch) -> None:  # noqa: ANN001
     # the jump is from the real now: a jump from the clock read before the burst came
     # short by however long the burst took (over 1 s at load 20-30: the car was merged)
     clock[0] = time.time() + 61
-    app.notify_notice(blocked("WBA00000000888888", timeout=120))
+    app.notification_path.notice(blocked("WBA00000000888888", timeout=120))
     await pilot.pause()
     await pilot.pause()
     assert toasts(app) == ["Data\n1 car: privacy mode blocks data"]

@@ -1,14 +1,15 @@
 """MonitorScreen, the main view: header, filter box, fleet table, detail pane; its keys
 (`fleettui.ui.keys.BINDINGS`), which dialogs pushed over it never see (Textual's binding
-chain stops at a modal screen), and its widgets' messages. The app keeps the poll loop,
-the workers and the notifications; every `Update` reaches `paint` through `FleetApp.apply`.
+chain stops at a modal screen), and its widgets' messages. The filter box's, the detail
+pane's and the sort's work are `monitor_filter`, `monitor_detail` and `monitor_sort`; what
+it asks of the app's flows, `monitor_flows`. The app keeps the poll loop, the workers and
+the notifications; every `Update` reaches `paint` through `FleetApp.apply`.
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Protocol
 
 from textual import on
 from textual.app import ComposeResult
@@ -19,42 +20,17 @@ from textual.widgets import Footer, Input, Static
 from fleettui.core.states import Action
 from fleettui.core.vehicle import Vehicle
 from fleettui.monitor.controller import Monitor
+from fleettui.monitor.monitor_notices import cursor_left
 from fleettui.monitor.updates import Notice, Update
 from fleettui.ui import keys
 from fleettui.ui.screens.monitor_detail import DetailControl
 from fleettui.ui.screens.monitor_filter import FilterControl
+from fleettui.ui.screens.monitor_flows import Copies, Pushes, Triage, Writes
+from fleettui.ui.screens.monitor_sort import SortControl
 from fleettui.ui.widgets.detail import DetailPane
 from fleettui.ui.widgets.filter_input import FilterInput
-from fleettui.ui.widgets.fleet_columns import TITLES
 from fleettui.ui.widgets.fleet_table import FleetTable
 from fleettui.ui.widgets.header import FleetHeader
-
-if TYPE_CHECKING:  # the screens keys open load when first used (or by ui/warm_up.py)
-    from fleettui.ui.screens.sort_menu import SortChoice
-
-
-class Writes(Protocol):
-    """The dialogs and workers of a write (fleettui.ui.write_flow)."""
-
-    def open_add(self) -> None: ...
-    def start_delete(self, action: Action) -> None: ...
-
-
-class Copies(Protocol):
-    """Copy to the clipboard, export to a file (fleettui.ui.copy_export)."""
-
-    def copy_vins(self) -> None: ...
-    def copy_vehicle(self, what: str) -> None: ...
-    def export(self) -> None: ...
-
-
-class Triage(Protocol):
-    """The triage board, statistics, changes, timelines (fleettui.ui.triage_flow)."""
-
-    def open_triage(self) -> None: ...
-    def open_stats(self) -> None: ...
-    def list_changes(self) -> None: ...
-    def want_timeline(self, vin: str | None) -> None: ...
 
 
 class MonitorScreen(Screen[None]):
@@ -101,10 +77,15 @@ class MonitorScreen(Screen[None]):
             set_timer=self.set_timer,
         )
         self.detail_control = DetailControl(monitor, self.detail, self.table)
+        #: The sort menu and its picks (monitor_sort).
+        self.sort_control = SortControl(
+            monitor, self.table, host=self, state_filter=self.action_state_filter, notice=notice
+        )
         #: Set by the app once its pieces exist (they need the screen for the table).
         self.writes: Writes
         self.copies: Copies
         self.triage: Triage
+        self.pushes: Pushes
 
     def compose(self) -> ComposeResult:
         yield self.header
@@ -173,25 +154,12 @@ class MonitorScreen(Screen[None]):
     @on(FleetTable.SortChanged, "#fleet")
     def _sort_changed(self, event: FleetTable.SortChanged) -> None:
         self.update_header()
-        from fleettui.ui.screens.sort_menu import describe_order
-
-        name = TITLES.get(event.column, event.column)
-        order = describe_order(event.column, event.descending)
-        self.notice(Notice(f"Sorted by {name}: {order}", timeout=2, kind="sort"))
+        self.sort_control.changed(event.column, event.descending)
 
     @on(FleetTable.CursorLeft, "#fleet")
     def _cursor_left(self, event: FleetTable.CursorLeft) -> None:
         row = self.monitor.store.row_for(event.vin)
-        why = f"it is {row.state.value} now" if row is not None else "it is no longer in the fleet"
-        self.notice(
-            Notice(
-                f"{event.vin} left the view ({why}); the cursor stays on its "
-                "place. Move it to choose a row.",
-                timeout=6,
-                kind="cursor",
-                vins=(event.vin,),
-            )
-        )
+        self.notice(cursor_left(event.vin, row.state.value if row is not None else None))
 
     @on(FleetTable.SearchMissed, "#fleet")
     def _search_missed(self, event: FleetTable.SearchMissed) -> None:
@@ -224,30 +192,13 @@ class MonitorScreen(Screen[None]):
     # -- sort ------------------------------------------------------------------------------
 
     def action_sort_menu(self) -> None:
-        from fleettui.ui.screens.sort_menu import SortMenu
-
-        self.app.push_screen(SortMenu(self.monitor.store.sort), callback=self._sorted)
-
-    def _sorted(self, choice: SortChoice | None) -> None:
-        """A sort menu pick: the column, its direction, and for the 'oldest pending
-        first' preset the pending filter too (two keys: s o)."""
-        if choice is None:
-            return
-        if choice.only_state is not None:
-            self.action_state_filter(choice.only_state)
-        self.table.sort_by(choice.column, choice.descending)
+        self.sort_control.open_menu()
 
     def action_sort_by(self, column: str) -> None:
-        """The palette's 'Sort by <column>': the column's natural direction first, the
-        same column again flips it."""
-        from fleettui.ui.screens.sort_menu import choose
-
-        self._sorted(choose(column, self.monitor.store.sort))
+        self.sort_control.by(column)
 
     def action_sort_menu_preset(self) -> None:
-        from fleettui.ui.screens.sort_menu import SortChoice
-
-        self._sorted(SortChoice("time", True, only_state="pending"))
+        self.sort_control.oldest_pending()
 
     def action_sort_step(self, step: int) -> None:
         self.table.action_sort_step(step)
@@ -289,7 +240,7 @@ class MonitorScreen(Screen[None]):
         if self.maximized is not None:
             self.action_detail_full()
 
-    # -- writes, copy, export, triage: the flows that hold their dialogs and workers -------
+    # -- writes, copy, export, triage, webhooks: the flows that hold dialogs and workers ---
 
     def action_add(self) -> None:
         self.writes.open_add()
@@ -319,19 +270,7 @@ class MonitorScreen(Screen[None]):
         self.triage.list_changes()
 
     def action_webhooks(self) -> None:
-        snapshot = self.monitor.push.snapshot()
-        if snapshot is None:
-            self.app.notify(
-                "Webhooks are off. Start the monitor with --webhooks [HOST:]PORT "
-                "(or 'attach'), or set webhooks in the profile.",
-                title="Webhooks",
-                markup=False,
-            )
-            return
-        from fleettui.ui.screens.webhook_health import WebhookHealthScreen
-
-        session = self.monitor.push.session
-        self.app.push_screen(WebhookHealthScreen(snapshot, mode=session.mode if session else ""))
+        self.pushes.open_panel()
 
     def action_refresh(self) -> None:
         self.apply(self.monitor.refreshes.refresh_now())
