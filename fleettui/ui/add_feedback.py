@@ -4,17 +4,19 @@ something to scroll, and then it shows its focus)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from rich.text import Text
 from textual import events
 from textual.binding import Binding
 from textual.containers import VerticalScroll
+from textual.message import Message
 from textual.suggester import Suggester
 from textual.widgets import Input
 
 from fleettui.core.brands import BRAND_CODES, brand_info, is_known_brand, suggest_brands
 from fleettui.core.text import clean
 from fleettui.core.vin import check_vin
-from fleettui.ui.add_messages import LinesPasted
 
 
 def brand_completion(value: str) -> str | None:
@@ -43,13 +45,20 @@ class LineInput(Input):
     vehicles: it is posted (cleaned of escapes) as `LinesPasted` for the Many box rather
     than cut to its first line here; it never submits the form."""
 
+    @dataclass
+    class LinesPasted(Message):
+        """A paste into a one-line field that holds several vehicles (a newline or a
+        comma): its lines, cleaned of escapes, for the Many box."""
+
+        lines: list[str]
+
     def _on_paste(self, event: events.Paste) -> None:
         text = event.text or ""
         if "\n" in text or "\r" in text or "," in text:
             event.prevent_default()
             event.stop()
             lines = [clean(part).strip() for part in text.replace("\r", "\n").split("\n")]
-            self.post_message(LinesPasted([line for line in lines if line]))
+            self.post_message(self.LinesPasted([line for line in lines if line]))
             return
         cleaned = clean(text)
         if cleaned != text:

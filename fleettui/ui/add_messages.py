@@ -22,11 +22,3 @@ class EligibilityWanted(Message):
     """The add form wants to know whether these (vin, brand) can be activated."""
 
     pairs: list[tuple[str, str]]
-
-
-@dataclass
-class LinesPasted(Message):
-    """A paste into a one-line field that holds several vehicles (a newline or a comma):
-    its lines, cleaned of escapes, for the Many box."""
-
-    lines: list[str]

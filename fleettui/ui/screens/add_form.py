@@ -41,7 +41,6 @@ from fleettui.ui.add_feedback import (
     brand_feedback,
     vin_feedback,
 )
-from fleettui.ui.add_messages import LinesPasted
 from fleettui.ui.screens.add_eligibility import AddEligibility
 from fleettui.ui.screens.add_sending import AddSending
 
@@ -183,8 +182,8 @@ class AddScreen(ModalScreen[AddDraft | None]):
         count = len(parse_block(text))
         self.results(Text(f"Loaded {count} line(s) from {path}; ctrl+s sends them."))
 
-    @on(LinesPasted)
-    def _pasted_lines(self, event: LinesPasted) -> None:
+    @on(LineInput.LinesPasted)
+    def _pasted_lines(self, event: LineInput.LinesPasted) -> None:
         """Lines pasted into the VIN or brand field join the Many box (appended)."""
         event.stop()
         area = self.query_one("#add-many", TextArea)
