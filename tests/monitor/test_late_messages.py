@@ -3,8 +3,9 @@ popped) must not crash it: a push health reading raised ScreenStackError from
 PushFlow.health once the screen stack was empty (seen under load in the desk tests'
 teardown), and a data-checks notice would from ToastTally.show. Provoked here
 deterministically: the app is run, closed, and then handed each message. A triage board
-grouped on a worker can likewise reach its screen after `Esc` dismissed it, and the `u`
-summary read on a worker can reach the app after its screens are gone."""
+grouped on a worker (and the statistics computed on one) can likewise reach its screen
+after `Esc` dismissed it, and the `u` summary read on a worker can reach the app after its
+screens are gone."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from datetime import UTC, datetime
 from fleettui.monitor.updates import Notice
 from fleettui.triage.since import SinceSummary
 from fleettui.ui.messages import ChangesListed, PushHealth
+from fleettui.ui.screens.stats import StatsScreen
 from fleettui.ui.screens.triage import TriageScreen
 from fleettui.webhooks.health import HealthSnapshot
 from tests.support.pilot import loaded, make_app, on_screen, said, wait_for
@@ -31,7 +33,9 @@ async def test_a_data_notice_after_the_screens_are_gone_goes_to_the_log(sim) -> 
     async with app.run_test(size=(100, 30)) as pilot:
         await loaded(pilot)
     assert not app.screen_stack
-    app.notify_notice(Notice("1 car: privacy mode blocks data", title="Data", kind="data"))
+    app.notification_path.notice(
+        Notice("1 car: privacy mode blocks data", title="Data", kind="data")
+    )
     assert "1 car: privacy mode blocks data" in said(app)
 
 
@@ -63,3 +67,21 @@ async def test_a_changes_summary_after_the_screens_are_gone_is_told_not_raised(s
         ChangesListed(SinceSummary(since, None, newly_stuck=("WBA00000000000001",)))
     )
     assert any("u on the table shows them" in line for line in said(app))
+
+
+async def test_statistics_that_arrive_after_the_screen_was_dismissed_are_dropped(sim) -> None:
+    app = make_app(sim)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await loaded(pilot)
+        await pilot.press("T")
+        await on_screen(pilot, StatsScreen)
+        stats_screen = app.screen
+        assert isinstance(stats_screen, StatsScreen)
+        await wait_for(pilot, lambda: stats_screen.stats is not None)
+        stats = stats_screen.stats
+        assert stats is not None
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: app.screen is app.monitor_screen)
+        await pilot.pause()
+        stats_screen.show_stats(stats)  # the worker's call_from_thread, queued before the Esc
+        assert app.screen is app.monitor_screen

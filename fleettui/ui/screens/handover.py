@@ -56,15 +56,19 @@ class HandoverScreen(ModalScreen[None]):
         self._save = save
         self.hours = hours
         self.shown: HandoverRead | None = None
+        # Kept, not looked up: the desk's answer can come after Esc dismissed the screen.
+        self._title_bar = Static(Text(self._title("reading the desk…")), id="handover-title")
+        self._scroll = VerticalScroll(id="handover-scroll")
+        self._body = Static(Text(""), id="handover-text")
 
     def compose(self) -> ComposeResult:
-        yield Static(Text(self._title("reading the desk…")), id="handover-title")
-        with VerticalScroll(id="handover-scroll"):
-            yield Static(Text(""), id="handover-text")
+        yield self._title_bar
+        with self._scroll:
+            yield self._body
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one("#handover-scroll").focus()
+        self._scroll.focus()
         self.load()
 
     def _title(self, tail: str = "") -> str:
@@ -82,8 +86,9 @@ class HandoverScreen(ModalScreen[None]):
         if result.hours != self.hours:
             return  # an older period's answer
         self.shown = result
-        body = self.query_one("#handover-text", Static)
-        title = self.query_one("#handover-title", Static)
+        if not self._body.is_attached:  # dismissed while the desk was read
+            return
+        body, title = self._body, self._title_bar
         if result.problem:
             title.update(Text(self._title("the desk did not answer")))
             body.update(Text(clean(result.problem), style="bold"))
@@ -97,14 +102,14 @@ class HandoverScreen(ModalScreen[None]):
         (a continuation under its own entry, not at the left edge)."""
         if self.shown is None or self.shown.problem:
             return
-        width = self.query_one("#handover-scroll").scrollable_content_region.width
+        width = self._scroll.scrollable_content_region.width
         if width <= 0:  # not laid out yet: the screen's width less padding and gutter
             width = self.app.size.width - 4
         text = clean(self.shown.text, keep_newlines=True)
         body.update(Text(hang_wrap(text, max(20, width))))
 
     def on_resize(self) -> None:
-        self._fill(self.query_one("#handover-text", Static))
+        self._fill(self._body)
 
     def action_back(self) -> None:
         self.dismiss(None)
@@ -112,7 +117,7 @@ class HandoverScreen(ModalScreen[None]):
     def action_period(self, step: int) -> None:
         at = min(range(len(PERIODS)), key=lambda i: abs(PERIODS[i] - self.hours))
         self.hours = PERIODS[max(0, min(len(PERIODS) - 1, at + step))]
-        self.query_one("#handover-title", Static).update(Text(self._title("reading…")))
+        self._title_bar.update(Text(self._title("reading…")))
         self.load()
 
     def action_reload(self) -> None:

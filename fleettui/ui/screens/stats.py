@@ -15,7 +15,6 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import VerticalScroll
 from textual.events import Resize
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Static
@@ -51,15 +50,19 @@ class StatsScreen(ModalScreen[None]):
         #: The local wall clock (the header's "updated HH:MM"), to say which clock is which.
         self.here = here
         self.stats: Stats | None = None
+        # Kept, not looked up: the worker's answer can come after Esc dismissed the screen.
+        self._title = Static(Text("Statistics: computing…"), id="stats-title")
+        self._scroll = FocusScroll(id="stats-scroll")
+        self._body = Static(Text(""), id="stats-body")
 
     def compose(self) -> ComposeResult:
-        yield Static(Text("Statistics: computing…"), id="stats-title")
-        with FocusScroll(id="stats-scroll"):
-            yield Static(Text(""), id="stats-body")
+        yield self._title
+        with self._scroll:
+            yield self._body
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one("#stats-scroll", VerticalScroll).focus()
+        self._scroll.focus()
         self.call_after_refresh(self._load)  # the first frame first (see TriageScreen)
 
     @work(thread=True, exclusive=True, group="stats", exit_on_error=False)
@@ -72,14 +75,14 @@ class StatsScreen(ModalScreen[None]):
         self.app.call_from_thread(self.show_stats, stats)
 
     def _failed(self, exc: BaseException) -> None:
-        self.query_one("#stats-title", Static).update(
-            Text(f"Statistics could not be computed: {clean(exc)}", style="bold")
-        )
+        self._title.update(Text(f"Statistics could not be computed: {clean(exc)}", style="bold"))
 
     def show_stats(self, stats: Stats) -> None:
         self.stats = stats
+        if not self._title.is_attached:  # dismissed while the statistics were computed
+            return
         when = as_of_label(stats.now, self.here() if self.here is not None else None)
-        self.query_one("#stats-title", Static).update(
+        self._title.update(
             Text(
                 f"Statistics · from {stats.source} · {when}",
                 no_wrap=True,
@@ -93,7 +96,7 @@ class StatsScreen(ModalScreen[None]):
             return
         width = max(40, self.size.width - 3)
         body = "\n".join(clean(line) for line in stats_lines(self.stats, width))
-        self.query_one("#stats-body", Static).update(Text(body, no_wrap=True, overflow="crop"))
+        self._body.update(Text(body, no_wrap=True, overflow="crop"))
 
     @on(Resize)
     def _resized(self, _event: Resize) -> None:
@@ -103,7 +106,7 @@ class StatsScreen(ModalScreen[None]):
         self.dismiss(None)
 
     def action_reload(self) -> None:
-        self.query_one("#stats-title", Static).update(Text("Statistics: computing…"))
+        self._title.update(Text("Statistics: computing…"))
         self._load()
 
 
