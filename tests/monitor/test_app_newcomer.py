@@ -178,7 +178,9 @@ async def test_background_data_toasts_wait_while_a_menu_is_open(sim):
 
         await pilot.press("s")
         await wait_for(pilot, lambda: isinstance(app.screen, SortMenu))
-        app.notification_path.notice(Notice("1 car: privacy mode blocks data", title="Data", kind="data"))
+        app.notification_path.notice(
+            Notice("1 car: privacy mode blocks data", title="Data", kind="data")
+        )
         app.notify("Copied 1 VIN")
         await wait_for(pilot, lambda: len(toasts()) >= 1)
         await pilot.pause()
@@ -188,5 +190,7 @@ async def test_background_data_toasts_wait_while_a_menu_is_open(sim):
         assert "1 car: privacy mode blocks data" in log  # kept in the log (!)
         await pilot.press("escape")
         await wait_for(pilot, lambda: not isinstance(app.screen, SortMenu))
-        app.notification_path.notice(Notice("1 car: consent removed by the OEM blocks data", kind="data"))
+        app.notification_path.notice(
+            Notice("1 car: consent removed by the OEM blocks data", kind="data")
+        )
         await wait_for(pilot, lambda: any("consent removed" in t for t in toasts()))

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import pytest
+
 from fleettui.monitor.updates import Notice
 from fleettui.triage.since import SinceSummary
 from fleettui.ui.messages import ChangesListed, PushHealth
@@ -39,24 +41,6 @@ async def test_a_data_notice_after_the_screens_are_gone_goes_to_the_log(sim) -> 
     assert "1 car: privacy mode blocks data" in said(app)
 
 
-async def test_a_triage_board_that_arrives_after_the_screen_was_dismissed_is_dropped(sim) -> None:
-    app = make_app(sim)
-    async with app.run_test(size=(100, 30)) as pilot:
-        await loaded(pilot)
-        await pilot.press("t")
-        await on_screen(pilot, TriageScreen)
-        triage = app.screen
-        assert isinstance(triage, TriageScreen)
-        await wait_for(pilot, lambda: triage.board is not None)
-        board = triage.board
-        assert board is not None
-        await pilot.press("escape")
-        await wait_for(pilot, lambda: app.screen is app.monitor_screen)
-        await pilot.pause()
-        triage.show_board(board)  # the worker's call_from_thread, queued before the Esc
-        assert app.screen is app.monitor_screen
-
-
 async def test_a_changes_summary_after_the_screens_are_gone_is_told_not_raised(sim) -> None:
     app = make_app(sim)
     async with app.run_test(size=(100, 30)) as pilot:
@@ -69,19 +53,27 @@ async def test_a_changes_summary_after_the_screens_are_gone_is_told_not_raised(s
     assert any("u on the table shows them" in line for line in said(app))
 
 
-async def test_statistics_that_arrive_after_the_screen_was_dismissed_are_dropped(sim) -> None:
+@pytest.mark.parametrize(
+    ("key", "screen_type", "result", "show"),
+    [
+        ("t", TriageScreen, "board", "show_board"),  # the board grouped on a worker
+        ("T", StatsScreen, "stats", "show_stats"),  # the statistics computed on one
+    ],
+)
+async def test_a_workers_answer_after_its_screen_was_dismissed_is_dropped(
+    sim, key: str, screen_type: type, result: str, show: str
+) -> None:
     app = make_app(sim)
     async with app.run_test(size=(100, 30)) as pilot:
         await loaded(pilot)
-        await pilot.press("T")
-        await on_screen(pilot, StatsScreen)
-        stats_screen = app.screen
-        assert isinstance(stats_screen, StatsScreen)
-        await wait_for(pilot, lambda: stats_screen.stats is not None)
-        stats = stats_screen.stats
-        assert stats is not None
+        await pilot.press(key)
+        await on_screen(pilot, screen_type)
+        screen = app.screen
+        assert isinstance(screen, screen_type)
+        await wait_for(pilot, lambda: getattr(screen, result) is not None)
+        answer = getattr(screen, result)
         await pilot.press("escape")
         await wait_for(pilot, lambda: app.screen is app.monitor_screen)
         await pilot.pause()
-        stats_screen.show_stats(stats)  # the worker's call_from_thread, queued before the Esc
+        getattr(screen, show)(answer)  # the worker's call_from_thread, queued before the Esc
         assert app.screen is app.monitor_screen
