@@ -9,12 +9,64 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from datetime import datetime
+from typing import Protocol
 
 from fleettui.api.auth import Credentials
 from fleettui.api.client import FleetClient
-from fleettui.config.data_checks import data_check_settings
+from fleettui.config.data_checks import DataCheckSettings, data_check_settings
 from fleettui.monitor.clients import ClientFactory
+from fleettui.webhooks.events import WebhookEvent
+from fleettui.webhooks.health import HealthSnapshot
+
+
+class Feed(Protocol):
+    """Where pushed events come from: a receiver in this process or one attached to
+    (`fleettui.monitor.push_feeds`)."""
+
+    mode: str
+
+    def wait(self, timeout: float) -> list[WebhookEvent]: ...
+
+    def health(self) -> HealthSnapshot: ...
+
+    def close(self) -> None: ...
+
+
+class FeedOpener(Protocol):
+    """Opens the account's webhook feed; `now` is the provider's clock, for the
+    receiver's time window."""
+
+    def __call__(self, now: Callable[[], datetime] | None = None) -> Feed: ...
+
+
+class ProfileFields(Protocol):
+    """What an account is made from: a `fleettui.config.resolve.ResolvedProfile` (its
+    deadlines, default filter, data checks and full-list keys are read when present)."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def environment(self) -> str: ...
+    @property
+    def base_url(self) -> str: ...
+    @property
+    def read_only(self) -> bool: ...
+    @property
+    def refresh(self) -> float | None: ...
+    def credentials(self) -> Credentials: ...
+
+
+class SimulatorAddress(Protocol):
+    """Where the in-process simulator listens and the credentials it takes
+    (`fleettui.sim.server`)."""
+
+    @property
+    def base_url(self) -> str: ...
+    @property
+    def client_id(self) -> str: ...
+    @property
+    def client_secret(self) -> str: ...
 
 
 @dataclass(frozen=True)
@@ -34,12 +86,12 @@ class Account:
     audit: bool = True
     #: Webhook push: `push(now)` opens the feed (`fleettui.monitor.push_feeds`; `now` is the
     #: provider's clock for the receiver's time window), None without push.
-    push: Callable[..., Any] | None = None
+    push: FeedOpener | None = None
     #: Seconds between full refreshes while push is healthy.
     reconcile: float = 600.0
     #: Whether and how fast to check that approved cars send data
-    #: (fleettui.config.data_checks.DataCheckSettings); None: off.
-    data_checks: Any = None
+    #: None: off.
+    data_checks: DataCheckSettings | None = None
     #: Every refresh asks the whole list (else only what can change, `monitor.delta`,
     #: with a full list every `full_list_every` seconds).
     full_refresh: bool = False
@@ -50,7 +102,7 @@ class Account:
 
 
 def account_from_profile(
-    profile: Any, *, read_only: bool = False, refresh: float | None = None
+    profile: ProfileFields, *, read_only: bool = False, refresh: float | None = None
 ) -> Account:
     """From fleettui.config's ResolvedProfile; flags can only tighten read-only."""
     creds = profile.credentials()
@@ -72,13 +124,13 @@ def account_from_profile(
 
 
 def account_for_simulator(
-    sim: Any,
+    sim: SimulatorAddress,
     *,
     name: str = "demo",
     environment: str = "demo",
     read_only: bool = False,
     refresh: float | None = None,
-    push: Callable[..., Any] | None = None,
+    push: FeedOpener | None = None,
     reconcile: float = 600.0,
     data_checks: bool = False,
 ) -> Account:

@@ -19,7 +19,7 @@ from typing import Protocol
 from fleettui.core.snapshot import Prepared
 from fleettui.core.store import FleetStore
 from fleettui.core.text import clean
-from fleettui.monitor.accounts import Account
+from fleettui.monitor.accounts import Account, Feed
 from fleettui.monitor.connection import ConnectionState
 from fleettui.monitor.fetching import rejection_notices
 from fleettui.monitor.pushed_rows import PushPrepared, prepare_push
@@ -28,18 +28,6 @@ from fleettui.monitor.updates import Notice, Update
 from fleettui.webhooks.events import WebhookEvent
 from fleettui.webhooks.health import HealthSnapshot
 from fleettui.webhooks.reconcile import PushLedger, refresh_interval
-
-
-class Feed(Protocol):
-    """Where pushed events come from: a receiver in this process or one attached to."""
-
-    mode: str
-
-    def wait(self, timeout: float) -> list[WebhookEvent]: ...
-
-    def health(self) -> HealthSnapshot: ...
-
-    def close(self) -> None: ...
 
 
 @dataclass
