@@ -14,6 +14,12 @@ HISTORY = 50
 
 
 class FilterInput(Input):
+    #: One line, no border (focused too: Input's own focus border would take two more);
+    #: where it goes and when it shows are the main view's (ui/app.tcss).
+    DEFAULT_CSS = """
+    FilterInput, FilterInput:focus { height: 1; border: none; padding: 0 1; }
+    """
+
     BINDINGS = [
         Binding("up", "history(-1)", "Earlier filter", show=False),
         Binding("down", "history(1)", "Later filter", show=False),
