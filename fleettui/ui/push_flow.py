@@ -1,7 +1,8 @@
 """Webhook push in the monitor: a thread worker waits for verified events (from the
 receiver in this process or the one attached to), the controller makes them ready for the
 store there, and the UI thread applies them at once (`FleetApp.apply`); the webhook panel
-(`w`) shows health, and follows it while open. A piece the app composes (not a mixin); the decisions are `Monitor.push`'s."""
+(`w`) shows health, and follows it while open. A piece the app composes (not a mixin);
+the decisions are `Monitor.push`'s."""
 
 from __future__ import annotations
 
