@@ -136,6 +136,8 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:
         # `fleettui list | head`: the reader went away; that is not an error.
         return reader_gone()
+    if argv is None:  # the process's own command: its output must all be out
+        code = process_end.output_out(code)
     if process_end.anything_kept():
         process_end.end(code)
     return code

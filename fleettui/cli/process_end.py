@@ -55,6 +55,37 @@ def anything_kept() -> bool:
     return bool(_kept)
 
 
+def output_out(code: int) -> int:
+    """Flush the standard output before the process ends; the exit code to end with.
+    Output that could not be written (`fleettui list > file` on a full disk) is lost: a
+    success becomes exit 1 with the reason on stderr, where the flush at the process's
+    end would have dropped it (exit 0) or printed a traceback (exit 120). A reader that
+    went away (`| head`) is no error. Either way the standard output then points at
+    /dev/null, so nothing tries the failed write again."""
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:
+        _stdout_to_null()
+    except OSError as exc:
+        _stdout_to_null()
+        if code == 0:
+            print(
+                f"fleettui: the output could not be written: {exc.strerror or exc}",
+                file=sys.stderr,
+            )
+            return 1
+    except (ValueError, AttributeError):  # closed, or no standard output at all
+        pass
+    return code
+
+
+def _stdout_to_null() -> None:
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, sys.stdout.fileno())
+        os.close(null)
+
+
 def end(code: int) -> NoReturn:
     """Flush what is written and end the process now, with `code`."""
     for stream in (sys.stdout, sys.stderr):

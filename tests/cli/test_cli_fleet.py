@@ -7,6 +7,8 @@ import io
 import json
 import time
 
+import pytest
+
 from fleettui.config.audit import read_audit
 from fleettui.config.config_file import load_config, save_config
 from fleettui.config.profiles import Profile
@@ -353,3 +355,34 @@ def test_a_real_process_ends_with_all_its_output_and_the_cache_still_written(sim
             break
         time.sleep(0.1)
     assert snap is not None and len(snap.vehicles) == len(sim.engine.vehicles)
+
+
+@pytest.mark.parametrize(
+    "words",
+    [
+        ("--json", "--state", "pending"),  # small: all of it still in the buffer at the end
+        ("--csv", "--state", "pending"),
+        ("--json",),  # unfiltered: flushed before the cache's writer is forked
+    ],
+)
+def test_output_that_cannot_be_written_is_an_error_not_a_success(sim_profile, words):
+    # `fleettui list > file` on a full disk: the output is lost, so the exit code must
+    # not say success, and the error is said once (no "Exception ignored" traceback)
+    import os
+    import subprocess
+    import sys
+
+    if not os.path.exists("/dev/full"):
+        pytest.skip("no /dev/full here")
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}  # buffered, as usual
+    with open("/dev/full", "w") as full:
+        proc = subprocess.run(
+            [sys.executable, "-m", "fleettui", "list", *words],
+            stdout=full,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=60,
+            env=env,
+        )
+    assert proc.returncode == 1, proc.stderr
+    assert proc.stderr.count("\n") == 1 and "No space left on device" in proc.stderr, proc.stderr
