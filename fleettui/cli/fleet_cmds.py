@@ -59,6 +59,7 @@ from fleettui.config.cache import save_snapshot
 from fleettui.core.fleet_csv import write_fleet
 from fleettui.core.memory import collector_paused
 from fleettui.core.rules import brand_problem
+from fleettui.core.timefmt import utcnow
 from fleettui.core.vin import normalise_vin
 
 if TYPE_CHECKING:
@@ -129,12 +130,17 @@ def build_filter(args: argparse.Namespace) -> VehicleFilter:
     return f
 
 
-def _remember(profile: str, base_url: str, raw: list[Any], *, last: bool = False) -> None:
-    """The whole fleet was fetched: keep it as the monitor's last snapshot, written by a
-    detached, niced child process once the listing is out (forked earlier, every object
-    the listing touched would be copied for the child): the listing never waits for it."""
+def _remember(
+    profile: str, base_url: str, fetch: tuple[list[Any], datetime, datetime], *, last: bool = False
+) -> None:
+    """The whole fleet was fetched (`fetch`: the list, the provider's clock and ours at the
+    fetch): keep it as the monitor's last snapshot, written by a detached, niced child
+    process once the listing is out (forked earlier, every object the listing touched
+    would be copied for the child): the listing never waits for it. The monitor counts
+    time in state by the provider's clock kept with it until it has an answer of its own."""
+    raw, now, here = fetch
     try:
-        in_background(lambda: save_snapshot(profile, base_url, raw), last=last)
+        in_background(lambda: save_snapshot(profile, base_url, raw, now, saved_at=here), last=last)
     except OSError as e:
         error(f"warning: the fleet snapshot could not be cached ({e.strerror or e})")
 
@@ -146,7 +152,7 @@ def cmd_list(args: argparse.Namespace) -> int:
     # VIN order and nothing to select here: the listing sorts as it formats
     by_vin = local.is_empty and args.sort == "vin" and not args.reverse and args.watch is None
 
-    fetched: list[list[Any]] = []
+    fetched: list[tuple[list[Any], datetime, datetime]] = []
     # The plain JSON listing is formatted while the answer downloads (fleettui.cli.json_lines)
     lines: JsonLines | None = None
     if by_vin and args.json and not _special_list(args):
@@ -157,12 +163,12 @@ def cmd_list(args: argparse.Namespace) -> int:
     def fetch() -> tuple[list[dict], datetime]:
         with open_client(profile) as client:
             raw = client.list_vehicles_raw(wanted or None, on_batch=lines)
-            now = client.server_time()
+            now, here = client.server_time(), utcnow()
             answer_notes(client)
         if not wanted:
-            fetched[:] = [raw]
+            fetched[:] = [(raw, now, here)]
             if args.watch is not None:
-                _remember(profile.name, profile.base_url, raw)
+                _remember(profile.name, profile.base_url, fetched[0])
         if by_vin:
             return raw, now
         return list_select.select(raw, local, args.sort, args.reverse, now), now

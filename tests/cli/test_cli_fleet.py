@@ -386,3 +386,25 @@ def test_output_that_cannot_be_written_is_an_error_not_a_success(sim_profile, wo
         )
     assert proc.returncode == 1, proc.stderr
     assert proc.stderr.count("\n") == 1 and "No space left on device" in proc.stderr, proc.stderr
+
+
+def test_the_cache_a_list_leaves_keeps_the_providers_clock(sim_profile, capsys):
+    # The monitor opens on this cache and counts time in state by the provider's clock
+    # it remembers (tests/monitor/test_cache_clock.py): a list's cache said the provider's
+    # clock was this machine's, and a monitor opened on it showed every vehicle ~36 days
+    # (the simulator's clock here is behind) longer in its state until the first answer.
+    from fleettui.config.cache_read import load_snapshot
+    from fleettui.core.timefmt import utcnow
+
+    sim = sim_profile
+    provider_now, local_now = sim.engine.now(), utcnow()
+    assert abs(provider_now - local_now).total_seconds() > 86_400  # a clock far from ours
+    assert run(capsys, "list", "--json")[0] == 0
+    for _ in range(300):  # written by a detached process after the listing is out
+        snap = load_snapshot("sim", sim.base_url)
+        if snap is not None:
+            break
+        time.sleep(0.1)
+    assert snap is not None
+    assert abs((snap.fetched_at - provider_now).total_seconds()) < 120
+    assert abs((snap.provider_offset - (provider_now - local_now)).total_seconds()) < 120
