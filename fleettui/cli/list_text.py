@@ -102,6 +102,22 @@ def _cells(item: dict[str, Any], clean: Callable[..., str]) -> tuple[str, str, s
     return vin, brand, status, reason
 
 
+def _fit(text: str, cells: int, plain: Callable[..., str]) -> str:
+    """`plain(text, cells)`, but cut to `cells` terminal cells, not characters: a wide
+    character (CJK) takes two, and a line cut by characters wrapped."""
+    if text.isascii():
+        return plain(text, cells)
+    whole = plain(text)
+    if width(whole) <= cells:
+        return whole
+    used = 1  # the ellipsis
+    for end, c in enumerate(whole):
+        used += 2 if unicodedata.east_asian_width(c) in "WF" else 1
+        if used > cells:
+            return whole[: max(1, end)].rstrip() + "…"
+    return whole
+
+
 def reason_budget(line_cells: int | None, pads: Sequence[int]) -> int:
     """Cells the REASON column may take: 60, or less when every line must fit in
     `line_cells` (a terminal's width; None for a pipe or file, which get the full 60)."""
@@ -140,7 +156,7 @@ def write_table(
             line_cells, [max(map(width, c), default=0) for c in (vins, brands, states)]
         )
         if any(width(r) > cut for r in reasons):
-            reasons = [plain(r, cut) if width(r) > cut else r for r in reasons]
+            reasons = [_fit(r, cut, plain) if width(r) > cut else r for r in reasons]
     columns = [vins, brands, states, reasons]
     ascii_ = all("".join(c).isascii() for c in columns)
     pads = [

@@ -238,3 +238,17 @@ def test_list_asks_for_the_width_only_of_a_terminal(monkeypatch, tmp_path):
             return True
 
     assert terminal_width(Tty()) == 80
+
+
+def test_on_an_80_column_terminal_a_reason_of_wide_characters_fits_too():
+    # The cut counted characters: 28 CJK characters are 56 cells, and each such line
+    # wrapped onto two at 80 columns, as every line did before the cut.
+    fleet = _long_reasons()
+    fleet[1]["reason"] = "车辆" * 30  # 60 characters, 120 cells
+    fleet[2]["reason"] = "x" * 20 + "数据" * 5  # fits by characters, not by cells
+    out = io.StringIO()
+    write_table(fleet, NOW, out, plain, line_cells=80)
+    lines = out.getvalue().splitlines()
+    assert max(map(width, lines)) <= 79, lines
+    assert lines[2].endswith("…") or "…  " in lines[2]  # cut, said with an ellipsis
+    assert "车辆车辆" in lines[2] and "xxxx" in lines[3]
