@@ -109,7 +109,9 @@ def add_selection_arguments(lst: argparse.ArgumentParser) -> None:
 
 
 def _seconds_text(seconds: float) -> str:
-    return f"{seconds:g}s"
+    """An age in seconds as the query language takes it: never in exponent form ('2w' as
+    `{:g}` is '1.2096e+06', which the query refused as no duration)."""
+    return f"{seconds:f}".rstrip("0").rstrip(".") + "s"
 
 
 def local_query(args: argparse.Namespace, tag_keys: Sequence[str]) -> Query:

@@ -13,6 +13,7 @@ import pytest
 from fleettui.cli import list_select
 from fleettui.cli.main import build_parser
 from fleettui.config.audit import read_audit
+from fleettui.core.fleet_csv import COLUMNS
 from tests.support.cli import run
 
 DAY = 86400.0
@@ -120,6 +121,22 @@ def test_list_older_than_sorted_by_age(sim_profile, capsys):
     assert [ln.split(",")[0] for ln in out.splitlines()[1:]] == [P_NEW, P_OLD, B_OLD, P_OLDER]
     code, out, _ = run(capsys, "list", "--newer-than", "3d", "--tag", "batch", "--json")
     assert [v["vin"] for v in json.loads(out)] == [P_NEW]
+
+
+def test_list_older_than_takes_two_weeks_and_a_month(sim_profile, capsys):
+    # Ages of a million seconds and more (11.6 days: '2w', the README's '30d') went into
+    # the query as '1.2096e+06s' and were refused as "not a duration" (exit 2).
+    _seed_pending(sim_profile)
+    code, out, err = run(capsys, "list", "--older-than", "10d", "--tag", "batch", "--json")
+    assert code == 0, err
+    assert sorted(v["vin"] for v in json.loads(out)) == [P_OLDER]  # 12 days
+    for age in ("2w", "30d"):
+        code, out, err = run(capsys, "list", "--older-than", age, "--tag", "batch", "--csv")
+        assert code == 0 and out.splitlines() == [",".join(COLUMNS)], (age, err)
+    code, out, err = run(capsys, "list", "--older-than", "1.5w", "--tag", "batch", "--csv")
+    assert code == 0 and [ln.split(",")[0] for ln in out.splitlines()[1:]] == [P_OLDER], err
+    code, out, err = run(capsys, "list", "--newer-than", "2w", "--tag", "batch", "--json")
+    assert code == 0 and len(json.loads(out)) == 4, err
 
 
 def test_list_filter_takes_the_monitors_syntax(sim_profile, capsys):
