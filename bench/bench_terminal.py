@@ -5,6 +5,8 @@ was measured and a floor measured in the same run.
     python bench/bench_terminal.py --with-300k     # and 300,000 (a few more minutes)
     python bench/bench_terminal.py --sizes 100000 --repeat 5
     python bench/bench_terminal.py --sizes 100000 --only-starts   # floor, cold, warm
+    python bench/bench_terminal.py --sizes 100000 --only-running  # the running monitor's figures
+    python bench/bench_terminal.py --sizes 100000 --only-sort --repeat 5  # sort, filter, Esc
     PYTHONPATH=/path/to/other/checkout python bench/bench_terminal.py ...  # an A/B
 
 Every figure comes from real processes: the simulator (`fleettui simulator`) in its own
@@ -331,6 +333,15 @@ class Bench:
         if os.environ.get("PYTHONPATH"):  # another checkout's fleettui (an A/B in one session)
             self.env["PYTHONPATH"] = os.environ["PYTHONPATH"]
         self.term = Terminal(args.width, args.height, self.tmp)
+        self.monitor_flags = self.refresh_flags()
+
+    def refresh_flags(self) -> str:
+        """`--full-refresh` when the fleettui under test has it (see `launch`); a tree from
+        before delta polling (an A/B through PYTHONPATH) lists the whole fleet anyway."""
+        helped = subprocess.run(
+            [FLEETTUI, "--help"], env={**os.environ, **self.env}, capture_output=True, text=True
+        )
+        return " --full-refresh" if "--full-refresh" in helped.stdout else ""
 
     def close(self) -> None:
         self.term.close()
@@ -388,10 +399,10 @@ class Bench:
         are revokes from outside of approved cars, which only a full list shows at once
         (delta polling shows them at the next reconciliation); the terminal's bytes for a
         change are the same however it was fetched. bench_provider_load.py measures delta
-        polling."""
+        polling. A tree without the flag (before delta polling) is launched without it."""
         t0 = time.perf_counter()
         pid = self.term.run(
-            f"{shlex.quote(FLEETTUI)} --profile bench --refresh 5 --full-refresh", self.env
+            f"{shlex.quote(FLEETTUI)} --profile bench --refresh 5{self.monitor_flags}", self.env
         )
         return pid, t0
 
@@ -624,7 +635,18 @@ class Bench:
             time.sleep(0.3)
         report.add("key -> screen, idle", "", ms(quiet))
 
-    def sort_filter(self, report: Report) -> None:
+    def sorts_only(self, report: Report) -> None:
+        """--only-sort: a cold start, one quiet refresh, then `sort_filter` --repeat times
+        (6 sorts, 3 filters and 3 Esc each), every sample in one figure per key."""
+        pid, t0 = self.launch()
+        if self.wait_live(t0) is None:
+            report.add("monitor did not go live", "", "", ok=False)
+            return
+        time.sleep(6)
+        self.sort_filter(report, rounds=self.args.repeat)
+        self.quit(pid)
+
+    def sort_filter(self, report: Report, rounds: int = 1) -> None:
         """Key -> the result on screen (the sort arrow moved, the header's shown count
         changed), read from the screen itself."""
         term = self.term
@@ -635,17 +657,25 @@ class Bench:
             m = arrow.search(term.screen())
             return m.group(0) if m else ""
 
-        sorts = []
-        for _ in range(6):
+        sorts: list[float] = []
+        by_column: dict[str, list[float]] = {}
+        for _ in range(6 * rounds):
             before = sorted_by()
             t0 = term.mark()
             term.keys(">")  # the next column (s opens the sort menu)
             took = self.until(lambda b=before: sorted_by() not in ("", b), t0)
             if took is not None:
                 sorts.append(took)
+                column = arrow.search(term.screen())
+                by_column.setdefault(column.group(1) if column else "?", []).append(took)
             time.sleep(0.6)
         report.add(
             "sort on screen", "<= 150 ms", ms(sorts), "", bool(sorts) and max(sorts) <= 0.150
+        )
+        report.add(
+            "  by column (median ms)",
+            "",
+            " ".join(f"{c} {med(t) * 1000:.0f}" for c, t in by_column.items()),
         )
 
         def shown() -> tuple[int, int] | None:
@@ -653,7 +683,7 @@ class Bench:
             return (int(m.group(1)), int(m.group(2))) if m else None
 
         filters, clears = [], []
-        for _ in range(3):
+        for _ in range(3 * rounds):
             term.keys("/")
             time.sleep(0.5)
             term.keys("-l", "bmw")
@@ -835,6 +865,13 @@ class Bench:
             if self.args.only_cli:
                 self.cli(sim, report)
                 return report
+            if self.args.only_sort:
+                self.sorts_only(report)
+                return report
+            if self.args.only_running:
+                floors = {"htop20": self.htop()} if shutil.which("htop") else {}
+                self.running(sim, report, floors)
+                return report
             floor = self.floor_start(sim)
             fbest = min(floor) if floor else float("nan")
             report.add("floor app: launch -> 40 VINs", "", secs(floor))
@@ -905,6 +942,16 @@ def main() -> int:
         "--only-starts",
         action="store_true",
         help="only the floor and the cold/warm start figures (a few minutes, not ten)",
+    )
+    parser.add_argument(
+        "--only-running",
+        action="store_true",
+        help="only the running monitor's figures (bytes, keys, sort, filter, memory)",
+    )
+    parser.add_argument(
+        "--only-sort",
+        action="store_true",
+        help="only sort / filter / Esc on screen, --repeat rounds in one monitor",
     )
     parser.add_argument("--json", metavar="FILE", help="also write the figures as JSON")
     args = parser.parse_args()
