@@ -236,3 +236,30 @@ def test_a_first_load_is_recorded_in_batches_with_the_same_result(tmp_path, monk
         history.close()
     assert results[0] == results[1] and results[0].stored == sum(sizes[:1])
     assert len(sizes) == 4 and sum(sizes[1:]) == sizes[0]
+
+
+def test_a_first_load_hands_back_the_page_cache_after_each_batch(tmp_path, monkeypatch):
+    """Each batch's page cache is handed back before the next batch, not once at the end:
+    the first refresh after a cold start overlaps these writes, and both at once made the
+    start's peak resident."""
+    from fleettui.core.store import FleetStore
+    from fleettui.history import recorder as recorder_module
+    from tests.support.fleets import NOW, vdict
+
+    fleet = [vdict(f"WBA{i:014d}", "approved" if i % 2 else "pending") for i in range(120)]
+    prepared = FleetStore().prepare(fleet, NOW)
+    monkeypatch.setattr(recorder_module, "FIRST_BATCH", 50)
+    history = HistoryStore(tmp_path / "h.sqlite")
+    calls: list[str] = []
+    record, release = history.record_events, history.release_memory
+    monkeypatch.setattr(
+        history,
+        "record_events",
+        lambda events, now=None: calls.append("write") or record(events, now=now),
+    )
+    monkeypatch.setattr(history, "release_memory", lambda: calls.append("hand back") or release())
+    try:
+        recorder_module.Recorder(history).record(prepared.snapshot, prepared.diff, NOW)
+    finally:
+        history.close()
+    assert calls == ["write", "hand back"] * 3
