@@ -30,7 +30,6 @@ LineKey = tuple
 class Table(Protocol):
     """What a line depends on (`FleetTable`)."""
 
-    cursor: int
     marked: set[str]
     pushed: set[str]
     unseen: set[str]
@@ -39,6 +38,9 @@ class Table(Protocol):
     claims: Callable[[str], str] | None
     #: The Data cell of a row (issue 19); None: no Data column.
     data_cell: Callable[[Row], str] | None
+
+    @property
+    def cursor(self) -> int: ...
 
     @property
     def store(self) -> FleetStore | None: ...

@@ -1,9 +1,10 @@
 """The fleet table: a Line API widget that paints only the rows on screen.
 
 It reads a `FleetStore`'s current view; a refresh costs O(visible rows) whatever the
-fleet size. The cursor follows its VIN through refreshes, sorts and filters. Its lines
-are painted and cached by `fleettui.ui.widgets.fleet_lines.LinePainter`: after a store
-change only the lines whose content changed are refreshed.
+fleet size. The cursor follows its VIN through refreshes, sorts and filters
+(`fleettui.ui.widgets.fleet_view.TableView`). Its lines are painted and cached by
+`fleettui.ui.widgets.fleet_lines.LinePainter`: after a store change only the lines whose
+content changed are refreshed.
 """
 
 from __future__ import annotations
@@ -17,18 +18,16 @@ from textual.geometry import Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
-from textual.timer import Timer
 
 from fleettui.core.query import Query
 from fleettui.core.rows import Row
-from fleettui.core.search import next_match
-from fleettui.core.snapshot import View
 from fleettui.core.sorting import SORT_COLUMNS, first_direction
 from fleettui.core.store import FleetStore
 from fleettui.ui.widgets.fleet_columns import column_at
 from fleettui.ui.widgets.fleet_keys import TABLE_BINDINGS
 from fleettui.ui.widgets.fleet_lines import LinePainter
 from fleettui.ui.widgets.fleet_marks import TableMarks
+from fleettui.ui.widgets.fleet_view import TableView
 from fleettui.ui.widgets.row_count import RowCount
 
 
@@ -103,9 +102,8 @@ class FleetTable(ScrollView, can_focus=True):
     ) -> None:
         super().__init__(name=name, id=id, classes=classes)
         self._store = store
-        self._view: View | None = store.view if store is not None else None
-        self.cursor = 0
-        self._cursor_vin: str | None = None
+        #: The view shown and the cursor on it (fleettui.ui.widgets.fleet_view).
+        self.place = TableView(self, store.view if store is not None else None)
         #: The marked VINs: the monitor controller's set (this table paints and edits it).
         self.marked: set[str] = marked if marked is not None else set()
         #: VINs whose state came by webhook, not yet confirmed by a list (the controller's).
@@ -115,7 +113,6 @@ class FleetTable(ScrollView, can_focus=True):
         self.unseen: set[str] = unseen if unseen is not None else set()
         #: Edits `marked` and keeps the anchor of a range mark (`v`).
         self.marks = TableMarks(self.marked)
-        self._recent_timer: Timer | None = None
         #: The scrollbar told of the row count without a layout (row_count.RowCount).
         self.row_count = RowCount(self)
         #: The last search (n/N jump to its matches without filtering); set by the app.
@@ -128,17 +125,23 @@ class FleetTable(ScrollView, can_focus=True):
         self.text_shift = 0
         #: Paints and caches the lines (fleettui.ui.widgets.fleet_lines).
         self.lines = LinePainter(self)
-        #: The vehicle that was under the cursor until a refresh took it out of the view
-        #: (the cursor kept its place); None once the user moves the cursor.
-        self.gone_vin: str | None = None
 
     @property
     def store(self) -> FleetStore | None:
         return self._store
 
     @property
+    def cursor(self) -> int:
+        return self.place.index
+
+    @property
     def cursor_vin(self) -> str | None:
-        return self._cursor_vin
+        return self.place.vin
+
+    @property
+    def gone_vin(self) -> str | None:
+        """The vehicle a refresh took from under the cursor (see TableView.follow)."""
+        return self.place.gone_vin
 
     @property
     def cursor_row(self) -> Row | None:
@@ -146,64 +149,22 @@ class FleetTable(ScrollView, can_focus=True):
         return rows[self.cursor] if 0 <= self.cursor < len(rows) else None
 
     def refresh_view(self, *, keep_place: bool = False) -> None:
-        """Re-read the store's view after apply / set_query / set_sort (O(1) in fleet size
-        but for finding the cursor's VIN). `keep_place` (a refresh, not the user's filter
-        or sort): when the cursor's vehicle left the view, the cursor keeps its place and
-        `gone_vin` names it (CursorLeft) until the user moves or changes the view; actions
-        aimed at "the row under the cursor" check it rather than hit a neighbour."""
-        if self._store is None:
-            return
-        if not keep_place:
-            self.gone_vin = None
-        view = self._view = self._store.view
-        n = len(view.rows)
-        old_vin = self._cursor_vin
-        index = view.index_of(old_vin) if old_vin is not None else None
-        if index is None:
-            index = max(0, min(self.cursor, n - 1))
-            if keep_place and old_vin is not None and self.gone_vin is None:
-                self.gone_vin = old_vin
-                self.post_message(self.CursorLeft(self, old_vin))
-        elif old_vin == self.gone_vin:
-            self.gone_vin = None
-        self.cursor = index
-        self._cursor_vin = view.rows[index].vin if n else None
-        if self.marks.keep_only(view.snapshot.by_vin):
-            self.post_message(self.MarksChanged(self, len(self.marked)))
-        self._update_virtual_size()
-        self._scroll_to_cursor()
-        self._schedule_recent_expiry()
-        self.refresh_changed()
-        if self._cursor_vin != old_vin:
-            self.post_message(self.CursorChanged(self, self._cursor_vin))
+        """Show the store's view as it is now (see `TableView.follow`)."""
+        self.place.follow(keep_place=keep_place)
 
     def move_cursor_to(self, vin: str) -> bool:
         """Put the cursor on `vin` if the view shows it."""
-        index = self._view.index_of(vin) if self._view is not None else None
-        if index is not None:
-            self._set_cursor(index)
-        return index is not None
+        return self.place.move_to(vin)
 
     def mark_all_shown(self) -> None:
-        self.marks.mark_all(self.rows)
-        self.refresh_changed()
-        self.post_message(self.MarksChanged(self, len(self.marked)))
+        self.place.mark_all_shown()
 
     def clear_marks(self) -> None:
-        self.marks.clear()
-        self.refresh_changed()
-        self.post_message(self.MarksChanged(self, 0))
+        self.place.clear_marks()
 
     def refresh_changed(self) -> int:
-        """Refresh only the screen lines whose content differs from what was painted
-        there (call after the view, marks or recent marks changed); the count refreshed."""
-        if not self.is_mounted or not self.lines.painted_any:
-            self.refresh()
-            return -1
-        regions = self.lines.changed_regions(self.scrollable_content_region.height)
-        for region in regions:
-            self.refresh(region)
-        return sum(r.height for r in regions)
+        """Repaint only the lines whose content changed (see `TableView.repaint_changed`)."""
+        return self.place.repaint_changed()
 
     @property
     def visible_row_count(self) -> int:
@@ -212,55 +173,34 @@ class FleetTable(ScrollView, can_focus=True):
     # -- actions ------------------------------------------------------------------
 
     def action_cursor_up(self) -> None:
-        self._set_cursor(self.cursor - 1)
+        self.place.move(self.cursor - 1)
 
     def action_cursor_down(self) -> None:
-        self._set_cursor(self.cursor + 1)
+        self.place.move(self.cursor + 1)
 
     def action_page_up(self) -> None:
-        self._set_cursor(self.cursor - max(1, self.visible_row_count - 1))
+        self.place.move(self.cursor - max(1, self.visible_row_count - 1))
 
     def action_page_down(self) -> None:
-        self._set_cursor(self.cursor + max(1, self.visible_row_count - 1))
+        self.place.move(self.cursor + max(1, self.visible_row_count - 1))
 
     def action_first(self) -> None:
-        self._set_cursor(0)
+        self.place.move(0)
 
     def action_last(self) -> None:
-        self._set_cursor(len(self.rows) - 1)
+        self.place.move(len(self.rows) - 1)
 
     def action_toggle_mark(self) -> None:
-        """Mark or unmark the cursor's row and move down, so space space space marks a run."""
-        vin = self._cursor_vin
-        if vin is None:
-            return
-        self.marks.toggle(vin)
-        self._refresh_row(self.cursor)
-        self.post_message(self.MarksChanged(self, len(self.marked)))
-        self._set_cursor(self.cursor + 1)
+        self.place.toggle_mark()
 
     def action_mark_range(self) -> None:
-        """Mark every shown row between the last row marked by hand and the cursor."""
-        view = self._view
-        if view is None or not view.rows or self._cursor_vin is None:
-            return
-        self.marks.mark_range(view, self.cursor, self._cursor_vin)
-        self.refresh_changed()
-        self.post_message(self.MarksChanged(self, len(self.marked)))
+        self.place.mark_range()
 
     def action_next_match(self) -> None:
-        self._jump_to_match(1)
+        self.place.jump(1)
 
     def action_previous_match(self) -> None:
-        self._jump_to_match(-1)
-
-    def _jump_to_match(self, step: int) -> None:
-        now = self._store.now if self._store is not None else None
-        index, said = next_match(self.rows, self.cursor, step, self.search, now)
-        if index is not None:
-            self._set_cursor(index)
-        if said:
-            self.post_message(self.SearchMissed(self, said))
+        self.place.jump(-1)
 
     def action_shift_text(self, step: int) -> None:
         shift = max(0, self.text_shift + step * self.SHIFT_STEP)
@@ -301,8 +241,8 @@ class FleetTable(ScrollView, can_focus=True):
         return super()._size_updated(size, virtual_size, container_size, layout)
 
     def on_resize(self, event: events.Resize) -> None:
-        self._update_virtual_size()
-        self._scroll_to_cursor()
+        self.update_virtual_size()
+        self.place.scroll_into_view()
 
     def on_click(self, event: events.Click) -> None:
         if event.y == 0:
@@ -313,7 +253,7 @@ class FleetTable(ScrollView, can_focus=True):
             return
         index = int(self.scroll_offset.y) + event.y - 1
         if 0 <= index < len(self.rows):
-            self._set_cursor(index)
+            self.place.move(index)
 
     def show_data(self, cell: Callable[[Row], str] | None) -> None:
         """The Data column on (its cell text per row) or off: the columns change."""
@@ -332,54 +272,13 @@ class FleetTable(ScrollView, can_focus=True):
 
     @property
     def rows(self) -> list[Row]:
-        return self._view.rows if self._view is not None else []
+        view = self.place.view
+        return view.rows if view is not None else []
 
-    def _update_virtual_size(self) -> None:
+    def update_virtual_size(self) -> None:
         width = self.lines.width
         self.lines.lay_out(width)
         self.row_count.set(Size(width, len(self.rows) + 1))
-
-    def _set_cursor(self, index: int) -> None:
-        self.gone_vin = None  # the user chose a row again
-        rows = self.rows
-        if not rows:
-            return
-        index = max(0, min(index, len(rows) - 1))
-        if index == self.cursor and self._cursor_vin == rows[index].vin:
-            return
-        old = self.cursor
-        self.cursor = index
-        self._cursor_vin = rows[index].vin
-        self._refresh_row(old)
-        self._refresh_row(index)
-        self._scroll_to_cursor()
-        self.post_message(self.CursorChanged(self, self._cursor_vin))
-
-    def _scroll_to_cursor(self) -> None:
-        top = int(self.scroll_offset.y)
-        visible = self.visible_row_count
-        if self.cursor < top:
-            self.scroll_to(y=self.cursor, animate=False)
-        elif self.cursor >= top + visible:
-            self.scroll_to(y=self.cursor - visible + 1, animate=False)
-
-    def _refresh_row(self, index: int) -> None:
-        self.refresh_line(index + 1)
-
-    def _schedule_recent_expiry(self) -> None:
-        if self._recent_timer is not None:
-            self._recent_timer.stop()
-            self._recent_timer = None
-        store = self._store
-        expiry = store.next_recent_expiry() if store is not None else None
-        if store is not None and expiry is not None:
-            delay = max(0.05, expiry - store.clock())
-            self._recent_timer = self.set_timer(delay, self._recent_expired)
-
-    def _recent_expired(self) -> None:
-        self._recent_timer = None
-        self.refresh_changed()
-        self._schedule_recent_expiry()
 
     # -- painting (fleettui.ui.widgets.fleet_lines) ------------------------------
 
