@@ -12,19 +12,78 @@ and `TableMarks`); it posts the table's own messages.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import Any, Protocol
 
+from textual.geometry import Offset, Region
+from textual.message import Message
 from textual.timer import Timer
 
+from fleettui.core.query import Query
+from fleettui.core.rows import Row
 from fleettui.core.search import next_match
 from fleettui.core.snapshot import View
+from fleettui.core.store import FleetStore
+from fleettui.ui.widgets.fleet_lines import LinePainter
+from fleettui.ui.widgets.fleet_marks import TableMarks
 
-if TYPE_CHECKING:
-    from fleettui.ui.widgets.fleet_table import FleetTable
+
+class Table(Protocol):
+    """What the view needs of its table (`FleetTable`): its store, rows, marks and lines,
+    its scrolling and repainting, and its messages (made with the table first)."""
+
+    marks: TableMarks
+    marked: set[str]
+    lines: LinePainter
+    search: Query | None
+
+    @property
+    def store(self) -> FleetStore | None: ...
+
+    @property
+    def rows(self) -> list[Row]: ...
+
+    @property
+    def scroll_offset(self) -> Offset: ...
+
+    @property
+    def scrollable_content_region(self) -> Region: ...
+
+    @property
+    def visible_row_count(self) -> int: ...
+
+    @property
+    def is_mounted(self) -> bool: ...
+
+    @property
+    def CursorChanged(self) -> Callable[..., Message]: ...  # noqa: N802 - the message class
+
+    @property
+    def CursorLeft(self) -> Callable[..., Message]: ...  # noqa: N802
+
+    @property
+    def MarksChanged(self) -> Callable[..., Message]: ...  # noqa: N802
+
+    @property
+    def SearchMissed(self) -> Callable[..., Message]: ...  # noqa: N802
+
+    def post_message(self, message: Message) -> bool: ...
+
+    def refresh(self, *regions: Region) -> Any: ...
+
+    def refresh_line(self, y: int) -> None: ...
+
+    def scroll_to(
+        self, x: float | None = None, y: float | None = None, *, animate: bool
+    ) -> None: ...
+
+    def set_timer(self, delay: float, callback: Callable[[], Any] | None = None) -> Timer: ...
+
+    def update_virtual_size(self) -> None: ...
 
 
 class TableView:
-    def __init__(self, table: FleetTable, view: View | None) -> None:
+    def __init__(self, table: Table, view: View | None) -> None:
         self.table = table
         #: The store's view the table shows (None: no store).
         self.view = view
