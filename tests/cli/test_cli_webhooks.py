@@ -98,7 +98,7 @@ def test_listen_test_status_replay_and_stop(listener, capsys):
     code, out, err = run(
         capsys, "webhooks", "replay", str(saved), "--url", url, "--secret-env", "HOOK_SECRET"
     )
-    assert code == 0 and out.count("202") == 2, err
+    assert code == 0 and out.count(": 202 accepted") == 2, err
     code, _, _ = run(
         capsys,
         "webhooks",
