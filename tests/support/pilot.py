@@ -42,15 +42,22 @@ def make_app(sim, **kw) -> FleetApp:
     )
 
 
-async def wait_for(pilot, condition: Callable[[], bool], timeout: float = 30.0) -> None:
+async def wait_for(
+    pilot,
+    condition: Callable[[], bool],
+    timeout: float = 30.0,
+    state: Callable[[], object] | None = None,
+) -> None:
     """Until `condition()` holds. The bound only catches a hang: at load 20-40 a refresh
     or a screen's first frame can take several seconds, so it is generous (a pass costs
-    no more for it; only a failing test waits it out)."""
+    no more for it; only a failing test waits it out). `state`: what the app shows, said
+    when the bound is reached (a hang and a wrong result then read differently)."""
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout
     while not condition():
         if loop.time() > deadline:
-            raise AssertionError("timed out waiting for the app")
+            seen = "" if state is None else f": {state()!r}"
+            raise AssertionError(f"timed out waiting for the app{seen}")
         await pilot.pause(0.02)
 
 
