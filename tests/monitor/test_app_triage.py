@@ -16,7 +16,7 @@ from fleettui.ui.screens.add_form import AddScreen
 from fleettui.ui.screens.stats import StatsScreen
 from fleettui.ui.screens.triage import TriageScreen
 from fleettui.ui.widgets.fleet_columns import RECENT_GLYPH
-from tests.support.pilot import loaded, notes, on_screen, profile_app, recorded, wait_for
+from tests.support.pilot import loaded, on_screen, profile_app, recorded, told, wait_for
 from tests.support.sim import DAY, SIM_START
 
 
@@ -43,7 +43,7 @@ def row_text(app, vin: str) -> str:
 async def test_the_next_session_is_told_what_changed_and_u_lists_it(sim):
     async with profile_app(sim).run_test(size=(120, 40)) as pilot:
         await recorded(pilot)
-        assert not any("Since you last looked" in n for n in notes(pilot.app))  # first time
+        assert not any("Since you last looked" in n for n in told(pilot.app))  # first time
     sim.engine.advance(DAY)  # a day passes while nobody watches
     changed = {
         v
@@ -55,10 +55,10 @@ async def test_the_next_session_is_told_what_changed_and_u_lists_it(sim):
     async with app.run_test(size=(120, 40)) as pilot:
         await recorded(pilot)
         await wait_for(
-            pilot, lambda: any("Since you last looked" in n or " since " in n for n in notes(app))
+            pilot, lambda: any("Since you last looked" in n or " since " in n for n in told(app))
         )
-        told = next(n for n in notes(app) if " since " in n)
-        assert "u lists them" in told
+        said = next(n for n in told(app) if " since " in n)
+        assert "u lists them" in said
         unseen = set(app.monitor.history.unseen)
         assert unseen and unseen <= {r.vin for r in app.monitor.store.snapshot.order}
         assert changed & unseen
@@ -95,7 +95,7 @@ async def test_t_opens_the_triage_view_and_enter_filters_the_table(sim):
         await pilot.press("enter")
         await wait_for(pilot, lambda: not isinstance(app.screen, TriageScreen))
         assert {r.vin for r in app.monitor.store.view.rows} == set(queue.vins)
-        assert any(f"Showing the {queue.count} vehicle" in n for n in notes(app))
+        assert any(f"Showing the {queue.count} vehicle" in n for n in told(app))
 
 
 async def test_the_vw_fix_opens_the_add_form_filled_in_and_re_adds(sim):
@@ -128,7 +128,7 @@ async def test_the_vw_fix_opens_the_add_form_filled_in_and_re_adds(sim):
         assert form.draft.customer == target.fix.tags["vw-group-customer-name"]
         await pilot.pause()  # the Customer field the fix's notice asks to check is shown
         assert form.query_one("#add-customer").display
-        assert any("Customer field" in n for n in notes(app))
+        assert any("Customer field" in n for n in told(app))
         assert "WVWZZZ1KZAW000111,volkswagen" in form.draft.many
         await pilot.press("ctrl+s")
         await wait_for(

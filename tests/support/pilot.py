@@ -125,6 +125,14 @@ def notes(app) -> list[str]:
     return [str(n.message) for n in app.toasts.on_screen()]
 
 
+def told(app) -> list[str]:
+    """Every notice the app gave that was shown (not muted), as its log keeps it. A toast
+    leaves the screen after its timeout on the wall clock, so after a slow step on a
+    loaded machine (a form's first open: 25 s at load 30-40) it may be gone already:
+    read this to check a notice was given, `notes` for what is on screen now."""
+    return [n.text for n in app.monitor.notices.entries() if not n.muted]
+
+
 def said(app) -> list[str]:
     """Every notice said so far, toast or not, newest first (the `!` log). Test that
     something was said with this, not `notes`: on a loaded machine a toast can be gone
