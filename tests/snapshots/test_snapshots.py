@@ -5,6 +5,7 @@ Regenerate after an intended change with `pytest tests/snapshots/test_snapshots.
 from __future__ import annotations
 
 import pytest
+from textual.command import CommandList, CommandPalette
 from textual.widgets import Input
 
 from fleettui.core.states import State
@@ -36,6 +37,26 @@ async def _steady(pilot) -> None:
     for box in pilot.app.screen.query(Input):
         box.cursor_blink = False
     await pilot.pause()
+
+
+def palette_found(palette, text: str) -> bool:
+    """The command palette has searched for `text` to the end: its search worker for it
+    is done and a hit is highlighted. (A fixed 0.5 s was not enough on a loaded machine:
+    the search runs on a worker, and its busy indicator shows after a countdown.)"""
+    if not isinstance(palette, CommandPalette) or not palette.is_mounted:
+        return False
+    hits = palette.query_one(CommandList)
+    searching = any(
+        w.node is palette and w.group == palette._GATHER_COMMANDS_GROUP and w.is_running
+        for w in palette.app.workers
+    )
+    return (
+        palette.query_one(Input).value == text
+        and not searching
+        and palette.has_class("-ready")
+        and hits.option_count > 0
+        and hits.highlighted is not None
+    )
 
 
 def first_rejected(app) -> str:
@@ -166,7 +187,7 @@ def test_no_color_command_palette_shows_its_selection(snap_compare, sim, monkeyp
         await pilot.press("ctrl+p")
         await wait_for(pilot, lambda: type(pilot.app.screen).__name__ == "CommandPalette")
         await pilot.press(*"sort")
-        await pilot.pause(0.5)  # the palette searches on a timer
+        await wait_for(pilot, lambda: palette_found(pilot.app.screen, "sort"))
         await _steady(pilot)
 
     assert snap_compare(make_app(sim), terminal_size=SMALL, run_before=run_before)
