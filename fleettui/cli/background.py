@@ -19,6 +19,21 @@ from typing import Any
 
 log = logging.getLogger(__name__)
 
+#: Seconds a job may take; then it is stopped, its own cleanups run (a half-written
+#: file is removed), and if they hang too it is killed `_GRACE` seconds later.
+JOB_SECONDS = 120
+_GRACE = 5
+
+
+class _OutOfTime(BaseException):
+    """Raised in the job when its time is up (not an Exception: nothing in it catches it)."""
+
+
+def _out_of_time(signum: int, frame: Any) -> None:
+    signal.signal(signal.SIGALRM, signal.SIG_DFL)
+    signal.alarm(_GRACE)
+    raise _OutOfTime
+
 
 def in_background(job: Callable[[], Any], *, last: bool = False) -> None:
     """Run `job` detached from this process (see the module docstring). With `last`
@@ -41,12 +56,19 @@ def in_background(job: Callable[[], Any], *, last: bool = False) -> None:
         if not last and os.fork():
             os._exit(0)
         os.setsid()
-        signal.alarm(120)  # whatever happens, the job does not outlive two minutes
+        # Whatever happens, the job does not outlive its time (killed outright, it left
+        # its temporary file behind).
+        with contextlib.suppress(ValueError):  # (only the main thread may; then killed)
+            signal.signal(signal.SIGALRM, _out_of_time)
+        signal.alarm(JOB_SECONDS)
         _detach_streams()
         with contextlib.suppress(OSError):
             os.nice(19)
         try:
             job()
+        except _OutOfTime:
+            log.warning("background job stopped after %d s", JOB_SECONDS)
+            os._exit(1)
         except Exception:  # noqa: BLE001 - nobody is left to tell but the log
             log.exception("background job failed")
             os._exit(1)
