@@ -147,11 +147,14 @@ async def settle(pilot) -> None:
             or app.message_queue_size
         )
 
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + BURST_BOUND
     while True:
         await wait_for(pilot, idle, BURST_BOUND, state=lambda: where_keys_went(app))
         await pilot.pause()
         if idle():
             return
+        assert loop.time() < deadline, f"never idle twice in a row: {where_keys_went(app)}"
 
 
 async def typed_into_the_form(pilot, letters: int) -> None:
