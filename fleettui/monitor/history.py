@@ -259,8 +259,16 @@ class MonitorHistory:
         return compute_stats(self._store, rows, now)
 
     def close(self, store: HistoryStore | None = None) -> None:
-        """Blocking: close `store` (a previous account's) or the current file."""
-        target = store if store is not None else self._store
+        """Blocking: close `store` (a previous account's) or the current file. Closing
+        the current file ends the history: a refresh's recording still on its worker
+        then opens nothing (before, one that came after the exit opened a file no one
+        closed: the demo's throwaway folder stayed in the temp directory)."""
+        if store is None:
+            with self._lock:
+                target, self._store, self._recorder = self._store, None, None
+                self._account = None
+        else:
+            target = store
         if target is not None:
             target.close()
         if store is None and self._desk_history is not None:

@@ -263,3 +263,37 @@ def test_a_first_load_hands_back_the_page_cache_after_each_batch(tmp_path, monke
     finally:
         history.close()
     assert calls == ["write", "hand back"] * 3
+
+
+def test_a_recording_that_comes_after_close_opens_nothing(sim, tmp_path, monkeypatch):
+    """The demo's history is a throwaway folder that the first recording opens, on a
+    worker. At exit the app closes the history; a refresh's recording still on its worker
+    then opens nothing (before, it opened a folder no one closed, left in the temp
+    directory: at load 10-20 each full test run left two). The order is forced: the
+    recording is made after close, not raced against it."""
+    import tempfile
+    from dataclasses import replace
+
+    from fleettui.monitor.accounts import account_for_simulator
+    from fleettui.monitor.history import MonitorHistory
+    from fleettui.monitor.updates import RecordJob
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    demo = replace(account_for_simulator(sim), cache=False)  # the demo's: a throwaway file
+    desk = Desk(sim, tmp_path / "desk.sqlite3")
+    try:
+        prepared, _ = desk.refresh()
+        opened = MonitorHistory()  # the usual order: recorded, then closed
+        opened.switch(demo)
+        assert opened.record(RecordJob(1, prepared)).stored > 0
+        assert len(list(tmp_path.glob("fleettui-history-*"))) == 1
+        opened.close()
+        assert not list(tmp_path.glob("fleettui-history-*"))
+        late = MonitorHistory()  # closed at exit before its first recording ran
+        late.switch(demo)
+        late.close()
+        done = late.record(RecordJob(1, prepared))
+    finally:
+        desk.close()
+    assert done.stored == 0 and not late.available
+    assert not list(tmp_path.glob("fleettui-history-*"))
