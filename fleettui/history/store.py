@@ -22,6 +22,7 @@ from collections.abc import Iterable, Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
 
+from fleettui.core import forced_end
 from fleettui.core.localfile import NotAFile
 from fleettui.history import schema
 from fleettui.history.database_file import connect, move_aside
@@ -54,8 +55,9 @@ class HistoryStore:
 
     @classmethod
     def temporary(cls) -> HistoryStore:
-        """A throwaway database (demo runs), deleted on close."""
+        """A throwaway database (demo runs), removed on close or by a forced end."""
         folder = Path(tempfile.mkdtemp(prefix="fleettui-history-"))
+        forced_end.remove_at_forced_end(folder)
         return cls(folder / "demo.sqlite3", temporary=True)
 
     @property
@@ -105,6 +107,7 @@ class HistoryStore:
                 conn.close()
         if self._temporary and self.path is not None:
             shutil.rmtree(self.path.parent, ignore_errors=True)
+            forced_end.forget(self.path.parent)
 
     def __enter__(self) -> HistoryStore:
         return self

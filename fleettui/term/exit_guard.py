@@ -5,7 +5,9 @@ the interpreter joins executor threads), so a request blocked in the network kep
 on a blank screen for seconds. The app first closes its API clients (calls under way end
 at once, see fleettui.api.deadline); `ExitGuard.arm()` is the fallback: a daemon thread
 that, if the process is still alive after the grace period, puts the terminal back as it
-was (modes Textual sets, the saved tty attributes) and ends the process with its code.
+was (modes Textual sets, the saved tty attributes), removes the run's throwaway folders
+(`fleettui.core.forced_end`: `os._exit` skips every other cleanup) and ends the process
+with its code.
 """
 
 from __future__ import annotations
@@ -16,6 +18,8 @@ import sys
 import threading
 import time
 from collections.abc import Callable
+
+from fleettui.core.forced_end import remove_left_folders
 
 #: Seconds between the exit request and the forced end.
 GRACE = 0.8
@@ -49,6 +53,7 @@ class ExitGuard:
     def _countdown(self, code: Callable[[], int]) -> None:
         time.sleep(self.grace)
         self.restore_terminal()
+        remove_left_folders()
         self._end(int(code() or 0))
 
     def restore_terminal(self) -> None:

@@ -90,3 +90,45 @@ def test_the_exit_guard_ends_the_process_with_the_apps_code():
     guard.arm(lambda: 1)  # armed once: the first request wins
     assert done.wait(30)
     assert ended == [129]
+
+
+def test_a_forced_end_removes_the_demos_throwaway_history(tmp_path):
+    """An exit that hangs is ended by the guard with os._exit, which skips every cleanup:
+    the demo's history folder must still go (it was left in the temporary directory, one
+    more each time)."""
+    import subprocess
+    import sys
+
+    script = (
+        "import threading\n"
+        "from fleettui.history.store import HistoryStore\n"
+        "from fleettui.term.exit_guard import ExitGuard\n"
+        "store = HistoryStore.temporary()\n"
+        "assert store.available and store.path.exists()\n"
+        "ExitGuard(0.05, fd=-1).arm(lambda: 7)\n"
+        "threading.Event().wait()  # an exit that never finishes\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        env={**__import__("os").environ, "TMPDIR": str(tmp_path)},
+        capture_output=True,
+        text=True,
+        timeout=120,  # bounds a hang only; the guard ends it within a second
+    )
+    assert done.returncode == 7, done.stderr
+    assert list(tmp_path.glob("fleettui-history-*")) == []
+
+
+def test_a_history_closed_the_usual_way_is_not_removed_again(tmp_path, monkeypatch):
+    from fleettui.core import forced_end
+    from fleettui.history.store import HistoryStore
+
+    monkeypatch.setenv("TMPDIR", str(tmp_path))
+    monkeypatch.setattr("tempfile.tempdir", None)
+    store = HistoryStore.temporary()
+    assert store.path is not None
+    folder = store.path.parent
+    assert folder in forced_end._folders
+    store.close()
+    assert not folder.exists()
+    assert folder not in forced_end._folders
