@@ -12,18 +12,16 @@
 from __future__ import annotations
 
 import argparse
-import contextlib
 import functools
 import json
-import os
 import shutil
 import sys
-import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from typing import IO, TYPE_CHECKING, Any, NoReturn, TypeAlias
 
+from fleettui.cli.process_end import stdout_to_null
 from fleettui.config import ConfigError, ResolvedProfile, resolve_profile
-from fleettui.core.text import json_safe, one_line
+from fleettui.core.text import json_safe, one_line, text_cells
 
 if TYPE_CHECKING:  # the client (httpx) loads when a command first needs it
     from fleettui.api.client import FleetClient
@@ -212,10 +210,7 @@ def reader_gone() -> int:
     or network error, and keeps `set -o pipefail` scripts running). The standard output
     is pointed at /dev/null so nothing more is attempted on the closed pipe, not even
     the interpreter's last flush."""
-    with contextlib.suppress(OSError, ValueError, AttributeError):
-        null = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(null, sys.stdout.fileno())
-        os.close(null)
+    stdout_to_null()
     return EXIT_OK
 
 
@@ -240,23 +235,19 @@ def plain(value: object, limit: int | None = None) -> str:
     return one_line(value, limit)
 
 
-def _width(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
-
-
 def print_table(
     headers: Sequence[str], rows: Iterable[Sequence[object]], stream: IO[str] | None = None
 ) -> None:
     """Aligned columns separated by two spaces; the last column is not padded."""
     out = stream or sys.stdout
     body = [[plain(c) for c in row] for row in rows]
-    widths = [_width(h) for h in headers]
+    widths = [text_cells(h) for h in headers]
     for row in body:
         for i, cell in enumerate(row):
-            widths[i] = max(widths[i], _width(cell))
+            widths[i] = max(widths[i], text_cells(cell))
 
     def line(cells: Sequence[str]) -> str:
-        parts = [c + " " * (widths[i] - _width(c)) for i, c in enumerate(cells[:-1])]
+        parts = [c + " " * (widths[i] - text_cells(c)) for i, c in enumerate(cells[:-1])]
         return "  ".join([*parts, cells[-1]]).rstrip()
 
     out.write(line(list(headers)) + "\n")

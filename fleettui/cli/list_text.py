@@ -11,7 +11,6 @@ exact way. Widths are counted by `len` unless the text is not ASCII.
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime, timedelta
 from itertools import compress, count, repeat
@@ -19,6 +18,7 @@ from operator import floordiv, is_, itemgetter
 from typing import IO, Any
 
 from fleettui.core.fleet_csv import joined
+from fleettui.core.text import char_cells, text_cells
 from fleettui.core.timefmt import format_duration
 
 TABLE_HEADERS = ("VIN", "BRAND", "STATE", "REASON", "IN STATE")
@@ -45,13 +45,6 @@ def _tidy(cells: Sequence[Any], *, spaces: bool) -> bool:
     if not spaces:
         return " " not in text
     return not ("  " in text or "| " in text or " |" in text or text[:1] == " " or text[-1:] == " ")
-
-
-def width(text: str) -> int:
-    """Terminal cells of `text`: its length unless it holds non-ASCII characters."""
-    if text.isascii():
-        return len(text)
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
 #: A duration's text from a day on names its hour at most ('4d 07h', '31d'): each such
@@ -108,11 +101,11 @@ def _fit(text: str, cells: int, plain: Callable[..., str]) -> str:
     if text.isascii():
         return plain(text, cells)
     whole = plain(text)
-    if width(whole) <= cells:
+    if text_cells(whole) <= cells:
         return whole
     used = 1  # the ellipsis
     for end, c in enumerate(whole):
-        used += 2 if unicodedata.east_asian_width(c) in "WF" else 1
+        used += char_cells(c)
         if used > cells:
             return whole[: max(1, end)].rstrip() + "…"
     return whole
@@ -153,14 +146,14 @@ def write_table(
         )
     if line_cells is not None:
         cut = reason_budget(
-            line_cells, [max(map(width, c), default=0) for c in (vins, brands, states)]
+            line_cells, [max(map(text_cells, c), default=0) for c in (vins, brands, states)]
         )
-        if any(width(r) > cut for r in reasons):
-            reasons = [_fit(r, cut, plain) if width(r) > cut else r for r in reasons]
+        if any(text_cells(r) > cut for r in reasons):
+            reasons = [_fit(r, cut, plain) if text_cells(r) > cut else r for r in reasons]
     columns = [vins, brands, states, reasons]
     ascii_ = all("".join(c).isascii() for c in columns)
     pads = [
-        max(len(h), max(map(len if ascii_ else width, c), default=0))
+        max(len(h), max(map(len if ascii_ else text_cells, c), default=0))
         for h, c in zip(TABLE_HEADERS, columns, strict=False)
     ]
     write = stream.write
@@ -174,7 +167,10 @@ def write_table(
         def lines(cols: Sequence[Sequence[str]]) -> Iterable[str]:
             return (
                 "  ".join(
-                    [*(c + " " * (w - width(c)) for c, w in zip(row, pads, strict=False)), row[-1]]
+                    [
+                        *(c + " " * (w - text_cells(c)) for c, w in zip(row, pads, strict=False)),
+                        row[-1],
+                    ]
                 ).rstrip()
                 for row in zip(*cols, strict=True)
             )

@@ -65,9 +65,9 @@ def output_out(code: int) -> int:
     try:
         sys.stdout.flush()
     except BrokenPipeError:
-        _stdout_to_null()
+        stdout_to_null()
     except OSError as exc:
-        _stdout_to_null()
+        stdout_to_null()
         if code == 0:
             print(
                 f"fleettui: the output could not be written: {exc.strerror or exc}",
@@ -79,7 +79,9 @@ def output_out(code: int) -> int:
     return code
 
 
-def _stdout_to_null() -> None:
+def stdout_to_null() -> None:
+    """Point the standard output at /dev/null, so nothing more is attempted on it (not
+    even the interpreter's last flush)."""
     with contextlib.suppress(OSError, ValueError, AttributeError):
         null = os.open(os.devnull, os.O_WRONLY)
         os.dup2(null, sys.stdout.fileno())

@@ -146,3 +146,15 @@ def hang_wrap(text: str, width: int) -> str:
             replace_whitespace=False,
         ) or [line[:width]]
     return "\n".join(out)
+
+
+def char_cells(c: str) -> int:
+    """Terminal cells of one character: two for a wide (CJK) one, else one."""
+    return 2 if unicodedata.east_asian_width(c) in "WF" else 1
+
+
+def text_cells(text: str) -> int:
+    """Terminal cells of `text`: its length unless it holds non-ASCII characters."""
+    if text.isascii():
+        return len(text)
+    return sum(map(char_cells, text))

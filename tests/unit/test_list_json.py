@@ -15,8 +15,9 @@ from hypothesis import strategies as st
 from fleettui.cli.common import plain
 from fleettui.cli.list_items import listed, vehicle_json
 from fleettui.cli.list_json import listing, write_json
-from fleettui.cli.list_text import width, write_table
+from fleettui.cli.list_text import write_table
 from fleettui.core.fleet_csv import write_fleet
+from fleettui.core.text import text_cells as width
 from fleettui.core.vehicle import Vehicle
 from fleettui.sim import SimConfig, Simulator
 from tests.support.fleets import NOW, ODD, small_fleet, vdict

@@ -12,10 +12,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from fleettui.cli.common import plain
-from fleettui.cli.list_text import TABLE_HEADERS, width, write_table
+from fleettui.cli.list_text import TABLE_HEADERS, write_table
 from fleettui.core.fleet_csv import COLUMNS, tags_text
 from fleettui.core.fleet_csv import write_fleet as write_csv
 from fleettui.core.text import csv_cell
+from fleettui.core.text import text_cells as width
 from fleettui.core.timefmt import format_duration
 
 NOW = datetime(2026, 11, 2, 12, 0, 0, 500_000, tzinfo=UTC)
