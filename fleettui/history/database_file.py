@@ -1,13 +1,22 @@
 """The history's SQLite file: where a profile's file is, how it is opened (WAL, a busy
-timeout, the schema checked and migrated, 0600), and how a bad one is moved aside."""
+timeout, the schema checked and migrated, 0600), and how a bad one is moved aside.
+
+A file that another fleettui process holds locked while it creates or migrates it (the
+monitor and `fleettui record` started at once) answers "database is locked", an
+`sqlite3.OperationalError`, which is a `DatabaseError` like a corrupt file's: `connect`
+tries again a few times and then says the file is busy (`FileBusy`, an OSError), so a
+good file is never moved aside as corrupt because it was busy (a loaded machine did
+that: both processes then wrote separate files)."""
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import os
 import re
 import sqlite3
+import time
 from datetime import datetime
 from pathlib import Path
 
@@ -16,6 +25,12 @@ from fleettui.core.localfile import check_regular_or_absent
 from fleettui.history import schema
 
 BUSY_TIMEOUT_MS = 5000
+#: Opens tried while another process holds the file locked (a short, growing wait between).
+BUSY_TRIES = 5
+
+
+class FileBusy(OSError):
+    """The history file stayed locked by another process through every try."""
 
 
 def history_path(profile: str) -> Path:
@@ -27,7 +42,27 @@ def history_path(profile: str) -> Path:
 def connect(path: Path) -> sqlite3.Connection:
     """The history file opened (created if absent), checked and migrated. Raises what
     `HistoryStore` sorts out: a `schema` error, `sqlite3.DatabaseError`, `NotAFile`,
-    `OSError`."""
+    `OSError` (`FileBusy` when another process kept it locked)."""
+    for attempt in range(BUSY_TRIES):
+        try:
+            return _connect_once(path)
+        except sqlite3.OperationalError as e:
+            if not _busy(e):
+                raise
+            if attempt + 1 == BUSY_TRIES:
+                raise FileBusy(errno.EBUSY, f"another fleettui process holds it ({e})") from e
+            time.sleep(0.05 * (attempt + 1))
+    raise AssertionError("unreachable")
+
+
+def _busy(exc: sqlite3.OperationalError) -> bool:
+    code = getattr(exc, "sqlite_errorcode", None)
+    if code is not None:
+        return code & 0xFF in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
+    return str(exc).startswith(("database is locked", "database table is locked"))
+
+
+def _connect_once(path: Path) -> sqlite3.Connection:
     ensure_dir(path.parent)
     check_regular_or_absent(path)  # a FIFO would hold SQLite's first read
     conn = sqlite3.connect(

@@ -237,3 +237,47 @@ def test_provider_text_is_kept_as_data_and_bounded(tmp_path, text):
         store.record_events([ev("V1", "pending", 0, reason=text)])
         [e] = store.events()
         assert e.reason == text[:300]
+
+
+def _locked_for(times: int, monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Opening the file answers "database is locked" `times` times (another process
+    holds it while it creates or migrates it), then opens it for real."""
+    from fleettui.history import database_file
+
+    real = database_file._connect_once
+    tries: list[int] = []
+
+    def once(path: Path) -> sqlite3.Connection:
+        tries.append(1)
+        if len(tries) <= times:
+            raise sqlite3.OperationalError("database is locked")
+        return real(path)
+
+    monkeypatch.setattr(database_file, "_connect_once", once)
+    return tries
+
+
+def test_a_file_another_process_holds_for_a_moment_is_opened_not_moved_aside(tmp_path, monkeypatch):
+    path = tmp_path / "h.sqlite3"
+    with HistoryStore(path) as store:
+        store.record_events([ev("KEPT", "pending", 0)])
+    tries = _locked_for(2, monkeypatch)
+    with HistoryStore(path) as store:
+        assert store.available and store.notes == []
+        assert store.count() == 1
+    assert len(tries) == 3
+    assert list(tmp_path.glob("*.corrupt-*")) == []
+
+
+def test_a_file_that_stays_locked_turns_history_off_and_is_left_as_it_is(tmp_path, monkeypatch):
+    path = tmp_path / "h.sqlite3"
+    with HistoryStore(path) as store:
+        store.record_events([ev("KEPT", "pending", 0)])
+    _locked_for(1_000, monkeypatch)
+    store = HistoryStore(path)
+    assert not store.available
+    assert len(store.notes) == 1 and "another fleettui process holds it" in store.notes[0]
+    assert list(tmp_path.glob("*.corrupt-*")) == []
+    monkeypatch.undo()
+    with HistoryStore(path) as again:
+        assert again.count() == 1
