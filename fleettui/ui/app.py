@@ -31,6 +31,7 @@ from fleettui.ui.notification_path import NotificationPath
 from fleettui.ui.poll_loop import PollLoop
 from fleettui.ui.process_guard import ProcessGuard
 from fleettui.ui.push_flow import PushFlow
+from fleettui.ui.screen_stack import top_screen
 from fleettui.ui.screens.monitor import MonitorScreen
 from fleettui.ui.toast_tally import ToastTally
 from fleettui.ui.triage_flow import TriageFlow
@@ -107,7 +108,8 @@ class FleetApp(App[None]):
             self.typeahead,
             super().on_event,
             lambda key: (
-                self.screen is self.monitor_screen and keys.opens_input(key, self.monitor.read_only)
+                top_screen(self) is self.monitor_screen
+                and keys.opens_input(key, self.monitor.read_only)
             ),
         )
 

@@ -8,16 +8,30 @@ comes later still. So a burst (a paste, a laggy SSH link) of a VIN, Tab and a br
 all of it in the VIN box: every key had been handed to the VIN box before Tab moved the
 focus.
 
-`KeyOrder` holds the keys that arrive while one is still being handled. With each key
-handed on, a `KeyDone` marker goes to the same widget behind it; it takes the same path
-up (widget, its parents, the screen, the App) so it reaches the App after the key and
-after any binding it ran; it goes round a second time behind what the key's handling
-posted (Enter's `Input.Submitted`), and the next key is let go once the focus changes
-that key asked for (queued on the App by then) are done. A marker can be lost when its widget goes
-away (Esc closing a dialog): the held keys go on when the widget is detached, or once no
-queue on its way to the App holds anything for `LOST_AFTER` looks in a row. Never after
-a time: on a loaded machine or a slow link the marker can take any time to come back,
-and a key let go before it would land where the user was no longer typing.
+`KeyOrder` holds the keys that arrive while one is still being handled. A `KeyDone`
+marker goes to the key's widget behind it; it takes the same path up (widget, its
+parents, the screen, the App) so it reaches the App after the key and after any binding
+it ran; it goes round a second time behind what the key's handling posted (Enter's
+`Input.Submitted`), and the next key is let go once the focus changes that key asked for
+(queued on the App by then) are done. A marker can be lost when its widget goes away (Esc
+closing a dialog): the held keys go on when the widget is detached, or once no queue on
+its way to the App holds anything for `LOST_AFTER` looks in a row. Never after a time: on
+a loaded machine or a slow link the marker can take any time to come back, and a key let
+go before it would land where the user was no longer typing.
+
+Only a key with another behind it pays for the marker. A lone key (typed by hand, the
+next one far behind) is handed on as Textual would, and no marker is posted. The marker
+cost a lone `j` more than its own eight dispatches (~0.6 ms): its second lap kept the
+screen's queue full, so the screen handled the table's `CursorChanged` (the detail pane)
+before it went idle and painted, and the key's frame waited for that work (in-process,
+key at the App to the frame: 13 ms against 2-3 ms, load 7). When the next key comes, the
+one before it is over if its whole way up is at rest (`at_rest`: nothing queued on its
+widget, its parents or the App, and each of them waiting for its next message, none in
+the middle of one); then the new key goes straight on too. Otherwise the marker is
+posted then, behind everything the earlier key left on its widget, and the new key waits
+for it as in a burst. The key that opens an input always posts its marker (the
+type-ahead waits for that key to be handled), and so does a key let go with others held
+behind it.
 """
 
 from __future__ import annotations
@@ -26,10 +40,13 @@ from collections import deque
 from collections.abc import Awaitable, Callable
 
 from textual import events
+from textual._queue import Queue
 from textual.app import App
+from textual.message import Message
 from textual.message_pump import MessagePump
 from textual.timer import Timer
 
+from fleettui.ui.screen_stack import top_screen
 from fleettui.ui.typeahead import TypeAhead, text_input_focused
 
 #: ESC DEL as the terminal driver marks it (ui/driver.py): Alt+Backspace, or Esc then
@@ -75,6 +92,10 @@ class KeyOrder:
         self.held: deque[events.Key] = deque()
         self._ticket = 0
         self._target: MessagePump | None = None
+        #: The widget the last key went to when no marker followed it (a lone key).
+        self._unconfirmed: MessagePump | None = None
+        #: Markers posted (read by the tests: a lone key posts none).
+        self.markers = 0
         self._looks = 0
         self._timer: Timer | None = None
 
@@ -86,8 +107,15 @@ class KeyOrder:
             return True
         if not isinstance(event, events.Key) or event.is_forwarded:
             return False
-        if not self.hold(event):
-            await self._let(event)
+        if self.hold(event):
+            return True
+        earlier, self._unconfirmed = self._unconfirmed, None
+        if earlier is not None and not at_rest(earlier, self.app):
+            # The key before may still be under way: its marker now, this key behind it.
+            self.held.append(event)
+            self.follow(earlier)
+            return True
+        await self._let(event)
         return True
 
     async def _let(self, event: events.Key) -> None:
@@ -99,9 +127,14 @@ class KeyOrder:
         if self.typeahead.take(event, opens_input=self.opens_input(event.key)):
             self.skipped()  # held for the input about to open (ui/typeahead.py)
             return
-        target = self.app.focused or self.app.screen
+        target = self.app.focused or top_screen(self.app)
         await self.handle(event)
-        self.follow(target)
+        if target is None:  # no screen left: the app is closing, nothing to order
+            return
+        if self.held or self.typeahead.waiting:
+            self.follow(target)  # a key waits behind this one, or an input is opening
+        else:
+            self._unconfirmed = target  # a lone key: looked at when the next one comes
 
     @property
     def busy(self) -> bool:
@@ -120,6 +153,7 @@ class KeyOrder:
         self._ticket += 1
         self._target = target
         self._looks = 0
+        self.markers += 1
         if not target.post_message(KeyDone(self._ticket)):
             self._finished()
             return
@@ -166,6 +200,36 @@ class KeyOrder:
         await self._let(self.held.popleft())
         if not self.busy and self.held:
             self.app.call_later(self._let_next)
+
+
+def at_rest(target: MessagePump, app: App) -> bool:
+    """Everything a key handed to `target` set going on its way up is over: nothing is
+    queued on the App (the key being handled now was taken off it), and `target` and each
+    node above it is waiting for its next message with none queued (a node in the middle
+    of one, awaiting in a handler or flushing its callbacks, is not). A widget no longer
+    attached is at rest: a marker to it would be lost. In doubt (no way to see a node
+    waiting), not at rest: the marker is posted."""
+    if app.message_queue_size:
+        return False
+    if not getattr(target, "is_attached", True):
+        return True
+    node: MessagePump | None = target
+    while node is not None and node is not app:
+        if not _waiting(node):
+            return False
+        node = node._parent
+    return True
+
+
+def _waiting(node: MessagePump) -> bool:
+    """`node` is at the head of its message loop, waiting on an empty queue: its task
+    waits on the queue's ready event (Textual's own queue, textual/_queue.py); a node
+    taking or handling a message, or woken for the next, is not waiting on it."""
+    queue: Queue[Message | None] = node._message_queue
+    if not queue.empty() or node._pending_message is not None:
+        return False
+    waiters = getattr(queue.ready_event, "_waiters", None) or ()
+    return any(not waiter.done() for waiter in waiters)
 
 
 def _path_is_empty(target: MessagePump) -> bool:
