@@ -102,7 +102,7 @@ class FleetApp(App[None]):
         self.poll_loop = PollLoop(self, monitor, screen, apply)
         self.accounts = AccountFlow(self, monitor, screen, apply, notice, self.poll_loop.poll)
         #: Keys typed right after one that opens an input go into that input.
-        self.typeahead = TypeAhead(self, lambda: not (self.key_order.busy or self.key_order.held))
+        self.typeahead = TypeAhead(self, lambda: self.key_order.settled)
         self.key_order = KeyOrder(
             self,
             self.typeahead,

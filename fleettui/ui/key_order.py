@@ -140,6 +140,19 @@ class KeyOrder:
     def busy(self) -> bool:
         return self._target is not None
 
+    @property
+    def settled(self) -> bool:
+        """Every key let go has been handled: no marker out, none held, and the way up of
+        the last lone key (which posted none) at rest. The type-ahead waits for this
+        before it judges an opening over (a key whose action opens an input calls
+        `expect()` as it runs, once the key is already on its way)."""
+        if self.busy or self.held:
+            return False
+        earlier = self._unconfirmed
+        # Looked at from a timer, not from a key's turn: the App itself may be in the
+        # middle of that key's binding, so it must be waiting too.
+        return earlier is None or (_waiting(self.app) and at_rest(earlier, self.app))
+
     def hold(self, event: events.Key) -> bool:
         """True when the key must wait (an earlier one is being handled); it is kept."""
         if self.busy or self.held:

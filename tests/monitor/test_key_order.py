@@ -71,6 +71,7 @@ async def test_a_key_behind_one_still_under_way_waits_for_its_marker(pilot, monk
     try:
         await until(app, entered.is_set)
         assert order.markers == markers and not order.busy  # a lone key: no marker
+        assert not order.settled  # but not yet handled: the type-ahead still waits
         app.post_message(events.Key("k", "k"))
         await until(app, lambda: bool(order.held))
         assert [k.key for k in order.held] == ["k"], where_keys_went(app)
@@ -81,6 +82,7 @@ async def test_a_key_behind_one_still_under_way_waits_for_its_marker(pilot, monk
     await wait_for(pilot, lambda: len(ran) == 2, state=lambda: where_keys_went(app))
     await settle(pilot)
     assert ran == ["down", "up"]
+    assert order.settled
 
 
 @pytest.mark.size(100, 40)
