@@ -83,6 +83,21 @@ async def pilot(sim, request):
         yield running
 
 
+@pytest.fixture(params=["native", "pure"])
+def json_path(request, monkeypatch) -> str:
+    """The test runs twice: with the native JSON encoder (orjson, a dependency) and with
+    the pure-Python fallback used when it is missing (fleettui.core.json_codec). Set
+    through the environment, so forked CLI children follow it too."""
+    from fleettui.core.json_codec import PURE_VARIABLE
+
+    if request.param == "pure":
+        monkeypatch.setenv(PURE_VARIABLE, "1")
+    else:
+        pytest.importorskip("orjson")
+        monkeypatch.delenv(PURE_VARIABLE, raising=False)
+    return request.param
+
+
 @pytest.fixture
 def sim_profile(sim, capsys, monkeypatch):
     """A default profile 'sim' pointing at the running simulator, secret via env var."""

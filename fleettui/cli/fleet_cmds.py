@@ -9,8 +9,8 @@ brand/state rules, or lines refused by the provider — details are per VIN).
 
 Stable ``--json`` shapes
 ------------------------
-``list --json`` — an array, one object per vehicle (one per line): the provider's own
-fields plus derived ones::
+``list --json`` — an array, one object per vehicle (one per line, compact: no space
+after ``,`` and ``:``; spaced here to read): the provider's own fields plus derived ones::
 
     [{"vin": "...", "status": "pending", "brand": "bmw", "tags": {"k": "v"},
       "changelog": [{"timestamp": "2026-11-01T12:00:00Z", "status": "pending",

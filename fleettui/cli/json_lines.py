@@ -4,10 +4,13 @@ The listing is in VIN order, so nothing can be written before the last vehicle i
 but everything else can be done by then. `JsonLines` is the list call's `on_batch`
 (`fleettui.api.vehicle_list`): as each chunk of the answer is parsed, its vehicles become
 their output lines, all but the `seconds_in_state` that needs the provider's time at the
-end. Runs of plain vehicles in the provider's compact form are formatted by templates
-that the answer's own text vouches for (`json_runs.read_run`); the others are read the
-one-pass way (`list_items.fast_parts`) and formatted by the C encoder. Once the answer is in, `write`
-sorts the lines by VIN, adds that last field and writes them: the same text
+end. With the native encoder (`fleettui.core.json_codec`: orjson, when installed) every
+vehicle is read the one-pass way (`list_items.fast_parts`) and a batch of them formatted
+by it at once (~6 times Python's encoder); without it, runs of plain vehicles in the
+provider's compact form are formatted by templates that the answer's own text vouches
+for (`json_runs.read_run`), the others read the one-pass way and formatted by Python's
+encoder. Both ways make the same bytes (the tests run both). Once the answer is in,
+`write` sorts the lines by VIN, adds that last field and writes them: the same text
 `list_json.write_json(listing(raw, now))` writes (the tests compare the two), most of
 the work done while the bytes were still arriving.
 
@@ -19,7 +22,6 @@ caller writes the listing the usual way.
 
 from __future__ import annotations
 
-import json
 from datetime import datetime, timedelta
 from itertools import compress, count, repeat
 from operator import is_, is_not
@@ -28,23 +30,25 @@ from typing import IO, Any
 from fleettui.api.list_stream import Batch
 from fleettui.cli.json_runs import read_run
 from fleettui.cli.list_items import exact_item, fast_parts, naive_utc
+from fleettui.core.json_codec import compact, native, native_available
 from fleettui.core.text import json_safe
 
 #: Lines handed to the stream per write (~4 MB).
 _BATCH = 10_000
 #: Between two output objects in the encoder's text: only there (a quote inside a JSON
 #: string is escaped), as `list_json.write_json` relies on too.
-_BETWEEN = '}, {"vin": '
-_OPEN = '{"vin": '
-_SECONDS = ', "seconds_in_state": %d}'
-_NO_SECONDS = ', "seconds_in_state": null}'
+_BETWEEN = '},{"vin":'
+_OPEN = '{"vin":'
+_SECONDS = ',"seconds_in_state":%d}'
+_NO_SECONDS = ',"seconds_in_state":null}'
 #: Stands for "not known" among the start times (its seconds are never written).
 _UNKNOWN = datetime.max
 
 
 class JsonLines:
     def __init__(self) -> None:
-        self._encode = json.JSONEncoder(ensure_ascii=False, check_circular=False).encode
+        #: The native encoder formats every vehicle (no templates from the text).
+        self._native = native_available()
         self._restart()
 
     def _restart(self) -> None:
@@ -62,6 +66,9 @@ class JsonLines:
         if first:
             self._restart()
         self._seen.extend(batch)
+        if self._native:
+            self._objects(batch)
+            return
         done = 0
         for start, size, text in batch.runs if isinstance(batch, Batch) else ():
             self._objects(batch[done:start])
@@ -86,7 +93,8 @@ class JsonLines:
         self._began.extend(_UNKNOWN if at is None else at for at in began)
 
     def _objects(self, objects: list[Any]) -> None:
-        """Vehicles read one by one (`fast_parts`), their lines made by the C encoder."""
+        """Vehicles read one by one (`fast_parts`), their lines made by an encoder: the
+        native one when it can, else Python's (the same text: `json_codec`)."""
         items: list[dict[str, Any]] = []
         began = self._began
         for obj in objects:
@@ -98,7 +106,10 @@ class JsonLines:
             began.append(_UNKNOWN if got[1] is None else got[1])
         if not items:
             return
-        text = self._encode(items)[1:-2]  # no brackets, no last closing brace
+        text = native(items) if self._native else None
+        if text is None:
+            text = compact(items)
+        text = text[1:-2]  # no brackets, no last closing brace
         if not text.isascii() or "\x7f" in text:
             text = json_safe(text)
         pieces = text.split(_BETWEEN)
@@ -123,7 +134,7 @@ class JsonLines:
             item = exact_item(obj, now)
             if item is not None:
                 odd_vins.append(item["vin"])
-                odd.append(json_safe(self._encode(item)))
+                odd.append(json_safe(compact(item)))  # (any value: Python's encoder)
         vins = self._vins + odd_vins if odd_vins else self._vins
         at_now = naive_utc(now)
         assert at_now is not None
@@ -147,7 +158,7 @@ class JsonLines:
             lines += odd
         every_vin = "".join(vins)
         if not odd and every_vin.isascii() and every_vin.isalnum():
-            # Every line begins `{"vin": "`, its VIN (letters and digits, as the encoder
+            # Every line begins `{"vin":"`, its VIN (letters and digits, as the encoder
             # writes them), then `"`, which sorts before them: lines sort as VINs do.
             lines.sort()
         else:

@@ -20,7 +20,8 @@ the objects the one-pass way, `list_items.fast_parts`):
 - per vehicle, from its objects: a plain brand, real dates in order (the same checks as
   `fast_parts`, the same datetime parse); the state's start and reason.
 
-What the lines hold then equals `json.dumps` of the one-pass object byte for byte (the
+What the lines hold then equals the compact JSON of the one-pass object
+(`fleettui.core.json_codec.compact`) byte for byte (the
 tests check it on Hypothesis' odd and hostile vehicles and on simulator fleets).
 """
 
@@ -65,9 +66,9 @@ _TEMPLATES: dict[tuple[int, ...], str] = {}
 _MOST_TEMPLATES = 2_000
 _WHY_SINCE, _SINCE, _NOT_KNOWN = range(3)
 _ENDS = (
-    ', "reason": "%s", "state_since": "%.19sZ"',
-    ', "reason": null, "state_since": "%.19sZ"',
-    ', "reason": null, "state_since": null',
+    ',"reason":"%s","state_since":"%.19sZ"',
+    ',"reason":null,"state_since":"%.19sZ"',
+    ',"reason":null,"state_since":null',
 )
 
 
@@ -75,15 +76,15 @@ def _template(shape: tuple[int, ...]) -> str:
     """The line of a vehicle of this shape, up to its seconds in state, as a %-template
     of its strings in the order the parse holds them (all are plain, see the module),
     then its reason and state's start when known."""
-    tags = ", ".join(['"%s": "%s"'] * shape[1])
-    entries = ", ".join(
-        '{"timestamp": "%.19sZ", "status": "%s"' + (', "reason": "%s"}' if n == 3 else "}")
+    tags = ",".join(['"%s":"%s"'] * shape[1])
+    entries = ",".join(
+        '{"timestamp":"%.19sZ","status":"%s"' + (',"reason":"%s"}' if n == 3 else "}")
         for n in shape[2:]
     )
     return (
-        '{"vin": "%s", "status": "%s", "brand": "%s", "tags": {'
+        '{"vin":"%s","status":"%s","brand":"%s","tags":{'
         + tags
-        + '}, "changelog": ['
+        + '},"changelog":['
         + entries
         + "]"
         + _ENDS[shape[0]]
@@ -92,7 +93,7 @@ def _template(shape: tuple[int, ...]) -> str:
 
 def read_run(text: str, items: list[Any]) -> tuple[list[str | None], list[datetime | None]] | None:
     """For each vehicle of the run (`text` and its parse `items`): its output line up to
-    its state's start (without `, "seconds_in_state": N}`), None for a vehicle to read
+    its state's start (without `,"seconds_in_state":N}`), None for a vehicle to read
     the one-pass way; and the naive UTC time its current state began. None: the run's
     text cannot be used (see the module)."""
     if not text.isascii() or "\\" in text or "\x7f" in text or _RUN.fullmatch(text) is None:

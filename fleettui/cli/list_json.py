@@ -4,8 +4,9 @@ vehicle object per line (the CSV and the table: :mod:`fleettui.cli.list_text`).
 Listing 100,000 vehicles should cost little more than fetching and parsing them: each
 vehicle object is read the one-pass way when it is plain, the exact way otherwise
 (:mod:`fleettui.cli.list_items`). Lines are formatted as they are written, so the first
-appears long before the last vehicle is formatted; JSON goes through the C encoder (no
-indent).
+appears long before the last vehicle is formatted; JSON is compact (`,` and `:` with no
+space: `fleettui.core.json_codec.compact`, the shape the native encoder writes too), one
+object per line.
 
 Text from the API is data: the JSON goes through `json_safe` (fleettui.core.text);
 text the C encoder leaves ASCII-or-escaped, which it returns unchanged, skips the call.
@@ -13,13 +14,13 @@ text the C encoder leaves ASCII-or-escaped, which it returns unchanged, skips th
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 from operator import itemgetter
 from typing import IO, Any
 
 from fleettui.cli.list_items import exact_item, fast_item, naive_utc
+from fleettui.core.json_codec import compact
 from fleettui.core.text import json_safe
 
 #: Lines handed to the stream per write.
@@ -51,11 +52,9 @@ def listing(
 
 def write_json(items: Sequence[dict[str, Any]], stream: IO[str]) -> None:
     """A JSON array, one vehicle object per line. The C encoder formats a batch at a
-    time; each object starts with its "vin" key, and `}, {"vin": ` cannot occur inside a
+    time; each object starts with its "vin" key, and `},{"vin":` cannot occur inside a
     JSON string (its quote would be escaped), so that is where the lines break."""
-    # No cycle check: the objects come from a JSON parse (a tree), and the check costs
-    # ~15% of the encoding.
-    encode = json.JSONEncoder(ensure_ascii=False, check_circular=False).encode
+    encode = compact
     safe = json_safe
     write = stream.write
     if not items:
@@ -63,7 +62,7 @@ def write_json(items: Sequence[dict[str, Any]], stream: IO[str]) -> None:
         return
     write("[\n")
     for start in range(0, len(items), _BATCH):
-        text = encode(items[start : start + _BATCH])[1:-1].replace('}, {"vin": ', '},\n{"vin": ')
+        text = encode(items[start : start + _BATCH])[1:-1].replace('},{"vin":', '},\n{"vin":')
         # The encoder escapes C0 controls; C1, DEL, bidi and invisible ones are not
         # ASCII-or-escaped, so only text with them needs the sanitiser's pass.
         if not text.isascii() or "\x7f" in text:

@@ -35,7 +35,8 @@ def test_list_never_loads_the_terminal_app(sim_profile, form):
     assert "fleettui.cli.list_json" in loaded  # (the probe sees what was loaded)
     # Other commands' and other listings' modules: the desk (no desk in this profile),
     # the data states (no data: term), show's explanations, the JSON lines, the
-    # secrets module (hmac, hashlib's HMAC) a temporary file's name once took.
+    # secrets module (hmac, hashlib's HMAC) a temporary file's name once took, the
+    # native JSON encoder (orjson: the JSON lines' only).
     unneeded = {
         "fleettui.desk",
         "fleettui.core.data_states",
@@ -44,7 +45,7 @@ def test_list_never_loads_the_terminal_app(sim_profile, form):
         "secrets",
     }
     if form != ["--json"]:
-        unneeded |= {"fleettui.cli.json_lines", "fleettui.cli.json_runs"}
+        unneeded |= {"fleettui.cli.json_lines", "fleettui.cli.json_runs", "orjson"}
     assert loaded & unneeded == set()
     if form == ["--json"]:
         assert len(json.loads(done.stdout)) == 60

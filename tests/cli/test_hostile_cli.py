@@ -13,6 +13,7 @@ import sys
 
 import pytest
 
+from fleettui.core.json_codec import PURE_VARIABLE
 from tests.support.hostile_cli import (
     DEADLINE,
     GENEROUS_DEADLINE,
@@ -138,6 +139,22 @@ def test_every_command_survives_hostile_data(cli, server, tmp_path, kind):
     assert runs["add-file"].code == 2
     assert "tag value 'ber" in runs["add-file"].err and "U+001B" in runs["add-file"].err
     assert runs["profile-test"].code == 0
+
+
+@pytest.mark.parametrize("kind", DATA_KINDS)
+def test_list_json_is_the_same_without_the_native_encoder(cli, server, tmp_path, kind):
+    """Every hostile answer's `list --json` (and its messages, and exit code) is the same
+    with the native JSON encoder and with the pure-Python fallback; only the seconds in
+    state may differ (the server's clock can tick between the two runs)."""
+    server.kind = kind
+    env = hostile_env(tmp_path, server.base_url)
+    native = cli.run(["list", "--json"], env, timeout=GENEROUS_DEADLINE + 30)
+    pure = cli.run(["list", "--json"], {**env, PURE_VARIABLE: "1"}, timeout=GENEROUS_DEADLINE + 30)
+    assert native.code == pure.code == 0, (native.err, pure.err)
+    seconds = re.compile(rb'"seconds_in_state":-?[0-9]+')
+    assert seconds.sub(b"", native.out_bytes) == seconds.sub(b"", pure.out_bytes)
+    assert native.err == pure.err
+    assert_safe_output(native)
 
 
 def test_duplicated_vins_keep_the_newest_and_say_how_many(cli, server, tmp_path):

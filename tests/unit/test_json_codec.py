@@ -1,0 +1,136 @@
+"""The native JSON encoder (orjson) writes exactly what Python's compact encoder writes, or
+declines (None) and the caller uses Python's: for any value without floats, plain, odd or
+hostile; and without orjson (not installed, or switched off) everything still works."""
+
+from __future__ import annotations
+
+import io
+import json
+import subprocess
+import sys
+from datetime import UTC, datetime
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from fleettui.cli.json_lines import JsonLines
+from fleettui.cli.list_json import listing, write_json
+from fleettui.core import json_codec
+from fleettui.core.json_codec import PURE_VARIABLE, compact, native
+
+orjson = pytest.importorskip("orjson")  # a dependency: the fallback is tested below
+
+#: Text a provider sends and text a hostile one might: punctuation only, JSON's own
+#: characters, controls, DEL, C1, bidi, invisible, non-ASCII, astral, lone surrogates.
+_TEXT = st.one_of(
+    st.sampled_from(["", " ", ",", ":", '","', '":"', "},{", '},{"vin":', "\\", '"', "1e-07"]),
+    st.text(alphabet=',:{}[]"\\ \x00\x1f\x1b\x7f\x85\u200b\u202e\u2028é😀\ud800\udfff', max_size=6),
+    st.text(max_size=8),
+)
+_INTS = st.one_of(
+    st.integers(-(2**63), 2**64 - 1),
+    st.sampled_from([2**64, 2**70, -(2**63) - 1, -(10**30)]),
+)
+_VALUES = st.recursive(
+    st.one_of(st.none(), st.booleans(), _INTS, _TEXT),
+    lambda inner: st.one_of(st.lists(inner, max_size=4), st.dictionaries(_TEXT, inner, max_size=4)),
+    max_leaves=20,
+)
+
+
+def _has_surrogate(value: object) -> bool:
+    if isinstance(value, str):
+        return any("\ud800" <= c <= "\udfff" for c in value)
+    if isinstance(value, dict):
+        return any(_has_surrogate(k) or _has_surrogate(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(map(_has_surrogate, value))
+    return False
+
+
+def _has_big_int(value: object) -> bool:
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, int):
+        return not -(2**63) <= value < 2**64
+    if isinstance(value, dict):
+        return any(map(_has_big_int, value.values()))
+    if isinstance(value, list):
+        return any(map(_has_big_int, value))
+    return False
+
+
+@settings(max_examples=500, deadline=None)
+@given(_VALUES)
+def test_the_native_text_is_pythons_or_none(value):
+    got = native(value)
+    if _has_surrogate(value) or _has_big_int(value):
+        assert got is None  # orjson cannot write it: the caller takes Python's encoder
+    else:
+        assert got == compact(value)
+
+
+def test_what_orjson_writes_otherwise_is_declined_or_not_handed_to_it():
+    assert native(["\ud800"]) is None and compact(["\ud800"]) == '["\ud800"]'
+    assert native([2**64]) is None and native([2**64 - 1]) == "[18446744073709551615]"
+    assert native([-(2**63)]) == compact([-(2**63)])
+    # Floats are where the two differ: the listing hands the native encoder none.
+    assert compact([1e-07, float("nan")]) == "[1e-07,NaN]"
+    assert native([1e-07, float("nan")]) == "[1e-7,null]"
+
+
+def test_the_variable_switches_the_native_encoder_off(monkeypatch):
+    monkeypatch.delenv(PURE_VARIABLE, raising=False)
+    assert json_codec.native_available() and native({"a": 1}) == '{"a":1}'
+    monkeypatch.setenv(PURE_VARIABLE, "1")
+    assert not json_codec.native_available() and native({"a": 1}) is None
+    assert not JsonLines()._native
+
+
+_WITHOUT_ORJSON = """
+import io, json, sys
+sys.modules["orjson"] = None  # as if it were not installed: its import fails
+from datetime import UTC, datetime
+from fleettui.api.list_stream import ListStream
+from fleettui.cli.json_lines import JsonLines
+from fleettui.core.json_codec import native, native_available
+assert not native_available() and native([1]) is None
+body = json.dumps(json.loads(sys.stdin.read()), separators=(",", ":")).encode()
+lines = JsonLines()
+stream = ListStream(None, lines)
+stream.feed(body)
+out = io.StringIO()
+assert lines.write(stream.finish(), datetime(2026, 11, 2, 12, tzinfo=UTC), out)
+sys.stdout.write(out.getvalue())
+"""
+
+_FLEET = [
+    {
+        "vin": vin,
+        "status": "pending",
+        "brand": "jeep",
+        "tags": {"depot": "a, b: c"},
+        "changelog": [
+            {"timestamp": "2026-10-29T17:10:52.5", "status": "pending", "reason": "x"},
+        ],
+    }
+    for vin in ("X2", "X1", "X3")
+]
+
+
+def test_without_orjson_the_listing_is_the_same():
+    """orjson not importable (a platform without its wheel): the pure-Python way writes
+    the same listing the native way does."""
+    done = subprocess.run(
+        [sys.executable, "-c", _WITHOUT_ORJSON],
+        input=json.dumps(_FLEET),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    expected = io.StringIO()
+    write_json(listing(_FLEET, datetime(2026, 11, 2, 12, tzinfo=UTC)), expected)
+    assert done.stdout == expected.getvalue()
+    assert done.stdout.splitlines()[1].startswith('{"vin":"X1","status":"pending"')
