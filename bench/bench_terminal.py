@@ -754,7 +754,9 @@ class Bench:
                 return
             time.sleep(0.1)
 
-    def timed(self, argv: list[str], shell: bool = False) -> tuple[float, float, float]:
+    def timed(
+        self, argv: list[str], shell: bool = False, env: dict[str, str] | None = None
+    ) -> tuple[float, float, float]:
         """(seconds, seconds to the first byte of output, peak RSS MB of the process or
         pipeline). `self.last_output` is the wall-clock time the output ended."""
         t0 = time.perf_counter()
@@ -762,7 +764,7 @@ class Bench:
             argv,
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
-            env={**os.environ, **self.env},
+            env={**os.environ, **self.env, **(env or {})},
             shell=shell,
         )
         first = None
@@ -796,15 +798,20 @@ class Bench:
             floor_m.append(peak)
         fbest, fmem = min(floor_t), med(floor_m)
         report.add("curl + json.load (the CLI floor)", "", secs(floor_t), f"{fmem:.0f} MB peak")
-        for label, extra, factor in (
-            ("list --json", ["--json"], 1.5),
-            ("list --csv", ["--csv"], 2.0),
-            ("list (table)", [], 3.0),
+        # The JSON listing twice: with the native encoder (orjson) and with the pure-Python
+        # fallback a machine without orjson runs (fleettui.core.json_codec).
+        for label, extra, factor, env in (
+            ("list --json", ["--json"], 1.5, {}),
+            ("list --json, pure-Python JSON", ["--json"], 1.5, {"FLEETTUI_PURE_JSON": "1"}),
+            ("list --csv", ["--csv"], 2.0, {}),
+            ("list (table)", [], 3.0, {}),
         ):
             times, firsts, peaks, fg_writes = [], [], [], []
             for _ in range(self.args.repeat):
                 self.wait_background()
-                took, first, peak = self.timed([FLEETTUI, "list", "--profile", "bench", *extra])
+                took, first, peak = self.timed(
+                    [FLEETTUI, "list", "--profile", "bench", *extra], env=env
+                )
                 self.wait_background()
                 # written before the last of the output: the listing waited for it
                 fg_writes.append(
