@@ -10,14 +10,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from fleettui.api.auth import Credentials
-from fleettui.api.client import FleetClient
 from fleettui.config.data_checks import DataCheckSettings, data_check_settings
 from fleettui.monitor.clients import ClientFactory
 from fleettui.webhooks.events import WebhookEvent
 from fleettui.webhooks.health import HealthSnapshot
+
+if TYPE_CHECKING:
+    from fleettui.api.client import FleetClient
 
 
 class Feed(Protocol):
@@ -101,6 +103,14 @@ class Account:
         return f"Account(name={self.name!r}, environment={self.environment!r}, read_only={self.read_only})"
 
 
+def _client(creds: Credentials, **options: Any) -> FleetClient:
+    """An API client. Its module (httpx, TLS: tens of milliseconds) loads with the first
+    client, not with the monitor's start: a warm start paints the cache first."""
+    from fleettui.api.client import FleetClient
+
+    return FleetClient(creds, **options)
+
+
 def account_from_profile(
     profile: ProfileFields, *, read_only: bool = False, refresh: float | None = None
 ) -> Account:
@@ -111,7 +121,7 @@ def account_from_profile(
     return Account(
         name=profile.name,
         environment=profile.environment,
-        client_factory=lambda: FleetClient(creds, **options),
+        client_factory=lambda: _client(creds, **options),
         read_only=bool(read_only or profile.read_only),
         refresh=refresh if refresh is not None else profile.refresh,
         default_filter=getattr(profile, "default_filter", "") or "",
@@ -140,7 +150,7 @@ def account_for_simulator(
     return Account(
         name=name,
         environment=environment,
-        client_factory=lambda: FleetClient(creds, timeout=5.0, max_retries=1, backoff_base=0.2),
+        client_factory=lambda: _client(creds, timeout=5.0, max_retries=1, backoff_base=0.2),
         read_only=read_only,
         refresh=refresh,
         base_url=sim.base_url,

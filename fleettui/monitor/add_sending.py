@@ -12,15 +12,18 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from fleettui.api.errors import ApiError
-from fleettui.api.wire import CreateResult, NewVehicle
 from fleettui.core.store import FleetStore
 from fleettui.core.text import clean
 from fleettui.monitor.add_lines import AddDraft, AddLine
 from fleettui.monitor.clients import Creator
 from fleettui.monitor.updates import AddSent, Notice
 from fleettui.monitor.write_outcomes import new_vehicle
+
+if TYPE_CHECKING:
+    from fleettui.api.wire import CreateResult
 
 
 def send_add(
@@ -32,6 +35,8 @@ def send_add(
     clock: Callable[[], datetime],
 ) -> AddSent:
     """Blocking: the create call for `lines`, and the store update for the accepted."""
+    from fleettui.api.wire import NewVehicle  # the writer's client loaded it (httpx)
+
     wanted = [NewVehicle(line.vin, line.brand, line.tags) for line in lines]
     try:
         with lock:

@@ -11,13 +11,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from datetime import datetime
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
-from fleettui.api.eligibility import EligibilityResult
-from fleettui.api.filters import VehicleFilter
-from fleettui.api.wire import CreateResult, NewVehicle
-from fleettui.core.data_answer import DataReading
-from fleettui.core.vehicle import Vehicle
+if TYPE_CHECKING:  # annotations only: the API's modules (httpx) load with the first client
+    from fleettui.api.eligibility import EligibilityResult
+    from fleettui.api.filters import VehicleFilter
+    from fleettui.api.wire import CreateResult, NewVehicle
+    from fleettui.core.data_answer import DataReading
+    from fleettui.core.vehicle import Vehicle
 
 
 class Creator(Protocol):

@@ -8,10 +8,9 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from fleettui.api.errors import ApiError, BadResponse, RateLimited, error_category
-from fleettui.api.vehicle_list import OnBatch, takes_batches
 from fleettui.core.first_page import first_of
 from fleettui.core.memory import FREEZE_AT
 from fleettui.core.notices import coalesce
@@ -31,6 +30,9 @@ from fleettui.monitor.updates import (
     Notice,
 )
 
+if TYPE_CHECKING:  # the API's list module loads httpx: with the first client
+    from fleettui.api.vehicle_list import OnBatch
+
 #: What a refresh asks when nothing says otherwise: the whole list.
 FULL = Ask(True, "setting")
 #: Rejections named one by one after a poll; more are counted in one notice.
@@ -44,6 +46,8 @@ def fetch_fleet(reader: Reader, on_batch: OnBatch | None = None) -> list[Any]:
     compact = getattr(reader, "list_vehicles_compact", None)
     if compact is None:
         return reader.list_vehicles_raw()
+    from fleettui.api.vehicle_list import takes_batches  # loaded by the client already
+
     if on_batch is not None and takes_batches(compact):
         return compact(on_batch=on_batch)
     return compact()

@@ -20,6 +20,12 @@ that much later. So once `FIRST_ROWS` entries are kept for the poll, the call wa
 (reading no more of the body, at most `HOLD_TIMEOUT` seconds) until the poll takes it:
 the window is up, the first rows go to the screen, and the rest is read and parsed
 while the first frame is drawn.
+
+With a cache, the clients themselves wait too: importing the API's modules (httpx) and
+setting up TLS cost a warm start's first paint tens of milliseconds, for calls that come
+after it. The reader is made when the gate opens or when something first needs it (its
+clock and list-answer count are answered without it until then), and the account's
+later clients (the writer) are `LaterClient`s, made at their first use.
 """
 
 from __future__ import annotations
@@ -27,11 +33,15 @@ from __future__ import annotations
 import dataclasses
 import threading
 from collections.abc import Callable
-from typing import Any
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
 
-from fleettui.api.vehicle_list import OnBatch, takes_batches
 from fleettui.core.first_page import FIRST_ROWS
+from fleettui.core.timefmt import utcnow
 from fleettui.monitor.accounts import Account
+
+if TYPE_CHECKING:
+    from fleettui.api.vehicle_list import OnBatch
 
 #: The longest the call waits for the cached fleet (the poll itself opens the gate too).
 GATE_TIMEOUT = 10.0
@@ -50,8 +60,15 @@ class PrefetchingReader:
         self._client: Any = None
         self._made = threading.Event()
         self._gate = threading.Event()
+        #: Set when the client is to be made: at once, or (gated) when the gate opens or
+        #: something first needs the client.
+        self._wanted = threading.Event()
+        #: The provider's clock offset remembered with the cache, until the client exists.
+        self._offset: timedelta | None = None
+        self._closed = False
         if not gated:
             self._gate.set()
+            self._wanted.set()
         self._done = threading.Event()
         self._taken = False
         self._result: list[Any] | None = None
@@ -68,8 +85,15 @@ class PrefetchingReader:
         self._thread.start()
 
     def _run(self) -> None:
+        self._wanted.wait(GATE_TIMEOUT)
         try:
-            self._client = self._make()
+            if self._closed:
+                raise RuntimeError("closed before its client was made")
+            client = self._make()
+            with self._lock:
+                self._client = client
+                if self._offset is not None:
+                    client.assume_server_offset(self._offset)
         except BaseException as exc:  # noqa: BLE001 - raised where the client is used
             self._error = exc
             self._done.set()
@@ -78,6 +102,8 @@ class PrefetchingReader:
             self._made.set()
         self._gate.wait(GATE_TIMEOUT)
         try:
+            from fleettui.api.vehicle_list import takes_batches  # with the client (httpx)
+
             call = self._client.list_vehicles_compact
             self._result = call(on_batch=self._batch) if takes_batches(call) else call()
         except BaseException as exc:  # noqa: BLE001 - handed to the poll that takes it
@@ -103,6 +129,44 @@ class PrefetchingReader:
     def open_gate(self) -> None:
         """The cached fleet is in the store (or there is none): the call may go ahead."""
         self._gate.set()
+        self._wanted.set()
+
+    def assume_server_offset(self, offset: timedelta) -> None:
+        """The cached clock offset: handed to the client, or to it once it is made."""
+        with self._lock:
+            if self._client is None:
+                self._offset = offset
+                return
+        self._client.assume_server_offset(offset)
+
+    def server_time(self) -> datetime:
+        """The provider's clock; before the client exists, local time plus the offset
+        remembered with the cache (what the client's clock says before any answer)."""
+        if not self._made.is_set():
+            offset, now = self._offset, utcnow()
+            return now + offset if offset is not None else now
+        return self.client.server_time()
+
+    @property
+    def list_answers(self) -> int:
+        """List answers begun (0 before the client exists), and the provider-load counts."""
+        return int(getattr(self._client, "list_answers", 0) or 0)
+
+    @property
+    def requests_sent(self) -> int:
+        return int(getattr(self._client, "requests_sent", 0) or 0)
+
+    @property
+    def bytes_received(self) -> int:
+        return int(getattr(self._client, "bytes_received", 0) or 0)
+
+    def close(self) -> None:
+        """Closes the client; one not made yet never is (its thread ends)."""
+        self._closed = True
+        self._wanted.set()
+        self._gate.set()
+        if self._made.is_set() and self._client is not None:
+            self._client.close()
 
     def list_vehicles_compact(
         self, filter: Any = None, on_batch: OnBatch | None = None
@@ -123,6 +187,7 @@ class PrefetchingReader:
             self._early = []
         self._took.set()
         self._gate.set()
+        self._wanted.set()
         self._done.wait()
         result, error = self._result, self._error
         self._result = self._error = None
@@ -132,11 +197,45 @@ class PrefetchingReader:
 
     @property
     def client(self) -> Any:
-        """The client itself, once made."""
+        """The client itself, once made (made now if it was waiting)."""
+        self._wanted.set()
         self._made.wait()
         if self._client is None:  # making it failed: as if it had failed here
             raise self._error or RuntimeError("the client could not be made")
         return self._client
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.client, name)
+
+
+class LaterClient:
+    """A client made at its first use (with a cache, the account's writer: see the
+    module docstring). The provider-load counts read 0 until then; closing one never
+    made makes nothing."""
+
+    def __init__(self, make: Callable[[], Any]) -> None:
+        self._make = make
+        self._client: Any = None
+        self._lock = threading.Lock()
+
+    @property
+    def client(self) -> Any:
+        with self._lock:
+            if self._client is None:
+                self._client = self._make()
+            return self._client
+
+    @property
+    def requests_sent(self) -> int:
+        return int(getattr(self._client, "requests_sent", 0) or 0)
+
+    @property
+    def bytes_received(self) -> int:
+        return int(getattr(self._client, "bytes_received", 0) or 0)
+
+    def close(self) -> None:
+        if self._client is not None:
+            self._client.close()
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.client, name)
@@ -153,6 +252,8 @@ def prefetching(account: Account, *, gated: bool) -> Account:
     first: list[Any] = [PrefetchingReader(make, gated=gated)]
 
     def factory() -> Any:
-        return first.pop() if first else make()
+        if first:
+            return first.pop()
+        return LaterClient(make) if gated else make()
 
     return dataclasses.replace(account, client_factory=factory)

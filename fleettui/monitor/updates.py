@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from fleettui.api.wire import CreateResult
 from fleettui.core.first_page import FirstPage
 from fleettui.core.rows import Row
 from fleettui.core.snapshot import Prepared
@@ -22,6 +21,7 @@ from fleettui.monitor.delta import Answer, Ask
 from fleettui.monitor.write_outcomes import Severity, WriteOutcome
 
 if TYPE_CHECKING:
+    from fleettui.api.wire import CreateResult  # the API's module loads httpx
     from fleettui.triage.since import SinceSummary
 
 

@@ -7,14 +7,16 @@ from __future__ import annotations
 import threading
 import time
 from dataclasses import replace
+from datetime import timedelta
 
 import pytest
 
 from fleettui.api.network_errors import ProviderTimeout
+from fleettui.core.timefmt import utcnow
 from fleettui.monitor import prefetch
 from fleettui.monitor.accounts import account_for_simulator
 from fleettui.monitor.controller import Monitor
-from fleettui.monitor.prefetch import PrefetchingReader, prefetching
+from fleettui.monitor.prefetch import LaterClient, PrefetchingReader, prefetching
 from fleettui.monitor.updates import Fetched, FetchFailed
 
 
@@ -88,7 +90,8 @@ def test_a_gated_call_waits_until_it_is_let_go(sim, monkeypatch):
     made: list[Counting] = []
     reader = prefetching(_account(sim, made), gated=True).client_factory()
     assert isinstance(reader, PrefetchingReader)
-    assert not _first(made).started.wait(0.2)  # held until the gate opens
+    time.sleep(0.2)
+    assert made == []  # held until the gate opens: not even the client is made
     reader.open_gate()
     assert _first(made).started.wait(10)
     assert len(reader.list_vehicles_compact()) == 60
@@ -113,7 +116,8 @@ def test_the_monitor_lets_the_call_go_once_the_cached_fleet_is_in(sim, monkeypat
     assert first is not None and first.first is not None
     m.cache.took_cache(first)  # the first screen alone: still held
     whole = m.cache.read_cache(m.generation)
-    assert whole is not None and not _first(made).started.wait(0.2)
+    time.sleep(0.2)
+    assert whole is not None and made == []  # no client yet, the reader's nor the writer's
     m.cache.took_cache(whole)  # the whole cached fleet is in: go
     assert _first(made).started.wait(10)
     assert isinstance(_poll(m), Fetched)
@@ -124,7 +128,7 @@ def test_with_nothing_cached_the_call_goes_at_once(sim, monkeypatch):
     monkeypatch.setattr(prefetch, "GATE_TIMEOUT", 60.0)
     made: list[Counting] = []
     m = _held(sim, made, "never-cached")
-    assert m.cache.read_first(m.generation) is None and not _first(made).started.wait(0.1)
+    assert m.cache.read_first(m.generation) is None and made == []
     assert m.cache.read_cache(m.generation) is None  # nothing to wait for
     assert _first(made).started.wait(10)
     assert isinstance(_poll(m), Fetched)
@@ -178,3 +182,32 @@ def test_after_a_screenful_the_call_waits_for_the_poll_to_take_it(monkeypatch):
     got = reader.list_vehicles_compact(on_batch=lambda entries, first: seen.append(len(entries)))
     assert fake.finished.is_set() and len(got) == 1000
     assert sum(seen) == 1000  # the kept entries first, then the rest as it came
+
+
+def test_a_gated_reader_answers_the_clock_and_counts_before_its_client_exists(sim, monkeypatch):
+    """Before the gate, the monitor's clock (with the cached offset) and the provider-load
+    counts come without making a client; the first real use makes it, and the writer is
+    made at its first use."""
+    monkeypatch.setattr(prefetch, "GATE_TIMEOUT", 60.0)
+    made: list[Counting] = []
+    m = _held(sim, made, "clock")
+    reader = m.reader
+    assert isinstance(reader, PrefetchingReader) and isinstance(m.writer, LaterClient)
+    reader.assume_server_offset(timedelta(days=2))  # the cache's (a demo runs ahead)
+    assert m.clock() - utcnow() > timedelta(days=1, hours=23)
+    assert m.load.totals() == (0, 0) and m._list_answers() == 0
+    time.sleep(0.1)
+    assert made == []
+    assert reader.client is not None  # a real use: made now, the offset handed on
+    assert _first(made).client.server_time() - utcnow() > timedelta(days=1, hours=23)
+    assert m.writer.server_time() is not None and len(made) == 2
+    m.close()
+
+
+def test_a_reader_closed_before_its_client_was_made_makes_none(sim, monkeypatch):
+    monkeypatch.setattr(prefetch, "GATE_TIMEOUT", 60.0)
+    made: list[Counting] = []
+    reader = prefetching(_account(sim, made), gated=True).client_factory()
+    reader.close()
+    reader._thread.join(10)
+    assert not reader._thread.is_alive() and made == []

@@ -31,6 +31,9 @@ LATER = (
     "fleettui.desk",  # the desk (--desk)
     "textual.widgets._text_area",  # only dialogs have one (the add form)
     "textual.document._document",
+    "httpx",  # the API's client: made once the cached screen is painted (monitor/prefetch)
+    "fleettui.api.client",
+    "fleettui.api.wire",
 )
 
 _PROBE = """
