@@ -21,7 +21,7 @@ go before it would land where the user was no longer typing.
 
 Only a key with another behind it pays for the marker. A lone key (typed by hand, the
 next one far behind) is handed on as Textual would, and no marker is posted. The marker
-cost a lone `j` more than its own eight dispatches (~0.6 ms): its second lap kept the
+cost a lone `j` more than its own eight dispatches (~0.6-1 ms): its second lap kept the
 screen's queue full, so the screen handled the table's `CursorChanged` (the detail pane)
 before it went idle and painted, and the key's frame waited for that work (in-process,
 key at the App to the frame: 13 ms against 2-3 ms, load 7). When the next key comes, the
