@@ -6,8 +6,9 @@
   worker thread and with two processes at once.
 - `profile_history` — `open_history`: the profile's file (a throwaway one for demos), a
   new one when the profile now points at another server.
-- `database_file` — where a profile's file is, how it is opened, and how a corrupt or
-  foreign one is moved aside.
+- `database_file` — where a profile's file is, how it is opened, how a corrupt or
+  foreign one is moved aside, and the demo's throwaway (unlinked once open, so even a
+  SIGKILL leaves nothing behind).
 - `event_rows` — events as rows of the `events` table, and the query reading them.
 - `write_backlog` — the rows of failed writes, kept for the next write that succeeds.
 - `recorder` — turns a refresh (diff + changelogs) into events.

@@ -1,5 +1,6 @@
 """The history's SQLite file: where a profile's file is, how it is opened (WAL, a busy
-timeout, the schema checked and migrated, 0600), and how a bad one is moved aside.
+timeout, the schema checked and migrated, 0600), how a bad one is moved aside, and the
+demo's throwaway one (unlinked as soon as it is open: `connect_throwaway`).
 
 A file that another fleettui process holds locked while it creates or migrates it (the
 monitor and `fleettui record` started at once) answers "database is locked", an
@@ -15,12 +16,15 @@ import errno
 import hashlib
 import os
 import re
+import shutil
 import sqlite3
+import tempfile
 import time
 from datetime import datetime
 from pathlib import Path
 
 from fleettui.config.paths import data_dir, ensure_dir
+from fleettui.core import forced_end
 from fleettui.core.localfile import check_regular_or_absent
 from fleettui.history import schema
 
@@ -60,6 +64,37 @@ def _busy(exc: sqlite3.OperationalError) -> bool:
     if code is not None:
         return code & 0xFF in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
     return str(exc).startswith(("database is locked", "database table is locked"))
+
+
+def connect_throwaway() -> sqlite3.Connection:
+    """A throwaway history (demo runs) that leaves nothing behind however the process
+    ends, SIGKILL included: its file is made in a private temporary folder, opened, and
+    the file and folder removed at once; the open connection keeps the unlinked file (and
+    its page cache, bounded like a profile's, spills to it rather than to memory). SQLite
+    works on an unlinked file as long as it never needs the path again: the journal is
+    kept in memory (no WAL, no -journal file beside it) and nothing else opens it by path
+    (a throwaway is never shared: `fleettui record` and the webhook receiver use the
+    profile's file). For the instant between making the folder and removing it, a forced
+    end (`forced_end`) removes it too. Raises `sqlite3.Error` or `OSError`."""
+    folder = Path(tempfile.mkdtemp(prefix="fleettui-history-"))
+    forced_end.remove_at_forced_end(folder)
+    try:
+        conn = sqlite3.connect(
+            folder / "demo.sqlite3", isolation_level=None, check_same_thread=False
+        )
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+        forced_end.forget(folder)
+    try:
+        conn.execute("PRAGMA journal_mode = MEMORY")  # never a file beside the unlinked one
+        conn.execute("PRAGMA synchronous = OFF")  # nothing to keep through a crash
+        conn.execute("PRAGMA temp_store = MEMORY")
+        conn.execute("PRAGMA cache_size = -32000")
+        schema.migrate(conn)
+    except BaseException:
+        conn.close()
+        raise
+    return conn
 
 
 def _connect_once(path: Path) -> sqlite3.Connection:

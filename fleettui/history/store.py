@@ -14,18 +14,15 @@
 from __future__ import annotations
 
 import contextlib
-import shutil
 import sqlite3
-import tempfile
 import threading
 from collections.abc import Iterable, Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from fleettui.core import forced_end
 from fleettui.core.localfile import NotAFile
 from fleettui.history import schema
-from fleettui.history.database_file import connect, move_aside
+from fleettui.history.database_file import connect, connect_throwaway, move_aside
 from fleettui.history.event_rows import COLUMNS, event_row, events_query, row_event
 from fleettui.history.events import Event, one_event
 from fleettui.history.settings import HistorySettings
@@ -36,13 +33,11 @@ PRUNE_EVERY = timedelta(hours=1)
 
 
 class HistoryStore:
-    def __init__(
-        self, path: Path | None, *, settings: HistorySettings | None = None, temporary: bool = False
-    ) -> None:
+    def __init__(self, path: Path | None, *, settings: HistorySettings | None = None) -> None:
+        #: The file; None for a throwaway (its file was unlinked once open) or no history.
         self.path = path
         self.settings = settings or HistorySettings()
         self.notes: list[str] = list(self.settings.notes)
-        self._temporary = temporary
         self._lock = threading.RLock()
         self._conn: sqlite3.Connection | None = None
         self._last_prune: datetime | None = None
@@ -55,10 +50,14 @@ class HistoryStore:
 
     @classmethod
     def temporary(cls) -> HistoryStore:
-        """A throwaway database (demo runs), removed on close or by a forced end."""
-        folder = Path(tempfile.mkdtemp(prefix="fleettui-history-"))
-        forced_end.remove_at_forced_end(folder)
-        return cls(folder / "demo.sqlite3", temporary=True)
+        """A throwaway database (demo runs) that leaves nothing on disk however the
+        process ends (`connect_throwaway`: its file is unlinked as soon as it is open)."""
+        store = cls(None)
+        try:
+            store._conn = connect_throwaway()
+        except (sqlite3.Error, OSError) as e:
+            store.notes.append(f"History off for this run: no throwaway database ({e}).")
+        return store
 
     @property
     def available(self) -> bool:
@@ -105,9 +104,6 @@ class HistoryStore:
                     conn.execute("PRAGMA analysis_limit = 400")
                     conn.execute("PRAGMA optimize")
                 conn.close()
-        if self._temporary and self.path is not None:
-            shutil.rmtree(self.path.parent, ignore_errors=True)
-            forced_end.forget(self.path.parent)
 
     def __enter__(self) -> HistoryStore:
         return self
@@ -153,7 +149,9 @@ class HistoryStore:
             return
         self._conn = None  # the file went bad under us
         conn.close()
-        if self._move_aside("corrupt", str(error)):
+        if self.path is None:  # a throwaway: nothing to move aside or open again
+            self.notes.append(f"History off for this run: its database failed ({error}).")
+        elif self._move_aside("corrupt", str(error)):
             self._open()
 
     def record_events(self, events: Iterable[Event], now: datetime | None = None) -> int:

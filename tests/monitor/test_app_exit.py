@@ -4,6 +4,7 @@ closes its clients, and a call blocked on a silent provider ends at once."""
 from __future__ import annotations
 
 import threading
+from pathlib import Path
 
 import pytest
 
@@ -16,6 +17,8 @@ from fleettui.ui.app import FleetApp
 from tests.support.hostile_server import HostileServer
 from tests.support.pilot import wait_for
 from tests.support.sim import SIM_START
+
+ROOT = Path(__file__).resolve().parent.parent.parent
 
 
 def http_threads() -> list[threading.Thread]:
@@ -92,19 +95,21 @@ def test_the_exit_guard_ends_the_process_with_the_apps_code():
     assert ended == [129]
 
 
-def test_a_forced_end_removes_the_demos_throwaway_history(tmp_path):
-    """An exit that hangs is ended by the guard with os._exit, which skips every cleanup:
-    the demo's history folder must still go (it was left in the temporary directory, one
-    more each time)."""
+def test_a_forced_end_removes_this_runs_throwaway_folders(tmp_path):
+    """An exit that hangs is ended by the guard with os._exit, which skips every cleanup: a
+    throwaway folder registered for this run must still go (the demo's history folder
+    exists only for the instant it takes to open its file, and is registered meanwhile)."""
     import subprocess
     import sys
 
     script = (
-        "import threading\n"
-        "from fleettui.history.store import HistoryStore\n"
+        "import tempfile, threading\n"
+        "from pathlib import Path\n"
+        "from fleettui.core import forced_end\n"
         "from fleettui.term.exit_guard import ExitGuard\n"
-        "store = HistoryStore.temporary()\n"
-        "assert store.available and store.path.exists()\n"
+        "folder = Path(tempfile.mkdtemp(prefix='fleettui-history-'))\n"
+        "(folder / 'demo.sqlite3').write_bytes(b'x')\n"
+        "forced_end.remove_at_forced_end(folder)\n"
         "ExitGuard(0.05, fd=-1).arm(lambda: 7)\n"
         "threading.Event().wait()  # an exit that never finishes\n"
     )
@@ -119,16 +124,66 @@ def test_a_forced_end_removes_the_demos_throwaway_history(tmp_path):
     assert list(tmp_path.glob("fleettui-history-*")) == []
 
 
-def test_a_history_closed_the_usual_way_is_not_removed_again(tmp_path, monkeypatch):
-    from fleettui.core import forced_end
-    from fleettui.history.store import HistoryStore
+def _history_files(pid: int) -> list[str]:
+    """The history files process `pid` holds open (their /proc fd links)."""
+    import os
 
-    monkeypatch.setenv("TMPDIR", str(tmp_path))
-    monkeypatch.setattr("tempfile.tempdir", None)
-    store = HistoryStore.temporary()
-    assert store.path is not None
-    folder = store.path.parent
-    assert folder in forced_end._folders
-    store.close()
-    assert not folder.exists()
-    assert folder not in forced_end._folders
+    found = []
+    for fd in os.listdir(f"/proc/{pid}/fd"):
+        try:
+            target = os.readlink(f"/proc/{pid}/fd/{fd}")
+        except OSError:  # closed meanwhile
+            continue
+        if "fleettui-history-" in target:
+            found.append(target)
+    return found
+
+
+@pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="needs Linux's /proc")
+def test_a_demo_killed_outright_leaves_no_history_behind(isolated_dirs, tmp_path):
+    """SIGKILL cannot be caught: no exit path and no exit guard runs. The demo's throwaway
+    history must leave nothing in the temporary directory all the same (each full test run
+    left one `fleettui-history-*` folder in /tmp, from a real demo killed this way).
+    Real process, in a terminal; killed once it holds its history open (seen in /proc)."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from tests.support.pty_terminal import Pty
+
+    temp = tmp_path / "temp"
+    temp.mkdir()
+    environ = {k: v for k, v in os.environ.items() if not k.startswith("FLEETTUI_")}
+    environ.update({f"FLEETTUI_{k.upper()}_DIR": v for k, v in isolated_dirs.items()})
+    environ.update(TMPDIR=str(temp), TERM="xterm-256color", COLUMNS="100", LINES="30")
+    term = Pty()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "fleettui", "--demo", "--demo-vehicles", "50"],
+        cwd=ROOT,
+        env={**environ, "PYTHONPATH": str(ROOT)},
+        stdin=term.slave,
+        stdout=term.slave,
+        stderr=term.slave,  # Textual draws on stderr: the terminal is all three
+        start_new_session=True,
+    )
+    try:
+        held: list[str] = []
+        for _ in range(3000):  # bounded (300 s of 0.1 s looks): the first refresh opens it
+            held = _history_files(proc.pid)
+            if held:
+                break
+            assert proc.poll() is None, bytes(term.output)[-2000:]
+            time.sleep(0.1)
+        else:
+            raise AssertionError("the demo never opened its history")
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait(60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        term.close()
+    assert proc.returncode == -signal.SIGKILL
+    assert list(temp.glob("fleettui-history-*")) == [], held

@@ -266,7 +266,7 @@ def test_a_first_load_hands_back_the_page_cache_after_each_batch(tmp_path, monke
 
 
 def test_a_recording_that_comes_after_close_opens_nothing(sim, tmp_path, monkeypatch):
-    """The demo's history is a throwaway folder that the first recording opens, on a
+    """The demo's history is a throwaway database that the first recording opens, on a
     worker. At exit the app closes the history; a refresh's recording still on its worker
     then opens nothing (before, it opened a folder no one closed, left in the temp
     directory: at load 10-20 each full test run left two). The order is forced: the
@@ -286,8 +286,9 @@ def test_a_recording_that_comes_after_close_opens_nothing(sim, tmp_path, monkeyp
         opened = MonitorHistory()  # the usual order: recorded, then closed
         opened.switch(demo)
         assert opened.record(RecordJob(1, prepared)).stored > 0
-        assert len(list(tmp_path.glob("fleettui-history-*"))) == 1
+        assert opened.available
         opened.close()
+        assert not opened.available
         assert not list(tmp_path.glob("fleettui-history-*"))
         late = MonitorHistory()  # closed at exit before its first recording ran
         late.switch(demo)

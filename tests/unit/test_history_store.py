@@ -183,13 +183,32 @@ def test_per_profile_files_in_the_data_dir_and_another_server_starts_afresh(isol
     assert list(history_path("prod").parent.glob("*.other-server-*"))
 
 
-def test_demo_history_is_thrown_away(isolated_dirs):
+def test_demo_history_leaves_nothing_on_disk_yet_records(isolated_dirs, tmp_path, monkeypatch):
+    """The demo's history is unlinked as soon as it is open, so however the process ends
+    (a SIGKILL: tests/monitor/test_app_exit.py) nothing is left in the temporary or data
+    directory; the open connection still records, rolls back and answers all run long."""
+    import tempfile
+
+    temp = tmp_path / "temp"
+    temp.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(temp))
     store = open_history("demo", demo=True)
-    path = store.path
-    store.record_events([ev("V1", "pending", 0)])
-    assert path.exists() and not str(path).startswith(isolated_dirs["data"])
-    store.close()
-    assert not path.exists() and not path.parent.exists()
+    try:
+        assert store.available and store.path is None, store.notes
+        assert list(temp.iterdir()) == []
+        assert store.record_events([ev("V1", "pending", 0), ev("V1", "approved", 1, "x")]) == 2
+        with pytest.raises(RuntimeError), store._write() as conn:  # a failed write...
+            assert conn is not None
+            conn.execute("DELETE FROM events")
+            raise RuntimeError
+        assert [e.new for e in store.events(vin="V1")] == ["pending", "approved"]  # ...undone
+        assert store.prune(T0 + timedelta(days=10_000)) == 2
+        assert store.record_events([ev("V2", "pending", 0)]) == 1 and store.count() == 1
+        assert list(temp.iterdir()) == []
+        assert [p for p in Path(isolated_dirs["data"]).rglob("*") if p.is_file()] == []
+    finally:
+        store.close()
+    assert list(temp.iterdir()) == []
 
 
 def _writer(path: str, start: int, count: int) -> int:

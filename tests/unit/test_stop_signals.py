@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.pty_terminal import Pty
 from tests.support.webhooks import SECRET, change_body, post_signed
 
 RUNNER = Path(__file__).parent.parent / "support" / "slow_parse_cli.py"
@@ -109,33 +110,6 @@ def test_the_webhook_receiver_stuck_in_a_parse_ends_on_a_signal(env, tmp_path, s
 def _post_quietly(url: str, body: bytes) -> None:
     with contextlib.suppress(Exception):  # the receiver is stopped under it
         post_signed(url, body, delivery=str(uuid.uuid4()))
-
-
-class Pty:
-    """A pseudo-terminal for the monitor, its output drained so it never blocks."""
-
-    def __init__(self) -> None:
-        import pty
-
-        self.master, self.slave = pty.openpty()
-        self.output = bytearray()
-        self._reader = threading.Thread(target=self._drain, daemon=True)
-        self._reader.start()
-
-    def _drain(self) -> None:
-        while True:
-            try:
-                chunk = os.read(self.master, 65536)
-            except OSError:
-                return
-            if not chunk:
-                return
-            self.output += chunk
-
-    def close(self) -> None:
-        for fd in (self.slave, self.master):
-            with contextlib.suppress(OSError):
-                os.close(fd)
 
 
 @pytest.mark.parametrize("how", ["q", "ctrl+c", "SIGTERM", "SIGHUP"])
