@@ -149,8 +149,17 @@ async def _desk_claims(pilot: Pilot) -> None:
             and desk.mirror.notes_of(pending[0])
         ),
     )
+    # The pane's timeline reads the vehicle's desk events on a worker, after the mirror
+    # has them: the picture waits for the pane to show them (the claim, ben's note, ben
+    # looking), else it was taken with or without them as the machine's load had it.
+    pane = app.monitor_screen.detail
+    await _wait(pilot, lambda: all(line in pane.text.plain for line in DESK_LINES), timeout=30)
     app.clear_notifications()
     await pilot.pause(0.2)
+
+
+#: What the desk scenes' detail pane shows once the desk's events are read.
+DESK_LINES = ("Also looking: ben", "⚑ you claimed until", "✎ ben: Driver called back")
 
 
 async def desk_claimed(pilot: Pilot) -> None:
