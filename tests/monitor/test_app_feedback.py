@@ -20,10 +20,11 @@ from tests.support.pilot import (
     filter_to,
     loaded,
     make_app,
-    notes,
     said,
     seed_test_vehicles,
     sim_status,
+    told,
+    told_since,
     wait_for,
 )
 from tests.support.sim import DAY
@@ -46,26 +47,26 @@ async def test_read_only_keys_and_palette_say_why_nothing_happens(sim):
         footer_actions = {ab.binding.action for ab in app.screen.active_bindings.values()}
         assert not {"add", "cancel", "revoke"} & footer_actions
         for key in ("a", "c", "R"):
-            before = len(notes(app))
+            before = len(told(app))
             await pilot.press(key)
             await pilot.pause()
-            assert any(READ_ONLY_NOTE in n for n in notes(app)[before:]), key
+            assert any(READ_ONLY_NOTE in n for n in told_since(app, before)), key
         assert app.monitor.writer.requests_sent == 0
         assert sim_status(sim, KIA_APPROVED) == "approved"
         # Typing the same letters into the filter is just typing.
-        before = len(notes(app))
+        before = len(told(app))
         await pilot.press("slash", "a", "c", "R")
         await pilot.pause()
         assert app.query_one("#filter").value.endswith("acR")
-        assert not any("Read-only" in n for n in notes(app)[before:])
+        assert not any("Read-only" in n for n in told_since(app, before))
         await pilot.press("escape")
         commands = {c.title: c for c in app.get_system_commands(app.screen)}
         revoke = next(c for title, c in commands.items() if title.startswith("Revoke"))
         assert "read-only" in revoke.title
-        before = len(notes(app))
+        before = len(told(app))
         revoke.callback()
         await pilot.pause()
-        assert any(READ_ONLY_NOTE in n for n in notes(app)[before:])
+        assert any(READ_ONLY_NOTE in n for n in told_since(app, before))
 
 
 @pytest.mark.test_vehicles
@@ -76,7 +77,7 @@ async def test_write_keys_still_work_when_not_read_only(sim, pilot):
     from fleettui.ui.screens.add_form import AddScreen
 
     assert isinstance(app.screen, AddScreen)
-    assert not any("Read-only" in n for n in notes(app))
+    assert not any("Read-only" in n for n in told(app))
     assert not any(
         c.title.endswith("(read-only: not available)") for c in app.get_system_commands(app.screen)
     )

@@ -7,7 +7,7 @@ from __future__ import annotations
 from textual.widgets import Input, Static, TextArea
 
 from fleettui.ui.screens.add_form import AddScreen
-from tests.support.pilot import loaded, make_app, notes, on_screen, wait_for
+from tests.support.pilot import loaded, make_app, on_screen, told, wait_for
 
 GOOD_A = "VF3ZZZZZ0NC000010"
 GOOD_B = "VF3ZZZZZ0NC000011"
@@ -121,7 +121,7 @@ async def test_escape_keeps_a_draft_for_the_next_time(pilot):
     form.query_one("#add-many", TextArea).text = f"{GOOD_B}\n{BAD}"
     await pilot.press("escape")
     await wait_for(pilot, lambda: not isinstance(app.screen, AddScreen))
-    assert any("Draft kept: 3 lines" in n for n in notes(app))
+    assert any("Draft kept: 3 lines" in n for n in told(app))
     await pilot.press("a")
     await on_screen(pilot, AddScreen)
     await pilot.pause()

@@ -17,7 +17,7 @@ from tests.support.hostile_server import (
     PENDING_VIN,
     HostileServer,
 )
-from tests.support.pilot import header_text, notes, wait_for
+from tests.support.pilot import header_text, told, told_since, wait_for
 from tests.support.sim import SIM_START
 
 #: What the header (or the first notice) says for each class that fails every refresh.
@@ -72,7 +72,7 @@ def hostile_app(server: HostileServer, deadline: float = DEADLINE) -> FleetApp:
 
 
 def assert_clean(app: FleetApp) -> None:
-    for text in (header_text(app), *notes(app)):
+    for text in (header_text(app), *told(app)):
         for line in text.split("\n"):
             assert sanitize(line) == line, repr(line)
 
@@ -85,18 +85,21 @@ async def test_a_failing_provider_is_named_and_the_monitor_lives(server, kind):
     async with app.run_test(size=(100, 30)) as pilot:
         await wait_for(pilot, lambda: app.monitor.connection.failures >= 1, timeout=40)
         await pilot.pause()
-        said = header_text(app).lower() + " ".join(notes(app)).lower()
-        assert SAYS[kind] in said, (kind, header_text(app), notes(app))
+        said = header_text(app).lower() + " ".join(told(app)).lower()
+        assert SAYS[kind] in said, (kind, header_text(app), told(app))
         assert_clean(app)
+        before = len(told(app))
         await pilot.press("E")  # the whole error, one key away
         await pilot.pause()
-        assert any(app.monitor.connection.message[:40] in n for n in notes(app))
+        assert any(app.monitor.connection.message[:40] in n for n in told_since(app, before))
         if kind == "deep_list":  # named as what it is, not Python's "maximum recursion"
             assert "nested too deeply to be a vehicle list" in app.monitor.connection.message
             assert "recursion" not in app.monitor.connection.message
+        before = len(told(app))
         await pilot.press("r")  # stale: retries now and says so
         await pilot.pause()
-        assert any("Retrying now" in n for n in notes(app)) or app.monitor.connection.polling
+        retried = told_since(app, before)
+        assert any("Retrying now" in n for n in retried) or app.monitor.connection.polling
         assert app.is_running
 
 

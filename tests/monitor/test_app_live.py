@@ -23,10 +23,10 @@ from tests.support.pilot import (
     filter_to,
     header_text,
     loaded,
-    notes,
     refresh,
     reject,
     said,
+    told,
     wait_for,
 )
 from tests.support.sim import SIM_START
@@ -137,7 +137,7 @@ async def test_change_to_rejected_raises_notification_with_reason(sim, pilot):
     await reject(pilot, sim, BMW_PENDING, "[bold]consent[/] not given")
     assert app.monitor.store.row_for(BMW_PENDING).state is State.REJECTED
     assert app.monitor.store.is_recent(BMW_PENDING)
-    assert any(BMW_PENDING in n and "[bold]consent[/] not given" in n for n in notes(app))
+    assert any(BMW_PENDING in n and "[bold]consent[/] not given" in n for n in told(app))
 
 
 async def test_pause_stops_polling_and_header_says_so(sim, pilot):
@@ -244,7 +244,7 @@ async def test_malformed_answers_mark_stale_and_the_app_lives_on(sim, pilot):
 async def test_escape_sequences_in_a_reason_never_reach_the_terminal(sim, pilot):
     app = pilot.app
     await reject(pilot, sim, BMW_PENDING, "bad\x1b]52;c;SGVsbG8=\x07 \x1b[31mred")
-    note = next(n for n in notes(app) if BMW_PENDING in n)
+    note = next(n for n in told(app) if BMW_PENDING in n)
     assert "\x1b" not in note and "\x07" not in note and "red" in note
 
 

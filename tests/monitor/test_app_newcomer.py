@@ -23,6 +23,8 @@ from tests.support.pilot import (
     recorded,
     refresh,
     seed_test_vehicles,
+    told,
+    told_since,
     wait_for,
 )
 
@@ -36,7 +38,7 @@ async def test_f_on_a_refusal_notice_shows_its_vehicle(pilot):
     app.table.move_cursor_to(BMW_PENDING)
     await pilot.press("c")
     await wait_for(
-        pilot, lambda: any(n.startswith(f"Cannot cancel {BMW_PENDING}") for n in notes(app))
+        pilot, lambda: any(n.startswith(f"Cannot cancel {BMW_PENDING}") for n in told(app))
     )
     await pilot.press("exclamation_mark")
     await wait_for(pilot, lambda: isinstance(app.screen, NotificationLogScreen))
@@ -44,7 +46,7 @@ async def test_f_on_a_refusal_notice_shows_its_vehicle(pilot):
     await wait_for(pilot, lambda: not isinstance(app.screen, NotificationLogScreen))
     await pilot.pause()
     assert [r.vin for r in app.monitor.store.view.rows] == [BMW_PENDING]
-    assert not any("names no vehicle" in n for n in notes(app))
+    assert not any("names no vehicle" in n for n in told(app))
 
 
 @pytest.mark.size(100, 30)
@@ -62,14 +64,15 @@ async def test_a_new_filter_ends_the_refusal_about_a_vehicle_that_left(pilot, si
     assert app.table.gone_vin == BMW_PENDING
     await pilot.press("c")
     await pilot.pause()
-    assert any("left the view; nothing to cancel" in n for n in notes(app))
+    assert any("left the view; nothing to cancel" in n for n in told(app))
     await filter_to(pilot, f"vin:{PEUGEOT_PENDING}")
     app.clear_notifications()
+    before = len(told(app))
     assert app.table.cursor_vin == PEUGEOT_PENDING
     await pilot.press("c")
     await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
     assert PEUGEOT_PENDING in app.screen.title_text
-    assert not any(BMW_PENDING in n for n in notes(app))
+    assert not any(BMW_PENDING in n for n in told_since(app, before))
 
 
 async def test_t_then_e_in_one_burst_stays_in_triage(sim, isolated_dirs):
@@ -88,7 +91,7 @@ async def test_t_then_e_in_one_burst_stays_in_triage(sim, isolated_dirs):
             await pilot.pause()
         exports = [s for s in app.screen_stack if isinstance(s, ExportScreen)]
         assert all("of this queue" in s.what for s in exports), [s.what for s in exports]
-        assert not any(n.startswith("Wrote") and "rows" in n for n in notes(app))
+        assert not any(n.startswith("Wrote") and "rows" in n for n in told(app))
         if exports:  # the board was ready: the queue's export; Esc back to the board
             await pilot.press("escape")
         triage = app.screen
@@ -117,10 +120,11 @@ async def test_switching_to_an_unreachable_profile_says_nothing_about_the_one_le
         app.accounts.profile_chosen("down")
         await wait_for(pilot, lambda: app.monitor.connection.stale, timeout=20)
         await pilot.pause()
+        # On screen: the old profile's toasts are gone (the log keeps them).
         assert not any("first profile" in n or "left the view" in n for n in notes(app))
-        assert any(n.startswith("Switched to profile down") for n in notes(app))
-        told = [n.text for n in app.monitor.notices.entries() if n.seq not in before]
-        assert not any("left the view" in t for t in told), told
+        assert any(n.startswith("Switched to profile down") for n in told(app))
+        new = [n.text for n in app.monitor.notices.entries() if n.seq not in before]
+        assert not any("left the view" in t for t in new), new
 
 
 async def test_toasts_at_80x24_leave_the_detail_pane_and_a_dialogs_keys_alone(sim):

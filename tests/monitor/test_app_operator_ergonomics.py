@@ -11,7 +11,7 @@ import pytest
 from fleettui.core.states import State
 from fleettui.ui.screens.notifications import NotificationLogScreen
 from fleettui.ui.screens.sort_menu import SortMenu
-from tests.support.pilot import filter_to, notes, refresh, wait_for
+from tests.support.pilot import filter_to, notes, refresh, told, wait_for
 
 
 def _reject(sim, count: int) -> list[str]:
@@ -29,7 +29,7 @@ async def test_a_burst_is_one_toast_and_the_log_shows_its_vehicles(sim, pilot):
     app.clear_notifications()
     vins = _reject(sim, 6)
     await refresh(pilot)
-    rejected = [n for n in notes(app) if "rejected" in n]
+    rejected = [n for n in notes(app) if "rejected" in n]  # on screen: one toast
     assert len(rejected) == 1 and rejected[0].startswith("6 vehicles rejected: ")
     kept = app.monitor.notices.entries(kinds=["rejected"])
     assert len(kept) == 7  # the toast and each vehicle's own line
@@ -48,7 +48,7 @@ async def test_a_muted_kind_is_logged_but_not_shown(sim, pilot):
     app.clear_notifications()
     [vin] = _reject(sim, 1)
     await refresh(pilot)
-    assert not any("rejected" in n for n in notes(app)), notes(app)
+    assert not any("rejected" in n for n in notes(app)), notes(app)  # on screen: none
     [entry] = app.monitor.notices.entries(vins=[vin])
     assert entry.muted and vin in entry.text
 
@@ -115,7 +115,7 @@ async def test_ctrl_c_copies_in_a_text_box_and_quits_everywhere_else(pilot):
     await pilot.press("ctrl+c")  # the form's text box copies; nothing quits
     await pilot.pause()
     assert app.is_running and isinstance(app.screen, AddScreen)
-    assert not any("Press q" in n or "press q" in n for n in notes(app))
+    assert not any("Press q" in n or "press q" in n for n in told(app))
     await pilot.press("escape")
     await pilot.pause()
     assert not isinstance(app.screen, AddScreen)
@@ -140,11 +140,11 @@ async def test_cursor_keeps_its_place_when_its_vehicle_leaves_and_c_never_hits_a
     app.clear_notifications()
     await refresh(pilot)
     assert app.table.cursor == place and app.table.gone_vin == vin
-    assert any(n.startswith(f"{vin} left the view (it is rejected now)") for n in notes(app))
+    assert any(n.startswith(f"{vin} left the view (it is rejected now)") for n in told(app))
     await pilot.press("c")
     await pilot.pause()
     assert not isinstance(app.screen, ConfirmScreen)
-    assert any("left the view; nothing to cancel" in n for n in notes(app))
+    assert any("left the view; nothing to cancel" in n for n in told(app))
     await pilot.press("j", "k")
     assert app.table.gone_vin is None
 
@@ -175,8 +175,8 @@ async def test_export_writes_the_count_it_said_and_names_the_full_path(sim, pilo
     app.apply(app.monitor.refreshes.refresh_now())
     await wait_for(pilot, lambda: len(app.monitor.store) == said - 2)
     await pilot.press("enter")
-    await wait_for(pilot, lambda: any(n.startswith("Wrote") for n in notes(app)))
-    note = next(n for n in notes(app) if n.startswith("Wrote"))
+    await wait_for(pilot, lambda: any(n.startswith("Wrote") for n in told(app)))
+    note = next(n for n in told(app) if n.startswith("Wrote"))
     path = Path(note.split(" rows to ", 1)[1])
     assert note.startswith(f"Wrote {said} rows to ") and path.is_absolute()
     assert path.parent == Path(isolated_dirs["export"])
@@ -194,11 +194,11 @@ async def test_copy_as_json_and_for_support_say_where_the_copy_went(pilot, isola
     await pilot.pause()
     data = json.loads(app.clipboard)
     assert data["vin"] == vin and "seconds_in_state" in data
-    note = next(n for n in notes(app) if n.startswith(f"Copied {vin} as JSON"))
+    note = next(n for n in told(app) if n.startswith(f"Copied {vin} as JSON"))
     saved = Path(note.split(" and saved to ", 1)[1])
     assert saved.parent == Path(isolated_dirs["export"]) and json.loads(saved.read_text()) == data
     await pilot.press("Y")
     await pilot.pause()
     assert app.clipboard.startswith(f"VIN:          {vin}\n")
     assert "Changelog (oldest first):" in app.clipboard
-    assert any(n.startswith(f"Copied {vin} for support") for n in notes(app))
+    assert any(n.startswith(f"Copied {vin} for support") for n in told(app))

@@ -253,14 +253,14 @@ def test_stale_and_cannot_connect_stand_out_without_colour():
 
 @pytest.mark.size(100, 30)
 async def test_failing_first_poll_does_not_claim_to_show_last_data(pilot, monkeypatch):
-    from tests.support.pilot import notes, save_unreachable_profile
+    from tests.support.pilot import save_unreachable_profile, told
 
     save_unreachable_profile(monkeypatch, "down")
     app = pilot.app
     app.accounts.profile_chosen("down")
     await wait_for(pilot, lambda: app.monitor.connection.stale, timeout=20)
-    failed = [n for n in notes(app) if "retrying by itself" in n]
-    assert failed and "No data yet" in failed[-1] and "last data" not in failed[-1]
+    failed = [n for n in told(app) if "retrying by itself" in n]
+    assert failed and "No data yet" in failed[0] and "last data" not in failed[0]
     assert "no data yet" in app.query_one("#header").build().plain
 
 

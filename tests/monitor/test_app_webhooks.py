@@ -177,12 +177,12 @@ async def test_webhook_panel_opens_with_w_and_updates(pushed_sim):
 
 @pytest.mark.size(80, 24)
 async def test_without_webhooks_w_explains_how(pilot):
-    from tests.support.pilot import notes
+    from tests.support.pilot import told
 
     app = pilot.app
     await pilot.press("w")
     await pilot.pause()
-    assert any("--webhooks" in n for n in notes(app))
+    assert any("--webhooks" in n for n in told(app))
     assert "push" not in header_text(app)
 
 

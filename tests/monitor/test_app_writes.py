@@ -20,12 +20,12 @@ from tests.support.pilot import (
     header_text,
     loaded,
     make_app,
-    notes,
     on_screen,
     open_confirmation,
     said,
     seed_test_vehicles,
     sim_status,
+    told,
     wait_for,
 )
 
@@ -89,7 +89,7 @@ async def test_cancel_refused_for_brand_sends_nothing(sim, pilot):
     await pilot.press("c")
     await pilot.pause()
     assert not isinstance(app.screen, ConfirmScreen)
-    assert any("Cannot cancel" in n and BMW_PENDING in n for n in notes(app))
+    assert any("Cannot cancel" in n and BMW_PENDING in n for n in told(app))
     assert sim_status(sim, BMW_PENDING) == "pending"
 
 
@@ -158,11 +158,11 @@ async def test_bulk_cancel_counts_sent_and_skipped(sim, pilot):
     await wait_for(
         pilot, lambda: app.monitor.store.row_for(PEUGEOT_PENDING).state is State.CANCELING
     )
-    await wait_for(pilot, lambda: any("of 2" in n for n in notes(app)))
+    await wait_for(pilot, lambda: any("of 2" in n for n in told(app)))
     assert sim_status(sim, BMW_PENDING) == "pending"
     assert sim_status(sim, KIA_APPROVED) == "approved"
     # The young Audi was refused by the provider ("too early"): said, not fatal.
-    assert any("1 refused: Too early" in n for n in notes(app))
+    assert any("1 refused: Too early" in n for n in told(app))
     assert app.is_running
 
 
@@ -257,7 +257,7 @@ async def test_revoke_refused_for_pending_names_the_reason(sim, pilot):
     await pilot.press("R")
     await pilot.pause()
     assert not isinstance(app.screen, ConfirmScreen)
-    assert any("Cannot revoke" in n and "Nothing was sent" in n for n in notes(app))
+    assert any("Cannot revoke" in n and "Nothing was sent" in n for n in told(app))
 
 
 @pytest.mark.size(80, 24)

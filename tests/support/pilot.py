@@ -133,6 +133,14 @@ def told(app) -> list[str]:
     return [n.text for n in app.monitor.notices.entries() if not n.muted]
 
 
+def told_since(app, before: int) -> list[str]:
+    """What `told` gained since it held `before` notices (`before = len(told(app))`
+    taken earlier), newest first: a check that a step said something, which an older
+    notice with the same words cannot pass."""
+    now = told(app)
+    return now[: len(now) - before]
+
+
 def said(app) -> list[str]:
     """Every notice said so far, toast or not, newest first (the `!` log). Test that
     something was said with this, not `notes`: on a loaded machine a toast can be gone
