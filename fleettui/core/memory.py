@@ -81,7 +81,15 @@ def _libc() -> Any:
         import ctypes
         import ctypes.util
 
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        try:
+            # glibc by its soname: `find_library` runs `ldconfig -p` in a child process
+            # (~20 ms, and a fork of this big process) to find the same file.
+            libc = ctypes.CDLL("libc.so.6")
+        except OSError:
+            found = ctypes.util.find_library("c")
+            if found is None:
+                return None
+            libc = ctypes.CDLL(found)
         libc.malloc_trim.argtypes, libc.malloc_trim.restype = [ctypes.c_size_t], ctypes.c_int
         libc.mallopt.argtypes, libc.mallopt.restype = [ctypes.c_int, ctypes.c_int], ctypes.c_int
     except (OSError, AttributeError, ImportError):
