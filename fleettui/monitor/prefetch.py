@@ -49,7 +49,21 @@ GATE_TIMEOUT = 10.0
 HOLD_TIMEOUT = 5.0
 
 
-class PrefetchingReader:
+class _LoadCounts:
+    """The provider-load counts of a client made later: 0 until it exists."""
+
+    _client: Any
+
+    @property
+    def requests_sent(self) -> int:
+        return _count(self._client, "requests_sent")
+
+    @property
+    def bytes_received(self) -> int:
+        return _count(self._client, "bytes_received")
+
+
+class PrefetchingReader(_LoadCounts):
     """A client whose first `list_vehicles_compact()` was started when it was made;
     everything else (and every later call) goes to the client itself. The client is
     made by `make()` on the call's thread too (a client loads the CA bundle, tens of
@@ -149,16 +163,8 @@ class PrefetchingReader:
 
     @property
     def list_answers(self) -> int:
-        """List answers begun (0 before the client exists), and the provider-load counts."""
-        return int(getattr(self._client, "list_answers", 0) or 0)
-
-    @property
-    def requests_sent(self) -> int:
-        return int(getattr(self._client, "requests_sent", 0) or 0)
-
-    @property
-    def bytes_received(self) -> int:
-        return int(getattr(self._client, "bytes_received", 0) or 0)
+        """List answers begun (0 before the client exists)."""
+        return _count(self._client, "list_answers")
 
     def close(self) -> None:
         """Closes the client; one not made yet never is (its thread ends)."""
@@ -208,7 +214,7 @@ class PrefetchingReader:
         return getattr(self.client, name)
 
 
-class LaterClient:
+class LaterClient(_LoadCounts):
     """A client made at its first use (with a cache, the account's writer: see the
     module docstring). The provider-load counts read 0 until then; closing one never
     made makes nothing."""
@@ -225,20 +231,17 @@ class LaterClient:
                 self._client = self._make()
             return self._client
 
-    @property
-    def requests_sent(self) -> int:
-        return int(getattr(self._client, "requests_sent", 0) or 0)
-
-    @property
-    def bytes_received(self) -> int:
-        return int(getattr(self._client, "bytes_received", 0) or 0)
-
     def close(self) -> None:
         if self._client is not None:
             self._client.close()
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.client, name)
+
+
+def _count(client: Any, name: str) -> int:
+    """A provider-load count of a client that may not exist yet (0 until it does)."""
+    return int(getattr(client, name, 0) or 0)
 
 
 def _ignore(entries: list[Any], first: bool) -> None:
