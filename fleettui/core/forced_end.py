@@ -3,12 +3,11 @@
 The exit guard (`fleettui.term.exit_guard`) ends a process that has not finished within
 a second of `q` with `os._exit`, which skips every cleanup: `finally` blocks, context
 managers, atexit. A throwaway folder made for this run would then stay in the temporary
-directory for good, one more each time. (The demo's history database is unlinked as soon
-as it is open, so a SIGKILL leaves nothing either; its folder is registered here for the
-instant between.) Such a folder is
-registered here while it exists (`remove_at_forced_end`, `forget` once it is removed the
-usual way), and the forced end removes what is left (`remove_left_folders`) just before
-the process goes.
+directory for good, one more each time. Such a folder is registered here while it exists
+(`remove_at_forced_end`, `forget` once it is removed the usual way), and the forced end
+removes what is left (`remove_left_folders`) just before the process goes. (The demo's
+history database is unlinked as soon as it is open, so even a SIGKILL leaves nothing;
+its folder is registered here only for the instant between making and removing it.)
 """
 
 from __future__ import annotations
