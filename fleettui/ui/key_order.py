@@ -37,7 +37,7 @@ behind it.
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
 
 from textual import events
 from textual._queue import Queue
@@ -226,12 +226,7 @@ def at_rest(target: MessagePump, app: App) -> bool:
         return False
     if not getattr(target, "is_attached", True):
         return True
-    node: MessagePump | None = target
-    while node is not None and node is not app:
-        if not _waiting(node):
-            return False
-        node = node._parent
-    return True
+    return all(_waiting(node) for node in _way_up(target) if node is not app)
 
 
 def _waiting(node: MessagePump) -> bool:
@@ -248,9 +243,12 @@ def _waiting(node: MessagePump) -> bool:
 def _path_is_empty(target: MessagePump) -> bool:
     """Nothing is queued on `target` or on any node above it up to the App: a marker
     posted to `target` is no longer on its way (it was dropped)."""
+    return not any(node.message_queue_size for node in _way_up(target))
+
+
+def _way_up(target: MessagePump) -> Iterator[MessagePump]:
+    """`target`, then each node above it, the App last."""
     node: MessagePump | None = target
     while node is not None:
-        if node.message_queue_size:
-            return False
+        yield node
         node = node._parent
-    return True
