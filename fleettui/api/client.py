@@ -39,7 +39,7 @@ from fleettui.api.deadline import (
 from fleettui.api.errors import ApiError, CredentialsRejected, NotFound, WrongBaseUrl
 from fleettui.api.filters import VehicleFilter
 from fleettui.api.provider_clock import ProviderClock
-from fleettui.api.tls import tls_context
+from fleettui.api.tls import context_for
 from fleettui.api.wire import VEHICLES_PATH, CreateResult, NewVehicle
 from fleettui.core.lenient_json import Mended
 from fleettui.core.vehicle import Vehicle
@@ -79,7 +79,7 @@ class FleetClient:
         self._http = httpx.Client(
             base_url=base,
             timeout=httpx.Timeout(timeout, connect=connect),
-            verify=tls_context(trust_env),  # the CA bundle loaded once (fleettui.api.tls)
+            verify=context_for(base, trust_env),  # loaded once, none for http (fleettui.api.tls)
             follow_redirects=False,
             headers={"User-Agent": USER_AGENT, "Accept": "application/json"},
             limits=httpx.Limits(max_connections=8, max_keepalive_connections=4),
