@@ -13,13 +13,13 @@ import threading
 import time
 from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 import httpx
 
 from fleettui import __version__
-from fleettui.api import eligibility, vehicle_data, vehicle_list, wire
+from fleettui.api import vehicle_list, wire
 from fleettui.api.auth import (
     TOKEN_PATH,
     AccessToken,
@@ -43,6 +43,9 @@ from fleettui.api.tls import context_for
 from fleettui.api.wire import VEHICLES_PATH, CreateResult, NewVehicle
 from fleettui.core.lenient_json import Mended
 from fleettui.core.vehicle import Vehicle
+
+if TYPE_CHECKING:  # loaded by the first check: `fleettui list` needs neither (~3 ms)
+    from fleettui.api import eligibility, vehicle_data
 
 __all__ = ["FleetClient", "NewVehicle", "CreateResult", "USER_AGENT"]
 
@@ -250,6 +253,8 @@ class FleetClient:
     def check_eligibility(self, vin: str, brand: str) -> eligibility.EligibilityResult:
         """Whether the VIN can be activated at all (`fleettui.api.eligibility`): an
         Eligibility, or NotCheckable (nothing sent) for a brand the API does not cover."""
+        from fleettui.api import eligibility
+
         return eligibility.check(
             self._exchange, lambda: self.tokens.get().scopes, wire.decode_json, vin, brand
         )
@@ -258,6 +263,8 @@ class FleetClient:
         """Whether the car sends data (`fleettui.api.vehicle_data`): the newest timestamp,
         or the error class and request_id of the provider's answer. Never raises for the
         provider's per-car answers nor for network trouble (an error class says it)."""
+        from fleettui.api import vehicle_data
+
         return vehicle_data.fetch(
             self._exchange, lambda: self.tokens.get().scopes, self.server_time, vin
         )

@@ -52,15 +52,11 @@ from fleettui.cli.common import (
     resolved_profile,
     terminal_width,
 )
-from fleettui.cli.input_problems import parse_tags
 from fleettui.cli.list_json import listing, write_json
 from fleettui.cli.list_text import write_table
-from fleettui.config.cache import save_snapshot
 from fleettui.core.fleet_csv import write_fleet
 from fleettui.core.memory import collector_paused
-from fleettui.core.rules import brand_problem
 from fleettui.core.timefmt import utcnow
-from fleettui.core.vin import normalise_vin
 
 if TYPE_CHECKING:
     from fleettui.cli.json_lines import JsonLines
@@ -107,12 +103,16 @@ def register(subparsers: Subparsers) -> None:
 
 
 def build_filter(args: argparse.Namespace) -> VehicleFilter:
+    """The provider's filter for the flags given (what checks each flag is loaded only
+    when that flag is given: a plain `list` sends its request sooner)."""
     f = VehicleFilter()
     try:
         if args.state:
             states = list(dict.fromkeys(args.state))
             f = f.status_eq(states[0]) if len(states) == 1 else f.status_in(states)
         if args.brand:
+            from fleettui.core.rules import brand_problem
+
             brands = list(dict.fromkeys(b.strip().lower() for b in args.brand))
             for b in brands:
                 problem = brand_problem(b)  # names close brands, else every valid code
@@ -121,8 +121,12 @@ def build_filter(args: argparse.Namespace) -> VehicleFilter:
             f = f.brand_eq(brands[0]) if len(brands) == 1 else f.brand_in(brands)
         valued = [t for t in args.tag or () if "=" in t]
         if valued:
+            from fleettui.cli.input_problems import parse_tags
+
             f = f.tags_contains(parse_tags(valued))
         if args.vin:
+            from fleettui.core.vin import normalise_vin
+
             vins = list(dict.fromkeys(normalise_vin(v) for v in args.vin))
             f = f.vin_eq(vins[0]) if len(vins) == 1 else f.vin_in(vins)
     except ValueError as e:
@@ -139,8 +143,14 @@ def _remember(
     would be copied for the child): the listing never waits for it. The monitor counts
     time in state by the provider's clock kept with it until it has an answer of its own."""
     raw, now, here = fetch
+
+    def job() -> None:
+        from fleettui.config.cache import save_snapshot  # loaded in the child, not here
+
+        save_snapshot(profile, base_url, raw, now, saved_at=here)
+
     try:
-        in_background(lambda: save_snapshot(profile, base_url, raw, now, saved_at=here), last=last)
+        in_background(job, last=last)
     except OSError as e:
         error(f"warning: the fleet snapshot could not be cached ({e.strerror or e})")
 

@@ -29,9 +29,6 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-import tomli_w
-
-from fleettui.config import toml_edit
 from fleettui.config.atomic import atomic_write_bytes
 from fleettui.config.errors import ConfigParseError, ConfigWriteError, InvalidConfig
 from fleettui.config.paths import config_file
@@ -177,6 +174,8 @@ def config_data(config: Config, written: dict[str, Any] | None = None) -> dict[s
 
 
 def dump_config(config: Config) -> str:
+    import tomli_w  # (the writers are loaded by a write: every command reads the file)
+
     return tomli_w.dumps(config_data(config))
 
 
@@ -188,6 +187,10 @@ def save_config(config: Config) -> None:
     may be the only copy of someone's settings. A directory that cannot be written gives
     ConfigWriteError (one line), and the file is left as it was.
     """
+    import tomli_w
+
+    from fleettui.config import toml_edit
+
     text = _read_text(config.path)
     written = _parse(config.path, text) if text is not None else {}
     data = config_data(config, written)

@@ -36,13 +36,25 @@ def test_list_never_loads_the_terminal_app(sim_profile, form):
     # Other commands' and other listings' modules: the desk (no desk in this profile),
     # the data states (no data: term), show's explanations, the JSON lines, the
     # secrets module (hmac, hashlib's HMAC) a temporary file's name once took, the
-    # native JSON encoder (orjson: the JSON lines' only).
+    # native JSON encoder (orjson: the JSON lines' only); the client's eligibility and
+    # data checks, the checks of --brand, --tag K=V and --vin (none given), the config's
+    # writers, the snapshot cache (written by a child process, which loads it), and the
+    # CA bundle (the simulator's URL is plain http: certifi.where() loads importlib.readers).
     unneeded = {
         "fleettui.desk",
         "fleettui.core.data_states",
         "fleettui.core.explanation",
         "fleettui.cli.fleet_write",
         "secrets",
+        "fleettui.api.eligibility",
+        "fleettui.api.vehicle_data",
+        "fleettui.core.rules",
+        "fleettui.cli.input_problems",
+        "fleettui.core.vin",
+        "tomli_w",
+        "fleettui.config.toml_edit",
+        "fleettui.config.cache",
+        "importlib.readers",
     }
     if form != ["--json"]:
         unneeded |= {"fleettui.cli.json_lines", "fleettui.cli.json_runs", "orjson"}
