@@ -6,7 +6,6 @@ from __future__ import annotations
 import math
 import re
 from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
 
 from fleettui.api.error_body import MAX_TEXT
 
@@ -61,6 +60,10 @@ def _header_seconds(header: str) -> float | None:
         pass
     else:
         return value if math.isfinite(value) and value >= 0 else None
+    # An HTTP date: the parser (email.utils, ~8 ms of imports) is loaded for the first one
+    # (`fleettui list --help` and its usage errors load this module, and no httpx)
+    from email.utils import parsedate_to_datetime
+
     try:
         when = parsedate_to_datetime(text)
     except (TypeError, ValueError, IndexError, OverflowError):

@@ -7,6 +7,8 @@ JSON) go through the real client over an httpx.MockTransport.
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 
 import httpx
 import pytest
@@ -362,3 +364,23 @@ def test_any_error_body_gives_a_typed_one_line_error(status, body):
     assert line and "\n" not in line and "\r" not in line and "\x1b" not in line
     assert "s3cr3t" not in line
     assert error_category(e) in ("auth", "network", "rate_limit", "server", "client")
+
+
+def test_an_http_date_is_read_by_a_parser_loaded_for_it():
+    """email.utils is loaded by the first Retry-After date, not with the errors module
+    (which `fleettui list --help` loads without httpx, whose http.client loads it)."""
+    probe = (
+        "import sys\n"
+        "from fleettui.api.retry_after import parse_retry_after\n"
+        "print('email.utils' in sys.modules)\n"
+        "from datetime import UTC, datetime, timedelta\n"
+        "from email.utils import format_datetime\n"
+        "when = format_datetime(datetime.now(UTC) + timedelta(seconds=120), usegmt=True)\n"
+        "print(parse_retry_after('retry after 10s', when))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, timeout=120, check=True
+    )
+    loaded, seconds = done.stdout.split()
+    assert loaded == "False"
+    assert 60 < float(seconds) <= 120  # the date's wait, not the detail's 10 s
