@@ -93,10 +93,22 @@ def build_parser(only: str | None | bool = True) -> argparse.ArgumentParser:
             importlib.import_module(f"fleettui.cli.{name}").register(sub)
             continue
         for command, text in commands:
-            stand_in = sub.add_parser(command, help=text, add_help=False)
-            stand_in.add_argument("words", nargs=argparse.REMAINDER)  # parsed again
+            # Every word after it is taken as it is (no option prefix: `--json` too), to
+            # be parsed again by the whole parser
+            stand_in = sub.add_parser(command, help=text, add_help=False, prefix_chars="\0")
+            stand_in.add_argument("words", nargs=argparse.REMAINDER)
             stand_in.set_defaults(func=_not_loaded)
     return parser
+
+
+def parse(words: Sequence[str]) -> argparse.Namespace:
+    """The command line parsed as the whole parser would (tests/cli/test_cli_parse_lazily.py
+    compares them), with only the asked command's module loaded: `fleettui list` builds
+    the listing's arguments, not every command's."""
+    args = build_parser(_wanted(words)).parse_args(words)
+    if args.func is _not_loaded:  # an option's value looked like a command name
+        args = build_parser().parse_args(words)
+    return args
 
 
 def _fill_closed_stdio() -> None:
@@ -121,10 +133,7 @@ def _fill_closed_stdio() -> None:
 
 def main(argv: list[str] | None = None) -> int:
     _fill_closed_stdio()
-    words = sys.argv[1:] if argv is None else argv
-    args = build_parser(_wanted(words)).parse_args(words)
-    if args.func is _not_loaded:  # an option's value looked like a command name
-        args = build_parser().parse_args(words)
+    args = parse(sys.argv[1:] if argv is None else argv)
     process_end.own_process(argv is None)  # the `fleettui` command, not a caller's call
     try:
         code = int(args.func(args) or 0)
