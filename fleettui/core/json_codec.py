@@ -1,5 +1,7 @@
 """Compact JSON text, through a native encoder (`orjson`) when it is installed and gives
-exactly the text Python's own encoder gives, and through Python's `json` otherwise.
+exactly the text Python's own encoder gives, and through Python's `json` otherwise; and
+JSON text read by the native parser when what it reads is exactly what `json.loads` reads
+(`exact_loads`).
 
 Compact: `,` and `:` with no space after them, non-ASCII written as itself
 (`ensure_ascii=False`), quotes, backslashes and C0 controls escaped the same way by both.
@@ -13,6 +15,16 @@ callers hand it nothing else (the listing's objects hold text, None, small ints)
 Why a native encoder at all: `fleettui list --json` at 100,000 vehicles writes 36 MB of
 JSON made from ~3 million strings, and Python's encoder spends ~0.35 s of CPU on it
 against orjson's ~0.06 s (bench/RESULTS.md).
+
+The native parser is not a drop-in `json.loads`: it reads an integer over 64 bits as a
+float without a word, and refuses what `json` accepts (NaN, a lone surrogate, deep
+nesting). `exact_loads` keeps its reading only when writing it back with the native
+encoder gives the text byte for byte: then every number was written as its own value
+(an integer read as a float would come back as `1.2e29`), every string as its own
+escapes, no key twice. `json.loads` of that text gives the same values of the same
+types (both parse floats exactly), so the caller can take either. Reading and writing
+back is ~0.17 s for a 28 MB list where `json.loads` is ~0.38 s; a text in another form
+(spaces, `\u00e9` escapes) is the caller's to read with `json.loads`.
 """
 
 from __future__ import annotations
@@ -29,17 +41,18 @@ _NOT_LOADED: Any = object()
 #: orjson's encoder once looked for (None: not installed); imported on first use, as the
 #: CSV and the table never need it.
 _dumps: Callable[[Any], bytes] | None = _NOT_LOADED
+_loads: Callable[[str], Any] | None = None
 
 
 def _native_dumps() -> Callable[[Any], bytes] | None:
-    global _dumps
+    global _dumps, _loads
     if _dumps is _NOT_LOADED:
         try:
             import orjson
         except ImportError:
             _dumps = None
         else:
-            _dumps = orjson.dumps
+            _dumps, _loads = orjson.dumps, orjson.loads
     return None if os.environ.get(PURE_VARIABLE) else _dumps
 
 
@@ -67,3 +80,20 @@ def native(value: Any) -> str | None:
     except TypeError:  # a lone surrogate, an int over 64 bits, a type it does not know
         return None
     return out.decode()
+
+
+def exact_loads(text: str) -> Any | None:
+    """`json.loads(text)`, read by the native parser; None when it is not in use, cannot
+    read the text, or its reading could differ from `json.loads`'s: the text is not what
+    the native encoder writes for what was read (see the module). None is also the
+    answer for the text `null`: the caller then reads it with `json.loads`."""
+    dumps = _native_dumps()
+    if dumps is None or _loads is None:
+        return None
+    try:
+        value = _loads(text)
+        if dumps(value) == text.encode():
+            return value
+    except (ValueError, TypeError, UnicodeEncodeError):
+        pass  # not JSON orjson reads (json may), or a lone surrogate in the text
+    return None

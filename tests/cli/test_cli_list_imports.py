@@ -36,7 +36,8 @@ def test_list_never_loads_the_terminal_app(sim_profile, form):
     # Other commands' and other listings' modules: the desk (no desk in this profile),
     # the data states (no data: term), show's explanations, the JSON lines, the
     # secrets module (hmac, hashlib's HMAC) a temporary file's name once took, the
-    # native JSON encoder (orjson: the JSON lines' only); the client's eligibility and
+    # native JSON encoder (orjson: the JSON lines' only; the parse takes it for big
+    # answers only, fleettui.api.list_stream); the client's eligibility and
     # data checks, the checks of --brand, --tag K=V and --vin (none given), the config's
     # writers, the snapshot cache (written by a child process, which loads it), and the
     # CA bundle (the simulator's URL is plain http: certifi.where() loads importlib.readers).

@@ -1,6 +1,8 @@
 """The native JSON encoder (orjson) writes exactly what Python's compact encoder writes, or
 declines (None) and the caller uses Python's: for any value without floats, plain, odd or
-hostile; and without orjson (not installed, or switched off) everything still works."""
+hostile; the native parser's reading is kept only when it is exactly `json.loads`'s
+(`exact_loads`); and without orjson (not installed, or switched off) everything still
+works."""
 
 from __future__ import annotations
 
@@ -17,7 +19,7 @@ from hypothesis import strategies as st
 from fleettui.cli.json_lines import JsonLines
 from fleettui.cli.list_json import listing, write_json
 from fleettui.core import json_codec
-from fleettui.core.json_codec import PURE_VARIABLE, compact, native
+from fleettui.core.json_codec import PURE_VARIABLE, compact, exact_loads, native
 
 orjson = pytest.importorskip("orjson")  # a dependency: the fallback is tested below
 
@@ -80,12 +82,79 @@ def test_what_orjson_writes_otherwise_is_declined_or_not_handed_to_it():
     assert native([1e-07, float("nan")]) == "[1e-7,null]"
 
 
+_PARSED = st.recursive(
+    st.one_of(
+        st.none(),
+        st.booleans(),
+        _INTS,
+        st.floats(allow_nan=False, allow_infinity=False),
+        _TEXT,
+    ),
+    lambda inner: st.one_of(st.lists(inner, max_size=4), st.dictionaries(_TEXT, inner, max_size=4)),
+    max_leaves=20,
+)
+
+
+def _has_float(value: object) -> bool:
+    if isinstance(value, float):
+        return True
+    if isinstance(value, dict):
+        return any(map(_has_float, value.values()))
+    if isinstance(value, list):
+        return any(map(_has_float, value))
+    return False
+
+
+@settings(max_examples=500, deadline=None)
+@given(_PARSED, st.booleans(), st.sampled_from([(",", ":"), (", ", ": ")]))
+def test_a_native_reading_is_exactly_json_loads_reading_or_none(value, ascii_only, seps):
+    text = json.dumps(value, ensure_ascii=ascii_only, separators=seps)
+    got = exact_loads(text)
+    if got is not None:
+        # the same values of the same types: an int is not a float, 2**64 not 1.8e19
+        assert repr(got) == repr(json.loads(text))
+    elif (
+        text == compact(value)  # (non-ASCII written as itself, no spaces)
+        and not (_has_surrogate(value) or _has_big_int(value) or _has_float(value))
+        and value is not None
+    ):
+        pytest.fail(f"a compact text in the native form was not read natively: {text!r}")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "[123456789012345678901234567890]",  # read as 1.2345678901234568e+29
+        "[18446744073709551616]",  # 2**64: a float
+        "[-9223372036854775809]",
+        "[1E5]",  # 100000.0 written back as 100000.0
+        '{"a":1,"a":2}',  # a key twice
+        '["\\u00e9"]',  # an escape written back as the character
+        "[ 1]",
+        '["\\ud800"]',  # a lone surrogate: orjson refuses it
+        "[NaN]",
+        "[1e400]",
+        "[-0]",
+        "null",
+    ],
+)
+def test_texts_the_native_reading_could_differ_on_are_left_to_json(text):
+    assert exact_loads(text) is None
+
+
+def test_a_native_reading_keeps_the_types():
+    text = '[{"vin":"A","n":18446744073709551615,"m":-9223372036854775808,"f":0.5,"e":"é"}]'
+    got = exact_loads(text)
+    assert got == json.loads(text) and type(got[0]["n"]) is int and type(got[0]["f"]) is float
+
+
 def test_the_variable_switches_the_native_encoder_off(monkeypatch):
     monkeypatch.delenv(PURE_VARIABLE, raising=False)
     assert json_codec.native_available() and native({"a": 1}) == '{"a":1}'
     monkeypatch.setenv(PURE_VARIABLE, "1")
     assert not json_codec.native_available() and native({"a": 1}) is None
     assert not JsonLines()._native
+    assert exact_loads("[1]") is None
 
 
 _WITHOUT_ORJSON = """
@@ -96,6 +165,8 @@ from fleettui.api.list_stream import ListStream
 from fleettui.cli.json_lines import JsonLines
 from fleettui.core.json_codec import native, native_available
 assert not native_available() and native([1]) is None
+from fleettui.api import list_stream
+list_stream._NATIVE_FROM = 0  # every run asks for the native parser, which is missing
 body = json.dumps(json.loads(sys.stdin.read()), separators=(",", ":")).encode()
 lines = JsonLines()
 stream = ListStream(None, lines)

@@ -15,9 +15,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from fleettui.api import list_stream
 from fleettui.api.list_stream import MAX_PENDING, ListStream
 from fleettui.cli.json_lines import JsonLines
 from fleettui.cli.list_json import listing, write_json
+from fleettui.core.json_codec import exact_loads
 from fleettui.sim import SimConfig, Simulator
 from tests.support.fleets import NOW, ODD, small_fleet
 from tests.support.hostile_server import DATA_KINDS, _data, _raw_list
@@ -81,6 +83,74 @@ def test_any_array_in_any_cuts_parses_as_the_whole_body_does(items, seps, cuts, 
     assert got == whole(body)
     if got is not None:
         assert batches == got  # everything was handed on, in order
+
+
+_BIG_INTS = st.sampled_from([2**64, 2**64 - 1, -(2**63) - 1, 10**30, 0.5, 1e-07, -0.0])
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.fixed_dictionaries({"vin": st.text(alphabet="AB1", min_size=1, max_size=3)})
+        | st.fixed_dictionaries(
+            {"vin": st.just("N"), "n": _BIG_INTS, "e": st.text(alphabet='aé\\"', max_size=3)}
+        ),
+        max_size=8,
+    ),
+    st.sampled_from([(",", ":"), (", ", ": ")]),
+    st.booleans(),
+    st.lists(st.integers(0, 400), max_size=12),
+)
+def test_runs_read_natively_are_exactly_what_json_reads(items, seps, ascii_only, cuts):
+    """Every run asks for the native parser (none is too short): what it hands back has
+    the values and types `json.loads` gives (2**64 stays an int, 1e-07 a float)."""
+    body = json.dumps(items, separators=seps, ensure_ascii=ascii_only).encode()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(list_stream, "_NATIVE_FROM", 0)
+        got = streamed(body, cuts)
+    assert repr(got) == repr(whole(body))
+
+
+def test_a_compact_answer_is_read_natively_and_another_form_soon_is_not(monkeypatch):
+    """The native parser reads a simulator's answer (it pays: half of json's time); an
+    answer whose text is not in its form (escaped non-ASCII) is tried a few runs, then
+    left to `json.loads`."""
+    tried: list[bool] = []
+
+    def counted(text: str):
+        got = exact_loads(text)
+        tried.append(got is not None)
+        return got
+
+    monkeypatch.setattr(list_stream, "exact_loads", counted)
+    with Simulator(SimConfig(vehicles=3_000, seed=5, speed=0.0, start=NOW)) as sim:
+        body = sim.engine.list_blob()
+    body = body if isinstance(body, bytes) else body.encode()
+    cuts = list(range(0, len(body), 65_536))
+    assert streamed(body, cuts) == json.loads(body)
+    assert len(tried) > 5 and all(tried)
+    tried.clear()
+    vehicles = [{**v, "tags": {**v["tags"], "city": "Zürich"}} for v in json.loads(body)]
+    escaped = json.dumps(vehicles, separators=(",", ":")).encode()  # "Z\u00fcrich"
+    assert streamed(escaped, cuts) == vehicles
+    assert tried == [False] * list_stream._NATIVE_MISSES
+
+
+def test_an_incomplete_element_is_scanned_without_what_was_read_before(monkeypatch):
+    """Each chunk ends inside a vehicle, whose scan fails until the rest comes: json's
+    error counts the lines before where it failed, so the text read already is dropped
+    first (at 100,000 vehicles the counting took ~30 ms)."""
+    failed_at: list[int] = []
+
+    class Counted(json.JSONDecodeError):
+        def __init__(self, msg: str, doc: str, pos: int) -> None:
+            failed_at.append(pos)
+            super().__init__(msg, doc, pos)
+
+    monkeypatch.setattr(json.decoder, "JSONDecodeError", Counted)
+    body = json.dumps([{"vin": f"V{k:05}", "x": "y" * 200} for k in range(2_000)]).encode()
+    assert streamed(body, list(range(0, len(body), 16_384))) == json.loads(body)
+    assert failed_at and max(failed_at) < 1_000  # within the last vehicle, not the chunk
 
 
 @pytest.mark.parametrize(
