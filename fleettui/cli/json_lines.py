@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 from itertools import compress, count, repeat
-from operator import is_, is_not
+from operator import is_, is_not, itemgetter
 from typing import IO, Any
 
 from fleettui.api.list_stream import Batch
@@ -33,16 +33,20 @@ from fleettui.cli.list_items import exact_item, fast_parts, naive_utc
 from fleettui.core.json_codec import compact, native, native_available
 from fleettui.core.text import json_safe
 
-#: Lines handed to the stream per write (~4 MB).
+#: Vehicles handed to the stream per write (~4 MB).
 _BATCH = 10_000
 #: Between two output objects in the encoder's text: only there (a quote inside a JSON
 #: string is escaped), as `list_json.write_json` relies on too.
 _BETWEEN = '},{"vin":'
 _OPEN = '{"vin":'
-_SECONDS = ',"seconds_in_state":%d}'
-_NO_SECONDS = ',"seconds_in_state":null}'
+#: After a vehicle's head: its last field, and the start of the next line (the last
+#: vehicle's is cut off: `_NEXT`).
+_NEXT = ',\n{"vin":'
+_SECONDS = ',"seconds_in_state":%d}' + _NEXT
+_NO_SECONDS = ',"seconds_in_state":null}' + _NEXT
 #: Stands for "not known" among the start times (its seconds are never written).
 _UNKNOWN = datetime.max
+_VIN = itemgetter("vin")
 
 
 class JsonLines:
@@ -53,7 +57,8 @@ class JsonLines:
 
     def _restart(self) -> None:
         self._seen: list[Any] = []
-        #: Each vehicle's line up to its last field, and its VIN.
+        #: Each vehicle's line after its opening `{"vin":` and up to its last field
+        #: (`"WVW...","status":...,"state_since":...`), and its VIN.
         self._heads: list[str] = []
         self._vins: list[str] = []
         #: When each vehicle's current state began (naive UTC), _UNKNOWN if not known.
@@ -109,37 +114,29 @@ class JsonLines:
         text = native(items) if self._native else None
         if text is None:
             text = compact(items)
-        text = text[1:-2]  # no brackets, no last closing brace
         if not text.isascii() or "\x7f" in text:
             text = json_safe(text)
         pieces = text.split(_BETWEEN)
         if len(pieces) != len(items):
             self._broken = True
             return
-        pieces[0] = pieces[0][len(_OPEN) :]
-        self._heads.extend(map(_OPEN.__add__, pieces))
-        self._vins.extend(item["vin"] for item in items)
+        pieces[0] = pieces[0][len("[" + _OPEN) :]
+        pieces[-1] = pieces[-1][:-2]  # its "}]"
+        self._heads.extend(pieces)
+        self._vins.extend(map(_VIN, items))
 
     def write(self, raw: list[Any], now: datetime, stream: IO[str]) -> bool:
         """Write the listing of `raw` (the list the call returned, at the provider's time
-        `now`) from the lines made on the way; False, writing nothing, when they are not
+        `now`) from the heads made on the way; False, writing nothing, when they are not
         of `raw`."""
         if self._broken or len(raw) != len(self._seen) or not all(map(is_, raw, self._seen)):
             return False
         self._seen = []
-        heads = self._heads
-        odd: list[str] = []
-        odd_vins: list[str] = []
-        for obj in self._odd:
-            item = exact_item(obj, now)
-            if item is not None:
-                odd_vins.append(item["vin"])
-                odd.append(json_safe(compact(item)))  # (any value: Python's encoder)
-        vins = self._vins + odd_vins if odd_vins else self._vins
+        heads, vins, began = self._heads, self._vins, self._began
         at_now = naive_utc(now)
         assert at_now is not None
-        began = self._began
-        # At C speed: seconds for every vehicle, then "null" where the start is unknown.
+        # At C speed: each vehicle's last field and the next line's start, then "null"
+        # where the state's start is unknown.
         tails = list(
             map(
                 _SECONDS.__mod__,
@@ -148,30 +145,35 @@ class JsonLines:
         )
         for k in compress(count(), map(is_, began, repeat(_UNKNOWN))):
             tails[k] = _NO_SECONDS
-        # Each line whole, in place a batch at a time: the heads go as their lines come.
+        for obj in self._odd:
+            item = exact_item(obj, now)
+            if item is not None:
+                line = json_safe(compact(item))  # (any value: Python's encoder)
+                heads.append(line[len(_OPEN) :])  # whole: it has its seconds
+                vins.append(item["vin"])
+                tails.append(_NEXT)
+        # Each line whole (but its `{"vin":`, which the line before ends with), in place
+        # a batch at a time: the heads go as their lines come.
         for start in range(0, len(heads), _BATCH):
             end = start + _BATCH
             heads[start:end] = map(str.__add__, heads[start:end], tails[start:end])
         lines, self._heads = heads, []
         del heads, tails
-        if odd:
-            lines += odd
+        if not lines:
+            stream.write("[]\n")
+            return True
         every_vin = "".join(vins)
-        if not odd and every_vin.isascii() and every_vin.isalnum():
-            # Every line begins `{"vin":"`, its VIN (letters and digits, as the encoder
+        if not self._odd and every_vin.isascii() and every_vin.isalnum():
+            # Every line begins with `"`, its VIN (letters and digits, as the encoder
             # writes them), then `"`, which sorts before them: lines sort as VINs do.
             lines.sort()
         else:
             lines = list(map(lines.__getitem__, sorted(range(len(vins)), key=vins.__getitem__)))
-        if not lines:
-            stream.write("[]\n")
-            return True
+        lines[-1] = lines[-1][: -len(_NEXT)]
         # A few big writes, not one (the whole text at once would be a second copy of it).
         write = stream.write
-        last = (len(lines) - 1) // _BATCH * _BATCH
-        write("[\n")
-        for start in range(0, last, _BATCH):
-            write(",\n".join([*lines[start : start + _BATCH], ""]))  # each line ends ",\n"
-        write(",\n".join(lines[last:]))
+        write("[\n" + _OPEN)
+        for start in range(0, len(lines), _BATCH):
+            write("".join(lines[start : start + _BATCH]))
         write("\n]\n")
         return True

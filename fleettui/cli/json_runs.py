@@ -73,16 +73,16 @@ _ENDS = (
 
 
 def _template(shape: tuple[int, ...]) -> str:
-    """The line of a vehicle of this shape, up to its seconds in state, as a %-template
-    of its strings in the order the parse holds them (all are plain, see the module),
-    then its reason and state's start when known."""
+    """The line of a vehicle of this shape after its `{"vin":`, up to its seconds in
+    state, as a %-template of its strings in the order the parse holds them (all are
+    plain, see the module), then its reason and state's start when known."""
     tags = ",".join(['"%s":"%s"'] * shape[1])
     entries = ",".join(
         '{"timestamp":"%.19sZ","status":"%s"' + (',"reason":"%s"}' if n == 3 else "}")
         for n in shape[2:]
     )
     return (
-        '{"vin":"%s","status":"%s","brand":"%s","tags":{'
+        '"%s","status":"%s","brand":"%s","tags":{'
         + tags
         + '},"changelog":['
         + entries
@@ -92,8 +92,9 @@ def _template(shape: tuple[int, ...]) -> str:
 
 
 def read_run(text: str, items: list[Any]) -> tuple[list[str | None], list[datetime | None]] | None:
-    """For each vehicle of the run (`text` and its parse `items`): its output line up to
-    its state's start (without `,"seconds_in_state":N}`), None for a vehicle to read
+    """For each vehicle of the run (`text` and its parse `items`): its output line after
+    its opening `{"vin":` and up to its state's start (without `,"seconds_in_state":N}`,
+    as `json_lines.JsonLines` keeps it), None for a vehicle to read
     the one-pass way; and the naive UTC time its current state began. None: the run's
     text cannot be used (see the module)."""
     if not text.isascii() or "\\" in text or "\x7f" in text or _RUN.fullmatch(text) is None:

@@ -121,11 +121,12 @@ def _body(vehicles: list[dict[str, Any]]) -> bytes:
 
 
 def _one_pass_lines(vehicles: list[dict[str, Any]]) -> list[str | None]:
-    """What each vehicle's line is the one-pass way, up to its seconds in state."""
+    """What each vehicle's line is the one-pass way, after its `{"vin":` and up to its
+    seconds in state."""
     out: list[str | None] = []
     for obj in vehicles:
         got = fast_parts(copy.deepcopy(obj))
-        out.append(None if got is None else compact(got[0])[:-1])
+        out.append(None if got is None else compact(got[0])[len('{"vin":') : -1])
     return out
 
 
