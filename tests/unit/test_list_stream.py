@@ -215,6 +215,30 @@ def test_the_client_hands_entries_on_while_the_body_arrives():
     assert batches[0][2] < len(body)  # the first entries came before the last byte
 
 
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.one_of(st.text(alphabet="AB ", max_size=3), st.integers(0, 2), st.none(), st.just("AA")),
+        max_size=10,
+    ),
+    st.integers(1, 60),
+)
+def test_the_list_call_keeps_one_entry_per_vin_as_the_whole_body_way(vins, chunk):
+    """VINs told batch by batch while the body arrives (repeats, blanks, ones that differ
+    only by spaces, ones that are not text): the list is the whole-body way's."""
+    from fleettui.api import wire
+    from fleettui.core.dedupe import newest_per_vin
+
+    fleet = [{"vin": vin, "status": "approved", "n": k} for k, vin in enumerate(vins)]
+    body = json.dumps(fleet).encode()
+    parts = [body[k : k + chunk] for k in range(0, len(body), chunk)]
+    fake = Fake(lambda request: httpx.Response(200, content=iter(parts)))
+    with client_for(fake) as client:
+        got = client.list_vehicles_raw()
+    good, _ = wire.with_vin(json.loads(body))
+    assert got == newest_per_vin(good)[0]
+
+
 def test_a_retried_answer_starts_the_batches_again():
     fleet = small_fleet()
     body = json.dumps(fleet).encode()
