@@ -163,7 +163,8 @@ class JsonLines:
             stream.write("[]\n")
             return True
         every_vin = "".join(vins)
-        if not self._odd and every_vin.isascii() and every_vin.isalnum():
+        # (bytes: str.isalnum asks the Unicode tables of each of 1.7 M characters, 11 ms)
+        if not self._odd and every_vin.isascii() and every_vin.encode().isalnum():
             # Every line begins with `"`, its VIN (letters and digits, as the encoder
             # writes them), then `"`, which sorts before them: lines sort as VINs do.
             lines.sort()
