@@ -98,9 +98,17 @@ def fast_parts(obj: Any, *, history: bool = True) -> tuple[dict[str, Any], datet
     time its current state began, if known); None for anything it does not cover. Any
     exception on the way (a value of an unexpected type) means the same: the exact way."""
     try:
-        if type(obj) is not dict or (obj.keys() != _KEYS and not _KEYS.issuperset(obj)):
+        if type(obj) is not dict:
             return None
-        vin, status, brand = obj["vin"], obj["status"], obj["brand"]
+        if len(obj) == len(_KEYS):
+            # as many keys as _KEYS, each looked up here: they are _KEYS (else a KeyError)
+            vin, status, brand = obj["vin"], obj["status"], obj["brand"]
+            tags, log = obj["tags"], obj["changelog"]
+        elif _KEYS.issuperset(obj):
+            vin, status, brand = obj["vin"], obj["status"], obj["brand"]
+            tags, log = obj.get("tags"), obj.get("changelog")
+        else:
+            return None
         if (
             status not in STATES
             or type(vin) is not str
@@ -109,15 +117,15 @@ def fast_parts(obj: Any, *, history: bool = True) -> tuple[dict[str, Any], datet
             or (brand not in PLAIN_BRANDS and not plain_brand(brand))
         ):
             return None
-        tags = obj.get("tags")
         if tags is None:
             tags = {}
         elif type(tags) is not dict:
             return None
-        else:
+        elif tags:
             "".join(tags.values())  # TypeError unless every value is text
-        log = obj.get("changelog") or []
-        if type(log) is not list:
+        if not log:
+            log = []
+        elif type(log) is not list:
             return None
         # One pass over the history: each entry as the output has it (its time as
         # 'YYYY-MM-DDTHH:MM:SSZ'; a blank reason left out), and where the last run of one
