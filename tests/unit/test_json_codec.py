@@ -10,6 +10,7 @@ import io
 import json
 import subprocess
 import sys
+from collections.abc import Callable
 from datetime import UTC, datetime
 
 import pytest
@@ -51,16 +52,21 @@ def _has_surrogate(value: object) -> bool:
     return False
 
 
-def _has_big_int(value: object) -> bool:
-    if isinstance(value, bool):
-        return False
-    if isinstance(value, int):
-        return not -(2**63) <= value < 2**64
+def _any_leaf(value: object, hit: Callable[[object], bool]) -> bool:
+    """Is any value in `value` (itself, a dict's values, a list's items, nested) a hit?"""
     if isinstance(value, dict):
-        return any(map(_has_big_int, value.values()))
+        return any(_any_leaf(v, hit) for v in value.values())
     if isinstance(value, list):
-        return any(map(_has_big_int, value))
-    return False
+        return any(_any_leaf(v, hit) for v in value)
+    return hit(value)
+
+
+def _has_big_int(value: object) -> bool:
+    return _any_leaf(value, lambda v: type(v) is int and not -(2**63) <= v < 2**64)
+
+
+def _has_float(value: object) -> bool:
+    return _any_leaf(value, lambda v: type(v) is float)
 
 
 @settings(max_examples=500, deadline=None)
@@ -93,16 +99,6 @@ _PARSED = st.recursive(
     lambda inner: st.one_of(st.lists(inner, max_size=4), st.dictionaries(_TEXT, inner, max_size=4)),
     max_leaves=20,
 )
-
-
-def _has_float(value: object) -> bool:
-    if isinstance(value, float):
-        return True
-    if isinstance(value, dict):
-        return any(map(_has_float, value.values()))
-    if isinstance(value, list):
-        return any(map(_has_float, value))
-    return False
 
 
 @settings(max_examples=500, deadline=None)
