@@ -53,7 +53,11 @@ def wait_for(
 
 def base_env(dirs: Mapping[str, str], **extra: str) -> dict[str, str]:
     """A server environment: the machine's basics, the test's dirs, a canary secret."""
-    env = {k: v for k, v in os.environ.items() if k in ("PATH", "HOME", "LANG", "PYTHONPATH")}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k in ("PATH", "HOME", "LANG", "PYTHONPATH", "TMPDIR")  # (a private temp stays so)
+    }
     env.update({f"FLEETTUI_{k.upper()}_DIR": v for k, v in dirs.items()})
     env[CANARY_VAR] = CANARY
     env["FLEETTUI_CLIENT_SECRET"] = CANARY  # even fleettui's own secret variable stays out
