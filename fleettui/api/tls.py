@@ -19,6 +19,7 @@ from __future__ import annotations
 import os
 import ssl
 import threading
+from collections.abc import Callable
 from urllib.parse import urlsplit
 
 import httpx
@@ -35,11 +36,7 @@ def tls_context(trust_env: bool) -> ssl.SSLContext:
         if trust_env
         else (False,)
     )
-    with _lock:  # one thread loads it; another asking meanwhile waits for that one
-        context = _contexts.get(key)
-        if context is None:
-            context = _contexts[key] = httpx.create_ssl_context(trust_env=trust_env)
-    return context
+    return _once(key, lambda: httpx.create_ssl_context(trust_env=trust_env))
 
 
 def context_for(base_url: str, trust_env: bool) -> ssl.SSLContext:
@@ -53,11 +50,21 @@ def context_for(base_url: str, trust_env: bool) -> ssl.SSLContext:
 def trusting_nothing() -> ssl.SSLContext:
     """A client context with certificate and host-name verification on and no CA in its
     store: every server certificate fails to verify, so no TLS connection completes."""
+    return _once(_NOTHING, _no_ca)
+
+
+def _no_ca() -> ssl.SSLContext:
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)  # loads no CA by itself
+    context.verify_mode = ssl.CERT_REQUIRED  # (its defaults, said here)
+    context.check_hostname = True
+    return context
+
+
+def _once(key: tuple[object, ...], build: Callable[[], ssl.SSLContext]) -> ssl.SSLContext:
+    """The context kept under `key`, built by the first thread to ask; another asking
+    meanwhile waits for that one."""
     with _lock:
-        context = _contexts.get(_NOTHING)
+        context = _contexts.get(key)
         if context is None:
-            context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)  # loads no CA by itself
-            context.verify_mode = ssl.CERT_REQUIRED  # (its defaults, said here)
-            context.check_hostname = True
-            _contexts[_NOTHING] = context
+            context = _contexts[key] = build()
     return context
