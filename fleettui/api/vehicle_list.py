@@ -102,8 +102,8 @@ class _PlainVins:
     (with_vin and newest_per_vin then have nothing to do, and each would take its own
     pass: ~60 ms at 100,000 vehicles). Told each batch as the stream parses it, at C
     speed while its objects are fresh in the cache (read once the list was whole, the
-    same pass took ~30 ms more); None (cannot tell) when an entry was not such an object
-    or the entries told are not the answer's."""
+    same pass took ~30 ms more). `of` answers False (cannot tell) when an entry was not
+    such an object or the entries told are not the answer's."""
 
     def __init__(self, then: OnBatch | None) -> None:
         self._then = then

@@ -94,9 +94,9 @@ def _template(shape: tuple[int, ...]) -> str:
 def read_run(text: str, items: list[Any]) -> tuple[list[str | None], list[datetime | None]] | None:
     """For each vehicle of the run (`text` and its parse `items`): its output line after
     its opening `{"vin":` and up to its state's start (without `,"seconds_in_state":N}`,
-    as `json_lines.JsonLines` keeps it), None for a vehicle to read
-    the one-pass way; and the naive UTC time its current state began. None: the run's
-    text cannot be used (see the module)."""
+    as `json_lines.JsonLines` keeps it), None for a vehicle to read the one-pass way; and
+    the naive UTC time its current state began. None: the run's text cannot be used (see
+    the module)."""
     if not text.isascii() or "\\" in text or "\x7f" in text or _RUN.fullmatch(text) is None:
         return None
     logs = list(map(_LOG, items))
