@@ -138,6 +138,8 @@ def fast_parts(obj: Any, *, history: bool = True) -> tuple[dict[str, Any], datet
         for e in log:
             ts, state = e["timestamp"], e["status"]
             form = ts[10:20:3]  # 'T', ':', ':' and what follows the seconds
+            if ts[5] == "W":  # an ISO week date ('2026-W47-1T...', a real time): the
+                return None  # exact parse writes it as its calendar date
             if form == "T::Z" and len(ts) == 20:
                 when = _fromiso(ts[:19])  # ValueError unless a real date and time
             elif form == "T::" and len(ts) == 19:

@@ -18,17 +18,19 @@ from fleettui.core.states import State
 STATES = {s.value: s for s in State}
 
 
-def since_key(ts: Any) -> str | None:
-    """'YYYY-MM-DDTHH:MM:SS' for UTC timestamps with Z, no zone, or fractions; None when
-    the form needs a full parse (offsets, junk)."""
-    if type(ts) is not str or len(ts) < 19 or ts[10] != "T":
+def order_key(ts: Any) -> str | None:
+    """A UTC timestamp with Z, no zone, or a fraction as text that sorts as its time does
+    ('YYYY-MM-DDTHH:MM:SS', the fraction kept: '...:00.5' after '...:00'); None when the
+    form needs a full parse (offsets, junk, an ISO week date: '2026-W47-1T...' is a real
+    time, 16 November, that does not sort as text)."""
+    if type(ts) is not str or len(ts) < 19 or ts[10] != "T" or ts[5] == "W":
         return None
     n = len(ts)
     if n == 20 and ts[19] == "Z" or n == 19:
         return ts[:19]
-    tail = ts[19:]
-    if tail[0] == "." and (tail[1:-1] if tail[-1] in "zZ" else tail[1:]).isdigit():
-        return ts[:19]
+    bare = ts[:-1] if ts[-1] in "zZ" else ts
+    if ts[19] == "." and bare.isascii() and bare[20:].isdigit():  # ('²' is a digit too)
+        return bare
     return None
 
 
@@ -56,7 +58,7 @@ def fast_log(obj: dict, status: str) -> tuple[str | None, str | None] | None:
     for e in log:
         if type(e) is not dict:
             return None
-        key = since_key(e.get("timestamp"))
+        key = order_key(e.get("timestamp"))
         st = e.get("status")
         if key is None or key < prev or type(st) is not str or st not in STATES:
             return None
@@ -76,10 +78,10 @@ def compact_log(entries: tuple, status: str) -> tuple[str | None, str | None] | 
     """As `fast_log`, over a compact changelog."""
     prev = ""
     for ts, st, _why in entries:
-        if len(ts) == 20 and ts[19] == "Z" and ts[10] == "T":  # the usual form, inline
+        if len(ts) == 20 and ts[19] == "Z" and ts[10] == "T" and ts[5] != "W":  # the usual form
             key = ts[:19]
         else:
-            key = since_key(ts)
+            key = order_key(ts)
             if key is None:
                 return None
         if key < prev or st not in STATES:

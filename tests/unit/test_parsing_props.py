@@ -284,3 +284,50 @@ def test_newest_entry_of_a_repeated_vin_is_kept():
     assert [o["vin"] for o in kept] == ["V1", "V2"]
     same = [v("2026-09-01T00:00:00Z", "a")]
     assert newest_per_vin(same) == (same, 0)
+
+
+#: Every form the row's fast read takes or must refuse, around one day (text order is time
+#: order only for the calendar form: 2026-W40-5 is 2 October, after 2026-10-01).
+_ROW_STAMPS = [
+    "2026-10-01T12:00:00Z",
+    "2026-10-01T12:00:00",
+    "2026-10-01T12:00:00.5Z",
+    "2026-10-02T06:00:00Z",
+    "2026-10-03T00:00:00.25",
+    "2026-W40-5T08:00:00Z",
+    "2026-W40-5T08:00:00",
+    "2026-W40-4T08:00:00.5Z",
+    "2026-10-02T06:00:00.\u00b2Z",
+]
+
+
+@settings(max_examples=400)
+@given(
+    st.sampled_from(STATES),
+    st.lists(
+        st.tuples(
+            st.sampled_from(_ROW_STAMPS),
+            st.sampled_from(STATES[:3]),
+            st.sampled_from([None, "waiting", " "]),
+        ),
+        max_size=4,
+    ),
+)
+def test_a_rows_fast_read_agrees_with_the_full_parse(status, log):
+    """The reason and the state's start the table shows (and sorts by) are the full
+    parse's, whichever path built the row: the dict's, or its compact copy's."""
+    obj = {
+        "vin": "WVWZZZ1JZXW000001",
+        "status": status,
+        "brand": "bmw",
+        "tags": {},
+        "changelog": [
+            {"timestamp": ts, "status": st_, **({} if why is None else {"reason": why})}
+            for ts, st_, why in log
+        ],
+    }
+    v = Vehicle.from_api(obj)
+    since = v.state_since.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S") if v.state_since else None
+    for row in (build_row(obj, 1), build_row(kept(obj), 1)):
+        assert row is not None
+        assert (row.reason, row.since) == (v.reason, since)
