@@ -3,8 +3,10 @@ changelog (an API dict's or a compact copy's) without building a `Vehicle`.
 
 The fast paths of `fleettui.core.rows.Row`: a changelog oldest first, with readable UTC
 timestamps and known states, gives (reason, since) in one pass; anything else returns
-None and the row takes the exact (slow) parse. `since` is 'YYYY-MM-DDTHH:MM:SS' UTC,
-which sorts as text.
+None and the row takes the exact (slow) parse. Every entry's time is checked to be real
+(one C parse each): the full parse reads an impossible one as unknown and puts it last,
+which changes the state's start. `since` is 'YYYY-MM-DDTHH:MM:SS' UTC, which sorts as
+text.
 """
 
 from __future__ import annotations
@@ -18,32 +20,30 @@ from fleettui.core.states import State
 STATES = {s.value: s for s in State}
 
 
+_fromiso = datetime.fromisoformat
+
+
 def order_key(ts: Any) -> str | None:
     """A UTC timestamp with Z, no zone, or a fraction as text that sorts as its time does
     ('YYYY-MM-DDTHH:MM:SS', the fraction kept: '...:00.5' after '...:00'); None when the
     form needs a full parse (offsets, junk, an ISO week date: '2026-W47-1T...' is a real
-    time, 16 November, that does not sort as text)."""
+    time, 16 November, that does not sort as text), or it is no real time
+    ('2026-02-30T12:00:00' has the form: the full parse reads it as unknown, and puts it
+    last)."""
     if type(ts) is not str or len(ts) < 19 or ts[10] != "T" or ts[5] == "W":
         return None
     n = len(ts)
     if n == 20 and ts[19] == "Z" or n == 19:
-        return ts[:19]
-    bare = ts[:-1] if ts[-1] in "zZ" else ts
-    if ts[19] == "." and bare.isascii() and bare[20:].isdigit():  # ('²' is a digit too)
-        return bare
-    return None
-
-
-def real_time(key: str | None) -> bool:
-    """Is 'YYYY-MM-DDTHH:MM:SS' a time that exists? The fast paths only check the form;
-    '2026-02-30T12:00:00' has it too, and must read as an unknown time, not crash."""
-    if key is None:
-        return True
+        key = ts[:19]
+    else:
+        key = ts[:-1] if ts[-1] in "zZ" else ts
+        if ts[19] != "." or not key.isascii() or not key[20:].isdigit():  # ('²' is a digit)
+            return None
     try:
-        datetime.fromisoformat(key)
+        _fromiso(key)
     except ValueError:
-        return False
-    return True
+        return None
+    return key
 
 
 def fast_log(obj: dict, status: str) -> tuple[str | None, str | None] | None:
@@ -71,7 +71,7 @@ def fast_log(obj: dict, status: str) -> tuple[str | None, str | None] | None:
         if e["status"] != status:
             break
         since = e["timestamp"][:19]
-    return (reason, since) if real_time(since) else None
+    return reason, since
 
 
 def compact_log(entries: tuple, status: str) -> tuple[str | None, str | None] | None:
@@ -80,6 +80,10 @@ def compact_log(entries: tuple, status: str) -> tuple[str | None, str | None] | 
     for ts, st, _why in entries:
         if len(ts) == 20 and ts[19] == "Z" and ts[10] == "T" and ts[5] != "W":  # the usual form
             key = ts[:19]
+            try:
+                _fromiso(key)
+            except ValueError:
+                return None
         else:
             key = order_key(ts)
             if key is None:
@@ -96,4 +100,4 @@ def compact_log(entries: tuple, status: str) -> tuple[str | None, str | None] | 
         if st != status:
             break
         since = ts[:19]
-    return (reason, since) if real_time(since) else None
+    return reason, since

@@ -298,6 +298,8 @@ _ROW_STAMPS = [
     "2026-W40-5T08:00:00",
     "2026-W40-4T08:00:00.5Z",
     "2026-10-02T06:00:00.\u00b2Z",
+    "2026-02-30T12:00:00Z",  # the form, but no such day: the full parse puts it last
+    "2026-10-01T24:00:00",
 ]
 
 
