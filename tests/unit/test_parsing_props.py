@@ -18,7 +18,7 @@ from fleettui.core.dedupe import newest_per_vin
 from fleettui.core.rows import build_row, expand
 from fleettui.core.store import FleetStore
 from fleettui.core.text import sanitize
-from fleettui.core.timefmt import format_duration, parse_ts
+from fleettui.core.timefmt import format_duration, format_ts, parse_ts
 from fleettui.core.vehicle import Vehicle
 from fleettui.core.vehicle_lines import tag_problem
 from fleettui.ui.widgets.detail import detail_text
@@ -329,7 +329,7 @@ def test_a_rows_fast_read_agrees_with_the_full_parse(status, log):
         ],
     }
     v = Vehicle.from_api(obj)
-    since = v.state_since.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S") if v.state_since else None
+    since = format_ts(v.state_since)[:19] if v.state_since else None
     for row in (build_row(obj, 1), build_row(kept(obj), 1)):
         assert row is not None
         assert (row.reason, row.since) == (v.reason, since)
