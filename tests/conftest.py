@@ -83,18 +83,24 @@ async def pilot(sim, request):
         yield running
 
 
-@pytest.fixture(params=["native", "pure"])
+@pytest.fixture(params=["native", "native-python-lines", "pure"])
 def json_path(request, monkeypatch) -> str:
-    """The test runs twice: with the native JSON encoder (orjson, a dependency) and with
-    the pure-Python fallback used when it is missing (fleettui.core.json_codec). Set
+    """The test runs three times: with the native JSON encoder (orjson, a dependency) and
+    the compiled reader of the usual vehicles (fleettui.cli.run_lines, built by setup.py)
+    as a user has them; with the encoder but the reader off (an install without a C
+    compiler); and with the pure-Python fallback of both (fleettui.core.json_codec). Set
     through the environment, so forked CLI children follow it too."""
+    from fleettui.cli.run_lines import OFF_VARIABLE
     from fleettui.core.json_codec import PURE_VARIABLE
 
+    monkeypatch.delenv(OFF_VARIABLE, raising=False)
     if request.param == "pure":
         monkeypatch.setenv(PURE_VARIABLE, "1")
     else:
         pytest.importorskip("orjson")
         monkeypatch.delenv(PURE_VARIABLE, raising=False)
+        if request.param == "native-python-lines":
+            monkeypatch.setenv(OFF_VARIABLE, "1")
     return request.param
 
 

@@ -2,13 +2,15 @@
 vehicles, plain, odd or hostile, the lines are byte for byte what the one-pass read and
 the C encoder make (or the run is left to them), and a whole listing made on the way is
 the listing written at the end, with the native encoder (orjson) and without it (the
-`json_path` fixture runs those tests both ways)."""
+`json_path` fixture runs those tests each way: with the compiled reader of the usual
+vehicles too, and with it off)."""
 
 from __future__ import annotations
 
 import copy
 import io
 import json
+import os
 import subprocess
 import sys
 from datetime import UTC, datetime
@@ -253,6 +255,7 @@ def test_the_listing_is_the_same_whatever_the_batch_of_lines(monkeypatch, json_p
 
 _BACKTRACK = """
 import json
+import os
 from fleettui.cli.json_runs import read_run
 entry = {"timestamp": "2026-10-29T17:10:52Z", "status": "pending", "reason": "abcdefghij"}
 car = {"vin": "WV1A77KB4TT602884", "status": "pending", "brand": "jeep", "tags": {},
@@ -275,3 +278,114 @@ def test_a_run_that_fails_at_its_end_is_refused_without_backtracking():
         pytest.fail("read_run backtracked for over 60 s on a run that fails at its end")
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "None"
+
+
+# -- the compiled reader (fleettui/cli/_run_lines.c) -------------------------------------
+
+#: Stamps of every form around the ones the readers take (the compiled one takes 1 to 6
+#: digits of a fraction; more, and the rest, go the Python way).
+_C_STAMPS = [
+    *_STAMPS,
+    "2026-10-16T03:13:16.1234567Z",
+    "2026-10-16T03:13:16.5z",
+    "2026-10-16T03:13:16z",
+    "2026-10-16T03:13:16.Z",
+    "2026-10-16T24:00:00",
+    "2026-02-29T00:00:00Z",
+    "2024-02-29T00:00:00Z",
+    "0000-01-01T00:00:00Z",
+    "0001-01-01T00:00:00Z",
+    "9999-12-31T23:59:59.999999Z",
+    "2026-W42-5T03:13:16Z",
+    "2026-10-16T03:13:60Z",
+]
+
+
+def _compiled():
+    from fleettui.cli.run_lines import compiled_reader
+
+    read = compiled_reader()
+    if read is None:
+        if os.environ.get("FLEETTUI_REQUIRE_COMPILED"):
+            pytest.fail("the compiled reader was not built (setup.py: a C compiler?)")
+        pytest.skip("the compiled reader is not built here")
+    return read
+
+
+def _check_compiled(vehicles: list[dict[str, Any]], text: str | None = None) -> None:
+    from fleettui.cli.run_lines import STATE_NAMES
+
+    text = _run_text(vehicles) if text is None else text
+    items = json.loads("[" + text + "]")
+    got = _compiled()(text, len(items), STATE_NAMES)
+    if got is None:
+        return  # the run is left to the Python way
+    lines, began = got
+    expected = _one_pass_lines(items)
+    for line, one_pass, obj, at in zip(lines, expected, items, began, strict=True):
+        if line is None:
+            continue  # this vehicle goes the Python way
+        assert line == one_pass
+        parts = fast_parts(copy.deepcopy(obj))
+        assert parts is not None and parts[1] == at
+
+
+@settings(max_examples=600, deadline=None)
+@given(_VEHICLES, st.lists(st.sampled_from(_C_STAMPS), min_size=1, max_size=6))
+def test_the_compiled_lines_are_the_one_pass_lines(vehicles, stamps):
+    """Whatever the vehicles (odd, hostile, in any order of keys), each line the compiled
+    reader gives is the Python way's line, byte for byte, with the same state start."""
+    for v in vehicles:  # more forms of time than the other tests use
+        for e, ts in zip(v.get("changelog") or [], stamps, strict=False):
+            if isinstance(e, dict) and "timestamp" in e:
+                e["timestamp"] = ts
+    _check_compiled(vehicles)
+
+
+def test_the_compiled_reader_leaves_what_it_cannot_tell_to_the_python_way():
+    plain = {
+        "vin": "WV1A77KB4TT602884",
+        "status": "pending",
+        "brand": "volkswagen",
+        "tags": {"fleet": "pool"},
+        "changelog": [{"timestamp": "2026-10-16T03:13:16Z", "status": "pending"}],
+    }
+    text = _run_text([plain])
+    from fleettui.cli.run_lines import STATE_NAMES
+
+    read = _compiled()
+    # a tag given twice (the parse keeps the last), a number, spaces, a backslash
+    for odd in (
+        text.replace('{"fleet":"pool"}', '{"fleet":"pool","fleet":"car"}'),
+        text.replace('"pool"', "5"),
+    ):
+        _check_compiled([], odd)
+        got = read(odd, 1, STATE_NAMES)
+        assert got is None or got[0] == [None]
+    spaced = read(text.replace(",", ", "), 1, STATE_NAMES)  # not the strict form
+    assert spaced is None or spaced[0] == [None]
+    for not_strict in (
+        text.replace("pool", 'po\\"ol'),
+        text + " ",
+        text.replace("pool", "p\u00f6ol"),
+    ):
+        assert read(not_strict, 1, STATE_NAMES) is None
+    assert read(text, 2, STATE_NAMES) is None  # not as many vehicles as said
+    assert read(text + "," + text, 1, STATE_NAMES) is None
+    assert read(text, 1, STATE_NAMES) is not None
+
+
+@pytest.mark.parametrize("stamp", _C_STAMPS)
+def test_each_form_of_time_is_read_as_the_python_way_reads_it(stamp):
+    def vehicle(*stamps: str) -> dict[str, Any]:
+        log = [{"timestamp": ts, "status": "pending", "reason": "x"} for ts in stamps]
+        return {
+            "vin": "WV1A77KB4TT602884",
+            "status": "pending",
+            "brand": "volkswagen",
+            "tags": {},
+            "changelog": log,
+        }
+
+    for stamps in ((stamp,), ("2026-10-16T03:13:16Z", stamp), (stamp, "2026-10-16T03:13:16Z")):
+        _check_compiled([vehicle(*stamps)])
