@@ -7,7 +7,7 @@
    Python way); a vehicle in the form but outside what the one-pass read covers gives None
    in its place (an unknown state, a VIN or brand that is not plain, an odd timestamp, a
    history out of order, a tag given twice, ...). What it gives is byte for byte what the
-   Python way gives (tests/unit/test_run_lines.py compares them on hostile input).
+   Python way gives (tests/unit/test_json_runs.py compares them on hostile input).
 
    read(text, count, states) -> (heads, began) | None
      heads[i]: the line after its `{"vin":` and up to its state's start (str), or None
