@@ -78,17 +78,8 @@ def compact_log(entries: tuple, status: str) -> tuple[str | None, str | None] | 
     """As `fast_log`, over a compact changelog."""
     prev = ""
     for ts, st, _why in entries:
-        if len(ts) == 20 and ts[19] == "Z" and ts[10] == "T" and ts[5] != "W":  # the usual form
-            key = ts[:19]
-            try:
-                _fromiso(key)
-            except ValueError:
-                return None
-        else:
-            key = order_key(ts)
-            if key is None:
-                return None
-        if key < prev or st not in STATES:
+        key = order_key(ts)
+        if key is None or key < prev or st not in STATES:
             return None
         prev = key
     if not entries:
