@@ -190,12 +190,11 @@ static PyObject *ascii_str(const char *s, Py_ssize_t n) {
 
 /* One vehicle of the strict form into `line`; 1 when read, 0 when it is to go the Python
    way (the cursor is then wherever it stopped: the caller skips the value). */
-static int vehicle(Cur *c, const States *st, Buf *line, const char **vin, Py_ssize_t *vin_n,
-                   Stamp *began, int *known) {
-    const char *s, *status, *brand;
-    Py_ssize_t n, status_n, brand_n;
-    if (!LIT(c, "{\"vin\":") || !str_tok(c, vin, vin_n)) return 0;
-    if (*vin_n == 0 || (*vin)[0] == ' ' || (*vin)[*vin_n - 1] == ' ') return 0;
+static int vehicle(Cur *c, const States *st, Buf *line, Stamp *began, int *known) {
+    const char *s, *vin, *status, *brand;
+    Py_ssize_t n, vin_n, status_n, brand_n;
+    if (!LIT(c, "{\"vin\":") || !str_tok(c, &vin, &vin_n)) return 0;
+    if (vin_n == 0 || vin[0] == ' ' || vin[vin_n - 1] == ' ') return 0;
     if (!LIT(c, ",\"status\":") || !str_tok(c, &status, &status_n)) return 0;
     if (!known_state(st, status, status_n)) return 0;
     if (!LIT(c, ",\"brand\":") || !str_tok(c, &brand, &brand_n)) return 0;
@@ -223,7 +222,7 @@ static int vehicle(Cur *c, const States *st, Buf *line, const char **vin, Py_ssi
     if (!LIT(c, ",\"changelog\":[")) return 0;
 
     line->len = 0;
-    if (PUT(line, "\"") || buf_put(line, *vin, *vin_n) || PUT(line, "\",\"status\":\"") ||
+    if (PUT(line, "\"") || buf_put(line, vin, vin_n) || PUT(line, "\",\"status\":\"") ||
         buf_put(line, status, status_n) || PUT(line, "\",\"brand\":\"") ||
         buf_put(line, brand, brand_n) || PUT(line, "\",\"tags\":") ||
         buf_put(line, tags, tags_n) || PUT(line, ",\"changelog\":["))
@@ -316,11 +315,10 @@ static PyObject *run_read(PyObject *self, PyObject *args) {
     Cur c = {text, text + size};
     for (Py_ssize_t k = 0; k < count; k++) {
         if (k && !LIT(&c, ",")) goto none;
-        const char *start = c.p, *vin = NULL;
-        Py_ssize_t vin_n = 0;
+        const char *start = c.p;
         Stamp when;
         int known = 0;
-        int got = vehicle(&c, &st, &line, &vin, &vin_n, &when, &known);
+        int got = vehicle(&c, &st, &line, &when, &known);
         if (got < 0) {
             PyErr_NoMemory();
             goto fail;

@@ -16,7 +16,6 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any
 
 from fleettui.cli.list_items import STATES
 from fleettui.core.json_codec import PURE_VARIABLE
@@ -26,7 +25,9 @@ OFF_VARIABLE = "FLEETTUI_NO_COMPILED"
 #: The states a vehicle (and each history entry) may have, as the one-pass read knows them.
 STATE_NAMES = tuple(sorted(STATES))
 
-Reader = Callable[[str, int, tuple[str, ...]], tuple[list[Any], list[datetime | None]] | None]
+Reader = Callable[
+    [str, int, tuple[str, ...]], tuple[list[str | None], list[datetime | None]] | None
+]
 
 
 def compiled_reader() -> Reader | None:
